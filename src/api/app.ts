@@ -1,0 +1,121 @@
+import { randomUUID, createHash } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { plexusError } from '../core/errors.ts';
+import { checkHealth } from '../observability/health.ts';
+import type { AppDeps } from './deps.ts';
+import { registerErrorHandling } from './plugins/error-handler.ts';
+import { requireAdminToken, requireApiKey } from './plugins/auth.ts';
+import { adminOrgRoutes } from './routes/admin/orgs.ts';
+import { connectPageRoutes } from './routes/connect/connect-page.ts';
+import { apiKeyRoutes } from './routes/v1/api-keys.ts';
+import { connectSessionRoutes } from './routes/v1/connect-sessions.ts';
+import { connectionRoutes } from './routes/v1/connections.ts';
+import { inboundWebhookRoutes } from './routes/v1/webhooks-inbound.ts';
+import { webhookDeliveryRoutes } from './routes/v1/webhook-deliveries.ts';
+import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
+import { adsRoutes } from './routes/v1/ads.ts';
+import { adsWriteRoutes } from './routes/v1/ads-writes.ts';
+import { syncRoutes } from './routes/v1/syncs.ts';
+import { InboxWriter } from '../webhooks/ingress/inbox-writer.ts';
+import { webhookIngressRoutes } from '../webhooks/ingress/route.ts';
+import { deadLetterRoutes } from './routes/v1/dead-letters.ts';
+import { orgRoutes } from './routes/v1/org.ts';
+import { providerRoutes } from './routes/v1/providers.ts';
+
+/**
+ * The HTTP app, built the same way for the server and for tests (which call `inject()`).
+ * Only `main` listens.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.http.bodyLimit,
+    genReqId: () => randomUUID(),
+    // Requests are logged once, by our onResponse hook (errors and debug), not twice by Fastify.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    // Connect tokens (org + session + secret) are longer than the default 100-character limit.
+    routerOptions: { maxParamLength: 300 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500 || deps.log.isLevelEnabled('debug')) {
+      req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Plexus API', version: '1', description: 'Integration hub for ads platforms and CMS.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Org API key (plx_…)' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);
+    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  await app.register(
+    async (v1) => {
+      // Per process: N API processes allow up to N times the limit. Good enough to stop a
+      // runaway client; a shared budget is kept in PostgreSQL where platforms need one.
+      await v1.register(rateLimit, {
+        max: deps.config.http.rateLimitPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (req) => {
+          const h = req.headers.authorization;
+          return h ? createHash('sha256').update(h).digest('base64url') : req.ip;
+        },
+        errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),
+      });
+      requireApiKey(v1, deps.db.app);
+      await v1.register(orgRoutes, deps);
+      await v1.register(providerRoutes, deps);
+      await v1.register(apiKeyRoutes, deps);
+      await v1.register(deadLetterRoutes, deps);
+      await v1.register(connectSessionRoutes, deps);
+      await v1.register(connectionRoutes, deps);
+      await v1.register(inboundWebhookRoutes, deps);
+      await v1.register(webhookEndpointRoutes, deps);
+      await v1.register(webhookDeliveryRoutes, deps);
+      await v1.register(adsRoutes, deps);
+      await v1.register(adsWriteRoutes, deps);
+      await v1.register(syncRoutes, deps);
+    },
+    { prefix: '/v1' },
+  );
+
+  await app.register(connectPageRoutes, deps);
+
+  const ingress = { owner: deps.db.owner, keyring: deps.keyring, apps: deps.providers.apps, clock: deps.clock, writer: new InboxWriter(deps.db.owner) };
+  await app.register(webhookIngressRoutes, { ingress, apps: deps.providers.apps, bodyLimit: deps.config.http.bodyLimit });
+
+  await app.register(
+    async (admin) => {
+      requireAdminToken(admin, deps.config.adminToken);
+      await admin.register(adminOrgRoutes, deps);
+    },
+    { prefix: '/v1/admin' },
+  );
+
+  return app;
+}

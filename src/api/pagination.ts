@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { plexusError } from '../core/errors.ts';
+
+/** Keyset pagination over (created_at desc, id desc): stable under inserts, no OFFSET scans. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+  if (!cursor) return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
+  } catch {
+    // fall through
+  }
+  throw plexusError('validation_failed', { message: 'Invalid cursor.', details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }] });
+}
+
+/** The page and the cursor of the next one (fetch limit + 1 rows to know whether there is more). */
+export function page<T>(rows: T[], limit: number, keyOf: (row: T) => [Date, string]): { data: T[]; next_cursor: string | null } {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  const last = data[data.length - 1];
+  return { data, next_cursor: more && last ? encodeCursor(...keyOf(last)) : null };
+}
+
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { plexusError } from '../../core/errors.ts';
+import type { Pool } from '../../db/pool.ts';
+import { authenticateApiKey } from '../../tenancy/api-keys.ts';
+
+export interface AuthContext {
+  orgId: string;
+  keyId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1];
+}
+
+/** Org API key authentication for every route registered inside this scope. */
+export function requireApiKey(scope: FastifyInstance, app: Pool): void {
+  scope.decorateRequest('auth', null);
+  scope.addHook('onRequest', async (req) => {
+    const key = bearer(req);
+    if (!key) throw plexusError('missing_api_key');
+    const auth = await authenticateApiKey(app, key);
+    if (!auth) throw plexusError('invalid_api_key');
+    req.auth = auth;
+  });
+}
+
+/** The org of an authenticated request (routes in an API-key scope only). */
+export function orgOf(req: FastifyRequest): string {
+  if (!req.auth) throw plexusError('missing_api_key');
+  return req.auth.orgId;
+}
+
+/** Admin token for system routes; with no token configured every call is refused. */
+export function requireAdminToken(scope: FastifyInstance, token: string | undefined): void {
+  const expected = token ? createHash('sha256').update(token).digest() : undefined;
+  scope.addHook('onRequest', async (req) => {
+    if (!expected) throw plexusError('forbidden', { message: 'Admin routes are disabled: set PLEXUS_ADMIN_TOKEN.' });
+    const given = bearer(req);
+    if (!given) throw plexusError('missing_api_key', { message: 'An admin token is required.' });
+    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) throw plexusError('forbidden', { message: 'Wrong admin token.' });
+  });
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, isPlexusError, type ErrorBody, type ErrorCode } from '../../core/errors.ts';
+
+// Fastify's own error codes, mapped to ours. Anything not listed and not a PlexusError is a 500.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_VALIDATION: 'validation_failed',
+};
+
+export function errorBody(code: ErrorCode, message?: string, details?: unknown, requestId?: string): ErrorBody {
+  return {
+    error: {
+      code,
+      message: message ?? ERROR_CODES[code].message,
+      ...(details === undefined ? {} : { details }),
+      ...(requestId ? { request_id: requestId } : {}),
+    },
+  };
+}
+
+/**
+ * Every error leaves as `{"error":{"code","message","details?"}}`. Registered codes keep
+ * their message; an unregistered error becomes a generic 500 with the request id, and its
+ * real message stays in the log.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        path: `${v.instancePath || '/'}`.replace(/^\//, '').replaceAll('/', '.') || (err.validationContext ?? ''),
+        in: err.validationContext,
+        message: v.message,
+      }));
+      return reply.status(400).send(errorBody('validation_failed', undefined, details));
+    }
+    if (isPlexusError(err)) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      if (err.code === 'rate_limited' && err.retryAfterMs) reply.header('retry-after', Math.ceil(err.retryAfterMs / 1000));
+      return reply
+        .status(err.status)
+        .send(errorBody(err.code, err.status >= 500 ? undefined : err.message, err.status >= 500 ? undefined : err.details, err.status >= 500 ? req.id : undefined));
+    }
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (mapped) return reply.status(ERROR_CODES[mapped].status).send(errorBody(mapped, mapped === 'invalid_json' ? undefined : err.message));
+    if (err.statusCode === 429) {
+      return reply.status(429).send(errorBody('rate_limited'));
+    }
+    if (err instanceof SyntaxError && err.statusCode === 400) return reply.status(400).send(errorBody('invalid_json'));
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody('internal_error', undefined, undefined, req.id));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(errorBody('route_not_found', `No route ${req.method} ${req.url.split('?')[0]}.`));
+  });
+}

@@ -1,0 +1,144 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { withConnection } from '../../../connections/access.ts';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { adsWriteFor } from '../../../providers/ads-sync.ts';
+import type { ProviderId } from '../../../providers/types.ts';
+import { upsertEntities } from '../../../sync/ads/store.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../sync/ads/types.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors, errorSchema } from '../../schemas.ts';
+
+const NO_RUN = '00000000-0000-0000-0000-000000000000';
+const micros = z.string().regex(/^\d+$/, 'integer micros as a string');
+const campaignBody = z.object({
+  name: z.string().min(1).max(400).optional(),
+  objective: z.string().max(100).optional(),
+  status: z.enum(['active', 'paused']).optional(),
+  daily_budget_micros: micros.optional(),
+  lifetime_budget_micros: micros.optional(),
+  start_at: z.string().datetime({ offset: true }).optional(),
+  end_at: z.string().datetime({ offset: true }).optional(),
+});
+const written = z.object({ id: z.string(), platform_id: z.string(), level: z.string(), name: z.string().nullable(), status: z.string(), daily_budget_micros: z.string().nullable(), lifetime_budget_micros: z.string().nullable() });
+
+const input = (b: z.infer<typeof campaignBody>): CampaignInput => ({
+  ...(b.name !== undefined ? { name: b.name } : {}),
+  ...(b.objective !== undefined ? { objective: b.objective } : {}),
+  ...(b.status !== undefined ? { status: b.status } : {}),
+  ...(b.daily_budget_micros !== undefined ? { dailyBudgetMicros: BigInt(b.daily_budget_micros) } : {}),
+  ...(b.lifetime_budget_micros !== undefined ? { lifetimeBudgetMicros: BigInt(b.lifetime_budget_micros) } : {}),
+  ...(b.start_at !== undefined ? { startAt: b.start_at } : {}),
+  ...(b.end_at !== undefined ? { endAt: b.end_at } : {}),
+});
+
+const encodeId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
+function decodeId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
+  const [connectionId, level, platformId] = Buffer.from(id, 'base64url').toString('utf8').split('|');
+  if (!connectionId || !level || !platformId || !/^[0-9a-f-]{36}$/.test(connectionId)) throw plexusError('not_found', { message: 'No such ads object.' });
+  return { connectionId, level: level as AdLevel, platformId };
+}
+
+const format = (connectionId: string, e: AdEntityRecord) => ({
+  id: encodeId(connectionId, e.level, e.platformId),
+  platform_id: e.platformId,
+  level: e.level,
+  name: e.name,
+  status: e.status,
+  daily_budget_micros: e.dailyBudgetMicros == null ? null : e.dailyBudgetMicros.toString(),
+  lifetime_budget_micros: e.lifetimeBudgetMicros == null ? null : e.lifetimeBudgetMicros.toString(),
+});
+
+/**
+ * Campaign writes through one API on every platform with a writer: translated to the
+ * platform's call and units; the platform's validation errors come back as 422 with its
+ * message; the stored model reflects the write at once.
+ */
+export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const rdeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
+
+  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>): Promise<T> {
+    const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
+      (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
+    );
+    if (!acct) throw plexusError('not_found', { message: 'No such ad account on this connection (sync it first).' });
+    const account: AdEntityRecord = { level: 'account', platformId: acct.platform_id, accountPlatformId: acct.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: acct.currency, timeZone: acct.time_zone, raw: acct.raw };
+    return withConnection(rdeps, orgId, connectionId, async (a) => {
+      const w = adsWriteFor(a.row.provider as ProviderId);
+      if (!w) throw plexusError('conflict', { message: `Writing campaigns is not available for ${a.row.provider} yet.` });
+      return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
+    });
+  }
+  const store = (orgId: string, connectionId: string, e: AdEntityRecord) => withOrgTx(deps.db.app, orgId, (c) => upsertEntities(c, orgId, connectionId, NO_RUN, [e]));
+  const locate = async (orgId: string, id: string, level: AdLevel) => {
+    const ref = decodeId(id);
+    if (ref.level !== level) throw plexusError('not_found', { message: 'No such ads object.' });
+    const row = await withOrgTx(deps.db.app, orgId, async (c) =>
+      (await c.query('select account_platform_id from ad_entities where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4 and deleted_at is null', [orgId, ref.connectionId, level, ref.platformId])).rows[0],
+    );
+    if (!row) throw plexusError('not_found', { message: 'No such ads object.' });
+    return { ...ref, accountId: row.account_platform_id as string };
+  };
+
+  app.post(
+    '/ads/campaigns',
+    {
+      schema: {
+        tags: ['ads'],
+        summary: 'Create a campaign on the platform',
+        body: campaignBody.extend({ connection_id: z.string().uuid(), account_id: z.string().min(1).max(100), name: z.string().min(1).max(400) }),
+        response: { 201: written, 409: errorSchema, 422: errorSchema, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const orgId = orgOf(req);
+      const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)));
+      await store(orgId, req.body.connection_id, e);
+      return reply.status(201).send(format(req.body.connection_id, e));
+    },
+  );
+
+  app.patch(
+    '/ads/campaigns/:id',
+    { schema: { tags: ['ads'], summary: 'Update a campaign (name, status, budgets, schedule)', params: z.object({ id: z.string().max(500) }), body: campaignBody, response: { 200: written, 409: errorSchema, 422: errorSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const ref = await locate(orgId, req.params.id, 'campaign');
+      const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)));
+      await store(orgId, ref.connectionId, e);
+      return format(ref.connectionId, e);
+    },
+  );
+
+  app.delete(
+    '/ads/campaigns/:id',
+    { schema: { tags: ['ads'], summary: 'Delete a campaign on the platform', params: z.object({ id: z.string().max(500) }), response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), 409: errorSchema, 422: errorSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const ref = await locate(orgId, req.params.id, 'campaign');
+      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s) => w.deleteCampaign(s, ref.platformId));
+      await withOrgTx(deps.db.app, orgId, (c) =>
+        c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]),
+      );
+      return { id: req.params.id, deleted: true as const };
+    },
+  );
+
+  for (const [path, level] of [['campaigns', 'campaign'], ['ad-groups', 'ad_group'], ['ads', 'ad']] as const) {
+    for (const action of ['pause', 'resume'] as const) {
+      app.post(
+        `/ads/${path}/:id/${action}`,
+        { schema: { tags: ['ads'], summary: `${action === 'pause' ? 'Pause' : 'Resume'} on the platform`, params: z.object({ id: z.string().max(500) }), response: { 200: written, 409: errorSchema, 422: errorSchema, ...authErrors } } },
+        async (req) => {
+          const orgId = orgOf(req);
+          const ref = await locate(orgId, req.params.id, level);
+          const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'));
+          await store(orgId, ref.connectionId, e);
+          return format(ref.connectionId, e);
+        },
+      );
+    }
+  }
+};

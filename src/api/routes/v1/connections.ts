@@ -1,0 +1,144 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { deleteConnection } from '../../../connections/disconnect.ts';
+import { formatConnection } from '../../../connections/format.ts';
+import { refreshConnection } from '../../../connections/refresh.ts';
+import { CONNECTION_COLUMNS, getConnection, type ConnectionRow } from '../../../connections/repo.ts';
+import { providers } from '../../../providers/registry.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+
+const connectionSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  status: z.string(),
+  display_name: z.string().nullable(),
+  external_account_id: z.string().nullable(),
+  end_user_ref: z.string().nullable(),
+  config: z.record(z.string(), z.string()),
+  scopes: z.array(z.string()),
+  expires_at: z.date().nullable(),
+  refresh_expires_at: z.date().nullable(),
+  next_refresh_at: z.date().nullable(),
+  last_refreshed_at: z.date().nullable(),
+  last_refresh_error: z.string().nullable(),
+  sync_interval_minutes: z.number().nullable(),
+  last_sync_at: z.date().nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+
+export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const refreshDeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
+  const load = async (orgId: string, id: string) => {
+    const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, id));
+    if (!row) throw plexusError('not_found', { message: 'No such connection.' });
+    return row;
+  };
+
+  app.get(
+    '/connections',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Connections of the organisation',
+        querystring: pageQuery.extend({
+          provider: z.enum(PROVIDER_IDS).optional(),
+          status: z.enum(['active', 'needs_reauth', 'error', 'pending']).optional(),
+          end_user_ref: z.string().max(200).optional(),
+        }),
+        response: { 200: pageSchema(connectionSchema), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const q = req.query;
+      const cur = decodeCursor(q.cursor);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
+        (
+          await c.query<ConnectionRow>(
+            `select ${CONNECTION_COLUMNS} from connections
+             where org_id = $1 and status <> 'deleted' and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
+               and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::text is null or end_user_ref = $6)
+             order by created_at desc, id desc limit $7`,
+            [orgId, cur?.at ?? null, cur?.id ?? null, q.provider ?? null, q.status ?? null, q.end_user_ref ?? null, q.limit + 1],
+          )
+        ).rows,
+      );
+      const p = page(rows, q.limit, (r) => [r.created_at, r.id]);
+      return { data: p.data.map(formatConnection), next_cursor: p.next_cursor };
+    },
+  );
+
+  app.get(
+    '/connections/:id',
+    { schema: { tags: ['connections'], summary: 'One connection', params: idParams, response: { 200: connectionSchema, ...authErrors } } },
+    async (req) => formatConnection(await load(orgOf(req), req.params.id)),
+  );
+
+  app.patch(
+    '/connections/:id',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs)",
+        params: idParams,
+        body: z.object({ sync_interval_minutes: z.number().int().min(0).max(525_600).nullable() }),
+        response: { 200: connectionSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      await load(orgId, req.params.id);
+      await withOrgTx(deps.db.app, orgId, (c) =>
+        c.query('update connections set sync_interval_minutes = $3, updated_at = now() where org_id = $1 and id = $2', [orgId, req.params.id, req.body.sync_interval_minutes]),
+      );
+      return formatConnection(await load(orgId, req.params.id));
+    },
+  );
+
+  app.delete(
+    '/connections/:id',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Delete a connection (revoking it at the platform where possible)',
+        params: idParams,
+        response: { 200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const result = await deleteConnection(refreshDeps, orgId, req.params.id);
+      if (!result) throw plexusError('not_found', { message: 'No such connection.' });
+      return { id: req.params.id, deleted: true as const, revoked_at_platform: result.revoked };
+    },
+  );
+
+  app.post(
+    '/connections/:id/refresh',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Refresh the connection token now',
+        params: idParams,
+        response: { 200: connectionSchema.extend({ outcome: z.string() }), 409: errorSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const row = await load(orgId, req.params.id);
+      if (providers[row.provider as ProviderId].auth.refresh === 'none') {
+        throw plexusError('conflict', { message: `${providers[row.provider as ProviderId].displayName} tokens do not expire and cannot be refreshed.` });
+      }
+      if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}; reconnect it instead.` });
+      const outcome = await refreshConnection(refreshDeps, orgId, row.id, { kind: 'forced', seenVersion: row.token_version });
+      return { ...formatConnection(await load(orgId, row.id)), outcome };
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { DEAD_LETTER_COLUMNS, replayDeadLetter, type DeadLetterRow } from '../../../jobs/dead-letter.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+
+const deadLetterSchema = z.object({
+  id: z.string(),
+  job_id: z.number(),
+  task: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  job_key: z.string().nullable(),
+  attempts: z.number(),
+  error_code: z.string(),
+  error_message: z.string(),
+  failed_at: z.date(),
+  replayed_at: z.date().nullable(),
+  replay_job_id: z.number().nullable(),
+});
+
+export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/dead-letters',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Jobs that failed for good',
+        querystring: pageQuery.extend({ task: z.string().max(100).optional(), replayed: z.enum(['true', 'false']).optional() }),
+        response: { 200: pageSchema(deadLetterSchema), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const cur = decodeCursor(req.query.cursor);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const r = await c.query<DeadLetterRow>(
+          `select ${DEAD_LETTER_COLUMNS} from dead_letters
+           where org_id = $1 and ($2::timestamptz is null or (failed_at, id) < ($2, $3::uuid))
+             and ($4::text is null or task = $4)
+             and ($5::boolean is null or (replayed_at is not null) = $5)
+           order by failed_at desc, id desc limit $6`,
+          [orgId, cur?.at ?? null, cur?.id ?? null, req.query.task ?? null, req.query.replayed ? req.query.replayed === 'true' : null, req.query.limit + 1],
+        );
+        return r.rows;
+      });
+      return page(rows, req.query.limit, (r) => [r.failed_at, r.id]);
+    },
+  );
+
+  app.get(
+    '/dead-letters/:id',
+    { schema: { tags: ['jobs'], summary: 'One dead letter', params: idParams, response: { 200: deadLetterSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const r = await c.query<DeadLetterRow>(`select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`, [orgId, req.params.id]);
+        return r.rows[0];
+      });
+      if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
+      return row;
+    },
+  );
+
+  app.post(
+    '/dead-letters/:id/replay',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Run a dead-lettered job again',
+        params: idParams,
+        response: { 202: deadLetterSchema, 409: errorSchema, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const orgId = orgOf(req);
+      const row = await withOrgTx(deps.db.app, orgId, (c) => replayDeadLetter(c, orgId, req.params.id));
+      return reply.status(202).send(row);
+    },
+  );
+};

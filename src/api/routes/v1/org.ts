@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors } from '../../schemas.ts';
+
+const orgSchema = z.object({ id: z.string(), name: z.string(), created_at: z.date() });
+
+export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get('/org', { schema: { tags: ['org'], summary: 'The organisation of the API key', response: { 200: orgSchema, ...authErrors } } }, async (req) => {
+    const orgId = orgOf(req);
+    const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query('select id, name, created_at from orgs where id = $1', [orgId])).rows[0]);
+    if (!row) throw plexusError('not_found');
+    return row;
+  });
+
+  app.patch(
+    '/org',
+    { schema: { tags: ['org'], summary: 'Rename the organisation', body: z.object({ name: z.string().min(1).max(200) }), response: { 200: orgSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      return withOrgTx(deps.db.app, orgId, async (c) => (await c.query('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, req.body.name])).rows[0]);
+    },
+  );
+};

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { getConnection } from '../../../connections/repo.ts';
+import { enqueue } from '../../../jobs/enqueue.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+
+const runSchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  status: z.string(),
+  pages: z.number(),
+  records: z.number(),
+  rate_limit_waits: z.number(),
+  error: z.string().nullable(),
+  started_at: z.date(),
+  finished_at: z.date().nullable(),
+});
+
+export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.post(
+    '/connections/:id/syncs',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Sync a connection now (one run per connection at a time: a pending request is reused)',
+        params: idParams,
+        response: { 202: z.object({ connection_id: z.string(), job_id: z.number() }), 409: errorSchema, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const orgId = orgOf(req);
+      const jobId = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const row = await getConnection(c, orgId, req.params.id);
+        if (!row) throw plexusError('not_found', { message: 'No such connection.' });
+        if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}.` });
+        return enqueue(c, 'sync_connection', { org_id: orgId, connection_id: row.id, reason: 'on_demand' }, { jobKey: `sync:${row.id}` });
+      });
+      return reply.status(202).send({ connection_id: req.params.id, job_id: jobId });
+    },
+  );
+
+  app.get(
+    '/connections/:id/syncs',
+    { schema: { tags: ['sync'], summary: 'Sync runs of a connection, newest first, with progress', params: idParams, response: { 200: z.object({ data: z.array(runSchema) }), ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
+        if (!(await getConnection(c, orgId, req.params.id))) throw plexusError('not_found', { message: 'No such connection.' });
+        return (
+          await c.query(
+            'select id, reason, status, pages, records, rate_limit_waits, error, started_at, finished_at from sync_runs where org_id = $1 and connection_id = $2 order by started_at desc limit 50',
+            [orgId, req.params.id],
+          )
+        ).rows;
+      });
+      return { data: rows };
+    },
+  );
+};

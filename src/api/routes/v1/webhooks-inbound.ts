@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { getConnection } from '../../../connections/repo.ts';
+import { providers } from '../../../providers/registry.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
+import { seal } from '../../../vault/cipher.ts';
+import { webhookSecretCtx } from '../../../webhooks/ingress/ingest.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+
+const inboundSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  connection_id: z.string().nullable(),
+  topic: z.string().nullable(),
+  account_ref: z.string().nullable(),
+  status: z.string(),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  received_at: z.date(),
+  processed_at: z.date().nullable(),
+  payload: z.unknown().optional(),
+});
+
+type Row = z.infer<typeof inboundSchema>;
+const COLUMNS = 'id, provider, connection_id, topic, account_ref, status, attempts, last_error, received_at, processed_at';
+
+export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/webhooks/inbound',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Platform events received for this organisation, with their processing status',
+        querystring: pageQuery.extend({
+          provider: z.enum(PROVIDER_IDS).optional(),
+          status: z.enum(['received', 'processed', 'failed']).optional(),
+          connection_id: z.string().uuid().optional(),
+        }),
+        response: { 200: pageSchema(inboundSchema), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const q = req.query;
+      const cur = decodeCursor(q.cursor);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
+        (
+          await c.query<Row>(
+            `select ${COLUMNS} from webhook_inbox where org_id = $1 and ($2::timestamptz is null or (received_at, id) < ($2, $3::uuid))
+               and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::uuid is null or connection_id = $6)
+             order by received_at desc, id desc limit $7`,
+            [orgId, cur?.at ?? null, cur?.id ?? null, q.provider ?? null, q.status ?? null, q.connection_id ?? null, q.limit + 1],
+          )
+        ).rows,
+      );
+      return page(rows, q.limit, (r) => [r.received_at, r.id]);
+    },
+  );
+
+  app.get(
+    '/webhooks/inbound/:id',
+    { schema: { tags: ['webhooks'], summary: 'One inbound event with its payload', params: idParams, response: { 200: inboundSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<Row>(`select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`, [orgId, req.params.id])).rows[0]);
+      if (!row) throw plexusError('not_found', { message: 'No such inbound event.' });
+      return row;
+    },
+  );
+
+  app.post(
+    '/connections/:id/webhook-secret',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "Create (or rotate) the connection's webhook secret for a site plugin; shown once",
+        params: idParams,
+        response: { 201: z.object({ url: z.string(), secret: z.string(), signature_header: z.string(), timestamp_header: z.string().nullable() }), 409: errorSchema, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const orgId = orgOf(req);
+      const result = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const row = await getConnection(c, orgId, req.params.id);
+        if (!row) throw plexusError('not_found', { message: 'No such connection.' });
+        const wh = providers[row.provider as ProviderId].webhooks;
+        if (!wh.supported || wh.secretSource !== 'per_connection') {
+          throw plexusError('conflict', { message: `${providers[row.provider as ProviderId].displayName} webhooks are verified with the platform app's secret, not a per-connection one.` });
+        }
+        const secret = `pxwh_${randomBytes(32).toString('base64url')}`;
+        const sealed = seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
+        await c.query('update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, row.id, sealed, sealed.kid]);
+        return { url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`, secret, signature_header: wh.signatureHeader, timestamp_header: wh.timestampHeader ?? null };
+      });
+      return reply.status(201).send(result);
+    },
+  );
+};

@@ -1,0 +1,68 @@
+import { buildApp } from '../api/app.ts';
+import { findFreePort } from '../db/embedded.ts';
+import { startWorker, type WorkerHandle } from '../jobs/runtime.ts';
+import { allTasks } from '../jobs/tasks/index.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { loadProviderApps } from '../providers/apps.ts';
+import { createProviderRuntime } from '../providers/runtime.ts';
+import { countOrgs, createOrg } from '../tenancy/orgs.ts';
+import { onShutdown, openRuntime, systemClock } from './runtime.ts';
+
+export type Role = 'all' | 'api' | 'worker';
+
+/**
+ * Runs Plexus in one role. `all` (npm start) is API + worker in one process; `api` and
+ * `worker` run one role each so many of each can share one database.
+ */
+export async function serve(role: Role): Promise<void> {
+  const t0 = Date.now();
+  const { config, log, db, keyring } = await openRuntime(`plexus-${role}`);
+  const metrics = createMetrics(db);
+  // Demo mode: the one-process start on the embedded database (or PLEXUS_DEMO=1) runs the
+  // platform simulators in-process for every platform without app credentials.
+  const demoWanted = process.env.PLEXUS_DEMO === '1' || (role === 'all' && db.embedded && process.env.PLEXUS_DEMO !== '0');
+  const demo = demoWanted ? await (await import('../sandbox/demo.ts')).startDemoSandboxes(loadProviderApps(), log) : undefined;
+  const providers = createProviderRuntime(systemClock, { ...process.env, PLEXUS_SSRF_ALLOW_HOSTS: [process.env.PLEXUS_SSRF_ALLOW_HOSTS, demo ? '*.myshopify.com' : ''].filter(Boolean).join(',') }, demo?.apps);
+  let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  // A worker alone only knows the public URL from configuration; with the API it knows its own.
+  providers.callbackBaseUrl = () => (role === 'worker' ? config.publicUrl : publicUrl);
+  const deps = { config, db, keyring, log, clock: systemClock, metrics, providers, ssrf: providers.ssrf, publicUrl: () => publicUrl };
+  let worker: WorkerHandle | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  onShutdown(log, async () => {
+    await app?.close();
+    await worker?.stop();
+    await providers.close();
+    await demo?.close();
+    await db.close();
+  });
+
+  if (role !== 'api') {
+    worker = await startWorker({ db, keyring, log, clock: systemClock, tasks: allTasks, ...config.worker, providers });
+    log.info({ concurrency: config.worker.concurrency }, 'worker started');
+  }
+  if (role !== 'worker') {
+    app = await buildApp(deps);
+    const port = process.env.PORT ? config.port : await findFreePort(config.port, config.host);
+    const address = await app.listen({ host: config.host, port });
+    const url = config.publicUrl ?? address;
+    publicUrl = url;
+    let demoKey: string | undefined;
+    if ((await countOrgs(db.owner)) === 0) {
+      demoKey = (await createOrg(db.owner, 'Demo organisation')).apiKey;
+    }
+    log.info({ url, ms: Date.now() - t0, embedded_db: db.embedded }, 'Plexus API listening');
+    const lines = [``, `  Plexus is running at ${url}`, `  Health:  ${url}/healthz`, `  OpenAPI: ${url}/openapi.json`];
+    if (demoKey) {
+      lines.push(`  Demo organisation API key (shown once, store it now):`, `    ${demoKey}`);
+      lines.push(`  Try:  curl -H "Authorization: Bearer ${demoKey}" ${url}/v1/providers`);
+    }
+    if (demo) {
+      lines.push(``, `  Demo mode: platform sandboxes run in this process (${[...demo.running.keys()].join(', ')}).`);
+      lines.push(`  Connect one:  curl -X POST -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\`);
+      lines.push(`    -d '{"provider":"meta"}' ${url}/v1/connect-sessions   # then open the returned url`);
+      if (demo.notes.length) lines.push(`  Type these on the connect page of credential platforms:`, ...demo.notes.map((n) => `    ${n}`));
+    }
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+  }
+}

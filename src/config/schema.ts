@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Plexus reads, parsed once at boot. A bad value is reported
+ * together with every other bad value, never one at a time.
+ */
+const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+export const envSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PLEXUS_APP_DATABASE_URL: z.string().url().optional(),
+  PLEXUS_APP_DB_PASSWORD: z.string().min(16).optional(),
+  PLEXUS_DATA_DIR: z.string().default('.plexus'),
+  PLEXUS_PG_PORT: intFrom(54329),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: intFrom(3000),
+  PLEXUS_PUBLIC_URL: z.string().url().optional(),
+  PLEXUS_MASTER_KEY: z.string().optional(),
+  PLEXUS_ADMIN_TOKEN: z.string().min(24).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PLEXUS_WORKER_CONCURRENCY: intFrom(8),
+  PLEXUS_WORKER_POLL_MS: intFrom(1000),
+  PLEXUS_HEARTBEAT_MS: intFrom(5000),
+  PLEXUS_WORKER_STALE_MS: intFrom(30_000),
+  PLEXUS_JOB_MAX_ATTEMPTS: intFrom(12),
+  PLEXUS_BODY_LIMIT: intFrom(1024 * 1024),
+  PLEXUS_API_RATE_LIMIT: intFrom(1200),
+  PLEXUS_DB_POOL_MAX: intFrom(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  /** Set when an external PostgreSQL is used; absent means the embedded server. */
+  databaseUrl: string | undefined;
+  appDatabaseUrl: string | undefined;
+  appDbPassword: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  masterKey: string | undefined;
+  adminToken: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  worker: { concurrency: number; pollIntervalMs: number; heartbeatMs: number; staleAfterMs: number; maxAttempts: number };
+  http: { bodyLimit: number; rateLimitPerMinute: number };
+  dbPoolMax: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means unset (`DATABASE_URL= npm start`), as in most shells' intent.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    // Values are never echoed: some of these variables are secrets.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const issues: string[] = [];
+  if (e.DATABASE_URL && !e.PLEXUS_MASTER_KEY) {
+    issues.push('PLEXUS_MASTER_KEY: required with DATABASE_URL (the demo key file is only for the embedded database)');
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.PLEXUS_APP_DATABASE_URL,
+    appDbPassword: e.PLEXUS_APP_DB_PASSWORD,
+    dataDir: path.resolve(e.PLEXUS_DATA_DIR),
+    embeddedPgPort: e.PLEXUS_PG_PORT,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PLEXUS_PUBLIC_URL,
+    masterKey: e.PLEXUS_MASTER_KEY,
+    adminToken: e.PLEXUS_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    worker: {
+      concurrency: Math.max(1, e.PLEXUS_WORKER_CONCURRENCY),
+      pollIntervalMs: Math.max(50, e.PLEXUS_WORKER_POLL_MS),
+      heartbeatMs: Math.max(100, e.PLEXUS_HEARTBEAT_MS),
+      staleAfterMs: Math.max(500, e.PLEXUS_WORKER_STALE_MS),
+      maxAttempts: Math.max(1, e.PLEXUS_JOB_MAX_ATTEMPTS),
+    },
+    http: { bodyLimit: e.PLEXUS_BODY_LIMIT, rateLimitPerMinute: e.PLEXUS_API_RATE_LIMIT },
+    dbPoolMax: Math.max(2, e.PLEXUS_DB_POOL_MAX),
+  };
+}

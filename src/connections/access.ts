@@ -1,0 +1,55 @@
+import { isPlexusError, plexusError } from '../core/errors.ts';
+import { withOrgTx } from '../db/tx.ts';
+import { connectorFor } from '../providers/connectors.ts';
+import type { Connector, ConnectorContext } from '../providers/connector.ts';
+import { connectorContext } from '../providers/context.ts';
+import { providers } from '../providers/registry.ts';
+import type { ProviderId } from '../providers/types.ts';
+import { openCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
+import { refreshConnection, type RefreshDeps } from './refresh.ts';
+import { getConnection, type ConnectionRow } from './repo.ts';
+
+/** Refresh before a call when the token has less than this left. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+export interface Authed {
+  row: ConnectionRow;
+  connector: Connector;
+  ctx: ConnectorContext;
+  creds: DecryptedCredentials;
+}
+
+async function load(deps: RefreshDeps, orgId: string, connectionId: string): Promise<Authed> {
+  const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, connectionId));
+  if (!row) throw plexusError('not_found', { message: 'No such connection.' });
+  if (row.status === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The connection needs to be re-authorized.' });
+  if (row.status !== 'active' || !row.credentials) throw plexusError('conflict', { message: `The connection is ${row.status}.` });
+  const id = row.provider as ProviderId;
+  return { row, connector: connectorFor(id), ctx: connectorContext(deps, id, row.config), creds: openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
+}
+
+function canRefresh(row: ConnectionRow): boolean {
+  const auth = providers[row.provider as ProviderId].auth;
+  return auth.refresh !== 'none';
+}
+
+/**
+ * Runs `fn` with a connection's live credentials: a token about to expire is refreshed
+ * first, and a 401 from the platform triggers one refresh and one retry. Both refreshes go
+ * through the single-flight lease, so concurrent callers share one refresh.
+ */
+export async function withConnection<T>(deps: RefreshDeps, orgId: string, connectionId: string, fn: (a: Authed) => Promise<T>): Promise<T> {
+  let a = await load(deps, orgId, connectionId);
+  if (canRefresh(a.row) && a.row.expires_at && a.row.expires_at.getTime() - deps.clock.now().getTime() < EXPIRY_MARGIN_MS) {
+    await refreshConnection(deps, orgId, connectionId, { kind: 'forced', seenVersion: a.row.token_version });
+    a = await load(deps, orgId, connectionId);
+  }
+  try {
+    return await fn(a);
+  } catch (err) {
+    if (!isPlexusError(err) || err.code !== 'provider.auth_expired' || !canRefresh(a.row)) throw err;
+    const outcome = await refreshConnection(deps, orgId, connectionId, { kind: 'forced', seenVersion: a.row.token_version });
+    if (outcome === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The platform refused to refresh the token; the connection needs to be re-authorized.' });
+    return fn(await load(deps, orgId, connectionId));
+  }
+}

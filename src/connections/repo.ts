@@ -1,0 +1,48 @@
+import type { Queryable } from '../db/pool.ts';
+import type { EncryptedCredentials } from '../vault/credentials.ts';
+
+export type ConnectionStatus = 'pending' | 'active' | 'needs_reauth' | 'error' | 'deleted';
+
+export interface ConnectionRow {
+  org_id: string;
+  id: string;
+  provider: string;
+  status: ConnectionStatus;
+  display_name: string | null;
+  external_account_id: string | null;
+  end_user_ref: string | null;
+  config: Record<string, string>;
+  credentials: EncryptedCredentials | null;
+  scopes: string[];
+  expires_at: Date | null;
+  refresh_expires_at: Date | null;
+  next_refresh_at: Date | null;
+  last_refreshed_at: Date | null;
+  last_refresh_error: string | null;
+  refresh_failures: number;
+  token_version: number;
+  sync_interval_minutes: number | null;
+  last_sync_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const CONNECTION_COLUMNS =
+  'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, created_at, updated_at';
+
+export async function getConnection(client: Queryable, orgId: string, id: string): Promise<ConnectionRow | undefined> {
+  const { rows } = await client.query<ConnectionRow>(`select ${CONNECTION_COLUMNS} from connections where org_id = $1 and id = $2 and status <> 'deleted'`, [orgId, id]);
+  return rows[0];
+}
+
+/**
+ * When to refresh a token ahead of its expiry: 10% of its lifetime early, at least a minute
+ * and at most a week (a one-hour token 6 minutes early; a 60-day token 6 days early, so an
+ * outage of a few days still leaves time to refresh).
+ */
+export function refreshDueAt(expiresAt: Date | undefined, now: Date): Date | null {
+  if (!expiresAt) return null;
+  const life = expiresAt.getTime() - now.getTime();
+  const early = Math.min(7 * 86_400_000, Math.max(60_000, life * 0.1));
+  return new Date(Math.max(now.getTime(), expiresAt.getTime() - early));
+}

@@ -1,0 +1,91 @@
+import { plexusError } from '../core/errors.ts';
+import type { Pool, Queryable } from '../db/pool.ts';
+import { withOrgTx } from '../db/tx.ts';
+import type { ProviderId } from '../providers/types.ts';
+import { newSessionSecret, parseSessionToken, secretMatches, sessionToken } from './session-token.ts';
+
+export const SESSION_TTL_MS = 10 * 60 * 1000;
+
+export interface SessionRow {
+  org_id: string;
+  id: string;
+  provider: ProviderId;
+  status: 'pending' | 'redirected' | 'completed' | 'failed' | 'expired';
+  secret_hash: Buffer;
+  scopes: string[];
+  end_user_ref: string | null;
+  return_url: string | null;
+  config: Record<string, string>;
+  flow_secret: unknown;
+  connection_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Date;
+}
+
+export interface NewSession {
+  provider: ProviderId;
+  scopes: string[];
+  endUserRef?: string | undefined;
+  returnUrl?: string | undefined;
+  connectionId?: string | undefined;
+}
+
+export async function createSession(client: Queryable, orgId: string, s: NewSession, now: Date): Promise<{ row: SessionRow; token: string }> {
+  const { secret, hash } = newSessionSecret();
+  const { rows } = await client.query<SessionRow>(
+    `insert into connect_sessions (org_id, provider, secret_hash, scopes, end_user_ref, return_url, connection_id, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+    [orgId, s.provider, hash, s.scopes, s.endUserRef ?? null, s.returnUrl ?? null, s.connectionId ?? null, new Date(now.getTime() + SESSION_TTL_MS)],
+  );
+  const row = rows[0]!;
+  return { row, token: sessionToken(orgId, row.id, secret) };
+}
+
+export type SessionProblem = 'invalid' | 'expired' | 'used';
+
+/**
+ * Finds the session a token (or OAuth state) names, inside its org's RLS context, and checks
+ * the secret in constant time. `forCallback` also requires the session not to be used yet.
+ */
+export async function loadSession(app: Pool, token: string, now: Date): Promise<{ session: SessionRow } | { problem: SessionProblem; session?: SessionRow }> {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return { problem: 'invalid' };
+  const row = await withOrgTx(app, parsed.orgId, async (c) => {
+    const { rows } = await c.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [parsed.orgId, parsed.sessionId]);
+    return rows[0];
+  });
+  if (!row || !secretMatches(parsed.secret, row.secret_hash)) return { problem: 'invalid' };
+  if (row.used_at || row.status === 'completed' || row.status === 'failed') return { problem: 'used', session: row };
+  if (row.expires_at.getTime() <= now.getTime()) return { problem: 'expired', session: row };
+  return { session: row };
+}
+
+/** Marks the session used; false when another request used it first (a replayed state). */
+export async function claimSession(client: Queryable, s: SessionRow): Promise<boolean> {
+  const { rowCount } = await client.query(
+    "update connect_sessions set used_at = now() where org_id = $1 and id = $2 and used_at is null and status in ('pending', 'redirected')",
+    [s.org_id, s.id],
+  );
+  return rowCount === 1;
+}
+
+export async function failSession(app: Pool, s: Pick<SessionRow, 'org_id' | 'id'>, code: string, message: string): Promise<void> {
+  await withOrgTx(app, s.org_id, (c) =>
+    c.query(
+      "update connect_sessions set status = 'failed', error_code = $3, error_message = $4, used_at = coalesce(used_at, now()) where org_id = $1 and id = $2 and status <> 'completed'",
+      [s.org_id, s.id, code, message.slice(0, 500)],
+    ),
+  );
+}
+
+export function sessionError(problem: SessionProblem) {
+  const messages: Record<SessionProblem, string> = {
+    invalid: 'This connect link is not valid.',
+    expired: 'This connect link has expired; start again from the application.',
+    used: 'This connect link was already used; start again from the application.',
+  };
+  return plexusError(problem === 'invalid' ? 'not_found' : 'conflict', { message: messages[problem], details: { reason: `session_${problem}` } });
+}

@@ -1,0 +1,101 @@
+/**
+ * The one registry of error codes. Every error that leaves the API or steers a job's retry
+ * comes from here: a stable machine code, an HTTP status, a default message and whether a
+ * job that failed with it should be tried again. Codes are never reused once retired.
+ */
+
+export type RetryClass = 'retryable' | 'permanent';
+
+interface ErrorSpec {
+  status: number;
+  message: string;
+  retry: RetryClass;
+}
+
+export const ERROR_CODES = {
+  // request shape
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.', retry: 'permanent' },
+  validation_failed: { status: 400, message: 'The request did not pass validation.', retry: 'permanent' },
+  payload_too_large: { status: 413, message: 'The request body is too large.', retry: 'permanent' },
+  unsupported_media_type: { status: 415, message: 'Unsupported content type.', retry: 'permanent' },
+  // auth
+  missing_api_key: { status: 401, message: 'An API key is required (Authorization: Bearer <key>).', retry: 'permanent' },
+  invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.', retry: 'permanent' },
+  forbidden: { status: 403, message: 'This key may not perform that action.', retry: 'permanent' },
+  // resources
+  not_found: { status: 404, message: 'The resource does not exist.', retry: 'permanent' },
+  route_not_found: { status: 404, message: 'No such route.', retry: 'permanent' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.', retry: 'permanent' },
+  unprocessable: { status: 422, message: 'The request is well-formed but cannot be processed.', retry: 'permanent' },
+  rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.', retry: 'retryable' },
+  // server and dependencies
+  internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },
+  unavailable: { status: 503, message: 'A dependency is unavailable.', retry: 'retryable' },
+  credentials_invalid: { status: 422, message: 'The platform refused these credentials.', retry: 'permanent' },
+  provider_not_configured: { status: 422, message: 'This platform is not configured on this Plexus.', retry: 'permanent' },
+  // inbound webhooks
+  webhook_signature_invalid: { status: 401, message: 'The webhook signature is missing or does not verify.', retry: 'permanent' },
+  webhook_not_configured: { status: 401, message: 'Webhooks from this platform are not configured (no secret): refused.', retry: 'permanent' },
+  webhook_unsupported: { status: 404, message: 'This platform does not send webhooks here.', retry: 'permanent' },
+  // vault
+  vault_open_failed: { status: 500, message: 'A sealed secret could not be opened.', retry: 'permanent' },
+  vault_unknown_key: { status: 500, message: 'A sealed secret names a master key that is not configured.', retry: 'permanent' },
+  // providers (used by clients to classify platform answers)
+  'provider.rate_limited': { status: 429, message: 'The platform is rate limiting requests.', retry: 'retryable' },
+  'provider.unavailable': { status: 502, message: 'The platform is unavailable.', retry: 'retryable' },
+  'provider.timeout': { status: 504, message: 'The platform did not answer in time.', retry: 'retryable' },
+  'provider.auth_expired': { status: 401, message: 'The platform token has expired.', retry: 'retryable' },
+  'provider.auth_revoked': { status: 401, message: 'The platform revoked access; the connection needs re-authorization.', retry: 'permanent' },
+  'provider.invalid_request': { status: 422, message: 'The platform rejected the request.', retry: 'permanent' },
+  'provider.not_found': { status: 404, message: 'The platform has no such object.', retry: 'permanent' },
+  // jobs
+  'job.unknown_task': { status: 500, message: 'No handler is registered for this task.', retry: 'permanent' },
+  'job.invalid_payload': { status: 500, message: 'The job payload does not match its task schema.', retry: 'permanent' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface PlexusErrorOptions {
+  message?: string;
+  details?: unknown;
+  /** When the caller (or a job) should come back, e.g. from a platform's Retry-After. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class PlexusError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retry: RetryClass;
+  readonly details: unknown;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ErrorCode, opts: PlexusErrorOptions = {}) {
+    const spec: ErrorSpec = ERROR_CODES[code];
+    super(opts.message ?? spec.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PlexusError';
+    this.code = code;
+    this.status = spec.status;
+    this.retry = spec.retry;
+    this.details = opts.details;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+export function plexusError(code: ErrorCode, opts?: PlexusErrorOptions): PlexusError {
+  return new PlexusError(code, opts);
+}
+
+export function isPlexusError(err: unknown): err is PlexusError {
+  return err instanceof PlexusError;
+}
+
+/** Retry class of any thrown value: unknown errors are assumed transient (a bug retried is logged; a blip dropped is lost). */
+export function retryClassOf(err: unknown): RetryClass {
+  return isPlexusError(err) ? err.retry : 'retryable';
+}
+
+/** The JSON body every API error has. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; request_id?: string };
+}

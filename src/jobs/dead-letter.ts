@@ -1,0 +1,68 @@
+import type { Pool, Queryable } from '../db/pool.ts';
+import { plexusError } from '../core/errors.ts';
+import { enqueue } from './enqueue.ts';
+import { ATTEMPT_FIELD, type TaskName } from './types.ts';
+
+/** Org of system jobs (no tenant): a row no org can see. */
+export const SYSTEM_ORG = '00000000-0000-0000-0000-000000000000';
+
+export interface DeadLetterInput {
+  jobId: string | number;
+  task: string;
+  payload: Record<string, unknown>;
+  jobKey: string | null;
+  queueName: string | null;
+  attempts: number;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/** Moves a failed job out of the queue. Idempotent per job id: a worker that dies after this write and runs the job again adds nothing. */
+export async function recordDeadLetter(owner: Pool, d: DeadLetterInput): Promise<void> {
+  const orgId = typeof d.payload.org_id === 'string' ? d.payload.org_id : SYSTEM_ORG;
+  const { [ATTEMPT_FIELD]: _drop, ...payload } = d.payload;
+  await owner.query(
+    `insert into dead_letters (org_id, job_id, task, payload, job_key, queue_name, attempts, error_code, error_message)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (org_id, job_id) do nothing`,
+    [orgId, d.jobId, d.task, payload, d.jobKey, d.queueName, d.attempts, d.errorCode, d.errorMessage.slice(0, 2000)],
+  );
+}
+
+export interface DeadLetterRow {
+  id: string;
+  job_id: number;
+  task: string;
+  payload: Record<string, unknown>;
+  job_key: string | null;
+  attempts: number;
+  error_code: string;
+  error_message: string;
+  failed_at: Date;
+  replayed_at: Date | null;
+  replay_job_id: number | null;
+}
+
+export const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
+
+/**
+ * Enqueues a dead letter again with a fresh attempt count, in the caller's org transaction,
+ * and marks it replayed in the same write so a double click cannot run it twice.
+ */
+export async function replayDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow> {
+  const { rows } = await client.query<DeadLetterRow & { queue_name: string | null }>(
+    `select ${DEAD_LETTER_COLUMNS}, queue_name from dead_letters where org_id = $1 and id = $2 for update`,
+    [orgId, id],
+  );
+  const row = rows[0];
+  if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
+  if (row.replayed_at) throw plexusError('conflict', { message: 'This dead letter was already replayed.', details: { replay_job_id: row.replay_job_id } });
+  const jobId = await enqueue(client, row.task as TaskName, row.payload as never, {
+    ...(row.job_key ? { jobKey: row.job_key } : {}),
+    ...(row.queue_name ? { queueName: row.queue_name } : {}),
+  });
+  const updated = await client.query<DeadLetterRow>(
+    `update dead_letters set replayed_at = now(), replay_job_id = $3 where org_id = $1 and id = $2 returning ${DEAD_LETTER_COLUMNS}`,
+    [orgId, id, jobId],
+  );
+  return updated.rows[0]!;
+}

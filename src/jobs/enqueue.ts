@@ -1,0 +1,50 @@
+import type { Queryable } from '../db/pool.ts';
+import type { JobPayloads, TaskName } from './types.ts';
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** De-duplication key: a pending job with the same key is replaced, not doubled. */
+  jobKey?: string;
+  maxAttempts?: number;
+  queueName?: string;
+  priority?: number;
+}
+
+/**
+ * Adds a job inside the caller's transaction: the business write and its job commit
+ * together or not at all. Works on the app role (through a SECURITY DEFINER function that
+ * checks the payload's org against the transaction's) and on the owner role alike.
+ */
+export async function enqueue<N extends TaskName>(client: Queryable, task: N, payload: JobPayloads[N], opts: EnqueueOptions = {}): Promise<number> {
+  const { rows } = await client.query<{ id: number }>('select plexus_enqueue($1, $2::json, $3, $4, $5, $6, $7) as id', [
+    task,
+    JSON.stringify(payload),
+    opts.runAt ?? null,
+    opts.jobKey ?? null,
+    opts.maxAttempts ?? null,
+    opts.queueName ?? null,
+    opts.priority ?? null,
+  ]);
+  return rows[0]!.id;
+}
+
+export interface JobSpec<N extends TaskName = TaskName> extends EnqueueOptions {
+  task: N;
+  payload: JobPayloads[N];
+}
+
+/** Many jobs in one round trip (bulk publish, fan-out), still inside the caller's transaction. */
+export async function enqueueMany(client: Queryable, specs: readonly JobSpec[]): Promise<number[]> {
+  if (specs.length === 0) return [];
+  const body = specs.map((s) => ({
+    task: s.task,
+    payload: s.payload,
+    run_at: s.runAt?.toISOString() ?? null,
+    job_key: s.jobKey ?? null,
+    max_attempts: s.maxAttempts ?? null,
+    queue_name: s.queueName ?? null,
+    priority: s.priority ?? null,
+  }));
+  const { rows } = await client.query<{ id: number }>('select plexus_enqueue_many($1::jsonb) as id', [JSON.stringify(body)]);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { withOrgTx } from '../../db/tx.ts';
+import { processInboxRow, type InboxRow } from '../../webhooks/ingress/process.ts';
+import type { TaskDefinition } from '../types.ts';
+
+declare module '../types.ts' {
+  interface JobPayloads {
+    process_webhook: { org_id: string; inbox_id: string };
+  }
+}
+
+/**
+ * One inbound event, by id: how a dead-lettered event is replayed (the drain task handles the
+ * normal flow in batches). An event already processed is skipped.
+ */
+export const processWebhook: TaskDefinition<'process_webhook'> = {
+  name: 'process_webhook',
+  schema: z.object({ org_id: z.string().uuid(), inbox_id: z.string().uuid() }),
+  maxAttempts: 8,
+  backoff: { baseMs: 2_000, maxMs: 30 * 60_000 },
+  async run(p, ctx) {
+    await withOrgTx(ctx.db.app, p.org_id, async (c) => {
+      const { rows } = await c.query<InboxRow>('select id, provider, connection_id, topic, payload, status, attempts from webhook_inbox where org_id = $1 and id = $2 for update', [p.org_id, p.inbox_id]);
+      const row = rows[0];
+      if (!row || row.status === 'processed') return;
+      await processInboxRow(c, p.org_id, row);
+    });
+  },
+};

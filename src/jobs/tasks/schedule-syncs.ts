@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { enqueueMany, type JobSpec } from '../enqueue.ts';
+import type { TaskDefinition } from '../types.ts';
+
+declare module '../types.ts' {
+  interface JobPayloads {
+    schedule_syncs: Record<string, never>;
+  }
+}
+
+const DEFAULT_INTERVAL_MINUTES = Number(process.env.PLEXUS_SYNC_INTERVAL_MINUTES ?? 360);
+
+/**
+ * Every minute: active connections whose last sync is older than their interval (their own,
+ * or the default) get a sync job. The job key makes this a no-op for a connection that already
+ * has one pending, so a long sync is never doubled.
+ */
+export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
+  name: 'schedule_syncs',
+  schema: z.object({}).passthrough() as never,
+  cron: '* * * * *',
+  async run(_p, ctx) {
+    const { rows } = await ctx.db.owner.query<{ org_id: string; id: string }>(
+      `select c.org_id, c.id from connections c
+       where c.status = 'active' and coalesce(c.sync_interval_minutes, $1) > 0
+         and (c.last_sync_at is null or c.last_sync_at < now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
+         and not exists (select 1 from graphile_worker.jobs j where j.key = 'sync:' || c.id)
+       limit 1000`,
+      [DEFAULT_INTERVAL_MINUTES],
+    );
+    if (!rows.length) return;
+    await enqueueMany(ctx.db.owner, rows.map((r) => ({ task: 'sync_connection', payload: { org_id: r.org_id, connection_id: r.id, reason: 'scheduled' }, jobKey: `sync:${r.id}` }) as JobSpec));
+    ctx.log.info({ count: rows.length }, 'scheduled syncs');
+  },
+};

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { withConnection } from '../../connections/access.ts';
+import { recordEvent } from '../../connections/events.ts';
+import { withOrgTx } from '../../db/tx.ts';
+import { adsSyncFor } from '../../providers/ads-sync.ts';
+import { providers } from '../../providers/registry.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import { runAdsSync } from '../../sync/ads/engine.ts';
+import type { TaskDefinition } from '../types.ts';
+import { providerRuntime } from './runtime-deps.ts';
+
+declare module '../types.ts' {
+  interface JobPayloads {
+    sync_connection: { org_id: string; connection_id: string; reason: string };
+  }
+}
+
+/**
+ * A connection's sync. It starts with the account itself: an authenticated call that proves
+ * the credentials still work (refreshing them if needed) and updates the account's name and
+ * ids; then, for ad platforms with an entity sync, accounts, campaigns, ad groups, ads and
+ * daily metrics into the unified model (resuming a run a killed worker left behind).
+ */
+export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
+  name: 'sync_connection',
+  schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), reason: z.string() }),
+  async run(p, ctx) {
+    const deps = { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log };
+    const identity = await withConnection(deps, p.org_id, p.connection_id, (a) => a.connector.identify(a.ctx, a.creds));
+    const { rows } = await ctx.db.owner.query<{ provider: ProviderId }>('select provider from connections where org_id = $1 and id = $2', [p.org_id, p.connection_id]);
+    const provider = rows[0]?.provider;
+    const adapter = provider && providers[provider].family === 'ads' ? adsSyncFor(provider) : undefined;
+    await withOrgTx(ctx.db.app, p.org_id, async (c) => {
+      await c.query(
+        `update connections set display_name = $3, config = config || $4::jsonb, last_sync_at = now(),
+           account_refs = array(select distinct unnest(array[external_account_id] || $5::text[]) where true), updated_at = now()
+         where org_id = $1 and id = $2 and status = 'active'`,
+        [p.org_id, p.connection_id, identity.displayName, JSON.stringify(identity.config ?? {}), identity.accountRefs ?? []],
+      );
+      // Platforms with an entity sync report their own sync.completed when it finishes.
+      if (!adapter) {
+        await recordEvent(c, p.org_id, 'sync.completed', { connection_id: p.connection_id, reason: p.reason, entities: ['account'] });
+      }
+    });
+    if (adapter) await runAdsSync(deps, p.org_id, p.connection_id, adapter, p.reason);
+  },
+};

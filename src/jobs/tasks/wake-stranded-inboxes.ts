@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { wakeStrandedInboxes } from '../../webhooks/ingress/wake.ts';
+import type { TaskDefinition } from '../types.ts';
+
+declare module '../types.ts' {
+  interface JobPayloads {
+    wake_stranded_inboxes: Record<string, never>;
+  }
+}
+
+/** Every minute: inbox events waiting over 30 s with no drain pending get one (lost wake-ups, crashes). */
+export const wakeStranded: TaskDefinition<'wake_stranded_inboxes'> = {
+  name: 'wake_stranded_inboxes',
+  schema: z.object({}).passthrough() as never,
+  cron: '* * * * *',
+  async run(_p, ctx) {
+    const n = await wakeStrandedInboxes(ctx.db.owner, 30);
+    if (n) ctx.log.warn({ orgs: n }, 'woke stranded webhook inboxes');
+  },
+};

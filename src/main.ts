@@ -1,0 +1,52 @@
+import { ConfigError } from './config/schema.ts';
+import { MigrationError } from './db/migrate.ts';
+
+const USAGE = `plexus <command>
+
+  start                 API + worker in one process (embedded PostgreSQL unless DATABASE_URL is set)
+  api                   the HTTP API only (run many side by side)
+  worker                the job worker only (run many side by side)
+  migrate               apply database migrations and exit
+  keys rotate           re-wrap every secret under the primary master key
+  orgs create <name>    create an organisation and print its first API key
+  sandbox <provider|all> run platform simulators on loopback
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, sub, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case 'start':
+      return (await import('./cli/serve.ts')).serve('all');
+    case 'api':
+    case 'worker':
+      return (await import('./cli/serve.ts')).serve(cmd);
+    case 'migrate': {
+      const { openRuntime } = await import('./cli/runtime.ts');
+      const rt = await openRuntime('plexus-migrate');
+      await rt.db.close();
+      return;
+    }
+    case 'keys':
+      if (sub === 'rotate') return (await import('./cli/keys.ts')).rotateCommand();
+      break;
+    case 'orgs':
+      if (sub === 'create' && rest.length) return (await import('./cli/orgs.ts')).createOrgCommand(rest.join(' '));
+      break;
+    case 'sandbox':
+      return (await import('./cli/sandbox.ts')).sandboxCommand(sub ?? 'all');
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+  }
+  process.stderr.write(USAGE);
+  process.exitCode = 64;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  // Start-up errors a person can act on are printed plainly; anything else with its stack.
+  if (err instanceof ConfigError || err instanceof MigrationError) process.stderr.write(`plexus: ${err.message}\n`);
+  else process.stderr.write(`plexus: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../db/database.ts';
+import { circuitStates } from '../providers/kit/circuit.ts';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  jobOutcomes: Counter<'task' | 'outcome'>;
+}
+
+/**
+ * One registry per process (tests build several apps in one process). Gauges that describe
+ * shared state (jobs by state) are read from PostgreSQL on scrape, so every process reports
+ * the same truth.
+ */
+export function createMetrics(db: Database): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'plexus_process_' });
+  const httpDuration = new Histogram({
+    name: 'plexus_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const jobOutcomes = new Counter({
+    name: 'plexus_job_outcomes_total',
+    help: 'Jobs finished by this process, by outcome (success, retry, dead_letter)',
+    labelNames: ['task', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'plexus_jobs',
+    help: 'Jobs in the queue by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.owner.query<{ state: string; n: number }>(
+        `select case when locked_at is not null then 'running'
+                     when attempts >= max_attempts then 'failed'
+                     when run_at > now() then 'scheduled' else 'ready' end as state, count(*)::int as n
+         from graphile_worker.jobs group by 1`,
+      );
+      this.reset();
+      for (const s of ['ready', 'scheduled', 'running', 'failed']) this.set({ state: s }, rows.find((r) => r.state === s)?.n ?? 0);
+      const dl = await db.owner.query<{ n: number }>('select count(*)::int as n from dead_letters where replayed_at is null');
+      this.set({ state: 'dead_letter' }, dl.rows[0]?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'plexus_db_pool_connections',
+    help: 'PostgreSQL pool connections by pool and state',
+    labelNames: ['pool', 'state'] as const,
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of [['app', db.app], ['owner', db.owner]] as const) {
+        this.set({ pool: name, state: 'total' }, pool.totalCount);
+        this.set({ pool: name, state: 'idle' }, pool.idleCount);
+        this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+      }
+    },
+  });
+  new Gauge({
+    name: 'plexus_provider_circuit_open',
+    help: 'Per platform: 1 while its circuit breaker is open or half-open in this process (calls paused), else 0',
+    labelNames: ['provider', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of circuitStates()) this.set({ provider: c.provider, state: c.state }, c.state === 'closed' ? 0 : 1);
+    },
+  });
+  return { registry, httpDuration, jobOutcomes };
+}

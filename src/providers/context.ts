@@ -1,0 +1,30 @@
+import type { Clock } from '../core/clock.ts';
+import type { ProviderApps } from './apps.ts';
+import type { ConnectorContext } from './connector.ts';
+import type { ProviderHttp } from './kit/http.ts';
+import { expand, withOrigin } from './kit/urls.ts';
+import { providers } from './registry.ts';
+import type { ProviderId } from './types.ts';
+
+export interface ProviderRuntime {
+  apps: ProviderApps;
+  http: ProviderHttp;
+  clock: Clock;
+  /** Plexus's own public base URL, for addresses given to platforms (webhook callbacks). */
+  callbackBaseUrl?: () => string | undefined;
+}
+
+/** A connector context for one provider and one connection's settings. */
+export function connectorContext(rt: ProviderRuntime, id: ProviderId, config: Readonly<Record<string, string>> = {}): ConnectorContext {
+  const def = providers[id];
+  const app = rt.apps[id];
+  const vars = { version: def.api.version, ...def.api.pathVersions, ...app.extra, ...config };
+  return {
+    def,
+    app,
+    http: rt.http,
+    clock: rt.clock,
+    config,
+    url: (template) => withOrigin(expand(template, vars), app.baseUrl),
+  };
+}

@@ -1,0 +1,18 @@
+import { plexusError } from '../../core/errors.ts';
+import type { Connector } from '../connector.ts';
+import { apiCall, apiUrl } from '../kit/api-call.ts';
+
+/**
+ * Drupal JSON:API over core basic_auth (cms.md §2.1). Wrong Basic credentials fall back to
+ * the anonymous user instead of failing, so a 200 proves nothing: the entry point names the
+ * authenticated user in `meta.links.me`, and its absence means the login was not accepted.
+ */
+export const drupalConnector: Connector = {
+  async identify(ctx, creds) {
+    const res = await apiCall(drupalConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, ''), headers: { accept: 'application/vnd.api+json' } });
+    const me = (res.body as { meta?: { links?: { me?: { meta?: { id?: string } } } } }).meta?.links?.me?.meta?.id;
+    if (!me) throw plexusError('provider.auth_expired', { message: 'Drupal treated the request as anonymous: the username or password is wrong, or basic_auth is not enabled.', details: { status: 401 } });
+    const site = ctx.config.siteUrl ?? '';
+    return { externalAccountId: site.replace(/\/+$/, ''), displayName: `Drupal @ ${site}`, config: { userId: me } };
+  },
+};

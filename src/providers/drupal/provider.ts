@@ -1,0 +1,49 @@
+import type { ProviderDefinition } from '../types.ts';
+
+/** Drupal 10/11 through the core JSON:API module. */
+export const drupalProvider = {
+  id: 'drupal',
+  displayName: 'Drupal',
+  family: 'cms',
+  docsUrl: 'https://www.drupal.org/docs/core-modules-and-themes/core-modules/jsonapi-module',
+  api: {
+    baseUrl: '{siteUrl}/jsonapi',
+    // cms.md §2.2: JSON:API paths carry no version; this is the spec version in `jsonapi.version`.
+    version: '1.0',
+    versionCarrier: 'none',
+  },
+  auth: {
+    // cms.md §2.1: core basic_auth module (simple_oauth is contrib).
+    kind: 'app_password',
+    fields: [
+      { name: 'username', label: 'Username', secret: false },
+      { name: 'password', label: 'Password', secret: true },
+    ],
+    transport: 'basic',
+    // The JSON:API entry point; failed Basic credentials fall back to anonymous, so a
+    // successful answer alone does not prove the account (cms.md §2.1 names no "who am I" route).
+    verifyPath: '/',
+    refresh: 'none',
+  },
+  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  webhooks: {
+    // cms.md §2.4: none in core; a Plexus companion module signs with a per-connection secret.
+    supported: true,
+    scheme: 'plexus-hmac',
+    signatureHeader: 'x-plexus-signature',
+    timestampHeader: 'x-plexus-timestamp',
+    toleranceSeconds: 300,
+    secretSource: 'per_connection',
+    subscribeApi: false,
+    topics: ['content.created', 'content.updated', 'content.deleted'],
+  },
+  rateLimit: {
+    // cms.md §2.5: none in core.
+    signals: ['http-429'],
+  },
+  // cms.md §2.2: follow links.next.href; page[limit] above 50 is silently capped.
+  pagination: 'next-link',
+  maxPageSize: 50,
+  // Writes need jsonapi.settings read_only turned off on the site (cms.md §2.2).
+  capabilities: ['content.read', 'content.write', 'content.taxonomy', 'content.media', 'webhooks.inbound'],
+} as const satisfies ProviderDefinition;

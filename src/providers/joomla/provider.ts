@@ -1,0 +1,44 @@
+import type { ProviderDefinition } from '../types.ts';
+
+/** Joomla 4/5 Web Services API (com_content articles). */
+export const joomlaProvider = {
+  id: 'joomla',
+  displayName: 'Joomla',
+  family: 'cms',
+  docsUrl: 'https://manual.joomla.org/docs/general-concepts/webservices/',
+  api: {
+    // cms.md §3.2: `/api/index.php/v1` works without URL rewriting.
+    baseUrl: '{siteUrl}/api/index.php/{version}',
+    version: 'v1',
+    versionCarrier: 'path',
+  },
+  auth: {
+    // cms.md §3.1: API token plugin, `Authorization: Bearer` (X-Joomla-Token as the alternative).
+    kind: 'api_token',
+    fields: [{ name: 'token', label: 'API token', secret: true }],
+    transport: 'bearer',
+    verifyPath: '/content/articles?page[limit]=1',
+    refresh: 'none',
+  },
+  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  webhooks: {
+    // cms.md §3.4: none in core; a Plexus companion extension signs with a per-connection secret.
+    supported: true,
+    scheme: 'plexus-hmac',
+    signatureHeader: 'x-plexus-signature',
+    timestampHeader: 'x-plexus-timestamp',
+    toleranceSeconds: 300,
+    secretSource: 'per_connection',
+    subscribeApi: false,
+    topics: ['content.created', 'content.updated', 'content.deleted'],
+  },
+  rateLimit: {
+    // cms.md §3.5: none in core.
+    signals: ['http-429'],
+  },
+  // cms.md §3.2: page[offset]/page[limit] with next links; offset past the end is a 404.
+  pagination: 'offset',
+  // cms.md §3.2: default 20 and no cap found; 100 is Plexus's own ceiling.
+  maxPageSize: 100,
+  capabilities: ['content.read', 'content.write', 'content.taxonomy', 'webhooks.inbound'],
+} as const satisfies ProviderDefinition;

@@ -1,0 +1,148 @@
+/**
+ * Joomla 4/5 Web Services simulator: `/api/index.php/v1/…` (and the rewritten `/api/v1/…`) on the
+ * sandbox URL, the token-plugin authentication (Bearer or X-Joomla-Token, HMAC of the user's seed
+ * with the site secret) and com_content articles seeded from seed + size.
+ */
+import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { ActiveFault } from '../../sandbox/kit/faults.ts';
+import { rngFor } from '../../sandbox/kit/rng.ts';
+import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
+import { API_CT, articleRoutes, jerror, seedArticles, type JoomlaArticle, type JoomlaCtx } from './sandbox/articles.ts';
+import { authenticate, makeToken, newSeed, SUPER_USERS, type JoomlaUser } from './sandbox/auth.ts';
+
+export interface JoomlaSandboxOptions extends SandboxOptions {
+  /** `$secret` from configuration.php; derived from the seed when absent. */
+  siteSecret?: string;
+  /** Groups allowed by "User – Joomla Token" (default [8], Super Users); [] allows all. */
+  allowedGroups?: number[];
+}
+
+export interface JoomlaRemote extends RemoteControl {
+  /** An editor saves the article (form field names: title, introtext, state, catid…); `modified` and `version` move. */
+  edit(id: string, patch: Record<string, unknown>): void;
+  /** Trashes the article (state −2), as the admin list's Trash button does. */
+  delete(id: string): void;
+}
+
+export interface JoomlaRunningSandbox extends RunningSandbox {
+  siteUrl: string;
+  /** `${url}/api/index.php/v1`. */
+  apiUrl: string;
+  /** The Super User's API token (base64 `sha256:<id>:<hmac>`). */
+  token: string;
+  /** Token of the second user, who is only in Registered (2): refused while allowedGroups is [8]. */
+  registeredToken: string;
+  superUserId: number;
+  siteSecret: string;
+  remote: JoomlaRemote;
+  /** "Reset" in the user's token tab: a new seed, so every earlier token stops working. Returns the new token. */
+  resetToken(userId?: number): string;
+  /** Disables or re-enables the user's token (the profile's Enabled switch). */
+  setTokenEnabled(enabled: boolean, userId?: number): void;
+  articles(): JoomlaArticle[];
+}
+
+async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSandbox> {
+  // Joomla tokens are not OAuth tokens; the store stays empty but keeps the kit's contract (so reset clearing it changes nothing).
+  const kit = sandboxKit(opts, { size: 60 });
+  const { now, seed, size, routes, control } = kit;
+  const siteSecret = opts.siteSecret ?? rngFor(seed, 'joomla-secret').alnum(16);
+  const allowedGroups = opts.allowedGroups ?? [SUPER_USERS];
+  const rng = rngFor(seed, 'joomla-users');
+  const superId = rng.int(100, 999);
+  const seedOf = (label: string) => Buffer.from(rngFor(seed, 'joomla-token-seed', label).alnum(32)).toString('base64');
+  const freshUsers = (): JoomlaUser[] => [
+    { id: superId, username: 'admin', name: 'Super User', groups: [SUPER_USERS], blocked: false, tokenSeed: seedOf('admin'), tokenEnabled: true },
+    { id: superId + 1, username: 'writer', name: 'Registered Writer', groups: [2], blocked: false, tokenSeed: seedOf('writer'), tokenEnabled: true },
+  ];
+  const users = freshUsers();
+  const ctx: JoomlaCtx = { baseUrl: '', now, users, ...seedArticles(seed, size, now(), [superId, superId + 1]) };
+
+  articleRoutes(routes, ctx, (req) => authenticate(req, ctx.users, siteSecret, allowedGroups) as JoomlaUser);
+
+  const mustGet = (id: string) => {
+    const a = ctx.articles.get(Number(id));
+    if (!a) throw new Error(`no Joomla article with id ${id}`);
+    return a;
+  };
+  const remote: JoomlaRemote = {
+    edit(id, patch) {
+      const a = mustGet(id);
+      for (const [k, v] of Object.entries(patch)) {
+        if (k === 'title' || k === 'introtext' || k === 'fulltext' || k === 'alias' || k === 'metadesc') a[k] = String(v);
+        else if (k === 'state' || k === 'catid' || k === 'featured') a[k] = Number(v);
+      }
+      a.modified = Math.floor(now() / 1000) * 1000;
+      a.version += 1;
+    },
+    delete(id) {
+      const a = mustGet(id);
+      a.state = -2;
+      a.modified = Math.floor(now() / 1000) * 1000;
+      a.version += 1;
+    },
+  };
+  const userById = (id: number) => {
+    const u = ctx.users.find((x) => x.id === id);
+    if (!u) throw new Error(`no Joomla user ${id}`);
+    return u;
+  };
+  control.add('POST', '/__sandbox/token/reset', () => json(200, { token: makeToken(resetSeed(userById(superId)), siteSecret) }));
+  const resetSeed = (u: JoomlaUser) => {
+    u.tokenSeed = newSeed();
+    return u;
+  };
+
+  const running = await kit.start({
+    provider: 'joomla',
+    remote,
+    reseed: () => {
+      Object.assign(ctx, seedArticles(seed, size, now(), [superId, superId + 1]));
+      ctx.users.splice(0, ctx.users.length, ...freshUsers());
+    },
+    stats: () => ({ articles: ctx.articles.size }),
+    hooks: {
+      routePath: (path) => path.replace(/^\/api(\/index\.php)?(?=\/)/, ''),
+      before(req) {
+        if (!/^\/api(\/index\.php)?\/v1(\/|$)/.test(req.path)) return undefined;
+        // No api-authentication plugin accepted the request.
+        if (!authenticate(req, ctx.users, siteSecret, allowedGroups)) return jerror(401, 'Forbidden');
+        return undefined;
+      },
+      faultResponse,
+      notFound: (req: SandboxRequest) => (req.path.startsWith('/api') ? jerror(404, 'Resource not found') : { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>404 Page not found</h1>' }),
+    },
+  });
+  ctx.baseUrl = running.url;
+
+  return {
+    ...running,
+    siteUrl: running.url,
+    apiUrl: `${running.url}/api/index.php/v1`,
+    get token() {
+      return makeToken(userById(superId), siteSecret);
+    },
+    get registeredToken() {
+      return makeToken(userById(superId + 1), siteSecret);
+    },
+    superUserId: superId,
+    siteSecret,
+    resetToken: (userId = superId) => makeToken(resetSeed(userById(userId)), siteSecret),
+    setTokenEnabled: (enabled, userId = superId) => {
+      userById(userId).tokenEnabled = enabled;
+    },
+    articles: () => [...ctx.articles.values()],
+  };
+}
+
+/** Core has no rate limit; a 429 would come from the server or a third-party extension. */
+function faultResponse(fault: ActiveFault): SandboxResponse {
+  if (fault.kind === 'rate_limit') {
+    const res = jerror(fault.status ?? 429, 'Too Many Requests');
+    return { ...res, headers: { 'content-type': API_CT, 'Retry-After': String(fault.retryAfterSeconds ?? 60) } };
+  }
+  return jerror(fault.status ?? 500, 'Internal Server Error');
+}
+
+export const sandbox: Sandbox<JoomlaRunningSandbox> = { provider: 'joomla', start };

@@ -1,0 +1,232 @@
+/**
+ * com_content articles over the Web Services API: JSON:API-shaped responses (string links,
+ * `meta.total-pages`), plain-JSON request bodies, `page[offset]`/`page[limit]` (default 20),
+ * filters and `list[ordering]`, PATCH as a partial save that bumps `modified` and `version`, and
+ * DELETE only for trashed (state −2) articles.
+ */
+import { rngFor } from '../../../sandbox/kit/rng.ts';
+import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
+import type { JoomlaUser } from './auth.ts';
+
+export interface JoomlaArticle {
+  id: number;
+  assetId: number;
+  title: string;
+  alias: string;
+  introtext: string;
+  fulltext: string;
+  state: number;
+  catid: number;
+  created: number;
+  createdBy: number;
+  modified: number;
+  modifiedBy: number;
+  version: number;
+  featured: number;
+  access: number;
+  language: string;
+  publishUp: number | null;
+  publishDown: number | null;
+  hits: number;
+  metakey: string;
+  metadesc: string;
+  note: string;
+  tags: number[];
+}
+
+export interface JoomlaCtx {
+  baseUrl: string;
+  now(): number;
+  articles: Map<number, JoomlaArticle>;
+  nextId: number;
+  users: JoomlaUser[];
+}
+
+export const API_CT = 'application/vnd.api+json; charset=utf-8';
+
+export function jerror(status: number, title: string): SandboxResponse {
+  return { status, headers: { 'content-type': API_CT }, body: { errors: [{ title, code: status }] } };
+}
+
+export function dbDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+const WORDS = ['joomla', 'extension', 'template', 'news', 'community', 'release', 'article', 'tutorial', 'menu', 'module', 'event', 'update'];
+
+export function seedArticles(seed: number | string, size: number, now: number, authorIds: number[]): Pick<JoomlaCtx, 'articles' | 'nextId'> {
+  const articles = new Map<number, JoomlaArticle>();
+  for (let i = 0; i < size; i++) {
+    const rng = rngFor(seed, 'joomla-article', i);
+    const id = i + 1;
+    const title = Array.from({ length: rng.int(2, 5) }, () => rng.pick(WORDS)).join(' ');
+    const created = Math.floor((now - rng.int(86_400, 365 * 86_400) * 1000) / 1000) * 1000;
+    const version = rng.int(1, 5);
+    const modified = Math.min(Math.floor(now / 1000) * 1000, created + (version - 1) * rng.int(60, 15 * 86_400) * 1000);
+    const roll = rng.next();
+    const author = rng.pick(authorIds);
+    articles.set(id, {
+      id, assetId: 100 + id, title: title[0]!.toUpperCase() + title.slice(1), alias: `${title.replace(/\s+/g, '-')}-${id}`,
+      introtext: `<p>${title}.</p>`, fulltext: rng.chance(0.3) ? `<p>More about ${title}.</p>` : '',
+      state: roll < 0.8 ? 1 : roll < 0.9 ? 0 : roll < 0.95 ? 2 : -2, catid: rng.pick([2, 8, 9]), created, createdBy: author, modified, modifiedBy: author,
+      version, featured: rng.chance(0.1) ? 1 : 0, access: 1, language: '*', publishUp: created, publishDown: null, hits: rng.int(0, 5000),
+      metakey: '', metadesc: '', note: '', tags: [],
+    });
+  }
+  return { articles, nextId: size + 1 };
+}
+
+function attributes(a: JoomlaArticle, item: boolean): Record<string, unknown> {
+  const text = a.fulltext ? `${a.introtext} ${a.fulltext}` : a.introtext;
+  return {
+    id: a.id, typeAlias: 'com_content.article', asset_id: a.assetId, title: a.title, text, tags: {}, language: a.language, state: a.state,
+    category: a.catid, images: { image_intro: '', image_intro_alt: '', float_intro: '', image_intro_caption: '', image_fulltext: '', image_fulltext_alt: '', float_fulltext: '', image_fulltext_caption: '' },
+    metakey: a.metakey, metadesc: a.metadesc, metadata: { robots: '', author: '', rights: '' }, access: a.access, featured: a.featured, alias: a.alias, note: a.note,
+    publish_up: a.publishUp === null ? null : dbDate(a.publishUp), publish_down: a.publishDown === null ? null : dbDate(a.publishDown),
+    urls: { urla: '', urlatext: '', targeta: '', urlb: '', urlbtext: '', targetb: '', urlc: '', urlctext: '', targetc: '' },
+    created: dbDate(a.created), created_by: a.createdBy, created_by_alias: '', modified: dbDate(a.modified), ...(item ? { modified_by: a.modifiedBy } : {}),
+    hits: a.hits, version: a.version, featured_up: null, featured_down: null,
+  };
+}
+
+function resource(a: JoomlaArticle, item: boolean): Record<string, unknown> {
+  const relationships: Record<string, unknown> = {
+    category: { data: { type: 'categories', id: String(a.catid) } },
+    created_by: { data: { type: 'users', id: String(a.createdBy) } },
+    tags: { data: [] },
+  };
+  if (item) relationships['modified_by'] = { data: { type: 'users', id: String(a.modifiedBy) } };
+  return { type: 'articles', id: String(a.id), attributes: attributes(a, item), relationships };
+}
+
+function filterOf(req: SandboxRequest, name: string): string | undefined {
+  return req.url.searchParams.get(`filter[${name}]`) ?? undefined;
+}
+
+export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRequest) => JoomlaUser): void {
+  const base = '/v1/content/articles';
+  const selfUrl = (req: SandboxRequest) => `${ctx.baseUrl}${req.url.pathname}${req.url.search}`;
+
+  r.add('GET', base, (req) => {
+    const sp = req.url.searchParams;
+    const limit = Math.max(1, Number.parseInt(sp.get('page[limit]') ?? '20', 10) || 20);
+    const offset = Math.max(0, Number.parseInt(sp.get('page[offset]') ?? '0', 10) || 0);
+    const state = filterOf(req, 'state') ?? filterOf(req, 'published');
+    const search = filterOf(req, 'search')?.toLowerCase();
+    const cat = filterOf(req, 'category');
+    const author = filterOf(req, 'author');
+    const featured = filterOf(req, 'featured');
+    const language = filterOf(req, 'language');
+    let rows = [...ctx.articles.values()].filter(
+      (a) =>
+        // Without a state filter the admin model lists published and unpublished (not archived or trashed).
+        (state === undefined ? a.state === 0 || a.state === 1 : state === '*' ? true : a.state === Number(state)) &&
+        (!search || a.title.toLowerCase().includes(search) || (search.startsWith('id:') && String(a.id) === search.slice(3))) &&
+        (!cat || a.catid === Number(cat)) &&
+        (!author || a.createdBy === Number(author)) &&
+        (!featured || a.featured === Number(featured)) &&
+        (!language || a.language === language),
+    );
+    const ordering = sp.get('list[ordering]') ?? 'a.id';
+    const dir = (sp.get('list[direction]') ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
+    const key = (a: JoomlaArticle): number | string =>
+      ordering === 'a.modified' ? a.modified : ordering === 'a.created' ? a.created : ordering === 'a.title' ? a.title : ordering === 'a.hits' ? a.hits : ordering === 'a.publish_up' ? a.publishUp ?? 0 : a.id;
+    rows.sort((x, y) => {
+      const kx = key(x);
+      const ky = key(y);
+      return (kx < ky ? -1 : kx > ky ? 1 : x.id - y.id) * dir;
+    });
+    const total = rows.length;
+    if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
+    rows = rows.slice(offset, offset + limit);
+    const totalPages = Math.max(1, Math.ceil(total / limit));
+    const pageUrl = (o: number) => {
+      const u = new URL(selfUrl(req));
+      u.searchParams.set('page[offset]', String(o));
+      u.searchParams.set('page[limit]', String(limit));
+      return u.toString();
+    };
+    const links: Record<string, string> = { self: selfUrl(req) };
+    if (total > limit) {
+      links['first'] = pageUrl(0);
+      if (offset > 0) links['previous'] = pageUrl(Math.max(0, offset - limit));
+      if (offset + limit < total) links['next'] = pageUrl(offset + limit);
+      links['last'] = pageUrl((totalPages - 1) * limit);
+    }
+    return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.map((a) => resource(a, false)), meta: { 'total-pages': totalPages } } };
+  });
+
+  r.add('GET', `${base}/:id`, (req) => {
+    const a = ctx.articles.get(Number(req.params['id']));
+    if (!a) return jerror(404, 'Resource not found');
+    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: selfUrl(req) }, data: resource(a, true) } };
+  });
+
+  const validate = (b: Record<string, unknown>, creating: boolean): string[] => {
+    const msgs: string[] = [];
+    if ((creating || b['title'] !== undefined) && (typeof b['title'] !== 'string' || !b['title'].trim())) msgs.push('Field required: Title');
+    if ((creating || b['catid'] !== undefined) && !(Number(b['catid']) > 0)) msgs.push('Field required: Category');
+    if (b['state'] !== undefined && ![-2, 0, 1, 2].includes(Number(b['state']))) msgs.push('Invalid field: Status');
+    return msgs.slice(0, 3);
+  };
+  const apply = (a: JoomlaArticle, b: Record<string, unknown>, user: JoomlaUser) => {
+    if (typeof b['title'] === 'string') a.title = b['title'];
+    if (typeof b['alias'] === 'string' && b['alias']) a.alias = b['alias'];
+    if (b['catid'] !== undefined) a.catid = Number(b['catid']);
+    if (typeof b['articletext'] === 'string') {
+      const [intro, full] = b['articletext'].split(/<hr\s+id="system-readmore"\s*\/?>/i);
+      a.introtext = intro ?? '';
+      a.fulltext = full ?? '';
+    }
+    if (typeof b['introtext'] === 'string') a.introtext = b['introtext'];
+    if (typeof b['fulltext'] === 'string') a.fulltext = b['fulltext'];
+    if (b['state'] !== undefined) a.state = Number(b['state']);
+    if (b['featured'] !== undefined) a.featured = Number(b['featured']);
+    if (b['access'] !== undefined) a.access = Number(b['access']);
+    if (typeof b['language'] === 'string') a.language = b['language'];
+    if (typeof b['metadesc'] === 'string') a.metadesc = b['metadesc'];
+    if (typeof b['metakey'] === 'string') a.metakey = b['metakey'];
+    if (typeof b['note'] === 'string') a.note = b['note'];
+    if (typeof b['publish_up'] === 'string') a.publishUp = Date.parse(`${b['publish_up'].replace(' ', 'T')}Z`) || a.publishUp;
+    a.modified = Math.floor(ctx.now() / 1000) * 1000;
+    a.modifiedBy = user.id;
+    a.version += 1;
+  };
+
+  r.add('POST', base, (req) => {
+    const user = userOf(req);
+    const msgs = validate(req.body, true);
+    if (msgs.length) return jerror(400, msgs.join('\n'));
+    const t = Math.floor(ctx.now() / 1000) * 1000;
+    const title = String(req.body['title']);
+    const a: JoomlaArticle = {
+      id: ctx.nextId++, assetId: 0, title, alias: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'), introtext: '', fulltext: '', state: 0, catid: 0, created: t, createdBy: user.id,
+      modified: t, modifiedBy: user.id, version: 0, featured: 0, access: 1, language: '*', publishUp: t, publishDown: null, hits: 0, metakey: '', metadesc: '', note: '', tags: [],
+    };
+    a.assetId = 100 + a.id;
+    apply(a, req.body, user);
+    if ([...ctx.articles.values()].some((x) => x.alias === a.alias && x.catid === a.catid)) return jerror(400, 'Save failed with the following error: Another article from this category has the same alias (remember it may be a trashed item).');
+    ctx.articles.set(a.id, a);
+    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: `${ctx.baseUrl}/api/index.php${base}/${a.id}` }, data: resource(a, true) } };
+  });
+
+  r.add('PATCH', `${base}/:id`, (req) => {
+    const user = userOf(req);
+    const a = ctx.articles.get(Number(req.params['id']));
+    if (!a) return jerror(404, 'Resource not found');
+    const msgs = validate(req.body, false);
+    if (msgs.length) return jerror(400, msgs.join('\n'));
+    apply(a, req.body, user);
+    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: selfUrl(req) }, data: resource(a, true) } };
+  });
+
+  r.add('DELETE', `${base}/:id`, (req) => {
+    const a = ctx.articles.get(Number(req.params['id']));
+    if (!a) return jerror(404, 'Resource not found');
+    if (a.state !== -2) {
+      return { status: 409, headers: { 'content-type': API_CT }, body: { status: 'Conflict', code: 409, message: 'Resource not in state that can be deleted, must be trashed before it can be deleted' } };
+    }
+    ctx.articles.delete(a.id);
+    return { status: 204 };
+  });
+}

@@ -1,0 +1,88 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { plexusError } from '../../core/errors.ts';
+import { guardedLookup, type SsrfPolicy } from '../../security/ssrf.ts';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** A form body (sent as application/x-www-form-urlencoded) or a JSON value. */
+  form?: URLSearchParams;
+  json?: unknown;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  body: unknown;
+}
+
+/**
+ * The one HTTP client for platform calls: an undici agent whose DNS lookup refuses private
+ * and reserved addresses (the SSRF guard, applied at connect time so redirects and DNS
+ * rebinding cannot slip past), timeouts, and no automatic redirects. Transport failures
+ * become retryable Plexus errors; HTTP statuses are left to each provider's error mapping.
+ */
+export class ProviderHttp {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(policy: SsrfPolicy, private readonly defaultTimeoutMs = 30_000) {
+    this.dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never, timeout: 10_000 }, keepAliveTimeout: 10_000 });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Plexus/0.1', ...req.headers };
+    let body: string | undefined;
+    if (req.form) {
+      body = req.form.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const timeout = req.timeoutMs ?? this.defaultTimeoutMs;
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers,
+        body: body ?? null,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      const text = await res.body.text();
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.statusCode, headers: out, text, body: parsed };
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      const host = safeHost(req.url);
+      if (code === 'SSRF_BLOCKED' || (err as { cause?: { code?: string } }).cause?.code === 'SSRF_BLOCKED') {
+        throw plexusError('unprocessable', { message: `${host} resolves to a private or reserved address.`, details: [{ message: 'ssrf_blocked' }] });
+      }
+      if (code.includes('TIMEOUT')) throw plexusError('provider.timeout', { message: `${host} did not answer in time.`, cause: err });
+      throw plexusError('provider.unavailable', { message: `${host} could not be reached (${code || 'network error'}).`, cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the platform';
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * LinkedIn webhooks (ads.md §4.7). Before sending, LinkedIn validates an endpoint with a GET
+ * `?challengeCode=<uuid>&applicationId=<client id>` and expects, within about 3 s, 200 JSON
+ * `{challengeCode, challengeResponse}` where challengeResponse is the lowercase hex
+ * HMAC-SHA256 of the challengeCode keyed with the client secret. Notifications are POSTed with
+ * `X-LI-Signature` = hex HMAC-SHA256 of `hmacsha256=` + the raw body (bare hex; the encoding is
+ * assumed). Lead Sync payloads are `type: LEAD_ACTION`.
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { scheme } from '../../../webhooks/schemes/hmac-sha256-hex.ts';
+
+/** Every 5 minutes for 8 hours (the org social-action schedule; Lead Sync's is undocumented). */
+export const LINKEDIN_RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 96 }, () => 300_000);
+export const SIGNED_PAYLOAD_PREFIX = 'hmacsha256=';
+
+export interface ChallengeResult {
+  ok: boolean;
+  challengeCode: string;
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+export interface LinkedInDelivery {
+  type: string;
+  /** The notification id a subscriber deduplicates on, when the payload has one. */
+  notificationId: string;
+  url: string;
+  state: 'pending' | 'delivered' | 'failed' | 'aborted';
+  attempts: DeliveryAttempt[];
+}
+
+export interface LeadEvent {
+  sponsoredAccount: string;
+  leadAction?: 'CREATED' | 'DELETED';
+  formId?: string;
+  creativeId?: string;
+}
+
+export class LinkedInWebhooks {
+  #url: string | undefined;
+  #validated = false;
+  readonly #clientId: string;
+  readonly #clientSecret: string;
+  readonly #now: () => number;
+  readonly #sender: WebhookSender;
+  readonly #deliveries: LinkedInDelivery[] = [];
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(o: { clientId: string; clientSecret: string; retryDelaysMs: readonly number[]; now: () => number }) {
+    this.#clientId = o.clientId;
+    this.#clientSecret = o.clientSecret;
+    this.#now = o.now;
+    this.#sender = new WebhookSender({
+      retryDelaysMs: o.retryDelaysMs,
+      now: o.now,
+      userAgent: 'LinkedIn-Webhooks',
+      sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now(), signedPayloadPrefix: SIGNED_PAYLOAD_PREFIX }, { signatureHeader: 'X-LI-Signature' }).headers,
+    });
+  }
+
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  /** Whether the current URL passed the challenge (from 202603 only validated webhooks receive leads). */
+  get validated(): boolean {
+    return this.#validated;
+  }
+
+  /** LinkedIn's validation GET against a subscriber, checking its answer with the client secret. */
+  async verifyChallenge(callbackUrl: string): Promise<ChallengeResult> {
+    const challengeCode = randomUUID();
+    const url = new URL(callbackUrl);
+    url.searchParams.set('challengeCode', challengeCode);
+    url.searchParams.set('applicationId', this.#clientId);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3_000), headers: { 'user-agent': 'LinkedIn-Webhooks' } });
+      const body = await res.text();
+      return { ok: res.status === 200 && this.#answerMatches(body, challengeCode), challengeCode, status: res.status, body };
+    } catch (err) {
+      return { ok: false, challengeCode, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** Validates `url` with the challenge and, if it answers correctly, sends notifications there. */
+  async register(url: string): Promise<ChallengeResult> {
+    const check = await this.verifyChallenge(url);
+    if (check.ok) {
+      this.#url = url;
+      this.#validated = true;
+    }
+    return check;
+  }
+
+  /** Sets the target without a challenge (an unvalidated webhook), or clears it. */
+  setWebhookUrl(url: string | undefined): void {
+    this.#url = url;
+    this.#validated = false;
+  }
+
+  /** POSTs any notification payload to the webhook URL. */
+  emit(payload: Record<string, unknown>): LinkedInDelivery | undefined {
+    const url = this.#url;
+    if (url === undefined) return undefined;
+    const id = payload['notificationId'] ?? payload['leadGenFormResponse'] ?? '';
+    const d: LinkedInDelivery = { type: String(payload['type'] ?? ''), notificationId: String(id), url, state: 'pending', attempts: [] };
+    this.#deliveries.push(d);
+    const p = this.#sender.send(url, JSON.stringify(payload)).then((r) => settle(d, r));
+    this.#pending.add(p);
+    void p.finally(() => this.#pending.delete(p));
+    return d;
+  }
+
+  /** A Lead Sync notification for a new (or deleted) lead form response. */
+  emitLead(e: LeadEvent): LinkedInDelivery | undefined {
+    const formId = e.formId ?? '1234567';
+    return this.emit({
+      type: 'LEAD_ACTION',
+      leadGenFormResponse: `urn:li:leadGenFormResponse:${randomUUID()}`,
+      owner: { sponsoredAccount: e.sponsoredAccount },
+      associatedEntity: { sponsoredCreative: `urn:li:sponsoredCreative:${e.creativeId ?? '9876543'}` },
+      leadGenForm: `urn:li:versionedLeadGenForm:(urn:li:leadGenForm:${formId},1)`,
+      leadType: 'SPONSORED',
+      leadAction: e.leadAction ?? 'CREATED',
+      occurredAt: this.#now(),
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  deliveries(): readonly LinkedInDelivery[] {
+    return this.#deliveries;
+  }
+
+  reset(): void {
+    this.#deliveries.length = 0;
+  }
+
+  close(): void {
+    this.#sender.close();
+  }
+
+  #answerMatches(body: string, challengeCode: string): boolean {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return false;
+    }
+    if (!parsed || typeof parsed !== 'object') return false;
+    const answer = (parsed as Record<string, unknown>)['challengeResponse'];
+    if ((parsed as Record<string, unknown>)['challengeCode'] !== challengeCode || typeof answer !== 'string') return false;
+    const expected = createHmac('sha256', this.#clientSecret).update(challengeCode).digest();
+    const given = /^[0-9a-f]{64}$/i.test(answer) ? Buffer.from(answer, 'hex') : Buffer.alloc(0);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
+
+function settle(d: LinkedInDelivery, r: DeliveryResult): void {
+  d.attempts = r.attempts;
+  d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
+}

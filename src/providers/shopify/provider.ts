@@ -1,0 +1,91 @@
+import type { ProviderDefinition } from '../types.ts';
+
+/** Shopify Admin API (REST, with GraphQL for articles and bulk operations). */
+export const shopifyProvider = {
+  id: 'shopify',
+  displayName: 'Shopify',
+  family: 'cms',
+  docsUrl: 'https://shopify.dev/docs/apps/build/authentication-authorization',
+  api: {
+    baseUrl: 'https://{shop}.myshopify.com/admin/api/{version}',
+    // cms.md §4.2: quarterly YYYY-MM releases; the late-2025 release.
+    version: '2025-10',
+    versionCarrier: 'path',
+  },
+  auth: {
+    kind: 'oauth2',
+    authorizeUrl: 'https://{shop}.myshopify.com/admin/oauth/authorize',
+    tokenUrl: 'https://{shop}.myshopify.com/admin/oauth/access_token',
+    refreshUrl: 'https://{shop}.myshopify.com/admin/oauth/access_token',
+    // Articles, blogs and pages (content) plus product descriptions (products).
+    defaultScopes: ['read_content', 'write_content', 'read_products', 'write_products'],
+    scopeSeparator: ',',
+    pkce: false,
+    tokenAuthMethod: 'json_body',
+    // The JSON body carries only the client credentials and the code (see the fact sheet).
+    exchangeOmits: ['grant_type', 'redirect_uri'],
+    // cms.md §4.1: ask for an expiring offline token, which comes with a refresh token.
+    tokenParams: { expiring: '1' },
+    tokenTransport: { header: 'X-Shopify-Access-Token', prefix: '' },
+    refresh: 'refresh_token',
+    accessTokenTtlSeconds: 3600,
+    // cms.md §4.1: 90-day refresh token, rotated on every refresh.
+    refreshTokenTtlSeconds: 7_776_000,
+    rotatesRefreshToken: true,
+  },
+  connectionConfig: [
+    {
+      name: 'shop',
+      label: 'Shop name (the part before .myshopify.com)',
+      secret: false,
+      isUrl: true,
+      pattern: '^[a-z0-9][a-z0-9_-]*$',
+      urlTemplate: 'https://{value}.myshopify.com',
+    },
+  ],
+  webhooks: {
+    supported: true,
+    // cms.md §4.4: base64 HMAC-SHA256 of the raw body, keyed with the app client secret.
+    scheme: 'hmac-sha256-base64',
+    signatureHeader: 'x-shopify-hmac-sha256',
+    // Always present (the library rejects deliveries without it) and stable across retries.
+    eventIdHeader: 'x-shopify-webhook-id',
+    topicHeader: 'x-shopify-topic',
+    secretSource: 'app_secret',
+    subscribeApi: true,
+    topics: [
+      'articles/create',
+      'articles/update',
+      'articles/delete',
+      'pages/create',
+      'pages/update',
+      'pages/delete',
+      'products/create',
+      'products/update',
+      'products/delete',
+      'app/uninstalled',
+      'bulk_operations/finish',
+    ],
+    retryPolicy: 'Answer 2xx within 5 s; retried 8 times over 4 hours with exponential backoff.',
+  },
+  rateLimit: {
+    // cms.md §4.5: REST leaky bucket (40, 2/s) with X-Shopify-Shop-Api-Call-Limit and 429 + Retry-After;
+    // GraphQL throttling is `THROTTLED` in a 200 body.
+    signals: ['http-429', 'retry-after-header', 'remaining-headers', 'body-code'],
+    headers: ['x-shopify-shop-api-call-limit', 'retry-after'],
+    bodyCodes: ['THROTTLED'],
+    bucket: { size: 40, leakPerSecond: 2 },
+  },
+  // cms.md §4.2: cursor in the Link header (rel="next", page_info); limit ≤ 250.
+  pagination: 'link-header',
+  maxPageSize: 250,
+  capabilities: [
+    'content.read',
+    'content.write',
+    'content.bulk',
+    'content.taxonomy',
+    'webhooks.inbound',
+    'webhooks.subscribe',
+    'token.refresh',
+  ],
+} as const satisfies ProviderDefinition;

@@ -1,0 +1,286 @@
+/**
+ * Shopify Admin simulator for one shop: the shop's admin host paths (`/admin/oauth/*`,
+ * `/admin/api/{version}/*.json`) on one loopback origin, OAuth with signed callbacks, expiring
+ * offline tokens with rotating refresh tokens, REST content (blogs, articles, pages, products)
+ * with Link-header paging and the leaky-bucket limiter, seeded from seed + size; webhook
+ * subscriptions and signed deliveries for content changes and uninstall.
+ */
+import { randomBytes } from 'node:crypto';
+import { withParams } from '../../sandbox/kit/consent.ts';
+import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { ActiveFault } from '../../sandbox/kit/faults.ts';
+import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
+import { authenticate, restErrors, sanitizeShop, shopDomain, verifyQueryHmac, type ShopifyConfig, type ShopifyContext } from './sandbox/context.ts';
+import { issueExpiring, oauthRoutes, signedQuery } from './sandbox/oauth.ts';
+import { LeakyBucket, render, restRoutes, shopObject, throttled } from './sandbox/rest.ts';
+import { handleize, ShopData, type Kind, type Resource } from './sandbox/store.ts';
+import { webhookRoutes } from './sandbox/webhook-routes.ts';
+import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyTopic } from './sandbox/webhooks.ts';
+
+export interface ShopifySandboxOptions extends SandboxOptions {
+  /** Shop name before `.myshopify.com` (default `plexus-sandbox`); invalid names are refused at start. */
+  shop?: string;
+  /** Admin API version advertised; the three quarterly versions before it and `unstable` are also supported. */
+  version?: string;
+  redirectUris?: string[];
+  /** Expiring offline access token lifetime (3600 s). */
+  accessTtlSeconds?: number;
+  /** Refresh token lifetime (90 days). */
+  refreshTtlSeconds?: number;
+  onlineTtlSeconds?: number;
+  /** Refresh tokens are single-use (default true): the old one fails after a refresh. */
+  rotateRefreshTokens?: boolean;
+  bucketSize?: number;
+  leakPerSecond?: number;
+  utcOffsetMinutes?: number;
+  /** Webhook retry schedule (default: 8 retries over 4 hours). */
+  webhookRetryDelaysMs?: readonly number[];
+}
+
+export interface ShopifyRemote extends RemoteControl {
+  /** A merchant edits in the admin: REST fields by name (`title`, `body_html`, `tags`…); `updated_at` moves. */
+  edit(id: string, patch: Record<string, unknown>): void;
+  /** Hard delete, as Shopify does. */
+  delete(id: string): void;
+  /** The merchant uninstalls the app: every token of the app stops working, `app/uninstalled` goes out. */
+  uninstall(): number;
+  /** A merchant creates content in the admin; returns the new id. Articles go to `blogId` or the first blog. */
+  create(kind: 'article' | 'page' | 'product', fields: Record<string, unknown>, blogId?: number): string;
+}
+
+export interface ShopifyRunningSandbox extends RunningSandbox {
+  /** Shop name and `{shop}.myshopify.com`. */
+  shop: string;
+  shopDomain: string;
+  clientId: string;
+  clientSecret: string;
+  version: string;
+  /** `${url}/admin/api/${version}`. */
+  apiUrl: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  remote: ShopifyRemote;
+  bucket: LeakyBucket;
+  /** The app URL as Shopify opens it on install: `?hmac&host&shop&timestamp`. */
+  installUrl(appUrl: string): string;
+  /** Checks an OAuth query's `hmac` with the app secret (sorted, form-encoded, hex). */
+  verifyHmac(query: Record<string, string>): boolean;
+  /** A token without the OAuth dance: non-expiring offline by default, or an expiring pair. */
+  mintToken(o?: { scopes?: string[]; expiring?: boolean }): { access_token: string; refresh_token?: string };
+  data(): ShopData;
+  /** Subscriptions (also made through `POST /webhooks.json`), `emit`, `idle()`, `deliveries()`. */
+  webhooks: ShopifyWebhooks;
+}
+
+/** Quarterly versions, newest first, ending at `version`. */
+function quarters(version: string, n: number): string[] {
+  const m = /^(\d{4})-(\d{2})$/.exec(version);
+  if (!m) return [version];
+  let y = Number(m[1]);
+  let mo = Number(m[2]);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(`${y}-${String(mo).padStart(2, '0')}`);
+    mo -= 3;
+    if (mo < 1) {
+      mo += 12;
+      y -= 1;
+    }
+  }
+  return out;
+}
+
+const API_PREFIX = /^\/admin\/api\/([^/]+)(?=\/)/;
+
+async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSandbox> {
+  const kit = sandboxKit(opts, {
+    size: 80,
+    generate: (kind) => (kind === 'code' ? hex() : kind === 'refresh' ? `shprt_${hex()}` : `shpat_${hex()}`),
+  });
+  const { now, seed, size, tokens, routes, control } = kit;
+  const shop = opts.shop ?? 'plexus-sandbox';
+  if (sanitizeShop(`${shop}.myshopify.com`) !== `${shop}.myshopify.com` || shop.includes('.')) throw new Error(`invalid Shopify shop name: ${shop}`);
+  const version = opts.version ?? '2025-10';
+  const config: ShopifyConfig = {
+    shop,
+    clientId: opts.clientId ?? 'sandbox-shopify-client-id',
+    clientSecret: opts.clientSecret ?? 'sandbox-shopify-client-secret',
+    appName: opts.appName ?? 'Plexus',
+    autoConsent: opts.autoConsent ?? false,
+    redirectUris: opts.redirectUris ?? [],
+    version,
+    supportedVersions: [...quarters(version, 4), 'unstable'],
+    accessTtlSeconds: opts.accessTtlSeconds ?? 3600,
+    refreshTtlSeconds: opts.refreshTtlSeconds ?? 7_776_000,
+    onlineTtlSeconds: opts.onlineTtlSeconds ?? 86_400,
+    clientCredentialsTtlSeconds: 86_399,
+    rotateRefreshTokens: opts.rotateRefreshTokens ?? true,
+    bucketSize: opts.bucketSize ?? 40,
+    leakPerSecond: opts.leakPerSecond ?? 2,
+    utcOffsetMinutes: opts.utcOffsetMinutes ?? -300,
+  };
+  const hex = () => randomBytes(16).toString('hex');
+  const ctx: ShopifyContext = { config, now, baseUrl: '', tokens, data: ShopData.seeded(seed, size, now()) };
+  const bucket = new LeakyBucket(now, config.bucketSize, config.leakPerSecond);
+  const webhooks = new ShopifyWebhooks({ shopDomain: shopDomain(config), clientSecret: config.clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS, now });
+  ctx.events = {
+    changed(action, r) {
+      const topic = topicFor(r.kind, action);
+      if (topic) webhooks.emit(topic, action === 'delete' ? { id: r.id } : render(ctx, r));
+    },
+    uninstalled() {
+      webhooks.emit('app/uninstalled', shopObject(ctx));
+      // The platform drops an app's subscriptions with the app.
+      webhooks.clear();
+    },
+  };
+
+  oauthRoutes(routes, ctx);
+  restRoutes(routes, ctx);
+  webhookRoutes(routes, ctx, webhooks, (req) => resolved(versionOf(req.path) ?? config.version));
+
+  const mustGet = (id: string) => {
+    const r = ctx.data.items.get(Number(id));
+    if (!r) throw new Error(`no Shopify resource with id ${id}`);
+    return r;
+  };
+  const remote: ShopifyRemote = {
+    edit(id, patch) {
+      const r = mustGet(id);
+      for (const [k, v] of Object.entries(patch)) {
+        if (k === 'published_at') r.publishedAt = v === null ? null : Date.parse(String(v));
+        else r.fields[k] = v;
+      }
+      r.updatedAt = Math.floor(now() / 1000) * 1000;
+      ctx.events?.changed('update', r);
+    },
+    delete(id) {
+      const r = mustGet(id);
+      ctx.data.items.delete(Number(id));
+      ctx.events?.changed('delete', r);
+    },
+    uninstall() {
+      const n = tokens.revokeWhere((t) => t.clientId === config.clientId, 'uninstalled');
+      ctx.events?.uninstalled();
+      return n;
+    },
+    create(kind, fields, blogId) {
+      const at = Math.floor(now() / 1000) * 1000;
+      const blog = kind === 'article' ? (blogId ?? ctx.data.of('blog')[0]?.id) : undefined;
+      if (kind === 'article' && blog === undefined) throw new Error('no blog to add the article to');
+      const title = typeof fields['title'] === 'string' ? fields['title'] : 'Untitled';
+      const r = ctx.data.add({ kind, createdAt: at, updatedAt: at, publishedAt: at, ...(blog === undefined ? {} : { blogId: blog }), fields: { ...CREATE_DEFAULTS[kind], handle: handleize(title), ...fields, title } });
+      ctx.events?.changed('create', r);
+      return String(r.id);
+    },
+  };
+  const mintToken = (o: { scopes?: string[]; expiring?: boolean } = {}) => {
+    const scopes = o.scopes ?? ['read_content', 'write_content', 'read_products', 'write_products'];
+    if (o.expiring) {
+      const body = issueExpiring(ctx, scopes).body as { access_token: string; refresh_token: string };
+      return { access_token: body.access_token, refresh_token: body.refresh_token };
+    }
+    return { access_token: tokens.issue({ kind: 'access', clientId: config.clientId, subject: shopDomain(config), scopes, ttlSeconds: null, label: 'offline' }).token };
+  };
+
+  control.add('POST', '/__sandbox/tokens', (req) => {
+    const scopes = Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined;
+    return json(201, mintToken({ ...(scopes ? { scopes } : {}), expiring: req.body['expiring'] === true }));
+  });
+  control.add('POST', '/__sandbox/remote/uninstall', () => json(200, { revoked: remote.uninstall() }));
+  control.add('GET', '/__sandbox/webhooks', () => json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }));
+  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
+    const topic = String(req.body['topic'] ?? '') as ShopifyTopic;
+    if (!SHOPIFY_TOPICS.includes(topic)) return json(400, { error: 'unknown_topic', topics: SHOPIFY_TOPICS });
+    const payload = req.body['payload'];
+    return json(202, { deliveries: webhooks.emit(topic, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
+  });
+  control.add('POST', '/__sandbox/bucket/fill', () => {
+    bucket.fill();
+    return json(200, { bucket: bucket.header() });
+  });
+
+  const versionOf = (path: string): string | undefined => API_PREFIX.exec(path)?.[1];
+  const resolved = (v: string): string => (config.supportedVersions.includes(v) ? v : config.supportedVersions.at(-2) ?? config.version);
+
+  const running = await kit.start({
+    provider: 'shopify',
+    remote,
+    reseed: () => {
+      ctx.data = ShopData.seeded(seed, size, now());
+      bucket.reset();
+      webhooks.reset();
+    },
+    stats: () => ({ shop: shopDomain(config), version: config.version, bucket: bucket.header(), items: ctx.data.items.size }),
+    onClose: () => webhooks.close(),
+    hooks: {
+      routePath: (path) => (API_PREFIX.test(path) ? path.replace(API_PREFIX, '').replace(/\.json$/, '') : path),
+      before(req) {
+        const v = versionOf(req.path);
+        if (v === undefined) return undefined;
+        if (!/^\d{4}-\d{2}$/.test(v) && v !== 'unstable') return restErrors(404, 'Not Found');
+        if (!authenticate(ctx, req).ok) return undefined;
+        const taken = bucket.take();
+        return taken.ok ? undefined : throttled(config.bucketSize, taken.retryAfter);
+      },
+      decorate: (req, res) => decorate(req, res),
+      faultResponse: (fault) => faultResponse(fault, config.bucketSize),
+      notFound: (req) => (versionOf(req.path) ? restErrors(404, 'Not Found') : { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>404 Not Found</title>' }),
+    },
+  });
+  ctx.baseUrl = running.url;
+
+  function decorate(req: SandboxRequest, res: SandboxResponse): SandboxResponse {
+    const v = versionOf(req.path);
+    const headers: Record<string, string> = { 'X-Request-Id': randomBytes(16).toString('hex'), ...res.headers };
+    if (v !== undefined) {
+      headers['X-Shopify-API-Version'] = resolved(v);
+      headers['X-Shopify-Shop-Api-Call-Limit'] ??= bucket.header();
+    }
+    return { ...res, headers };
+  }
+
+  return {
+    ...running,
+    shop,
+    shopDomain: shopDomain(config),
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    version,
+    apiUrl: `${running.url}/admin/api/${version}`,
+    authorizeUrl: `${running.url}/admin/oauth/authorize`,
+    tokenUrl: `${running.url}/admin/oauth/access_token`,
+    bucket,
+    installUrl: (appUrl) => withParams(appUrl, signedQuery(ctx, {})),
+    verifyHmac: (query) => verifyQueryHmac(query, config.clientSecret),
+    mintToken,
+    data: () => ctx.data,
+    webhooks,
+  };
+}
+
+function faultResponse(fault: ActiveFault, bucketSize: number): SandboxResponse {
+  if (fault.kind === 'rate_limit') {
+    const res = throttled(bucketSize, fault.retryAfterSeconds ?? 2);
+    return fault.status ? { ...res, status: fault.status } : res;
+  }
+  const status = fault.status ?? 500;
+  return restErrors(status, status === 503 ? 'Service Unavailable' : status === 502 ? 'Bad Gateway' : 'Internal Server Error');
+}
+
+/** What the admin fills in when a merchant leaves a field empty (mirrors the REST create defaults). */
+const CREATE_DEFAULTS: Record<'article' | 'page' | 'product', Record<string, unknown>> = {
+  article: { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null, body_html: '' },
+  page: { author: 'Shop Admin', template_suffix: null, body_html: '' },
+  product: { status: 'active', vendor: 'Sandbox Shop', product_type: '', tags: '', published_scope: 'web', price: '0.00', template_suffix: null, body_html: '' },
+};
+
+const TOPIC_BASE: Partial<Record<Kind, string>> = { product: 'products', article: 'articles', page: 'pages' };
+
+function topicFor(kind: Resource['kind'], action: 'create' | 'update' | 'delete'): ShopifyTopic | undefined {
+  const base = TOPIC_BASE[kind];
+  return base ? (`${base}/${action}` as ShopifyTopic) : undefined;
+}
+
+export const sandbox: Sandbox<ShopifyRunningSandbox> = { provider: 'shopify', start };

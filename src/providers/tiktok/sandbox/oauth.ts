@@ -1,0 +1,153 @@
+/**
+ * TikTok's advertiser authorization: the `/portal/auth` consent page that redirects with
+ * `auth_code` (and `code`), the JSON token call with `app_id` / `secret` / `auth_code`, revoke,
+ * and the authorized-advertiser list. No grant_type, no refresh token: the long-term token has
+ * no timer and lives until the advertiser de-authorizes or it is revoked.
+ */
+import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
+import { header, html, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import type { TokenProblem } from '../../../sandbox/kit/tokens.ts';
+import type { TikTokContext } from './context.ts';
+import { ok, reply } from './envelope.ts';
+
+const DECISION_PATH = '/portal/auth/decision';
+export const SUBJECT = 'tiktok-business-user';
+
+function errorPage(title: string, detail: string): SandboxResponse {
+  return html(400, `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>${title}</h1><p>${detail}</p>`);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+function checkAuthorize(ctx: TikTokContext, q: Record<string, string>): SandboxResponse | undefined {
+  if (q['app_id'] !== ctx.config.appId) return errorPage('Invalid app', 'The app_id is invalid or the app is not available.');
+  const uri = q['redirect_uri'];
+  if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) {
+    return errorPage('Invalid redirect_uri', 'The redirect_uri does not match any advertiser redirect URL configured for this app.');
+  }
+  return undefined;
+}
+
+function approve(ctx: TikTokContext, q: Record<string, string>): SandboxResponse {
+  const code = ctx.tokens.issueCode({
+    clientId: ctx.config.appId,
+    redirectUri: q['redirect_uri'] ?? '',
+    subject: SUBJECT,
+    scopes: ctx.config.scopes.map(String),
+    ttlSeconds: ctx.config.authCodeTtlSeconds,
+  });
+  return redirect(withParams(q['redirect_uri'] ?? '', { auth_code: code.code, code: code.code, state: q['state'] }));
+}
+
+export function tokenProblem(ctx: TikTokContext, problem: TokenProblem | 'missing'): SandboxResponse {
+  const now = ctx.now();
+  if (problem === 'missing') return reply(now, 40104, 'Access token is null, please set it in http header with key Access-Token.');
+  if (problem === 'expired') return reply(now, 40102, 'Access token has expired.');
+  return reply(now, 40105, 'Access token is incorrect or has been revoked.');
+}
+
+/** The `Access-Token` header check every Marketing API call starts with. */
+export function authenticate(ctx: TikTokContext, req: SandboxRequest): { ok: true; advertiserIds: string[] } | { ok: false; res: SandboxResponse } {
+  const token = header(req, 'access-token');
+  if (!token) return { ok: false, res: tokenProblem(ctx, 'missing') };
+  const check = ctx.tokens.validate(token);
+  if (!check.ok) return { ok: false, res: tokenProblem(ctx, check.problem) };
+  return { ok: true, advertiserIds: ctx.world.advertisers.map((a) => a.advertiser_id) };
+}
+
+/** app_id + secret as the token, revoke and advertiser/get calls take them. */
+function checkApp(ctx: TikTokContext, appId: string | undefined, secret: string | undefined): SandboxResponse | undefined {
+  const now = ctx.now();
+  if (!appId) return reply(now, 40002, 'app_id: Missing data for required field.');
+  if (!secret) return reply(now, 40002, 'secret: Missing data for required field.');
+  if (appId !== ctx.config.appId) return reply(now, 40113, 'The app does not exist or has been blocked.');
+  if (secret !== ctx.config.secret) return reply(now, 40101, 'Auth params invalid: the app secret is incorrect.');
+  return undefined;
+}
+
+function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
+  const type = (header(req, 'content-type') ?? '').toLowerCase();
+  if (!type.includes('application/json') || req.bodyError) return reply(ctx.now(), 40002, 'Request body must be valid JSON with Content-Type: application/json.');
+  return undefined;
+}
+
+export function oauthRoutes(r: Router, ctx: TikTokContext): void {
+  r.add('GET', '/portal/auth', (req) => {
+    const bad = checkAuthorize(ctx, req.query);
+    if (bad) return bad;
+    const carry: Record<string, string> = { app_id: req.query['app_id'] ?? '', redirect_uri: req.query['redirect_uri'] ?? '' };
+    if (req.query['state'] !== undefined) carry['state'] = req.query['state'];
+    if (ctx.config.autoConsent) return approve(ctx, carry);
+    return html(200, renderConsentPage({
+      platform: 'TikTok for Business',
+      appName: ctx.config.appName,
+      scopes: ctx.config.scopes.map((s) => `permission ${s}`),
+      action: DECISION_PATH,
+      hidden: carry,
+      userName: 'Sandbox Advertiser',
+    }));
+  });
+  r.add('POST', DECISION_PATH, (req) => {
+    const carry: Record<string, string> = {};
+    for (const k of ['app_id', 'redirect_uri', 'state']) if (typeof req.body[k] === 'string') carry[k] = req.body[k] as string;
+    const bad = checkAuthorize(ctx, carry);
+    if (bad) return bad;
+    if (readDecision(req.body) === 'allow') return approve(ctx, carry);
+    return redirect(withParams(carry['redirect_uri'] ?? '', { error: 'access_denied', error_description: 'The user cancelled the authorization.', state: carry['state'] }));
+  });
+
+  r.add('POST', '/open_api/:version/oauth2/access_token/', (req) => {
+    const notJson = requireJson(ctx, req);
+    if (notJson) return notJson;
+    const b = req.body;
+    const bad = checkApp(ctx, str(b['app_id']), str(b['secret']));
+    if (bad) return bad;
+    const authCode = str(b['auth_code']);
+    if (!authCode) return reply(ctx.now(), 40002, 'auth_code: Missing data for required field.');
+    const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
+    if (!redeemed.ok) {
+      const why = redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
+      return reply(ctx.now(), 40110, `Auth_code ${why}.`);
+    }
+    const record = ctx.tokens.issue({
+      kind: 'access',
+      clientId: ctx.config.appId,
+      subject: redeemed.code.subject,
+      scopes: redeemed.code.scopes,
+      ttlSeconds: ctx.config.accessTokenTtlSeconds,
+      label: 'long_term',
+    });
+    return ok(ctx.now(), {
+      access_token: record.token,
+      advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
+      scope: record.scopes.map(Number),
+    });
+  });
+
+  r.add('POST', '/open_api/:version/oauth2/revoke_token/', (req) => {
+    const notJson = requireJson(ctx, req);
+    if (notJson) return notJson;
+    const b = req.body;
+    const bad = checkApp(ctx, str(b['app_id']), str(b['secret']));
+    if (bad) return bad;
+    const token = str(b['access_token']);
+    if (!token) return reply(ctx.now(), 40002, 'access_token: Missing data for required field.');
+    const check = ctx.tokens.validate(token);
+    if (!check.ok) return tokenProblem(ctx, check.problem);
+    ctx.tokens.revokeGrant(check.record.grantId, 'revoked_by_app');
+    return ok(ctx.now(), {});
+  });
+
+  r.add('GET', '/open_api/:version/oauth2/advertiser/get/', (req) => {
+    const auth = authenticate(ctx, req);
+    if (!auth.ok) return auth.res;
+    const bad = checkApp(ctx, str(req.query['app_id']), str(req.query['secret']));
+    if (bad) return bad;
+    const list = ctx.world.advertisers
+      .filter((a) => auth.advertiserIds.includes(a.advertiser_id))
+      .map((a) => ({ advertiser_id: a.advertiser_id, advertiser_name: a.name }));
+    return ok(ctx.now(), { list });
+  });
+}

@@ -1,0 +1,66 @@
+import type { ProviderDefinition } from '../types.ts';
+
+/** Webflow Data API v2 (CMS collections and items). */
+export const webflowProvider = {
+  id: 'webflow',
+  displayName: 'Webflow',
+  family: 'cms',
+  docsUrl: 'https://developers.webflow.com/data/reference/oauth-app',
+  api: {
+    baseUrl: 'https://api.webflow.com/{version}',
+    version: 'v2',
+    versionCarrier: 'path',
+  },
+  auth: {
+    kind: 'oauth2',
+    authorizeUrl: 'https://webflow.com/oauth/authorize',
+    tokenUrl: 'https://api.webflow.com/oauth/access_token',
+    // cms.md §5.1: JSON {client_id, client_secret, access_token} → {"did_revoke": true}.
+    revokeUrl: 'https://webflow.com/oauth/revoke_authorization',
+    // sites:write is what registering webhooks needs (cms.md §5.4).
+    defaultScopes: ['sites:read', 'sites:write', 'cms:read', 'cms:write'],
+    scopeSeparator: ' ',
+    pkce: false,
+    tokenAuthMethod: 'json_body',
+    // cms.md §5.1: no refresh token; the token lasts until revoked.
+    refresh: 'none',
+    rotatesRefreshToken: false,
+  },
+  webhooks: {
+    supported: true,
+    // cms.md §5.4: hex HMAC of `<ms timestamp>:<raw body>`; only OAuth-app webhooks are signed.
+    scheme: 'hmac-sha256-hex-timestamped',
+    signatureHeader: 'x-webflow-signature',
+    timestampHeader: 'x-webflow-timestamp',
+    toleranceSeconds: 300,
+    secretSource: 'app_secret',
+    subscribeApi: true,
+    topics: [
+      'collection_item_created',
+      'collection_item_changed',
+      'collection_item_deleted',
+      'collection_item_published',
+      'collection_item_unpublished',
+      'site_publish',
+    ],
+    retryPolicy: 'Non-2xx answers are retried; count and schedule are not documented.',
+  },
+  rateLimit: {
+    signals: ['http-429', 'retry-after-header', 'remaining-headers', 'body-code'],
+    headers: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'retry-after'],
+    bodyCodes: ['too_many_requests'],
+    // cms.md §5.5: 60 req/min per token on the smaller site plans, 120 on CMS/Business.
+    requestsPerMinute: 60,
+  },
+  // cms.md §5.2: offset/limit with {pagination: {limit, offset, total}}.
+  pagination: 'offset',
+  maxPageSize: 100,
+  capabilities: [
+    'content.read',
+    'content.write',
+    'content.bulk',
+    'webhooks.inbound',
+    'webhooks.subscribe',
+    'token.revoke',
+  ],
+} as const satisfies ProviderDefinition;

@@ -1,0 +1,231 @@
+/**
+ * Webflow Data API v2 content: sites, collections and items with the staged (draft) and live
+ * layers — list with offset/limit (≤100) and `{pagination}`, get, create, PATCH (moves
+ * `lastUpdated`), DELETE, live listing, publish and live DELETE (= unpublish).
+ */
+import { createHash } from 'node:crypto';
+import { rngFor } from '../../../sandbox/kit/rng.ts';
+import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+
+export interface WfItem {
+  id: string;
+  collectionId: string;
+  cmsLocaleId: string;
+  createdOn: number;
+  lastUpdated: number;
+  lastPublished: number | null;
+  isArchived: boolean;
+  isDraft: boolean;
+  fieldData: Record<string, unknown>;
+  /** What the published site shows; null until published or after unpublish. */
+  live: Record<string, unknown> | null;
+}
+
+export interface WfState {
+  siteId: string;
+  workspaceId: string;
+  localeId: string;
+  collections: { id: string; displayName: string; singularName: string; slug: string; createdOn: number; lastUpdated: number }[];
+  items: Map<string, WfItem>;
+}
+
+export function hexId(...parts: (string | number)[]): string {
+  return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);
+}
+
+export function wfError(status: number, code: string, message: string, details: unknown[] = [], headers: Record<string, string> = {}): SandboxResponse {
+  return json(status, { message, code, externalReference: null, details }, headers);
+}
+
+export function seedState(seed: number | string, size: number, now: number): WfState {
+  const s = String(seed);
+  const siteId = hexId(s, 'site');
+  const collections = [
+    { id: hexId(s, 'col', 'posts'), displayName: 'Blog Posts', singularName: 'Blog Post', slug: 'blog-posts', createdOn: now - 400 * 86_400_000, lastUpdated: now - 200 * 86_400_000 },
+    { id: hexId(s, 'col', 'cases'), displayName: 'Case Studies', singularName: 'Case Study', slug: 'case-studies', createdOn: now - 300 * 86_400_000, lastUpdated: now - 100 * 86_400_000 },
+  ];
+  const items = new Map<string, WfItem>();
+  const words = ['webflow', 'design', 'launch', 'brand', 'story', 'growth', 'interaction', 'cms', 'guide', 'studio'];
+  for (let i = 0; i < size; i++) {
+    const rng = rngFor(seed, 'webflow-item', i);
+    const col = collections[i % 4 === 3 ? 1 : 0]!;
+    const name = Array.from({ length: rng.int(2, 5) }, () => rng.pick(words)).join(' ');
+    const createdOn = now - rng.int(86_400, 300 * 86_400) * 1000;
+    const lastUpdated = Math.min(now, createdOn + rng.int(0, 30 * 86_400) * 1000);
+    const published = rng.chance(0.8);
+    const fieldData = { name, slug: `${name.replace(/\s+/g, '-')}-${i}`, 'post-body': `<p>${name}</p>`, 'post-summary': name };
+    items.set(hexId(s, 'item', i), {
+      id: hexId(s, 'item', i), collectionId: col.id, cmsLocaleId: hexId(s, 'locale'), createdOn, lastUpdated,
+      lastPublished: published ? lastUpdated : null, isArchived: false, isDraft: !published, fieldData, live: published ? { ...fieldData } : null,
+    });
+  }
+  return { siteId, workspaceId: hexId(s, 'workspace'), localeId: hexId(s, 'locale'), collections, items };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function renderItem(i: WfItem, live = false): Record<string, unknown> {
+  return {
+    id: i.id, cmsLocaleId: i.cmsLocaleId, lastPublished: iso(i.lastPublished), lastUpdated: iso(i.lastUpdated), createdOn: iso(i.createdOn),
+    isArchived: i.isArchived, isDraft: live ? false : i.isDraft, fieldData: live ? i.live : i.fieldData,
+  };
+}
+
+/** Item changes that Webflow reports as webhook triggers. */
+export type ItemEvent = 'collection_item_created' | 'collection_item_changed' | 'collection_item_deleted' | 'collection_item_published' | 'collection_item_unpublished';
+
+export function cmsRoutes(r: Router, state: () => WfState, now: () => number, guard: (req: SandboxRequest, scope: string) => SandboxResponse | undefined, onItem: (event: ItemEvent, item: WfItem) => void = () => undefined): void {
+  const g = (scope: string, fn: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => guard(req, scope) ?? fn(req);
+  const site = (s: WfState) => ({
+    id: s.siteId, workspaceId: s.workspaceId, createdOn: '2024-01-10T10:00:00.000Z', displayName: 'Sandbox Site', shortName: 'sandbox-site',
+    lastPublished: '2025-10-01T12:00:00.000Z', lastUpdated: '2025-10-01T12:00:00.000Z', previewUrl: 'https://screenshots.webflow.com/sites/sandbox.png',
+    timeZone: 'UTC', parentFolderId: null, customDomains: [], locales: { primary: { id: s.localeId, cmsLocaleId: s.localeId, enabled: true, displayName: 'English', redirect: false, subdirectory: '', tag: 'en' }, secondary: [] },
+  });
+  const collection = (req: SandboxRequest) => state().collections.find((c) => c.id === req.params['cid']);
+  const notFound = (what: 'collection' | 'item') => wfError(404, what === 'collection' ? 'resource_not_found' : 'resource_not_found', `Requested resource not found: The ${what} id provided is not valid`);
+
+  r.add('GET', '/v2/sites', g('sites:read', () => json(200, { sites: [site(state())] })));
+  r.add('GET', '/v2/sites/:site', g('sites:read', (req) => (req.params['site'] === state().siteId ? json(200, site(state())) : wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid'))));
+  r.add('GET', '/v2/sites/:site/collections', g('cms:read', (req) => {
+    if (req.params['site'] !== state().siteId) return wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
+    return json(200, { collections: state().collections.map((c) => ({ id: c.id, displayName: c.displayName, singularName: c.singularName, slug: c.slug, createdOn: iso(c.createdOn), lastUpdated: iso(c.lastUpdated) })) });
+  }));
+  r.add('GET', '/v2/collections/:cid', g('cms:read', (req) => {
+    const c = collection(req);
+    if (!c) return notFound('collection');
+    return json(200, { id: c.id, displayName: c.displayName, singularName: c.singularName, slug: c.slug, createdOn: iso(c.createdOn), lastUpdated: iso(c.lastUpdated), fields: [
+      { id: hexId(c.id, 'name'), isEditable: true, isRequired: true, type: 'PlainText', slug: 'name', displayName: 'Name', helpText: null },
+      { id: hexId(c.id, 'slug'), isEditable: true, isRequired: true, type: 'PlainText', slug: 'slug', displayName: 'Slug', helpText: null },
+      { id: hexId(c.id, 'body'), isEditable: true, isRequired: false, type: 'RichText', slug: 'post-body', displayName: 'Post Body', helpText: null },
+      { id: hexId(c.id, 'summary'), isEditable: true, isRequired: false, type: 'PlainText', slug: 'post-summary', displayName: 'Post Summary', helpText: null },
+    ] });
+  }));
+
+  const listItems = (live: boolean) => (req: SandboxRequest): SandboxResponse => {
+    const c = collection(req);
+    if (!c) return notFound('collection');
+    const sp = req.url.searchParams;
+    const limit = sp.get('limit') === null ? 100 : Number(sp.get('limit'));
+    const offset = sp.get('offset') === null ? 0 : Number(sp.get('offset'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'limit', description: 'limit must be a number between 1 and 100' }]);
+    if (!Number.isInteger(offset) || offset < 0) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'offset', description: 'offset must be a non-negative integer' }]);
+    const bound = (name: string, op: 'gte' | 'lte') => {
+      const v = sp.get(`${name}[${op}]`) ?? sp.get(`${name}.${op}`);
+      return v === null ? undefined : Date.parse(v);
+    };
+    let rows = [...state().items.values()].filter((i) => i.collectionId === c.id && (!live || i.live !== null));
+    for (const name of ['lastUpdated', 'createdOn', 'lastPublished'] as const) {
+      const gte = bound(name, 'gte');
+      const lte = bound(name, 'lte');
+      if (gte !== undefined) rows = rows.filter((i) => (i[name] ?? -Infinity) >= gte);
+      if (lte !== undefined) rows = rows.filter((i) => (i[name] ?? Infinity) <= lte);
+    }
+    if (sp.get('slug')) rows = rows.filter((i) => i.fieldData['slug'] === sp.get('slug'));
+    if (sp.get('name')) rows = rows.filter((i) => i.fieldData['name'] === sp.get('name'));
+    const sortBy = sp.get('sortBy');
+    const dir = sp.get('sortOrder') === 'desc' ? -1 : 1;
+    if (sortBy) {
+      const key = (i: WfItem) => (sortBy === 'name' || sortBy === 'slug' ? String(i.fieldData[sortBy]) : (i[sortBy as 'lastUpdated'] ?? 0));
+      rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * dir);
+    }
+    return json(200, { items: rows.slice(offset, offset + limit).map((i) => renderItem(i, live)), pagination: { limit, offset, total: rows.length } });
+  };
+  r.add('GET', '/v2/collections/:cid/items', g('cms:read', listItems(false)));
+  r.add('GET', '/v2/collections/:cid/items/live', g('cms:read', listItems(true)));
+
+  const itemOf = (req: SandboxRequest) => {
+    const i = state().items.get(req.params['iid'] ?? '');
+    return i && i.collectionId === req.params['cid'] ? i : undefined;
+  };
+  r.add('GET', '/v2/collections/:cid/items/live/:iid', g('cms:read', (req) => {
+    const i = itemOf(req);
+    return i && i.live ? json(200, renderItem(i, true)) : notFound('item');
+  }));
+  r.add('GET', '/v2/collections/:cid/items/:iid', g('cms:read', (req) => {
+    const i = itemOf(req);
+    return i ? json(200, renderItem(i)) : notFound('item');
+  }));
+
+  const createOne = (c: { id: string }, body: Record<string, unknown>, publish: boolean): WfItem | SandboxResponse => {
+    const fd = (body['fieldData'] ?? {}) as Record<string, unknown>;
+    if (typeof fd['name'] !== 'string' || !fd['name']) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'fieldData.name', description: 'Field is required' }]);
+    const slug = typeof fd['slug'] === 'string' && fd['slug'] ? fd['slug'] : fd['name'].toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    if ([...state().items.values()].some((i) => i.collectionId === c.id && i.fieldData['slug'] === slug)) return wfError(409, 'conflict', `Unique value is already in database: '${slug}'`);
+    const t = now();
+    const item: WfItem = { id: hexId('created', c.id, t, state().items.size), collectionId: c.id, cmsLocaleId: state().localeId, createdOn: t, lastUpdated: t, lastPublished: publish ? t : null, isArchived: body['isArchived'] === true, isDraft: publish ? false : body['isDraft'] !== false, fieldData: { ...fd, slug }, live: null };
+    if (publish) item.live = { ...item.fieldData };
+    state().items.set(item.id, item);
+    onItem('collection_item_created', item);
+    if (publish) onItem('collection_item_published', item);
+    return item;
+  };
+  for (const live of [false, true]) {
+    r.add('POST', `/v2/collections/:cid/items${live ? '/live' : ''}`, g('cms:write', (req) => {
+      const c = collection(req);
+      if (!c) return notFound('collection');
+      if (Array.isArray(req.body['items'])) {
+        if (req.body['items'].length > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'items', description: 'items must contain at most 100 entries' }]);
+        const made: WfItem[] = [];
+        for (const b of req.body['items'] as Record<string, unknown>[]) {
+          const one = createOne(c, b, live);
+          if (!('id' in one)) return one;
+          made.push(one);
+        }
+        return json(202, { items: made.map((i) => renderItem(i)) });
+      }
+      const one = createOne(c, req.body, live);
+      return 'id' in one ? json(202, renderItem(one)) : one;
+    }));
+  }
+  r.add('PATCH', '/v2/collections/:cid/items/:iid', g('cms:write', (req) => {
+    const i = itemOf(req);
+    if (!i) return notFound('item');
+    applyPatch(i, req.body, now());
+    onItem('collection_item_changed', i);
+    return json(200, renderItem(i));
+  }));
+  r.add('DELETE', '/v2/collections/:cid/items/:iid', g('cms:write', (req) => {
+    const i = itemOf(req);
+    if (!i) return notFound('item');
+    state().items.delete(i.id);
+    onItem('collection_item_deleted', i);
+    return { status: 204 };
+  }));
+  r.add('DELETE', '/v2/collections/:cid/items/live/:iid', g('cms:write', (req) => {
+    const i = itemOf(req);
+    if (!i || !i.live) return notFound('item');
+    i.live = null;
+    i.isDraft = true;
+    onItem('collection_item_unpublished', i);
+    return { status: 204 };
+  }));
+  r.add('POST', '/v2/collections/:cid/items/publish', g('cms:write', (req) => {
+    const c = collection(req);
+    if (!c) return notFound('collection');
+    const ids = Array.isArray(req.body['itemIds']) ? req.body['itemIds'].map(String) : Array.isArray(req.body['items']) ? (req.body['items'] as { id: string }[]).map((x) => String(x.id)) : [];
+    if (ids.length > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'itemIds', description: 'at most 100 items' }]);
+    const published: string[] = [];
+    const errors: string[] = [];
+    for (const id of ids) {
+      const i = state().items.get(id);
+      if (!i || i.collectionId !== c.id) {
+        errors.push(`Item ${id} not found`);
+        continue;
+      }
+      i.live = { ...i.fieldData };
+      i.isDraft = false;
+      i.lastPublished = now();
+      published.push(id);
+      onItem('collection_item_published', i);
+    }
+    return json(202, { publishedItemIds: published, errors });
+  }));
+}
+
+export function applyPatch(i: WfItem, body: Record<string, unknown>, t: number): void {
+  const fd = body['fieldData'];
+  if (fd && typeof fd === 'object') Object.assign(i.fieldData, fd);
+  if (typeof body['isDraft'] === 'boolean') i.isDraft = body['isDraft'];
+  if (typeof body['isArchived'] === 'boolean') i.isArchived = body['isArchived'];
+  i.lastUpdated = t;
+}

@@ -1,0 +1,15 @@
+import { plexusError } from '../../core/errors.ts';
+import type { Connector } from '../connector.ts';
+import { apiCall, apiUrl } from '../kit/api-call.ts';
+
+/** WordPress core REST with an application password (cms.md §1.1). */
+export const wordpressConnector: Connector = {
+  // `context=edit` needs a real login: an ignored or wrong password cannot pass as anonymous.
+  async identify(ctx, creds) {
+    const res = await apiCall(wordpressConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/users/me?context=edit') });
+    const me = res.body as { id?: number; name?: string; slug?: string };
+    if (typeof me.id !== 'number') throw plexusError('provider.invalid_request', { message: 'WordPress /users/me answered without an id.' });
+    const site = ctx.config.siteUrl ?? '';
+    return { externalAccountId: site.replace(/\/+$/, ''), displayName: `${me.name ?? me.slug ?? 'WordPress user'} @ ${site}` };
+  },
+};

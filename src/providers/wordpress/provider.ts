@@ -1,0 +1,55 @@
+import type { ProviderDefinition } from '../types.ts';
+
+/** Self-hosted WordPress through the core REST API (`wp/v2`) and Application Passwords. */
+export const wordpressProvider = {
+  id: 'wordpress',
+  displayName: 'WordPress',
+  family: 'cms',
+  docsUrl: 'https://developer.wordpress.org/rest-api/',
+  api: {
+    // cms.md §1.2/§1.8: `?rest_route=` works in every permalink mode; extra params join with `&`.
+    baseUrl: '{siteUrl}/index.php?rest_route=/wp/{version}',
+    version: 'v2',
+    versionCarrier: 'path',
+  },
+  auth: {
+    // cms.md §1.1: Basic user:app-password; only honoured over HTTPS or in a `local` environment.
+    kind: 'app_password',
+    fields: [
+      { name: 'username', label: 'Username or email', secret: false },
+      { name: 'applicationPassword', label: 'Application password', secret: true },
+    ],
+    transport: 'basic',
+    // Anonymous requests get 401 here, so it also catches credentials WordPress silently ignored.
+    verifyPath: '/users/me',
+    refresh: 'none',
+  },
+  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  webhooks: {
+    // cms.md §1.4: no webhooks in core; a Plexus companion plugin signs with a per-connection
+    // secret, and polling by modified_gmt stays the baseline.
+    supported: true,
+    scheme: 'plexus-hmac',
+    signatureHeader: 'x-plexus-signature',
+    timestampHeader: 'x-plexus-timestamp',
+    toleranceSeconds: 300,
+    secretSource: 'per_connection',
+    subscribeApi: false,
+    topics: ['content.created', 'content.updated', 'content.deleted'],
+  },
+  rateLimit: {
+    // cms.md §1.5: none in core; hosts and security plugins may still answer 429.
+    signals: ['http-429', 'retry-after-header'],
+  },
+  // cms.md §1.2: page/per_page with X-WP-TotalPages; per_page above 100 is a 400.
+  pagination: 'page-number',
+  maxPageSize: 100,
+  capabilities: [
+    'content.read',
+    'content.write',
+    'content.bulk',
+    'content.taxonomy',
+    'content.media',
+    'webhooks.inbound',
+  ],
+} as const satisfies ProviderDefinition;

@@ -1,0 +1,115 @@
+/**
+ * Request plumbing shared by the WordPress routes: the site context, WP_Error envelopes, the
+ * two URL forms of the REST API (`/wp-json/…` and `?rest_route=…`) and Application Password
+ * authentication, which WordPress runs before any route (so a bad password fails every REST
+ * request, public ones included).
+ */
+import { header, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { normalizeAppPassword, hashPassword, type AppPassword, type WpSite, type WpUser } from './site.ts';
+
+export interface WpConfig {
+  siteName: string;
+  /** `wp_is_application_passwords_available()`: HTTPS or a `local` environment. */
+  appPasswordsAvailable: boolean;
+  /** EMPTY_TRASH_DAYS > 0. */
+  trashEnabled: boolean;
+  /** `rest_get_max_batch_size`. */
+  maxBatch: number;
+  /** Pretty permalinks on: `rest_url()` and the API Link header use `/wp-json/`. */
+  prettyPermalinks: boolean;
+}
+
+export interface WpContext {
+  config: WpConfig;
+  site: WpSite;
+  now(): number;
+  baseUrl: string;
+}
+
+/** The request as a REST route sees it, after routing and authentication. */
+export interface WpRequest extends SandboxRequest {
+  restPath: string;
+  /** How the client reached the API; generated links keep the same form. */
+  form: 'pretty' | 'plain';
+  user: WpUser | undefined;
+  appPassword: AppPassword | undefined;
+  /** Multi-valued query access (`status[]=a&status[]=b`, `status=a,b`). */
+  list(name: string): string[] | undefined;
+}
+
+export function wpError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers, body: { code, message, data: { status, ...extra } } };
+}
+
+/** `rest_authorization_required_code()`: 401 for anonymous callers, 403 for logged-in ones. */
+export function authCode(req: WpRequest): number {
+  return req.user ? 403 : 401;
+}
+
+export function invalidParams(errors: Record<string, { code: string; message: string }>): SandboxResponse {
+  const names = Object.keys(errors);
+  return wpError(400, 'rest_invalid_param', `Invalid parameter(s): ${names.join(', ')}`, {
+    params: Object.fromEntries(names.map((n) => [n, errors[n]?.message ?? ''])),
+    details: Object.fromEntries(names.map((n) => [n, { code: errors[n]?.code ?? '', message: errors[n]?.message ?? '', data: null }])),
+  });
+}
+
+export function noRoute(): SandboxResponse {
+  return wpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+}
+
+/** Absolute REST URL for a route in the form the client used; extra params join the query. */
+export function restUrl(ctx: WpContext, form: 'pretty' | 'plain', route: string, params: Record<string, string> = {}): string {
+  const q = new URLSearchParams(params).toString();
+  if (form === 'plain') return `${ctx.baseUrl}/index.php?rest_route=${encodeURI(route)}${q ? `&${q}` : ''}`;
+  return `${ctx.baseUrl}/wp-json${route}${q ? `?${q}` : ''}`;
+}
+
+export function apiRootUrl(ctx: WpContext): string {
+  return ctx.config.prettyPermalinks ? `${ctx.baseUrl}/wp-json/` : `${ctx.baseUrl}/index.php?rest_route=/`;
+}
+
+export type AuthOutcome = { ok: true; user: WpUser | undefined; appPassword: AppPassword | undefined } | { ok: false; res: SandboxResponse };
+
+/** `wp_authenticate_application_password` + `rest_application_password_check_errors`. */
+export function authenticate(ctx: WpContext, req: SandboxRequest): AuthOutcome {
+  const auth = header(req, 'authorization');
+  const m = auth ? /^Basic\s+(.+)$/i.exec(auth.trim()) : null;
+  // No Basic credentials, or application passwords unavailable: the request runs as anonymous.
+  if (!m?.[1] || !ctx.config.appPasswordsAvailable) return { ok: true, user: undefined, appPassword: undefined };
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { ok: true, user: undefined, appPassword: undefined };
+  const username = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  const user = ctx.site.userByLoginOrEmail(username);
+  if (!user) {
+    return username.includes('@')
+      ? { ok: false, res: wpError(401, 'invalid_email', '<strong>Error:</strong> Unknown email address. Check again or try your username.') }
+      : {
+          ok: false,
+          res: wpError(401, 'invalid_username', `<strong>Error:</strong> The username <strong>${username}</strong> is not registered on this site. If you are unsure of your username, try your email address instead.`),
+        };
+  }
+  const hash = hashPassword(normalizeAppPassword(password));
+  const item = user.appPasswords.find((p) => p.hash === hash);
+  if (!item) return { ok: false, res: wpError(401, 'incorrect_password', 'The provided password is an invalid application password.') };
+  item.lastUsed = ctx.now();
+  item.lastIp = '127.0.0.1';
+  return { ok: true, user, appPassword: item };
+}
+
+export function wpDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/** `rest_parse_date`: RFC3339 with optional offset; no offset means site time (UTC here). */
+export function parseWpDate(value: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  if (!m) return undefined;
+  let zone = m[4] ?? 'Z';
+  if (/^[+-]\d{2}$/.test(zone)) zone += ':00';
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const t = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  return Number.isNaN(t) ? undefined : Math.floor(t / 1000) * 1000;
+}

@@ -1,0 +1,194 @@
+/**
+ * The WordPress site held by the sandbox: users with application passwords and the `wp_posts`
+ * rows behind posts and pages (one id sequence for both, as in WordPress). The site timezone is
+ * UTC, so `date` equals `date_gmt` and `modified_after` (compared against the site-local column)
+ * behaves the same as a GMT comparison.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { rngFor } from '../../../sandbox/kit/rng.ts';
+
+export interface AppPassword {
+  uuid: string;
+  appId: string;
+  name: string;
+  /** WordPress stores a hash; the plain password is only shown once at creation. */
+  hash: string;
+  created: number;
+  lastUsed: number | null;
+  lastIp: string | null;
+}
+
+export interface WpUser {
+  id: number;
+  login: string;
+  email: string;
+  name: string;
+  roles: string[];
+  registered: number;
+  appPasswords: AppPassword[];
+}
+
+export type PostStatus = 'publish' | 'future' | 'draft' | 'pending' | 'private' | 'trash';
+export type PostType = 'post' | 'page';
+
+export interface WpPost {
+  id: number;
+  type: PostType;
+  status: PostStatus;
+  /** Epoch ms, second precision. */
+  date: number;
+  modified: number;
+  slug: string;
+  title: string;
+  content: string;
+  excerpt: string;
+  author: number;
+  password: string;
+  commentStatus: 'open' | 'closed';
+  pingStatus: 'open' | 'closed';
+  sticky: boolean;
+  format: string;
+  categories: number[];
+  tags: number[];
+  parent: number;
+  menuOrder: number;
+  template: string;
+  featuredMedia: number;
+  /** Status before trashing, restored by an untrash. */
+  trashedFrom?: PostStatus;
+}
+
+export const WRITABLE_STATUSES: readonly PostStatus[] = ['publish', 'future', 'draft', 'pending', 'private'];
+
+export function hashPassword(plain: string): string {
+  return createHash('sha256').update(plain).digest('hex');
+}
+
+/** WordPress deletes everything but [A-Za-z0-9] before comparing, so the spaced form works too. */
+export function normalizeAppPassword(input: string): string {
+  return input.replace(/[^a-z\d]/gi, '');
+}
+
+/** Shown to users in groups of four (`WP_Application_Passwords::chunk_password`). */
+export function chunkPassword(plain: string): string {
+  return (plain.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export function generateAppPassword(seed: number | string, ...labels: (string | number)[]): string {
+  const rng = rngFor(seed, 'wp-app-password', ...labels);
+  let out = '';
+  while (out.length < 24) out += ALNUM[rng.int(0, ALNUM.length - 1)];
+  return out;
+}
+
+export function toSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+const WORDS = [
+  'marketing', 'launch', 'spring', 'guide', 'product', 'update', 'team', 'release', 'notes', 'design', 'growth',
+  'customer', 'story', 'how', 'to', 'plan', 'content', 'calendar', 'insights', 'weekly', 'roundup', 'tips', 'summer',
+  'campaign', 'brand', 'email', 'social', 'search', 'analytics', 'event',
+];
+
+export function slugify(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'untitled';
+}
+
+export interface SiteSeed {
+  seed: number | string;
+  size: number;
+  now: number;
+  user: { login: string; email: string; name: string };
+  appPassword: string;
+}
+
+export class WpSite {
+  users: WpUser[] = [];
+  posts = new Map<number, WpPost>();
+  nextId = 1;
+
+  static seeded(s: SiteSeed): WpSite {
+    const site = new WpSite();
+    const admin: WpUser = {
+      id: 1,
+      login: s.user.login,
+      email: s.user.email,
+      name: s.user.name,
+      roles: ['administrator'],
+      registered: toSecond(s.now - 400 * 86_400_000),
+      appPasswords: [],
+    };
+    admin.appPasswords.push({
+      uuid: uuidFrom(s.seed, 'app-password', 0),
+      appId: '',
+      name: 'Plexus',
+      hash: hashPassword(s.appPassword),
+      created: toSecond(s.now - 86_400_000),
+      lastUsed: null,
+      lastIp: null,
+    });
+    const author: WpUser = { id: 2, login: 'editor', email: 'editor@example.test', name: 'Site Editor', roles: ['editor'], registered: admin.registered, appPasswords: [] };
+    site.users.push(admin, author);
+    site.nextId = 3;
+
+    const pages = Math.max(1, Math.round(s.size * 0.15));
+    for (let i = 0; i < s.size; i++) {
+      const rng = rngFor(s.seed, 'wp-post', i);
+      const type: PostType = i % Math.max(2, Math.round(s.size / pages)) === 1 ? 'page' : 'post';
+      const words = Array.from({ length: rng.int(2, 6) }, () => rng.pick(WORDS));
+      const title = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+      const date = toSecond(s.now - rng.int(2 * 86_400, 365 * 86_400) * 1000);
+      const roll = rng.next();
+      const status: PostStatus = roll < 0.8 ? 'publish' : roll < 0.9 ? 'draft' : roll < 0.94 ? 'private' : roll < 0.97 ? 'pending' : 'trash';
+      const id = site.nextId++;
+      const post: WpPost = {
+        id,
+        type,
+        status,
+        date,
+        modified: rng.chance(0.5) ? date : toSecond(date + rng.int(60, 30 * 86_400) * 1000),
+        slug: status === 'trash' ? `${slugify(title)}-${id}__trashed` : `${slugify(title)}-${id}`,
+        title,
+        content: `<!-- wp:paragraph -->\n<p>${words.join(' ')} — body of item ${id}.</p>\n<!-- /wp:paragraph -->`,
+        excerpt: '',
+        author: rng.chance(0.7) ? 1 : 2,
+        password: '',
+        commentStatus: type === 'post' ? 'open' : 'closed',
+        pingStatus: type === 'post' ? 'open' : 'closed',
+        sticky: type === 'post' && rng.chance(0.03),
+        format: 'standard',
+        categories: type === 'post' ? [rng.int(1, 5)] : [],
+        tags: type === 'post' && rng.chance(0.5) ? [rng.int(6, 12)] : [],
+        parent: 0,
+        menuOrder: 0,
+        template: '',
+        featuredMedia: 0,
+        ...(status === 'trash' ? { trashedFrom: 'publish' as const } : {}),
+      };
+      if (post.modified > s.now) post.modified = toSecond(s.now);
+      site.posts.set(id, post);
+    }
+    return site;
+  }
+
+  userByLoginOrEmail(name: string): WpUser | undefined {
+    const lower = name.toLowerCase();
+    return this.users.find((u) => u.login.toLowerCase() === lower) ?? (name.includes('@') ? this.users.find((u) => u.email.toLowerCase() === lower) : undefined);
+  }
+
+  user(id: number): WpUser | undefined {
+    return this.users.find((u) => u.id === id);
+  }
+}
+
+export function uuidFrom(seed: number | string, ...labels: (string | number)[]): string {
+  const h = createHash('sha256').update(`${String(seed)}|${labels.join('|')}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function newUuid(): string {
+  return randomUUID();
+}

@@ -1,0 +1,34 @@
+import { plexusError } from '../../core/errors.ts';
+import type { Connector } from '../connector.ts';
+import { apiCall, apiUrl } from '../kit/api-call.ts';
+
+/** X Ads API with OAuth 1.0a user tokens that never expire (ads.md §5.1). */
+export const xConnector: Connector = {
+  classify(res) {
+    const errors = (res.body as { errors?: { code?: string; message?: string }[] } | undefined)?.errors;
+    const code = errors?.[0]?.code;
+    if (res.status === 429) {
+      // ads.md §5.6: the wait is only in x-(account-)rate-limit-reset (epoch seconds), not in
+      // Retry-After; the account-level header is the one that applies to ads calls.
+      const reset = Number(res.headers['x-account-rate-limit-reset'] ?? res.headers['x-rate-limit-reset']);
+      return plexusError('provider.rate_limited', {
+        message: errors?.[0]?.message ?? 'Rate limit exceeded',
+        details: { status: 429, code },
+        ...(Number.isFinite(reset) && reset > 0 ? { retryAfterMs: Math.max(0, reset * 1000 - Date.now()) } : {}),
+      });
+    }
+    if (res.status === 401 && code === 'UNAUTHORIZED_ACCESS') {
+      // Tokens do not expire: a refused one was revoked.
+      return plexusError('provider.auth_revoked', { message: errors?.[0]?.message ?? 'Unauthorized', details: { status: 401, code } });
+    }
+    return undefined;
+  },
+
+  async identify(ctx, creds) {
+    const res = await apiCall(xConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/accounts') });
+    const data = (res.body as { data?: { id: string; name?: string }[] }).data ?? [];
+    const first = data[0];
+    if (!first) throw plexusError('provider.invalid_request', { message: 'This X user has no ads accounts.' });
+    return { externalAccountId: first.id, displayName: first.name ?? `X ads account ${first.id}`, config: { accountIds: data.map((a) => a.id).join(',') } };
+  },
+};

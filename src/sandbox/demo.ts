@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../core/logger.ts';
+import type { ProviderApps } from '../providers/apps.ts';
+import { providers } from '../providers/registry.ts';
+import type { ProviderId } from '../providers/types.ts';
+import type { RunningSandbox, SandboxOptions } from './kit/types.ts';
+import { loadSandbox, sandboxProviders } from './registry.ts';
+
+export interface DemoSandboxes {
+  apps: ProviderApps;
+  /** Lines for the start-up banner: what to type on the connect page for credential platforms. */
+  notes: string[];
+  running: Map<ProviderId, RunningSandbox>;
+  close(): Promise<void>;
+}
+
+/**
+ * Demo mode: every platform with no app credentials configured gets its simulator started in
+ * this process, and its connector pointed at it. OAuth platforms show their (one-click)
+ * consent page; credential platforms (WordPress, Drupal, Joomla, Wix) print the site URL and
+ * credentials to type on the connect page.
+ */
+export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promise<DemoSandboxes> {
+  const next: ProviderApps = { ...apps };
+  const running = new Map<ProviderId, RunningSandbox>();
+  const notes: string[] = [];
+  for (const id of sandboxProviders()) {
+    if (apps[id].clientId || apps[id].baseUrl) continue;
+    const clientId = `demo-${id}-${randomBytes(4).toString('hex')}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+    const sandbox = await loadSandbox(id);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const sb = (await sandbox.start({ seed: 1, clientId, clientSecret } as SandboxOptions)) as RunningSandbox & Record<string, any>;
+    running.set(id, sb);
+    const extra: Record<string, string> = { ...apps[id].extra };
+    if (typeof sb.developerToken === 'string') extra.developerToken = sb.developerToken;
+    next[id] = { clientId, clientSecret, baseUrl: sb.url, extra };
+    const def = providers[id];
+    if (def.auth.kind !== 'oauth2' && def.auth.kind !== 'oauth1a') {
+      const fields = Object.fromEntries(
+        [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [f.name, String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? '')]),
+      );
+      notes.push(`${def.displayName}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+    } else if (def.connectionConfig?.some((f) => !f.optional && !f.header)) {
+      const fields = (def.connectionConfig ?? []).filter((f) => !f.optional && !f.header).map((f) => `${f.name}=${String(sb[f.name] ?? '')}`);
+      notes.push(`${def.displayName}: ${fields.join('  ')}`);
+    }
+  }
+  log.info({ sandboxes: [...running.keys()] }, 'demo mode: platform sandboxes started in-process');
+  return {
+    apps: next,
+    notes,
+    running,
+    async close() {
+      await Promise.all([...running.values()].map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { withConnection } from '../../connections/access.ts';
+import { recordEvent } from '../../connections/events.ts';
+import type { RefreshDeps } from '../../connections/refresh.ts';
+import { isPlexusError } from '../../core/errors.ts';
+import { withOrgTx } from '../../db/tx.ts';
+import { upsertEntities, upsertMetrics } from './store.ts';
+import { takeBudget } from './budget.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from './types.ts';
+
+export interface SyncOptions {
+  /** Days of metrics pulled by a connection's first sync. */
+  historyDays?: number;
+  /** A platform's own wait up to this long is waited out in place; longer, the job retries later. */
+  maxInlineWaitMs?: number;
+  /** How waiting is done (tests observe pauses without spending them). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SyncResult {
+  runId: string;
+  pages: number;
+  records: number;
+  revisions: number;
+}
+
+interface RunRow {
+  id: string;
+  checkpoint: Record<string, unknown>;
+}
+
+const DONE = 'done';
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Syncs a connection's ads: accounts, then per account campaigns, ad groups, ads and daily
+ * metrics. Each page is written (multi-row upsert) together with the run's checkpoint, in one
+ * transaction, so a worker killed mid-sync resumes at the first page not committed: nothing is
+ * missing and nothing is written twice. Metrics are re-pulled over the platform's look-back
+ * window, because platforms restate recent days. Entities a completed run did not see are
+ * marked deleted.
+ */
+export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId: string, adapter: AdsSyncAdapter, reason: string, opts: SyncOptions = {}): Promise<SyncResult> {
+  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30);
+  const window = run.checkpoint._window as { since: string; until: string };
+  const result: SyncResult = { runId: run.id, pages: 0, records: 0, revisions: 0 };
+  const checkpoint = run.checkpoint;
+  let pauseMs = 0;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  const step = async <T>(key: string, accountId: string | null, fetch: (s: AdsSyncContext, cursor: string | null) => Promise<Page<T>>, write: (c: import('../../db/pool.ts').PoolClient, rows: T[]) => Promise<number>) => {
+    const start = (checkpoint[key] as string | null | undefined) ?? null;
+    if (start === DONE) return;
+    const load = async (cursor: string | null): Promise<Page<T>> => {
+      if (pauseMs > 0) {
+        // The platform's usage signals asked for a pause: honour it and count it on the run.
+        await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, run.id]));
+        await sleep(pauseMs);
+        pauseMs = 0;
+      }
+      return withPlatformWaits(deps, orgId, run.id, opts.maxInlineWaitMs ?? 30_000, sleep, () =>
+        withConnection(deps, orgId, connectionId, async (a) => {
+          // The platform's stated rate, shared by every worker process, before each call.
+          const wait = await takeBudget(deps.db.owner, a.ctx.def, accountId);
+          if (wait > 0) {
+            await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, run.id]));
+            await sleep(wait);
+          }
+          const s: AdsSyncContext = { connector: a.connector, ctx: a.ctx, creds: a.creds, since: window.since, until: window.until };
+          const p = await fetch(s, cursor);
+          pauseMs = s.pendingPauseMs ?? 0;
+          return p;
+        }),
+      );
+    };
+    let page = await load(start);
+    for (;;) {
+      const next = page.next ?? DONE;
+      // The next page is fetched while this one is written: the network and the database
+      // overlap, and the checkpoint still only moves when a page is committed.
+      const ahead = next === DONE ? undefined : load(next);
+      ahead?.catch(() => undefined);
+      const records = page.records;
+      await withOrgTx(deps.db.app, orgId, async (c) => {
+        result.revisions += await write(c, records);
+        await c.query(
+          `update sync_runs set checkpoint = checkpoint || jsonb_build_object($3::text, $4::text), pages = pages + 1, records = records + $5
+           where org_id = $1 and id = $2`,
+          [orgId, run.id, key, next, records.length],
+        );
+      });
+      checkpoint[key] = next;
+      result.pages++;
+      result.records += records.length;
+      if (!ahead) return;
+      page = await ahead;
+    }
+  };
+  const entities = (rows: AdEntityRecord[]) => (c: import('../../db/pool.ts').PoolClient) => upsertEntities(c, orgId, connectionId, run.id, rows).then(() => 0);
+
+  try {
+    await step('accounts', null, (s, cur) => adapter.accounts(s, cur), (c, rows) => entities(rows)(c));
+    const accounts = await withOrgTx(deps.db.app, orgId, async (c) =>
+      (
+        await c.query<{ platform_id: string; currency: string | null; time_zone: string | null; raw: unknown }>(
+          "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and seen_run_id = $3 and status <> 'deleted' order by platform_id",
+          [orgId, connectionId, run.id],
+        )
+      ).rows,
+    );
+    for (const a of accounts) {
+      const account: AdEntityRecord = { level: 'account', platformId: a.platform_id, accountPlatformId: a.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: a.currency, timeZone: a.time_zone, raw: a.raw };
+      for (const level of ['campaign', 'ad_group', 'ad'] as const) {
+        await step(`${level}:${a.platform_id}`, a.platform_id, (s, cur) => adapter.entities(s, level, account, cur), (c, rows) => entities(rows)(c));
+      }
+      await step(`metrics:${a.platform_id}`, a.platform_id, (s, cur) => adapter.metrics(s, account, cur), (c, rows) => upsertMetrics(c, orgId, connectionId, rows));
+    }
+    await withOrgTx(deps.db.app, orgId, async (c) => {
+      // Everything was listed in this run: what it did not see is gone at the platform.
+      await c.query(
+        `update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now()
+         where org_id = $1 and connection_id = $2 and seen_run_id is distinct from $3 and deleted_at is null`,
+        [orgId, connectionId, run.id],
+      );
+      await c.query("update sync_runs set status = 'completed', finished_at = now() where org_id = $1 and id = $2", [orgId, run.id]);
+      await recordEvent(c, orgId, 'sync.completed', { connection_id: connectionId, run_id: run.id, reason, pages: result.pages, records: result.records, metric_revisions: result.revisions });
+    });
+    return result;
+  } catch (err) {
+    // A retryable failure keeps the run and its checkpoint for the job's next attempt.
+    if (!isPlexusError(err) || err.retry === 'permanent') {
+      await withOrgTx(deps.db.app, orgId, async (c) => {
+        await c.query("update sync_runs set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2", [orgId, run.id, err instanceof Error ? err.message.slice(0, 500) : String(err)]);
+        await recordEvent(c, orgId, 'sync.failed', { connection_id: connectionId, run_id: run.id, reason, error: isPlexusError(err) ? err.code : 'internal_error' });
+      });
+    }
+    throw err;
+  }
+}
+
+async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number): Promise<RunRow> {
+  return withOrgTx(deps.db.app, orgId, async (c) => {
+    const { rows } = await c.query<RunRow>("select id, checkpoint from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
+    if (rows[0]) return rows[0];
+    const prior = await c.query("select 1 from sync_runs where org_id = $1 and connection_id = $2 and status = 'completed' limit 1", [orgId, connectionId]);
+    const now = deps.clock.now();
+    const back = prior.rowCount ? adapter.lookbackDays : historyDays;
+    const window = { since: day(new Date(now.getTime() - back * 86_400_000)), until: day(now) };
+    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint) values ($1, $2, $3, $4) returning id, checkpoint', [orgId, connectionId, reason, { _window: window }]);
+    return ins.rows[0]!;
+  });
+}
+
+/** Waits out a platform's short rate-limit pause in place (counted on the run); longer ones go back to the job. */
+async function withPlatformWaits<T>(deps: RefreshDeps, orgId: string, runId: string, maxInlineWaitMs: number, sleep: (ms: number) => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isPlexusError(err) || err.code !== 'provider.rate_limited') throw err;
+      const wait = err.retryAfterMs ?? Math.min(maxInlineWaitMs, 1000 * 2 ** i);
+      if (wait > maxInlineWaitMs || i >= 8) throw err;
+      await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, runId]));
+      await sleep(wait);
+    }
+  }
+}
+
+export type { AdLevel };

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { plexusError } from '../../core/errors.ts';
+import type { ProviderApps } from '../../providers/apps.ts';
+import { providers } from '../../providers/registry.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import { answerHandshake } from './handshakes.ts';
+import { ingest, type IngressDeps } from './ingest.ts';
+
+export interface IngressRouteOptions {
+  ingress: IngressDeps;
+  apps: ProviderApps;
+  bodyLimit: number;
+}
+
+/**
+ * `POST /webhooks/:provider` (and `/webhooks/:provider/:connectionId` for platforms that
+ * post per site): the body stays raw bytes until its signature verifies; the 2xx goes out
+ * only after the events and their jobs committed. `GET` on the same paths answers the
+ * platform's subscription handshake.
+ */
+export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = async (app, opts) => {
+  // Scoped to this plugin: every content type arrives as the exact bytes that were signed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
+
+  const post = async (provider: string, connectionId: string | undefined, body: unknown, headers: Record<string, string | string[] | undefined>) => {
+    const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    const { events } = await ingest(opts.ingress, provider, connectionId, raw, headers);
+    return { received: events };
+  };
+  app.post<{ Params: { provider: string } }>('/webhooks/:provider', { bodyLimit: opts.bodyLimit }, async (req) => post(req.params.provider, undefined, req.body, req.headers));
+  app.post<{ Params: { provider: string; connectionId: string } }>('/webhooks/:provider/:connectionId', { bodyLimit: opts.bodyLimit }, async (req) =>
+    post(req.params.provider, req.params.connectionId, req.body, req.headers),
+  );
+
+  const handshake = async (provider: string, query: Record<string, string | undefined>, reply: import('fastify').FastifyReply) => {
+    const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[provider];
+    if (!def) throw plexusError('route_not_found', { message: `No platform "${provider}".` });
+    if (!def.webhooks.supported || !def.webhooks.handshake) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no subscription handshake.` });
+    const a = answerHandshake(def.webhooks.handshake, query, opts.apps[def.id]);
+    return reply.status(a.status).type(a.type === 'json' ? 'application/json' : 'text/plain').send(a.body);
+  };
+  app.get<{ Params: { provider: string }; Querystring: Record<string, string> }>('/webhooks/:provider', async (req, reply) => handshake(req.params.provider, req.query, reply));
+  app.get<{ Params: { provider: string; connectionId: string }; Querystring: Record<string, string> }>('/webhooks/:provider/:connectionId', async (req, reply) =>
+    handshake(req.params.provider, req.query, reply),
+  );
+};

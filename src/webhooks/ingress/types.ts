@@ -1,0 +1,24 @@
+/** One platform event found in a verified delivery (a delivery may carry several: Meta batches). */
+export interface InboundEvent {
+  /** The platform's event id; absent → a hash of the event is used. */
+  eventId?: string;
+  topic: string;
+  /** The account, shop or site id the event names; absent when the URL names the connection. */
+  accountRef?: string;
+  payload: unknown;
+}
+
+/** What processing an event means for a connection. */
+export type WebhookAction =
+  | { kind: 'sync'; reason: string }
+  | { kind: 'reauth'; reason: string }
+  | { kind: 'none' };
+
+/**
+ * A provider's webhook semantics, beside its definition's verification settings: how to
+ * split a delivery into events and route them, and what each topic asks Plexus to do.
+ */
+export interface WebhookAdapter {
+  events(body: unknown, headers: Readonly<Record<string, string | undefined>>): InboundEvent[];
+  action(event: { topic: string; payload: unknown }): WebhookAction;
+}

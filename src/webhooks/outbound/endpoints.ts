@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../db/pool.ts';
+import type { SealedSecret } from '../../vault/cipher.ts';
+import type { Keyring } from '../../vault/keyring.ts';
+import { generateSecret, openSecret, ROTATION_OVERLAP_MS, sealSecret } from './secrets.ts';
+
+/** An endpoint as stored, minus its sealed secrets (which only the signing path reads). */
+export interface EndpointRow {
+  id: string;
+  org_id: string;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  status: 'active' | 'disabled';
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  previous_secret_expires_at: Date | null;
+  consecutive_failures: number;
+  failing_since: Date | null;
+  last_success_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const ENDPOINT_COLUMNS =
+  'id, org_id, url, description, event_types, status, disabled_reason, disabled_at, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at, created_at, updated_at';
+
+export interface EndpointInput {
+  url: string;
+  description: string | null;
+  eventTypes: readonly string[];
+}
+
+/** Creates an endpoint with a fresh secret, returned here once and stored only sealed. */
+export async function createEndpoint(c: Queryable, keyring: Keyring, orgId: string, input: EndpointInput): Promise<{ row: EndpointRow; secret: string }> {
+  const id = randomUUID();
+  const secret = generateSecret();
+  const sealed = sealSecret(keyring, orgId, id, 'secret', secret);
+  const { rows } = await c.query<EndpointRow>(
+    `insert into webhook_endpoints (org_id, id, url, description, event_types, secret, secret_key_id)
+     values ($1, $2, $3, $4, $5, $6, $7) returning ${ENDPOINT_COLUMNS}`,
+    [orgId, id, input.url, input.description, input.eventTypes, sealed, sealed.kid],
+  );
+  return { row: rows[0]!, secret };
+}
+
+export async function getEndpoint(c: Queryable, orgId: string, id: string): Promise<EndpointRow | undefined> {
+  const { rows } = await c.query<EndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`, [orgId, id]);
+  return rows[0];
+}
+
+/**
+ * A new secret; the current one moves to `previous_secret` and keeps signing for the overlap,
+ * so receivers can deploy the new secret without dropping a message. Rotating again inside
+ * the overlap retires the oldest secret at once.
+ */
+export async function rotateEndpointSecret(c: Queryable, keyring: Keyring, orgId: string, id: string, now: Date): Promise<{ row: EndpointRow; secret: string } | undefined> {
+  const { rows } = await c.query<{ secret: SealedSecret }>('select secret from webhook_endpoints where org_id = $1 and id = $2 for update', [orgId, id]);
+  const current = rows[0];
+  if (!current) return undefined;
+  const previous = sealSecret(keyring, orgId, id, 'previous_secret', openSecret(keyring, orgId, id, 'secret', current.secret));
+  const secret = generateSecret();
+  const sealed = sealSecret(keyring, orgId, id, 'secret', secret);
+  const updated = await c.query<EndpointRow>(
+    `update webhook_endpoints set secret = $3, secret_key_id = $4, previous_secret = $5, previous_secret_key_id = $6,
+       previous_secret_expires_at = $7, updated_at = now()
+     where org_id = $1 and id = $2 returning ${ENDPOINT_COLUMNS}`,
+    [orgId, id, sealed, sealed.kid, previous, previous.kid, new Date(now.getTime() + ROTATION_OVERLAP_MS)],
+  );
+  return { row: updated.rows[0]!, secret };
+}
+
+/** The secrets that sign a message now: the current one, and the previous one while its overlap lasts. */
+export async function signingSecrets(c: Queryable, keyring: Keyring, orgId: string, id: string, now: Date): Promise<string[]> {
+  const { rows } = await c.query<{ secret: SealedSecret; previous_secret: SealedSecret | null; previous_secret_expires_at: Date | null }>(
+    'select secret, previous_secret, previous_secret_expires_at from webhook_endpoints where org_id = $1 and id = $2',
+    [orgId, id],
+  );
+  const r = rows[0];
+  if (!r) return [];
+  const out = [openSecret(keyring, orgId, id, 'secret', r.secret)];
+  if (r.previous_secret && r.previous_secret_expires_at && r.previous_secret_expires_at > now) {
+    out.push(openSecret(keyring, orgId, id, 'previous_secret', r.previous_secret));
+  }
+  return out;
+}
