@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { ProviderId } from '../../src/providers/types.ts';
+import type { ContentFields, ContentKind, MediaRef } from '../../src/sync/content/types.ts';
+import type { TestContext } from './app.ts';
+
+/**
+ * What an editor does on the site, outside Plexus: through the platform's own API (as a second
+ * user where it has users) or the sandbox's control surface. Tests use it to change, delete and
+ * count content behind Plexus's back.
+ */
+export interface SiteEditor {
+  edit(kind: ContentKind, remoteId: string, changes: Partial<Pick<ContentFields, 'title' | 'bodyHtml' | 'excerpt'>>): Promise<void>;
+  remove(kind: ContentKind, remoteId: string): Promise<void>;
+  /** The item as the site holds it now (title, body HTML), or null when it is gone. */
+  get(kind: ContentKind, remoteId: string): Promise<{ title: string; bodyHtml: string; excerpt: string } | null>;
+  /** How many items of a kind with this slug exist on the site (exactly-once checks). */
+  countBySlug(kind: ContentKind, slug: string): Promise<number>;
+}
+
+/** A running CMS for a test: its sandbox (or a real site), how Plexus reaches it and how to connect to it. */
+export interface CmsSite {
+  provider: ProviderId;
+  /** Environment for createTestContext (app credentials, base URL overrides). */
+  env: Record<string, string>;
+  /** The kind the scenario publishes (post where the site has posts). */
+  kind: ContentKind;
+  /** Creates an active connection for the org (seeded as a finished connect flow would leave it). */
+  connect(ctx: TestContext, orgId: string): Promise<string>;
+  site: SiteEditor;
+  close(): Promise<void>;
+}
+
+export type CmsFixture = () => Promise<CmsSite>;
+
+/** A small real PNG (1×1) and its media reference, for featured-image tests. */
+export function testImage(seed = 0): { bytes: Buffer; ref: MediaRef } {
+  const base = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201ad0d2c8a0000000049454e44ae426082',
+    'hex',
+  );
+  // Bytes after IEND are ignored by decoders; they make each seed a distinct image.
+  const bytes = seed === 0 ? base : Buffer.concat([base, Buffer.from(`plexus-${seed}`)]);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { bytes, ref: { filename: `image-${seed}.png`, contentType: 'image/png', alt: `Image ${seed}`, sha256 } };
+}
