@@ -78,7 +78,7 @@ create table content_targets (
   base_hash text,
   hub_version integer,
   state text not null default 'pending'
-    check (state in ('pending', 'synced', 'conflict', 'remote_deleted', 'failed')),
+    check (state in ('pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed')),
   -- set before a create is sent: a retry that finds it set looks the item up by slug first
   create_started_at timestamptz,
   last_synced_at timestamptz,
@@ -148,7 +148,7 @@ create table publish_batch_items (
   connection_id uuid not null,
   foreign key (org_id, connection_id) references connections (org_id, id) on delete cascade,
   action text check (action in ('create', 'update', 'noop')),
-  status text not null default 'pending' check (status in ('pending', 'done', 'failed', 'rolled_back')),
+  status text not null default 'pending' check (status in ('pending', 'done', 'conflict', 'failed', 'rolled_back')),
   remote_id text,
   -- the remote fields before an update, for rollback
   previous jsonb,

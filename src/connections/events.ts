@@ -12,7 +12,10 @@ export const EVENT_TYPES = [
   'sync.failed',
   'webhook.received',
   'content.conflict',
+  'content.conflict_resolved',
+  'content.remote_deleted',
   'publish.completed',
+  'publish.rolled_back',
   'webhook_endpoint.disabled',
 ] as const;
 

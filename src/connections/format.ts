@@ -17,6 +17,7 @@ export function formatConnection(r: ConnectionRow) {
     last_refreshed_at: r.last_refreshed_at,
     last_refresh_error: r.last_refresh_error,
     sync_interval_minutes: r.sync_interval_minutes,
+    conflict_policy: r.conflict_policy,
     last_sync_at: r.last_sync_at,
     created_at: r.created_at,
     updated_at: r.updated_at,

@@ -10,6 +10,8 @@ import { pruneDeadLetters } from './prune-dead-letters.ts';
 import { refreshConnectionTask } from './refresh-connection.ts';
 import { refreshDueTokens } from './refresh-due-tokens.ts';
 import { syncConnectionTask } from './sync-connection.ts';
+import { publishBatchTask, rollbackBatchTask } from './publish-batch.ts';
+import { syncContentTask } from './sync-content.ts';
 
 /** Every task the worker runs. One file per task; adding a task adds one line here. */
-export const allTasks: readonly TaskDefinition[] = [pruneDeadLetters, refreshConnectionTask, refreshDueTokens, syncConnectionTask, processWebhook, drainWebhookInbox, subscribeWebhooks, fanoutEvent, deliverWebhook, wakeStranded, scheduleSyncs] as unknown as TaskDefinition[];
+export const allTasks: readonly TaskDefinition[] = [pruneDeadLetters, refreshConnectionTask, refreshDueTokens, syncConnectionTask, processWebhook, drainWebhookInbox, subscribeWebhooks, fanoutEvent, deliverWebhook, wakeStranded, scheduleSyncs, publishBatchTask, rollbackBatchTask, syncContentTask] as unknown as TaskDefinition[];

@@ -6,6 +6,8 @@ import { adsSyncFor } from '../../providers/ads-sync.ts';
 import { providers } from '../../providers/registry.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import { runAdsSync } from '../../sync/ads/engine.ts';
+import { contentAdapterFor } from '../../providers/content-adapters.ts';
+import { syncContent } from '../../sync/content/poll.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
@@ -19,7 +21,8 @@ declare module '../types.ts' {
  * A connection's sync. It starts with the account itself: an authenticated call that proves
  * the credentials still work (refreshing them if needed) and updates the account's name and
  * ids; then, for ad platforms with an entity sync, accounts, campaigns, ad groups, ads and
- * daily metrics into the unified model (resuming a run a killed worker left behind).
+ * daily metrics into the unified model (resuming a run a killed worker left behind); for CMS,
+ * the two-way content sync.
  */
 export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
   name: 'sync_connection',
@@ -30,6 +33,7 @@ export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
     const { rows } = await ctx.db.owner.query<{ provider: ProviderId }>('select provider from connections where org_id = $1 and id = $2', [p.org_id, p.connection_id]);
     const provider = rows[0]?.provider;
     const adapter = provider && providers[provider].family === 'ads' ? adsSyncFor(provider) : undefined;
+    const content = provider && providers[provider].family === 'cms' ? contentAdapterFor(provider) : undefined;
     await withOrgTx(ctx.db.app, p.org_id, async (c) => {
       await c.query(
         `update connections set display_name = $3, config = config || $4::jsonb, last_sync_at = now(),
@@ -43,5 +47,7 @@ export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
       }
     });
     if (adapter) await runAdsSync(deps, p.org_id, p.connection_id, adapter, p.reason);
+    // CMS: edits made on the site since the last poll (or announced by a webhook), hub edits not yet pushed.
+    if (content) await syncContent(deps, p.org_id, p.connection_id);
   },
 };

@@ -60,10 +60,11 @@ export function mergeBody(base: string, hub: string, remote: string): string | n
  * one side changed takes that side's value; taxonomy merges as sets; the body merges by block;
  * anything else changed differently on both sides is a conflict.
  */
-export function threeWayMerge(base: ContentFields, hub: ContentFields, remote: ContentFields): MergeOutcome {
-  const merged = { ...base } as Record<ContentField, unknown>;
+export function threeWayMerge(base: ContentFields, hub: ContentFields, remote: ContentFields, fields: readonly ContentField[] = CONTENT_FIELDS): MergeOutcome {
+  // Fields the site does not store stay as the hub has them.
+  const merged = { ...hub } as Record<ContentField, unknown>;
   const conflicts: FieldConflict[] = [];
-  for (const f of CONTENT_FIELDS) {
+  for (const f of fields) {
     const b = base[f];
     const h = hub[f];
     const r = remote[f];
@@ -76,18 +77,23 @@ export function threeWayMerge(base: ContentFields, hub: ContentFields, remote: C
     else if (LIST_FIELDS.has(f)) merged[f] = mergeList(b as string[], h as string[], r as string[]);
     else if (f === 'bodyHtml') {
       const body = mergeBody(String(b), String(h), String(r));
-      if (body === null) conflicts.push({ field: f, base: b, hub: h, remote: r });
-      else merged[f] = body;
-    } else conflicts.push({ field: f, base: b, hub: h, remote: r });
+      if (body === null) {
+        conflicts.push({ field: f, base: b, hub: h, remote: r });
+        merged[f] = b;
+      } else merged[f] = body;
+    } else {
+      conflicts.push({ field: f, base: b, hub: h, remote: r });
+      merged[f] = b;
+    }
   }
   const m = merged as unknown as ContentFields;
-  return { merged: m, conflicts, hubChanges: diffFields(hub, m, conflicts), remoteChanges: diffFields(remote, m, conflicts) };
+  return { merged: m, conflicts, hubChanges: diffFields(hub, m, conflicts, fields), remoteChanges: diffFields(remote, m, conflicts, fields) };
 }
 
 /** Fields of `target` that differ from `from`, skipping the conflicting ones. */
-export function diffFields(from: ContentFields, target: ContentFields, skip: readonly FieldConflict[] = []): Partial<ContentFields> {
+export function diffFields(from: ContentFields, target: ContentFields, skip: readonly FieldConflict[] = [], fields: readonly ContentField[] = CONTENT_FIELDS): Partial<ContentFields> {
   const out: Record<string, unknown> = {};
   const skipped = new Set(skip.map((c) => c.field));
-  for (const f of CONTENT_FIELDS) if (!skipped.has(f) && !sameField(f, from[f], target[f])) out[f] = target[f];
+  for (const f of fields) if (!skipped.has(f) && !sameField(f, from[f], target[f])) out[f] = target[f];
   return out as Partial<ContentFields>;
 }

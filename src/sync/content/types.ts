@@ -94,6 +94,11 @@ export interface ChangesPage {
 export interface ContentAdapter {
   /** Kinds this site takes, with the default location for each. */
   kinds: readonly ContentKind[];
+  /**
+   * Fields this site stores (default: all). The others are never compared or written, so a site
+   * without categories does not read as an editor removing them.
+   */
+  fields?: readonly ContentField[];
   /** Where items of a kind go by default on this connection (e.g. the first blog, the collection named in config). */
   locate(s: ContentContext, kind: ContentKind): Promise<TargetLocation>;
   /** Most items one bulk call takes, when the platform has a bulk endpoint. */

@@ -28,6 +28,7 @@ const connectionSchema = z.object({
   last_refreshed_at: z.date().nullable(),
   last_refresh_error: z.string().nullable(),
   sync_interval_minutes: z.number().nullable(),
+  conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']),
   last_sync_at: z.date().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -86,9 +87,14 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     {
       schema: {
         tags: ['connections'],
-        summary: "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs)",
+        summary: "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
         params: idParams,
-        body: z.object({ sync_interval_minutes: z.number().int().min(0).max(525_600).nullable() }),
+        body: z
+          .object({
+            sync_interval_minutes: z.number().int().min(0).max(525_600).nullable().optional(),
+            conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']).optional(),
+          })
+          .refine((b) => b.sync_interval_minutes !== undefined || b.conflict_policy !== undefined, { message: 'Nothing to change.' }),
         response: { 200: connectionSchema, ...authErrors },
       },
     },
@@ -96,7 +102,11 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const orgId = orgOf(req);
       await load(orgId, req.params.id);
       await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query('update connections set sync_interval_minutes = $3, updated_at = now() where org_id = $1 and id = $2', [orgId, req.params.id, req.body.sync_interval_minutes]),
+        c.query(
+          `update connections set sync_interval_minutes = case when $3 then $4::int else sync_interval_minutes end,
+             conflict_policy = coalesce($5, conflict_policy), updated_at = now() where org_id = $1 and id = $2`,
+          [orgId, req.params.id, req.body.sync_interval_minutes !== undefined, req.body.sync_interval_minutes ?? null, req.body.conflict_policy ?? null],
+        ),
       );
       return formatConnection(await load(orgId, req.params.id));
     },

@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { resolveConflict, type Resolution } from '../../../sync/content/resolve.ts';
+import type { AppDeps } from '../../deps.ts';
+import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { API_FIELD, formatConflictFields, FROM_API } from './content-format.ts';
+
+const conflictSchema = z.object({
+  id: z.string(),
+  item_id: z.string(),
+  connection_id: z.string(),
+  status: z.string(),
+  fields: z.array(z.object({ field: z.string(), base: z.unknown(), hub: z.unknown(), remote: z.unknown() })),
+  resolution: z.record(z.string(), z.unknown()).nullable(),
+  resolved_by: z.string().nullable(),
+  created_at: z.date(),
+  resolved_at: z.date().nullable(),
+});
+
+interface ConflictRow {
+  id: string;
+  item_id: string;
+  connection_id: string;
+  status: string;
+  fields: { field: string; base: unknown; hub: unknown; remote: unknown }[];
+  resolution: Record<string, unknown> | null;
+  resolved_by: string | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+const SELECT = `select c.id, c.item_id, t.connection_id, c.status, c.fields, c.resolution, c.resolved_by, c.created_at, c.resolved_at
+  from content_conflicts c join content_targets t on t.org_id = c.org_id and t.id = c.target_id`;
+
+const format = (r: ConflictRow) => ({
+  ...r,
+  fields: formatConflictFields(r.fields),
+  resolution: r.resolution ? Object.fromEntries(Object.entries(r.resolution).map(([k, v]) => [API_FIELD[k] ?? k, v])) : null,
+});
+
+const fieldName = z.enum(['title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featured_media', 'author']);
+
+/** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
+export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/conflicts',
+    {
+      schema: {
+        tags: ['content'],
+        summary: 'Conflicts, newest first (status=open for those waiting on a person)',
+        querystring: pageQuery.extend({ status: z.enum(['open', 'resolved']).optional(), item_id: z.string().uuid().optional() }),
+        response: { 200: pageSchema(conflictSchema), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const cur = decodeCursor(req.query.cursor);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
+        (
+          await c.query<ConflictRow>(
+            `${SELECT} where c.org_id = $1 and ($2::text is null or c.status = $2) and ($3::uuid is null or c.item_id = $3)
+               and ($4::timestamptz is null or (c.created_at, c.id) < ($4, $5::uuid)) order by c.created_at desc, c.id desc limit $6`,
+            [orgId, req.query.status ?? null, req.query.item_id ?? null, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
+          )
+        ).rows,
+      );
+      const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
+      return { data: p.data.map(format), next_cursor: p.next_cursor };
+    },
+  );
+
+  app.get(
+    '/conflicts/:id',
+    { schema: { tags: ['content'], summary: 'One conflict: base, hub and site values side by side', params: idParams, response: { 200: conflictSchema, ...authErrors } } },
+    async (req) => {
+      const orgId = orgOf(req);
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<ConflictRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, req.params.id])).rows);
+      if (!rows[0]) throw plexusError('not_found', { message: 'No such conflict.' });
+      return format(rows[0]);
+    },
+  );
+
+  app.post(
+    '/conflicts/:id/resolve',
+    {
+      schema: {
+        tags: ['content'],
+        summary: 'Resolve a conflict: one strategy, a side per field, or merged values; the result lands in the hub and on the site',
+        params: idParams,
+        body: z
+          .object({
+            strategy: z.enum(['hub_wins', 'remote_wins']).optional(),
+            choices: z.partialRecord(fieldName, z.enum(['hub', 'remote', 'base'])).optional(),
+            values: z.partialRecord(fieldName, z.unknown()).optional(),
+          })
+          .refine((b) => b.strategy || b.choices || b.values, { message: 'Give a strategy, choices or values.' }),
+        response: { 200: conflictSchema, 409: errorSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const rename = (o: Record<string, unknown> | undefined) => (o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [FROM_API[k] ?? k, v])) : undefined);
+      const r: Resolution = { strategy: req.body.strategy, choices: rename(req.body.choices) as Resolution['choices'], values: rename(req.body.values) as Resolution['values'] };
+      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
+        await resolveConflict(c, orgId, req.params.id, r);
+        return (await c.query<ConflictRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, req.params.id])).rows;
+      });
+      return format(rows[0]!);
+    },
+  );
+};

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { syncContent } from '../../sync/content/poll.ts';
+import type { TaskDefinition } from '../types.ts';
+import { providerRuntime } from './runtime-deps.ts';
+
+declare module '../types.ts' {
+  interface JobPayloads {
+    sync_content: { org_id: string; connection_id: string; target_ids?: string[] | undefined };
+  }
+}
+
+/** Syncs chosen items on one site at once (after a hub edit or a conflict resolution), without a full poll. */
+export const syncContentTask: TaskDefinition<'sync_content'> = {
+  name: 'sync_content',
+  schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), target_ids: z.array(z.string().uuid()).optional() }),
+  async run(p, ctx) {
+    await syncContent({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.connection_id, p.target_ids);
+  },
+};

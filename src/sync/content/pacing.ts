@@ -1,0 +1,45 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from '../../db/pool.ts';
+import type { ConnectorContext } from '../../providers/connector.ts';
+import { retryAfterMs } from '../../providers/kit/errors.ts';
+import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
+
+/** A 429 is waited out and resent this many times before it reaches the caller as an error. */
+const MAX_THROTTLED_RESENDS = 6;
+const MAX_WAIT_MS = 120_000;
+
+/** The steady rate and burst a site allows, from its definition or an operator's override (`PLEXUS_<ID>_REQUESTS_PER_MINUTE`). */
+export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: number } | null {
+  const override = Number(ctx.app.extra['requestsPerMinute'] ?? '');
+  const rl = ctx.def.rateLimit;
+  if (override > 0) return { perSecond: override / 60, burst: Math.max(1, rl.bucket ? Math.min(rl.bucket.size, override / 60 * 20) : override / 60 * 5) };
+  if (rl.bucket) return { perSecond: rl.bucket.leakPerSecond, burst: rl.bucket.size };
+  if (rl.requestsPerMinute) return { perSecond: rl.requestsPerMinute / 60, burst: Math.max(1, (rl.requestsPerMinute / 60) * 5) };
+  return null;
+}
+
+/**
+ * Every call to a site goes through one budget per site shared by all worker processes (kept in
+ * PostgreSQL), so a publish of thousands of items runs at the platform's rate instead of into
+ * its 429s; a 429 that still comes (another client on the same site) is waited out as the
+ * platform's Retry-After says and sent again.
+ */
+export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string): ConnectorContext {
+  const rate = siteRate(ctx);
+  const inner = ctx.http;
+  const http = Object.create(inner) as ProviderHttp;
+  const key = `site:${ctx.def.id}:${siteKey}`;
+  http.send = async (req: HttpRequest): Promise<HttpResponse> => {
+    for (let attempt = 0; ; attempt++) {
+      if (rate) {
+        const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3) as w', [key, rate.perSecond, rate.burst]);
+        const wait = rows[0]?.w ?? 0;
+        if (wait > 0) await sleep(wait);
+      }
+      const res = await inner.send(req);
+      if (res.status !== 429 || attempt >= MAX_THROTTLED_RESENDS) return res;
+      await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(res.headers) ?? 1000 * 2 ** attempt));
+    }
+  };
+  return { ...ctx, http };
+}

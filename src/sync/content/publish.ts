@@ -1,0 +1,272 @@
+import { recordEvent } from '../../connections/events.ts';
+import type { RefreshDeps } from '../../connections/refresh.ts';
+import { isPlexusError } from '../../core/errors.ts';
+import type { PoolClient } from '../../db/pool.ts';
+import { withOrgTx } from '../../db/tx.ts';
+import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
+import { withContentRun, type ContentRun } from './context.ts';
+import { diffFields, threeWayMerge } from './merge.ts';
+import { reconcileTarget } from './reconcile.ts';
+import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
+import { ensureTarget, markCreateStarted } from './targets.ts';
+import { CONTENT_FIELDS, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
+
+export interface BatchRequest {
+  itemIds: readonly string[];
+  connectionIds: readonly string[];
+  dryRun: boolean;
+  idempotencyKey?: string | undefined;
+}
+
+interface BatchItemRow {
+  item_id: string;
+  connection_id: string;
+  seq: number;
+  status: string;
+}
+
+/**
+ * Records a batch (items × targets) and queues one job per target connection, all in the
+ * caller's transaction. The same idempotency key returns the batch already made.
+ */
+export async function createBatch(c: PoolClient, orgId: string, req: BatchRequest): Promise<{ id: string; created: boolean }> {
+  if (req.idempotencyKey) {
+    const { rows } = await c.query<{ id: string }>('select id from publish_batches where org_id = $1 and idempotency_key = $2', [orgId, req.idempotencyKey]);
+    if (rows[0]) return { id: rows[0].id, created: false };
+  }
+  const total = req.itemIds.length * req.connectionIds.length;
+  const { rows } = await c.query<{ id: string }>(
+    'insert into publish_batches (org_id, dry_run, idempotency_key, total) values ($1, $2, $3, $4) returning id',
+    [orgId, req.dryRun, req.idempotencyKey ?? null, total],
+  );
+  const id = rows[0]!.id;
+  await c.query(
+    `insert into publish_batch_items (org_id, batch_id, seq, item_id, connection_id)
+     select $1, $2, i.ord::int, i.item_id, t.connection_id
+     from unnest($3::uuid[]) with ordinality as i(item_id, ord), unnest($4::uuid[]) as t(connection_id)`,
+    [orgId, id, req.itemIds, req.connectionIds],
+  );
+  await enqueueMany(
+    c,
+    req.connectionIds.map((connectionId) => ({ task: 'publish_batch', payload: { org_id: orgId, batch_id: id, connection_id: connectionId }, jobKey: `publish:${id}:${connectionId}` }) as JobSpec),
+  );
+  return { id, created: true };
+}
+
+const ITEM_CHUNK = 200;
+
+async function pendingItems(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string, after: number): Promise<BatchItemRow[]> {
+  return withOrgTx(deps.db.app, orgId, async (c) =>
+    (await c.query<BatchItemRow>(
+      `select item_id, connection_id, seq, status from publish_batch_items
+       where org_id = $1 and batch_id = $2 and connection_id = $3 and status = 'pending' and seq > $4 order by seq limit $5`,
+      [orgId, batchId, connectionId, after, ITEM_CHUNK],
+    )).rows,
+  );
+}
+
+async function finishItem(c: PoolClient, orgId: string, batchId: string, row: { item_id: string; connection_id: string }, update: { status: 'done' | 'failed' | 'conflict'; action?: string | null; remoteId?: string | null; previous?: unknown; plan?: unknown; error?: unknown }): Promise<void> {
+  const { rowCount } = await c.query(
+    `update publish_batch_items set status = $5, action = coalesce($6, action), remote_id = coalesce($7, remote_id), previous = coalesce($8, previous),
+       plan = $9, error = $10, updated_at = now()
+     where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4 and status = 'pending'`,
+    [orgId, batchId, row.item_id, row.connection_id, update.status, update.action ?? null, update.remoteId ?? null, update.previous === undefined ? null : JSON.stringify(update.previous), update.plan === undefined ? null : JSON.stringify(update.plan), update.error === undefined ? null : JSON.stringify(update.error)],
+  );
+  if (rowCount) await c.query(`update publish_batches set ${update.status === 'failed' ? 'failed = failed + 1' : 'done = done + 1'} where org_id = $1 and id = $2`, [orgId, batchId]);
+}
+
+function errorOf(err: unknown): { code: string; message: string } {
+  return isPlexusError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Publishing this item failed.' };
+}
+
+/** Sets the batch's outcome once every item is settled, and records `publish.completed` once. */
+async function settleBatch(deps: RefreshDeps, orgId: string, batchId: string): Promise<void> {
+  await withOrgTx(deps.db.app, orgId, async (c) => {
+    const { rows } = await c.query<{ status: string; done: number; failed: number; total: number; dry_run: boolean }>(
+      `update publish_batches b set status = case when b.failed > 0 then 'completed_with_errors' else 'completed' end, finished_at = now()
+       where b.org_id = $1 and b.id = $2 and b.status in ('queued', 'running')
+         and not exists (select 1 from publish_batch_items i where i.org_id = $1 and i.batch_id = $2 and i.status = 'pending')
+       returning status, done, failed, total, dry_run`,
+      [orgId, batchId],
+    );
+    const b = rows[0];
+    if (b) await recordEvent(c, orgId, 'publish.completed', { batch_id: batchId, status: b.status, total: b.total, done: b.done, failed: b.failed, dry_run: b.dry_run });
+  });
+}
+
+/** What publishing would do to one item on one site, field by field, without writing. */
+async function plan(run: ContentRun, item: ItemRow, target: TargetRow, loc: TargetLocation): Promise<{ action: 'create' | 'update' | 'noop'; plan: unknown }> {
+  const hub = fieldsOf(item);
+  const remote = target.remote_id ? await run.adapter.read(run.s, loc, target.remote_id) : null;
+  if (!remote || remote.trashed) {
+    const existing = await run.adapter.findBySlug(run.s, loc, item.slug);
+    if (!existing) return { action: 'create', plan: { fields: hub } };
+    return { action: 'update', plan: { adopts_remote_id: existing.remoteId, changes: changesOf(existing.fields, hub, run) } };
+  }
+  const fields = run.adapter.fields ?? CONTENT_FIELDS;
+  const out = threeWayMerge(target.base ?? remote.fields, hub, remote.fields, fields);
+  const changes = diffFields(remote.fields, out.merged, out.conflicts, fields);
+  return {
+    action: Object.keys(changes).length ? 'update' : 'noop',
+    plan: { remote_id: remote.remoteId, changes: changesOf(remote.fields, { ...remote.fields, ...changes }, run), conflicts: out.conflicts.map((c) => c.field) },
+  };
+}
+
+const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/** Fields the hub left empty and the site filled in on create. */
+function siteDefaults(hub: ContentFields, site: ContentFields, fields: readonly (keyof ContentFields)[]): Partial<ContentFields> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (isEmpty(hub[f]) && !isEmpty(site[f])) out[f] = site[f];
+  return out as Partial<ContentFields>;
+}
+
+function changesOf(from: ContentFields, to: ContentFields, run: ContentRun): Record<string, { from: unknown; to: unknown }> {
+  const d = diffFields(from, to, [], run.adapter.fields ?? CONTENT_FIELDS) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(d).map((k) => [k, { from: from[k as keyof ContentFields], to: d[k] }]));
+}
+
+/**
+ * Publishes a batch's items to one connection, in order, within the site's rate (the paced
+ * HTTP client) and with its bulk endpoint where it has one. Each item's outcome is saved as it
+ * lands, so a retried job (a worker killed mid-batch) skips what is done; a create that was
+ * sent but not recorded is found again by its slug instead of being sent twice.
+ */
+export async function runBatchForConnection(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string): Promise<void> {
+  const batch = await withOrgTx(deps.db.app, orgId, async (c) => {
+    const { rows } = await c.query<{ dry_run: boolean; status: string }>(
+      `update publish_batches set status = case when status = 'queued' then 'running' else status end, started_at = coalesce(started_at, now())
+       where org_id = $1 and id = $2 returning dry_run, status`,
+      [orgId, batchId],
+    );
+    return rows[0];
+  });
+  if (!batch || !['running', 'queued'].includes(batch.status)) return;
+  await withContentRun(deps, orgId, connectionId, async (run) => {
+    const locs = new Map<ContentKind, TargetLocation>();
+    const locate = async (kind: ContentKind) => {
+      let l = locs.get(kind);
+      if (!l) locs.set(kind, (l = await run.adapter.locate(run.s, kind)));
+      return l;
+    };
+    let after = 0;
+    for (;;) {
+      const rows = await pendingItems(deps, orgId, batchId, connectionId, after);
+      if (!rows.length) break;
+      after = rows[rows.length - 1]!.seq;
+      const creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[] = [];
+      for (const row of rows) {
+        const item = await withOrgTx(deps.db.app, orgId, (c) => getItem(c, orgId, row.item_id));
+        if (!item) {
+          await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', error: { code: 'not_found', message: 'The item was deleted.' } }));
+          continue;
+        }
+        if (!run.adapter.kinds.includes(item.kind)) {
+          await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', error: { code: 'unprocessable', message: `${run.provider} does not take ${item.kind} items.` } }));
+          continue;
+        }
+        const loc = await locate(item.kind);
+        if (batch.dry_run) {
+          const t = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<TargetRow>('select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3', [orgId, item.id, connectionId])).rows[0]);
+          const p = await plan(run, item, t ?? ({ remote_id: null, base: null } as TargetRow), loc);
+          await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'done', action: p.action, plan: p.plan }));
+          continue;
+        }
+        const target = await withOrgTx(deps.db.app, orgId, async (c) => {
+          const t = await ensureTarget(c, orgId, item.id, connectionId, loc);
+          // Publishing again takes a rolled-back or remotely deleted item back into sync.
+          if (t.state === 'rolled_back' || t.state === 'remote_deleted') {
+            await c.query("update content_targets set state = 'pending', remote_id = case when $3 then null else remote_id end, updated_at = now() where org_id = $1 and id = $2", [orgId, t.id, t.state === 'remote_deleted']);
+            return { ...t, state: 'pending' as const, remote_id: t.state === 'remote_deleted' ? null : t.remote_id };
+          }
+          return t;
+        });
+        if (target.remote_id) await publishUpdate(deps, orgId, batchId, run, row, item, target, loc);
+        else creates.push({ row, item, target, loc });
+      }
+      await publishCreates(deps, orgId, batchId, run, creates);
+    }
+  });
+  await settleBatch(deps, orgId, batchId);
+}
+
+async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, row: BatchItemRow, item: ItemRow, target: TargetRow, loc: TargetLocation): Promise<void> {
+  try {
+    const remote = await run.adapter.read(run.s, loc, target.remote_id!);
+    if (!remote) {
+      // Gone from the site since it was published: create it again.
+      await withOrgTx(deps.db.app, orgId, (c) => c.query("update content_targets set remote_id = null, state = 'pending', create_started_at = null, base = null where org_id = $1 and id = $2", [orgId, target.id]));
+      await publishCreates(deps, orgId, batchId, run, [{ row, item, target: { ...target, remote_id: null, create_started_at: null }, loc }]);
+      return;
+    }
+    // Saved before the write, so a rollback can restore it even if the worker dies right after.
+    await withOrgTx(deps.db.app, orgId, (c) => c.query('update publish_batch_items set previous = $5, remote_id = $6 where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4', [orgId, batchId, row.item_id, row.connection_id, JSON.stringify({ fields: remote.fields, version: remote.version }), remote.remoteId]));
+    const outcome = await reconcileTarget(deps, orgId, run, target.id, remote);
+    await withOrgTx(deps.db.app, orgId, (c) =>
+      finishItem(c, orgId, batchId, row, outcome === 'conflict' ? { status: 'conflict', action: 'update', error: { code: 'content.conflict_open', message: 'The item was also changed on the site; a conflict is open.' } } : { status: 'done', action: outcome === 'unchanged' ? 'noop' : 'update' }),
+    );
+  } catch (err) {
+    if (isPlexusError(err) && err.retry === 'permanent') {
+      await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', error: errorOf(err) }));
+      return;
+    }
+    throw err;
+  }
+}
+
+async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[]): Promise<void> {
+  const land = async (e: (typeof creates)[number], remote: RemoteContent) => {
+    await withOrgTx(deps.db.app, orgId, async (c) => {
+      // The base is what the hub sent, plus what the site filled in where the hub left a field
+      // empty (its author, say), which the hub takes too: the copies start out equal.
+      const hub = fieldsOf(e.item);
+      const filled = siteDefaults(hub, remote.fields, run.adapter.fields ?? CONTENT_FIELDS);
+      let version = e.item.version;
+      if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
+      await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);
+      await finishItem(c, orgId, batchId, e.row, { status: 'done', action: 'create', remoteId: remote.remoteId });
+    });
+  };
+  const fail = (e: (typeof creates)[number], err: unknown) => withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, e.row, { status: 'failed', error: errorOf(err) }));
+  // A create that may have reached the site before a crash: adopt what is there.
+  const fresh: typeof creates = [];
+  for (const e of creates) {
+    if (!e.target.create_started_at) {
+      fresh.push(e);
+      continue;
+    }
+    const found = await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
+    if (found) await land(e, found);
+    else fresh.push(e);
+  }
+  const size = run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1;
+  for (let i = 0; i < fresh.length; i += size) {
+    const chunk = fresh.slice(i, i + size).filter((e) => e.loc.kind === fresh[i]!.loc.kind && e.loc.collection === fresh[i]!.loc.collection);
+    const rest = fresh.slice(i, i + size).filter((e) => !chunk.includes(e));
+    for (const group of [chunk, ...rest.map((e) => [e])]) {
+      if (!group.length) continue;
+      await withOrgTx(deps.db.app, orgId, (c) => markCreateStarted(c, orgId, group.map((e) => e.target.id)));
+      try {
+        const made = group.length > 1 && run.adapter.createMany ? await run.adapter.createMany(run.s, group[0]!.loc, group.map((e) => fieldsOf(e.item))) : [await run.adapter.create(run.s, group[0]!.loc, fieldsOf(group[0]!.item))];
+        for (let k = 0; k < group.length; k++) await land(group[k]!, made[k]!);
+      } catch (err) {
+        if (!(isPlexusError(err) && err.retry === 'permanent')) throw err;
+        if (group.length === 1) {
+          await withOrgTx(deps.db.app, orgId, (c) => c.query('update content_targets set create_started_at = null, last_error = $3 where org_id = $1 and id = $2', [orgId, group[0]!.target.id, JSON.stringify(errorOf(err))]));
+          await fail(group[0]!, err);
+          continue;
+        }
+        // A bulk call refused as a whole: each item alone, so one bad item fails alone.
+        for (const e of group) {
+          try {
+            const found = await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
+            await land(e, found ?? (await run.adapter.create(run.s, e.loc, fieldsOf(e.item))));
+          } catch (inner) {
+            if (!(isPlexusError(inner) && inner.retry === 'permanent')) throw inner;
+            await fail(e, inner);
+          }
+        }
+      }
+    }
+  }
+}
