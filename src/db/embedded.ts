@@ -41,21 +41,23 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   await stopLeftoverServer(pgDir, log);
-  const port = await findFreePort(opts.preferredPort);
   const pgLog = (m: unknown) => log.debug({ postgres: String(m).trim() }, 'embedded postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: 'postgres',
-    password: state.superuserPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    // Loopback only; the socket lives in the data folder so nothing clashes with a system server.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=200'],
-    onLog: pgLog,
-    onError: pgLog,
-  });
+  const makeServer = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port,
+      user: 'postgres',
+      password: state.superuserPassword,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      // Loopback only; the socket lives in the data folder so nothing clashes with a system server.
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=200'],
+      onLog: pgLog,
+      onError: pgLog,
+    });
+  let port = await findFreePort(opts.preferredPort);
+  let server = makeServer(port);
 
   if (isRoot) await grantTraversal([await binDir(), path.dirname(dataDir)], log);
   if (firstRun) {
@@ -63,7 +65,18 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
     await server.initialise();
     await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 });
   }
-  await server.start();
+  // Another process can take the free port between the check and the bind: try the next ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err instanceof Error ? err : new Error(`embedded PostgreSQL did not start on port ${port}`);
+      log.warn({ port }, 'embedded PostgreSQL could not start on this port; trying another');
+      port = await findFreePort(port + 1 + Math.floor(Math.random() * 50));
+      server = makeServer(port);
+    }
+  }
   // If this process exits without stopping the server (a crash, process.exit), ask the
   // server to shut down so it does not outlive us; the next start handles a SIGKILL case.
   const pgPid = Number((await readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);

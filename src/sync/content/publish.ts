@@ -1,6 +1,6 @@
 import { recordEvent } from '../../connections/events.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
-import { isPlexusError } from '../../core/errors.ts';
+import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
@@ -54,6 +54,9 @@ export async function createBatch(c: PoolClient, orgId: string, req: BatchReques
 }
 
 const ITEM_CHUNK = 200;
+
+/** How long a create sent before a crash may still land at the site: past the HTTP timeout, with margin. */
+const CREATE_SETTLE_MS = Number(process.env.PLEXUS_CREATE_SETTLE_MS ?? 40_000);
 
 async function pendingItems(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string, after: number): Promise<BatchItemRow[]> {
   return withOrgTx(deps.db.app, orgId, async (c) =>
@@ -236,8 +239,17 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
       continue;
     }
     const found = await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
-    if (found) await land(e, found);
-    else fresh.push(e);
+    if (found) {
+      await land(e, found);
+      continue;
+    }
+    // Not there yet, but a request sent just before the crash may still land: wait until it
+    // no longer can before sending another, or the site could get two copies.
+    const age = Date.now() - e.target.create_started_at.getTime();
+    if (age < CREATE_SETTLE_MS) {
+      throw plexusError('unavailable', { message: 'A create sent before an interruption may still land; checking again shortly.', retryAfterMs: CREATE_SETTLE_MS - age });
+    }
+    fresh.push(e);
   }
   const size = run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1;
   for (let i = 0; i < fresh.length; i += size) {
