@@ -470,6 +470,54 @@ test('async insights: report run → polls to Job Completed → same rows as the
   let last: any;
   for (let i = 0; i < 10 && last?.async_status !== 'Job Failed'; i++) last = (await call(`${sb.graphUrl}/${failing.body.report_run_id}`, { token })).body;
   assert.equal(last.async_status, 'Job Failed');
+  assertGraphError(await call(`${sb.graphUrl}/${failing.body.report_run_id}/insights`, { token }), -2, 2490547);
+});
+
+test('async insights: longer jobs pass through Job Started; Job Skipped can be injected; unknown runs are 100/33', async (t) => {
+  const { sb } = await startMeta(t, { asyncReportPolls: 5 });
+  const token = sb.mintToken();
+  const account = sb.world().accounts[0]!;
+  const q = 'level=ad&time_increment=1&date_preset=last_7d&fields=ad_id,impressions';
+  const statuses = async (id: string) => {
+    const out: { status: string; pct: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const b = (await call(`${sb.graphUrl}/${id}`, { token })).body;
+      out.push({ status: b.async_status, pct: b.async_percent_completion });
+    }
+    return out;
+  };
+  const ok = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
+  const seen = await statuses(ok.body.report_run_id);
+  assert.deepEqual(seen.map((x) => x.status), ['Job Not Started', 'Job Started', 'Job Running', 'Job Running', 'Job Completed']);
+  assert.deepEqual(seen.map((x) => x.pct), [0, 20, 40, 60, 100], 'completion rises with each poll');
+
+  sb.remote.failNextReport('Job Skipped');
+  const skipped = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
+  assert.equal((await statuses(skipped.body.report_run_id)).at(-1)?.status, 'Job Skipped');
+  assertGraphError(await call(`${sb.graphUrl}/${skipped.body.report_run_id}/insights`, { token }), -2, 2490547);
+  assertGraphError(await call(`${sb.graphUrl}/99999999999/insights`, { token }), 100, 33);
+});
+
+test('a synchronous insights read larger than the configured rows times out with 100/1504018; the same query as a job works', async (t) => {
+  const { sb } = await startMeta(t, { syncInsightsMaxRows: 100 });
+  const token = sb.mintToken();
+  const account = sb.world().accounts[0]!;
+  const q = 'level=ad&time_increment=1&date_preset=last_30d&fields=ad_id,impressions';
+  assertGraphError(await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { token }), 100, 1504018);
+  assert.equal((await call(`${sb.graphUrl}/${account.id}/insights?level=account&date_preset=last_7d`, { token })).status, 200, 'small reads still answer');
+  const run = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
+  assert.equal(run.status, 200);
+});
+
+test('historyDays spreads the seeded rows over a long history', async (t) => {
+  const { sb } = await startMeta(t, { size: 100_000, historyDays: 1095 });
+  const c = sb.counts();
+  assert.equal(c.days, 1095);
+  assert.ok(c.metricRows >= 100_000 && c.ads < 200, JSON.stringify(c));
+  const token = sb.mintToken();
+  const account = sb.world().accounts[0]!;
+  const old = await call(`${sb.graphUrl}/${account.id}/insights?level=account&time_range=${encodeURIComponent(JSON.stringify({ since: sb.world().firstDay, until: sb.world().firstDay }))}&fields=impressions`, { token });
+  assert.equal(old.body.data.length, 1, 'the first day of the history has delivery');
 });
 
 /** A subscriber that answers Meta's hub.challenge and records webhook posts verbatim. */

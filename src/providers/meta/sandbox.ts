@@ -14,7 +14,7 @@ import { appToken, mint, type MetaConfig, type MetaContext, type MintOptions } f
 import { metaControlRoutes } from './sandbox/control-routes.ts';
 import { graphError, unknownPath } from './sandbox/errors.ts';
 import { graphRoutes } from './sandbox/graph.ts';
-import { insightsRoutes, reportNode, ReportRuns } from './sandbox/insights.ts';
+import { insightsRoutes, reportNode, ReportRuns, type ReportFailure } from './sandbox/insights.ts';
 import { restate } from './sandbox/metrics.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { seedWorld } from './sandbox/seed.ts';
@@ -32,18 +32,25 @@ export interface MetaSandboxOptions extends SandboxOptions {
   limits?: Partial<UsageLimits>;
   /** Polls of `GET /{report_run_id}` before an async report completes. */
   asyncReportPolls?: number;
+  /**
+   * A synchronous insights read covering more rows (objects × time buckets) than this times
+   * out the way Meta's does (code 100, subcode 1504018: use an async report). Default 250,000.
+   */
+  syncInsightsMaxRows?: number;
+  /** Days of delivery history to seed (the `size` rows spread over them); default: at most 90. */
+  historyDays?: number;
   webhookRetryDelaysMs?: readonly number[];
   /** Behave as if the app enabled "Require App Secret". */
   requireAppSecretProof?: boolean;
 }
 
-export type { MintOptions };
+export type { MintOptions, ReportFailure };
 
 export interface MetaRemote extends RemoteControl {
   /** Changes the most recent `days` of metrics, as Meta does while attribution settles. */
   restate(days?: number): string[];
-  /** The next async report run ends in "Job Failed". */
-  failNextReport(): void;
+  /** The next async report run created ends in "Job Failed" (or "Job Skipped") instead of completing. */
+  failNextReport(status?: ReportFailure): void;
   /** Puts an ad under review (or clears it); WITH_ISSUES sends a with_issues_ad_objects webhook. */
   setReview(adId: string, review: Entity['review'] | null): void;
 }
@@ -92,10 +99,11 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     shortLivedTtlSeconds: opts.shortLivedTtlSeconds ?? 7200,
     longLivedTtlSeconds: opts.longLivedTtlSeconds ?? 5_183_944,
     asyncReportPolls: opts.asyncReportPolls ?? 3,
+    syncInsightsMaxRows: opts.syncInsightsMaxRows ?? 250_000,
     requireAppSecretProof: opts.requireAppSecretProof ?? false,
     user: { id: `10${rngFor(seed, 'meta-user').digits(13)}`, name: 'Sandbox User' },
   };
-  const ctx: MetaContext = { config, now, baseUrl: '', world: seedWorld(seed, size, now()), tokens };
+  const ctx: MetaContext = { config, now, baseUrl: '', world: seedWorld(seed, size, now(), opts.historyDays), tokens };
   const reports = new ReportRuns();
   const usage = new UsageMeter(now, { ...DEFAULT_LIMITS, ...opts.limits }, (accountId) => activeAds(ctx.world, accountId));
   const webhooks = new MetaWebhooks(ctx, opts.webhookRetryDelaysMs ?? META_RETRY_DELAYS_MS);
@@ -132,8 +140,8 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
       notify(e, 'in_process_ad_objects');
     },
     restate: (days = 3) => restate(ctx.world, days),
-    failNextReport() {
-      reports.failNext = true;
+    failNextReport(status = 'Job Failed') {
+      reports.failNext = status;
     },
     setReview(adId, review) {
       const e = mustGet(ctx, adId);
@@ -154,7 +162,7 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     provider: 'meta',
     remote,
     reseed: () => {
-      ctx.world = seedWorld(seed, size, now());
+      ctx.world = seedWorld(seed, size, now(), opts.historyDays);
       usage.reset();
       reports.clear();
       webhooks.clear();

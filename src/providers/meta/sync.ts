@@ -1,7 +1,8 @@
 import { currencyOffset, decimalToMicros, minorToMicros } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../../sync/ads/types.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
-import { metaPauseMs, metaUsagePercent } from './usage.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../../sync/ads/types.ts';
+import { EDGE, entityPage } from './entity-pages.ts';
+import { graphPage } from './graph-read.ts';
+import { insightsPage } from './insights-pull.ts';
 
 // ads.md §1.3: effective_status values mapped to the one status enum.
 const STATUS: Record<string, AdStatus> = {
@@ -21,33 +22,8 @@ const STATUS: Record<string, AdStatus> = {
 // ads.md §1.3: account_status integers.
 const ACCOUNT_STATUS: Record<number, AdStatus> = { 1: 'active', 2: 'error', 3: 'error', 7: 'pending', 8: 'pending', 9: 'active', 100: 'pending', 101: 'archived' };
 
-const EDGE: Record<Exclude<AdLevel, 'account'>, { edge: string; fields: string; parent: string | null }> = {
-  campaign: { edge: 'campaigns', fields: 'id,name,status,effective_status,objective,daily_budget,lifetime_budget,start_time,stop_time', parent: null },
-  ad_group: { edge: 'adsets', fields: 'id,name,status,effective_status,campaign_id,daily_budget,lifetime_budget,start_time,end_time', parent: 'campaign_id' },
-  ad: { edge: 'ads', fields: 'id,name,status,effective_status,adset_id,campaign_id', parent: 'adset_id' },
-};
-
 // Purchases count as conversions (the standard pixel event); other actions stay in the raw row.
 const CONVERSION_TYPES = new Set(['offsite_conversion.fb_pixel_purchase', 'purchase', 'omni_purchase']);
-
-interface Graph<T> {
-  data?: T[];
-  paging?: { cursors?: { after?: string }; next?: string };
-}
-
-async function get<T>(s: AdsSyncContext, path: string, params: Record<string, string>, cursor: string | null): Promise<Page<T>> {
-  const url = new URL(apiUrl(s.ctx, path));
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  if (cursor) url.searchParams.set('after', cursor);
-  const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
-  const body = res.body as Graph<T>;
-  // Slow down on Meta's own signal before it throttles (ads.md §1.6). The page is kept: the
-  // pause comes before the next call, as a rate-limit wait the sync engine counts and honours.
-  const pause = metaPauseMs(metaUsagePercent(res.headers));
-  if (pause > 0) s.pendingPauseMs = Math.max(s.pendingPauseMs ?? 0, pause);
-  // ads.md §1.4: the last page has no `paging.next` (its `after` cursor may still be present).
-  return { records: body.data ?? [], next: body.paging?.next ? (body.paging.cursors?.after ?? null) : null };
-}
 
 /** One Graph campaign, ad set or ad in the unified shape (also used after a write). */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Readonly<Record<string, string | undefined>> & { id: string }): AdEntityRecord {
@@ -75,14 +51,22 @@ export const EDGE_FIELDS = (level: Exclude<AdLevel, 'account'>) => EDGE[level].f
 
 const statusOf = (row: Readonly<Record<string, string | undefined>>): AdStatus => STATUS[row['effective_status'] ?? row['status'] ?? ''] ?? 'unknown';
 
-/** Meta Marketing API pages mapped to the unified ads model (money: budgets in minor units, spend in major decimals). */
+// ads.md §1.5: insights may change for 28 days.
+const LOOKBACK_DAYS = 28;
+
+/**
+ * Meta Marketing API pages mapped to the unified ads model (money: budgets in minor units,
+ * spend in major decimals). Entities can be listed by `updated_time` (entity-pages.ts);
+ * metrics come from an async report job for a history backfill and from synchronous reads
+ * for the look-back (insights-pull.ts).
+ */
 export const metaAdsSync: AdsSyncAdapter = {
-  // ads.md §1.5: insights may change for 28 days.
-  lookbackDays: 28,
+  lookbackDays: LOOKBACK_DAYS,
+  listsChangedSince: true,
 
   async accounts(s, cursor) {
     type A = { id: string; account_id?: string; name?: string; account_status?: number; currency?: string; timezone_name?: string };
-    const page = await get<A>(s, '/me/adaccounts', { fields: 'id,account_id,name,account_status,currency,timezone_name', limit: '100' }, cursor);
+    const page = await graphPage<A>(s, '/me/adaccounts', { fields: 'id,account_id,name,account_status,currency,timezone_name', limit: '100' }, cursor);
     return {
       next: page.next,
       records: page.records.map((a) => ({
@@ -101,21 +85,16 @@ export const metaAdsSync: AdsSyncAdapter = {
   },
 
   async entities(s, level, account, cursor) {
-    const e = EDGE[level];
-    const page = await get<Record<string, string | undefined> & { id: string }>(s, `/${account.platformId}/${e.edge}`, { fields: e.fields, limit: '100' }, cursor);
+    const page = await entityPage(s, level, account.platformId, cursor);
     return { next: page.next, records: page.records.map((r) => toEntity(level, account, r)) };
   },
 
   async metrics(s, account, cursor) {
     type Row = { ad_id: string; impressions?: string; clicks?: string; spend?: string; actions?: { action_type: string; value: string }[]; date_start: string };
-    const page = await get<Row>(
-      s,
-      `/${account.platformId}/insights`,
-      { level: 'ad', time_increment: '1', time_range: JSON.stringify({ since: s.since, until: s.until }), fields: 'ad_id,impressions,clicks,spend,actions,date_start', limit: '1000' },
-      cursor,
-    );
+    const page = await insightsPage<Row>(s, account.platformId, cursor, LOOKBACK_DAYS);
     return {
       next: page.next,
+      ...(page.waitMs === undefined ? {} : { waitMs: page.waitMs }),
       records: page.records.map(
         (r): AdMetricRecord => ({
           level: 'ad',

@@ -1,7 +1,7 @@
 import { withConnection } from '../../connections/access.ts';
 import { recordEvent } from '../../connections/events.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
-import { isPlexusError } from '../../core/errors.ts';
+import { isPlexusError, plexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { upsertEntities, upsertMetrics } from './store.ts';
 import { takeBudget } from './budget.ts';
@@ -14,6 +14,12 @@ export interface SyncOptions {
   maxInlineWaitMs?: number;
   /** How waiting is done (tests observe pauses without spending them). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * With an adapter that lists changed entities only, a full listing still runs when the last
+   * one is older than this (default 24 h): it catches what a change filter cannot see, such as
+   * objects removed outright or access lost.
+   */
+  fullListingEveryMs?: number;
 }
 
 export interface SyncResult {
@@ -21,6 +27,8 @@ export interface SyncResult {
   pages: number;
   records: number;
   revisions: number;
+  /** Whether this run listed every entity or only those changed since the last run. */
+  listing: 'full' | 'changed';
 }
 
 interface RunRow {
@@ -30,19 +38,29 @@ interface RunRow {
 
 const DONE = 'done';
 const day = (d: Date) => d.toISOString().slice(0, 10);
+// Changes are asked for from a little before the last run started: the platform's clock and
+// ours may disagree by a few minutes, and an overlap only re-reads a few entities.
+const CHANGED_SINCE_MARGIN_MS = 5 * 60_000;
 
 /**
  * Syncs a connection's ads: accounts, then per account campaigns, ad groups, ads and daily
  * metrics. Each page is written (multi-row upsert) together with the run's checkpoint, in one
  * transaction, so a worker killed mid-sync resumes at the first page not committed: nothing is
  * missing and nothing is written twice. Metrics are re-pulled over the platform's look-back
- * window, because platforms restate recent days. Entities a completed run did not see are
- * marked deleted.
+ * window, because platforms restate recent days. A page that says the platform is still
+ * preparing its data (an async report) saves its cursor and is asked for again after a wait.
+ *
+ * Deletions: after a full listing, entities the run did not see are marked deleted. Adapters
+ * that can list only what changed since a time do so on most runs (the time is kept in the
+ * run's checkpoint); those runs learn of deletions from the records themselves, and a full
+ * listing still runs at least every `fullListingEveryMs`.
  */
 export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId: string, adapter: AdsSyncAdapter, reason: string, opts: SyncOptions = {}): Promise<SyncResult> {
-  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30);
+  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30, opts.fullListingEveryMs ?? 86_400_000);
   const window = run.checkpoint._window as { since: string; until: string };
-  const result: SyncResult = { runId: run.id, pages: 0, records: 0, revisions: 0 };
+  const changedSince = (run.checkpoint._changedSince as string | null | undefined) ?? null;
+  const maxInlineWaitMs = opts.maxInlineWaitMs ?? 30_000;
+  const result: SyncResult = { runId: run.id, pages: 0, records: 0, revisions: 0, listing: changedSince ? 'changed' : 'full' };
   const checkpoint = run.checkpoint;
   let pauseMs = 0;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -57,7 +75,7 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
         await sleep(pauseMs);
         pauseMs = 0;
       }
-      return withPlatformWaits(deps, orgId, run.id, opts.maxInlineWaitMs ?? 30_000, sleep, () =>
+      return withPlatformWaits(deps, orgId, run.id, maxInlineWaitMs, sleep, () =>
         withConnection(deps, orgId, connectionId, async (a) => {
           // The platform's stated rate, shared by every worker process, before each call.
           const wait = await takeBudget(deps.db.owner, a.ctx.def, accountId);
@@ -65,7 +83,7 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
             await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, run.id]));
             await sleep(wait);
           }
-          const s: AdsSyncContext = { connector: a.connector, ctx: a.ctx, creds: a.creds, since: window.since, until: window.until };
+          const s: AdsSyncContext = { connector: a.connector, ctx: a.ctx, creds: a.creds, since: window.since, until: window.until, ...(changedSince ? { changedSince } : {}) };
           const p = await fetch(s, cursor);
           pauseMs = s.pendingPauseMs ?? 0;
           return p;
@@ -75,22 +93,32 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
     let page = await load(start);
     for (;;) {
       const next = page.next ?? DONE;
+      // Not ready yet (no records): only the cursor is saved, then the wait, then the same ask.
+      const waiting = page.waitMs !== undefined && page.next !== null;
       // The next page is fetched while this one is written: the network and the database
       // overlap, and the checkpoint still only moves when a page is committed.
-      const ahead = next === DONE ? undefined : load(next);
+      const ahead = next === DONE || waiting ? undefined : load(next);
       ahead?.catch(() => undefined);
       const records = page.records;
       await withOrgTx(deps.db.app, orgId, async (c) => {
         result.revisions += await write(c, records);
         await c.query(
-          `update sync_runs set checkpoint = checkpoint || jsonb_build_object($3::text, $4::text), pages = pages + 1, records = records + $5
+          `update sync_runs set checkpoint = checkpoint || jsonb_build_object($3::text, $4::text), pages = pages + $6, records = records + $5
            where org_id = $1 and id = $2`,
-          [orgId, run.id, key, next, records.length],
+          [orgId, run.id, key, next, records.length, waiting ? 0 : 1],
         );
       });
       checkpoint[key] = next;
-      result.pages++;
+      if (!waiting) result.pages++;
       result.records += records.length;
+      if (waiting) {
+        const wait = page.waitMs ?? 0;
+        // A long wait goes back to the queue: the job comes back later and resumes this cursor.
+        if (wait > maxInlineWaitMs) throw plexusError('provider.unavailable', { message: 'The platform is still preparing data; the sync resumes later.', retryAfterMs: wait });
+        if (wait > 0) await sleep(wait);
+        page = await load(next);
+        continue;
+      }
       if (!ahead) return;
       page = await ahead;
     }
@@ -115,12 +143,23 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
       await step(`metrics:${a.platform_id}`, a.platform_id, (s, cur) => adapter.metrics(s, account, cur), (c, rows) => upsertMetrics(c, orgId, connectionId, rows));
     }
     await withOrgTx(deps.db.app, orgId, async (c) => {
-      // Everything was listed in this run: what it did not see is gone at the platform.
-      await c.query(
-        `update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now()
-         where org_id = $1 and connection_id = $2 and seen_run_id is distinct from $3 and deleted_at is null`,
-        [orgId, connectionId, run.id],
-      );
+      if (!changedSince) {
+        // Everything was listed in this run: what it did not see is gone at the platform.
+        await c.query(
+          `update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now()
+           where org_id = $1 and connection_id = $2 and seen_run_id is distinct from $3 and deleted_at is null`,
+          [orgId, connectionId, run.id],
+        );
+      } else {
+        // Only changes were listed, but accounts always are: an account no longer listed is gone
+        // (or out of reach), and so is everything under it.
+        await c.query(
+          `update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now()
+           where org_id = $1 and connection_id = $2 and deleted_at is null and account_platform_id not in (
+             select platform_id from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and seen_run_id = $3)`,
+          [orgId, connectionId, run.id],
+        );
+      }
       await c.query("update sync_runs set status = 'completed', finished_at = now() where org_id = $1 and id = $2", [orgId, run.id]);
       await recordEvent(c, orgId, 'sync.completed', { connection_id: connectionId, run_id: run.id, reason, pages: result.pages, records: result.records, metric_revisions: result.revisions });
     });
@@ -137,15 +176,33 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
   }
 }
 
-async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number): Promise<RunRow> {
+/**
+ * The connection's running run, or a new one. A new run's metrics window is the history on a
+ * first sync and the look-back after; `_changedSince` (null: list everything) is the start of
+ * the last completed run, when the adapter can list changes and a full listing is recent enough.
+ */
+async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number, fullListingEveryMs: number): Promise<RunRow> {
   return withOrgTx(deps.db.app, orgId, async (c) => {
     const { rows } = await c.query<RunRow>("select id, checkpoint from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
     if (rows[0]) return rows[0];
-    const prior = await c.query("select 1 from sync_runs where org_id = $1 and connection_id = $2 and status = 'completed' limit 1", [orgId, connectionId]);
+    const prior = (
+      await c.query<{ last: Date | null; full_recent: boolean }>(
+        `select max(started_at) as last,
+           coalesce(max(started_at) filter (where checkpoint->>'_changedSince' is null) > now() - make_interval(secs => $3::double precision / 1000), false) as full_recent
+         from sync_runs where org_id = $1 and connection_id = $2 and status = 'completed'`,
+        [orgId, connectionId, fullListingEveryMs],
+      )
+    ).rows[0];
     const now = deps.clock.now();
-    const back = prior.rowCount ? adapter.lookbackDays : historyDays;
+    const back = prior?.last ? adapter.lookbackDays : historyDays;
     const window = { since: day(new Date(now.getTime() - back * 86_400_000)), until: day(now) };
-    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint) values ($1, $2, $3, $4) returning id, checkpoint', [orgId, connectionId, reason, { _window: window }]);
+    const changedSince = adapter.listsChangedSince && prior?.last && prior.full_recent ? new Date(prior.last.getTime() - CHANGED_SINCE_MARGIN_MS).toISOString() : null;
+    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint) values ($1, $2, $3, $4) returning id, checkpoint', [
+      orgId,
+      connectionId,
+      reason,
+      { _window: window, _changedSince: changedSince },
+    ]);
     return ins.rows[0]!;
   });
 }

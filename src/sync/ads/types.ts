@@ -39,6 +39,11 @@ export interface Page<T> {
   records: T[];
   /** Cursor of the next page, or null when this was the last. */
   next: string | null;
+  /**
+   * The platform is still preparing the data (an asynchronous report): the engine saves `next`
+   * and asks again after this many ms. A worker that dies meanwhile resumes with that cursor.
+   */
+  waitMs?: number;
 }
 
 export interface AdsSyncContext {
@@ -50,6 +55,11 @@ export interface AdsSyncContext {
   until: string;
   /** Set by an adapter when the platform's usage signals ask for a pause before the next call. */
   pendingPauseMs?: number;
+  /**
+   * Set on runs that list entities incrementally (adapters with `listsChangedSince`): ISO time
+   * from which entities changed; unset when every entity is to be listed.
+   */
+  changedSince?: string;
 }
 
 /**
@@ -59,6 +69,12 @@ export interface AdsSyncContext {
 export interface AdsSyncAdapter {
   /** How many trailing days the platform may still restate (re-pulled on every sync). */
   lookbackDays: number;
+  /**
+   * When true, `entities` honours `s.changedSince`: it returns only entities changed since then,
+   * deleted and archived ones included with that status, so the engine can skip listing
+   * everything on most runs (deletions then arrive as records, not as absences).
+   */
+  listsChangedSince?: boolean;
   accounts(s: AdsSyncContext, cursor: string | null): Promise<Page<AdEntityRecord>>;
   entities(s: AdsSyncContext, level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, cursor: string | null): Promise<Page<AdEntityRecord>>;
   metrics(s: AdsSyncContext, account: AdEntityRecord, cursor: string | null): Promise<Page<AdMetricRecord>>;
@@ -82,6 +98,7 @@ export interface CampaignInput {
 export interface AdsWriteAdapter {
   createCampaign(s: AdsSyncContext, account: AdEntityRecord, input: CampaignInput): Promise<AdEntityRecord>;
   updateCampaign(s: AdsSyncContext, account: AdEntityRecord, platformId: string, input: CampaignInput): Promise<AdEntityRecord>;
-  deleteCampaign(s: AdsSyncContext, platformId: string): Promise<void>;
+  /** `account` addresses platforms whose delete paths name the ad account (it comes last so older writers still fit). */
+  deleteCampaign(s: AdsSyncContext, platformId: string, account: AdEntityRecord): Promise<void>;
   setStatus(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, platformId: string, status: 'active' | 'paused'): Promise<AdEntityRecord>;
 }

@@ -118,7 +118,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
-      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s) => w.deleteCampaign(s, ref.platformId));
+      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account));
       await withOrgTx(deps.db.app, orgId, (c) =>
         c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]),
       );

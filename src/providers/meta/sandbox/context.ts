@@ -18,6 +18,8 @@ export interface MetaConfig {
   shortLivedTtlSeconds: number;
   longLivedTtlSeconds: number;
   asyncReportPolls: number;
+  /** Rows (objects × time buckets) above which a synchronous insights read answers 100/1504018. */
+  syncInsightsMaxRows: number;
   requireAppSecretProof: boolean;
   user: { id: string; name: string };
 }

@@ -9,8 +9,8 @@ import type { MetaRemote } from '../sandbox.ts';
 
 export function metaControlRoutes(r: Router, ctx: MetaContext, remote: MetaRemote, webhooks: MetaWebhooks, mintToken: (o: MintOptions) => string): void {
   r.add('POST', '/__sandbox/remote/restate', (req) => json(200, { dates: remote.restate(typeof req.body['days'] === 'number' ? req.body['days'] : 3) }));
-  r.add('POST', '/__sandbox/remote/fail-next-report', () => {
-    remote.failNextReport();
+  r.add('POST', '/__sandbox/remote/fail-next-report', (req) => {
+    remote.failNextReport(req.body['status'] === 'Job Skipped' ? 'Job Skipped' : 'Job Failed');
     return json(200, { ok: true });
   });
   r.add('POST', '/__sandbox/tokens', (req) => {

@@ -2,7 +2,9 @@
  * Insights routes: synchronous `GET /{node}/insights`, and async report runs
  * (`POST /act_{id}/insights` → `report_run_id`, poll `GET /{report_run_id}` for async_status and
  * async_percent_completion, then page `GET /{report_run_id}/insights`). A run advances one
- * step per poll, so tests wait on a condition instead of on time.
+ * step per poll (Job Not Started → Job Started → Job Running → Job Completed, or Job Failed /
+ * Job Skipped when injected), so tests wait on a condition instead of on time. A synchronous
+ * read larger than the configured row count times out the way Meta's does (100/1504018).
  */
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { params, type MetaContext } from './context.ts';
@@ -11,24 +13,27 @@ import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
 import { buckets, buildRow, parseInsightsQuery, rowEntities, today, type InsightsQuery } from './insights-query.ts';
 import { pageGrid, readLimit } from './paging.ts';
 
+export type ReportFailure = 'Job Failed' | 'Job Skipped';
+
 export interface ReportRun {
   id: string;
   accountId: string;
   query: InsightsQuery;
   createdAt: number;
   polls: number;
-  failed: boolean;
+  /** How the run ends once its polls are used up: completed, or the injected failure. */
+  outcome: 'Job Completed' | ReportFailure;
   completedAt: number | null;
 }
 
 export class ReportRuns {
   readonly runs = new Map<string, ReportRun>();
-  /** Set by `remote.failNextReport()`: the next run ends in "Job Failed". */
-  failNext = false;
+  /** Set by `remote.failNextReport()`: the next run created ends this way. */
+  failNext: ReportFailure | null = null;
 
   clear(): void {
     this.runs.clear();
-    this.failNext = false;
+    this.failNext = null;
   }
 }
 
@@ -41,7 +46,11 @@ export function insightsRoutes(r: Router, ctx: MetaContext, reports: ReportRuns)
     if (!scope) return unsupportedRequest('GET', req.params['node'] ?? '');
     return guarded(ctx, req, () => {
       const q = parseInsightsQuery(ctx.world, scope, params(req), today(ctx.now()));
-      return 'scopeId' in q ? rows(ctx, req, q) : q;
+      if (!('scopeId' in q)) return q;
+      if (rowEntities(ctx.world, q).length * buckets(q).length > ctx.config.syncInsightsMaxRows) {
+        return graphError({ message: "Please reduce the amount of data you're asking for, then retry your request", code: 100, subcode: 1504018, isTransient: false });
+      }
+      return rows(ctx, req, q);
     });
   });
 
@@ -52,8 +61,8 @@ export function insightsRoutes(r: Router, ctx: MetaContext, reports: ReportRuns)
       const q = parseInsightsQuery(ctx.world, scope, params(req), today(ctx.now()));
       if (!('scopeId' in q)) return q;
       const id = ctx.world.newId();
-      reports.runs.set(id, { id, accountId: scope.accountId, query: q, createdAt: ctx.now(), polls: 0, failed: reports.failNext, completedAt: null });
-      reports.failNext = false;
+      reports.runs.set(id, { id, accountId: scope.accountId, query: q, createdAt: ctx.now(), polls: 0, outcome: reports.failNext ?? 'Job Completed', completedAt: null });
+      reports.failNext = null;
       return json(200, { report_run_id: id });
     });
   });
@@ -69,8 +78,8 @@ export function reportNode(ctx: MetaContext, reports: ReportRuns, req: SandboxRe
     const needed = Math.max(1, ctx.config.asyncReportPolls);
     const done = run.polls >= needed;
     if (done && run.completedAt === null) run.completedAt = ctx.now();
-    const status = done ? (run.failed ? 'Job Failed' : 'Job Completed') : run.polls === 1 ? 'Job Not Started' : 'Job Running';
-    const pct = done ? (run.failed ? 0 : 100) : Math.floor(((run.polls - 1) / needed) * 100);
+    const status = done ? run.outcome : run.polls === 1 ? 'Job Not Started' : run.polls === 2 && needed > 3 ? 'Job Started' : 'Job Running';
+    const pct = done ? (run.outcome === 'Job Completed' ? 100 : 0) : Math.floor(((run.polls - 1) / needed) * 100);
     return json(200, {
       id: run.id,
       account_id: run.accountId,
@@ -90,7 +99,7 @@ export function reportNode(ctx: MetaContext, reports: ReportRuns, req: SandboxRe
 }
 
 function runInsights(ctx: MetaContext, req: SandboxRequest, run: ReportRun): SandboxResponse {
-  if (run.failed) return graphError({ message: 'Async report failed', code: -2, subcode: 2490547, isTransient: false });
+  if (run.completedAt !== null && run.outcome !== 'Job Completed') return graphError({ message: 'Async report failed', code: -2, subcode: 2490547, isTransient: false });
   if (run.completedAt === null) return invalidParam(`Report ${run.id} is not ready yet; poll GET /${run.id} until async_status is "Job Completed"`);
   return rows(ctx, req, run.query);
 }

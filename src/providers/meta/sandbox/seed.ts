@@ -35,16 +35,20 @@ export interface WorldShape {
   accounts: number;
 }
 
-/** `size` is the target number of ad × day metric rows. */
-export function shapeFor(size: number): WorldShape {
+/**
+ * `size` is the target number of ad × day metric rows. Without `historyDays` the history is at
+ * most 90 days (small worlds start fast); with it, the rows spread over that many days, as an
+ * account running for years has them.
+ */
+export function shapeFor(size: number, historyDays?: number): WorldShape {
   const rows = Math.max(1, Math.floor(size));
-  const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
+  const days = historyDays === undefined ? Math.min(90, Math.max(1, Math.ceil(rows / 10))) : Math.max(1, Math.min(rows, Math.floor(historyDays)));
   const ads = Math.max(1, Math.ceil(rows / days));
   return { days, ads, accounts: Math.min(5, Math.max(1, Math.ceil(ads / 25))) };
 }
 
-export function seedWorld(seed: number | string, size: number, now: number): MetaWorld {
-  const shape = shapeFor(size);
+export function seedWorld(seed: number | string, size: number, now: number, historyDays?: number): MetaWorld {
+  const shape = shapeFor(size, historyDays);
   const rng = createRng(`meta|${String(seed)}`);
   const lastDay = addDays(isoDate(now), -1);
   const firstDay = addDays(lastDay, -(shape.days - 1));
