@@ -195,6 +195,30 @@ test('through every API route, org A cannot see or touch org B resources', async
   }
   assert.equal((await inj('GET', `/v1/connections/${bConnectionId}/syncs`)).statusCode, 404);
 
+  // Content items, their targets, conflicts and publish batches.
+  const bItem = (await ctx.db.owner.query("insert into content_items (org_id, kind, title, slug) values ($1, 'post', 'B post', 'b-post') returning id", [b.id])).rows[0].id;
+  const bTarget = (await ctx.db.owner.query("insert into content_targets (org_id, item_id, connection_id, kind, remote_id, state) values ($1, $2, $3, 'post', '7', 'conflict') returning id", [b.id, bItem, bConnectionId])).rows[0].id;
+  const bConflict = (await ctx.db.owner.query(
+    `insert into content_conflicts (org_id, item_id, target_id, fields, merged, hub_version) values ($1, $2, $3, '[{"field":"title","base":"a","hub":"b","remote":"c"}]', '{}', 1) returning id`,
+    [b.id, bItem, bTarget],
+  )).rows[0].id;
+  const bBatch = (await ctx.db.owner.query("insert into publish_batches (org_id, status, total) values ($1, 'completed', 1) returning id", [b.id])).rows[0].id;
+  await ctx.db.owner.query("insert into content_media (org_id, sha256, filename, content_type, bytes) values ($1, $2, 'b.png', 'image/png', '\\x00')", [b.id, 'f'.repeat(64)]);
+  assert.equal((await inj('GET', '/v1/content')).json().data.length, 0);
+  assert.equal((await inj('GET', `/v1/content/${bItem}`)).statusCode, 404);
+  assert.equal((await inj('PATCH', `/v1/content/${bItem}`, { title: 'x' })).statusCode, 404);
+  assert.equal((await inj('POST', '/v1/content', { title: 'A post', body_html: '<p>a</p>', featured_media: { sha256: 'f'.repeat(64) } })).statusCode, 400, "B's image is unknown to A");
+  assert.equal((await inj('POST', '/v1/content/media', { data_base64: 'AA==', filename: 'a.png', content_type: 'image/png' })).statusCode, 201);
+  assert.equal((await inj('POST', '/v1/publish', { item_ids: [bItem], connection_ids: [bConnectionId] })).statusCode, 404);
+  assert.equal((await inj('GET', '/v1/publish')).json().data.length, 0);
+  assert.equal((await inj('GET', `/v1/publish/${bBatch}`)).statusCode, 404);
+  assert.equal((await inj('POST', `/v1/publish/${bBatch}/rollback`)).statusCode, 404);
+  assert.equal((await inj('GET', '/v1/conflicts')).json().data.length, 0);
+  assert.equal((await inj('GET', `/v1/conflicts/${bConflict}`)).statusCode, 404);
+  assert.equal((await inj('POST', `/v1/conflicts/${bConflict}/resolve`, { strategy: 'hub_wins' })).statusCode, 404);
+  assert.equal((await ctx.db.owner.query('select status from content_conflicts where id = $1', [bConflict])).rows[0].status, 'open');
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/v1/conflicts?status=open', headers: auth(b.key) })).json().data.length, 1, 'B sees its own');
+
   // Every /v1 route in the app is covered above or is org-independent.
   const covered = new Set([
     '/v1/org', '/v1/api-keys', '/v1/api-keys/:id', '/v1/dead-letters', '/v1/dead-letters/:id', '/v1/dead-letters/:id/replay', '/v1/providers',
@@ -206,6 +230,8 @@ test('through every API route, org A cannot see or touch org B resources', async
     '/v1/ads/accounts', '/v1/ads/campaigns', '/v1/ads/ad-groups', '/v1/ads/ads', '/v1/ads/metrics', '/v1/ads/metrics/revisions',
     '/v1/connections/:id/syncs', '/v1/ads/campaigns/:id', '/v1/ads/campaigns/:id/pause', '/v1/ads/campaigns/:id/resume',
     '/v1/ads/ad-groups/:id/pause', '/v1/ads/ad-groups/:id/resume', '/v1/ads/ads/:id/pause', '/v1/ads/ads/:id/resume',
+    '/v1/content', '/v1/content/:id', '/v1/content/media', '/v1/publish', '/v1/publish/:id', '/v1/publish/:id/rollback',
+    '/v1/conflicts', '/v1/conflicts/:id', '/v1/conflicts/:id/resolve',
   ]);
   const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
   const v1 = Object.keys(doc.paths).map((p) => p.replaceAll('{id}', ':id')).filter((r) => r.startsWith('/v1/') && !r.startsWith('/v1/admin'));
