@@ -16,6 +16,13 @@ export function decimalToMicros(value: string | number | null | undefined): bigi
   return sign === '-' ? -micros : micros;
 }
 
+/** Micros as a plain decimal string in major units, exact, without trailing zeros ("12.5", "40"). */
+export function microsToDecimal(micros: bigint): string {
+  const abs = micros < 0n ? -micros : micros;
+  const frac = String(abs % 1_000_000n).padStart(6, '0').replace(/0+$/, '');
+  return `${micros < 0n ? '-' : ''}${abs / 1_000_000n}${frac ? `.${frac}` : ''}`;
+}
+
 /** Minor units (cents) with the currency's offset (100 for USD, 1 for JPY) to micros. */
 export function minorToMicros(value: string | number | null | undefined, offset: number): bigint | null {
   if (value === null || value === undefined || value === '') return null;

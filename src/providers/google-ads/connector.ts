@@ -19,17 +19,62 @@ function quotaRetryDelayMs(body: unknown): number | undefined {
   return undefined;
 }
 
+interface FailureEntry {
+  errorCode?: Record<string, string>;
+  message?: string;
+  location?: { fieldPathElements?: { fieldName: string; index?: number }[] };
+}
+
+interface StatusDetail {
+  '@type'?: string;
+  errors?: FailureEntry[];
+  fieldViolations?: { field?: string; description?: string }[];
+}
+
+/**
+ * What a google.rpc.Status says went wrong, for a person and a program (ads.md §2.8): the
+ * GoogleAdsFailure messages, the first error's `category.CODE` (e.g.
+ * `campaignBudgetError.NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT`) and its field path; or, for a
+ * request the REST layer refused before the service saw it, the field violation.
+ */
+export function googleAdsFailure(status: { message?: string; status?: string; details?: StatusDetail[] } | undefined): { message: string; code?: string; field?: string } {
+  const entries = (status?.details ?? []).flatMap((d) => d.errors ?? []);
+  const first = entries[0];
+  if (first) {
+    const [category, value] = Object.entries(first.errorCode ?? {})[0] ?? [];
+    const field = (first.location?.fieldPathElements ?? []).map((p) => (p.index === undefined ? p.fieldName : `${p.fieldName}[${p.index}]`)).join('.');
+    const messages = [...new Set(entries.map((e) => e.message).filter((m): m is string => !!m))];
+    return {
+      message: messages.join(' ') || status?.message || 'Google Ads API error',
+      ...(category ? { code: `${category}.${value}` } : {}),
+      ...(field ? { field } : {}),
+    };
+  }
+  const violation = (status?.details ?? []).flatMap((d) => d.fieldViolations ?? [])[0];
+  return {
+    message: violation?.description ?? status?.message ?? 'Google Ads API error',
+    ...(status?.status ? { code: status.status } : {}),
+    ...(violation?.field ? { field: violation.field } : {}),
+  };
+}
+
 /** Google Ads REST: Google OAuth plus the app's developer-token header (ads.md §2.1). */
 export const googleAdsConnector: Connector = {
   classify(res) {
-    const err = (res.body as { error?: { status?: string; message?: string } } | undefined)?.error;
+    const err = (res.body as { error?: { status?: string; message?: string; details?: StatusDetail[] } } | undefined)?.error;
     if (!err || res.status < 400) return undefined;
     const message = err.message ?? 'Google Ads API error';
     const details = { status: res.status, grpc_status: err.status };
     if (err.status === 'RESOURCE_EXHAUSTED') return plexusError('provider.rate_limited', { message, details, retryAfterMs: quotaRetryDelayMs(res.body) ?? retryAfterMs(res.headers) ?? 30_000 });
     if (err.status === 'UNAUTHENTICATED') return plexusError('provider.auth_expired', { message, details });
-    if (err.status === 'PERMISSION_DENIED') return plexusError('provider.invalid_request', { message, details });
     if (err.status === 'UNAVAILABLE' || err.status === 'INTERNAL' || err.status === 'DEADLINE_EXCEEDED') return plexusError('provider.unavailable', { message, details });
+    // Validation and permission failures: the GoogleAdsFailure says which field and why.
+    const failure = googleAdsFailure(err);
+    const described = { ...details, ...(failure.code ? { code: failure.code } : {}), ...(failure.field ? { field: failure.field } : {}) };
+    if (err.status === 'NOT_FOUND') return plexusError('provider.not_found', { message: failure.message, details: described });
+    if (err.status === 'INVALID_ARGUMENT' || err.status === 'PERMISSION_DENIED' || err.status === 'FAILED_PRECONDITION') {
+      return plexusError('provider.invalid_request', { message: failure.message, details: described });
+    }
     return undefined;
   },
 

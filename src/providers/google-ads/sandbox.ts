@@ -2,7 +2,8 @@
  * Google Ads API simulator on one loopback origin: the accounts.google.com consent screen
  * (`/o/oauth2/v2/auth`), oauth2.googleapis.com (`/token`, `/revoke`, `/tokeninfo`) and the
  * googleads.googleapis.com REST paths (`/v22/customers:listAccessibleCustomers`,
- * `/v22/customers/{cid}/googleAds:search|searchStream`), seeded from seed + size.
+ * `/v22/customers/{cid}/googleAds:search|searchStream`, and the `campaigns`, `campaignBudgets`,
+ * `adGroups` and `adGroupAds` `:mutate` services), seeded from seed + size.
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
@@ -12,6 +13,7 @@ import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../
 import { apiRoutes } from './sandbox/api.ts';
 import { ADWORDS_SCOPE, type GoogleConfig, type GoogleContext } from './sandbox/context.ts';
 import { adsError, htmlNotFound, oauthError } from './sandbox/errors.ts';
+import { mutateRoutes } from './sandbox/mutate.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { seedWorld, windowDates, type GoogleWorld } from './sandbox/world.ts';
 
@@ -95,6 +97,7 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
   const ctx: GoogleContext = { config, now, tokens, world: seedWorld(seed, size, now()) };
   oauthRoutes(routes, ctx);
   apiRoutes(routes, ctx);
+  mutateRoutes(routes, ctx);
 
   const find = (id: string) => {
     const c = ctx.world.campaigns.find((x) => x.id === id);

@@ -16,7 +16,7 @@ interface SearchPage {
 }
 
 /** One GAQL search page; `login` is the manager the customer is reached through (login-customer-id). */
-async function search(s: AdsSyncContext, customerId: string, login: string, query: string, pageToken: string | null): Promise<Page<Row>> {
+export async function search(s: AdsSyncContext, customerId: string, login: string, query: string, pageToken: string | null): Promise<Page<Row>> {
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
     url: apiUrl(s.ctx, `/customers/${customerId}/googleAds:search`),
@@ -32,7 +32,7 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
 const micros = (v: unknown): bigint | null => (str(v) === null ? null : BigInt(String(v)));
 
 /** The manager a customer was listed under: `customers/{login}/customerClients/{id}`. */
-function loginOf(account: AdEntityRecord): string {
+export function loginOf(account: AdEntityRecord): string {
   const name = (account.raw as Obj | null)?.['resourceName'];
   return typeof name === 'string' ? (name.split('/')[1] ?? account.platformId) : account.platformId;
 }
@@ -53,15 +53,30 @@ function zoned(date: string, time: string, timeZone: string | null | undefined):
   return new Date(guess - (local - guess)).toISOString();
 }
 
-const QUERY: Record<Exclude<AdLevel, 'account'>, string> = {
-  campaign:
-    'SELECT campaign.id, campaign.name, campaign.status, campaign.serving_status, campaign.advertising_channel_type, campaign.bidding_strategy_type, ' +
-    'campaign.start_date, campaign.end_date, campaign_budget.amount_micros, campaign_budget.total_amount_micros, campaign_budget.period FROM campaign ORDER BY campaign.id',
-  ad_group: 'SELECT ad_group.id, ad_group.name, ad_group.status, ad_group.type, ad_group.cpc_bid_micros, campaign.id FROM ad_group ORDER BY ad_group.id',
-  ad:
-    'SELECT ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.type, ad_group_ad.status, ad_group_ad.policy_summary.approval_status, ' +
-    'ad_group_ad.policy_summary.review_status, ad_group.id, campaign.id FROM ad_group_ad ORDER BY ad_group_ad.ad.id',
+const SELECT: Record<Exclude<AdLevel, 'account'>, { fields: string; from: string; id: string }> = {
+  campaign: {
+    fields:
+      'campaign.id, campaign.name, campaign.status, campaign.serving_status, campaign.advertising_channel_type, campaign.bidding_strategy_type, ' +
+      'campaign.start_date, campaign.end_date, campaign_budget.amount_micros, campaign_budget.total_amount_micros, campaign_budget.period',
+    from: 'campaign',
+    id: 'campaign.id',
+  },
+  ad_group: { fields: 'ad_group.id, ad_group.name, ad_group.status, ad_group.type, ad_group.cpc_bid_micros, campaign.id', from: 'ad_group', id: 'ad_group.id' },
+  ad: {
+    fields:
+      'ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.type, ad_group_ad.status, ad_group_ad.policy_summary.approval_status, ' +
+      'ad_group_ad.policy_summary.review_status, ad_group.id, campaign.id',
+    from: 'ad_group_ad',
+    id: 'ad_group_ad.ad.id',
+  },
 };
+
+/** The GAQL that reads one level into the unified shape: all of it, or the one entity with `id`. */
+export function entityQuery(level: Exclude<AdLevel, 'account'>, id?: string): string {
+  const q = SELECT[level];
+  const where = id === undefined ? '' : ` WHERE ${q.id} = ${/^\d+$/.test(id) ? id : "''"}`;
+  return `SELECT ${q.fields} FROM ${q.from}${where} ORDER BY ${q.id}`;
+}
 
 /** An ad's unified status: its own status, then what policy review says about an enabled ad. */
 function adStatus(aga: Obj): AdStatus {
@@ -73,7 +88,7 @@ function adStatus(aga: Obj): AdStatus {
   return own;
 }
 
-function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: AdEntityRecord): AdEntityRecord {
+export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: AdEntityRecord): AdEntityRecord {
   const base = { level, accountPlatformId: account.platformId, currency: account.currency ?? null, raw: row };
   if (level === 'campaign') {
     const c = row['campaign'] ?? {};
@@ -164,7 +179,7 @@ export const googleAdsSync: AdsSyncAdapter = {
 
   async entities(s, level, account, cursor) {
     if (!queryable(account)) return { records: [], next: null };
-    const page = await search(s, account.platformId, loginOf(account), QUERY[level], cursor);
+    const page = await search(s, account.platformId, loginOf(account), entityQuery(level), cursor);
     return { next: page.next, records: page.records.map((r) => entity(level, r, account)) };
   },
 

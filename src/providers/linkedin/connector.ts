@@ -3,11 +3,40 @@ import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 
-/** ads.md §4.1: 65601 is a revoked token (a person must reconnect); 65600/65602 may refresh. */
+interface InputError {
+  description?: string;
+  code?: string;
+  input?: { inputPath?: { fieldPath?: string } };
+}
+
+interface ErrorBody {
+  status?: number;
+  serviceErrorCode?: number;
+  code?: string;
+  message?: string;
+  errorDetails?: { inputErrors?: InputError[] };
+}
+
+/**
+ * ads.md §4.1: 65601 is a revoked token (a person must reconnect); 65600/65602 may refresh.
+ * ads.md §4.8: a refused write is a 400 whose `errorDetails.inputErrors` say which field and why;
+ * those descriptions are the message, the first one's code and field path the details.
+ */
 export function classifyLinkedIn(res: HttpResponse): PlexusError | undefined {
-  const b = res.body as { serviceErrorCode?: number; message?: string; code?: string } | undefined;
+  const b = res.body as ErrorBody | undefined;
   if (res.status === 401 && b?.serviceErrorCode === 65601) {
     return plexusError('provider.auth_revoked', { message: b.message ?? 'Revoked access token', details: { status: 401, code: b.code } });
+  }
+  if ((res.status === 400 || res.status === 409 || res.status === 422) && b && typeof b === 'object') {
+    const inputs = b.errorDetails?.inputErrors ?? [];
+    const first = inputs[0];
+    const messages = inputs.map((e) => e.description).filter((d): d is string => !!d);
+    const field = first?.input?.inputPath?.fieldPath;
+    const code = first?.code ?? b.code;
+    return plexusError('provider.invalid_request', {
+      message: (messages.length ? messages.join('; ') : b.message ?? `HTTP ${res.status}`).slice(0, 500),
+      details: { status: res.status, ...(code ? { code } : {}), ...(b.serviceErrorCode !== undefined ? { service_error_code: b.serviceErrorCode } : {}), ...(field ? { field } : {}) },
+    });
   }
   return undefined;
 }

@@ -3,8 +3,9 @@
  * (`/oauth/v2/authorization`, `/oauth/v2/accessToken`, `/oauth/v2/introspectToken`,
  * `/oauth/v2/revoke`) and api.linkedin.com's `/rest/…` ads reads with the LinkedIn-Version and
  * Rest.li 2.0 headers enforced, 401 serviceErrorCode bodies and header-less 429s; creatives and
- * daily adAnalytics (./sandbox/analytics.ts); the webhook challenge and signed notifications
- * (./sandbox/webhooks.ts).
+ * daily adAnalytics (./sandbox/analytics.ts); campaign group create / partial update / delete and
+ * status changes of campaigns and creatives (./sandbox/writes.ts); the webhook challenge and
+ * signed notifications (./sandbox/webhooks.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
@@ -15,9 +16,11 @@ import { analyticsRoutes, metricRowCount } from './sandbox/analytics.ts';
 import { apiRoutes } from './sandbox/api.ts';
 import type { LinkedInConfig, LinkedInContext } from './sandbox/context.ts';
 import { apiError, oauthError, THROTTLED } from './sandbox/errors.ts';
+import { GONE, removeTree, statusKey, touch } from './sandbox/lifecycle.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { LINKEDIN_RETRY_DELAYS_MS, LinkedInWebhooks } from './sandbox/webhooks.ts';
 import { seedWorld, type LinkedInWorld } from './sandbox/world.ts';
+import { writeRoutes } from './sandbox/writes.ts';
 
 export interface LinkedInSandboxOptions extends SandboxOptions {
   /** Default 5,184,000 s (60 days). */
@@ -59,8 +62,6 @@ export interface LinkedInRunningSandbox extends RunningSandbox {
   /** Entities not (pending) deleted per level, and the delivering creative-days among them. */
   counts(): { accounts: number; groups: number; campaigns: number; creatives: number; days: number; metricRows: number };
 }
-
-const GONE = new Set(['PENDING_DELETION', 'REMOVED']);
 
 export function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
@@ -106,46 +107,23 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
   oauthRoutes(routes, ctx);
   apiRoutes(routes, ctx);
   analyticsRoutes(routes, ctx);
+  writeRoutes(routes, ctx);
 
   const entity = (id: string): Record<string, unknown> => {
     const e = [...ctx.world.campaigns, ...ctx.world.groups].find((x) => String(x.id) === id) ?? ctx.world.creatives.find((c) => c.id === id || c.id === `urn:li:sponsoredCreative:${id}`);
     if (!e) throw new Error(`no LinkedIn campaign, campaign group or creative with id ${id}`);
     return e as unknown as Record<string, unknown>;
   };
-  const touch = (e: Record<string, unknown>): void => {
-    if ('lastModifiedAt' in e) {
-      e['lastModifiedAt'] = now();
-      return;
-    }
-    const stamps = e['changeAuditStamps'] as { lastModified: { time: number } };
-    stamps.lastModified = { time: now() };
-  };
-  /** Creatives carry `intendedStatus`; groups and campaigns `status`. */
-  const statusKey = (e: Record<string, unknown>): string => ('intendedStatus' in e ? 'intendedStatus' : 'status');
-  const remove = (e: Record<string, unknown>, status: string): void => {
-    if (GONE.has(String(e[statusKey(e)]))) return;
-    e[statusKey(e)] = status;
-    if ('isServing' in e) e['isServing'] = false;
-    touch(e);
-  };
   const remote: RemoteControl = {
     edit(id, patch) {
       const e = entity(id);
       Object.assign(e, patch);
-      touch(e);
+      touch(e, now());
     },
     delete(id) {
       // DELETE is only allowed for drafts; anything else goes to PENDING_DELETION like a UI removal.
       const e = entity(id);
-      const status = e[statusKey(e)] === 'DRAFT' ? 'REMOVED' : 'PENDING_DELETION';
-      remove(e, status);
-      // What sits under a removed group or campaign goes with it.
-      const w = ctx.world;
-      const isGroup = (w.groups as unknown[]).includes(e);
-      const campaigns = isGroup ? w.campaigns.filter((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${String(e['id'])}`) : 'campaignGroup' in e ? [e as unknown as (typeof w.campaigns)[number]] : [];
-      for (const c of campaigns) remove(c as unknown as Record<string, unknown>, status);
-      const urns = new Set(campaigns.map((c) => `urn:li:sponsoredCampaign:${c.id}`));
-      for (const c of w.creatives) if (urns.has(c.campaign)) remove(c as unknown as Record<string, unknown>, status);
+      removeTree(ctx.world, e, e[statusKey(e)] === 'DRAFT' ? 'REMOVED' : 'PENDING_DELETION', now());
     },
   };
   const counts = () => {

@@ -20,7 +20,7 @@ const STATUS: Record<string, AdStatus> = {
  * The unified levels are account → campaign → ad group → ad; LinkedIn's are account → campaign
  * group → campaign → creative, so each LinkedIn level moves one name down.
  */
-const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; finder: string; parent: string | null; statusField: string }> = {
+export const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; finder: string; parent: string | null; statusField: string }> = {
   campaign: { path: 'adCampaignGroups', finder: 'q=search', parent: null, statusField: 'status' },
   ad_group: { path: 'adCampaigns', finder: 'q=search', parent: 'campaignGroup', statusField: 'status' },
   ad: { path: 'creatives', finder: 'q=criteria', parent: 'campaign', statusField: 'intendedStatus' },
@@ -35,7 +35,7 @@ const FIELDS = 'impressions,clicks,costInLocalCurrency,externalWebsiteConversion
 
 type Row = Record<string, unknown>;
 
-async function get(s: AdsSyncContext, pathAndQuery: string): Promise<HttpResponse> {
+export async function get(s: AdsSyncContext, pathAndQuery: string): Promise<HttpResponse> {
   // Rest.li 2.0 queries keep parentheses, commas and colons literal, so the query is written by hand.
   return apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, pathAndQuery) });
 }
@@ -54,6 +54,29 @@ const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(m
 const ymd = (d: string) => `(year:${Number(d.slice(0, 4))},month:${Number(d.slice(5, 7))},day:${Number(d.slice(8, 10))})`;
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+/** A campaign group, campaign or creative in the unified shape (one level down, see LIST). */
+export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
+  const e = LIST[level];
+  const status = str(r[e.statusField]);
+  const schedule = r['runSchedule'] as { start?: number; end?: number } | undefined;
+  return {
+    level,
+    platformId: idOf(r['id']) ?? '',
+    accountPlatformId: account.platformId,
+    parentPlatformId: e.parent ? idOf(r[e.parent]) : account.platformId,
+    name: str(r['name']),
+    status: STATUS[status ?? ''] ?? 'unknown',
+    platformStatus: status,
+    objective: str(r['objectiveType']),
+    currency: str((r['dailyBudget'] as Row | undefined)?.['currencyCode']) ?? str((r['totalBudget'] as Row | undefined)?.['currencyCode']) ?? account.currency ?? null,
+    dailyBudgetMicros: money(r['dailyBudget']),
+    lifetimeBudgetMicros: money(r['totalBudget']),
+    startAt: iso(schedule?.start),
+    endAt: iso(schedule?.end),
+    raw: r,
+  };
+}
 
 /** LinkedIn Marketing API (Rest.li 2.0) mapped to the unified ads model; money in major-unit decimal strings. */
 export const linkedinAdsSync: AdsSyncAdapter = {
@@ -90,26 +113,7 @@ export const linkedinAdsSync: AdsSyncAdapter = {
     const page = await list(s, `/adAccounts/${account.platformId}/${e.path}?${e.finder}`, cursor);
     return {
       next: page.next,
-      records: page.records.map((r): AdEntityRecord => {
-        const status = str(r[e.statusField]);
-        const schedule = r['runSchedule'] as { start?: number; end?: number } | undefined;
-        return {
-          level,
-          platformId: idOf(r['id']) ?? '',
-          accountPlatformId: account.platformId,
-          parentPlatformId: e.parent ? idOf(r[e.parent]) : account.platformId,
-          name: str(r['name']),
-          status: STATUS[status ?? ''] ?? 'unknown',
-          platformStatus: status,
-          objective: str(r['objectiveType']),
-          currency: str((r['dailyBudget'] as Row | undefined)?.['currencyCode']) ?? str((r['totalBudget'] as Row | undefined)?.['currencyCode']) ?? account.currency ?? null,
-          dailyBudgetMicros: money(r['dailyBudget']),
-          lifetimeBudgetMicros: money(r['totalBudget']),
-          startAt: iso(schedule?.start),
-          endAt: iso(schedule?.end),
-          raw: r,
-        };
-      }),
+      records: page.records.map((r) => toEntity(level, account, r)),
     };
   },
 

@@ -18,6 +18,8 @@ export function classifyTikTok(res: HttpResponse): PlexusError | undefined {
   // Advertiser tokens have no timer: an invalid one was revoked and needs a person.
   if (TOKEN_BAD.has(b.code)) return plexusError('provider.auth_revoked', { message, details });
   if (b.code >= 50000) return plexusError('provider.unavailable', { message, details });
+  // ads.md §3.8: 40007 is TikTok's "object does not exist".
+  if (b.code === 40007) return plexusError('provider.not_found', { message, details });
   return plexusError('provider.invalid_request', { message, details });
 }
 

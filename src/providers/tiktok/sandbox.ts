@@ -2,8 +2,9 @@
  * TikTok API for Business simulator on one loopback origin: the `/portal/auth` consent page
  * (business-api.tiktok.com/portal/auth) and the `/open_api/v1.3/…/` Marketing API with its
  * always-HTTP-200 `{code, message, request_id, data}` envelope, `Access-Token` header, trailing
- * slashes (HTTP 404 without one) and in-body throttling code 40100; signed webhook deliveries
- * to the app's callback URL (./sandbox/webhooks.ts).
+ * slashes (HTTP 404 without one) and in-body throttling code 40100; campaign writes and status
+ * changes (./sandbox/writes.ts); signed webhook deliveries to the app's callback URL
+ * (./sandbox/webhooks.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
@@ -16,6 +17,7 @@ import { pageNotFound, reply } from './sandbox/envelope.ts';
 import { oauthRoutes, SUBJECT } from './sandbox/oauth.ts';
 import { TIKTOK_RETRY_DELAYS_MS, TikTokWebhooks } from './sandbox/webhooks.ts';
 import { seedWorld, tiktokTime, type TikTokWorld } from './sandbox/world.ts';
+import { writeRoutes } from './sandbox/writes.ts';
 
 export interface TikTokSandboxOptions extends SandboxOptions {
   /** Permission ids granted (echoed as `data.scope`). Default [1, 2, 3, 4]. */
@@ -74,6 +76,7 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
   webhooks.setCallback(opts.webhookUrl);
   oauthRoutes(routes, ctx);
   apiRoutes(routes, ctx);
+  writeRoutes(routes, ctx);
 
   const find = (id: string): { obj: object; kind: 'CAMPAIGN' | 'ADGROUP' | 'AD' } => {
     const w = ctx.world;

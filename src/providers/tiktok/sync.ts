@@ -70,7 +70,7 @@ const PAGE_SIZE = 1000;
 const REPORT_SPAN_DAYS = 30;
 
 /** A GET with TikTok's conventions: arrays and objects as JSON strings, paths ending in `/` (ads.md §3.2–3.3). */
-async function get<T>(s: AdsSyncContext, path: string, params: Record<string, unknown>): Promise<Envelope<T>> {
+export async function get<T>(s: AdsSyncContext, path: string, params: Record<string, unknown>): Promise<Envelope<T>> {
   const url = new URL(apiUrl(s.ctx, path));
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
   // Application errors (40100 throttling among them) come as HTTP 200: the connector classifies the body.
@@ -84,7 +84,7 @@ const utc = (v: unknown): string | null => (str(v) ? `${String(v).replace(' ', '
 /** Report values are strings; "-" means no data (ads.md §3.5). */
 const num = (v: unknown): number => (v === undefined || v === null || v === '-' || v === '' ? 0 : Number(v));
 
-const LEVEL: Record<Exclude<AdLevel, 'account'>, { path: string; id: string; name: string; parent: string | null; all: string }> = {
+export const LEVEL: Record<Exclude<AdLevel, 'account'>, { path: string; id: string; name: string; parent: string | null; all: string }> = {
   campaign: { path: '/campaign/get/', id: 'campaign_id', name: 'campaign_name', parent: null, all: 'CAMPAIGN_STATUS_ALL' },
   ad_group: { path: '/adgroup/get/', id: 'adgroup_id', name: 'adgroup_name', parent: 'campaign_id', all: 'ADGROUP_STATUS_ALL' },
   ad: { path: '/ad/get/', id: 'ad_id', name: 'ad_name', parent: 'adgroup_id', all: 'AD_STATUS_ALL' },
@@ -102,6 +102,26 @@ function budgets(r: Obj): { dailyBudgetMicros: bigint | null; lifetimeBudgetMicr
 
 function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** One campaign, ad group or ad of a get list (campaign/get, adgroup/get, ad/get) in the unified shape. */
+export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Obj): AdEntityRecord {
+  const l = LEVEL[level];
+  return {
+    level,
+    platformId: String(r[l.id]),
+    accountPlatformId: account.platformId,
+    parentPlatformId: l.parent ? str(r[l.parent]) : account.platformId,
+    name: str(r[l.name]),
+    status: statusOf(str(r['secondary_status']), str(r['operation_status'])),
+    platformStatus: str(r['secondary_status']) ?? str(r['operation_status']),
+    objective: level === 'campaign' ? str(r['objective_type']) : null,
+    currency: account.currency ?? null,
+    ...(level === 'ad' ? {} : budgets(r)),
+    startAt: utc(r['schedule_start_time']),
+    endAt: utc(r['schedule_end_time']),
+    raw: r,
+  };
 }
 
 /** TikTok Marketing API pages mapped to the unified ads model (money: floats and decimal strings in major units). */
@@ -145,21 +165,7 @@ export const tiktokAdsSync: AdsSyncAdapter = {
     const info = body.data?.page_info;
     return {
       next: info && info.page < info.total_page ? String(page + 1) : null,
-      records: (body.data?.list ?? []).map((r): AdEntityRecord => ({
-        level,
-        platformId: String(r[l.id]),
-        accountPlatformId: account.platformId,
-        parentPlatformId: l.parent ? str(r[l.parent]) : account.platformId,
-        name: str(r[l.name]),
-        status: statusOf(str(r['secondary_status']), str(r['operation_status'])),
-        platformStatus: str(r['secondary_status']) ?? str(r['operation_status']),
-        objective: level === 'campaign' ? str(r['objective_type']) : null,
-        currency: account.currency ?? null,
-        ...(level === 'ad' ? {} : budgets(r)),
-        startAt: utc(r['schedule_start_time']),
-        endAt: utc(r['schedule_end_time']),
-        raw: r,
-      })),
+      records: (body.data?.list ?? []).map((r) => toEntity(level, account, r)),
     };
   },
 

@@ -18,7 +18,7 @@ const USER_PERMISSION_DENIED =
 
 type Authed = { ok: true; version: string } | { ok: false; res: SandboxResponse };
 
-function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
+export function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
   const version = req.params['version'] ?? '';
   if (!ctx.config.versions.includes(version)) return { ok: false, res: htmlNotFound(req.path) };
   const auth = header(req, 'authorization');
@@ -63,7 +63,7 @@ function direct(ctx: GoogleContext): Customer[] {
   return ctx.world.customers.filter((c) => c.managerId === null);
 }
 
-function resolveCustomer(ctx: GoogleContext, req: SandboxRequest, version: string): { ok: true; customer: Customer } | { ok: false; res: SandboxResponse } {
+export function resolveCustomer(ctx: GoogleContext, req: SandboxRequest, version: string): { ok: true; customer: Customer } | { ok: false; res: SandboxResponse } {
   const cid = req.params['cid'] ?? '';
   if (!/^\d{10}$/.test(cid)) return { ok: false, res: invalidArgument(version, 'requestError', 'INVALID_CUSTOMER_ID', 'Customer ID is invalid.', cid) };
   const login = header(req, 'login-customer-id');

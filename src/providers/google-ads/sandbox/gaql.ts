@@ -133,10 +133,11 @@ function customerScope(c: Customer): Record<string, Value> {
 
 function budgetScope(b: Budget): Record<string, Value> {
   return {
-    resource_name: `customers/${b.customerId}/campaignBudgets/${b.id}`, id: b.id, name: b.name, amount_micros: b.amount_micros,
+    resource_name: `customers/${b.customerId}/campaignBudgets/${b.id}`, id: b.id, name: b.name,
     period: b.period, delivery_method: b.delivery_method, explicitly_shared: b.explicitly_shared, status: b.status,
-    // Only custom-period budgets carry a total; the sandbox seeds daily ones.
-    total_amount_micros: b.period === 'CUSTOM_PERIOD' ? b.amount_micros : null,
+    // A daily budget carries amount_micros, a custom-period (total) one total_amount_micros.
+    amount_micros: b.period === 'DAILY' ? b.amount_micros : null,
+    total_amount_micros: b.period === 'CUSTOM_PERIOD' ? (b.total_amount_micros ?? b.amount_micros) : null,
   };
 }
 

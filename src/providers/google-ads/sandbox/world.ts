@@ -50,7 +50,10 @@ export interface Budget {
   id: string;
   customerId: string;
   name: string;
-  amount_micros: string;
+  /** Daily amount; unset on custom-period (total) budgets. */
+  amount_micros: string | null;
+  /** Whole-flight amount of a custom-period budget. */
+  total_amount_micros?: string | null;
   period: 'DAILY' | 'CUSTOM_PERIOD';
   delivery_method: 'STANDARD' | 'ACCELERATED';
   explicitly_shared: boolean;

@@ -39,6 +39,11 @@ export interface CampaignGroup {
   status: string;
   runSchedule: { start: number; end?: number };
   totalBudget?: Money;
+  /** Only with Dynamic Group Budget (`budgetOptimization`), and then instead of a total budget. */
+  dailyBudget?: Money;
+  budgetOptimization?: { budgetOptimizationStrategy: string; bidStrategy?: string };
+  /** Set once; every campaign in the group then shares it. */
+  objectiveType?: string;
   test: boolean;
   servingStatuses: string[];
   changeAuditStamps: { created: { time: number }; lastModified: { time: number } };

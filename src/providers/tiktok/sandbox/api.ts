@@ -9,7 +9,7 @@ import { jsonParam, ok, reply } from './envelope.ts';
 import { authenticate } from './oauth.ts';
 import { adDay, isoDay, type Ad, type AdGroup, type Campaign } from './world.ts';
 
-const CAMPAIGN_FIELDS = [
+export const CAMPAIGN_FIELDS = [
   'campaign_id', 'campaign_name', 'advertiser_id', 'objective_type', 'budget_mode', 'budget', 'operation_status',
   'secondary_status', 'campaign_type', 'budget_optimize_on', 'is_smart_performance_campaign', 'create_time', 'modify_time',
 ];
@@ -25,7 +25,7 @@ const AD_FIELDS = [
 const REPORT_METRICS = ['spend', 'impressions', 'clicks', 'conversion', 'cpc', 'cpm', 'ctr', 'cost_per_conversion'];
 const ADVERTISER_FIELDS = ['advertiser_id', 'name', 'currency', 'timezone', 'company', 'status', 'role', 'country', 'create_time'];
 
-function pick(obj: object, fields: readonly string[]): Record<string, unknown> {
+export function pick(obj: object, fields: readonly string[]): Record<string, unknown> {
   const src = obj as Record<string, unknown>;
   return Object.fromEntries(fields.map((f) => [f, src[f] ?? null]));
 }

@@ -67,7 +67,7 @@ function checkApp(ctx: TikTokContext, appId: string | undefined, secret: string 
   return undefined;
 }
 
-function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
+export function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.includes('application/json') || req.bodyError) return reply(ctx.now(), 40002, 'Request body must be valid JSON with Content-Type: application/json.');
   return undefined;
