@@ -9,6 +9,10 @@ export interface HttpRequest {
   /** A form body (sent as application/x-www-form-urlencoded) or a JSON value. */
   form?: URLSearchParams;
   json?: unknown;
+  /** Raw bytes (a file upload); the caller sets `content-type`. */
+  body?: Buffer;
+  /** Keep the answer's body as bytes (a gzipped report file) instead of decoding it as text. */
+  binary?: boolean;
   timeoutMs?: number;
 }
 
@@ -18,6 +22,8 @@ export interface HttpResponse {
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
   body: unknown;
+  /** The body's bytes, when the request asked for `binary` (then `text` is empty). */
+  bytes?: Buffer;
 }
 
 /**
@@ -35,13 +41,15 @@ export class ProviderHttp {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Plexus/0.1', ...req.headers };
-    let body: string | undefined;
+    let body: string | Buffer | undefined;
     if (req.form) {
       body = req.form.toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     } else if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
+    } else if (req.body !== undefined) {
+      body = req.body;
     }
     const timeout = req.timeoutMs ?? this.defaultTimeoutMs;
     try {
@@ -53,7 +61,8 @@ export class ProviderHttp {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      const text = await res.body.text();
+      const bytes = req.binary ? Buffer.from(await res.body.arrayBuffer()) : undefined;
+      const text = bytes ? '' : await res.body.text();
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       let parsed: unknown;
@@ -62,7 +71,7 @@ export class ProviderHttp {
       } catch {
         parsed = undefined;
       }
-      return { status: res.statusCode, headers: out, text, body: parsed };
+      return { status: res.statusCode, headers: out, text, body: parsed, ...(bytes ? { bytes } : {}) };
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       const host = safeHost(req.url);

@@ -1,9 +1,12 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { classifySnapchat } from './errors.ts';
 
 /** Snapchat Marketing API: one-hour access tokens with a refresh token (ads.md §6.1). */
 export const snapchatConnector: Connector = {
+  classify: classifySnapchat,
+
   async identify(ctx, creds) {
     const res = await apiCall(snapchatConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/me') });
     const me = (res.body as { me?: { id?: string; display_name?: string; email?: string; organization_id?: string } }).me;

@@ -213,3 +213,77 @@ test('ad squads, ads and DAY stats: account-local midnights, breakdown by ad, mi
   const { sb: again } = await startSnap(t, { size: 3000 });
   assert.deepEqual(again.world().ads.map((a) => a.id), w.ads.map((a) => a.id));
 });
+
+function send(method: string, url: string, token: string, body?: unknown): Promise<Res> {
+  return call(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+test('campaign writes: {campaigns: [...]} envelopes, per-entity errors with E-codes, PUT replaces the whole entity, DELETE takes children along', async (t) => {
+  const { sb } = await startSnap(t);
+  const { accessToken } = sb.mintToken();
+  const account = sb.world().accounts[0]!;
+  const url = `${sb.apiUrl}/adaccounts/${account.id}/campaigns`;
+  const fields = { ad_account_id: account.id, name: 'Lens week', status: 'PAUSED', start_time: '2026-01-05T00:00:00.000Z', daily_budget_micro: 25_000_000 };
+
+  assert.equal((await send('POST', url, '', { campaigns: [fields] })).status, 401);
+  const created = await send('POST', url, accessToken, { campaigns: [{ ...fields, lifetime_spend_cap_micro: 400_000_000, end_time: '2026-02-01T00:00:00-08:00' }] });
+  assert.equal(created.status, 200, created.text);
+  assert.equal(created.body.request_status, 'SUCCESS');
+  const c = created.body.campaigns[0].campaign;
+  assert.equal(created.body.campaigns[0].sub_request_status, 'SUCCESS');
+  assert.match(c.id, /^[0-9a-f-]{36}$/);
+  assert.deepEqual([c.daily_budget_micro, c.lifetime_spend_cap_micro, c.end_time], [25_000_000, 400_000_000, '2026-02-01T08:00:00.000Z']);
+
+  const refused = await send('POST', url, accessToken, { campaigns: [{ ...fields, daily_budget_micro: 19_990_000 }] });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.request_status, 'ERROR');
+  assert.equal(refused.body.campaigns[0].sub_request_status, 'ERROR');
+  assert.match(refused.body.campaigns[0].sub_request_error_reason, /^Error code: E2003, message: daily_budget_micro 19990000 is below the minimum/);
+  const missing = await send('POST', url, accessToken, { campaigns: [{ ...fields, start_time: undefined }] });
+  assert.match(missing.body.campaigns[0].sub_request_error_reason, /^Error code: E1001, message: Missing required field start_time/);
+  const partial = await send('POST', url, accessToken, { campaigns: [{ ...fields, name: 'Good' }, { ...fields, end_time: '2025-01-01T00:00:00Z' }] });
+  assert.deepEqual([partial.status, partial.body.request_status, partial.body.campaigns.map((x: { sub_request_status: string }) => x.sub_request_status)], [200, 'PARTIAL', ['SUCCESS', 'ERROR']]);
+  assert.match(partial.body.campaigns[1].sub_request_error_reason, /E2002/);
+  assert.equal((await send('POST', url, accessToken, { campaign: fields })).status, 400, 'the array wrapper is required');
+  assert.equal((await send('POST', url, accessToken, { campaigns: Array.from({ length: 31 }, () => fields) })).status, 400, 'at most 30 per request');
+
+  // An update sends the whole entity: optional fields left out are cleared.
+  const updated = await send('PUT', url, accessToken, { campaigns: [{ id: c.id, ad_account_id: account.id, name: 'Lens week 2', status: 'ACTIVE', start_time: c.start_time, daily_budget_micro: 30_000_000 }] });
+  assert.equal(updated.status, 200, updated.text);
+  const u = updated.body.campaigns[0].campaign;
+  assert.deepEqual([u.name, u.status, u.daily_budget_micro, u.lifetime_spend_cap_micro, u.end_time], ['Lens week 2', 'ACTIVE', 30_000_000, undefined, undefined]);
+  const immutable = await send('PUT', url, accessToken, { campaigns: [{ ...u, ad_account_id: sb.world().accounts[1]!.id }] });
+  assert.match(immutable.body.campaigns[0].sub_request_error_reason, /^Error code: E2023/);
+  const noId = await send('PUT', url, accessToken, { campaigns: [{ ...fields }] });
+  assert.match(noId.body.campaigns[0].sub_request_error_reason, /Missing required field id/);
+
+  const parent = sb.world().campaigns.find((x) => !x.deleted && sb.world().adsquads.some((q) => q.campaign_id === x.id))!;
+  const del = await send('DELETE', `${sb.apiUrl}/campaigns/${parent.id}`, accessToken);
+  assert.equal(del.status, 200, del.text);
+  assert.equal(parent.deleted, true);
+  assert.ok(sb.world().adsquads.filter((q) => q.campaign_id === parent.id).every((q) => q.deleted));
+  assert.equal((await send('DELETE', `${sb.apiUrl}/campaigns/${parent.id}`, accessToken)).status, 404);
+  assert.equal((await api(`${sb.apiUrl}/campaigns/${parent.id}`, accessToken)).status, 404);
+});
+
+test('ad squad and ad updates: PUT under the parent with the whole entity; a foreign parent or a changed parent id is refused', async (t) => {
+  const { sb } = await startSnap(t);
+  const { accessToken } = sb.mintToken();
+  const squad = sb.world().adsquads.find((q) => !q.deleted && q.status === 'ACTIVE')!;
+  const got = (await api(`${sb.apiUrl}/adsquads/${squad.id}`, accessToken)).body.adsquads[0].adsquad;
+  const res = await send('PUT', `${sb.apiUrl}/campaigns/${squad.campaign_id}/adsquads`, accessToken, { adsquads: [{ ...got, status: 'PAUSED' }] });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(squad.status, 'PAUSED');
+  const other = sb.world().campaigns.find((c) => c.id !== squad.campaign_id && !c.deleted)!;
+  const foreign = await send('PUT', `${sb.apiUrl}/campaigns/${other.id}/adsquads`, accessToken, { adsquads: [{ ...got, status: 'ACTIVE' }] });
+  assert.match(foreign.body.adsquads[0].sub_request_error_reason, /E1003/);
+  assert.equal(squad.status, 'PAUSED');
+
+  const ad = sb.world().ads.find((a) => !a.deleted && a.ad_squad_id === squad.id)!;
+  const adGot = (await api(`${sb.apiUrl}/ads/${ad.id}`, accessToken)).body.ads[0].ad;
+  const adRes = await send('PUT', `${sb.apiUrl}/adsquads/${squad.id}/ads`, accessToken, { ads: [{ ...adGot, status: 'PAUSED', name: 'Renamed ad' }] });
+  assert.equal(adRes.status, 200, adRes.text);
+  assert.deepEqual([ad.status, ad.name], ['PAUSED', 'Renamed ad']);
+  const moved = await send('PUT', `${sb.apiUrl}/adsquads/${squad.id}/ads`, accessToken, { ads: [{ ...adGot, ad_squad_id: 'elsewhere' }] });
+  assert.match(moved.body.ads[0].sub_request_error_reason, /E2023/);
+});

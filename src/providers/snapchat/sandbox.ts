@@ -1,7 +1,8 @@
 /**
  * Snapchat Marketing API simulator on one loopback origin: accounts.snapchat.com's
  * `/login/oauth2/authorize` and `/login/oauth2/access_token`, and adsapi.snapchat.com's `/v1/…`
- * reads (me, organizations, ad accounts, campaigns, ad squads, ads, daily stats) with Snapchat's envelopes, `limit` paging via
+ * reads (me, organizations, ad accounts, campaigns, ad squads, ads, daily stats) and writes
+ * (campaigns; ad squad and ad status) with Snapchat's envelopes, `limit` paging via
  * `paging.next_link`, 1-hour tokens and header-less 429s.
  */
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@ const ACCOUNT_STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'pa
 // An ACTIVE ad that review holds back does not deliver.
 const REVIEW: Record<string, AdStatus> = { PENDING_REVIEW: 'pending', REJECTED: 'error' };
 
-const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; key: string; one: string; parent: string | null }> = {
+export const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; key: string; one: string; parent: string | null }> = {
   campaign: { path: 'campaigns', key: 'campaigns', one: 'campaign', parent: null },
   ad_group: { path: 'adsquads', key: 'adsquads', one: 'adsquad', parent: 'campaign_id' },
   ad: { path: 'ads', key: 'ads', one: 'ad', parent: 'ad_squad_id' },
@@ -20,7 +20,7 @@ const LIMIT = '1000';
 // ads.md §6.5: DAY requests span about 31 days at most.
 const DAY_CHUNK = 31;
 
-type Row = Record<string, unknown> & { id: string };
+export type Row = Record<string, unknown> & { id: string };
 
 /** One page of a Snapchat list; the cursor is the `cursor` parameter of `paging.next_link`. */
 async function list(s: AdsSyncContext, path: string, key: string, one: string, cursor: string | null): Promise<Page<Row>> {
@@ -43,6 +43,28 @@ function statusOf(r: Row): AdStatus {
   if (r['deleted'] === true) return 'deleted';
   const own = STATUS[str(r['status']) ?? ''] ?? 'unknown';
   return own === 'active' ? (REVIEW[str(r['review_status']) ?? ''] ?? own) : own;
+}
+
+/** A campaign, ad squad or ad as the unified model holds it. */
+export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
+  const parent = LIST[level].parent;
+  return {
+    level,
+    platformId: r.id,
+    accountPlatformId: account.platformId,
+    parentPlatformId: parent ? str(r[parent]) : account.platformId,
+    name: str(r['name']),
+    status: statusOf(r),
+    platformStatus: str(r['status']),
+    objective: str(r['objective']) ?? str((r['objective_v2_properties'] as Record<string, unknown> | undefined)?.['objective_v2_type']) ?? str(r['optimization_goal']),
+    currency: account.currency ?? null,
+    dailyBudgetMicros: micros(r['daily_budget_micro']),
+    // A campaign's lifetime spend cap is its lifetime budget in the unified model.
+    lifetimeBudgetMicros: micros(r['lifetime_budget_micro'] ?? r['lifetime_spend_cap_micro']),
+    startAt: str(r['start_time']),
+    endAt: str(r['end_time']),
+    raw: r,
+  };
 }
 
 /** Snapchat Marketing API pages mapped to the unified ads model (all money in micros already). */
@@ -81,28 +103,7 @@ export const snapchatAdsSync: AdsSyncAdapter = {
   async entities(s, level, account, cursor) {
     const e = LIST[level];
     const page = await list(s, `/adaccounts/${account.platformId}/${e.path}`, e.key, e.one, cursor);
-    return {
-      next: page.next,
-      records: page.records.map(
-        (r): AdEntityRecord => ({
-          level,
-          platformId: r.id,
-          accountPlatformId: account.platformId,
-          parentPlatformId: e.parent ? str(r[e.parent]) : account.platformId,
-          name: str(r['name']),
-          status: statusOf(r),
-          platformStatus: str(r['status']),
-          objective: str(r['objective']) ?? str((r['objective_v2_properties'] as Record<string, unknown> | undefined)?.['objective_v2_type']) ?? str(r['optimization_goal']),
-          currency: account.currency ?? null,
-          dailyBudgetMicros: micros(r['daily_budget_micro']),
-          // A campaign's lifetime spend cap is its lifetime budget in the unified model.
-          lifetimeBudgetMicros: micros(r['lifetime_budget_micro'] ?? r['lifetime_spend_cap_micro']),
-          startAt: str(r['start_time']),
-          endAt: str(r['end_time']),
-          raw: r,
-        }),
-      ),
-    };
+    return { next: page.next, records: page.records.map((r) => toEntity(level, account, r)) };
   },
 
   async metrics(s, account, cursor) {

@@ -226,3 +226,134 @@ test('rate-limit fault → 429 TOO_MANY_REQUESTS with x-rate-limit-* headers (re
   assert.equal((await signed(sb, clock, 'GET', `${sb.apiUrl}/accounts`, { token, tokenSecret: secret })).status, 200);
   assert.equal((await call(`${sb.url}/9/accounts`)).status, 404);
 });
+
+test('writes: campaigns are created, changed and deleted with signed form params; a tampered or read-only write changes nothing', async (t) => {
+  const { sb, clock } = await startX(t);
+  const { token, secret } = sb.mintToken();
+  const account = sb.world().accounts[0]!;
+  const fi = sb.world().instruments.get(account.id)!;
+  const base = `${sb.apiUrl}/accounts/${account.id}/campaigns`;
+  const before = sb.world().campaigns.length;
+
+  const forged = await signed(sb, clock, 'POST', base, { token, tokenSecret: secret, form: { funding_instrument_id: fi, name: 'Forged' }, tamper: (h) => h.replace(/oauth_signature="[^"]+"/, 'oauth_signature="AAAA"') });
+  assert.equal(forged.status, 401);
+  assert.equal(forged.body.errors[0].code, 'UNAUTHORIZED_ACCESS');
+  // The form body is part of the signature: a body changed after signing does not verify.
+  const auth = signRequest({ method: 'POST', url: base, consumerKey: sb.consumerKey, consumerSecret: sb.consumerSecret, token, tokenSecret: secret, form: { funding_instrument_id: fi, name: 'Signed' }, timestamp: Math.floor(clock.t / 1000) });
+  const swapped = await call(base, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ funding_instrument_id: fi, name: 'Swapped' }).toString() });
+  assert.equal(swapped.status, 401);
+  assert.equal(sb.world().campaigns.length, before, 'nothing was written');
+  // The user re-authorizing gets the same token back, so a read-only one needs its own sandbox.
+  const other = await startX(t);
+  const ro = other.sb.mintToken({ accessType: 'read' });
+  const roAccount = other.sb.world().accounts[0]!;
+  const readOnly = await signed(other.sb, other.clock, 'POST', `${other.sb.apiUrl}/accounts/${roAccount.id}/campaigns`, { token: ro.token, tokenSecret: ro.secret, form: { funding_instrument_id: other.sb.world().instruments.get(roAccount.id)!, name: 'Read only' } });
+  assert.equal(readOnly.status, 403);
+  assert.equal(readOnly.body.errors[0].code, 'READONLY_CLIENT_APPLICATION');
+  assert.equal(other.sb.world().campaigns.length, before);
+
+  const created = await signed(sb, clock, 'POST', base, { token, tokenSecret: secret, form: { funding_instrument_id: fi, name: 'Spring', entity_status: 'PAUSED', daily_budget_amount_local_micro: '5500000', total_budget_amount_local_micro: '37500000' } });
+  assert.equal(created.status, 200, created.text);
+  assert.ok(created.headers.get('x-rate-limit-remaining'));
+  const c = created.body.data;
+  assert.deepEqual([c.name, c.entity_status, c.daily_budget_amount_local_micro, c.total_budget_amount_local_micro, c.currency, c.deleted], ['Spring', 'PAUSED', 5_500_000, 37_500_000, account.currency, false]);
+  assert.equal(c.account_id, undefined);
+
+  // PUT changes only what is sent; an empty string unsets an optional field.
+  const put = await signed(sb, clock, 'PUT', `${base}/${c.id}`, { token, tokenSecret: secret, form: { name: 'Spring 2', total_budget_amount_local_micro: '' } });
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual([put.body.data.name, put.body.data.daily_budget_amount_local_micro, put.body.data.total_budget_amount_local_micro], ['Spring 2', 5_500_000, null]);
+  const listed = await signed(sb, clock, 'GET', `${base}/${c.id}`, { token, tokenSecret: secret });
+  assert.equal(listed.body.data.name, 'Spring 2');
+
+  const missing = await signed(sb, clock, 'POST', base, { token, tokenSecret: secret, form: { funding_instrument_id: fi } });
+  assert.deepEqual([missing.status, missing.body.errors[0].code, missing.body.errors[0].parameter], [400, 'MISSING_PARAMETER', 'name']);
+  const empty = await signed(sb, clock, 'PUT', `${base}/${c.id}`, { token, tokenSecret: secret, form: { name: '' } });
+  assert.deepEqual([empty.status, empty.body.errors[0].code], [400, 'INVALID_PARAMETER']);
+  const low = await signed(sb, clock, 'PUT', `${base}/${c.id}`, { token, tokenSecret: secret, form: { daily_budget_amount_local_micro: '999999' } });
+  assert.match(low.body.errors[0].message, /at least 1000000/);
+  const notLong = await signed(sb, clock, 'PUT', `${base}/${c.id}`, { token, tokenSecret: secret, form: { daily_budget_amount_local_micro: '5.5' } });
+  assert.equal(notLong.body.errors[0].message, 'Expected long, got "5.5" for daily_budget_amount_local_micro');
+
+  const del = await signed(sb, clock, 'DELETE', `${base}/${c.id}`, { token, tokenSecret: secret });
+  assert.equal(del.status, 200);
+  assert.equal(del.body.data.deleted, true);
+  assert.equal((await signed(sb, clock, 'DELETE', `${base}/${c.id}`, { token, tokenSecret: secret })).status, 404, 'deleting is not reversible');
+  assert.equal((await signed(sb, clock, 'GET', `${base}/${c.id}`, { token, tokenSecret: secret })).status, 404);
+  assert.equal((await signed(sb, clock, 'GET', `${base}/${c.id}?with_deleted=true`, { token, tokenSecret: secret })).body.data.deleted, true);
+});
+
+test('line items: entity_status and schedule by PUT, end before start refused; promoted tweets take no PUT (405)', async (t) => {
+  const { sb, clock } = await startX(t);
+  const { token, secret } = sb.mintToken();
+  const li = sb.world().lineItems.find((l) => !l.deleted && l.entity_status === 'ACTIVE')!;
+  const url = `${sb.apiUrl}/accounts/${li.account_id}/line_items/${li.id}`;
+  const paused = await signed(sb, clock, 'PUT', url, { token, tokenSecret: secret, form: { entity_status: 'PAUSED' } });
+  assert.equal(paused.status, 200, paused.text);
+  assert.equal(li.entity_status, 'PAUSED');
+  const backwards = await signed(sb, clock, 'PUT', url, { token, tokenSecret: secret, form: { end_time: '2001-01-01T00:00:00Z' } });
+  assert.deepEqual([backwards.status, backwards.body.errors[0].code, backwards.body.errors[0].parameter], [400, 'INVALID_PARAMETER', 'end_time']);
+  const badTime = await signed(sb, clock, 'PUT', url, { token, tokenSecret: secret, form: { start_time: 'soon' } });
+  assert.equal(badTime.body.errors[0].message, 'Expected time, got "soon" for start_time');
+  const later = await signed(sb, clock, 'PUT', url, { token, tokenSecret: secret, form: { end_time: '2031-01-01T00:00:00-0800' } });
+  assert.equal(later.body.data.end_time, '2031-01-01T08:00:00Z', 'offsets accepted, UTC returned');
+
+  const pt = sb.world().promotedTweets.find((x) => x.line_item_id === li.id)!;
+  const put = await signed(sb, clock, 'PUT', `${sb.apiUrl}/accounts/${li.account_id}/promoted_tweets/${pt.id}`, { token, tokenSecret: secret, form: { entity_status: 'PAUSED' } });
+  assert.equal(put.status, 405);
+  assert.equal(put.body.errors[0].code, 'METHOD_NOT_ALLOWED');
+});
+
+test('async stats jobs: PROCESSING until polled enough, then SUCCESS with a url serving the gzipped synchronous body; limits as documented', async (t) => {
+  const { sb, clock } = await startX(t, { statsJobPolls: 3 });
+  const { token, secret } = sb.mintToken();
+  const account = sb.world().accounts.find((a) => a.timezone === 'Europe/Berlin')!;
+  const ids = sb.world().promotedTweets.filter((p) => p.account_id === account.id && !p.deleted).slice(0, 5).map((p) => p.id);
+  // Berlin midnights in November (UTC+1): 23:00Z the day before.
+  const from = sb.world().firstDay;
+  const to = new Date(Date.parse(`${from}T00:00:00Z`) + sb.world().days * 86_400_000).toISOString().slice(0, 10);
+  const midnight = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 3_600_000).toISOString().replace('.000Z', 'Z');
+  const params = { entity: 'PROMOTED_TWEET', entity_ids: ids.join(','), granularity: 'DAY', metric_groups: 'ENGAGEMENT,BILLING', placement: 'ALL_ON_TWITTER', start_time: midnight(from), end_time: midnight(to) };
+  const jobsUrl = `${sb.apiUrl}/stats/jobs/accounts/${account.id}`;
+
+  const created = await signed(sb, clock, 'POST', jobsUrl, { token, tokenSecret: secret, form: params });
+  assert.equal(created.status, 200, created.text);
+  const job = created.body.data;
+  assert.deepEqual([job.status, job.url, job.expires_at, job.entity_ids], ['PROCESSING', null, null, ids]);
+  assert.match(job.id_str, /^\d{19}$/);
+  assert.notEqual(String(job.id), job.id_str, 'the numeric id loses precision in JSON; id_str does not');
+  assert.equal(created.headers.get('x-concurrent-job-limit'), '100');
+
+  const poll = () => signed(sb, clock, 'GET', `${jobsUrl}?job_ids=${job.id_str}`, { token, tokenSecret: secret });
+  assert.equal((await poll()).body.data[0].status, 'PROCESSING');
+  assert.equal((await poll()).body.data[0].status, 'PROCESSING');
+  const done = (await poll()).body.data[0];
+  assert.equal(done.status, 'SUCCESS');
+  assert.match(done.url, /\/ton\/advertiser-api-async-analytics\/stats_job_\d+_[\w-]+\.json\.gz$/);
+  assert.ok(Date.parse(done.expires_at) > clock.t);
+
+  const file = await fetch(done.url);
+  assert.equal(file.status, 200);
+  assert.equal(file.headers.get('content-type'), 'application/gzip');
+  assert.equal(file.headers.get('content-encoding'), null, 'a gzipped file, not a gzip-encoded response');
+  const { gunzipSync } = await import('node:zlib');
+  const body = JSON.parse(gunzipSync(Buffer.from(await file.arrayBuffer())).toString('utf8'));
+  const sync = await signed(sb, clock, 'GET', `${sb.apiUrl}/stats/accounts/${account.id}?${new URLSearchParams({ ...params, start_time: midnight(from), end_time: midnight(addDaysIso(from, 7)) })}`, { token, tokenSecret: secret });
+  assert.equal(sync.status, 200, sync.text);
+  assert.equal(body.time_series_length, sb.world().days);
+  assert.deepEqual(body.data[0].id_data[0].metrics.impressions.slice(0, 7), sync.body.data[0].id_data[0].metrics.impressions, 'the same numbers as the synchronous endpoint');
+
+  const tooLong = await signed(sb, clock, 'POST', jobsUrl, { token, tokenSecret: secret, form: { ...params, start_time: midnight(addDaysIso(to, -91)) } });
+  assert.deepEqual([tooLong.status, tooLong.body.errors[0].code], [400, 'INVALID_PARAMETER']);
+  const segmented = await signed(sb, clock, 'POST', jobsUrl, { token, tokenSecret: secret, form: { ...params, start_time: midnight(addDaysIso(to, -46)), segmentation_type: 'GENDER' } });
+  assert.match(segmented.body.errors[0].message, /at most 45 days/);
+  const tooMany = await signed(sb, clock, 'GET', `${jobsUrl}?job_ids=${Array.from({ length: 201 }, (_, i) => i + 1).join(',')}`, { token, tokenSecret: secret });
+  assert.equal(tooMany.status, 400);
+
+  clock.t += 3 * 86_400_000;
+  assert.equal((await fetch(done.url)).status, 404, 'the file expires');
+});
+
+function addDaysIso(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,17 +1,20 @@
 /**
  * X Ads API simulator on one loopback origin: api.x.com's OAuth 1.0a endpoints
  * (`/oauth/request_token`, `/oauth/authorize`, `/oauth/access_token`,
- * `/1.1/oauth/invalidate_token`) and ads-api.x.com's `/12/…` reads, every request HMAC-SHA1
- * verified. Clients may sign against the sandbox origin or the real host they think they call.
+ * `/1.1/oauth/invalidate_token`), ads-api.x.com's `/12/…` reads, writes and analytics (sync and
+ * async jobs), every request HMAC-SHA1 verified, and ton.twimg.com's gzipped job results.
+ * Clients may sign against the sandbox origin or the real host they think they call.
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
-import { adsError, apiRoutes, RateMeter, WINDOW_MS } from './sandbox/api.ts';
+import { apiRoutes, RateMeter } from './sandbox/api.ts';
+import { adsError, WINDOW_MS } from './sandbox/envelope.ts';
 import type { XConfig, XContext } from './sandbox/context.ts';
 import { OAuthFlow, v11Error } from './sandbox/oauth.ts';
+import { StatsJobs, type StatsJob } from './sandbox/stats-jobs.ts';
 import { seedWorld, xTime, type XWorld } from './sandbox/world.ts';
 
 export { signRequest, type SignInput } from './sandbox/oauth1.ts';
@@ -28,6 +31,16 @@ export interface XSandboxOptions extends SandboxOptions {
   enforceRateLimits?: boolean;
   /** Versions served; 11 answers with x-api-warn. Default ['11', '12']. */
   versions?: readonly string[];
+  /** Status polls an async stats job answers PROCESSING to before it finishes. Default 2. */
+  statsJobPolls?: number;
+}
+
+/** The async analytics jobs, for tests. */
+export interface XStatsJobsControl {
+  /** Every job created so far, oldest first. */
+  list(): readonly StatsJob[];
+  /** The next `n` jobs end in FAILED (0 stops failing). */
+  failNext(n: number): void;
 }
 
 export interface XRunningSandbox extends RunningSandbox {
@@ -46,6 +59,7 @@ export interface XRunningSandbox extends RunningSandbox {
   counts(): { accounts: number; campaigns: number; lineItems: number; promotedTweets: number; days: number; metricRows: number };
   /** An access token + secret without the three-legged dance. */
   mintToken(o?: { accessType?: 'read' | 'write' }): { token: string; secret: string };
+  statsJobs: XStatsJobsControl;
 }
 
 function rand(n: number): string {
@@ -70,7 +84,8 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     enforceRateLimits: opts.enforceRateLimits ?? true,
   };
   const world = seedWorld(seed, size, now());
-  const ctx: XContext = { config, now, tokens, secrets: new Map(), world, origins: [...REAL_ORIGINS] };
+  const jobs = new StatsJobs(Math.max(1, opts.statsJobPolls ?? 2));
+  const ctx: XContext = { config, now, tokens, secrets: new Map(), world, origins: [...REAL_ORIGINS], baseUrl: '', jobs };
   const flow = new OAuthFlow(ctx);
   const meter = new RateMeter(now);
   flow.routes(routes);
@@ -112,6 +127,11 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     const t = mintToken(req.body['accessType'] === 'read' ? { accessType: 'read' } : {});
     return json(201, { oauth_token: t.token, oauth_token_secret: t.secret, user_id: ctx.world.user.id, screen_name: ctx.world.user.screenName });
   });
+  control.add('POST', '/__sandbox/stats-jobs/fail', (req) => {
+    const n = typeof req.body['count'] === 'number' ? req.body['count'] : 1;
+    jobs.failNext(n);
+    return json(200, { failing_next: n });
+  });
 
   const running = await kit.start({
     provider: 'x',
@@ -120,6 +140,7 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
       ctx.world = seedWorld(seed, size, now());
       flow.clear();
       meter.clear();
+      jobs.clear();
     },
     stats: () => ({ campaigns: ctx.world.campaigns.length }),
     hooks: {
@@ -135,10 +156,16 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
         return { ...res, headers: { 'x-current-api-version': current, ...warn, ...res.headers } };
       },
       faultResponse: (fault, req) => faultResponse(fault, req, now()),
-      notFound: (req) => (VERSION_PATH.test(req.path) ? adsError(404, 'ROUTE_NOT_FOUND', 'The requested resource could not be found') : v11Error(404, 34, 'Sorry, that page does not exist.')),
+      notFound: (req) => {
+        if (!VERSION_PATH.test(req.path)) return v11Error(404, 34, 'Sorry, that page does not exist.');
+        // A known path with another method (PUT on a promoted tweet, say) is 405, not 404.
+        if (routes.hasPath(req.path)) return adsError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on this resource`);
+        return adsError(404, 'ROUTE_NOT_FOUND', 'The requested resource could not be found');
+      },
     },
   });
   ctx.origins.push(running.url, `http://localhost:${running.port}`);
+  ctx.baseUrl = running.url;
   return {
     ...running,
     consumerKey: config.consumerKey,
@@ -153,6 +180,7 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     world: () => ctx.world,
     counts,
     mintToken,
+    statsJobs: { list: () => jobs.all, failNext: (n) => jobs.failNext(n) },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Ads API v1 reads: `/v1/me`, `/v1/me/organizations`, `/v1/organizations/{id}`,
+ * Ads API v1 reads (writes are in writes.ts): `/v1/me`, `/v1/me/organizations`, `/v1/organizations/{id}`,
  * `/v1/organizations/{id}/adaccounts`, `/v1/adaccounts/{id}`, campaigns, ad squads and ads (per
  * account and per parent, and by id) and `/v1/{adaccounts|campaigns|adsquads|ads}/{id}/stats`
  * (stats.ts), in Snapchat's envelope (arrays of `{sub_request_status, <entity>}`) with `limit` (50–1000)
@@ -8,6 +8,7 @@
 import { header, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { snapError, success, type SnapContext } from './context.ts';
 import { statsRoutes } from './stats.ts';
+import { writeRoutes } from './writes.ts';
 import { snapTime, type Ad, type AdAccount, type AdSquad, type Campaign, type Organization } from './world.ts';
 
 export function authenticate(ctx: SnapContext, req: SandboxRequest): SandboxResponse | undefined {
@@ -145,6 +146,7 @@ export function apiRoutes(r: Router, ctx: SnapContext): void {
   }));
 
   statsRoutes(r, ctx, guard);
+  writeRoutes(r, ctx, guard);
 }
 
 export function touch(c: { updated_at: string }, now: number): void {

@@ -1,37 +1,36 @@
 /**
- * X Ads API reads (`/12/accounts`, `/12/accounts/:account_id`, `/12/accounts/:account_id/campaigns`)
- * behind OAuth 1.0a verification, with `count`/`cursor` paging (`next_cursor` null at the end),
- * the `{data, next_cursor, request: {params}}` envelope and x-rate-limit-* (plus account-level
- * x-account-rate-limit-* on account GETs) headers on every response. Also funding instruments,
- * line items, promoted tweets and synchronous stats (`/12/stats/accounts/:account_id`, DAY or
- * TOTAL, ≤20 entity_ids, ≤7 days, metric values as arrays per bucket).
+ * X Ads API routes behind OAuth 1.0a verification: reads (`/12/accounts`, `/12/accounts/:account_id`,
+ * funding instruments, campaigns, line items and promoted tweets, listed or by id) with
+ * `count`/`cursor` paging (`next_cursor` null at the end) and the `{data, next_cursor, request:
+ * {params}}` envelope, plus the analytics (stats.ts, stats-jobs.ts) and writes (writes.ts)
+ * modules. Every answer carries x-rate-limit-* headers (account GETs also the account-level
+ * x-account-rate-limit-* ones), per the limits of ads.md §5.6.
  */
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { XContext } from './context.ts';
+import { adsError, boolParam, LIMITS, paginate, WINDOW_MS, type Guard, type RouteHandler } from './envelope.ts';
 import type { OAuthFlow } from './oauth.ts';
-import { addDays, daysBetween, localParts, offsetMinutes } from '../../kit/account-time.ts';
-import type { Account, Campaign, LineItem, PromotedTweet, XWorld } from './world.ts';
-import { rngFor } from '../../../sandbox/kit/rng.ts';
-
-export const WINDOW_MS = 15 * 60_000;
-export const LIMITS = { globalReads: 2000, accountReads: 10_000 } as const;
+import { syncStatsRoute } from './stats.ts';
+import { statsJobRoutes } from './stats-jobs.ts';
+import type { Account, Campaign, LineItem, PromotedTweet } from './world.ts';
+import { writeRoutes } from './writes.ts';
 
 interface Bucket {
   used: number;
   resetAt: number;
 }
 
-/** Per-token and per-account 15-minute windows. */
+/** Per-token and per-account windows: 15 minutes, a minute for writes. */
 export class RateMeter {
   #buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number) {}
 
-  take(key: string, limit: number): { limit: number; remaining: number; reset: number; exceeded: boolean } {
+  take(key: string, limit: number, windowMs = WINDOW_MS): { limit: number; remaining: number; reset: number; exceeded: boolean } {
     const now = this.now();
     let b = this.#buckets.get(key);
     if (!b || now >= b.resetAt) {
-      b = { used: 0, resetAt: now + WINDOW_MS };
+      b = { used: 0, resetAt: now + windowMs };
       this.#buckets.set(key, b);
     }
     b.used++;
@@ -43,41 +42,8 @@ export class RateMeter {
   }
 }
 
-export function adsError(status: number, code: string, message: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): SandboxResponse {
-  return json(status, { errors: [{ code, message, ...extra }], request: { params } });
-}
-
 function paramsOf(req: SandboxRequest): Record<string, string> {
   return { ...req.query, ...Object.fromEntries(Object.entries(req.body).filter(([, v]) => typeof v === 'string')) } as Record<string, string>;
-}
-
-function boolParam(p: Record<string, string>, key: string): boolean | undefined | 'invalid' {
-  const v = p[key];
-  if (v === undefined) return undefined;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  return 'invalid';
-}
-
-type PageResult = { ok: true; page: unknown[]; next: string | null; total: number } | { ok: false; res: SandboxResponse };
-
-function paginate(items: readonly unknown[], p: Record<string, string>, echo: Record<string, unknown>): PageResult {
-  const count = p['count'] === undefined ? 200 : Number(p['count']);
-  if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    return { ok: false, res: adsError(400, 'INVALID_PARAMETER', `Expected integer in range [1, 1000], got "${p['count']}" for count`, echo, { parameter: 'count' }) };
-  }
-  if (p['with_total_count'] === 'true' && p['cursor'] !== undefined) {
-    return { ok: false, res: adsError(400, 'EXCLUSIVE_PARAMETERS', 'with_total_count and cursor are exclusive', echo, { parameters: ['with_total_count', 'cursor'] }) };
-  }
-  let offset = 0;
-  if (p['cursor'] !== undefined) {
-    const m = /^c-([0-9a-z]+)$/.exec(p['cursor']);
-    if (!m?.[1]) return { ok: false, res: adsError(400, 'INVALID_PARAMETER', `Invalid cursor "${p['cursor']}"`, echo, { parameter: 'cursor' }) };
-    offset = parseInt(m[1], 36);
-  }
-  const page = items.slice(offset, offset + count);
-  const next = offset + count < items.length ? `c-${(offset + count).toString(36)}` : null;
-  return { ok: true, page, next, total: items.length };
 }
 
 function sortItems<T extends object>(items: T[], sortBy: string | undefined): T[] | undefined {
@@ -100,12 +66,14 @@ function publicAccount(a: Account): Record<string, unknown> {
 
 export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: RateMeter): void {
   /** Verify, meter, then run; the headers go on every answer, errors included. */
-  const guarded = (family: 'globalReads' | 'accountReads', endpoint: string, handler: (req: SandboxRequest, p: Record<string, string>, account: Account | undefined) => SandboxResponse) => (req: SandboxRequest): SandboxResponse => {
+  const guarded: Guard = (family, endpoint, handler) => (req) => {
     const p = paramsOf(req);
     const v = flow.check(req, flow.accessSecret);
     if (!v.ok) return adsError(401, 'UNAUTHORIZED_ACCESS', 'This request is not properly authenticated', p);
     const token = v.signed.oauth['oauth_token'] ?? '';
-    const userRate = meter.take(`${token}|${req.method}|${endpoint}`, LIMITS[family]);
+    const { limit, windowMs } = LIMITS[family];
+    // Writes share one per-minute category; reads are counted per endpoint.
+    const userRate = meter.take(family === 'writes' || family === 'statsJobs' ? `${token}|writes` : `${token}|${req.method}|${endpoint}`, limit, windowMs);
     const headers: Record<string, string> = {
       'x-rate-limit-limit': String(userRate.limit),
       'x-rate-limit-remaining': String(userRate.remaining),
@@ -118,7 +86,7 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
       account = ctx.world.accounts.find((a) => a.id === accountId);
       if (!account) return withHeaders(adsError(404, 'NOT_FOUND', `Account ${accountId} was not found`, { ...p, account_id: accountId }), headers);
       if (req.method === 'GET') {
-        const acct = meter.take(`account|${accountId}|${endpoint}`, LIMITS[family]);
+        const acct = meter.take(`account|${accountId}|${endpoint}`, limit, windowMs);
         headers['x-account-rate-limit-limit'] = String(acct.limit);
         headers['x-account-rate-limit-remaining'] = String(acct.remaining);
         headers['x-account-rate-limit-reset'] = String(acct.reset);
@@ -126,6 +94,10 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
       }
     }
     if (exceeded && ctx.config.enforceRateLimits) return withHeaders(adsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded', p), headers);
+    if (family === 'writes' && !ctx.tokens.validate(token).record?.scopes.includes('write')) {
+      // A token authorized with x_auth_access_type=read cannot change anything.
+      return withHeaders(adsError(403, 'READONLY_CLIENT_APPLICATION', 'This application was authorized for read-only access', { ...p, account_id: accountId }), headers);
+    }
     return withHeaders(handler(req, p, account), headers);
   };
 
@@ -146,7 +118,10 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
     });
   }));
 
-  entityRoutes(r, ctx, (endpoint, h) => guarded('accountReads', endpoint, h));
+  entityRoutes(r, ctx, guarded);
+  syncStatsRoute(r, ctx, guarded);
+  statsJobRoutes(r, ctx, guarded);
+  writeRoutes(r, ctx, guarded);
 
   r.add('GET', '/:version/accounts/:account_id', guarded('accountReads', 'account', (_req, p, account) =>
     json(200, { request: { params: { ...p, account_id: account?.id } }, data: account ? publicAccount(account) : null }),
@@ -154,28 +129,8 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
 
 }
 
-const STAT_METRICS = ['impressions', 'clicks', 'url_clicks', 'engagements', 'billed_charge_local_micro', 'billed_engagements'] as const;
-
-/** One promoted tweet's numbers on one account-local date, from (seed, id, date); null outside the window. */
-export function promotedTweetDay(world: XWorld, id: string, date: string): Record<(typeof STAT_METRICS)[number], number> | null {
-  const p = world.profiles.get(id);
-  const i = daysBetween(world.firstDay, date);
-  if (!p || i < 0 || i >= world.days) return null;
-  const r = rngFor(world.seed, 'x', 'metrics', id, date);
-  const impressions = Math.round(p.impressions * r.float(0.7, 1.3));
-  const clicks = Math.round(impressions * p.ctr * r.float(0.8, 1.2));
-  const engagements = clicks + Math.round(impressions * r.float(0.002, 0.01));
-  return {
-    impressions,
-    clicks,
-    url_clicks: Math.round(clicks * r.float(0.5, 0.9)),
-    engagements,
-    billed_charge_local_micro: Math.round(((impressions * p.cpmMicro) / 1000) * r.float(0.9, 1.1)),
-    billed_engagements: engagements,
-  };
-}
-
-export function entityRoutes(r: Router, ctx: XContext, guard: (endpoint: string, h: (req: SandboxRequest, p: Record<string, string>, account: Account | undefined) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse): void {
+export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
+  const guard = (endpoint: string, h: RouteHandler) => guarded('accountReads', endpoint, h);
   const lister = <T extends { id: string; account_id: string; deleted: boolean }>(endpoint: string, idsParam: string, items: () => T[], draft: (x: T) => boolean) =>
     guard(endpoint, (_req, p, account) => {
       const echo = { ...p, account_id: account?.id };
@@ -205,53 +160,29 @@ export function entityRoutes(r: Router, ctx: XContext, guard: (endpoint: string,
     });
 
   r.add('GET', '/:version/accounts/:account_id/funding_instruments', guard('funding_instruments', (_req, p, account) => {
-    const ids = new Set(ctx.world.campaigns.filter((c) => c.account_id === account?.id).map((c) => c.funding_instrument_id));
-    const data = [...ids].map((id) => ({ id, account_id: account?.id, type: 'CREDIT_CARD', currency: account?.currency, entity_status: 'ACTIVE', description: 'Visa ending in 4242', able_to_fund: true, deleted: false }));
+    const id = ctx.world.instruments.get(account?.id ?? '');
+    const data = (id ? [id] : []).map((id) => ({ id, account_id: account?.id, type: 'CREDIT_CARD', currency: account?.currency, entity_status: 'ACTIVE', description: 'Visa ending in 4242', able_to_fund: true, deleted: false }));
     return json(200, { request: { params: { ...p, account_id: account?.id } }, next_cursor: null, data });
   }));
   r.add('GET', '/:version/accounts/:account_id/campaigns', lister<Campaign>('campaigns', 'campaign_ids', () => ctx.world.campaigns, (x) => x.entity_status === 'DRAFT'));
   r.add('GET', '/:version/accounts/:account_id/line_items', lister<LineItem>('line_items', 'line_item_ids', () => ctx.world.lineItems, (x) => x.entity_status === 'DRAFT'));
   r.add('GET', '/:version/accounts/:account_id/promoted_tweets', lister<PromotedTweet>('promoted_tweets', 'promoted_tweet_ids', () => ctx.world.promotedTweets, () => false));
 
-  r.add('GET', '/:version/stats/accounts/:account_id', guard('stats', (_req, p, account) => {
-    const echo = { ...p, account_id: account?.id };
-    const bad = (msg: string, parameter: string) => adsError(400, 'INVALID_PARAMETER', msg, echo, { parameter });
-    for (const k of ['entity', 'entity_ids', 'start_time', 'end_time', 'granularity', 'metric_groups', 'placement']) {
-      if (!p[k]) return adsError(400, 'MISSING_PARAMETER', `"${k}" is missing`, echo, { parameter: k });
-    }
-    if (p['entity'] !== 'PROMOTED_TWEET') return bad(`entity ${p['entity']} is not simulated; use PROMOTED_TWEET`, 'entity');
-    const ids = (p['entity_ids'] ?? '').split(',');
-    if (ids.length > 20) return bad('Expected at most 20 entity_ids', 'entity_ids');
-    const granularity = p['granularity'];
-    if (granularity !== 'DAY' && granularity !== 'TOTAL') return bad(`granularity ${granularity} is not simulated; use DAY or TOTAL`, 'granularity');
-    const groups = (p['metric_groups'] ?? '').split(',');
-    if (groups.some((g) => !['ENGAGEMENT', 'BILLING', 'VIDEO', 'WEB_CONVERSION', 'MEDIA'].includes(g))) return bad(`Invalid metric_groups ${p['metric_groups']}`, 'metric_groups');
-    const tz = account?.timezone ?? 'UTC';
-    const [start, end] = [Date.parse(p['start_time'] ?? ''), Date.parse(p['end_time'] ?? '')];
-    if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return bad('Expected time range start_time < end_time', 'start_time');
-    if (start % 3_600_000 !== 0 || end % 3_600_000 !== 0) return bad('start_time and end_time must be whole hours', 'start_time');
-    // DAY buckets start at the account's midnight, reckoned with today's offset for the whole range (ads.md §5.5).
-    const shift = offsetMinutes(tz, ctx.now()) * 60_000;
-    const [from, to] = [localParts('UTC', start + shift), localParts('UTC', end + shift)];
-    if (granularity === 'DAY' && (from.hour !== 0 || to.hour !== 0)) return bad(`start_time and end_time must be midnight in the account time zone (${tz}) for DAY granularity`, 'start_time');
-    const days = Math.max(1, daysBetween(from.date, to.date));
-    if (days > 7) return bad('Time range for synchronous analytics is at most 7 days', 'end_time');
-    const dates = Array.from({ length: days }, (_, i) => addDays(from.date, i));
-    const names = [...(groups.includes('ENGAGEMENT') ? ['impressions', 'clicks', 'url_clicks', 'engagements'] : []), ...(groups.includes('BILLING') ? ['billed_charge_local_micro', 'billed_engagements'] : [])] as (typeof STAT_METRICS)[number][];
-    const data = ids.map((id) => {
-      const known = ctx.world.promotedTweets.some((x) => x.id === id && x.account_id === account?.id);
-      const per = dates.map((d) => (known ? promotedTweetDay(ctx.world, id, d) : null));
-      const metrics: Record<string, number[] | null> = {};
-      for (const n of names) {
-        // A metric without any activity in the range is null, not zeros.
-        const values = per.map((m) => m?.[n] ?? 0);
-        const series = granularity === 'TOTAL' ? [values.reduce((a, b) => a + b, 0)] : values;
-        metrics[n] = series.some((v) => v !== 0) ? series : null;
-      }
-      return { id, id_data: [{ segment: null, metrics }] };
+  /** One entity by id; deleted ones only with with_deleted=true (ads.md §5.3: otherwise 404). */
+  const single = <T extends { id: string; account_id: string; deleted: boolean }>(endpoint: string, param: string, kind: string, items: () => T[]) =>
+    guard(endpoint, (req, p, account) => {
+      const id = req.params[param] ?? '';
+      const echo = { ...p, account_id: account?.id, [param]: id };
+      const withDeleted = boolParam(p, 'with_deleted');
+      if (withDeleted === 'invalid') return adsError(400, 'INVALID_PARAMETER', `Expected boolean, got "${p['with_deleted']}" for with_deleted`, echo, { parameter: 'with_deleted' });
+      const x = items().find((e) => e.id === id && e.account_id === account?.id && (withDeleted === true || !e.deleted));
+      if (!x) return adsError(404, 'NOT_FOUND', `${kind} ${id} was not found for Account ${account?.id ?? ''}`, echo);
+      const { account_id: _a, ...rest } = x;
+      return json(200, { request: { params: echo }, data: rest });
     });
-    return json(200, { data_type: 'stats', time_series_length: granularity === 'TOTAL' ? 1 : days, data, request: { params: echo } });
-  }));
+  r.add('GET', '/:version/accounts/:account_id/campaigns/:campaign_id', single<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns));
+  r.add('GET', '/:version/accounts/:account_id/line_items/:line_item_id', single<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems));
+  r.add('GET', '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id', single<PromotedTweet>('promoted_tweets', 'promoted_tweet_id', 'Promoted Tweet', () => ctx.world.promotedTweets));
 }
 
 function withHeaders(res: SandboxResponse, headers: Record<string, string>): SandboxResponse {

@@ -1,5 +1,6 @@
 /** State shared by the X sandbox's route modules. */
 import type { TokenStore } from '../../../sandbox/kit/tokens.ts';
+import type { StatsJobs } from './stats-jobs.ts';
 import type { XWorld } from './world.ts';
 
 export interface XConfig {
@@ -24,4 +25,8 @@ export interface XContext {
   world: XWorld;
   /** Origins a client may have signed against (the sandbox's own is added once listening). */
   origins: string[];
+  /** The sandbox's own origin (set once listening), for URLs it hands out. */
+  baseUrl: string;
+  /** Asynchronous analytics jobs. */
+  jobs: StatsJobs;
 }

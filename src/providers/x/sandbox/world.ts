@@ -86,6 +86,8 @@ export interface XWorld {
   campaigns: Campaign[];
   lineItems: LineItem[];
   promotedTweets: PromotedTweet[];
+  /** Each account's funding instrument (the one its campaigns draw on). */
+  instruments: Map<string, string>;
   /** Impressions per day and cost per 1,000 in micros; the map never reaches the wire. */
   profiles: Map<string, { impressions: number; ctr: number; cpmMicro: number }>;
   /** First account-local date with delivery, and how many days follow. */
@@ -207,5 +209,5 @@ export function seedWorld(seed: number | string, size: number, now: number): XWo
   // X serves no stats beyond 30 days back in practice (ads.md §5.5), so the window stays within it.
   const days = Math.min(28, Math.max(1, Math.round(size / Math.max(1, live))));
   const lastDay = addDays(new Date(now).toISOString().slice(0, 10), -1);
-  return { seed, user: { id: `1${rng.digits(18)}`, screenName: 'sandbox_advertiser' }, accounts, campaigns, lineItems, promotedTweets, profiles, firstDay: addDays(lastDay, -(days - 1)), days };
+  return { seed, user: { id: `1${rng.digits(18)}`, screenName: 'sandbox_advertiser' }, accounts, campaigns, lineItems, promotedTweets, instruments, profiles, firstDay: addDays(lastDay, -(days - 1)), days };
 }
