@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPlexusError } from '../../src/core/errors.ts';
+import { isPlexusError, plexusError } from '../../src/core/errors.ts';
 import { metaAdsSync } from '../../src/providers/meta/sync.ts';
-import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';
+import { sandbox as metaSandbox, type MetaRunningSandbox, type MetaSandboxOptions } from '../../src/providers/meta/sandbox.ts';
 import { runAdsSync } from '../../src/sync/ads/engine.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
@@ -26,9 +26,13 @@ after(async () => {
 });
 
 const count = async (sql: string, ...params: unknown[]) => (await ctx.db.owner.query(sql, params)).rows[0].n as number;
+// Metric rows of the seeded history, as the first full sync found them.
+let historyRows = 0;
 
 test('Meta: a full sync lands every entity and metric row in the unified model, money exact', async () => {
+  sb.requests.clear();
   const r = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 400 });
+  assert.equal(r.listing, 'full');
   const c = sb.counts();
   assert.equal(await count("select count(*)::int as n from ad_entities where level = 'account'"), c.accounts);
   assert.equal(await count("select count(*)::int as n from ad_entities where level = 'campaign'"), c.campaigns);
@@ -36,6 +40,13 @@ test('Meta: a full sync lands every entity and metric row in the unified model, 
   assert.equal(await count("select count(*)::int as n from ad_entities where level = 'ad'"), c.ads);
   const metricRows = await count('select count(*)::int as n from ad_metrics_daily');
   assert.ok(metricRows > 0 && metricRows <= c.metricRows, `${metricRows} of ${c.metricRows}`);
+  historyRows = metricRows;
+  // A history backfill: one async report job per account, polled, its rows read from the job.
+  assert.equal(sb.requests.count({ method: 'POST', pathIncludes: '/insights' }), c.accounts);
+  const reads = sb.requests.entries({ method: 'GET', pathIncludes: '/insights' });
+  assert.ok(reads.length > 0 && reads.every((q) => !q.path.includes('/act_')), 'rows come from the report runs, not from synchronous reads');
+  const polls = sb.requests.entries({ method: 'GET' }).filter((q) => /^(\/v[\d.]+)?\/\d+$/.test(q.path));
+  assert.ok(polls.length >= c.accounts * 3, `each job polled until "Job Completed" (${polls.length} polls)`);
   assert.ok(r.pages > 4);
   // Money: a campaign budget (minor units string) and an insights spend (major decimal) against the platform's own values.
   const camp = (await ctx.db.owner.query("select raw, daily_budget_micros, currency from ad_entities where level = 'campaign' and raw->>'daily_budget' is not null limit 1")).rows[0];
@@ -68,6 +79,7 @@ test('Meta: restated days leave revisions, deleted campaigns are marked deleted'
   const campaign = (await ctx.db.owner.query("select platform_id from ad_entities where level = 'campaign' and status <> 'deleted' limit 1")).rows[0].platform_id;
   sb.remote.delete(campaign);
   const r = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test');
+  assert.equal(r.listing, 'changed', 'a re-sync lists only entities changed since the last run');
   assert.ok(r.revisions > 0, 'restated metrics recorded as revisions');
   const rev = (await ctx.db.owner.query('select previous, current from ad_metric_revisions limit 1')).rows[0];
   assert.notDeepEqual(rev.previous, rev.current);
@@ -119,7 +131,8 @@ test('Meta: usage headers approaching the ceiling slow the sync down; a throttle
       busy.usage.reset();
     };
     const d2 = { ...c2.providers, db: c2.db, keyring: c2.keyring, log: c2.log };
-    const r = await runAdsSync(d2, o.id, id, metaAdsSync, 'test', { historyDays: 30, sleep, maxInlineWaitMs: 120_000 });
+    // A window within the look-back reads insights synchronously: every pause here is a rate-limit one.
+    const r = await runAdsSync(d2, o.id, id, metaAdsSync, 'test', { historyDays: 28, sleep, maxInlineWaitMs: 120_000 });
     const run = (await c2.db.owner.query('select status, rate_limit_waits from sync_runs where id = $1', [r.runId])).rows[0];
     assert.equal(run.status, 'completed');
     assert.ok(run.rate_limit_waits > 0 && waits.length === run.rate_limit_waits, `${run.rate_limit_waits} waits, ${waits.length} pauses`);
@@ -188,4 +201,90 @@ test('schedules: a connection past its interval gets one sync job; its own inter
   await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 0 } });
   await scheduleSyncs.run({} as never, taskCtx);
   assert.equal(await pending(), 0, '0 turns scheduled syncs off');
+});
+
+const reportPolls = (id: string) => sb.requests.entries({ method: 'GET' }).filter((q) => q.path.endsWith(`/${id}`));
+
+test('Meta: a failed report job is created again; a run stopped while waiting on a job resumes polling that same job', async () => {
+  await ctx.db.owner.query('delete from ad_metric_revisions; delete from ad_metrics_daily; delete from ad_entities; delete from sync_runs');
+  sb.requests.clear();
+  sb.remote.failNextReport();
+  // The first wait on a job ends the attempt, as a worker killed while waiting would.
+  let stops = 0;
+  const stopFirstWait = async () => {
+    if (stops++ === 0) throw plexusError('unavailable', { message: 'worker stopped while waiting' });
+  };
+  await assert.rejects(runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 400, sleep: stopFirstWait }), /worker stopped/);
+  const stopped = (await ctx.db.owner.query("select id, checkpoint from sync_runs where status = 'running'")).rows[0];
+  const key = Object.keys(stopped.checkpoint).find((k) => k.startsWith('metrics:'))!;
+  const first = JSON.parse(stopped.checkpoint[key]) as { report: string; polls: number };
+  assert.match(first.report, /^\d+$/, 'the job id is in the saved cursor');
+  assert.equal(reportPolls(first.report).length, 0, 'stopped before its first poll');
+  assert.equal(sb.requests.count({ method: 'POST', pathIncludes: '/insights' }), 1);
+
+  const r = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 400, sleep: async () => undefined });
+  assert.equal(r.runId, stopped.id, 'the same run continues');
+  const polls = reportPolls(first.report);
+  assert.ok(polls.length >= 3, 'the resumed run polled the job it had created');
+  const firstPoll = polls[0]!.seq;
+  const posts = sb.requests.entries({ method: 'POST', pathIncludes: '/insights' });
+  assert.ok(posts.every((p) => p.seq === posts[0]!.seq || p.seq > firstPoll), 'no job was created before the saved one was polled');
+  // That job failed ("Job Failed"): one more job for that account, then one per other account.
+  const accounts = sb.counts().accounts;
+  assert.equal(posts.length, accounts + 1);
+  assert.ok(posts[1]!.path.endsWith(`${key.slice('metrics:'.length)}/insights`), 'the failed job was created again for the same account');
+  assert.equal(await count('select count(*)::int as n from ad_metrics_daily'), historyRows, 'nothing missing');
+  assert.equal(await count('select count(distinct (platform_id, date))::int as n from ad_metrics_daily'), historyRows, 'nothing doubled');
+  assert.equal((await ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
+});
+
+test('Meta: a re-sync lists changed entities only; a paused campaign carries its ad sets and ads along; a periodic full listing still runs', async () => {
+  const campaign = (
+    await ctx.db.owner.query(
+      "select c.platform_id from ad_entities c where c.level = 'campaign' and c.status = 'active' and exists (select 1 from ad_entities a where a.level = 'ad' and a.status = 'active' and a.raw->>'campaign_id' = c.platform_id) limit 1",
+    )
+  ).rows[0].platform_id as string;
+  const adset = (await ctx.db.owner.query("select platform_id from ad_entities where level = 'ad_group' and status <> 'deleted' and parent_platform_id <> $1 limit 1", [campaign])).rows[0].platform_id as string;
+  sb.remote.edit(campaign, { status: 'PAUSED' });
+  sb.remote.edit(adset, { name: 'Renamed at the platform' });
+  sb.requests.clear();
+  const r = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test');
+  assert.equal(r.listing, 'changed');
+  const listings = sb.requests.entries({ method: 'GET' }).filter((q) => /\/(campaigns|adsets|ads)$/.test(q.path));
+  assert.ok(listings.length > 0 && listings.every((q) => (q.query['filtering'] ?? '').length > 0), 'every listing is filtered (updated_time, or the changed parents)');
+  // The ads' own updated_time did not move, yet their effective status follows the campaign.
+  const ads = (await ctx.db.owner.query("select status, platform_status, seen_run_id from ad_entities where level = 'ad' and raw->>'campaign_id' = $1", [campaign])).rows;
+  assert.ok(ads.length > 0 && ads.every((a) => a.status === 'paused' && a.seen_run_id === r.runId), JSON.stringify(ads));
+  assert.ok(ads.some((a) => a.platform_status === 'CAMPAIGN_PAUSED'));
+  assert.equal((await ctx.db.owner.query("select name from ad_entities where level = 'ad_group' and platform_id = $1", [adset])).rows[0].name, 'Renamed at the platform');
+  const seen = await count("select count(*)::int as n from ad_entities where level = 'ad' and seen_run_id = $1", r.runId);
+  assert.ok(seen < sb.counts().ads / 2, `only changed ads were listed (${seen} of ${sb.counts().ads})`);
+  assert.equal(await count("select count(*)::int as n from ad_entities where status = 'deleted' and deleted_at > now() - interval '1 minute' and seen_run_id is distinct from $1", r.runId), 0, 'unlisted entities are not taken for deleted');
+
+  // A full listing is due: everything is listed, and what it does not see is deleted.
+  const full = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { fullListingEveryMs: 0 });
+  assert.equal(full.listing, 'full');
+  const live = sb.world().accounts.flatMap((a) => sb.world().under(a, 'ad')).filter((ad) => ad.fields.status !== 'DELETED').length;
+  assert.equal(await count("select count(*)::int as n from ad_entities where level = 'ad' and seen_run_id = $1", full.runId), live);
+  assert.equal(await count("select count(*)::int as n from ad_entities where level = 'ad' and status <> 'deleted'"), live);
+});
+
+test('Meta: a synchronous insights read that times out (100/1504018) moves to an async report job', async () => {
+  const small = (await metaSandbox.start({ seed: 22, size: 600, syncInsightsMaxRows: 50 } as MetaSandboxOptions)) as MetaRunningSandbox;
+  const c2 = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: small.appId, PLEXUS_META_CLIENT_SECRET: small.appSecret, PLEXUS_META_BASE_URL: small.url } });
+  try {
+    const o = await newOrg(c2);
+    const id = await seedConnection(c2.db, c2.keyring, o.id, 'meta', { kind: 'oauth2', accessToken: small.mintToken({ ttlSeconds: null }) }, { externalId: small.userId });
+    const d2 = { ...c2.providers, db: c2.db, keyring: c2.keyring, log: c2.log };
+    // A window within the look-back starts with a synchronous read.
+    const r = await runAdsSync(d2, o.id, id, metaAdsSync, 'test', { historyDays: 20, sleep: async () => undefined });
+    const timedOut = small.requests.entries({ method: 'GET', pathIncludes: '/insights' }).filter((q) => q.path.includes('/act_'));
+    assert.ok(timedOut.length > 0 && timedOut.every((q) => q.status === 400), 'the synchronous reads were refused');
+    assert.equal(small.requests.count({ method: 'POST', pathIncludes: '/insights' }), small.counts().accounts);
+    assert.ok((await c2.db.owner.query('select count(*)::int as n from ad_metrics_daily')).rows[0].n > 0);
+    assert.equal((await c2.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
+  } finally {
+    await c2.close();
+    await small.close();
+  }
 });
