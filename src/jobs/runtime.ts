@@ -116,6 +116,12 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     workerIds.add(worker.workerId);
     void heartbeat.beat();
   });
+  // graphile-worker 0.17 locks jobs with the pool's id, not the worker's: without it a live
+  // process's job running longer than the stale window would be unlocked and run twice.
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    void heartbeat.beat();
+  });
   const wlog = opts.log.child({ component: 'graphile-worker' });
   let runner: Runner;
   try {

@@ -157,3 +157,11 @@ test('the worker heartbeat is visible to /healthz and /metrics', async () => {
   assert.match(metrics.body, /plexus_db_pool_connections\{pool="app",state="total"\}/);
   assert.match(metrics.body, /plexus_http_request_duration_seconds_bucket\{.*route="\/healthz"/);
 });
+
+test('a job running longer than the stale window on a live worker is not taken for abandoned: it runs once', { timeout: 30_000 }, async () => {
+  await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_long', { org_id: org.id, tag: 'long' }));
+  await waitFor(async () => (await runs('long')).some((r) => r.outcome === 'ok'), 'the long job to finish', 20_000);
+  // Heartbeats kept coming meanwhile (every 200 ms, stale after 1.5 s): no second start.
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.deepEqual((await runs('long')).map((r) => r.outcome), ['start', 'ok']);
+});

@@ -45,6 +45,12 @@ export function testTasks(): TaskDefinition[] {
       },
       { maxAttempts: 3, backoff: { baseMs: 10, maxMs: 40 } },
     ),
+    // Runs longer than the stale window (PLEXUS_WORKER_STALE_MS) while its worker is alive.
+    def('test_long', async (p, ctx) => {
+      await record(ctx.db.owner, 'test_long', p, ctx.job.attempt, 'start');
+      await new Promise((r) => setTimeout(r, 4_000));
+      await record(ctx.db.owner, 'test_long', p, ctx.job.attempt, 'ok');
+    }),
     def(
       'test_switch',
       async (p, ctx) => {
