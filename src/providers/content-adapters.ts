@@ -1,8 +1,15 @@
 import type { ContentAdapter } from '../sync/content/types.ts';
 import type { ProviderId } from './types.ts';
+import { drupalContent } from './drupal/content.ts';
+import { joomlaContent } from './joomla/content.ts';
+import { wordpressContent } from './wordpress/content.ts';
 
 /** CMS whose content publishes and syncs through the unified model; one line per provider. */
-const adapters: Partial<Record<ProviderId, ContentAdapter>> = {};
+const adapters: Partial<Record<ProviderId, ContentAdapter>> = {
+  drupal: drupalContent,
+  joomla: joomlaContent,
+  wordpress: wordpressContent,
+};
 
 export function contentAdapterFor(id: ProviderId): ContentAdapter | undefined {
   return adapters[id];

@@ -1,8 +1,10 @@
 /**
  * A real WordPress for tests: Debian's `wordpress` package, served by PHP's built-in server on
  * a free loopback port, over a fresh MariaDB database that is dropped on close (with the
- * site's uploads). `scripts/setup-wordpress.sh` prepares a machine; each site gets its own
- * database and `php -S` process, so test files and runs never share one.
+ * site's uploads). It has an administrator (whom Plexus connects as) and an editor (a person
+ * changing posts on the site), each with an application password. `scripts/setup-wordpress.sh`
+ * prepares a machine; each site gets its own database and `php -S` process, so test files and
+ * runs never share one.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,7 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { classifyDrupal } from './errors.ts';
 
 /**
  * Drupal JSON:API over core basic_auth (cms.md §2.1). Wrong Basic credentials fall back to
@@ -8,6 +9,7 @@ import { apiCall, apiUrl } from '../kit/api-call.ts';
  * authenticated user in `meta.links.me`, and its absence means the login was not accepted.
  */
 export const drupalConnector: Connector = {
+  classify: classifyDrupal,
   async identify(ctx, creds) {
     const res = await apiCall(drupalConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, ''), headers: { accept: 'application/vnd.api+json' } });
     const me = (res.body as { meta?: { links?: { me?: { meta?: { id?: string } } } } }).meta?.links?.me?.meta?.id;

@@ -167,3 +167,89 @@ test('faults come back as JSON:API error documents', async (t) => {
   sb.faults.serverError({ status: 503 });
   assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`), 503);
 });
+
+test('tags vocabulary: create 201, filter[name] ignores case, sort and include on nodes, dangling references render as missing', async (t) => {
+  const { sb } = await startDrupal(t, { readOnly: false });
+  const auth = sb.basicAuth();
+  const term = await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, { ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: { name: 'Launch' } } }), auth });
+  assert.equal(term.status, 201);
+  assert.equal(term.headers.get('location'), `${sb.jsonapiUrl}/taxonomy_term/tags/${term.body.data.id}`);
+  const missingName = assertJsonApiError(await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, { ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: {} } }), auth }), 422);
+  assert.equal(missingName.source.pointer, '/data/attributes/name');
+  const found = await call(`${sb.jsonapiUrl}/taxonomy_term/tags?filter[name]=launch`, { auth });
+  assert.deepEqual(found.body.data.map((d: any) => d.attributes.name), ['Launch']);
+
+  const node = await call(`${sb.jsonapiUrl}/node/article?include=field_tags`, {
+    ...api('POST', { data: { type: 'node--article', attributes: { title: 'Tagged' }, relationships: { field_tags: { data: [{ type: 'taxonomy_term--tags', id: term.body.data.id }] } } } }),
+    auth,
+  });
+  assert.equal(node.status, 201);
+  const read = await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}?include=field_tags`, { auth });
+  assert.deepEqual(read.body.included.map((i: any) => i.attributes.name), ['Launch']);
+  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}?include=field_nope`, { auth }), 400);
+  const bogus = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, {
+    ...api('POST', { data: { type: 'node--article', attributes: { title: 'x' }, relationships: { field_tags: { data: [{ type: 'taxonomy_term--tags', id: '00000000-0000-4000-8000-000000000000' }] } } } }),
+    auth,
+  }), 404);
+  assert.match(bogus.detail, /could not be found/);
+  assert.equal((await call(`${sb.jsonapiUrl}/taxonomy_term/tags/${term.body.data.id}`, { method: 'DELETE', auth })).status, 204);
+  const dangling = await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}`, { auth });
+  assert.deepEqual(dangling.body.data.relationships.field_tags.data.map((d: any) => d.id), ['missing']);
+});
+
+test('filter groups: an OR group with a nested AND group (keyset paging on changed, nid)', async (t) => {
+  const { sb } = await startDrupal(t);
+  const all = sb.nodes().filter((n) => n.bundle === 'article').sort((a, b) => a.changed - b.changed || a.nid - b.nid);
+  const pivot = all[40]!;
+  const q = new URLSearchParams({
+    sort: 'changed,drupal_internal__nid',
+    'filter[after][group][conjunction]': 'OR',
+    'filter[later][condition][path]': 'changed',
+    'filter[later][condition][operator]': '>',
+    'filter[later][condition][value]': String(pivot.changed),
+    'filter[later][condition][memberOf]': 'after',
+    'filter[same][group][conjunction]': 'AND',
+    'filter[same][group][memberOf]': 'after',
+    'filter[c][condition][path]': 'changed',
+    'filter[c][condition][value]': String(pivot.changed),
+    'filter[c][condition][memberOf]': 'same',
+    'filter[n][condition][path]': 'drupal_internal__nid',
+    'filter[n][condition][operator]': '>',
+    'filter[n][condition][value]': String(pivot.nid),
+    'filter[n][condition][memberOf]': 'same',
+  });
+  const res = await call(`${sb.jsonapiUrl}/node/article?${q}`, { auth: sb.basicAuth() });
+  assert.deepEqual(res.body.data.map((d: any) => d.id), all.slice(41, 91).map((n) => n.uuid));
+});
+
+test('writes: client UUIDs (409 when taken), unique aliases, body replaced whole on PATCH, image upload and its checks', async (t) => {
+  const { sb } = await startDrupal(t, { readOnly: false });
+  const auth = sb.basicAuth();
+  const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+  const doc = (attrs: Record<string, unknown>, rels: Record<string, unknown> = {}) => ({ data: { type: 'node--article', id, attributes: attrs, relationships: rels } });
+  const created = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', doc({ title: 'Mine', path: { alias: '/mine' }, body: { value: '<p>v</p>', summary: 's', format: 'basic_html' } })), auth });
+  assert.equal(created.body.data.id, id);
+  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', doc({ title: 'Again' })), auth }), 409);
+  const taken = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', { data: { type: 'node--article', attributes: { title: 'Other', path: { alias: '/mine' } } } }), auth });
+  assert.equal(assertJsonApiError(taken, 422).source.pointer, '/data/attributes/path');
+  const patched = await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', doc({ body: { value: '<p>new</p>' } })), auth });
+  assert.deepEqual([patched.body.data.attributes.body.value, patched.body.data.attributes.body.summary, patched.body.data.attributes.body.format], ['<p>new</p>', '', null]);
+
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000004000000050806000000', 'hex');
+  const up = (headers: Record<string, string>) => call(`${sb.jsonapiUrl}/node/article/field_image`, { method: 'POST', headers: { accept: JSONAPI, ...headers }, body: png, auth });
+  assertJsonApiError(await up({ 'content-type': 'image/png', 'content-disposition': 'file; filename="a.png"' }), 415);
+  assertJsonApiError(await up({ 'content-type': 'application/octet-stream' }), 400);
+  assertJsonApiError(await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename=a.png' }), 400);
+  assert.equal(assertJsonApiError(await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename="a.exe"' }), 422).source.pointer, '/data');
+  const file = await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename="hero.png"' });
+  assert.equal(file.status, 201);
+  assert.equal(file.body.data.type, 'file--file');
+  assert.equal(file.body.data.attributes.status, false, 'temporary until referenced');
+  const served = await fetch(`${sb.siteUrl}${file.body.data.attributes.uri.url}`);
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), png);
+  const image = (meta: Record<string, unknown>) => doc({}, { field_image: { data: { type: 'file--file', id: file.body.data.id, meta } } });
+  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', image({})), auth }), 422);
+  const withImage = await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', image({ alt: 'Hero' })), auth });
+  assert.deepEqual(withImage.body.data.relationships.field_image.data.meta, { alt: 'Hero', title: '', width: 4, height: 5, drupal_internal__target_id: file.body.data.attributes.drupal_internal__fid });
+  assert.equal(sb.files()[0]?.status, true);
+});

@@ -2,7 +2,8 @@
  * Drupal 10/11 simulator: core JSON:API under `/jsonapi` plus the routes a connector uses to
  * authenticate — basic_auth (failed credentials fall back to anonymous), cookie login with
  * CSRF tokens, and contrib simple_oauth (`/oauth/authorize`, `/oauth/token`, RS256 JWT access
- * tokens, rotating refresh tokens). Nodes are seeded from seed + size. Route modules live in ./sandbox/.
+ * tokens, rotating refresh tokens). Nodes, the tags vocabulary and uploaded files live in ./sandbox/site.ts;
+ * nodes are seeded from seed + size. Route modules live in ./sandbox/.
  */
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
@@ -10,7 +11,9 @@ import { rngFor } from '../../sandbox/kit/rng.ts';
 import { header, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { authRoutes, DrupalAuth, type Caller, type DrupalUser } from './sandbox/auth.ts';
-import { applyAttrs, bump, jsonapiError, jsonapiRoutes, seedNodes, uuidOf, type DrupalCtx, type DrupalNode } from './sandbox/jsonapi.ts';
+import { jsonapiError } from './sandbox/document.ts';
+import { jsonapiRoutes } from './sandbox/jsonapi.ts';
+import { applyAttrs, bump, seedSite, uuidOf, type DrupalCtx, type DrupalFile, type DrupalNode, type DrupalTerm } from './sandbox/site.ts';
 
 export interface DrupalSandboxOptions extends SandboxOptions {
   username?: string;
@@ -46,9 +49,15 @@ export interface DrupalRunningSandbox extends RunningSandbox {
   authorizeUrl: string;
   remote: DrupalRemote;
   basicAuth(): string;
+  /** `Basic …` for the seeded `editor` account (role content_editor): a second person on the site. */
+  editorAuth(): string;
   /** Flip `read_only` as the admin form does. */
   setReadOnly(readOnly: boolean): void;
   nodes(): DrupalNode[];
+  terms(): DrupalTerm[];
+  files(): DrupalFile[];
+  /** An administrator deletes a managed file; nodes keep a dangling reference (rendered as `missing`). */
+  deleteFile(uuid: string): void;
 }
 
 async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSandbox> {
@@ -78,7 +87,7 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     tokens,
     now,
   );
-  const ctx: DrupalCtx = { baseUrl: '', now, readOnly: opts.readOnly ?? true, auth, ...seedNodes(seed, size, now()) };
+  const ctx: DrupalCtx = { baseUrl: '', now, readOnly: opts.readOnly ?? true, auth, ...seedSite(seed, size, now()) };
 
   const who = (req: SandboxRequest): Caller => {
     const r = auth.resolve(req);
@@ -95,7 +104,9 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
   const remote: DrupalRemote = {
     edit(id, patch) {
       const n = mustGet(id);
-      applyAttrs(n, patch);
+      // The node form saves the whole body item: a new value keeps the text format and summary.
+      const body = patch['body'] && typeof patch['body'] === 'object' ? { ...n.body, ...(patch['body'] as object) } : patch['body'];
+      applyAttrs(n, { ...patch, ...(body === undefined ? {} : { body }) });
       bump(ctx, n);
     },
     delete(id) {
@@ -109,11 +120,11 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     provider: 'drupal',
     remote,
     reseed: () => {
-      Object.assign(ctx, seedNodes(seed, size, now()));
+      Object.assign(ctx, seedSite(seed, size, now()));
       ctx.readOnly = initialReadOnly;
       auth.sessions.clear();
     },
-    stats: () => ({ nodes: ctx.nodes.size, readOnly: ctx.readOnly }),
+    stats: () => ({ nodes: ctx.nodes.size, terms: ctx.terms.size, files: ctx.files.size, readOnly: ctx.readOnly }),
     hooks: {
       before(req) {
         const r = auth.resolve(req);
@@ -150,7 +161,13 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     setReadOnly: (v) => {
       ctx.readOnly = v;
     },
+    editorAuth: () => `Basic ${Buffer.from(`${users[1]!.name}:${users[1]!.pass}`).toString('base64')}`,
     nodes: () => [...ctx.nodes.values()],
+    terms: () => [...ctx.terms.values()],
+    files: () => [...ctx.files.values()],
+    deleteFile: (uuid) => {
+      if (!ctx.files.delete(uuid)) throw new Error(`no Drupal file with uuid ${uuid}`);
+    },
   };
 }
 

@@ -88,7 +88,7 @@ test('create (plain JSON), PATCH bumps modified and version, DELETE 409 until tr
   clock.t += 60_000;
   const patched = await call(`${url}/${id}`, sendJson('PATCH', sb.token, { title: 'Hello again' }));
   assert.equal(patched.body.data.attributes.title, 'Hello again');
-  assert.equal(patched.body.data.attributes.text, '<p>Body</p>');
+  assert.equal(patched.body.data.attributes.text, '<p>Body</p> ', 'introtext + " " + fulltext, as JsonapiView joins them');
   assert.equal(patched.body.data.attributes.version, v + 1);
   assert.equal(patched.body.data.attributes.modified, '2025-11-20 12:01:00');
   const conflict = await call(`${url}/${id}`, { method: 'DELETE', ...bearer(sb.token) });
@@ -111,4 +111,41 @@ test('rate-limit fault answers 429 with Retry-After', async (t) => {
   assert.equal(res.status, 429);
   assert.equal(res.headers.get('retry-after'), '12');
   assert.equal(res.body.errors[0].code, 429);
+});
+
+test('categories and tags: search, create with a unique alias, tags on articles as id → title (#new# creates), [] when none', async (t) => {
+  const { sb } = await startJoomla(t);
+  const cats = await call(`${sb.apiUrl}/content/categories?filter[search]=uncategorised`, bearer(sb.token));
+  assert.deepEqual(cats.body.data.map((c: any) => [c.id, c.attributes.title, c.attributes.alias]), [['2', 'Uncategorised', 'uncategorised']]);
+  const made = await call(`${sb.apiUrl}/content/categories`, sendJson('POST', sb.token, { title: 'Press Releases' }));
+  assert.equal(made.status, 200);
+  assert.equal(made.body.data.attributes.alias, 'press-releases');
+  const dup = await call(`${sb.apiUrl}/content/categories`, sendJson('POST', sb.token, { title: 'press releases' }));
+  assert.equal(dup.status, 400);
+  assert.match(dup.body.errors[0].title, /same alias/);
+  assert.equal((await call(`${sb.apiUrl}/tags`, sendJson('POST', sb.token, {}))).body.errors[0].title, 'Field required: Title');
+  const tag = await call(`${sb.apiUrl}/tags`, sendJson('POST', sb.token, { title: 'Launch' }));
+
+  const url = `${sb.apiUrl}/content/articles`;
+  const plain = await call(url, sendJson('POST', sb.token, { title: 'No tags', catid: Number(made.body.data.id) }));
+  assert.deepEqual(plain.body.data.attributes.tags, []);
+  const tagged = await call(url, sendJson('POST', sb.token, { title: 'Tagged', catid: 2, tags: [tag.body.data.id, '#new#launch', '#new#Fresh'] }));
+  assert.deepEqual(Object.values(tagged.body.data.attributes.tags).sort(), ['Fresh', 'Launch']);
+  assert.deepEqual(tagged.body.data.relationships.tags.data.map((d: any) => d.type), ['tags', 'tags']);
+  assert.equal(sb.tags().filter((x) => x.title.toLowerCase() === 'launch').length, 1);
+  const bad = await call(url, sendJson('POST', sb.token, { title: 'Nowhere', catid: 999 }));
+  assert.equal(bad.status, 400);
+});
+
+test('check-out: another user holding the article refuses a PATCH with 400; filter[state] is cleaned as an integer', async (t) => {
+  const { sb } = await startJoomla(t);
+  const id = String(sb.articles().find((a) => a.state === 1)!.id);
+  sb.remote.checkout(id);
+  const refused = await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.token, { title: 'Mine' }));
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.errors[0].title, /^Check-out failed with the following error: /);
+  assert.equal((await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.editorToken, { title: 'Editor' }))).status, 200, 'the holder may save');
+  assert.equal((await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.token, { title: 'Mine' }))).status, 200, 'checked in by that save');
+  const star = await call(`${sb.apiUrl}/content/articles?filter[state]=*&page[limit]=100`, bearer(sb.token));
+  assert.ok(star.body.data.every((d: any) => d.attributes.state === 0), '`*` is 0 after INT cleaning');
 });

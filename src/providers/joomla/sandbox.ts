@@ -1,7 +1,8 @@
 /**
  * Joomla 4/5 Web Services simulator: `/api/index.php/v1/…` (and the rewritten `/api/v1/…`) on the
  * sandbox URL, the token-plugin authentication (Bearer or X-Joomla-Token, HMAC of the user's seed
- * with the site secret) and com_content articles seeded from seed + size.
+ * with the site secret), com_content articles seeded from seed + size, and the category and tag
+ * trees.
  */
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
@@ -10,6 +11,7 @@ import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/k
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { API_CT, articleRoutes, jerror, seedArticles, type JoomlaArticle, type JoomlaCtx } from './sandbox/articles.ts';
 import { authenticate, makeToken, newSeed, SUPER_USERS, type JoomlaUser } from './sandbox/auth.ts';
+import { seedTrees, treeRoutes, type JoomlaNode } from './sandbox/taxonomy.ts';
 
 export interface JoomlaSandboxOptions extends SandboxOptions {
   /** `$secret` from configuration.php; derived from the seed when absent. */
@@ -23,6 +25,10 @@ export interface JoomlaRemote extends RemoteControl {
   edit(id: string, patch: Record<string, unknown>): void;
   /** Trashes the article (state −2), as the admin list's Trash button does. */
   delete(id: string): void;
+  /** An editor opens the article in the admin form: it stays checked out to them until they save or close it. */
+  checkout(id: string, userId?: number): void;
+  /** Closes the form without saving (check-in). */
+  checkin(id: string): void;
 }
 
 export interface JoomlaRunningSandbox extends RunningSandbox {
@@ -33,6 +39,9 @@ export interface JoomlaRunningSandbox extends RunningSandbox {
   token: string;
   /** Token of the second user, who is only in Registered (2): refused while allowedGroups is [8]. */
   registeredToken: string;
+  /** Token of a second Super User, `editor`: a person editing on the site through the API. */
+  editorToken: string;
+  editorId: number;
   superUserId: number;
   siteSecret: string;
   remote: JoomlaRemote;
@@ -41,6 +50,8 @@ export interface JoomlaRunningSandbox extends RunningSandbox {
   /** Disables or re-enables the user's token (the profile's Enabled switch). */
   setTokenEnabled(enabled: boolean, userId?: number): void;
   articles(): JoomlaArticle[];
+  categories(): JoomlaNode[];
+  tags(): JoomlaNode[];
 }
 
 async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSandbox> {
@@ -55,11 +66,14 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
   const freshUsers = (): JoomlaUser[] => [
     { id: superId, username: 'admin', name: 'Super User', groups: [SUPER_USERS], blocked: false, tokenSeed: seedOf('admin'), tokenEnabled: true },
     { id: superId + 1, username: 'writer', name: 'Registered Writer', groups: [2], blocked: false, tokenSeed: seedOf('writer'), tokenEnabled: true },
+    { id: superId + 2, username: 'editor', name: 'Site Editor', groups: [SUPER_USERS], blocked: false, tokenSeed: seedOf('editor'), tokenEnabled: true },
   ];
   const users = freshUsers();
-  const ctx: JoomlaCtx = { baseUrl: '', now, users, ...seedArticles(seed, size, now(), [superId, superId + 1]) };
+  const ctx: JoomlaCtx = { baseUrl: '', now, users, ...seedArticles(seed, size, now(), [superId, superId + 1]), ...seedTrees(now()) };
 
-  articleRoutes(routes, ctx, (req) => authenticate(req, ctx.users, siteSecret, allowedGroups) as JoomlaUser);
+  const userOf = (req: SandboxRequest) => authenticate(req, ctx.users, siteSecret, allowedGroups) as JoomlaUser;
+  articleRoutes(routes, ctx, userOf);
+  treeRoutes(routes, ctx, userOf);
 
   const mustGet = (id: string) => {
     const a = ctx.articles.get(Number(id));
@@ -75,6 +89,13 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
       }
       a.modified = Math.floor(now() / 1000) * 1000;
       a.version += 1;
+      a.checkedOut = 0;
+    },
+    checkout(id, userId = superId + 2) {
+      mustGet(id).checkedOut = userId;
+    },
+    checkin(id) {
+      mustGet(id).checkedOut = 0;
     },
     delete(id) {
       const a = mustGet(id);
@@ -98,10 +119,10 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
     provider: 'joomla',
     remote,
     reseed: () => {
-      Object.assign(ctx, seedArticles(seed, size, now(), [superId, superId + 1]));
+      Object.assign(ctx, seedArticles(seed, size, now(), [superId, superId + 1]), seedTrees(now()));
       ctx.users.splice(0, ctx.users.length, ...freshUsers());
     },
-    stats: () => ({ articles: ctx.articles.size }),
+    stats: () => ({ articles: ctx.articles.size, categories: ctx.categories.size, tags: ctx.tags.size }),
     hooks: {
       routePath: (path) => path.replace(/^\/api(\/index\.php)?(?=\/)/, ''),
       before(req) {
@@ -126,6 +147,10 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
     get registeredToken() {
       return makeToken(userById(superId + 1), siteSecret);
     },
+    get editorToken() {
+      return makeToken(userById(superId + 2), siteSecret);
+    },
+    editorId: superId + 2,
     superUserId: superId,
     siteSecret,
     resetToken: (userId = superId) => makeToken(resetSeed(userById(userId)), siteSecret),
@@ -133,6 +158,8 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
       userById(userId).tokenEnabled = enabled;
     },
     articles: () => [...ctx.articles.values()],
+    categories: () => [...ctx.categories.values()],
+    tags: () => [...ctx.tags.values()],
   };
 }
 

@@ -1,9 +1,11 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { classifyWordPress } from './errors.ts';
 
 /** WordPress core REST with an application password (cms.md §1.1). */
 export const wordpressConnector: Connector = {
+  classify: classifyWordPress,
   // `context=edit` needs a real login: an ignored or wrong password cannot pass as anonymous.
   async identify(ctx, creds) {
     const res = await apiCall(wordpressConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/users/me?context=edit') });

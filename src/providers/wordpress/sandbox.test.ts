@@ -213,3 +213,85 @@ test('same seed and size give identical data', async (t) => {
   assert.deepEqual(strip(ra.body), strip(rb.body));
   assert.equal(a.sb.applicationPassword, b.sb.applicationPassword);
 });
+
+test('categories and tags: search, include, term_exists names the existing id, escaped names, force-only delete, batchable', async (t) => {
+  const { sb } = await startWp(t);
+  const auth = sb.basicAuth();
+  const created = await call(sb.restUrl('/wp/v2/categories'), { ...jsonBody('POST', { name: 'News & Events' }), auth });
+  assert.equal(created.status, 201);
+  assert.equal(created.body.name, 'News &amp; Events');
+  assert.equal(created.body.slug, 'news-events');
+  assert.equal(created.headers.get('location'), sb.restUrl(`/wp/v2/categories/${created.body.id}`));
+  const dup = await call(sb.restUrl('/wp/v2/categories'), { ...jsonBody('POST', { name: 'news &amp; events' }), auth });
+  assertWpError(dup, 400, 'term_exists');
+  assert.equal(dup.body.data.term_id, created.body.id);
+  assertWpError(await call(sb.restUrl('/wp/v2/tags'), { ...jsonBody('POST', {}), auth }), 400, 'rest_missing_callback_param');
+  assertWpError(await call(sb.restUrl('/wp/v2/tags'), jsonBody('POST', { name: 'x' })), 401, 'rest_cannot_create');
+
+  // Search matches the stored (escaped) name, so the plain spelling finds nothing.
+  assert.deepEqual((await call(sb.restUrl('/wp/v2/categories', { search: 'News & Events' }))).body, []);
+  assert.deepEqual((await call(sb.restUrl('/wp/v2/categories', { search: 'events' }))).body.map((c: any) => c.id), [created.body.id]);
+  const both = await call(sb.restUrl('/wp/v2/categories', { include: `1,${created.body.id}`, per_page: '100' }));
+  assert.deepEqual(both.body.map((c: any) => c.name), ['News &amp; Events', 'Uncategorized']);
+  assert.equal(both.headers.get('x-wp-total'), '2');
+  assertWpError(await call(sb.restUrl('/wp/v2/tags/1')), 404, 'rest_term_invalid');
+
+  assertWpError(await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`), { method: 'DELETE', auth }), 501, 'rest_trash_not_supported');
+  const gone = await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`, { force: 'true' }), { method: 'DELETE', auth });
+  assert.equal(gone.body.deleted, true);
+  const batch = await call(sb.restUrl('/batch/v1'), { ...jsonBody('POST', { requests: [{ path: '/wp/v2/tags', body: { name: 'alpha' } }, { path: '/wp/v2/media', body: {} }] }), auth });
+  assert.equal(batch.body.responses[0].status, 201);
+  assert.equal(batch.body.responses[1].body.code, 'rest_batch_not_allowed');
+});
+
+test('media: raw upload with Content-Disposition, its checks, the file served at source_url, force-only delete', async (t) => {
+  const { sb } = await startWp(t);
+  const auth = sb.basicAuth();
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000030806000000', 'hex');
+  const up = (headers: Record<string, string>, body: Buffer = png, params: Record<string, string> = {}) =>
+    call(sb.restUrl('/wp/v2/media', params), { method: 'POST', headers: { authorization: auth, ...headers }, body });
+  assertWpError(await up({ 'content-type': 'image/png' }), 400, 'rest_upload_no_content_disposition');
+  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment' }), 400, 'rest_upload_invalid_disposition');
+  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.png"', 'content-md5': '0'.repeat(32) }), 412, 'rest_upload_hash_mismatch');
+  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.exe"' }), 500, 'rest_upload_sideload_error');
+  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.png"' }, Buffer.alloc(0)), 400, 'rest_upload_no_data');
+
+  const first = await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="hero.png"' }, png, { alt_text: 'A hero' });
+  assert.equal(first.status, 201);
+  assert.equal(first.body.alt_text, 'A hero');
+  assert.equal(first.body.title.raw, 'hero');
+  assert.deepEqual([first.body.media_details.width, first.body.media_details.height], [2, 3]);
+  assert.match(first.body.source_url, /\/wp-content\/uploads\/2025\/11\/hero\.png$/);
+  const again = await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="hero.png"' });
+  assert.match(again.body.source_url, /hero-1\.png$/);
+  const file = await fetch(first.body.source_url);
+  assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
+
+  // featured_media takes an image attachment; any other id is silently ignored (6.1 drops the error).
+  const post = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'With image', featured_media: first.body.id }), auth });
+  assert.equal(post.body.featured_media, first.body.id);
+  const bogus = await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), { ...jsonBody('POST', { featured_media: 999999 }), auth });
+  assert.equal(bogus.status, 200);
+  assert.equal(bogus.body.featured_media, first.body.id);
+
+  assertWpError(await call(sb.restUrl(`/wp/v2/media/${first.body.id}`), { method: 'DELETE', auth }), 501, 'rest_trash_not_supported');
+  const deleted = await call(sb.restUrl(`/wp/v2/media/${first.body.id}`, { force: 'true' }), { method: 'DELETE', auth });
+  assert.equal(deleted.body.deleted, true);
+  assert.equal((await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), { auth })).body.featured_media, 0);
+});
+
+test('posts: drafts keep an empty slug until published, pages have no excerpt, emptying a post is refused', async (t) => {
+  const { sb } = await startWp(t);
+  const auth = sb.basicAuth();
+  const draft = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'Draft title' }), auth });
+  assert.equal(draft.body.slug, '');
+  const published = await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { ...jsonBody('POST', { status: 'publish' }), auth });
+  assert.equal(published.body.slug, 'draft-title');
+  assertWpError(await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { ...jsonBody('POST', { title: '', content: '' }), auth }), 400, 'empty_content');
+  assert.equal((await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { auth })).body.title.rendered, 'Draft title');
+  const page = await call(sb.restUrl('/wp/v2/pages'), { ...jsonBody('POST', { title: '', excerpt: 'ignored' }), auth });
+  assert.equal(page.status, 201, 'pages support no excerpt, so an empty page is allowed');
+  assert.equal(page.body.excerpt, undefined);
+  const cats = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'Terms', categories: [2, 999], tags: [6, 2] }), auth });
+  assert.deepEqual([cats.body.categories, cats.body.tags], [[2], [6]], 'ids that are not terms of the taxonomy are skipped');
+});

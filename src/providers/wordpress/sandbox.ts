@@ -1,7 +1,8 @@
 /**
  * WordPress (core REST API, `wp/v2`) simulator: one self-hosted site whose URL is the sandbox URL,
  * Application Passwords over HTTP Basic (space-stripping, the availability gate, WP_Error codes),
- * posts and pages with WordPress's paging headers, trash semantics and `batch/v1`, seeded
+ * posts and pages with WordPress's paging headers, trash semantics and `batch/v1`, categories
+ * and tags, media uploads (served back under /wp-content/uploads/), seeded
  * deterministically from seed + size. Route modules live in ./sandbox/.
  */
 import { sandboxKit } from '../../sandbox/kit/base.ts';
@@ -9,9 +10,11 @@ import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, Router, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { apiRootUrl, restUrl, wpError, type WpConfig, type WpContext } from './sandbox/context.ts';
+import { mediaRoutes } from './sandbox/media.ts';
 import { postRoutes, trashPost } from './sandbox/posts.ts';
 import { restFront } from './sandbox/rest.ts';
 import { chunkPassword, generateAppPassword, toSecond, WpSite, type PostStatus, type WpPost } from './sandbox/site.ts';
+import { termRoutes } from './sandbox/terms.ts';
 import { createAppPassword, userRoutes } from './sandbox/users.ts';
 
 export interface WordPressSandboxOptions extends SandboxOptions {
@@ -52,8 +55,8 @@ export interface WordPressRunningSandbox extends RunningSandbox {
   /** As WordPress shows it: groups of four separated by spaces (accepted with or without). */
   applicationPassword: string;
   remote: WpRemote;
-  /** Adds an application password for the administrator; returns it in the spaced form. */
-  createApplicationPassword(name: string): string;
+  /** Adds an application password for the administrator (or the user with this login); returns it in the spaced form. */
+  createApplicationPassword(name: string, login?: string): string;
   /** Deletes application passwords (all, or the one with this name); returns how many. */
   revokeApplicationPasswords(name?: string): number;
   /** `Basic …` header value for the administrator's seeded application password. */
@@ -84,6 +87,8 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
   const api = new Router();
   userRoutes(api, ctx);
   postRoutes(api, ctx);
+  termRoutes(api, ctx);
+  mediaRoutes(api, ctx);
   const front = restFront(ctx, api);
 
   const mustGet = (id: string): WpPost => {
@@ -134,7 +139,12 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     reseed: () => {
       ctx.site = seedSite();
     },
-    stats: () => ({ posts: [...ctx.site.posts.values()].filter((p) => p.type === 'post').length, pages: [...ctx.site.posts.values()].filter((p) => p.type === 'page').length }),
+    stats: () => ({
+      posts: [...ctx.site.posts.values()].filter((p) => p.type === 'post').length,
+      pages: [...ctx.site.posts.values()].filter((p) => p.type === 'page').length,
+      media: ctx.site.media.size,
+      terms: ctx.site.terms.size,
+    }),
     hooks: {
       // Every path goes through WordPress's own front controller (index.php / rest_route).
       before: (req) => front(req),
@@ -152,7 +162,11 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     username,
     email,
     applicationPassword: chunkPassword(plain),
-    createApplicationPassword: (name) => chunkPassword(createAppPassword(ctx, admin(), name)),
+    createApplicationPassword(name, login) {
+      const user = login === undefined ? admin() : ctx.site.userByLoginOrEmail(login);
+      if (!user) throw new Error(`no WordPress user ${login}`);
+      return chunkPassword(createAppPassword(ctx, user, name));
+    },
     revokeApplicationPasswords(name) {
       const before = admin().appPasswords.length;
       admin().appPasswords = name === undefined ? [] : admin().appPasswords.filter((p) => p.name !== name);

@@ -9,7 +9,7 @@ import { diffFields, threeWayMerge } from './merge.ts';
 import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
 import { ensureTarget, markCreateStarted } from './targets.ts';
-import { CONTENT_FIELDS, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
+import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
 
 export interface BatchRequest {
   itemIds: readonly string[];
@@ -104,14 +104,14 @@ async function plan(run: ContentRun, item: ItemRow, target: TargetRow, loc: Targ
   if (!remote || remote.trashed) {
     const existing = await run.adapter.findBySlug(run.s, loc, item.slug);
     if (!existing) return { action: 'create', plan: { fields: hub } };
-    return { action: 'update', plan: { adopts_remote_id: existing.remoteId, changes: changesOf(existing.fields, hub, run) } };
+    return { action: 'update', plan: { adopts_remote_id: existing.remoteId, changes: changesOf(existing.fields, hub, run, loc.kind) } };
   }
-  const fields = run.adapter.fields ?? CONTENT_FIELDS;
+  const fields = syncedFields(run.adapter, loc.kind);
   const out = threeWayMerge(target.base ?? remote.fields, hub, remote.fields, fields);
   const changes = diffFields(remote.fields, out.merged, out.conflicts, fields);
   return {
     action: Object.keys(changes).length ? 'update' : 'noop',
-    plan: { remote_id: remote.remoteId, changes: changesOf(remote.fields, { ...remote.fields, ...changes }, run), conflicts: out.conflicts.map((c) => c.field) },
+    plan: { remote_id: remote.remoteId, changes: changesOf(remote.fields, { ...remote.fields, ...changes }, run, loc.kind), conflicts: out.conflicts.map((c) => c.field) },
   };
 }
 
@@ -124,8 +124,8 @@ function siteDefaults(hub: ContentFields, site: ContentFields, fields: readonly 
   return out as Partial<ContentFields>;
 }
 
-function changesOf(from: ContentFields, to: ContentFields, run: ContentRun): Record<string, { from: unknown; to: unknown }> {
-  const d = diffFields(from, to, [], run.adapter.fields ?? CONTENT_FIELDS) as Record<string, unknown>;
+function changesOf(from: ContentFields, to: ContentFields, run: ContentRun, kind: ContentKind): Record<string, { from: unknown; to: unknown }> {
+  const d = diffFields(from, to, [], syncedFields(run.adapter, kind)) as Record<string, unknown>;
   return Object.fromEntries(Object.keys(d).map((k) => [k, { from: from[k as keyof ContentFields], to: d[k] }]));
 }
 
@@ -223,7 +223,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
       // The base is what the hub sent, plus what the site filled in where the hub left a field
       // empty (its author, say), which the hub takes too: the copies start out equal.
       const hub = fieldsOf(e.item);
-      const filled = siteDefaults(hub, remote.fields, run.adapter.fields ?? CONTENT_FIELDS);
+      const filled = siteDefaults(hub, remote.fields, syncedFields(run.adapter, e.loc.kind));
       let version = e.item.version;
       if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
       await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);

@@ -6,7 +6,7 @@ import type { PoolClient } from '../../db/pool.ts';
 import type { ContentRun } from './context.ts';
 import { diffFields, threeWayMerge, type FieldConflict } from './merge.ts';
 import { contentHash, fieldsOf, getItem, getTarget, markSynced, markTargetState, updateItemFields, type ConflictPolicy, type ItemRow, type TargetRow } from './store.ts';
-import { CONTENT_FIELDS, type ContentFields, type RemoteContent } from './types.ts';
+import { syncedFields, type ContentFields, type RemoteContent } from './types.ts';
 
 export type ReconcileOutcome = 'synced' | 'unchanged' | 'conflict' | 'remote_deleted' | 'skipped';
 
@@ -84,7 +84,7 @@ export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: Con
     }
     const hub = fieldsOf(item);
     const base = target.base ?? remote.fields;
-    const fields = run.adapter.fields ?? CONTENT_FIELDS;
+    const fields = syncedFields(run.adapter, target.kind);
     // Judged by content, not the site's version marker: several sites mark versions by the
     // second, and an edit in the same second as Plexus's own write must still count.
     const unchangedRemote = contentHash(remote.fields, fields) === contentHash(base, fields);

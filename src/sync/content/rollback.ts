@@ -5,7 +5,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import { withContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
 import { contentHash, type TargetRow } from './store.ts';
-import { CONTENT_FIELDS, type ContentFields } from './types.ts';
+import { syncedFields, type ContentFields } from './types.ts';
 
 interface DoneRow {
   item_id: string;
@@ -29,7 +29,7 @@ export async function rollbackForConnection(deps: RefreshDeps, orgId: string, ba
   );
   if (rows.length) {
     await withContentRun(deps, orgId, connectionId, async (run) => {
-      const fields = run.adapter.fields ?? CONTENT_FIELDS;
+      
       for (const r of rows) {
         const target = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<TargetRow>('select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3', [orgId, r.item_id, connectionId])).rows[0]);
         const loc = { kind: target?.kind ?? 'post', collection: target?.collection ?? null };
@@ -48,7 +48,7 @@ export async function rollbackForConnection(deps: RefreshDeps, orgId: string, ba
           const now = await run.adapter.read(run.s, loc, remoteId);
           let restored = now;
           if (now) {
-            const changes = diffFields(now.fields, r.previous.fields, [], fields);
+            const changes = diffFields(now.fields, r.previous.fields, [], syncedFields(run.adapter, loc.kind));
             if (Object.keys(changes).length) restored = await run.adapter.update(run.s, loc, remoteId, changes, now.version);
           }
           await withOrgTx(deps.db.app, orgId, async (c) => {

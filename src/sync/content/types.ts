@@ -98,7 +98,7 @@ export interface ContentAdapter {
    * Fields this site stores (default: all). The others are never compared or written, so a site
    * without categories does not read as an editor removing them.
    */
-  fields?: readonly ContentField[];
+  fields?: readonly ContentField[] | ((kind: ContentKind) => readonly ContentField[]);
   /** Where items of a kind go by default on this connection (e.g. the first blog, the collection named in config). */
   locate(s: ContentContext, kind: ContentKind): Promise<TargetLocation>;
   /** Most items one bulk call takes, when the platform has a bulk endpoint. */
@@ -115,4 +115,10 @@ export interface ContentAdapter {
   findBySlug(s: ContentContext, loc: TargetLocation, slug: string): Promise<RemoteContent | null>;
   /** Items modified after `since` (null: all), a page at a time, for polling. */
   changedSince(s: ContentContext, loc: TargetLocation, since: string | null, cursor: string | null): Promise<ChangesPage>;
+}
+
+/** The fields a site stores for items of a kind. */
+export function syncedFields(adapter: Pick<ContentAdapter, 'fields'>, kind: ContentKind): readonly ContentField[] {
+  const f = adapter.fields;
+  return typeof f === 'function' ? f(kind) : (f ?? CONTENT_FIELDS);
 }

@@ -46,6 +46,52 @@ export function authCode(req: WpRequest): number {
   return req.user ? 403 : 401;
 }
 
+/** Administrators and editors: edit_posts, manage_categories and upload_files all hold. */
+export function canEdit(req: WpRequest): boolean {
+  return !!req.user && req.user.roles.some((r) => r === 'administrator' || r === 'editor');
+}
+
+export function intParam(v: string | undefined): number | undefined {
+  return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined;
+}
+
+export type ParamErrors = Record<string, { code: string; message: string }>;
+
+/** `context`, `page` and `per_page` as every collection controller declares them. */
+export function collectionParams(req: WpRequest, errors: ParamErrors): { context: 'view' | 'edit' | 'embed'; page: number; perPage: number } {
+  const c = req.query['context'] ?? 'view';
+  if (c !== 'view' && c !== 'edit' && c !== 'embed') errors['context'] = { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' };
+  const page = req.query['page'] === undefined ? 1 : intParam(req.query['page']);
+  if (page === undefined) errors['page'] = { code: 'rest_invalid_type', message: 'page is not of type integer.' };
+  else if (page < 1) errors['page'] = { code: 'rest_out_of_bounds', message: 'page must be greater than or equal to 1' };
+  const perPage = req.query['per_page'] === undefined ? 10 : intParam(req.query['per_page']);
+  if (perPage === undefined) errors['per_page'] = { code: 'rest_invalid_type', message: 'per_page is not of type integer.' };
+  else if (perPage < 1 || perPage > 100) errors['per_page'] = { code: 'rest_out_of_bounds', message: 'per_page must be between 1 (inclusive) and 100 (inclusive)' };
+  return { context: c === 'edit' || c === 'embed' ? c : 'view', page: page ?? 1, perPage: perPage ?? 10 };
+}
+
+/** X-WP-Total/X-WP-TotalPages and prev/next links carrying the request's other params. */
+export function pagingHeaders(ctx: WpContext, req: WpRequest, route: string, total: number, page: number, perPage: number): Record<string, string> {
+  const totalPages = Math.ceil(total / perPage);
+  const headers: Record<string, string> = { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) };
+  const carried: Record<string, string> = {};
+  for (const [k, v] of req.url.searchParams) if (k !== 'rest_route' && k !== 'page') carried[k] = v;
+  const links: string[] = [];
+  if (page > 1) {
+    const prev = Math.min(page - 1, Math.max(totalPages, 1));
+    links.push(`<${restUrl(ctx, req.form, route, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`);
+  }
+  if (page < totalPages) links.push(`<${restUrl(ctx, req.form, route, { ...carried, page: String(page + 1) })}>; rel="next"`);
+  if (links.length) headers['Link'] = links.join(', ');
+  return headers;
+}
+
+/** `sanitize_text_field` then `_wp_specialchars` (the `pre_term_name` filters): tags stripped, `&<>` encoded once. */
+export function sanitizeTermName(raw: string): string {
+  const text = raw.replace(/<[^>]*>/g, '').replace(/[\r\n\t ]+/g, ' ').trim();
+  return text.replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function invalidParams(errors: Record<string, { code: string; message: string }>): SandboxResponse {
   const names = Object.keys(errors);
   return wpError(400, 'rest_invalid_param', `Invalid parameter(s): ${names.join(', ')}`, {

@@ -7,6 +7,8 @@
 import type { Router, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import {
   authCode,
+  canEdit,
+  intParam,
   invalidParams,
   parseWpDate,
   restUrl,
@@ -39,13 +41,9 @@ export function postRoutes(api: Router, ctx: WpContext): void {
   }
 }
 
-/** Routes that declare `allow_batch` (posts and pages). */
+/** Routes that declare `allow_batch` (posts, pages and terms; media does not). */
 export function isBatchable(path: string): boolean {
-  return /^\/wp\/v2\/(posts|pages)(\/\d+)?$/.test(path);
-}
-
-function canEdit(req: WpRequest): boolean {
-  return !!req.user && req.user.roles.some((r) => r === 'administrator' || r === 'editor');
+  return /^\/wp\/v2\/(posts|pages|categories|tags)(\/\d+)?$/.test(path);
 }
 
 function contextOf(req: WpRequest): 'view' | 'edit' | 'embed' | 'invalid' {
@@ -91,7 +89,8 @@ export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: '
     link: link(ctx, p),
     title: edit ? { raw: p.title, rendered: p.title } : { rendered: p.title },
     content: { ...(edit ? { raw: p.content } : {}), rendered: `${stripBlocks(p.content)}\n`, protected: p.password !== '', ...(edit ? { block_version: 1 } : {}) },
-    excerpt: { ...(edit ? { raw: p.excerpt } : {}), rendered: `<p>${excerpt}</p>\n`, protected: p.password !== '' },
+    // Pages do not support excerpts in core, so the field is not in their schema.
+    ...(p.type === 'post' ? { excerpt: { ...(edit ? { raw: p.excerpt } : {}), rendered: `<p>${excerpt}</p>\n`, protected: p.password !== '' } } : {}),
     author: p.author,
     featured_media: p.featuredMedia,
   };
@@ -121,10 +120,6 @@ export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: '
     curies: [{ name: 'wp', href: 'https://api.w.org/{rel}', templated: true }],
   };
   return out;
-}
-
-function intParam(v: string | undefined): number | undefined {
-  return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): SandboxResponse {
@@ -269,7 +264,7 @@ function apply(ctx: WpContext, p: WpPost, body: Record<string, unknown>): void {
   const content = rawText(body['content']);
   if (content !== undefined) p.content = content;
   const excerpt = rawText(body['excerpt']);
-  if (excerpt !== undefined) p.excerpt = excerpt;
+  if (excerpt !== undefined && p.type === 'post') p.excerpt = excerpt;
   if (typeof body['status'] === 'string') p.status = body['status'] as PostStatus;
   if (typeof body['slug'] === 'string' && body['slug'] !== '') p.slug = uniqueSlug(ctx, slugify(body['slug']), p.id, p.type);
   const date = typeof body['date_gmt'] === 'string' ? body['date_gmt'] : typeof body['date'] === 'string' ? body['date'] : undefined;
@@ -281,11 +276,18 @@ function apply(ctx: WpContext, p: WpPost, body: Record<string, unknown>): void {
   if (typeof body['sticky'] === 'boolean') p.sticky = body['sticky'];
   if (typeof body['format'] === 'string') p.format = body['format'];
   if (typeof body['template'] === 'string') p.template = body['template'];
-  if (Array.isArray(body['categories'])) p.categories = body['categories'].map(Number);
-  if (Array.isArray(body['tags'])) p.tags = body['tags'].map(Number);
+  // wp_set_object_terms skips integer ids that are not terms of the taxonomy.
+  const terms = (v: unknown[], taxonomy: string) => v.map(Number).filter((id) => ctx.site.terms.get(id)?.taxonomy === taxonomy);
+  if (p.type === 'post' && Array.isArray(body['categories'])) p.categories = terms(body['categories'], 'category');
+  if (p.type === 'post' && Array.isArray(body['tags'])) p.tags = terms(body['tags'], 'post_tag');
   if (body['parent'] !== undefined) p.parent = Number(body['parent']);
   if (body['menu_order'] !== undefined) p.menuOrder = Number(body['menu_order']);
-  if (body['featured_media'] !== undefined) p.featuredMedia = Number(body['featured_media']);
+  if (body['featured_media'] !== undefined) {
+    // handle_featured_media: 0 removes it; an id that is not an image attachment is ignored (6.1 drops the error).
+    const id = Number(body['featured_media']);
+    if (!id) p.featuredMedia = 0;
+    else if (ctx.site.media.get(id)?.mimeType.startsWith('image/')) p.featuredMedia = id;
+  }
 }
 
 function create(ctx: WpContext, req: WpRequest, type: PostType, base: string): SandboxResponse {
@@ -294,12 +296,10 @@ function create(ctx: WpContext, req: WpRequest, type: PostType, base: string): S
   if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_create', `Sorry, you are not allowed to create ${type === 'post' ? 'posts' : 'pages'} as this user.`);
   const invalid = validateWrite(ctx, body);
   if (invalid) return invalid;
-  if (!rawText(body['title']) && !rawText(body['content']) && !rawText(body['excerpt'])) {
-    return wpError(400, 'empty_content', 'Content, title, and excerpt are empty.');
-  }
+  if (type === 'post' && !rawText(body['title']) && !rawText(body['content']) && !rawText(body['excerpt'])) return emptyContent();
   const now = toSecond(ctx.now());
   const p: WpPost = {
-    id: ctx.site.nextId++,
+    id: ctx.site.nextId,
     type,
     status: 'draft',
     date: now,
@@ -322,7 +322,8 @@ function create(ctx: WpContext, req: WpRequest, type: PostType, base: string): S
     featuredMedia: 0,
   };
   apply(ctx, p, body);
-  if (!p.slug) p.slug = uniqueSlug(ctx, slugify(p.title), p.id, type);
+  generateSlug(ctx, p);
+  ctx.site.nextId++;
   ctx.site.posts.set(p.id, p);
   return { status: 201, headers: { Location: restUrl(ctx, req.form, `/wp/v2/${base}/${p.id}`) }, body: renderPost(ctx, req, p, 'edit') };
 }
@@ -333,10 +334,24 @@ function update(ctx: WpContext, req: WpRequest, type: PostType): SandboxResponse
   if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_edit', 'Sorry, you are not allowed to edit this post.');
   const invalid = validateWrite(ctx, req.body);
   if (invalid) return invalid;
-  apply(ctx, p, req.body);
+  const next: WpPost = { ...p, categories: [...p.categories], tags: [...p.tags] };
+  apply(ctx, next, req.body);
+  // wp_update_post goes through wp_insert_post, which refuses a post left with nothing in it.
+  if (type === 'post' && !next.title && !next.content && !next.excerpt) return emptyContent();
+  generateSlug(ctx, next);
   // Last write wins: core ignores the edit lock and has no conditional headers.
-  p.modified = toSecond(ctx.now());
+  next.modified = toSecond(ctx.now());
+  Object.assign(p, next);
   return { status: 200, body: renderPost(ctx, req, p, 'edit') };
+}
+
+function emptyContent(): SandboxResponse {
+  return wpError(400, 'empty_content', 'Content, title, and excerpt are empty.');
+}
+
+/** wp_insert_post: drafts and pending posts keep an empty post_name; anything else gets one from the title. */
+function generateSlug(ctx: WpContext, p: WpPost): void {
+  if (!p.slug && p.status !== 'draft' && p.status !== 'pending') p.slug = uniqueSlug(ctx, slugify(p.title), p.id, p.type);
 }
 
 /** `wp_trash_post`: remember the status, suffix the slug, bump modified. */

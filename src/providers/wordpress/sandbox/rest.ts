@@ -5,7 +5,9 @@
  */
 import { header, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { apiRootUrl, authenticate, invalidParams, noRoute, restUrl, wpError, type WpContext, type WpRequest } from './context.ts';
+import { serveUpload } from './media.ts';
 import { isBatchable, validateWrite } from './posts.ts';
+import { validateTermWrite } from './terms.ts';
 
 interface Located {
   restPath: string;
@@ -52,6 +54,8 @@ export function restFront(ctx: WpContext, api: Router): (req: SandboxRequest) =>
 
 /** Non-API pages: the API root is advertised in a Link header on every page. */
 function frontPage(ctx: WpContext, req: SandboxRequest): SandboxResponse {
+  const file = serveUpload(ctx, req);
+  if (file) return file;
   const link = `<${apiRootUrl(ctx)}>; rel="https://api.w.org/"`;
   if (req.path === '/' || req.path === '/index.php') {
     return { status: 200, headers: { 'content-type': 'text/html; charset=UTF-8', Link: link }, body: `<!doctype html><title>${ctx.config.siteName}</title><h1>${ctx.config.siteName}</h1>` };
@@ -66,6 +70,12 @@ function index(ctx: WpContext, req: WpRequest): SandboxResponse {
     ['/wp/v2/posts/(?P<id>[\\d]+)', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
     ['/wp/v2/pages', ['GET', 'POST']],
     ['/wp/v2/pages/(?P<id>[\\d]+)', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
+    ['/wp/v2/categories', ['GET', 'POST']],
+    ['/wp/v2/categories/(?P<id>[\\d]+)', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
+    ['/wp/v2/tags', ['GET', 'POST']],
+    ['/wp/v2/tags/(?P<id>[\\d]+)', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
+    ['/wp/v2/media', ['GET', 'POST']],
+    ['/wp/v2/media/(?P<id>[\\d]+)', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
     ['/wp/v2/users/me', ['GET']],
     ['/batch/v1', ['POST']],
   ] as const) {
@@ -132,7 +142,12 @@ function batch(ctx: WpContext, api: Router, req: WpRequest): SandboxResponse {
   const envelope = (r: SandboxResponse) => ({ body: r.body, status: r.status, headers: r.headers ?? {} });
 
   if (mode === 'require-all-validate') {
-    const checks = prepared.map((p) => allowed(p) ?? (p.method === 'DELETE' ? undefined : validateWrite(ctx, p.body)));
+    const schema = (p: (typeof prepared)[number]) => {
+      if (p.method === 'DELETE') return undefined;
+      const term = /^\/wp\/v2\/(categories|tags)(\/\d+)?$/.exec(p.url.pathname);
+      return term ? validateTermWrite(!term[2], p.body) : validateWrite(ctx, p.body);
+    };
+    const checks = prepared.map((p) => allowed(p) ?? schema(p));
     if (checks.some((c) => c !== undefined)) {
       return { status: 207, body: { failed: 'validation', responses: checks.map((c) => (c ? envelope(c) : null)) } };
     }

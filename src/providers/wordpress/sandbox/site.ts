@@ -1,8 +1,9 @@
 /**
- * The WordPress site held by the sandbox: users with application passwords and the `wp_posts`
- * rows behind posts and pages (one id sequence for both, as in WordPress). The site timezone is
- * UTC, so `date` equals `date_gmt` and `modified_after` (compared against the site-local column)
- * behaves the same as a GMT comparison.
+ * The WordPress site held by the sandbox: users with application passwords, the `wp_posts` rows
+ * behind posts, pages and attachments (one id sequence for all, as in WordPress) and the
+ * categories and tags (`wp_terms`, a sequence of their own). The site timezone is UTC, so `date`
+ * equals `date_gmt` and `modified_after` (compared against the site-local column) behaves the
+ * same as a GMT comparison.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
@@ -58,6 +59,38 @@ export interface WpPost {
   trashedFrom?: PostStatus;
 }
 
+export type Taxonomy = 'category' | 'post_tag';
+
+export interface WpTerm {
+  id: number;
+  taxonomy: Taxonomy;
+  /** As stored: `sanitize_text_field` + `_wp_specialchars` (so `&` reads back as `&amp;`). */
+  name: string;
+  slug: string;
+  description: string;
+  parent: number;
+}
+
+/** An attachment row plus the uploaded file (served under /wp-content/uploads/). */
+export interface WpMedia {
+  id: number;
+  date: number;
+  modified: number;
+  slug: string;
+  title: string;
+  author: number;
+  /** Path below the uploads folder, `YYYY/MM/name.ext`. */
+  file: string;
+  mimeType: string;
+  bytes: Buffer;
+  alt: string;
+  caption: string;
+  description: string;
+  post: number | null;
+  width: number;
+  height: number;
+}
+
 export const WRITABLE_STATUSES: readonly PostStatus[] = ['publish', 'future', 'draft', 'pending', 'private'];
 
 export function hashPassword(plain: string): string {
@@ -105,10 +138,18 @@ export interface SiteSeed {
   appPassword: string;
 }
 
+// Seeded terms: the ids the seeded posts refer to (categories 1–5, tags 6–12).
+const CATEGORIES = ['Uncategorized', 'Announcements', 'Guides', 'Product Updates', 'Case Studies'];
+const TAGS = ['marketing', 'seo', 'email', 'social', 'analytics', 'design', 'events'];
+
 export class WpSite {
   users: WpUser[] = [];
   posts = new Map<number, WpPost>();
+  media = new Map<number, WpMedia>();
+  terms = new Map<number, WpTerm>();
+  /** wp_posts sequence: posts, pages and attachments. */
   nextId = 1;
+  nextTermId = 1;
 
   static seeded(s: SiteSeed): WpSite {
     const site = new WpSite();
@@ -133,6 +174,8 @@ export class WpSite {
     const author: WpUser = { id: 2, login: 'editor', email: 'editor@example.test', name: 'Site Editor', roles: ['editor'], registered: admin.registered, appPasswords: [] };
     site.users.push(admin, author);
     site.nextId = 3;
+    for (const name of CATEGORIES) site.addTerm('category', name);
+    for (const name of TAGS) site.addTerm('post_tag', name);
 
     const pages = Math.max(1, Math.round(s.size * 0.15));
     for (let i = 0; i < s.size; i++) {
@@ -172,6 +215,19 @@ export class WpSite {
       site.posts.set(id, post);
     }
     return site;
+  }
+
+  addTerm(taxonomy: Taxonomy, name: string, slug = slugify(name), description = '', parent = 0): WpTerm {
+    const term: WpTerm = { id: this.nextTermId++, taxonomy, name, slug, description, parent };
+    this.terms.set(term.id, term);
+    return term;
+  }
+
+  /** A post, page or attachment: they share the `post_name` namespace for unique slugs. */
+  slugTaken(slug: string, selfId: number): boolean {
+    for (const p of this.posts.values()) if (p.id !== selfId && p.slug === slug) return true;
+    for (const m of this.media.values()) if (m.id !== selfId && m.slug === slug) return true;
+    return false;
   }
 
   userByLoginOrEmail(name: string): WpUser | undefined {

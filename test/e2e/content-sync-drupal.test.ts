@@ -1,0 +1,4 @@
+import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
+import { drupalFixture } from '../fixtures/cms/drupal.ts';
+
+contentSyncScenario('Drupal', drupalFixture);

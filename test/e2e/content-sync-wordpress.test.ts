@@ -1,0 +1,4 @@
+import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
+import { wordpressFixture } from '../fixtures/cms/wordpress.ts';
+
+contentSyncScenario('WordPress', wordpressFixture);
