@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { classifyShopify } from './errors.ts';
 
 const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)\/*$/;
 const CALLBACK_MAX_SKEW_S = 90;
@@ -32,6 +33,8 @@ export function verifyShopifyQuery(query: Readonly<Record<string, string>>, secr
 }
 
 export const shopifyConnector: Connector = {
+  classify: classifyShopify,
+
   verifyCallback(ctx, query) {
     verifyShopifyQuery(query, ctx.app.clientSecret, ctx.clock.now().getTime());
     const expected = `${ctx.config.shop}.myshopify.com`;

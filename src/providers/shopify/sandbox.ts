@@ -12,6 +12,7 @@ import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { authenticate, restErrors, sanitizeShop, shopDomain, verifyQueryHmac, type ShopifyConfig, type ShopifyContext } from './sandbox/context.ts';
+import { ShopFiles } from './sandbox/files.ts';
 import { issueExpiring, oauthRoutes, signedQuery } from './sandbox/oauth.ts';
 import { LeakyBucket, render, restRoutes, shopObject, throttled } from './sandbox/rest.ts';
 import { handleize, ShopData, type Kind, type Resource } from './sandbox/store.ts';
@@ -31,6 +32,7 @@ export interface ShopifySandboxOptions extends SandboxOptions {
   onlineTtlSeconds?: number;
   /** Refresh tokens are single-use (default true): the old one fails after a refresh. */
   rotateRefreshTokens?: boolean;
+  /** REST leaky bucket (cms.md §4.5: 40 calls, leaking 2/s; Plus 400 and 20/s). Also settable while running. */
   bucketSize?: number;
   leakPerSecond?: number;
   utcOffsetMinutes?: number;
@@ -69,8 +71,18 @@ export interface ShopifyRunningSandbox extends RunningSandbox {
   /** A token without the OAuth dance: non-expiring offline by default, or an expiring pair. */
   mintToken(o?: { scopes?: string[]; expiring?: boolean }): { access_token: string; refresh_token?: string };
   data(): ShopData;
+  /** Sets the REST bucket (also `POST /__sandbox/bucket {size, leakPerSecond}`). */
+  setRateLimit(o: { bucketSize: number; leakPerSecond: number }): void;
+  /** Items of a kind and the handles more than one item took (counting Shopify's `-n` de-duplication suffixes). */
+  contentStats(kind: 'article' | 'page' | 'product'): SlugStats;
   /** Subscriptions (also made through `POST /webhooks.json`), `emit`, `idle()`, `deliveries()`. */
   webhooks: ShopifyWebhooks;
+}
+
+export interface SlugStats {
+  total: number;
+  /** Base handle → how many items took it (only those taken more than once). */
+  duplicates: Record<string, number>;
 }
 
 /** Quarterly versions, newest first, ending at `version`. */
@@ -121,7 +133,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     utcOffsetMinutes: opts.utcOffsetMinutes ?? -300,
   };
   const hex = () => randomBytes(16).toString('hex');
-  const ctx: ShopifyContext = { config, now, baseUrl: '', tokens, data: ShopData.seeded(seed, size, now()) };
+  const ctx: ShopifyContext = { config, now, baseUrl: '', tokens, data: ShopData.seeded(seed, size, now()), files: new ShopFiles() };
   const bucket = new LeakyBucket(now, config.bucketSize, config.leakPerSecond);
   const webhooks = new ShopifyWebhooks({ shopDomain: shopDomain(config), clientSecret: config.clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS, now });
   ctx.events = {
@@ -138,6 +150,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
 
   oauthRoutes(routes, ctx);
   restRoutes(routes, ctx);
+  ctx.files.routes(routes);
   webhookRoutes(routes, ctx, webhooks, (req) => resolved(versionOf(req.path) ?? config.version));
 
   const mustGet = (id: string) => {
@@ -196,6 +209,36 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     const payload = req.body['payload'];
     return json(202, { deliveries: webhooks.emit(topic, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
   });
+  const setRateLimit = (o: { bucketSize: number; leakPerSecond: number }) => {
+    config.bucketSize = o.bucketSize;
+    config.leakPerSecond = o.leakPerSecond;
+    bucket.configure(o.bucketSize, o.leakPerSecond);
+  };
+  control.add('POST', '/__sandbox/bucket', (req) => {
+    const size = Number(req.body['size']);
+    const leak = Number(req.body['leakPerSecond']);
+    if (!(size >= 1) || !(leak > 0)) return json(400, { error: 'size >= 1 and leakPerSecond > 0 are required' });
+    setRateLimit({ bucketSize: size, leakPerSecond: leak });
+    return json(200, { bucket: bucket.header(), ...bucket.limits });
+  });
+  control.add('GET', '/__sandbox/content/stats', (req) => {
+    const kind = String(req.query['kind'] ?? 'article');
+    if (kind !== 'article' && kind !== 'page' && kind !== 'product') return json(400, { error: 'kind is article, page or product' });
+    return json(200, contentStats(kind));
+  });
+  const contentStats = (kind: 'article' | 'page' | 'product'): SlugStats => {
+    const items = ctx.data.of(kind);
+    const handles = new Set(items.map((r) => String(r.fields['handle'])));
+    const counts = new Map<string, number>();
+    for (const r of items) {
+      const h = String(r.fields['handle']);
+      // `x-2` counts as a second `x` only when `x` itself exists (Shopify's suffix for a taken handle).
+      const base = /^(.*)-\d+$/.exec(h)?.[1];
+      const key = base !== undefined && handles.has(base) ? base : h;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return { total: items.length, duplicates: Object.fromEntries([...counts].filter(([, n]) => n > 1)) };
+  };
   control.add('POST', '/__sandbox/bucket/fill', () => {
     bucket.fill();
     return json(200, { bucket: bucket.header() });
@@ -209,6 +252,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     remote,
     reseed: () => {
       ctx.data = ShopData.seeded(seed, size, now());
+      ctx.files.clear();
       bucket.reset();
       webhooks.reset();
     },
@@ -222,7 +266,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
         if (!/^\d{4}-\d{2}$/.test(v) && v !== 'unstable') return restErrors(404, 'Not Found');
         if (!authenticate(ctx, req).ok) return undefined;
         const taken = bucket.take();
-        return taken.ok ? undefined : throttled(config.bucketSize, taken.retryAfter);
+        return taken.ok ? undefined : throttled(config.bucketSize, taken.retryAfter, config.leakPerSecond);
       },
       decorate: (req, res) => decorate(req, res),
       faultResponse: (fault) => faultResponse(fault, config.bucketSize),
@@ -256,6 +300,8 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     verifyHmac: (query) => verifyQueryHmac(query, config.clientSecret),
     mintToken,
     data: () => ctx.data,
+    setRateLimit,
+    contentStats,
     webhooks,
   };
 }

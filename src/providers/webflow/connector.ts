@@ -1,9 +1,12 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { classifyWebflow } from './errors.ts';
 
 /** Webflow Data API v2 with an OAuth token that lasts until revoked (cms.md §5.1). */
 export const webflowConnector: Connector = {
+  classify: classifyWebflow,
+
   async identify(ctx, creds) {
     const res = await apiCall(webflowConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/sites') });
     const sites = (res.body as { sites?: { id: string; displayName?: string; shortName?: string }[] }).sites ?? [];

@@ -13,11 +13,12 @@ import { randomBytes } from 'node:crypto';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../sandbox/kit/tokens.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
+import { WfAssets } from './sandbox/assets.ts';
 import { applyPatch, cmsRoutes, hexId, seedState, wfError, type WfState } from './sandbox/cms.ts';
 import { TRIGGER_TYPES, WEBFLOW_RETRY_DELAYS_MS, WebflowWebhooks, webhookRoutes, type TriggerType } from './sandbox/webhooks.ts';
 
 export interface WebflowSandboxOptions extends SandboxOptions {
-  /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). */
+  /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
   requestsPerMinute?: number;
   /** Webhook retry schedule (Webflow documents none; default three retries over about 40 minutes). */
   webhookRetryDelaysMs?: readonly number[];
@@ -49,6 +50,12 @@ export interface WebflowRunningSandbox extends RunningSandbox {
   /** A site token (Site settings → API access) with the given scopes. */
   createSiteToken(scopes?: string[]): string;
   state(): WfState;
+  /** Per-token limit from now on (also `POST /__sandbox/rate-limit {requestsPerMinute}`). */
+  setRateLimit(o: { requestsPerMinute: number }): void;
+  /** Items of a collection and the slugs more than one item has (`GET /__sandbox/content/stats?collectionId=`). */
+  contentStats(collectionId: string): { total: number; duplicates: Record<string, number> };
+  /** Assets whose bytes were uploaded. */
+  assetCount(): number;
   /** Webhook registrations (also through the API), `emit`, `idle()`, `deliveries()`. */
   webhooks: WebflowWebhooks;
 }
@@ -61,7 +68,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
   const { now, seed, size, tokens, routes, control } = kit;
   const clientId = opts.clientId ?? hexId(String(seed), 'client').padEnd(64, '0');
   const clientSecret = opts.clientSecret ?? 'sandbox-webflow-client-secret';
-  const rpm = opts.requestsPerMinute ?? 60;
+  let rpm = opts.requestsPerMinute ?? 60;
   let state = seedState(seed, size, now());
   const windows = new Map<string, { start: number; used: number }>();
 
@@ -139,7 +146,10 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     });
   });
   const webhooks = new WebflowWebhooks({ clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? WEBFLOW_RETRY_DELAYS_MS, now });
-  cmsRoutes(routes, () => state, now, guard, (event, item) => webhooks.emitItem(state, event, item));
+  let origin = '';
+  const assets = new WfAssets(() => origin, () => state.siteId, now);
+  cmsRoutes(routes, () => state, now, guard, (event, item) => webhooks.emitItem(state, event, item), (v) => assets.find(v));
+  assets.routes(routes, guard);
   webhookRoutes(routes, () => state, webhooks, guard, (req) => {
     const v = validate(req);
     return v.ok ? v.record : undefined;
@@ -196,6 +206,28 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     return json(202, { deliveries: webhooks.emit(state.siteId, triggerType, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
   });
   control.add('POST', '/__sandbox/tokens', (req) => json(201, { access_token: createSiteToken(Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined) }));
+  const setRateLimit = (o: { requestsPerMinute: number }) => {
+    rpm = o.requestsPerMinute;
+    windows.clear();
+  };
+  control.add('POST', '/__sandbox/rate-limit', (req) => {
+    const n = Number(req.body['requestsPerMinute']);
+    if (!(n >= 1)) return json(400, { error: 'requestsPerMinute >= 1 is required' });
+    setRateLimit({ requestsPerMinute: n });
+    return json(200, { requestsPerMinute: rpm });
+  });
+  const contentStats = (collectionId: string) => {
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const i of state.items.values()) {
+      if (i.collectionId !== collectionId) continue;
+      total++;
+      const slug = String(i.fieldData['slug']);
+      counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    }
+    return { total, duplicates: Object.fromEntries([...counts].filter(([, n]) => n > 1)) };
+  };
+  control.add('GET', '/__sandbox/content/stats', (req) => json(200, contentStats(String(req.query['collectionId'] ?? state.collections[0]?.id))));
 
   /** Fixed one-minute windows per token, starting at its first request. */
   const meter = (req: SandboxRequest): { limit: number; remaining: number; retryAfter: number } | undefined => {
@@ -213,6 +245,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     remote,
     reseed: () => {
       state = seedState(seed, size, now());
+      assets.clear();
       windows.clear();
       webhooks.reset();
     },
@@ -239,6 +272,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     },
   });
 
+  origin = running.url;
   return {
     ...running,
     clientId,
@@ -255,6 +289,9 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     revokeUrl: `${running.url}/oauth/revoke_authorization`,
     createSiteToken,
     state: () => state,
+    setRateLimit,
+    contentStats,
+    assetCount: () => assets.count(),
     webhooks,
   };
 }

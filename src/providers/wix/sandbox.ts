@@ -11,7 +11,9 @@ import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
+import { collectionRoutes, seedCollections } from './sandbox/collections.ts';
 import { COLLECTION, contentRoutes, editDraft, postOf, publishWithEvent, seedData, wixId, type WixData } from './sandbox/content.ts';
+import { WixMedia } from './sandbox/media.ts';
 import { WIX_EVENT_TYPES, WIX_RETRY_DELAYS_MS, WixWebhooks, type WixEventType, type WixIdentity } from './sandbox/webhooks.ts';
 import { wixError } from './sandbox/query.ts';
 
@@ -66,6 +68,10 @@ export interface WixRunningSandbox extends RunningSandbox {
   /** Headers for an API-key call: raw key + `wix-site-id`. */
   apiKeyHeaders(): Record<string, string>;
   data(): WixData;
+  /** Items of a data collection and the slugs more than one item has (`GET /__sandbox/content/stats?collectionId=`). */
+  contentStats(collectionId?: string): { total: number; duplicates: Record<string, number> };
+  /** Files uploaded to the Media Manager. */
+  mediaCount(): number;
   /** PEM public key of the app's webhook key pair (what the dashboard shows). */
   webhookPublicKey: string;
   /** `subscribe(url, eventTypes?)`, `emit`, `idle()`, `deliveries()`. */
@@ -153,7 +159,12 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   if (opts.webhookUrl) webhooks.subscribe(opts.webhookUrl, opts.webhookEventTypes ?? WIX_EVENT_TYPES);
   const asApp: WixIdentity = { identityType: 'APP', appId };
   const asEditor: WixIdentity = { identityType: 'WIX_USER', wixUserId: memberId };
-  contentRoutes(routes, () => data, now, memberId, (eventType, entityId, entity) => webhooks.emit(eventType, entityId, entity, asApp));
+  const collections = seedCollections(COLLECTION);
+  contentRoutes(routes, () => data, now, memberId, (eventType, entityId, entity) => webhooks.emit(eventType, entityId, entity, asApp), (id) => collections.find((c) => c.id === id));
+  collectionRoutes(routes, () => collections);
+  let origin = '';
+  const media = new WixMedia(() => origin, siteId, now);
+  media.routes(routes);
 
   /** Who is calling a site API; the key needs exactly one of wix-site-id / wix-account-id. */
   const authorize = (req: SandboxRequest): { ok: true; key: string } | { ok: false; res: SandboxResponse } => {
@@ -240,6 +251,13 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     const delivery = webhooks.emit(eventType, String(req.body['entityId'] ?? entity['id'] ?? randomBytes(8).toString('hex')), entity, asApp);
     return json(delivery ? 202 : 409, delivery ? { delivery } : { error: 'not_subscribed' });
   });
+  const contentStats = (collectionId = COLLECTION) => {
+    const counts = new Map<string, number>();
+    const items = [...(data.items.get(collectionId)?.values() ?? [])];
+    for (const d of items) counts.set(String(d['slug'] ?? ''), (counts.get(String(d['slug'] ?? '')) ?? 0) + 1);
+    return { total: items.length, duplicates: Object.fromEntries([...counts].filter(([slug, n]) => slug && n > 1)) };
+  };
+  control.add('GET', '/__sandbox/content/stats', (req) => json(200, contentStats(req.query['collectionId'] ?? COLLECTION)));
   const tooMany = (retryAfter: number) => wixError(429, 'RESOURCE_EXHAUSTED: too many requests', undefined, { 'Retry-After': String(retryAfter) });
 
   const running = await kit.start({
@@ -247,6 +265,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     remote,
     reseed: () => {
       data = seedData(seed, size, now(), memberId);
+      media.clear();
       windows.clear();
       webhooks.reset();
     },
@@ -254,7 +273,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     onClose: () => webhooks.close(),
     hooks: {
       before(req) {
-        if (!req.path.startsWith('/blog/') && !req.path.startsWith('/wix-data/')) return undefined;
+        if (!req.path.startsWith('/blog/') && !req.path.startsWith('/wix-data/') && !req.path.startsWith('/site-media/')) return undefined;
         const who = authorize(req);
         if (!who.ok) return who.res;
         const t = now();
@@ -272,6 +291,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     },
   });
 
+  origin = running.url;
   return {
     ...running,
     apiKey,
@@ -287,6 +307,8 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     installUrl: `${running.url}/installer/install`,
     apiKeyHeaders: () => ({ authorization: apiKey, 'wix-site-id': siteId }),
     data: () => data,
+    contentStats,
+    mediaCount: () => media.count(),
     webhookPublicKey: webhooks.publicKey,
     webhooks,
   };

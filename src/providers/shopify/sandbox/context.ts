@@ -6,6 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { header, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord, TokenStore } from '../../../sandbox/kit/tokens.ts';
+import type { ShopFiles } from './files.ts';
 import type { Resource, ShopData } from './store.ts';
 
 export interface ShopifyConfig {
@@ -36,6 +37,8 @@ export interface ShopifyContext {
   baseUrl: string;
   tokens: TokenStore;
   data: ShopData;
+  /** Article images, served from the shop's CDN path. */
+  files: ShopFiles;
   /** Told about every content change and uninstall, so webhooks go out whoever made the change. */
   events?: ShopEvents;
 }

@@ -6,14 +6,24 @@
  */
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { authenticate, hasScope, restErrors, scopeError, shopDomain, shopTime, type ShopifyContext } from './context.ts';
+import { articleImage } from './files.ts';
 import { handleize, type Kind, type Resource } from './store.ts';
 
 /** REST leaky bucket per app and shop: each call adds one, `leakPerSecond` drain continuously. */
 export class LeakyBucket {
   #level = 0;
   #at: number;
-  constructor(private readonly now: () => number, private readonly size: number, private readonly leak: number) {
+  constructor(private readonly now: () => number, private size: number, private leak: number) {
     this.#at = now();
+  }
+  /** Bucket size and leak rate now (a plan change, or a bench setting the limit it measures against). */
+  get limits(): { size: number; leakPerSecond: number } {
+    return { size: this.size, leakPerSecond: this.leak };
+  }
+  configure(size: number, leakPerSecond: number): void {
+    this.#drain();
+    this.size = size;
+    this.leak = leakPerSecond;
   }
   #drain(): void {
     const t = this.now();
@@ -42,8 +52,8 @@ export class LeakyBucket {
   }
 }
 
-export function throttled(bucketSize: number, retryAfter: number): SandboxResponse {
-  return restErrors(429, 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.', {
+export function throttled(bucketSize: number, retryAfter: number, leakPerSecond = 2): SandboxResponse {
+  return restErrors(429, `Exceeded ${leakPerSecond} calls per second for api client. Reduce request rates to resume uninterrupted service.`, {
     'Retry-After': (Math.ceil(retryAfter * 10) / 10).toFixed(1),
     'X-Shopify-Shop-Api-Call-Limit': `${bucketSize}/${bucketSize}`,
   });
@@ -205,10 +215,29 @@ function write(ctx: ShopifyContext, req: SandboxRequest, kind: Kind, existing: R
   if (!existing && (typeof body['title'] !== 'string' || body['title'].trim() === '')) return restErrors(422, { title: ["can't be blank"] });
   if (existing && body['title'] !== undefined && String(body['title']).trim() === '') return restErrors(422, { title: ["can't be blank"] });
   if (kind === 'product' && body['status'] !== undefined && !['active', 'archived', 'draft'].includes(String(body['status']))) return restErrors(422, { status: ['is not included in the list'] });
+  let image: Record<string, unknown> | null | undefined;
+  if (kind === 'article' && body['image'] !== undefined) {
+    const made = articleImage(ctx.files, ctx.baseUrl, body['image'], shopTime(ctx, now), now / 1000);
+    if ('error' in made) return restErrors(422, { image: [made.error] });
+    image = made.image;
+  }
+  // Handles are unique per kind (per blog for articles): a create takes the next free `-n`,
+  // an update to a taken handle is refused.
+  const taken = (h: string) => ctx.data.of(kind, existing?.blogId ?? blogId).some((o) => o !== existing && o.fields['handle'] === h);
+  const wanted = typeof body['handle'] === 'string' && body['handle'] !== '' ? handleize(body['handle']) : undefined;
+  if (existing && wanted !== undefined && wanted !== existing.fields['handle'] && taken(wanted)) return restErrors(422, { handle: ['has already been taken'] });
   const r: Resource = existing ?? ctx.data.add({ kind, createdAt: now, updatedAt: now, publishedAt: now, ...(blogId === undefined ? {} : { blogId }), fields: kind === 'product' ? { status: 'active', vendor: 'Sandbox Shop', product_type: '', tags: '', published_scope: 'web', price: '0.00', template_suffix: null } : { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null } });
-  for (const k of WRITABLE[kind]) if (body[k] !== undefined) r.fields[k] = body[k];
+  for (const k of WRITABLE[kind]) if (body[k] !== undefined && k !== 'image' && k !== 'handle') r.fields[k] = body[k];
+  if (image !== undefined) r.fields['image'] = image;
   if (Array.isArray(r.fields['tags'])) r.fields['tags'] = (r.fields['tags'] as unknown[]).join(', ');
-  if (!existing || typeof body['title'] === 'string') r.fields['handle'] = typeof body['handle'] === 'string' ? body['handle'] : existing ? r.fields['handle'] : handleize(String(r.fields['title']));
+  if (existing) {
+    if (wanted !== undefined) r.fields['handle'] = wanted;
+  } else {
+    const base = wanted ?? handleize(String(r.fields['title']));
+    let handle = base;
+    for (let n = 1; taken(handle); n++) handle = `${base}-${n}`;
+    r.fields['handle'] = handle;
+  }
   if (body['published'] !== undefined) r.publishedAt = body['published'] === false || body['published'] === 'false' ? null : (r.publishedAt ?? now);
   if (typeof body['published_at'] === 'string') r.publishedAt = Date.parse(body['published_at']) || r.publishedAt;
   if (body['published_at'] === null) r.publishedAt = null;

@@ -1,11 +1,13 @@
 /**
- * Webflow Data API v2 content: sites, collections and items with the staged (draft) and live
- * layers — list with offset/limit (≤100) and `{pagination}`, get, create, PATCH (moves
- * `lastUpdated`), DELETE, live listing, publish and live DELETE (= unpublish).
+ * Webflow Data API v2 content: sites, collections (with their field schemas) and items with the
+ * staged (draft) and live layers — list with offset/limit (≤100), filters and sorting, and
+ * `{pagination}`; get; create one or many (all checked before any is made), staged or live;
+ * PATCH staged or live (moves `lastUpdated`); DELETE; publish; live DELETE (= unpublish).
  */
 import { createHash } from 'node:crypto';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { buildCollections, checkFieldData, renderField, type FieldCheckDeps, type WfCollection } from './schema.ts';
 
 export interface WfItem {
   id: string;
@@ -25,7 +27,7 @@ export interface WfState {
   siteId: string;
   workspaceId: string;
   localeId: string;
-  collections: { id: string; displayName: string; singularName: string; slug: string; createdOn: number; lastUpdated: number }[];
+  collections: WfCollection[];
   items: Map<string, WfItem>;
 }
 
@@ -40,10 +42,7 @@ export function wfError(status: number, code: string, message: string, details: 
 export function seedState(seed: number | string, size: number, now: number): WfState {
   const s = String(seed);
   const siteId = hexId(s, 'site');
-  const collections = [
-    { id: hexId(s, 'col', 'posts'), displayName: 'Blog Posts', singularName: 'Blog Post', slug: 'blog-posts', createdOn: now - 400 * 86_400_000, lastUpdated: now - 200 * 86_400_000 },
-    { id: hexId(s, 'col', 'cases'), displayName: 'Case Studies', singularName: 'Case Study', slug: 'case-studies', createdOn: now - 300 * 86_400_000, lastUpdated: now - 100 * 86_400_000 },
-  ];
+  const collections = buildCollections((key) => hexId(s, 'col', key), (cid, slug) => hexId(cid, slug), now - 400 * 86_400_000, now - 200 * 86_400_000);
   const items = new Map<string, WfItem>();
   const words = ['webflow', 'design', 'launch', 'brand', 'story', 'growth', 'interaction', 'cms', 'guide', 'studio'];
   for (let i = 0; i < size; i++) {
@@ -74,7 +73,16 @@ export function renderItem(i: WfItem, live = false): Record<string, unknown> {
 /** Item changes that Webflow reports as webhook triggers. */
 export type ItemEvent = 'collection_item_created' | 'collection_item_changed' | 'collection_item_deleted' | 'collection_item_published' | 'collection_item_unpublished';
 
-export function cmsRoutes(r: Router, state: () => WfState, now: () => number, guard: (req: SandboxRequest, scope: string) => SandboxResponse | undefined, onItem: (event: ItemEvent, item: WfItem) => void = () => undefined): void {
+const slugify = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+export function cmsRoutes(
+  r: Router,
+  state: () => WfState,
+  now: () => number,
+  guard: (req: SandboxRequest, scope: string) => SandboxResponse | undefined,
+  onItem: (event: ItemEvent, item: WfItem) => void = () => undefined,
+  findAsset: FieldCheckDeps['asset'] = () => undefined,
+): void {
   const g = (scope: string, fn: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => guard(req, scope) ?? fn(req);
   const site = (s: WfState) => ({
     id: s.siteId, workspaceId: s.workspaceId, createdOn: '2024-01-10T10:00:00.000Z', displayName: 'Sandbox Site', shortName: 'sandbox-site',
@@ -82,7 +90,10 @@ export function cmsRoutes(r: Router, state: () => WfState, now: () => number, gu
     timeZone: 'UTC', parentFolderId: null, customDomains: [], locales: { primary: { id: s.localeId, cmsLocaleId: s.localeId, enabled: true, displayName: 'English', redirect: false, subdirectory: '', tag: 'en' }, secondary: [] },
   });
   const collection = (req: SandboxRequest) => state().collections.find((c) => c.id === req.params['cid']);
-  const notFound = (what: 'collection' | 'item') => wfError(404, what === 'collection' ? 'resource_not_found' : 'resource_not_found', `Requested resource not found: The ${what} id provided is not valid`);
+  const notFound = (what: 'collection' | 'item') => wfError(404, 'resource_not_found', `Requested resource not found: The ${what} id provided is not valid`);
+  const invalid = (details: unknown[]) => wfError(400, 'validation_error', 'Validation Error', details);
+  const deps: FieldCheckDeps = { itemIn: (cid, id) => state().items.get(id)?.collectionId === cid, asset: findAsset };
+  const slugTaken = (cid: string, slug: unknown, except?: string) => [...state().items.values()].some((i) => i.collectionId === cid && i.id !== except && i.fieldData['slug'] === slug);
 
   r.add('GET', '/v2/sites', g('sites:read', () => json(200, { sites: [site(state())] })));
   r.add('GET', '/v2/sites/:site', g('sites:read', (req) => (req.params['site'] === state().siteId ? json(200, site(state())) : wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid'))));
@@ -93,12 +104,7 @@ export function cmsRoutes(r: Router, state: () => WfState, now: () => number, gu
   r.add('GET', '/v2/collections/:cid', g('cms:read', (req) => {
     const c = collection(req);
     if (!c) return notFound('collection');
-    return json(200, { id: c.id, displayName: c.displayName, singularName: c.singularName, slug: c.slug, createdOn: iso(c.createdOn), lastUpdated: iso(c.lastUpdated), fields: [
-      { id: hexId(c.id, 'name'), isEditable: true, isRequired: true, type: 'PlainText', slug: 'name', displayName: 'Name', helpText: null },
-      { id: hexId(c.id, 'slug'), isEditable: true, isRequired: true, type: 'PlainText', slug: 'slug', displayName: 'Slug', helpText: null },
-      { id: hexId(c.id, 'body'), isEditable: true, isRequired: false, type: 'RichText', slug: 'post-body', displayName: 'Post Body', helpText: null },
-      { id: hexId(c.id, 'summary'), isEditable: true, isRequired: false, type: 'PlainText', slug: 'post-summary', displayName: 'Post Summary', helpText: null },
-    ] });
+    return json(200, { id: c.id, displayName: c.displayName, singularName: c.singularName, slug: c.slug, createdOn: iso(c.createdOn), lastUpdated: iso(c.lastUpdated), fields: c.fields.map(renderField) });
   }));
 
   const listItems = (live: boolean) => (req: SandboxRequest): SandboxResponse => {
@@ -107,24 +113,26 @@ export function cmsRoutes(r: Router, state: () => WfState, now: () => number, gu
     const sp = req.url.searchParams;
     const limit = sp.get('limit') === null ? 100 : Number(sp.get('limit'));
     const offset = sp.get('offset') === null ? 0 : Number(sp.get('offset'));
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'limit', description: 'limit must be a number between 1 and 100' }]);
-    if (!Number.isInteger(offset) || offset < 0) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'offset', description: 'offset must be a non-negative integer' }]);
-    const bound = (name: string, op: 'gte' | 'lte') => {
-      const v = sp.get(`${name}[${op}]`) ?? sp.get(`${name}.${op}`);
-      return v === null ? undefined : Date.parse(v);
-    };
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid([{ param: 'limit', description: 'limit must be a number between 1 and 100' }]);
+    if (!Number.isInteger(offset) || offset < 0) return invalid([{ param: 'offset', description: 'offset must be a non-negative integer' }]);
     let rows = [...state().items.values()].filter((i) => i.collectionId === c.id && (!live || i.live !== null));
+    // Date filters: `name[gte]=` (cms.md §5.2) and the `[gt]`/`[lt]` forms of the 2024 changelog.
+    const cmp = { gte: (a: number, b: number) => a >= b, gt: (a: number, b: number) => a > b, lte: (a: number, b: number) => a <= b, lt: (a: number, b: number) => a < b };
     for (const name of ['lastUpdated', 'createdOn', 'lastPublished'] as const) {
-      const gte = bound(name, 'gte');
-      const lte = bound(name, 'lte');
-      if (gte !== undefined) rows = rows.filter((i) => (i[name] ?? -Infinity) >= gte);
-      if (lte !== undefined) rows = rows.filter((i) => (i[name] ?? Infinity) <= lte);
+      for (const op of ['gte', 'gt', 'lte', 'lt'] as const) {
+        const raw = sp.get(`${name}[${op}]`) ?? sp.get(`${name}.${op}`);
+        if (raw === null) continue;
+        const bound = Date.parse(raw);
+        if (Number.isNaN(bound)) return invalid([{ param: `${name}[${op}]`, description: 'must be an ISO 8601 date' }]);
+        rows = rows.filter((i) => i[name] !== null && cmp[op](i[name]!, bound));
+      }
     }
     if (sp.get('slug')) rows = rows.filter((i) => i.fieldData['slug'] === sp.get('slug'));
     if (sp.get('name')) rows = rows.filter((i) => i.fieldData['name'] === sp.get('name'));
     const sortBy = sp.get('sortBy');
     const dir = sp.get('sortOrder') === 'desc' ? -1 : 1;
     if (sortBy) {
+      if (!['createdOn', 'lastPublished', 'lastUpdated', 'name', 'slug'].includes(sortBy)) return invalid([{ param: 'sortBy', description: 'sortBy must be one of createdOn, lastPublished, lastUpdated, name, slug' }]);
       const key = (i: WfItem) => (sortBy === 'name' || sortBy === 'slug' ? String(i.fieldData[sortBy]) : (i[sortBy as 'lastUpdated'] ?? 0));
       rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * dir);
     }
@@ -146,51 +154,80 @@ export function cmsRoutes(r: Router, state: () => WfState, now: () => number, gu
     return i ? json(200, renderItem(i)) : notFound('item');
   }));
 
-  const createOne = (c: { id: string }, body: Record<string, unknown>, publish: boolean): WfItem | SandboxResponse => {
-    const fd = (body['fieldData'] ?? {}) as Record<string, unknown>;
-    if (typeof fd['name'] !== 'string' || !fd['name']) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'fieldData.name', description: 'Field is required' }]);
-    const slug = typeof fd['slug'] === 'string' && fd['slug'] ? fd['slug'] : fd['name'].toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    if ([...state().items.values()].some((i) => i.collectionId === c.id && i.fieldData['slug'] === slug)) return wfError(409, 'conflict', `Unique value is already in database: '${slug}'`);
+  /** Checks one create body; the slug defaults to the slugified name. */
+  type Prepared = { fieldData: Record<string, unknown>; body: Record<string, unknown> };
+  const prepare = (c: WfCollection, body: Record<string, unknown>, index: number | null, batch: Set<string>): Prepared | { details: unknown[] } | { conflict: string } => {
+    const at = (d: { param: string; description: string }) => (index === null ? d : { ...d, param: `items[${index}].${d.param}` });
+    const fd = { ...((body['fieldData'] ?? {}) as Record<string, unknown>) };
+    if ((fd['slug'] === undefined || fd['slug'] === '') && typeof fd['name'] === 'string') fd['slug'] = slugify(fd['name']);
+    const checked = checkFieldData(c, fd, deps, false);
+    if ('violations' in checked) return { details: checked.violations.map(at) };
+    const slug = String(checked.ok['slug']);
+    if (slugTaken(c.id, slug) || batch.has(slug)) return { conflict: slug };
+    batch.add(slug);
+    return { fieldData: checked.ok, body };
+  };
+  const conflict = (slug: string) => wfError(409, 'conflict', `Unique value is already in database: '${slug}'`, [{ param: 'fieldData.slug', description: 'must be unique in the collection' }]);
+  const make = (c: WfCollection, p: Prepared, live: boolean): WfItem => {
     const t = now();
-    const item: WfItem = { id: hexId('created', c.id, t, state().items.size), collectionId: c.id, cmsLocaleId: state().localeId, createdOn: t, lastUpdated: t, lastPublished: publish ? t : null, isArchived: body['isArchived'] === true, isDraft: publish ? false : body['isDraft'] !== false, fieldData: { ...fd, slug }, live: null };
-    if (publish) item.live = { ...item.fieldData };
+    const item: WfItem = {
+      id: hexId('created', c.id, t, state().items.size), collectionId: c.id, cmsLocaleId: state().localeId, createdOn: t, lastUpdated: t, lastPublished: live ? t : null,
+      isArchived: p.body['isArchived'] === true, isDraft: live ? false : p.body['isDraft'] !== false, fieldData: p.fieldData, live: live ? { ...p.fieldData } : null,
+    };
     state().items.set(item.id, item);
     onItem('collection_item_created', item);
-    if (publish) onItem('collection_item_published', item);
+    if (live) onItem('collection_item_published', item);
     return item;
   };
   for (const live of [false, true]) {
     r.add('POST', `/v2/collections/:cid/items${live ? '/live' : ''}`, g('cms:write', (req) => {
       const c = collection(req);
       if (!c) return notFound('collection');
+      const batch = new Set<string>();
       if (Array.isArray(req.body['items'])) {
-        if (req.body['items'].length > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'items', description: 'items must contain at most 100 entries' }]);
-        const made: WfItem[] = [];
-        for (const b of req.body['items'] as Record<string, unknown>[]) {
-          const one = createOne(c, b, live);
-          if (!('id' in one)) return one;
-          made.push(one);
-        }
-        return json(202, { items: made.map((i) => renderItem(i)) });
+        const bodies = req.body['items'] as Record<string, unknown>[];
+        if (bodies.length === 0 || bodies.length > 100) return invalid([{ param: 'items', description: 'items must contain between 1 and 100 entries' }]);
+        // Every item is checked before any is created: a bad item fails the whole request.
+        const prepared = bodies.map((b, i) => prepare(c, b ?? {}, i, batch));
+        const bad = prepared.flatMap((p) => ('details' in p ? p.details : []));
+        if (bad.length) return invalid(bad);
+        const taken = prepared.find((p) => 'conflict' in p);
+        if (taken) return conflict(taken.conflict);
+        return json(202, { items: (prepared as Prepared[]).map((p) => renderItem(make(c, p, live))) });
       }
-      const one = createOne(c, req.body, live);
-      return 'id' in one ? json(202, renderItem(one)) : one;
+      const p = prepare(c, req.body, null, batch);
+      if ('details' in p) return invalid(p.details);
+      if ('conflict' in p) return conflict(p.conflict);
+      return json(202, renderItem(make(c, p, live)));
     }));
   }
-  r.add('PATCH', '/v2/collections/:cid/items/:iid', g('cms:write', (req) => {
+
+  const patch = (live: boolean) => (req: SandboxRequest): SandboxResponse => {
+    const c = collection(req);
     const i = itemOf(req);
-    if (!i) return notFound('item');
-    applyPatch(i, req.body, now());
+    if (!c || !i) return notFound('item');
+    if (live && !i.live) return wfError(404, 'resource_not_found', 'Requested resource not found: The live item id provided is not valid; publish it first');
+    const fd = req.body['fieldData'];
+    let checked: Record<string, unknown> = {};
+    if (fd && typeof fd === 'object') {
+      const res = checkFieldData(c, fd as Record<string, unknown>, deps, true);
+      if ('violations' in res) return invalid(res.violations);
+      if (res.ok['slug'] !== undefined && slugTaken(c.id, res.ok['slug'], i.id)) return wfError(409, 'conflict', `Unique value is already in database: '${String(res.ok['slug'])}'`);
+      checked = res.ok;
+    }
+    applyPatch(i, { ...req.body, fieldData: checked }, now());
     onItem('collection_item_changed', i);
+    if (live) {
+      // A live update changes the staged item and publishes it at once.
+      i.live = { ...i.fieldData };
+      i.isDraft = false;
+      i.lastPublished = now();
+      onItem('collection_item_published', i);
+    }
     return json(200, renderItem(i));
-  }));
-  r.add('DELETE', '/v2/collections/:cid/items/:iid', g('cms:write', (req) => {
-    const i = itemOf(req);
-    if (!i) return notFound('item');
-    state().items.delete(i.id);
-    onItem('collection_item_deleted', i);
-    return { status: 204 };
-  }));
+  };
+  r.add('PATCH', '/v2/collections/:cid/items/live/:iid', g('cms:write', patch(true)));
+  r.add('PATCH', '/v2/collections/:cid/items/:iid', g('cms:write', patch(false)));
   r.add('DELETE', '/v2/collections/:cid/items/live/:iid', g('cms:write', (req) => {
     const i = itemOf(req);
     if (!i || !i.live) return notFound('item');
@@ -199,11 +236,18 @@ export function cmsRoutes(r: Router, state: () => WfState, now: () => number, gu
     onItem('collection_item_unpublished', i);
     return { status: 204 };
   }));
+  r.add('DELETE', '/v2/collections/:cid/items/:iid', g('cms:write', (req) => {
+    const i = itemOf(req);
+    if (!i) return notFound('item');
+    state().items.delete(i.id);
+    onItem('collection_item_deleted', i);
+    return { status: 204 };
+  }));
   r.add('POST', '/v2/collections/:cid/items/publish', g('cms:write', (req) => {
     const c = collection(req);
     if (!c) return notFound('collection');
     const ids = Array.isArray(req.body['itemIds']) ? req.body['itemIds'].map(String) : Array.isArray(req.body['items']) ? (req.body['items'] as { id: string }[]).map((x) => String(x.id)) : [];
-    if (ids.length > 100) return wfError(400, 'validation_error', 'Validation Error', [{ param: 'itemIds', description: 'at most 100 items' }]);
+    if (ids.length > 100) return invalid([{ param: 'itemIds', description: 'at most 100 items' }]);
     const published: string[] = [];
     const errors: string[] = [];
     for (const id of ids) {

@@ -1,10 +1,12 @@
 /**
  * Wix content: Blog v3 (published posts, draft posts with a trash bin) and CMS Data Items v2
- * (insert, get, PUT = full replace, PATCH, DELETE, query in both wire forms), seeded from seed + size.
+ * (insert, bulk insert, get, PUT = full replace, PATCH, DELETE, query in both wire forms; writes
+ * checked against the collection's fields), seeded from seed + size.
  */
 import { createHash } from 'node:crypto';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { validationError, violations, type WixCollection } from './collections.ts';
 import { queryBody, runQuery, wixError, type QueryInput } from './query.ts';
 import type { WixEventType } from './webhooks.ts';
 
@@ -108,7 +110,7 @@ function textOf(rc: unknown): string | undefined {
   return out.join('');
 }
 
-export function contentRoutes(r: Router, data: () => WixData, now: () => number, memberId: string, events: ContentEvents = () => undefined): void {
+export function contentRoutes(r: Router, data: () => WixData, now: () => number, memberId: string, events: ContentEvents = () => undefined, schema: (collectionId: string) => WixCollection | undefined = () => undefined): void {
   const publishNow = (d: WixDraft) => publishWithEvent(d, now(), events);
   const qerr = (m: string) => wixError(400, m, 'INVALID_ARGUMENT');
   const fieldsetsOf = (req: SandboxRequest) => [...req.url.searchParams.getAll('fieldsets'), ...(Array.isArray(req.body['fieldsets']) ? (req.body['fieldsets'] as string[]) : [])];
@@ -208,14 +210,38 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const c = coll(req.body['dataCollectionId']);
     if (!c) return noColl(req.body['dataCollectionId']);
     const item = (req.body['dataItem'] ?? {}) as Record<string, unknown>;
+    const made = insert(String(req.body['dataCollectionId']), c, item);
+    return 'error' in made ? made.error : json(200, { dataItem: made.item });
+  });
+  function insert(collectionId: string, c: Map<string, Record<string, unknown>>, item: Record<string, unknown>): { item: Record<string, unknown> } | { error: SandboxResponse } {
     const fields = (item['data'] ?? {}) as Record<string, unknown>;
+    const bad = violations(schema(collectionId), fields);
+    if (bad.length) return { error: validationError(bad) };
     const id = typeof item['id'] === 'string' ? item['id'] : typeof fields['_id'] === 'string' ? fields['_id'] : wixId('item', now(), c.size);
-    if (c.has(id)) return wixError(409, `Item already exists: ${id}`, 'WDE0074');
+    if (c.has(id)) return { error: wixError(409, `Item already exists: ${id}`, 'WDE0074') };
     const t = dollarDate(now());
     const d = { ...fields, _id: id, _createdDate: t, _updatedDate: t, _ownerId: memberId };
     c.set(id, d);
-    events('wix.data.v2.data_item_created', id, itemOut(String(req.body['dataCollectionId']), d));
-    return json(200, { dataItem: itemOut(String(req.body['dataCollectionId']), d) });
+    events('wix.data.v2.data_item_created', id, itemOut(collectionId, d));
+    return { item: itemOut(collectionId, d) };
+  }
+  // Bulk insert: each item succeeds or fails on its own; results keep the input order.
+  r.add('POST', '/wix-data/v2/bulk/items/insert', (req) => {
+    const collectionId = String(req.body['dataCollectionId'] ?? '');
+    const c = coll(collectionId);
+    if (!c) return noColl(collectionId);
+    const items = req.body['dataItems'];
+    if (!Array.isArray(items) || items.length === 0 || items.length > 1000) return wixError(400, 'dataItems must hold 1 to 1000 items', 'INVALID_ARGUMENT');
+    const results = (items as Record<string, unknown>[]).map((it, originalIndex) => {
+      const made = insert(collectionId, c, it ?? {});
+      if ('error' in made) {
+        const b = made.error.body as { message: string; details: unknown };
+        return { action: 'INSERT', itemMetadata: { originalIndex, success: false, error: { code: made.error.status === 409 ? 'WDE0074' : 'WDE0075', description: b.message, data: b.details } } };
+      }
+      return { action: 'INSERT', itemMetadata: { id: made.item['id'], originalIndex, success: true }, ...(req.body['returnEntity'] === false ? {} : { dataItem: made.item }) };
+    });
+    const ok = results.filter((x) => x.itemMetadata.success).length;
+    return json(200, { results, bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 } });
   });
   r.add('GET', '/wix-data/v2/items/:id', (req) => {
     const c = coll(req.query['dataCollectionId']);
@@ -232,6 +258,8 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
       if (!old) return wixError(404, `Item ${req.params['id']} not found`, 'WDE0073');
       const item = (req.body['dataItem'] ?? req.body['dataItemPatch'] ?? {}) as Record<string, unknown>;
       const fields = (item['data'] ?? item['fieldModifications'] ?? {}) as Record<string, unknown>;
+      const bad = violations(schema(String(collectionId)), fields, method === 'PATCH');
+      if (bad.length) return validationError(bad);
       const system = { _id: old['_id'], _createdDate: old['_createdDate'], _ownerId: old['_ownerId'], _updatedDate: dollarDate(now()) };
       // PUT replaces the whole item: fields left out are gone.
       const d = method === 'PUT' ? { ...fields, ...system } : { ...old, ...fields, ...system };

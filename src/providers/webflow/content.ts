@@ -1,0 +1,149 @@
+/**
+ * Webflow CMS items through the Data API v2 (cms.md §5): items of one collection (the
+ * connection's `collectionId`, else the site's first blog-like collection). Published items are
+ * created on the live layer (`POST …/items/live`) and updated there; drafts stay staged. Bulk
+ * create takes up to 100 items a call. Webflow has no conditional write: an update reads the
+ * staged item and refuses when its `lastUpdated` moved (the window up to the PATCH stays open).
+ */
+import { plexusError } from '../../core/errors.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import { unlessMissing, wfCall, wfFind } from './call.ts';
+import { defaultCollection, rolesOf } from './collection-roles.ts';
+import { fromItem, isLive, toFieldData, type WfItem } from './content-map.ts';
+
+const PAGE = 100;
+
+function collectionOf(loc: TargetLocation): string {
+  if (loc.kind !== 'item' || !loc.collection) throw plexusError('unprocessable', { message: 'Webflow content is collection items; the target names no collection.' });
+  return loc.collection;
+}
+
+const itemPath = (cid: string, id: string, live = false) => `/collections/${cid}/items/${live ? 'live/' : ''}${id}`;
+
+async function getItem(s: ContentContext, cid: string, id: string): Promise<WfItem | null> {
+  return wfFind<WfItem>(s, itemPath(cid, id));
+}
+
+async function createIn(s: ContentContext, cid: string, batch: ContentFields[]): Promise<RemoteContent[]> {
+  const roles = await rolesOf(s, cid);
+  const bodies: { isDraft: boolean; isArchived: boolean; fieldData: Record<string, unknown> }[] = [];
+  // One at a time: the first item with a new image or term uploads or creates it for the rest.
+  for (const f of batch) bodies.push({ isDraft: f.status !== 'published', isArchived: false, fieldData: await toFieldData(s, roles, f) });
+  const made = new Array<WfItem>(batch.length);
+  for (const live of [true, false]) {
+    const idx = batch.flatMap((f, i) => ((f.status === 'published') === live ? [i] : []));
+    if (!idx.length) continue;
+    const path = `/collections/${cid}/items${live ? '/live' : ''}`;
+    const res = idx.length === 1 ? await wfCall(s, 'POST', path, bodies[idx[0]!]) : await wfCall(s, 'POST', path, { items: idx.map((i) => bodies[i]) });
+    const items = idx.length === 1 ? [res.body as WfItem] : ((res.body as { items: WfItem[] }).items ?? []);
+    idx.forEach((i, n) => (made[i] = items[n]!));
+  }
+  return Promise.all(made.map((item) => fromItem(s, roles, item)));
+}
+
+interface Cursor {
+  /** Items with `lastUpdated` ≥ this come next… */
+  after: string | null;
+  /** …after skipping this many that carry exactly `after` (already returned). */
+  skip: number;
+  wm: string | null;
+}
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const decode = (v: string) => JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Cursor;
+
+export const webflowContent: ContentAdapter = {
+  kinds: ['item'],
+  // No author field in a standard blog collection; the collection's roles decide the rest.
+  fields: ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featuredMedia'],
+  bulkSize: 100,
+
+  async locate(s, kind) {
+    if (kind !== 'item') throw plexusError('unprocessable', { message: `Webflow takes collection items, not ${kind}s.` });
+    return { kind, collection: await defaultCollection(s) };
+  },
+
+  async create(s, loc, fields) {
+    return (await createIn(s, collectionOf(loc), [fields]))[0]!;
+  },
+
+  createMany: (s, loc, items) => createIn(s, collectionOf(loc), items),
+
+  async read(s, loc, remoteId) {
+    const cid = collectionOf(loc);
+    const item = await getItem(s, cid, remoteId);
+    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
+  },
+
+  async update(s, loc, remoteId, changes, expectedVersion) {
+    const cid = collectionOf(loc);
+    const current = await getItem(s, cid, remoteId);
+    if (!current || current.lastUpdated !== expectedVersion) {
+      throw plexusError('content.remote_changed', { details: { remoteId, expected: expectedVersion, found: current?.lastUpdated ?? null } });
+    }
+    const roles = await rolesOf(s, cid);
+    const fieldData = await toFieldData(s, roles, changes);
+    const live = isLive(current);
+    const wantLive = (changes.status ?? (live ? 'published' : 'draft')) === 'published';
+    let item: WfItem | null;
+    if (wantLive && live) item = (await wfCall(s, 'PATCH', itemPath(cid, remoteId, true), { fieldData })).body as WfItem;
+    else if (wantLive) {
+      await wfCall(s, 'PATCH', itemPath(cid, remoteId), { isDraft: false, fieldData });
+      await wfCall(s, 'POST', `/collections/${cid}/items/publish`, { itemIds: [remoteId] });
+      item = await getItem(s, cid, remoteId);
+    } else if (live) {
+      await wfCall(s, 'PATCH', itemPath(cid, remoteId), { isDraft: true, fieldData });
+      await wfCall(s, 'DELETE', itemPath(cid, remoteId, true));
+      item = await getItem(s, cid, remoteId);
+    } else item = (await wfCall(s, 'PATCH', itemPath(cid, remoteId), { fieldData })).body as WfItem;
+    if (!item) throw plexusError('content.remote_changed', { details: { remoteId, gone: true } });
+    return fromItem(s, roles, item);
+  },
+
+  // Off the live site first (a staged delete alone leaves it live until the next site publish).
+  async remove(s, loc, remoteId) {
+    const cid = collectionOf(loc);
+    const item = await getItem(s, cid, remoteId);
+    if (!item) return;
+    if (isLive(item)) await unlessMissing(wfCall(s, 'DELETE', itemPath(cid, remoteId, true)));
+    await unlessMissing(wfCall(s, 'DELETE', itemPath(cid, remoteId)));
+  },
+
+  async findBySlug(s, loc, slug) {
+    const cid = collectionOf(loc);
+    const res = await wfCall(s, 'GET', `/collections/${cid}/items?${new URLSearchParams({ slug, limit: '1' })}`);
+    const item = (res.body as { items?: WfItem[] }).items?.find((i) => i.fieldData.slug === slug);
+    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
+  },
+
+  /**
+   * Sorted by `lastUpdated` and filtered from the last one seen (the `lastUpdated` filter and
+   * sort of the Data API, 2025-08), so an item edited while the pages are read moves behind
+   * the cursor instead of shifting an offset past another item.
+   */
+  async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
+    const cid = collectionOf(loc);
+    const c: Cursor = cursor ? decode(cursor) : { after: since, skip: 0, wm: since };
+    const q = new URLSearchParams({ limit: String(PAGE), offset: String(c.skip), sortBy: 'lastUpdated', sortOrder: 'asc' });
+    if (c.after) q.set('lastUpdated[gte]', c.after);
+    const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q}`);
+    const page = (res.body as { items?: WfItem[] }).items ?? [];
+    const roles = await rolesOf(s, cid);
+    const items: RemoteContent[] = [];
+    let wm = c.wm;
+    for (const item of page) {
+      const t = Date.parse(item.lastUpdated);
+      if (since && t <= Date.parse(since)) continue;
+      items.push(await fromItem(s, roles, item));
+      if (!wm || t > Date.parse(wm)) wm = new Date(t).toISOString();
+    }
+    let next: string | null = null;
+    const last = page.at(-1);
+    if (page.length === PAGE && last) {
+      const atLast = page.filter((i) => i.lastUpdated === last.lastUpdated).length;
+      const after = new Date(last.lastUpdated).toISOString();
+      next = encode({ after, skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast, wm });
+    }
+    return { items, next, watermark: wm };
+  },
+};

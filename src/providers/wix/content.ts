@@ -1,0 +1,151 @@
+/**
+ * Wix content as CMS data items (`/wix-data/v2`), for posts and collection items alike. The
+ * Blog API takes a post body only as Ricos rich content (`richContent.nodes`, cms.md §6.2), so
+ * HTML would be converted both ways and come back different from what was sent: every poll
+ * would read as an edit and block-level merges would work on a lossy copy. A CMS collection
+ * keeps the HTML of its rich-text field as written, has `_updatedDate` to filter and sort on,
+ * bulk insert, and a publish flag where the collection defines one.
+ *
+ * Data items carry no revision (cms.md §6.3), so an update reads the item, refuses when its
+ * `_updatedDate` moved, and PUTs the whole item back with the changes applied (PUT replaces the
+ * item: fields Plexus does not sync are written back as they were read).
+ */
+import { isPlexusError, plexusError } from '../../core/errors.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import { wixCall, wixFind } from './call.ts';
+import { defaultCollection, rolesOf } from './collection-roles.ts';
+import { dateOf, fromItem, toData, type DataItem } from './content-map.ts';
+
+const PAGE = 100;
+const BULK = 100;
+
+function collectionOf(loc: TargetLocation): string {
+  if (!loc.collection) throw plexusError('unprocessable', { message: 'A Wix item needs the CMS collection it belongs to.' });
+  return loc.collection;
+}
+
+const itemPath = (cid: string, id: string) => `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid })}`;
+
+async function getItem(s: ContentContext, cid: string, id: string): Promise<DataItem | null> {
+  return (await wixFind<{ dataItem: DataItem }>(s, itemPath(cid, id)))?.dataItem ?? null;
+}
+
+async function query(s: ContentContext, cid: string, q: Record<string, unknown>): Promise<DataItem[]> {
+  const res = await wixCall(s, 'POST', '/wix-data/v2/items/query', { dataCollectionId: cid, query: q, consistentRead: true });
+  return (res.body as { dataItems?: DataItem[] }).dataItems ?? [];
+}
+
+async function createIn(s: ContentContext, cid: string, batch: ContentFields[]): Promise<RemoteContent[]> {
+  const roles = await rolesOf(s, cid);
+  const data: Record<string, unknown>[] = [];
+  for (const f of batch) data.push(await toData(s, roles, f));
+  if (batch.length === 1) {
+    const res = await wixCall(s, 'POST', '/wix-data/v2/items', { dataCollectionId: cid, dataItem: { data: data[0] } });
+    return [await fromItem(s, roles, (res.body as { dataItem: DataItem }).dataItem)];
+  }
+  const res = await wixCall(s, 'POST', '/wix-data/v2/bulk/items/insert', { dataCollectionId: cid, dataItems: data.map((d) => ({ data: d })), returnEntity: true });
+  type Result = { itemMetadata: { originalIndex: number; success: boolean; error?: { description?: string } }; dataItem?: DataItem };
+  const results = (res.body as { results?: Result[] }).results ?? [];
+  const failed = results.filter((r) => !r.itemMetadata.success);
+  // Items that went in stay in (a retry finds them by slug); the batch reports the first refusal.
+  if (failed.length) {
+    throw plexusError('provider.invalid_request', {
+      message: failed[0]!.itemMetadata.error?.description ?? 'Wix refused an item of the batch.',
+      details: { failed: failed.map((r) => ({ index: r.itemMetadata.originalIndex, error: r.itemMetadata.error?.description })) },
+    });
+  }
+  const byIndex = new Map(results.map((r) => [r.itemMetadata.originalIndex, r.dataItem]));
+  return Promise.all(batch.map(async (_, i) => {
+    const item = byIndex.get(i);
+    if (!item) throw plexusError('provider.invalid_request', { message: `Wix answered the bulk insert without item ${i}.` });
+    return fromItem(s, roles, item);
+  }));
+}
+
+interface Cursor {
+  after: string | null;
+  skip: number;
+  wm: string | null;
+}
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const decode = (v: string) => JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Cursor;
+
+export const wixContent: ContentAdapter = {
+  kinds: ['post', 'item'],
+  bulkSize: BULK,
+
+  async locate(s, kind) {
+    if (kind !== 'post' && kind !== 'item') throw plexusError('unprocessable', { message: `Wix takes posts and collection items, not ${kind}s.` });
+    return { kind, collection: await defaultCollection(s) };
+  },
+
+  async create(s, loc, fields) {
+    return (await createIn(s, collectionOf(loc), [fields]))[0]!;
+  },
+
+  createMany: (s, loc, items) => createIn(s, collectionOf(loc), items),
+
+  async read(s, loc, remoteId) {
+    const cid = collectionOf(loc);
+    const item = await getItem(s, cid, remoteId);
+    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
+  },
+
+  async update(s, loc, remoteId, changes, expectedVersion) {
+    const cid = collectionOf(loc);
+    const current = await getItem(s, cid, remoteId);
+    if (!current || dateOf(current.data._updatedDate) !== expectedVersion) {
+      throw plexusError('content.remote_changed', { details: { remoteId, expected: expectedVersion, found: current ? dateOf(current.data._updatedDate) : null } });
+    }
+    const roles = await rolesOf(s, cid);
+    const data = { ...current.data, ...(await toData(s, roles, changes)) };
+    const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(remoteId)}`, { dataCollectionId: cid, dataItem: { id: remoteId, data } });
+    return fromItem(s, roles, (res.body as { dataItem: DataItem }).dataItem);
+  },
+
+  async remove(s, loc, remoteId) {
+    try {
+      await wixCall(s, 'DELETE', itemPath(collectionOf(loc), remoteId));
+    } catch (err) {
+      if (!(isPlexusError(err) && err.code === 'provider.not_found')) throw err;
+    }
+  },
+
+  async findBySlug(s, loc, slug) {
+    const cid = collectionOf(loc);
+    const roles = await rolesOf(s, cid);
+    if (!roles.slug) return null;
+    const [item] = await query(s, cid, { filter: { [roles.slug]: { $eq: slug } }, paging: { limit: 1 } });
+    return item ? fromItem(s, roles, item) : null;
+  },
+
+  /** `_updatedDate` ascending from the last one seen, so items edited mid-walk move behind the cursor. */
+  async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
+    const cid = collectionOf(loc);
+    const roles = await rolesOf(s, cid);
+    const c: Cursor = cursor ? decode(cursor) : { after: since, skip: 0, wm: since };
+    const page = await query(s, cid, {
+      ...(c.after ? { filter: { _updatedDate: { $gte: { $date: c.after } } } } : {}),
+      sort: [{ fieldName: '_updatedDate', order: 'ASC' }],
+      paging: { limit: PAGE, offset: c.skip },
+    });
+    const items: RemoteContent[] = [];
+    let wm = c.wm;
+    for (const it of page) {
+      const t = Date.parse(dateOf(it.data._updatedDate));
+      if (since && t <= Date.parse(since)) continue;
+      items.push(await fromItem(s, roles, it));
+      if (!wm || t > Date.parse(wm)) wm = new Date(t).toISOString();
+    }
+    let next: string | null = null;
+    const last = page.at(-1);
+    if (page.length === PAGE && last) {
+      const at = dateOf(last.data._updatedDate);
+      const atLast = page.filter((i) => dateOf(i.data._updatedDate) === at).length;
+      const after = new Date(at).toISOString();
+      next = encode({ after, skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast, wm });
+    }
+    return { items, next, watermark: wm };
+  },
+};

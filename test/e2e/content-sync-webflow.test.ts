@@ -1,0 +1,4 @@
+import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
+import { webflowFixture } from '../fixtures/cms/webflow.ts';
+
+contentSyncScenario('Webflow', webflowFixture);

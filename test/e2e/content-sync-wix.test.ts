@@ -1,0 +1,4 @@
+import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
+import { wixFixture } from '../fixtures/cms/wix.ts';
+
+contentSyncScenario('Wix', wixFixture);
