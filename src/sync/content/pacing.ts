@@ -12,8 +12,10 @@ const MAX_WAIT_MS = 120_000;
 export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: number } | null {
   const override = Number(ctx.app.extra['requestsPerMinute'] ?? '');
   const rl = ctx.def.rateLimit;
-  if (override > 0) return { perSecond: override / 60, burst: Math.max(1, rl.bucket ? Math.min(rl.bucket.size, override / 60 * 20) : override / 60 * 5) };
-  if (rl.bucket) return { perSecond: rl.bucket.leakPerSecond, burst: rl.bucket.size };
+  // A leaky bucket is never filled to the brim: a little headroom absorbs uneven spacing.
+  const headroom = (size: number) => Math.max(1, size - 2);
+  if (override > 0) return { perSecond: override / 60, burst: Math.max(1, rl.bucket ? headroom(Math.min(rl.bucket.size, (override / 60) * 20)) : (override / 60) * 5) };
+  if (rl.bucket) return { perSecond: rl.bucket.leakPerSecond, burst: headroom(rl.bucket.size) };
   if (rl.requestsPerMinute) return { perSecond: rl.requestsPerMinute / 60, burst: Math.max(1, (rl.requestsPerMinute / 60) * 5) };
   return null;
 }

@@ -145,6 +145,7 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
     return rows[0];
   });
   if (!batch || !['running', 'queued'].includes(batch.status)) return;
+  const unsettled = { wait: 0 };
   await withContentRun(deps, orgId, connectionId, async (run) => {
     const locs = new Map<ContentKind, TargetLocation>();
     const locate = async (kind: ContentKind) => {
@@ -187,9 +188,12 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
         if (target.remote_id) await publishUpdate(deps, orgId, batchId, run, row, item, target, loc);
         else creates.push({ row, item, target, loc });
       }
-      await publishCreates(deps, orgId, batchId, run, creates);
+      await publishCreates(deps, orgId, batchId, run, creates, unsettled);
     }
   });
+  if (unsettled.wait > 0) {
+    throw plexusError('unavailable', { message: 'A create sent before an interruption may still land; checking again shortly.', retryAfterMs: unsettled.wait });
+  }
   await settleBatch(deps, orgId, batchId);
 }
 
@@ -199,7 +203,7 @@ async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, 
     if (!remote) {
       // Gone from the site since it was published: create it again.
       await withOrgTx(deps.db.app, orgId, (c) => c.query("update content_targets set remote_id = null, state = 'pending', create_started_at = null, base = null where org_id = $1 and id = $2", [orgId, target.id]));
-      await publishCreates(deps, orgId, batchId, run, [{ row, item, target: { ...target, remote_id: null, create_started_at: null }, loc }]);
+      await publishCreates(deps, orgId, batchId, run, [{ row, item, target: { ...target, remote_id: null, create_started_at: null }, loc }], { wait: 0 });
       return;
     }
     // Saved before the write, so a rollback can restore it even if the worker dies right after.
@@ -217,7 +221,7 @@ async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, 
   }
 }
 
-async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[]): Promise<void> {
+async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[], unsettled: { wait: number }): Promise<void> {
   const land = async (e: (typeof creates)[number], remote: RemoteContent) => {
     await withOrgTx(deps.db.app, orgId, async (c) => {
       // The base is what the hub sent, plus what the site filled in where the hub left a field
@@ -246,10 +250,9 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     // Not there yet, but a request sent just before the crash may still land: wait until it
     // no longer can before sending another, or the site could get two copies.
     const age = Date.now() - e.target.create_started_at.getTime();
-    if (age < CREATE_SETTLE_MS) {
-      throw plexusError('unavailable', { message: 'A create sent before an interruption may still land; checking again shortly.', retryAfterMs: CREATE_SETTLE_MS - age });
-    }
-    fresh.push(e);
+    // The item stays pending; the others go on, and the job comes back for it.
+    if (age < CREATE_SETTLE_MS) unsettled.wait = Math.max(unsettled.wait, CREATE_SETTLE_MS - age);
+    else fresh.push(e);
   }
   const size = run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1;
   for (let i = 0; i < fresh.length; i += size) {
