@@ -52,7 +52,8 @@ export const fieldsOf = (i: ItemRow): ContentFields => ({
   author: i.author,
 });
 
-const COLUMN: Record<keyof ContentFields, string> = {
+/** Column of each field in `content_items`; the API uses the same snake_case names. */
+export const COLUMN: Record<keyof ContentFields, string> = {
   title: 'title',
   bodyHtml: 'body_html',
   excerpt: 'excerpt',

@@ -1,20 +1,10 @@
 import { z } from 'zod';
-import type { ItemRow } from '../../../sync/content/store.ts';
+import { COLUMN, type ItemRow } from '../../../sync/content/store.ts';
 
 export const POLICIES = ['hub_wins', 'remote_wins', 'latest_wins', 'manual'] as const;
 
-/** API field names (snake_case) of the unified content fields. */
-export const API_FIELD: Record<string, string> = {
-  title: 'title',
-  bodyHtml: 'body_html',
-  excerpt: 'excerpt',
-  slug: 'slug',
-  status: 'status',
-  categories: 'categories',
-  tags: 'tags',
-  featuredMedia: 'featured_media',
-  author: 'author',
-};
+/** API field names (snake_case) of the unified content fields: the item columns. */
+export const API_FIELD: Record<string, string> = COLUMN;
 export const FROM_API: Record<string, string> = Object.fromEntries(Object.entries(API_FIELD).map(([k, v]) => [v, k]));
 
 export const targetSchema = z.object({
