@@ -92,3 +92,15 @@ test('Google Ads: restated days leave revisions, a removed campaign is marked de
   assert.equal(row.platform_status, 'REMOVED');
   assert.ok(row.deleted_at);
 });
+
+test('Google Ads: a storm of RESOURCE_EXHAUSTED answers is waited out as their retryDelay says, without failing the sync', async () => {
+  await ctx.db.owner.query('delete from ad_metrics_daily; delete from ad_entities; delete from sync_runs');
+  sb.faults.rateLimit({ times: 4, pathPrefix: '/v' });
+  const waits: number[] = [];
+  const r = await runAdsSync(deps, org.id, conn, googleAdsSync, 'test', { maxInlineWaitMs: 600_000, sleep: async (ms) => void waits.push(ms) });
+  const run = (await ctx.db.owner.query('select status, rate_limit_waits from sync_runs where id = $1', [r.runId])).rows[0];
+  assert.equal(run.status, 'completed');
+  assert.equal(run.rate_limit_waits, 4);
+  assert.ok(waits.length >= 4 && waits.slice(0, 4).every((w) => w >= 30_000), `waited ${waits.join(', ')} ms: the platform asked for 30 s`);
+  assert.equal(await count("select count(*)::int as n from ad_entities where level = 'campaign'"), sb.world().campaigns.length);
+});

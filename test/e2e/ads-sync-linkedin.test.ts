@@ -102,3 +102,15 @@ test('LinkedIn: statuses map to the unified enum; a deleted campaign group is ma
   assert.equal(await count("select count(*)::int as n from ad_entities where level = 'campaign' and status <> 'deleted'"), c.groups);
   assert.equal(await count("select count(*)::int as n from ad_entities where level = 'ad' and status <> 'deleted'"), c.creatives);
 });
+
+test('LinkedIn: a storm of 429s without Retry-After is backed off and waited out without failing the sync', async () => {
+  await ctx.db.owner.query('delete from ad_metrics_daily; delete from ad_entities; delete from sync_runs');
+  sb.faults.rateLimit({ times: 4, pathPrefix: '/rest' });
+  const waits: number[] = [];
+  const r = await runAdsSync(deps, org.id, conn, linkedinAdsSync, 'test', { historyDays: 30, maxInlineWaitMs: 600_000, sleep: async (ms) => void waits.push(ms) });
+  const run = (await ctx.db.owner.query('select status, rate_limit_waits from sync_runs where id = $1', [r.runId])).rows[0];
+  assert.equal(run.status, 'completed');
+  assert.equal(run.rate_limit_waits, 4);
+  assert.ok(waits.slice(1).every((w, i) => w >= waits[i]!), `backs off: ${waits.join(', ')} ms`);
+  assert.equal(await count("select count(*)::int as n from ad_entities where level = 'ad' and status <> 'deleted'"), sb.counts().creatives);
+});
