@@ -3,51 +3,37 @@ import assert from 'node:assert/strict';
 import { googleAdsSync } from '../../src/providers/google-ads/sync.ts';
 import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
 import type { Customer } from '../../src/providers/google-ads/sandbox/world.ts';
-import { runAdsSync } from '../../src/sync/ads/engine.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { adsWrites } from '../helpers/ads-writes.ts';
 
 let sb: GoogleAdsRunningSandbox;
-let ctx: TestContext;
-let org: { id: string; key: string };
-let conn: string;
-let deps: Parameters<typeof runAdsSync>[0];
 let customer: Customer;
+const ads = adsWrites();
+const { inj, unifiedId, stored } = ads;
 
 before(async () => {
   sb = await googleSandbox.start({ seed: 31, size: 900 });
-  ctx = await createTestContext({
+  const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
+  await ads.open({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
       PLEXUS_GOOGLE_ADS_CLIENT_SECRET: sb.clientSecret,
       PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken,
       PLEXUS_GOOGLE_ADS_BASE_URL: sb.url,
     },
+    provider: 'google-ads',
+    credentials: { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! },
+    connection: { expiresAt: new Date(Date.now() + 3600_000), externalId: sb.accounts().managerId },
+    adapter: googleAdsSync,
+    firstSync: { options: { historyDays: 3 } },
   });
-  org = await newOrg(ctx);
-  const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! }, {
-    expiresAt: new Date(Date.now() + 3600_000),
-    externalId: sb.accounts().managerId,
-  });
-  deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
-  await runAdsSync(deps, org.id, conn, googleAdsSync, 'test', { historyDays: 3 });
   // A client of the manager account: every write goes through login-customer-id.
   customer = sb.world().customers.find((c) => c.managerId !== null && c.currency_code === 'USD')!;
 });
 after(async () => {
-  await ctx.close();
+  await ads.close();
   await sb.close();
 });
 
-const inj = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => ctx.app.inject({ method, url, headers: auth(org.key), ...(payload ? { payload } : {}) });
-const unifiedId = (level: string, platformId: string) => Buffer.from(`${conn}|${level}|${platformId}`).toString('base64url');
-const stored = async (level: string, platformId: string) =>
-  (await ctx.db.owner.query(
-    `select name, status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime, start_at, end_at, deleted_at
-       from ad_entities where connection_id = $1 and level = $2 and platform_id = $3`,
-    [conn, level, platformId],
-  )).rows[0];
 /** A day `n` days from now, as the customer's calendar (Los Angeles) has it. */
 const localDay = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: customer.time_zone }).format(new Date(Date.now() + n * 86_400_000));
 const inZone = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: customer.time_zone, dateStyle: 'short', timeStyle: 'medium' }).format(d);
@@ -60,7 +46,7 @@ const last = new Map<string, { level: string; status: string }>();
 
 test('Google Ads: a campaign is created with its own daily budget in micros, paused, on the customer-local days asked for', async () => {
   const res = await inj('POST', '/v1/ads/campaigns', {
-    connection_id: conn,
+    connection_id: ads.conn,
     account_id: customer.id,
     name: 'Plexus launch (Google)',
     daily_budget_micros: '25000000',
@@ -155,7 +141,7 @@ test('Google Ads: validation errors come back 422 with Google\'s message and err
   const enabledBudgets = () => [...sb.world().budgets.values()].filter((b) => b.status === 'ENABLED').map((b) => b.id).sort();
   const budgets = enabledBudgets();
   const campaigns = sb.world().campaigns.length;
-  const create = (extra: object) => inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: customer.id, name: 'Plexus invalid', ...extra });
+  const create = (extra: object) => inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: customer.id, name: 'Plexus invalid', ...extra });
 
   const cents = await create({ daily_budget_micros: '12345' });
   assert.equal(cents.statusCode, 422, cents.body);
@@ -195,7 +181,7 @@ test('Google Ads: validation errors come back 422 with Google\'s message and err
 });
 
 test('Google Ads: a deleted campaign is removed with its own budget; its children can no longer change', async () => {
-  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: customer.id, name: 'Plexus short-lived', daily_budget_micros: '15000000', status: 'active' });
+  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: customer.id, name: 'Plexus short-lived', daily_budget_micros: '15000000', status: 'active' });
   assert.equal(res.statusCode, 201, res.body);
   const doomed = res.json();
   const budgetId = campaignAt(doomed.platform_id).budgetId;
@@ -220,7 +206,7 @@ test('Google Ads: a deleted campaign is removed with its own budget; its childre
 
 test('Google Ads: a sync afterwards reads back exactly what the writes stored', async () => {
   const before = await stored('campaign', created.platform_id);
-  await runAdsSync(deps, org.id, conn, googleAdsSync, 'test', { historyDays: 3 });
+  await ads.sync('test', { historyDays: 3 });
   assert.deepEqual(await stored('campaign', created.platform_id), before, 'the written campaign, field for field');
   assert.equal(last.size, 4);
   for (const [platformId, { level, status }] of last) assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);

@@ -3,39 +3,30 @@ import assert from 'node:assert/strict';
 import { linkedinAdsSync } from '../../src/providers/linkedin/sync.ts';
 import { sandbox as linkedinSandbox, type LinkedInRunningSandbox } from '../../src/providers/linkedin/sandbox.ts';
 import type { AdAccount } from '../../src/providers/linkedin/sandbox/world.ts';
-import { runAdsSync } from '../../src/sync/ads/engine.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { adsWrites } from '../helpers/ads-writes.ts';
 
 let sb: LinkedInRunningSandbox;
-let ctx: TestContext;
-let org: { id: string; key: string };
-let conn: string;
-let deps: Parameters<typeof runAdsSync>[0];
 let account: AdAccount;
+const ads = adsWrites();
+const { inj, unifiedId, stored } = ads;
 
 before(async () => {
   sb = await linkedinSandbox.start({ seed: 43, size: 1500 });
-  ctx = await createTestContext({ env: { PLEXUS_LINKEDIN_CLIENT_ID: sb.clientId, PLEXUS_LINKEDIN_CLIENT_SECRET: sb.clientSecret, PLEXUS_LINKEDIN_BASE_URL: sb.url } });
-  org = await newOrg(ctx);
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'linkedin', { kind: 'oauth2', accessToken: sb.mintToken() }, { externalId: String(sb.world().accounts[0]!.id), expiresAt: new Date(Date.now() + 86_400_000) });
-  deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
-  await runAdsSync(deps, org.id, conn, linkedinAdsSync, 'test', { historyDays: 3 });
+  await ads.open({
+    env: { PLEXUS_LINKEDIN_CLIENT_ID: sb.clientId, PLEXUS_LINKEDIN_CLIENT_SECRET: sb.clientSecret, PLEXUS_LINKEDIN_BASE_URL: sb.url },
+    provider: 'linkedin',
+    credentials: { kind: 'oauth2', accessToken: sb.mintToken() },
+    connection: { externalId: String(sb.world().accounts[0]!.id), expiresAt: new Date(Date.now() + 86_400_000) },
+    adapter: linkedinAdsSync,
+    firstSync: { options: { historyDays: 3 } },
+  });
   account = sb.world().accounts.find((a) => a.currency === 'USD' && a.status === 'ACTIVE')!;
 });
 after(async () => {
-  await ctx.close();
+  await ads.close();
   await sb.close();
 });
 
-const inj = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => ctx.app.inject({ method, url, headers: auth(org.key), ...(payload ? { payload } : {}) });
-const unifiedId = (level: string, platformId: string) => Buffer.from(`${conn}|${level}|${platformId}`).toString('base64url');
-const stored = async (level: string, platformId: string) =>
-  (await ctx.db.owner.query(
-    `select name, status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime, start_at, end_at, deleted_at
-       from ad_entities where connection_id = $1 and level = $2 and platform_id = $3`,
-    [conn, level, platformId],
-  )).rows[0];
 const groupAt = (id: string) => sb.world().groups.find((g) => String(g.id) === id);
 const START = Date.parse('2031-03-01T08:00:00.000Z');
 const END = Date.parse('2031-06-30T22:00:00.000Z');
@@ -46,7 +37,7 @@ const last = new Map<string, { level: string; status: string }>();
 
 test('LinkedIn: a campaign group is created with a daily budget as a decimal string under Dynamic Group Budget; its id comes from x-restli-id', async () => {
   const res = await inj('POST', '/v1/ads/campaigns', {
-    connection_id: conn,
+    connection_id: ads.conn,
     account_id: String(account.id),
     name: 'Plexus launch (LinkedIn)',
     daily_budget_micros: '25000000',
@@ -122,7 +113,7 @@ test('LinkedIn: campaign groups, campaigns and creatives pause and resume by par
 
 test('LinkedIn: Rest.li validation errors come back 422 with LinkedIn\'s descriptions, code and field', async () => {
   const groups = sb.world().groups.length;
-  const create = (extra: object, acct = account.id) => inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: String(acct), name: 'Plexus invalid', ...extra });
+  const create = (extra: object, acct = account.id) => inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: String(acct), name: 'Plexus invalid', ...extra });
   const low = await create({ daily_budget_micros: '5000000' });
   assert.equal(low.statusCode, 422, low.body);
   assert.equal(low.json().error.code, 'provider.invalid_request');
@@ -159,7 +150,7 @@ test('LinkedIn: Rest.li validation errors come back 422 with LinkedIn\'s descrip
 });
 
 test('LinkedIn: a draft group is deleted outright; any other group goes to PENDING_DELETION with what sits under it', async () => {
-  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: String(account.id), name: 'Plexus draft', daily_budget_micros: '15000000' });
+  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: String(account.id), name: 'Plexus draft', daily_budget_micros: '15000000' });
   assert.equal(res.statusCode, 201, res.body);
   const draft = res.json();
   // The unified API creates active or paused groups; the advertiser turned this one into a draft in Campaign Manager.
@@ -187,7 +178,7 @@ test('LinkedIn: a draft group is deleted outright; any other group goes to PENDI
 
 test('LinkedIn: a sync afterwards agrees with every write', async () => {
   const before = await stored('campaign', created.platform_id);
-  await runAdsSync(deps, org.id, conn, linkedinAdsSync, 'test', { historyDays: 3 });
+  await ads.sync('test', { historyDays: 3 });
   assert.deepEqual(await stored('campaign', created.platform_id), before, 'the written campaign group, field for field');
   for (const [platformId, { level, status }] of last) assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
 });

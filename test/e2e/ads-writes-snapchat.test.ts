@@ -2,49 +2,39 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox as snapSandbox, type SnapchatRunningSandbox } from '../../src/providers/snapchat/sandbox.ts';
 import { snapchatAdsSync } from '../../src/providers/snapchat/sync.ts';
-import { runAdsSync } from '../../src/sync/ads/engine.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { adsWrites } from '../helpers/ads-writes.ts';
 
 let sb: SnapchatRunningSandbox;
-let ctx: TestContext;
-let org: { id: string; key: string };
-let conn: string;
-let deps: Parameters<typeof runAdsSync>[0];
 let accountId: string;
+const ads = adsWrites();
+const { inj, unifiedId: idOf, stored } = ads;
 
 before(async () => {
   sb = await snapSandbox.start({ seed: 33, size: 1500 });
-  ctx = await createTestContext({ env: { PLEXUS_SNAPCHAT_CLIENT_ID: sb.clientId, PLEXUS_SNAPCHAT_CLIENT_SECRET: sb.clientSecret, PLEXUS_SNAPCHAT_BASE_URL: sb.url } });
-  org = await newOrg(ctx);
   const { accessToken, refreshToken } = sb.mintToken({ ttlSeconds: 86_400 });
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'snapchat', { kind: 'oauth2', accessToken, refreshToken }, { externalId: sb.world().me.organization_id, expiresAt: new Date(Date.now() + 86_400_000) });
-  deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
-  // Writes go to accounts the unified model knows: sync first.
-  await runAdsSync(deps, org.id, conn, snapchatAdsSync, 'initial', { historyDays: 7 });
+  await ads.open({
+    env: { PLEXUS_SNAPCHAT_CLIENT_ID: sb.clientId, PLEXUS_SNAPCHAT_CLIENT_SECRET: sb.clientSecret, PLEXUS_SNAPCHAT_BASE_URL: sb.url },
+    provider: 'snapchat',
+    credentials: { kind: 'oauth2', accessToken, refreshToken },
+    connection: { externalId: sb.world().me.organization_id, expiresAt: new Date(Date.now() + 86_400_000) },
+    adapter: snapchatAdsSync,
+    // Writes go to accounts the unified model knows: sync first.
+    firstSync: { reason: 'initial', options: { historyDays: 7 } },
+    columns: `name, status::text as status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime,
+              to_char(start_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as start_at, to_char(end_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as end_at, deleted_at`,
+  });
   accountId = sb.world().accounts.find((a) => a.currency === 'USD')!.id;
 });
 after(async () => {
-  await ctx.close();
+  await ads.close();
   await sb.close();
 });
 
-const inj = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => ctx.app.inject({ method, url, headers: auth(org.key), ...(payload ? { payload } : {}) });
-const idOf = (level: string, platformId: string) => Buffer.from(`${conn}|${level}|${platformId}`).toString('base64url');
-const stored = async (level: string, platformId: string) =>
-  (
-    await ctx.db.owner.query(
-      `select name, status::text as status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime,
-              to_char(start_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as start_at, to_char(end_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as end_at, deleted_at
-       from ad_entities where level = $1 and platform_id = $2`,
-      [level, platformId],
-    )
-  ).rows[0];
 const campaignAt = (id: string) => sb.world().campaigns.find((c) => c.id === id);
 
 test('Snapchat: a campaign is created with micro-currency budgets and a schedule, then renamed, re-budgeted, rescheduled, paused, resumed and deleted', async () => {
   const created = await inj('POST', '/v1/ads/campaigns', {
-    connection_id: conn,
+    connection_id: ads.conn,
     account_id: accountId,
     name: 'Lens launch',
     objective: 'WEB_CONVERSION',
@@ -114,18 +104,18 @@ test('Snapchat: ad squads and ads pause and resume with a PUT of the whole entit
 
 test("Snapchat: the platform's validation errors come back as 422 with its message and E-code; nothing is written", async () => {
   const campaigns = sb.world().campaigns.length;
-  const tooSmall = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Tiny', daily_budget_micros: '5000000' });
+  const tooSmall = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Tiny', daily_budget_micros: '5000000' });
   assert.equal(tooSmall.statusCode, 422, tooSmall.body);
   assert.equal(tooSmall.json().error.code, 'provider.invalid_request');
   assert.match(tooSmall.json().error.message, /daily_budget_micro 5000000 is below the minimum of 20000000/);
   assert.deepEqual(tooSmall.json().error.details, { status: 400, code: 'E2003' });
 
-  const backwards = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Backwards', start_at: '2030-06-01T00:00:00Z', end_at: '2030-05-01T00:00:00Z' });
+  const backwards = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Backwards', start_at: '2030-06-01T00:00:00Z', end_at: '2030-05-01T00:00:00Z' });
   assert.equal(backwards.statusCode, 422, backwards.body);
   assert.match(backwards.json().error.message, /end_time .* must be after start_time/);
   assert.equal(backwards.json().error.details.code, 'E2002');
 
-  const badObjective = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Odd', objective: 'FAME' });
+  const badObjective = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Odd', objective: 'FAME' });
   assert.equal(badObjective.statusCode, 422, badObjective.body);
   assert.match(badObjective.json().error.message, /Invalid objective FAME/);
   assert.equal(sb.world().campaigns.length, campaigns, 'no campaign was created');
@@ -141,7 +131,7 @@ test("Snapchat: the platform's validation errors come back as 422 with its messa
 });
 
 test('Snapchat: a sync after the writes agrees with what they stored', async () => {
-  const created = (await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Agreed', status: 'active', daily_budget_micros: '21000000', start_at: '2030-01-01T00:00:00Z' })).json();
+  const created = (await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Agreed', status: 'active', daily_budget_micros: '21000000', start_at: '2030-01-01T00:00:00Z' })).json();
   await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { name: 'Agreed, renamed', lifetime_budget_micros: '900000000', end_at: '2030-02-01T00:00:00Z' });
   const squad = sb.world().adsquads.find((q) => !q.deleted && q.status === 'ACTIVE' && sb.world().campaigns.find((c) => c.id === q.campaign_id)?.ad_account_id === accountId)!;
   await inj('POST', `/v1/ads/ad-groups/${idOf('ad_group', squad.id)}/pause`);
@@ -150,7 +140,7 @@ test('Snapchat: a sync after the writes agrees with what they stored', async () 
 
   const afterWrites = [await stored('campaign', created.platform_id), await stored('ad_group', squad.id), await stored('ad', ad.id)];
   assert.deepEqual(afterWrites.map((e) => e.status), ['active', 'paused', 'paused']);
-  const r = await runAdsSync(deps, org.id, conn, snapchatAdsSync, 'test');
-  assert.equal((await ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
+  const r = await ads.sync('test');
+  assert.equal((await ads.ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
   assert.deepEqual([await stored('campaign', created.platform_id), await stored('ad_group', squad.id), await stored('ad', ad.id)], afterWrites);
 });

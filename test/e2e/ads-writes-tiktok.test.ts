@@ -3,39 +3,30 @@ import assert from 'node:assert/strict';
 import { tiktokAdsSync } from '../../src/providers/tiktok/sync.ts';
 import { sandbox as tiktokSandbox, type TikTokRunningSandbox } from '../../src/providers/tiktok/sandbox.ts';
 import type { Advertiser } from '../../src/providers/tiktok/sandbox/world.ts';
-import { runAdsSync } from '../../src/sync/ads/engine.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { adsWrites } from '../helpers/ads-writes.ts';
 
 let sb: TikTokRunningSandbox;
-let ctx: TestContext;
-let org: { id: string; key: string };
-let conn: string;
-let deps: Parameters<typeof runAdsSync>[0];
 let adv: Advertiser;
+const ads = adsWrites();
+const { inj, unifiedId, stored } = ads;
 
 before(async () => {
   sb = await tiktokSandbox.start({ seed: 33, size: 3000 });
-  ctx = await createTestContext({ env: { PLEXUS_TIKTOK_CLIENT_ID: sb.appId, PLEXUS_TIKTOK_CLIENT_SECRET: sb.secret, PLEXUS_TIKTOK_BASE_URL: sb.url } });
-  org = await newOrg(ctx);
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'tiktok', { kind: 'oauth2', accessToken: sb.mintToken() }, { externalId: sb.advertiserIds()[0]! });
-  deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
-  await runAdsSync(deps, org.id, conn, tiktokAdsSync, 'test', { historyDays: 3 });
+  await ads.open({
+    env: { PLEXUS_TIKTOK_CLIENT_ID: sb.appId, PLEXUS_TIKTOK_CLIENT_SECRET: sb.secret, PLEXUS_TIKTOK_BASE_URL: sb.url },
+    provider: 'tiktok',
+    credentials: { kind: 'oauth2', accessToken: sb.mintToken() },
+    connection: { externalId: sb.advertiserIds()[0]! },
+    adapter: tiktokAdsSync,
+    firstSync: { options: { historyDays: 3 } },
+  });
   adv = sb.world().advertisers.find((a) => a.currency === 'USD')!;
 });
 after(async () => {
-  await ctx.close();
+  await ads.close();
   await sb.close();
 });
 
-const inj = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => ctx.app.inject({ method, url, headers: auth(org.key), ...(payload ? { payload } : {}) });
-const unifiedId = (level: string, platformId: string) => Buffer.from(`${conn}|${level}|${platformId}`).toString('base64url');
-const stored = async (level: string, platformId: string) =>
-  (await ctx.db.owner.query(
-    `select name, status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime, start_at, end_at, deleted_at
-       from ad_entities where connection_id = $1 and level = $2 and platform_id = $3`,
-    [conn, level, platformId],
-  )).rows[0];
 const campaignAt = (id: string) => sb.world().campaigns.find((c) => c.campaign_id === id)!;
 
 let created: { id: string; platform_id: string };
@@ -45,7 +36,7 @@ const last = new Map<string, { level: string; status: string }>();
 const touched = new Set<string>();
 
 test('TikTok: a campaign is created with a daily budget as a float in major units, disabled until resumed', async () => {
-  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: adv.advertiser_id, name: 'Plexus launch (TikTok)', daily_budget_micros: '75500000' });
+  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: adv.advertiser_id, name: 'Plexus launch (TikTok)', daily_budget_micros: '75500000' });
   assert.equal(res.statusCode, 201, res.body);
   created = res.json();
   assert.equal(res.json().status, 'paused');
@@ -121,7 +112,7 @@ test('TikTok: campaigns, ad groups and ads pause and resume through their status
 
 test('TikTok: platform validation errors (code 40002 inside HTTP 200) come back 422 with TikTok\'s message and code', async () => {
   const count = sb.world().campaigns.length;
-  const create = (extra: object) => inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: adv.advertiser_id, name: 'Plexus invalid', ...extra });
+  const create = (extra: object) => inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: adv.advertiser_id, name: 'Plexus invalid', ...extra });
   const small = await create({ daily_budget_micros: '10000000' });
   assert.equal(small.statusCode, 422, small.body);
   assert.equal(small.json().error.code, 'provider.invalid_request');
@@ -165,7 +156,7 @@ test('TikTok: a deleted campaign reads CAMPAIGN_STATUS_DELETE with its children;
 
 test('TikTok: a sync afterwards agrees with every write', async () => {
   const before = await stored('campaign', created.platform_id);
-  await runAdsSync(deps, org.id, conn, tiktokAdsSync, 'test', { historyDays: 3 });
+  await ads.sync('test', { historyDays: 3 });
   assert.deepEqual(await stored('campaign', created.platform_id), before, 'the written campaign, field for field');
   for (const [platformId, { level, status }] of last) assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
 });

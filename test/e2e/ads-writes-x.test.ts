@@ -2,48 +2,39 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandbox as xSandbox, type XRunningSandbox } from '../../src/providers/x/sandbox.ts';
 import { xAdsSync } from '../../src/providers/x/sync.ts';
-import { runAdsSync } from '../../src/sync/ads/engine.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { adsWrites } from '../helpers/ads-writes.ts';
 
 let sb: XRunningSandbox;
-let ctx: TestContext;
-let org: { id: string; key: string };
-let conn: string;
-let deps: Parameters<typeof runAdsSync>[0];
 let accountId: string;
+const ads = adsWrites();
+const { inj, unifiedId: idOf, stored } = ads;
 
 const noWait = { sleep: async () => undefined };
 
 before(async () => {
   sb = await xSandbox.start({ seed: 43, size: 800 });
-  ctx = await createTestContext({ env: { PLEXUS_X_CLIENT_ID: sb.consumerKey, PLEXUS_X_CLIENT_SECRET: sb.consumerSecret, PLEXUS_X_BASE_URL: sb.url } });
-  org = await newOrg(ctx);
   const t = sb.mintToken();
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'x', { kind: 'oauth1a', accessToken: t.token, tokenSecret: t.secret }, { externalId: sb.world().accounts[0]!.id });
-  deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
-  // Writes go to accounts the unified model knows: sync first.
-  await runAdsSync(deps, org.id, conn, xAdsSync, 'initial', { historyDays: 7, ...noWait });
+  await ads.open({
+    env: { PLEXUS_X_CLIENT_ID: sb.consumerKey, PLEXUS_X_CLIENT_SECRET: sb.consumerSecret, PLEXUS_X_BASE_URL: sb.url },
+    provider: 'x',
+    credentials: { kind: 'oauth1a', accessToken: t.token, tokenSecret: t.secret },
+    connection: { externalId: sb.world().accounts[0]!.id },
+    adapter: xAdsSync,
+    // Writes go to accounts the unified model knows: sync first.
+    firstSync: { reason: 'initial', options: { historyDays: 7, ...noWait } },
+    columns: 'name, status::text as status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime, deleted_at',
+  });
   accountId = sb.world().accounts.find((a) => a.currency === 'USD')!.id;
 });
 after(async () => {
-  await ctx.close();
+  await ads.close();
   await sb.close();
 });
 
-const inj = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => ctx.app.inject({ method, url, headers: auth(org.key), ...(payload ? { payload } : {}) });
-const idOf = (level: string, platformId: string) => Buffer.from(`${conn}|${level}|${platformId}`).toString('base64url');
-const stored = async (level: string, platformId: string) =>
-  (
-    await ctx.db.owner.query(
-      'select name, status::text as status, platform_status, daily_budget_micros::text as daily, lifetime_budget_micros::text as lifetime, deleted_at from ad_entities where level = $1 and platform_id = $2',
-      [level, platformId],
-    )
-  ).rows[0];
 const campaignAt = (id: string) => sb.world().campaigns.find((c) => c.id === id);
 
 test('X: a campaign is created with its budget in local micros, renamed, re-budgeted, paused, resumed and deleted; ad_entities follow each write', async () => {
-  const created = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Launch on X', status: 'paused', daily_budget_micros: '25500000', lifetime_budget_micros: '300000000' });
+  const created = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Launch on X', status: 'paused', daily_budget_micros: '25500000', lifetime_budget_micros: '300000000' });
   assert.equal(created.statusCode, 201, created.body);
   const c = created.json();
   assert.deepEqual([c.status, c.daily_budget_micros, c.lifetime_budget_micros], ['paused', '25500000', '300000000']);
@@ -111,22 +102,22 @@ test('X: line items (ad groups) pause and resume with PUT entity_status; a singl
 
 test("X: the platform's validation errors come back as 422 with X's message and code; nothing is written", async () => {
   const campaigns = sb.world().campaigns.length;
-  const tooSmall = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Tiny', daily_budget_micros: '500000' });
+  const tooSmall = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Tiny', daily_budget_micros: '500000' });
   assert.equal(tooSmall.statusCode, 422, tooSmall.body);
   assert.equal(tooSmall.json().error.code, 'provider.invalid_request');
   assert.match(tooSmall.json().error.message, /daily_budget_amount_local_micro must be at least 1000000/);
   assert.deepEqual(tooSmall.json().error.details, { status: 400, code: 'INVALID_PARAMETER', parameter: 'daily_budget_amount_local_micro' });
 
-  const over = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Over', daily_budget_micros: '90000000', lifetime_budget_micros: '50000000' });
+  const over = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Over', daily_budget_micros: '90000000', lifetime_budget_micros: '50000000' });
   assert.equal(over.statusCode, 422, over.body);
   assert.match(over.json().error.message, /less than or equal to total_budget_amount_local_micro/);
 
-  const longName = await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'x'.repeat(300) });
+  const longName = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'x'.repeat(300) });
   assert.equal(longName.statusCode, 422, longName.body);
   assert.equal(longName.json().error.details.parameter, 'name');
   assert.equal(sb.world().campaigns.length, campaigns, 'no campaign was created');
 
-  const existing = (await ctx.db.owner.query("select platform_id, daily_budget_micros::text as daily from ad_entities where level = 'campaign' and account_platform_id = $1 and status = 'active' and daily_budget_micros is not null limit 1", [accountId])).rows[0];
+  const existing = (await ads.ctx.db.owner.query("select platform_id, daily_budget_micros::text as daily from ad_entities where level = 'campaign' and account_platform_id = $1 and status = 'active' and daily_budget_micros is not null limit 1", [accountId])).rows[0];
   const bad = await inj('PATCH', `/v1/ads/campaigns/${idOf('campaign', existing.platform_id)}`, { daily_budget_micros: '999' });
   assert.equal(bad.statusCode, 422, bad.body);
   assert.equal(bad.json().error.details.code, 'INVALID_PARAMETER');
@@ -135,7 +126,7 @@ test("X: the platform's validation errors come back as 422 with X's message and 
 });
 
 test('X: a sync after the writes agrees with what they stored', async () => {
-  const created = (await inj('POST', '/v1/ads/campaigns', { connection_id: conn, account_id: accountId, name: 'Agreed', status: 'active', daily_budget_micros: '12340000' })).json();
+  const created = (await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: accountId, name: 'Agreed', status: 'active', daily_budget_micros: '12340000' })).json();
   await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { name: 'Agreed, renamed', lifetime_budget_micros: '700000000' });
   const li = sb.world().lineItems.find((l) => !l.deleted && l.entity_status === 'ACTIVE' && l.account_id === accountId)!;
   await inj('POST', `/v1/ads/ad-groups/${idOf('ad_group', li.id)}/pause`);
@@ -144,12 +135,12 @@ test('X: a sync after the writes agrees with what they stored', async () => {
 
   const afterWrites = { campaign: await stored('campaign', created.platform_id), adGroup: await stored('ad_group', li.id), deleted: await stored('campaign', doomed.id) };
   assert.deepEqual([afterWrites.campaign.name, afterWrites.campaign.status, afterWrites.campaign.daily, afterWrites.campaign.lifetime], ['Agreed, renamed', 'active', '12340000', '700000000']);
-  const r = await runAdsSync(deps, org.id, conn, xAdsSync, 'test', noWait);
-  assert.equal((await ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
+  const r = await ads.sync('test', noWait);
+  assert.equal((await ads.ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');
   assert.deepEqual(await stored('campaign', created.platform_id), afterWrites.campaign);
   assert.deepEqual(await stored('ad_group', li.id), afterWrites.adGroup);
   assert.equal((await stored('campaign', doomed.id)).status, 'deleted');
   assert.ok((await stored('campaign', doomed.id)).deleted_at);
-  const orphans = await ctx.db.owner.query("select count(*)::int as n from ad_entities where level = 'ad_group' and parent_platform_id = $1 and status <> 'deleted'", [doomed.id]);
+  const orphans = await ads.ctx.db.owner.query("select count(*)::int as n from ad_entities where level = 'ad_group' and parent_platform_id = $1 and status <> 'deleted'", [doomed.id]);
   assert.equal(orphans.rows[0].n, 0, "the deleted campaign's line items are gone after the sync");
 });

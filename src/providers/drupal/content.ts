@@ -9,6 +9,7 @@
  */
 import { plexusError } from '../../core/errors.ts';
 import type { ContentAdapter, ContentContext, ContentKind, RemoteContent } from '../../sync/content/types.ts';
+import { remoteChanged } from '../kit/version-guard.ts';
 import { errorPointers, errorStatus } from './errors.ts';
 import { changedSince } from './content/changes.ts';
 import { bundleOf, hasTags, isUuid, modifiedAtOf, uuidForSlug, versionOf, type NodeJson } from './content/mapping.ts';
@@ -39,8 +40,8 @@ async function reread(s: ContentContext, kind: ContentKind, id: string): Promise
   return remoteOf(s, got.node, got.doc);
 }
 
-function remoteChanged(id: string, expected: string, current: NodeJson): Error {
-  return plexusError('content.remote_changed', { details: { remoteId: id, expectedVersion: expected, actualVersion: versionOf(current), modifiedAt: modifiedAtOf(current) } });
+function nodeChanged(id: string, expected: string, current: NodeJson): Error {
+  return remoteChanged(id, expected, versionOf(current), modifiedAtOf(current));
 }
 
 export const drupalContent: ContentAdapter = {
@@ -70,7 +71,7 @@ export const drupalContent: ContentAdapter = {
     const bundle = bundleOf(loc.kind);
     const got = await getNode(s, loc.kind, remoteId);
     if (!got) throw plexusError('provider.not_found', { message: `Drupal has no ${bundle} ${remoteId}.`, details: { remoteId } });
-    if (versionOf(got.node) !== expectedVersion) throw remoteChanged(remoteId, expectedVersion, got.node);
+    if (versionOf(got.node) !== expectedVersion) throw nodeChanged(remoteId, expectedVersion, got.node);
     const data = await prepareWrite(s, loc.kind, changes, got.node);
     if (!Object.keys(data.attributes).length && !Object.keys(data.relationships).length) return remoteOf(s, got.node, got.doc);
     try {
@@ -81,7 +82,7 @@ export const drupalContent: ContentAdapter = {
       // An entity-level violation is most likely EntityChanged; the node itself tells for sure.
       if (errorStatus(err) === 422 && errorPointers(err).includes('/data')) {
         const now = await getNode(s, loc.kind, remoteId);
-        if (!now || versionOf(now.node) !== expectedVersion) throw now ? remoteChanged(remoteId, expectedVersion, now.node) : err;
+        if (!now || versionOf(now.node) !== expectedVersion) throw now ? nodeChanged(remoteId, expectedVersion, now.node) : err;
       }
       throw err;
     }

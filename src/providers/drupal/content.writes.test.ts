@@ -3,32 +3,22 @@
  * that lands between Plexus's read and its PATCH (core's EntityChanged 422), images uploaded once
  * and again when deleted, a repeated create refused by its slug-derived UUID, pages, aliases.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { drupalSite, type DrupalSite } from '../../../test/fixtures/cms/drupal.ts';
-import { openHarness, type Harness } from '../../../test/fixtures/cms/harness.ts';
+import { drupalSite } from '../../../test/fixtures/cms/drupal.ts';
+import { harnessOn } from '../../../test/fixtures/cms/harness.ts';
 import { waitFor } from '../../../test/helpers/wait.ts';
 import { drupalContent as drupal } from './content.ts';
 
 const clock = { t: Date.parse('2026-03-02T09:00:00Z') };
-let site: DrupalSite;
-let h: Harness;
-
-before(async () => {
-  site = await drupalSite({ now: () => clock.t });
-  h = await openHarness(site);
-});
-after(async () => {
-  await h?.close();
-  await site?.close();
-});
+const h = harnessOn(() => drupalSite({ now: () => clock.t }));
 
 const isCode = (code: string) => (e: unknown) => isPlexusError(e) && e.code === code;
 
 test('tags by name: seeded terms reused whatever the case, missing ones created once, pages take none', async () => {
-  const terms = () => site.sandbox.terms().length;
+  const terms = () => h.site.sandbox.terms().length;
   const before = terms();
   const a = await h.run((s, loc) => drupal.create(s, loc, fields(1, { categories: ['Ignored'], tags: ['drupal', 'Launch week'] })));
   assert.deepEqual(a.fields.tags, ['Drupal', 'Launch week'], 'names as the site spells them, in order');
@@ -45,22 +35,22 @@ test('tags by name: seeded terms reused whatever the case, missing ones created 
 
 test('a save inside the same second is caught by the revision id', async () => {
   const a = await h.run((s, loc) => drupal.create(s, loc, fields(4)));
-  await site.site.edit('post', a.remoteId, { title: 'Editor, same second' });
+  await h.site.site.edit('post', a.remoteId, { title: 'Editor, same second' });
   await assert.rejects(h.run((s, loc) => drupal.update(s, loc, a.remoteId, { title: 'Would overwrite' }, a.version)), isCode('content.remote_changed'));
-  assert.equal((await site.site.get('post', a.remoteId))?.title, 'Editor, same second');
+  assert.equal((await h.site.site.get('post', a.remoteId))?.title, 'Editor, same second');
 });
 
 test("a save between Plexus's read and its PATCH is refused by EntityChanged and reported as a remote change", async () => {
   const a = await h.run((s, loc) => drupal.create(s, loc, fields(5)));
   // Hold Plexus's PATCH at the door; the editor saves (a later second) while it waits.
-  const fault = site.sandbox.faults.latency(3000, { method: 'PATCH', times: 1 });
+  const fault = h.site.sandbox.faults.latency(3000, { method: 'PATCH', times: 1 });
   const pending = h.run((s, loc) => drupal.update(s, loc, a.remoteId, { title: 'Plexus' }, a.version));
-  await waitFor(async () => !site.sandbox.faults.list().some((f) => f.id === fault), 'the PATCH to arrive');
+  await waitFor(async () => !h.site.sandbox.faults.list().some((f) => f.id === fault), 'the PATCH to arrive');
   clock.t += 5000;
-  site.sandbox.remote.edit(a.remoteId, { title: 'Editor, meanwhile' });
+  h.site.sandbox.remote.edit(a.remoteId, { title: 'Editor, meanwhile' });
   await assert.rejects(pending, isCode('content.remote_changed'));
-  assert.equal((await site.site.get('post', a.remoteId))?.title, 'Editor, meanwhile');
-  assert.equal(site.sandbox.requests.entries({ method: 'PATCH', status: 422 }).length, 1, 'Drupal refused the stale write');
+  assert.equal((await h.site.site.get('post', a.remoteId))?.title, 'Editor, meanwhile');
+  assert.equal(h.site.sandbox.requests.entries({ method: 'PATCH', status: 422 }).length, 1, 'Drupal refused the stale write');
 });
 
 test('images: uploaded once, referenced with alt text, uploaded again after the file was deleted; remote images and removal', async () => {
@@ -70,9 +60,9 @@ test('images: uploaded once, referenced with alt text, uploaded again after the 
   const b = await h.run((s, loc) => drupal.create(s, loc, fields(7, { featuredMedia: sha })));
   assert.equal(h.uploads(), uploads + 1);
   assert.deepEqual([a.fields.featuredMedia, b.fields.featuredMedia], [sha, sha]);
-  const node = site.sandbox.nodes().find((n) => n.uuid === a.remoteId)!;
+  const node = h.site.sandbox.nodes().find((n) => n.uuid === a.remoteId)!;
   assert.equal(node.image?.alt, h.images[0]!.ref.alt);
-  assert.equal(site.sandbox.files().find((f) => f.uuid === node.image?.file)?.status, true, 'the file is permanent once referenced');
+  assert.equal(h.site.sandbox.files().find((f) => f.uuid === node.image?.file)?.status, true, 'the file is permanent once referenced');
   const fileId = node.image!.file;
   // Writing `remote:<id>` for a file Plexus uploaded reads back as that file's hash.
   const c = await h.run((s, loc) => drupal.update(s, loc, b.remoteId, { featuredMedia: `remote:${fileId}` }, b.version));
@@ -80,7 +70,7 @@ test('images: uploaded once, referenced with alt text, uploaded again after the 
   const none = await h.run((s, loc) => drupal.update(s, loc, c.remoteId, { featuredMedia: null }, c.version));
   assert.equal(none.fields.featuredMedia, null);
   // An administrator deletes the file: the node shows no image, and the next write uploads it again.
-  site.sandbox.deleteFile(fileId);
+  h.site.sandbox.deleteFile(fileId);
   assert.equal((await h.run((s, loc) => drupal.read(s, loc, a.remoteId)))?.fields.featuredMedia, null);
   const again = await h.run((s, loc) => drupal.create(s, loc, fields(11, { featuredMedia: sha })));
   assert.equal(again.fields.featuredMedia, sha);
@@ -92,13 +82,13 @@ test('a repeated create of the same slug is refused (slug-derived UUID) and the 
   const first = await h.run((s, loc) => drupal.create(s, loc, f));
   const err = await h.run((s, loc) => drupal.create(s, loc, f)).then(() => undefined, (e: unknown) => e);
   assert.ok(isPlexusError(err) && err.retry === 'permanent', String(err));
-  assert.equal(await site.site.countBySlug('post', f.slug), 1);
+  assert.equal(await h.site.site.countBySlug('post', f.slug), 1);
   assert.equal((await h.run((s, loc) => drupal.findBySlug(s, loc, f.slug)))?.remoteId, first.remoteId);
 });
 
 test('an alias taken by another node is a permanent error with the site message; the author reads back as a user UUID', async () => {
   const a = await h.run((s, loc) => drupal.create(s, loc, fields(9)));
-  assert.equal(a.fields.author, site.sandbox.userUuid);
+  assert.equal(a.fields.author, h.site.sandbox.userUuid);
   const b = await h.run((s, loc) => drupal.create(s, loc, fields(10)));
   await assert.rejects(
     h.run((s, loc) => drupal.update(s, loc, b.remoteId, { slug: a.fields.slug }, b.version)),

@@ -10,6 +10,7 @@
  */
 import { plexusError } from '../../core/errors.ts';
 import type { ContentAdapter, ContentContext } from '../../sync/content/types.ts';
+import { remoteChanged } from '../kit/version-guard.ts';
 import { changedSince } from './content/changes.ts';
 import { modifiedAtOf, tagsOf, TRASHED, versionOf, type ArticleJson } from './content/mapping.ts';
 import { joomla, statusOf } from './content/request.ts';
@@ -75,9 +76,7 @@ export const joomlaContent: ContentAdapter = {
     const current = await getArticle(s, remoteId);
     if (!current) throw plexusError('provider.not_found', { message: `Joomla has no article ${remoteId}.`, details: { remoteId } });
     const actual = versionOf(current);
-    if (actual !== expectedVersion) {
-      throw plexusError('content.remote_changed', { details: { remoteId, expectedVersion, actualVersion: actual, modifiedAt: modifiedAtOf(current) } });
-    }
+    if (actual !== expectedVersion) throw remoteChanged(remoteId, expectedVersion, actual, modifiedAtOf(current));
     const body = await prepareWrite(s, changes, false);
     if (!Object.keys(body).length) return remoteOf(s, current);
     // Older 4.x releases clear the tags of a PATCH that leaves them out; sending them keeps them.

@@ -3,47 +3,21 @@
  * then delete, images referenced by path, and polling that also reads trashed and archived
  * articles and loses nothing when an article is saved while the pages are read.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { openHarness, type Harness } from '../../../test/fixtures/cms/harness.ts';
-import { joomlaSite, type JoomlaSite } from '../../../test/fixtures/cms/joomla.ts';
-import type { ChangesPage, RemoteContent } from '../../sync/content/types.ts';
+import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { joomlaSite } from '../../../test/fixtures/cms/joomla.ts';
+import type { RemoteContent } from '../../sync/content/types.ts';
 import { joomlaContent as joomla } from './content.ts';
 
 const clock = { t: Date.parse('2026-03-02T09:00:00Z') };
-let site: JoomlaSite;
-let h: Harness;
-
-before(async () => {
-  site = await joomlaSite({ now: () => clock.t });
-  h = await openHarness(site);
-});
-after(async () => {
-  await h?.close();
-  await site?.close();
-});
-
-async function poll(since: string | null, between: (page: number) => Promise<void> = async () => {}) {
-  const items: RemoteContent[] = [];
-  let cursor: string | null = null;
-  let watermark: string | null = null;
-  let pages = 0;
-  do {
-    const page: ChangesPage = await h.run((s, loc) => joomla.changedSince(s, loc, since, cursor));
-    pages++;
-    items.push(...page.items);
-    watermark = page.watermark ?? watermark;
-    cursor = page.next;
-    if (cursor) await between(pages);
-  } while (cursor);
-  return { items, watermark };
-}
+const h = harnessOn(() => joomlaSite({ now: () => clock.t }));
 
 test('one category (the first name) and tags by name: found whatever the case, created once; none means Uncategorised', async () => {
-  const cats = () => site.sandbox.categories().length;
-  const tags = () => site.sandbox.tags().length;
+  const cats = () => h.site.sandbox.categories().length;
+  const tags = () => h.site.sandbox.tags().length;
   const [c0, t0] = [cats(), tags()];
   const a = await h.run((s, loc) => joomla.create(s, loc, fields(1, { categories: ['blog', 'Ignored second'], tags: ['joomla', 'Launch week'] })));
   assert.deepEqual(a.fields.categories, ['Blog'], 'the seeded category, as the site spells it');
@@ -61,12 +35,12 @@ test('one category (the first name) and tags by name: found whatever the case, c
 
 test('an article open in the editor (checked out) makes the write wait, retryably; once checked in it lands', async () => {
   const a = await h.run((s, loc) => joomla.create(s, loc, fields(4)));
-  site.sandbox.remote.checkout(a.remoteId);
+  h.site.sandbox.remote.checkout(a.remoteId);
   await assert.rejects(
     h.run((s, loc) => joomla.update(s, loc, a.remoteId, { title: 'Plexus' }, a.version)),
     (e: unknown) => isPlexusError(e) && e.code === 'provider.unavailable' && e.retry === 'retryable' && (e.retryAfterMs ?? 0) > 0,
   );
-  site.sandbox.remote.checkin(a.remoteId);
+  h.site.sandbox.remote.checkin(a.remoteId);
   const done = await h.run((s, loc) => joomla.update(s, loc, a.remoteId, { title: 'Plexus' }, a.version));
   assert.equal(done.fields.title, 'Plexus');
 });
@@ -76,7 +50,7 @@ test('remove trashes then deletes; an article the editor already trashed is dele
   await h.run((s, loc) => joomla.remove(s, loc, a.remoteId));
   assert.equal(await h.run((s, loc) => joomla.read(s, loc, a.remoteId)), null);
   const b = await h.run((s, loc) => joomla.create(s, loc, fields(6)));
-  await site.site.remove('post', b.remoteId);
+  await h.site.site.remove('post', b.remoteId);
   assert.equal((await h.run((s, loc) => joomla.read(s, loc, b.remoteId)))?.trashed, true);
   await h.run((s, loc) => joomla.remove(s, loc, b.remoteId));
   assert.equal(await h.run((s, loc) => joomla.read(s, loc, b.remoteId)), null);
@@ -106,19 +80,19 @@ test('polling reads trashed and archived articles in passes of their own; a save
     made.push(await h.run((s, loc) => joomla.create(s, loc, fields(100 + i, { tags: [] }))));
   }
   clock.t += 1000;
-  await site.site.remove('post', made[0]!.remoteId);
-  site.sandbox.remote.edit(made[1]!.remoteId, { state: 2 });
+  await h.site.site.remove('post', made[0]!.remoteId);
+  h.site.sandbox.remote.edit(made[1]!.remoteId, { state: 2 });
   const target = made[60]!;
-  const { items, watermark } = await poll(since, async (page) => {
+  const { items, watermark } = await pollAll(h, since, async (page) => {
     if (page !== 1) return;
     clock.t += 10_000;
-    await site.site.edit('post', target.remoteId, { bodyHtml: '<p>Saved mid-poll.</p>' });
+    await h.site.site.edit('post', target.remoteId, { bodyHtml: '<p>Saved mid-poll.</p>' });
   });
   const ids = items.map((i) => i.remoteId);
   for (const m of made) assert.ok(ids.includes(m.remoteId), `article ${m.remoteId} is listed`);
   assert.equal(items.find((i) => i.remoteId === made[0]!.remoteId)?.trashed, true);
   assert.equal(items.find((i) => i.remoteId === made[1]!.remoteId)?.fields.status, 'draft', 'archived is not live');
-  const after = await poll(watermark);
+  const after = await pollAll(h, watermark);
   assert.equal(after.items.find((i) => i.remoteId === target.remoteId)?.fields.bodyHtml ?? items.filter((i) => i.remoteId === target.remoteId).at(-1)?.fields.bodyHtml, '<p>Saved mid-poll.</p>');
-  assert.deepEqual((await poll(after.watermark)).items, []);
+  assert.deepEqual((await pollAll(h, after.watermark)).items, []);
 });

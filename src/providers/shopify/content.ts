@@ -5,9 +5,12 @@
  * moved; the window between that read and the PUT stays open. There is no REST bulk create,
  * so items are created one call at a time, paced by the shop's leaky bucket.
  */
-import { isPlexusError, plexusError } from '../../core/errors.ts';
+import { plexusError } from '../../core/errors.ts';
 import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
 import { apiUrl } from '../kit/api-call.ts';
+import { missingAsNull, unlessMissing } from '../kit/content-call.ts';
+import { decodeCursor, encodeCursor } from '../kit/cursor-codec.ts';
+import { unmoved } from '../kit/version-guard.ts';
 import { fromShopify, imageId, RESOURCE, toPayload, type Raw, type ShopResource } from './content-map.ts';
 import { shopifyCall } from './rest-call.ts';
 
@@ -32,13 +35,8 @@ const call = (s: ContentContext, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
 
 async function readOne(s: ContentContext, loc: TargetLocation, id: string): Promise<RemoteContent | null> {
   const r = resourceOf(loc.kind);
-  try {
-    const res = await call(s, 'GET', `${basePath(loc)}/${id}.json`);
-    return fromShopify(s, r, (res.body as Record<string, Raw>)[r]!);
-  } catch (err) {
-    if (isPlexusError(err) && err.code === 'provider.not_found') return null;
-    throw err;
-  }
+  const res = await missingAsNull(call(s, 'GET', `${basePath(loc)}/${id}.json`));
+  return res ? fromShopify(s, r, (res.body as Record<string, Raw>)[r]!) : null;
 }
 
 /**
@@ -78,9 +76,6 @@ interface Cursor {
   wm: string | null;
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (v: string) => JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Cursor;
-
 function nextPageInfo(link: string | undefined): string | null {
   for (const part of (link ?? '').split(',')) {
     const m = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
@@ -111,19 +106,12 @@ export const shopifyContent: ContentAdapter = {
   read: readOne,
 
   async update(s, loc, remoteId, changes, expectedVersion) {
-    const current = await readOne(s, loc, remoteId);
-    if (!current || current.version !== expectedVersion) {
-      throw plexusError('content.remote_changed', { details: { remoteId, expected: expectedVersion, found: current?.version ?? null } });
-    }
+    unmoved(await readOne(s, loc, remoteId), (c) => c.version, remoteId, expectedVersion);
     return write(s, loc, changes, remoteId);
   },
 
   async remove(s, loc, remoteId) {
-    try {
-      await call(s, 'DELETE', `${basePath(loc)}/${remoteId}.json`);
-    } catch (err) {
-      if (!(isPlexusError(err) && err.code === 'provider.not_found')) throw err;
-    }
+    await unlessMissing(call(s, 'DELETE', `${basePath(loc)}/${remoteId}.json`));
   },
 
   async findBySlug(s, loc, slug) {
@@ -136,7 +124,7 @@ export const shopifyContent: ContentAdapter = {
   // `updated_at_min` is inclusive and `updated_at` has seconds: ask from the next second.
   async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
     const r = resourceOf(loc.kind);
-    const c: Cursor | null = cursor ? decode(cursor) : null;
+    const c = cursor ? decodeCursor<Cursor>(cursor) : null;
     const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (c) q.set('page_info', c.pi);
     else if (since) q.set('updated_at_min', new Date(Date.parse(since) + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
@@ -150,6 +138,6 @@ export const shopifyContent: ContentAdapter = {
       if (!wm || Date.parse(item.modifiedAt) > Date.parse(wm)) wm = item.modifiedAt;
     }
     const pi = nextPageInfo(res.headers['link']);
-    return { items, next: pi ? encode({ pi, wm }) : null, watermark: wm };
+    return { items, next: pi ? encodeCursor<Cursor>({ pi, wm }) : null, watermark: wm };
   },
 };

@@ -1,6 +1,7 @@
 import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../../sync/ads/types.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { addDays, daysBetween, localMidnightIso } from '../kit/account-time.ts';
+import { integerMicros, optionalString } from '../kit/payload-values.ts';
 
 // ads.md §6.3: entities are ACTIVE or PAUSED; deleted ones carry `deleted: true`.
 const STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused' };
@@ -35,9 +36,9 @@ async function list(s: AdsSyncContext, path: string, key: string, one: string, c
   return { records: wrapped.flatMap((w) => (w['sub_request_status'] === 'SUCCESS' && w[one] ? [w[one] as Row] : [])), next };
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const str = optionalString;
 /** Snapchat money is already micros (ads.md §6.3): integers, taken as they are. */
-const micros = (v: unknown): bigint | null => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : null);
+const micros = integerMicros;
 
 function statusOf(r: Row): AdStatus {
   if (r['deleted'] === true) return 'deleted';

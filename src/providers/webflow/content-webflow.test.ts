@@ -3,25 +3,15 @@
  * by status, terms created once and found by name, assets uploaded once, keyset polling over
  * items sharing one `lastUpdated`, and 429s waited out or handed back.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { webflowSite, type WebflowSite } from '../../../test/fixtures/cms/webflow.ts';
-import { openHarness, type Harness } from '../../../test/fixtures/cms/harness.ts';
+import { webflowSite } from '../../../test/fixtures/cms/webflow.ts';
+import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
 
-let site: WebflowSite;
-let h: Harness;
-const staged = (id: string) => site.sandbox.state().items.get(id)!;
-
-before(async () => {
-  site = await webflowSite();
-  h = await openHarness(site);
-});
-after(async () => {
-  await h?.close();
-  await site?.close();
-});
+const h = harnessOn(() => webflowSite());
+const staged = (id: string) => h.site.sandbox.state().items.get(id)!;
 
 test('a draft stays staged; publishing and unpublishing go through the live layer', async () => {
   const draft = await h.run((s, loc) => h.adapter.create(s, loc, fields(1, { status: 'draft' })));
@@ -38,18 +28,18 @@ test('a draft stays staged; publishing and unpublishing go through the live laye
 });
 
 test('bulk create: one call per status, results in input order; terms made once and matched by name', async () => {
-  site.sandbox.requests.clear();
+  h.site.sandbox.requests.clear();
   const batch = [fields(10), fields(11, { status: 'draft' }), fields(12), fields(13, { status: 'draft', categories: ['Guides'] })];
   const made = await h.run((s, loc) => h.adapter.createMany!(s, loc, batch));
   assert.deepEqual(made.map((m) => m.fields.slug), batch.map((f) => f.slug));
   assert.deepEqual(made.map((m) => m.fields.status), ['published', 'draft', 'published', 'draft']);
-  const creates = site.sandbox.requests.entries({ method: 'POST' }).filter((r) => new RegExp(`/collections/${site.collectionId}/items(/live)?$`).test(r.path));
+  const creates = h.site.sandbox.requests.entries({ method: 'POST' }).filter((r) => new RegExp(`/collections/${h.site.collectionId}/items(/live)?$`).test(r.path));
   assert.equal(creates.length, 2);
 
-  const [categories] = site.sandbox.collectionIds.slice(2);
-  const terms = () => [...site.sandbox.state().items.values()].filter((i) => i.collectionId === categories);
+  const [categories] = h.site.sandbox.collectionIds.slice(2);
+  const terms = () => [...h.site.sandbox.state().items.values()].filter((i) => i.collectionId === categories);
   assert.equal(terms().filter((t) => t.fieldData['name'] === 'News').length, 1, 'News made once for all items');
-  const editorTerm = site.sandbox.remote.create(categories!, { name: 'Recipes', slug: 'recipes' });
+  const editorTerm = h.site.sandbox.remote.create(categories!, { name: 'Recipes', slug: 'recipes' });
   const more = await h.run((s, loc) => h.adapter.create(s, loc, fields(14, { categories: ['recipes'] })));
   assert.equal(staged(more.remoteId).fieldData['category'], editorTerm, 'a term made on the site is found by name');
   assert.deepEqual(more.fields.categories, ['Recipes'], 'read back as the site spells it');
@@ -57,13 +47,13 @@ test('bulk create: one call per status, results in input order; terms made once 
 
 test('an image is uploaded to the site assets once and served from its hosted URL', async () => {
   const img = h.images[1]!;
-  const assets = site.sandbox.assetCount();
+  const assets = h.site.sandbox.assetCount();
   const a = await h.run((s, loc) => h.adapter.create(s, loc, fields(20, { featuredMedia: img.ref.sha256 })));
   await h.run((s, loc) => h.adapter.create(s, loc, fields(21, { featuredMedia: img.ref.sha256 })));
-  assert.equal(site.sandbox.assetCount(), assets + 1);
+  assert.equal(h.site.sandbox.assetCount(), assets + 1);
   const value = staged(a.remoteId).fieldData['main-image'] as { fileId: string; url: string };
   assert.deepEqual(Buffer.from(await (await fetch(value.url)).arrayBuffer()), img.bytes);
-  site.sandbox.remote.edit(a.remoteId, { 'main-image': { fileId: null, url: 'https://cdn.example.test/designer.png', alt: null } });
+  h.site.sandbox.remote.edit(a.remoteId, { 'main-image': { fileId: null, url: 'https://cdn.example.test/designer.png', alt: null } });
   assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia, 'remote:https://cdn.example.test/designer.png');
 });
 
@@ -74,19 +64,11 @@ test('polling pages by lastUpdated, across more items sharing one time than a pa
     ...(await h.run((s, loc) => h.adapter.createMany!(s, loc, Array.from({ length: 100 }, (_, i) => fields(100 + i))))),
     ...(await h.run((s, loc) => h.adapter.createMany!(s, loc, Array.from({ length: 60 }, (_, i) => fields(200 + i))))),
   ];
-  const seen = new Map<string, number>();
-  let cursor: string | null = null;
-  let pages = 0;
-  let watermark: string | null = null;
-  do {
-    const page = await h.run((s, loc) => h.adapter.changedSince(s, loc, mark, cursor));
-    for (const it of page.items) seen.set(it.remoteId, (seen.get(it.remoteId) ?? 0) + 1);
+  const { items, pages, watermark } = await pollAll(h, mark, (page, changes) => {
     // An editor touches an item already returned while the walk goes on.
-    if (pages === 0) site.sandbox.remote.edit(page.items[0]!.remoteId, { 'post-summary': 'edited mid-walk' });
-    cursor = page.next;
-    watermark = page.watermark;
-    pages++;
-  } while (cursor);
+    if (page === 1) h.site.sandbox.remote.edit(changes.items[0]!.remoteId, { 'post-summary': 'edited mid-walk' });
+  });
+  const seen = new Set(items.map((i) => i.remoteId));
   assert.ok(pages >= 2);
   for (const m of made) assert.ok(seen.has(m.remoteId), `every new item is listed (${m.fields.slug})`);
   assert.ok(watermark && Date.parse(watermark) > Date.parse(mark));
@@ -94,23 +76,23 @@ test('polling pages by lastUpdated, across more items sharing one time than a pa
 
 test('a 429 is waited out for its Retry-After; a longer one reaches the caller with its delay', async () => {
   const item = await h.run((s, loc) => h.adapter.create(s, loc, fields(40)));
-  site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 1 });
+  h.site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 1 });
   assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, item.remoteId)))?.remoteId, item.remoteId);
-  site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 120 });
+  h.site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 120 });
   await assert.rejects(
     h.run((s, loc) => h.adapter.read(s, loc, item.remoteId)),
     (e: unknown) => isPlexusError(e) && e.code === 'provider.rate_limited' && e.retryAfterMs === 120_000,
   );
   // The sandbox's per-token limit is settable for benches.
-  site.sandbox.setRateLimit({ requestsPerMinute: 1 });
+  h.site.sandbox.setRateLimit({ requestsPerMinute: 1 });
   try {
-    const token = site.sandbox.createSiteToken(['cms:read']);
-    const get = () => fetch(`${site.sandbox.apiUrl}/collections/${site.collectionId}/items?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const token = h.site.sandbox.createSiteToken(['cms:read']);
+    const get = () => fetch(`${h.site.sandbox.apiUrl}/collections/${h.site.collectionId}/items?limit=1`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await get()).status, 200);
     const limited = await get();
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
   } finally {
-    site.sandbox.setRateLimit({ requestsPerMinute: 100_000 });
+    h.site.sandbox.setRateLimit({ requestsPerMinute: 100_000 });
   }
 });

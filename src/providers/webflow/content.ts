@@ -7,7 +7,10 @@
  */
 import { plexusError } from '../../core/errors.ts';
 import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
-import { unlessMissing, wfCall, wfFind } from './call.ts';
+import { unlessMissing } from '../kit/content-call.ts';
+import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
+import { unmoved } from '../kit/version-guard.ts';
+import { wfCall, wfFind } from './call.ts';
 import { defaultCollection, rolesOf } from './collection-roles.ts';
 import { fromItem, isLive, toFieldData, type WfItem } from './content-map.ts';
 
@@ -41,17 +44,6 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
   return Promise.all(made.map((item) => fromItem(s, roles, item)));
 }
 
-interface Cursor {
-  /** Items with `lastUpdated` ≥ this come next… */
-  after: string | null;
-  /** …after skipping this many that carry exactly `after` (already returned). */
-  skip: number;
-  wm: string | null;
-}
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (v: string) => JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Cursor;
-
 export const webflowContent: ContentAdapter = {
   kinds: ['item'],
   // No author field in a standard blog collection; the collection's roles decide the rest.
@@ -77,10 +69,7 @@ export const webflowContent: ContentAdapter = {
 
   async update(s, loc, remoteId, changes, expectedVersion) {
     const cid = collectionOf(loc);
-    const current = await getItem(s, cid, remoteId);
-    if (!current || current.lastUpdated !== expectedVersion) {
-      throw plexusError('content.remote_changed', { details: { remoteId, expected: expectedVersion, found: current?.lastUpdated ?? null } });
-    }
+    const current = unmoved(await getItem(s, cid, remoteId), (i) => i.lastUpdated, remoteId, expectedVersion);
     const roles = await rolesOf(s, cid);
     const fieldData = await toFieldData(s, roles, changes);
     const live = isLive(current);
@@ -123,27 +112,12 @@ export const webflowContent: ContentAdapter = {
    */
   async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
     const cid = collectionOf(loc);
-    const c: Cursor = cursor ? decode(cursor) : { after: since, skip: 0, wm: since };
+    const c = modifiedOrderCursor(since, cursor);
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(c.skip), sortBy: 'lastUpdated', sortOrder: 'asc' });
     if (c.after) q.set('lastUpdated[gte]', c.after);
     const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q}`);
     const page = (res.body as { items?: WfItem[] }).items ?? [];
     const roles = await rolesOf(s, cid);
-    const items: RemoteContent[] = [];
-    let wm = c.wm;
-    for (const item of page) {
-      const t = Date.parse(item.lastUpdated);
-      if (since && t <= Date.parse(since)) continue;
-      items.push(await fromItem(s, roles, item));
-      if (!wm || t > Date.parse(wm)) wm = new Date(t).toISOString();
-    }
-    let next: string | null = null;
-    const last = page.at(-1);
-    if (page.length === PAGE && last) {
-      const atLast = page.filter((i) => i.lastUpdated === last.lastUpdated).length;
-      const after = new Date(last.lastUpdated).toISOString();
-      next = encode({ after, skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast, wm });
-    }
-    return { items, next, watermark: wm };
+    return modifiedOrderPage(page, PAGE, c, since, (i) => i.lastUpdated, (i) => fromItem(s, roles, i));
   },
 };

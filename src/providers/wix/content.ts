@@ -10,8 +10,11 @@
  * `_updatedDate` moved, and PUTs the whole item back with the changes applied (PUT replaces the
  * item: fields Plexus does not sync are written back as they were read).
  */
-import { isPlexusError, plexusError } from '../../core/errors.ts';
+import { plexusError } from '../../core/errors.ts';
 import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import { unlessMissing } from '../kit/content-call.ts';
+import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
+import { unmoved } from '../kit/version-guard.ts';
 import { wixCall, wixFind } from './call.ts';
 import { defaultCollection, rolesOf } from './collection-roles.ts';
 import { dateOf, fromItem, toData, type DataItem } from './content-map.ts';
@@ -23,6 +26,8 @@ function collectionOf(loc: TargetLocation): string {
   if (!loc.collection) throw plexusError('unprocessable', { message: 'A Wix item needs the CMS collection it belongs to.' });
   return loc.collection;
 }
+
+const updatedOf = (item: DataItem) => dateOf(item.data._updatedDate);
 
 const itemPath = (cid: string, id: string) => `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid })}`;
 
@@ -62,15 +67,6 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
   }));
 }
 
-interface Cursor {
-  after: string | null;
-  skip: number;
-  wm: string | null;
-}
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (v: string) => JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Cursor;
-
 export const wixContent: ContentAdapter = {
   kinds: ['post', 'item'],
   bulkSize: BULK,
@@ -94,10 +90,7 @@ export const wixContent: ContentAdapter = {
 
   async update(s, loc, remoteId, changes, expectedVersion) {
     const cid = collectionOf(loc);
-    const current = await getItem(s, cid, remoteId);
-    if (!current || dateOf(current.data._updatedDate) !== expectedVersion) {
-      throw plexusError('content.remote_changed', { details: { remoteId, expected: expectedVersion, found: current ? dateOf(current.data._updatedDate) : null } });
-    }
+    const current = unmoved(await getItem(s, cid, remoteId), updatedOf, remoteId, expectedVersion);
     const roles = await rolesOf(s, cid);
     const data = { ...current.data, ...(await toData(s, roles, changes)) };
     const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(remoteId)}`, { dataCollectionId: cid, dataItem: { id: remoteId, data } });
@@ -105,11 +98,7 @@ export const wixContent: ContentAdapter = {
   },
 
   async remove(s, loc, remoteId) {
-    try {
-      await wixCall(s, 'DELETE', itemPath(collectionOf(loc), remoteId));
-    } catch (err) {
-      if (!(isPlexusError(err) && err.code === 'provider.not_found')) throw err;
-    }
+    await unlessMissing(wixCall(s, 'DELETE', itemPath(collectionOf(loc), remoteId)));
   },
 
   async findBySlug(s, loc, slug) {
@@ -124,28 +113,12 @@ export const wixContent: ContentAdapter = {
   async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
     const cid = collectionOf(loc);
     const roles = await rolesOf(s, cid);
-    const c: Cursor = cursor ? decode(cursor) : { after: since, skip: 0, wm: since };
+    const c = modifiedOrderCursor(since, cursor);
     const page = await query(s, cid, {
       ...(c.after ? { filter: { _updatedDate: { $gte: { $date: c.after } } } } : {}),
       sort: [{ fieldName: '_updatedDate', order: 'ASC' }],
       paging: { limit: PAGE, offset: c.skip },
     });
-    const items: RemoteContent[] = [];
-    let wm = c.wm;
-    for (const it of page) {
-      const t = Date.parse(dateOf(it.data._updatedDate));
-      if (since && t <= Date.parse(since)) continue;
-      items.push(await fromItem(s, roles, it));
-      if (!wm || t > Date.parse(wm)) wm = new Date(t).toISOString();
-    }
-    let next: string | null = null;
-    const last = page.at(-1);
-    if (page.length === PAGE && last) {
-      const at = dateOf(last.data._updatedDate);
-      const atLast = page.filter((i) => dateOf(i.data._updatedDate) === at).length;
-      const after = new Date(at).toISOString();
-      next = encode({ after, skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast, wm });
-    }
-    return { items, next, watermark: wm };
+    return modifiedOrderPage(page, PAGE, c, since, updatedOf, (i) => fromItem(s, roles, i));
   },
 };

@@ -3,52 +3,25 @@
  * more items than a page is drained without skipping or repeating, an item edited while the
  * pages are read is not lost, and trashed posts come back as deletions.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { openHarness, type Harness } from '../../../test/fixtures/cms/harness.ts';
-import { wordpressSite, type WordPressSite } from '../../../test/fixtures/cms/wordpress.ts';
-import type { ChangesPage, RemoteContent } from '../../sync/content/types.ts';
+import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { wordpressSite } from '../../../test/fixtures/cms/wordpress.ts';
+import type { RemoteContent } from '../../sync/content/types.ts';
 import { wordpressContent as wp } from './content.ts';
 
 const T = Date.parse('2026-03-02T09:00:00Z');
 const clock = { t: T };
-let site: WordPressSite;
-let h: Harness;
+const h = harnessOn(() => wordpressSite({ now: () => clock.t }));
 
-before(async () => {
-  site = await wordpressSite({ now: () => clock.t });
-  h = await openHarness(site);
-});
-after(async () => {
-  await h?.close();
-  await site?.close();
-});
-
-/** Every page of a poll, with a hook between pages. */
-async function poll(since: string | null, between: (page: number) => Promise<void> = async () => {}): Promise<{ items: RemoteContent[]; watermark: string | null; pages: number }> {
-  const items: RemoteContent[] = [];
-  let cursor: string | null = null;
-  let watermark: string | null = null;
-  let pages = 0;
-  do {
-    const page: ChangesPage = await h.run((s, loc) => wp.changedSince(s, loc, since, cursor));
-    pages++;
-    items.push(...page.items);
-    watermark = page.watermark ?? watermark;
-    cursor = page.next;
-    if (cursor) await between(pages);
-  } while (cursor);
-  return { items, watermark, pages };
-}
-
-const postsOnSite = () => [...site.sandbox.site().posts.values()].filter((p) => p.type === 'post');
+const postsOnSite = () => [...h.site.sandbox.site().posts.values()].filter((p) => p.type === 'post');
 
 test('a second holding more items than a page is drained by id: every post once, none twice', async () => {
   const made = await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 230 }, (_, i) => fields(i, { categories: [], tags: [] }))));
-  const drains = () => site.sandbox.requests.entries().filter((r) => r.query['orderby'] === 'id').length;
+  const drains = () => h.site.sandbox.requests.entries().filter((r) => r.query['orderby'] === 'id').length;
   const before = drains();
-  const { items, watermark, pages } = await poll(null);
+  const { items, watermark, pages } = await pollAll(h, null);
   const ids = items.map((i) => i.remoteId);
   assert.equal(new Set(ids).size, ids.length, 'no item twice');
   assert.deepEqual([...ids].sort(), postsOnSite().map((p) => String(p.id)).sort(), 'every post, trashed ones included');
@@ -67,10 +40,10 @@ test('an item edited while the pages are read is listed with its edit, and the w
     made.push(...(await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 25 }, (_, i) => fields(1000 + batch * 25 + i, { categories: [], tags: [] }))))));
   }
   const target = made[3]!;
-  const { items, watermark } = await poll(since, async (page) => {
+  const { items, watermark } = await pollAll(h, since, async (page) => {
     if (page !== 1) return;
     clock.t += 10_000;
-    await site.site.edit('post', target.remoteId, { bodyHtml: '<p>Edited mid-poll.</p>' });
+    await h.site.site.edit('post', target.remoteId, { bodyHtml: '<p>Edited mid-poll.</p>' });
   });
   const ids = items.map((i) => i.remoteId);
   for (const m of made) assert.ok(ids.includes(m.remoteId), `post ${m.remoteId} is listed`);
@@ -80,7 +53,7 @@ test('an item edited while the pages are read is listed with its edit, and the w
   assert.equal(watermark, new Date(clock.t).toISOString());
 
   // Nothing changed since: an empty poll keeps the watermark where it was.
-  const quiet = await poll(watermark);
+  const quiet = await pollAll(h, watermark);
   assert.deepEqual(quiet.items, []);
   assert.equal(quiet.watermark, watermark);
 });
@@ -90,8 +63,8 @@ test('a post trashed on the site comes back as a deletion; one deleted for good 
   clock.t += 1000;
   const [a, b] = await h.run((s, loc) => wp.createMany!(s, loc, [fields(2000), fields(2001)]));
   clock.t += 1000;
-  await site.site.remove('post', a!.remoteId);
-  site.sandbox.remote.purge(b!.remoteId);
-  const { items } = await poll(since);
+  await h.site.site.remove('post', a!.remoteId);
+  h.site.sandbox.remote.purge(b!.remoteId);
+  const { items } = await pollAll(h, since);
   assert.deepEqual(items.map((i) => [i.remoteId, i.trashed ?? false]), [[a!.remoteId, true]]);
 });

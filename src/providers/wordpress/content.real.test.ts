@@ -5,14 +5,13 @@
  * not need the sandbox's clock. Skips only on a machine without WordPress; CI sets
  * PLEXUS_REQUIRE_WORDPRESS=1.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { contentAdapterContract, fields } from '../../../test/contract/content-adapter.ts';
-import { openHarness, type Harness } from '../../../test/fixtures/cms/harness.ts';
-import { must, realWordPressFixture, realWordPressSite, wpCall, type RealWordPressSite } from '../../../test/fixtures/cms/wordpress-real.ts';
+import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { must, realWordPressFixture, realWordPressSite, wpCall } from '../../../test/fixtures/cms/wordpress-real.ts';
 import { realWordPressSkip } from '../../../test/helpers/wordpress.ts';
-import type { ChangesPage, RemoteContent } from '../../sync/content/types.ts';
 import { wordpressContent as wp } from './content.ts';
 
 const skip = realWordPressSkip();
@@ -22,17 +21,8 @@ describe('WordPress content adapter against a real WordPress: the shared contrac
 });
 
 describe('WordPress content adapter against a real WordPress: WordPress specifics', { skip }, () => {
-  let site: RealWordPressSite;
-  let h: Harness;
-  before(async () => {
-    site = await realWordPressSite();
-    h = await openHarness(site);
-  });
-  after(async () => {
-    await h?.close();
-    await site?.close();
-  });
-  const admin = (method: string, path: string, body?: unknown) => wpCall(site.wp, site.wp.authorization, method, path, body);
+  const h = harnessOn(() => realWordPressSite());
+  const admin = (method: string, path: string, body?: unknown) => wpCall(h.site.wp, h.site.wp.authorization, method, path, body);
 
   test('term names: the escaped ampersand round-trips and another spelling reuses the term', async () => {
     const a = await h.run((s, loc) => wp.create(s, loc, fields(1, { categories: ['News & Events'], tags: ['Q1 launch'] })));
@@ -70,7 +60,7 @@ describe('WordPress content adapter against a real WordPress: WordPress specific
     assert.ok(isPlexusError(err) && err.retry === 'permanent', String(err));
     const d = err.details as { created: { index: number }[]; failed: { index: number }[] };
     assert.deepEqual([d.created.map((c) => c.index), d.failed.map((f) => f.index)], [[0, 2], [1]]);
-    assert.equal(await site.site.countBySlug('post', items[2]!.slug), 1);
+    assert.equal(await h.site.site.countBySlug('post', items[2]!.slug), 1);
   });
 
   test('pages take no categories, tags or excerpt; a page is not a post', async () => {
@@ -84,15 +74,9 @@ describe('WordPress content adapter against a real WordPress: WordPress specific
   test('130 posts made in batches are each listed once by a poll across pages, an edit mid-poll included', async () => {
     const since = new Date(Date.now() - 2000).toISOString();
     const made = await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 130 }, (_, i) => fields(100 + i, { categories: [], tags: [] }))));
-    const items: RemoteContent[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page: ChangesPage = await h.run((s, loc) => wp.changedSince(s, loc, since, cursor));
-      items.push(...page.items);
-      cursor = page.next;
-      if (++pages === 1) await site.site.edit('post', made[0]!.remoteId, { title: 'Edited mid-poll' });
-    } while (cursor);
+    const { items, pages } = await pollAll(h, since, async (page) => {
+      if (page === 1) await h.site.site.edit('post', made[0]!.remoteId, { title: 'Edited mid-poll' });
+    });
     const ids = items.map((i) => i.remoteId);
     assert.ok(pages >= 2, 'more than one page');
     for (const m of made) assert.ok(ids.includes(m.remoteId), `post ${m.remoteId} listed`);

@@ -10,6 +10,7 @@
 import { plexusError } from '../../core/errors.ts';
 import type { ContentAdapter, ContentContext, ContentKind, RemoteContent } from '../../sync/content/types.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { remoteChanged } from '../kit/version-guard.ts';
 import { batchCreate, MAX_BATCH, type BatchResult } from './content/batch.ts';
 import { changedSince } from './content/changes.ts';
 import { collectionOf, modifiedAtOf, versionOf, type WpPostJson } from './content/mapping.ts';
@@ -91,9 +92,7 @@ export const wordpressContent: ContentAdapter = {
     const current = await getPost(s, loc.kind, remoteId);
     if (!current) throw plexusError('provider.not_found', { message: `WordPress has no ${loc.kind} ${remoteId}.`, details: { remoteId } });
     const actual = versionOf(current);
-    if (actual !== expectedVersion) {
-      throw plexusError('content.remote_changed', { details: { remoteId, expectedVersion, actualVersion: actual, modifiedAt: modifiedAtOf(current) } });
-    }
+    if (actual !== expectedVersion) throw remoteChanged(remoteId, expectedVersion, actual, modifiedAtOf(current));
     const prepared = await prepareWrite(s, loc.kind, changes);
     if (!Object.keys(prepared.body).length) return remoteOf(s, current);
     const post = await writePost(s, loc.kind, current.id, prepared.body);

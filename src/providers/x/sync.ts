@@ -1,6 +1,7 @@
 import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../../sync/ads/types.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
+import { integerMicros, optionalString } from '../kit/payload-values.ts';
 import { reportStep } from './report-jobs.ts';
 
 // ads.md §5.3: entity_status ACTIVE|PAUSED|DRAFT; deleted entities carry `deleted: true`.
@@ -30,9 +31,9 @@ async function list(s: AdsSyncContext, path: string, params: Record<string, stri
   return { records: body.data ?? [], next: body.next_cursor ?? null };
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const str = optionalString;
 /** X money is `*_local_micro` (value × 1e6 for every currency, ads.md §5.3): integers taken as they are. */
-const micros = (v: unknown): bigint | null => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : null);
+const micros = integerMicros;
 
 /** A campaign, line item or promoted tweet as the unified model holds it. */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {

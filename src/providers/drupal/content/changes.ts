@@ -6,6 +6,7 @@
  * nodes are gone for good in Drupal (no trash), so deletions are left to absence checks.
  */
 import type { ChangesPage, ContentContext, ContentKind } from '../../../sync/content/types.ts';
+import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { bundleOf, changedSeconds, type NodeJson } from './mapping.ts';
 import { remotesOf, type NodeDocument } from './resolve.ts';
 import { jsonapi } from './request.ts';
@@ -19,9 +20,6 @@ interface Cursor {
   /** Newest modified time read so far in this run. */
   w: string | null;
 }
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (c: string) => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as Cursor;
 
 function keyset(c: number, n: number): Record<string, string> {
   return {
@@ -43,7 +41,7 @@ function keyset(c: number, n: number): Record<string, string> {
 }
 
 export async function changedSince(s: ContentContext, kind: ContentKind, since: string | null, cursor: string | null): Promise<ChangesPage> {
-  const state: Cursor | null = cursor ? decode(cursor) : null;
+  const state: Cursor | null = cursor ? decodeCursor<Cursor>(cursor) : null;
   const params: Record<string, string> = { sort: 'changed,drupal_internal__nid', 'page[limit]': String(LIMIT), include: kind === 'post' ? 'field_tags' : '' };
   if (!params['include']) delete params['include'];
   if (state) Object.assign(params, keyset(state.c, state.n));
@@ -59,5 +57,5 @@ export async function changedSince(s: ContentContext, kind: ContentKind, since: 
   const last = nodes.at(-1);
   // A short page can still have a next link (rows hidden by access come off after paging).
   const more = !!res.links?.next && last !== undefined;
-  return { items, next: more ? encode({ c: changedSeconds(last), n: last.attributes.drupal_internal__nid, w }) : null, watermark: w };
+  return { items, next: more ? encodeCursor<Cursor>({ c: changedSeconds(last), n: last.attributes.drupal_internal__nid, w }) : null, watermark: w };
 }

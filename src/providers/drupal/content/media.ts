@@ -8,18 +8,11 @@
 import { plexusError } from '../../../core/errors.ts';
 import type { ContentContext } from '../../../sync/content/types.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
+import { safeFilename } from '../../kit/upload-filename.ts';
 import { errorStatus } from '../errors.ts';
 import { JSONAPI, jsonapi } from './request.ts';
 
 const REMOTE = 'remote:';
-
-/** A filename the upload route's `filename="…"` pattern and extension check accept. */
-function safeFilename(name: string, contentType: string): string {
-  const clean = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '');
-  if (/\.[A-Za-z0-9]+$/.test(clean)) return clean;
-  const ext = contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'png';
-  return `${clean || 'image'}.${ext === 'jpeg' ? 'jpg' : ext}`;
-}
 
 async function upload(s: ContentContext, sha256: string): Promise<{ id: string; alt: string }> {
   const held = await s.media(sha256);
@@ -27,7 +20,7 @@ async function upload(s: ContentContext, sha256: string): Promise<{ id: string; 
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
     url: apiUrl(s.ctx, '/node/article/field_image'),
-    headers: { accept: JSONAPI, 'content-type': 'application/octet-stream', 'content-disposition': `file; filename="${safeFilename(held.ref.filename, held.ref.contentType)}"` },
+    headers: { accept: JSONAPI, 'content-type': 'application/octet-stream', 'content-disposition': `file; filename="${safeFilename(held.ref.filename, held.ref.contentType, 'png')}"` },
     body: held.bytes,
   });
   const file = (res.body as { data: { id: string; attributes?: { uri?: { url?: string } } } }).data;

@@ -8,6 +8,7 @@
  * deletions.
  */
 import type { ChangesPage, ContentContext } from '../../../sync/content/types.ts';
+import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { modifiedAtOf, type ArticleJson } from './mapping.ts';
 import { remotesOf } from './resolve.ts';
 import { joomla } from './request.ts';
@@ -22,11 +23,8 @@ interface Cursor {
   w: string | null;
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (c: string) => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as Cursor;
-
 export async function changedSince(s: ContentContext, since: string | null, cursor: string | null): Promise<ChangesPage> {
-  const state = cursor ? decode(cursor) : { pass: 0, offset: 0, w: since };
+  const state = cursor ? decodeCursor<Cursor>(cursor) : { pass: 0, offset: 0, w: since };
   const pass = PASSES[state.pass] ?? null;
   const q = new URLSearchParams({ 'list[ordering]': 'a.modified', 'list[direction]': 'DESC', 'page[limit]': String(LIMIT), 'page[offset]': String(state.offset) });
   if (pass !== null) q.set('filter[state]', String(pass));
@@ -39,5 +37,5 @@ export async function changedSince(s: ContentContext, since: string | null, curs
   // More of this pass only while the page was all newer than the watermark and Joomla has a next page.
   const more = fresh.length === page.length && !!res.links?.next;
   const next: Cursor | null = more ? { pass: state.pass, offset: state.offset + LIMIT, w } : state.pass + 1 < PASSES.length ? { pass: state.pass + 1, offset: 0, w } : null;
-  return { items: await remotesOf(s, fresh), next: next ? encode(next) : null, watermark: w };
+  return { items: await remotesOf(s, fresh), next: next ? encodeCursor<Cursor>(next) : null, watermark: w };
 }

@@ -10,6 +10,7 @@
  */
 import type { ChangesPage, ContentContext, ContentKind } from '../../../sync/content/types.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
+import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { collectionOf, modifiedAtOf, type WpPostJson } from './mapping.ts';
 import { remotesOf } from './resolve.ts';
 
@@ -26,9 +27,6 @@ interface Cursor {
   /** Newest modified time read so far in this run. */
   w: string | null;
 }
-
-const encode = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
-const decode = (c: string): Cursor => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as Cursor;
 
 /** A whole UTC second as WordPress compares it, from an ISO time (sub-seconds dropped). */
 function secondOf(iso: string): string {
@@ -49,7 +47,7 @@ async function fetchPosts(s: ContentContext, kind: ContentKind, params: Record<s
 }
 
 export async function changedSince(s: ContentContext, kind: ContentKind, since: string | null, cursor: string | null): Promise<ChangesPage> {
-  const state: Cursor = cursor ? decode(cursor) : { after: since ? secondOf(since) : null, w: since };
+  const state: Cursor = cursor ? decodeCursor<Cursor>(cursor) : { after: since ? secondOf(since) : null, w: since };
   let posts: WpPostJson[];
   let next: Cursor | null;
   if (state.second) {
@@ -81,5 +79,5 @@ export async function changedSince(s: ContentContext, kind: ContentKind, since: 
     if (w === null || Date.parse(at) > Date.parse(w)) w = at;
   }
   if (next) next.w = w;
-  return { items, next: next ? encode(next) : null, watermark: w };
+  return { items, next: next ? encodeCursor<Cursor>(next) : null, watermark: w };
 }

@@ -7,16 +7,9 @@
 import { plexusError } from '../../../core/errors.ts';
 import type { ContentContext } from '../../../sync/content/types.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
+import { safeFilename } from '../../kit/upload-filename.ts';
 
 const REMOTE = 'remote:';
-
-/** A filename `get_filename_from_disposition` reads back intact (no quotes, separators or non-ASCII). */
-function safeFilename(name: string, contentType: string): string {
-  const clean = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '');
-  if (/\.[A-Za-z0-9]+$/.test(clean)) return clean;
-  const ext = contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
-  return `${clean || 'image'}.${ext === 'jpeg' ? 'jpg' : ext}`;
-}
 
 export async function uploadImage(s: ContentContext, sha256: string): Promise<number> {
   const held = await s.media(sha256);
@@ -29,7 +22,7 @@ export async function uploadImage(s: ContentContext, sha256: string): Promise<nu
     url: apiUrl(s.ctx, `/media${q.toString() ? `?${q}` : ''}`),
     headers: {
       'content-type': held.ref.contentType,
-      'content-disposition': `attachment; filename="${safeFilename(held.ref.filename, held.ref.contentType)}"`,
+      'content-disposition': `attachment; filename="${safeFilename(held.ref.filename, held.ref.contentType, 'bin')}"`,
     },
     body: held.bytes,
   });
