@@ -30,7 +30,8 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     const clientSecret = randomBytes(24).toString('base64url');
     const sandbox = await loadSandbox(id);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const sb = (await sandbox.start({ seed: 1, clientId, clientSecret } as SandboxOptions)) as RunningSandbox & Record<string, any>;
+    // Sites take writes in the demo (a fresh Drupal's JSON:API is read-only until enabled), so content can be published.
+    const sb = (await sandbox.start({ seed: 1, clientId, clientSecret, readOnly: false } as SandboxOptions)) as RunningSandbox & Record<string, any>;
     running.set(id, sb);
     const extra: Record<string, string> = { ...apps[id].extra };
     if (typeof sb.developerToken === 'string') extra.developerToken = sb.developerToken;
