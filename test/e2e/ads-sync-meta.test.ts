@@ -205,7 +205,7 @@ test('schedules: a connection past its interval gets one sync job; its own inter
 
 const reportPolls = (id: string) => sb.requests.entries({ method: 'GET' }).filter((q) => q.path.endsWith(`/${id}`));
 
-test('Meta: a failed report job is created again; a run stopped while waiting on a job resumes polling that same job', async () => {
+test('Meta: report jobs are asked for up front; a failed one is created again; a run stopped while waiting resumes polling the same jobs', async () => {
   await ctx.db.owner.query('delete from ad_metric_revisions; delete from ad_metrics_daily; delete from ad_entities; delete from sync_runs');
   sb.requests.clear();
   sb.remote.failNextReport();
@@ -216,23 +216,25 @@ test('Meta: a failed report job is created again; a run stopped while waiting on
   };
   await assert.rejects(runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 400, sleep: stopFirstWait }), /worker stopped/);
   const stopped = (await ctx.db.owner.query("select id, checkpoint from sync_runs where status = 'running'")).rows[0];
-  const key = Object.keys(stopped.checkpoint).find((k) => k.startsWith('metrics:'))!;
-  const first = JSON.parse(stopped.checkpoint[key]) as { report: string; polls: number };
-  assert.match(first.report, /^\d+$/, 'the job id is in the saved cursor');
-  assert.equal(reportPolls(first.report).length, 0, 'stopped before its first poll');
-  assert.equal(sb.requests.count({ method: 'POST', pathIncludes: '/insights' }), 1);
+  const accounts = sb.counts().accounts;
+  const saved = Object.entries(stopped.checkpoint as Record<string, string>)
+    .filter(([k]) => k.startsWith('metrics:'))
+    .map(([k, v]) => ({ account: k.slice('metrics:'.length), report: (JSON.parse(v) as { report: string }).report }));
+  // Every account's job was asked for before the sync waited on any, and its id saved.
+  assert.equal(saved.length, accounts);
+  for (const j of saved) assert.match(j.report, /^\d+$/, 'the job id is in the saved cursor');
+  const before = sb.requests.entries({ method: 'POST', pathIncludes: '/insights' });
+  assert.equal(before.length, accounts);
+  const failedAccount = before[0]!.path.split('/').find((p) => p.startsWith('act_'))!;
+  const stopSeq = Math.max(...sb.requests.entries().map((q) => q.seq));
 
   const r = await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 400, sleep: async () => undefined });
   assert.equal(r.runId, stopped.id, 'the same run continues');
-  const polls = reportPolls(first.report);
-  assert.ok(polls.length >= 3, 'the resumed run polled the job it had created');
-  const firstPoll = polls[0]!.seq;
-  const posts = sb.requests.entries({ method: 'POST', pathIncludes: '/insights' });
-  assert.ok(posts.every((p) => p.seq === posts[0]!.seq || p.seq > firstPoll), 'no job was created before the saved one was polled');
-  // That job failed ("Job Failed"): one more job for that account, then one per other account.
-  const accounts = sb.counts().accounts;
-  assert.equal(posts.length, accounts + 1);
-  assert.ok(posts[1]!.path.endsWith(`${key.slice('metrics:'.length)}/insights`), 'the failed job was created again for the same account');
+  for (const j of saved) assert.ok(reportPolls(j.report).some((q) => q.seq > stopSeq), `the resumed run polled the job it had saved for ${j.account}`);
+  // The first job failed ("Job Failed"): exactly one more job, for that account.
+  const after = sb.requests.entries({ method: 'POST', pathIncludes: '/insights' }).filter((q) => q.seq > stopSeq);
+  assert.equal(after.length, 1);
+  assert.ok(after[0]!.path.endsWith(`${failedAccount}/insights`), 'the failed job was created again for the same account');
   assert.equal(await count('select count(*)::int as n from ad_metrics_daily'), historyRows, 'nothing missing');
   assert.equal(await count('select count(distinct (platform_id, date))::int as n from ad_metrics_daily'), historyRows, 'nothing doubled');
   assert.equal((await ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0].status, 'completed');

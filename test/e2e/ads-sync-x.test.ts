@@ -142,8 +142,10 @@ test('X: a run stopped while its jobs process resumes polling the same jobs inst
   resetCircuits();
   await ctx.db.owner.query('delete from ad_metrics_daily');
   const before = sb.statsJobs.list().length;
-  // The first poll wait (2 s) is longer than this run may wait in place: the job goes back to the
-  // queue with its checkpoint, as a worker that dies mid-wait leaves it.
+  // Jobs take a few polls; the first poll wait (2 s) is longer than this run may wait in place:
+  // the job goes back to the queue with its checkpoint, as a worker that dies mid-wait leaves it.
+  sb.statsJobs.setPollsToFinish(4);
+  after(() => sb.statsJobs.setPollsToFinish(2));
   await assert.rejects(runAdsSync(deps, org.id, conn, xAdsSync, 'test', { maxInlineWaitMs: 500, sleep: async () => undefined }), (e: unknown) => isPlexusError(e) && e.retry === 'retryable');
   const stopped = (await ctx.db.owner.query("select id, checkpoint from sync_runs where status = 'running'")).rows[0];
   assert.ok(stopped, 'the run is kept with its checkpoint');

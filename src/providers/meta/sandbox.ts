@@ -32,6 +32,8 @@ export interface MetaSandboxOptions extends SandboxOptions {
   limits?: Partial<UsageLimits>;
   /** Polls of `GET /{report_run_id}` before an async report completes. */
   asyncReportPolls?: number;
+  /** Report jobs complete this long after creation, polled or not (0: by poll count). */
+  asyncReportMs?: number;
   /**
    * A synchronous insights read covering more rows (objects × time buckets) than this times
    * out the way Meta's does (code 100, subcode 1504018: use an async report). Default 250,000.
@@ -99,6 +101,7 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     shortLivedTtlSeconds: opts.shortLivedTtlSeconds ?? 7200,
     longLivedTtlSeconds: opts.longLivedTtlSeconds ?? 5_183_944,
     asyncReportPolls: opts.asyncReportPolls ?? 3,
+    asyncReportMs: opts.asyncReportMs ?? 0,
     syncInsightsMaxRows: opts.syncInsightsMaxRows ?? 250_000,
     requireAppSecretProof: opts.requireAppSecretProof ?? false,
     user: { id: `10${rngFor(seed, 'meta-user').digits(13)}`, name: 'Sandbox User' },

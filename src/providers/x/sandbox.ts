@@ -41,6 +41,8 @@ export interface XStatsJobsControl {
   list(): readonly StatsJob[];
   /** The next `n` jobs end in FAILED (0 stops failing). */
   failNext(n: number): void;
+  /** How many polls a job needs before it is SUCCESS (from now on, for every job). */
+  setPollsToFinish(n: number): void;
 }
 
 export interface XRunningSandbox extends RunningSandbox {
@@ -180,7 +182,7 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     world: () => ctx.world,
     counts,
     mintToken,
-    statsJobs: { list: () => jobs.all, failNext: (n) => jobs.failNext(n) },
+    statsJobs: { list: () => jobs.all, failNext: (n) => jobs.failNext(n), setPollsToFinish: (n) => void (jobs.pollsToFinish = Math.max(1, n)) },
   };
 }
 

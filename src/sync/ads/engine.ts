@@ -65,7 +65,13 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
   let pauseMs = 0;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const step = async <T>(key: string, accountId: string | null, fetch: (s: AdsSyncContext, cursor: string | null) => Promise<Page<T>>, write: (c: import('../../db/pool.ts').PoolClient, rows: T[]) => Promise<number>) => {
+  const step = async <T>(
+    key: string,
+    accountId: string | null,
+    fetch: (s: AdsSyncContext, cursor: string | null) => Promise<Page<T>>,
+    write: (c: import('../../db/pool.ts').PoolClient, rows: T[]) => Promise<number>,
+    opts: { untilWaiting?: boolean } = {},
+  ) => {
     const start = (checkpoint[key] as string | null | undefined) ?? null;
     if (start === DONE) return;
     const load = async (cursor: string | null): Promise<Page<T>> => {
@@ -112,6 +118,8 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
       if (!waiting) result.pages++;
       result.records += records.length;
       if (waiting) {
+        // Asked for and saved: the platform prepares it while the sync does other work.
+        if (opts.untilWaiting) return;
         const wait = page.waitMs ?? 0;
         // A long wait goes back to the queue: the job comes back later and resumes this cursor.
         if (wait > maxInlineWaitMs) throw plexusError('provider.unavailable', { message: 'The platform is still preparing data; the sync resumes later.', retryAfterMs: wait });
@@ -135,12 +143,18 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
         )
       ).rows,
     );
+    const accountOf = (a: (typeof accounts)[number]): AdEntityRecord => ({ level: 'account', platformId: a.platform_id, accountPlatformId: a.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: a.currency, timeZone: a.time_zone, raw: a.raw });
+    const metrics = (a: (typeof accounts)[number], opts: { untilWaiting?: boolean } = {}) =>
+      step(`metrics:${a.platform_id}`, a.platform_id, (s, cur) => adapter.metrics(s, accountOf(a), cur), (c, rows) => upsertMetrics(c, orgId, connectionId, rows), opts);
+    // Report jobs (where the platform makes them) are asked for first, for every account, so the
+    // platform prepares them while entities are listed instead of the sync waiting on each in turn.
+    for (const a of accounts) await metrics(a, { untilWaiting: true });
     for (const a of accounts) {
-      const account: AdEntityRecord = { level: 'account', platformId: a.platform_id, accountPlatformId: a.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: a.currency, timeZone: a.time_zone, raw: a.raw };
+      const account = accountOf(a);
       for (const level of ['campaign', 'ad_group', 'ad'] as const) {
         await step(`${level}:${a.platform_id}`, a.platform_id, (s, cur) => adapter.entities(s, level, account, cur), (c, rows) => entities(rows)(c));
       }
-      await step(`metrics:${a.platform_id}`, a.platform_id, (s, cur) => adapter.metrics(s, account, cur), (c, rows) => upsertMetrics(c, orgId, connectionId, rows));
+      await metrics(a);
     }
     await withOrgTx(deps.db.app, orgId, async (c) => {
       if (!changedSince) {

@@ -18,6 +18,8 @@ export interface MetaConfig {
   shortLivedTtlSeconds: number;
   longLivedTtlSeconds: number;
   asyncReportPolls: number;
+  /** When above 0, a report job completes this long after it was created, polled or not. */
+  asyncReportMs: number;
   /** Rows (objects × time buckets) above which a synchronous insights read answers 100/1504018. */
   syncInsightsMaxRows: number;
   requireAppSecretProof: boolean;
