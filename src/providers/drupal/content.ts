@@ -47,7 +47,8 @@ function nodeChanged(id: string, expected: string, current: NodeJson): Error {
 export const drupalContent: ContentAdapter = {
   kinds: ['post', 'page'],
   // Core articles have tags but no categories vocabulary.
-  fields: ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author'],
+  // Core's basic page has a body (with summary) but no tags or image field (cms.md §2.2).
+  fields: (kind) => (kind === 'page' ? ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'author'] : ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author']),
 
   async locate(_s, kind) {
     bundleOf(kind);

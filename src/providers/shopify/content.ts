@@ -88,7 +88,13 @@ export const shopifyContent: ContentAdapter = {
   kinds: ['post', 'page', 'product'],
   // Articles have no categories. Pages also lack excerpt, tags and image, products excerpt,
   // image and author: those read back empty (one list per adapter cannot say it per kind).
-  fields: ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author'],
+  // Articles carry the most; pages have no summary, tags or image; products no summary, image or author (cms.md §4.2).
+  fields: (kind) =>
+    kind === 'page'
+      ? ['title', 'bodyHtml', 'slug', 'status', 'author']
+      : kind === 'product'
+        ? ['title', 'bodyHtml', 'slug', 'status', 'categories', 'tags']
+        : ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author'],
 
   async locate(s, kind) {
     if (resourceOf(kind) !== 'article') return { kind, collection: null };

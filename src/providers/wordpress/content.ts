@@ -8,7 +8,7 @@
  * nothing narrower.
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentAdapter, ContentContext, ContentKind, RemoteContent } from '../../sync/content/types.ts';
+import { CONTENT_FIELDS, type ContentAdapter, type ContentContext, type ContentKind, type RemoteContent } from '../../sync/content/types.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { remoteChanged } from '../kit/version-guard.ts';
 import { batchCreate, MAX_BATCH, type BatchResult } from './content/batch.ts';
@@ -55,6 +55,8 @@ function batchError(offset: number, created: readonly RemoteContent[], result: B
 
 export const wordpressContent: ContentAdapter = {
   kinds: ['post', 'page'],
+  // Core pages have no categories, tags or excerpt (the page type does not support them).
+  fields: (kind) => (kind === 'page' ? ['title', 'bodyHtml', 'slug', 'status', 'featuredMedia', 'author'] : CONTENT_FIELDS),
   bulkSize: MAX_BATCH,
 
   async locate(_s, kind) {
