@@ -221,6 +221,38 @@ async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, 
   }
 }
 
+/** Past this many creates to recover in one place, one listing of recent changes beats a lookup each. */
+const LIST_RECOVERY_FROM = 4;
+/** Margin for the site's clock against ours when listing what changed since a create was sent. */
+const CLOCK_MARGIN_MS = 10 * 60_000;
+
+const placeKey = (loc: TargetLocation) => `${loc.kind}\u0000${loc.collection ?? ''}`;
+
+/**
+ * Items the site changed since the earliest of these creates was sent, by slug, per place with
+ * enough of them: after a crash mid-bulk-create, a page of 100 recent items answers for 100
+ * lookups. Places with few creates to recover are left to lookups one by one.
+ */
+async function recentlyChangedBySlug(run: ContentRun, recovering: { item: ItemRow; target: TargetRow; loc: TargetLocation }[]): Promise<Map<string, Map<string, RemoteContent>>> {
+  const out = new Map<string, Map<string, RemoteContent>>();
+  const byPlace = new Map<string, typeof recovering>();
+  for (const e of recovering) byPlace.set(placeKey(e.loc), [...(byPlace.get(placeKey(e.loc)) ?? []), e]);
+  for (const [key, group] of byPlace) {
+    if (group.length < LIST_RECOVERY_FROM) continue;
+    const earliest = Math.min(...group.map((e) => e.target.create_started_at!.getTime()));
+    const since = new Date(earliest - CLOCK_MARGIN_MS).toISOString();
+    const bySlug = new Map<string, RemoteContent>();
+    let cursor: string | null = null;
+    do {
+      const page = await run.adapter.changedSince(run.s, group[0]!.loc, since, cursor);
+      for (const it of page.items) if (!it.trashed) bySlug.set(it.fields.slug, it);
+      cursor = page.next;
+    } while (cursor);
+    out.set(key, bySlug);
+  }
+  return out;
+}
+
 async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[], unsettled: { wait: number }): Promise<void> {
   const land = async (e: (typeof creates)[number], remote: RemoteContent) => {
     await withOrgTx(deps.db.app, orgId, async (c) => {
@@ -237,12 +269,14 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
   const fail = (e: (typeof creates)[number], err: unknown) => withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, e.row, { status: 'failed', error: errorOf(err) }));
   // A create that may have reached the site before a crash: adopt what is there.
   const fresh: typeof creates = [];
+  const recent = await recentlyChangedBySlug(run, creates.filter((e) => e.target.create_started_at));
   for (const e of creates) {
     if (!e.target.create_started_at) {
       fresh.push(e);
       continue;
     }
-    const found = await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
+    const listed = recent.get(placeKey(e.loc));
+    const found = listed ? (listed.get(e.item.slug) ?? null) : await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
     if (found) {
       await land(e, found);
       continue;

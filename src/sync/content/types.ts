@@ -113,7 +113,7 @@ export interface ContentAdapter {
   remove(s: ContentContext, loc: TargetLocation, remoteId: string): Promise<void>;
   /** Finds an item by slug: how a create whose answer was lost (worker killed) is recognised on retry. */
   findBySlug(s: ContentContext, loc: TargetLocation, slug: string): Promise<RemoteContent | null>;
-  /** Items modified after `since` (null: all), a page at a time, for polling. */
+  /** Items modified after `since` (null: all; an ISO 8601 time, as watermarks are), a page at a time, for polling. */
   changedSince(s: ContentContext, loc: TargetLocation, since: string | null, cursor: string | null): Promise<ChangesPage>;
 }
 
