@@ -36,11 +36,11 @@ import { rateUse } from './rate-use.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 // Tested limits: Shopify's REST bucket of 40 calls leaking 4/s (between the standard 2/s and
-// Plus's 20/s), so 1,000 one-call creates take about four minutes; Webflow's CMS plan, 120
-// requests a minute per token (its bulk create takes 100 items a call).
+// Plus's 20/s), so 1,000 one-call creates take about four minutes; Webflow's Starter/Basic plans,
+// 60 requests a minute per token (cms.md §5.5; its bulk create takes 100 items a call).
 const SHOPIFY_BUCKET = 40;
 const SHOPIFY_LEAK = Number(process.env.BENCH_SHOPIFY_LEAK ?? 4);
-const WEBFLOW_RPM = Number(process.env.BENCH_WEBFLOW_RPM ?? 120);
+const WEBFLOW_RPM = Number(process.env.BENCH_WEBFLOW_RPM ?? 60);
 const KILL_AT = 0.3;
 /** A stretch this long without a call to a site ends a span of calls (see ./rate-use.ts). */
 const PAUSE_MS = 5000;

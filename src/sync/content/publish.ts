@@ -254,22 +254,29 @@ async function recentlyChangedBySlug(run: ContentRun, recovering: { item: ItemRo
 }
 
 async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[], unsettled: { wait: number }): Promise<void> {
-  const land = async (e: (typeof creates)[number], remote: RemoteContent) => {
+  // A bulk create's outcomes are recorded in one transaction: the site is not kept waiting on
+  // a hundred small commits between two calls.
+  const landAll = async (landed: { e: (typeof creates)[number]; remote: RemoteContent }[]) => {
+    if (!landed.length) return;
     await withOrgTx(deps.db.app, orgId, async (c) => {
-      // The base is what the hub sent, plus what the site filled in where the hub left a field
-      // empty (its author, say), which the hub takes too: the copies start out equal.
-      const hub = fieldsOf(e.item);
-      const filled = siteDefaults(hub, remote.fields, syncedFields(run.adapter, e.loc.kind));
-      let version = e.item.version;
-      if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
-      await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);
-      await finishItem(c, orgId, batchId, e.row, { status: 'done', action: 'create', remoteId: remote.remoteId });
+      for (const { e, remote } of landed) {
+        // The base is what the hub sent, plus what the site filled in where the hub left a field
+        // empty (its author, say), which the hub takes too: the copies start out equal.
+        const hub = fieldsOf(e.item);
+        const filled = siteDefaults(hub, remote.fields, syncedFields(run.adapter, e.loc.kind));
+        let version = e.item.version;
+        if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
+        await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);
+        await finishItem(c, orgId, batchId, e.row, { status: 'done', action: 'create', remoteId: remote.remoteId });
+      }
     });
   };
+  const land = (e: (typeof creates)[number], remote: RemoteContent) => landAll([{ e, remote }]);
   const fail = (e: (typeof creates)[number], err: unknown) => withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, e.row, { status: 'failed', error: errorOf(err) }));
   // A create that may have reached the site before a crash: adopt what is there.
   const fresh: typeof creates = [];
   const recent = await recentlyChangedBySlug(run, creates.filter((e) => e.target.create_started_at));
+  const adopted: { e: (typeof creates)[number]; remote: RemoteContent }[] = [];
   for (const e of creates) {
     if (!e.target.create_started_at) {
       fresh.push(e);
@@ -278,7 +285,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     const listed = recent.get(placeKey(e.loc));
     const found = listed ? (listed.get(e.item.slug) ?? null) : await run.adapter.findBySlug(run.s, e.loc, e.item.slug);
     if (found) {
-      await land(e, found);
+      adopted.push({ e, remote: found });
       continue;
     }
     // Not there yet, but a request sent just before the crash may still land: wait until it
@@ -288,6 +295,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     if (age < CREATE_SETTLE_MS) unsettled.wait = Math.max(unsettled.wait, CREATE_SETTLE_MS - age);
     else fresh.push(e);
   }
+  await landAll(adopted);
   const size = run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1;
   for (let i = 0; i < fresh.length; i += size) {
     const chunk = fresh.slice(i, i + size).filter((e) => e.loc.kind === fresh[i]!.loc.kind && e.loc.collection === fresh[i]!.loc.collection);
@@ -297,7 +305,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
       await withOrgTx(deps.db.app, orgId, (c) => markCreateStarted(c, orgId, group.map((e) => e.target.id)));
       try {
         const made = group.length > 1 && run.adapter.createMany ? await run.adapter.createMany(run.s, group[0]!.loc, group.map((e) => fieldsOf(e.item))) : [await run.adapter.create(run.s, group[0]!.loc, fieldsOf(group[0]!.item))];
-        for (let k = 0; k < group.length; k++) await land(group[k]!, made[k]!);
+        await landAll(group.map((e, k) => ({ e, remote: made[k]! })));
       } catch (err) {
         if (!(isPlexusError(err) && err.retry === 'permanent')) throw err;
         if (group.length === 1) {
