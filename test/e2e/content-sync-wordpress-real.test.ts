@@ -6,17 +6,13 @@
  * sides in the title, one on both sides in different paragraphs), synced, and the two conflicts
  * resolved. Skips only on a machine without WordPress; CI sets PLEXUS_REQUIRE_WORDPRESS=1.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { systemClock } from '../../src/core/clock.ts';
-import { allTasks } from '../../src/jobs/tasks/index.ts';
-import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
-import { syncContent } from '../../src/sync/content/poll.ts';
 import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
-import { must, realWordPressFixture, realWordPressSite, wpCall, type RealWordPressSite } from '../fixtures/cms/wordpress-real.ts';
-import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { must, realWordPressFixture, realWordPressSite, wpCall } from '../fixtures/cms/wordpress-real.ts';
 import { testImage } from '../helpers/cms-fixture.ts';
+import { contentHub } from '../helpers/content-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { realWordPressSkip } from '../helpers/wordpress.ts';
 
@@ -53,48 +49,21 @@ interface WpPost {
 const body = (n: number, opening = `Opening of post ${n}.`, middle = `Middle of post ${n}.`, ending = `Ending of post ${n}.`) => `<p>${opening}</p>\n<p>${middle}</p>\n<p>${ending}</p>`;
 
 describe('50 posts in a real WordPress: published once, edited on both sides, merged, two conflicts resolved', { skip }, () => {
-  let site: RealWordPressSite;
-  let ctx: TestContext;
-  let org: { id: string; key: string };
-  let conn: string;
-  let worker: WorkerHandle;
+  const hub = contentHub(realWordPressSite);
+  const { api, sync, idle, nextSecond } = hub;
   const stamp = Date.now().toString(36);
   const images = [201, 202, 203, 204, 205].map((seed) => testImage(seed));
   const items: Item[] = [];
   /** Each post's modified_gmt, and each item's hub version, right after the publish. */
   const published = new Map<string, { modified: string; version: number }>();
 
-  const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
-    const res = await ctx.app.inject({ method, url, headers: auth(org.key), ...(payload === undefined ? {} : { payload: payload as object }) });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.statusCode, body: res.json() as any };
-  };
-  const admin = (path: string) => wpCall(site.wp, site.wp.authorization, 'GET', path).then((r) => must(r, path));
+  const admin = (path: string) => wpCall(hub.site.wp, hub.site.wp.authorization, 'GET', path).then((r) => must(r, path));
   const post = async (it: Item): Promise<WpPost> => admin(`/wp/v2/posts/${it.remoteId}?context=edit`);
   const hubItem = async (it: Item) => (await api('GET', `/v1/content/${it.id}`)).body;
-  const stateOf = async (it: Item) => (await hubItem(it)).targets.find((t: { connection_id: string }) => t.connection_id === conn)?.state as string;
+  const stateOf = async (it: Item) => (await hubItem(it)).targets.find((t: { connection_id: string }) => t.connection_id === hub.conn)?.state as string;
   /** Term names by id for a taxonomy (one site, a handful of terms: one page). */
   const termNames = async (base: 'categories' | 'tags') => new Map<number, string>((await admin(`/wp/v2/${base}?per_page=100`)).map((t: { id: number; name: string }) => [t.id, t.name]));
   const names = (ids: number[], byId: Map<number, string>) => ids.map((id) => byId.get(id) ?? `#${id}`).sort();
-  const sync = () => syncContent({ ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log }, org.id, conn);
-  const idle = () =>
-    waitFor(async () => (await ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content') and attempts < max_attempts")).rows[0].n === 0, 'the queue to drain', 60_000);
-  // modified_gmt has second precision: let a second pass between Plexus's write and an editor's.
-  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
-
-  before(async () => {
-    site = await realWordPressSite();
-    ctx = await createTestContext({ env: site.env });
-    org = await newOrg(ctx);
-    conn = await site.connect(ctx, org.id);
-    worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
-  });
-  after(async () => {
-    await worker?.stop();
-    await ctx?.close();
-    await site?.close();
-  });
-
   test('50 items with categories, tags and a featured image are published once each, with their taxonomy and image', async () => {
     for (let n = 1; n <= COUNT; n++) {
       const img = images[n % images.length]!;
@@ -116,7 +85,7 @@ describe('50 posts in a real WordPress: published once, edited on both sides, me
       assert.equal(r.body.featured_media, img.ref.sha256);
       items.push({ n, id: r.body.id, slug: r.body.slug, title: `Post ${n}`, categories, tags, image: img.ref.sha256, remoteId: '' });
     }
-    const started = await api('POST', '/v1/publish', { item_ids: items.map((i) => i.id), connection_ids: [conn] });
+    const started = await api('POST', '/v1/publish', { item_ids: items.map((i) => i.id), connection_ids: [hub.conn] });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const batch = await waitFor(async () => {
       const b = (await api('GET', `/v1/publish/${started.body.id}`)).body;
@@ -156,7 +125,7 @@ describe('50 posts in a real WordPress: published once, edited on both sides, me
       assert.equal(shaOf.get(p.featured_media), it.image, `featured image of post ${it.n}`);
       published.set(it.remoteId, { modified: p.modified_gmt, version: (await hubItem(it)).version });
     }
-    for (const it of items.slice(0, 3)) assert.equal(await site.site.countBySlug('post', it.slug), 1);
+    for (const it of items.slice(0, 3)) assert.equal(await hub.site.site.countBySlug('post', it.slug), 1);
   });
 
   test('5 edits in WordPress and 5 in Plexus sync both ways: one-sided edits cross over, different paragraphs merge, the same title twice is 2 conflicts', async () => {
@@ -164,11 +133,11 @@ describe('50 posts in a real WordPress: published once, edited on both sides, me
     const [siteTitle, siteBody, , hubTitle, hubTags, , bothA, bothB, bothParagraphs] = items as [Item, Item, Item, Item, Item, Item, Item, Item, Item];
     await nextSecond();
     // In WordPress, as the editor: 5 posts, 3 of which Plexus also changes before any sync.
-    await site.site.edit('post', siteTitle.remoteId, { title: 'Post 1, retitled in WordPress' });
-    await site.site.edit('post', siteBody.remoteId, { bodyHtml: body(2, undefined, 'Middle rewritten by an editor.') });
-    await site.site.edit('post', bothA.remoteId, { title: 'Post 7, title from WordPress' });
-    await site.site.edit('post', bothB.remoteId, { title: 'Post 8, title from WordPress' });
-    await site.site.edit('post', bothParagraphs.remoteId, { bodyHtml: body(9, undefined, undefined, 'Ending changed in WordPress.') });
+    await hub.site.site.edit('post', siteTitle.remoteId, { title: 'Post 1, retitled in WordPress' });
+    await hub.site.site.edit('post', siteBody.remoteId, { bodyHtml: body(2, undefined, 'Middle rewritten by an editor.') });
+    await hub.site.site.edit('post', bothA.remoteId, { title: 'Post 7, title from WordPress' });
+    await hub.site.site.edit('post', bothB.remoteId, { title: 'Post 8, title from WordPress' });
+    await hub.site.site.edit('post', bothParagraphs.remoteId, { bodyHtml: body(9, undefined, undefined, 'Ending changed in WordPress.') });
     // In Plexus, as the host app: 5 items; each PATCH queues the item's sync at once.
     const patch = async (it: Item, change: Record<string, unknown>) => assert.equal((await api('PATCH', `/v1/content/${it.id}`, change)).status, 200);
     await patch(hubTitle, { title: 'Post 4, retitled in Plexus' });
@@ -208,7 +177,7 @@ describe('50 posts in a real WordPress: published once, edited on both sides, me
       assert.equal((await post(it)).title.raw, remote);
     }
     assert.equal((await api('GET', '/v1/conflicts')).body.data.length, 2, 'no other conflict, open or settled');
-    assert.equal((await ctx.db.owner.query("select count(*)::int as n from events where org_id = $1 and type = 'content.conflict'", [org.id])).rows[0].n, 2, 'one event per conflict');
+    assert.equal((await hub.ctx.db.owner.query("select count(*)::int as n from events where org_id = $1 and type = 'content.conflict'", [hub.org.id])).rows[0].n, 2, 'one event per conflict');
 
     // The 41 posts nobody touched were not written on either side.
     const touched = new Set([siteTitle, siteBody, hubTitle, hubTags, bothA, bothB, bothParagraphs].map((i) => i.id));

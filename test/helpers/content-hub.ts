@@ -1,0 +1,56 @@
+import { after, before } from 'node:test';
+import { systemClock } from '../../src/core/clock.ts';
+import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
+import { allTasks } from '../../src/jobs/tasks/index.ts';
+import { syncContent } from '../../src/sync/content/poll.ts';
+import { auth, createTestContext, newOrg, type TestContext } from './app.ts';
+import type { CmsSite } from './cms-fixture.ts';
+import { waitFor } from './wait.ts';
+
+/** A Plexus with a worker, an org and a connection to one CMS site, for content tests through the API. */
+export interface ContentHub<S extends CmsSite = CmsSite> {
+  site: S;
+  ctx: TestContext;
+  org: { id: string; key: string };
+  conn: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
+  /** The connection's content sync, as the schedule or a webhook would run it. */
+  sync(): ReturnType<typeof syncContent>;
+  /** Waits until no publish, sync or rollback job is left to run. */
+  idle(timeoutMs?: number): Promise<unknown>;
+  /** Several sites mark versions by the second: lets a second pass between a write and an editor's. */
+  nextSecond(): Promise<void>;
+}
+
+/** Registers the hooks that start and stop the hub around the current file or suite. */
+export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentHub<S> {
+  let worker: WorkerHandle | undefined;
+  const hub = {
+    async api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) {
+      const res = await hub.ctx.app.inject({ method, url, headers: auth(hub.org.key), ...(payload === undefined ? {} : { payload: payload as object }) });
+      return { status: res.statusCode, body: res.json() };
+    },
+    sync: () => syncContent({ ...hub.ctx.providers, db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log }, hub.org.id, hub.conn),
+    idle: (timeoutMs = 60_000) =>
+      waitFor(
+        async () => (await hub.ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content', 'rollback_batch') and attempts < max_attempts")).rows[0].n === 0,
+        'the queue to drain',
+        timeoutMs,
+      ),
+    nextSecond: () => new Promise<void>((r) => setTimeout(r, 1100)),
+  } as ContentHub<S>;
+  before(async () => {
+    hub.site = await start();
+    hub.ctx = await createTestContext({ env: hub.site.env });
+    hub.org = await newOrg(hub.ctx);
+    hub.conn = await hub.site.connect(hub.ctx, hub.org.id);
+    worker = await startWorker({ db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log, clock: systemClock, tasks: allTasks, ...hub.ctx.config.worker, providers: hub.ctx.providers });
+  });
+  after(async () => {
+    await worker?.stop();
+    await hub.ctx?.close();
+    await hub.site?.close();
+  });
+  return hub;
+}
