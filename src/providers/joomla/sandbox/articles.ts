@@ -61,6 +61,30 @@ export function jerror(status: number, title: string): SandboxResponse {
   return { status, headers: { 'content-type': API_CT }, body: { errors: [{ title, code: status }] } };
 }
 
+/**
+ * A list answer as Joomla's API gives it: `page[offset]`/`page[limit]` over the sorted rows
+ * (an offset past the end is a 404), first/previous/next/last links and `meta.total-pages`.
+ */
+export function listPage<T>(self: string, rows: T[], offset: number, limit: number, render: (row: T) => unknown): SandboxResponse {
+  const total = rows.length;
+  if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
+  const totalPages = Math.max(1, Math.ceil(total / limit));
+  const pageUrl = (o: number) => {
+    const u = new URL(self);
+    u.searchParams.set('page[offset]', String(o));
+    u.searchParams.set('page[limit]', String(limit));
+    return u.toString();
+  };
+  const links: Record<string, string> = { self };
+  if (total > limit) {
+    links['first'] = pageUrl(0);
+    if (offset > 0) links['previous'] = pageUrl(Math.max(0, offset - limit));
+    if (offset + limit < total) links['next'] = pageUrl(offset + limit);
+    links['last'] = pageUrl((totalPages - 1) * limit);
+  }
+  return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.slice(offset, offset + limit).map(render), meta: { 'total-pages': totalPages } } };
+}
+
 export function dbDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -169,24 +193,7 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
       const ky = key(y);
       return (kx < ky ? -1 : kx > ky ? 1 : x.id - y.id) * dir;
     });
-    const total = rows.length;
-    if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
-    rows = rows.slice(offset, offset + limit);
-    const totalPages = Math.max(1, Math.ceil(total / limit));
-    const pageUrl = (o: number) => {
-      const u = new URL(selfUrl(req));
-      u.searchParams.set('page[offset]', String(o));
-      u.searchParams.set('page[limit]', String(limit));
-      return u.toString();
-    };
-    const links: Record<string, string> = { self: selfUrl(req) };
-    if (total > limit) {
-      links['first'] = pageUrl(0);
-      if (offset > 0) links['previous'] = pageUrl(Math.max(0, offset - limit));
-      if (offset + limit < total) links['next'] = pageUrl(offset + limit);
-      links['last'] = pageUrl((totalPages - 1) * limit);
-    }
-    return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.map((a) => resource(ctx, a, false)), meta: { 'total-pages': totalPages } } };
+    return listPage(selfUrl(req), rows, offset, limit, (a) => resource(ctx, a, false));
   });
 
   r.add('GET', `${base}/:id`, (req) => {

@@ -6,7 +6,7 @@
  */
 import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { JoomlaUser } from './auth.ts';
-import { API_CT, dbDate, jerror, type JoomlaCtx } from './articles.ts';
+import { API_CT, dbDate, jerror, listPage, type JoomlaCtx } from './articles.ts';
 
 export interface JoomlaNode {
   id: number;
@@ -70,24 +70,7 @@ export function treeRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxReque
           (!search || n.title.toLowerCase().includes(search) || n.alias.includes(search)),
       );
       rows.sort((a, b) => a.id - b.id);
-      const total = rows.length;
-      if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
-      rows = rows.slice(offset, offset + limit);
-      const totalPages = Math.max(1, Math.ceil(total / limit));
-      const pageUrl = (o: number) => {
-        const u = new URL(selfUrl(req));
-        u.searchParams.set('page[offset]', String(o));
-        u.searchParams.set('page[limit]', String(limit));
-        return u.toString();
-      };
-      const links: Record<string, string> = { self: selfUrl(req) };
-      if (total > limit) {
-        links['first'] = pageUrl(0);
-        if (offset > 0) links['previous'] = pageUrl(Math.max(0, offset - limit));
-        if (offset + limit < total) links['next'] = pageUrl(offset + limit);
-        links['last'] = pageUrl((totalPages - 1) * limit);
-      }
-      return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.map((n) => resource(tree, n)), meta: { 'total-pages': totalPages } } };
+      return listPage(selfUrl(req), rows, offset, limit, (n) => resource(tree, n));
     });
 
     r.add('GET', `${base}/:id`, (req) => {

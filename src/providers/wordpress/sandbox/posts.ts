@@ -7,6 +7,7 @@
 import type { Router, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import {
   authCode,
+  collectionParams,
   canEdit,
   intParam,
   invalidParams,
@@ -14,6 +15,7 @@ import {
   restUrl,
   wpDate,
   wpError,
+  type ParamErrors,
   type WpContext,
   type WpRequest,
 } from './context.ts';
@@ -123,15 +125,8 @@ export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: '
 }
 
 function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): SandboxResponse {
-  const context = contextOf(req);
-  const errors: Record<string, { code: string; message: string }> = {};
-  if (context === 'invalid') errors['context'] = { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' };
-  const page = req.query['page'] === undefined ? 1 : intParam(req.query['page']);
-  if (page === undefined) errors['page'] = { code: 'rest_invalid_type', message: 'page is not of type integer.' };
-  else if (page < 1) errors['page'] = { code: 'rest_out_of_bounds', message: 'page must be greater than or equal to 1' };
-  const perPage = req.query['per_page'] === undefined ? 10 : intParam(req.query['per_page']);
-  if (perPage === undefined) errors['per_page'] = { code: 'rest_invalid_type', message: 'per_page is not of type integer.' };
-  else if (perPage < 1 || perPage > 100) errors['per_page'] = { code: 'rest_out_of_bounds', message: 'per_page must be between 1 (inclusive) and 100 (inclusive)' };
+  const errors: ParamErrors = {};
+  const { context, page, perPage } = collectionParams(req, errors);
   const offset = req.query['offset'] === undefined ? undefined : intParam(req.query['offset']);
   if (req.query['offset'] !== undefined && offset === undefined) errors['offset'] = { code: 'rest_invalid_type', message: 'offset is not of type integer.' };
   const order = req.query['order'] ?? 'desc';
@@ -204,7 +199,7 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   }
   if (pg < totalPages) links.push(`<${restUrl(ctx, req.form, `/wp/v2/${base}`, { ...carried, page: String(pg + 1) })}>; rel="next"`);
   if (links.length) headers['Link'] = links.join(', ');
-  return { status: 200, headers, body: rows.map((p) => renderPost(ctx, req, p, context === 'invalid' ? 'view' : context)) };
+  return { status: 200, headers, body: rows.map((p) => renderPost(ctx, req, p, context)) };
 }
 
 function find(ctx: WpContext, req: WpRequest, type: PostType): WpPost | undefined {
