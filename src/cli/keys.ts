@@ -8,10 +8,10 @@ import { openRuntime } from './runtime.ts';
  * under it while the service keeps running.
  */
 export async function rotateCommand(): Promise<void> {
-  const { log, db, keyring } = await openRuntime('plexus-keys');
+  const { log, db, keyring, masterKeyring } = await openRuntime('plexus-keys');
   try {
-    if (keyring instanceof FileKeyring) {
-      const kid = await keyring.addPrimary();
+    if (masterKeyring instanceof FileKeyring) {
+      const kid = await masterKeyring.addPrimary();
       log.info({ key_id: kid }, 'new primary master key added to the key file');
     }
     const result = await rotateKeys(db.owner, keyring);

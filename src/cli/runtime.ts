@@ -3,12 +3,16 @@ import { systemClock } from '../core/clock.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { openKeyring, type Keyring } from '../vault/index.ts';
+import { withOrgKeys } from '../vault/org-keys.ts';
 
 export interface Runtime {
   config: Config;
   log: Logger;
   db: Database;
+  /** Master keys plus the per-org keys that wrap every tenant secret. */
   keyring: Keyring;
+  /** The master keys alone (demo mode: the key file). */
+  masterKeyring: Keyring;
 }
 
 /** Config, logger, database (migrated) and keyring: what every command starts from. */
@@ -17,7 +21,7 @@ export async function openRuntime(name: string): Promise<Runtime> {
   const log = createLogger({ level: config.logLevel, name });
   const keyring = await openKeyring(config);
   const db = await openDatabase(config, log);
-  return { config, log, db, keyring };
+  return { config, log, db, keyring: withOrgKeys(keyring, db.owner), masterKeyring: keyring };
 }
 
 export { systemClock };

@@ -25,7 +25,7 @@ async function load(deps: RefreshDeps, orgId: string, connectionId: string): Pro
   if (row.status === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The connection needs to be re-authorized.' });
   if (row.status !== 'active' || !row.credentials) throw plexusError('conflict', { message: `The connection is ${row.status}.` });
   const id = row.provider as ProviderId;
-  return { row, connector: connectorFor(id), ctx: connectorContext(deps, id, row.config), creds: openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
+  return { row, connector: connectorFor(id), ctx: connectorContext(deps, id, row.config), creds: await openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
 }
 
 function canRefresh(row: ConnectionRow): boolean {

@@ -23,7 +23,7 @@ export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgI
     const connector = connectorFor(id);
     const ctx = connectorContext(deps, id, row.config);
     try {
-      const creds = openCredentials(deps.keyring, orgId, connectionId, row.credentials);
+      const creds = await openCredentials(deps.keyring, orgId, connectionId, row.credentials);
       const subs = row.config.webhookSubscriptions?.split(',').filter(Boolean) ?? [];
       if (subs.length && connector.unsubscribeWebhooks) await connector.unsubscribeWebhooks(ctx, creds, subs);
       if (connector.revoke) {

@@ -73,13 +73,13 @@ export async function beginAuthorization(deps: ConnectDeps, token: string, sessi
     if (def.auth.pkce) {
       const verifier = randomBytes(32).toString('base64url');
       challenge = createHash('sha256').update(verifier).digest('base64url');
-      flowSecret = seal(deps.keyring, verifier, flowCtx(session));
+      flowSecret = await seal(deps.keyring, verifier, flowCtx(session));
     }
     const params = { redirectUri: callbackUrl(deps, session.provider), state: token, scopes: session.scopes.length ? session.scopes : def.auth.defaultScopes, ...(challenge ? { codeChallenge: challenge } : {}) };
     url = connector.authorizeUrl ? connector.authorizeUrl(ctx, params) : buildAuthorizeUrl(ctx, params);
   } else if (def.auth.kind === 'oauth1a') {
     const { authorizeUrl, tokenSecret } = await beginOAuth1(ctx, `${callbackUrl(deps, session.provider)}?state=${encodeURIComponent(token)}`);
-    flowSecret = seal(deps.keyring, tokenSecret, flowCtx(session));
+    flowSecret = await seal(deps.keyring, tokenSecret, flowCtx(session));
     url = authorizeUrl;
   } else {
     throw plexusError('conflict', { message: `${def.displayName} connects with credentials, not a redirect.` });
@@ -137,12 +137,12 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
     if (def.auth.kind === 'oauth2') {
       const code = query[def.auth.callbackCodeParam ?? 'code'] ?? query.code;
       if (!code) throw plexusError('unprocessable', { message: 'The platform returned no authorization code.' });
-      const verifier = session.flow_secret ? open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : undefined;
+      const verifier = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : undefined;
       const exchange = { code, redirectUri: callbackUrl(deps, provider), query, ...(verifier ? { codeVerifier: verifier } : {}) };
       tokens = connector.exchangeCode ? await connector.exchangeCode(ctx, exchange) : await exchangeCode(ctx, exchange);
       if (connector.afterExchange) tokens = await connector.afterExchange(ctx, tokens);
     } else if (def.auth.kind === 'oauth1a') {
-      const secret = session.flow_secret ? open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : '';
+      const secret = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : '';
       tokens = await finishOAuth1(ctx, query.oauth_token ?? '', query.oauth_verifier ?? '', secret);
     } else {
       throw plexusError('conflict', { message: `${def.displayName} connects with credentials, not a redirect.` });

@@ -99,7 +99,7 @@ async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 
   let creds: DecryptedCredentials;
   try {
     if (!row.credentials) throw plexusError('provider.auth_revoked', { message: 'The connection has no credentials.' });
-    creds = openCredentials(deps.keyring, row.org_id, row.id, row.credentials);
+    creds = await openCredentials(deps.keyring, row.org_id, row.id, row.credentials);
     tokens = connector.refresh ? await connector.refresh(ctx, creds) : await refreshTokens(ctx, creds);
   } catch (err) {
     const permanent = isPlexusError(err) && err.retry === 'permanent';
@@ -140,7 +140,7 @@ async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 
     accessToken: tokens.accessToken,
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
   };
-  const sealed = sealCredentials(deps.keyring, row.org_id, row.id, next);
+  const sealed = await sealCredentials(deps.keyring, row.org_id, row.id, next);
   // A refresh that did not push the expiry out (Meta re-exchanging a token near its fixed end)
   // is not scheduled again; the connection.expiring warning asks a person to reconnect.
   const extended = !tokens.expiresAt || !row.expires_at || tokens.expiresAt.getTime() > row.expires_at.getTime() + 60_000;

@@ -42,7 +42,7 @@ export async function storeConnection(db: Database, keyring: Keyring, input: Sto
     }
     const created = !id;
     const connectionId = id ?? randomUUID();
-    const sealed = sealCredentials(keyring, orgId, connectionId, input.creds);
+    const sealed = await sealCredentials(keyring, orgId, connectionId, input.creds);
     const due = refreshDueAt(tokens?.expiresAt, now);
     const config = { ...input.config, ...identity.config };
     const scopes = identity.scopes ?? tokens?.scopes ?? session.scopes;

@@ -24,7 +24,7 @@ before(async () => {
   bDeadLetterId = (await ctx.db.owner.query('select id from dead_letters where org_id = $1', [b.id])).rows[0].id;
   const conn = await ctx.db.owner.query("insert into connections (org_id, provider) values ($1, 'meta') returning id", [b.id]);
   bConnectionId = conn.rows[0].id;
-  const sealed = sealCredentials(ctx.keyring, b.id, bConnectionId, { kind: 'oauth2', accessToken: 'tok-b' });
+  const sealed = await sealCredentials(ctx.keyring, b.id, bConnectionId, { kind: 'oauth2', accessToken: 'tok-b' });
   await ctx.db.owner.query('update connections set credentials = $3, credentials_key_id = $4 where org_id = $1 and id = $2', [b.id, bConnectionId, sealed, sealed.kid]);
 });
 after(() => ctx.close());

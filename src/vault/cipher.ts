@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { plexusError } from '../core/errors.ts';
-import { requireKey, type Keyring } from './keyring.ts';
+import { requireKey, type Keyring, type OrgKey } from './keyring.ts';
+
+/** `kid` of secrets whose data key is wrapped by their org's key rather than a master key. */
+export const ORG_KEY_PREFIX = 'org:';
 
 /**
  * Envelope encryption with AES-256-GCM: each secret gets its own random data key; the data
@@ -10,7 +13,7 @@ import { requireKey, type Keyring } from './keyring.ts';
  */
 export interface SealedSecret {
   v: 1;
-  /** master key id */
+  /** the wrapping key: a master key id, or `org:<id>` for the org's key (crypto-shredding) */
   kid: string;
   /** wrapped data key: iv(12) | ciphertext(32) | tag(16), base64 */
   wk: string;
@@ -53,17 +56,37 @@ function gcmOpen(key: Buffer, iv: Buffer, ct: Buffer, tag: Buffer, ad: Buffer): 
   }
 }
 
-function wrapKey(keyring: Keyring, dataKey: Buffer, ctx: SealContext): { kid: string; wk: string } {
+/**
+ * The key that wraps data keys for this org: its org key when the keyring has an org-key store
+ * (so erasing the org shreds every secret), else the primary master key.
+ */
+async function wrappingKey(keyring: Keyring, orgId: string): Promise<{ kid: string; key: Buffer }> {
+  if (keyring.orgKeys) {
+    const ok = await keyring.orgKeys.get(orgId, true);
+    if (ok) return { kid: ORG_KEY_PREFIX + ok.id, key: ok.key };
+  }
   const kid = keyring.primaryId();
-  const w = gcmSeal(requireKey(keyring, kid), dataKey, aad(ctx, 'wrap', kid));
-  return { kid, wk: Buffer.concat([w.iv, w.ct, w.tag]).toString('base64') };
+  return { kid, key: requireKey(keyring, kid) };
 }
 
-function unwrapKey(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): Buffer {
+async function keyFor(keyring: Keyring, kid: string, orgId: string): Promise<Buffer> {
+  if (!kid.startsWith(ORG_KEY_PREFIX)) return requireKey(keyring, kid);
+  const ok: OrgKey | undefined = await keyring.orgKeys?.get(orgId, false);
+  // A destroyed (erased) org key and a foreign one look alike: nothing opens.
+  if (!ok || ORG_KEY_PREFIX + ok.id !== kid) throw plexusError('vault_open_failed', { message: "The organisation's key does not exist (erased?)." });
+  return ok.key;
+}
+
+function wrapWith(wrapping: { kid: string; key: Buffer }, dataKey: Buffer, ctx: SealContext): { kid: string; wk: string } {
+  const w = gcmSeal(wrapping.key, dataKey, aad(ctx, 'wrap', wrapping.kid));
+  return { kid: wrapping.kid, wk: Buffer.concat([w.iv, w.ct, w.tag]).toString('base64') };
+}
+
+async function unwrapKey(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): Promise<Buffer> {
   const raw = Buffer.from(sealed.wk, 'base64');
   if (raw.length !== IV_BYTES + 32 + 16) throw plexusError('vault_open_failed');
   return gcmOpen(
-    requireKey(keyring, sealed.kid),
+    await keyFor(keyring, sealed.kid, ctx.orgId),
     raw.subarray(0, IV_BYTES),
     raw.subarray(IV_BYTES, IV_BYTES + 32),
     raw.subarray(IV_BYTES + 32),
@@ -71,13 +94,14 @@ function unwrapKey(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): Bu
   );
 }
 
-export function seal(keyring: Keyring, plaintext: string, ctx: SealContext): SealedSecret {
+export async function seal(keyring: Keyring, plaintext: string, ctx: SealContext): Promise<SealedSecret> {
+  const wrapping = await wrappingKey(keyring, ctx.orgId);
   const dataKey = randomBytes(32);
   try {
     const body = gcmSeal(dataKey, Buffer.from(plaintext, 'utf8'), aad(ctx, 'data'));
     return {
       v: 1,
-      ...wrapKey(keyring, dataKey, ctx),
+      ...wrapWith(wrapping, dataKey, ctx),
       iv: body.iv.toString('base64'),
       ct: body.ct.toString('base64'),
       tag: body.tag.toString('base64'),
@@ -87,9 +111,9 @@ export function seal(keyring: Keyring, plaintext: string, ctx: SealContext): Sea
   }
 }
 
-export function open(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): string {
+export async function open(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): Promise<string> {
   if (sealed?.v !== 1) throw plexusError('vault_open_failed', { message: 'Unknown sealed-secret format.' });
-  const dataKey = unwrapKey(keyring, sealed, ctx);
+  const dataKey = await unwrapKey(keyring, sealed, ctx);
   try {
     const iv = Buffer.from(sealed.iv, 'base64');
     const tag = Buffer.from(sealed.tag, 'base64');
@@ -100,11 +124,14 @@ export function open(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): 
   }
 }
 
-/** The same secret with its data key wrapped under the current primary; the body is untouched. */
-export function rewrap(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): SealedSecret {
-  const dataKey = unwrapKey(keyring, sealed, ctx);
+/**
+ * The same secret with its data key wrapped under the org's key (or the primary master key
+ * without an org-key store); the body is untouched.
+ */
+export async function rewrap(keyring: Keyring, sealed: SealedSecret, ctx: SealContext): Promise<SealedSecret> {
+  const dataKey = await unwrapKey(keyring, sealed, ctx);
   try {
-    return { ...sealed, ...wrapKey(keyring, dataKey, ctx) };
+    return { ...sealed, ...wrapWith(await wrappingKey(keyring, ctx.orgId), dataKey, ctx) };
   } finally {
     dataKey.fill(0);
   }

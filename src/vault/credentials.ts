@@ -20,12 +20,12 @@ export type EncryptedCredentials = SealedSecret & { readonly __brand?: 'Encrypte
 
 const ctx = (orgId: string, connectionId: string) => ({ orgId, table: 'connections', rowId: connectionId, column: 'credentials' });
 
-export function sealCredentials(keyring: Keyring, orgId: string, connectionId: string, creds: DecryptedCredentials): EncryptedCredentials {
+export async function sealCredentials(keyring: Keyring, orgId: string, connectionId: string, creds: DecryptedCredentials): Promise<EncryptedCredentials> {
   return seal(keyring, JSON.stringify(creds), ctx(orgId, connectionId));
 }
 
-export function openCredentials(keyring: Keyring, orgId: string, connectionId: string, sealed: EncryptedCredentials): DecryptedCredentials {
-  return JSON.parse(open(keyring, sealed, ctx(orgId, connectionId))) as DecryptedCredentials;
+export async function openCredentials(keyring: Keyring, orgId: string, connectionId: string, sealed: EncryptedCredentials): Promise<DecryptedCredentials> {
+  return JSON.parse(await open(keyring, sealed, ctx(orgId, connectionId))) as DecryptedCredentials;
 }
 
 /**

@@ -4,6 +4,19 @@ import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { plexusError } from '../core/errors.ts';
 
+/** An org's key-encryption key, in the clear (process memory only). */
+export interface OrgKey {
+  id: string;
+  key: Buffer;
+}
+
+/** Where org keys live; destroying one makes every secret of that org unopenable. */
+export interface OrgKeyStore {
+  /** The org's key; with `create`, made on first use. Undefined when there is none. */
+  get(orgId: string, create: boolean): Promise<OrgKey | undefined>;
+  destroy(orgId: string): Promise<void>;
+}
+
 /**
  * Master keys by id. The primary seals new secrets; the others only open old ones until
  * `plexus keys rotate` has re-wrapped everything under the primary.
@@ -11,6 +24,8 @@ import { plexusError } from '../core/errors.ts';
 export interface Keyring {
   primaryId(): string;
   get(kid: string): Buffer | undefined;
+  /** Per-org keys that wrap data keys (see org-keys.ts); without it, master keys wrap them. */
+  readonly orgKeys?: OrgKeyStore;
 }
 
 const KEY_BYTES = 32;

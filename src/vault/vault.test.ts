@@ -15,56 +15,56 @@ const k1 = randomBytes(32).toString('base64');
 const k2 = randomBytes(32).toString('base64');
 const ctxA = { orgId: '11111111-1111-1111-1111-111111111111', table: 'connections', rowId: 'aaaaaaaa-0000-0000-0000-000000000001', column: 'credentials' };
 
-const failsToOpen = (fn: () => unknown, code = 'vault_open_failed') =>
-  assert.throws(fn, (e: unknown) => isPlexusError(e) && e.code === code);
+const failsToOpen = (fn: () => Promise<unknown>, code = 'vault_open_failed') =>
+  assert.rejects(fn, (e: unknown) => isPlexusError(e) && e.code === code);
 
-test('seal and open round trip; ciphertext does not contain the plaintext', () => {
+test('seal and open round trip; ciphertext does not contain the plaintext', async () => {
   const kr = keyringFromEnv(k1);
-  const s = seal(kr, 'super-secret-token-value', ctxA);
-  assert.equal(open(kr, s, ctxA), 'super-secret-token-value');
+  const s = await seal(kr, 'super-secret-token-value', ctxA);
+  assert.equal(await open(kr, s, ctxA), 'super-secret-token-value');
   assert.ok(!JSON.stringify(s).includes('super-secret'));
-  const s2 = seal(kr, 'super-secret-token-value', ctxA);
+  const s2 = await seal(kr, 'super-secret-token-value', ctxA);
   assert.notEqual(s.ct, s2.ct, 'fresh data key and iv every time');
   assert.notEqual(s.wk, s2.wk);
 });
 
-test('tampered ciphertext, tag, iv or wrapped key fails to open', () => {
+test('tampered ciphertext, tag, iv or wrapped key fails to open', async () => {
   const kr = keyringFromEnv(k1);
-  const s = seal(kr, 'secret', ctxA);
+  const s = await seal(kr, 'secret', ctxA);
   const flip = (b64: string) => {
     const b = Buffer.from(b64, 'base64');
     b[0] = b[0]! ^ 1;
     return b.toString('base64');
   };
   for (const field of ['ct', 'tag', 'iv', 'wk'] as const) {
-    failsToOpen(() => open(kr, { ...s, [field]: flip(s[field]) }, ctxA));
+    await failsToOpen(() => open(kr, { ...s, [field]: flip(s[field]) }, ctxA));
   }
-  failsToOpen(() => open(kr, { ...s, tag: '' }, ctxA));
+  await failsToOpen(() => open(kr, { ...s, tag: '' }, ctxA));
 });
 
-test('a ciphertext bound to one org or row does not open in another', () => {
+test('a ciphertext bound to one org or row does not open in another', async () => {
   const kr = keyringFromEnv(k1);
-  const s = seal(kr, 'secret', ctxA);
-  failsToOpen(() => open(kr, s, { ...ctxA, orgId: '22222222-2222-2222-2222-222222222222' }));
-  failsToOpen(() => open(kr, s, { ...ctxA, rowId: 'aaaaaaaa-0000-0000-0000-000000000002' }));
-  failsToOpen(() => open(kr, s, { ...ctxA, column: 'other' }));
+  const s = await seal(kr, 'secret', ctxA);
+  await failsToOpen(() => open(kr, s, { ...ctxA, orgId: '22222222-2222-2222-2222-222222222222' }));
+  await failsToOpen(() => open(kr, s, { ...ctxA, rowId: 'aaaaaaaa-0000-0000-0000-000000000002' }));
+  await failsToOpen(() => open(kr, s, { ...ctxA, column: 'other' }));
 });
 
-test('the wrong master key fails; an unknown key id is a distinct error', () => {
-  const s = seal(keyringFromEnv(`main:${k1}`), 'secret', ctxA);
-  failsToOpen(() => open(keyringFromEnv(`main:${k2}`), s, ctxA));
-  failsToOpen(() => open(keyringFromEnv(`other:${k1}`), s, ctxA), 'vault_unknown_key');
+test('the wrong master key fails; an unknown key id is a distinct error', async () => {
+  const s = await seal(keyringFromEnv(`main:${k1}`), 'secret', ctxA);
+  await failsToOpen(() => open(keyringFromEnv(`main:${k2}`), s, ctxA));
+  await failsToOpen(() => open(keyringFromEnv(`other:${k1}`), s, ctxA), 'vault_unknown_key');
 });
 
-test('rewrap moves the data key to the new primary and keeps the body', () => {
+test('rewrap moves the data key to the new primary and keeps the body', async () => {
   const old = keyringFromEnv(`old:${k1}`);
-  const s = seal(old, 'secret', ctxA);
+  const s = await seal(old, 'secret', ctxA);
   const both = keyringFromEnv(`new:${k2},old:${k1}`);
-  const r = rewrap(both, s, ctxA);
+  const r = await rewrap(both, s, ctxA);
   assert.equal(r.kid, 'new');
   assert.equal(r.ct, s.ct);
-  assert.equal(open(keyringFromEnv(`new:${k2}`), r, ctxA), 'secret');
-  failsToOpen(() => open(old, r, ctxA), 'vault_unknown_key');
+  assert.equal(await open(keyringFromEnv(`new:${k2}`), r, ctxA), 'secret');
+  await failsToOpen(() => open(old, r, ctxA), 'vault_unknown_key');
 });
 
 test('a bad PLEXUS_MASTER_KEY is refused', () => {
@@ -79,16 +79,16 @@ test('demo key file is created with mode 0600 and picks up a new primary', async
     const file = path.join(dir, 'master-keys.json');
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const first = kr.primaryId();
-    const s = seal(kr, 'secret', ctxA);
+    const s = await seal(kr, 'secret', ctxA);
     const other = await FileKeyring.open(dir);
     assert.equal(other.primaryId(), first, 'second open reuses the key');
     const newKid = await other.addPrimary();
     assert.notEqual(newKid, first);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     // The first instance sees the new key when it meets its id.
-    const s2 = seal(other, 'secret2', ctxA);
-    assert.equal(open(kr, s2, ctxA), 'secret2');
-    assert.equal(open(other, s, ctxA), 'secret');
+    const s2 = await seal(other, 'secret2', ctxA);
+    assert.equal(await open(kr, s2, ctxA), 'secret2');
+    assert.equal(await open(other, s, ctxA), 'secret');
     assert.ok(!(await readFile(file, 'utf8')).includes('secret'));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -104,7 +104,7 @@ after(() => ctx.close());
 async function insertConnection(keyring: ReturnType<typeof keyringFromEnv>, orgId: string, token: string): Promise<string> {
   const { rows } = await ctx.db.owner.query("insert into connections (org_id, provider) values ($1, 'meta') returning id", [orgId]);
   const id = rows[0].id as string;
-  const sealed = sealCredentials(keyring, orgId, id, { kind: 'oauth2', accessToken: token, refreshToken: `${token}-refresh` });
+  const sealed = await sealCredentials(keyring, orgId, id, { kind: 'oauth2', accessToken: token, refreshToken: `${token}-refresh` });
   await ctx.db.owner.query('update connections set credentials = $3, credentials_key_id = $4 where org_id = $1 and id = $2', [orgId, id, sealed, sealed.kid]);
   return id;
 }
@@ -116,7 +116,7 @@ test('a sealed credential copied into another row does not open', async () => {
   const c2 = await insertConnection(kr, org.id, 'tok-two');
   await ctx.db.owner.query('update connections set credentials = (select credentials from connections where id = $1) where id = $2', [c1, c2]);
   const { rows } = await ctx.db.owner.query('select credentials from connections where id = $1', [c2]);
-  failsToOpen(() => openCredentials(kr, org.id, c2, rows[0].credentials as SealedSecret));
+  await failsToOpen(() => openCredentials(kr, org.id, c2, rows[0].credentials as SealedSecret));
 });
 
 test('key rotation re-wraps every row while the old key still opens nothing new', async () => {
@@ -137,7 +137,7 @@ test('key rotation re-wraps every row while the old key still opens nothing new'
   assert.equal(rows.length, 450);
   for (const r of rows) {
     assert.equal(r.credentials_key_id, 'new');
-    const creds = openCredentials(onlyNew, org.id, r.id, r.credentials);
+    const creds = await openCredentials(onlyNew, org.id, r.id, r.credentials);
     assert.match(creds.accessToken!, /^tok-\d+$/);
   }
   const again = await rotateKeys(ctx.db.owner, newKr);

@@ -50,7 +50,7 @@ test('concurrent refreshes of one connection make exactly one platform refresh, 
   const r = await row(c.id);
   assert.equal(r.status, 'active');
   assert.equal(r.refresh_lease_until, null);
-  const creds = openCredentials(ctx.keyring, org.id, c.id, r.credentials);
+  const creds = await openCredentials(ctx.keyring, org.id, c.id, r.credentials);
   assert.notEqual(creds.refreshToken, c.refreshToken, 'rotated refresh token stored in the same write');
   assert.ok(r.expires_at.getTime() > Date.now() + 30 * 60_000);
   const job = await ctx.db.owner.query('select run_at from graphile_worker._private_jobs where key = $1', [`refresh:${c.id}`]);

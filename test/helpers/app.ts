@@ -12,6 +12,7 @@ import { createProviderRuntime } from '../../src/providers/runtime.ts';
 import type { ProviderRuntime } from '../../src/providers/context.ts';
 import type { ProviderApps } from '../../src/providers/apps.ts';
 import { keyringFromEnv, type Keyring } from '../../src/vault/keyring.ts';
+import { withOrgKeys } from '../../src/vault/org-keys.ts';
 import { createTestDatabase } from './db.ts';
 
 /** Log lines captured in memory, so tests can assert on them (and scan them for secrets). */
@@ -58,7 +59,7 @@ export async function createTestContext(opts: { config?: Record<string, string>;
   const config = testConfig(opts.config);
   const { log, lines } = captureLogger();
   const db = await createTestDatabase();
-  const keyring = keyringFromEnv(config.masterKey!);
+  const keyring = withOrgKeys(keyringFromEnv(config.masterKey!), db.owner);
   const clock = opts.clock ?? systemClock;
   const providers = createProviderRuntime(clock, { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1,localhost,*.myshopify.com', ...opts.env }, opts.apps);
   let publicUrl = 'http://plexus.test';

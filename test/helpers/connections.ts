@@ -14,7 +14,7 @@ export async function seedConnection(
   opts: { expiresAt?: Date; config?: Record<string, string>; externalId?: string } = {},
 ): Promise<string> {
   const id = randomUUID();
-  const sealed = sealCredentials(keyring, orgId, id, creds);
+  const sealed = await sealCredentials(keyring, orgId, id, creds);
   await db.owner.query(
     `insert into connections (org_id, id, provider, status, external_account_id, config, credentials, credentials_key_id, expires_at, next_refresh_at, last_refreshed_at)
      values ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, now())`,

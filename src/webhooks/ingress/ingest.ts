@@ -39,7 +39,7 @@ async function secretFor(deps: IngressDeps, id: ProviderId, connectionId: string
       );
       const row = rows[0];
       if (!row?.webhook_secret) return undefined;
-      return open(deps.keyring, row.webhook_secret, webhookSecretCtx(row.org_id, connectionId));
+      return await open(deps.keyring, row.webhook_secret, webhookSecretCtx(row.org_id, connectionId));
     }
   }
 }

@@ -35,7 +35,7 @@ export interface EndpointInput {
 export async function createEndpoint(c: Queryable, keyring: Keyring, orgId: string, input: EndpointInput): Promise<{ row: EndpointRow; secret: string }> {
   const id = randomUUID();
   const secret = generateSecret();
-  const sealed = sealSecret(keyring, orgId, id, 'secret', secret);
+  const sealed = await sealSecret(keyring, orgId, id, 'secret', secret);
   const { rows } = await c.query<EndpointRow>(
     `insert into webhook_endpoints (org_id, id, url, description, event_types, secret, secret_key_id)
      values ($1, $2, $3, $4, $5, $6, $7) returning ${ENDPOINT_COLUMNS}`,
@@ -58,9 +58,9 @@ export async function rotateEndpointSecret(c: Queryable, keyring: Keyring, orgId
   const { rows } = await c.query<{ secret: SealedSecret }>('select secret from webhook_endpoints where org_id = $1 and id = $2 for update', [orgId, id]);
   const current = rows[0];
   if (!current) return undefined;
-  const previous = sealSecret(keyring, orgId, id, 'previous_secret', openSecret(keyring, orgId, id, 'secret', current.secret));
+  const previous = await sealSecret(keyring, orgId, id, 'previous_secret', await openSecret(keyring, orgId, id, 'secret', current.secret));
   const secret = generateSecret();
-  const sealed = sealSecret(keyring, orgId, id, 'secret', secret);
+  const sealed = await sealSecret(keyring, orgId, id, 'secret', secret);
   const updated = await c.query<EndpointRow>(
     `update webhook_endpoints set secret = $3, secret_key_id = $4, previous_secret = $5, previous_secret_key_id = $6,
        previous_secret_expires_at = $7, updated_at = now()
@@ -78,9 +78,9 @@ export async function signingSecrets(c: Queryable, keyring: Keyring, orgId: stri
   );
   const r = rows[0];
   if (!r) return [];
-  const out = [openSecret(keyring, orgId, id, 'secret', r.secret)];
+  const out = [await openSecret(keyring, orgId, id, 'secret', r.secret)];
   if (r.previous_secret && r.previous_secret_expires_at && r.previous_secret_expires_at > now) {
-    out.push(openSecret(keyring, orgId, id, 'previous_secret', r.previous_secret));
+    out.push(await openSecret(keyring, orgId, id, 'previous_secret', r.previous_secret));
   }
   return out;
 }

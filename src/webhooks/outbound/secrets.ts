@@ -27,11 +27,11 @@ export type SecretColumn = 'secret' | 'previous_secret';
 
 const ctx = (orgId: string, endpointId: string, column: SecretColumn) => ({ orgId, table: 'webhook_endpoints', rowId: endpointId, column });
 
-export function sealSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, secret: string): SealedSecret {
+export function sealSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, secret: string): Promise<SealedSecret> {
   return seal(keyring, secret, ctx(orgId, endpointId, column));
 }
 
-export function openSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, sealed: SealedSecret): string {
+export function openSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, sealed: SealedSecret): Promise<string> {
   return open(keyring, sealed, ctx(orgId, endpointId, column));
 }
 

@@ -94,7 +94,7 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
           throw plexusError('conflict', { message: `${providers[row.provider as ProviderId].displayName} webhooks are verified with the platform app's secret, not a per-connection one.` });
         }
         const secret = `pxwh_${randomBytes(32).toString('base64url')}`;
-        const sealed = seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
+        const sealed = await seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
         await c.query('update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, row.id, sealed, sealed.kid]);
         return { url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`, secret, signature_header: wh.signatureHeader, timestamp_header: wh.timestampHeader ?? null };
       });
