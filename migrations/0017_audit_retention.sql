@@ -6,7 +6,8 @@
 create table audit_log (
   org_id uuid not null,
   id uuid not null default gen_random_uuid(),
-  at timestamptz not null default now(),
+  -- milliseconds, like the API's cursors, so keyset pages never skip a row between two of them
+  at timestamptz not null default date_trunc('milliseconds', now()),
   actor_type text not null check (actor_type in ('api_key', 'end_user', 'portal_user', 'admin', 'system')),
   -- the API key's id, the end user's reference, the portal user's id or the system component
   actor_id text,

@@ -27,6 +27,9 @@ import { webhookIngressRoutes } from '../webhooks/ingress/route.ts';
 import { deadLetterRoutes } from './routes/v1/dead-letters.ts';
 import { orgRoutes } from './routes/v1/org.ts';
 import { providerRoutes } from './routes/v1/providers.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import { retentionRoutes } from '../retention/routes.ts';
+import { orgErasureRoutes, adminOrgErasureRoutes } from '../orgs/routes.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -106,6 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(contentRoutes, deps);
       await v1.register(publishRoutes, deps);
       await v1.register(conflictRoutes, deps);
+      await v1.register(auditRoutes, deps);
+      await v1.register(retentionRoutes, deps);
+      await v1.register(orgErasureRoutes, deps);
     },
     { prefix: '/v1' },
   );
@@ -119,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (admin) => {
       requireAdminToken(admin, deps.config.adminToken);
       await admin.register(adminOrgRoutes, deps);
+      await admin.register(adminOrgErasureRoutes, deps);
     },
     { prefix: '/v1/admin' },
   );

@@ -8,13 +8,14 @@ import { openCredentials } from '../vault/credentials.ts';
 import { recordEvent } from './events.ts';
 import type { RefreshDeps } from './refresh.ts';
 import { getConnection } from './repo.ts';
+import { recordAudit, type AuditEntry } from '../audit/record.ts';
 
 /**
  * Deletes a connection: revokes the grant at the platform where it has a revoke endpoint
  * (best effort: a platform that is down must not keep a customer connected), then forgets the
  * credentials and records `connection.deleted`. Returns false when there is no such connection.
  */
-export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgId: string, connectionId: string): Promise<{ revoked: boolean } | undefined> {
+export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgId: string, connectionId: string, audit: Pick<AuditEntry, 'actor' | 'requestId'>): Promise<{ revoked: boolean } | undefined> {
   const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, connectionId));
   if (!row) return undefined;
   let revoked = false;
@@ -44,6 +45,7 @@ export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgI
       [orgId, connectionId],
     );
     await recordEvent(c, orgId, 'connection.deleted', { connection_id: connectionId, provider: row.provider, revoked_at_platform: revoked });
+    await recordAudit(c, orgId, { ...audit, action: 'connection.disconnect', target: { type: 'connection', id: connectionId }, details: { provider: row.provider, revoked_at_platform: revoked } });
   });
   return { revoked };
 }

@@ -12,6 +12,7 @@ import type { Keyring } from '../vault/keyring.ts';
 import { recordEvent } from './events.ts';
 import { refreshDueAt } from './repo.ts';
 import type { SessionRow } from './sessions.ts';
+import { recordAudit } from '../audit/record.ts';
 
 export interface StoreInput {
   session: SessionRow;
@@ -74,6 +75,7 @@ export async function storeConnection(db: Database, keyring: Keyring, input: Sto
       connect_session_id: session.id,
     });
     await c.query("update connect_sessions set status = 'completed', connection_id = $3 where org_id = $1 and id = $2", [orgId, session.id, connectionId]);
+    await recordAudit(c, orgId, { actor: { type: 'end_user', id: session.end_user_ref }, action: created ? 'connection.connect' : 'connection.reauth', target: { type: 'connection', id: connectionId }, details: { provider: session.provider, connect_session_id: session.id } });
     return { connectionId, created };
   });
 }

@@ -10,6 +10,8 @@ import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, Campaign
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit, type AuditEntry } from '../../../audit/record.ts';
 
 const NO_RUN = '00000000-0000-0000-0000-000000000000';
 const micros = z.string().regex(/^\d+$/, 'integer micros as a string');
@@ -71,7 +73,11 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
     });
   }
-  const store = (orgId: string, connectionId: string, e: AdEntityRecord) => withOrgTx(deps.db.app, orgId, (c) => upsertEntities(c, orgId, connectionId, NO_RUN, [e]));
+  const store = (orgId: string, connectionId: string, e: AdEntityRecord, audit: AuditEntry) =>
+    withOrgTx(deps.db.app, orgId, async (c) => {
+      await upsertEntities(c, orgId, connectionId, NO_RUN, [e]);
+      await recordAudit(c, orgId, { ...audit, target: { type: `ads.${e.level}`, id: encodeId(connectionId, e.level, e.platformId) }, details: { ...audit.details, connection_id: connectionId, platform_id: e.platformId } });
+    });
   const locate = async (orgId: string, id: string, level: AdLevel) => {
     const ref = decodeId(id);
     if (ref.level !== level) throw plexusError('not_found', { message: 'No such ads object.' });
@@ -95,7 +101,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req, reply) => {
       const orgId = orgOf(req);
       const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)));
-      await store(orgId, req.body.connection_id, e);
+      await store(orgId, req.body.connection_id, e, { ...byRequest(req), action: 'ads.campaign.create', details: { fields: Object.keys(req.body) } });
       return reply.status(201).send(format(req.body.connection_id, e));
     },
   );
@@ -107,7 +113,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
       const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)));
-      await store(orgId, ref.connectionId, e);
+      await store(orgId, ref.connectionId, e, { ...byRequest(req), action: 'ads.campaign.update', details: { fields: Object.keys(req.body) } });
       return format(ref.connectionId, e);
     },
   );
@@ -119,9 +125,10 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
       await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account));
-      await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]),
-      );
+      await withOrgTx(deps.db.app, orgId, async (c) => {
+        await c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'ads.campaign.delete', target: { type: 'ads.campaign', id: req.params.id }, details: { connection_id: ref.connectionId, platform_id: ref.platformId } });
+      });
       return { id: req.params.id, deleted: true as const };
     },
   );
@@ -135,7 +142,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           const orgId = orgOf(req);
           const ref = await locate(orgId, req.params.id, level);
           const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'));
-          await store(orgId, ref.connectionId, e);
+          await store(orgId, ref.connectionId, e, { ...byRequest(req), action: action === 'pause' ? 'ads.entity.pause' : 'ads.entity.resume' });
           return format(ref.connectionId, e);
         },
       );

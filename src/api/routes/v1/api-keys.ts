@@ -7,6 +7,8 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const apiKeySchema = z.object({
   id: z.string(),
@@ -60,7 +62,11 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const { key, row } = await withOrgTx(deps.db.app, orgId, (c) => createApiKey(c, orgId, req.body.name));
+      const { key, row } = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const created = await createApiKey(c, orgId, req.body.name);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.create', target: { type: 'api_key', id: created.row.id }, details: { prefix: created.row.prefix } });
+        return created;
+      });
       return reply.status(201).send({ ...format(row), key });
     },
   );
@@ -75,6 +81,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
           `update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`,
           [orgId, req.params.id],
         );
+        if (r.rows[0]) await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.revoke', target: { type: 'api_key', id: req.params.id }, details: { prefix: r.rows[0].prefix } });
         return r.rows[0];
       });
       if (!row) throw plexusError('not_found', { message: 'No such API key.' });

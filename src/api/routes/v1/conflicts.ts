@@ -8,6 +8,8 @@ import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { API_FIELD, formatConflictFields, FROM_API } from './content-format.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const conflictSchema = z.object({
   id: z.string(),
@@ -107,6 +109,7 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const r: Resolution = { strategy: req.body.strategy, choices: rename(req.body.choices) as Resolution['choices'], values: rename(req.body.values) as Resolution['values'] };
       const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
         await resolveConflict(c, orgId, req.params.id, r);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'conflict.resolve', target: { type: 'conflict', id: req.params.id }, details: { strategy: req.body.strategy ?? null, fields: Object.keys({ ...req.body.choices, ...req.body.values }) } });
         return (await c.query<ConflictRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, req.params.id])).rows;
       });
       return format(rows[0]!);

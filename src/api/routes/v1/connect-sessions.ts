@@ -8,6 +8,8 @@ import { PROVIDER_IDS } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
@@ -57,7 +59,9 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const b = req.body;
       const { row, token } = await withOrgTx(deps.db.app, orgId, async (c) => {
         if (b.connection_id && !(await getConnection(c, orgId, b.connection_id))) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
-        return createSession(c, orgId, { provider: b.provider, scopes: b.scopes ?? [], endUserRef: b.end_user_ref, returnUrl: b.return_url, connectionId: b.connection_id }, deps.clock.now());
+        const created = await createSession(c, orgId, { provider: b.provider, scopes: b.scopes ?? [], endUserRef: b.end_user_ref, returnUrl: b.return_url, connectionId: b.connection_id }, deps.clock.now());
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: b.provider, reconnect: b.connection_id ?? null } });
+        return created;
       });
       return reply.status(201).send({ ...format(row), url: `${deps.publicUrl()}/connect/${token}` });
     },

@@ -12,6 +12,8 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const connectionSchema = z.object({
   id: z.string(),
@@ -101,13 +103,14 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (req) => {
       const orgId = orgOf(req);
       await load(orgId, req.params.id);
-      await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query(
+      await withOrgTx(deps.db.app, orgId, async (c) => {
+        await c.query(
           `update connections set sync_interval_minutes = case when $3 then $4::int else sync_interval_minutes end,
              conflict_policy = coalesce($5, conflict_policy), updated_at = now() where org_id = $1 and id = $2`,
           [orgId, req.params.id, req.body.sync_interval_minutes !== undefined, req.body.sync_interval_minutes ?? null, req.body.conflict_policy ?? null],
-        ),
-      );
+        );
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.update', target: { type: 'connection', id: req.params.id }, details: { ...req.body } });
+      });
       return formatConnection(await load(orgId, req.params.id));
     },
   );
@@ -124,7 +127,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     },
     async (req) => {
       const orgId = orgOf(req);
-      const result = await deleteConnection(refreshDeps, orgId, req.params.id);
+      const result = await deleteConnection(refreshDeps, orgId, req.params.id, byRequest(req));
       if (!result) throw plexusError('not_found', { message: 'No such connection.' });
       return { id: req.params.id, deleted: true as const, revoked_at_platform: result.revoked };
     },
@@ -148,6 +151,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       }
       if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}; reconnect it instead.` });
       const outcome = await refreshConnection(refreshDeps, orgId, row.id, { kind: 'forced', seenVersion: row.token_version });
+      // The refresh commits on its own (lease, platform call, new tokens); its record follows it.
+      await withOrgTx(deps.db.app, orgId, (c) => recordAudit(c, orgId, { ...byRequest(req), action: 'connection.credentials.refresh', target: { type: 'connection', id: row.id }, details: { outcome } }));
       return { ...formatConnection(await load(orgId, row.id)), outcome };
     },
   );

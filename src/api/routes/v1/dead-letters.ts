@@ -7,6 +7,8 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const deadLetterSchema = z.object({
   id: z.string(),
@@ -77,7 +79,11 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) => replayDeadLetter(c, orgId, req.params.id));
+      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+        const replayed = await replayDeadLetter(c, orgId, req.params.id);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'dead_letter.replay', target: { type: 'dead_letter', id: req.params.id }, details: { task: replayed.task, replay_job_id: replayed.replay_job_id } });
+        return replayed;
+      });
       return reply.status(202).send(row);
     },
   );

@@ -5,6 +5,8 @@ import { withOrgTx } from '../../../db/tx.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const orgSchema = z.object({ id: z.string(), name: z.string(), created_at: z.date() });
 
@@ -21,7 +23,10 @@ export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     { schema: { tags: ['org'], summary: 'Rename the organisation', body: z.object({ name: z.string().min(1).max(200) }), response: { 200: orgSchema, ...authErrors } } },
     async (req) => {
       const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, async (c) => (await c.query('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, req.body.name])).rows[0]);
+      return withOrgTx(deps.db.app, orgId, async (c) => {
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'org.update', target: { type: 'org', id: orgId }, details: { fields: ['name'] } });
+        return (await c.query('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, req.body.name])).rows[0];
+      });
     },
   );
 };

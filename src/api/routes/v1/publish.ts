@@ -10,6 +10,8 @@ import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const MAX_PAIRS = 10_000;
 
@@ -74,6 +76,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         const missing = itemIds.filter((id) => !items.some((i) => i.id === id));
         if (missing.length) throw plexusError('not_found', { message: `No such content item: ${missing.slice(0, 5).join(', ')}.` });
         const r = await createBatch(c, orgId, { itemIds, connectionIds, dryRun: b.dry_run, idempotencyKey: key });
+        if (r.created) await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.create', target: { type: 'publish_batch', id: r.id }, details: { items: itemIds.length, connection_ids: connectionIds, dry_run: b.dry_run } });
         const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, r.id]);
         return { batch: rows[0]!, created: r.created };
       });
@@ -142,6 +145,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         if (b.status === 'rolled_back' || b.status === 'rolling_back') return;
         if (b.status === 'queued' || b.status === 'running') throw plexusError('conflict', { message: 'The batch is still running; roll it back once it has finished.' });
         await c.query("update publish_batches set status = 'rolling_back' where org_id = $1 and id = $2", [orgId, req.params.id]);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.rollback', target: { type: 'publish_batch', id: req.params.id } });
         const { rows: conns } = await c.query<{ connection_id: string }>('select distinct connection_id from publish_batch_items where org_id = $1 and batch_id = $2', [orgId, req.params.id]);
         await enqueueMany(c, conns.map((r) => ({ task: 'rollback_batch', payload: { org_id: orgId, batch_id: req.params.id, connection_id: r.connection_id }, jobKey: `rollback:${req.params.id}:${r.connection_id}` }) as JobSpec));
       });

@@ -14,6 +14,8 @@ import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { deliverySchema } from './webhook-deliveries.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const endpointSchema = z.object({
   id: z.string(),
@@ -74,9 +76,11 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     async (req, reply) => {
       const orgId = orgOf(req);
       const target = await endpointUrl(req.body.url, deps);
-      const { row, secret } = await inOrg(orgId, (c) =>
-        createEndpoint(c, deps.keyring, orgId, { url: target, description: req.body.description ?? null, eventTypes: req.body.event_types }),
-      );
+      const { row, secret } = await inOrg(orgId, async (c) => {
+        const created = await createEndpoint(c, deps.keyring, orgId, { url: target, description: req.body.description ?? null, eventTypes: req.body.event_types });
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.create', target: { type: 'webhook_endpoint', id: created.row.id }, details: { event_types: req.body.event_types } });
+        return created;
+      });
       return reply.status(201).send({ ...formatEndpoint(row), secret });
     },
   );
@@ -148,6 +152,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
            where org_id = $1 and id = $2 returning ${ENDPOINT_COLUMNS}`,
           [orgId, req.params.id, target ?? null, b.description !== undefined, b.description ?? null, b.event_types ?? null, b.status ?? null],
         );
+        if (r.rows[0]) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.update', target: { type: 'webhook_endpoint', id: req.params.id }, details: { fields: Object.keys(b), ...(b.status ? { status: b.status } : {}) } });
         return r.rows[0];
       });
       return formatEndpoint(found(row));
@@ -166,7 +171,11 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     },
     async (req) => {
       const orgId = orgOf(req);
-      const r = await inOrg(orgId, (c) => c.query('delete from webhook_endpoints where org_id = $1 and id = $2', [orgId, req.params.id]));
+      const r = await inOrg(orgId, async (c) => {
+        const d = await c.query('delete from webhook_endpoints where org_id = $1 and id = $2', [orgId, req.params.id]);
+        if (d.rowCount) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.delete', target: { type: 'webhook_endpoint', id: req.params.id } });
+        return d;
+      });
       if (!r.rowCount) throw plexusError('not_found', { message: 'No such webhook endpoint.' });
       return { id: req.params.id, deleted: true as const };
     },
@@ -184,7 +193,13 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     },
     async (req) => {
       const orgId = orgOf(req);
-      const r = found(await inOrg(orgId, (c) => rotateEndpointSecret(c, deps.keyring, orgId, req.params.id, deps.clock.now())));
+      const r = found(
+        await inOrg(orgId, async (c) => {
+          const rotated = await rotateEndpointSecret(c, deps.keyring, orgId, req.params.id, deps.clock.now());
+          if (rotated) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.secret.rotate', target: { type: 'webhook_endpoint', id: req.params.id } });
+          return rotated;
+        }),
+      );
       return { ...formatEndpoint(r.row), secret: r.secret };
     },
   );

@@ -12,6 +12,8 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
 
 const inboundSchema = z.object({
   id: z.string(),
@@ -96,6 +98,7 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         const secret = `pxwh_${randomBytes(32).toString('base64url')}`;
         const sealed = await seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
         await c.query('update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, row.id, sealed, sealed.kid]);
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.webhook_secret.rotate', target: { type: 'connection', id: row.id } });
         return { url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`, secret, signature_header: wh.signatureHeader, timestamp_header: wh.timestampHeader ?? null };
       });
       return reply.status(201).send(result);
