@@ -219,6 +219,14 @@ test('through every API route, org A cannot see or touch org B resources', async
   assert.equal((await ctx.db.owner.query('select status from content_conflicts where id = $1', [bConflict])).rows[0].status, 'open');
   assert.equal((await ctx.app.inject({ method: 'GET', url: '/v1/conflicts?status=open', headers: auth(b.key) })).json().data.length, 1, 'B sees its own');
 
+  // Audit trail, retention settings and erasure: B's stay B's.
+  assert.ok((await inj('GET', '/v1/audit?limit=200')).json().data.every((e: { actor: { id: string | null } }) => e.actor.id !== bKeyId));
+  assert.ok((await ctx.app.inject({ method: 'GET', url: '/v1/audit', headers: auth(b.key) })).json().data.some((e: { action: string }) => e.action === 'connect_session.create'), 'B sees its own');
+  assert.equal((await inj('PATCH', '/v1/org/retention', { webhook_payloads: 2 })).statusCode, 200);
+  assert.deepEqual((await ctx.app.inject({ method: 'GET', url: '/v1/org/retention', headers: auth(b.key) })).json().overrides, {});
+  assert.equal((await inj('DELETE', `/v1/org?confirm=${b.id}`)).statusCode, 400);
+  assert.equal((await ctx.db.owner.query('select count(*)::int as n from orgs where id = $1', [b.id])).rows[0].n, 1);
+
   // Every /v1 route in the app is covered above or is org-independent.
   const covered = new Set([
     '/v1/org', '/v1/api-keys', '/v1/api-keys/:id', '/v1/dead-letters', '/v1/dead-letters/:id', '/v1/dead-letters/:id/replay', '/v1/providers',
@@ -232,6 +240,7 @@ test('through every API route, org A cannot see or touch org B resources', async
     '/v1/ads/ad-groups/:id/pause', '/v1/ads/ad-groups/:id/resume', '/v1/ads/ads/:id/pause', '/v1/ads/ads/:id/resume',
     '/v1/content', '/v1/content/:id', '/v1/content/media', '/v1/publish', '/v1/publish/:id', '/v1/publish/:id/rollback',
     '/v1/conflicts', '/v1/conflicts/:id', '/v1/conflicts/:id/resolve',
+    '/v1/audit', '/v1/org/retention',
   ]);
   const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
   const v1 = Object.keys(doc.paths).map((p) => p.replaceAll('{id}', ':id')).filter((r) => r.startsWith('/v1/') && !r.startsWith('/v1/admin'));
