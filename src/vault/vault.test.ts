@@ -9,6 +9,7 @@ import { open, rewrap, seal, type SealedSecret } from './cipher.ts';
 import { openCredentials, sealCredentials } from './credentials.ts';
 import { FileKeyring, keyringFromEnv } from './keyring.ts';
 import { rotateKeys } from './rotate.ts';
+import { withOrgKeys } from './org-keys.ts';
 import { createTestContext, newOrg, type TestContext } from '../../test/helpers/app.ts';
 
 const k1 = randomBytes(32).toString('base64');
@@ -173,4 +174,30 @@ test('no plaintext secret appears in any table or log line', async () => {
     assert.ok(!line.includes(keySecret), `log line leaks an API key: ${line}`);
   }
   assert.ok(ctx.logLines.some((l) => l.includes('debug dump') && l.includes('[redacted]')));
+});
+
+test('with org keys: secrets are wrapped by their org key; rotation re-wraps org keys and moves legacy secrets under them', async () => {
+  const org = await newOrg(ctx, 'Org keys');
+  const current = ctx.config.masterKey!;
+  const legacy = await insertConnection(keyringFromEnv(current), org.id, 'tok-legacy');
+  const modern = await insertConnection(ctx.keyring, org.id, 'tok-modern');
+  const read = async (id: string) => (await ctx.db.owner.query('select credentials, credentials_key_id from connections where id = $1', [id])).rows[0];
+  const before = await read(modern);
+  assert.match(before.credentials_key_id, /^org:/);
+  assert.doesNotMatch((await read(legacy)).credentials_key_id, /^org:/);
+  // Another org's key does not open this org's secret.
+  const other = await newOrg(ctx, 'Other org');
+  await failsToOpen(() => openCredentials(ctx.keyring, other.id, modern, before.credentials));
+
+  const rotated = withOrgKeys(keyringFromEnv(`next:${k2},${current}`), ctx.db.owner);
+  const r = await rotateKeys(ctx.db.owner, rotated, 50);
+  assert.deepEqual(r.unreadable.filter((u) => u.org_id === org.id), []);
+  const { rows } = await ctx.db.owner.query('select master_key_id from org_keys where org_id = $1', [org.id]);
+  assert.deepEqual(rows, [{ master_key_id: 'next' }]);
+  assert.deepEqual(await read(modern), before, 'a master-key rotation leaves secrets under org keys untouched');
+  assert.equal((await read(legacy)).credentials_key_id, before.credentials_key_id, 'the legacy secret now sits under its org key');
+  // The old master key can go: both open with the new one alone.
+  const onlyNext = withOrgKeys(keyringFromEnv(`next:${k2}`), ctx.db.owner);
+  assert.equal((await openCredentials(onlyNext, org.id, legacy, (await read(legacy)).credentials)).accessToken, 'tok-legacy');
+  assert.equal((await openCredentials(onlyNext, org.id, modern, before.credentials)).accessToken, 'tok-modern');
 });
