@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit, type Actor } from '../audit/record.ts';
 import type { Logger } from '../core/logger.ts';
 import { deleteConnection } from '../connections/disconnect.ts';
 import type { RefreshDeps } from '../connections/refresh.ts';
-import type { PoolClient } from '../db/pool.ts';
+import type { Pool, PoolClient } from '../db/pool.ts';
 import { withTx } from '../db/tx.ts';
 
 /** System records (an erasure's) live under the nil org, which no API key belongs to. */
@@ -20,7 +21,9 @@ export interface ErasureResult {
  * 2. each connection is revoked at its platform where the platform allows (best effort);
  * 3. its org key is destroyed: every sealed secret of the org, and any copy of one in a backup
  *    or replica, can no longer be opened;
- * 4. every row with its org_id, in every table (found in the catalog, so a table added later is
+ * 4. jobs a worker is running for it are given a bounded time to end (without its key and
+ *    connections they fail fast), so none writes a row after the rows are gone;
+ * 5. every row with its org_id, in every table (found in the catalog, so a table added later is
  *    covered), then the org itself, in one transaction with the erasure's audit record, which
  *    names the org id and counts only.
  * Undefined when there is no such org.
@@ -41,6 +44,7 @@ export async function eraseOrg(deps: RefreshDeps & { log: Logger }, orgId: strin
 
   if (deps.keyring.orgKeys) await deps.keyring.orgKeys.destroy(orgId);
   else await owner.query('delete from org_keys where org_id = $1', [orgId]);
+  await jobsSettled(owner, orgId);
 
   return withTx(owner, async (c) => {
     // The trail is append-only; only this transaction (and the retention pruner) may delete from it.
@@ -83,6 +87,17 @@ async function orgTablesInDeleteOrder(c: PoolClient): Promise<string[]> {
     }
   }
   return order;
+}
+
+const SETTLE_MS = 30_000;
+
+async function jobsSettled(owner: Pool, orgId: string): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs where payload ->> 'org_id' = $1 and locked_at is not null", [orgId]);
+    if (!rows[0]?.n || Date.now() > deadline) return;
+    await sleep(200);
+  }
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
