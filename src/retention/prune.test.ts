@@ -2,6 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auth, createTestContext, newOrg, type TestContext } from '../../test/helpers/app.ts';
 import { pruneExpired } from './prune.ts';
+import { systemClock } from '../core/clock.ts';
+import { startWorker } from '../jobs/runtime.ts';
+import { allTasks } from '../jobs/tasks/index.ts';
+import { waitFor } from '../../test/helpers/wait.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -137,4 +141,18 @@ test('retention settings: read with defaults, changed per kind, reset with null;
   assert.equal(shorter.statusCode, 422);
   assert.match(shorter.json().error.message, /at least as long as operations/);
   assert.deepEqual((await call('GET')).json().overrides, {}, 'a refused change changes nothing');
+});
+
+test('the worker runs pruning as a scheduled job (cron), and the job prunes', async () => {
+  const org = await newOrg(ctx, 'Scheduled');
+  await q("insert into webhook_inbox (org_id, provider, dedupe_key, payload, status, received_at) select $1, 'shopify', 'j' || g, '{}', 'processed', $2 from generate_series(1, 30) g", [org.id, ago(60)]);
+  const worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, concurrency: 2 });
+  try {
+    await waitFor(async () => (await q("select 1 from graphile_worker._private_known_crontabs where identifier = 'prune_retention'")).length === 1, 'the cron item to be registered');
+    // What the cron item enqueues, now rather than at the next tenth minute.
+    await q("select graphile_worker.add_job('prune_retention', '{}'::json, job_key => 'cron:prune_retention')");
+    await waitFor(async () => (await q('select count(*)::int as n from webhook_inbox where org_id = $1', [org.id]))[0].n === 0, 'the job to prune', 30_000);
+  } finally {
+    await worker.stop();
+  }
 });
