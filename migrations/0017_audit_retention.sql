@@ -6,8 +6,9 @@
 create table audit_log (
   org_id uuid not null,
   id uuid not null default gen_random_uuid(),
-  -- milliseconds, like the API's cursors, so keyset pages never skip a row between two of them
-  at timestamptz not null default date_trunc('milliseconds', now()),
+  -- insertion order: entries of one millisecond, or of one transaction, still read back in order
+  seq bigint generated always as identity,
+  at timestamptz not null default clock_timestamp(),
   actor_type text not null check (actor_type in ('api_key', 'end_user', 'portal_user', 'admin', 'system')),
   -- the API key's id, the end user's reference, the portal user's id or the system component
   actor_id text,
@@ -20,7 +21,8 @@ create table audit_log (
   request_id text,
   primary key (org_id, id)
 );
-create index audit_log_recent on audit_log (org_id, at desc, id desc);
+create index audit_log_recent on audit_log (org_id, seq desc);
+create index audit_log_time on audit_log (org_id, at);
 create index audit_log_target on audit_log (org_id, target_type, target_id, at desc);
 alter table audit_log enable row level security;
 create policy audit_log_isolation on audit_log

@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../api/pagination.ts';
+import { pageQuery, pageSchema } from '../api/pagination.ts';
+import { plexusError } from '../core/errors.ts';
 import { orgOf } from '../api/plugins/auth.ts';
 import { authErrors } from '../api/schemas.ts';
 import { withOrgTx } from '../db/tx.ts';
 
 interface AuditRow {
+  /** seq as text (a bigint); named apart so ORDER BY seq sorts the number */
+  position: string;
   id: string;
   at: Date;
   actor_type: string;
@@ -28,6 +31,19 @@ const auditSchema = z.object({
   details: z.record(z.string(), z.unknown()),
   request_id: z.string().nullable(),
 });
+
+// The trail pages by insertion order (seq), which time cannot tie.
+const encodeCursor = (seq: string) => Buffer.from(JSON.stringify({ seq })).toString('base64url');
+function decodeCursor(cursor: string | undefined): string | null {
+  if (!cursor) return null;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { seq?: unknown };
+    if (typeof c.seq === 'string' && /^\d{1,19}$/.test(c.seq)) return c.seq;
+  } catch {
+    // fall through
+  }
+  throw plexusError('validation_failed', { message: 'Invalid cursor.', details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }] });
+}
 
 const format = (r: AuditRow): z.infer<typeof auditSchema> => ({
   id: r.id,
@@ -61,25 +77,26 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     async (req) => {
       const orgId = orgOf(req);
       const q = req.query;
-      const cur = decodeCursor(q.cursor);
+      const after = decodeCursor(q.cursor);
       const family = q.action?.endsWith('.') ? `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
       const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
         (
           await c.query<AuditRow>(
-            `select id, at, actor_type, actor_id, actor_label, action, target_type, target_id, details, request_id from audit_log
-             where org_id = $1 and ($2::timestamptz is null or (at, id) < ($2, $3::uuid))
-               and ($4::text is null or actor_type = $4) and ($5::text is null or actor_id = $5)
-               and ($6::text is null or action = $6) and ($7::text is null or action like $7)
-               and ($8::text is null or target_type = $8) and ($9::text is null or target_id = $9)
-               and ($10::timestamptz is null or at >= $10) and ($11::timestamptz is null or at < $11)
-             order by at desc, id desc limit $12`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, q.actor_type ?? null, q.actor_id ?? null, family ? null : (q.action ?? null), family,
+            `select seq::text as position, id, at, actor_type, actor_id, actor_label, action, target_type, target_id, details, request_id from audit_log
+             where org_id = $1 and ($2::bigint is null or seq < $2)
+               and ($3::text is null or actor_type = $3) and ($4::text is null or actor_id = $4)
+               and ($5::text is null or action = $5) and ($6::text is null or action like $6)
+               and ($7::text is null or target_type = $7) and ($8::text is null or target_id = $8)
+               and ($9::timestamptz is null or at >= $9) and ($10::timestamptz is null or at < $10)
+             order by seq desc limit $11`,
+            [orgId, after, q.actor_type ?? null, q.actor_id ?? null, family ? null : (q.action ?? null), family,
               q.target_type ?? null, q.target_id ?? null, q.since ?? null, q.until ?? null, q.limit + 1],
           )
         ).rows,
       );
-      const p = page(rows, q.limit, (r) => [r.at, r.id]);
-      return { data: p.data.map(format), next_cursor: p.next_cursor };
+      const data = rows.slice(0, q.limit);
+      const more = rows.length > q.limit;
+      return { data: data.map(format), next_cursor: more ? encodeCursor(data[data.length - 1]!.position) : null };
     },
   );
 };

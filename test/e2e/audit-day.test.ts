@@ -178,6 +178,7 @@ test('a day of actions reads back complete from the audit trail, with actors and
     cursor = page.next_cursor;
   } while (cursor);
   const seen = got.reverse().map((e) => ({ action: e.action, actor: e.actor.type, ...(e.target?.id ? { target: e.target.id } : {}) }));
+  assert.deepEqual(seen.map((e) => e.action), expected.map((e) => e.action));
   assert.deepEqual(seen, expected);
 
   // Keys are named by id and visible prefix; the end user by the host app's reference.
