@@ -27,6 +27,7 @@ import { webhookIngressRoutes } from '../webhooks/ingress/route.ts';
 import { deadLetterRoutes } from './routes/v1/dead-letters.ts';
 import { orgRoutes } from './routes/v1/org.ts';
 import { providerRoutes } from './routes/v1/providers.ts';
+import { operationRoutes } from './routes/v1/operations.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(contentRoutes, deps);
       await v1.register(publishRoutes, deps);
       await v1.register(conflictRoutes, deps);
+      await v1.register(operationRoutes, deps);
     },
     { prefix: '/v1' },
   );
