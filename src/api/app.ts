@@ -28,6 +28,7 @@ import { deadLetterRoutes } from './routes/v1/dead-letters.ts';
 import { orgRoutes } from './routes/v1/org.ts';
 import { providerRoutes } from './routes/v1/providers.ts';
 import { operationRoutes } from './routes/v1/operations.ts';
+import { recorderFor } from '../operations/recorder.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Operations recorded by API requests (connects, campaign writes) are written before the pool closes.
+  app.addHook('onClose', async () => recorderFor(deps.db.owner, deps.log).close());
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

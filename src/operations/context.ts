@@ -30,6 +30,10 @@ export class OperationScope {
   private seq = 0;
   readonly counts: Record<string, number> = {};
   provider: string | undefined;
+  /** Known only once the work created it (a new connection). */
+  connectionId: string | undefined;
+  /** An outcome the work reports as a value rather than a throw (a refused connect). */
+  failure: unknown;
 
   constructor(
     readonly recorder: OperationRecorder,

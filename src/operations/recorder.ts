@@ -113,7 +113,7 @@ export class OperationRecorder {
              started_at timestamptz, ended_at timestamptz, summary jsonb, error_code text, error_message text, job_id text, attempt int, trace_id text)
            where exists (select 1 from orgs where orgs.id = r.org_id)
            on conflict (org_id, id) do update set status = excluded.status, ended_at = excluded.ended_at, summary = excluded.summary,
-             provider = coalesce(excluded.provider, operations.provider), error_code = excluded.error_code, error_message = excluded.error_message`,
+             provider = coalesce(excluded.provider, operations.provider), connection_id = coalesce(excluded.connection_id, operations.connection_id), error_code = excluded.error_code, error_message = excluded.error_message`,
           [JSON.stringify(ops)],
         );
       }

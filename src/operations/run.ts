@@ -52,6 +52,7 @@ export async function withOperation<T>(recorder: OperationRecorder, start: Opera
         ...row,
         status,
         provider: scope.provider ?? null,
+        connection_id: scope.connectionId ?? row.connection_id,
         ended_at: new Date(),
         summary: scope.counts,
         error_code: err === undefined ? null : isPlexusError(err) ? err.code : 'internal_error',
@@ -60,7 +61,8 @@ export async function withOperation<T>(recorder: OperationRecorder, start: Opera
     };
     try {
       const out = await runInScope(scope, () => fn(scope));
-      finish('success');
+      if (scope.failure !== undefined) finish('failed', scope.failure);
+      else finish('success');
       return out;
     } catch (err) {
       const status = start.failedStatus?.(err) ?? 'failed';

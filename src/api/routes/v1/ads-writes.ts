@@ -10,6 +10,9 @@ import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, Campaign
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema } from '../../schemas.ts';
+import type { FastifyRequest } from 'fastify';
+import { recorderFor } from '../../../operations/recorder.ts';
+import { withOperation } from '../../../operations/run.ts';
 
 const NO_RUN = '00000000-0000-0000-0000-000000000000';
 const micros = z.string().regex(/^\d+$/, 'integer micros as a string');
@@ -59,7 +62,11 @@ const format = (connectionId: string, e: AdEntityRecord) => ({
 export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const rdeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
 
-  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>): Promise<T> {
+  /** One write on the platform, recorded as an operation of the org with the API key as actor. */
+  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: string, req: FastifyRequest): Promise<T> {
+    return withOperation(recorderFor(deps.db.owner, deps.log), { orgId, type, connectionId, actor: `api_key:${req.auth?.keyId ?? 'unknown'}` }, () => writeThrough(orgId, connectionId, accountId, fn));
+  }
+  async function writeThrough<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>): Promise<T> {
     const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
       (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
     );
@@ -94,7 +101,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)));
+      const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)), 'campaign_create', req);
       await store(orgId, req.body.connection_id, e);
       return reply.status(201).send(format(req.body.connection_id, e));
     },
@@ -106,7 +113,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
-      const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)));
+      const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)), 'campaign_update', req);
       await store(orgId, ref.connectionId, e);
       return format(ref.connectionId, e);
     },
@@ -118,7 +125,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
-      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account));
+      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account), 'campaign_delete', req);
       await withOrgTx(deps.db.app, orgId, (c) =>
         c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]),
       );
@@ -134,7 +141,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         async (req) => {
           const orgId = orgOf(req);
           const ref = await locate(orgId, req.params.id, level);
-          const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'));
+          const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'), `ads_${action}`, req);
           await store(orgId, ref.connectionId, e);
           return format(ref.connectionId, e);
         },
