@@ -32,6 +32,9 @@ export class OperationScope {
   provider: string | undefined;
   /** Known only once the work created it (a new connection). */
   connectionId: string | undefined;
+  /** Inherited by operations started inside this one. */
+  actor = 'system';
+  jobId: string | null = null;
   /** An outcome the work reports as a value rather than a throw (a refused connect). */
   failure: unknown;
 

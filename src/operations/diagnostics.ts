@@ -91,6 +91,14 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
   const failing = recentMessages.filter((m) => m.http.status === null || m.http.status >= 400).slice(0, 10);
   const lastSignals = recentMessages.find((m) => Object.keys(m.http.rate_limit ?? {}).length > 0);
   const breaker = circuitStates().find((s) => s.provider === conn.provider)?.state ?? 'closed';
+  // Breakers live in each worker process; the log shows when any of them refused work.
+  const openRefusals = (
+    await c.query<{ n: number; last: Date | null }>(
+      `select count(*)::int as n, max(ended_at) as last from operations
+       where org_id = $1 and connection_id = $2 and started_at > now() - interval '1 hour' and error_message like '%(circuit open)%'`,
+      [orgId, connectionId],
+    )
+  ).rows[0] ?? { n: 0, last: null };
   const now = Date.now();
   const lastSyncError = work.find((w) => w.type === 'sync');
 
@@ -98,7 +106,7 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
   if (conn.status === 'needs_reauth') {
     advice.push(
       `Reconnect this connection: the platform refused to refresh its token${conn.last_refresh_error ? ` ("${conn.last_refresh_error}")` : ''}. ` +
-        'Create a connect session (POST /v1/connect-sessions) for the same provider and have the account owner sign in again; syncs resume once it is active.',
+        `Create a connect session that reconnects it (POST /v1/connect-sessions {"provider":"${conn.provider}","connection_id":"${conn.id}"}) and have the account owner sign in again; syncs resume once it is active.`,
     );
   } else if (conn.refresh_failures > 0 && conn.last_refresh_error) {
     advice.push(`Token refresh is failing (${conn.refresh_failures} in a row: "${conn.last_refresh_error}"); Plexus retries with back-off. If it persists past the token's expiry, reconnect.`);
@@ -111,8 +119,10 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
         `Plexus waits as the platform asks and retries; if it lasts, lower PLEXUS_${conn.provider.toUpperCase().replace(/-/g, '_')}_REQUESTS_PER_MINUTE, sync less often (PATCH /v1/connections/${conn.id} sync_interval_minutes) or raise the platform app's quota.`,
     );
   }
-  if (breaker !== 'closed' || lastHour.server_errors > 0) {
-    advice.push(`The platform is failing (${lastHour.server_errors} server errors or timeouts in the last hour, circuit ${breaker}); calls pause and resume by themselves. Check the platform's status page.`);
+  if (breaker !== 'closed' || openRefusals.n > 0 || lastHour.server_errors > 0) {
+    advice.push(
+      `The platform is failing (${lastHour.server_errors} server errors or timeouts in the last hour; ${openRefusals.n} runs refused by an open circuit breaker); calls pause and resume by themselves. Check the platform's status page.`,
+    );
   }
   if (conn.status === 'active' && lastSyncError?.last_error_at && (!lastSyncError.last_success_at || lastSyncError.last_error_at > lastSyncError.last_success_at) && advice.length === 0) {
     advice.push(`The last sync failed with ${lastSyncError.last_error_code}: "${lastSyncError.last_error_message}". Open GET /v1/operations/${lastSyncError.last_error_operation_id} for its calls.`);
@@ -148,7 +158,7 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
       last_hour: lastHour,
       last_day: lastDay,
     },
-    circuit_breaker: { state: breaker, scope: 'this API process' },
+    circuit_breaker: { state_in_this_process: breaker, runs_refused_while_open_last_hour: openRefusals.n, last_refused_at: openRefusals.last },
     recent_failing_calls: failing.map((m) => ({ operation_id: m.operation_id, at: m.at, message: m.message, http: m.http })),
     advice,
   };

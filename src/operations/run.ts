@@ -28,6 +28,8 @@ export async function withOperation<T>(recorder: OperationRecorder, start: Opera
     const traceId = spanTraceId ?? parent?.traceId ?? randomBytes(16).toString('hex');
     const attempt = start.attempt ?? parent?.attempt ?? 1;
     const scope = new OperationScope(recorder, id, start.orgId, traceId, attempt, start.provider ?? undefined);
+    scope.actor = start.actor ?? parent?.actor ?? 'system';
+    scope.jobId = start.jobId ?? parent?.jobId ?? null;
     const row: OperationRow = {
       org_id: start.orgId,
       id,
@@ -35,14 +37,14 @@ export async function withOperation<T>(recorder: OperationRecorder, start: Opera
       type: start.type,
       connection_id: start.connectionId ?? null,
       provider: scope.provider ?? null,
-      actor: start.actor ?? 'system',
+      actor: start.actor ?? parent?.actor ?? 'system',
       status: 'running',
       started_at: new Date(),
       ended_at: null,
       summary: scope.counts,
       error_code: null,
       error_message: null,
-      job_id: start.jobId ?? null,
+      job_id: start.jobId ?? parent?.jobId ?? null,
       attempt,
       trace_id: traceId,
     };

@@ -99,6 +99,7 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.equal(refresh.type, 'token_refresh');
   assert.equal(refresh.status, 'failed');
   assert.equal(refresh.trace_id, ops[0].trace_id, 'the refresh is in the sync trace');
+  assert.equal(refresh.actor, 'job:sync_connection');
   assert.equal(refresh.error.message, 'Token has been expired or revoked.');
   const refreshCalls = (await get(`/v1/operations/${refresh.id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'http');
   assert.equal(refreshCalls.length, 1);
@@ -143,8 +144,10 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.equal(d.work.find((w: { type: string }) => w.type === 'token_refresh').last_error.message, 'Token has been expired or revoked.');
   assert.deepEqual(d.recent_failing_calls.map((c: { http: { status: number } }) => c.http.status).sort(), [400, 401, 429, 429, 429]);
   assert.match(d.advice[0], /^Reconnect this connection: the platform refused to refresh its token \("Token has been expired or revoked\."\)/);
+  assert.ok(d.advice[0].includes(`"connection_id":"${conn}"`), 'says how to reconnect this connection');
   assert.ok(d.advice.some((a: string) => a.includes('throttling') && a.includes('PLEXUS_GOOGLE_ADS_REQUESTS_PER_MINUTE')));
-  assert.equal(d.circuit_breaker.state, 'closed');
+  assert.equal(d.circuit_breaker.state_in_this_process, 'closed');
+  assert.equal(d.circuit_breaker.runs_refused_while_open_last_hour, 0);
 
   // Metrics of the same story.
   const metrics = (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
