@@ -64,19 +64,19 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   /** One write on the platform, recorded as an operation of the org with the API key as actor. */
   async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: string, req: FastifyRequest): Promise<T> {
-    return withOperation(recorderFor(deps.db.owner, deps.log), { orgId, type, connectionId, actor: `api_key:${req.auth?.keyId ?? 'unknown'}` }, () => writeThrough(orgId, connectionId, accountId, fn));
-  }
-  async function writeThrough<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>): Promise<T> {
     const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
       (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
     );
     if (!acct) throw plexusError('not_found', { message: 'No such ad account on this connection (sync it first).' });
     const account: AdEntityRecord = { level: 'account', platformId: acct.platform_id, accountPlatformId: acct.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: acct.currency, timeZone: acct.time_zone, raw: acct.raw };
-    return withConnection(rdeps, orgId, connectionId, async (a) => {
-      const w = adsWriteFor(a.row.provider as ProviderId);
-      if (!w) throw plexusError('conflict', { message: `Writing campaigns is not available for ${a.row.provider} yet.` });
-      return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
-    });
+    // Recorded once the account is known to be the org's: a request for another org's ids logs nothing.
+    return withOperation(recorderFor(deps.db.owner, deps.log), { orgId, type, connectionId, actor: `api_key:${req.auth?.keyId ?? 'unknown'}` }, () =>
+      withConnection(rdeps, orgId, connectionId, async (a) => {
+        const w = adsWriteFor(a.row.provider as ProviderId);
+        if (!w) throw plexusError('conflict', { message: `Writing campaigns is not available for ${a.row.provider} yet.` });
+        return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
+      }),
+    );
   }
   const store = (orgId: string, connectionId: string, e: AdEntityRecord) => withOrgTx(deps.db.app, orgId, (c) => upsertEntities(c, orgId, connectionId, NO_RUN, [e]));
   const locate = async (orgId: string, id: string, level: AdLevel) => {
