@@ -26,6 +26,8 @@ create table operations (
 );
 create index operations_recent on operations (org_id, started_at desc, id desc);
 create index operations_by_connection on operations (org_id, connection_id, started_at desc);
+-- a rerun job closes the operation a lost worker left running
+create index operations_running on operations (org_id, job_id) where status = 'running';
 alter table operations enable row level security;
 create policy operations_isolation on operations
   using (org_id = plexus_current_org()) with check (org_id = plexus_current_org());

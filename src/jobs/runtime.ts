@@ -71,7 +71,7 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
       return;
     }
     const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key }, ...(opts.providers ? { providers: opts.providers } : {}) };
-    const info: JobInfo = { task: def.name, jobId: job.id, attempt, maxAttempts, payload };
+    const info: JobInfo = { task: def.name, jobId: job.id, attempt, maxAttempts, payload, runs: job.attempts };
     try {
       await runJobAsOperation(opts.db.owner, opts.log, info, () => def.run(parsed.data, ctx));
       jobOutcomes.inc({ task: def.name, outcome: 'success' });

@@ -9,7 +9,9 @@ import { createOrg } from '../tenancy/orgs.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { currentOperation, noteProvider } from './context.ts';
 import { errorExcerpt, pathTemplate, redactedQuery } from './platform-call.ts';
-import { OperationRecorder } from './recorder.ts';
+import { OperationRecorder, recorderFor } from './recorder.ts';
+import { runJobAsOperation } from './job-operation.ts';
+import { createLogger } from '../core/logger.ts';
 import { withOperation } from './run.ts';
 
 let db: Database;
@@ -128,4 +130,23 @@ test("rows of an org erased meanwhile are skipped without losing another org's r
   await recorder.flush();
   assert.equal((await db.owner.query('select count(*)::int as n from operations where org_id = $1', [gone])).rows[0].n, 0);
   assert.equal((await db.owner.query('select count(*)::int as n from operation_messages where operation_id = $1', [keptId])).rows[0].n, 1);
+});
+
+test("a job run again after its worker died closes the operation the dead worker left running", async () => {
+  const recorder = recorderFor(db.owner);
+  // What a worker killed mid-sync leaves behind: its operation, still running.
+  await recorder.close();
+  const stale = (await db.owner.query("insert into operations (org_id, id, type, status, started_at, job_id, trace_id) values ($1, gen_random_uuid(), 'sync', 'running', now(), '4242', 't') returning id", [orgId])).rows[0].id;
+  const log = createLogger({ level: 'silent' });
+  const job = { task: 'sync_connection', jobId: '4242', attempt: 1, maxAttempts: 3, payload: { org_id: orgId }, runs: 2 };
+  let rerun = '';
+  await runJobAsOperation(db.owner, log, job, async () => {
+    rerun = currentOperation()!.id;
+  });
+  await recorder.flush();
+  const rows = (await db.owner.query('select id, status, error_code from operations where job_id = $1 order by started_at', ['4242'])).rows;
+  assert.deepEqual(rows.map((r) => [r.id, r.status, r.error_code]), [
+    [stale, 'failed', 'job.worker_lost'],
+    [rerun, 'success', null],
+  ]);
 });
