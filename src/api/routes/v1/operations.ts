@@ -52,6 +52,40 @@ const messageSchema = z.object({
   http: httpSchema.nullable(),
 });
 
+const callWindow = z.object({ calls: z.number(), errors: z.number(), rate_limited: z.number(), server_errors: z.number() });
+const diagnosticsSchema = z.object({
+  connection_id: z.string(),
+  provider: z.string(),
+  status: z.string(),
+  health: z.enum(['healthy', 'degraded', 'failing']),
+  work: z.array(
+    z.object({
+      type: z.string(),
+      last_success_at: z.date().nullable(),
+      last_error: z.object({ at: z.date(), code: z.string().nullable(), message: z.string().nullable(), operation_id: z.string().nullable() }).nullable(),
+    }),
+  ),
+  last_sync_at: z.date().nullable(),
+  token: z.object({
+    expires_at: z.date().nullable(),
+    expires_in_seconds: z.number().nullable(),
+    refresh_token_expires_at: z.date().nullable(),
+    next_refresh_at: z.date().nullable(),
+    last_refreshed_at: z.date().nullable(),
+    refresh_in_progress: z.boolean(),
+    consecutive_refresh_failures: z.number(),
+    last_refresh_error: z.string().nullable(),
+  }),
+  rate_limit: z.object({
+    last_signals: z.object({ at: z.date(), headers: z.record(z.string(), z.string()) }).nullable(),
+    last_hour: callWindow,
+    last_day: callWindow,
+  }),
+  circuit_breaker: z.object({ state_in_this_process: z.string(), runs_refused_while_open_last_hour: z.number(), last_refused_at: z.date().nullable() }),
+  recent_failing_calls: z.array(z.object({ operation_id: z.string(), at: z.date(), message: z.string(), http: httpSchema })),
+  advice: z.array(z.string()),
+});
+
 const listQuery = pageQuery.extend({
   connection_id: z.string().uuid().optional(),
   provider: z.string().max(40).optional(),
@@ -165,14 +199,14 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         tags: ['operations'],
         summary: "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
         params: idParams,
-        response: { 200: z.record(z.string(), z.unknown()), ...authErrors },
+        response: { 200: diagnosticsSchema, ...authErrors },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
       const d = await withOrgTx(deps.db.app, orgId, (c) => connectionDiagnostics(c, orgId, req.params.id));
       if (!d) throw plexusError('not_found', { message: 'No such connection.' });
-      return d;
+      return d as z.infer<typeof diagnosticsSchema>;
     },
   );
 };
