@@ -20,6 +20,7 @@ let org: { id: string; key: string };
 let other: { id: string; key: string };
 let conn: string;
 let grant: { accessToken: string; refreshToken?: string; grantId: string };
+let base: string | undefined;
 
 before(async () => {
   sb = (await googleSandbox.start({ seed: 7, size: 10 })) as GoogleAdsRunningSandbox;
@@ -194,7 +195,7 @@ test('operations are tenant-isolated, and bad filters are a 400', async () => {
 });
 
 test('the live tail streams an operation as Server-Sent Events and ends with its final state', async () => {
-  const base = await ctx.listen();
+  base ??= await ctx.listen();
   const op = (await get('/v1/operations?type=sync&status=failed')).body.data[0];
   const res = await fetch(`${base}/v1/operations/${op.id}/stream`, { headers: auth(org.key) });
   assert.equal(res.status, 200);
@@ -211,4 +212,34 @@ test('the live tail streams an operation as Server-Sent Events and ends with its
   const resumed = await (await fetch(`${base}/v1/operations/${op.id}/stream`, { headers: { ...auth(org.key), 'last-event-id': String(full.at(-1).seq) } })).text();
   assert.equal(resumed.split('\n\n').filter((b) => b.startsWith('id:')).length, 0);
   assert.match(resumed, /event: end/);
+});
+
+test('the live tail follows a running sync: messages arrive while it runs, then its end', async () => {
+  base ??= await ctx.listen();
+  const fresh = sb.mintToken({ offline: true, ttlSeconds: 3600 });
+  const id = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: fresh.accessToken, refreshToken: fresh.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000) });
+  // Slow platform answers keep the sync running long enough to be watched.
+  sb.faults.add({ kind: 'latency', latencyMs: 800, times: 6, pathPrefix: '/customers' });
+  assert.equal((await ctx.app.inject({ method: 'POST', url: `/v1/connections/${id}/syncs`, headers: auth(org.key) })).statusCode, 202);
+  const running = await waitFor(async () => (await get(`/v1/operations?connection_id=${id}&status=running`)).body.data[0] as { id: string } | undefined, 'the sync to be running', 30_000, 50);
+  const res = await fetch(`${base}/v1/operations/${running.id}/stream`, { headers: auth(org.key) });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let firstMessageWhileRunning: string | undefined;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (!firstMessageWhileRunning && text.includes('event: message') && !text.includes('event: end')) {
+      firstMessageWhileRunning = (await get(`/v1/operations/${running.id}`)).body.status;
+    }
+  }
+  assert.equal(firstMessageWhileRunning, 'running', 'a message arrived before the operation ended');
+  const end = text.split('\n\n').find((b) => b.startsWith('event: end'))!;
+  assert.equal(JSON.parse(end.slice(end.indexOf('data: ') + 6)).status, 'success');
+  const ids = text.split('\n\n').filter((b) => b.startsWith('id:')).map((b) => Number(b.slice(4, b.indexOf('\n'))));
+  const full = (await get(`/v1/operations/${running.id}`)).body.messages.map((m: { seq: number }) => m.seq);
+  assert.deepEqual(ids, full);
+  assert.ok(ids.length >= 2);
 });
