@@ -12,6 +12,8 @@ import { createLogger } from '../src/core/logger.ts';
 import { createProviderRuntime } from '../src/providers/runtime.ts';
 import { metaAdsSync } from '../src/providers/meta/sync.ts';
 import { runAdsSync } from '../src/sync/ads/engine.ts';
+import { recorderFor } from '../src/operations/recorder.ts';
+import { withOperation } from '../src/operations/run.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
@@ -52,7 +54,10 @@ try {
   const deps = { ...rt, db, keyring, log: createLogger({ level: 'warn' }) };
 
   const t0 = performance.now();
-  const full = await runAdsSync(deps, org.id, conn, metaAdsSync, 'bench', { historyDays: HISTORY_DAYS });
+  // Each sync runs as an operation, as the job runner runs it: every platform call is recorded.
+  const recorder = recorderFor(db.owner);
+  const asOperation = <T>(fn: () => Promise<T>) => withOperation(recorder, { orgId: org.id, type: 'sync', connectionId: conn, actor: 'bench' }, fn);
+  const full = await asOperation(() => runAdsSync(deps, org.id, conn, metaAdsSync, 'bench', { historyDays: HISTORY_DAYS }));
   const fullS = (performance.now() - t0) / 1000;
   const metricRows = (await db.owner.query<{ n: number }>('select count(*)::int as n from ad_metrics_daily')).rows[0]!.n;
 
@@ -70,7 +75,7 @@ try {
   const edits = ads.length + adSets.length + campaigns.length;
 
   const t1 = performance.now();
-  const inc = await runAdsSync(deps, org.id, conn, metaAdsSync, 'bench-incremental');
+  const inc = await asOperation(() => runAdsSync(deps, org.id, conn, metaAdsSync, 'bench-incremental'));
   const incS = (performance.now() - t1) / 1000;
   const incEntities = (await db.owner.query<{ n: number }>('select count(*)::int as n from ad_entities where seen_run_id = $1', [inc.runId])).rows[0]!.n;
   const deletedSeen = (await db.owner.query<{ n: number }>("select count(*)::int as n from ad_entities where level = 'campaign' and status = 'deleted' and platform_id = any($1)", [campaigns.slice(3)])).rows[0]!.n;
@@ -112,6 +117,9 @@ try {
     `  incremental re-sync (${metaAdsSync.lookbackDays}-day look-back read synchronously, entities listed: ${inc.listing === 'changed' ? 'changed only' : 'all'}): ${inc.records} records (${incEntities} entities), ${inc.pages} pages, ${inc.revisions} metric revisions, ${deletedSeen} of ${campaigns.length - 3} deleted campaigns marked deleted`,
   );
   console.log(`  incremental: ${incS.toFixed(2)} s vs full ${fullS.toFixed(1)} s = ${speedup.toFixed(1)}x faster (target >= 20x)`);
+  await recorder.flush();
+  const logged = (await db.owner.query<{ n: number }>("select count(*)::int as n from operation_messages where kind = 'http'")).rows[0]!.n;
+  console.log(`  operations log: 2 operations, ${logged} platform calls recorded (buffered, batched inserts during the syncs)`);
 } finally {
   clearInterval(sampler);
   sbProc.kill('SIGTERM');

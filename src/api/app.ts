@@ -30,6 +30,8 @@ import { providerRoutes } from './routes/v1/providers.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { retentionRoutes } from '../retention/routes.ts';
 import { orgErasureRoutes, adminOrgErasureRoutes } from '../orgs/routes.ts';
+import { operationRoutes } from './routes/v1/operations.ts';
+import { recorderFor } from '../operations/recorder.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -49,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Operations recorded by API requests (connects, campaign writes) are written before the pool closes.
+  app.addHook('onClose', async () => recorderFor(deps.db.owner, deps.log).close());
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -112,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(auditRoutes, deps);
       await v1.register(retentionRoutes, deps);
       await v1.register(orgErasureRoutes, deps);
+      await v1.register(operationRoutes, deps);
     },
     { prefix: '/v1' },
   );

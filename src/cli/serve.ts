@@ -3,6 +3,7 @@ import { findFreePort } from '../db/embedded.ts';
 import { startWorker, type WorkerHandle } from '../jobs/runtime.ts';
 import { allTasks } from '../jobs/tasks/index.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { startTracing } from '../observability/tracing.ts';
 import { loadProviderApps } from '../providers/apps.ts';
 import { createProviderRuntime } from '../providers/runtime.ts';
 import { countOrgs, createOrg } from '../tenancy/orgs.ts';
@@ -18,6 +19,7 @@ export async function serve(role: Role): Promise<void> {
   const t0 = Date.now();
   const { config, log, db, keyring } = await openRuntime(`plexus-${role}`);
   const metrics = createMetrics(db);
+  const tracing = startTracing(process.env, `plexus-${role}`);
   // Demo mode: the one-process start on the embedded database (or PLEXUS_DEMO=1) runs the
   // platform simulators in-process for every platform without app credentials.
   const demoWanted = process.env.PLEXUS_DEMO === '1' || (role === 'all' && db.embedded && process.env.PLEXUS_DEMO !== '0');
@@ -33,6 +35,7 @@ export async function serve(role: Role): Promise<void> {
     await app?.close();
     await worker?.stop();
     await providers.close();
+    await tracing?.shutdown();
     await demo?.close();
     await db.close();
   });

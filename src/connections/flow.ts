@@ -17,6 +17,8 @@ import type { DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { claimSession, failSession, loadSession, sessionError, type SessionRow } from './sessions.ts';
 import { storeConnection } from './store.ts';
+import { recorderFor } from '../operations/recorder.ts';
+import { withOperation } from '../operations/run.ts';
 
 export interface ConnectDeps extends ProviderRuntime {
   db: Database;
@@ -131,36 +133,41 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
   if (!(await withOrgTx(deps.db.app, session.org_id, (c) => claimSession(c, session)))) {
     return { session, error: sessionError('used') };
   }
-  try {
-    connector.verifyCallback?.(ctx, query);
-    let tokens: TokenSet;
-    if (def.auth.kind === 'oauth2') {
-      const code = query[def.auth.callbackCodeParam ?? 'code'] ?? query.code;
-      if (!code) throw plexusError('unprocessable', { message: 'The platform returned no authorization code.' });
-      const verifier = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : undefined;
-      const exchange = { code, redirectUri: callbackUrl(deps, provider), query, ...(verifier ? { codeVerifier: verifier } : {}) };
-      tokens = connector.exchangeCode ? await connector.exchangeCode(ctx, exchange) : await exchangeCode(ctx, exchange);
-      if (connector.afterExchange) tokens = await connector.afterExchange(ctx, tokens);
-    } else if (def.auth.kind === 'oauth1a') {
-      const secret = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : '';
-      tokens = await finishOAuth1(ctx, query.oauth_token ?? '', query.oauth_verifier ?? '', secret);
-    } else {
-      throw plexusError('conflict', { message: `${def.displayName} connects with credentials, not a redirect.` });
+  // The exchange, the identity call and the store are one operation of the org.
+  return withOperation(recorderFor(deps.db.owner, deps.log), { orgId: session.org_id, type: 'connection_create', provider, actor: `connect_session:${session.id}` }, async (op) => {
+    try {
+      connector.verifyCallback?.(ctx, query);
+      let tokens: TokenSet;
+      if (def.auth.kind === 'oauth2') {
+        const code = query[def.auth.callbackCodeParam ?? 'code'] ?? query.code;
+        if (!code) throw plexusError('unprocessable', { message: 'The platform returned no authorization code.' });
+        const verifier = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : undefined;
+        const exchange = { code, redirectUri: callbackUrl(deps, provider), query, ...(verifier ? { codeVerifier: verifier } : {}) };
+        tokens = connector.exchangeCode ? await connector.exchangeCode(ctx, exchange) : await exchangeCode(ctx, exchange);
+        if (connector.afterExchange) tokens = await connector.afterExchange(ctx, tokens);
+      } else if (def.auth.kind === 'oauth1a') {
+        const secret = session.flow_secret ? await open(deps.keyring, session.flow_secret as SealedSecret, flowCtx(session)) : '';
+        tokens = await finishOAuth1(ctx, query.oauth_token ?? '', query.oauth_verifier ?? '', secret);
+      } else {
+        throw plexusError('conflict', { message: `${def.displayName} connects with credentials, not a redirect.` });
+      }
+      const creds: DecryptedCredentials = {
+        kind: def.auth.kind === 'oauth1a' ? 'oauth1a' : 'oauth2',
+        accessToken: tokens.accessToken,
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        ...(tokens.tokenSecret ? { tokenSecret: tokens.tokenSecret } : {}),
+      };
+      const identity = await connector.identify(contextWithExtra(ctx, tokens), creds);
+      const { connectionId } = await storeConnection(deps.db, deps.keyring, { session, creds, tokens, identity, config: { ...session.config, ...stringExtras(tokens) }, now: deps.clock.now() });
+      op.connectionId = connectionId;
+      return { session, connectionId };
+    } catch (err) {
+      const e = isPlexusError(err) ? err : plexusError('internal_error', { cause: err });
+      if (!isPlexusError(err)) deps.log.error({ err, provider }, 'connect callback failed');
+      op.failure = e;
+      return fail('exchange_failed', e.status >= 500 && e.code === 'internal_error' ? plexusError('unprocessable', { message: 'The connection could not be completed.' }) : e);
     }
-    const creds: DecryptedCredentials = {
-      kind: def.auth.kind === 'oauth1a' ? 'oauth1a' : 'oauth2',
-      accessToken: tokens.accessToken,
-      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      ...(tokens.tokenSecret ? { tokenSecret: tokens.tokenSecret } : {}),
-    };
-    const identity = await connector.identify(contextWithExtra(ctx, tokens), creds);
-    const { connectionId } = await storeConnection(deps.db, deps.keyring, { session, creds, tokens, identity, config: { ...session.config, ...stringExtras(tokens) }, now: deps.clock.now() });
-    return { session, connectionId };
-  } catch (err) {
-    const e = isPlexusError(err) ? err : plexusError('internal_error', { cause: err });
-    if (!isPlexusError(err)) deps.log.error({ err, provider }, 'connect callback failed');
-    return fail('exchange_failed', e.status >= 500 && e.code === 'internal_error' ? plexusError('unprocessable', { message: 'The connection could not be completed.' }) : e);
-  }
+  });
 }
 
 /** Credentials typed on the connect page (application passwords, API tokens), checked live before anything is stored. */

@@ -12,6 +12,9 @@ import type { ProviderId } from '../providers/types.ts';
 import { openCredentials, sealCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { recordEvent } from './events.ts';
+import { recorderFor } from '../operations/recorder.ts';
+import { withOperation } from '../operations/run.ts';
+import { tokenRefreshes } from '../observability/platform-metrics.ts';
 import { refreshDueAt, type ConnectionRow } from './repo.ts';
 
 export interface RefreshDeps extends ProviderRuntime {
@@ -100,9 +103,13 @@ async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 
   try {
     if (!row.credentials) throw plexusError('provider.auth_revoked', { message: 'The connection has no credentials.' });
     creds = await openCredentials(deps.keyring, row.org_id, row.id, row.credentials);
-    tokens = connector.refresh ? await connector.refresh(ctx, creds) : await refreshTokens(ctx, creds);
+    const opened = creds;
+    tokens = await withOperation(recorderFor(deps.db.owner, deps.log), { orgId: row.org_id, type: 'token_refresh', connectionId: row.id, provider: row.provider }, () =>
+      connector.refresh ? connector.refresh(ctx, opened) : refreshTokens(ctx, opened),
+    );
   } catch (err) {
     const permanent = isPlexusError(err) && err.retry === 'permanent';
+    tokenRefreshes.inc({ provider: row.provider, outcome: permanent ? 'revoked' : 'failed' });
     const message = err instanceof Error ? err.message.slice(0, 500) : String(err);
     await withOrgTx(deps.db.app, row.org_id, async (c) => {
       if (permanent) {
@@ -134,6 +141,7 @@ async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 
     if (permanent) return 'needs_reauth';
     throw err;
   }
+  tokenRefreshes.inc({ provider: row.provider, outcome: 'success' });
   const now = deps.clock.now();
   const next: DecryptedCredentials = {
     ...creds,

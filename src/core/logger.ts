@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { redactDeep } from '../config/redact.ts';
+import { logContext } from './log-context.ts';
 
 export type { Logger };
 
@@ -20,6 +21,8 @@ export function createLogger(opts: { level?: string; name?: string; destination?
       log: (obj: Record<string, unknown>) => redactDeep(obj) as Record<string, unknown>,
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and operation_id of the work the line was written in
+    mixin: logContext,
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }

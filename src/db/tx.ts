@@ -1,7 +1,12 @@
 import type { Pool, PoolClient } from './pool.ts';
+import { inSpan } from '../observability/tracing.ts';
 
 /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
 export async function withTx<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inSpan('db.transaction', 'client', { 'db.system.name': 'postgresql' }, () => runTx(pool, fn));
+}
+
+async function runTx<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -26,6 +31,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function withOrgTx<T>(pool: Pool, orgId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   // Validated as a uuid, the org id is safe to inline, so BEGIN and the setting share one round trip.
   if (!UUID.test(orgId)) throw new Error('withOrgTx: org id is not a uuid');
+  return inSpan('db.transaction', 'client', { 'db.system.name': 'postgresql', 'plexus.org_id': orgId }, () => runOrgTx(pool, orgId, fn));
+}
+
+async function runOrgTx<T>(pool: Pool, orgId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query(`begin; set local plexus.org_id = '${orgId.toLowerCase()}'`);

@@ -8,6 +8,9 @@ import type { Database } from '../db/database.ts';
 import type { ProviderRuntime } from '../providers/context.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { recordDeadLetter } from './dead-letter.ts';
+import { runJobAsOperation, type JobInfo } from '../operations/job-operation.ts';
+import { recorderFor } from '../operations/recorder.ts';
+import { jobOutcomes, platformBackoffSeconds } from '../observability/platform-metrics.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { ATTEMPT_FIELD, type TaskContext, type TaskDefinition } from './types.ts';
 
@@ -68,20 +71,27 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
       return;
     }
     const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key }, ...(opts.providers ? { providers: opts.providers } : {}) };
+    const info: JobInfo = { task: def.name, jobId: job.id, attempt, maxAttempts, payload, runs: job.attempts };
     try {
-      await def.run(parsed.data, ctx);
+      await runJobAsOperation(opts.db.owner, opts.log, info, () => def.run(parsed.data, ctx));
+      jobOutcomes.inc({ task: def.name, outcome: 'success' });
     } catch (err) {
       const code = isPlexusError(err) ? err.code : 'internal_error';
       const message = err instanceof Error ? err.message : String(err);
       if (retryClassOf(err) === 'permanent' || attempt >= maxAttempts) {
         log().warn({ err, code }, 'job failed for good; dead-lettered');
         await deadLetter(code, message);
+        jobOutcomes.inc({ task: def.name, outcome: 'dead_letter' });
         return;
       }
       const explicit = isPlexusError(err) ? err.retryAfterMs : undefined;
       const delayMs = explicit ?? backoffDelayMs(attempt, def.backoff ?? DEFAULT_BACKOFF);
       const runAt = new Date(opts.clock.now().getTime() + delayMs);
       log().info({ code, delay_ms: delayMs }, 'job failed; retry scheduled');
+      jobOutcomes.inc({ task: def.name, outcome: 'retry' });
+      if (code === 'provider.rate_limited' || code === 'provider.unavailable' || code === 'provider.timeout') {
+        platformBackoffSeconds.inc({ provider: info.provider ?? 'unknown', reason: code.slice('provider.'.length) }, delayMs / 1000);
+      }
       await opts.db.owner.query('select graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, job_key => $5)', [
         def.name,
         JSON.stringify({ ...payload, [ATTEMPT_FIELD]: attempt + 1 }),
@@ -149,6 +159,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     async stop() {
       await runner.stop();
       await heartbeat.stop();
+      await recorderFor(opts.db.owner, opts.log).close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/database.ts';
 import { circuitStates } from '../providers/kit/circuit.ts';
+import { jobOutcomes, registerPlatformMetrics } from './platform-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -23,11 +24,46 @@ export function createMetrics(db: Database): Metrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const jobOutcomes = new Counter({
-    name: 'plexus_job_outcomes_total',
-    help: 'Jobs finished by this process, by outcome (success, retry, dead_letter)',
-    labelNames: ['task', 'outcome'] as const,
+  // Platform calls, refreshes, webhooks, deliveries, publish items and job outcomes are
+  // counted where they happen, process-wide.
+  registerPlatformMetrics(registry);
+  new Gauge({
+    name: 'plexus_queue_jobs',
+    help: 'Jobs ready to run now, by task (queue depth)',
+    labelNames: ['task'] as const,
     registers: [registry],
+    async collect() {
+      const { rows } = await db.owner.query<{ task: string; n: number; age: number }>(
+        `select task_identifier as task, count(*)::int as n, coalesce(extract(epoch from now() - min(run_at)), 0)::float8 as age
+         from graphile_worker.jobs where locked_at is null and run_at <= now() and attempts < max_attempts group by 1`,
+      );
+      this.reset();
+      queueAge.reset();
+      for (const r of rows) {
+        this.set({ task: r.task }, r.n);
+        queueAge.set({ task: r.task }, r.age);
+      }
+    },
+  });
+  const queueAge = new Gauge({
+    name: 'plexus_queue_oldest_age_seconds',
+    help: 'Age of the oldest job ready to run, by task (how far the workers are behind)',
+    labelNames: ['task'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'plexus_sync_lag_seconds',
+    help: 'Longest time since the last successful sync among active connections, by provider',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.owner.query<{ provider: string; lag: number }>(
+        `select provider, coalesce(max(extract(epoch from now() - coalesce(last_sync_at, created_at))), 0)::float8 as lag
+         from connections where status = 'active' group by provider`,
+      );
+      this.reset();
+      for (const r of rows) this.set({ provider: r.provider }, r.lag);
+    },
   });
   new Gauge({
     name: 'plexus_jobs',

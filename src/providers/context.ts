@@ -5,6 +5,7 @@ import type { ProviderHttp } from './kit/http.ts';
 import { expand, withOrigin } from './kit/urls.ts';
 import { providers } from './registry.ts';
 import type { ProviderId } from './types.ts';
+import { noteProvider } from '../operations/context.ts';
 
 export interface ProviderRuntime {
   apps: ProviderApps;
@@ -17,6 +18,7 @@ export interface ProviderRuntime {
 /** A connector context for one provider and one connection's settings. */
 export function connectorContext(rt: ProviderRuntime, id: ProviderId, config: Readonly<Record<string, string>> = {}): ConnectorContext {
   const def = providers[id];
+  noteProvider(id);
   const app = rt.apps[id];
   const vars = { version: def.api.version, ...def.api.pathVersions, ...app.extra, ...config };
   return {

@@ -226,6 +226,18 @@ test('through every API route, org A cannot see or touch org B resources', async
   assert.deepEqual((await ctx.app.inject({ method: 'GET', url: '/v1/org/retention', headers: auth(b.key) })).json().overrides, {});
   assert.equal((await inj('DELETE', `/v1/org?confirm=${b.id}`)).statusCode, 400);
   assert.equal((await ctx.db.owner.query('select count(*)::int as n from orgs where id = $1', [b.id])).rows[0].n, 1);
+  // The operations log and connection diagnostics.
+  const bOp = (await ctx.db.owner.query(
+    "insert into operations (org_id, id, type, connection_id, status, started_at, trace_id) values ($1, gen_random_uuid(), 'sync', $2, 'failed', now(), 'x') returning id",
+    [b.id, bConnectionId],
+  )).rows[0].id;
+  await ctx.db.owner.query("insert into operation_messages (org_id, operation_id, seq, at, level, kind, message) values ($1, $2, 1, now(), 'info', 'log', 'b message')", [b.id, bOp]);
+  assert.equal((await inj('GET', '/v1/operations')).json().data.length, 0);
+  assert.equal((await inj('GET', '/v1/operations?q=b%20message')).json().data.length, 0);
+  assert.equal((await inj('GET', `/v1/operations/${bOp}`)).statusCode, 404);
+  assert.equal((await inj('GET', `/v1/operations/${bOp}/stream`)).statusCode, 404);
+  assert.equal((await inj('GET', `/v1/connections/${bConnectionId}/diagnostics`)).statusCode, 404);
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/v1/operations?q=b%20message', headers: auth(b.key) })).json().data.length, 1, 'B sees its own');
 
   // Every /v1 route in the app is covered above or is org-independent.
   const covered = new Set([
@@ -241,6 +253,7 @@ test('through every API route, org A cannot see or touch org B resources', async
     '/v1/content', '/v1/content/:id', '/v1/content/media', '/v1/publish', '/v1/publish/:id', '/v1/publish/:id/rollback',
     '/v1/conflicts', '/v1/conflicts/:id', '/v1/conflicts/:id/resolve',
     '/v1/audit', '/v1/org/retention',
+    '/v1/operations', '/v1/operations/:id', '/v1/operations/:id/stream', '/v1/connections/:id/diagnostics',
   ]);
   const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
   const v1 = Object.keys(doc.paths).map((p) => p.replaceAll('{id}', ':id')).filter((r) => r.startsWith('/v1/') && !r.startsWith('/v1/admin'));

@@ -1,6 +1,8 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { plexusError } from '../../core/errors.ts';
 import { guardedLookup, type SsrfPolicy } from '../../security/ssrf.ts';
+import { observePlatformCall } from '../../operations/platform-call.ts';
+import { inSpan } from '../../observability/tracing.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,7 +41,23 @@ export class ProviderHttp {
     this.dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never, timeout: 10_000 }, keepAliveTimeout: 10_000 });
   }
 
+  /** Sends one call; it is recorded (metrics, the current operation's log, a trace span). */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    return inSpan(`${req.method} ${safeHost(req.url)}`, 'client', { 'http.request.method': req.method, 'server.address': safeHost(req.url) }, async (span) => {
+      const startedAt = performance.now();
+      try {
+        const res = await this.sendUnobserved(req);
+        span?.setAttribute('http.response.status_code', res.status);
+        observePlatformCall({ method: req.method, url: req.url, provider: undefined, startedAt, status: res.status, headers: res.headers, text: res.text, errorCode: null });
+        return res;
+      } catch (err) {
+        observePlatformCall({ method: req.method, url: req.url, provider: undefined, startedAt, status: null, headers: {}, text: err instanceof Error ? err.message : '', errorCode: (err as { code?: string }).code ?? null });
+        throw err;
+      }
+    });
+  }
+
+  private async sendUnobserved(req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Plexus/0.1', ...req.headers };
     let body: string | Buffer | undefined;
     if (req.form) {

@@ -10,6 +10,8 @@ import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
 import { ensureTarget, markCreateStarted } from './targets.ts';
 import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
+import { publishItems } from '../../observability/platform-metrics.ts';
+import { currentOperation } from '../../operations/context.ts';
 
 export interface BatchRequest {
   itemIds: readonly string[];
@@ -75,6 +77,7 @@ async function finishItem(c: PoolClient, orgId: string, batchId: string, row: { 
      where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4 and status = 'pending'`,
     [orgId, batchId, row.item_id, row.connection_id, update.status, update.action ?? null, update.remoteId ?? null, update.previous === undefined ? null : JSON.stringify(update.previous), update.plan === undefined ? null : JSON.stringify(update.plan), update.error === undefined ? null : JSON.stringify(update.error)],
   );
+  if (rowCount) publishItems.inc({ provider: currentOperation()?.provider ?? 'unknown', outcome: update.status });
   if (rowCount) await c.query(`update publish_batches set ${update.status === 'failed' ? 'failed = failed + 1' : 'done = done + 1'} where org_id = $1 and id = $2`, [orgId, batchId]);
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { plexusError } from '../../core/errors.ts';
+import { isPlexusError, plexusError } from '../../core/errors.ts';
+import { webhooksIn } from '../../observability/platform-metrics.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
 import { providers } from '../../providers/registry.ts';
 import type { ProviderId } from '../../providers/types.ts';
@@ -25,8 +26,15 @@ export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = asy
 
   const post = async (provider: string, connectionId: string | undefined, body: unknown, headers: Record<string, string | string[] | undefined>) => {
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    const { events } = await ingest(opts.ingress, provider, connectionId, raw, headers);
-    return { received: events };
+    const label = provider in providers ? provider : 'unknown';
+    try {
+      const { events } = await ingest(opts.ingress, provider, connectionId, raw, headers);
+      webhooksIn.inc({ provider: label, outcome: 'accepted' });
+      return { received: events };
+    } catch (err) {
+      webhooksIn.inc({ provider: label, outcome: isPlexusError(err) ? err.code : 'error' });
+      throw err;
+    }
   };
   app.post<{ Params: { provider: string } }>('/webhooks/:provider', { bodyLimit: opts.bodyLimit }, async (req) => post(req.params.provider, undefined, req.body, req.headers));
   app.post<{ Params: { provider: string; connectionId: string } }>('/webhooks/:provider/:connectionId', { bodyLimit: opts.bodyLimit }, async (req) =>

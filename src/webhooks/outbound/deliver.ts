@@ -12,6 +12,8 @@ import { webhookBody, type EventRow } from './payload.ts';
 import { recordAttempt, type RecordPolicy } from './record.ts';
 import type { WebhookSender } from './sender.ts';
 import { signWebhook } from './sign.ts';
+import { deliveriesOut } from '../../observability/platform-metrics.ts';
+import { currentOperation } from '../../operations/context.ts';
 
 export interface DeliverDeps extends RecordPolicy {
   db: Database;
@@ -69,6 +71,8 @@ export async function deliverOnce(deps: DeliverDeps, orgId: string, deliveryId: 
       at,
     }),
   );
+  if (recorded) deliveriesOut.inc({ outcome: recorded.status });
+  currentOperation()?.log(recorded?.status === 'succeeded' ? 'info' : 'warn', `POST to endpoint ${prepared.endpointId} → ${result.kind === 'response' ? result.status : result.error} (${result.latencyMs} ms): ${recorded?.status ?? 'not recorded'}`);
   if (recorded && recorded.status !== 'succeeded') {
     // Ids and status only: the URL may carry the receiver's token and is never logged.
     deps.log.info(

@@ -5,6 +5,8 @@ import { loadSession, sessionError, type SessionRow } from '../../../connections
 import { isProviderId, providers } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
 import { connectPage, resultPage } from './views.ts';
+import { recorderFor } from '../../../operations/recorder.ts';
+import { withOperation } from '../../../operations/run.ts';
 
 type Form = Record<string, string>;
 
@@ -86,7 +88,9 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
       return pageError(reply, err);
     }
     try {
-      const connectionId = await submitCredentials(cdeps(), s, req.body ?? {});
+      const connectionId = await withOperation(recorderFor(deps.db.owner, deps.log), { orgId: s.org_id, type: 'connection_create', provider: s.provider, actor: `connect_session:${s.id}` }, async (op) =>
+        (op.connectionId = await submitCredentials(cdeps(), s, req.body ?? {})),
+      );
       return finish(reply, s, { connectionId });
     } catch (err) {
       if (isPlexusError(err) && err.status < 500) {

@@ -12,6 +12,9 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit, type AuditEntry } from '../../../audit/record.ts';
+import type { FastifyRequest } from 'fastify';
+import { recorderFor } from '../../../operations/recorder.ts';
+import { withOperation } from '../../../operations/run.ts';
 
 const NO_RUN = '00000000-0000-0000-0000-000000000000';
 const micros = z.string().regex(/^\d+$/, 'integer micros as a string');
@@ -61,17 +64,21 @@ const format = (connectionId: string, e: AdEntityRecord) => ({
 export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const rdeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
 
-  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>): Promise<T> {
+  /** One write on the platform, recorded as an operation of the org with the API key as actor. */
+  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: string, req: FastifyRequest): Promise<T> {
     const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
       (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
     );
     if (!acct) throw plexusError('not_found', { message: 'No such ad account on this connection (sync it first).' });
     const account: AdEntityRecord = { level: 'account', platformId: acct.platform_id, accountPlatformId: acct.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: acct.currency, timeZone: acct.time_zone, raw: acct.raw };
-    return withConnection(rdeps, orgId, connectionId, async (a) => {
-      const w = adsWriteFor(a.row.provider as ProviderId);
-      if (!w) throw plexusError('conflict', { message: `Writing campaigns is not available for ${a.row.provider} yet.` });
-      return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
-    });
+    // Recorded once the account is known to be the org's: a request for another org's ids logs nothing.
+    return withOperation(recorderFor(deps.db.owner, deps.log), { orgId, type, connectionId, actor: `api_key:${req.auth?.keyId ?? 'unknown'}` }, () =>
+      withConnection(rdeps, orgId, connectionId, async (a) => {
+        const w = adsWriteFor(a.row.provider as ProviderId);
+        if (!w) throw plexusError('conflict', { message: `Writing campaigns is not available for ${a.row.provider} yet.` });
+        return fn(w, { connector: a.connector, ctx: a.ctx, creds: a.creds, since: '', until: '' }, account);
+      }),
+    );
   }
   const store = (orgId: string, connectionId: string, e: AdEntityRecord, audit: AuditEntry) =>
     withOrgTx(deps.db.app, orgId, async (c) => {
@@ -100,7 +107,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)));
+      const e = await withWriter(orgId, req.body.connection_id, req.body.account_id, (w, s, account) => w.createCampaign(s, account, input(req.body)), 'campaign_create', req);
       await store(orgId, req.body.connection_id, e, { ...byRequest(req), action: 'ads.campaign.create', details: { fields: Object.keys(req.body) } });
       return reply.status(201).send(format(req.body.connection_id, e));
     },
@@ -112,7 +119,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
-      const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)));
+      const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.updateCampaign(s, account, ref.platformId, input(req.body)), 'campaign_update', req);
       await store(orgId, ref.connectionId, e, { ...byRequest(req), action: 'ads.campaign.update', details: { fields: Object.keys(req.body) } });
       return format(ref.connectionId, e);
     },
@@ -124,7 +131,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const ref = await locate(orgId, req.params.id, 'campaign');
-      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account));
+      await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account), 'campaign_delete', req);
       await withOrgTx(deps.db.app, orgId, async (c) => {
         await c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'ads.campaign.delete', target: { type: 'ads.campaign', id: req.params.id }, details: { connection_id: ref.connectionId, platform_id: ref.platformId } });
@@ -141,7 +148,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         async (req) => {
           const orgId = orgOf(req);
           const ref = await locate(orgId, req.params.id, level);
-          const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'));
+          const e = await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.setStatus(s, account, level, ref.platformId, action === 'pause' ? 'paused' : 'active'), `ads_${action}`, req);
           await store(orgId, ref.connectionId, e, { ...byRequest(req), action: action === 'pause' ? 'ads.entity.pause' : 'ads.entity.resume' });
           return format(ref.connectionId, e);
         },

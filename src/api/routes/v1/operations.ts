@@ -1,0 +1,212 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { connectionDiagnostics } from '../../../operations/diagnostics.ts';
+import { childrenOf, formatMessage, formatOperation, getOperation, listOperations, messagesOf } from '../../../operations/store.ts';
+import type { AppDeps } from '../../deps.ts';
+import { decodeCursor, page, pageQuery } from '../../pagination.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors, idParams } from '../../schemas.ts';
+
+const STATUSES = ['running', 'success', 'failed', 'retry_scheduled'] as const;
+
+const operationSchema = z.object({
+  id: z.string(),
+  parent_id: z.string().nullable(),
+  type: z.string(),
+  connection_id: z.string().nullable(),
+  provider: z.string().nullable(),
+  actor: z.string(),
+  status: z.enum(STATUSES),
+  started_at: z.date(),
+  ended_at: z.date().nullable(),
+  duration_ms: z.number().nullable(),
+  summary: z.record(z.string(), z.number()),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  job_id: z.string().nullable(),
+  attempt: z.number().nullable(),
+  trace_id: z.string().nullable(),
+});
+
+const httpSchema = z.object({
+  method: z.string(),
+  path: z.string(),
+  query: z.record(z.string(), z.string()),
+  host: z.string(),
+  status: z.number().nullable(),
+  duration_ms: z.number(),
+  attempt: z.number(),
+  rate_limit: z.record(z.string(), z.string()),
+  request_id: z.string().nullable(),
+  error_excerpt: z.string().nullable(),
+  error_code: z.string().nullable(),
+});
+
+const messageSchema = z.object({
+  seq: z.number(),
+  at: z.date(),
+  level: z.string(),
+  kind: z.enum(['log', 'http']),
+  message: z.string(),
+  http: httpSchema.nullable(),
+});
+
+const callWindow = z.object({ calls: z.number(), errors: z.number(), rate_limited: z.number(), server_errors: z.number() });
+const diagnosticsSchema = z.object({
+  connection_id: z.string(),
+  provider: z.string(),
+  status: z.string(),
+  health: z.enum(['healthy', 'degraded', 'failing']),
+  work: z.array(
+    z.object({
+      type: z.string(),
+      last_success_at: z.date().nullable(),
+      last_error: z.object({ at: z.date(), code: z.string().nullable(), message: z.string().nullable(), operation_id: z.string().nullable() }).nullable(),
+    }),
+  ),
+  last_sync_at: z.date().nullable(),
+  token: z.object({
+    expires_at: z.date().nullable(),
+    expires_in_seconds: z.number().nullable(),
+    refresh_token_expires_at: z.date().nullable(),
+    next_refresh_at: z.date().nullable(),
+    last_refreshed_at: z.date().nullable(),
+    refresh_in_progress: z.boolean(),
+    consecutive_refresh_failures: z.number(),
+    last_refresh_error: z.string().nullable(),
+  }),
+  rate_limit: z.object({
+    last_signals: z.object({ at: z.date(), headers: z.record(z.string(), z.string()) }).nullable(),
+    last_hour: callWindow,
+    last_day: callWindow,
+  }),
+  circuit_breaker: z.object({ state_in_this_process: z.string(), runs_refused_while_open_last_hour: z.number(), last_refused_at: z.date().nullable() }),
+  recent_failing_calls: z.array(z.object({ operation_id: z.string(), at: z.date(), message: z.string(), http: httpSchema })),
+  advice: z.array(z.string()),
+});
+
+const listQuery = pageQuery.extend({
+  connection_id: z.string().uuid().optional(),
+  provider: z.string().max(40).optional(),
+  type: z.string().max(60).optional(),
+  status: z.enum(STATUSES).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  q: z.string().min(1).max(200).optional(),
+});
+
+const TERMINAL = new Set(['success', 'failed', 'retry_scheduled']);
+const TAIL_POLL_MS = 500;
+const TAIL_MAX_MS = 30 * 60_000;
+
+export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/operations',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
+        querystring: listQuery,
+        response: { 200: z.object({ data: z.array(operationSchema), next_cursor: z.string().nullable() }), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const q = req.query;
+      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
+        listOperations(c, orgId, { connectionId: q.connection_id, provider: q.provider, type: q.type, status: q.status, since: q.since, until: q.until, q: q.q }, decodeCursor(q.cursor), q.limit + 1),
+      );
+      const out = page(rows, q.limit, (r) => [r.started_at, r.id]);
+      return { data: out.data.map((r) => formatOperation(r) as z.infer<typeof operationSchema>), next_cursor: out.next_cursor };
+    },
+  );
+
+  app.get(
+    '/operations/:id',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'One operation with its messages (every platform call, redacted) and the operations it ran inside it',
+        params: idParams,
+        response: { 200: operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }), ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      return withOrgTx(deps.db.app, orgId, async (c) => {
+        const op = await getOperation(c, orgId, req.params.id);
+        if (!op) throw plexusError('not_found', { message: 'No such operation.' });
+        const [messages, children] = [await messagesOf(c, orgId, op.id), await childrenOf(c, orgId, op.id)];
+        return {
+          ...(formatOperation(op) as z.infer<typeof operationSchema>),
+          messages: messages.map((m) => formatMessage(m) as z.infer<typeof messageSchema>),
+          children: children.map((ch) => formatOperation(ch) as z.infer<typeof operationSchema>),
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/operations/:id/stream',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
+        params: idParams,
+        produces: ['text/event-stream'],
+        response: { ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const orgId = orgOf(req);
+      const exists = await withOrgTx(deps.db.app, orgId, (c) => getOperation(c, orgId, req.params.id));
+      if (!exists) throw plexusError('not_found', { message: 'No such operation.' });
+      const lastId = Number(req.headers['last-event-id'] ?? 0);
+      let seq = Number.isInteger(lastId) && lastId > 0 ? lastId : 0;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let closed = false;
+      req.raw.on('close', () => (closed = true));
+      const deadline = Date.now() + TAIL_MAX_MS;
+      try {
+        while (!closed && Date.now() < deadline) {
+          const { op, messages } = await withOrgTx(deps.db.app, orgId, async (c) => ({ op: await getOperation(c, orgId, req.params.id), messages: await messagesOf(c, orgId, req.params.id, seq, 500) }));
+          for (const m of messages) {
+            res.write(`id: ${m.seq}\nevent: message\ndata: ${JSON.stringify(formatMessage(m))}\n\n`);
+            seq = m.seq;
+          }
+          // Terminal and drained: the recorder writes the final state with the last messages.
+          if (!op || (TERMINAL.has(op.status) && messages.length === 0)) {
+            res.write(`event: end\ndata: ${JSON.stringify(op ? formatOperation(op) : null)}\n\n`);
+            break;
+          }
+          if (messages.length < 500) await new Promise((r) => setTimeout(r, TAIL_POLL_MS));
+        }
+      } catch (err) {
+        req.log.warn({ err }, 'operation stream ended by an error');
+        if (!closed) res.write(`event: error\ndata: ${JSON.stringify({ code: 'internal_error', message: 'The stream stopped; reconnect with Last-Event-ID.' })}\n\n`);
+      }
+      res.end();
+    },
+  );
+
+  app.get(
+    '/connections/:id/diagnostics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
+        params: idParams,
+        response: { 200: diagnosticsSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const d = await withOrgTx(deps.db.app, orgId, (c) => connectionDiagnostics(c, orgId, req.params.id));
+      if (!d) throw plexusError('not_found', { message: 'No such connection.' });
+      return d as z.infer<typeof diagnosticsSchema>;
+    },
+  );
+};
