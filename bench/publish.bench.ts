@@ -70,13 +70,16 @@ interface Site {
   itemIds: string[];
   calls: { at: number; status: number; slugLookup: boolean }[];
   seq: number;
+  /** For a site that counts query cost: the points each executed call cost, with its time. */
+  charges?: () => readonly { at: number; cost: number }[];
 }
 
 const shop = await shopifySite({ maximumAvailable: SHOPIFY_BUCKET, restoreRate: SHOPIFY_RESTORE });
 const flow = await webflowSite({ requestsPerMinute: WEBFLOW_RPM });
 const blank = () => ({ connectionId: '', batchId: '', slugs: [], itemIds: [], calls: [], seq: 0 });
 const sites: Site[] = [
-  { name: 'Shopify', provider: 'shopify', fixture: shop, kind: 'post', apiPrefix: '/admin/api/', slugParam: 'handle', ...blank() },
+  // A look-up by handle is a GraphQL query: it is not told apart from other calls here.
+  { name: 'Shopify', provider: 'shopify', fixture: shop, kind: 'post', apiPrefix: '/admin/api/', slugParam: 'handle', ...blank(), charges: () => shop.sandbox.charges() },
   { name: 'Webflow', provider: 'webflow', fixture: flow, kind: 'item', apiPrefix: '/v2/', slugParam: 'slug', ...blank() },
 ];
 const [shopify, webflow] = sites as [Site, Site];
@@ -200,26 +203,33 @@ try {
     const missing = counts.filter((n) => n === 0).length;
     const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     const rate = siteRate(connectorContext(rt, s.provider))!;
-    const admitted = s.calls.filter((c) => c.status !== 429);
+    // Query cost: each executed call counts its points (a THROTTLED one executed nothing and costs none).
+    const charges = s.charges?.();
+    const admitted = charges ? charges.map((c) => ({ at: c.at })) : s.calls.filter((c) => c.status !== 429);
+    const times = charges ? charges.flatMap((c) => Array.from({ length: c.cost }, () => c.at)) : admitted.map((c) => c.at);
+    const unit = charges ? 'points' : 'requests';
     const use = rateUse(
-      admitted.map((c) => c.at),
+      times,
       { perSecond: rate.perSecond, burst: rate.burst, cuts: killAt === undefined ? [] : [killAt], pauseMs: PAUSE_MS },
     );
     const throttled = s.calls.length - admitted.length;
+    if (charges) console.log(`    ${admitted.length} calls executed, ${charges.reduce((n, c) => n + c.cost, 0)} points of actual query cost`);
     const lookups = s.calls.filter((c) => c.slugLookup && c.at >= (killAt ?? Infinity)).length;
     const elapsed = (Date.parse(b.finished_at) - Date.parse(b.started_at)) / 1000;
     const adapter = contentAdapterFor(s.provider)!;
     const perCall = adapter.createMany ? (adapter.bulkSize ?? 25) : 1;
-    console.log(`  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} requests/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`);
+    console.log(`  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} ${unit}/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`);
     console.log(`    elapsed ${elapsed.toFixed(1)} s from batch start to finish (kill and takeover included); ${s.calls.length} requests to the site, ${lookups} of them look-ups by slug after the kill`);
     console.log(
-      `    achieved ${((use.calls / Math.max(use.activeSeconds, 1e-9)) * 60).toFixed(1)} requests/min over ${use.activeSeconds.toFixed(1)} s of calls (${use.spans.map((p) => `${p.calls} calls in ${p.seconds.toFixed(1)} s`).join(', ')}; pauses not counted: ${use.pauses.map((p) => `${p.toFixed(1)} s`).join(', ') || 'none'})`,
+      `    achieved ${((use.calls / Math.max(use.activeSeconds, 1e-9)) * 60).toFixed(1)} ${unit}/min over ${use.activeSeconds.toFixed(1)} s of calls (${use.spans.map((p) => `${p.calls} ${unit} in ${p.seconds.toFixed(1)} s`).join(', ')}; pauses not counted: ${use.pauses.map((p) => `${p.toFixed(1)} s`).join(', ') || 'none'})`,
     );
-    console.log(`    allowed over those spans: ${use.allowed.toFixed(0)} calls → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`);
+    console.log(`    allowed over those spans: ${use.allowed.toFixed(0)} ${unit} → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`);
     // Bulk create makes items and calls different things: the same spans, counted in items.
-    const itemsAllowed = use.allowed * perCall;
-    console.log(`    items: ${ITEMS} over those spans, where the allowed calls at ${perCall} per call permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`);
-    console.log(`    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); 429s received: ${throttled}`);
+    // On Shopify an item's create is one mutation of 10 points.
+    const itemsAllowed = charges ? use.allowed / 10 : use.allowed * perCall;
+    const per = charges ? 'one 10-point mutation per item' : `${perCall} per call`;
+    console.log(`    items: ${ITEMS} over those spans, where the allowed ${unit} at ${per} permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`);
+    console.log(`    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); ${charges ? 'THROTTLED answers' : '429s'} received: ${throttled}`);
     if (duplicates || missing || b.failed || b.status !== 'completed') failed = true;
   }
 } catch (err) {
