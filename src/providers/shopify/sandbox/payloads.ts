@@ -7,7 +7,8 @@ import type { Resource } from './store.ts';
 
 export function render(ctx: ShopifyContext, r: Resource): Record<string, unknown> {
   const t = (ms: number | null) => (ms === null ? null : shopTime(ctx, ms));
-  const gid = `gid://shopify/${r.kind === 'blog' ? 'OnlineStoreBlog' : r.kind === 'page' ? 'OnlineStorePage' : r.kind === 'article' ? 'OnlineStoreArticle' : 'Product'}/${r.id}`;
+  // The same gid the GraphQL Admin API gives the object.
+  const gid = `gid://shopify/${r.kind === 'blog' ? 'Blog' : r.kind === 'page' ? 'Page' : r.kind === 'article' ? 'Article' : 'Product'}/${r.id}`;
   const f = r.fields;
   switch (r.kind) {
     case 'blog':
