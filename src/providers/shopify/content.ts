@@ -2,8 +2,9 @@
  * Shopify content through the GraphQL Admin API: blog articles (in the shop's first blog, or the
  * `blogId` in the connection config), pages and products. Shopify has no conditional write, so an
  * update reads the item right before writing and refuses when its version moved; the window
- * between that read and the mutation stays open. There is no bulk create mutation for content,
- * so items are created one mutation at a time, paced by the shop's query-cost budget. A full
+ * between that read and the mutation stays open. There is no bulk create mutation for content:
+ * a batch of creates goes as one document of aliased mutations, paced by the shop's query-cost
+ * budget (10 points each). A full
  * read goes through a bulk operation (one JSONL file instead of hundreds of pages); a read of
  * recent changes pages through `updated_at:>…` queries.
  */
@@ -18,6 +19,8 @@ import { payload, shopifyGraphql, type Caller } from './graphql-call.ts';
 import { uploadImage } from './media-upload.ts';
 import { BLOG_CREATE, BULK_POLL, BULK_RUN, FIRST_BLOG, RESOURCE_OPS } from './operations.ts';
 
+/** Creates sent in one request (aliased mutations, 10 points each). */
+const CREATES_PER_CALL = 10;
 /** Items of a bulk result handed to the engine per page. */
 const BULK_PAGE = 250;
 const BULK_POLLS = 20;
@@ -58,23 +61,49 @@ async function imageInput(s: ContentContext, featured: string | null): Promise<{
   return { image: { url, ...(media.ref.alt ? { altText: media.ref.alt } : {}) }, uploaded: { sha: featured, url } };
 }
 
-async function write(s: ContentContext, loc: TargetLocation, fields: Partial<ContentFields>, id?: string): Promise<RemoteContent> {
+/** The mutation input for the fields, the featured image uploaded first when the site lacks it. */
+async function inputOf(s: ContentContext, loc: TargetLocation, fields: Partial<ContentFields>, creating: boolean): Promise<Raw> {
   const r = resourceOf(loc.kind);
-  const ops = RESOURCE_OPS[r];
-  const input = toInput(r, fields, id === undefined);
-  if (r === 'article' && id === undefined) input.blogId = toGid('Blog', loc.collection ?? '');
-  if (r === 'article' && fields.featuredMedia !== undefined && (id !== undefined || fields.featuredMedia !== null)) {
+  const input = toInput(r, fields, creating);
+  if (r === 'article' && creating) input.blogId = toGid('Blog', loc.collection ?? '');
+  if (r === 'article' && fields.featuredMedia !== undefined && (!creating || fields.featuredMedia !== null)) {
     const img = await imageInput(s, fields.featuredMedia);
     input.image = img.image;
     if (img.uploaded) await s.rememberMedia(img.uploaded.sha, imageId(img.uploaded.url), img.uploaded.url);
   }
+  return input;
+}
+
+async function landed(s: ContentContext, r: ShopResource, p: Record<string, Raw | null>): Promise<RemoteContent> {
+  const raw = p[r];
+  if (!raw) throw plexusError('provider.invalid_request', { message: `Shopify answered without the ${r}.` });
+  return fromShopify(s, r, raw);
+}
+
+async function write(s: ContentContext, loc: TargetLocation, fields: Partial<ContentFields>, id?: string): Promise<RemoteContent> {
+  const r = resourceOf(loc.kind);
+  const ops = RESOURCE_OPS[r];
+  const input = await inputOf(s, loc, fields, id === undefined);
   const gid = id === undefined ? undefined : toGid(ops.type, id);
   const vars = gid === undefined ? { input } : r === 'product' ? { input: { ...input, id: gid } } : { id: gid, input };
   const data = await shopifyGraphql(caller(s), gid === undefined ? ops.create : ops.update, vars);
-  const p = payload<Record<string, Raw | null>>(data, gid === undefined ? ops.keys.create : ops.keys.update);
-  const raw = p[r];
-  if (!raw) throw plexusError('provider.invalid_request', { message: `Shopify answered ${ops.keys.create} without the ${r}.` });
-  return fromShopify(s, r, raw);
+  return landed(s, r, payload<Record<string, Raw | null>>(data, gid === undefined ? ops.keys.create : ops.keys.update));
+}
+
+/**
+ * Several creates in one request. A userError on any of them fails the call as a whole (the
+ * engine then looks each item up by handle and creates the missing ones alone); a THROTTLED
+ * request ran none of them.
+ */
+async function createMany(s: ContentContext, loc: TargetLocation, items: ContentFields[]): Promise<RemoteContent[]> {
+  const r = resourceOf(loc.kind);
+  const ops = RESOURCE_OPS[r];
+  const vars: Record<string, unknown> = {};
+  for (const [k, f] of items.entries()) vars[`i${k}`] = await inputOf(s, loc, f, true);
+  const data = await shopifyGraphql(caller(s), ops.createMany(items.length), vars);
+  const made: RemoteContent[] = [];
+  for (const k of items.keys()) made.push(await landed(s, r, payload<Record<string, Raw | null>>(data, `c${k}`)));
+  return made;
 }
 
 interface Cursor {
@@ -159,6 +188,9 @@ export const shopifyContent: ContentAdapter = {
   },
 
   create: (s, loc, fields) => write(s, loc, fields),
+
+  bulkSize: CREATES_PER_CALL,
+  createMany,
 
   read: readOne,
 

@@ -28,6 +28,8 @@ export interface ResourceOps {
   create: Operation;
   update: Operation;
   remove: Operation;
+  /** `n` creates in one request, aliased `c0`…: Shopify runs a document's mutations in order, 10 points each. */
+  createMany(n: number): Operation;
   /** Payload keys of the mutations. */
   keys: { create: string; update: string; remove: string; deletedId: string };
   /** The query a bulk operation runs to read every item (filtered by `query`). */
@@ -61,6 +63,12 @@ function resourceOps(r: ShopResource): ResourceOps {
       type === 'Product'
         ? op('ProductDelete', 10, `mutation ProductDelete($id: ID!) { productDelete(input: { id: $id }) { deletedProductId userErrors { field message } } }`)
         : op(`${type}Delete`, 10, `mutation ${type}Delete($id: ID!) { ${r}Delete(id: $id) { deleted${type}Id userErrors { code field message } } }`),
+    createMany: (n) => {
+      const arg = type === 'Product' ? 'product' : r;
+      const vars = Array.from({ length: n }, (_, k) => `$i${k}: ${type}CreateInput!`).join(', ');
+      const fields = Array.from({ length: n }, (_, k) => `c${k}: ${r}Create(${arg}: $i${k}) { ${r} { ${select} } userErrors { ${type === 'Product' ? '' : 'code '}field message } }`).join(' ');
+      return op(`${type}CreateMany`, 10 * n, `mutation ${type}CreateMany(${vars}) { ${fields} }`);
+    },
     keys: { create: `${r}Create`, update: `${r}Update`, remove: `${r}Delete`, deletedId: `deleted${type}Id` },
     bulkQuery: (search) => `{ ${plural}(query: ${JSON.stringify(search)}) { edges { node { ${select} } } } }`,
   };

@@ -348,6 +348,7 @@ test('every operation Plexus sends states the requested cost the platform comput
       [o.find, { query: 'handle:x' }],
       [o.poll, { query: "updated_at:>='2020-01-01T00:00:00Z'" }],
       [o.create, { input }],
+      [o.createMany(3), { i0: input, i1: input, i2: input }],
       [o.update, r === 'product' ? { input: { id: id('Product'), title: 'U' } } : { id: id(o.type), input: { title: 'U' } }],
       [o.remove, { id: id(o.type) }],
     );
