@@ -8,7 +8,10 @@
  * is computed: ./rate-use.ts), duplicates and missing items on the site (both must be 0, else
  * the exit code is 1) and the 429s the site answered.
  *
- * BENCH_ITEMS, BENCH_SHOPIFY_LEAK (calls/s) and BENCH_WEBFLOW_RPM change the run;
+ * Shopify's rate is counted in calculated query cost (points): its allowed rate and the calls it
+ * admitted are weighed by each call's actual cost, as the shop's bucket counts them.
+ *
+ * BENCH_ITEMS, BENCH_SHOPIFY_RESTORE (points/s) and BENCH_WEBFLOW_RPM change the run;
  * BENCH_WORKER_LOG=<file> keeps the worker processes' output (BENCH_WORKER_LOG_LEVEL, default warn).
  */
 import { writeFileSync } from 'node:fs';
@@ -35,11 +38,12 @@ import { benchDatabase } from './harness.ts';
 import { rateUse } from './rate-use.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
-// Tested limits: Shopify's REST bucket of 40 calls leaking 4/s (between the standard 2/s and
-// Plus's 20/s), so 1,000 one-call creates take about four minutes; Webflow's Starter/Basic plans,
-// 60 requests a minute per token (cms.md §5.5; its bulk create takes 100 items a call).
-const SHOPIFY_BUCKET = 40;
-const SHOPIFY_LEAK = Number(process.env.BENCH_SHOPIFY_LEAK ?? 4);
+// Tested limits: a Shopify query-cost bucket of 1,000 points restoring 50 a second (half the
+// Standard plan's 100/s), so 1,000 article creates at 10 points each take over three minutes;
+// Webflow's Starter/Basic plans, 60 requests a minute per token (cms.md §5.5; its bulk create
+// takes 100 items a call).
+const SHOPIFY_BUCKET = 1000;
+const SHOPIFY_RESTORE = Number(process.env.BENCH_SHOPIFY_RESTORE ?? 50);
 const WEBFLOW_RPM = Number(process.env.BENCH_WEBFLOW_RPM ?? 60);
 const KILL_AT = 0.3;
 /** A stretch this long without a call to a site ends a span of calls (see ./rate-use.ts). */
@@ -66,20 +70,23 @@ interface Site {
   itemIds: string[];
   calls: { at: number; status: number; slugLookup: boolean }[];
   seq: number;
+  /** For a site that counts query cost: the points each executed call cost, with its time. */
+  charges?: () => readonly { at: number; cost: number }[];
 }
 
-const shop = await shopifySite({ bucketSize: SHOPIFY_BUCKET, leakPerSecond: SHOPIFY_LEAK });
+const shop = await shopifySite({ maximumAvailable: SHOPIFY_BUCKET, restoreRate: SHOPIFY_RESTORE });
 const flow = await webflowSite({ requestsPerMinute: WEBFLOW_RPM });
 const blank = () => ({ connectionId: '', batchId: '', slugs: [], itemIds: [], calls: [], seq: 0 });
 const sites: Site[] = [
-  { name: 'Shopify', provider: 'shopify', fixture: shop, kind: 'post', apiPrefix: '/admin/api/', slugParam: 'handle', ...blank() },
+  // A look-up by handle is a GraphQL query: it is not told apart from other calls here.
+  { name: 'Shopify', provider: 'shopify', fixture: shop, kind: 'post', apiPrefix: '/admin/api/', slugParam: 'handle', ...blank(), charges: () => shop.sandbox.charges() },
   { name: 'Webflow', provider: 'webflow', fixture: flow, kind: 'item', apiPrefix: '/v2/', slugParam: 'slug', ...blank() },
 ];
 const [shopify, webflow] = sites as [Site, Site];
 const env: Record<string, string> = {
   ...shop.env,
   ...flow.env,
-  PLEXUS_SHOPIFY_REQUESTS_PER_MINUTE: String(SHOPIFY_LEAK * 60),
+  PLEXUS_SHOPIFY_REQUESTS_PER_MINUTE: String(SHOPIFY_RESTORE * 60),
   PLEXUS_WEBFLOW_REQUESTS_PER_MINUTE: String(WEBFLOW_RPM),
 };
 const db = await benchDatabase('publish', 8);
@@ -196,26 +203,33 @@ try {
     const missing = counts.filter((n) => n === 0).length;
     const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     const rate = siteRate(connectorContext(rt, s.provider))!;
-    const admitted = s.calls.filter((c) => c.status !== 429);
+    // Query cost: each executed call counts its points (a THROTTLED one executed nothing and costs none).
+    const charges = s.charges?.();
+    const admitted = charges ? charges.map((c) => ({ at: c.at })) : s.calls.filter((c) => c.status !== 429);
+    const times = charges ? charges.flatMap((c) => Array.from({ length: c.cost }, () => c.at)) : admitted.map((c) => c.at);
+    const unit = charges ? 'points' : 'requests';
     const use = rateUse(
-      admitted.map((c) => c.at),
+      times,
       { perSecond: rate.perSecond, burst: rate.burst, cuts: killAt === undefined ? [] : [killAt], pauseMs: PAUSE_MS },
     );
     const throttled = s.calls.length - admitted.length;
+    if (charges) console.log(`    ${admitted.length} calls executed, ${charges.reduce((n, c) => n + c.cost, 0)} points of actual query cost`);
     const lookups = s.calls.filter((c) => c.slugLookup && c.at >= (killAt ?? Infinity)).length;
     const elapsed = (Date.parse(b.finished_at) - Date.parse(b.started_at)) / 1000;
     const adapter = contentAdapterFor(s.provider)!;
     const perCall = adapter.createMany ? (adapter.bulkSize ?? 25) : 1;
-    console.log(`  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} requests/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`);
+    console.log(`  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} ${unit}/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`);
     console.log(`    elapsed ${elapsed.toFixed(1)} s from batch start to finish (kill and takeover included); ${s.calls.length} requests to the site, ${lookups} of them look-ups by slug after the kill`);
     console.log(
-      `    achieved ${((use.calls / Math.max(use.activeSeconds, 1e-9)) * 60).toFixed(1)} requests/min over ${use.activeSeconds.toFixed(1)} s of calls (${use.spans.map((p) => `${p.calls} calls in ${p.seconds.toFixed(1)} s`).join(', ')}; pauses not counted: ${use.pauses.map((p) => `${p.toFixed(1)} s`).join(', ') || 'none'})`,
+      `    achieved ${((use.calls / Math.max(use.activeSeconds, 1e-9)) * 60).toFixed(1)} ${unit}/min over ${use.activeSeconds.toFixed(1)} s of calls (${use.spans.map((p) => `${p.calls} ${unit} in ${p.seconds.toFixed(1)} s`).join(', ')}; pauses not counted: ${use.pauses.map((p) => `${p.toFixed(1)} s`).join(', ') || 'none'})`,
     );
-    console.log(`    allowed over those spans: ${use.allowed.toFixed(0)} calls → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`);
+    console.log(`    allowed over those spans: ${use.allowed.toFixed(0)} ${unit} → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`);
     // Bulk create makes items and calls different things: the same spans, counted in items.
-    const itemsAllowed = use.allowed * perCall;
-    console.log(`    items: ${ITEMS} over those spans, where the allowed calls at ${perCall} per call permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`);
-    console.log(`    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); 429s received: ${throttled}`);
+    // On Shopify an item's create is one mutation of 10 points.
+    const itemsAllowed = charges ? use.allowed / 10 : use.allowed * perCall;
+    const per = charges ? 'one 10-point mutation per item' : `${perCall} per call`;
+    console.log(`    items: ${ITEMS} over those spans, where the allowed ${unit} at ${per} permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`);
+    console.log(`    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); ${charges ? 'THROTTLED answers' : '429s'} received: ${throttled}`);
     if (duplicates || missing || b.failed || b.status !== 'completed') failed = true;
   }
 } catch (err) {

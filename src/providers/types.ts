@@ -187,7 +187,7 @@ export interface RateLimitPolicy {
   signals: readonly RateLimitSignal[];
   /** A conservative steady rate Plexus aims for per token/account, when the platform states one. */
   requestsPerMinute?: number;
-  /** Leaky bucket (Shopify REST): size and leak rate. */
+  /** Leaky bucket: size and leak rate, in calls, or in the platform's own unit (Shopify: query-cost points). */
   bucket?: { size: number; leakPerSecond: number };
   /** Header names that carry usage or remaining quota (lower-case). */
   headers?: readonly string[];

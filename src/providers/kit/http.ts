@@ -16,6 +16,16 @@ export interface HttpRequest {
   /** Keep the answer's body as bytes (a gzipped report file) instead of decoding it as text. */
   binary?: boolean;
   timeoutMs?: number;
+  /**
+   * For a site whose budget is counted in something other than calls (Shopify's query cost):
+   * the units this call may cost (default 1), and readers of the answer for the units it did
+   * cost and the units the platform reports left. Used by the shared per-site budget.
+   */
+  budget?: {
+    units: number;
+    used?(res: HttpResponse): number | undefined;
+    available?(res: HttpResponse): number | undefined;
+  };
 }
 
 export interface HttpResponse {

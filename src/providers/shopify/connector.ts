@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { classifyShopify } from './errors.ts';
+import { payload, shopifyGraphql } from './graphql-call.ts';
+import { SHOP, WEBHOOK_CREATE, WEBHOOK_DELETE } from './operations.ts';
 
 const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)\/*$/;
 const CALLBACK_MAX_SKEW_S = 90;
@@ -41,28 +42,34 @@ export const shopifyConnector: Connector = {
     if (query.shop !== expected) throw plexusError('unprocessable', { message: 'The callback names another shop than the one being connected.', details: { reason: 'shop_mismatch' } });
   },
 
-  // cms.md §4.4: one subscription per topic (REST webhooks.json), all to the same address.
+  // One subscription per topic (webhookSubscriptionCreate with `uri`), all to the same address;
+  // the ids kept are the subscriptions' gids.
   async subscribeWebhooks(ctx, creds, callbackUrl) {
     const wh = ctx.def.webhooks;
     if (!wh.supported) return [];
+    const c = { connector: shopifyConnector, ctx, creds };
     const ids: string[] = [];
     for (const topic of wh.topics) {
-      if (topic === 'bulk_operations/finish') continue; // GraphQL-only topic
-      const res = await apiCall(shopifyConnector, ctx, creds, { method: 'POST', url: apiUrl(ctx, '/webhooks.json'), json: { webhook: { topic, address: callbackUrl, format: 'json' } } });
-      const id = (res.body as { webhook?: { id?: number | string } }).webhook?.id;
-      if (id !== undefined) ids.push(String(id));
+      const data = await shopifyGraphql(c, WEBHOOK_CREATE, { topic: topic.toUpperCase().replace('/', '_'), sub: { uri: callbackUrl, format: 'JSON' } });
+      const id = payload<{ webhookSubscription: { id: string } | null }>(data, 'webhookSubscriptionCreate').webhookSubscription?.id;
+      if (id) ids.push(id);
     }
     return ids;
   },
 
   async unsubscribeWebhooks(ctx, creds, ids) {
-    for (const id of ids) await apiCall(shopifyConnector, ctx, creds, { method: 'DELETE', url: apiUrl(ctx, `/webhooks/${id}.json`) }).catch(() => undefined);
+    const c = { connector: shopifyConnector, ctx, creds };
+    for (const id of ids) {
+      // A bare number is a subscription made through the REST API before: its gid is the same number.
+      const gid = id.startsWith('gid://') ? id : `gid://shopify/WebhookSubscription/${id}`;
+      await shopifyGraphql(c, WEBHOOK_DELETE, { id: gid }).catch(() => undefined);
+    }
   },
 
   async identify(ctx, creds) {
-    const res = await apiCall(shopifyConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/shop.json') });
-    const shop = (res.body as { shop?: { id?: number | string; name?: string; myshopify_domain?: string } }).shop;
-    if (!shop?.id) throw plexusError('provider.invalid_request', { message: 'Shopify shop.json answered without a shop.' });
-    return { externalAccountId: shop.myshopify_domain ?? `${ctx.config.shop}.myshopify.com`, displayName: shop.name ?? String(shop.myshopify_domain), config: { shopId: String(shop.id) }, accountRefs: [String(shop.id)] };
+    const { shop } = await shopifyGraphql<{ shop?: { id?: string; name?: string; myshopifyDomain?: string } }>({ connector: shopifyConnector, ctx, creds }, SHOP);
+    if (!shop?.id) throw plexusError('provider.invalid_request', { message: 'Shopify answered the shop query without a shop.' });
+    const shopId = shop.id.slice(shop.id.lastIndexOf('/') + 1);
+    return { externalAccountId: shop.myshopifyDomain ?? `${ctx.config.shop}.myshopify.com`, displayName: shop.name ?? String(shop.myshopifyDomain), config: { shopId }, accountRefs: [shopId] };
   },
 };

@@ -1,11 +1,12 @@
 /**
- * Shopify REST resources ⇄ the unified content fields (cms.md §4.2).
- * - post → article: `title`, `body_html`, `summary_html` (excerpt), `handle` (slug),
- *   `published` ↔ status, `tags` (one comma-separated string), `author`, `image` (featured).
- *   Articles have no categories: categories are not written and read back empty.
- * - page → page: title, body, handle, published, author (no excerpt, tags or image).
- * - product → product: title, `body_html` (the description), handle, `status` active/draft
- *   (archived reads as trashed), tags, and `product_type` as its one category.
+ * Shopify GraphQL Admin objects ⇄ the unified content fields (docs/platforms/shopify-graphql.md).
+ * - post → Article: `title`, `body`, `summary` (excerpt), `handle` (slug), `isPublished` ↔
+ *   status, `tags`, `author { name }`, `image { url }` (featured). Articles have no categories.
+ * - page → Page: title, body, handle, isPublished (no excerpt, tags, image or author).
+ * - product → Product: title, `descriptionHtml`, handle, `status` ACTIVE/DRAFT (ARCHIVED reads
+ *   as trashed), tags, and `productType` as its one category.
+ * Remote ids are Shopify global ids (`gid://shopify/Article/…`); a bare number (an id Plexus
+ * kept from the REST API) is read as the gid of its type.
  */
 import { createHash } from 'node:crypto';
 import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../sync/content/types.ts';
@@ -18,11 +19,13 @@ export type Raw = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function splitTags(tags: unknown): string[] {
-  return str(tags)
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+export function toGid(type: string, id: string): string {
+  return id.startsWith('gid://') ? id : `gid://shopify/${type}/${id}`;
+}
+
+/** The number at the end of a gid (what search syntax filters such as `blog_id:` take). */
+export function numericId(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
 }
 
 /** The CDN URL of an image without its `?v=` cache buster: the same file keeps the same id. */
@@ -31,60 +34,63 @@ export function imageId(src: string): string {
   return q < 0 ? src : src.slice(0, q);
 }
 
-/** The REST body for the fields given (a partial update writes only those); the image is added by the caller. */
-export function toPayload(resource: ShopResource, f: Partial<ContentFields>): Raw {
+/** The mutation input for the fields given (a partial update writes only those); the image is added by the caller. */
+export function toInput(resource: ShopResource, f: Partial<ContentFields>, creating: boolean): Raw {
   const out: Raw = {};
   if (f.title !== undefined) out.title = f.title;
-  if (f.bodyHtml !== undefined) out.body_html = f.bodyHtml;
+  if (f.bodyHtml !== undefined) out[resource === 'product' ? 'descriptionHtml' : 'body'] = f.bodyHtml;
   if (f.slug !== undefined && f.slug !== '') out.handle = f.slug;
-  if (resource === 'article' && f.excerpt !== undefined) out.summary_html = f.excerpt;
-  if (resource !== 'page' && f.tags !== undefined) out.tags = f.tags.join(', ');
-  if (resource !== 'product' && f.author) out.author = f.author;
-  if (resource === 'product' && f.categories !== undefined) out.product_type = f.categories[0] ?? '';
+  if (resource === 'article' && f.excerpt !== undefined) out.summary = f.excerpt;
+  if (resource !== 'page' && f.tags !== undefined) out.tags = f.tags;
+  // An article needs an author on create.
+  if (resource === 'article' && (f.author || creating)) out.author = { name: f.author || 'Plexus' };
+  if (resource === 'product' && f.categories !== undefined) out.productType = f.categories[0] ?? '';
   if (f.status !== undefined) {
-    if (resource === 'product') out.status = f.status === 'published' ? 'active' : 'draft';
-    else out.published = f.status === 'published';
+    if (resource === 'product') out.status = f.status === 'published' ? 'ACTIVE' : 'DRAFT';
+    else out.isPublished = f.status === 'published';
   }
   return out;
 }
 
 /**
- * `updated_at` has second precision, so two changes in one second would share it. The version
+ * `updatedAt` has second precision, so two changes in one second would share it. The version
  * adds a digest of the synced fields: an edit to any of them changes the version even then.
  */
 function versionOf(raw: Raw): string {
-  const image = raw.image && typeof raw.image === 'object' ? imageId(str((raw.image as Raw).src)) : '';
-  const synced = [raw.title, raw.body_html, raw.summary_html, raw.handle, raw.tags, raw.author, raw.published_at, raw.status, raw.product_type, image];
-  return `${str(raw.updated_at)}#${createHash('sha256').update(JSON.stringify(synced)).digest('base64url').slice(0, 12)}`;
+  const image = raw.image && typeof raw.image === 'object' ? imageId(str((raw.image as Raw).url)) : '';
+  const author = raw.author && typeof raw.author === 'object' ? str((raw.author as Raw).name) : '';
+  const synced = [raw.title, raw.body, raw.descriptionHtml, raw.summary, raw.handle, raw.tags, author, raw.isPublished, raw.status, raw.productType, image];
+  return `${str(raw.updatedAt)}#${createHash('sha256').update(JSON.stringify(synced)).digest('base64url').slice(0, 12)}`;
 }
 
 async function featured(s: ContentContext, raw: Raw): Promise<string | null> {
   const img = raw.image as Raw | null | undefined;
-  const src = img && typeof img === 'object' ? str(img.src) : '';
+  const src = img && typeof img === 'object' ? str(img.url) : '';
   if (!src) return null;
   const id = imageId(src);
   return (await s.mediaByRemoteId(id)) ?? `remote:${id}`;
 }
 
 export async function fromShopify(s: ContentContext, resource: ShopResource, raw: Raw): Promise<RemoteContent> {
-  const published = resource === 'product' ? raw.status === 'active' : raw.published_at !== null && raw.published_at !== undefined;
+  const published = resource === 'product' ? raw.status === 'ACTIVE' : raw.isPublished === true;
+  const tags = Array.isArray(raw.tags) ? raw.tags.map(String) : [];
   const fields: ContentFields = {
     title: str(raw.title),
-    bodyHtml: str(raw.body_html),
-    excerpt: resource === 'article' ? str(raw.summary_html) : '',
+    bodyHtml: str(resource === 'product' ? raw.descriptionHtml : raw.body),
+    excerpt: resource === 'article' ? str(raw.summary) : '',
     slug: str(raw.handle),
     status: published ? 'published' : 'draft',
-    categories: resource === 'product' && str(raw.product_type) ? [str(raw.product_type)] : [],
-    tags: resource === 'page' ? [] : splitTags(raw.tags),
+    categories: resource === 'product' && str(raw.productType) ? [str(raw.productType)] : [],
+    tags: resource === 'page' ? [] : tags,
     featuredMedia: resource === 'article' ? await featured(s, raw) : null,
-    author: resource === 'product' ? null : str(raw.author) || null,
+    author: resource === 'article' ? str((raw.author as Raw | null | undefined)?.name) || null : null,
   };
   return {
     remoteId: String(raw.id),
     version: versionOf(raw),
-    modifiedAt: new Date(str(raw.updated_at)).toISOString(),
+    modifiedAt: new Date(str(raw.updatedAt)).toISOString(),
     fields,
-    ...(resource === 'product' && raw.status === 'archived' ? { trashed: true } : {}),
+    ...(resource === 'product' && raw.status === 'ARCHIVED' ? { trashed: true } : {}),
     raw,
   };
 }

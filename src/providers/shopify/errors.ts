@@ -3,10 +3,10 @@ import { classifyHttp } from '../kit/errors.ts';
 import type { HttpResponse } from '../kit/http.ts';
 
 /**
- * cms.md §4.6: REST errors are `{"errors": "Not Found"}` or, for validation (422),
- * `{"errors": {"title": ["can't be blank"]}}`. The field list becomes the message
- * ("title can't be blank"); the status keeps its generic meaning (422 permanent, 429 with
- * Retry-After, 5xx retryable).
+ * Answers that are not GraphQL results: a 401 `{"errors": "[API] Invalid API key or access
+ * token …"}`, a 404 for an unknown version, 402/423 for a frozen or locked shop, 5xx; an error
+ * object (`{"errors": {"query": "Required parameter missing"}}`) becomes "query Required …".
+ * The status keeps its generic meaning. GraphQL errors in a 200 are read by graphql-call.ts.
  */
 export function classifyShopify(res: HttpResponse): PlexusError | undefined {
   if (res.status < 400) return undefined;

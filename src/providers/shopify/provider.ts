@@ -1,6 +1,6 @@
 import type { ProviderDefinition } from '../types.ts';
 
-/** Shopify Admin API (REST, with GraphQL for articles and bulk operations). */
+/** Shopify GraphQL Admin API (`/admin/api/{version}/graphql.json`); no REST Admin endpoint is used. */
 export const shopifyProvider = {
   id: 'shopify',
   displayName: 'Shopify',
@@ -17,8 +17,9 @@ export const shopifyProvider = {
     authorizeUrl: 'https://{shop}.myshopify.com/admin/oauth/authorize',
     tokenUrl: 'https://{shop}.myshopify.com/admin/oauth/access_token',
     refreshUrl: 'https://{shop}.myshopify.com/admin/oauth/access_token',
-    // Articles, blogs and pages (content) plus product descriptions (products).
-    defaultScopes: ['read_content', 'write_content', 'read_products', 'write_products'],
+    // Articles, blogs and pages (content), product descriptions (products), and the staged
+    // uploads and files behind article images (files).
+    defaultScopes: ['read_content', 'write_content', 'read_products', 'write_products', 'write_files'],
     scopeSeparator: ',',
     pkce: false,
     tokenAuthMethod: 'json_body',
@@ -69,15 +70,16 @@ export const shopifyProvider = {
     retryPolicy: 'Answer 2xx within 5 s; retried 8 times over 4 hours with exponential backoff.',
   },
   rateLimit: {
-    // cms.md §4.5: REST leaky bucket (40, 2/s) with X-Shopify-Shop-Api-Call-Limit and 429 + Retry-After;
-    // GraphQL throttling is `THROTTLED` in a 200 body.
-    signals: ['http-429', 'retry-after-header', 'remaining-headers', 'body-code'],
-    headers: ['x-shopify-shop-api-call-limit', 'retry-after'],
+    // docs/platforms/shopify-graphql.md: calculated query cost, a bucket counted in points per
+    // app and shop (Standard plan: 100 points/s; 2,000 held), `THROTTLED` in a 200 body with
+    // extensions.cost.throttleStatus. The bucket below is in points, and so is the
+    // PLEXUS_SHOPIFY_REQUESTS_PER_MINUTE override (points a minute).
+    signals: ['body-code'],
     bodyCodes: ['THROTTLED'],
-    bucket: { size: 40, leakPerSecond: 2 },
+    bucket: { size: 2000, leakPerSecond: 100 },
   },
-  // cms.md §4.2: cursor in the Link header (rel="next", page_info); limit ≤ 250.
-  pagination: 'link-header',
+  // Connections: `first` ≤ 250 with `after` cursors and pageInfo; full reads are bulk operations.
+  pagination: 'cursor',
   maxPageSize: 250,
   capabilities: [
     'content.read',

@@ -2,7 +2,15 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { callWithCredential, jsonPost as post, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import type { Operation } from './graphql-call.ts';
 import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from './sandbox.ts';
+
+/** One GraphQL Admin API call. */
+async function gql(sb: ShopifyRunningSandbox, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<Res> {
+  return call(sb.graphqlUrl, { ...post({ query, variables }), ...(token ? { token } : {}) });
+}
+
+const SHOP_QUERY = '{ shop { id name myshopifyDomain } }';
 
 const REDIRECT = 'http://127.0.0.1:9/shopify/callback';
 
@@ -40,7 +48,7 @@ async function refresh(sb: ShopifyRunningSandbox, refreshToken: string): Promise
 
 const INVALID = '[API] Invalid API key or access token (unrecognized login or wrong password)';
 
-test('authorize → signed callback (hmac, host, shop, state, timestamp) → non-expiring offline token → shop.json', async (t) => {
+test('authorize → signed callback (hmac, host, shop, state, timestamp) → non-expiring offline token → the shop query', async (t) => {
   const { sb } = await startShop(t);
   const cb = await authorize(sb);
   assert.equal(`${cb.origin}${cb.pathname}`, REDIRECT);
@@ -66,11 +74,11 @@ test('authorize → signed callback (hmac, host, shop, state, timestamp) → non
   assert.equal(again.status, 400);
   assert.equal(again.body.error, 'invalid_request');
 
-  const shop = await call(`${sb.apiUrl}/shop.json`, { token: token.body.access_token });
+  const shop = await gql(sb, token.body.access_token, SHOP_QUERY);
   assert.equal(shop.status, 200);
-  assert.equal(shop.body.shop.myshopify_domain, 'plexus-sandbox.myshopify.com');
-  assert.equal(shop.headers.get('x-shopify-api-version'), '2025-10');
-  assert.equal(shop.headers.get('x-shopify-shop-api-call-limit'), '1/40');
+  assert.equal(shop.body.data.shop.myshopifyDomain, 'plexus-sandbox.myshopify.com');
+  assert.equal(shop.headers.get('x-shopify-api-version'), '2026-10');
+  assert.deepEqual(shop.body.extensions.cost, { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } });
 
   const install = new URL(sb.installUrl('https://app.example/install'));
   assert.ok(validHmac(install.searchParams, sb.clientSecret));
@@ -116,17 +124,17 @@ test('expiring=1: 1 h token + rotating refresh token; expiry is a 401; old refre
   assert.equal(first.body.expires_in, 3600);
   assert.equal(first.body.refresh_token_expires_in, 7_776_000);
   assert.match(first.body.refresh_token, /^shprt_/);
-  assert.equal((await call(`${sb.apiUrl}/shop.json`, { token: first.body.access_token })).status, 200);
+  assert.equal((await gql(sb, first.body.access_token, SHOP_QUERY)).status, 200);
 
   clock.t += 3600 * 1000;
-  const expired = await call(`${sb.apiUrl}/shop.json`, { token: first.body.access_token });
+  const expired = await gql(sb, first.body.access_token, SHOP_QUERY);
   assert.equal(expired.status, 401);
   assert.deepEqual(expired.body, { errors: INVALID });
 
   const second = await refresh(sb, first.body.refresh_token);
   assert.equal(second.status, 200);
   assert.notEqual(second.body.refresh_token, first.body.refresh_token);
-  assert.equal((await call(`${sb.apiUrl}/shop.json`, { token: second.body.access_token })).status, 200);
+  assert.equal((await gql(sb, second.body.access_token, SHOP_QUERY)).status, 200);
   assert.equal(sb.tokens.refreshCount(second.body.access_token), 1);
 
   const reused = await refresh(sb, first.body.refresh_token);
@@ -138,7 +146,7 @@ test('expiring=1: 1 h token + rotating refresh token; expiry is a 401; old refre
   assert.equal(third.status, 200);
   assert.equal(sb.tokens.refreshCount(third.body.access_token), 2);
   // Only one expiring pair is live: the previous access token was retired by the refresh.
-  assert.equal((await call(`${sb.apiUrl}/shop.json`, { token: second.body.access_token })).status, 401);
+  assert.equal((await gql(sb, second.body.access_token, SHOP_QUERY)).status, 401);
   const stats = await call(`${sb.url}/__sandbox/stats`);
   assert.equal(stats.body.refreshes.total, 2);
 
@@ -157,99 +165,197 @@ test('rotateRefreshTokens=false keeps the refresh token usable', async (t) => {
   assert.equal(sb.tokens.refreshCount(pair.refresh_token!), 2);
 });
 
-test('revocation: uninstall via api_permissions/current.json and the control endpoint', async (t) => {
+test('revocation and scopes: a revoked or missing token is a 401; a missing scope is ACCESS_DENIED with null data', async (t) => {
   const { sb } = await startShop(t);
-  const { access_token } = sb.mintToken();
-  const del = await call(`${sb.apiUrl}/api_permissions/current.json`, { method: 'DELETE', token: access_token });
-  assert.equal(del.status, 200);
-  assert.deepEqual((await call(`${sb.apiUrl}/shop.json`, { token: access_token })).body, { errors: INVALID });
   const other = sb.mintToken().access_token;
   await call(`${sb.url}/__sandbox/revoke`, post({ token: other }));
-  assert.equal((await call(`${sb.apiUrl}/shop.json`, { token: other })).status, 401);
-  assert.equal((await call(`${sb.apiUrl}/shop.json`)).status, 401);
+  assert.deepEqual(await gql(sb, other, SHOP_QUERY).then((r) => [r.status, r.body]), [401, { errors: INVALID }]);
+  assert.equal((await gql(sb, undefined, SHOP_QUERY)).status, 401);
   const readOnly = sb.mintToken({ scopes: ['read_content'] }).access_token;
-  const denied = await call(`${sb.apiUrl}/products.json`, { token: readOnly });
-  assert.equal(denied.status, 403);
-  assert.match(denied.body.errors, /read_products/);
+  const denied = await gql(sb, readOnly, '{ products(first: 1) { nodes { id } } }');
+  assert.equal(denied.status, 200);
+  assert.equal(denied.body.data, null);
+  assert.equal(denied.body.errors[0].extensions.code, 'ACCESS_DENIED');
+  assert.match(denied.body.errors[0].message, /read_products/);
+  const write = await gql(sb, readOnly, 'mutation { pageCreate(page: { title: "x" }) { page { id } userErrors { message } } }');
+  assert.equal(write.body.errors[0].extensions.code, 'ACCESS_DENIED');
+  assert.equal(sb.data().of('page').some((p) => p.fields['title'] === 'x'), false);
 });
 
-test('leaky bucket: 40 calls fill it, the 41st is 429 with Retry-After; it drains at 2/s; faults answer the same way', async (t) => {
-  const { sb, clock } = await startShop(t);
-  const { access_token } = sb.mintToken();
-  let last: Res | undefined;
-  for (let i = 0; i < 40; i++) last = await call(`${sb.apiUrl}/blogs.json`, { token: access_token });
-  assert.equal(last?.headers.get('x-shopify-shop-api-call-limit'), '40/40');
-  const limited = await call(`${sb.apiUrl}/blogs.json`, { token: access_token });
-  assert.equal(limited.status, 429);
-  assert.equal(limited.headers.get('retry-after'), '0.5');
-  assert.match(limited.body.errors, /Exceeded 2 calls per second/);
+test('query cost: connections cost 2 + first × node, mutations 10; the unused part is refunded; THROTTLED when the bucket lacks it; MAX_COST_EXCEEDED', async (t) => {
+  const { sb, clock } = await startShop(t, { maximumAvailable: 1000, restoreRate: 50 });
+  const { access_token: token } = sb.mintToken();
+  const blogId = sb.data().of('blog')[0]!.id;
+  const q = `{ articles(first: 250, query: "blog_id:${blogId} handle:nope") { nodes { id author { name } image { url } } } }`;
+  const none = await gql(sb, token, q);
+  assert.deepEqual(none.body.extensions.cost, { requestedQueryCost: 752, actualQueryCost: 2, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 998, restoreRate: 50 } });
+  const made = await gql(sb, token, 'mutation { pageCreate(page: { title: "Cost" }) { page { id } userErrors { message } } }');
+  assert.equal(made.body.extensions.cost.requestedQueryCost, 10);
+  assert.equal(made.body.extensions.cost.throttleStatus.currentlyAvailable, 988);
+
+  // A burst of other calls from the same app empties the bucket; one second restores 50 points.
+  const big = `{ products(first: 250) { nodes { id } } pages(first: 250) { nodes { id } } articles(first: 150) { nodes { id } } }`;
+  sb.bucket.drain();
   clock.t += 1000;
-  const after = await call(`${sb.apiUrl}/blogs.json`, { token: access_token });
-  assert.equal(after.status, 200);
-  assert.equal(after.headers.get('x-shopify-shop-api-call-limit'), '39/40');
+  const throttled = await gql(sb, token, big);
+  assert.equal(throttled.status, 200);
+  assert.equal(throttled.body.errors[0].extensions.code, 'THROTTLED');
+  assert.equal(throttled.body.data, undefined);
+  assert.deepEqual(throttled.body.extensions.cost, { requestedQueryCost: 656, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 50, restoreRate: 50 } });
+  // Shopify's advice: wait (requested − available) / restoreRate seconds.
+  clock.t += ((656 - 50) / 50) * 1000;
+  const after = await gql(sb, token, big);
+  assert.equal(after.body.errors, undefined);
+  assert.equal(after.body.extensions.cost.requestedQueryCost, 656);
+
+  const tooBig = await gql(sb, token, '{ articles(first: 250) { nodes { id blog { id } author { name } image { url } } } }');
+  assert.equal(tooBig.body.errors[0].extensions.code, 'MAX_COST_EXCEEDED');
+  assert.equal(tooBig.body.errors[0].extensions.cost, 1002);
 
   sb.faults.rateLimit({ pathPrefix: '/admin/api' });
-  const fault = await call(`${sb.apiUrl}/products.json`, { token: access_token });
-  assert.equal(fault.status, 429);
-  assert.equal(fault.headers.get('retry-after'), '2.0');
+  const fault = await gql(sb, token, SHOP_QUERY);
+  assert.equal(fault.status, 200);
+  assert.equal(fault.body.errors[0].extensions.code, 'THROTTLED');
 });
 
-test('articles: Link-header cursor paging walks every article, updated_at_min filters, page_info refuses other filters', async (t) => {
+test('connections: cursors walk every article, pageInfo ends the walk, updated_at filters, page size is required and capped', async (t) => {
   const { sb, clock } = await startShop(t);
-  const { access_token } = sb.mintToken();
-  const blogs = await call(`${sb.apiUrl}/blogs.json`, { token: access_token });
-  assert.equal(blogs.body.blogs.length, 2);
-  for (const blog of blogs.body.blogs) {
-    const expected = sb.data().of('article', blog.id).map((a) => a.id).sort((a, b) => a - b);
-    const seen: number[] = [];
-    let next: string | undefined = `${sb.apiUrl}/blogs/${blog.id}/articles.json?limit=7`;
-    let pages = 0;
-    while (next) {
-      const res: Res = await call(next, { token: access_token });
-      assert.equal(res.status, 200);
-      seen.push(...res.body.articles.map((a: any) => a.id));
-      pages++;
-      next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
-      if (pages === 2) {
-        const prev = /<([^>]+)>; rel="previous"/.exec(res.headers.get('link') ?? '')?.[1];
-        assert.ok(prev);
-        assert.match(prev, /page_info=/);
-      }
+  const { access_token: token } = sb.mintToken();
+  for (const blog of sb.data().of('blog')) {
+    const expected = sb.data().of('article', blog.id).map((a) => `gid://shopify/Article/${a.id}`).sort();
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: Res = await gql(sb, token, 'query($id: ID!, $after: String) { blog(id: $id) { articles(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }', { id: `gid://shopify/Blog/${blog.id}`, after });
+      const conn = res.body.data.blog.articles;
+      seen.push(...conn.edges.map((e: any) => e.node.id));
+      assert.equal(conn.pageInfo.hasPreviousPage, after !== null);
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
     }
-    assert.deepEqual(seen, expected);
-    const count = await call(`${sb.apiUrl}/blogs/${blog.id}/articles/count.json`, { token: access_token });
-    assert.equal(count.body.count, expected.length);
+    assert.deepEqual(seen.sort(), expected);
   }
-  const first = await call(`${sb.apiUrl}/products.json?limit=2`, { token: access_token });
-  const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('link') ?? '')?.[1]!;
-  assert.equal((await call(`${next}&updated_at_min=2020-01-01`, { token: access_token })).status, 400);
-
   const article = sb.data().of('article')[0]!;
   clock.t += 60_000;
   sb.remote.edit(String(article.id), { title: 'Edited by merchant' });
-  const changed = await call(`${sb.apiUrl}/blogs/${article.blogId}/articles.json?updated_at_min=${encodeURIComponent('2025-11-20T07:00:30-05:00')}`, { token: access_token });
-  assert.deepEqual(changed.body.articles.map((a: any) => [a.id, a.title, a.updated_at]), [[article.id, 'Edited by merchant', '2025-11-20T07:01:00-05:00']]);
+  const since = new Date(T0 + 30_000).toISOString();
+  const changed = await gql(sb, token, `{ articles(first: 10, query: "updated_at:>'${since}'", sortKey: UPDATED_AT) { nodes { id title updatedAt } } }`);
+  assert.deepEqual(changed.body.data.articles.nodes, [{ id: `gid://shopify/Article/${article.id}`, title: 'Edited by merchant', updatedAt: '2025-11-20T12:01:00Z' }]);
+  assert.match((await gql(sb, token, '{ articles { nodes { id } } }')).body.errors[0].message, /first or last/);
+  assert.match((await gql(sb, token, '{ articles(first: 251) { nodes { id } } }')).body.errors[0].message, /maximum page size is 250/);
+  assert.match((await gql(sb, token, '{ articles(first: 1) { nodes { nope } } }')).body.errors[0].message, /Cannot query field "nope"/);
 });
 
-test('article create / update (PUT partial) / delete; 422 on blank title', async (t) => {
+test('article create / update / delete with userErrors: blank title, taken handle, unknown id', async (t) => {
   const { sb, clock } = await startShop(t);
-  const { access_token } = sb.mintToken();
-  const blogId = sb.data().of('blog')[0]!.id;
-  const url = `${sb.apiUrl}/blogs/${blogId}/articles`;
-  const blank = await call(`${url}.json`, { ...post({ article: { body_html: 'x' } }), token: access_token });
-  assert.equal(blank.status, 422);
-  assert.deepEqual(blank.body, { errors: { title: ["can't be blank"] } });
-  const created = await call(`${url}.json`, { ...post({ article: { title: 'Launch', body_html: '<p>Hi</p>', author: 'Ana', tags: 'news' } }), token: access_token });
-  assert.equal(created.status, 201);
-  const id = created.body.article.id;
-  assert.equal(created.body.article.handle, 'launch');
+  const { access_token: token } = sb.mintToken();
+  const create = 'mutation($a: ArticleCreateInput!) { articleCreate(article: $a) { article { id handle body tags author { name } isPublished updatedAt } userErrors { code field message } } }';
+  const blank = await gql(sb, token, create, { a: { title: ' ', author: { name: 'Ana' } } });
+  assert.deepEqual(blank.body.data.articleCreate, { article: null, userErrors: [{ code: 'BLANK', field: ['article', 'title'], message: "Title can't be blank" }] });
+  const made = await gql(sb, token, create, { a: { title: 'Launch', body: '<p>Hi</p>', author: { name: 'Ana' }, tags: ['news', 'launch'], isPublished: false } });
+  const a = made.body.data.articleCreate.article;
+  assert.equal(a.handle, 'launch');
+  assert.deepEqual(a.tags, ['news', 'launch']);
+  assert.equal(a.isPublished, false);
+  const again = await gql(sb, token, create, { a: { title: 'Launch', author: { name: 'Ben' } } });
+  assert.equal(again.body.data.articleCreate.article.handle, 'launch-1');
+
   clock.t += 5000;
-  const updated = await call(`${url}/${id}.json`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ article: { id, title: 'Launch day' } }), token: access_token });
-  assert.equal(updated.status, 200);
-  assert.equal(updated.body.article.body_html, '<p>Hi</p>');
-  assert.notEqual(updated.body.article.updated_at, created.body.article.updated_at);
-  const del = await call(`${url}/${id}.json`, { method: 'DELETE', token: access_token });
-  assert.deepEqual(del.body, {});
-  const gone = await call(`${url}/${id}.json`, { token: access_token });
-  assert.deepEqual([gone.status, gone.body], [404, { errors: 'Not Found' }]);
+  const update = 'mutation($id: ID!, $a: ArticleUpdateInput!) { articleUpdate(id: $id, article: $a) { article { id title body updatedAt } userErrors { code field message } } }';
+  const updated = await gql(sb, token, update, { id: a.id, a: { title: 'Launch day' } });
+  assert.equal(updated.body.data.articleUpdate.article.body, '<p>Hi</p>');
+  assert.notEqual(updated.body.data.articleUpdate.article.updatedAt, a.updatedAt);
+  const taken = await gql(sb, token, update, { id: again.body.data.articleCreate.article.id, a: { handle: 'launch' } });
+  assert.deepEqual(taken.body.data.articleUpdate.userErrors, [{ code: 'TAKEN', field: ['article', 'handle'], message: 'Handle has already been taken' }]);
+
+  const del = 'mutation($id: ID!) { articleDelete(id: $id) { deletedArticleId userErrors { code field message } } }';
+  assert.equal((await gql(sb, token, del, { id: a.id })).body.data.articleDelete.deletedArticleId, a.id);
+  assert.deepEqual((await gql(sb, token, del, { id: a.id })).body.data.articleDelete.userErrors[0].code, 'NOT_FOUND');
+  assert.equal((await gql(sb, token, 'query($id: ID!) { article(id: $id) { id } }', { id: a.id })).body.data.article, null);
+});
+
+test('bulk operation: a nested query runs to a JSONL file with __parentId lines; bulk_operations/finish is sent', async (t) => {
+  const { sb } = await startShop(t, { size: 30, webhookRetryDelaysMs: [] });
+  const { access_token: token } = sb.mintToken();
+  sb.webhooks.subscribe({ topic: 'bulk_operations/finish', address: 'http://127.0.0.1:9/never', apiVersion: sb.version });
+  const run = await gql(sb, token, 'mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { code message } } }', { q: '{ blogs { edges { node { id title articles { edges { node { id title } } } } } } }' });
+  const op = run.body.data.bulkOperationRunQuery.bulkOperation;
+  assert.equal(op.status, 'CREATED');
+  const polled = await gql(sb, token, 'query($id: ID!) { node(id: $id) { ... on BulkOperation { status url objectCount rootObjectCount } } }', { id: op.id });
+  const done = polled.body.data.node;
+  assert.equal(done.status, 'COMPLETED');
+  const lines = (await (await fetch(done.url)).text()).trim().split('\n').map((l) => JSON.parse(l));
+  const blogs = sb.data().of('blog');
+  assert.equal(done.rootObjectCount, String(blogs.length));
+  assert.equal(done.objectCount, String(lines.length));
+  assert.equal(lines.length, blogs.length + sb.data().of('article').length);
+  for (const b of blogs) {
+    const children = lines.filter((l) => l.__parentId === `gid://shopify/Blog/${b.id}`);
+    assert.equal(children.length, sb.data().of('article', b.id).length);
+  }
+  assert.equal(sb.webhooks.deliveries().filter((d) => d.topic === 'bulk_operations/finish').length, 1);
+  const bad = await gql(sb, token, 'mutation { bulkOperationRunQuery(query: "{ shop { id } blogs { edges { node { id } } } }") { bulkOperation { id } userErrors { code message } } }');
+  assert.equal(bad.body.data.bulkOperationRunQuery.userErrors[0].code, 'INVALID');
+  await sb.webhooks.idle();
+});
+
+test('staged upload → multipart POST → fileCreate → MediaImage READY with a CDN URL serving the bytes', async (t) => {
+  const { sb } = await startShop(t);
+  const { access_token: token } = sb.mintToken();
+  const bytes = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000030806000000', 'hex');
+  const staged = await gql(sb, token, 'mutation($i: [StagedUploadInput!]!) { stagedUploadsCreate(input: $i) { stagedTargets { url resourceUrl parameters { name value } } userErrors { message } } }', { i: [{ resource: 'IMAGE', filename: 'hero.png', mimeType: 'image/png', httpMethod: 'POST', fileSize: String(bytes.length) }] });
+  const target = staged.body.data.stagedUploadsCreate.stagedTargets[0];
+  const form = new FormData();
+  for (const p of target.parameters) form.append(p.name, p.value);
+  form.append('file', new Blob([bytes], { type: 'image/png' }), 'hero.png');
+  assert.equal((await fetch(target.url, { method: 'POST', body: form })).status, 201);
+  const noKey = new FormData();
+  noKey.append('file', new Blob([bytes]), 'x.png');
+  assert.equal((await fetch(target.url, { method: 'POST', body: noKey })).status, 400);
+
+  const created = await gql(sb, token, 'mutation($f: [FileCreateInput!]!) { fileCreate(files: $f) { files { id fileStatus } userErrors { code message } } }', { f: [{ originalSource: target.resourceUrl, contentType: 'IMAGE', alt: 'Hero' }] });
+  const file = created.body.data.fileCreate.files[0];
+  assert.equal(file.fileStatus, 'UPLOADED');
+  const ready = await gql(sb, token, 'query($id: ID!) { node(id: $id) { ... on MediaImage { fileStatus alt image { url width height } } } }', { id: file.id });
+  const img = ready.body.data.node;
+  assert.deepEqual([img.fileStatus, img.alt, img.image.width, img.image.height], ['READY', 'Hero', 2, 3]);
+  assert.deepEqual(Buffer.from(await (await fetch(img.image.url)).arrayBuffer()), bytes);
+  const missing = await gql(sb, token, 'mutation { fileCreate(files: [{ originalSource: "https://elsewhere.example/x.png" }]) { files { id } userErrors { code } } }');
+  assert.equal(missing.body.data.fileCreate.userErrors[0].code, 'FILE_DOES_NOT_EXIST');
+});
+
+test('every operation Plexus sends states the requested cost the platform computes for it', async (t) => {
+  const { sb } = await startShop(t);
+  const { access_token: token } = sb.mintToken();
+  const ops = await import('./operations.ts');
+  const id = (type: string) => `gid://shopify/${type}/1`;
+  const cases: [Operation, Record<string, unknown>][] = [
+    [ops.SHOP, {}],
+    [ops.FIRST_BLOG, {}],
+    [ops.BLOG_CREATE, { blog: { title: 'B' } }],
+    [ops.BULK_RUN, { query: '{ products { edges { node { id } } } }' }],
+    [ops.BULK_POLL, { id: id('BulkOperation') }],
+    [ops.STAGED_UPLOAD, { input: [{ resource: 'IMAGE', filename: 'a.png', mimeType: 'image/png', httpMethod: 'POST' }] }],
+    [ops.FILE_CREATE, { files: [{ originalSource: 'x' }] }],
+    [ops.FILE_POLL, { id: id('MediaImage') }],
+    [ops.WEBHOOK_CREATE, { topic: 'PRODUCTS_UPDATE', sub: { uri: 'https://example.test/h' } }],
+    [ops.WEBHOOK_DELETE, { id: id('WebhookSubscription') }],
+  ];
+  for (const [r, o] of Object.entries(ops.RESOURCE_OPS)) {
+    const input = r === 'article' ? { title: 'T', author: { name: 'A' } } : { title: 'T' };
+    cases.push(
+      [o.get, { id: id(o.type) }],
+      [o.find, { query: 'handle:x' }],
+      [o.poll, { query: "updated_at:>='2020-01-01T00:00:00Z'" }],
+      [o.create, { input }],
+      [o.createMany(3), { i0: input, i1: input, i2: input }],
+      [o.update, r === 'product' ? { input: { id: id('Product'), title: 'U' } } : { id: id(o.type), input: { title: 'U' } }],
+      [o.remove, { id: id(o.type) }],
+    );
+  }
+  for (const [op, variables] of cases) {
+    const res = await gql(sb, token, op.query, variables);
+    assert.equal(res.body.errors, undefined, `${op.name}: ${JSON.stringify(res.body.errors)}`);
+    assert.equal(res.body.extensions.cost.requestedQueryCost, op.cost, op.name);
+  }
 });

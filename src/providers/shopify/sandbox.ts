@@ -1,9 +1,10 @@
 /**
  * Shopify Admin simulator for one shop: the shop's admin host paths (`/admin/oauth/*`,
- * `/admin/api/{version}/*.json`) on one loopback origin, OAuth with signed callbacks, expiring
- * offline tokens with rotating refresh tokens, REST content (blogs, articles, pages, products)
- * with Link-header paging and the leaky-bucket limiter, seeded from seed + size; webhook
- * subscriptions and signed deliveries for content changes and uninstall.
+ * `/admin/api/{version}/graphql.json`) on one loopback origin, OAuth with signed callbacks,
+ * expiring offline tokens with rotating refresh tokens, the GraphQL Admin API (blogs, articles,
+ * pages, products, staged uploads and files, webhook subscriptions, bulk operations) with the
+ * calculated-query-cost bucket, seeded from seed + size; signed webhook deliveries for content
+ * changes, bulk operations and uninstall. There is no REST Admin API.
  */
 import { randomBytes } from 'node:crypto';
 import { withParams } from '../../sandbox/kit/consent.ts';
@@ -11,12 +12,15 @@ import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
-import { authenticate, restErrors, sanitizeShop, shopDomain, verifyQueryHmac, type ShopifyConfig, type ShopifyContext } from './sandbox/context.ts';
+import { restErrors, sanitizeShop, shopDomain, verifyQueryHmac, type ShopifyConfig, type ShopifyContext } from './sandbox/context.ts';
+import { CostBucket } from './sandbox/cost-bucket.ts';
 import { ShopFiles } from './sandbox/files.ts';
+import { BulkOperations } from './sandbox/graphql/bulk.ts';
+import { graphqlRoutes, runDocument, type GraphqlDeps } from './sandbox/graphql/endpoint.ts';
+import { ShopMedia } from './sandbox/graphql/media.ts';
 import { issueExpiring, oauthRoutes, signedQuery } from './sandbox/oauth.ts';
-import { LeakyBucket, render, restRoutes, shopObject, throttled } from './sandbox/rest.ts';
+import { render, shopObject } from './sandbox/payloads.ts';
 import { handleize, ShopData, type Kind, type Resource } from './sandbox/store.ts';
-import { webhookRoutes } from './sandbox/webhook-routes.ts';
 import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyTopic } from './sandbox/webhooks.ts';
 
 export interface ShopifySandboxOptions extends SandboxOptions {
@@ -32,16 +36,16 @@ export interface ShopifySandboxOptions extends SandboxOptions {
   onlineTtlSeconds?: number;
   /** Refresh tokens are single-use (default true): the old one fails after a refresh. */
   rotateRefreshTokens?: boolean;
-  /** REST leaky bucket (cms.md §4.5: 40 calls, leaking 2/s; Plus 400 and 20/s). Also settable while running. */
-  bucketSize?: number;
-  leakPerSecond?: number;
+  /** Query-cost bucket: points it holds and restores a second (Standard plan: 2000 and 100). Also settable while running. */
+  maximumAvailable?: number;
+  restoreRate?: number;
   utcOffsetMinutes?: number;
   /** Webhook retry schedule (default: 8 retries over 4 hours). */
   webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface ShopifyRemote extends RemoteControl {
-  /** A merchant edits in the admin: REST fields by name (`title`, `body_html`, `tags`…); `updated_at` moves. */
+  /** A merchant edits in the admin: fields by their webhook-payload name (`title`, `body_html`, `tags`…); `updated_at` moves. */
   edit(id: string, patch: Record<string, unknown>): void;
   /** Hard delete, as Shopify does. */
   delete(id: string): void;
@@ -60,10 +64,16 @@ export interface ShopifyRunningSandbox extends RunningSandbox {
   version: string;
   /** `${url}/admin/api/${version}`. */
   apiUrl: string;
+  /** `${apiUrl}/graphql.json`. */
+  graphqlUrl: string;
   authorizeUrl: string;
   tokenUrl: string;
   remote: ShopifyRemote;
-  bucket: LeakyBucket;
+  bucket: CostBucket;
+  /** Staged uploads and files (`media.uploads` counts uploads received). */
+  media: ShopMedia;
+  /** Actual query cost of every query executed, in order, with the sandbox time. */
+  charges(): readonly { at: number; cost: number }[];
   /** The app URL as Shopify opens it on install: `?hmac&host&shop&timestamp`. */
   installUrl(appUrl: string): string;
   /** Checks an OAuth query's `hmac` with the app secret (sorted, form-encoded, hex). */
@@ -71,11 +81,11 @@ export interface ShopifyRunningSandbox extends RunningSandbox {
   /** A token without the OAuth dance: non-expiring offline by default, or an expiring pair. */
   mintToken(o?: { scopes?: string[]; expiring?: boolean }): { access_token: string; refresh_token?: string };
   data(): ShopData;
-  /** Sets the REST bucket (also `POST /__sandbox/bucket {size, leakPerSecond}`). */
-  setRateLimit(o: { bucketSize: number; leakPerSecond: number }): void;
+  /** Sets the cost bucket (also `POST /__sandbox/bucket {maximumAvailable, restoreRate}`). */
+  setRateLimit(o: { maximumAvailable: number; restoreRate: number }): void;
   /** Items of a kind and the handles more than one item took (counting Shopify's `-n` de-duplication suffixes). */
   contentStats(kind: 'article' | 'page' | 'product'): SlugStats;
-  /** Subscriptions (also made through `POST /webhooks.json`), `emit`, `idle()`, `deliveries()`. */
+  /** Subscriptions (also made through `webhookSubscriptionCreate`), `emit`, `idle()`, `deliveries()`. */
   webhooks: ShopifyWebhooks;
 }
 
@@ -113,7 +123,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   const { now, seed, size, tokens, routes, control } = kit;
   const shop = opts.shop ?? 'plexus-sandbox';
   if (sanitizeShop(`${shop}.myshopify.com`) !== `${shop}.myshopify.com` || shop.includes('.')) throw new Error(`invalid Shopify shop name: ${shop}`);
-  const version = opts.version ?? '2025-10';
+  const version = opts.version ?? '2026-10';
   const config: ShopifyConfig = {
     shop,
     clientId: opts.clientId ?? 'sandbox-shopify-client-id',
@@ -128,13 +138,13 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     onlineTtlSeconds: opts.onlineTtlSeconds ?? 86_400,
     clientCredentialsTtlSeconds: 86_399,
     rotateRefreshTokens: opts.rotateRefreshTokens ?? true,
-    bucketSize: opts.bucketSize ?? 40,
-    leakPerSecond: opts.leakPerSecond ?? 2,
+    maximumAvailable: opts.maximumAvailable ?? 2000,
+    restoreRate: opts.restoreRate ?? 100,
     utcOffsetMinutes: opts.utcOffsetMinutes ?? -300,
   };
   const hex = () => randomBytes(16).toString('hex');
   const ctx: ShopifyContext = { config, now, baseUrl: '', tokens, data: ShopData.seeded(seed, size, now()), files: new ShopFiles() };
-  const bucket = new LeakyBucket(now, config.bucketSize, config.leakPerSecond);
+  const bucket = new CostBucket(now, config.maximumAvailable, config.restoreRate);
   const webhooks = new ShopifyWebhooks({ shopDomain: shopDomain(config), clientSecret: config.clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS, now });
   ctx.events = {
     changed(action, r) {
@@ -148,10 +158,25 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     },
   };
 
+  const media = new ShopMedia();
+  const charges: { at: number; cost: number }[] = [];
+  const deps: GraphqlDeps = {
+    ctx,
+    bucket,
+    hooks: webhooks,
+    media,
+    bulk: new BulkOperations((doc, g) => runDocument(deps, doc, g), (payload) => webhooks.emit('bulk_operations/finish', payload)),
+    apiVersion: (req) => resolved(versionOf(req.path) ?? config.version),
+    charged: (cost) => {
+      if (charges.length >= 200_000) charges.splice(0, 100_000);
+      charges.push({ at: now(), cost });
+    },
+  };
   oauthRoutes(routes, ctx);
-  restRoutes(routes, ctx);
+  graphqlRoutes(routes, deps);
   ctx.files.routes(routes);
-  webhookRoutes(routes, ctx, webhooks, (req) => resolved(versionOf(req.path) ?? config.version));
+  media.routes(routes);
+  deps.bulk.routes(routes);
 
   const mustGet = (id: string) => {
     const r = ctx.data.items.get(Number(id));
@@ -189,7 +214,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     },
   };
   const mintToken = (o: { scopes?: string[]; expiring?: boolean } = {}) => {
-    const scopes = o.scopes ?? ['read_content', 'write_content', 'read_products', 'write_products'];
+    const scopes = o.scopes ?? ['read_content', 'write_content', 'read_products', 'write_products', 'write_files'];
     if (o.expiring) {
       const body = issueExpiring(ctx, scopes).body as { access_token: string; refresh_token: string };
       return { access_token: body.access_token, refresh_token: body.refresh_token };
@@ -209,17 +234,17 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     const payload = req.body['payload'];
     return json(202, { deliveries: webhooks.emit(topic, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
   });
-  const setRateLimit = (o: { bucketSize: number; leakPerSecond: number }) => {
-    config.bucketSize = o.bucketSize;
-    config.leakPerSecond = o.leakPerSecond;
-    bucket.configure(o.bucketSize, o.leakPerSecond);
+  const setRateLimit = (o: { maximumAvailable: number; restoreRate: number }) => {
+    config.maximumAvailable = o.maximumAvailable;
+    config.restoreRate = o.restoreRate;
+    bucket.configure(o.maximumAvailable, o.restoreRate);
   };
   control.add('POST', '/__sandbox/bucket', (req) => {
-    const size = Number(req.body['size']);
-    const leak = Number(req.body['leakPerSecond']);
-    if (!(size >= 1) || !(leak > 0)) return json(400, { error: 'size >= 1 and leakPerSecond > 0 are required' });
-    setRateLimit({ bucketSize: size, leakPerSecond: leak });
-    return json(200, { bucket: bucket.header(), ...bucket.limits });
+    const max = Number(req.body['maximumAvailable']);
+    const rate = Number(req.body['restoreRate']);
+    if (!(max >= 1) || !(rate > 0)) return json(400, { error: 'maximumAvailable >= 1 and restoreRate > 0 are required' });
+    setRateLimit({ maximumAvailable: max, restoreRate: rate });
+    return json(200, { throttleStatus: bucket.status() });
   });
   control.add('GET', '/__sandbox/content/stats', (req) => {
     const kind = String(req.query['kind'] ?? 'article');
@@ -239,9 +264,9 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     }
     return { total: items.length, duplicates: Object.fromEntries([...counts].filter(([, n]) => n > 1)) };
   };
-  control.add('POST', '/__sandbox/bucket/fill', () => {
-    bucket.fill();
-    return json(200, { bucket: bucket.header() });
+  control.add('POST', '/__sandbox/bucket/drain', () => {
+    bucket.drain();
+    return json(200, { throttleStatus: bucket.status() });
   });
 
   const versionOf = (path: string): string | undefined => API_PREFIX.exec(path)?.[1];
@@ -253,23 +278,23 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     reseed: () => {
       ctx.data = ShopData.seeded(seed, size, now());
       ctx.files.clear();
+      media.clear();
+      deps.bulk.clear();
+      charges.length = 0;
       bucket.reset();
       webhooks.reset();
     },
-    stats: () => ({ shop: shopDomain(config), version: config.version, bucket: bucket.header(), items: ctx.data.items.size }),
+    stats: () => ({ shop: shopDomain(config), version: config.version, throttleStatus: bucket.status(), items: ctx.data.items.size }),
     onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => (API_PREFIX.test(path) ? path.replace(API_PREFIX, '').replace(/\.json$/, '') : path),
       before(req) {
         const v = versionOf(req.path);
         if (v === undefined) return undefined;
-        if (!/^\d{4}-\d{2}$/.test(v) && v !== 'unstable') return restErrors(404, 'Not Found');
-        if (!authenticate(ctx, req).ok) return undefined;
-        const taken = bucket.take();
-        return taken.ok ? undefined : throttled(config.bucketSize, taken.retryAfter, config.leakPerSecond);
+        return !/^\d{4}-\d{2}$/.test(v) && v !== 'unstable' ? restErrors(404, 'Not Found') : undefined;
       },
       decorate: (req, res) => decorate(req, res),
-      faultResponse: (fault) => faultResponse(fault, config.bucketSize),
+      faultResponse: (fault) => faultResponse(fault, bucket),
       notFound: (req) => (versionOf(req.path) ? restErrors(404, 'Not Found') : { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>404 Not Found</title>' }),
     },
   });
@@ -278,10 +303,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   function decorate(req: SandboxRequest, res: SandboxResponse): SandboxResponse {
     const v = versionOf(req.path);
     const headers: Record<string, string> = { 'X-Request-Id': randomBytes(16).toString('hex'), ...res.headers };
-    if (v !== undefined) {
-      headers['X-Shopify-API-Version'] = resolved(v);
-      headers['X-Shopify-Shop-Api-Call-Limit'] ??= bucket.header();
-    }
+    if (v !== undefined) headers['X-Shopify-API-Version'] = resolved(v);
     return { ...res, headers };
   }
 
@@ -293,9 +315,12 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     clientSecret: config.clientSecret,
     version,
     apiUrl: `${running.url}/admin/api/${version}`,
+    graphqlUrl: `${running.url}/admin/api/${version}/graphql.json`,
     authorizeUrl: `${running.url}/admin/oauth/authorize`,
     tokenUrl: `${running.url}/admin/oauth/access_token`,
     bucket,
+    media,
+    charges: () => charges,
     installUrl: (appUrl) => withParams(appUrl, signedQuery(ctx, {})),
     verifyHmac: (query) => verifyQueryHmac(query, config.clientSecret),
     mintToken,
@@ -306,16 +331,18 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   };
 }
 
-function faultResponse(fault: ActiveFault, bucketSize: number): SandboxResponse {
+/** An injected rate limit is a THROTTLED answer with an empty bucket, as GraphQL gives it (HTTP 200). */
+function faultResponse(fault: ActiveFault, bucket: CostBucket): SandboxResponse {
   if (fault.kind === 'rate_limit') {
-    const res = throttled(bucketSize, fault.retryAfterSeconds ?? 2);
-    return fault.status ? { ...res, status: fault.status } : res;
+    const status = { ...bucket.status(), currentlyAvailable: 0 };
+    const body = { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: status } } };
+    return { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body };
   }
   const status = fault.status ?? 500;
   return restErrors(status, status === 503 ? 'Service Unavailable' : status === 502 ? 'Bad Gateway' : 'Internal Server Error');
 }
 
-/** What the admin fills in when a merchant leaves a field empty (mirrors the REST create defaults). */
+/** What the admin fills in when a merchant leaves a field empty. */
 const CREATE_DEFAULTS: Record<'article' | 'page' | 'product', Record<string, unknown>> = {
   article: { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null, body_html: '' },
   page: { author: 'Shop Admin', template_suffix: null, body_html: '' },

@@ -24,7 +24,9 @@ export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: num
  * Every call to a site goes through one budget per site shared by all worker processes (kept in
  * PostgreSQL), so a publish of thousands of items runs at the platform's rate instead of into
  * its 429s; a 429 that still comes (another client on the same site) is waited out as the
- * platform's Retry-After says and sent again.
+ * platform's Retry-After says and sent again. A call that states its `budget` units (Shopify's
+ * query cost) takes those, gives back what the answer says it did not use, and lowers the
+ * budget to what the platform reports left.
  */
 export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string): ConnectorContext {
   const rate = siteRate(ctx);
@@ -33,15 +35,25 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
   const key = `site:${ctx.def.id}:${siteKey}`;
   http.send = async (req: HttpRequest): Promise<HttpResponse> => {
     for (let attempt = 0; ; attempt++) {
-      if (rate) {
-        const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3) as w', [key, rate.perSecond, rate.burst]);
+      const units = req.budget?.units ?? 1;
+      if (rate && units > 0) {
+        const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3, $4) as w', [key, rate.perSecond, rate.burst, units]);
         const wait = rows[0]?.w ?? 0;
         if (wait > 0) await sleep(wait);
       }
       const res = await inner.send(req);
+      if (rate && req.budget) await settle(owner, key, rate, units, req.budget, res);
       if (res.status !== 429 || attempt >= MAX_THROTTLED_RESENDS) return res;
       await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(res.headers) ?? 1000 * 2 ** attempt));
     }
   };
   return { ...ctx, http };
+}
+
+/** Returns the units a call did not use and caps the budget at what the platform says is left. */
+async function settle(owner: Pool, key: string, rate: { perSecond: number; burst: number }, units: number, b: NonNullable<HttpRequest['budget']>, res: HttpResponse): Promise<void> {
+  const used = b.used?.(res);
+  if (used !== undefined && used < units) await owner.query('select plexus_take_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, used - units]);
+  const left = b.available?.(res);
+  if (left !== undefined) await owner.query('select plexus_cap_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, left]);
 }

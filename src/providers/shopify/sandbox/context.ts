@@ -1,6 +1,7 @@
 /**
  * State and helpers shared by the Shopify sandbox modules: config, the shop's content, the OAuth
- * query HMAC (sorted, form-encoded, hex), shop-domain validation, REST error bodies, and
+ * query HMAC (sorted, form-encoded, hex), shop-domain validation, the `{"errors": …}` bodies of
+ * non-GraphQL answers (401, 404), and
  * `X-Shopify-Access-Token` authentication.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -25,9 +26,10 @@ export interface ShopifyConfig {
   onlineTtlSeconds: number;
   clientCredentialsTtlSeconds: number;
   rotateRefreshTokens: boolean;
-  bucketSize: number;
-  leakPerSecond: number;
-  /** Shop's UTC offset; Shopify renders REST times in the shop's timezone. */
+  /** Query-cost bucket: points held and restored a second. */
+  maximumAvailable: number;
+  restoreRate: number;
+  /** Shop's UTC offset; webhook payloads carry times in the shop's timezone. */
   utcOffsetMinutes: number;
 }
 

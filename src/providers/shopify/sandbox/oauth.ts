@@ -177,7 +177,7 @@ function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse 
   }
 
   if (grant === 'client_credentials') {
-    const scopes = ['read_content', 'write_content', 'read_products', 'write_products'];
+    const scopes = ['read_content', 'write_content', 'read_products', 'write_products', 'write_files'];
     const t = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: shopDomain(ctx.config), scopes, ttlSeconds: ctx.config.clientCredentialsTtlSeconds, label: 'client_credentials' });
     return json(200, { access_token: t.token, scope: scopes.join(','), expires_in: ctx.config.clientCredentialsTtlSeconds });
   }

@@ -14,7 +14,7 @@ export interface Resource {
   publishedAt: number | null;
   /** Articles only. */
   blogId?: number;
-  /** Kind-specific REST fields (title, body_html, handle, tags, vendor…). */
+  /** Kind-specific fields, named as in webhook payloads (title, body_html, handle, tags, vendor…). */
   fields: Record<string, unknown>;
 }
 

@@ -13,15 +13,14 @@ async function receiver(t: TestContext, statuses: number[] = [200]) {
 async function start(t: TestContext, opts: ShopifySandboxOptions = {}) {
   const { sb } = await startSandbox(t, sandbox, { seed: 4, size: 60, now: () => T0, autoConsent: true, webhookRetryDelaysMs: [0, 0, 0], ...opts });
   const token = sb.mintToken().access_token;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sb.apiUrl}${path}`, {
-      method,
-      headers: { 'x-shopify-access-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const gql = async (query: string, variables: Record<string, unknown> = {}, as = token) => {
+    const res = await fetch(sb.graphqlUrl, { method: 'POST', headers: { 'x-shopify-access-token': as, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
     return { status: res.status, body: (await res.json()) as any };
   };
-  return { sb, call };
+  /** webhookSubscriptionCreate, as Plexus sends it. */
+  const subscribe = async (topic: string, uri: string, as = token) =>
+    gql('mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { id topic uri format apiVersion { handle } } userErrors { field message } } }', { t: topic, s: { uri, format: 'JSON' } }, as);
+  return { sb, gql, subscribe };
 }
 
 /** What a connector does with a delivery: the scheme verifier, with the app secret. */
@@ -30,43 +29,39 @@ function verifies(r: Received, secret: string): boolean {
   return scheme.verify({ rawBody: r.body, headers, secret, nowMs: T0, signatureHeader: 'x-shopify-hmac-sha256' }).ok;
 }
 
-test('subscription API round trip: create, list, count, get, update, delete; bad topic, duplicate, scope', async (t) => {
-  const { sb, call } = await start(t);
-  const created = await call('POST', '/webhooks.json', { webhook: { topic: 'products/update', address: 'https://example.test/hooks', format: 'json' } });
-  assert.equal(created.status, 201);
-  const w = created.body.webhook;
-  assert.equal(w.topic, 'products/update');
-  assert.equal(w.address, 'https://example.test/hooks');
-  assert.equal(w.format, 'json');
-  assert.equal(w.api_version, sb.version);
-  assert.equal(typeof w.id, 'number');
-  assert.deepEqual((await call('GET', '/webhooks.json')).body.webhooks.map((x: any) => x.id), [w.id]);
-  assert.deepEqual((await call('GET', '/webhooks/count.json')).body, { count: 1 });
-  assert.equal((await call('GET', '/webhooks.json?topic=app/uninstalled')).body.webhooks.length, 0);
-  assert.equal((await call('GET', `/webhooks/${w.id}.json`)).body.webhook.address, 'https://example.test/hooks');
-  const moved = await call('PUT', `/webhooks/${w.id}.json`, { webhook: { id: w.id, address: 'https://example.test/v2' } });
-  assert.equal(moved.body.webhook.address, 'https://example.test/v2');
+test('subscription API round trip: create, list, get, update, delete; bad topic, bad uri, duplicate, scope', async (t) => {
+  const { sb, gql, subscribe } = await start(t);
+  const created = await subscribe('PRODUCTS_UPDATE', 'https://example.test/hooks');
+  const w = created.body.data.webhookSubscriptionCreate.webhookSubscription;
+  assert.deepEqual({ ...w, id: undefined }, { id: undefined, topic: 'PRODUCTS_UPDATE', uri: 'https://example.test/hooks', format: 'JSON', apiVersion: { handle: sb.version } });
+  assert.match(w.id, /^gid:\/\/shopify\/WebhookSubscription\/\d+$/);
+  const list = async (topics?: string[]) => (await gql('query($t: [WebhookSubscriptionTopic!]) { webhookSubscriptions(first: 10, topics: $t) { nodes { id uri } } }', topics ? { t: topics } : {})).body.data.webhookSubscriptions.nodes;
+  assert.deepEqual((await list()).map((x: any) => x.id), [w.id]);
+  assert.equal((await list(['APP_UNINSTALLED'])).length, 0);
+  assert.equal((await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription.uri, 'https://example.test/hooks');
+  const moved = await gql('mutation($id: ID!) { webhookSubscriptionUpdate(id: $id, webhookSubscription: { uri: "https://example.test/v2" }) { webhookSubscription { uri } userErrors { message } } }', { id: w.id });
+  assert.equal(moved.body.data.webhookSubscriptionUpdate.webhookSubscription.uri, 'https://example.test/v2');
 
-  const dup = await call('POST', '/webhooks.json', { webhook: { topic: 'products/update', address: 'https://example.test/v2' } });
-  assert.equal(dup.status, 422);
-  assert.deepEqual(dup.body.errors.address, ['for this topic has already been taken']);
-  assert.equal((await call('POST', '/webhooks.json', { webhook: { topic: 'nope/never', address: 'https://example.test/x' } })).status, 422);
-  assert.equal((await call('POST', '/webhooks.json', { webhook: { topic: 'pages/update', address: 'not a url' } })).status, 422);
+  const dup = await subscribe('PRODUCTS_UPDATE', 'https://example.test/v2');
+  assert.equal(dup.body.data.webhookSubscriptionCreate.webhookSubscription, null);
+  assert.match(dup.body.data.webhookSubscriptionCreate.userErrors[0].message, /already been taken/);
+  assert.match((await subscribe('NOPE_NEVER', 'https://example.test/x')).body.errors[0].message, /NOPE_NEVER/);
+  assert.equal((await subscribe('PAGES_UPDATE', 'not a url')).body.data.webhookSubscriptionCreate.userErrors[0].message, 'Address is invalid');
 
-  assert.deepEqual(await call('DELETE', `/webhooks/${w.id}.json`), { status: 200, body: {} });
-  assert.equal((await call('GET', `/webhooks/${w.id}.json`)).status, 404);
+  const del = 'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }';
+  assert.equal((await gql(del, { id: w.id })).body.data.webhookSubscriptionDelete.deletedWebhookSubscriptionId, w.id);
+  assert.equal((await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription, null);
 
   const narrow = sb.mintToken({ scopes: ['read_content'] }).access_token;
-  const res = await fetch(`${sb.apiUrl}/webhooks.json`, { method: 'POST', headers: { 'x-shopify-access-token': narrow, 'content-type': 'application/json' }, body: JSON.stringify({ webhook: { topic: 'products/create', address: 'https://example.test/p' } }) });
-  assert.equal(res.status, 403);
-  assert.equal((await fetch(`${sb.apiUrl}/webhooks.json`)).status, 401);
+  assert.equal((await subscribe('PRODUCTS_CREATE', 'https://example.test/p', narrow)).body.errors[0].extensions.code, 'ACCESS_DENIED');
+  assert.equal((await fetch(sb.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ shop { id } }"}' })).status, 401);
 });
 
 test('a remote edit is delivered with the Shopify header set and a signature the connector verifies', async (t) => {
   const rx = await receiver(t);
-  const { sb, call } = await start(t);
-  await call('POST', '/webhooks.json', { webhook: { topic: 'products/update', address: rx.url } });
-  await call('POST', '/webhooks.json', { webhook: { topic: 'pages/update', address: rx.url } });
+  const { sb, subscribe } = await start(t);
+  await subscribe('PRODUCTS_UPDATE', rx.url);
+  await subscribe('PAGES_UPDATE', rx.url);
   const product = sb.data().of('product')[0]!;
   sb.remote.edit(String(product.id), { title: 'Zürich Tee' });
   await sb.webhooks.idle();
@@ -89,24 +84,24 @@ test('a remote edit is delivered with the Shopify header set and a signature the
   assert.equal(sb.webhooks.deliveries()[0]?.state, 'delivered');
 });
 
-test('REST creates, updates and deletes send their topics; each delivery has its own webhook id', async (t) => {
+test('GraphQL creates, updates and deletes send their topics in the REST payload shape; each delivery has its own webhook id', async (t) => {
   const rx = await receiver(t);
-  const { sb, call } = await start(t);
-  for (const topic of ['articles/create', 'articles/update', 'articles/delete', 'products/delete']) {
-    await call('POST', '/webhooks.json', { webhook: { topic, address: rx.url } });
-  }
-  const blog = sb.data().of('blog')[0]!;
-  const created = await call('POST', `/blogs/${blog.id}/articles.json`, { article: { title: 'Launch notes' } });
-  const id = created.body.article.id;
-  await call('PUT', `/blogs/${blog.id}/articles/${id}.json`, { article: { title: 'Launch notes, v2' } });
-  await call('DELETE', `/blogs/${blog.id}/articles/${id}.json`);
+  const { sb, gql, subscribe } = await start(t);
+  for (const topic of ['ARTICLES_CREATE', 'ARTICLES_UPDATE', 'ARTICLES_DELETE', 'PRODUCTS_DELETE']) await subscribe(topic, rx.url);
+  const created = await gql('mutation { articleCreate(article: { title: "Launch notes", author: { name: "Ana" } }) { article { id } } }');
+  const gid = created.body.data.articleCreate.article.id;
+  const id = Number(gid.split('/').at(-1));
+  await gql('mutation($id: ID!) { articleUpdate(id: $id, article: { title: "Launch notes, v2" }) { article { id } } }', { id: gid });
+  await gql('mutation($id: ID!) { articleDelete(id: $id) { deletedArticleId } }', { id: gid });
   const product = sb.data().of('product')[0]!;
   sb.remote.delete(String(product.id));
   await sb.webhooks.idle();
 
   const byTopic = new Map(rx.got.map((g) => [String(g.headers['x-shopify-topic']), g]));
   assert.deepEqual([...byTopic.keys()].sort(), ['articles/create', 'articles/delete', 'articles/update', 'products/delete']);
-  assert.equal(JSON.parse(byTopic.get('articles/update')!.body.toString()).title, 'Launch notes, v2');
+  const updated = JSON.parse(byTopic.get('articles/update')!.body.toString());
+  assert.equal(updated.title, 'Launch notes, v2');
+  assert.equal(updated.admin_graphql_api_id, gid);
   assert.deepEqual(JSON.parse(byTopic.get('articles/delete')!.body.toString()), { id });
   assert.deepEqual(JSON.parse(byTopic.get('products/delete')!.body.toString()), { id: product.id });
   assert.equal(new Set(rx.got.map((g) => g.headers['x-shopify-webhook-id'])).size, 4);
@@ -115,8 +110,8 @@ test('REST creates, updates and deletes send their topics; each delivery has its
 
 test('a failing receiver gets retries with the same webhook id and body; exhausting them drops the subscription', async (t) => {
   const rx = await receiver(t, [500]);
-  const { sb, call } = await start(t);
-  await call('POST', '/webhooks.json', { webhook: { topic: 'pages/create', address: rx.url } });
+  const { sb, gql, subscribe } = await start(t);
+  await subscribe('PAGES_CREATE', rx.url);
   sb.remote.create('page', { title: 'About us' });
   await sb.webhooks.idle();
 
@@ -126,7 +121,7 @@ test('a failing receiver gets retries with the same webhook id and body; exhaust
   const d = sb.webhooks.deliveries()[0]!;
   assert.equal(d.state, 'failed');
   assert.deepEqual(d.attempts.map((a) => a.status), [500, 500, 500, 500]);
-  assert.deepEqual((await call('GET', '/webhooks/count.json')).body, { count: 0 });
+  assert.equal((await gql('{ webhookSubscriptions(first: 5) { nodes { id } } }')).body.data.webhookSubscriptions.nodes.length, 0);
 });
 
 test('a receiver that recovers gets the event on a retry', async (t) => {
@@ -142,9 +137,9 @@ test('a receiver that recovers gets the event on a retry', async (t) => {
 
 test('uninstall sends app/uninstalled and removes the subscriptions; control endpoint emits on demand', async (t) => {
   const rx = await receiver(t);
-  const { sb, call } = await start(t);
-  await call('POST', '/webhooks.json', { webhook: { topic: 'app/uninstalled', address: rx.url } });
-  await call('POST', '/webhooks.json', { webhook: { topic: 'bulk_operations/finish', address: rx.url } });
+  const { sb, subscribe } = await start(t);
+  await subscribe('APP_UNINSTALLED', rx.url);
+  await subscribe('BULK_OPERATIONS_FINISH', rx.url);
   const emitted = await fetch(`${sb.url}/__sandbox/webhooks/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: 'bulk_operations/finish', payload: { admin_graphql_api_id: 'gid://shopify/BulkOperation/1', status: 'completed' } }) });
   assert.equal(emitted.status, 202);
   sb.remote.uninstall();

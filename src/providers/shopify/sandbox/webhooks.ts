@@ -1,6 +1,7 @@
 /**
- * Shopify webhooks (cms.md §4.4): the REST subscription resource (`/webhooks.json`, topic +
- * address + format json) and delivery of each topic's payload to every matching subscription,
+ * Shopify webhooks (cms.md §4.4): the subscriptions (made through the GraphQL Admin API's
+ * `webhookSubscriptionCreate`, see graphql/webhook-subscriptions.ts) and delivery of each
+ * topic's payload to every matching subscription,
  * signed `X-Shopify-Hmac-Sha256: base64 HMAC-SHA256(raw body, app client secret)`. Each
  * delivery has its own `X-Shopify-Webhook-Id`, kept on retries; a delivery that runs out of
  * retries removes its subscription, as repeated failure does on the platform.
