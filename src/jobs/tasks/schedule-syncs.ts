@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { engineSettings } from '../../config/schema.ts';
 import { enqueueMany, type JobSpec } from '../enqueue.ts';
 import type { TaskDefinition } from '../types.ts';
 
@@ -7,8 +8,6 @@ declare module '../types.ts' {
     schedule_syncs: Record<string, never>;
   }
 }
-
-const DEFAULT_INTERVAL_MINUTES = Number(process.env.PLEXUS_SYNC_INTERVAL_MINUTES ?? 360);
 
 /**
  * Every minute: active connections whose last sync is older than their interval (their own,
@@ -26,7 +25,7 @@ export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
          and (c.last_sync_at is null or c.last_sync_at < now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
          and not exists (select 1 from graphile_worker.jobs j where j.key = 'sync:' || c.id)
        limit 1000`,
-      [DEFAULT_INTERVAL_MINUTES],
+      [engineSettings().syncIntervalMinutes],
     );
     if (!rows.length) return;
     await enqueueMany(ctx.db.owner, rows.map((r) => ({ task: 'sync_connection', payload: { org_id: r.org_id, connection_id: r.id, reason: 'scheduled' }, jobKey: `sync:${r.id}` }) as JobSpec));

@@ -1,3 +1,4 @@
+import { engineSettings } from '../../config/schema.ts';
 import { recordEvent } from '../../connections/events.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
@@ -56,7 +57,7 @@ export async function createBatch(c: PoolClient, orgId: string, req: BatchReques
 const ITEM_CHUNK = 200;
 
 /** How long a create sent before a crash may still land at the site: past the HTTP timeout, with margin. */
-const CREATE_SETTLE_MS = Number(process.env.PLEXUS_CREATE_SETTLE_MS ?? 40_000);
+const createSettleMs = () => engineSettings().createSettleMs;
 
 async function pendingItems(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string, after: number): Promise<BatchItemRow[]> {
   return withOrgTx(deps.db.app, orgId, async (c) =>
@@ -292,7 +293,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     // no longer can before sending another, or the site could get two copies.
     const age = Date.now() - e.target.create_started_at.getTime();
     // The item stays pending; the others go on, and the job comes back for it.
-    if (age < CREATE_SETTLE_MS) unsettled.wait = Math.max(unsettled.wait, CREATE_SETTLE_MS - age);
+    if (age < createSettleMs()) unsettled.wait = Math.max(unsettled.wait, createSettleMs() - age);
     else fresh.push(e);
   }
   await landAll(adopted);
