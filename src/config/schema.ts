@@ -8,7 +8,7 @@ import { keyringFromEnv } from '../vault/keyring.ts';
  * together with every other bad value, never one at a time.
  */
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
-const portFrom = (def: number) => z.coerce.number().int().min(1).max(65535, { message: 'must be a TCP port (1-65535)' }).default(def);
+const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { message: 'must be a TCP port (0-65535, 0: any free port)' }).default(def);
 
 /** `name`, `name:port` or `*.suffix`, comma-separated. */
 const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
