@@ -1,10 +1,10 @@
 import { engineSettings } from '../../config/schema.ts';
-import { recordEvent } from '../../connections/events.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
+import { settleBatchOutcome } from './batch-failure.ts';
 import { withContentRun, type ContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
 import { decidePublish } from './publish-plan.ts';
@@ -85,19 +85,7 @@ function errorOf(err: unknown): { code: string; message: string } {
 }
 
 /** Sets the batch's outcome once every item is settled, and records `publish.completed` once. */
-async function settleBatch(deps: RefreshDeps, orgId: string, batchId: string): Promise<void> {
-  await withOrgTx(deps.db.app, orgId, async (c) => {
-    const { rows } = await c.query<{ status: string; done: number; failed: number; total: number; dry_run: boolean }>(
-      `update publish_batches b set status = case when b.failed > 0 then 'completed_with_errors' else 'completed' end, finished_at = now()
-       where b.org_id = $1 and b.id = $2 and b.status in ('queued', 'running')
-         and not exists (select 1 from publish_batch_items i where i.org_id = $1 and i.batch_id = $2 and i.status = 'pending')
-       returning status, done, failed, total, dry_run`,
-      [orgId, batchId],
-    );
-    const b = rows[0];
-    if (b) await recordEvent(c, orgId, 'publish.completed', { batch_id: batchId, status: b.status, total: b.total, done: b.done, failed: b.failed, dry_run: b.dry_run });
-  });
-}
+const settleBatch = (deps: RefreshDeps, orgId: string, batchId: string) => settleBatchOutcome(deps.db, orgId, batchId);
 
 const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.length === 0);
 
