@@ -24,6 +24,9 @@ export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
        where c.status = 'active' and coalesce(c.sync_interval_minutes, $1) > 0
          and (c.last_sync_at is null or c.last_sync_at < now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
          and not exists (select 1 from graphile_worker.jobs j where j.key = 'sync:' || c.id)
+         -- last_sync_at moves when a sync finishes: one whose job died waits out the interval too.
+         and not exists (select 1 from dead_letters d where d.org_id = c.org_id and d.task = 'sync_connection' and d.payload->>'connection_id' = c.id::text
+                           and d.replayed_at is null and d.failed_at > now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
        limit 1000`,
       [engineSettings().syncIntervalMinutes],
     );
