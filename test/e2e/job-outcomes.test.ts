@@ -141,3 +141,26 @@ test('a content sync whose job dies ends its run failed with the error and sync.
   }, 'the reopened run to complete', 60_000, 100);
   assert.equal(again.id, failed.id, 'the same run, reopened');
 });
+
+test('a rollback whose job dies ends rollback_failed with the error and its event; a replay rolls back after all', async () => {
+  const item = await api('POST', '/v1/content', { kind: 'post', title: 'Undone', slug: `undone-${Date.now()}`, body_html: '<p>x</p>', status: 'published' });
+  const batch = await api('POST', '/v1/publish', { item_ids: [item.body.id], connection_ids: [conn] });
+  await waitFor(async () => (await api('GET', `/v1/publish/${batch.body.id}`)).body.status === 'completed', 'the publish', 60_000, 100);
+  const fault = breakSite();
+  assert.equal((await api('POST', `/v1/publish/${batch.body.id}/rollback`)).status, 202);
+  await holdRetry('rollback_batch');
+  const waiting = (await api('GET', `/v1/publish/${batch.body.id}`)).body;
+  assert.equal(waiting.status, 'rolling_back');
+  assert.equal(waiting.error?.code, 'provider.unavailable');
+  await releaseRetry('rollback_batch');
+  const dead = await deadLetterOf('rollback_batch');
+  const failed = await waitFor(async () => {
+    const b = (await api('GET', `/v1/publish/${batch.body.id}`)).body;
+    return b.status === 'rollback_failed' ? b : null;
+  }, 'the rollback to end failed', 30_000, 100);
+  assert.equal(failed.error.code, 'provider.unavailable');
+  assert.ok((await events('publish.rolled_back')).some((e) => e.batch_id === batch.body.id && e.status === 'failed'));
+  site.sandbox.faults.remove(fault);
+  assert.equal((await api('POST', `/v1/dead-letters/${dead.id}/replay`)).status, 202);
+  await waitFor(async () => (await api('GET', `/v1/publish/${batch.body.id}`)).body.status === 'rolled_back', 'the replayed rollback', 60_000, 100);
+});
