@@ -20,9 +20,12 @@ export interface FailureDescription {
 
 /** What failed, in words fit for a log line and the API: the code, the message and its cause, secrets scrubbed. */
 export function describeFailure(err: unknown): FailureDescription {
-  const code = isPlexusError(err) ? err.code : ((err as { code?: unknown })?.code && typeof (err as { code: unknown }).code === 'string' ? `internal_error:${(err as { code: string }).code}` : 'internal_error');
+  const code = isPlexusError(err) ? err.code : 'internal_error';
   const message = redactText((err instanceof Error ? err.message : String(err)).slice(0, 1000));
+  // A system error's own code (ECONNREFUSED, a PostgreSQL SQLSTATE) says more than the message.
+  const sysCode = !isPlexusError(err) && typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
   const inner = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
-  const cause = inner === undefined ? undefined : redactText((inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner)).slice(0, 500));
-  return { code, message, ...(cause ? { cause } : {}) };
+  const innerText = inner === undefined ? undefined : inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
+  const cause = [sysCode, innerText].filter(Boolean).join(' / ');
+  return { code, message, ...(cause ? { cause: redactText(cause.slice(0, 500)) } : {}) };
 }
