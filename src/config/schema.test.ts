@@ -25,3 +25,32 @@ test('an external database requires a master key; empty variables count as unset
   assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://u@localhost/db' }), /PLEXUS_MASTER_KEY/);
   assert.equal(loadConfig({ DATABASE_URL: '', PLEXUS_MASTER_KEY: '' }).databaseUrl, undefined);
 });
+
+test('settings the engine reads deep down go through the schema too: every bad one at once, empty is unset', () => {
+  try {
+    loadConfig({
+      PORT: '99999',
+      PLEXUS_MASTER_KEY: 'not-a-key-at-all',
+      PLEXUS_SYNC_INTERVAL_MINUTES: '6o',
+      PLEXUS_CREATE_SETTLE_MS: '-5',
+      PLEXUS_DEMO: 'yes',
+      PLEXUS_SSRF_ALLOW_HOSTS: 'good.example, bad host/!',
+      PLEXUS_WEBFLOW_REQUESTS_PER_MINUTE: 'fast',
+    });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    const names = err.issues.map((i) => i.split(':')[0]).sort();
+    assert.deepEqual(names, ['PLEXUS_CREATE_SETTLE_MS', 'PLEXUS_DEMO', 'PLEXUS_MASTER_KEY', 'PLEXUS_SSRF_ALLOW_HOSTS', 'PLEXUS_SYNC_INTERVAL_MINUTES', 'PLEXUS_WEBFLOW_REQUESTS_PER_MINUTE', 'PORT']);
+    assert.ok(!err.message.includes('not-a-key-at-all'), 'the key is never echoed');
+  }
+  const c = loadConfig({ PLEXUS_SYNC_INTERVAL_MINUTES: '', PLEXUS_CREATE_SETTLE_MS: '', PLEXUS_DEMO: '', PLEXUS_SSRF_ALLOW_HOSTS: '', PLEXUS_WIX_REQUESTS_PER_MINUTE: '' });
+  assert.equal(c.engine.syncIntervalMinutes, 360, 'an empty interval is the default, not 0 (which turns schedules off)');
+  assert.equal(c.engine.createSettleMs, 40_000);
+  assert.equal(c.demo, undefined);
+  assert.deepEqual(c.ssrfAllowHosts, []);
+  const set = loadConfig({ PLEXUS_SYNC_INTERVAL_MINUTES: '0', PLEXUS_DEMO: '0', PLEXUS_SSRF_ALLOW_HOSTS: 'wp.local:8080, *.corp', PLEXUS_MASTER_KEY: `k1:${'ab'.repeat(32)}` });
+  assert.equal(set.engine.syncIntervalMinutes, 0);
+  assert.equal(set.demo, false);
+  assert.deepEqual(set.ssrfAllowHosts, ['wp.local:8080', '*.corp']);
+});

@@ -1,22 +1,44 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PROVIDER_IDS } from '../providers/types.ts';
+import { keyringFromEnv } from '../vault/keyring.ts';
 
 /**
  * Every environment variable Plexus reads, parsed once at boot. A bad value is reported
  * together with every other bad value, never one at a time.
  */
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { message: 'must be a TCP port (0-65535, 0: any free port)' }).default(def);
+
+/** `name`, `name:port` or `*.suffix`, comma-separated. */
+const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+
+/** `PLEXUS_<ID>_REQUESTS_PER_MINUTE`, one per platform. */
+const ratePerMinuteNames = PROVIDER_IDS.map((id) => `PLEXUS_${id.toUpperCase().replaceAll('-', '_')}_REQUESTS_PER_MINUTE`);
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PLEXUS_APP_DATABASE_URL: z.string().url().optional(),
   PLEXUS_APP_DB_PASSWORD: z.string().min(16).optional(),
   PLEXUS_DATA_DIR: z.string().default('.plexus'),
-  PLEXUS_PG_PORT: intFrom(54329),
+  PLEXUS_PG_PORT: portFrom(54329),
   HOST: z.string().default('127.0.0.1'),
-  PORT: intFrom(3000),
+  PORT: portFrom(3000),
   PLEXUS_PUBLIC_URL: z.string().url().optional(),
-  PLEXUS_MASTER_KEY: z.string().optional(),
+  PLEXUS_MASTER_KEY: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          keyringFromEnv(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a 32-byte key (64 hex characters or base64), or a comma-separated list of id:key whose first is the primary' },
+    )
+    .optional(),
   PLEXUS_ADMIN_TOKEN: z.string().min(24).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PLEXUS_WORKER_CONCURRENCY: intFrom(8),
@@ -27,6 +49,15 @@ export const envSchema = z.object({
   PLEXUS_BODY_LIMIT: intFrom(1024 * 1024),
   PLEXUS_API_RATE_LIMIT: intFrom(1200),
   PLEXUS_DB_POOL_MAX: intFrom(10),
+  PLEXUS_DEMO: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
+  PLEXUS_SYNC_INTERVAL_MINUTES: intFrom(360),
+  PLEXUS_CREATE_SETTLE_MS: intFrom(40_000),
+  PLEXUS_SSRF_ALLOW_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port or *.suffix' })
+    .default([]),
+  ...Object.fromEntries(ratePerMinuteNames.map((n) => [n, z.coerce.number().int().positive().optional()])),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -47,6 +78,18 @@ export interface Config {
   worker: { concurrency: number; pollIntervalMs: number; heartbeatMs: number; staleAfterMs: number; maxAttempts: number };
   http: { bodyLimit: number; rateLimitPerMinute: number };
   dbPoolMax: number;
+  /** `true`/`false` when PLEXUS_DEMO says so; undefined leaves it to the role and database. */
+  demo: boolean | undefined;
+  ssrfAllowHosts: string[];
+  engine: EngineSettings;
+}
+
+/** Settings read deep in the engine rather than handed down from boot. */
+export interface EngineSettings {
+  /** Default interval of scheduled syncs (0: no scheduled syncs). */
+  syncIntervalMinutes: number;
+  /** How long a create in flight before a crash may still land at the site. */
+  createSettleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Values are never echoed: some of these variables are secrets.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  const e = parsed.data;
+  const e = parsed.data as z.infer<typeof envSchema> & Record<string, unknown>;
   const issues: string[] = [];
   if (e.DATABASE_URL && !e.PLEXUS_MASTER_KEY) {
     issues.push('PLEXUS_MASTER_KEY: required with DATABASE_URL (the demo key file is only for the embedded database)');
@@ -91,5 +134,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     http: { bodyLimit: e.PLEXUS_BODY_LIMIT, rateLimitPerMinute: e.PLEXUS_API_RATE_LIMIT },
     dbPoolMax: Math.max(2, e.PLEXUS_DB_POOL_MAX),
+    demo: e.PLEXUS_DEMO === undefined ? undefined : e.PLEXUS_DEMO === '1',
+    ssrfAllowHosts: e.PLEXUS_SSRF_ALLOW_HOSTS,
+    engine: { syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: e.PLEXUS_CREATE_SETTLE_MS },
   };
+}
+
+const engineSchema = envSchema.pick({ PLEXUS_SYNC_INTERVAL_MINUTES: true, PLEXUS_CREATE_SETTLE_MS: true });
+
+/**
+ * The engine settings from the environment as it is now, parsed by the same schema (boot has
+ * already refused bad values, so this only fails for a variable changed after start).
+ */
+export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = engineSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return { syncIntervalMinutes: parsed.data.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: parsed.data.PLEXUS_CREATE_SETTLE_MS };
 }

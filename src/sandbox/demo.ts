@@ -10,6 +10,11 @@ export interface DemoSandboxes {
   apps: ProviderApps;
   /** Lines for the start-up banner: what to type on the connect page for credential platforms. */
   notes: string[];
+  /**
+   * `host:port` of sandboxes that stand for a user's own site (WordPress, Drupal, Joomla): they
+   * are reached only by typing their URL, so they join the SSRF allow-list, exactly.
+   */
+  siteHosts: string[];
   running: Map<ProviderId, RunningSandbox>;
   close(): Promise<void>;
 }
@@ -24,6 +29,7 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
   const next: ProviderApps = { ...apps };
   const running = new Map<ProviderId, RunningSandbox>();
   const notes: string[] = [];
+  const siteHosts: string[] = [];
   for (const id of sandboxProviders()) {
     if (apps[id].clientId || apps[id].baseUrl) continue;
     const clientId = `demo-${id}-${randomBytes(4).toString('hex')}`;
@@ -35,13 +41,17 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     running.set(id, sb);
     const extra: Record<string, string> = { ...apps[id].extra };
     if (typeof sb.developerToken === 'string') extra.developerToken = sb.developerToken;
-    next[id] = { clientId, clientSecret, baseUrl: sb.url, extra };
     const def = providers[id];
+    // A platform whose API lives at the site the user types (its own WordPress) is not
+    // redirected: only the sandbox's own URL reaches the sandbox, any other goes where it says.
+    const typedSite = typedSiteUrl(id);
+    next[id] = { clientId, clientSecret, baseUrl: typedSite ? undefined : sb.url, extra };
+    if (typedSite) siteHosts.push(new URL(sb.siteUrl ?? sb.url).host);
     if (def.auth.kind !== 'oauth2' && def.auth.kind !== 'oauth1a') {
       const fields = Object.fromEntries(
         [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [f.name, String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? '')]),
       );
-      notes.push(`${def.displayName}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+      notes.push(`${def.displayName}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('  ')}${typedSite ? `  (this URL is the sandbox; any other ${typedSite} is used as typed)` : '  (always the sandbox in demo mode)'}`);
     } else if (def.connectionConfig?.some((f) => !f.optional && !f.header)) {
       const fields = (def.connectionConfig ?? []).filter((f) => !f.optional && !f.header).map((f) => `${f.name}=${String(sb[f.name] ?? '')}`);
       notes.push(`${def.displayName}: ${fields.join('  ')}`);
@@ -51,9 +61,17 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
   return {
     apps: next,
     notes,
+    siteHosts,
     running,
     async close() {
       await Promise.all([...running.values()].map((s) => s.close()));
     },
   };
+}
+
+/** The label of a provider's user-typed site URL, when its API base is built from it (not a fixed host like Wix's). */
+function typedSiteUrl(id: ProviderId): string | undefined {
+  const def = providers[id];
+  const field = def.connectionConfig?.find((f) => f.isUrl && !f.urlTemplate && def.api.baseUrl.includes(`{${f.name}}`));
+  return field?.label.toLowerCase();
 }

@@ -4,11 +4,12 @@
  * scenario every CMS passes, then 50 posts published with categories, tags and a featured
  * image, edited by an editor in WordPress and by the host app in Plexus (two of them on both
  * sides in the title, one on both sides in different paragraphs), synced, and the two conflicts
- * resolved. Skips only on a machine without WordPress; CI sets PLEXUS_REQUIRE_WORDPRESS=1.
+ * resolved; and the forced races of test/contract/content-race-scenario.ts. Skips only on a machine without WordPress; CI sets PLEXUS_REQUIRE_WORDPRESS=1.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { contentRaceScenario } from '../contract/content-race-scenario.ts';
 import { contentSyncScenario } from '../contract/content-sync-scenario.ts';
 import { must, realWordPressFixture, realWordPressSite, wpCall } from '../fixtures/cms/wordpress-real.ts';
 import { testImage } from '../helpers/cms-fixture.ts';
@@ -20,6 +21,11 @@ const skip = realWordPressSkip();
 
 describe('the content sync scenario against a real WordPress', { skip }, () => {
   contentSyncScenario('Real WordPress', realWordPressFixture);
+});
+
+// The different-paragraph race forced, and a publish onto a slug WordPress already has.
+describe('forced races and the dry run against a real WordPress', { skip }, () => {
+  contentRaceScenario('Real WordPress', realWordPressFixture);
 });
 
 const COUNT = 50;

@@ -102,6 +102,20 @@ test('a 401 from the platform triggers one refresh and one retry', async () => {
   assert.equal(sb.tokens.refreshCount(c.grantId), 1);
 });
 
+test('a forced refresh soon after the last one schedules the next refresh', async () => {
+  // A token issued an hour ago by our clock, refreshed again a few seconds later: the new
+  // expiry moves by seconds only, which is no fixed end for an ordinary refresh-token grant.
+  const c = await seed(3600);
+  const first = await refreshConnection(deps, org.id, c.id, { kind: 'forced', seenVersion: (await row(c.id)).token_version });
+  assert.equal(first, 'refreshed');
+  const again = await refreshConnection(deps, org.id, c.id, { kind: 'forced', seenVersion: (await row(c.id)).token_version });
+  assert.equal(again, 'refreshed');
+  const r = await row(c.id);
+  assert.ok(r.next_refresh_at, 'the next refresh is scheduled');
+  const job = await ctx.db.owner.query('select run_at from graphile_worker._private_jobs where key = $1', [`refresh:${c.id}`]);
+  assert.equal(job.rows.length, 1, 'a refresh job is queued');
+});
+
 test('a token about to expire is refreshed before the call', async () => {
   const c = await seed(20);
   await withConnection(deps, org.id, c.id, (a) => a.connector.identify(a.ctx, a.creds));

@@ -46,8 +46,13 @@ test('a job held by a SIGKILLed worker process runs again within the stale windo
   }, 'abandoned job to run again', 30_000);
   const recoveredMs = Date.now() - killedAt;
   ctx.log.info({ recovered_ms: recoveredMs, stale_after_ms: ctx.config.worker.staleAfterMs }, 'abandoned job recovered');
-  const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload->>'tag' = 'killed'");
-  assert.equal(rows[0].n, 0, 'the job completed and left the queue');
-  const nodes = await ctx.db.owner.query('select count(*)::int as n from worker_nodes');
-  assert.equal(nodes.rows[0].n, 1, 'the dead node was removed; only this one remains');
+  // The task recorded `ok` before graphile-worker completes the job: wait for the completion.
+  await waitFor(async () => {
+    const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload->>'tag' = 'killed'");
+    return rows[0].n === 0;
+  }, 'the job to complete and leave the queue', 30_000);
+  await waitFor(async () => {
+    const nodes = await ctx.db.owner.query('select count(*)::int as n from worker_nodes');
+    return nodes.rows[0].n === 1;
+  }, 'the dead node to be removed, only this one remaining', 30_000);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failBatchForConnection, failRollback, noteBatchError } from '../../sync/content/batch-failure.ts';
 import { runBatchForConnection } from '../../sync/content/publish.ts';
 import { rollbackForConnection } from '../../sync/content/rollback.ts';
 import type { TaskDefinition } from '../types.ts';
@@ -20,6 +21,10 @@ export const publishBatchTask: TaskDefinition<'publish_batch'> = {
   async run(p, ctx) {
     await runBatchForConnection({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.batch_id, p.connection_id);
   },
+  async onFailure(p, ctx, f) {
+    if (f.final) await failBatchForConnection(ctx.db, p.org_id, p.batch_id, p.connection_id, f);
+    else await noteBatchError(ctx.db, p.org_id, p.batch_id, f);
+  },
 };
 
 /** Undoes a batch on one site. Safe to re-run: each item is marked once it is restored. */
@@ -28,5 +33,9 @@ export const rollbackBatchTask: TaskDefinition<'rollback_batch'> = {
   schema: payload,
   async run(p, ctx) {
     await rollbackForConnection({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.batch_id, p.connection_id);
+  },
+  async onFailure(p, ctx, f) {
+    if (f.final) await failRollback(ctx.db, p.org_id, p.batch_id, f);
+    else await noteBatchError(ctx.db, p.org_id, p.batch_id, f);
   },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { engineSettings } from '../../config/schema.ts';
 import { enqueueMany, type JobSpec } from '../enqueue.ts';
 import type { TaskDefinition } from '../types.ts';
 
@@ -7,8 +8,6 @@ declare module '../types.ts' {
     schedule_syncs: Record<string, never>;
   }
 }
-
-const DEFAULT_INTERVAL_MINUTES = Number(process.env.PLEXUS_SYNC_INTERVAL_MINUTES ?? 360);
 
 /**
  * Every minute: active connections whose last sync is older than their interval (their own,
@@ -25,8 +24,11 @@ export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
        where c.status = 'active' and coalesce(c.sync_interval_minutes, $1) > 0
          and (c.last_sync_at is null or c.last_sync_at < now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
          and not exists (select 1 from graphile_worker.jobs j where j.key = 'sync:' || c.id)
+         -- last_sync_at moves when a sync finishes: one whose job died waits out the interval too.
+         and not exists (select 1 from dead_letters d where d.org_id = c.org_id and d.task = 'sync_connection' and d.payload->>'connection_id' = c.id::text
+                           and d.replayed_at is null and d.failed_at > now() - make_interval(mins => coalesce(c.sync_interval_minutes, $1)))
        limit 1000`,
-      [DEFAULT_INTERVAL_MINUTES],
+      [engineSettings().syncIntervalMinutes],
     );
     if (!rows.length) return;
     await enqueueMany(ctx.db.owner, rows.map((r) => ({ task: 'sync_connection', payload: { org_id: r.org_id, connection_id: r.id, reason: 'scheduled' }, jobKey: `sync:${r.id}` }) as JobSpec));

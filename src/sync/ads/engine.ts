@@ -20,6 +20,8 @@ export interface SyncOptions {
    * objects removed outright or access lost.
    */
   fullListingEveryMs?: number;
+  /** The job running the sync (the id its first attempt had), recorded on a new run. */
+  jobId?: string;
 }
 
 export interface SyncResult {
@@ -56,7 +58,7 @@ const CHANGED_SINCE_MARGIN_MS = 5 * 60_000;
  * listing still runs at least every `fullListingEveryMs`.
  */
 export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId: string, adapter: AdsSyncAdapter, reason: string, opts: SyncOptions = {}): Promise<SyncResult> {
-  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30, opts.fullListingEveryMs ?? 86_400_000);
+  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30, opts.fullListingEveryMs ?? 86_400_000, opts.jobId);
   const window = run.checkpoint._window as { since: string; until: string };
   const changedSince = (run.checkpoint._changedSince as string | null | undefined) ?? null;
   const maxInlineWaitMs = opts.maxInlineWaitMs ?? 30_000;
@@ -195,7 +197,7 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
  * first sync and the look-back after; `_changedSince` (null: list everything) is the start of
  * the last completed run, when the adapter can list changes and a full listing is recent enough.
  */
-async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number, fullListingEveryMs: number): Promise<RunRow> {
+async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number, fullListingEveryMs: number, jobId?: string): Promise<RunRow> {
   return withOrgTx(deps.db.app, orgId, async (c) => {
     const { rows } = await c.query<RunRow>("select id, checkpoint from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
     if (rows[0]) return rows[0];
@@ -211,11 +213,12 @@ async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, r
     const back = prior?.last ? adapter.lookbackDays : historyDays;
     const window = { since: day(new Date(now.getTime() - back * 86_400_000)), until: day(now) };
     const changedSince = adapter.listsChangedSince && prior?.last && prior.full_recent ? new Date(prior.last.getTime() - CHANGED_SINCE_MARGIN_MS).toISOString() : null;
-    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint) values ($1, $2, $3, $4) returning id, checkpoint', [
+    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint, job_id) values ($1, $2, $3, $4, $5) returning id, checkpoint', [
       orgId,
       connectionId,
       reason,
       { _window: window, _changedSince: changedSince },
+      jobId ?? null,
     ]);
     return ins.rows[0]!;
   });

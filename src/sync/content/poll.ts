@@ -2,6 +2,7 @@ import type { RefreshDeps } from '../../connections/refresh.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { withContentRun, type ContentRun } from './context.ts';
 import { reconcileTarget, type ReconcileOutcome } from './reconcile.ts';
+import type { ContentProgress } from '../runs.ts';
 import type { TargetRow } from './store.ts';
 
 /** Targets re-read per sync to notice hard deletions on sites that keep no tombstones. */
@@ -9,24 +10,36 @@ const VERIFY_PER_SYNC = 50;
 
 export interface ContentSyncResult {
   polled: number;
+  /** Items re-read for the hub's edits and the deletion check. */
+  verified: number;
   outcomes: Partial<Record<ReconcileOutcome, number>>;
 }
+
+/** A sync's counts as its run shows them. */
+export function progressOf(r: ContentSyncResult): ContentProgress {
+  const o = r.outcomes;
+  return { items_read: r.polled + r.verified, items_merged: (o.synced ?? 0) + (o.conflict ?? 0), conflicts: o.conflict ?? 0, items_written: o.synced ?? 0 };
+}
+
+/** Told of progress after each page polled and every few items re-read. */
+export type OnProgress = (r: ContentSyncResult) => Promise<void>;
+const PROGRESS_EVERY = 25;
 
 /**
  * A connection's content sync: items edited on the site since the last watermark (polling by
  * modified time, or woken by a webhook), items edited in the hub since they were last synced,
  * and a rolling re-read of the oldest-checked items so hard deletions are noticed.
  */
-export async function syncContent(deps: RefreshDeps, orgId: string, connectionId: string, onlyTargets?: readonly string[]): Promise<ContentSyncResult> {
+export async function syncContent(deps: RefreshDeps, orgId: string, connectionId: string, onlyTargets?: readonly string[], onProgress: OnProgress = async () => undefined): Promise<ContentSyncResult> {
   return withContentRun(deps, orgId, connectionId, async (run) => {
-    const result: ContentSyncResult = { polled: 0, outcomes: {} };
+    const result: ContentSyncResult = { polled: 0, verified: 0, outcomes: {} };
     const count = (o: ReconcileOutcome) => (result.outcomes[o] = (result.outcomes[o] ?? 0) + 1);
     if (onlyTargets) {
       for (const id of onlyTargets) count(await reconcileTarget(deps, orgId, run, id));
       return result;
     }
     const done = new Set<string>();
-    await pollRemote(deps, orgId, run, result, done, count);
+    await pollRemote(deps, orgId, run, result, done, count, onProgress);
     // Hub edits not yet on the site, and the rolling deletion check.
     const { rows } = await withOrgTx(deps.db.app, orgId, (c) =>
       c.query<{ id: string }>(
@@ -43,12 +56,14 @@ export async function syncContent(deps: RefreshDeps, orgId: string, connectionId
       if (done.has(r.id)) continue;
       count(await reconcileTarget(deps, orgId, run, r.id));
       await withOrgTx(deps.db.app, orgId, (c) => c.query('update content_targets set last_synced_at = now() where org_id = $1 and id = $2', [orgId, r.id]));
+      if (++result.verified % PROGRESS_EVERY === 0) await onProgress(result);
     }
+    await onProgress(result);
     return result;
   });
 }
 
-async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, result: ContentSyncResult, done: Set<string>, count: (o: ReconcileOutcome) => void): Promise<void> {
+async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, result: ContentSyncResult, done: Set<string>, count: (o: ReconcileOutcome) => void, onProgress: OnProgress): Promise<void> {
   // Each place this connection has items in, with its watermark.
   const { rows: places } = await withOrgTx(deps.db.app, orgId, (c) =>
     c.query<{ kind: TargetRow['kind']; collection: string | null; watermark: string | null }>(
@@ -84,6 +99,7 @@ async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, res
       }
       if (page.watermark && (!watermark || page.watermark > watermark)) watermark = page.watermark;
       cursor = page.next;
+      await onProgress(result);
     } while (cursor);
     if (watermark !== place.watermark) {
       await withOrgTx(deps.db.app, orgId, (c) =>

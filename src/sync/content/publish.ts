@@ -1,11 +1,13 @@
-import { recordEvent } from '../../connections/events.ts';
+import { engineSettings } from '../../config/schema.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
+import { settleBatchOutcome } from './batch-failure.ts';
 import { withContentRun, type ContentRun } from './context.ts';
-import { diffFields, threeWayMerge } from './merge.ts';
+import { diffFields } from './merge.ts';
+import { decidePublish } from './publish-plan.ts';
 import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
 import { ensureTarget, markCreateStarted } from './targets.ts';
@@ -58,7 +60,7 @@ export async function createBatch(c: PoolClient, orgId: string, req: BatchReques
 const ITEM_CHUNK = 200;
 
 /** How long a create sent before a crash may still land at the site: past the HTTP timeout, with margin. */
-const CREATE_SETTLE_MS = Number(process.env.PLEXUS_CREATE_SETTLE_MS ?? 40_000);
+const createSettleMs = () => engineSettings().createSettleMs;
 
 async function pendingItems(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string, after: number): Promise<BatchItemRow[]> {
   return withOrgTx(deps.db.app, orgId, async (c) =>
@@ -86,37 +88,7 @@ function errorOf(err: unknown): { code: string; message: string } {
 }
 
 /** Sets the batch's outcome once every item is settled, and records `publish.completed` once. */
-async function settleBatch(deps: RefreshDeps, orgId: string, batchId: string): Promise<void> {
-  await withOrgTx(deps.db.app, orgId, async (c) => {
-    const { rows } = await c.query<{ status: string; done: number; failed: number; total: number; dry_run: boolean }>(
-      `update publish_batches b set status = case when b.failed > 0 then 'completed_with_errors' else 'completed' end, finished_at = now()
-       where b.org_id = $1 and b.id = $2 and b.status in ('queued', 'running')
-         and not exists (select 1 from publish_batch_items i where i.org_id = $1 and i.batch_id = $2 and i.status = 'pending')
-       returning status, done, failed, total, dry_run`,
-      [orgId, batchId],
-    );
-    const b = rows[0];
-    if (b) await recordEvent(c, orgId, 'publish.completed', { batch_id: batchId, status: b.status, total: b.total, done: b.done, failed: b.failed, dry_run: b.dry_run });
-  });
-}
-
-/** What publishing would do to one item on one site, field by field, without writing. */
-async function plan(run: ContentRun, item: ItemRow, target: TargetRow, loc: TargetLocation): Promise<{ action: 'create' | 'update' | 'noop'; plan: unknown }> {
-  const hub = fieldsOf(item);
-  const remote = target.remote_id ? await run.adapter.read(run.s, loc, target.remote_id) : null;
-  if (!remote || remote.trashed) {
-    const existing = await run.adapter.findBySlug(run.s, loc, item.slug);
-    if (!existing) return { action: 'create', plan: { fields: hub } };
-    return { action: 'update', plan: { adopts_remote_id: existing.remoteId, changes: changesOf(existing.fields, hub, run, loc.kind) } };
-  }
-  const fields = syncedFields(run.adapter, loc.kind);
-  const out = threeWayMerge(target.base ?? remote.fields, hub, remote.fields, fields);
-  const changes = diffFields(remote.fields, out.merged, out.conflicts, fields);
-  return {
-    action: Object.keys(changes).length ? 'update' : 'noop',
-    plan: { remote_id: remote.remoteId, changes: changesOf(remote.fields, { ...remote.fields, ...changes }, run, loc.kind), conflicts: out.conflicts.map((c) => c.field) },
-  };
-}
+const settleBatch = (deps: RefreshDeps, orgId: string, batchId: string) => settleBatchOutcome(deps.db, orgId, batchId);
 
 const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.length === 0);
 
@@ -125,11 +97,6 @@ function siteDefaults(hub: ContentFields, site: ContentFields, fields: readonly 
   const out: Record<string, unknown> = {};
   for (const f of fields) if (isEmpty(hub[f]) && !isEmpty(site[f])) out[f] = site[f];
   return out as Partial<ContentFields>;
-}
-
-function changesOf(from: ContentFields, to: ContentFields, run: ContentRun, kind: ContentKind): Record<string, { from: unknown; to: unknown }> {
-  const d = diffFields(from, to, [], syncedFields(run.adapter, kind)) as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(d).map((k) => [k, { from: from[k as keyof ContentFields], to: d[k] }]));
 }
 
 /**
@@ -173,23 +140,32 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
           continue;
         }
         const loc = await locate(item.kind);
-        if (batch.dry_run) {
-          const t = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<TargetRow>('select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3', [orgId, item.id, connectionId])).rows[0]);
-          const p = await plan(run, item, t ?? ({ remote_id: null, base: null } as TargetRow), loc);
-          await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'done', action: p.action, plan: p.plan }));
+        const existing = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<TargetRow>('select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3', [orgId, item.id, connectionId])).rows[0] ?? null);
+        // A create sent before an interruption is recovered by the create path (found by slug, or settled).
+        if (!batch.dry_run && existing?.create_started_at && !existing.remote_id) {
+          creates.push({ row, item, target: existing, loc });
+          continue;
+        }
+        const d = await decidePublish(deps, orgId, run, item, existing, loc);
+        if (batch.dry_run || d.action === 'refuse') {
+          const error = d.action === 'refuse' ? d.error : undefined;
+          await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: batch.dry_run ? 'done' : 'failed', action: d.action, plan: batch.dry_run ? d.plan : undefined, error }));
           continue;
         }
         const target = await withOrgTx(deps.db.app, orgId, async (c) => {
           const t = await ensureTarget(c, orgId, item.id, connectionId, loc);
-          // Publishing again takes a rolled-back or remotely deleted item back into sync.
-          if (t.state === 'rolled_back' || t.state === 'remote_deleted') {
-            await c.query("update content_targets set state = 'pending', remote_id = case when $3 then null else remote_id end, updated_at = now() where org_id = $1 and id = $2", [orgId, t.id, t.state === 'remote_deleted']);
-            return { ...t, state: 'pending' as const, remote_id: t.state === 'remote_deleted' ? null : t.remote_id };
+          // Publishing again takes a rolled-back or remotely deleted item back into sync; a
+          // create or an adoption starts from no link.
+          const unlink = d.action === 'create' || d.action === 'adopt';
+          if (t.state === 'rolled_back' || t.state === 'remote_deleted' || (unlink && t.remote_id)) {
+            await c.query("update content_targets set state = 'pending', remote_id = case when $3 then null else remote_id end, base = case when $3 then null else base end, updated_at = now() where org_id = $1 and id = $2", [orgId, t.id, unlink]);
+            return { ...t, state: 'pending' as const, remote_id: unlink ? null : t.remote_id, base: unlink ? null : t.base };
           }
           return t;
         });
-        if (target.remote_id) await publishUpdate(deps, orgId, batchId, run, row, item, target, loc);
-        else creates.push({ row, item, target, loc });
+        if (d.action === 'create') creates.push({ row, item, target, loc });
+        else if (d.action === 'adopt') await publishAdopt(deps, orgId, batchId, run, row, item, target, loc, d.remote);
+        else await publishUpdate(deps, orgId, batchId, run, row, target, d.action, d.remote);
       }
       await publishCreates(deps, orgId, batchId, run, creates, unsettled);
     }
@@ -200,28 +176,69 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
   await settleBatch(deps, orgId, batchId);
 }
 
-async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, row: BatchItemRow, item: ItemRow, target: TargetRow, loc: TargetLocation): Promise<void> {
+async function publishUpdate(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, row: BatchItemRow, target: TargetRow, action: 'update' | 'noop', remote: RemoteContent): Promise<void> {
   try {
-    const remote = await run.adapter.read(run.s, loc, target.remote_id!);
-    if (!remote) {
-      // Gone from the site since it was published: create it again.
-      await withOrgTx(deps.db.app, orgId, (c) => c.query("update content_targets set remote_id = null, state = 'pending', create_started_at = null, base = null where org_id = $1 and id = $2", [orgId, target.id]));
-      await publishCreates(deps, orgId, batchId, run, [{ row, item, target: { ...target, remote_id: null, create_started_at: null }, loc }], { wait: 0 });
-      return;
-    }
     // Saved before the write, so a rollback can restore it even if the worker dies right after.
-    await withOrgTx(deps.db.app, orgId, (c) => c.query('update publish_batch_items set previous = $5, remote_id = $6 where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4', [orgId, batchId, row.item_id, row.connection_id, JSON.stringify({ fields: remote.fields, version: remote.version }), remote.remoteId]));
+    await saveRollbackPoint(deps, orgId, batchId, row, remote);
     const outcome = await reconcileTarget(deps, orgId, run, target.id, remote);
     await withOrgTx(deps.db.app, orgId, (c) =>
-      finishItem(c, orgId, batchId, row, outcome === 'conflict' ? { status: 'conflict', action: 'update', error: { code: 'content.conflict_open', message: 'The item was also changed on the site; a conflict is open.' } } : { status: 'done', action: outcome === 'unchanged' ? 'noop' : 'update' }),
+      finishItem(c, orgId, batchId, row, outcome === 'conflict' ? { status: 'conflict', action, error: { code: 'content.conflict_open', message: 'The item was also changed on the site; a conflict is open.' } } : { status: 'done', action }),
     );
   } catch (err) {
     if (isPlexusError(err) && err.retry === 'permanent') {
-      await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', error: errorOf(err) }));
+      await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', action, error: errorOf(err) }));
       return;
     }
     throw err;
   }
+}
+
+function saveRollbackPoint(deps: RefreshDeps, orgId: string, batchId: string, row: BatchItemRow, remote: RemoteContent): Promise<unknown> {
+  return withOrgTx(deps.db.app, orgId, (c) => c.query('update publish_batch_items set previous = $5, remote_id = $6 where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4', [orgId, batchId, row.item_id, row.connection_id, JSON.stringify({ fields: remote.fields, version: remote.version }), remote.remoteId]));
+}
+
+/** Links the site's item with this slug to the hub item and gives it the hub's fields. */
+async function publishAdopt(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, row: BatchItemRow, item: ItemRow, target: TargetRow, loc: TargetLocation, remote: RemoteContent): Promise<void> {
+  try {
+    await saveRollbackPoint(deps, orgId, batchId, row, remote);
+    const hub = fieldsOf(item);
+    const changes = diffFields(remote.fields, hub, [], syncedFields(run.adapter, loc.kind));
+    const written = Object.keys(changes).length ? await run.adapter.update(run.s, loc, remote.remoteId, changes, remote.version) : remote;
+    await landCreated(deps, orgId, batchId, run, [{ e: { row, item, target, loc }, remote: written }], 'adopt');
+  } catch (err) {
+    if (isPlexusError(err) && err.retry === 'permanent') {
+      await withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, row, { status: 'failed', action: 'adopt', error: errorOf(err) }));
+      return;
+    }
+    throw err;
+  }
+}
+
+interface CreateEntry {
+  row: BatchItemRow;
+  item: ItemRow;
+  target: TargetRow;
+  loc: TargetLocation;
+}
+
+/**
+ * Records items that now have a copy on the site, in one transaction (a bulk create's outcomes
+ * are not kept waiting on a hundred small commits). The base is what the hub sent, plus what
+ * the site filled in where the hub left a field empty (its author, say), which the hub takes
+ * too: the copies start out equal.
+ */
+async function landCreated(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, landed: { e: CreateEntry; remote: RemoteContent }[], action: 'create' | 'adopt' = 'create'): Promise<void> {
+  if (!landed.length) return;
+  await withOrgTx(deps.db.app, orgId, async (c) => {
+    for (const { e, remote } of landed) {
+      const hub = fieldsOf(e.item);
+      const filled = siteDefaults(hub, remote.fields, syncedFields(run.adapter, e.loc.kind));
+      let version = e.item.version;
+      if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
+      await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);
+      await finishItem(c, orgId, batchId, e.row, { status: 'done', action, remoteId: remote.remoteId });
+    }
+  });
 }
 
 /** Past this many creates to recover in one place, one listing of recent changes beats a lookup each. */
@@ -257,23 +274,7 @@ async function recentlyChangedBySlug(run: ContentRun, recovering: { item: ItemRo
 }
 
 async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[], unsettled: { wait: number }): Promise<void> {
-  // A bulk create's outcomes are recorded in one transaction: the site is not kept waiting on
-  // a hundred small commits between two calls.
-  const landAll = async (landed: { e: (typeof creates)[number]; remote: RemoteContent }[]) => {
-    if (!landed.length) return;
-    await withOrgTx(deps.db.app, orgId, async (c) => {
-      for (const { e, remote } of landed) {
-        // The base is what the hub sent, plus what the site filled in where the hub left a field
-        // empty (its author, say), which the hub takes too: the copies start out equal.
-        const hub = fieldsOf(e.item);
-        const filled = siteDefaults(hub, remote.fields, syncedFields(run.adapter, e.loc.kind));
-        let version = e.item.version;
-        if (Object.keys(filled).length) version = (await updateItemFields(c, orgId, e.item.id, filled, null)) ?? version;
-        await markSynced(c, orgId, e.target.id, { ...hub, ...filled }, remote, version);
-        await finishItem(c, orgId, batchId, e.row, { status: 'done', action: 'create', remoteId: remote.remoteId });
-      }
-    });
-  };
+  const landAll = (landed: { e: CreateEntry; remote: RemoteContent }[]) => landCreated(deps, orgId, batchId, run, landed);
   const land = (e: (typeof creates)[number], remote: RemoteContent) => landAll([{ e, remote }]);
   const fail = (e: (typeof creates)[number], err: unknown) => withOrgTx(deps.db.app, orgId, (c) => finishItem(c, orgId, batchId, e.row, { status: 'failed', error: errorOf(err) }));
   // A create that may have reached the site before a crash: adopt what is there.
@@ -295,7 +296,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     // no longer can before sending another, or the site could get two copies.
     const age = Date.now() - e.target.create_started_at.getTime();
     // The item stays pending; the others go on, and the job comes back for it.
-    if (age < CREATE_SETTLE_MS) unsettled.wait = Math.max(unsettled.wait, CREATE_SETTLE_MS - age);
+    if (age < createSettleMs()) unsettled.wait = Math.max(unsettled.wait, createSettleMs() - age);
     else fresh.push(e);
   }
   await landAll(adopted);

@@ -6,6 +6,7 @@ import type { PoolClient } from '../../db/pool.ts';
 import type { ContentRun } from './context.ts';
 import { diffFields, threeWayMerge, type FieldConflict } from './merge.ts';
 import { contentHash, fieldsOf, getItem, getTarget, markSynced, markTargetState, updateItemFields, type ConflictPolicy, type ItemRow, type TargetRow } from './store.ts';
+import { releaseReconcileLease, takeReconcileLease } from './reconcile-lease.ts';
 import { syncedFields, type ContentFields, type RemoteContent } from './types.ts';
 
 export type ReconcileOutcome = 'synced' | 'unchanged' | 'conflict' | 'remote_deleted' | 'skipped';
@@ -66,13 +67,30 @@ async function recordConflict(c: PoolClient, orgId: string, item: ItemRow, targe
  * so an editor's change made in between sends the item round the merge again.
  */
 export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: ContentRun, targetId: string, known?: RemoteContent | null): Promise<ReconcileOutcome> {
+  // One job at a time per item and site: another job's merge lands whole before this one reads.
+  const lease = await takeReconcileLease(deps, orgId, targetId);
+  if (!lease) return 'skipped';
+  try {
+    return await reconcileLeased(deps, orgId, run, targetId, known);
+  } finally {
+    await releaseReconcileLease(deps, orgId, targetId, lease);
+  }
+}
+
+async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun, targetId: string, known?: RemoteContent | null): Promise<ReconcileOutcome> {
   let remote = known;
+  // A copy handed in by a poll may be older than a merge another job wrote since: it is
+  // checked against the site before anything from it is written to the hub.
+  let snapshot = known !== undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const target = await withOrgTx(deps.db.app, orgId, (c) => getTarget(c, orgId, targetId));
     if (!target || !target.remote_id || target.state === 'rolled_back') return 'skipped';
     const item = await withOrgTx(deps.db.app, orgId, (c) => getItem(c, orgId, target.item_id));
     if (!item) return 'skipped';
-    if (remote === undefined) remote = await run.adapter.read(run.s, locOf(target), target.remote_id);
+    if (remote === undefined) {
+      remote = await run.adapter.read(run.s, locOf(target), target.remote_id);
+      snapshot = false;
+    }
     if (!remote || remote.trashed) {
       if (target.state !== 'remote_deleted') {
         await withOrgTx(deps.db.app, orgId, async (c) => {
@@ -107,6 +125,16 @@ export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: Con
     const toRemote = diffFields(remote.fields, merged, skip, fields);
     const toHub = diffFields(hub, merged, skip, fields);
 
+    if (snapshot) {
+      // Compare-and-set for the hub: what goes into it must come from the site as it is now.
+      const now = await run.adapter.read(run.s, locOf(target), target.remote_id);
+      snapshot = false;
+      if (!now || now.version !== remote.version || contentHash(now.fields, fields) !== contentHash(remote.fields, fields)) {
+        remote = now;
+        continue;
+      }
+    }
+
     let written = remote;
     if (Object.keys(toRemote).length) {
       try {
@@ -114,12 +142,16 @@ export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: Con
       } catch (err) {
         if (isPlexusError(err) && err.code === 'content.remote_changed') {
           remote = undefined; // an editor got there first: merge again with what they wrote
+          snapshot = false;
           continue;
         }
         throw err;
       }
     }
     const again = await withOrgTx(deps.db.app, orgId, async (c) => {
+      // Compare-and-set on the target too: a merge recorded since this round read it wins.
+      const current = await getTarget(c, orgId, target.id, true);
+      if (!current || current.updated_at.getTime() !== target.updated_at.getTime()) return true;
       let hubVersion = item.version;
       if (Object.keys(toHub).length) {
         const v = await updateItemFields(c, orgId, item.id, toHub, item.version);
@@ -134,6 +166,7 @@ export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: Con
     });
     if (again) {
       remote = undefined;
+      snapshot = false;
       continue;
     }
     if (open) return 'conflict';

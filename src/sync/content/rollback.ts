@@ -9,21 +9,21 @@ import { syncedFields, type ContentFields } from './types.ts';
 
 interface DoneRow {
   item_id: string;
-  action: 'create' | 'update' | 'noop';
+  action: 'create' | 'adopt' | 'update' | 'noop';
   remote_id: string | null;
   previous: { fields: ContentFields; version: string } | null;
 }
 
 /**
  * Undoes a batch on one connection: items it created are removed from the site, items it
- * updated get their previous remote version back. Rolled-back targets stop syncing until
+ * updated or adopted get their previous remote version back. Rolled-back targets stop syncing until
  * they are published again, so the hub's newer version is not pushed straight back.
  */
 export async function rollbackForConnection(deps: RefreshDeps, orgId: string, batchId: string, connectionId: string): Promise<void> {
   const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
     (await c.query<DoneRow>(
       `select item_id, action, remote_id, previous from publish_batch_items
-       where org_id = $1 and batch_id = $2 and connection_id = $3 and status in ('done', 'conflict') and action in ('create', 'update') order by seq`,
+       where org_id = $1 and batch_id = $2 and connection_id = $3 and status in ('done', 'conflict') and action in ('create', 'adopt', 'update') order by seq`,
       [orgId, batchId, connectionId],
     )).rows,
   );
@@ -44,7 +44,7 @@ export async function rollbackForConnection(deps: RefreshDeps, orgId: string, ba
             if (target) await c.query('delete from content_targets where org_id = $1 and id = $2', [orgId, target.id]);
             await c.query("update publish_batch_items set status = 'rolled_back', updated_at = now() where org_id = $1 and batch_id = $2 and item_id = $3 and connection_id = $4", [orgId, batchId, r.item_id, connectionId]);
           });
-        } else if (r.action === 'update' && remoteId && r.previous && target) {
+        } else if ((r.action === 'update' || r.action === 'adopt') && remoteId && r.previous && target) {
           const now = await run.adapter.read(run.s, loc, remoteId);
           let restored = now;
           if (now) {
@@ -65,7 +65,7 @@ export async function rollbackForConnection(deps: RefreshDeps, orgId: string, ba
   }
   await withOrgTx(deps.db.app, orgId, async (c) => {
     const { rows: left } = await c.query(
-      `select 1 from publish_batch_items where org_id = $1 and batch_id = $2 and status in ('done', 'conflict') and action in ('create', 'update') limit 1`,
+      `select 1 from publish_batch_items where org_id = $1 and batch_id = $2 and status in ('done', 'conflict') and action in ('create', 'adopt', 'update') limit 1`,
       [orgId, batchId],
     );
     if (left.length) return;

@@ -38,6 +38,7 @@ export interface TargetRow {
   hub_version: number | null;
   state: 'pending' | 'synced' | 'conflict' | 'remote_deleted' | 'rolled_back' | 'failed';
   create_started_at: Date | null;
+  updated_at: Date;
 }
 
 export const fieldsOf = (i: ItemRow): ContentFields => ({

@@ -23,6 +23,8 @@ const batchSchema = z.object({
   done: z.number(),
   failed: z.number(),
   pending: z.number(),
+  /** While running: the last failed attempt of its job (it retries); `failed`: the error its dead job ended with. */
+  error: z.unknown().nullable(),
   created_at: z.date(),
   started_at: z.date().nullable(),
   finished_at: z.date().nullable(),
@@ -77,7 +79,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         if (missing.length) throw plexusError('not_found', { message: `No such content item: ${missing.slice(0, 5).join(', ')}.` });
         const r = await createBatch(c, orgId, { itemIds, connectionIds, dryRun: b.dry_run, idempotencyKey: key });
         if (r.created) await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.create', target: { type: 'publish_batch', id: r.id }, details: { items: itemIds.length, connection_ids: connectionIds, dry_run: b.dry_run } });
-        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, r.id]);
+        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, r.id]);
         return { batch: rows[0]!, created: r.created };
       });
       return reply.status(created ? 202 : 200).send(withPending(batch));
@@ -93,7 +95,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
         (
           await c.query<BatchRow>(
-            `select id, status, dry_run, total, done, failed, created_at, started_at, finished_at from publish_batches
+            `select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches
              where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) order by created_at desc, id desc limit $4`,
             [orgId, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
           )
@@ -117,7 +119,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => {
       const orgId = orgOf(req);
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, req.params.id]);
+        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, req.params.id]);
         if (!rows[0]) throw plexusError('not_found', { message: 'No such publish batch.' });
         const items = await c.query('select item_id, connection_id, status, action, remote_id, plan, error from publish_batch_items where org_id = $1 and batch_id = $2 order by connection_id, seq', [orgId, req.params.id]);
         return { ...withPending(rows[0]), items: items.rows };

@@ -10,11 +10,19 @@ import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 
 const runSchema = z.object({
   id: z.string(),
+  kind: z.enum(['ads', 'content']),
+  /** The job that runs it: the `job_id` answered when the sync was requested. */
+  job_id: z.number().nullable(),
   reason: z.string(),
   status: z.string(),
   pages: z.number(),
   records: z.number(),
   rate_limit_waits: z.number(),
+  items_read: z.number(),
+  items_merged: z.number(),
+  conflicts: z.number(),
+  items_written: z.number(),
+  /** While running: the last failed attempt's error (the job retries); failed: why it ended. */
   error: z.string().nullable(),
   started_at: z.date(),
   finished_at: z.date().nullable(),
@@ -45,15 +53,24 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/connections/:id/syncs',
-    { schema: { tags: ['sync'], summary: 'Sync runs of a connection, newest first, with progress', params: idParams, response: { 200: z.object({ data: z.array(runSchema) }), ...authErrors } } },
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
+        params: idParams,
+        querystring: z.object({ job_id: z.coerce.number().int().positive().optional() }),
+        response: { 200: z.object({ data: z.array(runSchema) }), ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
         if (!(await getConnection(c, orgId, req.params.id))) throw plexusError('not_found', { message: 'No such connection.' });
         return (
           await c.query(
-            'select id, reason, status, pages, records, rate_limit_waits, error, started_at, finished_at from sync_runs where org_id = $1 and connection_id = $2 order by started_at desc limit 50',
-            [orgId, req.params.id],
+            `select id, kind, job_id::float8 as job_id, reason, status, pages, records, rate_limit_waits, items_read, items_merged, conflicts, items_written, error, started_at, finished_at
+             from sync_runs where org_id = $1 and connection_id = $2 and ($3::bigint is null or job_id = $3) order by started_at desc limit 50`,
+            [orgId, req.params.id, req.query.job_id ?? null],
           )
         ).rows;
       });

@@ -1,0 +1,54 @@
+import { recordEvent } from '../connections/events.ts';
+import type { Database } from '../db/database.ts';
+import type { PoolClient } from '../db/pool.ts';
+import { withOrgTx } from '../db/tx.ts';
+
+/** A content sync's progress, as shown on its run. */
+export interface ContentProgress {
+  items_read: number;
+  items_merged: number;
+  conflicts: number;
+  items_written: number;
+}
+
+/** The connection's running content run (a retried job carries on with it), or a new one. */
+export async function openContentRun(db: Database, orgId: string, connectionId: string, reason: string, jobId: string): Promise<string> {
+  return withOrgTx(db.app, orgId, async (c) => {
+    const { rows } = await c.query<{ id: string }>("select id from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
+    if (rows[0]) return rows[0].id;
+    const ins = await c.query<{ id: string }>("insert into sync_runs (org_id, connection_id, reason, kind, job_id) values ($1, $2, $3, 'content', $4) returning id", [orgId, connectionId, reason, jobId]);
+    return ins.rows[0]!.id;
+  });
+}
+
+export async function recordContentProgress(db: Database, orgId: string, runId: string, p: ContentProgress): Promise<void> {
+  await withOrgTx(db.app, orgId, (c) =>
+    c.query('update sync_runs set items_read = $3, items_merged = $4, conflicts = $5, items_written = $6, records = $3 where org_id = $1 and id = $2', [orgId, runId, p.items_read, p.items_merged, p.conflicts, p.items_written]),
+  );
+}
+
+/** Ends a content run in the caller's transaction, with sync.completed and the connection's last sync time. */
+export async function completeContentRun(c: PoolClient, orgId: string, connectionId: string, runId: string, reason: string, p: ContentProgress): Promise<void> {
+  await c.query(
+    "update sync_runs set status = 'completed', error = null, finished_at = now(), items_read = $3, items_merged = $4, conflicts = $5, items_written = $6, records = $3 where org_id = $1 and id = $2",
+    [orgId, runId, p.items_read, p.items_merged, p.conflicts, p.items_written],
+  );
+  await c.query('update connections set last_sync_at = now() where org_id = $1 and id = $2', [orgId, connectionId]);
+  await recordEvent(c, orgId, 'sync.completed', { connection_id: connectionId, run_id: runId, reason, kind: 'content', ...p });
+}
+
+/** The last error of the connection's running run, shown while its job waits for a retry. */
+export async function noteRunError(db: Database, orgId: string, connectionId: string, failure: { code: string; message: string }): Promise<void> {
+  await withOrgTx(db.app, orgId, (c) => c.query("update sync_runs set error = $3 where org_id = $1 and connection_id = $2 and status = 'running'", [orgId, connectionId, `${failure.code}: ${failure.message}`.slice(0, 500)]));
+}
+
+/** Ends the connection's running run as failed with the error of its dead job, with sync.failed. */
+export async function failRunningRun(db: Database, orgId: string, connectionId: string, reason: string, failure: { code: string; message: string }): Promise<void> {
+  await withOrgTx(db.app, orgId, async (c) => {
+    const { rows } = await c.query<{ id: string }>(
+      "update sync_runs set status = 'failed', error = $3, finished_at = now() where org_id = $1 and connection_id = $2 and status = 'running' returning id",
+      [orgId, connectionId, `${failure.code}: ${failure.message}`.slice(0, 500)],
+    );
+    for (const r of rows) await recordEvent(c, orgId, 'sync.failed', { connection_id: connectionId, run_id: r.id, reason, error: failure.code, message: failure.message });
+  });
+}
