@@ -3,6 +3,7 @@ import type { Pool } from '../../db/pool.ts';
 import type { ConnectorContext } from '../../providers/connector.ts';
 import { retryAfterMs } from '../../providers/kit/errors.ts';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
+import { assertAlive, currentFence, FencedError } from '../../jobs/fence.ts';
 
 /** A 429 is waited out and resent this many times before it reaches the caller as an error. */
 const MAX_THROTTLED_RESENDS = 6;
@@ -24,7 +25,8 @@ export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: num
  * Every call to a site goes through one budget per site shared by all worker processes (kept in
  * PostgreSQL), so a publish of thousands of items runs at the platform's rate instead of into
  * its 429s; a 429 that still comes (another client on the same site) is waited out as the
- * platform's Retry-After says and sent again.
+ * platform's Retry-After says and sent again. Each call is also fenced: a job whose lease was
+ * taken, or whose process went silent, stops before it sends anything more (jobs/fence.ts).
  */
 export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string): ConnectorContext {
   const rate = siteRate(ctx);
@@ -32,12 +34,21 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
   const http = Object.create(inner) as ProviderHttp;
   const key = `site:${ctx.def.id}:${siteKey}`;
   http.send = async (req: HttpRequest): Promise<HttpResponse> => {
+    const fence = currentFence();
     for (let attempt = 0; ; attempt++) {
-      if (rate) {
-        const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3) as w', [key, rate.perSecond, rate.burst]);
+      assertAlive(fence);
+      if (rate || fence?.resource) {
+        // The budget and the lease in one round trip.
+        const { rows } = await owner.query<{ w: number | null; held: boolean | null }>(
+          'select case when $2::float8 > 0 then plexus_take_budget($1, $2, $3) end as w, case when $4::text is not null then plexus_lease_held($4, $5) end as held',
+          [key, rate?.perSecond ?? 0, rate?.burst ?? 0, fence?.resource ?? null, fence?.generation ?? 0],
+        );
+        if (rows[0]?.held === false) throw new FencedError(`the lease on ${fence!.resource} was taken by another runner`);
         const wait = rows[0]?.w ?? 0;
         if (wait > 0) await sleep(wait);
       }
+      // Checked again just before sending: a pause during the wait must not end in a send.
+      assertAlive(fence);
       const res = await inner.send(req);
       if (res.status !== 429 || attempt >= MAX_THROTTLED_RESENDS) return res;
       await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(res.headers) ?? 1000 * 2 ** attempt));
