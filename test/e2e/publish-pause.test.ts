@@ -82,3 +82,49 @@ test('a worker SIGSTOPped past the stale window mid-publish, then resumed: every
     if (second) await exited(second);
   }
 });
+
+test('SIGTERM on a worker mid-publish: it stops within its grace period and releases the job, which another worker finishes', { timeout: 240_000 }, async () => {
+  const org = await newOrg(ctx);
+  const conn = await site.connect(ctx, org.id);
+  const N = 120;
+  const { rows: items } = await ctx.db.owner.query<{ id: string; slug: string }>(
+    `insert into content_items (org_id, kind, title, body_html, slug, status, categories, tags)
+     select $1, 'post', 'Term test ' || g, '<p>Body ' || g || '</p>', 'term-test-' || g, 'published', '{News}', '{term}' from generate_series(1, $2) g
+     returning id, slug`,
+    [org.id, N],
+  );
+  const env = {
+    DATABASE_URL: ctx.db.ownerUrl,
+    PLEXUS_MASTER_KEY: ctx.config.masterKey!,
+    LOG_LEVEL: 'warn',
+    PLEXUS_HEARTBEAT_MS: '200',
+    // A long stale window: the job must come back because it was released, not because its worker went silent.
+    PLEXUS_WORKER_STALE_MS: '120000',
+    PLEXUS_WORKER_POLL_MS: '200',
+    PLEXUS_SHUTDOWN_GRACE_MS: '1500',
+    PLEXUS_CREATE_SETTLE_MS: '3000',
+    ...site.env,
+  };
+  const first = spawnTs('src/main.ts', env, ['worker']);
+  let second: ReturnType<typeof spawnTs> | undefined;
+  const batchOf = async (id: string) => (await ctx.db.owner.query<{ done: number; status: string }>('select done, status from publish_batches where id = $1', [id])).rows[0]!;
+  try {
+    const batchId = (await withOrgTx(ctx.db.app, org.id, (c) => createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }))).id;
+    await waitFor(async () => (await batchOf(batchId)).done >= 42, 'the burst to land', 120_000);
+    first.kill('SIGTERM');
+    // The batch has a minute of work left at the shop's pace: only the grace period ends it this soon.
+    const code = await Promise.race([exited(first), new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
+    assert.equal(code, 0, `the worker stops within its grace period:\n${first.output()}`);
+    const { rows: held } = await ctx.db.owner.query("select locked_by from graphile_worker.jobs where task_identifier = 'publish_batch' and locked_by is not null");
+    assert.equal(held.length, 0, 'the job was released, not left locked');
+    assert.ok((await batchOf(batchId)).done < N, 'stopped mid-batch');
+    second = spawnTs('src/main.ts', env, ['worker']);
+    await waitFor(async () => (await batchOf(batchId)).status === 'completed', 'the batch to complete', 180_000);
+    for (const it of items) assert.equal(await site.site.countBySlug('post', it.slug), 1, `${it.slug} exactly once on the site`);
+  } finally {
+    first.kill('SIGKILL');
+    second?.kill('SIGKILL');
+    await exited(first);
+    if (second) await exited(second);
+  }
+});
