@@ -64,9 +64,17 @@ test('a worker SIGSTOPped past the stale window mid-publish, then resumed: every
       const h = await holder();
       return h !== null && h !== frozenHolder;
     }, 'the other worker to take the job over', 60_000);
-    await waitFor(async () => (await batchOf(batchId)).done >= frozenAt + 4, 'the other worker to publish more', 60_000);
+    // The other worker finishes the batch while the first one is still frozen with the items it had in hand.
+    await waitFor(async () => (await batchOf(batchId)).status === 'completed', 'the other worker to complete the batch', 180_000);
+    assert.ok(frozenAt < N, 'frozen mid-batch');
     first.kill('SIGCONT');
-    await waitFor(async () => (await batchOf(batchId)).status === 'completed', 'the batch to complete', 180_000);
+    // Woken up, it must find its job taken and stop, not send what it had in hand.
+    const copies = async () => {
+      let n = 0;
+      for (const it of items) n += await site.site.countBySlug('post', it.slug);
+      return n;
+    };
+    await waitFor(async () => first.output().includes('job fenced') || (await copies()) > N, 'the resumed worker to stop (or to publish again)', 60_000, 100);
     site.sandbox.faults.clear();
     for (const it of items) assert.equal(await site.site.countBySlug('post', it.slug), 1, `${it.slug} exactly once on the site`);
     const t = (await ctx.db.owner.query("select count(*)::int as n, count(distinct remote_id)::int as d from content_targets where org_id = $1 and state = 'synced'", [org.id])).rows[0];
