@@ -82,7 +82,9 @@ async function publishFault(db: Database, pg: OwnPostgres, site: ShopifySite, fa
   const started = Date.now();
   try {
     const batchId = (await withOrgTx(db.app, org.id, (c) => createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }))).id;
-    await waitFor(async () => (await done(batchId)).done >= Math.min(ITEMS - 10, 42), 'part of the batch', 120_000);
+    await waitFor(async () => (await done(batchId)).done >= Math.min(ITEMS - 10, 42), 'part of the batch', 120_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${first.output()}`);
+    });
     first.kill(fault);
     second = spawnTs('src/main.ts', env, ['worker']);
     if (fault === 'SIGSTOP') {
