@@ -42,6 +42,7 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   const nodeId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const staleSeconds = opts.staleAfterMs / 1000;
   let running: Promise<void> | undefined;
+  let maintaining: Promise<void> | undefined;
   let lastOkSentAt = Date.now();
   let epoch = 0;
   let silent = false;
@@ -63,6 +64,18 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
        on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now()`,
       [nodeId, os.hostname(), process.pid, [...opts.workerIds()]],
     );
+    // Alive again as of this beat's sending; a new epoch only starts with the next silence.
+    if (sentAt > lastOkSentAt) lastOkSentAt = sentAt;
+    if (fresh()) silent = false;
+    // The queue's upkeep runs beside the beats, so a slow cleanup never delays the next beat.
+    maintaining ??= maintain()
+      .catch((err: unknown) => opts.log.warn({ err }, 'worker queue upkeep failed'))
+      .finally(() => {
+        maintaining = undefined;
+      });
+  }
+
+  async function maintain(): Promise<void> {
     await opts.owner.query('delete from worker_nodes where heartbeat_at < now() - make_interval(secs => $1)', [staleSeconds]);
     const { rows } = await opts.owner.query<{ locked_by: string }>(
       `select distinct j.locked_by from graphile_worker.jobs j
@@ -75,9 +88,6 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
       await opts.owner.query('select graphile_worker.force_unlock_workers($1::text[])', [ids]);
       opts.log.warn({ workers: ids }, 'unlocked jobs of dead workers');
     }
-    // Alive again as of this beat's sending; a new epoch only starts with the next silence.
-    if (sentAt > lastOkSentAt) lastOkSentAt = sentAt;
-    if (fresh()) silent = false;
     await opts.owner.query(
       `delete from graphile_worker._private_jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null`,
     );
@@ -123,6 +133,7 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
     async stop() {
       clearInterval(timer);
       await running;
+      await maintaining;
       await opts.owner.query('delete from worker_nodes where id = $1', [nodeId]).catch(() => undefined);
     },
   };
