@@ -55,6 +55,8 @@ type RawPayload = Record<string, unknown>;
  * retryable one is re-added with run_at from the error's own delay (a platform's
  * Retry-After) or jittered exponential backoff. The handler therefore always "succeeds"
  * from graphile-worker's view, and its native retries only cover crashes of this wrapper.
+ * A task with a `lease` runs fenced (fence.ts): a runner that lost its lease, or whose process
+ * went silent, stops at its next side effect and does not complete a job someone else now runs.
  */
 export function wrapTask(def: TaskDefinition, opts: WrapDeps): Task {
   return async (raw, helpers) => {
@@ -68,77 +70,75 @@ export function wrapTask(def: TaskDefinition, opts: WrapDeps): Task {
 }
 
 async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, helpers: Parameters<Task>[1]): Promise<void> {
-  {
-    const payload = (raw ?? {}) as RawPayload;
-    const attempt = typeof payload[ATTEMPT_FIELD] === 'number' ? (payload[ATTEMPT_FIELD] as number) : 1;
-    const job = helpers.job;
-    // A child logger per job is only built when something is logged: the happy path stays cheap.
-    let childLog: Logger | undefined;
-    const log = () => (childLog ??= opts.log.child({ task: def.name, job_id: job.id, attempt }));
-    const maxAttempts = def.maxAttempts ?? opts.maxAttempts;
-    const deadLetter = (code: string, message: string) =>
-      recordDeadLetter(opts.db.owner, {
-        jobId: job.id,
-        task: def.name,
-        payload,
-        jobKey: job.key,
-        queueName: (job as { queue_name?: string | null }).queue_name ?? null,
-        attempts: attempt,
-        errorCode: code,
-        errorMessage: message,
-      });
+  const payload = (raw ?? {}) as RawPayload;
+  const attempt = typeof payload[ATTEMPT_FIELD] === 'number' ? (payload[ATTEMPT_FIELD] as number) : 1;
+  const job = helpers.job;
+  // A child logger per job is only built when something is logged: the happy path stays cheap.
+  let childLog: Logger | undefined;
+  const log = () => (childLog ??= opts.log.child({ task: def.name, job_id: job.id, attempt }));
+  const maxAttempts = def.maxAttempts ?? opts.maxAttempts;
+  const deadLetter = (code: string, message: string) =>
+    recordDeadLetter(opts.db.owner, {
+      jobId: job.id,
+      task: def.name,
+      payload,
+      jobKey: job.key,
+      queueName: (job as { queue_name?: string | null }).queue_name ?? null,
+      attempts: attempt,
+      errorCode: code,
+      errorMessage: message,
+    });
 
-    const parsed = def.schema.safeParse(payload);
-    if (!parsed.success) {
-      log().error({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'job payload invalid; dead-lettered');
-      await deadLetter('job.invalid_payload', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return;
-    }
-    const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key }, ...(opts.providers ? { providers: opts.providers } : {}) };
-    const queueName = (job as { queue_name?: string | null }).queue_name ?? null;
-    const again = (runAt: Date, nextAttempt: number) =>
-      opts.db.owner.query('select graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, job_key => $5)', [
-        def.name,
-        JSON.stringify({ ...payload, [ATTEMPT_FIELD]: nextAttempt }),
-        queueName,
-        runAt,
-        job.key,
-      ]);
-    try {
-      const resource = def.lease?.(parsed.data);
-      const fence: Fence = {
-        resource: resource ?? null,
-        generation: resource ? await acquireLease(opts.db.owner, resource, `${opts.nodeId ?? 'local'}/${job.id}`) : 0,
-        liveness: opts.liveness ?? null,
-        epoch: opts.liveness?.epoch() ?? 0,
-      };
-      await runFenced(fence, () => def.run(parsed.data, ctx));
-    } catch (err) {
-      if (err instanceof FencedError) {
-        // Another runner may have this job now. If it is still ours (nobody took it while this
-        // process was silent), run it afresh; otherwise fail it, which graphile-worker only
-        // records while the job is still locked by us, so the other runner's row is untouched.
-        const { rows } = await opts.db.owner.query<{ mine: boolean }>('select locked_by = any($2::text[]) as mine from graphile_worker._private_jobs where id = $1', [job.id, opts.workerIds?.() ?? []]);
-        log().warn({ err: err.message, still_ours: rows[0]?.mine === true }, 'job fenced; it stops here');
-        if (rows[0]?.mine) {
-          await again(opts.clock.now(), attempt);
-          return;
-        }
-        throw err;
-      }
-      const code = isPlexusError(err) ? err.code : 'internal_error';
-      const message = err instanceof Error ? err.message : String(err);
-      if (retryClassOf(err) === 'permanent' || attempt >= maxAttempts) {
-        log().warn({ err, code }, 'job failed for good; dead-lettered');
-        await deadLetter(code, message);
+  const parsed = def.schema.safeParse(payload);
+  if (!parsed.success) {
+    log().error({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'job payload invalid; dead-lettered');
+    await deadLetter('job.invalid_payload', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return;
+  }
+  const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key }, ...(opts.providers ? { providers: opts.providers } : {}) };
+  const queueName = (job as { queue_name?: string | null }).queue_name ?? null;
+  const again = (runAt: Date, nextAttempt: number) =>
+    opts.db.owner.query('select graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, job_key => $5)', [
+      def.name,
+      JSON.stringify({ ...payload, [ATTEMPT_FIELD]: nextAttempt }),
+      queueName,
+      runAt,
+      job.key,
+    ]);
+  try {
+    const resource = def.lease?.(parsed.data);
+    const fence: Fence = {
+      resource: resource ?? null,
+      generation: resource ? await acquireLease(opts.db.owner, resource, `${opts.nodeId ?? 'local'}/${job.id}`) : 0,
+      liveness: opts.liveness ?? null,
+      epoch: opts.liveness?.epoch() ?? 0,
+    };
+    await runFenced(fence, () => def.run(parsed.data, ctx));
+  } catch (err) {
+    if (err instanceof FencedError) {
+      // Another runner may have this job now. If it is still ours (nobody took it while this
+      // process was silent), run it afresh; otherwise fail it, which graphile-worker only
+      // records while the job is still locked by us, so the other runner's row is untouched.
+      const { rows } = await opts.db.owner.query<{ mine: boolean }>('select locked_by = any($2::text[]) as mine from graphile_worker._private_jobs where id = $1', [job.id, opts.workerIds?.() ?? []]);
+      log().warn({ err: err.message, still_ours: rows[0]?.mine === true }, 'job fenced; it stops here');
+      if (rows[0]?.mine) {
+        await again(opts.clock.now(), attempt);
         return;
       }
-      const explicit = isPlexusError(err) ? err.retryAfterMs : undefined;
-      const delayMs = explicit ?? backoffDelayMs(attempt, def.backoff ?? DEFAULT_BACKOFF);
-      const runAt = new Date(opts.clock.now().getTime() + delayMs);
-      log().info({ code, delay_ms: delayMs }, 'job failed; retry scheduled');
-      await again(runAt, attempt + 1);
+      throw err;
     }
+    const code = isPlexusError(err) ? err.code : 'internal_error';
+    const message = err instanceof Error ? err.message : String(err);
+    if (retryClassOf(err) === 'permanent' || attempt >= maxAttempts) {
+      log().warn({ err, code }, 'job failed for good; dead-lettered');
+      await deadLetter(code, message);
+      return;
+    }
+    const explicit = isPlexusError(err) ? err.retryAfterMs : undefined;
+    const delayMs = explicit ?? backoffDelayMs(attempt, def.backoff ?? DEFAULT_BACKOFF);
+    const runAt = new Date(opts.clock.now().getTime() + delayMs);
+    log().info({ code, delay_ms: delayMs }, 'job failed; retry scheduled');
+    await again(runAt, attempt + 1);
   }
 }
 
