@@ -8,6 +8,8 @@ create table job_leases (
   holder text not null,
   acquired_at timestamptz not null default now()
 );
+-- Leases are pruned a day after they were taken (a runner silent that long is fenced by its own heartbeat).
+create index job_leases_acquired on job_leases (acquired_at);
 
 -- The application role checks a lease inside its own org transaction without reading the table.
 create function plexus_lease_held(p_resource text, p_generation bigint) returns boolean

@@ -43,6 +43,7 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   const staleSeconds = opts.staleAfterMs / 1000;
   let running: Promise<void> | undefined;
   let maintaining: Promise<void> | undefined;
+  let lastLeasePrune = 0;
   let lastOkSentAt = Date.now();
   let epoch = 0;
   let silent = false;
@@ -92,6 +93,10 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
       `delete from graphile_worker._private_jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null`,
     );
     await releaseLostCompletions();
+    if (Date.now() - lastLeasePrune > 60_000) {
+      lastLeasePrune = Date.now();
+      await opts.owner.query("delete from job_leases where acquired_at < now() - interval '1 day'");
+    }
   }
 
   async function releaseLostCompletions(): Promise<void> {
