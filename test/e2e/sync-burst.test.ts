@@ -101,6 +101,10 @@ test('6,000 webhooks for one connection in 20 s: never more than one sync of it 
     assert.ok(maxRunning <= 1, `${maxRunning} syncs of one connection ran at once`);
     assert.ok(syncs[0]!.n >= 1, 'the connection was synced');
     assert.ok(syncs[0]!.n < BURST / 20, `triggers coalesced (${syncs[0]!.n} syncs for ${BURST} webhooks)`);
+    // Every call to the shop, identity checks included, kept to its one budget: the shop throttled none.
+    const calls = site.sandbox.requests.entries().filter((r) => r.path.includes('/admin/api/'));
+    assert.ok(calls.length > 0);
+    assert.equal(calls.filter((r) => r.status === 429).length, 0, 'no call to the shop was throttled');
     // Retired keyed jobs do not linger as failed rows.
     const { rows: failed } = await ctx.db.owner.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs where attempts >= max_attempts and locked_at is null');
     await waitFor(async () => (await ctx.db.owner.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs where attempts >= max_attempts and locked_at is null')).rows[0]!.n === 0, `no spent job rows left (${failed[0]!.n} seen)`, 10_000);
