@@ -7,6 +7,7 @@ import { startTracing } from '../observability/tracing.ts';
 import { loadProviderApps } from '../providers/apps.ts';
 import { createProviderRuntime } from '../providers/runtime.ts';
 import { countOrgs, createOrg } from '../tenancy/orgs.ts';
+import { guardDatabaseRejections } from '../db/outage.ts';
 import { onShutdown, openRuntime, systemClock } from './runtime.ts';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -18,6 +19,8 @@ export type Role = 'all' | 'api' | 'worker';
 export async function serve(role: Role): Promise<void> {
   const t0 = Date.now();
   const { config, log, db, keyring } = await openRuntime(`plexus-${role}`);
+  // A database restart must not end the process (graphile-worker and pg leave some rejections unhandled).
+  guardDatabaseRejections(log);
   const metrics = createMetrics(db);
   const tracing = startTracing(process.env, `plexus-${role}`);
   // Demo mode: the one-process start on the embedded database (or PLEXUS_DEMO=1) runs the
@@ -51,7 +54,9 @@ export async function serve(role: Role): Promise<void> {
     const url = config.publicUrl ?? address;
     publicUrl = url;
     let demoKey: string | undefined;
-    if ((await countOrgs(db.owner)) === 0) {
+    // Only demo mode makes an organisation by itself: on a production database the first
+    // `plexus api` must not create one and print its key to the log.
+    if (demoWanted && (await countOrgs(db.owner)) === 0) {
       demoKey = (await createOrg(db.owner, 'Demo organisation')).apiKey;
     }
     log.info({ url, ms: Date.now() - t0, embedded_db: db.embedded }, 'Plexus API listening');

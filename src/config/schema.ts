@@ -46,6 +46,8 @@ export const envSchema = z.object({
   PLEXUS_HEARTBEAT_MS: intFrom(5000),
   PLEXUS_WORKER_STALE_MS: intFrom(30_000),
   PLEXUS_JOB_MAX_ATTEMPTS: intFrom(12),
+  PLEXUS_SYNC_CONCURRENCY: intFrom(0),
+  PLEXUS_SHUTDOWN_GRACE_MS: intFrom(20_000),
   PLEXUS_BODY_LIMIT: intFrom(1024 * 1024),
   PLEXUS_API_RATE_LIMIT: intFrom(1200),
   PLEXUS_DB_POOL_MAX: intFrom(10),
@@ -75,7 +77,17 @@ export interface Config {
   masterKey: string | undefined;
   adminToken: string | undefined;
   logLevel: Env['LOG_LEVEL'];
-  worker: { concurrency: number; pollIntervalMs: number; heartbeatMs: number; staleAfterMs: number; maxAttempts: number };
+  worker: {
+    concurrency: number;
+    /** Slots of the separate pool that runs syncs, so syncs and inbound processing cannot starve each other. */
+    syncConcurrency: number;
+    pollIntervalMs: number;
+    heartbeatMs: number;
+    staleAfterMs: number;
+    maxAttempts: number;
+    /** On SIGTERM, how long running jobs may finish before they are released to other workers. */
+    shutdownGraceMs: number;
+  };
   http: { bodyLimit: number; rateLimitPerMinute: number };
   dbPoolMax: number;
   /** `true`/`false` when PLEXUS_DEMO says so; undefined leaves it to the role and database. */
@@ -127,10 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     worker: {
       concurrency: Math.max(1, e.PLEXUS_WORKER_CONCURRENCY),
+      syncConcurrency: e.PLEXUS_SYNC_CONCURRENCY > 0 ? e.PLEXUS_SYNC_CONCURRENCY : Math.max(1, Math.floor(e.PLEXUS_WORKER_CONCURRENCY / 2)),
       pollIntervalMs: Math.max(50, e.PLEXUS_WORKER_POLL_MS),
       heartbeatMs: Math.max(100, e.PLEXUS_HEARTBEAT_MS),
       staleAfterMs: Math.max(500, e.PLEXUS_WORKER_STALE_MS),
       maxAttempts: Math.max(1, e.PLEXUS_JOB_MAX_ATTEMPTS),
+      shutdownGraceMs: e.PLEXUS_SHUTDOWN_GRACE_MS,
     },
     http: { bodyLimit: e.PLEXUS_BODY_LIMIT, rateLimitPerMinute: e.PLEXUS_API_RATE_LIMIT },
     dbPoolMax: Math.max(2, e.PLEXUS_DB_POOL_MAX),

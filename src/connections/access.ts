@@ -6,6 +6,7 @@ import { connectorContext } from '../providers/context.ts';
 import { providers } from '../providers/registry.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { openCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
+import { pacedContext } from '../sync/content/pacing.ts';
 import { refreshConnection, type RefreshDeps } from './refresh.ts';
 import { getConnection, type ConnectionRow } from './repo.ts';
 
@@ -25,7 +26,10 @@ async function load(deps: RefreshDeps, orgId: string, connectionId: string): Pro
   if (row.status === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The connection needs to be re-authorized.' });
   if (row.status !== 'active' || !row.credentials) throw plexusError('conflict', { message: `The connection is ${row.status}.` });
   const id = row.provider as ProviderId;
-  return { row, connector: connectorFor(id), ctx: connectorContext(deps, id, row.config), creds: await openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
+  // Every call to a site (identity checks, polls, syncs, publishes) spends from its one budget.
+  const base = connectorContext(deps, id, row.config);
+  const ctx = providers[id].family === 'cms' ? pacedContext(deps.db.owner, base, row.external_account_id ?? connectionId) : base;
+  return { row, connector: connectorFor(id), ctx, creds: await openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
 }
 
 function canRefresh(row: ConnectionRow): boolean {

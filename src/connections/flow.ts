@@ -33,7 +33,10 @@ export const callbackUrl = (deps: ConnectDeps, provider: ProviderId) => `${deps.
 const flowCtx = (s: Pick<SessionRow, 'org_id' | 'id'>) => ({ orgId: s.org_id, table: 'connect_sessions', rowId: s.id, column: 'flow_secret' });
 
 /** Validates connection settings typed on the connect page; URLs pass the SSRF guard. */
-export async function validateConfig(deps: ConnectDeps, fields: readonly CredentialField[], input: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+export async function validateConfig(deps: ConnectDeps, fields: readonly CredentialField[], input: Readonly<Record<string, string>>, provider?: ProviderId): Promise<Record<string, string>> {
+  // With the platform's origin overridden (PLEXUS_<ID>_BASE_URL: a sandbox or a proxy), a
+  // templated host such as {shop}.myshopify.com is never dialled, so it is not resolved either.
+  const overridden = provider !== undefined && !!deps.apps[provider]?.baseUrl;
   const out: Record<string, string> = {};
   const problems: { path: string; message: string }[] = [];
   for (const f of fields) {
@@ -48,7 +51,7 @@ export async function validateConfig(deps: ConnectDeps, fields: readonly Credent
     }
     if (f.isUrl) {
       if (f.urlTemplate) {
-        await assertPublicUrl(f.urlTemplate.replace('{value}', v), deps.ssrf, f.name);
+        if (!overridden) await assertPublicUrl(f.urlTemplate.replace('{value}', v), deps.ssrf, f.name);
         out[f.name] = v;
       } else {
         const url = await assertPublicUrl(v.includes('://') ? v : `https://${v}`, deps.ssrf, f.name);
@@ -65,7 +68,7 @@ export async function validateConfig(deps: ConnectDeps, fields: readonly Credent
 /** Where the connect page sends the browser next: the platform's consent screen. */
 export async function beginAuthorization(deps: ConnectDeps, token: string, session: SessionRow, input: Readonly<Record<string, string>>): Promise<string> {
   const def = providers[session.provider];
-  const config = await validateConfig(deps, def.connectionConfig ?? [], input);
+  const config = await validateConfig(deps, def.connectionConfig ?? [], input, session.provider);
   const connector = connectorFor(session.provider);
   const ctx = connectorContext(deps, session.provider, config);
   let url: string;
@@ -174,8 +177,8 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
 export async function submitCredentials(deps: ConnectDeps, session: SessionRow, input: Readonly<Record<string, string>>): Promise<string> {
   const def = providers[session.provider];
   if (def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a') throw plexusError('conflict', { message: `${def.displayName} connects through its own consent page.` });
-  const config = await validateConfig(deps, def.connectionConfig ?? [], input);
-  const secrets = await validateConfig(deps, def.auth.fields, input);
+  const config = await validateConfig(deps, def.connectionConfig ?? [], input, session.provider);
+  const secrets = await validateConfig(deps, def.auth.fields, input, session.provider);
   const connector = connectorFor(session.provider);
   const ctx = connectorContext(deps, session.provider, config);
   const creds = credentialsFromFields(def.auth.transport, def.auth.fields, secrets);

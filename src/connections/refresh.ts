@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { enqueue } from '../jobs/enqueue.ts';
+import { assertAlive, FencedError } from '../jobs/fence.ts';
 import { connectorFor } from '../providers/connectors.ts';
 import { connectorContext, type ProviderRuntime } from '../providers/context.ts';
 import { refreshTokens } from '../providers/kit/oauth2.ts';
@@ -68,7 +69,7 @@ export async function refreshConnection(deps: RefreshDeps, orgId: string, connec
       );
       return { current: cur.rows[0] };
     });
-    if ('row' in lease && lease.row) return doRefresh(deps, lease.row, owner);
+    if ('row' in lease && lease.row) return doRefresh(deps, lease.row, owner, leaseSeconds);
     const cur = 'current' in lease ? lease.current : undefined;
     if (!cur || cur.status !== 'active') return cur?.status === 'needs_reauth' ? 'needs_reauth' : 'not_refreshable';
     if (!cur.leased) return 'not_due';
@@ -98,12 +99,21 @@ async function waitForLease(deps: RefreshDeps, orgId: string, connectionId: stri
   }
 }
 
-async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 'id' | 'provider' | 'config' | 'credentials' | 'expires_at'>, owner: string): Promise<RefreshOutcome> {
+async function doRefresh(deps: RefreshDeps, row: Pick<ConnectionRow, 'org_id' | 'id' | 'provider' | 'config' | 'credentials' | 'expires_at'>, owner: string, leaseSeconds: number): Promise<RefreshOutcome> {
   const id = row.provider as ProviderId;
   const connector = connectorFor(id);
   const ctx = connectorContext(deps, id, row.config);
   let tokens: TokenSet;
   let creds: DecryptedCredentials;
+  // A refresh token is used once. Right before using it: this process has not gone silent
+  // since its job began, and the lease is still ours with time to spare (a holder paused past
+  // its lease would otherwise send a token another process may already have exchanged).
+  assertAlive();
+  const held = await withOrgTx(deps.db.app, row.org_id, (c) =>
+    c.query('select 1 from connections where org_id = $1 and id = $2 and refresh_lease_owner = $3 and refresh_lease_until > now() + make_interval(secs => $4)', [row.org_id, row.id, owner, leaseSeconds / 12]),
+  );
+  if (!held.rowCount) throw new FencedError('the refresh lease ran out before the token was sent');
+  assertAlive();
   try {
     if (!row.credentials) throw plexusError('provider.auth_revoked', { message: 'The connection has no credentials.' });
     creds = await openCredentials(deps.keyring, row.org_id, row.id, row.credentials);

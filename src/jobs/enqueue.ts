@@ -10,12 +10,27 @@ export interface EnqueueOptions {
   priority?: number;
 }
 
+/** Tasks that sync a connection: they run in the worker's sync pool, one at a time per connection. */
+export const SYNC_TASKS: ReadonlySet<string> = new Set(['sync_connection', 'sync_content']);
+
+/**
+ * A connection's syncs share one serial queue (graphile-worker runs one job of a named queue
+ * at a time across all workers). With the `sync:<id>` job key, a trigger that arrives while a
+ * sync runs adds one follow-up that waits in the queue, and later triggers fold into it.
+ */
+function withDefaults<N extends TaskName>(task: N, payload: JobPayloads[N], opts: EnqueueOptions): EnqueueOptions {
+  if (!SYNC_TASKS.has(task) || opts.queueName) return opts;
+  const connectionId = (payload as { connection_id?: unknown }).connection_id;
+  return typeof connectionId === 'string' ? { ...opts, queueName: `conn:${connectionId}` } : opts;
+}
+
 /**
  * Adds a job inside the caller's transaction: the business write and its job commit
  * together or not at all. Works on the app role (through a SECURITY DEFINER function that
  * checks the payload's org against the transaction's) and on the owner role alike.
  */
-export async function enqueue<N extends TaskName>(client: Queryable, task: N, payload: JobPayloads[N], opts: EnqueueOptions = {}): Promise<number> {
+export async function enqueue<N extends TaskName>(client: Queryable, task: N, payload: JobPayloads[N], given: EnqueueOptions = {}): Promise<number> {
+  const opts = withDefaults(task, payload, given);
   const { rows } = await client.query<{ id: number }>('select plexus_enqueue($1, $2::json, $3, $4, $5, $6, $7) as id', [
     task,
     JSON.stringify(payload),
@@ -36,7 +51,7 @@ export interface JobSpec<N extends TaskName = TaskName> extends EnqueueOptions {
 /** Many jobs in one round trip (bulk publish, fan-out), still inside the caller's transaction. */
 export async function enqueueMany(client: Queryable, specs: readonly JobSpec[]): Promise<number[]> {
   if (specs.length === 0) return [];
-  const body = specs.map((s) => ({
+  const body = specs.map((spec) => ({ ...spec, ...withDefaults(spec.task, spec.payload, spec) })).map((s) => ({
     task: s.task,
     payload: s.payload,
     run_at: s.runAt?.toISOString() ?? null,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../core/logger.ts';
 import type { Pool } from '../db/pool.ts';
+import type { Liveness } from './fence.ts';
+import type { JobsInHand } from './in-hand.ts';
 
 export interface HeartbeatOptions {
   owner: Pool;
@@ -10,9 +12,11 @@ export interface HeartbeatOptions {
   /** A node silent this long is dead; its jobs are unlocked for others to run. */
   staleAfterMs: number;
   workerIds: () => readonly string[];
+  /** Jobs running here or just finished; others still locked by this process lost their completion. */
+  inHand?: JobsInHand;
 }
 
-export interface Heartbeat {
+export interface Heartbeat extends Liveness {
   nodeId: string;
   beat(): Promise<void>;
   stop(): Promise<void>;
@@ -23,18 +27,56 @@ export interface Heartbeat {
  * writes a heartbeat with the ids of its workers; every beat also unlocks jobs held by
  * workers that no live node claims and that were locked before the stale window. So a job
  * abandoned by a SIGKILLed process runs again within about staleAfterMs + intervalMs.
+ *
+ * The process also watches itself: when its last heartbeat that reached the database was sent
+ * half the stale window ago or more (a pause, a long stall, a lost database), other nodes may
+ * soon run its jobs, so it counts a new epoch and fenced work begun before stops taking side
+ * effects. A beat is dated when it is sent, not when it returns, so a beat that was in flight
+ * across a pause does not make the process look alive.
+ *
+ * Each beat also cleans up after the queue: rows retired by a job key (graphile-worker keeps
+ * a running keyed job as a spent row when the key is reused) that lost their runner, and jobs
+ * whose completion was lost in a database outage (unlocked, so they run again).
  */
 export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   const nodeId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const staleSeconds = opts.staleAfterMs / 1000;
   let running: Promise<void> | undefined;
+  let maintaining: Promise<void> | undefined;
+  let lastLeasePrune = 0;
+  let lastOkSentAt = Date.now();
+  let epoch = 0;
+  let silent = false;
+  const fresh = () => {
+    const ok = Date.now() - lastOkSentAt < opts.staleAfterMs / 2;
+    if (!ok && !silent) {
+      silent = true;
+      epoch++;
+      opts.log.warn({ silent_ms: Date.now() - lastOkSentAt }, 'worker heartbeat too old; fenced work stops taking side effects');
+    }
+    return ok;
+  };
 
   async function beatOnce(): Promise<void> {
+    fresh();
+    const sentAt = Date.now();
     await opts.owner.query(
       `insert into worker_nodes (id, hostname, pid, worker_ids, heartbeat_at) values ($1, $2, $3, $4, now())
        on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now()`,
       [nodeId, os.hostname(), process.pid, [...opts.workerIds()]],
     );
+    // Alive again as of this beat's sending; a new epoch only starts with the next silence.
+    if (sentAt > lastOkSentAt) lastOkSentAt = sentAt;
+    if (fresh()) silent = false;
+    // The queue's upkeep runs beside the beats, so a slow cleanup never delays the next beat.
+    maintaining ??= maintain()
+      .catch((err: unknown) => opts.log.warn({ err }, 'worker queue upkeep failed'))
+      .finally(() => {
+        maintaining = undefined;
+      });
+  }
+
+  async function maintain(): Promise<void> {
     await opts.owner.query('delete from worker_nodes where heartbeat_at < now() - make_interval(secs => $1)', [staleSeconds]);
     const { rows } = await opts.owner.query<{ locked_by: string }>(
       `select distinct j.locked_by from graphile_worker.jobs j
@@ -47,6 +89,35 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
       await opts.owner.query('select graphile_worker.force_unlock_workers($1::text[])', [ids]);
       opts.log.warn({ workers: ids }, 'unlocked jobs of dead workers');
     }
+    await opts.owner.query(
+      `delete from graphile_worker._private_jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null`,
+    );
+    await releaseLostCompletions();
+    if (Date.now() - lastLeasePrune > 60_000) {
+      lastLeasePrune = Date.now();
+      await opts.owner.query("delete from job_leases where acquired_at < now() - interval '1 day'");
+    }
+  }
+
+  async function releaseLostCompletions(): Promise<void> {
+    const inHand = opts.inHand;
+    if (!inHand) return;
+    const ours = [...opts.workerIds()];
+    const { rows: locked } = await opts.owner.query<{ id: string }>(
+      'select id::text from graphile_worker._private_jobs where locked_by = any($1::text[]) and locked_at < now() - make_interval(secs => $2)',
+      [ours, inHand.graceMs / 1000],
+    );
+    const lost = locked.map((r) => r.id).filter((id) => !inHand.holds(id));
+    if (!lost.length) return;
+    await opts.owner.query(
+      `with o as (
+         update graphile_worker._private_jobs set locked_by = null, locked_at = null
+         where id = any($1::bigint[]) and locked_by = any($2::text[]) returning job_queue_id
+       ) update graphile_worker._private_job_queues q set locked_by = null, locked_at = null from o
+         where q.id = o.job_queue_id and q.locked_by = any($2::text[])`,
+      [lost, ours],
+    );
+    opts.log.warn({ jobs: lost }, 'released jobs whose completion was lost; they run again');
   }
 
   const beat = () => {
@@ -62,9 +133,12 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   return {
     nodeId,
     beat,
+    fresh,
+    epoch: () => epoch,
     async stop() {
       clearInterval(timer);
       await running;
+      await maintaining;
       await opts.owner.query('delete from worker_nodes where id = $1', [nodeId]).catch(() => undefined);
     },
   };

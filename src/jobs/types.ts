@@ -39,6 +39,11 @@ export interface TaskDefinition<N extends TaskName = TaskName> {
   backoff?: BackoffOptions;
   /** Standard five-field cron expression for tasks that run on a schedule. */
   cron?: string;
+  /**
+   * The thing this task changes outside the database (a site, a token, an endpoint), for tasks
+   * with side effects there: the job runs under a lease on it with a fencing token (fence.ts).
+   */
+  lease?: (payload: JobPayloads[N]) => string;
   run(payload: JobPayloads[N], ctx: TaskContext): Promise<void>;
   /**
    * Told of each failed attempt: `final` when the job goes to the dead letters, so the record it

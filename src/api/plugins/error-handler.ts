@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isPlexusError, type ErrorBody, type ErrorCode } from '../../core/errors.ts';
+import { isConnectionError } from '../../db/outage.ts';
+
+/** What a client is told to wait when the database is unreachable (a restart takes seconds). */
+const OUTAGE_RETRY_AFTER_S = 5;
 
 // Fastify's own error codes, mapped to ours. Anything not listed and not a PlexusError is a 500.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -51,6 +55,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(429).send(errorBody('rate_limited'));
     }
     if (err instanceof SyntaxError && err.statusCode === 400) return reply.status(400).send(errorBody('invalid_json'));
+    // A database outage is temporary: 503 with Retry-After, so clients and platforms come back.
+    if (isConnectionError(err)) {
+      req.log.warn({ err: err.message }, 'database unreachable');
+      return reply.status(503).header('retry-after', OUTAGE_RETRY_AFTER_S).send(errorBody('unavailable', 'The database is unreachable; retry shortly.', undefined, req.id));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', undefined, undefined, req.id));
   });

@@ -35,6 +35,8 @@ export function createDeliverWebhookTask(opts: DeliverWebhookOptions = {}): Task
   return {
     name: 'deliver_webhook',
     schema: z.object({ org_id: z.string().uuid(), delivery_id: z.string().uuid(), manual: z.boolean().optional() }),
+    // A person's redelivery is its own attempt: it must not fence the automatic one, nor the reverse.
+    lease: (p) => `delivery:${p.delivery_id}${p.manual ? ':manual' : ''}`,
     async run(p, ctx) {
       sender ??= createWebhookSender(opts.ssrf ?? parseAllowList(process.env.PLEXUS_SSRF_ALLOW_HOSTS));
       const deps = {

@@ -18,6 +18,7 @@ const payload = z.object({ org_id: z.string().uuid(), batch_id: z.string().uuid(
 export const publishBatchTask: TaskDefinition<'publish_batch'> = {
   name: 'publish_batch',
   schema: payload,
+  lease: (p) => `publish:${p.batch_id}:${p.connection_id}`,
   async run(p, ctx) {
     await runBatchForConnection({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.batch_id, p.connection_id);
   },
@@ -31,6 +32,7 @@ export const publishBatchTask: TaskDefinition<'publish_batch'> = {
 export const rollbackBatchTask: TaskDefinition<'rollback_batch'> = {
   name: 'rollback_batch',
   schema: payload,
+  lease: (p) => `rollback:${p.batch_id}:${p.connection_id}`,
   async run(p, ctx) {
     await rollbackForConnection({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.batch_id, p.connection_id);
   },

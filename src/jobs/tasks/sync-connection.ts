@@ -29,6 +29,7 @@ declare module '../types.ts' {
 export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
   name: 'sync_connection',
   schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), reason: z.string() }),
+  lease: (p) => `sync:${p.connection_id}`,
   async run(p, ctx) {
     const deps = { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log };
     const jobId = ctx.job.originId ?? ctx.job.id;

@@ -13,6 +13,7 @@ declare module '../types.ts' {
 export const syncContentTask: TaskDefinition<'sync_content'> = {
   name: 'sync_content',
   schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), target_ids: z.array(z.string().uuid()).optional() }),
+  lease: (p) => `sync:${p.connection_id}`,
   async run(p, ctx) {
     await syncContent({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.connection_id, p.target_ids);
   },

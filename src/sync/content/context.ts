@@ -4,7 +4,6 @@ import { plexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { contentAdapterFor } from '../../providers/content-adapters.ts';
 import type { ProviderId } from '../../providers/types.ts';
-import { pacedContext } from './pacing.ts';
 import type { ConflictPolicy } from './store.ts';
 import type { ContentAdapter, ContentContext, MediaRef } from './types.ts';
 
@@ -30,7 +29,8 @@ export async function withContentRun<T>(deps: RefreshDeps, orgId: string, connec
     const externalAccountId = a.row.external_account_id ?? connectionId;
     const s: ContentContext = {
       connector: a.connector,
-      ctx: pacedContext(deps.db.owner, a.ctx, externalAccountId),
+      // Already paced on the site's one budget (connections/access.ts).
+      ctx: a.ctx,
       creds: a.creds,
       async media(sha256) {
         const [m] = await q<{ filename: string; content_type: string; alt: string | null; bytes: Buffer }>('select filename, content_type, alt, bytes from content_media where org_id = $1 and sha256 = $2', [orgId, sha256]);

@@ -3,6 +3,7 @@ import type { Pool } from '../../db/pool.ts';
 import type { ConnectorContext } from '../../providers/connector.ts';
 import { retryAfterMs } from '../../providers/kit/errors.ts';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
+import { assertAlive, currentFence, FencedError } from '../../jobs/fence.ts';
 
 /** A 429 is waited out and resent this many times before it reaches the caller as an error. */
 const MAX_THROTTLED_RESENDS = 6;
@@ -26,7 +27,8 @@ export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: num
  * its 429s; a 429 that still comes (another client on the same site) is waited out as the
  * platform's Retry-After says and sent again. A call that states its `budget` units (Shopify's
  * query cost) takes those, gives back what the answer says it did not use, and lowers the
- * budget to what the platform reports left.
+ * budget to what the platform reports left. Each call is also fenced: a job whose lease was
+ * taken, or whose process went silent, stops before it sends anything more (jobs/fence.ts).
  */
 export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string): ConnectorContext {
   const rate = siteRate(ctx);
@@ -34,13 +36,22 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
   const http = Object.create(inner) as ProviderHttp;
   const key = `site:${ctx.def.id}:${siteKey}`;
   http.send = async (req: HttpRequest): Promise<HttpResponse> => {
+    const fence = currentFence();
     for (let attempt = 0; ; attempt++) {
+      assertAlive(fence);
       const units = req.budget?.units ?? 1;
-      if (rate && units > 0) {
-        const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3, $4) as w', [key, rate.perSecond, rate.burst, units]);
+      if ((rate && units > 0) || fence?.resource) {
+        // The budget and the lease in one round trip.
+        const { rows } = await owner.query<{ w: number | null; held: boolean | null }>(
+          'select case when $2::float8 > 0 and $6::float8 > 0 then plexus_take_budget($1, $2, $3, $6) end as w, case when $4::text is not null then plexus_lease_held($4, $5) end as held',
+          [key, rate?.perSecond ?? 0, rate?.burst ?? 0, fence?.resource ?? null, fence?.generation ?? 0, units],
+        );
+        if (rows[0]?.held === false) throw new FencedError(`the lease on ${fence!.resource} was taken by another runner`);
         const wait = rows[0]?.w ?? 0;
         if (wait > 0) await sleep(wait);
       }
+      // Checked again just before sending: a pause during the wait must not end in a send.
+      assertAlive(fence);
       const res = await inner.send(req);
       if (rate && req.budget) await settle(owner, key, rate, units, req.budget, res);
       if (res.status !== 429 || attempt >= MAX_THROTTLED_RESENDS) return res;

@@ -5,6 +5,7 @@ import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
 import { settleBatchOutcome } from './batch-failure.ts';
+import { assertLease, fenceToken } from '../../jobs/fence.ts';
 import { withContentRun, type ContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
 import { decidePublish } from './publish-plan.ts';
@@ -73,6 +74,8 @@ async function pendingItems(deps: RefreshDeps, orgId: string, batchId: string, c
 }
 
 async function finishItem(c: PoolClient, orgId: string, batchId: string, row: { item_id: string; connection_id: string }, update: { status: 'done' | 'failed' | 'conflict'; action?: string | null; remoteId?: string | null; previous?: unknown; plan?: unknown; error?: unknown }): Promise<void> {
+  // An outcome is only recorded by the runner that still holds the batch's lease.
+  await assertLease(c);
   const { rowCount } = await c.query(
     `update publish_batch_items set status = $5, action = coalesce($6, action), remote_id = coalesce($7, remote_id), previous = coalesce($8, previous),
        plan = $9, error = $10, updated_at = now()
@@ -304,9 +307,16 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
   for (let i = 0; i < fresh.length; i += size) {
     const chunk = fresh.slice(i, i + size).filter((e) => e.loc.kind === fresh[i]!.loc.kind && e.loc.collection === fresh[i]!.loc.collection);
     const rest = fresh.slice(i, i + size).filter((e) => !chunk.includes(e));
-    for (const group of [chunk, ...rest.map((e) => [e])]) {
+    for (const all of [chunk, ...rest.map((e) => [e])]) {
+      if (!all.length) continue;
+      const granted = await withOrgTx(deps.db.app, orgId, async (c) => {
+        await assertLease(c);
+        return markCreateStarted(c, orgId, all.map((e) => e.target.id), fenceToken(), createSettleMs());
+      });
+      const group = all.filter((e) => granted.has(e.target.id));
+      // Started by another runner since this one read the targets: in flight there, never fresh here.
+      if (group.length < all.length) unsettled.wait = Math.max(unsettled.wait, createSettleMs());
       if (!group.length) continue;
-      await withOrgTx(deps.db.app, orgId, (c) => markCreateStarted(c, orgId, group.map((e) => e.target.id)));
       try {
         const made = group.length > 1 && run.adapter.createMany ? await run.adapter.createMany(run.s, group[0]!.loc, group.map((e) => fieldsOf(e.item))) : [await run.adapter.create(run.s, group[0]!.loc, fieldsOf(group[0]!.item))];
         await landAll(group.map((e, k) => ({ e, remote: made[k]! })));

@@ -13,7 +13,21 @@ export async function ensureTarget(c: Queryable, orgId: string, itemId: string, 
   return rows[0]!;
 }
 
-/** Marks creates as sent before they are: a retry after a crash then looks the item up first. */
-export async function markCreateStarted(c: Queryable, orgId: string, targetIds: readonly string[]): Promise<void> {
-  await c.query('update content_targets set create_started_at = coalesce(create_started_at, now()), updated_at = now() where org_id = $1 and id = any($2::uuid[])', [orgId, targetIds]);
+/**
+ * Marks creates as sent before they are, with who sends them (the runner's lease token): a
+ * retry after a crash then looks the item up first. Only targets that no other runner has
+ * started are granted, or whose other start is older than the settle window (the caller has
+ * since looked them up and not found them); the rest are in flight elsewhere. Returns the ids
+ * granted to `token`.
+ */
+export async function markCreateStarted(c: Queryable, orgId: string, targetIds: readonly string[], token: string | null, settleMs: number): Promise<Set<string>> {
+  const { rows } = await c.query<{ id: string }>(
+    `update content_targets set create_started_at = case when create_started_by is not distinct from $3 and create_started_at is not null then create_started_at else now() end,
+       create_started_by = $3, updated_at = now()
+     where org_id = $1 and id = any($2::uuid[])
+       and (create_started_at is null or create_started_by is not distinct from $3 or create_started_at < now() - make_interval(secs => $4))
+     returning id`,
+    [orgId, targetIds, token, settleMs / 1000],
+  );
+  return new Set(rows.map((r) => r.id));
 }

@@ -3,6 +3,7 @@ import { isPlexusError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../db/database.ts';
 import { withOrgTx } from '../../db/tx.ts';
+import { assertAlive, assertLease } from '../../jobs/fence.ts';
 import type { Keyring } from '../../vault/keyring.ts';
 import { FINISHED, getDelivery } from './deliveries.ts';
 import { responseExcerpt } from './excerpt.ts';
@@ -37,6 +38,7 @@ type Prepared = { kind: 'skip' } | { kind: 'send'; url: string; endpointId: stri
 export async function deliverOnce(deps: DeliverDeps, orgId: string, deliveryId: string, manual: boolean): Promise<void> {
   const now = deps.clock.now();
   const prepared = await withOrgTx(deps.db.app, orgId, async (c): Promise<Prepared> => {
+    await assertLease(c);
     const d = await getDelivery(c, orgId, deliveryId);
     if (!d || (FINISHED.includes(d.status) && !manual)) return { kind: 'skip' };
     const endpoint = await getEndpoint(c, orgId, d.endpoint_id);
@@ -55,11 +57,14 @@ export async function deliverOnce(deps: DeliverDeps, orgId: string, deliveryId: 
 
   const body = webhookBody(prepared.event);
   const headers = signWebhook({ id: prepared.event.id, timestampSeconds: Math.floor(now.getTime() / 1000), body, secrets: prepared.secrets });
+  // Fenced: a worker that went silent since the job began (its job may run elsewhere) does not send.
+  assertAlive();
   const result = await deps.sender.post(prepared.url, { ...headers }, body, deps.timeoutMs);
   const at = deps.clock.now();
   const known = [...prepared.secrets, ...prepared.secrets.map((s) => s.slice('whsec_'.length)), ...headers['webhook-signature'].split(' ').map((s) => s.slice(3))];
-  const recorded = await withOrgTx(deps.db.app, orgId, (c) =>
-    recordAttempt(c, deps, {
+  const recorded = await withOrgTx(deps.db.app, orgId, async (c) => {
+    await assertLease(c);
+    return recordAttempt(c, deps, {
       orgId,
       deliveryId,
       endpointId: prepared.endpointId,
@@ -69,8 +74,8 @@ export async function deliverOnce(deps: DeliverDeps, orgId: string, deliveryId: 
       excerpt: result.kind === 'response' ? responseExcerpt(result.body, known) : null,
       error: result.kind === 'error' ? result.error : result.status >= 300 ? `HTTP ${result.status}` : null,
       at,
-    }),
-  );
+    });
+  });
   if (recorded) deliveriesOut.inc({ outcome: recorded.status });
   currentOperation()?.log(recorded?.status === 'succeeded' ? 'info' : 'warn', `POST to endpoint ${prepared.endpointId} → ${result.kind === 'response' ? result.status : result.error} (${result.latencyMs} ms): ${recorded?.status ?? 'not recorded'}`);
   if (recorded && recorded.status !== 'succeeded') {
