@@ -187,10 +187,11 @@ test('Meta and LinkedIn subscription handshakes are answered; a wrong verify tok
   assert.equal(ok.status, 200);
   assert.equal(await ok.text(), '12345');
   assert.equal((await fetch(`${base}/webhooks/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`)).status, 403);
-  const li = await fetch(`${base}/webhooks/linkedin?challengeCode=abc-123`);
+  const code = '6f0c2a34-1b7e-4c39-9d2a-0e5b8f1c2d3e';
+  const li = await fetch(`${base}/webhooks/linkedin?challengeCode=${code}`);
   assert.equal(li.status, 200);
   const { createHmac } = await import('node:crypto');
-  assert.deepEqual(await jsonOf(li), { challengeCode: 'abc-123', challengeResponse: createHmac('sha256', SECRET).update('abc-123').digest('hex') });
+  assert.deepEqual(await jsonOf(li), { challengeCode: code, challengeResponse: createHmac('sha256', SECRET).update(code).digest('hex') });
 });
 
 test('GET /v1/webhooks/inbound lists events with status; other orgs see none of them', async () => {
