@@ -1,0 +1,20 @@
+-- A job enqueued by the application role must name the org of its transaction. Before, a
+-- transaction without an org and a payload without `org_id` compared NULL with NULL, which
+-- `is distinct from` treats as equal, so the app role could enqueue a job with no org.
+-- Now the app role needs an org set and a payload naming exactly it; any other transaction
+-- that set an org is held to it too; only the owner, outside any org, enqueues system work.
+create or replace function plexus_enqueue_org_check(payload_org text) returns void
+  language plpgsql stable
+  set search_path = pg_catalog, public
+  as $$
+declare
+  v_org text := nullif(current_setting('plexus.org_id', true), '');
+begin
+  if session_user = 'plexus_app' and (v_org is null or payload_org is null) then
+    raise exception 'a job enqueued by the application role must name the org of its transaction' using errcode = '42501';
+  end if;
+  if v_org is not null and payload_org is distinct from v_org then
+    raise exception 'job payload org_id does not match the transaction org' using errcode = '42501';
+  end if;
+end
+$$;
