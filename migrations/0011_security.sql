@@ -18,3 +18,7 @@ begin
   end if;
 end
 $$;
+
+-- Wrong credentials submitted on a connect session's page, counted in the database so the
+-- limit holds across API processes; the session closes at the limit.
+alter table connect_sessions add column credential_attempts int not null default 0;

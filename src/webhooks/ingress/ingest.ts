@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
+import { isUuid } from '../../core/ids.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
@@ -57,7 +58,7 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[providerParam];
   if (!def) throw plexusError('route_not_found', { message: `No platform "${providerParam}".` });
   if (!def.webhooks.supported) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no webhooks: ${def.webhooks.reason}` });
-  if (connectionId !== undefined && !/^[0-9a-f-]{36}$/i.test(connectionId)) throw plexusError('not_found', { message: 'No such connection.' });
+  if (connectionId !== undefined && !isUuid(connectionId)) throw plexusError('not_found', { message: 'No such connection.', details: [{ path: 'connectionId', in: 'params', message: 'not a UUID' }] });
   const secret = await secretFor(deps, def.id, connectionId);
   if (!secret) throw plexusError('webhook_not_configured');
   const headers = lower(rawHeaders);
@@ -74,14 +75,22 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   });
   if (!result.ok) throw plexusError('webhook_signature_invalid', { details: { reason: result.reason } });
   let body: unknown;
-  const text = (result.payload ?? rawBody).toString('utf8');
+  let text = (result.payload ?? rawBody).toString('utf8');
   try {
     body = JSON.parse(text);
   } catch {
     throw plexusError('invalid_json', { message: 'The webhook body is not valid JSON.' });
   }
+  // jsonb cannot hold U+0000, and a verified event must not be lost (nor 500 and be retried
+  // forever) for it: NULs in the stored copy become U+FFFD. The signature was checked on the
+  // original bytes.
+  if (text.includes('\\u0000') || text.includes('\u0000')) {
+    body = withoutNul(body);
+    text = JSON.stringify(body);
+  }
   const adapter = webhookAdapterFor(def.id);
-  const events = adapter.events(body, headers);
+  // Platforms nest JSON in strings (Wix, TikTok), so the events are cleaned again after splitting.
+  const events = adapter.events(body, headers).map((e) => (JSON.stringify(e).includes('\\u0000') ? (withoutNul(e) as typeof e) : e));
   const items: InboxItem[] = events.map((e) => ({
     provider: def.id,
     connectionId: connectionId ?? null,
@@ -94,4 +103,12 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   }));
   await deps.writer.write(items);
   return { events: items.length };
+}
+
+/** The value with every NUL in its strings and keys replaced by U+FFFD. */
+function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd');
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replaceAll('\u0000', '\ufffd'), withoutNul(x)]));
+  return v;
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isPlexusError, plexusError, type PlexusError } from '../../../core/errors.ts';
 import { beginAuthorization, handleCallback, submitCredentials, type ConnectDeps } from '../../../connections/flow.ts';
-import { loadSession, sessionError, type SessionRow } from '../../../connections/sessions.ts';
+import { countCredentialAttempt, failSession, loadSession, sessionError, type SessionRow } from '../../../connections/sessions.ts';
+import { AttemptLimiter, CONNECT_ATTEMPTS_PER_ADDRESS, CONNECT_ATTEMPTS_PER_SESSION } from '../../../security/attempt-limiter.ts';
 import { isProviderId, providers } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
 import { connectPage, resultPage } from './views.ts';
@@ -16,6 +17,7 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  const credentialFailures = new AttemptLimiter(CONNECT_ATTEMPTS_PER_ADDRESS, 15 * 60_000);
   const cdeps = (): ConnectDeps => ({ ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log, publicUrl: deps.publicUrl(), ssrf: deps.ssrf });
 
   const finish = (reply: FastifyReply, session: SessionRow | undefined, outcome: { connectionId?: string; error?: PlexusError }) => {
@@ -79,17 +81,31 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
   });
 
   app.post<{ Params: { token: string }; Body: Form }>('/connect/:token/credentials', async (req, reply) => {
+    // Guessing passwords through a connect page: limited per address (before anything is
+    // looked up) and per session (in the database, across processes).
+    const wait = credentialFailures.blockedFor(req.ip);
+    if (wait > 0) {
+      reply.header('retry-after', Math.ceil(wait / 1000));
+      return pageError(reply, plexusError('rate_limited', { message: 'Too many wrong credentials from this address; try again later.', retryAfterMs: wait }));
+    }
     let s: SessionRow;
     try {
       s = await sessionFor(req.params.token);
     } catch (err) {
+      credentialFailures.hit(req.ip);
       return pageError(reply, err);
+    }
+    if (s.credential_attempts >= CONNECT_ATTEMPTS_PER_SESSION) {
+      await failSession(deps.db.app, s, 'too_many_attempts', 'Too many wrong credentials on this connect session.');
+      return pageError(reply, plexusError('rate_limited', { message: 'Too many wrong credentials; start again from the application.' }));
     }
     try {
       const connectionId = await submitCredentials(cdeps(), s, req.body ?? {});
       return finish(reply, s, { connectionId });
     } catch (err) {
       if (isPlexusError(err) && err.status < 500) {
+        credentialFailures.hit(req.ip);
+        await countCredentialAttempt(deps.db.app, s);
         // Wrong credentials: show the form again with the platform's message; nothing was stored.
         return reply.status(err.status).type('text/html').send(connectPage(providers[s.provider], req.params.token, { error: err.message, values: req.body ?? {} }));
       }
