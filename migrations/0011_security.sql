@@ -22,3 +22,8 @@ $$;
 -- Wrong credentials submitted on a connect session's page, counted in the database so the
 -- limit holds across API processes; the session closes at the limit.
 alter table connect_sessions add column credential_attempts int not null default 0;
+
+-- Wix app instance ids were stored as routing references as typed, unchecked. They route
+-- again only once the connection re-verifies them with Wix (on its next identify).
+update connections set account_refs = array_remove(account_refs, config ->> 'instanceId')
+  where provider = 'wix' and config ? 'instanceId';

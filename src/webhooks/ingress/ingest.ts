@@ -59,6 +59,11 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   if (!def) throw plexusError('route_not_found', { message: `No platform "${providerParam}".` });
   if (!def.webhooks.supported) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no webhooks: ${def.webhooks.reason}` });
   if (connectionId !== undefined && !isUuid(connectionId)) throw plexusError('not_found', { message: 'No such connection.', details: [{ path: 'connectionId', in: 'params', message: 'not a UUID' }] });
+  // With an app-wide secret, a valid signature says nothing about which connection an event
+  // is for: it is routed by the account it names, never by a path anyone can choose.
+  if (connectionId !== undefined && def.webhooks.secretSource !== 'per_connection') {
+    throw plexusError('route_not_found', { message: `${def.displayName} webhooks are posted to /webhooks/${def.id}, without a connection id.` });
+  }
   const secret = await secretFor(deps, def.id, connectionId);
   if (!secret) throw plexusError('webhook_not_configured');
   const headers = lower(rawHeaders);
@@ -81,16 +86,16 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   } catch {
     throw plexusError('invalid_json', { message: 'The webhook body is not valid JSON.' });
   }
-  // jsonb cannot hold U+0000, and a verified event must not be lost (nor 500 and be retried
-  // forever) for it: NULs in the stored copy become U+FFFD. The signature was checked on the
-  // original bytes.
-  if (text.includes('\\u0000') || text.includes('\u0000')) {
+  // jsonb cannot hold U+0000 or a lone surrogate, and a verified event must not be lost (nor
+  // 500 and be retried forever) for one: they become U+FFFD in the stored copy. The signature
+  // was checked on the original bytes.
+  if (UNSTORABLE_ESCAPE.test(text)) {
     body = withoutNul(body);
     text = JSON.stringify(body);
   }
   const adapter = webhookAdapterFor(def.id);
   // Platforms nest JSON in strings (Wix, TikTok), so the events are cleaned again after splitting.
-  const events = adapter.events(body, headers).map((e) => (JSON.stringify(e).includes('\\u0000') ? (withoutNul(e) as typeof e) : e));
+  const events = adapter.events(body, headers).map((e) => (UNSTORABLE_ESCAPE.test(JSON.stringify(e)) ? (withoutNul(e) as typeof e) : e));
   const items: InboxItem[] = events.map((e) => ({
     provider: def.id,
     connectionId: connectionId ?? null,
@@ -105,10 +110,14 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   return { events: items.length };
 }
 
-/** The value with every NUL in its strings and keys replaced by U+FFFD. */
+/** A JSON escape jsonb refuses: NUL, or a surrogate (checked properly once parsed). */
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The value with every NUL and lone surrogate in its strings and keys replaced by U+FFFD. */
 function withoutNul(v: unknown): unknown {
-  if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd');
+  if (typeof v === 'string') return v.replace(UNSTORABLE_CHAR, '\ufffd');
   if (Array.isArray(v)) return v.map(withoutNul);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replaceAll('\u0000', '\ufffd'), withoutNul(x)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(UNSTORABLE_CHAR, '\ufffd'), withoutNul(x)]));
   return v;
 }
