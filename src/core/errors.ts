@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },
   unavailable: { status: 503, message: 'A dependency is unavailable.', retry: 'retryable' },
   credentials_invalid: { status: 422, message: 'The platform refused these credentials.', retry: 'permanent' },
+  refresh_refused: { status: 422, message: 'The platform refused to refresh the token; the connection needs re-authorization.', retry: 'permanent' },
   provider_not_configured: { status: 422, message: 'This platform is not configured on this Plexus.', retry: 'permanent' },
   // inbound webhooks
   webhook_signature_invalid: { status: 401, message: 'The webhook signature is missing or does not verify.', retry: 'permanent' },
