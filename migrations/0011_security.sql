@@ -27,3 +27,8 @@ alter table connect_sessions add column credential_attempts int not null default
 -- again only once the connection re-verifies them with Wix (on its next identify).
 update connections set account_refs = array_remove(account_refs, config ->> 'instanceId')
   where provider = 'wix' and config ? 'instanceId';
+
+-- The browser that started an OAuth flow: the SHA-256 of a random value set as a cookie by
+-- the connect page, checked at the callback, so a code or state used from another browser
+-- cannot complete the session.
+alter table connect_sessions add column browser_binding bytea;

@@ -24,6 +24,7 @@ export interface SessionRow {
   used_at: Date | null;
   created_at: Date;
   credential_attempts: number;
+  browser_binding: Buffer | null;
 }
 
 export interface NewSession {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isPlexusError, plexusError, type PlexusError } from '../../../core/errors.ts';
 import { beginAuthorization, handleCallback, submitCredentials, type ConnectDeps } from '../../../connections/flow.ts';
+import { bindingCookie, bindingCookieName, readCookie } from '../../../connections/browser-binding.ts';
 import { countCredentialAttempt, failSession, loadSession, sessionError, type SessionRow } from '../../../connections/sessions.ts';
 import { AttemptLimiter, CONNECT_ATTEMPTS_PER_ADDRESS, CONNECT_ATTEMPTS_PER_SESSION } from '../../../security/attempt-limiter.ts';
 import { isProviderId, providers } from '../../../providers/registry.ts';
@@ -70,7 +71,8 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
       return pageError(reply, err);
     }
     try {
-      const url = await beginAuthorization(cdeps(), req.params.token, s, req.body ?? {});
+      const { url, binding } = await beginAuthorization(cdeps(), req.params.token, s, req.body ?? {});
+      reply.header('set-cookie', bindingCookie(s.id, binding, deps.publicUrl().startsWith('https:')));
       return reply.redirect(url, 303);
     } catch (err) {
       if (isPlexusError(err) && err.status < 500) {
@@ -115,7 +117,8 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
 
   app.get<{ Params: { provider: string }; Querystring: Form }>('/oauth/callback/:provider', async (req, reply) => {
     if (!isProviderId(req.params.provider)) return pageError(reply, plexusError('not_found', { message: 'Unknown platform.' }));
-    const result = await handleCallback(cdeps(), req.params.provider, req.query ?? {});
+    const result = await handleCallback(cdeps(), req.params.provider, req.query ?? {}, { cookie: (name) => readCookie(req.headers.cookie, name) });
+    if (result.session) reply.header('set-cookie', `${bindingCookieName(result.session.id)}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax`);
     return finish(reply, result.session, result);
   });
 };
