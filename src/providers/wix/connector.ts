@@ -5,7 +5,8 @@ import { classifyWix } from './errors.ts';
 
 /**
  * The site an app instance is installed on, read back from Wix with the app's own
- * credentials (client-credentials token for that instance, then the App Instance API).
+ * credentials (client-credentials token for that instance, then the App Instance API,
+ * `GET /apps/v1/instance` → `{instance, site: {siteId, …}}`, dev.wix.com "Get App Instance").
  * Undefined when this Plexus has no Wix app configured: the instance cannot be proven.
  */
 async function siteOfInstance(ctx: ConnectorContext, instanceId: string): Promise<string | undefined> {
