@@ -6,7 +6,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
 import type { AppDeps } from './deps.ts';
-import { registerErrorHandling } from './plugins/error-handler.ts';
+import { clientError, frameworkError, registerErrorHandling } from './plugins/error-handler.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
+import { strictBodies } from './strict-bodies.ts';
 import { requireAdminToken, requireApiKey } from './plugins/auth.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
 import { connectPageRoutes } from './routes/connect/connect-page.ts';
@@ -47,12 +49,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     // Connect tokens (org + session + secret) are longer than the default 100-character limit.
     routerOptions: { maxParamLength: 300 },
+    // Router and HTTP-parser errors leave in the one error envelope too.
+    frameworkErrors: frameworkError as never,
+    clientErrorHandler: clientError as never,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(strictBodies(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   // Operations recorded by API requests (connects, campaign writes) are written before the pool closes.
   app.addHook('onClose', async () => recorderFor(deps.db.owner, deps.log).close());
+  registerInputGuard(app);
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

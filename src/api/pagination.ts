@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { plexusError } from '../core/errors.ts';
+import { isUuid } from '../core/ids.ts';
 
 /** Keyset pagination over (created_at desc, id desc): stable under inserts, no OFFSET scans. */
 export const pageQuery = z.object({
@@ -16,11 +17,19 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+/**
+ * A cursor from `encodeCursor`, checked so that its values always reach the query as what
+ * the column holds: a time PostgreSQL reads, and an id that is a UUID (or, for `idKind:
+ * 'text'`, a short string without NUL). Anything else is a 400, never a database error.
+ */
+export function decodeCursor(cursor: string | undefined, idKind: 'uuid' | 'text' = 'uuid'): Cursor | undefined {
   if (!cursor) return undefined;
   try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
+    const at = typeof c.at === 'string' ? new Date(c.at) : undefined;
+    const id = c.id;
+    const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : id.length > 0 && id.length <= 200 && !id.includes('\u0000'));
+    if (at && !Number.isNaN(at.getTime()) && at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9999 && idOk) return { at: at.toISOString(), id };
   } catch {
     // fall through
   }

@@ -15,6 +15,7 @@ import { assertPublicUrl, type SsrfPolicy } from '../security/ssrf.ts';
 import { open, seal, type SealedSecret } from '../vault/cipher.ts';
 import type { DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';
+import { bindingCookieName, bindingMatches, newBinding } from './browser-binding.ts';
 import { claimSession, failSession, loadSession, sessionError, type SessionRow } from './sessions.ts';
 import { storeConnection } from './store.ts';
 import { recorderFor } from '../operations/recorder.ts';
@@ -66,7 +67,7 @@ export async function validateConfig(deps: ConnectDeps, fields: readonly Credent
 }
 
 /** Where the connect page sends the browser next: the platform's consent screen. */
-export async function beginAuthorization(deps: ConnectDeps, token: string, session: SessionRow, input: Readonly<Record<string, string>>): Promise<string> {
+export async function beginAuthorization(deps: ConnectDeps, token: string, session: SessionRow, input: Readonly<Record<string, string>>): Promise<{ url: string; binding: string }> {
   const def = providers[session.provider];
   const config = await validateConfig(deps, def.connectionConfig ?? [], input, session.provider);
   const connector = connectorFor(session.provider);
@@ -89,15 +90,35 @@ export async function beginAuthorization(deps: ConnectDeps, token: string, sessi
   } else {
     throw plexusError('conflict', { message: `${def.displayName} connects with credentials, not a redirect.` });
   }
+  const binding = newBinding();
   await withOrgTx(deps.db.app, session.org_id, (c) =>
-    c.query("update connect_sessions set status = 'redirected', config = $3, flow_secret = $4 where org_id = $1 and id = $2 and used_at is null", [
+    c.query("update connect_sessions set status = 'redirected', config = $3, flow_secret = $4, browser_binding = $5 where org_id = $1 and id = $2 and used_at is null", [
       session.org_id,
       session.id,
       config,
       flowSecret,
+      binding.hash,
     ]),
   );
-  return url;
+  return { url, binding: binding.value };
+}
+
+/**
+ * RFC 9207: an authorization response that names its issuer must name this platform's (its
+ * configured issuer, or the origin of the authorize URL actually used), so a response from
+ * another authorization server (a mix-up attack) is refused before any code is exchanged.
+ */
+function issuerAccepted(ctx: ConnectorContext, provider: ProviderId, iss: string | undefined): boolean {
+  if (iss === undefined) return true;
+  const auth = providers[provider].auth as { issuer?: string; authorizeUrl?: string };
+  const expected = new Set<string>();
+  if (auth.issuer) expected.add(auth.issuer);
+  try {
+    if (auth.authorizeUrl) expected.add(new URL(ctx.url(auth.authorizeUrl)).origin);
+  } catch {
+    // no usable authorize URL: only the configured issuer counts
+  }
+  return expected.has(iss.replace(/\/$/, ''));
 }
 
 export interface CallbackResult {
@@ -111,7 +132,7 @@ export interface CallbackResult {
  * replayed state, a refused code) ends as an error on the session and a clear page, never a
  * 500; the state is consumed before the code is exchanged, so a replay cannot race it.
  */
-export async function handleCallback(deps: ConnectDeps, provider: ProviderId, query: Readonly<Record<string, string>>): Promise<CallbackResult> {
+export async function handleCallback(deps: ConnectDeps, provider: ProviderId, query: Readonly<Record<string, string>>, browser: { cookie: (name: string) => string | undefined } = { cookie: () => undefined }): Promise<CallbackResult> {
   const state = query.state ?? '';
   const found = await loadSession(deps.db.app, state, deps.clock.now());
   if ('problem' in found) {
@@ -124,9 +145,17 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
     return { session, error: err };
   };
   if (session.provider !== provider) return fail('state_invalid', plexusError('conflict', { message: 'This callback belongs to another platform.' }));
+  // Another browser: refused without consuming the session, so the person who started it
+  // can still finish (an attacker cannot spoil it by replaying the state).
+  if (!bindingMatches(browser.cookie(bindingCookieName(session.id)), session.browser_binding)) {
+    return { session: { ...session, return_url: null }, error: plexusError('forbidden', { message: 'This sign-in was started in another browser; start again from the application.', details: { reason: 'browser_mismatch' } }) };
+  }
   const def = providers[provider];
   const connector = connectorFor(provider);
   const ctx = connectorContext(deps, provider, session.config);
+  if (!issuerAccepted(ctx, provider, query.iss)) {
+    return fail('issuer_mismatch', plexusError('unprocessable', { message: 'The authorization response names another issuer (RFC 9207).', details: { reason: 'issuer_mismatch' } }));
+  }
 
   const denied = query.error ?? (query.denied !== undefined ? 'access_denied' : undefined);
   if (denied) {

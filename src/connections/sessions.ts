@@ -23,6 +23,8 @@ export interface SessionRow {
   expires_at: Date;
   used_at: Date | null;
   created_at: Date;
+  credential_attempts: number;
+  browser_binding: Buffer | null;
 }
 
 export interface NewSession {
@@ -88,4 +90,12 @@ export function sessionError(problem: SessionProblem) {
     used: 'This connect link was already used; start again from the application.',
   };
   return plexusError(problem === 'invalid' ? 'not_found' : 'conflict', { message: messages[problem], details: { reason: `session_${problem}` } });
+}
+
+/** Counts one wrong credential submission on the session; returns the count so far. */
+export async function countCredentialAttempt(app: Pool, s: Pick<SessionRow, 'org_id' | 'id'>): Promise<number> {
+  const { rows } = await withOrgTx(app, s.org_id, (c) =>
+    c.query<{ n: number }>('update connect_sessions set credential_attempts = credential_attempts + 1 where org_id = $1 and id = $2 returning credential_attempts as n', [s.org_id, s.id]),
+  );
+  return rows[0]?.n ?? 0;
 }

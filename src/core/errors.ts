@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, message: 'The request body is not valid JSON.', retry: 'permanent' },
   validation_failed: { status: 400, message: 'The request did not pass validation.', retry: 'permanent' },
   payload_too_large: { status: 413, message: 'The request body is too large.', retry: 'permanent' },
+  uri_too_long: { status: 414, message: 'The request URL or one of its path values is too long.', retry: 'permanent' },
+  header_too_large: { status: 431, message: 'The request headers are too large.', retry: 'permanent' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type.', retry: 'permanent' },
   // auth
   missing_api_key: { status: 401, message: 'An API key is required (Authorization: Bearer <key>).', retry: 'permanent' },
@@ -32,6 +34,7 @@ export const ERROR_CODES = {
   internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },
   unavailable: { status: 503, message: 'A dependency is unavailable.', retry: 'retryable' },
   credentials_invalid: { status: 422, message: 'The platform refused these credentials.', retry: 'permanent' },
+  refresh_refused: { status: 422, message: 'The platform refused to refresh the token; the connection needs re-authorization.', retry: 'permanent' },
   provider_not_configured: { status: 422, message: 'This platform is not configured on this Plexus.', retry: 'permanent' },
   // inbound webhooks
   webhook_signature_invalid: { status: 401, message: 'The webhook signature is missing or does not verify.', retry: 'permanent' },

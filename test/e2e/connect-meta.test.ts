@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
 import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { jsonOf, open, submit } from '../helpers/browser.ts';
+import { cookieHeader, jsonOf, open, submit } from '../helpers/browser.ts';
 
 let sb: MetaRunningSandbox;
 let ctx: TestContext;
@@ -92,7 +92,7 @@ test('denied consent ends on a clear page and an error on the session', async ()
     body.set('decision', 'deny');
     const toPlatform = await fetch(new URL(form, consent.url), { method: 'POST', body, redirect: 'manual' });
     const callback = toPlatform.headers.get('location')!;
-    const back = await fetch(callback, { redirect: 'manual' });
+    const back = await fetch(callback, { redirect: 'manual', headers: cookieHeader(callback) });
     assert.equal(back.status, 303);
     const ret = new URL(back.headers.get('location')!);
     assert.equal(ret.origin, 'https://host.example');

@@ -35,7 +35,7 @@ test('a worker SIGKILLed mid-batch, then restarted: every item is on the site ex
   );
   // Each call to the site is slow, so the kill lands with a bulk create in flight.
   site.sandbox.faults.latency(700, { times: 100_000 });
-  const env = { DATABASE_URL: ctx.db.ownerUrl, PLEXUS_MASTER_KEY: ctx.config.masterKey!, LOG_LEVEL: 'warn', PLEXUS_HEARTBEAT_MS: '200', PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1,localhost', PLEXUS_CREATE_SETTLE_MS: SETTLE_MS };
+  const env = { DATABASE_URL: ctx.db.ownerUrl, PLEXUS_MASTER_KEY: ctx.config.masterKey!, LOG_LEVEL: 'warn', PLEXUS_HEARTBEAT_MS: '200', PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*', PLEXUS_CREATE_SETTLE_MS: SETTLE_MS };
   const child = spawnTs('src/main.ts', env, ['worker']);
   let batchId = '';
   try {

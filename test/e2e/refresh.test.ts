@@ -132,6 +132,18 @@ test('POST /v1/connections/:id/refresh refreshes now', async () => {
   assert.equal(sb.tokens.refreshCount(c.grantId), 1);
 });
 
+test('POST /v1/connections/:id/refresh answers an error with a code when the platform refuses', async () => {
+  const c = await seed(3600);
+  await ctx.db.owner.query('update connections set credentials = $2 where id = $1', [
+    c.id,
+    (await import('../../src/vault/credentials.ts')).sealCredentials(ctx.keyring, org.id, c.id, { kind: 'oauth2', accessToken: c.accessToken, refreshToken: 'revoked-or-unknown' }),
+  ]);
+  const res = await ctx.app.inject({ method: 'POST', url: `/v1/connections/${c.id}/refresh`, headers: auth(org.key) });
+  assert.equal(res.statusCode, 422, res.body);
+  assert.equal(res.json().error.code, 'refresh_refused');
+  assert.equal(res.json().error.details.status, 'needs_reauth');
+});
+
 test('the every-minute scan re-queues overdue refreshes and warns once about grants that will end', async () => {
   const { refreshDueTokens } = await import('../../src/jobs/tasks/refresh-due-tokens.ts');
   const overdue = await seed(30);

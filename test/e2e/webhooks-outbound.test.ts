@@ -92,7 +92,7 @@ async function buildApi(): Promise<FastifyInstance> {
     clock: systemClock,
     metrics: createMetrics(ctx.db),
     providers: ctx.providers,
-    ssrf: parseAllowList('127.0.0.1,localhost'),
+    ssrf: parseAllowList('127.0.0.1:*,localhost:*'),
     publicUrl: () => 'http://plexus.test',
   };
   const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
@@ -132,7 +132,7 @@ before(async () => {
   org = await newOrg(ctx, 'Receiver org');
   other = await newOrg(ctx, 'Other org');
   api = await buildApi();
-  sender = createWebhookSender(parseAllowList('127.0.0.1'));
+  sender = createWebhookSender(parseAllowList('127.0.0.1:*'));
   worker = await startWorker({
     db: ctx.db,
     keyring: ctx.keyring,

@@ -61,7 +61,7 @@ export async function createTestContext(opts: { config?: Record<string, string>;
   const db = await createTestDatabase();
   const keyring = withOrgKeys(keyringFromEnv(config.masterKey!), db.owner);
   const clock = opts.clock ?? systemClock;
-  const providers = createProviderRuntime(clock, { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1,localhost,*.myshopify.com', ...opts.env }, opts.apps);
+  const providers = createProviderRuntime(clock, { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*,*.myshopify.com:*', ...opts.env }, opts.apps);
   let publicUrl = 'http://plexus.test';
   providers.callbackBaseUrl = () => publicUrl;
   const app = await buildApp({ config, db, keyring, log, clock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => publicUrl });

@@ -60,6 +60,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
       req.log.warn({ err: err.message }, 'database unreachable');
       return reply.status(503).header('retry-after', OUTAGE_RETRY_AFTER_S).send(errorBody('unavailable', 'The database is unreachable; retry shortly.', undefined, req.id));
     }
+    // Last line of defence: PostgreSQL refused a value as data (bad uuid or date text, NUL,
+    // out of range). Inputs are checked before they reach a query; one that still gets this
+    // far is the caller's value, so a 400, logged to be fixed at its cause.
+    const pgCode = (err as { code?: unknown }).code;
+    if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode) && (err as { severity?: unknown }).severity) {
+      req.log.warn({ err }, 'request value refused by the database');
+      return reply.status(400).send(errorBody('validation_failed', `A value in the request cannot be used: ${err.message.replace(/\u0000/g, '')}.`, [{ path: '', message: err.message }]));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', undefined, undefined, req.id));
   });
@@ -67,4 +75,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(errorBody('route_not_found', `No route ${req.method} ${req.url.split('?')[0]}.`));
   });
+}
+
+/** Fastify's router errors (before any route runs: bad percent-encoding, an overlong path value). */
+export function frameworkError(err: FastifyError, _req: unknown, reply: import('fastify').FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.status(414).send(errorBody('uri_too_long', 'A path value is longer than this API accepts.', [{ in: 'params', message: 'too long' }]));
+    return;
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    reply.status(400).send(errorBody('validation_failed', 'The URL is not valid: bad percent-encoding.', [{ in: 'url', message: 'bad percent-encoding' }]));
+    return;
+  }
+  reply.status(err.statusCode && err.statusCode < 500 ? err.statusCode : 400).send(errorBody('validation_failed', err.message));
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers or URL too large,
+ * malformed request line): answered in the same envelope, then the socket is closed.
+ */
+export function clientError(err: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) return void socket.destroy(err);
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(tooLarge ? errorBody('header_too_large') : errorBody('validation_failed', 'The request is not valid HTTP.'));
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

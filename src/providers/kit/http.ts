@@ -1,6 +1,6 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { request } from 'undici';
 import { plexusError } from '../../core/errors.ts';
-import { guardedLookup, type SsrfPolicy } from '../../security/ssrf.ts';
+import { GuardedDispatchers, type SsrfPolicy } from '../../security/ssrf.ts';
 import { observePlatformCall } from '../../operations/platform-call.ts';
 import { inSpan } from '../../observability/tracing.ts';
 
@@ -45,10 +45,10 @@ export interface HttpResponse {
  * become retryable Plexus errors; HTTP statuses are left to each provider's error mapping.
  */
 export class ProviderHttp {
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatchers: GuardedDispatchers;
 
   constructor(policy: SsrfPolicy, private readonly defaultTimeoutMs = 30_000) {
-    this.dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never, timeout: 10_000 }, keepAliveTimeout: 10_000 });
+    this.dispatchers = new GuardedDispatchers(policy);
   }
 
   /** Sends one call; it is recorded (metrics, the current operation's log, a trace span). */
@@ -85,7 +85,7 @@ export class ProviderHttp {
         method: req.method,
         headers,
         body: body ?? null,
-        dispatcher: this.dispatcher,
+        dispatcher: this.dispatchers.for(req.url),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
@@ -112,7 +112,7 @@ export class ProviderHttp {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatchers.close();
   }
 }
 

@@ -107,6 +107,13 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     const t = tokens.issue({ kind: 'access', clientId: appId, subject: instanceId, scopes: ['BLOG.MANAGE', 'WIX_DATA.MANAGE'], ttlSeconds: ttl, label: 'oauth2' });
     return json(200, { access_token: t.token, token_type: 'Bearer', expires_in: ttl });
   });
+  // App Instance API: what an app-instance token belongs to (instance and site).
+  routes.add('GET', '/apps/v1/instance', (req) => {
+    const token = (header(req, 'authorization') ?? '').replace(/^Bearer\s+/i, '').trim();
+    const check = tokens.validate(token);
+    if (!token || !check.ok || !check.record.subject) return wixError(401, 'UNAUTHENTICATED: an app instance token is required');
+    return json(200, { instance: { instanceId: check.record.subject, appName: 'Plexus', isFree: true }, site: { siteId, siteDisplayName: 'Sandbox site', url: `${origin}/site` } });
+  });
   routes.add('POST', '/oauth/access', (req) => {
     const b = req.body;
     if (b['client_id'] !== appId || b['client_secret'] !== appSecret) return wixError(401, 'Invalid client credentials', 'INVALID_CLIENT');

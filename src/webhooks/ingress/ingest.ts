@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
+import { isUuid } from '../../core/ids.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
@@ -57,7 +58,12 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[providerParam];
   if (!def) throw plexusError('route_not_found', { message: `No platform "${providerParam}".` });
   if (!def.webhooks.supported) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no webhooks: ${def.webhooks.reason}` });
-  if (connectionId !== undefined && !/^[0-9a-f-]{36}$/i.test(connectionId)) throw plexusError('not_found', { message: 'No such connection.' });
+  if (connectionId !== undefined && !isUuid(connectionId)) throw plexusError('not_found', { message: 'No such connection.', details: [{ path: 'connectionId', in: 'params', message: 'not a UUID' }] });
+  // With an app-wide secret, a valid signature says nothing about which connection an event
+  // is for: it is routed by the account it names, never by a path anyone can choose.
+  if (connectionId !== undefined && def.webhooks.secretSource !== 'per_connection') {
+    throw plexusError('route_not_found', { message: `${def.displayName} webhooks are posted to /webhooks/${def.id}, without a connection id.` });
+  }
   const secret = await secretFor(deps, def.id, connectionId);
   if (!secret) throw plexusError('webhook_not_configured');
   const headers = lower(rawHeaders);
@@ -74,14 +80,22 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   });
   if (!result.ok) throw plexusError('webhook_signature_invalid', { details: { reason: result.reason } });
   let body: unknown;
-  const text = (result.payload ?? rawBody).toString('utf8');
+  let text = (result.payload ?? rawBody).toString('utf8');
   try {
     body = JSON.parse(text);
   } catch {
     throw plexusError('invalid_json', { message: 'The webhook body is not valid JSON.' });
   }
+  // jsonb cannot hold U+0000 or a lone surrogate, and a verified event must not be lost (nor
+  // 500 and be retried forever) for one: they become U+FFFD in the stored copy. The signature
+  // was checked on the original bytes.
+  if (UNSTORABLE_ESCAPE.test(text)) {
+    body = withoutNul(body);
+    text = JSON.stringify(body);
+  }
   const adapter = webhookAdapterFor(def.id);
-  const events = adapter.events(body, headers);
+  // Platforms nest JSON in strings (Wix, TikTok), so the events are cleaned again after splitting.
+  const events = adapter.events(body, headers).map((e) => (UNSTORABLE_ESCAPE.test(JSON.stringify(e)) ? (withoutNul(e) as typeof e) : e));
   const items: InboxItem[] = events.map((e) => ({
     provider: def.id,
     connectionId: connectionId ?? null,
@@ -94,4 +108,16 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   }));
   await deps.writer.write(items);
   return { events: items.length };
+}
+
+/** A JSON escape jsonb refuses: NUL, or a surrogate (checked properly once parsed). */
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The value with every NUL and lone surrogate in its strings and keys replaced by U+FFFD. */
+function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(UNSTORABLE_CHAR, '\ufffd');
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(UNSTORABLE_CHAR, '\ufffd'), withoutNul(x)]));
+  return v;
 }

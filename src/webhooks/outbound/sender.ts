@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, request, type Dispatcher } from 'undici';
-import { guardedLookup, type SsrfPolicy } from '../../security/ssrf.ts';
+import { request, type Dispatcher } from 'undici';
+import { GuardedDispatchers, type SsrfPolicy } from '../../security/ssrf.ts';
 
 /** What one POST to an endpoint came to: an HTTP answer, or a transport failure. */
 export type SendResult =
@@ -22,7 +22,7 @@ const MAX_RESPONSE_BYTES = 16 * 1024;
  * The body is sent byte for byte as signed.
  */
 export function createWebhookSender(policy: SsrfPolicy): WebhookSender {
-  const dispatcher: Dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never, timeout: 10_000 }, keepAliveTimeout: 10_000 });
+  const dispatchers = new GuardedDispatchers(policy);
   return {
     async post(url, headers, body, timeoutMs) {
       const started = performance.now();
@@ -32,7 +32,7 @@ export function createWebhookSender(policy: SsrfPolicy): WebhookSender {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'Plexus-Webhooks/1', ...headers },
           body,
-          dispatcher,
+          dispatcher: dispatchers.for(url),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           signal: AbortSignal.timeout(timeoutMs),
@@ -45,7 +45,7 @@ export function createWebhookSender(policy: SsrfPolicy): WebhookSender {
         return { kind: 'error', error: describe(err, timeoutMs), latencyMs: latency() };
       }
     },
-    close: () => dispatcher.close(),
+    close: () => dispatchers.close(),
   };
 }
 

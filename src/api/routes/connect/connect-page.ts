@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isPlexusError, plexusError, type PlexusError } from '../../../core/errors.ts';
 import { beginAuthorization, handleCallback, submitCredentials, type ConnectDeps } from '../../../connections/flow.ts';
-import { loadSession, sessionError, type SessionRow } from '../../../connections/sessions.ts';
+import { bindingCookie, bindingCookieName, readCookie } from '../../../connections/browser-binding.ts';
+import { countCredentialAttempt, failSession, loadSession, sessionError, type SessionRow } from '../../../connections/sessions.ts';
+import { AttemptLimiter, CONNECT_ATTEMPTS_PER_ADDRESS, CONNECT_ATTEMPTS_PER_SESSION } from '../../../security/attempt-limiter.ts';
 import { isProviderId, providers } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
 import { connectPage, resultPage } from './views.ts';
@@ -18,6 +20,7 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  const credentialFailures = new AttemptLimiter(CONNECT_ATTEMPTS_PER_ADDRESS, 15 * 60_000);
   const cdeps = (): ConnectDeps => ({ ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log, publicUrl: deps.publicUrl(), ssrf: deps.ssrf });
 
   const finish = (reply: FastifyReply, session: SessionRow | undefined, outcome: { connectionId?: string; error?: PlexusError }) => {
@@ -70,7 +73,8 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
       return pageError(reply, err);
     }
     try {
-      const url = await beginAuthorization(cdeps(), req.params.token, s, req.body ?? {});
+      const { url, binding } = await beginAuthorization(cdeps(), req.params.token, s, req.body ?? {});
+      reply.header('set-cookie', bindingCookie(s.id, binding, deps.publicUrl().startsWith('https:')));
       return reply.redirect(url, 303);
     } catch (err) {
       if (isPlexusError(err) && err.status < 500) {
@@ -81,11 +85,23 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
   });
 
   app.post<{ Params: { token: string }; Body: Form }>('/connect/:token/credentials', async (req, reply) => {
+    // Guessing passwords through a connect page: limited per address (before anything is
+    // looked up) and per session (in the database, across processes).
+    const wait = credentialFailures.blockedFor(req.ip);
+    if (wait > 0) {
+      reply.header('retry-after', Math.ceil(wait / 1000));
+      return pageError(reply, plexusError('rate_limited', { message: 'Too many wrong credentials from this address; try again later.', retryAfterMs: wait }));
+    }
     let s: SessionRow;
     try {
       s = await sessionFor(req.params.token);
     } catch (err) {
+      credentialFailures.hit(req.ip);
       return pageError(reply, err);
+    }
+    if (s.credential_attempts >= CONNECT_ATTEMPTS_PER_SESSION) {
+      await failSession(deps.db.app, s, 'too_many_attempts', 'Too many wrong credentials on this connect session.');
+      return pageError(reply, plexusError('rate_limited', { message: 'Too many wrong credentials; start again from the application.' }));
     }
     try {
       const connectionId = await withOperation(recorderFor(deps.db.owner, deps.log), { orgId: s.org_id, type: 'connection_create', provider: s.provider, actor: `connect_session:${s.id}` }, async (op) =>
@@ -94,6 +110,8 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
       return finish(reply, s, { connectionId });
     } catch (err) {
       if (isPlexusError(err) && err.status < 500) {
+        credentialFailures.hit(req.ip);
+        await countCredentialAttempt(deps.db.app, s);
         // Wrong credentials: show the form again with the platform's message; nothing was stored.
         return reply.status(err.status).type('text/html').send(connectPage(providers[s.provider], req.params.token, { error: err.message, values: req.body ?? {} }));
       }
@@ -103,7 +121,8 @@ export const connectPageRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
 
   app.get<{ Params: { provider: string }; Querystring: Form }>('/oauth/callback/:provider', async (req, reply) => {
     if (!isProviderId(req.params.provider)) return pageError(reply, plexusError('not_found', { message: 'Unknown platform.' }));
-    const result = await handleCallback(cdeps(), req.params.provider, req.query ?? {});
+    const result = await handleCallback(cdeps(), req.params.provider, req.query ?? {}, { cookie: (name) => readCookie(req.headers.cookie, name) });
+    if (result.session) reply.header('set-cookie', `${bindingCookieName(result.session.id)}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax`);
     return finish(reply, result.session, result);
   });
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withConnection } from '../../../connections/access.ts';
+import { isUuid } from '../../../core/ids.ts';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { adsWriteFor } from '../../../providers/ads-sync.ts';
@@ -39,10 +40,14 @@ const input = (b: z.infer<typeof campaignBody>): CampaignInput => ({
   ...(b.end_at !== undefined ? { endAt: b.end_at } : {}),
 });
 
+const AD_LEVELS = new Set<string>(['account', 'campaign', 'ad_group', 'ad']);
 const encodeId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
 function decodeId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
   const [connectionId, level, platformId] = Buffer.from(id, 'base64url').toString('utf8').split('|');
-  if (!connectionId || !level || !platformId || !/^[0-9a-f-]{36}$/.test(connectionId)) throw plexusError('not_found', { message: 'No such ads object.' });
+  // Ids are opaque to callers: one that does not decode to (uuid, level, platform id) names nothing.
+  if (!isUuid(connectionId) || !level || !AD_LEVELS.has(level) || !platformId || platformId.length > 200 || platformId.includes('\u0000')) {
+    throw plexusError('not_found', { message: 'No such ads object.', details: [{ path: 'id', in: 'params', message: 'not an ads object id from this API' }] });
+  }
   return { connectionId, level: level as AdLevel, platformId };
 }
 

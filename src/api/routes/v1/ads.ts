@@ -50,7 +50,7 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       async (req) => {
         const orgId = orgOf(req);
         const q = req.query;
-        const cur = decodeCursor(q.cursor);
+        const cur = decodeCursor(q.cursor, 'text');
         const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
           (
             await c.query(
@@ -152,7 +152,7 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     async (req) => {
       const orgId = orgOf(req);
       const q = req.query;
-      const cur = decodeCursor(q.cursor);
+      const cur = decodeCursor(q.cursor, 'text');
       const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
         (
           await c.query(

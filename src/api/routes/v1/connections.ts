@@ -140,7 +140,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         tags: ['connections'],
         summary: 'Refresh the connection token now',
         params: idParams,
-        response: { 200: connectionSchema.extend({ outcome: z.string() }), 409: errorSchema, ...authErrors },
+        response: { 200: connectionSchema.extend({ outcome: z.string() }), 409: errorSchema, 422: errorSchema, ...authErrors },
       },
     },
     async (req) => {
@@ -153,6 +153,11 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const outcome = await refreshConnection(refreshDeps, orgId, row.id, { kind: 'forced', seenVersion: row.token_version });
       // The refresh commits on its own (lease, platform call, new tokens); its record follows it.
       await withOrgTx(deps.db.app, orgId, (c) => recordAudit(c, orgId, { ...byRequest(req), action: 'connection.credentials.refresh', target: { type: 'connection', id: row.id }, details: { outcome } }));
+      // The platform said no for good: an error the caller cannot miss, not a 200 to parse.
+      if (outcome === 'needs_reauth') {
+        const after = await load(orgId, row.id);
+        throw plexusError('refresh_refused', { details: { connection_id: row.id, status: after.status, reason: after.last_refresh_error ?? null } });
+      }
       return { ...formatConnection(await load(orgId, row.id)), outcome };
     },
   );
