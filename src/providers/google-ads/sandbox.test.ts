@@ -48,7 +48,7 @@ function search(sb: GoogleAdsRunningSandbox, cid: string, token: string, body: R
 function failure(res: Res): { errorCode: Record<string, string>; message: string } {
   const details = res.body?.error?.details;
   assert.ok(Array.isArray(details), JSON.stringify(res.body));
-  assert.match(details[0]['@type'], /google\.ads\.googleads\.v22\.errors\.GoogleAdsFailure$/);
+  assert.match(details[0]['@type'], /google\.ads\.googleads\.v26\.errors\.GoogleAdsFailure$/);
   assert.equal(typeof details[0].requestId, 'string');
   return details[0].errors[0];
 }
