@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { loadProviderApps } from './apps.ts';
 import { listProviders, providers } from './registry.ts';
 import { describeVersionWarning, sunsetDay, versionStatus, versionStatuses, versionWarnings } from './version-lifecycle.ts';
@@ -55,4 +56,14 @@ test('an override names the configured version; one without dates is reported as
   const warnings = versionWarnings(apps, TODAY);
   assert.deepEqual(warnings.map((w) => [w.provider, w.version, w.state]), [['linkedin', '202511', 'sunset_passed'], ['x', '13', 'unknown']]);
   assert.match(describeVersionWarning(warnings[0]!), /linkedin API version 202511 passed its sunset 2026-11-16; move to 202607/);
+});
+
+test('every provider has its facts page in docs/platforms, which names its pinned version', async () => {
+  const { readFile } = await import('node:fs/promises');
+  for (const def of listProviders()) {
+    const path = new URL(`../../docs/platforms/${def.id}.md`, import.meta.url);
+    assert.ok(existsSync(path), `docs/platforms/${def.id}.md`);
+    const text = await readFile(path, 'utf8');
+    if (def.api.version !== 'per-api') assert.ok(text.includes(def.api.version), `${def.id}.md names ${def.api.version}`);
+  }
 });
