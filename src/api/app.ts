@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
+import { registerVersionSunsetMetric, versionHealth } from '../observability/version-sunset.ts';
 import type { AppDeps } from './deps.ts';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/error-handler.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
@@ -82,9 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);
-    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+    // API versions near their sunset are a warning beside the checks, not a failed check.
+    return reply.status(report.status === 'ok' ? 200 : 503).send({ ...report, provider_versions: versionHealth(deps.providers.apps, deps.clock.now()) });
   });
 
+  registerVersionSunsetMetric(deps.metrics.registry, deps.providers.apps, deps.clock);
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

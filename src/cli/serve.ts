@@ -4,6 +4,7 @@ import { startWorker, type WorkerHandle } from '../jobs/runtime.ts';
 import { allTasks } from '../jobs/tasks/index.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { startTracing } from '../observability/tracing.ts';
+import { logVersionWarnings } from '../observability/version-sunset.ts';
 import { loadProviderApps } from '../providers/apps.ts';
 import { createProviderRuntime } from '../providers/runtime.ts';
 import { countOrgs, createOrg } from '../tenancy/orgs.ts';
@@ -32,6 +33,7 @@ export async function serve(role: Role): Promise<void> {
   // A worker alone only knows the public URL from configuration; with the API it knows its own.
   providers.callbackBaseUrl = () => (role === 'worker' ? config.publicUrl : publicUrl);
   const deps = { config, db, keyring, log, clock: systemClock, metrics, providers, ssrf: providers.ssrf, publicUrl: () => publicUrl };
+  logVersionWarnings(log, providers.apps, systemClock);
   let worker: WorkerHandle | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   onShutdown(log, async () => {

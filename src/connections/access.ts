@@ -9,6 +9,8 @@ import { openCredentials, type DecryptedCredentials } from '../vault/credentials
 import { pacedContext } from '../sync/content/pacing.ts';
 import { refreshConnection, type RefreshDeps } from './refresh.ts';
 import { getConnection, type ConnectionRow } from './repo.ts';
+import { clearVersionError, recordVersionError } from './version-error.ts';
+import { configuredVersion } from '../providers/version-lifecycle.ts';
 
 /** Refresh before a call when the token has less than this left. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -49,11 +51,28 @@ export async function withConnection<T>(deps: RefreshDeps, orgId: string, connec
     a = await load(deps, orgId, connectionId);
   }
   try {
-    return await fn(a);
+    return await noteVersionError(deps, a, () => fn(a));
   } catch (err) {
     if (!isPlexusError(err) || err.code !== 'provider.auth_expired' || !canRefresh(a.row)) throw err;
     const outcome = await refreshConnection(deps, orgId, connectionId, { kind: 'forced', seenVersion: a.row.token_version });
     if (outcome === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The platform refused to refresh the token; the connection needs to be re-authorized.' });
-    return fn(await load(deps, orgId, connectionId));
+    const fresh = await load(deps, orgId, connectionId);
+    return noteVersionError(deps, fresh, () => fn(fresh));
+  }
+}
+
+/**
+ * A platform that refuses the API version (its sunset passed) leaves that answer on the
+ * connection (`api_version_error`), so it shows there instead of as one more failed job; the
+ * next call that succeeds clears it.
+ */
+async function noteVersionError<T>(deps: RefreshDeps, a: Authed, call: () => Promise<T>): Promise<T> {
+  try {
+    const out = await call();
+    if (a.row.api_version_error) await clearVersionError(deps, a.row.org_id, a.row.id);
+    return out;
+  } catch (err) {
+    if (isPlexusError(err) && err.code === 'provider.version_sunset') await recordVersionError(deps, a.row.org_id, a.row.id, configuredVersion(a.ctx.def, deps.apps), err);
+    throw err;
   }
 }

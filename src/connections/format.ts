@@ -19,6 +19,7 @@ export function formatConnection(r: ConnectionRow) {
     sync_interval_minutes: r.sync_interval_minutes,
     conflict_policy: r.conflict_policy,
     last_sync_at: r.last_sync_at,
+    api_version_error: r.api_version_error,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };

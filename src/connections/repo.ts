@@ -1,3 +1,4 @@
+import type { ApiVersionError } from './version-error.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { EncryptedCredentials } from '../vault/credentials.ts';
 
@@ -25,12 +26,14 @@ export interface ConnectionRow {
   last_sync_at: Date | null;
   /** How content conflicts on this connection resolve unless an item says otherwise. */
   conflict_policy: 'hub_wins' | 'remote_wins' | 'latest_wins' | 'manual';
+  /** The platform's refusal of the API version, while it lasts (connections/version-error.ts). */
+  api_version_error: ApiVersionError | null;
   created_at: Date;
   updated_at: Date;
 }
 
 export const CONNECTION_COLUMNS =
-  'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, conflict_policy, created_at, updated_at';
+  'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, conflict_policy, api_version_error, created_at, updated_at';
 
 export async function getConnection(client: Queryable, orgId: string, id: string): Promise<ConnectionRow | undefined> {
   const { rows } = await client.query<ConnectionRow>(`select ${CONNECTION_COLUMNS} from connections where org_id = $1 and id = $2 and status <> 'deleted'`, [orgId, id]);

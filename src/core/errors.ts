@@ -51,6 +51,9 @@ export const ERROR_CODES = {
   'provider.auth_revoked': { status: 401, message: 'The platform revoked access; the connection needs re-authorization.', retry: 'permanent' },
   'provider.invalid_request': { status: 422, message: 'The platform rejected the request.', retry: 'permanent' },
   'provider.not_found': { status: 404, message: 'The platform has no such object.', retry: 'permanent' },
+  // The platform retired the API version Plexus calls (LinkedIn 426, Meta #2635, Google UNSUPPORTED_VERSION):
+  // no retry helps until the version is moved (docs/platforms/<id>.md §Version).
+  'provider.version_sunset': { status: 502, message: 'The platform no longer serves the API version Plexus is configured for; move PLEXUS_<ID>_VERSION or upgrade Plexus.', retry: 'permanent' },
   // content sync
   'content.remote_changed': { status: 409, message: 'The item changed on the site since it was read; it goes through the merge again.', retry: 'retryable' },
   'content.conflict_open': { status: 409, message: 'The item has an open conflict on this target; resolve it first.', retry: 'permanent' },

@@ -212,6 +212,32 @@ export type MoneyUnit =
   | 'major_units_decimal' // "12.34"
   | 'major_units_float'; // 12.34
 
+/**
+ * The release and announced sunset of API versions, as the platform publishes them. Dates are
+ * ISO days (`2027-10-01`), or a month (`2027-11`) where the platform gives only a month; a month
+ * counts from its first day, so a warning comes early rather than late.
+ */
+export interface VersionDates {
+  /** `null` where the platform never dated it (Snapchat's v1). */
+  released: string | null;
+  /** `null` while the platform has announced none (the version is the newest, or never sunsets). */
+  sunset: string | null;
+  /** The sunset is the platform's projection (Google's "projected sunset"), not a fixed date. */
+  tentative?: boolean;
+}
+
+export interface VersionLifecycle {
+  /**
+   * Every version Plexus knows dates for, the pinned one first among them; a version set with
+   * `PLEXUS_<ID>_VERSION` is judged by this table too (and reported as unknown when absent).
+   */
+  versions: Readonly<Record<string, VersionDates>>;
+  /** The platform's page that lists releases and sunsets (docs/platforms/<id>.md cites it too). */
+  source: string;
+  /** How this platform retires versions, in a sentence (shown with warnings). */
+  policy: string;
+}
+
 export interface ApiDefinition {
   /** Default base URL of the real API, may contain `{version}` and connection placeholders. */
   baseUrl: string;
@@ -225,6 +251,8 @@ export interface ApiDefinition {
    * so call sites take versions from here instead of hard-coding them.
    */
   pathVersions?: Readonly<Record<string, string>>;
+  /** Release and sunset dates of the versions, for the sunset watch (`providers/version-lifecycle.ts`). */
+  lifecycle: VersionLifecycle;
 }
 
 export interface ProviderDefinition {

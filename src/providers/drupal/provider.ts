@@ -11,6 +11,14 @@ export const drupalProvider = {
     // cms.md §2.2: JSON:API paths carry no version; this is the spec version in `jsonapi.version`.
     version: '1.0',
     versionCarrier: 'none',
+    // docs/platforms/drupal.md §Version: the JSON:API spec version the core module speaks.
+    lifecycle: {
+      versions: {
+        '1.0': { released: '2019-05-01', sunset: null },
+      },
+      source: 'https://www.drupal.org/docs/core-modules-and-themes/core-modules/jsonapi-module',
+      policy: 'JSON:API is a core module (since Drupal 8.7) with no versioned paths; it follows Drupal core releases.',
+    },
   },
   auth: {
     // cms.md §2.1: core basic_auth module (simple_oauth is contrib).

@@ -70,6 +70,8 @@ export const googleAdsConnector: Connector = {
     if (err.status === 'UNAVAILABLE' || err.status === 'INTERNAL' || err.status === 'DEADLINE_EXCEEDED') return plexusError('provider.unavailable', { message, details });
     // Validation and permission failures: the GoogleAdsFailure says which field and why.
     const failure = googleAdsFailure(err);
+    // docs/platforms/google-ads.md §Version: a sunset major version.
+    if (failure.code?.endsWith('.UNSUPPORTED_VERSION')) return plexusError('provider.version_sunset', { message: failure.message, details: { ...details, code: failure.code } });
     const described = { ...details, ...(failure.code ? { code: failure.code } : {}), ...(failure.field ? { field: failure.field } : {}) };
     if (err.status === 'NOT_FOUND') return plexusError('provider.not_found', { message: failure.message, details: described });
     if (err.status === 'INVALID_ARGUMENT' || err.status === 'PERMISSION_DENIED' || err.status === 'FAILED_PRECONDITION') {

@@ -48,7 +48,7 @@ function search(sb: GoogleAdsRunningSandbox, cid: string, token: string, body: R
 function failure(res: Res): { errorCode: Record<string, string>; message: string } {
   const details = res.body?.error?.details;
   assert.ok(Array.isArray(details), JSON.stringify(res.body));
-  assert.match(details[0]['@type'], /google\.ads\.googleads\.v22\.errors\.GoogleAdsFailure$/);
+  assert.match(details[0]['@type'], /google\.ads\.googleads\.v26\.errors\.GoogleAdsFailure$/);
   assert.equal(typeof details[0].requestId, 'string');
   return details[0].errors[0];
 }
@@ -349,4 +349,32 @@ test('GAQL ad_group and ad_group_ad with nested fields; per-ad metrics by segmen
     token = res.body.nextPageToken;
   } while (token);
   assert.equal(rows, w.ads.filter((a) => a.customerId === client).length * w.days);
+});
+
+test('v23+ campaign dates: start_date_time / end_date_time are served and written; the removed start_date is an unknown field', async (t) => {
+  const { sb } = await startGoogle(t);
+  const { accessToken } = sb.mintToken();
+  const { managerId, clientIds } = sb.accounts();
+  const client = clientIds[0] ?? '';
+  const old = await search(sb, client, accessToken, { query: 'SELECT campaign.id, campaign.start_date FROM campaign' }, managerId);
+  assert.equal(old.status, 400);
+  const res = await search(sb, client, accessToken, { query: 'SELECT campaign.id, campaign.start_date_time, campaign.end_date_time FROM campaign ORDER BY campaign.id' }, managerId);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const first = res.body.results[0].campaign;
+  assert.match(first.startDateTime, /^\d{4}-\d{2}-\d{2} 00:00:00$/);
+  const budget = sb.world().campaigns.find((c) => c.customerId === client)!.budgetId;
+  const create = (fields: Record<string, unknown>) =>
+    api(sb, `/customers/${client}/campaigns:mutate`, accessToken, {
+      method: 'POST',
+      login: managerId,
+      body: JSON.stringify({ operations: [{ create: { name: `v26 ${Object.keys(fields).join(',')}`, status: 'PAUSED', advertisingChannelType: 'SEARCH', campaignBudget: `customers/${client}/campaignBudgets/${budget}`, manualCpc: {}, containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING', ...fields } }] }),
+    });
+  const refused = await create({ startDate: '2030-01-01' });
+  assert.equal(refused.status, 400);
+  const badFormat = await create({ startDateTime: '2030-01-01' });
+  assert.equal(failure(badFormat).errorCode.dateError, 'INVALID_STRING_DATE_TIME_SECONDS');
+  const ok = await create({ startDateTime: '2030-01-01 00:00:00', endDateTime: '2030-02-01 23:59:59' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  const made = sb.world().campaigns.at(-1)!;
+  assert.deepEqual([made.start_date, made.end_date], ['2030-01-01', '2030-02-01']);
 });

@@ -26,8 +26,10 @@ export interface GoogleAdsSandboxOptions extends SandboxOptions {
   refreshTokenTtlSeconds?: number | null;
   /** Default false: Google keeps the same refresh token across refreshes. */
   rotateRefreshTokens?: boolean;
-  /** Versions served. Default v19–v22 (late 2025). */
+  /** Versions served. Default v23–v26 (December 2026). */
   versions?: readonly string[];
+  /** Sunset versions, which answer UNSUPPORTED_VERSION (docs/platforms/google-ads.md §Version). Default v19–v22. */
+  sunsetVersions?: readonly string[];
   /** Rows per search page (Google: 10,000); lower it to exercise paging with little data. */
   searchPageSize?: number;
   /** Registered redirect URIs; default accepts any absolute http(s) URI. */
@@ -90,7 +92,8 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds === undefined ? null : opts.refreshTokenTtlSeconds,
     rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
-    versions: opts.versions ?? ['v19', 'v20', 'v21', 'v22'],
+    versions: opts.versions ?? ['v23', 'v24', 'v25', 'v26'],
+    sunsetVersions: opts.sunsetVersions ?? ['v19', 'v20', 'v21', 'v22'],
     searchPageSize: opts.searchPageSize ?? 10_000,
     redirectUris: opts.redirectUris ?? [],
   };
@@ -157,7 +160,7 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
       notFound: (req) => htmlNotFound(req.path),
     },
   });
-  const version = config.versions[config.versions.length - 1] ?? 'v22';
+  const version = config.versions[config.versions.length - 1] ?? 'v26';
   return {
     ...running,
     clientId: config.clientId,

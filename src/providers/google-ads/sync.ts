@@ -57,7 +57,7 @@ const SELECT: Record<Exclude<AdLevel, 'account'>, { fields: string; from: string
   campaign: {
     fields:
       'campaign.id, campaign.name, campaign.status, campaign.serving_status, campaign.advertising_channel_type, campaign.bidding_strategy_type, ' +
-      'campaign.start_date, campaign.end_date, campaign_budget.amount_micros, campaign_budget.total_amount_micros, campaign_budget.period',
+      'campaign.start_date_time, campaign.end_date_time, campaign_budget.amount_micros, campaign_budget.total_amount_micros, campaign_budget.period',
     from: 'campaign',
     id: 'campaign.id',
   },
@@ -94,7 +94,9 @@ export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: Ad
     const c = row['campaign'] ?? {};
     const b = row['campaignBudget'] ?? {};
     const daily = b['period'] !== 'CUSTOM_PERIOD';
-    const end = str(c['endDate']);
+    // docs/platforms/google-ads.md §Version: v23+ date times, "yyyy-MM-dd HH:mm:ss" in the customer's zone.
+    const start = str(c['startDateTime']);
+    const end = str(c['endDateTime']);
     return {
       ...base,
       platformId: String(c['id']),
@@ -106,9 +108,9 @@ export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: Ad
       objective: str(c['advertisingChannelType']),
       dailyBudgetMicros: daily ? micros(b['amountMicros']) : null,
       lifetimeBudgetMicros: daily ? null : micros(b['totalAmountMicros'] ?? b['amountMicros']),
-      // Campaign dates are days in the customer's time zone; the end day is inclusive.
-      startAt: str(c['startDate']) ? zoned(String(c['startDate']), '00:00:00', account.timeZone) : null,
-      endAt: end && end !== NO_END ? zoned(end, '23:59:59', account.timeZone) : null,
+      // No end (or the old far-future end of campaigns created before v23) runs indefinitely.
+      startAt: start ? zoned(start.slice(0, 10), start.slice(11, 19) || '00:00:00', account.timeZone) : null,
+      endAt: end && !end.startsWith(NO_END) ? zoned(end.slice(0, 10), end.slice(11, 19) || '23:59:59', account.timeZone) : null,
     };
   }
   if (level === 'ad_group') {

@@ -45,6 +45,14 @@ function localDay(instant: string, timeZone: string | null | undefined): string 
 /** The end date is the last day served: an end at midnight means the day before. */
 const endDay = (instant: string, timeZone: string | null | undefined) => localDay(new Date(Date.parse(instant) - 1000).toISOString(), timeZone);
 
+/**
+ * docs/platforms/google-ads.md §Version: since v23 campaigns take `start_date_time` /
+ * `end_date_time` as "yyyy-MM-dd HH:mm:ss" in the customer's time zone; whole days (the first
+ * and last second) are what every campaign type accepts.
+ */
+const startOf = (instant: string, timeZone: string | null | undefined) => `${localDay(instant, timeZone)} 00:00:00`;
+const endOf = (instant: string, timeZone: string | null | undefined) => `${endDay(instant, timeZone)} 23:59:59`;
+
 /** A daily budget is `amount_micros`, a lifetime one a custom-period `total_amount_micros`; a budget is one or the other. */
 function budgetOf(input: CampaignInput): Budget | undefined {
   if (input.dailyBudgetMicros != null && input.lifetimeBudgetMicros != null) {
@@ -78,11 +86,11 @@ function campaignChanges(input: CampaignInput, timeZone: string | null | undefin
   if (input.status !== undefined) fields['status'] = status(input.status);
   // The channel type stands for the objective and is immutable: Google itself refuses a change.
   if (input.objective !== undefined) fields['advertisingChannelType'] = input.objective;
-  if (input.startAt) fields['startDate'] = localDay(input.startAt, timeZone);
-  if (input.endAt) fields['endDate'] = endDay(input.endAt, timeZone);
+  if (input.startAt) fields['startDateTime'] = startOf(input.startAt, timeZone);
+  if (input.endAt) fields['endDateTime'] = endOf(input.endAt, timeZone);
   const mask = Object.keys(fields);
-  // A null end is named in the mask without a value: back to "runs indefinitely".
-  if (input.endAt === null) mask.push('endDate');
+  // docs/platforms/google-ads.md §Version (v23+): a cleared end date time runs indefinitely.
+  if (input.endAt === null) mask.push('endDateTime');
   return { fields, mask };
 }
 
@@ -103,8 +111,8 @@ export const googleAdsWrite: AdsWriteAdapter = {
       ...(budgetName ? { campaignBudget: budgetName } : {}),
       ...bidding(channel),
       containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING',
-      ...(input.startAt ? { startDate: localDay(input.startAt, account.timeZone) } : {}),
-      ...(input.endAt ? { endDate: endDay(input.endAt, account.timeZone) } : {}),
+      ...(input.startAt ? { startDateTime: startOf(input.startAt, account.timeZone) } : {}),
+      ...(input.endAt ? { endDateTime: endOf(input.endAt, account.timeZone) } : {}),
     };
     let name: string | undefined;
     try {

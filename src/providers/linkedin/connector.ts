@@ -24,6 +24,10 @@ interface ErrorBody {
  */
 export function classifyLinkedIn(res: HttpResponse): PlexusError | undefined {
   const b = res.body as ErrorBody | undefined;
+  // docs/platforms/linkedin.md §Version: a sunset (or never released) LinkedIn-Version answers 426.
+  if (res.status === 426) {
+    return plexusError('provider.version_sunset', { message: b?.message ?? 'The LinkedIn-Version is no longer served.', details: { status: 426, ...(b?.code ? { code: b.code } : {}) } });
+  }
   if (res.status === 401 && b?.serviceErrorCode === 65601) {
     return plexusError('provider.auth_revoked', { message: b.message ?? 'Revoked access token', details: { status: 401, code: b.code } });
   }

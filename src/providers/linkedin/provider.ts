@@ -8,10 +8,23 @@ export const linkedinProvider = {
   docsUrl: 'https://www.linkedin.com/developers/apps',
   api: {
     baseUrl: 'https://api.linkedin.com/rest',
-    version: '202511',
+    version: '202607',
     versionCarrier: 'header',
     // ads.md §4.2: LinkedIn-Version has no default (missing → error, sunset → 426).
     headers: { 'LinkedIn-Version': '{version}', 'X-Restli-Protocol-Version': '2.0.0' },
+    // docs/platforms/linkedin.md §Version: sunsets from the migrations table; 202607 at least a year after release.
+    lifecycle: {
+      versions: {
+        '202607': { released: '2026-07', sunset: '2027-07', tentative: true },
+        '202603': { released: '2026-03', sunset: '2027-03-16' },
+        '202602': { released: '2026-02', sunset: '2027-02-15' },
+        '202601': { released: '2026-01', sunset: '2027-01-15' },
+        '202511': { released: '2025-11', sunset: '2026-11-16' },
+        '202510': { released: '2025-10', sunset: '2026-10-15' },
+      },
+      source: 'https://learn.microsoft.com/en-us/linkedin/marketing/integrations/migrations',
+      policy: 'Monthly versions, each supported at least 12 months; a sunset version answers HTTP 426.',
+    },
   },
   auth: {
     kind: 'oauth2',

@@ -182,7 +182,7 @@ test('version headers: missing LinkedIn-Version → 400 VERSION_MISSING, sunset 
   assert.equal(missing.body.code, 'VERSION_MISSING');
   const sunset = await rest(sb, '/adAccounts?q=search', token, { 'LinkedIn-Version': '202401' });
   assert.equal(sunset.status, 426);
-  assert.equal((await rest(sb, '/adAccounts?q=search', token, { 'LinkedIn-Version': '202510' })).status, 200);
+  assert.equal((await rest(sb, '/adAccounts?q=search', token, { 'LinkedIn-Version': '202512' })).status, 200);
   assert.equal((await rest(sb, '/adAccounts?q=search', token, { 'X-Restli-Protocol-Version': null })).status, 400);
   const noScope = sb.mintToken({ scopes: ['r_basicprofile'] });
   assert.equal((await rest(sb, '/adAccounts?q=search', noScope)).status, 403);

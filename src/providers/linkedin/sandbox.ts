@@ -31,7 +31,7 @@ export interface LinkedInSandboxOptions extends SandboxOptions {
   programmaticRefresh?: boolean;
   /** Default false: a refresh returns the same refresh token. */
   rotateRefreshTokens?: boolean;
-  /** `LinkedIn-Version` values served. Default 202412…202511 (late 2025). */
+  /** `LinkedIn-Version` values served. Default 202512…202607 (December 2026). */
   activeVersions?: readonly string[];
   redirectUris?: readonly string[];
   /** Authorization-code lifetime (reportedly 30 minutes). */
@@ -97,7 +97,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 31_536_000,
     programmaticRefresh: opts.programmaticRefresh ?? true,
     rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
-    activeVersions: opts.activeVersions ?? monthsBetween('202412', '202511'),
+    activeVersions: opts.activeVersions ?? monthsBetween('202512', '202607'),
     redirectUris: opts.redirectUris ?? [],
     codeTtlSeconds: opts.codeTtlSeconds ?? 1800,
   };
@@ -201,7 +201,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
           : apiError(404, 'NOT_FOUND', `No virtual resource found`),
     },
   });
-  const version = config.activeVersions[config.activeVersions.length - 1] ?? '202511';
+  const version = config.activeVersions[config.activeVersions.length - 1] ?? '202607';
   return {
     ...running,
     clientId: config.clientId,

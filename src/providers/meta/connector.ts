@@ -24,6 +24,8 @@ export function classifyMeta(res: HttpResponse): PlexusError | undefined {
     if (err.error_subcode && REVOKED_SUBCODES.has(err.error_subcode)) return plexusError('provider.auth_revoked', { message, details });
     return plexusError('provider.auth_expired', { message, details });
   }
+  // docs/platforms/meta.md §Version: #2635 is an ads call under an expired Marketing API version.
+  if (err.code === 2635) return plexusError('provider.version_sunset', { message, details });
   if (err.code === 1 || err.code === 2 || err.is_transient) return plexusError('provider.unavailable', { message, details });
   if (err.code === 100 && err.error_subcode === 33) return plexusError('provider.not_found', { message, details });
   return plexusError('provider.invalid_request', { message, details });

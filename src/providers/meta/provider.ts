@@ -8,8 +8,20 @@ export const metaProvider = {
   docsUrl: 'https://developers.facebook.com/apps/',
   api: {
     baseUrl: 'https://graph.facebook.com/{version}',
-    version: 'v24.0',
+    version: 'v27.0',
     versionCarrier: 'path',
+    // docs/platforms/meta.md §Version: the Marketing API version table, not the Graph API one.
+    lifecycle: {
+      versions: {
+        'v27.0': { released: '2026-11-04', sunset: null },
+        'v26.0': { released: '2026-07-29', sunset: null },
+        'v25.0': { released: '2026-02-18', sunset: '2027-02-23' },
+        'v24.0': { released: '2025-10-08', sunset: '2026-11-10' },
+        'v23.0': { released: '2025-05-29', sunset: '2026-06-09' },
+      },
+      source: 'https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions',
+      policy: 'Marketing API versions expire on dates Meta publishes per version (no longer the two years of the Graph API); calls to an expired one fail with error #2635.',
+    },
   },
   auth: {
     kind: 'oauth2',

@@ -386,11 +386,11 @@ test('request log records every platform call with secrets masked; control calls
   await call(`${sb.graphUrl}/me?fields=id`, { token });
   await call(`${sb.graphUrl}/me?access_token=${token}`);
   await call(`${sb.url}/__sandbox/stats`);
-  const remote = await call(`${sb.url}/__sandbox/requests?path_prefix=/v24.0/me`);
+  const remote = await call(`${sb.url}/__sandbox/requests?path_prefix=/${sb.version}/me`);
   assert.equal(remote.body.requests.length, 2);
   const [bearer, query] = remote.body.requests;
   assert.equal(bearer.method, 'GET');
-  assert.equal(bearer.path, '/v24.0/me');
+  assert.equal(bearer.path, `/${sb.version}/me`);
   assert.equal(bearer.status, 200);
   assert.equal(bearer.query.fields, 'id');
   assert.equal(bearer.headers.authorization, `Bearer ***${token.slice(-4)}`);

@@ -25,6 +25,11 @@ import type { Entity, MetaWorld } from './sandbox/world.ts';
 export interface MetaSandboxOptions extends SandboxOptions {
   /** Graph version served and used in generated URLs. Any `vNN.N` path is accepted. */
   version?: string;
+  /**
+   * Marketing API versions past their expiry (docs/platforms/meta.md §Version): ads calls under
+   * them answer error #2635, the way Meta does. Default: v23.0 and v24.0 (expired by late 2026).
+   */
+  expiredVersions?: readonly string[];
   /** Code exchange result; Meta's short-lived user tokens last one to two hours. */
   shortLivedTtlSeconds?: number;
   /** `fb_exchange_token` result; about 60 days. */
@@ -96,7 +101,7 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     appId: opts.clientId ?? '1234567890123456',
     appSecret: opts.clientSecret ?? 'sandbox-meta-app-secret',
     appName: opts.appName ?? 'Plexus',
-    version: opts.version ?? 'v24.0',
+    version: opts.version ?? 'v27.0',
     autoConsent: opts.autoConsent ?? false,
     shortLivedTtlSeconds: opts.shortLivedTtlSeconds ?? 7200,
     longLivedTtlSeconds: opts.longLivedTtlSeconds ?? 5_183_944,
@@ -107,6 +112,7 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     user: { id: `10${rngFor(seed, 'meta-user').digits(13)}`, name: 'Sandbox User' },
   };
   const ctx: MetaContext = { config, now, baseUrl: '', world: seedWorld(seed, size, now(), opts.historyDays), tokens };
+  const expiredVersions = opts.expiredVersions ?? ['v23.0', 'v24.0'];
   const reports = new ReportRuns();
   const usage = new UsageMeter(now, { ...DEFAULT_LIMITS, ...opts.limits }, (accountId) => activeAds(ctx.world, accountId));
   const webhooks = new MetaWebhooks(ctx, opts.webhookRetryDelaysMs ?? META_RETRY_DELAYS_MS);
@@ -177,6 +183,8 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
       before(req) {
         const m = meterOf(req.path);
         if (!m) return undefined;
+        const expired = expiredAdsVersion(req.path, m, expiredVersions);
+        if (expired) return deprecatedVersionError(config.version);
         const throttled = usage.throttle(m.accountId, m.useCase);
         usage.record(m.accountId, m.useCase);
         return throttled;
@@ -241,3 +249,14 @@ function counts(world: MetaWorld): ReturnType<MetaRunningSandbox['counts']> {
 }
 
 export const sandbox: Sandbox<MetaRunningSandbox> = { provider: 'meta', start };
+
+/** An ads call (metered against an ad account, or an insights read) under an expired Marketing API version. */
+function expiredAdsVersion(path: string, m: { accountId?: string; useCase: UseCase }, expired: readonly string[]): boolean {
+  const version = VERSION_PREFIX.exec(path)?.[0].slice(1);
+  return version !== undefined && expired.includes(version) && (m.accountId !== undefined || m.useCase === 'ads_insights');
+}
+
+/** Meta's answer to a Marketing API call under an expired version (seen in the wild as #2635). */
+function deprecatedVersionError(latest: string): SandboxResponse {
+  return graphError({ message: `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${latest}.`, code: 2635 });
+}

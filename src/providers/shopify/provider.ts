@@ -9,8 +9,20 @@ export const shopifyProvider = {
   api: {
     baseUrl: 'https://{shop}.myshopify.com/admin/api/{version}',
     // cms.md §4.2: quarterly YYYY-MM releases; the late-2025 release.
-    version: '2025-10',
+    version: '2026-10',
     versionCarrier: 'path',
+    // docs/platforms/shopify.md §Version: quarterly releases, each supported at least 12 months.
+    lifecycle: {
+      versions: {
+        '2026-10': { released: '2026-10-01', sunset: '2027-10-01' },
+        '2026-07': { released: '2026-07-01', sunset: '2027-07-01' },
+        '2026-04': { released: '2026-04-01', sunset: '2027-04-01' },
+        '2026-01': { released: '2026-01-01', sunset: '2027-01-01' },
+        '2025-10': { released: '2025-10-01', sunset: '2026-10-01' },
+      },
+      source: 'https://shopify.dev/docs/api/usage/versioning',
+      policy: 'Quarterly versions, each supported at least 12 months; a call to an unsupported version is served by the oldest supported one (fall forward), not refused.',
+    },
   },
   auth: {
     kind: 'oauth2',

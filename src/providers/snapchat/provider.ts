@@ -10,6 +10,14 @@ export const snapchatProvider = {
     baseUrl: 'https://adsapi.snapchat.com/{version}',
     version: 'v1',
     versionCarrier: 'path',
+    // docs/platforms/snapchat.md §Version: v1 is the only version.
+    lifecycle: {
+      versions: {
+        'v1': { released: null, sunset: null },
+      },
+      source: 'https://developers.snap.com/api/marketing-api/Ads-API/introduction',
+      policy: 'One unversioned-in-practice v1; Snap announces breaking changes in its changelog, not by version.',
+    },
   },
   auth: {
     kind: 'oauth2',

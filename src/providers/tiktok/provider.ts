@@ -10,6 +10,15 @@ export const tiktokProvider = {
     baseUrl: 'https://business-api.tiktok.com/open_api/{version}',
     version: 'v1.3',
     versionCarrier: 'path',
+    // docs/platforms/tiktok.md §Version: v1.3 is still the current version.
+    lifecycle: {
+      versions: {
+        'v1.3': { released: '2022-08-15', sunset: null },
+        'v1.2': { released: '2021-03-19', sunset: '2023-08-15' },
+      },
+      source: 'https://business-api.tiktok.com/portal/docs?id=1740029169927169',
+      policy: 'Breaking changes come only in a new version, with a stated migration window (a year from v1.2 to v1.3).',
+    },
   },
   auth: {
     kind: 'oauth2',

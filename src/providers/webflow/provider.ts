@@ -10,6 +10,15 @@ export const webflowProvider = {
     baseUrl: 'https://api.webflow.com/{version}',
     version: 'v2',
     versionCarrier: 'path',
+    // docs/platforms/webflow.md §Version: v2 is current; v1 is retired.
+    lifecycle: {
+      versions: {
+        'v2': { released: '2023-08', sunset: null },
+        'v1': { released: '2019-01', sunset: '2025-03-31' },
+      },
+      source: 'https://developers.webflow.com/data/docs/webflow-v1-api-deprecation-notice',
+      policy: 'v2 is the production namespace; v1 integrations lost maintenance and support after 2025-03-31.',
+    },
   },
   auth: {
     kind: 'oauth2',

@@ -12,6 +12,14 @@ export const wixProvider = {
     version: 'per-api',
     versionCarrier: 'none',
     pathVersions: { blogVersion: 'v3', dataVersion: 'v2' },
+    // docs/platforms/wix.md §Version: no global version; blog v3 and wix-data v2 are the current ones.
+    lifecycle: {
+      versions: {
+        'per-api': { released: '2023-01', sunset: null },
+      },
+      source: 'https://dev.wix.com/docs/rest',
+      policy: 'Each Wix API carries its own version in its path (blog v3, wix-data v2); Wix announces deprecations per API.',
+    },
   },
   auth: {
     // cms.md §6.1: API keys do not expire; the current app OAuth is a client-credentials grant

@@ -11,6 +11,14 @@ export const wordpressProvider = {
     baseUrl: '{siteUrl}/index.php?rest_route=/wp/{version}',
     version: 'v2',
     versionCarrier: 'path',
+    // docs/platforms/wordpress.md §Version: wp/v2 has been the core namespace since WordPress 4.7.
+    lifecycle: {
+      versions: {
+        'v2': { released: '2016-12-06', sunset: null },
+      },
+      source: 'https://developer.wordpress.org/rest-api/',
+      policy: 'The wp/v2 namespace ships with WordPress core (since 4.7) and changes additively with core releases.',
+    },
   },
   auth: {
     // cms.md §1.1: Basic user:app-password; only honoured over HTTPS or in a `local` environment.

@@ -10,6 +10,15 @@ export const xProvider = {
     baseUrl: 'https://ads-api.x.com/{version}',
     version: '12',
     versionCarrier: 'path',
+    // docs/platforms/x.md §Version: 12 is still the newest version; no end of life is announced.
+    lifecycle: {
+      versions: {
+        '12': { released: '2022-10-27', sunset: null },
+        '11': { released: '2022-03-31', sunset: null },
+      },
+      source: 'https://docs.x.com/x-ads-api/fundamentals/versioning',
+      policy: 'Two versions are served at once; a new version starts a six-month deprecation of the older one.',
+    },
   },
   auth: {
     // ads.md §5.1: the Ads API documents only OAuth 1.0a; its tokens never expire.

@@ -32,6 +32,10 @@ const connectionSchema = z.object({
   sync_interval_minutes: z.number().nullable(),
   conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']),
   last_sync_at: z.date().nullable(),
+  /** Set while the platform refuses the API version Plexus calls (past its sunset); cleared by the next successful call. */
+  api_version_error: z
+    .object({ code: z.literal('provider.version_sunset'), message: z.string(), version: z.string(), seen_at: z.string() })
+    .nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 });

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { header, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { ADWORDS_SCOPE, type GoogleContext } from './context.ts';
-import { adsError, htmlNotFound, invalidArgument, missingCredential, requestId } from './errors.ts';
+import { adsError, htmlNotFound, invalidArgument, missingCredential, requestId, unsupportedVersion } from './errors.ts';
 import { checkFields, fieldMask, GaqlError, parse, render, run, scopes, template, type Query } from './gaql.ts';
 import type { Customer } from './world.ts';
 
@@ -20,6 +20,7 @@ type Authed = { ok: true; version: string } | { ok: false; res: SandboxResponse 
 
 export function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
   const version = req.params['version'] ?? '';
+  if (ctx.config.sunsetVersions.includes(version)) return { ok: false, res: unsupportedVersion(version) };
   if (!ctx.config.versions.includes(version)) return { ok: false, res: htmlNotFound(req.path) };
   const auth = header(req, 'authorization');
   const bearer = auth ? /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1] : undefined;

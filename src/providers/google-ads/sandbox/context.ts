@@ -15,8 +15,10 @@ export interface GoogleConfig {
   /** null: refresh tokens live until revoked (production apps); 604800 mimics a "Testing" app. */
   refreshTokenTtlSeconds: number | null;
   rotateRefreshTokens: boolean;
-  /** Major versions still served, e.g. v19–v22 in late 2025. */
+  /** Major versions still served, e.g. v23–v26 in December 2026. */
   versions: readonly string[];
+  /** Major versions past their sunset: requests to them fail with UNSUPPORTED_VERSION. */
+  sunsetVersions: readonly string[];
   /** Rows per search page; Google fixes it at 10,000. */
   searchPageSize: number;
   /** Registered redirect URIs; empty accepts any absolute http(s) URI. */

@@ -100,3 +100,11 @@ export function htmlNotFound(path: string): SandboxResponse {
     body: `<!DOCTYPE html>\n<html lang=en><meta charset=utf-8><title>Error 404 (Not Found)!!1</title><p><b>404.</b> <ins>That’s an error.</ins><p>The requested URL <code>${path.replace(/[<>&"]/g, '')}</code> was not found on this server.  <ins>That’s all we know.</ins>`,
   };
 }
+
+/**
+ * A request to a sunset major version. The issue that asked for this names
+ * `UNSUPPORTED_VERSION`; the exact envelope Google sends is not documented (docs/platforms/google-ads.md).
+ */
+export function unsupportedVersion(version: string): SandboxResponse {
+  return invalidArgument(version, 'requestError', 'UNSUPPORTED_VERSION', `Version ${version} of the Google Ads API has been sunset; use a newer version.`);
+}

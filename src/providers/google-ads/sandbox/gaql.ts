@@ -7,6 +7,9 @@
 import { adDay, windowDates, type Ad, type AdGroup, type Budget, type Campaign, type Customer, type GoogleWorld } from './world.ts';
 
 export type Value = string | number | boolean | null;
+
+/** The internal day that stands for "runs indefinitely" (what v22 showed as the end date). */
+export const NO_END_DAY = '2037-12-30';
 export type Scope = Record<string, Record<string, Value>>;
 
 export interface Query {
@@ -145,7 +148,9 @@ function campaignScope(c: Campaign): Record<string, Value> {
   return {
     resource_name: `customers/${c.customerId}/campaigns/${c.id}`, id: c.id, name: c.name, status: c.status,
     serving_status: c.serving_status, advertising_channel_type: c.advertising_channel_type,
-    bidding_strategy_type: c.bidding_strategy_type, start_date: c.start_date, end_date: c.end_date,
+    bidding_strategy_type: c.bidding_strategy_type,
+    // v23+ (docs/platforms/google-ads.md §Version): date times in the customer's zone; no end runs indefinitely.
+    start_date_time: `${c.start_date} 00:00:00`, end_date_time: c.end_date === NO_END_DAY ? null : `${c.end_date} 23:59:59`,
     campaign_budget: `customers/${c.customerId}/campaignBudgets/${c.budgetId}`,
   };
 }

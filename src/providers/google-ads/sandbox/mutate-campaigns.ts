@@ -21,6 +21,17 @@ const NAME_MAX = 255;
 // Google's "runs indefinitely" end date, also the latest date accepted.
 const NO_END = '2037-12-30';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}$/;
+
+/**
+ * v23+ takes `start_date_time` / `end_date_time` as "yyyy-MM-dd HH:mm:ss" (docs/platforms/google-ads.md
+ * §Version); the sandbox keeps days, as search campaigns serve whole days. Returns the day or a failure.
+ */
+function dayOf(at: At, field: string, v: unknown): string | Checked {
+  const m = typeof v === 'string' ? DATE_TIME.exec(v) : null;
+  if (!m) return fail(at, 'dateError', 'INVALID_STRING_DATE_TIME_SECONDS', "The string date time's format should be yyyy-mm-dd hh:mm:ss.", field, String(v));
+  return m[1]!;
+}
 
 
 function checkName(at: At, name: unknown, taken: (n: string) => boolean): Checked | undefined {
@@ -39,10 +50,10 @@ function checkDay(at: At, field: string, v: unknown): Checked | undefined {
 
 /** Start and end as they will be after the write, checked against each other and today. */
 function checkSchedule(at: At, today: string, start: string, end: string, changed: { start: boolean; end: boolean }, started: boolean): Checked | undefined {
-  if (changed.start && started) return fail(at, 'dateRangeError', 'CANNOT_MODIFY_START_DATE_IF_ALREADY_STARTED', 'Cannot modify start date if campaign has already started.', 'start_date');
-  if (changed.start && start < today) return fail(at, 'dateRangeError', 'CANNOT_SET_DATE_TO_PAST', 'Cannot set date to past.', 'start_date', start);
-  if (changed.end && end < today) return fail(at, 'dateRangeError', 'CANNOT_SET_DATE_TO_PAST', 'Cannot set date to past.', 'end_date', end);
-  if (end < start) return fail(at, 'dateRangeError', 'START_DATE_AFTER_END_DATE', 'A date\'s start date is after its end date.', changed.end ? 'end_date' : 'start_date');
+  if (changed.start && started) return fail(at, 'dateRangeError', 'CANNOT_MODIFY_START_DATE_IF_ALREADY_STARTED', 'Cannot modify start date if campaign has already started.', 'start_date_time');
+  if (changed.start && start < today) return fail(at, 'dateRangeError', 'CANNOT_SET_DATE_TO_PAST', 'Cannot set date to past.', 'start_date_time', start);
+  if (changed.end && end < today) return fail(at, 'dateRangeError', 'CANNOT_SET_DATE_TO_PAST', 'Cannot set date to past.', 'end_date_time', end);
+  if (end < start) return fail(at, 'dateRangeError', 'START_DATE_AFTER_END_DATE', 'A date\'s start date is after its end date.', changed.end ? 'end_date_time' : 'start_date_time');
   return undefined;
 }
 
@@ -66,7 +77,7 @@ function campaignByName(world: GoogleWorld, customerId: string, name: unknown): 
 
 export const campaignService: MutateService = {
   message: 'resources.Campaign',
-  fields: ['resourceName', 'id', 'name', 'status', 'advertisingChannelType', 'advertisingChannelSubType', 'campaignBudget', 'startDate', 'endDate',
+  fields: ['resourceName', 'id', 'name', 'status', 'advertisingChannelType', 'advertisingChannelSubType', 'campaignBudget', 'startDateTime', 'endDateTime',
     'containsEuPoliticalAdvertising', 'networkSettings', 'biddingStrategy', ...Object.keys(BIDDING)],
 
   create(world, customerId, body, at, now) {
@@ -86,9 +97,11 @@ export const campaignService: MutateService = {
     if (!ref.ok) return ref.res;
     const bidding = Object.keys(BIDDING).filter((k) => body[k] !== undefined);
     if (bidding.length === 0 && body['biddingStrategy'] === undefined) return required(at, 'campaign_bidding_strategy');
-    const start = body['startDate'] ?? today;
-    const end = body['endDate'] ?? NO_END;
-    const dates = checkDay(at, 'start_date', start) ?? checkDay(at, 'end_date', end) ?? checkSchedule(at, today, String(start), String(end), { start: true, end: body['endDate'] !== undefined }, false);
+    const start = body['startDateTime'] === undefined ? today : dayOf(at, 'start_date_time', body['startDateTime']);
+    if (typeof start !== 'string') return start;
+    const end = body['endDateTime'] === undefined ? NO_END : dayOf(at, 'end_date_time', body['endDateTime']);
+    if (typeof end !== 'string') return end;
+    const dates = checkDay(at, 'start_date_time', start) ?? checkDay(at, 'end_date_time', end) ?? checkSchedule(at, today, start, end, { start: true, end: body['endDateTime'] !== undefined }, false);
     if (dates) return dates;
     return {
       ok: true,
@@ -112,7 +125,7 @@ export const campaignService: MutateService = {
     if (c.status === 'REMOVED') return removedResource(at);
     const status = enumValue(body, 'status', STATUSES, 'CampaignStatusEnum.CampaignStatus', at);
     enumValue(body, 'containsEuPoliticalAdvertising', EU_POLITICAL, 'EuPoliticalAdvertisingStatusEnum.EuPoliticalAdvertisingStatus', at);
-    const mutable = ['name', 'status', 'start_date', 'end_date', 'campaign_budget', 'contains_eu_political_advertising', 'network_settings'];
+    const mutable = ['name', 'status', 'start_date_time', 'end_date_time', 'campaign_budget', 'contains_eu_political_advertising', 'network_settings'];
     for (const path of mask) {
       if (['advertising_channel_type', 'advertising_channel_sub_type', 'id', 'resource_name'].includes(path)) return fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path);
       if (!mutable.includes(path) && !Object.keys(BIDDING).map(snake).includes(path)) return fail(at, 'fieldMaskError', 'FIELD_NOT_FOUND', `The field mask contained an invalid field: '${path}'.`, undefined, path);
@@ -133,11 +146,13 @@ export const campaignService: MutateService = {
     }
     const customer = customerOf(world, customerId) as Customer;
     const today = localToday(now, customer.time_zone);
-    const start = set('start_date') ? value('start_date') : c.start_date;
-    // An end date left out of the object but named in the mask clears it (back to "indefinitely").
-    const end = set('end_date') ? (value('end_date') ?? NO_END) : c.end_date;
-    const dates = (set('start_date') ? checkDay(at, 'start_date', start) : undefined) ?? (set('end_date') ? checkDay(at, 'end_date', end) : undefined)
-      ?? checkSchedule(at, today, String(start), String(end), { start: set('start_date') && start !== c.start_date, end: set('end_date') && end !== c.end_date }, c.start_date <= today);
+    const start = set('start_date_time') ? dayOf(at, 'start_date_time', value('start_date_time')) : c.start_date;
+    if (typeof start !== 'string') return start;
+    // An end date time left out of the object but named in the mask clears it (back to "indefinitely").
+    const end = set('end_date_time') ? (value('end_date_time') === undefined ? NO_END : dayOf(at, 'end_date_time', value('end_date_time'))) : c.end_date;
+    if (typeof end !== 'string') return end;
+    const dates = (set('start_date_time') ? checkDay(at, 'start_date_time', start) : undefined) ?? (set('end_date_time') ? checkDay(at, 'end_date_time', end) : undefined)
+      ?? checkSchedule(at, today, start, end, { start: set('start_date_time') && start !== c.start_date, end: set('end_date_time') && end !== c.end_date }, c.start_date <= today);
     if (dates) return dates;
     return {
       ok: true,

@@ -121,7 +121,9 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const page = runQuery(rows, { sort: [{ fieldName: 'firstPublishedDate', order: 'DESC' }], ...q }, { defaultLimit: 50, maxLimit: 100, withTotal: true });
     return 'error' in page ? qerr(page.error) : json(200, { posts: page.items, pagingMetadata: page.pagingMetadata });
   };
-  r.add('GET', '/blog/v3/posts', (req) => {
+  // The official SDK reads published posts at `/v3/posts` on the same host (docs/platforms/wix.md §SDK);
+  // both paths serve the same posts.
+  const listPublished = (req: SandboxRequest): SandboxResponse => {
     const sp = req.url.searchParams;
     const cursor = sp.get('paging.cursor');
     const limit = sp.get('paging.limit') === null ? undefined : Number(sp.get('paging.limit'));
@@ -129,17 +131,24 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
       ? { cursorPaging: { cursor, ...(limit === undefined ? {} : { limit }) } }
       : { paging: { ...(limit === undefined ? {} : { limit }), offset: Number(sp.get('paging.offset') ?? 0) } };
     return listPosts(q, fieldsetsOf(req));
-  });
-  r.add(['POST', 'GET'], '/blog/v3/posts/query', (req) => {
+  };
+  const queryPublished = (req: SandboxRequest): SandboxResponse => {
     const b = queryBody(req);
     if (!b) return qerr('invalid query');
     return listPosts((b['query'] ?? {}) as QueryInput, fieldsetsOf(req));
-  });
-  r.add('GET', '/blog/v3/posts/:id', (req) => {
+  };
+  const onePublished = (req: SandboxRequest): SandboxResponse => {
     const d = data().drafts.get(req.params['id'] ?? '');
     if (!d || !d.published || d.status === 'DELETED') return wixError(404, 'Post not found', 'POST_NOT_FOUND');
     return json(200, { post: postOf(d, fieldsetsOf(req)) });
-  });
+  };
+  // The official SDK reads published posts at `/v3/posts` on the same host, the REST reference
+  // at `/blog/v3/posts` (docs/platforms/wix.md §SDK): both serve the same posts.
+  for (const base of ['/blog/v3/posts', '/v3/posts']) {
+    r.add('GET', base, listPublished);
+    r.add(['POST', 'GET'], `${base}/query`, queryPublished);
+    r.add('GET', `${base}/:id`, onePublished);
+  }
 
   r.add('POST', '/blog/v3/draft-posts', (req) => {
     const dp = req.body['draftPost'] as Record<string, unknown> | undefined;
@@ -249,25 +258,35 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const d = c.get(req.params['id'] ?? '');
     return d ? json(200, { dataItem: itemOut(String(req.query['dataCollectionId']), d) }) : wixError(404, `Item ${req.params['id']} not found`, 'WDE0073');
   });
+  /** PUT replaces the whole item, PATCH merges; system fields sent back (the SDK does) are ignored. */
+  const writeItem = (method: 'PUT' | 'PATCH', collectionId: unknown, id: string, item: Record<string, unknown>): SandboxResponse => {
+    const c = coll(collectionId);
+    if (!c) return noColl(collectionId);
+    const old = c.get(id);
+    if (!old) return wixError(404, `Item ${id} not found`, 'WDE0073');
+    const given = (item['data'] ?? item['fieldModifications'] ?? {}) as Record<string, unknown>;
+    const fields = Object.fromEntries(Object.entries(given).filter(([k]) => !k.startsWith('_')));
+    const bad = violations(schema(String(collectionId)), fields, method === 'PATCH');
+    if (bad.length) return validationError(bad);
+    const system = { _id: old['_id'], _createdDate: old['_createdDate'], _ownerId: old['_ownerId'], _updatedDate: dollarDate(now()) };
+    // PUT replaces the whole item: fields left out are gone.
+    const d = method === 'PUT' ? { ...fields, ...system } : { ...old, ...fields, ...system };
+    c.set(String(old['_id']), d);
+    events('wix.data.v2.data_item_updated', String(old['_id']), itemOut(String(collectionId), d));
+    return json(200, { dataItem: itemOut(String(collectionId), d) });
+  };
   for (const method of ['PUT', 'PATCH'] as const) {
-    r.add(method, '/wix-data/v2/items/:id', (req) => {
-      const collectionId = req.body['dataCollectionId'];
-      const c = coll(collectionId);
-      if (!c) return noColl(collectionId);
-      const old = c.get(req.params['id'] ?? '');
-      if (!old) return wixError(404, `Item ${req.params['id']} not found`, 'WDE0073');
-      const item = (req.body['dataItem'] ?? req.body['dataItemPatch'] ?? {}) as Record<string, unknown>;
-      const fields = (item['data'] ?? item['fieldModifications'] ?? {}) as Record<string, unknown>;
-      const bad = violations(schema(String(collectionId)), fields, method === 'PATCH');
-      if (bad.length) return validationError(bad);
-      const system = { _id: old['_id'], _createdDate: old['_createdDate'], _ownerId: old['_ownerId'], _updatedDate: dollarDate(now()) };
-      // PUT replaces the whole item: fields left out are gone.
-      const d = method === 'PUT' ? { ...fields, ...system } : { ...old, ...fields, ...system };
-      c.set(String(old['_id']), d);
-      events('wix.data.v2.data_item_updated', String(old['_id']), itemOut(String(collectionId), d));
-      return json(200, { dataItem: itemOut(String(collectionId), d) });
-    });
+    r.add(method, '/wix-data/v2/items/:id', (req) =>
+      writeItem(method, req.body['dataCollectionId'], req.params['id'] ?? '', (req.body['dataItem'] ?? req.body['dataItemPatch'] ?? {}) as Record<string, unknown>),
+    );
   }
+  // The official SDK's `items.update` (docs/platforms/wix.md §SDK): POST …/items/update with the id
+  // inside `dataItem`, the same full replace as the documented PUT.
+  r.add('POST', '/wix-data/v2/items/update', (req) => {
+    const item = (req.body['dataItem'] ?? {}) as Record<string, unknown>;
+    const id = String(item['id'] ?? (item['data'] as Record<string, unknown> | undefined)?.['_id'] ?? '');
+    return writeItem('PUT', req.body['dataCollectionId'], id, item);
+  });
   r.add('DELETE', '/wix-data/v2/items/:id', (req) => {
     const c = coll(req.query['dataCollectionId']);
     if (!c) return noColl(req.query['dataCollectionId']);

@@ -137,12 +137,31 @@ export function verify(req: SandboxRequest, o: VerifyOptions): { ok: true; signe
   const headerOauth = parseAuthHeader(header(req, 'authorization')) ? oauth : {};
   const pairs = signedPairs(req, headerOauth).filter(([k]) => k !== 'oauth_signature');
   const given = Buffer.from(signature, 'utf8');
-  const good = o.origins.some((origin) => {
-    const expected = Buffer.from(hmacSha1(baseString(req.method, `${origin}${req.path}`, pairs), o.consumerSecret, tokenSecret), 'utf8');
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
+  // Clients that merge parameters into one map (twitter-api-v2 with the `oauth-1.0a` package)
+  // sign a parameter sent both in the header and in the body once, not twice as RFC 5849
+  // §3.4.1.3 lists it; X accepts their login() (docs/platforms/x.md §Quirks), so both forms verify.
+  const candidates = [pairs, uniquePairs(pairs)];
+  const good = o.origins.some((origin) =>
+    candidates.some((list) => {
+      const expected = Buffer.from(hmacSha1(baseString(req.method, `${origin}${req.path}`, list), o.consumerSecret, tokenSecret), 'utf8');
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    }),
+  );
   if (!good) return { ok: false, problem: 'signature' };
   if (!o.useNonce(`${oauth['oauth_consumer_key']}|${oauth['oauth_token'] ?? ''}|${oauth['oauth_nonce'] ?? ''}`, ts)) return { ok: false, problem: 'nonce_reused' };
   const params = Object.fromEntries(pairs);
   return { ok: true, signed: { oauth, params } };
+}
+
+/** The pairs with exact repeats (same name and value) dropped: what a map-based signer signs. */
+export function uniquePairs(pairs: readonly (readonly [string, string])[]): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  for (const [k, v] of pairs) {
+    const key = `${k}\u0000${v}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push([k, v]);
+  }
+  return out;
 }
