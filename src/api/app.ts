@@ -7,7 +7,8 @@ import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
-import { requireAdminToken, requireApiKey } from './plugins/auth.ts';
+import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
+import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
 import { connectPageRoutes } from './routes/connect/connect-page.ts';
 import { apiKeyRoutes } from './routes/v1/api-keys.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),
       });
       requireApiKey(v1, deps.db.app);
+      honourIdempotencyKeys(v1, deps.db.app, deps.keyring, orgOf);
       await v1.register(orgRoutes, deps);
       await v1.register(providerRoutes, deps);
       await v1.register(apiKeyRoutes, deps);
