@@ -2,11 +2,12 @@ import { randomUUID, createHash } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
+import { transformDocument, transformRoute } from './openapi/transform.ts';
 import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
 import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
@@ -63,7 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Org API key (plx_…)' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: transformRoute,
+    transformObject: transformDocument,
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

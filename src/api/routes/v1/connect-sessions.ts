@@ -8,11 +8,12 @@ import { PROVIDER_IDS } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { connectSessionStatus } from '../../openapi/components.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
   provider: z.string(),
-  status: z.string(),
+  status: connectSessionStatus,
   scopes: z.array(z.string()),
   end_user_ref: z.string().nullable(),
   return_url: z.string().nullable(),

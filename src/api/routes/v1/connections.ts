@@ -12,11 +12,12 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { connectionStatus, conflictPolicy, refreshOutcome } from '../../openapi/components.ts';
 
 const connectionSchema = z.object({
   id: z.string(),
   provider: z.string(),
-  status: z.string(),
+  status: connectionStatus,
   display_name: z.string().nullable(),
   external_account_id: z.string().nullable(),
   end_user_ref: z.string().nullable(),
@@ -28,7 +29,7 @@ const connectionSchema = z.object({
   last_refreshed_at: z.date().nullable(),
   last_refresh_error: z.string().nullable(),
   sync_interval_minutes: z.number().nullable(),
-  conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']),
+  conflict_policy: conflictPolicy,
   last_sync_at: z.date().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -137,7 +138,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         tags: ['connections'],
         summary: 'Refresh the connection token now',
         params: idParams,
-        response: { 200: connectionSchema.extend({ outcome: z.string() }), 409: errorSchema, ...authErrors },
+        response: { 200: connectionSchema.extend({ outcome: refreshOutcome }), 409: errorSchema, ...authErrors },
       },
     },
     async (req) => {

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { listProviders } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
 import { authErrors } from '../../schemas.ts';
+import { authKind } from '../../openapi/components.ts';
 
 const providerSchema = z.object({
   id: z.string(),
   name: z.string(),
   family: z.enum(['ads', 'cms']),
-  auth_kind: z.string(),
+  auth_kind: authKind,
   capabilities: z.array(z.string()),
   webhooks: z.boolean(),
   api_version: z.string(),

@@ -7,11 +7,12 @@ import { enqueue } from '../../../jobs/enqueue.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { syncRunStatus } from '../../openapi/components.ts';
 
 const runSchema = z.object({
   id: z.string(),
   reason: z.string(),
-  status: z.string(),
+  status: syncRunStatus,
   pages: z.number(),
   records: z.number(),
   rate_limit_waits: z.number(),
