@@ -8,6 +8,7 @@ import { checkHealth } from '../observability/health.ts';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { transformDocument, transformRoute } from './openapi/transform.ts';
+import { responseChecker } from './openapi/conformance.ts';
 import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
 import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
@@ -67,6 +68,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: transformRoute,
     transformObject: transformDocument,
   });
+
+  const violations = deps.responseViolations;
+  if (violations) {
+    const check = responseChecker(() => app.swagger() as unknown as Record<string, any>);
+    app.addHook('onSend', async (req, reply, payload) => {
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      if (body === undefined) return payload;
+      const v = check({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body });
+      if (v) violations.push(v);
+      return payload;
+    });
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
