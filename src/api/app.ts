@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { transformDocument, transformRoute } from './openapi/transform.ts';
 import { responseChecker } from './openapi/conformance.ts';
+import { registerApiReference } from './openapi/reference.ts';
 import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
 import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
@@ -82,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerApiReference(app);
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);

@@ -66,7 +66,9 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
         op.parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
         op.responses['409'] ??= errorResponse('Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress.');
       }
-      if (path.startsWith('/v1/')) op.responses.default ??= errorResponse('Any other error, in the one error shape.');
+      op.responses.default ??= path.startsWith('/v1/')
+        ? errorResponse('Any other error, in the one error shape.')
+        : { description: 'A page for the person in the browser, or an error; not part of the JSON API.' };
       if (op.parameters.length === 0) delete op.parameters;
     }
   }
