@@ -77,7 +77,10 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
   components.schemas.WebhookEvent = {
     description: 'Any outbound event body; `type` tells which.',
     oneOf: events.map((e) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(e) as { id: string }).id}` })),
-    discriminator: { propertyName: 'type' },
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(ALL_EVENT_TYPES.map((t, i) => [t, `#/components/schemas/${(z.globalRegistry.get(events[i]!) as { id: string }).id}`])),
+    },
   };
   doc.webhooks = Object.fromEntries(
     ALL_EVENT_TYPES.map((type, i) => [

@@ -1272,7 +1272,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ConnectionCreatedEvent";
+            type: "connection.created";
         };
         /** @description The body of a `connection.deleted` webhook. */
         ConnectionDeletedEvent: {
@@ -1288,7 +1288,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ConnectionDeletedEvent";
+            type: "connection.deleted";
         };
         /** @description The body of a `connection.expiring` webhook. */
         ConnectionExpiringEvent: {
@@ -1305,7 +1305,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ConnectionExpiringEvent";
+            type: "connection.expiring";
         };
         /** @description The body of a `connection.reauth_required` webhook. */
         ConnectionReauthRequiredEvent: {
@@ -1322,7 +1322,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ConnectionReauthRequiredEvent";
+            type: "connection.reauth_required";
         };
         /**
          * @description The state of a connection.
@@ -1350,7 +1350,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ConnectionUpdatedEvent";
+            type: "connection.updated";
         };
         /**
          * @description Where a connect session is.
@@ -1380,7 +1380,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ContentConflictEvent";
+            type: "content.conflict";
         };
         /** @description The body of a `content.conflict_resolved` webhook. */
         ContentConflictResolvedEvent: {
@@ -1396,7 +1396,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ContentConflictResolvedEvent";
+            type: "content.conflict_resolved";
         };
         /** @description A content field’s value: text, a list of names, or null. */
         ContentFieldValue: string | string[] | null;
@@ -1425,7 +1425,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ContentRemoteDeletedEvent";
+            type: "content.remote_deleted";
         };
         /**
          * @description Whether a content item is published.
@@ -1559,7 +1559,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "PublishCompletedEvent";
+            type: "publish.completed";
         };
         /**
          * @description The state of one item on one site in a batch.
@@ -1582,7 +1582,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "PublishRolledBackEvent";
+            type: "publish.rolled_back";
         };
         /**
          * @description What a forced refresh did.
@@ -1611,7 +1611,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "SyncCompletedEvent";
+            type: "sync.completed";
         };
         /** @description The body of a `sync.failed` webhook. */
         SyncFailedEvent: {
@@ -1628,7 +1628,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "SyncFailedEvent";
+            type: "sync.failed";
         };
         /**
          * @description The state of a sync run.
@@ -1655,7 +1655,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "WebhookEndpointDisabledEvent";
+            type: "webhook_endpoint.disabled";
         };
         /** @description Any outbound event body; `type` tells which. */
         WebhookEvent: components["schemas"]["ConnectionCreatedEvent"] | components["schemas"]["ConnectionUpdatedEvent"] | components["schemas"]["ConnectionReauthRequiredEvent"] | components["schemas"]["ConnectionDeletedEvent"] | components["schemas"]["ConnectionExpiringEvent"] | components["schemas"]["SyncCompletedEvent"] | components["schemas"]["SyncFailedEvent"] | components["schemas"]["WebhookReceivedEvent"] | components["schemas"]["ContentConflictEvent"] | components["schemas"]["ContentConflictResolvedEvent"] | components["schemas"]["ContentRemoteDeletedEvent"] | components["schemas"]["PublishCompletedEvent"] | components["schemas"]["PublishRolledBackEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"] | components["schemas"]["WebhookTestEvent"];
@@ -1675,7 +1675,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "WebhookReceivedEvent";
+            type: "webhook.received";
         };
         /** @description The body of a `webhook.test` webhook. */
         WebhookTestEvent: {
@@ -1689,7 +1689,7 @@ export type components = {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "WebhookTestEvent";
+            type: "webhook.test";
         };
     };
     responses: never;
