@@ -13,6 +13,7 @@ import { registerApiReference } from './openapi/reference.ts';
 import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
 import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
+import { adminOrgReadRoutes } from './routes/admin/orgs-read.ts';
 import { connectPageRoutes } from './routes/connect/connect-page.ts';
 import { apiKeyRoutes } from './routes/v1/api-keys.ts';
 import { connectSessionRoutes } from './routes/v1/connect-sessions.ts';
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (admin) => {
       requireAdminToken(admin, deps.config.adminToken);
       await admin.register(adminOrgRoutes, deps);
+      await admin.register(adminOrgReadRoutes, deps);
     },
     { prefix: '/v1/admin' },
   );

@@ -63,6 +63,8 @@ export const OPERATION_IDS: Record<string, string> = {
   'GET /v1/conflicts/:id': 'getConflict',
   'POST /v1/conflicts/:id/resolve': 'resolveConflict',
   'POST /v1/admin/orgs': 'adminCreateOrg',
+  'GET /v1/admin/orgs': 'adminListOrgs',
+  'GET /v1/admin/orgs/:id': 'adminGetOrg',
   'GET /connect/:token': 'getConnectPage',
   'POST /connect/:token/authorize': 'authorizeConnect',
   'POST /connect/:token/credentials': 'submitConnectCredentials',
