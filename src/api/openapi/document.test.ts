@@ -46,6 +46,18 @@ test('pagination parameters are described once and referred to', () => {
   for (const { op } of operations) assert.ok(!(op.parameters ?? []).some((p: any) => p.in === 'query' && (p.name === 'cursor' || p.name === 'limit')));
 });
 
+test('every $ref of the document resolves', () => {
+  const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+  assert.ok(refs.length > 100);
+  for (const r of new Set(refs)) {
+    const target = r.slice(8, -1);
+    assert.match(target, /^#\//, target);
+    let node: any = doc;
+    for (const part of target.slice(2).split('/')) node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+    assert.ok(node, `unresolved ${target}`);
+  }
+});
+
 test('every outbound event type is in the webhooks section with its payload', () => {
   for (const type of [...EVENT_TYPES, 'webhook.test']) {
     const ref = doc.webhooks[type]?.post?.requestBody?.content?.['application/json']?.schema?.$ref as string;

@@ -32,7 +32,8 @@ export const EVENT_DATA: Record<EventType | typeof TEST_EVENT_TYPE, z.ZodObject>
   'content.conflict': z.object({ conflict_id: id, item_id: id, connection_id: id, remote_id: z.string().nullable(), fields: z.array(z.string()), status: z.enum(['open', 'resolved']), resolved_by: z.string().optional() }),
   'content.conflict_resolved': z.object({ conflict_id: id, item_id: id, connection_id: id, fields: z.array(z.string()) }),
   'content.remote_deleted': z.object({ item_id: id, connection_id: id, remote_id: z.string().nullable() }),
-  'publish.completed': z.object({ batch_id: id, status: publishBatchStatus, total: z.number().int(), done: z.number().int(), failed: z.number().int(), dry_run: z.boolean() }),
+  // The batch statuses inline: the events' components are converted apart from the routes'.
+  'publish.completed': z.object({ batch_id: id, status: z.enum(publishBatchStatus.options), total: z.number().int(), done: z.number().int(), failed: z.number().int(), dry_run: z.boolean() }),
   'publish.rolled_back': z.object({ batch_id: id }),
   'webhook_endpoint.disabled': z.object({ endpoint_id: id, reason: z.string(), failing_since: at.nullable(), disabled_at: at }),
   [TEST_EVENT_TYPE]: z.object({ endpoint_id: id, message: z.string() }),

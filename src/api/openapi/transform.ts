@@ -24,6 +24,8 @@ function toComponents(schemas: z.ZodType[]): Json {
   for (const s of schemas) registry.add(s, { id: (z.globalRegistry.get(s) as { id: string }).id });
   const { schemas: out } = z.toJSONSchema(registry, { target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Json };
   for (const s of Object.values(out)) delete s.$schema;
+  // Schemas named elsewhere would land in a `__shared` entry that the document cannot refer to.
+  if ('__shared' in out) throw new Error('an event schema refers to a named route schema; inline it');
   return out;
 }
 

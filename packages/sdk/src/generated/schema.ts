@@ -1215,15 +1215,6 @@ export type webhooks = {
 };
 export type components = {
     schemas: {
-        __shared: {
-            $defs: {
-                /**
-                 * @description The state of a publish batch.
-                 * @enum {string}
-                 */
-                PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
-            };
-        };
         /**
          * @description The level of an ads object.
          * @enum {string}
@@ -1568,7 +1559,8 @@ export type components = {
                 done: number;
                 dry_run: boolean;
                 failed: number;
-                status: components["schemas"]["__shared"];
+                /** @enum {string} */
+                status: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
                 total: number;
             };
             /** @description ISO 8601 time */
