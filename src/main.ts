@@ -10,7 +10,21 @@ const USAGE = `plexus <command>
   keys rotate           re-wrap every secret under the primary master key
   orgs create <name>    create an organisation and print its first API key
   sandbox <provider|all> run platform simulators on loopback
+
+Inspecting a running Plexus (--url or PLEXUS_URL; --json for scripts):
+  orgs list | orgs show <id>           organisations (admin token: --admin-token or PLEXUS_ADMIN_TOKEN)
+  connections list | show <id>         connections, with recent syncs and diagnostics (org key: --key or PLEXUS_API_KEY)
+  syncs <connection-id>                sync runs with progress
+  publishes [list] | publishes show <id>  publish batches with progress
+  dead-letters [list] | dead-letters replay <id>
+  deliveries <webhook-endpoint-id>     outbound webhook deliveries
+  doctor                               configuration, database, migrations, workers, platform versions, platform reachability
+  Exit codes: 0 ok, 1 refused or a check failed, 2 Plexus unreachable, 64 usage.
 `;
+
+async function inspect(argv: string[]): Promise<void> {
+  process.exitCode = await (await import('./cli/inspect.ts')).inspectCommand(argv);
+}
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, sub, ...rest] = argv;
@@ -32,7 +46,15 @@ async function main(argv: string[]): Promise<void> {
       break;
     case 'orgs':
       if (sub === 'create' && rest.length) return (await import('./cli/orgs.ts')).createOrgCommand(rest.join(' '));
+      if (sub === 'list' || sub === 'show') return inspect(argv);
       break;
+    case 'connections':
+    case 'syncs':
+    case 'publishes':
+    case 'dead-letters':
+    case 'deliveries':
+    case 'doctor':
+      return inspect(argv);
     case 'sandbox':
       return (await import('./cli/sandbox.ts')).sandboxCommand(sub ?? 'all');
     case 'help':

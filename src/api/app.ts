@@ -2,7 +2,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
 import { registerVersionSunsetMetric, versionHealth } from '../observability/version-sunset.ts';
@@ -10,8 +10,13 @@ import type { AppDeps } from './deps.ts';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/error-handler.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
 import { strictBodies } from './strict-bodies.ts';
-import { requireAdminToken, requireApiKey } from './plugins/auth.ts';
+import { transformDocument, transformRoute } from './openapi/transform.ts';
+import { responseChecker } from './openapi/conformance.ts';
+import { registerApiReference } from './openapi/reference.ts';
+import { orgOf, requireAdminToken, requireApiKey } from './plugins/auth.ts';
+import { honourIdempotencyKeys } from './plugins/idempotency.ts';
 import { adminOrgRoutes } from './routes/admin/orgs.ts';
+import { adminOrgReadRoutes } from './routes/admin/orgs-read.ts';
 import { connectPageRoutes } from './routes/connect/connect-page.ts';
 import { apiKeyRoutes } from './routes/v1/api-keys.ts';
 import { connectSessionRoutes } from './routes/v1/connect-sessions.ts';
@@ -76,10 +81,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Org API key (plx_…)' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: transformRoute,
+    transformObject: transformDocument,
   });
 
+  const violations = deps.responseViolations;
+  if (violations) {
+    const check = responseChecker(() => app.swagger() as unknown as Record<string, any>);
+    app.addHook('onSend', async (req, reply, payload) => {
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      if (body === undefined) return payload;
+      const v = check({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body });
+      if (v) violations.push(v);
+      return payload;
+    });
+  }
+
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerApiReference(app);
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);
@@ -107,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),
       });
       requireApiKey(v1, deps.db.app);
+      honourIdempotencyKeys(v1, deps.db.app, deps.keyring, orgOf);
       await v1.register(orgRoutes, deps);
       await v1.register(providerRoutes, deps);
       await v1.register(apiKeyRoutes, deps);
@@ -140,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requireAdminToken(admin, deps.config.adminToken);
       await admin.register(adminOrgRoutes, deps);
       await admin.register(adminOrgErasureRoutes, deps);
+      await admin.register(adminOrgReadRoutes, deps);
     },
     { prefix: '/v1/admin' },
   );

@@ -19,4 +19,6 @@ export interface AppDeps {
   ssrf: SsrfPolicy;
   /** The externally visible base URL (known after listen when the port is chosen at start). */
   publicUrl: () => string;
+  /** Tests: every answer is checked against the OpenAPI document; what does not match is added here. */
+  responseViolations?: string[];
 }

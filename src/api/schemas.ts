@@ -1,13 +1,7 @@
 import { z } from 'zod';
 
-export const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-    request_id: z.string().optional(),
-  }),
-});
+export { errorSchema } from './openapi/components.ts';
+import { errorSchema } from './openapi/components.ts';
 
 export const idParams = z.object({ id: z.string().uuid() });
 

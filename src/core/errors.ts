@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, message: 'No such route.', retry: 'permanent' },
   conflict: { status: 409, message: 'The request conflicts with the current state.', retry: 'permanent' },
   unprocessable: { status: 422, message: 'The request is well-formed but cannot be processed.', retry: 'permanent' },
+  idempotency_key_reused: { status: 409, message: 'This Idempotency-Key was used with a different request; use a new key.', retry: 'permanent' },
+  idempotency_in_progress: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.', retry: 'retryable' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.', retry: 'retryable' },
   // server and dependencies
   internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },

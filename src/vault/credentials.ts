@@ -43,4 +43,5 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'connections', column: 'webhook_secret', keyIdColumn: 'webhook_secret_key_id' },
   { table: 'webhook_endpoints', column: 'secret', keyIdColumn: 'secret_key_id' },
   { table: 'webhook_endpoints', column: 'previous_secret', keyIdColumn: 'previous_secret_key_id' },
+  { table: 'idempotency_keys', column: 'response_body', keyIdColumn: 'response_body_key_id' },
 ];

@@ -50,6 +50,8 @@ export interface TestContext {
   logLines: string[];
   clock: Clock;
   providers: ProviderRuntime;
+  /** Answers that did not match the OpenAPI document; close() fails when there are any. */
+  responseViolations: string[];
   /** Listens on a loopback port (for flows a real browser-like client follows); returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -64,7 +66,9 @@ export async function createTestContext(opts: { config?: Record<string, string>;
   const providers = createProviderRuntime(clock, { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*,*.myshopify.com:*', ...opts.env }, opts.apps);
   let publicUrl = 'http://plexus.test';
   providers.callbackBaseUrl = () => publicUrl;
-  const app = await buildApp({ config, db, keyring, log, clock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => publicUrl });
+  // Every answer of every test is checked against the OpenAPI document (see close()).
+  const responseViolations: string[] = [];
+  const app = await buildApp({ config, db, keyring, log, clock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => publicUrl, responseViolations });
   await app.ready();
   return {
     db,
@@ -80,10 +84,12 @@ export async function createTestContext(opts: { config?: Record<string, string>;
       publicUrl = address;
       return address;
     },
+    responseViolations,
     async close() {
       await app.close();
       await providers.close();
       await db.close();
+      if (responseViolations.length) throw new Error(`Answers that do not match the OpenAPI document:\n${[...new Set(responseViolations)].join('\n')}`);
     },
   };
 }

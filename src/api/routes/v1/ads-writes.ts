@@ -16,6 +16,7 @@ import { recordAudit, type AuditEntry } from '../../../audit/record.ts';
 import type { FastifyRequest } from 'fastify';
 import { recorderFor } from '../../../operations/recorder.ts';
 import { withOperation } from '../../../operations/run.ts';
+import { adLevel, adStatus } from '../../openapi/components.ts';
 
 const NO_RUN = '00000000-0000-0000-0000-000000000000';
 const micros = z.string().regex(/^\d+$/, 'integer micros as a string');
@@ -28,7 +29,7 @@ const campaignBody = z.object({
   start_at: z.string().datetime({ offset: true }).optional(),
   end_at: z.string().datetime({ offset: true }).optional(),
 });
-const written = z.object({ id: z.string(), platform_id: z.string(), level: z.string(), name: z.string().nullable(), status: z.string(), daily_budget_micros: z.string().nullable(), lifetime_budget_micros: z.string().nullable() });
+const written = z.object({ id: z.string(), platform_id: z.string(), level: adLevel, name: z.string().nullable(), status: adStatus, daily_budget_micros: z.string().nullable(), lifetime_budget_micros: z.string().nullable() });
 
 const input = (b: z.infer<typeof campaignBody>): CampaignInput => ({
   ...(b.name !== undefined ? { name: b.name } : {}),

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, encodeCursor, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors } from '../../schemas.ts';
+import { adLevel, adStatus, freeFormObject, metricValues } from '../../openapi/components.ts';
 
 const LEVELS = { accounts: 'account', campaigns: 'campaign', 'ad-groups': 'ad_group', ads: 'ad' } as const;
 
@@ -12,12 +13,12 @@ const entitySchema = z.object({
   id: z.string(),
   connection_id: z.string(),
   provider: z.string(),
-  level: z.string(),
+  level: adLevel,
   platform_id: z.string(),
   account_id: z.string(),
   parent_id: z.string().nullable(),
   name: z.string().nullable(),
-  status: z.string(),
+  status: adStatus,
   platform_status: z.string().nullable(),
   objective: z.string().nullable(),
   currency: z.string().nullable(),
@@ -28,7 +29,7 @@ const entitySchema = z.object({
   end_at: z.date().nullable(),
   deleted_at: z.date().nullable(),
   updated_at: z.date(),
-  raw: z.unknown().optional(),
+  raw: freeFormObject.optional(),
 });
 
 const filters = pageQuery.extend({
@@ -144,7 +145,7 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'How restated metrics changed: previous and new values, and when',
         querystring: pageQuery.extend({ connection_id: z.string().uuid().optional(), platform_id: z.string().max(100).optional(), date: z.string().date().optional() }),
         response: {
-          200: pageSchema(z.object({ id: z.string(), connection_id: z.string(), level: z.string(), platform_id: z.string(), date: z.string(), previous: z.unknown(), current: z.unknown(), changed_at: z.date() })),
+          200: pageSchema(z.object({ id: z.string(), connection_id: z.string(), level: adLevel, platform_id: z.string(), date: z.string(), previous: metricValues, current: metricValues, changed_at: z.date() })),
           ...authErrors,
         },
       },

@@ -10,14 +10,15 @@ import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { API_FIELD, formatConflictFields, FROM_API } from './content-format.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { conflictStatus, contentFieldValue, freeFormObject } from '../../openapi/components.ts';
 
 const conflictSchema = z.object({
   id: z.string(),
   item_id: z.string(),
   connection_id: z.string(),
-  status: z.string(),
-  fields: z.array(z.object({ field: z.string(), base: z.unknown(), hub: z.unknown(), remote: z.unknown() })),
-  resolution: z.record(z.string(), z.unknown()).nullable(),
+  status: conflictStatus,
+  fields: z.array(z.object({ field: z.string(), base: contentFieldValue, hub: contentFieldValue, remote: contentFieldValue })),
+  resolution: freeFormObject.nullable(),
   resolved_by: z.string().nullable(),
   created_at: z.date(),
   resolved_at: z.date().nullable(),
@@ -27,7 +28,7 @@ interface ConflictRow {
   id: string;
   item_id: string;
   connection_id: string;
-  status: string;
+  status: 'open' | 'resolved';
   fields: { field: string; base: unknown; hub: unknown; remote: unknown }[];
   resolution: Record<string, unknown> | null;
   resolved_by: string | null;

@@ -10,11 +10,12 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { connectSessionStatus } from '../../openapi/components.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
   provider: z.string(),
-  status: z.string(),
+  status: connectSessionStatus,
   scopes: z.array(z.string()),
   end_user_ref: z.string().nullable(),
   return_url: z.string().nullable(),

@@ -14,11 +14,12 @@ import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { connectionStatus, conflictPolicy, refreshOutcome } from '../../openapi/components.ts';
 
 const connectionSchema = z.object({
   id: z.string(),
   provider: z.string(),
-  status: z.string(),
+  status: connectionStatus,
   display_name: z.string().nullable(),
   external_account_id: z.string().nullable(),
   end_user_ref: z.string().nullable(),
@@ -30,7 +31,7 @@ const connectionSchema = z.object({
   last_refreshed_at: z.date().nullable(),
   last_refresh_error: z.string().nullable(),
   sync_interval_minutes: z.number().nullable(),
-  conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']),
+  conflict_policy: conflictPolicy,
   last_sync_at: z.date().nullable(),
   /** Set while the platform refuses the API version Plexus calls (past its sunset); cleared by the next successful call. */
   api_version_error: z
@@ -144,7 +145,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         tags: ['connections'],
         summary: 'Refresh the connection token now',
         params: idParams,
-        response: { 200: connectionSchema.extend({ outcome: z.string() }), 409: errorSchema, 422: errorSchema, ...authErrors },
+        response: { 200: connectionSchema.extend({ outcome: refreshOutcome }), 409: errorSchema, 422: errorSchema, ...authErrors },
       },
     },
     async (req) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COLUMN, type ItemRow } from '../../../sync/content/store.ts';
+import { contentTargetState, contentKind, contentStatus, conflictPolicy } from '../../openapi/components.ts';
 
 export const POLICIES = ['hub_wins', 'remote_wins', 'latest_wins', 'manual'] as const;
 
@@ -11,7 +12,7 @@ export const targetSchema = z.object({
   connection_id: z.string(),
   provider: z.string(),
   remote_id: z.string().nullable(),
-  state: z.string(),
+  state: contentTargetState,
   remote_version: z.string().nullable(),
   remote_modified_at: z.date().nullable(),
   last_synced_at: z.date().nullable(),
@@ -21,17 +22,17 @@ export const targetSchema = z.object({
 export const itemSchema = z.object({
   id: z.string(),
   external_id: z.string().nullable(),
-  kind: z.string(),
+  kind: contentKind,
   title: z.string(),
   body_html: z.string(),
   excerpt: z.string(),
   slug: z.string(),
-  status: z.string(),
+  status: contentStatus,
   categories: z.array(z.string()),
   tags: z.array(z.string()),
   featured_media: z.string().nullable(),
   author: z.string().nullable(),
-  conflict_policy: z.string().nullable(),
+  conflict_policy: conflictPolicy.nullable(),
   version: z.number(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -61,6 +62,8 @@ export function formatItem(i: ItemRow & { created_at: Date }, targets?: z.infer<
 }
 
 /** A conflict's fields with API names: base, hub and site values side by side. */
+// A field's value is text, a list of names or null (see contentFieldValue).
+type FieldValue = string | string[] | null;
 export function formatConflictFields(fields: { field: string; base: unknown; hub: unknown; remote: unknown }[]) {
-  return fields.map((f) => ({ field: API_FIELD[f.field] ?? f.field, base: f.base, hub: f.hub, remote: f.remote }));
+  return fields.map((f) => ({ field: API_FIELD[f.field] ?? f.field, base: f.base as FieldValue, hub: f.hub as FieldValue, remote: f.remote as FieldValue }));
 }

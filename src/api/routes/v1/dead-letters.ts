@@ -9,12 +9,13 @@ import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { freeFormObject } from '../../openapi/components.ts';
 
 const deadLetterSchema = z.object({
   id: z.string(),
   job_id: z.number(),
   task: z.string(),
-  payload: z.record(z.string(), z.unknown()),
+  payload: freeFormObject,
   job_key: z.string().nullable(),
   attempts: z.number(),
   error_code: z.string(),

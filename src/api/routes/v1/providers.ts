@@ -5,12 +5,13 @@ import { configuredVersion, versionStatus } from '../../../providers/version-lif
 import type { ProviderDefinition } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { authErrors } from '../../schemas.ts';
+import { authKind } from '../../openapi/components.ts';
 
 const providerSchema = z.object({
   id: z.string(),
   name: z.string(),
   family: z.enum(['ads', 'cms']),
-  auth_kind: z.string(),
+  auth_kind: authKind,
   capabilities: z.array(z.string()),
   webhooks: z.boolean(),
   api_version: z.string(),

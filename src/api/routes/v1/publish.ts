@@ -12,12 +12,13 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { publishBatchStatus, publishItemStatus, publishAction } from '../../openapi/components.ts';
 
 const MAX_PAIRS = 10_000;
 
 const batchSchema = z.object({
   id: z.string(),
-  status: z.string(),
+  status: publishBatchStatus,
   dry_run: z.boolean(),
   total: z.number(),
   done: z.number(),
@@ -32,8 +33,8 @@ const batchSchema = z.object({
 const batchItemSchema = z.object({
   item_id: z.string(),
   connection_id: z.string(),
-  status: z.string(),
-  action: z.string().nullable(),
+  status: publishItemStatus,
+  action: publishAction.nullable(),
   remote_id: z.string().nullable(),
   plan: z.unknown().nullable(),
   error: z.unknown().nullable(),
@@ -134,7 +135,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         tags: ['content'],
         summary: 'Undo a batch: remove the items it created, restore the previous site version of those it updated',
         params: idParams,
-        response: { 202: z.object({ id: z.string(), status: z.string() }), 409: errorSchema, ...authErrors },
+        response: { 202: z.object({ id: z.string(), status: publishBatchStatus }), 409: errorSchema, ...authErrors },
       },
     },
     async (req, reply) => {

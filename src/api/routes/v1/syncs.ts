@@ -7,6 +7,7 @@ import { enqueue } from '../../../jobs/enqueue.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { syncRunStatus } from '../../openapi/components.ts';
 
 const runSchema = z.object({
   id: z.string(),
@@ -14,7 +15,7 @@ const runSchema = z.object({
   /** The job that runs it: the `job_id` answered when the sync was requested. */
   job_id: z.number().nullable(),
   reason: z.string(),
-  status: z.string(),
+  status: syncRunStatus,
   pages: z.number(),
   records: z.number(),
   rate_limit_waits: z.number(),

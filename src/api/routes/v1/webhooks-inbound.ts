@@ -14,6 +14,7 @@ import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
+import { inboundWebhookStatus, freeFormObject } from '../../openapi/components.ts';
 
 const inboundSchema = z.object({
   id: z.string(),
@@ -21,12 +22,12 @@ const inboundSchema = z.object({
   connection_id: z.string().nullable(),
   topic: z.string().nullable(),
   account_ref: z.string().nullable(),
-  status: z.string(),
+  status: inboundWebhookStatus,
   attempts: z.number(),
   last_error: z.string().nullable(),
   received_at: z.date(),
   processed_at: z.date().nullable(),
-  payload: z.unknown().optional(),
+  payload: freeFormObject.optional(),
 });
 
 type Row = z.infer<typeof inboundSchema>;

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { ERROR_CODES } from '../../core/errors.ts';
+import { EVENT_TYPES } from '../../connections/events.ts';
+import { buildOpenApiDocument } from './document.ts';
+import { responseChecker } from './conformance.ts';
+
+const doc = (await buildOpenApiDocument()) as Record<string, any>;
+const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+    .map(([method, op]) => ({ path, method, op })),
+);
+
+test('the document is a valid OpenAPI 3.1 document', async () => {
+  const res = await new Validator().validate(structuredClone(doc));
+  assert.equal(doc.openapi, '3.1.0');
+  assert.ok(res.valid, JSON.stringify(res.errors, null, 2));
+});
+
+test('every operation has an operationId, each one unique', () => {
+  const ids = operations.map((o) => o.op.operationId);
+  assert.ok(operations.length > 50);
+  assert.deepEqual(operations.filter((o) => !o.op.operationId).map((o) => `${o.method} ${o.path}`), []);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('the error schema lists every code of the registry', () => {
+  assert.deepEqual([...doc.components.schemas.ErrorCode.enum].sort(), Object.keys(ERROR_CODES).sort());
+  assert.equal(doc.components.schemas.Error.properties.error.properties.code.$ref, '#/components/schemas/ErrorCode');
+});
+
+test('every POST under /v1 declares the Idempotency-Key header and its 409', () => {
+  const posts = operations.filter((o) => o.method === 'post' && o.path.startsWith('/v1/') && !o.path.startsWith('/v1/admin/'));
+  assert.ok(posts.length > 15);
+  for (const { path, op } of posts) {
+    assert.ok((op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/IdempotencyKey'), path);
+    assert.ok(op.responses['409'], path);
+  }
+});
+
+test('pagination parameters are described once and referred to', () => {
+  const lists = operations.filter((o) => (o.op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/Cursor'));
+  assert.ok(lists.length >= 10);
+  for (const { op } of operations) assert.ok(!(op.parameters ?? []).some((p: any) => p.in === 'query' && (p.name === 'cursor' || p.name === 'limit')));
+});
+
+test('every $ref of the document resolves', () => {
+  const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+  assert.ok(refs.length > 100);
+  for (const r of new Set(refs)) {
+    const target = r.slice(8, -1);
+    assert.match(target, /^#\//, target);
+    let node: any = doc;
+    for (const part of target.slice(2).split('/')) node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+    assert.ok(node, `unresolved ${target}`);
+  }
+});
+
+test('every outbound event type is in the webhooks section with its payload', () => {
+  for (const type of [...EVENT_TYPES, 'webhook.test']) {
+    const ref = doc.webhooks[type]?.post?.requestBody?.content?.['application/json']?.schema?.$ref as string;
+    assert.ok(ref, type);
+    const schema = doc.components.schemas[ref.split('/').pop()!];
+    assert.deepEqual(schema.properties.type, { type: 'string', const: type });
+    assert.ok(schema.properties.data.properties, type);
+  }
+});
+
+test('status-like fields are enums and no field outside free-form payloads is untyped', () => {
+  assert.ok(doc.components.schemas.ConnectionStatus.enum.includes('needs_reauth'));
+  const untyped: string[] = [];
+  const walk = (n: unknown, at: string): void => {
+    if (!n || typeof n !== 'object') return;
+    for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
+      const slot = ['schema', 'items', 'additionalProperties'].includes(k) || at.endsWith('.properties');
+      if (slot && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((x) => x === 'description')) untyped.push(`${at}.${k}`);
+      walk(v, `${at}.${k}`);
+    }
+  };
+  walk(doc, '#');
+  const free = untyped.filter((u) => !u.startsWith('#.components.schemas.FreeFormObject') && !u.includes('/v1/conflicts/{id}/resolve.post.requestBody'));
+  assert.deepEqual(free, []);
+});
+
+test('the response check refuses an undeclared status and a body that does not match', () => {
+  const check = responseChecker(() => doc);
+  assert.equal(check({ method: 'GET', url: '/v1/org', status: 200, contentType: 'application/json', body: '{"nope":1}' })?.includes('not matching'), true);
+  assert.equal(check({ method: 'GET', url: '/v1/connections/:id', status: 200, contentType: 'application/json', body: '{"id":"x","status":"happy"}' })?.includes('not matching'), true);
+  assert.equal(check({ method: 'GET', url: '/v1/org', status: 404, contentType: 'application/json', body: '{"error":{"code":"made_up","message":"x"}}' })?.includes('not matching'), true);
+  assert.equal(check({ method: 'GET', url: '/v1/org', status: 404, contentType: 'application/json', body: '{"error":{"code":"not_found","message":"x"}}' }), undefined);
+  const withoutDefault = structuredClone(doc);
+  delete withoutDefault.paths['/connect/{token}'].get.responses?.default;
+  assert.equal(responseChecker(() => withoutDefault)({ method: 'GET', url: '/connect/:token', status: 418, contentType: 'text/html', body: '' })?.includes('does not declare'), true);
+});

@@ -1,0 +1,94 @@
+/**
+ * One stable `operationId` per operation ("METHOD /path" as Fastify declares it). A route
+ * missing here still gets one, derived from its method and path (see `deriveOperationId`), so
+ * a new route never ships without an id; naming it here keeps the SDK's method name stable.
+ */
+export const OPERATION_IDS: Record<string, string> = {
+  'GET /v1/org': 'getOrg',
+  'PATCH /v1/org': 'updateOrg',
+  'GET /v1/providers': 'listProviders',
+  'GET /v1/api-keys': 'listApiKeys',
+  'POST /v1/api-keys': 'createApiKey',
+  'DELETE /v1/api-keys/:id': 'revokeApiKey',
+  'GET /v1/dead-letters': 'listDeadLetters',
+  'GET /v1/dead-letters/:id': 'getDeadLetter',
+  'POST /v1/dead-letters/:id/replay': 'replayDeadLetter',
+  'POST /v1/connect-sessions': 'createConnectSession',
+  'GET /v1/connect-sessions/:id': 'getConnectSession',
+  'GET /v1/connections': 'listConnections',
+  'GET /v1/connections/:id': 'getConnection',
+  'PATCH /v1/connections/:id': 'updateConnection',
+  'DELETE /v1/connections/:id': 'deleteConnection',
+  'POST /v1/connections/:id/refresh': 'refreshConnection',
+  'POST /v1/connections/:id/webhook-secret': 'createConnectionWebhookSecret',
+  'POST /v1/connections/:id/syncs': 'createSync',
+  'GET /v1/connections/:id/syncs': 'listSyncs',
+  'GET /v1/webhooks/inbound': 'listInboundWebhooks',
+  'GET /v1/webhooks/inbound/:id': 'getInboundWebhook',
+  'POST /v1/webhook-endpoints': 'createWebhookEndpoint',
+  'GET /v1/webhook-endpoints': 'listWebhookEndpoints',
+  'GET /v1/webhook-endpoints/:id': 'getWebhookEndpoint',
+  'PATCH /v1/webhook-endpoints/:id': 'updateWebhookEndpoint',
+  'DELETE /v1/webhook-endpoints/:id': 'deleteWebhookEndpoint',
+  'POST /v1/webhook-endpoints/:id/rotate-secret': 'rotateWebhookEndpointSecret',
+  'GET /v1/webhook-endpoints/:id/deliveries': 'listWebhookDeliveries',
+  'POST /v1/webhook-endpoints/:id/test': 'testWebhookEndpoint',
+  'GET /v1/webhook-deliveries/:id': 'getWebhookDelivery',
+  'POST /v1/webhook-deliveries/:id/redeliver': 'redeliverWebhookDelivery',
+  'GET /v1/ads/accounts': 'listAdAccounts',
+  'GET /v1/ads/campaigns': 'listCampaigns',
+  'POST /v1/ads/campaigns': 'createCampaign',
+  'PATCH /v1/ads/campaigns/:id': 'updateCampaign',
+  'DELETE /v1/ads/campaigns/:id': 'deleteCampaign',
+  'GET /v1/ads/ad-groups': 'listAdGroups',
+  'GET /v1/ads/ads': 'listAds',
+  'GET /v1/ads/metrics': 'getAdMetrics',
+  'GET /v1/ads/metrics/revisions': 'listAdMetricRevisions',
+  'POST /v1/ads/campaigns/:id/pause': 'pauseCampaign',
+  'POST /v1/ads/campaigns/:id/resume': 'resumeCampaign',
+  'POST /v1/ads/ad-groups/:id/pause': 'pauseAdGroup',
+  'POST /v1/ads/ad-groups/:id/resume': 'resumeAdGroup',
+  'POST /v1/ads/ads/:id/pause': 'pauseAd',
+  'POST /v1/ads/ads/:id/resume': 'resumeAd',
+  'POST /v1/content': 'upsertContentItem',
+  'GET /v1/content': 'listContentItems',
+  'GET /v1/content/:id': 'getContentItem',
+  'PATCH /v1/content/:id': 'updateContentItem',
+  'POST /v1/content/media': 'uploadContentMedia',
+  'POST /v1/publish': 'createPublishBatch',
+  'GET /v1/publish': 'listPublishBatches',
+  'GET /v1/publish/:id': 'getPublishBatch',
+  'POST /v1/publish/:id/rollback': 'rollbackPublishBatch',
+  'GET /v1/conflicts': 'listConflicts',
+  'GET /v1/conflicts/:id': 'getConflict',
+  'POST /v1/conflicts/:id/resolve': 'resolveConflict',
+  'POST /v1/admin/orgs': 'adminCreateOrg',
+  'GET /v1/admin/orgs': 'adminListOrgs',
+  'GET /v1/admin/orgs/:id': 'adminGetOrg',
+  'GET /connect/:token': 'getConnectPage',
+  'POST /connect/:token/authorize': 'authorizeConnect',
+  'POST /connect/:token/credentials': 'submitConnectCredentials',
+  'GET /oauth/callback/:provider': 'oauthCallback',
+  'POST /webhooks/:provider': 'receivePlatformWebhook',
+  'GET /webhooks/:provider': 'answerPlatformWebhookChallenge',
+  'POST /webhooks/:provider/:connectionId': 'receiveConnectionWebhook',
+  'GET /webhooks/:provider/:connectionId': 'answerConnectionWebhookChallenge',
+};
+
+const camel = (parts: string[]) =>
+  parts
+    .flatMap((p) => p.split(/[-_]/))
+    .filter(Boolean)
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .join('');
+
+/** `GET /v1/widgets/:id/parts` → `getWidgetsParts`: unique because method + static segments are. */
+export function deriveOperationId(method: string, url: string): string {
+  const statics = url.split('/').filter((s) => s && s !== 'v1' && !s.startsWith(':'));
+  const byParam = url.split('/').filter((s) => s.startsWith(':')).map((s) => `by-${s.slice(1)}`);
+  return camel([method, ...statics, ...byParam]);
+}
+
+export function operationIdOf(method: string, url: string): string {
+  return OPERATION_IDS[`${method} ${url}`] ?? deriveOperationId(method, url);
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { ALL_EVENT_TYPES, eventBody } from './events.ts';
+import { operationIdOf } from './operation-ids.ts';
+
+type Json = Record<string, any>;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
+
+/** Per route: the zod schemas as JSON Schema, plus the operation's id. */
+export const transformRoute: typeof jsonSchemaTransform = (input) => {
+  const out = jsonSchemaTransform(input);
+  const method = Array.isArray(input.route.method) ? input.route.method[0] : input.route.method;
+  const operationId = operationIdOf(String(method).toUpperCase(), input.url);
+  if (!out.schema) return { ...out, schema: { operationId } };
+  if (!out.schema.hide) (out.schema as Json).operationId ??= operationId;
+  return out;
+};
+
+/** Zod schema → JSON Schema for components, with nested named schemas as `$ref`s. */
+function toComponents(schemas: z.ZodType[]): Json {
+  const registry = z.registry<{ id: string }>();
+  for (const s of schemas) registry.add(s, { id: (z.globalRegistry.get(s) as { id: string }).id });
+  const { schemas: out } = z.toJSONSchema(registry, { target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Json };
+  for (const s of Object.values(out)) delete s.$schema;
+  // Schemas named elsewhere would land in a `__shared` entry that the document cannot refer to.
+  if ('__shared' in out) throw new Error('an event schema refers to a named route schema; inline it');
+  return out;
+}
+
+/**
+ * The whole document, after the routes: shared components, the Idempotency-Key header on
+ * every POST under /v1, pagination parameters described once, the error answer on every
+ * operation, and the outbound events under `webhooks`.
+ */
+export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
+  const doc = jsonSchemaTransformObject(input) as Json;
+  const components = (doc.components ??= {});
+  components.parameters = {
+    ...components.parameters,
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes a create safe to retry: the first answer to a key is replayed (with `Idempotent-Replayed: true`) for 24 hours; the same key with another request is refused with 409 `idempotency_key_reused`, and while the first is running with 409 `idempotency_in_progress`. Keys are per organisation.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    },
+    Limit: { name: 'limit', in: 'query', required: false, description: 'Page size.', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    Cursor: {
+      name: 'cursor',
+      in: 'query',
+      required: false,
+      description: 'The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page.',
+      schema: { type: 'string', maxLength: 200 },
+    },
+  };
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
+    for (const m of METHODS) {
+      const op = item[m] as Json | undefined;
+      if (!op) continue;
+      op.parameters = ((op.parameters ?? []) as Json[]).map((p) =>
+        p.in === 'query' && p.name === 'limit' ? { $ref: '#/components/parameters/Limit' } : p.in === 'query' && p.name === 'cursor' ? { $ref: '#/components/parameters/Cursor' } : p,
+      );
+      op.responses ??= {};
+      if (m === 'post' && path.startsWith('/v1/') && !path.startsWith('/v1/admin/')) {
+        op.parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+        op.responses['409'] ??= errorResponse('Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress.');
+      }
+      op.responses.default ??= path.startsWith('/v1/')
+        ? errorResponse('Any other error, in the one error shape.')
+        : { description: 'A page for the person in the browser, or an error; not part of the JSON API.' };
+      if (op.parameters.length === 0) delete op.parameters;
+    }
+  }
+  const events = ALL_EVENT_TYPES.map(eventBody);
+  components.schemas = { ...components.schemas, ...toComponents(events) };
+  components.schemas.WebhookEvent = {
+    description: 'Any outbound event body; `type` tells which.',
+    oneOf: events.map((e) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(e) as { id: string }).id}` })),
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(ALL_EVENT_TYPES.map((t, i) => [t, `#/components/schemas/${(z.globalRegistry.get(events[i]!) as { id: string }).id}`])),
+    },
+  };
+  doc.webhooks = Object.fromEntries(
+    ALL_EVENT_TYPES.map((type, i) => [
+      type,
+      {
+        post: {
+          operationId: `on${(z.globalRegistry.get(events[i]!) as { id: string }).id}`,
+          summary: `The \`${type}\` event`,
+          description: 'Signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); verify with the SDK\'s `verifyWebhook`. Answer 2xx; anything else is retried with back-off.',
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${(z.globalRegistry.get(events[i]!) as { id: string }).id}` } } } },
+          responses: { '200': { description: 'Received.' } },
+        },
+      },
+    ]),
+  );
+  return doc as ReturnType<typeof jsonSchemaTransformObject>;
+};
