@@ -18,7 +18,7 @@ let db: Database;
 let orgId: string;
 let server: http.Server;
 let base: string;
-const client = new ProviderHttp({ allowHosts: new Set(['127.0.0.1']) });
+const client = new ProviderHttp({ allowHosts: new Set(['127.0.0.1:*']) });
 
 before(async () => {
   db = await createTestDatabase();

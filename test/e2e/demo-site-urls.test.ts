@@ -23,7 +23,7 @@ before(async () => {
   demo = await startDemoSandboxes(loadProviderApps({}), log);
   other = (await wordpressSandbox.start({ seed: 7 } as never)) as typeof other;
   // As `plexus start` builds it in demo mode.
-  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: ['*.myshopify.com', ...demo.siteHosts].join(',') }, demo.apps);
+  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: ['*.myshopify.com', ...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
 });
 after(async () => {
   await rt?.close();

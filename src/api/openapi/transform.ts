@@ -64,6 +64,13 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
         p.in === 'query' && p.name === 'limit' ? { $ref: '#/components/parameters/Limit' } : p.in === 'query' && p.name === 'cursor' ? { $ref: '#/components/parameters/Cursor' } : p,
       );
       op.responses ??= {};
+      // Errors are JSON even on a route that produces another media type (an event stream).
+      for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
+        const content = r.content as Record<string, Json> | undefined;
+        if (!/^[45]/.test(status) || !content || content['application/json']) continue;
+        const first = Object.values(content)[0];
+        if (first?.schema) r.content = { 'application/json': first };
+      }
       if (m === 'post' && path.startsWith('/v1/') && !path.startsWith('/v1/admin/')) {
         op.parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
         op.responses['409'] ??= errorResponse('Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress.');

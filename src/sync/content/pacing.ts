@@ -7,7 +7,8 @@ import { assertAlive, currentFence, FencedError } from '../../jobs/fence.ts';
 
 /** A 429 is waited out and resent this many times before it reaches the caller as an error. */
 const MAX_THROTTLED_RESENDS = 6;
-const MAX_WAIT_MS = 120_000;
+/** A longer Retry-After goes back to the caller (the job comes back later) instead of holding a worker slot. */
+const MAX_WAIT_MS = 30_000;
 
 /** The steady rate and burst a site allows, from its definition or an operator's override (`PLEXUS_<ID>_REQUESTS_PER_MINUTE`). */
 export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: number } | null {
@@ -55,7 +56,9 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
       const res = await inner.send(req);
       if (rate && req.budget) await settle(owner, key, rate, units, req.budget, res);
       if (res.status !== 429 || attempt >= MAX_THROTTLED_RESENDS) return res;
-      await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(res.headers) ?? 1000 * 2 ** attempt));
+      const asked = retryAfterMs(res.headers);
+      if (asked !== undefined && asked > MAX_WAIT_MS) return res;
+      await sleep(Math.min(MAX_WAIT_MS, asked ?? 1000 * 2 ** attempt));
     }
   };
   return { ...ctx, http };
