@@ -48,7 +48,9 @@ async function connection(orgId: string) {
 }
 
 const rowOf = async (id: string) => (await ctx.db.owner.query('select * from connections where id = $1', [id])).rows[0];
-const refreshJobs = async () => (await ctx.db.owner.query<{ n: number }>("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'refresh_connection'")).rows[0]!.n;
+/** Refresh jobs of the connection that are due (the next scheduled one waits in the future). */
+const refreshJobs = async (id: string) =>
+  (await ctx.db.owner.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'refresh_connection' and j.payload->>'connection_id' = $1 and j.run_at <= now()", [id])).rows[0]!.n;
 
 async function workerUp(n: number): Promise<void> {
   await waitFor(async () => (await ctx.db.owner.query<{ n: number }>('select count(*)::int as n from worker_nodes')).rows[0]!.n >= n, `${n} worker(s) to start`, 60_000);
@@ -84,7 +86,7 @@ test('a worker SIGSTOPped mid-refresh past its lease, another refreshing meanwhi
     // Past the frozen holder's refresh lease, the other worker refreshes the connection.
     await waitFor(async () => (await ctx.db.owner.query<{ over: boolean }>('select refresh_lease_until < now() as over from connections where id = $1', [c.id])).rows[0]!.over, 'the refresh lease to run out', 120_000, 100);
     await enqueue(ctx.db.owner, 'refresh_connection', { org_id: org.id, connection_id: c.id });
-    await waitFor(async () => (await refreshJobs()) === 0, 'the other worker to run the refresh jobs', 60_000, 100);
+    await waitFor(async () => (await refreshJobs(c.id)) === 0, 'the other worker to run the refresh jobs', 60_000, 100);
     first.kill('SIGCONT');
     await waitFor(async () => {
       const r = await rowOf(c.id);
@@ -105,6 +107,45 @@ test('a worker SIGSTOPped mid-refresh past its lease, another refreshing meanwhi
     assert.equal(first.exitCode, null, `the resumed worker is still running:\n${first.output()}`);
   } finally {
     first.kill('SIGCONT');
+    first.kill('SIGKILL');
+    second?.kill('SIGKILL');
+    await exited(first);
+    if (second) await exited(second);
+  }
+});
+
+/**
+ * The holder dies after sending (SIGKILL while the platform works on the request) and never
+ * writes back. Once the settle window has passed, the next refresh tries the stored token once;
+ * the platform, which already rotated it, refuses, and the connection asks for re-authorization
+ * with an error that says why, instead of retrying or staying stuck.
+ */
+test('a holder killed mid-refresh never writes back: after the settle window the stored token is tried once, and a refusal marks needs_reauth with a clear error', { timeout: 240_000 }, async () => {
+  const org = await newOrg(ctx);
+  const c = await connection(org.id);
+  sb.requests.clear();
+  const env = workerEnv({ PLEXUS_REFRESH_SETTLE_MS: '4000' });
+  const first = spawnTs('src/main.ts', env, ['worker']);
+  let second: ReturnType<typeof spawnTs> | undefined;
+  try {
+    await workerUp(1);
+    await freezeMidRefresh(first, org.id, c.id);
+    first.kill('SIGKILL');
+    await exited(first);
+    // The platform answers the dead holder's request (and rotates the token) all the same.
+    await waitFor(async () => sb.tokens.refreshCount(c.grantId) === 1, 'the platform to use the refresh token', 60_000, 100);
+    second = spawnTs('src/main.ts', env, ['worker']);
+    await waitFor(async () => (await ctx.db.owner.query<{ over: boolean }>("select refresh_sent_at + interval '4 seconds' < now() as over from connections where id = $1", [c.id])).rows[0]!.over, 'the settle window to pass', 60_000, 100);
+    await enqueue(ctx.db.owner, 'refresh_connection', { org_id: org.id, connection_id: c.id });
+    await waitFor(async () => (await rowOf(c.id)).status === 'needs_reauth', 'the connection to ask for re-authorization', 90_000, 100);
+    const r = await rowOf(c.id);
+    assert.match(r.last_refresh_error, /already sent by an earlier refresh whose answer never came back/);
+    assert.deepEqual(tokenCalls().map((e) => e.status), [200, 400], `the stored token was tried once more, and refused: ${r.last_refresh_error}`);
+    const ev = await ctx.db.owner.query("select payload from events where type = 'connection.reauth_required' and payload->>'connection_id' = $1", [c.id]);
+    assert.equal(ev.rows.length, 1);
+    await waitFor(async () => (await refreshJobs(c.id)) === 0, 'the refresh jobs to end', 60_000, 100);
+    assert.deepEqual(tokenCalls().map((e) => e.status), [200, 400], 'no further attempts');
+  } finally {
     first.kill('SIGKILL');
     second?.kill('SIGKILL');
     await exited(first);
