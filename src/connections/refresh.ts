@@ -103,7 +103,10 @@ export async function refreshConnection(deps: RefreshDeps, orgId: string, connec
       deps.log.warn({ connection_id: connectionId, sent_by: row.refresh_sent_by }, 'token refresh in flight by another holder; waiting for its outcome');
       // A scheduled refresh leaves it (the every-minute scan re-queues a refresh still due).
       if (reason.kind === 'scheduled') return 'in_progress';
-      if (!(await waitForSettle(deps, orgId, connectionId, row.token_version, settleMs))) return 'waited';
+      // A caller that needs the token now waits, but no longer than a lease would have held it.
+      const settled = await waitForSettle(deps, orgId, connectionId, row.token_version, settleMs, Math.min(settleMs, leaseMs));
+      if (settled === 'changed') return 'waited';
+      if (settled === 'pending') return 'in_progress';
       continue;
     }
     const cur = 'current' in lease ? lease.current : undefined;
@@ -136,12 +139,12 @@ async function waitForLease(deps: RefreshDeps, orgId: string, connectionId: stri
 }
 
 /**
- * Waits for a refresh in flight by another holder: true when its settle window passed with no
- * outcome written (the caller may then decide), false when the token changed or the connection
- * left `active` (the outcome is there to read).
+ * Waits for a refresh in flight by another holder: `changed` when the token changed or the
+ * connection left `active` (the outcome is there to read), `settled` when its settle window
+ * passed with no outcome (the caller may then decide), `pending` when `maxMs` ran out first.
  */
-async function waitForSettle(deps: RefreshDeps, orgId: string, connectionId: string, version: number, settleMs: number): Promise<boolean> {
-  const deadline = Date.now() + settleMs + 2000;
+async function waitForSettle(deps: RefreshDeps, orgId: string, connectionId: string, version: number, settleMs: number, maxMs: number): Promise<'changed' | 'settled' | 'pending'> {
+  const deadline = Date.now() + maxMs + 1000;
   let delay = 50;
   while (Date.now() < deadline) {
     const { rows } = await withOrgTx(deps.db.app, orgId, (c) =>
@@ -152,12 +155,12 @@ async function waitForSettle(deps: RefreshDeps, orgId: string, connectionId: str
         [orgId, connectionId, version, settleMs],
       ),
     );
-    if (!rows[0] || rows[0].changed) return false;
-    if (rows[0].settled) return true;
+    if (!rows[0] || rows[0].changed) return 'changed';
+    if (rows[0].settled) return 'settled';
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(500, delay * 2);
   }
-  return true;
+  return 'pending';
 }
 
 /** The platform's answer never came back (timeout, reset): it may have used the refresh token. */
