@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './schema.ts';
+import { ConfigError, engineSettings, loadConfig } from './schema.ts';
 
 test('defaults need no configuration', () => {
   const c = loadConfig({});
@@ -53,4 +53,14 @@ test('settings the engine reads deep down go through the schema too: every bad o
   assert.equal(set.engine.syncIntervalMinutes, 0);
   assert.equal(set.demo, false);
   assert.deepEqual(set.ssrfAllowHosts, ['wp.local:8080', '*.corp']);
+});
+
+test('the refresh lease and settle window: defaults, a bad value refused by name, read by the engine as set', () => {
+  const c = loadConfig({});
+  assert.equal(c.engine.refreshLeaseMs, 60_000);
+  assert.equal(c.engine.refreshSettleMs, 120_000);
+  assert.throws(() => loadConfig({ PLEXUS_REFRESH_SETTLE_MS: 'soon' }), (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.startsWith('PLEXUS_REFRESH_SETTLE_MS')));
+  const e = engineSettings({ PLEXUS_REFRESH_LEASE_MS: '3000', PLEXUS_REFRESH_SETTLE_MS: '4000' });
+  assert.equal(e.refreshLeaseMs, 3000);
+  assert.equal(e.refreshSettleMs, 4000);
 });

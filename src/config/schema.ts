@@ -54,6 +54,8 @@ export const envSchema = z.object({
   PLEXUS_DEMO: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
   PLEXUS_SYNC_INTERVAL_MINUTES: intFrom(360),
   PLEXUS_CREATE_SETTLE_MS: intFrom(40_000),
+  PLEXUS_REFRESH_LEASE_MS: intFrom(60_000),
+  PLEXUS_REFRESH_SETTLE_MS: intFrom(120_000),
   PLEXUS_SSRF_ALLOW_HOSTS: z
     .string()
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
@@ -102,6 +104,10 @@ export interface EngineSettings {
   syncIntervalMinutes: number;
   /** How long a create in flight before a crash may still land at the site. */
   createSettleMs: number;
+  /** How long one token refresh may hold its connection before another process may take over. */
+  refreshLeaseMs: number;
+  /** How long a refresh sent by another holder may still come back before its token is tried again. */
+  refreshSettleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,11 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: Math.max(2, e.PLEXUS_DB_POOL_MAX),
     demo: e.PLEXUS_DEMO === undefined ? undefined : e.PLEXUS_DEMO === '1',
     ssrfAllowHosts: e.PLEXUS_SSRF_ALLOW_HOSTS,
-    engine: { syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: e.PLEXUS_CREATE_SETTLE_MS },
+    engine: {
+      syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES,
+      createSettleMs: e.PLEXUS_CREATE_SETTLE_MS,
+      refreshLeaseMs: Math.max(1000, e.PLEXUS_REFRESH_LEASE_MS),
+      refreshSettleMs: e.PLEXUS_REFRESH_SETTLE_MS,
+    },
   };
 }
 
-const engineSchema = envSchema.pick({ PLEXUS_SYNC_INTERVAL_MINUTES: true, PLEXUS_CREATE_SETTLE_MS: true });
+const engineSchema = envSchema.pick({ PLEXUS_SYNC_INTERVAL_MINUTES: true, PLEXUS_CREATE_SETTLE_MS: true, PLEXUS_REFRESH_LEASE_MS: true, PLEXUS_REFRESH_SETTLE_MS: true });
 
 /**
  * The engine settings from the environment as it is now, parsed by the same schema (boot has
@@ -164,5 +175,6 @@ export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSett
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = engineSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  return { syncIntervalMinutes: parsed.data.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: parsed.data.PLEXUS_CREATE_SETTLE_MS };
+  const d = parsed.data;
+  return { syncIntervalMinutes: d.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: d.PLEXUS_CREATE_SETTLE_MS, refreshLeaseMs: Math.max(1000, d.PLEXUS_REFRESH_LEASE_MS), refreshSettleMs: d.PLEXUS_REFRESH_SETTLE_MS };
 }
