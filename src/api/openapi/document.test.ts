@@ -5,6 +5,7 @@ import { ERROR_CODES } from '../../core/errors.ts';
 import { EVENT_TYPES } from '../../connections/events.ts';
 import { buildOpenApiDocument } from './document.ts';
 import { responseChecker } from './conformance.ts';
+import { OPERATION_IDS } from './operation-ids.ts';
 
 const doc = (await buildOpenApiDocument()) as Record<string, any>;
 const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
@@ -19,10 +20,15 @@ test('the document is a valid OpenAPI 3.1 document', async () => {
   assert.ok(res.valid, JSON.stringify(res.errors, null, 2));
 });
 
-test('every operation has an operationId, each one unique', () => {
+test('every operation has an explicit operationId from operation-ids.ts, each one unique, none derived', () => {
   const ids = operations.map((o) => o.op.operationId);
   assert.ok(operations.length > 50);
-  assert.deepEqual(operations.filter((o) => !o.op.operationId).map((o) => `${o.method} ${o.path}`), []);
+  const key = (o: { method: string; path: string }) => `${o.method.toUpperCase()} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`;
+  // A route missing from OPERATION_IDS would carry a derived id: name it there.
+  assert.deepEqual(operations.filter((o) => OPERATION_IDS[key(o)] === undefined).map(key), []);
+  for (const o of operations) assert.equal(o.op.operationId, OPERATION_IDS[key(o)], key(o));
+  // Nothing named there that no route declares (a renamed or removed route).
+  assert.deepEqual(Object.keys(OPERATION_IDS).filter((k) => !operations.some((o) => key(o) === k)), []);
   assert.equal(new Set(ids).size, ids.length);
 });
 

@@ -1,0 +1,1 @@
+export function applyExamples(_doc: Record<string, any>): void {}
