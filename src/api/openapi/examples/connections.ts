@@ -63,7 +63,7 @@ const syncRun = {
   started_at: AT.recent,
   finished_at: AT.later,
 };
-const webhookSecret = { url: `https://plexus.northwind.example/webhooks/wordpress/${ID.wordpress}`, secret: 'whsec_3q2+7wN1fJ0kLmV8yR5tB4xC6zD9aE2s', signature_header: 'x-plexus-signature', timestamp_header: 'x-plexus-timestamp' };
+const webhookSecret = { url: `https://plexus.northwind.example/webhooks/wordpress/${ID.wordpress}`, secret: 'pxwh_3q2-7wN1fJ0kLmV8yR5tB4xC6zD9aE2sQm9v3TzX8rY', signature_header: 'x-plexus-signature', timestamp_header: 'x-plexus-timestamp' };
 
 export const CONNECTION_EXAMPLES: Examples = {
   createConnectSession: {
