@@ -1724,10 +1724,10 @@ export type components = {
          */
         PublishAction: "create" | "update" | "noop";
         /**
-         * @description The state of a publish batch.
+         * @description The state of a publish batch: `failed` when its job died for good, `rollback_failed` when its rollback did.
          * @enum {string}
          */
-        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
         /** @description The body of a `publish.completed` webhook. */
         PublishCompletedEvent: {
             data: {
@@ -1736,7 +1736,7 @@ export type components = {
                 dry_run: boolean;
                 failed: number;
                 /** @enum {string} */
-                status: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+                status: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
                 total: number;
             };
             /** @description ISO 8601 time */
