@@ -51,9 +51,19 @@ export const conflictStatus = named('ConflictStatus', ['open', 'resolved'], 'Whe
 export const conflictPolicy = named('ConflictPolicy', ['hub_wins', 'remote_wins', 'latest_wins', 'manual'], 'How content conflicts resolve.');
 export const publishBatchStatus = named('PublishBatchStatus', ['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed'], 'The state of a publish batch: `failed` when its job died for good, `rollback_failed` when its rollback did.');
 export const publishItemStatus = named('PublishItemStatus', ['pending', 'done', 'conflict', 'failed', 'rolled_back'], 'The state of one item on one site in a batch.');
-export const publishAction = named('PublishAction', ['create', 'update', 'noop'], 'What publishing does to an item on a site.');
+export const publishAction = named('PublishAction', ['create', 'adopt', 'update', 'noop', 'refuse'], 'What publishing does to an item on a site: `adopt` takes over a page already there with its slug, `refuse` leaves one another item owns.');
 export const authKind = named('AuthKind', ['oauth2', 'oauth1a', 'app_password', 'api_token', 'api_key'], 'How a platform is connected.');
 export const refreshOutcome = named('RefreshOutcome', ['refreshed', 'not_due', 'in_progress', 'waited', 'needs_reauth', 'not_refreshable'], 'What a forced refresh did.');
+
+/** An error kept on a record (a publish item, a batch, an item's copy on a site). */
+export const recordedError = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    attempt: z.number().int().optional().describe('the job attempt that failed (a batch still retrying)'),
+    job_died: z.boolean().optional().describe('true when the job failed for good'),
+  })
+  .meta({ id: 'RecordedError', description: 'An error kept with a record: a code from the error registry (or a platform’s) and its message.' });
 
 /** A field's value in a conflict: text, a list (categories, tags) or nothing. */
 export const contentFieldValue = z.union([z.string(), z.array(z.string()), z.null()]).meta({ id: 'ContentFieldValue', description: 'A content field’s value: text, a list of names, or null.' });

@@ -1719,10 +1719,10 @@ export type components = {
             webhooks: boolean;
         };
         /**
-         * @description What publishing does to an item on a site.
+         * @description What publishing does to an item on a site: `adopt` takes over a page already there with its slug, `refuse` leaves one another item owns.
          * @enum {string}
          */
-        PublishAction: "create" | "update" | "noop";
+        PublishAction: "create" | "adopt" | "update" | "noop" | "refuse";
         /**
          * @description The state of a publish batch: `failed` when its job died for good, `rollback_failed` when its rollback did.
          * @enum {string}
@@ -1764,6 +1764,15 @@ export type components = {
              * @enum {string}
              */
             type: "publish.rolled_back";
+        };
+        /** @description An error kept with a record: a code from the error registry (or a platform’s) and its message. */
+        RecordedError: {
+            /** @description the job attempt that failed (a batch still retrying) */
+            attempt?: number;
+            code: string;
+            /** @description true when the job failed for good */
+            job_died?: boolean;
+            message: string;
         };
         /**
          * @description What a forced refresh did.
@@ -5506,7 +5515,7 @@ export interface operations {
                             tags: string[];
                             targets?: {
                                 connection_id: string;
-                                last_error: unknown | null;
+                                last_error: components["schemas"]["RecordedError"] | null;
                                 last_synced_at: string | null;
                                 provider: string;
                                 remote_id: string | null;
@@ -5644,7 +5653,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5682,7 +5691,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5787,7 +5796,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5907,7 +5916,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -7027,7 +7036,7 @@ export interface operations {
                             created_at: string;
                             done: number;
                             dry_run: boolean;
-                            error: unknown | null;
+                            error: components["schemas"]["RecordedError"] | null;
                             failed: number;
                             finished_at: string | null;
                             id: string;
@@ -7120,7 +7129,7 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
@@ -7142,7 +7151,7 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
@@ -7240,14 +7249,14 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
                         items: {
                             action: components["schemas"]["PublishAction"] | null;
                             connection_id: string;
-                            error: unknown | null;
+                            error: components["schemas"]["RecordedError"] | null;
                             item_id: string;
                             plan: unknown | null;
                             remote_id: string | null;
