@@ -83,6 +83,10 @@ test('status-like fields are enums and no field outside free-form payloads is un
     for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
       const slot = ['schema', 'items', 'additionalProperties'].includes(k) || at.endsWith('.properties');
       if (slot && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((x) => x === 'description')) untyped.push(`${at}.${k}`);
+      // `{}` as a member of anyOf/oneOf (z.unknown().nullable()) is as untyped as anywhere
+      if (['anyOf', 'oneOf'].includes(k) && Array.isArray(v)) {
+        v.forEach((m, i) => m && typeof m === 'object' && Object.keys(m).every((x) => x === 'description') && untyped.push(`${at}.${k}.${i}`));
+      }
       walk(v, `${at}.${k}`);
     }
   };

@@ -7258,7 +7258,8 @@ export interface operations {
                             connection_id: string;
                             error: components["schemas"]["RecordedError"] | null;
                             item_id: string;
-                            plan: unknown | null;
+                            /** @description a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy */
+                            plan: components["schemas"]["FreeFormObject"] | null;
                             remote_id: string | null;
                             status: components["schemas"]["PublishItemStatus"];
                         }[];

@@ -12,7 +12,7 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
-import { publishBatchStatus, publishItemStatus, publishAction, recordedError } from '../../openapi/components.ts';
+import { publishBatchStatus, publishItemStatus, publishAction, recordedError, freeFormObject } from '../../openapi/components.ts';
 
 const MAX_PAIRS = 10_000;
 
@@ -36,7 +36,7 @@ const batchItemSchema = z.object({
   status: publishItemStatus,
   action: publishAction.nullable(),
   remote_id: z.string().nullable(),
-  plan: z.unknown().nullable(),
+  plan: freeFormObject.nullable().describe('a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy'),
   error: recordedError.nullable(),
 });
 
