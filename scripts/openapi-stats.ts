@@ -1,9 +1,12 @@
-/** Prints figures about the OpenAPI document: operations with ids, enums, untyped fields. */
+/** Prints figures about the OpenAPI document: operations with ids and examples, enums, untyped fields. */
 import { buildOpenApiDocument } from '../src/api/openapi/document.ts';
+import { OPERATION_IDS } from '../src/api/openapi/operation-ids.ts';
 
 const doc = await buildOpenApiDocument();
 let operations = 0;
 let withId = 0;
+let explicitId = 0;
+let withExamples = 0;
 let enums = 0;
 let untyped = 0;
 let plainStatus = 0;
@@ -11,7 +14,18 @@ const untypedAt: string[] = [];
 const TYPE_KEYS = ['type', '$ref', 'anyOf', 'oneOf', 'allOf', 'enum', 'const', 'not'];
 
 function walk(node: unknown, path: string, freeForm: boolean): void {
-  if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`, freeForm));
+  if (Array.isArray(node)) {
+    // members of anyOf/oneOf/allOf are schema slots too: `{}` there is as untyped as anywhere
+    if (/\.(anyOf|oneOf|allOf)$/.test(path)) {
+      node.forEach((n, i) => {
+        if (n && typeof n === 'object' && !TYPE_KEYS.some((t) => t in n) && !freeForm) {
+          untyped++;
+          untypedAt.push(`${path}[${i}]`);
+        }
+      });
+    }
+    return node.forEach((n, i) => walk(n, `${path}[${i}]`, freeForm));
+  }
   if (!node || typeof node !== 'object') return;
   const o = node as Record<string, unknown>;
   if (Array.isArray(o.enum)) enums++;
@@ -40,9 +54,13 @@ for (const [p, item] of Object.entries((doc.paths ?? {}) as Record<string, Recor
     if (!['get', 'post', 'put', 'patch', 'delete'].includes(m)) continue;
     operations++;
     if (op.operationId) withId++;
+    if (op.operationId && OPERATION_IDS[`${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`] === op.operationId) explicitId++;
+    const media = [op.requestBody, ...Object.values(op.responses ?? {})].flatMap((x: any) => Object.values(x?.content ?? {}));
+    const redirect = Object.values(op.responses ?? {}).some((r: any) => r.headers?.Location?.example);
+    if (media.some((x: any) => x.examples) || redirect) withExamples++;
   }
 }
 walk(doc, '#', false);
-const out = { operations, operations_with_id: withId, enums, untyped_fields: untyped, plain_string_status_fields: plainStatus };
+const out = { operations, operations_with_id: withId, operations_with_explicit_id: explicitId, operations_with_examples: withExamples, enums, untyped_fields: untyped, plain_string_status_fields: plainStatus };
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 if (process.argv.includes('--list')) process.stdout.write(`${untypedAt.join('\n')}\n`);

@@ -18,6 +18,11 @@ Inspecting a running Plexus (--url or PLEXUS_URL; --json for scripts):
   publishes [list] | publishes show <id>  publish batches with progress
   dead-letters [list] | dead-letters replay <id>
   deliveries <webhook-endpoint-id>     outbound webhook deliveries
+  operations [list] [--connection <id>] [--provider <id>] [--type <type>] [--status <status>]
+             [--since <time>] [--until <time>] [--search <text>] [--limit <n>]   the operations log
+  operations show <id>                 one operation with its messages and platform calls
+  audit [list] [--actor-type <t>] [--actor-id <id>] [--action <a|family.>] [--target-type <t>]
+        [--target-id <id>] [--since <time>] [--until <time>] [--limit <n>]   the audit trail
   doctor                               configuration, database, migrations, workers, platform versions, platform reachability
   Exit codes: 0 ok, 1 refused or a check failed, 2 Plexus unreachable, 64 usage.
 `;
@@ -53,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
     case 'publishes':
     case 'dead-letters':
     case 'deliveries':
+    case 'operations':
+    case 'audit':
     case 'doctor':
       return inspect(argv);
     case 'sandbox':

@@ -38,10 +38,16 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What an entry can be about. */
+export const AUDIT_TARGET_TYPES = ['org', 'api_key', 'connect_session', 'connection', 'webhook_endpoint', 'publish_batch', 'conflict', 'ads.account', 'ads.campaign', 'ads.ad_group', 'ads.ad', 'dead_letter'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+export const AUDIT_ACTOR_TYPES = ['api_key', 'end_user', 'portal_user', 'admin', 'system'] as const;
+
 export interface AuditEntry {
   actor: Actor;
   action: AuditAction;
-  target?: { type: string; id: string };
+  target?: { type: AuditTargetType; id: string };
   /** What changed, never a secret or a payload: names of fields, counts, ids. */
   details?: Record<string, unknown>;
   requestId?: string;

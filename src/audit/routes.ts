@@ -5,6 +5,7 @@ import { pageQuery, pageSchema } from '../api/pagination.ts';
 import { plexusError } from '../core/errors.ts';
 import { orgOf } from '../api/plugins/auth.ts';
 import { authErrors } from '../api/schemas.ts';
+import { auditAction, auditActorType, auditTargetType, freeFormObject, timeQuery } from '../api/openapi/components.ts';
 import { withOrgTx } from '../db/tx.ts';
 
 interface AuditRow {
@@ -12,25 +13,27 @@ interface AuditRow {
   position: string;
   id: string;
   at: Date;
-  actor_type: string;
+  actor_type: z.infer<typeof auditActorType>;
   actor_id: string | null;
   actor_label: string | null;
-  action: string;
-  target_type: string | null;
+  action: z.infer<typeof auditAction>;
+  target_type: z.infer<typeof auditTargetType> | null;
   target_id: string | null;
   details: Record<string, unknown>;
   request_id: string | null;
 }
 
-const auditSchema = z.object({
-  id: z.string(),
-  at: z.date(),
-  actor: z.object({ type: z.enum(['api_key', 'end_user', 'portal_user', 'admin', 'system']), id: z.string().nullable(), label: z.string().nullable() }),
-  action: z.string(),
-  target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
-  details: z.record(z.string(), z.unknown()),
-  request_id: z.string().nullable(),
-});
+const auditSchema = z
+  .object({
+    id: z.string(),
+    at: z.date(),
+    actor: z.object({ type: auditActorType, id: z.string().nullable(), label: z.string().nullable().describe('an API key\'s visible prefix') }),
+    action: auditAction,
+    target: z.object({ type: auditTargetType, id: z.string().nullable() }).nullable(),
+    details: freeFormObject.describe('what changed: names of fields, counts, ids; never a secret or a payload'),
+    request_id: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry', description: 'Who did what, when, to what.' });
 
 // The trail pages by insertion order (seq), which time cannot tie.
 const encodeCursor = (seq: string) => Buffer.from(JSON.stringify({ seq })).toString('base64url');
@@ -48,7 +51,7 @@ function decodeCursor(cursor: string | undefined): string | null {
 const format = (r: AuditRow): z.infer<typeof auditSchema> => ({
   id: r.id,
   at: r.at,
-  actor: { type: r.actor_type as z.infer<typeof auditSchema>['actor']['type'], id: r.actor_id, label: r.actor_label },
+  actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
   action: r.action,
   target: r.target_type ? { type: r.target_type, id: r.target_id } : null,
   details: r.details,
@@ -63,13 +66,13 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         tags: ['audit'],
         summary: 'The audit trail: who did what, newest first',
         querystring: pageQuery.extend({
-          actor_type: z.enum(['api_key', 'end_user', 'portal_user', 'admin', 'system']).optional(),
+          actor_type: auditActorType.optional(),
           actor_id: z.string().max(200).optional(),
           action: z.string().max(100).optional().describe('an action (`publish.create`) or a family ending in a dot (`connection.`)'),
-          target_type: z.string().max(100).optional(),
+          target_type: auditTargetType.optional(),
           target_id: z.string().max(200).optional(),
-          since: z.coerce.date().optional(),
-          until: z.coerce.date().optional(),
+          since: timeQuery.optional(),
+          until: timeQuery.optional(),
         }),
         response: { 200: pageSchema(auditSchema), ...authErrors },
       },

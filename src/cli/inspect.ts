@@ -23,11 +23,13 @@ interface Options {
   adminToken: string | undefined;
   json: boolean;
   args: string[];
+  /** `--name value` filters of list commands; each command says which it takes. */
+  flags: Record<string, string>;
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const args: string[] = [];
-  const o: Options = { url: env.PLEXUS_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`, key: env.PLEXUS_API_KEY, adminToken: env.PLEXUS_ADMIN_TOKEN, json: false, args };
+  const o: Options = { url: env.PLEXUS_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`, key: env.PLEXUS_API_KEY, adminToken: env.PLEXUS_ADMIN_TOKEN, json: false, args, flags: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -39,7 +41,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     else if (a === '--url') o.url = value();
     else if (a === '--key') o.key = value();
     else if (a === '--admin-token') o.adminToken = value();
-    else if (a.startsWith('--')) throw new CliError(`unknown option ${a}`, EXIT.usage);
+    else if (a.startsWith('--') && a.length > 2) o.flags[a.slice(2)] = value();
+    else if (a.startsWith('-')) throw new CliError(`unknown option ${a}`, EXIT.usage);
     else args.push(a);
   }
   o.url = o.url.replace(/\/$/, '');
@@ -56,7 +59,12 @@ async function call(o: Options, as: 'org' | 'admin' | 'none', method: 'GET' | 'P
     throw new CliError(`cannot reach Plexus at ${o.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, EXIT.unreachable);
   }
   const text = await res.text();
-  const body = text ? JSON.parse(text) : undefined;
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new CliError(`${o.url}${path} answered ${res.status} with something that is not JSON: ${text.slice(0, 120)}`, EXIT.failed);
+  }
   if (!res.ok && !(path === '/healthz' && res.status === 503)) {
     const details = Array.isArray(body?.error?.details) ? ` (${body.error.details.map((d: { path?: string; message: string }) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; ')})` : '';
     throw new CliError(`${body?.error?.code ?? res.status}: ${body?.error?.message ?? text.slice(0, 200)}${details}`, EXIT.failed);
@@ -74,6 +82,40 @@ async function all(o: Options, as: 'org' | 'admin', path: string): Promise<any[]
     cursor = page.next_cursor;
   } while (cursor);
   return out;
+}
+
+/** The newest `limit` rows of a list, page by page. */
+async function take(o: Options, path: string, limit: number): Promise<any[]> {
+  const out: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: { data: any[]; next_cursor: string | null } = await call(o, 'org', 'GET', `${path}${sep}limit=${Math.min(200, limit - out.length)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    out.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor && out.length < limit);
+  return out;
+}
+
+/**
+ * The query of a list command from its flags (`--connection x` → `connection_id=x`); a flag
+ * the command does not take is wrong usage, not something to ignore.
+ */
+function filters(o: Options, allowed: Record<string, string>): { query: string; limit: number } {
+  const q = new URLSearchParams();
+  let limit = 50;
+  for (const [flag, value] of Object.entries(o.flags)) {
+    if (flag === 'limit') {
+      limit = Number(value);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit must be a whole number from 1 to 10000', EXIT.usage);
+      continue;
+    }
+    const param = allowed[flag];
+    if (!param) throw new CliError(`unknown option --${flag} (this command takes ${[...Object.keys(allowed), 'limit'].map((f) => `--${f}`).join(', ')})`, EXIT.usage);
+    q.set(param, value);
+  }
+  const query = q.toString();
+  return { query: query ? `?${query}` : '', limit };
 }
 
 const cell = (v: unknown) => (v === null || v === undefined ? '-' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -123,11 +165,19 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     checks.push({ check: 'migrations', ok: !!c.migrations?.ok, detail: `${c.migrations?.applied ?? '?'} of ${c.migrations?.expected} applied` });
     checks.push({ check: 'workers', ok: !!c.worker?.ok, detail: c.worker?.heartbeat_age_seconds == null ? 'no worker heartbeat' : `last heartbeat ${c.worker.heartbeat_age_seconds}s ago` });
   }
+  let versions: VersionRow[] | undefined;
   if (o.key) {
     try {
-      const providers: any[] = (await call(o, 'org', 'GET', '/v1/providers')).data;
-      const sunsets = providers.filter((p) => p.sunset_at || p.api_version_sunset_at);
-      checks.push({ check: 'platform versions', ok: true, detail: sunsets.length ? sunsets.map((p) => `${p.id} ${p.api_version} sunsets ${p.sunset_at ?? p.api_version_sunset_at}`).join('; ') : `${providers.length} platforms, no sunset announced` });
+      versions = ((await call(o, 'org', 'GET', '/v1/providers')).data as any[]).map((p) => ({
+        provider: p.id,
+        api_version: p.api_version,
+        state: p.version_lifecycle.state,
+        sunset: p.version_lifecycle.sunset,
+        days_to_sunset: p.version_lifecycle.days_to_sunset,
+        tentative: p.version_lifecycle.sunset_tentative,
+        move_to: p.version_lifecycle.pinned_version,
+      }));
+      checks.push(versionCheck(versions));
     } catch (err) {
       checks.push({ check: 'platform versions', ok: false, detail: (err as Error).message });
     }
@@ -143,11 +193,83 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     }
   }
   const ok = checks.every((c) => c.ok);
-  return { json: { ok, checks }, human: `${table(checks.map((c) => ({ ...c, ok: c.ok ? 'ok' : 'FAIL' })), ['check', 'ok', 'detail'])}${ok ? 'All checks passed.\n' : 'Some checks failed.\n'}`, exitCode: ok ? EXIT.ok : EXIT.failed };
+  const near = (versions ?? []).filter((v) => v.state !== 'current');
+  const human = `${table(checks.map((c) => ({ ...c, ok: c.ok ? 'ok' : 'FAIL' })), ['check', 'ok', 'detail'])}${near.length ? `\nPlatform versions to act on\n${table(near, ['provider', 'api_version', 'state', 'sunset', 'days_to_sunset', 'move_to'])}` : ''}${ok ? 'All checks passed.\n' : 'Some checks failed.\n'}`;
+  return { json: { ok, checks, ...(versions ? { platform_versions: versions } : {}) }, human, exitCode: ok ? EXIT.ok : EXIT.failed };
+}
+
+type VersionRow = {
+  provider: string;
+  api_version: string;
+  state: 'current' | 'sunset_soon' | 'sunset_passed' | 'unknown';
+  sunset: string | null;
+  days_to_sunset: number | null;
+  tentative: boolean;
+  move_to: string;
+};
+
+/** A version past its sunset fails the check (its calls fail); one near it, or undated, is named in the detail. */
+function versionCheck(versions: VersionRow[]): { check: string; ok: boolean; detail: string } {
+  const say = (v: VersionRow) =>
+    v.state === 'unknown'
+      ? `${v.provider} ${v.api_version} has no known sunset date (Plexus pins ${v.move_to})`
+      : `${v.provider} ${v.api_version} ${v.state === 'sunset_passed' ? 'passed its' : `reaches its ${v.days_to_sunset}-day`} ${v.tentative ? 'projected ' : ''}sunset ${v.sunset}${v.move_to !== v.api_version ? `; move to ${v.move_to}` : ''}`;
+  const passed = versions.filter((v) => v.state === 'sunset_passed');
+  const warned = versions.filter((v) => v.state === 'sunset_soon' || v.state === 'unknown');
+  const detail = [...passed, ...warned].map(say).join('; ') || `${versions.length} platforms, none near a sunset`;
+  return { check: 'platform versions', ok: passed.length === 0, detail };
+}
+
+const OPERATION_FLAGS = { connection: 'connection_id', provider: 'provider', type: 'type', status: 'status', since: 'since', until: 'until', search: 'q' };
+const AUDIT_FLAGS = { 'actor-type': 'actor_type', 'actor-id': 'actor_id', action: 'action', 'target-type': 'target_type', 'target-id': 'target_id', since: 'since', until: 'until' };
+
+async function operationsList(o: Options): Promise<Output> {
+  const f = filters(o, OPERATION_FLAGS);
+  const rows = (await take(o, `/v1/operations${f.query}`, f.limit)).map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : null }));
+  return { json: rows, human: table(rows, ['id', 'type', 'status', 'provider', 'connection_id', 'started_at', 'duration_ms', 'error']) };
+}
+
+async function operationShow(o: Options, id: string): Promise<Output> {
+  const op = await call(o, 'org', 'GET', `/v1/operations/${encodeURIComponent(id)}`);
+  const messages = (op.messages as any[]).map((m) => ({ ...m, status: m.http?.status, ms: m.http?.duration_ms }));
+  const summary = Object.entries(op.summary as Record<string, number>).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+  const human = `${record({ ...op, error: op.error ? `${op.error.code}: ${op.error.message}` : null, summary })}\nMessages\n${table(messages, ['seq', 'at', 'level', 'kind', 'status', 'ms', 'message'])}${op.children.length ? `\nInside it\n${table(op.children, ['id', 'type', 'status', 'started_at', 'duration_ms'])}` : ''}`;
+  return { json: op, human };
+}
+
+async function auditList(o: Options): Promise<Output> {
+  const f = filters(o, AUDIT_FLAGS);
+  const rows = (await take(o, `/v1/audit${f.query}`, f.limit)).map((r) => ({
+    ...r,
+    by: `${r.actor.type}${r.actor.label ? ` ${r.actor.label}` : r.actor.id ? ` ${r.actor.id}` : ''}`,
+    on: r.target ? `${r.target.type} ${r.target.id ?? ''}`.trim() : null,
+  }));
+  return { json: rows, human: table(rows, ['at', 'by', 'action', 'on', 'request_id']) };
+}
+
+/** A connection's diagnostics for people: health, what failed last, token, rate limits, advice. */
+function diagnosticsText(d: any): string {
+  const limits = (w: any) => `${w.calls} calls, ${w.errors} errors, ${w.rate_limited} rate-limited, ${w.server_errors} server errors`;
+  const work = (d.work as any[]).map((w) => ({ work: w.type, last_success_at: w.last_success_at, last_error_at: w.last_error?.at, last_error: w.last_error ? `${w.last_error.code ?? ''} ${w.last_error.message ?? ''}`.trim() : null }));
+  const t = d.token;
+  return `${record({
+    health: d.health,
+    status: d.status,
+    last_sync_at: d.last_sync_at,
+    token_expires_at: t.expires_at,
+    next_refresh_at: t.next_refresh_at,
+    refresh_failures: t.consecutive_refresh_failures,
+    last_refresh_error: t.last_refresh_error,
+    last_hour: limits(d.rate_limit.last_hour),
+    last_day: limits(d.rate_limit.last_day),
+    circuit_breaker: d.circuit_breaker.state_in_this_process,
+  })}${work.length ? `\n${table(work, ['work', 'last_success_at', 'last_error_at', 'last_error'])}` : ''}${(d.recent_failing_calls as any[]).length ? `\nRecent failing calls\n${table((d.recent_failing_calls as any[]).map((c) => ({ at: c.at, status: c.http.status, call: `${c.http.method} ${c.http.host}${c.http.path}`, operation_id: c.operation_id })), ['at', 'status', 'call', 'operation_id'])}` : ''}${(d.advice as string[]).map((a) => `Advice: ${a}\n`).join('')}`;
 }
 
 async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
   const [cmd, sub, arg] = o.args;
+  const flag = Object.keys(o.flags)[0];
+  if (flag !== undefined && cmd !== 'audit' && !(cmd === 'operations' && sub !== 'show')) throw new CliError(`unknown option --${flag}`, EXIT.usage);
   switch (`${cmd} ${sub ?? ''}`.trim()) {
     case 'orgs list': {
       const rows = await all(o, 'admin', '/v1/admin/orgs');
@@ -165,9 +287,12 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
       const id = encodeURIComponent(need(arg, 'connection id'));
       const connection = await call(o, 'org', 'GET', `/v1/connections/${id}`);
       const syncs: any[] = (await call(o, 'org', 'GET', `/v1/connections/${id}/syncs`)).data;
-      // Diagnostics where this Plexus has them (older ones answer 404).
-      const diagnostics = await call(o, 'org', 'GET', `/v1/connections/${id}/diagnostics`).catch(() => null);
-      const human = `${record(connection)}\nRecent syncs\n${table(syncs.slice(0, 5), ['id', 'status', 'reason', 'pages', 'records', 'error', 'started_at', 'finished_at'])}${diagnostics ? `\nDiagnostics\n${JSON.stringify(diagnostics, null, 2)}\n` : ''}`;
+      // Diagnostics where this Plexus has them (an older one answers 404 for the route).
+      const diagnostics = await call(o, 'org', 'GET', `/v1/connections/${id}/diagnostics`).catch((err: unknown) => {
+        if (err instanceof CliError && /^(route_not_found|not_found|404)\b/.test(err.message)) return null;
+        throw err;
+      });
+      const human = `${record(connection)}\nRecent syncs\n${table(syncs.slice(0, 5), ['id', 'status', 'reason', 'pages', 'records', 'error', 'started_at', 'finished_at'])}${diagnostics ? `\nDiagnostics\n${diagnosticsText(diagnostics)}` : ''}`;
       return { json: { connection, syncs, diagnostics }, human };
     }
     case `syncs ${sub}`: {
@@ -199,6 +324,14 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
       const rows = await all(o, 'org', `/v1/webhook-endpoints/${encodeURIComponent(sub)}/deliveries`);
       return { json: rows, human: table(rows, ['id', 'event_type', 'status', 'attempts', 'last_status_code', 'next_attempt_at', 'delivered_at']) };
     }
+    case 'operations':
+    case 'operations list':
+      return operationsList(o);
+    case 'operations show':
+      return operationShow(o, need(arg, 'operation id'));
+    case 'audit':
+    case 'audit list':
+      return auditList(o);
     case 'doctor':
       return doctor(o, env);
   }

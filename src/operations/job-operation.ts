@@ -1,11 +1,12 @@
 import { retryClassOf } from '../core/errors.ts';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../core/logger.ts';
+import type { OperationType } from './kinds.ts';
 import { recorderFor } from './recorder.ts';
 import { withOperation } from './run.ts';
 
 /** The operation type each tenant task records; tasks not listed record none (system scans). */
-const TYPES: Readonly<Record<string, string>> = {
+const TYPES: Readonly<Record<string, OperationType>> = {
   sync_connection: 'sync',
   sync_content: 'content_sync',
   process_webhook: 'webhook',

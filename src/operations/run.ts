@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { isPlexusError } from '../core/errors.ts';
 import { inOperationSpan } from '../observability/tracing.ts';
 import { currentOperation, OperationScope, runInScope, type OperationStatus } from './context.ts';
+import type { OperationType } from './kinds.ts';
 import type { OperationRecorder, OperationRow } from './recorder.ts';
 
 export interface OperationStart {
   orgId: string;
-  type: string;
+  type: OperationType;
   connectionId?: string | null;
   provider?: string | null;
   actor?: string;

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { orgOf } from '../api/plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../api/schemas.ts';
+import { orgErasure } from '../api/openapi/components.ts';
 import { actorOf } from '../audit/actor.ts';
 import { plexusError } from '../core/errors.ts';
 import { eraseOrg } from './erasure.ts';
 
-const erasedSchema = z.object({ id: z.string(), erased: z.literal(true), connections_revoked: z.number(), rows_deleted: z.number(), tables: z.number() });
+const erasedSchema = orgErasure;
 
 const erasureDeps = (deps: AppDeps) => ({ ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log });
 

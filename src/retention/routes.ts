@@ -3,14 +3,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { orgOf } from '../api/plugins/auth.ts';
 import { authErrors, errorSchema } from '../api/schemas.ts';
+import { retention } from '../api/openapi/components.ts';
 import { byRequest } from '../audit/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { RETENTION_DEFAULTS, RETENTION_KINDS } from './policies.ts';
 import { effectiveRetention, updateRetention } from './settings.ts';
 
-const daysSchema = z.object(Object.fromEntries(RETENTION_KINDS.map((k) => [k, z.number().int()])) as Record<(typeof RETENTION_KINDS)[number], z.ZodNumber>);
-const retentionSchema = z.object({ days: daysSchema, overrides: daysSchema.partial(), defaults: daysSchema });
+const retentionSchema = retention;
 // At least a day (pruning runs every few minutes), at most ten years.
 const dayCount = z.number().int().min(1).max(3650).nullable().optional();
 

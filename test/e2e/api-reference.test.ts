@@ -36,8 +36,11 @@ test('/docs renders the API reference from /openapi.json with every asset served
   await page.getByText('The organisation of the API key').first().waitFor({ timeout: 60_000 });
   // Examples drawn from the document: a request sample and the declared answers.
   await page.getByText('Any other error, in the one error shape.').first().waitFor({ timeout: 60_000 });
+  // The document's own examples: getOrg's answer example is drawn in its response panel.
+  await page.getByText('Northwind Marketing').first().waitFor({ timeout: 60_000 });
   const text = await page.innerText('body');
   assert.match(text, /Plexus API/);
+  assert.match(text, /"name": "Northwind Marketing"/);
   assert.match(text, /\/v1\/ads\/campaigns/);
   assert.deepEqual(elsewhere, []);
   await page.close();

@@ -2,6 +2,17 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 
+/** Ajv over the whole document (as `openapi.json`), so schemas can be compiled by JSON pointer. */
+export function documentAjv(doc: Record<string, any>): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema(doc, 'openapi.json');
+  return ajv;
+}
+
+/** `openapi.json#/a/b~1c`: a reference into the document added by `documentAjv`. */
+export const documentRef = (...parts: string[]) => ({ $ref: `openapi.json#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` });
+
 /**
  * Checks real answers against the document the app serves: the status must be declared for
  * the operation (or its `default`), and a JSON body must match the declared schema. Used by
@@ -11,14 +22,11 @@ export function responseChecker(document: () => Record<string, any>): (a: { meth
   let doc: Record<string, any> | undefined;
   let ajv: Ajv2020 | undefined;
   const compiled = new Map<string, ValidateFunction | null>();
-  const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
   return ({ method, url, status, contentType, body }) => {
     if (!url) return undefined;
     if (!doc) {
       doc = document();
-      ajv = new Ajv2020({ strict: false, allErrors: true });
-      (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-      ajv.addSchema(doc, 'openapi.json');
+      ajv = documentAjv(doc);
     }
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const op = doc.paths?.[path]?.[method.toLowerCase()];
@@ -30,7 +38,7 @@ export function responseChecker(document: () => Record<string, any>): (a: { meth
     if (!media || !contentType.startsWith('application/json')) return undefined;
     const key = `${method} ${path} ${declared}`;
     if (!compiled.has(key)) {
-      compiled.set(key, media['application/json'] ? ajv!.compile({ $ref: `openapi.json#/${pointer('paths', path, method.toLowerCase(), 'responses', declared, 'content', 'application/json', 'schema')}` }) : null);
+      compiled.set(key, media['application/json'] ? ajv!.compile(documentRef('paths', path, method.toLowerCase(), 'responses', declared, 'content', 'application/json', 'schema')) : null);
     }
     const validate = compiled.get(key);
     if (!validate) return `${method} ${url} answered JSON with ${status}, declared without a JSON body`;

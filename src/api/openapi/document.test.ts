@@ -4,7 +4,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { ERROR_CODES } from '../../core/errors.ts';
 import { EVENT_TYPES } from '../../connections/events.ts';
 import { buildOpenApiDocument } from './document.ts';
-import { responseChecker } from './conformance.ts';
+import { documentAjv, documentRef, responseChecker } from './conformance.ts';
+import { EXAMPLES } from './examples/index.ts';
+import { OPERATION_IDS } from './operation-ids.ts';
 
 const doc = (await buildOpenApiDocument()) as Record<string, any>;
 const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
@@ -19,10 +21,15 @@ test('the document is a valid OpenAPI 3.1 document', async () => {
   assert.ok(res.valid, JSON.stringify(res.errors, null, 2));
 });
 
-test('every operation has an operationId, each one unique', () => {
+test('every operation has an explicit operationId from operation-ids.ts, each one unique, none derived', () => {
   const ids = operations.map((o) => o.op.operationId);
   assert.ok(operations.length > 50);
-  assert.deepEqual(operations.filter((o) => !o.op.operationId).map((o) => `${o.method} ${o.path}`), []);
+  const key = (o: { method: string; path: string }) => `${o.method.toUpperCase()} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`;
+  // A route missing from OPERATION_IDS would carry a derived id: name it there.
+  assert.deepEqual(operations.filter((o) => OPERATION_IDS[key(o)] === undefined).map(key), []);
+  for (const o of operations) assert.equal(o.op.operationId, OPERATION_IDS[key(o)], key(o));
+  // Nothing named there that no route declares (a renamed or removed route).
+  assert.deepEqual(Object.keys(OPERATION_IDS).filter((k) => !operations.some((o) => key(o) === k)), []);
   assert.equal(new Set(ids).size, ids.length);
 });
 
@@ -76,6 +83,10 @@ test('status-like fields are enums and no field outside free-form payloads is un
     for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
       const slot = ['schema', 'items', 'additionalProperties'].includes(k) || at.endsWith('.properties');
       if (slot && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((x) => x === 'description')) untyped.push(`${at}.${k}`);
+      // `{}` as a member of anyOf/oneOf (z.unknown().nullable()) is as untyped as anywhere
+      if (['anyOf', 'oneOf'].includes(k) && Array.isArray(v)) {
+        v.forEach((m, i) => m && typeof m === 'object' && Object.keys(m).every((x) => x === 'description') && untyped.push(`${at}.${k}.${i}`));
+      }
       walk(v, `${at}.${k}`);
     }
   };
@@ -93,4 +104,49 @@ test('the response check refuses an undeclared status and a body that does not m
   const withoutDefault = structuredClone(doc);
   delete withoutDefault.paths['/connect/{token}'].get.responses?.default;
   assert.equal(responseChecker(() => withoutDefault)({ method: 'GET', url: '/connect/:token', status: 418, contentType: 'text/html', body: '' })?.includes('does not declare'), true);
+});
+
+test('every operation has a request example where it takes a body and a 2xx answer example (or is a redirect), each valid against its own schema', () => {
+  const ajv = documentAjv(doc);
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  let checked = 0;
+  const check = (where: string, schemaAt: string[], media: any) => {
+    const examples = Object.values<any>(media.examples ?? {});
+    if (examples.length === 0) return false;
+    const validate = ajv.compile(documentRef(...schemaAt));
+    for (const e of examples) {
+      checked++;
+      if (!validate(e.value)) invalid.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    }
+    return true;
+  };
+  for (const { path, method, op } of operations) {
+    const at = `${op.operationId} (${method.toUpperCase()} ${path})`;
+    for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) {
+      if (!check(`${at} request`, ['paths', path, method, 'requestBody', 'content', type, 'schema'], media)) missing.push(`${at}: no request example`);
+    }
+    let answered = false;
+    for (const [status, res] of Object.entries<any>(op.responses)) {
+      for (const [type, media] of Object.entries<any>(res.content ?? {})) {
+        if (check(`${at} ${status} ${type}`, ['paths', path, method, 'responses', status, 'content', type, 'schema'], media) && status.startsWith('2')) answered = true;
+      }
+    }
+    const redirectOnly = !Object.keys(op.responses).some((s) => s.startsWith('2')) && Object.entries<any>(op.responses).some(([s, r]) => s.startsWith('3') && r.headers?.Location?.example);
+    if (!answered && !redirectOnly) missing.push(`${at}: no 2xx answer example`);
+  }
+  assert.deepEqual(missing, []);
+  assert.deepEqual(invalid, []);
+  assert.ok(checked >= operations.length);
+  // Every example belongs to an operation of the document.
+  const ids = new Set(operations.map((o) => o.op.operationId));
+  assert.deepEqual(Object.keys(EXAMPLES).filter((id) => !ids.has(id)), []);
+});
+
+test('an example that does not match its schema is caught', () => {
+  const ajv = documentAjv(doc);
+  const validate = ajv.compile(documentRef('paths', '/v1/connections/{id}', 'get', 'responses', '200', 'content', 'application/json', 'schema'));
+  const good = doc.paths['/v1/connections/{id}'].get.responses['200'].content['application/json'].examples.example.value;
+  assert.equal(validate(good), true);
+  assert.equal(validate({ ...good, status: 'happy' }), false);
 });

@@ -1,11 +1,20 @@
 /**
  * One stable `operationId` per operation ("METHOD /path" as Fastify declares it). A route
  * missing here still gets one, derived from its method and path (see `deriveOperationId`), so
- * a new route never ships without an id; naming it here keeps the SDK's method name stable.
+ * the server runs; but document.test.ts fails until it is named here, because the name is the
+ * SDK's method name and the key of its examples (examples/index.ts).
  */
 export const OPERATION_IDS: Record<string, string> = {
   'GET /v1/org': 'getOrg',
   'PATCH /v1/org': 'updateOrg',
+  'DELETE /v1/org': 'eraseOrg',
+  'GET /v1/org/retention': 'getRetention',
+  'PATCH /v1/org/retention': 'updateRetention',
+  'GET /v1/audit': 'listAuditEntries',
+  'GET /v1/operations': 'listOperations',
+  'GET /v1/operations/:id': 'getOperation',
+  'GET /v1/operations/:id/stream': 'streamOperation',
+  'GET /v1/connections/:id/diagnostics': 'getConnectionDiagnostics',
   'GET /v1/providers': 'listProviders',
   'GET /v1/api-keys': 'listApiKeys',
   'POST /v1/api-keys': 'createApiKey',
@@ -65,6 +74,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'POST /v1/admin/orgs': 'adminCreateOrg',
   'GET /v1/admin/orgs': 'adminListOrgs',
   'GET /v1/admin/orgs/:id': 'adminGetOrg',
+  'DELETE /v1/admin/orgs/:id': 'adminEraseOrg',
   'GET /connect/:token': 'getConnectPage',
   'POST /connect/:token/authorize': 'authorizeConnect',
   'POST /connect/:token/credentials': 'submitConnectCredentials',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ALL_EVENT_TYPES, eventBody } from './events.ts';
+import { applyExamples } from './examples/apply.ts';
 import { operationIdOf } from './operation-ids.ts';
 
 type Json = Record<string, any>;
@@ -106,5 +107,22 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
       },
     ]),
   );
+  dropUnusedInputCopies(doc);
+  applyExamples(doc);
   return doc as ReturnType<typeof jsonSchemaTransformObject>;
 };
+
+/**
+ * The zod provider adds an `<Name>Input` copy of every named schema for request bodies; the
+ * copies of schemas only ever answered (with dates, which have no JSON input form) would sit
+ * in the document untyped and unused, so those nothing refers to are left out.
+ */
+function dropUnusedInputCopies(doc: Json): void {
+  const schemas = doc.components.schemas as Json;
+  for (;;) {
+    const text = JSON.stringify(doc);
+    const unused = Object.keys(schemas).filter((name) => name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`));
+    if (unused.length === 0) return;
+    for (const name of unused) delete schemas[name];
+  }
+}

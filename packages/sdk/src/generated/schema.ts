@@ -95,7 +95,7 @@ export type paths = {
         put?: never;
         post?: never;
         /** Erase an organisation: connections revoked, every row deleted, its keys destroyed. Irreversible. */
-        delete: operations["deleteAdminOrgsById"];
+        delete: operations["adminEraseOrg"];
         options?: never;
         head?: never;
         patch?: never;
@@ -367,7 +367,7 @@ export type paths = {
             cookie?: never;
         };
         /** The audit trail: who did what, newest first */
-        get: operations["getAudit"];
+        get: operations["listAuditEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -505,7 +505,7 @@ export type paths = {
             cookie?: never;
         };
         /** A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do */
-        get: operations["getConnectionsDiagnosticsById"];
+        get: operations["getConnectionDiagnostics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -678,7 +678,7 @@ export type paths = {
             cookie?: never;
         };
         /** Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages */
-        get: operations["getOperations"];
+        get: operations["listOperations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -695,7 +695,7 @@ export type paths = {
             cookie?: never;
         };
         /** One operation with its messages (every platform call, redacted) and the operations it ran inside it */
-        get: operations["getOperationsById"];
+        get: operations["getOperation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -712,7 +712,7 @@ export type paths = {
             cookie?: never;
         };
         /** Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation */
-        get: operations["getOperationsStreamById"];
+        get: operations["streamOperation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -733,7 +733,7 @@ export type paths = {
         put?: never;
         post?: never;
         /** Erase the organisation: connections revoked, every row deleted, its keys destroyed. Irreversible. */
-        delete: operations["deleteOrg"];
+        delete: operations["eraseOrg"];
         options?: never;
         head?: never;
         /** Rename the organisation */
@@ -748,14 +748,14 @@ export type paths = {
             cookie?: never;
         };
         /** How many days each kind of data is kept for this organisation */
-        get: operations["getOrgRetention"];
+        get: operations["getRetention"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change retention in days per kind of data (null: back to the default) */
-        patch: operations["patchOrgRetention"];
+        patch: operations["updateRetention"];
         trace?: never;
     };
     "/v1/providers": {
@@ -1326,50 +1326,75 @@ export type components = {
          */
         AdLevel: "account" | "campaign" | "ad_group" | "ad";
         /**
-         * @description The level of an ads object.
-         * @enum {string}
-         */
-        AdLevelInput: "account" | "campaign" | "ad_group" | "ad";
-        /**
          * @description One status for every platform (the platform’s own is beside it).
          * @enum {string}
          */
         AdStatus: "active" | "paused" | "pending" | "archived" | "deleted" | "error" | "unknown";
         /**
-         * @description One status for every platform (the platform’s own is beside it).
+         * @description What was done.
          * @enum {string}
          */
-        AdStatusInput: "active" | "paused" | "pending" | "archived" | "deleted" | "error" | "unknown";
+        AuditAction: "api_key.create" | "api_key.revoke" | "org.update" | "org.retention.update" | "org.erase" | "connect_session.create" | "connection.connect" | "connection.reauth" | "connection.update" | "connection.disconnect" | "connection.credentials.refresh" | "connection.webhook_secret.rotate" | "webhook_endpoint.create" | "webhook_endpoint.update" | "webhook_endpoint.delete" | "webhook_endpoint.secret.rotate" | "publish.create" | "publish.rollback" | "conflict.resolve" | "ads.campaign.create" | "ads.campaign.update" | "ads.campaign.delete" | "ads.entity.pause" | "ads.entity.resume" | "dead_letter.replay";
+        /**
+         * @description Who acted: an API key, the end user on a connect page, the admin token, Plexus itself.
+         * @enum {string}
+         */
+        AuditActorType: "api_key" | "end_user" | "portal_user" | "admin" | "system";
+        /**
+         * @description Who acted: an API key, the end user on a connect page, the admin token, Plexus itself.
+         * @enum {string}
+         */
+        AuditActorTypeInput: "api_key" | "end_user" | "portal_user" | "admin" | "system";
+        /** @description Who did what, when, to what. */
+        AuditEntry: {
+            action: components["schemas"]["AuditAction"];
+            actor: {
+                id: string | null;
+                /** @description an API key's visible prefix */
+                label: string | null;
+                type: components["schemas"]["AuditActorType"];
+            };
+            /** Format: date-time */
+            at: string;
+            /** @description what changed: names of fields, counts, ids; never a secret or a payload */
+            details: components["schemas"]["FreeFormObject"];
+            id: string;
+            request_id: string | null;
+            target: {
+                id: string | null;
+                type: components["schemas"]["AuditTargetType"];
+            } | null;
+        };
+        /**
+         * @description What an audit entry is about.
+         * @enum {string}
+         */
+        AuditTargetType: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter";
+        /**
+         * @description What an audit entry is about.
+         * @enum {string}
+         */
+        AuditTargetTypeInput: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter";
         /**
          * @description How a platform is connected.
          * @enum {string}
          */
         AuthKind: "oauth2" | "oauth1a" | "app_password" | "api_token" | "api_key";
         /**
-         * @description How a platform is connected.
+         * @description The circuit breaker of a platform in the answering process.
          * @enum {string}
          */
-        AuthKindInput: "oauth2" | "oauth1a" | "app_password" | "api_token" | "api_key";
+        CircuitState: "closed" | "open" | "half_open" | "isolated";
         /**
          * @description How content conflicts resolve.
          * @enum {string}
          */
         ConflictPolicy: "hub_wins" | "remote_wins" | "latest_wins" | "manual";
         /**
-         * @description How content conflicts resolve.
-         * @enum {string}
-         */
-        ConflictPolicyInput: "hub_wins" | "remote_wins" | "latest_wins" | "manual";
-        /**
          * @description Whether a conflict waits on a person.
          * @enum {string}
          */
         ConflictStatus: "open" | "resolved";
-        /**
-         * @description Whether a conflict waits on a person.
-         * @enum {string}
-         */
-        ConflictStatusInput: "open" | "resolved";
         /** @description The body of a `connection.created` webhook. */
         ConnectionCreatedEvent: {
             data: {
@@ -1421,6 +1446,11 @@ export type components = {
              */
             type: "connection.expiring";
         };
+        /**
+         * @description A connection’s health as its diagnostics judge it.
+         * @enum {string}
+         */
+        ConnectionHealth: "healthy" | "degraded" | "failing";
         /** @description The body of a `connection.reauth_required` webhook. */
         ConnectionReauthRequiredEvent: {
             data: {
@@ -1443,11 +1473,6 @@ export type components = {
          * @enum {string}
          */
         ConnectionStatus: "pending" | "active" | "needs_reauth" | "error" | "deleted";
-        /**
-         * @description The state of a connection.
-         * @enum {string}
-         */
-        ConnectionStatusInput: "pending" | "active" | "needs_reauth" | "error" | "deleted";
         /** @description The body of a `connection.updated` webhook. */
         ConnectionUpdatedEvent: {
             data: {
@@ -1471,11 +1496,6 @@ export type components = {
          * @enum {string}
          */
         ConnectSessionStatus: "pending" | "redirected" | "completed" | "failed" | "expired";
-        /**
-         * @description Where a connect session is.
-         * @enum {string}
-         */
-        ConnectSessionStatusInput: "pending" | "redirected" | "completed" | "failed" | "expired";
         /** @description The body of a `content.conflict` webhook. */
         ContentConflictEvent: {
             data: {
@@ -1514,18 +1534,11 @@ export type components = {
         };
         /** @description A content field’s value: text, a list of names, or null. */
         ContentFieldValue: string | string[] | null;
-        /** @description A content field’s value: text, a list of names, or null. */
-        ContentFieldValueInput: string | string[] | null;
         /**
          * @description The kind of a content item.
          * @enum {string}
          */
         ContentKind: "post" | "page" | "product" | "item";
-        /**
-         * @description The kind of a content item.
-         * @enum {string}
-         */
-        ContentKindInput: "post" | "page" | "product" | "item";
         /** @description The body of a `content.remote_deleted` webhook. */
         ContentRemoteDeletedEvent: {
             data: {
@@ -1547,20 +1560,10 @@ export type components = {
          */
         ContentStatus: "draft" | "published";
         /**
-         * @description Whether a content item is published.
-         * @enum {string}
-         */
-        ContentStatusInput: "draft" | "published";
-        /**
          * @description The state of an item’s copy on one site.
          * @enum {string}
          */
         ContentTargetState: "pending" | "synced" | "conflict" | "remote_deleted" | "rolled_back" | "failed";
-        /**
-         * @description The state of an item’s copy on one site.
-         * @enum {string}
-         */
-        ContentTargetStateInput: "pending" | "synced" | "conflict" | "remote_deleted" | "rolled_back" | "failed";
         /** @description Every error answer: `{"error":{"code","message","details?"}}`. */
         Error: {
             error: {
@@ -1577,30 +1580,8 @@ export type components = {
          * @enum {string}
          */
         ErrorCode: "invalid_json" | "validation_failed" | "payload_too_large" | "uri_too_long" | "header_too_large" | "unsupported_media_type" | "missing_api_key" | "invalid_api_key" | "forbidden" | "not_found" | "route_not_found" | "conflict" | "unprocessable" | "idempotency_key_reused" | "idempotency_in_progress" | "rate_limited" | "internal_error" | "unavailable" | "credentials_invalid" | "refresh_refused" | "provider_not_configured" | "webhook_signature_invalid" | "webhook_not_configured" | "webhook_unsupported" | "vault_open_failed" | "vault_unknown_key" | "provider.rate_limited" | "provider.unavailable" | "provider.timeout" | "provider.auth_expired" | "provider.auth_revoked" | "provider.invalid_request" | "provider.not_found" | "provider.version_sunset" | "content.remote_changed" | "content.conflict_open" | "job.unknown_task" | "job.invalid_payload";
-        /**
-         * @description A stable machine code from the error registry.
-         * @enum {string}
-         */
-        ErrorCodeInput: "invalid_json" | "validation_failed" | "payload_too_large" | "uri_too_long" | "header_too_large" | "unsupported_media_type" | "missing_api_key" | "invalid_api_key" | "forbidden" | "not_found" | "route_not_found" | "conflict" | "unprocessable" | "idempotency_key_reused" | "idempotency_in_progress" | "rate_limited" | "internal_error" | "unavailable" | "credentials_invalid" | "refresh_refused" | "provider_not_configured" | "webhook_signature_invalid" | "webhook_not_configured" | "webhook_unsupported" | "vault_open_failed" | "vault_unknown_key" | "provider.rate_limited" | "provider.unavailable" | "provider.timeout" | "provider.auth_expired" | "provider.auth_revoked" | "provider.invalid_request" | "provider.not_found" | "provider.version_sunset" | "content.remote_changed" | "content.conflict_open" | "job.unknown_task" | "job.invalid_payload";
-        /** @description Every error answer: `{"error":{"code","message","details?"}}`. */
-        ErrorInput: {
-            error: {
-                code: components["schemas"]["ErrorCodeInput"];
-                /** @description Validation issues, or facts about the error (free-form). */
-                details?: components["schemas"]["ErrorIssueInput"][] | components["schemas"]["FreeFormObjectInput"];
-                message: string;
-                /** @description Given with server errors: quote it when asking for help. */
-                request_id?: string;
-            };
-        };
         /** @description What was wrong with one part of the request. */
         ErrorIssue: {
-            in?: string;
-            message: string;
-            path?: string;
-        };
-        /** @description What was wrong with one part of the request. */
-        ErrorIssueInput: {
             in?: string;
             message: string;
             path?: string;
@@ -1609,20 +1590,11 @@ export type components = {
         FreeFormObject: {
             [key: string]: unknown;
         };
-        /** @description A free-form JSON object, kept as the platform or the caller sent it. */
-        FreeFormObjectInput: {
-            [key: string]: unknown;
-        };
         /**
          * @description How a platform event was handled.
          * @enum {string}
          */
         InboundWebhookStatus: "received" | "processed" | "failed" | "unmatched";
-        /**
-         * @description How a platform event was handled.
-         * @enum {string}
-         */
-        InboundWebhookStatusInput: "received" | "processed" | "failed" | "unmatched";
         /** @description Metric values of one entity and day. */
         MetricValues: {
             clicks: number | null;
@@ -1630,33 +1602,132 @@ export type components = {
             impressions: number | null;
             spend_micros: number | null;
         };
-        /** @description Metric values of one entity and day. */
-        MetricValuesInput: {
-            clicks: number | null;
-            conversions: number | null;
-            impressions: number | null;
-            spend_micros: number | null;
+        /** @description One unit of work: a sync, a token refresh, a webhook processed, a publish, a delivery, a campaign write. */
+        Operation: {
+            /** @description who caused it: `system`, `api_key:<id>`, `job:<task>`, `connect_session:<id>` */
+            actor: string;
+            attempt: number | null;
+            connection_id: string | null;
+            duration_ms: number | null;
+            ended_at: string | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            id: string;
+            job_id: string | null;
+            /** @description the operation this one ran inside (a token refresh during a sync) */
+            parent_id: string | null;
+            provider: string | null;
+            /** Format: date-time */
+            started_at: string;
+            status: components["schemas"]["OperationStatus"];
+            /** @description counts the work reported (pages, records, items) and the platform calls made */
+            summary: {
+                [key: string]: number;
+            };
+            trace_id: string | null;
+            type: components["schemas"]["OperationType"];
+        };
+        /** @description A log line of an operation, or one platform call (`kind: http`). */
+        OperationMessage: {
+            /** Format: date-time */
+            at: string;
+            http: components["schemas"]["PlatformCall"] | null;
+            /** @enum {string} */
+            kind: "log" | "http";
+            level: components["schemas"]["OperationMessageLevel"];
+            message: string;
+            seq: number;
         };
         /**
-         * @description What publishing does to an item on a site.
+         * @description The level of a message of an operation.
          * @enum {string}
          */
-        PublishAction: "create" | "update" | "noop";
+        OperationMessageLevel: "debug" | "info" | "warn" | "error";
         /**
-         * @description What publishing does to an item on a site.
+         * @description Where an operation is; `retry_scheduled` is a failed attempt that runs again.
          * @enum {string}
          */
-        PublishActionInput: "create" | "update" | "noop";
+        OperationStatus: "running" | "success" | "failed" | "retry_scheduled";
         /**
-         * @description The state of a publish batch.
+         * @description Where an operation is; `retry_scheduled` is a failed attempt that runs again.
          * @enum {string}
          */
-        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+        OperationStatusInput: "running" | "success" | "failed" | "retry_scheduled";
         /**
-         * @description The state of a publish batch.
+         * @description The kind of work an operation is.
          * @enum {string}
          */
-        PublishBatchStatusInput: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+        OperationType: "sync" | "content_sync" | "webhook" | "webhook_subscribe" | "publish" | "publish_rollback" | "delivery" | "event_fanout" | "connection_create" | "token_refresh" | "campaign_create" | "campaign_update" | "campaign_delete" | "ads_pause" | "ads_resume";
+        /**
+         * @description The kind of work an operation is.
+         * @enum {string}
+         */
+        OperationTypeInput: "sync" | "content_sync" | "webhook" | "webhook_subscribe" | "publish" | "publish_rollback" | "delivery" | "event_fanout" | "connection_create" | "token_refresh" | "campaign_create" | "campaign_update" | "campaign_delete" | "ads_pause" | "ads_resume";
+        /** @description What erasing an organisation removed. */
+        OrgErasure: {
+            connections_revoked: number;
+            /** @constant */
+            erased: true;
+            id: string;
+            rows_deleted: number;
+            tables: number;
+        };
+        /** @description One HTTP call to a platform, as the operations log keeps it (secrets removed). */
+        PlatformCall: {
+            attempt: number;
+            duration_ms: number;
+            error_code: string | null;
+            /** @description a bounded, redacted excerpt of an error body */
+            error_excerpt: string | null;
+            host: string;
+            method: string;
+            /** @description the path template, ids left out */
+            path: string;
+            /** @description redacted */
+            query: {
+                [key: string]: string;
+            };
+            /** @description the platform’s rate-limit and quota headers */
+            rate_limit: {
+                [key: string]: string;
+            };
+            request_id: string | null;
+            /** @description null: no answer (timeout, connection refused) */
+            status: number | null;
+        };
+        /** @description A platform Plexus connects to, with the API version it calls and where that version stands. */
+        Provider: {
+            api_version: string;
+            auth_kind: components["schemas"]["AuthKind"];
+            capabilities: string[];
+            /** @enum {string} */
+            family: "ads" | "cms";
+            id: string;
+            name: string;
+            version_lifecycle: {
+                days_to_sunset: number | null;
+                pinned_version: string;
+                released: string | null;
+                /** @description where the platform publishes its versions */
+                source: string;
+                state: components["schemas"]["VersionState"];
+                sunset: string | null;
+                sunset_tentative: boolean;
+            };
+            webhooks: boolean;
+        };
+        /**
+         * @description What publishing does to an item on a site: `adopt` takes over a page already there with its slug, `refuse` leaves one another item owns.
+         * @enum {string}
+         */
+        PublishAction: "create" | "adopt" | "update" | "noop" | "refuse";
+        /**
+         * @description The state of a publish batch: `failed` when its job died for good, `rollback_failed` when its rollback did.
+         * @enum {string}
+         */
+        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
         /** @description The body of a `publish.completed` webhook. */
         PublishCompletedEvent: {
             data: {
@@ -1665,7 +1736,7 @@ export type components = {
                 dry_run: boolean;
                 failed: number;
                 /** @enum {string} */
-                status: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+                status: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
                 total: number;
             };
             /** @description ISO 8601 time */
@@ -1681,11 +1752,6 @@ export type components = {
          * @enum {string}
          */
         PublishItemStatus: "pending" | "done" | "conflict" | "failed" | "rolled_back";
-        /**
-         * @description The state of one item on one site in a batch.
-         * @enum {string}
-         */
-        PublishItemStatusInput: "pending" | "done" | "conflict" | "failed" | "rolled_back";
         /** @description The body of a `publish.rolled_back` webhook. */
         PublishRolledBackEvent: {
             data: {
@@ -1699,16 +1765,50 @@ export type components = {
              */
             type: "publish.rolled_back";
         };
+        /** @description An error kept with a record: a code from the error registry (or a platform’s) and its message. */
+        RecordedError: {
+            /** @description the job attempt that failed (a batch still retrying) */
+            attempt?: number;
+            code: string;
+            /** @description true when the job failed for good */
+            job_died?: boolean;
+            message: string;
+        };
         /**
          * @description What a forced refresh did.
          * @enum {string}
          */
         RefreshOutcome: "refreshed" | "not_due" | "in_progress" | "waited" | "needs_reauth" | "not_refreshable";
+        /** @description How long each kind of data is kept for the organisation. */
+        Retention: {
+            /** @description in force */
+            days: components["schemas"]["RetentionDays"];
+            /** @description what applies where nothing is set */
+            defaults: components["schemas"]["RetentionDays"];
+            /** @description what this organisation set */
+            overrides: {
+                audit?: number;
+                content_snapshots?: number;
+                delivery_attempts?: number;
+                operations?: number;
+                raw_payloads?: number;
+                webhook_payloads?: number;
+            };
+        };
+        /** @description Days kept, per kind of data. */
+        RetentionDays: {
+            audit: number;
+            content_snapshots: number;
+            delivery_attempts: number;
+            operations: number;
+            raw_payloads: number;
+            webhook_payloads: number;
+        };
         /**
-         * @description What a forced refresh did.
+         * @description A kind of data with its own retention.
          * @enum {string}
          */
-        RefreshOutcomeInput: "refreshed" | "not_due" | "in_progress" | "waited" | "needs_reauth" | "not_refreshable";
+        RetentionKind: "operations" | "webhook_payloads" | "delivery_attempts" | "raw_payloads" | "content_snapshots" | "audit";
         /** @description The body of a `sync.completed` webhook. */
         SyncCompletedEvent: {
             data: {
@@ -1751,10 +1851,10 @@ export type components = {
          */
         SyncRunStatus: "running" | "completed" | "failed";
         /**
-         * @description The state of a sync run.
+         * @description `sunset_soon`: announced and at most 90 days away; `unknown`: a `PLEXUS_<ID>_VERSION` without known dates.
          * @enum {string}
          */
-        SyncRunStatusInput: "running" | "completed" | "failed";
+        VersionState: "current" | "sunset_soon" | "sunset_passed" | "unknown";
         /** @description The body of a `webhook_endpoint.disabled` webhook. */
         WebhookEndpointDisabledEvent: {
             data: {
@@ -1833,12 +1933,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The connect page. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description A page for the person in the browser, or an error; not part of the JSON API. */
             default: {
@@ -1860,9 +1962,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
+            /** @description To the platform’s consent page. */
+            303: {
                 headers: {
+                    /** @example https://www.facebook.com/v25.0/dialog/oauth?client_id=1234567890&redirect_uri=https%3A%2F%2Fplexus.northwind.example%2Foauth%2Fcallback%2Fmeta&state=Zk9xT2w4&response_type=code */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1887,9 +1991,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Connected (the session has no `return_url`). */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the session’s `return_url` with the outcome. */
+            303: {
+                headers: {
+                    /** @example https://app.northwind.example/integrations/done?connect_session_id=c8a1e2f3-4b5c-4d6e-8f70-8192a3b4c5d6&status=success&connection_id=5e0c8a7b-2d4f-4a1b-9c3e-6f7a8b9c0d1e */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1914,9 +2029,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Connected (the session has no `return_url`). */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the session’s `return_url` with the outcome. */
+            303: {
+                headers: {
+                    /** @example https://app.northwind.example/integrations/done?connect_session_id=c8a1e2f3-4b5c-4d6e-8f70-8192a3b4c5d6&status=success&connection_id=5e0c8a7b-2d4f-4a1b-9c3e-6f7a8b9c0d1e */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2145,7 +2271,7 @@ export interface operations {
             };
         };
     };
-    deleteAdminOrgsById: {
+    adminEraseOrg: {
         parameters: {
             query?: never;
             header?: never;
@@ -2162,14 +2288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        connections_revoked: number;
-                        /** @enum {boolean} */
-                        erased: true;
-                        id: string;
-                        rows_deleted: number;
-                        tables: number;
-                    };
+                    "application/json": components["schemas"]["OrgErasure"];
                 };
             };
             /** @description Default Response */
@@ -3919,21 +4038,23 @@ export interface operations {
             };
         };
     };
-    getAudit: {
+    listAuditEntries: {
         parameters: {
             query?: {
                 /** @description an action (`publish.create`) or a family ending in a dot (`connection.`) */
                 action?: string;
                 actor_id?: string;
-                actor_type?: "api_key" | "end_user" | "portal_user" | "admin" | "system";
+                actor_type?: components["schemas"]["AuditActorTypeInput"];
                 /** @description The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                since?: unknown;
+                /** @description An ISO 8601 date-time with its offset, or a date (midnight UTC). */
+                since?: string;
                 target_id?: string;
-                target_type?: string;
-                until?: unknown;
+                target_type?: components["schemas"]["AuditTargetTypeInput"];
+                /** @description An ISO 8601 date-time with its offset, or a date (midnight UTC). */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -3948,26 +4069,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            action: string;
-                            actor: {
-                                id: string | null;
-                                label: string | null;
-                                /** @enum {string} */
-                                type: "api_key" | "end_user" | "portal_user" | "admin" | "system";
-                            };
-                            /** Format: date-time */
-                            at: string;
-                            details: {
-                                [key: string]: unknown;
-                            };
-                            id: string;
-                            request_id: string | null;
-                            target: {
-                                id: string | null;
-                                type: string;
-                            } | null;
-                        }[];
+                        data: components["schemas"]["AuditEntry"][];
                         next_cursor: string | null;
                     };
                 };
@@ -4871,7 +4973,7 @@ export interface operations {
             };
         };
     };
-    getConnectionsDiagnosticsById: {
+    getConnectionDiagnostics: {
         parameters: {
             query?: never;
             header?: never;
@@ -4893,11 +4995,10 @@ export interface operations {
                         circuit_breaker: {
                             last_refused_at: string | null;
                             runs_refused_while_open_last_hour: number;
-                            state_in_this_process: string;
+                            state_in_this_process: components["schemas"]["CircuitState"];
                         };
                         connection_id: string;
-                        /** @enum {string} */
-                        health: "healthy" | "degraded" | "failing";
+                        health: components["schemas"]["ConnectionHealth"];
                         last_sync_at: string | null;
                         provider: string;
                         rate_limit: {
@@ -4924,27 +5025,11 @@ export interface operations {
                         recent_failing_calls: {
                             /** Format: date-time */
                             at: string;
-                            http: {
-                                attempt: number;
-                                duration_ms: number;
-                                error_code: string | null;
-                                error_excerpt: string | null;
-                                host: string;
-                                method: string;
-                                path: string;
-                                query: {
-                                    [key: string]: string;
-                                };
-                                rate_limit: {
-                                    [key: string]: string;
-                                };
-                                request_id: string | null;
-                                status: number | null;
-                            };
+                            http: components["schemas"]["PlatformCall"];
                             message: string;
                             operation_id: string;
                         }[];
-                        status: string;
+                        status: components["schemas"]["ConnectionStatus"];
                         token: {
                             consecutive_refresh_failures: number;
                             expires_at: string | null;
@@ -4964,7 +5049,7 @@ export interface operations {
                                 operation_id: string | null;
                             } | null;
                             last_success_at: string | null;
-                            type: string;
+                            type: components["schemas"]["OperationType"];
                         }[];
                     };
                 };
@@ -5430,7 +5515,7 @@ export interface operations {
                             tags: string[];
                             targets?: {
                                 connection_id: string;
-                                last_error: unknown | null;
+                                last_error: components["schemas"]["RecordedError"] | null;
                                 last_synced_at: string | null;
                                 provider: string;
                                 remote_id: string | null;
@@ -5568,7 +5653,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5606,7 +5691,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5711,7 +5796,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -5831,7 +5916,7 @@ export interface operations {
                         tags: string[];
                         targets?: {
                             connection_id: string;
-                            last_error: unknown | null;
+                            last_error: components["schemas"]["RecordedError"] | null;
                             last_synced_at: string | null;
                             provider: string;
                             remote_id: string | null;
@@ -6251,7 +6336,7 @@ export interface operations {
             };
         };
     };
-    getOperations: {
+    listOperations: {
         parameters: {
             query?: {
                 connection_id?: string;
@@ -6261,10 +6346,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 provider?: string;
                 q?: string;
-                since?: unknown;
-                status?: "running" | "success" | "failed" | "retry_scheduled";
-                type?: string;
-                until?: unknown;
+                /** @description An ISO 8601 date-time with its offset, or a date (midnight UTC). */
+                since?: string;
+                status?: components["schemas"]["OperationStatusInput"];
+                type?: components["schemas"]["OperationTypeInput"];
+                /** @description An ISO 8601 date-time with its offset, or a date (midnight UTC). */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -6279,30 +6366,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            actor: string;
-                            attempt: number | null;
-                            connection_id: string | null;
-                            duration_ms: number | null;
-                            ended_at: string | null;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            id: string;
-                            job_id: string | null;
-                            parent_id: string | null;
-                            provider: string | null;
-                            /** Format: date-time */
-                            started_at: string;
-                            /** @enum {string} */
-                            status: "running" | "success" | "failed" | "retry_scheduled";
-                            summary: {
-                                [key: string]: number;
-                            };
-                            trace_id: string | null;
-                            type: string;
-                        }[];
+                        data: components["schemas"]["Operation"][];
                         next_cursor: string | null;
                     };
                 };
@@ -6354,7 +6418,7 @@ export interface operations {
             };
         };
     };
-    getOperationsById: {
+    getOperation: {
         parameters: {
             query?: never;
             header?: never;
@@ -6372,32 +6436,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description who caused it: `system`, `api_key:<id>`, `job:<task>`, `connect_session:<id>` */
                         actor: string;
                         attempt: number | null;
-                        children: {
-                            actor: string;
-                            attempt: number | null;
-                            connection_id: string | null;
-                            duration_ms: number | null;
-                            ended_at: string | null;
-                            error: {
-                                code: string;
-                                message: string;
-                            } | null;
-                            id: string;
-                            job_id: string | null;
-                            parent_id: string | null;
-                            provider: string | null;
-                            /** Format: date-time */
-                            started_at: string;
-                            /** @enum {string} */
-                            status: "running" | "success" | "failed" | "retry_scheduled";
-                            summary: {
-                                [key: string]: number;
-                            };
-                            trace_id: string | null;
-                            type: string;
-                        }[];
+                        children: components["schemas"]["Operation"][];
                         connection_id: string | null;
                         duration_ms: number | null;
                         ended_at: string | null;
@@ -6407,43 +6449,19 @@ export interface operations {
                         } | null;
                         id: string;
                         job_id: string | null;
-                        messages: {
-                            /** Format: date-time */
-                            at: string;
-                            http: {
-                                attempt: number;
-                                duration_ms: number;
-                                error_code: string | null;
-                                error_excerpt: string | null;
-                                host: string;
-                                method: string;
-                                path: string;
-                                query: {
-                                    [key: string]: string;
-                                };
-                                rate_limit: {
-                                    [key: string]: string;
-                                };
-                                request_id: string | null;
-                                status: number | null;
-                            } | null;
-                            /** @enum {string} */
-                            kind: "log" | "http";
-                            level: string;
-                            message: string;
-                            seq: number;
-                        }[];
+                        messages: components["schemas"]["OperationMessage"][];
+                        /** @description the operation this one ran inside (a token refresh during a sync) */
                         parent_id: string | null;
                         provider: string | null;
                         /** Format: date-time */
                         started_at: string;
-                        /** @enum {string} */
-                        status: "running" | "success" | "failed" | "retry_scheduled";
+                        status: components["schemas"]["OperationStatus"];
+                        /** @description counts the work reported (pages, records, items) and the platform calls made */
                         summary: {
                             [key: string]: number;
                         };
                         trace_id: string | null;
-                        type: string;
+                        type: components["schemas"]["OperationType"];
                     };
                 };
             };
@@ -6494,7 +6512,7 @@ export interface operations {
             };
         };
     };
-    getOperationsStreamById: {
+    streamOperation: {
         parameters: {
             query?: never;
             header?: never;
@@ -6505,13 +6523,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
             /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6520,7 +6547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6529,7 +6556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6538,7 +6565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error shape. */
@@ -6622,7 +6649,7 @@ export interface operations {
             };
         };
     };
-    deleteOrg: {
+    eraseOrg: {
         parameters: {
             query: {
                 /** @description the organisation id, again */
@@ -6640,14 +6667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        connections_revoked: number;
-                        /** @enum {boolean} */
-                        erased: true;
-                        id: string;
-                        rows_deleted: number;
-                        tables: number;
-                    };
+                    "application/json": components["schemas"]["OrgErasure"];
                 };
             };
             /** @description Default Response */
@@ -6773,7 +6793,7 @@ export interface operations {
             };
         };
     };
-    getOrgRetention: {
+    getRetention: {
         parameters: {
             query?: never;
             header?: never;
@@ -6788,32 +6808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        days: {
-                            audit: number;
-                            content_snapshots: number;
-                            delivery_attempts: number;
-                            operations: number;
-                            raw_payloads: number;
-                            webhook_payloads: number;
-                        };
-                        defaults: {
-                            audit: number;
-                            content_snapshots: number;
-                            delivery_attempts: number;
-                            operations: number;
-                            raw_payloads: number;
-                            webhook_payloads: number;
-                        };
-                        overrides: {
-                            audit?: number;
-                            content_snapshots?: number;
-                            delivery_attempts?: number;
-                            operations?: number;
-                            raw_payloads?: number;
-                            webhook_payloads?: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Retention"];
                 };
             };
             /** @description Default Response */
@@ -6863,7 +6858,7 @@ export interface operations {
             };
         };
     };
-    patchOrgRetention: {
+    updateRetention: {
         parameters: {
             query?: never;
             header?: never;
@@ -6889,32 +6884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        days: {
-                            audit: number;
-                            content_snapshots: number;
-                            delivery_attempts: number;
-                            operations: number;
-                            raw_payloads: number;
-                            webhook_payloads: number;
-                        };
-                        defaults: {
-                            audit: number;
-                            content_snapshots: number;
-                            delivery_attempts: number;
-                            operations: number;
-                            raw_payloads: number;
-                            webhook_payloads: number;
-                        };
-                        overrides: {
-                            audit?: number;
-                            content_snapshots?: number;
-                            delivery_attempts?: number;
-                            operations?: number;
-                            raw_payloads?: number;
-                            webhook_payloads?: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Retention"];
                 };
             };
             /** @description Default Response */
@@ -6989,26 +6959,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            api_version: string;
-                            auth_kind: components["schemas"]["AuthKind"];
-                            capabilities: string[];
-                            /** @enum {string} */
-                            family: "ads" | "cms";
-                            id: string;
-                            name: string;
-                            version_lifecycle: {
-                                days_to_sunset: number | null;
-                                pinned_version: string;
-                                released: string | null;
-                                source: string;
-                                /** @enum {string} */
-                                state: "current" | "sunset_soon" | "sunset_passed" | "unknown";
-                                sunset: string | null;
-                                sunset_tentative: boolean;
-                            };
-                            webhooks: boolean;
-                        }[];
+                        data: components["schemas"]["Provider"][];
                     };
                 };
             };
@@ -7085,7 +7036,7 @@ export interface operations {
                             created_at: string;
                             done: number;
                             dry_run: boolean;
-                            error: unknown | null;
+                            error: components["schemas"]["RecordedError"] | null;
                             failed: number;
                             finished_at: string | null;
                             id: string;
@@ -7178,7 +7129,7 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
@@ -7200,7 +7151,7 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
@@ -7298,16 +7249,17 @@ export interface operations {
                         created_at: string;
                         done: number;
                         dry_run: boolean;
-                        error: unknown | null;
+                        error: components["schemas"]["RecordedError"] | null;
                         failed: number;
                         finished_at: string | null;
                         id: string;
                         items: {
                             action: components["schemas"]["PublishAction"] | null;
                             connection_id: string;
-                            error: unknown | null;
+                            error: components["schemas"]["RecordedError"] | null;
                             item_id: string;
-                            plan: unknown | null;
+                            /** @description a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy */
+                            plan: components["schemas"]["FreeFormObject"] | null;
                             remote_id: string | null;
                             status: components["schemas"]["PublishItemStatus"];
                         }[];
@@ -8568,12 +8520,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The challenge, echoed (JSON for platforms that sign it). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description A page for the person in the browser, or an error; not part of the JSON API. */
             default: {
@@ -8595,12 +8549,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Verified and stored: how many events it held. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        received: number;
+                    };
+                };
             };
             /** @description A page for the person in the browser, or an error; not part of the JSON API. */
             default: {
@@ -8623,12 +8581,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The challenge, echoed (JSON for platforms that sign it). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description A page for the person in the browser, or an error; not part of the JSON API. */
             default: {
@@ -8651,12 +8611,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Verified and stored: how many events it held. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        received: number;
+                    };
+                };
             };
             /** @description A page for the person in the browser, or an error; not part of the JSON API. */
             default: {

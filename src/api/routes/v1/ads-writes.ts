@@ -14,6 +14,7 @@ import { authErrors, errorSchema } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit, type AuditEntry } from '../../../audit/record.ts';
 import type { FastifyRequest } from 'fastify';
+import type { OperationType } from '../../../operations/kinds.ts';
 import { recorderFor } from '../../../operations/recorder.ts';
 import { withOperation } from '../../../operations/run.ts';
 import { adLevel, adStatus } from '../../openapi/components.ts';
@@ -71,7 +72,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const rdeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
 
   /** One write on the platform, recorded as an operation of the org with the API key as actor. */
-  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: string, req: FastifyRequest): Promise<T> {
+  async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: OperationType, req: FastifyRequest): Promise<T> {
     const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
       (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
     );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COLUMN, type ItemRow } from '../../../sync/content/store.ts';
-import { contentTargetState, contentKind, contentStatus, conflictPolicy } from '../../openapi/components.ts';
+import { contentTargetState, contentKind, contentStatus, conflictPolicy, recordedError } from '../../openapi/components.ts';
 
 export const POLICIES = ['hub_wins', 'remote_wins', 'latest_wins', 'manual'] as const;
 
@@ -16,7 +16,7 @@ export const targetSchema = z.object({
   remote_version: z.string().nullable(),
   remote_modified_at: z.date().nullable(),
   last_synced_at: z.date().nullable(),
-  last_error: z.unknown().nullable(),
+  last_error: recordedError.nullable(),
 });
 
 export const itemSchema = z.object({

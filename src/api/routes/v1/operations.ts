@@ -8,59 +8,21 @@ import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery } from '../../pagination.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, idParams } from '../../schemas.ts';
+import { circuitState, connectionHealth, connectionStatus, operation, operationMessage, operationStatus, operationType, platformCall, timeQuery } from '../../openapi/components.ts';
 
-const STATUSES = ['running', 'success', 'failed', 'retry_scheduled'] as const;
-
-const operationSchema = z.object({
-  id: z.string(),
-  parent_id: z.string().nullable(),
-  type: z.string(),
-  connection_id: z.string().nullable(),
-  provider: z.string().nullable(),
-  actor: z.string(),
-  status: z.enum(STATUSES),
-  started_at: z.date(),
-  ended_at: z.date().nullable(),
-  duration_ms: z.number().nullable(),
-  summary: z.record(z.string(), z.number()),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  job_id: z.string().nullable(),
-  attempt: z.number().nullable(),
-  trace_id: z.string().nullable(),
-});
-
-const httpSchema = z.object({
-  method: z.string(),
-  path: z.string(),
-  query: z.record(z.string(), z.string()),
-  host: z.string(),
-  status: z.number().nullable(),
-  duration_ms: z.number(),
-  attempt: z.number(),
-  rate_limit: z.record(z.string(), z.string()),
-  request_id: z.string().nullable(),
-  error_excerpt: z.string().nullable(),
-  error_code: z.string().nullable(),
-});
-
-const messageSchema = z.object({
-  seq: z.number(),
-  at: z.date(),
-  level: z.string(),
-  kind: z.enum(['log', 'http']),
-  message: z.string(),
-  http: httpSchema.nullable(),
-});
+const operationSchema = operation;
+const httpSchema = platformCall;
+const messageSchema = operationMessage;
 
 const callWindow = z.object({ calls: z.number(), errors: z.number(), rate_limited: z.number(), server_errors: z.number() });
 const diagnosticsSchema = z.object({
   connection_id: z.string(),
   provider: z.string(),
-  status: z.string(),
-  health: z.enum(['healthy', 'degraded', 'failing']),
+  status: connectionStatus,
+  health: connectionHealth,
   work: z.array(
     z.object({
-      type: z.string(),
+      type: operationType,
       last_success_at: z.date().nullable(),
       last_error: z.object({ at: z.date(), code: z.string().nullable(), message: z.string().nullable(), operation_id: z.string().nullable() }).nullable(),
     }),
@@ -81,7 +43,7 @@ const diagnosticsSchema = z.object({
     last_hour: callWindow,
     last_day: callWindow,
   }),
-  circuit_breaker: z.object({ state_in_this_process: z.string(), runs_refused_while_open_last_hour: z.number(), last_refused_at: z.date().nullable() }),
+  circuit_breaker: z.object({ state_in_this_process: circuitState, runs_refused_while_open_last_hour: z.number(), last_refused_at: z.date().nullable() }),
   recent_failing_calls: z.array(z.object({ operation_id: z.string(), at: z.date(), message: z.string(), http: httpSchema })),
   advice: z.array(z.string()),
 });
@@ -89,10 +51,10 @@ const diagnosticsSchema = z.object({
 const listQuery = pageQuery.extend({
   connection_id: z.string().uuid().optional(),
   provider: z.string().max(40).optional(),
-  type: z.string().max(60).optional(),
-  status: z.enum(STATUSES).optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
+  type: operationType.optional(),
+  status: operationStatus.optional(),
+  since: timeQuery.optional(),
+  until: timeQuery.optional(),
   q: z.string().min(1).max(200).optional(),
 });
 
@@ -154,8 +116,10 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         tags: ['operations'],
         summary: 'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
         params: idParams,
-        produces: ['text/event-stream'],
-        response: { ...authErrors },
+        response: {
+          200: { description: 'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).', content: { 'text/event-stream': { schema: z.string() } } },
+          ...authErrors,
+        },
       },
     },
     async (req, reply) => {

@@ -5,27 +5,29 @@ import { configuredVersion, versionStatus } from '../../../providers/version-lif
 import type { ProviderDefinition } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { authErrors } from '../../schemas.ts';
-import { authKind } from '../../openapi/components.ts';
+import { authKind, versionState } from '../../openapi/components.ts';
 
-const providerSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  family: z.enum(['ads', 'cms']),
-  auth_kind: authKind,
-  capabilities: z.array(z.string()),
-  webhooks: z.boolean(),
-  api_version: z.string(),
-  /** Where the configured version stands: `sunset_soon` within 90 days, `sunset_passed` after. */
-  version_lifecycle: z.object({
-    state: z.enum(['current', 'sunset_soon', 'sunset_passed', 'unknown']),
-    released: z.string().nullable(),
-    sunset: z.string().nullable(),
-    sunset_tentative: z.boolean(),
-    days_to_sunset: z.number().int().nullable(),
-    pinned_version: z.string(),
-    source: z.string(),
-  }),
-});
+const providerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    family: z.enum(['ads', 'cms']),
+    auth_kind: authKind,
+    capabilities: z.array(z.string()),
+    webhooks: z.boolean(),
+    api_version: z.string(),
+    /** Where the configured version stands: `sunset_soon` within 90 days, `sunset_passed` after. */
+    version_lifecycle: z.object({
+      state: versionState,
+      released: z.string().nullable(),
+      sunset: z.string().nullable(),
+      sunset_tentative: z.boolean(),
+      days_to_sunset: z.number().int().nullable(),
+      pinned_version: z.string(),
+      source: z.string().describe('where the platform publishes its versions'),
+    }),
+  })
+  .meta({ id: 'Provider', description: 'A platform Plexus connects to, with the API version it calls and where that version stands.' });
 
 export const providerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(

@@ -12,7 +12,7 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
-import { publishBatchStatus, publishItemStatus, publishAction } from '../../openapi/components.ts';
+import { publishBatchStatus, publishItemStatus, publishAction, recordedError, freeFormObject } from '../../openapi/components.ts';
 
 const MAX_PAIRS = 10_000;
 
@@ -25,7 +25,7 @@ const batchSchema = z.object({
   failed: z.number(),
   pending: z.number(),
   /** While running: the last failed attempt of its job (it retries); `failed`: the error its dead job ended with. */
-  error: z.unknown().nullable(),
+  error: recordedError.nullable(),
   created_at: z.date(),
   started_at: z.date().nullable(),
   finished_at: z.date().nullable(),
@@ -36,8 +36,8 @@ const batchItemSchema = z.object({
   status: publishItemStatus,
   action: publishAction.nullable(),
   remote_id: z.string().nullable(),
-  plan: z.unknown().nullable(),
-  error: z.unknown().nullable(),
+  plan: freeFormObject.nullable().describe('a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy'),
+  error: recordedError.nullable(),
 });
 
 type BatchRow = Omit<z.infer<typeof batchSchema>, 'pending'>;
