@@ -1,3 +1,4 @@
+import type { SsrfPolicy } from '../security/ssrf.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ProviderApps } from './apps.ts';
 import type { ConnectorContext } from './connector.ts';
@@ -13,6 +14,8 @@ export interface ProviderRuntime {
   clock: Clock;
   /** Plexus's own public base URL, for addresses given to platforms (webhook callbacks). */
   callbackBaseUrl?: () => string | undefined;
+  /** The process's SSRF policy (PLEXUS_SSRF_ALLOW_HOSTS as parsed at start), for other outbound calls. */
+  ssrf?: SsrfPolicy;
 }
 
 /** A connector context for one provider and one connection's settings. */

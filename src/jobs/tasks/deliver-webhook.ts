@@ -16,7 +16,7 @@ declare module '../types.ts' {
 export interface DeliverWebhookOptions {
   /** The HTTP client; by default one guarded by `ssrf`. */
   sender?: WebhookSender;
-  /** Hosts endpoints may resolve to even when private; by default PLEXUS_SSRF_ALLOW_HOSTS. */
+  /** Hosts endpoints may resolve to even when private; by default the worker's own policy (PLEXUS_SSRF_ALLOW_HOSTS). */
   ssrf?: SsrfPolicy;
   retry?: Partial<RetryPolicy>;
   disableAfterMs?: number;
@@ -38,7 +38,7 @@ export function createDeliverWebhookTask(opts: DeliverWebhookOptions = {}): Task
     // A person's redelivery is its own attempt: it must not fence the automatic one, nor the reverse.
     lease: (p) => `delivery:${p.delivery_id}${p.manual ? ':manual' : ''}`,
     async run(p, ctx) {
-      sender ??= createWebhookSender(opts.ssrf ?? parseAllowList(process.env.PLEXUS_SSRF_ALLOW_HOSTS));
+      sender ??= createWebhookSender(opts.ssrf ?? ctx.providers?.ssrf ?? parseAllowList(process.env.PLEXUS_SSRF_ALLOW_HOSTS));
       const deps = {
         db: ctx.db,
         keyring: ctx.keyring,
