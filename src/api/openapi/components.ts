@@ -46,9 +46,9 @@ export const contentStatus = named('ContentStatus', ['draft', 'published'], 'Whe
 export const contentTargetState = named('ContentTargetState', ['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed'], 'The state of an item’s copy on one site.');
 export const conflictStatus = named('ConflictStatus', ['open', 'resolved'], 'Whether a conflict waits on a person.');
 export const conflictPolicy = named('ConflictPolicy', ['hub_wins', 'remote_wins', 'latest_wins', 'manual'], 'How content conflicts resolve.');
-export const publishBatchStatus = named('PublishBatchStatus', ['queued', 'running', 'completed', 'completed_with_errors', 'rolling_back', 'rolled_back'], 'The state of a publish batch.');
+export const publishBatchStatus = named('PublishBatchStatus', ['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed'], 'The state of a publish batch.');
 export const publishItemStatus = named('PublishItemStatus', ['pending', 'done', 'conflict', 'failed', 'rolled_back'], 'The state of one item on one site in a batch.');
-export const publishAction = named('PublishAction', ['create', 'update', 'noop'], 'What publishing does to an item on a site.');
+export const publishAction = named('PublishAction', ['create', 'adopt', 'update', 'noop', 'refuse'], 'What publishing does to an item on a site.');
 export const authKind = named('AuthKind', ['oauth2', 'oauth1a', 'app_password', 'api_token', 'api_key'], 'How a platform is connected.');
 export const refreshOutcome = named('RefreshOutcome', ['refreshed', 'not_due', 'in_progress', 'waited', 'needs_reauth', 'not_refreshable'], 'What a forced refresh did.');
 

@@ -1641,22 +1641,22 @@ export type components = {
          * @description What publishing does to an item on a site.
          * @enum {string}
          */
-        PublishAction: "create" | "update" | "noop";
+        PublishAction: "create" | "adopt" | "update" | "noop" | "refuse";
         /**
          * @description What publishing does to an item on a site.
          * @enum {string}
          */
-        PublishActionInput: "create" | "update" | "noop";
+        PublishActionInput: "create" | "adopt" | "update" | "noop" | "refuse";
         /**
          * @description The state of a publish batch.
          * @enum {string}
          */
-        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+        PublishBatchStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
         /**
          * @description The state of a publish batch.
          * @enum {string}
          */
-        PublishBatchStatusInput: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+        PublishBatchStatusInput: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
         /** @description The body of a `publish.completed` webhook. */
         PublishCompletedEvent: {
             data: {
@@ -1665,7 +1665,7 @@ export type components = {
                 dry_run: boolean;
                 failed: number;
                 /** @enum {string} */
-                status: "queued" | "running" | "completed" | "completed_with_errors" | "rolling_back" | "rolled_back";
+                status: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "rolling_back" | "rolled_back" | "rollback_failed";
                 total: number;
             };
             /** @description ISO 8601 time */
@@ -6511,7 +6511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6520,7 +6520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6529,7 +6529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -6538,7 +6538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error shape. */
