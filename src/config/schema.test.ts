@@ -53,6 +53,9 @@ test('settings the engine reads deep down go through the schema too: every bad o
   assert.equal(set.engine.syncIntervalMinutes, 0);
   assert.equal(set.demo, false);
   assert.deepEqual(set.ssrfAllowHosts, ['wp.local:8080', '*.corp']);
+  // Any port of a host, as the SSRF guard reads it (a worker started with it must not refuse its config).
+  const anyPort = loadConfig({ PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*,[::1]:*,*.myshopify.com:*', PLEXUS_MASTER_KEY: `k1:${'ab'.repeat(32)}` });
+  assert.deepEqual(anyPort.ssrfAllowHosts, ['127.0.0.1:*', 'localhost:*', '[::1]:*', '*.myshopify.com:*']);
 });
 
 test('the refresh lease and settle window: defaults, a bad value refused by name, read by the engine as set', () => {

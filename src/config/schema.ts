@@ -10,8 +10,8 @@ import { keyringFromEnv } from '../vault/keyring.ts';
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { message: 'must be a TCP port (0-65535, 0: any free port)' }).default(def);
 
-/** `name`, `name:port` or `*.suffix`, comma-separated. */
-const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+/** `name`, `name:port`, `name:*` (any port, as security/ssrf.ts allows) or `*.suffix`, comma-separated. */
+const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:(\d{1,5}|\*))?$|^\[[0-9a-f:.]+\](:(\d{1,5}|\*))?$/i;
 
 /** `PLEXUS_<ID>_REQUESTS_PER_MINUTE`, one per platform. */
 const ratePerMinuteNames = PROVIDER_IDS.map((id) => `PLEXUS_${id.toUpperCase().replaceAll('-', '_')}_REQUESTS_PER_MINUTE`);
@@ -59,7 +59,7 @@ export const envSchema = z.object({
   PLEXUS_SSRF_ALLOW_HOSTS: z
     .string()
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
-    .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port or *.suffix' })
+    .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port, host:* or *.suffix' })
     .default([]),
   ...Object.fromEntries(ratePerMinuteNames.map((n) => [n, z.coerce.number().int().positive().optional()])),
 });

@@ -17,7 +17,7 @@ export interface ContentHub<S extends CmsSite = CmsSite> {
   api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
   /** The connection's content sync, as the schedule or a webhook would run it. */
   sync(): ReturnType<typeof syncContent>;
-  /** Waits until no publish, sync or rollback job is left to run. */
+  /** Waits until no publish, sync (item or connection) or rollback job is left to run. */
   idle(timeoutMs?: number): Promise<unknown>;
   /** Several sites mark versions by the second: lets a second pass between a write and an editor's. */
   nextSecond(): Promise<void>;
@@ -34,7 +34,7 @@ export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentH
     sync: () => syncContent({ ...hub.ctx.providers, db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log }, hub.org.id, hub.conn),
     idle: (timeoutMs = 60_000) =>
       waitFor(
-        async () => (await hub.ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content', 'rollback_batch') and attempts < max_attempts")).rows[0].n === 0,
+        async () => (await hub.ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content', 'sync_connection', 'rollback_batch') and attempts < max_attempts")).rows[0].n === 0,
         'the queue to drain',
         timeoutMs,
       ),
@@ -45,6 +45,10 @@ export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentH
     hub.ctx = await createTestContext({ env: hub.site.env });
     hub.org = await newOrg(hub.ctx);
     hub.conn = await hub.site.connect(hub.ctx, hub.org.id);
+    // The tests run this connection's syncs themselves (sync()). Left on its schedule, the new
+    // connection (never synced) gets a scheduled sync at the next minute, which writes the hub's
+    // version to the site at whatever point a test has reached (between a hub edit and a dry run).
+    await hub.ctx.db.owner.query('update connections set sync_interval_minutes = 0 where id = $1', [hub.conn]);
     worker = await startWorker({ db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log, clock: systemClock, tasks: allTasks, ...hub.ctx.config.worker, providers: hub.ctx.providers });
   });
   after(async () => {

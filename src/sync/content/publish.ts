@@ -156,6 +156,8 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
           continue;
         }
         const target = await withOrgTx(deps.db.app, orgId, async (c) => {
+          // A runner that lost the lease while deciding must not unlink what the new holder made.
+          await assertLease(c);
           const t = await ensureTarget(c, orgId, item.id, connectionId, loc);
           // Publishing again takes a rolled-back or remotely deleted item back into sync; a
           // create or an adoption starts from no link.
@@ -167,6 +169,10 @@ export async function runBatchForConnection(deps: RefreshDeps, orgId: string, ba
           return t;
         });
         if (d.action === 'create') creates.push({ row, item, target, loc });
+        // Each new item is looked up on the site first (adopt or create), so creates go out as
+        // soon as a bulk call's worth is decided, not after the whole chunk's lookups.
+        if (creates.length >= createBatchSize(run)) await publishCreates(deps, orgId, batchId, run, creates.splice(0), unsettled);
+        if (d.action === 'create') continue;
         else if (d.action === 'adopt') await publishAdopt(deps, orgId, batchId, run, row, item, target, loc, d.remote);
         else await publishUpdate(deps, orgId, batchId, run, row, target, d.action, d.remote);
       }
@@ -276,6 +282,9 @@ async function recentlyChangedBySlug(run: ContentRun, recovering: { item: ItemRo
   return out;
 }
 
+/** Items per create call: the site's bulk size where it has a bulk endpoint, else one. */
+const createBatchSize = (run: ContentRun) => (run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1);
+
 async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string, run: ContentRun, creates: { row: BatchItemRow; item: ItemRow; target: TargetRow; loc: TargetLocation }[], unsettled: { wait: number }): Promise<void> {
   const landAll = (landed: { e: CreateEntry; remote: RemoteContent }[]) => landCreated(deps, orgId, batchId, run, landed);
   const land = (e: (typeof creates)[number], remote: RemoteContent) => landAll([{ e, remote }]);
@@ -303,7 +312,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     else fresh.push(e);
   }
   await landAll(adopted);
-  const size = run.adapter.createMany ? Math.max(1, run.adapter.bulkSize ?? 25) : 1;
+  const size = createBatchSize(run);
   for (let i = 0; i < fresh.length; i += size) {
     const chunk = fresh.slice(i, i + size).filter((e) => e.loc.kind === fresh[i]!.loc.kind && e.loc.collection === fresh[i]!.loc.collection);
     const rest = fresh.slice(i, i + size).filter((e) => !chunk.includes(e));
