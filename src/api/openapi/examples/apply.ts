@@ -23,7 +23,9 @@ export function applyExamples(doc: Json): void {
       if (body && ex.request !== undefined) body.examples = one(ex.summary, ex.request);
       const placeholder = op.responses['200'] && !op.responses['200'].content && op.responses['200'].description === 'Default Response';
       if (placeholder && !('200' in ex.responses)) delete op.responses['200'];
-      for (const [status, value] of Object.entries(ex.responses)) {
+      // A status may answer in several media types (a challenge echoed as text or signed as JSON).
+      const entries = Object.entries(ex.responses).flatMap(([status, value]) => (Array.isArray(value) ? value.map((v: unknown) => [status, v] as const) : [[status, value] as const]));
+      for (const [status, value] of entries) {
         if (value instanceof Redirect) {
           op.responses[status] = { description: value.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' }, example: value.location } } };
         } else if (value instanceof Media) {

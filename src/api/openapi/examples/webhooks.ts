@@ -48,6 +48,14 @@ const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const page200 = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1></main></body></html>`;
 const returnUrl = `https://app.northwind.example/integrations/done?connect_session_id=${ID.connectSession}&status=success&connection_id=${ID.connection}`;
 
+/** LinkedIn signs the challenge: `{challengeCode, challengeResponse}` as JSON. */
+const CHALLENGE_JSON = new Media(
+  'application/json',
+  { challengeCode: '890e4aa5-3b4f-4b12-9d2c-6a1f8e3c2b71', challengeResponse: '6f1ed002ab5595859014ebf0951522d9f8c4a7e3b1d0c2a5f6e7d8c9b0a1f2e3' },
+  'The challenge and its HMAC, for platforms that sign it (LinkedIn).',
+  { type: 'object', required: ['challengeCode', 'challengeResponse'], properties: { challengeCode: { type: 'string' }, challengeResponse: { type: 'string' } } },
+);
+
 export const WEBHOOK_EXAMPLES: Examples = {
   listInboundWebhooks: { summary: 'Platform events as they arrived', responses: { '200': page([inbound]) } },
   getInboundWebhook: { summary: 'One platform event with its payload', responses: { '200': { ...inbound, payload: { object: 'ad_account', entry: [{ id: '10229384756012345', time: 1796542212, changes: [{ field: 'with_issues_ad_objects', value: { id: '120210456789678', level: 'AD' } }] }] } } } },
@@ -89,6 +97,6 @@ export const WEBHOOK_EXAMPLES: Examples = {
   },
   receivePlatformWebhook: { summary: 'A signed delivery accepted with its events', responses: { '200': new Media('application/json', { received: 2 }, 'Verified and stored: how many events it held.', RECEIVED) } },
   receiveConnectionWebhook: { summary: 'A signed delivery from one site accepted', responses: { '200': new Media('application/json', { received: 1 }, 'Verified and stored: how many events it held.', RECEIVED) } },
-  answerPlatformWebhookChallenge: { summary: 'Meta’s subscription check, answered with its challenge', responses: { '200': new Media('text/plain', '1158201444', 'The challenge, echoed (JSON for platforms that sign it).') } },
-  answerConnectionWebhookChallenge: { summary: 'A site’s subscription check, answered', responses: { '200': new Media('text/plain', '1158201444', 'The challenge, echoed (JSON for platforms that sign it).') } },
+  answerPlatformWebhookChallenge: { summary: 'Meta’s subscription check, answered with its challenge', responses: { '200': [new Media('text/plain', '1158201444', 'The challenge, echoed (JSON for platforms that sign it).'), CHALLENGE_JSON] } },
+  answerConnectionWebhookChallenge: { summary: 'A site’s subscription check, answered', responses: { '200': [new Media('text/plain', '1158201444', 'The challenge, echoed (JSON for platforms that sign it).'), CHALLENGE_JSON] } },
 };
