@@ -8526,6 +8526,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": {
+                        challengeCode: string;
+                        challengeResponse: string;
+                    };
                     "text/plain": string;
                 };
             };
@@ -8587,6 +8591,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": {
+                        challengeCode: string;
+                        challengeResponse: string;
+                    };
                     "text/plain": string;
                 };
             };
