@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { googleAdsSync } from '../../src/providers/google-ads/sync.ts';
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
+import type { GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
 import type { Customer } from '../../src/providers/google-ads/sandbox/world.ts';
 import { adsWrites } from '../helpers/ads-writes.ts';
+import { openGoogleAdsWrites } from '../helpers/google-ads-writes.ts';
 import { auth, newOrg } from '../helpers/app.ts';
 
 let sb: GoogleAdsRunningSandbox;
@@ -11,22 +11,7 @@ let customer: Customer;
 const ads = adsWrites();
 
 before(async () => {
-  sb = await googleSandbox.start({ seed: 47, size: 300 });
-  const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  await ads.open({
-    env: {
-      PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
-      PLEXUS_GOOGLE_ADS_CLIENT_SECRET: sb.clientSecret,
-      PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken,
-      PLEXUS_GOOGLE_ADS_BASE_URL: sb.url,
-    },
-    provider: 'google-ads',
-    credentials: { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! },
-    connection: { expiresAt: new Date(Date.now() + 3600_000), externalId: sb.accounts().managerId },
-    adapter: googleAdsSync,
-    firstSync: { options: { historyDays: 1 } },
-  });
-  customer = sb.world().customers.find((c) => c.managerId !== null && c.currency_code === 'USD')!;
+  ({ sb, customer } = await openGoogleAdsWrites(ads, { seed: 47, size: 300, historyDays: 1 }));
 });
 after(async () => {
   await ads.close();

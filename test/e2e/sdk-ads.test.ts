@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createPlexus, PlexusError, type Plexus } from '@plexus/sdk';
-import { googleAdsSync } from '../../src/providers/google-ads/sync.ts';
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
+import type { GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
 import type { Customer } from '../../src/providers/google-ads/sandbox/world.ts';
 import { adsWrites } from '../helpers/ads-writes.ts';
+import { openGoogleAdsWrites } from '../helpers/google-ads-writes.ts';
 
 let sb: GoogleAdsRunningSandbox;
 let customer: Customer;
@@ -19,22 +19,7 @@ let plexus: Plexus;
 const ads = adsWrites();
 
 before(async () => {
-  sb = await googleSandbox.start({ seed: 53, size: 300 });
-  const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  await ads.open({
-    env: {
-      PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
-      PLEXUS_GOOGLE_ADS_CLIENT_SECRET: sb.clientSecret,
-      PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken,
-      PLEXUS_GOOGLE_ADS_BASE_URL: sb.url,
-    },
-    provider: 'google-ads',
-    credentials: { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! },
-    connection: { expiresAt: new Date(Date.now() + 3600_000), externalId: sb.accounts().managerId },
-    adapter: googleAdsSync,
-    firstSync: { options: { historyDays: 1 } },
-  });
-  customer = sb.world().customers.find((c) => c.managerId !== null && c.currency_code === 'USD')!;
+  ({ sb, customer } = await openGoogleAdsWrites(ads, { seed: 53, size: 300, historyDays: 1 }));
   plexus = createPlexus({ apiKey: ads.org.key, baseUrl: await ads.ctx.listen() });
 });
 after(async () => {
