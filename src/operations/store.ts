@@ -1,10 +1,10 @@
 import type { PoolClient } from '../db/pool.ts';
+import type { MessageRow, OperationRow } from './recorder.ts';
 /** A keyset position: the last row seen. */
 export interface Cursor {
   at: string;
   id: string;
 }
-import type { HttpMessage } from './context.ts';
 
 export interface OperationFilters {
   connectionId?: string | undefined;
@@ -16,32 +16,11 @@ export interface OperationFilters {
   q?: string | undefined;
 }
 
-export interface OperationDbRow {
-  id: string;
-  parent_id: string | null;
-  type: string;
-  connection_id: string | null;
-  provider: string | null;
-  actor: string;
-  status: string;
-  started_at: Date;
-  ended_at: Date | null;
-  summary: Record<string, number>;
-  error_code: string | null;
-  error_message: string | null;
-  job_id: string | null;
-  attempt: number | null;
-  trace_id: string | null;
-}
+/** An operation as read back: the recorder's row without its org (the query is org-scoped). */
+export type OperationDbRow = Omit<OperationRow, 'org_id' | 'status' | 'trace_id'> & { status: string; trace_id: string | null };
 
-export interface MessageDbRow {
-  seq: number;
-  at: Date;
-  level: string;
-  kind: string;
-  message: string;
-  http: HttpMessage | null;
-}
+/** A message as read back. */
+export type MessageDbRow = Omit<MessageRow, 'org_id' | 'operation_id' | 'level' | 'kind'> & { level: string; kind: string };
 
 const COLUMNS = 'id, parent_id, type, connection_id, provider, actor, status, started_at, ended_at, summary, error_code, error_message, job_id, attempt, trace_id';
 
