@@ -211,6 +211,12 @@ export function remove(g: GqlContext, kind: Kind, id: unknown): { deleted: strin
 export function contentRoot(): Record<string, (args: Obj, g: GqlContext) => unknown> {
   const wrote = (g: GqlContext, key: string, res: WriteResult) => ({ [key]: res.resource ? renderNode(g, res.resource) : null, userErrors: res.userErrors });
   const missing = (key: string, type: string) => ({ [key]: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: `${type} does not exist` }] });
+  // Articles and pages take `id` and an input named after their kind; an unknown id is NOT_FOUND once the scope allows writing.
+  const update = (kind: 'article' | 'page') => (a: Obj, g: GqlContext) => {
+    const r = find(g, kind, a['id']);
+    return r ? wrote(g, kind, write(g, kind, a[kind] as Obj, kind, r)) : (requireScope(g, 'write_content', `${kind}Update`), missing(kind, TYPE[kind]));
+  };
+  const deleted = (key: string, d: { deleted: string | null; userErrors: UserError[] }) => ({ [key]: d.deleted, userErrors: d.userErrors });
   return {
     blog: (a, g) => one(g, 'blog', a['id'], 'blog'),
     blogs: (a, g) => list(g, 'blog', a, 'blogs'),
@@ -223,23 +229,11 @@ export function contentRoot(): Record<string, (args: Obj, g: GqlContext) => unkn
 
     blogCreate: (a, g) => wrote(g, 'blog', write(g, 'blog', a['blog'] as Obj, 'blog')),
     articleCreate: (a, g) => wrote(g, 'article', write(g, 'article', a['article'] as Obj, 'article')),
-    articleUpdate: (a, g) => {
-      const r = find(g, 'article', a['id']);
-      return r ? wrote(g, 'article', write(g, 'article', a['article'] as Obj, 'article', r)) : (requireScope(g, 'write_content', 'articleUpdate'), missing('article', 'Article'));
-    },
-    articleDelete: (a, g) => {
-      const d = remove(g, 'article', a['id']);
-      return { deletedArticleId: d.deleted, userErrors: d.userErrors };
-    },
+    articleUpdate: update('article'),
+    articleDelete: (a, g) => deleted('deletedArticleId', remove(g, 'article', a['id'])),
     pageCreate: (a, g) => wrote(g, 'page', write(g, 'page', a['page'] as Obj, 'page')),
-    pageUpdate: (a, g) => {
-      const r = find(g, 'page', a['id']);
-      return r ? wrote(g, 'page', write(g, 'page', a['page'] as Obj, 'page', r)) : (requireScope(g, 'write_content', 'pageUpdate'), missing('page', 'Page'));
-    },
-    pageDelete: (a, g) => {
-      const d = remove(g, 'page', a['id']);
-      return { deletedPageId: d.deleted, userErrors: d.userErrors };
-    },
+    pageUpdate: update('page'),
+    pageDelete: (a, g) => deleted('deletedPageId', remove(g, 'page', a['id'])),
     productCreate: (a, g) => wrote(g, 'product', write(g, 'product', a['product'] as Obj, 'product')),
     productUpdate: (a, g) => {
       const input = a['product'] as Obj;
