@@ -39,10 +39,6 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, serviceName =
   };
 }
 
-export function tracingOn(): boolean {
-  return provider !== undefined;
-}
-
 function end(span: Span, err?: unknown): void {
   if (err !== undefined) {
     span.recordException(err instanceof Error ? err : String(err));
