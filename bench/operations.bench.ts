@@ -24,7 +24,7 @@ const server = http.createServer((req, res) => {
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const client = new ProviderHttp({ allowHosts: new Set(['127.0.0.1']) });
+const client = new ProviderHttp({ allowHosts: new Set(['127.0.0.1:*']) });
 const db = await benchDatabase('operations', 8);
 const recorder = recorderFor(db.owner);
 try {
