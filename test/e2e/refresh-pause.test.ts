@@ -52,6 +52,15 @@ const rowOf = async (id: string) => (await ctx.db.owner.query('select * from con
 const refreshJobs = async (id: string) =>
   (await ctx.db.owner.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'refresh_connection' and j.payload->>'connection_id' = $1 and j.run_at <= now()", [id])).rows[0]!.n;
 
+/**
+ * Takes a test's connection out of play, so that the next test's workers (with other settle
+ * windows) neither refresh it nor send its token to the shared sandbox.
+ */
+async function retire(id: string): Promise<void> {
+  await ctx.db.owner.query("update connections set status = 'deleted', next_refresh_at = null where id = $1", [id]);
+  await ctx.db.owner.query("delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'refresh_connection' and j.payload->>'connection_id' = $1", [id]);
+}
+
 async function workerUp(n: number): Promise<void> {
   await waitFor(async () => (await ctx.db.owner.query<{ n: number }>('select count(*)::int as n from worker_nodes')).rows[0]!.n >= n, `${n} worker(s) to start`, 60_000);
 }
@@ -83,8 +92,10 @@ test('a worker SIGSTOPped mid-refresh past its lease, another refreshing meanwhi
     await workerUp(1);
     await freezeMidRefresh(first, org.id, c.id);
     second = spawnTs('src/main.ts', env, ['worker']);
-    // Past the frozen holder's refresh lease, the other worker refreshes the connection.
-    await waitFor(async () => (await ctx.db.owner.query<{ over: boolean }>('select refresh_lease_until < now() as over from connections where id = $1', [c.id])).rows[0]!.over, 'the refresh lease to run out', 120_000, 100);
+    // Past the frozen holder's refresh lease, the other worker refreshes the connection. The lease
+    // may already be gone: the other worker, taking over the stale job, freed it on finding the
+    // refresh in flight.
+    await waitFor(async () => (await ctx.db.owner.query<{ over: boolean }>('select coalesce(refresh_lease_until < now(), true) as over from connections where id = $1', [c.id])).rows[0]!.over, 'the refresh lease to run out', 120_000, 100);
     await enqueue(ctx.db.owner, 'refresh_connection', { org_id: org.id, connection_id: c.id });
     await waitFor(async () => (await refreshJobs(c.id)) === 0, 'the other worker to run the refresh jobs', 60_000, 100);
     first.kill('SIGCONT');
@@ -111,6 +122,7 @@ test('a worker SIGSTOPped mid-refresh past its lease, another refreshing meanwhi
     second?.kill('SIGKILL');
     await exited(first);
     if (second) await exited(second);
+    await retire(c.id);
   }
 });
 
@@ -150,5 +162,6 @@ test('a holder killed mid-refresh never writes back: after the settle window the
     second?.kill('SIGKILL');
     await exited(first);
     if (second) await exited(second);
+    await retire(c.id);
   }
 });
