@@ -42,6 +42,12 @@ export async function getConnection(client: Queryable, orgId: string, id: string
   return rows[0];
 }
 
+/** Provider and status of each of `ids` that is a connection of the org (deleted ones included). */
+export async function connectionStates(client: Queryable, orgId: string, ids: readonly string[]): Promise<Pick<ConnectionRow, 'id' | 'provider' | 'status'>[]> {
+  const { rows } = await client.query<Pick<ConnectionRow, 'id' | 'provider' | 'status'>>('select id, provider, status from connections where org_id = $1 and id = any($2::uuid[])', [orgId, ids]);
+  return rows;
+}
+
 export interface ConnectionFilters {
   provider?: string | undefined;
   status?: string | undefined;

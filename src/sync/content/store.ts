@@ -24,6 +24,9 @@ export interface ItemRow {
   updated_at: Date;
 }
 
+/** An item as read back whole (`select *`), with when it was first stored. */
+export type ItemRecord = ItemRow & { created_at: Date };
+
 export interface TargetRow {
   id: string;
   org_id: string;
@@ -73,8 +76,8 @@ export function contentHash(f: ContentFields, fields: readonly ContentField[] = 
   return h.digest('hex');
 }
 
-export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRow | null> {
-  const { rows } = await c.query<ItemRow>(`select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
+export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRecord | null> {
+  const { rows } = await c.query<ItemRecord>(`select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
   return rows[0] ?? null;
 }
 
