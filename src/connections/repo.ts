@@ -34,7 +34,7 @@ export interface ConnectionRow {
   updated_at: Date;
 }
 
-export const CONNECTION_COLUMNS =
+const CONNECTION_COLUMNS =
   'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, conflict_policy, api_version_error, created_at, updated_at';
 
 export async function getConnection(client: Queryable, orgId: string, id: string): Promise<ConnectionRow | undefined> {

@@ -45,7 +45,7 @@ export interface DeadLetterRow {
   replay_job_id: number | null;
 }
 
-export const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
+const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
 
 /** The org's dead letters, newest first, after `cursor`; `replayed` keeps only replayed (or only waiting) ones. */
 export async function listDeadLetters(client: Queryable, orgId: string, f: { task?: string | undefined; replayed?: boolean | undefined }, cursor: Cursor | undefined, limit: number): Promise<DeadLetterRow[]> {

@@ -1,17 +1,8 @@
 import type { Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
+import type { RecordedError } from './store.ts';
 
 export type BatchStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
-
-/** An error kept on a batch or one of its items. */
-export interface RecordedError {
-  code: string;
-  message: string;
-  /** The job attempt that failed (a batch still retrying). */
-  attempt?: number;
-  /** True when the job failed for good. */
-  job_died?: boolean;
-}
 
 /** A publish batch with its progress counters, as API clients see it. */
 export interface BatchRow {

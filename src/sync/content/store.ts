@@ -24,6 +24,16 @@ export interface ItemRow {
   updated_at: Date;
 }
 
+/** An error kept on a record: a batch, one of its items, an item's copy on a site. */
+export interface RecordedError {
+  code: string;
+  message: string;
+  /** The job attempt that failed (a batch still retrying). */
+  attempt?: number;
+  /** True when the job failed for good. */
+  job_died?: boolean;
+}
+
 /** An item as read back whole (`select *`), with when it was first stored. */
 export type ItemRecord = ItemRow & { created_at: Date };
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import type { TargetRow } from './store.ts';
+import type { RecordedError, TargetRow } from './store.ts';
 import type { TargetLocation } from './types.ts';
 
 /** The item's target on a connection, created (pending) the first time the item goes there. */
@@ -41,7 +41,7 @@ export interface ItemTargetView {
   remote_version: string | null;
   remote_modified_at: Date | null;
   last_synced_at: Date | null;
-  last_error: { code: string; message: string; attempt?: number; job_died?: boolean } | null;
+  last_error: RecordedError | null;
 }
 
 /** Every site the item has a copy on, oldest first. */

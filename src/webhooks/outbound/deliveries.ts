@@ -24,7 +24,7 @@ export interface DeliveryRow {
   delivered_at: Date | null;
 }
 
-export const DELIVERY_COLUMNS =
+const DELIVERY_COLUMNS =
   'id, org_id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, last_status_code, last_latency_ms, last_response_excerpt, last_error, created_at, delivered_at';
 
 export interface AttemptRow {

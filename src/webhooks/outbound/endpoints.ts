@@ -23,7 +23,7 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-export const ENDPOINT_COLUMNS =
+const ENDPOINT_COLUMNS =
   'id, org_id, url, description, event_types, status, disabled_reason, disabled_at, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at, created_at, updated_at';
 
 export interface EndpointInput {
