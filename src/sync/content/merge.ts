@@ -1,5 +1,5 @@
 import { diff3Merge } from 'node-diff3';
-import { normalizeBody, splitBlocks } from './blocks.ts';
+import { bodyBlocks, normalizeBody } from './blocks.ts';
 import { CONTENT_FIELDS, type ContentField, type ContentFields } from './types.ts';
 
 export interface FieldConflict {
@@ -44,13 +44,21 @@ function mergeList(base: string[], hub: string[], remote: string[]): string[] {
   return [...out].sort();
 }
 
-/** The body merged block by block with diff3; null when both sides changed the same block. */
+/**
+ * The body merged block by block with diff3 over the blocks' keys, so a block one side only
+ * spelled differently is no edit; null when both sides changed the same block. Each block is
+ * written as its source text: the site's where both sides hold it, the editing side's otherwise.
+ */
 export function mergeBody(base: string, hub: string, remote: string): string | null {
-  const regions = diff3Merge(splitBlocks(hub), splitBlocks(base), splitBlocks(remote), { excludeFalseConflicts: true });
+  const [b, h, r] = [bodyBlocks(base), bodyBlocks(hub), bodyBlocks(remote)];
+  const text = new Map<string, string>();
+  for (const block of [...b, ...h, ...r]) text.set(block.key, block.text);
+  const keys = (blocks: typeof b) => blocks.map((x) => x.key);
+  const regions = diff3Merge(keys(h), keys(b), keys(r), { excludeFalseConflicts: true });
   const out: string[] = [];
-  for (const r of regions) {
-    if (r.conflict) return null;
-    out.push(...(r.ok ?? []));
+  for (const region of regions) {
+    if (region.conflict) return null;
+    for (const key of region.ok ?? []) out.push(text.get(key)!);
   }
   return out.join('\n');
 }
