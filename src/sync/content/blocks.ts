@@ -20,6 +20,9 @@ export interface Block {
   text: string;
   /** What the block means, independent of how its markup is spelled: what merges compare. */
   key: string;
+  /** The whitespace before the block in its source, and the key of the block before it (null for the first). */
+  space: string;
+  prevKey: string | null;
 }
 
 // Phrasing content of the HTML standard: consecutive top-level nodes of these kinds (and text)
@@ -98,10 +101,16 @@ function parseBlocks(html: string): readonly Block[] {
     span.set(n, [n.startIndex ?? 0, Math.min((n.endIndex ?? html.length) + 1, next, html.length)]);
   });
   const blocks: Block[] = [];
+  let end = 0;
   for (const group of groupNodes(nodes)) {
-    const text = html.slice(span.get(group[0]!)![0], span.get(group[group.length - 1]!)![1]).trim();
+    const raw = html.slice(span.get(group[0]!)![0], span.get(group[group.length - 1]!)![1]);
+    const text = raw.trim();
     // Whitespace between blocks is no block.
-    if (text) blocks.push(Object.freeze({ text, key: render(group, { encodeEntities: 'utf8' }).trim() }));
+    if (!text) continue;
+    const start = span.get(group[0]!)![0] + raw.length - raw.trimStart().length;
+    const key = render(group, { encodeEntities: 'utf8' }).trim();
+    blocks.push(Object.freeze({ text, key, space: html.slice(end, start), prevKey: blocks.at(-1)?.key ?? null }));
+    end = start + text.length;
   }
   return Object.freeze(blocks);
 }

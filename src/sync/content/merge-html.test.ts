@@ -43,7 +43,7 @@ test('a tag left open inside <pre> ends with the <pre>', () => {
 test('paragraphs without </p> are separate blocks, and closing one is no edit', () => {
   const base = '<p>One.<p>Two.<p>Three.';
   assert.deepEqual(splitBlocks(base), ['<p>One.', '<p>Two.', '<p>Three.']);
-  assert.equal(mergeEdits(base, 'One.', 'Three.'), '<p>One. (hub)\n<p>Two.\n<p>Three. (site)');
+  assert.equal(mergeEdits(base, 'One.', 'Three.'), '<p>One. (hub)<p>Two.<p>Three. (site)');
   assert.equal(mergeBody(base, '<p>One (hub).<p>Two.<p>Three.', '<p>One (site).<p>Two.<p>Three.'), null, 'the same paragraph edited on both sides still conflicts');
   assert.ok(sameField('bodyHtml', base, '<p>One.</p><p>Two.</p><p>Three.</p>'));
 });
@@ -82,7 +82,10 @@ test('whitespace between blocks is no content; whitespace and text between inlin
   // The site removed the space between two words: an edit, merged with the hub's.
   const r = threeWayMerge(fields(base), fields(base.replace('Four.', 'Four!')), fields(base.replace('</b> <i>', '</b><i>')));
   assert.deepEqual(r.conflicts, []);
-  assert.equal(r.merged.bodyHtml, '<b>Bold</b><i>italic</i>\n<p>Two.</p>\nPrice:<b>5</b>&euro;\n<p>Four!</p>');
+  assert.equal(r.merged.bodyHtml, '<b>Bold</b><i>italic</i>\n\n<p>Two.</p>\nPrice:<b>5</b>&euro;\n<p>Four!</p>');
+  // The spacing between blocks comes out as the sides wrote it, blank lines included.
+  const spaced = '<p>One.</p>\n\n<p>Two.</p>\n\n\n<p>Three.</p>';
+  assert.equal(mergeEdits(spaced, 'One.', 'Three.'), '<p>One. (hub)</p>\n\n<p>Two.</p>\n\n\n<p>Three. (site)</p>');
 });
 
 test('void elements missing from a hand-kept list still take no content', () => {
