@@ -103,11 +103,13 @@ function parseBlocks(html: string): readonly Block[] {
   const blocks: Block[] = [];
   let end = 0;
   for (const group of groupNodes(nodes)) {
-    const raw = html.slice(span.get(group[0]!)![0], span.get(group[group.length - 1]!)![1]);
+    const [from] = span.get(group[0]!)!;
+    const [, to] = span.get(group.at(-1)!)!;
+    const raw = html.slice(from, to);
     const text = raw.trim();
     // Whitespace between blocks is no block.
     if (!text) continue;
-    const start = span.get(group[0]!)![0] + raw.length - raw.trimStart().length;
+    const start = from + raw.length - raw.trimStart().length;
     const key = render(group, { encodeEntities: 'utf8' }).trim();
     blocks.push(Object.freeze({ text, key, space: html.slice(end, start), prevKey: blocks.at(-1)?.key ?? null }));
     end = start + text.length;
