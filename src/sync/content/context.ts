@@ -45,7 +45,7 @@ export async function withContentRun<T>(deps: RefreshDeps, orgId: string, connec
       async rememberMedia(sha256, remoteId, url) {
         await q(
           `insert into content_media_targets (org_id, connection_id, sha256, remote_id, url) values ($1, $2, $3, $4, $5)
-           on conflict (connection_id, sha256) do update set remote_id = excluded.remote_id, url = excluded.url`,
+           on conflict (org_id, connection_id, sha256) do update set remote_id = excluded.remote_id, url = excluded.url`,
           [orgId, connectionId, sha256, remoteId, url],
         );
       },

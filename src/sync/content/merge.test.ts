@@ -34,8 +34,8 @@ test('HTML splits into top-level blocks, keeping nested markup, void tags and Wo
 test('edits to different paragraphs merge; edits to the same paragraph do not', () => {
   assert.equal(mergeBody(base.bodyHtml, '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three.</p>', '<p>One.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>'), '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>');
   assert.equal(mergeBody(base.bodyHtml, '<p>One (hub).</p>\n<p>Two.</p>\n<p>Three.</p>', '<p>One (site).</p>\n<p>Two.</p>\n<p>Three.</p>'), null);
-  // An inserted paragraph on one side and an edit on the other.
-  assert.equal(mergeBody(base.bodyHtml, '<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>', '<p>One.</p><p>Two!</p><p>Three.</p>'), '<p>Zero.</p>\n<p>One.</p>\n<p>Two!</p>\n<p>Three.</p>');
+  // An inserted paragraph on one side and an edit on the other; the sides' own spacing is kept.
+  assert.equal(mergeBody(base.bodyHtml, '<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>', '<p>One.</p><p>Two!</p><p>Three.</p>'), '<p>Zero.</p><p>One.</p><p>Two!</p><p>Three.</p>');
 });
 
 test('one side changed: its value wins; both changed the same way: no conflict', () => {

@@ -1,5 +1,5 @@
 import { diff3Merge } from 'node-diff3';
-import { normalizeBody, splitBlocks } from './blocks.ts';
+import { bodyBlocks, normalizeBody, type Block } from './blocks.ts';
 import { CONTENT_FIELDS, type ContentField, type ContentFields } from './types.ts';
 
 export interface FieldConflict {
@@ -44,15 +44,33 @@ function mergeList(base: string[], hub: string[], remote: string[]): string[] {
   return [...out].sort();
 }
 
-/** The body merged block by block with diff3; null when both sides changed the same block. */
+/**
+ * The body merged block by block with diff3 over the blocks' keys, so a block one side only
+ * spelled differently is no edit; null when both sides changed the same block. Each block is
+ * written as its source text, preferring the site's copy, with the whitespace that preceded it
+ * there when it follows the same block as there: where neither side changed a stretch of the
+ * body, the stretch comes out byte for byte.
+ */
 export function mergeBody(base: string, hub: string, remote: string): string | null {
-  const regions = diff3Merge(splitBlocks(hub), splitBlocks(base), splitBlocks(remote), { excludeFalseConflicts: true });
-  const out: string[] = [];
-  for (const r of regions) {
-    if (r.conflict) return null;
-    out.push(...(r.ok ?? []));
+  const [b, h, r] = [bodyBlocks(base), bodyBlocks(hub), bodyBlocks(remote)];
+  const copies = new Map<string, Block[]>();
+  for (const block of [...b, ...h, ...r]) copies.set(block.key, [...(copies.get(block.key) ?? []), block]);
+  const keys = (blocks: readonly Block[]) => blocks.map((x) => x.key);
+  const regions = diff3Merge(keys(h), keys(b), keys(r), { excludeFalseConflicts: true });
+  let out = '';
+  let prev: string | null = null;
+  for (const region of regions) {
+    if (region.conflict) return null;
+    for (const key of region.ok ?? []) {
+      const found = copies.get(key)!;
+      const copy = found.findLast((c) => c.prevKey === prev) ?? found.at(-1)!;
+      // A block that follows another than in its source is set on a line of its own.
+      if (prev !== null) out += copy.prevKey === prev || copy.space ? copy.space : '\n';
+      out += copy.text;
+      prev = key;
+    }
   }
-  return out.join('\n');
+  return out;
 }
 
 /**

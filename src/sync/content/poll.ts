@@ -105,7 +105,7 @@ async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, res
       await withOrgTx(deps.db.app, orgId, (c) =>
         c.query(
           `insert into content_poll_state (org_id, connection_id, kind, collection, watermark, polled_at) values ($1, $2, $3, $4, $5, now())
-           on conflict (connection_id, kind, collection) do update set watermark = excluded.watermark, polled_at = now()`,
+           on conflict (org_id, connection_id, kind, collection) do update set watermark = excluded.watermark, polled_at = now()`,
           [orgId, run.connectionId, place.kind, place.collection ?? '', watermark],
         ),
       );

@@ -40,7 +40,7 @@ async function recordConflict(c: PoolClient, orgId: string, item: ItemRow, targe
     const { rows } = await c.query<{ id: string }>(
       `insert into content_conflicts (org_id, item_id, target_id, fields, merged, hub_version, remote_version, remote_modified_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8)
-       on conflict (target_id) where status = 'open' do update set fields = excluded.fields, merged = excluded.merged,
+       on conflict (org_id, target_id) where status = 'open' do update set fields = excluded.fields, merged = excluded.merged,
          hub_version = excluded.hub_version, remote_version = excluded.remote_version, remote_modified_at = excluded.remote_modified_at
        returning id`,
       payload,

@@ -6,7 +6,7 @@ import type { TargetLocation } from './types.ts';
 export async function ensureTarget(c: Queryable, orgId: string, itemId: string, connectionId: string, loc: TargetLocation): Promise<TargetRow> {
   const { rows } = await c.query<TargetRow>(
     `insert into content_targets (org_id, item_id, connection_id, kind, collection) values ($1, $2, $3, $4, $5)
-     on conflict (item_id, connection_id) do update set updated_at = content_targets.updated_at
+     on conflict (org_id, item_id, connection_id) do update set updated_at = content_targets.updated_at
      returning *`,
     [orgId, itemId, connectionId, loc.kind, loc.collection],
   );
