@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// The `plexus` command: loads the TypeScript sources through tsx (a runtime dependency).
-import { register } from 'tsx/esm/api';
+// The `plexus` command: runs the compiled CLI from dist/, compiling src/ first when dist/ is
+// missing or older than the sources.
+import { ensureBuild } from '../scripts/ensure-build.mjs';
 
-register();
-await import('../src/main.ts');
+try {
+  ensureBuild();
+} catch (err) {
+  process.stderr.write(`plexus: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+await import('../dist/main.js');

@@ -90,7 +90,8 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
       opts.log.warn({ workers: ids }, 'unlocked jobs of dead workers');
     }
     await opts.owner.query(
-      `delete from graphile_worker._private_jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null`,
+      `select count(*) from graphile_worker.complete_jobs(array(
+         select id from graphile_worker.jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null))`,
     );
     await releaseLostCompletions();
     if (Date.now() - lastLeasePrune > 60_000) {
@@ -104,11 +105,14 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
     if (!inHand) return;
     const ours = [...opts.workerIds()];
     const { rows: locked } = await opts.owner.query<{ id: string }>(
-      'select id::text from graphile_worker._private_jobs where locked_by = any($1::text[]) and locked_at < now() - make_interval(secs => $2)',
+      'select id::text from graphile_worker.jobs where locked_by = any($1::text[]) and locked_at < now() - make_interval(secs => $2)',
       [ours, inHand.graceMs / 1000],
     );
     const lost = locked.map((r) => r.id).filter((id) => !inHand.holds(id));
     if (!lost.length) return;
+    // graphile-worker has no function that unlocks single jobs (force_unlock_workers frees every
+    // job of a worker, the ones still running here too) and its jobs view is a join it cannot
+    // update: so these two tables are written directly.
     await opts.owner.query(
       `with o as (
          update graphile_worker._private_jobs set locked_by = null, locked_at = null

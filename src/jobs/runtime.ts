@@ -126,7 +126,7 @@ async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, hel
       // Another runner may have this job now. If it is still ours (nobody took it while this
       // process was silent), run it afresh; otherwise fail it, which graphile-worker only
       // records while the job is still locked by us, so the other runner's row is untouched.
-      const { rows } = await opts.db.owner.query<{ mine: boolean }>('select locked_by = any($2::text[]) as mine from graphile_worker._private_jobs where id = $1', [job.id, opts.workerIds?.() ?? []]);
+      const { rows } = await opts.db.owner.query<{ mine: boolean }>('select locked_by = any($2::text[]) as mine from graphile_worker.jobs where id = $1', [job.id, opts.workerIds?.() ?? []]);
       log().warn({ err: err.message, still_ours: rows[0]?.mine === true }, 'job fenced; it stops here');
       jobOutcomes.inc({ task: def.name, outcome: 'fenced' });
       if (rows[0]?.mine) {
@@ -238,12 +238,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
 /** Unlocks every job (and queue) locked by these workers, to run again elsewhere at once. */
 async function releaseJobs(owner: WorkerOptions['db']['owner'], workerIds: string[]): Promise<number> {
+  // The count reads the statement's snapshot, taken before the function unlocks anything.
   const { rows } = await owner.query<{ n: number }>(
-    `with j as (
-       update graphile_worker._private_jobs set locked_by = null, locked_at = null where locked_by = any($1::text[]) returning id
-     ), q as (
-       update graphile_worker._private_job_queues set locked_by = null, locked_at = null where locked_by = any($1::text[])
-     ) select count(*)::int as n from j`,
+    `select (select count(*)::int from graphile_worker.jobs where locked_by = any($1::text[])) as n,
+            graphile_worker.force_unlock_workers($1::text[])`,
     [workerIds],
   );
   return rows[0]?.n ?? 0;

@@ -5,6 +5,7 @@ import { deleteConnection } from '../connections/disconnect.ts';
 import type { RefreshDeps } from '../connections/refresh.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { withTx } from '../db/tx.ts';
+import { heldOrgJobs, removeIdleOrgJobs } from '../jobs/org-jobs.ts';
 
 /** System records (an erasure's) live under the nil org, which no API key belongs to. */
 export const SYSTEM_ORG = '00000000-0000-0000-0000-000000000000';
@@ -33,7 +34,7 @@ export async function eraseOrg(deps: RefreshDeps & { log: Logger }, orgId: strin
   const { rows: found } = await owner.query('select 1 from orgs where id = $1', [orgId]);
   if (!found.length) return undefined;
 
-  await owner.query("delete from graphile_worker._private_jobs where payload ->> 'org_id' = $1 and locked_at is null", [orgId]);
+  await removeIdleOrgJobs(owner, orgId);
 
   const { rows: conns } = await owner.query<{ id: string }>("select id from connections where org_id = $1 and status <> 'deleted' and credentials is not null", [orgId]);
   let revoked = 0;
@@ -54,7 +55,7 @@ export async function eraseOrg(deps: RefreshDeps & { log: Logger }, orgId: strin
     for (const t of tables) rowsDeleted += (await c.query(`delete from ${quoteIdent(t)} where org_id = $1`, [orgId])).rowCount ?? 0;
     rowsDeleted += (await c.query('delete from orgs where id = $1', [orgId])).rowCount ?? 0;
     // Jobs a worker held during the erasure (now finished or failed) go too.
-    await c.query("delete from graphile_worker._private_jobs where payload ->> 'org_id' = $1 and locked_at is null", [orgId]);
+    await removeIdleOrgJobs(c, orgId);
     const result = { connections_revoked: revoked, rows_deleted: rowsDeleted, tables: tables.length + 1 };
     await recordAudit(c, SYSTEM_ORG, { actor, action: 'org.erase', target: { type: 'org', id: orgId }, details: { ...result }, ...(requestId ? { requestId } : {}) });
     return result;
@@ -94,8 +95,7 @@ const SETTLE_MS = 30_000;
 async function jobsSettled(owner: Pool, orgId: string): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
-    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs where payload ->> 'org_id' = $1 and locked_at is not null", [orgId]);
-    if (!rows[0]?.n || Date.now() > deadline) return;
+    if (!(await heldOrgJobs(owner, orgId)) || Date.now() > deadline) return;
     await sleep(200);
   }
 }

@@ -152,6 +152,7 @@ test('the worker runs pruning as a scheduled job (cron), and the job prunes', as
   await q("insert into webhook_inbox (org_id, provider, dedupe_key, payload, status, received_at) select $1, 'shopify', 'j' || g, '{}', 'processed', $2 from generate_series(1, 30) g", [org.id, ago(60)]);
   const worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, concurrency: 2 });
   try {
+    // graphile-worker has no public view of its registered cron items.
     await waitFor(async () => (await q("select 1 from graphile_worker._private_known_crontabs where identifier = 'prune_retention'")).length === 1, 'the cron item to be registered');
     // What the cron item enqueues, now rather than at the next tenth minute.
     await q("select graphile_worker.add_job('prune_retention', '{}'::json, job_key => 'cron:prune_retention')");

@@ -185,8 +185,8 @@ test('schedules: a connection past its interval gets one sync job; its own inter
   const { auth } = await import('../helpers/app.ts');
   const { scheduleSyncs } = await import('../../src/jobs/tasks/schedule-syncs.ts');
   const taskCtx = { db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: ctx.clock, job: { id: '0', attempt: 1, key: null } };
-  const pending = async () => (await ctx.db.owner.query('select count(*)::int as n from graphile_worker._private_jobs where key = $1', [`sync:${conn}`])).rows[0].n;
-  await ctx.db.owner.query('delete from graphile_worker._private_jobs where key = $1', [`sync:${conn}`]);
+  const pending = async () => (await ctx.db.owner.query('select count(*)::int as n from graphile_worker.jobs where key = $1', [`sync:${conn}`])).rows[0].n;
+  await ctx.db.owner.query('select graphile_worker.remove_job($1)', [`sync:${conn}`]);
   await ctx.db.owner.query("update connections set last_sync_at = now() - interval '2 hours' where id = $1", [conn]);
   const patched = await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 180 } });
   assert.equal(patched.statusCode, 200, patched.body);
@@ -197,7 +197,7 @@ test('schedules: a connection past its interval gets one sync job; its own inter
   await scheduleSyncs.run({} as never, taskCtx);
   await scheduleSyncs.run({} as never, taskCtx);
   assert.equal(await pending(), 1, 'due: exactly one job');
-  await ctx.db.owner.query('delete from graphile_worker._private_jobs where key = $1', [`sync:${conn}`]);
+  await ctx.db.owner.query('select graphile_worker.remove_job($1)', [`sync:${conn}`]);
   await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 0 } });
   await scheduleSyncs.run({} as never, taskCtx);
   assert.equal(await pending(), 0, '0 turns scheduled syncs off');

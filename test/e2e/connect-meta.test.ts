@@ -54,7 +54,7 @@ test('connect Meta through its sandbox: consent, code exchange, long-lived token
   const ev = await ctx.db.owner.query("select type, payload from events where org_id = $1 and type = 'connection.created'", [org.id]);
   assert.equal(ev.rows.length, 1);
   assert.equal(ev.rows[0].payload.connection_id, conn.id);
-  const jobs = await ctx.db.owner.query("select key from graphile_worker._private_jobs where key = $1", [`sync:${conn.id}`]);
+  const jobs = await ctx.db.owner.query("select key from graphile_worker.jobs where key = $1", [`sync:${conn.id}`]);
   assert.equal(jobs.rows.length, 1, 'first sync enqueued with the connection');
   const stored = await ctx.db.owner.query('select credentials::text as c from connections where id = $1', [conn.id]);
   assert.ok(!/EAA/.test(stored.rows[0].c), 'credentials are sealed');

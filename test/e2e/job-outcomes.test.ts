@@ -11,6 +11,7 @@ import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
 import { wordpressSite, type WordPressSite } from '../fixtures/cms/wordpress.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let site: WordPressSite;
@@ -40,9 +41,9 @@ const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unkn
 const breakSite = () => site.sandbox.faults.add({ kind: 'server_error', status: 500, times: 10_000 });
 /** Waits for the retry a failed first attempt queued and holds it, so the state between attempts can be read. */
 const holdRetry = async (task: string) => {
-  await waitFor(async () => (await ctx.db.owner.query("update graphile_worker._private_jobs set run_at = now() + interval '1 hour' where task_id = (select id from graphile_worker._private_tasks where identifier = $1) and (payload->>'_attempt')::int = 2 returning id", [task])).rowCount, `the retry of ${task}`, 60_000, 20);
+  await waitFor(async () => (await ctx.db.owner.query(`select id from graphile_worker.reschedule_jobs(array(select id from ${JOBS} j where j.task_identifier = $1 and (j.payload->>'_attempt')::int = 2), run_at => now() + interval '1 hour')`, [task])).rowCount, `the retry of ${task}`, 60_000, 20);
 };
-const releaseRetry = (task: string) => ctx.db.owner.query("update graphile_worker._private_jobs set run_at = now() where task_id = (select id from graphile_worker._private_tasks where identifier = $1)", [task]);
+const releaseRetry = (task: string) => ctx.db.owner.query('select id from graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = $1), run_at => now())', [task]);
 const deadLetterOf = (task: string) => waitFor(async () => (await api('GET', '/v1/dead-letters')).body.data.find((d: { task: string; replayed_at: string | null }) => d.task === task && !d.replayed_at), `a dead ${task}`, 60_000, 100);
 const events = async (type: string) => (await ctx.db.owner.query('select payload from events where org_id = $1 and type = $2 order by created_at', [org.id, type])).rows.map((r) => r.payload);
 

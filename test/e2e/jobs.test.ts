@@ -5,6 +5,7 @@ import { withOrgTx } from '../../src/db/tx.ts';
 import { enqueue, enqueueMany } from '../../src/jobs/enqueue.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { createRunsTable, testTasks } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -49,7 +50,7 @@ test('a job enqueued in a rolled-back transaction never exists; a committed one 
   await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_ok', { org_id: org.id, tag: 'committed' }));
   await waitFor(async () => (await runs('committed')).length === 1, 'committed job to run');
   assert.equal((await runs('rolled-back')).length, 0);
-  const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload::text like '%rolled-back%'");
+  const { rows } = await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload::text like '%rolled-back%'`);
   assert.equal(rows[0].n, 0);
   assert.equal((await ctx.db.owner.query('select name from orgs where id = $1', [org.id])).rows[0].name, 'Org');
 });
@@ -59,7 +60,7 @@ test('job keys de-duplicate pending work', async () => {
   await withOrgTx(ctx.db.app, org.id, async (c) => {
     for (let i = 0; i < 3; i++) await add(c, 'test_ok', { org_id: org.id, tag: `dedupe-${i}` }, { jobKey: 'dedupe-key', runAt });
   });
-  const { rows } = await ctx.db.owner.query("select payload from graphile_worker._private_jobs where key = 'dedupe-key'");
+  const { rows } = await ctx.db.owner.query(`select payload from ${JOBS} j where j.key = 'dedupe-key'`);
   assert.equal(rows.length, 1);
   assert.equal(rows[0].payload.tag, 'dedupe-2', 'the newest payload wins');
 });
@@ -92,7 +93,7 @@ test('a permanent error goes straight to the dead letters', async () => {
   assert.equal(dl.attempts, 1);
   assert.equal(dl.org_id, org.id);
   assert.equal((await runs('perm')).length, 1);
-  const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload::text like '%\"perm\"%'");
+  const { rows } = await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload::text like '%"perm"%'`);
   assert.equal(rows[0].n, 0, 'moved out of the queue');
 });
 
@@ -113,7 +114,7 @@ test('a platform delay (Retry-After) sets the next run, not the fixed formula', 
   const before = Date.now();
   await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_later', { org_id: org.id, tag: 'later' }, { jobKey: 'later-key' }));
   const row = await waitFor(async () => {
-    const { rows } = await ctx.db.owner.query("select run_at, payload from graphile_worker._private_jobs where key = 'later-key' and locked_at is null and (payload->>'_attempt')::int = 2");
+    const { rows } = await ctx.db.owner.query(`select run_at, payload from ${JOBS} j where j.key = 'later-key' and j.locked_at is null and (j.payload->>'_attempt')::int = 2`);
     return rows[0];
   }, 'rescheduled job');
   assert.ok(row.run_at.getTime() - before >= 115_000, `run_at ${row.run_at.toISOString()} honours the 120 s delay`);

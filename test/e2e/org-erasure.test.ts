@@ -15,6 +15,7 @@ import { keyringFromEnv } from '../../src/vault/keyring.ts';
 import { withOrgKeys } from '../../src/vault/org-keys.ts';
 import { auth, createTestContext, newOrg, TEST_ADMIN_TOKEN, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
+import { JOBS } from '../helpers/jobs.ts';
 
 let ctx: TestContext;
 let google: GoogleAdsRunningSandbox;
@@ -73,7 +74,7 @@ async function rowsOf(orgId: string): Promise<Record<string, number>> {
     out[`${t.schema}.${t.name}`] = rows[0].n;
   }
   out['public.orgs'] = (await ctx.db.owner.query('select count(*)::int as n from orgs where id = $1', [orgId])).rows[0].n;
-  out['graphile_worker.jobs'] = (await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload ->> 'org_id' = $1", [orgId])).rows[0].n;
+  out['graphile_worker.jobs'] = (await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload ->> 'org_id' = $1`, [orgId])).rows[0].n;
   return out;
 }
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

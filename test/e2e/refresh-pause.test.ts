@@ -5,6 +5,7 @@ import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsS
 import { openCredentials } from '../../src/vault/credentials.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { exited, spawnTs } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -50,7 +51,7 @@ async function connection(orgId: string) {
 const rowOf = async (id: string) => (await ctx.db.owner.query('select * from connections where id = $1', [id])).rows[0];
 /** Refresh jobs of the connection that are due (the next scheduled one waits in the future). */
 const refreshJobs = async (id: string) =>
-  (await ctx.db.owner.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'refresh_connection' and j.payload->>'connection_id' = $1 and j.run_at <= now()", [id])).rows[0]!.n;
+  (await ctx.db.owner.query<{ n: number }>(`select count(*)::int as n from ${JOBS} j where j.task_identifier = 'refresh_connection' and j.payload->>'connection_id' = $1 and j.run_at <= now()`, [id])).rows[0]!.n;
 
 /**
  * Takes a test's connection out of play, so that the next test's workers (with other settle
@@ -58,7 +59,11 @@ const refreshJobs = async (id: string) =>
  */
 async function retire(id: string): Promise<void> {
   await ctx.db.owner.query("update connections set status = 'deleted', next_refresh_at = null where id = $1", [id]);
-  await ctx.db.owner.query("delete from graphile_worker._private_jobs j using graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'refresh_connection' and j.payload->>'connection_id' = $1", [id]);
+  // Its jobs may still be locked by the killed workers, which complete_jobs leaves alone: unlock
+  // those workers (they are gone) first.
+  const jobsOf = `select id, locked_by from ${JOBS} j where j.task_identifier = 'refresh_connection' and j.payload->>'connection_id' = $1`;
+  await ctx.db.owner.query(`select graphile_worker.force_unlock_workers(array(select distinct locked_by from (${jobsOf}) j where locked_by is not null))`, [id]);
+  await ctx.db.owner.query(`select count(*) from graphile_worker.complete_jobs(array(select id from (${jobsOf}) j))`, [id]);
 }
 
 async function workerUp(n: number): Promise<void> {

@@ -53,7 +53,7 @@ test('concurrent refreshes of one connection make exactly one platform refresh, 
   const creds = await openCredentials(ctx.keyring, org.id, c.id, r.credentials);
   assert.notEqual(creds.refreshToken, c.refreshToken, 'rotated refresh token stored in the same write');
   assert.ok(r.expires_at.getTime() > Date.now() + 30 * 60_000);
-  const job = await ctx.db.owner.query('select run_at from graphile_worker._private_jobs where key = $1', [`refresh:${c.id}`]);
+  const job = await ctx.db.owner.query('select run_at from graphile_worker.jobs where key = $1', [`refresh:${c.id}`]);
   assert.equal(job.rows.length, 1, 'next refresh scheduled');
   // The rotated-away refresh token is dead at the platform; the stored one works.
   const again = await refreshConnection(deps, org.id, c.id, { kind: 'forced', seenVersion: r.token_version });
@@ -112,7 +112,7 @@ test('a forced refresh soon after the last one schedules the next refresh', asyn
   assert.equal(again, 'refreshed');
   const r = await row(c.id);
   assert.ok(r.next_refresh_at, 'the next refresh is scheduled');
-  const job = await ctx.db.owner.query('select run_at from graphile_worker._private_jobs where key = $1', [`refresh:${c.id}`]);
+  const job = await ctx.db.owner.query('select run_at from graphile_worker.jobs where key = $1', [`refresh:${c.id}`]);
   assert.equal(job.rows.length, 1, 'a refresh job is queued');
 });
 
@@ -147,13 +147,13 @@ test('POST /v1/connections/:id/refresh answers an error with a code when the pla
 test('the every-minute scan re-queues overdue refreshes and warns once about grants that will end', async () => {
   const { refreshDueTokens } = await import('../../src/jobs/tasks/refresh-due-tokens.ts');
   const overdue = await seed(30);
-  await ctx.db.owner.query('delete from graphile_worker._private_jobs where key = $1', [`refresh:${overdue.id}`]);
+  await ctx.db.owner.query('select graphile_worker.remove_job($1)', [`refresh:${overdue.id}`]);
   const metaId = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: 'EAAfake' }, { expiresAt: new Date(Date.now() + 3 * 86_400_000) });
   const li = await seed(3600);
   await ctx.db.owner.query("update connections set refresh_expires_at = now() + interval '5 days' where id = $1", [li.id]);
   const taskCtx = { db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: ctx.clock, job: { id: '0', attempt: 1, key: null } };
   await refreshDueTokens.run({} as never, taskCtx);
-  const jobs = await ctx.db.owner.query('select 1 from graphile_worker._private_jobs where key = $1', [`refresh:${overdue.id}`]);
+  const jobs = await ctx.db.owner.query('select 1 from graphile_worker.jobs where key = $1', [`refresh:${overdue.id}`]);
   assert.equal(jobs.rows.length, 1, 'overdue refresh re-queued');
   const warned = async () => (await ctx.db.owner.query("select payload->>'connection_id' as id from events where type = 'connection.expiring'")).rows.map((r) => r.id);
   assert.deepEqual((await warned()).sort(), [metaId, li.id].sort());

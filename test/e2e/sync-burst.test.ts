@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { schemeFor } from '../../src/webhooks/schemes/index.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { shopifySite, type ShopifySite } from '../fixtures/cms/shopify.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { exited, spawnTs } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -54,7 +55,7 @@ test('6,000 webhooks for one connection in 20 s: never more than one sync of it 
     const sampler = (async () => {
       while (sampling) {
         const { rows } = await ctx.db.owner.query<{ n: number }>(
-          "select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier in ('sync_connection', 'sync_content') and j.locked_at is not null and j.payload->>'connection_id' = $1",
+          `select count(*)::int as n from ${JOBS} j where j.task_identifier in ('sync_connection', 'sync_content') and j.locked_at is not null and j.payload->>'connection_id' = $1`,
           [conn],
         );
         maxRunning = Math.max(maxRunning, rows[0]!.n);

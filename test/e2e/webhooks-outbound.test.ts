@@ -27,6 +27,7 @@ import { DEFAULT_RETRY_POLICY, nextRetryDelayMs, parseRetryAfter } from '../../s
 import { createWebhookSender, type WebhookSender } from '../../src/webhooks/outbound/sender.ts';
 import { signWebhook } from '../../src/webhooks/outbound/sign.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 // --- An independent Standard Webhooks verifier, as a receiver would write it. ---
@@ -304,7 +305,7 @@ test('Retry-After pushes the next attempt back (seconds and HTTP date), capped; 
   const [a] = await attemptsOf(d.id);
   const delta = d.next_attempt_at.getTime() - a.at.getTime();
   assert.ok(delta >= 119_000 && delta <= 121_000, `next attempt ${delta} ms after the first, not ${SCHEDULE[0]} ms`);
-  const job = (await ctx.db.owner.query('select run_at from graphile_worker._private_jobs where key = $1', [`webhook-delivery:${d.id}`])).rows[0];
+  const job = (await ctx.db.owner.query('select run_at from graphile_worker.jobs where key = $1', [`webhook-delivery:${d.id}`])).rows[0];
   assert.ok(job, 'the next attempt is queued');
   assert.ok(Math.abs(job.run_at.getTime() - d.next_attempt_at.getTime()) < 1_000, 'the job runs when the row says');
   const shown = (await call('GET', `/v1/webhook-deliveries/${d.id}`)).json();
@@ -368,7 +369,7 @@ test('410 Gone disables the endpoint and stops deliveries until it is re-enabled
   const marker = await createEndpoint('/marker');
   const third = await record('connection.expiring', { connection_id: 'c-7' });
   await waitDelivery(marker.id, third, 'succeeded');
-  await waitFor(async () => (await ctx.db.owner.query('select 1 from graphile_worker._private_jobs where payload->>$1 = $2', ['event_id', second])).rowCount === 0, 'fan-out of the second event');
+  await waitFor(async () => (await ctx.db.owner.query(`select 1 from ${JOBS} j where j.payload->>$1 = $2`, ['event_id', second])).rowCount === 0, 'fan-out of the second event');
   assert.equal(await deliveryOf(ep.id, second), undefined, 'no delivery for a disabled endpoint');
   assert.equal(hits('/gone').length, 1);
   const test = await call('POST', `/v1/webhook-endpoints/${ep.id}/test`);

@@ -5,6 +5,7 @@ import { withOrgTx } from '../../src/db/tx.ts';
 import { enqueue } from '../../src/jobs/enqueue.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { JOBS } from '../helpers/jobs.ts';
 import { exited, spawnTs } from '../helpers/process.ts';
 import { createRunsTable, testTasks } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -31,7 +32,7 @@ test('a job held by a SIGKILLed worker process runs again within the stale windo
       const { rows } = await ctx.db.owner.query("select 1 from test_runs where tag = 'killed' and outcome = 'started'");
       return rows.length > 0;
     }, 'job to start in the child');
-    const locked = await ctx.db.owner.query("select locked_by from graphile_worker._private_jobs where payload->>'tag' = 'killed'");
+    const locked = await ctx.db.owner.query(`select locked_by from ${JOBS} j where j.payload->>'tag' = 'killed'`);
     assert.ok(locked.rows[0]?.locked_by, 'the job is locked by the child');
   } finally {
     child.kill('SIGKILL');
@@ -48,7 +49,7 @@ test('a job held by a SIGKILLed worker process runs again within the stale windo
   ctx.log.info({ recovered_ms: recoveredMs, stale_after_ms: ctx.config.worker.staleAfterMs }, 'abandoned job recovered');
   // The task recorded `ok` before graphile-worker completes the job: wait for the completion.
   await waitFor(async () => {
-    const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker._private_jobs where payload->>'tag' = 'killed'");
+    const { rows } = await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload->>'tag' = 'killed'`);
     return rows[0].n === 0;
   }, 'the job to complete and leave the queue', 30_000);
   await waitFor(async () => {

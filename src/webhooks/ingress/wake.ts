@@ -27,7 +27,7 @@ export async function wakeStrandedInboxes(db: Queryable, olderThanSeconds: numbe
        select graphile_worker.add_job('drain_webhook_inbox', json_build_object('org_id', o.org_id::text), job_key => 'inbox:' || o.org_id::text)
        from (select distinct org_id from webhook_inbox
              where status = 'received' and next_attempt_at <= now() - make_interval(secs => $1)) o
-       where not exists (select 1 from graphile_worker._private_jobs j where j.key = 'inbox:' || o.org_id::text)
+       where not exists (select 1 from graphile_worker.jobs j where j.key = 'inbox:' || o.org_id::text)
      ) s`,
     [olderThanSeconds],
   );
