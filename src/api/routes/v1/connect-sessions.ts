@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createSession, type SessionRow } from '../../../connections/sessions.ts';
+import { createSession, sessionStatus, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -25,10 +25,10 @@ const sessionSchema = z.object({
   created_at: z.date(),
 });
 
-const format = (s: SessionRow) => ({
+const format = (s: SessionRow, now: Date) => ({
   id: s.id,
   provider: s.provider,
-  status: s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < Date.now() ? 'expired' : s.status,
+  status: sessionStatus(s, now),
   scopes: s.scopes,
   end_user_ref: s.end_user_ref,
   return_url: s.return_url,
@@ -64,7 +64,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: b.provider, reconnect: b.connection_id ?? null } });
         return created;
       });
-      return reply.status(201).send({ ...format(row), url: `${deps.publicUrl()}/connect/${token}` });
+      return reply.status(201).send({ ...format(row, deps.clock.now()), url: `${deps.publicUrl()}/connect/${token}` });
     },
   );
 
@@ -75,7 +75,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [orgId, req.params.id])).rows[0]);
       if (!row) throw plexusError('not_found', { message: 'No such connect session.' });
-      return format(row);
+      return format(row, deps.clock.now());
     },
   );
 };
