@@ -15,11 +15,6 @@ export interface JobPayloads {}
 
 export type TaskName = keyof JobPayloads & string;
 
-/** Every tenant job names its org; the enqueue functions refuse a payload for another org. */
-export interface TenantPayload {
-  org_id: string;
-}
-
 export interface TaskContext {
   db: Database;
   keyring: Keyring;
