@@ -1,20 +1,12 @@
+import type { ConnectionRow } from '../connections/repo.ts';
 import type { PoolClient } from '../db/pool.ts';
 import { circuitStates } from '../providers/kit/circuit.ts';
 import type { HttpMessage } from './context.ts';
 
-interface ConnRow {
-  id: string;
-  provider: string;
-  status: string;
-  expires_at: Date | null;
-  refresh_expires_at: Date | null;
-  next_refresh_at: Date | null;
-  last_refreshed_at: Date | null;
-  last_refresh_error: string | null;
-  refresh_failures: number;
-  last_sync_at: Date | null;
-  refresh_leased: boolean;
-}
+type ConnRow = Pick<
+  ConnectionRow,
+  'id' | 'provider' | 'status' | 'expires_at' | 'refresh_expires_at' | 'next_refresh_at' | 'last_refreshed_at' | 'last_refresh_error' | 'refresh_failures' | 'last_sync_at'
+> & { refresh_leased: boolean };
 
 interface WorkRow {
   type: string;
