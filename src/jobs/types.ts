@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { BackoffOptions } from '../core/retry.ts';
@@ -60,3 +60,9 @@ export const ATTEMPT_FIELD = '_attempt';
 
 /** The id of a job's first attempt, carried through its retries. */
 export const ORIGIN_FIELD = '_origin';
+
+/**
+ * The schema of a task that runs on a schedule and takes no payload of its own; passthrough
+ * keeps the fields the runtime adds (ATTEMPT_FIELD, ORIGIN_FIELD).
+ */
+export const noPayload = z.object({}).passthrough() as unknown as z.ZodType<Record<string, never>>;
