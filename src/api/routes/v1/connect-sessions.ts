@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createSession, sessionStatus, type SessionRow } from '../../../connections/sessions.ts';
+import { createSession, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -11,6 +11,7 @@ import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
 import { connectSessionStatus } from '../../openapi/components.ts';
+import { sessionStatus } from '../../../connections/sessions.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
