@@ -117,15 +117,20 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable means unset (`DATABASE_URL= npm start`), as in most shells' intent.
+/**
+ * The variables `schema` reads, parsed, or a ConfigError naming every bad one. An empty variable
+ * means unset (`DATABASE_URL= npm start`), as in most shells' intent. Values are never echoed:
+ * some of these variables are secrets.
+ */
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    // Values are never echoed: some of these variables are secrets.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data as z.infer<typeof envSchema> & Record<string, unknown>;
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(envSchema, env) as z.infer<typeof envSchema> & Record<string, unknown>;
   const issues: string[] = [];
   if (e.DATABASE_URL && !e.PLEXUS_MASTER_KEY) {
     issues.push('PLEXUS_MASTER_KEY: required with DATABASE_URL (the demo key file is only for the embedded database)');
@@ -156,12 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: Math.max(2, e.PLEXUS_DB_POOL_MAX),
     demo: e.PLEXUS_DEMO === undefined ? undefined : e.PLEXUS_DEMO === '1',
     ssrfAllowHosts: e.PLEXUS_SSRF_ALLOW_HOSTS,
-    engine: {
-      syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES,
-      createSettleMs: e.PLEXUS_CREATE_SETTLE_MS,
-      refreshLeaseMs: Math.max(1000, e.PLEXUS_REFRESH_LEASE_MS),
-      refreshSettleMs: e.PLEXUS_REFRESH_SETTLE_MS,
-    },
+    engine: engineFrom(e),
   };
 }
 
@@ -172,9 +172,9 @@ const engineSchema = envSchema.pick({ PLEXUS_SYNC_INTERVAL_MINUTES: true, PLEXUS
  * already refused bad values, so this only fails for a variable changed after start).
  */
 export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = engineSchema.safeParse(present);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const d = parsed.data;
-  return { syncIntervalMinutes: d.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: d.PLEXUS_CREATE_SETTLE_MS, refreshLeaseMs: Math.max(1000, d.PLEXUS_REFRESH_LEASE_MS), refreshSettleMs: d.PLEXUS_REFRESH_SETTLE_MS };
+  return engineFrom(parseEnv(engineSchema, env));
+}
+
+function engineFrom(e: z.infer<typeof engineSchema>): EngineSettings {
+  return { syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: e.PLEXUS_CREATE_SETTLE_MS, refreshLeaseMs: Math.max(1000, e.PLEXUS_REFRESH_LEASE_MS), refreshSettleMs: e.PLEXUS_REFRESH_SETTLE_MS };
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { safeEqual } from '../core/safe-equal.ts';
 
 /**
  * Binds a connect session to the browser that opened it: the connect page sets a random value
@@ -29,6 +30,5 @@ export function readCookie(header: string | undefined, name: string): string | u
 export function bindingMatches(value: string | undefined, hash: Buffer | null): boolean {
   if (!hash) return false;
   if (!value) return false;
-  const got = createHash('sha256').update(value).digest();
-  return got.length === hash.length && timingSafeEqual(got, hash);
+  return safeEqual(createHash('sha256').update(value).digest(), hash);
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { safeEqual } from '../core/safe-equal.ts';
 
 /**
  * A connect session's public token, also the OAuth `state`: `cs_<org>_<session>_<secret>`.
@@ -30,6 +31,5 @@ export function parseSessionToken(token: string): { orgId: string; sessionId: st
 }
 
 export function secretMatches(secret: string, hash: Buffer): boolean {
-  const h = hashSecret(secret);
-  return h.length === hash.length && timingSafeEqual(h, hash);
+  return safeEqual(hashSecret(secret), hash);
 }

@@ -27,6 +27,11 @@ export interface SessionRow {
   browser_binding: Buffer | null;
 }
 
+/** The status a client sees: a session still open past its expiry reads as expired, though no job has marked it. */
+export function sessionStatus(s: Pick<SessionRow, 'status' | 'expires_at'>, now: Date): SessionRow['status'] {
+  return s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < now.getTime() ? 'expired' : s.status;
+}
+
 export interface NewSession {
   provider: ProviderId;
   scopes: string[];

@@ -4,16 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-export function fixedClock(start: Date): Clock & { advance(ms: number): void; set(d: Date): void } {
-  let t = start.getTime();
-  return {
-    now: () => new Date(t),
-    advance(ms) {
-      t += ms;
-    },
-    set(d) {
-      t = d.getTime();
-    },
-  };
-}

@@ -60,11 +60,13 @@ export const ERROR_CODES = {
   'content.remote_changed': { status: 409, message: 'The item changed on the site since it was read; it goes through the merge again.', retry: 'retryable' },
   'content.conflict_open': { status: 409, message: 'The item has an open conflict on this target; resolve it first.', retry: 'permanent' },
   // jobs
-  'job.unknown_task': { status: 500, message: 'No handler is registered for this task.', retry: 'permanent' },
   'job.invalid_payload': { status: 500, message: 'The job payload does not match its task schema.', retry: 'permanent' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes that were in the registry and are gone: clients may still match on them, so no new error takes one. */
+export const RETIRED_CODES: readonly string[] = ['job.unknown_task'];
 
 export interface PlexusErrorOptions {
   message?: string;

@@ -92,11 +92,4 @@ export async function migrate(ownerPool: Pool, dir = MIGRATIONS_DIR): Promise<Mi
   }
 }
 
-/** True when every migration on disk is applied (for /healthz). */
-export async function migrationsCurrent(pool: Pool, dir = MIGRATIONS_DIR): Promise<boolean> {
-  const migrations = await loadMigrations(dir);
-  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from plexus_migrations');
-  return rows[0]?.n === migrations.length;
-}
-
 const silentWorkerLogger = new WorkerLogger(() => () => undefined);

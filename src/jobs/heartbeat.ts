@@ -32,7 +32,8 @@ export interface Heartbeat extends Liveness {
  * half the stale window ago or more (a pause, a long stall, a lost database), other nodes may
  * soon run its jobs, so it counts a new epoch and fenced work begun before stops taking side
  * effects. A beat is dated when it is sent, not when it returns, so a beat that was in flight
- * across a pause does not make the process look alive.
+ * across a pause does not make the process look alive. Silence is measured on the monotonic
+ * timer: a wall-clock step (NTP) must neither fake a pause nor hide one.
  *
  * Each beat also cleans up after the queue: rows retired by a job key (graphile-worker keeps
  * a running keyed job as a spent row when the key is reused) that lost their runner, and jobs
@@ -43,23 +44,23 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   const staleSeconds = opts.staleAfterMs / 1000;
   let running: Promise<void> | undefined;
   let maintaining: Promise<void> | undefined;
-  let lastLeasePrune = 0;
-  let lastOkSentAt = Date.now();
+  let lastLeasePrune = -Infinity;
+  let lastOkSentAt = performance.now();
   let epoch = 0;
   let silent = false;
   const fresh = () => {
-    const ok = Date.now() - lastOkSentAt < opts.staleAfterMs / 2;
+    const ok = performance.now() - lastOkSentAt < opts.staleAfterMs / 2;
     if (!ok && !silent) {
       silent = true;
       epoch++;
-      opts.log.warn({ silent_ms: Date.now() - lastOkSentAt }, 'worker heartbeat too old; fenced work stops taking side effects');
+      opts.log.warn({ silent_ms: performance.now() - lastOkSentAt }, 'worker heartbeat too old; fenced work stops taking side effects');
     }
     return ok;
   };
 
   async function beatOnce(): Promise<void> {
     fresh();
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     await opts.owner.query(
       `insert into worker_nodes (id, hostname, pid, worker_ids, heartbeat_at) values ($1, $2, $3, $4, now())
        on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now()`,
@@ -94,8 +95,8 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
          select id from graphile_worker.jobs where key is null and locked_at is null and attempts >= max_attempts and last_error is null))`,
     );
     await releaseLostCompletions();
-    if (Date.now() - lastLeasePrune > 60_000) {
-      lastLeasePrune = Date.now();
+    if (performance.now() - lastLeasePrune > 60_000) {
+      lastLeasePrune = performance.now();
       await opts.owner.query("delete from job_leases where acquired_at < now() - interval '1 day'");
     }
   }

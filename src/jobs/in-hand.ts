@@ -1,7 +1,8 @@
 /**
  * The jobs this process holds: running, or finished moments ago (graphile-worker completes
  * them without waiting, so their rows may still be locked for a little while). A job locked by
- * this process that is neither has lost its completion to a database outage.
+ * this process that is neither has lost its completion to a database outage. Times are on the
+ * monotonic timer: the grace is a span of this process's own time, not a date.
  */
 export class JobsInHand {
   private readonly running = new Set<string>();
@@ -16,14 +17,14 @@ export class JobsInHand {
 
   settle(id: string): void {
     this.running.delete(id);
-    this.settled.set(id, Date.now());
+    this.settled.set(id, performance.now());
   }
 
   /** True while the job runs here or its completion may still be on its way. */
   holds(id: string): boolean {
     this.prune();
     const at = this.settled.get(id);
-    return this.running.has(id) || (at !== undefined && Date.now() - at < this.graceMs);
+    return this.running.has(id) || (at !== undefined && performance.now() - at < this.graceMs);
   }
 
   get size(): number {
@@ -31,7 +32,7 @@ export class JobsInHand {
   }
 
   private prune(): void {
-    const cutoff = Date.now() - this.graceMs;
+    const cutoff = performance.now() - this.graceMs;
     for (const [id, at] of this.settled) {
       if (at >= cutoff) break;
       this.settled.delete(id);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { BackoffOptions } from '../core/retry.ts';
@@ -14,11 +14,6 @@ import type { Keyring } from '../vault/keyring.ts';
 export interface JobPayloads {}
 
 export type TaskName = keyof JobPayloads & string;
-
-/** Every tenant job names its org; the enqueue functions refuse a payload for another org. */
-export interface TenantPayload {
-  org_id: string;
-}
 
 export interface TaskContext {
   db: Database;
@@ -65,3 +60,9 @@ export const ATTEMPT_FIELD = '_attempt';
 
 /** The id of a job's first attempt, carried through its retries. */
 export const ORIGIN_FIELD = '_origin';
+
+/**
+ * The schema of a task that runs on a schedule and takes no payload of its own; passthrough
+ * keeps the fields the runtime adds (ATTEMPT_FIELD, ORIGIN_FIELD).
+ */
+export const noPayload = z.object({}).passthrough() as unknown as z.ZodType<Record<string, never>>;

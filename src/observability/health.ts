@@ -13,13 +13,13 @@ export interface HealthReport {
 
 let expectedMigrations: number | undefined;
 
+/** A health check answers within this even when the database hangs: an outage shows at once. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
 /**
  * Healthy means: the database answers, every migration this code knows is applied, and some
  * worker process (this one or another) sent a heartbeat within the stale window.
  */
-/** A health check answers within this even when the database hangs: an outage shows at once. */
-const HEALTH_TIMEOUT_MS = 2_000;
-
 export async function checkHealth(db: Database, staleAfterMs: number): Promise<HealthReport> {
   expectedMigrations ??= (await loadMigrations()).length;
   const report: HealthReport = {

@@ -1,20 +1,12 @@
+import type { ConnectionRow } from '../connections/repo.ts';
 import type { PoolClient } from '../db/pool.ts';
 import { circuitStates } from '../providers/kit/circuit.ts';
 import type { HttpMessage } from './context.ts';
 
-interface ConnRow {
-  id: string;
-  provider: string;
-  status: string;
-  expires_at: Date | null;
-  refresh_expires_at: Date | null;
-  next_refresh_at: Date | null;
-  last_refreshed_at: Date | null;
-  last_refresh_error: string | null;
-  refresh_failures: number;
-  last_sync_at: Date | null;
-  refresh_leased: boolean;
-}
+type ConnRow = Pick<
+  ConnectionRow,
+  'id' | 'provider' | 'status' | 'expires_at' | 'refresh_expires_at' | 'next_refresh_at' | 'last_refreshed_at' | 'last_refresh_error' | 'refresh_failures' | 'last_sync_at'
+> & { refresh_leased: boolean };
 
 interface WorkRow {
   type: string;
@@ -36,9 +28,10 @@ interface CallWindow {
  * Everything an operator needs to tell why a connection is failing, read from the
  * connection row and its operations log (row-level security applies): health, last success
  * and error per kind of work, token state, the platform's own rate-limit signals and our use
- * over the last hour and day, the circuit breaker, recent failing calls, and advice.
+ * over the last hour and day, the circuit breaker, recent failing calls, and advice. Token
+ * expiry is judged at `at` (the caller's clock).
  */
-export async function connectionDiagnostics(c: PoolClient, orgId: string, connectionId: string) {
+export async function connectionDiagnostics(c: PoolClient, orgId: string, connectionId: string, at: Date) {
   const conn = (
     await c.query<ConnRow>(
       `select id, provider, status, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, last_sync_at,
@@ -99,7 +92,7 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
       [orgId, connectionId],
     )
   ).rows[0] ?? { n: 0, last: null };
-  const now = Date.now();
+  const now = at.getTime();
   const lastSyncError = work.find((w) => w.type === 'sync');
 
   const advice: string[] = [];

@@ -102,6 +102,10 @@ export class OperationRecorder {
     }
   }
 
+  /**
+   * One transaction for the flush, written out rather than through withTx: the log is the
+   * trace's own bookkeeping, and a flush timer started inside a span must not add a span to it.
+   */
   private async write(ops: OperationRow[], msgs: MessageRow[]): Promise<void> {
     const client = await this.pool.connect();
     try {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '../db/pool.ts';
+import { withTx } from '../db/tx.ts';
 import { RETENTION_DEFAULTS, RETENTION_POLICIES, type RetentionPolicy } from './policies.ts';
 
 export interface PruneOptions {
@@ -74,16 +75,5 @@ function pruneStatement(p: RetentionPolicy, age: string, batchSize: number, shor
 
 async function runBatch(owner: Pool, sql: string, auditPurge: boolean): Promise<number> {
   if (!auditPurge) return (await owner.query(sql)).rowCount ?? 0;
-  const c = await owner.connect();
-  try {
-    await c.query("begin; set local plexus.audit_purge = 'on'");
-    const n = (await c.query(sql)).rowCount ?? 0;
-    await c.query('commit');
-    return n;
-  } catch (err) {
-    await c.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  return withTx(owner, async (c) => (await c.query(sql)).rowCount ?? 0, { 'plexus.audit_purge': 'on' });
 }

@@ -1,5 +1,6 @@
 import { isPlexusError } from '../core/errors.ts';
 import type { Pool } from '../db/pool.ts';
+import { withTx } from '../db/tx.ts';
 import { ORG_KEY_PREFIX, rewrap, type SealedSecret } from './cipher.ts';
 import { SEALED_COLUMNS } from './credentials.ts';
 import type { Keyring } from './keyring.ts';
@@ -28,19 +29,14 @@ export async function rotateKeys(owner: Pool, keyring: Keyring, batchSize = 200)
   for (const col of SEALED_COLUMNS) {
     let after: [string, string] = ['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000'];
     for (;;) {
-      const client = await owner.connect();
-      let rows: { org_id: string; id: string; sealed: SealedSecret }[] = [];
-      try {
-        await client.query('begin');
-        rows = (
-          await client.query<{ org_id: string; id: string; sealed: SealedSecret }>(
-            `select org_id, id, ${col.column} as sealed from ${col.table}
-             where (org_id, id) > ($1::uuid, $2::uuid) and ${col.column} is not null and ${col.keyIdColumn} is distinct from $3
-               and ${col.keyIdColumn} not like '${ORG_KEY_PREFIX}%'
-             order by org_id, id limit $4 for update skip locked`,
-            [after[0], after[1], primary, batchSize],
-          )
-        ).rows;
+      const rows = await withTx(owner, async (client) => {
+        const { rows } = await client.query<{ org_id: string; id: string; sealed: SealedSecret }>(
+          `select org_id, id, ${col.column} as sealed from ${col.table}
+           where (org_id, id) > ($1::uuid, $2::uuid) and ${col.column} is not null and ${col.keyIdColumn} is distinct from $3
+             and ${col.keyIdColumn} not like '${ORG_KEY_PREFIX}%'
+           order by org_id, id limit $4 for update skip locked`,
+          [after[0], after[1], primary, batchSize],
+        );
         for (const row of rows) {
           let next: SealedSecret;
           try {
@@ -50,21 +46,11 @@ export async function rotateKeys(owner: Pool, keyring: Keyring, batchSize = 200)
             result.unreadable.push({ table: col.table, org_id: row.org_id, id: row.id, reason: err.code });
             continue;
           }
-          await client.query(`update ${col.table} set ${col.column} = $3, ${col.keyIdColumn} = $4 where org_id = $1 and id = $2`, [
-            row.org_id,
-            row.id,
-            next,
-            next.kid,
-          ]);
+          await client.query(`update ${col.table} set ${col.column} = $3, ${col.keyIdColumn} = $4 where org_id = $1 and id = $2`, [row.org_id, row.id, next, next.kid]);
           result.rewrapped++;
         }
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        return rows;
+      });
       const last = rows[rows.length - 1];
       if (!last || rows.length < batchSize) break;
       after = [last.org_id, last.id];

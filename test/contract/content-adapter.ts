@@ -111,7 +111,7 @@ export function contentAdapterContract(name: string, fixture: CmsFixture, opts: 
     assert.equal(updated.fields.title, 'Renamed by Plexus');
     assert.notEqual(updated.version, created.version, 'the version moves on every write');
     // An editor changes it on the site; a write carrying the older version must be refused.
-    await new Promise((r) => setTimeout(r, 1100)); // modified times have second precision on several sites
+    await site.nextSecond();
     await site.site.edit(site.kind, created.remoteId, { title: 'Edited on the site' });
     await assert.rejects(
       run((s, loc) => adapter.update(s, loc, created.remoteId, { title: 'Would overwrite' }, updated.version)),
@@ -135,7 +135,7 @@ export function contentAdapterContract(name: string, fixture: CmsFixture, opts: 
     } while (cursor);
     for (const m of made) assert.ok(seen.has(m.remoteId), 'a full poll lists every item');
     assert.ok(watermark);
-    await new Promise((r) => setTimeout(r, 1100));
+    await site.nextSecond();
     await site.site.edit(site.kind, made[1]!.remoteId, { bodyHtml: '<p>Changed on the site.</p>' });
     const changed = new Map<string, string>();
     cursor = null;

@@ -124,6 +124,14 @@ test('a tampered, unknown or cross-org state is refused without a 500', async ()
   assert.equal((await ctx.db.owner.query('select count(*)::int as n from connections where org_id = $1', [other.id])).rows[0].n, 0);
 });
 
+test('an open session past its expiry reads as expired before anyone opens it', async () => {
+  const s = await newSession();
+  const read = async () => (await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }))).status;
+  assert.equal(await read(), 'pending');
+  await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [s.id]);
+  assert.equal(await read(), 'expired');
+});
+
 test('an expired session is refused', async () => {
   const s = await newSession();
   await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [s.id]);

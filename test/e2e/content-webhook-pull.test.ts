@@ -38,7 +38,7 @@ test('a signed webhook from the site pulls the editor’s change into the hub wi
   const batch = (await api('POST', '/v1/publish', { item_ids: [item.id], connection_ids: [conn] })).body;
   await waitFor(async () => (await api('GET', `/v1/publish/${batch.id}`)).body.status === 'completed', 'the publish');
   const remoteId = (await api('GET', `/v1/content/${item.id}`)).body.targets[0].remote_id as string;
-  await new Promise((r) => setTimeout(r, 1100));
+  await site.nextSecond();
   await site.site.edit('post', remoteId, { title: 'Announced, edited on the site' });
 
   const secret = (await api('POST', `/v1/connections/${conn}/webhook-secret`)).body.secret as string;

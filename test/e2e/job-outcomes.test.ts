@@ -55,7 +55,7 @@ test('a content sync is a run: started, progress, finished; sync.completed at th
     const b = (await api('GET', `/v1/publish/${batch.body.id}`)).body;
     return b.status === 'completed' ? b : null;
   }, 'the publish', 60_000, 100);
-  await new Promise((r) => setTimeout(r, 1100)); // the site marks versions by the second
+  await site.nextSecond();
   await site.site.edit('post', published.items[0].remote_id, { title: 'Synced, edited on the site' });
   const asked = await api('POST', `/v1/connections/${conn}/syncs`);
   assert.equal(asked.status, 202, JSON.stringify(asked.body));

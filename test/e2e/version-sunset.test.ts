@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
-import { fixedClock } from '../../src/core/clock.ts';
+import { testClock } from '../helpers/clock.ts';
 import { isPlexusError } from '../../src/core/errors.ts';
 import { loadProviderApps } from '../../src/providers/apps.ts';
 import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../src/providers/google-ads/sandbox.ts';
@@ -16,7 +16,7 @@ import { seedConnection } from '../helpers/connections.ts';
 
 // The day this was written: LinkedIn 202511 passed its sunset on 2026-11-16, Google v22 on
 // 2026-10-07, Meta's Marketing API v24.0 on 2026-11-10.
-const clock = fixedClock(new Date('2026-12-07T12:00:00Z'));
+const clock = testClock(new Date('2026-12-07T12:00:00Z'));
 let li: LinkedInRunningSandbox;
 let google: GoogleAdsRunningSandbox;
 let meta: MetaRunningSandbox;
@@ -80,7 +80,7 @@ test('configured versions past their sunset are warned about at start, in /healt
 });
 
 test('90 days before the pinned Shopify version ends, the fixed clock turns its warning on', async () => {
-  const later = fixedClock(new Date('2027-07-03T00:00:00Z'));
+  const later = testClock(new Date('2027-07-03T00:00:00Z'));
   const c2 = await createTestContext({ clock: later });
   const shopify = async () => {
     const health = (await c2.app.inject({ method: 'GET', url: '/healthz' })).json().provider_versions as { warnings: { provider: string; state: string; days_to_sunset: number }[] };

@@ -27,10 +27,27 @@ export interface CmsSite {
   /** Creates an active connection for the org (seeded as a finished connect flow would leave it). */
   connect(ctx: TestContext, orgId: string): Promise<string>;
   site: SiteEditor;
+  /**
+   * Lets a second pass on the site's clock. Several sites date versions by the second, so a
+   * write and an editor's change within one second would look alike: a sandbox's clock steps
+   * a second ahead, a real site is waited for.
+   */
+  nextSecond(): Promise<void>;
   close(): Promise<void>;
 }
 
 export type CmsFixture = () => Promise<CmsSite>;
+
+/** A sandbox's clock: `base` (the wall clock by default) plus the seconds `nextSecond` stepped it on. */
+export function steppedClock(base: () => number = Date.now): { now: () => number; nextSecond(): Promise<void> } {
+  let ahead = 0;
+  return {
+    now: () => base() + ahead,
+    nextSecond: async () => {
+      ahead += 1000;
+    },
+  };
+}
 
 /** A small real PNG (1×1) and its media reference, for featured-image tests. */
 export function testImage(seed = 0): { bytes: Buffer; ref: MediaRef } {

@@ -19,7 +19,7 @@ export interface ContentHub<S extends CmsSite = CmsSite> {
   sync(): ReturnType<typeof syncContent>;
   /** Waits until no publish, sync (item or connection) or rollback job is left to run. */
   idle(timeoutMs?: number): Promise<unknown>;
-  /** Several sites mark versions by the second: lets a second pass between a write and an editor's. */
+  /** Lets a second pass on the site's clock between a write and an editor's (CmsSite.nextSecond). */
   nextSecond(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentH
         'the queue to drain',
         timeoutMs,
       ),
-    nextSecond: () => new Promise<void>((r) => setTimeout(r, 1100)),
+    nextSecond: () => hub.site.nextSecond(),
   } as ContentHub<S>;
   before(async () => {
     hub.site = await start();

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { safeEqual } from '../../core/safe-equal.ts';
 import { plexusError } from '../../core/errors.ts';
 import type { Pool } from '../../db/pool.ts';
 import { authenticateApiKey } from '../../tenancy/api-keys.ts';
@@ -65,7 +66,7 @@ export function requireAdminToken(scope: FastifyInstance, token: string | undefi
       failures.hit(req.ip);
       throw plexusError('missing_api_key', { message: 'An admin token is required.' });
     }
-    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+    if (!safeEqual(createHash('sha256').update(given).digest(), expected)) {
       failures.hit(req.ip);
       throw plexusError('forbidden', { message: 'Wrong admin token.' });
     }

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { TaskDefinition } from '../types.ts';
+import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../types.ts' {
   interface JobPayloads {
@@ -10,7 +9,7 @@ declare module '../types.ts' {
 /** Replayed dead letters are history after 30 days; unreplayed ones stay until someone acts. */
 export const pruneDeadLetters: TaskDefinition<'prune_dead_letters'> = {
   name: 'prune_dead_letters',
-  schema: z.object({}).passthrough() as never,
+  schema: noPayload,
   cron: '17 3 * * *',
   async run(_payload, ctx) {
     const { rowCount } = await ctx.db.owner.query("delete from dead_letters where replayed_at < now() - interval '30 days'");

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { pruneExpired } from '../../retention/prune.ts';
-import type { TaskDefinition } from '../types.ts';
+import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../types.ts' {
   interface JobPayloads {
@@ -11,7 +10,7 @@ declare module '../types.ts' {
 /** Every org's expired data, in small batches (see docs/retention.md). */
 export const pruneRetention: TaskDefinition<'prune_retention'> = {
   name: 'prune_retention',
-  schema: z.object({}).passthrough() as never,
+  schema: noPayload,
   cron: '*/10 * * * *',
   async run(_payload, ctx) {
     const r = await pruneExpired(ctx.db.owner, { pauseMs: 20 });

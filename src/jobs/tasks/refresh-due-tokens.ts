@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { recordEvent } from '../../connections/events.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { providers } from '../../providers/registry.ts';
 import { enqueueMany, type JobSpec } from '../enqueue.ts';
-import type { TaskDefinition } from '../types.ts';
+import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../types.ts' {
   interface JobPayloads {
@@ -18,7 +17,7 @@ declare module '../types.ts' {
  */
 export const refreshDueTokens: TaskDefinition<'refresh_due_tokens'> = {
   name: 'refresh_due_tokens',
-  schema: z.object({}).passthrough() as never,
+  schema: noPayload,
   cron: '* * * * *',
   async run(_p, ctx) {
     await warnExpiring(ctx);

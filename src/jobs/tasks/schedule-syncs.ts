@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { engineSettings } from '../../config/schema.ts';
 import { enqueueMany, type JobSpec } from '../enqueue.ts';
-import type { TaskDefinition } from '../types.ts';
+import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../types.ts' {
   interface JobPayloads {
@@ -16,7 +15,7 @@ declare module '../types.ts' {
  */
 export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
   name: 'schedule_syncs',
-  schema: z.object({}).passthrough() as never,
+  schema: noPayload,
   cron: '* * * * *',
   async run(_p, ctx) {
     const { rows } = await ctx.db.owner.query<{ org_id: string; id: string }>(

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { wakeStrandedInboxes } from '../../webhooks/ingress/wake.ts';
-import type { TaskDefinition } from '../types.ts';
+import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../types.ts' {
   interface JobPayloads {
@@ -11,7 +10,7 @@ declare module '../types.ts' {
 /** Every minute: inbox events waiting over 30 s with no drain pending get one (lost wake-ups, crashes). */
 export const wakeStranded: TaskDefinition<'wake_stranded_inboxes'> = {
   name: 'wake_stranded_inboxes',
-  schema: z.object({}).passthrough() as never,
+  schema: noPayload,
   cron: '* * * * *',
   async run(_p, ctx) {
     const n = await wakeStrandedInboxes(ctx.db.owner, 30);

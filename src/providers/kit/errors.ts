@@ -1,14 +1,19 @@
 import { plexusError, type PlexusError } from '../../core/errors.ts';
 import type { HttpResponse } from './http.ts';
 
-/** Seconds or an HTTP date in Retry-After, as milliseconds. */
+/**
+ * Seconds or an HTTP date in Retry-After, as milliseconds. A date is measured from the
+ * response's own Date header: both stamps come from the platform's clock, so neither our clock
+ * nor its skew enters. Without a Date header a date cannot be placed (undefined).
+ */
 export function retryAfterMs(headers: Readonly<Record<string, string>>): number | undefined {
   const v = headers['retry-after'];
   if (!v) return undefined;
   const secs = Number(v);
   if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
   const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const sent = Date.parse(headers['date'] ?? '');
+  return Number.isNaN(at) || Number.isNaN(sent) ? undefined : Math.max(0, at - sent);
 }
 
 /** A short, secret-free message from a platform's error body. */

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../core/safe-equal.ts';
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../connector.ts';
 import { classifyShopify } from './errors.ts';
@@ -23,7 +24,7 @@ export function verifyShopifyQuery(query: Readonly<Record<string, string>>, secr
     .join('&');
   const expected = createHmac('sha256', secret).update(message).digest();
   const got = /^[0-9a-f]{64}$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+  if (!safeEqual(got, expected)) {
     throw plexusError('unprocessable', { message: 'The Shopify callback signature is invalid.', details: { reason: 'bad_hmac' } });
   }
   const ts = Number(query.timestamp);

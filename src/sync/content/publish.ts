@@ -306,7 +306,7 @@ async function publishCreates(deps: RefreshDeps, orgId: string, batchId: string,
     }
     // Not there yet, but a request sent just before the crash may still land: wait until it
     // no longer can before sending another, or the site could get two copies.
-    const age = Date.now() - e.target.create_started_at.getTime();
+    const age = deps.clock.now().getTime() - e.target.create_started_at.getTime();
     // The item stays pending; the others go on, and the job comes back for it.
     if (age < createSettleMs()) unsettled.wait = Math.max(unsettled.wait, createSettleMs() - age);
     else fresh.push(e);

@@ -1,14 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../core/safe-equal.ts';
 import type { ProviderApp } from '../../providers/apps.ts';
 import type { WebhookHandshake } from '../../providers/types.ts';
 
 export type HandshakeAnswer = { status: number; type: 'text' | 'json'; body: string | Record<string, string> };
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** LinkedIn sends a UUID as `challengeCode` (ads.md §4.7). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,7 +38,7 @@ export function answerHandshake(kind: WebhookHandshake, query: Readonly<Record<s
       const token = app.extra.webhookVerifyToken;
       if (query['hub.mode'] !== 'subscribe' || !query['hub.challenge']) return { status: 400, type: 'text', body: 'not a subscription handshake' };
       if (!META_CHALLENGE.test(query['hub.challenge'])) return { status: 400, type: 'text', body: 'hub.challenge is not an integer' };
-      if (!token || !query['hub.verify_token'] || !equal(query['hub.verify_token'], token)) return { status: 403, type: 'text', body: 'verify token mismatch' };
+      if (!token || !query['hub.verify_token'] || !safeEqual(query['hub.verify_token'], token)) return { status: 403, type: 'text', body: 'verify token mismatch' };
       return { status: 200, type: 'text', body: query['hub.challenge'] };
     }
     case 'linkedin-challenge': {

@@ -1,4 +1,5 @@
 import type { Pool, Queryable } from '../../db/pool.ts';
+import { withTx } from '../../db/tx.ts';
 
 /**
  * Wakes an org's inbox drain. The job key keeps one pending drain per org (a running one gets
@@ -7,17 +8,7 @@ import type { Pool, Queryable } from '../../db/pool.ts';
  * lost to a crash is made up by the stranded-inbox scan.
  */
 export async function wakeDrain(owner: Pool, orgId: string): Promise<void> {
-  const c = await owner.connect();
-  try {
-    await c.query('begin; set local synchronous_commit = off');
-    await c.query("select graphile_worker.add_job('drain_webhook_inbox', json_build_object('org_id', $1::text), job_key => 'inbox:' || $1)", [orgId]);
-    await c.query('commit');
-  } catch (err) {
-    await c.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  await withTx(owner, (c) => c.query("select graphile_worker.add_job('drain_webhook_inbox', json_build_object('org_id', $1::text), job_key => 'inbox:' || $1)", [orgId]), { synchronous_commit: 'off' });
 }
 
 /** Orgs with due events and no drain pending: wake them (after a crash, or a lost wake-up). */

@@ -1,13 +1,10 @@
 /** Small helpers shared by the scheme verifiers; none of them decides what a scheme signs. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { VerifyInput } from './types.ts';
 
-export const HEX_DIGEST = /^[0-9a-f]{64}$/i;
+export { safeEqual } from '../../core/safe-equal.ts';
 
-/** Constant-time equality that never hands unequal lengths to timingSafeEqual (it would throw). */
-export function safeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 
 /** HMAC-SHA256 over the parts concatenated as bytes, so the raw body is never re-decoded. */
 export function hmacSha256(secret: string, ...parts: (string | Buffer)[]): Buffer {

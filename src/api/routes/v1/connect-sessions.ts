@@ -11,6 +11,7 @@ import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
 import { connectSessionStatus } from '../../openapi/components.ts';
+import { sessionStatus } from '../../../connections/sessions.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
@@ -25,10 +26,10 @@ const sessionSchema = z.object({
   created_at: z.date(),
 });
 
-const format = (s: SessionRow) => ({
+const format = (s: SessionRow, now: Date) => ({
   id: s.id,
   provider: s.provider,
-  status: s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < Date.now() ? 'expired' : s.status,
+  status: sessionStatus(s, now),
   scopes: s.scopes,
   end_user_ref: s.end_user_ref,
   return_url: s.return_url,
@@ -64,7 +65,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: b.provider, reconnect: b.connection_id ?? null } });
         return created;
       });
-      return reply.status(201).send({ ...format(row), url: `${deps.publicUrl()}/connect/${token}` });
+      return reply.status(201).send({ ...format(row, deps.clock.now()), url: `${deps.publicUrl()}/connect/${token}` });
     },
   );
 
@@ -75,7 +76,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, (c) => getSession(c, orgId, req.params.id));
       if (!row) throw plexusError('not_found', { message: 'No such connect session.' });
-      return format(row);
+      return format(row, deps.clock.now());
     },
   );
 };

@@ -168,7 +168,7 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     },
     async (req) => {
       const orgId = orgOf(req);
-      const d = await withOrgTx(deps.db.app, orgId, (c) => connectionDiagnostics(c, orgId, req.params.id));
+      const d = await withOrgTx(deps.db.app, orgId, (c) => connectionDiagnostics(c, orgId, req.params.id, deps.clock.now()));
       if (!d) throw plexusError('not_found', { message: 'No such connection.' });
       return d as z.infer<typeof diagnosticsSchema>;
     },
