@@ -47,7 +47,7 @@ export async function checkA11y(page: Page, label: string): Promise<void> {
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const result = await axe.run((window as any).document, { resultTypes: ['violations'] });
     return result.violations as AxeViolation[];
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

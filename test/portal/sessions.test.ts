@@ -19,7 +19,7 @@ before(async () => {
   base = await ctx.listen();
   orgA = await newOrg(ctx, 'Org A');
   orgB = await newOrg(ctx, 'Org B');
-  connB = await seedConnection(ctx.db, ctx.keyring, orgB.id, 'meta', { accessToken: 'tok-b' });
+  connB = await seedConnection(ctx.db, ctx.keyring, orgB.id, 'meta', { kind: 'oauth2', accessToken: 'tok-b' });
 });
 after(async () => ctx?.close());
 
