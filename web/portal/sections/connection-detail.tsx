@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { unwrap, type Row } from '../../shared/api.ts';
+import { unwrap } from '../../shared/api.ts';
 import { StatusBadge } from '../../shared/badge.tsx';
 import { ActionButton, Form, SelectField, TextField } from '../../shared/form.tsx';
-import { formatDuration, formatNumber, formatTime } from '../../shared/format.ts';
+import { formatNumber, formatTime } from '../../shared/format.ts';
 import { ErrorNotice, Facts, Link, Loading } from '../../shared/layout.tsx';
 import { DataTable } from '../../shared/table.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -10,8 +10,8 @@ import { useResource } from '../../shared/use-resource.ts';
 import { sectionHref, type PortalContext, type SectionProps } from '../context.ts';
 import { connectionName } from '../components/health.ts';
 import { SyncProgress } from '../components/sync-progress.tsx';
+import { OperationsTable } from '../components/operations-table.tsx';
 
-type Operation = Row<'/v1/operations'>;
 const POLICIES = ['hub_wins', 'remote_wins', 'latest_wins', 'manual'] as const;
 
 /** One connection: its facts, diagnostics, recent operations, settings and actions. */
@@ -167,24 +167,5 @@ function SettingsForm({ ctx, id, interval, policy, onSaved }: { ctx: PortalConte
         </Form>
       )}
     </>
-  );
-}
-
-/** Operations as a table: type, status, start and duration (shared with the failures section). */
-export function OperationsTable({ ctx, rows, caption }: { ctx: PortalContext; rows: Operation[]; caption: string }) {
-  const f = ctx.strings.failures;
-  return (
-    <DataTable
-      caption={caption}
-      rows={rows}
-      rowKey={(o) => o.id}
-      columns={[
-        { header: f.type, cell: (o) => <Link href={sectionHref('failures', 'operations', o.id)} onNavigate={ctx.navigate}>{o.type}</Link> },
-        { header: f.status, cell: (o) => <StatusBadge status={o.status} /> },
-        { header: f.started, cell: (o) => formatTime(o.started_at) },
-        { header: f.duration, cell: (o) => formatDuration(o.duration_ms), numeric: true },
-        { header: f.error, cell: (o) => o.error?.message ?? '' },
-      ]}
-    />
   );
 }
