@@ -58,15 +58,15 @@ export function DeadLetters({ ctx, query }: SectionProps) {
               { header: t.attempts, cell: (d) => formatNumber(d.attempts), numeric: true },
               { header: t.failedAt, cell: (d) => formatTime(d.failed_at) },
               { header: t.replayedAt, cell: (d) => (d.replayed_at ? formatTime(d.replayed_at) : '—') },
-              {
+              ...(ctx.session.readOnly ? [] : [{
                 header: t.replay,
-                cell: (d) => (
-                  <ActionButton hidden={ctx.session.readOnly} disabled={d.replayed_at !== null} onAction={replay(d)}>
+                cell: (d: DeadLetter) => (
+                  <ActionButton disabled={d.replayed_at !== null} onAction={replay(d)}>
                     {t.replay}
                     <span class="visually-hidden"> {d.task} {formatTime(d.failed_at)}</span>
                   </ActionButton>
                 ),
-              },
+              }]),
             ]}
           />
           <Pagination pages={pages} nextCursor={list.data.next_cursor} />
