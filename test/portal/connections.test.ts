@@ -83,6 +83,9 @@ test('connections: list, filter, page, open one, sync now and watch it run to th
   await progress.getByText('Completed').waitFor({ timeout: 60_000 });
   assert.ok(Number((await progress.getByTestId('sync-pages').innerText()).replace(/\D/g, '')) > 0);
   assert.ok(Number((await progress.getByTestId('sync-records').innerText()).replace(/\D/g, '')) > 0);
+  // The page around the progress caught up with the run: the last sync time and the operation.
+  await page.getByRole('table', { name: 'Recent operations' }).getByRole('link', { name: 'sync' }).first().waitFor();
+  assert.doesNotMatch(await page.locator('dl.facts').first().innerText(), /Last sync\s+never/);
   await checkPage(page, 'connection-synced');
   const run = (await ctx.db.owner.query('select status, pages from sync_runs where org_id = $1 and connection_id = $2', [org.id, conn])).rows;
   assert.equal(run.length, 1);

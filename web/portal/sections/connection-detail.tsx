@@ -60,7 +60,18 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
         <ActionButton kind="danger" hidden={ro} confirm={t.disconnectConfirm} onAction={disconnect}>{t.disconnect}</ActionButton>
       </div>
       {ro && <p class="notice info">{ctx.strings.app.readOnlyHint}</p>}
-      {syncJob !== undefined && <SyncProgress ctx={ctx} connectionId={id} jobId={syncJob} />}
+      {syncJob !== undefined && (
+        <SyncProgress
+          ctx={ctx}
+          connectionId={id}
+          jobId={syncJob}
+          onDone={() => {
+            conn.reload();
+            diag.reload();
+            ops.reload();
+          }}
+        />
+      )}
 
       <h2>{t.diagnostics}</h2>
       {diag.error && <ErrorNotice error={diag.error} onRetry={diag.reload} />}
@@ -118,7 +129,6 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
 
       <SettingsForm ctx={ctx} id={id} interval={c.sync_interval_minutes} policy={c.conflict_policy} onSaved={conn.reload} />
 
-      <h2>{t.recentOperations}</h2>
       {ops.data && <OperationsTable ctx={ctx} rows={ops.data.data} caption={t.recentOperations} />}
     </>
   );

@@ -115,7 +115,7 @@ export function DeliveryDetail({ ctx, id }: SectionProps & { id: string }) {
           { header: ctx.strings.failures.at, cell: (a) => formatTime(a.at) },
           { header: t.response, cell: (a) => (a.status_code ? `HTTP ${a.status_code}` : '—') },
           { header: ctx.strings.failures.duration, cell: (a) => formatDuration(a.latency_ms), numeric: true },
-          { header: ctx.strings.failures.messages, cell: (a) => <code>{a.response_excerpt ?? a.error ?? ''}</code> },
+          { header: t.responseBody, cell: (a) => <code>{a.response_excerpt ?? a.error ?? ''}</code> },
         ]}
       />
     </>
