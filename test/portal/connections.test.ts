@@ -196,10 +196,8 @@ test('branding: the org’s name, logo and colour, as its portal settings say', 
   assert.equal(res.status, 200);
   const { page } = await enterPortal(browser, base, org.key);
   await page.locator('header').getByText('Northwind integrations').waitFor();
-  const colours = await page.locator('header').evaluate((h) => {
-    const style = getComputedStyle(h);
-    return { bg: style.backgroundColor, fg: style.color };
-  });
+  // Evaluated as page source: this file is typed for Node, the expression runs in the page.
+  const colours = await page.evaluate("(({ backgroundColor, color }) => ({ bg: backgroundColor, fg: color }))(getComputedStyle(document.querySelector('header')))");
   // A light accent gets dark text on it, so the header keeps its contrast.
   assert.deepEqual(colours, { bg: 'rgb(253, 224, 71)', fg: 'rgb(0, 0, 0)' });
   assert.equal(await page.locator('header img').getAttribute('alt'), '');
