@@ -167,6 +167,8 @@ export const strings = {
     replay: 'Replay',
     replayed: 'Replay queued.',
     replayedAt: 'Replayed',
+    notReplayed: 'Not replayed',
+    wasReplayed: 'Replayed',
     operations: 'Operations',
     type: 'Type',
     status: 'Status',

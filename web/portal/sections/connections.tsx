@@ -22,8 +22,8 @@ function ConnectionsPage(props: SectionProps) {
 /** Connections with their health, filtered by platform and status, a page at a time. */
 function ConnectionList({ ctx, query }: SectionProps) {
   const t = ctx.strings.connections;
-  const [filters, setFilter] = useQueryState(query, ['provider', 'status'] as const);
   const pages = useCursorPages();
+  const [filters, setFilter] = useQueryState(query, ['provider', 'status'] as const, pages);
   const providers = useResource(() => unwrap(ctx.api.GET('/v1/providers')), []);
   const list = useResource(
     () =>
@@ -41,16 +41,12 @@ function ConnectionList({ ctx, query }: SectionProps) {
       ),
     [pages.cursor, filters.provider, filters.status],
   );
-  const filter = (k: 'provider' | 'status', v: string) => {
-    setFilter(k, v);
-    pages.reset();
-  };
   return (
     <>
       <h1>{ctx.strings.nav.connections}</h1>
       <div class="toolbar">
-        <SelectField label={t.provider} value={filters.provider} allLabel={ctx.strings.form.all} options={(providers.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))} onChange={(v) => filter('provider', v)} />
-        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))} onChange={(v) => filter('status', v)} />
+        <SelectField label={t.provider} value={filters.provider} allLabel={ctx.strings.form.all} options={(providers.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))} onChange={(v) => setFilter('provider', v)} />
+        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))} onChange={(v) => setFilter('status', v)} />
       </div>
       <PagedTable<Connection>
         list={list}

@@ -16,7 +16,7 @@ export function DeadLetters({ ctx, query }: SectionProps) {
   const t = ctx.strings.failures;
   const toasts = useToasts();
   const pages = useCursorPages();
-  const [filters, setFilter] = useQueryState(query, ['replayed'] as const);
+  const [filters, setFilter] = useQueryState(query, ['replayed'] as const, pages);
   const list = useResource(
     () => unwrap(ctx.api.GET('/v1/dead-letters', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}), ...(filters.replayed ? { replayed: filters.replayed as 'true' | 'false' } : {}) } } })),
     [pages.cursor, filters.replayed],
@@ -34,11 +34,8 @@ export function DeadLetters({ ctx, query }: SectionProps) {
           label={t.replayedAt}
           value={filters.replayed}
           allLabel={ctx.strings.form.all}
-          options={[{ value: 'false', label: 'Not replayed' }, { value: 'true', label: 'Replayed' }]}
-          onChange={(v) => {
-            setFilter('replayed', v);
-            pages.reset();
-          }}
+          options={[{ value: 'false', label: t.notReplayed }, { value: 'true', label: t.wasReplayed }]}
+          onChange={(v) => setFilter('replayed', v)}
         />
       </div>
       <PagedTable<DeadLetter>

@@ -22,10 +22,10 @@ const TAIL_MS = 2000;
 /** The operations log: filters, pages, and a live tail that keeps the first page current. */
 export function OperationsLog({ ctx, query }: SectionProps) {
   const t = ctx.strings.failures;
-  const [filters, setFilter] = useQueryState(query, ['type', 'status', 'q'] as const);
+  const pages = useCursorPages();
+  const [filters, setFilter] = useQueryState(query, ['type', 'status', 'q'] as const, pages);
   const [search, setSearch] = useState(filters.q);
   const [tail, setTail] = useState(false);
-  const pages = useCursorPages();
   const list = useResource(
     () =>
       unwrap(
@@ -44,22 +44,18 @@ export function OperationsLog({ ctx, query }: SectionProps) {
     [pages.cursor, filters.type, filters.status, filters.q],
   );
   useInterval(list.reload, TAIL_MS, tail && pages.pageNumber === 1);
-  const change = (k: 'type' | 'status' | 'q', v: string) => {
-    setFilter(k, v);
-    pages.reset();
-  };
   return (
     <>
       <h2>{t.operations}</h2>
       <div class="toolbar">
-        <SelectField label={t.type} value={filters.type} allLabel={ctx.strings.form.all} options={TYPES.map((v) => ({ value: v, label: v }))} onChange={(v) => change('type', v)} />
-        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((v) => ({ value: v, label: ctx.strings.status[v] ?? v }))} onChange={(v) => change('status', v)} />
+        <SelectField label={t.type} value={filters.type} allLabel={ctx.strings.form.all} options={TYPES.map((v) => ({ value: v, label: v }))} onChange={(v) => setFilter('type', v)} />
+        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((v) => ({ value: v, label: ctx.strings.status[v] ?? v }))} onChange={(v) => setFilter('status', v)} />
         <form
           class="toolbar plain"
           role="search"
           onSubmit={(e) => {
             e.preventDefault();
-            change('q', search.trim());
+            setFilter('q', search.trim());
           }}
         >
           <TextField label={t.search} type="search" value={search} onInput={setSearch} />

@@ -18,8 +18,8 @@ function SyncsPage({ ctx, query }: SectionProps) {
   const t = ctx.strings.syncs;
   const running = useResource(() => unwrap(ctx.api.GET('/v1/sync-runs', { params: { query: { status: 'running', limit: 50 } } })), []);
   useInterval(running.reload, LIVE_POLL_MS);
-  const [filters, setFilter] = useQueryState(query, ['status'] as const);
   const pages = useCursorPages();
+  const [filters, setFilter] = useQueryState(query, ['status'] as const, pages);
   const history = useResource(
     () => unwrap(ctx.api.GET('/v1/sync-runs', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}), ...(filters.status ? { status: filters.status as (typeof STATUSES)[number] } : {}) } } })),
     [pages.cursor, filters.status],
@@ -37,10 +37,7 @@ function SyncsPage({ ctx, query }: SectionProps) {
           value={filters.status}
           allLabel={ctx.strings.form.all}
           options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))}
-          onChange={(v) => {
-            setFilter('status', v);
-            pages.reset();
-          }}
+          onChange={(v) => setFilter('status', v)}
         />
       </div>
       {history.error && <ErrorNotice error={history.error} onRetry={history.reload} />}

@@ -75,7 +75,7 @@ function Endpoints({ ctx }: SectionProps) {
 function InboundEvents({ ctx, query }: SectionProps) {
   const t = ctx.strings.webhooks;
   const pages = useCursorPages();
-  const [filters, setFilter] = useQueryState(query, ['inbound_status'] as const);
+  const [filters, setFilter] = useQueryState(query, ['inbound_status'] as const, pages);
   const list = useResource(
     () =>
       unwrap(
@@ -94,10 +94,7 @@ function InboundEvents({ ctx, query }: SectionProps) {
           value={filters.inbound_status}
           allLabel={ctx.strings.form.all}
           options={INBOUND_STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))}
-          onChange={(v) => {
-            setFilter('inbound_status', v);
-            pages.reset();
-          }}
+          onChange={(v) => setFilter('inbound_status', v)}
         />
       </div>
       <PagedTable<Inbound>
