@@ -124,7 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         max: deps.config.http.rateLimitPerMinute,
         timeWindow: 60_000,
         keyGenerator: (req) => {
-          const h = req.headers.authorization;
+          // A portal user's budget is their session's (many may share an address), an API key's its own.
+          const h = req.headers.authorization ?? req.headers.cookie;
           return h ? createHash('sha256').update(h).digest('base64url') : req.ip;
         },
         errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../api/deps.ts';
+import { plexusError } from '../core/errors.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../scripts/build-web.ts';
 import { SESSION_COOKIE, cookieOf, sessionCookie } from './cookies.ts';
@@ -63,10 +64,10 @@ export async function portalPageRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   app.get('/portal/assets/*', { schema: { hide: true } }, async (req, reply) => {
     const name = (req.params as { '*': string })['*'];
-    if (!ASSET_RE.test(name)) return reply.status(404).send({ error: { code: 'not_found', message: 'No such asset.' } });
+    if (!ASSET_RE.test(name)) throw plexusError('not_found', { message: 'No such asset.' });
     await manifest();
     const body = await readFile(path.join(WEB_OUT, name)).catch(() => undefined);
-    if (!body) return reply.status(404).send({ error: { code: 'not_found', message: 'No such asset.' } });
+    if (!body) throw plexusError('not_found', { message: 'No such asset.' });
     // Names carry a hash of their content: a changed file has a new name, so this one never changes.
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     reply.header('x-content-type-options', 'nosniff');
