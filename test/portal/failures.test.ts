@@ -115,3 +115,13 @@ test('a read-only session has no replay button', async () => {
   assert.equal(await page.getByRole('button', { name: /^Replay/ }).count(), 0);
   await page.context().close();
 });
+
+test('a session limited to some sections shows only those', async () => {
+  const { page } = await enterPortal(browser, base, org.key, { sections: ['failures', 'webhooks'] });
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Webhooks', 'Failures']);
+  await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+  await page.goto(`${base}/portal/connections`);
+  await page.getByText('There is no such page.').waitFor();
+  await page.context().close();
+});
