@@ -27,6 +27,7 @@ import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
 import { adsRoutes } from './routes/v1/ads.ts';
 import { adsWriteRoutes } from './routes/v1/ads-writes.ts';
 import { syncRoutes } from './routes/v1/syncs.ts';
+import { syncRunRoutes } from './routes/v1/sync-runs.ts';
 import { contentRoutes } from './routes/v1/content.ts';
 import { publishRoutes } from './routes/v1/publish.ts';
 import { conflictRoutes } from './routes/v1/conflicts.ts';
@@ -40,6 +41,8 @@ import { retentionRoutes } from '../retention/routes.ts';
 import { orgErasureRoutes, adminOrgErasureRoutes } from '../orgs/routes.ts';
 import { operationRoutes } from './routes/v1/operations.ts';
 import { recorderFor } from '../operations/recorder.ts';
+import { portalRoutes } from '../portal/routes.ts';
+import { portalPageRoutes } from '../portal/pages.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -121,12 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         max: deps.config.http.rateLimitPerMinute,
         timeWindow: 60_000,
         keyGenerator: (req) => {
-          const h = req.headers.authorization;
+          // A portal user's budget is their session's (many may share an address), an API key's its own.
+          const h = req.headers.authorization ?? req.headers.cookie;
           return h ? createHash('sha256').update(h).digest('base64url') : req.ip;
         },
         errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),
       });
-      requireApiKey(v1, deps.db.app);
+      requireApiKey(v1, deps.db.app, deps.clock);
       honourIdempotencyKeys(v1, deps.db.app, deps.keyring, orgOf);
       await v1.register(orgRoutes, deps);
       await v1.register(providerRoutes, deps);
@@ -140,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(adsRoutes, deps);
       await v1.register(adsWriteRoutes, deps);
       await v1.register(syncRoutes, deps);
+      await v1.register(syncRunRoutes, deps);
       await v1.register(contentRoutes, deps);
       await v1.register(publishRoutes, deps);
       await v1.register(conflictRoutes, deps);
@@ -147,11 +152,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(retentionRoutes, deps);
       await v1.register(orgErasureRoutes, deps);
       await v1.register(operationRoutes, deps);
+      await v1.register(portalRoutes, deps);
     },
     { prefix: '/v1' },
   );
 
   await app.register(connectPageRoutes, deps);
+  await app.register(portalPageRoutes, deps);
 
   const ingress = { owner: deps.db.owner, keyring: deps.keyring, apps: deps.providers.apps, clock: deps.clock, writer: new InboxWriter(deps.db.owner) };
   await app.register(webhookIngressRoutes, { ingress, apps: deps.providers.apps, bodyLimit: deps.config.http.bodyLimit });

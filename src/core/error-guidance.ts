@@ -41,5 +41,8 @@ export const ERROR_GUIDANCE = {
   'provider.version_sunset': 'Operator: set `PLEXUS_<ID>_VERSION` to a version the platform still serves, or upgrade Plexus.',
   'content.remote_changed': 'Nothing: the item goes through the merge again with the site’s new version.',
   'content.conflict_open': 'Resolve the open conflict on this target (`/v1/conflicts`), then publish again.',
+  portal_session_invalid: 'Open the portal again from the host application: it creates a new portal session (`POST /v1/portal-sessions`).',
+  csrf_failed: 'Send the session’s CSRF token (from `GET /v1/portal-session`) in the `X-CSRF-Token` header of every write.',
+  portal_read_only: 'Nothing to fix in the request: the session was created read only; the host application creates a `manage` session for changes.',
   'job.invalid_payload': 'Operator: the job was queued by other code or by hand with a wrong payload; fix or delete it, then replay.',
 } as const satisfies Record<ErrorCode, string>;
