@@ -43,11 +43,11 @@ interface AxeViolation {
 
 /** Runs axe-core on the page; fails on any serious or critical violation, naming rule and elements. */
 export async function checkA11y(page: Page, label: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: await axeSource });
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: await axeSource });
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const axe = (window as any).axe;
-    const result = await axe.run((window as any).document, { resultTypes: ['violations'] });
+    const axe = (globalThis as any).axe;
+    const result = await axe.run({ resultTypes: ['violations'] });
     return result.violations as AxeViolation[];
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
