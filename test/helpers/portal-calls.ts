@@ -11,7 +11,7 @@ export interface PortalCaller {
 export async function portalCaller(page: Page, base: string): Promise<PortalCaller> {
   const { cookie, csrf } = await portalCredentials(page, base);
   return async (method, path, body) => {
-    const headers: Record<string, string> = { cookie, ...(method === 'POST' ? { 'x-csrf-token': csrf, 'content-type': 'application/json' } : {}) };
+    const headers: Record<string, string> = { cookie, ...(method === 'POST' ? { 'x-csrf-token': csrf } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
     const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
