@@ -12,7 +12,7 @@ export interface Day {
 }
 
 /**
- * Spend (right axis, in the campaign's currency) and impressions and clicks (left axis) per day,
+ * Spend (right axis, in the campaign's currency), impressions and clicks (left axes) per day,
  * drawn by uPlot. The chart is an image to assistive technology; the data table toggle beside
  * it holds the same numbers.
  */
@@ -32,14 +32,20 @@ export function MetricsChart({ days, name, currency }: { days: Day[]; name: stri
         width: Math.max(320, el.clientWidth || 800),
         height: 320,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        scales: { x: { time: true }, money: { auto: true }, count: { auto: true } },
+        scales: { x: { time: true }, money: { auto: true }, count: { auto: true }, clicks: { auto: true } },
         series: [
           {},
           { label: `${t.series.spend}${currency ? ` (${currency})` : ''}`, scale: 'money', stroke: '#b45309', width: 2 },
           { label: t.series.impressions, scale: 'count', stroke: '#1d4ed8', width: 2 },
-          { label: t.series.clicks, scale: 'count', stroke: '#047857', width: 2, dash: [6, 4] },
+          { label: t.series.clicks, scale: 'clicks', stroke: '#047857', width: 2, dash: [6, 4] },
         ],
-        axes: [{}, { scale: 'count' }, { scale: 'money', side: 1, grid: { show: false } }],
+        // Each measure on its own axis, labelled and in its series' colour: clicks are a fraction of impressions and would sit flat on theirs.
+        axes: [
+          {},
+          { scale: 'count', label: t.series.impressions, stroke: '#1d4ed8' },
+          { scale: 'clicks', label: t.series.clicks, stroke: '#047857', grid: { show: false } },
+          { scale: 'money', label: t.series.spend, stroke: '#b45309', side: 1, grid: { show: false } },
+        ],
       },
       data,
       el,
