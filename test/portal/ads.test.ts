@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { metaAdsSync } from '../../src/providers/meta/sync.ts';
-import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';
+import { sandbox as metaSandbox, type MetaRunningSandbox, type MetaSandboxOptions } from '../../src/providers/meta/sandbox.ts';
 import { runAdsSync } from '../../src/sync/ads/engine.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
@@ -25,7 +25,9 @@ let org: { id: string; key: string };
 let campaign: { id: string; name: string; restated: string; since: string; until: string };
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 11, size: 140, historyDays: 14 })) as MetaRunningSandbox;
+  // Two weeks of days for the chart: about ten ads, each with a row a day.
+  const shape: MetaSandboxOptions = { seed: 11, size: 140, historyDays: 14 };
+  sb = (await metaSandbox.start(shape)) as MetaRunningSandbox;
   ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');

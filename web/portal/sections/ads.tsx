@@ -13,4 +13,4 @@ function AdsPage(props: SectionProps) {
   return <EntitiesPage {...props} />;
 }
 
-export const ads: Section = { id: 'ads', title: adsStrings.title, Page: AdsPage };
+export const adsSection: Section = { id: 'ads', title: adsStrings.title, Page: AdsPage };

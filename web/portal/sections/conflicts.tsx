@@ -12,4 +12,4 @@ function ConflictsPage(props: SectionProps) {
   return <ConflictListPage {...props} />;
 }
 
-export const conflicts: Section = { id: 'conflicts', title: conflictStrings.title, Page: ConflictsPage };
+export const conflictsSection: Section = { id: 'conflicts', title: conflictStrings.title, Page: ConflictsPage };

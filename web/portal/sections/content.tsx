@@ -11,4 +11,4 @@ function ContentPage(props: SectionProps) {
   return <ItemsPage {...props} />;
 }
 
-export const content: Section = { id: 'content', title: contentStrings.title, Page: ContentPage };
+export const contentSection: Section = { id: 'content', title: contentStrings.title, Page: ContentPage };
