@@ -4,10 +4,11 @@ import type { paths } from '../../../../packages/sdk/src/generated/schema.ts';
 import { StatusBadge } from '../../../shared/badge.tsx';
 import { ActionButton } from '../../../shared/form.tsx';
 import { formatTime } from '../../../shared/format.ts';
-import { ErrorNotice, Facts, Link, Loading } from '../../../shared/layout.tsx';
+import { Facts } from '../../../shared/layout.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useResource } from '../../../shared/use-resource.ts';
 import { sectionHref, type PortalContext } from '../../context.ts';
+import { DetailFrame } from '../content/detail-frame.tsx';
 import { loadSites, siteName } from '../content/sites.ts';
 import { fieldLabels } from '../content/strings.ts';
 import { FieldValue } from '../content/values.tsx';
@@ -54,15 +55,8 @@ export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
   };
 
   return (
-    <section aria-labelledby="conflict-title">
-      <p>
-        <Link href={sectionHref('conflicts')} onNavigate={ctx.navigate}>{t.back}</Link>
-      </p>
-      <h1 id="conflict-title">{t.detailTitle}</h1>
-      {conflict.error && <ErrorNotice error={conflict.error} onRetry={conflict.reload} />}
-      {!c ? (
-        conflict.loading && <Loading />
-      ) : (
+    <DetailFrame ctx={ctx} back={{ href: sectionHref('conflicts'), label: t.back }} title={t.detailTitle} resource={conflict}>
+      {(c) => (
         <>
           <Facts
             items={[
@@ -98,6 +92,6 @@ export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
           )}
         </>
       )}
-    </section>
+    </DetailFrame>
   );
 }

@@ -3,12 +3,13 @@ import { unwrap } from '../../../shared/api.ts';
 import { StatusBadge } from '../../../shared/badge.tsx';
 import { ActionButton } from '../../../shared/form.tsx';
 import { formatTime } from '../../../shared/format.ts';
-import { ErrorNotice, Facts, Link, Loading } from '../../../shared/layout.tsx';
+import { Facts } from '../../../shared/layout.tsx';
 import { DataTable } from '../../../shared/table.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useResource } from '../../../shared/use-resource.ts';
 import { sectionHref, type PortalContext } from '../../context.ts';
 import { useBatch, type Batch } from './batch-poll.ts';
+import { DetailFrame } from './detail-frame.tsx';
 import { loadSites, siteName } from './sites.ts';
 import { contentStrings as t } from './strings.ts';
 
@@ -35,17 +36,9 @@ export function BatchPage({ ctx, id }: { ctx: PortalContext; id: string }) {
       toasts.error((e as Error).message);
     }
   };
-  const b = batch.data;
   return (
-    <section aria-labelledby="batch-title">
-      <p>
-        <Link href={sectionHref('content')} onNavigate={ctx.navigate}>{t.backToItems}</Link>
-      </p>
-      <h1 id="batch-title">{t.batchTitle}</h1>
-      {batch.error && <ErrorNotice error={batch.error} onRetry={batch.reload} />}
-      {!b ? (
-        batch.loading && <Loading />
-      ) : (
+    <DetailFrame ctx={ctx} back={{ href: sectionHref('content'), label: t.backToItems }} title={t.batchTitle} resource={batch}>
+      {(b) => (
         <>
           <Facts
             items={[
@@ -85,6 +78,6 @@ export function BatchPage({ ctx, id }: { ctx: PortalContext; id: string }) {
           )}
         </>
       )}
-    </section>
+    </DetailFrame>
   );
 }
