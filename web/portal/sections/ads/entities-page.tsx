@@ -2,8 +2,8 @@ import { unwrap, type Row } from '../../../shared/api.ts';
 import { StatusBadge } from '../../../shared/badge.tsx';
 import { SelectField } from '../../../shared/form.tsx';
 import { formatTime } from '../../../shared/format.ts';
-import { ErrorNotice, Link, Loading } from '../../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../../shared/table.tsx';
+import { Link } from '../../../shared/layout.tsx';
+import { PagedTable, useCursorPages } from '../../../shared/table.tsx';
 import { useResource } from '../../../shared/use-resource.ts';
 import { sectionHref, type SectionProps } from '../../context.ts';
 import { formatMoney } from './money.ts';
@@ -39,28 +39,23 @@ export function EntitiesPage({ ctx, query }: SectionProps) {
       <div class="toolbar">
         <SelectField label={t.statusFilter} value={status ?? ''} allLabel={t.anyStatus} options={STATUSES.map((s) => ({ value: s, label: t.statuses[s] ?? s }))} onChange={(v) => go(href(level, v || undefined))} />
       </div>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <DataTable<Entity>
-          caption={t.caption(t.levels[level] ?? level)}
-          rows={list.data?.data ?? []}
-          rowKey={(e) => e.id}
-          columns={[
-            {
-              header: t.columns.name,
-              cell: (e) => (level === 'campaigns' ? <Link href={sectionHref('ads', 'campaigns', e.id)} onNavigate={ctx.navigate}>{e.name ?? t.unnamed}</Link> : (e.name ?? t.unnamed)),
-            },
-            { header: t.columns.platform, cell: (e) => e.provider },
-            { header: t.columns.status, cell: (e) => <StatusBadge status={t.statuses[e.status] ?? e.status} tone={TONE[e.status] ?? 'neutral'} /> },
-            { header: t.columns.account, cell: (e) => e.account_id },
-            { header: t.columns.budget, numeric: true, cell: (e) => formatMoney(e.daily_budget_micros, e.currency) },
-            { header: t.columns.updated, cell: (e) => formatTime(e.updated_at) },
-          ]}
-        />
-      )}
-      <Pagination pages={pages} nextCursor={list.data?.next_cursor} />
+      <PagedTable<Entity>
+        caption={t.caption(t.levels[level] ?? level)}
+        list={list}
+        pages={pages}
+        rowKey={(e) => e.id}
+        columns={[
+          {
+            header: t.columns.name,
+            cell: (e) => (level === 'campaigns' ? <Link href={sectionHref('ads', 'campaigns', e.id)} onNavigate={ctx.navigate}>{e.name ?? t.unnamed}</Link> : (e.name ?? t.unnamed)),
+          },
+          { header: t.columns.platform, cell: (e) => e.provider },
+          { header: t.columns.status, cell: (e) => <StatusBadge status={t.statuses[e.status] ?? e.status} tone={TONE[e.status] ?? 'neutral'} /> },
+          { header: t.columns.account, cell: (e) => e.account_id },
+          { header: t.columns.budget, numeric: true, cell: (e) => formatMoney(e.daily_budget_micros, e.currency) },
+          { header: t.columns.updated, cell: (e) => formatTime(e.updated_at) },
+        ]}
+      />
     </section>
   );
 }

@@ -44,15 +44,11 @@ export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
   const readOnly = ctx.session.readOnly || !open;
   const complete = fields.length > 0 && fields.every((f) => decisions[f.field]);
 
-  const resolve = async () => {
-        try {
+  const resolve = () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.POST('/v1/conflicts/{id}/resolve', { params: { path: { id } }, body: resolution(decisions) }));
-      toasts.ok(t.resolved);
       conflict.reload();
-    } catch (e) {
-      toasts.error((e as Error).message);
-    }
-  };
+    }, t.resolved);
 
   return (
     <DetailFrame ctx={ctx} back={{ href: sectionHref('conflicts'), label: t.back }} title={t.detailTitle} resource={conflict}>

@@ -1,8 +1,8 @@
 import { unwrap, type Row } from '../../../shared/api.ts';
 import { StatusBadge } from '../../../shared/badge.tsx';
 import { formatTime } from '../../../shared/format.ts';
-import { ErrorNotice, Link, Loading } from '../../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../../shared/table.tsx';
+import { Link } from '../../../shared/layout.tsx';
+import { PagedTable, useCursorPages } from '../../../shared/table.tsx';
 import { useResource } from '../../../shared/use-resource.ts';
 import { sectionHref, type SectionProps } from '../../context.ts';
 import { loadSites, siteName } from '../content/sites.ts';
@@ -29,24 +29,19 @@ export function ConflictListPage({ ctx, query }: SectionProps) {
           </Link>
         ))}
       </nav>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <DataTable<Conflict>
-          caption={t.listCaption[status]}
-          rows={list.data?.data ?? []}
-          rowKey={(c) => c.id}
-          columns={[
-            { header: t.columns.fields, cell: (c) => <Link href={sectionHref('conflicts', c.id)} onNavigate={ctx.navigate}>{t.open(fields(c))}</Link> },
-            { header: t.columns.site, cell: (c) => siteName(sites.data, c.connection_id) },
-            { header: t.columns.status, cell: (c) => <StatusBadge status={c.status} tone={c.status === 'open' ? 'warn' : 'ok'} /> },
-            { header: t.columns.raised, cell: (c) => formatTime(c.created_at) },
-            ...(status === 'resolved' ? [{ header: t.columns.resolved, cell: (c: Conflict) => formatTime(c.resolved_at) }] : []),
-          ]}
-        />
-      )}
-      <Pagination pages={pages} nextCursor={list.data?.next_cursor} />
+      <PagedTable<Conflict>
+        caption={t.listCaption[status]}
+        list={list}
+        pages={pages}
+        rowKey={(c) => c.id}
+        columns={[
+          { header: t.columns.fields, cell: (c) => <Link href={sectionHref('conflicts', c.id)} onNavigate={ctx.navigate}>{t.open(fields(c))}</Link> },
+          { header: t.columns.site, cell: (c) => siteName(sites.data, c.connection_id) },
+          { header: t.columns.status, cell: (c) => <StatusBadge status={c.status} tone={c.status === 'open' ? 'warn' : 'ok'} /> },
+          { header: t.columns.raised, cell: (c) => formatTime(c.created_at) },
+          ...(status === 'resolved' ? [{ header: t.columns.resolved, cell: (c: Conflict) => formatTime(c.resolved_at) }] : []),
+        ]}
+      />
     </section>
   );
 }

@@ -27,15 +27,11 @@ export function BatchPage({ ctx, id }: { ctx: PortalContext; id: string }) {
   const visible = [...new Set(rows.map((r) => r.item_id))];
   // Titles of the rows on screen only: a batch may hold thousands of items.
   const titles = useResource(async () => new Map(await Promise.all(visible.map(async (i) => [i, (await unwrap(ctx.api.GET('/v1/content/{id}', { params: { path: { id: i } } }))).title] as const))), [visible.join(',')]);
-  const rollback = async () => {
-    try {
+  const rollback = () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.POST('/v1/publish/{id}/rollback', { params: { path: { id } } }));
-      toasts.ok(t.rollingBack);
       batch.reload();
-    } catch (e) {
-      toasts.error((e as Error).message);
-    }
-  };
+    }, t.rollingBack);
   return (
     <DetailFrame ctx={ctx} back={{ href: sectionHref('content'), label: t.backToItems }} title={t.batchTitle} resource={batch}>
       {(b) => (

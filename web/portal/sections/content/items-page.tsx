@@ -3,8 +3,7 @@ import { unwrap, type Row } from '../../../shared/api.ts';
 import { StatusBadge } from '../../../shared/badge.tsx';
 import { SelectField } from '../../../shared/form.tsx';
 import { formatTime } from '../../../shared/format.ts';
-import { ErrorNotice, Loading } from '../../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../../shared/table.tsx';
+import { PagedTable, useCursorPages } from '../../../shared/table.tsx';
 import { useResource } from '../../../shared/use-resource.ts';
 import { sectionHref, type SectionProps } from '../../context.ts';
 import { BatchList } from './batch-list.tsx';
@@ -63,25 +62,20 @@ export function ItemsPage({ ctx, query }: SectionProps) {
       {publishing && sites.data && (
         <PublishPanel ctx={ctx} items={[...selected.values()]} sites={sites.data} onCancel={() => setPublishing(false)} onStarted={(id) => ctx.navigate(sectionHref('content', 'batches', id))} />
       )}
-      {items.error && <ErrorNotice error={items.error} onRetry={items.reload} />}
-      {items.loading && !items.data ? (
-        <Loading />
-      ) : (
-        <DataTable<Item>
-          caption={t.itemsCaption}
-          rows={pageItems}
-          rowKey={(i) => i.id}
-          columns={[
-            ...(session.readOnly ? [] : [{ header: t.columns.select, cell: (i: Item) => <input type="checkbox" aria-label={t.selectItem(i.title)} checked={selected.has(i.id)} onChange={(e) => toggle(i, (e.currentTarget as HTMLInputElement).checked)} /> }]),
-            { header: t.columns.title, cell: (i) => i.title },
-            { header: t.columns.kind, cell: (i) => i.kind },
-            { header: t.columns.status, cell: (i) => i.status },
-            { header: t.columns.sites, cell: (i) => <SiteStates targets={targets.data?.filter((x) => x.item_id === i.id)} sites={sites.data} /> },
-            { header: t.columns.updated, cell: (i) => formatTime(i.updated_at) },
-          ]}
-        />
-      )}
-      <Pagination pages={pages} nextCursor={items.data?.next_cursor} />
+      <PagedTable<Item>
+        caption={t.itemsCaption}
+        list={items}
+        pages={pages}
+        rowKey={(i) => i.id}
+        columns={[
+          ...(session.readOnly ? [] : [{ header: t.columns.select, cell: (i: Item) => <input type="checkbox" aria-label={t.selectItem(i.title)} checked={selected.has(i.id)} onChange={(e) => toggle(i, (e.currentTarget as HTMLInputElement).checked)} /> }]),
+          { header: t.columns.title, cell: (i) => i.title },
+          { header: t.columns.kind, cell: (i) => i.kind },
+          { header: t.columns.status, cell: (i) => i.status },
+          { header: t.columns.sites, cell: (i) => <SiteStates targets={targets.data?.filter((x) => x.item_id === i.id)} sites={sites.data} /> },
+          { header: t.columns.updated, cell: (i) => formatTime(i.updated_at) },
+        ]}
+      />
       <BatchList ctx={ctx} />
     </section>
   );
