@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { wordpressSite, type WordPressSite } from '../fixtures/cms/wordpress.ts';
 import { newOrg } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { seedConnection } from '../helpers/connections.ts';
 import { contentHub } from '../helpers/content-hub.ts';
 import { checkPage, enterPortal } from '../helpers/portal.ts';
 import { portalCaller } from '../helpers/portal-calls.ts';
@@ -28,6 +29,9 @@ const setup = () =>
   (ready ??= (async () => {
     base = await hub.ctx.listen();
     browser = await launchChromium();
+    // A second site that needs reconnecting: listed, but not offered for publishing.
+    const stale = await seedConnection(hub.ctx.db, hub.ctx.keyring, hub.org.id, 'webflow', { kind: 'oauth2', accessToken: 'expired-token' }, { externalId: `stale-${stamp}` });
+    await hub.ctx.db.owner.query("update connections set status = 'needs_reauth', display_name = 'Old shop blog' where id = $1", [stale]);
     for (let n = 1; n <= 20; n++) {
       const r = await hub.api('POST', '/v1/content', { external_id: `portal-${stamp}-${n}`, title: `Portal story ${n}`, slug: `portal-${stamp}-${n}`, body_html: `<p>Story ${n} of the portal.</p>`, status: 'published', tags: ['portal'] });
       assert.equal(r.status, 201);
@@ -51,9 +55,12 @@ test('20 items published: dry-run plan table, confirm, live progress, then on th
   await page.getByRole('checkbox', { name: 'Select every item on this page' }).check();
   await page.getByText('20 selected').waitFor();
   await page.getByRole('button', { name: 'Publish selected…' }).click();
-  const site = page.getByRole('group', { name: 'Sites to publish to' }).getByRole('checkbox');
-  assert.equal(await site.count(), 1);
-  assert.ok(await site.isChecked(), 'the only site is chosen');
+  const sites = page.getByRole('group', { name: 'Sites to publish to' });
+  const site = sites.getByRole('checkbox', { name: /\(wordpress\)/ });
+  assert.ok(await site.isChecked(), 'the only active site is chosen');
+  const stale = sites.getByRole('checkbox', { name: /Old shop blog/ });
+  assert.ok(await stale.isDisabled(), 'a site that needs reconnecting cannot be chosen');
+  assert.ok(!(await stale.isChecked()));
   await page.getByRole('button', { name: 'Preview changes (dry run)' }).click();
   const plan = page.getByRole('table', { name: 'What publishing would do, item by item and field by field' });
   await plan.waitFor();

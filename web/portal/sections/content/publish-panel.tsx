@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { unwrap, type Row } from '../../../shared/api.ts';
+import { StatusBadge } from '../../../shared/badge.tsx';
 import { ActionButton } from '../../../shared/form.tsx';
 import { ErrorNotice } from '../../../shared/layout.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
@@ -18,7 +19,9 @@ type Item = Row<'/v1/content'>;
  */
 export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: PortalContext; items: Item[]; sites: Site[]; onCancel: () => void; onStarted: (batchId: string) => void }) {
   const toasts = useToasts();
-  const [chosen, setChosen] = useState<Set<string>>(new Set(sites.length === 1 ? [sites[0]!.id] : []));
+  // Only active connections take a publish; one active site is chosen from the start.
+  const active = sites.filter((s) => s.status === 'active');
+  const [chosen, setChosen] = useState<Set<string>>(new Set(active.length === 1 ? [active[0]!.id] : []));
   const [dryRunId, setDryRunId] = useState<string>();
   const [error, setError] = useState<Error>();
   const dry = useBatch(ctx.api, dryRunId, 700);
@@ -59,8 +62,9 @@ export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: 
           <legend>{t.sitesLegend}</legend>
           {sites.map((s) => (
             <label class="check" key={s.id}>
-              <input type="checkbox" checked={chosen.has(s.id)} onChange={(e) => toggle(s.id, (e.currentTarget as HTMLInputElement).checked)} />
+              <input type="checkbox" checked={chosen.has(s.id)} disabled={s.status !== 'active'} onChange={(e) => toggle(s.id, (e.currentTarget as HTMLInputElement).checked)} />
               {siteName(sites, s.id)}
+              {s.status !== 'active' && <StatusBadge status={s.status} />}
             </label>
           ))}
         </fieldset>
