@@ -15,6 +15,7 @@ import { contentStrings as t } from './strings.ts';
 
 type BatchItem = Batch['items'][number];
 const PAGE = 25;
+const ITEM_TONE: Record<BatchItem['status'], 'ok' | 'warn' | 'error' | 'info' | 'neutral'> = { done: 'ok', pending: 'info', conflict: 'warn', failed: 'error', rolled_back: 'neutral' };
 const ROLLBACKABLE = new Set(['completed', 'completed_with_errors', 'failed']);
 
 /** One batch, live: its progress while it runs, each item on each site, and its rollback. */
@@ -60,7 +61,7 @@ export function BatchPage({ ctx, id }: { ctx: PortalContext; id: string }) {
             columns={[
               { header: t.batchColumns.item, cell: (r) => titles.data?.get(r.item_id) ?? r.item_id },
               { header: t.batchColumns.site, cell: (r) => siteName(sites.data, r.connection_id) },
-              { header: t.batchColumns.status, cell: (r) => <StatusBadge status={r.status} /> },
+              { header: t.batchColumns.status, cell: (r) => <StatusBadge status={r.status} tone={ITEM_TONE[r.status]} /> },
               { header: t.batchColumns.action, cell: (r) => (r.action ? (t.actions[r.action] ?? r.action) : t.nothing) },
               { header: t.batchColumns.error, cell: (r) => r.error?.message ?? t.nothing },
             ]}
