@@ -8,7 +8,7 @@ import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../sr
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { seedConnection } from '../helpers/connections.ts';
-import { checkPage, enterPortal } from '../helpers/portal.ts';
+import { checkPage, enterPortal, waitForRows } from '../helpers/portal.ts';
 
 // The connections section in Chromium: the list with filters and pages, one connection's
 // diagnostics, and "Sync now" followed live until the run ends, against a real worker and
@@ -57,18 +57,18 @@ test('connections: list, filter, page, open one, sync now and watch it run to th
   // The second page has the rest; "Previous" comes back.
   await page.getByRole('button', { name: 'Next page' }).click();
   await page.getByText('Page 2').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 6);
+  await waitForRows(table, 6);
   await page.getByRole('button', { name: 'Previous page' }).click();
   await page.getByText('Page 1').waitFor();
 
   // Filters: status, then platform; the address keeps them.
   await page.getByLabel('Status').selectOption('needs_reauth');
-  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 3);
+  await waitForRows(table, 3);
   assert.match(page.url(), /status=needs_reauth/);
   await checkPage(page, 'connections-filtered');
   await page.getByLabel('Status').selectOption('');
   await page.getByLabel('Platform').selectOption('google-ads');
-  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 1);
+  await waitForRows(table, 1);
 
   await page.getByRole('link', { name: 'northwind-google' }).click();
   await page.getByRole('heading', { name: 'Connection: northwind-google' }).waitFor();
@@ -121,11 +121,12 @@ test('keyboard: Tab reaches the section nav, Enter opens a section', async () =>
   await page.getByRole('table', { name: 'Connections' }).waitFor();
   // First stop: the skip link; the nav links follow.
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  assert.equal(await page.locator(':focus').innerText(), 'Skip to content');
   let reached = false;
   for (let i = 0; i < 10 && !reached; i++) {
     await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => document.activeElement?.closest('nav[aria-label="Sections"]') !== null && document.activeElement?.textContent === 'Failures');
+    const inNav = page.getByRole('navigation', { name: 'Sections' }).locator(':focus');
+    reached = (await inNav.count()) === 1 && (await inNav.innerText()) === 'Failures';
   }
   assert.ok(reached, 'Tab reaches the Failures link of the section nav');
   await page.keyboard.press('Enter');
