@@ -95,7 +95,7 @@ test("a restated day's revisions are listed for its campaign, newest first", asy
   assert.deepEqual(quiet.body.data, []);
 });
 
-test("another org's campaign, a non-campaign id and a forged id are 404; a bad date is 400", async () => {
+test("another org's campaign, a non-campaign id and a forged id are 404; a bad date or range is 400", async () => {
   const c = await campaignWithMetrics();
   for (const url of [`/v1/ads/campaigns/${c.id}/metrics?since=2026-01-01&until=2026-02-01`, `/v1/ads/campaigns/${c.id}/metrics/revisions?date=2026-01-01`]) {
     const r = await get(other.key, url);
@@ -105,6 +105,9 @@ test("another org's campaign, a non-campaign id and a forged id are 404; a bad d
   const account = (await get(org.key, '/v1/ads/accounts')).body.data[0].id;
   assert.equal((await get(org.key, `/v1/ads/campaigns/${account}/metrics?since=2026-01-01&until=2026-02-01`)).status, 404);
   assert.equal((await get(org.key, '/v1/ads/campaigns/bm90LWFuLWlk/metrics?since=2026-01-01&until=2026-02-01')).status, 404);
+  const backwards = await get(org.key, `/v1/ads/campaigns/${c.id}/metrics?since=2026-02-01&until=2026-01-01`);
+  assert.equal(backwards.status, 400);
+  assert.equal(backwards.body.error.code, 'validation_failed');
   const bad = await get(org.key, `/v1/ads/campaigns/${c.id}/metrics/revisions?date=yesterday`);
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'validation_failed');
