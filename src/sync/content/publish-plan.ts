@@ -26,6 +26,12 @@ export function changesOf(from: ContentFields, to: ContentFields, run: ContentRu
   return Object.fromEntries(Object.keys(d).map((k) => [k, { from: from[k as keyof ContentFields], to: d[k] }]));
 }
 
+/** A create as per-field changes from nothing, so every action's plan reads the same way (fields without a value are left out). */
+function createdFields(hub: ContentFields, run: ContentRun, kind: ContentKind): Record<string, { from: null; to: unknown }> {
+  const set = syncedFields(run.adapter, kind).filter((k) => hub[k] !== null && hub[k] !== '' && !(Array.isArray(hub[k]) && hub[k].length === 0));
+  return Object.fromEntries(set.map((k) => [k, { from: null, to: hub[k] }]));
+}
+
 /** Decides, reading the site but writing nothing. `target` is the item's target on this site, if it has one. */
 export async function decidePublish(deps: RefreshDeps, orgId: string, run: ContentRun, item: ItemRow, target: TargetRow | null, loc: TargetLocation): Promise<PublishDecision> {
   const hub = fieldsOf(item);
@@ -33,7 +39,7 @@ export async function decidePublish(deps: RefreshDeps, orgId: string, run: Conte
   const remote = linked ? await run.adapter.read(run.s, loc, linked) : null;
   if (!remote || remote.trashed) {
     const existing = await run.adapter.findBySlug(run.s, loc, item.slug);
-    if (!existing || existing.trashed) return { action: 'create', plan: { fields: hub } };
+    if (!existing || existing.trashed) return { action: 'create', plan: { fields: hub, changes: createdFields(hub, run, loc.kind) } };
     const owner = await withOrgTx(deps.db.app, orgId, async (c) =>
       (await c.query<{ item_id: string }>(
         `select item_id from content_targets where org_id = $1 and connection_id = $2 and remote_id = $3 and item_id <> $4 and state <> 'remote_deleted' limit 1`,

@@ -1,5 +1,8 @@
 import type { Section } from '../context.ts';
+import { adsSection } from './ads.tsx';
+import { conflictsSection } from './conflicts.tsx';
 import { connectionsSection } from './connections.tsx';
+import { contentSection } from './content.tsx';
 import { syncsSection } from './syncs.tsx';
 import { failuresSection } from './failures.tsx';
 import { webhooksSection } from './webhooks.tsx';
@@ -8,6 +11,9 @@ import { webhooksSection } from './webhooks.tsx';
 export const sections: Section[] = [
   connectionsSection,
   syncsSection,
+  contentSection,
+  conflictsSection,
+  adsSection,
   webhooksSection,
   failuresSection,
 ];

@@ -47,6 +47,37 @@ export const ADS_EXAMPLES: Examples = {
       ]),
     },
   },
+  getCampaignMetrics: {
+    summary: 'Two days of a campaign, summed from its ads',
+    responses: {
+      '200': {
+        campaign: { id: ADS_ID.campaign, name: 'Winter sale 2026', provider: 'meta', currency: 'EUR' },
+        data: [
+          { date: '2026-12-05', currency: 'EUR', impressions: 26012, clicks: 594, spend_micros: '44380000', conversions: 14 },
+          { date: '2026-12-06', currency: 'EUR', impressions: 24410, clicks: 561, spend_micros: '41920000', conversions: 11 },
+        ],
+      },
+    },
+  },
+  listCampaignDayRevisions: {
+    summary: 'One ad of the campaign restated for 5 December',
+    responses: {
+      '200': {
+        data: [
+          {
+            id: '4211',
+            level: 'ad',
+            platform_id: '120210456789678',
+            name: 'Carousel: boots',
+            date: '2026-12-05',
+            previous: { impressions: 25880, clicks: 590, spend_micros: 44100000, conversions: 12 },
+            current: { impressions: 26012, clicks: 594, spend_micros: 44380000, conversions: 14 },
+            changed_at: AT.recent,
+          },
+        ],
+      },
+    },
+  },
   createCampaign: {
     summary: 'A paused campaign with a daily budget of €50',
     request: { connection_id: ID.connection, account_id: 'act_1048576001', name: 'Winter sale 2026', objective: 'OUTCOME_SALES', status: 'paused', daily_budget_micros: '50000000', start_at: '2026-12-01T00:00:00Z' },

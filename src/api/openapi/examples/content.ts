@@ -81,4 +81,15 @@ export const CONTENT_EXAMPLES: Examples = {
     request: { choices: { title: 'hub' }, values: { tags: ['winter', 'collection', 'sale'] } },
     responses: { '200': { ...conflict, status: 'resolved', resolution: { title: 'The winter collection is here', tags: ['winter', 'collection', 'sale'] }, resolved_by: 'api', resolved_at: AT.later } },
   },
+  listContentTargets: { summary: 'Where a page of items stands on each site', responses: { '200': { data: item.targets.map((t) => ({ ...t, item_id: ID.item })) } } },
+  getConflictBodyBlocks: {
+    summary: 'The hub rewrote the first paragraph, the site added a second',
+    responses: {
+      '200': {
+        base: ['<p>Our winter collection is here.</p>'],
+        hub: [body_html],
+        remote: ['<p>Our winter collection is here.</p>', '<p>Free delivery until Sunday.</p>'],
+      },
+    },
+  },
 };

@@ -44,7 +44,7 @@ const input = (b: z.infer<typeof campaignBody>): CampaignInput => ({
 
 const AD_LEVELS = new Set<string>(['account', 'campaign', 'ad_group', 'ad']);
 const encodeId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
-function decodeId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
+export function decodeId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
   const [connectionId, level, platformId] = Buffer.from(id, 'base64url').toString('utf8').split('|');
   // Ids are opaque to callers: one that does not decode to (uuid, level, platform id) names nothing.
   if (!isUuid(connectionId) || !level || !AD_LEVELS.has(level) || !platformId || platformId.length > 200 || platformId.includes('\u0000')) {
