@@ -4419,11 +4419,18 @@ export interface operations {
                     /** Format: uuid */
                     connection_id?: string;
                     end_user_ref?: string;
-                    /** @enum {string} */
-                    provider: "meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix";
+                    /**
+                     * @description the one platform to connect
+                     * @enum {string}
+                     */
+                    provider?: "meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix";
+                    /** @description platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect */
+                    providers?: ("meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix")[];
                     /** Format: uri */
                     return_url?: string;
                     scopes?: string[];
+                    /** @description the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url` */
+                    web_origin?: string;
                 };
             };
         };
@@ -4446,11 +4453,16 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         id: string;
-                        provider: string;
+                        /** @description the platform connected (or picked so far); null while the person has not picked one of several */
+                        provider: string | null;
+                        /** @description the platforms the connect page offers */
+                        providers: string[];
                         return_url: string | null;
                         scopes: string[];
                         status: components["schemas"]["ConnectSessionStatus"];
                         url: string;
+                        /** @description the origin told the outcome when the connect page runs in a popup */
+                        web_origin: string | null;
                     };
                 };
             };
@@ -4539,10 +4551,15 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         id: string;
-                        provider: string;
+                        /** @description the platform connected (or picked so far); null while the person has not picked one of several */
+                        provider: string | null;
+                        /** @description the platforms the connect page offers */
+                        providers: string[];
                         return_url: string | null;
                         scopes: string[];
                         status: components["schemas"]["ConnectSessionStatus"];
+                        /** @description the origin told the outcome when the connect page runs in a popup */
+                        web_origin: string | null;
                     };
                 };
             };
