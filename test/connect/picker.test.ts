@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';
 import { sandbox as wordpressSandbox, type WordPressRunningSandbox } from '../../src/providers/wordpress/sandbox.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
+import { jsonOf } from '../helpers/browser.ts';
 import { checkPage, launchBrowser } from '../helpers/browser-console.ts';
 
 let meta: MetaRunningSandbox;
@@ -93,12 +94,12 @@ test('pick Meta in the popup, consent in the Meta sandbox: the host page gets th
   const outcome = await settled;
   assert.ok(outcome.ok, JSON.stringify(outcome));
   assert.equal(outcome.value.provider, 'meta');
-  const conn = await (await fetch(`${base}/v1/connections/${outcome.value.connectionId}`, { headers: auth(org.key) })).json();
+  const conn = await jsonOf(fetch(`${base}/v1/connections/${outcome.value.connectionId}`, { headers: auth(org.key) }));
   assert.equal(conn.status, 'active');
   assert.equal(conn.provider, 'meta');
   // openConnect closes the popup once told.
   if (!popup.isClosed()) await popup.waitForEvent('close');
-  const session = await (await fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) })).json();
+  const session = await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }));
   assert.equal(session.status, 'completed');
   assert.equal(session.provider, 'meta');
   await host.close();
@@ -128,7 +129,7 @@ test('WordPress: a wrong application password says what to do and lets the perso
   const outcome = await settled;
   assert.ok(outcome.ok, JSON.stringify(outcome));
   assert.equal(outcome.value.provider, 'wordpress');
-  const conn = await (await fetch(`${base}/v1/connections/${outcome.value.connectionId}`, { headers: auth(org.key) })).json();
+  const conn = await jsonOf(fetch(`${base}/v1/connections/${outcome.value.connectionId}`, { headers: auth(org.key) }));
   assert.equal(conn.status, 'active');
   assert.equal(conn.config.siteUrl, wp.siteUrl);
   await host.close();
@@ -159,7 +160,7 @@ test('a page of another origin than the session names learns nothing from the po
   await popup.close();
   const outcome = await settled;
   assert.deepEqual(outcome.ok ? 'resolved' : outcome.code, 'closed');
-  const session = await (await fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) })).json();
+  const session = await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }));
   assert.equal(session.status, 'completed');
   await host.close();
 });
@@ -172,19 +173,19 @@ test('a platform the session does not offer is refused with the picker, not a 50
   assert.match(await page.text(), /does not offer that platform/);
   const post = await fetch(`${base}/connect/${token}/credentials`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ provider: 'drupal', siteUrl: wp.siteUrl }) });
   assert.equal(post.status, 400);
-  const session = await (await fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) })).json();
+  const session = await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }));
   assert.equal(session.provider, null);
   assert.deepEqual(session.providers, ['meta', 'wordpress']);
 });
 
 test('with no platform named, the session offers every platform this Plexus can connect', async () => {
   const s = await newSession({});
-  const session = await (await fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) })).json();
+  const session = await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }));
   // Meta's app is configured here, the other OAuth platforms' are not; credential platforms need none.
   assert.deepEqual(session.providers, ['meta', 'wordpress', 'drupal', 'joomla', 'wix']);
   const both = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'meta', providers: ['meta'] }) });
   assert.equal(both.status, 400);
   const badOrigin = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'meta', web_origin: 'https://app.example.com/path' }) });
   assert.equal(badOrigin.status, 400);
-  assert.equal((await badOrigin.json()).error.code, 'validation_failed');
+  assert.equal((await jsonOf(badOrigin)).error.code, 'validation_failed');
 });
