@@ -40,6 +40,8 @@ import { retentionRoutes } from '../retention/routes.ts';
 import { orgErasureRoutes, adminOrgErasureRoutes } from '../orgs/routes.ts';
 import { operationRoutes } from './routes/v1/operations.ts';
 import { recorderFor } from '../operations/recorder.ts';
+import { portalRoutes } from '../portal/routes.ts';
+import { portalPageRoutes } from '../portal/pages.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -126,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         errorResponseBuilder: (_req, ctx) => plexusError('rate_limited', { retryAfterMs: ctx.ttl }),
       });
-      requireApiKey(v1, deps.db.app);
+      requireApiKey(v1, deps.db.app, deps.clock);
       honourIdempotencyKeys(v1, deps.db.app, deps.keyring, orgOf);
       await v1.register(orgRoutes, deps);
       await v1.register(providerRoutes, deps);
@@ -147,11 +149,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(retentionRoutes, deps);
       await v1.register(orgErasureRoutes, deps);
       await v1.register(operationRoutes, deps);
+      await v1.register(portalRoutes, deps);
     },
     { prefix: '/v1' },
   );
 
   await app.register(connectPageRoutes, deps);
+  await app.register(portalPageRoutes, deps);
 
   const ingress = { owner: deps.db.owner, keyring: deps.keyring, apps: deps.providers.apps, clock: deps.clock, writer: new InboxWriter(deps.db.owner) };
   await app.register(webhookIngressRoutes, { ingress, apps: deps.providers.apps, bodyLimit: deps.config.http.bodyLimit });

@@ -5,7 +5,8 @@ import type { Actor, AuditEntry } from './record.ts';
 /** The API key behind an authenticated request. */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.auth) throw plexusError('missing_api_key');
-  return { type: 'api_key', id: req.auth.keyId };
+  if (req.auth.portal) return { type: 'portal_user', id: req.auth.portal.sessionId };
+  return { type: 'api_key', id: req.auth.keyId ?? 'unknown' };
 }
 
 /** Actor and request id of a request, the part of an audit entry every route shares. */

@@ -35,11 +35,14 @@ export const AUDIT_ACTIONS = [
   'ads.entity.pause',
   'ads.entity.resume',
   'dead_letter.replay',
+  'portal_session.create',
+  'portal_session.revoke',
+  'org.portal.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an entry can be about. */
-export const AUDIT_TARGET_TYPES = ['org', 'api_key', 'connect_session', 'connection', 'webhook_endpoint', 'publish_batch', 'conflict', 'ads.account', 'ads.campaign', 'ads.ad_group', 'ads.ad', 'dead_letter'] as const;
+export const AUDIT_TARGET_TYPES = ['org', 'api_key', 'connect_session', 'connection', 'webhook_endpoint', 'publish_batch', 'conflict', 'ads.account', 'ads.campaign', 'ads.ad_group', 'ads.ad', 'dead_letter', 'portal_session'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_ACTOR_TYPES = ['api_key', 'end_user', 'portal_user', 'admin', 'system'] as const;

@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   missing_api_key: { status: 401, message: 'An API key is required (Authorization: Bearer <key>).', retry: 'permanent' },
   invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.', retry: 'permanent' },
   forbidden: { status: 403, message: 'This key may not perform that action.', retry: 'permanent' },
+  portal_session_invalid: { status: 401, message: 'The portal session has expired, was revoked or is unknown; open the portal again from the application.', retry: 'permanent' },
+  csrf_failed: { status: 403, message: 'A portal write must carry the session\'s CSRF token in the X-CSRF-Token header.', retry: 'permanent' },
+  portal_read_only: { status: 403, message: 'This portal session is read only.', retry: 'permanent' },
   // resources
   not_found: { status: 404, message: 'The resource does not exist.', retry: 'permanent' },
   route_not_found: { status: 404, message: 'No such route.', retry: 'permanent' },

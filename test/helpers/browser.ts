@@ -77,3 +77,6 @@ export async function submit(page: Page, values: Record<string, string> = {}, bu
 export async function jsonOf(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }
+
+/** Real Chromium (portal and console tests): launch, loopback-only pages, axe checks, screenshots. */
+export { checkA11y, launchChromium, loopbackPage, screenshot } from './chromium.ts';

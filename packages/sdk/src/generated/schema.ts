@@ -740,6 +740,24 @@ export type paths = {
         patch: operations["updateOrg"];
         trace?: never;
     };
+    "/v1/org/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org portal’s settings: who may frame it, its name, logo and colour */
+        get: operations["getPortalSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour */
+        patch: operations["updatePortalSettings"];
+        trace?: never;
+    };
     "/v1/org/retention": {
         parameters: {
             query?: never;
@@ -756,6 +774,57 @@ export type paths = {
         head?: never;
         /** Change retention in days per kind of data (null: back to the default) */
         patch: operations["updateRetention"];
+        trace?: never;
+    };
+    "/v1/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry */
+        get: operations["getPortalSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a portal session now (its link and its cookie stop working) */
+        delete: operations["revokePortalSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/providers": {
@@ -1334,7 +1403,7 @@ export type components = {
          * @description What was done.
          * @enum {string}
          */
-        AuditAction: "api_key.create" | "api_key.revoke" | "org.update" | "org.retention.update" | "org.erase" | "connect_session.create" | "connection.connect" | "connection.reauth" | "connection.update" | "connection.disconnect" | "connection.credentials.refresh" | "connection.webhook_secret.rotate" | "webhook_endpoint.create" | "webhook_endpoint.update" | "webhook_endpoint.delete" | "webhook_endpoint.secret.rotate" | "publish.create" | "publish.rollback" | "conflict.resolve" | "ads.campaign.create" | "ads.campaign.update" | "ads.campaign.delete" | "ads.entity.pause" | "ads.entity.resume" | "dead_letter.replay";
+        AuditAction: "api_key.create" | "api_key.revoke" | "org.update" | "org.retention.update" | "org.erase" | "connect_session.create" | "connection.connect" | "connection.reauth" | "connection.update" | "connection.disconnect" | "connection.credentials.refresh" | "connection.webhook_secret.rotate" | "webhook_endpoint.create" | "webhook_endpoint.update" | "webhook_endpoint.delete" | "webhook_endpoint.secret.rotate" | "publish.create" | "publish.rollback" | "conflict.resolve" | "ads.campaign.create" | "ads.campaign.update" | "ads.campaign.delete" | "ads.entity.pause" | "ads.entity.resume" | "dead_letter.replay" | "portal_session.create" | "portal_session.revoke" | "org.portal.update";
         /**
          * @description Who acted: an API key, the end user on a connect page, the admin token, Plexus itself.
          * @enum {string}
@@ -1369,12 +1438,12 @@ export type components = {
          * @description What an audit entry is about.
          * @enum {string}
          */
-        AuditTargetType: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter";
+        AuditTargetType: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter" | "portal_session";
         /**
          * @description What an audit entry is about.
          * @enum {string}
          */
-        AuditTargetTypeInput: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter";
+        AuditTargetTypeInput: "org" | "api_key" | "connect_session" | "connection" | "webhook_endpoint" | "publish_batch" | "conflict" | "ads.account" | "ads.campaign" | "ads.ad_group" | "ads.ad" | "dead_letter" | "portal_session";
         /**
          * @description How a platform is connected.
          * @enum {string}
@@ -1579,7 +1648,7 @@ export type components = {
          * @description A stable machine code from the error registry.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "payload_too_large" | "uri_too_long" | "header_too_large" | "unsupported_media_type" | "missing_api_key" | "invalid_api_key" | "forbidden" | "not_found" | "route_not_found" | "conflict" | "unprocessable" | "idempotency_key_reused" | "idempotency_in_progress" | "rate_limited" | "internal_error" | "unavailable" | "credentials_invalid" | "refresh_refused" | "provider_not_configured" | "webhook_signature_invalid" | "webhook_not_configured" | "webhook_unsupported" | "vault_open_failed" | "vault_unknown_key" | "provider.rate_limited" | "provider.unavailable" | "provider.timeout" | "provider.auth_expired" | "provider.auth_revoked" | "provider.invalid_request" | "provider.not_found" | "provider.version_sunset" | "content.remote_changed" | "content.conflict_open" | "job.unknown_task" | "job.invalid_payload";
+        ErrorCode: "invalid_json" | "validation_failed" | "payload_too_large" | "uri_too_long" | "header_too_large" | "unsupported_media_type" | "missing_api_key" | "invalid_api_key" | "forbidden" | "portal_session_invalid" | "csrf_failed" | "portal_read_only" | "not_found" | "route_not_found" | "conflict" | "unprocessable" | "idempotency_key_reused" | "idempotency_in_progress" | "rate_limited" | "internal_error" | "unavailable" | "credentials_invalid" | "refresh_refused" | "provider_not_configured" | "webhook_signature_invalid" | "webhook_not_configured" | "webhook_unsupported" | "vault_open_failed" | "vault_unknown_key" | "provider.rate_limited" | "provider.unavailable" | "provider.timeout" | "provider.auth_expired" | "provider.auth_revoked" | "provider.invalid_request" | "provider.not_found" | "provider.version_sunset" | "content.remote_changed" | "content.conflict_open" | "job.unknown_task" | "job.invalid_payload";
         /** @description What was wrong with one part of the request. */
         ErrorIssue: {
             in?: string;
@@ -1697,6 +1766,26 @@ export type components = {
             /** @description null: no answer (timeout, connection refused) */
             status: number | null;
         };
+        /**
+         * @description `read_only` sees everything and changes nothing; `manage` may act (sync, reconnect, replay…).
+         * @enum {string}
+         */
+        PortalMode: "read_only" | "manage";
+        /**
+         * @description `read_only` sees everything and changes nothing; `manage` may act (sync, reconnect, replay…).
+         * @enum {string}
+         */
+        PortalModeInput: "read_only" | "manage";
+        /**
+         * @description A section of the org portal.
+         * @enum {string}
+         */
+        PortalSection: "connections" | "syncs" | "content" | "conflicts" | "ads" | "webhooks" | "failures";
+        /**
+         * @description A section of the org portal.
+         * @enum {string}
+         */
+        PortalSectionInput: "connections" | "syncs" | "content" | "conflicts" | "ads" | "webhooks" | "failures";
         /** @description A platform Plexus connects to, with the API version it calls and where that version stands. */
         Provider: {
             api_version: string;
@@ -6810,6 +6899,155 @@ export interface operations {
             };
         };
     };
+    getPortalSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accent_color: string | null;
+                        allowed_origins: string[];
+                        display_name: string | null;
+                        logo_url: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updatePortalSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accent_color?: string | null;
+                    allowed_origins?: string[];
+                    display_name?: string | null;
+                    logo_url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accent_color: string | null;
+                        allowed_origins: string[];
+                        display_name: string | null;
+                        logo_url: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getRetention: {
         parameters: {
             query?: never;
@@ -6933,6 +7171,274 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branding: {
+                            accent_color: string | null;
+                            display_name: string;
+                            logo_url: string | null;
+                        };
+                        csrf_token: string;
+                        /** Format: date-time */
+                        expires_at: string;
+                        id: string;
+                        mode: components["schemas"]["PortalMode"];
+                        org_id: string;
+                        sections: components["schemas"]["PortalSection"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: the first answer to a key is replayed (with `Idempotent-Replayed: true`) for 24 hours; the same key with another request is refused with 409 `idempotency_key_reused`, and while the first is running with 409 `idempotency_in_progress`. Keys are per organisation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    end_user_ref?: string;
+                    /** @default 3600 */
+                    lifetime_seconds?: number;
+                    mode?: components["schemas"]["PortalModeInput"];
+                    sections?: components["schemas"]["PortalSectionInput"][];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        end_user_ref: string | null;
+                        /** Format: date-time */
+                        enter_expires_at: string;
+                        entered_at: string | null;
+                        expires_at: string | null;
+                        id: string;
+                        lifetime_seconds: number;
+                        mode: components["schemas"]["PortalMode"];
+                        revoked_at: string | null;
+                        sections: components["schemas"]["PortalSection"][];
+                        url: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokePortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        end_user_ref: string | null;
+                        /** Format: date-time */
+                        enter_expires_at: string;
+                        entered_at: string | null;
+                        expires_at: string | null;
+                        id: string;
+                        lifetime_seconds: number;
+                        mode: components["schemas"]["PortalMode"];
+                        revoked_at: string | null;
+                        sections: components["schemas"]["PortalSection"][];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

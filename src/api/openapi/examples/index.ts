@@ -4,6 +4,7 @@ import { CONTENT_EXAMPLES } from './content.ts';
 import type { Examples } from './kit.ts';
 import { OPERATION_EXAMPLES } from './operations.ts';
 import { ORG_EXAMPLES } from './org.ts';
+import { PORTAL_EXAMPLES } from './portal.ts';
 import { WEBHOOK_EXAMPLES } from './webhooks.ts';
 
 /**
@@ -11,4 +12,4 @@ import { WEBHOOK_EXAMPLES } from './webhooks.ts';
  * put into the document by `applyExamples`; document.test.ts checks each one covers its
  * operation and validates against its own schema.
  */
-export const EXAMPLES: Examples = { ...ORG_EXAMPLES, ...CONNECTION_EXAMPLES, ...WEBHOOK_EXAMPLES, ...ADS_EXAMPLES, ...CONTENT_EXAMPLES, ...OPERATION_EXAMPLES };
+export const EXAMPLES: Examples = { ...ORG_EXAMPLES, ...CONNECTION_EXAMPLES, ...WEBHOOK_EXAMPLES, ...ADS_EXAMPLES, ...CONTENT_EXAMPLES, ...OPERATION_EXAMPLES, ...PORTAL_EXAMPLES };

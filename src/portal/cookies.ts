@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The portal session cookie (httpOnly; its value is `pxs_…`). */
+export const SESSION_COOKIE = 'plexus_portal';
+/** The header a portal session's writes carry its CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** One cookie of the request, or undefined. */
+export function cookieOf(req: FastifyRequest, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The session cookie: httpOnly (no script reads it), Secure when Plexus is reached over
+ * https, SameSite=Lax (never sent on another site's form posts or subrequests), scoped to
+ * the whole host because the portal page and the `/v1` API share it.
+ */
+export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${SESSION_COOKIE}=${value}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+}
