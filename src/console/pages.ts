@@ -34,15 +34,17 @@ export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { 
 
   const secure = (req: FastifyRequest) => req.protocol === 'https' || deps.publicUrl().startsWith('https:');
   const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).header('content-security-policy', CSP).header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+    reply.status(status).header('content-security-policy', CSP).header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
   const signIn = async (reply: FastifyReply, status: number, msg: { error?: string; notice?: string } = {}) => html(reply, status, signInPage({ css: (await files())?.css, ...msg }));
   const current = (req: FastifyRequest) => {
     const value = cookieOf(req, CONSOLE_COOKIE);
     const expiresAt = sessions.verify(value);
     return expiresAt ? { value: value!, expiresAt } : undefined;
   };
-  // A form post from another site (login CSRF) names that site as its Origin.
+  // A form post from another site (login CSRF) says so in Sec-Fetch-Site, or names that site as its Origin.
   const sameOrigin = (req: FastifyRequest) => {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined) return site === 'same-origin' || site === 'none';
     const origin = req.headers.origin;
     return origin === undefined || origin === `${req.protocol}://${req.headers.host}` || origin === new URL(deps.publicUrl()).origin;
   };
