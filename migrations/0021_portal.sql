@@ -45,3 +45,6 @@ alter table org_portal_settings enable row level security;
 create policy org_portal_settings_isolation on org_portal_settings
   using (org_id = plexus_current_org()) with check (org_id = plexus_current_org());
 grant select, insert, update on org_portal_settings to plexus_app;
+
+-- The portal lists sync runs across an org's connections, newest first (GET /v1/sync-runs).
+create index sync_runs_recent on sync_runs (org_id, started_at desc, id desc);

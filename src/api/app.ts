@@ -27,6 +27,7 @@ import { webhookEndpointRoutes } from './routes/v1/webhook-endpoints.ts';
 import { adsRoutes } from './routes/v1/ads.ts';
 import { adsWriteRoutes } from './routes/v1/ads-writes.ts';
 import { syncRoutes } from './routes/v1/syncs.ts';
+import { syncRunRoutes } from './routes/v1/sync-runs.ts';
 import { contentRoutes } from './routes/v1/content.ts';
 import { publishRoutes } from './routes/v1/publish.ts';
 import { conflictRoutes } from './routes/v1/conflicts.ts';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(adsRoutes, deps);
       await v1.register(adsWriteRoutes, deps);
       await v1.register(syncRoutes, deps);
+      await v1.register(syncRunRoutes, deps);
       await v1.register(contentRoutes, deps);
       await v1.register(publishRoutes, deps);
       await v1.register(conflictRoutes, deps);

@@ -68,6 +68,8 @@ export async function serve(role: Role): Promise<void> {
       lines.push(`  Try:  curl -H "Authorization: Bearer ${demoKey}" ${url}/v1/providers`);
     }
     if (demo) {
+      const portal = await (await import('../portal/demo-link.ts')).demoPortalLink(db, url);
+      if (portal) lines.push(`  Portal (demo organisation; the link signs in once):`, `    ${portal}`);
       lines.push(``, `  Demo mode: platform sandboxes run in this process (${[...demo.running.keys()].join(', ')}).`);
       lines.push(`  Connect one:  curl -X POST -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\`);
       lines.push(`    -d '{"provider":"meta"}' ${url}/v1/connect-sessions   # then open the returned url`);

@@ -28,6 +28,8 @@ export interface NewPortalSession {
   endUserRef: string | null;
   lifetimeSeconds: number;
   keyId: string | null;
+  /** How long the link may wait to be used (default ENTER_TTL_SECONDS). */
+  enterTtlSeconds?: number;
 }
 
 /** A new session in the caller's org transaction; the enter token is returned once and only its hash kept. */
@@ -36,7 +38,7 @@ export async function createPortalSession(c: Queryable, orgId: string, s: NewPor
   const { rows } = await c.query<PortalSessionRow>(
     `insert into portal_sessions (org_id, enter_hash, mode, sections, end_user_ref, created_by_key, lifetime_seconds, enter_expires_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
-    [orgId, hashToken(enterToken), s.mode, s.sections, s.endUserRef, s.keyId, s.lifetimeSeconds, new Date(now.getTime() + ENTER_TTL_SECONDS * 1000), now],
+    [orgId, hashToken(enterToken), s.mode, s.sections, s.endUserRef, s.keyId, s.lifetimeSeconds, new Date(now.getTime() + (s.enterTtlSeconds ?? ENTER_TTL_SECONDS) * 1000), now],
   );
   return { row: rows[0]!, enterToken };
 }

@@ -4,6 +4,7 @@ import { fixedClock } from '../../src/core/clock.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
 import { openPortalSession } from '../helpers/portal.ts';
+import { demoPortalLink } from '../../src/portal/demo-link.ts';
 
 // Sessions, their cookie and their limits, over real HTTP: what a browser (or an attacker's
 // page driving one) can and cannot do with a portal session.
@@ -19,7 +20,7 @@ before(async () => {
   base = await ctx.listen();
   orgA = await newOrg(ctx, 'Org A');
   orgB = await newOrg(ctx, 'Org B');
-  connB = await seedConnection(ctx.db, ctx.keyring, orgB.id, 'meta', { accessToken: 'tok-b' });
+  connB = await seedConnection(ctx.db, ctx.keyring, orgB.id, 'meta', { kind: 'oauth2', accessToken: 'tok-b' });
 });
 after(async () => ctx?.close());
 
@@ -181,4 +182,16 @@ test('bad input: unknown sections, lifetimes out of bounds and forged tokens are
   assert.equal((await fetch(`${base}/v1/org`, { headers: { authorization: `Bearer ${orgA.key}`, cookie: `plexus_portal=${forged}` } })).status, 200);
   // The portal-session route is for portal sessions.
   assert.equal((await fetch(`${base}/v1/portal-session`, { headers: { authorization: `Bearer ${orgA.key}` } })).status, 403);
+});
+
+test('the demo banner’s link signs into the oldest organisation, once, in manage mode', async () => {
+  const url = await demoPortalLink(ctx.db, base);
+  assert.ok(url);
+  const e = await enter(url);
+  assert.equal(e.status, 303);
+  const me = (await (await fetch(`${base}/v1/portal-session`, { headers: { cookie: e.cookie! } })).json()) as { org_id: string; mode: string; sections: string[] };
+  assert.equal(me.org_id, orgA.id);
+  assert.equal(me.mode, 'manage');
+  assert.equal(me.sections.length, 7);
+  assert.equal((await enter(url)).status, 401);
 });

@@ -32,7 +32,7 @@ export function ToastProvider({ children }: { children: ComponentChildren }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div class="toasts" aria-label={strings.app.notifications}>
+      <div class="toasts">
         <div role="status" aria-live="polite">
           {toasts.filter((t) => t.kind === 'ok').map((t) => <ToastView key={t.id} toast={t} onDismiss={dismiss} />)}
         </div>

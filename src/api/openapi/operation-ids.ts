@@ -37,6 +37,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'POST /v1/connections/:id/webhook-secret': 'createConnectionWebhookSecret',
   'POST /v1/connections/:id/syncs': 'createSync',
   'GET /v1/connections/:id/syncs': 'listSyncs',
+  'GET /v1/sync-runs': 'listSyncRuns',
   'GET /v1/webhooks/inbound': 'listInboundWebhooks',
   'GET /v1/webhooks/inbound/:id': 'getInboundWebhook',
   'POST /v1/webhook-endpoints': 'createWebhookEndpoint',

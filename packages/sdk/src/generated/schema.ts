@@ -981,6 +981,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/sync-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sync runs of every connection of the organisation, newest first, with progress; `status=running` lists what runs now */
+        get: operations["listSyncRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-deliveries/{id}": {
         parameters: {
             query?: never;
@@ -2024,6 +2041,11 @@ export type components = {
          * @enum {string}
          */
         SyncRunStatus: "running" | "completed" | "failed";
+        /**
+         * @description The state of a sync run.
+         * @enum {string}
+         */
+        SyncRunStatusInput: "running" | "completed" | "failed";
         /**
          * @description `sunset_soon`: announced and at most 90 days away; `unknown`: a `PLEXUS_<ID>_VERSION` without known dates.
          * @enum {string}
@@ -8421,6 +8443,102 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSyncRuns: {
+        parameters: {
+            query?: {
+                connection_id?: string;
+                /** @description The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page. */
+                cursor?: components["parameters"]["Cursor"];
+                kind?: "ads" | "content";
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["SyncRunStatusInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            conflicts: number;
+                            connection_id: string;
+                            error: string | null;
+                            finished_at: string | null;
+                            id: string;
+                            items_merged: number;
+                            items_read: number;
+                            items_written: number;
+                            job_id: number | null;
+                            /** @enum {string} */
+                            kind: "ads" | "content";
+                            pages: number;
+                            provider: string | null;
+                            rate_limit_waits: number;
+                            reason: string;
+                            records: number;
+                            /** Format: date-time */
+                            started_at: string;
+                            status: components["schemas"]["SyncRunStatus"];
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

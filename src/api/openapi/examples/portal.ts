@@ -15,7 +15,28 @@ const session = {
 };
 const settings = { allowed_origins: ['https://app.northwind.example'], display_name: 'Northwind integrations', logo_url: 'https://app.northwind.example/logo.svg', accent_color: '#0f766e' };
 
+const runningSync = {
+  id: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
+  connection_id: ID.connection,
+  provider: 'meta',
+  kind: 'ads',
+  job_id: 48402,
+  reason: 'on_demand',
+  status: 'running',
+  pages: 12,
+  records: 1840,
+  rate_limit_waits: 1,
+  items_read: 0,
+  items_merged: 0,
+  conflicts: 0,
+  items_written: 0,
+  error: null,
+  started_at: AT.recent,
+  finished_at: null,
+};
+
 export const PORTAL_EXAMPLES: Examples = {
+  listSyncRuns: { summary: 'What syncs now across the organisation', responses: { '200': { data: [runningSync], next_cursor: null } } },
   createPortalSession: {
     summary: 'A one-hour portal session that may act, limited to four sections; put `url` in an iframe or open it',
     request: { end_user_ref: 'user_4821', sections: ['connections', 'syncs', 'webhooks', 'failures'], mode: 'manage', lifetime_seconds: 3600 },

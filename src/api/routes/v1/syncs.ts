@@ -9,7 +9,7 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { syncRunStatus } from '../../openapi/components.ts';
 
-const runSchema = z.object({
+export const runSchema = z.object({
   id: z.string(),
   kind: z.enum(['ads', 'content']),
   /** The job that runs it: the `job_id` answered when the sync was requested. */
