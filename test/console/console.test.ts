@@ -107,7 +107,7 @@ test('organisations: every org with its counts, and a search', async () => {
   const northwind = table.getByRole('row').filter({ hasText: 'Northwind Marketing' });
   // connections, active API keys, open dead letters
   assert.deepEqual((await northwind.getByRole('cell').allTextContents()).slice(3), ['1', '1', '1 dead letters of Northwind Marketing']);
-  await page.getByLabel('Name contains').fill('acme');
+  await page.getByRole('searchbox', { name: 'Name contains' }).fill('acme');
   await page.getByRole('button', { name: 'Search' }).click();
   const found = page.getByRole('table', { name: 'Organisations whose name contains “acme”' });
   await found.waitFor();
@@ -154,8 +154,8 @@ test('dead letters: one of another org replayed from the console', async () => {
   await checkPage(page, 'console', 'dead-letter-replayed');
   const dl = (await ctx.db.owner.query('select replayed_at, replay_job_id, org_id from dead_letters where id = $1', [deadLetterId])).rows[0];
   assert.ok(dl.replayed_at);
-  const job = (await ctx.db.owner.query('select task_identifier, payload from graphile_worker.jobs where id = $1', [dl.replay_job_id])).rows[0];
-  assert.equal(job.task_identifier, 'sync_connection');
+  const job = (await ctx.db.owner.query('select t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where j.id = $1', [dl.replay_job_id])).rows[0];
+  assert.equal(job.identifier, 'sync_connection');
   assert.equal(job.payload.org_id, dl.org_id);
   const audit = (await ctx.db.owner.query("select actor_type, request_id from audit_log where org_id = $1 and action = 'dead_letter.replay'", [dl.org_id])).rows;
   assert.deepEqual(audit.map((a) => a.actor_type), ['admin']);

@@ -6,6 +6,7 @@ export const consoleStrings = {
   nav: { orgs: 'Organisations', health: 'Health', platforms: 'Platform errors', versions: 'API versions', deadLetters: 'Dead letters' },
   orgs: {
     heading: 'Organisations',
+    searchForm: 'Search organisations',
     search: 'Name contains',
     apply: 'Search',
     caption: (q: string) => (q ? `Organisations whose name contains “${q}”` : 'Every organisation, newest first'),

@@ -18,7 +18,7 @@ export function OrgsPage({ api, navigate }: ConsolePageProps) {
     <>
       <h1>{t.orgs.heading}</h1>
       <Form
-        label={t.orgs.search}
+        label={t.orgs.searchForm}
         onSubmit={async () => {
           setQ(typed.trim());
           pages.reset();
