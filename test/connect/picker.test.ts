@@ -135,6 +135,20 @@ test('WordPress: a wrong application password says what to do and lets the perso
   await host.close();
 });
 
+test('the connect pages wear the org portal branding: its display name and accent', async () => {
+  const patched = await fetch(`${base}/v1/org/portal`, { method: 'PATCH', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ display_name: 'Northwind Studio', accent_color: '#0f766e' }) });
+  assert.equal(patched.status, 200, await patched.clone().text());
+  const s = await newSession({ providers: ['meta', 'wordpress'] });
+  const page = await context.newPage();
+  await page.goto(s.url);
+  assert.match((await page.locator('header.brand').textContent()) ?? '', /Northwind Studio/);
+  assert.equal(await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.documentElement).getPropertyValue('--accent').trim()), '#0f766e');
+  await page.getByRole('link', { name: 'WordPress' }).click();
+  await checkPage(page, 'connect', 'branded-form');
+  await page.close();
+  await fetch(`${base}/v1/org/portal`, { method: 'PATCH', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ display_name: null, accent_color: null }) });
+});
+
 test('closing the popup rejects the promise with a clear error', async () => {
   const s = await newSession({ providers: ['meta', 'wordpress'], web_origin: hostOrigin });
   const { host, popup, settled } = await openFromHost(s.url);
