@@ -2,26 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { listAllDeadLetters, replayAnyDeadLetter } from '../../../admin/dead-letters-store.ts';
-import { freeFormObject } from '../../openapi/components.ts';
+import { deadLetterSchema } from '../v1/dead-letters.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { errorSchema, idParams } from '../../schemas.ts';
 import { adminErrors } from './schemas.ts';
 
-const deadLetterSchema = z.object({
-  id: z.string(),
+// A dead letter of the org API, with the org it belongs to beside it.
+const adminDeadLetterSchema = deadLetterSchema.extend({
   org_id: z.string().nullable().describe('null for a system job'),
   org_name: z.string().nullable(),
-  job_id: z.number(),
-  task: z.string(),
-  payload: freeFormObject,
-  job_key: z.string().nullable(),
-  attempts: z.number(),
-  error_code: z.string(),
-  error_message: z.string(),
-  failed_at: z.date(),
-  replayed_at: z.date().nullable(),
-  replay_job_id: z.number().nullable(),
 });
 
 /** Dead letters across every org, and their replay, for the operator. */
@@ -33,7 +23,7 @@ export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
         tags: ['admin'],
         summary: 'Jobs that failed for good, in every organisation, newest first',
         querystring: pageQuery.extend({ org_id: z.string().uuid().optional(), replayed: z.enum(['true', 'false']).optional() }),
-        response: { 200: pageSchema(deadLetterSchema), ...adminErrors },
+        response: { 200: pageSchema(adminDeadLetterSchema), ...adminErrors },
       },
     },
     async (req) => {
@@ -49,7 +39,7 @@ export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/dead-letters/:id/replay',
-    { schema: { tags: ['admin'], summary: 'Run a dead-lettered job of any organisation again', params: idParams, response: { 202: deadLetterSchema, 409: errorSchema, ...adminErrors } } },
+    { schema: { tags: ['admin'], summary: 'Run a dead-lettered job of any organisation again', params: idParams, response: { 202: adminDeadLetterSchema, 409: errorSchema, ...adminErrors } } },
     async (req, reply) => {
       const row = await replayAnyDeadLetter(deps.db, req.params.id, req.id);
       if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
