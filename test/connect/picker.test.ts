@@ -149,6 +149,26 @@ test('the connect pages wear the org portal branding: its display name and accen
   await fetch(`${base}/v1/org/portal`, { method: 'PATCH', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ display_name: null, accent_color: null }) });
 });
 
+test('the picker and the form work from the keyboard, and the pages cannot be framed', async () => {
+  const s = await newSession({ providers: ['meta', 'wordpress'] });
+  const res = await fetch(s.url);
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /script-src 'none'/);
+  const page = await context.newPage();
+  await page.goto(s.url);
+  const focused = () => page.evaluate(() => new URL((globalThis as any).document.activeElement?.href ?? 'about:blank').searchParams.get('provider'));
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'meta');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'wordpress');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Connect WordPress' }).waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.name), 'siteUrl');
+  await page.close();
+});
+
 test('closing the popup rejects the promise with a clear error', async () => {
   const s = await newSession({ providers: ['meta', 'wordpress'], web_origin: hostOrigin });
   const { host, popup, settled } = await openFromHost(s.url);
