@@ -48,3 +48,6 @@ grant select, insert, update on org_portal_settings to plexus_app;
 
 -- The portal lists sync runs across an org's connections, newest first (GET /v1/sync-runs).
 create index sync_runs_recent on sync_runs (org_id, started_at desc, id desc);
+-- The portal's connection list pages newest first (GET /v1/connections): without this an org
+-- with 10,000 connections sorts them all for every page.
+create index connections_recent on connections (org_id, created_at desc, id desc);

@@ -83,6 +83,9 @@ test('connections: list, filter, page, open one, sync now and watch it run to th
   await progress.getByText('Completed').waitFor({ timeout: 60_000 });
   assert.ok(Number((await progress.getByTestId('sync-pages').innerText()).replace(/\D/g, '')) > 0);
   assert.ok(Number((await progress.getByTestId('sync-records').innerText()).replace(/\D/g, '')) > 0);
+  // The page around the progress caught up with the run: the last sync time and the operation.
+  await page.getByRole('table', { name: 'Recent operations' }).getByRole('link', { name: 'sync' }).first().waitFor();
+  assert.doesNotMatch(await page.locator('dl.facts').first().innerText(), /Last sync\s+never/);
   await checkPage(page, 'connection-synced');
   const run = (await ctx.db.owner.query('select status, pages from sync_runs where org_id = $1 and connection_id = $2', [org.id, conn])).rows;
   assert.equal(run.length, 1);
@@ -129,5 +132,32 @@ test('keyboard: Tab reaches the section nav, Enter opens a section', async () =>
   await page.getByRole('heading', { name: 'Failures', level: 1 }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/portal/failures');
   assert.equal(await page.getByRole('link', { name: 'Failures' }).getAttribute('aria-current'), 'page');
+  await page.context().close();
+});
+
+test('syncs: a running sync’s counters move live; finished runs are in the history', async () => {
+  const meta = (await ctx.db.owner.query("select id from connections where org_id = $1 and provider = 'meta' and status = 'active' limit 1", [org.id])).rows[0].id as string;
+  const run = (await ctx.db.owner.query("insert into sync_runs (org_id, connection_id, reason, status, pages, records) values ($1, $2, 'schedule', 'running', 1, 40) returning id", [org.id, meta])).rows[0].id as string;
+  const { page, consoleErrors } = await enterPortal(browser, base, org.key);
+  await page.getByRole('link', { name: 'Syncs' }).click();
+  const running = page.getByRole('table', { name: 'Running now' });
+  await running.getByRole('cell', { name: '40', exact: true }).waitFor();
+  await checkPage(page, 'syncs');
+  await ctx.db.owner.query('update sync_runs set pages = 7, records = 1234, rate_limit_waits = 2 where id = $1', [run]);
+  await running.getByRole('cell', { name: '1,234', exact: true }).waitFor({ timeout: 10_000 });
+  await ctx.db.owner.query("update sync_runs set status = 'completed', finished_at = now() where id = $1", [run]);
+  await running.getByText('Nothing to show.').waitFor({ timeout: 10_000 });
+  // History: both runs, the failed filter none of them.
+  const history = page.getByRole('table', { name: 'Sync runs' });
+  await page.reload();
+  await history.locator('tbody tr').nth(1).waitFor();
+  await page.getByLabel('Status').selectOption('failed');
+  await history.getByText('Nothing to show.').waitFor();
+  await page.getByLabel('Status').selectOption('completed');
+  await history.locator('tbody tr').nth(1).waitFor();
+  // A run links to its connection.
+  await history.getByRole('link').first().click();
+  await page.getByRole('heading', { name: /^Connection: / }).waitFor();
+  assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });

@@ -143,6 +143,7 @@ export const strings = {
     attempts: 'Attempts',
     attempt: 'Attempt',
     response: 'Response',
+    responseBody: 'Response body',
     event: 'Event',
     redeliver: 'Redeliver',
     redelivered: 'Redelivery queued.',

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { ErrorNotice, Loading } from './layout.tsx';
 import { strings } from './strings.ts';
+import type { Resource } from './use-resource.ts';
 
 export interface Column<T> {
   header: string;
@@ -64,5 +66,22 @@ export function Pagination({ pages, nextCursor }: { pages: ReturnType<typeof use
       <span aria-live="polite">{strings.table.pageN(pages.pageNumber)}</span>
       <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>{strings.table.nextPage}</button>
     </nav>
+  );
+}
+
+/** A list answer of the API (`{data, next_cursor}`) as a table with its pages, its error and its loading state. */
+export function PagedTable<T>({ list, pages, caption, columns, rowKey }: { list: Resource<{ data: T[]; next_cursor: string | null }>; pages: ReturnType<typeof useCursorPages>; caption: string; columns: Column<T>[]; rowKey: (row: T) => string }) {
+  return (
+    <>
+      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
+      {list.data ? (
+        <>
+          <DataTable caption={caption} rows={list.data.data} rowKey={rowKey} columns={columns} />
+          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
+        </>
+      ) : (
+        !list.error && <Loading />
+      )}
+    </>
   );
 }

@@ -11,9 +11,11 @@ export interface Toast {
 interface Toasts {
   ok(text: string): void;
   error(text: string): void;
+  /** Runs an action: its success said with `okText`, its failure with the API's message. */
+  run(action: () => Promise<unknown>, okText?: string): Promise<void>;
 }
 
-const ToastContext = createContext<Toasts>({ ok: () => undefined, error: () => undefined });
+const ToastContext = createContext<Toasts>({ ok: () => undefined, error: () => undefined, run: async () => undefined });
 
 /**
  * Messages after an action, read out by screen readers: successes through a polite status
@@ -27,7 +29,21 @@ export function ToastProvider({ children }: { children: ComponentChildren }) {
     setToasts((t) => [...t.slice(-4), { id, kind, text }]);
     if (kind === 'ok') setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
   }, []);
-  const api = useMemo<Toasts>(() => ({ ok: (t) => push('ok', t), error: (t) => push('error', t) }), [push]);
+  const api = useMemo<Toasts>(
+    () => ({
+      ok: (t) => push('ok', t),
+      error: (t) => push('error', t),
+      async run(action, okText) {
+        try {
+          await action();
+          if (okText) push('ok', okText);
+        } catch (err) {
+          push('error', (err as Error).message);
+        }
+      },
+    }),
+    [push],
+  );
   const dismiss = (id: number) => setToasts((t) => t.filter((x) => x.id !== id));
   return (
     <ToastContext.Provider value={api}>

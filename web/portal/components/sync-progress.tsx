@@ -16,7 +16,7 @@ const POLL_MS = 1000;
  * the current step read live from its operation's event stream (the platform call or log line
  * it is on). Polling stops once the run has ended.
  */
-export function SyncProgress({ ctx, connectionId, jobId }: { ctx: PortalContext; connectionId: string; jobId: number }) {
+export function SyncProgress({ ctx, connectionId, jobId, onDone }: { ctx: PortalContext; connectionId: string; jobId: number; onDone?: () => void }) {
   const t = ctx.strings.syncs;
   const run = useResource(
     async () => (await unwrap(ctx.api.GET('/v1/connections/{id}/syncs', { params: { path: { id: connectionId }, query: { job_id: jobId } } }))).data[0],
@@ -24,6 +24,10 @@ export function SyncProgress({ ctx, connectionId, jobId }: { ctx: PortalContext;
   );
   const running = !run.data || run.data.status === 'running';
   useInterval(run.reload, POLL_MS, running);
+  // The page around it (last sync time, diagnostics, operations) is stale once the run ends.
+  useEffect(() => {
+    if (!running) onDone?.();
+  }, [running]);
   const step = useCurrentStep(ctx, connectionId, jobId, running);
   const r = run.data;
   return (

@@ -28,28 +28,17 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
   if (!conn.data) return <Loading />;
   const c = conn.data;
   const d = diag.data;
-  const act = (fn: () => Promise<unknown>) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
-  const syncNow = act(async () => {
-    const r = await unwrap(ctx.api.POST('/v1/connections/{id}/syncs', { params: { path: { id } } }));
-    setSyncJob(r.job_id);
-    toasts.ok(t.syncRequested);
-  });
-  const reconnect = act(async () => {
-    const s = await unwrap(ctx.api.POST('/v1/connect-sessions', { body: { provider: c.provider as never, connection_id: id } }));
-    window.open(s.url, '_blank', 'noopener');
-    toasts.ok(t.reconnectOpened);
-  });
-  const disconnect = act(async () => {
-    await unwrap(ctx.api.DELETE('/v1/connections/{id}', { params: { path: { id } } }));
-    toasts.ok(t.disconnected);
-    ctx.navigate(sectionHref('connections'));
-  });
+  const syncNow = () => toasts.run(async () => setSyncJob((await unwrap(ctx.api.POST('/v1/connections/{id}/syncs', { params: { path: { id } } }))).job_id), t.syncRequested);
+  const reconnect = () =>
+    toasts.run(async () => {
+      const s = await unwrap(ctx.api.POST('/v1/connect-sessions', { body: { provider: c.provider as never, connection_id: id } }));
+      window.open(s.url, '_blank', 'noopener');
+    }, t.reconnectOpened);
+  const disconnect = () =>
+    toasts.run(async () => {
+      await unwrap(ctx.api.DELETE('/v1/connections/{id}', { params: { path: { id } } }));
+      ctx.navigate(sectionHref('connections'));
+    }, t.disconnected);
 
   return (
     <>
@@ -71,7 +60,18 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
         <ActionButton kind="danger" hidden={ro} confirm={t.disconnectConfirm} onAction={disconnect}>{t.disconnect}</ActionButton>
       </div>
       {ro && <p class="notice info">{ctx.strings.app.readOnlyHint}</p>}
-      {syncJob !== undefined && <SyncProgress ctx={ctx} connectionId={id} jobId={syncJob} />}
+      {syncJob !== undefined && (
+        <SyncProgress
+          ctx={ctx}
+          connectionId={id}
+          jobId={syncJob}
+          onDone={() => {
+            conn.reload();
+            diag.reload();
+            ops.reload();
+          }}
+        />
+      )}
 
       <h2>{t.diagnostics}</h2>
       {diag.error && <ErrorNotice error={diag.error} onRetry={diag.reload} />}
@@ -129,7 +129,6 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
 
       <SettingsForm ctx={ctx} id={id} interval={c.sync_interval_minutes} policy={c.conflict_policy} onSaved={conn.reload} />
 
-      <h2>{t.recentOperations}</h2>
       {ops.data && <OperationsTable ctx={ctx} rows={ops.data.data} caption={t.recentOperations} />}
     </>
   );
@@ -145,15 +144,11 @@ function SettingsForm({ ctx, id, interval, policy, onSaved }: { ctx: PortalConte
   const toasts = useToasts();
   const [minutes, setMinutes] = useState(interval === null ? '' : String(interval));
   const [conflict, setConflict] = useState(policy);
-  const save = async () => {
-    try {
+  const save = () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.PATCH('/v1/connections/{id}', { params: { path: { id } }, body: { sync_interval_minutes: minutes === '' ? null : Number(minutes), conflict_policy: conflict as (typeof POLICIES)[number] } }));
-      toasts.ok(ctx.strings.form.saved);
       onSaved();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
+    }, ctx.strings.form.saved);
   return (
     <>
       <h2>{t.settings}</h2>

@@ -3,8 +3,8 @@ import { StatusBadge } from '../../shared/badge.tsx';
 import { strings } from '../../shared/strings.ts';
 import { SelectField } from '../../shared/form.tsx';
 import { formatTime } from '../../shared/format.ts';
-import { ErrorNotice, Link, Loading } from '../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../shared/table.tsx';
+import { Link } from '../../shared/layout.tsx';
+import { PagedTable, useCursorPages } from '../../shared/table.tsx';
 import { useResource } from '../../shared/use-resource.ts';
 import { sectionHref, type Section, type SectionProps } from '../context.ts';
 import { connectionName, listHealth } from '../components/health.ts';
@@ -52,27 +52,20 @@ function ConnectionList({ ctx, query }: SectionProps) {
         <SelectField label={t.provider} value={filters.provider} allLabel={ctx.strings.form.all} options={(providers.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))} onChange={(v) => filter('provider', v)} />
         <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))} onChange={(v) => filter('status', v)} />
       </div>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.data ? (
-        <>
-          <DataTable<Connection>
-            caption={t.caption}
-            rows={list.data.data}
-            rowKey={(c) => c.id}
-            columns={[
-              { header: t.account, cell: (c) => <Link href={sectionHref('connections', c.id)} onNavigate={ctx.navigate}>{connectionName(c)}</Link> },
-              { header: t.provider, cell: (c) => providers.data?.data.find((p) => p.id === c.provider)?.name ?? c.provider },
-              { header: t.status, cell: (c) => <StatusBadge status={c.status} /> },
-              { header: t.health, cell: (c) => <StatusBadge status={listHealth(c)} /> },
-              { header: t.lastSync, cell: (c) => formatTime(c.last_sync_at) },
-              { header: t.created, cell: (c) => formatTime(c.created_at) },
-            ]}
-          />
-          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
-        </>
-      ) : (
-        !list.error && <Loading />
-      )}
+      <PagedTable<Connection>
+        list={list}
+        pages={pages}
+        caption={t.caption}
+        rowKey={(c) => c.id}
+        columns={[
+          { header: t.account, cell: (c) => <Link href={sectionHref('connections', c.id)} onNavigate={ctx.navigate}>{connectionName(c)}</Link> },
+          { header: t.provider, cell: (c) => providers.data?.data.find((p) => p.id === c.provider)?.name ?? c.provider },
+          { header: t.status, cell: (c) => <StatusBadge status={c.status} /> },
+          { header: t.health, cell: (c) => <StatusBadge status={listHealth(c)} /> },
+          { header: t.lastSync, cell: (c) => formatTime(c.last_sync_at) },
+          { header: t.created, cell: (c) => formatTime(c.created_at) },
+        ]}
+      />
     </>
   );
 }

@@ -2,8 +2,8 @@ import { unwrap, type Row } from '../../shared/api.ts';
 import { StatusBadge } from '../../shared/badge.tsx';
 import { ActionButton, SelectField } from '../../shared/form.tsx';
 import { formatNumber, formatTime } from '../../shared/format.ts';
-import { ErrorNotice, Loading } from '../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../shared/table.tsx';
+import {  } from '../../shared/layout.tsx';
+import { PagedTable, useCursorPages } from '../../shared/table.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useResource } from '../../shared/use-resource.ts';
 import type { SectionProps } from '../context.ts';
@@ -21,15 +21,11 @@ export function DeadLetters({ ctx, query }: SectionProps) {
     () => unwrap(ctx.api.GET('/v1/dead-letters', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}), ...(filters.replayed ? { replayed: filters.replayed as 'true' | 'false' } : {}) } } })),
     [pages.cursor, filters.replayed],
   );
-  const replay = (d: DeadLetter) => async () => {
-    try {
+  const replay = (d: DeadLetter) => () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.POST('/v1/dead-letters/{id}/replay', { params: { path: { id: d.id } } }));
-      toasts.ok(t.replayed);
       list.reload();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
+    }, t.replayed);
   return (
     <>
       <h2>{t.deadLetters}</h2>
@@ -45,35 +41,28 @@ export function DeadLetters({ ctx, query }: SectionProps) {
           }}
         />
       </div>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.data ? (
-        <>
-          <DataTable<DeadLetter>
-            caption={t.deadLetters}
-            rows={list.data.data}
-            rowKey={(d) => d.id}
-            columns={[
-              { header: t.task, cell: (d) => d.task },
-              { header: t.error, cell: (d) => <><StatusBadge status={d.error_code} tone="error" /> {d.error_message}</> },
-              { header: t.attempts, cell: (d) => formatNumber(d.attempts), numeric: true },
-              { header: t.failedAt, cell: (d) => formatTime(d.failed_at) },
-              { header: t.replayedAt, cell: (d) => (d.replayed_at ? formatTime(d.replayed_at) : '—') },
-              {
-                header: t.replay,
-                cell: (d) => (
-                  <ActionButton hidden={ctx.session.readOnly} disabled={d.replayed_at !== null} onAction={replay(d)}>
-                    {t.replay}
-                    <span class="visually-hidden"> {d.task} {formatTime(d.failed_at)}</span>
-                  </ActionButton>
-                ),
-              },
-            ]}
-          />
-          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
-        </>
-      ) : (
-        !list.error && <Loading />
-      )}
+      <PagedTable<DeadLetter>
+        list={list}
+        pages={pages}
+        caption={t.deadLetters}
+        rowKey={(d) => d.id}
+        columns={[
+          { header: t.task, cell: (d) => d.task },
+          { header: t.error, cell: (d) => <><StatusBadge status={d.error_code} tone="error" /> {d.error_message}</> },
+          { header: t.attempts, cell: (d) => formatNumber(d.attempts), numeric: true },
+          { header: t.failedAt, cell: (d) => formatTime(d.failed_at) },
+          { header: t.replayedAt, cell: (d) => (d.replayed_at ? formatTime(d.replayed_at) : '—') },
+          ...(ctx.session.readOnly ? [] : [{
+            header: t.replay,
+            cell: (d: DeadLetter) => (
+              <ActionButton disabled={d.replayed_at !== null} onAction={replay(d)}>
+                {t.replay}
+                <span class="visually-hidden"> {d.task} {formatTime(d.failed_at)}</span>
+              </ActionButton>
+            ),
+          }]),
+        ]}
+      />
     </>
   );
 }

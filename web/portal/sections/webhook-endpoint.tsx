@@ -33,25 +33,16 @@ export function EndpointDetail({ ctx, id }: SectionProps & { id: string }) {
   if (endpoint.error) return (<><BackLink ctx={ctx} /><ErrorNotice error={(endpoint.error as { status?: number }).status === 404 ? new Error(t.notFound) : endpoint.error} /></>);
   if (!endpoint.data) return <Loading />;
   const e = endpoint.data;
-  const rotate = async () => {
-    try {
-      const r = await unwrap(ctx.api.POST('/v1/webhook-endpoints/{id}/rotate-secret', { params: { path: { id } } }));
-      setSecret(r.secret);
-      toasts.ok(t.rotated);
+  const rotate = () =>
+    toasts.run(async () => {
+      setSecret((await unwrap(ctx.api.POST('/v1/webhook-endpoints/{id}/rotate-secret', { params: { path: { id } } }))).secret);
       endpoint.reload();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
-  const sendTest = async () => {
-    try {
+    }, t.rotated);
+  const sendTest = () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.POST('/v1/webhook-endpoints/{id}/test', { params: { path: { id } } }));
-      toasts.ok(t.testSent);
       deliveries.reload();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
+    }, t.testSent);
   return (
     <>
       <BackLink ctx={ctx} />
@@ -102,15 +93,11 @@ export function DeliveryDetail({ ctx, id }: SectionProps & { id: string }) {
   if (delivery.error) return (<><BackLink ctx={ctx} /><ErrorNotice error={delivery.error} /></>);
   if (!delivery.data) return <Loading />;
   const d = delivery.data;
-  const redeliver = async () => {
-    try {
+  const redeliver = () =>
+    toasts.run(async () => {
       await unwrap(ctx.api.POST('/v1/webhook-deliveries/{id}/redeliver', { params: { path: { id } } }));
-      toasts.ok(t.redelivered);
       delivery.reload();
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
+    }, t.redelivered);
   return (
     <>
       <p><Link href={sectionHref('webhooks', 'endpoints', d.endpoint_id)} onNavigate={ctx.navigate}>← {t.endpoints}</Link></p>
@@ -128,7 +115,7 @@ export function DeliveryDetail({ ctx, id }: SectionProps & { id: string }) {
           { header: ctx.strings.failures.at, cell: (a) => formatTime(a.at) },
           { header: t.response, cell: (a) => (a.status_code ? `HTTP ${a.status_code}` : '—') },
           { header: ctx.strings.failures.duration, cell: (a) => formatDuration(a.latency_ms), numeric: true },
-          { header: ctx.strings.failures.messages, cell: (a) => <code>{a.response_excerpt ?? a.error ?? ''}</code> },
+          { header: t.responseBody, cell: (a) => <code>{a.response_excerpt ?? a.error ?? ''}</code> },
         ]}
       />
     </>

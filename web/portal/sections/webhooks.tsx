@@ -3,9 +3,9 @@ import { unwrap, type Row } from '../../shared/api.ts';
 import { StatusBadge } from '../../shared/badge.tsx';
 import { Form, SelectField, TextField } from '../../shared/form.tsx';
 import { formatNumber, formatTime } from '../../shared/format.ts';
-import { ErrorNotice, Link, Loading } from '../../shared/layout.tsx';
+import { Link } from '../../shared/layout.tsx';
 import { strings } from '../../shared/strings.ts';
-import { DataTable, Pagination, useCursorPages } from '../../shared/table.tsx';
+import { PagedTable, useCursorPages } from '../../shared/table.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useResource } from '../../shared/use-resource.ts';
 import { sectionHref, type Section, type SectionProps } from '../context.ts';
@@ -38,16 +38,12 @@ function Endpoints({ ctx }: SectionProps) {
   const list = useResource(() => unwrap(ctx.api.GET('/v1/webhook-endpoints', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })), [pages.cursor]);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const create = async () => {
-    try {
+  const create = () =>
+    toasts.run(async () => {
       const e = await unwrap(ctx.api.POST('/v1/webhook-endpoints', { body: { url, ...(description ? { description } : {}) } }));
       rememberSecret(e.id, e.secret);
-      toasts.ok(t.created);
       ctx.navigate(sectionHref('webhooks', 'endpoints', e.id));
-    } catch (err) {
-      toasts.error((err as Error).message);
-    }
-  };
+    }, t.created);
   return (
     <>
       <h2>{t.endpoints}</h2>
@@ -58,27 +54,20 @@ function Endpoints({ ctx }: SectionProps) {
           <button type="submit" class="primary">{t.create}</button>
         </Form>
       )}
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.data ? (
-        <>
-          <DataTable<Endpoint>
-            caption={t.endpoints}
-            rows={list.data.data}
-            rowKey={(e) => e.id}
-            columns={[
-              { header: t.url, cell: (e) => <Link href={sectionHref('webhooks', 'endpoints', e.id)} onNavigate={ctx.navigate}>{e.url}</Link> },
-              { header: t.description, cell: (e) => e.description ?? '' },
-              { header: t.status, cell: (e) => <StatusBadge status={e.status} /> },
-              { header: t.events, cell: (e) => (e.event_types.length ? e.event_types.join(', ') : t.allEvents) },
-              { header: t.failures, cell: (e) => formatNumber(e.consecutive_failures), numeric: true },
-              { header: t.lastSuccess, cell: (e) => formatTime(e.last_success_at) },
-            ]}
-          />
-          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
-        </>
-      ) : (
-        !list.error && <Loading />
-      )}
+      <PagedTable<Endpoint>
+        list={list}
+        pages={pages}
+        caption={t.endpoints}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: t.url, cell: (e) => <Link href={sectionHref('webhooks', 'endpoints', e.id)} onNavigate={ctx.navigate}>{e.url}</Link> },
+          { header: t.description, cell: (e) => e.description ?? '' },
+          { header: t.status, cell: (e) => <StatusBadge status={e.status} /> },
+          { header: t.events, cell: (e) => (e.event_types.length ? e.event_types.join(', ') : t.allEvents) },
+          { header: t.failures, cell: (e) => formatNumber(e.consecutive_failures), numeric: true },
+          { header: t.lastSuccess, cell: (e) => formatTime(e.last_success_at) },
+        ]}
+      />
     </>
   );
 }
@@ -111,27 +100,20 @@ function InboundEvents({ ctx, query }: SectionProps) {
           }}
         />
       </div>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.data ? (
-        <>
-          <DataTable<Inbound>
-            caption={t.inbound}
-            rows={list.data.data}
-            rowKey={(e) => e.id}
-            columns={[
-              { header: t.received, cell: (e) => formatTime(e.received_at) },
-              { header: ctx.strings.connections.provider, cell: (e) => e.provider },
-              { header: t.event, cell: (e) => e.topic ?? '—' },
-              { header: t.processing, cell: (e) => <StatusBadge status={e.status} /> },
-              { header: t.attempts, cell: (e) => formatNumber(e.attempts), numeric: true },
-              { header: ctx.strings.failures.error, cell: (e) => e.last_error ?? '' },
-            ]}
-          />
-          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
-        </>
-      ) : (
-        !list.error && <Loading />
-      )}
+      <PagedTable<Inbound>
+        list={list}
+        pages={pages}
+        caption={t.inbound}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: t.received, cell: (e) => formatTime(e.received_at) },
+          { header: ctx.strings.connections.provider, cell: (e) => e.provider },
+          { header: t.event, cell: (e) => e.topic ?? '—' },
+          { header: t.processing, cell: (e) => <StatusBadge status={e.status} /> },
+          { header: t.attempts, cell: (e) => formatNumber(e.attempts), numeric: true },
+          { header: ctx.strings.failures.error, cell: (e) => e.last_error ?? '' },
+        ]}
+      />
     </>
   );
 }

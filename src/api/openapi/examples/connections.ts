@@ -48,7 +48,7 @@ const deadLetter = {
   replayed_at: null,
   replay_job_id: null,
 };
-const syncRun = {
+export const syncRun = {
   id: ID.syncRun,
   kind: 'ads',
   job_id: 48377,

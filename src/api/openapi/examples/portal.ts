@@ -1,3 +1,4 @@
+import { syncRun } from './connections.ts';
 import { AT, ID, type Examples } from './kit.ts';
 
 const SESSION_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
@@ -15,25 +16,7 @@ const session = {
 };
 const settings = { allowed_origins: ['https://app.northwind.example'], display_name: 'Northwind integrations', logo_url: 'https://app.northwind.example/logo.svg', accent_color: '#0f766e' };
 
-const runningSync = {
-  id: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
-  connection_id: ID.connection,
-  provider: 'meta',
-  kind: 'ads',
-  job_id: 48402,
-  reason: 'on_demand',
-  status: 'running',
-  pages: 12,
-  records: 1840,
-  rate_limit_waits: 1,
-  items_read: 0,
-  items_merged: 0,
-  conflicts: 0,
-  items_written: 0,
-  error: null,
-  started_at: AT.recent,
-  finished_at: null,
-};
+const runningSync = { ...syncRun, connection_id: ID.connection, provider: 'meta', job_id: 48402, reason: 'on_demand', status: 'running', pages: 12, records: 1840, rate_limit_waits: 1, finished_at: null };
 
 export const PORTAL_EXAMPLES: Examples = {
   listSyncRuns: { summary: 'What syncs now across the organisation', responses: { '200': { data: [runningSync], next_cursor: null } } },
