@@ -2,8 +2,8 @@ import { ApiError, unwrap } from '../../shared/api.ts';
 import { StatusBadge } from '../../shared/badge.tsx';
 import { ActionButton, SelectField } from '../../shared/form.tsx';
 import { formatTime } from '../../shared/format.ts';
-import { ErrorNotice, Link, Loading } from '../../shared/layout.tsx';
-import { DataTable, Pagination, useCursorPages } from '../../shared/table.tsx';
+import { Link } from '../../shared/layout.tsx';
+import { PagedTable, useCursorPages } from '../../shared/table.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useResource } from '../../shared/use-resource.ts';
 import type { ConsolePageProps } from '../context.ts';
@@ -47,46 +47,40 @@ export function DeadLettersPage({ api, navigate, query }: ConsolePageProps) {
           </p>
         )}
       </div>
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {!list.data && list.loading && <Loading />}
-      {list.data && (
-        <>
-          <DataTable
-            caption={t.deadLetters.caption}
-            rowKey={(d) => d.id}
-            rows={list.data.data}
-            columns={[
-              { header: t.deadLetters.failedAt, cell: (d) => formatTime(d.failed_at) },
-              { header: t.deadLetters.org, cell: (d) => d.org_name ?? t.deadLetters.system },
-              { header: t.deadLetters.task, cell: (d) => <code>{d.task}</code> },
-              { header: t.deadLetters.error, cell: (d) => <><code>{d.error_code}</code> {d.error_message}</> },
-              { header: t.deadLetters.attempts, numeric: true, cell: (d) => String(d.attempts) },
-              { header: t.deadLetters.status, cell: (d) => (d.replayed_at ? t.deadLetters.replayedAt(formatTime(d.replayed_at)) : <StatusBadge status="failed" />) },
-              {
-                header: t.deadLetters.replay,
-                cell: (d) => (
-                  <ActionButton
-                    hidden={!!d.replayed_at}
-                    onAction={async () => {
-                      try {
-                        await unwrap(api.POST('/v1/admin/dead-letters/{id}/replay', { params: { path: { id: d.id } } }));
-                        toasts.ok(t.deadLetters.replayed(d.task));
-                      } catch (err) {
-                        toasts.error(err instanceof ApiError ? err.message : String(err));
-                      }
-                      list.reload();
-                    }}
-                  >
-                    {t.deadLetters.replay}
-                    <span class="visually-hidden"> {t.deadLetters.replayLabel(d.task, d.org_name ?? t.deadLetters.system)}</span>
-                  </ActionButton>
-                ),
-              },
-            ]}
-          />
-          <Pagination pages={pages} nextCursor={list.data.next_cursor} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        pages={pages}
+        caption={t.deadLetters.caption}
+        rowKey={(d) => d.id}
+        columns={[
+          { header: t.deadLetters.failedAt, cell: (d) => formatTime(d.failed_at) },
+          { header: t.deadLetters.org, cell: (d) => d.org_name ?? t.deadLetters.system },
+          { header: t.deadLetters.task, cell: (d) => <code>{d.task}</code> },
+          { header: t.deadLetters.error, cell: (d) => <><code>{d.error_code}</code> {d.error_message}</> },
+          { header: t.deadLetters.attempts, numeric: true, cell: (d) => String(d.attempts) },
+          { header: t.deadLetters.status, cell: (d) => (d.replayed_at ? t.deadLetters.replayedAt(formatTime(d.replayed_at)) : <StatusBadge status="failed" />) },
+          {
+            header: t.deadLetters.replay,
+            cell: (d) => (
+              <ActionButton
+                hidden={!!d.replayed_at}
+                onAction={async () => {
+                  try {
+                    await unwrap(api.POST('/v1/admin/dead-letters/{id}/replay', { params: { path: { id: d.id } } }));
+                    toasts.ok(t.deadLetters.replayed(d.task));
+                  } catch (err) {
+                    toasts.error(err instanceof ApiError ? err.message : String(err));
+                  }
+                  list.reload();
+                }}
+              >
+                {t.deadLetters.replay}
+                <span class="visually-hidden"> {t.deadLetters.replayLabel(d.task, d.org_name ?? t.deadLetters.system)}</span>
+              </ActionButton>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }
