@@ -223,3 +223,31 @@ test('with no platform named, the session offers every platform this Plexus can 
   assert.equal(badOrigin.status, 400);
   assert.equal((await jsonOf(badOrigin)).error.code, 'validation_failed');
 });
+
+test('a site that does not answer says so, keeps the form, and counts no wrong attempt', async () => {
+  const s = await newSession({ provider: 'wordpress' });
+  const token = s.url.split('/connect/')[1]!;
+  // A loopback port nothing listens on.
+  const res = await fetch(`${base}/connect/${token}/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ provider: 'wordpress', siteUrl: 'http://127.0.0.1:9', username: 'admin', applicationPassword: 'abcd efgh ijkl mnop qrst uvwx' }),
+  });
+  const html = await res.text();
+  assert.ok(res.status >= 500 && res.status < 600, String(res.status));
+  assert.match(html, /Could not reach that WordPress site: check the address/);
+  assert.match(html, /value="http:\/\/127\.0\.0\.1:9"/);
+  assert.doesNotMatch(html, /abcd efgh/);
+  const row = (await ctx.db.owner.query('select credential_attempts, status from connect_sessions where id = $1', [s.id])).rows[0];
+  assert.deepEqual([row.credential_attempts, row.status], [0, 'pending']);
+});
+
+test('a link that is not valid ends on a page that says so', async () => {
+  const page = await context.newPage();
+  const res = await page.goto(`${base}/connect/cs_not-a-real-token`);
+  assert.equal(res?.status(), 404);
+  await page.getByRole('heading', { name: 'Cannot connect' }).waitFor();
+  assert.match((await page.getByRole('alert').textContent()) ?? '', /This connect link is not valid/);
+  await checkPage(page, 'connect', 'invalid-link');
+  await page.close();
+});
