@@ -174,7 +174,7 @@ try {
       const page = await context.newPage();
       t0 = performance.now();
       await page.goto(url);
-      await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 25, undefined, { polling: 10 });
+      await page.waitForFunction("document.querySelectorAll('table.data tbody tr').length === 25", undefined, { polling: 10 });
       times.push(performance.now() - t0);
       await context.close();
     }

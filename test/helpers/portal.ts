@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { waitFor } from './wait.ts';
 import { checkA11y, loopbackPage, screenshot } from './chromium.ts';
 
 /** Opens a portal session for an org through the public API; the answer's `url` enters it once. */
@@ -32,4 +33,9 @@ export async function portalCredentials(page: Page, base: string): Promise<{ coo
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const me = (await (await fetch(`${base}/v1/portal-session`, { headers: { cookie } })).json()) as { csrf_token: string };
   return { cookie, csrf: me.csrf_token };
+}
+
+/** Waits until a table's body has exactly `n` rows (after a filter or a page change). */
+export async function waitForRows(table: Locator, n: number): Promise<void> {
+  await waitFor(async () => (await table.locator('tbody tr').count()) === n, `${n} rows`, 10_000);
 }

@@ -5,7 +5,8 @@ import type { Browser } from 'playwright-core';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { seedConnection } from '../helpers/connections.ts';
-import { checkPage, enterPortal } from '../helpers/portal.ts';
+import { checkPage, enterPortal, waitForRows } from '../helpers/portal.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // The failures section in Chromium: a dead letter replayed with a click, the operations log
 // filtered, searched, opened and tailed live, and the audit trail that records the replay.
@@ -62,7 +63,7 @@ test('failures: replay a dead letter, search and open an operation, tail the log
 
   await table.getByRole('button', { name: /^Replay/ }).click();
   await page.getByText('Replay queued.').waitFor();
-  await page.waitForFunction(() => document.querySelector('table.data tbody button')?.hasAttribute('disabled'));
+  await waitFor(() => table.getByRole('button', { name: /^Replay/ }).isDisabled(), 'the replay button to be disabled');
   const row = (await ctx.db.owner.query('select replayed_at, replay_job_id from dead_letters where id = $1', [deadLetter])).rows[0];
   assert.ok(row.replayed_at);
   const job = (await ctx.db.owner.query('select task_identifier from graphile_worker.jobs where id = $1', [row.replay_job_id])).rows[0];
@@ -73,11 +74,11 @@ test('failures: replay a dead letter, search and open an operation, tail the log
   const ops = page.getByRole('table', { name: 'Operations' });
   await ops.locator('tbody tr').nth(5).waitFor();
   await page.getByLabel('Status').selectOption('failed');
-  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 1);
+  await waitForRows(ops, 1);
   await page.getByLabel('Status').selectOption('');
   await page.getByLabel('Search messages').fill('synced page 3');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 1);
+  await waitForRows(ops, 1);
   assert.match(page.url(), /q=synced\+page\+3/);
   await checkPage(page, 'failures-operations');
   await ops.getByRole('link', { name: 'sync' }).click();

@@ -9,7 +9,7 @@ import { allTasks } from '../../src/jobs/tasks/index.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { seedConnection } from '../helpers/connections.ts';
-import { checkPage, enterPortal } from '../helpers/portal.ts';
+import { checkPage, enterPortal, waitForRows } from '../helpers/portal.ts';
 
 // The webhooks section in Chromium, against a real worker and a receiver on loopback that
 // fails its first delivery: create an endpoint, send a test, read the failed attempt's answer,
@@ -62,7 +62,7 @@ test('webhooks: create an endpoint, send a test, see the failed attempt, redeliv
   await inbound.getByText('The article was not found on the site.').waitFor();
   await checkPage(page, 'webhooks');
   await page.getByLabel('Processing').selectOption('failed');
-  await page.waitForFunction(() => [...document.querySelectorAll('table.data')].at(-1)!.querySelectorAll('tbody tr').length === 1);
+  await waitForRows(inbound, 1);
 
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/plexus`;
   await page.getByLabel('URL').fill(url);
