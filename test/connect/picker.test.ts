@@ -58,17 +58,17 @@ async function newSession(body: Record<string, unknown>): Promise<{ id: string; 
 type Settled = { ok: true; value: { connectionId: string; provider: string } } | { ok: false; code: string; message: string };
 
 /** Opens the host page, calls openConnect there, and hands back the popup and the settled promise. */
-async function openFromHost(url: string): Promise<{ host: Page; popup: Page; settled: Promise<Settled> }> {
+async function openFromHost(url: string, options: { timeoutMs?: number } = {}): Promise<{ host: Page; popup: Page; settled: Promise<Settled> }> {
   const host = await context.newPage();
   await host.goto(hostOrigin);
   const popupOpened = host.waitForEvent('popup');
   const settled = host.evaluate(
-    (u) =>
-      (globalThis as any).PlexusConnect.openConnect(u).then(
+    ([u, o]) =>
+      (globalThis as any).PlexusConnect.openConnect(u, o).then(
         (value: { connectionId: string; provider: string }) => ({ ok: true, value }),
         (e: { code: string; message: string }) => ({ ok: false, code: e.code, message: e.message }),
       ),
-    url,
+    [url, options] as const,
   ) as Promise<Settled>;
   const popup = await popupOpened;
   await popup.waitForLoadState();
@@ -177,6 +177,15 @@ test('closing the popup rejects the promise with a clear error', async () => {
   const outcome = await settled;
   assert.equal(outcome.ok, false);
   assert.deepEqual(outcome.ok ? null : [outcome.code, outcome.message], ['closed', 'The connect window was closed before the connection was finished.']);
+  await host.close();
+});
+
+test('a person who never finishes: the promise rejects after the timeout and the popup closes', async () => {
+  const s = await newSession({ providers: ['meta', 'wordpress'], web_origin: hostOrigin });
+  const { host, popup, settled } = await openFromHost(s.url, { timeoutMs: 1500 });
+  const outcome = await settled;
+  assert.deepEqual(outcome.ok ? null : [outcome.code, outcome.message], ['timeout', 'Connecting took too long; start again.']);
+  if (!popup.isClosed()) await popup.waitForEvent('close');
   await host.close();
 });
 

@@ -111,6 +111,8 @@ test('organisations: every org with its counts, and a search', async () => {
   await page.getByRole('button', { name: 'Search' }).click();
   const found = page.getByRole('table', { name: 'Organisations whose name contains “acme”' });
   await found.waitFor();
+  // The caption follows the search at once; the rows when the answer arrives.
+  await found.getByRole('row').filter({ hasText: 'Northwind Marketing' }).waitFor({ state: 'detached' });
   assert.deepEqual(await found.locator('tbody tr td:first-child').allTextContents(), ['Acme Outdoor']);
   await checkPage(page, 'console', 'orgs-search');
 });
@@ -131,6 +133,11 @@ test('platform errors: calls, errors and 429s per platform across orgs', async (
   assert.deepEqual(await meta.getByRole('cell').allTextContents(), ['meta', '1', '1', '5', '2', '40.00 %', '1', '20.00 %']);
   const wp = page.getByRole('row').filter({ hasText: /^wordpress/ });
   assert.deepEqual(await wp.getByRole('cell').allTextContents(), ['wordpress', '1', '1', '3', '1', '33.33 %', '0', '0.00 %']);
+  // A shorter window: the calls were made within the hour, so they are all still there.
+  await page.getByLabel('Over the last').selectOption('1');
+  await page.getByRole('table', { name: 'Platform calls of every organisation, last 1 hours' }).waitFor();
+  assert.equal(new URL(page.url()).search, '?hours=1');
+  assert.equal(await page.getByRole('table').locator('tbody tr').count(), 2);
 });
 
 test('API versions: a version past or near its sunset comes first with what to do', async () => {
