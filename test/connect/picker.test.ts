@@ -260,3 +260,13 @@ test('a link that is not valid ends on a page that says so', async () => {
   await checkPage(page, 'connect', 'invalid-link');
   await page.close();
 });
+
+test('a reconnect offers the connection’s own platform and refuses another', async () => {
+  const connectionId = (await ctx.db.owner.query("select id from connections where org_id = $1 and provider = 'wordpress' limit 1", [org.id])).rows[0].id as string;
+  const s = await newSession({ connection_id: connectionId });
+  const session = await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }));
+  assert.deepEqual([session.provider, session.providers], ['wordpress', ['wordpress']]);
+  const other = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ providers: ['meta', 'wordpress'], connection_id: connectionId }) });
+  assert.equal(other.status, 400);
+  assert.equal((await jsonOf(other)).error.code, 'validation_failed');
+});

@@ -4,7 +4,7 @@ import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { createSession, offeredProviders, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
-import { PROVIDER_IDS } from '../../../providers/types.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
@@ -82,8 +82,14 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const orgId = orgOf(req);
       const b = req.body;
       const { row, token } = await withOrgTx(deps.db.app, orgId, async (c) => {
-        if (b.connection_id && !(await getConnection(c, orgId, b.connection_id))) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
-        const offered = b.provider ? [b.provider] : [...new Set(b.providers ?? offeredProviders(deps.providers.apps))];
+        const existing = b.connection_id ? await getConnection(c, orgId, b.connection_id) : undefined;
+        if (b.connection_id && !existing) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
+        const named = b.provider ? [b.provider] : b.providers ? [...new Set(b.providers)] : undefined;
+        // A reconnect offers the connection's own platform and no other.
+        if (existing && named && (named.length !== 1 || named[0] !== existing.provider)) {
+          throw plexusError('validation_failed', { message: `A reconnect connects the connection's own platform (${existing.provider}).`, details: [{ path: b.provider ? 'provider' : 'providers', message: 'not the platform of connection_id' }] });
+        }
+        const offered = existing ? [existing.provider as ProviderId] : (named ?? offeredProviders(deps.providers.apps));
         const created = await createSession(
           c,
           orgId,
