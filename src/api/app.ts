@@ -46,6 +46,13 @@ import { operationRoutes } from './routes/v1/operations.ts';
 import { recorderFor } from '../operations/recorder.ts';
 import { portalRoutes } from '../portal/routes.ts';
 import { portalPageRoutes } from '../portal/pages.ts';
+import { adminHealthRoutes } from './routes/admin/health.ts';
+import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts';
+import { adminPlatformRateRoutes } from './routes/admin/platform-rates.ts';
+import { adminProviderVersionRoutes } from './routes/admin/provider-versions.ts';
+import { ConsoleSessions } from '../console/session.ts';
+import { consoleSessionAuth } from '../console/admin-auth.ts';
+import { consolePageRoutes } from '../console/pages.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -169,12 +176,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingress = { owner: deps.db.owner, keyring: deps.keyring, apps: deps.providers.apps, clock: deps.clock, writer: new InboxWriter(deps.db.owner) };
   await app.register(webhookIngressRoutes, { ingress, apps: deps.providers.apps, bodyLimit: deps.config.http.bodyLimit });
 
+  // The operator console signs in with the admin token once and then uses a session cookie.
+  const consoleSessions = new ConsoleSessions(deps.config.adminToken, deps.clock);
+  await app.register(async (scope) => consolePageRoutes(scope, { ...deps, consoleSessions }));
+
   await app.register(
     async (admin) => {
-      requireAdminToken(admin, deps.config.adminToken);
+      requireAdminToken(admin, deps.config.adminToken, { session: consoleSessionAuth(consoleSessions) });
       await admin.register(adminOrgRoutes, deps);
       await admin.register(adminOrgErasureRoutes, deps);
       await admin.register(adminOrgReadRoutes, deps);
+      await admin.register(adminHealthRoutes, deps);
+      await admin.register(adminDeadLetterRoutes, deps);
+      await admin.register(adminPlatformRateRoutes, deps);
+      await admin.register(adminProviderVersionRoutes, deps);
     },
     { prefix: '/v1/admin' },
   );

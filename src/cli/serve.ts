@@ -63,6 +63,7 @@ export async function serve(role: Role): Promise<void> {
     }
     log.info({ url, ms: Date.now() - t0, embedded_db: db.embedded }, 'Plexus API listening');
     const lines = [``, `  Plexus is running at ${url}`, `  Health:  ${url}/healthz`, `  OpenAPI: ${url}/openapi.json`];
+    if (config.adminToken) lines.push(`  Console: ${url}/console (sign in with PLEXUS_ADMIN_TOKEN)`);
     if (demoKey) {
       lines.push(`  Demo organisation API key (shown once, store it now):`, `    ${demoKey}`);
       lines.push(`  Try:  curl -H "Authorization: Bearer ${demoKey}" ${url}/v1/providers`);

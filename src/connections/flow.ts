@@ -16,7 +16,7 @@ import { open, seal, type SealedSecret } from '../vault/cipher.ts';
 import type { DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { bindingCookieName, bindingMatches, newBinding } from './browser-binding.ts';
-import { claimSession, failSession, loadSession, sessionError, type SessionRow } from './sessions.ts';
+import { claimSession, failSession, loadSession, sessionError, type ChosenSession, type SessionRow } from './sessions.ts';
 import { storeConnection } from './store.ts';
 import { recorderFor } from '../operations/recorder.ts';
 import { withOperation } from '../operations/run.ts';
@@ -67,7 +67,7 @@ export async function validateConfig(deps: ConnectDeps, fields: readonly Credent
 }
 
 /** Where the connect page sends the browser next: the platform's consent screen. */
-export async function beginAuthorization(deps: ConnectDeps, token: string, session: SessionRow, input: Readonly<Record<string, string>>): Promise<{ url: string; binding: string }> {
+export async function beginAuthorization(deps: ConnectDeps, token: string, session: ChosenSession, input: Readonly<Record<string, string>>): Promise<{ url: string; binding: string }> {
   const def = providers[session.provider];
   const config = await validateConfig(deps, def.connectionConfig ?? [], input, session.provider);
   const connector = connectorFor(session.provider);
@@ -139,16 +139,16 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
     if (found.problem === 'expired' && found.session) await failSession(deps.db.app, found.session, 'state_expired', 'The connect session expired before the platform answered.');
     return { ...(found.session ? { session: found.session } : {}), error: sessionError(found.problem) };
   }
-  const session = found.session;
   const fail = async (code: string, err: PlexusError) => {
-    await failSession(deps.db.app, session, code, err.message);
-    return { session, error: err };
+    await failSession(deps.db.app, found.session, code, err.message);
+    return { session: found.session, error: err };
   };
-  if (session.provider !== provider) return fail('state_invalid', plexusError('conflict', { message: 'This callback belongs to another platform.' }));
+  if (found.session.provider !== provider) return fail('state_invalid', plexusError('conflict', { message: 'This callback belongs to another platform.' }));
+  const session: ChosenSession = { ...found.session, provider };
   // Another browser: refused without consuming the session, so the person who started it
   // can still finish (an attacker cannot spoil it by replaying the state).
   if (!bindingMatches(browser.cookie(bindingCookieName(session.id)), session.browser_binding)) {
-    return { session: { ...session, return_url: null }, error: plexusError('forbidden', { message: 'This sign-in was started in another browser; start again from the application.', details: { reason: 'browser_mismatch' } }) };
+    return { session: { ...session, return_url: null, web_origin: null }, error: plexusError('forbidden', { message: 'This sign-in was started in another browser; start again from the application.', details: { reason: 'browser_mismatch' } }) };
   }
   const def = providers[provider];
   const connector = connectorFor(provider);
@@ -203,7 +203,7 @@ export async function handleCallback(deps: ConnectDeps, provider: ProviderId, qu
 }
 
 /** Credentials typed on the connect page (application passwords, API tokens), checked live before anything is stored. */
-export async function submitCredentials(deps: ConnectDeps, session: SessionRow, input: Readonly<Record<string, string>>): Promise<string> {
+export async function submitCredentials(deps: ConnectDeps, session: ChosenSession, input: Readonly<Record<string, string>>): Promise<string> {
   const def = providers[session.provider];
   if (def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a') throw plexusError('conflict', { message: `${def.displayName} connects through its own consent page.` });
   const config = await validateConfig(deps, def.connectionConfig ?? [], input, session.provider);

@@ -1,6 +1,8 @@
 import { plexusError } from '../core/errors.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
+import type { ProviderApps } from '../providers/apps.ts';
+import { listProviders } from '../providers/registry.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { newSessionSecret, parseSessionToken, secretMatches, sessionToken } from './session-token.ts';
 
@@ -9,7 +11,12 @@ export const SESSION_TTL_MS = 10 * 60 * 1000;
 export interface SessionRow {
   org_id: string;
   id: string;
-  provider: ProviderId;
+  /** The platform picked: null until the person picks one of several. */
+  provider: ProviderId | null;
+  /** The platforms the session offers (one for a single-platform session). */
+  providers: ProviderId[];
+  /** The origin of the page that opened the connect window, which alone is told the outcome. */
+  web_origin: string | null;
   status: 'pending' | 'redirected' | 'completed' | 'failed' | 'expired';
   secret_hash: Buffer;
   scopes: string[];
@@ -31,10 +38,14 @@ export interface SessionRow {
 export function sessionStatus(s: Pick<SessionRow, 'status' | 'expires_at'>, now: Date): SessionRow['status'] {
   return s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < now.getTime() ? 'expired' : s.status;
 }
+/** A session whose platform is known: the only kind a connect flow runs on. */
+export type ChosenSession = SessionRow & { provider: ProviderId };
 
 export interface NewSession {
-  provider: ProviderId;
+  /** One platform, or several for the person to pick from. */
+  providers: readonly ProviderId[];
   scopes: string[];
+  webOrigin?: string | undefined;
   endUserRef?: string | undefined;
   returnUrl?: string | undefined;
   connectionId?: string | undefined;
@@ -43,9 +54,20 @@ export interface NewSession {
 export async function createSession(client: Queryable, orgId: string, s: NewSession, now: Date): Promise<{ row: SessionRow; token: string }> {
   const { secret, hash } = newSessionSecret();
   const { rows } = await client.query<SessionRow>(
-    `insert into connect_sessions (org_id, provider, secret_hash, scopes, end_user_ref, return_url, connection_id, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-    [orgId, s.provider, hash, s.scopes, s.endUserRef ?? null, s.returnUrl ?? null, s.connectionId ?? null, new Date(now.getTime() + SESSION_TTL_MS)],
+    `insert into connect_sessions (org_id, provider, providers, secret_hash, scopes, end_user_ref, return_url, web_origin, connection_id, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+    [
+      orgId,
+      s.providers.length === 1 ? s.providers[0] : null,
+      s.providers,
+      hash,
+      s.scopes,
+      s.endUserRef ?? null,
+      s.returnUrl ?? null,
+      s.webOrigin ?? null,
+      s.connectionId ?? null,
+      new Date(now.getTime() + SESSION_TTL_MS),
+    ],
   );
   const row = rows[0]!;
   return { row, token: sessionToken(orgId, row.id, secret) };
@@ -54,6 +76,29 @@ export async function createSession(client: Queryable, orgId: string, s: NewSess
 /** A session of the org by id, whatever its status. */
 export async function getSession(client: Queryable, orgId: string, id: string): Promise<SessionRow | undefined> {
   const { rows } = await client.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [orgId, id]);
+  return rows[0];
+}
+
+/**
+ * What a session offers when the host names no platform: every platform this instance can
+ * connect, i.e. credential platforms and the OAuth platforms whose app is configured.
+ */
+export function offeredProviders(apps: ProviderApps): ProviderId[] {
+  return listProviders()
+    .filter((p) => (p.auth.kind !== 'oauth2' && p.auth.kind !== 'oauth1a') || !!apps[p.id].clientId)
+    .map((p) => p.id);
+}
+
+/**
+ * Records the platform the person picked, if the session offers it and is not used yet;
+ * undefined otherwise. Picking again (after going back) replaces the choice.
+ */
+export async function chooseProvider(app: Pool, s: SessionRow, provider: string): Promise<ChosenSession | undefined> {
+  if (!(s.providers as string[]).includes(provider)) return undefined;
+  if (s.provider === provider) return s as ChosenSession;
+  const { rows } = await withOrgTx(app, s.org_id, (c) =>
+    c.query<ChosenSession>('update connect_sessions set provider = $3 where org_id = $1 and id = $2 and used_at is null and $3 = any(providers) returning *', [s.org_id, s.id, provider]),
+  );
   return rows[0];
 }
 

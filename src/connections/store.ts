@@ -11,11 +11,11 @@ import { sealCredentials, type DecryptedCredentials } from '../vault/credentials
 import type { Keyring } from '../vault/keyring.ts';
 import { recordEvent } from './events.ts';
 import { refreshDueAt } from './repo.ts';
-import type { SessionRow } from './sessions.ts';
+import type { ChosenSession } from './sessions.ts';
 import { recordAudit } from '../audit/record.ts';
 
 export interface StoreInput {
-  session: SessionRow;
+  session: ChosenSession;
   creds: DecryptedCredentials;
   tokens?: TokenSet;
   identity: AccountIdentity;

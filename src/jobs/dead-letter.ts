@@ -47,6 +47,9 @@ export interface DeadLetterRow {
 
 const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
 
+/** The columns of a DeadLetterRow, qualified by a table alias, for stores that join dead letters. */
+export const deadLetterColumns = (alias: string) => DEAD_LETTER_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+
 /** The org's dead letters, newest first, after `cursor`; `replayed` keeps only replayed (or only waiting) ones. */
 export async function listDeadLetters(client: Queryable, orgId: string, f: { task?: string | undefined; replayed?: boolean | undefined }, cursor: Cursor | undefined, limit: number): Promise<DeadLetterRow[]> {
   const { rows } = await client.query<DeadLetterRow>(

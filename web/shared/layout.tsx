@@ -18,7 +18,7 @@ export interface Branding {
  * Links are real links (they work with a middle click and a screen reader's link list); a
  * plain click is routed inside the app by `onNavigate`.
  */
-export function Layout({ brand, nav, current, onNavigate, children }: { brand: Branding; nav: NavItem[]; current: string | undefined; onNavigate: (href: string) => void; children: ComponentChildren }) {
+export function Layout({ brand, nav, current, onNavigate, actions, children }: { brand: Branding; nav: NavItem[]; current: string | undefined; onNavigate: (href: string) => void; actions?: ComponentChildren; children: ComponentChildren }) {
   return (
     <>
       <a class="skip-link" href="#main">{strings.app.skipToContent}</a>
@@ -26,6 +26,7 @@ export function Layout({ brand, nav, current, onNavigate, children }: { brand: B
         {brand.logoUrl && <img src={brand.logoUrl} alt="" />}
         <span class="org-name">{brand.name}</span>
         {brand.badge && <span class="mode">{brand.badge}</span>}
+        {actions && <div class="header-actions">{actions}</div>}
       </header>
       <div class="app-body">
         <nav class="app-nav" aria-label={strings.app.mainNav}>

@@ -106,14 +106,23 @@ export function orgOf(req: FastifyRequest): string {
   return req.auth.orgId;
 }
 
-/** Admin token for system routes; with no token configured every call is refused. */
-export function requireAdminToken(scope: FastifyInstance, token: string | undefined, failures: AttemptLimiter = new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000)): void {
+/**
+ * Admin token for system routes; with no token configured every call is refused. Without a
+ * bearer token, `session` may sign the request in (the operator console's cookie).
+ */
+export function requireAdminToken(
+  scope: FastifyInstance,
+  token: string | undefined,
+  opts: { failures?: AttemptLimiter; session?: (req: FastifyRequest) => boolean } = {},
+): void {
+  const failures = opts.failures ?? new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000);
   const expected = token ? createHash('sha256').update(token).digest() : undefined;
   scope.addHook('onRequest', async (req) => {
     const wait = failures.blockedFor(req.ip);
     if (wait > 0) throw plexusError('rate_limited', { message: 'Too many requests with a missing or wrong token from this address.', retryAfterMs: wait });
     if (!expected) throw plexusError('forbidden', { message: 'Admin routes are disabled: set PLEXUS_ADMIN_TOKEN.' });
     const given = bearer(req);
+    if (!given && opts.session?.(req)) return;
     if (!given) {
       failures.hit(req.ip);
       throw plexusError('missing_api_key', { message: 'An admin token is required.' });

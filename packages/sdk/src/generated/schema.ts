@@ -65,6 +65,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs that failed for good, in every organisation, newest first */
+        get: operations["adminListDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a dead-lettered job of any organisation again */
+        post: operations["adminReplayDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health of the service: database, workers, queue depth and age, open dead letters */
+        get: operations["adminGetHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/orgs": {
         parameters: {
             query?: never;
@@ -72,7 +123,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Every organisation, newest first, with counts */
+        /** Every organisation, newest first, with counts; `q` keeps those whose name contains it */
         get: operations["adminListOrgs"];
         put?: never;
         /** Create an organisation and its first API key (shown once) */
@@ -96,6 +147,40 @@ export type paths = {
         post?: never;
         /** Erase an organisation: connections revoked, every row deleted, its keys destroyed. Irreversible. */
         delete: operations["adminEraseOrg"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/platform-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls, errors and 429s per platform over the last hours, across every organisation */
+        get: operations["adminGetPlatformRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/provider-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API versions in use and their sunsets, those needing action first */
+        get: operations["adminListProviderVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2235,6 +2320,281 @@ export interface operations {
             };
         };
     };
+    adminListDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                org_id?: string;
+                replayed?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attempts: number;
+                            error_code: string;
+                            error_message: string;
+                            /** Format: date-time */
+                            failed_at: string;
+                            id: string;
+                            job_id: number;
+                            job_key: string | null;
+                            /** @description null for a system job */
+                            org_id: string | null;
+                            org_name: string | null;
+                            payload: components["schemas"]["FreeFormObject"];
+                            replay_job_id: number | null;
+                            replayed_at: string | null;
+                            task: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminReplayDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        error_code: string;
+                        error_message: string;
+                        /** Format: date-time */
+                        failed_at: string;
+                        id: string;
+                        job_id: number;
+                        job_key: string | null;
+                        /** @description null for a system job */
+                        org_id: string | null;
+                        org_name: string | null;
+                        payload: components["schemas"]["FreeFormObject"];
+                        replay_job_id: number | null;
+                        replayed_at: string | null;
+                        task: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        database: {
+                            error: string | null;
+                            migrations_applied: number | null;
+                            migrations_expected: number;
+                            ok: boolean;
+                        };
+                        dead_letters_open: number;
+                        queue: {
+                            oldest_ready_age_seconds: number | null;
+                            ready: number;
+                            running: number;
+                            scheduled: number;
+                        };
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        workers: {
+                            heartbeat_age_seconds: number | null;
+                            nodes: {
+                                heartbeat_age_seconds: number;
+                                hostname: string;
+                                id: string;
+                                pid: number;
+                                workers: number;
+                            }[];
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminListOrgs: {
         parameters: {
             query?: {
@@ -2242,6 +2602,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -2468,6 +2829,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgErasure"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetPlatformRates: {
+        parameters: {
+            query?: {
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            calls: number;
+                            /** @description errors / calls (0 without calls) */
+                            error_rate: number;
+                            /** @description calls answered 4xx or 5xx, or that failed on the network */
+                            errors: number;
+                            operations: number;
+                            /** @description organisations whose work called the platform */
+                            orgs: number;
+                            provider: string;
+                            /** @description calls answered 429 */
+                            rate_limited: number;
+                            /** @description rate_limited / calls (0 without calls) */
+                            rate_limited_rate: number;
+                        }[];
+                        hours: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error shape. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminListProviderVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            days_to_sunset: number | null;
+                            newest: string;
+                            /** @description PLEXUS_<ID>_VERSION replaced the pinned version */
+                            overridden: boolean;
+                            provider: string;
+                            released: string | null;
+                            source: string;
+                            state: components["schemas"]["VersionState"];
+                            sunset: string | null;
+                            sunset_tentative: boolean;
+                            version: string;
+                            /** @description what to do, for a version near or past its sunset */
+                            warning: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -4837,11 +5363,18 @@ export interface operations {
                     /** Format: uuid */
                     connection_id?: string;
                     end_user_ref?: string;
-                    /** @enum {string} */
-                    provider: "meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix";
+                    /**
+                     * @description the one platform to connect
+                     * @enum {string}
+                     */
+                    provider?: "meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix";
+                    /** @description platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect */
+                    providers?: ("meta" | "google-ads" | "tiktok" | "linkedin" | "x" | "snapchat" | "wordpress" | "drupal" | "joomla" | "shopify" | "webflow" | "wix")[];
                     /** Format: uri */
                     return_url?: string;
                     scopes?: string[];
+                    /** @description the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url` */
+                    web_origin?: string;
                 };
             };
         };
@@ -4864,11 +5397,16 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         id: string;
-                        provider: string;
+                        /** @description the platform connected (or picked so far); null while the person has not picked one of several */
+                        provider: string | null;
+                        /** @description the platforms the connect page offers */
+                        providers: string[];
                         return_url: string | null;
                         scopes: string[];
                         status: components["schemas"]["ConnectSessionStatus"];
                         url: string;
+                        /** @description the origin told the outcome when the connect page runs in a popup */
+                        web_origin: string | null;
                     };
                 };
             };
@@ -4957,10 +5495,15 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         id: string;
-                        provider: string;
+                        /** @description the platform connected (or picked so far); null while the person has not picked one of several */
+                        provider: string | null;
+                        /** @description the platforms the connect page offers */
+                        providers: string[];
                         return_url: string | null;
                         scopes: string[];
                         status: components["schemas"]["ConnectSessionStatus"];
+                        /** @description the origin told the outcome when the connect page runs in a popup */
+                        web_origin: string | null;
                     };
                 };
             };

@@ -24,6 +24,8 @@ const connection = {
 const session = {
   id: ID.connectSession,
   provider: 'meta',
+  providers: ['meta'],
+  web_origin: null,
   status: 'pending',
   scopes: ['ads_read', 'ads_management'],
   end_user_ref: 'user-4821',

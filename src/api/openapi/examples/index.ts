@@ -1,3 +1,4 @@
+import { ADMIN_EXAMPLES } from './admin.ts';
 import { ADS_EXAMPLES } from './ads.ts';
 import { CONNECTION_EXAMPLES } from './connections.ts';
 import { CONTENT_EXAMPLES } from './content.ts';
@@ -12,4 +13,4 @@ import { WEBHOOK_EXAMPLES } from './webhooks.ts';
  * put into the document by `applyExamples`; document.test.ts checks each one covers its
  * operation and validates against its own schema.
  */
-export const EXAMPLES: Examples = { ...ORG_EXAMPLES, ...CONNECTION_EXAMPLES, ...WEBHOOK_EXAMPLES, ...ADS_EXAMPLES, ...CONTENT_EXAMPLES, ...OPERATION_EXAMPLES, ...PORTAL_EXAMPLES };
+export const EXAMPLES: Examples = { ...ORG_EXAMPLES, ...CONNECTION_EXAMPLES, ...WEBHOOK_EXAMPLES, ...ADS_EXAMPLES, ...CONTENT_EXAMPLES, ...OPERATION_EXAMPLES, ...PORTAL_EXAMPLES, ...ADMIN_EXAMPLES };

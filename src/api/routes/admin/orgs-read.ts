@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { getOrgSummary, listOrgSummaries } from '../../../orgs/summary-store.ts';
+import { getOrgSummary, listOrgSummaries } from '../../../admin/orgs-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { errorSchema, idParams } from '../../schemas.ts';
+import { idParams } from '../../schemas.ts';
+import { adminErrors } from './schemas.ts';
 
 const orgSummary = z.object({
   id: z.string(),
@@ -14,16 +15,21 @@ const orgSummary = z.object({
   active_api_keys: z.number().int(),
   dead_letters: z.number().int(),
 });
-const adminErrors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
 
-/** Operator reads behind the admin token: every organisation, for the `plexus orgs` command. */
+/** Operator reads behind the admin token: every organisation, for the `plexus orgs` command and the console. */
 export const adminOrgReadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/orgs',
-    { schema: { tags: ['admin'], summary: 'Every organisation, newest first, with counts', querystring: pageQuery, response: { 200: pageSchema(orgSummary), ...adminErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Every organisation, newest first, with counts; `q` keeps those whose name contains it',
+        querystring: pageQuery.extend({ q: z.string().min(1).max(200).optional() }),
+        response: { 200: pageSchema(orgSummary), ...adminErrors },
+      },
+    },
     async (req) => {
-      const cur = decodeCursor(req.query.cursor);
-      const rows = await listOrgSummaries(deps.db.owner, cur, req.query.limit + 1);
+      const rows = await listOrgSummaries(deps.db.owner, { q: req.query.q, cursor: decodeCursor(req.query.cursor), limit: req.query.limit });
       return page(rows, req.query.limit, (r) => [r.created_at, r.id]);
     },
   );

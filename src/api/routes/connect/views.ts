@@ -1,43 +1,68 @@
-import type { CredentialField, ProviderDefinition } from '../../../providers/types.ts';
+import { providers } from '../../../providers/registry.ts';
+import type { CredentialField, Family, ProviderDefinition, ProviderId } from '../../../providers/types.ts';
+import { esc, layout, type Branding } from './layout.ts';
+import { markSvg } from './marks.ts';
+import { strings } from './strings.ts';
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
-
-function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
-body{font-family:system-ui,sans-serif;background:#f5f6f8;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
-main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;max-width:420px;width:100%}
-h1{font-size:20px;margin:0 0 8px}p{color:#444;line-height:1.5}label{display:block;margin:14px 0 4px;font-weight:600;font-size:14px}
-input{width:100%;box-sizing:border-box;padding:9px;border:1px solid #ccc;border-radius:6px;font-size:15px}
-button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font-size:16px;cursor:pointer}
-.error{background:#fff0f0;border:1px solid #f2b8b8;color:#8a1f1f;padding:10px;border-radius:6px}.ok{color:#1c7c3a}
-</style></head><body><main>${body}</main></body></html>`;
+/** What went wrong with a submission: a summary, what to do, and messages by field name. */
+export interface FormProblem {
+  message: string;
+  help?: string | undefined;
+  fields?: Record<string, string>;
 }
 
-function field(f: CredentialField, value = ''): string {
-  const type = f.secret ? 'password' : 'text';
-  return `<label for="${esc(f.name)}">${esc(f.label)}${f.optional ? ' (optional)' : ''}</label>
-<input id="${esc(f.name)}" name="${esc(f.name)}" type="${type}" value="${f.secret ? '' : esc(value)}" ${f.optional ? '' : 'required'} autocomplete="off">`;
+export interface FormOptions {
+  problem?: FormProblem | undefined;
+  values?: Record<string, string>;
+  branding?: Branding;
+  /** The session offers other platforms: link back to the picker. */
+  canChooseAnother?: boolean;
 }
 
-/** The page the end user lands on: one button for OAuth platforms, a form for the others. */
-export function connectPage(def: ProviderDefinition, token: string, opts: { error?: string; values?: Record<string, string> } = {}): string {
-  const config = def.connectionConfig ?? [];
-  const err = opts.error ? `<p class="error" role="alert">${esc(opts.error)}</p>` : '';
+function field(f: CredentialField, value: string, problem?: string): string {
+  const type = f.secret ? 'password' : f.isUrl ? 'url' : 'text';
+  const id = `f-${f.name}`;
+  const err = problem ? `<p class="field-error" id="${esc(id)}-error">${esc(problem)}</p>` : '';
+  const described = problem ? ` aria-invalid="true" aria-describedby="${esc(id)}-error"` : '';
+  return `<label for="${esc(id)}">${esc(f.label)}${f.optional ? ` ${strings.optional}` : ''}</label>
+<input id="${esc(id)}" name="${esc(f.name)}" type="${type}" value="${f.secret ? '' : esc(value)}"${f.optional ? '' : ' required'}${described} autocomplete="${f.secret ? 'new-password' : 'off'}">${err}`;
+}
+
+function problemBox(p?: FormProblem): string {
+  if (!p) return '';
+  return `<div class="error" role="alert" tabindex="-1" id="problem"><p><strong>${esc(p.message)}</strong></p>${p.help ? `<p>${esc(p.help)}</p>` : ''}</div>`;
+}
+
+/** The form for one platform: one button for OAuth platforms, the credential fields for the others. */
+export function connectPage(def: ProviderDefinition, token: string, opts: FormOptions = {}): string {
   const values = opts.values ?? {};
-  if (def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a') {
-    return layout(`Connect ${def.displayName}`, `<h1>Connect ${esc(def.displayName)}</h1>
-<p>You will be sent to ${esc(def.displayName)} to approve access, then brought back here.</p>${err}
-<form method="post" action="/connect/${esc(token)}/authorize">${config.map((f) => field(f, values[f.name])).join('')}
-<button type="submit">Continue to ${esc(def.displayName)}</button></form>`);
-  }
-  return layout(`Connect ${def.displayName}`, `<h1>Connect ${esc(def.displayName)}</h1>
-<p>Enter the details of your ${esc(def.displayName)} site. They are checked with ${esc(def.displayName)} before anything is saved, and stored encrypted.</p>${err}
-<form method="post" action="/connect/${esc(token)}/credentials">${[...config, ...def.auth.fields].map((f) => field(f, values[f.name])).join('')}
-<button type="submit">Connect</button></form>`);
+  const fieldsHtml = (fields: readonly CredentialField[]) => fields.map((f) => field(f, values[f.name] ?? '', opts.problem?.fields?.[f.name])).join('');
+  const hidden = `<input type="hidden" name="provider" value="${esc(def.id)}">`;
+  const heading = `<div class="heading">${markSvg(def.id)}<h1>${esc(strings.connectTitle(def.displayName))}</h1></div>`;
+  const back = opts.canChooseAnother ? `<a class="back" href="/connect/${esc(token)}">← ${esc(strings.chooseAnother)}</a>` : '';
+  const config = def.connectionConfig ?? [];
+  const oauth = def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a';
+  const body = oauth
+    ? `${heading}<p>${esc(strings.oauthIntro(def.displayName))}</p>${problemBox(opts.problem)}
+<form method="post" action="/connect/${esc(token)}/authorize">${hidden}${fieldsHtml(config)}
+<button type="submit">${esc(strings.oauthButton(def.displayName))}</button></form>${back}`
+    : `${heading}<p>${esc(strings.credentialIntro(def.displayName))}</p>${problemBox(opts.problem)}
+<form method="post" action="/connect/${esc(token)}/credentials">${hidden}${fieldsHtml([...config, ...(def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a' ? [] : def.auth.fields)])}
+<button type="submit">${esc(strings.credentialButton)}</button></form>${back}`;
+  return layout(strings.connectTitle(def.displayName), body, opts.branding ? { branding: opts.branding } : {});
 }
 
-export function resultPage(ok: boolean, title: string, message: string): string {
-  return layout(title, `<h1 class="${ok ? 'ok' : ''}">${esc(title)}</h1>${ok ? `<p>${esc(message)}</p>` : `<p class="error" role="alert">${esc(message)}</p>`}<p>You can close this window.</p>`);
+/** The picker: each offered platform with its mark and name, grouped as ads platforms and websites. */
+export function pickerPage(offered: readonly ProviderId[], token: string, opts: { branding: Branding; problem?: string | undefined }): string {
+  const byFamily = new Map<Family, ProviderId[]>();
+  for (const id of offered) byFamily.set(providers[id].family, [...(byFamily.get(providers[id].family) ?? []), id]);
+  const groups = [...byFamily]
+    .map(
+      ([family, ids]) => `<h2 id="fam-${family}">${esc(strings.families[family])}</h2><ul class="platforms" aria-labelledby="fam-${family}">${ids
+        .map((id) => `<li><a href="/connect/${esc(token)}?provider=${encodeURIComponent(id)}">${markSvg(id)}<span>${esc(providers[id].displayName)}</span></a></li>`)
+        .join('')}</ul>`,
+    )
+    .join('');
+  const problem = opts.problem ? `<div class="error" role="alert"><p>${esc(opts.problem)}</p></div>` : '';
+  return layout(strings.pickTitle, `<h1>${esc(strings.pickTitle)}</h1><p>${esc(strings.pickIntro(opts.branding.name))}</p>${problem}${groups}`, { branding: opts.branding });
 }

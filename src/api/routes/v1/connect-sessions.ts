@@ -2,20 +2,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createSession, getSession, type SessionRow } from '../../../connections/sessions.ts';
+import { createSession, getSession, offeredProviders, sessionStatus, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
-import { PROVIDER_IDS } from '../../../providers/types.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
 import { connectSessionStatus } from '../../openapi/components.ts';
-import { sessionStatus } from '../../../connections/sessions.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
-  provider: z.string(),
+  provider: z.string().nullable().describe('the platform connected (or picked so far); null while the person has not picked one of several'),
+  providers: z.array(z.string()).describe('the platforms the connect page offers'),
+  web_origin: z.string().nullable().describe('the origin told the outcome when the connect page runs in a popup'),
   status: connectSessionStatus,
   scopes: z.array(z.string()),
   end_user_ref: z.string().nullable(),
@@ -26,9 +27,21 @@ const sessionSchema = z.object({
   created_at: z.date(),
 });
 
+/** `scheme://host[:port]` and nothing more: what postMessage compares with the receiver's origin. */
+function isOrigin(o: string): boolean {
+  try {
+    const u = new URL(o);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
+  } catch {
+    return false;
+  }
+}
+
 const format = (s: SessionRow, now: Date) => ({
   id: s.id,
   provider: s.provider,
+  providers: s.providers,
+  web_origin: s.web_origin,
   status: sessionStatus(s, now),
   scopes: s.scopes,
   end_user_ref: s.end_user_ref,
@@ -46,13 +59,22 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       schema: {
         tags: ['connections'],
         summary: 'Start connecting a platform; returns the URL of the connect page to send the end user to',
-        body: z.object({
-          provider: z.enum(PROVIDER_IDS),
-          scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
-          end_user_ref: z.string().min(1).max(200).optional(),
-          return_url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)').optional(),
-          connection_id: z.string().uuid().optional(),
-        }),
+        body: z
+          .object({
+            provider: z.enum(PROVIDER_IDS).optional().describe('the one platform to connect'),
+            providers: z.array(z.enum(PROVIDER_IDS)).min(1).max(PROVIDER_IDS.length).optional().describe('platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect'),
+            web_origin: z
+              .string()
+              .max(300)
+              .refine((o) => isOrigin(o), 'must be an origin such as https://app.example.com')
+              .optional()
+              .describe('the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url`'),
+            scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
+            end_user_ref: z.string().min(1).max(200).optional(),
+            return_url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)').optional(),
+            connection_id: z.string().uuid().optional(),
+          })
+          .refine((b) => !(b.provider && b.providers), { message: 'give provider or providers, not both', path: ['providers'] }),
         response: { 201: sessionSchema.extend({ url: z.string() }), 409: errorSchema, ...authErrors },
       },
     },
@@ -60,9 +82,21 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const orgId = orgOf(req);
       const b = req.body;
       const { row, token } = await withOrgTx(deps.db.app, orgId, async (c) => {
-        if (b.connection_id && !(await getConnection(c, orgId, b.connection_id))) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
-        const created = await createSession(c, orgId, { provider: b.provider, scopes: b.scopes ?? [], endUserRef: b.end_user_ref, returnUrl: b.return_url, connectionId: b.connection_id }, deps.clock.now());
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: b.provider, reconnect: b.connection_id ?? null } });
+        const existing = b.connection_id ? await getConnection(c, orgId, b.connection_id) : undefined;
+        if (b.connection_id && !existing) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
+        const named = b.provider ? [b.provider] : b.providers ? [...new Set(b.providers)] : undefined;
+        // A reconnect offers the connection's own platform and no other.
+        if (existing && named && (named.length !== 1 || named[0] !== existing.provider)) {
+          throw plexusError('validation_failed', { message: `A reconnect connects the connection's own platform (${existing.provider}).`, details: [{ path: b.provider ? 'provider' : 'providers', message: 'not the platform of connection_id' }] });
+        }
+        const offered = existing ? [existing.provider as ProviderId] : (named ?? offeredProviders(deps.providers.apps));
+        const created = await createSession(
+          c,
+          orgId,
+          { providers: offered, scopes: b.scopes ?? [], endUserRef: b.end_user_ref, returnUrl: b.return_url, webOrigin: b.web_origin, connectionId: b.connection_id },
+          deps.clock.now(),
+        );
+        await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: created.row.provider, providers: offered, reconnect: b.connection_id ?? null } });
         return created;
       });
       return reply.status(201).send({ ...format(row, deps.clock.now()), url: `${deps.publicUrl()}/connect/${token}` });

@@ -11,7 +11,7 @@ import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
 import { freeFormObject } from '../../openapi/components.ts';
 
-const deadLetterSchema = z.object({
+export const deadLetterSchema = z.object({
   id: z.string(),
   job_id: z.number(),
   task: z.string(),
