@@ -15,7 +15,7 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 4);
 
 async function bareBaseline(): Promise<number> {
   const opts: GoogleAdsSandboxOptions = { seed: 9, size: 10, rotateRefreshTokens: true };
-  const sb = (await googleSandbox.start(opts)) as GoogleAdsRunningSandbox;
+  const sb = (await googleSandbox.start(opts));
   try {
     const tokens = Array.from({ length: CONNECTIONS }, () => sb.mintToken({ offline: true, ttlSeconds: 30 }).refreshToken!);
     let next = 0;

@@ -47,7 +47,7 @@ import { recorderFor } from '../operations/recorder.ts';
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance: deps.log,
     bodyLimit: deps.config.http.bodyLimit,
     genReqId: () => randomUUID(),
     // Requests are logged once, by our onResponse hook (errors and debug), not twice by Fastify.
@@ -56,8 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Connect tokens (org + session + secret) are longer than the default 100-character limit.
     routerOptions: { maxParamLength: 300 },
     // Router and HTTP-parser errors leave in the one error envelope too.
-    frameworkErrors: frameworkError as never,
-    clientErrorHandler: clientError as never,
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(strictBodies(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const violations = deps.responseViolations;
   if (violations) {
-    const check = responseChecker(() => app.swagger() as unknown as Record<string, any>);
+    const check = responseChecker(() => app.swagger());
     app.addHook('onSend', async (req, reply, payload) => {
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       if (body === undefined) return payload;

@@ -95,7 +95,7 @@ async function buildApi(): Promise<FastifyInstance> {
     ssrf: parseAllowList('127.0.0.1:*,localhost:*'),
     publicUrl: () => 'http://plexus.test',
   };
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ loggerInstance: ctx.log }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

@@ -13,7 +13,7 @@ export interface ContentHub<S extends CmsSite = CmsSite> {
   ctx: TestContext;
   org: { id: string; key: string };
   conn: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
   /** The connection's content sync, as the schedule or a webhook would run it. */
   sync(): ReturnType<typeof syncContent>;

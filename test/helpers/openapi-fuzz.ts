@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Schema = any;
 
 export interface Operation {

@@ -26,7 +26,7 @@ export interface ClusterResult {
 
 export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; masterKey: string; connections: number; processes: number; jobsPerConnection?: number; timeoutMs?: number }): Promise<ClusterResult> {
   const sbOpts: GoogleAdsSandboxOptions = { seed: 9, size: 10, rotateRefreshTokens: true, accessTokenTtlSeconds: 3600 };
-  const sb = (await googleSandbox.start(sbOpts)) as GoogleAdsRunningSandbox;
+  const sb = (await googleSandbox.start(sbOpts));
   const children: ChildProcess[] = [];
   try {
     const { org } = await createOrg(opts.db.owner, 'refresh-cluster');
@@ -41,7 +41,7 @@ export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; 
     const specs: JobSpec[] = [];
     for (const id of grants.keys()) {
       for (let k = 0; k < (opts.jobsPerConnection ?? 3); k++) {
-        specs.push({ task: 'refresh_connection', payload: { org_id: org.id, connection_id: id }, ...(k === 0 ? { jobKey: `refresh:${id}` } : {}) } as JobSpec);
+        specs.push({ task: 'refresh_connection', payload: { org_id: org.id, connection_id: id }, ...(k === 0 ? { jobKey: `refresh:${id}` } : {}) });
       }
     }
     const env = {

@@ -109,7 +109,7 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
   );
   dropUnusedInputCopies(doc);
   applyExamples(doc);
-  return doc as ReturnType<typeof jsonSchemaTransformObject>;
+  return doc;
 };
 
 /**

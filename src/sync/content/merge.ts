@@ -95,5 +95,5 @@ export function diffFields(from: ContentFields, target: ContentFields, skip: rea
   const out: Record<string, unknown> = {};
   const skipped = new Set(skip.map((c) => c.field));
   for (const f of fields) if (!skipped.has(f) && !sameField(f, from[f], target[f])) out[f] = target[f];
-  return out as Partial<ContentFields>;
+  return out;
 }
