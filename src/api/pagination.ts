@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { plexusError } from '../core/errors.ts';
 import { isUuid } from '../core/ids.ts';
+import type { Cursor } from '../db/keyset.ts';
 
 /** Keyset pagination over (created_at desc, id desc): stable under inserts, no OFFSET scans. */
 export const pageQuery = z.object({
@@ -8,10 +9,7 @@ export const pageQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export interface Cursor {
-  at: string;
-  id: string;
-}
+export type { Cursor };
 
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString('base64url');

@@ -7,21 +7,7 @@ import { orgOf } from '../api/plugins/auth.ts';
 import { authErrors } from '../api/schemas.ts';
 import { auditAction, auditActorType, auditTargetType, freeFormObject, timeQuery } from '../api/openapi/components.ts';
 import { withOrgTx } from '../db/tx.ts';
-
-interface AuditRow {
-  /** seq as text (a bigint); named apart so ORDER BY seq sorts the number */
-  position: string;
-  id: string;
-  at: Date;
-  actor_type: z.infer<typeof auditActorType>;
-  actor_id: string | null;
-  actor_label: string | null;
-  action: z.infer<typeof auditAction>;
-  target_type: z.infer<typeof auditTargetType> | null;
-  target_id: string | null;
-  details: Record<string, unknown>;
-  request_id: string | null;
-}
+import { listAuditEntries, type AuditRow } from './store.ts';
 
 const auditSchema = z
   .object({
@@ -82,21 +68,11 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const q = req.query;
       const after = decodeCursor(q.cursor);
       const family = q.action?.endsWith('.') ? `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<AuditRow>(
-            `select seq::text as position, id, at, actor_type, actor_id, actor_label, action, target_type, target_id, details, request_id from audit_log
-             where org_id = $1 and ($2::bigint is null or seq < $2)
-               and ($3::text is null or actor_type = $3) and ($4::text is null or actor_id = $4)
-               and ($5::text is null or action = $5) and ($6::text is null or action like $6)
-               and ($7::text is null or target_type = $7) and ($8::text is null or target_id = $8)
-               and ($9::timestamptz is null or at >= $9) and ($10::timestamptz is null or at < $10)
-             order by seq desc limit $11`,
-            [orgId, after, q.actor_type ?? null, q.actor_id ?? null, family ? null : (q.action ?? null), family,
-              q.target_type ?? null, q.target_id ?? null, q.since ?? null, q.until ?? null, q.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = {
+        actorType: q.actor_type, actorId: q.actor_id, action: family ? undefined : q.action, actionLike: family ?? undefined,
+        targetType: q.target_type, targetId: q.target_id, since: q.since, until: q.until,
+      };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listAuditEntries(c, orgId, filters, after, q.limit + 1));
       const data = rows.slice(0, q.limit);
       const more = rows.length > q.limit;
       return { data: data.map(format), next_cursor: more ? encodeCursor(data[data.length - 1]!.position) : null };

@@ -46,6 +46,12 @@ export async function createSession(client: Queryable, orgId: string, s: NewSess
   return { row, token: sessionToken(orgId, row.id, secret) };
 }
 
+/** A session of the org by id, whatever its status. */
+export async function getSession(client: Queryable, orgId: string, id: string): Promise<SessionRow | undefined> {
+  const { rows } = await client.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [orgId, id]);
+  return rows[0];
+}
+
 export type SessionProblem = 'invalid' | 'expired' | 'used';
 
 /**
@@ -55,10 +61,7 @@ export type SessionProblem = 'invalid' | 'expired' | 'used';
 export async function loadSession(app: Pool, token: string, now: Date): Promise<{ session: SessionRow } | { problem: SessionProblem; session?: SessionRow }> {
   const parsed = parseSessionToken(token);
   if (!parsed) return { problem: 'invalid' };
-  const row = await withOrgTx(app, parsed.orgId, async (c) => {
-    const { rows } = await c.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [parsed.orgId, parsed.sessionId]);
-    return rows[0];
-  });
+  const row = await withOrgTx(app, parsed.orgId, (c) => getSession(c, parsed.orgId, parsed.sessionId));
   if (!row || !secretMatches(parsed.secret, row.secret_hash)) return { problem: 'invalid' };
   if (row.used_at || row.status === 'completed' || row.status === 'failed') return { problem: 'used', session: row };
   if (row.expires_at.getTime() <= now.getTime()) return { problem: 'expired', session: row };

@@ -1,3 +1,4 @@
+import type { Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
 import { enqueue } from './enqueue.ts';
@@ -44,7 +45,25 @@ export interface DeadLetterRow {
   replay_job_id: number | null;
 }
 
-export const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
+const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
+
+/** The org's dead letters, newest first, after `cursor`; `replayed` keeps only replayed (or only waiting) ones. */
+export async function listDeadLetters(client: Queryable, orgId: string, f: { task?: string | undefined; replayed?: boolean | undefined }, cursor: Cursor | undefined, limit: number): Promise<DeadLetterRow[]> {
+  const { rows } = await client.query<DeadLetterRow>(
+    `select ${DEAD_LETTER_COLUMNS} from dead_letters
+     where org_id = $1 and ($2::timestamptz is null or (failed_at, id) < ($2, $3::uuid))
+       and ($4::text is null or task = $4)
+       and ($5::boolean is null or (replayed_at is not null) = $5)
+     order by failed_at desc, id desc limit $6`,
+    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.task ?? null, f.replayed ?? null, limit],
+  );
+  return rows;
+}
+
+export async function getDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow | undefined> {
+  const { rows } = await client.query<DeadLetterRow>(`select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`, [orgId, id]);
+  return rows[0];
+}
 
 /**
  * Enqueues a dead letter again with a fresh attempt count, in the caller's org transaction,

@@ -52,3 +52,33 @@ export async function failRunningRun(db: Database, orgId: string, connectionId: 
     for (const r of rows) await recordEvent(c, orgId, 'sync.failed', { connection_id: connectionId, run_id: r.id, reason, error: failure.code, message: failure.message });
   });
 }
+
+/** A sync run as shown to API clients. */
+export interface SyncRunRow {
+  id: string;
+  kind: 'ads' | 'content';
+  /** The job that runs it (a bigint, read as a number). */
+  job_id: number | null;
+  reason: string;
+  status: 'running' | 'completed' | 'failed';
+  pages: number;
+  records: number;
+  rate_limit_waits: number;
+  items_read: number;
+  items_merged: number;
+  conflicts: number;
+  items_written: number;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+/** The connection's 50 latest runs, newest first; only the run of one job when `jobId` is given. */
+export async function listRuns(c: PoolClient, orgId: string, connectionId: string, jobId: number | null): Promise<SyncRunRow[]> {
+  const { rows } = await c.query<SyncRunRow>(
+    `select id, kind, job_id::float8 as job_id, reason, status, pages, records, rate_limit_waits, items_read, items_merged, conflicts, items_written, error, started_at, finished_at
+     from sync_runs where org_id = $1 and connection_id = $2 and ($3::bigint is null or job_id = $3) order by started_at desc limit 50`,
+    [orgId, connectionId, jobId],
+  );
+  return rows;
+}

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
 
@@ -32,6 +33,24 @@ export function parseApiKey(key: string): { orgId: string } | undefined {
   return m ? { orgId: orgIdFromHex(m[1]!) } : undefined;
 }
 
+const COLUMNS = 'id, org_id, name, prefix, created_at, last_used_at, revoked_at';
+
+/** The org's keys, revoked ones included, newest first, after `cursor`. */
+export async function listApiKeys(client: Queryable, orgId: string, cursor: Cursor | undefined, limit: number): Promise<ApiKeyRow[]> {
+  const { rows } = await client.query<ApiKeyRow>(
+    `select ${COLUMNS} from api_keys where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
+     order by created_at desc, id desc limit $4`,
+    [orgId, cursor?.at ?? null, cursor?.id ?? null, limit],
+  );
+  return rows;
+}
+
+/** Revokes a key (again: a no-op that keeps the first revocation time); undefined when there is none. */
+export async function revokeApiKey(client: Queryable, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
+  const { rows } = await client.query<ApiKeyRow>(`update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`, [orgId, id]);
+  return rows[0];
+}
+
 /** Creates a key in the caller's org transaction; the plain key is returned once and never stored. */
 export async function createApiKey(client: Queryable, orgId: string, name: string): Promise<{ key: string; row: ApiKeyRow }> {
   const secret = randomBytes(32).toString('base64url');
@@ -39,7 +58,7 @@ export async function createApiKey(client: Queryable, orgId: string, name: strin
   const prefix = `plx_…${secret.slice(0, 6)}`;
   const { rows } = await client.query<ApiKeyRow>(
     `insert into api_keys (org_id, name, prefix, key_hash) values ($1, $2, $3, $4)
-     returning id, org_id, name, prefix, created_at, last_used_at, revoked_at`,
+     returning ${COLUMNS}`,
     [orgId, name, prefix, hashKey(key)],
   );
   return { key, row: rows[0]! };

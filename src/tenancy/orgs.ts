@@ -1,4 +1,4 @@
-import type { Pool } from '../db/pool.ts';
+import type { Pool, Queryable } from '../db/pool.ts';
 import { withTx } from '../db/tx.ts';
 import { createApiKey } from './api-keys.ts';
 
@@ -26,4 +26,15 @@ export async function createOrg(owner: Pool, name: string): Promise<{ org: OrgRo
 export async function countOrgs(owner: Pool): Promise<number> {
   const { rows } = await owner.query<{ n: number }>('select count(*)::int as n from orgs');
   return rows[0]?.n ?? 0;
+}
+
+/** The org itself, read in its own org transaction. */
+export async function getOrg(c: Queryable, orgId: string): Promise<OrgRow | undefined> {
+  const { rows } = await c.query<OrgRow>('select id, name, created_at from orgs where id = $1', [orgId]);
+  return rows[0];
+}
+
+export async function renameOrg(c: Queryable, orgId: string, name: string): Promise<OrgRow | undefined> {
+  const { rows } = await c.query<OrgRow>('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, name]);
+  return rows[0];
 }

@@ -1,5 +1,5 @@
 import type { PoolClient } from '../../db/pool.ts';
-import type { AdEntityRecord, AdMetricRecord } from './types.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord } from './types.ts';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
 
@@ -87,4 +87,35 @@ export async function upsertMetrics(c: PoolClient, orgId: string, connectionId: 
     [orgId, connectionId, JSON.stringify(payload)],
   );
   return out[0]?.revised ?? 0;
+}
+
+/** What a campaign write needs of the ad account it happens in. */
+export interface AdAccountRow {
+  platform_id: string;
+  currency: string | null;
+  time_zone: string | null;
+  raw: unknown;
+}
+
+/** A synced ad account of the connection (deleted ones too: the platform has the last word). */
+export async function getAdAccount(c: PoolClient, orgId: string, connectionId: string, accountId: string): Promise<AdAccountRow | undefined> {
+  const { rows } = await c.query<AdAccountRow>(
+    "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3",
+    [orgId, connectionId, accountId],
+  );
+  return rows[0];
+}
+
+/** The account of a stored object that is not deleted; undefined when there is none. */
+export async function liveEntityAccountId(c: PoolClient, orgId: string, connectionId: string, level: AdLevel, platformId: string): Promise<string | undefined> {
+  const { rows } = await c.query<{ account_platform_id: string }>(
+    'select account_platform_id from ad_entities where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4 and deleted_at is null',
+    [orgId, connectionId, level, platformId],
+  );
+  return rows[0]?.account_platform_id;
+}
+
+/** Marks an object deleted once the platform has deleted it; the row stays, so its history does. */
+export async function markEntityDeleted(c: PoolClient, orgId: string, connectionId: string, level: AdLevel, platformId: string): Promise<void> {
+  await c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4", [orgId, connectionId, level, platformId]);
 }

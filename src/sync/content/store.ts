@@ -24,6 +24,19 @@ export interface ItemRow {
   updated_at: Date;
 }
 
+/** An error kept on a record: a batch, one of its items, an item's copy on a site. */
+export interface RecordedError {
+  code: string;
+  message: string;
+  /** The job attempt that failed (a batch still retrying). */
+  attempt?: number;
+  /** True when the job failed for good. */
+  job_died?: boolean;
+}
+
+/** An item as read back whole (`select *`), with when it was first stored. */
+export type ItemRecord = ItemRow & { created_at: Date };
+
 export interface TargetRow {
   id: string;
   org_id: string;
@@ -73,8 +86,8 @@ export function contentHash(f: ContentFields, fields: readonly ContentField[] = 
   return h.digest('hex');
 }
 
-export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRow | null> {
-  const { rows } = await c.query<ItemRow>(`select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
+export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRecord | null> {
+  const { rows } = await c.query<ItemRecord>(`select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
   return rows[0] ?? null;
 }
 

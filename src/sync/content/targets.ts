@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import type { TargetRow } from './store.ts';
+import type { RecordedError, TargetRow } from './store.ts';
 import type { TargetLocation } from './types.ts';
 
 /** The item's target on a connection, created (pending) the first time the item goes there. */
@@ -30,4 +30,36 @@ export async function markCreateStarted(c: Queryable, orgId: string, targetIds: 
     [orgId, targetIds, token, settleMs / 1000],
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** An item's copy on one site, as API clients see it. */
+export interface ItemTargetView {
+  connection_id: string;
+  provider: string;
+  remote_id: string | null;
+  state: TargetRow['state'];
+  remote_version: string | null;
+  remote_modified_at: Date | null;
+  last_synced_at: Date | null;
+  last_error: RecordedError | null;
+}
+
+/** Every site the item has a copy on, oldest first. */
+export async function listItemTargets(c: Queryable, orgId: string, itemId: string): Promise<ItemTargetView[]> {
+  const { rows } = await c.query<ItemTargetView>(
+    `select t.connection_id, k.provider, t.remote_id, t.state, t.remote_version, t.remote_modified_at, t.last_synced_at, t.last_error
+     from content_targets t join connections k on k.org_id = t.org_id and k.id = t.connection_id
+     where t.org_id = $1 and t.item_id = $2 order by t.created_at`,
+    [orgId, itemId],
+  );
+  return rows;
+}
+
+/** The item's copies a hub edit must reach: on the site, and neither deleted there, rolled back nor failed. */
+export async function syncableTargets(c: Queryable, orgId: string, itemId: string): Promise<{ id: string; connection_id: string }[]> {
+  const { rows } = await c.query<{ id: string; connection_id: string }>(
+    "select id, connection_id from content_targets where org_id = $1 and item_id = $2 and remote_id is not null and state in ('synced', 'pending', 'conflict')",
+    [orgId, itemId],
+  );
+  return rows;
 }

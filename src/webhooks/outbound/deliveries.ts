@@ -1,3 +1,4 @@
+import type { Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
 
@@ -23,7 +24,7 @@ export interface DeliveryRow {
   delivered_at: Date | null;
 }
 
-export const DELIVERY_COLUMNS =
+const DELIVERY_COLUMNS =
   'id, org_id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, last_status_code, last_latency_ms, last_response_excerpt, last_error, created_at, delivered_at';
 
 export interface AttemptRow {
@@ -51,6 +52,17 @@ export async function getDelivery(c: Queryable, orgId: string, id: string, opts:
     [orgId, id],
   );
   return rows[0];
+}
+
+/** An endpoint's deliveries, newest first, after `cursor`. */
+export async function listDeliveries(c: Queryable, orgId: string, endpointId: string, status: DeliveryStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<DeliveryRow[]> {
+  const { rows } = await c.query<DeliveryRow>(
+    `select ${DELIVERY_COLUMNS} from webhook_deliveries
+     where org_id = $1 and endpoint_id = $2 and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid)) and ($5::text is null or status = $5)
+     order by created_at desc, id desc limit $6`,
+    [orgId, endpointId, cursor?.at ?? null, cursor?.id ?? null, status ?? null, limit],
+  );
+  return rows;
 }
 
 export async function listAttempts(c: Queryable, orgId: string, deliveryId: string): Promise<AttemptRow[]> {

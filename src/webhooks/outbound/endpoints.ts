@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { SealedSecret } from '../../vault/cipher.ts';
 import type { Keyring } from '../../vault/keyring.ts';
@@ -22,7 +23,7 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-export const ENDPOINT_COLUMNS =
+const ENDPOINT_COLUMNS =
   'id, org_id, url, description, event_types, status, disabled_reason, disabled_at, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at, created_at, updated_at';
 
 export interface EndpointInput {
@@ -47,6 +48,53 @@ export async function createEndpoint(c: Queryable, keyring: Keyring, orgId: stri
 export async function getEndpoint(c: Queryable, orgId: string, id: string): Promise<EndpointRow | undefined> {
   const { rows } = await c.query<EndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`, [orgId, id]);
   return rows[0];
+}
+
+/** The org's endpoints, newest first, after `cursor`. */
+export async function listEndpoints(c: Queryable, orgId: string, status: EndpointRow['status'] | undefined, cursor: Cursor | undefined, limit: number): Promise<EndpointRow[]> {
+  const { rows } = await c.query<EndpointRow>(
+    `select ${ENDPOINT_COLUMNS} from webhook_endpoints
+     where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) and ($4::text is null or status = $4)
+     order by created_at desc, id desc limit $5`,
+    [orgId, cursor?.at ?? null, cursor?.id ?? null, status ?? null, limit],
+  );
+  return rows;
+}
+
+/** Fields a client may change; undefined leaves one as it is (a null description clears it). */
+export interface EndpointChange {
+  url?: string | undefined;
+  description?: string | null | undefined;
+  eventTypes?: readonly string[] | undefined;
+  status?: EndpointRow['status'] | undefined;
+}
+
+/**
+ * Applies a change. Re-enabling a disabled endpoint clears its failure streak and the reason
+ * it was disabled; disabling an active one records that the API did it, and when.
+ */
+export async function updateEndpoint(c: Queryable, orgId: string, id: string, ch: EndpointChange): Promise<EndpointRow | undefined> {
+  const { rows } = await c.query<EndpointRow>(
+    `update webhook_endpoints set
+       url = coalesce($3, url),
+       description = case when $4::boolean then $5 else description end,
+       event_types = coalesce($6, event_types),
+       consecutive_failures = case when $7 = 'active' and status = 'disabled' then 0 else consecutive_failures end,
+       failing_since = case when $7 = 'active' and status = 'disabled' then null else failing_since end,
+       disabled_reason = case when $7 = 'active' then null when $7 = 'disabled' and status = 'active' then 'Disabled through the API.' else disabled_reason end,
+       disabled_at = case when $7 = 'active' then null when $7 = 'disabled' and status = 'active' then now() else disabled_at end,
+       status = coalesce($7, status),
+       updated_at = now()
+     where org_id = $1 and id = $2 returning ${ENDPOINT_COLUMNS}`,
+    [orgId, id, ch.url ?? null, ch.description !== undefined, ch.description ?? null, ch.eventTypes ?? null, ch.status ?? null],
+  );
+  return rows[0];
+}
+
+/** Deletes an endpoint (its deliveries go with it); false when there was none. */
+export async function deleteEndpoint(c: Queryable, orgId: string, id: string): Promise<boolean> {
+  const { rowCount } = await c.query('delete from webhook_endpoints where org_id = $1 and id = $2', [orgId, id]);
+  return !!rowCount;
 }
 
 /**

@@ -6,7 +6,7 @@ import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { adsWriteFor } from '../../../providers/ads-sync.ts';
 import type { ProviderId } from '../../../providers/types.ts';
-import { upsertEntities } from '../../../sync/ads/store.ts';
+import { getAdAccount, liveEntityAccountId, markEntityDeleted, upsertEntities } from '../../../sync/ads/store.ts';
 import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../sync/ads/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
@@ -73,9 +73,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   /** One write on the platform, recorded as an operation of the org with the API key as actor. */
   async function withWriter<T>(orgId: string, connectionId: string, accountId: string, fn: (w: AdsWriteAdapter, s: AdsSyncContext, account: AdEntityRecord) => Promise<T>, type: OperationType, req: FastifyRequest): Promise<T> {
-    const acct = await withOrgTx(deps.db.app, orgId, async (c) =>
-      (await c.query("select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3", [orgId, connectionId, accountId])).rows[0],
-    );
+    const acct = await withOrgTx(deps.db.app, orgId, (c) => getAdAccount(c, orgId, connectionId, accountId));
     if (!acct) throw plexusError('not_found', { message: 'No such ad account on this connection (sync it first).' });
     const account: AdEntityRecord = { level: 'account', platformId: acct.platform_id, accountPlatformId: acct.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: acct.currency, timeZone: acct.time_zone, raw: acct.raw };
     // Recorded once the account is known to be the org's: a request for another org's ids logs nothing.
@@ -95,11 +93,9 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const locate = async (orgId: string, id: string, level: AdLevel) => {
     const ref = decodeId(id);
     if (ref.level !== level) throw plexusError('not_found', { message: 'No such ads object.' });
-    const row = await withOrgTx(deps.db.app, orgId, async (c) =>
-      (await c.query('select account_platform_id from ad_entities where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4 and deleted_at is null', [orgId, ref.connectionId, level, ref.platformId])).rows[0],
-    );
-    if (!row) throw plexusError('not_found', { message: 'No such ads object.' });
-    return { ...ref, accountId: row.account_platform_id as string };
+    const accountId = await withOrgTx(deps.db.app, orgId, (c) => liveEntityAccountId(c, orgId, ref.connectionId, level, ref.platformId));
+    if (accountId === undefined) throw plexusError('not_found', { message: 'No such ads object.' });
+    return { ...ref, accountId };
   };
 
   app.post(
@@ -140,7 +136,7 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const ref = await locate(orgId, req.params.id, 'campaign');
       await withWriter(orgId, ref.connectionId, ref.accountId, (w, s, account) => w.deleteCampaign(s, ref.platformId, account), 'campaign_delete', req);
       await withOrgTx(deps.db.app, orgId, async (c) => {
-        await c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = 'campaign' and platform_id = $3", [orgId, ref.connectionId, ref.platformId]);
+        await markEntityDeleted(c, orgId, ref.connectionId, 'campaign', ref.platformId);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'ads.campaign.delete', target: { type: 'ads.campaign', id: req.params.id }, details: { connection_id: ref.connectionId, platform_id: ref.platformId } });
       });
       return { id: req.params.id, deleted: true as const };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withOrgTx } from '../../../db/tx.ts';
+import { listAdEntities, listMetricRevisions, sumMetrics } from '../../../sync/ads/read-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, encodeCursor, pageQuery, pageSchema } from '../../pagination.ts';
@@ -52,19 +53,8 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         const orgId = orgOf(req);
         const q = req.query;
         const cur = decodeCursor(q.cursor, 'text');
-        const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-          (
-            await c.query(
-              `select e.*, c.provider from ad_entities e join connections c on c.org_id = e.org_id and c.id = e.connection_id
-               where e.org_id = $1 and e.level = $2
-                 and ($3::timestamptz is null or (e.updated_at, e.platform_id) < ($3, $4::text))
-                 and ($5::uuid is null or e.connection_id = $5) and ($6::text is null or c.provider = $6)
-                 and ($7::text is null or e.status = $7::ad_status) and ($8::text is null or e.account_platform_id = $8)
-               order by e.updated_at desc, e.platform_id desc limit $9`,
-              [orgId, level, cur?.at ?? null, cur?.id ?? null, q.connection_id ?? null, q.provider ?? null, q.status ?? null, q.account_id ?? null, q.limit + 1],
-            )
-          ).rows,
-        );
+        const filters = { connectionId: q.connection_id, provider: q.provider, status: q.status, accountId: q.account_id };
+        const rows = await withOrgTx(deps.db.app, orgId, (c) => listAdEntities(c, orgId, level, filters, cur, q.limit + 1));
         const more = rows.length > q.limit;
         const data = (more ? rows.slice(0, q.limit) : rows).map((r) => ({
           id: entityId(r.connection_id, r.level, r.platform_id),
@@ -119,19 +109,8 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     async (req) => {
       const orgId = orgOf(req);
       const q = req.query;
-      const key = q.group_by === 'day' ? 'm.date::text' : q.group_by === 'entity' ? 'm.platform_id' : 'c.provider';
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<{ key: string; currency: string | null; impressions: string; clicks: string; spend_micros: string; conversions: string }>(
-            `select ${key} as key, m.currency, sum(m.impressions)::bigint as impressions, sum(m.clicks)::bigint as clicks,
-                    sum(m.spend_micros)::text as spend_micros, sum(m.conversions)::float8 as conversions
-             from ad_metrics_daily m join connections c on c.org_id = m.org_id and c.id = m.connection_id
-             where m.org_id = $1 and m.date between $2 and $3 and m.level = $4
-               and ($5::uuid is null or m.connection_id = $5) and ($6::text is null or c.provider = $6)
-             group by 1, 2 order by 1, 2 limit 10000`,
-            [orgId, q.since, q.until, q.level, q.connection_id ?? null, q.provider ?? null],
-          )
-        ).rows,
+      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
+        sumMetrics(c, orgId, { since: q.since, until: q.until, level: q.level, groupBy: q.group_by, connectionId: q.connection_id, provider: q.provider }),
       );
       return { data: rows.map((r) => ({ key: r.key, currency: r.currency, impressions: Number(r.impressions), clicks: Number(r.clicks), spend_micros: r.spend_micros, conversions: Number(r.conversions) })) };
     },
@@ -154,17 +133,8 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const orgId = orgOf(req);
       const q = req.query;
       const cur = decodeCursor(q.cursor, 'text');
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query(
-            `select id::text, connection_id, level, platform_id, date::text, previous, current, changed_at from ad_metric_revisions
-             where org_id = $1 and ($2::timestamptz is null or (changed_at, id::text) < ($2, $3::text))
-               and ($4::uuid is null or connection_id = $4) and ($5::text is null or platform_id = $5) and ($6::date is null or date = $6)
-             order by changed_at desc, id::text desc limit $7`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, q.connection_id ?? null, q.platform_id ?? null, q.date ?? null, q.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = { connectionId: q.connection_id, platformId: q.platform_id, date: q.date };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listMetricRevisions(c, orgId, filters, cur, q.limit + 1));
       const more = rows.length > q.limit;
       const data = more ? rows.slice(0, q.limit) : rows;
       const last = data[data.length - 1];

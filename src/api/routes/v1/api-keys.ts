@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createApiKey, type ApiKeyRow } from '../../../tenancy/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../tenancy/api-keys.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
@@ -28,8 +28,6 @@ const format = (r: ApiKeyRow) => ({
   revoked_at: r.revoked_at,
 });
 
-const COLUMNS = 'id, org_id, name, prefix, created_at, last_used_at, revoked_at';
-
 export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api-keys',
@@ -37,14 +35,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const r = await c.query<ApiKeyRow>(
-          `select ${COLUMNS} from api_keys where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
-           order by created_at desc, id desc limit $4`,
-          [orgId, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
-        );
-        return r.rows;
-      });
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listApiKeys(c, orgId, cur, req.query.limit + 1));
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(format), next_cursor: p.next_cursor };
     },
@@ -77,12 +68,9 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const r = await c.query<ApiKeyRow>(
-          `update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`,
-          [orgId, req.params.id],
-        );
-        if (r.rows[0]) await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.revoke', target: { type: 'api_key', id: req.params.id }, details: { prefix: r.rows[0].prefix } });
-        return r.rows[0];
+        const revoked = await revokeApiKey(c, orgId, req.params.id);
+        if (revoked) await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.revoke', target: { type: 'api_key', id: req.params.id }, details: { prefix: revoked.prefix } });
+        return revoked;
       });
       if (!row) throw plexusError('not_found', { message: 'No such API key.' });
       return format(row);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
+import { getConflictView, listConflicts, type ConflictViewRow } from '../../../sync/content/conflicts-store.ts';
 import { resolveConflict, type Resolution } from '../../../sync/content/resolve.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
@@ -24,22 +25,7 @@ const conflictSchema = z.object({
   resolved_at: z.date().nullable(),
 });
 
-interface ConflictRow {
-  id: string;
-  item_id: string;
-  connection_id: string;
-  status: 'open' | 'resolved';
-  fields: { field: string; base: unknown; hub: unknown; remote: unknown }[];
-  resolution: Record<string, unknown> | null;
-  resolved_by: string | null;
-  created_at: Date;
-  resolved_at: Date | null;
-}
-
-const SELECT = `select c.id, c.item_id, t.connection_id, c.status, c.fields, c.resolution, c.resolved_by, c.created_at, c.resolved_at
-  from content_conflicts c join content_targets t on t.org_id = c.org_id and t.id = c.target_id`;
-
-const format = (r: ConflictRow) => ({
+const format = (r: ConflictViewRow) => ({
   ...r,
   fields: formatConflictFields(r.fields),
   resolution: r.resolution ? Object.fromEntries(Object.entries(r.resolution).map(([k, v]) => [API_FIELD[k] ?? k, v])) : null,
@@ -62,15 +48,8 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<ConflictRow>(
-            `${SELECT} where c.org_id = $1 and ($2::text is null or c.status = $2) and ($3::uuid is null or c.item_id = $3)
-               and ($4::timestamptz is null or (c.created_at, c.id) < ($4, $5::uuid)) order by c.created_at desc, c.id desc limit $6`,
-            [orgId, req.query.status ?? null, req.query.item_id ?? null, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = { status: req.query.status, itemId: req.query.item_id };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listConflicts(c, orgId, filters, cur, req.query.limit + 1));
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(format), next_cursor: p.next_cursor };
     },
@@ -81,9 +60,9 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     { schema: { tags: ['content'], summary: 'One conflict: base, hub and site values side by side', params: idParams, response: { 200: conflictSchema, ...authErrors } } },
     async (req) => {
       const orgId = orgOf(req);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<ConflictRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, req.params.id])).rows);
-      if (!rows[0]) throw plexusError('not_found', { message: 'No such conflict.' });
-      return format(rows[0]);
+      const row = await withOrgTx(deps.db.app, orgId, (c) => getConflictView(c, orgId, req.params.id));
+      if (!row) throw plexusError('not_found', { message: 'No such conflict.' });
+      return format(row);
     },
   );
 
@@ -108,12 +87,12 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const orgId = orgOf(req);
       const rename = (o: Record<string, unknown> | undefined) => (o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [FROM_API[k] ?? k, v])) : undefined);
       const r: Resolution = { strategy: req.body.strategy, choices: rename(req.body.choices) as Resolution['choices'], values: rename(req.body.values) as Resolution['values'] };
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
         await resolveConflict(c, orgId, req.params.id, r);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'conflict.resolve', target: { type: 'conflict', id: req.params.id }, details: { strategy: req.body.strategy ?? null, fields: Object.keys({ ...req.body.choices, ...req.body.values }) } });
-        return (await c.query<ConflictRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, req.params.id])).rows;
+        return getConflictView(c, orgId, req.params.id);
       });
-      return format(rows[0]!);
+      return format(row!);
     },
   );
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createSession, type SessionRow } from '../../../connections/sessions.ts';
+import { createSession, getSession, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -73,7 +73,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     { schema: { tags: ['connections'], summary: 'A connect session: its status, error or connection', params: idParams, response: { 200: sessionSchema, ...authErrors } } },
     async (req) => {
       const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [orgId, req.params.id])).rows[0]);
+      const row = await withOrgTx(deps.db.app, orgId, (c) => getSession(c, orgId, req.params.id));
       if (!row) throw plexusError('not_found', { message: 'No such connect session.' });
       return format(row);
     },

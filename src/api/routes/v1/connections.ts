@@ -5,7 +5,7 @@ import { withOrgTx } from '../../../db/tx.ts';
 import { deleteConnection } from '../../../connections/disconnect.ts';
 import { formatConnection } from '../../../connections/format.ts';
 import { refreshConnection } from '../../../connections/refresh.ts';
-import { CONNECTION_COLUMNS, getConnection, type ConnectionRow } from '../../../connections/repo.ts';
+import { getConnection, listConnections, updateConnectionSettings } from '../../../connections/repo.ts';
 import { providers } from '../../../providers/registry.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -67,17 +67,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const orgId = orgOf(req);
       const q = req.query;
       const cur = decodeCursor(q.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<ConnectionRow>(
-            `select ${CONNECTION_COLUMNS} from connections
-             where org_id = $1 and status <> 'deleted' and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
-               and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::text is null or end_user_ref = $6)
-             order by created_at desc, id desc limit $7`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, q.provider ?? null, q.status ?? null, q.end_user_ref ?? null, q.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = { provider: q.provider, status: q.status, endUserRef: q.end_user_ref };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listConnections(c, orgId, filters, cur, q.limit + 1));
       const p = page(rows, q.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(formatConnection), next_cursor: p.next_cursor };
     },
@@ -109,11 +100,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const orgId = orgOf(req);
       await load(orgId, req.params.id);
       await withOrgTx(deps.db.app, orgId, async (c) => {
-        await c.query(
-          `update connections set sync_interval_minutes = case when $3 then $4::int else sync_interval_minutes end,
-             conflict_policy = coalesce($5, conflict_policy), updated_at = now() where org_id = $1 and id = $2`,
-          [orgId, req.params.id, req.body.sync_interval_minutes !== undefined, req.body.sync_interval_minutes ?? null, req.body.conflict_policy ?? null],
-        );
+        await updateConnectionSettings(c, orgId, req.params.id, { syncIntervalMinutes: req.body.sync_interval_minutes, conflictPolicy: req.body.conflict_policy });
         await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.update', target: { type: 'connection', id: req.params.id }, details: { ...req.body } });
       });
       return formatConnection(await load(orgId, req.params.id));

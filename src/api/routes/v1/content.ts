@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../../jobs/enqueue.ts';
-import type { ItemRow } from '../../../sync/content/store.ts';
+import { listItems, updateItem, upsertItem } from '../../../sync/content/items-store.ts';
+import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
+import { getItem } from '../../../sync/content/store.ts';
+import { listItemTargets, syncableTargets } from '../../../sync/content/targets.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
 import { orgOf } from '../../plugins/auth.ts';
@@ -59,38 +61,20 @@ const slugify = (s: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 190) || 'item';
 
-/** Stores an image by its hash (once per org) and returns the hash the item refers to. */
-export async function storeMedia(c: PoolClient, orgId: string, m: z.infer<typeof mediaInput>): Promise<string> {
+/** An uploaded image, checked for size, stored once per org; returns the hash items refer to it by. */
+async function uploadMedia(c: PoolClient, orgId: string, m: z.infer<typeof mediaInput>): Promise<string> {
   const bytes = Buffer.from(m.data_base64, 'base64');
   if (!bytes.length || bytes.length > MAX_IMAGE_BYTES) throw plexusError('validation_failed', { message: 'The image must be 1 byte to 10 MB of base64 data.', details: [{ path: 'featured_media.data_base64', message: 'size' }] });
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  await c.query(
-    `insert into content_media (org_id, sha256, filename, content_type, alt, bytes) values ($1, $2, $3, $4, $5, $6)
-     on conflict (org_id, sha256) do update set alt = coalesce(excluded.alt, content_media.alt)`,
-    [orgId, sha, m.filename, m.content_type, m.alt ?? null, bytes],
-  );
-  return sha;
+  return storeMedia(c, orgId, { bytes, filename: m.filename, contentType: m.content_type, alt: m.alt });
 }
 
 async function mediaRef(c: PoolClient, orgId: string, v: z.infer<typeof fieldsInput.featured_media>): Promise<string | null> {
   if (v === null) return null;
   if ('sha256' in v) {
-    const { rows } = await c.query('select 1 from content_media where org_id = $1 and sha256 = $2', [orgId, v.sha256]);
-    if (!rows.length) throw plexusError('validation_failed', { message: 'No image with that sha256 was uploaded.', details: [{ path: 'featured_media.sha256', message: 'unknown' }] });
+    if (!(await mediaExists(c, orgId, v.sha256))) throw plexusError('validation_failed', { message: 'No image with that sha256 was uploaded.', details: [{ path: 'featured_media.sha256', message: 'unknown' }] });
     return v.sha256;
   }
-  return storeMedia(c, orgId, v);
-}
-
-async function targetsOf(c: PoolClient, orgId: string, itemId: string) {
-  return (
-    await c.query(
-      `select t.connection_id, k.provider, t.remote_id, t.state, t.remote_version, t.remote_modified_at, t.last_synced_at, t.last_error
-       from content_targets t join connections k on k.org_id = t.org_id and k.id = t.connection_id
-       where t.org_id = $1 and t.item_id = $2 order by t.created_at`,
-      [orgId, itemId],
-    )
-  ).rows;
+  return uploadMedia(c, orgId, v);
 }
 
 /** Content items: the hub's version of each post, page or product, with its state on every site. */
@@ -110,17 +94,10 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const b = req.body;
       const { row, created } = await withOrgTx(deps.db.app, orgId, async (c) => {
         const media = await mediaRef(c, orgId, b.featured_media);
-        const { rows } = await c.query<ItemRow & { created_at: Date; inserted: boolean }>(
-          `insert into content_items (org_id, external_id, kind, title, body_html, excerpt, slug, status, categories, tags, featured_media, author, conflict_policy)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-           on conflict (org_id, external_id) do update set kind = excluded.kind, title = excluded.title, body_html = excluded.body_html,
-             excerpt = excluded.excerpt, slug = excluded.slug, status = excluded.status, categories = excluded.categories, tags = excluded.tags,
-             featured_media = excluded.featured_media, author = excluded.author, conflict_policy = excluded.conflict_policy,
-             version = content_items.version + 1, updated_at = now()
-           returning *, (xmax = 0) as inserted`,
-          [orgId, b.external_id ?? null, b.kind, b.title, b.body_html, b.excerpt, b.slug ?? slugify(b.title), b.status, b.categories, b.tags, media, b.author, b.conflict_policy],
-        );
-        const r = rows[0]!;
+        const r = await upsertItem(c, orgId, {
+          external_id: b.external_id ?? null, kind: b.kind, title: b.title, body_html: b.body_html, excerpt: b.excerpt, slug: b.slug ?? slugify(b.title),
+          status: b.status, categories: b.categories, tags: b.tags, featured_media: media, author: b.author, conflict_policy: b.conflict_policy,
+        });
         if (!r.inserted) await queueItemSync(c, orgId, r.id);
         return { row: r, created: r.inserted };
       });
@@ -141,18 +118,8 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<ItemRow & { created_at: Date }>(
-            `select * from content_items i where i.org_id = $1
-               and ($2::text is null or i.kind = $2)
-               and ($3::text is null or exists (select 1 from content_targets t where t.org_id = $1 and t.item_id = i.id and t.state = $3))
-               and ($4::timestamptz is null or (i.created_at, i.id) < ($4, $5::uuid))
-             order by i.created_at desc, i.id desc limit $6`,
-            [orgId, req.query.kind ?? null, req.query.state ?? null, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = { kind: req.query.kind, targetState: req.query.state };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listItems(c, orgId, filters, cur, req.query.limit + 1));
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map((r) => formatItem(r)), next_cursor: p.next_cursor };
     },
@@ -164,9 +131,9 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => {
       const orgId = orgOf(req);
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const { rows } = await c.query<ItemRow & { created_at: Date }>('select * from content_items where org_id = $1 and id = $2', [orgId, req.params.id]);
-        if (!rows[0]) throw plexusError('not_found', { message: 'No such content item.' });
-        return formatItem(rows[0], await targetsOf(c, orgId, rows[0].id));
+        const item = await getItem(c, orgId, req.params.id);
+        if (!item) throw plexusError('not_found', { message: 'No such content item.' });
+        return formatItem(item, await listItemTargets(c, orgId, item.id));
       });
     },
   );
@@ -186,21 +153,12 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const orgId = orgOf(req);
       const b = req.body;
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const sets: string[] = [];
-        const params: unknown[] = [orgId, req.params.id];
-        const set = (col: string, v: unknown) => {
-          params.push(v);
-          sets.push(`${col} = $${params.length}`);
-        };
-        for (const k of ['title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'author', 'conflict_policy'] as const) if (b[k] !== undefined) set(k, b[k]);
-        if (b.featured_media !== undefined) set('featured_media', await mediaRef(c, orgId, b.featured_media));
-        const { rows } = await c.query<ItemRow & { created_at: Date }>(
-          `update content_items set ${sets.join(', ')}, version = version + 1, updated_at = now() where org_id = $1 and id = $2 returning *`,
-          params,
-        );
-        if (!rows[0]) throw plexusError('not_found', { message: 'No such content item.' });
-        await queueItemSync(c, orgId, rows[0].id);
-        return formatItem(rows[0], await targetsOf(c, orgId, rows[0].id));
+        const { featured_media, ...fields } = b;
+        const change = { ...fields, ...(featured_media !== undefined ? { featured_media: await mediaRef(c, orgId, featured_media) } : {}) };
+        const item = await updateItem(c, orgId, req.params.id, change);
+        if (!item) throw plexusError('not_found', { message: 'No such content item.' });
+        await queueItemSync(c, orgId, item.id);
+        return formatItem(item, await listItemTargets(c, orgId, item.id));
       });
     },
   );
@@ -218,7 +176,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const sha256 = await withOrgTx(deps.db.app, orgId, (c) => storeMedia(c, orgId, req.body));
+      const sha256 = await withOrgTx(deps.db.app, orgId, (c) => uploadMedia(c, orgId, req.body));
       return reply.status(201).send({ sha256 });
     },
   );
@@ -226,9 +184,6 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
 /** After a hub edit: each site the item is on gets it in step, one job per connection. */
 async function queueItemSync(c: PoolClient, orgId: string, itemId: string): Promise<void> {
-  const { rows } = await c.query<{ id: string; connection_id: string }>(
-    "select id, connection_id from content_targets where org_id = $1 and item_id = $2 and remote_id is not null and state in ('synced', 'pending', 'conflict')",
-    [orgId, itemId],
-  );
-  await enqueueMany(c, rows.map((r) => ({ task: 'sync_content', payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] } }) as JobSpec));
+  const targets = await syncableTargets(c, orgId, itemId);
+  await enqueueMany(c, targets.map((r) => ({ task: 'sync_content', payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] } }) as JobSpec));
 }

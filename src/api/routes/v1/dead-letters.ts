@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { DEAD_LETTER_COLUMNS, replayDeadLetter, type DeadLetterRow } from '../../../jobs/dead-letter.ts';
+import { getDeadLetter, listDeadLetters, replayDeadLetter } from '../../../jobs/dead-letter.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
@@ -39,17 +39,8 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const r = await c.query<DeadLetterRow>(
-          `select ${DEAD_LETTER_COLUMNS} from dead_letters
-           where org_id = $1 and ($2::timestamptz is null or (failed_at, id) < ($2, $3::uuid))
-             and ($4::text is null or task = $4)
-             and ($5::boolean is null or (replayed_at is not null) = $5)
-           order by failed_at desc, id desc limit $6`,
-          [orgId, cur?.at ?? null, cur?.id ?? null, req.query.task ?? null, req.query.replayed ? req.query.replayed === 'true' : null, req.query.limit + 1],
-        );
-        return r.rows;
-      });
+      const filters = { task: req.query.task, replayed: req.query.replayed ? req.query.replayed === 'true' : undefined };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listDeadLetters(c, orgId, filters, cur, req.query.limit + 1));
       return page(rows, req.query.limit, (r) => [r.failed_at, r.id]);
     },
   );
@@ -59,10 +50,7 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     { schema: { tags: ['jobs'], summary: 'One dead letter', params: idParams, response: { 200: deadLetterSchema, ...authErrors } } },
     async (req) => {
       const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const r = await c.query<DeadLetterRow>(`select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`, [orgId, req.params.id]);
-        return r.rows[0];
-      });
+      const row = await withOrgTx(deps.db.app, orgId, (c) => getDeadLetter(c, orgId, req.params.id));
       if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
       return row;
     },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
+import { getOrg, renameOrg } from '../../../tenancy/orgs.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors } from '../../schemas.ts';
@@ -13,7 +14,7 @@ const orgSchema = z.object({ id: z.string(), name: z.string(), created_at: z.dat
 export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get('/org', { schema: { tags: ['org'], summary: 'The organisation of the API key', response: { 200: orgSchema, ...authErrors } } }, async (req) => {
     const orgId = orgOf(req);
-    const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query('select id, name, created_at from orgs where id = $1', [orgId])).rows[0]);
+    const row = await withOrgTx(deps.db.app, orgId, (c) => getOrg(c, orgId));
     if (!row) throw plexusError('not_found');
     return row;
   });
@@ -25,7 +26,7 @@ export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const orgId = orgOf(req);
       return withOrgTx(deps.db.app, orgId, async (c) => {
         await recordAudit(c, orgId, { ...byRequest(req), action: 'org.update', target: { type: 'org', id: orgId }, details: { fields: ['name'] } });
-        return (await c.query('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, req.body.name])).rows[0];
+        return renameOrg(c, orgId, req.body.name);
       });
     },
   );

@@ -5,6 +5,9 @@ import { withOrgTx } from '../../../db/tx.ts';
 import { enqueueMany, type JobSpec } from '../../../jobs/enqueue.ts';
 import { contentAdapterFor } from '../../../providers/content-adapters.ts';
 import type { ProviderId } from '../../../providers/types.ts';
+import { connectionStates } from '../../../connections/repo.ts';
+import { getBatch, listBatches, listBatchItems, lockBatch, startRollback, type BatchRow } from '../../../sync/content/batches-store.ts';
+import { existingItemIds } from '../../../sync/content/items-store.ts';
 import { createBatch } from '../../../sync/content/publish.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
@@ -40,7 +43,6 @@ const batchItemSchema = z.object({
   error: recordedError.nullable(),
 });
 
-type BatchRow = Omit<z.infer<typeof batchSchema>, 'pending'>;
 const withPending = (b: BatchRow) => ({ ...b, pending: Math.max(0, b.total - b.done - b.failed) });
 
 /** Bulk publish: items × sites as one batch, with live progress, dry runs and rollback. */
@@ -68,20 +70,19 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       if (itemIds.length * connectionIds.length > MAX_PAIRS) throw plexusError('validation_failed', { message: `At most ${MAX_PAIRS} item × site pairs per batch.` });
       const key = b.idempotency_key ?? (req.headers['idempotency-key'] as string | undefined);
       const { batch, created } = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const { rows: conns } = await c.query<{ id: string; provider: ProviderId; status: string }>('select id, provider, status from connections where org_id = $1 and id = any($2::uuid[])', [orgId, connectionIds]);
+        const conns = await connectionStates(c, orgId, connectionIds);
         for (const id of connectionIds) {
           const k = conns.find((x) => x.id === id);
           if (!k) throw plexusError('not_found', { message: `No such connection: ${id}.` });
           if (k.status !== 'active') throw plexusError('conflict', { message: `Connection ${id} is ${k.status}.` });
-          if (!contentAdapterFor(k.provider)) throw plexusError('unprocessable', { message: `${k.provider} connections do not take content.` });
+          if (!contentAdapterFor(k.provider as ProviderId)) throw plexusError('unprocessable', { message: `${k.provider} connections do not take content.` });
         }
-        const { rows: items } = await c.query<{ id: string }>('select id from content_items where org_id = $1 and id = any($2::uuid[])', [orgId, itemIds]);
-        const missing = itemIds.filter((id) => !items.some((i) => i.id === id));
+        const found = await existingItemIds(c, orgId, itemIds);
+        const missing = itemIds.filter((id) => !found.has(id));
         if (missing.length) throw plexusError('not_found', { message: `No such content item: ${missing.slice(0, 5).join(', ')}.` });
         const r = await createBatch(c, orgId, { itemIds, connectionIds, dryRun: b.dry_run, idempotencyKey: key });
         if (r.created) await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.create', target: { type: 'publish_batch', id: r.id }, details: { items: itemIds.length, connection_ids: connectionIds, dry_run: b.dry_run } });
-        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, r.id]);
-        return { batch: rows[0]!, created: r.created };
+        return { batch: (await getBatch(c, orgId, r.id))!, created: r.created };
       });
       return reply.status(created ? 202 : 200).send(withPending(batch));
     },
@@ -93,15 +94,7 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<BatchRow>(
-            `select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches
-             where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) order by created_at desc, id desc limit $4`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, req.query.limit + 1],
-          )
-        ).rows,
-      );
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listBatches(c, orgId, cur, req.query.limit + 1));
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(withPending), next_cursor: p.next_cursor };
     },
@@ -120,10 +113,9 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => {
       const orgId = orgOf(req);
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const { rows } = await c.query<BatchRow>('select id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at from publish_batches where org_id = $1 and id = $2', [orgId, req.params.id]);
-        if (!rows[0]) throw plexusError('not_found', { message: 'No such publish batch.' });
-        const items = await c.query('select item_id, connection_id, status, action, remote_id, plan, error from publish_batch_items where org_id = $1 and batch_id = $2 order by connection_id, seq', [orgId, req.params.id]);
-        return { ...withPending(rows[0]), items: items.rows };
+        const batch = await getBatch(c, orgId, req.params.id);
+        if (!batch) throw plexusError('not_found', { message: 'No such publish batch.' });
+        return { ...withPending(batch), items: await listBatchItems(c, orgId, req.params.id) };
       });
     },
   );
@@ -141,16 +133,14 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req, reply) => {
       const orgId = orgOf(req);
       await withOrgTx(deps.db.app, orgId, async (c) => {
-        const { rows } = await c.query<{ status: string; dry_run: boolean }>('select status, dry_run from publish_batches where org_id = $1 and id = $2 for update', [orgId, req.params.id]);
-        const b = rows[0];
+        const b = await lockBatch(c, orgId, req.params.id);
         if (!b) throw plexusError('not_found', { message: 'No such publish batch.' });
         if (b.dry_run) throw plexusError('conflict', { message: 'A dry run changed nothing; there is nothing to roll back.' });
         if (b.status === 'rolled_back' || b.status === 'rolling_back') return;
         if (b.status === 'queued' || b.status === 'running') throw plexusError('conflict', { message: 'The batch is still running; roll it back once it has finished.' });
-        await c.query("update publish_batches set status = 'rolling_back' where org_id = $1 and id = $2", [orgId, req.params.id]);
+        const connectionIds = await startRollback(c, orgId, req.params.id);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.rollback', target: { type: 'publish_batch', id: req.params.id } });
-        const { rows: conns } = await c.query<{ connection_id: string }>('select distinct connection_id from publish_batch_items where org_id = $1 and batch_id = $2', [orgId, req.params.id]);
-        await enqueueMany(c, conns.map((r) => ({ task: 'rollback_batch', payload: { org_id: orgId, batch_id: req.params.id, connection_id: r.connection_id }, jobKey: `rollback:${req.params.id}:${r.connection_id}` }) as JobSpec));
+        await enqueueMany(c, connectionIds.map((id) => ({ task: 'rollback_batch', payload: { org_id: orgId, batch_id: req.params.id, connection_id: id }, jobKey: `rollback:${req.params.id}:${id}` }) as JobSpec));
       });
       return reply.status(202).send({ id: req.params.id, status: 'rolling_back' });
     },

@@ -4,6 +4,7 @@ import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { enqueue } from '../../../jobs/enqueue.ts';
+import { listRuns } from '../../../sync/runs.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
@@ -67,13 +68,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const orgId = orgOf(req);
       const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
         if (!(await getConnection(c, orgId, req.params.id))) throw plexusError('not_found', { message: 'No such connection.' });
-        return (
-          await c.query(
-            `select id, kind, job_id::float8 as job_id, reason, status, pages, records, rate_limit_waits, items_read, items_merged, conflicts, items_written, error, started_at, finished_at
-             from sync_runs where org_id = $1 and connection_id = $2 and ($3::bigint is null or job_id = $3) order by started_at desc limit 50`,
-            [orgId, req.params.id, req.query.job_id ?? null],
-          )
-        ).rows;
+        return listRuns(c, orgId, req.params.id, req.query.job_id ?? null);
       });
       return { data: rows };
     },

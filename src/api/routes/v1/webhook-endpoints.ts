@@ -5,8 +5,8 @@ import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { assertPublicUrl } from '../../../security/ssrf.ts';
-import { DELIVERY_COLUMNS, type DeliveryRow } from '../../../webhooks/outbound/deliveries.ts';
-import { createEndpoint, ENDPOINT_COLUMNS, getEndpoint, rotateEndpointSecret, type EndpointRow } from '../../../webhooks/outbound/endpoints.ts';
+import { listDeliveries } from '../../../webhooks/outbound/deliveries.ts';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpointSecret, updateEndpoint } from '../../../webhooks/outbound/endpoints.ts';
 import { formatDelivery, formatEndpoint } from '../../../webhooks/outbound/format.ts';
 import { sendTestEvent } from '../../../webhooks/outbound/manual.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -98,16 +98,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const rows = await inOrg(orgId, async (c) =>
-        (
-          await c.query<EndpointRow>(
-            `select ${ENDPOINT_COLUMNS} from webhook_endpoints
-             where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) and ($4::text is null or status = $4)
-             order by created_at desc, id desc limit $5`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, req.query.status ?? null, req.query.limit + 1],
-          )
-        ).rows,
-      );
+      const rows = await inOrg(orgId, (c) => listEndpoints(c, orgId, req.query.status, cur, req.query.limit + 1));
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(formatEndpoint), next_cursor: p.next_cursor };
     },
@@ -138,22 +129,9 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const b = req.body;
       const target = b.url === undefined ? undefined : await endpointUrl(b.url, deps);
       const row = await inOrg(orgId, async (c) => {
-        const r = await c.query<EndpointRow>(
-          `update webhook_endpoints set
-             url = coalesce($3, url),
-             description = case when $4::boolean then $5 else description end,
-             event_types = coalesce($6, event_types),
-             consecutive_failures = case when $7 = 'active' and status = 'disabled' then 0 else consecutive_failures end,
-             failing_since = case when $7 = 'active' and status = 'disabled' then null else failing_since end,
-             disabled_reason = case when $7 = 'active' then null when $7 = 'disabled' and status = 'active' then 'Disabled through the API.' else disabled_reason end,
-             disabled_at = case when $7 = 'active' then null when $7 = 'disabled' and status = 'active' then now() else disabled_at end,
-             status = coalesce($7, status),
-             updated_at = now()
-           where org_id = $1 and id = $2 returning ${ENDPOINT_COLUMNS}`,
-          [orgId, req.params.id, target ?? null, b.description !== undefined, b.description ?? null, b.event_types ?? null, b.status ?? null],
-        );
-        if (r.rows[0]) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.update', target: { type: 'webhook_endpoint', id: req.params.id }, details: { fields: Object.keys(b), ...(b.status ? { status: b.status } : {}) } });
-        return r.rows[0];
+        const updated = await updateEndpoint(c, orgId, req.params.id, { url: target, description: b.description, eventTypes: b.event_types, status: b.status });
+        if (updated) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.update', target: { type: 'webhook_endpoint', id: req.params.id }, details: { fields: Object.keys(b), ...(b.status ? { status: b.status } : {}) } });
+        return updated;
       });
       return formatEndpoint(found(row));
     },
@@ -171,12 +149,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     },
     async (req) => {
       const orgId = orgOf(req);
-      const r = await inOrg(orgId, async (c) => {
-        const d = await c.query('delete from webhook_endpoints where org_id = $1 and id = $2', [orgId, req.params.id]);
-        if (d.rowCount) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.delete', target: { type: 'webhook_endpoint', id: req.params.id } });
-        return d;
+      const deleted = await inOrg(orgId, async (c) => {
+        const gone = await deleteEndpoint(c, orgId, req.params.id);
+        if (gone) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.delete', target: { type: 'webhook_endpoint', id: req.params.id } });
+        return gone;
       });
-      if (!r.rowCount) throw plexusError('not_found', { message: 'No such webhook endpoint.' });
+      if (!deleted) throw plexusError('not_found', { message: 'No such webhook endpoint.' });
       return { id: req.params.id, deleted: true as const };
     },
   );
@@ -220,13 +198,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const cur = decodeCursor(req.query.cursor);
       const rows = await inOrg(orgId, async (c) => {
         found(await getEndpoint(c, orgId, req.params.id));
-        const r = await c.query<DeliveryRow>(
-          `select ${DELIVERY_COLUMNS} from webhook_deliveries
-           where org_id = $1 and endpoint_id = $2 and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid)) and ($5::text is null or status = $5)
-           order by created_at desc, id desc limit $6`,
-          [orgId, req.params.id, cur?.at ?? null, cur?.id ?? null, req.query.status ?? null, req.query.limit + 1],
-        );
-        return r.rows;
+        return listDeliveries(c, orgId, req.params.id, req.query.status, cur, req.query.limit + 1);
       });
       const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
       return { data: p.data.map(formatDelivery), next_cursor: p.next_cursor };

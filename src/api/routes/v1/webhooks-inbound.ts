@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { getConnection } from '../../../connections/repo.ts';
+import { getConnection, setWebhookSecret } from '../../../connections/repo.ts';
 import { providers } from '../../../providers/registry.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
 import { seal } from '../../../vault/cipher.ts';
+import { getInbound, listInbound } from '../../../webhooks/ingress/inbox-store.ts';
 import { webhookSecretCtx } from '../../../webhooks/ingress/ingest.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
@@ -30,8 +31,6 @@ const inboundSchema = z.object({
   payload: freeFormObject.optional(),
 });
 
-type Row = z.infer<typeof inboundSchema>;
-const COLUMNS = 'id, provider, connection_id, topic, account_ref, status, attempts, last_error, received_at, processed_at';
 
 export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
@@ -52,16 +51,8 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const orgId = orgOf(req);
       const q = req.query;
       const cur = decodeCursor(q.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) =>
-        (
-          await c.query<Row>(
-            `select ${COLUMNS} from webhook_inbox where org_id = $1 and ($2::timestamptz is null or (received_at, id) < ($2, $3::uuid))
-               and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::uuid is null or connection_id = $6)
-             order by received_at desc, id desc limit $7`,
-            [orgId, cur?.at ?? null, cur?.id ?? null, q.provider ?? null, q.status ?? null, q.connection_id ?? null, q.limit + 1],
-          )
-        ).rows,
-      );
+      const filters = { provider: q.provider, status: q.status, connectionId: q.connection_id };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) => listInbound(c, orgId, filters, cur, q.limit + 1));
       return page(rows, q.limit, (r) => [r.received_at, r.id]);
     },
   );
@@ -71,7 +62,7 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     { schema: { tags: ['webhooks'], summary: 'One inbound event with its payload', params: idParams, response: { 200: inboundSchema, ...authErrors } } },
     async (req) => {
       const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => (await c.query<Row>(`select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`, [orgId, req.params.id])).rows[0]);
+      const row = await withOrgTx(deps.db.app, orgId, (c) => getInbound(c, orgId, req.params.id));
       if (!row) throw plexusError('not_found', { message: 'No such inbound event.' });
       return row;
     },
@@ -98,7 +89,7 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         }
         const secret = `pxwh_${randomBytes(32).toString('base64url')}`;
         const sealed = await seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
-        await c.query('update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, row.id, sealed, sealed.kid]);
+        await setWebhookSecret(c, orgId, row.id, sealed);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.webhook_secret.rotate', target: { type: 'connection', id: row.id } });
         return { url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`, secret, signature_header: wh.signatureHeader, timestamp_header: wh.timestampHeader ?? null };
       });

@@ -1,0 +1,8 @@
+/**
+ * A keyset position: the sort time and id of the last row seen. Lists read the rows after it
+ * with `(time, id) < (at, id)`, so pages stay stable under inserts and never scan an OFFSET.
+ */
+export interface Cursor {
+  at: string;
+  id: string;
+}
