@@ -46,8 +46,10 @@ import { recorderFor } from '../operations/recorder.ts';
  * Only `main` listens.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger so the instance is the plain `FastifyInstance` the plugins take, not one generic over pino's.
+  const loggerInstance: FastifyBaseLogger = deps.log;
   const app = Fastify({
-    loggerInstance: deps.log,
+    loggerInstance,
     bodyLimit: deps.config.http.bodyLimit,
     genReqId: () => randomUUID(),
     // Requests are logged once, by our onResponse hook (errors and debug), not twice by Fastify.

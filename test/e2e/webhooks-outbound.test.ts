@@ -95,7 +95,8 @@ async function buildApi(): Promise<FastifyInstance> {
     ssrf: parseAllowList('127.0.0.1:*,localhost:*'),
     publicUrl: () => 'http://plexus.test',
   };
-  const app = Fastify({ loggerInstance: ctx.log }).withTypeProvider<ZodTypeProvider>();
+  const loggerInstance: FastifyBaseLogger = ctx.log;
+  const app = Fastify({ loggerInstance }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
