@@ -17,6 +17,7 @@ const orgSummary = z.object({
 const adminErrors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
 
 /** Operator reads behind the admin token: every organisation, for the `plexus orgs` command. */
+// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const adminOrgReadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/orgs',
