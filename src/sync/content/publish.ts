@@ -3,7 +3,7 @@ import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
+import { enqueueMany } from '../../jobs/enqueue.ts';
 import { settleBatchOutcome } from './batch-failure.ts';
 import { assertLease, fenceToken } from '../../jobs/fence.ts';
 import { withContentRun, type ContentRun } from './context.ts';
