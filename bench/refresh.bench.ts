@@ -5,7 +5,7 @@
  * refresh-grant HTTP calls to the same sandbox at the same total concurrency, with no lease,
  * no database and no sealing.
  */
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from '../src/providers/google-ads/sandbox.ts';
+import { sandbox as googleSandbox, type GoogleAdsSandboxOptions } from '../src/providers/google-ads/sandbox.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
 import { runRefreshCluster } from '../test/helpers/refresh-cluster.ts';
 import { benchDatabase } from './harness.ts';

@@ -5,7 +5,7 @@
  * connection with several refresh jobs queued at once.
  */
 import type { ChildProcess } from 'node:child_process';
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
+import { sandbox as googleSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
 import { enqueueMany, type JobSpec } from '../../src/jobs/enqueue.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createOrg } from '../../src/tenancy/orgs.ts';
