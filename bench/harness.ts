@@ -22,7 +22,7 @@ export async function benchDatabase(name: string, poolMax = 24): Promise<Databas
     dir = await mkdtemp(path.join(os.tmpdir(), 'plexus-bench-'));
     const emb = await startEmbeddedPostgres({ dataDir: dir, preferredPort: 57000, log });
     serverUrl = emb.url;
-    stop = emb.stop;
+    stop = () => emb.stop();
   }
   const dbName = `plexus_bench_${name}_${process.pid}`;
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });

@@ -153,7 +153,7 @@ try {
   const post = async (s: Site) => {
     const res = await api.inject({ method: 'POST', url: '/v1/publish', headers: auth, payload: { item_ids: s.itemIds, connection_ids: [s.connectionId] } });
     if (res.statusCode !== 202) throw new Error(`POST /v1/publish for ${s.name}: ${res.statusCode} ${res.body}`);
-    s.batchId = (res.json() as { id: string }).id;
+    s.batchId = res.json<{ id: string }>().id;
   };
   const progress = async (s: Site) => {
     if (!s.batchId) return { done: 0, status: 'not posted' };
@@ -198,7 +198,7 @@ try {
   console.log(`  ratio = calls the site admitted / the most a limiter of the allowed rate and burst admits over the spans the site was being called (split at the kill and at pauses over ${PAUSE_MS / 1000} s, which are listed)`);
   for (const s of sites) {
     const res = await api.inject({ method: 'GET', url: `/v1/publish/${s.batchId}`, headers: auth });
-    const b = res.json() as { status: string; done: number; failed: number; started_at: string; finished_at: string; items: { remote_id: string | null }[] };
+    const b = res.json<{ status: string; done: number; failed: number; started_at: string; finished_at: string; items: { remote_id: string | null }[] }>();
     const counts = await Promise.all(s.slugs.map((slug) => s.fixture.site.countBySlug(s.kind, slug)));
     const missing = counts.filter((n) => n === 0).length;
     const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);

@@ -5,7 +5,7 @@
  * refresh-grant HTTP calls to the same sandbox at the same total concurrency, with no lease,
  * no database and no sealing.
  */
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from '../src/providers/google-ads/sandbox.ts';
+import { sandbox as googleSandbox, type GoogleAdsSandboxOptions } from '../src/providers/google-ads/sandbox.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
 import { runRefreshCluster } from '../test/helpers/refresh-cluster.ts';
 import { benchDatabase } from './harness.ts';
@@ -15,7 +15,7 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 4);
 
 async function bareBaseline(): Promise<number> {
   const opts: GoogleAdsSandboxOptions = { seed: 9, size: 10, rotateRefreshTokens: true };
-  const sb = (await googleSandbox.start(opts)) as GoogleAdsRunningSandbox;
+  const sb = (await googleSandbox.start(opts));
   try {
     const tokens = Array.from({ length: CONNECTIONS }, () => sb.mintToken({ offline: true, ttlSeconds: 30 }).refreshToken!);
     let next = 0;

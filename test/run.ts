@@ -65,7 +65,7 @@ async function main(): Promise<number> {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'plexus-test-'));
     const emb = await startEmbeddedPostgres({ dataDir, preferredPort: 55432, log });
     adminUrl = withDatabase(emb.url, 'postgres');
-    stop = emb.stop;
+    stop = () => emb.stop();
   }
   try {
     await prepareTemplate(adminUrl);

@@ -59,8 +59,10 @@ import { consolePageRoutes } from '../console/pages.ts';
  * Only `main` listens.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger so the instance is the plain `FastifyInstance` the plugins take, not one generic over pino's.
+  const loggerInstance: FastifyBaseLogger = deps.log;
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: deps.config.http.bodyLimit,
     genReqId: () => randomUUID(),
     // Requests are logged once, by our onResponse hook (errors and debug), not twice by Fastify.
@@ -69,8 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Connect tokens (org + session + secret) are longer than the default 100-character limit.
     routerOptions: { maxParamLength: 300 },
     // Router and HTTP-parser errors leave in the one error envelope too.
-    frameworkErrors: frameworkError as never,
-    clientErrorHandler: clientError as never,
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(strictBodies(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
@@ -100,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const violations = deps.responseViolations;
   if (violations) {
-    const check = responseChecker(() => app.swagger() as unknown as Record<string, any>);
+    const check = responseChecker(() => app.swagger());
     app.addHook('onSend', async (req, reply, payload) => {
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       if (body === undefined) return payload;
@@ -110,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await registerApiReference(app);
 

@@ -118,8 +118,9 @@ test('rate limit answers 429 with Retry-After', async () => {
       codes.push(last.statusCode);
     }
     assert.deepEqual(codes, [200, 200, 200, 429, 429]);
-    assertErrorShape(last!.json(), 'rate_limited');
-    assert.ok(Number(last!.headers['retry-after']) > 0);
+    assert.ok(last);
+    assertErrorShape(last.json(), 'rate_limited');
+    assert.ok(Number(last.headers['retry-after']) > 0);
   } finally {
     await limited.close();
   }

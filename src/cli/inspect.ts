@@ -4,6 +4,7 @@
  * by default, `--json` for scripts. Exit codes: 0 done, 1 the API refused or a check failed,
  * 2 Plexus could not be reached, 64 wrong usage.
  */
+import type { paths } from '@plexus/sdk';
 import { loadConfig } from '../config/schema.ts';
 
 export const EXIT = { ok: 0, failed: 1, unreachable: 2, usage: 64 } as const;
@@ -49,48 +50,72 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return o;
 }
 
-async function call(o: Options, as: 'org' | 'admin' | 'none', method: 'GET' | 'POST', path: string): Promise<any> {
+/** The JSON answer of a successful call of an operation in the generated API types. */
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Ok<Op> = Op extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202>]> : never;
+type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths];
+type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths];
+type Answer<P extends keyof paths, M extends 'get' | 'post'> = paths[P] extends Record<M, infer Op> ? Ok<Op> : never;
+type Item<P extends GetPath> = Answer<P, 'get'> extends { data: (infer T)[] } ? T : never;
+
+/** `/healthz` is not part of the API description: the fields the doctor reads. */
+interface Health {
+  checks: {
+    database?: { ok: boolean; error?: string };
+    migrations?: { ok: boolean; applied?: number; expected?: number };
+    worker?: { ok: boolean; heartbeat_age_seconds?: number | null };
+  };
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; details?: { path?: string; message: string }[] };
+}
+
+/** A route template with its `{id}` filled in and a query appended. */
+const at = (template: string, id?: string, query = '') => `${id === undefined ? template : template.replace('{id}', encodeURIComponent(id))}${query}`;
+
+async function request(o: Options, as: 'org' | 'admin' | 'none', method: 'GET' | 'POST', path: string): Promise<unknown> {
   const token = as === 'org' ? o.key : as === 'admin' ? o.adminToken : undefined;
   if (as !== 'none' && !token) throw new CliError(as === 'org' ? 'an org API key is needed: --key or PLEXUS_API_KEY' : 'the admin token is needed: --admin-token or PLEXUS_ADMIN_TOKEN', EXIT.usage);
   let res: Response;
   try {
     res = await fetch(`${o.url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(15_000) });
   } catch (err) {
-    throw new CliError(`cannot reach Plexus at ${o.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, EXIT.unreachable);
+    const e = err as Error;
+    throw new CliError(`cannot reach Plexus at ${o.url}: ${e.cause instanceof Error ? e.cause.message : e.message}`, EXIT.unreachable);
   }
   const text = await res.text();
-  let body: any;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     throw new CliError(`${o.url}${path} answered ${res.status} with something that is not JSON: ${text.slice(0, 120)}`, EXIT.failed);
   }
   if (!res.ok && !(path === '/healthz' && res.status === 503)) {
-    const details = Array.isArray(body?.error?.details) ? ` (${body.error.details.map((d: { path?: string; message: string }) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; ')})` : '';
-    throw new CliError(`${body?.error?.code ?? res.status}: ${body?.error?.message ?? text.slice(0, 200)}${details}`, EXIT.failed);
+    const error = (body as ErrorBody | undefined)?.error;
+    const details = Array.isArray(error?.details) ? ` (${error.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; ')})` : '';
+    throw new CliError(`${error?.code ?? res.status}: ${error?.message ?? text.slice(0, 200)}${details}`, EXIT.failed);
   }
   return body;
 }
 
-async function all(o: Options, as: 'org' | 'admin', path: string): Promise<any[]> {
-  const out: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes('?') ? '&' : '?';
-    const page: { data: any[]; next_cursor: string | null } = await call(o, as, 'GET', `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    out.push(...page.data);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return out;
-}
+/** A GET of an API operation, its answer typed by the generated API description. */
+const get = async <P extends GetPath>(o: Options, as: 'org' | 'admin', template: P, id?: string, query?: string) =>
+  (await request(o, as, 'GET', at(template, id, query))) as Answer<P, 'get'>;
 
-/** The newest `limit` rows of a list, page by page. */
-async function take(o: Options, path: string, limit: number): Promise<any[]> {
-  const out: any[] = [];
+const post = async <P extends PostPath>(o: Options, as: 'org' | 'admin', template: P, id?: string) =>
+  (await request(o, as, 'POST', at(template, id))) as Answer<P, 'post'>;
+
+/** Up to `limit` rows of a list, newest first, page by page (every row without a limit). */
+async function take<P extends GetPath>(o: Options, as: 'org' | 'admin', template: P, opts: { id?: string; query?: string; limit?: number } = {}): Promise<Item<P>[]> {
+  const out: Item<P>[] = [];
+  const limit = opts.limit ?? Infinity;
   let cursor: string | null = null;
   do {
-    const sep = path.includes('?') ? '&' : '?';
-    const page: { data: any[]; next_cursor: string | null } = await call(o, 'org', 'GET', `${path}${sep}limit=${Math.min(200, limit - out.length)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const q = new URLSearchParams(opts.query?.replace(/^\?/, ''));
+    q.set('limit', String(Math.min(200, limit - out.length)));
+    if (cursor) q.set('cursor', cursor);
+    const page = (await get(o, as, template, opts.id, `?${q.toString()}`)) as { data: Item<P>[]; next_cursor: string | null };
     out.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor && out.length < limit);
@@ -118,7 +143,13 @@ function filters(o: Options, allowed: Record<string, string>): { query: string; 
   return { query: query ? `?${query}` : '', limit };
 }
 
-const cell = (v: unknown) => (v === null || v === undefined ? '-' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined) return '-';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? '-';
+};
 
 /** Rows as an aligned text table with the given columns. */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
@@ -152,9 +183,9 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
   } catch (err) {
     checks.push({ check: 'configuration', ok: false, detail: (err as Error).message.replace(/\n/g, '; ') });
   }
-  let health: any;
+  let health: Health | undefined;
   try {
-    health = await call(o, 'none', 'GET', '/healthz');
+    health = (await request(o, 'none', 'GET', '/healthz')) as Health;
     checks.push({ check: 'plexus', ok: true, detail: `answers at ${o.url}` });
   } catch (err) {
     checks.push({ check: 'plexus', ok: false, detail: (err as Error).message });
@@ -163,12 +194,13 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     const c = health.checks;
     checks.push({ check: 'database', ok: !!c.database?.ok, detail: c.database?.ok ? 'answers' : (c.database?.error ?? 'down') });
     checks.push({ check: 'migrations', ok: !!c.migrations?.ok, detail: `${c.migrations?.applied ?? '?'} of ${c.migrations?.expected} applied` });
-    checks.push({ check: 'workers', ok: !!c.worker?.ok, detail: c.worker?.heartbeat_age_seconds == null ? 'no worker heartbeat' : `last heartbeat ${c.worker.heartbeat_age_seconds}s ago` });
+    const age = c.worker?.heartbeat_age_seconds;
+    checks.push({ check: 'workers', ok: !!c.worker?.ok, detail: age == null ? 'no worker heartbeat' : `last heartbeat ${age}s ago` });
   }
   let versions: VersionRow[] | undefined;
   if (o.key) {
     try {
-      versions = ((await call(o, 'org', 'GET', '/v1/providers')).data as any[]).map((p) => ({
+      versions = (await get(o, 'org', '/v1/providers')).data.map((p) => ({
         provider: p.id,
         api_version: p.api_version,
         state: p.version_lifecycle.state,
@@ -225,21 +257,21 @@ const AUDIT_FLAGS = { 'actor-type': 'actor_type', 'actor-id': 'actor_id', action
 
 async function operationsList(o: Options): Promise<Output> {
   const f = filters(o, OPERATION_FLAGS);
-  const rows = (await take(o, `/v1/operations${f.query}`, f.limit)).map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : null }));
+  const rows = (await take(o, 'org', '/v1/operations', { query: f.query, limit: f.limit })).map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : null }));
   return { json: rows, human: table(rows, ['id', 'type', 'status', 'provider', 'connection_id', 'started_at', 'duration_ms', 'error']) };
 }
 
 async function operationShow(o: Options, id: string): Promise<Output> {
-  const op = await call(o, 'org', 'GET', `/v1/operations/${encodeURIComponent(id)}`);
-  const messages = (op.messages as any[]).map((m) => ({ ...m, status: m.http?.status, ms: m.http?.duration_ms }));
-  const summary = Object.entries(op.summary as Record<string, number>).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+  const op = await get(o, 'org', '/v1/operations/{id}', id);
+  const messages = op.messages.map((m) => ({ ...m, status: m.http?.status, ms: m.http?.duration_ms }));
+  const summary = Object.entries(op.summary).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
   const human = `${record({ ...op, error: op.error ? `${op.error.code}: ${op.error.message}` : null, summary })}\nMessages\n${table(messages, ['seq', 'at', 'level', 'kind', 'status', 'ms', 'message'])}${op.children.length ? `\nInside it\n${table(op.children, ['id', 'type', 'status', 'started_at', 'duration_ms'])}` : ''}`;
   return { json: op, human };
 }
 
 async function auditList(o: Options): Promise<Output> {
   const f = filters(o, AUDIT_FLAGS);
-  const rows = (await take(o, `/v1/audit${f.query}`, f.limit)).map((r) => ({
+  const rows = (await take(o, 'org', '/v1/audit', { query: f.query, limit: f.limit })).map((r) => ({
     ...r,
     by: `${r.actor.type}${r.actor.label ? ` ${r.actor.label}` : r.actor.id ? ` ${r.actor.id}` : ''}`,
     on: r.target ? `${r.target.type} ${r.target.id ?? ''}`.trim() : null,
@@ -247,10 +279,12 @@ async function auditList(o: Options): Promise<Output> {
   return { json: rows, human: table(rows, ['at', 'by', 'action', 'on', 'request_id']) };
 }
 
+type Diagnostics = Answer<'/v1/connections/{id}/diagnostics', 'get'>;
+
 /** A connection's diagnostics for people: health, what failed last, token, rate limits, advice. */
-function diagnosticsText(d: any): string {
-  const limits = (w: any) => `${w.calls} calls, ${w.errors} errors, ${w.rate_limited} rate-limited, ${w.server_errors} server errors`;
-  const work = (d.work as any[]).map((w) => ({ work: w.type, last_success_at: w.last_success_at, last_error_at: w.last_error?.at, last_error: w.last_error ? `${w.last_error.code ?? ''} ${w.last_error.message ?? ''}`.trim() : null }));
+function diagnosticsText(d: Diagnostics): string {
+  const limits = (w: Diagnostics['rate_limit']['last_hour']) => `${w.calls} calls, ${w.errors} errors, ${w.rate_limited} rate-limited, ${w.server_errors} server errors`;
+  const work = d.work.map((w) => ({ work: w.type, last_success_at: w.last_success_at, last_error_at: w.last_error?.at, last_error: w.last_error ? `${w.last_error.code ?? ''} ${w.last_error.message ?? ''}`.trim() : null }));
   const t = d.token;
   return `${record({
     health: d.health,
@@ -263,7 +297,7 @@ function diagnosticsText(d: any): string {
     last_hour: limits(d.rate_limit.last_hour),
     last_day: limits(d.rate_limit.last_day),
     circuit_breaker: d.circuit_breaker.state_in_this_process,
-  })}${work.length ? `\n${table(work, ['work', 'last_success_at', 'last_error_at', 'last_error'])}` : ''}${(d.recent_failing_calls as any[]).length ? `\nRecent failing calls\n${table((d.recent_failing_calls as any[]).map((c) => ({ at: c.at, status: c.http.status, call: `${c.http.method} ${c.http.host}${c.http.path}`, operation_id: c.operation_id })), ['at', 'status', 'call', 'operation_id'])}` : ''}${(d.advice as string[]).map((a) => `Advice: ${a}\n`).join('')}`;
+  })}${work.length ? `\n${table(work, ['work', 'last_success_at', 'last_error_at', 'last_error'])}` : ''}${d.recent_failing_calls.length ? `\nRecent failing calls\n${table(d.recent_failing_calls.map((c) => ({ at: c.at, status: c.http.status, call: `${c.http.method} ${c.http.host}${c.http.path}`, operation_id: c.operation_id })), ['at', 'status', 'call', 'operation_id'])}` : ''}${d.advice.map((a) => `Advice: ${a}\n`).join('')}`;
 }
 
 async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
@@ -272,23 +306,23 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
   if (flag !== undefined && cmd !== 'audit' && !(cmd === 'operations' && sub !== 'show')) throw new CliError(`unknown option --${flag}`, EXIT.usage);
   switch (`${cmd} ${sub ?? ''}`.trim()) {
     case 'orgs list': {
-      const rows = await all(o, 'admin', '/v1/admin/orgs');
+      const rows = await take(o, 'admin', '/v1/admin/orgs');
       return { json: rows, human: table(rows, ['id', 'name', 'connections', 'active_api_keys', 'dead_letters', 'created_at']) };
     }
     case 'orgs show': {
-      const org = await call(o, 'admin', 'GET', `/v1/admin/orgs/${encodeURIComponent(need(arg, 'org id'))}`);
+      const org = await get(o, 'admin', '/v1/admin/orgs/{id}', need(arg, 'org id'));
       return { json: org, human: record(org) };
     }
     case 'connections list': {
-      const rows = await all(o, 'org', '/v1/connections');
+      const rows = await take(o, 'org', '/v1/connections');
       return { json: rows, human: table(rows, ['id', 'provider', 'status', 'display_name', 'expires_at', 'last_sync_at', 'last_refresh_error']) };
     }
     case 'connections show': {
-      const id = encodeURIComponent(need(arg, 'connection id'));
-      const connection = await call(o, 'org', 'GET', `/v1/connections/${id}`);
-      const syncs: any[] = (await call(o, 'org', 'GET', `/v1/connections/${id}/syncs`)).data;
+      const id = need(arg, 'connection id');
+      const connection = await get(o, 'org', '/v1/connections/{id}', id);
+      const syncs = (await get(o, 'org', '/v1/connections/{id}/syncs', id)).data;
       // Diagnostics where this Plexus has them (an older one answers 404 for the route).
-      const diagnostics = await call(o, 'org', 'GET', `/v1/connections/${id}/diagnostics`).catch((err: unknown) => {
+      const diagnostics = await get(o, 'org', '/v1/connections/{id}/diagnostics', id).catch((err: unknown) => {
         if (err instanceof CliError && /^(route_not_found|not_found|404)\b/.test(err.message)) return null;
         throw err;
       });
@@ -297,31 +331,31 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     }
     case `syncs ${sub}`: {
       if (!sub) break;
-      const rows: any[] = (await call(o, 'org', 'GET', `/v1/connections/${encodeURIComponent(sub)}/syncs`)).data;
+      const rows = (await get(o, 'org', '/v1/connections/{id}/syncs', sub)).data;
       return { json: rows, human: table(rows, ['id', 'status', 'reason', 'pages', 'records', 'rate_limit_waits', 'error', 'started_at', 'finished_at']) };
     }
     case 'publishes list':
     case 'publishes': {
-      const rows = (await all(o, 'org', '/v1/publish')).map((b) => ({ ...b, progress: progress(b.done + b.failed, b.total) }));
+      const rows = (await take(o, 'org', '/v1/publish')).map((b) => ({ ...b, progress: progress(b.done + b.failed, b.total) }));
       return { json: rows, human: table(rows, ['id', 'status', 'dry_run', 'progress', 'failed', 'created_at', 'finished_at']) };
     }
     case 'publishes show': {
-      const b = await call(o, 'org', 'GET', `/v1/publish/${encodeURIComponent(need(arg, 'batch id'))}`);
+      const b = await get(o, 'org', '/v1/publish/{id}', need(arg, 'batch id'));
       const human = `${record({ ...b, progress: progress(b.done + b.failed, b.total) })}\nItems\n${table(b.items ?? [], ['item_id', 'connection_id', 'status', 'action', 'remote_id', 'error'])}`;
       return { json: b, human };
     }
     case 'dead-letters list':
     case 'dead-letters': {
-      const rows = await all(o, 'org', '/v1/dead-letters');
+      const rows = await take(o, 'org', '/v1/dead-letters');
       return { json: rows, human: table(rows, ['id', 'task', 'attempts', 'error_code', 'error_message', 'failed_at', 'replayed_at']) };
     }
     case 'dead-letters replay': {
-      const r = await call(o, 'org', 'POST', `/v1/dead-letters/${encodeURIComponent(need(arg, 'dead letter id'))}/replay`);
+      const r = await post(o, 'org', '/v1/dead-letters/{id}/replay', need(arg, 'dead letter id'));
       return { json: r, human: `Replayed as job ${r.replay_job_id ?? '?'}.\n` };
     }
     case `deliveries ${sub}`: {
       if (!sub) break;
-      const rows = await all(o, 'org', `/v1/webhook-endpoints/${encodeURIComponent(sub)}/deliveries`);
+      const rows = await take(o, 'org', '/v1/webhook-endpoints/{id}/deliveries', { id: sub });
       return { json: rows, human: table(rows, ['id', 'event_type', 'status', 'attempts', 'last_status_code', 'next_attempt_at', 'delivered_at']) };
     }
     case 'operations':

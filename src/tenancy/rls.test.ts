@@ -255,7 +255,7 @@ test('through every API route, org A cannot see or touch org B resources', async
     '/v1/audit', '/v1/org/retention',
     '/v1/operations', '/v1/operations/:id', '/v1/operations/:id/stream', '/v1/connections/:id/diagnostics',
   ]);
-  const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+  const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
   const v1 = Object.keys(doc.paths).map((p) => p.replaceAll('{id}', ':id')).filter((r) => r.startsWith('/v1/') && !r.startsWith('/v1/admin'));
   assert.ok(v1.length >= covered.size, `found routes: ${v1.join(', ')}`);
   for (const r of v1) assert.ok(covered.has(r), `route ${r} needs a cross-org test`);

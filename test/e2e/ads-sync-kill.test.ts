@@ -16,7 +16,7 @@ let ctx: TestContext;
 const env = () => ({ PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url });
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 33, size: 20_000 })) as MetaRunningSandbox;
+  sb = (await metaSandbox.start({ seed: 33, size: 20_000 }));
   ctx = await createTestContext({ env: env() });
 });
 after(async () => {

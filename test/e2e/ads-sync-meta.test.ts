@@ -14,7 +14,7 @@ let conn: string;
 let deps: Parameters<typeof runAdsSync>[0];
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 21, size: 3000 })) as MetaRunningSandbox;
+  sb = (await metaSandbox.start({ seed: 21, size: 3000 }));
   ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
   org = await newOrg(ctx);
   conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) }, { externalId: sb.userId });
@@ -118,7 +118,7 @@ test('Meta: usage headers approaching the ceiling slow the sync down; a throttle
   assert.equal(metaPauseMs(50), 0);
   assert.ok(metaPauseMs(95) > metaPauseMs(80));
 
-  const busy = (await metaSandbox.start({ seed: 21, size: 3000, limits: { appCallsPerHour: 8, windowMs: 3_600_000 } } as never)) as MetaRunningSandbox;
+  const busy = (await metaSandbox.start({ seed: 21, size: 3000, limits: { appCallsPerHour: 8, windowMs: 3_600_000 } } as never));
   const c2 = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: busy.appId, PLEXUS_META_CLIENT_SECRET: busy.appSecret, PLEXUS_META_BASE_URL: busy.url } });
   try {
     const o = await newOrg(c2);
@@ -191,15 +191,15 @@ test('schedules: a connection past its interval gets one sync job; its own inter
   const patched = await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 180 } });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.equal(patched.json().sync_interval_minutes, 180);
-  await scheduleSyncs.run({} as never, taskCtx);
+  await scheduleSyncs.run({}, taskCtx);
   assert.equal(await pending(), 0, 'not due yet with its own 3-hour interval');
   await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 60 } });
-  await scheduleSyncs.run({} as never, taskCtx);
-  await scheduleSyncs.run({} as never, taskCtx);
+  await scheduleSyncs.run({}, taskCtx);
+  await scheduleSyncs.run({}, taskCtx);
   assert.equal(await pending(), 1, 'due: exactly one job');
   await ctx.db.owner.query('select graphile_worker.remove_job($1)', [`sync:${conn}`]);
   await ctx.app.inject({ method: 'PATCH', url: `/v1/connections/${conn}`, headers: auth(org.key), payload: { sync_interval_minutes: 0 } });
-  await scheduleSyncs.run({} as never, taskCtx);
+  await scheduleSyncs.run({}, taskCtx);
   assert.equal(await pending(), 0, '0 turns scheduled syncs off');
 });
 
@@ -272,7 +272,7 @@ test('Meta: a re-sync lists changed entities only; a paused campaign carries its
 });
 
 test('Meta: a synchronous insights read that times out (100/1504018) moves to an async report job', async () => {
-  const small = (await metaSandbox.start({ seed: 22, size: 600, syncInsightsMaxRows: 50 } as MetaSandboxOptions)) as MetaRunningSandbox;
+  const small = (await metaSandbox.start({ seed: 22, size: 600, syncInsightsMaxRows: 50 } as MetaSandboxOptions));
   const c2 = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: small.appId, PLEXUS_META_CLIENT_SECRET: small.appSecret, PLEXUS_META_BASE_URL: small.url } });
   try {
     const o = await newOrg(c2);

@@ -22,7 +22,7 @@ const hub = contentHub(async () => {
   google = await googleSandbox.start({ seed: 41, size: 200 });
   // A second Joomla site, which the end user connects on the connect page.
   joomla2 = await joomlaSandbox.start({ seed: 9, size: 3 });
-  const close = site.close;
+  const close = () => site.close();
   return {
     ...site,
     env: {

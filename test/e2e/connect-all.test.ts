@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
 import type { ProviderId } from '../../src/providers/types.ts';
 import { loadSandbox } from '../../src/sandbox/registry.ts';
-import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
+import type { RunningSandbox } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Sb = RunningSandbox & Record<string, any>;
 
 interface Case {
@@ -77,7 +77,7 @@ before(async () => {
   let env: Record<string, string> = {};
   for (const c of CASES) {
     const sandbox = await loadSandbox(c.id);
-    const sb = (await sandbox.start({ seed: 11, size: 20, autoConsent: true, ...c.options } as SandboxOptions)) as Sb;
+    const sb = (await sandbox.start({ seed: 11, size: 20, autoConsent: true, ...c.options })) as Sb;
     running.push(sb);
     sandboxes.set(c.id, sb);
     env = { ...env, ...c.env(sb) };

@@ -11,7 +11,7 @@ let base: string;
 let org: { id: string; key: string };
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 3, size: 50, autoConsent: true })) as MetaRunningSandbox;
+  sb = (await metaSandbox.start({ seed: 3, size: 50, autoConsent: true }));
   ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
   base = await ctx.listen();
   org = await newOrg(ctx);
@@ -76,7 +76,7 @@ test('a replayed callback is refused and changes nothing', async () => {
 });
 
 test('denied consent ends on a clear page and an error on the session', async () => {
-  const denySb = (await metaSandbox.start({ seed: 4, autoConsent: false })) as MetaRunningSandbox;
+  const denySb = (await metaSandbox.start({ seed: 4, autoConsent: false }));
   const c2 = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: denySb.appId, PLEXUS_META_CLIENT_SECRET: denySb.appSecret, PLEXUS_META_BASE_URL: denySb.url } });
   try {
     const b2 = await c2.listen();

@@ -21,7 +21,7 @@ let rt: ReturnType<typeof createProviderRuntime>;
 before(async () => {
   const log = createLogger({ level: 'silent' });
   demo = await startDemoSandboxes(loadProviderApps({}), log);
-  other = (await wordpressSandbox.start({ seed: 7 } as never)) as typeof other;
+  other = (await wordpressSandbox.start({ seed: 7 }));
   // As `plexus start` builds it in demo mode.
   rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: ['*.myshopify.com', ...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
 });

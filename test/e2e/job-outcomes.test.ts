@@ -33,7 +33,7 @@ after(async () => {
   await site?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<{ status: number; body: any }> => {
   const res = await ctx.app.inject({ method, url, headers: auth(org.key), ...(payload === undefined ? {} : { payload: payload as object }) });
   return { status: res.statusCode, body: res.json() };

@@ -23,7 +23,7 @@ let grant: { accessToken: string; refreshToken?: string; grantId: string };
 let base: string | undefined;
 
 before(async () => {
-  sb = (await googleSandbox.start({ seed: 7, size: 10 })) as GoogleAdsRunningSandbox;
+  sb = (await googleSandbox.start({ seed: 7, size: 10 }));
   ctx = await createTestContext({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
@@ -44,7 +44,7 @@ after(async () => {
   await sb?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 async function get(url: string, key = org.key): Promise<{ status: number; body: any }> {
   const res = await ctx.app.inject({ method: 'GET', url, headers: auth(key) });
   return { status: res.statusCode, body: res.json() };
@@ -61,7 +61,7 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   // Four attempts: three back off after the 429, the last fails for good on the dead token.
   const ops = await waitFor(async () => {
     const r = await get(`/v1/operations?connection_id=${conn}&type=sync`);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+     
     return r.body.data.some((o: any) => o.status === 'failed') ? r.body.data : undefined;
   }, 'the sync to fail for good', 60_000, 200);
   assert.deepEqual(ops.map((o: { status: string }) => o.status), ['failed', 'retry_scheduled', 'retry_scheduled', 'retry_scheduled']);

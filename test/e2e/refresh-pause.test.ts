@@ -15,7 +15,7 @@ let ctx: TestContext;
 before(async () => {
   // Rotating refresh tokens: a second use of one fails with invalid_grant, so a duplicate breaks the grant.
   const opts: GoogleAdsSandboxOptions = { seed: 11, size: 10, rotateRefreshTokens: true };
-  sb = (await googleSandbox.start(opts)) as GoogleAdsRunningSandbox;
+  sb = (await googleSandbox.start(opts));
   ctx = await createTestContext();
 });
 after(async () => {

@@ -16,7 +16,7 @@ let deps: Parameters<typeof refreshConnection>[0];
 
 before(async () => {
   const opts: GoogleAdsSandboxOptions = { seed: 5, size: 20, rotateRefreshTokens: true };
-  sb = (await googleSandbox.start(opts)) as GoogleAdsRunningSandbox;
+  sb = (await googleSandbox.start(opts));
   ctx = await createTestContext({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
@@ -157,6 +157,6 @@ test('the every-minute scan re-queues overdue refreshes and warns once about gra
   assert.equal(jobs.rows.length, 1, 'overdue refresh re-queued');
   const warned = async () => (await ctx.db.owner.query("select payload->>'connection_id' as id from events where type = 'connection.expiring'")).rows.map((r) => r.id);
   assert.deepEqual((await warned()).sort(), [metaId, li.id].sort());
-  await refreshDueTokens.run({} as never, taskCtx);
+  await refreshDueTokens.run({}, taskCtx);
   assert.equal((await warned()).length, 2, 'one warning a day, not one a minute');
 });

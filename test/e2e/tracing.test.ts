@@ -44,7 +44,7 @@ before(async () => {
   const port = (receiver.address() as AddressInfo).port;
   tracing = startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, 'plexus-test')!;
   assert.ok(tracing, 'tracing starts when the endpoint is set');
-  sb = (await googleSandbox.start({ seed: 3, size: 10 })) as GoogleAdsRunningSandbox;
+  sb = (await googleSandbox.start({ seed: 3, size: 10 }));
   ctx = await createTestContext({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,

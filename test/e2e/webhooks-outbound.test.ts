@@ -96,7 +96,8 @@ async function buildApi(): Promise<FastifyInstance> {
     ssrf: parseAllowList('127.0.0.1:*,localhost:*'),
     publicUrl: () => 'http://plexus.test',
   };
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
+  const loggerInstance: FastifyBaseLogger = ctx.log;
+  const app = Fastify({ loggerInstance }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -160,7 +161,7 @@ const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?
 async function createEndpoint(path: string, body: Record<string, unknown> = {}, key = org.key): Promise<{ id: string; secret: string }> {
   const res = await call('POST', '/v1/webhook-endpoints', { url: `${base}${path}`, ...body }, key);
   assert.equal(res.statusCode, 201, res.body);
-  const json = res.json() as { id: string; secret: string };
+  const json = res.json<{ id: string; secret: string }>();
   assert.match(json.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
   secretsSeen.push(json.secret);
   return json;
@@ -514,7 +515,7 @@ test('org A cannot see or touch org B endpoints and deliveries through any route
   assert.equal(hits('/b').length, 1);
 
   // Every route of these plugins is covered above, and the OpenAPI document builds.
-  const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
   const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replaceAll('{id}', ':id')}`));
   const covered = new Set([...paths.map(([m, u]) => `${m} ${u.replace(b.id, ':id').replace(bDelivery.id, ':id')}`), 'GET /v1/webhook-endpoints', 'POST /v1/webhook-endpoints']);
   for (const r of routes) assert.ok(covered.has(r), `route ${r} needs a cross-org check`);

@@ -15,7 +15,7 @@ import { auth, createTestContext, newOrg, type TestContext } from '../helpers/ap
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Sb = RunningSandbox & Record<string, any>;
 let shop: Sb;
 let meta: Sb;
@@ -26,7 +26,7 @@ let org: { id: string; key: string };
 
 before(async () => {
   shop = (await (await loadSandbox('shopify')).start({ seed: 2, size: 10, autoConsent: true, webhookRetryDelaysMs: [50, 100] } as SandboxOptions)) as Sb;
-  meta = (await (await loadSandbox('meta')).start({ seed: 2, size: 10, autoConsent: true } as SandboxOptions)) as Sb;
+  meta = (await (await loadSandbox('meta')).start({ seed: 2, size: 10, autoConsent: true })) as Sb;
   ctx = await createTestContext({
     env: {
       PLEXUS_SHOPIFY_CLIENT_ID: shop.clientId,

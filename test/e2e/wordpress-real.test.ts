@@ -58,7 +58,7 @@ function png(width: number, height: number): Buffer {
 }
 
 /** One call through the stored connection: Plexus's credentials, URL building and error mapping. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 async function viaPlexus(method: HttpRequest['method'], route: string, json?: unknown): Promise<{ status: number; headers: Record<string, string>; body: any }> {
   const deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
   return withConnection(deps, org.id, connectionId, (a) => apiCall(a.connector, a.ctx, a.creds, { method, url: apiUrl(a.ctx, route), ...(json === undefined ? {} : { json }) }));

@@ -26,23 +26,24 @@ export interface AdsWritesSetup {
  * The set-up the ads write tests share: a test context with one platform configured, an org,
  * a connection as a finished connect flow leaves it, and a first sync (writes go to accounts
  * the unified model knows). Made before the hooks run, opened in `before`: the functions it
- * hands out can be taken apart at the top of a test file.
+ * hands out can be taken apart at the top of a test file (closures, declared as function
+ * properties rather than methods so that taking them apart is typed as safe).
  */
 export interface AdsWrites {
-  open(setup: AdsWritesSetup): Promise<void>;
-  close(): Promise<void>;
+  open: (setup: AdsWritesSetup) => Promise<void>;
+  close: () => Promise<void>;
   readonly ctx: TestContext;
   readonly org: { id: string; key: string };
   /** The connection's id. */
   readonly conn: string;
   /** A call to the unified API as the org. */
-  inj(method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<LightMyRequestResponse>;
+  inj: (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => Promise<LightMyRequestResponse>;
   /** The unified API's id of a platform entity on the connection. */
-  unifiedId(level: string, platformId: string): string;
+  unifiedId: (level: string, platformId: string) => string;
   /** The entity's row in ad_entities (the set-up's columns), or undefined. */
-  stored(level: string, platformId: string): Promise<any>;
+  stored: (level: string, platformId: string) => Promise<any>;
   /** Another sync of the connection with the set-up's adapter. */
-  sync(reason: string, options?: SyncOptions): Promise<SyncResult>;
+  sync: (reason: string, options?: SyncOptions) => Promise<SyncResult>;
 }
 
 export function adsWrites(): AdsWrites {

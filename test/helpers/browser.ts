@@ -73,7 +73,7 @@ export async function submit(page: Page, values: Record<string, string> = {}, bu
 }
 
 /** A JSON body for assertions (tests inspect loosely typed API answers). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export async function jsonOf(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }

@@ -49,6 +49,13 @@ export function steppedClock(base: () => number = Date.now): { now: () => number
   };
 }
 
+/** A text field as a sandbox stores it (untyped JSON): the string, or '' when absent; any other value is a fixture bug. */
+export function siteText(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v !== 'string') throw new Error(`expected a text field, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** A small real PNG (1×1) and its media reference, for featured-image tests. */
 export function testImage(seed = 0): { bytes: Buffer; ref: MediaRef } {
   const base = Buffer.from(

@@ -7,20 +7,22 @@ import { auth, createTestContext, newOrg, type TestContext } from './app.ts';
 import type { CmsSite } from './cms-fixture.ts';
 import { waitFor } from './wait.ts';
 
-/** A Plexus with a worker, an org and a connection to one CMS site, for content tests through the API. */
+/**
+ * A Plexus with a worker, an org and a connection to one CMS site, for content tests through
+ * the API. Its functions are closures over the hub, so tests may take them apart.
+ */
 export interface ContentHub<S extends CmsSite = CmsSite> {
   site: S;
   ctx: TestContext;
   org: { id: string; key: string };
   conn: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<{ status: number; body: any }>;
+  api: (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => Promise<{ status: number; body: any }>;
   /** The connection's content sync, as the schedule or a webhook would run it. */
-  sync(): ReturnType<typeof syncContent>;
+  sync: () => ReturnType<typeof syncContent>;
   /** Waits until no publish, sync (item or connection) or rollback job is left to run. */
-  idle(timeoutMs?: number): Promise<unknown>;
+  idle: (timeoutMs?: number) => Promise<unknown>;
   /** Lets a second pass on the site's clock between a write and an editor's (CmsSite.nextSecond). */
-  nextSecond(): Promise<void>;
+  nextSecond: () => Promise<void>;
 }
 
 /** Registers the hooks that start and stop the hub around the current file or suite. */

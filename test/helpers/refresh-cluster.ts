@@ -5,7 +5,7 @@
  * connection with several refresh jobs queued at once.
  */
 import type { ChildProcess } from 'node:child_process';
-import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
+import { sandbox as googleSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
 import { enqueueMany, type JobSpec } from '../../src/jobs/enqueue.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createOrg } from '../../src/tenancy/orgs.ts';
@@ -26,7 +26,7 @@ export interface ClusterResult {
 
 export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; masterKey: string; connections: number; processes: number; jobsPerConnection?: number; timeoutMs?: number }): Promise<ClusterResult> {
   const sbOpts: GoogleAdsSandboxOptions = { seed: 9, size: 10, rotateRefreshTokens: true, accessTokenTtlSeconds: 3600 };
-  const sb = (await googleSandbox.start(sbOpts)) as GoogleAdsRunningSandbox;
+  const sb = (await googleSandbox.start(sbOpts));
   const children: ChildProcess[] = [];
   try {
     const { org } = await createOrg(opts.db.owner, 'refresh-cluster');
@@ -41,7 +41,7 @@ export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; 
     const specs: JobSpec[] = [];
     for (const id of grants.keys()) {
       for (let k = 0; k < (opts.jobsPerConnection ?? 3); k++) {
-        specs.push({ task: 'refresh_connection', payload: { org_id: org.id, connection_id: id }, ...(k === 0 ? { jobKey: `refresh:${id}` } : {}) } as JobSpec);
+        specs.push({ task: 'refresh_connection', payload: { org_id: org.id, connection_id: id }, ...(k === 0 ? { jobKey: `refresh:${id}` } : {}) });
       }
     }
     const env = {

@@ -9,7 +9,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${describe(lastErr)}` : ''}`, { cause: lastErr });
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A thrown value as text: an Error as `Name: message`, anything else as JSON. */
+function describe(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.toString() : JSON.stringify(thrown);
 }

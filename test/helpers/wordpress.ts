@@ -177,7 +177,7 @@ export async function startRealWordPress(): Promise<RealWordPress | null> {
   } catch (err) {
     await dropSite();
     const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`installing WordPress into ${dbName} failed (is MariaDB running? scripts/setup-wordpress.sh starts it): ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`installing WordPress into ${dbName} failed (is MariaDB running? scripts/setup-wordpress.sh starts it): ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
   }
 
   const server = startServer(port, env);
@@ -235,7 +235,7 @@ export async function startRealWordPress(): Promise<RealWordPress | null> {
   } catch (err) {
     const log = server.log();
     await site.close();
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   return site;
 }

@@ -15,7 +15,7 @@ let base: string;
 let org: { id: string; key: string };
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 3, size: 5, autoConsent: true })) as MetaRunningSandbox;
+  sb = (await metaSandbox.start({ seed: 3, size: 5, autoConsent: true }));
   ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
   base = await ctx.listen();
   org = await newOrg(ctx);

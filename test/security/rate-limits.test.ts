@@ -17,7 +17,7 @@ let ctx: TestContext;
 let sb: RunningSandbox & Record<string, string>;
 let base: string;
 before(async () => {
-  sb = (await (await loadSandbox('wordpress')).start({ seed: 3, size: 5 } as never)) as typeof sb;
+  sb = (await (await loadSandbox('wordpress')).start({ seed: 3, size: 5 })) as typeof sb;
   ctx = await createTestContext();
   base = await ctx.listen();
 });

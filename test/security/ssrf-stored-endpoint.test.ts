@@ -52,7 +52,7 @@ test('a stored loopback endpoint is not called after the policy stops allowing i
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: auth(org.key), payload: { url } });
   assert.equal(created.statusCode, 201, created.body);
-  const endpoint = created.json() as { id: string };
+  const endpoint = created.json<{ id: string }>();
 
   const first = await ctx.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/test`, headers: auth(org.key) });
   assert.equal(first.statusCode, 202, first.body);
@@ -62,7 +62,7 @@ test('a stored loopback endpoint is not called after the policy stops allowing i
   policy().allowHosts.clear();
   const second = await ctx.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/test`, headers: auth(org.key) });
   assert.equal(second.statusCode, 202, second.body);
-  const deliveryId = (second.json() as { id: string }).id;
+  const deliveryId = second.json<{ id: string }>().id;
   const attempt = await waitFor(async () => {
     const { rows } = await ctx.db.owner.query('select * from webhook_delivery_attempts where delivery_id = $1', [deliveryId]);
     return rows[0];

@@ -14,7 +14,7 @@ import { auth, createTestContext, newOrg, type TestContext } from '../helpers/ap
 import { open, submit } from '../helpers/browser.ts';
 import { seedConnection } from '../helpers/connections.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Sb = RunningSandbox & Record<string, any>;
 let wix: Sb;
 let ctx: TestContext;
@@ -22,7 +22,7 @@ let base: string;
 const SHOPIFY_SECRET = 'shopify-app-secret-0123456789abcdef';
 
 before(async () => {
-  wix = (await (await loadSandbox('wix')).start({ seed: 5, size: 5 } as never)) as Sb;
+  wix = (await (await loadSandbox('wix')).start({ seed: 5, size: 5 })) as Sb;
   ctx = await createTestContext({
     env: { PLEXUS_WIX_BASE_URL: wix.url, PLEXUS_WIX_CLIENT_ID: wix.appId, PLEXUS_WIX_CLIENT_SECRET: wix.appSecret, PLEXUS_SHOPIFY_CLIENT_ID: 'shop-app', PLEXUS_SHOPIFY_CLIENT_SECRET: SHOPIFY_SECRET },
   });

@@ -1,9 +1,11 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
+import type { OpenAPI } from 'openapi-types';
+import { type Document, isHttpMethod, isRef, openApi31, operationOf } from './openapi31.ts';
 
 /** Ajv over the whole document (as `openapi.json`), so schemas can be compiled by JSON pointer. */
-export function documentAjv(doc: Record<string, any>): Ajv2020 {
+export function documentAjv(doc: Document): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   ajv.addSchema(doc, 'openapi.json');
@@ -18,23 +20,26 @@ export const documentRef = (...parts: string[]) => ({ $ref: `openapi.json#/${par
  * the operation (or its `default`), and a JSON body must match the declared schema. Used by
  * the test helper on every response, so the whole e2e suite checks the document's truth.
  */
-export function responseChecker(document: () => Record<string, any>): (a: { method: string; url: string | undefined; status: number; contentType: string; body: string }) => string | undefined {
-  let doc: Record<string, any> | undefined;
+export function responseChecker(document: () => OpenAPI.Document): (a: { method: string; url: string | undefined; status: number; contentType: string; body: string }) => string | undefined {
+  let doc: Document | undefined;
   let ajv: Ajv2020 | undefined;
   const compiled = new Map<string, ValidateFunction | null>();
   return ({ method, url, status, contentType, body }) => {
     if (!url) return undefined;
     if (!doc) {
-      doc = document();
+      doc = openApi31(document());
       ajv = documentAjv(doc);
     }
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const op = doc.paths?.[path]?.[method.toLowerCase()];
+    const lower = method.toLowerCase();
+    const op = isHttpMethod(lower) ? operationOf(doc.paths?.[path], lower) : undefined;
     if (!op) return undefined; // not in the document (hidden routes: /healthz, /metrics, /openapi.json, /docs)
+    const responses = op.responses ?? {};
     const code = String(status);
-    const declared = op.responses?.[code] ? code : op.responses?.[`${code[0]}XX`] ? `${code[0]}XX` : op.responses?.default ? 'default' : undefined;
+    const declared = responses[code] ? code : responses[`${code[0]}XX`] ? `${code[0]}XX` : responses.default ? 'default' : undefined;
     if (!declared) return `${method} ${url} answered ${status}, which the document does not declare`;
-    const media = op.responses[declared].content;
+    const answer = responses[declared];
+    const media = answer && !isRef(answer) ? answer.content : undefined;
     if (!media || !contentType.startsWith('application/json')) return undefined;
     const key = `${method} ${path} ${declared}`;
     if (!compiled.has(key)) {

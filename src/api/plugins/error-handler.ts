@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isPlexusError, type ErrorBody, type ErrorCode } from '../../core/errors.ts';
 import { isConnectionError } from '../../db/outage.ts';
@@ -66,7 +67,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const pgCode = (err as { code?: unknown }).code;
     if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode) && (err as { severity?: unknown }).severity) {
       req.log.warn({ err }, 'request value refused by the database');
-      return reply.status(400).send(errorBody('validation_failed', `A value in the request cannot be used: ${err.message.replace(/\u0000/g, '')}.`, [{ path: '', message: err.message }]));
+      return reply.status(400).send(errorBody('validation_failed', `A value in the request cannot be used: ${err.message.replaceAll('\u0000', '')}.`, [{ path: '', message: err.message }]));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', undefined, undefined, req.id));
@@ -78,7 +79,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /** Fastify's router errors (before any route runs: bad percent-encoding, an overlong path value). */
-export function frameworkError(err: FastifyError, _req: unknown, reply: import('fastify').FastifyReply): void {
+export function frameworkError(err: FastifyError, _req: unknown, reply: FastifyReply): void {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     reply.status(414).send(errorBody('uri_too_long', 'A path value is longer than this API accepts.', [{ in: 'params', message: 'too long' }]));
     return;
@@ -94,7 +95,7 @@ export function frameworkError(err: FastifyError, _req: unknown, reply: import('
  * Errors Node's HTTP parser raises before Fastify sees a request (headers or URL too large,
  * malformed request line): answered in the same envelope, then the socket is closed.
  */
-export function clientError(err: Error & { code?: string }, socket: import('node:net').Socket): void {
+export function clientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return void socket.destroy(err);
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(tooLarge ? errorBody('header_too_large') : errorBody('validation_failed', 'The request is not valid HTTP.'));

@@ -12,6 +12,9 @@ const LEASE_SECONDS = 120;
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** A taken key's row: a finished one holds its sealed first answer (written with `done` in one update). */
+type KeyRow = { id: string; request_hash: string } & ({ state: 'in_flight' } | { state: 'done'; response_status: number; response_body: SealedSecret; response_type: string | null });
+
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { orgId: string; key: string; id: string } | null;
@@ -59,7 +62,7 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
     const hash = requestHash(req);
     const outcome = await withOrgTx(pool, orgId, async (c) => {
       // Take the key: a new one, one past its retention, or one whose holder's lease ran out.
-      const taken = await c.query(
+      const taken = await c.query<{ id: string }>(
         `insert into idempotency_keys (org_id, key, request_hash, method, route, state, locked_until)
          values ($1, $2, $3, $4, $5, 'in_flight', now() + make_interval(secs => $6))
          on conflict (org_id, key) do update set request_hash = excluded.request_hash, method = excluded.method, route = excluded.route,
@@ -69,12 +72,13 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
          returning id`,
         [orgId, key, hash, req.method, req.routeOptions.url ?? '', LEASE_SECONDS, KEEP_HOURS],
       );
-      if (taken.rowCount) return { kind: 'run' as const, id: taken.rows[0].id as string };
-      const row = (await c.query('select id, request_hash, state, response_status, response_body, response_type from idempotency_keys where org_id = $1 and key = $2', [orgId, key])).rows[0];
+      const won = taken.rows[0];
+      if (won) return { kind: 'run' as const, id: won.id };
+      const row = (await c.query<KeyRow>('select id, request_hash, state, response_status, response_body, response_type from idempotency_keys where org_id = $1 and key = $2', [orgId, key])).rows[0];
       if (!row) return { kind: 'in_progress' as const };
       if (row.request_hash !== hash) return { kind: 'reused' as const };
       if (row.state !== 'done') return { kind: 'in_progress' as const };
-      return { kind: 'replay' as const, status: row.response_status as number, body: await open(keyring, row.response_body as SealedSecret, where(orgId, row.id)), type: row.response_type as string | null };
+      return { kind: 'replay' as const, status: row.response_status, body: await open(keyring, row.response_body, where(orgId, row.id)), type: row.response_type };
     });
     if (outcome.kind === 'reused') throw plexusError('idempotency_key_reused');
     if (outcome.kind === 'in_progress') throw plexusError('idempotency_in_progress', { retryAfterMs: 1000 });

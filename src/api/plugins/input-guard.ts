@@ -28,14 +28,15 @@ function findBad(value: unknown, path: string, depth: number): { path: string; m
 
 /** Refuses path, query and JSON body values that no column could hold, before any handler runs. */
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     for (const [part, value] of [
       ['params', req.params],
       ['querystring', req.query],
       ['body', req.body],
     ] as const) {
       const bad = findBad(value, '', 0);
-      if (bad) throw plexusError('validation_failed', { message: `${bad.path || part} ${bad.message}.`, details: [{ path: bad.path, in: part, message: bad.message }] });
+      if (bad) return done(plexusError('validation_failed', { message: `${bad.path || part} ${bad.message}.`, details: [{ path: bad.path, in: part, message: bad.message }] }));
     }
+    done();
   });
 }

@@ -2,6 +2,7 @@ import { withConnection } from '../../connections/access.ts';
 import { recordEvent } from '../../connections/events.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
+import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { upsertEntities, upsertMetrics } from './store.ts';
 import { takeBudget } from './budget.ts';
@@ -71,7 +72,7 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
     key: string,
     accountId: string | null,
     fetch: (s: AdsSyncContext, cursor: string | null) => Promise<Page<T>>,
-    write: (c: import('../../db/pool.ts').PoolClient, rows: T[]) => Promise<number>,
+    write: (c: PoolClient, rows: T[]) => Promise<number>,
     opts: { untilWaiting?: boolean } = {},
   ) => {
     const start = (checkpoint[key] as string | null | undefined) ?? null;
@@ -133,7 +134,7 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
       page = await ahead;
     }
   };
-  const entities = (rows: AdEntityRecord[]) => (c: import('../../db/pool.ts').PoolClient) => upsertEntities(c, orgId, connectionId, run.id, rows).then(() => 0);
+  const entities = (rows: AdEntityRecord[]) => (c: PoolClient) => upsertEntities(c, orgId, connectionId, run.id, rows).then(() => 0);
 
   try {
     await step('accounts', null, (s, cur) => adapter.accounts(s, cur), (c, rows) => entities(rows)(c));

@@ -21,14 +21,15 @@ export interface MergeOutcome {
 const LIST_FIELDS = new Set<ContentField>(['categories', 'tags']);
 
 /** Field values as compared: bodies by normalized blocks, lists as sorted sets, text trimmed. */
-export function comparable(field: ContentField, v: unknown): string {
+export function comparable(field: ContentField, v: ContentFields[ContentField] | undefined): string {
   if (v == null) return '';
-  if (field === 'bodyHtml') return normalizeBody(String(v));
-  if (LIST_FIELDS.has(field)) return JSON.stringify([...new Set((v as string[]).map((s) => s.trim()))].sort());
-  return String(v).trim();
+  // Only the list fields (categories, tags) hold arrays.
+  if (Array.isArray(v)) return JSON.stringify([...new Set(v.map((s) => s.trim()))].sort());
+  if (field === 'bodyHtml') return normalizeBody(v);
+  return v.trim();
 }
 
-export function sameField(field: ContentField, a: unknown, b: unknown): boolean {
+export function sameField(field: ContentField, a: ContentFields[ContentField], b: ContentFields[ContentField]): boolean {
   return comparable(field, a) === comparable(field, b);
 }
 
@@ -113,5 +114,5 @@ export function diffFields(from: ContentFields, target: ContentFields, skip: rea
   const out: Record<string, unknown> = {};
   const skipped = new Set(skip.map((c) => c.field));
   for (const f of fields) if (!skipped.has(f) && !sameField(f, from[f], target[f])) out[f] = target[f];
-  return out as Partial<ContentFields>;
+  return out;
 }

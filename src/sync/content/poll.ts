@@ -30,7 +30,7 @@ const PROGRESS_EVERY = 25;
  * modified time, or woken by a webhook), items edited in the hub since they were last synced,
  * and a rolling re-read of the oldest-checked items so hard deletions are noticed.
  */
-export async function syncContent(deps: RefreshDeps, orgId: string, connectionId: string, onlyTargets?: readonly string[], onProgress: OnProgress = async () => undefined): Promise<ContentSyncResult> {
+export async function syncContent(deps: RefreshDeps, orgId: string, connectionId: string, onlyTargets?: readonly string[], onProgress: OnProgress = () => Promise.resolve()): Promise<ContentSyncResult> {
   return withContentRun(deps, orgId, connectionId, async (run) => {
     const result: ContentSyncResult = { polled: 0, verified: 0, outcomes: {} };
     const count = (o: ReconcileOutcome) => (result.outcomes[o] = (result.outcomes[o] ?? 0) + 1);

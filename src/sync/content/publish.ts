@@ -3,7 +3,7 @@ import type { RefreshDeps } from '../../connections/refresh.ts';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import { enqueueMany, type JobSpec } from '../../jobs/enqueue.ts';
+import { enqueueMany } from '../../jobs/enqueue.ts';
 import { settleBatchOutcome } from './batch-failure.ts';
 import { assertLease, fenceToken } from '../../jobs/fence.ts';
 import { withContentRun, type ContentRun } from './context.ts';
@@ -53,7 +53,7 @@ export async function createBatch(c: PoolClient, orgId: string, req: BatchReques
   );
   await enqueueMany(
     c,
-    req.connectionIds.map((connectionId) => ({ task: 'publish_batch', payload: { org_id: orgId, batch_id: id, connection_id: connectionId }, jobKey: `publish:${id}:${connectionId}` }) as JobSpec),
+    req.connectionIds.map((connectionId) => ({ task: 'publish_batch', payload: { org_id: orgId, batch_id: id, connection_id: connectionId }, jobKey: `publish:${id}:${connectionId}` })),
   );
   return { id, created: true };
 }
@@ -99,7 +99,7 @@ const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.
 function siteDefaults(hub: ContentFields, site: ContentFields, fields: readonly (keyof ContentFields)[]): Partial<ContentFields> {
   const out: Record<string, unknown> = {};
   for (const f of fields) if (isEmpty(hub[f]) && !isEmpty(site[f])) out[f] = site[f];
-  return out as Partial<ContentFields>;
+  return out;
 }
 
 /**

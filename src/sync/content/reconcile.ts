@@ -117,7 +117,7 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
     if (out.conflicts.length && policy !== 'manual') {
       const values: Record<string, unknown> = {};
       for (const c of out.conflicts) values[c.field] = pick(policy, c, item.updated_at, remote.modifiedAt);
-      merged = { ...merged, ...values } as ContentFields;
+      merged = { ...merged, ...values };
       resolution = { policy, values };
     }
     const open = out.conflicts.length > 0 && !resolution;

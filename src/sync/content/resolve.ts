@@ -49,7 +49,7 @@ export async function resolveConflict(c: PoolClient, orgId: string, conflictId: 
   const item = await getItem(c, orgId, conflict.item_id, true);
   const target = await getTarget(c, orgId, conflict.target_id, true);
   if (!item || !target) throw plexusError('not_found', { message: 'The item or its target no longer exists.' });
-  await updateItemFields(c, orgId, item.id, values as Partial<ContentFields>, null);
+  await updateItemFields(c, orgId, item.id, values, null);
   const base = { ...(target.base ?? {}) } as Record<string, unknown>;
   for (const f of conflict.fields) base[f.field] = f.remote;
   await c.query("update content_targets set base = $3, state = 'pending', updated_at = now() where org_id = $1 and id = $2", [orgId, target.id, JSON.stringify(base)]);

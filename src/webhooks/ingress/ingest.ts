@@ -112,6 +112,7 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
 
 /** A JSON escape jsonb refuses: NUL, or a surrogate (checked properly once parsed). */
 const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+// eslint-disable-next-line no-control-regex -- jsonb refuses NUL in text, so matching it (beside lone surrogates) is the point
 const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The value with every NUL and lone surrogate in its strings and keys replaced by U+FFFD. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import { webhooksIn } from '../../observability/platform-metrics.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
@@ -19,6 +19,7 @@ export interface IngressRouteOptions {
  * only after the events and their jobs committed. `GET` on the same paths answers the
  * platform's subscription handshake.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = async (app, opts) => {
   // Scoped to this plugin: every content type arrives as the exact bytes that were signed.
   app.removeAllContentTypeParsers();
@@ -41,7 +42,7 @@ export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = asy
     post(req.params.provider, req.params.connectionId, req.body, req.headers),
   );
 
-  const handshake = async (provider: string, query: Record<string, string | undefined>, reply: import('fastify').FastifyReply) => {
+  const handshake = async (provider: string, query: Record<string, string | undefined>, reply: FastifyReply) => {
     const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[provider];
     if (!def) throw plexusError('route_not_found', { message: `No platform "${provider}".` });
     if (!def.webhooks.supported || !def.webhooks.handshake) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no subscription handshake.` });

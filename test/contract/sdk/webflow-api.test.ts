@@ -52,12 +52,12 @@ test('webflow-api: authenticated with an OAuth token, it lists sites and items, 
   const collectionId = sb.collectionIds[0]!;
   const listed = await client.collections.items.listItems(collectionId, { limit: 5 });
   assert.ok((listed.items?.length ?? 0) > 0);
-  const created = await client.collections.items.createItem(collectionId, { isDraft: false, isArchived: false, fieldData: { name: 'SDK contract item', slug: 'sdk-contract-item' } } as never);
+  const created = await client.collections.items.createItem(collectionId, { isDraft: false, isArchived: false, fieldData: { name: 'SDK contract item', slug: 'sdk-contract-item' } });
   assert.ok(created.id);
   assert.equal((created.fieldData as { name?: string }).name, 'SDK contract item');
-  const updated = await client.collections.items.updateItem(collectionId, created.id!, { fieldData: { name: 'SDK contract item, renamed', slug: 'sdk-contract-item' } } as never);
+  const updated = await client.collections.items.updateItem(collectionId, created.id, { fieldData: { name: 'SDK contract item, renamed', slug: 'sdk-contract-item' } });
   assert.equal((updated.fieldData as { name?: string }).name, 'SDK contract item, renamed');
-  const read = await client.collections.items.getItem(collectionId, created.id!);
+  const read = await client.collections.items.getItem(collectionId, created.id);
   assert.equal((read.fieldData as { name?: string }).name, 'SDK contract item, renamed');
 });
 
@@ -66,7 +66,7 @@ test('webflow-api verifySignature accepts what the sandbox signs, and Plexus acc
   await client.webhooks.create(sb.siteId, { triggerType: 'collection_item_changed', url: receiverUrl } as never);
   const collectionId = sb.collectionIds[0]!;
   const item = (await client.collections.items.listItems(collectionId, { limit: 1 })).items![0]!;
-  await client.collections.items.updateItem(collectionId, item.id!, { fieldData: { name: 'Changed for the webhook', slug: (item.fieldData as { slug: string }).slug } } as never);
+  await client.collections.items.updateItem(collectionId, item.id!, { fieldData: { name: 'Changed for the webhook', slug: (item.fieldData as { slug: string }).slug } });
   await waitFor(async () => received.length > 0, 'a signed webhook delivery');
   const delivery = received[0]!;
   // Sandbox → SDK helper (fed the exact bytes received).

@@ -78,11 +78,11 @@ test('@wix/sdk webhooks.process accepts what the sandbox signs; Plexus accepts a
   await client.items.update(sb.dataCollectionId, { ...first, title: 'Changed for the webhook' });
   const jwt = await waitFor(async () => received[0], 'a Wix webhook delivery');
 
-  const app = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: sb.webhookPublicKey }) } as never) as any;
+  const app = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: sb.webhookPublicKey }) }) as any;
   const event = await app.webhooks.process(jwt);
   assert.equal(event.eventType, 'wix.data.v2.data_item_updated');
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const stranger = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: other }) } as never) as any;
+  const stranger = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: other }) }) as any;
   await assert.rejects(stranger.webhooks.process(jwt));
 
   // The helper's algorithm: an RS256 compact JWT whose `data` claim is a JSON string.
@@ -93,7 +93,7 @@ test('@wix/sdk webhooks.process accepts what the sandbox signs; Plexus accepts a
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const signingInput = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ data, iat: now, exp: now + 600 })}`;
   const token = `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), keys.privateKey).toString('base64url')}`;
-  const helper = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: publicPem }) } as never) as any;
+  const helper = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: publicPem }) }) as any;
   assert.equal((await helper.webhooks.process(token)).eventType, 'wix.data.v2.data_item_updated', 'the SDK accepts it');
   const verdict = jwtRs256.verify({ rawBody: Buffer.from(token), headers: {}, secret: publicPem, nowMs: Date.now(), signatureHeader: '' });
   assert.equal(verdict.ok, true);

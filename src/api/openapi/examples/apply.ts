@@ -1,11 +1,10 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { type Document, isRef, OPERATION_METHODS, operationOf } from '../openapi31.ts';
 import { EXAMPLES } from './index.ts';
 import { Media, Redirect } from './kit.ts';
 
-type Json = Record<string, any>;
-const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
-
 /** `examples` of a media type: one named example (OpenAPI 3.1 Example Objects). */
-const one = (summary: string, value: unknown) => ({ example: { summary, value } });
+const one = (summary: string, value: unknown): Record<string, OpenAPIV3_1.ExampleObject> => ({ example: { summary, value } });
 
 /**
  * Puts each operation's examples into the document: the request body's and each answer's
@@ -13,29 +12,36 @@ const one = (summary: string, value: unknown) => ({ example: { summary, value } 
  * type here, since the routes that send them have no zod schema for it; a redirect-only
  * success replaces the placeholder 200 with its 303 and `Location`.
  */
-export function applyExamples(doc: Json): void {
-  for (const item of Object.values((doc.paths ?? {}) as Record<string, Json>)) {
-    for (const m of METHODS) {
-      const op = item[m] as Json | undefined;
-      const ex = op && EXAMPLES[op.operationId as string];
+export function applyExamples(doc: Document): void {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const m of OPERATION_METHODS) {
+      const op = operationOf(item, m);
+      const ex = op?.operationId === undefined ? undefined : EXAMPLES[op.operationId];
       if (!op || !ex) continue;
-      const body = op.requestBody?.content?.['application/json'];
+      const requestBody = op.requestBody && !isRef(op.requestBody) ? op.requestBody : undefined;
+      const body = requestBody?.content['application/json'];
       if (body && ex.request !== undefined) body.examples = one(ex.summary, ex.request);
-      const placeholder = op.responses['200'] && !op.responses['200'].content && op.responses['200'].description === 'Default Response';
-      if (placeholder && !('200' in ex.responses)) delete op.responses['200'];
+      const responses = (op.responses ??= {});
+      const ok = responses['200'];
+      const placeholder = ok && !isRef(ok) && !ok.content && ok.description === 'Default Response';
+      if (placeholder && !('200' in ex.responses)) delete responses['200'];
       // A status may answer in several media types (a challenge echoed as text or signed as JSON).
       const entries = Object.entries(ex.responses).flatMap(([status, value]) => (Array.isArray(value) ? value.map((v: unknown) => [status, v] as const) : [[status, value] as const]));
       for (const [status, value] of entries) {
         if (value instanceof Redirect) {
-          op.responses[status] = { description: value.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' }, example: value.location } } };
-        } else if (value instanceof Media) {
-          const res = (op.responses[status] ??= { description: value.description });
+          responses[status] = { description: value.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' }, example: value.location } } };
+          continue;
+        }
+        const res = responses[status] ?? (value instanceof Media ? (responses[status] = { description: value.description }) : undefined);
+        // Answers are declared inline by the routes; a shared `$ref` answer takes no examples here.
+        if (!res || isRef(res)) continue;
+        if (value instanceof Media) {
           if (res.description === 'Default Response') res.description = value.description;
           res.content ??= {};
-          res.content[value.mediaType] ??= { schema: value.schema };
-          res.content[value.mediaType].examples = one(ex.summary, value.value);
+          const media = (res.content[value.mediaType] ??= { schema: value.schema });
+          media.examples = one(ex.summary, value.value);
         } else {
-          const media = op.responses[status]?.content?.['application/json'];
+          const media = res.content?.['application/json'];
           if (media) media.examples = one(ex.summary, value);
         }
       }

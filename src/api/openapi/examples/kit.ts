@@ -1,3 +1,5 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+
 /**
  * What an operation's examples are made of: a request body (where the operation takes one)
  * and answers by status. JSON values go under the declared `application/json` media type;
@@ -9,7 +11,7 @@ export class Media {
     readonly mediaType: string,
     readonly value: string | Record<string, unknown>,
     readonly description: string,
-    readonly schema: Record<string, unknown> = { type: 'string' },
+    readonly schema: OpenAPIV3_1.SchemaObject = { type: 'string' },
   ) {}
 }
 

@@ -1,3 +1,4 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { AT, ID, Media, page, Redirect, type Examples } from './kit.ts';
 
 const inbound = {
@@ -43,7 +44,7 @@ const delivery = {
   created_at: AT.recent,
   delivered_at: AT.later,
 };
-const RECEIVED = { type: 'object', properties: { received: { type: 'integer', minimum: 0 } }, required: ['received'], additionalProperties: false };
+const RECEIVED: OpenAPIV3_1.SchemaObject = { type: 'object', properties: { received: { type: 'integer', minimum: 0 } }, required: ['received'], additionalProperties: false };
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const page200 = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1></main></body></html>`;
 const returnUrl = `https://app.northwind.example/integrations/done?connect_session_id=${ID.connectSession}&status=success&connection_id=${ID.connection}`;

@@ -34,6 +34,7 @@ const format = (r: ConflictViewRow) => ({
 const fieldName = z.enum(['title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featured_media', 'author']);
 
 /** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
+// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/conflicts',
@@ -86,7 +87,7 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (req) => {
       const orgId = orgOf(req);
       const rename = (o: Record<string, unknown> | undefined) => (o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [FROM_API[k] ?? k, v])) : undefined);
-      const r: Resolution = { strategy: req.body.strategy, choices: rename(req.body.choices) as Resolution['choices'], values: rename(req.body.values) as Resolution['values'] };
+      const r: Resolution = { strategy: req.body.strategy, choices: rename(req.body.choices), values: rename(req.body.values) };
       const row = await withOrgTx(deps.db.app, orgId, async (c) => {
         await resolveConflict(c, orgId, req.params.id, r);
         await recordAudit(c, orgId, { ...byRequest(req), action: 'conflict.resolve', target: { type: 'conflict', id: req.params.id }, details: { strategy: req.body.strategy ?? null, fields: Object.keys({ ...req.body.choices, ...req.body.values }) } });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { enqueueMany, type JobSpec } from '../../../jobs/enqueue.ts';
+import { enqueueMany } from '../../../jobs/enqueue.ts';
 import { listItems, updateItem, upsertItem } from '../../../sync/content/items-store.ts';
 import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
 import { getItem } from '../../../sync/content/store.ts';
@@ -78,6 +78,7 @@ async function mediaRef(c: PoolClient, orgId: string, v: z.infer<typeof fieldsIn
 }
 
 /** Content items: the hub's version of each post, page or product, with its state on every site. */
+// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/content',
@@ -185,5 +186,5 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 /** After a hub edit: each site the item is on gets it in step, one job per connection. */
 async function queueItemSync(c: PoolClient, orgId: string, itemId: string): Promise<void> {
   const targets = await syncableTargets(c, orgId, itemId);
-  await enqueueMany(c, targets.map((r) => ({ task: 'sync_content', payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] } }) as JobSpec));
+  await enqueueMany(c, targets.map((r) => ({ task: 'sync_content', payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] } })));
 }
