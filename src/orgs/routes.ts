@@ -13,7 +13,6 @@ const erasedSchema = orgErasure;
 const erasureDeps = (deps: AppDeps) => ({ ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log });
 
 /** DELETE /v1/org: the key's own organisation, named again in `confirm` so it is never an accident. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const orgErasureRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.delete(
     '/org',
@@ -38,7 +37,6 @@ export const orgErasureRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 };
 
 /** DELETE /v1/admin/orgs/:id: the same, for the host application's back office. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const adminOrgErasureRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.delete(
     '/orgs/:id',

@@ -19,7 +19,6 @@ export interface IngressRouteOptions {
  * only after the events and their jobs committed. `GET` on the same paths answers the
  * platform's subscription handshake.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = async (app, opts) => {
   // Scoped to this plugin: every content type arrives as the exact bytes that were signed.
   app.removeAllContentTypeParsers();

@@ -5,7 +5,6 @@ import type { AppDeps } from '../../deps.ts';
 import { errorSchema } from '../../schemas.ts';
 
 /** System routes for the host application's back office: creating orgs needs the admin token. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const adminOrgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/orgs',

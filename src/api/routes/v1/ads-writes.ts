@@ -68,7 +68,6 @@ const format = (connectionId: string, e: AdEntityRecord) => ({
  * platform's call and units; the platform's validation errors come back as 422 with its
  * message; the stored model reflects the write at once.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const rdeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
 

@@ -44,7 +44,6 @@ const filters = pageQuery.extend({
 /** Stable ids for API clients: `(connection, level, platform id)` in one opaque string. */
 const entityId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   for (const [path, level] of Object.entries(LEVELS)) {
     app.get(

@@ -28,7 +28,6 @@ const format = (r: ApiKeyRow) => ({
   revoked_at: r.revoked_at,
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api-keys',

@@ -34,7 +34,6 @@ const format = (r: ConflictViewRow) => ({
 const fieldName = z.enum(['title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featured_media', 'author']);
 
 /** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/conflicts',

@@ -52,7 +52,6 @@ const format = (s: SessionRow, now: Date) => ({
   created_at: s.created_at,
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/connect-sessions',

@@ -41,7 +41,6 @@ const connectionSchema = z.object({
   updated_at: z.date(),
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const refreshDeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
   const load = async (orgId: string, id: string) => {

@@ -78,7 +78,6 @@ async function mediaRef(c: PoolClient, orgId: string, v: z.infer<typeof fieldsIn
 }
 
 /** Content items: the hub's version of each post, page or product, with its state on every site. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/content',

@@ -25,7 +25,6 @@ export const deadLetterSchema = z.object({
   replay_job_id: z.number().nullable(),
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/dead-letters',

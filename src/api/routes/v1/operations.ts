@@ -62,7 +62,6 @@ const TERMINAL = new Set(['success', 'failed', 'retry_scheduled']);
 const TAIL_POLL_MS = 500;
 const TAIL_MAX_MS = 30 * 60_000;
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/operations',

@@ -11,7 +11,6 @@ import { recordAudit } from '../../../audit/record.ts';
 
 const orgSchema = z.object({ id: z.string(), name: z.string(), created_at: z.date() });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get('/org', { schema: { tags: ['org'], summary: 'The organisation of the API key', response: { 200: orgSchema, ...authErrors } } }, async (req) => {
     const orgId = orgOf(req);

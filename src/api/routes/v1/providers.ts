@@ -29,7 +29,6 @@ const providerSchema = z
   })
   .meta({ id: 'Provider', description: 'A platform Plexus connects to, with the API version it calls and where that version stands.' });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const providerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/providers',

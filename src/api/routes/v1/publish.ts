@@ -46,7 +46,6 @@ const batchItemSchema = z.object({
 const withPending = (b: BatchRow) => ({ ...b, pending: Math.max(0, b.total - b.done - b.failed) });
 
 /** Bulk publish: items × sites as one batch, with live progress, dry runs and rollback. */
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/publish',

@@ -30,7 +30,6 @@ export const runSchema = z.object({
   finished_at: z.date().nullable(),
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/connections/:id/syncs',

@@ -34,7 +34,6 @@ const attemptSchema = z.object({
   at: z.date(),
 });
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const webhookDeliveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/webhook-deliveries/:id',

@@ -56,7 +56,6 @@ async function endpointUrl(raw: string, deps: AppDeps): Promise<string> {
 
 const mutationErrors = { 409: errorSchema, 422: errorSchema, ...authErrors } as const;
 
-// eslint-disable-next-line @typescript-eslint/require-await -- a Fastify plugin stays async so a registration error (a duplicate route) rejects ready(); a sync plugin's throw escapes avvio uncaught
 export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const inOrg = <T>(orgId: string, fn: (c: PoolClient) => Promise<T>) => withOrgTx(deps.db.app, orgId, fn);
   const found = <T>(row: T | undefined): T => {
