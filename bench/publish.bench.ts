@@ -26,7 +26,7 @@ import { createProviderRuntime } from '../src/providers/runtime.ts';
 import type { ProviderId } from '../src/providers/types.ts';
 import type { LoggedRequest } from '../src/sandbox/kit/request-log.ts';
 import { siteRate } from '../src/sync/content/pacing.ts';
-import type { ContentKind } from '../src/sync/content/types.ts';
+import type { ContentKind } from '../src/providers/contracts/content.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
 import { shopifySite } from '../test/fixtures/cms/shopify.ts';

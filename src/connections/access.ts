@@ -1,7 +1,7 @@
 import { isPlexusError, plexusError } from '../core/errors.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { connectorFor } from '../providers/connectors.ts';
-import type { Connector, ConnectorContext } from '../providers/connector.ts';
+import type { Connector, ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext } from '../providers/context.ts';
 import { providers } from '../providers/registry.ts';
 import type { ProviderId } from '../providers/types.ts';

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { connectorFor } from '../providers/connectors.ts';
-import type { ConnectorContext } from '../providers/connector.ts';
+import type { ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext, type ProviderRuntime } from '../providers/context.ts';
 import { buildAuthorizeUrl, exchangeCode } from '../providers/kit/oauth2.ts';
 import { beginOAuth1, finishOAuth1 } from '../providers/kit/oauth1-flow.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { enqueue } from '../jobs/enqueue.ts';
-import type { AccountIdentity } from '../providers/connector.ts';
+import type { AccountIdentity } from '../providers/contracts/connector.ts';
 import { connectorFor } from '../providers/connectors.ts';
 import { providers } from '../providers/registry.ts';
 import type { ProviderId } from '../providers/types.ts';

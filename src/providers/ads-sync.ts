@@ -1,4 +1,4 @@
-import type { AdsSyncAdapter, AdsWriteAdapter } from '../sync/ads/types.ts';
+import type { AdsSyncAdapter, AdsWriteAdapter } from './contracts/ads.ts';
 import { googleAdsSync } from './google-ads/sync.ts';
 import { googleAdsWrite } from './google-ads/write.ts';
 import { linkedinAdsSync } from './linkedin/sync.ts';

@@ -1,4 +1,4 @@
-import type { Connector } from './connector.ts';
+import type { Connector } from './contracts/connector.ts';
 import { drupalConnector } from './drupal/connector.ts';
 import { googleAdsConnector } from './google-ads/connector.ts';
 import { joomlaConnector } from './joomla/connector.ts';

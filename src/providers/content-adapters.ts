@@ -1,4 +1,4 @@
-import type { ContentAdapter } from '../sync/content/types.ts';
+import type { ContentAdapter } from './contracts/content.ts';
 import type { ProviderId } from './types.ts';
 import { drupalContent } from './drupal/content.ts';
 import { joomlaContent } from './joomla/content.ts';

@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from './contracts/webhooks.ts';
 import { plexusCmsWebhooks } from './kit/plexus-cms-webhooks.ts';
 import { linkedinWebhooks } from './linkedin/webhooks.ts';
 import { metaWebhooks } from './meta/webhooks.ts';

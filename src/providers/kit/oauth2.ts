@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
-import type { AuthorizeParams, ConnectorContext, ExchangeParams } from '../connector.ts';
+import type { AuthorizeParams, ConnectorContext, ExchangeParams } from '../contracts/connector.ts';
 import type { OAuth2Auth } from '../types.ts';
 import { classifyTokenError } from './errors.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';

@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
 
 /**
  * The companion plugin format for CMS without signed webhooks in core (WordPress, Drupal,

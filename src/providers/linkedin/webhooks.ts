@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
 
 /** ads.md §4.7: Lead Sync notifications name the sponsored account that owns the lead. */
 export const linkedinWebhooks: WebhookAdapter = {

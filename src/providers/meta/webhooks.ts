@@ -1,4 +1,4 @@
-import type { InboundEvent, WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { InboundEvent, WebhookAdapter } from '../contracts/webhooks.ts';
 
 interface MetaDelivery {
   object?: string;

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
-import type { Connector } from '../connector.ts';
+import type { Connector } from '../contracts/connector.ts';
 import { classifyShopify } from './errors.ts';
 import { payload, shopifyGraphql } from './graphql-call.ts';
 import { SHOP, WEBHOOK_CREATE, WEBHOOK_DELETE } from './operations.ts';

@@ -9,7 +9,7 @@
  * kept from the REST API) is read as the gid of its type.
  */
 import { createHash } from 'node:crypto';
-import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../sync/content/types.ts';
+import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../contracts/content.ts';
 
 export type ShopResource = 'article' | 'page' | 'product';
 

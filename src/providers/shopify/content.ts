@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../kit/cursor-codec.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { unmoved } from '../kit/version-guard.ts';

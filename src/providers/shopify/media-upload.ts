@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { plexusError } from '../../core/errors.ts';
-import type { MediaRef } from '../../sync/content/types.ts';
+import type { MediaRef } from '../contracts/content.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { payload, shopifyGraphql, type Caller } from './graphql-call.ts';
 import { FILE_CREATE, FILE_POLL, STAGED_UPLOAD } from './operations.ts';

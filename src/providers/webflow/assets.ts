@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { wfCall } from './call.ts';
 import { siteIdOf } from './collection-roles.ts';

@@ -7,7 +7,7 @@
  * site's default collection change rarely: they are kept a few minutes per process.
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { apiUrl } from '../kit/api-call.ts';
 import { wfCall } from './call.ts';
 

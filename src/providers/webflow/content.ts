@@ -6,7 +6,7 @@
  * staged item and refuses when its `lastUpdated` moved (the window up to the PATCH stays open).
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../contracts/content.ts';
 import { unlessMissing } from '../kit/content-call.ts';
 import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
 import { unmoved } from '../kit/version-guard.ts';

@@ -5,7 +5,7 @@
  * is not in it, so terms added on the site are found.
  */
 import { isPlexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { apiUrl } from '../kit/api-call.ts';
 import { wfCall } from './call.ts';
 

@@ -7,7 +7,7 @@
  * Schemas are kept a few minutes per process.
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { apiUrl } from '../kit/api-call.ts';
 import { wixCall } from './call.ts';
 

@@ -11,7 +11,7 @@
  * item: fields Plexus does not sync are written back as they were read).
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../contracts/content.ts';
 import { unlessMissing } from '../kit/content-call.ts';
 import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
 import { unmoved } from '../kit/version-guard.ts';

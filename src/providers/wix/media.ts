@@ -5,7 +5,7 @@
  * grant; no Wix credentials go there).
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { wixCall } from './call.ts';
 

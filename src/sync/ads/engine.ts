@@ -5,7 +5,7 @@ import { isPlexusError, plexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { upsertEntities, upsertMetrics } from './store.ts';
 import { takeBudget } from './budget.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from './types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from '../../providers/contracts/ads.ts';
 
 export interface SyncOptions {
   /** Days of metrics pulled by a connection's first sync. */

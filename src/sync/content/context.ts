@@ -5,7 +5,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import { contentAdapterFor } from '../../providers/content-adapters.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import type { ConflictPolicy } from './store.ts';
-import type { ContentAdapter, ContentContext, MediaRef } from './types.ts';
+import type { ContentAdapter, ContentContext, MediaRef } from '../../providers/contracts/content.ts';
 
 export interface ContentRun {
   s: ContentContext;

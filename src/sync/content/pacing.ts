@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '../../db/pool.ts';
-import type { ConnectorContext } from '../../providers/connector.ts';
+import type { ConnectorContext } from '../../providers/contracts/connector.ts';
 import { retryAfterMs } from '../../providers/kit/errors.ts';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
 import { assertAlive, currentFence, FencedError } from '../../jobs/fence.ts';

@@ -12,7 +12,7 @@ import { decidePublish } from './publish-plan.ts';
 import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
 import { ensureTarget, markCreateStarted } from './targets.ts';
-import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
+import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from '../../providers/contracts/content.ts';
 import { publishItems } from '../../observability/platform-metrics.ts';
 import { currentOperation } from '../../operations/context.ts';
 

@@ -7,7 +7,7 @@ import { withOrgTx } from '../../../db/tx.ts';
 import { adsWriteFor } from '../../../providers/ads-sync.ts';
 import type { ProviderId } from '../../../providers/types.ts';
 import { upsertEntities } from '../../../sync/ads/store.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../providers/contracts/ads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema } from '../../schemas.ts';

@@ -1,10 +1,10 @@
-import type { Clock } from '../core/clock.ts';
-import type { PlexusError } from '../core/errors.ts';
-import type { DecryptedCredentials } from '../vault/credentials.ts';
-import type { ProviderApp } from './apps.ts';
-import type { HttpRequest, HttpResponse, ProviderHttp } from './kit/http.ts';
-import type { TokenSet } from './kit/tokens.ts';
-import type { ProviderDefinition } from './types.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { PlexusError } from '../../core/errors.ts';
+import type { DecryptedCredentials } from '../../vault/credentials.ts';
+import type { ProviderApp } from '../apps.ts';
+import type { HttpRequest, HttpResponse, ProviderHttp } from '../kit/http.ts';
+import type { TokenSet } from '../kit/tokens.ts';
+import type { ProviderDefinition } from '../types.ts';
 
 /** Everything a connector hook may use for one connection. */
 export interface ConnectorContext {

@@ -1,4 +1,4 @@
-import type { Connector, ConnectorContext } from '../../providers/connector.ts';
+import type { Connector, ConnectorContext } from './connector.ts';
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
 
 export type AdLevel = 'account' | 'campaign' | 'ad_group' | 'ad';

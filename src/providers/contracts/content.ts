@@ -1,4 +1,4 @@
-import type { Connector, ConnectorContext } from '../../providers/connector.ts';
+import type { Connector, ConnectorContext } from './connector.ts';
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
 
 /** What a content item is on the site: a blog post, a page, a product description, a CMS collection item. */
