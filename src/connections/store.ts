@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { enqueue } from '../jobs/enqueue.ts';
+import { enqueue } from '../db/queue.ts';
 import type { AccountIdentity } from '../providers/contracts/connector.ts';
 import { connectorFor } from '../providers/connectors.ts';
 import { providers } from '../providers/registry.ts';

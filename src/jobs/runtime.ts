@@ -13,11 +13,11 @@ import { recorderFor } from '../operations/recorder.ts';
 import { jobOutcomes, platformBackoffSeconds } from '../observability/platform-metrics.ts';
 import { describeFailure } from './failure.ts';
 import { ATTEMPT_FIELD, ORIGIN_FIELD, type TaskContext, type TaskDefinition } from './types.ts';
-import { acquireLease, FencedError, runFenced, type Fence, type Liveness } from './fence.ts';
+import { acquireLease, FencedError, runFenced, type Fence, type Liveness } from '../db/fence.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { JobsInHand } from './in-hand.ts';
 import { guardDatabaseRejections } from '../db/outage.ts';
-import { SYNC_TASKS } from './enqueue.ts';
+import { SYNC_TASKS } from '../db/queue.ts';
 
 export interface WorkerOptions {
   db: Database;

@@ -5,20 +5,7 @@ import type { BackoffOptions } from '../core/retry.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderRuntime } from '../providers/context.ts';
 import type { Keyring } from '../vault/keyring.ts';
-
-/**
- * Payload types by task name. Each task file adds its own entry by declaration merging,
- * so `enqueue('name', payload)` and the task's handler share one declared type.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface JobPayloads {}
-
-export type TaskName = keyof JobPayloads & string;
-
-/** Every tenant job names its org; the enqueue functions refuse a payload for another org. */
-export interface TenantPayload {
-  org_id: string;
-}
+import type { JobPayloads, TaskName } from '../db/queue.ts';
 
 export interface TaskContext {
   db: Database;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     prune_dead_letters: Record<string, never>;
   }

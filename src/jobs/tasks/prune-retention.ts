@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pruneExpired } from '../../retention/prune.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     prune_retention: Record<string, never>;
   }

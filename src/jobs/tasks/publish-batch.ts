@@ -5,7 +5,7 @@ import { rollbackForConnection } from '../../sync/content/rollback.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     publish_batch: { org_id: string; batch_id: string; connection_id: string };
     rollback_batch: { org_id: string; batch_id: string; connection_id: string };

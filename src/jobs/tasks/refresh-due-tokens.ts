@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { recordEvent } from '../../connections/events.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { providers } from '../../providers/registry.ts';
-import { enqueueMany, type JobSpec } from '../enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../db/queue.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     refresh_due_tokens: Record<string, never>;
   }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { engineSettings } from '../../config/schema.ts';
-import { enqueueMany, type JobSpec } from '../enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../db/queue.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     schedule_syncs: Record<string, never>;
   }

@@ -12,7 +12,7 @@ import { completeContentRun, failRunningRun, noteRunError, openContentRun, recor
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     sync_connection: { org_id: string; connection_id: string; reason: string };
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { wakeStrandedInboxes } from '../../webhooks/ingress/wake.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     wake_stranded_inboxes: Record<string, never>;
   }

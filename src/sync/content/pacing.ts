@@ -3,7 +3,7 @@ import type { Pool } from '../../db/pool.ts';
 import type { ConnectorContext } from '../../providers/contracts/connector.ts';
 import { retryAfterMs } from '../../providers/kit/errors.ts';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
-import { assertAlive, currentFence, FencedError } from '../../jobs/fence.ts';
+import { assertAlive, currentFence, FencedError } from '../../db/fence.ts';
 
 /** A 429 is waited out and resent this many times before it reaches the caller as an error. */
 const MAX_THROTTLED_RESENDS = 6;

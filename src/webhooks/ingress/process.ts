@@ -1,6 +1,6 @@
 import { recordEvent, recordEvents } from '../../connections/events.ts';
 import type { PoolClient } from '../../db/pool.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
+import { enqueue } from '../../db/queue.ts';
 import { webhookAdapterFor } from '../../providers/webhook-adapters.ts';
 import type { ProviderId } from '../../providers/types.ts';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
+import { enqueue } from '../../db/queue.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'retrying' | 'disabled';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { enqueueMany, type JobSpec } from '../../../jobs/enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../../db/queue.ts';
 import type { ItemRow } from '../../../sync/content/store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';

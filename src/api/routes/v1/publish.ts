@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { enqueueMany, type JobSpec } from '../../../jobs/enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../../db/queue.ts';
 import { contentAdapterFor } from '../../../providers/content-adapters.ts';
 import type { ProviderId } from '../../../providers/types.ts';
 import { createBatch } from '../../../sync/content/publish.ts';

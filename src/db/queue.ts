@@ -1,5 +1,20 @@
-import type { Queryable } from '../db/pool.ts';
-import type { JobPayloads, TaskName } from './types.ts';
+import type { Queryable } from './pool.ts';
+
+/**
+ * Payload types by task name. Each task file in `src/jobs/tasks/` adds its own entry by
+ * declaration merging, so `enqueue('name', payload)` and the task's handler share one declared
+ * type. The queue primitive sits beside the database so that any layer can enqueue inside its
+ * own transaction without importing the job runner.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface JobPayloads {}
+
+export type TaskName = keyof JobPayloads & string;
+
+/** Every tenant job names its org; the enqueue functions refuse a payload for another org. */
+export interface TenantPayload {
+  org_id: string;
+}
 
 export interface EnqueueOptions {
   runAt?: Date;

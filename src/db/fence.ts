@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Queryable } from '../db/pool.ts';
+import type { Queryable } from './pool.ts';
 
 /**
  * A lock is not ownership: a worker paused (VM pause, GC stall, cgroup freeze) past its stale
@@ -15,7 +15,7 @@ export class FencedError extends Error {
   }
 }
 
-/** This process's view of its own heartbeat (see heartbeat.ts). */
+/** This process's view of its own heartbeat (kept by src/jobs/heartbeat.ts). */
 export interface Liveness {
   /** Bumped each time the process finds it went silent for half the stale window. */
   epoch(): number;
