@@ -27,7 +27,7 @@ export async function serve(role: Role): Promise<void> {
   // Demo mode: the one-process start on the embedded database (or PLEXUS_DEMO=1) runs the
   // platform simulators in-process for every platform without app credentials.
   const demoWanted = config.demo ?? (role === 'all' && db.embedded);
-  const demo = demoWanted ? await (await import('../sandbox/demo.ts')).startDemoSandboxes(loadProviderApps(), log) : undefined;
+  const demo = demoWanted ? await (await import('./demo.ts')).startDemoSandboxes(loadProviderApps(), log) : undefined;
   const providers = createProviderRuntime(systemClock, { ...process.env, PLEXUS_SSRF_ALLOW_HOSTS: [...config.ssrfAllowHosts, ...(demo ? ['*.myshopify.com', ...demo.siteHosts] : [])].join(',') }, demo?.apps);
   let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   // A worker alone only knows the public URL from configuration; with the API it knows its own.

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/types.ts';
 import { keyringFromEnv } from '../vault/keyring.ts';
 
 /**
@@ -13,8 +12,11 @@ const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { me
 /** `name`, `name:port`, `name:*` (any port, as security/ssrf.ts allows) or `*.suffix`, comma-separated. */
 const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:(\d{1,5}|\*))?$|^\[[0-9a-f:.]+\](:(\d{1,5}|\*))?$/i;
 
-/** `PLEXUS_<ID>_REQUESTS_PER_MINUTE`, one per platform. */
-const ratePerMinuteNames = PROVIDER_IDS.map((id) => `PLEXUS_${id.toUpperCase().replaceAll('-', '_')}_REQUESTS_PER_MINUTE`);
+/**
+ * `PLEXUS_<ID>_REQUESTS_PER_MINUTE`: an operator's rate for one platform, read by the provider as
+ * an app extra. Matched by name so that configuration needs no list of providers.
+ */
+const ratePerMinute = /^PLEXUS_[A-Z0-9_]+_REQUESTS_PER_MINUTE$/;
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -61,7 +63,6 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
     .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port, host:* or *.suffix' })
     .default([]),
-  ...Object.fromEntries(ratePerMinuteNames.map((n) => [n, z.coerce.number().int().positive().optional()])),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -120,7 +121,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset (`DATABASE_URL= npm start`), as in most shells' intent.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
+  const rates = Object.keys(present).filter((k) => ratePerMinute.test(k));
+  const parsed = envSchema.extend(Object.fromEntries(rates.map((k) => [k, z.coerce.number().int().positive()]))).safeParse(present);
   if (!parsed.success) {
     // Values are never echoed: some of these variables are secrets.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

@@ -1,10 +1,8 @@
 import { isPlexusError, plexusError } from '../core/errors.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { connectorFor } from '../providers/connectors.ts';
+import { connectorFor, type ProviderId, providers } from '../providers/registry.ts';
 import type { Connector, ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext } from '../providers/context.ts';
-import { providers } from '../providers/registry.ts';
-import type { ProviderId } from '../providers/types.ts';
 import { openCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
 import { pacedContext } from '../sync/content/pacing.ts';
 import { refreshConnection, type RefreshDeps } from './refresh.ts';

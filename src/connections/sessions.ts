@@ -1,7 +1,7 @@
 import { plexusError } from '../core/errors.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
-import type { ProviderId } from '../providers/types.ts';
+import type { ProviderId } from '../providers/registry.ts';
 import { newSessionSecret, parseSessionToken, secretMatches, sessionToken } from './session-token.ts';
 
 export const SESSION_TTL_MS = 10 * 60 * 1000;

@@ -4,8 +4,7 @@ import type { ProviderApps } from './apps.ts';
 import type { ConnectorContext } from './contracts/connector.ts';
 import type { ProviderHttp } from './kit/http.ts';
 import { expand, withOrigin } from './kit/urls.ts';
-import { providers } from './registry.ts';
-import type { ProviderId } from './types.ts';
+import { type ProviderId, providers } from './registry.ts';
 import { noteProvider } from '../operations/context.ts';
 
 export interface ProviderRuntime {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { getProvider, isProviderId, listProviders, providers } from './registry.ts';
-import { PROVIDER_IDS } from './types.ts';
+import { getProvider, isProviderId, listProviders, PROVIDER_IDS, providers } from './registry.ts';
 import type { Capability, ProviderDefinition, WebhookSchemeId } from './types.ts';
 
 const all = listProviders();

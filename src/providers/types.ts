@@ -1,26 +1,10 @@
 /**
  * The declarative shape of a provider. Every platform is one object of this type in
- * `src/providers/<id>/provider.ts`, listed once in `registry.ts`. Core code reads these
+ * `src/providers/<id>/provider.ts`, exported by that folder's `index.ts` and listed once in
+ * `registry.ts` (which derives `ProviderId` from the list). Core code reads these
  * fields; it never branches on a provider's id. Quirks that data cannot express become
  * named hooks in the provider's own folder.
  */
-
-export const PROVIDER_IDS = [
-  'meta',
-  'google-ads',
-  'tiktok',
-  'linkedin',
-  'x',
-  'snapchat',
-  'wordpress',
-  'drupal',
-  'joomla',
-  'shopify',
-  'webflow',
-  'wix',
-] as const;
-
-export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export type Family = 'ads' | 'cms';
 
@@ -256,7 +240,8 @@ export interface ApiDefinition {
 }
 
 export interface ProviderDefinition {
-  id: ProviderId;
+  /** Lower-case, `-` between words; the folder name, the URL segment and the `PLEXUS_<ID>_` prefix. */
+  id: string;
   displayName: string;
   family: Family;
   /** Where to register an app on the real platform. */

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { loadProviderApps } from '../../src/providers/apps.ts';
-import { connectorFor } from '../../src/providers/connectors.ts';
+import { connectorFor } from '../../src/providers/registry.ts';
 import { connectorContext } from '../../src/providers/context.ts';
 import { createProviderRuntime } from '../../src/providers/runtime.ts';
 import { sandbox as wordpressSandbox } from '../../src/providers/wordpress/sandbox.ts';
-import { startDemoSandboxes, type DemoSandboxes } from '../../src/sandbox/demo.ts';
+import { startDemoSandboxes, type DemoSandboxes } from '../../src/cli/demo.ts';
 
 /**
  * Demo mode runs a WordPress sandbox, but a site URL typed on the connect page is used as

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
-import { loadSandbox } from '../../src/sandbox/registry.ts';
+import { loadSandbox } from '../../src/providers/registry.ts';
 import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';

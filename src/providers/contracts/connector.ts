@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { PlexusError } from '../../core/errors.ts';
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
-import type { ProviderApp } from '../apps.ts';
+import type { ProviderApp } from './app.ts';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../kit/http.ts';
 import type { TokenSet } from '../kit/tokens.ts';
 import type { ProviderDefinition } from '../types.ts';

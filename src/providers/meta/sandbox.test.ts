@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { loadSandbox } from '../../sandbox/registry.ts';
+import { loadSandbox } from '../registry.ts';
 import { verify } from '../../webhooks/schemes/hmac-sha256-hex.ts';
 import { callWithCredential, form, receiver, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type MetaRunningSandbox, type MetaSandboxOptions } from './sandbox.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ProviderApp } from '../../providers/apps.ts';
+import type { ProviderApp } from '../../providers/contracts/app.ts';
 import type { WebhookHandshake } from '../../providers/types.ts';
 
 export type HandshakeAnswer = { status: number; type: 'text' | 'json'; body: string | Record<string, string> };

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import { webhooksIn } from '../../observability/platform-metrics.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
-import { providers } from '../../providers/registry.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import { type ProviderId, providers } from '../../providers/registry.ts';
 import { answerHandshake } from './handshakes.ts';
 import { ingest, type IngressDeps } from './ingest.ts';
 

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/logger.ts';
 import type { ProviderApps } from '../providers/apps.ts';
-import { providers } from '../providers/registry.ts';
-import type { ProviderId } from '../providers/types.ts';
-import type { RunningSandbox, SandboxOptions } from './kit/types.ts';
-import { loadSandbox, sandboxProviders } from './registry.ts';
+import { loadSandbox, type ProviderId, providers, sandboxProviders } from '../providers/registry.ts';
+import type { RunningSandbox, SandboxOptions } from '../sandbox/kit/types.ts';
 
 export interface DemoSandboxes {
   apps: ProviderApps;
