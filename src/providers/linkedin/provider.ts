@@ -76,7 +76,6 @@ export const linkedinProvider = {
     'ads.campaigns.write',
     'ads.metrics.read',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.refresh',
   ],
 } as const satisfies ProviderDefinition;

@@ -91,7 +91,6 @@ export const metaProvider = {
     'ads.metrics.read',
     'ads.reports.async',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.refresh',
     'token.revoke',
   ],

@@ -77,7 +77,6 @@ export const tiktokProvider = {
     'ads.metrics.read',
     'ads.reports.async',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.revoke',
   ],
 } as const satisfies ProviderDefinition;
