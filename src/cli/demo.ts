@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/logger.ts';
 import type { ProviderApps } from '../providers/apps.ts';
 import { loadSandbox, type ProviderId, providers, sandboxProviders } from '../providers/registry.ts';
+import type { ProviderDefinition } from '../providers/types.ts';
 import type { RunningSandbox, SandboxOptions } from '../sandbox/kit/types.ts';
 
 export interface DemoSandboxes {
@@ -10,7 +11,9 @@ export interface DemoSandboxes {
   notes: string[];
   /**
    * `host:port` of sandboxes that stand for a user's own site (WordPress, Drupal, Joomla): they
-   * are reached only by typing their URL, so they join the SSRF allow-list, exactly.
+   * are reached only by typing their URL, so they join the SSRF allow-list, exactly. Also the
+   * host patterns of name fields (`{value}.example.com` → `*.example.com`) of simulated
+   * platforms, whose made-up names resolve nowhere.
    */
   siteHosts: string[];
   running: Map<ProviderId, RunningSandbox>;
@@ -45,6 +48,7 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     const typedSite = typedSiteUrl(id);
     next[id] = { clientId, clientSecret, baseUrl: typedSite ? undefined : sb.url, extra };
     if (typedSite) siteHosts.push(new URL(sb.siteUrl ?? sb.url).host);
+    siteHosts.push(...templateHosts(def));
     if (def.auth.kind !== 'oauth2' && def.auth.kind !== 'oauth1a') {
       const fields = Object.fromEntries(
         [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [f.name, String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? '')]),
@@ -72,4 +76,12 @@ function typedSiteUrl(id: ProviderId): string | undefined {
   const def = providers[id];
   const field = def.connectionConfig?.find((f) => f.isUrl && !f.urlTemplate && def.api.baseUrl.includes(`{${f.name}}`));
   return field?.label.toLowerCase();
+}
+
+/** Host patterns that a definition's name fields stand for: `https://{value}.example.com` → `*.example.com`. */
+function templateHosts(def: ProviderDefinition): string[] {
+  return (def.connectionConfig ?? []).flatMap((f) => {
+    const m = f.urlTemplate ? /^https?:\/\/\{value\}\.([^/:]+)/.exec(f.urlTemplate) : null;
+    return m ? [`*.${m[1]}`] : [];
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * Names of fields that hold secrets. Logs, errors and API responses scrub any property with
- * one of these names, at any depth, whatever object it sits in.
+ * one of these names, at any depth, whatever object it sits in. Platform-specific header names
+ * come from the provider definitions (`redactAlso`, called by the provider registry).
  */
 export const SECRET_KEYS = [
   'authorization',
@@ -8,8 +9,6 @@ export const SECRET_KEYS = [
   'cookie',
   'set-cookie',
   'x-api-key',
-  'x-shopify-access-token',
-  'x-joomla-token',
   'access-token',
   'access_token',
   'accessToken',
@@ -33,6 +32,11 @@ export const SECRET_KEYS = [
 ] as const;
 
 const secretSet = new Set<string>(SECRET_KEYS.map((k) => k.toLowerCase()));
+
+/** Adds names to scrub, e.g. the header a platform takes its token in. */
+export function redactAlso(names: Iterable<string>): void {
+  for (const n of names) secretSet.add(n.toLowerCase());
+}
 
 export function isSecretKey(key: string): boolean {
   return secretSet.has(key.toLowerCase());

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { isSecretKey } from '../config/redact.ts';
+import { secretHeaders } from './kit/secret-headers.ts';
 import { getProvider, isProviderId, listProviders, PROVIDER_IDS, providers } from './registry.ts';
 import type { Capability, ProviderDefinition, WebhookSchemeId } from './types.ts';
 
@@ -126,6 +128,7 @@ test('oauth2 definitions are internally consistent', () => {
     if (a.refresh === 'none') {
       assert.equal(a.refreshUrl, undefined, `${p.id} has a refreshUrl but never refreshes`);
     }
+    assert.equal(a.exchangeGrant !== undefined, a.refresh === 'exchange', `${p.id} exchangeGrant vs refresh ${a.refresh}`);
     if (a.callbackCodeParam !== undefined) assert.notEqual(a.callbackCodeParam, 'code', p.id);
     for (const ttl of [a.accessTokenTtlSeconds, a.refreshTokenTtlSeconds]) {
       if (ttl !== undefined) assert.ok(Number.isInteger(ttl) && ttl > 0, `${p.id} ttl ${ttl}`);
@@ -167,7 +170,7 @@ const BODY_SIGNED: ReadonlySet<WebhookSchemeId> = new Set(['jwt-rs256']);
 /** Schemes that sign a timestamp and so need a freshness window. */
 const TIMESTAMPED: ReadonlySet<WebhookSchemeId> = new Set([
   'hmac-sha256-hex-timestamped',
-  'tiktok-signature',
+  'hmac-sha256-hex-timestamp-pairs',
   'plexus-hmac',
 ]);
 
@@ -267,4 +270,12 @@ test('capabilities match the family and the rest of the definition', () => {
     const revocable = p.auth.kind === 'oauth2' && p.auth.revokeUrl !== undefined;
     assert.equal(caps.has('token.revoke'), revocable, `${p.id} token.revoke`);
   }
+});
+
+test('every header a credential travels in is scrubbed from logs once the registry is loaded', () => {
+  const names = all.flatMap((p) => secretHeaders(p));
+  for (const h of names) assert.ok(isSecretKey(h), `${h} is not redacted`);
+  // The definitions are the only source of these names: nothing platform-specific is built in.
+  assert.ok(names.includes('x-shopify-access-token') && names.includes('x-joomla-token'));
+  assert.equal(isSecretKey('x-plexus-request-id'), false);
 });

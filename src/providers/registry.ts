@@ -3,7 +3,9 @@ import type { Connector } from './contracts/connector.ts';
 import type { ContentAdapter } from './contracts/content.ts';
 import type { ProviderModule } from './contracts/module.ts';
 import type { WebhookAdapter } from './contracts/webhooks.ts';
+import { redactAlso } from '../config/redact.ts';
 import type { Sandbox } from '../sandbox/kit/types.ts';
+import { secretHeaders } from './kit/secret-headers.ts';
 import type { ProviderDefinition } from './types.ts';
 import { drupal } from './drupal/index.ts';
 import { googleAds } from './google-ads/index.ts';
@@ -26,6 +28,10 @@ import { x } from './x/index.ts';
 const modules = [meta, googleAds, tiktok, linkedin, x, snapchat, wordpress, drupal, joomla, shopify, webflow, wix] as const;
 
 export type ProviderId = (typeof modules)[number]['definition']['id'];
+
+// Whatever process can call a platform has loaded this list, so its credential headers are
+// scrubbed from logs before the first call.
+redactAlso(modules.flatMap((m) => secretHeaders(m.definition)));
 
 /** Every id in registry order, typed for `z.enum` (which needs a non-empty tuple). */
 export const PROVIDER_IDS = modules.map((m) => m.definition.id) as readonly ProviderId[] as readonly [ProviderId, ...ProviderId[]];

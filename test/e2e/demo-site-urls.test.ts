@@ -23,7 +23,11 @@ before(async () => {
   demo = await startDemoSandboxes(loadProviderApps({}), log);
   other = (await wordpressSandbox.start({ seed: 7 } as never)) as typeof other;
   // As `plexus start` builds it in demo mode.
-  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: ['*.myshopify.com', ...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
+  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: [...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
+});
+
+test('the host pattern a name field stands for comes from its definition (a shop name → *.myshopify.com)', () => {
+  assert.ok(demo.siteHosts.includes('*.myshopify.com'), demo.siteHosts.join(', '));
 });
 after(async () => {
   await rt?.close();

@@ -49,4 +49,5 @@ export const joomlaProvider = {
   // cms.md §3.2: default 20 and no cap found; 100 is Plexus's own ceiling.
   maxPageSize: 100,
   capabilities: ['content.read', 'content.write', 'content.taxonomy', 'webhooks.inbound'],
+  secretHeaders: ['x-joomla-token'],
 } as const satisfies ProviderDefinition;

@@ -52,7 +52,6 @@ export const linkedinProvider = {
     // ads.md §4.7: HMAC over `hmacsha256=` + raw body; accept the value with or without that prefix.
     signedPayloadPrefix: 'hmacsha256=',
     signatureValuePrefix: 'hmacsha256=',
-    handshake: 'linkedin-challenge',
     secretSource: 'app_secret',
     // ads.md §4.7: POST /rest/leadNotifications; PUT /rest/eventSubscriptions/(…).
     subscribeApi: true,

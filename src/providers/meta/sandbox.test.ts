@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { loadSandbox } from '../registry.ts';
-import { verify } from '../../webhooks/schemes/hmac-sha256-hex.ts';
+import { verify } from '../kit/webhook-schemes/hmac-sha256-hex.ts';
 import { callWithCredential, form, receiver, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type MetaRunningSandbox, type MetaSandboxOptions } from './sandbox.ts';
 

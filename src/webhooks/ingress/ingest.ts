@@ -7,7 +7,7 @@ import type { ProviderApps } from '../../providers/apps.ts';
 import { type ProviderId, providers, webhookAdapterFor } from '../../providers/registry.ts';
 import { open, type SealedSecret } from '../../vault/cipher.ts';
 import type { Keyring } from '../../vault/keyring.ts';
-import { schemeFor } from '../schemes/index.ts';
+import { schemeFor } from '../../providers/kit/webhook-schemes/index.ts';
 import type { InboxItem, InboxWriter } from './inbox-writer.ts';
 
 export interface IngressDeps {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { parseTikTokSignature, scheme } from './tiktok-signature.ts';
+import { parseTimestampPairs, scheme } from './hmac-sha256-hex-timestamp-pairs.ts';
 import type { VerifyInput } from './types.ts';
 
 const NOW = 1_767_225_600_000;
@@ -44,5 +44,5 @@ test('rejects tampered body, wrong secret, missing header or secret, malformed',
   for (const bad of [hex(T), `t=${T}`, `s=${hex(T)}`, `t=abc,s=${hex(T)}`, `t=${T},s=xyz`, `t=${T},t=${T},s=${hex(T)}`, 'garbage']) {
     assert.deepEqual(scheme.verify(input(bad)), { ok: false, reason: 'malformed' }, bad);
   }
-  assert.equal(parseTikTokSignature('t=1,s'), undefined);
+  assert.equal(parseTimestampPairs('t=1,s'), undefined);
 });

@@ -8,7 +8,6 @@
 import type { SchemeResult, WebhookScheme } from './types.ts';
 import { DEFAULT_TOLERANCE_SECONDS, HEX_DIGEST, hasSecret, header, hmacSha256, isFresh, safeEqual } from './util.ts';
 
-export const DEFAULT_TIMESTAMP_HEADER = 'x-webflow-timestamp';
 const MS_TIMESTAMP = /^\d{1,16}$/;
 
 export const scheme: WebhookScheme = {
@@ -16,7 +15,8 @@ export const scheme: WebhookScheme = {
   verify(input): SchemeResult {
     if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
     const signature = header(input, input.signatureHeader);
-    const timestamp = header(input, input.timestampHeader ?? DEFAULT_TIMESTAMP_HEADER);
+    // The definition names the header (registry.test.ts requires it); without one nothing verifies.
+    const timestamp = header(input, input.timestampHeader ?? '');
     if (signature === undefined || timestamp === undefined) return { ok: false, reason: 'missing_signature' };
     if (!MS_TIMESTAMP.test(timestamp) || !HEX_DIGEST.test(signature)) return { ok: false, reason: 'malformed' };
     // The timestamp is signed as the exact header text, not a re-formatted number.
@@ -28,11 +28,12 @@ export const scheme: WebhookScheme = {
     return { ok: true };
   },
   sign(input, names) {
+    if (!names.timestampHeader) throw new Error('hmac-sha256-hex-timestamped signs with a timestamp header; the definition names none');
     const timestamp = String(Math.trunc(input.nowMs));
     const signature = hmacSha256(input.secret, timestamp, ':', input.rawBody).toString('hex');
     return {
       headers: {
-        [(names.timestampHeader ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase()]: timestamp,
+        [names.timestampHeader.toLowerCase()]: timestamp,
         [names.signatureHeader.toLowerCase()]: signature,
       },
       body: input.rawBody,

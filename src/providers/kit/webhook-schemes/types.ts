@@ -1,4 +1,4 @@
-import type { WebhookSchemeId } from '../../providers/types.ts';
+import type { WebhookSchemeId } from '../../types.ts';
 
 /** Everything a scheme may look at; headers are lower-cased, the body is the exact bytes received. */
 export interface VerifyInput {

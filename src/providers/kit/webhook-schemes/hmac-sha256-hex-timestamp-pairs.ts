@@ -1,5 +1,6 @@
 /**
- * Scheme `tiktok-signature` (ads.md §3.7): `TikTok-Signature: t=<unix seconds>,s=<sig>` where
+ * Scheme `hmac-sha256-hex-timestamp-pairs` (TikTok, ads.md §3.7): the signature header holds
+ * `t=<unix seconds>,s=<sig>` where
  * sig is the lowercase hex HMAC-SHA256 of `<t>.<raw body>` keyed with the app secret. Stale `t`
  * (default window 5 minutes) is rejected after the digest matches. Several `s=` entries are
  * tolerated so a rotating sender can carry old and new signatures.
@@ -10,7 +11,7 @@ import { DEFAULT_TOLERANCE_SECONDS, HEX_DIGEST, hasSecret, header, hmacSha256, i
 const UNIX_SECONDS = /^\d{1,12}$/;
 
 /** `t` and every `s` in the header, or undefined when the value does not have that shape. */
-export function parseTikTokSignature(value: string): { t: string; s: string[] } | undefined {
+export function parseTimestampPairs(value: string): { t: string; s: string[] } | undefined {
   let t: string | undefined;
   const s: string[] = [];
   for (const part of value.split(',')) {
@@ -28,12 +29,12 @@ export function parseTikTokSignature(value: string): { t: string; s: string[] } 
 }
 
 export const scheme: WebhookScheme = {
-  id: 'tiktok-signature',
+  id: 'hmac-sha256-hex-timestamp-pairs',
   verify(input): SchemeResult {
     if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
     const value = header(input, input.signatureHeader);
     if (value === undefined) return { ok: false, reason: 'missing_signature' };
-    const parsed = parseTikTokSignature(value);
+    const parsed = parseTimestampPairs(value);
     if (!parsed) return { ok: false, reason: 'malformed' };
     const expected = hmacSha256(input.secret, parsed.t, '.', input.rawBody);
     // Every candidate is compared, so the time taken does not reveal which one matched.

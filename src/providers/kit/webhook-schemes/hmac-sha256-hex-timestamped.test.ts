@@ -26,8 +26,12 @@ test('freshness window: inside accepted, outside (either side) stale; default 30
   assert.deepEqual(scheme.verify(input(independent(String(NOW - 299_000)))), { ok: true });
   assert.deepEqual(scheme.verify(input(independent(String(NOW - 301_000)))), { ok: false, reason: 'stale_timestamp' });
   assert.deepEqual(scheme.verify(input(independent(String(NOW + 301_000)))), { ok: false, reason: 'stale_timestamp' });
-  const noTolerance: VerifyInput = { rawBody: body, headers: independent(String(NOW - 301_000)), secret: 'client-secret', nowMs: NOW, signatureHeader: 'x-webflow-signature' };
+  const noTolerance: VerifyInput = { rawBody: body, headers: independent(String(NOW - 301_000)), secret: 'client-secret', nowMs: NOW, ...names };
   assert.deepEqual(scheme.verify(noTolerance), { ok: false, reason: 'stale_timestamp' });
+  // The timestamp header comes from the definition only: without one nothing verifies (fail closed).
+  const { timestampHeader: _unnamed, ...noHeaderName } = { ...noTolerance, headers: independent(String(NOW)) };
+  assert.deepEqual(scheme.verify(noHeaderName), { ok: false, reason: 'missing_signature' });
+  assert.throws(() => scheme.sign({ rawBody: body, secret: 'client-secret', nowMs: NOW }, { signatureHeader: names.signatureHeader }), /timestamp header/);
   // A seconds-resolution stamp is 1000x too small and therefore far outside the window.
   assert.deepEqual(scheme.verify(input(independent(String(Math.floor(NOW / 1000))))), { ok: false, reason: 'stale_timestamp' });
 });
