@@ -4,7 +4,7 @@ import { connectorFor, type ProviderId, providers } from '../providers/registry.
 import type { Connector, ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext } from '../providers/context.ts';
 import { openCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
-import { pacedContext } from '../sync/content/pacing.ts';
+import { pacedContext } from './pacing.ts';
 import { refreshConnection, type RefreshDeps } from './refresh.ts';
 import { getConnection, type ConnectionRow } from './repo.ts';
 import { clearVersionError, recordVersionError } from './version-error.ts';

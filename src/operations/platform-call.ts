@@ -1,4 +1,4 @@
-import { isSecretKey, redactDeep } from '../config/redact.ts';
+import { isSecretKey, redactDeep } from '../core/redact.ts';
 import { platformCalls, platformLatency, platformRateLimited } from '../observability/platform-metrics.ts';
 import { currentOperation, type HttpMessage } from './context.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { isSecretKey } from '../config/redact.ts';
+import { isSecretKey } from '../core/redact.ts';
 import { secretHeaders } from './kit/secret-headers.ts';
-import { getProvider, isProviderId, listProviders, PROVIDER_IDS, providers } from './registry.ts';
+import { getProvider, isProviderId, listProviders, loadSandbox, PROVIDER_IDS, providers } from './registry.ts';
 import type { Capability, ProviderDefinition, WebhookSchemeId } from './types.ts';
 
 const all = listProviders();
@@ -44,6 +44,11 @@ test('every id in PROVIDER_IDS is registered under its own id, and nothing else 
     assert.equal(getProvider(id), providers[id]);
     assert.ok(isProviderId(id));
   }
+});
+
+test('loadSandbox names the known providers when asked for an unknown one', async () => {
+  await assert.rejects(loadSandbox('nope'), /no sandbox for provider "nope"; known: meta, /);
+  await assert.rejects(loadSandbox('toString'), /no sandbox/);
 });
 
 test('lookups reject unknown ids, including inherited object keys', () => {

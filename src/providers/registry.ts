@@ -3,7 +3,7 @@ import type { Connector } from './contracts/connector.ts';
 import type { ContentAdapter } from './contracts/content.ts';
 import type { ProviderModule } from './contracts/module.ts';
 import type { WebhookAdapter } from './contracts/webhooks.ts';
-import { redactAlso } from '../config/redact.ts';
+import { redactAlso } from '../core/redact.ts';
 import type { Sandbox } from '../sandbox/kit/types.ts';
 import { secretHeaders } from './kit/secret-headers.ts';
 import type { ProviderDefinition } from './types.ts';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from '../../db/pool.ts';
-import type { ConnectorContext } from '../../providers/contracts/connector.ts';
-import { retryAfterMs } from '../../providers/kit/errors.ts';
-import type { HttpRequest, HttpResponse, ProviderHttp } from '../../providers/kit/http.ts';
-import { assertAlive, currentFence, FencedError } from '../../db/fence.ts';
+import type { Pool } from '../db/pool.ts';
+import type { ConnectorContext } from '../providers/contracts/connector.ts';
+import { retryAfterMs } from '../providers/kit/errors.ts';
+import type { HttpRequest, HttpResponse, ProviderHttp } from '../providers/kit/http.ts';
+import { assertAlive, currentFence, FencedError } from '../db/fence.ts';
 
 /** A 429 is waited out and resent this many times before it reaches the caller as an error. */
 const MAX_THROTTLED_RESENDS = 6;
@@ -29,7 +29,7 @@ export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: num
  * platform's Retry-After says and sent again. A call that states its `budget` units (Shopify's
  * query cost) takes those, gives back what the answer says it did not use, and lowers the
  * budget to what the platform reports left. Each call is also fenced: a job whose lease was
- * taken, or whose process went silent, stops before it sends anything more (jobs/fence.ts).
+ * taken, or whose process went silent, stops before it sends anything more (db/fence.ts).
  */
 export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string): ConnectorContext {
   const rate = siteRate(ctx);
