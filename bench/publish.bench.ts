@@ -24,7 +24,7 @@ import { contentAdapterFor, type ProviderId } from '../src/providers/registry.ts
 import { connectorContext } from '../src/providers/context.ts';
 import { createProviderRuntime } from '../src/providers/runtime.ts';
 import type { LoggedRequest } from '../src/sandbox/kit/request-log.ts';
-import { siteRate } from '../src/sync/content/pacing.ts';
+import { siteRate } from '../src/connections/pacing.ts';
 import type { ContentKind } from '../src/providers/contracts/content.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
