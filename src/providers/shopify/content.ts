@@ -14,9 +14,10 @@ import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, Conten
 import { decodeCursor, encodeCursor } from '../kit/cursor-codec.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { unmoved } from '../kit/version-guard.ts';
-import { fromShopify, imageId, numericId, RESOURCE, toGid, toInput, type Raw, type ShopResource } from './content-map.ts';
+import { fromShopify, imageId, RESOURCE, toInput, type Raw, type ShopResource } from './content/mapping.ts';
+import { numericId, toGid } from './gid.ts';
 import { payload, shopifyGraphql, type Caller } from './graphql-call.ts';
-import { uploadImage } from './media-upload.ts';
+import { uploadImage } from './content/media.ts';
 import { BLOG_CREATE, BULK_POLL, BULK_RUN, FIRST_BLOG, RESOURCE_OPS } from './operations.ts';
 
 /** Creates sent in one request (aliased mutations, 10 points each). */

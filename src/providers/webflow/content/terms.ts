@@ -4,10 +4,10 @@
  * index of a term collection is kept for a minute per process and reloaded when a name or id
  * is not in it, so terms added on the site are found.
  */
-import { isPlexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../contracts/content.ts';
-import { apiUrl } from '../kit/api-call.ts';
-import { wfCall } from './call.ts';
+import { isPlexusError } from '../../../core/errors.ts';
+import type { ContentContext } from '../../contracts/content.ts';
+import { apiUrl } from '../../kit/api-call.ts';
+import { wfCall } from '../call.ts';
 
 interface Index {
   at: number;

@@ -5,11 +5,10 @@
  * - page → Page: title, body, handle, isPublished (no excerpt, tags, image or author).
  * - product → Product: title, `descriptionHtml`, handle, `status` ACTIVE/DRAFT (ARCHIVED reads
  *   as trashed), tags, and `productType` as its one category.
- * Remote ids are Shopify global ids (`gid://shopify/Article/…`); a bare number (an id Plexus
- * kept from the REST API) is read as the gid of its type.
+ * Remote ids are Shopify global ids (`../gid.ts`).
  */
 import { createHash } from 'node:crypto';
-import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../contracts/content.ts';
+import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../contracts/content.ts';
 
 export type ShopResource = 'article' | 'page' | 'product';
 
@@ -18,15 +17,6 @@ export const RESOURCE: Partial<Record<ContentKind, ShopResource>> = { post: 'art
 export type Raw = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-export function toGid(type: string, id: string): string {
-  return id.startsWith('gid://') ? id : `gid://shopify/${type}/${id}`;
-}
-
-/** The number at the end of a gid (what search syntax filters such as `blog_id:` take). */
-export function numericId(id: string): string {
-  return id.slice(id.lastIndexOf('/') + 1);
-}
 
 /** The CDN URL of an image without its `?v=` cache buster: the same file keeps the same id. */
 export function imageId(src: string): string {

@@ -4,10 +4,10 @@
  * content context): `generate-upload-url`, then the bytes PUT to that URL (it carries the
  * grant; no Wix credentials go there).
  */
-import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../contracts/content.ts';
-import { classifyHttp } from '../kit/errors.ts';
-import { wixCall } from './call.ts';
+import { plexusError } from '../../../core/errors.ts';
+import type { ContentContext } from '../../contracts/content.ts';
+import { classifyHttp } from '../../kit/errors.ts';
+import { wixCall } from '../call.ts';
 
 const URI = /^wix:image:\/\/v1\/([^/#]+)/;
 

@@ -6,10 +6,10 @@
  * `dataCollectionId`, else the first collection with a rich-text field (blog-like names first).
  * Schemas are kept a few minutes per process.
  */
-import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../contracts/content.ts';
-import { apiUrl } from '../kit/api-call.ts';
-import { wixCall } from './call.ts';
+import { plexusError } from '../../../core/errors.ts';
+import type { ContentContext } from '../../contracts/content.ts';
+import { apiUrl } from '../../kit/api-call.ts';
+import { wixCall } from '../call.ts';
 
 export interface Roles {
   collectionId: string;

@@ -5,11 +5,11 @@
  * (`fileStatus: READY`). The URL is what an article's `image.url` takes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { plexusError } from '../../core/errors.ts';
-import type { MediaRef } from '../contracts/content.ts';
-import { classifyHttp } from '../kit/errors.ts';
-import { payload, shopifyGraphql, type Caller } from './graphql-call.ts';
-import { FILE_CREATE, FILE_POLL, STAGED_UPLOAD } from './operations.ts';
+import { plexusError } from '../../../core/errors.ts';
+import type { MediaRef } from '../../contracts/content.ts';
+import { classifyHttp } from '../../kit/errors.ts';
+import { payload, shopifyGraphql, type Caller } from '../graphql-call.ts';
+import { FILE_CREATE, FILE_POLL, STAGED_UPLOAD } from '../operations.ts';
 
 const POLLS = 10;
 const POLL_WAIT_MS = 500;

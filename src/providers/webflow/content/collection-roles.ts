@@ -6,10 +6,10 @@
  * Reference/MultiReference fields named so, with the collection they point to. Schemas and the
  * site's default collection change rarely: they are kept a few minutes per process.
  */
-import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../contracts/content.ts';
-import { apiUrl } from '../kit/api-call.ts';
-import { wfCall } from './call.ts';
+import { plexusError } from '../../../core/errors.ts';
+import type { ContentContext } from '../../contracts/content.ts';
+import { apiUrl } from '../../kit/api-call.ts';
+import { wfCall } from '../call.ts';
 
 export interface RefRole {
   slug: string;

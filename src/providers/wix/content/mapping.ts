@@ -4,7 +4,7 @@
  * has published items); categories and tags are string arrays. Version and modified time are
  * `_updatedDate`.
  */
-import type { ContentContext, ContentFields, RemoteContent } from '../contracts/content.ts';
+import type { ContentContext, ContentFields, RemoteContent } from '../../contracts/content.ts';
 import type { Roles } from './collection-roles.ts';
 import { featuredOf, imageValue } from './media.ts';
 

@@ -5,10 +5,10 @@
  * there as multipart/form-data, without the Webflow token.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { plexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../contracts/content.ts';
-import { classifyHttp } from '../kit/errors.ts';
-import { wfCall } from './call.ts';
+import { plexusError } from '../../../core/errors.ts';
+import type { ContentContext } from '../../contracts/content.ts';
+import { classifyHttp } from '../../kit/errors.ts';
+import { wfCall } from '../call.ts';
 import { siteIdOf } from './collection-roles.ts';
 
 export interface ImageValue {

@@ -4,8 +4,8 @@
  * plain-text author. Status: published when the item is live (not a draft and published at
  * least once); `isArchived` reads as trashed. Version and modified time are `lastUpdated`.
  */
-import type { ContentContext, ContentFields, RemoteContent } from '../contracts/content.ts';
-import { featuredOf, imageValue } from './assets.ts';
+import type { ContentContext, ContentFields, RemoteContent } from '../../contracts/content.ts';
+import { featuredOf, imageValue } from './media.ts';
 import type { RefRole, Roles } from './collection-roles.ts';
 import { termIds, termNames } from './terms.ts';
 
