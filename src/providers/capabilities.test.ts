@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 
 import type { ProviderModule } from './contracts/module.ts';
@@ -61,6 +62,10 @@ for (const def of listProviders()) {
       assert.ok(def.webhooks.supported && def.webhooks.subscribeApi, `${def.id} subscribes but its definition says the platform has no subscribe API`);
     }
     if (m.content?.createMany) assert.ok((m.content.bulkSize ?? 0) > 1, `${def.id} createMany without a bulk size`);
+  });
+
+  test(`${def.id}: its facts page docs/platforms/${def.id}.md exists`, () => {
+    assert.ok(existsSync(new URL(`../../docs/platforms/${def.id}.md`, import.meta.url)), `docs/platforms/${def.id}.md is missing`);
   });
 
   test(`${def.id}: the sandbox loads lazily and simulates this provider`, async () => {
