@@ -28,7 +28,7 @@ export interface TaskDefinition<N extends TaskName = TaskName> {
   cron?: string;
   /**
    * The thing this task changes outside the database (a site, a token, an endpoint), for tasks
-   * with side effects there: the job runs under a lease on it with a fencing token (fence.ts).
+   * with side effects there: the job runs under a lease on it with a fencing token (db/fence.ts).
    */
   lease?: (payload: JobPayloads[N]) => string;
   run(payload: JobPayloads[N], ctx: TaskContext): Promise<void>;

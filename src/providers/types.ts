@@ -114,7 +114,7 @@ export interface CredentialsAuth {
 
 export type AuthDefinition = OAuth2Auth | OAuth1Auth | CredentialsAuth;
 
-/** Verification schemes; each is one verifier in `src/webhooks/schemes/`. */
+/** Verification schemes; each is one verifier in `src/providers/kit/webhook-schemes/`. */
 export type WebhookSchemeId =
   | 'hmac-sha256-hex' // hex HMAC of the raw body, optional `sha256=` prefix (Meta, LinkedIn)
   | 'hmac-sha256-base64' // base64 HMAC of the raw body (Shopify, X)
