@@ -24,7 +24,7 @@ import { withOrgTx } from '../src/db/tx.ts';
 import { createBatch } from '../src/sync/content/publish.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
-import { schemeFor } from '../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../src/providers/kit/webhook-schemes/index.ts';
 import { shopifySite, type ShopifySite } from '../test/fixtures/cms/shopify.ts';
 import type { TestContext } from '../test/helpers/app.ts';
 import { seedConnection } from '../test/helpers/connections.ts';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { systemClock } from '../src/core/clock.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { withOrgTx } from '../src/db/tx.ts';
-import { enqueueMany, type JobSpec } from '../src/jobs/enqueue.ts';
+import { enqueueMany, type JobSpec } from '../src/db/queue.ts';
 import { startWorker } from '../src/jobs/runtime.ts';
 import type { TaskDefinition } from '../src/jobs/types.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';

@@ -11,7 +11,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { schemeFor } from '../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../src/providers/kit/webhook-schemes/index.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
 import { seedConnection } from '../test/helpers/connections.ts';

@@ -1,4 +1,4 @@
-import { loadSandbox, sandboxProviders } from '../sandbox/registry.ts';
+import { loadSandbox, sandboxProviders } from '../providers/registry.ts';
 
 /** `plexus sandbox <provider|all>`: platform simulators on loopback, until Ctrl-C. */
 export async function sandboxCommand(which: string): Promise<void> {

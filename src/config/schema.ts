@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/types.ts';
 import { keyringFromEnv } from '../vault/keyring.ts';
 
 /**
@@ -13,8 +12,11 @@ const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { me
 /** `name`, `name:port`, `name:*` (any port, as security/ssrf.ts allows) or `*.suffix`, comma-separated. */
 const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:(\d{1,5}|\*))?$|^\[[0-9a-f:.]+\](:(\d{1,5}|\*))?$/i;
 
-/** `PLEXUS_<ID>_REQUESTS_PER_MINUTE`, one per platform. */
-const ratePerMinuteNames = PROVIDER_IDS.map((id) => `PLEXUS_${id.toUpperCase().replaceAll('-', '_')}_REQUESTS_PER_MINUTE`);
+/**
+ * `PLEXUS_<ID>_REQUESTS_PER_MINUTE`: an operator's rate for one platform, read by the provider as
+ * an app extra. Matched by name so that configuration needs no list of providers.
+ */
+const ratePerMinute = /^PLEXUS_[A-Z0-9_]+_REQUESTS_PER_MINUTE$/;
 
 export const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -61,7 +63,6 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
     .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port, host:* or *.suffix' })
     .default([]),
-  ...Object.fromEntries(ratePerMinuteNames.map((n) => [n, z.coerce.number().int().positive().optional()])),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -130,7 +131,10 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.inf
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = parseEnv(envSchema, env) as z.infer<typeof envSchema> & Record<string, unknown>;
+  // Each PLEXUS_<ID>_REQUESTS_PER_MINUTE that is set must be a positive whole number.
+  const rates = Object.keys(env).filter((k) => ratePerMinute.test(k) && env[k]);
+  const schema = envSchema.extend(Object.fromEntries(rates.map((k) => [k, z.coerce.number().int().positive()])));
+  const e = parseEnv(schema, env) as z.infer<typeof envSchema> & Record<string, unknown>;
   const issues: string[] = [];
   if (e.DATABASE_URL && !e.PLEXUS_MASTER_KEY) {
     issues.push('PLEXUS_MASTER_KEY: required with DATABASE_URL (the demo key file is only for the embedded database)');

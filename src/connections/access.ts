@@ -1,12 +1,10 @@
 import { isPlexusError, plexusError } from '../core/errors.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { connectorFor } from '../providers/connectors.ts';
-import type { Connector, ConnectorContext } from '../providers/connector.ts';
+import { connectorFor, type ProviderId, providers } from '../providers/registry.ts';
+import type { Connector, ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext } from '../providers/context.ts';
-import { providers } from '../providers/registry.ts';
-import type { ProviderId } from '../providers/types.ts';
 import { openCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
-import { pacedContext } from '../sync/content/pacing.ts';
+import { pacedContext } from './pacing.ts';
 import { refreshConnection, type RefreshDeps } from './refresh.ts';
 import { getConnection, type ConnectionRow } from './repo.ts';
 import { clearVersionError, recordVersionError } from './version-error.ts';

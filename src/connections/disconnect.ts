@@ -1,9 +1,8 @@
 import type { Logger } from '../core/logger.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { connectorFor } from '../providers/connectors.ts';
+import { connectorFor, type ProviderId } from '../providers/registry.ts';
 import { connectorContext } from '../providers/context.ts';
 import { revokeToken } from '../providers/kit/oauth2.ts';
-import type { ProviderId } from '../providers/types.ts';
 import { openCredentials } from '../vault/credentials.ts';
 import { recordEvent } from './events.ts';
 import type { RefreshDeps } from './refresh.ts';

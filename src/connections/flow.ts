@@ -3,14 +3,13 @@ import { isPlexusError, plexusError, type PlexusError } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { connectorFor } from '../providers/connectors.ts';
-import type { ConnectorContext } from '../providers/connector.ts';
+import { connectorFor, type ProviderId, providers } from '../providers/registry.ts';
+import type { ConnectorContext } from '../providers/contracts/connector.ts';
 import { connectorContext, type ProviderRuntime } from '../providers/context.ts';
 import { buildAuthorizeUrl, exchangeCode } from '../providers/kit/oauth2.ts';
 import { beginOAuth1, finishOAuth1 } from '../providers/kit/oauth1-flow.ts';
 import type { TokenSet } from '../providers/kit/tokens.ts';
-import { providers } from '../providers/registry.ts';
-import type { CredentialField, ProviderId } from '../providers/types.ts';
+import type { CredentialField } from '../providers/types.ts';
 import { assertPublicUrl, type SsrfPolicy } from '../security/ssrf.ts';
 import { open, seal, type SealedSecret } from '../vault/cipher.ts';
 import type { DecryptedCredentials } from '../vault/credentials.ts';

@@ -2,8 +2,7 @@ import { plexusError } from '../core/errors.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
 import type { ProviderApps } from '../providers/apps.ts';
-import { listProviders } from '../providers/registry.ts';
-import type { ProviderId } from '../providers/types.ts';
+import { listProviders, type ProviderId } from '../providers/registry.ts';
 import { newSessionSecret, parseSessionToken, secretMatches, sessionToken } from './session-token.ts';
 
 export const SESSION_TTL_MS = 10 * 60 * 1000;

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
-import { enqueue } from '../jobs/enqueue.ts';
-import type { AccountIdentity } from '../providers/connector.ts';
-import { connectorFor } from '../providers/connectors.ts';
-import { providers } from '../providers/registry.ts';
-import type { ProviderId } from '../providers/types.ts';
+import { enqueue } from '../db/queue.ts';
+import type { AccountIdentity } from '../providers/contracts/connector.ts';
+import { connectorFor, type ProviderId, providers } from '../providers/registry.ts';
 import type { TokenSet } from '../providers/kit/tokens.ts';
 import { sealCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';

@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { redactDeep } from '../config/redact.ts';
+import { redactDeep } from './redact.ts';
 import { logContext } from './log-context.ts';
 
 export type { Logger };

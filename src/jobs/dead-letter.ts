@@ -1,9 +1,9 @@
 import type { Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
-import { enqueue } from './enqueue.ts';
+import { enqueue, type TaskName } from '../db/queue.ts';
 import { reopenWork } from './reopen.ts';
-import { ATTEMPT_FIELD, type TaskName } from './types.ts';
+import { ATTEMPT_FIELD } from './types.ts';
 
 /** Org of system jobs (no tenant): a row no org can see. */
 export const SYSTEM_ORG = '00000000-0000-0000-0000-000000000000';

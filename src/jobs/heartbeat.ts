@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../core/logger.ts';
 import type { Pool } from '../db/pool.ts';
-import type { Liveness } from './fence.ts';
+import type { Liveness } from '../db/fence.ts';
 import type { JobsInHand } from './in-hand.ts';
 
 export interface HeartbeatOptions {

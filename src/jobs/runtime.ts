@@ -13,11 +13,11 @@ import { recorderFor } from '../operations/recorder.ts';
 import { jobOutcomes, platformBackoffSeconds } from '../observability/platform-metrics.ts';
 import { describeFailure } from './failure.ts';
 import { ATTEMPT_FIELD, ORIGIN_FIELD, type TaskContext, type TaskDefinition } from './types.ts';
-import { acquireLease, FencedError, runFenced, type Fence, type Liveness } from './fence.ts';
+import { acquireLease, FencedError, runFenced, type Fence, type Liveness } from '../db/fence.ts';
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { JobsInHand } from './in-hand.ts';
 import { guardDatabaseRejections } from '../db/outage.ts';
-import { SYNC_TASKS } from './enqueue.ts';
+import { SYNC_TASKS } from '../db/queue.ts';
 
 export interface WorkerOptions {
   db: Database;
@@ -59,7 +59,7 @@ type RawPayload = Record<string, unknown>;
  * retryable one is re-added with run_at from the error's own delay (a platform's
  * Retry-After) or jittered exponential backoff. The handler therefore always "succeeds"
  * from graphile-worker's view, and its native retries only cover crashes of this wrapper.
- * A task with a `lease` runs fenced (fence.ts): a runner that lost its lease, or whose process
+ * A task with a `lease` runs fenced (db/fence.ts): a runner that lost its lease, or whose process
  * went silent, stops at its next side effect and does not complete a job someone else now runs.
  */
 export function wrapTask(def: TaskDefinition, opts: WrapDeps): Task {

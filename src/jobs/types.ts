@@ -5,15 +5,7 @@ import type { BackoffOptions } from '../core/retry.ts';
 import type { Database } from '../db/database.ts';
 import type { ProviderRuntime } from '../providers/context.ts';
 import type { Keyring } from '../vault/keyring.ts';
-
-/**
- * Payload types by task name. Each task file adds its own entry by declaration merging,
- * so `enqueue('name', payload)` and the task's handler share one declared type.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface JobPayloads {}
-
-export type TaskName = keyof JobPayloads & string;
+import type { JobPayloads, TaskName } from '../db/queue.ts';
 
 export interface TaskContext {
   db: Database;
@@ -36,7 +28,7 @@ export interface TaskDefinition<N extends TaskName = TaskName> {
   cron?: string;
   /**
    * The thing this task changes outside the database (a site, a token, an endpoint), for tasks
-   * with side effects there: the job runs under a lease on it with a fencing token (fence.ts).
+   * with side effects there: the job runs under a lease on it with a fencing token (db/fence.ts).
    */
   lease?: (payload: JobPayloads[N]) => string;
   run(payload: JobPayloads[N], ctx: TaskContext): Promise<void>;

@@ -1,11 +1,13 @@
-import { isSecretKey, redactDeep } from '../config/redact.ts';
+import { isSecretKey, redactDeep } from '../core/redact.ts';
 import { platformCalls, platformLatency, platformRateLimited } from '../observability/platform-metrics.ts';
 import { currentOperation, type HttpMessage } from './context.ts';
 
 const EXCERPT_CHARS = 1000;
 // Headers that carry a platform's rate-limit budget or quota use (and when to come back).
 const RATE_HEADER = /rate-?limit|ratelimit|usage|quota|retry-after|call-limit|throttl/i;
-const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-fb-trace-id', 'x-fb-request-id', 'x-li-uuid', 'x-transaction-id', 'x-tt-logid', 'x-shopify-request-id', 'x-wix-request-id', 'x-amzn-requestid', 'x-plexus-sandbox-request-id'];
+// Headers that carry the platform's id for the request, by the shapes platforms name them
+// (`x-request-id`, `x-<platform>-request-id`, `…-trace-id`, `…-logid`, `…-uuid`, `x-transaction-id`).
+const REQUEST_ID_HEADER = /(^|-)(request-?id|trace-id|logid|uuid|transaction-id)$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_TOKEN = /^[A-Za-z0-9_-]{24,}$/;
 
@@ -71,9 +73,8 @@ export function observePlatformCall(c: CallOutcome): void {
   const rate: Record<string, string> = {};
   let requestId: string | null = null;
   for (const [k, v] of Object.entries(c.headers)) if (RATE_HEADER.test(k)) rate[k] = v.slice(0, 300);
-  for (const h of REQUEST_ID_HEADERS) {
-    const v = c.headers[h];
-    if (v) {
+  for (const [k, v] of Object.entries(c.headers)) {
+    if (v && REQUEST_ID_HEADER.test(k)) {
       requestId = v.slice(0, 200);
       break;
     }

@@ -1,11 +1,10 @@
 import type { SsrfPolicy } from '../security/ssrf.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ProviderApps } from './apps.ts';
-import type { ConnectorContext } from './connector.ts';
+import type { ConnectorContext } from './contracts/connector.ts';
 import type { ProviderHttp } from './kit/http.ts';
 import { expand, withOrigin } from './kit/urls.ts';
-import { providers } from './registry.ts';
-import type { ProviderId } from './types.ts';
+import { type ProviderId, providers } from './registry.ts';
 import { noteProvider } from '../operations/context.ts';
 
 export interface ProviderRuntime {

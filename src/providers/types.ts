@@ -1,26 +1,10 @@
 /**
  * The declarative shape of a provider. Every platform is one object of this type in
- * `src/providers/<id>/provider.ts`, listed once in `registry.ts`. Core code reads these
+ * `src/providers/<id>/provider.ts`, exported by that folder's `index.ts` and listed once in
+ * `registry.ts` (which derives `ProviderId` from the list). Core code reads these
  * fields; it never branches on a provider's id. Quirks that data cannot express become
  * named hooks in the provider's own folder.
  */
-
-export const PROVIDER_IDS = [
-  'meta',
-  'google-ads',
-  'tiktok',
-  'linkedin',
-  'x',
-  'snapchat',
-  'wordpress',
-  'drupal',
-  'joomla',
-  'shopify',
-  'webflow',
-  'wix',
-] as const;
-
-export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export type Family = 'ads' | 'cms';
 
@@ -81,6 +65,8 @@ export interface OAuth2Auth {
    */
   tokenTransport?: Readonly<{ header: string; prefix: string }>;
   refresh: RefreshStrategy;
+  /** With `refresh: 'exchange'`: the grant type, and the parameter that carries the current token. */
+  exchangeGrant?: Readonly<{ grantType: string; tokenParam: string }>;
   /** Typical lifetimes from the fact sheet; the token response wins when it states one. */
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
@@ -128,19 +114,14 @@ export interface CredentialsAuth {
 
 export type AuthDefinition = OAuth2Auth | OAuth1Auth | CredentialsAuth;
 
-/** Verification schemes; each is one verifier in `src/webhooks/schemes/`. */
+/** Verification schemes; each is one verifier in `src/providers/kit/webhook-schemes/`. */
 export type WebhookSchemeId =
   | 'hmac-sha256-hex' // hex HMAC of the raw body, optional `sha256=` prefix (Meta, LinkedIn)
   | 'hmac-sha256-base64' // base64 HMAC of the raw body (Shopify, X)
   | 'hmac-sha256-hex-timestamped' // hex HMAC of `timestamp:body` with a freshness window (Webflow)
-  | 'tiktok-signature' // TikTok-Signature `t=…,s=…` over `t.body`
+  | 'hmac-sha256-hex-timestamp-pairs' // one header of `t=<seconds>,s=<hex>` pairs over `t.body` (TikTok)
   | 'jwt-rs256' // the body is a JWT signed with the app's public key (Wix)
   | 'plexus-hmac'; // Plexus's own header for CMS without signed webhooks in core
-
-export type WebhookHandshake =
-  | 'meta-hub-challenge' // GET hub.mode=subscribe&hub.verify_token&hub.challenge → echo challenge
-  | 'linkedin-challenge' // GET challengeCode → {challengeCode, challengeResponse: hex HMAC}
-  | 'x-crc'; // GET crc_token → {response_token: "sha256=" + base64 HMAC}
 
 export type WebhookSupport =
   | {
@@ -163,7 +144,6 @@ export type WebhookSupport =
       topicHeader?: string;
       /** Freshness window for timestamped schemes. */
       toleranceSeconds?: number;
-      handshake?: WebhookHandshake;
       /** Where the verification secret comes from. */
       secretSource: 'app_secret' | 'per_connection' | 'public_key';
       /** The platform has an API to register webhooks per connection. */
@@ -256,7 +236,8 @@ export interface ApiDefinition {
 }
 
 export interface ProviderDefinition {
-  id: ProviderId;
+  /** Lower-case, `-` between words; the folder name, the URL segment and the `PLEXUS_<ID>_` prefix. */
+  id: string;
   displayName: string;
   family: Family;
   /** Where to register an app on the real platform. */
@@ -274,4 +255,9 @@ export interface ProviderDefinition {
   /** How spend is expressed in reporting rows when it differs from `money` (Meta insights, TikTok reports). */
   metricsMoney?: MoneyUnit;
   capabilities: readonly Capability[];
+  /**
+   * Header names that carry a credential on this platform besides the one the definition's auth
+   * sends (an alternative the platform accepts); redacted in logs and operation records with it.
+   */
+  secretHeaders?: readonly string[];
 }

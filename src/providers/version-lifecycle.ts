@@ -1,6 +1,6 @@
 import { envPrefix, type ProviderApps } from './apps.ts';
-import { listProviders } from './registry.ts';
-import type { ProviderDefinition, ProviderId } from './types.ts';
+import { isProviderId, listProviders } from './registry.ts';
+import type { ProviderDefinition } from './types.ts';
 
 /** A configured version this close to its sunset (or past it) is warned about. */
 export const SUNSET_WARNING_DAYS = 90;
@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 export type VersionState = 'current' | 'sunset_soon' | 'sunset_passed' | 'unknown';
 
 export interface VersionStatus {
-  provider: ProviderId;
+  provider: string;
   version: string;
   /** True when `PLEXUS_<ID>_VERSION` replaced the definition's pinned version. */
   overridden: boolean;
@@ -40,7 +40,8 @@ export function sunsetDay(date: string): number {
 
 /** The version a provider's calls use: `PLEXUS_<ID>_VERSION` (app extra `version`) or the pinned one. */
 export function configuredVersion(def: ProviderDefinition, apps?: ProviderApps): string {
-  return apps?.[def.id].extra.version ?? def.api.version;
+  const app = apps && isProviderId(def.id) ? apps[def.id] : undefined;
+  return app?.extra.version ?? def.api.version;
 }
 
 export function versionStatus(def: ProviderDefinition, version: string, now: Date): VersionStatus {
@@ -73,4 +74,4 @@ export function describeVersionWarning(s: VersionStatus): string {
   return `${name} reaches its ${when} in ${s.days_to_sunset} days; ${advice} (${s.source}).`;
 }
 
-const envName = (id: ProviderId) => `${envPrefix(id)}VERSION`;
+const envName = (id: string) => `${envPrefix(id)}VERSION`;

@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
 import { isPlexusError } from '../../src/core/errors.ts';
-import { contentAdapterFor } from '../../src/providers/content-adapters.ts';
-import type { ContentAdapter, ContentContext, ContentFields, TargetLocation } from '../../src/sync/content/types.ts';
+import { contentAdapterFor } from '../../src/providers/registry.ts';
+import type { ContentAdapter, ContentContext, ContentFields, TargetLocation } from '../../src/providers/contracts/content.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { testImage, type CmsFixture, type CmsSite } from '../helpers/cms-fixture.ts';
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { withOrgTx } from '../../src/db/tx.ts';
-import { enqueue } from '../../src/jobs/enqueue.ts';
+import { enqueue } from '../../src/db/queue.ts';
 import { startWorker } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
 import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';

@@ -7,9 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
-import type { ProviderId } from '../../src/providers/types.ts';
-import { loadSandbox } from '../../src/sandbox/registry.ts';
-import type { RunningSandbox } from '../../src/sandbox/kit/types.ts';
+import { loadSandbox, type ProviderId } from '../../src/providers/registry.ts';
+import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 

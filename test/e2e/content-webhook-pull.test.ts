@@ -5,7 +5,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
 import { providers } from '../../src/providers/registry.ts';
-import { schemeFor } from '../../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../../src/providers/kit/webhook-schemes/index.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { wordpressSite, type WordPressSite } from '../fixtures/cms/wordpress.ts';
 import { waitFor } from '../helpers/wait.ts';

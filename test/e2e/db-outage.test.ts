@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/schema.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { createOrg } from '../../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../../src/vault/keyring.ts';
-import { schemeFor } from '../../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../../src/providers/kit/webhook-schemes/index.ts';
 import { captureLogger } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
 import { ownPostgres, type OwnPostgres } from '../helpers/own-postgres.ts';

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { loadProviderApps } from '../../src/providers/apps.ts';
-import { connectorFor } from '../../src/providers/connectors.ts';
+import { connectorFor } from '../../src/providers/registry.ts';
 import { connectorContext } from '../../src/providers/context.ts';
 import { createProviderRuntime } from '../../src/providers/runtime.ts';
 import { sandbox as wordpressSandbox } from '../../src/providers/wordpress/sandbox.ts';
-import { startDemoSandboxes, type DemoSandboxes } from '../../src/sandbox/demo.ts';
+import { startDemoSandboxes, type DemoSandboxes } from '../../src/cli/demo.ts';
 
 /**
  * Demo mode runs a WordPress sandbox, but a site URL typed on the connect page is used as
@@ -23,7 +23,11 @@ before(async () => {
   demo = await startDemoSandboxes(loadProviderApps({}), log);
   other = (await wordpressSandbox.start({ seed: 7 }));
   // As `plexus start` builds it in demo mode.
-  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: ['*.myshopify.com', ...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
+  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: [...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
+});
+
+test('the host pattern a name field stands for comes from its definition (a shop name → *.myshopify.com)', () => {
+  assert.ok(demo.siteHosts.includes('*.myshopify.com'), demo.siteHosts.join(', '));
 });
 after(async () => {
   await rt?.close();

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { withOrgTx } from '../../src/db/tx.ts';
-import { enqueue, enqueueMany } from '../../src/jobs/enqueue.ts';
+import { enqueue, enqueueMany } from '../../src/db/queue.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { JOBS } from '../helpers/jobs.ts';

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enqueue } from '../../src/jobs/enqueue.ts';
+import { enqueue } from '../../src/db/queue.ts';
 import { sandbox as googleSandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
 import { openCredentials } from '../../src/vault/credentials.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';

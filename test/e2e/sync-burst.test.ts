@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { schemeFor } from '../../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../../src/providers/kit/webhook-schemes/index.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { shopifySite, type ShopifySite } from '../fixtures/cms/shopify.ts';
 import { JOBS } from '../helpers/jobs.ts';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../src/core/clock.ts';
 import { startWorker } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
-import { schemeFor } from '../../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../../src/providers/kit/webhook-schemes/index.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
 import { exited, spawnTs } from '../helpers/process.ts';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/core/clock.ts';
 import { startWorker, type WorkerHandle } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
-import { loadSandbox } from '../../src/sandbox/registry.ts';
+import { loadSandbox } from '../../src/providers/registry.ts';
 import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';
@@ -75,6 +75,9 @@ test('Shopify: subscriptions registered at connect, a store edit arrives signed 
   const ev = await ctx.db.owner.query("select payload from events where type = 'webhook.received' and payload->>'inbox_id' = $1", [row.id]);
   assert.equal(ev.rows[0].payload.action, 'sync');
 
+  // The subscribe job keeps the ids once every topic is registered; only then can a disconnect remove them.
+  const kept = await waitFor(async () => (await ctx.db.owner.query("select config->>'webhookSubscriptions' as ids from connections where id = $1", [id])).rows[0]?.ids || undefined, 'subscription ids kept');
+  assert.equal(kept.split(',').length, (shop.webhooks.subscriptions() as unknown[]).length);
   const del = await fetch(`${base}/v1/connections/${id}`, { method: 'DELETE', headers: auth(org.key) });
   assert.equal(del.status, 200);
   assert.equal((shop.webhooks.subscriptions() as unknown[]).length, 0, 'subscriptions removed at disconnect');

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { runAdsSync, type SyncOptions, type SyncResult } from '../../src/sync/ads/engine.ts';
-import type { AdsSyncAdapter } from '../../src/sync/ads/types.ts';
+import type { AdsSyncAdapter } from '../../src/providers/contracts/ads.ts';
 import type { DecryptedCredentials } from '../../src/vault/credentials.ts';
 import { auth, createTestContext, newOrg, type TestContext } from './app.ts';
 import { seedConnection } from './connections.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ProviderId } from '../../src/providers/types.ts';
-import type { ContentFields, ContentKind, MediaRef } from '../../src/sync/content/types.ts';
+import type { ProviderId } from '../../src/providers/registry.ts';
+import type { ContentFields, ContentKind, MediaRef } from '../../src/providers/contracts/content.ts';
 import type { TestContext } from './app.ts';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { sandbox as googleSandbox, type GoogleAdsSandboxOptions } from '../../src/providers/google-ads/sandbox.ts';
-import { enqueueMany, type JobSpec } from '../../src/jobs/enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../src/db/queue.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createOrg } from '../../src/tenancy/orgs.ts';
 import type { Keyring } from '../../src/vault/keyring.ts';

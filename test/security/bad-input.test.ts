@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { providers } from '../../src/providers/registry.ts';
-import { schemeFor } from '../../src/webhooks/schemes/index.ts';
+import { schemeFor } from '../../src/providers/kit/webhook-schemes/index.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { seedConnection } from '../helpers/connections.ts';
 

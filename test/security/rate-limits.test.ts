@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadSandbox } from '../../src/sandbox/registry.ts';
+import { loadSandbox } from '../../src/providers/registry.ts';
 import type { RunningSandbox } from '../../src/sandbox/kit/types.ts';
 import { AUTH_FAILURES_PER_MINUTE, CONNECT_ATTEMPTS_PER_SESSION } from '../../src/security/attempt-limiter.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';

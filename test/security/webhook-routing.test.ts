@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { loadSandbox } from '../../src/sandbox/registry.ts';
+import { loadSandbox } from '../../src/providers/registry.ts';
 import type { RunningSandbox } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { open, submit } from '../helpers/browser.ts';

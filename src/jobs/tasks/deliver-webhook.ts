@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../webhooks/outbound/
 import { createWebhookSender, type WebhookSender } from '../../webhooks/outbound/sender.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     /** `manual`: a person asked for this attempt, so it runs even when the delivery has finished. */
     deliver_webhook: { org_id: string; delivery_id: string; manual?: boolean | undefined };

@@ -3,10 +3,10 @@ import { withOrgTx } from '../../db/tx.ts';
 import { backoffDelayMs } from '../../core/retry.ts';
 import { processInboxBatch, processInboxRow, type InboxRow } from '../../webhooks/ingress/process.ts';
 import { recordDeadLetter } from '../dead-letter.ts';
-import { enqueue } from '../enqueue.ts';
+import { enqueue } from '../../db/queue.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     drain_webhook_inbox: { org_id: string };
   }

@@ -3,7 +3,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import { fanOutEvent } from '../../webhooks/outbound/fanout.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     fanout_event: { org_id: string; event_id: string };
   }

@@ -3,7 +3,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import { processInboxRow, type InboxRow } from '../../webhooks/ingress/process.ts';
 import type { TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     process_webhook: { org_id: string; inbox_id: string };
   }

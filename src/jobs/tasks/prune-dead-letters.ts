@@ -1,6 +1,6 @@
 import { noPayload, type TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     prune_dead_letters: Record<string, never>;
   }

@@ -1,7 +1,7 @@
 import { pruneExpired } from '../../retention/prune.ts';
 import { noPayload, type TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     prune_retention: Record<string, never>;
   }

@@ -9,7 +9,7 @@ import { providerRuntime } from './runtime-deps.ts';
 
 type BatchPayload = { org_id: string; batch_id: string; connection_id: string };
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     publish_batch: BatchPayload;
     rollback_batch: BatchPayload;

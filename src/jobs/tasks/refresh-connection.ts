@@ -3,7 +3,7 @@ import { refreshConnection } from '../../connections/refresh.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     refresh_connection: { org_id: string; connection_id: string };
   }

@@ -1,10 +1,10 @@
 import { recordEvent } from '../../connections/events.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { providers } from '../../providers/registry.ts';
-import { enqueueMany, type JobSpec } from '../enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../db/queue.ts';
 import { noPayload, type TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     refresh_due_tokens: Record<string, never>;
   }

@@ -1,8 +1,8 @@
 import { engineSettings } from '../../config/schema.ts';
-import { enqueueMany, type JobSpec } from '../enqueue.ts';
+import { enqueueMany, type JobSpec } from '../../db/queue.ts';
 import { noPayload, type TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     schedule_syncs: Record<string, never>;
   }

@@ -5,7 +5,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     subscribe_webhooks: { org_id: string; connection_id: string };
   }

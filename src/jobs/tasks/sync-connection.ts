@@ -2,17 +2,14 @@ import { z } from 'zod';
 import { withConnection } from '../../connections/access.ts';
 import { recordEvent } from '../../connections/events.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import { adsSyncFor } from '../../providers/ads-sync.ts';
-import { providers } from '../../providers/registry.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import { adsSyncFor, contentAdapterFor, type ProviderId, providers } from '../../providers/registry.ts';
 import { runAdsSync } from '../../sync/ads/engine.ts';
-import { contentAdapterFor } from '../../providers/content-adapters.ts';
 import { progressOf, syncContent } from '../../sync/content/poll.ts';
 import { completeContentRun, failRunningRun, noteRunError, openContentRun, recordContentProgress } from '../../sync/runs.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     sync_connection: { org_id: string; connection_id: string; reason: string };
   }

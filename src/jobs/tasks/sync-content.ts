@@ -3,7 +3,7 @@ import { syncContent } from '../../sync/content/poll.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     sync_content: { org_id: string; connection_id: string; target_ids?: string[] | undefined };
   }

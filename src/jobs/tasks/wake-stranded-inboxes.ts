@@ -1,7 +1,7 @@
 import { wakeStrandedInboxes } from '../../webhooks/ingress/wake.ts';
 import { noPayload, type TaskDefinition } from '../types.ts';
 
-declare module '../types.ts' {
+declare module '../../db/queue.ts' {
   interface JobPayloads {
     wake_stranded_inboxes: Record<string, never>;
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { drupalSite } from '../../../test/fixtures/cms/drupal.ts';
 import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
-import type { RemoteContent } from '../../sync/content/types.ts';
+import type { RemoteContent } from '../contracts/content.ts';
 import { drupalContent as drupal } from './content.ts';
 
 const T = Date.parse('2026-03-02T09:00:00Z');

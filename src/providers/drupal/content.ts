@@ -8,7 +8,7 @@
  * before writing, which catches a save inside the same second.
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentAdapter, ContentContext, ContentKind, RemoteContent } from '../../sync/content/types.ts';
+import type { ContentAdapter, ContentContext, ContentKind, RemoteContent } from '../contracts/content.ts';
 import { remoteChanged } from '../kit/version-guard.ts';
 import { errorPointers, errorStatus } from './errors.ts';
 import { changedSince } from './content/changes.ts';

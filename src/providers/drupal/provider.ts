@@ -1,3 +1,4 @@
+import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Drupal 10/11 through the core JSON:API module. */
@@ -34,17 +35,8 @@ export const drupalProvider = {
     refresh: 'none',
   },
   connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
-  webhooks: {
-    // cms.md §2.4: none in core; a Plexus companion module signs with a per-connection secret.
-    supported: true,
-    scheme: 'plexus-hmac',
-    signatureHeader: 'x-plexus-signature',
-    timestampHeader: 'x-plexus-timestamp',
-    toleranceSeconds: 300,
-    secretSource: 'per_connection',
-    subscribeApi: false,
-    topics: ['content.created', 'content.updated', 'content.deleted'],
-  },
+  // cms.md §2.4: none in core; a Plexus companion module signs with a per-connection secret.
+  webhooks: plexusCmsWebhookSupport,
   rateLimit: {
     // cms.md §2.5: none in core.
     signals: ['http-429'],

@@ -1,4 +1,4 @@
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 
 // ads.md §2.3: campaign, ad group and ad group ad share ENABLED | PAUSED | REMOVED.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { entity, entityQuery, loginOf, search } from './sync.ts';
 

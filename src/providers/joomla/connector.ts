@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.ts';
+import type { Connector } from '../contracts/connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 
 /** Joomla Web Services with an API token (cms.md §3.1); the token is checked on a real read. */

@@ -9,7 +9,7 @@
  * waits for them.
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ContentAdapter, ContentContext } from '../../sync/content/types.ts';
+import type { ContentAdapter, ContentContext } from '../contracts/content.ts';
 import { remoteChanged } from '../kit/version-guard.ts';
 import { changedSince } from './content/changes.ts';
 import { modifiedAtOf, tagsOf, TRASHED, versionOf, type ArticleJson } from './content/mapping.ts';

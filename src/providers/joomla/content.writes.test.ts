@@ -9,7 +9,7 @@ import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
 import { joomlaSite } from '../../../test/fixtures/cms/joomla.ts';
-import type { RemoteContent } from '../../sync/content/types.ts';
+import type { RemoteContent } from '../contracts/content.ts';
 import { joomlaContent as joomla } from './content.ts';
 
 const clock = { t: Date.parse('2026-03-02T09:00:00Z') };

@@ -1,3 +1,4 @@
+import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Joomla 4/5 Web Services API (com_content articles). */
@@ -29,17 +30,8 @@ export const joomlaProvider = {
     refresh: 'none',
   },
   connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
-  webhooks: {
-    // cms.md §3.4: none in core; a Plexus companion extension signs with a per-connection secret.
-    supported: true,
-    scheme: 'plexus-hmac',
-    signatureHeader: 'x-plexus-signature',
-    timestampHeader: 'x-plexus-timestamp',
-    toleranceSeconds: 300,
-    secretSource: 'per_connection',
-    subscribeApi: false,
-    topics: ['content.created', 'content.updated', 'content.deleted'],
-  },
+  // cms.md §3.4: none in core; a Plexus companion extension signs with a per-connection secret.
+  webhooks: plexusCmsWebhookSupport,
   rateLimit: {
     // cms.md §3.5: none in core.
     signals: ['http-429'],
@@ -49,4 +41,5 @@ export const joomlaProvider = {
   // cms.md §3.2: default 20 and no cap found; 100 is Plexus's own ceiling.
   maxPageSize: 100,
   capabilities: ['content.read', 'content.write', 'content.taxonomy', 'webhooks.inbound'],
+  secretHeaders: ['x-joomla-token'],
 } as const satisfies ProviderDefinition;

@@ -9,7 +9,8 @@ import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { rngFor } from '../../sandbox/kit/rng.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
-import { API_CT, articleRoutes, jerror, seedArticles, type JoomlaArticle, type JoomlaCtx } from './sandbox/articles.ts';
+import { articleRoutes, seedArticles, type JoomlaArticle, type JoomlaCtx } from './sandbox/articles.ts';
+import { API_CT, jerror } from './sandbox/jsonapi.ts';
 import { authenticate, makeToken, newSeed, SUPER_USERS, type JoomlaUser } from './sandbox/auth.ts';
 import { seedTrees, treeRoutes, type JoomlaNode } from './sandbox/taxonomy.ts';
 

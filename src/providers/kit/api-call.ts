@@ -1,5 +1,5 @@
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
-import type { Connector, ConnectorContext } from '../connector.ts';
+import type { Connector, ConnectorContext } from '../contracts/connector.ts';
 import { defaultAuthHeaders } from './auth-headers.ts';
 import { throughCircuit } from './circuit.ts';
 import { classifyHttp } from './errors.ts';

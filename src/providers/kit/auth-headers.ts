@@ -1,5 +1,5 @@
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
-import type { ConnectorContext } from '../connector.ts';
+import type { ConnectorContext } from '../contracts/connector.ts';
 import type { HttpRequest } from './http.ts';
 import { oauth1Header } from './oauth1.ts';
 import { expand } from './urls.ts';

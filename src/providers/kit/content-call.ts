@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPlexusError } from '../../core/errors.ts';
-import type { ContentContext } from '../../sync/content/types.ts';
+import type { ContentContext } from '../contracts/content.ts';
 import { apiCall, apiUrl } from './api-call.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 

@@ -1,4 +1,4 @@
-import type { ChangesPage, RemoteContent } from '../../sync/content/types.ts';
+import type { ChangesPage, RemoteContent } from '../contracts/content.ts';
 import { decodeCursor, encodeCursor } from './cursor-codec.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { plexusError } from '../../core/errors.ts';
-import type { ConnectorContext } from '../connector.ts';
+import type { ConnectorContext } from '../contracts/connector.ts';
 import { classifyHttp } from './errors.ts';
 import { oauth1Header } from './oauth1.ts';
 import type { TokenSet } from './tokens.ts';

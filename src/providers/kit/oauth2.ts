@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { DecryptedCredentials } from '../../vault/credentials.ts';
-import type { AuthorizeParams, ConnectorContext, ExchangeParams } from '../connector.ts';
+import type { AuthorizeParams, ConnectorContext, ExchangeParams } from '../contracts/connector.ts';
 import type { OAuth2Auth } from '../types.ts';
 import { classifyTokenError } from './errors.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
@@ -98,7 +98,7 @@ export async function exchangeCode(ctx: ConnectorContext, p: ExchangeParams): Pr
   return readTokenResponse(ctx, res);
 }
 
-/** The standard refresh grant; Meta-style `exchange` re-runs the token exchange with the current token. */
+/** The standard refresh grant; `exchange` re-runs the definition's exchange grant with the current token. */
 export async function refreshTokens(ctx: ConnectorContext, creds: DecryptedCredentials): Promise<TokenSet> {
   const auth = oauth2Of(ctx);
   const url = ctx.url(auth.refreshUrl ?? auth.tokenUrl);
@@ -108,7 +108,8 @@ export async function refreshTokens(ctx: ConnectorContext, creds: DecryptedCrede
     params = { grant_type: 'refresh_token', refresh_token: creds.refreshToken };
   } else if (auth.refresh === 'exchange') {
     if (!creds.accessToken) throw plexusError('provider.auth_revoked', { message: 'The connection has no token; reconnect it.' });
-    params = { grant_type: 'fb_exchange_token', fb_exchange_token: creds.accessToken };
+    if (!auth.exchangeGrant) throw plexusError('provider.invalid_request', { message: `${ctx.def.displayName} names no exchange grant.` });
+    params = { grant_type: auth.exchangeGrant.grantType, [auth.exchangeGrant.tokenParam]: creds.accessToken };
   } else {
     throw plexusError('provider.invalid_request', { message: `${ctx.def.displayName} tokens cannot be refreshed.` });
   }

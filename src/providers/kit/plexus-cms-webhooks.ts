@@ -1,4 +1,20 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
+import type { WebhookSupport } from '../types.ts';
+
+/**
+ * The definition's webhook settings for those CMS: Plexus's own scheme, a secret per connection
+ * (shown once when the connection is made), no subscribe API, content topics only.
+ */
+export const plexusCmsWebhookSupport = {
+  supported: true,
+  scheme: 'plexus-hmac',
+  signatureHeader: 'x-plexus-signature',
+  timestampHeader: 'x-plexus-timestamp',
+  toleranceSeconds: 300,
+  secretSource: 'per_connection',
+  subscribeApi: false,
+  topics: ['content.created', 'content.updated', 'content.deleted'],
+} as const satisfies WebhookSupport;
 
 /**
  * The companion plugin format for CMS without signed webhooks in core (WordPress, Drupal,

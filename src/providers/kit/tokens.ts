@@ -1,4 +1,4 @@
-import { isSecretKey } from '../../config/redact.ts';
+import { isSecretKey } from '../../core/redact.ts';
 
 /** What a token endpoint answered, normalised. */
 export interface TokenSet {

@@ -52,7 +52,6 @@ export const linkedinProvider = {
     // ads.md §4.7: HMAC over `hmacsha256=` + raw body; accept the value with or without that prefix.
     signedPayloadPrefix: 'hmacsha256=',
     signatureValuePrefix: 'hmacsha256=',
-    handshake: 'linkedin-challenge',
     secretSource: 'app_secret',
     // ads.md §4.7: POST /rest/leadNotifications; PUT /rest/eventSubscriptions/(…).
     subscribeApi: true,
@@ -76,7 +75,6 @@ export const linkedinProvider = {
     'ads.campaigns.write',
     'ads.metrics.read',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.refresh',
   ],
 } as const satisfies ProviderDefinition;

@@ -8,7 +8,7 @@
  * its campaign is paused), so after the changed objects themselves it re-lists the children of
  * parents that changed. Cursors are JSON and resumable.
  */
-import type { AdLevel, AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdLevel, AdsSyncContext, Page } from '../contracts/ads.ts';
 import { graphAll, graphPage } from './graph-read.ts';
 
 type Level = Exclude<AdLevel, 'account'>;

@@ -1,4 +1,4 @@
-import type { AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdsSyncContext, Page } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 import { metaPauseMs, metaUsagePercent } from './usage.ts';

@@ -12,7 +12,7 @@
  * is created again.
  */
 import { isPlexusError, plexusError } from '../../core/errors.ts';
-import type { AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdsSyncContext, Page } from '../contracts/ads.ts';
 import { graphCall, graphPage } from './graph-read.ts';
 
 type Cursor =

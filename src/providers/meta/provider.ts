@@ -39,6 +39,7 @@ export const metaProvider = {
     pkce: false,
     tokenAuthMethod: 'query',
     refresh: 'exchange',
+    exchangeGrant: { grantType: 'fb_exchange_token', tokenParam: 'fb_exchange_token' },
     // ads.md §1.1: long-lived user tokens, expires_in ≈ 5,184,000 s; there are no refresh tokens.
     accessTokenTtlSeconds: 5_184_000,
     rotatesRefreshToken: false,
@@ -49,7 +50,6 @@ export const metaProvider = {
     // ads.md §1.7: `sha256=<hex>` over the raw (escaped-unicode) body, keyed with the app secret.
     signatureHeader: 'x-hub-signature-256',
     signatureValuePrefix: 'sha256=',
-    handshake: 'meta-hub-challenge',
     secretSource: 'app_secret',
     // ads.md §1.7: POST /act_{id}/subscribed_apps per ad account, /{page_id}/subscribed_apps for leads.
     subscribeApi: true,
@@ -91,7 +91,6 @@ export const metaProvider = {
     'ads.metrics.read',
     'ads.reports.async',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.refresh',
     'token.revoke',
   ],

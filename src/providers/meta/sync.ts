@@ -1,5 +1,5 @@
 import { currencyOffset, decimalToMicros, minorToMicros } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../contracts/ads.ts';
 import { EDGE, entityPage } from './entity-pages.ts';
 import { graphPage } from './graph-read.ts';
 import { insightsPage } from './insights-pull.ts';

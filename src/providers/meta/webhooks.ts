@@ -1,4 +1,8 @@
-import type { InboundEvent, WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { InboundEvent, WebhookAdapter } from '../contracts/webhooks.ts';
+import { safeEqual } from '../kit/webhook-schemes/util.ts';
+
+/** Meta's `hub.challenge` is an integer (ads.md §1.7). */
+const HUB_CHALLENGE = /^[0-9]{1,20}$/;
 
 interface MetaDelivery {
   object?: string;
@@ -23,4 +27,15 @@ export const metaWebhooks: WebhookAdapter = {
   },
   // An ad object changed state or needs attention: pull the account's entities again.
   action: (e) => (e.topic.startsWith('ad_account.') ? { kind: 'sync', reason: `webhook:${e.topic}` } : { kind: 'none' }),
+  // GET hub.mode=subscribe&hub.verify_token&hub.challenge: echo the challenge when the token is
+  // the configured PLEXUS_META_WEBHOOK_VERIFY_TOKEN. The echo is held to the integer format too.
+  handshake(query, app) {
+    const token = app.extra.webhookVerifyToken;
+    const challenge = query['hub.challenge'];
+    const given = query['hub.verify_token'];
+    if (query['hub.mode'] !== 'subscribe' || !challenge) return { status: 400, type: 'text', body: 'not a subscription handshake' };
+    if (!HUB_CHALLENGE.test(challenge)) return { status: 400, type: 'text', body: 'hub.challenge is not an integer' };
+    if (!token || !given || !safeEqual(Buffer.from(given), Buffer.from(token))) return { status: 403, type: 'text', body: 'verify token mismatch' };
+    return { status: 200, type: 'text', body: challenge };
+  },
 };

@@ -1,5 +1,5 @@
 import { currencyOffset } from '../../core/money.ts';
-import type { AdEntityRecord, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { EDGE_FIELDS, toEntity } from './sync.ts';
 

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../core/safe-equal.ts';
 import { plexusError } from '../../core/errors.ts';
-import type { Connector } from '../connector.ts';
+import type { Connector } from '../contracts/connector.ts';
 import { classifyShopify } from './errors.ts';
+import { numericId, toGid } from './gid.ts';
 import { payload, shopifyGraphql } from './graphql-call.ts';
 import { SHOP, WEBHOOK_CREATE, WEBHOOK_DELETE } from './operations.ts';
 
@@ -61,16 +62,14 @@ export const shopifyConnector: Connector = {
   async unsubscribeWebhooks(ctx, creds, ids) {
     const c = { connector: shopifyConnector, ctx, creds };
     for (const id of ids) {
-      // A bare number is a subscription made through the REST API before: its gid is the same number.
-      const gid = id.startsWith('gid://') ? id : `gid://shopify/WebhookSubscription/${id}`;
-      await shopifyGraphql(c, WEBHOOK_DELETE, { id: gid }).catch(() => undefined);
+      await shopifyGraphql(c, WEBHOOK_DELETE, { id: toGid('WebhookSubscription', id) }).catch(() => undefined);
     }
   },
 
   async identify(ctx, creds) {
     const { shop } = await shopifyGraphql<{ shop?: { id?: string; name?: string; myshopifyDomain?: string } }>({ connector: shopifyConnector, ctx, creds }, SHOP);
     if (!shop?.id) throw plexusError('provider.invalid_request', { message: 'Shopify answered the shop query without a shop.' });
-    const shopId = shop.id.slice(shop.id.lastIndexOf('/') + 1);
+    const shopId = numericId(shop.id);
     return { externalAccountId: shop.myshopifyDomain ?? `${ctx.config.shop}.myshopify.com`, displayName: shop.name ?? String(shop.myshopifyDomain), config: { shopId }, accountRefs: [shopId] };
   },
 };

@@ -10,13 +10,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../kit/cursor-codec.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { unmoved } from '../kit/version-guard.ts';
-import { fromShopify, imageId, numericId, RESOURCE, toGid, toInput, type Raw, type ShopResource } from './content-map.ts';
+import { fromShopify, imageId, RESOURCE, toInput, type Raw, type ShopResource } from './content/mapping.ts';
+import { numericId, toGid } from './gid.ts';
 import { payload, shopifyGraphql, type Caller } from './graphql-call.ts';
-import { uploadImage } from './media-upload.ts';
+import { uploadImage } from './content/media.ts';
 import { BLOG_CREATE, BULK_POLL, BULK_RUN, FIRST_BLOG, RESOURCE_OPS } from './operations.ts';
 
 /** Creates sent in one request (aliased mutations, 10 points each). */

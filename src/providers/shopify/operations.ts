@@ -4,7 +4,7 @@
  * each figure against what the sandbox computes). Field names follow the 2026-10 Admin schema.
  */
 import type { Operation } from './graphql-call.ts';
-import type { ShopResource } from './content-map.ts';
+import type { ShopResource } from './content/mapping.ts';
 
 const op = (name: string, cost: number, query: string): Operation => ({ name, cost, query: query.replace(/\s+/g, ' ').trim() });
 

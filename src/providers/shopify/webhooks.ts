@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
 
 /**
  * cms.md §4.4: one event per POST; the topic, shop and event id travel in headers

@@ -1,5 +1,5 @@
 import { plexusError } from '../../core/errors.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { parseReason } from './errors.ts';
 import { LIST, toEntity, type Row } from './sync.ts';

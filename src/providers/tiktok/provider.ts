@@ -48,7 +48,7 @@ export const tiktokProvider = {
   webhooks: {
     supported: true,
     // ads.md §3.7: `t=<ts>,s=<hex>` over `t.body`; that Business API webhooks use it is unconfirmed.
-    scheme: 'tiktok-signature',
+    scheme: 'hmac-sha256-hex-timestamp-pairs',
     signatureHeader: 'tiktok-signature',
     toleranceSeconds: 300,
     secretSource: 'app_secret',
@@ -77,7 +77,6 @@ export const tiktokProvider = {
     'ads.metrics.read',
     'ads.reports.async',
     'webhooks.inbound',
-    'webhooks.subscribe',
     'token.revoke',
   ],
 } as const satisfies ProviderDefinition;

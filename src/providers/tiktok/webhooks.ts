@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
 
 /**
  * ads.md §3.7: `{client_key, event, create_time, user_openid, content}` where `content` is a

@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import { microsToDecimal } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { get, LEVEL, toEntity } from './sync.ts';
 

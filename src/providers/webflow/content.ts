@@ -6,20 +6,14 @@
  * staged item and refuses when its `lastUpdated` moved (the window up to the PATCH stays open).
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ContentContext, ContentFields, RemoteContent } from '../contracts/content.ts';
+import { collectionContentAdapter } from '../kit/collection-content.ts';
 import { unlessMissing } from '../kit/content-call.ts';
-import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
-import { unmoved } from '../kit/version-guard.ts';
 import { wfCall, wfFind } from './call.ts';
-import { defaultCollection, rolesOf } from './collection-roles.ts';
-import { fromItem, isLive, toFieldData, type WfItem } from './content-map.ts';
+import { defaultCollection, rolesOf } from './content/collection-roles.ts';
+import { fromItem, isLive, toFieldData, type WfItem } from './content/mapping.ts';
 
 const PAGE = 100;
-
-function collectionOf(loc: TargetLocation): string {
-  if (loc.kind !== 'item' || !loc.collection) throw plexusError('unprocessable', { message: 'Webflow content is collection items; the target names no collection.' });
-  return loc.collection;
-}
 
 const itemPath = (cid: string, id: string, live = false) => `/collections/${cid}/items/${live ? 'live/' : ''}${id}`;
 
@@ -44,33 +38,22 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
   return Promise.all(made.map((item) => fromItem(s, roles, item)));
 }
 
-export const webflowContent: ContentAdapter = {
+export const webflowContent = collectionContentAdapter({
+  name: 'Webflow',
   kinds: ['item'],
   // No author field in a standard blog collection; the collection's roles decide the rest.
   fields: ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featuredMedia'],
   bulkSize: 100,
+  pageSize: PAGE,
+  defaultCollection,
+  rolesOf,
+  get: getItem,
+  toRemote: fromItem,
+  modifiedOf: (i) => i.lastUpdated,
+  createIn,
 
-  async locate(s, kind) {
-    if (kind !== 'item') throw plexusError('unprocessable', { message: `Webflow takes collection items, not ${kind}s.` });
-    return { kind, collection: await defaultCollection(s) };
-  },
-
-  async create(s, loc, fields) {
-    return (await createIn(s, collectionOf(loc), [fields]))[0]!;
-  },
-
-  createMany: (s, loc, items) => createIn(s, collectionOf(loc), items),
-
-  async read(s, loc, remoteId) {
-    const cid = collectionOf(loc);
-    const item = await getItem(s, cid, remoteId);
-    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
-  },
-
-  async update(s, loc, remoteId, changes, expectedVersion) {
-    const cid = collectionOf(loc);
-    const current = unmoved(await getItem(s, cid, remoteId), (i) => i.lastUpdated, remoteId, expectedVersion);
-    const roles = await rolesOf(s, cid);
+  async update(s, cid, roles, current, changes) {
+    const remoteId = current.id;
     const fieldData = await toFieldData(s, roles, changes);
     const live = isLive(current);
     const wantLive = (changes.status ?? (live ? 'published' : 'draft')) === 'published';
@@ -86,38 +69,27 @@ export const webflowContent: ContentAdapter = {
       item = await getItem(s, cid, remoteId);
     } else item = (await wfCall(s, 'PATCH', itemPath(cid, remoteId), { fieldData })).body as WfItem;
     if (!item) throw plexusError('content.remote_changed', { details: { remoteId, gone: true } });
-    return fromItem(s, roles, item);
+    return item;
   },
 
   // Off the live site first (a staged delete alone leaves it live until the next site publish).
-  async remove(s, loc, remoteId) {
-    const cid = collectionOf(loc);
+  async remove(s, cid, remoteId) {
     const item = await getItem(s, cid, remoteId);
     if (!item) return;
     if (isLive(item)) await unlessMissing(wfCall(s, 'DELETE', itemPath(cid, remoteId, true)));
     await unlessMissing(wfCall(s, 'DELETE', itemPath(cid, remoteId)));
   },
 
-  async findBySlug(s, loc, slug) {
-    const cid = collectionOf(loc);
+  async findBySlug(s, cid, _roles, slug) {
     const res = await wfCall(s, 'GET', `/collections/${cid}/items?${new URLSearchParams({ slug, limit: '1' })}`);
-    const item = (res.body as { items?: WfItem[] }).items?.find((i) => i.fieldData.slug === slug);
-    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
+    return (res.body as { items?: WfItem[] }).items?.find((i) => i.fieldData.slug === slug) ?? null;
   },
 
-  /**
-   * Sorted by `lastUpdated` and filtered from the last one seen (the `lastUpdated` filter and
-   * sort of the Data API, 2025-08), so an item edited while the pages are read moves behind
-   * the cursor instead of shifting an offset past another item.
-   */
-  async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
-    const cid = collectionOf(loc);
-    const c = modifiedOrderCursor(since, cursor);
+  // The `lastUpdated` filter and sort of the Data API (2025-08).
+  async changedPage(s, cid, c) {
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(c.skip), sortBy: 'lastUpdated', sortOrder: 'asc' });
     if (c.after) q.set('lastUpdated[gte]', c.after);
     const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q}`);
-    const page = (res.body as { items?: WfItem[] }).items ?? [];
-    const roles = await rolesOf(s, cid);
-    return modifiedOrderPage(page, PAGE, c, since, (i) => i.lastUpdated, (i) => fromItem(s, roles, i));
+    return (res.body as { items?: WfItem[] }).items ?? [];
   },
-};
+});

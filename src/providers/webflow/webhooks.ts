@@ -1,4 +1,4 @@
-import type { WebhookAdapter } from '../../webhooks/ingress/types.ts';
+import type { WebhookAdapter } from '../contracts/webhooks.ts';
 
 /** cms.md §5.4: `{triggerType, payload}`; item payloads carry the site id used for routing. */
 export const webflowWebhooks: WebhookAdapter = {

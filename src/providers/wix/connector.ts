@@ -1,5 +1,5 @@
 import { plexusError } from '../../core/errors.ts';
-import type { Connector, ConnectorContext } from '../connector.ts';
+import type { Connector, ConnectorContext } from '../contracts/connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { classifyWix } from './errors.ts';
 

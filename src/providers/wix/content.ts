@@ -11,21 +11,15 @@
  * item: fields Plexus does not sync are written back as they were read).
  */
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, RemoteContent, TargetLocation } from '../../sync/content/types.ts';
+import type { ContentContext, ContentFields, RemoteContent } from '../contracts/content.ts';
+import { collectionContentAdapter } from '../kit/collection-content.ts';
 import { unlessMissing } from '../kit/content-call.ts';
-import { modifiedOrderCursor, modifiedOrderPage } from '../kit/modified-order-page.ts';
-import { unmoved } from '../kit/version-guard.ts';
 import { wixCall, wixFind } from './call.ts';
-import { defaultCollection, rolesOf } from './collection-roles.ts';
-import { dateOf, fromItem, toData, type DataItem } from './content-map.ts';
+import { defaultCollection, rolesOf } from './content/collection-roles.ts';
+import { dateOf, fromItem, toData, type DataItem } from './content/mapping.ts';
 
 const PAGE = 100;
 const BULK = 100;
-
-function collectionOf(loc: TargetLocation): string {
-  if (!loc.collection) throw plexusError('unprocessable', { message: 'A Wix item needs the CMS collection it belongs to.' });
-  return loc.collection;
-}
 
 const updatedOf = (item: DataItem) => dateOf(item.data._updatedDate);
 
@@ -67,58 +61,38 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
   }));
 }
 
-export const wixContent: ContentAdapter = {
+export const wixContent = collectionContentAdapter({
+  name: 'Wix',
   kinds: ['post', 'item'],
   bulkSize: BULK,
+  pageSize: PAGE,
+  defaultCollection,
+  rolesOf,
+  get: getItem,
+  toRemote: fromItem,
+  modifiedOf: updatedOf,
+  createIn,
 
-  async locate(s, kind) {
-    if (kind !== 'post' && kind !== 'item') throw plexusError('unprocessable', { message: `Wix takes posts and collection items, not ${kind}s.` });
-    return { kind, collection: await defaultCollection(s) };
-  },
-
-  async create(s, loc, fields) {
-    return (await createIn(s, collectionOf(loc), [fields]))[0]!;
-  },
-
-  createMany: (s, loc, items) => createIn(s, collectionOf(loc), items),
-
-  async read(s, loc, remoteId) {
-    const cid = collectionOf(loc);
-    const item = await getItem(s, cid, remoteId);
-    return item ? fromItem(s, await rolesOf(s, cid), item) : null;
-  },
-
-  async update(s, loc, remoteId, changes, expectedVersion) {
-    const cid = collectionOf(loc);
-    const current = unmoved(await getItem(s, cid, remoteId), updatedOf, remoteId, expectedVersion);
-    const roles = await rolesOf(s, cid);
+  async update(s, cid, roles, current, changes) {
     const data = { ...current.data, ...(await toData(s, roles, changes)) };
-    const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(remoteId)}`, { dataCollectionId: cid, dataItem: { id: remoteId, data } });
-    return fromItem(s, roles, (res.body as { dataItem: DataItem }).dataItem);
+    const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(current.id)}`, { dataCollectionId: cid, dataItem: { id: current.id, data } });
+    return (res.body as { dataItem: DataItem }).dataItem;
   },
 
-  async remove(s, loc, remoteId) {
-    await unlessMissing(wixCall(s, 'DELETE', itemPath(collectionOf(loc), remoteId)));
+  async remove(s, cid, remoteId) {
+    await unlessMissing(wixCall(s, 'DELETE', itemPath(cid, remoteId)));
   },
 
-  async findBySlug(s, loc, slug) {
-    const cid = collectionOf(loc);
-    const roles = await rolesOf(s, cid);
+  async findBySlug(s, cid, roles, slug) {
     if (!roles.slug) return null;
     const [item] = await query(s, cid, { filter: { [roles.slug]: { $eq: slug } }, paging: { limit: 1 } });
-    return item ? fromItem(s, roles, item) : null;
+    return item ?? null;
   },
 
-  /** `_updatedDate` ascending from the last one seen, so items edited mid-walk move behind the cursor. */
-  async changedSince(s, loc, since, cursor): Promise<ChangesPage> {
-    const cid = collectionOf(loc);
-    const roles = await rolesOf(s, cid);
-    const c = modifiedOrderCursor(since, cursor);
-    const page = await query(s, cid, {
+  changedPage: (s, cid, c) =>
+    query(s, cid, {
       ...(c.after ? { filter: { _updatedDate: { $gte: { $date: c.after } } } } : {}),
       sort: [{ fieldName: '_updatedDate', order: 'ASC' }],
       paging: { limit: PAGE, offset: c.skip },
-    });
-    return modifiedOrderPage(page, PAGE, c, since, updatedOf, (i) => fromItem(s, roles, i));
-  },
-};
+    }),
+});

@@ -8,7 +8,7 @@
  * nothing narrower.
  */
 import { plexusError } from '../../core/errors.ts';
-import { CONTENT_FIELDS, type ContentAdapter, type ContentContext, type ContentKind, type RemoteContent } from '../../sync/content/types.ts';
+import { CONTENT_FIELDS, type ContentAdapter, type ContentContext, type ContentKind, type RemoteContent } from '../contracts/content.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { remoteChanged } from '../kit/version-guard.ts';
 import { batchCreate, MAX_BATCH, type BatchResult } from './content/batch.ts';

@@ -1,3 +1,4 @@
+import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Self-hosted WordPress through the core REST API (`wp/v2`) and Application Passwords. */
@@ -33,18 +34,9 @@ export const wordpressProvider = {
     refresh: 'none',
   },
   connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
-  webhooks: {
-    // cms.md §1.4: no webhooks in core; a Plexus companion plugin signs with a per-connection
-    // secret, and polling by modified_gmt stays the baseline.
-    supported: true,
-    scheme: 'plexus-hmac',
-    signatureHeader: 'x-plexus-signature',
-    timestampHeader: 'x-plexus-timestamp',
-    toleranceSeconds: 300,
-    secretSource: 'per_connection',
-    subscribeApi: false,
-    topics: ['content.created', 'content.updated', 'content.deleted'],
-  },
+  // cms.md §1.4: no webhooks in core; a Plexus companion plugin signs with a per-connection
+  // secret, and polling by modified_gmt stays the baseline.
+  webhooks: plexusCmsWebhookSupport,
   rateLimit: {
     // cms.md §1.5: none in core; hosts and security plugins may still answer 429.
     signals: ['http-429', 'retry-after-header'],

@@ -1,5 +1,5 @@
 import { plexusError } from '../../core/errors.ts';
-import type { Connector } from '../connector.ts';
+import type { Connector } from '../contracts/connector.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 
 /** X Ads API with OAuth 1.0a user tokens that never expire (ads.md §5.1). */

@@ -8,7 +8,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { plexusError } from '../../core/errors.ts';
-import type { AdEntityRecord, AdMetricRecord, AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdMetricRecord, AdsSyncContext, Page } from '../contracts/ads.ts';
 import { addDays, daysBetween, offsetMinutes } from '../kit/account-time.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { classifyHttp } from '../kit/errors.ts';

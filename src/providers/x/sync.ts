@@ -1,4 +1,4 @@
-import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';

@@ -37,7 +37,6 @@ const SECRET_QUERY = new Set([
   'code_verifier',
   'client_secret',
   'code',
-  'fb_exchange_token',
   'refresh_token',
   'input_token',
   'appsecret_proof',
@@ -70,7 +69,7 @@ export function maskHeaders(headers: Record<string, string | string[] | undefine
 
 export function maskQuery(query: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY.has(k) ? maskSecret(v) : v;
+  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY.has(k) || /token|secret|password/.test(k) ? maskSecret(v) : v;
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import type { AdLevel } from './types.ts';
+import type { AdLevel } from '../../providers/contracts/ads.ts';
 
 /** A campaign addressed as the API's ids name it: its connection and platform id. */
 export interface CampaignRef {

@@ -6,7 +6,7 @@ import type { PoolClient } from '../../db/pool.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { upsertEntities, upsertMetrics } from './store.ts';
 import { takeBudget } from './budget.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from './types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from '../../providers/contracts/ads.ts';
 
 export interface SyncOptions {
   /** Days of metrics pulled by a connection's first sync. */

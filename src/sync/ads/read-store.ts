@@ -1,6 +1,6 @@
 import type { Cursor } from '../../db/keyset.ts';
 import type { PoolClient } from '../../db/pool.ts';
-import type { AdLevel, AdStatus } from './types.ts';
+import type { AdLevel, AdStatus } from '../../providers/contracts/ads.ts';
 
 /** A stored ads object with its connection's provider: what the unified ads lists read. */
 export interface AdEntityViewRow {

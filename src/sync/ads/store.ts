@@ -1,5 +1,5 @@
 import type { PoolClient } from '../../db/pool.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord } from './types.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord } from '../../providers/contracts/ads.ts';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
 

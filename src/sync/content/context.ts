@@ -2,10 +2,9 @@ import { withConnection } from '../../connections/access.ts';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import { plexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import { contentAdapterFor } from '../../providers/content-adapters.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import { contentAdapterFor, type ProviderId } from '../../providers/registry.ts';
 import type { ConflictPolicy } from './store.ts';
-import type { ContentAdapter, ContentContext, MediaRef } from './types.ts';
+import type { ContentAdapter, ContentContext, MediaRef } from '../../providers/contracts/content.ts';
 
 export interface ContentRun {
   s: ContentContext;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitBlocks } from './blocks.ts';
 import { mergeBody, sameField, threeWayMerge } from './merge.ts';
-import type { ContentFields } from './types.ts';
+import type { ContentFields } from '../../providers/contracts/content.ts';
 
 const fields = (bodyHtml: string): ContentFields => ({
   title: 'T', bodyHtml, excerpt: '', slug: 't', status: 'published', categories: [], tags: [], featuredMedia: null, author: null,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitBlocks } from './blocks.ts';
 import { mergeBody, threeWayMerge } from './merge.ts';
-import type { ContentFields } from './types.ts';
+import type { ContentFields } from '../../providers/contracts/content.ts';
 
 const base: ContentFields = {
   title: 'Launch',

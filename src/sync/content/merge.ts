@@ -1,6 +1,6 @@
 import { diff3Merge } from 'node-diff3';
 import { bodyBlocks, normalizeBody, type Block } from './blocks.ts';
-import { CONTENT_FIELDS, type ContentField, type ContentFields } from './types.ts';
+import { CONTENT_FIELDS, type ContentField, type ContentFields } from '../../providers/contracts/content.ts';
 
 export interface FieldConflict {
   field: ContentField;

@@ -3,7 +3,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import type { ContentRun } from './context.ts';
 import { diffFields, threeWayMerge } from './merge.ts';
 import { fieldsOf, type ItemRow, type TargetRow } from './store.ts';
-import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from './types.ts';
+import { syncedFields, type ContentFields, type ContentKind, type RemoteContent, type TargetLocation } from '../../providers/contracts/content.ts';
 
 /**
  * What publishing one item to one site does. A dry run records it; a real publish carries it

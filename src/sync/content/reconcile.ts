@@ -7,7 +7,7 @@ import type { ContentRun } from './context.ts';
 import { diffFields, threeWayMerge, type FieldConflict } from './merge.ts';
 import { contentHash, fieldsOf, getItem, getTarget, markSynced, markTargetState, updateItemFields, type ConflictPolicy, type ItemRow, type TargetRow } from './store.ts';
 import { releaseReconcileLease, takeReconcileLease } from './reconcile-lease.ts';
-import { syncedFields, type ContentFields, type RemoteContent } from './types.ts';
+import { syncedFields, type ContentFields, type RemoteContent } from '../../providers/contracts/content.ts';
 
 export type ReconcileOutcome = 'synced' | 'unchanged' | 'conflict' | 'remote_deleted' | 'skipped';
 

@@ -1,10 +1,10 @@
 import { recordEvent } from '../../connections/events.ts';
 import { plexusError } from '../../core/errors.ts';
 import type { PoolClient } from '../../db/pool.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
+import { enqueue } from '../../db/queue.ts';
 import type { FieldConflict } from './merge.ts';
 import { getItem, getTarget, updateItemFields } from './store.ts';
-import type { ContentField, ContentFields } from './types.ts';
+import type { ContentField, ContentFields } from '../../providers/contracts/content.ts';
 
 export type FieldChoice = 'hub' | 'remote' | 'base';
 

@@ -5,7 +5,7 @@ import { withOrgTx } from '../../db/tx.ts';
 import { withContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
 import { contentHash, type TargetRow } from './store.ts';
-import { syncedFields, type ContentFields } from './types.ts';
+import { syncedFields, type ContentFields } from '../../providers/contracts/content.ts';
 
 interface DoneRow {
   item_id: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/pool.ts';
 import { comparable } from './merge.ts';
-import { CONTENT_FIELDS, type ContentField, type ContentFields, type ContentKind, type RemoteContent } from './types.ts';
+import { CONTENT_FIELDS, type ContentField, type ContentFields, type ContentKind, type RemoteContent } from '../../providers/contracts/content.ts';
 
 export type ConflictPolicy = 'hub_wins' | 'remote_wins' | 'latest_wins' | 'manual';
 

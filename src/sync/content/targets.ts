@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError, TargetRow } from './store.ts';
-import type { TargetLocation } from './types.ts';
+import type { TargetLocation } from '../../providers/contracts/content.ts';
 
 /** The item's target on a connection, created (pending) the first time the item goes there. */
 export async function ensureTarget(c: Queryable, orgId: string, itemId: string, connectionId: string, loc: TargetLocation): Promise<TargetRow> {

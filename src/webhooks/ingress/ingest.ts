@@ -4,12 +4,10 @@ import { isUuid } from '../../core/ids.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
-import { webhookAdapterFor } from '../../providers/webhook-adapters.ts';
-import { providers } from '../../providers/registry.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import { type ProviderId, providers, webhookAdapterFor } from '../../providers/registry.ts';
 import { open, type SealedSecret } from '../../vault/cipher.ts';
 import type { Keyring } from '../../vault/keyring.ts';
-import { schemeFor } from '../schemes/index.ts';
+import { schemeFor } from '../../providers/kit/webhook-schemes/index.ts';
 import type { InboxItem, InboxWriter } from './inbox-writer.ts';
 
 export interface IngressDeps {

@@ -1,8 +1,7 @@
 import { recordEvent, recordEvents } from '../../connections/events.ts';
 import type { PoolClient } from '../../db/pool.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
-import { webhookAdapterFor } from '../../providers/webhook-adapters.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import { enqueue } from '../../db/queue.ts';
+import { type ProviderId, webhookAdapterFor } from '../../providers/registry.ts';
 
 export interface InboxRow {
   id: string;

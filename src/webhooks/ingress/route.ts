@@ -2,9 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import { webhooksIn } from '../../observability/platform-metrics.ts';
 import type { ProviderApps } from '../../providers/apps.ts';
-import { providers } from '../../providers/registry.ts';
-import type { ProviderId } from '../../providers/types.ts';
-import { answerHandshake } from './handshakes.ts';
+import { type ProviderId, providers, webhookAdapterFor } from '../../providers/registry.ts';
 import { ingest, type IngressDeps } from './ingest.ts';
 
 export interface IngressRouteOptions {
@@ -44,8 +42,9 @@ export const webhookIngressRoutes: FastifyPluginAsync<IngressRouteOptions> = asy
   const handshake = async (provider: string, query: Record<string, string | undefined>, reply: FastifyReply) => {
     const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[provider];
     if (!def) throw plexusError('route_not_found', { message: `No platform "${provider}".` });
-    if (!def.webhooks.supported || !def.webhooks.handshake) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no subscription handshake.` });
-    const a = answerHandshake(def.webhooks.handshake, query, opts.apps[def.id]);
+    const adapter = def.webhooks.supported ? webhookAdapterFor(def.id) : undefined;
+    if (!adapter?.handshake) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no subscription handshake.` });
+    const a = adapter.handshake(query, opts.apps[def.id]);
     return reply.status(a.status).type(a.type === 'json' ? 'application/json' : 'text/plain').send(a.body);
   };
   app.get<{ Params: { provider: string }; Querystring: Record<string, string> }>('/webhooks/:provider', async (req, reply) => handshake(req.params.provider, req.query, reply));

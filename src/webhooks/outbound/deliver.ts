@@ -3,7 +3,7 @@ import { isPlexusError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../db/database.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import { assertAlive, assertLease } from '../../jobs/fence.ts';
+import { assertAlive, assertLease } from '../../db/fence.ts';
 import type { Keyring } from '../../vault/keyring.ts';
 import { FINISHED, getDelivery } from './deliveries.ts';
 import { responseExcerpt } from './excerpt.ts';

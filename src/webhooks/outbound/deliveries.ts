@@ -1,6 +1,6 @@
 import type { Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
+import { enqueue } from '../../db/queue.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'retrying' | 'disabled';
 

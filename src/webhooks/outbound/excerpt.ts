@@ -1,4 +1,4 @@
-import { SECRET_KEYS } from '../../config/redact.ts';
+import { SECRET_KEYS } from '../../core/redact.ts';
 
 /** The delivery log keeps this much of a response: enough to see an error page, no more. */
 export const EXCERPT_BYTES = 1024;

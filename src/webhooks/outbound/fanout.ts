@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/pool.ts';
-import { enqueueMany } from '../../jobs/enqueue.ts';
+import { enqueueMany } from '../../db/queue.ts';
 import { deliveryJobKey } from './deliveries.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebflowClient } from 'webflow-api';
 import { webflowProvider } from '../../../src/providers/webflow/provider.ts';
 import { sandbox as webflowSandbox, type WebflowRunningSandbox } from '../../../src/providers/webflow/sandbox.ts';
-import { scheme as timestamped } from '../../../src/webhooks/schemes/hmac-sha256-hex-timestamped.ts';
+import { scheme as timestamped } from '../../../src/providers/kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 // webflow-api takes its API origin as `environment` (docs/platforms/webflow.md §SDK); its

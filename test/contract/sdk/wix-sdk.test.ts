@@ -7,7 +7,7 @@ import { ApiKeyStrategy, AppStrategy, createClient } from '@wix/sdk';
 import { items } from '@wix/data';
 import { draftPosts, posts } from '@wix/blog';
 import { sandbox as wixSandbox, type WixRunningSandbox } from '../../../src/providers/wix/sandbox.ts';
-import { scheme as jwtRs256 } from '../../../src/webhooks/schemes/jwt-rs256.ts';
+import { scheme as jwtRs256 } from '../../../src/providers/kit/webhook-schemes/jwt-rs256.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 // @wix/sdk builds `https://www.wixapis.com/…` URLs but takes a `fetch`: this one sends them to

@@ -6,6 +6,8 @@ import type { OpenAPIV3_1 } from 'openapi-types';
  * `Media` is an answer in another media type (a page, plain text, an event stream), and
  * `Redirect` a 303 whose only content is its `Location`.
  */
+import { encodeAdsEntityId } from '../../ads-entity-id.ts';
+
 export class Media {
   constructor(
     readonly mediaType: string,
@@ -54,7 +56,7 @@ export const ID = {
 } as const;
 
 /** Ads ids as the API gives them: opaque, the connection, level and platform id in one. */
-const adsId = (level: string, platformId: string) => Buffer.from(`${ID.connection}|${level}|${platformId}`).toString('base64url');
+const adsId = (level: string, platformId: string) => encodeAdsEntityId(ID.connection, level, platformId);
 export const ADS_ID = {
   account: adsId('account', 'act_1048576001'),
   campaign: adsId('campaign', '120210456789012'),

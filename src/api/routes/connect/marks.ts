@@ -1,4 +1,4 @@
-import type { ProviderId } from '../../../providers/types.ts';
+import type { ProviderId } from '../../../providers/registry.ts';
 
 /**
  * Letter marks for the picker: a coloured tile with the platform's initials, drawn here as

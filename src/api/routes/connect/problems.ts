@@ -1,9 +1,10 @@
 import type { PlexusError } from '../../../core/errors.ts';
-import type { CredentialField, ProviderDefinition } from '../../../providers/types.ts';
+import type { CredentialField } from '../../../providers/types.ts';
+import type { RegisteredDefinition } from '../../../providers/registry.ts';
 import { strings } from './strings.ts';
 import type { FormProblem } from './views.ts';
 
-const fieldsOf = (def: ProviderDefinition): CredentialField[] => [...(def.connectionConfig ?? []), ...(def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a' ? [] : def.auth.fields)];
+const fieldsOf = (def: RegisteredDefinition): CredentialField[] => [...(def.connectionConfig ?? []), ...(def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a' ? [] : def.auth.fields)];
 
 /** Codes after which the person can fix the form and send it again (the others end the session). */
 export const UNREACHABLE_CODES = new Set(['provider.unavailable', 'provider.timeout']);
@@ -12,7 +13,7 @@ export const UNREACHABLE_CODES = new Set(['provider.unavailable', 'provider.time
  * A refused submission as the person should read it: what happened and what to do, with
  * each faulty field named. The platform's own words follow as details where there are any.
  */
-export function problemFor(err: PlexusError, def: ProviderDefinition): FormProblem {
+export function problemFor(err: PlexusError, def: RegisteredDefinition): FormProblem {
   const details = Array.isArray(err.details) ? (err.details as { path?: string; message?: string }[]) : [];
   const fields: Record<string, string> = {};
   for (const d of details) {

@@ -1,4 +1,5 @@
-import type { Family, ProviderId } from '../../../providers/types.ts';
+import type { Family } from '../../../providers/types.ts';
+import type { ProviderId } from '../../../providers/registry.ts';
 
 /**
  * Every word the connect pages show, in one place so that a translation is one more object of

@@ -1,5 +1,6 @@
 import { providers } from '../../../providers/registry.ts';
-import type { CredentialField, Family, ProviderDefinition, ProviderId } from '../../../providers/types.ts';
+import type { ProviderId, RegisteredDefinition } from '../../../providers/registry.ts';
+import type { CredentialField, Family } from '../../../providers/types.ts';
 import { esc, layout, type Branding } from './layout.ts';
 import { markSvg } from './marks.ts';
 import { strings } from './strings.ts';
@@ -34,7 +35,7 @@ function problemBox(p?: FormProblem): string {
 }
 
 /** The form for one platform: one button for OAuth platforms, the credential fields for the others. */
-export function connectPage(def: ProviderDefinition, token: string, opts: FormOptions = {}): string {
+export function connectPage(def: RegisteredDefinition, token: string, opts: FormOptions = {}): string {
   const values = opts.values ?? {};
   const fieldsHtml = (fields: readonly CredentialField[]) => fields.map((f) => field(f, values[f.name] ?? '', opts.problem?.fields?.[f.name])).join('');
   const hidden = `<input type="hidden" name="provider" value="${esc(def.id)}">`;

@@ -8,7 +8,7 @@ import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors } from '../../schemas.ts';
 import { adLevel, metricValues } from '../../openapi/components.ts';
-import { decodeId } from './ads-writes.ts';
+import { decodeAdsEntityId } from '../../ads-entity-id.ts';
 
 const MAX_DAYS = 400;
 const campaignParams = z.object({ id: z.string().min(1).max(400) });
@@ -18,7 +18,7 @@ const revisionSchema = z.object({ id: z.string(), level: adLevel, platform_id: z
 
 /** The campaign an id names in this org, or a 404 (ids of another org's campaigns included). */
 async function campaignOf(c: Queryable, orgId: string, id: string): Promise<CampaignRef & { name: string | null; currency: string | null; provider: string }> {
-  const ref = decodeId(id);
+  const ref = decodeAdsEntityId(id);
   const found = ref.level === 'campaign' ? await findCampaign(c, orgId, ref) : null;
   if (!found) throw plexusError('not_found', { message: 'No such campaign.' });
   return { connectionId: ref.connectionId, platformId: ref.platformId, ...found };

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withConnection } from '../../../connections/access.ts';
-import { isUuid } from '../../../core/ids.ts';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { adsWriteFor } from '../../../providers/ads-sync.ts';
-import type { ProviderId } from '../../../providers/types.ts';
+import { adsWriteFor, type ProviderId } from '../../../providers/registry.ts';
 import { getAdAccount, liveEntityAccountId, markEntityDeleted, upsertEntities } from '../../../sync/ads/store.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../sync/ads/types.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../../../providers/contracts/ads.ts';
+import { decodeAdsEntityId, encodeAdsEntityId } from '../../ads-entity-id.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema } from '../../schemas.ts';
@@ -42,19 +41,8 @@ const input = (b: z.infer<typeof campaignBody>): CampaignInput => ({
   ...(b.end_at !== undefined ? { endAt: b.end_at } : {}),
 });
 
-const AD_LEVELS = new Set<string>(['account', 'campaign', 'ad_group', 'ad']);
-const encodeId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
-export function decodeId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
-  const [connectionId, level, platformId] = Buffer.from(id, 'base64url').toString('utf8').split('|');
-  // Ids are opaque to callers: one that does not decode to (uuid, level, platform id) names nothing.
-  if (!isUuid(connectionId) || !level || !AD_LEVELS.has(level) || !platformId || platformId.length > 200 || platformId.includes('\u0000')) {
-    throw plexusError('not_found', { message: 'No such ads object.', details: [{ path: 'id', in: 'params', message: 'not an ads object id from this API' }] });
-  }
-  return { connectionId, level: level as AdLevel, platformId };
-}
-
 const format = (connectionId: string, e: AdEntityRecord) => ({
-  id: encodeId(connectionId, e.level, e.platformId),
+  id: encodeAdsEntityId(connectionId, e.level, e.platformId),
   platform_id: e.platformId,
   level: e.level,
   name: e.name,
@@ -88,10 +76,10 @@ export const adsWriteRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const store = (orgId: string, connectionId: string, e: AdEntityRecord, audit: AuditEntry) =>
     withOrgTx(deps.db.app, orgId, async (c) => {
       await upsertEntities(c, orgId, connectionId, NO_RUN, [e]);
-      await recordAudit(c, orgId, { ...audit, target: { type: `ads.${e.level}`, id: encodeId(connectionId, e.level, e.platformId) }, details: { ...audit.details, connection_id: connectionId, platform_id: e.platformId } });
+      await recordAudit(c, orgId, { ...audit, target: { type: `ads.${e.level}`, id: encodeAdsEntityId(connectionId, e.level, e.platformId) }, details: { ...audit.details, connection_id: connectionId, platform_id: e.platformId } });
     });
   const locate = async (orgId: string, id: string, level: AdLevel) => {
-    const ref = decodeId(id);
+    const ref = decodeAdsEntityId(id);
     if (ref.level !== level) throw plexusError('not_found', { message: 'No such ads object.' });
     const accountId = await withOrgTx(deps.db.app, orgId, (c) => liveEntityAccountId(c, orgId, ref.connectionId, level, ref.platformId));
     if (accountId === undefined) throw plexusError('not_found', { message: 'No such ads object.' });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withOrgTx } from '../../../db/tx.ts';
 import { listAdEntities, listMetricRevisions, sumMetrics } from '../../../sync/ads/read-store.ts';
+import { encodeAdsEntityId } from '../../ads-entity-id.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { decodeCursor, encodeCursor, pageQuery, pageSchema } from '../../pagination.ts';
@@ -41,8 +42,6 @@ const filters = pageQuery.extend({
   include_raw: z.enum(['true', 'false']).optional(),
 });
 
-/** Stable ids for API clients: `(connection, level, platform id)` in one opaque string. */
-const entityId = (connectionId: string, level: string, platformId: string) => Buffer.from(`${connectionId}|${level}|${platformId}`).toString('base64url');
 
 export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   for (const [path, level] of Object.entries(LEVELS)) {
@@ -57,7 +56,7 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         const rows = await withOrgTx(deps.db.app, orgId, (c) => listAdEntities(c, orgId, level, filters, cur, q.limit + 1));
         const more = rows.length > q.limit;
         const data = (more ? rows.slice(0, q.limit) : rows).map((r) => ({
-          id: entityId(r.connection_id, r.level, r.platform_id),
+          id: encodeAdsEntityId(r.connection_id, r.level, r.platform_id),
           connection_id: r.connection_id,
           provider: r.provider,
           level: r.level,

@@ -4,7 +4,7 @@ import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { createSession, getSession, offeredProviders, sessionStatus, type SessionRow } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
-import { PROVIDER_IDS, type ProviderId } from '../../../providers/types.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';

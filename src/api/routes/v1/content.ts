@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { enqueueMany } from '../../../jobs/enqueue.ts';
+import { enqueueMany } from '../../../db/queue.ts';
 import { listItems, updateItem, upsertItem } from '../../../sync/content/items-store.ts';
 import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
 import { getItem } from '../../../sync/content/store.ts';

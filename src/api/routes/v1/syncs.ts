@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { getConnection } from '../../../connections/repo.ts';
-import { enqueue } from '../../../jobs/enqueue.ts';
+import { enqueue } from '../../../db/queue.ts';
 import { listRuns } from '../../../sync/runs.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';

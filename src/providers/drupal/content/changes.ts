@@ -5,7 +5,7 @@
  * is saved while the pages are read: the saved node moves to the end and is read there. Deleted
  * nodes are gone for good in Drupal (no trash), so deletions are left to absence checks.
  */
-import type { ChangesPage, ContentContext, ContentKind } from '../../../sync/content/types.ts';
+import type { ChangesPage, ContentContext, ContentKind } from '../../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { bundleOf, changedSeconds, type NodeJson } from './mapping.ts';
 import { remotesOf, type NodeDocument } from './resolve.ts';

@@ -6,7 +6,7 @@
  * once per site and reused; one deleted on the site since is uploaded again.
  */
 import { plexusError } from '../../../core/errors.ts';
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import { safeFilename } from '../../kit/upload-filename.ts';
 import { errorStatus } from '../errors.ts';

@@ -1,5 +1,5 @@
 /** JSON:API calls (cms.md §2.2): documents go out and come back as `application/vnd.api+json`. */
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import type { HttpRequest } from '../../kit/http.ts';
 

@@ -1,5 +1,5 @@
 /** Nodes read from the site get tag names and image hashes; unified fields get tag and file ids. */
-import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../../sync/content/types.ts';
+import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../contracts/content.ts';
 import { featuredValue, imageTarget } from './media.ts';
 import { hasTags, toDocument, toRemote, type NodeJson, type Targets } from './mapping.ts';
 import { tagIds, tagNames } from './terms.ts';

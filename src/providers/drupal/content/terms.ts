@@ -4,7 +4,7 @@
  * a name matches an existing term whatever its case and the oldest such term wins. One index
  * per ContentContext keeps a job from asking twice.
  */
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { TERM_TYPE } from './mapping.ts';
 import { jsonapi } from './request.ts';
 

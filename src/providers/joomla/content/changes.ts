@@ -7,7 +7,7 @@
  * trashed (−2) and archived (2) articles are read in passes of their own: trashed ones report
  * deletions.
  */
-import type { ChangesPage, ContentContext } from '../../../sync/content/types.ts';
+import type { ChangesPage, ContentContext } from '../../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { modifiedAtOf, type ArticleJson } from './mapping.ts';
 import { remotesOf } from './resolve.ts';

@@ -3,7 +3,7 @@
  * and tag ids are resolved by the callers; this module only shapes payloads.
  */
 import { createHash } from 'node:crypto';
-import type { ContentFields, RemoteContent } from '../../../sync/content/types.ts';
+import type { ContentFields, RemoteContent } from '../../contracts/content.ts';
 
 export interface ArticleJson {
   type: string;

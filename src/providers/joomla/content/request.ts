@@ -1,5 +1,5 @@
 /** Web Services calls (cms.md §3.2): JSON:API-shaped answers, plain JSON request bodies. */
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import type { HttpRequest } from '../../kit/http.ts';
 

@@ -1,5 +1,5 @@
 /** Articles read from the site get category titles and image values; unified fields get ids. */
-import type { ContentContext, ContentFields, RemoteContent } from '../../../sync/content/types.ts';
+import type { ContentContext, ContentFields, RemoteContent } from '../../contracts/content.ts';
 import { toBody, toRemote, type ArticleJson } from './mapping.ts';
 import { categoryTitle, defaultCategory, idFor, tagIds } from './taxonomy.ts';
 

@@ -4,7 +4,7 @@
  * whole title ignoring case) and created when missing; category titles are looked up by id for
  * reading. One cache per ContentContext keeps a job from asking twice.
  */
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { joomla } from './request.ts';
 
 type Tree = 'categories' | 'tags';

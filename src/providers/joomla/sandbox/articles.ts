@@ -9,6 +9,7 @@
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { JoomlaUser } from './auth.ts';
+import { API_CT, dbDate, jerror, listPage } from './jsonapi.ts';
 import { urlSafe, type JoomlaNode } from './taxonomy.ts';
 
 export interface JoomlaArticle {
@@ -54,40 +55,6 @@ export interface JoomlaCtx {
 }
 
 const IMAGE_KEYS = ['image_intro', 'image_intro_alt', 'float_intro', 'image_intro_caption', 'image_fulltext', 'image_fulltext_alt', 'float_fulltext', 'image_fulltext_caption'];
-
-export const API_CT = 'application/vnd.api+json; charset=utf-8';
-
-export function jerror(status: number, title: string): SandboxResponse {
-  return { status, headers: { 'content-type': API_CT }, body: { errors: [{ title, code: status }] } };
-}
-
-/**
- * A list answer as Joomla's API gives it: `page[offset]`/`page[limit]` over the sorted rows
- * (an offset past the end is a 404), first/previous/next/last links and `meta.total-pages`.
- */
-export function listPage<T>(self: string, rows: T[], offset: number, limit: number, render: (row: T) => unknown): SandboxResponse {
-  const total = rows.length;
-  if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
-  const totalPages = Math.max(1, Math.ceil(total / limit));
-  const pageUrl = (o: number) => {
-    const u = new URL(self);
-    u.searchParams.set('page[offset]', String(o));
-    u.searchParams.set('page[limit]', String(limit));
-    return u.toString();
-  };
-  const links: Record<string, string> = { self };
-  if (total > limit) {
-    links['first'] = pageUrl(0);
-    if (offset > 0) links['previous'] = pageUrl(Math.max(0, offset - limit));
-    if (offset + limit < total) links['next'] = pageUrl(offset + limit);
-    links['last'] = pageUrl((totalPages - 1) * limit);
-  }
-  return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.slice(offset, offset + limit).map(render), meta: { 'total-pages': totalPages } } };
-}
-
-export function dbDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 const WORDS = ['joomla', 'extension', 'template', 'news', 'community', 'release', 'article', 'tutorial', 'menu', 'module', 'event', 'update'];
 

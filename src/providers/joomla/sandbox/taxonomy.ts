@@ -6,7 +6,8 @@
  */
 import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { JoomlaUser } from './auth.ts';
-import { API_CT, dbDate, jerror, listPage, type JoomlaCtx } from './articles.ts';
+import type { JoomlaCtx } from './articles.ts';
+import { API_CT, dbDate, jerror, listPage } from './jsonapi.ts';
 
 export interface JoomlaNode {
   id: number;

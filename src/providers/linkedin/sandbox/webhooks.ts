@@ -8,7 +8,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
-import { scheme } from '../../../webhooks/schemes/hmac-sha256-hex.ts';
+import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex.ts';
 
 /** Every 5 minutes for 8 hours (the org social-action schedule; Lead Sync's is undocumented). */
 export const LINKEDIN_RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 96 }, () => 300_000);

@@ -7,7 +7,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { WebhookSender, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
-import { sign } from '../../../webhooks/schemes/hmac-sha256-hex.ts';
+import { sign } from '../../kit/webhook-schemes/hmac-sha256-hex.ts';
 import { authenticate, params, requireScope, str, type MetaContext } from './context.ts';
 import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
 

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { scheme } from '../../../webhooks/schemes/hmac-sha256-base64.ts';
+import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
 import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
 import { sandbox, type ShopifySandboxOptions } from '../sandbox.ts';
 

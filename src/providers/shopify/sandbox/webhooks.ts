@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
-import { scheme } from '../../../webhooks/schemes/hmac-sha256-base64.ts';
+import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
 
 /** 8 retries, doubling from 1 minute, the last gap sized so the schedule spans 4 hours. */
 export const SHOPIFY_RETRY_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64, 113].map((m) => m * 60_000);

@@ -6,7 +6,7 @@
  * and `x-tt-logid`. One callback URL per app, set by handle, start option or control endpoint.
  */
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
-import { scheme } from '../../../webhooks/schemes/tiktok-signature.ts';
+import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamp-pairs.ts';
 import { requestId } from './envelope.ts';
 
 /** At-least-once with exponential backoff for up to 72 hours: doubling from 1 minute, about 68 hours in all. */

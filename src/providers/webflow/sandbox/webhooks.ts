@@ -8,7 +8,7 @@
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
-import { scheme } from '../../../webhooks/schemes/hmac-sha256-hex-timestamped.ts';
+import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
 import { hexId, renderItem, wfError, type WfItem, type WfState } from './cms.ts';
 
 /** Retries on non-2xx; Webflow documents neither count nor schedule, so this one is a guess. */

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVerify } from 'node:crypto';
-import { scheme } from '../../../webhooks/schemes/jwt-rs256.ts';
+import { scheme } from '../../kit/webhook-schemes/jwt-rs256.ts';
 import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WixSandboxOptions } from '../sandbox.ts';
 

@@ -9,7 +9,7 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
-import { signJwt } from '../../../webhooks/schemes/jwt-rs256.ts';
+import { signJwt } from '../../kit/webhook-schemes/jwt-rs256.ts';
 
 /** Retried for up to 48 hours (exact schedule undocumented): about 45 hours in all here. */
 export const WIX_RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];

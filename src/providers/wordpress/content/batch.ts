@@ -5,8 +5,8 @@
  * writing (e.g. `empty_content`) still leaves the others created, so the error lists them.
  */
 import { plexusError, type PlexusError } from '../../../core/errors.ts';
-import type { ConnectorContext } from '../../connector.ts';
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ConnectorContext } from '../../contracts/connector.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall } from '../../kit/api-call.ts';
 import { classifyWordPress } from '../errors.ts';
 import type { WpPostJson } from './mapping.ts';

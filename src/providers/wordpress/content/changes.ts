@@ -8,7 +8,7 @@
  * second is never split across pages; only when one second fills a whole page is it drained by
  * id with the ids already read excluded.
  */
-import type { ChangesPage, ContentContext, ContentKind } from '../../../sync/content/types.ts';
+import type { ChangesPage, ContentContext, ContentKind } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { collectionOf, modifiedAtOf, type WpPostJson } from './mapping.ts';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { plexusError } from '../../../core/errors.ts';
-import type { ContentFields, ContentKind, RemoteContent } from '../../../sync/content/types.ts';
+import type { ContentFields, ContentKind, RemoteContent } from '../../contracts/content.ts';
 
 export interface WpPostJson {
   id: number;

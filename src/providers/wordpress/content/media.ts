@@ -5,7 +5,7 @@
  * `remote:<id>` for an image only the site has.
  */
 import { plexusError } from '../../../core/errors.ts';
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import { safeFilename } from '../../kit/upload-filename.ts';
 

@@ -2,7 +2,7 @@
  * Both directions of the id ⇄ name work around one post: posts read from the site get term
  * names and image hashes; unified fields about to be written get term and attachment ids.
  */
-import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../../sync/content/types.ts';
+import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '../../contracts/content.ts';
 import { featuredMediaId, featuredMediaValue } from './media.ts';
 import { hasTaxonomy, toBody, toRemote, type WpPostJson } from './mapping.ts';
 import { termIds, termNames } from './terms.ts';

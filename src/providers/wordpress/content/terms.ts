@@ -4,7 +4,7 @@
  * names case-insensitively when it refuses a duplicate, and stores them HTML-escaped, so
  * matching decodes and ignores case. One index per ContentContext keeps a job from asking twice.
  */
-import type { ContentContext } from '../../../sync/content/types.ts';
+import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import { wpErrorCode, wpErrorData } from '../errors.ts';
 import { decodeEntities } from './mapping.ts';
