@@ -10,7 +10,7 @@
  */
 const LAYERS = [
   ['core'], // errors, clock, logger, redaction, money: imports nothing of Plexus
-  ['security', 'sandbox', 'config'], // SSRF guard; the simulator kit; the environment schema
+  ['security', 'sandbox', 'config', 'assets'], // SSRF guard; the simulator kit; the environment schema; the browser-app bundler
   ['db'], // pool, transactions, migrations, the job queue and work fence
   ['observability'], // tracing and metrics
   ['vault', 'tenancy'], // credentials and keys; organisations and API keys
@@ -19,8 +19,9 @@ const LAYERS = [
   ['connections'], // connect flows, token refresh, access to a connection's platform
   ['sync', 'webhooks', 'retention'], // ads and content sync; webhooks in and out; data retention
   ['jobs'], // the worker and its tasks
-  ['orgs'], // organisation lifecycle (erasure)
-  ['api'], // the HTTP API
+  ['orgs', 'admin', 'portal'], // organisation lifecycle (erasure); the operator's cross-org reads; portal sessions and settings
+  ['console'], // the operator console's signed session (it reads portal cookies the same way)
+  ['api'], // the HTTP API, with the routes of every concern and the portal and console pages
   ['cli'], // commands; main.ts sits above everything
 ];
 

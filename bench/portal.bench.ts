@@ -17,7 +17,7 @@ import { createProviderRuntime } from '../src/providers/runtime.ts';
 import { createOrg } from '../src/tenancy/orgs.ts';
 import { keyringFromEnv } from '../src/vault/keyring.ts';
 import { withOrgKeys } from '../src/vault/org-keys.ts';
-import { ensureWebBuilt } from '../scripts/build-web.ts';
+import { ensureWebBuilt } from '../src/assets/bundle.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { benchDatabase, median } from './harness.ts';
 

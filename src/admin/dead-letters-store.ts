@@ -1,6 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
-import type { Cursor } from '../api/pagination.ts';
+import type { Cursor } from '../db/keyset.ts';
 import { recordAudit } from '../audit/record.ts';
 import { deadLetterColumns, replayDeadLetter, SYSTEM_ORG, type DeadLetterRow } from '../jobs/dead-letter.ts';
 

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool.ts';
-import type { Cursor } from '../api/pagination.ts';
+import type { Cursor } from '../db/keyset.ts';
 
 export interface OrgSummaryRow {
   id: string;

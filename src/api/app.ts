@@ -44,15 +44,15 @@ import { retentionRoutes } from '../retention/routes.ts';
 import { orgErasureRoutes, adminOrgErasureRoutes } from '../orgs/routes.ts';
 import { operationRoutes } from './routes/v1/operations.ts';
 import { recorderFor } from '../operations/recorder.ts';
-import { portalRoutes } from '../portal/routes.ts';
-import { portalPageRoutes } from '../portal/pages.ts';
+import { portalRoutes } from './routes/v1/portal.ts';
+import { portalPageRoutes } from './routes/portal/pages.ts';
 import { adminHealthRoutes } from './routes/admin/health.ts';
 import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts';
 import { adminPlatformRateRoutes } from './routes/admin/platform-rates.ts';
 import { adminProviderVersionRoutes } from './routes/admin/provider-versions.ts';
 import { ConsoleSessions } from '../console/session.ts';
 import { consoleSessionAuth } from '../console/admin-auth.ts';
-import { consolePageRoutes } from '../console/pages.ts';
+import { consolePageRoutes } from './routes/console/pages.ts';
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).

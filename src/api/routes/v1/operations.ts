@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { connectionDiagnostics } from '../../../operations/diagnostics.ts';
+import { connectionDiagnostics } from '../../../connections/diagnostics.ts';
 import { childrenOf, formatMessage, formatOperation, getOperation, listOperations, messagesOf } from '../../../operations/store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery } from '../../pagination.ts';

@@ -1,7 +1,7 @@
-import type { ConnectionRow } from '../connections/repo.ts';
+import type { ConnectionRow } from './repo.ts';
 import type { PoolClient } from '../db/pool.ts';
 import { circuitStates } from '../providers/kit/circuit.ts';
-import type { HttpMessage } from './context.ts';
+import type { HttpMessage } from '../operations/context.ts';
 
 type ConnRow = Pick<
   ConnectionRow,

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../api/deps.ts';
-import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../scripts/build-web.ts';
-import { cookieOf } from '../portal/cookies.ts';
-import { AttemptLimiter, AUTH_FAILURES_PER_MINUTE } from '../security/attempt-limiter.ts';
-import { CONSOLE_COOKIE, CONSOLE_SESSION_SECONDS, consoleCookie, type ConsoleSessions } from './session.ts';
-import { signInPage } from './sign-in-view.ts';
-import { signInStrings } from './strings.ts';
+import type { AppDeps } from '../../deps.ts';
+import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../../assets/bundle.ts';
+import { cookieOf } from '../../../portal/cookies.ts';
+import { AttemptLimiter, AUTH_FAILURES_PER_MINUTE } from '../../../security/attempt-limiter.ts';
+import { CONSOLE_COOKIE, CONSOLE_SESSION_SECONDS, consoleCookie, type ConsoleSessions } from '../../../console/session.ts';
+import { signInPage } from '../../../console/sign-in-view.ts';
+import { signInStrings } from '../../../console/strings.ts';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 // Only the console's own bundle files: `console/main-<hash>.js` and the like.

@@ -10,7 +10,8 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+// src/assets or, compiled, dist/assets: the package root is two folders up either way.
+const ROOT = path.resolve(import.meta.dirname, '../..');
 export const WEB_SRC = path.join(ROOT, 'web');
 export const WEB_OUT = path.join(ROOT, 'dist', 'web');
 const MANIFEST = 'manifest.json';

@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../core/errors.ts';
-import { withOrgTx } from '../db/tx.ts';
-import type { AppDeps } from '../api/deps.ts';
-import { orgOf } from '../api/plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../api/schemas.ts';
-import { byRequest } from '../audit/actor.ts';
-import { recordAudit } from '../audit/record.ts';
-import { createPortalSession, revokePortalSession, type PortalSessionRow } from './store.ts';
-import { PORTAL_MODES, PORTAL_SECTIONS } from './sections.ts';
-import { getPortalSettings, updatePortalSettings } from './settings.ts';
-import { csrfTokenOf } from './tokens.ts';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import type { AppDeps } from '../../deps.ts';
+import { orgOf } from '../../plugins/auth.ts';
+import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { byRequest } from '../../../audit/actor.ts';
+import { recordAudit } from '../../../audit/record.ts';
+import { createPortalSession, revokePortalSession, type PortalSessionRow } from '../../../portal/store.ts';
+import { PORTAL_MODES, PORTAL_SECTIONS } from '../../../portal/sections.ts';
+import { getPortalSettings, updatePortalSettings } from '../../../portal/settings.ts';
+import { csrfTokenOf } from '../../../portal/tokens.ts';
 
 const portalMode = z.enum(PORTAL_MODES).meta({ id: 'PortalMode', description: '`read_only` sees everything and changes nothing; `manage` may act (sync, reconnect, replay…).' });
 const portalSection = z.enum(PORTAL_SECTIONS).meta({ id: 'PortalSection', description: 'A section of the org portal.' });

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../api/deps.ts';
-import { plexusError } from '../core/errors.ts';
-import { withOrgTx } from '../db/tx.ts';
-import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../scripts/build-web.ts';
-import { SESSION_COOKIE, cookieOf, sessionCookie } from './cookies.ts';
-import { getPortalSettings, frameAncestors } from './settings.ts';
-import { enterPortalSession, sessionOfCookie } from './store.ts';
-import { parseToken } from './tokens.ts';
+import type { AppDeps } from '../../deps.ts';
+import { plexusError } from '../../../core/errors.ts';
+import { withOrgTx } from '../../../db/tx.ts';
+import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../../assets/bundle.ts';
+import { SESSION_COOKIE, cookieOf, sessionCookie } from '../../../portal/cookies.ts';
+import { getPortalSettings, frameAncestors } from '../../../portal/settings.ts';
+import { enterPortalSession, sessionOfCookie } from '../../../portal/store.ts';
+import { parseToken } from '../../../portal/tokens.ts';
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 const ASSET_RE = /^[a-z]+\/[A-Za-z0-9_-]+(\.[A-Za-z]+){1,3}$/;
