@@ -77,7 +77,10 @@ module.exports = {
       name: 'kit-and-contracts-name-no-provider',
       comment: 'Shared provider code does not reach into one platform.',
       severity: 'error',
-      from: { path: '^src/providers/(kit|contracts)/|^src/providers/[^/]+\\.ts$', pathNot: ['^src/providers/registry\\.ts$', TEST] },
+      from: {
+        path: '^src/providers/(kit|contracts)/|^src/providers/[^/]+\\.ts$',
+        pathNot: ['^src/providers/registry\\.ts$', TEST],
+      },
       to: { path: '^src/providers/[^/]+/', pathNot: '^src/providers/(kit|contracts)/' },
     },
     {

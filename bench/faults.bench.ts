@@ -58,7 +58,12 @@ function longestGap(times: number[], from: number, to: number): number {
   return gap / 1000;
 }
 
-async function publishFault(db: Database, pg: OwnPostgres, site: ShopifySite, fault: 'SIGSTOP' | 'SIGKILL'): Promise<Outcome> {
+async function publishFault(
+  db: Database,
+  pg: OwnPostgres,
+  site: ShopifySite,
+  fault: 'SIGSTOP' | 'SIGKILL',
+): Promise<Outcome> {
   const { org } = await createOrg(db.owner, `faults-${fault}`);
   const conn = await site.connect({ db, keyring } as TestContext, org.id);
   const prefix = `fault-${fault.toLowerCase()}-`;
@@ -78,11 +83,24 @@ async function publishFault(db: Database, pg: OwnPostgres, site: ShopifySite, fa
   };
   const first = spawnTs('src/main.ts', env, ['worker']);
   let second: ReturnType<typeof spawnTs> | undefined;
-  const done = async (batchId: string) => (await db.owner.query<{ done: number; status: string }>('select done, status from publish_batches where id = $1', [batchId])).rows[0]!;
+  const done = async (batchId: string) =>
+    (
+      await db.owner.query<{ done: number; status: string }>('select done, status from publish_batches where id = $1', [
+        batchId,
+      ])
+    ).rows[0]!;
   const started = Date.now();
   try {
-    const batchId = (await withOrgTx(db.app, org.id, (c) => createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }))).id;
-    await waitFor(async () => (await done(batchId)).done >= Math.min(ITEMS - 10, 42), 'part of the batch', 120_000).catch((err: unknown) => {
+    const batchId = (
+      await withOrgTx(db.app, org.id, (c) =>
+        createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }),
+      )
+    ).id;
+    await waitFor(
+      async () => (await done(batchId)).done >= Math.min(ITEMS - 10, 42),
+      'part of the batch',
+      120_000,
+    ).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${first.output()}`);
     });
     first.kill(fault);
@@ -99,9 +117,22 @@ async function publishFault(db: Database, pg: OwnPostgres, site: ShopifySite, fa
       if (n === 0) lost++;
       if (n > 1) duplicated += n - 1;
     }
-    const { rows } = await db.owner.query<{ at: Date }>('select updated_at as at from publish_batch_items where batch_id = $1', [batchId]);
+    const { rows } = await db.owner.query<{ at: Date }>(
+      'select updated_at as at from publish_batch_items where batch_id = $1',
+      [batchId],
+    );
     const ended = fault === 'SIGSTOP' && (first.exitCode !== null || first.signalCode !== null) ? 1 : 0;
-    return { fault: `worker ${fault} mid-publish (${ITEMS} items)`, lost, duplicated, stalledSeconds: longestGap(rows.map((r) => r.at.getTime()), started, Date.now()), ended };
+    return {
+      fault: `worker ${fault} mid-publish (${ITEMS} items)`,
+      lost,
+      duplicated,
+      stalledSeconds: longestGap(
+        rows.map((r) => r.at.getTime()),
+        started,
+        Date.now(),
+      ),
+      ended,
+    };
   } finally {
     first.kill('SIGCONT');
     first.kill('SIGKILL');
@@ -115,9 +146,25 @@ async function databaseFault(db: Database, pg: OwnPostgres, fault: 'restart' | '
   const secret = 'faults-bench-shopify-secret';
   const shop = `faults-${fault.toLowerCase()}.myshopify.com`;
   const { org } = await createOrg(db.owner, `faults-db-${fault}`);
-  const conn = await seedConnection(db, keyring, org.id, 'shopify', { kind: 'oauth2', accessToken: 'x' }, { externalId: shop });
+  const conn = await seedConnection(
+    db,
+    keyring,
+    org.id,
+    'shopify',
+    { kind: 'oauth2', accessToken: 'x' },
+    { externalId: shop },
+  );
   await db.owner.query('update connections set account_refs = array[$2] where id = $1', [conn, shop]);
-  const env = { DATABASE_URL: pg.url, PLEXUS_MASTER_KEY: masterKey, LOG_LEVEL: 'error', PLEXUS_SHOPIFY_CLIENT_ID: 'id', PLEXUS_SHOPIFY_CLIENT_SECRET: secret, PLEXUS_HEARTBEAT_MS: '200', PLEXUS_WORKER_STALE_MS: String(STALE_MS), PLEXUS_WORKER_POLL_MS: '200' };
+  const env = {
+    DATABASE_URL: pg.url,
+    PLEXUS_MASTER_KEY: masterKey,
+    LOG_LEVEL: 'error',
+    PLEXUS_SHOPIFY_CLIENT_ID: 'id',
+    PLEXUS_SHOPIFY_CLIENT_SECRET: secret,
+    PLEXUS_HEARTBEAT_MS: '200',
+    PLEXUS_WORKER_STALE_MS: String(STALE_MS),
+    PLEXUS_WORKER_POLL_MS: '200',
+  };
   const api = spawnTs('src/main.ts', { ...env, PORT: '0' }, ['api']);
   const worker = spawnTs('src/main.ts', env, ['worker']);
   const acked = new Set<string>();
@@ -129,9 +176,22 @@ async function databaseFault(db: Database, pg: OwnPostgres, fault: 'restart' | '
       while (!stop) {
         const id = randomUUID();
         const raw = Buffer.from(JSON.stringify({ id }));
-        const s = schemeFor('hmac-sha256-base64').sign({ rawBody: raw, secret, nowMs: Date.now() }, { signatureHeader: 'x-shopify-hmac-sha256' });
+        const s = schemeFor('hmac-sha256-base64').sign(
+          { rawBody: raw, secret, nowMs: Date.now() },
+          { signatureHeader: 'x-shopify-hmac-sha256' },
+        );
         try {
-          const res = await fetch(`${url}/webhooks/shopify`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': shop, 'x-shopify-webhook-id': id, ...s.headers }, body: s.body });
+          const res = await fetch(`${url}/webhooks/shopify`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-shopify-topic': 'orders/create',
+              'x-shopify-shop-domain': shop,
+              'x-shopify-webhook-id': id,
+              ...s.headers,
+            },
+            body: s.body,
+          });
           if (res.status === 200) acked.add(id);
           await res.arrayBuffer();
         } catch {
@@ -150,7 +210,18 @@ async function databaseFault(db: Database, pg: OwnPostgres, fault: 'restart' | '
     stop = true;
     await Promise.all(senders);
     const ended = Date.now();
-    await waitFor(async () => (await db.owner.query("select count(*)::int as n from webhook_inbox where org_id = $1 and status <> 'processed'", [org.id])).rows[0].n === 0, 'every event processed', 180_000, 250);
+    await waitFor(
+      async () =>
+        (
+          await db.owner.query(
+            "select count(*)::int as n from webhook_inbox where org_id = $1 and status <> 'processed'",
+            [org.id],
+          )
+        ).rows[0].n === 0,
+      'every event processed',
+      180_000,
+      250,
+    );
     const { rows } = await db.owner.query<{ key: string; at: Date; n: number }>(
       `select i.dedupe_key as key, i.processed_at as at, (select count(*)::int from events e where e.org_id = $1 and e.type = 'webhook.received' and e.payload->>'inbox_id' = i.id::text) as n
        from webhook_inbox i where i.org_id = $1`,
@@ -165,7 +236,17 @@ async function databaseFault(db: Database, pg: OwnPostgres, fault: 'restart' | '
       else if (r.n > 1) duplicated += r.n - 1;
     }
     const endedEarly = [api, worker].filter((p) => p.exitCode !== null || p.signalCode !== null).length;
-    return { fault: `PostgreSQL ${fault} under webhook load (${acked.size} acknowledged)`, lost, duplicated, stalledSeconds: longestGap(rows.map((r) => r.at.getTime()), started + 1000, ended), ended: endedEarly };
+    return {
+      fault: `PostgreSQL ${fault} under webhook load (${acked.size} acknowledged)`,
+      lost,
+      duplicated,
+      stalledSeconds: longestGap(
+        rows.map((r) => r.at.getTime()),
+        started + 1000,
+        ended,
+      ),
+      ended: endedEarly,
+    };
   } finally {
     stop = true;
     api.kill('SIGKILL');
@@ -175,7 +256,11 @@ async function databaseFault(db: Database, pg: OwnPostgres, fault: 'restart' | '
 }
 
 const pg = await ownPostgres(log);
-const db = await openDatabase(loadConfig({ DATABASE_URL: pg.url, PLEXUS_MASTER_KEY: masterKey, PLEXUS_WORKER_CONCURRENCY: '2' }), log, {});
+const db = await openDatabase(
+  loadConfig({ DATABASE_URL: pg.url, PLEXUS_MASTER_KEY: masterKey, PLEXUS_WORKER_CONCURRENCY: '2' }),
+  log,
+  {},
+);
 const site = await shopifySite();
 const outcomes: Outcome[] = [];
 try {
@@ -190,6 +275,9 @@ try {
 }
 const w = Math.max(...outcomes.map((o) => o.fault.length));
 process.stdout.write(`\n${'fault'.padEnd(w)}  lost  duplicated  stalled_s  processes_ended\n`);
-for (const o of outcomes) process.stdout.write(`${o.fault.padEnd(w)}  ${String(o.lost).padStart(4)}  ${String(o.duplicated).padStart(10)}  ${o.stalledSeconds.toFixed(1).padStart(9)}  ${String(o.ended).padStart(15)}\n`);
+for (const o of outcomes)
+  process.stdout.write(
+    `${o.fault.padEnd(w)}  ${String(o.lost).padStart(4)}  ${String(o.duplicated).padStart(10)}  ${o.stalledSeconds.toFixed(1).padStart(9)}  ${String(o.ended).padStart(15)}\n`,
+  );
 const bad = outcomes.some((o) => o.lost > 0 || o.duplicated > 0 || o.ended > 0);
 process.exitCode = bad ? 1 : 0;

@@ -24,16 +24,29 @@ const silent = new WorkerLogger(() => () => undefined);
 
 const db = await benchDatabase('jobs', CONCURRENCY + 8);
 const { org } = await createOrg(db.owner, 'bench');
-const remaining = async () => (await db.owner.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n;
+const remaining = async () =>
+  (await db.owner.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n;
 
 async function bare(): Promise<{ enqueueMs: number; totalMs: number }> {
   const utils = await makeWorkerUtils({ pgPool: db.owner, logger: silent });
   const t0 = performance.now();
   for (let i = 0; i < JOBS; i += BATCH) {
-    await utils.addJobs(Array.from({ length: Math.min(BATCH, JOBS - i) }, (_, j) => ({ identifier: 'bench_bare', payload: { org_id: org.id, n: i + j } })));
+    await utils.addJobs(
+      Array.from({ length: Math.min(BATCH, JOBS - i) }, (_, j) => ({
+        identifier: 'bench_bare',
+        payload: { org_id: org.id, n: i + j },
+      })),
+    );
   }
   const enqueueMs = performance.now() - t0;
-  const runner = await run({ pgPool: db.owner, taskList: { bench_bare: async () => undefined }, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 200, logger: silent });
+  const runner = await run({
+    pgPool: db.owner,
+    taskList: { bench_bare: async () => undefined },
+    concurrency: CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 200,
+    logger: silent,
+  });
   await until(async () => (await remaining()) === 0);
   const totalMs = performance.now() - t0;
   await runner.stop();
@@ -49,7 +62,10 @@ async function plexus(): Promise<{ enqueueMs: number; totalMs: number }> {
   } as unknown as TaskDefinition;
   const t0 = performance.now();
   for (let i = 0; i < JOBS; i += BATCH) {
-    const specs = Array.from({ length: Math.min(BATCH, JOBS - i) }, (_, j) => ({ task: 'bench_plexus', payload: { org_id: org.id, n: i + j } }) as unknown as JobSpec);
+    const specs = Array.from(
+      { length: Math.min(BATCH, JOBS - i) },
+      (_, j) => ({ task: 'bench_plexus', payload: { org_id: org.id, n: i + j } }) as unknown as JobSpec,
+    );
     await withOrgTx(db.app, org.id, (c) => enqueueMany(c, specs));
   }
   const enqueueMs = performance.now() - t0;
@@ -101,7 +117,9 @@ try {
   console.log(`  bare graphile-worker : enqueue ${b.enqueue_per_s}/s, enqueue+process ${b.end_to_end_per_s}/s`);
   console.log(`  plexus job helper    : enqueue ${p.enqueue_per_s}/s, enqueue+process ${p.end_to_end_per_s}/s`);
   const ratio = p.end_to_end_per_s / b.end_to_end_per_s;
-  console.log(`  ratio plexus/bare (enqueue+process): ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `  ratio plexus/bare (enqueue+process): ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`,
+  );
   console.log(`  ratio plexus/bare (enqueue only):    ${(p.enqueue_per_s / b.enqueue_per_s).toFixed(2)}`);
   process.exitCode = ratio >= 0.8 ? 0 : 1;
 } finally {

@@ -19,7 +19,12 @@ const CONCURRENCY = 16;
 
 const server = http.createServer((req, res) => {
   const limited = req.url?.includes('limited');
-  res.writeHead(limited ? 429 : 200, { 'content-type': 'application/json', 'x-app-usage': '{"call_count":12}', 'x-request-id': 'r-1', ...(limited ? { 'retry-after': '1' } : {}) });
+  res.writeHead(limited ? 429 : 200, {
+    'content-type': 'application/json',
+    'x-app-usage': '{"call_count":12}',
+    'x-request-id': 'r-1',
+    ...(limited ? { 'retry-after': '1' } : {}),
+  });
   res.end(limited ? '{"error":{"message":"slow down"}}' : '{"data":[{"id":"1"}]}');
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -36,7 +41,10 @@ try {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < CALLS) {
           const i = next++;
-          await client.send({ method: 'GET', url: `${base}/v19.0/act_${1000 + (i % 50)}/${i % 20 === 0 ? 'limited' : 'insights'}?access_token=secret&fields=spend` });
+          await client.send({
+            method: 'GET',
+            url: `${base}/v19.0/act_${1000 + (i % 50)}/${i % 20 === 0 ? 'limited' : 'insights'}?access_token=secret&fields=spend`,
+          });
         }
       }),
     );
@@ -54,13 +62,23 @@ try {
     recorded.push(await timed(() => withOperation(recorder, { orgId: org.id, type: 'sync', actor: 'bench' }, batch)));
   }
   await recorder.flush();
-  const rows = (await db.owner.query<{ n: number }>("select count(*)::int as n from operation_messages where kind = 'http'")).rows[0]!.n;
+  const rows = (
+    await db.owner.query<{ n: number }>("select count(*)::int as n from operation_messages where kind = 'http'")
+  ).rows[0]!.n;
   const p = median(plain);
   const q = median(recorded);
-  console.log(`bench/operations: ${CALLS} loopback platform calls per round, ${CONCURRENCY} at a time, ${ROUNDS} alternating rounds (median)`);
-  console.log(`  outside an operation (metrics only): ${p.toFixed(0)} calls/s   (${plain.map((v) => v.toFixed(0)).join(', ')})`);
-  console.log(`  inside an operation (every call recorded): ${q.toFixed(0)} calls/s   (${recorded.map((v) => v.toFixed(0)).join(', ')})`);
-  console.log(`  ratio recorded/plain: ${(q / p).toFixed(3)} (target >= 0.95); ${rows} of ${CALLS * ROUNDS} calls written to operation_messages`);
+  console.log(
+    `bench/operations: ${CALLS} loopback platform calls per round, ${CONCURRENCY} at a time, ${ROUNDS} alternating rounds (median)`,
+  );
+  console.log(
+    `  outside an operation (metrics only): ${p.toFixed(0)} calls/s   (${plain.map((v) => v.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `  inside an operation (every call recorded): ${q.toFixed(0)} calls/s   (${recorded.map((v) => v.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `  ratio recorded/plain: ${(q / p).toFixed(3)} (target >= 0.95); ${rows} of ${CALLS * ROUNDS} calls written to operation_messages`,
+  );
   if (rows !== CALLS * ROUNDS) process.exitCode = 1;
 } finally {
   await recorder.close();

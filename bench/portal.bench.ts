@@ -24,16 +24,46 @@ import { benchDatabase, median } from './harness.ts';
 const SERVER_TARGET_MS = 300;
 const BROWSER_TARGET_MS = 1000;
 const REPEAT = 7;
-const BIG = { connections: 10_000, operations: 100_000, content: 50_000, runs: 20_000, deadLetters: 5_000, inbound: 20_000, audit: 20_000 };
-const SMALL = { connections: 100, operations: 100, content: 100, runs: 100, deadLetters: 100, inbound: 100, audit: 100 };
+const BIG = {
+  connections: 10_000,
+  operations: 100_000,
+  content: 50_000,
+  runs: 20_000,
+  deadLetters: 5_000,
+  inbound: 20_000,
+  audit: 20_000,
+};
+const SMALL = {
+  connections: 100,
+  operations: 100,
+  content: 100,
+  runs: 100,
+  deadLetters: 100,
+  inbound: 100,
+  audit: 100,
+};
 
 const db = await benchDatabase('portal', 8);
 const log = createLogger({ level: 'warn', name: 'bench' });
-const config = loadConfig({ PLEXUS_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', PLEXUS_API_RATE_LIMIT: '1000000' });
+const config = loadConfig({
+  PLEXUS_MASTER_KEY: randomBytes(32).toString('base64'),
+  LOG_LEVEL: 'warn',
+  PLEXUS_API_RATE_LIMIT: '1000000',
+});
 const keyring = withOrgKeys(keyringFromEnv(config.masterKey!), db.owner);
 const providers = createProviderRuntime(systemClock, {});
 let publicUrl = 'http://127.0.0.1';
-const app = await buildApp({ config, db, keyring, log, clock: systemClock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => publicUrl });
+const app = await buildApp({
+  config,
+  db,
+  keyring,
+  log,
+  clock: systemClock,
+  metrics: createMetrics(db),
+  providers,
+  ssrf: providers.ssrf,
+  publicUrl: () => publicUrl,
+});
 
 /** Bulk rows for one org, in SQL: a spread of providers, statuses and times like a real org's. */
 async function seed(orgId: string, n: typeof BIG): Promise<void> {
@@ -107,7 +137,10 @@ const LISTS: ListCase[] = [
   { name: 'content', path: '/v1/content', filter: 'kind=page' },
 ];
 
-async function timeGet(key: string, url: string): Promise<{ ms: number; body: { data: unknown[]; next_cursor: string | null } }> {
+async function timeGet(
+  key: string,
+  url: string,
+): Promise<{ ms: number; body: { data: unknown[]; next_cursor: string | null } }> {
   const times: number[] = [];
   let body: { data: unknown[]; next_cursor: string | null } = { data: [], next_cursor: null };
   for (let i = 0; i < REPEAT; i++) {
@@ -124,14 +157,26 @@ async function timeGet(key: string, url: string): Promise<{ ms: number; body: { 
 async function deepCursor(key: string, path: string, rows: number): Promise<string | undefined> {
   let cursor: string | undefined;
   for (let i = 0; i < Math.min(50, Math.floor(rows / 2 / 200)); i++) {
-    const res = await app.inject({ method: 'GET', url: `${path}?limit=200${cursor ? `&cursor=${cursor}` : ''}`, headers: { authorization: `Bearer ${key}` } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `${path}?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      headers: { authorization: `Bearer ${key}` },
+    });
     cursor = (res.json() as { next_cursor: string | null }).next_cursor ?? undefined;
     if (!cursor) break;
   }
   return cursor;
 }
 
-const rowsOf: Record<string, keyof typeof BIG> = { connections: 'connections', operations: 'operations', 'sync runs': 'runs', 'dead letters': 'deadLetters', 'webhook events in': 'inbound', 'audit trail': 'audit', content: 'content' };
+const rowsOf: Record<string, keyof typeof BIG> = {
+  connections: 'connections',
+  operations: 'operations',
+  'sync runs': 'runs',
+  'dead letters': 'deadLetters',
+  'webhook events in': 'inbound',
+  'audit trail': 'audit',
+  content: 'content',
+};
 
 try {
   const big = await createOrg(db.owner, 'Big org');
@@ -139,7 +184,11 @@ try {
   let t0 = performance.now();
   await seed(big.org.id, BIG);
   await seed(small.org.id, SMALL);
-  process.stdout.write(`seeded: ${Object.entries(BIG).map(([k, v]) => `${v.toLocaleString()} ${k}`).join(', ')} (+100 of each in the baseline org) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`);
+  process.stdout.write(
+    `seeded: ${Object.entries(BIG)
+      .map(([k, v]) => `${v.toLocaleString()} ${k}`)
+      .join(', ')} (+100 of each in the baseline org) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`,
+  );
 
   const failures: string[] = [];
   process.stdout.write('list                 page       big org   baseline   ratio\n');
@@ -150,14 +199,20 @@ try {
     const cases: Array<[string, string, string]> = [
       ['first', `${l.path}?limit=25`, `${l.path}?limit=25`],
       ['filtered', `${l.path}?limit=25&${l.filter}`, `${l.path}?limit=25&${l.filter}`],
-      ['deep', `${l.path}?limit=25${deepBig ? `&cursor=${deepBig}` : ''}`, `${l.path}?limit=25${deepSmall ? `&cursor=${deepSmall}` : ''}`],
+      [
+        'deep',
+        `${l.path}?limit=25${deepBig ? `&cursor=${deepBig}` : ''}`,
+        `${l.path}?limit=25${deepSmall ? `&cursor=${deepSmall}` : ''}`,
+      ],
     ];
     for (const [label, bigUrl, smallUrl] of cases) {
       const b = await timeGet(big.apiKey, bigUrl);
       const s = await timeGet(small.apiKey, smallUrl);
       if (b.body.data.length === 0) failures.push(`${l.name} ${label}: empty page`);
       if (b.ms > SERVER_TARGET_MS) failures.push(`${l.name} ${label}: ${b.ms.toFixed(1)} ms > ${SERVER_TARGET_MS} ms`);
-      process.stdout.write(`${l.name.padEnd(20)} ${label.padEnd(9)} ${b.ms.toFixed(1).padStart(7)} ms ${s.ms.toFixed(1).padStart(7)} ms ${(b.ms / s.ms).toFixed(2).padStart(6)}x\n`);
+      process.stdout.write(
+        `${l.name.padEnd(20)} ${label.padEnd(9)} ${b.ms.toFixed(1).padStart(7)} ms ${s.ms.toFixed(1).padStart(7)} ms ${(b.ms / s.ms).toFixed(2).padStart(6)}x\n`,
+      );
     }
   }
 
@@ -168,7 +223,12 @@ try {
   const firstPage = async (apiKey: string) => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await app.inject({ method: 'POST', url: '/v1/portal-sessions', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, payload: { mode: 'read_only' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/portal-sessions',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        payload: { mode: 'read_only' },
+      });
       const { url } = res.json() as { url: string };
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -184,7 +244,9 @@ try {
   const bigMs = await firstPage(big.apiKey);
   const smallMs = await firstPage(small.apiKey);
   await browser.close();
-  process.stdout.write(`\nChromium, link to a usable first page: big org ${bigMs.toFixed(0)} ms, baseline ${smallMs.toFixed(0)} ms, ratio ${(bigMs / smallMs).toFixed(2)}x (target < ${BROWSER_TARGET_MS} ms)\n`);
+  process.stdout.write(
+    `\nChromium, link to a usable first page: big org ${bigMs.toFixed(0)} ms, baseline ${smallMs.toFixed(0)} ms, ratio ${(bigMs / smallMs).toFixed(2)}x (target < ${BROWSER_TARGET_MS} ms)\n`,
+  );
   if (bigMs > BROWSER_TARGET_MS) failures.push(`first usable page ${bigMs.toFixed(0)} ms > ${BROWSER_TARGET_MS} ms`);
 
   if (failures.length) {

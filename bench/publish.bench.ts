@@ -78,8 +78,25 @@ const flow = await webflowSite({ requestsPerMinute: WEBFLOW_RPM });
 const blank = () => ({ connectionId: '', batchId: '', slugs: [], itemIds: [], calls: [], seq: 0 });
 const sites: Site[] = [
   // A look-up by handle is a GraphQL query: it is not told apart from other calls here.
-  { name: 'Shopify', provider: 'shopify', fixture: shop, kind: 'post', apiPrefix: '/admin/api/', slugParam: 'handle', ...blank(), charges: () => shop.sandbox.charges() },
-  { name: 'Webflow', provider: 'webflow', fixture: flow, kind: 'item', apiPrefix: '/v2/', slugParam: 'slug', ...blank() },
+  {
+    name: 'Shopify',
+    provider: 'shopify',
+    fixture: shop,
+    kind: 'post',
+    apiPrefix: '/admin/api/',
+    slugParam: 'handle',
+    ...blank(),
+    charges: () => shop.sandbox.charges(),
+  },
+  {
+    name: 'Webflow',
+    provider: 'webflow',
+    fixture: flow,
+    kind: 'item',
+    apiPrefix: '/v2/',
+    slugParam: 'slug',
+    ...blank(),
+  },
 ];
 const [shopify, webflow] = sites as [Site, Site];
 const env: Record<string, string> = {
@@ -109,7 +126,12 @@ const collect = () => {
     for (const e of s.fixture.sandbox.requests.entries()) {
       if (e.seq <= s.seq) continue;
       s.seq = e.seq;
-      if (e.path.startsWith(s.apiPrefix)) s.calls.push({ at: e.at, status: e.status, slugLookup: e.method === 'GET' && e.query[s.slugParam] !== undefined });
+      if (e.path.startsWith(s.apiPrefix))
+        s.calls.push({
+          at: e.at,
+          status: e.status,
+          slugLookup: e.method === 'GET' && e.query[s.slugParam] !== undefined,
+        });
     }
   }
 };
@@ -150,13 +172,21 @@ try {
     s.itemIds = rows.map((r) => r.id);
   }
   const post = async (s: Site) => {
-    const res = await api.inject({ method: 'POST', url: '/v1/publish', headers: auth, payload: { item_ids: s.itemIds, connection_ids: [s.connectionId] } });
+    const res = await api.inject({
+      method: 'POST',
+      url: '/v1/publish',
+      headers: auth,
+      payload: { item_ids: s.itemIds, connection_ids: [s.connectionId] },
+    });
     if (res.statusCode !== 202) throw new Error(`POST /v1/publish for ${s.name}: ${res.statusCode} ${res.body}`);
     s.batchId = res.json<{ id: string }>().id;
   };
   const progress = async (s: Site) => {
     if (!s.batchId) return { done: 0, status: 'not posted' };
-    const { rows } = await db.owner.query<{ done: number; status: string }>('select done, status from publish_batches where id = $1', [s.batchId]);
+    const { rows } = await db.owner.query<{ done: number; status: string }>(
+      'select done, status from publish_batches where id = $1',
+      [s.batchId],
+    );
     return rows[0]!;
   };
   const settled = (status: string) => status.startsWith('completed') || status === 'failed';
@@ -170,7 +200,10 @@ try {
   let killAt: number | undefined;
   let atKill: { site: string; done: number; inFlight: number }[] = [];
   for (;;) {
-    if (Date.now() - t0 > DEADLINE_MS) throw new Error(`not finished after ${DEADLINE_MS / 60_000} minutes: ${JSON.stringify(await Promise.all(sites.map(progress)))}`);
+    if (Date.now() - t0 > DEADLINE_MS)
+      throw new Error(
+        `not finished after ${DEADLINE_MS / 60_000} minutes: ${JSON.stringify(await Promise.all(sites.map(progress)))}`,
+      );
     const [ps, pw] = [await progress(shopify), await progress(webflow)];
     if (!webflow.batchId && ps.done >= 0.25 * ITEMS) await post(webflow);
     if (killAt === undefined && pw.done >= KILL_AT * ITEMS) {
@@ -181,7 +214,10 @@ try {
       atKill = await Promise.all(
         sites.map(async (s) => {
           // Creates marked as started but not recorded: sent, or about to be; found again by slug.
-          const { rows } = await db.owner.query<{ n: number }>('select count(*)::int as n from content_targets where connection_id = $1 and create_started_at is not null and remote_id is null', [s.connectionId]);
+          const { rows } = await db.owner.query<{ n: number }>(
+            'select count(*)::int as n from content_targets where connection_id = $1 and create_started_at is not null and remote_id is null',
+            [s.connectionId],
+          );
           return { site: s.name, done: (await progress(s)).done, inFlight: rows[0]!.n };
         }),
       );
@@ -192,12 +228,24 @@ try {
   }
   collect();
 
-  console.log(`bench/publish: ${ITEMS} items to each site, one batch per site through POST /v1/publish; the worker process SIGKILLed once and replaced`);
-  for (const a of atKill) console.log(`  at the kill: ${a.site} ${a.done}/${ITEMS} done, ${a.inFlight} creates started but not recorded`);
-  console.log(`  ratio = calls the site admitted / the most a limiter of the allowed rate and burst admits over the spans the site was being called (split at the kill and at pauses over ${PAUSE_MS / 1000} s, which are listed)`);
+  console.log(
+    `bench/publish: ${ITEMS} items to each site, one batch per site through POST /v1/publish; the worker process SIGKILLed once and replaced`,
+  );
+  for (const a of atKill)
+    console.log(`  at the kill: ${a.site} ${a.done}/${ITEMS} done, ${a.inFlight} creates started but not recorded`);
+  console.log(
+    `  ratio = calls the site admitted / the most a limiter of the allowed rate and burst admits over the spans the site was being called (split at the kill and at pauses over ${PAUSE_MS / 1000} s, which are listed)`,
+  );
   for (const s of sites) {
     const res = await api.inject({ method: 'GET', url: `/v1/publish/${s.batchId}`, headers: auth });
-    const b = res.json<{ status: string; done: number; failed: number; started_at: string; finished_at: string; items: { remote_id: string | null }[] }>();
+    const b = res.json<{
+      status: string;
+      done: number;
+      failed: number;
+      started_at: string;
+      finished_at: string;
+      items: { remote_id: string | null }[];
+    }>();
     const counts = await Promise.all(s.slugs.map((slug) => s.fixture.site.countBySlug(s.kind, slug)));
     const missing = counts.filter((n) => n === 0).length;
     const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
@@ -205,30 +253,47 @@ try {
     // Query cost: each executed call counts its points (a THROTTLED one executed nothing and costs none).
     const charges = s.charges?.();
     const admitted = charges ? charges.map((c) => ({ at: c.at })) : s.calls.filter((c) => c.status !== 429);
-    const times = charges ? charges.flatMap((c) => Array.from({ length: c.cost }, () => c.at)) : admitted.map((c) => c.at);
+    const times = charges
+      ? charges.flatMap((c) => Array.from({ length: c.cost }, () => c.at))
+      : admitted.map((c) => c.at);
     const unit = charges ? 'points' : 'requests';
-    const use = rateUse(
-      times,
-      { perSecond: rate.perSecond, burst: rate.burst, cuts: killAt === undefined ? [] : [killAt], pauseMs: PAUSE_MS },
-    );
+    const use = rateUse(times, {
+      perSecond: rate.perSecond,
+      burst: rate.burst,
+      cuts: killAt === undefined ? [] : [killAt],
+      pauseMs: PAUSE_MS,
+    });
     const throttled = s.calls.length - admitted.length;
-    if (charges) console.log(`    ${admitted.length} calls executed, ${charges.reduce((n, c) => n + c.cost, 0)} points of actual query cost`);
+    if (charges)
+      console.log(
+        `    ${admitted.length} calls executed, ${charges.reduce((n, c) => n + c.cost, 0)} points of actual query cost`,
+      );
     const lookups = s.calls.filter((c) => c.slugLookup && c.at >= (killAt ?? Infinity)).length;
     const elapsed = (Date.parse(b.finished_at) - Date.parse(b.started_at)) / 1000;
     const adapter = contentAdapterFor(s.provider)!;
     const perCall = adapter.createMany ? (adapter.bulkSize ?? 25) : 1;
-    console.log(`  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} ${unit}/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`);
-    console.log(`    elapsed ${elapsed.toFixed(1)} s from batch start to finish (kill and takeover included); ${s.calls.length} requests to the site, ${lookups} of them look-ups by slug after the kill`);
+    console.log(
+      `  ${s.name} (allowed ${(rate.perSecond * 60).toFixed(0)} ${unit}/min, burst ${rate.burst.toFixed(0)}, ${perCall} item(s) per create call): batch ${b.status}, ${b.done} done, ${b.failed} failed, ${b.items.filter((i) => i.remote_id).length} with a remote id`,
+    );
+    console.log(
+      `    elapsed ${elapsed.toFixed(1)} s from batch start to finish (kill and takeover included); ${s.calls.length} requests to the site, ${lookups} of them look-ups by slug after the kill`,
+    );
     console.log(
       `    achieved ${((use.calls / Math.max(use.activeSeconds, 1e-9)) * 60).toFixed(1)} ${unit}/min over ${use.activeSeconds.toFixed(1)} s of calls (${use.spans.map((p) => `${p.calls} ${unit} in ${p.seconds.toFixed(1)} s`).join(', ')}; pauses not counted: ${use.pauses.map((p) => `${p.toFixed(1)} s`).join(', ') || 'none'})`,
     );
-    console.log(`    allowed over those spans: ${use.allowed.toFixed(0)} ${unit} → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`);
+    console.log(
+      `    allowed over those spans: ${use.allowed.toFixed(0)} ${unit} → ratio ${use.ratio.toFixed(2)} (target >= 0.9)`,
+    );
     // Bulk create makes items and calls different things: the same spans, counted in items.
     // On Shopify an item's create is one mutation of 10 points.
     const itemsAllowed = charges ? use.allowed / 10 : use.allowed * perCall;
     const per = charges ? 'one 10-point mutation per item' : `${perCall} per call`;
-    console.log(`    items: ${ITEMS} over those spans, where the allowed ${unit} at ${per} permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`);
-    console.log(`    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); ${charges ? 'THROTTLED answers' : '429s'} received: ${throttled}`);
+    console.log(
+      `    items: ${ITEMS} over those spans, where the allowed ${unit} at ${per} permit ${itemsAllowed.toFixed(0)} (${(ITEMS / itemsAllowed).toFixed(2)} of it)`,
+    );
+    console.log(
+      `    duplicates on the site: ${duplicates} (must be 0); missing: ${missing} (must be 0); ${charges ? 'THROTTLED answers' : '429s'} received: ${throttled}`,
+    );
     if (duplicates || missing || b.failed || b.status !== 'completed') failed = true;
   }
 } catch (err) {
@@ -245,7 +310,8 @@ try {
     await exited(w);
     clearTimeout(t);
   }
-  if (process.env.BENCH_WORKER_LOG) writeFileSync(process.env.BENCH_WORKER_LOG, workers.map((w, i) => `--- worker ${i + 1}\n${w.output()}`).join('\n'));
+  if (process.env.BENCH_WORKER_LOG)
+    writeFileSync(process.env.BENCH_WORKER_LOG, workers.map((w, i) => `--- worker ${i + 1}\n${w.output()}`).join('\n'));
   await api.close();
   await rt.close();
   await db.close();

@@ -21,7 +21,10 @@ export interface RateUse {
   pauses: number[];
 }
 
-export function rateUse(times: readonly number[], o: { perSecond: number; burst: number; cuts?: readonly number[]; pauseMs: number }): RateUse {
+export function rateUse(
+  times: readonly number[],
+  o: { perSecond: number; burst: number; cuts?: readonly number[]; pauseMs: number },
+): RateUse {
   const sorted = [...times].sort((a, b) => a - b);
   const cuts = [...(o.cuts ?? [])].sort((a, b) => a - b);
   const groups: number[][] = [];
@@ -62,5 +65,12 @@ export function rateUse(times: readonly number[], o: { perSecond: number; burst:
   });
   const calls = spans.reduce((n, s) => n + s.calls, 0);
   const allowed = spans.reduce((n, s) => n + s.allowed, 0);
-  return { calls, activeSeconds: spans.reduce((n, s) => n + s.seconds, 0), allowed, ratio: allowed > 0 ? calls / allowed : 0, spans, pauses };
+  return {
+    calls,
+    activeSeconds: spans.reduce((n, s) => n + s.seconds, 0),
+    allowed,
+    ratio: allowed > 0 ? calls / allowed : 0,
+    spans,
+    pauses,
+  };
 }

@@ -37,7 +37,10 @@ function ensureWrk(): void {
 }
 
 const raw = Buffer.from(JSON.stringify({ id: 123456, title: 'Bench article', body_html: '<p>hello</p>'.repeat(20) }));
-const sig = schemeFor('hmac-sha256-base64').sign({ rawBody: raw, secret: SECRET, nowMs: Date.now() }, { signatureHeader: 'x-shopify-hmac-sha256' }).headers['x-shopify-hmac-sha256']!;
+const sig = schemeFor('hmac-sha256-base64').sign(
+  { rawBody: raw, secret: SECRET, nowMs: Date.now() },
+  { signatureHeader: 'x-shopify-hmac-sha256' },
+).headers['x-shopify-hmac-sha256']!;
 
 /** A wrk script: the same signed body, a unique X-Shopify-Webhook-Id per request (Shopify signs only the body). */
 function wrkScript(): string {
@@ -65,7 +68,9 @@ end
 }
 
 function runWrk(url: string, script: string): { rps: number; non2xx: number } {
-  const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '-s', script, url], { encoding: 'utf8' });
+  const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '-s', script, url], {
+    encoding: 'utf8',
+  });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
@@ -85,7 +90,13 @@ async function halfLoad(url: string, rate: number) {
         body: raw,
         setupRequest: (req) => ({
           ...req,
-          headers: { 'content-type': 'application/json', 'x-shopify-topic': 'articles/update', 'x-shopify-shop-domain': SHOP, 'x-shopify-hmac-sha256': sig, 'x-shopify-webhook-id': `half-${process.pid}-${Date.now()}-${n++}` },
+          headers: {
+            'content-type': 'application/json',
+            'x-shopify-topic': 'articles/update',
+            'x-shopify-shop-domain': SHOP,
+            'x-shopify-hmac-sha256': sig,
+            'x-shopify-webhook-id': `half-${process.pid}-${Date.now()}-${n++}`,
+          },
         }),
       },
     ],
@@ -99,10 +110,29 @@ const db = await benchDatabase('webhooks', 8);
 const procs: ReturnType<typeof spawnTs>[] = [];
 try {
   const { org } = await createOrg(db.owner, 'bench');
-  const conn = await seedConnection(db, keyringFromEnv(masterKey), org.id, 'shopify', { kind: 'oauth2', accessToken: 'x' }, { externalId: SHOP });
+  const conn = await seedConnection(
+    db,
+    keyringFromEnv(masterKey),
+    org.id,
+    'shopify',
+    { kind: 'oauth2', accessToken: 'x' },
+    { externalId: SHOP },
+  );
   await db.owner.query('update connections set account_refs = array[$2] where id = $1', [conn, SHOP]);
 
-  const plexus = spawnTs('src/main.ts', { DATABASE_URL: db.ownerUrl, PLEXUS_MASTER_KEY: masterKey, PORT: '0', LOG_LEVEL: 'warn', PLEXUS_SHOPIFY_CLIENT_ID: 'bench', PLEXUS_SHOPIFY_CLIENT_SECRET: SECRET, PLEXUS_API_RATE_LIMIT: '100000000' }, ['api']);
+  const plexus = spawnTs(
+    'src/main.ts',
+    {
+      DATABASE_URL: db.ownerUrl,
+      PLEXUS_MASTER_KEY: masterKey,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      PLEXUS_SHOPIFY_CLIENT_ID: 'bench',
+      PLEXUS_SHOPIFY_CLIENT_SECRET: SECRET,
+      PLEXUS_API_RATE_LIMIT: '100000000',
+    },
+    ['api'],
+  );
   const baseline = spawnTs('bench/baseline-server.ts', { BENCH_DB_URL: db.ownerUrl });
   procs.push(plexus, baseline);
   const urlOf = async (p: ReturnType<typeof spawnTs>, re: RegExp) => {
@@ -137,26 +167,44 @@ try {
   const baseHalf = await halfLoad(baselineUrl, bMax / 2);
 
   // Processing: one worker process drains the inbox the load filled.
-  const { rows: before } = await db.owner.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'received'");
+  const { rows: before } = await db.owner.query<{ n: number }>(
+    "select count(*)::int as n from webhook_inbox where status = 'received'",
+  );
   const t0 = performance.now();
-  const worker = spawnTs('src/main.ts', { DATABASE_URL: db.ownerUrl, PLEXUS_MASTER_KEY: masterKey, LOG_LEVEL: 'warn', PLEXUS_WORKER_CONCURRENCY: '16' }, ['worker']);
+  const worker = spawnTs(
+    'src/main.ts',
+    { DATABASE_URL: db.ownerUrl, PLEXUS_MASTER_KEY: masterKey, LOG_LEVEL: 'warn', PLEXUS_WORKER_CONCURRENCY: '16' },
+    ['worker'],
+  );
   procs.push(worker);
   const budget = Date.now() + 240_000;
   let left = before[0]!.n;
   while (left > 0 && Date.now() < budget) {
     await new Promise((r) => setTimeout(r, 250));
-    left = (await db.owner.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'received'")).rows[0]!.n;
+    left = (
+      await db.owner.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'received'")
+    ).rows[0]!.n;
   }
   const processed = before[0]!.n - left;
   const processedPerSec = processed / ((performance.now() - t0) / 1000);
 
-  console.log(`bench/webhooks: signed Shopify webhooks, wrk -t2 -c${CONNECTIONS} -d${DURATION}s, 2 alternating rounds (median)`);
+  console.log(
+    `bench/webhooks: signed Shopify webhooks, wrk -t2 -c${CONNECTIONS} -d${DURATION}s, 2 alternating rounds (median)`,
+  );
   console.log(`  plexus accepted events/s: ${pMax.toFixed(0)}   (${p.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  baseline (one durable INSERT per request) req/s: ${bMax.toFixed(0)}   (${b.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(
+    `  baseline (one durable INSERT per request) req/s: ${bMax.toFixed(0)}   (${b.map((x) => x.toFixed(0)).join(', ')})`,
+  );
   console.log(`  ratio plexus/baseline: ${(pMax / bMax).toFixed(2)} (target >= 1.5)`);
-  console.log(`  at half load (${(pMax / 2).toFixed(0)}/s, autocannon, ${HALF_LOAD_CONNECTIONS} connections): p50 ${half.p50} ms, p99 ${half.p99} ms (target p99 < 25 ms), non-2xx ${half.non2xx}, errors ${half.errors}`);
-  console.log(`  baseline at its half load (${(bMax / 2).toFixed(0)}/s): p50 ${baseHalf.p50} ms, p99 ${baseHalf.p99} ms`);
-  console.log(`  processed events/s (1 worker process, concurrency 16): ${processedPerSec.toFixed(0)} (${processed} events${left ? `, ${left} left after the time budget` : ''})`);
+  console.log(
+    `  at half load (${(pMax / 2).toFixed(0)}/s, autocannon, ${HALF_LOAD_CONNECTIONS} connections): p50 ${half.p50} ms, p99 ${half.p99} ms (target p99 < 25 ms), non-2xx ${half.non2xx}, errors ${half.errors}`,
+  );
+  console.log(
+    `  baseline at its half load (${(bMax / 2).toFixed(0)}/s): p50 ${baseHalf.p50} ms, p99 ${baseHalf.p99} ms`,
+  );
+  console.log(
+    `  processed events/s (1 worker process, concurrency 16): ${processedPerSec.toFixed(0)} (${processed} events${left ? `, ${left} left after the time budget` : ''})`,
+  );
 } finally {
   for (const pr of procs) pr.kill('SIGTERM');
   await Promise.all(procs.map(exited));

@@ -47,10 +47,14 @@ export function ensureBuild({ force = false } = {}) {
   const tsc = typescriptCompiler();
   if (!tsc) {
     if (built !== undefined) {
-      process.stderr.write('plexus: src/ is newer than dist/, but TypeScript is not installed; running the existing dist/\n');
+      process.stderr.write(
+        'plexus: src/ is newer than dist/, but TypeScript is not installed; running the existing dist/\n',
+      );
       return;
     }
-    throw new Error('dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies), or `npm run build` before `npm ci --omit=dev`');
+    throw new Error(
+      'dist/ is missing and TypeScript is not installed: run `npm ci` (with dev dependencies), or `npm run build` before `npm ci --omit=dev`',
+    );
   }
   process.stderr.write('plexus: compiling src/ to dist/\n');
   const started = new Date();
@@ -58,7 +62,10 @@ export function ensureBuild({ force = false } = {}) {
   rmSync(dist, { recursive: true, force: true });
   // Emit only: `npm run typecheck` (and CI) check the types; a start should not wait twice as
   // long for it, nor refuse to run code with a type error (as running it through tsx did not).
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`compiling src/ failed (tsc exited ${r.status ?? r.signal})`);
   writeFileSync(stamp, '');
   utimesSync(stamp, started, started);

@@ -32,11 +32,16 @@ function walk(node: unknown, path: string, freeForm: boolean): void {
   if (o.properties && typeof o.properties === 'object') {
     for (const [name, s] of Object.entries(o.properties as Record<string, unknown>)) {
       const sch = s as Record<string, unknown>;
-      if (/(^|_)(status|state|outcome|kind|level|reason)$/.test(name) && sch.type === 'string' && !sch.enum) plainStatus++;
+      if (/(^|_)(status|state|outcome|kind|level|reason)$/.test(name) && sch.type === 'string' && !sch.enum)
+        plainStatus++;
     }
   }
   for (const [k, v] of Object.entries(o)) {
-    const isSchemaSlot = ['schema', 'items', 'additionalProperties'].includes(k) || path.endsWith('.properties') || /\.(anyOf|oneOf|allOf)$/.test(path) || path.endsWith('.schemas');
+    const isSchemaSlot =
+      ['schema', 'items', 'additionalProperties'].includes(k) ||
+      path.endsWith('.properties') ||
+      /\.(anyOf|oneOf|allOf)$/.test(path) ||
+      path.endsWith('.schemas');
     if (isSchemaSlot && v && typeof v === 'object' && !Array.isArray(v)) {
       const s = v as Record<string, unknown>;
       const free = s['x-free-form'] === true;
@@ -54,13 +59,24 @@ for (const [p, item] of Object.entries((doc.paths ?? {}) as Record<string, Recor
     if (!['get', 'post', 'put', 'patch', 'delete'].includes(m)) continue;
     operations++;
     if (op.operationId) withId++;
-    if (op.operationId && OPERATION_IDS[`${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`] === op.operationId) explicitId++;
-    const media = [op.requestBody, ...Object.values(op.responses ?? {})].flatMap((x: any) => Object.values(x?.content ?? {}));
+    if (op.operationId && OPERATION_IDS[`${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`] === op.operationId)
+      explicitId++;
+    const media = [op.requestBody, ...Object.values(op.responses ?? {})].flatMap((x: any) =>
+      Object.values(x?.content ?? {}),
+    );
     const redirect = Object.values(op.responses ?? {}).some((r: any) => r.headers?.Location?.example);
     if (media.some((x: any) => x.examples) || redirect) withExamples++;
   }
 }
 walk(doc, '#', false);
-const out = { operations, operations_with_id: withId, operations_with_explicit_id: explicitId, operations_with_examples: withExamples, enums, untyped_fields: untyped, plain_string_status_fields: plainStatus };
+const out = {
+  operations,
+  operations_with_id: withId,
+  operations_with_explicit_id: explicitId,
+  operations_with_examples: withExamples,
+  enums,
+  untyped_fields: untyped,
+  plain_string_status_fields: plainStatus,
+};
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 if (process.argv.includes('--list')) process.stdout.write(`${untypedAt.join('\n')}\n`);

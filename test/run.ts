@@ -32,7 +32,10 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   await admin.connect();
   try {
     // Leftover test databases from an interrupted run on an external server.
-    const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'plexus_t_%' or datname = $1", [TEMPLATE_DB]);
+    const { rows } = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'plexus_t_%' or datname = $1",
+      [TEMPLATE_DB],
+    );
     for (const r of rows) {
       await admin.query(`alter database ${r.datname} is_template false`).catch(() => undefined);
       await admin.query(`drop database if exists ${r.datname} with (force)`);
@@ -72,11 +75,15 @@ async function main(): Promise<number> {
     let files = [...(await findTests(path.join(root, 'src'))), ...(await findTests(path.join(root, 'test')))].sort();
     if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
     const concurrency = Math.max(2, os.availableParallelism());
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PLEXUS_TEST_ADMIN_URL: adminUrl, DATABASE_URL: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, PLEXUS_TEST_ADMIN_URL: adminUrl, DATABASE_URL: '' },
+      },
+    );
     // A test file that leaves a handle open would keep the runner waiting forever: give up
     // well inside CI's budget and say so, rather than hang.
     const limitMs = Number(process.env.PLEXUS_TEST_DEADLINE_MS ?? 15 * 60_000);

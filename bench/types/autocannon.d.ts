@@ -14,7 +14,13 @@ declare module 'autocannon' {
     overallRate?: number;
     headers?: Record<string, string>;
     body?: string | Buffer;
-    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }[];
+    requests?: {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      setupRequest?: (req: Record<string, unknown>) => Record<string, unknown>;
+    }[];
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -18,7 +18,10 @@ const SELECT = `select o.id, o.name, o.created_at,
   from orgs o`;
 
 /** Organisations newest first, optionally those whose name contains `q` (any case); limit + 1 rows. */
-export async function listOrgSummaries(owner: Pool, opts: { q?: string | undefined; cursor?: Cursor | undefined; limit: number }): Promise<OrgSummaryRow[]> {
+export async function listOrgSummaries(
+  owner: Pool,
+  opts: { q?: string | undefined; cursor?: Cursor | undefined; limit: number },
+): Promise<OrgSummaryRow[]> {
   const pattern = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const { rows } = await owner.query<OrgSummaryRow>(
     `${SELECT} where ($1::timestamptz is null or (o.created_at, o.id) < ($1, $2::uuid)) and ($3::text is null or o.name ilike $3)

@@ -43,6 +43,8 @@ export async function workerNodes(owner: Pool): Promise<WorkerNodeRow[]> {
 
 /** Dead letters not replayed yet, across every org. */
 export async function openDeadLetterCount(owner: Pool): Promise<number> {
-  const { rows } = await owner.query<{ n: number }>('select count(*)::int as n from dead_letters where replayed_at is null');
+  const { rows } = await owner.query<{ n: number }>(
+    'select count(*)::int as n from dead_letters where replayed_at is null',
+  );
   return rows[0]?.n ?? 0;
 }

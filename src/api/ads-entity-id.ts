@@ -13,8 +13,18 @@ export function encodeAdsEntityId(connectionId: string, level: string, platformI
 export function decodeAdsEntityId(id: string): { connectionId: string; level: AdLevel; platformId: string } {
   const [connectionId, level, platformId] = Buffer.from(id, 'base64url').toString('utf8').split('|');
   // Ids are opaque to callers: one that does not decode to (uuid, level, platform id) names nothing.
-  if (!isUuid(connectionId) || !level || !AD_LEVELS.has(level) || !platformId || platformId.length > 200 || platformId.includes('\u0000')) {
-    throw plexusError('not_found', { message: 'No such ads object.', details: [{ path: 'id', in: 'params', message: 'not an ads object id from this API' }] });
+  if (
+    !isUuid(connectionId) ||
+    !level ||
+    !AD_LEVELS.has(level) ||
+    !platformId ||
+    platformId.length > 200 ||
+    platformId.includes('\u0000')
+  ) {
+    throw plexusError('not_found', {
+      message: 'No such ads object.',
+      details: [{ path: 'id', in: 'params', message: 'not an ads object id from this API' }],
+    });
   }
   return { connectionId, level: level as AdLevel, platformId };
 }

@@ -83,9 +83,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    deps.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     if (reply.statusCode >= 500 || deps.log.isLevelEnabled('debug')) {
-      req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      req.log.info(
+        { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
     }
   });
 
@@ -93,7 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Plexus API', version: '1', description: 'Integration hub for ads platforms and CMS.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Org API key (plx_…)' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Org API key (plx_…)' } },
+      },
       security: [{ apiKey: [] }],
     },
     transform: transformRoute,
@@ -104,9 +112,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (violations) {
     const check = responseChecker(() => app.swagger());
     app.addHook('onSend', async (req, reply, payload) => {
-      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      const body =
+        typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       if (body === undefined) return payload;
-      const v = check({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body });
+      const v = check({
+        method: req.method,
+        url: req.routeOptions.url,
+        status: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? ''),
+        body,
+      });
       if (v) violations.push(v);
       return payload;
     });
@@ -119,7 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);
     // API versions near their sunset are a warning beside the checks, not a failed check.
-    return reply.status(report.status === 'ok' ? 200 : 503).send({ ...report, provider_versions: versionHealth(deps.providers.apps, deps.clock.now()) });
+    return reply
+      .status(report.status === 'ok' ? 200 : 503)
+      .send({ ...report, provider_versions: versionHealth(deps.providers.apps, deps.clock.now()) });
   });
 
   registerVersionSunsetMetric(deps.metrics.registry, deps.providers.apps, deps.clock);
@@ -175,8 +192,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectPageRoutes, deps);
   await app.register(portalPageRoutes, deps);
 
-  const ingress = { owner: deps.db.owner, keyring: deps.keyring, apps: deps.providers.apps, clock: deps.clock, writer: new InboxWriter(deps.db.owner) };
-  await app.register(webhookIngressRoutes, { ingress, apps: deps.providers.apps, bodyLimit: deps.config.http.bodyLimit });
+  const ingress = {
+    owner: deps.db.owner,
+    keyring: deps.keyring,
+    apps: deps.providers.apps,
+    clock: deps.clock,
+    writer: new InboxWriter(deps.db.owner),
+  };
+  await app.register(webhookIngressRoutes, {
+    ingress,
+    apps: deps.providers.apps,
+    bodyLimit: deps.config.http.bodyLimit,
+  });
 
   // The operator console signs in with the admin token once and then uses a session cookie.
   const consoleSessions = new ConsoleSessions(deps.config.adminToken, deps.clock);

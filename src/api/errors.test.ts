@@ -19,7 +19,12 @@ function assertErrorShape(body: unknown, code: string) {
 }
 
 test('malformed JSON is 400 invalid_json', async () => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(key), 'content-type': 'application/json' }, payload: '{"name": ' });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers: { ...auth(key), 'content-type': 'application/json' },
+    payload: '{"name": ',
+  });
   assert.equal(res.statusCode, 400);
   assertErrorShape(res.json(), 'invalid_json');
 });
@@ -29,17 +34,30 @@ test('validation errors name the field path', async () => {
   assert.equal(res.statusCode, 400);
   const body = res.json();
   assertErrorShape(body, 'validation_failed');
-  assert.ok(body.error.details.some((d: { path: string }) => d.path === 'name'), JSON.stringify(body.error.details));
+  assert.ok(
+    body.error.details.some((d: { path: string }) => d.path === 'name'),
+    JSON.stringify(body.error.details),
+  );
 });
 
 test('an oversized body is 413 payload_too_large', async () => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(key), payload: { name: 'x'.repeat(5000) } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers: auth(key),
+    payload: { name: 'x'.repeat(5000) },
+  });
   assert.equal(res.statusCode, 413);
   assertErrorShape(res.json(), 'payload_too_large');
 });
 
 test('an unsupported content type is 415', async () => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(key), 'content-type': 'application/xml' }, payload: '<a/>' });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers: { ...auth(key), 'content-type': 'application/xml' },
+    payload: '<a/>',
+  });
   assert.equal(res.statusCode, 415);
   assertErrorShape(res.json(), 'unsupported_media_type');
 });
@@ -66,7 +84,12 @@ test('an unknown or malformed API key is 401 invalid_api_key', async () => {
 });
 
 test('a revoked API key is refused; the key is shown once and stored only hashed', async () => {
-  const created = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(key), payload: { name: 'temp' } });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers: auth(key),
+    payload: { name: 'temp' },
+  });
   assert.equal(created.statusCode, 201);
   const { id, key: newKey, prefix } = created.json();
   assert.ok(newKey.startsWith('plx_'));
@@ -101,9 +124,19 @@ test('an invalid path parameter is a 400 with its path, not a 500', async () => 
 test('admin routes fail closed', async () => {
   const noToken = await ctx.app.inject({ method: 'POST', url: '/v1/admin/orgs', payload: { name: 'x' } });
   assert.equal(noToken.statusCode, 401);
-  const wrong = await ctx.app.inject({ method: 'POST', url: '/v1/admin/orgs', headers: auth('wrong-token-wrong-token-wrong'), payload: { name: 'x' } });
+  const wrong = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/admin/orgs',
+    headers: auth('wrong-token-wrong-token-wrong'),
+    payload: { name: 'x' },
+  });
   assert.equal(wrong.statusCode, 403);
-  const orgKeyAsAdmin = await ctx.app.inject({ method: 'POST', url: '/v1/admin/orgs', headers: auth(key), payload: { name: 'x' } });
+  const orgKeyAsAdmin = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/admin/orgs',
+    headers: auth(key),
+    payload: { name: 'x' },
+  });
   assert.equal(orgKeyAsAdmin.statusCode, 403);
 });
 
@@ -140,5 +173,6 @@ test('openapi.json documents the routes', async () => {
   assert.equal(res.statusCode, 200);
   const doc = res.json();
   assert.equal(doc.openapi, '3.1.0');
-  for (const p of ['/v1/api-keys', '/v1/dead-letters', '/v1/dead-letters/{id}/replay', '/v1/providers']) assert.ok(doc.paths[p], p);
+  for (const p of ['/v1/api-keys', '/v1/dead-letters', '/v1/dead-letters/{id}/replay', '/v1/providers'])
+    assert.ok(doc.paths[p], p);
 });

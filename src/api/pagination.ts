@@ -26,20 +26,31 @@ export function decodeCursor(cursor: string | undefined, idKind: 'uuid' | 'text'
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
     const at = typeof c.at === 'string' ? new Date(c.at) : undefined;
     const id = c.id;
-    const idOk = typeof id === 'string' && (idKind === 'uuid' ? isUuid(id) : id.length > 0 && id.length <= 200 && !id.includes('\u0000'));
-    if (at && !Number.isNaN(at.getTime()) && at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9999 && idOk) return { at: at.toISOString(), id };
+    const idOk =
+      typeof id === 'string' &&
+      (idKind === 'uuid' ? isUuid(id) : id.length > 0 && id.length <= 200 && !id.includes('\u0000'));
+    if (at && !Number.isNaN(at.getTime()) && at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9999 && idOk)
+      return { at: at.toISOString(), id };
   } catch {
     // fall through
   }
-  throw plexusError('validation_failed', { message: 'Invalid cursor.', details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }] });
+  throw plexusError('validation_failed', {
+    message: 'Invalid cursor.',
+    details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }],
+  });
 }
 
 /** The page and the cursor of the next one (fetch limit + 1 rows to know whether there is more). */
-export function page<T>(rows: T[], limit: number, keyOf: (row: T) => [Date, string]): { data: T[]; next_cursor: string | null } {
+export function page<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => [Date, string],
+): { data: T[]; next_cursor: string | null } {
   const more = rows.length > limit;
   const data = more ? rows.slice(0, limit) : rows;
   const last = data[data.length - 1];
   return { data, next_cursor: more && last ? encodeCursor(...keyOf(last)) : null };
 }
 
-export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });

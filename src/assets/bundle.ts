@@ -106,5 +106,9 @@ export async function ensureWebBuilt(outDir = WEB_OUT): Promise<WebManifest> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t0 = Date.now();
   const m = await buildWeb();
-  process.stdout.write(`build-web: ${Object.entries(m.apps).map(([a, f]) => `${a} → dist/web/${f.js}`).join(', ')} in ${Date.now() - t0} ms\n`);
+  process.stdout.write(
+    `build-web: ${Object.entries(m.apps)
+      .map(([a, f]) => `${a} → dist/web/${f.js}`)
+      .join(', ')} in ${Date.now() - t0} ms\n`,
+  );
 }

@@ -42,7 +42,21 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an entry can be about. */
-export const AUDIT_TARGET_TYPES = ['org', 'api_key', 'connect_session', 'connection', 'webhook_endpoint', 'publish_batch', 'conflict', 'ads.account', 'ads.campaign', 'ads.ad_group', 'ads.ad', 'dead_letter', 'portal_session'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'org',
+  'api_key',
+  'connect_session',
+  'connection',
+  'webhook_endpoint',
+  'publish_batch',
+  'conflict',
+  'ads.account',
+  'ads.campaign',
+  'ads.ad_group',
+  'ads.ad',
+  'dead_letter',
+  'portal_session',
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const AUDIT_ACTOR_TYPES = ['api_key', 'end_user', 'portal_user', 'admin', 'system'] as const;
@@ -65,6 +79,16 @@ export async function recordAudit(client: Queryable, orgId: string, e: AuditEntr
   await client.query(
     `insert into audit_log (org_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, request_id)
      values ($1, $2, $3, (select prefix from api_keys where org_id = $1 and id = $9), $4, $5, $6, $7, $8)`,
-    [orgId, e.actor.type, actorId, e.action, e.target?.type ?? null, e.target?.id ?? null, e.details ?? {}, e.requestId ?? null, e.actor.type === 'api_key' ? e.actor.id : null],
+    [
+      orgId,
+      e.actor.type,
+      actorId,
+      e.action,
+      e.target?.type ?? null,
+      e.target?.id ?? null,
+      e.details ?? {},
+      e.requestId ?? null,
+      e.actor.type === 'api_key' ? e.actor.id : null,
+    ],
   );
 }

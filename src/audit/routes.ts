@@ -13,7 +13,11 @@ const auditSchema = z
   .object({
     id: z.string(),
     at: z.date(),
-    actor: z.object({ type: auditActorType, id: z.string().nullable(), label: z.string().nullable().describe('an API key\'s visible prefix') }),
+    actor: z.object({
+      type: auditActorType,
+      id: z.string().nullable(),
+      label: z.string().nullable().describe("an API key's visible prefix"),
+    }),
     action: auditAction,
     target: z.object({ type: auditTargetType, id: z.string().nullable() }).nullable(),
     details: freeFormObject.describe('what changed: names of fields, counts, ids; never a secret or a payload'),
@@ -31,7 +35,10 @@ function decodeCursor(cursor: string | undefined): string | null {
   } catch {
     // fall through
   }
-  throw plexusError('validation_failed', { message: 'Invalid cursor.', details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }] });
+  throw plexusError('validation_failed', {
+    message: 'Invalid cursor.',
+    details: [{ path: 'cursor', in: 'querystring', message: 'not a cursor from this API' }],
+  });
 }
 
 const format = (r: AuditRow): z.infer<typeof auditSchema> => ({
@@ -54,7 +61,11 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         querystring: pageQuery.extend({
           actor_type: auditActorType.optional(),
           actor_id: z.string().max(200).optional(),
-          action: z.string().max(100).optional().describe('an action (`publish.create`) or a family ending in a dot (`connection.`)'),
+          action: z
+            .string()
+            .max(100)
+            .optional()
+            .describe('an action (`publish.create`) or a family ending in a dot (`connection.`)'),
           target_type: auditTargetType.optional(),
           target_id: z.string().max(200).optional(),
           since: timeQuery.optional(),
@@ -69,8 +80,14 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const after = decodeCursor(q.cursor);
       const family = q.action?.endsWith('.') ? `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
       const filters = {
-        actorType: q.actor_type, actorId: q.actor_id, action: family ? undefined : q.action, actionLike: family ?? undefined,
-        targetType: q.target_type, targetId: q.target_id, since: q.since, until: q.until,
+        actorType: q.actor_type,
+        actorId: q.actor_id,
+        action: family ? undefined : q.action,
+        actionLike: family ?? undefined,
+        targetType: q.target_type,
+        targetId: q.target_id,
+        since: q.since,
+        until: q.until,
       };
       const rows = await withOrgTx(deps.db.app, orgId, (c) => listAuditEntries(c, orgId, filters, after, q.limit + 1));
       const data = rows.slice(0, q.limit);

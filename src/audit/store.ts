@@ -31,7 +31,13 @@ export interface AuditFilters {
 }
 
 /** The org's trail, newest first, after the entry at `beforeSeq` (the trail pages by insertion order). */
-export async function listAuditEntries(c: PoolClient, orgId: string, f: AuditFilters, beforeSeq: string | null, limit: number): Promise<AuditRow[]> {
+export async function listAuditEntries(
+  c: PoolClient,
+  orgId: string,
+  f: AuditFilters,
+  beforeSeq: string | null,
+  limit: number,
+): Promise<AuditRow[]> {
   const { rows } = await c.query<AuditRow>(
     `select seq::text as position, id, at, actor_type, actor_id, actor_label, action, target_type, target_id, details, request_id from audit_log
      where org_id = $1 and ($2::bigint is null or seq < $2)
@@ -40,7 +46,19 @@ export async function listAuditEntries(c: PoolClient, orgId: string, f: AuditFil
        and ($7::text is null or target_type = $7) and ($8::text is null or target_id = $8)
        and ($9::timestamptz is null or at >= $9) and ($10::timestamptz is null or at < $10)
      order by seq desc limit $11`,
-    [orgId, beforeSeq, f.actorType ?? null, f.actorId ?? null, f.action ?? null, f.actionLike ?? null, f.targetType ?? null, f.targetId ?? null, f.since ?? null, f.until ?? null, limit],
+    [
+      orgId,
+      beforeSeq,
+      f.actorType ?? null,
+      f.actorId ?? null,
+      f.action ?? null,
+      f.actionLike ?? null,
+      f.targetType ?? null,
+      f.targetId ?? null,
+      f.since ?? null,
+      f.until ?? null,
+      limit,
+    ],
   );
   return rows;
 }

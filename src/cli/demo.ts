@@ -36,9 +36,14 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     const clientId = `demo-${id}-${randomBytes(4).toString('hex')}`;
     const clientSecret = randomBytes(24).toString('base64url');
     const sandbox = await loadSandbox(id);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
     // Sites take writes in the demo (a fresh Drupal's JSON:API is read-only until enabled), so content can be published.
-    const sb = (await sandbox.start({ seed: 1, clientId, clientSecret, readOnly: false } as SandboxOptions)) as RunningSandbox & Record<string, any>;
+    const sb = (await sandbox.start({
+      seed: 1,
+      clientId,
+      clientSecret,
+      readOnly: false,
+    } as SandboxOptions)) as RunningSandbox & Record<string, any>;
     running.set(id, sb);
     const extra: Record<string, string> = { ...apps[id].extra };
     if (typeof sb.developerToken === 'string') extra.developerToken = sb.developerToken;
@@ -51,11 +56,22 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     siteHosts.push(...templateHosts(def));
     if (def.auth.kind !== 'oauth2' && def.auth.kind !== 'oauth1a') {
       const fields = Object.fromEntries(
-        [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [f.name, String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? '')]),
+        [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [
+          f.name,
+          String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? ''),
+        ]),
       );
-      notes.push(`${def.displayName}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('  ')}${typedSite ? `  (this URL is the sandbox; any other ${typedSite} is used as typed)` : '  (always the sandbox in demo mode)'}`);
+      notes.push(
+        `${def.displayName}: ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            '  ',
+          )}${typedSite ? `  (this URL is the sandbox; any other ${typedSite} is used as typed)` : '  (always the sandbox in demo mode)'}`,
+      );
     } else if (def.connectionConfig?.some((f) => !f.optional && !f.header)) {
-      const fields = (def.connectionConfig ?? []).filter((f) => !f.optional && !f.header).map((f) => `${f.name}=${String(sb[f.name] ?? '')}`);
+      const fields = (def.connectionConfig ?? [])
+        .filter((f) => !f.optional && !f.header)
+        .map((f) => `${f.name}=${String(sb[f.name] ?? '')}`);
       notes.push(`${def.displayName}: ${fields.join('  ')}`);
     }
   }

@@ -30,7 +30,14 @@ interface Options {
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const args: string[] = [];
-  const o: Options = { url: env.PLEXUS_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`, key: env.PLEXUS_API_KEY, adminToken: env.PLEXUS_ADMIN_TOKEN, json: false, args, flags: {} };
+  const o: Options = {
+    url: env.PLEXUS_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`,
+    key: env.PLEXUS_API_KEY,
+    adminToken: env.PLEXUS_ADMIN_TOKEN,
+    json: false,
+    args,
+    flags: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -72,28 +79,52 @@ interface ErrorBody {
 }
 
 /** A route template with its `{id}` filled in and a query appended. */
-const at = (template: string, id?: string, query = '') => `${id === undefined ? template : template.replace('{id}', encodeURIComponent(id))}${query}`;
+const at = (template: string, id?: string, query = '') =>
+  `${id === undefined ? template : template.replace('{id}', encodeURIComponent(id))}${query}`;
 
-async function request(o: Options, as: 'org' | 'admin' | 'none', method: 'GET' | 'POST', path: string): Promise<unknown> {
+async function request(
+  o: Options,
+  as: 'org' | 'admin' | 'none',
+  method: 'GET' | 'POST',
+  path: string,
+): Promise<unknown> {
   const token = as === 'org' ? o.key : as === 'admin' ? o.adminToken : undefined;
-  if (as !== 'none' && !token) throw new CliError(as === 'org' ? 'an org API key is needed: --key or PLEXUS_API_KEY' : 'the admin token is needed: --admin-token or PLEXUS_ADMIN_TOKEN', EXIT.usage);
+  if (as !== 'none' && !token)
+    throw new CliError(
+      as === 'org'
+        ? 'an org API key is needed: --key or PLEXUS_API_KEY'
+        : 'the admin token is needed: --admin-token or PLEXUS_ADMIN_TOKEN',
+      EXIT.usage,
+    );
   let res: Response;
   try {
-    res = await fetch(`${o.url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(15_000) });
+    res = await fetch(`${o.url}${path}`, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (err) {
     const e = err as Error;
-    throw new CliError(`cannot reach Plexus at ${o.url}: ${e.cause instanceof Error ? e.cause.message : e.message}`, EXIT.unreachable);
+    throw new CliError(
+      `cannot reach Plexus at ${o.url}: ${e.cause instanceof Error ? e.cause.message : e.message}`,
+      EXIT.unreachable,
+    );
   }
   const text = await res.text();
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    throw new CliError(`${o.url}${path} answered ${res.status} with something that is not JSON: ${text.slice(0, 120)}`, EXIT.failed);
+    throw new CliError(
+      `${o.url}${path} answered ${res.status} with something that is not JSON: ${text.slice(0, 120)}`,
+      EXIT.failed,
+    );
   }
   if (!res.ok && !(path === '/healthz' && res.status === 503)) {
     const error = (body as ErrorBody | undefined)?.error;
-    const details = Array.isArray(error?.details) ? ` (${error.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; ')})` : '';
+    const details = Array.isArray(error?.details)
+      ? ` (${error.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}`).join('; ')})`
+      : '';
     throw new CliError(`${error?.code ?? res.status}: ${error?.message ?? text.slice(0, 200)}${details}`, EXIT.failed);
   }
   return body;
@@ -107,7 +138,12 @@ const post = async <P extends PostPath>(o: Options, as: 'org' | 'admin', templat
   (await request(o, as, 'POST', at(template, id))) as Answer<P, 'post'>;
 
 /** Up to `limit` rows of a list, newest first, page by page (every row without a limit). */
-async function take<P extends GetPath>(o: Options, as: 'org' | 'admin', template: P, opts: { id?: string; query?: string; limit?: number } = {}): Promise<Item<P>[]> {
+async function take<P extends GetPath>(
+  o: Options,
+  as: 'org' | 'admin',
+  template: P,
+  opts: { id?: string; query?: string; limit?: number } = {},
+): Promise<Item<P>[]> {
   const out: Item<P>[] = [];
   const limit = opts.limit ?? Infinity;
   let cursor: string | null = null;
@@ -115,7 +151,10 @@ async function take<P extends GetPath>(o: Options, as: 'org' | 'admin', template
     const q = new URLSearchParams(opts.query?.replace(/^\?/, ''));
     q.set('limit', String(Math.min(200, limit - out.length)));
     if (cursor) q.set('cursor', cursor);
-    const page = (await get(o, as, template, opts.id, `?${q.toString()}`)) as { data: Item<P>[]; next_cursor: string | null };
+    const page = (await get(o, as, template, opts.id, `?${q.toString()}`)) as {
+      data: Item<P>[];
+      next_cursor: string | null;
+    };
     out.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor && out.length < limit);
@@ -132,11 +171,16 @@ function filters(o: Options, allowed: Record<string, string>): { query: string; 
   for (const [flag, value] of Object.entries(o.flags)) {
     if (flag === 'limit') {
       limit = Number(value);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit must be a whole number from 1 to 10000', EXIT.usage);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+        throw new CliError('--limit must be a whole number from 1 to 10000', EXIT.usage);
       continue;
     }
     const param = allowed[flag];
-    if (!param) throw new CliError(`unknown option --${flag} (this command takes ${[...Object.keys(allowed), 'limit'].map((f) => `--${f}`).join(', ')})`, EXIT.usage);
+    if (!param)
+      throw new CliError(
+        `unknown option --${flag} (this command takes ${[...Object.keys(allowed), 'limit'].map((f) => `--${f}`).join(', ')})`,
+        EXIT.usage,
+      );
     q.set(param, value);
   }
   const query = q.toString();
@@ -156,13 +200,22 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (rows.length === 0) return '(none)\n';
   const cells = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return `${[line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n')}\n`;
 }
 
-const record = (r: Record<string, unknown>) => `${Object.entries(r).filter(([, v]) => typeof v !== 'object' || v === null).map(([k, v]) => `${k.padEnd(24)} ${cell(v)}`).join('\n')}\n`;
+const record = (r: Record<string, unknown>) =>
+  `${Object.entries(r)
+    .filter(([, v]) => typeof v !== 'object' || v === null)
+    .map(([k, v]) => `${k.padEnd(24)} ${cell(v)}`)
+    .join('\n')}\n`;
 
-const progress = (done: number, total: number) => (total > 0 ? `${done}/${total} (${Math.round((done / total) * 100)}%)` : '0/0');
+const progress = (done: number, total: number) =>
+  total > 0 ? `${done}/${total} (${Math.round((done / total) * 100)}%)` : '0/0';
 
 interface Output {
   json: unknown;
@@ -192,10 +245,22 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
   }
   if (health) {
     const c = health.checks;
-    checks.push({ check: 'database', ok: !!c.database?.ok, detail: c.database?.ok ? 'answers' : (c.database?.error ?? 'down') });
-    checks.push({ check: 'migrations', ok: !!c.migrations?.ok, detail: `${c.migrations?.applied ?? '?'} of ${c.migrations?.expected} applied` });
+    checks.push({
+      check: 'database',
+      ok: !!c.database?.ok,
+      detail: c.database?.ok ? 'answers' : (c.database?.error ?? 'down'),
+    });
+    checks.push({
+      check: 'migrations',
+      ok: !!c.migrations?.ok,
+      detail: `${c.migrations?.applied ?? '?'} of ${c.migrations?.expected} applied`,
+    });
     const age = c.worker?.heartbeat_age_seconds;
-    checks.push({ check: 'workers', ok: !!c.worker?.ok, detail: age == null ? 'no worker heartbeat' : `last heartbeat ${age}s ago` });
+    checks.push({
+      check: 'workers',
+      ok: !!c.worker?.ok,
+      detail: age == null ? 'no worker heartbeat' : `last heartbeat ${age}s ago`,
+    });
   }
   let versions: VersionRow[] | undefined;
   if (o.key) {
@@ -221,13 +286,24 @@ async function doctor(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
       const res = await fetch(origin, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
       checks.push({ check: `reach ${name}`, ok: true, detail: `${origin} answered ${res.status}` });
     } catch (err) {
-      checks.push({ check: `reach ${name}`, ok: false, detail: `${origin}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}` });
+      checks.push({
+        check: `reach ${name}`,
+        ok: false,
+        detail: `${origin}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`,
+      });
     }
   }
   const ok = checks.every((c) => c.ok);
   const near = (versions ?? []).filter((v) => v.state !== 'current');
-  const human = `${table(checks.map((c) => ({ ...c, ok: c.ok ? 'ok' : 'FAIL' })), ['check', 'ok', 'detail'])}${near.length ? `\nPlatform versions to act on\n${table(near, ['provider', 'api_version', 'state', 'sunset', 'days_to_sunset', 'move_to'])}` : ''}${ok ? 'All checks passed.\n' : 'Some checks failed.\n'}`;
-  return { json: { ok, checks, ...(versions ? { platform_versions: versions } : {}) }, human, exitCode: ok ? EXIT.ok : EXIT.failed };
+  const human = `${table(
+    checks.map((c) => ({ ...c, ok: c.ok ? 'ok' : 'FAIL' })),
+    ['check', 'ok', 'detail'],
+  )}${near.length ? `\nPlatform versions to act on\n${table(near, ['provider', 'api_version', 'state', 'sunset', 'days_to_sunset', 'move_to'])}` : ''}${ok ? 'All checks passed.\n' : 'Some checks failed.\n'}`;
+  return {
+    json: { ok, checks, ...(versions ? { platform_versions: versions } : {}) },
+    human,
+    exitCode: ok ? EXIT.ok : EXIT.failed,
+  };
 }
 
 type VersionRow = {
@@ -252,19 +328,44 @@ function versionCheck(versions: VersionRow[]): { check: string; ok: boolean; det
   return { check: 'platform versions', ok: passed.length === 0, detail };
 }
 
-const OPERATION_FLAGS = { connection: 'connection_id', provider: 'provider', type: 'type', status: 'status', since: 'since', until: 'until', search: 'q' };
-const AUDIT_FLAGS = { 'actor-type': 'actor_type', 'actor-id': 'actor_id', action: 'action', 'target-type': 'target_type', 'target-id': 'target_id', since: 'since', until: 'until' };
+const OPERATION_FLAGS = {
+  connection: 'connection_id',
+  provider: 'provider',
+  type: 'type',
+  status: 'status',
+  since: 'since',
+  until: 'until',
+  search: 'q',
+};
+const AUDIT_FLAGS = {
+  'actor-type': 'actor_type',
+  'actor-id': 'actor_id',
+  action: 'action',
+  'target-type': 'target_type',
+  'target-id': 'target_id',
+  since: 'since',
+  until: 'until',
+};
 
 async function operationsList(o: Options): Promise<Output> {
   const f = filters(o, OPERATION_FLAGS);
-  const rows = (await take(o, 'org', '/v1/operations', { query: f.query, limit: f.limit })).map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : null }));
-  return { json: rows, human: table(rows, ['id', 'type', 'status', 'provider', 'connection_id', 'started_at', 'duration_ms', 'error']) };
+  const rows = (await take(o, 'org', '/v1/operations', { query: f.query, limit: f.limit })).map((r) => ({
+    ...r,
+    error: r.error ? `${r.error.code}: ${r.error.message}` : null,
+  }));
+  return {
+    json: rows,
+    human: table(rows, ['id', 'type', 'status', 'provider', 'connection_id', 'started_at', 'duration_ms', 'error']),
+  };
 }
 
 async function operationShow(o: Options, id: string): Promise<Output> {
   const op = await get(o, 'org', '/v1/operations/{id}', id);
   const messages = op.messages.map((m) => ({ ...m, status: m.http?.status, ms: m.http?.duration_ms }));
-  const summary = Object.entries(op.summary).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+  const summary =
+    Object.entries(op.summary)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '-';
   const human = `${record({ ...op, error: op.error ? `${op.error.code}: ${op.error.message}` : null, summary })}\nMessages\n${table(messages, ['seq', 'at', 'level', 'kind', 'status', 'ms', 'message'])}${op.children.length ? `\nInside it\n${table(op.children, ['id', 'type', 'status', 'started_at', 'duration_ms'])}` : ''}`;
   return { json: op, human };
 }
@@ -283,8 +384,14 @@ type Diagnostics = Answer<'/v1/connections/{id}/diagnostics', 'get'>;
 
 /** A connection's diagnostics for people: health, what failed last, token, rate limits, advice. */
 function diagnosticsText(d: Diagnostics): string {
-  const limits = (w: Diagnostics['rate_limit']['last_hour']) => `${w.calls} calls, ${w.errors} errors, ${w.rate_limited} rate-limited, ${w.server_errors} server errors`;
-  const work = d.work.map((w) => ({ work: w.type, last_success_at: w.last_success_at, last_error_at: w.last_error?.at, last_error: w.last_error ? `${w.last_error.code ?? ''} ${w.last_error.message ?? ''}`.trim() : null }));
+  const limits = (w: Diagnostics['rate_limit']['last_hour']) =>
+    `${w.calls} calls, ${w.errors} errors, ${w.rate_limited} rate-limited, ${w.server_errors} server errors`;
+  const work = d.work.map((w) => ({
+    work: w.type,
+    last_success_at: w.last_success_at,
+    last_error_at: w.last_error?.at,
+    last_error: w.last_error ? `${w.last_error.code ?? ''} ${w.last_error.message ?? ''}`.trim() : null,
+  }));
   const t = d.token;
   return `${record({
     health: d.health,
@@ -297,17 +404,33 @@ function diagnosticsText(d: Diagnostics): string {
     last_hour: limits(d.rate_limit.last_hour),
     last_day: limits(d.rate_limit.last_day),
     circuit_breaker: d.circuit_breaker.state_in_this_process,
-  })}${work.length ? `\n${table(work, ['work', 'last_success_at', 'last_error_at', 'last_error'])}` : ''}${d.recent_failing_calls.length ? `\nRecent failing calls\n${table(d.recent_failing_calls.map((c) => ({ at: c.at, status: c.http.status, call: `${c.http.method} ${c.http.host}${c.http.path}`, operation_id: c.operation_id })), ['at', 'status', 'call', 'operation_id'])}` : ''}${d.advice.map((a) => `Advice: ${a}\n`).join('')}`;
+  })}${work.length ? `\n${table(work, ['work', 'last_success_at', 'last_error_at', 'last_error'])}` : ''}${
+    d.recent_failing_calls.length
+      ? `\nRecent failing calls\n${table(
+          d.recent_failing_calls.map((c) => ({
+            at: c.at,
+            status: c.http.status,
+            call: `${c.http.method} ${c.http.host}${c.http.path}`,
+            operation_id: c.operation_id,
+          })),
+          ['at', 'status', 'call', 'operation_id'],
+        )}`
+      : ''
+  }${d.advice.map((a) => `Advice: ${a}\n`).join('')}`;
 }
 
 async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
   const [cmd, sub, arg] = o.args;
   const flag = Object.keys(o.flags)[0];
-  if (flag !== undefined && cmd !== 'audit' && !(cmd === 'operations' && sub !== 'show')) throw new CliError(`unknown option --${flag}`, EXIT.usage);
+  if (flag !== undefined && cmd !== 'audit' && !(cmd === 'operations' && sub !== 'show'))
+    throw new CliError(`unknown option --${flag}`, EXIT.usage);
   switch (`${cmd} ${sub ?? ''}`.trim()) {
     case 'orgs list': {
       const rows = await take(o, 'admin', '/v1/admin/orgs');
-      return { json: rows, human: table(rows, ['id', 'name', 'connections', 'active_api_keys', 'dead_letters', 'created_at']) };
+      return {
+        json: rows,
+        human: table(rows, ['id', 'name', 'connections', 'active_api_keys', 'dead_letters', 'created_at']),
+      };
     }
     case 'orgs show': {
       const org = await get(o, 'admin', '/v1/admin/orgs/{id}', need(arg, 'org id'));
@@ -315,7 +438,18 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     }
     case 'connections list': {
       const rows = await take(o, 'org', '/v1/connections');
-      return { json: rows, human: table(rows, ['id', 'provider', 'status', 'display_name', 'expires_at', 'last_sync_at', 'last_refresh_error']) };
+      return {
+        json: rows,
+        human: table(rows, [
+          'id',
+          'provider',
+          'status',
+          'display_name',
+          'expires_at',
+          'last_sync_at',
+          'last_refresh_error',
+        ]),
+      };
     }
     case 'connections show': {
       const id = need(arg, 'connection id');
@@ -332,12 +466,31 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     case `syncs ${sub}`: {
       if (!sub) break;
       const rows = (await get(o, 'org', '/v1/connections/{id}/syncs', sub)).data;
-      return { json: rows, human: table(rows, ['id', 'status', 'reason', 'pages', 'records', 'rate_limit_waits', 'error', 'started_at', 'finished_at']) };
+      return {
+        json: rows,
+        human: table(rows, [
+          'id',
+          'status',
+          'reason',
+          'pages',
+          'records',
+          'rate_limit_waits',
+          'error',
+          'started_at',
+          'finished_at',
+        ]),
+      };
     }
     case 'publishes list':
     case 'publishes': {
-      const rows = (await take(o, 'org', '/v1/publish')).map((b) => ({ ...b, progress: progress(b.done + b.failed, b.total) }));
-      return { json: rows, human: table(rows, ['id', 'status', 'dry_run', 'progress', 'failed', 'created_at', 'finished_at']) };
+      const rows = (await take(o, 'org', '/v1/publish')).map((b) => ({
+        ...b,
+        progress: progress(b.done + b.failed, b.total),
+      }));
+      return {
+        json: rows,
+        human: table(rows, ['id', 'status', 'dry_run', 'progress', 'failed', 'created_at', 'finished_at']),
+      };
     }
     case 'publishes show': {
       const b = await get(o, 'org', '/v1/publish/{id}', need(arg, 'batch id'));
@@ -347,7 +500,10 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     case 'dead-letters list':
     case 'dead-letters': {
       const rows = await take(o, 'org', '/v1/dead-letters');
-      return { json: rows, human: table(rows, ['id', 'task', 'attempts', 'error_code', 'error_message', 'failed_at', 'replayed_at']) };
+      return {
+        json: rows,
+        human: table(rows, ['id', 'task', 'attempts', 'error_code', 'error_message', 'failed_at', 'replayed_at']),
+      };
     }
     case 'dead-letters replay': {
       const r = await post(o, 'org', '/v1/dead-letters/{id}/replay', need(arg, 'dead letter id'));
@@ -356,7 +512,18 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
     case `deliveries ${sub}`: {
       if (!sub) break;
       const rows = await take(o, 'org', '/v1/webhook-endpoints/{id}/deliveries', { id: sub });
-      return { json: rows, human: table(rows, ['id', 'event_type', 'status', 'attempts', 'last_status_code', 'next_attempt_at', 'delivered_at']) };
+      return {
+        json: rows,
+        human: table(rows, [
+          'id',
+          'event_type',
+          'status',
+          'attempts',
+          'last_status_code',
+          'next_attempt_at',
+          'delivered_at',
+        ]),
+      };
     }
     case 'operations':
     case 'operations list':
@@ -373,7 +540,12 @@ async function dispatch(o: Options, env: NodeJS.ProcessEnv): Promise<Output> {
 }
 
 /** Runs one inspection command; returns the exit code. */
-export async function inspectCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function inspectCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   try {
     const o = parseOptions(argv, env);
     const r = await dispatch(o, env);

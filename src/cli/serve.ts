@@ -28,11 +28,25 @@ export async function serve(role: Role): Promise<void> {
   // platform simulators in-process for every platform without app credentials.
   const demoWanted = config.demo ?? (role === 'all' && db.embedded);
   const demo = demoWanted ? await (await import('./demo.ts')).startDemoSandboxes(loadProviderApps(), log) : undefined;
-  const providers = createProviderRuntime(systemClock, { ...process.env, PLEXUS_SSRF_ALLOW_HOSTS: [...config.ssrfAllowHosts, ...(demo?.siteHosts ?? [])].join(',') }, demo?.apps);
+  const providers = createProviderRuntime(
+    systemClock,
+    { ...process.env, PLEXUS_SSRF_ALLOW_HOSTS: [...config.ssrfAllowHosts, ...(demo?.siteHosts ?? [])].join(',') },
+    demo?.apps,
+  );
   let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   // A worker alone only knows the public URL from configuration; with the API it knows its own.
   providers.callbackBaseUrl = () => (role === 'worker' ? config.publicUrl : publicUrl);
-  const deps = { config, db, keyring, log, clock: systemClock, metrics, providers, ssrf: providers.ssrf, publicUrl: () => publicUrl };
+  const deps = {
+    config,
+    db,
+    keyring,
+    log,
+    clock: systemClock,
+    metrics,
+    providers,
+    ssrf: providers.ssrf,
+    publicUrl: () => publicUrl,
+  };
   logVersionWarnings(log, providers.apps, systemClock);
   let worker: WorkerHandle | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -72,9 +86,14 @@ export async function serve(role: Role): Promise<void> {
       const portal = await (await import('../portal/demo-link.ts')).demoPortalLink(db, url);
       if (portal) lines.push(`  Portal (demo organisation; the link signs in once):`, `    ${portal}`);
       lines.push(``, `  Demo mode: platform sandboxes run in this process (${[...demo.running.keys()].join(', ')}).`);
-      lines.push(`  Connect one:  curl -X POST -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\`);
-      lines.push(`    -d '{"provider":"${[...demo.running.keys()][0] ?? '<provider>'}"}' ${url}/v1/connect-sessions   # then open the returned url`);
-      if (demo.notes.length) lines.push(`  Type these on the connect page of credential platforms:`, ...demo.notes.map((n) => `    ${n}`));
+      lines.push(
+        `  Connect one:  curl -X POST -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\`,
+      );
+      lines.push(
+        `    -d '{"provider":"${[...demo.running.keys()][0] ?? '<provider>'}"}' ${url}/v1/connect-sessions   # then open the returned url`,
+      );
+      if (demo.notes.length)
+        lines.push(`  Type these on the connect page of credential platforms:`, ...demo.notes.map((n) => `    ${n}`));
     }
     process.stdout.write(`${lines.join('\n')}\n\n`);
   }

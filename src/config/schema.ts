@@ -7,7 +7,8 @@ import { keyringFromEnv } from '../vault/keyring.ts';
  * together with every other bad value, never one at a time.
  */
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
-const portFrom = (def: number) => z.coerce.number().int().min(0).max(65535, { message: 'must be a TCP port (0-65535, 0: any free port)' }).default(def);
+const portFrom = (def: number) =>
+  z.coerce.number().int().min(0).max(65535, { message: 'must be a TCP port (0-65535, 0: any free port)' }).default(def);
 
 /** `name`, `name:port`, `name:*` (any port, as security/ssrf.ts allows) or `*.suffix`, comma-separated. */
 const hostEntry = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:(\d{1,5}|\*))?$|^\[[0-9a-f:.]+\](:(\d{1,5}|\*))?$/i;
@@ -38,7 +39,10 @@ export const envSchema = z.object({
           return false;
         }
       },
-      { message: 'must be a 32-byte key (64 hex characters or base64), or a comma-separated list of id:key whose first is the primary' },
+      {
+        message:
+          'must be a 32-byte key (64 hex characters or base64), or a comma-separated list of id:key whose first is the primary',
+      },
     )
     .optional(),
   PLEXUS_ADMIN_TOKEN: z.string().min(24).optional(),
@@ -60,8 +64,15 @@ export const envSchema = z.object({
   PLEXUS_REFRESH_SETTLE_MS: intFrom(120_000),
   PLEXUS_SSRF_ALLOW_HOSTS: z
     .string()
-    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
-    .refine((hosts) => hosts.every((h) => hostEntry.test(h)), { message: 'each entry must be a host name, host:port, host:* or *.suffix' })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
+    .refine((hosts) => hosts.every((h) => hostEntry.test(h)), {
+      message: 'each entry must be a host name, host:port, host:* or *.suffix',
+    })
     .default([]),
 });
 
@@ -154,7 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     worker: {
       concurrency: Math.max(1, e.PLEXUS_WORKER_CONCURRENCY),
-      syncConcurrency: e.PLEXUS_SYNC_CONCURRENCY > 0 ? e.PLEXUS_SYNC_CONCURRENCY : Math.max(1, Math.floor(e.PLEXUS_WORKER_CONCURRENCY / 2)),
+      syncConcurrency:
+        e.PLEXUS_SYNC_CONCURRENCY > 0
+          ? e.PLEXUS_SYNC_CONCURRENCY
+          : Math.max(1, Math.floor(e.PLEXUS_WORKER_CONCURRENCY / 2)),
       pollIntervalMs: Math.max(50, e.PLEXUS_WORKER_POLL_MS),
       heartbeatMs: Math.max(100, e.PLEXUS_HEARTBEAT_MS),
       staleAfterMs: Math.max(500, e.PLEXUS_WORKER_STALE_MS),
@@ -169,7 +183,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-const engineSchema = envSchema.pick({ PLEXUS_SYNC_INTERVAL_MINUTES: true, PLEXUS_CREATE_SETTLE_MS: true, PLEXUS_REFRESH_LEASE_MS: true, PLEXUS_REFRESH_SETTLE_MS: true });
+const engineSchema = envSchema.pick({
+  PLEXUS_SYNC_INTERVAL_MINUTES: true,
+  PLEXUS_CREATE_SETTLE_MS: true,
+  PLEXUS_REFRESH_LEASE_MS: true,
+  PLEXUS_REFRESH_SETTLE_MS: true,
+});
 
 /**
  * The engine settings from the environment as it is now, parsed by the same schema (boot has
@@ -180,5 +199,10 @@ export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSett
 }
 
 function engineFrom(e: z.infer<typeof engineSchema>): EngineSettings {
-  return { syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES, createSettleMs: e.PLEXUS_CREATE_SETTLE_MS, refreshLeaseMs: Math.max(1000, e.PLEXUS_REFRESH_LEASE_MS), refreshSettleMs: e.PLEXUS_REFRESH_SETTLE_MS };
+  return {
+    syncIntervalMinutes: e.PLEXUS_SYNC_INTERVAL_MINUTES,
+    createSettleMs: e.PLEXUS_CREATE_SETTLE_MS,
+    refreshLeaseMs: Math.max(1000, e.PLEXUS_REFRESH_LEASE_MS),
+    refreshSettleMs: e.PLEXUS_REFRESH_SETTLE_MS,
+  };
 }

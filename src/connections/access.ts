@@ -23,13 +23,21 @@ export interface Authed {
 async function load(deps: RefreshDeps, orgId: string, connectionId: string): Promise<Authed> {
   const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, connectionId));
   if (!row) throw plexusError('not_found', { message: 'No such connection.' });
-  if (row.status === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The connection needs to be re-authorized.' });
-  if (row.status !== 'active' || !row.credentials) throw plexusError('conflict', { message: `The connection is ${row.status}.` });
+  if (row.status === 'needs_reauth')
+    throw plexusError('provider.auth_revoked', { message: 'The connection needs to be re-authorized.' });
+  if (row.status !== 'active' || !row.credentials)
+    throw plexusError('conflict', { message: `The connection is ${row.status}.` });
   const id = row.provider as ProviderId;
   // Every call to a site (identity checks, polls, syncs, publishes) spends from its one budget.
   const base = connectorContext(deps, id, row.config);
-  const ctx = providers[id].family === 'cms' ? pacedContext(deps.db.owner, base, row.external_account_id ?? connectionId) : base;
-  return { row, connector: connectorFor(id), ctx, creds: await openCredentials(deps.keyring, orgId, connectionId, row.credentials) };
+  const ctx =
+    providers[id].family === 'cms' ? pacedContext(deps.db.owner, base, row.external_account_id ?? connectionId) : base;
+  return {
+    row,
+    connector: connectorFor(id),
+    ctx,
+    creds: await openCredentials(deps.keyring, orgId, connectionId, row.credentials),
+  };
 }
 
 function canRefresh(row: ConnectionRow): boolean {
@@ -42,9 +50,18 @@ function canRefresh(row: ConnectionRow): boolean {
  * first, and a 401 from the platform triggers one refresh and one retry. Both refreshes go
  * through the single-flight lease, so concurrent callers share one refresh.
  */
-export async function withConnection<T>(deps: RefreshDeps, orgId: string, connectionId: string, fn: (a: Authed) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  fn: (a: Authed) => Promise<T>,
+): Promise<T> {
   let a = await load(deps, orgId, connectionId);
-  if (canRefresh(a.row) && a.row.expires_at && a.row.expires_at.getTime() - deps.clock.now().getTime() < EXPIRY_MARGIN_MS) {
+  if (
+    canRefresh(a.row) &&
+    a.row.expires_at &&
+    a.row.expires_at.getTime() - deps.clock.now().getTime() < EXPIRY_MARGIN_MS
+  ) {
     await refreshConnection(deps, orgId, connectionId, { kind: 'forced', seenVersion: a.row.token_version });
     a = await load(deps, orgId, connectionId);
   }
@@ -52,8 +69,14 @@ export async function withConnection<T>(deps: RefreshDeps, orgId: string, connec
     return await noteVersionError(deps, a, () => fn(a));
   } catch (err) {
     if (!isPlexusError(err) || err.code !== 'provider.auth_expired' || !canRefresh(a.row)) throw err;
-    const outcome = await refreshConnection(deps, orgId, connectionId, { kind: 'forced', seenVersion: a.row.token_version });
-    if (outcome === 'needs_reauth') throw plexusError('provider.auth_revoked', { message: 'The platform refused to refresh the token; the connection needs to be re-authorized.' });
+    const outcome = await refreshConnection(deps, orgId, connectionId, {
+      kind: 'forced',
+      seenVersion: a.row.token_version,
+    });
+    if (outcome === 'needs_reauth')
+      throw plexusError('provider.auth_revoked', {
+        message: 'The platform refused to refresh the token; the connection needs to be re-authorized.',
+      });
     const fresh = await load(deps, orgId, connectionId);
     return noteVersionError(deps, fresh, () => fn(fresh));
   }
@@ -70,7 +93,8 @@ async function noteVersionError<T>(deps: RefreshDeps, a: Authed, call: () => Pro
     if (a.row.api_version_error) await clearVersionError(deps, a.row.org_id, a.row.id);
     return out;
   } catch (err) {
-    if (isPlexusError(err) && err.code === 'provider.version_sunset') await recordVersionError(deps, a.row.org_id, a.row.id, configuredVersion(a.ctx.def, deps.apps), err);
+    if (isPlexusError(err) && err.code === 'provider.version_sunset')
+      await recordVersionError(deps, a.row.org_id, a.row.id, configuredVersion(a.ctx.def, deps.apps), err);
     throw err;
   }
 }

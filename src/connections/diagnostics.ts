@@ -5,7 +5,16 @@ import type { HttpMessage } from '../operations/context.ts';
 
 type ConnRow = Pick<
   ConnectionRow,
-  'id' | 'provider' | 'status' | 'expires_at' | 'refresh_expires_at' | 'next_refresh_at' | 'last_refreshed_at' | 'last_refresh_error' | 'refresh_failures' | 'last_sync_at'
+  | 'id'
+  | 'provider'
+  | 'status'
+  | 'expires_at'
+  | 'refresh_expires_at'
+  | 'next_refresh_at'
+  | 'last_refreshed_at'
+  | 'last_refresh_error'
+  | 'refresh_failures'
+  | 'last_sync_at'
 > & { refresh_leased: boolean };
 
 interface WorkRow {
@@ -69,7 +78,8 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
     )
   ).rows;
   const empty: CallWindow = { calls: 0, errors: 0, rate_limited: 0, server_errors: 0 };
-  const strip = (r: (CallWindow & { label: string }) | undefined): CallWindow => (r ? { calls: r.calls, errors: r.errors, rate_limited: r.rate_limited, server_errors: r.server_errors } : empty);
+  const strip = (r: (CallWindow & { label: string }) | undefined): CallWindow =>
+    r ? { calls: r.calls, errors: r.errors, rate_limited: r.rate_limited, server_errors: r.server_errors } : empty;
   const lastHour = strip(windows.find((w) => w.label === 'last_hour'));
   const lastDay = strip(windows.find((w) => w.label === 'last_day'));
   const recentMessages = (
@@ -102,7 +112,9 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
         `Create a connect session that reconnects it (POST /v1/connect-sessions {"provider":"${conn.provider}","connection_id":"${conn.id}"}) and have the account owner sign in again; syncs resume once it is active.`,
     );
   } else if (conn.refresh_failures > 0 && conn.last_refresh_error) {
-    advice.push(`Token refresh is failing (${conn.refresh_failures} in a row: "${conn.last_refresh_error}"); Plexus retries with back-off. If it persists past the token's expiry, reconnect.`);
+    advice.push(
+      `Token refresh is failing (${conn.refresh_failures} in a row: "${conn.last_refresh_error}"); Plexus retries with back-off. If it persists past the token's expiry, reconnect.`,
+    );
   } else if (conn.expires_at && conn.expires_at.getTime() < now && !conn.next_refresh_at) {
     advice.push('The token has expired and no refresh is scheduled: reconnect this connection.');
   }
@@ -117,11 +129,23 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
       `The platform is failing (${lastHour.server_errors} server errors or timeouts in the last hour; ${openRefusals.n} runs refused by an open circuit breaker); calls pause and resume by themselves. Check the platform's status page.`,
     );
   }
-  if (conn.status === 'active' && lastSyncError?.last_error_at && (!lastSyncError.last_success_at || lastSyncError.last_error_at > lastSyncError.last_success_at) && advice.length === 0) {
-    advice.push(`The last sync failed with ${lastSyncError.last_error_code}: "${lastSyncError.last_error_message}". Open GET /v1/operations/${lastSyncError.last_error_operation_id} for its calls.`);
+  if (
+    conn.status === 'active' &&
+    lastSyncError?.last_error_at &&
+    (!lastSyncError.last_success_at || lastSyncError.last_error_at > lastSyncError.last_success_at) &&
+    advice.length === 0
+  ) {
+    advice.push(
+      `The last sync failed with ${lastSyncError.last_error_code}: "${lastSyncError.last_error_message}". Open GET /v1/operations/${lastSyncError.last_error_operation_id} for its calls.`,
+    );
   }
   const failingWork = work.some((w) => w.last_error_at && (!w.last_success_at || w.last_error_at > w.last_success_at));
-  const health = conn.status === 'needs_reauth' || conn.status === 'error' ? 'failing' : failingWork || advice.length ? 'degraded' : 'healthy';
+  const health =
+    conn.status === 'needs_reauth' || conn.status === 'error'
+      ? 'failing'
+      : failingWork || advice.length
+        ? 'degraded'
+        : 'healthy';
   if (advice.length === 0) advice.push('Nothing to do: the connection is working.');
 
   return {
@@ -132,7 +156,14 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
     work: work.map((w) => ({
       type: w.type,
       last_success_at: w.last_success_at,
-      last_error: w.last_error_at ? { at: w.last_error_at, code: w.last_error_code, message: w.last_error_message, operation_id: w.last_error_operation_id } : null,
+      last_error: w.last_error_at
+        ? {
+            at: w.last_error_at,
+            code: w.last_error_code,
+            message: w.last_error_message,
+            operation_id: w.last_error_operation_id,
+          }
+        : null,
     })),
     last_sync_at: conn.last_sync_at,
     token: {
@@ -151,8 +182,17 @@ export async function connectionDiagnostics(c: PoolClient, orgId: string, connec
       last_hour: lastHour,
       last_day: lastDay,
     },
-    circuit_breaker: { state_in_this_process: breaker, runs_refused_while_open_last_hour: openRefusals.n, last_refused_at: openRefusals.last },
-    recent_failing_calls: failing.map((m) => ({ operation_id: m.operation_id, at: m.at, message: m.message, http: m.http })),
+    circuit_breaker: {
+      state_in_this_process: breaker,
+      runs_refused_while_open_last_hour: openRefusals.n,
+      last_refused_at: openRefusals.last,
+    },
+    recent_failing_calls: failing.map((m) => ({
+      operation_id: m.operation_id,
+      at: m.at,
+      message: m.message,
+      http: m.http,
+    })),
     advice,
   };
 }

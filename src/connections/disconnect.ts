@@ -14,7 +14,12 @@ import { recordAudit, type AuditEntry } from '../audit/record.ts';
  * (best effort: a platform that is down must not keep a customer connected), then forgets the
  * credentials and records `connection.deleted`. Returns false when there is no such connection.
  */
-export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgId: string, connectionId: string, audit: Pick<AuditEntry, 'actor' | 'requestId'>): Promise<{ revoked: boolean } | undefined> {
+export async function deleteConnection(
+  deps: RefreshDeps & { log: Logger },
+  orgId: string,
+  connectionId: string,
+  audit: Pick<AuditEntry, 'actor' | 'requestId'>,
+): Promise<{ revoked: boolean } | undefined> {
   const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, connectionId));
   if (!row) return undefined;
   let revoked = false;
@@ -34,7 +39,10 @@ export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgI
         revoked = true;
       }
     } catch (err) {
-      deps.log.warn({ err, connection_id: connectionId, provider: row.provider }, 'revocation at the platform failed; deleting locally');
+      deps.log.warn(
+        { err, connection_id: connectionId, provider: row.provider },
+        'revocation at the platform failed; deleting locally',
+      );
     }
   }
   await withOrgTx(deps.db.app, orgId, async (c) => {
@@ -43,8 +51,17 @@ export async function deleteConnection(deps: RefreshDeps & { log: Logger }, orgI
          updated_at = now() where org_id = $1 and id = $2`,
       [orgId, connectionId],
     );
-    await recordEvent(c, orgId, 'connection.deleted', { connection_id: connectionId, provider: row.provider, revoked_at_platform: revoked });
-    await recordAudit(c, orgId, { ...audit, action: 'connection.disconnect', target: { type: 'connection', id: connectionId }, details: { provider: row.provider, revoked_at_platform: revoked } });
+    await recordEvent(c, orgId, 'connection.deleted', {
+      connection_id: connectionId,
+      provider: row.provider,
+      revoked_at_platform: revoked,
+    });
+    await recordAudit(c, orgId, {
+      ...audit,
+      action: 'connection.disconnect',
+      target: { type: 'connection', id: connectionId },
+      details: { provider: row.provider, revoked_at_platform: revoked },
+    });
   });
   return { revoked };
 }

@@ -27,13 +27,22 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * org with no active endpoint gets no fan-out job at all (the common case for high-volume
  * events such as webhook.received).
  */
-export async function recordEvent(client: Queryable, orgId: string, type: EventType, payload: Record<string, unknown>): Promise<string> {
+export async function recordEvent(
+  client: Queryable,
+  orgId: string,
+  type: EventType,
+  payload: Record<string, unknown>,
+): Promise<string> {
   const [id] = await recordEvents(client, orgId, [{ type, payload }]);
   return id!;
 }
 
 /** Many events in one statement (a batch of processed webhooks), same guarantees as recordEvent. */
-export async function recordEvents(client: Queryable, orgId: string, events: readonly { type: EventType; payload: Record<string, unknown> }[]): Promise<string[]> {
+export async function recordEvents(
+  client: Queryable,
+  orgId: string,
+  events: readonly { type: EventType; payload: Record<string, unknown> }[],
+): Promise<string[]> {
   if (events.length === 0) return [];
   const { rows } = await client.query<{ id: string; fanout: boolean }>(
     `with ins as (
@@ -46,6 +55,10 @@ export async function recordEvents(client: Queryable, orgId: string, events: rea
   );
   const fanout = rows.filter((r) => r.fanout);
   if (fanout.length === 1) await enqueue(client, 'fanout_event', { org_id: orgId, event_id: fanout[0]!.id });
-  else if (fanout.length > 1) await enqueueMany(client, fanout.map((r) => ({ task: 'fanout_event', payload: { org_id: orgId, event_id: r.id } }) as JobSpec));
+  else if (fanout.length > 1)
+    await enqueueMany(
+      client,
+      fanout.map((r) => ({ task: 'fanout_event', payload: { org_id: orgId, event_id: r.id } })),
+    );
   return rows.map((r) => r.id);
 }

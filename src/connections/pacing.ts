@@ -16,9 +16,14 @@ export function siteRate(ctx: ConnectorContext): { perSecond: number; burst: num
   const rl = ctx.def.rateLimit;
   // A leaky bucket is never filled to the brim: a little headroom absorbs uneven spacing.
   const headroom = (size: number) => Math.max(1, size - 2);
-  if (override > 0) return { perSecond: override / 60, burst: Math.max(1, rl.bucket ? headroom(Math.min(rl.bucket.size, (override / 60) * 20)) : (override / 60) * 5) };
+  if (override > 0)
+    return {
+      perSecond: override / 60,
+      burst: Math.max(1, rl.bucket ? headroom(Math.min(rl.bucket.size, (override / 60) * 20)) : (override / 60) * 5),
+    };
   if (rl.bucket) return { perSecond: rl.bucket.leakPerSecond, burst: headroom(rl.bucket.size) };
-  if (rl.requestsPerMinute) return { perSecond: rl.requestsPerMinute / 60, burst: Math.max(1, (rl.requestsPerMinute / 60) * 5) };
+  if (rl.requestsPerMinute)
+    return { perSecond: rl.requestsPerMinute / 60, burst: Math.max(1, (rl.requestsPerMinute / 60) * 5) };
   return null;
 }
 
@@ -47,7 +52,8 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
           'select case when $2::float8 > 0 and $6::float8 > 0 then plexus_take_budget($1, $2, $3, $6) end as w, case when $4::text is not null then plexus_lease_held($4, $5) end as held',
           [key, rate?.perSecond ?? 0, rate?.burst ?? 0, fence?.resource ?? null, fence?.generation ?? 0, units],
         );
-        if (rows[0]?.held === false) throw new FencedError(`the lease on ${fence!.resource} was taken by another runner`);
+        if (rows[0]?.held === false)
+          throw new FencedError(`the lease on ${fence!.resource} was taken by another runner`);
         const wait = rows[0]?.w ?? 0;
         if (wait > 0) await sleep(wait);
       }
@@ -65,9 +71,18 @@ export function pacedContext(owner: Pool, ctx: ConnectorContext, siteKey: string
 }
 
 /** Returns the units a call did not use and caps the budget at what the platform says is left. */
-async function settle(owner: Pool, key: string, rate: { perSecond: number; burst: number }, units: number, b: NonNullable<HttpRequest['budget']>, res: HttpResponse): Promise<void> {
+async function settle(
+  owner: Pool,
+  key: string,
+  rate: { perSecond: number; burst: number },
+  units: number,
+  b: NonNullable<HttpRequest['budget']>,
+  res: HttpResponse,
+): Promise<void> {
   const used = b.used?.(res);
-  if (used !== undefined && used < units) await owner.query('select plexus_take_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, used - units]);
+  if (used !== undefined && used < units)
+    await owner.query('select plexus_take_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, used - units]);
   const left = b.available?.(res);
-  if (left !== undefined) await owner.query('select plexus_cap_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, left]);
+  if (left !== undefined)
+    await owner.query('select plexus_cap_budget($1, $2, $3, $4)', [key, rate.perSecond, rate.burst, left]);
 }

@@ -39,7 +39,10 @@ const FIXED_END_TOLERANCE_MS = 2_000;
 
 const processOwner = `${process.pid}:${randomUUID().slice(0, 8)}`;
 
-type LeasedRow = Pick<ConnectionRow, 'org_id' | 'id' | 'provider' | 'config' | 'credentials' | 'expires_at' | 'token_version'> & {
+type LeasedRow = Pick<
+  ConnectionRow,
+  'org_id' | 'id' | 'provider' | 'config' | 'credentials' | 'expires_at' | 'token_version'
+> & {
   refresh_generation: string;
   refresh_sent_by: string | null;
   /** The refresh token of this very version was sent by an earlier holder whose outcome never came back. */
@@ -62,7 +65,12 @@ type LeasedRow = Pick<ConnectionRow, 'org_id' | 'id' | 'provider' | 'config' | '
  * a later holder that finds the token of the current version already sent treats that refresh
  * as in flight: it waits the settle window for the outcome instead of sending the token again.
  */
-export async function refreshConnection(deps: RefreshDeps, orgId: string, connectionId: string, reason: RefreshReason = { kind: 'scheduled' }): Promise<RefreshOutcome> {
+export async function refreshConnection(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  reason: RefreshReason = { kind: 'scheduled' },
+): Promise<RefreshOutcome> {
   const owner = deps.owner ?? processOwner;
   const settings = engineSettings();
   const leaseMs = deps.leaseMs ?? settings.refreshLeaseMs;
@@ -79,7 +87,15 @@ export async function refreshConnection(deps: RefreshDeps, orgId: string, connec
          returning org_id, id, provider, config, credentials, expires_at, token_version, refresh_generation::text, refresh_sent_by,
            (refresh_sent_by is not null and refresh_sent_version = token_version) as in_flight,
            (refresh_sent_at + make_interval(secs => $7::float8 / 1000) > now()) as settling`,
-        [orgId, connectionId, leaseMs, owner, reason.kind === 'forced', reason.kind === 'forced' ? reason.seenVersion : null, settleMs],
+        [
+          orgId,
+          connectionId,
+          leaseMs,
+          owner,
+          reason.kind === 'forced',
+          reason.kind === 'forced' ? reason.seenVersion : null,
+          settleMs,
+        ],
       );
       if (rows[0]) return { row: rows[0] };
       const cur = await c.query<{ status: string; leased: boolean; last_refreshed_at: Date | null }>(
@@ -96,13 +112,26 @@ export async function refreshConnection(deps: RefreshDeps, orgId: string, connec
       // still arrive (a paused worker wakes up). Sending the token again would use it twice. Free
       // the lease (the bumped generation stays: that holder is no longer current) and wait.
       await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query('update connections set refresh_lease_until = null, refresh_lease_owner = null where org_id = $1 and id = $2 and refresh_generation = $3', [orgId, connectionId, row.refresh_generation]),
+        c.query(
+          'update connections set refresh_lease_until = null, refresh_lease_owner = null where org_id = $1 and id = $2 and refresh_generation = $3',
+          [orgId, connectionId, row.refresh_generation],
+        ),
       );
-      deps.log.warn({ connection_id: connectionId, sent_by: row.refresh_sent_by }, 'token refresh in flight by another holder; waiting for its outcome');
+      deps.log.warn(
+        { connection_id: connectionId, sent_by: row.refresh_sent_by },
+        'token refresh in flight by another holder; waiting for its outcome',
+      );
       // A scheduled refresh leaves it (the every-minute scan re-queues a refresh still due).
       if (reason.kind === 'scheduled') return 'in_progress';
       // A caller that needs the token now waits, but no longer than a lease would have held it.
-      const settled = await waitForSettle(deps, orgId, connectionId, row.token_version, settleMs, Math.min(settleMs, leaseMs));
+      const settled = await waitForSettle(
+        deps,
+        orgId,
+        connectionId,
+        row.token_version,
+        settleMs,
+        Math.min(settleMs, leaseMs),
+      );
       if (settled === 'changed') return 'waited';
       if (settled === 'pending') return 'in_progress';
       continue;
@@ -141,7 +170,14 @@ async function waitForLease(deps: RefreshDeps, orgId: string, connectionId: stri
  * connection left `active` (the outcome is there to read), `settled` when its settle window
  * passed with no outcome (the caller may then decide), `pending` when `maxMs` ran out first.
  */
-async function waitForSettle(deps: RefreshDeps, orgId: string, connectionId: string, version: number, settleMs: number, maxMs: number): Promise<'changed' | 'settled' | 'pending'> {
+async function waitForSettle(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  version: number,
+  settleMs: number,
+  maxMs: number,
+): Promise<'changed' | 'settled' | 'pending'> {
   const deadline = Date.now() + maxMs + 1000;
   let delay = 50;
   while (Date.now() < deadline) {
@@ -198,16 +234,19 @@ async function doRefresh(deps: RefreshDeps, row: LeasedRow, owner: string, lease
     if (!row.credentials) throw plexusError('provider.auth_revoked', { message: 'The connection has no credentials.' });
     creds = await openCredentials(deps.keyring, row.org_id, row.id, row.credentials);
     const opened = creds;
-    tokens = await withOperation(recorderFor(deps.db.owner, deps.log), { orgId: row.org_id, type: 'token_refresh', connectionId: row.id, provider: row.provider }, () =>
-      connector.refresh ? connector.refresh(ctx, opened) : refreshTokens(ctx, opened),
+    tokens = await withOperation(
+      recorderFor(deps.db.owner, deps.log),
+      { orgId: row.org_id, type: 'token_refresh', connectionId: row.id, provider: row.provider },
+      () => (connector.refresh ? connector.refresh(ctx, opened) : refreshTokens(ctx, opened)),
     );
   } catch (err) {
     const permanent = isPlexusError(err) && err.retry === 'permanent';
     tokenRefreshes.inc({ provider: row.provider, outcome: permanent ? 'revoked' : 'failed' });
     const platformSaid = err instanceof Error ? err.message.slice(0, 400) : String(err);
-    const message = permanent && retriedAfter
-      ? `The refresh token was already sent by an earlier refresh whose answer never came back (a worker paused or stopped mid-call); the platform refuses it now, so the connection must be re-authorized. Platform: ${platformSaid}`
-      : platformSaid;
+    const message =
+      permanent && retriedAfter
+        ? `The refresh token was already sent by an earlier refresh whose answer never came back (a worker paused or stopped mid-call); the platform refuses it now, so the connection must be re-authorized. Platform: ${platformSaid}`
+        : platformSaid;
     // A holder no longer current writes no failure over someone else's outcome.
     await withOrgTx(deps.db.app, row.org_id, async (c) => {
       if (permanent) {
@@ -240,7 +279,16 @@ async function doRefresh(deps: RefreshDeps, row: LeasedRow, owner: string, lease
         );
       }
     });
-    deps.log.warn({ connection_id: row.id, provider: row.provider, code: isPlexusError(err) ? err.code : 'internal_error', permanent, retried_after: retriedAfter }, 'token refresh failed');
+    deps.log.warn(
+      {
+        connection_id: row.id,
+        provider: row.provider,
+        code: isPlexusError(err) ? err.code : 'internal_error',
+        permanent,
+        retried_after: retriedAfter,
+      },
+      'token refresh failed',
+    );
     if (permanent) return 'needs_reauth';
     throw err;
   }
@@ -256,7 +304,11 @@ async function doRefresh(deps: RefreshDeps, row: LeasedRow, owner: string, lease
   // scheduled again, and the connection.expiring warning asks a person to reconnect. Any other
   // refresh, however soon after the last one, is scheduled again.
   const exchange = providers[id].auth.kind === 'oauth2' && providers[id].auth.refresh === 'exchange';
-  const extended = !exchange || !tokens.expiresAt || !row.expires_at || tokens.expiresAt.getTime() > row.expires_at.getTime() + FIXED_END_TOLERANCE_MS;
+  const extended =
+    !exchange ||
+    !tokens.expiresAt ||
+    !row.expires_at ||
+    tokens.expiresAt.getTime() > row.expires_at.getTime() + FIXED_END_TOLERANCE_MS;
   const due = extended ? refreshDueAt(tokens.expiresAt, now) : null;
   // Stored while our generation is current, and also when it is not but nobody stored newer
   // tokens since our send (token_version unchanged): then ours are the newest the platform
@@ -276,18 +328,40 @@ async function doRefresh(deps: RefreshDeps, row: LeasedRow, owner: string, lease
        where n.org_id = $1 and n.id = $2 and o.org_id = n.org_id and o.id = n.id
          and n.token_version = $9 and n.status in ('active', 'needs_reauth') and n.credentials is not null
        returning (n.refresh_generation = $8) as current, o.status as was`,
-      [row.org_id, row.id, sealed, sealed.kid, tokens.expiresAt ?? null, tokens.refreshExpiresAt ?? null, due, generation, version],
+      [
+        row.org_id,
+        row.id,
+        sealed,
+        sealed.kid,
+        tokens.expiresAt ?? null,
+        tokens.refreshExpiresAt ?? null,
+        due,
+        generation,
+        version,
+      ],
     );
     if (rows[0] && due) {
-      await enqueue(c, 'refresh_connection', { org_id: row.org_id, connection_id: row.id }, { runAt: due, jobKey: `refresh:${row.id}` });
+      await enqueue(
+        c,
+        'refresh_connection',
+        { org_id: row.org_id, connection_id: row.id },
+        { runAt: due, jobKey: `refresh:${row.id}` },
+      );
     }
     return rows[0];
   });
   if (!stored) {
     // Someone stored newer tokens (or reconnected) since our send: theirs stand.
-    deps.log.warn({ connection_id: row.id }, 'refresh answered after newer tokens were stored; the late answer is dropped');
+    deps.log.warn(
+      { connection_id: row.id },
+      'refresh answered after newer tokens were stored; the late answer is dropped',
+    );
     return 'waited';
   }
-  if (!stored.current) deps.log.warn({ connection_id: row.id, was: stored.was }, 'refresh answered after its lease was taken; no newer tokens were stored, so the late answer is kept');
+  if (!stored.current)
+    deps.log.warn(
+      { connection_id: row.id, was: stored.was },
+      'refresh answered after its lease was taken; no newer tokens were stored, so the late answer is kept',
+    );
   return 'refreshed';
 }

@@ -38,13 +38,23 @@ const CONNECTION_COLUMNS =
   'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, conflict_policy, api_version_error, created_at, updated_at';
 
 export async function getConnection(client: Queryable, orgId: string, id: string): Promise<ConnectionRow | undefined> {
-  const { rows } = await client.query<ConnectionRow>(`select ${CONNECTION_COLUMNS} from connections where org_id = $1 and id = $2 and status <> 'deleted'`, [orgId, id]);
+  const { rows } = await client.query<ConnectionRow>(
+    `select ${CONNECTION_COLUMNS} from connections where org_id = $1 and id = $2 and status <> 'deleted'`,
+    [orgId, id],
+  );
   return rows[0];
 }
 
 /** Provider and status of each of `ids` that is a connection of the org (deleted ones included). */
-export async function connectionStates(client: Queryable, orgId: string, ids: readonly string[]): Promise<Pick<ConnectionRow, 'id' | 'provider' | 'status'>[]> {
-  const { rows } = await client.query<Pick<ConnectionRow, 'id' | 'provider' | 'status'>>('select id, provider, status from connections where org_id = $1 and id = any($2::uuid[])', [orgId, ids]);
+export async function connectionStates(
+  client: Queryable,
+  orgId: string,
+  ids: readonly string[],
+): Promise<Pick<ConnectionRow, 'id' | 'provider' | 'status'>[]> {
+  const { rows } = await client.query<Pick<ConnectionRow, 'id' | 'provider' | 'status'>>(
+    'select id, provider, status from connections where org_id = $1 and id = any($2::uuid[])',
+    [orgId, ids],
+  );
   return rows;
 }
 
@@ -55,7 +65,13 @@ export interface ConnectionFilters {
 }
 
 /** The org's connections (deleted ones left out), newest first, after `cursor`. */
-export async function listConnections(client: Queryable, orgId: string, f: ConnectionFilters, cursor: Cursor | undefined, limit: number): Promise<ConnectionRow[]> {
+export async function listConnections(
+  client: Queryable,
+  orgId: string,
+  f: ConnectionFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<ConnectionRow[]> {
   const { rows } = await client.query<ConnectionRow>(
     `select ${CONNECTION_COLUMNS} from connections
      where org_id = $1 and status <> 'deleted' and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
@@ -72,7 +88,12 @@ export interface ConnectionSettings {
   conflictPolicy?: ConnectionRow['conflict_policy'] | undefined;
 }
 
-export async function updateConnectionSettings(client: Queryable, orgId: string, id: string, s: ConnectionSettings): Promise<void> {
+export async function updateConnectionSettings(
+  client: Queryable,
+  orgId: string,
+  id: string,
+  s: ConnectionSettings,
+): Promise<void> {
   await client.query(
     `update connections set sync_interval_minutes = case when $3 then $4::int else sync_interval_minutes end,
        conflict_policy = coalesce($5, conflict_policy), updated_at = now() where org_id = $1 and id = $2`,
@@ -81,8 +102,16 @@ export async function updateConnectionSettings(client: Queryable, orgId: string,
 }
 
 /** Stores a sealed per-connection webhook secret (the current one is replaced at once). */
-export async function setWebhookSecret(client: Queryable, orgId: string, id: string, sealed: SealedSecret): Promise<void> {
-  await client.query('update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, id, sealed, sealed.kid]);
+export async function setWebhookSecret(
+  client: Queryable,
+  orgId: string,
+  id: string,
+  sealed: SealedSecret,
+): Promise<void> {
+  await client.query(
+    'update connections set webhook_secret = $3, webhook_secret_key_id = $4, updated_at = now() where org_id = $1 and id = $2',
+    [orgId, id, sealed, sealed.kid],
+  );
 }
 
 /**

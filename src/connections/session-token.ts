@@ -9,7 +9,8 @@ import { safeEqual } from '../core/safe-equal.ts';
  */
 const RE = /^cs_([0-9a-f]{32})_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
-const uuid = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+const uuid = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 const hex = (id: string) => id.replaceAll('-', '');
 
 export function newSessionSecret(): { secret: string; hash: Buffer } {

@@ -35,7 +35,9 @@ export interface SessionRow {
 
 /** The status a client sees: a session still open past its expiry reads as expired, though no job has marked it. */
 export function sessionStatus(s: Pick<SessionRow, 'status' | 'expires_at'>, now: Date): SessionRow['status'] {
-  return s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < now.getTime() ? 'expired' : s.status;
+  return s.status !== 'completed' && s.status !== 'failed' && s.expires_at.getTime() < now.getTime()
+    ? 'expired'
+    : s.status;
 }
 /** A session whose platform is known: the only kind a connect flow runs on. */
 export type ChosenSession = SessionRow & { provider: ProviderId };
@@ -50,7 +52,12 @@ export interface NewSession {
   connectionId?: string | undefined;
 }
 
-export async function createSession(client: Queryable, orgId: string, s: NewSession, now: Date): Promise<{ row: SessionRow; token: string }> {
+export async function createSession(
+  client: Queryable,
+  orgId: string,
+  s: NewSession,
+  now: Date,
+): Promise<{ row: SessionRow; token: string }> {
   const { secret, hash } = newSessionSecret();
   const { rows } = await client.query<SessionRow>(
     `insert into connect_sessions (org_id, provider, providers, secret_hash, scopes, end_user_ref, return_url, web_origin, connection_id, expires_at)
@@ -74,7 +81,10 @@ export async function createSession(client: Queryable, orgId: string, s: NewSess
 
 /** A session of the org by id, whatever its status. */
 export async function getSession(client: Queryable, orgId: string, id: string): Promise<SessionRow | undefined> {
-  const { rows } = await client.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [orgId, id]);
+  const { rows } = await client.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [
+    orgId,
+    id,
+  ]);
   return rows[0];
 }
 
@@ -96,7 +106,10 @@ export async function chooseProvider(app: Pool, s: SessionRow, provider: string)
   if (!(s.providers as string[]).includes(provider)) return undefined;
   if (s.provider === provider) return s as ChosenSession;
   const { rows } = await withOrgTx(app, s.org_id, (c) =>
-    c.query<ChosenSession>('update connect_sessions set provider = $3 where org_id = $1 and id = $2 and used_at is null and $3 = any(providers) returning *', [s.org_id, s.id, provider]),
+    c.query<ChosenSession>(
+      'update connect_sessions set provider = $3 where org_id = $1 and id = $2 and used_at is null and $3 = any(providers) returning *',
+      [s.org_id, s.id, provider],
+    ),
   );
   return rows[0];
 }
@@ -107,7 +120,11 @@ export type SessionProblem = 'invalid' | 'expired' | 'used';
  * Finds the session a token (or OAuth state) names, inside its org's RLS context, and checks
  * the secret in constant time. `forCallback` also requires the session not to be used yet.
  */
-export async function loadSession(app: Pool, token: string, now: Date): Promise<{ session: SessionRow } | { problem: SessionProblem; session?: SessionRow }> {
+export async function loadSession(
+  app: Pool,
+  token: string,
+  now: Date,
+): Promise<{ session: SessionRow } | { problem: SessionProblem; session?: SessionRow }> {
   const parsed = parseSessionToken(token);
   if (!parsed) return { problem: 'invalid' };
   const row = await withOrgTx(app, parsed.orgId, (c) => getSession(c, parsed.orgId, parsed.sessionId));
@@ -126,7 +143,12 @@ export async function claimSession(client: Queryable, s: SessionRow): Promise<bo
   return rowCount === 1;
 }
 
-export async function failSession(app: Pool, s: Pick<SessionRow, 'org_id' | 'id'>, code: string, message: string): Promise<void> {
+export async function failSession(
+  app: Pool,
+  s: Pick<SessionRow, 'org_id' | 'id'>,
+  code: string,
+  message: string,
+): Promise<void> {
   await withOrgTx(app, s.org_id, (c) =>
     c.query(
       "update connect_sessions set status = 'failed', error_code = $3, error_message = $4, used_at = coalesce(used_at, now()) where org_id = $1 and id = $2 and status <> 'completed'",
@@ -141,13 +163,19 @@ export function sessionError(problem: SessionProblem) {
     expired: 'This connect link has expired; start again from the application.',
     used: 'This connect link was already used; start again from the application.',
   };
-  return plexusError(problem === 'invalid' ? 'not_found' : 'conflict', { message: messages[problem], details: { reason: `session_${problem}` } });
+  return plexusError(problem === 'invalid' ? 'not_found' : 'conflict', {
+    message: messages[problem],
+    details: { reason: `session_${problem}` },
+  });
 }
 
 /** Counts one wrong credential submission on the session; returns the count so far. */
 export async function countCredentialAttempt(app: Pool, s: Pick<SessionRow, 'org_id' | 'id'>): Promise<number> {
   const { rows } = await withOrgTx(app, s.org_id, (c) =>
-    c.query<{ n: number }>('update connect_sessions set credential_attempts = credential_attempts + 1 where org_id = $1 and id = $2 returning credential_attempts as n', [s.org_id, s.id]),
+    c.query<{ n: number }>(
+      'update connect_sessions set credential_attempts = credential_attempts + 1 where org_id = $1 and id = $2 returning credential_attempts as n',
+      [s.org_id, s.id],
+    ),
   );
   return rows[0]?.n ?? 0;
 }

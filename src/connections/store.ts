@@ -27,7 +27,11 @@ export interface StoreInput {
  * `connection.created` event and the completed session. Reconnecting an existing connection
  * (named by the session, or the same platform account in the same org) keeps its id.
  */
-export async function storeConnection(db: Database, keyring: Keyring, input: StoreInput): Promise<{ connectionId: string; created: boolean }> {
+export async function storeConnection(
+  db: Database,
+  keyring: Keyring,
+  input: StoreInput,
+): Promise<{ connectionId: string; created: boolean }> {
   const { session, identity, tokens, now } = input;
   const orgId = session.org_id;
   return withOrgTx(db.app, orgId, async (c) => {
@@ -57,14 +61,45 @@ export async function storeConnection(db: Database, keyring: Keyring, input: Sto
          next_refresh_at = excluded.next_refresh_at, last_refreshed_at = now(), last_refresh_error = null,
          refresh_failures = 0, refresh_lease_until = null, refresh_lease_owner = null, account_refs = excluded.account_refs,
          token_version = connections.token_version + 1, updated_at = now()`,
-      [orgId, connectionId, session.provider, identity.displayName, identity.externalAccountId, session.end_user_ref, config, sealed, sealed.kid, scopes, tokens?.expiresAt ?? null, tokens?.refreshExpiresAt ?? null, due, refs],
+      [
+        orgId,
+        connectionId,
+        session.provider,
+        identity.displayName,
+        identity.externalAccountId,
+        session.end_user_ref,
+        config,
+        sealed,
+        sealed.kid,
+        scopes,
+        tokens?.expiresAt ?? null,
+        tokens?.refreshExpiresAt ?? null,
+        due,
+        refs,
+      ],
     );
-    await enqueue(c, 'sync_connection', { org_id: orgId, connection_id: connectionId, reason: created ? 'initial' : 'reconnected' }, { jobKey: `sync:${connectionId}` });
-    const wh = providers[session.provider as ProviderId].webhooks;
-    if (wh.supported && wh.subscribeApi && connectorFor(session.provider as ProviderId).subscribeWebhooks) {
-      await enqueue(c, 'subscribe_webhooks', { org_id: orgId, connection_id: connectionId }, { jobKey: `subscribe:${connectionId}` });
+    await enqueue(
+      c,
+      'sync_connection',
+      { org_id: orgId, connection_id: connectionId, reason: created ? 'initial' : 'reconnected' },
+      { jobKey: `sync:${connectionId}` },
+    );
+    const wh = providers[session.provider].webhooks;
+    if (wh.supported && wh.subscribeApi && connectorFor(session.provider).subscribeWebhooks) {
+      await enqueue(
+        c,
+        'subscribe_webhooks',
+        { org_id: orgId, connection_id: connectionId },
+        { jobKey: `subscribe:${connectionId}` },
+      );
     }
-    if (due) await enqueue(c, 'refresh_connection', { org_id: orgId, connection_id: connectionId }, { runAt: due, jobKey: `refresh:${connectionId}` });
+    if (due)
+      await enqueue(
+        c,
+        'refresh_connection',
+        { org_id: orgId, connection_id: connectionId },
+        { runAt: due, jobKey: `refresh:${connectionId}` },
+      );
     await recordEvent(c, orgId, created ? 'connection.created' : 'connection.updated', {
       connection_id: connectionId,
       provider: session.provider,
@@ -72,8 +107,16 @@ export async function storeConnection(db: Database, keyring: Keyring, input: Sto
       end_user_ref: session.end_user_ref,
       connect_session_id: session.id,
     });
-    await c.query("update connect_sessions set status = 'completed', connection_id = $3 where org_id = $1 and id = $2", [orgId, session.id, connectionId]);
-    await recordAudit(c, orgId, { actor: { type: 'end_user', id: session.end_user_ref }, action: created ? 'connection.connect' : 'connection.reauth', target: { type: 'connection', id: connectionId }, details: { provider: session.provider, connect_session_id: session.id } });
+    await c.query(
+      "update connect_sessions set status = 'completed', connection_id = $3 where org_id = $1 and id = $2",
+      [orgId, session.id, connectionId],
+    );
+    await recordAudit(c, orgId, {
+      actor: { type: 'end_user', id: session.end_user_ref },
+      action: created ? 'connection.connect' : 'connection.reauth',
+      target: { type: 'connection', id: connectionId },
+      details: { provider: session.provider, connect_session_id: session.id },
+    });
     return { connectionId, created };
   });
 }

@@ -14,8 +14,13 @@ export function consoleSessionAuth(sessions: ConsoleSessions): (req: FastifyRequ
     const value = cookieOf(req, CONSOLE_COOKIE);
     if (!sessions.verify(value)) return false;
     const presented = req.headers[CONSOLE_CSRF_HEADER];
-    if (!SAFE_METHODS.has(req.method) && !sessions.csrfMatches(value!, typeof presented === 'string' ? presented : undefined)) {
-      throw plexusError('csrf_failed', { message: 'A console write must carry the session’s CSRF token in the X-CSRF-Token header.' });
+    if (
+      !SAFE_METHODS.has(req.method) &&
+      !sessions.csrfMatches(value!, typeof presented === 'string' ? presented : undefined)
+    ) {
+      throw plexusError('csrf_failed', {
+        message: 'A console write must carry the session’s CSRF token in the X-CSRF-Token header.',
+      });
     }
     return true;
   };

@@ -72,5 +72,12 @@ export class ConsoleSessions {
 }
 
 export function consoleCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${CONSOLE_COOKIE}=${value}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${CONSOLE_COOKIE}=${value}`,
+    'Path=/',
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }

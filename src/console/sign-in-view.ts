@@ -3,7 +3,11 @@ import { signInStrings as t } from './strings.ts';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The sign-in form: a plain HTML form (no script), styled by the console bundle's stylesheet. */
-export function signInPage(opts: { css?: string | undefined; error?: string | undefined; notice?: string | undefined }): string {
+export function signInPage(opts: {
+  css?: string | undefined;
+  error?: string | undefined;
+  notice?: string | undefined;
+}): string {
   return `<!doctype html>
 <html lang="${t.lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(t.title)}</title>

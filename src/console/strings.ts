@@ -3,7 +3,8 @@ export const signInStrings = {
   lang: 'en',
   title: 'Plexus console',
   heading: 'Sign in to the Plexus console',
-  intro: 'Enter the admin token of this Plexus (PLEXUS_ADMIN_TOKEN). It is checked here and not kept in the browser: a session cookie is.',
+  intro:
+    'Enter the admin token of this Plexus (PLEXUS_ADMIN_TOKEN). It is checked here and not kept in the browser: a session cookie is.',
   tokenLabel: 'Admin token',
   submit: 'Sign in',
   wrongToken: 'That is not the admin token of this Plexus. Check PLEXUS_ADMIN_TOKEN and try again.',

@@ -21,49 +21,110 @@ export const ERROR_CODES = {
   header_too_large: { status: 431, message: 'The request headers are too large.', retry: 'permanent' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type.', retry: 'permanent' },
   // auth
-  missing_api_key: { status: 401, message: 'An API key is required (Authorization: Bearer <key>).', retry: 'permanent' },
+  missing_api_key: {
+    status: 401,
+    message: 'An API key is required (Authorization: Bearer <key>).',
+    retry: 'permanent',
+  },
   invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.', retry: 'permanent' },
   forbidden: { status: 403, message: 'This key may not perform that action.', retry: 'permanent' },
-  portal_session_invalid: { status: 401, message: 'The portal session has expired, was revoked or is unknown; open the portal again from the application.', retry: 'permanent' },
-  csrf_failed: { status: 403, message: 'A portal write must carry the session\'s CSRF token in the X-CSRF-Token header.', retry: 'permanent' },
+  portal_session_invalid: {
+    status: 401,
+    message: 'The portal session has expired, was revoked or is unknown; open the portal again from the application.',
+    retry: 'permanent',
+  },
+  csrf_failed: {
+    status: 403,
+    message: "A portal write must carry the session's CSRF token in the X-CSRF-Token header.",
+    retry: 'permanent',
+  },
   portal_read_only: { status: 403, message: 'This portal session is read only.', retry: 'permanent' },
   // resources
   not_found: { status: 404, message: 'The resource does not exist.', retry: 'permanent' },
   route_not_found: { status: 404, message: 'No such route.', retry: 'permanent' },
   conflict: { status: 409, message: 'The request conflicts with the current state.', retry: 'permanent' },
   unprocessable: { status: 422, message: 'The request is well-formed but cannot be processed.', retry: 'permanent' },
-  idempotency_key_reused: { status: 409, message: 'This Idempotency-Key was used with a different request; use a new key.', retry: 'permanent' },
-  idempotency_in_progress: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.', retry: 'retryable' },
+  idempotency_key_reused: {
+    status: 409,
+    message: 'This Idempotency-Key was used with a different request; use a new key.',
+    retry: 'permanent',
+  },
+  idempotency_in_progress: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+    retry: 'retryable',
+  },
   rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.', retry: 'retryable' },
   // server and dependencies
   internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },
   unavailable: { status: 503, message: 'A dependency is unavailable.', retry: 'retryable' },
   credentials_invalid: { status: 422, message: 'The platform refused these credentials.', retry: 'permanent' },
-  refresh_refused: { status: 422, message: 'The platform refused to refresh the token; the connection needs re-authorization.', retry: 'permanent' },
-  provider_not_configured: { status: 422, message: 'This platform is not configured on this Plexus.', retry: 'permanent' },
+  refresh_refused: {
+    status: 422,
+    message: 'The platform refused to refresh the token; the connection needs re-authorization.',
+    retry: 'permanent',
+  },
+  provider_not_configured: {
+    status: 422,
+    message: 'This platform is not configured on this Plexus.',
+    retry: 'permanent',
+  },
   // inbound webhooks
-  webhook_signature_invalid: { status: 401, message: 'The webhook signature is missing or does not verify.', retry: 'permanent' },
-  webhook_not_configured: { status: 401, message: 'Webhooks from this platform are not configured (no secret): refused.', retry: 'permanent' },
+  webhook_signature_invalid: {
+    status: 401,
+    message: 'The webhook signature is missing or does not verify.',
+    retry: 'permanent',
+  },
+  webhook_not_configured: {
+    status: 401,
+    message: 'Webhooks from this platform are not configured (no secret): refused.',
+    retry: 'permanent',
+  },
   webhook_unsupported: { status: 404, message: 'This platform does not send webhooks here.', retry: 'permanent' },
   // vault
   vault_open_failed: { status: 500, message: 'A sealed secret could not be opened.', retry: 'permanent' },
-  vault_unknown_key: { status: 500, message: 'A sealed secret names a master key that is not configured.', retry: 'permanent' },
+  vault_unknown_key: {
+    status: 500,
+    message: 'A sealed secret names a master key that is not configured.',
+    retry: 'permanent',
+  },
   // providers (used by clients to classify platform answers)
   'provider.rate_limited': { status: 429, message: 'The platform is rate limiting requests.', retry: 'retryable' },
   'provider.unavailable': { status: 502, message: 'The platform is unavailable.', retry: 'retryable' },
   'provider.timeout': { status: 504, message: 'The platform did not answer in time.', retry: 'retryable' },
   'provider.auth_expired': { status: 401, message: 'The platform token has expired.', retry: 'retryable' },
-  'provider.auth_revoked': { status: 401, message: 'The platform revoked access; the connection needs re-authorization.', retry: 'permanent' },
+  'provider.auth_revoked': {
+    status: 401,
+    message: 'The platform revoked access; the connection needs re-authorization.',
+    retry: 'permanent',
+  },
   'provider.invalid_request': { status: 422, message: 'The platform rejected the request.', retry: 'permanent' },
   'provider.not_found': { status: 404, message: 'The platform has no such object.', retry: 'permanent' },
   // The platform retired the API version Plexus calls (LinkedIn 426, Meta #2635, Google UNSUPPORTED_VERSION):
   // no retry helps until the version is moved (docs/platforms/<id>.md §Version).
-  'provider.version_sunset': { status: 502, message: 'The platform no longer serves the API version Plexus is configured for; move PLEXUS_<ID>_VERSION or upgrade Plexus.', retry: 'permanent' },
+  'provider.version_sunset': {
+    status: 502,
+    message:
+      'The platform no longer serves the API version Plexus is configured for; move PLEXUS_<ID>_VERSION or upgrade Plexus.',
+    retry: 'permanent',
+  },
   // content sync
-  'content.remote_changed': { status: 409, message: 'The item changed on the site since it was read; it goes through the merge again.', retry: 'retryable' },
-  'content.conflict_open': { status: 409, message: 'The item has an open conflict on this target; resolve it first.', retry: 'permanent' },
+  'content.remote_changed': {
+    status: 409,
+    message: 'The item changed on the site since it was read; it goes through the merge again.',
+    retry: 'retryable',
+  },
+  'content.conflict_open': {
+    status: 409,
+    message: 'The item has an open conflict on this target; resolve it first.',
+    retry: 'permanent',
+  },
   // jobs
-  'job.invalid_payload': { status: 500, message: 'The job payload does not match its task schema.', retry: 'permanent' },
+  'job.invalid_payload': {
+    status: 500,
+    message: 'The job payload does not match its task schema.',
+    retry: 'permanent',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

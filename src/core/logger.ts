@@ -14,7 +14,12 @@ export function createLogger(opts: { level?: string; name?: string; destination?
     level: opts.level ?? 'info',
     base: { service: opts.name ?? 'plexus', pid: process.pid },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+      ],
       censor: '[redacted]',
     },
     formatters: {

@@ -19,7 +19,9 @@ export function decimalToMicros(value: string | number | null | undefined): bigi
 /** Micros as a plain decimal string in major units, exact, without trailing zeros ("12.5", "40"). */
 export function microsToDecimal(micros: bigint): string {
   const abs = micros < 0n ? -micros : micros;
-  const frac = String(abs % 1_000_000n).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(abs % 1_000_000n)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return `${micros < 0n ? '-' : ''}${abs / 1_000_000n}${frac ? `.${frac}` : ''}`;
 }
 

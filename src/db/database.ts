@@ -38,7 +38,8 @@ export async function openDatabase(config: Config, log: Logger, opts: { migrate?
       const { applied } = await migrate(owner);
       if (applied.length) log.info({ applied }, 'migrations applied');
     }
-    const appUrl = config.appDatabaseUrl ?? (await ensureAppRole(owner, ownerUrl, appRolePassword(ownerUrl, config.appDbPassword)));
+    const appUrl =
+      config.appDatabaseUrl ?? (await ensureAppRole(owner, ownerUrl, appRolePassword(ownerUrl, config.appDbPassword)));
     const app = createPool(appUrl, { max: config.dbPoolMax, name: APP_ROLE });
     return {
       owner,

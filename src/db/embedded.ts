@@ -28,7 +28,11 @@ interface ServerState {
  * taken, and reuses the data on the next start. A server whose starting Plexus process still
  * runs is shared (a CLI command beside `npm start`); one whose starter is gone is stopped.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPort: number; log: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  preferredPort: number;
+  log: Logger;
+}): Promise<EmbeddedDatabase> {
   const { dataDir, log } = opts;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const pgDir = path.join(dataDir, 'pg');
@@ -60,7 +64,14 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
       persistent: true,
       createPostgresUser: isRoot,
       // Loopback only; the socket lives in the data folder so nothing clashes with a system server.
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=200'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${pgDir}`,
+        '-c',
+        'max_connections=200',
+      ],
       onLog: pgLog,
       onError: pgLog,
     });
@@ -79,7 +90,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
       await server.start();
       break;
     } catch (err) {
-      if (attempt >= 5) throw err instanceof Error ? err : new Error(`embedded PostgreSQL did not start on port ${port}`);
+      if (attempt >= 5)
+        throw err instanceof Error ? err : new Error(`embedded PostgreSQL did not start on port ${port}`);
       log.warn({ port }, 'embedded PostgreSQL could not start on this port; trying another');
       port = await findFreePort(port + 1 + Math.floor(Math.random() * 50));
       server = makeServer(port);
@@ -89,7 +101,11 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
   // server to shut down so it does not outlive us; the next start handles a SIGKILL case.
   const pgPid = Number((await readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const ownerFile = path.join(dataDir, OWNER_FILE);
-  await writeFile(ownerFile, JSON.stringify({ pid: process.pid, started: processStartOf(process.pid) } satisfies ServerOwner), { mode: 0o600 });
+  await writeFile(
+    ownerFile,
+    JSON.stringify({ pid: process.pid, started: processStartOf(process.pid) } satisfies ServerOwner),
+    { mode: 0o600 },
+  );
   const onExit = () => {
     try {
       process.kill(pgPid, 'SIGINT');
@@ -118,7 +134,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; preferredPo
   };
 }
 
-const urlOf = (password: string, port: number) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/plexus`;
+const urlOf = (password: string, port: number) =>
+  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/plexus`;
 
 /** Who started the embedded server: its pid and that process's start time (pids are reused). */
 interface ServerOwner {
@@ -210,7 +227,8 @@ async function grantTraversal(targets: string[], log: Logger): Promise<void> {
       if (dir === path.dirname(dir)) break;
     }
   }
-  if (changed.length) log.warn({ dirs: changed }, 'allowed the postgres OS user to pass through these folders (execute bit only)');
+  if (changed.length)
+    log.warn({ dirs: changed }, 'allowed the postgres OS user to pass through these folders (execute bit only)');
 }
 
 /** The postgres OS user must be able to reach its data folder through every parent. */

@@ -69,6 +69,9 @@ export async function acquireLease(owner: Queryable, resource: string, holder: s
 export async function assertLease(c: Queryable, f: Fence | undefined = currentFence()): Promise<void> {
   assertAlive(f);
   if (!f?.resource) return;
-  const { rows } = await c.query<{ held: boolean }>('select plexus_lease_held($1, $2) as held', [f.resource, f.generation]);
+  const { rows } = await c.query<{ held: boolean }>('select plexus_lease_held($1, $2) as held', [
+    f.resource,
+    f.generation,
+  ]);
   if (!rows[0]?.held) throw new FencedError(`the lease on ${f.resource} was taken by another runner`);
 }

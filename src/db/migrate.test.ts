@@ -39,7 +39,10 @@ test('an edited migration that was already applied stops start-up with a clear e
     await migrate(pool, dir);
     const first = (await readdir(dir)).sort()[0]!;
     await appendFile(path.join(dir, first), '\n-- edited\n');
-    await assert.rejects(migrate(pool, dir), (e: unknown) => e instanceof MigrationError && e.message.includes(first) && /edited/.test(e.message));
+    await assert.rejects(
+      migrate(pool, dir),
+      (e: unknown) => e instanceof MigrationError && e.message.includes(first) && /edited/.test(e.message),
+    );
   } finally {
     await pool.end();
     await rm(dir, { recursive: true, force: true });
@@ -54,9 +57,14 @@ test('a database ahead of this code is refused; a failed migration applies nothi
   try {
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await writeFile(path.join(dir, '0900_future.sql'), 'create table future_thing (id int);');
-    await writeFile(path.join(dir, '0901_broken.sql'), 'create table ok_before_error (id int); select no_such_function();');
+    await writeFile(
+      path.join(dir, '0901_broken.sql'),
+      'create table ok_before_error (id int); select no_such_function();',
+    );
     await assert.rejects(migrate(pool, dir), /no_such_function/);
-    const { rows } = await pool.query("select to_regclass('future_thing') as a, to_regclass('ok_before_error') as b, to_regclass('plexus_migrations') as m");
+    const { rows } = await pool.query(
+      "select to_regclass('future_thing') as a, to_regclass('ok_before_error') as b, to_regclass('plexus_migrations') as m",
+    );
     assert.equal(rows[0].a, null, 'all pending migrations share one transaction');
     assert.equal(rows[0].b, null);
     await rm(path.join(dir, '0901_broken.sql'));

@@ -78,7 +78,11 @@ export async function migrate(ownerPool: Pool, dir = MIGRATIONS_DIR): Promise<Mi
     for (const m of migrations) {
       if (done.has(m.id)) continue;
       await client.query(m.sql);
-      await client.query('insert into plexus_migrations (id, name, checksum) values ($1, $2, $3)', [m.id, m.name, m.checksum]);
+      await client.query('insert into plexus_migrations (id, name, checksum) values ($1, $2, $3)', [
+        m.id,
+        m.name,
+        m.checksum,
+      ]);
       applied.push(m.name);
     }
     await client.query('commit');

@@ -2,8 +2,25 @@ import type { Logger } from '../core/logger.ts';
 
 // Errors that mean "the database is not reachable right now", not "this query is wrong":
 // refused or reset sockets, the server shutting down or starting up, connection failures.
-const CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery)|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+const CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery)|Client was closed and is not queryable|Cannot use a pool after calling end/i;
 
 /** True when `err` (or what it wraps) says the database connection failed. */
 export function isConnectionError(err: unknown, depth = 0): boolean {
@@ -29,7 +46,10 @@ export function guardDatabaseRejections(log: Logger): void {
   guarded = true;
   process.on('unhandledRejection', (reason) => {
     if (isConnectionError(reason)) {
-      log.warn({ err: reason instanceof Error ? reason.message : String(reason) }, 'database unreachable; work resumes when it is back');
+      log.warn(
+        { err: reason instanceof Error ? reason.message : String(reason) },
+        'database unreachable; work resumes when it is back',
+      );
       return;
     }
     process.nextTick(() => {

@@ -6,7 +6,7 @@ import type { Queryable } from './pool.ts';
  * type. The queue primitive sits beside the database so that any layer can enqueue inside its
  * own transaction without importing the job runner.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+
 export interface JobPayloads {}
 
 export type TaskName = keyof JobPayloads & string;
@@ -44,7 +44,12 @@ function withDefaults<N extends TaskName>(task: N, payload: JobPayloads[N], opts
  * together or not at all. Works on the app role (through a SECURITY DEFINER function that
  * checks the payload's org against the transaction's) and on the owner role alike.
  */
-export async function enqueue<N extends TaskName>(client: Queryable, task: N, payload: JobPayloads[N], given: EnqueueOptions = {}): Promise<number> {
+export async function enqueue<N extends TaskName>(
+  client: Queryable,
+  task: N,
+  payload: JobPayloads[N],
+  given: EnqueueOptions = {},
+): Promise<number> {
   const opts = withDefaults(task, payload, given);
   const { rows } = await client.query<{ id: number }>('select plexus_enqueue($1, $2::json, $3, $4, $5, $6, $7) as id', [
     task,
@@ -66,15 +71,19 @@ export interface JobSpec<N extends TaskName = TaskName> extends EnqueueOptions {
 /** Many jobs in one round trip (bulk publish, fan-out), still inside the caller's transaction. */
 export async function enqueueMany(client: Queryable, specs: readonly JobSpec[]): Promise<number[]> {
   if (specs.length === 0) return [];
-  const body = specs.map((spec) => ({ ...spec, ...withDefaults(spec.task, spec.payload, spec) })).map((s) => ({
-    task: s.task,
-    payload: s.payload,
-    run_at: s.runAt?.toISOString() ?? null,
-    job_key: s.jobKey ?? null,
-    max_attempts: s.maxAttempts ?? null,
-    queue_name: s.queueName ?? null,
-    priority: s.priority ?? null,
-  }));
-  const { rows } = await client.query<{ id: number }>('select plexus_enqueue_many($1::jsonb) as id', [JSON.stringify(body)]);
+  const body = specs
+    .map((spec) => ({ ...spec, ...withDefaults(spec.task, spec.payload, spec) }))
+    .map((s) => ({
+      task: s.task,
+      payload: s.payload,
+      run_at: s.runAt?.toISOString() ?? null,
+      job_key: s.jobKey ?? null,
+      max_attempts: s.maxAttempts ?? null,
+      queue_name: s.queueName ?? null,
+      priority: s.priority ?? null,
+    }));
+  const { rows } = await client.query<{ id: number }>('select plexus_enqueue_many($1::jsonb) as id', [
+    JSON.stringify(body),
+  ]);
   return rows.map((r) => r.id);
 }

@@ -11,7 +11,8 @@ before(async () => {
 });
 after(() => db.close());
 
-const setting = (c: { query: Database['owner']['query'] }, name: string) => c.query<{ v: string | null }>('select current_setting($1, true) as v', [name]).then((r) => r.rows[0]!.v);
+const setting = (c: { query: Database['owner']['query'] }, name: string) =>
+  c.query<{ v: string | null }>('select current_setting($1, true) as v', [name]).then((r) => r.rows[0]!.v);
 
 test('transaction-local settings hold inside the transaction and are gone after it', async () => {
   assert.equal(await withTx(db.owner, (c) => setting(c, 'synchronous_commit'), { synchronous_commit: 'off' }), 'off');
@@ -31,7 +32,13 @@ test('a throw rolls back; a setting that is not a plain word and an org id that 
     /stop/,
   );
   assert.equal((await db.owner.query('select count(*)::int as n from tx_probe')).rows[0].n, 0);
-  await assert.rejects(withTx(db.owner, async () => 1, { synchronous_commit: "off'; drop table tx_probe; --" }), /not a plain word/);
-  await assert.rejects(withOrgTx(db.app, "x'; select 1; --", async () => 1), /not a uuid/);
+  await assert.rejects(
+    withTx(db.owner, async () => 1, { synchronous_commit: "off'; drop table tx_probe; --" }),
+    /not a plain word/,
+  );
+  await assert.rejects(
+    withOrgTx(db.app, "x'; select 1; --", async () => 1),
+    /not a uuid/,
+  );
   assert.equal((await db.owner.query("select to_regclass('tx_probe') is not null as here")).rows[0].here, true);
 });

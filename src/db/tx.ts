@@ -24,13 +24,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function withOrgTx<T>(pool: Pool, orgId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   if (!UUID.test(orgId)) throw new Error('withOrgTx: org id is not a uuid');
-  return inSpan('db.transaction', 'client', { 'db.system.name': 'postgresql', 'plexus.org_id': orgId }, () => runTx(pool, { 'plexus.org_id': orgId.toLowerCase() }, fn));
+  return inSpan('db.transaction', 'client', { 'db.system.name': 'postgresql', 'plexus.org_id': orgId }, () =>
+    runTx(pool, { 'plexus.org_id': orgId.toLowerCase() }, fn),
+  );
 }
 
 function beginWith(settings: TxSettings): string {
   let sql = 'begin';
   for (const [name, value] of Object.entries(settings)) {
-    if (!SETTING_NAME.test(name) || !SETTING_VALUE.test(value)) throw new Error(`transaction setting ${name} is not a plain word`);
+    if (!SETTING_NAME.test(name) || !SETTING_VALUE.test(value))
+      throw new Error(`transaction setting ${name} is not a plain word`);
     sql += `; set local ${name} = '${value}'`;
   }
   return sql;

@@ -45,13 +45,23 @@ export interface DeadLetterRow {
   replay_job_id: number | null;
 }
 
-const DEAD_LETTER_COLUMNS = 'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
+const DEAD_LETTER_COLUMNS =
+  'id, job_id, task, payload, job_key, attempts, error_code, error_message, failed_at, replayed_at, replay_job_id';
 
 /** The columns of a DeadLetterRow, qualified by a table alias, for stores that join dead letters. */
-export const deadLetterColumns = (alias: string) => DEAD_LETTER_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+export const deadLetterColumns = (alias: string) =>
+  DEAD_LETTER_COLUMNS.split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 
 /** The org's dead letters, newest first, after `cursor`; `replayed` keeps only replayed (or only waiting) ones. */
-export async function listDeadLetters(client: Queryable, orgId: string, f: { task?: string | undefined; replayed?: boolean | undefined }, cursor: Cursor | undefined, limit: number): Promise<DeadLetterRow[]> {
+export async function listDeadLetters(
+  client: Queryable,
+  orgId: string,
+  f: { task?: string | undefined; replayed?: boolean | undefined },
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<DeadLetterRow[]> {
   const { rows } = await client.query<DeadLetterRow>(
     `select ${DEAD_LETTER_COLUMNS} from dead_letters
      where org_id = $1 and ($2::timestamptz is null or (failed_at, id) < ($2, $3::uuid))
@@ -64,7 +74,10 @@ export async function listDeadLetters(client: Queryable, orgId: string, f: { tas
 }
 
 export async function getDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow | undefined> {
-  const { rows } = await client.query<DeadLetterRow>(`select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`, [orgId, id]);
+  const { rows } = await client.query<DeadLetterRow>(
+    `select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`,
+    [orgId, id],
+  );
   return rows[0];
 }
 
@@ -80,7 +93,11 @@ export async function replayDeadLetter(client: Queryable, orgId: string, id: str
   );
   const row = rows[0];
   if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
-  if (row.replayed_at) throw plexusError('conflict', { message: 'This dead letter was already replayed.', details: { replay_job_id: row.replay_job_id } });
+  if (row.replayed_at)
+    throw plexusError('conflict', {
+      message: 'This dead letter was already replayed.',
+      details: { replay_job_id: row.replay_job_id },
+    });
   const jobId = await enqueue(client, row.task as TaskName, row.payload as never, {
     ...(row.job_key ? { jobKey: row.job_key } : {}),
     ...(row.queue_name ? { queueName: row.queue_name } : {}),

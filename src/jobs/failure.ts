@@ -23,9 +23,13 @@ export function describeFailure(err: unknown): FailureDescription {
   const code = isPlexusError(err) ? err.code : 'internal_error';
   const message = redactText((err instanceof Error ? err.message : String(err)).slice(0, 1000));
   // A system error's own code (ECONNREFUSED, a PostgreSQL SQLSTATE) says more than the message.
-  const sysCode = !isPlexusError(err) && typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
+  const sysCode =
+    !isPlexusError(err) && typeof (err as { code?: unknown })?.code === 'string'
+      ? (err as { code: string }).code
+      : undefined;
   const inner = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
-  const innerText = inner === undefined ? undefined : inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
+  const innerText =
+    inner === undefined ? undefined : inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
   const cause = [sysCode, innerText].filter(Boolean).join(' / ');
   return { code, message, ...(cause ? { cause: redactText(cause.slice(0, 500)) } : {}) };
 }

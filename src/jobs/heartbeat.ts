@@ -53,7 +53,10 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
     if (!ok && !silent) {
       silent = true;
       epoch++;
-      opts.log.warn({ silent_ms: performance.now() - lastOkSentAt }, 'worker heartbeat too old; fenced work stops taking side effects');
+      opts.log.warn(
+        { silent_ms: performance.now() - lastOkSentAt },
+        'worker heartbeat too old; fenced work stops taking side effects',
+      );
     }
     return ok;
   };
@@ -78,7 +81,9 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   }
 
   async function maintain(): Promise<void> {
-    await opts.owner.query('delete from worker_nodes where heartbeat_at < now() - make_interval(secs => $1)', [staleSeconds]);
+    await opts.owner.query('delete from worker_nodes where heartbeat_at < now() - make_interval(secs => $1)', [
+      staleSeconds,
+    ]);
     const { rows } = await opts.owner.query<{ locked_by: string }>(
       `select distinct j.locked_by from graphile_worker.jobs j
        where j.locked_by is not null and j.locked_at < now() - make_interval(secs => $1)

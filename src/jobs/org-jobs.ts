@@ -9,12 +9,18 @@ const ORG_JOB_IDS = "select id from graphile_worker._private_jobs where payload 
 
 /** Removes the org's jobs that no worker holds, through `complete_jobs` (which skips locked ones). */
 export async function removeIdleOrgJobs(db: Queryable, orgId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from graphile_worker.complete_jobs(array(${ORG_JOB_IDS} and locked_at is null))`, [orgId]);
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from graphile_worker.complete_jobs(array(${ORG_JOB_IDS} and locked_at is null))`,
+    [orgId],
+  );
   return rows[0]?.n ?? 0;
 }
 
 /** How many of the org's jobs a worker holds right now. */
 export async function heldOrgJobs(db: Queryable, orgId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from graphile_worker.jobs where locked_at is not null and id in (${ORG_JOB_IDS})`, [orgId]);
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from graphile_worker.jobs where locked_at is not null and id in (${ORG_JOB_IDS})`,
+    [orgId],
+  );
   return rows[0]?.n ?? 0;
 }

@@ -6,7 +6,12 @@ import { ORIGIN_FIELD } from './types.ts';
  * transaction): the publish items its death failed go back to pending and the batch to running;
  * a failed rollback goes back to rolling back; the sync run it failed runs again.
  */
-export async function reopenWork(c: Queryable, orgId: string, task: string, payload: Record<string, unknown>): Promise<void> {
+export async function reopenWork(
+  c: Queryable,
+  orgId: string,
+  task: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
   const batchId = payload.batch_id as string | undefined;
   const connectionId = payload.connection_id as string | undefined;
   if (task === 'publish_batch' && batchId && connectionId) {
@@ -21,7 +26,10 @@ export async function reopenWork(c: Queryable, orgId: string, task: string, payl
       [orgId, batchId, rowCount ?? 0],
     );
   } else if (task === 'rollback_batch' && batchId) {
-    await c.query("update publish_batches set status = 'rolling_back', error = null, finished_at = null where org_id = $1 and id = $2 and status = 'rollback_failed'", [orgId, batchId]);
+    await c.query(
+      "update publish_batches set status = 'rolling_back', error = null, finished_at = null where org_id = $1 and id = $2 and status = 'rollback_failed'",
+      [orgId, batchId],
+    );
   } else if (task === 'sync_connection' && connectionId && payload[ORIGIN_FIELD]) {
     await c.query(
       `update sync_runs set status = 'running', error = null, finished_at = null

@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { Logger as WorkerLogger, parseCronItems, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  parseCronItems,
+  run,
+  type Runner,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { retryClassOf, isPlexusError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
@@ -73,11 +81,16 @@ export function wrapTask(def: TaskDefinition, opts: WrapDeps): Task {
   };
 }
 
-async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, helpers: Parameters<Task>[1]): Promise<void> {
+async function runWrapped(
+  def: TaskDefinition,
+  opts: WrapDeps,
+  raw: unknown,
+  helpers: Parameters<Task>[1],
+): Promise<void> {
   const payload = (raw ?? {}) as RawPayload;
-  const attempt = typeof payload[ATTEMPT_FIELD] === 'number' ? (payload[ATTEMPT_FIELD] as number) : 1;
+  const attempt = typeof payload[ATTEMPT_FIELD] === 'number' ? payload[ATTEMPT_FIELD] : 1;
   const job = helpers.job;
-  const originId = typeof payload[ORIGIN_FIELD] === 'string' ? (payload[ORIGIN_FIELD] as string) : String(job.id);
+  const originId = typeof payload[ORIGIN_FIELD] === 'string' ? payload[ORIGIN_FIELD] : String(job.id);
   // A child logger per job is only built when something is logged: the happy path stays cheap.
   let childLog: Logger | undefined;
   const log = () => (childLog ??= opts.log.child({ task: def.name, job_id: job.id, attempt }));
@@ -97,10 +110,22 @@ async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, hel
   const parsed = def.schema.safeParse(payload);
   if (!parsed.success) {
     log().error({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'job payload invalid; dead-lettered');
-    await deadLetter('job.invalid_payload', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    await deadLetter(
+      'job.invalid_payload',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
     return;
   }
-  const ctx: TaskContext = { db: opts.db, keyring: opts.keyring, get log() { return log(); }, clock: opts.clock, job: { id: job.id, attempt, key: job.key, originId }, ...(opts.providers ? { providers: opts.providers } : {}) };
+  const ctx: TaskContext = {
+    db: opts.db,
+    keyring: opts.keyring,
+    get log() {
+      return log();
+    },
+    clock: opts.clock,
+    job: { id: job.id, attempt, key: job.key, originId },
+    ...(opts.providers ? { providers: opts.providers } : {}),
+  };
   const info: JobInfo = { task: def.name, jobId: job.id, attempt, maxAttempts, payload, runs: job.attempts };
   const queueName = (job as { queue_name?: string | null }).queue_name ?? null;
   const again = (runAt: Date, nextAttempt: number) =>
@@ -126,7 +151,10 @@ async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, hel
       // Another runner may have this job now. If it is still ours (nobody took it while this
       // process was silent), run it afresh; otherwise fail it, which graphile-worker only
       // records while the job is still locked by us, so the other runner's row is untouched.
-      const { rows } = await opts.db.owner.query<{ mine: boolean }>('select locked_by = any($2::text[]) as mine from graphile_worker.jobs where id = $1', [job.id, opts.workerIds?.() ?? []]);
+      const { rows } = await opts.db.owner.query<{ mine: boolean }>(
+        'select locked_by = any($2::text[]) as mine from graphile_worker.jobs where id = $1',
+        [job.id, opts.workerIds?.() ?? []],
+      );
       log().warn({ err: err.message, still_ours: rows[0]?.mine === true }, 'job fenced; it stops here');
       jobOutcomes.inc({ task: def.name, outcome: 'fenced' });
       if (rows[0]?.mine) {
@@ -143,9 +171,16 @@ async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, hel
     const data = parsed.data as { org_id?: string; connection_id?: string };
     const who = { org_id: data.org_id, connection_id: data.connection_id, origin_job_id: originId };
     // The record the job works on shows the error now; a dead job's record ends with it.
-    await def.onFailure?.(parsed.data as never, ctx, { code, message, attempt, final }).catch((hookErr: unknown) => log().error({ ...who, err: describeFailure(hookErr) }, 'recording a job failure on its record failed'));
+    await def
+      .onFailure?.(parsed.data, ctx, { code, message, attempt, final })
+      .catch((hookErr: unknown) =>
+        log().error({ ...who, err: describeFailure(hookErr) }, 'recording a job failure on its record failed'),
+      );
     if (final) {
-      log().warn({ ...who, code, error: message, cause: failure.cause, retryable: retryClassOf(err) !== 'permanent' }, 'job failed for good; dead-lettered');
+      log().warn(
+        { ...who, code, error: message, cause: failure.cause, retryable: retryClassOf(err) !== 'permanent' },
+        'job failed for good; dead-lettered',
+      );
       await deadLetter(code, message);
       jobOutcomes.inc({ task: def.name, outcome: 'dead_letter' });
       return;
@@ -153,10 +188,16 @@ async function runWrapped(def: TaskDefinition, opts: WrapDeps, raw: unknown, hel
     const explicit = isPlexusError(err) ? err.retryAfterMs : undefined;
     const delayMs = explicit ?? backoffDelayMs(attempt, def.backoff ?? DEFAULT_BACKOFF);
     const runAt = new Date(opts.clock.now().getTime() + delayMs);
-    log().warn({ ...who, code, error: message, cause: failure.cause, delay_ms: delayMs }, 'job failed; retry scheduled');
+    log().warn(
+      { ...who, code, error: message, cause: failure.cause, delay_ms: delayMs },
+      'job failed; retry scheduled',
+    );
     jobOutcomes.inc({ task: def.name, outcome: 'retry' });
     if (code === 'provider.rate_limited' || code === 'provider.unavailable' || code === 'provider.timeout') {
-      platformBackoffSeconds.inc({ provider: info.provider ?? 'unknown', reason: code.slice('provider.'.length) }, delayMs / 1000);
+      platformBackoffSeconds.inc(
+        { provider: info.provider ?? 'unknown', reason: code.slice('provider.'.length) },
+        delayMs / 1000,
+      );
     }
     await again(runAt, attempt + 1);
   }
@@ -179,14 +220,25 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     workerIds: () => [...workerIds],
     inHand,
   });
-  const wrapDeps: WrapDeps = { ...opts, inHand, liveness: heartbeat, nodeId: heartbeat.nodeId, workerIds: () => [...workerIds] };
+  const wrapDeps: WrapDeps = {
+    ...opts,
+    inHand,
+    liveness: heartbeat,
+    nodeId: heartbeat.nodeId,
+    workerIds: () => [...workerIds],
+  };
   const general: TaskList = {};
   const syncs: TaskList = {};
   for (const def of opts.tasks) (SYNC_TASKS.has(def.name) ? syncs : general)[def.name] = wrapTask(def, wrapDeps);
   const cronItems = parseCronItems(
     opts.tasks
       .filter((t) => t.cron)
-      .map((t) => ({ task: t.name, match: t.cron!, identifier: t.name, options: { backfillPeriod: 0, jobKey: `cron:${t.name}`, queueName: undefined as never } })),
+      .map((t) => ({
+        task: t.name,
+        match: t.cron!,
+        identifier: t.name,
+        options: { backfillPeriod: 0, jobKey: `cron:${t.name}`, queueName: undefined as never },
+      })),
   );
   // Workers are created inside run(), so the listener must exist before it is called.
   const events: WorkerEvents = new EventEmitter();
@@ -208,8 +260,18 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const common = { pgPool: opts.db.owner, pollInterval: opts.pollIntervalMs, noHandleSignals: true, events, logger };
   const runners: Runner[] = [];
   try {
-    runners.push(await run({ ...common, taskList: general, parsedCronItems: cronItems, concurrency: opts.concurrency }));
-    if (Object.keys(syncs).length) runners.push(await run({ ...common, taskList: syncs, parsedCronItems: [], concurrency: opts.syncConcurrency ?? Math.max(1, Math.floor(opts.concurrency / 2)) }));
+    runners.push(
+      await run({ ...common, taskList: general, parsedCronItems: cronItems, concurrency: opts.concurrency }),
+    );
+    if (Object.keys(syncs).length)
+      runners.push(
+        await run({
+          ...common,
+          taskList: syncs,
+          parsedCronItems: [],
+          concurrency: opts.syncConcurrency ?? Math.max(1, Math.floor(opts.concurrency / 2)),
+        }),
+      );
   } catch (err) {
     await Promise.allSettled(runners.map((r) => r.stop()));
     await heartbeat.stop();
@@ -224,11 +286,17 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       // graphile-worker's graceful stop waits for running jobs however long they take.
       const stopped = Promise.allSettled(runners.map((r) => r.stop()));
       let timer: NodeJS.Timeout | undefined;
-      const late = await Promise.race([stopped.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+      const late = await Promise.race([
+        stopped.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+      ]);
       clearTimeout(timer);
       if (late) {
         const released = await releaseJobs(opts.db.owner, [...workerIds]).catch(() => 0);
-        opts.log.warn({ released, grace_ms: graceMs }, 'jobs still running after the grace period; released to other workers');
+        opts.log.warn(
+          { released, grace_ms: graceMs },
+          'jobs still running after the grace period; released to other workers',
+        );
       }
       await heartbeat.stop();
       await recorderFor(opts.db.owner, opts.log).close();

@@ -35,17 +35,24 @@ export async function checkHealth(db: Database, staleAfterMs: number): Promise<H
     timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
   });
   try {
-    const { rows } = await Promise.race([db.owner.query<{ n: number }>('select count(*)::int as n from plexus_migrations'), timeout]);
+    const { rows } = await Promise.race([
+      db.owner.query<{ n: number }>('select count(*)::int as n from plexus_migrations'),
+      timeout,
+    ]);
     report.checks.database.ok = true;
     report.checks.migrations.applied = rows[0]?.n ?? 0;
     report.checks.migrations.ok = rows[0]?.n === expectedMigrations;
     const age = await Promise.race([freshestHeartbeatAge(db.owner), timeout]);
-    report.checks.worker = { ok: age !== null && age * 1000 < staleAfterMs, heartbeat_age_seconds: age === null ? null : Math.round(age * 10) / 10 };
+    report.checks.worker = {
+      ok: age !== null && age * 1000 < staleAfterMs,
+      heartbeat_age_seconds: age === null ? null : Math.round(age * 10) / 10,
+    };
   } catch (err) {
     report.checks.database.error = err instanceof Error ? err.message.slice(0, 200) : 'unreachable';
   } finally {
     clearTimeout(timer);
   }
-  if (!report.checks.database.ok || !report.checks.migrations.ok || !report.checks.worker.ok) report.status = 'degraded';
+  if (!report.checks.database.ok || !report.checks.migrations.ok || !report.checks.worker.ok)
+    report.status = 'degraded';
   return report;
 }

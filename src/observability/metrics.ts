@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../db/database.ts';
 import { circuitStates } from '../providers/kit/circuit.ts';
 import { jobOutcomes, registerPlatformMetrics } from './platform-metrics.ts';
@@ -78,8 +78,11 @@ export function createMetrics(db: Database): Metrics {
          from graphile_worker.jobs group by 1`,
       );
       this.reset();
-      for (const s of ['ready', 'scheduled', 'running', 'failed']) this.set({ state: s }, rows.find((r) => r.state === s)?.n ?? 0);
-      const dl = await db.owner.query<{ n: number }>('select count(*)::int as n from dead_letters where replayed_at is null');
+      for (const s of ['ready', 'scheduled', 'running', 'failed'])
+        this.set({ state: s }, rows.find((r) => r.state === s)?.n ?? 0);
+      const dl = await db.owner.query<{ n: number }>(
+        'select count(*)::int as n from dead_letters where replayed_at is null',
+      );
       this.set({ state: 'dead_letter' }, dl.rows[0]?.n ?? 0);
     },
   });
@@ -89,7 +92,10 @@ export function createMetrics(db: Database): Metrics {
     labelNames: ['pool', 'state'] as const,
     registers: [registry],
     collect() {
-      for (const [name, pool] of [['app', db.app], ['owner', db.owner]] as const) {
+      for (const [name, pool] of [
+        ['app', db.app],
+        ['owner', db.owner],
+      ] as const) {
         this.set({ pool: name, state: 'total' }, pool.totalCount);
         this.set({ pool: name, state: 'idle' }, pool.idleCount);
         this.set({ pool: name, state: 'waiting' }, pool.waitingCount);

@@ -69,7 +69,17 @@ export const jobOutcomes = new Counter({
   registers: [],
 });
 
-const all: Metric[] = [platformCalls, platformLatency, platformRateLimited, platformBackoffSeconds, tokenRefreshes, webhooksIn, deliveriesOut, publishItems, jobOutcomes];
+const all: Metric[] = [
+  platformCalls,
+  platformLatency,
+  platformRateLimited,
+  platformBackoffSeconds,
+  tokenRefreshes,
+  webhooksIn,
+  deliveriesOut,
+  publishItems,
+  jobOutcomes,
+];
 
 export function registerPlatformMetrics(registry: Registry): void {
   for (const m of all) registry.registerMetric(m);

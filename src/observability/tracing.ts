@@ -42,7 +42,10 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, serviceName =
 function end(span: Span, err?: unknown): void {
   if (err !== undefined) {
     span.recordException(err instanceof Error ? err : String(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: err instanceof Error ? err.message.slice(0, 300) : String(err),
+    });
   }
   span.end();
 }
@@ -51,35 +54,54 @@ function end(span: Span, err?: unknown): void {
  * The span of an operation: the root of a new trace, or a child when the operation runs
  * inside another. `fn` receives the trace id (undefined while tracing is off).
  */
-export async function inOperationSpan<T>(type: string, attrs: Attributes, fn: (traceId: string | undefined) => Promise<T>): Promise<T> {
+export async function inOperationSpan<T>(
+  type: string,
+  attrs: Attributes,
+  fn: (traceId: string | undefined) => Promise<T>,
+): Promise<T> {
   if (!provider) return fn(undefined);
   const parent = trace.getActiveSpan();
   const tracer = trace.getTracer(TRACER);
-  return tracer.startActiveSpan(`operation ${type}`, { attributes: { 'plexus.operation.type': type, ...attrs }, root: !parent }, async (span) => {
-    try {
-      const out = await fn(span.spanContext().traceId);
-      end(span);
-      return out;
-    } catch (err) {
-      end(span, err);
-      throw err;
-    }
-  });
+  return tracer.startActiveSpan(
+    `operation ${type}`,
+    { attributes: { 'plexus.operation.type': type, ...attrs }, root: !parent },
+    async (span) => {
+      try {
+        const out = await fn(span.spanContext().traceId);
+        end(span);
+        return out;
+      } catch (err) {
+        end(span, err);
+        throw err;
+      }
+    },
+  );
 }
 
 /** A child span (a platform call, database work) around `fn`, when tracing is on. */
-export async function inSpan<T>(name: string, kind: 'client' | 'internal', attrs: Attributes, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  kind: 'client' | 'internal',
+  attrs: Attributes,
+  fn: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
   if (!provider || !trace.getActiveSpan()) return fn(undefined);
-  return trace.getTracer(TRACER).startActiveSpan(name, { kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: attrs }, async (span) => {
-    try {
-      const out = await fn(span);
-      end(span);
-      return out;
-    } catch (err) {
-      end(span, err);
-      throw err;
-    }
-  });
+  return trace
+    .getTracer(TRACER)
+    .startActiveSpan(
+      name,
+      { kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: attrs },
+      async (span) => {
+        try {
+          const out = await fn(span);
+          end(span);
+          return out;
+        } catch (err) {
+          end(span, err);
+          throw err;
+        }
+      },
+    );
 }
 
 /** The trace id of the active span, if tracing is on and a span is active. */

@@ -2,7 +2,12 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ProviderApps } from '../providers/apps.ts';
-import { describeVersionWarning, versionStatuses, versionWarnings, type VersionStatus } from '../providers/version-lifecycle.ts';
+import {
+  describeVersionWarning,
+  versionStatuses,
+  versionWarnings,
+  type VersionStatus,
+} from '../providers/version-lifecycle.ts';
 
 const METRIC = 'plexus_provider_version_sunset_days';
 
@@ -21,7 +26,8 @@ export function registerVersionSunsetMetric(registry: Registry, apps: ProviderAp
     collect() {
       this.reset();
       for (const s of versionStatuses(apps, clock.now())) {
-        if (s.days_to_sunset !== null) this.set({ provider: s.provider, version: s.version, state: s.state }, s.days_to_sunset);
+        if (s.days_to_sunset !== null)
+          this.set({ provider: s.provider, version: s.version, state: s.state }, s.days_to_sunset);
       }
     },
   });
@@ -30,7 +36,9 @@ export function registerVersionSunsetMetric(registry: Registry, apps: ProviderAp
 export interface VersionHealth {
   /** False when some configured version is within 90 days of its sunset, past it, or undated. */
   ok: boolean;
-  warnings: Array<Pick<VersionStatus, 'provider' | 'version' | 'state' | 'sunset' | 'days_to_sunset' | 'newest'> & { message: string }>;
+  warnings: Array<
+    Pick<VersionStatus, 'provider' | 'version' | 'state' | 'sunset' | 'days_to_sunset' | 'newest'> & { message: string }
+  >;
 }
 
 /** The `/healthz` detail: a warning, not a failed check (calls still work until the sunset). */
@@ -50,6 +58,16 @@ export function versionHealth(apps: ProviderApps | undefined, now: Date): Versio
 /** One warning line per configured version near or past its sunset, at start. */
 export function logVersionWarnings(log: Logger, apps: ProviderApps | undefined, clock: Clock): number {
   const warnings = versionWarnings(apps, clock.now());
-  for (const s of warnings) log.warn({ provider: s.provider, api_version: s.version, state: s.state, sunset: s.sunset, days_to_sunset: s.days_to_sunset }, describeVersionWarning(s));
+  for (const s of warnings)
+    log.warn(
+      {
+        provider: s.provider,
+        api_version: s.version,
+        state: s.state,
+        sunset: s.sunset,
+        days_to_sunset: s.days_to_sunset,
+      },
+      describeVersionWarning(s),
+    );
   return warnings.length;
 }

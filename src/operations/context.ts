@@ -59,11 +59,29 @@ export class OperationScope {
   }
 
   log(level: MessageLevel, message: string): void {
-    this.recorder.message({ org_id: this.orgId, operation_id: this.id, seq: ++this.seq, at: new Date(), level, kind: 'log', message: message.slice(0, 2000), http: null });
+    this.recorder.message({
+      org_id: this.orgId,
+      operation_id: this.id,
+      seq: ++this.seq,
+      at: new Date(),
+      level,
+      kind: 'log',
+      message: message.slice(0, 2000),
+      http: null,
+    });
   }
 
   http(level: MessageLevel, message: string, http: HttpMessage): void {
-    this.recorder.message({ org_id: this.orgId, operation_id: this.id, seq: ++this.seq, at: new Date(), level, kind: 'http', message, http });
+    this.recorder.message({
+      org_id: this.orgId,
+      operation_id: this.id,
+      seq: ++this.seq,
+      at: new Date(),
+      level,
+      kind: 'http',
+      message,
+      http,
+    });
   }
 }
 

@@ -60,7 +60,8 @@ export async function runJobAsOperation<T>(owner: Pool, log: Logger, job: JobInf
       actor: `job:${job.task}`,
       jobId: job.jobId,
       attempt: job.attempt,
-      failedStatus: (err) => (retryClassOf(err) === 'permanent' || job.attempt >= job.maxAttempts ? 'failed' : 'retry_scheduled'),
+      failedStatus: (err) =>
+        retryClassOf(err) === 'permanent' || job.attempt >= job.maxAttempts ? 'failed' : 'retry_scheduled',
     },
     (op) =>
       fn().finally(() => {

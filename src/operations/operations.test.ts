@@ -26,7 +26,12 @@ before(async () => {
   // A loopback "platform": throttles /limited with its headers, echoes everything else.
   server = http.createServer((req, res) => {
     if (req.url?.startsWith('/limited')) {
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-request-id': 'req-123' });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': '2',
+        'x-ratelimit-remaining': '0',
+        'x-request-id': 'req-123',
+      });
       res.end(JSON.stringify({ error: { message: 'Slow down', access_token: 'leaked-token-value' } }));
       return;
     }
@@ -43,13 +48,37 @@ after(async () => {
 });
 
 test('paths become templates, secret query parameters and error-body fields are redacted, excerpts are bounded', () => {
-  assert.equal(pathTemplate('/v22/customers/1234567890/googleAds:searchStream'), '/v22/customers/{id}/googleAds:searchStream');
+  assert.equal(
+    pathTemplate('/v22/customers/1234567890/googleAds:searchStream'),
+    '/v22/customers/{id}/googleAds:searchStream',
+  );
   assert.equal(pathTemplate('/v19.0/act_123456/campaigns'), '/v19.0/act_{id}/campaigns');
   assert.equal(pathTemplate('/items/6f1c2d3e-1111-4222-8333-944445555666'), '/items/{uuid}');
   assert.equal(pathTemplate('/wp/v2/posts'), '/wp/v2/posts');
-  const q = redactedQuery(new URLSearchParams({ access_token: 'a', client_secret: 'b', fb_exchange_token: 'c', appsecret_proof: 'd', code: 'e', fields: 'id,name', limit: '100' }));
-  assert.deepEqual(q, { access_token: '[redacted]', client_secret: '[redacted]', fb_exchange_token: '[redacted]', appsecret_proof: '[redacted]', code: '[redacted]', fields: 'id,name', limit: '100' });
-  assert.equal(errorExcerpt('{"error":"invalid_grant","refresh_token":"r-123"}'), '{"error":"invalid_grant","refresh_token":"[redacted]"}');
+  const q = redactedQuery(
+    new URLSearchParams({
+      access_token: 'a',
+      client_secret: 'b',
+      fb_exchange_token: 'c',
+      appsecret_proof: 'd',
+      code: 'e',
+      fields: 'id,name',
+      limit: '100',
+    }),
+  );
+  assert.deepEqual(q, {
+    access_token: '[redacted]',
+    client_secret: '[redacted]',
+    fb_exchange_token: '[redacted]',
+    appsecret_proof: '[redacted]',
+    code: '[redacted]',
+    fields: 'id,name',
+    limit: '100',
+  });
+  assert.equal(
+    errorExcerpt('{"error":"invalid_grant","refresh_token":"r-123"}'),
+    '{"error":"invalid_grant","refresh_token":"[redacted]"}',
+  );
   assert.equal(errorExcerpt('denied for Bearer abc.def token=xyz'), 'denied for Bearer [redacted] token=[redacted]');
   assert.equal(errorExcerpt('x'.repeat(5000)).length, 1001);
 });
@@ -69,8 +98,16 @@ test('an operation records its platform calls (status, headers, request id, reda
   assert.equal(op.status, 'success');
   assert.equal(op.provider, 'meta');
   assert.deepEqual(op.summary, { platform_calls: 2, platform_errors: 1, rate_limited: 1, records: 7, pages: 2 });
-  const msgs = (await db.owner.query('select seq, level, message, http from operation_messages where operation_id = $1 order by seq', [opId])).rows;
-  assert.deepEqual(msgs.map((m) => m.seq), [1, 2]);
+  const msgs = (
+    await db.owner.query(
+      'select seq, level, message, http from operation_messages where operation_id = $1 order by seq',
+      [opId],
+    )
+  ).rows;
+  assert.deepEqual(
+    msgs.map((m) => m.seq),
+    [1, 2],
+  );
   assert.equal(msgs[0].http.path, '/v19.0/act_{id}/insights');
   assert.deepEqual(msgs[0].http.query, { access_token: '[redacted]', fields: 'spend' });
   assert.deepEqual(msgs[0].http.rate_limit, { 'x-app-usage': '{"call_count":42}' });
@@ -105,7 +142,12 @@ test('a nested operation is a child in the same trace; a failure keeps the code 
   assert.equal(currentOperation(), undefined);
   await client.send({ method: 'GET', url: `${base}/outside` });
   await recorder.flush();
-  const rows = (await db.owner.query('select id, parent_id, status, error_code, error_message, trace_id from operations where id = any($1)', [[parentId, childId]])).rows;
+  const rows = (
+    await db.owner.query(
+      'select id, parent_id, status, error_code, error_message, trace_id from operations where id = any($1)',
+      [[parentId, childId]],
+    )
+  ).rows;
   const parent = rows.find((r) => r.id === parentId);
   const child = rows.find((r) => r.id === childId);
   assert.equal(parent.status, 'retry_scheduled');
@@ -114,7 +156,11 @@ test('a nested operation is a child in the same trace; a failure keeps the code 
   assert.equal(child.status, 'failed');
   assert.equal(child.error_message, 'Token has been expired or revoked.');
   assert.equal(child.trace_id, trace);
-  assert.equal((await db.owner.query("select count(*)::int as n from operation_messages where message like '%/outside%'")).rows[0].n, 0);
+  assert.equal(
+    (await db.owner.query("select count(*)::int as n from operation_messages where message like '%/outside%'")).rows[0]
+      .n,
+    0,
+  );
 });
 
 test("rows of an org erased meanwhile are skipped without losing another org's rows in the same batch", async () => {
@@ -128,25 +174,51 @@ test("rows of an org erased meanwhile are skipped without losing another org's r
   });
   await db.owner.query('delete from orgs where id = $1', [gone]);
   await recorder.flush();
-  assert.equal((await db.owner.query('select count(*)::int as n from operations where org_id = $1', [gone])).rows[0].n, 0);
-  assert.equal((await db.owner.query('select count(*)::int as n from operation_messages where operation_id = $1', [keptId])).rows[0].n, 1);
+  assert.equal(
+    (await db.owner.query('select count(*)::int as n from operations where org_id = $1', [gone])).rows[0].n,
+    0,
+  );
+  assert.equal(
+    (await db.owner.query('select count(*)::int as n from operation_messages where operation_id = $1', [keptId]))
+      .rows[0].n,
+    1,
+  );
 });
 
-test("a job run again after its worker died closes the operation the dead worker left running", async () => {
+test('a job run again after its worker died closes the operation the dead worker left running', async () => {
   const recorder = recorderFor(db.owner);
   // What a worker killed mid-sync leaves behind: its operation, still running.
   await recorder.close();
-  const stale = (await db.owner.query("insert into operations (org_id, id, type, status, started_at, job_id, trace_id) values ($1, gen_random_uuid(), 'sync', 'running', now(), '4242', 't') returning id", [orgId])).rows[0].id;
+  const stale = (
+    await db.owner.query(
+      "insert into operations (org_id, id, type, status, started_at, job_id, trace_id) values ($1, gen_random_uuid(), 'sync', 'running', now(), '4242', 't') returning id",
+      [orgId],
+    )
+  ).rows[0].id;
   const log = createLogger({ level: 'silent' });
-  const job = { task: 'sync_connection', jobId: '4242', attempt: 1, maxAttempts: 3, payload: { org_id: orgId }, runs: 2 };
+  const job = {
+    task: 'sync_connection',
+    jobId: '4242',
+    attempt: 1,
+    maxAttempts: 3,
+    payload: { org_id: orgId },
+    runs: 2,
+  };
   let rerun = '';
   await runJobAsOperation(db.owner, log, job, async () => {
     rerun = currentOperation()!.id;
   });
   await recorder.flush();
-  const rows = (await db.owner.query('select id, status, error_code from operations where job_id = $1 order by started_at', ['4242'])).rows;
-  assert.deepEqual(rows.map((r) => [r.id, r.status, r.error_code]), [
-    [stale, 'failed', 'job.worker_lost'],
-    [rerun, 'success', null],
-  ]);
+  const rows = (
+    await db.owner.query('select id, status, error_code from operations where job_id = $1 order by started_at', [
+      '4242',
+    ])
+  ).rows;
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.status, r.error_code]),
+    [
+      [stale, 'failed', 'job.worker_lost'],
+      [rerun, 'success', null],
+    ],
+  );
 });

@@ -15,14 +15,17 @@ const LONG_TOKEN = /^[A-Za-z0-9_-]{24,}$/;
 export function pathTemplate(pathname: string): string {
   return pathname
     .split('/')
-    .map((seg) => (UUID.test(seg) ? '{uuid}' : LONG_TOKEN.test(seg) && /\d/.test(seg) ? '{id}' : seg.replace(/\d{3,}/g, '{id}')))
+    .map((seg) =>
+      UUID.test(seg) ? '{uuid}' : LONG_TOKEN.test(seg) && /\d/.test(seg) ? '{id}' : seg.replace(/\d{3,}/g, '{id}'),
+    )
     .join('/');
 }
 
 /** Query parameters with secret ones (tokens, signatures, client secrets) replaced. */
 export function redactedQuery(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of params) out[k] = isSecretKey(k) || /token|secret|sig|password|key|code/i.test(k) ? '[redacted]' : v.slice(0, 200);
+  for (const [k, v] of params)
+    out[k] = isSecretKey(k) || /token|secret|sig|password|key|code/i.test(k) ? '[redacted]' : v.slice(0, 200);
   return out;
 }
 
@@ -32,7 +35,9 @@ export function errorExcerpt(text: string): string {
   try {
     out = JSON.stringify(redactDeep(JSON.parse(text)));
   } catch {
-    out = text.replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/((?:access_|refresh_)?token|secret|password)(["':=\s]+)[^\s"'&,}]+/gi, '$1$2[redacted]');
+    out = text
+      .replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]')
+      .replace(/((?:access_|refresh_)?token|secret|password)(["':=\s]+)[^\s"'&,}]+/gi, '$1$2[redacted]');
   }
   return out.length > EXCERPT_CHARS ? `${out.slice(0, EXCERPT_CHARS)}…` : out;
 }
@@ -98,5 +103,9 @@ export function observePlatformCall(c: CallOutcome): void {
   if (failed) op.count('platform_errors');
   if (c.status === 429) op.count('rate_limited');
   const shown = c.status === null ? (c.errorCode ?? 'network error') : String(c.status);
-  op.http(c.status === 429 || c.status === null || c.status >= 500 ? 'warn' : failed ? 'error' : 'info', `${c.method} ${path} → ${shown} (${http.duration_ms} ms)`, http);
+  op.http(
+    c.status === 429 || c.status === null || c.status >= 500 ? 'warn' : failed ? 'error' : 'info',
+    `${c.method} ${path} → ${shown} (${http.duration_ms} ms)`,
+    http,
+  );
 }

@@ -50,7 +50,10 @@ export class OperationRecorder {
   private flushing: Promise<void> | undefined;
   private dropped = 0;
 
-  constructor(private readonly pool: Pool, private readonly log?: Logger) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly log?: Logger,
+  ) {}
 
   upsert(row: OperationRow): void {
     this.ops.set(`${row.org_id}:${row.id}`, { ...row, summary: { ...row.summary } });
@@ -89,7 +92,10 @@ export class OperationRecorder {
         // Put them back (newer states of the same operation win) and try again later.
         for (const o of ops) if (!this.ops.has(`${o.org_id}:${o.id}`)) this.ops.set(`${o.org_id}:${o.id}`, o);
         this.msgs = [...msgs, ...this.msgs].slice(-MAX_PENDING);
-        this.log?.warn({ err, operations: ops.length, messages: msgs.length }, 'operations log write failed; will retry');
+        this.log?.warn(
+          { err, operations: ops.length, messages: msgs.length },
+          'operations log write failed; will retry',
+        );
         this.schedule();
       })
       .finally(() => {

@@ -17,12 +17,19 @@ export interface OperationFilters {
 }
 
 /** An operation as read back: the recorder's row without its org (the query is org-scoped). */
-export type OperationDbRow = Omit<OperationRow, 'org_id' | 'status' | 'trace_id'> & { status: string; trace_id: string | null };
+export type OperationDbRow = Omit<OperationRow, 'org_id' | 'status' | 'trace_id'> & {
+  status: string;
+  trace_id: string | null;
+};
 
 /** A message as read back. */
-export type MessageDbRow = Omit<MessageRow, 'org_id' | 'operation_id' | 'level' | 'kind'> & { level: string; kind: string };
+export type MessageDbRow = Omit<MessageRow, 'org_id' | 'operation_id' | 'level' | 'kind'> & {
+  level: string;
+  kind: string;
+};
 
-const COLUMNS = 'id, parent_id, type, connection_id, provider, actor, status, started_at, ended_at, summary, error_code, error_message, job_id, attempt, trace_id';
+const COLUMNS =
+  'id, parent_id, type, connection_id, provider, actor, status, started_at, ended_at, summary, error_code, error_message, job_id, attempt, trace_id';
 
 /** `%`, `_` and `\` taken literally in an ILIKE pattern. */
 function likePattern(q: string): string {
@@ -30,7 +37,13 @@ function likePattern(q: string): string {
 }
 
 /** Operations of the org (RLS applies), newest first, keyset-paginated like the other lists. */
-export async function listOperations(c: PoolClient, orgId: string, f: OperationFilters, cursor: Cursor | undefined, limit: number): Promise<OperationDbRow[]> {
+export async function listOperations(
+  c: PoolClient,
+  orgId: string,
+  f: OperationFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<OperationDbRow[]> {
   const { rows } = await c.query<OperationDbRow>(
     `select ${COLUMNS} from operations o
      where o.org_id = $1
@@ -46,18 +59,39 @@ export async function listOperations(c: PoolClient, orgId: string, f: OperationF
        and ($9::timestamptz is null or (o.started_at, o.id) < ($9, $10::uuid))
      order by o.started_at desc, o.id desc
      limit $11`,
-    [orgId, f.connectionId ?? null, f.provider ?? null, f.type ?? null, f.status ?? null, f.since ?? null, f.until ?? null, f.q ? likePattern(f.q) : null, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [
+      orgId,
+      f.connectionId ?? null,
+      f.provider ?? null,
+      f.type ?? null,
+      f.status ?? null,
+      f.since ?? null,
+      f.until ?? null,
+      f.q ? likePattern(f.q) : null,
+      cursor?.at ?? null,
+      cursor?.id ?? null,
+      limit,
+    ],
   );
   return rows;
 }
 
 export async function getOperation(c: PoolClient, orgId: string, id: string): Promise<OperationDbRow | undefined> {
-  const { rows } = await c.query<OperationDbRow>(`select ${COLUMNS} from operations where org_id = $1 and id = $2`, [orgId, id]);
+  const { rows } = await c.query<OperationDbRow>(`select ${COLUMNS} from operations where org_id = $1 and id = $2`, [
+    orgId,
+    id,
+  ]);
   return rows[0];
 }
 
 /** Messages after `afterSeq`, in order (the whole log with 0; the live tail with the last seen). */
-export async function messagesOf(c: PoolClient, orgId: string, id: string, afterSeq = 0, limit = 5000): Promise<MessageDbRow[]> {
+export async function messagesOf(
+  c: PoolClient,
+  orgId: string,
+  id: string,
+  afterSeq = 0,
+  limit = 5000,
+): Promise<MessageDbRow[]> {
   const { rows } = await c.query<MessageDbRow>(
     'select seq, at, level, kind, message, http from operation_messages where org_id = $1 and operation_id = $2 and seq > $3 order by seq limit $4',
     [orgId, id, afterSeq, limit],
@@ -67,7 +101,10 @@ export async function messagesOf(c: PoolClient, orgId: string, id: string, after
 
 /** Child operations (a token refresh inside a sync). */
 export async function childrenOf(c: PoolClient, orgId: string, id: string): Promise<OperationDbRow[]> {
-  const { rows } = await c.query<OperationDbRow>(`select ${COLUMNS} from operations where org_id = $1 and parent_id = $2 order by started_at`, [orgId, id]);
+  const { rows } = await c.query<OperationDbRow>(
+    `select ${COLUMNS} from operations where org_id = $1 and parent_id = $2 order by started_at`,
+    [orgId, id],
+  );
   return rows;
 }
 

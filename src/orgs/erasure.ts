@@ -29,14 +29,22 @@ export interface ErasureResult {
  *    names the org id and counts only.
  * Undefined when there is no such org.
  */
-export async function eraseOrg(deps: RefreshDeps & { log: Logger }, orgId: string, actor: Actor, requestId?: string): Promise<ErasureResult | undefined> {
+export async function eraseOrg(
+  deps: RefreshDeps & { log: Logger },
+  orgId: string,
+  actor: Actor,
+  requestId?: string,
+): Promise<ErasureResult | undefined> {
   const owner = deps.db.owner;
   const { rows: found } = await owner.query('select 1 from orgs where id = $1', [orgId]);
   if (!found.length) return undefined;
 
   await removeIdleOrgJobs(owner, orgId);
 
-  const { rows: conns } = await owner.query<{ id: string }>("select id from connections where org_id = $1 and status <> 'deleted' and credentials is not null", [orgId]);
+  const { rows: conns } = await owner.query<{ id: string }>(
+    "select id from connections where org_id = $1 and status <> 'deleted' and credentials is not null",
+    [orgId],
+  );
   let revoked = 0;
   for (const c of conns) {
     const r = await deleteConnection(deps, orgId, c.id, { actor: { type: 'system', id: 'org-erasure' } });
@@ -52,12 +60,19 @@ export async function eraseOrg(deps: RefreshDeps & { log: Logger }, orgId: strin
     await c.query("set local plexus.audit_purge = 'on'");
     let rowsDeleted = 0;
     const tables = await orgTablesInDeleteOrder(c);
-    for (const t of tables) rowsDeleted += (await c.query(`delete from ${quoteIdent(t)} where org_id = $1`, [orgId])).rowCount ?? 0;
+    for (const t of tables)
+      rowsDeleted += (await c.query(`delete from ${quoteIdent(t)} where org_id = $1`, [orgId])).rowCount ?? 0;
     rowsDeleted += (await c.query('delete from orgs where id = $1', [orgId])).rowCount ?? 0;
     // Jobs a worker held during the erasure (now finished or failed) go too.
     await removeIdleOrgJobs(c, orgId);
     const result = { connections_revoked: revoked, rows_deleted: rowsDeleted, tables: tables.length + 1 };
-    await recordAudit(c, SYSTEM_ORG, { actor, action: 'org.erase', target: { type: 'org', id: orgId }, details: { ...result }, ...(requestId ? { requestId } : {}) });
+    await recordAudit(c, SYSTEM_ORG, {
+      actor,
+      action: 'org.erase',
+      target: { type: 'org', id: orgId },
+      details: { ...result },
+      ...(requestId ? { requestId } : {}),
+    });
     return result;
   });
 }

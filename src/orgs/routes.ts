@@ -27,7 +27,10 @@ export const orgErasureRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     async (req) => {
       const orgId = orgOf(req);
       if (req.query.confirm.toLowerCase() !== orgId) {
-        throw plexusError('validation_failed', { message: 'confirm must be the id of the organisation being erased.', details: [{ path: 'confirm', in: 'querystring', message: 'not this organisation' }] });
+        throw plexusError('validation_failed', {
+          message: 'confirm must be the id of the organisation being erased.',
+          details: [{ path: 'confirm', in: 'querystring', message: 'not this organisation' }],
+        });
       }
       const r = await eraseOrg(erasureDeps(deps), orgId, actorOf(req), req.id);
       if (!r) throw plexusError('not_found', { message: 'No such organisation.' });

@@ -15,7 +15,19 @@ export async function demoPortalLink(db: Database, publicUrl: string): Promise<s
   const org = (await db.owner.query<{ id: string }>('select id from orgs order by created_at, id limit 1')).rows[0];
   if (!org) return undefined;
   const { enterToken } = await withOrgTx(db.app, org.id, (c) =>
-    createPortalSession(c, org.id, { mode: 'manage', sections: [...PORTAL_SECTIONS], endUserRef: 'demo', lifetimeSeconds: DEMO_LIFETIME_SECONDS, keyId: null, enterTtlSeconds: DEMO_ENTER_TTL_SECONDS }, new Date()),
+    createPortalSession(
+      c,
+      org.id,
+      {
+        mode: 'manage',
+        sections: [...PORTAL_SECTIONS],
+        endUserRef: 'demo',
+        lifetimeSeconds: DEMO_LIFETIME_SECONDS,
+        keyId: null,
+        enterTtlSeconds: DEMO_ENTER_TTL_SECONDS,
+      },
+      new Date(),
+    ),
   );
   return `${publicUrl.replace(/\/$/, '')}/portal/enter?token=${encodeURIComponent(enterToken)}`;
 }

@@ -11,12 +11,19 @@ export interface PortalSettings {
 const NONE: PortalSettings = { allowed_origins: [], display_name: null, logo_url: null, accent_color: null };
 
 export async function getPortalSettings(c: Queryable, orgId: string): Promise<PortalSettings> {
-  const { rows } = await c.query<PortalSettings>('select allowed_origins, display_name, logo_url, accent_color from org_portal_settings where org_id = $1', [orgId]);
+  const { rows } = await c.query<PortalSettings>(
+    'select allowed_origins, display_name, logo_url, accent_color from org_portal_settings where org_id = $1',
+    [orgId],
+  );
   return rows[0] ?? NONE;
 }
 
 /** Changes the given fields (a null clears one) and returns the settings after the change. */
-export async function updatePortalSettings(c: Queryable, orgId: string, change: Partial<PortalSettings>): Promise<PortalSettings> {
+export async function updatePortalSettings(
+  c: Queryable,
+  orgId: string,
+  change: Partial<PortalSettings>,
+): Promise<PortalSettings> {
   const next = { ...(await getPortalSettings(c, orgId)), ...change };
   const { rows } = await c.query<PortalSettings>(
     `insert into org_portal_settings (org_id, allowed_origins, display_name, logo_url, accent_color) values ($1, $2, $3, $4, $5)

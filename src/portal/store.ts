@@ -20,7 +20,8 @@ export interface PortalSessionRow {
   created_at: Date;
 }
 
-const COLUMNS = 'org_id, id, mode, sections, end_user_ref, lifetime_seconds, enter_expires_at, entered_at, expires_at, revoked_at, created_at';
+const COLUMNS =
+  'org_id, id, mode, sections, end_user_ref, lifetime_seconds, enter_expires_at, entered_at, expires_at, revoked_at, created_at';
 
 export interface NewPortalSession {
   mode: PortalMode;
@@ -33,12 +34,27 @@ export interface NewPortalSession {
 }
 
 /** A new session in the caller's org transaction; the enter token is returned once and only its hash kept. */
-export async function createPortalSession(c: Queryable, orgId: string, s: NewPortalSession, now: Date): Promise<{ row: PortalSessionRow; enterToken: string }> {
+export async function createPortalSession(
+  c: Queryable,
+  orgId: string,
+  s: NewPortalSession,
+  now: Date,
+): Promise<{ row: PortalSessionRow; enterToken: string }> {
   const enterToken = newToken('enter', orgId);
   const { rows } = await c.query<PortalSessionRow>(
     `insert into portal_sessions (org_id, enter_hash, mode, sections, end_user_ref, created_by_key, lifetime_seconds, enter_expires_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
-    [orgId, hashToken(enterToken), s.mode, s.sections, s.endUserRef, s.keyId, s.lifetimeSeconds, new Date(now.getTime() + (s.enterTtlSeconds ?? ENTER_TTL_SECONDS) * 1000), now],
+    [
+      orgId,
+      hashToken(enterToken),
+      s.mode,
+      s.sections,
+      s.endUserRef,
+      s.keyId,
+      s.lifetimeSeconds,
+      new Date(now.getTime() + (s.enterTtlSeconds ?? ENTER_TTL_SECONDS) * 1000),
+      now,
+    ],
   );
   return { row: rows[0]!, enterToken };
 }
@@ -47,7 +63,11 @@ export async function createPortalSession(c: Queryable, orgId: string, s: NewPor
  * Swaps an enter token for a session cookie value, once: the update only matches a session
  * not yet entered, not revoked and within its enter window, so a replayed link finds nothing.
  */
-export async function enterPortalSession(app: Pool, enterToken: string, now: Date): Promise<{ row: PortalSessionRow; sessionToken: string } | undefined> {
+export async function enterPortalSession(
+  app: Pool,
+  enterToken: string,
+  now: Date,
+): Promise<{ row: PortalSessionRow; sessionToken: string } | undefined> {
   const parsed = parseToken('enter', enterToken);
   if (!parsed) return undefined;
   const sessionToken = newToken('session', parsed.orgId);
@@ -64,7 +84,11 @@ export async function enterPortalSession(app: Pool, enterToken: string, now: Dat
 }
 
 /** The live session behind a cookie value: entered, not revoked, not expired. */
-export async function sessionOfCookie(app: Pool, sessionToken: string | undefined, now: Date): Promise<PortalSessionRow | undefined> {
+export async function sessionOfCookie(
+  app: Pool,
+  sessionToken: string | undefined,
+  now: Date,
+): Promise<PortalSessionRow | undefined> {
   const parsed = parseToken('session', sessionToken);
   if (!parsed || !sessionToken) return undefined;
   return withOrgTx(app, parsed.orgId, async (c) => {
@@ -77,11 +101,18 @@ export async function sessionOfCookie(app: Pool, sessionToken: string | undefine
 }
 
 export async function getPortalSession(c: Queryable, orgId: string, id: string): Promise<PortalSessionRow | undefined> {
-  return (await c.query<PortalSessionRow>(`select ${COLUMNS} from portal_sessions where org_id = $1 and id = $2`, [orgId, id])).rows[0];
+  return (
+    await c.query<PortalSessionRow>(`select ${COLUMNS} from portal_sessions where org_id = $1 and id = $2`, [orgId, id])
+  ).rows[0];
 }
 
 /** Revokes a session (entered or not); the answer is the row, or undefined when there is none. */
-export async function revokePortalSession(c: Queryable, orgId: string, id: string, now: Date): Promise<PortalSessionRow | undefined> {
+export async function revokePortalSession(
+  c: Queryable,
+  orgId: string,
+  id: string,
+  now: Date,
+): Promise<PortalSessionRow | undefined> {
   const { rows } = await c.query<PortalSessionRow>(
     `update portal_sessions set revoked_at = coalesce(revoked_at, $3) where org_id = $1 and id = $2 returning ${COLUMNS}`,
     [orgId, id, now],

@@ -27,7 +27,8 @@ export const hashToken = (token: string): Buffer => createHash('sha256').update(
  * and unknown to a page on another site (which can make the browser send the cookie but can
  * read neither the cookie nor the API's answer that carries this token).
  */
-export const csrfTokenOf = (sessionToken: string): string => createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
+export const csrfTokenOf = (sessionToken: string): string =>
+  createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
 
 /** Constant-time comparison of a presented CSRF token with the session's. */
 export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {

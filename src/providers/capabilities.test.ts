@@ -24,7 +24,9 @@ const IMPLEMENTED_BY: Readonly<Record<Capability, (m: ProviderModule) => boolean
   // The generic OAuth 2 refresh in providers/kit runs whenever the definition names a strategy.
   'token.refresh': (m) => m.connector.refresh !== undefined || m.definition.auth.refresh !== 'none',
   // The generic revoke calls the definition's revokeUrl; a connector hook may do it instead.
-  'token.revoke': (m) => m.connector.revoke !== undefined || (m.definition.auth.kind === 'oauth2' && m.definition.auth.revokeUrl !== undefined),
+  'token.revoke': (m) =>
+    m.connector.revoke !== undefined ||
+    (m.definition.auth.kind === 'oauth2' && m.definition.auth.revokeUrl !== undefined),
   // These three describe how deep an adapter goes, not a separate adapter: each needs the
   // adapter it deepens, and the per-provider tests exercise the depth itself.
   'ads.reports.async': (m) => m.ads !== undefined,
@@ -57,15 +59,25 @@ for (const def of listProviders()) {
     assert.equal(m.ads !== undefined, def.family === 'ads', `${def.id} ads adapter vs family ${def.family}`);
     assert.equal(m.content !== undefined, def.family === 'cms', `${def.id} content adapter vs family ${def.family}`);
     assert.equal(m.webhooks !== undefined, def.webhooks.supported, `${def.id} webhook adapter vs definition`);
-    assert.equal(m.connector.subscribeWebhooks !== undefined, m.connector.unsubscribeWebhooks !== undefined, `${def.id} subscribes without unsubscribing`);
+    assert.equal(
+      m.connector.subscribeWebhooks !== undefined,
+      m.connector.unsubscribeWebhooks !== undefined,
+      `${def.id} subscribes without unsubscribing`,
+    );
     if (m.connector.subscribeWebhooks) {
-      assert.ok(def.webhooks.supported && def.webhooks.subscribeApi, `${def.id} subscribes but its definition says the platform has no subscribe API`);
+      assert.ok(
+        def.webhooks.supported && def.webhooks.subscribeApi,
+        `${def.id} subscribes but its definition says the platform has no subscribe API`,
+      );
     }
     if (m.content?.createMany) assert.ok((m.content.bulkSize ?? 0) > 1, `${def.id} createMany without a bulk size`);
   });
 
   test(`${def.id}: its facts page docs/platforms/${def.id}.md exists`, () => {
-    assert.ok(existsSync(new URL(`../../docs/platforms/${def.id}.md`, import.meta.url)), `docs/platforms/${def.id}.md is missing`);
+    assert.ok(
+      existsSync(new URL(`../../docs/platforms/${def.id}.md`, import.meta.url)),
+      `docs/platforms/${def.id}.md is missing`,
+    );
   });
 
   test(`${def.id}: the sandbox loads lazily and simulates this provider`, async () => {
@@ -77,9 +89,14 @@ for (const def of listProviders()) {
 
 test('the check reports an undeclared adapter and a capability without code', () => {
   const wp = providerModule('wordpress');
-  const withoutBulk = { ...wp.definition, capabilities: wp.definition.capabilities.filter((c) => c !== 'content.bulk') };
+  const withoutBulk = {
+    ...wp.definition,
+    capabilities: wp.definition.capabilities.filter((c) => c !== 'content.bulk'),
+  };
   assert.deepEqual(mismatches({ ...wp, definition: withoutBulk }), ['implements content.bulk but does not declare it']);
   const ads = providerModule('google-ads');
   const claimsContent = { ...ads.definition, capabilities: [...ads.definition.capabilities, 'content.read' as const] };
-  assert.deepEqual(mismatches({ ...ads, definition: claimsContent }), ['declares content.read but nothing implements it']);
+  assert.deepEqual(mismatches({ ...ads, definition: claimsContent }), [
+    'declares content.read but nothing implements it',
+  ]);
 });

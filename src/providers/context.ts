@@ -18,7 +18,11 @@ export interface ProviderRuntime {
 }
 
 /** A connector context for one provider and one connection's settings. */
-export function connectorContext(rt: ProviderRuntime, id: ProviderId, config: Readonly<Record<string, string>> = {}): ConnectorContext {
+export function connectorContext(
+  rt: ProviderRuntime,
+  id: ProviderId,
+  config: Readonly<Record<string, string>> = {},
+): ConnectorContext {
   const def = providers[id];
   noteProvider(id);
   const app = rt.apps[id];

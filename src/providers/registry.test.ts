@@ -133,7 +133,11 @@ test('oauth2 definitions are internally consistent', () => {
     if (a.refresh === 'none') {
       assert.equal(a.refreshUrl, undefined, `${p.id} has a refreshUrl but never refreshes`);
     }
-    assert.equal(a.exchangeGrant !== undefined, a.refresh === 'exchange', `${p.id} exchangeGrant vs refresh ${a.refresh}`);
+    assert.equal(
+      a.exchangeGrant !== undefined,
+      a.refresh === 'exchange',
+      `${p.id} exchangeGrant vs refresh ${a.refresh}`,
+    );
     if (a.callbackCodeParam !== undefined) assert.notEqual(a.callbackCodeParam, 'code', p.id);
     for (const ttl of [a.accessTokenTtlSeconds, a.refreshTokenTtlSeconds]) {
       if (ttl !== undefined) assert.ok(Number.isInteger(ttl) && ttl > 0, `${p.id} ttl ${ttl}`);
@@ -148,7 +152,10 @@ test('credential auth has a secret, a header when needed and a relative verify p
   for (const p of all) {
     const a = p.auth;
     if (a.kind !== 'app_password' && a.kind !== 'api_token' && a.kind !== 'api_key') continue;
-    assert.ok(a.fields.some((f) => f.secret), `${p.id} has no secret credential field`);
+    assert.ok(
+      a.fields.some((f) => f.secret),
+      `${p.id} has no secret credential field`,
+    );
     assert.equal(a.transport === 'header', a.header !== undefined, `${p.id} header vs transport`);
     assert.match(a.verifyPath, /^\//, `${p.id} verifyPath`);
     for (const name of placeholders(a.verifyPath)) {

@@ -25,7 +25,20 @@ import { x } from './x/index.ts';
  * folder and one line here; `ProviderId`, the definitions, the adapters and the sandboxes all
  * come from this list.
  */
-const modules = [meta, googleAds, tiktok, linkedin, x, snapchat, wordpress, drupal, joomla, shopify, webflow, wix] as const;
+const modules = [
+  meta,
+  googleAds,
+  tiktok,
+  linkedin,
+  x,
+  snapchat,
+  wordpress,
+  drupal,
+  joomla,
+  shopify,
+  webflow,
+  wix,
+] as const;
 
 export type ProviderId = (typeof modules)[number]['definition']['id'];
 
@@ -34,7 +47,10 @@ export type ProviderId = (typeof modules)[number]['definition']['id'];
 redactAlso(modules.flatMap((m) => secretHeaders(m.definition)));
 
 /** Every id in registry order, typed for `z.enum` (which needs a non-empty tuple). */
-export const PROVIDER_IDS = modules.map((m) => m.definition.id) as readonly ProviderId[] as readonly [ProviderId, ...ProviderId[]];
+export const PROVIDER_IDS = modules.map((m) => m.definition.id) as readonly ProviderId[] as readonly [
+  ProviderId,
+  ...ProviderId[],
+];
 
 /** A definition whose id is known to be registered. */
 export type RegisteredDefinition = ProviderDefinition & { readonly id: ProviderId };

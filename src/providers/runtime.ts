@@ -9,7 +9,11 @@ import { ProviderHttp } from './kit/http.ts';
  * configured base-URL overrides (a sandbox, a proxy) are set by the operator, so they join
  * the SSRF allow-list; user-typed URLs never do.
  */
-export function createProviderRuntime(clock: Clock, env: NodeJS.ProcessEnv = process.env, apps: ProviderApps = loadProviderApps(env)): ProviderRuntime & { ssrf: SsrfPolicy; close(): Promise<void> } {
+export function createProviderRuntime(
+  clock: Clock,
+  env: NodeJS.ProcessEnv = process.env,
+  apps: ProviderApps = loadProviderApps(env),
+): ProviderRuntime & { ssrf: SsrfPolicy; close(): Promise<void> } {
   const ssrf = parseAllowList(env.PLEXUS_SSRF_ALLOW_HOSTS);
   const allow = new Set(ssrf.allowHosts);
   for (const app of Object.values(apps)) if (app.baseUrl) allow.add(originEntry(app.baseUrl));

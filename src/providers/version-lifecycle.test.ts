@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { loadProviderApps } from './apps.ts';
 import { listProviders, providers } from './registry.ts';
-import { describeVersionWarning, sunsetDay, versionStatus, versionStatuses, versionWarnings } from './version-lifecycle.ts';
+import {
+  describeVersionWarning,
+  sunsetDay,
+  versionStatus,
+  versionStatuses,
+  versionWarnings,
+} from './version-lifecycle.ts';
 
 const day = (iso: string) => new Date(`${iso}T09:30:00Z`);
 const TODAY = day('2026-12-07');
@@ -41,7 +47,10 @@ test('within 90 days of the sunset warns, 91 days does not; the sunset day itsel
   assert.deepEqual([soon.state, soon.days_to_sunset], ['sunset_soon', 90]);
   assert.equal(versionStatus(shopify, '2026-10', day('2027-09-30')).days_to_sunset, 1);
   assert.equal(versionStatus(shopify, '2026-10', day('2027-10-01')).state, 'sunset_passed');
-  assert.match(describeVersionWarning(soon), /shopify API version 2026-10 reaches its sunset 2027-10-01 in 90 days; upgrade Plexus or set PLEXUS_SHOPIFY_VERSION/);
+  assert.match(
+    describeVersionWarning(soon),
+    /shopify API version 2026-10 reaches its sunset 2027-10-01 in 90 days; upgrade Plexus or set PLEXUS_SHOPIFY_VERSION/,
+  );
 });
 
 test('a month-only (projected) sunset counts from the first of the month', () => {
@@ -54,8 +63,17 @@ test('a month-only (projected) sunset counts from the first of the month', () =>
 test('an override names the configured version; one without dates is reported as unknown', () => {
   const apps = loadProviderApps({ PLEXUS_LINKEDIN_VERSION: '202511', PLEXUS_X_VERSION: '13' });
   const warnings = versionWarnings(apps, TODAY);
-  assert.deepEqual(warnings.map((w) => [w.provider, w.version, w.state]), [['linkedin', '202511', 'sunset_passed'], ['x', '13', 'unknown']]);
-  assert.match(describeVersionWarning(warnings[0]!), /linkedin API version 202511 passed its sunset 2026-11-16; move to 202607/);
+  assert.deepEqual(
+    warnings.map((w) => [w.provider, w.version, w.state]),
+    [
+      ['linkedin', '202511', 'sunset_passed'],
+      ['x', '13', 'unknown'],
+    ],
+  );
+  assert.match(
+    describeVersionWarning(warnings[0]!),
+    /linkedin API version 202511 passed its sunset 2026-11-16; move to 202607/,
+  );
 });
 
 test('every provider has its facts page in docs/platforms, which names its pinned version', async () => {
@@ -64,6 +82,7 @@ test('every provider has its facts page in docs/platforms, which names its pinne
     const path = new URL(`../../docs/platforms/${def.id}.md`, import.meta.url);
     assert.ok(existsSync(path), `docs/platforms/${def.id}.md`);
     const text = await readFile(path, 'utf8');
-    if (def.api.version !== 'per-api') assert.ok(text.includes(def.api.version), `${def.id}.md names ${def.api.version}`);
+    if (def.api.version !== 'per-api')
+      assert.ok(text.includes(def.api.version), `${def.id}.md names ${def.api.version}`);
   }
 });

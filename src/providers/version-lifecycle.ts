@@ -46,12 +46,27 @@ export function configuredVersion(def: ProviderDefinition, apps?: ProviderApps):
 
 export function versionStatus(def: ProviderDefinition, version: string, now: Date): VersionStatus {
   const dates = def.api.lifecycle.versions[version];
-  const base = { provider: def.id, version, overridden: version !== def.api.version, newest: def.api.version, source: def.api.lifecycle.source };
-  if (!dates) return { ...base, released: null, sunset: null, tentative: false, days_to_sunset: null, state: 'unknown' };
+  const base = {
+    provider: def.id,
+    version,
+    overridden: version !== def.api.version,
+    newest: def.api.version,
+    source: def.api.lifecycle.source,
+  };
+  if (!dates)
+    return { ...base, released: null, sunset: null, tentative: false, days_to_sunset: null, state: 'unknown' };
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const days = dates.sunset === null ? null : Math.round((sunsetDay(dates.sunset) - today) / DAY_MS);
-  const state: VersionState = days === null || days > SUNSET_WARNING_DAYS ? 'current' : days <= 0 ? 'sunset_passed' : 'sunset_soon';
-  return { ...base, released: dates.released, sunset: dates.sunset, tentative: dates.tentative ?? false, days_to_sunset: days, state };
+  const state: VersionState =
+    days === null || days > SUNSET_WARNING_DAYS ? 'current' : days <= 0 ? 'sunset_passed' : 'sunset_soon';
+  return {
+    ...base,
+    released: dates.released,
+    sunset: dates.sunset,
+    tentative: dates.tentative ?? false,
+    days_to_sunset: days,
+    state,
+  };
 }
 
 /** Every provider's configured version, judged on `now`. */
@@ -69,7 +84,9 @@ export function describeVersionWarning(s: VersionStatus): string {
   const name = `${s.provider} API version ${s.version}`;
   if (s.state === 'unknown') return `${name} has no known release or sunset date; Plexus pins ${s.newest}.`;
   const when = `${s.tentative ? 'projected ' : ''}sunset ${s.sunset}`;
-  const advice = s.overridden ? `move to ${s.newest}` : `upgrade Plexus or set ${envName(s.provider)} to a newer version`;
+  const advice = s.overridden
+    ? `move to ${s.newest}`
+    : `upgrade Plexus or set ${envName(s.provider)} to a newer version`;
   if (s.state === 'sunset_passed') return `${name} passed its ${when}; ${advice} (${s.source}).`;
   return `${name} reaches its ${when} in ${s.days_to_sunset} days; ${advice} (${s.source}).`;
 }

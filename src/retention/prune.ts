@@ -59,7 +59,10 @@ async function ageColumnOf(owner: Pool, p: RetentionPolicy): Promise<string | un
 
 /** The shortest retention any org has for the kind: rows younger than that are never read. */
 async function shortestDays(owner: Pool, p: RetentionPolicy): Promise<number> {
-  const { rows } = await owner.query<{ d: number | null }>("select min((days ->> $1)::int) as d from org_retention where days ? $1", [p.kind]);
+  const { rows } = await owner.query<{ d: number | null }>(
+    'select min((days ->> $1)::int) as d from org_retention where days ? $1',
+    [p.kind],
+  );
   return Math.min(RETENTION_DEFAULTS[p.kind], rows[0]?.d ?? Infinity);
 }
 

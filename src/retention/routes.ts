@@ -17,7 +17,13 @@ const dayCount = z.number().int().min(1).max(3650).nullable().optional();
 export const retentionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/org/retention',
-    { schema: { tags: ['org'], summary: 'How many days each kind of data is kept for this organisation', response: { 200: retentionSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['org'],
+        summary: 'How many days each kind of data is kept for this organisation',
+        response: { 200: retentionSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const r = await withOrgTx(deps.db.app, orgId, (c) => effectiveRetention(c, orgId));
@@ -32,7 +38,12 @@ export const retentionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         tags: ['org'],
         summary: 'Change retention in days per kind of data (null: back to the default)',
         body: z
-          .object(Object.fromEntries(RETENTION_KINDS.map((k) => [k, dayCount])) as Record<(typeof RETENTION_KINDS)[number], typeof dayCount>)
+          .object(
+            Object.fromEntries(RETENTION_KINDS.map((k) => [k, dayCount])) as Record<
+              (typeof RETENTION_KINDS)[number],
+              typeof dayCount
+            >,
+          )
           .strict()
           .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' }),
         response: { 200: retentionSchema, 422: errorSchema, ...authErrors },
@@ -42,7 +53,12 @@ export const retentionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       const orgId = orgOf(req);
       const r = await withOrgTx(deps.db.app, orgId, async (c) => {
         const updated = await updateRetention(c, orgId, req.body);
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'org.retention.update', target: { type: 'org', id: orgId }, details: { ...req.body } });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'org.retention.update',
+          target: { type: 'org', id: orgId },
+          details: { ...req.body },
+        });
         return updated;
       });
       return { ...r, defaults: RETENTION_DEFAULTS };

@@ -10,25 +10,66 @@ import { assertPublicUrl, isBlockedAddress, originAllowed, parseAllowList } from
 const none = parseAllowList('');
 
 test('private, loopback, link-local, metadata and mapped addresses are blocked; public ones are not', () => {
-  for (const a of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1']) {
+  for (const a of [
+    '127.0.0.1',
+    '127.8.9.10',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '224.0.0.1',
+  ]) {
     assert.equal(isBlockedAddress(a), true, a);
   }
-  for (const a of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111']) assert.equal(isBlockedAddress(a), false, a);
+  for (const a of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111'])
+    assert.equal(isBlockedAddress(a), false, a);
 });
 
 test('user URLs that are or resolve to private addresses are refused with a clear error', async () => {
-  for (const url of ['http://127.0.0.1/', 'http://localhost:8080/wp', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://10.0.0.5', 'http://0x7f000001/']) {
-    await assert.rejects(assertPublicUrl(url, none, 'siteUrl'), (e: unknown) => isPlexusError(e) && e.status === 422 && /private or reserved/.test(e.message), url);
+  for (const url of [
+    'http://127.0.0.1/',
+    'http://localhost:8080/wp',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/',
+    'http://10.0.0.5',
+    'http://0x7f000001/',
+  ]) {
+    await assert.rejects(
+      assertPublicUrl(url, none, 'siteUrl'),
+      (e: unknown) => isPlexusError(e) && e.status === 422 && /private or reserved/.test(e.message),
+      url,
+    );
   }
-  await assert.rejects(assertPublicUrl('ftp://example.com', none, 'siteUrl'), (e: unknown) => isPlexusError(e) && e.code === 'validation_failed');
-  await assert.rejects(assertPublicUrl('https://user:pw@example.com', none, 'siteUrl'), (e: unknown) => isPlexusError(e) && e.code === 'validation_failed');
+  await assert.rejects(
+    assertPublicUrl('ftp://example.com', none, 'siteUrl'),
+    (e: unknown) => isPlexusError(e) && e.code === 'validation_failed',
+  );
+  await assert.rejects(
+    assertPublicUrl('https://user:pw@example.com', none, 'siteUrl'),
+    (e: unknown) => isPlexusError(e) && e.code === 'validation_failed',
+  );
 });
 
 test('the allow-list is by origin: host and port, including *.suffix entries', async () => {
   const allow = parseAllowList('127.0.0.1:9999,*.myshopify.com,localhost:*');
   assert.equal((await assertPublicUrl('http://127.0.0.1:9999/', allow, 'siteUrl')).port, '9999');
   // Other ports of an allowed host: the database, ssh, the API itself.
-  for (const url of ['http://127.0.0.1:5432/', 'http://127.0.0.1:22/', 'http://127.0.0.1/', 'http://127.0.0.1:3000/', 'http://127.0.0.2:9999/']) {
+  for (const url of [
+    'http://127.0.0.1:5432/',
+    'http://127.0.0.1:22/',
+    'http://127.0.0.1/',
+    'http://127.0.0.1:3000/',
+    'http://127.0.0.2:9999/',
+  ]) {
     await assert.rejects(assertPublicUrl(url, allow, 'url'), (e: unknown) => isPlexusError(e) && e.status === 422, url);
   }
   assert.equal(originAllowed(allow, 'shop.myshopify.com', 443), true);
@@ -87,8 +128,19 @@ test('SSRF table: every address form is judged right', () => {
 });
 
 test('URLs with IPv6 literals that reach IPv4 are refused before they are stored', async () => {
-  for (const host of ['[::ffff:0:7f00:1]', '[::7f00:1]', '[2002:7f00:1::1]', '[2001:0:4136:e378:8000:63bf:3fff:fdd2]', '[64:ff9b::7f00:1]', '[::ffff:127.0.0.1]']) {
-    await assert.rejects(assertPublicUrl(`http://${host}:8080/`, none, 'url'), (e: unknown) => isPlexusError(e) && e.status === 422, host);
+  for (const host of [
+    '[::ffff:0:7f00:1]',
+    '[::7f00:1]',
+    '[2002:7f00:1::1]',
+    '[2001:0:4136:e378:8000:63bf:3fff:fdd2]',
+    '[64:ff9b::7f00:1]',
+    '[::ffff:127.0.0.1]',
+  ]) {
+    await assert.rejects(
+      assertPublicUrl(`http://${host}:8080/`, none, 'url'),
+      (e: unknown) => isPlexusError(e) && e.status === 422,
+      host,
+    );
   }
 });
 
@@ -108,7 +160,10 @@ test('an IP literal is checked at send time under the current policy (Node does 
     assert.equal(hits, 1);
     // Tightened: the same clients, the same literal URL, no longer reach it.
     policy.allowHosts.clear();
-    await assert.rejects(client.send({ method: 'GET', url: `http://127.0.0.1:${port}/x` }), (e: unknown) => isPlexusError(e) && /private or reserved/.test(e.message));
+    await assert.rejects(
+      client.send({ method: 'GET', url: `http://127.0.0.1:${port}/x` }),
+      (e: unknown) => isPlexusError(e) && /private or reserved/.test(e.message),
+    );
     const sent = await sender.post(`http://127.0.0.1:${port}/hook`, {}, '{}', 5_000);
     assert.equal(sent.kind, 'error');
     assert.equal(hits, 1, 'nothing reached the server once the policy forbade it');
@@ -139,7 +194,10 @@ test('the platform HTTP client refuses blocked addresses at connect time and nev
   const allowed = new ProviderHttp(parseAllowList('localhost:*'));
   try {
     // `localhost` is loopback: refused unless allowed, even though a server answers there.
-    await assert.rejects(strict.send({ method: 'GET', url: `http://localhost:${port}/` }), (e: unknown) => isPlexusError(e) && /private or reserved/.test(e.message));
+    await assert.rejects(
+      strict.send({ method: 'GET', url: `http://localhost:${port}/` }),
+      (e: unknown) => isPlexusError(e) && /private or reserved/.test(e.message),
+    );
     assert.equal(hits, 0, 'no request reached the server');
     const ok = await allowed.send({ method: 'GET', url: `http://localhost:${port}/` });
     assert.deepEqual(ok.body, { ok: true });

@@ -83,7 +83,14 @@ export interface SsrfPolicy {
 }
 
 export function parseAllowList(value: string | undefined): SsrfPolicy {
-  return { allowHosts: new Set((value ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) };
+  return {
+    allowHosts: new Set(
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  };
 }
 
 const defaultPort = (protocol: string) => (protocol === 'https:' ? 443 : 80);
@@ -106,7 +113,8 @@ export function originAllowed(policy: SsrfPolicy, hostname: string, port: number
     const hostOk = e.host === h || (e.host.startsWith('*.') && h.endsWith(e.host.slice(1)));
     if (!hostOk) continue;
     if (e.port === '*') return true;
-    if (e.port === undefined ? port === 80 || port === 443 || port === defaultPort(protocol) : Number(e.port) === port) return true;
+    if (e.port === undefined ? port === 80 || port === 443 || port === defaultPort(protocol) : Number(e.port) === port)
+      return true;
   }
   return false;
 }
@@ -133,13 +141,22 @@ export async function assertPublicUrl(raw: string, policy: SsrfPolicy, field: st
   try {
     url = new URL(raw);
   } catch {
-    throw plexusError('validation_failed', { message: `${field} is not a URL.`, details: [{ path: field, message: 'not a URL' }] });
+    throw plexusError('validation_failed', {
+      message: `${field} is not a URL.`,
+      details: [{ path: field, message: 'not a URL' }],
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw plexusError('validation_failed', { message: `${field} must be http(s).`, details: [{ path: field, message: 'scheme' }] });
+    throw plexusError('validation_failed', {
+      message: `${field} must be http(s).`,
+      details: [{ path: field, message: 'scheme' }],
+    });
   }
   if (url.username || url.password) {
-    throw plexusError('validation_failed', { message: `${field} must not contain credentials.`, details: [{ path: field, message: 'credentials in URL' }] });
+    throw plexusError('validation_failed', {
+      message: `${field} must not contain credentials.`,
+      details: [{ path: field, message: 'credentials in URL' }],
+    });
   }
   if (isAllowedOrigin(policy, url)) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -149,17 +166,25 @@ export async function assertPublicUrl(raw: string, policy: SsrfPolicy, field: st
 }
 
 function resolveAll(host: string): Promise<string[]> {
-  return new Promise((resolve) => dnsLookup(host, { all: true }, (err, addrs) => resolve(err ? [] : addrs.map((a) => a.address))));
+  return new Promise((resolve) =>
+    dnsLookup(host, { all: true }, (err, addrs) => resolve(err ? [] : addrs.map((a) => a.address))),
+  );
 }
 
 const ssrfError = (host: string) => Object.assign(new Error(`blocked address for ${host}`), { code: 'SSRF_BLOCKED' });
 
 /** A `lookup` that drops blocked addresses (unless the origin is allowed) before connecting. */
 export function guardedLookup(policy: SsrfPolicy, port: number, protocol: string) {
-  return (hostname: string, options: object, callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: object,
+    callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addrs) => {
       if (err) return callback(err, []);
-      const ok = originAllowed(policy, hostname, port, protocol) ? addrs : addrs.filter((a) => !isBlockedAddress(a.address));
+      const ok = originAllowed(policy, hostname, port, protocol)
+        ? addrs
+        : addrs.filter((a) => !isBlockedAddress(a.address));
       if (ok.length === 0) return callback(ssrfError(hostname), []);
       if ((options as { all?: boolean }).all) return callback(null, ok);
       return callback(null, ok[0]!.address, ok[0]!.family);
@@ -177,7 +202,10 @@ type ConnectCallback = Parameters<buildConnector.connector>[1];
  * the address the socket really connected to is checked once more before a byte is sent.
  * Every connection, a redirect's included, goes through here.
  */
-export function guardedConnector(policy: SsrfPolicy, opts0: { publicOnly?: boolean; timeoutMs?: number } = {}): buildConnector.connector {
+export function guardedConnector(
+  policy: SsrfPolicy,
+  opts0: { publicOnly?: boolean; timeoutMs?: number } = {},
+): buildConnector.connector {
   const timeoutMs = opts0.timeoutMs ?? 10_000;
   const none: SsrfPolicy = { allowHosts: new Set() };
   return (opts: ConnectOptions, callback: ConnectCallback) => {
@@ -186,10 +214,10 @@ export function guardedConnector(policy: SsrfPolicy, opts0: { publicOnly?: boole
     if (opts0.publicOnly) policy = none;
     const allowed = originAllowed(policy, hostname, port, opts.protocol);
     if (!allowed && net.isIP(hostname) && isBlockedAddress(hostname)) return callback(ssrfError(hostname), null);
-    const connect = buildConnector({ timeout: timeoutMs, lookup: guardedLookup(policy, port, opts.protocol) as never });
+    const connect = buildConnector({ timeout: timeoutMs, lookup: guardedLookup(policy, port, opts.protocol) });
     connect(opts, (err, socket) => {
       if (err || !socket) return callback(err ?? ssrfError(hostname), null);
-      const remote = (socket as net.Socket | tls.TLSSocket).remoteAddress;
+      const remote = socket.remoteAddress;
       if (!originAllowed(policy, hostname, port, opts.protocol) && (!remote || isBlockedAddress(remote))) {
         socket.destroy();
         return callback(ssrfError(hostname), null);

@@ -12,44 +12,101 @@ export interface ContentProgress {
 }
 
 /** The connection's running content run (a retried job carries on with it), or a new one. */
-export async function openContentRun(db: Database, orgId: string, connectionId: string, reason: string, jobId: string): Promise<string> {
+export async function openContentRun(
+  db: Database,
+  orgId: string,
+  connectionId: string,
+  reason: string,
+  jobId: string,
+): Promise<string> {
   return withOrgTx(db.app, orgId, async (c) => {
-    const { rows } = await c.query<{ id: string }>("select id from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
+    const { rows } = await c.query<{ id: string }>(
+      "select id from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update",
+      [orgId, connectionId],
+    );
     if (rows[0]) return rows[0].id;
-    const ins = await c.query<{ id: string }>("insert into sync_runs (org_id, connection_id, reason, kind, job_id) values ($1, $2, $3, 'content', $4) returning id", [orgId, connectionId, reason, jobId]);
+    const ins = await c.query<{ id: string }>(
+      "insert into sync_runs (org_id, connection_id, reason, kind, job_id) values ($1, $2, $3, 'content', $4) returning id",
+      [orgId, connectionId, reason, jobId],
+    );
     return ins.rows[0]!.id;
   });
 }
 
-export async function recordContentProgress(db: Database, orgId: string, runId: string, p: ContentProgress): Promise<void> {
+export async function recordContentProgress(
+  db: Database,
+  orgId: string,
+  runId: string,
+  p: ContentProgress,
+): Promise<void> {
   await withOrgTx(db.app, orgId, (c) =>
-    c.query('update sync_runs set items_read = $3, items_merged = $4, conflicts = $5, items_written = $6, records = $3 where org_id = $1 and id = $2', [orgId, runId, p.items_read, p.items_merged, p.conflicts, p.items_written]),
+    c.query(
+      'update sync_runs set items_read = $3, items_merged = $4, conflicts = $5, items_written = $6, records = $3 where org_id = $1 and id = $2',
+      [orgId, runId, p.items_read, p.items_merged, p.conflicts, p.items_written],
+    ),
   );
 }
 
 /** Ends a content run in the caller's transaction, with sync.completed and the connection's last sync time. */
-export async function completeContentRun(c: PoolClient, orgId: string, connectionId: string, runId: string, reason: string, p: ContentProgress): Promise<void> {
+export async function completeContentRun(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  runId: string,
+  reason: string,
+  p: ContentProgress,
+): Promise<void> {
   await c.query(
     "update sync_runs set status = 'completed', error = null, finished_at = now(), items_read = $3, items_merged = $4, conflicts = $5, items_written = $6, records = $3 where org_id = $1 and id = $2",
     [orgId, runId, p.items_read, p.items_merged, p.conflicts, p.items_written],
   );
   await c.query('update connections set last_sync_at = now() where org_id = $1 and id = $2', [orgId, connectionId]);
-  await recordEvent(c, orgId, 'sync.completed', { connection_id: connectionId, run_id: runId, reason, kind: 'content', ...p });
+  await recordEvent(c, orgId, 'sync.completed', {
+    connection_id: connectionId,
+    run_id: runId,
+    reason,
+    kind: 'content',
+    ...p,
+  });
 }
 
 /** The last error of the connection's running run, shown while its job waits for a retry. */
-export async function noteRunError(db: Database, orgId: string, connectionId: string, failure: { code: string; message: string }): Promise<void> {
-  await withOrgTx(db.app, orgId, (c) => c.query("update sync_runs set error = $3 where org_id = $1 and connection_id = $2 and status = 'running'", [orgId, connectionId, `${failure.code}: ${failure.message}`.slice(0, 500)]));
+export async function noteRunError(
+  db: Database,
+  orgId: string,
+  connectionId: string,
+  failure: { code: string; message: string },
+): Promise<void> {
+  await withOrgTx(db.app, orgId, (c) =>
+    c.query("update sync_runs set error = $3 where org_id = $1 and connection_id = $2 and status = 'running'", [
+      orgId,
+      connectionId,
+      `${failure.code}: ${failure.message}`.slice(0, 500),
+    ]),
+  );
 }
 
 /** Ends the connection's running run as failed with the error of its dead job, with sync.failed. */
-export async function failRunningRun(db: Database, orgId: string, connectionId: string, reason: string, failure: { code: string; message: string }): Promise<void> {
+export async function failRunningRun(
+  db: Database,
+  orgId: string,
+  connectionId: string,
+  reason: string,
+  failure: { code: string; message: string },
+): Promise<void> {
   await withOrgTx(db.app, orgId, async (c) => {
     const { rows } = await c.query<{ id: string }>(
       "update sync_runs set status = 'failed', error = $3, finished_at = now() where org_id = $1 and connection_id = $2 and status = 'running' returning id",
       [orgId, connectionId, `${failure.code}: ${failure.message}`.slice(0, 500)],
     );
-    for (const r of rows) await recordEvent(c, orgId, 'sync.failed', { connection_id: connectionId, run_id: r.id, reason, error: failure.code, message: failure.message });
+    for (const r of rows)
+      await recordEvent(c, orgId, 'sync.failed', {
+        connection_id: connectionId,
+        run_id: r.id,
+        reason,
+        error: failure.code,
+        message: failure.message,
+      });
   });
 }
 
@@ -74,7 +131,12 @@ export interface SyncRunRow {
 }
 
 /** The connection's 50 latest runs, newest first; only the run of one job when `jobId` is given. */
-export async function listRuns(c: PoolClient, orgId: string, connectionId: string, jobId: number | null): Promise<SyncRunRow[]> {
+export async function listRuns(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  jobId: number | null,
+): Promise<SyncRunRow[]> {
   const { rows } = await c.query<SyncRunRow>(
     `select id, kind, job_id::float8 as job_id, reason, status, pages, records, rate_limit_waits, items_read, items_merged, conflicts, items_written, error, started_at, finished_at
      from sync_runs where org_id = $1 and connection_id = $2 and ($3::bigint is null or job_id = $3) order by started_at desc limit 50`,

@@ -36,7 +36,12 @@ export function parseApiKey(key: string): { orgId: string } | undefined {
 const COLUMNS = 'id, org_id, name, prefix, created_at, last_used_at, revoked_at';
 
 /** The org's keys, revoked ones included, newest first, after `cursor`. */
-export async function listApiKeys(client: Queryable, orgId: string, cursor: Cursor | undefined, limit: number): Promise<ApiKeyRow[]> {
+export async function listApiKeys(
+  client: Queryable,
+  orgId: string,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<ApiKeyRow[]> {
   const { rows } = await client.query<ApiKeyRow>(
     `select ${COLUMNS} from api_keys where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
      order by created_at desc, id desc limit $4`,
@@ -47,12 +52,19 @@ export async function listApiKeys(client: Queryable, orgId: string, cursor: Curs
 
 /** Revokes a key (again: a no-op that keeps the first revocation time); undefined when there is none. */
 export async function revokeApiKey(client: Queryable, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const { rows } = await client.query<ApiKeyRow>(`update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`, [orgId, id]);
+  const { rows } = await client.query<ApiKeyRow>(
+    `update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`,
+    [orgId, id],
+  );
   return rows[0];
 }
 
 /** Creates a key in the caller's org transaction; the plain key is returned once and never stored. */
-export async function createApiKey(client: Queryable, orgId: string, name: string): Promise<{ key: string; row: ApiKeyRow }> {
+export async function createApiKey(
+  client: Queryable,
+  orgId: string,
+  name: string,
+): Promise<{ key: string; row: ApiKeyRow }> {
   const secret = randomBytes(32).toString('base64url');
   const key = `plx_${orgId.replaceAll('-', '')}_${secret}`;
   const prefix = `plx_…${secret.slice(0, 6)}`;
@@ -68,7 +80,10 @@ export async function createApiKey(client: Queryable, orgId: string, name: strin
 const LAST_USED_GRANULARITY = "interval '60 seconds'";
 
 /** The key's org and id when the key is valid and not revoked. */
-export async function authenticateApiKey(app: Pool, key: string): Promise<{ orgId: string; keyId: string } | undefined> {
+export async function authenticateApiKey(
+  app: Pool,
+  key: string,
+): Promise<{ orgId: string; keyId: string } | undefined> {
   const parsed = parseApiKey(key);
   if (!parsed) return undefined;
   return withOrgTx(app, parsed.orgId, async (client) => {
@@ -79,7 +94,11 @@ export async function authenticateApiKey(app: Pool, key: string): Promise<{ orgI
     );
     const row = rows[0];
     if (!row) return undefined;
-    if (row.stale) await client.query('update api_keys set last_used_at = now() where org_id = $1 and id = $2', [parsed.orgId, row.id]);
+    if (row.stale)
+      await client.query('update api_keys set last_used_at = now() where org_id = $1 and id = $2', [
+        parsed.orgId,
+        row.id,
+      ]);
     return { orgId: parsed.orgId, keyId: row.id };
   });
 }

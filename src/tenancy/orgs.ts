@@ -15,7 +15,9 @@ export interface OrgRow {
  */
 export async function createOrg(owner: Pool, name: string): Promise<{ org: OrgRow; apiKey: string }> {
   return withTx(owner, async (client) => {
-    const { rows } = await client.query<OrgRow>('insert into orgs (name) values ($1) returning id, name, created_at', [name]);
+    const { rows } = await client.query<OrgRow>('insert into orgs (name) values ($1) returning id, name, created_at', [
+      name,
+    ]);
     const org = rows[0]!;
     await client.query("select set_config('plexus.org_id', $1, true)", [org.id]);
     const { key } = await createApiKey(client, org.id, 'default');
@@ -35,6 +37,9 @@ export async function getOrg(c: Queryable, orgId: string): Promise<OrgRow | unde
 }
 
 export async function renameOrg(c: Queryable, orgId: string, name: string): Promise<OrgRow | undefined> {
-  const { rows } = await c.query<OrgRow>('update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, name]);
+  const { rows } = await c.query<OrgRow>('update orgs set name = $2 where id = $1 returning id, name, created_at', [
+    orgId,
+    name,
+  ]);
   return rows[0];
 }

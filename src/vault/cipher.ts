@@ -73,11 +73,16 @@ async function keyFor(keyring: Keyring, kid: string, orgId: string): Promise<Buf
   if (!kid.startsWith(ORG_KEY_PREFIX)) return requireKey(keyring, kid);
   const ok: OrgKey | undefined = await keyring.orgKeys?.get(orgId, false);
   // A destroyed (erased) org key and a foreign one look alike: nothing opens.
-  if (!ok || ORG_KEY_PREFIX + ok.id !== kid) throw plexusError('vault_open_failed', { message: "The organisation's key does not exist (erased?)." });
+  if (!ok || ORG_KEY_PREFIX + ok.id !== kid)
+    throw plexusError('vault_open_failed', { message: "The organisation's key does not exist (erased?)." });
   return ok.key;
 }
 
-function wrapWith(wrapping: { kid: string; key: Buffer }, dataKey: Buffer, ctx: SealContext): { kid: string; wk: string } {
+function wrapWith(
+  wrapping: { kid: string; key: Buffer },
+  dataKey: Buffer,
+  ctx: SealContext,
+): { kid: string; wk: string } {
   const w = gcmSeal(wrapping.key, dataKey, aad(ctx, 'wrap', wrapping.kid));
   return { kid: wrapping.kid, wk: Buffer.concat([w.iv, w.ct, w.tag]).toString('base64') };
 }

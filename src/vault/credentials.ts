@@ -18,13 +18,28 @@ export interface DecryptedCredentials {
 /** What the database holds for a connection's credentials. */
 export type EncryptedCredentials = SealedSecret & { readonly __brand?: 'EncryptedCredentials' };
 
-const ctx = (orgId: string, connectionId: string) => ({ orgId, table: 'connections', rowId: connectionId, column: 'credentials' });
+const ctx = (orgId: string, connectionId: string) => ({
+  orgId,
+  table: 'connections',
+  rowId: connectionId,
+  column: 'credentials',
+});
 
-export async function sealCredentials(keyring: Keyring, orgId: string, connectionId: string, creds: DecryptedCredentials): Promise<EncryptedCredentials> {
+export async function sealCredentials(
+  keyring: Keyring,
+  orgId: string,
+  connectionId: string,
+  creds: DecryptedCredentials,
+): Promise<EncryptedCredentials> {
   return seal(keyring, JSON.stringify(creds), ctx(orgId, connectionId));
 }
 
-export async function openCredentials(keyring: Keyring, orgId: string, connectionId: string, sealed: EncryptedCredentials): Promise<DecryptedCredentials> {
+export async function openCredentials(
+  keyring: Keyring,
+  orgId: string,
+  connectionId: string,
+  sealed: EncryptedCredentials,
+): Promise<DecryptedCredentials> {
   return JSON.parse(await open(keyring, sealed, ctx(orgId, connectionId))) as DecryptedCredentials;
 }
 

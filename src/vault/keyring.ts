@@ -38,7 +38,9 @@ function decodeKey(text: string): Buffer {
   const t = text.trim();
   const buf = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (buf.length !== KEY_BYTES) {
-    throw new Error(`PLEXUS_MASTER_KEY: each key must be 32 bytes (64 hex characters or base64), got ${buf.length} bytes`);
+    throw new Error(
+      `PLEXUS_MASTER_KEY: each key must be 32 bytes (64 hex characters or base64), got ${buf.length} bytes`,
+    );
   }
   return buf;
 }
@@ -63,7 +65,10 @@ class StaticKeyring implements Keyring {
 export function keyringFromEnv(value: string): Keyring {
   const keys = new Map<string, Buffer>();
   let primary: string | undefined;
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const idx = part.indexOf(':');
     const key = decodeKey(idx > 0 ? part.slice(idx + 1) : part);
     const kid = idx > 0 ? part.slice(0, idx) : keyIdOf(key);

@@ -31,7 +31,10 @@ export class PgOrgKeyStore implements OrgKeyStore {
       const wrapped = await seal(this.master, fresh.toString('base64'), ctx(orgId));
       fresh.fill(0);
       // Two processes may race to create it: the first insert wins and both read the winner.
-      await this.owner.query('insert into org_keys (org_id, wrapped, master_key_id) values ($1, $2, $3) on conflict (org_id) do nothing', [orgId, wrapped, wrapped.kid]);
+      await this.owner.query(
+        'insert into org_keys (org_id, wrapped, master_key_id) values ($1, $2, $3) on conflict (org_id) do nothing',
+        [orgId, wrapped, wrapped.kid],
+      );
       row = await this.read(orgId);
     }
     if (!row) return undefined;
@@ -51,7 +54,10 @@ export class PgOrgKeyStore implements OrgKeyStore {
   }
 
   private async read(orgId: string): Promise<{ id: string; wrapped: SealedSecret } | undefined> {
-    const { rows } = await this.owner.query<{ id: string; wrapped: SealedSecret }>('select id, wrapped from org_keys where org_id = $1', [orgId]);
+    const { rows } = await this.owner.query<{ id: string; wrapped: SealedSecret }>(
+      'select id, wrapped from org_keys where org_id = $1',
+      [orgId],
+    );
     return rows[0];
   }
 }

@@ -40,13 +40,21 @@ export async function rotateKeys(owner: Pool, keyring: Keyring, batchSize = 200)
         for (const row of rows) {
           let next: SealedSecret;
           try {
-            next = await rewrap(keyring, row.sealed, { orgId: row.org_id, table: col.table, rowId: row.id, column: col.column });
+            next = await rewrap(keyring, row.sealed, {
+              orgId: row.org_id,
+              table: col.table,
+              rowId: row.id,
+              column: col.column,
+            });
           } catch (err) {
             if (!isPlexusError(err)) throw err;
             result.unreadable.push({ table: col.table, org_id: row.org_id, id: row.id, reason: err.code });
             continue;
           }
-          await client.query(`update ${col.table} set ${col.column} = $3, ${col.keyIdColumn} = $4 where org_id = $1 and id = $2`, [row.org_id, row.id, next, next.kid]);
+          await client.query(
+            `update ${col.table} set ${col.column} = $3, ${col.keyIdColumn} = $4 where org_id = $1 and id = $2`,
+            [row.org_id, row.id, next, next.kid],
+          );
           result.rewrapped++;
         }
         return rows;
@@ -68,12 +76,23 @@ export async function rotateKeys(owner: Pool, keyring: Keyring, batchSize = 200)
 async function rewrapOrgKeys(owner: Pool, keyring: Keyring, result: RotationResult): Promise<void> {
   const master: Keyring = { primaryId: () => keyring.primaryId(), get: (kid) => keyring.get(kid) };
   const primary = master.primaryId();
-  const { rows } = await owner.query<{ org_id: string; wrapped: SealedSecret }>('select org_id, wrapped from org_keys where master_key_id <> $1', [primary]);
+  const { rows } = await owner.query<{ org_id: string; wrapped: SealedSecret }>(
+    'select org_id, wrapped from org_keys where master_key_id <> $1',
+    [primary],
+  );
   for (const row of rows) {
     try {
-      const next = await rewrap(master, row.wrapped, { orgId: row.org_id, table: 'org_keys', rowId: row.org_id, column: 'wrapped' });
+      const next = await rewrap(master, row.wrapped, {
+        orgId: row.org_id,
+        table: 'org_keys',
+        rowId: row.org_id,
+        column: 'wrapped',
+      });
       // Only if it was not destroyed or re-wrapped meanwhile.
-      const r = await owner.query('update org_keys set wrapped = $2, master_key_id = $3 where org_id = $1 and wrapped = $4', [row.org_id, next, next.kid, row.wrapped]);
+      const r = await owner.query(
+        'update org_keys set wrapped = $2, master_key_id = $3 where org_id = $1 and wrapped = $4',
+        [row.org_id, next, next.kid, row.wrapped],
+      );
       result.rewrapped += r.rowCount ?? 0;
     } catch (err) {
       if (!isPlexusError(err)) throw err;

@@ -14,7 +14,12 @@ import { createTestContext, newOrg, type TestContext } from '../../test/helpers/
 
 const k1 = randomBytes(32).toString('base64');
 const k2 = randomBytes(32).toString('base64');
-const ctxA = { orgId: '11111111-1111-1111-1111-111111111111', table: 'connections', rowId: 'aaaaaaaa-0000-0000-0000-000000000001', column: 'credentials' };
+const ctxA = {
+  orgId: '11111111-1111-1111-1111-111111111111',
+  table: 'connections',
+  rowId: 'aaaaaaaa-0000-0000-0000-000000000001',
+  column: 'credentials',
+};
 
 const failsToOpen = (fn: () => Promise<unknown>, code = 'vault_open_failed') =>
   assert.rejects(fn, (e: unknown) => isPlexusError(e) && e.code === code);
@@ -102,11 +107,25 @@ before(async () => {
 });
 after(() => ctx.close());
 
-async function insertConnection(keyring: ReturnType<typeof keyringFromEnv>, orgId: string, token: string): Promise<string> {
-  const { rows } = await ctx.db.owner.query("insert into connections (org_id, provider) values ($1, 'meta') returning id", [orgId]);
+async function insertConnection(
+  keyring: ReturnType<typeof keyringFromEnv>,
+  orgId: string,
+  token: string,
+): Promise<string> {
+  const { rows } = await ctx.db.owner.query(
+    "insert into connections (org_id, provider) values ($1, 'meta') returning id",
+    [orgId],
+  );
   const id = rows[0].id as string;
-  const sealed = await sealCredentials(keyring, orgId, id, { kind: 'oauth2', accessToken: token, refreshToken: `${token}-refresh` });
-  await ctx.db.owner.query('update connections set credentials = $3, credentials_key_id = $4 where org_id = $1 and id = $2', [orgId, id, sealed, sealed.kid]);
+  const sealed = await sealCredentials(keyring, orgId, id, {
+    kind: 'oauth2',
+    accessToken: token,
+    refreshToken: `${token}-refresh`,
+  });
+  await ctx.db.owner.query(
+    'update connections set credentials = $3, credentials_key_id = $4 where org_id = $1 and id = $2',
+    [orgId, id, sealed, sealed.kid],
+  );
   return id;
 }
 
@@ -115,7 +134,10 @@ test('a sealed credential copied into another row does not open', async () => {
   const org = await newOrg(ctx);
   const c1 = await insertConnection(kr, org.id, 'tok-one');
   const c2 = await insertConnection(kr, org.id, 'tok-two');
-  await ctx.db.owner.query('update connections set credentials = (select credentials from connections where id = $1) where id = $2', [c1, c2]);
+  await ctx.db.owner.query(
+    'update connections set credentials = (select credentials from connections where id = $1) where id = $2',
+    [c1, c2],
+  );
   const { rows } = await ctx.db.owner.query('select credentials from connections where id = $1', [c2]);
   await failsToOpen(() => openCredentials(kr, org.id, c2, rows[0].credentials as SealedSecret));
 });
@@ -134,7 +156,10 @@ test('key rotation re-wraps every row while the old key still opens nothing new'
   assert.equal(result.unreadable[0]!.reason, 'vault_open_failed');
   assert.equal(result.remaining, 1);
   const onlyNew = keyringFromEnv(`new:${k2}`);
-  const { rows } = await ctx.db.owner.query('select id, credentials, credentials_key_id from connections where org_id = $1', [org.id]);
+  const { rows } = await ctx.db.owner.query(
+    'select id, credentials, credentials_key_id from connections where org_id = $1',
+    [org.id],
+  );
   assert.equal(rows.length, 450);
   for (const r of rows) {
     assert.equal(r.credentials_key_id, 'new');
@@ -151,9 +176,22 @@ test('no plaintext secret appears in any table or log line', async () => {
   const org = await newOrg(ctx);
   await insertConnection(keyringFromEnv(k1), org.id, marker);
   // Exercise the API with the org key, and log an object that carries secrets, as code might.
-  await ctx.app.inject({ method: 'GET', url: '/v1/org', headers: { authorization: `Bearer ${org.key}`, cookie: `session=${marker}` } });
+  await ctx.app.inject({
+    method: 'GET',
+    url: '/v1/org',
+    headers: { authorization: `Bearer ${org.key}`, cookie: `session=${marker}` },
+  });
   await ctx.app.inject({ method: 'GET', url: '/v1/nope', headers: { authorization: `Bearer ${org.key}` } });
-  ctx.log.info({ req: { headers: { authorization: `Bearer ${marker}` } }, connection: { credentials: { access_token: marker }, nested: { deeper: { refresh_token: marker, password: marker } } } }, 'debug dump');
+  ctx.log.info(
+    {
+      req: { headers: { authorization: `Bearer ${marker}` } },
+      connection: {
+        credentials: { access_token: marker },
+        nested: { deeper: { refresh_token: marker, password: marker } },
+      },
+    },
+    'debug dump',
+  );
   ctx.log.flush?.();
 
   const { rows: tables } = await ctx.db.owner.query(
@@ -181,7 +219,8 @@ test('with org keys: secrets are wrapped by their org key; rotation re-wraps org
   const current = ctx.config.masterKey!;
   const legacy = await insertConnection(keyringFromEnv(current), org.id, 'tok-legacy');
   const modern = await insertConnection(ctx.keyring, org.id, 'tok-modern');
-  const read = async (id: string) => (await ctx.db.owner.query('select credentials, credentials_key_id from connections where id = $1', [id])).rows[0];
+  const read = async (id: string) =>
+    (await ctx.db.owner.query('select credentials, credentials_key_id from connections where id = $1', [id])).rows[0];
   const before = await read(modern);
   assert.match(before.credentials_key_id, /^org:/);
   assert.doesNotMatch((await read(legacy)).credentials_key_id, /^org:/);
@@ -191,13 +230,23 @@ test('with org keys: secrets are wrapped by their org key; rotation re-wraps org
 
   const rotated = withOrgKeys(keyringFromEnv(`next:${k2},${current}`), ctx.db.owner);
   const r = await rotateKeys(ctx.db.owner, rotated, 50);
-  assert.deepEqual(r.unreadable.filter((u) => u.org_id === org.id), []);
+  assert.deepEqual(
+    r.unreadable.filter((u) => u.org_id === org.id),
+    [],
+  );
   const { rows } = await ctx.db.owner.query('select master_key_id from org_keys where org_id = $1', [org.id]);
   assert.deepEqual(rows, [{ master_key_id: 'next' }]);
   assert.deepEqual(await read(modern), before, 'a master-key rotation leaves secrets under org keys untouched');
-  assert.equal((await read(legacy)).credentials_key_id, before.credentials_key_id, 'the legacy secret now sits under its org key');
+  assert.equal(
+    (await read(legacy)).credentials_key_id,
+    before.credentials_key_id,
+    'the legacy secret now sits under its org key',
+  );
   // The old master key can go: both open with the new one alone.
   const onlyNext = withOrgKeys(keyringFromEnv(`next:${k2}`), ctx.db.owner);
-  assert.equal((await openCredentials(onlyNext, org.id, legacy, (await read(legacy)).credentials)).accessToken, 'tok-legacy');
+  assert.equal(
+    (await openCredentials(onlyNext, org.id, legacy, (await read(legacy)).credentials)).accessToken,
+    'tok-legacy',
+  );
   assert.equal((await openCredentials(onlyNext, org.id, modern, before.credentials)).accessToken, 'tok-modern');
 });

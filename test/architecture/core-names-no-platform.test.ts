@@ -31,7 +31,9 @@ const ALLOWED_HITS = new Set(['src/sync/content/blocks.ts: meta']);
 
 /** Exact ids (`x`, `google-ads`) and the brand word of each display name (`tiktok`, `meta`). */
 const ids = new Set<string>(defs.map((d) => d.id));
-const terms = new Set([...defs.map((d) => d.displayName.split(' ')[0]!.toLowerCase()), ...ALIASES].filter((t) => t.length > 1));
+const terms = new Set(
+  [...defs.map((d) => d.displayName.split(' ')[0]!.toLowerCase()), ...ALIASES].filter((t) => t.length > 1),
+);
 
 const words = (s: string): string[] =>
   s
@@ -66,7 +68,8 @@ function hitsIn(file: string): string[] {
   const hits: string[] = [];
   const visit = (n: ts.Node): void => {
     let found: string | undefined;
-    if (ts.isStringLiteralLike(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) found = platformNamed(n.text, 'string');
+    if (ts.isStringLiteralLike(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n))
+      found = platformNamed(n.text, 'string');
     else if (ts.isIdentifier(n) && !ts.isMetaProperty(n.parent)) found = platformNamed(n.text, 'identifier');
     if (found && !ALLOWED_HITS.has(`${file}: ${found}`)) {
       const { line } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
@@ -79,7 +82,9 @@ function hitsIn(file: string): string[] {
 }
 
 test('no source file outside src/providers/<id>/ names a platform in code', () => {
-  const files = sourceFiles('src').filter((f) => !ALLOWED_FILES.has(f) && !ALLOWED_FOLDERS.some((d) => f.startsWith(d)));
+  const files = sourceFiles('src').filter(
+    (f) => !ALLOWED_FILES.has(f) && !ALLOWED_FOLDERS.some((d) => f.startsWith(d)),
+  );
   assert.ok(files.length > 100, `only ${files.length} files scanned`);
   assert.deepEqual(files.flatMap(hitsIn), []);
 });
@@ -97,7 +102,12 @@ test('the check sees ids, brand words, aliases and header names, and not markup 
   assert.equal(platformNamed('metadata', 'identifier'), undefined);
   assert.equal(platformNamed('meta', 'identifier'), undefined);
   assert.equal(platformNamed('shopifyHost', 'identifier'), 'shopify');
-  const sample = ts.createSourceFile('s.ts', "// Meta's quirk\nconst a = 'x-wix-request-id';", ts.ScriptTarget.Latest, true);
+  const sample = ts.createSourceFile(
+    's.ts',
+    "// Meta's quirk\nconst a = 'x-wix-request-id';",
+    ts.ScriptTarget.Latest,
+    true,
+  );
   const found: string[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isStringLiteralLike(n)) found.push(platformNamed(n.text, 'string') ?? '');

@@ -32,7 +32,13 @@ test('no route file runs a query or holds SQL', async () => {
   const files = await routeFiles();
   const rel = files.map((f) => path.relative(root, f).split(path.sep).join('/'));
   // The scan must see the routes it guards, or it would pass on nothing.
-  for (const known of ['src/api/routes/v1/publish.ts', 'src/api/routes/v1/content.ts', 'src/api/routes/admin/orgs-read.ts', 'src/audit/routes.ts', 'src/orgs/routes.ts']) {
+  for (const known of [
+    'src/api/routes/v1/publish.ts',
+    'src/api/routes/v1/content.ts',
+    'src/api/routes/admin/orgs-read.ts',
+    'src/audit/routes.ts',
+    'src/orgs/routes.ts',
+  ]) {
     assert.ok(rel.includes(known), `${known} is not among the scanned route files`);
   }
   const found: string[] = [];
@@ -59,7 +65,19 @@ test('the scan finds query calls and SQL text, wherever they hide in a route', (
   const sites = sqlSites('route.ts', route);
   assert.deepEqual(
     sites.map((s) => `${s.line} ${s.kind}`),
-    ['3 query call', '3 sql text', '4 query call', '4 sql text', '6 sql text', '7 sql text', '8 sql text', '9 sql text', '10 sql text', '11 sql text', '12 query call'],
+    [
+      '3 query call',
+      '3 sql text',
+      '4 query call',
+      '4 sql text',
+      '6 sql text',
+      '7 sql text',
+      '8 sql text',
+      '9 sql text',
+      '10 sql text',
+      '11 sql text',
+      '12 query call',
+    ],
   );
 });
 

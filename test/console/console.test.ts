@@ -31,7 +31,16 @@ async function platformWork(orgId: string, provider: string, statuses: (number |
   const recorder = recorderFor(ctx.db.owner, ctx.log);
   await withOperation(recorder, { orgId, type: 'sync', provider }, async () => {
     for (const status of statuses) {
-      observePlatformCall({ method: 'GET', url: `https://graph.example/v1/${provider}/items`, provider, startedAt: performance.now(), status, headers: {}, text: status === 200 ? '' : 'failed', errorCode: status === null ? 'ECONNRESET' : null });
+      observePlatformCall({
+        method: 'GET',
+        url: `https://graph.example/v1/${provider}/items`,
+        provider,
+        startedAt: performance.now(),
+        status,
+        headers: {},
+        text: status === 200 ? '' : 'failed',
+        errorCode: status === null ? 'ECONNRESET' : null,
+      });
     }
   });
   await recorder.flush();
@@ -42,7 +51,10 @@ before(async () => {
   base = await ctx.listen();
   acme = await newOrg(ctx, 'Acme Outdoor');
   const northwind = await newOrg(ctx, 'Northwind Marketing');
-  const connectionId = await seedConnection(ctx.db, ctx.keyring, northwind.id, 'meta', { kind: 'oauth2', accessToken: 'EAAsecret-never-shown' });
+  const connectionId = await seedConnection(ctx.db, ctx.keyring, northwind.id, 'meta', {
+    kind: 'oauth2',
+    accessToken: 'EAAsecret-never-shown',
+  });
   await platformWork(northwind.id, 'meta', [200, 200, 200, 429, 500]);
   await platformWork(acme.id, 'wordpress', [200, 200, null]);
   await recordDeadLetter(ctx.db.owner, {
@@ -55,8 +67,15 @@ before(async () => {
     errorCode: 'provider.auth_revoked',
     errorMessage: 'The platform revoked access; the connection needs re-authorization.',
   });
-  deadLetterId = (await ctx.db.owner.query<{ id: string }>('select id from dead_letters where job_id = 90001')).rows[0]!.id;
-  heartbeat = startHeartbeat({ owner: ctx.db.owner, log: ctx.log, intervalMs: 200, staleAfterMs: 1500, workerIds: () => ['console-test-worker'] });
+  deadLetterId = (await ctx.db.owner.query<{ id: string }>('select id from dead_letters where job_id = 90001')).rows[0]!
+    .id;
+  heartbeat = startHeartbeat({
+    owner: ctx.db.owner,
+    log: ctx.log,
+    intervalMs: 200,
+    staleAfterMs: 1500,
+    workerIds: () => ['console-test-worker'],
+  });
   await heartbeat.beat();
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -81,11 +100,17 @@ test('a wrong admin token is refused, and nothing opens without signing in', asy
   assert.equal(new URL(page.url()).pathname, '/console/sign-in');
   await checkPage(page, 'console', 'sign-in');
   await page.getByLabel('Admin token').fill('not-the-token');
-  const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/sign-in') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/console/sign-in') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
   assert.equal(answer.status(), 401);
   assert.match((await page.getByRole('alert').textContent()) ?? '', /not the admin token/);
   await checkPage(page, 'console', 'sign-in-refused');
-  assert.deepEqual((await context.cookies()).map((c) => c.name), []);
+  assert.deepEqual(
+    (await context.cookies()).map((c) => c.name),
+    [],
+  );
   // The admin API wants a token or a session.
   assert.equal((await fetch(`${base}/v1/admin/health`)).status, 401);
 });
@@ -95,9 +120,16 @@ test('signed in with the right token: a session cookie, never the token, in the 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
   const cookies = await context.cookies();
-  assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [['plexus_console', true, 'Strict']]);
+  assert.deepEqual(
+    cookies.map((c) => [c.name, c.httpOnly, c.sameSite]),
+    [['plexus_console', true, 'Strict']],
+  );
   assert.ok(!cookies[0]!.value.includes(TEST_ADMIN_TOKEN));
-  const stored = await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage, ...(globalThis as any).sessionStorage }) + (globalThis as any).document.cookie);
+  const stored = await page.evaluate(
+    () =>
+      JSON.stringify({ ...(globalThis as any).localStorage, ...(globalThis as any).sessionStorage }) +
+      (globalThis as any).document.cookie,
+  );
   assert.ok(!stored.includes(TEST_ADMIN_TOKEN), 'the token is not kept by the page');
 });
 
@@ -106,7 +138,11 @@ test('organisations: every org with its counts, and a search', async () => {
   const table = page.getByRole('table', { name: 'Every organisation, newest first' });
   const northwind = table.getByRole('row').filter({ hasText: 'Northwind Marketing' });
   // connections, active API keys, open dead letters
-  assert.deepEqual((await northwind.getByRole('cell').allTextContents()).slice(3), ['1', '1', '1 dead letters of Northwind Marketing']);
+  assert.deepEqual((await northwind.getByRole('cell').allTextContents()).slice(3), [
+    '1',
+    '1',
+    '1 dead letters of Northwind Marketing',
+  ]);
   await page.getByRole('searchbox', { name: 'Name contains' }).fill('acme');
   await page.getByRole('button', { name: 'Search' }).click();
   const found = page.getByRole('table', { name: 'Organisations whose name contains “acme”' });
@@ -130,9 +166,27 @@ test('health: database, the worker process, the queue and dead letters', async (
 test('platform errors: calls, errors and 429s per platform across orgs', async () => {
   await show('Platform errors', 'Platform errors and rate limits', 'platforms');
   const meta = page.getByRole('row').filter({ hasText: /^meta/ });
-  assert.deepEqual(await meta.getByRole('cell').allTextContents(), ['meta', '1', '1', '5', '2', '40.00 %', '1', '20.00 %']);
+  assert.deepEqual(await meta.getByRole('cell').allTextContents(), [
+    'meta',
+    '1',
+    '1',
+    '5',
+    '2',
+    '40.00 %',
+    '1',
+    '20.00 %',
+  ]);
   const wp = page.getByRole('row').filter({ hasText: /^wordpress/ });
-  assert.deepEqual(await wp.getByRole('cell').allTextContents(), ['wordpress', '1', '1', '3', '1', '33.33 %', '0', '0.00 %']);
+  assert.deepEqual(await wp.getByRole('cell').allTextContents(), [
+    'wordpress',
+    '1',
+    '1',
+    '3',
+    '1',
+    '33.33 %',
+    '0',
+    '0.00 %',
+  ]);
   // A shorter window: the calls were made within the hour, so they are all still there.
   await page.getByLabel('Over the last').selectOption('1');
   await page.getByRole('table', { name: 'Platform calls of every organisation, last 1 hours' }).waitFor();
@@ -154,18 +208,35 @@ test('dead letters: one of another org replayed from the console', async () => {
   await show('Dead letters', 'Dead letters', 'dead-letters');
   const row = page.getByRole('row').filter({ hasText: 'sync_connection' });
   assert.match((await row.textContent()) ?? '', /Northwind Marketing.*provider\.auth_revoked/);
-  assert.ok(!((await page.content()).includes('EAAsecret')), 'no secret on the page');
+  assert.ok(!(await page.content()).includes('EAAsecret'), 'no secret on the page');
   await row.getByRole('button', { name: /Replay/ }).click();
   await page.getByRole('status').filter({ hasText: 'sync_connection queued again.' }).waitFor();
   await page.getByRole('table').getByText('Nothing to show.').waitFor();
   await checkPage(page, 'console', 'dead-letter-replayed');
-  const dl = (await ctx.db.owner.query('select replayed_at, replay_job_id, org_id from dead_letters where id = $1', [deadLetterId])).rows[0];
+  const dl = (
+    await ctx.db.owner.query('select replayed_at, replay_job_id, org_id from dead_letters where id = $1', [
+      deadLetterId,
+    ])
+  ).rows[0];
   assert.ok(dl.replayed_at);
-  const job = (await ctx.db.owner.query('select t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where j.id = $1', [dl.replay_job_id])).rows[0];
+  const job = (
+    await ctx.db.owner.query(
+      'select t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where j.id = $1',
+      [dl.replay_job_id],
+    )
+  ).rows[0];
   assert.equal(job.identifier, 'sync_connection');
   assert.equal(job.payload.org_id, dl.org_id);
-  const audit = (await ctx.db.owner.query("select actor_type, request_id from audit_log where org_id = $1 and action = 'dead_letter.replay'", [dl.org_id])).rows;
-  assert.deepEqual(audit.map((a) => a.actor_type), ['admin']);
+  const audit = (
+    await ctx.db.owner.query(
+      "select actor_type, request_id from audit_log where org_id = $1 and action = 'dead_letter.replay'",
+      [dl.org_id],
+    )
+  ).rows;
+  assert.deepEqual(
+    audit.map((a) => a.actor_type),
+    ['admin'],
+  );
 
   await page.getByLabel('Show').selectOption('true');
   await page.getByRole('row').filter({ hasText: 'sync_connection' }).waitFor();
@@ -179,13 +250,24 @@ test('dead letters: one of another org replayed from the console', async () => {
 
 test('a write from the session without its CSRF token is refused', async () => {
   const cookie = (await context.cookies()).find((c) => c.name === 'plexus_console')!;
-  const res = await fetch(`${base}/v1/admin/dead-letters/${deadLetterId}/replay`, { method: 'POST', headers: { cookie: `plexus_console=${cookie.value}` } });
+  const res = await fetch(`${base}/v1/admin/dead-letters/${deadLetterId}/replay`, {
+    method: 'POST',
+    headers: { cookie: `plexus_console=${cookie.value}` },
+  });
   assert.equal(res.status, 403);
   assert.equal((await jsonOf(res)).error.code, 'csrf_failed');
   // Reads need no CSRF token.
-  assert.equal((await fetch(`${base}/v1/admin/health`, { headers: { cookie: `plexus_console=${cookie.value}` } })).status, 200);
+  assert.equal(
+    (await fetch(`${base}/v1/admin/health`, { headers: { cookie: `plexus_console=${cookie.value}` } })).status,
+    200,
+  );
   // A sign-in posted from another site is refused.
-  const forged = await fetch(`${base}/console/sign-in`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TEST_ADMIN_TOKEN}`, redirect: 'manual' });
+  const forged = await fetch(`${base}/console/sign-in`, {
+    method: 'POST',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: `token=${TEST_ADMIN_TOKEN}`,
+    redirect: 'manual',
+  });
   assert.equal(forged.status, 403);
 });
 
@@ -195,10 +277,19 @@ test('sign out: the cookie is gone and no longer opens anything', async () => {
   await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/console/sign-in');
   await checkPage(page, 'console', 'signed-out');
-  assert.deepEqual((await context.cookies()).map((c) => c.name), []);
+  assert.deepEqual(
+    (await context.cookies()).map((c) => c.name),
+    [],
+  );
   // The old cookie value, replayed, is refused too.
-  assert.equal((await fetch(`${base}/v1/admin/health`, { headers: { cookie: `plexus_console=${before.value}` } })).status, 401);
-  const shell = await fetch(`${base}/console/orgs`, { headers: { cookie: `plexus_console=${before.value}` }, redirect: 'manual' });
+  assert.equal(
+    (await fetch(`${base}/v1/admin/health`, { headers: { cookie: `plexus_console=${before.value}` } })).status,
+    401,
+  );
+  const shell = await fetch(`${base}/console/orgs`, {
+    headers: { cookie: `plexus_console=${before.value}` },
+    redirect: 'manual',
+  });
   assert.equal(shell.status, 303);
   assert.equal(shell.headers.get('location'), '/console/sign-in');
 });

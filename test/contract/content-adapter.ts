@@ -8,11 +8,18 @@ import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
 import { isPlexusError } from '../../src/core/errors.ts';
 import { contentAdapterFor } from '../../src/providers/registry.ts';
-import type { ContentAdapter, ContentContext, ContentFields, TargetLocation } from '../../src/providers/contracts/content.ts';
+import type {
+  ContentAdapter,
+  ContentContext,
+  ContentFields,
+  TargetLocation,
+} from '../../src/providers/contracts/content.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { testImage, type CmsFixture, type CmsSite } from '../helpers/cms-fixture.ts';
 
-function memoryMedia(images: ReturnType<typeof testImage>[]): Pick<ContentContext, 'media' | 'mediaRemoteId' | 'rememberMedia' | 'mediaByRemoteId'> & { uploads: number } {
+function memoryMedia(
+  images: ReturnType<typeof testImage>[],
+): Pick<ContentContext, 'media' | 'mediaRemoteId' | 'rememberMedia' | 'mediaByRemoteId'> & { uploads: number } {
   const remote = new Map<string, string>();
   const state = {
     uploads: 0,
@@ -49,7 +56,15 @@ export function fields(n: number, over: Partial<ContentFields> = {}): ContentFie
   };
 }
 
-export function contentAdapterContract(name: string, fixture: CmsFixture, opts: { taxonomy?: boolean; media?: boolean; /** Fields this platform refuses (default: everything empty). */ invalid?: Partial<ContentFields> } = {}): void {
+export function contentAdapterContract(
+  name: string,
+  fixture: CmsFixture,
+  opts: {
+    taxonomy?: boolean;
+    media?: boolean;
+    /** Fields this platform refuses (default: everything empty). */ invalid?: Partial<ContentFields>;
+  } = {},
+): void {
   let site: CmsSite;
   let ctx: TestContext;
   let orgId: string;
@@ -107,7 +122,15 @@ export function contentAdapterContract(name: string, fixture: CmsFixture, opts: 
 
   test(`${name}: an update with the version last read lands; a stale version never overwrites an editor`, async () => {
     const created = await run((s, loc) => adapter.create(s, loc, fields(3)));
-    const updated = await run((s, loc) => adapter.update(s, loc, created.remoteId, { title: 'Renamed by Plexus', bodyHtml: '<p>New body.</p>' }, created.version));
+    const updated = await run((s, loc) =>
+      adapter.update(
+        s,
+        loc,
+        created.remoteId,
+        { title: 'Renamed by Plexus', bodyHtml: '<p>New body.</p>' },
+        created.version,
+      ),
+    );
     assert.equal(updated.fields.title, 'Renamed by Plexus');
     assert.notEqual(updated.version, created.version, 'the version moves on every write');
     // An editor changes it on the site; a write carrying the older version must be refused.
@@ -162,14 +185,21 @@ export function contentAdapterContract(name: string, fixture: CmsFixture, opts: 
 
   test(`${name}: bulk create (where the platform has it) creates each item once, in order`, async () => {
     const batch = [fields(30), fields(31), fields(32)];
-    const out = await run((s, loc) => (adapter.createMany ? adapter.createMany(s, loc, batch) : Promise.all(batch.map((f) => adapter.create(s, loc, f)))));
-    assert.deepEqual(out.map((o) => o.fields.slug), batch.map((f) => f.slug));
+    const out = await run((s, loc) =>
+      adapter.createMany ? adapter.createMany(s, loc, batch) : Promise.all(batch.map((f) => adapter.create(s, loc, f))),
+    );
+    assert.deepEqual(
+      out.map((o) => o.fields.slug),
+      batch.map((f) => f.slug),
+    );
     for (const f of batch) assert.equal(await site.site.countBySlug(site.kind, f.slug), 1);
   });
 
   test(`${name}: a platform validation error is a permanent provider error with the platform's message`, async () => {
     await assert.rejects(
-      run((s, loc) => adapter.create(s, loc, fields(40, opts.invalid ?? { title: '', bodyHtml: '', excerpt: '', slug: '' }))),
+      run((s, loc) =>
+        adapter.create(s, loc, fields(40, opts.invalid ?? { title: '', bodyHtml: '', excerpt: '', slug: '' })),
+      ),
       (e: unknown) => isPlexusError(e) && e.retry === 'permanent' && e.message.length > 0,
     );
   });

@@ -82,23 +82,34 @@ after(async () => {
 });
 
 test('every primary key, unique key and foreign key of a tenant table is led by org_id', async () => {
-  const { rows } = await db.owner.query<{ n: number }>(`select count(distinct attrelid)::int as n from pg_attribute a join pg_class c on c.oid = a.attrelid
+  const { rows } = await db.owner.query<{
+    n: number;
+  }>(`select count(distinct attrelid)::int as n from pg_attribute a join pg_class c on c.oid = a.attrelid
     join pg_namespace s on s.oid = c.relnamespace where a.attname = 'org_id' and c.relkind = 'r' and s.nspname = 'public'`);
   assert.ok(rows[0]!.n >= 20, `the catalog query sees the tenant tables (found ${rows[0]!.n})`);
   assert.deepEqual(await faults(db), []);
 });
 
 test('the check finds keys and unique indexes not led by org_id, and a foreign key to a tenant table by id alone', async () => {
-  await db.owner.query('create table keys_probe (org_id uuid not null, id uuid not null, other uuid not null, primary key (id), unique (other, org_id))');
+  await db.owner.query(
+    'create table keys_probe (org_id uuid not null, id uuid not null, other uuid not null, primary key (id), unique (other, org_id))',
+  );
   await db.owner.query('create unique index keys_probe_other on keys_probe (lower(other::text))');
-  await db.owner.query('create table keys_probe_parent (org_id uuid not null, id uuid not null, unique (id), primary key (org_id, id))');
+  await db.owner.query(
+    'create table keys_probe_parent (org_id uuid not null, id uuid not null, unique (id), primary key (org_id, id))',
+  );
   await db.owner.query('alter table keys_probe add foreign key (org_id) references keys_probe_parent (id)');
   try {
     const found = (await faults(db)).filter((f) => f.startsWith('keys_probe'));
     assert.ok(found.includes('keys_probe.keys_probe_pkey: primary key led by id'), found.join('\n'));
     assert.ok(found.includes('keys_probe.keys_probe_other_org_id_key: unique led by other'), found.join('\n'));
     assert.ok(found.includes('keys_probe.keys_probe_other: unique index led by an expression'), found.join('\n'));
-    assert.ok(found.includes('keys_probe.keys_probe_org_id_fkey: foreign key to tenant table keys_probe_parent not referencing its (org_id, …) key'), found.join('\n'));
+    assert.ok(
+      found.includes(
+        'keys_probe.keys_probe_org_id_fkey: foreign key to tenant table keys_probe_parent not referencing its (org_id, …) key',
+      ),
+      found.join('\n'),
+    );
     assert.ok(found.includes('keys_probe_parent.keys_probe_parent_id_key: unique led by id'), found.join('\n'));
   } finally {
     await db.owner.query('drop table keys_probe, keys_probe_parent');

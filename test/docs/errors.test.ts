@@ -10,6 +10,8 @@ test('docs/errors.md is what the error registry generates (run `npm run docs:err
 
 test('every registered code has a row on the page, and a retired code is never registered again', () => {
   const page = renderErrorsDoc();
-  for (const code of Object.keys(ERROR_CODES)) assert.match(page, new RegExp(`^\\| \`${code.replace('.', '\\.')}\` \\|`, 'm'), code);
-  for (const code of RETIRED_CODES) assert.equal(code in ERROR_CODES, false, `${code} is retired and must not be reused`);
+  for (const code of Object.keys(ERROR_CODES))
+    assert.match(page, new RegExp(`^\\| \`${code.replace('.', '\\.')}\` \\|`, 'm'), code);
+  for (const code of RETIRED_CODES)
+    assert.equal(code in ERROR_CODES, false, `${code} is retired and must not be reused`);
 });

@@ -19,6 +19,8 @@ test('docs/webhooks.md lists exactly the event types Plexus records, in the orde
 });
 
 test('the check sees a type missing from the table', () => {
-  const page = `### Event types\n\n| type | when |\n| --- | --- |\n${EVENT_TYPES.slice(1).map((t) => `| \`${t}\` | x |`).join('\n')}\n`;
+  const page = `### Event types\n\n| type | when |\n| --- | --- |\n${EVENT_TYPES.slice(1)
+    .map((t) => `| \`${t}\` | x |`)
+    .join('\n')}\n`;
   assert.notDeepEqual(documentedTypes(page), [...EVENT_TYPES]);
 });

@@ -15,9 +15,18 @@ let deps: Parameters<typeof runAdsSync>[0];
 
 before(async () => {
   sb = await tiktokSandbox.start({ seed: 21, size: 3000 });
-  ctx = await createTestContext({ env: { PLEXUS_TIKTOK_CLIENT_ID: sb.appId, PLEXUS_TIKTOK_CLIENT_SECRET: sb.secret, PLEXUS_TIKTOK_BASE_URL: sb.url } });
+  ctx = await createTestContext({
+    env: { PLEXUS_TIKTOK_CLIENT_ID: sb.appId, PLEXUS_TIKTOK_CLIENT_SECRET: sb.secret, PLEXUS_TIKTOK_BASE_URL: sb.url },
+  });
   org = await newOrg(ctx);
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'tiktok', { kind: 'oauth2', accessToken: sb.mintToken() }, { externalId: sb.advertiserIds()[0]! });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'tiktok',
+    { kind: 'oauth2', accessToken: sb.mintToken() },
+    { externalId: sb.advertiserIds()[0]! },
+  );
   deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
 });
 after(async () => {
@@ -38,27 +47,56 @@ test('TikTok: a full sync lands every advertiser, campaign, ad group and ad (del
   assert.equal(await count('select count(*)::int as n from ad_metrics_daily'), c.metricRows);
   assert.ok(r.pages > 10, `${r.pages} pages`);
   for (const a of w.advertisers) {
-    const row = (await ctx.db.owner.query("select currency, time_zone, status from ad_entities where level = 'account' and platform_id = $1", [a.advertiser_id])).rows[0];
+    const row = (
+      await ctx.db.owner.query(
+        "select currency, time_zone, status from ad_entities where level = 'account' and platform_id = $1",
+        [a.advertiser_id],
+      )
+    ).rows[0];
     assert.deepEqual(row, { currency: a.currency, time_zone: a.timezone, status: 'active' });
   }
   // Money: a budget float and a report spend string, both in major units, against exact micros.
   const camp = w.campaigns.find((x) => x.budget_mode === 'BUDGET_MODE_DAY' && !Number.isInteger(x.budget))!;
-  const stored = (await ctx.db.owner.query("select daily_budget_micros, raw from ad_entities where level = 'campaign' and platform_id = $1", [camp.campaign_id])).rows[0];
+  const stored = (
+    await ctx.db.owner.query(
+      "select daily_budget_micros, raw from ad_entities where level = 'campaign' and platform_id = $1",
+      [camp.campaign_id],
+    )
+  ).rows[0];
   assert.equal(stored.raw.budget, camp.budget);
   const [whole, frac = ''] = String(camp.budget).split('.');
   assert.equal(BigInt(stored.daily_budget_micros), BigInt(whole!) * 1_000_000n + BigInt((frac + '000000').slice(0, 6)));
   const ad = w.ads.find((x) => w.advertisers.find((a) => a.advertiser_id === x.advertiser_id)?.currency === 'USD')!;
-  const m = (await ctx.db.owner.query('select date::text as date, spend_micros, impressions, clicks, conversions from ad_metrics_daily where platform_id = $1 order by date desc limit 1', [ad.ad_id])).rows[0];
+  const m = (
+    await ctx.db.owner.query(
+      'select date::text as date, spend_micros, impressions, clicks, conversions from ad_metrics_daily where platform_id = $1 order by date desc limit 1',
+      [ad.ad_id],
+    )
+  ).rows[0];
   const raw = adDay(w, ad.ad_id, m.date)!;
   // The sandbox reports spend as (cents / 100).toFixed(2): one cent is 10,000 micros.
   assert.equal(BigInt(m.spend_micros), BigInt(raw.spendMinor) * 10_000n);
   assert.equal(Number(m.impressions), raw.impressions);
   assert.equal(Number(m.clicks), raw.clicks);
   // Statuses follow secondary_status.
-  const expect: Record<string, string> = { CAMPAIGN_STATUS_ENABLE: 'active', CAMPAIGN_STATUS_DISABLE: 'paused', CAMPAIGN_STATUS_DELETE: 'deleted', AD_STATUS_DELIVERY_OK: 'active', AD_STATUS_DELETE: 'deleted', AD_STATUS_AUDIT_DENY: 'error', AD_STATUS_AUDIT: 'pending' };
-  const rows = (await ctx.db.owner.query("select platform_status, status from ad_entities where level in ('campaign', 'ad')")).rows as { platform_status: string; status: string }[];
-  for (const row of rows) if (expect[row.platform_status]) assert.equal(row.status, expect[row.platform_status], row.platform_status);
-  assert.ok(rows.some((x) => x.status === 'deleted'), 'deleted objects are listed with STATUS_ALL');
+  const expect: Record<string, string> = {
+    CAMPAIGN_STATUS_ENABLE: 'active',
+    CAMPAIGN_STATUS_DISABLE: 'paused',
+    CAMPAIGN_STATUS_DELETE: 'deleted',
+    AD_STATUS_DELIVERY_OK: 'active',
+    AD_STATUS_DELETE: 'deleted',
+    AD_STATUS_AUDIT_DENY: 'error',
+    AD_STATUS_AUDIT: 'pending',
+  };
+  const rows = (
+    await ctx.db.owner.query("select platform_status, status from ad_entities where level in ('campaign', 'ad')")
+  ).rows as { platform_status: string; status: string }[];
+  for (const row of rows)
+    if (expect[row.platform_status]) assert.equal(row.status, expect[row.platform_status], row.platform_status);
+  assert.ok(
+    rows.some((x) => x.status === 'deleted'),
+    'deleted objects are listed with STATUS_ALL',
+  );
   const run = (await ctx.db.owner.query('select status from sync_runs where id = $1', [r.runId])).rows[0];
   assert.equal(run.status, 'completed');
 });
@@ -69,13 +107,22 @@ test('TikTok: code 40100 inside HTTP 200 slows the sync without failing it; a de
   sb.faults.rateLimit({ times: 2, pathPrefix: '/open_api/v1.3/adgroup/get/' });
   sb.faults.rateLimit({ times: 1, pathPrefix: '/open_api/v1.3/report/integrated/get/' });
   const waits: number[] = [];
-  const r = await runAdsSync(deps, org.id, conn, tiktokAdsSync, 'test', { sleep: async (ms) => void waits.push(ms), maxInlineWaitMs: 120_000 });
-  const run = (await ctx.db.owner.query('select status, rate_limit_waits from sync_runs where id = $1', [r.runId])).rows[0];
+  const r = await runAdsSync(deps, org.id, conn, tiktokAdsSync, 'test', {
+    sleep: async (ms) => void waits.push(ms),
+    maxInlineWaitMs: 120_000,
+  });
+  const run = (await ctx.db.owner.query('select status, rate_limit_waits from sync_runs where id = $1', [r.runId]))
+    .rows[0];
   assert.equal(run.status, 'completed');
   // Each 40100 answer is waited out and retried (other pauses may come from the engine's own pacing).
   assert.equal(waits.filter((ms) => ms === 60_000).length, 3, JSON.stringify(waits));
   assert.equal(run.rate_limit_waits, waits.length);
-  const row = (await ctx.db.owner.query("select status, platform_status, deleted_at from ad_entities where level = 'campaign' and platform_id = $1", [campaign])).rows[0];
+  const row = (
+    await ctx.db.owner.query(
+      "select status, platform_status, deleted_at from ad_entities where level = 'campaign' and platform_id = $1",
+      [campaign],
+    )
+  ).rows[0];
   assert.equal(row.status, 'deleted');
   assert.equal(row.platform_status, 'CAMPAIGN_STATUS_DELETE');
   assert.ok(row.deleted_at);

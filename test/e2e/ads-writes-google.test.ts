@@ -19,8 +19,10 @@ after(async () => {
 });
 
 /** A day `n` days from now, as the customer's calendar (Los Angeles) has it. */
-const localDay = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: customer.time_zone }).format(new Date(Date.now() + n * 86_400_000));
-const inZone = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: customer.time_zone, dateStyle: 'short', timeStyle: 'medium' }).format(d);
+const localDay = (n: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: customer.time_zone }).format(new Date(Date.now() + n * 86_400_000));
+const inZone = (d: Date) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: customer.time_zone, dateStyle: 'short', timeStyle: 'medium' }).format(d);
 const campaignAt = (id: string) => sb.world().campaigns.find((c) => c.id === id)!;
 const budgetOf = (id: string) => sb.world().budgets.get(campaignAt(id).budgetId)!;
 
@@ -48,12 +50,20 @@ test('Google Ads: a campaign is created with its own daily budget in micros, pau
     { name: 'Plexus launch (Google)', status: 'PAUSED', channel: 'SEARCH', start: localDay(10), end: localDay(40) },
   );
   const b = budgetOf(created.platform_id);
-  assert.deepEqual({ amount: b.amount_micros, period: b.period, shared: b.explicitly_shared }, { amount: '25000000', period: 'DAILY', shared: false }, 'micros as an int64 string, a budget of its own');
+  assert.deepEqual(
+    { amount: b.amount_micros, period: b.period, shared: b.explicitly_shared },
+    { amount: '25000000', period: 'DAILY', shared: false },
+    'micros as an int64 string, a budget of its own',
+  );
   const row = await stored('campaign', created.platform_id);
   assert.equal(row.name, 'Plexus launch (Google)');
   assert.equal(row.status, 'paused');
   assert.equal(row.daily, '25000000', 'the stored model reflects the write at once');
-  assert.equal(inZone(row.start_at), `${localDay(10)} 00:00:00`, 'the start is the first second of that day in the customer time zone');
+  assert.equal(
+    inZone(row.start_at),
+    `${localDay(10)} 00:00:00`,
+    'the start is the first second of that day in the customer time zone',
+  );
   assert.equal(inZone(row.end_at), `${localDay(40)} 23:59:59`);
 });
 
@@ -82,9 +92,15 @@ test('Google Ads: name, daily budget and schedule change in place; a switch to a
   assert.deepEqual([total.json().daily_budget_micros, total.json().lifetime_budget_micros], [null, '900000000']);
   const b = budgetOf(created.platform_id);
   assert.notEqual(b.id, budgetBefore);
-  assert.deepEqual({ period: b.period, total: b.total_amount_micros, amount: b.amount_micros }, { period: 'CUSTOM_PERIOD', total: '900000000', amount: null });
+  assert.deepEqual(
+    { period: b.period, total: b.total_amount_micros, amount: b.amount_micros },
+    { period: 'CUSTOM_PERIOD', total: '900000000', amount: null },
+  );
   assert.equal(sb.world().budgets.get(budgetBefore)?.status, 'REMOVED', "the campaign's old budget does not linger");
-  assert.deepEqual([(await stored('campaign', created.platform_id)).daily, (await stored('campaign', created.platform_id)).lifetime], [null, '900000000']);
+  assert.deepEqual(
+    [(await stored('campaign', created.platform_id)).daily, (await stored('campaign', created.platform_id)).lifetime],
+    [null, '900000000'],
+  );
 });
 
 test('Google Ads: campaigns, ad groups and ads pause and resume through their own mutate services', async () => {
@@ -95,8 +111,15 @@ test('Google Ads: campaigns, ad groups and ads pause and resume through their ow
   assert.equal((await stored('campaign', created.platform_id)).status, 'active');
   last.set(created.platform_id, { level: 'campaign', status: 'active' });
 
-  const live = new Set(sb.world().campaigns.filter((c) => c.customerId === customer.id && c.status !== 'REMOVED').map((c) => c.id));
-  const group = sb.world().adGroups.find((g) => g.customerId === customer.id && g.status === 'ENABLED' && live.has(g.campaignId))!;
+  const live = new Set(
+    sb
+      .world()
+      .campaigns.filter((c) => c.customerId === customer.id && c.status !== 'REMOVED')
+      .map((c) => c.id),
+  );
+  const group = sb
+    .world()
+    .adGroups.find((g) => g.customerId === customer.id && g.status === 'ENABLED' && live.has(g.campaignId))!;
   const paused = await inj('POST', `/v1/ads/ad-groups/${unifiedId('ad_group', group.id)}/pause`);
   assert.equal(paused.statusCode, 200, paused.body);
   assert.equal(paused.json().status, 'paused');
@@ -106,8 +129,23 @@ test('Google Ads: campaigns, ad groups and ads pause and resume through their ow
   assert.equal(back.json().status, 'active');
   assert.equal(group.status, 'ENABLED');
 
-  const groupLive = new Set(sb.world().adGroups.filter((g) => g.status !== 'REMOVED').map((g) => g.id));
-  const ad = sb.world().ads.find((a) => a.customerId === customer.id && a.status === 'ENABLED' && a.approval_status === 'APPROVED' && live.has(a.campaignId) && groupLive.has(a.adGroupId) && a.adGroupId !== group.id)!;
+  const groupLive = new Set(
+    sb
+      .world()
+      .adGroups.filter((g) => g.status !== 'REMOVED')
+      .map((g) => g.id),
+  );
+  const ad = sb
+    .world()
+    .ads.find(
+      (a) =>
+        a.customerId === customer.id &&
+        a.status === 'ENABLED' &&
+        a.approval_status === 'APPROVED' &&
+        live.has(a.campaignId) &&
+        groupLive.has(a.adGroupId) &&
+        a.adGroupId !== group.id,
+    )!;
   const adPaused = await inj('POST', `/v1/ads/ads/${unifiedId('ad', ad.id)}/pause`);
   assert.equal(adPaused.statusCode, 200, adPaused.body);
   assert.equal(ad.status, 'PAUSED', 'the AdGroupAd {adGroupId}~{adId} changed');
@@ -121,11 +159,21 @@ test('Google Ads: campaigns, ad groups and ads pause and resume through their ow
   last.set(group.id, { level: 'ad_group', status: 'active' });
 });
 
-test('Google Ads: validation errors come back 422 with Google\'s message and error code; nothing is left half-made', async () => {
-  const enabledBudgets = () => [...sb.world().budgets.values()].filter((b) => b.status === 'ENABLED').map((b) => b.id).sort();
+test("Google Ads: validation errors come back 422 with Google's message and error code; nothing is left half-made", async () => {
+  const enabledBudgets = () =>
+    [...sb.world().budgets.values()]
+      .filter((b) => b.status === 'ENABLED')
+      .map((b) => b.id)
+      .sort();
   const budgets = enabledBudgets();
   const campaigns = sb.world().campaigns.length;
-  const create = (extra: object) => inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: customer.id, name: 'Plexus invalid', ...extra });
+  const create = (extra: object) =>
+    inj('POST', '/v1/ads/campaigns', {
+      connection_id: ads.conn,
+      account_id: customer.id,
+      name: 'Plexus invalid',
+      ...extra,
+    });
 
   const cents = await create({ daily_budget_micros: '12345' });
   assert.equal(cents.statusCode, 422, cents.body);
@@ -155,7 +203,10 @@ test('Google Ads: validation errors come back 422 with Google\'s message and err
   assert.deepEqual(enabledBudgets(), budgets, 'every budget made for a refused campaign was removed again');
 
   const before = await stored('campaign', created.platform_id);
-  const backwards = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { name: 'Should not stick', end_at: `${localDay(5)}T20:00:00Z` });
+  const backwards = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, {
+    name: 'Should not stick',
+    end_at: `${localDay(5)}T20:00:00Z`,
+  });
   assert.equal(backwards.statusCode, 422, backwards.body);
   assert.equal(backwards.json().error.details.code, 'dateRangeError.START_DATE_AFTER_END_DATE');
   assert.equal(campaignAt(created.platform_id).name, 'Plexus launch (Google) v2', 'a refused update changes nothing');
@@ -165,7 +216,13 @@ test('Google Ads: validation errors come back 422 with Google\'s message and err
 });
 
 test('Google Ads: a deleted campaign is removed with its own budget; its children can no longer change', async () => {
-  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: customer.id, name: 'Plexus short-lived', daily_budget_micros: '15000000', status: 'active' });
+  const res = await inj('POST', '/v1/ads/campaigns', {
+    connection_id: ads.conn,
+    account_id: customer.id,
+    name: 'Plexus short-lived',
+    daily_budget_micros: '15000000',
+    status: 'active',
+  });
   assert.equal(res.statusCode, 201, res.body);
   const doomed = res.json();
   const budgetId = campaignAt(doomed.platform_id).budgetId;
@@ -180,12 +237,23 @@ test('Google Ads: a deleted campaign is removed with its own budget; its childre
   last.set(doomed.platform_id, { level: 'campaign', status: 'deleted' });
 
   // A seeded campaign with live ad groups, removed: its ad groups are frozen at Google.
-  const victim = sb.world().campaigns.find((c) => c.customerId === customer.id && c.status === 'ENABLED' && c.id !== created.platform_id && sb.world().adGroups.some((g) => g.campaignId === c.id && g.status === 'ENABLED'))!;
+  const victim = sb
+    .world()
+    .campaigns.find(
+      (c) =>
+        c.customerId === customer.id &&
+        c.status === 'ENABLED' &&
+        c.id !== created.platform_id &&
+        sb.world().adGroups.some((g) => g.campaignId === c.id && g.status === 'ENABLED'),
+    )!;
   assert.equal((await inj('DELETE', `/v1/ads/campaigns/${unifiedId('campaign', victim.id)}`)).statusCode, 200);
   const orphan = sb.world().adGroups.find((g) => g.campaignId === victim.id && g.status === 'ENABLED')!;
   const frozen = await inj('POST', `/v1/ads/ad-groups/${unifiedId('ad_group', orphan.id)}/pause`);
   assert.equal(frozen.statusCode, 422, frozen.body);
-  assert.equal(frozen.json().error.details.code, 'operationAccessDeniedError.OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE');
+  assert.equal(
+    frozen.json().error.details.code,
+    'operationAccessDeniedError.OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE',
+  );
 });
 
 test('Google Ads: a sync afterwards reads back exactly what the writes stored', async () => {
@@ -193,5 +261,6 @@ test('Google Ads: a sync afterwards reads back exactly what the writes stored', 
   await ads.sync('test', { historyDays: 3 });
   assert.deepEqual(await stored('campaign', created.platform_id), before, 'the written campaign, field for field');
   assert.equal(last.size, 4);
-  for (const [platformId, { level, status }] of last) assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
+  for (const [platformId, { level, status }] of last)
+    assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
 });

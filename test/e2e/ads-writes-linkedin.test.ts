@@ -13,7 +13,11 @@ const { inj, unifiedId, stored } = ads;
 before(async () => {
   sb = await linkedinSandbox.start({ seed: 43, size: 1500 });
   await ads.open({
-    env: { PLEXUS_LINKEDIN_CLIENT_ID: sb.clientId, PLEXUS_LINKEDIN_CLIENT_SECRET: sb.clientSecret, PLEXUS_LINKEDIN_BASE_URL: sb.url },
+    env: {
+      PLEXUS_LINKEDIN_CLIENT_ID: sb.clientId,
+      PLEXUS_LINKEDIN_CLIENT_SECRET: sb.clientSecret,
+      PLEXUS_LINKEDIN_BASE_URL: sb.url,
+    },
     provider: 'linkedin',
     credentials: { kind: 'oauth2', accessToken: sb.mintToken() },
     connection: { externalId: String(sb.world().accounts[0]!.id), expiresAt: new Date(Date.now() + 86_400_000) },
@@ -49,30 +53,56 @@ test('LinkedIn: a campaign group is created with a daily budget as a decimal str
   assert.equal(res.json().status, 'paused');
   const g = groupAt(created.platform_id)!;
   assert.deepEqual(
-    { name: g.name, status: g.status, daily: g.dailyBudget, opt: g.budgetOptimization, schedule: g.runSchedule, account: g.account },
     {
-      name: 'Plexus launch (LinkedIn)', status: 'PAUSED', daily: { amount: '25.00', currencyCode: 'USD' }, opt: { budgetOptimizationStrategy: 'DYNAMIC' },
-      schedule: { start: START, end: END }, account: `urn:li:sponsoredAccount:${account.id}`,
+      name: g.name,
+      status: g.status,
+      daily: g.dailyBudget,
+      opt: g.budgetOptimization,
+      schedule: g.runSchedule,
+      account: g.account,
+    },
+    {
+      name: 'Plexus launch (LinkedIn)',
+      status: 'PAUSED',
+      daily: { amount: '25.00', currencyCode: 'USD' },
+      opt: { budgetOptimizationStrategy: 'DYNAMIC' },
+      schedule: { start: START, end: END },
+      account: `urn:li:sponsoredAccount:${account.id}`,
     },
   );
   const row = await stored('campaign', created.platform_id);
-  assert.deepEqual([row.name, row.status, row.daily, row.start_at.getTime(), row.end_at.getTime()], ['Plexus launch (LinkedIn)', 'paused', '25000000', START, END], 'the stored model reflects the write at once');
+  assert.deepEqual(
+    [row.name, row.status, row.daily, row.start_at.getTime(), row.end_at.getTime()],
+    ['Plexus launch (LinkedIn)', 'paused', '25000000', START, END],
+    'the stored model reflects the write at once',
+  );
 });
 
 test('LinkedIn: name, daily budget and end date change with one partial update; a total budget replaces the daily one', async () => {
   const newEnd = END + 30 * 86_400_000;
-  const res = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { name: 'Plexus launch (LinkedIn) v2', daily_budget_micros: '40500000', end_at: new Date(newEnd).toISOString() });
+  const res = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, {
+    name: 'Plexus launch (LinkedIn) v2',
+    daily_budget_micros: '40500000',
+    end_at: new Date(newEnd).toISOString(),
+  });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.json().daily_budget_micros, '40500000');
   const g = groupAt(created.platform_id)!;
-  assert.deepEqual([g.name, g.dailyBudget, g.runSchedule], ['Plexus launch (LinkedIn) v2', { amount: '40.50', currencyCode: 'USD' }, { start: START, end: newEnd }], 'the start is kept, the end moved');
+  assert.deepEqual(
+    [g.name, g.dailyBudget, g.runSchedule],
+    ['Plexus launch (LinkedIn) v2', { amount: '40.50', currencyCode: 'USD' }, { start: START, end: newEnd }],
+    'the start is kept, the end moved',
+  );
   const row = await stored('campaign', created.platform_id);
   assert.deepEqual([row.name, row.daily, row.end_at.getTime()], ['Plexus launch (LinkedIn) v2', '40500000', newEnd]);
 
   const total = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { lifetime_budget_micros: '1500000000' });
   assert.equal(total.statusCode, 200, total.body);
   assert.deepEqual([total.json().daily_budget_micros, total.json().lifetime_budget_micros], [null, '1500000000']);
-  assert.deepEqual([groupAt(created.platform_id)!.totalBudget, groupAt(created.platform_id)!.dailyBudget], [{ amount: '1500.00', currencyCode: 'USD' }, undefined]);
+  assert.deepEqual(
+    [groupAt(created.platform_id)!.totalBudget, groupAt(created.platform_id)!.dailyBudget],
+    [{ amount: '1500.00', currencyCode: 'USD' }, undefined],
+  );
   const after = await stored('campaign', created.platform_id);
   assert.deepEqual([after.daily, after.lifetime], [null, '1500000000']);
 });
@@ -111,9 +141,15 @@ test('LinkedIn: campaign groups, campaigns and creatives pause and resume by par
   last.set(creativeId, { level: 'ad', status: 'paused' });
 });
 
-test('LinkedIn: Rest.li validation errors come back 422 with LinkedIn\'s descriptions, code and field', async () => {
+test("LinkedIn: Rest.li validation errors come back 422 with LinkedIn's descriptions, code and field", async () => {
   const groups = sb.world().groups.length;
-  const create = (extra: object, acct = account.id) => inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: String(acct), name: 'Plexus invalid', ...extra });
+  const create = (extra: object, acct = account.id) =>
+    inj('POST', '/v1/ads/campaigns', {
+      connection_id: ads.conn,
+      account_id: String(acct),
+      name: 'Plexus invalid',
+      ...extra,
+    });
   const low = await create({ daily_budget_micros: '5000000' });
   assert.equal(low.statusCode, 422, low.body);
   assert.equal(low.json().error.code, 'provider.invalid_request');
@@ -122,7 +158,11 @@ test('LinkedIn: Rest.li validation errors come back 422 with LinkedIn\'s descrip
 
   const two = await create({ name: 'n'.repeat(150), daily_budget_micros: '5000000' });
   assert.equal(two.statusCode, 422, two.body);
-  assert.match(two.json().error.message, /at most 100 characters; dailyBudget amount must be at least 10\.00 USD/, 'every input error is reported');
+  assert.match(
+    two.json().error.message,
+    /at most 100 characters; dailyBudget amount must be at least 10\.00 USD/,
+    'every input error is reported',
+  );
 
   const noEnd = await create({ lifetime_budget_micros: '500000000' });
   assert.match(noEnd.json().error.message, /runSchedule\.end is required when totalBudget is set/);
@@ -142,15 +182,27 @@ test('LinkedIn: Rest.li validation errors come back 422 with LinkedIn\'s descrip
   assert.equal(sb.world().groups.length, groups + 1, 'only the valid group was made');
 
   const before = await stored('campaign', created.platform_id);
-  const backwards = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, { name: 'Should not stick', end_at: new Date(START - 86_400_000).toISOString() });
+  const backwards = await inj('PATCH', `/v1/ads/campaigns/${created.id}`, {
+    name: 'Should not stick',
+    end_at: new Date(START - 86_400_000).toISOString(),
+  });
   assert.equal(backwards.statusCode, 422, backwards.body);
   assert.match(backwards.json().error.message, /runSchedule\.end must be after runSchedule\.start/);
-  assert.equal(groupAt(created.platform_id)!.name, 'Plexus launch (LinkedIn) v2', 'a refused partial update changes nothing');
+  assert.equal(
+    groupAt(created.platform_id)!.name,
+    'Plexus launch (LinkedIn) v2',
+    'a refused partial update changes nothing',
+  );
   assert.deepEqual(await stored('campaign', created.platform_id), before);
 });
 
 test('LinkedIn: a draft group is deleted outright; any other group goes to PENDING_DELETION with what sits under it', async () => {
-  const res = await inj('POST', '/v1/ads/campaigns', { connection_id: ads.conn, account_id: String(account.id), name: 'Plexus draft', daily_budget_micros: '15000000' });
+  const res = await inj('POST', '/v1/ads/campaigns', {
+    connection_id: ads.conn,
+    account_id: String(account.id),
+    name: 'Plexus draft',
+    daily_budget_micros: '15000000',
+  });
   assert.equal(res.statusCode, 201, res.body);
   const draft = res.json();
   // The unified API creates active or paused groups; the advertiser turned this one into a draft in Campaign Manager.
@@ -164,8 +216,18 @@ test('LinkedIn: a draft group is deleted outright; any other group goes to PENDI
   const w = sb.world();
   const urn = `urn:li:sponsoredAccount:${account.id}`;
   const touched = new Set([...last.keys()]);
-  const victim = w.groups.find((g) => g.account === urn && g.status === 'ACTIVE' && !touched.has(String(g.id)) && w.campaigns.some((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${g.id}` && !touched.has(String(c.id))))!;
-  const child = w.campaigns.find((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${victim.id}` && !touched.has(String(c.id)))!;
+  const victim = w.groups.find(
+    (g) =>
+      g.account === urn &&
+      g.status === 'ACTIVE' &&
+      !touched.has(String(g.id)) &&
+      w.campaigns.some(
+        (c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${g.id}` && !touched.has(String(c.id)),
+      ),
+  )!;
+  const child = w.campaigns.find(
+    (c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${victim.id}` && !touched.has(String(c.id)),
+  )!;
   const gone = await inj('DELETE', `/v1/ads/campaigns/${unifiedId('campaign', String(victim.id))}`);
   assert.equal(gone.statusCode, 200, gone.body);
   assert.deepEqual([victim.status, child.status], ['PENDING_DELETION', 'PENDING_DELETION']);
@@ -179,6 +241,11 @@ test('LinkedIn: a draft group is deleted outright; any other group goes to PENDI
 test('LinkedIn: a sync afterwards agrees with every write', async () => {
   const before = await stored('campaign', created.platform_id);
   await ads.sync('test', { historyDays: 3 });
-  assert.deepEqual(await stored('campaign', created.platform_id), before, 'the written campaign group, field for field');
-  for (const [platformId, { level, status }] of last) assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
+  assert.deepEqual(
+    await stored('campaign', created.platform_id),
+    before,
+    'the written campaign group, field for field',
+  );
+  for (const [platformId, { level, status }] of last)
+    assert.equal((await stored(level, platformId)).status, status, `${level} ${platformId}`);
 });

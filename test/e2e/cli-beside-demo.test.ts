@@ -15,12 +15,24 @@ import { waitFor } from '../helpers/wait.ts';
 test('CLI commands beside a running demo share its database and leave it running', { timeout: 240_000 }, async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plexus-cli-demo-'));
   const pgPort = 40000 + Math.floor(Math.random() * 10000);
-  const env = { PLEXUS_DATA_DIR: dataDir, PORT: '0', PLEXUS_PG_PORT: String(pgPort), DATABASE_URL: '', PLEXUS_MASTER_KEY: '', LOG_LEVEL: 'info', PLEXUS_DEMO: '0' };
+  const env = {
+    PLEXUS_DATA_DIR: dataDir,
+    PORT: '0',
+    PLEXUS_PG_PORT: String(pgPort),
+    DATABASE_URL: '',
+    PLEXUS_MASTER_KEY: '',
+    LOG_LEVEL: 'info',
+    PLEXUS_DEMO: '0',
+  };
   const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
   const postmaster = () => Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   const demo = spawnTs('src/main.ts', env, ['start']);
   try {
-    const url = await waitFor(async () => /Plexus is running at (\S+)/.exec(demo.output())?.[1], 'Plexus to start', 90_000);
+    const url = await waitFor(
+      async () => /Plexus is running at (\S+)/.exec(demo.output())?.[1],
+      'Plexus to start',
+      90_000,
+    );
     const pgPid = postmaster();
     const cli = async (...args: string[]) => {
       const p = spawnTs('src/main.ts', env, args);
@@ -28,7 +40,9 @@ test('CLI commands beside a running demo share its database and leave it running
       assert.equal(code, 0, p.output());
       return p.output();
     };
-    const created = JSON.parse((await cli('orgs', 'create', 'Beside the demo')).trim().split('\n').pop()!) as { api_key: string };
+    const created = JSON.parse((await cli('orgs', 'create', 'Beside the demo')).trim().split('\n').pop()!) as {
+      api_key: string;
+    };
     const rotated = await cli('keys', 'rotate');
     assert.match(rotated, /"remaining":0/);
     // The demo's server is the same process, and the demo still answers with the CLI's new key.

@@ -32,11 +32,21 @@ let syncOp: string;
 let refreshOp: string;
 let oldVersions: { app: FastifyInstance; url: string; violations: string[]; close(): Promise<void> };
 
-function plexus(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function plexus(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PLEXUS_URL: url, PLEXUS_API_KEY: org.key, PLEXUS_ADMIN_TOKEN: TEST_ADMIN_TOKEN, PLEXUS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PLEXUS_URL: url,
+        PLEXUS_API_KEY: org.key,
+        PLEXUS_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        PLEXUS_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -51,36 +61,121 @@ before(async () => {
   ctx = await createTestContext();
   url = await ctx.listen();
   org = await newOrg(ctx, 'Acme CLI');
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: 'tok-cli', refreshToken: 'ref-cli' }, { expiresAt: new Date(Date.now() + 86_400_000) });
-  await ctx.db.owner.query("insert into sync_runs (org_id, connection_id, reason, status, pages, records, finished_at) values ($1, $2, 'schedule', 'completed', 3, 120, now())", [org.id, conn]);
-  batchId = (await ctx.db.owner.query("insert into publish_batches (org_id, status, total, done, failed, started_at) values ($1, 'running', 4, 1, 1, now()) returning id", [org.id])).rows[0].id;
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'meta',
+    { kind: 'oauth2', accessToken: 'tok-cli', refreshToken: 'ref-cli' },
+    { expiresAt: new Date(Date.now() + 86_400_000) },
+  );
+  await ctx.db.owner.query(
+    "insert into sync_runs (org_id, connection_id, reason, status, pages, records, finished_at) values ($1, $2, 'schedule', 'completed', 3, 120, now())",
+    [org.id, conn],
+  );
+  batchId = (
+    await ctx.db.owner.query(
+      "insert into publish_batches (org_id, status, total, done, failed, started_at) values ($1, 'running', 4, 1, 1, now()) returning id",
+      [org.id],
+    )
+  ).rows[0].id;
   deadLetterId = (
     await ctx.db.owner.query(
       "insert into dead_letters (org_id, job_id, task, payload, attempts, error_code, error_message) values ($1, 987654, 'sync_connection', $2, 25, 'provider.unavailable', 'Meta is down') returning id",
       [org.id, { org_id: org.id, connection_id: conn, reason: 'schedule' }],
     )
   ).rows[0].id;
-  const ep = await ctx.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: { authorization: `Bearer ${org.key}` }, payload: { url: `${url}/hook-sink` } });
+  const ep = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook-endpoints',
+    headers: { authorization: `Bearer ${org.key}` },
+    payload: { url: `${url}/hook-sink` },
+  });
   assert.equal(ep.statusCode, 201, ep.body);
   endpointId = ep.json().id;
   // The operations log as the recorder writes it: a failed sync with a platform call, and the token refresh it ran.
   syncOp = randomUUID();
   refreshOp = randomUUID();
-  const op = "insert into operations (org_id, id, parent_id, type, connection_id, provider, actor, status, started_at, ended_at, summary, error_code, error_message, job_id, attempt) values ($1, $2, $3, $4, $5, 'meta', 'job:sync_connection', $6, $7, $8, $9, $10, $11, '4242', 1)";
-  await ctx.db.owner.query(op, [org.id, syncOp, null, 'sync', conn, 'failed', new Date(Date.now() - 60_000), new Date(Date.now() - 58_000), { pages: 1, http_calls: 2 }, 'provider.rate_limited', 'User request limit reached']);
-  await ctx.db.owner.query(op, [org.id, refreshOp, syncOp, 'token_refresh', conn, 'success', new Date(Date.now() - 59_500), new Date(Date.now() - 59_000), { http_calls: 1 }, null, null]);
-  const http = { method: 'GET', path: '/{version}/{ad_account_id}/insights', query: {}, host: 'graph.facebook.com', status: 429, duration_ms: 96, attempt: 1, rate_limit: {}, request_id: 'fb-req-1', error_excerpt: '{"error":{"code":17}}', error_code: 'provider.rate_limited' };
+  const op =
+    "insert into operations (org_id, id, parent_id, type, connection_id, provider, actor, status, started_at, ended_at, summary, error_code, error_message, job_id, attempt) values ($1, $2, $3, $4, $5, 'meta', 'job:sync_connection', $6, $7, $8, $9, $10, $11, '4242', 1)";
+  await ctx.db.owner.query(op, [
+    org.id,
+    syncOp,
+    null,
+    'sync',
+    conn,
+    'failed',
+    new Date(Date.now() - 60_000),
+    new Date(Date.now() - 58_000),
+    { pages: 1, http_calls: 2 },
+    'provider.rate_limited',
+    'User request limit reached',
+  ]);
+  await ctx.db.owner.query(op, [
+    org.id,
+    refreshOp,
+    syncOp,
+    'token_refresh',
+    conn,
+    'success',
+    new Date(Date.now() - 59_500),
+    new Date(Date.now() - 59_000),
+    { http_calls: 1 },
+    null,
+    null,
+  ]);
+  const http = {
+    method: 'GET',
+    path: '/{version}/{ad_account_id}/insights',
+    query: {},
+    host: 'graph.facebook.com',
+    status: 429,
+    duration_ms: 96,
+    attempt: 1,
+    rate_limit: {},
+    request_id: 'fb-req-1',
+    error_excerpt: '{"error":{"code":17}}',
+    error_code: 'provider.rate_limited',
+  };
   await ctx.db.owner.query(
     "insert into operation_messages (org_id, operation_id, seq, at, level, kind, message, http) values ($1, $2, 1, now() - interval '59 seconds', 'info', 'log', 'sync started (schedule)', null), ($1, $2, 2, now() - interval '58 seconds', 'warn', 'http', 'GET graph.facebook.com insights -> 429', $3)",
     [org.id, syncOp, http],
   );
   // The same Plexus (same database, so the worker's heartbeat counts) configured with Meta's
   // v24.0, whose sunset has passed, and a TikTok version the definitions have no dates for.
-  const providers = createProviderRuntime(systemClock, { PLEXUS_META_VERSION: 'v24.0', PLEXUS_TIKTOK_VERSION: 'v0.9', PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*' });
+  const providers = createProviderRuntime(systemClock, {
+    PLEXUS_META_VERSION: 'v24.0',
+    PLEXUS_TIKTOK_VERSION: 'v0.9',
+    PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*',
+  });
   const violations: string[] = [];
-  const app = await buildApp({ config: ctx.config, db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, metrics: createMetrics(ctx.db), providers, ssrf: providers.ssrf, publicUrl: () => 'http://plexus.test', responseViolations: violations });
-  oldVersions = { app, violations, url: await app.listen({ host: '127.0.0.1', port: 0 }), close: async () => (await app.close(), await providers.close()) };
+  const app = await buildApp({
+    config: ctx.config,
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    metrics: createMetrics(ctx.db),
+    providers,
+    ssrf: providers.ssrf,
+    publicUrl: () => 'http://plexus.test',
+    responseViolations: violations,
+  });
+  oldVersions = {
+    app,
+    violations,
+    url: await app.listen({ host: '127.0.0.1', port: 0 }),
+    close: async () => (await app.close(), await providers.close()),
+  };
 });
 after(async () => {
   await oldVersions?.close();
@@ -95,7 +190,10 @@ test('orgs list and orgs show (admin token), as a table and as JSON', async () =
   assert.match(list.stdout, new RegExp(`${org.id}\\s+Acme CLI\\s+1\\s+1\\s+1`));
   const show = await plexus(['orgs', 'show', org.id, '--json']);
   assert.equal(show.code, 0, show.stderr);
-  assert.deepEqual({ ...JSON.parse(show.stdout), created_at: undefined }, { id: org.id, name: 'Acme CLI', created_at: undefined, connections: 1, active_api_keys: 1, dead_letters: 1 });
+  assert.deepEqual(
+    { ...JSON.parse(show.stdout), created_at: undefined },
+    { id: org.id, name: 'Acme CLI', created_at: undefined, connections: 1, active_api_keys: 1, dead_letters: 1 },
+  );
   const wrong = await plexus(['orgs', 'list'], { PLEXUS_ADMIN_TOKEN: 'not-the-admin-token-at-all-000' });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /forbidden/);
@@ -121,7 +219,10 @@ test('connections list and show with recent syncs', async () => {
   assert.deepEqual(json.diagnostics.work.map((w: any) => w.type).sort(), ['sync', 'token_refresh']);
   assert.match(show.stdout, /Diagnostics\nhealth\s+(healthy|degraded|failing)/);
   assert.match(show.stdout, /sync\s+-\s+\S+\s+provider\.rate_limited User request limit reached/);
-  assert.match(show.stdout, /Recent failing calls\n.*\n\S+\s+429\s+GET graph\.facebook\.com\/\{version\}\/\{ad_account_id\}\/insights/);
+  assert.match(
+    show.stdout,
+    /Recent failing calls\n.*\n\S+\s+429\s+GET graph\.facebook\.com\/\{version\}\/\{ad_account_id\}\/insights/,
+  );
   const missing = await plexus(['connections', 'show', randomUUID()]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /not_found/);
@@ -131,19 +232,43 @@ test('operations list with filters as flags, and operations show with messages a
   const list = await plexus(['operations']);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^ID\s+TYPE\s+STATUS\s+PROVIDER/m);
-  assert.match(list.stdout, new RegExp(`${syncOp}\\s+sync\\s+failed\\s+meta\\s+${conn}\\s+\\S+\\s+2000\\s+provider.rate_limited: User request limit reached`));
-  const failed = JSON.parse((await plexus(['operations', 'list', '--status', 'failed', '--type', 'sync', '--connection', conn, '--json'])).stdout);
-  assert.deepEqual(failed.map((o: any) => o.id), [syncOp]);
+  assert.match(
+    list.stdout,
+    new RegExp(
+      `${syncOp}\\s+sync\\s+failed\\s+meta\\s+${conn}\\s+\\S+\\s+2000\\s+provider.rate_limited: User request limit reached`,
+    ),
+  );
+  const failed = JSON.parse(
+    (await plexus(['operations', 'list', '--status', 'failed', '--type', 'sync', '--connection', conn, '--json']))
+      .stdout,
+  );
+  assert.deepEqual(
+    failed.map((o: any) => o.id),
+    [syncOp],
+  );
   const refreshes = JSON.parse((await plexus(['operations', '--type', 'token_refresh', '--json'])).stdout);
-  assert.deepEqual(refreshes.map((o: any) => o.id), [refreshOp]);
+  assert.deepEqual(
+    refreshes.map((o: any) => o.id),
+    [refreshOp],
+  );
   const searched = JSON.parse((await plexus(['operations', '--search', 'started (schedule)', '--json'])).stdout);
-  assert.deepEqual(searched.map((o: any) => o.id), [syncOp]);
+  assert.deepEqual(
+    searched.map((o: any) => o.id),
+    [syncOp],
+  );
   assert.equal(JSON.parse((await plexus(['operations', '--limit', '1', '--json'])).stdout).length, 1);
-  assert.equal(JSON.parse((await plexus(['operations', '--since', new Date(Date.now() + 60_000).toISOString(), '--json'])).stdout).length, 0);
+  assert.equal(
+    JSON.parse((await plexus(['operations', '--since', new Date(Date.now() + 60_000).toISOString(), '--json'])).stdout)
+      .length,
+    0,
+  );
   const show = await plexus(['operations', 'show', syncOp]);
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /summary\s+pages=1 http_calls=2/);
-  assert.match(show.stdout, /Messages\n.*\n1\s+\S+\s+info\s+log\s+-\s+-\s+sync started \(schedule\)\n2\s+\S+\s+warn\s+http\s+429\s+96\s+GET graph.facebook.com insights -> 429/);
+  assert.match(
+    show.stdout,
+    /Messages\n.*\n1\s+\S+\s+info\s+log\s+-\s+-\s+sync started \(schedule\)\n2\s+\S+\s+warn\s+http\s+429\s+96\s+GET graph.facebook.com insights -> 429/,
+  );
   assert.match(show.stdout, new RegExp(`Inside it\\n.*\\n${refreshOp}\\s+token_refresh\\s+success`));
   const json = JSON.parse((await plexus(['operations', 'show', syncOp, '--json'])).stdout);
   assert.deepEqual([json.messages.length, json.children[0].id], [2, refreshOp]);
@@ -164,9 +289,18 @@ test('audit with filters as flags', async () => {
   const list = await plexus(['audit']);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^AT\s+BY\s+ACTION\s+ON/m);
-  assert.match(list.stdout, new RegExp(`api_key plx_\\S+\\s+webhook_endpoint.create\\s+webhook_endpoint ${endpointId}`));
-  const family = JSON.parse((await plexus(['audit', 'list', '--action', 'webhook_endpoint.', '--target-type', 'webhook_endpoint', '--json'])).stdout);
-  assert.deepEqual(family.map((e: any) => [e.action, e.target.id]), [['webhook_endpoint.create', endpointId]]);
+  assert.match(
+    list.stdout,
+    new RegExp(`api_key plx_\\S+\\s+webhook_endpoint.create\\s+webhook_endpoint ${endpointId}`),
+  );
+  const family = JSON.parse(
+    (await plexus(['audit', 'list', '--action', 'webhook_endpoint.', '--target-type', 'webhook_endpoint', '--json']))
+      .stdout,
+  );
+  assert.deepEqual(
+    family.map((e: any) => [e.action, e.target.id]),
+    [['webhook_endpoint.create', endpointId]],
+  );
   assert.deepEqual(JSON.parse((await plexus(['audit', '--actor-type', 'admin', '--json'])).stdout), []);
   assert.deepEqual(JSON.parse((await plexus(['audit', '--until', '2020-01-01', '--json'])).stdout), []);
   const bad = await plexus(['audit', '--since', 'yesterday-ish']);
@@ -180,7 +314,10 @@ test('audit with filters as flags', async () => {
 test('syncs of a connection with progress', async () => {
   const r = await plexus(['syncs', conn, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout).map((s: any) => [s.status, s.pages, s.records]), [['completed', 3, 120]]);
+  assert.deepEqual(
+    JSON.parse(r.stdout).map((s: any) => [s.status, s.pages, s.records]),
+    [['completed', 3, 120]],
+  );
 });
 
 test('publishes list and show with progress', async () => {
@@ -195,7 +332,10 @@ test('publishes list and show with progress', async () => {
 test('dead-letters list and replay', async () => {
   const list = await plexus(['dead-letters', 'list']);
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, new RegExp(`${deadLetterId}\\s+sync_connection\\s+25\\s+provider.unavailable\\s+Meta is down`));
+  assert.match(
+    list.stdout,
+    new RegExp(`${deadLetterId}\\s+sync_connection\\s+25\\s+provider.unavailable\\s+Meta is down`),
+  );
   const replay = await plexus(['dead-letters', 'replay', deadLetterId]);
   assert.equal(replay.code, 0, replay.stderr);
   assert.match(replay.stdout, /Replayed as job \d+/);
@@ -205,12 +345,21 @@ test('dead-letters list and replay', async () => {
 });
 
 test('webhook deliveries of an endpoint', async () => {
-  await ctx.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpointId}/test`, headers: { authorization: `Bearer ${org.key}` } });
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/webhook-endpoints/${endpointId}/test`,
+    headers: { authorization: `Bearer ${org.key}` },
+  });
   const r = await plexus(['deliveries', endpointId]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /webhook\.test/);
   // Only the test event: the replayed sync above may have sent its own event by now.
-  assert.equal(JSON.parse((await plexus(['deliveries', endpointId, '--json'])).stdout).filter((d: any) => d.event_type === 'webhook.test').length, 1);
+  assert.equal(
+    JSON.parse((await plexus(['deliveries', endpointId, '--json'])).stdout).filter(
+      (d: any) => d.event_type === 'webhook.test',
+    ).length,
+    1,
+  );
 });
 
 test('doctor: every check passes against a healthy Plexus; an unreachable platform origin or Plexus fails with its exit code', async () => {
@@ -220,7 +369,15 @@ test('doctor: every check passes against a healthy Plexus; an unreachable platfo
   const report = JSON.parse(ok.stdout);
   assert.deepEqual(
     report.checks.map((c: any) => [c.check, c.ok]),
-    [['configuration', true], ['plexus', true], ['database', true], ['migrations', true], ['workers', true], ['platform versions', true], ['reach PLEXUS_META_BASE_URL', true]],
+    [
+      ['configuration', true],
+      ['plexus', true],
+      ['database', true],
+      ['migrations', true],
+      ['workers', true],
+      ['platform versions', true],
+      ['reach PLEXUS_META_BASE_URL', true],
+    ],
   );
   const unreachable = await plexus(['doctor'], { PLEXUS_META_BASE_URL: 'http://127.0.0.1:9' });
   assert.equal(unreachable.code, 1);
@@ -243,8 +400,22 @@ test('doctor reports platform versions from GET /v1/providers: a passed sunset f
   assert.equal(check.ok, false);
   assert.match(check.detail, /meta v24\.0 passed its sunset 2026-11-10; move to v\d+\.0/);
   assert.match(check.detail, /tiktok v0\.9 has no known sunset date/);
-  assert.deepEqual(report.checks.filter((c: any) => !c.ok).map((c: any) => c.check), ['platform versions']);
-  assert.deepEqual(report.platform_versions.find((v: any) => v.provider === 'meta'), { provider: 'meta', api_version: 'v24.0', state: 'sunset_passed', sunset: '2026-11-10', days_to_sunset: report.platform_versions.find((v: any) => v.provider === 'meta').days_to_sunset, tentative: false, move_to: report.platform_versions.find((v: any) => v.provider === 'meta').move_to });
+  assert.deepEqual(
+    report.checks.filter((c: any) => !c.ok).map((c: any) => c.check),
+    ['platform versions'],
+  );
+  assert.deepEqual(
+    report.platform_versions.find((v: any) => v.provider === 'meta'),
+    {
+      provider: 'meta',
+      api_version: 'v24.0',
+      state: 'sunset_passed',
+      sunset: '2026-11-10',
+      days_to_sunset: report.platform_versions.find((v: any) => v.provider === 'meta').days_to_sunset,
+      tentative: false,
+      move_to: report.platform_versions.find((v: any) => v.provider === 'meta').move_to,
+    },
+  );
   const human = await plexus(['doctor'], { PLEXUS_URL: oldVersions.url });
   assert.equal(human.code, 1);
   assert.match(human.stdout, /platform versions\s+FAIL\s+meta v24\.0 passed/);

@@ -12,7 +12,6 @@ import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 
- 
 type Sb = RunningSandbox & Record<string, any>;
 
 interface Case {
@@ -34,7 +33,11 @@ const app = (prefix: string, sb: Sb, id: string, secret: string, extra: Record<s
 
 export const CASES: Case[] = [
   { id: 'meta', env: (sb) => app('META', sb, sb.appId, sb.appSecret) },
-  { id: 'google-ads', env: (sb) => app('GOOGLE_ADS', sb, sb.clientId, sb.clientSecret, { PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken }) },
+  {
+    id: 'google-ads',
+    env: (sb) =>
+      app('GOOGLE_ADS', sb, sb.clientId, sb.clientSecret, { PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken }),
+  },
   { id: 'tiktok', env: (sb) => app('TIKTOK', sb, sb.appId, sb.secret) },
   { id: 'linkedin', env: (sb) => app('LINKEDIN', sb, sb.clientId, sb.clientSecret) },
   { id: 'x', env: (sb) => app('X', sb, sb.consumerKey, sb.consumerSecret) },
@@ -44,7 +47,11 @@ export const CASES: Case[] = [
     id: 'wordpress',
     env: () => ({}),
     form: (sb) => ({ siteUrl: sb.siteUrl, username: sb.username, applicationPassword: sb.applicationPassword }),
-    wrong: (sb) => ({ siteUrl: sb.siteUrl, username: sb.username, applicationPassword: 'abcd efgh ijkl mnop qrst uvwx' }),
+    wrong: (sb) => ({
+      siteUrl: sb.siteUrl,
+      username: sb.username,
+      applicationPassword: 'abcd efgh ijkl mnop qrst uvwx',
+    }),
   },
   {
     id: 'drupal',
@@ -93,7 +100,11 @@ for (const c of CASES) {
   test(`${c.id}: connect through the sandbox, then an authenticated call`, async () => {
     const sb = sandboxes.get(c.id)!;
     const org = await newOrg(ctx, c.id);
-    const created = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: c.id }) });
+    const created = await fetch(`${base}/v1/connect-sessions`, {
+      method: 'POST',
+      headers: { ...auth(org.key), 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: c.id }),
+    });
     assert.equal(created.status, 201);
     const session = await jsonOf(created);
     const page = await open(session.url);
@@ -102,7 +113,10 @@ for (const c of CASES) {
       const refused = await submit(page, c.wrong(sb));
       assert.equal(refused.status, 422, refused.html.slice(0, 500));
       assert.match(refused.html, /refused the credentials/);
-      assert.equal((await ctx.db.owner.query('select count(*)::int as n from connections where org_id = $1', [org.id])).rows[0].n, 0);
+      assert.equal(
+        (await ctx.db.owner.query('select count(*)::int as n from connections where org_id = $1', [org.id])).rows[0].n,
+        0,
+      );
     }
     const done = await submit(page, c.form?.(sb) ?? {});
     assert.equal(done.status, 200, done.html.slice(0, 800));

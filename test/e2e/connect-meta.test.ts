@@ -11,8 +11,10 @@ let base: string;
 let org: { id: string; key: string };
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 3, size: 50, autoConsent: true }));
-  ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
+  sb = await metaSandbox.start({ seed: 3, size: 50, autoConsent: true });
+  ctx = await createTestContext({
+    env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url },
+  });
   base = await ctx.listen();
   org = await newOrg(ctx);
 });
@@ -22,7 +24,11 @@ after(async () => {
 });
 
 async function newSession(body: Record<string, unknown> = {}, key = org.key) {
-  const res = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'meta', ...body }) });
+  const res = await fetch(`${base}/v1/connect-sessions`, {
+    method: 'POST',
+    headers: { ...auth(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'meta', ...body }),
+  });
   assert.equal(res.status, 201, await res.clone().text());
   return (await res.json()) as { id: string; url: string };
 }
@@ -51,10 +57,13 @@ test('connect Meta through its sandbox: consent, code exchange, long-lived token
   assert.equal(sess.status, 'completed');
   assert.equal(sess.connection_id, conn.id);
 
-  const ev = await ctx.db.owner.query("select type, payload from events where org_id = $1 and type = 'connection.created'", [org.id]);
+  const ev = await ctx.db.owner.query(
+    "select type, payload from events where org_id = $1 and type = 'connection.created'",
+    [org.id],
+  );
   assert.equal(ev.rows.length, 1);
   assert.equal(ev.rows[0].payload.connection_id, conn.id);
-  const jobs = await ctx.db.owner.query("select key from graphile_worker.jobs where key = $1", [`sync:${conn.id}`]);
+  const jobs = await ctx.db.owner.query('select key from graphile_worker.jobs where key = $1', [`sync:${conn.id}`]);
   assert.equal(jobs.rows.length, 1, 'first sync enqueued with the connection');
   const stored = await ctx.db.owner.query('select credentials::text as c from connections where id = $1', [conn.id]);
   assert.ok(!/EAA/.test(stored.rows[0].c), 'credentials are sealed');
@@ -76,19 +85,30 @@ test('a replayed callback is refused and changes nothing', async () => {
 });
 
 test('denied consent ends on a clear page and an error on the session', async () => {
-  const denySb = (await metaSandbox.start({ seed: 4, autoConsent: false }));
-  const c2 = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: denySb.appId, PLEXUS_META_CLIENT_SECRET: denySb.appSecret, PLEXUS_META_BASE_URL: denySb.url } });
+  const denySb = await metaSandbox.start({ seed: 4, autoConsent: false });
+  const c2 = await createTestContext({
+    env: {
+      PLEXUS_META_CLIENT_ID: denySb.appId,
+      PLEXUS_META_CLIENT_SECRET: denySb.appSecret,
+      PLEXUS_META_BASE_URL: denySb.url,
+    },
+  });
   try {
     const b2 = await c2.listen();
     const o = await newOrg(c2);
-    const res = await fetch(`${b2}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(o.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'meta', return_url: 'https://host.example/done' }) });
+    const res = await fetch(`${b2}/v1/connect-sessions`, {
+      method: 'POST',
+      headers: { ...auth(o.key), 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'meta', return_url: 'https://host.example/done' }),
+    });
     const s = await jsonOf(res);
     const consent = await submit(await open(s.url));
     assert.match(consent.html, /Allow/);
     // Deny on the platform: Plexus redirects to the host app's return URL with the error.
     const form = /action="([^"]+)"/.exec(consent.html)![1]!;
     const body = new URLSearchParams();
-    for (const m of consent.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) body.set(m[1]!, m[2]!.replace(/&amp;/g, '&'));
+    for (const m of consent.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+      body.set(m[1]!, m[2]!.replace(/&amp;/g, '&'));
     body.set('decision', 'deny');
     const toPlatform = await fetch(new URL(form, consent.url), { method: 'POST', body, redirect: 'manual' });
     const callback = toPlatform.headers.get('location')!;
@@ -121,20 +141,28 @@ test('a tampered, unknown or cross-org state is refused without a 500', async ()
   }
   const wrongProvider = await open(`${base}/oauth/callback/shopify?code=x&state=${encodeURIComponent(token)}`);
   assert.equal(wrongProvider.status, 400);
-  assert.equal((await ctx.db.owner.query('select count(*)::int as n from connections where org_id = $1', [other.id])).rows[0].n, 0);
+  assert.equal(
+    (await ctx.db.owner.query('select count(*)::int as n from connections where org_id = $1', [other.id])).rows[0].n,
+    0,
+  );
 });
 
 test('an open session past its expiry reads as expired before anyone opens it', async () => {
   const s = await newSession();
-  const read = async () => (await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }))).status;
+  const read = async () =>
+    (await jsonOf(fetch(`${base}/v1/connect-sessions/${s.id}`, { headers: auth(org.key) }))).status;
   assert.equal(await read(), 'pending');
-  await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [s.id]);
+  await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [
+    s.id,
+  ]);
   assert.equal(await read(), 'expired');
 });
 
 test('an expired session is refused', async () => {
   const s = await newSession();
-  await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [s.id]);
+  await ctx.db.owner.query("update connect_sessions set expires_at = now() - interval '1 second' where id = $1", [
+    s.id,
+  ]);
   const page = await open(s.url);
   assert.equal(page.status, 409);
   assert.match(page.html, /expired/);

@@ -15,15 +15,23 @@ import { startDemoSandboxes, type DemoSandboxes } from '../../src/cli/demo.ts';
  * (here a second simulator with its own credentials) is connected for real.
  */
 let demo: DemoSandboxes;
-let other: Awaited<ReturnType<typeof wordpressSandbox.start>> & { siteUrl: string; username: string; applicationPassword: string };
+let other: Awaited<ReturnType<typeof wordpressSandbox.start>> & {
+  siteUrl: string;
+  username: string;
+  applicationPassword: string;
+};
 let rt: ReturnType<typeof createProviderRuntime>;
 
 before(async () => {
   const log = createLogger({ level: 'silent' });
   demo = await startDemoSandboxes(loadProviderApps({}), log);
-  other = (await wordpressSandbox.start({ seed: 7 }));
+  other = await wordpressSandbox.start({ seed: 7 });
   // As `plexus start` builds it in demo mode.
-  rt = createProviderRuntime(systemClock, { PLEXUS_SSRF_ALLOW_HOSTS: [...demo.siteHosts, new URL(other.siteUrl).host].join(',') }, demo.apps);
+  rt = createProviderRuntime(
+    systemClock,
+    { PLEXUS_SSRF_ALLOW_HOSTS: [...demo.siteHosts, new URL(other.siteUrl).host].join(',') },
+    demo.apps,
+  );
 });
 
 test('the host pattern a name field stands for comes from its definition (a shop name → *.myshopify.com)', () => {
@@ -36,14 +44,22 @@ after(async () => {
 });
 
 const identify = (siteUrl: string, username: string, password: string) =>
-  connectorFor('wordpress').identify(connectorContext(rt, 'wordpress', { siteUrl }), { kind: 'basic', username, password, extra: { siteUrl, username, applicationPassword: password } });
+  connectorFor('wordpress').identify(connectorContext(rt, 'wordpress', { siteUrl }), {
+    kind: 'basic',
+    username,
+    password,
+    extra: { siteUrl, username, applicationPassword: password },
+  });
 
 test('demo mode: a typed WordPress URL goes where it says; the sandbox URL goes to the sandbox; the banner says which', async () => {
   const wp = demo.running.get('wordpress') as unknown as typeof other;
   assert.notEqual(other.siteUrl, wp.siteUrl);
   const real = await identify(other.siteUrl, other.username, other.applicationPassword);
   assert.ok(real.displayName, 'the other site accepted its own credentials');
-  await assert.rejects(identify(other.siteUrl, wp.username, wp.applicationPassword), 'the other site refuses the sandbox credentials: the call went there');
+  await assert.rejects(
+    identify(other.siteUrl, wp.username, wp.applicationPassword),
+    'the other site refuses the sandbox credentials: the call went there',
+  );
   const sb = await identify(wp.siteUrl, wp.username, wp.applicationPassword);
   assert.ok(sb.displayName);
   const note = demo.notes.find((n) => n.startsWith('WordPress:'));

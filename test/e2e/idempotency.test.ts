@@ -80,7 +80,12 @@ test('a failed validation is answered and not remembered: the corrected request 
 test('keys are per org, and a replayed API key answer is stored sealed, never in plain text', async () => {
   const other = await newOrg(ads.ctx, 'Other org');
   const mk = (key: string, token: string) =>
-    ads.ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(token), 'idempotency-key': key }, payload: { name: 'ci' } });
+    ads.ctx.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: { ...auth(token), 'idempotency-key': key },
+      payload: { name: 'ci' },
+    });
   const a = await mk('shared-key', ads.org.key);
   const b = await mk('shared-key', other.key);
   assert.equal(a.statusCode, 201, a.body);
@@ -88,7 +93,9 @@ test('keys are per org, and a replayed API key answer is stored sealed, never in
   assert.notEqual(a.json().id, b.json().id);
   const replay = await mk('shared-key', ads.org.key);
   assert.equal(replay.json().key, a.json().key);
-  const stored = await ads.ctx.db.owner.query("select response_body::text as body from idempotency_keys where key = 'shared-key'");
+  const stored = await ads.ctx.db.owner.query(
+    "select response_body::text as body from idempotency_keys where key = 'shared-key'",
+  );
   assert.equal(stored.rowCount, 2);
   for (const r of stored.rows) assert.ok(!r.body.includes(a.json().key) && !r.body.includes(b.json().key));
 });

@@ -33,11 +33,17 @@ after(async () => {
 });
 
 const runs = async (tag: string) =>
-  (await ctx.db.owner.query<{ task: string; attempt: number; outcome: string }>('select task, attempt, outcome from test_runs where tag = $1 order by id', [tag])).rows;
+  (
+    await ctx.db.owner.query<{ task: string; attempt: number; outcome: string }>(
+      'select task, attempt, outcome from test_runs where tag = $1 order by id',
+      [tag],
+    )
+  ).rows;
 const deadLetters = async (tag: string) =>
   (await ctx.db.owner.query('select * from dead_letters where payload->>$1 = $2', ['tag', tag])).rows;
 // Test task names are not in the production payload map.
-const add = (c: Parameters<typeof enqueue>[0], task: string, payload: object, opts = {}) => enqueue(c, task as never, payload as never, opts);
+const add = (c: Parameters<typeof enqueue>[0], task: string, payload: object, opts = {}) =>
+  enqueue(c, task as never, payload as never, opts);
 
 test('a job enqueued in a rolled-back transaction never exists; a committed one runs', async () => {
   await assert.rejects(
@@ -50,7 +56,9 @@ test('a job enqueued in a rolled-back transaction never exists; a committed one 
   await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_ok', { org_id: org.id, tag: 'committed' }));
   await waitFor(async () => (await runs('committed')).length === 1, 'committed job to run');
   assert.equal((await runs('rolled-back')).length, 0);
-  const { rows } = await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload::text like '%rolled-back%'`);
+  const { rows } = await ctx.db.owner.query(
+    `select count(*)::int as n from ${JOBS} j where j.payload::text like '%rolled-back%'`,
+  );
   assert.equal(rows[0].n, 0);
   assert.equal((await ctx.db.owner.query('select name from orgs where id = $1', [org.id])).rows[0].name, 'Org');
 });
@@ -58,7 +66,8 @@ test('a job enqueued in a rolled-back transaction never exists; a committed one 
 test('job keys de-duplicate pending work', async () => {
   const runAt = new Date(Date.now() + 3_600_000);
   await withOrgTx(ctx.db.app, org.id, async (c) => {
-    for (let i = 0; i < 3; i++) await add(c, 'test_ok', { org_id: org.id, tag: `dedupe-${i}` }, { jobKey: 'dedupe-key', runAt });
+    for (let i = 0; i < 3; i++)
+      await add(c, 'test_ok', { org_id: org.id, tag: `dedupe-${i}` }, { jobKey: 'dedupe-key', runAt });
   });
   const { rows } = await ctx.db.owner.query(`select payload from ${JOBS} j where j.key = 'dedupe-key'`);
   assert.equal(rows.length, 1);
@@ -67,7 +76,13 @@ test('job keys de-duplicate pending work', async () => {
 
 test('bulk enqueue adds many jobs in one statement', async () => {
   const ids = await withOrgTx(ctx.db.app, org.id, (c) =>
-    enqueueMany(c, Array.from({ length: 50 }, (_, i) => ({ task: 'test_ok' as never, payload: { org_id: org.id, tag: `bulk-${i % 5}` } as never }))),
+    enqueueMany(
+      c,
+      Array.from({ length: 50 }, (_, i) => ({
+        task: 'test_ok' as never,
+        payload: { org_id: org.id, tag: `bulk-${i % 5}` } as never,
+      })),
+    ),
   );
   assert.equal(ids.length, 50);
   await waitFor(async () => {
@@ -79,7 +94,14 @@ test('bulk enqueue adds many jobs in one statement', async () => {
 test('a retryable failure is retried with its attempt count, then succeeds', async () => {
   await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_flaky', { org_id: org.id, tag: 'flaky', fail_until: 3 }));
   await waitFor(async () => (await runs('flaky')).some((r) => r.outcome === 'ok'), 'flaky job to succeed');
-  assert.deepEqual((await runs('flaky')).map((r) => [r.attempt, r.outcome]), [[1, 'fail'], [2, 'fail'], [3, 'ok']]);
+  assert.deepEqual(
+    (await runs('flaky')).map((r) => [r.attempt, r.outcome]),
+    [
+      [1, 'fail'],
+      [2, 'fail'],
+      [3, 'ok'],
+    ],
+  );
   assert.equal((await deadLetters('flaky')).length, 0);
 });
 
@@ -93,7 +115,9 @@ test('a permanent error goes straight to the dead letters', async () => {
   assert.equal(dl.attempts, 1);
   assert.equal(dl.org_id, org.id);
   assert.equal((await runs('perm')).length, 1);
-  const { rows } = await ctx.db.owner.query(`select count(*)::int as n from ${JOBS} j where j.payload::text like '%"perm"%'`);
+  const { rows } = await ctx.db.owner.query(
+    `select count(*)::int as n from ${JOBS} j where j.payload::text like '%"perm"%'`,
+  );
   assert.equal(rows[0].n, 0, 'moved out of the queue');
 });
 
@@ -112,9 +136,13 @@ test('retries exhausted go to the dead letters with the last error', async () =>
 
 test('a platform delay (Retry-After) sets the next run, not the fixed formula', async () => {
   const before = Date.now();
-  await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_later', { org_id: org.id, tag: 'later' }, { jobKey: 'later-key' }));
+  await withOrgTx(ctx.db.app, org.id, (c) =>
+    add(c, 'test_later', { org_id: org.id, tag: 'later' }, { jobKey: 'later-key' }),
+  );
   const row = await waitFor(async () => {
-    const { rows } = await ctx.db.owner.query(`select run_at, payload from ${JOBS} j where j.key = 'later-key' and j.locked_at is null and (j.payload->>'_attempt')::int = 2`);
+    const { rows } = await ctx.db.owner.query(
+      `select run_at, payload from ${JOBS} j where j.key = 'later-key' and j.locked_at is null and (j.payload->>'_attempt')::int = 2`,
+    );
     return rows[0];
   }, 'rescheduled job');
   assert.ok(row.run_at.getTime() - before >= 115_000, `run_at ${row.run_at.toISOString()} honours the 120 s delay`);
@@ -122,23 +150,37 @@ test('a platform delay (Retry-After) sets the next run, not the fixed formula', 
 });
 
 test('dead letters are listed and replayed through the API, once', async () => {
-  await ctx.db.owner.query("insert into test_flags values ('switch', true) on conflict (name) do update set on_ = true");
+  await ctx.db.owner.query(
+    "insert into test_flags values ('switch', true) on conflict (name) do update set on_ = true",
+  );
   await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_switch', { org_id: org.id, tag: 'switch' }));
   await waitFor(async () => (await deadLetters('switch')).length === 1, 'dead letter');
 
-  const list = await ctx.app.inject({ method: 'GET', url: '/v1/dead-letters?task=test_switch', headers: auth(org.key) });
+  const list = await ctx.app.inject({
+    method: 'GET',
+    url: '/v1/dead-letters?task=test_switch',
+    headers: auth(org.key),
+  });
   assert.equal(list.statusCode, 200);
   const item = list.json().data.find((d: { payload: { tag: string } }) => d.payload.tag === 'switch');
   assert.ok(item);
   assert.equal(item.error_code, 'provider.invalid_request');
 
   await ctx.db.owner.query("update test_flags set on_ = false where name = 'switch'");
-  const replay = await ctx.app.inject({ method: 'POST', url: `/v1/dead-letters/${item.id}/replay`, headers: auth(org.key) });
+  const replay = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/dead-letters/${item.id}/replay`,
+    headers: auth(org.key),
+  });
   assert.equal(replay.statusCode, 202);
   assert.ok(replay.json().replayed_at);
   await waitFor(async () => (await runs('switch')).some((r) => r.outcome === 'ok'), 'replayed job to succeed');
 
-  const again = await ctx.app.inject({ method: 'POST', url: `/v1/dead-letters/${item.id}/replay`, headers: auth(org.key) });
+  const again = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/dead-letters/${item.id}/replay`,
+    headers: auth(org.key),
+  });
   assert.equal(again.statusCode, 409);
   assert.equal(again.json().error.code, 'conflict');
   assert.equal((await runs('switch')).filter((r) => r.outcome === 'ok').length, 1);
@@ -159,10 +201,17 @@ test('the worker heartbeat is visible to /healthz and /metrics', async () => {
   assert.match(metrics.body, /plexus_http_request_duration_seconds_bucket\{.*route="\/healthz"/);
 });
 
-test('a job running longer than the stale window on a live worker is not taken for abandoned: it runs once', { timeout: 30_000 }, async () => {
-  await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_long', { org_id: org.id, tag: 'long' }));
-  await waitFor(async () => (await runs('long')).some((r) => r.outcome === 'ok'), 'the long job to finish', 20_000);
-  // Heartbeats kept coming meanwhile (every 200 ms, stale after 1.5 s): no second start.
-  await new Promise((r) => setTimeout(r, 1_000));
-  assert.deepEqual((await runs('long')).map((r) => r.outcome), ['start', 'ok']);
-});
+test(
+  'a job running longer than the stale window on a live worker is not taken for abandoned: it runs once',
+  { timeout: 30_000 },
+  async () => {
+    await withOrgTx(ctx.db.app, org.id, (c) => add(c, 'test_long', { org_id: org.id, tag: 'long' }));
+    await waitFor(async () => (await runs('long')).some((r) => r.outcome === 'ok'), 'the long job to finish', 20_000);
+    // Heartbeats kept coming meanwhile (every 200 ms, stale after 1.5 s): no second start.
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(
+      (await runs('long')).map((r) => r.outcome),
+      ['start', 'ok'],
+    );
+  },
+);

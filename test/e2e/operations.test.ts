@@ -23,7 +23,7 @@ let grant: { accessToken: string; refreshToken?: string; grantId: string };
 let base: string | undefined;
 
 before(async () => {
-  sb = (await googleSandbox.start({ seed: 7, size: 10 }));
+  sb = await googleSandbox.start({ seed: 7, size: 10 });
   ctx = await createTestContext({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
@@ -35,8 +35,23 @@ before(async () => {
   org = await newOrg(ctx, 'Operator');
   other = await newOrg(ctx, 'Other');
   grant = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: grant.accessToken, refreshToken: grant.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000) });
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'google-ads',
+    { kind: 'oauth2', accessToken: grant.accessToken, refreshToken: grant.refreshToken! },
+    { expiresAt: new Date(Date.now() + 3600_000) },
+  );
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
 });
 after(async () => {
   await worker?.stop();
@@ -44,7 +59,6 @@ after(async () => {
   await sb?.close();
 });
 
- 
 async function get(url: string, key = org.key): Promise<{ status: number; body: any }> {
   const res = await ctx.app.inject({ method: 'GET', url, headers: auth(key) });
   return { status: res.statusCode, body: res.json() };
@@ -55,17 +69,32 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   // revoked grant: the access token answers 401 and the refresh token invalid_grant.
   sb.faults.add({ kind: 'rate_limit', pathPrefix: '/customers', times: 3, retryAfterSeconds: 1 });
   sb.tokens.revokeGrant(grant.grantId);
-  const started = await ctx.app.inject({ method: 'POST', url: `/v1/connections/${conn}/syncs`, headers: auth(org.key) });
+  const started = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/connections/${conn}/syncs`,
+    headers: auth(org.key),
+  });
   assert.equal(started.statusCode, 202);
 
   // Four attempts: three back off after the 429, the last fails for good on the dead token.
-  const ops = await waitFor(async () => {
-    const r = await get(`/v1/operations?connection_id=${conn}&type=sync`);
-     
-    return r.body.data.some((o: any) => o.status === 'failed') ? r.body.data : undefined;
-  }, 'the sync to fail for good', 60_000, 200);
-  assert.deepEqual(ops.map((o: { status: string }) => o.status), ['failed', 'retry_scheduled', 'retry_scheduled', 'retry_scheduled']);
-  assert.deepEqual(ops.map((o: { attempt: number }) => o.attempt), [4, 3, 2, 1]);
+  const ops = await waitFor(
+    async () => {
+      const r = await get(`/v1/operations?connection_id=${conn}&type=sync`);
+
+      return r.body.data.some((o: any) => o.status === 'failed') ? r.body.data : undefined;
+    },
+    'the sync to fail for good',
+    60_000,
+    200,
+  );
+  assert.deepEqual(
+    ops.map((o: { status: string }) => o.status),
+    ['failed', 'retry_scheduled', 'retry_scheduled', 'retry_scheduled'],
+  );
+  assert.deepEqual(
+    ops.map((o: { attempt: number }) => o.attempt),
+    [4, 3, 2, 1],
+  );
   for (const o of ops) {
     assert.equal(o.provider, 'google-ads');
     assert.equal(o.actor, 'job:sync_connection');
@@ -89,7 +118,11 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.match(call.http.error_excerpt, /"retryDelay":"1s"/);
   assert.ok(call.http.duration_ms >= 0);
   assert.equal(throttled.body.summary.rate_limited, 1);
-  assert.ok(throttled.body.messages.some((m: { level: string; message: string }) => m.level === 'error' && m.message.startsWith('provider.rate_limited')));
+  assert.ok(
+    throttled.body.messages.some(
+      (m: { level: string; message: string }) => m.level === 'error' && m.message.startsWith('provider.rate_limited'),
+    ),
+  );
 
   // The last attempt: a 401 on the dead token, then a token refresh (its own operation, a
   // child of the sync) that failed with the platform's own message.
@@ -102,7 +135,9 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.equal(refresh.trace_id, ops[0].trace_id, 'the refresh is in the sync trace');
   assert.equal(refresh.actor, 'job:sync_connection');
   assert.equal(refresh.error.message, 'Token has been expired or revoked.');
-  const refreshCalls = (await get(`/v1/operations/${refresh.id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'http');
+  const refreshCalls = (await get(`/v1/operations/${refresh.id}`)).body.messages.filter(
+    (m: { kind: string }) => m.kind === 'http',
+  );
   assert.equal(refreshCalls.length, 1);
   assert.equal(refreshCalls[0].http.method, 'POST');
   assert.equal(refreshCalls[0].http.status, 400);
@@ -110,18 +145,29 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.match(refreshCalls[0].http.error_excerpt, /Token has been expired or revoked\./);
 
   // Filters: by status, by type, and free text over messages.
-  assert.deepEqual((await get(`/v1/operations?status=failed&type=token_refresh`)).body.data.map((o: { id: string }) => o.id), [refresh.id]);
-  const found = (await get(`/v1/operations?q=${encodeURIComponent('expired or revoked')}`)).body.data.map((o: { id: string }) => o.id);
+  assert.deepEqual(
+    (await get(`/v1/operations?status=failed&type=token_refresh`)).body.data.map((o: { id: string }) => o.id),
+    [refresh.id],
+  );
+  const found = (await get(`/v1/operations?q=${encodeURIComponent('expired or revoked')}`)).body.data.map(
+    (o: { id: string }) => o.id,
+  );
   assert.ok(found.includes(refresh.id));
   assert.equal((await get(`/v1/operations?q=RESOURCE_EXHAUSTED&connection_id=${conn}`)).body.data.length, 3);
   assert.equal((await get(`/v1/operations?provider=meta`)).body.data.length, 0);
-  assert.equal((await get(`/v1/operations?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.data.length, 0);
+  assert.equal(
+    (await get(`/v1/operations?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.data
+      .length,
+    0,
+  );
 
   // Cursor pagination walks every operation once.
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const pageRes: { body: { data: { id: string }[]; next_cursor: string | null } } = await get(`/v1/operations?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    const pageRes: { body: { data: { id: string }[]; next_cursor: string | null } } = await get(
+      `/v1/operations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     seen.push(...pageRes.body.data.map((o) => o.id));
     cursor = pageRes.body.next_cursor;
   } while (cursor);
@@ -142,11 +188,22 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.equal(sync.last_success_at, null);
   assert.equal(sync.last_error.code, 'provider.auth_revoked');
   assert.equal(sync.last_error.operation_id, ops[0].id);
-  assert.equal(d.work.find((w: { type: string }) => w.type === 'token_refresh').last_error.message, 'Token has been expired or revoked.');
-  assert.deepEqual(d.recent_failing_calls.map((c: { http: { status: number } }) => c.http.status).sort(), [400, 401, 429, 429, 429]);
-  assert.match(d.advice[0], /^Reconnect this connection: the platform refused to refresh its token \("Token has been expired or revoked\."\)/);
+  assert.equal(
+    d.work.find((w: { type: string }) => w.type === 'token_refresh').last_error.message,
+    'Token has been expired or revoked.',
+  );
+  assert.deepEqual(
+    d.recent_failing_calls.map((c: { http: { status: number } }) => c.http.status).sort(),
+    [400, 401, 429, 429, 429],
+  );
+  assert.match(
+    d.advice[0],
+    /^Reconnect this connection: the platform refused to refresh its token \("Token has been expired or revoked\."\)/,
+  );
   assert.ok(d.advice[0].includes(`"connection_id":"${conn}"`), 'says how to reconnect this connection');
-  assert.ok(d.advice.some((a: string) => a.includes('throttling') && a.includes('PLEXUS_GOOGLE_ADS_REQUESTS_PER_MINUTE')));
+  assert.ok(
+    d.advice.some((a: string) => a.includes('throttling') && a.includes('PLEXUS_GOOGLE_ADS_REQUESTS_PER_MINUTE')),
+  );
   assert.equal(d.circuit_breaker.state_in_this_process, 'closed');
   assert.equal(d.circuit_breaker.runs_refused_while_open_last_hour, 0);
 
@@ -161,10 +218,20 @@ test('a sync through a 429 storm and a dead token: the operations, throttled cal
   assert.match(metrics, /plexus_platform_call_duration_seconds_count\{provider="google-ads"\} \d+/);
 
   // No secret reached the log: tokens, the client secret, the developer token.
-  const dump = JSON.stringify((await ctx.db.owner.query('select o.*, m.* from operations o left join operation_messages m on m.org_id = o.org_id and m.operation_id = o.id')).rows);
-  for (const secret of [grant.accessToken, grant.refreshToken!, sb.clientSecret, sb.developerToken]) assert.ok(!dump.includes(secret), 'a secret in the operations log');
+  const dump = JSON.stringify(
+    (
+      await ctx.db.owner.query(
+        'select o.*, m.* from operations o left join operation_messages m on m.org_id = o.org_id and m.operation_id = o.id',
+      )
+    ).rows,
+  );
+  for (const secret of [grant.accessToken, grant.refreshToken!, sb.clientSecret, sb.developerToken])
+    assert.ok(!dump.includes(secret), 'a secret in the operations log');
   // Log lines written inside an operation carry its trace id.
-  assert.ok(ctx.logLines.some((l) => l.includes(`"trace_id":"${ops[0].trace_id}"`)), 'a log line with the trace id');
+  assert.ok(
+    ctx.logLines.some((l) => l.includes(`"trace_id":"${ops[0].trace_id}"`)),
+    'a log line with the trace id',
+  );
 });
 
 test('operations are tenant-isolated, and bad filters are a 400', async () => {
@@ -201,15 +268,27 @@ test('the live tail streams an operation as Server-Sent Events and ends with its
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   const text = await res.text();
-  const events = text.split('\n\n').filter(Boolean).map((block) => Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)])));
+  const events = text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) =>
+      Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)])),
+    );
   const messages = events.filter((e) => e.event === 'message');
   const full = (await get(`/v1/operations/${op.id}`)).body.messages;
-  assert.deepEqual(messages.map((e) => Number(e.id)), full.map((m: { seq: number }) => m.seq));
+  assert.deepEqual(
+    messages.map((e) => Number(e.id)),
+    full.map((m: { seq: number }) => m.seq),
+  );
   const end = events.at(-1)!;
   assert.equal(end.event, 'end');
   assert.equal(JSON.parse(end.data!).status, 'failed');
   // Resuming with Last-Event-ID sends only what came after.
-  const resumed = await (await fetch(`${base}/v1/operations/${op.id}/stream`, { headers: { ...auth(org.key), 'last-event-id': String(full.at(-1).seq) } })).text();
+  const resumed = await (
+    await fetch(`${base}/v1/operations/${op.id}/stream`, {
+      headers: { ...auth(org.key), 'last-event-id': String(full.at(-1).seq) },
+    })
+  ).text();
   assert.equal(resumed.split('\n\n').filter((b) => b.startsWith('id:')).length, 0);
   assert.match(resumed, /event: end/);
 });
@@ -217,11 +296,27 @@ test('the live tail streams an operation as Server-Sent Events and ends with its
 test('the live tail follows a running sync: messages arrive while it runs, then its end', async () => {
   base ??= await ctx.listen();
   const fresh = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  const id = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: fresh.accessToken, refreshToken: fresh.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000) });
+  const id = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'google-ads',
+    { kind: 'oauth2', accessToken: fresh.accessToken, refreshToken: fresh.refreshToken! },
+    { expiresAt: new Date(Date.now() + 3600_000) },
+  );
   // Slow platform answers keep the sync running long enough to be watched.
   sb.faults.add({ kind: 'latency', latencyMs: 800, times: 6, pathPrefix: '/customers' });
-  assert.equal((await ctx.app.inject({ method: 'POST', url: `/v1/connections/${id}/syncs`, headers: auth(org.key) })).statusCode, 202);
-  const running = await waitFor(async () => (await get(`/v1/operations?connection_id=${id}&status=running`)).body.data[0] as { id: string } | undefined, 'the sync to be running', 30_000, 50);
+  assert.equal(
+    (await ctx.app.inject({ method: 'POST', url: `/v1/connections/${id}/syncs`, headers: auth(org.key) })).statusCode,
+    202,
+  );
+  const running = await waitFor(
+    async () =>
+      (await get(`/v1/operations?connection_id=${id}&status=running`)).body.data[0] as { id: string } | undefined,
+    'the sync to be running',
+    30_000,
+    50,
+  );
   const res = await fetch(`${base}/v1/operations/${running.id}/stream`, { headers: auth(org.key) });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -238,7 +333,10 @@ test('the live tail follows a running sync: messages arrive while it runs, then 
   assert.equal(firstMessageWhileRunning, 'running', 'a message arrived before the operation ended');
   const end = text.split('\n\n').find((b) => b.startsWith('event: end'))!;
   assert.equal(JSON.parse(end.slice(end.indexOf('data: ') + 6)).status, 'success');
-  const ids = text.split('\n\n').filter((b) => b.startsWith('id:')).map((b) => Number(b.slice(4, b.indexOf('\n'))));
+  const ids = text
+    .split('\n\n')
+    .filter((b) => b.startsWith('id:'))
+    .map((b) => Number(b.slice(4, b.indexOf('\n'))));
   const full = (await get(`/v1/operations/${running.id}`)).body.messages.map((m: { seq: number }) => m.seq);
   assert.deepEqual(ids, full);
   assert.ok(ids.length >= 2);

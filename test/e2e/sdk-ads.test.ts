@@ -43,7 +43,10 @@ test('SDK: ads — the same idempotency key creates one campaign at the platform
   assert.equal(a.id, b.id);
   assert.equal(sb.world().campaigns.filter((c) => c.name === 'SDK launch').length, 1);
   await plexus.ads.campaigns.create({ ...body, name: 'SDK default key' });
-  const keys = await ads.ctx.db.owner.query("select count(*)::int as n from idempotency_keys where org_id = $1 and route = '/v1/ads/campaigns'", [ads.org.id]);
+  const keys = await ads.ctx.db.owner.query(
+    "select count(*)::int as n from idempotency_keys where org_id = $1 and route = '/v1/ads/campaigns'",
+    [ads.org.id],
+  );
   assert.equal(keys.rows[0].n, 2, 'the call without a key sent one of its own');
   const names: string[] = [];
   for await (const c of plexus.ads.campaigns.list({ connection_id: ads.conn, limit: 2 })) names.push(c.name ?? '');
@@ -53,8 +56,14 @@ test('SDK: ads — the same idempotency key creates one campaign at the platform
 });
 
 test('SDK: errors are PlexusError with the API code', async () => {
-  await assert.rejects(plexus.connections.get(randomUUID()), (err: unknown) => err instanceof PlexusError && err.code === 'not_found' && err.status === 404);
-  const reused = plexus.ads.campaigns.create({ connection_id: ads.conn, account_id: customer.id, name: 'Other body' }, { idempotencyKey: 'sdk-launch-1' });
+  await assert.rejects(
+    plexus.connections.get(randomUUID()),
+    (err: unknown) => err instanceof PlexusError && err.code === 'not_found' && err.status === 404,
+  );
+  const reused = plexus.ads.campaigns.create(
+    { connection_id: ads.conn, account_id: customer.id, name: 'Other body' },
+    { idempotencyKey: 'sdk-launch-1' },
+  );
   await assert.rejects(reused, (err: unknown) => err instanceof PlexusError && err.code === 'idempotency_key_reused');
 });
 
@@ -62,21 +71,42 @@ test('SDK: 503 and 429 are retried, honouring Retry-After, with the same idempot
   const seen: { method: string; key: string | undefined }[] = [];
   const server = createServer((req, res) => {
     seen.push({ method: req.method!, key: req.headers['idempotency-key'] as string | undefined });
-    if (seen.length === 1) return res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' }).end('{"error":{"code":"unavailable","message":"down"}}');
-    if (seen.length === 2) return res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":{"code":"rate_limited","message":"slow"}}');
-    res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"k1","name":"n","prefix":"plx_","created_at":"2026-01-01T00:00:00.000Z","last_used_at":null,"revoked_at":null,"key":"plx_x"}');
+    if (seen.length === 1)
+      return res
+        .writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' })
+        .end('{"error":{"code":"unavailable","message":"down"}}');
+    if (seen.length === 2)
+      return res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+        .end('{"error":{"code":"rate_limited","message":"slow"}}');
+    res
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(
+        '{"id":"k1","name":"n","prefix":"plx_","created_at":"2026-01-01T00:00:00.000Z","last_used_at":null,"revoked_at":null,"key":"plx_x"}',
+      );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const p = createPlexus({ apiKey: 'plx_test', baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, retryDelayMs: 10 });
+    const p = createPlexus({
+      apiKey: 'plx_test',
+      baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      retryDelayMs: 10,
+    });
     const created = await p.raw.POST('/v1/api-keys', { body: { name: 'n' } });
     assert.equal(created.response.status, 201);
     assert.equal(seen.length, 3);
     assert.ok(seen[0]!.key && seen.every((s) => s.key === seen[0]!.key));
     // Retries run out: the last answer's error comes back typed.
     seen.length = 0;
-    const q = createPlexus({ apiKey: 'plx_test', baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, maxRetries: 0 });
-    await assert.rejects(q.org.get(), (err: unknown) => err instanceof PlexusError && err.code === 'unavailable' && err.status === 503);
+    const q = createPlexus({
+      apiKey: 'plx_test',
+      baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      maxRetries: 0,
+    });
+    await assert.rejects(
+      q.org.get(),
+      (err: unknown) => err instanceof PlexusError && err.code === 'unavailable' && err.status === 503,
+    );
   } finally {
     server.close();
   }

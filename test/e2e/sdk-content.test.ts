@@ -63,10 +63,14 @@ test('SDK: publish and conflicts — an item published through the SDK, an overl
     status: 'published',
   });
   const batch = await p.publish.create({ item_ids: [item.id], connection_ids: [hub.conn] });
-  const done = await waitFor(async () => {
-    const b = await p.publish.get(batch.id);
-    return b.status === 'completed' || b.status === 'completed_with_errors' ? b : null;
-  }, 'the batch', 60_000);
+  const done = await waitFor(
+    async () => {
+      const b = await p.publish.get(batch.id);
+      return b.status === 'completed' || b.status === 'completed_with_errors' ? b : null;
+    },
+    'the batch',
+    60_000,
+  );
   assert.equal(done.status, 'completed');
   const remoteId = (await p.content.get(item.id)).targets!.find((t) => t.connection_id === hub.conn)!.remote_id!;
   await hub.nextSecond();
@@ -77,10 +81,19 @@ test('SDK: publish and conflicts — an item published through the SDK, an overl
   const open = [];
   for await (const c of p.conflicts.list({ status: 'open', item_id: item.id })) open.push(c);
   assert.equal(open.length, 1);
-  assert.deepEqual(open[0]!.fields, [{ field: 'title', base: 'SDK story', hub: 'Title from the hub', remote: 'Title from the site' }]);
+  assert.deepEqual(open[0]!.fields, [
+    { field: 'title', base: 'SDK story', hub: 'Title from the hub', remote: 'Title from the site' },
+  ]);
   const resolved = await p.conflicts.resolve(open[0]!.id, { values: { title: 'Agreed title' } });
   assert.equal(resolved.status, 'resolved');
-  await waitFor(async () => (await hub.site.site.get(hub.site.kind, remoteId))?.title === 'Agreed title', 'the resolution on the site', 60_000);
+  await waitFor(
+    async () => (await hub.site.site.get(hub.site.kind, remoteId))?.title === 'Agreed title',
+    'the resolution on the site',
+    60_000,
+  );
   // A resolved conflict stays resolved: the SDK throws the API's typed error.
-  await assert.rejects(p.conflicts.resolve(open[0]!.id, { strategy: 'hub_wins' }), (err: { code?: string; status?: number }) => err.status === 409 && typeof err.code === 'string');
+  await assert.rejects(
+    p.conflicts.resolve(open[0]!.id, { strategy: 'hub_wins' }),
+    (err: { code?: string; status?: number }) => err.status === 409 && typeof err.code === 'string',
+  );
 });

@@ -28,7 +28,9 @@ const receiver = http.createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+    };
     for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
@@ -44,7 +46,7 @@ before(async () => {
   const port = (receiver.address() as AddressInfo).port;
   tracing = startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, 'plexus-test')!;
   assert.ok(tracing, 'tracing starts when the endpoint is set');
-  sb = (await googleSandbox.start({ seed: 3, size: 10 }));
+  sb = await googleSandbox.start({ seed: 3, size: 10 });
   ctx = await createTestContext({
     env: {
       PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
@@ -53,7 +55,15 @@ before(async () => {
       PLEXUS_GOOGLE_ADS_BASE_URL: sb.url,
     },
   });
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
 });
 after(async () => {
   await worker?.stop();
@@ -70,19 +80,49 @@ test('tracing is off without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 test("a sync's spans reach an OTLP receiver as one trace: the operation at the root, platform calls and database work beneath it", async () => {
   const org = await newOrg(ctx);
   const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  const conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000) });
-  const started = await ctx.app.inject({ method: 'POST', url: `/v1/connections/${conn}/syncs`, headers: auth(org.key) });
+  const conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'google-ads',
+    { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! },
+    { expiresAt: new Date(Date.now() + 3600_000) },
+  );
+  const started = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/connections/${conn}/syncs`,
+    headers: auth(org.key),
+  });
   assert.equal(started.statusCode, 202);
-  const op = await waitFor(async () => {
-    const r = (await ctx.app.inject({ method: 'GET', url: `/v1/operations?connection_id=${conn}&type=sync`, headers: auth(org.key) })).json();
-    return r.data[0]?.status === 'success' ? (r.data[0] as { trace_id: string; id: string }) : undefined;
-  }, 'the sync operation to succeed', 60_000, 200);
+  const op = await waitFor(
+    async () => {
+      const r = (
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/v1/operations?connection_id=${conn}&type=sync`,
+          headers: auth(org.key),
+        })
+      ).json();
+      return r.data[0]?.status === 'success' ? (r.data[0] as { trace_id: string; id: string }) : undefined;
+    },
+    'the sync operation to succeed',
+    60_000,
+    200,
+  );
   await tracing.flush();
-  const trace = await waitFor(async () => {
-    const mine = spans.filter((s) => s.traceId === op.trace_id);
-    return mine.some((s) => s.name === 'operation sync') ? mine : undefined;
-  }, 'the spans of the sync', 30_000, 100);
-  assert.ok(paths.every((p) => p.startsWith('POST /v1/traces application/json')), paths.join('; '));
+  const trace = await waitFor(
+    async () => {
+      const mine = spans.filter((s) => s.traceId === op.trace_id);
+      return mine.some((s) => s.name === 'operation sync') ? mine : undefined;
+    },
+    'the spans of the sync',
+    30_000,
+    100,
+  );
+  assert.ok(
+    paths.every((p) => p.startsWith('POST /v1/traces application/json')),
+    paths.join('; '),
+  );
 
   const roots = trace.filter((s) => !s.parentSpanId);
   assert.equal(roots.length, 1, 'one root');

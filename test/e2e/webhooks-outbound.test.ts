@@ -5,7 +5,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { registerErrorHandling } from '../../src/api/plugins/error-handler.ts';
 import { requireApiKey } from '../../src/api/plugins/auth.ts';
 import type { AppDeps } from '../../src/api/deps.ts';
@@ -35,7 +40,12 @@ import { waitFor } from '../helpers/wait.ts';
 const TOLERANCE_SECONDS = 5 * 60;
 
 /** Which of the given secrets verify the message (by index); empty when none does or the stamp is stale. */
-function verifyingSecrets(secrets: readonly string[], headers: IncomingHttpHeaders, body: string, nowSeconds = Math.floor(Date.now() / 1000)): number[] {
+function verifyingSecrets(
+  secrets: readonly string[],
+  headers: IncomingHttpHeaders,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): number[] {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sigHeader = headers['webhook-signature'];
@@ -55,7 +65,8 @@ function verifyingSecrets(secrets: readonly string[], headers: IncomingHttpHeade
   return out;
 }
 
-const verifies = (secret: string, headers: IncomingHttpHeaders, body: string) => verifyingSecrets([secret], headers, body).length === 1;
+const verifies = (secret: string, headers: IncomingHttpHeaders, body: string) =>
+  verifyingSecrets([secret], headers, body).length === 1;
 
 // --- A receiver on loopback whose answer each test sets per path. ---
 
@@ -101,7 +112,10 @@ async function buildApi(): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '1' } }, transform: jsonSchemaTransform });
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: { title: 't', version: '1' } },
+    transform: jsonSchemaTransform,
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (v1) => {
@@ -141,7 +155,10 @@ before(async () => {
     log: ctx.log,
     clock: systemClock,
     // A threshold of zero: the first delivery that exhausts its schedule disables the endpoint.
-    tasks: [fanoutEvent, createDeliverWebhookTask({ sender, retry: { schedule: SCHEDULE }, disableAfterMs: 0, timeoutMs: 2_000 })] as unknown as TaskDefinition[],
+    tasks: [
+      fanoutEvent,
+      createDeliverWebhookTask({ sender, retry: { schedule: SCHEDULE }, disableAfterMs: 0, timeoutMs: 2_000 }),
+    ] as unknown as TaskDefinition[],
     ...ctx.config.worker,
     concurrency: 4,
   });
@@ -158,7 +175,11 @@ after(async () => {
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, key = org.key) =>
   api.inject({ method, url, headers: auth(key), ...(payload ? { payload } : {}) });
 
-async function createEndpoint(path: string, body: Record<string, unknown> = {}, key = org.key): Promise<{ id: string; secret: string }> {
+async function createEndpoint(
+  path: string,
+  body: Record<string, unknown> = {},
+  key = org.key,
+): Promise<{ id: string; secret: string }> {
   const res = await call('POST', '/v1/webhook-endpoints', { url: `${base}${path}`, ...body }, key);
   assert.equal(res.statusCode, 201, res.body);
   const json = res.json<{ id: string; secret: string }>();
@@ -171,7 +192,10 @@ const record = (type: EventType, payload: Record<string, unknown>, orgId = org.i
   withOrgTx(ctx.db.app, orgId, (c) => recordEvent(c, orgId, type, payload));
 
 async function deliveryOf(endpointId: string, eventId: string) {
-  const { rows } = await ctx.db.owner.query('select * from webhook_deliveries where endpoint_id = $1 and event_id = $2', [endpointId, eventId]);
+  const { rows } = await ctx.db.owner.query(
+    'select * from webhook_deliveries where endpoint_id = $1 and event_id = $2',
+    [endpointId, eventId],
+  );
   return rows[0];
 }
 
@@ -182,16 +206,28 @@ const waitDelivery = (endpointId: string, eventId: string, status: string, what 
   }, what);
 
 const attemptsOf = async (deliveryId: string) =>
-  (await ctx.db.owner.query('select * from webhook_delivery_attempts where delivery_id = $1 order by attempt', [deliveryId])).rows;
+  (
+    await ctx.db.owner.query('select * from webhook_delivery_attempts where delivery_id = $1 order by attempt', [
+      deliveryId,
+    ])
+  ).rows;
 
 // ---------------------------------------------------------------------------------------
 
 test('the verifier and the signer both reproduce the published Standard Webhooks test vector', () => {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-  const headers = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': '1614265330', 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+  const headers = {
+    'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+    'webhook-timestamp': '1614265330',
+    'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+  };
   const body = '{"test": 2432232314}';
   assert.deepEqual(verifyingSecrets([secret], headers, body, 1614265330), [0]);
-  assert.deepEqual(verifyingSecrets([secret], headers, body, 1614265330 + TOLERANCE_SECONDS + 1), [], 'a stale timestamp is refused');
+  assert.deepEqual(
+    verifyingSecrets([secret], headers, body, 1614265330 + TOLERANCE_SECONDS + 1),
+    [],
+    'a stale timestamp is refused',
+  );
   assert.deepEqual(verifyingSecrets([secret], headers, `${body} `, 1614265330), [], 'a changed body is refused');
   const signed = signWebhook({ id: headers['webhook-id'], timestampSeconds: 1614265330, body, secrets: [secret] });
   assert.equal(signed['webhook-signature'], headers['webhook-signature']);
@@ -241,7 +277,10 @@ test('event type filters are respected; an empty filter takes every type', async
   await waitDelivery(all.id, taken, 'succeeded');
   await waitDelivery(filtered.id, taken, 'succeeded');
   assert.equal(await deliveryOf(filtered.id, skipped), undefined);
-  assert.deepEqual(hits('/filtered').map((r) => r.headers['webhook-id']), [taken]);
+  assert.deepEqual(
+    hits('/filtered').map((r) => r.headers['webhook-id']),
+    [taken],
+  );
   assert.equal(hits('/all').length, 2);
 
   const bad = await call('POST', '/v1/webhook-endpoints', { url: `${base}/x`, event_types: ['no.such_type'] });
@@ -258,7 +297,10 @@ test('a failing endpoint is retried on the schedule with the same id and fresh s
   const d = await waitDelivery(ep.id, eventId, 'succeeded');
   assert.equal(d.attempts, 3);
   const log = await attemptsOf(d.id);
-  assert.deepEqual(log.map((a) => a.status_code), [500, 500, 204]);
+  assert.deepEqual(
+    log.map((a) => a.status_code),
+    [500, 500, 204],
+  );
   assert.equal(log[0].response_excerpt, 'boom');
   const got = hits('/flaky');
   assert.equal(got.length, 3);
@@ -285,7 +327,12 @@ test('a delivery that exhausts its schedule fails, and sustained failure disable
   assert.equal(endpoint.status, 'disabled');
   assert.match(endpoint.disabled_reason, /^Every attempt since .* failed\.$/);
   assert.equal(endpoint.consecutive_failures, 1 + SCHEDULE.length);
-  const ev = (await ctx.db.owner.query("select * from events where org_id = $1 and type = 'webhook_endpoint.disabled' and payload->>'endpoint_id' = $2", [org.id, ep.id])).rows;
+  const ev = (
+    await ctx.db.owner.query(
+      "select * from events where org_id = $1 and type = 'webhook_endpoint.disabled' and payload->>'endpoint_id' = $2",
+      [org.id, ep.id],
+    )
+  ).rows;
   assert.equal(ev.length, 1);
   // The disabled event itself goes out to endpoints that take it.
   await waitDelivery(watcher.id, ev[0].id, 'succeeded');
@@ -306,7 +353,9 @@ test('Retry-After pushes the next attempt back (seconds and HTTP date), capped; 
   const [a] = await attemptsOf(d.id);
   const delta = d.next_attempt_at.getTime() - a.at.getTime();
   assert.ok(delta >= 119_000 && delta <= 121_000, `next attempt ${delta} ms after the first, not ${SCHEDULE[0]} ms`);
-  const job = (await ctx.db.owner.query('select run_at from graphile_worker.jobs where key = $1', [`webhook-delivery:${d.id}`])).rows[0];
+  const job = (
+    await ctx.db.owner.query('select run_at from graphile_worker.jobs where key = $1', [`webhook-delivery:${d.id}`])
+  ).rows[0];
   assert.ok(job, 'the next attempt is queued');
   assert.ok(Math.abs(job.run_at.getTime() - d.next_attempt_at.getTime()) < 1_000, 'the job runs when the row says');
   const shown = (await call('GET', `/v1/webhook-deliveries/${d.id}`)).json();
@@ -317,8 +366,16 @@ test('Retry-After pushes the next attempt back (seconds and HTTP date), capped; 
   assert.equal(parseRetryAfter('30', now), 30_000);
   assert.equal(parseRetryAfter('Wed, 01 Jan 2025 01:00:00 GMT', now), 3_600_000);
   assert.equal(parseRetryAfter('soon', now), undefined);
-  assert.equal(nextRetryDelayMs(1, DEFAULT_RETRY_POLICY, 1_000), 5_000, 'a short Retry-After does not shorten the schedule');
-  assert.equal(nextRetryDelayMs(1, DEFAULT_RETRY_POLICY, 999 * 3_600_000), DEFAULT_RETRY_POLICY.maxRetryAfterMs, 'capped');
+  assert.equal(
+    nextRetryDelayMs(1, DEFAULT_RETRY_POLICY, 1_000),
+    5_000,
+    'a short Retry-After does not shorten the schedule',
+  );
+  assert.equal(
+    nextRetryDelayMs(1, DEFAULT_RETRY_POLICY, 999 * 3_600_000),
+    DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+    'capped',
+  );
   assert.equal(nextRetryDelayMs(8, DEFAULT_RETRY_POLICY), undefined, 'eight attempts in all');
   const span = DEFAULT_RETRY_POLICY.schedule.reduce((s, x) => s + x, 0);
   assert.ok(span >= 24 * 3_600_000, `the default schedule spans ${span / 3_600_000} h`);
@@ -350,7 +407,11 @@ test('redelivery sends a finished delivery again, once, with the same webhook-id
   const failed = await waitDelivery(ep.id, eventId, 'failed');
   assert.equal(failed.attempts, 3);
   assert.equal(failed.next_attempt_at, null);
-  assert.equal((await call('GET', `/v1/webhook-endpoints/${ep.id}`)).json().status, 'active', 'a manual attempt never disables');
+  assert.equal(
+    (await call('GET', `/v1/webhook-endpoints/${ep.id}`)).json().status,
+    'active',
+    'a manual attempt never disables',
+  );
   answers.set('/again', () => ({ status: 200 }));
 });
 
@@ -370,7 +431,12 @@ test('410 Gone disables the endpoint and stops deliveries until it is re-enabled
   const marker = await createEndpoint('/marker');
   const third = await record('connection.expiring', { connection_id: 'c-7' });
   await waitDelivery(marker.id, third, 'succeeded');
-  await waitFor(async () => (await ctx.db.owner.query(`select 1 from ${JOBS} j where j.payload->>$1 = $2`, ['event_id', second])).rowCount === 0, 'fan-out of the second event');
+  await waitFor(
+    async () =>
+      (await ctx.db.owner.query(`select 1 from ${JOBS} j where j.payload->>$1 = $2`, ['event_id', second])).rowCount ===
+      0,
+    'fan-out of the second event',
+  );
   assert.equal(await deliveryOf(ep.id, second), undefined, 'no delivery for a disabled endpoint');
   assert.equal(hits('/gone').length, 1);
   const test = await call('POST', `/v1/webhook-endpoints/${ep.id}/test`);
@@ -378,7 +444,10 @@ test('410 Gone disables the endpoint and stops deliveries until it is re-enabled
   assert.equal((await call('POST', `/v1/webhook-deliveries/${d.id}/redeliver`)).statusCode, 409);
 
   answers.set('/gone', () => ({ status: 200 }));
-  await ctx.db.owner.query('update webhook_endpoints set consecutive_failures = 7, failing_since = now() where id = $1', [ep.id]);
+  await ctx.db.owner.query(
+    'update webhook_endpoints set consecutive_failures = 7, failing_since = now() where id = $1',
+    [ep.id],
+  );
   const enabled = await call('PATCH', `/v1/webhook-endpoints/${ep.id}`, { status: 'active' });
   assert.equal(enabled.statusCode, 200);
   assert.equal(enabled.json().status, 'active');
@@ -408,11 +477,25 @@ test('after a rotation both secrets sign during the overlap, each verifying on i
   const sigs = String(r1.headers['webhook-signature']).split(' ');
   assert.equal(sigs.length, 2);
   const one = (sig: string) => ({ ...r1.headers, 'webhook-signature': sig });
-  assert.deepEqual(verifyingSecrets([next, ep.secret], one(sigs[0]!), r1.body), [0], 'first signature: the new secret only');
-  assert.deepEqual(verifyingSecrets([next, ep.secret], one(sigs[1]!), r1.body), [1], 'second signature: the old secret only');
-  assert.ok(verifies(next, r1.headers, r1.body) && verifies(ep.secret, r1.headers, r1.body), 'a receiver with either secret accepts');
+  assert.deepEqual(
+    verifyingSecrets([next, ep.secret], one(sigs[0]!), r1.body),
+    [0],
+    'first signature: the new secret only',
+  );
+  assert.deepEqual(
+    verifyingSecrets([next, ep.secret], one(sigs[1]!), r1.body),
+    [1],
+    'second signature: the old secret only',
+  );
+  assert.ok(
+    verifies(next, r1.headers, r1.body) && verifies(ep.secret, r1.headers, r1.body),
+    'a receiver with either secret accepts',
+  );
 
-  await ctx.db.owner.query("update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = $1", [ep.id]);
+  await ctx.db.owner.query(
+    "update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = $1",
+    [ep.id],
+  );
   const t2 = await call('POST', `/v1/webhook-endpoints/${ep.id}/test`);
   assert.equal(t2.statusCode, 202, t2.body);
   await waitFor(async () => hits('/rotated').length === 2, 'second test event');
@@ -427,7 +510,15 @@ test('response excerpts are cut to 1 KB and scrubbed of the secrets and signatur
   const ep = await createEndpoint('/echo');
   answers.set('/echo', (_n, r) => {
     echoed = String(r.headers['webhook-signature']);
-    return { status: 200, body: JSON.stringify({ signature: echoed, note: `got ${echoed} with ${ep.secret}`, access_token: 'tok-123456', pad: 'x'.repeat(3000) }) };
+    return {
+      status: 200,
+      body: JSON.stringify({
+        signature: echoed,
+        note: `got ${echoed} with ${ep.secret}`,
+        access_token: 'tok-123456',
+        pad: 'x'.repeat(3000),
+      }),
+    };
   });
   const eventId = await record('webhook.received', { provider: 'shopify' });
   const d = await waitDelivery(ep.id, eventId, 'succeeded');
@@ -449,15 +540,23 @@ test('secrets are stored sealed and never appear in responses after creation or 
     await call('GET', `/v1/webhook-endpoints/${ep.id}/deliveries`),
     await call('POST', `/v1/webhook-endpoints/${ep.id}/test`),
   ];
-  const { rows } = await ctx.db.owner.query('select secret::text as s, previous_secret::text as p from webhook_endpoints');
+  const { rows } = await ctx.db.owner.query(
+    'select secret::text as s, previous_secret::text as p from webhook_endpoints',
+  );
   for (const secret of secretsSeen) {
     const b64 = secret.slice('whsec_'.length);
     for (const res of responses) assert.ok(!res.body.includes(b64), 'a response leaks a secret');
     for (const r of rows) assert.ok(!`${r.s}${r.p}`.includes(b64), 'stored sealed, not in the clear');
     for (const line of ctx.logLines) assert.ok(!line.includes(b64), `log line leaks a secret: ${line.slice(0, 200)}`);
   }
-  assert.ok(ctx.logLines.some((l) => l.includes('webhook delivery attempt failed')), 'failures were logged (without secrets)');
-  assert.equal(responses[0]!.json().data.every((e: Record<string, unknown>) => !('secret' in e)), true);
+  assert.ok(
+    ctx.logLines.some((l) => l.includes('webhook delivery attempt failed')),
+    'failures were logged (without secrets)',
+  );
+  assert.equal(
+    responses[0]!.json().data.every((e: Record<string, unknown>) => !('secret' in e)),
+    true,
+  );
 });
 
 test('only http(s) URLs to allowed addresses are accepted, and pagination works', async () => {
@@ -477,7 +576,9 @@ test('only http(s) URLs to allowed addresses are accepted, and pagination works'
     for (const e of res.json().data) seen.add(e.id);
     cursor = res.json().next_cursor;
   } while (cursor);
-  const total = (await ctx.db.owner.query('select count(*)::int as n from webhook_endpoints where org_id = $1', [org.id])).rows[0].n;
+  const total = (
+    await ctx.db.owner.query('select count(*)::int as n from webhook_endpoints where org_id = $1', [org.id])
+  ).rows[0].n;
   assert.equal(seen.size, total);
 });
 
@@ -515,9 +616,17 @@ test('org A cannot see or touch org B endpoints and deliveries through any route
   assert.equal(hits('/b').length, 1);
 
   // Every route of these plugins is covered above, and the OpenAPI document builds.
-  const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
-  const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replaceAll('{id}', ':id')}`));
-  const covered = new Set([...paths.map(([m, u]) => `${m} ${u.replace(b.id, ':id').replace(bDelivery.id, ':id')}`), 'GET /v1/webhook-endpoints', 'POST /v1/webhook-endpoints']);
+  const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json<{
+    paths: Record<string, Record<string, unknown>>;
+  }>();
+  const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replaceAll('{id}', ':id')}`),
+  );
+  const covered = new Set([
+    ...paths.map(([m, u]) => `${m} ${u.replace(b.id, ':id').replace(bDelivery.id, ':id')}`),
+    'GET /v1/webhook-endpoints',
+    'POST /v1/webhook-endpoints',
+  ]);
   for (const r of routes) assert.ok(covered.has(r), `route ${r} needs a cross-org check`);
 });
 

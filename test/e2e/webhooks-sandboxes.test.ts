@@ -15,7 +15,6 @@ import { auth, createTestContext, newOrg, type TestContext } from '../helpers/ap
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
 
- 
 type Sb = RunningSandbox & Record<string, any>;
 let shop: Sb;
 let meta: Sb;
@@ -25,7 +24,9 @@ let worker: WorkerHandle;
 let org: { id: string; key: string };
 
 before(async () => {
-  shop = (await (await loadSandbox('shopify')).start({ seed: 2, size: 10, autoConsent: true, webhookRetryDelaysMs: [50, 100] } as SandboxOptions)) as Sb;
+  shop = (await (
+    await loadSandbox('shopify')
+  ).start({ seed: 2, size: 10, autoConsent: true, webhookRetryDelaysMs: [50, 100] } as SandboxOptions)) as Sb;
   meta = (await (await loadSandbox('meta')).start({ seed: 2, size: 10, autoConsent: true })) as Sb;
   ctx = await createTestContext({
     env: {
@@ -40,7 +41,15 @@ before(async () => {
   });
   base = await ctx.listen();
   org = await newOrg(ctx);
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
 });
 after(async () => {
   await worker.stop();
@@ -50,7 +59,13 @@ after(async () => {
 });
 
 async function connect(provider: string, form: Record<string, string> = {}): Promise<string> {
-  const s = await jsonOf(fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider }) }));
+  const s = await jsonOf(
+    fetch(`${base}/v1/connect-sessions`, {
+      method: 'POST',
+      headers: { ...auth(org.key), 'content-type': 'application/json' },
+      body: JSON.stringify({ provider }),
+    }),
+  );
   const done = await submit(await open(s.url), form);
   assert.equal(done.status, 200, done.html.slice(0, 500));
   const list = await jsonOf(fetch(`${base}/v1/connections?provider=${provider}`, { headers: auth(org.key) }));
@@ -69,14 +84,30 @@ test('Shopify: subscriptions registered at connect, a store edit arrives signed 
   const article = shop.data().of('article')[0];
   shop.remote.edit(String(article.id), { title: 'Edited in the Shopify admin' });
   await shop.webhooks.idle();
-  const row = await waitFor(async () => (await ctx.db.owner.query("select * from webhook_inbox where provider = 'shopify' and topic = 'articles/update' and status = 'processed'")).rows[0], 'processed webhook');
+  const row = await waitFor(
+    async () =>
+      (
+        await ctx.db.owner.query(
+          "select * from webhook_inbox where provider = 'shopify' and topic = 'articles/update' and status = 'processed'",
+        )
+      ).rows[0],
+    'processed webhook',
+  );
   assert.equal(row.connection_id, id);
   assert.equal(row.org_id, org.id);
-  const ev = await ctx.db.owner.query("select payload from events where type = 'webhook.received' and payload->>'inbox_id' = $1", [row.id]);
+  const ev = await ctx.db.owner.query(
+    "select payload from events where type = 'webhook.received' and payload->>'inbox_id' = $1",
+    [row.id],
+  );
   assert.equal(ev.rows[0].payload.action, 'sync');
 
   // The subscribe job keeps the ids once every topic is registered; only then can a disconnect remove them.
-  const kept = await waitFor(async () => (await ctx.db.owner.query("select config->>'webhookSubscriptions' as ids from connections where id = $1", [id])).rows[0]?.ids || undefined, 'subscription ids kept');
+  const kept = await waitFor(
+    async () =>
+      (await ctx.db.owner.query("select config->>'webhookSubscriptions' as ids from connections where id = $1", [id]))
+        .rows[0]?.ids || undefined,
+    'subscription ids kept',
+  );
   assert.equal(kept.split(',').length, (shop.webhooks.subscriptions() as unknown[]).length);
   const del = await fetch(`${base}/v1/connections/${id}`, { method: 'DELETE', headers: auth(org.key) });
   assert.equal(del.status, 200);
@@ -87,12 +118,25 @@ test('Meta: the subscription handshake is answered and a signed ad-account chang
   const id = await connect('meta');
   const conn = await jsonOf(fetch(`${base}/v1/connections/${id}`, { headers: auth(org.key) }));
   const account = String(conn.config.adAccountIds).split(',')[0]!;
-  const check = await meta.webhooks.subscribe({ callbackUrl: `${base}/webhooks/meta`, verifyToken: 'meta-verify', fields: ['in_process_ad_objects'] });
+  const check = await meta.webhooks.subscribe({
+    callbackUrl: `${base}/webhooks/meta`,
+    verifyToken: 'meta-verify',
+    fields: ['in_process_ad_objects'],
+  });
   assert.ok(check.ok, JSON.stringify(check));
-  const delivered = await meta.webhooks.emit(account.replace(/^act_/, ''), 'in_process_ad_objects', { id: '123', level: 'AD', status_name: 'PENDING_REVIEW' });
+  const delivered = await meta.webhooks.emit(account.replace(/^act_/, ''), 'in_process_ad_objects', {
+    id: '123',
+    level: 'AD',
+    status_name: 'PENDING_REVIEW',
+  });
   assert.ok(delivered, 'the sandbox sent the event');
   await meta.webhooks.idle();
-  const row = await waitFor(async () => (await ctx.db.owner.query("select * from webhook_inbox where provider = 'meta' and status = 'processed'")).rows[0], 'processed webhook');
+  const row = await waitFor(
+    async () =>
+      (await ctx.db.owner.query("select * from webhook_inbox where provider = 'meta' and status = 'processed'"))
+        .rows[0],
+    'processed webhook',
+  );
   assert.equal(row.connection_id, id);
   assert.equal(row.topic, 'ad_account.in_process_ad_objects');
 });

@@ -59,9 +59,23 @@ export function adsWrites(): AdsWrites {
     async open(setup) {
       const ctx = (context = await createTestContext({ env: setup.env }));
       const org = await newOrg(ctx);
-      const conn = await seedConnection(ctx.db, ctx.keyring, org.id, setup.provider, setup.credentials, setup.connection);
+      const conn = await seedConnection(
+        ctx.db,
+        ctx.keyring,
+        org.id,
+        setup.provider,
+        setup.credentials,
+        setup.connection,
+      );
       state = { ctx, org, conn, setup };
-      await runAdsSync(deps(ctx), org.id, conn, setup.adapter, setup.firstSync?.reason ?? 'test', setup.firstSync?.options);
+      await runAdsSync(
+        deps(ctx),
+        org.id,
+        conn,
+        setup.adapter,
+        setup.firstSync?.reason ?? 'test',
+        setup.firstSync?.options,
+      );
     },
     async close() {
       await context?.close();

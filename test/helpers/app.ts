@@ -57,18 +57,35 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(opts: { config?: Record<string, string>; env?: Record<string, string>; apps?: ProviderApps; clock?: Clock } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { config?: Record<string, string>; env?: Record<string, string>; apps?: ProviderApps; clock?: Clock } = {},
+): Promise<TestContext> {
   const config = testConfig(opts.config);
   const { log, lines } = captureLogger();
   const db = await createTestDatabase();
   const keyring = withOrgKeys(keyringFromEnv(config.masterKey!), db.owner);
   const clock = opts.clock ?? systemClock;
-  const providers = createProviderRuntime(clock, { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*,*.myshopify.com:*', ...opts.env }, opts.apps);
+  const providers = createProviderRuntime(
+    clock,
+    { PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1:*,localhost:*,*.myshopify.com:*', ...opts.env },
+    opts.apps,
+  );
   let publicUrl = 'http://plexus.test';
   providers.callbackBaseUrl = () => publicUrl;
   // Every answer of every test is checked against the OpenAPI document (see close()).
   const responseViolations: string[] = [];
-  const app = await buildApp({ config, db, keyring, log, clock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => publicUrl, responseViolations });
+  const app = await buildApp({
+    config,
+    db,
+    keyring,
+    log,
+    clock,
+    metrics: createMetrics(db),
+    providers,
+    ssrf: providers.ssrf,
+    publicUrl: () => publicUrl,
+    responseViolations,
+  });
   await app.ready();
   return {
     db,
@@ -89,7 +106,10 @@ export async function createTestContext(opts: { config?: Record<string, string>;
       await app.close();
       await providers.close();
       await db.close();
-      if (responseViolations.length) throw new Error(`Answers that do not match the OpenAPI document:\n${[...new Set(responseViolations)].join('\n')}`);
+      if (responseViolations.length)
+        throw new Error(
+          `Answers that do not match the OpenAPI document:\n${[...new Set(responseViolations)].join('\n')}`,
+        );
     },
   };
 }

@@ -36,7 +36,11 @@ export async function browse(url: string, init: RequestInit = {}): Promise<Respo
   let current = url;
   let req: RequestInit = init;
   for (let hops = 0; hops < 20; hops++) {
-    const res = await fetch(current, { ...req, redirect: 'manual', headers: { ...(req.headers as Record<string, string> | undefined), ...cookieHeader(current) } });
+    const res = await fetch(current, {
+      ...req,
+      redirect: 'manual',
+      headers: { ...(req.headers as Record<string, string> | undefined), ...cookieHeader(current) },
+    });
     remember(current, res);
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
@@ -56,24 +60,40 @@ export async function open(url: string): Promise<Page> {
 }
 
 function decode(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Submits the page's first form with its hidden fields, the given values, and a pressed button. */
-export async function submit(page: Page, values: Record<string, string> = {}, button?: { name: string; value: string }): Promise<Page> {
-  const form = /<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(page.html) ?? /<form[^>]*action="([^"]+)"[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i.exec(page.html);
+export async function submit(
+  page: Page,
+  values: Record<string, string> = {},
+  button?: { name: string; value: string },
+): Promise<Page> {
+  const form =
+    /<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(page.html) ??
+    /<form[^>]*action="([^"]+)"[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i.exec(page.html);
   if (!form) throw new Error(`no form on ${page.url}: ${page.html.slice(0, 300)}`);
   const body = new URLSearchParams();
-  for (const m of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) body.set(decode(m[1]!), decode(m[2]!));
+  for (const m of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+    body.set(decode(m[1]!), decode(m[2]!));
   for (const [k, v] of Object.entries(values)) body.set(k, v);
   if (button) body.set(button.name, button.value);
   const action = new URL(decode(form[1]!), page.url).toString();
-  const res = await browse(action, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const res = await browse(action, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   return { url: res.finalUrl, status: res.status, html: await res.text() };
 }
 
 /** A JSON body for assertions (tests inspect loosely typed API answers). */
- 
+
 export async function jsonOf(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
 }

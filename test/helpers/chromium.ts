@@ -12,12 +12,22 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** A page whose requests leave the machine never: the list of refused URLs is returned for an assertion. */
-export async function loopbackPage(browser: Browser, base: string): Promise<{ page: Page; elsewhere: string[]; consoleErrors: string[] }> {
+export async function loopbackPage(
+  browser: Browser,
+  base: string,
+): Promise<{ page: Page; elsewhere: string[]; consoleErrors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const elsewhere: string[] = [];
@@ -46,14 +56,19 @@ export async function checkA11y(page: Page, label: string): Promise<void> {
   // Evaluated by the test harness rather than added as a <script>: the page's CSP (no inline scripts) stays in force.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(await axeSource);
   const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const axe = (globalThis as any).axe;
     const result = await axe.run({ resultTypes: ['violations'] });
     return result.violations as AxeViolation[];
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(
-    bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`),
+    bad.map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
+    ),
     [],
     `accessibility violations on ${label}`,
   );

@@ -9,7 +9,11 @@ import type { TestContext } from './app.ts';
  * count content behind Plexus's back.
  */
 export interface SiteEditor {
-  edit(kind: ContentKind, remoteId: string, changes: Partial<Pick<ContentFields, 'title' | 'bodyHtml' | 'excerpt'>>): Promise<void>;
+  edit(
+    kind: ContentKind,
+    remoteId: string,
+    changes: Partial<Pick<ContentFields, 'title' | 'bodyHtml' | 'excerpt'>>,
+  ): Promise<void>;
   remove(kind: ContentKind, remoteId: string): Promise<void>;
   /** The item as the site holds it now (title, body HTML), or null when it is gone. */
   get(kind: ContentKind, remoteId: string): Promise<{ title: string; bodyHtml: string; excerpt: string } | null>;

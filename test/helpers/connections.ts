@@ -18,7 +18,17 @@ export async function seedConnection(
   await db.owner.query(
     `insert into connections (org_id, id, provider, status, external_account_id, config, credentials, credentials_key_id, expires_at, next_refresh_at, last_refreshed_at)
      values ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, now())`,
-    [orgId, id, provider, opts.externalId ?? id, opts.config ?? {}, sealed, sealed.kid, opts.expiresAt ?? null, refreshDueAt(opts.expiresAt, new Date())],
+    [
+      orgId,
+      id,
+      provider,
+      opts.externalId ?? id,
+      opts.config ?? {},
+      sealed,
+      sealed.kid,
+      opts.expiresAt ?? null,
+      refreshDueAt(opts.expiresAt, new Date()),
+    ],
   );
   return id;
 }

@@ -30,13 +30,28 @@ export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentH
   let worker: WorkerHandle | undefined;
   const hub = {
     async api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) {
-      const res = await hub.ctx.app.inject({ method, url, headers: auth(hub.org.key), ...(payload === undefined ? {} : { payload: payload as object }) });
+      const res = await hub.ctx.app.inject({
+        method,
+        url,
+        headers: auth(hub.org.key),
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
       return { status: res.statusCode, body: res.json() };
     },
-    sync: () => syncContent({ ...hub.ctx.providers, db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log }, hub.org.id, hub.conn),
+    sync: () =>
+      syncContent(
+        { ...hub.ctx.providers, db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log },
+        hub.org.id,
+        hub.conn,
+      ),
     idle: (timeoutMs = 60_000) =>
       waitFor(
-        async () => (await hub.ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content', 'sync_connection', 'rollback_batch') and attempts < max_attempts")).rows[0].n === 0,
+        async () =>
+          (
+            await hub.ctx.db.owner.query(
+              "select count(*)::int as n from graphile_worker.jobs where task_identifier in ('publish_batch', 'sync_content', 'sync_connection', 'rollback_batch') and attempts < max_attempts",
+            )
+          ).rows[0].n === 0,
         'the queue to drain',
         timeoutMs,
       ),
@@ -51,7 +66,15 @@ export function contentHub<S extends CmsSite>(start: () => Promise<S>): ContentH
     // connection (never synced) gets a scheduled sync at the next minute, which writes the hub's
     // version to the site at whatever point a test has reached (between a hub edit and a dry run).
     await hub.ctx.db.owner.query('update connections set sync_interval_minutes = 0 where id = $1', [hub.conn]);
-    worker = await startWorker({ db: hub.ctx.db, keyring: hub.ctx.keyring, log: hub.ctx.log, clock: systemClock, tasks: allTasks, ...hub.ctx.config.worker, providers: hub.ctx.providers });
+    worker = await startWorker({
+      db: hub.ctx.db,
+      keyring: hub.ctx.keyring,
+      log: hub.ctx.log,
+      clock: systemClock,
+      tasks: allTasks,
+      ...hub.ctx.config.worker,
+      providers: hub.ctx.providers,
+    });
   });
   after(async () => {
     await worker?.stop();

@@ -48,5 +48,8 @@ export async function createTestDatabase(opts: { poolMax?: number } = {}): Promi
 export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `plexus_t_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
-  return { url: withDatabase(adminUrl(), name), drop: () => admin(async (c) => void (await c.query(`drop database if exists ${name} with (force)`))) };
+  return {
+    url: withDatabase(adminUrl(), name),
+    drop: () => admin(async (c) => void (await c.query(`drop database if exists ${name} with (force)`))),
+  };
 }

@@ -8,7 +8,10 @@ import { sandbox as googleSandbox, type GoogleAdsRunningSandbox } from '../../sr
 import type { Customer } from '../../src/providers/google-ads/sandbox/world.ts';
 import type { adsWrites } from './ads-writes.ts';
 
-export async function openGoogleAdsWrites(ads: ReturnType<typeof adsWrites>, opts: { seed: number; size: number; historyDays: number }): Promise<{ sb: GoogleAdsRunningSandbox; customer: Customer }> {
+export async function openGoogleAdsWrites(
+  ads: ReturnType<typeof adsWrites>,
+  opts: { seed: number; size: number; historyDays: number },
+): Promise<{ sb: GoogleAdsRunningSandbox; customer: Customer }> {
   const sb = await googleSandbox.start({ seed: opts.seed, size: opts.size });
   const t = sb.mintToken({ offline: true, ttlSeconds: 3600 });
   await ads.open({

@@ -3,4 +3,5 @@
  * out joined back by id from `_private_jobs` (the one place tests read that table). Use as a
  * table: `select count(*) from ${JOBS} j where j.payload->>'tag' = $1`.
  */
-export const JOBS = '(select v.*, p.payload from graphile_worker.jobs v join graphile_worker._private_jobs p using (id))';
+export const JOBS =
+  '(select v.*, p.payload from graphile_worker.jobs v join graphile_worker._private_jobs p using (id))';

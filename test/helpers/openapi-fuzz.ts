@@ -20,7 +20,12 @@ export function operationsOf(doc: Schema): Operation[] {
   for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Schema>>)) {
     for (const [method, op] of Object.entries(ops)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      out.push({ method: method.toUpperCase(), path, params: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema });
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        params: op.parameters ?? [],
+        body: op.requestBody?.content?.['application/json']?.schema,
+      });
     }
   }
   return out;
@@ -65,8 +70,24 @@ export const hostileString = fc.constantFrom(
 const bigString = fc.constant('y'.repeat(1024 * 1024));
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: hostileString, weight: 6 },
-  { arbitrary: fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0, 0.1, -1, 2 ** 63, 1.2345678901234568e29), weight: 2 },
-  { arbitrary: fc.constantFrom(null, true, false, [], {}, deep(50), deep(2000), { __proto__: { admin: true } }, { constructor: { prototype: { x: 1 } } }), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0, 0.1, -1, 2 ** 63, 1.2345678901234568e29),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      null,
+      true,
+      false,
+      [],
+      {},
+      deep(50),
+      deep(2000),
+      { __proto__: { admin: true } },
+      { constructor: { prototype: { x: 1 } } },
+    ),
+    weight: 2,
+  },
   { arbitrary: bigString, weight: 1 },
 );
 
@@ -74,7 +95,14 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 const plainString = fc.string({ maxLength: 40 });
 
 function resolve(doc: Schema, s: Schema): Schema {
-  if (s?.$ref) return resolve(doc, s.$ref.split('/').slice(1).reduce((o: Schema, k: string) => o?.[k], doc));
+  if (s?.$ref)
+    return resolve(
+      doc,
+      s.$ref
+        .split('/')
+        .slice(1)
+        .reduce((o: Schema, k: string) => o?.[k], doc),
+    );
   return s ?? {};
 }
 
@@ -92,7 +120,10 @@ export function valueOf(doc: Schema, schema: Schema, depth = 0): fc.Arbitrary<un
       case 'string':
         if (s.format === 'uuid') return fc.uuid();
         if (s.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
-        if (s.format === 'date') return fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+        if (s.format === 'date')
+          return fc
+            .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+            .map((d) => d.toISOString().slice(0, 10));
         return plainString;
       case 'integer':
         return fc.oneof(fc.integer({ min: s.minimum ?? -10, max: s.maximum ?? 1000 }), fc.integer());
@@ -109,11 +140,16 @@ export function valueOf(doc: Schema, schema: Schema, depth = 0): fc.Arbitrary<un
         if (depth > 4) return fc.constant({});
         const props = Object.entries((s.properties ?? {}) as Record<string, Schema>);
         if (!props.length) return fc.dictionary(plainString, plainString, { maxKeys: 2 });
-        const rec = fc.record(Object.fromEntries(props.map(([k, v]) => [k, valueOf(doc, v, depth + 1)])), { requiredKeys: [] });
+        const rec = fc.record(Object.fromEntries(props.map(([k, v]) => [k, valueOf(doc, v, depth + 1)])), {
+          requiredKeys: [],
+        });
         // Sometimes a field the operation does not define.
-        return fc.tuple(rec, fc.option(fc.constantFrom('unknown_field', '__proto__', 'constructor', 'org_id', 'a\u0000'), { freq: 4 })).map(([r, extra]) =>
-          extra === null ? r : { ...r, [extra]: 1 },
-        );
+        return fc
+          .tuple(
+            rec,
+            fc.option(fc.constantFrom('unknown_field', '__proto__', 'constructor', 'org_id', 'a\u0000'), { freq: 4 }),
+          )
+          .map(([r, extra]) => (extra === null ? r : { ...r, [extra]: 1 }));
       }
     }
   })();
@@ -144,7 +180,10 @@ export type RawBody = { kind: 'json'; value: unknown } | { kind: 'raw'; bytes: B
 
 /** A body: JSON from the schema, or bytes that are not JSON or not UTF-8 at all. */
 export function bodyOf(doc: Schema, schema: Schema | undefined): fc.Arbitrary<RawBody> {
-  const json = (schema ? valueOf(doc, schema) : fc.oneof(fc.constant({}), hostileValue)).map((value): RawBody => ({ kind: 'json', value }));
+  const json = (schema ? valueOf(doc, schema) : fc.oneof(fc.constant({}), hostileValue)).map((value): RawBody => ({
+    kind: 'json',
+    value,
+  }));
   const raw = fc
     .constantFrom<[Buffer, string]>(
       [Buffer.from([0xff, 0xfe, 0x00, 0x7b]), 'application/json'],

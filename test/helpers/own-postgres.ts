@@ -61,7 +61,11 @@ export async function ownPostgres(log: Logger): Promise<OwnPostgres> {
       process.kill(pid, 'SIGKILL');
       emb = undefined;
       // Backends notice their postmaster is gone and exit; the next server needs them gone.
-      await waitFor(async () => ![pid, ...children].some((p) => existsSync(`/proc/${p}`)) && (await findFreePort(port)) === port, 'the killed server to be gone', 30_000);
+      await waitFor(
+        async () => ![pid, ...children].some((p) => existsSync(`/proc/${p}`)) && (await findFreePort(port)) === port,
+        'the killed server to be gone',
+        30_000,
+      );
     },
     start,
     async close() {

@@ -3,7 +3,7 @@ import { portalCredentials } from './portal.ts';
 
 export interface PortalCaller {
   /** Status and JSON body of a call made as the page makes it: its session cookie, and its CSRF token on writes. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
@@ -11,8 +11,16 @@ export interface PortalCaller {
 export async function portalCaller(page: Page, base: string): Promise<PortalCaller> {
   const { cookie, csrf } = await portalCredentials(page, base);
   return async (method, path, body) => {
-    const headers: Record<string, string> = { cookie, ...(method === 'POST' ? { 'x-csrf-token': csrf } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const headers: Record<string, string> = {
+      cookie,
+      ...(method === 'POST' ? { 'x-csrf-token': csrf } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };

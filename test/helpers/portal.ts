@@ -3,8 +3,16 @@ import { waitFor } from './wait.ts';
 import { checkA11y, loopbackPage, screenshot } from './chromium.ts';
 
 /** Opens a portal session for an org through the public API; the answer's `url` enters it once. */
-export async function openPortalSession(base: string, apiKey: string, body: Record<string, unknown> = {}): Promise<{ id: string; url: string }> {
-  const res = await fetch(`${base}/v1/portal-sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'manage', ...body }) });
+export async function openPortalSession(
+  base: string,
+  apiKey: string,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; url: string }> {
+  const res = await fetch(`${base}/v1/portal-sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'manage', ...body }),
+  });
   if (res.status !== 201) throw new Error(`portal session: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; url: string };
 }
@@ -13,7 +21,12 @@ export async function openPortalSession(base: string, apiKey: string, body: Reco
  * A signed-in portal, the way a person gets one: the browser follows the enter link and lands
  * on the first section.
  */
-export async function enterPortal(browser: Browser, base: string, apiKey: string, body: Record<string, unknown> = {}): Promise<{ page: Page; elsewhere: string[]; consoleErrors: string[]; sessionId: string }> {
+export async function enterPortal(
+  browser: Browser,
+  base: string,
+  apiKey: string,
+  body: Record<string, unknown> = {},
+): Promise<{ page: Page; elsewhere: string[]; consoleErrors: string[]; sessionId: string }> {
   const session = await openPortalSession(base, apiKey, body);
   const opened = await loopbackPage(browser, base);
   await opened.page.goto(session.url);
@@ -31,7 +44,9 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 export async function portalCredentials(page: Page, base: string): Promise<{ cookie: string; csrf: string }> {
   const cookies = await page.context().cookies(base);
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const me = (await (await fetch(`${base}/v1/portal-session`, { headers: { cookie } })).json()) as { csrf_token: string };
+  const me = (await (await fetch(`${base}/v1/portal-session`, { headers: { cookie } })).json()) as {
+    csrf_token: string;
+  };
   return { cookie, csrf: me.csrf_token };
 }
 

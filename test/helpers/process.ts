@@ -4,12 +4,20 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Starts a TypeScript file in a new Node process (through tsx), collecting its output. */
-export function spawnTs(file: string, env: Record<string, string>, args: string[] = []): ChildProcess & { output: () => string } {
+export function spawnTs(
+  file: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): ChildProcess & { output: () => string } {
   return spawnNode(['--import', 'tsx', path.resolve(ROOT, file), ...args], env);
 }
 
 /** Starts a JavaScript file (the compiled dist/) in a new Node process, collecting its output. */
-export function spawnJs(file: string, env: Record<string, string>, args: string[] = []): ChildProcess & { output: () => string } {
+export function spawnJs(
+  file: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): ChildProcess & { output: () => string } {
   return spawnNode([path.resolve(ROOT, file), ...args], env);
 }
 

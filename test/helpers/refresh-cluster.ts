@@ -24,9 +24,17 @@ export interface ClusterResult {
   refreshesPerSecond: number;
 }
 
-export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; masterKey: string; connections: number; processes: number; jobsPerConnection?: number; timeoutMs?: number }): Promise<ClusterResult> {
+export async function runRefreshCluster(opts: {
+  db: Database;
+  keyring: Keyring;
+  masterKey: string;
+  connections: number;
+  processes: number;
+  jobsPerConnection?: number;
+  timeoutMs?: number;
+}): Promise<ClusterResult> {
   const sbOpts: GoogleAdsSandboxOptions = { seed: 9, size: 10, rotateRefreshTokens: true, accessTokenTtlSeconds: 3600 };
-  const sb = (await googleSandbox.start(sbOpts));
+  const sb = await googleSandbox.start(sbOpts);
   const children: ChildProcess[] = [];
   try {
     const { org } = await createOrg(opts.db.owner, 'refresh-cluster');
@@ -34,14 +42,25 @@ export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; 
     for (let i = 0; i < opts.connections; i++) {
       const ttl = 20 + (i % 40); // all expire within a minute
       const t = sb.mintToken({ offline: true, ttlSeconds: ttl });
-      const id = await seedConnection(opts.db, opts.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! }, { expiresAt: new Date(Date.now() + ttl * 1000) });
+      const id = await seedConnection(
+        opts.db,
+        opts.keyring,
+        org.id,
+        'google-ads',
+        { kind: 'oauth2', accessToken: t.accessToken, refreshToken: t.refreshToken! },
+        { expiresAt: new Date(Date.now() + ttl * 1000) },
+      );
       grants.set(id, t.grantId);
     }
     // Several refresh jobs per connection, keyed and not, so processes really compete.
     const specs: JobSpec[] = [];
     for (const id of grants.keys()) {
       for (let k = 0; k < (opts.jobsPerConnection ?? 3); k++) {
-        specs.push({ task: 'refresh_connection', payload: { org_id: org.id, connection_id: id }, ...(k === 0 ? { jobKey: `refresh:${id}` } : {}) });
+        specs.push({
+          task: 'refresh_connection',
+          payload: { org_id: org.id, connection_id: id },
+          ...(k === 0 ? { jobKey: `refresh:${id}` } : {}),
+        });
       }
     }
     const env = {
@@ -58,8 +77,14 @@ export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; 
     for (let p = 0; p < opts.processes; p++) children.push(spawnTs('src/main.ts', env, ['worker']));
     // Wait until every process has a live worker, then release the work all at once.
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-    while ((await opts.db.owner.query<{ n: number }>('select count(*)::int as n from worker_nodes')).rows[0]!.n < opts.processes) {
-      if (Date.now() > deadline) throw new Error(`workers did not start: ${children.map((c) => (c as unknown as { output(): string }).output()).join('\n')}`);
+    while (
+      (await opts.db.owner.query<{ n: number }>('select count(*)::int as n from worker_nodes')).rows[0]!.n <
+      opts.processes
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `workers did not start: ${children.map((c) => (c as unknown as { output(): string }).output()).join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     const t0 = performance.now();
@@ -84,8 +109,22 @@ export async function runRefreshCluster(opts: { db: Database; keyring: Keyring; 
       platformRefreshes += n;
       if (n > 1) duplicates += n - 1;
     }
-    const unhealthy = (await opts.db.owner.query<{ n: number }>("select count(*)::int as n from connections where org_id = $1 and (status <> 'active' or token_version <> 1)", [org.id])).rows[0]!.n;
-    return { connections: opts.connections, processes: opts.processes, refreshed, platformRefreshes, duplicates, unhealthy, seconds, refreshesPerSecond: refreshed / seconds };
+    const unhealthy = (
+      await opts.db.owner.query<{ n: number }>(
+        "select count(*)::int as n from connections where org_id = $1 and (status <> 'active' or token_version <> 1)",
+        [org.id],
+      )
+    ).rows[0]!.n;
+    return {
+      connections: opts.connections,
+      processes: opts.processes,
+      refreshed,
+      platformRefreshes,
+      duplicates,
+      unhealthy,
+      seconds,
+      refreshesPerSecond: refreshed / seconds,
+    };
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map(exited));

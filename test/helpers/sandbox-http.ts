@@ -72,7 +72,11 @@ export function callWithCredential<K extends string>(key: K, header: string, pre
 
 /** A POST with an `application/x-www-form-urlencoded` body. */
 export function form(values: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values).toString(),
+  };
 }
 
 /** A POST with a JSON body; `headers` are sent after the content type. */
@@ -86,7 +90,10 @@ export function basic(user: string, pass: string): string {
 }
 
 /** Serves `handler` on a free port of 127.0.0.1 until the test ends; resolves to the origin (`http://127.0.0.1:<port>`). */
-export async function listen(t: TestContext, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+export async function listen(
+  t: TestContext,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<string> {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => server.close(() => r())));

@@ -23,7 +23,8 @@ const SQL_SHAPES: readonly RegExp[] = [
 /** The literal text of a string or template; `${…}` holes read as a space. */
 function literalText(node: ts.Node): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' ');
+  if (ts.isTemplateExpression(node))
+    return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' ');
   return undefined;
 }
 
@@ -35,11 +36,16 @@ export function sqlSites(fileName: string, source: string): SqlSite[] {
   const out: SqlSite[] = [];
   const at = (node: ts.Node) => file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'query') {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'query'
+    ) {
       out.push({ line: at(node), kind: 'query call', text: node.getText(file).slice(0, 120) });
     }
     const text = literalText(node);
-    if (text !== undefined && looksLikeSql(text)) out.push({ line: at(node), kind: 'sql text', text: text.replace(/\s+/g, ' ').slice(0, 120) });
+    if (text !== undefined && looksLikeSql(text))
+      out.push({ line: at(node), kind: 'sql text', text: text.replace(/\s+/g, ' ').slice(0, 120) });
     ts.forEachChild(node, visit);
   };
   visit(file);

@@ -1,5 +1,10 @@
 /** Polls until `fn` returns a truthy value; fails with `what` after the deadline. No fixed sleeps in tests. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -9,7 +14,8 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${describe(lastErr)}` : ''}`, { cause: lastErr });
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastErr ? `: ${describe(lastErr)}` : ''}`, { cause: lastErr });
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -74,7 +74,8 @@ function onPath(bin: string): string | undefined {
 /** Why a real WordPress cannot run here, or undefined when it can. */
 export function realWordPressMissing(): string | undefined {
   if (!onPath('php')) return 'php is not installed';
-  if (!existsSync(path.join(WORDPRESS_DIR, 'wp-settings.php'))) return `${WORDPRESS_DIR} is missing (Debian package wordpress)`;
+  if (!existsSync(path.join(WORDPRESS_DIR, 'wp-settings.php')))
+    return `${WORDPRESS_DIR} is missing (Debian package wordpress)`;
   if (!existsSync(SITE_CONFIG)) return `${SITE_CONFIG} is missing`;
   return undefined;
 }
@@ -94,7 +95,9 @@ export function requireRealWordPress(): boolean {
 
 /** For `test(…, { skip })`: false when a real WordPress can run, else why not (throws in CI, see above). */
 export function realWordPressSkip(): string | false {
-  return requireRealWordPress() ? false : `no real WordPress here: ${realWordPressMissing()} (scripts/setup-wordpress.sh sets it up)`;
+  return requireRealWordPress()
+    ? false
+    : `no real WordPress here: ${realWordPressMissing()} (scripts/setup-wordpress.sh sets it up)`;
 }
 
 async function freePort(): Promise<number> {
@@ -138,7 +141,15 @@ function startServer(port: number, env: NodeJS.ProcessEnv): { child: ChildProces
   const child = spawn(
     'php',
     // Warnings go to the log rather than into JSON bodies, as on a production host.
-    ['-d', 'display_errors=stderr', '-S', `127.0.0.1:${port}`, '-t', WORDPRESS_DIR, path.join(PHP_SCRIPTS, 'router.php')],
+    [
+      '-d',
+      'display_errors=stderr',
+      '-S',
+      `127.0.0.1:${port}`,
+      '-t',
+      WORDPRESS_DIR,
+      path.join(PHP_SCRIPTS, 'router.php'),
+    ],
     // Two workers, so a request that calls back into the site cannot deadlock it.
     { env: { ...env, PHP_CLI_SERVER_WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
@@ -170,14 +181,25 @@ export async function startRealWordPress(): Promise<RealWordPress | null> {
     await rm(path.join(UPLOADS_DIR, dbName), { recursive: true, force: true });
   };
 
-  let installed: { userId: number; appPassword: string; editor: { username: string; userId: number; appPassword: string } };
+  let installed: {
+    userId: number;
+    appPassword: string;
+    editor: { username: string; userId: number; appPassword: string };
+  };
   try {
-    const { stdout } = await run('php', [path.join(PHP_SCRIPTS, 'install.php'), username, 'plexus-admin@example.test', randomBytes(12).toString('hex')], { env });
+    const { stdout } = await run(
+      'php',
+      [path.join(PHP_SCRIPTS, 'install.php'), username, 'plexus-admin@example.test', randomBytes(12).toString('hex')],
+      { env },
+    );
     installed = JSON.parse(stdout.trim().split('\n').pop() ?? '');
   } catch (err) {
     await dropSite();
     const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`installing WordPress into ${dbName} failed (is MariaDB running? scripts/setup-wordpress.sh starts it): ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
+    throw new Error(
+      `installing WordPress into ${dbName} failed (is MariaDB running? scripts/setup-wordpress.sh starts it): ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`,
+      { cause: err },
+    );
   }
 
   const server = startServer(port, env);
@@ -224,13 +246,18 @@ export async function startRealWordPress(): Promise<RealWordPress | null> {
   };
 
   try {
-    const state = await waitFor(async () => {
-      // A server that could not start (port taken since freePort) ends the wait at once.
-      if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
-      const res = await fetch(restUrl('/'));
-      await res.body?.cancel();
-      return res.status === 200 && 'ready';
-    }, `WordPress at ${baseUrl}`, 20_000, 100);
+    const state = await waitFor(
+      async () => {
+        // A server that could not start (port taken since freePort) ends the wait at once.
+        if (server.child.exitCode !== null || server.child.signalCode !== null) return 'exited';
+        const res = await fetch(restUrl('/'));
+        await res.body?.cancel();
+        return res.status === 200 && 'ready';
+      },
+      `WordPress at ${baseUrl}`,
+      20_000,
+      100,
+    );
     if (state === 'exited') throw new Error(`php -S exited with ${server.child.exitCode ?? server.child.signalCode}`);
   } catch (err) {
     const log = server.log();

@@ -7,7 +7,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { metaAdsSync } from '../../src/providers/meta/sync.ts';
-import { sandbox as metaSandbox, type MetaRunningSandbox, type MetaSandboxOptions } from '../../src/providers/meta/sandbox.ts';
+import {
+  sandbox as metaSandbox,
+  type MetaRunningSandbox,
+  type MetaSandboxOptions,
+} from '../../src/providers/meta/sandbox.ts';
 import { runAdsSync } from '../../src/sync/ads/engine.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
@@ -27,11 +31,20 @@ let campaign: { id: string; name: string; restated: string; since: string; until
 before(async () => {
   // Two weeks of days for the chart: about ten ads, each with a row a day.
   const shape: MetaSandboxOptions = { seed: 11, size: 140, historyDays: 14 };
-  sb = (await metaSandbox.start(shape)) as MetaRunningSandbox;
-  ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
+  sb = await metaSandbox.start(shape);
+  ctx = await createTestContext({
+    env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url },
+  });
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');
-  const conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) }, { externalId: sb.userId });
+  const conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'meta',
+    { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
+    { externalId: sb.userId },
+  );
   const deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
   await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 20 });
   sb.remote.restate(3);
@@ -45,7 +58,9 @@ before(async () => {
      group by 1 order by 1 limit 1`,
   );
   assert.ok(rows[0], 'the restatement left revisions');
-  const list = (await ctx.app.inject({ method: 'GET', url: '/v1/ads/campaigns?limit=200', headers: auth(org.key) })).json();
+  const list = (
+    await ctx.app.inject({ method: 'GET', url: '/v1/ads/campaigns?limit=200', headers: auth(org.key) })
+  ).json();
   const c = list.data.find((x: { platform_id: string }) => x.platform_id === rows[0].platform_id);
   campaign = { id: c.id, name: c.name, restated: rows[0].restated, since: rows[0].since, until: rows[0].until };
   browser = await launchChromium();
@@ -65,10 +80,14 @@ test("campaigns by status, a campaign's chart and its data table, and a restated
   await page.getByLabel('Status').selectOption('active');
   await page.waitForURL(/status=active/);
   // The rows of the filtered list replace the unfiltered ones once its answer is in.
-  await waitFor(async () => {
-    const statuses = await table.locator('tbody tr td:nth-child(3)').allInnerTexts();
-    return statuses.length > 0 && statuses.every((s) => s === 'Active');
-  }, 'only active campaigns listed', 10_000);
+  await waitFor(
+    async () => {
+      const statuses = await table.locator('tbody tr td:nth-child(3)').allInnerTexts();
+      return statuses.length > 0 && statuses.every((s) => s === 'Active');
+    },
+    'only active campaigns listed',
+    10_000,
+  );
   await page.getByRole('link', { name: 'Ad groups' }).click();
   await page.getByRole('table', { name: 'Ad groups on every connected ad platform' }).getByRole('row').nth(1).waitFor();
   await checkPage(page, 'ads-ad-groups');
@@ -80,7 +99,9 @@ test("campaigns by status, a campaign's chart and its data table, and a restated
   await page.getByLabel('From').fill(campaign.since);
   await page.getByLabel('To').fill(campaign.until);
   await page.getByRole('button', { name: 'Show' }).click();
-  const chart = page.getByRole('img', { name: new RegExp(`^Chart of spend, impressions and clicks per day for ${campaign.name}`) });
+  const chart = page.getByRole('img', {
+    name: new RegExp(`^Chart of spend, impressions and clicks per day for ${campaign.name}`),
+  });
   await chart.locator('canvas').waitFor();
   await checkPage(page, 'ads-campaign-chart');
 
@@ -88,7 +109,13 @@ test("campaigns by status, a campaign's chart and its data table, and a restated
   const days = page.getByRole('table', { name: 'Spend, impressions, clicks and conversions per day' });
   await days.waitFor();
   assert.equal(await chart.count(), 0, 'the table replaces the chart');
-  const report = (await ctx.app.inject({ method: 'GET', url: `/v1/ads/campaigns/${campaign.id}/metrics?since=${campaign.since}&until=${campaign.until}`, headers: auth(org.key) })).json();
+  const report = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/ads/campaigns/${campaign.id}/metrics?since=${campaign.since}&until=${campaign.until}`,
+      headers: auth(org.key),
+    })
+  ).json();
   assert.equal(report.data.length, 14, 'two weeks of days');
   assert.equal(await days.locator('tbody tr').count(), report.data.length);
   const last = report.data[report.data.length - 1];
@@ -98,7 +125,9 @@ test("campaigns by status, a campaign's chart and its data table, and a restated
   await checkPage(page, 'ads-campaign-table');
 
   await page.getByRole('button', { name: `Show how ${campaign.restated} was restated` }).click();
-  const history = page.getByRole('table', { name: `Each change the platform made to the numbers of ${campaign.restated}, newest first` });
+  const history = page.getByRole('table', {
+    name: `Each change the platform made to the numbers of ${campaign.restated}, newest first`,
+  });
   await history.getByRole('row').nth(1).waitFor();
   assert.ok((await history.locator('tbody tr').count()) >= 1);
   await checkPage(page, 'ads-restatements');
@@ -115,12 +144,16 @@ test("another org's session gets 404 for this org's campaign reports; a read-onl
   await page.getByRole('alert').filter({ hasText: 'No such campaign' }).waitFor();
   await checkPage(page, 'ads-other-org');
   const call = await portalCaller(page, base);
-  for (const path of [`/v1/ads/campaigns/${campaign.id}/metrics?since=${campaign.since}&until=${campaign.until}`, `/v1/ads/campaigns/${campaign.id}/metrics/revisions?date=${campaign.restated}`]) {
+  for (const path of [
+    `/v1/ads/campaigns/${campaign.id}/metrics?since=${campaign.since}&until=${campaign.until}`,
+    `/v1/ads/campaigns/${campaign.id}/metrics/revisions?date=${campaign.restated}`,
+  ]) {
     const r = await call('GET', path);
     assert.equal(r.status, 404, path);
     assert.equal(r.body.error.code, 'not_found');
   }
-  for (const level of ['accounts', 'campaigns', 'ad-groups', 'ads']) assert.deepEqual((await call('GET', `/v1/ads/${level}`)).body.data, [], level);
+  for (const level of ['accounts', 'campaigns', 'ad-groups', 'ads'])
+    assert.deepEqual((await call('GET', `/v1/ads/${level}`)).body.data, [], level);
 
   const ro = await enterPortal(browser, base, org.key, { mode: 'read_only' });
   await ro.page.goto(`${base}/portal/ads/campaigns/${campaign.id}`);

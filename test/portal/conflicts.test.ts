@@ -30,13 +30,31 @@ const setup = () =>
   (ready ??= (async () => {
     base = await hub.ctx.listen();
     browser = await launchChromium();
-    const item = (await hub.api('POST', '/v1/content', { external_id: `conflict-${stamp}`, title: 'Winter sale', slug: `winter-sale-${stamp}`, body_html: '<p>Winter sale: boots and coats.</p>\n<p>Free delivery until Sunday.</p>', status: 'published' })).body;
+    const item = (
+      await hub.api('POST', '/v1/content', {
+        external_id: `conflict-${stamp}`,
+        title: 'Winter sale',
+        slug: `winter-sale-${stamp}`,
+        body_html: '<p>Winter sale: boots and coats.</p>\n<p>Free delivery until Sunday.</p>',
+        status: 'published',
+      })
+    ).body;
     const batch = (await hub.api('POST', '/v1/publish', { item_ids: [item.id], connection_ids: [hub.conn] })).body;
-    await waitFor(async () => (await hub.api('GET', `/v1/publish/${batch.id}`)).body.status === 'completed', 'the publish', 60_000);
+    await waitFor(
+      async () => (await hub.api('GET', `/v1/publish/${batch.id}`)).body.status === 'completed',
+      'the publish',
+      60_000,
+    );
     remoteId = (await hub.api('GET', `/v1/content/${item.id}`)).body.targets[0].remote_id;
     await hub.nextSecond();
-    await hub.site.site.edit(hub.site.kind, remoteId, { title: 'Winter sale on now', bodyHtml: '<p>Winter sale: boots and coats, from Monday.</p>\n<p>Free delivery until Sunday.</p>' });
-    await hub.api('PATCH', `/v1/content/${item.id}`, { title: 'The winter sale', body_html: '<p>Winter sale: boots and coats, 30% off.</p>\n<p>Free delivery until Sunday.</p>' });
+    await hub.site.site.edit(hub.site.kind, remoteId, {
+      title: 'Winter sale on now',
+      bodyHtml: '<p>Winter sale: boots and coats, from Monday.</p>\n<p>Free delivery until Sunday.</p>',
+    });
+    await hub.api('PATCH', `/v1/content/${item.id}`, {
+      title: 'The winter sale',
+      body_html: '<p>Winter sale: boots and coats, 30% off.</p>\n<p>Free delivery until Sunday.</p>',
+    });
     await hub.idle();
     await hub.sync();
     const open = (await hub.api('GET', `/v1/conflicts?status=open&item_id=${item.id}`)).body.data;
@@ -55,10 +73,15 @@ test('a conflict resolved in the three-way view: the site’s title kept, the bo
 
   const title = page.getByRole('group', { name: 'Title', exact: true });
   await title.waitFor();
-  for (const text of ['Winter sale', 'The winter sale', 'Winter sale on now']) await title.getByText(text, { exact: true }).waitFor();
+  for (const text of ['Winter sale', 'The winter sale', 'Winter sale on now'])
+    await title.getByText(text, { exact: true }).waitFor();
   // The body's block diff: each side rewrote the first paragraph and kept the second.
   const hubDiff = page.getByRole('region', { name: 'Changes from the last agreed body to the Hub' });
-  await hubDiff.getByRole('listitem').filter({ hasText: 'Removed' }).filter({ hasText: '<p>Winter sale: boots and coats.</p>' }).waitFor();
+  await hubDiff
+    .getByRole('listitem')
+    .filter({ hasText: 'Removed' })
+    .filter({ hasText: '<p>Winter sale: boots and coats.</p>' })
+    .waitFor();
   await hubDiff.getByRole('listitem').filter({ hasText: 'Added' }).filter({ hasText: '30% off' }).waitFor();
   assert.equal(await hubDiff.getByRole('listitem').filter({ hasText: 'Unchanged' }).count(), 1);
   const siteDiff = page.getByRole('region', { name: 'Changes from the last agreed body to the Site' });
@@ -77,10 +100,16 @@ test('a conflict resolved in the three-way view: the site’s title kept, the bo
   await page.getByText('Resolved: the result is being written to the site.').waitFor();
   await page.getByRole('heading', { name: 'Resolution' }).waitFor();
 
-  const landed = await waitFor(async () => {
-    const p = await hub.site.site.get(hub.site.kind, remoteId);
-    return p?.title === 'Winter sale on now' && p.bodyHtml.includes('30% off') && p.bodyHtml.includes('Free delivery') ? p : null;
-  }, 'the resolution on the site', 60_000);
+  const landed = await waitFor(
+    async () => {
+      const p = await hub.site.site.get(hub.site.kind, remoteId);
+      return p?.title === 'Winter sale on now' && p.bodyHtml.includes('30% off') && p.bodyHtml.includes('Free delivery')
+        ? p
+        : null;
+    },
+    'the resolution on the site',
+    60_000,
+  );
   assert.ok(!landed.bodyHtml.includes('from Monday'), 'the written value replaced the site’s paragraph');
   const item = (await hub.api('GET', `/v1/conflicts/${conflictId}`)).body;
   assert.equal(item.status, 'resolved');
@@ -88,7 +117,10 @@ test('a conflict resolved in the three-way view: the site’s title kept, the bo
 
   await page.getByRole('link', { name: 'Back to conflicts' }).click();
   await page.getByRole('link', { name: 'History' }).click();
-  await page.getByRole('table', { name: 'Resolved conflicts, newest first' }).getByRole('link', { name: 'Open conflict on Title, Body' }).waitFor();
+  await page
+    .getByRole('table', { name: 'Resolved conflicts, newest first' })
+    .getByRole('link', { name: 'Open conflict on Title, Body' })
+    .waitFor();
   await checkPage(page, 'conflicts-history');
   assert.deepEqual(elsewhere, []);
   assert.deepEqual(consoleErrors, []);

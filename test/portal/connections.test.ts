@@ -23,22 +23,56 @@ let conn: string;
 let spare: string;
 
 before(async () => {
-  sb = (await googleSandbox.start({ seed: 7, size: 10 })) as GoogleAdsRunningSandbox;
+  sb = await googleSandbox.start({ seed: 7, size: 10 });
   ctx = await createTestContext({
-    env: { PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId, PLEXUS_GOOGLE_ADS_CLIENT_SECRET: sb.clientSecret, PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken, PLEXUS_GOOGLE_ADS_BASE_URL: sb.url },
+    env: {
+      PLEXUS_GOOGLE_ADS_CLIENT_ID: sb.clientId,
+      PLEXUS_GOOGLE_ADS_CLIENT_SECRET: sb.clientSecret,
+      PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN: sb.developerToken,
+      PLEXUS_GOOGLE_ADS_BASE_URL: sb.url,
+    },
   });
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');
   const grant = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: grant.accessToken, refreshToken: grant.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000), externalId: 'northwind-google' });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'google-ads',
+    { kind: 'oauth2', accessToken: grant.accessToken, refreshToken: grant.refreshToken! },
+    { expiresAt: new Date(Date.now() + 3600_000), externalId: 'northwind-google' },
+  );
   const grant2 = sb.mintToken({ offline: true, ttlSeconds: 3600 });
-  spare = await seedConnection(ctx.db, ctx.keyring, org.id, 'google-ads', { kind: 'oauth2', accessToken: grant2.accessToken, refreshToken: grant2.refreshToken! }, { expiresAt: new Date(Date.now() + 3600_000), externalId: 'spare-google' });
+  spare = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'google-ads',
+    { kind: 'oauth2', accessToken: grant2.accessToken, refreshToken: grant2.refreshToken! },
+    { expiresAt: new Date(Date.now() + 3600_000), externalId: 'spare-google' },
+  );
   // Thirty more, so the list has pages: Meta ones, a few needing reconnection.
   for (let i = 0; i < 30; i++) {
-    const id = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: `t${i}` }, { externalId: `meta-account-${String(i).padStart(2, '0')}` });
+    const id = await seedConnection(
+      ctx.db,
+      ctx.keyring,
+      org.id,
+      'meta',
+      { kind: 'oauth2', accessToken: `t${i}` },
+      { externalId: `meta-account-${String(i).padStart(2, '0')}` },
+    );
     if (i % 10 === 0) await ctx.db.owner.query("update connections set status = 'needs_reauth' where id = $1", [id]);
   }
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
   browser = await launchChromium();
 });
 after(async () => {
@@ -92,7 +126,12 @@ test('connections: list, filter, page, open one, sync now and watch it run to th
   assert.doesNotMatch(await page.locator('dl.facts').first().innerText(), /Last sync\s+never/);
   await checkPage(page, 'connection-synced');
   // The run the button asked for (the scheduler may have synced the new connection before it).
-  const run = (await ctx.db.owner.query("select status from sync_runs where org_id = $1 and connection_id = $2 and reason = 'on_demand'", [org.id, conn])).rows;
+  const run = (
+    await ctx.db.owner.query(
+      "select status from sync_runs where org_id = $1 and connection_id = $2 and reason = 'on_demand'",
+      [org.id, conn],
+    )
+  ).rows;
   assert.deepEqual(run, [{ status: 'completed' }]);
 
   // Settings: the schedule changes through the form.
@@ -100,7 +139,9 @@ test('connections: list, filter, page, open one, sync now and watch it run to th
   await page.getByLabel('When content conflicts').selectOption('remote_wins');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
-  const saved = (await ctx.db.owner.query('select sync_interval_minutes, conflict_policy from connections where id = $1', [conn])).rows[0];
+  const saved = (
+    await ctx.db.owner.query('select sync_interval_minutes, conflict_policy from connections where id = $1', [conn])
+  ).rows[0];
   assert.deepEqual(saved, { sync_interval_minutes: 90, conflict_policy: 'remote_wins' });
 
   assert.deepEqual(elsewhere, []);
@@ -115,7 +156,8 @@ test('a read-only session sees the connection without any action', async () => {
   await page.getByRole('heading', { name: /^Connection: / }).waitFor();
   assert.deepEqual(consoleErrors, []);
   await page.getByText('This view is read only').waitFor();
-  for (const name of ['Sync now', 'Reconnect', 'Disconnect', 'Save']) assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+  for (const name of ['Sync now', 'Reconnect', 'Disconnect', 'Save'])
+    assert.equal(await page.getByRole('button', { name }).count(), 0, name);
   await checkPage(page, 'connection-read-only');
   await page.context().close();
 });
@@ -141,8 +183,18 @@ test('keyboard: Tab reaches the section nav, Enter opens a section', async () =>
 });
 
 test('syncs: a running sync’s counters move live; finished runs are in the history', async () => {
-  const meta = (await ctx.db.owner.query("select id from connections where org_id = $1 and provider = 'meta' and status = 'active' limit 1", [org.id])).rows[0].id as string;
-  const run = (await ctx.db.owner.query("insert into sync_runs (org_id, connection_id, reason, status, pages, records) values ($1, $2, 'schedule', 'running', 1, 40) returning id", [org.id, meta])).rows[0].id as string;
+  const meta = (
+    await ctx.db.owner.query(
+      "select id from connections where org_id = $1 and provider = 'meta' and status = 'active' limit 1",
+      [org.id],
+    )
+  ).rows[0].id as string;
+  const run = (
+    await ctx.db.owner.query(
+      "insert into sync_runs (org_id, connection_id, reason, status, pages, records) values ($1, $2, 'schedule', 'running', 1, 40) returning id",
+      [org.id, meta],
+    )
+  ).rows[0].id as string;
   const { page, consoleErrors } = await enterPortal(browser, base, org.key);
   await page.getByRole('link', { name: 'Syncs' }).click();
   const running = page.getByRole('table', { name: 'Running now' });
@@ -171,10 +223,18 @@ test('reconnect opens a connect page for the same connection; disconnect removes
   const { page, consoleErrors } = await enterPortal(browser, base, org.key);
   await page.goto(`${base}/portal/connections/${spare}`);
   await page.getByRole('heading', { name: /^Connection: / }).waitFor();
-  const [popup] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Reconnect' }).click()]);
+  const [popup] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByRole('button', { name: 'Reconnect' }).click(),
+  ]);
   await popup.waitForLoadState();
   assert.match(popup.url(), new RegExp(`^${base}/connect/`));
-  const session = (await ctx.db.owner.query('select connection_id, provider from connect_sessions where org_id = $1 order by created_at desc limit 1', [org.id])).rows[0];
+  const session = (
+    await ctx.db.owner.query(
+      'select connection_id, provider from connect_sessions where org_id = $1 order by created_at desc limit 1',
+      [org.id],
+    )
+  ).rows[0];
   assert.deepEqual(session, { connection_id: spare, provider: 'google-ads' });
   await popup.close();
 
@@ -182,7 +242,10 @@ test('reconnect opens a connect page for the same connection; disconnect removes
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.getByText('Disconnected.').waitFor();
   await page.getByRole('heading', { name: 'Connections', level: 1 }).waitFor();
-  assert.equal((await ctx.db.owner.query('select status from connections where id = $1', [spare])).rows[0].status, 'deleted');
+  assert.equal(
+    (await ctx.db.owner.query('select status from connections where id = $1', [spare])).rows[0].status,
+    'deleted',
+  );
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
 });
@@ -191,13 +254,19 @@ test('branding: the org’s name, logo and colour, as its portal settings say', 
   const res = await fetch(`${base}/v1/org/portal`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ display_name: 'Northwind integrations', accent_color: '#fde047', logo_url: `${base}/portal/assets/none.svg` }),
+    body: JSON.stringify({
+      display_name: 'Northwind integrations',
+      accent_color: '#fde047',
+      logo_url: `${base}/portal/assets/none.svg`,
+    }),
   });
   assert.equal(res.status, 200);
   const { page } = await enterPortal(browser, base, org.key);
   await page.locator('header').getByText('Northwind integrations').waitFor();
   // Evaluated as page source: this file is typed for Node, the expression runs in the page.
-  const colours = await page.evaluate("(({ backgroundColor, color }) => ({ bg: backgroundColor, fg: color }))(getComputedStyle(document.querySelector('header')))");
+  const colours = await page.evaluate(
+    "(({ backgroundColor, color }) => ({ bg: backgroundColor, fg: color }))(getComputedStyle(document.querySelector('header')))",
+  );
   // A light accent gets dark text on it, so the header keeps its contrast.
   assert.deepEqual(colours, { bg: 'rgb(253, 224, 71)', fg: 'rgb(0, 0, 0)' });
   assert.equal(await page.locator('header img').getAttribute('alt'), '');

@@ -30,10 +30,27 @@ const setup = () =>
     base = await hub.ctx.listen();
     browser = await launchChromium();
     // A second site that needs reconnecting: listed, but not offered for publishing.
-    const stale = await seedConnection(hub.ctx.db, hub.ctx.keyring, hub.org.id, 'webflow', { kind: 'oauth2', accessToken: 'expired-token' }, { externalId: `stale-${stamp}` });
-    await hub.ctx.db.owner.query("update connections set status = 'needs_reauth', display_name = 'Old shop blog' where id = $1", [stale]);
+    const stale = await seedConnection(
+      hub.ctx.db,
+      hub.ctx.keyring,
+      hub.org.id,
+      'webflow',
+      { kind: 'oauth2', accessToken: 'expired-token' },
+      { externalId: `stale-${stamp}` },
+    );
+    await hub.ctx.db.owner.query(
+      "update connections set status = 'needs_reauth', display_name = 'Old shop blog' where id = $1",
+      [stale],
+    );
     for (let n = 1; n <= 20; n++) {
-      const r = await hub.api('POST', '/v1/content', { external_id: `portal-${stamp}-${n}`, title: `Portal story ${n}`, slug: `portal-${stamp}-${n}`, body_html: `<p>Story ${n} of the portal.</p>`, status: 'published', tags: ['portal'] });
+      const r = await hub.api('POST', '/v1/content', {
+        external_id: `portal-${stamp}-${n}`,
+        title: `Portal story ${n}`,
+        slug: `portal-${stamp}-${n}`,
+        body_html: `<p>Story ${n} of the portal.</p>`,
+        status: 'published',
+        tags: ['portal'],
+      });
       assert.equal(r.status, 201);
       items.push({ id: r.body.id, title: r.body.title, slug: r.body.slug });
     }
@@ -41,7 +58,10 @@ const setup = () =>
 after(async () => browser?.close());
 
 /** The site's posts with this run's slugs, as the sandbox holds them (trashed ones left out). */
-const onSite = () => [...hub.site.sandbox.site().posts.values()].filter((p) => p.status !== 'trash' && p.slug.startsWith(`portal-${stamp}-`));
+const onSite = () =>
+  [...hub.site.sandbox.site().posts.values()].filter(
+    (p) => p.status !== 'trash' && p.slug.startsWith(`portal-${stamp}-`),
+  );
 
 test('20 items published: dry-run plan table, confirm, live progress, then on the site; rolled back from the batch page', async () => {
   await setup();
@@ -69,7 +89,14 @@ test('20 items published: dry-run plan table, confirm, live progress, then on th
   const story7 = plan.getByRole('row').filter({ hasText: 'Portal story 7' });
   assert.equal(await story7.count(), 5);
   const titleRow = story7.filter({ has: page.getByRole('cell', { name: 'Title', exact: true }) });
-  assert.deepEqual(await titleRow.getByRole('cell').allInnerTexts(), ['Portal story 7', await titleRow.getByRole('cell').nth(1).innerText(), 'Create', 'Title', '—', 'Portal story 7']);
+  assert.deepEqual(await titleRow.getByRole('cell').allInnerTexts(), [
+    'Portal story 7',
+    await titleRow.getByRole('cell').nth(1).innerText(),
+    'Create',
+    'Title',
+    '—',
+    'Portal story 7',
+  ]);
   assert.equal(onSite().length, 0, 'the dry run published nothing');
   await checkPage(page, 'content-dry-run');
 
@@ -94,7 +121,10 @@ test('20 items published: dry-run plan table, confirm, live progress, then on th
   assert.equal(await table.getByText('Synced').count(), 20);
   await checkPage(page, 'content-synced');
 
-  await page.getByRole('link', { name: /^Batch of / }).first().click();
+  await page
+    .getByRole('link', { name: /^Batch of / })
+    .first()
+    .click();
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Roll back this batch' }).click();
   await page.getByText('Rolled back', { exact: false }).first().waitFor({ timeout: 60_000 });
@@ -124,7 +154,10 @@ test("another org's session gets 404 for this org's items and batches, in the pa
     assert.equal(r.body.error.code, 'not_found');
   }
   // Lists answer with the caller's own org only: nothing of the other's.
-  assert.deepEqual((await call('GET', `/v1/content/targets?item_ids=${items.map((i) => i.id).join(',')}`)).body.data, []);
+  assert.deepEqual(
+    (await call('GET', `/v1/content/targets?item_ids=${items.map((i) => i.id).join(',')}`)).body.data,
+    [],
+  );
   assert.deepEqual((await call('GET', '/v1/content')).body.data, []);
   assert.deepEqual((await call('GET', '/v1/publish')).body.data, []);
 });
@@ -133,7 +166,11 @@ test('a read-only session sees items and batches but has no publish or rollback,
   await setup();
   const { page } = await enterPortal(browser, base, hub.org.key, { mode: 'read_only' });
   await page.getByRole('link', { name: 'Content', exact: true }).click();
-  await page.getByRole('table', { name: 'Content items and their state on each site' }).getByRole('row').nth(20).waitFor();
+  await page
+    .getByRole('table', { name: 'Content items and their state on each site' })
+    .getByRole('row')
+    .nth(20)
+    .waitFor();
   assert.equal(await page.getByRole('button', { name: 'Publish selected…' }).count(), 0);
   assert.equal(await page.getByRole('checkbox').count(), 0);
   await checkPage(page, 'content-read-only');

@@ -22,13 +22,39 @@ async function seedOperation(status: string, message: string, at = new Date()): 
   await ctx.db.owner.query(
     `insert into operations (org_id, id, type, connection_id, provider, actor, status, started_at, ended_at, error_code, error_message, job_id, attempt)
      values ($1, $2, 'sync', $3, 'meta', 'job:sync_connection', $4, $5, $5, $6, $7, '77', 1)`,
-    [org.id, id, conn, status, at, status === 'failed' ? 'provider.auth_revoked' : null, status === 'failed' ? 'The platform revoked access.' : null],
+    [
+      org.id,
+      id,
+      conn,
+      status,
+      at,
+      status === 'failed' ? 'provider.auth_revoked' : null,
+      status === 'failed' ? 'The platform revoked access.' : null,
+    ],
   );
   await ctx.db.owner.query(
     `insert into operation_messages (org_id, operation_id, seq, at, level, kind, message, http) values
        ($1, $2, 1, $3, 'info', 'log', $4, null),
        ($1, $2, 2, $3, 'error', 'http', 'GET /act_{id}/campaigns', $5)`,
-    [org.id, id, at, message, { method: 'GET', path: '/act_{id}/campaigns', query: {}, host: 'graph.facebook.com', status: 401, duration_ms: 41, attempt: 1, rate_limit: {}, request_id: 'req-1', error_excerpt: null, error_code: 'provider.auth_revoked' }],
+    [
+      org.id,
+      id,
+      at,
+      message,
+      {
+        method: 'GET',
+        path: '/act_{id}/campaigns',
+        query: {},
+        host: 'graph.facebook.com',
+        status: 401,
+        duration_ms: 41,
+        attempt: 1,
+        rate_limit: {},
+        request_id: 'req-1',
+        error_excerpt: null,
+        error_code: 'provider.auth_revoked',
+      },
+    ],
   );
   return id;
 }
@@ -37,14 +63,22 @@ before(async () => {
   ctx = await createTestContext();
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: 'tok' }, { externalId: 'meta-main' });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'meta',
+    { kind: 'oauth2', accessToken: 'tok' },
+    { externalId: 'meta-main' },
+  );
   deadLetter = (
     await ctx.db.owner.query(
       `insert into dead_letters (org_id, job_id, task, payload, job_key, attempts, error_code, error_message) values ($1, 9001, 'sync_connection', $2, $3, 25, 'provider.auth_revoked', 'The platform revoked access; the connection needs re-authorization.') returning id`,
       [org.id, { org_id: org.id, connection_id: conn, reason: 'schedule' }, `sync:${conn}`],
     )
   ).rows[0].id;
-  for (let i = 0; i < 5; i++) await seedOperation('success', `synced page ${i}`, new Date(Date.now() - (10 - i) * 60_000));
+  for (let i = 0; i < 5; i++)
+    await seedOperation('success', `synced page ${i}`, new Date(Date.now() - (10 - i) * 60_000));
   await seedOperation('failed', 'token refused by the platform', new Date(Date.now() - 60_000));
   browser = await launchChromium();
 });
@@ -64,9 +98,13 @@ test('failures: replay a dead letter, search and open an operation, tail the log
   await table.getByRole('button', { name: /^Replay/ }).click();
   await page.getByText('Replay queued.').waitFor();
   await waitFor(() => table.getByRole('button', { name: /^Replay/ }).isDisabled(), 'the replay button to be disabled');
-  const row = (await ctx.db.owner.query('select replayed_at, replay_job_id from dead_letters where id = $1', [deadLetter])).rows[0];
+  const row = (
+    await ctx.db.owner.query('select replayed_at, replay_job_id from dead_letters where id = $1', [deadLetter])
+  ).rows[0];
   assert.ok(row.replayed_at);
-  const job = (await ctx.db.owner.query('select task_identifier from graphile_worker.jobs where id = $1', [row.replay_job_id])).rows[0];
+  const job = (
+    await ctx.db.owner.query('select task_identifier from graphile_worker.jobs where id = $1', [row.replay_job_id])
+  ).rows[0];
   assert.equal(job.task_identifier, 'sync_connection');
 
   // The operations log: only the failed one, then a search, then its messages.
@@ -111,7 +149,10 @@ test('failures: replay a dead letter, search and open an operation, tail the log
 test('a read-only session has no replay button', async () => {
   const { page } = await enterPortal(browser, base, org.key, { mode: 'read_only' });
   await page.goto(`${base}/portal/failures`);
-  await page.getByRole('table', { name: 'Dead letters' }).getByRole('cell', { name: 'sync_connection', exact: true }).waitFor();
+  await page
+    .getByRole('table', { name: 'Dead letters' })
+    .getByRole('cell', { name: 'sync_connection', exact: true })
+    .waitFor();
   assert.equal(await page.getByRole('button', { name: /^Replay/ }).count(), 0);
   await page.context().close();
 });

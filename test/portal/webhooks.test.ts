@@ -18,7 +18,7 @@ let ctx: TestContext;
 let worker: WorkerHandle;
 let browser: Browser;
 let receiver: Server;
-let received: Array<{ headers: Record<string, unknown>; body: string }> = [];
+const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
 let base: string;
 let org: { id: string; key: string };
 
@@ -28,7 +28,8 @@ before(async () => {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       received.push({ headers: req.headers, body });
-      if (received.length === 1) res.writeHead(500, { 'content-type': 'text/plain' }).end('receiver is down for maintenance');
+      if (received.length === 1)
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('receiver is down for maintenance');
       else res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
     });
   });
@@ -36,14 +37,29 @@ before(async () => {
   ctx = await createTestContext();
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');
-  const conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'shopify', { kind: 'oauth2', accessToken: 'tok' }, { externalId: 'northwind.myshopify.com' });
+  const conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'shopify',
+    { kind: 'oauth2', accessToken: 'tok' },
+    { externalId: 'northwind.myshopify.com' },
+  );
   await ctx.db.owner.query(
     `insert into webhook_inbox (org_id, provider, connection_id, dedupe_key, topic, account_ref, payload, status, attempts, last_error, processed_at) values
        ($1, 'shopify', $2, 'evt-1', 'products/update', 'northwind.myshopify.com', '{}', 'processed', 1, null, now()),
        ($1, 'shopify', $2, 'evt-2', 'articles/delete', 'northwind.myshopify.com', '{}', 'failed', 5, 'The article was not found on the site.', null)`,
     [org.id, conn],
   );
-  worker = await startWorker({ db: ctx.db, keyring: ctx.keyring, log: ctx.log, clock: systemClock, tasks: allTasks, ...ctx.config.worker, providers: ctx.providers });
+  worker = await startWorker({
+    db: ctx.db,
+    keyring: ctx.keyring,
+    log: ctx.log,
+    clock: systemClock,
+    tasks: allTasks,
+    ...ctx.config.worker,
+    providers: ctx.providers,
+  });
   browser = await launchChromium();
 });
 after(async () => {

@@ -21,7 +21,12 @@ const env = {
   PLEXUS_LINKEDIN_CLIENT_SECRET: SECRET,
 };
 
-const eventBody = JSON.stringify({ type: 'LEAD_ACTION', owner: { sponsoredAccount: 'urn:li:sponsoredAccount:1' }, leadAction: 'CREATED', occurredAt: 1 });
+const eventBody = JSON.stringify({
+  type: 'LEAD_ACTION',
+  owner: { sponsoredAccount: 'urn:li:sponsoredAccount:1' },
+  leadAction: 'CREATED',
+  occurredAt: 1,
+});
 
 /** Per provider with a handshake: the query for a challenge value, a valid challenge, and hostile ones. */
 const KINDS: Record<string, { query(v: string): Record<string, string>; valid: string; hostile: string[] }> = {
@@ -60,14 +65,21 @@ test('each platform route answers its own challenge format and refuses a body-sh
     for (const bad of kind.hostile) {
       const r = await ctx.app.inject({ method: 'GET', url: `/webhooks/${def.id}`, query: kind.query(bad) });
       assert.equal(r.statusCode, 400, `${def.id} refuses challenge ${JSON.stringify(bad).slice(0, 60)}`);
-      assert.ok(!r.body.includes(createHmac('sha256', SECRET).update(bad).digest('hex')), `${def.id}: no HMAC of a hostile challenge`);
+      assert.ok(
+        !r.body.includes(createHmac('sha256', SECRET).update(bad).digest('hex')),
+        `${def.id}: no HMAC of a hostile challenge`,
+      );
     }
   }
 });
 
 test('the LinkedIn answer to a body-shaped challenge would be a valid event signature: it is never given', async () => {
   // The attack: ask for challengeCode = "hmacsha256=" + body; the answer is X-LI-Signature.
-  const r = await ctx.app.inject({ method: 'GET', url: '/webhooks/linkedin', query: { challengeCode: `hmacsha256=${eventBody}` } });
+  const r = await ctx.app.inject({
+    method: 'GET',
+    url: '/webhooks/linkedin',
+    query: { challengeCode: `hmacsha256=${eventBody}` },
+  });
   assert.equal(r.statusCode, 400);
   const forged = createHmac('sha256', SECRET).update(`hmacsha256=${eventBody}`).digest('hex');
   assert.ok(!r.body.includes(forged));

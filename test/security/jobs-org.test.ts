@@ -17,7 +17,8 @@ before(async () => {
 after(async () => ctx?.close());
 
 const one = (payload: unknown) => ["select plexus_enqueue('noop', $1::json)", [JSON.stringify(payload)]] as const;
-const many = (payload: unknown) => ['select plexus_enqueue_many($1::jsonb)', [JSON.stringify([{ task: 'noop', payload }])]] as const;
+const many = (payload: unknown) =>
+  ['select plexus_enqueue_many($1::jsonb)', [JSON.stringify([{ task: 'noop', payload }])]] as const;
 
 test('the app role outside an org transaction cannot enqueue a job without org_id', async () => {
   for (const [sql, params] of [one({}), one({ org_id: null }), many({}), many({ org_id: null })]) {
@@ -28,19 +29,26 @@ test('the app role outside an org transaction cannot enqueue a job without org_i
       c.release();
     }
   }
-  const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'noop'");
+  const { rows } = await ctx.db.owner.query(
+    "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'noop'",
+  );
   assert.equal(rows[0].n, 0);
 });
 
 test('inside its org transaction the app role still cannot enqueue a job without org_id', async () => {
   for (const [sql, params] of [one({}), many({ org_id: null })]) {
-    await assert.rejects(withOrgTx(ctx.db.app, org.id, (c) => c.query(sql, [...params])), /org/);
+    await assert.rejects(
+      withOrgTx(ctx.db.app, org.id, (c) => c.query(sql, [...params])),
+      /org/,
+    );
   }
 });
 
 test('the app role enqueues for its own org, and the owner enqueues system work', async () => {
   await withOrgTx(ctx.db.app, org.id, (c) => c.query(one({ org_id: org.id })[0], [...one({ org_id: org.id })[1]]));
   await ctx.db.owner.query(one({ system: true })[0], [...one({ system: true })[1]]);
-  const { rows } = await ctx.db.owner.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'noop'");
+  const { rows } = await ctx.db.owner.query(
+    "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'noop'",
+  );
   assert.equal(rows[0].n, 2);
 });

@@ -35,7 +35,9 @@ before(async () => {
     log: ctx.log,
     clock: systemClock,
     // The worker reads the same live policy object the API uses.
-    tasks: [createDeliverWebhookTask({ ssrf: policy(), retry: { schedule: [60_000] }, timeoutMs: 5_000 })] as unknown as TaskDefinition[],
+    tasks: [
+      createDeliverWebhookTask({ ssrf: policy(), retry: { schedule: [60_000] }, timeoutMs: 5_000 }),
+    ] as unknown as TaskDefinition[],
     ...ctx.config.worker,
     concurrency: 2,
   });
@@ -50,21 +52,36 @@ after(async () => {
 test('a stored loopback endpoint is not called after the policy stops allowing it', async () => {
   const org = await newOrg(ctx);
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const created = await ctx.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: auth(org.key), payload: { url } });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/webhook-endpoints',
+    headers: auth(org.key),
+    payload: { url },
+  });
   assert.equal(created.statusCode, 201, created.body);
   const endpoint = created.json<{ id: string }>();
 
-  const first = await ctx.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/test`, headers: auth(org.key) });
+  const first = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/webhook-endpoints/${endpoint.id}/test`,
+    headers: auth(org.key),
+  });
   assert.equal(first.statusCode, 202, first.body);
   await waitFor(async () => hits === 1, 'the allowed delivery');
 
   // The operator tightens the policy: loopback is no longer allowed.
   policy().allowHosts.clear();
-  const second = await ctx.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/test`, headers: auth(org.key) });
+  const second = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/webhook-endpoints/${endpoint.id}/test`,
+    headers: auth(org.key),
+  });
   assert.equal(second.statusCode, 202, second.body);
   const deliveryId = second.json<{ id: string }>().id;
   const attempt = await waitFor(async () => {
-    const { rows } = await ctx.db.owner.query('select * from webhook_delivery_attempts where delivery_id = $1', [deliveryId]);
+    const { rows } = await ctx.db.owner.query('select * from webhook_delivery_attempts where delivery_id = $1', [
+      deliveryId,
+    ]);
     return rows[0];
   }, 'the refused attempt');
   assert.equal(hits, 1, 'the endpoint was not called again');

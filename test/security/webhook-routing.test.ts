@@ -14,7 +14,6 @@ import { auth, createTestContext, newOrg, type TestContext } from '../helpers/ap
 import { open, submit } from '../helpers/browser.ts';
 import { seedConnection } from '../helpers/connections.ts';
 
- 
 type Sb = RunningSandbox & Record<string, any>;
 let wix: Sb;
 let ctx: TestContext;
@@ -24,7 +23,13 @@ const SHOPIFY_SECRET = 'shopify-app-secret-0123456789abcdef';
 before(async () => {
   wix = (await (await loadSandbox('wix')).start({ seed: 5, size: 5 })) as Sb;
   ctx = await createTestContext({
-    env: { PLEXUS_WIX_BASE_URL: wix.url, PLEXUS_WIX_CLIENT_ID: wix.appId, PLEXUS_WIX_CLIENT_SECRET: wix.appSecret, PLEXUS_SHOPIFY_CLIENT_ID: 'shop-app', PLEXUS_SHOPIFY_CLIENT_SECRET: SHOPIFY_SECRET },
+    env: {
+      PLEXUS_WIX_BASE_URL: wix.url,
+      PLEXUS_WIX_CLIENT_ID: wix.appId,
+      PLEXUS_WIX_CLIENT_SECRET: wix.appSecret,
+      PLEXUS_SHOPIFY_CLIENT_ID: 'shop-app',
+      PLEXUS_SHOPIFY_CLIENT_SECRET: SHOPIFY_SECRET,
+    },
   });
   base = await ctx.listen();
 });
@@ -34,7 +39,11 @@ after(async () => {
 });
 
 async function connectWix(org: { key: string }, form: Record<string, string>) {
-  const created = await fetch(`${base}/v1/connect-sessions`, { method: 'POST', headers: { ...auth(org.key), 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'wix' }) });
+  const created = await fetch(`${base}/v1/connect-sessions`, {
+    method: 'POST',
+    headers: { ...auth(org.key), 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'wix' }),
+  });
   assert.equal(created.status, 201);
   return submit(await open(((await created.json()) as { url: string }).url), form);
 }
@@ -45,7 +54,9 @@ test('a typed Wix instance id that Wix does not place on the site is refused; no
   const page = await connectWix(attacker, { siteId: wix.siteId, apiKey: wix.apiKey, instanceId: victimInstance });
   assert.equal(page.status, 422, page.html.slice(0, 300));
   assert.match(page.html, /app instance/i);
-  const { rows } = await ctx.db.owner.query('select count(*)::int as n from connections where $1 = any(account_refs)', [victimInstance]);
+  const { rows } = await ctx.db.owner.query('select count(*)::int as n from connections where $1 = any(account_refs)', [
+    victimInstance,
+  ]);
   assert.equal(rows[0].n, 0);
 });
 
@@ -59,7 +70,14 @@ test('the instance id Wix confirms for the site is stored as a routing reference
 
 test('POST /webhooks/<app-secret platform>/<connectionId> does not route by the path', async () => {
   const org = await newOrg(ctx, 'shop');
-  const connectionId = await seedConnection(ctx.db, ctx.keyring, org.id, 'shopify', { kind: 'oauth2', accessToken: 't' } as never, { config: { shop: 'victim' } });
+  const connectionId = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'shopify',
+    { kind: 'oauth2', accessToken: 't' } as never,
+    { config: { shop: 'victim' } },
+  );
   const raw = JSON.stringify({ id: 1, title: 'forged' });
   const r = await ctx.app.inject({
     method: 'POST',
@@ -75,6 +93,8 @@ test('POST /webhooks/<app-secret platform>/<connectionId> does not route by the 
   });
   assert.equal(r.statusCode, 404, r.body);
   assert.equal(r.json().error.code, 'route_not_found');
-  const { rows } = await ctx.db.owner.query('select count(*)::int as n from webhook_inbox where connection_id = $1', [connectionId]);
+  const { rows } = await ctx.db.owner.query('select count(*)::int as n from webhook_inbox where connection_id = $1', [
+    connectionId,
+  ]);
   assert.equal(rows[0].n, 0);
 });

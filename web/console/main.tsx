@@ -50,7 +50,11 @@ function App({ token }: { token: string }) {
       onNavigate={navigate}
       actions={<SignOut token={token} />}
     >
-      {current ? <current.Page key={current.id} api={api} navigate={navigate} query={route.query} /> : <p>{strings.app.notFound}</p>}
+      {current ? (
+        <current.Page key={current.id} api={api} navigate={navigate} query={route.query} />
+      ) : (
+        <p>{strings.app.notFound}</p>
+      )}
     </Layout>
   );
 }

@@ -3,7 +3,13 @@ export const consoleStrings = {
   title: 'Plexus console',
   signOut: 'Sign out',
   sessionEnded: 'Your console session has ended. Sign in again.',
-  nav: { orgs: 'Organisations', health: 'Health', platforms: 'Platform errors', versions: 'API versions', deadLetters: 'Dead letters' },
+  nav: {
+    orgs: 'Organisations',
+    health: 'Health',
+    platforms: 'Platform errors',
+    versions: 'API versions',
+    deadLetters: 'Dead letters',
+  },
   orgs: {
     heading: 'Organisations',
     searchForm: 'Search organisations',
@@ -69,7 +75,12 @@ export const consoleStrings = {
     daysLeft: 'Days left',
     newest: 'Newest known',
     action: 'What to do',
-    states: { current: 'Current', sunset_soon: 'Sunset soon', sunset_passed: 'Sunset passed', unknown: 'Unknown dates' } as Record<string, string>,
+    states: {
+      current: 'Current',
+      sunset_soon: 'Sunset soon',
+      sunset_passed: 'Sunset passed',
+      unknown: 'Unknown dates',
+    } as Record<string, string>,
     tentative: '(projected)',
   },
   deadLetters: {

@@ -40,4 +40,5 @@ export interface Section {
 }
 
 export const PORTAL_BASE = '/portal';
-export const sectionHref = (id: string, ...rest: string[]) => [PORTAL_BASE, id, ...rest.map(encodeURIComponent)].join('/');
+export const sectionHref = (id: string, ...rest: string[]) =>
+  [PORTAL_BASE, id, ...rest.map(encodeURIComponent)].join('/');

@@ -24,12 +24,25 @@ function App({ session }: { session: PortalSession }) {
   if (current) document.title = `${current.title} · ${session.orgName}`;
   return (
     <Layout
-      brand={{ name: session.orgName, logoUrl: session.logoUrl, badge: session.readOnly ? strings.app.readOnly : undefined }}
+      brand={{
+        name: session.orgName,
+        logoUrl: session.logoUrl,
+        badge: session.readOnly ? strings.app.readOnly : undefined,
+      }}
       nav={allowed.map((s) => ({ id: s.id, title: s.title, href: sectionHref(s.id) }))}
       current={current?.id}
       onNavigate={navigate}
     >
-      {current ? <current.Page key={current.id} ctx={ctx} path={route.section === undefined ? [] : route.rest} query={route.query} /> : <p>{strings.app.notFound}</p>}
+      {current ? (
+        <current.Page
+          key={current.id}
+          ctx={ctx}
+          path={route.section === undefined ? [] : route.rest}
+          query={route.query}
+        />
+      ) : (
+        <p>{strings.app.notFound}</p>
+      )}
     </Layout>
   );
 }
@@ -56,7 +69,16 @@ async function start(root: HTMLElement) {
     );
   } catch (err) {
     const status = (err as { status?: number }).status;
-    render(status === 401 ? <p class="notice info" role="alert">{strings.app.sessionEnded}</p> : <ErrorNotice error={err as Error} />, root);
+    render(
+      status === 401 ? (
+        <p class="notice info" role="alert">
+          {strings.app.sessionEnded}
+        </p>
+      ) : (
+        <ErrorNotice error={err as Error} />
+      ),
+      root,
+    );
   }
 }
 

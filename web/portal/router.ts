@@ -9,7 +9,9 @@ export interface Route {
 
 /** `/portal/connections/abc?x=1` → section `connections`, rest `['abc']`. */
 export function parseRoute(pathname: string, search: string): Route {
-  const parts = pathname.startsWith(PORTAL_BASE) ? pathname.slice(PORTAL_BASE.length).split('/').filter(Boolean).map(decodeURIComponent) : [];
+  const parts = pathname.startsWith(PORTAL_BASE)
+    ? pathname.slice(PORTAL_BASE.length).split('/').filter(Boolean).map(decodeURIComponent)
+    : [];
   return { section: parts[0], rest: parts.slice(1), query: new URLSearchParams(search) };
 }
 

@@ -45,7 +45,8 @@ export function createApi(opts: { csrfToken: () => string | undefined; baseUrl?:
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         const token = opts.csrfToken();
         if (token) request.headers.set(CSRF_HEADER, token);
-        if (request.method === 'POST' && !request.headers.has('idempotency-key')) request.headers.set('idempotency-key', crypto.randomUUID());
+        if (request.method === 'POST' && !request.headers.has('idempotency-key'))
+          request.headers.set('idempotency-key', crypto.randomUUID());
       }
       return request;
     },
@@ -58,7 +59,11 @@ export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response
   const { data, error, response } = await p;
   if (!response.ok || error !== undefined) {
     const e = ((error as { error?: unknown } | undefined)?.error ?? {}) as { code?: unknown; message?: unknown };
-    throw new ApiError(response.status, typeof e.code === 'string' ? e.code : 'http_error', typeof e.message === 'string' ? e.message : `HTTP ${response.status}`);
+    throw new ApiError(
+      response.status,
+      typeof e.code === 'string' ? e.code : 'http_error',
+      typeof e.message === 'string' ? e.message : `HTTP ${response.status}`,
+    );
   }
   return data as T;
 }

@@ -3,13 +3,41 @@ import { useId, useState } from 'preact/hooks';
 import { strings } from './strings.ts';
 
 /** A labelled text input: the label is tied to the input by id, the hint by aria-describedby. */
-export function TextField({ label, value, onInput, type = 'text', hint, required, name }: { label: string; value: string; onInput: (v: string) => void; type?: 'text' | 'url' | 'number' | 'search' | 'email'; hint?: string; required?: boolean; name?: string }) {
+export function TextField({
+  label,
+  value,
+  onInput,
+  type = 'text',
+  hint,
+  required,
+  name,
+}: {
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  type?: 'text' | 'url' | 'number' | 'search' | 'email';
+  hint?: string;
+  required?: boolean;
+  name?: string;
+}) {
   const id = useId();
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <input id={id} name={name} type={type as 'text'} value={value} required={required} aria-describedby={hint ? `${id}-hint` : undefined} onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)} />
-      {hint && <span id={`${id}-hint`} class="hint">{hint}</span>}
+      <input
+        id={id}
+        name={name}
+        type={type as 'text'}
+        value={value}
+        required={required}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+      {hint && (
+        <span id={`${id}-hint`} class="hint">
+          {hint}
+        </span>
+      )}
     </div>
   );
 }
@@ -20,12 +48,26 @@ export interface Option {
 }
 
 /** A labelled select; `allLabel` adds a first option with the empty value (no filter). */
-export function SelectField({ label, value, options, onChange, allLabel, disabled }: { label: string; value: string; options: Option[]; onChange: (v: string) => void; allLabel?: string; disabled?: boolean }) {
+export function SelectField({
+  label,
+  value,
+  options,
+  onChange,
+  allLabel,
+  disabled,
+}: {
+  label: string;
+  value: string;
+  options: Option[];
+  onChange: (v: string) => void;
+  allLabel?: string;
+  disabled?: boolean;
+}) {
   const id = useId();
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.currentTarget.value)}>
         {allLabel !== undefined && <option value="">{allLabel}</option>}
         {options.map((o) => (
           <option value={o.value}>{o.label}</option>
@@ -39,7 +81,21 @@ export function SelectField({ label, value, options, onChange, allLabel, disable
  * A button that runs an async action: disabled while it runs (no double submits), and hidden
  * where the session may not act (read-only portal sessions see no write buttons).
  */
-export function ActionButton({ children, onAction, kind, disabled, hidden, confirm }: { children: ComponentChildren; onAction: () => Promise<unknown>; kind?: 'primary' | 'danger'; disabled?: boolean; hidden?: boolean; confirm?: string }) {
+export function ActionButton({
+  children,
+  onAction,
+  kind,
+  disabled,
+  hidden,
+  confirm,
+}: {
+  children: ComponentChildren;
+  onAction: () => Promise<unknown>;
+  kind?: 'primary' | 'danger';
+  disabled?: boolean;
+  hidden?: boolean;
+  confirm?: string;
+}) {
   const [busy, setBusy] = useState(false);
   if (hidden) return null;
   const run = async () => {
@@ -59,7 +115,15 @@ export function ActionButton({ children, onAction, kind, disabled, hidden, confi
 }
 
 /** A form whose submit runs `onSubmit` (the browser's own validation first). */
-export function Form({ children, onSubmit, label }: { children: ComponentChildren; onSubmit: () => Promise<unknown>; label: string }) {
+export function Form({
+  children,
+  onSubmit,
+  label,
+}: {
+  children: ComponentChildren;
+  onSubmit: () => Promise<unknown>;
+  label: string;
+}) {
   const [busy, setBusy] = useState(false);
   const submit = async (e: TargetedEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -72,7 +136,9 @@ export function Form({ children, onSubmit, label }: { children: ComponentChildre
   };
   return (
     <form aria-label={label} onSubmit={submit} aria-busy={busy}>
-      <fieldset disabled={busy} class="toolbar plain">{children}</fieldset>
+      <fieldset disabled={busy} class="toolbar plain">
+        {children}
+      </fieldset>
     </form>
   );
 }

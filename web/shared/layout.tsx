@@ -18,10 +18,26 @@ export interface Branding {
  * Links are real links (they work with a middle click and a screen reader's link list); a
  * plain click is routed inside the app by `onNavigate`.
  */
-export function Layout({ brand, nav, current, onNavigate, actions, children }: { brand: Branding; nav: NavItem[]; current: string | undefined; onNavigate: (href: string) => void; actions?: ComponentChildren; children: ComponentChildren }) {
+export function Layout({
+  brand,
+  nav,
+  current,
+  onNavigate,
+  actions,
+  children,
+}: {
+  brand: Branding;
+  nav: NavItem[];
+  current: string | undefined;
+  onNavigate: (href: string) => void;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   return (
     <>
-      <a class="skip-link" href="#main">{strings.app.skipToContent}</a>
+      <a class="skip-link" href="#main">
+        {strings.app.skipToContent}
+      </a>
       <header class="app-header">
         {brand.logoUrl && <img src={brand.logoUrl} alt="" />}
         <span class="org-name">{brand.name}</span>
@@ -33,7 +49,9 @@ export function Layout({ brand, nav, current, onNavigate, actions, children }: {
           <ul>
             {nav.map((n) => (
               <li key={n.id}>
-                <Link href={n.href} onNavigate={onNavigate} current={n.id === current}>{n.title}</Link>
+                <Link href={n.href} onNavigate={onNavigate} current={n.id === current}>
+                  {n.title}
+                </Link>
               </li>
             ))}
           </ul>
@@ -47,7 +65,17 @@ export function Layout({ brand, nav, current, onNavigate, actions, children }: {
 }
 
 /** An in-app link: a plain left click navigates without a page load; anything else is the browser's. */
-export function Link({ href, onNavigate, current, children }: { href: string; onNavigate: (href: string) => void; current?: boolean; children: ComponentChildren }) {
+export function Link({
+  href,
+  onNavigate,
+  current,
+  children,
+}: {
+  href: string;
+  onNavigate: (href: string) => void;
+  current?: boolean;
+  children: ComponentChildren;
+}) {
   const click = (e: TargetedMouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
@@ -72,7 +100,9 @@ export function ErrorNotice({ error, onRetry }: { error: Error; onRetry?: () => 
       {onRetry && (
         <>
           {' '}
-          <button type="button" onClick={onRetry}>{strings.app.retry}</button>
+          <button type="button" onClick={onRetry}>
+            {strings.app.retry}
+          </button>
         </>
       )}
     </div>

@@ -94,7 +94,12 @@ export const strings = {
     interval: 'Sync every (minutes)',
     intervalHint: 'Empty: the default schedule. 0: no scheduled syncs.',
     conflictPolicy: 'When content conflicts',
-    policies: { hub_wins: 'Keep the hub’s version', remote_wins: 'Keep the site’s version', latest_wins: 'Keep the latest edit', manual: 'Ask a person' } as Record<string, string>,
+    policies: {
+      hub_wins: 'Keep the hub’s version',
+      remote_wins: 'Keep the site’s version',
+      latest_wins: 'Keep the latest edit',
+      manual: 'Ask a person',
+    } as Record<string, string>,
     syncNow: 'Sync now',
     syncRequested: 'Sync requested.',
     reconnect: 'Reconnect',

@@ -11,14 +11,26 @@ export interface Column<T> {
 }
 
 /** A table with a caption (its accessible name) and header cells; an empty list says so. */
-export function DataTable<T>({ caption, columns, rows, rowKey }: { caption: string; columns: Column<T>[]; rows: T[]; rowKey: (row: T) => string }) {
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+}: {
+  caption: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T) => string;
+}) {
   return (
     <table class="data">
       <caption>{caption}</caption>
       <thead>
         <tr>
           {columns.map((c) => (
-            <th scope="col" class={c.numeric ? 'num' : undefined}>{c.header}</th>
+            <th scope="col" class={c.numeric ? 'num' : undefined}>
+              {c.header}
+            </th>
           ))}
         </tr>
       </thead>
@@ -58,19 +70,43 @@ export function useCursorPages() {
   };
 }
 
-export function Pagination({ pages, nextCursor }: { pages: ReturnType<typeof useCursorPages>; nextCursor: string | null | undefined }) {
+export function Pagination({
+  pages,
+  nextCursor,
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null | undefined;
+}) {
   return (
     <nav class="pagination" aria-label={strings.table.pagination}>
-      <button type="button" disabled={pages.pageNumber === 1} onClick={pages.reset}>{strings.table.firstPage}</button>
-      <button type="button" disabled={pages.pageNumber === 1} onClick={pages.previous}>{strings.table.previousPage}</button>
+      <button type="button" disabled={pages.pageNumber === 1} onClick={pages.reset}>
+        {strings.table.firstPage}
+      </button>
+      <button type="button" disabled={pages.pageNumber === 1} onClick={pages.previous}>
+        {strings.table.previousPage}
+      </button>
       <span aria-live="polite">{strings.table.pageN(pages.pageNumber)}</span>
-      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>{strings.table.nextPage}</button>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
+        {strings.table.nextPage}
+      </button>
     </nav>
   );
 }
 
 /** A list answer of the API (`{data, next_cursor}`) as a table with its pages, its error and its loading state. */
-export function PagedTable<T>({ list, pages, caption, columns, rowKey }: { list: Resource<{ data: T[]; next_cursor: string | null }>; pages: ReturnType<typeof useCursorPages>; caption: string; columns: Column<T>[]; rowKey: (row: T) => string }) {
+export function PagedTable<T>({
+  list,
+  pages,
+  caption,
+  columns,
+  rowKey,
+}: {
+  list: Resource<{ data: T[]; next_cursor: string | null }>;
+  pages: ReturnType<typeof useCursorPages>;
+  caption: string;
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+}) {
   return (
     <>
       {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}

@@ -50,10 +50,18 @@ export function ToastProvider({ children }: { children: ComponentChildren }) {
       {children}
       <div class="toasts">
         <div role="status" aria-live="polite">
-          {toasts.filter((t) => t.kind === 'ok').map((t) => <ToastView key={t.id} toast={t} onDismiss={dismiss} />)}
+          {toasts
+            .filter((t) => t.kind === 'ok')
+            .map((t) => (
+              <ToastView key={t.id} toast={t} onDismiss={dismiss} />
+            ))}
         </div>
         <div role="alert" aria-live="assertive">
-          {toasts.filter((t) => t.kind === 'error').map((t) => <ToastView key={t.id} toast={t} onDismiss={dismiss} />)}
+          {toasts
+            .filter((t) => t.kind === 'error')
+            .map((t) => (
+              <ToastView key={t.id} toast={t} onDismiss={dismiss} />
+            ))}
         </div>
       </div>
     </ToastContext.Provider>
@@ -64,7 +72,9 @@ function ToastView({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
   return (
     <div class={`toast ${toast.kind}`}>
       <span>{toast.text}</span>
-      <button type="button" aria-label={strings.app.dismiss} onClick={() => onDismiss(toast.id)}>×</button>
+      <button type="button" aria-label={strings.app.dismiss} onClick={() => onDismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }

@@ -68,7 +68,8 @@ interface Outcome {
   error?: { code: string; message: string };
 }
 
-const isOutcome = (d: unknown): d is Outcome => typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'plexus.connect';
+const isOutcome = (d: unknown): d is Outcome =>
+  typeof d === 'object' && d !== null && (d as { type?: unknown }).type === 'plexus.connect';
 
 /** How often a closed popup is noticed (browsers send no event when a cross-origin popup closes). */
 const CLOSED_POLL_MS = 400;
@@ -85,7 +86,11 @@ export function openConnect(url: string, options: OpenConnectOptions = {}): Prom
   const height = options.height ?? 680;
   const left = Math.max(0, host.screenX + (host.outerWidth - width) / 2);
   const top = Math.max(0, host.screenY + (host.outerHeight - height) / 3);
-  const popup = host.open(url, 'plexus-connect', `popup=yes,width=${width},height=${height},left=${Math.round(left)},top=${Math.round(top)}`);
+  const popup = host.open(
+    url,
+    'plexus-connect',
+    `popup=yes,width=${width},height=${height},left=${Math.round(left)},top=${Math.round(top)}`,
+  );
   if (!popup) return Promise.reject(new PlexusConnectError('popup_blocked', CONNECT_MESSAGES.popup_blocked));
 
   return new Promise<ConnectResult>((resolve, reject) => {
@@ -100,19 +105,23 @@ export function openConnect(url: string, options: OpenConnectOptions = {}): Prom
       const o = e.data;
       done(() => {
         popup.close();
-        if (o.status === 'success' && o.connectionId) resolve({ connectionId: o.connectionId, provider: o.provider ?? '' });
+        if (o.status === 'success' && o.connectionId)
+          resolve({ connectionId: o.connectionId, provider: o.provider ?? '' });
         else reject(new PlexusConnectError(o.error?.code ?? 'failed', o.error?.message ?? 'The connection failed.'));
       });
     };
     const poll = setInterval(() => {
       if (popup.closed) done(() => reject(new PlexusConnectError('closed', CONNECT_MESSAGES.closed)));
     }, CLOSED_POLL_MS);
-    const timer = setTimeout(() => {
-      done(() => {
-        popup.close();
-        reject(new PlexusConnectError('timeout', CONNECT_MESSAGES.timeout));
-      });
-    }, options.timeoutMs ?? 10 * 60_000);
+    const timer = setTimeout(
+      () => {
+        done(() => {
+          popup.close();
+          reject(new PlexusConnectError('timeout', CONNECT_MESSAGES.timeout));
+        });
+      },
+      options.timeoutMs ?? 10 * 60_000,
+    );
     host.addEventListener('message', onMessage);
   });
 }

@@ -10,7 +10,9 @@ export class PlexusError extends Error {
   readonly requestId: string | undefined;
 
   constructor(status: number, body: unknown) {
-    const e = (body as { error?: { code?: string; message?: string; details?: unknown; request_id?: string } } | undefined)?.error;
+    const e = (
+      body as { error?: { code?: string; message?: string; details?: unknown; request_id?: string } } | undefined
+    )?.error;
     super(e?.message ?? `HTTP ${status}`);
     this.name = 'PlexusError';
     this.code = (e?.code ?? 'internal_error') as ErrorCode;

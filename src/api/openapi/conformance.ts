@@ -13,14 +13,24 @@ export function documentAjv(doc: Document): Ajv2020 {
 }
 
 /** `openapi.json#/a/b~1c`: a reference into the document added by `documentAjv`. */
-export const documentRef = (...parts: string[]) => ({ $ref: `openapi.json#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` });
+export const documentRef = (...parts: string[]) => ({
+  $ref: `openapi.json#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`,
+});
 
 /**
  * Checks real answers against the document the app serves: the status must be declared for
  * the operation (or its `default`), and a JSON body must match the declared schema. Used by
  * the test helper on every response, so the whole e2e suite checks the document's truth.
  */
-export function responseChecker(document: () => OpenAPI.Document): (a: { method: string; url: string | undefined; status: number; contentType: string; body: string }) => string | undefined {
+export function responseChecker(
+  document: () => OpenAPI.Document,
+): (a: {
+  method: string;
+  url: string | undefined;
+  status: number;
+  contentType: string;
+  body: string;
+}) => string | undefined {
   let doc: Document | undefined;
   let ajv: Ajv2020 | undefined;
   const compiled = new Map<string, ValidateFunction | null>();
@@ -36,14 +46,36 @@ export function responseChecker(document: () => OpenAPI.Document): (a: { method:
     if (!op) return undefined; // not in the document (hidden routes: /healthz, /metrics, /openapi.json, /docs)
     const responses = op.responses ?? {};
     const code = String(status);
-    const declared = responses[code] ? code : responses[`${code[0]}XX`] ? `${code[0]}XX` : responses.default ? 'default' : undefined;
+    const declared = responses[code]
+      ? code
+      : responses[`${code[0]}XX`]
+        ? `${code[0]}XX`
+        : responses.default
+          ? 'default'
+          : undefined;
     if (!declared) return `${method} ${url} answered ${status}, which the document does not declare`;
     const answer = responses[declared];
     const media = answer && !isRef(answer) ? answer.content : undefined;
     if (!media || !contentType.startsWith('application/json')) return undefined;
     const key = `${method} ${path} ${declared}`;
     if (!compiled.has(key)) {
-      compiled.set(key, media['application/json'] ? ajv!.compile(documentRef('paths', path, method.toLowerCase(), 'responses', declared, 'content', 'application/json', 'schema')) : null);
+      compiled.set(
+        key,
+        media['application/json']
+          ? ajv!.compile(
+              documentRef(
+                'paths',
+                path,
+                method.toLowerCase(),
+                'responses',
+                declared,
+                'content',
+                'application/json',
+                'schema',
+              ),
+            )
+          : null,
+      );
     }
     const validate = compiled.get(key);
     if (!validate) return `${method} ${url} answered JSON with ${status}, declared without a JSON body`;

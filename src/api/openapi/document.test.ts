@@ -27,12 +27,16 @@ test('the document is a valid OpenAPI 3.1 document', async () => {
 test('every operation has an explicit operationId from operation-ids.ts, each one unique, none derived', () => {
   const ids = operations.map((o) => o.op.operationId);
   assert.ok(operations.length > 50);
-  const key = (o: { method: string; path: string }) => `${o.method.toUpperCase()} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`;
+  const key = (o: { method: string; path: string }) =>
+    `${o.method.toUpperCase()} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`;
   // A route missing from OPERATION_IDS would carry a derived id: name it there.
   assert.deepEqual(operations.filter((o) => OPERATION_IDS[key(o)] === undefined).map(key), []);
   for (const o of operations) assert.equal(o.op.operationId, OPERATION_IDS[key(o)], key(o));
   // Nothing named there that no route declares (a renamed or removed route).
-  assert.deepEqual(Object.keys(OPERATION_IDS).filter((k) => !operations.some((o) => key(o) === k)), []);
+  assert.deepEqual(
+    Object.keys(OPERATION_IDS).filter((k) => !operations.some((o) => key(o) === k)),
+    [],
+  );
   assert.equal(new Set(ids).size, ids.length);
 });
 
@@ -42,18 +46,26 @@ test('the error schema lists every code of the registry', () => {
 });
 
 test('every POST under /v1 declares the Idempotency-Key header and its 409', () => {
-  const posts = operations.filter((o) => o.method === 'post' && o.path.startsWith('/v1/') && !o.path.startsWith('/v1/admin/'));
+  const posts = operations.filter(
+    (o) => o.method === 'post' && o.path.startsWith('/v1/') && !o.path.startsWith('/v1/admin/'),
+  );
   assert.ok(posts.length > 15);
   for (const { path, op } of posts) {
-    assert.ok((op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/IdempotencyKey'), path);
+    assert.ok(
+      (op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/IdempotencyKey'),
+      path,
+    );
     assert.ok(op.responses['409'], path);
   }
 });
 
 test('pagination parameters are described once and referred to', () => {
-  const lists = operations.filter((o) => (o.op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/Cursor'));
+  const lists = operations.filter((o) =>
+    (o.op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/Cursor'),
+  );
   assert.ok(lists.length >= 10);
-  for (const { op } of operations) assert.ok(!(op.parameters ?? []).some((p: any) => p.in === 'query' && (p.name === 'cursor' || p.name === 'limit')));
+  for (const { op } of operations)
+    assert.ok(!(op.parameters ?? []).some((p: any) => p.in === 'query' && (p.name === 'cursor' || p.name === 'limit')));
 });
 
 test('every $ref of the document resolves', () => {
@@ -85,28 +97,84 @@ test('status-like fields are enums and no field outside free-form payloads is un
     if (!n || typeof n !== 'object') return;
     for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
       const slot = ['schema', 'items', 'additionalProperties'].includes(k) || at.endsWith('.properties');
-      if (slot && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((x) => x === 'description')) untyped.push(`${at}.${k}`);
+      if (slot && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((x) => x === 'description'))
+        untyped.push(`${at}.${k}`);
       // `{}` as a member of anyOf/oneOf (z.unknown().nullable()) is as untyped as anywhere
       if (['anyOf', 'oneOf'].includes(k) && Array.isArray(v)) {
-        v.forEach((m, i) => m && typeof m === 'object' && Object.keys(m).every((x) => x === 'description') && untyped.push(`${at}.${k}.${i}`));
+        v.forEach(
+          (m, i) =>
+            m &&
+            typeof m === 'object' &&
+            Object.keys(m).every((x) => x === 'description') &&
+            untyped.push(`${at}.${k}.${i}`),
+        );
       }
       walk(v, `${at}.${k}`);
     }
   };
   walk(doc, '#');
-  const free = untyped.filter((u) => !u.startsWith('#.components.schemas.FreeFormObject') && !u.includes('/v1/conflicts/{id}/resolve.post.requestBody'));
+  const free = untyped.filter(
+    (u) =>
+      !u.startsWith('#.components.schemas.FreeFormObject') &&
+      !u.includes('/v1/conflicts/{id}/resolve.post.requestBody'),
+  );
   assert.deepEqual(free, []);
 });
 
 test('the response check refuses an undeclared status and a body that does not match', () => {
   const check = responseChecker(() => document);
-  assert.equal(check({ method: 'GET', url: '/v1/org', status: 200, contentType: 'application/json', body: '{"nope":1}' })?.includes('not matching'), true);
-  assert.equal(check({ method: 'GET', url: '/v1/connections/:id', status: 200, contentType: 'application/json', body: '{"id":"x","status":"happy"}' })?.includes('not matching'), true);
-  assert.equal(check({ method: 'GET', url: '/v1/org', status: 404, contentType: 'application/json', body: '{"error":{"code":"made_up","message":"x"}}' })?.includes('not matching'), true);
-  assert.equal(check({ method: 'GET', url: '/v1/org', status: 404, contentType: 'application/json', body: '{"error":{"code":"not_found","message":"x"}}' }), undefined);
+  assert.equal(
+    check({
+      method: 'GET',
+      url: '/v1/org',
+      status: 200,
+      contentType: 'application/json',
+      body: '{"nope":1}',
+    })?.includes('not matching'),
+    true,
+  );
+  assert.equal(
+    check({
+      method: 'GET',
+      url: '/v1/connections/:id',
+      status: 200,
+      contentType: 'application/json',
+      body: '{"id":"x","status":"happy"}',
+    })?.includes('not matching'),
+    true,
+  );
+  assert.equal(
+    check({
+      method: 'GET',
+      url: '/v1/org',
+      status: 404,
+      contentType: 'application/json',
+      body: '{"error":{"code":"made_up","message":"x"}}',
+    })?.includes('not matching'),
+    true,
+  );
+  assert.equal(
+    check({
+      method: 'GET',
+      url: '/v1/org',
+      status: 404,
+      contentType: 'application/json',
+      body: '{"error":{"code":"not_found","message":"x"}}',
+    }),
+    undefined,
+  );
   const withoutDefault = structuredClone(doc);
   delete withoutDefault.paths['/connect/{token}'].get.responses?.default;
-  assert.equal(responseChecker(() => openApi31(withoutDefault))({ method: 'GET', url: '/connect/:token', status: 418, contentType: 'text/html', body: '' })?.includes('does not declare'), true);
+  assert.equal(
+    responseChecker(() => openApi31(withoutDefault))({
+      method: 'GET',
+      url: '/connect/:token',
+      status: 418,
+      contentType: 'text/html',
+      body: '',
+    })?.includes('does not declare'),
+    true,
+  );
 });
 
 test('every operation has a request example where it takes a body and a 2xx answer example (or is a redirect), each valid against its own schema', () => {
@@ -127,15 +195,26 @@ test('every operation has a request example where it takes a body and a 2xx answ
   for (const { path, method, op } of operations) {
     const at = `${op.operationId} (${method.toUpperCase()} ${path})`;
     for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) {
-      if (!check(`${at} request`, ['paths', path, method, 'requestBody', 'content', type, 'schema'], media)) missing.push(`${at}: no request example`);
+      if (!check(`${at} request`, ['paths', path, method, 'requestBody', 'content', type, 'schema'], media))
+        missing.push(`${at}: no request example`);
     }
     let answered = false;
     for (const [status, res] of Object.entries<any>(op.responses)) {
       for (const [type, media] of Object.entries<any>(res.content ?? {})) {
-        if (check(`${at} ${status} ${type}`, ['paths', path, method, 'responses', status, 'content', type, 'schema'], media) && status.startsWith('2')) answered = true;
+        if (
+          check(
+            `${at} ${status} ${type}`,
+            ['paths', path, method, 'responses', status, 'content', type, 'schema'],
+            media,
+          ) &&
+          status.startsWith('2')
+        )
+          answered = true;
       }
     }
-    const redirectOnly = !Object.keys(op.responses).some((s) => s.startsWith('2')) && Object.entries<any>(op.responses).some(([s, r]) => s.startsWith('3') && r.headers?.Location?.example);
+    const redirectOnly =
+      !Object.keys(op.responses).some((s) => s.startsWith('2')) &&
+      Object.entries<any>(op.responses).some(([s, r]) => s.startsWith('3') && r.headers?.Location?.example);
     if (!answered && !redirectOnly) missing.push(`${at}: no 2xx answer example`);
   }
   assert.deepEqual(missing, []);
@@ -143,13 +222,19 @@ test('every operation has a request example where it takes a body and a 2xx answ
   assert.ok(checked >= operations.length);
   // Every example belongs to an operation of the document.
   const ids = new Set(operations.map((o) => o.op.operationId));
-  assert.deepEqual(Object.keys(EXAMPLES).filter((id) => !ids.has(id)), []);
+  assert.deepEqual(
+    Object.keys(EXAMPLES).filter((id) => !ids.has(id)),
+    [],
+  );
 });
 
 test('an example that does not match its schema is caught', () => {
   const ajv = documentAjv(document);
-  const validate = ajv.compile(documentRef('paths', '/v1/connections/{id}', 'get', 'responses', '200', 'content', 'application/json', 'schema'));
-  const good = doc.paths['/v1/connections/{id}'].get.responses['200'].content['application/json'].examples.example.value;
+  const validate = ajv.compile(
+    documentRef('paths', '/v1/connections/{id}', 'get', 'responses', '200', 'content', 'application/json', 'schema'),
+  );
+  const good =
+    doc.paths['/v1/connections/{id}'].get.responses['200'].content['application/json'].examples.example.value;
   assert.equal(validate(good), true);
   assert.equal(validate({ ...good, status: 'happy' }), false);
 });

@@ -16,12 +16,33 @@ import { type Document, openApi31 } from './openapi31.ts';
  * a request arrives). Used by the SDK generator and its CI check.
  */
 export async function buildOpenApiDocument(): Promise<Document> {
-  const config = loadConfig({ PLEXUS_MASTER_KEY: randomBytes(32).toString('base64'), PLEXUS_ADMIN_TOKEN: 'document-only-admin-token', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PLEXUS_MASTER_KEY: randomBytes(32).toString('base64'),
+    PLEXUS_ADMIN_TOKEN: 'document-only-admin-token',
+    LOG_LEVEL: 'silent',
+  });
   const log = createLogger({ level: 'silent', name: 'plexus-openapi' });
   const unused = 'postgres://document-only@127.0.0.1:1/none';
-  const db: Database = { owner: createPool(unused), app: createPool(unused), ownerUrl: unused, appUrl: unused, embedded: false, close: () => Promise.resolve() };
+  const db: Database = {
+    owner: createPool(unused),
+    app: createPool(unused),
+    ownerUrl: unused,
+    appUrl: unused,
+    embedded: false,
+    close: () => Promise.resolve(),
+  };
   const providers = createProviderRuntime(systemClock, {});
-  const app = await buildApp({ config, db, keyring: keyringFromEnv(config.masterKey!), log, clock: systemClock, metrics: createMetrics(db), providers, ssrf: providers.ssrf, publicUrl: () => 'http://127.0.0.1:3000' });
+  const app = await buildApp({
+    config,
+    db,
+    keyring: keyringFromEnv(config.masterKey!),
+    log,
+    clock: systemClock,
+    metrics: createMetrics(db),
+    providers,
+    ssrf: providers.ssrf,
+    publicUrl: () => 'http://127.0.0.1:3000',
+  });
   try {
     await app.ready();
     return openApi31(app.swagger());

@@ -110,7 +110,10 @@ const camel = (parts: string[]) =>
 /** `GET /v1/widgets/:id/parts` → `getWidgetsParts`: unique because method + static segments are. */
 export function deriveOperationId(method: string, url: string): string {
   const statics = url.split('/').filter((s) => s && s !== 'v1' && !s.startsWith(':'));
-  const byParam = url.split('/').filter((s) => s.startsWith(':')).map((s) => `by-${s.slice(1)}`);
+  const byParam = url
+    .split('/')
+    .filter((s) => s.startsWith(':'))
+    .map((s) => `by-${s.slice(1)}`);
   return camel([method, ...statics, ...byParam]);
 }
 

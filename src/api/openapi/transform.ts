@@ -8,7 +8,10 @@ import { operationIdOf } from './operation-ids.ts';
 
 type Schemas = Record<string, OpenAPIV3_1.SchemaObject>;
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
-const errorResponse = (description: string): OpenAPIV3_1.ResponseObject => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
+const errorResponse = (description: string): OpenAPIV3_1.ResponseObject => ({
+  description,
+  content: { 'application/json': { schema: ERROR_REF } },
+});
 /** The id a named zod schema was registered under (`.meta({ id })`). */
 const schemaId = (schema: z.ZodType): string => (z.globalRegistry.get(schema) as { id: string }).id;
 
@@ -28,7 +31,8 @@ function toComponents(schemas: z.ZodType[]): Schemas {
   for (const s of schemas) registry.add(s, { id: schemaId(s) });
   // OpenAPI 3.1 schema objects are JSON Schema 2020-12, the target asked for; zod and
   // openapi-types only spell that type differently.
-  const out = z.toJSONSchema(registry, { target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }).schemas as Schemas;
+  const out = z.toJSONSchema(registry, { target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` })
+    .schemas as Schemas;
   for (const s of Object.values(out)) delete s.$schema;
   // Schemas named elsewhere would land in a `__shared` entry that the document cannot refer to.
   if ('__shared' in out) throw new Error('an event schema refers to a named route schema; inline it');
@@ -53,12 +57,19 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
         'Makes a create safe to retry: the first answer to a key is replayed (with `Idempotent-Replayed: true`) for 24 hours; the same key with another request is refused with 409 `idempotency_key_reused`, and while the first is running with 409 `idempotency_in_progress`. Keys are per organisation.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
     },
-    Limit: { name: 'limit', in: 'query', required: false, description: 'Page size.', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    Limit: {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      description: 'Page size.',
+      schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    },
     Cursor: {
       name: 'cursor',
       in: 'query',
       required: false,
-      description: 'The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page.',
+      description:
+        'The `next_cursor` of the previous page. Lists are newest first; a page is `{data, next_cursor}` and `next_cursor` is null on the last page.',
       schema: { type: 'string', maxLength: 200 },
     },
   };
@@ -67,7 +78,13 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
       const op = operationOf(item, m);
       if (!op) continue;
       const parameters = (op.parameters ?? []).map((p) =>
-        isRef(p) ? p : p.in === 'query' && p.name === 'limit' ? { $ref: '#/components/parameters/Limit' } : p.in === 'query' && p.name === 'cursor' ? { $ref: '#/components/parameters/Cursor' } : p,
+        isRef(p)
+          ? p
+          : p.in === 'query' && p.name === 'limit'
+            ? { $ref: '#/components/parameters/Limit' }
+            : p.in === 'query' && p.name === 'cursor'
+              ? { $ref: '#/components/parameters/Cursor' }
+              : p,
       );
       op.parameters = parameters;
       const responses = (op.responses ??= {});
@@ -81,7 +98,9 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
       }
       if (m === 'post' && path.startsWith('/v1/') && !path.startsWith('/v1/admin/')) {
         parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
-        responses['409'] ??= errorResponse('Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress.');
+        responses['409'] ??= errorResponse(
+          'Conflict: the state forbids it, or the Idempotency-Key was used with another request or is still in progress.',
+        );
       }
       responses.default ??= path.startsWith('/v1/')
         ? errorResponse('Any other error, in the one error shape.')
@@ -106,9 +125,18 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
         post: {
           operationId: `on${schemaId(events[i]!)}`,
           summary: `The \`${type}\` event`,
-          description: 'Signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); verify with the SDK\'s `verifyWebhook`. Answer 2xx; anything else is retried with back-off.',
-          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaId(events[i]!)}` } } } },
+          description:
+            "Signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); verify with the SDK's `verifyWebhook`. Answer 2xx; anything else is retried with back-off.",
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaId(events[i]!)}` } } },
+          },
           responses: { '200': { description: 'Received.' } },
         },
       },
@@ -127,7 +155,9 @@ export const transformDocument: typeof jsonSchemaTransformObject = (input) => {
 function dropUnusedInputCopies(doc: OpenAPIV3_1.Document, schemas: Schemas): void {
   for (;;) {
     const text = JSON.stringify(doc);
-    const unused = Object.keys(schemas).filter((name) => name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`));
+    const unused = Object.keys(schemas).filter(
+      (name) => name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`),
+    );
     if (unused.length === 0) return;
     for (const name of unused) delete schemas[name];
   }

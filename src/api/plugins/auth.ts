@@ -45,11 +45,20 @@ function bearer(req: FastifyRequest): string | undefined {
  * sent too many missing or wrong keys is refused before its key is looked up, so a flood of
  * random keys costs no database work (and cannot slow down the valid ones).
  */
-export function requireApiKey(scope: FastifyInstance, app: Pool, clock: Clock = systemClock, failures: AttemptLimiter = new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000)): void {
+export function requireApiKey(
+  scope: FastifyInstance,
+  app: Pool,
+  clock: Clock = systemClock,
+  failures: AttemptLimiter = new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000),
+): void {
   scope.decorateRequest('auth', null);
   scope.addHook('onRequest', async (req) => {
     const wait = failures.blockedFor(req.ip);
-    if (wait > 0) throw plexusError('rate_limited', { message: 'Too many requests with a missing or wrong API key from this address.', retryAfterMs: wait });
+    if (wait > 0)
+      throw plexusError('rate_limited', {
+        message: 'Too many requests with a missing or wrong API key from this address.',
+        retryAfterMs: wait,
+      });
     const key = bearer(req);
     const portalCookie = key ? undefined : cookieOf(req, SESSION_COOKIE);
     if (portalCookie) {
@@ -58,7 +67,16 @@ export function requireApiKey(scope: FastifyInstance, app: Pool, clock: Clock = 
         failures.hit(req.ip);
         throw plexusError('portal_session_invalid');
       }
-      req.auth = { orgId: session.org_id, keyId: null, portal: { sessionId: session.id, readOnly: session.mode === 'read_only', sections: session.sections, token: portalCookie } };
+      req.auth = {
+        orgId: session.org_id,
+        keyId: null,
+        portal: {
+          sessionId: session.id,
+          readOnly: session.mode === 'read_only',
+          sections: session.sections,
+          token: portalCookie,
+        },
+      };
       guardPortalRequest(req, req.auth.portal!);
       return;
     }
@@ -92,11 +110,14 @@ function guardPortalRequest(req: FastifyRequest, portal: PortalAuth): void {
   const route = req.routeOptions.url ?? req.url;
   const write = !SAFE_METHODS.has(req.method);
   if (HOST_ONLY_ROUTES.some((r) => r.test(route)) || (write && HOST_ONLY_WRITES.some((r) => r.test(route)))) {
-    throw plexusError('forbidden', { message: 'The portal cannot do this; the host application does it with its API key.' });
+    throw plexusError('forbidden', {
+      message: 'The portal cannot do this; the host application does it with its API key.',
+    });
   }
   if (!write) return;
   const presented = req.headers[CSRF_HEADER];
-  if (!csrfMatches(portal.token, typeof presented === 'string' ? presented : undefined)) throw plexusError('csrf_failed');
+  if (!csrfMatches(portal.token, typeof presented === 'string' ? presented : undefined))
+    throw plexusError('csrf_failed');
   if (portal.readOnly) throw plexusError('portal_read_only');
 }
 
@@ -119,7 +140,11 @@ export function requireAdminToken(
   const expected = token ? createHash('sha256').update(token).digest() : undefined;
   scope.addHook('onRequest', async (req) => {
     const wait = failures.blockedFor(req.ip);
-    if (wait > 0) throw plexusError('rate_limited', { message: 'Too many requests with a missing or wrong token from this address.', retryAfterMs: wait });
+    if (wait > 0)
+      throw plexusError('rate_limited', {
+        message: 'Too many requests with a missing or wrong token from this address.',
+        retryAfterMs: wait,
+      });
     if (!expected) throw plexusError('forbidden', { message: 'Admin routes are disabled: set PLEXUS_ADMIN_TOKEN.' });
     const given = bearer(req);
     if (!given && opts.session?.(req)) return;

@@ -45,13 +45,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (isPlexusError(err)) {
       if (err.status >= 500) req.log.error({ err }, 'request failed');
-      if (err.code === 'rate_limited' && err.retryAfterMs) reply.header('retry-after', Math.ceil(err.retryAfterMs / 1000));
+      if (err.code === 'rate_limited' && err.retryAfterMs)
+        reply.header('retry-after', Math.ceil(err.retryAfterMs / 1000));
       return reply
         .status(err.status)
-        .send(errorBody(err.code, err.status >= 500 ? undefined : err.message, err.status >= 500 ? undefined : err.details, err.status >= 500 ? req.id : undefined));
+        .send(
+          errorBody(
+            err.code,
+            err.status >= 500 ? undefined : err.message,
+            err.status >= 500 ? undefined : err.details,
+            err.status >= 500 ? req.id : undefined,
+          ),
+        );
     }
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
-    if (mapped) return reply.status(ERROR_CODES[mapped].status).send(errorBody(mapped, mapped === 'invalid_json' ? undefined : err.message));
+    if (mapped)
+      return reply
+        .status(ERROR_CODES[mapped].status)
+        .send(errorBody(mapped, mapped === 'invalid_json' ? undefined : err.message));
     if (err.statusCode === 429) {
       return reply.status(429).send(errorBody('rate_limited'));
     }
@@ -59,7 +70,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A database outage is temporary: 503 with Retry-After, so clients and platforms come back.
     if (isConnectionError(err)) {
       req.log.warn({ err: err.message }, 'database unreachable');
-      return reply.status(503).header('retry-after', OUTAGE_RETRY_AFTER_S).send(errorBody('unavailable', 'The database is unreachable; retry shortly.', undefined, req.id));
+      return reply
+        .status(503)
+        .header('retry-after', OUTAGE_RETRY_AFTER_S)
+        .send(errorBody('unavailable', 'The database is unreachable; retry shortly.', undefined, req.id));
     }
     // Last line of defence: PostgreSQL refused a value as data (bad uuid or date text, NUL,
     // out of range). Inputs are checked before they reach a query; one that still gets this
@@ -67,7 +81,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const pgCode = (err as { code?: unknown }).code;
     if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode) && (err as { severity?: unknown }).severity) {
       req.log.warn({ err }, 'request value refused by the database');
-      return reply.status(400).send(errorBody('validation_failed', `A value in the request cannot be used: ${err.message.replaceAll('\u0000', '')}.`, [{ path: '', message: err.message }]));
+      return reply
+        .status(400)
+        .send(
+          errorBody(
+            'validation_failed',
+            `A value in the request cannot be used: ${err.message.replaceAll('\u0000', '')}.`,
+            [{ path: '', message: err.message }],
+          ),
+        );
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', undefined, undefined, req.id));
@@ -81,14 +103,28 @@ export function registerErrorHandling(app: FastifyInstance): void {
 /** Fastify's router errors (before any route runs: bad percent-encoding, an overlong path value). */
 export function frameworkError(err: FastifyError, _req: unknown, reply: FastifyReply): void {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    reply.status(414).send(errorBody('uri_too_long', 'A path value is longer than this API accepts.', [{ in: 'params', message: 'too long' }]));
+    reply
+      .status(414)
+      .send(
+        errorBody('uri_too_long', 'A path value is longer than this API accepts.', [
+          { in: 'params', message: 'too long' },
+        ]),
+      );
     return;
   }
   if (err.code === 'FST_ERR_BAD_URL') {
-    reply.status(400).send(errorBody('validation_failed', 'The URL is not valid: bad percent-encoding.', [{ in: 'url', message: 'bad percent-encoding' }]));
+    reply
+      .status(400)
+      .send(
+        errorBody('validation_failed', 'The URL is not valid: bad percent-encoding.', [
+          { in: 'url', message: 'bad percent-encoding' },
+        ]),
+      );
     return;
   }
-  reply.status(err.statusCode && err.statusCode < 500 ? err.statusCode : 400).send(errorBody('validation_failed', err.message));
+  reply
+    .status(err.statusCode && err.statusCode < 500 ? err.statusCode : 400)
+    .send(errorBody('validation_failed', err.message));
 }
 
 /**
@@ -98,7 +134,9 @@ export function frameworkError(err: FastifyError, _req: unknown, reply: FastifyR
 export function clientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return void socket.destroy(err);
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const body = JSON.stringify(tooLarge ? errorBody('header_too_large') : errorBody('validation_failed', 'The request is not valid HTTP.'));
+  const body = JSON.stringify(
+    tooLarge ? errorBody('header_too_large') : errorBody('validation_failed', 'The request is not valid HTTP.'),
+  );
   socket.end(
     `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

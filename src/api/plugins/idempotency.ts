@@ -13,7 +13,10 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A taken key's row: a finished one holds its sealed first answer (written with `done` in one update). */
-type KeyRow = { id: string; request_hash: string } & ({ state: 'in_flight' } | { state: 'done'; response_status: number; response_body: SealedSecret; response_type: string | null });
+type KeyRow = { id: string; request_hash: string } & (
+  | { state: 'in_flight' }
+  | { state: 'done'; response_status: number; response_body: SealedSecret; response_type: string | null }
+);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,8 +50,18 @@ function requestHash(req: FastifyRequest): string {
  * gets 409 idempotency_in_progress, so concurrent requests with one key run the work once.
  * Server errors are not kept, so a retry after a 5xx runs again.
  */
-export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyring: Keyring, orgOf: (req: FastifyRequest) => string): void {
-  const where = (orgId: string, id: string) => ({ orgId, table: 'idempotency_keys', rowId: id, column: 'response_body' });
+export function honourIdempotencyKeys(
+  scope: FastifyInstance,
+  pool: Pool,
+  keyring: Keyring,
+  orgOf: (req: FastifyRequest) => string,
+): void {
+  const where = (orgId: string, id: string) => ({
+    orgId,
+    table: 'idempotency_keys',
+    rowId: id,
+    column: 'response_body',
+  });
   scope.decorateRequest('idempotency', null);
   scope.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST') return;
@@ -56,7 +69,10 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || !KEY.test(key)) {
-      throw plexusError('validation_failed', { message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.', details: [{ path: 'idempotency-key', in: 'headers', message: 'invalid' }] });
+      throw plexusError('validation_failed', {
+        message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+        details: [{ path: 'idempotency-key', in: 'headers', message: 'invalid' }],
+      });
     }
     const orgId = orgOf(req);
     const hash = requestHash(req);
@@ -74,11 +90,21 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
       );
       const won = taken.rows[0];
       if (won) return { kind: 'run' as const, id: won.id };
-      const row = (await c.query<KeyRow>('select id, request_hash, state, response_status, response_body, response_type from idempotency_keys where org_id = $1 and key = $2', [orgId, key])).rows[0];
+      const row = (
+        await c.query<KeyRow>(
+          'select id, request_hash, state, response_status, response_body, response_type from idempotency_keys where org_id = $1 and key = $2',
+          [orgId, key],
+        )
+      ).rows[0];
       if (!row) return { kind: 'in_progress' as const };
       if (row.request_hash !== hash) return { kind: 'reused' as const };
       if (row.state !== 'done') return { kind: 'in_progress' as const };
-      return { kind: 'replay' as const, status: row.response_status, body: await open(keyring, row.response_body, where(orgId, row.id)), type: row.response_type };
+      return {
+        kind: 'replay' as const,
+        status: row.response_status,
+        body: await open(keyring, row.response_body, where(orgId, row.id)),
+        type: row.response_type,
+      };
     });
     if (outcome.kind === 'reused') throw plexusError('idempotency_key_reused');
     if (outcome.kind === 'in_progress') throw plexusError('idempotency_in_progress', { retryAfterMs: 1000 });
@@ -86,7 +112,10 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
       reply.header('idempotent-replayed', 'true');
       if (outcome.type) reply.header('content-type', outcome.type);
       // The stored bytes are the first answer as it was sent: bypass this route's serializer.
-      return reply.status(outcome.status).serializer((p: unknown) => p as string).send(outcome.body);
+      return reply
+        .status(outcome.status)
+        .serializer((p: unknown) => p as string)
+        .send(outcome.body);
     }
     req.idempotency = { orgId, key, id: outcome.id };
   });
@@ -103,7 +132,14 @@ export function honourIdempotencyKeys(scope: FastifyInstance, pool: Pool, keyrin
         ? c.query('delete from idempotency_keys where org_id = $1 and key = $2', [held.orgId, held.key])
         : c.query(
             "update idempotency_keys set state = 'done', locked_until = null, response_status = $3, response_body = $4, response_body_key_id = $5, response_type = $6 where org_id = $1 and key = $2",
-            [held.orgId, held.key, status, sealed, sealed.kid, String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8')],
+            [
+              held.orgId,
+              held.key,
+              status,
+              sealed,
+              sealed.kid,
+              String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+            ],
           ),
     );
     return payload;

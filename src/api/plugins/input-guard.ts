@@ -35,7 +35,13 @@ export function registerInputGuard(app: FastifyInstance): void {
       ['body', req.body],
     ] as const) {
       const bad = findBad(value, '', 0);
-      if (bad) return done(plexusError('validation_failed', { message: `${bad.path || part} ${bad.message}.`, details: [{ path: bad.path, in: part, message: bad.message }] }));
+      if (bad)
+        return done(
+          plexusError('validation_failed', {
+            message: `${bad.path || part} ${bad.message}.`,
+            details: [{ path: bad.path, in: part, message: bad.message }],
+          }),
+        );
     }
     done();
   });

@@ -38,7 +38,9 @@ export function createDeliverWebhookTask(opts: DeliverWebhookOptions = {}): Task
     // A person's redelivery is its own attempt: it must not fence the automatic one, nor the reverse.
     lease: (p) => `delivery:${p.delivery_id}${p.manual ? ':manual' : ''}`,
     async run(p, ctx) {
-      sender ??= createWebhookSender(opts.ssrf ?? ctx.providers?.ssrf ?? parseAllowList(process.env.PLEXUS_SSRF_ALLOW_HOSTS));
+      sender ??= createWebhookSender(
+        opts.ssrf ?? ctx.providers?.ssrf ?? parseAllowList(process.env.PLEXUS_SSRF_ALLOW_HOSTS),
+      );
       const deps = {
         db: ctx.db,
         keyring: ctx.keyring,

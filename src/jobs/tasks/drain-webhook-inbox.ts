@@ -45,7 +45,10 @@ export const drainWebhookInbox: TaskDefinition<'drain_webhook_inbox'> = {
           return rows.length;
         });
       } catch (err) {
-        ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'inbox batch failed; retrying event by event');
+        ctx.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'inbox batch failed; retrying event by event',
+        );
       }
       if (fast !== undefined) {
         if (fast < BATCH) return;
@@ -74,8 +77,17 @@ export const drainWebhookInbox: TaskDefinition<'drain_webhook_inbox'> = {
           }
         }
         // Events waiting for a retry need a drain when their time comes.
-        const { rows: next } = await c.query<{ at: Date | null }>("select min(next_attempt_at) as at from webhook_inbox where org_id = $1 and status = 'received' and next_attempt_at > now()", [p.org_id]);
-        if (next[0]?.at) await enqueue(c, 'drain_webhook_inbox', { org_id: p.org_id }, { runAt: next[0].at, jobKey: `inbox-retry:${p.org_id}` });
+        const { rows: next } = await c.query<{ at: Date | null }>(
+          "select min(next_attempt_at) as at from webhook_inbox where org_id = $1 and status = 'received' and next_attempt_at > now()",
+          [p.org_id],
+        );
+        if (next[0]?.at)
+          await enqueue(
+            c,
+            'drain_webhook_inbox',
+            { org_id: p.org_id },
+            { runAt: next[0].at, jobKey: `inbox-retry:${p.org_id}` },
+          );
         return rows.length;
       });
       for (const f of failed) {
@@ -94,6 +106,8 @@ export const drainWebhookInbox: TaskDefinition<'drain_webhook_inbox'> = {
       if (n < BATCH) return;
     }
     // More than MAX_BATCHES batches waiting: hand over to a fresh job so others get a turn.
-    await withOrgTx(ctx.db.app, p.org_id, (c) => enqueue(c, 'drain_webhook_inbox', { org_id: p.org_id }, { jobKey: `inbox:${p.org_id}` }));
+    await withOrgTx(ctx.db.app, p.org_id, (c) =>
+      enqueue(c, 'drain_webhook_inbox', { org_id: p.org_id }, { jobKey: `inbox:${p.org_id}` }),
+    );
   },
 };

@@ -15,4 +15,20 @@ import { publishBatchTask, rollbackBatchTask } from './publish-batch.ts';
 import { syncContentTask } from './sync-content.ts';
 
 /** Every task the worker runs. One file per task; adding a task adds one line here. */
-export const allTasks: readonly TaskDefinition[] = [pruneDeadLetters, refreshConnectionTask, refreshDueTokens, syncConnectionTask, processWebhook, drainWebhookInbox, subscribeWebhooks, fanoutEvent, deliverWebhook, wakeStranded, scheduleSyncs, publishBatchTask, rollbackBatchTask, syncContentTask, pruneRetention] as unknown as TaskDefinition[];
+export const allTasks: readonly TaskDefinition[] = [
+  pruneDeadLetters,
+  refreshConnectionTask,
+  refreshDueTokens,
+  syncConnectionTask,
+  processWebhook,
+  drainWebhookInbox,
+  subscribeWebhooks,
+  fanoutEvent,
+  deliverWebhook,
+  wakeStranded,
+  scheduleSyncs,
+  publishBatchTask,
+  rollbackBatchTask,
+  syncContentTask,
+  pruneRetention,
+] as unknown as TaskDefinition[];

@@ -20,7 +20,10 @@ export const processWebhook: TaskDefinition<'process_webhook'> = {
   backoff: { baseMs: 2_000, maxMs: 30 * 60_000 },
   async run(p, ctx) {
     await withOrgTx(ctx.db.app, p.org_id, async (c) => {
-      const { rows } = await c.query<InboxRow>('select id, provider, connection_id, topic, payload, status, attempts from webhook_inbox where org_id = $1 and id = $2 for update', [p.org_id, p.inbox_id]);
+      const { rows } = await c.query<InboxRow>(
+        'select id, provider, connection_id, topic, payload, status, attempts from webhook_inbox where org_id = $1 and id = $2 for update',
+        [p.org_id, p.inbox_id],
+      );
       const row = rows[0];
       if (!row || row.status === 'processed') return;
       await processInboxRow(c, p.org_id, row);

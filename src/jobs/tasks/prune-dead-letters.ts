@@ -12,7 +12,9 @@ export const pruneDeadLetters: TaskDefinition<'prune_dead_letters'> = {
   schema: noPayload,
   cron: '17 3 * * *',
   async run(_payload, ctx) {
-    const { rowCount } = await ctx.db.owner.query("delete from dead_letters where replayed_at < now() - interval '30 days'");
+    const { rowCount } = await ctx.db.owner.query(
+      "delete from dead_letters where replayed_at < now() - interval '30 days'",
+    );
     if (rowCount) ctx.log.info({ deleted: rowCount }, 'pruned replayed dead letters');
   },
 };

@@ -33,7 +33,12 @@ function batchOnSite<N extends 'publish_batch' | 'rollback_batch'>(
     schema: payload,
     lease: (p) => `${leaseKind}:${p.batch_id}:${p.connection_id}`,
     async run(p, ctx) {
-      await work({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.batch_id, p.connection_id);
+      await work(
+        { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+        p.org_id,
+        p.batch_id,
+        p.connection_id,
+      );
     },
     async onFailure(p, ctx, f) {
       if (f.final) await fail(ctx.db, p, f);
@@ -43,7 +48,11 @@ function batchOnSite<N extends 'publish_batch' | 'rollback_batch'>(
 }
 
 /** A publish batch's items for one site. Safe to re-run: what landed is skipped or found again. */
-export const publishBatchTask = batchOnSite('publish_batch', 'publish', runBatchForConnection, (db, p, f) => failBatchForConnection(db, p.org_id, p.batch_id, p.connection_id, f));
+export const publishBatchTask = batchOnSite('publish_batch', 'publish', runBatchForConnection, (db, p, f) =>
+  failBatchForConnection(db, p.org_id, p.batch_id, p.connection_id, f),
+);
 
 /** Undoes a batch on one site. Safe to re-run: each item is marked once it is restored. */
-export const rollbackBatchTask = batchOnSite('rollback_batch', 'rollback', rollbackForConnection, (db, p, f) => failRollback(db, p.org_id, p.batch_id, f));
+export const rollbackBatchTask = batchOnSite('rollback_batch', 'rollback', rollbackForConnection, (db, p, f) =>
+  failRollback(db, p.org_id, p.batch_id, f),
+);

@@ -16,7 +16,11 @@ export const refreshConnectionTask: TaskDefinition<'refresh_connection'> = {
   // Transient platform failures back off; a token that cannot be refreshed marks the connection.
   backoff: { baseMs: 5_000, maxMs: 15 * 60_000 },
   async run(p, ctx) {
-    const outcome = await refreshConnection({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.connection_id);
+    const outcome = await refreshConnection(
+      { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+      p.org_id,
+      p.connection_id,
+    );
     ctx.log.debug({ connection_id: p.connection_id, outcome }, 'refresh');
   },
 };

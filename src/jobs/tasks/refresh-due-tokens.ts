@@ -29,7 +29,14 @@ export const refreshDueTokens: TaskDefinition<'refresh_due_tokens'> = {
          order by c.next_refresh_at limit 500`,
       );
       if (!rows.length) return;
-      const specs = rows.map((r) => ({ task: 'refresh_connection', payload: { org_id: r.org_id, connection_id: r.id }, jobKey: `refresh:${r.id}` }) as JobSpec);
+      const specs = rows.map(
+        (r) =>
+          ({
+            task: 'refresh_connection',
+            payload: { org_id: r.org_id, connection_id: r.id },
+            jobKey: `refresh:${r.id}`,
+          }) as JobSpec,
+      );
       // The owner role may enqueue for any org: plexus_enqueue_many checks only tenant transactions.
       await enqueueMany(ctx.db.owner, specs);
       ctx.log.info({ count: rows.length }, 'scheduled overdue token refreshes');
@@ -62,7 +69,9 @@ async function warnExpiring(ctx: Parameters<TaskDefinition['run']>[1]): Promise<
     [NON_EXTENDING],
   );
   for (const r of rows) {
-    await withOrgTx(ctx.db.app, r.org_id, (c) => recordEvent(c, r.org_id, 'connection.expiring', { connection_id: r.id, provider: r.provider, expires_at: r.at }));
+    await withOrgTx(ctx.db.app, r.org_id, (c) =>
+      recordEvent(c, r.org_id, 'connection.expiring', { connection_id: r.id, provider: r.provider, expires_at: r.at }),
+    );
   }
   if (rows.length) ctx.log.info({ count: rows.length }, 'recorded connection.expiring warnings');
 }

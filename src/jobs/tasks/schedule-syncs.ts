@@ -30,7 +30,14 @@ export const scheduleSyncs: TaskDefinition<'schedule_syncs'> = {
       [engineSettings().syncIntervalMinutes],
     );
     if (!rows.length) return;
-    await enqueueMany(ctx.db.owner, rows.map((r) => ({ task: 'sync_connection', payload: { org_id: r.org_id, connection_id: r.id, reason: 'scheduled' }, jobKey: `sync:${r.id}` }) as JobSpec));
+    await enqueueMany(
+      ctx.db.owner,
+      rows.map((r) => ({
+        task: 'sync_connection',
+        payload: { org_id: r.org_id, connection_id: r.id, reason: 'scheduled' },
+        jobKey: `sync:${r.id}`,
+      })),
+    );
     ctx.log.info({ count: rows.length }, 'scheduled syncs');
   },
 };

@@ -22,7 +22,10 @@ export const subscribeWebhooks: TaskDefinition<'subscribe_webhooks'> = {
   async run(p, ctx) {
     const rt = providerRuntime(ctx);
     const base = rt.callbackBaseUrl?.();
-    if (!base) throw plexusError('provider_not_configured', { message: 'Set PLEXUS_PUBLIC_URL so platforms can be given a webhook address.' });
+    if (!base)
+      throw plexusError('provider_not_configured', {
+        message: 'Set PLEXUS_PUBLIC_URL so platforms can be given a webhook address.',
+      });
     const deps = { ...rt, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
     const ids = await withConnection(deps, p.org_id, p.connection_id, async (a) => {
       if (!a.connector.subscribeWebhooks) return [];
@@ -31,7 +34,10 @@ export const subscribeWebhooks: TaskDefinition<'subscribe_webhooks'> = {
       return a.connector.subscribeWebhooks(a.ctx, a.creds, `${base.replace(/\/$/, '')}/webhooks/${a.row.provider}`);
     });
     await withOrgTx(ctx.db.app, p.org_id, (c) =>
-      c.query("update connections set config = config || jsonb_build_object('webhookSubscriptions', $3::text), updated_at = now() where org_id = $1 and id = $2", [p.org_id, p.connection_id, ids.join(',')]),
+      c.query(
+        "update connections set config = config || jsonb_build_object('webhookSubscriptions', $3::text), updated_at = now() where org_id = $1 and id = $2",
+        [p.org_id, p.connection_id, ids.join(',')],
+      ),
     );
     ctx.log.info({ connection_id: p.connection_id, subscriptions: ids.length }, 'webhooks subscribed');
   },

@@ -5,7 +5,13 @@ import { withOrgTx } from '../../db/tx.ts';
 import { adsSyncFor, contentAdapterFor, type ProviderId, providers } from '../../providers/registry.ts';
 import { runAdsSync } from '../../sync/ads/engine.ts';
 import { progressOf, syncContent } from '../../sync/content/poll.ts';
-import { completeContentRun, failRunningRun, noteRunError, openContentRun, recordContentProgress } from '../../sync/runs.ts';
+import {
+  completeContentRun,
+  failRunningRun,
+  noteRunError,
+  openContentRun,
+  recordContentProgress,
+} from '../../sync/runs.ts';
 import type { TaskDefinition } from '../types.ts';
 import { providerRuntime } from './runtime-deps.ts';
 
@@ -30,7 +36,10 @@ export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
   async run(p, ctx) {
     const deps = { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log };
     const jobId = ctx.job.originId ?? ctx.job.id;
-    const { rows } = await ctx.db.owner.query<{ provider: ProviderId }>('select provider from connections where org_id = $1 and id = $2', [p.org_id, p.connection_id]);
+    const { rows } = await ctx.db.owner.query<{ provider: ProviderId }>(
+      'select provider from connections where org_id = $1 and id = $2',
+      [p.org_id, p.connection_id],
+    );
     const provider = rows[0]?.provider;
     const adapter = provider && providers[provider].family === 'ads' ? adsSyncFor(provider) : undefined;
     const content = provider && providers[provider].family === 'cms' ? contentAdapterFor(provider) : undefined;
@@ -43,21 +52,41 @@ export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
            account_refs = array(select distinct unnest(array[external_account_id] || $5::text[]) where true),
            last_sync_at = case when $6 then now() else last_sync_at end, updated_at = now()
          where org_id = $1 and id = $2 and status = 'active'`,
-        [p.org_id, p.connection_id, identity.displayName, JSON.stringify(identity.config ?? {}), identity.accountRefs ?? [], !adapter && !content],
+        [
+          p.org_id,
+          p.connection_id,
+          identity.displayName,
+          JSON.stringify(identity.config ?? {}),
+          identity.accountRefs ?? [],
+          !adapter && !content,
+        ],
       );
       // Platforms with an entity or content sync report their own sync.completed when it finishes.
       if (!adapter && !content) {
-        await recordEvent(c, p.org_id, 'sync.completed', { connection_id: p.connection_id, reason: p.reason, entities: ['account'] });
+        await recordEvent(c, p.org_id, 'sync.completed', {
+          connection_id: p.connection_id,
+          reason: p.reason,
+          entities: ['account'],
+        });
       }
     });
     if (adapter) {
       await runAdsSync(deps, p.org_id, p.connection_id, adapter, p.reason, { jobId });
-      await withOrgTx(ctx.db.app, p.org_id, (c) => c.query('update connections set last_sync_at = now() where org_id = $1 and id = $2', [p.org_id, p.connection_id]));
+      await withOrgTx(ctx.db.app, p.org_id, (c) =>
+        c.query('update connections set last_sync_at = now() where org_id = $1 and id = $2', [
+          p.org_id,
+          p.connection_id,
+        ]),
+      );
     }
     // CMS: edits made on the site since the last poll (or announced by a webhook), hub edits not yet pushed.
     if (content && runId) {
-      const result = await syncContent(deps, p.org_id, p.connection_id, undefined, (r) => recordContentProgress(ctx.db, p.org_id, runId, progressOf(r)));
-      await withOrgTx(ctx.db.app, p.org_id, (c) => completeContentRun(c, p.org_id, p.connection_id, runId, p.reason, progressOf(result)));
+      const result = await syncContent(deps, p.org_id, p.connection_id, undefined, (r) =>
+        recordContentProgress(ctx.db, p.org_id, runId, progressOf(r)),
+      );
+      await withOrgTx(ctx.db.app, p.org_id, (c) =>
+        completeContentRun(c, p.org_id, p.connection_id, runId, p.reason, progressOf(result)),
+      );
     }
   },
   async onFailure(p, ctx, failure) {

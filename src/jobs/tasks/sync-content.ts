@@ -12,9 +12,18 @@ declare module '../../db/queue.ts' {
 /** Syncs chosen items on one site at once (after a hub edit or a conflict resolution), without a full poll. */
 export const syncContentTask: TaskDefinition<'sync_content'> = {
   name: 'sync_content',
-  schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), target_ids: z.array(z.string().uuid()).optional() }),
+  schema: z.object({
+    org_id: z.string().uuid(),
+    connection_id: z.string().uuid(),
+    target_ids: z.array(z.string().uuid()).optional(),
+  }),
   lease: (p) => `sync:${p.connection_id}`,
   async run(p, ctx) {
-    await syncContent({ ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log }, p.org_id, p.connection_id, p.target_ids);
+    await syncContent(
+      { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+      p.org_id,
+      p.connection_id,
+      p.target_ids,
+    );
   },
 };

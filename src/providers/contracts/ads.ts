@@ -76,7 +76,12 @@ export interface AdsSyncAdapter {
    */
   listsChangedSince?: boolean;
   accounts(s: AdsSyncContext, cursor: string | null): Promise<Page<AdEntityRecord>>;
-  entities(s: AdsSyncContext, level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, cursor: string | null): Promise<Page<AdEntityRecord>>;
+  entities(
+    s: AdsSyncContext,
+    level: Exclude<AdLevel, 'account'>,
+    account: AdEntityRecord,
+    cursor: string | null,
+  ): Promise<Page<AdEntityRecord>>;
   metrics(s: AdsSyncContext, account: AdEntityRecord, cursor: string | null): Promise<Page<AdMetricRecord>>;
 }
 
@@ -97,8 +102,19 @@ export interface CampaignInput {
  */
 export interface AdsWriteAdapter {
   createCampaign(s: AdsSyncContext, account: AdEntityRecord, input: CampaignInput): Promise<AdEntityRecord>;
-  updateCampaign(s: AdsSyncContext, account: AdEntityRecord, platformId: string, input: CampaignInput): Promise<AdEntityRecord>;
+  updateCampaign(
+    s: AdsSyncContext,
+    account: AdEntityRecord,
+    platformId: string,
+    input: CampaignInput,
+  ): Promise<AdEntityRecord>;
   /** `account` addresses platforms whose delete paths name the ad account (it comes last so older writers still fit). */
   deleteCampaign(s: AdsSyncContext, platformId: string, account: AdEntityRecord): Promise<void>;
-  setStatus(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, platformId: string, status: 'active' | 'paused'): Promise<AdEntityRecord>;
+  setStatus(
+    s: AdsSyncContext,
+    account: AdEntityRecord,
+    level: Exclude<AdLevel, 'account'>,
+    platformId: string,
+    status: 'active' | 'paused',
+  ): Promise<AdEntityRecord>;
 }

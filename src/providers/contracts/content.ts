@@ -36,7 +36,17 @@ export interface ContentFields {
   author: string | null;
 }
 
-export const CONTENT_FIELDS = ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'categories', 'tags', 'featuredMedia', 'author'] as const;
+export const CONTENT_FIELDS = [
+  'title',
+  'bodyHtml',
+  'excerpt',
+  'slug',
+  'status',
+  'categories',
+  'tags',
+  'featuredMedia',
+  'author',
+] as const;
 export type ContentField = (typeof CONTENT_FIELDS)[number];
 
 /** An item as the site has it now. */
@@ -109,12 +119,23 @@ export interface ContentAdapter {
   /** The item, or null when it no longer exists. */
   read(s: ContentContext, loc: TargetLocation, remoteId: string): Promise<RemoteContent | null>;
   /** Writes the changed fields; `expectedVersion` guards against overwriting an edit made since it was read. */
-  update(s: ContentContext, loc: TargetLocation, remoteId: string, changes: Partial<ContentFields>, expectedVersion: string): Promise<RemoteContent>;
+  update(
+    s: ContentContext,
+    loc: TargetLocation,
+    remoteId: string,
+    changes: Partial<ContentFields>,
+    expectedVersion: string,
+  ): Promise<RemoteContent>;
   remove(s: ContentContext, loc: TargetLocation, remoteId: string): Promise<void>;
   /** Finds an item by slug: how a create whose answer was lost (worker killed) is recognised on retry. */
   findBySlug(s: ContentContext, loc: TargetLocation, slug: string): Promise<RemoteContent | null>;
   /** Items modified after `since` (null: all; an ISO 8601 time, as watermarks are), a page at a time, for polling. */
-  changedSince(s: ContentContext, loc: TargetLocation, since: string | null, cursor: string | null): Promise<ChangesPage>;
+  changedSince(
+    s: ContentContext,
+    loc: TargetLocation,
+    since: string | null,
+    cursor: string | null,
+  ): Promise<ChangesPage>;
 }
 
 /** The fields a site stores for items of a kind. */

@@ -11,10 +11,7 @@ export interface InboundEvent {
 }
 
 /** What processing an event means for a connection. */
-export type WebhookAction =
-  | { kind: 'sync'; reason: string }
-  | { kind: 'reauth'; reason: string }
-  | { kind: 'none' };
+export type WebhookAction = { kind: 'sync'; reason: string } | { kind: 'reauth'; reason: string } | { kind: 'none' };
 
 /** The reply to a subscription handshake: a status and a text or JSON body. */
 export type HandshakeAnswer = { status: number; type: 'text' | 'json'; body: string | Record<string, string> };

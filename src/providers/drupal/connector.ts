@@ -11,9 +11,18 @@ import { classifyDrupal } from './errors.ts';
 export const drupalConnector: Connector = {
   classify: classifyDrupal,
   async identify(ctx, creds) {
-    const res = await apiCall(drupalConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, ''), headers: { accept: 'application/vnd.api+json' } });
+    const res = await apiCall(drupalConnector, ctx, creds, {
+      method: 'GET',
+      url: apiUrl(ctx, ''),
+      headers: { accept: 'application/vnd.api+json' },
+    });
     const me = (res.body as { meta?: { links?: { me?: { meta?: { id?: string } } } } }).meta?.links?.me?.meta?.id;
-    if (!me) throw plexusError('provider.auth_expired', { message: 'Drupal treated the request as anonymous: the username or password is wrong, or basic_auth is not enabled.', details: { status: 401 } });
+    if (!me)
+      throw plexusError('provider.auth_expired', {
+        message:
+          'Drupal treated the request as anonymous: the username or password is wrong, or basic_auth is not enabled.',
+        details: { status: 401 },
+      });
     const site = ctx.config.siteUrl ?? '';
     return { externalAccountId: site.replace(/\/+$/, ''), displayName: `Drupal @ ${site}`, config: { userId: me } };
   },

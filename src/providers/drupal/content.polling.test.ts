@@ -21,7 +21,14 @@ test('one second holding more nodes than a page: every article once, across page
   const { items, watermark, pages } = await pollAll(h, null);
   const ids = items.map((i) => i.remoteId);
   assert.equal(new Set(ids).size, ids.length, 'no node twice');
-  assert.deepEqual([...ids].sort(), h.site.sandbox.nodes().filter((n) => n.bundle === 'article').map((n) => n.uuid).sort());
+  assert.deepEqual(
+    [...ids].sort(),
+    h.site.sandbox
+      .nodes()
+      .filter((n) => n.bundle === 'article')
+      .map((n) => n.uuid)
+      .sort(),
+  );
   for (const m of made) assert.ok(ids.includes(m.remoteId));
   assert.ok(pages >= 5);
   assert.equal(watermark, new Date(T).toISOString());

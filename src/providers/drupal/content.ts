@@ -18,10 +18,18 @@ import { prepareWrite, remotesOf, type NodeDocument } from './content/resolve.ts
 
 const include = (kind: ContentKind) => (hasTags(kind) ? '?include=field_tags' : '');
 
-async function getNode(s: ContentContext, kind: ContentKind, id: string): Promise<{ node: NodeJson; doc: NodeDocument } | null> {
+async function getNode(
+  s: ContentContext,
+  kind: ContentKind,
+  id: string,
+): Promise<{ node: NodeJson; doc: NodeDocument } | null> {
   if (!isUuid(id)) return null;
   try {
-    const doc = await jsonapi<NodeDocument & { data: NodeJson }>(s, 'GET', `/node/${bundleOf(kind)}/${id}${include(kind)}`);
+    const doc = await jsonapi<NodeDocument & { data: NodeJson }>(
+      s,
+      'GET',
+      `/node/${bundleOf(kind)}/${id}${include(kind)}`,
+    );
     return { node: doc.data, doc: { included: doc.included ?? [] } };
   } catch (err) {
     if (errorStatus(err) === 404) return null;
@@ -36,7 +44,11 @@ async function remoteOf(s: ContentContext, node: NodeJson, doc: NodeDocument): P
 /** Writes answer without `included`, so the tag names come from one more read. */
 async function reread(s: ContentContext, kind: ContentKind, id: string): Promise<RemoteContent> {
   const got = await getNode(s, kind, id);
-  if (!got) throw plexusError('provider.not_found', { message: `Drupal has no ${bundleOf(kind)} ${id}.`, details: { remoteId: id } });
+  if (!got)
+    throw plexusError('provider.not_found', {
+      message: `Drupal has no ${bundleOf(kind)} ${id}.`,
+      details: { remoteId: id },
+    });
   return remoteOf(s, got.node, got.doc);
 }
 
@@ -48,7 +60,10 @@ export const drupalContent: ContentAdapter = {
   kinds: ['post', 'page'],
   // Core articles have tags but no categories vocabulary.
   // Core's basic page has a body (with summary) but no tags or image field (cms.md §2.2).
-  fields: (kind) => (kind === 'page' ? ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'author'] : ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author']),
+  fields: (kind) =>
+    kind === 'page'
+      ? ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'author']
+      : ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'tags', 'featuredMedia', 'author'],
 
   async locate(_s, kind) {
     bundleOf(kind);
@@ -59,7 +74,9 @@ export const drupalContent: ContentAdapter = {
     const bundle = bundleOf(loc.kind);
     const data = await prepareWrite(s, loc.kind, fields);
     const id = fields.slug ? uuidForSlug(bundle, fields.slug) : undefined;
-    const res = await jsonapi<{ data: NodeJson }>(s, 'POST', `/node/${bundle}`, { data: { type: `node--${bundle}`, ...(id ? { id } : {}), ...data } });
+    const res = await jsonapi<{ data: NodeJson }>(s, 'POST', `/node/${bundle}`, {
+      data: { type: `node--${bundle}`, ...(id ? { id } : {}), ...data },
+    });
     return hasTags(loc.kind) && fields.tags.length ? reread(s, loc.kind, res.data.id) : remoteOf(s, res.data, {});
   },
 
@@ -71,19 +88,30 @@ export const drupalContent: ContentAdapter = {
   async update(s, loc, remoteId, changes, expectedVersion) {
     const bundle = bundleOf(loc.kind);
     const got = await getNode(s, loc.kind, remoteId);
-    if (!got) throw plexusError('provider.not_found', { message: `Drupal has no ${bundle} ${remoteId}.`, details: { remoteId } });
+    if (!got)
+      throw plexusError('provider.not_found', {
+        message: `Drupal has no ${bundle} ${remoteId}.`,
+        details: { remoteId },
+      });
     if (versionOf(got.node) !== expectedVersion) throw nodeChanged(remoteId, expectedVersion, got.node);
     const data = await prepareWrite(s, loc.kind, changes, got.node);
-    if (!Object.keys(data.attributes).length && !Object.keys(data.relationships).length) return remoteOf(s, got.node, got.doc);
+    if (!Object.keys(data.attributes).length && !Object.keys(data.relationships).length)
+      return remoteOf(s, got.node, got.doc);
     try {
       await jsonapi(s, 'PATCH', `/node/${bundle}/${remoteId}`, {
-        data: { type: `node--${bundle}`, id: remoteId, attributes: { ...data.attributes, changed: got.node.attributes.changed }, relationships: data.relationships },
+        data: {
+          type: `node--${bundle}`,
+          id: remoteId,
+          attributes: { ...data.attributes, changed: got.node.attributes.changed },
+          relationships: data.relationships,
+        },
       });
     } catch (err) {
       // An entity-level violation is most likely EntityChanged; the node itself tells for sure.
       if (errorStatus(err) === 422 && errorPointers(err).includes('/data')) {
         const now = await getNode(s, loc.kind, remoteId);
-        if (!now || versionOf(now.node) !== expectedVersion) throw now ? nodeChanged(remoteId, expectedVersion, now.node) : err;
+        if (!now || versionOf(now.node) !== expectedVersion)
+          throw now ? nodeChanged(remoteId, expectedVersion, now.node) : err;
       }
       throw err;
     }

@@ -20,7 +20,9 @@ const isCode = (code: string) => (e: unknown) => isPlexusError(e) && e.code === 
 test('tags by name: seeded terms reused whatever the case, missing ones created once, pages take none', async () => {
   const terms = () => h.site.sandbox.terms().length;
   const before = terms();
-  const a = await h.run((s, loc) => drupal.create(s, loc, fields(1, { categories: ['Ignored'], tags: ['drupal', 'Launch week'] })));
+  const a = await h.run((s, loc) =>
+    drupal.create(s, loc, fields(1, { categories: ['Ignored'], tags: ['drupal', 'Launch week'] })),
+  );
   assert.deepEqual(a.fields.tags, ['Drupal', 'Launch week'], 'names as the site spells them, in order');
   assert.deepEqual(a.fields.categories, [], 'core articles have no categories');
   const b = await h.run((s, loc) => drupal.create(s, loc, fields(2, { tags: ['launch WEEK'] })));
@@ -28,7 +30,10 @@ test('tags by name: seeded terms reused whatever the case, missing ones created 
   assert.equal(terms(), before + 1);
   const moved = await h.run((s, loc) => drupal.update(s, loc, b.remoteId, { tags: [] }, b.version));
   assert.deepEqual(moved.fields.tags, []);
-  const page = await h.run((s, loc) => drupal.create(s, loc, fields(3, { tags: ['page tag'], featuredMedia: h.images[0]!.ref.sha256 })), 'page');
+  const page = await h.run(
+    (s, loc) => drupal.create(s, loc, fields(3, { tags: ['page tag'], featuredMedia: h.images[0]!.ref.sha256 })),
+    'page',
+  );
   assert.deepEqual([page.fields.tags, page.fields.featuredMedia], [[], null]);
   assert.equal(terms(), before + 1);
 });
@@ -36,7 +41,10 @@ test('tags by name: seeded terms reused whatever the case, missing ones created 
 test('a save inside the same second is caught by the revision id', async () => {
   const a = await h.run((s, loc) => drupal.create(s, loc, fields(4)));
   await h.site.site.edit('post', a.remoteId, { title: 'Editor, same second' });
-  await assert.rejects(h.run((s, loc) => drupal.update(s, loc, a.remoteId, { title: 'Would overwrite' }, a.version)), isCode('content.remote_changed'));
+  await assert.rejects(
+    h.run((s, loc) => drupal.update(s, loc, a.remoteId, { title: 'Would overwrite' }, a.version)),
+    isCode('content.remote_changed'),
+  );
   assert.equal((await h.site.site.get('post', a.remoteId))?.title, 'Editor, same second');
 });
 
@@ -50,7 +58,11 @@ test("a save between Plexus's read and its PATCH is refused by EntityChanged and
   h.site.sandbox.remote.edit(a.remoteId, { title: 'Editor, meanwhile' });
   await assert.rejects(pending, isCode('content.remote_changed'));
   assert.equal((await h.site.site.get('post', a.remoteId))?.title, 'Editor, meanwhile');
-  assert.equal(h.site.sandbox.requests.entries({ method: 'PATCH', status: 422 }).length, 1, 'Drupal refused the stale write');
+  assert.equal(
+    h.site.sandbox.requests.entries({ method: 'PATCH', status: 422 }).length,
+    1,
+    'Drupal refused the stale write',
+  );
 });
 
 test('images: uploaded once, referenced with alt text, uploaded again after the file was deleted; remote images and removal', async () => {
@@ -62,10 +74,16 @@ test('images: uploaded once, referenced with alt text, uploaded again after the 
   assert.deepEqual([a.fields.featuredMedia, b.fields.featuredMedia], [sha, sha]);
   const node = h.site.sandbox.nodes().find((n) => n.uuid === a.remoteId)!;
   assert.equal(node.image?.alt, h.images[0]!.ref.alt);
-  assert.equal(h.site.sandbox.files().find((f) => f.uuid === node.image?.file)?.status, true, 'the file is permanent once referenced');
+  assert.equal(
+    h.site.sandbox.files().find((f) => f.uuid === node.image?.file)?.status,
+    true,
+    'the file is permanent once referenced',
+  );
   const fileId = node.image!.file;
   // Writing `remote:<id>` for a file Plexus uploaded reads back as that file's hash.
-  const c = await h.run((s, loc) => drupal.update(s, loc, b.remoteId, { featuredMedia: `remote:${fileId}` }, b.version));
+  const c = await h.run((s, loc) =>
+    drupal.update(s, loc, b.remoteId, { featuredMedia: `remote:${fileId}` }, b.version),
+  );
   assert.equal(c.fields.featuredMedia, sha);
   const none = await h.run((s, loc) => drupal.update(s, loc, c.remoteId, { featuredMedia: null }, c.version));
   assert.equal(none.fields.featuredMedia, null);
@@ -80,7 +98,12 @@ test('images: uploaded once, referenced with alt text, uploaded again after the 
 test('a repeated create of the same slug is refused (slug-derived UUID) and the first one is found by its slug', async () => {
   const f = fields(8);
   const first = await h.run((s, loc) => drupal.create(s, loc, f));
-  const err = await h.run((s, loc) => drupal.create(s, loc, f)).then(() => undefined, (e: unknown) => e);
+  const err = await h
+    .run((s, loc) => drupal.create(s, loc, f))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   assert.ok(isPlexusError(err) && err.retry === 'permanent', String(err));
   assert.equal(await h.site.site.countBySlug('post', f.slug), 1);
   assert.equal((await h.run((s, loc) => drupal.findBySlug(s, loc, f.slug)))?.remoteId, first.remoteId);

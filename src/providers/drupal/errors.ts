@@ -21,8 +21,16 @@ export function classifyDrupal(res: HttpResponse): PlexusError | undefined {
   if (!Array.isArray(errors) || !errors.length) return undefined;
   const generic = classifyHttp(res);
   if (!generic) return undefined;
-  const text = (e: JsonApiError) => (typeof e.detail === 'string' && e.detail ? e.detail : typeof e.title === 'string' ? e.title : '');
-  const message = errors.map(text).filter(Boolean).join(' ').replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim() || generic.message;
+  const text = (e: JsonApiError) =>
+    typeof e.detail === 'string' && e.detail ? e.detail : typeof e.title === 'string' ? e.title : '';
+  const message =
+    errors
+      .map(text)
+      .filter(Boolean)
+      .join(' ')
+      .replace(/<[^>]*>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim() || generic.message;
   const pointers = errors.flatMap((e) => (typeof e.source?.pointer === 'string' ? [e.source.pointer] : []));
   return plexusError(generic.code, {
     message,

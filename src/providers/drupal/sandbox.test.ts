@@ -46,39 +46,80 @@ test('basic_auth: valid credentials show up as meta.links.me; wrong ones silentl
   const body = { data: { type: 'node--article', attributes: { title: 'x' } } };
   const noCreds = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, api('POST', body)), 401);
   assert.equal(noCreds.detail, 'No authentication credentials provided.');
-  const badCreds = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), auth: basic(sb.username, 'wrong') }), 403);
+  const badCreds = assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), auth: basic(sb.username, 'wrong') }),
+    403,
+  );
   assert.equal(badCreds.source.pointer, '/data');
 });
 
 test('cookie login proves credentials (400 on wrong ones) and requires X-CSRF-Token on writes', async (t) => {
   const { sb } = await startDrupal(t, { readOnly: false });
-  const bad = await call(`${sb.url}/user/login?_format=json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: sb.username, pass: 'nope' }) });
+  const bad = await call(`${sb.url}/user/login?_format=json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: sb.username, pass: 'nope' }),
+  });
   assert.deepEqual([bad.status, bad.body], [400, { message: 'Sorry, unrecognized username or password.' }]);
-  const login = await call(`${sb.url}/user/login?_format=json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: sb.username, pass: sb.password }) });
+  const login = await call(`${sb.url}/user/login?_format=json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: sb.username, pass: sb.password }),
+  });
   assert.equal(login.status, 200);
   assert.equal(login.body.current_user.name, sb.username);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const body = { data: { type: 'node--article', attributes: { title: 'Cookie post' } } };
-  const missing = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), headers: { 'content-type': JSONAPI, cookie } }), 403);
+  const missing = assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), headers: { 'content-type': JSONAPI, cookie } }),
+    403,
+  );
   assert.equal(missing.detail, 'X-CSRF-Token request header is missing');
-  const created = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), headers: { 'content-type': JSONAPI, cookie, 'x-csrf-token': login.body.csrf_token } });
+  const created = await call(`${sb.jsonapiUrl}/node/article`, {
+    ...api('POST', body),
+    headers: { 'content-type': JSONAPI, cookie, 'x-csrf-token': login.body.csrf_token },
+  });
   assert.equal(created.status, 201);
   assert.equal((await call(`${sb.url}/user/login_status?_format=json`, { headers: { cookie } })).body, 1);
 });
 
 test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation + counter, deny redirect', async (t) => {
   const { sb, clock } = await startDrupal(t, { autoConsent: false });
-  const q = new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's1', scope: 'content_editor' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: sb.clientId,
+    redirect_uri: REDIRECT,
+    state: 's1',
+    scope: 'content_editor',
+  });
   const page = await call(`${sb.authorizeUrl}?${q}`);
   assert.equal(page.status, 200);
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
-  const deny = new URL((await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '');
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  const deny = new URL(
+    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ??
+      '',
+  );
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 's1');
-  const allow = new URL((await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '');
+  const allow = new URL(
+    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'allow' }))).headers.get(
+      'location',
+    ) ?? '',
+  );
   const code = allow.searchParams.get('code')!;
 
-  const tok = await call(sb.tokenUrl, form({ grant_type: 'authorization_code', client_id: sb.clientId, client_secret: sb.clientSecret, code, redirect_uri: REDIRECT }));
+  const tok = await call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'authorization_code',
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code,
+      redirect_uri: REDIRECT,
+    }),
+  );
   assert.equal(tok.status, 200);
   assert.equal(tok.body.token_type, 'Bearer');
   assert.equal(tok.body.expires_in, 300);
@@ -91,16 +132,53 @@ test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation
   clock.t += 300_000;
   const expired = assertJsonApiError(await call(sb.jsonapiUrl, { auth: `Bearer ${tok.body.access_token}` }), 401);
   assert.match(expired.detail, /denied the request/);
-  const wrongClient = await call(sb.tokenUrl, form({ grant_type: 'refresh_token', client_id: sb.clientId, client_secret: 'x', refresh_token: tok.body.refresh_token }));
+  const wrongClient = await call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'refresh_token',
+      client_id: sb.clientId,
+      client_secret: 'x',
+      refresh_token: tok.body.refresh_token,
+    }),
+  );
   assert.deepEqual([wrongClient.status, wrongClient.body.error], [401, 'invalid_client']);
-  const r1 = await call(sb.tokenUrl, form({ grant_type: 'refresh_token', client_id: sb.clientId, client_secret: sb.clientSecret, refresh_token: tok.body.refresh_token }));
+  const r1 = await call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'refresh_token',
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      refresh_token: tok.body.refresh_token,
+    }),
+  );
   assert.equal(r1.status, 200);
-  assert.equal((await call(sb.jsonapiUrl, { auth: `Bearer ${r1.body.access_token}` })).body.meta.links.me.meta.id, sb.userUuid);
-  const replay = await call(sb.tokenUrl, form({ grant_type: 'refresh_token', client_id: sb.clientId, client_secret: sb.clientSecret, refresh_token: tok.body.refresh_token }));
-  assert.deepEqual([replay.status, replay.body.error, replay.body.hint], [400, 'invalid_grant', 'Token has been revoked']);
+  assert.equal(
+    (await call(sb.jsonapiUrl, { auth: `Bearer ${r1.body.access_token}` })).body.meta.links.me.meta.id,
+    sb.userUuid,
+  );
+  const replay = await call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'refresh_token',
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      refresh_token: tok.body.refresh_token,
+    }),
+  );
+  assert.deepEqual(
+    [replay.status, replay.body.error, replay.body.hint],
+    [400, 'invalid_grant', 'Token has been revoked'],
+  );
   assert.equal(sb.tokens.refreshCount(r1.body.access_token), 1);
-  await call(`${sb.url}/__sandbox/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: r1.body.access_token }) });
-  assert.match(assertJsonApiError(await call(sb.jsonapiUrl, { auth: `Bearer ${r1.body.access_token}` }), 401).detail, /revoked/);
+  await call(`${sb.url}/__sandbox/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: r1.body.access_token }),
+  });
+  assert.match(
+    assertJsonApiError(await call(sb.jsonapiUrl, { auth: `Bearer ${r1.body.access_token}` }), 401).detail,
+    /revoked/,
+  );
 });
 
 test('JSON:API articles: page[limit] capped at 50, links.next walks all, filter[changed] with operator, unpublished hidden from anonymous', async (t) => {
@@ -124,7 +202,10 @@ test('JSON:API articles: page[limit] capped at 50, links.next walks all, filter[
   assert.ok(anon.body.data.every((d: any) => d.attributes.status === true));
 
   const cut = all.map((n) => n.changed).sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
-  const since = await call(`${sb.jsonapiUrl}/node/article?filter[changed][value]=${cut}&filter[changed][operator]=%3E%3D&page[limit]=50`, { auth: sb.basicAuth() });
+  const since = await call(
+    `${sb.jsonapiUrl}/node/article?filter[changed][value]=${cut}&filter[changed][operator]=%3E%3D&page[limit]=50`,
+    { auth: sb.basicAuth() },
+  );
   assert.equal(since.body.data.length, Math.min(50, all.filter((n) => n.changed >= cut).length));
   assert.ok(since.body.data.every((d: any) => Date.parse(d.attributes.changed) / 1000 >= cut));
 });
@@ -132,10 +213,20 @@ test('JSON:API articles: page[limit] capped at 50, links.next walks all, filter[
 test('writes: read-only 405 by default, 415 without the JSON:API type, POST 201 + Location, PATCH bumps changed/vid, stale changed 422, DELETE 204, remote edit', async (t) => {
   const { sb, clock } = await startDrupal(t);
   const auth = sb.basicAuth();
-  const body = { data: { type: 'node--article', attributes: { title: 'New', body: { value: '<p>x</p>', format: 'basic_html' } } } };
+  const body = {
+    data: { type: 'node--article', attributes: { title: 'New', body: { value: '<p>x</p>', format: 'basic_html' } } },
+  };
   assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), auth }), 405);
   sb.setReadOnly(false);
-  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), auth }), 415);
+  assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      auth,
+    }),
+    415,
+  );
   const created = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', body), auth });
   assert.equal(created.status, 201);
   const id = created.body.data.id;
@@ -145,15 +236,30 @@ test('writes: read-only 405 by default, 415 without the JSON:API type, POST 201 
 
   clock.t += 10_000;
   sb.remote.edit(id, { title: 'Edited in Drupal' });
-  const stale = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', { data: { type: 'node--article', id, attributes: { title: 'Mine', changed: readChanged } } }), auth }), 422);
+  const stale = assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article/${id}`, {
+      ...api('PATCH', { data: { type: 'node--article', id, attributes: { title: 'Mine', changed: readChanged } } }),
+      auth,
+    }),
+    422,
+  );
   assert.equal(stale.source.pointer, '/data');
   clock.t += 10_000;
-  const patched = await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', { data: { type: 'node--article', id, attributes: { title: 'Mine' } } }), auth });
+  const patched = await call(`${sb.jsonapiUrl}/node/article/${id}`, {
+    ...api('PATCH', { data: { type: 'node--article', id, attributes: { title: 'Mine' } } }),
+    auth,
+  });
   assert.equal(patched.status, 200);
   assert.equal(patched.body.data.attributes.title, 'Mine');
   assert.ok(patched.body.data.attributes.drupal_internal__vid > vid + 1);
   assert.equal(patched.body.data.attributes.changed, '2025-11-20T12:00:20+00:00');
-  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', { data: { type: 'node--article', id: 'other', attributes: {} } }), auth }), 400);
+  assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article/${id}`, {
+      ...api('PATCH', { data: { type: 'node--article', id: 'other', attributes: {} } }),
+      auth,
+    }),
+    400,
+  );
   assert.equal((await call(`${sb.jsonapiUrl}/node/article/${id}`, { method: 'DELETE', auth })).status, 204);
   assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${id}`, { auth }), 404);
 });
@@ -171,35 +277,79 @@ test('faults come back as JSON:API error documents', async (t) => {
 test('tags vocabulary: create 201, filter[name] ignores case, sort and include on nodes, dangling references render as missing', async (t) => {
   const { sb } = await startDrupal(t, { readOnly: false });
   const auth = sb.basicAuth();
-  const term = await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, { ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: { name: 'Launch' } } }), auth });
+  const term = await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, {
+    ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: { name: 'Launch' } } }),
+    auth,
+  });
   assert.equal(term.status, 201);
   assert.equal(term.headers.get('location'), `${sb.jsonapiUrl}/taxonomy_term/tags/${term.body.data.id}`);
-  const missingName = assertJsonApiError(await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, { ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: {} } }), auth }), 422);
+  const missingName = assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/taxonomy_term/tags`, {
+      ...api('POST', { data: { type: 'taxonomy_term--tags', attributes: {} } }),
+      auth,
+    }),
+    422,
+  );
   assert.equal(missingName.source.pointer, '/data/attributes/name');
   const found = await call(`${sb.jsonapiUrl}/taxonomy_term/tags?filter[name]=launch`, { auth });
-  assert.deepEqual(found.body.data.map((d: any) => d.attributes.name), ['Launch']);
+  assert.deepEqual(
+    found.body.data.map((d: any) => d.attributes.name),
+    ['Launch'],
+  );
 
   const node = await call(`${sb.jsonapiUrl}/node/article?include=field_tags`, {
-    ...api('POST', { data: { type: 'node--article', attributes: { title: 'Tagged' }, relationships: { field_tags: { data: [{ type: 'taxonomy_term--tags', id: term.body.data.id }] } } } }),
+    ...api('POST', {
+      data: {
+        type: 'node--article',
+        attributes: { title: 'Tagged' },
+        relationships: { field_tags: { data: [{ type: 'taxonomy_term--tags', id: term.body.data.id }] } },
+      },
+    }),
     auth,
   });
   assert.equal(node.status, 201);
   const read = await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}?include=field_tags`, { auth });
-  assert.deepEqual(read.body.included.map((i: any) => i.attributes.name), ['Launch']);
-  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}?include=field_nope`, { auth }), 400);
-  const bogus = assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, {
-    ...api('POST', { data: { type: 'node--article', attributes: { title: 'x' }, relationships: { field_tags: { data: [{ type: 'taxonomy_term--tags', id: '00000000-0000-4000-8000-000000000000' }] } } } }),
-    auth,
-  }), 404);
+  assert.deepEqual(
+    read.body.included.map((i: any) => i.attributes.name),
+    ['Launch'],
+  );
+  assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}?include=field_nope`, { auth }),
+    400,
+  );
+  const bogus = assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article`, {
+      ...api('POST', {
+        data: {
+          type: 'node--article',
+          attributes: { title: 'x' },
+          relationships: {
+            field_tags: { data: [{ type: 'taxonomy_term--tags', id: '00000000-0000-4000-8000-000000000000' }] },
+          },
+        },
+      }),
+      auth,
+    }),
+    404,
+  );
   assert.match(bogus.detail, /could not be found/);
-  assert.equal((await call(`${sb.jsonapiUrl}/taxonomy_term/tags/${term.body.data.id}`, { method: 'DELETE', auth })).status, 204);
+  assert.equal(
+    (await call(`${sb.jsonapiUrl}/taxonomy_term/tags/${term.body.data.id}`, { method: 'DELETE', auth })).status,
+    204,
+  );
   const dangling = await call(`${sb.jsonapiUrl}/node/article/${node.body.data.id}`, { auth });
-  assert.deepEqual(dangling.body.data.relationships.field_tags.data.map((d: any) => d.id), ['missing']);
+  assert.deepEqual(
+    dangling.body.data.relationships.field_tags.data.map((d: any) => d.id),
+    ['missing'],
+  );
 });
 
 test('filter groups: an OR group with a nested AND group (keyset paging on changed, nid)', async (t) => {
   const { sb } = await startDrupal(t);
-  const all = sb.nodes().filter((n) => n.bundle === 'article').sort((a, b) => a.changed - b.changed || a.nid - b.nid);
+  const all = sb
+    .nodes()
+    .filter((n) => n.bundle === 'article')
+    .sort((a, b) => a.changed - b.changed || a.nid - b.nid);
   const pivot = all[40]!;
   const q = new URLSearchParams({
     sort: 'changed,drupal_internal__nid',
@@ -219,37 +369,92 @@ test('filter groups: an OR group with a nested AND group (keyset paging on chang
     'filter[n][condition][memberOf]': 'same',
   });
   const res = await call(`${sb.jsonapiUrl}/node/article?${q}`, { auth: sb.basicAuth() });
-  assert.deepEqual(res.body.data.map((d: any) => d.id), all.slice(41, 91).map((n) => n.uuid));
+  assert.deepEqual(
+    res.body.data.map((d: any) => d.id),
+    all.slice(41, 91).map((n) => n.uuid),
+  );
 });
 
 test('writes: client UUIDs (409 when taken), unique aliases, body replaced whole on PATCH, image upload and its checks', async (t) => {
   const { sb } = await startDrupal(t, { readOnly: false });
   const auth = sb.basicAuth();
   const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-  const doc = (attrs: Record<string, unknown>, rels: Record<string, unknown> = {}) => ({ data: { type: 'node--article', id, attributes: attrs, relationships: rels } });
-  const created = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', doc({ title: 'Mine', path: { alias: '/mine' }, body: { value: '<p>v</p>', summary: 's', format: 'basic_html' } })), auth });
+  const doc = (attrs: Record<string, unknown>, rels: Record<string, unknown> = {}) => ({
+    data: { type: 'node--article', id, attributes: attrs, relationships: rels },
+  });
+  const created = await call(`${sb.jsonapiUrl}/node/article`, {
+    ...api(
+      'POST',
+      doc({ title: 'Mine', path: { alias: '/mine' }, body: { value: '<p>v</p>', summary: 's', format: 'basic_html' } }),
+    ),
+    auth,
+  });
   assert.equal(created.body.data.id, id);
-  assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', doc({ title: 'Again' })), auth }), 409);
-  const taken = await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', { data: { type: 'node--article', attributes: { title: 'Other', path: { alias: '/mine' } } } }), auth });
+  assertJsonApiError(
+    await call(`${sb.jsonapiUrl}/node/article`, { ...api('POST', doc({ title: 'Again' })), auth }),
+    409,
+  );
+  const taken = await call(`${sb.jsonapiUrl}/node/article`, {
+    ...api('POST', { data: { type: 'node--article', attributes: { title: 'Other', path: { alias: '/mine' } } } }),
+    auth,
+  });
   assert.equal(assertJsonApiError(taken, 422).source.pointer, '/data/attributes/path');
-  const patched = await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', doc({ body: { value: '<p>new</p>' } })), auth });
-  assert.deepEqual([patched.body.data.attributes.body.value, patched.body.data.attributes.body.summary, patched.body.data.attributes.body.format], ['<p>new</p>', '', null]);
+  const patched = await call(`${sb.jsonapiUrl}/node/article/${id}`, {
+    ...api('PATCH', doc({ body: { value: '<p>new</p>' } })),
+    auth,
+  });
+  assert.deepEqual(
+    [
+      patched.body.data.attributes.body.value,
+      patched.body.data.attributes.body.summary,
+      patched.body.data.attributes.body.format,
+    ],
+    ['<p>new</p>', '', null],
+  );
 
   const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000004000000050806000000', 'hex');
-  const up = (headers: Record<string, string>) => call(`${sb.jsonapiUrl}/node/article/field_image`, { method: 'POST', headers: { accept: JSONAPI, ...headers }, body: png, auth });
+  const up = (headers: Record<string, string>) =>
+    call(`${sb.jsonapiUrl}/node/article/field_image`, {
+      method: 'POST',
+      headers: { accept: JSONAPI, ...headers },
+      body: png,
+      auth,
+    });
   assertJsonApiError(await up({ 'content-type': 'image/png', 'content-disposition': 'file; filename="a.png"' }), 415);
   assertJsonApiError(await up({ 'content-type': 'application/octet-stream' }), 400);
-  assertJsonApiError(await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename=a.png' }), 400);
-  assert.equal(assertJsonApiError(await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename="a.exe"' }), 422).source.pointer, '/data');
-  const file = await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename="hero.png"' });
+  assertJsonApiError(
+    await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename=a.png' }),
+    400,
+  );
+  assert.equal(
+    assertJsonApiError(
+      await up({ 'content-type': 'application/octet-stream', 'content-disposition': 'file; filename="a.exe"' }),
+      422,
+    ).source.pointer,
+    '/data',
+  );
+  const file = await up({
+    'content-type': 'application/octet-stream',
+    'content-disposition': 'file; filename="hero.png"',
+  });
   assert.equal(file.status, 201);
   assert.equal(file.body.data.type, 'file--file');
   assert.equal(file.body.data.attributes.status, false, 'temporary until referenced');
   const served = await fetch(`${sb.siteUrl}${file.body.data.attributes.uri.url}`);
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), png);
-  const image = (meta: Record<string, unknown>) => doc({}, { field_image: { data: { type: 'file--file', id: file.body.data.id, meta } } });
+  const image = (meta: Record<string, unknown>) =>
+    doc({}, { field_image: { data: { type: 'file--file', id: file.body.data.id, meta } } });
   assertJsonApiError(await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', image({})), auth }), 422);
-  const withImage = await call(`${sb.jsonapiUrl}/node/article/${id}`, { ...api('PATCH', image({ alt: 'Hero' })), auth });
-  assert.deepEqual(withImage.body.data.relationships.field_image.data.meta, { alt: 'Hero', title: '', width: 4, height: 5, drupal_internal__target_id: file.body.data.attributes.drupal_internal__fid });
+  const withImage = await call(`${sb.jsonapiUrl}/node/article/${id}`, {
+    ...api('PATCH', image({ alt: 'Hero' })),
+    auth,
+  });
+  assert.deepEqual(withImage.body.data.relationships.field_image.data.meta, {
+    alt: 'Hero',
+    title: '',
+    width: 4,
+    height: 5,
+    drupal_internal__target_id: file.body.data.attributes.drupal_internal__fid,
+  });
   assert.equal(sb.files()[0]?.status, true);
 });

@@ -13,7 +13,16 @@ import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../
 import { authRoutes, DrupalAuth, type Caller, type DrupalUser } from './sandbox/auth.ts';
 import { jsonapiError } from './sandbox/document.ts';
 import { jsonapiRoutes } from './sandbox/jsonapi.ts';
-import { applyAttrs, bump, seedSite, uuidOf, type DrupalCtx, type DrupalFile, type DrupalNode, type DrupalTerm } from './sandbox/site.ts';
+import {
+  applyAttrs,
+  bump,
+  seedSite,
+  uuidOf,
+  type DrupalCtx,
+  type DrupalFile,
+  type DrupalNode,
+  type DrupalTerm,
+} from './sandbox/site.ts';
 
 export interface DrupalSandboxOptions extends SandboxOptions {
   username?: string;
@@ -68,8 +77,20 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
   const password = opts.password ?? `pw-${rngFor(seed, 'drupal-password').alnum(16)}`;
   const siteName = opts.siteName ?? opts.appName ?? 'Sandbox Drupal';
   const users: DrupalUser[] = [
-    { uid: 1, uuid: uuidOf(String(seed), 'user', 1), name: username, pass: password, roles: ['authenticated', 'administrator'] },
-    { uid: 2, uuid: uuidOf(String(seed), 'user', 2), name: 'editor', pass: `pw-${rngFor(seed, 'drupal-editor').alnum(16)}`, roles: ['authenticated', 'content_editor'] },
+    {
+      uid: 1,
+      uuid: uuidOf(String(seed), 'user', 1),
+      name: username,
+      pass: password,
+      roles: ['authenticated', 'administrator'],
+    },
+    {
+      uid: 2,
+      uuid: uuidOf(String(seed), 'user', 2),
+      name: 'editor',
+      pass: `pw-${rngFor(seed, 'drupal-editor').alnum(16)}`,
+      roles: ['authenticated', 'content_editor'],
+    },
   ];
   let auth!: DrupalAuth;
   auth = new DrupalAuth(
@@ -105,7 +126,7 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     edit(id, patch) {
       const n = mustGet(id);
       // The node form saves the whole body item: a new value keeps the text format and summary.
-      const body = patch['body'] && typeof patch['body'] === 'object' ? { ...n.body, ...(patch['body'] as object) } : patch['body'];
+      const body = patch['body'] && typeof patch['body'] === 'object' ? { ...n.body, ...patch['body'] } : patch['body'];
       applyAttrs(n, { ...patch, ...(body === undefined ? {} : { body }) });
       bump(ctx, n);
     },
@@ -129,11 +150,25 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
       before(req) {
         const r = auth.resolve(req);
         // simple_oauth rejects a bad Bearer token outright instead of falling back to anonymous.
-        if (!r.ok) return jsonapiError(req, ctx.baseUrl, 401, r.detail, {}, { 'www-authenticate': 'Bearer realm="OAuth", error="invalid_token"' });
-        if (r.caller.kind === 'user' && r.caller.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.path.startsWith('/jsonapi')) {
+        if (!r.ok)
+          return jsonapiError(
+            req,
+            ctx.baseUrl,
+            401,
+            r.detail,
+            {},
+            { 'www-authenticate': 'Bearer realm="OAuth", error="invalid_token"' },
+          );
+        if (
+          r.caller.kind === 'user' &&
+          r.caller.via === 'cookie' &&
+          !['GET', 'HEAD', 'OPTIONS'].includes(req.method) &&
+          req.path.startsWith('/jsonapi')
+        ) {
           const sent = header(req, 'x-csrf-token');
           if (!sent) return jsonapiError(req, ctx.baseUrl, 403, 'X-CSRF-Token request header is missing');
-          if (sent !== r.caller.session?.csrf) return jsonapiError(req, ctx.baseUrl, 403, 'X-CSRF-Token request header is invalid');
+          if (sent !== r.caller.session?.csrf)
+            return jsonapiError(req, ctx.baseUrl, 403, 'X-CSRF-Token request header is invalid');
         }
         return undefined;
       },
@@ -141,7 +176,11 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
       notFound: (req) =>
         req.path.startsWith('/jsonapi')
           ? jsonapiError(req, ctx.baseUrl, 404, `No route found for "${req.method} ${ctx.baseUrl}${req.path}"`)
-          : { status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: '<!doctype html><title>Page not found</title><h1>Page not found</h1>' },
+          : {
+              status: 404,
+              headers: { 'content-type': 'text/html; charset=UTF-8' },
+              body: '<!doctype html><title>Page not found</title><h1>Page not found</h1>',
+            },
     },
   });
   ctx.baseUrl = running.url;
@@ -174,10 +213,22 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
 /** Core has no rate limit; a 429 would come from a proxy or contrib module. */
 function faultResponse(fault: ActiveFault, req: SandboxRequest, baseUrl: string): SandboxResponse {
   if (fault.kind === 'rate_limit') {
-    return jsonapiError(req, baseUrl, fault.status ?? 429, 'Too Many Requests', {}, { 'Retry-After': String(fault.retryAfterSeconds ?? 60) });
+    return jsonapiError(
+      req,
+      baseUrl,
+      fault.status ?? 429,
+      'Too Many Requests',
+      {},
+      { 'Retry-After': String(fault.retryAfterSeconds ?? 60) },
+    );
   }
   const status = fault.status ?? 500;
-  return jsonapiError(req, baseUrl, status, status === 503 ? 'Service unavailable' : 'The website encountered an unexpected error. Try again later.');
+  return jsonapiError(
+    req,
+    baseUrl,
+    status,
+    status === 503 ? 'Service unavailable' : 'The website encountered an unexpected error. Try again later.',
+  );
 }
 
 export const sandbox: Sandbox<DrupalRunningSandbox> = { provider: 'drupal', start };

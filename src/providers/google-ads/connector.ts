@@ -9,7 +9,12 @@ import { retryAfterMs } from '../kit/errors.ts';
  * hours, which the sync hands back to the job instead of waiting in place.
  */
 function quotaRetryDelayMs(body: unknown): number | undefined {
-  const details = (body as { error?: { details?: { errors?: { details?: { quotaErrorDetails?: { retryDelay?: string } } }[] }[] } } | undefined)?.error?.details ?? [];
+  const details =
+    (
+      body as
+        | { error?: { details?: { errors?: { details?: { quotaErrorDetails?: { retryDelay?: string } } }[] }[] } }
+        | undefined
+    )?.error?.details ?? [];
   for (const d of details) {
     for (const e of d.errors ?? []) {
       const m = /^(\d+(?:\.\d+)?)s$/.exec(e.details?.quotaErrorDetails?.retryDelay ?? '');
@@ -37,12 +42,18 @@ interface StatusDetail {
  * `campaignBudgetError.NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT`) and its field path; or, for a
  * request the REST layer refused before the service saw it, the field violation.
  */
-export function googleAdsFailure(status: { message?: string; status?: string; details?: StatusDetail[] } | undefined): { message: string; code?: string; field?: string } {
+export function googleAdsFailure(status: { message?: string; status?: string; details?: StatusDetail[] } | undefined): {
+  message: string;
+  code?: string;
+  field?: string;
+} {
   const entries = (status?.details ?? []).flatMap((d) => d.errors ?? []);
   const first = entries[0];
   if (first) {
     const [category, value] = Object.entries(first.errorCode ?? {})[0] ?? [];
-    const field = (first.location?.fieldPathElements ?? []).map((p) => (p.index === undefined ? p.fieldName : `${p.fieldName}[${p.index}]`)).join('.');
+    const field = (first.location?.fieldPathElements ?? [])
+      .map((p) => (p.index === undefined ? p.fieldName : `${p.fieldName}[${p.index}]`))
+      .join('.');
     const messages = [...new Set(entries.map((e) => e.message).filter((m): m is string => !!m))];
     return {
       message: messages.join(' ') || status?.message || 'Google Ads API error',
@@ -61,20 +72,40 @@ export function googleAdsFailure(status: { message?: string; status?: string; de
 /** Google Ads REST: Google OAuth plus the app's developer-token header (ads.md §2.1). */
 export const googleAdsConnector: Connector = {
   classify(res) {
-    const err = (res.body as { error?: { status?: string; message?: string; details?: StatusDetail[] } } | undefined)?.error;
+    const err = (res.body as { error?: { status?: string; message?: string; details?: StatusDetail[] } } | undefined)
+      ?.error;
     if (!err || res.status < 400) return undefined;
     const message = err.message ?? 'Google Ads API error';
     const details = { status: res.status, grpc_status: err.status };
-    if (err.status === 'RESOURCE_EXHAUSTED') return plexusError('provider.rate_limited', { message, details, retryAfterMs: quotaRetryDelayMs(res.body) ?? retryAfterMs(res.headers) ?? 30_000 });
+    if (err.status === 'RESOURCE_EXHAUSTED')
+      return plexusError('provider.rate_limited', {
+        message,
+        details,
+        retryAfterMs: quotaRetryDelayMs(res.body) ?? retryAfterMs(res.headers) ?? 30_000,
+      });
     if (err.status === 'UNAUTHENTICATED') return plexusError('provider.auth_expired', { message, details });
-    if (err.status === 'UNAVAILABLE' || err.status === 'INTERNAL' || err.status === 'DEADLINE_EXCEEDED') return plexusError('provider.unavailable', { message, details });
+    if (err.status === 'UNAVAILABLE' || err.status === 'INTERNAL' || err.status === 'DEADLINE_EXCEEDED')
+      return plexusError('provider.unavailable', { message, details });
     // Validation and permission failures: the GoogleAdsFailure says which field and why.
     const failure = googleAdsFailure(err);
     // docs/platforms/google-ads.md §Version: a sunset major version.
-    if (failure.code?.endsWith('.UNSUPPORTED_VERSION')) return plexusError('provider.version_sunset', { message: failure.message, details: { ...details, code: failure.code } });
-    const described = { ...details, ...(failure.code ? { code: failure.code } : {}), ...(failure.field ? { field: failure.field } : {}) };
-    if (err.status === 'NOT_FOUND') return plexusError('provider.not_found', { message: failure.message, details: described });
-    if (err.status === 'INVALID_ARGUMENT' || err.status === 'PERMISSION_DENIED' || err.status === 'FAILED_PRECONDITION') {
+    if (failure.code?.endsWith('.UNSUPPORTED_VERSION'))
+      return plexusError('provider.version_sunset', {
+        message: failure.message,
+        details: { ...details, code: failure.code },
+      });
+    const described = {
+      ...details,
+      ...(failure.code ? { code: failure.code } : {}),
+      ...(failure.field ? { field: failure.field } : {}),
+    };
+    if (err.status === 'NOT_FOUND')
+      return plexusError('provider.not_found', { message: failure.message, details: described });
+    if (
+      err.status === 'INVALID_ARGUMENT' ||
+      err.status === 'PERMISSION_DENIED' ||
+      err.status === 'FAILED_PRECONDITION'
+    ) {
       return plexusError('provider.invalid_request', { message: failure.message, details: described });
     }
     return undefined;
@@ -84,13 +115,27 @@ export const googleAdsConnector: Connector = {
     if (!ctx.app.extra.developerToken) {
       throw plexusError('provider_not_configured', { message: 'Google Ads needs PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN.' });
     }
-    const res = await apiCall(googleAdsConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/customers:listAccessibleCustomers') });
-    const names = ((res.body as { resourceNames?: string[] }).resourceNames ?? []).map((n) => n.replace(/^customers\//, ''));
+    const res = await apiCall(googleAdsConnector, ctx, creds, {
+      method: 'GET',
+      url: apiUrl(ctx, '/customers:listAccessibleCustomers'),
+    });
+    const names = ((res.body as { resourceNames?: string[] }).resourceNames ?? []).map((n) =>
+      n.replace(/^customers\//, ''),
+    );
     const chosen = ctx.config.customerId ?? names[0];
-    if (!chosen) throw plexusError('provider.invalid_request', { message: 'This Google login has no accessible Google Ads accounts.' });
+    if (!chosen)
+      throw plexusError('provider.invalid_request', {
+        message: 'This Google login has no accessible Google Ads accounts.',
+      });
     if (ctx.config.customerId && !names.includes(ctx.config.customerId) && !ctx.config.loginCustomerId) {
-      throw plexusError('provider.invalid_request', { message: `Customer ${ctx.config.customerId} is not accessible with this login.` });
+      throw plexusError('provider.invalid_request', {
+        message: `Customer ${ctx.config.customerId} is not accessible with this login.`,
+      });
     }
-    return { externalAccountId: chosen, displayName: `Google Ads ${chosen}`, config: { customerId: chosen, accessibleCustomers: names.join(',') } };
+    return {
+      externalAccountId: chosen,
+      displayName: `Google Ads ${chosen}`,
+      config: { customerId: chosen, accessibleCustomers: names.join(',') },
+    };
   },
 };

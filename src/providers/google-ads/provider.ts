@@ -15,12 +15,12 @@ export const googleAdsProvider = {
     // docs/platforms/google-ads.md §Version: Google publishes months for releases and projected sunsets.
     lifecycle: {
       versions: {
-        'v26': { released: '2026-10', sunset: '2027-11', tentative: true },
-        'v25': { released: '2026-07', sunset: '2027-08', tentative: true },
-        'v24': { released: '2026-04', sunset: '2027-05', tentative: true },
-        'v23': { released: '2026-01', sunset: '2027-02', tentative: true },
-        'v22': { released: '2025-10-15', sunset: '2026-10-07' },
-        'v20': { released: '2025-06-04', sunset: '2026-06-10' },
+        v26: { released: '2026-10', sunset: '2027-11', tentative: true },
+        v25: { released: '2026-07', sunset: '2027-08', tentative: true },
+        v24: { released: '2026-04', sunset: '2027-05', tentative: true },
+        v23: { released: '2026-01', sunset: '2027-02', tentative: true },
+        v22: { released: '2025-10-15', sunset: '2026-10-07' },
+        v20: { released: '2025-06-04', sunset: '2026-06-10' },
       },
       source: 'https://developers.google.com/google-ads/api/docs/sunset-dates',
       policy: 'Four major versions a year, each available about 12 months; requests to a sunset version fail.',

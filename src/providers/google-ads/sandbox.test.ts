@@ -14,7 +14,14 @@ async function startGoogle(t: TestContext, opts: GoogleAdsSandboxOptions = {}) {
 
 function authUrl(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({
-    client_id: sb.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: SCOPE, access_type: 'offline', prompt: 'consent', state: 'st-g', ...extra,
+    client_id: sb.clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: SCOPE,
+    access_type: 'offline',
+    prompt: 'consent',
+    state: 'st-g',
+    ...extra,
   });
   return `${sb.authorizeUrl}?${q}`;
 }
@@ -26,14 +33,37 @@ async function authorize(sb: GoogleAdsRunningSandbox, extra: Record<string, stri
 }
 
 function exchange(sb: GoogleAdsRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(sb.tokenUrl, form({ grant_type: 'authorization_code', code, client_id: sb.clientId, client_secret: sb.clientSecret, redirect_uri: REDIRECT, ...extra }));
+  return call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'authorization_code',
+      code,
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      redirect_uri: REDIRECT,
+      ...extra,
+    }),
+  );
 }
 
 function refresh(sb: GoogleAdsRunningSandbox, refreshToken: string): Promise<Res> {
-  return call(sb.tokenUrl, form({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: sb.clientId, client_secret: sb.clientSecret }));
+  return call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+    }),
+  );
 }
 
-function api(sb: GoogleAdsRunningSandbox, path: string, token: string, init: RequestInit & { login?: string; devToken?: string | null } = {}): Promise<Res> {
+function api(
+  sb: GoogleAdsRunningSandbox,
+  path: string,
+  token: string,
+  init: RequestInit & { login?: string; devToken?: string | null } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (init.devToken !== null) headers['developer-token'] = init.devToken ?? sb.developerToken;
   if (init.login) headers['login-customer-id'] = init.login;
@@ -41,8 +71,18 @@ function api(sb: GoogleAdsRunningSandbox, path: string, token: string, init: Req
   return call(`${sb.apiUrl}${path}`, { ...init, headers });
 }
 
-function search(sb: GoogleAdsRunningSandbox, cid: string, token: string, body: Record<string, unknown>, login?: string): Promise<Res> {
-  return api(sb, `/customers/${cid}/googleAds:search`, token, { method: 'POST', body: JSON.stringify(body), ...(login ? { login } : {}) });
+function search(
+  sb: GoogleAdsRunningSandbox,
+  cid: string,
+  token: string,
+  body: Record<string, unknown>,
+  login?: string,
+): Promise<Res> {
+  return api(sb, `/customers/${cid}/googleAds:search`, token, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    ...(login ? { login } : {}),
+  });
 }
 
 function failure(res: Res): { errorCode: Record<string, string>; message: string } {
@@ -81,7 +121,10 @@ test('auto consent with PKCE: code and state come back; exchange gives 1-hour to
   const list = await api(sb, '/customers:listAccessibleCustomers', tok.body.access_token);
   assert.equal(list.status, 200);
   const { managerId, standaloneIds } = sb.accounts();
-  assert.deepEqual(list.body.resourceNames, [`customers/${managerId}`, ...standaloneIds.map((id) => `customers/${id}`)]);
+  assert.deepEqual(list.body.resourceNames, [
+    `customers/${managerId}`,
+    ...standaloneIds.map((id) => `customers/${id}`),
+  ]);
 
   const reused = await exchange(sb, code, { code_verifier: VERIFIER });
   assert.equal(reused.status, 400);
@@ -112,7 +155,12 @@ test('consent page: Deny redirects with error=access_denied and the state; Allow
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /auth\/adwords/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&amp;/g, '&')]));
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      (m[2] ?? '').replace(/&amp;/g, '&'),
+    ]),
+  );
   const deny = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }));
   assert.equal(deny.status, 302);
   const denied = new URL(deny.headers.get('location') ?? '');
@@ -164,7 +212,9 @@ test('expired access token → 401 UNAUTHENTICATED OAUTH_TOKEN_EXPIRED; refresh 
   const stats = await call(`${sb.url}/__sandbox/stats`);
   assert.equal(stats.body.refreshes.total, 2);
 
-  const missing = await call(`${sb.apiUrl}/customers:listAccessibleCustomers`, { headers: { 'developer-token': sb.developerToken } });
+  const missing = await call(`${sb.apiUrl}/customers:listAccessibleCustomers`, {
+    headers: { 'developer-token': sb.developerToken },
+  });
   assert.equal(missing.status, 401);
   assert.equal(missing.body.error.status, 'UNAUTHENTICATED');
 });
@@ -195,13 +245,19 @@ test('token endpoint errors: wrong secret, unknown client, redirect mismatch, un
   const mismatch = await exchange(sb, code2, { redirect_uri: 'http://127.0.0.1:9/other' });
   assert.equal(mismatch.status, 400);
   assert.equal(mismatch.body.error, 'redirect_uri_mismatch');
-  const grant = await call(sb.tokenUrl, form({ grant_type: 'password', client_id: sb.clientId, client_secret: sb.clientSecret }));
+  const grant = await call(
+    sb.tokenUrl,
+    form({ grant_type: 'password', client_id: sb.clientId, client_secret: sb.clientSecret }),
+  );
   assert.equal(grant.body.error, 'unsupported_grant_type');
   // Basic client authentication works as well as client_secret_post.
   const code3 = (await authorize(sb)).searchParams.get('code') ?? '';
   const basic = await call(sb.tokenUrl, {
     ...form({ grant_type: 'authorization_code', code: code3, redirect_uri: REDIRECT }),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64')}`,
+    },
   });
   assert.equal(basic.status, 200);
 });
@@ -244,7 +300,9 @@ test('developer-token and login-customer-id are enforced the way Google does', a
   assert.equal((await search(sb, standaloneIds[0] ?? '', accessToken, q)).status, 200);
   assert.equal((await search(sb, standaloneIds[0] ?? '', accessToken, q, managerId)).status, 403);
 
-  const tree = await search(sb, managerId, accessToken, { query: 'SELECT customer_client.id, customer_client.level, customer_client.manager FROM customer_client' });
+  const tree = await search(sb, managerId, accessToken, {
+    query: 'SELECT customer_client.id, customer_client.level, customer_client.manager FROM customer_client',
+  });
   assert.equal(tree.body.results.length, 1 + clientIds.length);
   assert.deepEqual(tree.body.results[0].customerClient.manager, true);
 });
@@ -254,8 +312,13 @@ test('googleAds:search: fixed pages with nextPageToken, identical query required
   const { accessToken } = sb.mintToken();
   const { managerId, clientIds } = sb.accounts();
   const client = clientIds[0] ?? '';
-  const query = "SELECT campaign.id, campaign.name, campaign.status, campaign_budget.amount_micros FROM campaign WHERE campaign.status != 'REMOVED' ORDER BY campaign.id";
-  const expected = sb.world().campaigns.filter((c) => c.customerId === client && c.status !== 'REMOVED').map((c) => c.id).sort((a, b) => Number(a) - Number(b));
+  const query =
+    "SELECT campaign.id, campaign.name, campaign.status, campaign_budget.amount_micros FROM campaign WHERE campaign.status != 'REMOVED' ORDER BY campaign.id";
+  const expected = sb
+    .world()
+    .campaigns.filter((c) => c.customerId === client && c.status !== 'REMOVED')
+    .map((c) => c.id)
+    .sort((a, b) => Number(a) - Number(b));
   const seen: string[] = [];
   let pageToken: string | undefined;
   let pages = 0;
@@ -276,7 +339,13 @@ test('googleAds:search: fixed pages with nextPageToken, identical query required
 
   const first = await search(sb, client, accessToken, { query }, managerId);
   if (first.body.nextPageToken) {
-    const other = await search(sb, client, accessToken, { query: 'SELECT campaign.id FROM campaign', pageToken: first.body.nextPageToken }, managerId);
+    const other = await search(
+      sb,
+      client,
+      accessToken,
+      { query: 'SELECT campaign.id FROM campaign', pageToken: first.body.nextPageToken },
+      managerId,
+    );
     assert.deepEqual(failure(other).errorCode, { requestError: 'INVALID_PAGE_TOKEN' });
   }
   const sized = await search(sb, client, accessToken, { query, pageSize: 100 }, managerId);
@@ -284,12 +353,22 @@ test('googleAds:search: fixed pages with nextPageToken, identical query required
   assert.deepEqual(failure(sized).errorCode, { requestError: 'PAGE_SIZE_NOT_SUPPORTED' });
   const unknown = await search(sb, client, accessToken, { query: 'SELECT campaign.bogus FROM campaign' }, managerId);
   assert.deepEqual(failure(unknown).errorCode, { queryError: 'UNRECOGNIZED_FIELD' });
-  const none = await search(sb, client, accessToken, { query: "SELECT campaign.id FROM campaign WHERE campaign.name = 'no such'" }, managerId);
+  const none = await search(
+    sb,
+    client,
+    accessToken,
+    { query: "SELECT campaign.id FROM campaign WHERE campaign.name = 'no such'" },
+    managerId,
+  );
   assert.equal(none.status, 200);
   assert.equal(none.body.results, undefined);
   assert.equal(typeof none.body.fieldMask, 'string');
 
-  const stream = await api(sb, `/customers/${client}/googleAds:searchStream`, accessToken, { method: 'POST', body: JSON.stringify({ query }), login: managerId });
+  const stream = await api(sb, `/customers/${client}/googleAds:searchStream`, accessToken, {
+    method: 'POST',
+    body: JSON.stringify({ query }),
+    login: managerId,
+  });
   assert.ok(Array.isArray(stream.body));
   assert.equal(stream.body.flatMap((b: any) => b.results ?? []).length, expected.length);
 });
@@ -297,7 +376,11 @@ test('googleAds:search: fixed pages with nextPageToken, identical query required
 test('rate-limit fault → 429 RESOURCE_EXHAUSTED with quotaError and retryDelay; control endpoints work', async (t) => {
   const { sb } = await startGoogle(t);
   const { accessToken } = sb.mintToken();
-  const added = await call(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'rate_limit', pathPrefix: '/customers' }) });
+  const added = await call(`${sb.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rate_limit', pathPrefix: '/customers' }),
+  });
   assert.equal(added.status, 201);
   const limited = await api(sb, '/customers:listAccessibleCustomers', accessToken);
   assert.equal(limited.status, 429);
@@ -312,7 +395,11 @@ test('rate-limit fault → 429 RESOURCE_EXHAUSTED with quotaError and retryDelay
 
   const campaign = sb.world().campaigns[0]!;
   sb.remote.edit(campaign.id, { name: 'Edited in UI' });
-  await call(`${sb.url}/__sandbox/remote/delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: campaign.id }) });
+  await call(`${sb.url}/__sandbox/remote/delete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: campaign.id }),
+  });
   assert.equal(sb.world().campaigns[0]!.name, 'Edited in UI');
   assert.equal(sb.world().campaigns[0]!.status, 'REMOVED');
   assert.equal((await call(`${sb.url}/v15/customers:listAccessibleCustomers`)).status, 404);
@@ -324,10 +411,25 @@ test('GAQL ad_group and ad_group_ad with nested fields; per-ad metrics by segmen
   const { managerId, clientIds } = sb.accounts();
   const client = clientIds[0] ?? '';
   const w = sb.world();
-  const groups = await search(sb, client, accessToken, { query: 'SELECT ad_group.id, ad_group.status, campaign.id FROM ad_group' }, managerId);
+  const groups = await search(
+    sb,
+    client,
+    accessToken,
+    { query: 'SELECT ad_group.id, ad_group.status, campaign.id FROM ad_group' },
+    managerId,
+  );
   assert.equal(groups.status, 200, JSON.stringify(groups.body));
   assert.equal(groups.body.results.length, Math.min(50, w.adGroups.filter((g) => g.customerId === client).length));
-  const ads = await search(sb, client, accessToken, { query: "SELECT ad_group_ad.ad.id, ad_group_ad.status, ad_group.id FROM ad_group_ad WHERE ad_group_ad.status = 'ENABLED'" }, managerId);
+  const ads = await search(
+    sb,
+    client,
+    accessToken,
+    {
+      query:
+        "SELECT ad_group_ad.ad.id, ad_group_ad.status, ad_group.id FROM ad_group_ad WHERE ad_group_ad.status = 'ENABLED'",
+    },
+    managerId,
+  );
   assert.equal(ads.status, 200, JSON.stringify(ads.body));
   const first = ads.body.results[0];
   assert.match(first.adGroupAd.resourceName, /^customers\/\d+\/adGroupAds\/\d+~\d+$/);
@@ -356,9 +458,23 @@ test('v23+ campaign dates: start_date_time / end_date_time are served and writte
   const { accessToken } = sb.mintToken();
   const { managerId, clientIds } = sb.accounts();
   const client = clientIds[0] ?? '';
-  const old = await search(sb, client, accessToken, { query: 'SELECT campaign.id, campaign.start_date FROM campaign' }, managerId);
+  const old = await search(
+    sb,
+    client,
+    accessToken,
+    { query: 'SELECT campaign.id, campaign.start_date FROM campaign' },
+    managerId,
+  );
   assert.equal(old.status, 400);
-  const res = await search(sb, client, accessToken, { query: 'SELECT campaign.id, campaign.start_date_time, campaign.end_date_time FROM campaign ORDER BY campaign.id' }, managerId);
+  const res = await search(
+    sb,
+    client,
+    accessToken,
+    {
+      query: 'SELECT campaign.id, campaign.start_date_time, campaign.end_date_time FROM campaign ORDER BY campaign.id',
+    },
+    managerId,
+  );
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const first = res.body.results[0].campaign;
   assert.match(first.startDateTime, /^\d{4}-\d{2}-\d{2} 00:00:00$/);
@@ -367,7 +483,21 @@ test('v23+ campaign dates: start_date_time / end_date_time are served and writte
     api(sb, `/customers/${client}/campaigns:mutate`, accessToken, {
       method: 'POST',
       login: managerId,
-      body: JSON.stringify({ operations: [{ create: { name: `v26 ${Object.keys(fields).join(',')}`, status: 'PAUSED', advertisingChannelType: 'SEARCH', campaignBudget: `customers/${client}/campaignBudgets/${budget}`, manualCpc: {}, containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING', ...fields } }] }),
+      body: JSON.stringify({
+        operations: [
+          {
+            create: {
+              name: `v26 ${Object.keys(fields).join(',')}`,
+              status: 'PAUSED',
+              advertisingChannelType: 'SEARCH',
+              campaignBudget: `customers/${client}/campaignBudgets/${budget}`,
+              manualCpc: {},
+              containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING',
+              ...fields,
+            },
+          },
+        ],
+      }),
     });
   const refused = await create({ startDate: '2030-01-01' });
   assert.equal(refused.status, 400);

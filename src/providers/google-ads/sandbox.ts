@@ -72,7 +72,10 @@ export interface GoogleAdsRunningSandbox extends RunningSandbox {
 }
 
 function alnum(n: number): string {
-  return randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
 }
 
 const API_PATH = /^\/v\d+\//;
@@ -80,7 +83,8 @@ const API_PATH = /^\/v\d+\//;
 async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunningSandbox> {
   const kit = sandboxKit(opts, {
     size: 2000,
-    generate: (kind) => (kind === 'code' ? `4/0A${alnum(70)}` : kind === 'refresh' ? `1//0${alnum(100)}` : `ya29.a0${alnum(180)}`),
+    generate: (kind) =>
+      kind === 'code' ? `4/0A${alnum(70)}` : kind === 'refresh' ? `1//0${alnum(100)}` : `ya29.a0${alnum(180)}`,
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: GoogleConfig = {
@@ -114,7 +118,9 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
     edit(id, patch) {
       const { c, b, g, a } = find(id);
       // Budget amounts are int64: accept numbers and keep them as strings.
-      const norm = Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, k.endsWith('_micros') ? String(v) : v]));
+      const norm = Object.fromEntries(
+        Object.entries(patch).map(([k, v]) => [k, k.endsWith('_micros') ? String(v) : v]),
+      );
       Object.assign((c ?? b ?? g ?? a) as object, norm);
     },
     delete(id) {
@@ -134,18 +140,33 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
   };
   const mintToken = (o: GoogleMintOptions = {}) => {
     const grantId = tokens.newGrantId();
-    const base = { clientId: config.clientId, subject: ctx.world.user.sub, scopes: o.scopes ?? [ADWORDS_SCOPE], grantId };
-    const refresh = o.offline ? tokens.issue({ ...base, kind: 'refresh', ttlSeconds: config.refreshTokenTtlSeconds, label: 'offline' }) : undefined;
-    const access = tokens.issue({ ...base, kind: 'access', ttlSeconds: o.ttlSeconds ?? config.accessTokenTtlSeconds, label: o.offline ? 'offline' : 'online' });
+    const base = {
+      clientId: config.clientId,
+      subject: ctx.world.user.sub,
+      scopes: o.scopes ?? [ADWORDS_SCOPE],
+      grantId,
+    };
+    const refresh = o.offline
+      ? tokens.issue({ ...base, kind: 'refresh', ttlSeconds: config.refreshTokenTtlSeconds, label: 'offline' })
+      : undefined;
+    const access = tokens.issue({
+      ...base,
+      kind: 'access',
+      ttlSeconds: o.ttlSeconds ?? config.accessTokenTtlSeconds,
+      label: o.offline ? 'offline' : 'online',
+    });
     return { accessToken: access.token, grantId, ...(refresh ? { refreshToken: refresh.token } : {}) };
   };
   control.add('POST', '/__sandbox/tokens', (req) => {
     const b = req.body;
-    return json(201, mintToken({
-      ...(Array.isArray(b['scopes']) ? { scopes: b['scopes'].map(String) } : {}),
-      ...(typeof b['ttlSeconds'] === 'number' ? { ttlSeconds: b['ttlSeconds'] } : {}),
-      ...(b['offline'] === true ? { offline: true } : {}),
-    }));
+    return json(
+      201,
+      mintToken({
+        ...(Array.isArray(b['scopes']) ? { scopes: b['scopes'].map(String) } : {}),
+        ...(typeof b['ttlSeconds'] === 'number' ? { ttlSeconds: b['ttlSeconds'] } : {}),
+        ...(b['offline'] === true ? { offline: true } : {}),
+      }),
+    );
   });
 
   const running = await kit.start({
@@ -154,7 +175,13 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
     },
-    stats: () => ({ versions: config.versions, customers: ctx.world.customers.length, campaigns: ctx.world.campaigns.length, adGroups: ctx.world.adGroups.length, ads: ctx.world.ads.length }),
+    stats: () => ({
+      versions: config.versions,
+      customers: ctx.world.customers.length,
+      campaigns: ctx.world.campaigns.length,
+      adGroups: ctx.world.adGroups.length,
+      ads: ctx.world.ads.length,
+    }),
     hooks: {
       faultResponse: (fault, req) => faultResponse(fault, req, config.versions),
       notFound: (req) => htmlNotFound(req.path),
@@ -183,7 +210,14 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
     world: () => ctx.world,
     counts: () => {
       const w = ctx.world;
-      return { accounts: w.customers.filter((c) => !c.manager).length, campaigns: w.campaigns.length, adGroups: w.adGroups.length, ads: w.ads.length, days: w.days, metricRows: w.ads.length * w.days };
+      return {
+        accounts: w.customers.filter((c) => !c.manager).length,
+        campaigns: w.campaigns.length,
+        adGroups: w.adGroups.length,
+        ads: w.ads.length,
+        days: w.days,
+        metricRows: w.ads.length * w.days,
+      };
     },
     mintToken,
   };
@@ -193,30 +227,40 @@ function faultResponse(fault: ActiveFault, req: SandboxRequest, versions: readon
   const version = /^\/(v\d+)\//.exec(req.path)?.[1];
   const api = API_PATH.test(req.path) && version !== undefined && versions.includes(version);
   if (!api) {
-    if (fault.kind === 'rate_limit') return oauthError(fault.status ?? 429, 'rate_limit_exceeded', 'Rate Limit Exceeded');
+    if (fault.kind === 'rate_limit')
+      return oauthError(fault.status ?? 429, 'rate_limit_exceeded', 'Rate Limit Exceeded');
     return oauthError(fault.status ?? 500, 'internal_failure', 'Backend Error');
   }
   if (fault.kind === 'rate_limit') {
     const code = typeof fault.code === 'string' ? fault.code : 'RESOURCE_TEMPORARILY_EXHAUSTED';
     const daily = code === 'RESOURCE_EXHAUSTED';
     const delay = fault.retryAfterSeconds ?? (daily ? 86_400 : 30);
-    const message = daily ? 'Resource has been exhausted (e.g. check quota).' : `Too many requests. Retry in ${delay} seconds.`;
-    return adsError(version, 'RESOURCE_EXHAUSTED', [
-      {
-        errorCode: { quotaError: code },
-        message,
-        details: {
-          quotaErrorDetails: {
-            rateScope: daily ? 'DEVELOPER' : 'ACCOUNT',
-            rateName: daily ? 'Number of operations for basic access' : 'Requests per account',
-            retryDelay: `${delay}s`,
+    const message = daily
+      ? 'Resource has been exhausted (e.g. check quota).'
+      : `Too many requests. Retry in ${delay} seconds.`;
+    return adsError(
+      version,
+      'RESOURCE_EXHAUSTED',
+      [
+        {
+          errorCode: { quotaError: code },
+          message,
+          details: {
+            quotaErrorDetails: {
+              rateScope: daily ? 'DEVELOPER' : 'ACCOUNT',
+              rateName: daily ? 'Number of operations for basic access' : 'Requests per account',
+              retryDelay: `${delay}s`,
+            },
           },
         },
-      },
-    ], { message: daily ? 'Resource has been exhausted (e.g. check quota).' : message });
+      ],
+      { message: daily ? 'Resource has been exhausted (e.g. check quota).' : message },
+    );
   }
   if ((fault.status ?? 500) === 503) return adsError(version, 'UNAVAILABLE', []);
-  return adsError(version, 'INTERNAL', [{ errorCode: { internalError: 'INTERNAL_ERROR' }, message: 'An internal error has occurred.' }]);
+  return adsError(version, 'INTERNAL', [
+    { errorCode: { internalError: 'INTERNAL_ERROR' }, message: 'An internal error has occurred.' },
+  ]);
 }
 
 export const sandbox: Sandbox<GoogleAdsRunningSandbox> = { provider: 'google-ads', start };

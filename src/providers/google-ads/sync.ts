@@ -1,9 +1,28 @@
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import type {
+  AdEntityRecord,
+  AdLevel,
+  AdMetricRecord,
+  AdStatus,
+  AdsSyncAdapter,
+  AdsSyncContext,
+  Page,
+} from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 
 // ads.md §2.3: campaign, ad group and ad group ad share ENABLED | PAUSED | REMOVED.
-const STATUS: Record<string, AdStatus> = { ENABLED: 'active', PAUSED: 'paused', REMOVED: 'deleted', UNSPECIFIED: 'unknown', UNKNOWN: 'unknown' };
-const CUSTOMER_STATUS: Record<string, AdStatus> = { ENABLED: 'active', CANCELED: 'archived', CLOSED: 'archived', SUSPENDED: 'error' };
+const STATUS: Record<string, AdStatus> = {
+  ENABLED: 'active',
+  PAUSED: 'paused',
+  REMOVED: 'deleted',
+  UNSPECIFIED: 'unknown',
+  UNKNOWN: 'unknown',
+};
+const CUSTOMER_STATUS: Record<string, AdStatus> = {
+  ENABLED: 'active',
+  CANCELED: 'archived',
+  CLOSED: 'archived',
+  SUSPENDED: 'error',
+};
 // Google's "runs indefinitely" end date (ads.md §2.3).
 const NO_END = '2037-12-30';
 
@@ -16,7 +35,13 @@ interface SearchPage {
 }
 
 /** One GAQL search page; `login` is the manager the customer is reached through (login-customer-id). */
-export async function search(s: AdsSyncContext, customerId: string, login: string, query: string, pageToken: string | null): Promise<Page<Row>> {
+export async function search(
+  s: AdsSyncContext,
+  customerId: string,
+  login: string,
+  query: string,
+  pageToken: string | null,
+): Promise<Page<Row>> {
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
     url: apiUrl(s.ctx, `/customers/${customerId}/googleAds:search`),
@@ -45,11 +70,27 @@ function zoned(date: string, time: string, timeZone: string | null | undefined):
   const guess = Date.parse(`${date}T${time}Z`);
   if (!timeZone) return new Date(guess).toISOString();
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(new Date(guess))
       .map((p) => [p.type, p.value]),
   );
-  const local = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']), Number(parts['second']));
+  const local = Date.UTC(
+    Number(parts['year']),
+    Number(parts['month']) - 1,
+    Number(parts['day']),
+    Number(parts['hour']),
+    Number(parts['minute']),
+    Number(parts['second']),
+  );
   return new Date(guess - (local - guess)).toISOString();
 }
 
@@ -61,7 +102,11 @@ const SELECT: Record<Exclude<AdLevel, 'account'>, { fields: string; from: string
     from: 'campaign',
     id: 'campaign.id',
   },
-  ad_group: { fields: 'ad_group.id, ad_group.name, ad_group.status, ad_group.type, ad_group.cpc_bid_micros, campaign.id', from: 'ad_group', id: 'ad_group.id' },
+  ad_group: {
+    fields: 'ad_group.id, ad_group.name, ad_group.status, ad_group.type, ad_group.cpc_bid_micros, campaign.id',
+    from: 'ad_group',
+    id: 'ad_group.id',
+  },
   ad: {
     fields:
       'ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.type, ad_group_ad.status, ad_group_ad.policy_summary.approval_status, ' +
@@ -110,7 +155,10 @@ export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: Ad
       lifetimeBudgetMicros: daily ? null : micros(b['totalAmountMicros'] ?? b['amountMicros']),
       // No end (or the old far-future end of campaigns created before v23) runs indefinitely.
       startAt: start ? zoned(start.slice(0, 10), start.slice(11, 19) || '00:00:00', account.timeZone) : null,
-      endAt: end && !end.startsWith(NO_END) ? zoned(end.slice(0, 10), end.slice(11, 19) || '23:59:59', account.timeZone) : null,
+      endAt:
+        end && !end.startsWith(NO_END)
+          ? zoned(end.slice(0, 10), end.slice(11, 19) || '23:59:59', account.timeZone)
+          : null,
     };
   }
   if (level === 'ad_group') {
@@ -144,8 +192,13 @@ export const googleAdsSync: AdsSyncAdapter = {
   async accounts(s, cursor) {
     // Cursor: which directly accessible customer is being listed, and the page token within it.
     const at = cursor ? (JSON.parse(cursor) as { i: number; t: string | null }) : { i: 0, t: null };
-    const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, '/customers:listAccessibleCustomers') });
-    const direct = ((res.body as { resourceNames?: string[] }).resourceNames ?? []).map((n) => n.replace(/^customers\//, '')).sort();
+    const res = await apiCall(s.connector, s.ctx, s.creds, {
+      method: 'GET',
+      url: apiUrl(s.ctx, '/customers:listAccessibleCustomers'),
+    });
+    const direct = ((res.body as { resourceNames?: string[] }).resourceNames ?? [])
+      .map((n) => n.replace(/^customers\//, ''))
+      .sort();
     const root = direct[at.i];
     if (!root) return { records: [], next: null };
     // Managers hold no ads: their client accounts (and standalone customers themselves) are the ad accounts.

@@ -10,7 +10,13 @@ type Service = 'campaigns' | 'campaignBudgets' | 'adGroups' | 'adGroupAds';
 type Budget = { period: 'DAILY' | 'CUSTOM_PERIOD'; micros: bigint };
 
 /** One `{service}:mutate` call; the resource names it answers with, in operation order. */
-async function mutate(s: AdsSyncContext, account: AdEntityRecord, service: Service, operations: Operation[], validateOnly = false): Promise<string[]> {
+async function mutate(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  service: Service,
+  operations: Operation[],
+  validateOnly = false,
+): Promise<string[]> {
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
     url: apiUrl(s.ctx, `/customers/${account.platformId}/${service}:mutate`),
@@ -21,29 +27,54 @@ async function mutate(s: AdsSyncContext, account: AdEntityRecord, service: Servi
 }
 
 /** The entity as Google now has it, through the same GAQL and mapping as the sync. */
-async function read(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, id: string): Promise<AdEntityRecord> {
+async function read(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  level: Exclude<AdLevel, 'account'>,
+  id: string,
+): Promise<AdEntityRecord> {
   const page = await search(s, account.platformId, loginOf(account), entityQuery(level, id), null);
   const row = page.records[0];
-  if (!row) throw plexusError('provider.not_found', { message: `Google Ads customer ${account.platformId} has no ${level.replace('_', ' ')} ${id}.` });
+  if (!row)
+    throw plexusError('provider.not_found', {
+      message: `Google Ads customer ${account.platformId} has no ${level.replace('_', ' ')} ${id}.`,
+    });
   return entity(level, row, account);
 }
 
 /** The campaign's budget resource, its period and whether other campaigns may share it. */
-async function budgetOfCampaign(s: AdsSyncContext, account: AdEntityRecord, id: string): Promise<{ resourceName: string; period: string; shared: boolean }> {
+async function budgetOfCampaign(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  id: string,
+): Promise<{ resourceName: string; period: string; shared: boolean }> {
   const q = `SELECT campaign.id, campaign_budget.period, campaign_budget.explicitly_shared FROM campaign WHERE campaign.id = ${/^\d+$/.test(id) ? id : "''"}`;
   const row = (await search(s, account.platformId, loginOf(account), q, null)).records[0];
   const b = row?.['campaignBudget'];
-  if (!b) throw plexusError('provider.not_found', { message: `Google Ads customer ${account.platformId} has no campaign ${id}.` });
-  return { resourceName: String(b['resourceName']), period: String(b['period']), shared: b['explicitlyShared'] === true };
+  if (!b)
+    throw plexusError('provider.not_found', {
+      message: `Google Ads customer ${account.platformId} has no campaign ${id}.`,
+    });
+  return {
+    resourceName: String(b['resourceName']),
+    period: String(b['period']),
+    shared: b['explicitlyShared'] === true,
+  };
 }
 
 /** Campaign dates are days in the customer's time zone (ads.md §2.3). */
 function localDay(instant: string, timeZone: string | null | undefined): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timeZone ?? 'UTC',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
 }
 
 /** The end date is the last day served: an end at midnight means the day before. */
-const endDay = (instant: string, timeZone: string | null | undefined) => localDay(new Date(Date.parse(instant) - 1000).toISOString(), timeZone);
+const endDay = (instant: string, timeZone: string | null | undefined) =>
+  localDay(new Date(Date.parse(instant) - 1000).toISOString(), timeZone);
 
 /**
  * docs/platforms/google-ads.md §Version: since v23 campaigns take `start_date_time` /
@@ -56,14 +87,18 @@ const endOf = (instant: string, timeZone: string | null | undefined) => `${endDa
 /** A daily budget is `amount_micros`, a lifetime one a custom-period `total_amount_micros`; a budget is one or the other. */
 function budgetOf(input: CampaignInput): Budget | undefined {
   if (input.dailyBudgetMicros != null && input.lifetimeBudgetMicros != null) {
-    throw plexusError('unprocessable', { message: 'A Google Ads campaign budget is either daily or total, not both.', details: { field: 'lifetime_budget_micros' } });
+    throw plexusError('unprocessable', {
+      message: 'A Google Ads campaign budget is either daily or total, not both.',
+      details: { field: 'lifetime_budget_micros' },
+    });
   }
   if (input.dailyBudgetMicros != null) return { period: 'DAILY', micros: input.dailyBudgetMicros };
   if (input.lifetimeBudgetMicros != null) return { period: 'CUSTOM_PERIOD', micros: input.lifetimeBudgetMicros };
   return undefined;
 }
 
-const amountField = (b: Budget) => (b.period === 'DAILY' ? { amountMicros: b.micros.toString() } : { totalAmountMicros: b.micros.toString() });
+const amountField = (b: Budget) =>
+  b.period === 'DAILY' ? { amountMicros: b.micros.toString() } : { totalAmountMicros: b.micros.toString() };
 
 /** A budget of the campaign's own (not shared), named so it cannot clash with another. */
 const newBudget = (campaignName: string, b: Budget): Obj => ({
@@ -75,7 +110,8 @@ const newBudget = (campaignName: string, b: Budget): Obj => ({
 });
 
 /** Every campaign needs a bidding strategy; manual CPC where it exists, otherwise maximize conversions. */
-const bidding = (channel: string): Obj => (channel === 'SEARCH' || channel === 'DISPLAY' ? { manualCpc: {} } : { maximizeConversions: {} });
+const bidding = (channel: string): Obj =>
+  channel === 'SEARCH' || channel === 'DISPLAY' ? { manualCpc: {} } : { maximizeConversions: {} };
 const idOf = (resourceName: string) => resourceName.slice(resourceName.lastIndexOf('/') + 1);
 const status = (s: 'active' | 'paused') => (s === 'active' ? 'ENABLED' : 'PAUSED');
 
@@ -102,7 +138,9 @@ export const googleAdsWrite: AdsWriteAdapter = {
   async createCampaign(s, account, input) {
     const channel = input.objective ?? 'SEARCH';
     const budget = budgetOf(input);
-    const [budgetName] = budget ? await mutate(s, account, 'campaignBudgets', [{ create: newBudget(input.name ?? 'Campaign', budget) }]) : [];
+    const [budgetName] = budget
+      ? await mutate(s, account, 'campaignBudgets', [{ create: newBudget(input.name ?? 'Campaign', budget) }])
+      : [];
     const campaign: Obj = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       // ads.md §2.3: a new campaign defaults to ENABLED; it starts paused unless asked otherwise.
@@ -133,9 +171,16 @@ export const googleAdsWrite: AdsWriteAdapter = {
     const current = budget ? await budgetOfCampaign(s, account, id) : undefined;
     if (budget && current && current.period !== budget.period) {
       // The period of a budget is immutable: a switch between daily and total is a new budget.
-      const [created = ''] = await mutate(s, account, 'campaignBudgets', [{ create: newBudget(`Campaign ${id}`, budget) }]);
+      const [created = ''] = await mutate(s, account, 'campaignBudgets', [
+        { create: newBudget(`Campaign ${id}`, budget) },
+      ]);
       try {
-        await mutate(s, account, 'campaigns', [{ update: { ...fields, resourceName, campaignBudget: created }, updateMask: [...mask, 'campaignBudget'].join(',') }]);
+        await mutate(s, account, 'campaigns', [
+          {
+            update: { ...fields, resourceName, campaignBudget: created },
+            updateMask: [...mask, 'campaignBudget'].join(','),
+          },
+        ]);
       } catch (err) {
         await mutate(s, account, 'campaignBudgets', [{ remove: created }]).catch(() => undefined);
         throw err;
@@ -146,7 +191,13 @@ export const googleAdsWrite: AdsWriteAdapter = {
     const ops: [Service, Operation][] = [];
     if (mask.length) ops.push(['campaigns', { update: { ...fields, resourceName }, updateMask: mask.join(',') }]);
     if (budget && current) {
-      ops.push(['campaignBudgets', { update: { resourceName: current.resourceName, ...amountField(budget) }, updateMask: budget.period === 'DAILY' ? 'amountMicros' : 'totalAmountMicros' }]);
+      ops.push([
+        'campaignBudgets',
+        {
+          update: { resourceName: current.resourceName, ...amountField(budget) },
+          updateMask: budget.period === 'DAILY' ? 'amountMicros' : 'totalAmountMicros',
+        },
+      ]);
     }
     // Two services cannot change in one call: both are validated first, so either both apply or neither.
     if (ops.length > 1) for (const [service, op] of ops) await mutate(s, account, service, [op], true);
@@ -165,13 +216,25 @@ export const googleAdsWrite: AdsWriteAdapter = {
   async setStatus(s, account, level, id, to) {
     const cid = account.platformId;
     if (level === 'campaign') {
-      await mutate(s, account, 'campaigns', [{ update: { resourceName: `customers/${cid}/campaigns/${id}`, status: status(to) }, updateMask: 'status' }]);
+      await mutate(s, account, 'campaigns', [
+        { update: { resourceName: `customers/${cid}/campaigns/${id}`, status: status(to) }, updateMask: 'status' },
+      ]);
     } else if (level === 'ad_group') {
-      await mutate(s, account, 'adGroups', [{ update: { resourceName: `customers/${cid}/adGroups/${id}`, status: status(to) }, updateMask: 'status' }]);
+      await mutate(s, account, 'adGroups', [
+        { update: { resourceName: `customers/${cid}/adGroups/${id}`, status: status(to) }, updateMask: 'status' },
+      ]);
     } else {
       // An ad's status lives on its AdGroupAd, named by ad group and ad: `{adGroupId}~{adId}`.
       const ad = await read(s, account, 'ad', id);
-      await mutate(s, account, 'adGroupAds', [{ update: { resourceName: `customers/${cid}/adGroupAds/${ad.parentPlatformId ?? ''}~${id}`, status: status(to) }, updateMask: 'status' }]);
+      await mutate(s, account, 'adGroupAds', [
+        {
+          update: {
+            resourceName: `customers/${cid}/adGroupAds/${ad.parentPlatformId ?? ''}~${id}`,
+            status: status(to),
+          },
+          updateMask: 'status',
+        },
+      ]);
     }
     return read(s, account, level, id);
   },

@@ -45,7 +45,11 @@ async function patch(s: ContentContext, id: string, body: Record<string, unknown
     return (await joomla<{ data: ArticleJson }>(s, 'PATCH', `${ARTICLES}/${id}`, body)).data;
   } catch (err) {
     if (isCheckedOut(err)) {
-      throw plexusError('provider.unavailable', { message: `Joomla article ${id} is checked out by another user (open in the editor); the write waits until it is checked in.`, retryAfterMs: 60_000, details: { remoteId: id, checkedOut: true } });
+      throw plexusError('provider.unavailable', {
+        message: `Joomla article ${id} is checked out by another user (open in the editor); the write waits until it is checked in.`,
+        retryAfterMs: 60_000,
+        details: { remoteId: id, checkedOut: true },
+      });
     }
     throw err;
   }
@@ -57,7 +61,10 @@ export const joomlaContent: ContentAdapter = {
   fields: ['title', 'bodyHtml', 'excerpt', 'slug', 'status', 'categories', 'tags', 'author'],
 
   async locate(_s, kind) {
-    if (kind !== 'post') throw plexusError('validation_failed', { message: `Joomla has articles only; ${kind} content has no place there.` });
+    if (kind !== 'post')
+      throw plexusError('validation_failed', {
+        message: `Joomla has articles only; ${kind} content has no place there.`,
+      });
     return { kind, collection: null };
   },
 
@@ -74,7 +81,8 @@ export const joomlaContent: ContentAdapter = {
 
   async update(s, _loc, remoteId, changes, expectedVersion) {
     const current = await getArticle(s, remoteId);
-    if (!current) throw plexusError('provider.not_found', { message: `Joomla has no article ${remoteId}.`, details: { remoteId } });
+    if (!current)
+      throw plexusError('provider.not_found', { message: `Joomla has no article ${remoteId}.`, details: { remoteId } });
     const actual = versionOf(current);
     if (actual !== expectedVersion) throw remoteChanged(remoteId, expectedVersion, actual, modifiedAtOf(current));
     const body = await prepareWrite(s, changes, false);

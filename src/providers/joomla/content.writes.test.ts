@@ -19,10 +19,14 @@ test('one category (the first name) and tags by name: found whatever the case, c
   const cats = () => h.site.sandbox.categories().length;
   const tags = () => h.site.sandbox.tags().length;
   const [c0, t0] = [cats(), tags()];
-  const a = await h.run((s, loc) => joomla.create(s, loc, fields(1, { categories: ['blog', 'Ignored second'], tags: ['joomla', 'Launch week'] })));
+  const a = await h.run((s, loc) =>
+    joomla.create(s, loc, fields(1, { categories: ['blog', 'Ignored second'], tags: ['joomla', 'Launch week'] })),
+  );
   assert.deepEqual(a.fields.categories, ['Blog'], 'the seeded category, as the site spells it');
   assert.deepEqual([...a.fields.tags].sort(), ['Joomla', 'Launch week']);
-  const b = await h.run((s, loc) => joomla.create(s, loc, fields(2, { categories: ['Press releases'], tags: ['launch WEEK'] })));
+  const b = await h.run((s, loc) =>
+    joomla.create(s, loc, fields(2, { categories: ['Press releases'], tags: ['launch WEEK'] })),
+  );
   assert.deepEqual([b.fields.categories, b.fields.tags], [['Press releases'], ['Launch week']]);
   assert.deepEqual([cats() - c0, tags() - t0], [1, 1]);
   const c = await h.run((s, loc) => joomla.create(s, loc, fields(3, { categories: [], tags: [] })));
@@ -38,7 +42,8 @@ test('an article open in the editor (checked out) makes the write wait, retryabl
   h.site.sandbox.remote.checkout(a.remoteId);
   await assert.rejects(
     h.run((s, loc) => joomla.update(s, loc, a.remoteId, { title: 'Plexus' }, a.version)),
-    (e: unknown) => isPlexusError(e) && e.code === 'provider.unavailable' && e.retry === 'retryable' && (e.retryAfterMs ?? 0) > 0,
+    (e: unknown) =>
+      isPlexusError(e) && e.code === 'provider.unavailable' && e.retry === 'retryable' && (e.retryAfterMs ?? 0) > 0,
   );
   h.site.sandbox.remote.checkin(a.remoteId);
   const done = await h.run((s, loc) => joomla.update(s, loc, a.remoteId, { title: 'Plexus' }, a.version));
@@ -93,6 +98,10 @@ test('polling reads trashed and archived articles in passes of their own; a save
   assert.equal(items.find((i) => i.remoteId === made[0]!.remoteId)?.trashed, true);
   assert.equal(items.find((i) => i.remoteId === made[1]!.remoteId)?.fields.status, 'draft', 'archived is not live');
   const after = await pollAll(h, watermark);
-  assert.equal(after.items.find((i) => i.remoteId === target.remoteId)?.fields.bodyHtml ?? items.filter((i) => i.remoteId === target.remoteId).at(-1)?.fields.bodyHtml, '<p>Saved mid-poll.</p>');
+  assert.equal(
+    after.items.find((i) => i.remoteId === target.remoteId)?.fields.bodyHtml ??
+      items.filter((i) => i.remoteId === target.remoteId).at(-1)?.fields.bodyHtml,
+    '<p>Saved mid-poll.</p>',
+  );
   assert.deepEqual((await pollAll(h, after.watermark)).items, []);
 });

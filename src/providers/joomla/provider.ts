@@ -15,7 +15,7 @@ export const joomlaProvider = {
     // docs/platforms/joomla.md §Version: v1 is the only web-services version.
     lifecycle: {
       versions: {
-        'v1': { released: '2021-08-17', sunset: null },
+        v1: { released: '2021-08-17', sunset: null },
       },
       source: 'https://manual.joomla.org/docs/general-concepts/webservices/',
       policy: 'The /api/index.php/v1 web services came with Joomla 4.0 and are kept by Joomla 5.',

@@ -4,13 +4,18 @@ import { createHmac } from 'node:crypto';
 import { call, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type JoomlaSandboxOptions } from './sandbox.ts';
 
-
 async function startJoomla(t: TestContext, opts: JoomlaSandboxOptions = {}) {
   return startSandbox(t, sandbox, { seed: 9, size: 50, ...opts });
 }
 
-const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.api+json' } });
-const sendJson = (method: string, token: string, body: unknown): RequestInit => ({ method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const bearer = (token: string): RequestInit => ({
+  headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.api+json' },
+});
+const sendJson = (method: string, token: string, body: unknown): RequestInit => ({
+  method,
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 test('token auth: Bearer and X-Joomla-Token accepted; token format is base64 sha256:<id>:<hmac of seed with site secret>', async (t) => {
   const { sb } = await startJoomla(t);
@@ -31,8 +36,15 @@ test('token auth: Bearer and X-Joomla-Token accepted; token format is base64 sha
 test('wrong, lowercase-bearer, non-super-user, disabled and reset tokens are 401 {"errors":[{"title":"Forbidden"}]}', async (t) => {
   const { sb } = await startJoomla(t);
   const url = `${sb.apiUrl}/content/articles`;
-  const forged = Buffer.from(`sha256:${sb.superUserId}:${createHmac('sha256', 'other-secret').update('x').digest('hex')}`).toString('base64');
-  for (const init of [bearer(forged), { headers: { authorization: `bearer ${sb.token}` } }, bearer(sb.registeredToken), {}]) {
+  const forged = Buffer.from(
+    `sha256:${sb.superUserId}:${createHmac('sha256', 'other-secret').update('x').digest('hex')}`,
+  ).toString('base64');
+  for (const init of [
+    bearer(forged),
+    { headers: { authorization: `bearer ${sb.token}` } },
+    bearer(sb.registeredToken),
+    {},
+  ]) {
     const res = await call(url, init);
     assert.equal(res.status, 401);
     assert.equal(res.body.errors[0].title, 'Forbidden');
@@ -65,12 +77,18 @@ test('articles: default limit 20, first/previous/next/last links and meta.total-
     ids.push(...res.body.data.map((d: any) => d.id));
     next = res.body.links.next;
   }
-  assert.deepEqual(ids.map(Number).sort((a, b) => a - b), listed.map((a) => a.id).sort((a, b) => a - b));
+  assert.deepEqual(
+    ids.map(Number).sort((a, b) => a - b),
+    listed.map((a) => a.id).sort((a, b) => a - b),
+  );
   const past = await call(`${sb.apiUrl}/content/articles?page[offset]=1000`, bearer(sb.token));
   assert.equal(past.status, 404);
   const trashed = await call(`${sb.apiUrl}/content/articles?filter[state]=-2&page[limit]=100`, bearer(sb.token));
   assert.ok(trashed.body.data.every((d: any) => d.attributes.state === -2));
-  const byModified = await call(`${sb.apiUrl}/content/articles?list[ordering]=a.modified&list[direction]=DESC&page[limit]=100`, bearer(sb.token));
+  const byModified = await call(
+    `${sb.apiUrl}/content/articles?list[ordering]=a.modified&list[direction]=DESC&page[limit]=100`,
+    bearer(sb.token),
+  );
   const mods = byModified.body.data.map((d: any) => d.attributes.modified);
   assert.deepEqual(mods, [...mods].sort().reverse());
 });
@@ -81,14 +99,27 @@ test('create (plain JSON), PATCH bumps modified and version, DELETE 409 until tr
   const invalid = await call(url, sendJson('POST', sb.token, { articletext: 'x' }));
   assert.equal(invalid.status, 400);
   assert.equal(invalid.body.errors[0].title, 'Field required: Title\nField required: Category');
-  const created = await call(url, sendJson('POST', sb.token, { title: 'Hello Joomla', catid: 2, articletext: '<p>Body</p>', state: 1, language: '*' }));
+  const created = await call(
+    url,
+    sendJson('POST', sb.token, {
+      title: 'Hello Joomla',
+      catid: 2,
+      articletext: '<p>Body</p>',
+      state: 1,
+      language: '*',
+    }),
+  );
   assert.equal(created.status, 200);
   const id = created.body.data.id;
   const v = created.body.data.attributes.version;
   clock.t += 60_000;
   const patched = await call(`${url}/${id}`, sendJson('PATCH', sb.token, { title: 'Hello again' }));
   assert.equal(patched.body.data.attributes.title, 'Hello again');
-  assert.equal(patched.body.data.attributes.text, '<p>Body</p> ', 'introtext + " " + fulltext, as JsonapiView joins them');
+  assert.equal(
+    patched.body.data.attributes.text,
+    '<p>Body</p> ',
+    'introtext + " " + fulltext, as JsonapiView joins them',
+  );
   assert.equal(patched.body.data.attributes.version, v + 1);
   assert.equal(patched.body.data.attributes.modified, '2025-11-20 12:01:00');
   const conflict = await call(`${url}/${id}`, { method: 'DELETE', ...bearer(sb.token) });
@@ -116,22 +147,34 @@ test('rate-limit fault answers 429 with Retry-After', async (t) => {
 test('categories and tags: search, create with a unique alias, tags on articles as id → title (#new# creates), [] when none', async (t) => {
   const { sb } = await startJoomla(t);
   const cats = await call(`${sb.apiUrl}/content/categories?filter[search]=uncategorised`, bearer(sb.token));
-  assert.deepEqual(cats.body.data.map((c: any) => [c.id, c.attributes.title, c.attributes.alias]), [['2', 'Uncategorised', 'uncategorised']]);
+  assert.deepEqual(
+    cats.body.data.map((c: any) => [c.id, c.attributes.title, c.attributes.alias]),
+    [['2', 'Uncategorised', 'uncategorised']],
+  );
   const made = await call(`${sb.apiUrl}/content/categories`, sendJson('POST', sb.token, { title: 'Press Releases' }));
   assert.equal(made.status, 200);
   assert.equal(made.body.data.attributes.alias, 'press-releases');
   const dup = await call(`${sb.apiUrl}/content/categories`, sendJson('POST', sb.token, { title: 'press releases' }));
   assert.equal(dup.status, 400);
   assert.match(dup.body.errors[0].title, /same alias/);
-  assert.equal((await call(`${sb.apiUrl}/tags`, sendJson('POST', sb.token, {}))).body.errors[0].title, 'Field required: Title');
+  assert.equal(
+    (await call(`${sb.apiUrl}/tags`, sendJson('POST', sb.token, {}))).body.errors[0].title,
+    'Field required: Title',
+  );
   const tag = await call(`${sb.apiUrl}/tags`, sendJson('POST', sb.token, { title: 'Launch' }));
 
   const url = `${sb.apiUrl}/content/articles`;
   const plain = await call(url, sendJson('POST', sb.token, { title: 'No tags', catid: Number(made.body.data.id) }));
   assert.deepEqual(plain.body.data.attributes.tags, []);
-  const tagged = await call(url, sendJson('POST', sb.token, { title: 'Tagged', catid: 2, tags: [tag.body.data.id, '#new#launch', '#new#Fresh'] }));
+  const tagged = await call(
+    url,
+    sendJson('POST', sb.token, { title: 'Tagged', catid: 2, tags: [tag.body.data.id, '#new#launch', '#new#Fresh'] }),
+  );
   assert.deepEqual(Object.values(tagged.body.data.attributes.tags).sort(), ['Fresh', 'Launch']);
-  assert.deepEqual(tagged.body.data.relationships.tags.data.map((d: any) => d.type), ['tags', 'tags']);
+  assert.deepEqual(
+    tagged.body.data.relationships.tags.data.map((d: any) => d.type),
+    ['tags', 'tags'],
+  );
   assert.equal(sb.tags().filter((x) => x.title.toLowerCase() === 'launch').length, 1);
   const bad = await call(url, sendJson('POST', sb.token, { title: 'Nowhere', catid: 999 }));
   assert.equal(bad.status, 400);
@@ -144,8 +187,19 @@ test('check-out: another user holding the article refuses a PATCH with 400; filt
   const refused = await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.token, { title: 'Mine' }));
   assert.equal(refused.status, 400);
   assert.match(refused.body.errors[0].title, /^Check-out failed with the following error: /);
-  assert.equal((await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.editorToken, { title: 'Editor' }))).status, 200, 'the holder may save');
-  assert.equal((await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.token, { title: 'Mine' }))).status, 200, 'checked in by that save');
+  assert.equal(
+    (await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.editorToken, { title: 'Editor' }))).status,
+    200,
+    'the holder may save',
+  );
+  assert.equal(
+    (await call(`${sb.apiUrl}/content/articles/${id}`, sendJson('PATCH', sb.token, { title: 'Mine' }))).status,
+    200,
+    'checked in by that save',
+  );
   const star = await call(`${sb.apiUrl}/content/articles?filter[state]=*&page[limit]=100`, bearer(sb.token));
-  assert.ok(star.body.data.every((d: any) => d.attributes.state === 0), '`*` is 0 after INT cleaning');
+  assert.ok(
+    star.body.data.every((d: any) => d.attributes.state === 0),
+    '`*` is 0 after INT cleaning',
+  );
 });

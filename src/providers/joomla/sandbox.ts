@@ -65,12 +65,42 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
   const superId = rng.int(100, 999);
   const seedOf = (label: string) => Buffer.from(rngFor(seed, 'joomla-token-seed', label).alnum(32)).toString('base64');
   const freshUsers = (): JoomlaUser[] => [
-    { id: superId, username: 'admin', name: 'Super User', groups: [SUPER_USERS], blocked: false, tokenSeed: seedOf('admin'), tokenEnabled: true },
-    { id: superId + 1, username: 'writer', name: 'Registered Writer', groups: [2], blocked: false, tokenSeed: seedOf('writer'), tokenEnabled: true },
-    { id: superId + 2, username: 'editor', name: 'Site Editor', groups: [SUPER_USERS], blocked: false, tokenSeed: seedOf('editor'), tokenEnabled: true },
+    {
+      id: superId,
+      username: 'admin',
+      name: 'Super User',
+      groups: [SUPER_USERS],
+      blocked: false,
+      tokenSeed: seedOf('admin'),
+      tokenEnabled: true,
+    },
+    {
+      id: superId + 1,
+      username: 'writer',
+      name: 'Registered Writer',
+      groups: [2],
+      blocked: false,
+      tokenSeed: seedOf('writer'),
+      tokenEnabled: true,
+    },
+    {
+      id: superId + 2,
+      username: 'editor',
+      name: 'Site Editor',
+      groups: [SUPER_USERS],
+      blocked: false,
+      tokenSeed: seedOf('editor'),
+      tokenEnabled: true,
+    },
   ];
   const users = freshUsers();
-  const ctx: JoomlaCtx = { baseUrl: '', now, users, ...seedArticles(seed, size, now(), [superId, superId + 1]), ...seedTrees(now()) };
+  const ctx: JoomlaCtx = {
+    baseUrl: '',
+    now,
+    users,
+    ...seedArticles(seed, size, now(), [superId, superId + 1]),
+    ...seedTrees(now()),
+  };
 
   const userOf = (req: SandboxRequest) => authenticate(req, ctx.users, siteSecret, allowedGroups) as JoomlaUser;
   articleRoutes(routes, ctx, userOf);
@@ -85,7 +115,8 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
     edit(id, patch) {
       const a = mustGet(id);
       for (const [k, v] of Object.entries(patch)) {
-        if (k === 'title' || k === 'introtext' || k === 'fulltext' || k === 'alias' || k === 'metadesc') a[k] = String(v);
+        if (k === 'title' || k === 'introtext' || k === 'fulltext' || k === 'alias' || k === 'metadesc')
+          a[k] = String(v);
         else if (k === 'state' || k === 'catid' || k === 'featured') a[k] = Number(v);
       }
       a.modified = Math.floor(now() / 1000) * 1000;
@@ -110,7 +141,9 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
     if (!u) throw new Error(`no Joomla user ${id}`);
     return u;
   };
-  control.add('POST', '/__sandbox/token/reset', () => json(200, { token: makeToken(resetSeed(userById(superId)), siteSecret) }));
+  control.add('POST', '/__sandbox/token/reset', () =>
+    json(200, { token: makeToken(resetSeed(userById(superId)), siteSecret) }),
+  );
   const resetSeed = (u: JoomlaUser) => {
     u.tokenSeed = newSeed();
     return u;
@@ -133,7 +166,10 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
         return undefined;
       },
       faultResponse,
-      notFound: (req: SandboxRequest) => (req.path.startsWith('/api') ? jerror(404, 'Resource not found') : { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>404 Page not found</h1>' }),
+      notFound: (req: SandboxRequest) =>
+        req.path.startsWith('/api')
+          ? jerror(404, 'Resource not found')
+          : { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>404 Page not found</h1>' },
     },
   });
   ctx.baseUrl = running.url;

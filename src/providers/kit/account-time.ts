@@ -7,16 +7,37 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function format(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formats.set(timeZone, f);
   }
   return f;
 }
 
 /** Wall-clock parts of an instant in a zone. */
-export function localParts(timeZone: string, ms: number): { date: string; hour: number; minute: number; second: number } {
-  const p = Object.fromEntries(format(timeZone).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { date: `${p['year']}-${p['month']}-${p['day']}`, hour: Number(p['hour']), minute: Number(p['minute']), second: Number(p['second']) };
+export function localParts(
+  timeZone: string,
+  ms: number,
+): { date: string; hour: number; minute: number; second: number } {
+  const p = Object.fromEntries(
+    format(timeZone)
+      .formatToParts(new Date(ms))
+      .map((x) => [x.type, x.value]),
+  );
+  return {
+    date: `${p['year']}-${p['month']}-${p['day']}`,
+    hour: Number(p['hour']),
+    minute: Number(p['minute']),
+    second: Number(p['second']),
+  };
 }
 
 /** Minutes the zone is ahead of UTC at an instant (-480 for Los Angeles in winter). */

@@ -10,8 +10,16 @@ import type { HttpRequest, HttpResponse } from './http.ts';
  * (the provider's own mapping first, then the generic one), through the platform's circuit
  * breaker. Resolves only on success.
  */
-export async function apiCall(connector: Connector, ctx: ConnectorContext, creds: DecryptedCredentials, req: HttpRequest): Promise<HttpResponse> {
-  const headers = { ...(connector.authHeaders ? connector.authHeaders(ctx, creds, req) : defaultAuthHeaders(ctx, creds, req)), ...req.headers };
+export async function apiCall(
+  connector: Connector,
+  ctx: ConnectorContext,
+  creds: DecryptedCredentials,
+  req: HttpRequest,
+): Promise<HttpResponse> {
+  const headers = {
+    ...(connector.authHeaders ? connector.authHeaders(ctx, creds, req) : defaultAuthHeaders(ctx, creds, req)),
+    ...req.headers,
+  };
   return throughCircuit(ctx.def.id, async () => {
     const res = await ctx.http.send({ ...req, headers });
     const err = connector.classify?.(res) ?? classifyHttp(res);

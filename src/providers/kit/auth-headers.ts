@@ -5,7 +5,11 @@ import { oauth1Header } from './oauth1.ts';
 import { expand } from './urls.ts';
 
 /** Headers that authenticate a call, from the definition: Bearer, a named header, Basic or OAuth 1.0a. */
-export function defaultAuthHeaders(ctx: ConnectorContext, creds: DecryptedCredentials, req: HttpRequest): Record<string, string> {
+export function defaultAuthHeaders(
+  ctx: ConnectorContext,
+  creds: DecryptedCredentials,
+  req: HttpRequest,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const vars = { version: ctx.def.api.version, ...ctx.def.api.pathVersions, ...ctx.app.extra, ...ctx.config };
   for (const [k, v] of Object.entries(ctx.def.api.headers ?? {})) {
@@ -22,16 +26,22 @@ export function defaultAuthHeaders(ctx: ConnectorContext, creds: DecryptedCreden
   const auth = ctx.def.auth;
   switch (auth.kind) {
     case 'oauth2':
-      if (auth.tokenTransport) out[auth.tokenTransport.header] = `${auth.tokenTransport.prefix}${creds.accessToken ?? ''}`;
+      if (auth.tokenTransport)
+        out[auth.tokenTransport.header] = `${auth.tokenTransport.prefix}${creds.accessToken ?? ''}`;
       else out.authorization = `Bearer ${creds.accessToken ?? ''}`;
       break;
     case 'oauth1a':
-      out.authorization = oauth1Header(req.method, req.url, {
-        consumerKey: ctx.app.clientId ?? '',
-        consumerSecret: ctx.app.clientSecret ?? '',
-        ...(creds.accessToken ? { token: creds.accessToken } : {}),
-        ...(creds.tokenSecret ? { tokenSecret: creds.tokenSecret } : {}),
-      }, req.form ? { form: req.form } : {});
+      out.authorization = oauth1Header(
+        req.method,
+        req.url,
+        {
+          consumerKey: ctx.app.clientId ?? '',
+          consumerSecret: ctx.app.clientSecret ?? '',
+          ...(creds.accessToken ? { token: creds.accessToken } : {}),
+          ...(creds.tokenSecret ? { tokenSecret: creds.tokenSecret } : {}),
+        },
+        req.form ? { form: req.form } : {},
+      );
       break;
     default:
       if (auth.transport === 'basic') {

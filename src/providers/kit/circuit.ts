@@ -1,4 +1,11 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 
 const HALF_OPEN_AFTER_MS = 30_000;
@@ -16,7 +23,9 @@ function breakerFor(provider: string): CircuitBreakerPolicy {
   let b = breakers.get(provider);
   if (!b) {
     b = circuitBreaker(
-      handleWhen((err) => isPlexusError(err) && (err.code === 'provider.unavailable' || err.code === 'provider.timeout')),
+      handleWhen(
+        (err) => isPlexusError(err) && (err.code === 'provider.unavailable' || err.code === 'provider.timeout'),
+      ),
       { halfOpenAfter: HALF_OPEN_AFTER_MS, breaker: new ConsecutiveBreaker(CONSECUTIVE_FAILURES) },
     );
     breakers.set(provider, b);
@@ -29,7 +38,11 @@ export async function throughCircuit<T>(provider: string, fn: () => Promise<T>):
     return await breakerFor(provider).execute(fn);
   } catch (err) {
     if (err instanceof BrokenCircuitError) {
-      throw plexusError('provider.unavailable', { message: `${provider} is failing; calls are paused for a while (circuit open).`, retryAfterMs: HALF_OPEN_AFTER_MS, details: { circuit: 'open' } });
+      throw plexusError('provider.unavailable', {
+        message: `${provider} is failing; calls are paused for a while (circuit open).`,
+        retryAfterMs: HALF_OPEN_AFTER_MS,
+        details: { circuit: 'open' },
+      });
     }
     throw err;
   }

@@ -1,5 +1,13 @@
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../contracts/content.ts';
+import type {
+  ChangesPage,
+  ContentAdapter,
+  ContentContext,
+  ContentFields,
+  ContentKind,
+  RemoteContent,
+  TargetLocation,
+} from '../contracts/content.ts';
 import { modifiedOrderCursor, modifiedOrderPage, type ModifiedOrderCursor } from './modified-order-page.ts';
 import { unmoved } from './version-guard.ts';
 
@@ -39,7 +47,10 @@ export interface CollectionItems<Item, Roles> {
  */
 export function collectionContentAdapter<Item, Roles>(p: CollectionItems<Item, Roles>): ContentAdapter {
   const collectionOf = (loc: TargetLocation): string => {
-    if (!p.kinds.includes(loc.kind) || !loc.collection) throw plexusError('unprocessable', { message: `${p.name} content is collection items; the target names no collection.` });
+    if (!p.kinds.includes(loc.kind) || !loc.collection)
+      throw plexusError('unprocessable', {
+        message: `${p.name} content is collection items; the target names no collection.`,
+      });
     return loc.collection;
   };
   return {
@@ -48,7 +59,10 @@ export function collectionContentAdapter<Item, Roles>(p: CollectionItems<Item, R
     bulkSize: p.bulkSize,
 
     async locate(s, kind) {
-      if (!p.kinds.includes(kind)) throw plexusError('unprocessable', { message: `${p.name} takes ${p.kinds.join(' and ')} content, not ${kind}s.` });
+      if (!p.kinds.includes(kind))
+        throw plexusError('unprocessable', {
+          message: `${p.name} takes ${p.kinds.join(' and ')} content, not ${kind}s.`,
+        });
       return { kind, collection: await p.defaultCollection(s) };
     },
 

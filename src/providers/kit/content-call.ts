@@ -26,13 +26,21 @@ export interface ContentCalls {
 }
 
 export function contentCalls(retry: InlineRetry): ContentCalls {
-  async function call(s: ContentContext, method: HttpRequest['method'], path: string, json?: unknown): Promise<HttpResponse> {
+  async function call(
+    s: ContentContext,
+    method: HttpRequest['method'],
+    path: string,
+    json?: unknown,
+  ): Promise<HttpResponse> {
     const req: HttpRequest = { method, url: apiUrl(s.ctx, path), ...(json === undefined ? {} : { json }) };
     for (let attempt = 1; ; attempt++) {
       try {
         return await apiCall(s.connector, s.ctx, s.creds, req);
       } catch (err) {
-        const wait = isPlexusError(err) && err.code === 'provider.rate_limited' ? (err.retryAfterMs ?? retry.defaultWaitMs) : undefined;
+        const wait =
+          isPlexusError(err) && err.code === 'provider.rate_limited'
+            ? (err.retryAfterMs ?? retry.defaultWaitMs)
+            : undefined;
         if (wait === undefined || wait > retry.maxInlineWaitMs || attempt >= MAX_ATTEMPTS) throw err;
         await sleep(wait);
       }

@@ -44,7 +44,11 @@ export function classifyHttp(res: HttpResponse): PlexusError | undefined {
   if (s === 401) return plexusError('provider.auth_expired', { message, details });
   if (s === 429) {
     const after = retryAfterMs(res.headers);
-    return plexusError('provider.rate_limited', { message, details, ...(after !== undefined ? { retryAfterMs: after } : {}) });
+    return plexusError('provider.rate_limited', {
+      message,
+      details,
+      ...(after !== undefined ? { retryAfterMs: after } : {}),
+    });
   }
   if (s === 404) return plexusError('provider.not_found', { message, details });
   if (s === 408 || s >= 500) return plexusError('provider.unavailable', { message, details });
@@ -62,6 +66,10 @@ export function classifyTokenError(res: HttpResponse, revokedMarkers: readonly s
   if (['invalid_grant', 'invalid_token', 'unauthorized_client', 'access_denied', ...revokedMarkers].includes(code)) {
     return plexusError('provider.auth_revoked', { message, details: { status: res.status, error: code } });
   }
-  if (code === 'invalid_client') return plexusError('provider.invalid_request', { message: `The platform app credentials were refused: ${message}`, details: { status: res.status, error: code } });
+  if (code === 'invalid_client')
+    return plexusError('provider.invalid_request', {
+      message: `The platform app credentials were refused: ${message}`,
+      details: { status: res.status, error: code },
+    });
   return classifyHttp(res) ?? plexusError('provider.invalid_request', { message, details: { status: res.status } });
 }

@@ -47,24 +47,50 @@ export interface HttpResponse {
 export class ProviderHttp {
   private readonly dispatchers: GuardedDispatchers;
 
-  constructor(policy: SsrfPolicy, private readonly defaultTimeoutMs = 30_000) {
+  constructor(
+    policy: SsrfPolicy,
+    private readonly defaultTimeoutMs = 30_000,
+  ) {
     this.dispatchers = new GuardedDispatchers(policy);
   }
 
   /** Sends one call; it is recorded (metrics, the current operation's log, a trace span). */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    return inSpan(`${req.method} ${safeHost(req.url)}`, 'client', { 'http.request.method': req.method, 'server.address': safeHost(req.url) }, async (span) => {
-      const startedAt = performance.now();
-      try {
-        const res = await this.sendUnobserved(req);
-        span?.setAttribute('http.response.status_code', res.status);
-        observePlatformCall({ method: req.method, url: req.url, provider: undefined, startedAt, status: res.status, headers: res.headers, text: res.text, errorCode: null });
-        return res;
-      } catch (err) {
-        observePlatformCall({ method: req.method, url: req.url, provider: undefined, startedAt, status: null, headers: {}, text: err instanceof Error ? err.message : '', errorCode: (err as { code?: string }).code ?? null });
-        throw err;
-      }
-    });
+    return inSpan(
+      `${req.method} ${safeHost(req.url)}`,
+      'client',
+      { 'http.request.method': req.method, 'server.address': safeHost(req.url) },
+      async (span) => {
+        const startedAt = performance.now();
+        try {
+          const res = await this.sendUnobserved(req);
+          span?.setAttribute('http.response.status_code', res.status);
+          observePlatformCall({
+            method: req.method,
+            url: req.url,
+            provider: undefined,
+            startedAt,
+            status: res.status,
+            headers: res.headers,
+            text: res.text,
+            errorCode: null,
+          });
+          return res;
+        } catch (err) {
+          observePlatformCall({
+            method: req.method,
+            url: req.url,
+            provider: undefined,
+            startedAt,
+            status: null,
+            headers: {},
+            text: err instanceof Error ? err.message : '',
+            errorCode: (err as { code?: string }).code ?? null,
+          });
+          throw err;
+        }
+      },
+    );
   }
 
   private async sendUnobserved(req: HttpRequest): Promise<HttpResponse> {
@@ -92,7 +118,8 @@ export class ProviderHttp {
       const bytes = req.binary ? Buffer.from(await res.body.arrayBuffer()) : undefined;
       const text = bytes ? '' : await res.body.text();
       const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;
@@ -104,10 +131,17 @@ export class ProviderHttp {
       const code = (err as { code?: string }).code ?? '';
       const host = safeHost(req.url);
       if (code === 'SSRF_BLOCKED' || (err as { cause?: { code?: string } }).cause?.code === 'SSRF_BLOCKED') {
-        throw plexusError('unprocessable', { message: `${host} resolves to a private or reserved address.`, details: [{ message: 'ssrf_blocked' }] });
+        throw plexusError('unprocessable', {
+          message: `${host} resolves to a private or reserved address.`,
+          details: [{ message: 'ssrf_blocked' }],
+        });
       }
-      if (code.includes('TIMEOUT')) throw plexusError('provider.timeout', { message: `${host} did not answer in time.`, cause: err });
-      throw plexusError('provider.unavailable', { message: `${host} could not be reached (${code || 'network error'}).`, cause: err });
+      if (code.includes('TIMEOUT'))
+        throw plexusError('provider.timeout', { message: `${host} did not answer in time.`, cause: err });
+      throw plexusError('provider.unavailable', {
+        message: `${host} could not be reached (${code || 'network error'}).`,
+        cause: err,
+      });
     }
   }
 

@@ -44,7 +44,11 @@ export async function modifiedOrderPage<T>(
     const at = modifiedOf(last);
     const atLast = page.filter((i) => modifiedOf(i) === at).length;
     const after = new Date(at).toISOString();
-    next = encodeCursor<ModifiedOrderCursor>({ after, skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast, wm });
+    next = encodeCursor<ModifiedOrderCursor>({
+      after,
+      skip: c.after && Date.parse(c.after) === Date.parse(after) ? c.skip + page.length : atLast,
+      wm,
+    });
   }
   return { items, next, watermark: wm };
 }

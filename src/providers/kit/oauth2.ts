@@ -55,31 +55,46 @@ function tokenRequest(ctx: ConnectorContext, url: string, params: Record<string,
       return {
         method: 'POST',
         url,
-        headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        },
         form: new URLSearchParams(params),
       };
     case 'json_body':
       return { method: 'POST', url, json: { [idName]: clientId, [secretName]: clientSecret, ...params } };
     case 'query': {
       const u = new URL(url);
-      for (const [k, v] of Object.entries({ [idName]: clientId, [secretName]: clientSecret, ...params })) u.searchParams.set(k, v);
+      for (const [k, v] of Object.entries({ [idName]: clientId, [secretName]: clientSecret, ...params }))
+        u.searchParams.set(k, v);
       return { method: 'POST', url: u.toString() };
     }
     case 'client_secret_post':
-      return { method: 'POST', url, form: new URLSearchParams({ [idName]: clientId, [secretName]: clientSecret, ...params }) };
+      return {
+        method: 'POST',
+        url,
+        form: new URLSearchParams({ [idName]: clientId, [secretName]: clientSecret, ...params }),
+      };
   }
 }
 
 /** Reads a token answer: unwraps a wrapper object, spots errors inside a 200, parses fields. */
-export function readTokenResponse(ctx: ConnectorContext, res: HttpResponse, revokedMarkers: readonly string[] = []): TokenSet {
+export function readTokenResponse(
+  ctx: ConnectorContext,
+  res: HttpResponse,
+  revokedMarkers: readonly string[] = [],
+): TokenSet {
   const auth = oauth2Of(ctx);
-  if (res.status < 200 || res.status >= 300 || typeof res.body !== 'object' || res.body === null) throw classifyTokenError(res, revokedMarkers);
+  if (res.status < 200 || res.status >= 300 || typeof res.body !== 'object' || res.body === null)
+    throw classifyTokenError(res, revokedMarkers);
   const outer = res.body as Record<string, unknown>;
   const inner = (auth.tokenResponsePath ? outer[auth.tokenResponsePath] : outer) as Record<string, unknown> | undefined;
-  const tokens = inner && typeof inner === 'object' ? parseTokenBody(inner, ctx.clock.now(), auth.scopeSeparator, {
-    ...(auth.accessTokenTtlSeconds ? { accessTtl: auth.accessTokenTtlSeconds } : {}),
-    ...(auth.refreshTokenTtlSeconds ? { refreshTtl: auth.refreshTokenTtlSeconds } : {}),
-  }) : undefined;
+  const tokens =
+    inner && typeof inner === 'object'
+      ? parseTokenBody(inner, ctx.clock.now(), auth.scopeSeparator, {
+          ...(auth.accessTokenTtlSeconds ? { accessTtl: auth.accessTokenTtlSeconds } : {}),
+          ...(auth.refreshTokenTtlSeconds ? { refreshTtl: auth.refreshTokenTtlSeconds } : {}),
+        })
+      : undefined;
   if (!tokens) throw classifyTokenError(res, revokedMarkers);
   return tokens;
 }
@@ -104,11 +119,14 @@ export async function refreshTokens(ctx: ConnectorContext, creds: DecryptedCrede
   const url = ctx.url(auth.refreshUrl ?? auth.tokenUrl);
   let params: Record<string, string>;
   if (auth.refresh === 'refresh_token') {
-    if (!creds.refreshToken) throw plexusError('provider.auth_revoked', { message: 'The connection has no refresh token; reconnect it.' });
+    if (!creds.refreshToken)
+      throw plexusError('provider.auth_revoked', { message: 'The connection has no refresh token; reconnect it.' });
     params = { grant_type: 'refresh_token', refresh_token: creds.refreshToken };
   } else if (auth.refresh === 'exchange') {
-    if (!creds.accessToken) throw plexusError('provider.auth_revoked', { message: 'The connection has no token; reconnect it.' });
-    if (!auth.exchangeGrant) throw plexusError('provider.invalid_request', { message: `${ctx.def.displayName} names no exchange grant.` });
+    if (!creds.accessToken)
+      throw plexusError('provider.auth_revoked', { message: 'The connection has no token; reconnect it.' });
+    if (!auth.exchangeGrant)
+      throw plexusError('provider.invalid_request', { message: `${ctx.def.displayName} names no exchange grant.` });
     params = { grant_type: auth.exchangeGrant.grantType, [auth.exchangeGrant.tokenParam]: creds.accessToken };
   } else {
     throw plexusError('provider.invalid_request', { message: `${ctx.def.displayName} tokens cannot be refreshed.` });

@@ -4,4 +4,8 @@ export const optionalString = (v: unknown): string | null => (typeof v === 'stri
 
 /** Money a platform already sends in micros (an integer, or a string of digits), taken as it is. */
 export const integerMicros = (v: unknown): bigint | null =>
-  typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : null;
+  typeof v === 'number' && Number.isInteger(v)
+    ? BigInt(v)
+    : typeof v === 'string' && /^-?\d+$/.test(v)
+      ? BigInt(v)
+      : null;

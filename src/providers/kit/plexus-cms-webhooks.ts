@@ -24,7 +24,13 @@ export const plexusCmsWebhookSupport = {
 export const plexusCmsWebhooks: WebhookAdapter = {
   events(body) {
     const b = (body ?? {}) as { id?: unknown; topic?: unknown; object?: unknown };
-    return [{ ...(typeof b.id === 'string' || typeof b.id === 'number' ? { eventId: String(b.id) } : {}), topic: typeof b.topic === 'string' ? b.topic : 'unknown', payload: body }];
+    return [
+      {
+        ...(typeof b.id === 'string' || typeof b.id === 'number' ? { eventId: String(b.id) } : {}),
+        topic: typeof b.topic === 'string' ? b.topic : 'unknown',
+        payload: body,
+      },
+    ];
   },
   action: (e) => (e.topic.startsWith('content.') ? { kind: 'sync', reason: `webhook:${e.topic}` } : { kind: 'none' }),
 };

@@ -7,7 +7,8 @@ import { plexusError } from '../../core/errors.ts';
  */
 export function unmoved<T>(current: T | null, versionOf: (item: T) => string, remoteId: string, expected: string): T {
   const found = current === null ? null : versionOf(current);
-  if (current === null || found !== expected) throw plexusError('content.remote_changed', { details: { remoteId, expected, found } });
+  if (current === null || found !== expected)
+    throw plexusError('content.remote_changed', { details: { remoteId, expected, found } });
   return current;
 }
 
@@ -15,6 +16,11 @@ export function unmoved<T>(current: T | null, versionOf: (item: T) => string, re
  * The same refusal where the adapter reports a missing item on its own (WordPress, Drupal,
  * Joomla): the details carry the version found and its modified time.
  */
-export function remoteChanged(remoteId: string, expectedVersion: string, actualVersion: string, modifiedAt: string): Error {
+export function remoteChanged(
+  remoteId: string,
+  expectedVersion: string,
+  actualVersion: string,
+  modifiedAt: string,
+): Error {
   return plexusError('content.remote_changed', { details: { remoteId, expectedVersion, actualVersion, modifiedAt } });
 }

@@ -26,10 +26,16 @@ export function classifyLinkedIn(res: HttpResponse): PlexusError | undefined {
   const b = res.body as ErrorBody | undefined;
   // docs/platforms/linkedin.md §Version: a sunset (or never released) LinkedIn-Version answers 426.
   if (res.status === 426) {
-    return plexusError('provider.version_sunset', { message: b?.message ?? 'The LinkedIn-Version is no longer served.', details: { status: 426, ...(b?.code ? { code: b.code } : {}) } });
+    return plexusError('provider.version_sunset', {
+      message: b?.message ?? 'The LinkedIn-Version is no longer served.',
+      details: { status: 426, ...(b?.code ? { code: b.code } : {}) },
+    });
   }
   if (res.status === 401 && b?.serviceErrorCode === 65601) {
-    return plexusError('provider.auth_revoked', { message: b.message ?? 'Revoked access token', details: { status: 401, code: b.code } });
+    return plexusError('provider.auth_revoked', {
+      message: b.message ?? 'Revoked access token',
+      details: { status: 401, code: b.code },
+    });
   }
   if ((res.status === 400 || res.status === 409 || res.status === 422) && b && typeof b === 'object') {
     const inputs = b.errorDetails?.inputErrors ?? [];
@@ -38,8 +44,13 @@ export function classifyLinkedIn(res: HttpResponse): PlexusError | undefined {
     const field = first?.input?.inputPath?.fieldPath;
     const code = first?.code ?? b.code;
     return plexusError('provider.invalid_request', {
-      message: (messages.length ? messages.join('; ') : b.message ?? `HTTP ${res.status}`).slice(0, 500),
-      details: { status: res.status, ...(code ? { code } : {}), ...(b.serviceErrorCode !== undefined ? { service_error_code: b.serviceErrorCode } : {}), ...(field ? { field } : {}) },
+      message: (messages.length ? messages.join('; ') : (b.message ?? `HTTP ${res.status}`)).slice(0, 500),
+      details: {
+        status: res.status,
+        ...(code ? { code } : {}),
+        ...(b.serviceErrorCode !== undefined ? { service_error_code: b.serviceErrorCode } : {}),
+        ...(field ? { field } : {}),
+      },
     });
   }
   return undefined;

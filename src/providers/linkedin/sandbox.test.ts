@@ -12,8 +12,17 @@ async function startLinkedIn(t: TestContext, opts: LinkedInSandboxOptions = {}) 
 }
 
 /** Rest.li 2.0: parentheses and commas stay literal; only URN characters are encoded. */
-function rest(sb: LinkedInRunningSandbox, pathAndQuery: string, token: string, headers: Record<string, string | null> = {}): Promise<Res> {
-  const h: Record<string, string> = { authorization: `Bearer ${token}`, 'LinkedIn-Version': sb.version, 'X-Restli-Protocol-Version': '2.0.0' };
+function rest(
+  sb: LinkedInRunningSandbox,
+  pathAndQuery: string,
+  token: string,
+  headers: Record<string, string | null> = {},
+): Promise<Res> {
+  const h: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'LinkedIn-Version': sb.version,
+    'X-Restli-Protocol-Version': '2.0.0',
+  };
   for (const [k, v] of Object.entries(headers)) {
     if (v === null) delete h[k];
     else h[k] = v;
@@ -21,8 +30,18 @@ function rest(sb: LinkedInRunningSandbox, pathAndQuery: string, token: string, h
   return call(`${sb.apiUrl}${pathAndQuery}`, { headers: h });
 }
 
-async function authorize(sb: LinkedInRunningSandbox, extra: Record<string, string> = {}, rawScope = 'r_ads,rw_ads,r_ads_reporting'): Promise<URL> {
-  const q = new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 'st-li', ...extra });
+async function authorize(
+  sb: LinkedInRunningSandbox,
+  extra: Record<string, string> = {},
+  rawScope = 'r_ads,rw_ads,r_ads_reporting',
+): Promise<URL> {
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: sb.clientId,
+    redirect_uri: REDIRECT,
+    state: 'st-li',
+    ...extra,
+  });
   // The official JS client sends comma-separated scopes unencoded.
   const res = await call(`${sb.authorizeUrl}?${q}&scope=${rawScope}`);
   assert.equal(res.status, 302, String(res.body));
@@ -30,11 +49,24 @@ async function authorize(sb: LinkedInRunningSandbox, extra: Record<string, strin
 }
 
 function exchange(sb: LinkedInRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(sb.tokenUrl, form({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: sb.clientId, client_secret: sb.clientSecret, ...extra }));
+  return call(
+    sb.tokenUrl,
+    form({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      ...extra,
+    }),
+  );
 }
 
 function refresh(sb: LinkedInRunningSandbox, token: string): Promise<Res> {
-  return call(sb.tokenUrl, form({ grant_type: 'refresh_token', refresh_token: token, client_id: sb.clientId, client_secret: sb.clientSecret }));
+  return call(
+    sb.tokenUrl,
+    form({ grant_type: 'refresh_token', refresh_token: token, client_id: sb.clientId, client_secret: sb.clientSecret }),
+  );
 }
 
 async function connect(sb: LinkedInRunningSandbox): Promise<Res> {
@@ -58,7 +90,13 @@ test('authorize with comma scopes (auto consent) → code + state → 60-day tok
 
   const accounts = await rest(sb, '/adAccounts?q=search&search=(status:(values:List(ACTIVE)))', tok.body.access_token);
   assert.equal(accounts.status, 200, JSON.stringify(accounts.body));
-  assert.deepEqual(accounts.body.elements.map((a: any) => a.id), sb.world().accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id));
+  assert.deepEqual(
+    accounts.body.elements.map((a: any) => a.id),
+    sb
+      .world()
+      .accounts.filter((a) => a.status === 'ACTIVE')
+      .map((a) => a.id),
+  );
   assert.equal(accounts.body.metadata.nextPageToken, undefined);
   assert.equal(accounts.headers.get('x-restli-protocol-version'), '2.0.0');
 
@@ -74,21 +112,38 @@ test('authorize with comma scopes (auto consent) → code + state → 60-day tok
 
 test('consent page: Deny → user_cancelled_authorize with state; unknown scope → unauthorized_scope_error', async (t) => {
   const { sb } = await startLinkedIn(t, { autoConsent: false, appName: 'Agency Hub' });
-  const q = new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 'st-li', scope: 'r_ads rw_ads' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: sb.clientId,
+    redirect_uri: REDIRECT,
+    state: 'st-li',
+    scope: 'r_ads rw_ads',
+  });
   const page = await call(`${sb.authorizeUrl}?${q}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /rw_ads/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&amp;/g, '&')]));
-  const deny = new URL((await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '');
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      (m[2] ?? '').replace(/&amp;/g, '&'),
+    ]),
+  );
+  const deny = new URL(
+    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '',
+  );
   assert.equal(deny.searchParams.get('error'), 'user_cancelled_authorize');
   assert.equal(deny.searchParams.get('state'), 'st-li');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL((await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '');
+  const allow = new URL(
+    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '',
+  );
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 
-  const bad = await call(`${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'r_ads w_everything' })}`);
+  const bad = await call(
+    `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'r_ads w_everything' })}`,
+  );
   const badLoc = new URL(bad.headers.get('location') ?? '');
   assert.equal(badLoc.searchParams.get('error'), 'unauthorized_scope_error');
   assert.match(badLoc.searchParams.get('error_description') ?? '', /w_everything/);
@@ -100,7 +155,12 @@ test('expired access token → 401 EXPIRED_ACCESS_TOKEN; refresh gives a new tok
   clock.t += 60 * DAY;
   const expired = await rest(sb, '/adAccounts?q=search', tok.body.access_token);
   assert.equal(expired.status, 401);
-  assert.deepEqual(expired.body, { status: 401, serviceErrorCode: 65602, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' });
+  assert.deepEqual(expired.body, {
+    status: 401,
+    serviceErrorCode: 65602,
+    code: 'EXPIRED_ACCESS_TOKEN',
+    message: 'The token used in the request has expired',
+  });
   const r1 = await refresh(sb, tok.body.refresh_token);
   assert.equal(r1.status, 200, JSON.stringify(r1.body));
   assert.equal(r1.body.expires_in, 5_184_000);
@@ -114,7 +174,12 @@ test('expired access token → 401 EXPIRED_ACCESS_TOKEN; refresh gives a new tok
   assert.equal(dead.body.error, 'invalid_grant');
 
   const invalid = await rest(sb, '/adAccounts?q=search', 'garbage');
-  assert.deepEqual(invalid.body, { status: 401, serviceErrorCode: 65600, code: 'INVALID_ACCESS_TOKEN', message: 'Invalid access token' });
+  assert.deepEqual(invalid.body, {
+    status: 401,
+    serviceErrorCode: 65600,
+    code: 'INVALID_ACCESS_TOKEN',
+    message: 'Invalid access token',
+  });
 });
 
 test('rotateRefreshTokens: the old refresh token fails with invalid_grant; programmaticRefresh off → no refresh token', async (t) => {
@@ -146,29 +211,44 @@ test('token endpoint errors: wrong secret → 401 invalid_client; redirect misma
   assert.equal((await exchange(sb, code2, { redirect_uri: 'http://127.0.0.1:9/other' })).body.error, 'invalid_request');
   const verifier = 'x'.repeat(50);
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const code3 = (await authorize(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code') ?? '';
+  const code3 =
+    (await authorize(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code') ?? '';
   assert.equal((await exchange(sb, code3, { code_verifier: 'y'.repeat(50) })).status, 400);
-  const code4 = (await authorize(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code') ?? '';
+  const code4 =
+    (await authorize(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code') ?? '';
   assert.equal((await exchange(sb, code4, { code_verifier: verifier })).status, 200);
-  const json = await call(sb.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code' }) });
+  const json = await call(sb.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'authorization_code' }),
+  });
   assert.equal(json.status, 400);
 });
 
 test('introspection and revocation: revoked tokens answer 65601 and introspect as revoked', async (t) => {
   const { sb } = await startLinkedIn(t);
   const tok = await connect(sb);
-  const intro = await call(sb.introspectUrl, form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }));
+  const intro = await call(
+    sb.introspectUrl,
+    form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }),
+  );
   assert.equal(intro.body.active, true);
   assert.equal(intro.body.status, 'active');
   assert.equal(intro.body.scope, 'r_ads,rw_ads,r_ads_reporting');
   assert.equal(intro.body.expires_at, Math.floor(T0 / 1000) + 5_184_000);
-  const revoked = await call(sb.revokeUrl, form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }));
+  const revoked = await call(
+    sb.revokeUrl,
+    form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }),
+  );
   assert.equal(revoked.status, 200);
   const after = await rest(sb, '/adAccounts?q=search', tok.body.access_token);
   assert.equal(after.status, 401);
   assert.equal(after.body.serviceErrorCode, 65601);
   assert.equal(after.body.code, 'REVOKED_ACCESS_TOKEN');
-  const intro2 = await call(sb.introspectUrl, form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }));
+  const intro2 = await call(
+    sb.introspectUrl,
+    form({ client_id: sb.clientId, client_secret: sb.clientSecret, token: tok.body.access_token }),
+  );
   assert.equal(intro2.body.active, false);
   assert.equal(intro2.body.status, 'revoked');
   assert.equal((await refresh(sb, tok.body.refresh_token)).body.error, 'invalid_grant');
@@ -203,15 +283,25 @@ test('search finders page with pageSize/pageToken; campaign search by group URN;
     seen.push(...res.body.elements.map((a: any) => a.id));
     next = res.body.metadata.nextPageToken;
   } while (next);
-  assert.deepEqual(seen, sb.world().accounts.map((a) => a.id));
+  assert.deepEqual(
+    seen,
+    sb.world().accounts.map((a) => a.id),
+  );
 
   const account = sb.world().accounts[0]!;
   const group = sb.world().groups.find((g) => g.account === `urn:li:sponsoredAccount:${account.id}`)!;
   const urn = encodeURIComponent(`urn:li:sponsoredCampaignGroup:${group.id}`);
-  const camps = await rest(sb, `/adAccounts/${account.id}/adCampaigns?q=search&search=(campaignGroup:(values:List(${urn})))`, token);
+  const camps = await rest(
+    sb,
+    `/adAccounts/${account.id}/adCampaigns?q=search&search=(campaignGroup:(values:List(${urn})))`,
+    token,
+  );
   assert.equal(camps.status, 200, JSON.stringify(camps.body));
   const expected = sb.world().campaigns.filter((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${group.id}`);
-  assert.deepEqual(camps.body.elements.map((c: any) => c.id), expected.map((c) => c.id));
+  assert.deepEqual(
+    camps.body.elements.map((c: any) => c.id),
+    expected.map((c) => c.id),
+  );
   for (const c of camps.body.elements) {
     assert.match(c.dailyBudget.amount, /^\d+\.\d{2}$/);
     assert.equal(c.dailyBudget.currencyCode, account.currency);
@@ -224,19 +314,33 @@ test('search finders page with pageSize/pageToken; campaign search by group URN;
   assert.equal(broken.status, 400);
 
   sb.remote.edit(String(expected[0]?.id ?? group.id), { status: 'PAUSED' });
-  const paused = await rest(sb, `/adAccounts/${account.id}/adCampaigns?q=search&search=(status:(values:List(PAUSED)))`, token);
+  const paused = await rest(
+    sb,
+    `/adAccounts/${account.id}/adCampaigns?q=search&search=(status:(values:List(PAUSED)))`,
+    token,
+  );
   assert.ok(paused.body.elements.length >= 1);
 });
 
 test('rate-limit fault → 429 with the throttle message and no rate-limit headers', async (t) => {
   const { sb } = await startLinkedIn(t);
   const token = sb.mintToken();
-  await call(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'rate_limit', pathPrefix: '/rest/adAccounts' }) });
+  await call(`${sb.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rate_limit', pathPrefix: '/rest/adAccounts' }),
+  });
   const limited = await rest(sb, '/adAccounts?q=search', token);
   assert.equal(limited.status, 429);
-  assert.deepEqual(limited.body, { message: 'Resource level throttle limit for calls to this resource is reached.', status: 429 });
+  assert.deepEqual(limited.body, {
+    message: 'Resource level throttle limit for calls to this resource is reached.',
+    status: 429,
+  });
   assert.equal(limited.headers.get('retry-after'), null);
-  assert.equal([...limited.headers.keys()].some((k) => k.includes('rate-limit') || k.includes('ratelimit')), false);
+  assert.equal(
+    [...limited.headers.keys()].some((k) => k.includes('rate-limit') || k.includes('ratelimit')),
+    false,
+  );
   assert.equal((await rest(sb, '/adAccounts?q=search', token)).status, 200);
 });
 
@@ -248,20 +352,38 @@ test('creatives: q=criteria with campaigns facet and cursor paging; adAnalytics 
   const seen: string[] = [];
   let next: string | undefined;
   do {
-    const res = await rest(sb, `/adAccounts/${account.id}/creatives?q=criteria&pageSize=2${next ? `&pageToken=${next}` : ''}`, token);
+    const res = await rest(
+      sb,
+      `/adAccounts/${account.id}/creatives?q=criteria&pageSize=2${next ? `&pageToken=${next}` : ''}`,
+      token,
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     seen.push(...res.body.elements.map((c: any) => c.id));
     next = res.body.metadata.nextPageToken;
   } while (next);
-  assert.deepEqual(seen, mine.map((c) => c.id));
+  assert.deepEqual(
+    seen,
+    mine.map((c) => c.id),
+  );
   const campaign = mine[0]!.campaign;
-  const one = await rest(sb, `/adAccounts/${account.id}/creatives?q=criteria&campaigns=List(${encodeURIComponent(campaign)})`, token);
-  assert.deepEqual(one.body.elements.map((c: any) => c.campaign), mine.filter((c) => c.campaign === campaign).map((c) => c.campaign));
+  const one = await rest(
+    sb,
+    `/adAccounts/${account.id}/creatives?q=criteria&campaigns=List(${encodeURIComponent(campaign)})`,
+    token,
+  );
+  assert.deepEqual(
+    one.body.elements.map((c: any) => c.campaign),
+    mine.filter((c) => c.campaign === campaign).map((c) => c.campaign),
+  );
 
   const w = sb.world();
   const day = w.firstDay;
   const [y, m, d] = day.split('-').map(Number);
-  const res = await rest(sb, `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:(year:${y},month:${m},day:${d}),end:(year:${y},month:${m},day:${d}))&accounts=List(${encodeURIComponent(`urn:li:sponsoredAccount:${account.id}`)})&fields=impressions,clicks,costInLocalCurrency,externalWebsiteConversions,dateRange,pivotValues`, token);
+  const res = await rest(
+    sb,
+    `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:(year:${y},month:${m},day:${d}),end:(year:${y},month:${m},day:${d}))&accounts=List(${encodeURIComponent(`urn:li:sponsoredAccount:${account.id}`)})&fields=impressions,clicks,costInLocalCurrency,externalWebsiteConversions,dateRange,pivotValues`,
+    token,
+  );
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.ok(res.body.elements.length > 0);
   const row = res.body.elements[0];
@@ -270,10 +392,21 @@ test('creatives: q=criteria with campaigns facet and cursor paging; adAnalytics 
   assert.equal(typeof row.impressions, 'number');
   assert.match(row.pivotValues[0], /^urn:li:sponsoredCreative:\d+$/);
   const noReporting = sb.mintToken({ scopes: ['r_ads'] });
-  assert.equal((await rest(sb, `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:(year:${y},month:${m},day:${d}))&accounts=List(x)&fields=impressions`, noReporting)).status, 403);
+  assert.equal(
+    (
+      await rest(
+        sb,
+        `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:(year:${y},month:${m},day:${d}))&accounts=List(x)&fields=impressions`,
+        noReporting,
+      )
+    ).status,
+    403,
+  );
 
   const before = sb.counts();
-  const group = w.groups.find((g) => w.campaigns.some((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${g.id}`))!;
+  const group = w.groups.find((g) =>
+    w.campaigns.some((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${g.id}`),
+  )!;
   const under = w.campaigns.filter((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${group.id}`);
   sb.remote.delete(String(group.id));
   const after = sb.counts();

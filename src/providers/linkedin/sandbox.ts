@@ -60,7 +60,14 @@ export interface LinkedInRunningSandbox extends RunningSandbox {
   /** LinkedIn's challenge GET against a subscriber, checked with the client secret. */
   verifyChallenge(callbackUrl: string): ReturnType<LinkedInWebhooks['verifyChallenge']>;
   /** Entities not (pending) deleted per level, and the delivering creative-days among them. */
-  counts(): { accounts: number; groups: number; campaigns: number; creatives: number; days: number; metricRows: number };
+  counts(): {
+    accounts: number;
+    groups: number;
+    campaigns: number;
+    creatives: number;
+    days: number;
+    metricRows: number;
+  };
 }
 
 export function monthsBetween(from: string, to: string): string[] {
@@ -79,13 +86,21 @@ export function monthsBetween(from: string, to: string): string[] {
 }
 
 function tokenString(n: number): string {
-  return randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
 }
 
 async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunningSandbox> {
   const kit = sandboxKit(opts, {
     size: 2000,
-    generate: (kind) => (kind === 'code' ? `AQ${tokenString(150)}` : kind === 'refresh' ? `AQX${tokenString(300)}` : `AQV${tokenString(330)}`),
+    generate: (kind) =>
+      kind === 'code'
+        ? `AQ${tokenString(150)}`
+        : kind === 'refresh'
+          ? `AQX${tokenString(300)}`
+          : `AQV${tokenString(330)}`,
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: LinkedInConfig = {
@@ -102,7 +117,12 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     codeTtlSeconds: opts.codeTtlSeconds ?? 1800,
   };
   const ctx: LinkedInContext = { config, now, tokens, world: seedWorld(seed, size, now()) };
-  const webhooks = new LinkedInWebhooks({ clientId: config.clientId, clientSecret: config.clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? LINKEDIN_RETRY_DELAYS_MS, now });
+  const webhooks = new LinkedInWebhooks({
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    retryDelaysMs: opts.webhookRetryDelaysMs ?? LINKEDIN_RETRY_DELAYS_MS,
+    now,
+  });
   webhooks.setWebhookUrl(opts.webhookUrl);
   oauthRoutes(routes, ctx);
   apiRoutes(routes, ctx);
@@ -110,7 +130,9 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
   writeRoutes(routes, ctx);
 
   const entity = (id: string): Record<string, unknown> => {
-    const e = [...ctx.world.campaigns, ...ctx.world.groups].find((x) => String(x.id) === id) ?? ctx.world.creatives.find((c) => c.id === id || c.id === `urn:li:sponsoredCreative:${id}`);
+    const e =
+      [...ctx.world.campaigns, ...ctx.world.groups].find((x) => String(x.id) === id) ??
+      ctx.world.creatives.find((c) => c.id === id || c.id === `urn:li:sponsoredCreative:${id}`);
     if (!e) throw new Error(`no LinkedIn campaign, campaign group or creative with id ${id}`);
     return e as unknown as Record<string, unknown>;
   };
@@ -156,7 +178,9 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () => json(200, { url: webhooks.url ?? null, validated: webhooks.validated, deliveries: webhooks.deliveries() }));
+  control.add('GET', '/__sandbox/webhooks', () =>
+    json(200, { url: webhooks.url ?? null, validated: webhooks.validated, deliveries: webhooks.deliveries() }),
+  );
   control.add('POST', '/__sandbox/webhooks', async (req) => {
     const url = req.body['url'];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_url' });
@@ -165,7 +189,11 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
       return json(200, { url, validated: false });
     }
     const check = await webhooks.register(url);
-    return json(check.ok ? 200 : 422, { url: check.ok ? url : webhooks.url ?? null, validated: check.ok, challenge: check });
+    return json(check.ok ? 200 : 422, {
+      url: check.ok ? url : (webhooks.url ?? null),
+      validated: check.ok,
+      challenge: check,
+    });
   });
   control.add('DELETE', '/__sandbox/webhooks', () => {
     webhooks.setWebhookUrl(undefined);
@@ -173,10 +201,17 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const payload = req.body['payload'];
-    const account = typeof req.body['sponsoredAccount'] === 'string' ? req.body['sponsoredAccount'] : `urn:li:sponsoredAccount:${ctx.world.accounts[0]?.id ?? 0}`;
-    const d = payload && typeof payload === 'object'
-      ? webhooks.emit(payload as Record<string, unknown>)
-      : webhooks.emitLead({ sponsoredAccount: account, ...(req.body['leadAction'] === 'DELETED' ? { leadAction: 'DELETED' as const } : {}) });
+    const account =
+      typeof req.body['sponsoredAccount'] === 'string'
+        ? req.body['sponsoredAccount']
+        : `urn:li:sponsoredAccount:${ctx.world.accounts[0]?.id ?? 0}`;
+    const d =
+      payload && typeof payload === 'object'
+        ? webhooks.emit(payload as Record<string, unknown>)
+        : webhooks.emitLead({
+            sponsoredAccount: account,
+            ...(req.body['leadAction'] === 'DELETED' ? { leadAction: 'DELETED' as const } : {}),
+          });
     return d ? json(202, { delivery: d }) : json(409, { error: 'no_webhook_url' });
   });
 
@@ -192,12 +227,24 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     hooks: {
       decorate(req, res) {
         if (!req.path.startsWith('/rest/')) return res;
-        return { ...res, headers: { 'x-li-uuid': randomUUID(), 'x-restli-protocol-version': '2.0.0', 'x-li-fabric': 'prod-lva1', ...res.headers } };
+        return {
+          ...res,
+          headers: {
+            'x-li-uuid': randomUUID(),
+            'x-restli-protocol-version': '2.0.0',
+            'x-li-fabric': 'prod-lva1',
+            ...res.headers,
+          },
+        };
       },
       faultResponse,
       notFound: (req) =>
         req.path.startsWith('/oauth/')
-          ? { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>Page not found</title><h1>Page not found</h1>' }
+          ? {
+              status: 404,
+              headers: { 'content-type': 'text/html; charset=utf-8' },
+              body: '<!doctype html><title>Page not found</title><h1>Page not found</h1>',
+            }
           : apiError(404, 'NOT_FOUND', `No virtual resource found`),
     },
   });
@@ -224,7 +271,9 @@ function faultResponse(fault: ActiveFault, req: SandboxRequest): SandboxResponse
   const oauth = req.path.startsWith('/oauth/');
   if (fault.kind === 'rate_limit') {
     // No rate-limit headers and no Retry-After: LinkedIn sends neither.
-    return oauth ? oauthError(fault.status ?? 429, 'temporarily_unavailable', THROTTLED) : json(fault.status ?? 429, { message: THROTTLED, status: fault.status ?? 429 });
+    return oauth
+      ? oauthError(fault.status ?? 429, 'temporarily_unavailable', THROTTLED)
+      : json(fault.status ?? 429, { message: THROTTLED, status: fault.status ?? 429 });
   }
   const status = fault.status ?? 500;
   if (oauth) return oauthError(status, 'server_error', 'Internal Server Error');

@@ -1,5 +1,13 @@
 import { decimalToMicros } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import type {
+  AdEntityRecord,
+  AdLevel,
+  AdMetricRecord,
+  AdStatus,
+  AdsSyncAdapter,
+  AdsSyncContext,
+  Page,
+} from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 
@@ -20,7 +28,10 @@ const STATUS: Record<string, AdStatus> = {
  * The unified levels are account → campaign → ad group → ad; LinkedIn's are account → campaign
  * group → campaign → creative, so each LinkedIn level moves one name down.
  */
-export const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; finder: string; parent: string | null; statusField: string }> = {
+export const LIST: Record<
+  Exclude<AdLevel, 'account'>,
+  { path: string; finder: string; parent: string | null; statusField: string }
+> = {
   campaign: { path: 'adCampaignGroups', finder: 'q=search', parent: null, statusField: 'status' },
   ad_group: { path: 'adCampaigns', finder: 'q=search', parent: 'campaignGroup', statusField: 'status' },
   ad: { path: 'creatives', finder: 'q=criteria', parent: 'campaign', statusField: 'intendedStatus' },
@@ -41,19 +52,26 @@ export async function get(s: AdsSyncContext, pathAndQuery: string): Promise<Http
 }
 
 async function list(s: AdsSyncContext, pathAndQuery: string, cursor: string | null): Promise<Page<Row>> {
-  const res = await get(s, `${pathAndQuery}&pageSize=${PAGE_SIZE}${cursor ? `&pageToken=${encodeURIComponent(cursor)}` : ''}`);
+  const res = await get(
+    s,
+    `${pathAndQuery}&pageSize=${PAGE_SIZE}${cursor ? `&pageToken=${encodeURIComponent(cursor)}` : ''}`,
+  );
   const body = res.body as { elements?: Row[]; metadata?: { nextPageToken?: string } };
   return { records: body.elements ?? [], next: body.metadata?.nextPageToken || null };
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** Ids are longs, references URNs (`urn:li:sponsoredCampaign:123`): the unified id is the long. */
-const idOf = (v: unknown): string | null => (typeof v === 'number' ? String(v) : typeof v === 'string' ? (v.slice(v.lastIndexOf(':') + 1) || null) : null);
+const idOf = (v: unknown): string | null =>
+  typeof v === 'number' ? String(v) : typeof v === 'string' ? v.slice(v.lastIndexOf(':') + 1) || null : null;
 const money = (v: unknown): bigint | null => decimalToMicros(str((v as { amount?: unknown } | undefined)?.amount));
 const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
-const ymd = (d: string) => `(year:${Number(d.slice(0, 4))},month:${Number(d.slice(5, 7))},day:${Number(d.slice(8, 10))})`;
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+const ymd = (d: string) =>
+  `(year:${Number(d.slice(0, 4))},month:${Number(d.slice(5, 7))},day:${Number(d.slice(8, 10))})`;
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (a: string, b: string) =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /** A campaign group, campaign or creative in the unified shape (one level down, see LIST). */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
@@ -69,7 +87,11 @@ export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRe
     status: STATUS[status ?? ''] ?? 'unknown',
     platformStatus: status,
     objective: str(r['objectiveType']),
-    currency: str((r['dailyBudget'] as Row | undefined)?.['currencyCode']) ?? str((r['totalBudget'] as Row | undefined)?.['currencyCode']) ?? account.currency ?? null,
+    currency:
+      str((r['dailyBudget'] as Row | undefined)?.['currencyCode']) ??
+      str((r['totalBudget'] as Row | undefined)?.['currencyCode']) ??
+      account.currency ??
+      null,
     dailyBudgetMicros: money(r['dailyBudget']),
     lifetimeBudgetMicros: money(r['totalBudget']),
     startAt: iso(schedule?.start),
@@ -129,7 +151,10 @@ export const linkedinAdsSync: AdsSyncAdapter = {
     let elements: Row[];
     for (;;) {
       const last = addDays(from, span - 1);
-      const res = await get(s, `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:${ymd(from)},end:${ymd(last)})&accounts=List(${accountUrn})&fields=${FIELDS}`);
+      const res = await get(
+        s,
+        `/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:${ymd(from)},end:${ymd(last)})&accounts=List(${accountUrn})&fields=${FIELDS}`,
+      );
       elements = (res.body as { elements?: Row[] }).elements ?? [];
       if (elements.length < MAX_ELEMENTS || span === 1) break;
       span = Math.ceil(span / 2);
@@ -145,7 +170,11 @@ export const linkedinAdsSync: AdsSyncAdapter = {
         date: `${start.year}-${String(start.month).padStart(2, '0')}-${String(start.day).padStart(2, '0')}`,
         impressions: Number(el['impressions'] ?? 0),
         clicks: Number(el['clicks'] ?? 0),
-        spendMicros: decimalToMicros(str(el['costInLocalCurrency']) ?? (typeof el['costInLocalCurrency'] === 'number' ? el['costInLocalCurrency'] : null)) ?? 0n,
+        spendMicros:
+          decimalToMicros(
+            str(el['costInLocalCurrency']) ??
+              (typeof el['costInLocalCurrency'] === 'number' ? el['costInLocalCurrency'] : null),
+          ) ?? 0n,
         conversions: Number(el['externalWebsiteConversions'] ?? 0),
         currency: account.currency ?? null,
       });

@@ -14,7 +14,12 @@ function entityPath(account: AdEntityRecord, level: Exclude<AdLevel, 'account'>,
   return `${base}/creatives/${encodeURIComponent(`urn:li:sponsoredCreative:${id}`)}`;
 }
 
-async function fetchRaw(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, id: string): Promise<Obj> {
+async function fetchRaw(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  level: Exclude<AdLevel, 'account'>,
+  id: string,
+): Promise<Obj> {
   return (await get(s, entityPath(account, level, id))).body as Obj;
 }
 
@@ -88,7 +93,10 @@ export const linkedinAdsWrite: AdsWriteAdapter = {
       },
     });
     const id = res.headers['x-restli-id'] ?? res.headers['x-linkedin-id'];
-    if (!id) throw plexusError('internal_error', { message: 'LinkedIn created the campaign group but named no id (x-restli-id).' });
+    if (!id)
+      throw plexusError('internal_error', {
+        message: 'LinkedIn created the campaign group but named no id (x-restli-id).',
+      });
     return toEntity('campaign', account, await fetchRaw(s, account, 'campaign', id));
   },
 
@@ -116,7 +124,9 @@ export const linkedinAdsWrite: AdsWriteAdapter = {
   },
 
   async setStatus(s, account, level, id, status) {
-    await partialUpdate(s, entityPath(account, level, id), { [level === 'ad' ? 'intendedStatus' : 'status']: groupStatus(status) });
+    await partialUpdate(s, entityPath(account, level, id), {
+      [level === 'ad' ? 'intendedStatus' : 'status']: groupStatus(status),
+    });
     return toEntity(level, account, await fetchRaw(s, account, level, id));
   },
 };

@@ -12,7 +12,10 @@ const REVOKED_SUBCODES = new Set([458, 459, 460, 464, 467]);
 
 /** Graph errors are keyed on `error.code`, not on the HTTP status (ads.md §1.8). */
 export function classifyMeta(res: HttpResponse): PlexusError | undefined {
-  const err = (res.body as { error?: { code?: number; error_subcode?: number; message?: string; is_transient?: boolean } } | undefined)?.error;
+  const err = (
+    res.body as
+      { error?: { code?: number; error_subcode?: number; message?: string; is_transient?: boolean } } | undefined
+  )?.error;
   if (!err || typeof err.code !== 'number') return undefined;
   const message = err.message ?? 'Graph API error';
   const details = { status: res.status, code: err.code, subcode: err.error_subcode };
@@ -21,12 +24,14 @@ export function classifyMeta(res: HttpResponse): PlexusError | undefined {
     return plexusError('provider.rate_limited', { message, details, retryAfterMs: after ?? 60_000 });
   }
   if (err.code === 190) {
-    if (err.error_subcode && REVOKED_SUBCODES.has(err.error_subcode)) return plexusError('provider.auth_revoked', { message, details });
+    if (err.error_subcode && REVOKED_SUBCODES.has(err.error_subcode))
+      return plexusError('provider.auth_revoked', { message, details });
     return plexusError('provider.auth_expired', { message, details });
   }
   // docs/platforms/meta.md §Version: #2635 is an ads call under an expired Marketing API version.
   if (err.code === 2635) return plexusError('provider.version_sunset', { message, details });
-  if (err.code === 1 || err.code === 2 || err.is_transient) return plexusError('provider.unavailable', { message, details });
+  if (err.code === 1 || err.code === 2 || err.is_transient)
+    return plexusError('provider.unavailable', { message, details });
   if (err.code === 100 && err.error_subcode === 33) return plexusError('provider.not_found', { message, details });
   return plexusError('provider.invalid_request', { message, details });
 }
@@ -54,10 +59,18 @@ export const metaConnector: Connector = {
     const me = res.body as { id?: string; name?: string };
     if (!me.id) throw plexusError('provider.invalid_request', { message: 'Graph /me answered without an id.' });
     // Ad-account webhooks name the account (act_123 / 123), not the user: keep both forms for routing.
-    const accounts = await apiCall(metaConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/me/adaccounts?fields=id,account_id&limit=100') });
+    const accounts = await apiCall(metaConnector, ctx, creds, {
+      method: 'GET',
+      url: apiUrl(ctx, '/me/adaccounts?fields=id,account_id&limit=100'),
+    });
     const list = (accounts.body as { data?: { id: string; account_id?: string }[] }).data ?? [];
     const refs = list.flatMap((a) => [a.id, a.account_id ?? a.id.replace(/^act_/, '')]);
-    return { externalAccountId: me.id, displayName: me.name ?? `Meta user ${me.id}`, accountRefs: refs, config: { adAccountIds: list.map((a) => a.id).join(',') } };
+    return {
+      externalAccountId: me.id,
+      displayName: me.name ?? `Meta user ${me.id}`,
+      accountRefs: refs,
+      config: { adAccountIds: list.map((a) => a.id).join(',') },
+    };
   },
 
   // ads.md §1.1: DELETE /{user-id}/permissions removes every permission the app had.

@@ -15,8 +15,16 @@ type Level = Exclude<AdLevel, 'account'>;
 type ParentField = 'campaign.id' | 'adset.id';
 
 export const EDGE: Record<Level, { edge: string; fields: string; parent: string | null }> = {
-  campaign: { edge: 'campaigns', fields: 'id,name,status,effective_status,objective,daily_budget,lifetime_budget,start_time,stop_time,updated_time', parent: null },
-  ad_group: { edge: 'adsets', fields: 'id,name,status,effective_status,campaign_id,daily_budget,lifetime_budget,start_time,end_time,updated_time', parent: 'campaign_id' },
+  campaign: {
+    edge: 'campaigns',
+    fields: 'id,name,status,effective_status,objective,daily_budget,lifetime_budget,start_time,stop_time,updated_time',
+    parent: null,
+  },
+  ad_group: {
+    edge: 'adsets',
+    fields: 'id,name,status,effective_status,campaign_id,daily_budget,lifetime_budget,start_time,end_time,updated_time',
+    parent: 'campaign_id',
+  },
   ad: { edge: 'ads', fields: 'id,name,status,effective_status,adset_id,campaign_id,updated_time', parent: 'adset_id' },
 };
 
@@ -25,14 +33,30 @@ const CAMPAIGN_STATUSES = ['ACTIVE', 'PAUSED', 'DELETED', 'ARCHIVED', 'IN_PROCES
 const STATUSES: Record<Level, readonly string[]> = {
   campaign: CAMPAIGN_STATUSES,
   ad_group: [...CAMPAIGN_STATUSES, 'CAMPAIGN_PAUSED'],
-  ad: ['ACTIVE', 'ADSET_PAUSED', 'ARCHIVED', 'CAMPAIGN_PAUSED', 'DELETED', 'DISAPPROVED', 'IN_PROCESS', 'PAUSED', 'PENDING_BILLING_INFO', 'PENDING_REVIEW', 'PREAPPROVED', 'WITH_ISSUES'],
+  ad: [
+    'ACTIVE',
+    'ADSET_PAUSED',
+    'ARCHIVED',
+    'CAMPAIGN_PAUSED',
+    'DELETED',
+    'DISAPPROVED',
+    'IN_PROCESS',
+    'PAUSED',
+    'PENDING_BILLING_INFO',
+    'PENDING_REVIEW',
+    'PREAPPROVED',
+    'WITH_ISSUES',
+  ],
 };
 
 // Which parents' changes reach a level's effective status.
 const PARENTS: Record<Level, readonly { field: ParentField; level: Level }[]> = {
   campaign: [],
   ad_group: [{ field: 'campaign.id', level: 'campaign' }],
-  ad: [{ field: 'campaign.id', level: 'campaign' }, { field: 'adset.id', level: 'ad_group' }],
+  ad: [
+    { field: 'campaign.id', level: 'campaign' },
+    { field: 'adset.id', level: 'ad_group' },
+  ],
 };
 
 const PAGE_SIZE = '100';
@@ -44,35 +68,67 @@ type Cursor = { own: string } | { parents: { field: ParentField; ids: string[] }
 export type GraphObject = Record<string, string | undefined> & { id: string };
 
 /** One page of a level's objects under an ad account: all of them, or those changed since `s.changedSince`. */
-export async function entityPage(s: AdsSyncContext, level: Level, accountId: string, cursor: string | null): Promise<Page<GraphObject>> {
+export async function entityPage(
+  s: AdsSyncContext,
+  level: Level,
+  accountId: string,
+  cursor: string | null,
+): Promise<Page<GraphObject>> {
   const path = `/${accountId}/${EDGE[level].edge}`;
   const base = { fields: EDGE[level].fields, limit: PAGE_SIZE };
   if (!s.changedSince) {
-    return graphPage<GraphObject>(s, path, { ...base, effective_status: JSON.stringify(STATUSES[level].filter((x) => x !== 'DELETED')) }, cursor);
+    return graphPage<GraphObject>(
+      s,
+      path,
+      { ...base, effective_status: JSON.stringify(STATUSES[level].filter((x) => x !== 'DELETED')) },
+      cursor,
+    );
   }
   const since = Math.floor(Date.parse(s.changedSince) / 1000);
   const all = { ...base, effective_status: JSON.stringify(STATUSES[level]) };
   const c = cursor === null ? null : (JSON.parse(cursor) as Cursor);
 
   if (c === null || 'own' in c) {
-    const page = await graphPage<GraphObject>(s, path, { ...all, filtering: JSON.stringify([{ field: 'updated_time', operator: 'GREATER_THAN', value: since }]) }, c?.own ?? null);
+    const page = await graphPage<GraphObject>(
+      s,
+      path,
+      { ...all, filtering: JSON.stringify([{ field: 'updated_time', operator: 'GREATER_THAN', value: since }]) },
+      c?.own ?? null,
+    );
     if (page.next) return { records: page.records, next: JSON.stringify({ own: page.next } satisfies Cursor) };
     const parents = await changedParents(s, level, accountId, since);
-    return { records: page.records, next: parents.length ? JSON.stringify({ parents, after: null } satisfies Cursor) : null };
+    return {
+      records: page.records,
+      next: parents.length ? JSON.stringify({ parents, after: null } satisfies Cursor) : null,
+    };
   }
 
   const [head, ...rest] = c.parents;
   if (!head) return { records: [], next: null };
   const ids = head.ids.slice(0, IDS_PER_FILTER);
-  const page = await graphPage<GraphObject>(s, path, { ...all, filtering: JSON.stringify([{ field: head.field, operator: 'IN', value: ids }]) }, c.after);
-  if (page.next) return { records: page.records, next: JSON.stringify({ parents: c.parents, after: page.next } satisfies Cursor) };
+  const page = await graphPage<GraphObject>(
+    s,
+    path,
+    { ...all, filtering: JSON.stringify([{ field: head.field, operator: 'IN', value: ids }]) },
+    c.after,
+  );
+  if (page.next)
+    return { records: page.records, next: JSON.stringify({ parents: c.parents, after: page.next } satisfies Cursor) };
   const left = head.ids.slice(IDS_PER_FILTER);
   const remaining = left.length ? [{ field: head.field, ids: left }, ...rest] : rest;
-  return { records: page.records, next: remaining.length ? JSON.stringify({ parents: remaining, after: null } satisfies Cursor) : null };
+  return {
+    records: page.records,
+    next: remaining.length ? JSON.stringify({ parents: remaining, after: null } satisfies Cursor) : null,
+  };
 }
 
 /** Ids of the parents (campaigns, ad sets) changed since `since`, per filter field. */
-async function changedParents(s: AdsSyncContext, level: Level, accountId: string, since: number): Promise<{ field: ParentField; ids: string[] }[]> {
+async function changedParents(
+  s: AdsSyncContext,
+  level: Level,
+  accountId: string,
+  since: number,
+): Promise<{ field: ParentField; ids: string[] }[]> {
   const out: { field: ParentField; ids: string[] }[] = [];
   for (const p of PARENTS[level]) {
     const rows = await graphAll<{ id: string }>(s, `/${accountId}/${EDGE[p.level].edge}`, {

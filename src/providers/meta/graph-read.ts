@@ -9,7 +9,12 @@ interface Graph<T> {
 }
 
 /** One Graph call for the sync, with Meta's usage headers turned into a pause before the next. */
-export async function graphCall(s: AdsSyncContext, method: 'GET' | 'POST', path: string, params: Record<string, string>): Promise<HttpResponse> {
+export async function graphCall(
+  s: AdsSyncContext,
+  method: 'GET' | 'POST',
+  path: string,
+  params: Record<string, string>,
+): Promise<HttpResponse> {
   const url = new URL(apiUrl(s.ctx, path));
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   const res = await apiCall(s.connector, s.ctx, s.creds, { method, url: url.toString() });
@@ -21,7 +26,12 @@ export async function graphCall(s: AdsSyncContext, method: 'GET' | 'POST', path:
 }
 
 /** One page of a Graph edge; `next` is the `after` cursor, or null on the last page. */
-export async function graphPage<T>(s: AdsSyncContext, path: string, params: Record<string, string>, after: string | null): Promise<Page<T>> {
+export async function graphPage<T>(
+  s: AdsSyncContext,
+  path: string,
+  params: Record<string, string>,
+  after: string | null,
+): Promise<Page<T>> {
   const res = await graphCall(s, 'GET', path, after ? { ...params, after } : params);
   const body = res.body as Graph<T>;
   // ads.md §1.4: the last page has no `paging.next` (its `after` cursor may still be present).

@@ -45,9 +45,15 @@ export function startsAsReport(s: AdsSyncContext, lookbackDays: number): boolean
   return days > lookbackDays + 1;
 }
 
-export async function insightsPage<Row>(s: AdsSyncContext, accountId: string, cursor: string | null, lookbackDays: number): Promise<Page<Row>> {
+export async function insightsPage<Row>(
+  s: AdsSyncContext,
+  accountId: string,
+  cursor: string | null,
+  lookbackDays: number,
+): Promise<Page<Row>> {
   const c = decode(cursor);
-  if (c === null) return startsAsReport(s, lookbackDays) ? createReport<Row>(s, accountId, 0) : syncPage<Row>(s, accountId, null);
+  if (c === null)
+    return startsAsReport(s, lookbackDays) ? createReport<Row>(s, accountId, 0) : syncPage<Row>(s, accountId, null);
   if ('sync' in c) return syncPage<Row>(s, accountId, c.sync);
   if ('restart' in c) return createReport<Row>(s, accountId, c.tries);
   if ('after' in c) return reportRows<Row>(s, accountId, c.report, c.tries, c.after);
@@ -55,7 +61,12 @@ export async function insightsPage<Row>(s: AdsSyncContext, accountId: string, cu
 }
 
 function params(s: AdsSyncContext): Record<string, string> {
-  return { level: 'ad', time_increment: '1', time_range: JSON.stringify({ since: s.since, until: s.until }), fields: INSIGHTS_FIELDS };
+  return {
+    level: 'ad',
+    time_increment: '1',
+    time_range: JSON.stringify({ since: s.since, until: s.until }),
+    fields: INSIGHTS_FIELDS,
+  };
 }
 
 async function syncPage<Row>(s: AdsSyncContext, accountId: string, after: string | null): Promise<Page<Row>> {
@@ -72,11 +83,18 @@ async function syncPage<Row>(s: AdsSyncContext, accountId: string, after: string
 async function createReport<Row>(s: AdsSyncContext, accountId: string, tries: number): Promise<Page<Row>> {
   const res = await graphCall(s, 'POST', `/${accountId}/insights`, params(s));
   const id = (res.body as { report_run_id?: string | number } | undefined)?.report_run_id;
-  if (id === undefined) throw plexusError('provider.unavailable', { message: 'Meta answered an insights job request without a report_run_id.' });
+  if (id === undefined)
+    throw plexusError('provider.unavailable', {
+      message: 'Meta answered an insights job request without a report_run_id.',
+    });
   return waiting(String(id), 0, tries);
 }
 
-async function poll<Row>(s: AdsSyncContext, accountId: string, c: { report: string; polls: number; tries: number }): Promise<Page<Row>> {
+async function poll<Row>(
+  s: AdsSyncContext,
+  accountId: string,
+  c: { report: string; polls: number; tries: number },
+): Promise<Page<Row>> {
   let status: string | undefined;
   try {
     const res = await graphCall(s, 'GET', `/${c.report}`, { fields: 'id,async_status,async_percent_completion' });
@@ -87,11 +105,18 @@ async function poll<Row>(s: AdsSyncContext, accountId: string, c: { report: stri
     throw err;
   }
   if (status === 'Job Completed') return reportRows<Row>(s, accountId, c.report, c.tries, null);
-  if (status === 'Job Failed' || status === 'Job Skipped' || c.polls >= MAX_POLLS) return failed<Row>(s, accountId, c.tries + 1);
+  if (status === 'Job Failed' || status === 'Job Skipped' || c.polls >= MAX_POLLS)
+    return failed<Row>(s, accountId, c.tries + 1);
   return waiting(c.report, c.polls + 1, c.tries);
 }
 
-async function reportRows<Row>(s: AdsSyncContext, accountId: string, report: string, tries: number, after: string | null): Promise<Page<Row>> {
+async function reportRows<Row>(
+  s: AdsSyncContext,
+  accountId: string,
+  report: string,
+  tries: number,
+  after: string | null,
+): Promise<Page<Row>> {
   try {
     const page = await graphPage<Row>(s, `/${report}/insights`, { limit: PAGE_SIZE }, after);
     return { records: page.records, next: page.next ? encode({ report, tries, after: page.next }) : null };
@@ -109,11 +134,15 @@ async function failed<Row>(s: AdsSyncContext, accountId: string, tries: number):
 }
 
 function waiting<Row>(report: string, polls: number, tries: number): Page<Row> {
-  return { records: [], next: encode({ report, polls, tries }), waitMs: Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** polls) };
+  return {
+    records: [],
+    next: encode({ report, polls, tries }),
+    waitMs: Math.min(POLL_MAX_MS, POLL_FIRST_MS * 2 ** polls),
+  };
 }
 
 function graphCode(err: unknown): { code?: number; subcode?: number } {
-  return isPlexusError(err) && err.details && typeof err.details === 'object' ? (err.details as { code?: number; subcode?: number }) : {};
+  return isPlexusError(err) && err.details && typeof err.details === 'object' ? err.details : {};
 }
 
 const encode = (c: Cursor): string => JSON.stringify(c);

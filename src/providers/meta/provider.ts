@@ -19,8 +19,10 @@ export const metaProvider = {
         'v24.0': { released: '2025-10-08', sunset: '2026-11-10' },
         'v23.0': { released: '2025-05-29', sunset: '2026-06-09' },
       },
-      source: 'https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions',
-      policy: 'Marketing API versions expire on dates Meta publishes per version (no longer the two years of the Graph API); calls to an expired one fail with error #2635.',
+      source:
+        'https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions',
+      policy:
+        'Marketing API versions expire on dates Meta publishes per version (no longer the two years of the Graph API); calls to an expired one fail with error #2635.',
     },
   },
   auth: {
@@ -62,18 +64,12 @@ export const metaProvider = {
       'ad_account.product_set_issue',
       'page.leadgen',
     ],
-    retryPolicy:
-      'Retried immediately, then with decreasing frequency for 36 hours; up to 1,000 updates per POST.',
+    retryPolicy: 'Retried immediately, then with decreasing frequency for 36 hours; up to 1,000 updates per POST.',
   },
   rateLimit: {
     // ads.md §1.6: throttling arrives as HTTP 400/403 with error.code, not as 429.
     signals: ['usage-headers', 'body-code'],
-    headers: [
-      'x-app-usage',
-      'x-ad-account-usage',
-      'x-business-use-case-usage',
-      'x-fb-ads-insights-throttle',
-    ],
+    headers: ['x-app-usage', 'x-ad-account-usage', 'x-business-use-case-usage', 'x-fb-ads-insights-throttle'],
     bodyCodes: [4, 17, 32, 613, 80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014],
     // ads.md §1.6: stop before any usage value reaches 100 (Airbyte pauses above 95).
     slowDownAtPercent: 95,

@@ -16,7 +16,13 @@ async function startMeta(t: TestContext, opts: MetaSandboxOptions = {}) {
 const call = callWithCredential('token', 'authorization', 'Bearer ');
 
 function dialogUrl(sb: MetaRunningSandbox, scope = 'ads_read,ads_management'): string {
-  const q = new URLSearchParams({ client_id: sb.appId, redirect_uri: REDIRECT, state: 'st-123', scope, response_type: 'code' });
+  const q = new URLSearchParams({
+    client_id: sb.appId,
+    redirect_uri: REDIRECT,
+    state: 'st-123',
+    scope,
+    response_type: 'code',
+  });
   return `${sb.dialogUrl}?${q}`;
 }
 
@@ -26,7 +32,12 @@ async function exchangeCode(sb: MetaRunningSandbox, code: string): Promise<Res> 
 }
 
 async function exchangeLongLived(sb: MetaRunningSandbox, token: string): Promise<Res> {
-  const q = new URLSearchParams({ grant_type: 'fb_exchange_token', client_id: sb.appId, client_secret: sb.appSecret, fb_exchange_token: token });
+  const q = new URLSearchParams({
+    grant_type: 'fb_exchange_token',
+    client_id: sb.appId,
+    client_secret: sb.appSecret,
+    fb_exchange_token: token,
+  });
   return call(`${sb.graphUrl}/oauth/access_token?${q}`);
 }
 
@@ -92,10 +103,14 @@ test('OAuth with auto consent: code (state echoed) → short-lived token → lon
   const stats = await call(`${sb.url}/__sandbox/stats`);
   assert.equal(stats.body.refreshes.total, 2);
 
-  const wrongSecret = await call(`${sb.graphUrl}/oauth/access_token?client_id=${sb.appId}&client_secret=nope&code=x&redirect_uri=${encodeURIComponent(REDIRECT)}`);
+  const wrongSecret = await call(
+    `${sb.graphUrl}/oauth/access_token?client_id=${sb.appId}&client_secret=nope&code=x&redirect_uri=${encodeURIComponent(REDIRECT)}`,
+  );
   assertGraphError(wrongSecret, 1);
 
-  const debug = await call(`${sb.graphUrl}/debug_token?input_token=${long.body.access_token}&access_token=${encodeURIComponent(sb.appToken)}`);
+  const debug = await call(
+    `${sb.graphUrl}/debug_token?input_token=${long.body.access_token}&access_token=${encodeURIComponent(sb.appToken)}`,
+  );
   assert.equal(debug.body.data.is_valid, true);
   assert.equal(debug.body.data.app_id, sb.appId);
   assert.equal(debug.body.data.user_id, sb.userId);
@@ -111,7 +126,12 @@ test('consent page shows app and scopes; Deny redirects with Meta error params, 
   assert.match(page.body, /ads_read/);
   assert.match(page.body, /business_management/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&amp;/g, '&')]));
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      (m[2] ?? '').replace(/&amp;/g, '&'),
+    ]),
+  );
   assert.equal(hidden['state'], 'st-123');
 
   const deny = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }));
@@ -148,7 +168,9 @@ test('expired tokens fail with OAuthException 190/463 and cannot be exchanged', 
   assert.match(res.headers.get('www-authenticate') ?? '', /invalid_token/);
   assertGraphError(await exchangeLongLived(sb, short.body.access_token), 190, 463);
 
-  const debug = await call(`${sb.graphUrl}/debug_token?input_token=${short.body.access_token}&access_token=${encodeURIComponent(sb.appToken)}`);
+  const debug = await call(
+    `${sb.graphUrl}/debug_token?input_token=${short.body.access_token}&access_token=${encodeURIComponent(sb.appToken)}`,
+  );
   assert.equal(debug.body.data.is_valid, false);
   assert.equal(debug.body.data.error.subcode, 463);
 
@@ -165,7 +187,11 @@ test('revoked tokens: DELETE /me/permissions logs the app out; control revoke in
   assertGraphError(await call(`${sb.graphUrl}/me`, { token: a }), 190, 458);
 
   const b = sb.mintToken();
-  const revoked = await call(`${sb.url}/__sandbox/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: b }) });
+  const revoked = await call(`${sb.url}/__sandbox/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: b }),
+  });
   assert.equal(revoked.body.revoked, 1);
   assertGraphError(await call(`${sb.graphUrl}/me`, { token: b }), 190, 467);
 });
@@ -175,7 +201,10 @@ test('pagination walks every page and yields exactly the seeded objects; previou
   const token = sb.mintToken();
   const counts = sb.counts();
   assert.ok(counts.accounts >= 2, 'the test wants more than one account');
-  const accounts = await walk(`${sb.graphUrl}/me/adaccounts?fields=id,account_id,name,currency,timezone_name,account_status&limit=1`, token);
+  const accounts = await walk(
+    `${sb.graphUrl}/me/adaccounts?fields=id,account_id,name,currency,timezone_name,account_status&limit=1`,
+    token,
+  );
   assert.equal(accounts.rows.length, counts.accounts);
   assert.equal(accounts.pages, counts.accounts);
 
@@ -187,7 +216,10 @@ test('pagination walks every page and yields exactly the seeded objects; previou
     const c = await walk(`${sb.graphUrl}/${account.id}/campaigns?fields=id,name,daily_budget,status&limit=3`, token);
     assert.equal(new Set(c.rows.map((r) => r.id)).size, c.rows.length, 'no duplicates across pages');
     campaigns += c.rows.length;
-    const a = await walk(`${sb.graphUrl}/${account.id}/ads?fields=id,adset_id,campaign_id,effective_status&limit=7`, token);
+    const a = await walk(
+      `${sb.graphUrl}/${account.id}/ads?fields=id,adset_id,campaign_id,effective_status&limit=7`,
+      token,
+    );
     ads += a.rows.length;
   }
   assert.equal(campaigns, counts.campaigns);
@@ -201,7 +233,13 @@ test('pagination walks every page and yields exactly the seeded objects; previou
   assert.deepEqual(back.body.data, page1.body.data);
 
   const summary = await call(`${sb.graphUrl}/${first.id}/campaigns?summary=true&limit=1`, { token });
-  assert.equal(summary.body.summary.total_count, sb.world().under(sb.world().accounts.find((x) => x.id === first.id)!, 'campaign').length);
+  assert.equal(
+    summary.body.summary.total_count,
+    sb.world().under(
+      sb.world().accounts.find((x) => x.id === first.id)!,
+      'campaign',
+    ).length,
+  );
 });
 
 test('insights: daily rows as strings, spend in major units; walking all pages gives exactly the seeded rows', async (t) => {
@@ -209,7 +247,10 @@ test('insights: daily rows as strings, spend in major units; walking all pages g
   const token = sb.mintToken();
   let rows = 0;
   for (const account of sb.world().accounts) {
-    const all = await walk(`${sb.graphUrl}/${account.id}/insights?level=ad&time_increment=1&date_preset=maximum&fields=ad_id,impressions,clicks,spend,actions&limit=500`, token);
+    const all = await walk(
+      `${sb.graphUrl}/${account.id}/insights?level=ad&time_increment=1&date_preset=maximum&fields=ad_id,impressions,clicks,spend,actions&limit=500`,
+      token,
+    );
     rows += all.rows.length;
     const currency = String(account.fields['currency']);
     for (const r of all.rows.slice(0, 50)) {
@@ -223,7 +264,10 @@ test('insights: daily rows as strings, spend in major units; walking all pages g
   const usd = sb.world().accounts[0]!;
   const last = sb.world().firstDay;
   const range = encodeURIComponent(JSON.stringify({ since: last, until: last }));
-  const one = await call(`${sb.graphUrl}/${usd.id}/insights?level=account&time_range=${range}&fields=account_id,account_currency,impressions,spend,ctr,cpc`, { token });
+  const one = await call(
+    `${sb.graphUrl}/${usd.id}/insights?level=account&time_range=${range}&fields=account_id,account_currency,impressions,spend,ctr,cpc`,
+    { token },
+  );
   assert.equal(one.body.data.length, 1);
   assert.equal(one.body.data[0].account_id, usd.accountId);
   assert.equal(one.body.data[0].account_currency, 'USD');
@@ -239,10 +283,25 @@ test('same seed and size give identical data; a different seed gives different d
     const token = sb.mintToken();
     const accounts = await call(`${sb.graphUrl}/me/adaccounts?fields=id,name,currency,timezone_name`, { token });
     const account = accounts.body.data[0].id;
-    const campaigns = await walk(`${sb.graphUrl}/${account}/campaigns?fields=id,name,objective,status,daily_budget,created_time`, token);
-    const adsets = await walk(`${sb.graphUrl}/${account}/adsets?fields=id,name,campaign_id,targeting,daily_budget`, token);
-    const insights = await walk(`${sb.graphUrl}/${account}/insights?level=ad&time_increment=1&date_preset=maximum&fields=ad_id,impressions,clicks,spend&limit=200`, token);
-    return { accounts: accounts.body.data, campaigns: campaigns.rows, adsets: adsets.rows, insights: insights.rows, counts: sb.counts() };
+    const campaigns = await walk(
+      `${sb.graphUrl}/${account}/campaigns?fields=id,name,objective,status,daily_budget,created_time`,
+      token,
+    );
+    const adsets = await walk(
+      `${sb.graphUrl}/${account}/adsets?fields=id,name,campaign_id,targeting,daily_budget`,
+      token,
+    );
+    const insights = await walk(
+      `${sb.graphUrl}/${account}/insights?level=ad&time_increment=1&date_preset=maximum&fields=ad_id,impressions,clicks,spend&limit=200`,
+      token,
+    );
+    return {
+      accounts: accounts.body.data,
+      campaigns: campaigns.rows,
+      adsets: adsets.rows,
+      insights: insights.rows,
+      counts: sb.counts(),
+    };
   };
   const [a, b, c] = [await snapshot(5), await snapshot(5), await snapshot(6)];
   assert.deepEqual(a, b);
@@ -260,20 +319,45 @@ test('campaign create: required fields, Graph error envelope, fields honoured, b
   const { sb } = await startMeta(t);
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!.id;
-  const missing = await call(`${sb.graphUrl}/${account}/campaigns`, { ...form({ name: 'X', status: 'PAUSED', special_ad_categories: '[]' }), token });
+  const missing = await call(`${sb.graphUrl}/${account}/campaigns`, {
+    ...form({ name: 'X', status: 'PAUSED', special_ad_categories: '[]' }),
+    token,
+  });
   assert.equal(missing.status, 400);
   assertGraphError(missing, 100);
   assert.match(missing.body.error.message, /objective/);
-  assertGraphError(await call(`${sb.graphUrl}/${account}/campaigns`, { ...form({ name: 'X', objective: 'LINK_CLICKS', status: 'PAUSED', special_ad_categories: '[]' }), token }), 100);
+  assertGraphError(
+    await call(`${sb.graphUrl}/${account}/campaigns`, {
+      ...form({ name: 'X', objective: 'LINK_CLICKS', status: 'PAUSED', special_ad_categories: '[]' }),
+      token,
+    }),
+    100,
+  );
 
   const created = await call(`${sb.graphUrl}/${account}/campaigns`, {
-    ...form({ name: 'Winter Sale', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: '[]', daily_budget: '5000' }),
+    ...form({
+      name: 'Winter Sale',
+      objective: 'OUTCOME_TRAFFIC',
+      status: 'PAUSED',
+      special_ad_categories: '[]',
+      daily_budget: '5000',
+    }),
     token,
   });
   assert.equal(created.status, 200);
   assert.match(created.body.id, /^\d+$/);
-  const read = await call(`${sb.graphUrl}/${created.body.id}?fields=name,daily_budget,status,effective_status,special_ad_categories`, { token });
-  assert.deepEqual(read.body, { id: created.body.id, name: 'Winter Sale', daily_budget: '5000', status: 'PAUSED', effective_status: 'PAUSED', special_ad_categories: [] });
+  const read = await call(
+    `${sb.graphUrl}/${created.body.id}?fields=name,daily_budget,status,effective_status,special_ad_categories`,
+    { token },
+  );
+  assert.deepEqual(read.body, {
+    id: created.body.id,
+    name: 'Winter Sale',
+    daily_budget: '5000',
+    status: 'PAUSED',
+    effective_status: 'PAUSED',
+    special_ad_categories: [],
+  });
   const minimal = await call(`${sb.graphUrl}/${created.body.id}`, { token });
   assert.deepEqual(Object.keys(minimal.body).sort(), ['id']);
   assertGraphError(await call(`${sb.graphUrl}/${created.body.id}?fields=name,bogus`, { token }), 100);
@@ -286,7 +370,10 @@ test('campaign create: required fields, Graph error envelope, fields honoured, b
   });
   assert.equal(json.status, 200);
 
-  const update = await call(`${sb.graphUrl}/${created.body.id}`, { ...form({ status: 'ACTIVE', daily_budget: '7500' }), token });
+  const update = await call(`${sb.graphUrl}/${created.body.id}`, {
+    ...form({ status: 'ACTIVE', daily_budget: '7500' }),
+    token,
+  });
   assert.deepEqual(update.body, { success: true });
   const del = await call(`${sb.graphUrl}/${created.body.id}`, { method: 'DELETE', token });
   assert.deepEqual(del.body, { success: true });
@@ -295,7 +382,10 @@ test('campaign create: required fields, Graph error envelope, fields honoured, b
   assert.equal(after.body.daily_budget, '7500');
 
   const readOnly = sb.mintToken({ scopes: ['ads_read'] });
-  const denied = await call(`${sb.graphUrl}/${account}/campaigns`, { ...form({ name: 'X', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: '[]' }), token: readOnly });
+  const denied = await call(`${sb.graphUrl}/${account}/campaigns`, {
+    ...form({ name: 'X', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: '[]' }),
+    token: readOnly,
+  });
   assertGraphError(denied, 200);
   assertGraphError(await call(`${sb.graphUrl}/999999999`, { token }), 100, 33);
 });
@@ -320,15 +410,32 @@ test('rate-limit faults answer with Meta throttling codes and usage headers', as
   assert.ok(JSON.parse(ok.headers.get('x-app-usage') ?? '{}').call_count >= 0);
 
   // Over HTTP, as a test in another process would do it.
-  const added = await call(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'rate_limit', code: 4, pathPrefix: '/me' }) });
+  const added = await call(`${sb.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rate_limit', code: 4, pathPrefix: '/me' }),
+  });
   assert.equal(added.status, 201);
   const app = await call(`${sb.graphUrl}/me`, { token });
   assertGraphError(app, 4);
   assert.equal(JSON.parse(app.headers.get('x-app-usage') ?? '{}').call_count, 100);
-  const insights = await call(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'rate_limit', pathPrefix: `/${account.id}/insights` }) });
+  const insights = await call(`${sb.url}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rate_limit', pathPrefix: `/${account.id}/insights` }),
+  });
   assert.equal(insights.status, 201);
   assertGraphError(await call(`${sb.graphUrl}/${account.id}/insights`, { token }), 80000, 2446079);
-  assert.equal((await call(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"bogus"}' })).status, 400);
+  assert.equal(
+    (
+      await call(`${sb.url}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"kind":"bogus"}',
+      })
+    ).status,
+    400,
+  );
 });
 
 test('usage past 100% throttles until the window moves on', async (t) => {
@@ -402,7 +509,10 @@ test('remote edits and deletes are visible to readers; restatement changes only 
   const { sb } = await startMeta(t);
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!;
-  const campaign = sb.world().under(account, 'campaign').find((c) => c.fields['status'] === 'ACTIVE')!;
+  const campaign = sb
+    .world()
+    .under(account, 'campaign')
+    .find((c) => c.fields['status'] === 'ACTIVE')!;
   const ad = sb.world().under(campaign, 'ad')[0]!;
   const before = await call(`${sb.graphUrl}/${campaign.id}?fields=name,updated_time`, { token });
 
@@ -414,18 +524,27 @@ test('remote edits and deletes are visible to readers; restatement changes only 
   const child = await call(`${sb.graphUrl}/${ad.id}?fields=status,effective_status`, { token });
   assert.equal(child.body.effective_status, 'CAMPAIGN_PAUSED');
 
-  const viaHttp = await call(`${sb.url}/__sandbox/remote/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: campaign.id, patch: { daily_budget: 12300 } }) });
+  const viaHttp = await call(`${sb.url}/__sandbox/remote/edit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: campaign.id, patch: { daily_budget: 12300 } }),
+  });
   assert.equal(viaHttp.status, 200);
   assert.equal((await call(`${sb.graphUrl}/${campaign.id}?fields=daily_budget`, { token })).body.daily_budget, '12300');
 
   sb.remote.delete(ad.id);
   const listed = await walk(`${sb.graphUrl}/${account.id}/ads?fields=id&limit=100`, token);
   assert.ok(!listed.rows.some((r) => r.id === ad.id));
-  const deleted = await call(`${sb.graphUrl}/${account.id}/ads?fields=id,effective_status&effective_status=${encodeURIComponent('["DELETED"]')}`, { token });
+  const deleted = await call(
+    `${sb.graphUrl}/${account.id}/ads?fields=id,effective_status&effective_status=${encodeURIComponent('["DELETED"]')}`,
+    { token },
+  );
   assert.deepEqual(deleted.body.data, [{ id: ad.id, effective_status: 'DELETED' }]);
 
   const last = sb.world().firstDay;
-  const days = Array.from({ length: 4 }, (_, i) => new Date(Date.parse(`${last}T00:00:00Z`) + (sb.world().days - 4 + i) * 86_400_000).toISOString().slice(0, 10));
+  const days = Array.from({ length: 4 }, (_, i) =>
+    new Date(Date.parse(`${last}T00:00:00Z`) + (sb.world().days - 4 + i) * 86_400_000).toISOString().slice(0, 10),
+  );
   const range = encodeURIComponent(JSON.stringify({ since: days[0], until: days[3] }));
   const url = `${sb.graphUrl}/${account.id}/insights?level=account&time_increment=1&time_range=${range}&fields=impressions,spend`;
   const r1 = (await call(url, { token })).body.data;
@@ -467,7 +586,8 @@ test('async insights: report run → polls to Job Completed → same rows as the
   sb.remote.failNextReport();
   const failing = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
   let last: any;
-  for (let i = 0; i < 10 && last?.async_status !== 'Job Failed'; i++) last = (await call(`${sb.graphUrl}/${failing.body.report_run_id}`, { token })).body;
+  for (let i = 0; i < 10 && last?.async_status !== 'Job Failed'; i++)
+    last = (await call(`${sb.graphUrl}/${failing.body.report_run_id}`, { token })).body;
   assert.equal(last.async_status, 'Job Failed');
   assertGraphError(await call(`${sb.graphUrl}/${failing.body.report_run_id}/insights`, { token }), -2, 2490547);
 });
@@ -487,8 +607,15 @@ test('async insights: longer jobs pass through Job Started; Job Skipped can be i
   };
   const ok = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
   const seen = await statuses(ok.body.report_run_id);
-  assert.deepEqual(seen.map((x) => x.status), ['Job Not Started', 'Job Started', 'Job Running', 'Job Running', 'Job Completed']);
-  assert.deepEqual(seen.map((x) => x.pct), [0, 20, 40, 60, 100], 'completion rises with each poll');
+  assert.deepEqual(
+    seen.map((x) => x.status),
+    ['Job Not Started', 'Job Started', 'Job Running', 'Job Running', 'Job Completed'],
+  );
+  assert.deepEqual(
+    seen.map((x) => x.pct),
+    [0, 20, 40, 60, 100],
+    'completion rises with each poll',
+  );
 
   sb.remote.failNextReport('Job Skipped');
   const skipped = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
@@ -503,7 +630,11 @@ test('a synchronous insights read larger than the configured rows times out with
   const account = sb.world().accounts[0]!;
   const q = 'level=ad&time_increment=1&date_preset=last_30d&fields=ad_id,impressions';
   assertGraphError(await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { token }), 100, 1504018);
-  assert.equal((await call(`${sb.graphUrl}/${account.id}/insights?level=account&date_preset=last_7d`, { token })).status, 200, 'small reads still answer');
+  assert.equal(
+    (await call(`${sb.graphUrl}/${account.id}/insights?level=account&date_preset=last_7d`, { token })).status,
+    200,
+    'small reads still answer',
+  );
   const run = await call(`${sb.graphUrl}/${account.id}/insights?${q}`, { method: 'POST', token });
   assert.equal(run.status, 200);
 });
@@ -515,7 +646,10 @@ test('historyDays spreads the seeded rows over a long history', async (t) => {
   assert.ok(c.metricRows >= 100_000 && c.ads < 200, JSON.stringify(c));
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!;
-  const old = await call(`${sb.graphUrl}/${account.id}/insights?level=account&time_range=${encodeURIComponent(JSON.stringify({ since: sb.world().firstDay, until: sb.world().firstDay }))}&fields=impressions`, { token });
+  const old = await call(
+    `${sb.graphUrl}/${account.id}/insights?level=account&time_range=${encodeURIComponent(JSON.stringify({ since: sb.world().firstDay, until: sb.world().firstDay }))}&fields=impressions`,
+    { token },
+  );
   assert.equal(old.body.data.length, 1, 'the first day of the history has delivery');
 });
 
@@ -525,7 +659,8 @@ async function subscriber(t: TestContext, verifyToken: string, statuses: number[
   const rx = await receiver(t, '/webhooks/meta', statuses, {
     onGet: (url, res) => {
       challenges.push(url.searchParams);
-      const ok = url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.verify_token') === verifyToken;
+      const ok =
+        url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.verify_token') === verifyToken;
       res.statusCode = ok ? 200 : 403;
       res.end(ok ? (url.searchParams.get('hub.challenge') ?? '') : 'forbidden');
     },
@@ -551,7 +686,16 @@ test('hub.challenge handshake: the subscription is only accepted when the callba
   assert.equal(bad.status, 403);
 
   const subscribe = (verify_token: string, access_token: string) =>
-    call(`${sb.graphUrl}/${sb.appId}/subscriptions`, form({ object: 'ad_account', callback_url: hook.url, fields: 'in_process_ad_objects,with_issues_ad_objects', verify_token, access_token }));
+    call(
+      `${sb.graphUrl}/${sb.appId}/subscriptions`,
+      form({
+        object: 'ad_account',
+        callback_url: hook.url,
+        fields: 'in_process_ad_objects,with_issues_ad_objects',
+        verify_token,
+        access_token,
+      }),
+    );
   assertGraphError(await subscribe('wrong-token', sb.appToken), 2200);
   assertGraphError(await subscribe('right-token', sb.mintToken()), 15);
   assert.deepEqual((await subscribe('right-token', sb.appToken)).body, { success: true });
@@ -564,18 +708,37 @@ test('ad_account webhooks are signed with X-Hub-Signature-256 over escaped-unico
   const hook = await subscriber(t, 'vt', [500, 200]);
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!;
-  const sub = await call(`${sb.graphUrl}/${sb.appId}/subscriptions`, form({ object: 'ad_account', callback_url: hook.url, fields: 'in_process_ad_objects,with_issues_ad_objects', verify_token: 'vt', access_token: sb.appToken }));
+  const sub = await call(
+    `${sb.graphUrl}/${sb.appId}/subscriptions`,
+    form({
+      object: 'ad_account',
+      callback_url: hook.url,
+      fields: 'in_process_ad_objects,with_issues_ad_objects',
+      verify_token: 'vt',
+      access_token: sb.appToken,
+    }),
+  );
   assert.deepEqual(sub.body, { success: true });
-  assert.equal(sb.webhooks.emit(account.accountId, 'in_process_ad_objects', {}), undefined, 'account has not opted in yet');
+  assert.equal(
+    sb.webhooks.emit(account.accountId, 'in_process_ad_objects', {}),
+    undefined,
+    'account has not opted in yet',
+  );
   const optIn = await call(`${sb.graphUrl}/${account.id}/subscribed_apps`, { ...form({ app_id: sb.appId }), token });
   assert.deepEqual(optIn.body, { success: true });
 
-  const campaign = sb.world().under(account, 'campaign').find((c) => c.fields['status'] === 'ACTIVE')!;
+  const campaign = sb
+    .world()
+    .under(account, 'campaign')
+    .find((c) => c.fields['status'] === 'ACTIVE')!;
   sb.remote.edit(campaign.id, { status: 'PAUSED' });
   await sb.webhooks.idle();
   assert.equal(hook.posts.length, 2, 'first delivery answered 500, retried once');
   const delivered = sb.webhooks.sender.deliveries()[0]!;
-  assert.deepEqual(delivered.attempts.map((a) => a.status), [500, 200]);
+  assert.deepEqual(
+    delivered.attempts.map((a) => a.status),
+    [500, 200],
+  );
   const { raw, headers } = hook.posts[1]!;
   assert.deepEqual(verify(raw, String(headers['x-hub-signature-256']), sb.appSecret), { ok: true });
   assert.equal(verify(raw, String(headers['x-hub-signature-256']), 'not-the-secret').ok, false);
@@ -583,16 +746,28 @@ test('ad_account webhooks are signed with X-Hub-Signature-256 over escaped-unico
   const payload = JSON.parse(raw.toString('utf8'));
   assert.equal(payload.object, 'ad_account');
   assert.equal(payload.entry[0].id, account.accountId);
-  assert.deepEqual(payload.entry[0].changes[0], { field: 'in_process_ad_objects', value: { id: campaign.id, level: 'CAMPAIGN', status_name: 'Paused' } });
+  assert.deepEqual(payload.entry[0].changes[0], {
+    field: 'in_process_ad_objects',
+    value: { id: campaign.id, level: 'CAMPAIGN', status_name: 'Paused' },
+  });
 
-  const delivery = await sb.webhooks.emit(account.accountId, 'with_issues_ad_objects', { id: '1', level: 'AD', status_name: 'Pausé – Zürich' });
+  const delivery = await sb.webhooks.emit(account.accountId, 'with_issues_ad_objects', {
+    id: '1',
+    level: 'AD',
+    status_name: 'Pausé – Zürich',
+  });
   assert.equal(delivery?.ok, true);
   const escaped = hook.posts.at(-1)!.raw;
-  assert.ok(escaped.every((byte) => byte < 0x80), 'body is pure ASCII');
+  assert.ok(
+    escaped.every((byte) => byte < 0x80),
+    'body is pure ASCII',
+  );
   const text = escaped.toString('utf8');
   assert.ok(text.includes('Paus\\u00e9 \\u2013 Z\\u00fcrich'), text);
   assert.equal(JSON.parse(text).entry[0].changes[0].value.status_name, 'Pausé – Zürich');
-  assert.deepEqual(verify(escaped, String(hook.posts.at(-1)!.headers['x-hub-signature-256']), sb.appSecret), { ok: true });
+  assert.deepEqual(verify(escaped, String(hook.posts.at(-1)!.headers['x-hub-signature-256']), sb.appSecret), {
+    ok: true,
+  });
 });
 
 test('appsecret_proof is checked when sent, and required when the app demands it', async (t) => {
@@ -609,7 +784,10 @@ test('reset restores the seeded state and drops tokens', async (t) => {
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!;
   const before = sb.counts();
-  await call(`${sb.graphUrl}/${account.id}/campaigns`, { ...form({ name: 'Temp', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: '[]' }), token });
+  await call(`${sb.graphUrl}/${account.id}/campaigns`, {
+    ...form({ name: 'Temp', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: '[]' }),
+    token,
+  });
   assert.equal(sb.counts().campaigns, before.campaigns + 1);
   assert.equal((await call(`${sb.url}/__sandbox/reset`, { method: 'POST' })).status, 200);
   assert.deepEqual(sb.counts(), before);
@@ -620,13 +798,22 @@ test('reset restores the seeded state and drops tokens', async (t) => {
 test('control endpoints drive the sandbox the way a test in another process would', async (t) => {
   const { sb } = await startMeta(t);
   const post = (path: string, body: unknown) =>
-    call(`${sb.url}/__sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    call(`${sb.url}/__sandbox/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const minted = await post('tokens', { scopes: ['ads_read'] });
   assert.equal(minted.status, 201);
   assert.equal((await call(`${sb.graphUrl}/me`, { token: minted.body.access_token })).status, 200);
   assert.equal((await post('remote/restate', { days: 1 })).body.dates.length, 1);
 
-  await post('faults', { faults: [{ kind: 'server_error', times: 3 }, { kind: 'latency', latencyMs: 5, forMs: 60_000 }] });
+  await post('faults', {
+    faults: [
+      { kind: 'server_error', times: 3 },
+      { kind: 'latency', latencyMs: 5, forMs: 60_000 },
+    ],
+  });
   assert.equal((await call(`${sb.url}/__sandbox/faults`)).body.faults.length, 2);
   assert.equal((await call(`${sb.url}/__sandbox/faults`, { method: 'DELETE' })).status, 200);
   assert.equal((await call(`${sb.url}/__sandbox/faults`)).body.faults.length, 0);
@@ -634,9 +821,15 @@ test('control endpoints drive the sandbox the way a test in another process woul
   const hook = await subscriber(t, 'remote-vt');
   assert.equal((await post('webhooks/subscribe', { callbackUrl: hook.url, verifyToken: 'remote-vt' })).status, 200);
   const account = sb.world().accounts[0]!;
-  const sent = await post('webhooks/emit', { accountId: account.accountId, field: 'in_process_ad_objects', value: { id: '1', level: 'AD', status_name: 'Active' } });
+  const sent = await post('webhooks/emit', {
+    accountId: account.accountId,
+    field: 'in_process_ad_objects',
+    value: { id: '1', level: 'AD', status_name: 'Active' },
+  });
   assert.equal(sent.body.ok, true);
-  assert.deepEqual(verify(hook.posts[0]!.raw, String(hook.posts[0]!.headers['x-hub-signature-256']), sb.appSecret), { ok: true });
+  assert.deepEqual(verify(hook.posts[0]!.raw, String(hook.posts[0]!.headers['x-hub-signature-256']), sb.appSecret), {
+    ok: true,
+  });
   const stats = await call(`${sb.url}/__sandbox/stats`);
   assert.equal(stats.body.provider, 'meta');
   assert.equal(stats.body.counts.campaigns, sb.counts().campaigns);

@@ -87,15 +87,25 @@ const LEVEL: Record<string, string> = { campaign: 'CAMPAIGN', adset: 'AD_SET', a
 const VERSION_PREFIX = /^\/v\d+\.\d+(?=\/|$)/;
 
 function alnum(n: number): string {
-  return randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
 }
 
 function statusName(status: string): string {
-  return status.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  return status
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
 }
 
 async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox> {
-  const kit = sandboxKit(opts, { size: 2000, generate: (kind) => (kind === 'code' ? `AQ${alnum(120)}` : `EAA${alnum(150)}`) });
+  const kit = sandboxKit(opts, {
+    size: 2000,
+    generate: (kind) => (kind === 'code' ? `AQ${alnum(120)}` : `EAA${alnum(150)}`),
+  });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: MetaConfig = {
     appId: opts.clientId ?? '1234567890123456',
@@ -114,7 +124,9 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
   const ctx: MetaContext = { config, now, baseUrl: '', world: seedWorld(seed, size, now(), opts.historyDays), tokens };
   const expiredVersions = opts.expiredVersions ?? ['v23.0', 'v24.0'];
   const reports = new ReportRuns();
-  const usage = new UsageMeter(now, { ...DEFAULT_LIMITS, ...opts.limits }, (accountId) => activeAds(ctx.world, accountId));
+  const usage = new UsageMeter(now, { ...DEFAULT_LIMITS, ...opts.limits }, (accountId) =>
+    activeAds(ctx.world, accountId),
+  );
   const webhooks = new MetaWebhooks(ctx, opts.webhookRetryDelaysMs ?? META_RETRY_DELAYS_MS);
 
   oauthRoutes(routes, ctx);
@@ -162,7 +174,12 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
   };
   const notify = (e: Entity, field: string): void => {
     const level = LEVEL[e.kind];
-    if (level) void webhooks.emit(e.accountId, field, { id: e.id, level, status_name: statusName(ctx.world.effectiveStatus(e) ?? '') });
+    if (level)
+      void webhooks.emit(e.accountId, field, {
+        id: e.id,
+        level,
+        status_name: statusName(ctx.world.effectiveStatus(e) ?? ''),
+      });
   };
 
   metaControlRoutes(control, ctx, remote, webhooks, (o) => mint(ctx, o));
@@ -176,7 +193,12 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
       reports.clear();
       webhooks.clear();
     },
-    stats: () => ({ version: config.version, appId: config.appId, counts: counts(ctx.world), reportRuns: reports.runs.size }),
+    stats: () => ({
+      version: config.version,
+      appId: config.appId,
+      counts: counts(ctx.world),
+      reportRuns: reports.runs.size,
+    }),
     onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => path.replace(VERSION_PREFIX, '') || '/',
@@ -216,7 +238,12 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
   };
 }
 
-function faultResponse(fault: ActiveFault, req: SandboxRequest, m: { accountId?: string; useCase: UseCase } | undefined, usage: UsageMeter): SandboxResponse {
+function faultResponse(
+  fault: ActiveFault,
+  req: SandboxRequest,
+  m: { accountId?: string; useCase: UseCase } | undefined,
+  usage: UsageMeter,
+): SandboxResponse {
   if (fault.kind === 'rate_limit') {
     const fallback = m?.useCase === 'ads_insights' ? 80000 : m?.accountId ? 80004 : 4;
     const code = fault.code === undefined ? fallback : Number(fault.code);
@@ -227,7 +254,12 @@ function faultResponse(fault: ActiveFault, req: SandboxRequest, m: { accountId?:
   const status = fault.status ?? 500;
   const code = Number(fault.code ?? (status === 503 ? 2 : 1));
   return code === 2
-    ? graphError({ message: 'An unexpected error has occurred. Please retry your request later.', code: 2, isTransient: true, status })
+    ? graphError({
+        message: 'An unexpected error has occurred. Please retry your request later.',
+        code: 2,
+        isTransient: true,
+        status,
+      })
     : graphError({ message: 'An unknown error occurred', code: 1, subcode: 99, isTransient: true, status });
 }
 
@@ -245,18 +277,34 @@ function activeAds(world: MetaWorld, accountId: string): number {
 function counts(world: MetaWorld): ReturnType<MetaRunningSandbox['counts']> {
   const c = world.counts();
   const seededAds = world.accounts.reduce((n, a) => n + world.under(a, 'ad').filter((ad) => ad.profile).length, 0);
-  return { accounts: c.account, campaigns: c.campaign, adsets: c.adset, ads: c.ad, days: world.days, metricRows: seededAds * world.days };
+  return {
+    accounts: c.account,
+    campaigns: c.campaign,
+    adsets: c.adset,
+    ads: c.ad,
+    days: world.days,
+    metricRows: seededAds * world.days,
+  };
 }
 
 export const sandbox: Sandbox<MetaRunningSandbox> = { provider: 'meta', start };
 
 /** An ads call (metered against an ad account, or an insights read) under an expired Marketing API version. */
-function expiredAdsVersion(path: string, m: { accountId?: string; useCase: UseCase }, expired: readonly string[]): boolean {
+function expiredAdsVersion(
+  path: string,
+  m: { accountId?: string; useCase: UseCase },
+  expired: readonly string[],
+): boolean {
   const version = VERSION_PREFIX.exec(path)?.[0].slice(1);
-  return version !== undefined && expired.includes(version) && (m.accountId !== undefined || m.useCase === 'ads_insights');
+  return (
+    version !== undefined && expired.includes(version) && (m.accountId !== undefined || m.useCase === 'ads_insights')
+  );
 }
 
 /** Meta's answer to a Marketing API call under an expired version (seen in the wild as #2635). */
 function deprecatedVersionError(latest: string): SandboxResponse {
-  return graphError({ message: `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${latest}.`, code: 2635 });
+  return graphError({
+    message: `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${latest}.`,
+    code: 2635,
+  });
 }

@@ -20,13 +20,26 @@ const STATUS: Record<string, AdStatus> = {
   DISAPPROVED: 'error',
 };
 // ads.md §1.3: account_status integers.
-const ACCOUNT_STATUS: Record<number, AdStatus> = { 1: 'active', 2: 'error', 3: 'error', 7: 'pending', 8: 'pending', 9: 'active', 100: 'pending', 101: 'archived' };
+const ACCOUNT_STATUS: Record<number, AdStatus> = {
+  1: 'active',
+  2: 'error',
+  3: 'error',
+  7: 'pending',
+  8: 'pending',
+  9: 'active',
+  100: 'pending',
+  101: 'archived',
+};
 
 // Purchases count as conversions (the standard pixel event); other actions stay in the raw row.
 const CONVERSION_TYPES = new Set(['offsite_conversion.fb_pixel_purchase', 'purchase', 'omni_purchase']);
 
 /** One Graph campaign, ad set or ad in the unified shape (also used after a write). */
-export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Readonly<Record<string, string | undefined>> & { id: string }): AdEntityRecord {
+export function toEntity(
+  level: Exclude<AdLevel, 'account'>,
+  account: AdEntityRecord,
+  r: Readonly<Record<string, string | undefined>> & { id: string },
+): AdEntityRecord {
   const e = EDGE[level];
   const offset = currencyOffset(account.currency);
   return {
@@ -49,7 +62,8 @@ export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRe
 
 export const EDGE_FIELDS = (level: Exclude<AdLevel, 'account'>) => EDGE[level].fields;
 
-const statusOf = (row: Readonly<Record<string, string | undefined>>): AdStatus => STATUS[row['effective_status'] ?? row['status'] ?? ''] ?? 'unknown';
+const statusOf = (row: Readonly<Record<string, string | undefined>>): AdStatus =>
+  STATUS[row['effective_status'] ?? row['status'] ?? ''] ?? 'unknown';
 
 // ads.md §1.5: insights may change for 28 days.
 const LOOKBACK_DAYS = 28;
@@ -65,8 +79,20 @@ export const metaAdsSync: AdsSyncAdapter = {
   listsChangedSince: true,
 
   async accounts(s, cursor) {
-    type A = { id: string; account_id?: string; name?: string; account_status?: number; currency?: string; timezone_name?: string };
-    const page = await graphPage<A>(s, '/me/adaccounts', { fields: 'id,account_id,name,account_status,currency,timezone_name', limit: '100' }, cursor);
+    type A = {
+      id: string;
+      account_id?: string;
+      name?: string;
+      account_status?: number;
+      currency?: string;
+      timezone_name?: string;
+    };
+    const page = await graphPage<A>(
+      s,
+      '/me/adaccounts',
+      { fields: 'id,account_id,name,account_status,currency,timezone_name', limit: '100' },
+      cursor,
+    );
     return {
       next: page.next,
       records: page.records.map((a) => ({
@@ -90,23 +116,30 @@ export const metaAdsSync: AdsSyncAdapter = {
   },
 
   async metrics(s, account, cursor) {
-    type Row = { ad_id: string; impressions?: string; clicks?: string; spend?: string; actions?: { action_type: string; value: string }[]; date_start: string };
+    type Row = {
+      ad_id: string;
+      impressions?: string;
+      clicks?: string;
+      spend?: string;
+      actions?: { action_type: string; value: string }[];
+      date_start: string;
+    };
     const page = await insightsPage<Row>(s, account.platformId, cursor, LOOKBACK_DAYS);
     return {
       next: page.next,
       ...(page.waitMs === undefined ? {} : { waitMs: page.waitMs }),
-      records: page.records.map(
-        (r): AdMetricRecord => ({
-          level: 'ad',
-          platformId: r.ad_id,
-          date: r.date_start,
-          impressions: Number(r.impressions ?? 0),
-          clicks: Number(r.clicks ?? 0),
-          spendMicros: decimalToMicros(r.spend ?? '0') ?? 0n,
-          conversions: (r.actions ?? []).filter((a) => CONVERSION_TYPES.has(a.action_type)).reduce((n, a) => n + Number(a.value), 0),
-          currency: account.currency ?? null,
-        }),
-      ),
+      records: page.records.map((r): AdMetricRecord => ({
+        level: 'ad',
+        platformId: r.ad_id,
+        date: r.date_start,
+        impressions: Number(r.impressions ?? 0),
+        clicks: Number(r.clicks ?? 0),
+        spendMicros: decimalToMicros(r.spend ?? '0') ?? 0n,
+        conversions: (r.actions ?? [])
+          .filter((a) => CONVERSION_TYPES.has(a.action_type))
+          .reduce((n, a) => n + Number(a.value), 0),
+        currency: account.currency ?? null,
+      })),
     };
   },
 };

@@ -4,7 +4,8 @@ import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { EDGE_FIELDS, toEntity } from './sync.ts';
 
 /** Micros to Meta's minor-unit integer strings (ads.md §1.3: offset 100, or 1 for JPY and others). */
-const toMinor = (micros: bigint, currency: string | null | undefined) => ((micros * BigInt(currencyOffset(currency))) / 1_000_000n).toString();
+const toMinor = (micros: bigint, currency: string | null | undefined) =>
+  ((micros * BigInt(currencyOffset(currency))) / 1_000_000n).toString();
 
 function params(input: CampaignInput, currency: string | null | undefined): Record<string, string> {
   const p: Record<string, string> = {};
@@ -18,7 +19,12 @@ function params(input: CampaignInput, currency: string | null | undefined): Reco
   return p;
 }
 
-async function read(s: AdsSyncContext, account: AdEntityRecord, level: 'campaign' | 'ad_group' | 'ad', id: string): Promise<AdEntityRecord> {
+async function read(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  level: 'campaign' | 'ad_group' | 'ad',
+  id: string,
+): Promise<AdEntityRecord> {
   const url = new URL(apiUrl(s.ctx, `/${id}`));
   url.searchParams.set('fields', EDGE_FIELDS(level));
   const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
@@ -36,14 +42,22 @@ export const metaAdsWrite: AdsWriteAdapter = {
     return read(s, account, 'campaign', (res.body as { id: string }).id);
   },
   async updateCampaign(s, account, id, input) {
-    await apiCall(s.connector, s.ctx, s.creds, { method: 'POST', url: apiUrl(s.ctx, `/${id}`), form: new URLSearchParams(params(input, account.currency)) });
+    await apiCall(s.connector, s.ctx, s.creds, {
+      method: 'POST',
+      url: apiUrl(s.ctx, `/${id}`),
+      form: new URLSearchParams(params(input, account.currency)),
+    });
     return read(s, account, 'campaign', id);
   },
   async deleteCampaign(s, id) {
     await apiCall(s.connector, s.ctx, s.creds, { method: 'DELETE', url: apiUrl(s.ctx, `/${id}`) });
   },
   async setStatus(s, account, level, id, status) {
-    await apiCall(s.connector, s.ctx, s.creds, { method: 'POST', url: apiUrl(s.ctx, `/${id}`), form: new URLSearchParams({ status: status === 'active' ? 'ACTIVE' : 'PAUSED' }) });
+    await apiCall(s.connector, s.ctx, s.creds, {
+      method: 'POST',
+      url: apiUrl(s.ctx, `/${id}`),
+      form: new URLSearchParams({ status: status === 'active' ? 'ACTIVE' : 'PAUSED' }),
+    });
     return read(s, account, level, id);
   },
 };

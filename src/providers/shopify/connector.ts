@@ -15,9 +15,14 @@ const CALLBACK_MAX_SKEW_S = 90;
  * join as `k=v&k=v`, hex HMAC-SHA256 with the app secret, compare in constant time; the
  * timestamp must be within 90 s and the shop a real Shopify domain, the one we sent.
  */
-export function verifyShopifyQuery(query: Readonly<Record<string, string>>, secret: string | undefined, nowMs: number): void {
+export function verifyShopifyQuery(
+  query: Readonly<Record<string, string>>,
+  secret: string | undefined,
+  nowMs: number,
+): void {
   const given = query.hmac ?? '';
-  if (!secret) throw plexusError('provider_not_configured', { message: 'Shopify is not configured: set its client secret.' });
+  if (!secret)
+    throw plexusError('provider_not_configured', { message: 'Shopify is not configured: set its client secret.' });
   const message = Object.keys(query)
     .filter((k) => k !== 'hmac' && k !== 'signature')
     .sort()
@@ -26,13 +31,23 @@ export function verifyShopifyQuery(query: Readonly<Record<string, string>>, secr
   const expected = createHmac('sha256', secret).update(message).digest();
   const got = /^[0-9a-f]{64}$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
   if (!safeEqual(got, expected)) {
-    throw plexusError('unprocessable', { message: 'The Shopify callback signature is invalid.', details: { reason: 'bad_hmac' } });
+    throw plexusError('unprocessable', {
+      message: 'The Shopify callback signature is invalid.',
+      details: { reason: 'bad_hmac' },
+    });
   }
   const ts = Number(query.timestamp);
   if (!Number.isFinite(ts) || Math.abs(nowMs / 1000 - ts) > CALLBACK_MAX_SKEW_S) {
-    throw plexusError('unprocessable', { message: 'The Shopify callback is too old.', details: { reason: 'stale_timestamp' } });
+    throw plexusError('unprocessable', {
+      message: 'The Shopify callback is too old.',
+      details: { reason: 'stale_timestamp' },
+    });
   }
-  if (!SHOP_DOMAIN.test(query.shop ?? '')) throw plexusError('unprocessable', { message: 'The callback names an invalid shop domain.', details: { reason: 'bad_shop' } });
+  if (!SHOP_DOMAIN.test(query.shop ?? ''))
+    throw plexusError('unprocessable', {
+      message: 'The callback names an invalid shop domain.',
+      details: { reason: 'bad_shop' },
+    });
 }
 
 export const shopifyConnector: Connector = {
@@ -41,7 +56,11 @@ export const shopifyConnector: Connector = {
   verifyCallback(ctx, query) {
     verifyShopifyQuery(query, ctx.app.clientSecret, ctx.clock.now().getTime());
     const expected = `${ctx.config.shop}.myshopify.com`;
-    if (query.shop !== expected) throw plexusError('unprocessable', { message: 'The callback names another shop than the one being connected.', details: { reason: 'shop_mismatch' } });
+    if (query.shop !== expected)
+      throw plexusError('unprocessable', {
+        message: 'The callback names another shop than the one being connected.',
+        details: { reason: 'shop_mismatch' },
+      });
   },
 
   // One subscription per topic (webhookSubscriptionCreate with `uri`), all to the same address;
@@ -52,8 +71,12 @@ export const shopifyConnector: Connector = {
     const c = { connector: shopifyConnector, ctx, creds };
     const ids: string[] = [];
     for (const topic of wh.topics) {
-      const data = await shopifyGraphql(c, WEBHOOK_CREATE, { topic: topic.toUpperCase().replace('/', '_'), sub: { uri: callbackUrl, format: 'JSON' } });
-      const id = payload<{ webhookSubscription: { id: string } | null }>(data, 'webhookSubscriptionCreate').webhookSubscription?.id;
+      const data = await shopifyGraphql(c, WEBHOOK_CREATE, {
+        topic: topic.toUpperCase().replace('/', '_'),
+        sub: { uri: callbackUrl, format: 'JSON' },
+      });
+      const id = payload<{ webhookSubscription: { id: string } | null }>(data, 'webhookSubscriptionCreate')
+        .webhookSubscription?.id;
       if (id) ids.push(id);
     }
     return ids;
@@ -67,9 +90,18 @@ export const shopifyConnector: Connector = {
   },
 
   async identify(ctx, creds) {
-    const { shop } = await shopifyGraphql<{ shop?: { id?: string; name?: string; myshopifyDomain?: string } }>({ connector: shopifyConnector, ctx, creds }, SHOP);
-    if (!shop?.id) throw plexusError('provider.invalid_request', { message: 'Shopify answered the shop query without a shop.' });
+    const { shop } = await shopifyGraphql<{ shop?: { id?: string; name?: string; myshopifyDomain?: string } }>(
+      { connector: shopifyConnector, ctx, creds },
+      SHOP,
+    );
+    if (!shop?.id)
+      throw plexusError('provider.invalid_request', { message: 'Shopify answered the shop query without a shop.' });
     const shopId = numericId(shop.id);
-    return { externalAccountId: shop.myshopifyDomain ?? `${ctx.config.shop}.myshopify.com`, displayName: shop.name ?? String(shop.myshopifyDomain), config: { shopId }, accountRefs: [shopId] };
+    return {
+      externalAccountId: shop.myshopifyDomain ?? `${ctx.config.shop}.myshopify.com`,
+      displayName: shop.name ?? String(shop.myshopifyDomain),
+      config: { shopId },
+      accountRefs: [shopId],
+    };
   },
 };

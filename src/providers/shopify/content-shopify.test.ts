@@ -14,18 +14,29 @@ import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
 const h = harnessOn(() => shopifySite({ size: 1200 }));
 
 test('articles keep tags and drop categories; pages and products map status, tags and product type', async () => {
-  const post = await h.run((s, loc) => h.adapter.create(s, loc, fields(1, { categories: ['News'], tags: ['spring', 'launch'] })));
+  const post = await h.run((s, loc) =>
+    h.adapter.create(s, loc, fields(1, { categories: ['News'], tags: ['spring', 'launch'] })),
+  );
   assert.deepEqual([...post.fields.tags].sort(), ['launch', 'spring']);
   assert.deepEqual(post.fields.categories, [], 'Shopify articles have no categories');
   assert.equal(h.site.sandbox.data().items.get(shopId(post.remoteId))?.fields['tags'], 'spring, launch');
 
-  const page = await h.run((s, loc) => h.adapter.create(s, loc, fields(2, { status: 'draft', tags: ['ignored'] })), 'page');
+  const page = await h.run(
+    (s, loc) => h.adapter.create(s, loc, fields(2, { status: 'draft', tags: ['ignored'] })),
+    'page',
+  );
   assert.equal(page.fields.status, 'draft');
   assert.equal(h.site.sandbox.data().items.get(shopId(page.remoteId))?.publishedAt, null);
-  const live = await h.run((s, loc) => h.adapter.update(s, loc, page.remoteId, { status: 'published' }, page.version), 'page');
+  const live = await h.run(
+    (s, loc) => h.adapter.update(s, loc, page.remoteId, { status: 'published' }, page.version),
+    'page',
+  );
   assert.equal(live.fields.status, 'published');
 
-  const product = await h.run((s, loc) => h.adapter.create(s, loc, fields(3, { status: 'draft', categories: ['Apparel'], tags: ['cotton'] })), 'product');
+  const product = await h.run(
+    (s, loc) => h.adapter.create(s, loc, fields(3, { status: 'draft', categories: ['Apparel'], tags: ['cotton'] })),
+    'product',
+  );
   const raw = h.site.sandbox.data().items.get(shopId(product.remoteId))!.fields;
   assert.equal(raw['status'], 'draft');
   assert.equal(raw['product_type'], 'Apparel');
@@ -33,7 +44,11 @@ test('articles keep tags and drop categories; pages and products map status, tag
   assert.equal(product.fields.bodyHtml, fields(3).bodyHtml, 'the description is body_html');
   assert.match(product.remoteId, /^gid:\/\/shopify\/Product\/\d+$/);
   h.site.sandbox.remote.edit(String(shopId(product.remoteId)), { status: 'archived' });
-  assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, product.remoteId), 'product'))?.trashed, true, 'archived reads as removed');
+  assert.equal(
+    (await h.run((s, loc) => h.adapter.read(s, loc, product.remoteId), 'product'))?.trashed,
+    true,
+    'archived reads as removed',
+  );
 });
 
 test('a featured image goes up once (staged upload, fileCreate), then by its CDN URL; a merchant-set image reads as remote', async () => {
@@ -44,13 +59,20 @@ test('a featured image goes up once (staged upload, fileCreate), then by its CDN
   const b = await h.run((s, loc) => h.adapter.create(s, loc, fields(11, { featuredMedia: img!.ref.sha256 })));
   assert.equal(h.uploads(), before + 1);
   assert.equal(h.site.sandbox.media.uploads, staged + 1, 'one upload to a staged target');
-  const srcOf = (id: string) => String((h.site.sandbox.data().items.get(shopId(id))!.fields['image'] as { src: string }).src);
-  assert.equal(srcOf(a.remoteId).split('?')[0], srcOf(b.remoteId).split('?')[0], 'the second article points at the same file');
+  const srcOf = (id: string) =>
+    String((h.site.sandbox.data().items.get(shopId(id))!.fields['image'] as { src: string }).src);
+  assert.equal(
+    srcOf(a.remoteId).split('?')[0],
+    srcOf(b.remoteId).split('?')[0],
+    'the second article points at the same file',
+  );
   assert.equal(b.fields.featuredMedia, img!.ref.sha256);
   const served = await fetch(srcOf(a.remoteId));
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), img!.bytes);
 
-  h.site.sandbox.remote.edit(String(shopId(a.remoteId)), { image: { src: 'https://cdn.example.test/merchant.png', alt: null } });
+  h.site.sandbox.remote.edit(String(shopId(a.remoteId)), {
+    image: { src: 'https://cdn.example.test/merchant.png', alt: null },
+  });
   const edited = await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId));
   assert.equal(edited?.fields.featuredMedia, 'remote:https://cdn.example.test/merchant.png');
   const cleared = await h.run((s, loc) => h.adapter.update(s, loc, b.remoteId, { featuredMedia: null }, b.version));
@@ -67,7 +89,10 @@ test('a taken handle gets Shopify’s -1 suffix: the duplicate is counted, findB
   assert.equal((await h.run((s, loc) => h.adapter.findBySlug(s, loc, f.slug)))?.remoteId, first.remoteId);
   await assert.rejects(
     h.run((s, loc) => h.adapter.update(s, loc, again.remoteId, { slug: f.slug }, again.version)),
-    (e: unknown) => isPlexusError(e) && e.code === 'provider.invalid_request' && /handle: Handle has already been taken/.test(e.message),
+    (e: unknown) =>
+      isPlexusError(e) &&
+      e.code === 'provider.invalid_request' &&
+      /handle: Handle has already been taken/.test(e.message),
   );
 });
 
@@ -105,7 +130,8 @@ test('THROTTLED answers are waited out by restore rate and sent again; a wait pa
     const made = await Promise.all(batch.map((f) => h.run((s, loc) => h.adapter.create(s, loc, f))));
     assert.equal(made.length, 12);
     for (const f of batch) assert.equal(await h.site.site.countBySlug('post', f.slug), 1);
-    const throttled = sb.requests.entries().filter((e) => e.path.endsWith('/graphql.json')).length - (sb.charges().length - before);
+    const throttled =
+      sb.requests.entries().filter((e) => e.path.endsWith('/graphql.json')).length - (sb.charges().length - before);
     assert.ok(throttled > 0, 'some calls were THROTTLED');
 
     sb.setRateLimit({ maximumAvailable: 30, restoreRate: 0.01 });

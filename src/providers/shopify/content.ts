@@ -10,7 +10,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { plexusError } from '../../core/errors.ts';
-import type { ChangesPage, ContentAdapter, ContentContext, ContentFields, ContentKind, RemoteContent, TargetLocation } from '../contracts/content.ts';
+import type {
+  ChangesPage,
+  ContentAdapter,
+  ContentContext,
+  ContentFields,
+  ContentKind,
+  RemoteContent,
+  TargetLocation,
+} from '../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../kit/cursor-codec.ts';
 import { classifyHttp } from '../kit/errors.ts';
 import { unmoved } from '../kit/version-guard.ts';
@@ -51,19 +59,30 @@ async function readOne(s: ContentContext, loc: TargetLocation, id: string): Prom
 }
 
 /** The article `image` for a featured image: uploaded the first time a site gets it, then its CDN URL. */
-async function imageInput(s: ContentContext, featured: string | null): Promise<{ image: Raw | null; uploaded?: { sha: string; url: string } }> {
+async function imageInput(
+  s: ContentContext,
+  featured: string | null,
+): Promise<{ image: Raw | null; uploaded?: { sha: string; url: string } }> {
   if (featured === null) return { image: null };
   if (featured.startsWith('remote:')) return { image: { url: featured.slice('remote:'.length) } };
   const known = await s.mediaRemoteId(featured);
   if (known) return { image: { url: known } };
   const media = await s.media(featured);
-  if (!media) throw plexusError('unprocessable', { message: `The featured image ${featured.slice(0, 12)}… is not held by Plexus.` });
+  if (!media)
+    throw plexusError('unprocessable', {
+      message: `The featured image ${featured.slice(0, 12)}… is not held by Plexus.`,
+    });
   const url = await uploadImage(caller(s), media.bytes, media.ref);
   return { image: { url, ...(media.ref.alt ? { altText: media.ref.alt } : {}) }, uploaded: { sha: featured, url } };
 }
 
 /** The mutation input for the fields, the featured image uploaded first when the site lacks it. */
-async function inputOf(s: ContentContext, loc: TargetLocation, fields: Partial<ContentFields>, creating: boolean): Promise<Raw> {
+async function inputOf(
+  s: ContentContext,
+  loc: TargetLocation,
+  fields: Partial<ContentFields>,
+  creating: boolean,
+): Promise<Raw> {
   const r = resourceOf(loc.kind);
   const input = toInput(r, fields, creating);
   if (r === 'article' && creating) input.blogId = toGid('Blog', loc.collection ?? '');
@@ -81,7 +100,12 @@ async function landed(s: ContentContext, r: ShopResource, p: Record<string, Raw 
   return fromShopify(s, r, raw);
 }
 
-async function write(s: ContentContext, loc: TargetLocation, fields: Partial<ContentFields>, id?: string): Promise<RemoteContent> {
+async function write(
+  s: ContentContext,
+  loc: TargetLocation,
+  fields: Partial<ContentFields>,
+  id?: string,
+): Promise<RemoteContent> {
   const r = resourceOf(loc.kind);
   const ops = RESOURCE_OPS[r];
   const input = await inputOf(s, loc, fields, id === undefined);
@@ -118,7 +142,13 @@ interface Cursor {
   wm: string | null;
 }
 
-async function changes(s: ContentContext, r: ShopResource, raws: Raw[], since: string | null, wm: string | null): Promise<{ items: RemoteContent[]; wm: string | null }> {
+async function changes(
+  s: ContentContext,
+  r: ShopResource,
+  raws: Raw[],
+  since: string | null,
+  wm: string | null,
+): Promise<{ items: RemoteContent[]; wm: string | null }> {
   const items: RemoteContent[] = [];
   for (const raw of raws) {
     const item = await fromShopify(s, r, raw);
@@ -134,20 +164,30 @@ async function bulkPage(s: ContentContext, loc: TargetLocation, c: Cursor | null
   const r = resourceOf(loc.kind);
   let cur: Cursor = c ?? { wm: null };
   if (!cur.op && cur.url === undefined) {
-    const started = payload<{ bulkOperation: { id: string } }>(await shopifyGraphql(caller(s), BULK_RUN, { query: RESOURCE_OPS[r].bulkQuery(scope(loc)) }), 'bulkOperationRunQuery');
+    const started = payload<{ bulkOperation: { id: string } }>(
+      await shopifyGraphql(caller(s), BULK_RUN, { query: RESOURCE_OPS[r].bulkQuery(scope(loc)) }),
+      'bulkOperationRunQuery',
+    );
     cur = { op: started.bulkOperation.id, wm: null };
   }
   if (cur.op) {
     for (let i = 0; ; i++) {
-      const { node } = await shopifyGraphql<{ node: { status?: string; errorCode?: string | null; url?: string | null } | null }>(caller(s), BULK_POLL, { id: cur.op });
+      const { node } = await shopifyGraphql<{
+        node: { status?: string; errorCode?: string | null; url?: string | null } | null;
+      }>(caller(s), BULK_POLL, { id: cur.op });
       if (node?.status === 'COMPLETED') {
         cur = { url: node.url ?? null, at: 0, wm: cur.wm };
         break;
       }
       if (!node || ['FAILED', 'CANCELED', 'EXPIRED'].includes(node.status ?? '')) {
-        throw plexusError(node?.errorCode === 'INTERNAL_SERVER_ERROR' || node?.errorCode === 'TIMEOUT' ? 'provider.unavailable' : 'provider.invalid_request', {
-          message: `Shopify bulk operation ${cur.op} ended ${node?.status ?? 'missing'}${node?.errorCode ? ` (${node.errorCode})` : ''}.`,
-        });
+        throw plexusError(
+          node?.errorCode === 'INTERNAL_SERVER_ERROR' || node?.errorCode === 'TIMEOUT'
+            ? 'provider.unavailable'
+            : 'provider.invalid_request',
+          {
+            message: `Shopify bulk operation ${cur.op} ended ${node?.status ?? 'missing'}${node?.errorCode ? ` (${node.errorCode})` : ''}.`,
+          },
+        );
       }
       // Still running: the next call polls again, so a long export does not hold a worker.
       if (i + 1 >= BULK_POLLS) return { items: [], next: encodeCursor<Cursor>(cur), watermark: cur.wm };
@@ -161,7 +201,10 @@ async function bulkPage(s: ContentContext, loc: TargetLocation, c: Cursor | null
   if (failed) throw failed;
   const lines = res.text.split('\n').filter((l) => l.trim() !== '');
   const at = cur.at ?? 0;
-  const raws = lines.slice(at, at + BULK_PAGE).map((l) => JSON.parse(l) as Raw).filter((o) => o['__parentId'] === undefined);
+  const raws = lines
+    .slice(at, at + BULK_PAGE)
+    .map((l) => JSON.parse(l) as Raw)
+    .filter((o) => o['__parentId'] === undefined);
   const { items, wm } = await changes(s, r, raws, null, cur.wm);
   const more = at + BULK_PAGE < lines.length;
   return { items, next: more ? encodeCursor<Cursor>({ url: cur.url, at: at + BULK_PAGE, wm }) : null, watermark: wm };
@@ -184,7 +227,10 @@ export const shopifyContent: ContentAdapter = {
     const first = data.blogs.nodes[0];
     if (first) return { kind, collection: first.id };
     // A shop without a blog gets the one Shopify itself starts shops with.
-    const made = payload<{ blog: { id: string } }>(await shopifyGraphql(caller(s), BLOG_CREATE, { blog: { title: 'News' } }), 'blogCreate');
+    const made = payload<{ blog: { id: string } }>(
+      await shopifyGraphql(caller(s), BLOG_CREATE, { blog: { title: 'News' } }),
+      'blogCreate',
+    );
     return { kind, collection: made.blog.id };
   },
 
@@ -225,10 +271,15 @@ export const shopifyContent: ContentAdapter = {
     const r = resourceOf(loc.kind);
     // `updatedAt` has seconds and `updated_at:>` compares them: items of the watermark's own second are re-read and dropped below.
     const query = `${scope(loc)} updated_at:>='${since}'`.trim();
-    const data = await shopifyGraphql<Record<string, { nodes: Raw[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>>(caller(s), RESOURCE_OPS[r].poll, { query, ...(c?.after ? { after: c.after } : {}) });
+    const data = await shopifyGraphql<
+      Record<string, { nodes: Raw[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>
+    >(caller(s), RESOURCE_OPS[r].poll, { query, ...(c?.after ? { after: c.after } : {}) });
     const conn = data[`${r}s`] ?? { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const { items, wm } = await changes(s, r, conn.nodes, since, c ? c.wm : since);
-    const next = conn.pageInfo.hasNextPage && conn.pageInfo.endCursor ? encodeCursor<Cursor>({ after: conn.pageInfo.endCursor, wm }) : null;
+    const next =
+      conn.pageInfo.hasNextPage && conn.pageInfo.endCursor
+        ? encodeCursor<Cursor>({ after: conn.pageInfo.endCursor, wm })
+        : null;
     return { items, next, watermark: wm };
   },
 };

@@ -62,14 +62,24 @@ function gqlError(errors: GqlError[], cost: Cost | undefined): PlexusError {
   const code = first.extensions?.code ?? '';
   const message = `Shopify: ${errors.map((e) => e.message ?? code).join('; ')}`.slice(0, 500);
   const details = { codes: errors.map((e) => e.extensions?.code ?? null) };
-  if (code === 'THROTTLED') return plexusError('provider.rate_limited', { message, details, retryAfterMs: throttleWaitMs(cost) });
-  if (code === 'ACCESS_DENIED') return plexusError('provider.invalid_request', { message: `${message} (the app lacks a scope; reinstall it with the scopes Plexus asks for)`, details });
-  if (code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE' || code === 'TIMEOUT') return plexusError('provider.unavailable', { message, details });
+  if (code === 'THROTTLED')
+    return plexusError('provider.rate_limited', { message, details, retryAfterMs: throttleWaitMs(cost) });
+  if (code === 'ACCESS_DENIED')
+    return plexusError('provider.invalid_request', {
+      message: `${message} (the app lacks a scope; reinstall it with the scopes Plexus asks for)`,
+      details,
+    });
+  if (code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE' || code === 'TIMEOUT')
+    return plexusError('provider.unavailable', { message, details });
   return plexusError('provider.invalid_request', { message, details });
 }
 
 /** Runs an operation; resolves with its `data` (userErrors are the caller's to read, see `payload`). */
-export async function shopifyGraphql<T = Record<string, unknown>>(c: Caller, op: Operation, variables: Record<string, unknown> = {}): Promise<T> {
+export async function shopifyGraphql<T = Record<string, unknown>>(
+  c: Caller,
+  op: Operation,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   let waited = 0;
   for (;;) {
     const res = await apiCall(c.connector, c.ctx, c.creds, {
@@ -109,8 +119,13 @@ export function payload<T extends Record<string, unknown>>(data: Record<string, 
   if (!p) throw plexusError('provider.invalid_request', { message: `Shopify answered ${key} without a payload.` });
   const ue = p.userErrors ?? [];
   if (!ue.length) return p;
-  const message = `Shopify ${key}: ${ue.map((e) => `${(e.field ?? []).join('.') || 'input'}: ${e.message}`).join('; ')}`.slice(0, 500);
+  const message =
+    `Shopify ${key}: ${ue.map((e) => `${(e.field ?? []).join('.') || 'input'}: ${e.message}`).join('; ')}`.slice(
+      0,
+      500,
+    );
   const details = { userErrors: ue.map((e) => ({ code: e.code ?? null, field: e.field ?? null, message: e.message })) };
-  if (ue.some((e) => e.code === 'NOT_FOUND' || /does not exist/i.test(e.message))) throw plexusError('provider.not_found', { message, details });
+  if (ue.some((e) => e.code === 'NOT_FOUND' || /does not exist/i.test(e.message)))
+    throw plexusError('provider.not_found', { message, details });
   throw plexusError('provider.invalid_request', { message, details });
 }

@@ -21,7 +21,8 @@ export const shopifyProvider = {
         '2025-10': { released: '2025-10-01', sunset: '2026-10-01' },
       },
       source: 'https://shopify.dev/docs/api/usage/versioning',
-      policy: 'Quarterly versions, each supported at least 12 months; a call to an unsupported version is served by the oldest supported one (fall forward), not refused.',
+      policy:
+        'Quarterly versions, each supported at least 12 months; a call to an unsupported version is served by the oldest supported one (fall forward), not refused.',
     },
   },
   auth: {

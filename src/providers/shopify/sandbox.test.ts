@@ -1,12 +1,23 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { callWithCredential, jsonPost as post, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import {
+  callWithCredential,
+  jsonPost as post,
+  startSandbox,
+  T0,
+  type Res,
+} from '../../../test/helpers/sandbox-http.ts';
 import type { Operation } from './graphql-call.ts';
 import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from './sandbox.ts';
 
 /** One GraphQL Admin API call. */
-async function gql(sb: ShopifyRunningSandbox, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<Res> {
+async function gql(
+  sb: ShopifyRunningSandbox,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Res> {
   return call(sb.graphqlUrl, { ...post({ query, variables }), ...(token ? { token } : {}) });
 }
 
@@ -28,7 +39,13 @@ function validHmac(params: URLSearchParams, secret: string): boolean {
 }
 
 function authorizeUrl(sb: ShopifyRunningSandbox, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({ client_id: sb.clientId, scope: 'read_content,write_content,read_products', redirect_uri: REDIRECT, state: 'nonce-1', ...extra });
+  const q = new URLSearchParams({
+    client_id: sb.clientId,
+    scope: 'read_content,write_content,read_products',
+    redirect_uri: REDIRECT,
+    state: 'nonce-1',
+    ...extra,
+  });
   return `${sb.authorizeUrl}?${q}`;
 }
 
@@ -43,7 +60,15 @@ async function exchange(sb: ShopifyRunningSandbox, code: string, extra: Record<s
 }
 
 async function refresh(sb: ShopifyRunningSandbox, refreshToken: string): Promise<Res> {
-  return call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken }));
+  return call(
+    sb.tokenUrl,
+    post({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    }),
+  );
 }
 
 const INVALID = '[API] Invalid API key or access token (unrecognized login or wrong password)';
@@ -56,7 +81,10 @@ test('authorize → signed callback (hmac, host, shop, state, timestamp) → non
   assert.equal(cb.searchParams.get('shop'), 'plexus-sandbox.myshopify.com');
   assert.equal(cb.searchParams.get('state'), 'nonce-1');
   assert.equal(cb.searchParams.get('timestamp'), String(T0 / 1000));
-  assert.equal(Buffer.from(cb.searchParams.get('host')!, 'base64').toString(), 'admin.shopify.com/store/plexus-sandbox');
+  assert.equal(
+    Buffer.from(cb.searchParams.get('host')!, 'base64').toString(),
+    'admin.shopify.com/store/plexus-sandbox',
+  );
   assert.ok(validHmac(cb.searchParams, sb.clientSecret));
   assert.ok(!validHmac(cb.searchParams, 'other-secret'));
   assert.ok(sb.verifyHmac(Object.fromEntries(cb.searchParams)));
@@ -78,7 +106,11 @@ test('authorize → signed callback (hmac, host, shop, state, timestamp) → non
   assert.equal(shop.status, 200);
   assert.equal(shop.body.data.shop.myshopifyDomain, 'plexus-sandbox.myshopify.com');
   assert.equal(shop.headers.get('x-shopify-api-version'), '2026-10');
-  assert.deepEqual(shop.body.extensions.cost, { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } });
+  assert.deepEqual(shop.body.extensions.cost, {
+    requestedQueryCost: 1,
+    actualQueryCost: 1,
+    throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 },
+  });
 
   const install = new URL(sb.installUrl('https://app.example/install'));
   assert.ok(validHmac(install.searchParams, sb.clientSecret));
@@ -105,8 +137,14 @@ test('consent page: Deny redirects with access_denied and state; Allow with a si
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /write_content/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
-  const form = (decision: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, decision }).toString() });
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  const form = (decision: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...hidden, decision }).toString(),
+  });
   const deny = new URL((await call(`${sb.url}${action}`, form('deny'))).headers.get('location') ?? '');
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'nonce-1');
@@ -150,7 +188,15 @@ test('expiring=1: 1 h token + rotating refresh token; expiry is a 401; old refre
   const stats = await call(`${sb.url}/__sandbox/stats`);
   assert.equal(stats.body.refreshes.total, 2);
 
-  const wrongSecret = await call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: 'x', grant_type: 'refresh_token', refresh_token: third.body.refresh_token }));
+  const wrongSecret = await call(
+    sb.tokenUrl,
+    post({
+      client_id: sb.clientId,
+      client_secret: 'x',
+      grant_type: 'refresh_token',
+      refresh_token: third.body.refresh_token,
+    }),
+  );
   assert.equal(wrongSecret.body.error, 'invalid_client');
 });
 
@@ -177,9 +223,19 @@ test('revocation and scopes: a revoked or missing token is a 401; a missing scop
   assert.equal(denied.body.data, null);
   assert.equal(denied.body.errors[0].extensions.code, 'ACCESS_DENIED');
   assert.match(denied.body.errors[0].message, /read_products/);
-  const write = await gql(sb, readOnly, 'mutation { pageCreate(page: { title: "x" }) { page { id } userErrors { message } } }');
+  const write = await gql(
+    sb,
+    readOnly,
+    'mutation { pageCreate(page: { title: "x" }) { page { id } userErrors { message } } }',
+  );
   assert.equal(write.body.errors[0].extensions.code, 'ACCESS_DENIED');
-  assert.equal(sb.data().of('page').some((p) => p.fields['title'] === 'x'), false);
+  assert.equal(
+    sb
+      .data()
+      .of('page')
+      .some((p) => p.fields['title'] === 'x'),
+    false,
+  );
 });
 
 test('query cost: connections cost 2 + first × node, mutations 10; the unused part is refunded; THROTTLED when the bucket lacks it; MAX_COST_EXCEEDED', async (t) => {
@@ -188,8 +244,16 @@ test('query cost: connections cost 2 + first × node, mutations 10; the unused p
   const blogId = sb.data().of('blog')[0]!.id;
   const q = `{ articles(first: 250, query: "blog_id:${blogId} handle:nope") { nodes { id author { name } image { url } } } }`;
   const none = await gql(sb, token, q);
-  assert.deepEqual(none.body.extensions.cost, { requestedQueryCost: 752, actualQueryCost: 2, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 998, restoreRate: 50 } });
-  const made = await gql(sb, token, 'mutation { pageCreate(page: { title: "Cost" }) { page { id } userErrors { message } } }');
+  assert.deepEqual(none.body.extensions.cost, {
+    requestedQueryCost: 752,
+    actualQueryCost: 2,
+    throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 998, restoreRate: 50 },
+  });
+  const made = await gql(
+    sb,
+    token,
+    'mutation { pageCreate(page: { title: "Cost" }) { page { id } userErrors { message } } }',
+  );
   assert.equal(made.body.extensions.cost.requestedQueryCost, 10);
   assert.equal(made.body.extensions.cost.throttleStatus.currentlyAvailable, 988);
 
@@ -201,14 +265,22 @@ test('query cost: connections cost 2 + first × node, mutations 10; the unused p
   assert.equal(throttled.status, 200);
   assert.equal(throttled.body.errors[0].extensions.code, 'THROTTLED');
   assert.equal(throttled.body.data, undefined);
-  assert.deepEqual(throttled.body.extensions.cost, { requestedQueryCost: 656, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 50, restoreRate: 50 } });
+  assert.deepEqual(throttled.body.extensions.cost, {
+    requestedQueryCost: 656,
+    actualQueryCost: null,
+    throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 50, restoreRate: 50 },
+  });
   // Shopify's advice: wait (requested − available) / restoreRate seconds.
   clock.t += ((656 - 50) / 50) * 1000;
   const after = await gql(sb, token, big);
   assert.equal(after.body.errors, undefined);
   assert.equal(after.body.extensions.cost.requestedQueryCost, 656);
 
-  const tooBig = await gql(sb, token, '{ articles(first: 250) { nodes { id blog { id } author { name } image { url } } } }');
+  const tooBig = await gql(
+    sb,
+    token,
+    '{ articles(first: 250) { nodes { id blog { id } author { name } image { url } } } }',
+  );
   assert.equal(tooBig.body.errors[0].extensions.code, 'MAX_COST_EXCEEDED');
   assert.equal(tooBig.body.errors[0].extensions.cost, 1002);
 
@@ -222,11 +294,20 @@ test('connections: cursors walk every article, pageInfo ends the walk, updated_a
   const { sb, clock } = await startShop(t);
   const { access_token: token } = sb.mintToken();
   for (const blog of sb.data().of('blog')) {
-    const expected = sb.data().of('article', blog.id).map((a) => `gid://shopify/Article/${a.id}`).sort();
+    const expected = sb
+      .data()
+      .of('article', blog.id)
+      .map((a) => `gid://shopify/Article/${a.id}`)
+      .sort();
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: Res = await gql(sb, token, 'query($id: ID!, $after: String) { blog(id: $id) { articles(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }', { id: `gid://shopify/Blog/${blog.id}`, after });
+      const res: Res = await gql(
+        sb,
+        token,
+        'query($id: ID!, $after: String) { blog(id: $id) { articles(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }',
+        { id: `gid://shopify/Blog/${blog.id}`, after },
+      );
       const conn = res.body.data.blog.articles;
       seen.push(...conn.edges.map((e: any) => e.node.id));
       assert.equal(conn.pageInfo.hasPreviousPage, after !== null);
@@ -239,20 +320,38 @@ test('connections: cursors walk every article, pageInfo ends the walk, updated_a
   clock.t += 60_000;
   sb.remote.edit(String(article.id), { title: 'Edited by merchant' });
   const since = new Date(T0 + 30_000).toISOString();
-  const changed = await gql(sb, token, `{ articles(first: 10, query: "updated_at:>'${since}'", sortKey: UPDATED_AT) { nodes { id title updatedAt } } }`);
-  assert.deepEqual(changed.body.data.articles.nodes, [{ id: `gid://shopify/Article/${article.id}`, title: 'Edited by merchant', updatedAt: '2025-11-20T12:01:00Z' }]);
+  const changed = await gql(
+    sb,
+    token,
+    `{ articles(first: 10, query: "updated_at:>'${since}'", sortKey: UPDATED_AT) { nodes { id title updatedAt } } }`,
+  );
+  assert.deepEqual(changed.body.data.articles.nodes, [
+    { id: `gid://shopify/Article/${article.id}`, title: 'Edited by merchant', updatedAt: '2025-11-20T12:01:00Z' },
+  ]);
   assert.match((await gql(sb, token, '{ articles { nodes { id } } }')).body.errors[0].message, /first or last/);
-  assert.match((await gql(sb, token, '{ articles(first: 251) { nodes { id } } }')).body.errors[0].message, /maximum page size is 250/);
-  assert.match((await gql(sb, token, '{ articles(first: 1) { nodes { nope } } }')).body.errors[0].message, /Cannot query field "nope"/);
+  assert.match(
+    (await gql(sb, token, '{ articles(first: 251) { nodes { id } } }')).body.errors[0].message,
+    /maximum page size is 250/,
+  );
+  assert.match(
+    (await gql(sb, token, '{ articles(first: 1) { nodes { nope } } }')).body.errors[0].message,
+    /Cannot query field "nope"/,
+  );
 });
 
 test('article create / update / delete with userErrors: blank title, taken handle, unknown id', async (t) => {
   const { sb, clock } = await startShop(t);
   const { access_token: token } = sb.mintToken();
-  const create = 'mutation($a: ArticleCreateInput!) { articleCreate(article: $a) { article { id handle body tags author { name } isPublished updatedAt } userErrors { code field message } } }';
+  const create =
+    'mutation($a: ArticleCreateInput!) { articleCreate(article: $a) { article { id handle body tags author { name } isPublished updatedAt } userErrors { code field message } } }';
   const blank = await gql(sb, token, create, { a: { title: ' ', author: { name: 'Ana' } } });
-  assert.deepEqual(blank.body.data.articleCreate, { article: null, userErrors: [{ code: 'BLANK', field: ['article', 'title'], message: "Title can't be blank" }] });
-  const made = await gql(sb, token, create, { a: { title: 'Launch', body: '<p>Hi</p>', author: { name: 'Ana' }, tags: ['news', 'launch'], isPublished: false } });
+  assert.deepEqual(blank.body.data.articleCreate, {
+    article: null,
+    userErrors: [{ code: 'BLANK', field: ['article', 'title'], message: "Title can't be blank" }],
+  });
+  const made = await gql(sb, token, create, {
+    a: { title: 'Launch', body: '<p>Hi</p>', author: { name: 'Ana' }, tags: ['news', 'launch'], isPublished: false },
+  });
   const a = made.body.data.articleCreate.article;
   assert.equal(a.handle, 'launch');
   assert.deepEqual(a.tags, ['news', 'launch']);
@@ -261,30 +360,53 @@ test('article create / update / delete with userErrors: blank title, taken handl
   assert.equal(again.body.data.articleCreate.article.handle, 'launch-1');
 
   clock.t += 5000;
-  const update = 'mutation($id: ID!, $a: ArticleUpdateInput!) { articleUpdate(id: $id, article: $a) { article { id title body updatedAt } userErrors { code field message } } }';
+  const update =
+    'mutation($id: ID!, $a: ArticleUpdateInput!) { articleUpdate(id: $id, article: $a) { article { id title body updatedAt } userErrors { code field message } } }';
   const updated = await gql(sb, token, update, { id: a.id, a: { title: 'Launch day' } });
   assert.equal(updated.body.data.articleUpdate.article.body, '<p>Hi</p>');
   assert.notEqual(updated.body.data.articleUpdate.article.updatedAt, a.updatedAt);
   const taken = await gql(sb, token, update, { id: again.body.data.articleCreate.article.id, a: { handle: 'launch' } });
-  assert.deepEqual(taken.body.data.articleUpdate.userErrors, [{ code: 'TAKEN', field: ['article', 'handle'], message: 'Handle has already been taken' }]);
+  assert.deepEqual(taken.body.data.articleUpdate.userErrors, [
+    { code: 'TAKEN', field: ['article', 'handle'], message: 'Handle has already been taken' },
+  ]);
 
   const del = 'mutation($id: ID!) { articleDelete(id: $id) { deletedArticleId userErrors { code field message } } }';
   assert.equal((await gql(sb, token, del, { id: a.id })).body.data.articleDelete.deletedArticleId, a.id);
   assert.deepEqual((await gql(sb, token, del, { id: a.id })).body.data.articleDelete.userErrors[0].code, 'NOT_FOUND');
-  assert.equal((await gql(sb, token, 'query($id: ID!) { article(id: $id) { id } }', { id: a.id })).body.data.article, null);
+  assert.equal(
+    (await gql(sb, token, 'query($id: ID!) { article(id: $id) { id } }', { id: a.id })).body.data.article,
+    null,
+  );
 });
 
 test('bulk operation: a nested query runs to a JSONL file with __parentId lines; bulk_operations/finish is sent', async (t) => {
   const { sb } = await startShop(t, { size: 30, webhookRetryDelaysMs: [] });
   const { access_token: token } = sb.mintToken();
-  sb.webhooks.subscribe({ topic: 'bulk_operations/finish', address: 'http://127.0.0.1:9/never', apiVersion: sb.version });
-  const run = await gql(sb, token, 'mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { code message } } }', { q: '{ blogs { edges { node { id title articles { edges { node { id title } } } } } } }' });
+  sb.webhooks.subscribe({
+    topic: 'bulk_operations/finish',
+    address: 'http://127.0.0.1:9/never',
+    apiVersion: sb.version,
+  });
+  const run = await gql(
+    sb,
+    token,
+    'mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { code message } } }',
+    { q: '{ blogs { edges { node { id title articles { edges { node { id title } } } } } } }' },
+  );
   const op = run.body.data.bulkOperationRunQuery.bulkOperation;
   assert.equal(op.status, 'CREATED');
-  const polled = await gql(sb, token, 'query($id: ID!) { node(id: $id) { ... on BulkOperation { status url objectCount rootObjectCount } } }', { id: op.id });
+  const polled = await gql(
+    sb,
+    token,
+    'query($id: ID!) { node(id: $id) { ... on BulkOperation { status url objectCount rootObjectCount } } }',
+    { id: op.id },
+  );
   const done = polled.body.data.node;
   assert.equal(done.status, 'COMPLETED');
-  const lines = (await (await fetch(done.url)).text()).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await (await fetch(done.url)).text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const blogs = sb.data().of('blog');
   assert.equal(done.rootObjectCount, String(blogs.length));
   assert.equal(done.objectCount, String(lines.length));
@@ -294,7 +416,11 @@ test('bulk operation: a nested query runs to a JSONL file with __parentId lines;
     assert.equal(children.length, sb.data().of('article', b.id).length);
   }
   assert.equal(sb.webhooks.deliveries().filter((d) => d.topic === 'bulk_operations/finish').length, 1);
-  const bad = await gql(sb, token, 'mutation { bulkOperationRunQuery(query: "{ shop { id } blogs { edges { node { id } } } }") { bulkOperation { id } userErrors { code message } } }');
+  const bad = await gql(
+    sb,
+    token,
+    'mutation { bulkOperationRunQuery(query: "{ shop { id } blogs { edges { node { id } } } }") { bulkOperation { id } userErrors { code message } } }',
+  );
   assert.equal(bad.body.data.bulkOperationRunQuery.userErrors[0].code, 'INVALID');
   await sb.webhooks.idle();
 });
@@ -303,7 +429,22 @@ test('staged upload → multipart POST → fileCreate → MediaImage READY with 
   const { sb } = await startShop(t);
   const { access_token: token } = sb.mintToken();
   const bytes = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000030806000000', 'hex');
-  const staged = await gql(sb, token, 'mutation($i: [StagedUploadInput!]!) { stagedUploadsCreate(input: $i) { stagedTargets { url resourceUrl parameters { name value } } userErrors { message } } }', { i: [{ resource: 'IMAGE', filename: 'hero.png', mimeType: 'image/png', httpMethod: 'POST', fileSize: String(bytes.length) }] });
+  const staged = await gql(
+    sb,
+    token,
+    'mutation($i: [StagedUploadInput!]!) { stagedUploadsCreate(input: $i) { stagedTargets { url resourceUrl parameters { name value } } userErrors { message } } }',
+    {
+      i: [
+        {
+          resource: 'IMAGE',
+          filename: 'hero.png',
+          mimeType: 'image/png',
+          httpMethod: 'POST',
+          fileSize: String(bytes.length),
+        },
+      ],
+    },
+  );
   const target = staged.body.data.stagedUploadsCreate.stagedTargets[0];
   const form = new FormData();
   for (const p of target.parameters) form.append(p.name, p.value);
@@ -313,14 +454,28 @@ test('staged upload → multipart POST → fileCreate → MediaImage READY with 
   noKey.append('file', new Blob([bytes]), 'x.png');
   assert.equal((await fetch(target.url, { method: 'POST', body: noKey })).status, 400);
 
-  const created = await gql(sb, token, 'mutation($f: [FileCreateInput!]!) { fileCreate(files: $f) { files { id fileStatus } userErrors { code message } } }', { f: [{ originalSource: target.resourceUrl, contentType: 'IMAGE', alt: 'Hero' }] });
+  const created = await gql(
+    sb,
+    token,
+    'mutation($f: [FileCreateInput!]!) { fileCreate(files: $f) { files { id fileStatus } userErrors { code message } } }',
+    { f: [{ originalSource: target.resourceUrl, contentType: 'IMAGE', alt: 'Hero' }] },
+  );
   const file = created.body.data.fileCreate.files[0];
   assert.equal(file.fileStatus, 'UPLOADED');
-  const ready = await gql(sb, token, 'query($id: ID!) { node(id: $id) { ... on MediaImage { fileStatus alt image { url width height } } } }', { id: file.id });
+  const ready = await gql(
+    sb,
+    token,
+    'query($id: ID!) { node(id: $id) { ... on MediaImage { fileStatus alt image { url width height } } } }',
+    { id: file.id },
+  );
   const img = ready.body.data.node;
   assert.deepEqual([img.fileStatus, img.alt, img.image.width, img.image.height], ['READY', 'Hero', 2, 3]);
   assert.deepEqual(Buffer.from(await (await fetch(img.image.url)).arrayBuffer()), bytes);
-  const missing = await gql(sb, token, 'mutation { fileCreate(files: [{ originalSource: "https://elsewhere.example/x.png" }]) { files { id } userErrors { code } } }');
+  const missing = await gql(
+    sb,
+    token,
+    'mutation { fileCreate(files: [{ originalSource: "https://elsewhere.example/x.png" }]) { files { id } userErrors { code } } }',
+  );
   assert.equal(missing.body.data.fileCreate.userErrors[0].code, 'FILE_DOES_NOT_EXIST');
 });
 
@@ -335,7 +490,10 @@ test('every operation Plexus sends states the requested cost the platform comput
     [ops.BLOG_CREATE, { blog: { title: 'B' } }],
     [ops.BULK_RUN, { query: '{ products { edges { node { id } } } }' }],
     [ops.BULK_POLL, { id: id('BulkOperation') }],
-    [ops.STAGED_UPLOAD, { input: [{ resource: 'IMAGE', filename: 'a.png', mimeType: 'image/png', httpMethod: 'POST' }] }],
+    [
+      ops.STAGED_UPLOAD,
+      { input: [{ resource: 'IMAGE', filename: 'a.png', mimeType: 'image/png', httpMethod: 'POST' }] },
+    ],
     [ops.FILE_CREATE, { files: [{ originalSource: 'x' }] }],
     [ops.FILE_POLL, { id: id('MediaImage') }],
     [ops.WEBHOOK_CREATE, { topic: 'PRODUCTS_UPDATE', sub: { uri: 'https://example.test/h' } }],
@@ -349,7 +507,10 @@ test('every operation Plexus sends states the requested cost the platform comput
       [o.poll, { query: "updated_at:>='2020-01-01T00:00:00Z'" }],
       [o.create, { input }],
       [o.createMany(3), { i0: input, i1: input, i2: input }],
-      [o.update, r === 'product' ? { input: { id: id('Product'), title: 'U' } } : { id: id(o.type), input: { title: 'U' } }],
+      [
+        o.update,
+        r === 'product' ? { input: { id: id('Product'), title: 'U' } } : { id: id(o.type), input: { title: 'U' } },
+      ],
       [o.remove, { id: id(o.type) }],
     );
   }

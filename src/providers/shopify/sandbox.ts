@@ -12,7 +12,14 @@ import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
-import { restErrors, sanitizeShop, shopDomain, verifyQueryHmac, type ShopifyConfig, type ShopifyContext } from './sandbox/context.ts';
+import {
+  restErrors,
+  sanitizeShop,
+  shopDomain,
+  verifyQueryHmac,
+  type ShopifyConfig,
+  type ShopifyContext,
+} from './sandbox/context.ts';
 import { CostBucket } from './sandbox/cost-bucket.ts';
 import { ShopFiles } from './sandbox/files.ts';
 import { BulkOperations } from './sandbox/graphql/bulk.ts';
@@ -122,7 +129,8 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const shop = opts.shop ?? 'plexus-sandbox';
-  if (sanitizeShop(`${shop}.myshopify.com`) !== `${shop}.myshopify.com` || shop.includes('.')) throw new Error(`invalid Shopify shop name: ${shop}`);
+  if (sanitizeShop(`${shop}.myshopify.com`) !== `${shop}.myshopify.com` || shop.includes('.'))
+    throw new Error(`invalid Shopify shop name: ${shop}`);
   const version = opts.version ?? '2026-10';
   const config: ShopifyConfig = {
     shop,
@@ -143,9 +151,21 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     utcOffsetMinutes: opts.utcOffsetMinutes ?? -300,
   };
   const hex = () => randomBytes(16).toString('hex');
-  const ctx: ShopifyContext = { config, now, baseUrl: '', tokens, data: ShopData.seeded(seed, size, now()), files: new ShopFiles() };
+  const ctx: ShopifyContext = {
+    config,
+    now,
+    baseUrl: '',
+    tokens,
+    data: ShopData.seeded(seed, size, now()),
+    files: new ShopFiles(),
+  };
   const bucket = new CostBucket(now, config.maximumAvailable, config.restoreRate);
-  const webhooks = new ShopifyWebhooks({ shopDomain: shopDomain(config), clientSecret: config.clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS, now });
+  const webhooks = new ShopifyWebhooks({
+    shopDomain: shopDomain(config),
+    clientSecret: config.clientSecret,
+    retryDelaysMs: opts.webhookRetryDelaysMs ?? SHOPIFY_RETRY_DELAYS_MS,
+    now,
+  });
   ctx.events = {
     changed(action, r) {
       const topic = topicFor(r.kind, action);
@@ -165,7 +185,10 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     bucket,
     hooks: webhooks,
     media,
-    bulk: new BulkOperations((doc, g) => runDocument(deps, doc, g), (payload) => webhooks.emit('bulk_operations/finish', payload)),
+    bulk: new BulkOperations(
+      (doc, g) => runDocument(deps, doc, g),
+      (payload) => webhooks.emit('bulk_operations/finish', payload),
+    ),
     apiVersion: (req) => resolved(versionOf(req.path) ?? config.version),
     charged: (cost) => {
       if (charges.length >= 200_000) charges.splice(0, 100_000);
@@ -208,7 +231,14 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
       const blog = kind === 'article' ? (blogId ?? ctx.data.of('blog')[0]?.id) : undefined;
       if (kind === 'article' && blog === undefined) throw new Error('no blog to add the article to');
       const title = typeof fields['title'] === 'string' ? fields['title'] : 'Untitled';
-      const r = ctx.data.add({ kind, createdAt: at, updatedAt: at, publishedAt: at, ...(blog === undefined ? {} : { blogId: blog }), fields: { ...CREATE_DEFAULTS[kind], handle: handleize(title), ...fields, title } });
+      const r = ctx.data.add({
+        kind,
+        createdAt: at,
+        updatedAt: at,
+        publishedAt: at,
+        ...(blog === undefined ? {} : { blogId: blog }),
+        fields: { ...CREATE_DEFAULTS[kind], handle: handleize(title), ...fields, title },
+      });
       ctx.events?.changed('create', r);
       return String(r.id);
     },
@@ -219,7 +249,16 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
       const body = issueExpiring(ctx, scopes).body as { access_token: string; refresh_token: string };
       return { access_token: body.access_token, refresh_token: body.refresh_token };
     }
-    return { access_token: tokens.issue({ kind: 'access', clientId: config.clientId, subject: shopDomain(config), scopes, ttlSeconds: null, label: 'offline' }).token };
+    return {
+      access_token: tokens.issue({
+        kind: 'access',
+        clientId: config.clientId,
+        subject: shopDomain(config),
+        scopes,
+        ttlSeconds: null,
+        label: 'offline',
+      }).token,
+    };
   };
 
   control.add('POST', '/__sandbox/tokens', (req) => {
@@ -227,12 +266,19 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     return json(201, mintToken({ ...(scopes ? { scopes } : {}), expiring: req.body['expiring'] === true }));
   });
   control.add('POST', '/__sandbox/remote/uninstall', () => json(200, { revoked: remote.uninstall() }));
-  control.add('GET', '/__sandbox/webhooks', () => json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }));
+  control.add('GET', '/__sandbox/webhooks', () =>
+    json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }),
+  );
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const topic = String(req.body['topic'] ?? '') as ShopifyTopic;
     if (!SHOPIFY_TOPICS.includes(topic)) return json(400, { error: 'unknown_topic', topics: SHOPIFY_TOPICS });
     const payload = req.body['payload'];
-    return json(202, { deliveries: webhooks.emit(topic, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
+    return json(202, {
+      deliveries: webhooks.emit(
+        topic,
+        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
+      ),
+    });
   });
   const setRateLimit = (o: { maximumAvailable: number; restoreRate: number }) => {
     config.maximumAvailable = o.maximumAvailable;
@@ -242,13 +288,15 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   control.add('POST', '/__sandbox/bucket', (req) => {
     const max = Number(req.body['maximumAvailable']);
     const rate = Number(req.body['restoreRate']);
-    if (!(max >= 1) || !(rate > 0)) return json(400, { error: 'maximumAvailable >= 1 and restoreRate > 0 are required' });
+    if (!(max >= 1) || !(rate > 0))
+      return json(400, { error: 'maximumAvailable >= 1 and restoreRate > 0 are required' });
     setRateLimit({ maximumAvailable: max, restoreRate: rate });
     return json(200, { throttleStatus: bucket.status() });
   });
   control.add('GET', '/__sandbox/content/stats', (req) => {
     const kind = String(req.query['kind'] ?? 'article');
-    if (kind !== 'article' && kind !== 'page' && kind !== 'product') return json(400, { error: 'kind is article, page or product' });
+    if (kind !== 'article' && kind !== 'page' && kind !== 'product')
+      return json(400, { error: 'kind is article, page or product' });
     return json(200, contentStats(kind));
   });
   const contentStats = (kind: 'article' | 'page' | 'product'): SlugStats => {
@@ -270,7 +318,8 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   });
 
   const versionOf = (path: string): string | undefined => API_PREFIX.exec(path)?.[1];
-  const resolved = (v: string): string => (config.supportedVersions.includes(v) ? v : config.supportedVersions.at(-2) ?? config.version);
+  const resolved = (v: string): string =>
+    config.supportedVersions.includes(v) ? v : (config.supportedVersions.at(-2) ?? config.version);
 
   const running = await kit.start({
     provider: 'shopify',
@@ -284,7 +333,12 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
       bucket.reset();
       webhooks.reset();
     },
-    stats: () => ({ shop: shopDomain(config), version: config.version, throttleStatus: bucket.status(), items: ctx.data.items.size }),
+    stats: () => ({
+      shop: shopDomain(config),
+      version: config.version,
+      throttleStatus: bucket.status(),
+      items: ctx.data.items.size,
+    }),
     onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => (API_PREFIX.test(path) ? path.replace(API_PREFIX, '').replace(/\.json$/, '') : path),
@@ -295,7 +349,14 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
       },
       decorate: (req, res) => decorate(req, res),
       faultResponse: (fault) => faultResponse(fault, bucket),
-      notFound: (req) => (versionOf(req.path) ? restErrors(404, 'Not Found') : { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>404 Not Found</title>' }),
+      notFound: (req) =>
+        versionOf(req.path)
+          ? restErrors(404, 'Not Found')
+          : {
+              status: 404,
+              headers: { 'content-type': 'text/html; charset=utf-8' },
+              body: '<!doctype html><title>404 Not Found</title>',
+            },
     },
   });
   ctx.baseUrl = running.url;
@@ -335,18 +396,38 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
 function faultResponse(fault: ActiveFault, bucket: CostBucket): SandboxResponse {
   if (fault.kind === 'rate_limit') {
     const status = { ...bucket.status(), currentlyAvailable: 0 };
-    const body = { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: status } } };
+    const body = {
+      errors: [
+        {
+          message: 'Throttled',
+          extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+        },
+      ],
+      extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: status } },
+    };
     return { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body };
   }
   const status = fault.status ?? 500;
-  return restErrors(status, status === 503 ? 'Service Unavailable' : status === 502 ? 'Bad Gateway' : 'Internal Server Error');
+  return restErrors(
+    status,
+    status === 503 ? 'Service Unavailable' : status === 502 ? 'Bad Gateway' : 'Internal Server Error',
+  );
 }
 
 /** What the admin fills in when a merchant leaves a field empty. */
 const CREATE_DEFAULTS: Record<'article' | 'page' | 'product', Record<string, unknown>> = {
   article: { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null, body_html: '' },
   page: { author: 'Shop Admin', template_suffix: null, body_html: '' },
-  product: { status: 'active', vendor: 'Sandbox Shop', product_type: '', tags: '', published_scope: 'web', price: '0.00', template_suffix: null, body_html: '' },
+  product: {
+    status: 'active',
+    vendor: 'Sandbox Shop',
+    product_type: '',
+    tags: '',
+    published_scope: 'web',
+    price: '0.00',
+    template_suffix: null,
+    body_html: '',
+  },
 };
 
 const TOPIC_BASE: Partial<Record<Kind, string>> = { product: 'products', article: 'articles', page: 'pages' };

@@ -17,18 +17,39 @@ import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from 
 const SECRET = 'shopify-app-secret-for-the-sdk-test';
 const SHOP = 'sdk-shop.myshopify.com';
 
-const library = shopifyApi({ apiKey: 'sdk-client', apiSecretKey: SECRET, hostName: 'plexus.test', apiVersion: ApiVersion.October25, isEmbeddedApp: false, logger: { level: 0 } });
+const library = shopifyApi({
+  apiKey: 'sdk-client',
+  apiSecretKey: SECRET,
+  hostName: 'plexus.test',
+  apiVersion: ApiVersion.October25,
+  isEmbeddedApp: false,
+  logger: { level: 0 },
+});
 
 let sb: ShopifyRunningSandbox;
 let ctx: TestContext;
 let base: string;
 
 before(async () => {
-  sb = await sandbox.start({ seed: 3, size: 10, clientSecret: SECRET, webhookRetryDelaysMs: [] } as ShopifySandboxOptions);
-  ctx = await createTestContext({ env: { PLEXUS_SHOPIFY_CLIENT_ID: 'sdk-client', PLEXUS_SHOPIFY_CLIENT_SECRET: SECRET } });
+  sb = await sandbox.start({
+    seed: 3,
+    size: 10,
+    clientSecret: SECRET,
+    webhookRetryDelaysMs: [],
+  } as ShopifySandboxOptions);
+  ctx = await createTestContext({
+    env: { PLEXUS_SHOPIFY_CLIENT_ID: 'sdk-client', PLEXUS_SHOPIFY_CLIENT_SECRET: SECRET },
+  });
   base = await ctx.listen();
   const org = await newOrg(ctx);
-  await seedConnection(ctx.db, ctx.keyring, org.id, 'shopify', { kind: 'oauth2', accessToken: 'x' }, { externalId: SHOP });
+  await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'shopify',
+    { kind: 'oauth2', accessToken: 'x' },
+    { externalId: SHOP },
+  );
 });
 after(async () => {
   await ctx.close();
@@ -36,7 +57,11 @@ after(async () => {
 });
 
 /** A receiver that runs the library's validation on each real request it gets. */
-async function validatingReceiver(): Promise<{ url: string; results: { valid: boolean; topic?: string; reason?: string }[]; close(): Promise<void> }> {
+async function validatingReceiver(): Promise<{
+  url: string;
+  results: { valid: boolean; topic?: string; reason?: string }[];
+  close(): Promise<void>;
+}> {
   const results: { valid: boolean; topic?: string; reason?: string }[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -68,7 +93,14 @@ test('what the sandbox signs and sends, @shopify/shopify-api validates (and a ta
     // The same headers over another body: the library refuses it.
     const sent = await fetch(rx.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': sb.shopDomain, 'x-shopify-api-version': sb.version, 'x-shopify-webhook-id': randomUUID(), 'x-shopify-hmac-sha256': await createSHA256HMAC('another-secret', '{}', HashFormat.Base64) },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'products/update',
+        'x-shopify-shop-domain': sb.shopDomain,
+        'x-shopify-api-version': sb.version,
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-hmac-sha256': await createSHA256HMAC('another-secret', '{}', HashFormat.Base64),
+      },
       body: '{}',
     });
     assert.equal(sent.status, 200);
@@ -79,13 +111,35 @@ test('what the sandbox signs and sends, @shopify/shopify-api validates (and a ta
 });
 
 test("what the library's HMAC signs, Plexus's ingress accepts; the same with another secret is a 401", async () => {
-  const body = JSON.stringify({ id: 7, title: 'Signed by the library', admin_graphql_api_id: 'gid://shopify/Article/7' });
-  const headers = (hmac: string) => ({ 'content-type': 'application/json', 'x-shopify-topic': 'articles/update', 'x-shopify-shop-domain': SHOP, 'x-shopify-api-version': '2026-10', 'x-shopify-webhook-id': randomUUID(), 'x-shopify-hmac-sha256': hmac });
-  const good = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: headers(await createSHA256HMAC(SECRET, body, HashFormat.Base64)), body });
+  const body = JSON.stringify({
+    id: 7,
+    title: 'Signed by the library',
+    admin_graphql_api_id: 'gid://shopify/Article/7',
+  });
+  const headers = (hmac: string) => ({
+    'content-type': 'application/json',
+    'x-shopify-topic': 'articles/update',
+    'x-shopify-shop-domain': SHOP,
+    'x-shopify-api-version': '2026-10',
+    'x-shopify-webhook-id': randomUUID(),
+    'x-shopify-hmac-sha256': hmac,
+  });
+  const good = await fetch(`${base}/webhooks/shopify`, {
+    method: 'POST',
+    headers: headers(await createSHA256HMAC(SECRET, body, HashFormat.Base64)),
+    body,
+  });
   assert.equal(good.status, 200, await good.text());
   const { rows } = await ctx.db.owner.query("select topic from webhook_inbox where provider = 'shopify'");
-  assert.deepEqual(rows.map((r) => r.topic), ['articles/update']);
-  const bad = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: headers(await createSHA256HMAC('not-the-secret', body, HashFormat.Base64)), body });
+  assert.deepEqual(
+    rows.map((r) => r.topic),
+    ['articles/update'],
+  );
+  const bad = await fetch(`${base}/webhooks/shopify`, {
+    method: 'POST',
+    headers: headers(await createSHA256HMAC('not-the-secret', body, HashFormat.Base64)),
+    body,
+  });
   assert.equal(bad.status, 401);
   assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'webhook_signature_invalid');
 });

@@ -8,7 +8,14 @@ export const shopifyWebhooks: WebhookAdapter = {
   events(body, headers) {
     const id = headers['x-shopify-webhook-id'] ?? headers['x-shopify-event-id'];
     const shop = headers['x-shopify-shop-domain'];
-    return [{ ...(id ? { eventId: id } : {}), topic: headers['x-shopify-topic'] ?? 'unknown', ...(shop ? { accountRef: shop } : {}), payload: body }];
+    return [
+      {
+        ...(id ? { eventId: id } : {}),
+        topic: headers['x-shopify-topic'] ?? 'unknown',
+        ...(shop ? { accountRef: shop } : {}),
+        payload: body,
+      },
+    ];
   },
   action(e) {
     // The merchant removed the app: the token is dead, a person must reinstall.

@@ -9,7 +9,8 @@ export const snapchatConnector: Connector = {
 
   async identify(ctx, creds) {
     const res = await apiCall(snapchatConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/me') });
-    const me = (res.body as { me?: { id?: string; display_name?: string; email?: string; organization_id?: string } }).me;
+    const me = (res.body as { me?: { id?: string; display_name?: string; email?: string; organization_id?: string } })
+      .me;
     if (!me?.id) throw plexusError('provider.invalid_request', { message: 'Snapchat /me answered without an id.' });
     return {
       externalAccountId: me.organization_id ?? me.id,

@@ -43,5 +43,8 @@ export function classifySnapchat(res: HttpResponse): PlexusError | undefined {
   const code = parsed?.code ?? body.error_code;
   const generic = classifyHttp({ ...res, body: { message } }) ?? plexusError('provider.invalid_request', { message });
   if (generic.code !== 'provider.invalid_request') return generic;
-  return plexusError('provider.invalid_request', { message, details: { status: res.status, ...(code ? { code } : {}) } });
+  return plexusError('provider.invalid_request', {
+    message,
+    details: { status: res.status, ...(code ? { code } : {}) },
+  });
 }

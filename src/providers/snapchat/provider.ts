@@ -13,7 +13,7 @@ export const snapchatProvider = {
     // docs/platforms/snapchat.md §Version: v1 is the only version.
     lifecycle: {
       versions: {
-        'v1': { released: null, sunset: null },
+        v1: { released: null, sunset: null },
       },
       source: 'https://developers.snap.com/api/marketing-api/Ads-API/introduction',
       policy: 'One unversioned-in-practice v1; Snap announces breaking changes in its changelog, not by version.',
@@ -51,11 +51,5 @@ export const snapchatProvider = {
   pagination: 'next-link',
   maxPageSize: 1000,
   money: 'micros',
-  capabilities: [
-    'ads.accounts.read',
-    'ads.campaigns.read',
-    'ads.campaigns.write',
-    'ads.metrics.read',
-    'token.refresh',
-  ],
+  capabilities: ['ads.accounts.read', 'ads.campaigns.read', 'ads.campaigns.write', 'ads.metrics.read', 'token.refresh'],
 } as const satisfies ProviderDefinition;

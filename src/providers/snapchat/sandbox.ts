@@ -41,7 +41,15 @@ export interface SnapchatRunningSandbox extends RunningSandbox {
   world(): SnapWorld;
   remote: SnapRemote;
   /** Live (not deleted) entities per level, and the seeded metric rows (ads × days). */
-  counts(): { organizations: number; accounts: number; campaigns: number; adsquads: number; ads: number; days: number; metricRows: number };
+  counts(): {
+    organizations: number;
+    accounts: number;
+    campaigns: number;
+    adsquads: number;
+    ads: number;
+    days: number;
+    metricRows: number;
+  };
   mintToken(o?: { ttlSeconds?: number }): { accessToken: string; refreshToken: string };
 }
 
@@ -52,7 +60,12 @@ function b64(n: number): string {
 async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunningSandbox> {
   const kit = sandboxKit(opts, {
     size: 2000,
-    generate: (kind) => (kind === 'code' ? b64(24) : kind === 'refresh' ? `hCgw${b64(60)}` : `eyJpc3MiOiJodHRwczpcL1wvYXV0aC5zbmFwY2hhdC5jb20i.${b64(180)}`),
+    generate: (kind) =>
+      kind === 'code'
+        ? b64(24)
+        : kind === 'refresh'
+          ? `hCgw${b64(60)}`
+          : `eyJpc3MiOiJodHRwczpcL1wvYXV0aC5zbmFwY2hhdC5jb20i.${b64(180)}`,
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: SnapConfig = {
@@ -71,7 +84,8 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
 
   const entity = (id: string) => {
     const w = ctx.world;
-    const c = w.campaigns.find((x) => x.id === id) ?? w.adsquads.find((x) => x.id === id) ?? w.ads.find((x) => x.id === id);
+    const c =
+      w.campaigns.find((x) => x.id === id) ?? w.adsquads.find((x) => x.id === id) ?? w.ads.find((x) => x.id === id);
     if (!c) throw new Error(`no Snapchat campaign, ad squad or ad with id ${id}`);
     return c;
   };
@@ -85,7 +99,11 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
       // Deleting a parent takes its children with it.
       const w = ctx.world;
       const squads = new Set(w.adsquads.filter((q) => q.campaign_id === id || q.id === id).map((q) => q.id));
-      for (const e of [entity(id), ...w.adsquads.filter((q) => squads.has(q.id)), ...w.ads.filter((a) => squads.has(a.ad_squad_id))]) {
+      for (const e of [
+        entity(id),
+        ...w.adsquads.filter((q) => squads.has(q.id)),
+        ...w.ads.filter((a) => squads.has(a.ad_squad_id)),
+      ]) {
         if (e.deleted) continue;
         e.deleted = true;
         touch(e, now());
@@ -113,7 +131,9 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
     const access = tokens.issue({ ...base, kind: 'access', ttlSeconds: o.ttlSeconds ?? config.accessTokenTtlSeconds });
     return { accessToken: access.token, refreshToken: refresh.token };
   };
-  control.add('POST', '/__sandbox/tokens', (req) => json(201, mintToken(typeof req.body['ttlSeconds'] === 'number' ? { ttlSeconds: req.body['ttlSeconds'] } : {})));
+  control.add('POST', '/__sandbox/tokens', (req) =>
+    json(201, mintToken(typeof req.body['ttlSeconds'] === 'number' ? { ttlSeconds: req.body['ttlSeconds'] } : {})),
+  );
 
   const running = await kit.start({
     provider: 'snapchat',
@@ -146,10 +166,14 @@ function faultResponse(fault: ActiveFault, req: SandboxRequest): SandboxResponse
   if (fault.kind === 'rate_limit') {
     // No rate-limit headers and no Retry-After, as documented.
     const status = fault.status ?? 429;
-    return oauth ? json(status, { error: 'too_many_requests', error_description: 'Too Many Requests' }) : snapError(status, 'Too Many Requests');
+    return oauth
+      ? json(status, { error: 'too_many_requests', error_description: 'Too Many Requests' })
+      : snapError(status, 'Too Many Requests');
   }
   const status = fault.status ?? 500;
-  return oauth ? json(status, { error: 'server_error', error_description: 'Internal Server Error' }) : snapError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+  return oauth
+    ? json(status, { error: 'server_error', error_description: 'Internal Server Error' })
+    : snapError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
 }
 
 export const sandbox: Sandbox<SnapchatRunningSandbox> = { provider: 'snapchat', start };

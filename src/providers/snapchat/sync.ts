@@ -1,4 +1,12 @@
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import type {
+  AdEntityRecord,
+  AdLevel,
+  AdMetricRecord,
+  AdStatus,
+  AdsSyncAdapter,
+  AdsSyncContext,
+  Page,
+} from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { addDays, daysBetween, localMidnightIso } from '../kit/account-time.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
@@ -6,11 +14,20 @@ import { integerMicros, optionalString } from '../kit/payload-values.ts';
 // ads.md §6.3: entities are ACTIVE or PAUSED; deleted ones carry `deleted: true`.
 const STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused' };
 // Ad account states seen on the API (the sheet lists none): anything else is kept raw as unknown.
-const ACCOUNT_STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused', PENDING: 'pending', DISABLED: 'error', DELETED: 'deleted' };
+const ACCOUNT_STATUS: Record<string, AdStatus> = {
+  ACTIVE: 'active',
+  PAUSED: 'paused',
+  PENDING: 'pending',
+  DISABLED: 'error',
+  DELETED: 'deleted',
+};
 // An ACTIVE ad that review holds back does not deliver.
 const REVIEW: Record<string, AdStatus> = { PENDING_REVIEW: 'pending', REJECTED: 'error' };
 
-export const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; key: string; one: string; parent: string | null }> = {
+export const LIST: Record<
+  Exclude<AdLevel, 'account'>,
+  { path: string; key: string; one: string; parent: string | null }
+> = {
   campaign: { path: 'campaigns', key: 'campaigns', one: 'campaign', parent: null },
   ad_group: { path: 'adsquads', key: 'adsquads', one: 'adsquad', parent: 'campaign_id' },
   ad: { path: 'ads', key: 'ads', one: 'ad', parent: 'ad_squad_id' },
@@ -24,7 +41,13 @@ const DAY_CHUNK = 31;
 export type Row = Record<string, unknown> & { id: string };
 
 /** One page of a Snapchat list; the cursor is the `cursor` parameter of `paging.next_link`. */
-async function list(s: AdsSyncContext, path: string, key: string, one: string, cursor: string | null): Promise<Page<Row>> {
+async function list(
+  s: AdsSyncContext,
+  path: string,
+  key: string,
+  one: string,
+  cursor: string | null,
+): Promise<Page<Row>> {
   const url = new URL(apiUrl(s.ctx, path));
   url.searchParams.set('limit', LIMIT);
   if (cursor) url.searchParams.set('cursor', cursor);
@@ -33,7 +56,10 @@ async function list(s: AdsSyncContext, path: string, key: string, one: string, c
   const wrapped = (body[key] as Array<Record<string, unknown>> | undefined) ?? [];
   // The link is rebuilt from its cursor so calls always go through the configured base URL.
   const next = body.paging?.next_link ? new URL(body.paging.next_link).searchParams.get('cursor') : null;
-  return { records: wrapped.flatMap((w) => (w['sub_request_status'] === 'SUCCESS' && w[one] ? [w[one] as Row] : [])), next };
+  return {
+    records: wrapped.flatMap((w) => (w['sub_request_status'] === 'SUCCESS' && w[one] ? [w[one] as Row] : [])),
+    next,
+  };
 }
 
 const str = optionalString;
@@ -57,7 +83,10 @@ export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRe
     name: str(r['name']),
     status: statusOf(r),
     platformStatus: str(r['status']),
-    objective: str(r['objective']) ?? str((r['objective_v2_properties'] as Record<string, unknown> | undefined)?.['objective_v2_type']) ?? str(r['optimization_goal']),
+    objective:
+      str(r['objective']) ??
+      str((r['objective_v2_properties'] as Record<string, unknown> | undefined)?.['objective_v2_type']) ??
+      str(r['optimization_goal']),
     currency: account.currency ?? null,
     dailyBudgetMicros: micros(r['daily_budget_micro']),
     // A campaign's lifetime spend cap is its lifetime budget in the unified model.
@@ -77,12 +106,20 @@ export const snapchatAdsSync: AdsSyncAdapter = {
   async accounts(s, cursor) {
     // Cursor: `<organization index>:<adaccounts cursor>`; organizations are few and unpaged.
     const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, '/me/organizations') });
-    const orgs = ((res.body as { organizations?: Array<{ organization?: { id: string } }> }).organizations ?? []).flatMap((w) => (w.organization ? [w.organization.id] : []));
+    const orgs = (
+      (res.body as { organizations?: Array<{ organization?: { id: string } }> }).organizations ?? []
+    ).flatMap((w) => (w.organization ? [w.organization.id] : []));
     const sep = cursor ? cursor.indexOf(':') : -1;
     const index = cursor ? Number(cursor.slice(0, sep)) : 0;
     const org = orgs[index];
     if (!org) return { records: [], next: null };
-    const page = await list(s, `/organizations/${org}/adaccounts`, 'adaccounts', 'adaccount', cursor ? cursor.slice(sep + 1) || null : null);
+    const page = await list(
+      s,
+      `/organizations/${org}/adaccounts`,
+      'adaccounts',
+      'adaccount',
+      cursor ? cursor.slice(sep + 1) || null : null,
+    );
     const next = page.next ? `${index}:${page.next}` : index + 1 < orgs.length ? `${index + 1}:` : null;
     return {
       next,
@@ -122,8 +159,13 @@ export const snapchatAdsSync: AdsSyncAdapter = {
     url.searchParams.set('end_time', localMidnightIso(to, tz));
     url.searchParams.set('omit_empty', 'true');
     const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
-    type Series = { id: string; timeseries?: Array<{ start_time: string; stats?: Record<string, number | undefined> }> };
-    const stats = (res.body as { timeseries_stats?: Array<{ timeseries_stat?: { breakdown_stats?: { ad?: Series[] } } }> }).timeseries_stats ?? [];
+    type Series = {
+      id: string;
+      timeseries?: Array<{ start_time: string; stats?: Record<string, number | undefined> }>;
+    };
+    const stats =
+      (res.body as { timeseries_stats?: Array<{ timeseries_stat?: { breakdown_stats?: { ad?: Series[] } } }> })
+        .timeseries_stats ?? [];
     const records: AdMetricRecord[] = [];
     for (const ad of stats.flatMap((t) => t.timeseries_stat?.breakdown_stats?.ad ?? [])) {
       for (const bucket of ad.timeseries ?? []) {

@@ -7,7 +7,15 @@ import { LIST, toEntity, type Row } from './sync.ts';
 type Level = Exclude<AdLevel, 'account'>;
 
 // Fields the API fills in itself; an update sends the entity back without them.
-const READ_ONLY = ['created_at', 'updated_at', 'delivery_status', 'creation_state', 'review_status', 'review_status_reasons', 'deleted'];
+const READ_ONLY = [
+  'created_at',
+  'updated_at',
+  'delivery_status',
+  'creation_state',
+  'review_status',
+  'review_status_reasons',
+  'deleted',
+];
 
 const status = (s: 'active' | 'paused') => (s === 'active' ? 'ACTIVE' : 'PAUSED');
 
@@ -16,7 +24,10 @@ function entityOf(body: unknown, key: string, one: string): Row {
   const item = ((body as Record<string, unknown>)[key] as Array<Record<string, unknown>> | undefined)?.[0];
   if (item?.['sub_request_status'] === 'SUCCESS' && item[one]) return item[one] as Row;
   const reason = parseReason(String(item?.['sub_request_error_reason'] ?? 'Snapchat did not return the entity'));
-  throw plexusError('provider.invalid_request', { message: reason.message, details: { ...(reason.code ? { code: reason.code } : {}) } });
+  throw plexusError('provider.invalid_request', {
+    message: reason.message,
+    details: { ...(reason.code ? { code: reason.code } : {}) },
+  });
 }
 
 async function read(s: AdsSyncContext, level: Level, id: string): Promise<Row> {
@@ -30,7 +41,11 @@ async function put(s: AdsSyncContext, level: Level, path: string, entity: Row): 
   const e = LIST[level];
   const body: Record<string, unknown> = { ...entity };
   for (const f of READ_ONLY) delete body[f];
-  const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'PUT', url: apiUrl(s.ctx, path), json: { [e.key]: [body] } });
+  const res = await apiCall(s.connector, s.ctx, s.creds, {
+    method: 'PUT',
+    url: apiUrl(s.ctx, path),
+    json: { [e.key]: [body] },
+  });
   return entityOf(res.body, e.key, e.one);
 }
 
@@ -44,9 +59,19 @@ function apply(c: Record<string, unknown>, input: CampaignInput): void {
   set('name', input.name);
   set('objective', input.objective);
   set('status', input.status === undefined ? undefined : status(input.status));
-  set('daily_budget_micro', input.dailyBudgetMicros === undefined || input.dailyBudgetMicros === null ? input.dailyBudgetMicros : Number(input.dailyBudgetMicros));
+  set(
+    'daily_budget_micro',
+    input.dailyBudgetMicros === undefined || input.dailyBudgetMicros === null
+      ? input.dailyBudgetMicros
+      : Number(input.dailyBudgetMicros),
+  );
   // The unified lifetime budget is the campaign's lifetime spend cap on Snapchat.
-  set('lifetime_spend_cap_micro', input.lifetimeBudgetMicros === undefined || input.lifetimeBudgetMicros === null ? input.lifetimeBudgetMicros : Number(input.lifetimeBudgetMicros));
+  set(
+    'lifetime_spend_cap_micro',
+    input.lifetimeBudgetMicros === undefined || input.lifetimeBudgetMicros === null
+      ? input.lifetimeBudgetMicros
+      : Number(input.lifetimeBudgetMicros),
+  );
   set('start_time', input.startAt);
   set('end_time', input.endAt);
 }
@@ -59,9 +84,17 @@ function apply(c: Record<string, unknown>, input: CampaignInput): void {
 export const snapchatAdsWrite: AdsWriteAdapter = {
   async createCampaign(s, account, input) {
     // start_time is required; a campaign without one starts now. Created paused unless asked otherwise.
-    const c: Record<string, unknown> = { ad_account_id: account.platformId, status: 'PAUSED', start_time: s.ctx.clock.now().toISOString() };
+    const c: Record<string, unknown> = {
+      ad_account_id: account.platformId,
+      status: 'PAUSED',
+      start_time: s.ctx.clock.now().toISOString(),
+    };
     apply(c, input);
-    const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'POST', url: apiUrl(s.ctx, `/adaccounts/${account.platformId}/campaigns`), json: { campaigns: [c] } });
+    const res = await apiCall(s.connector, s.ctx, s.creds, {
+      method: 'POST',
+      url: apiUrl(s.ctx, `/adaccounts/${account.platformId}/campaigns`),
+      json: { campaigns: [c] },
+    });
     return toEntity('campaign', account, entityOf(res.body, 'campaigns', 'campaign'));
   },
 
@@ -78,7 +111,12 @@ export const snapchatAdsWrite: AdsWriteAdapter = {
   async setStatus(s, account: AdEntityRecord, level, id, to) {
     const e = await read(s, level, id);
     e['status'] = status(to);
-    const path = level === 'campaign' ? `/adaccounts/${account.platformId}/campaigns` : level === 'ad_group' ? `/campaigns/${String(e['campaign_id'])}/adsquads` : `/adsquads/${String(e['ad_squad_id'])}/ads`;
+    const path =
+      level === 'campaign'
+        ? `/adaccounts/${account.platformId}/campaigns`
+        : level === 'ad_group'
+          ? `/campaigns/${String(e['campaign_id'])}/adsquads`
+          : `/adsquads/${String(e['ad_squad_id'])}/ads`;
     return toEntity(level, account, await put(s, level, path, e));
   },
 };

@@ -10,7 +10,11 @@ const TOKEN_BAD = new Set([40102, 40104, 40105, 40107, 40103]);
 
 export function classifyTikTok(res: HttpResponse): PlexusError | undefined {
   const b = res.body as { code?: number; message?: string } | undefined;
-  if (res.status >= 500) return plexusError('provider.unavailable', { message: b?.message ?? `HTTP ${res.status}`, details: { status: res.status } });
+  if (res.status >= 500)
+    return plexusError('provider.unavailable', {
+      message: b?.message ?? `HTTP ${res.status}`,
+      details: { status: res.status },
+    });
   if (!b || typeof b.code !== 'number' || b.code === 0) return undefined;
   const message = b.message ?? 'TikTok API error';
   const details = { status: res.status, code: b.code };
@@ -43,12 +47,19 @@ export const tiktokConnector: Connector = {
     url.searchParams.set('app_id', ctx.app.clientId ?? '');
     url.searchParams.set('secret', ctx.app.clientSecret ?? '');
     const res = await apiCall(tiktokConnector, ctx, creds, { method: 'GET', url: url.toString() });
-    const list = (res.body as { data?: { list?: { advertiser_id: string | number; advertiser_name?: string }[] } }).data?.list ?? [];
+    const list =
+      (res.body as { data?: { list?: { advertiser_id: string | number; advertiser_name?: string }[] } }).data?.list ??
+      [];
     const first = list[0];
     const ids = list.map((a) => String(a.advertiser_id));
     const fromToken = ctx.config.advertiser_ids?.split(',').filter(Boolean) ?? [];
     const id = first ? String(first.advertiser_id) : fromToken[0];
     if (!id) throw plexusError('provider.invalid_request', { message: 'No advertiser was authorized.' });
-    return { externalAccountId: id, displayName: first?.advertiser_name ?? `TikTok advertiser ${id}`, config: { advertiserIds: (ids.length ? ids : fromToken).join(',') }, accountRefs: ids.length ? ids : fromToken };
+    return {
+      externalAccountId: id,
+      displayName: first?.advertiser_name ?? `TikTok advertiser ${id}`,
+      config: { advertiserIds: (ids.length ? ids : fromToken).join(',') },
+      accountRefs: ids.length ? ids : fromToken,
+    };
   },
 };

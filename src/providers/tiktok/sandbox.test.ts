@@ -10,12 +10,23 @@ async function startTikTok(t: TestContext, opts: TikTokSandboxOptions = {}) {
 }
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Res> {
-  return call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
-function get(sb: TikTokRunningSandbox, path: string, token: string | undefined, query: Record<string, string> = {}): Promise<Res> {
+function get(
+  sb: TikTokRunningSandbox,
+  path: string,
+  token: string | undefined,
+  query: Record<string, string> = {},
+): Promise<Res> {
   const q = new URLSearchParams(query);
-  return call(`${sb.apiUrl}${path}${q.size ? `?${q}` : ''}`, { headers: token === undefined ? {} : { 'Access-Token': token } });
+  return call(`${sb.apiUrl}${path}${q.size ? `?${q}` : ''}`, {
+    headers: token === undefined ? {} : { 'Access-Token': token },
+  });
 }
 
 /** Application errors are HTTP 200 with a non-zero code in the envelope. */
@@ -58,7 +69,10 @@ test('authorize (auto consent) → auth_code + state → long-term token; advert
   const token = tok.body.data.access_token;
   const advertisers = await get(sb, '/oauth2/advertiser/get/', token, { app_id: sb.appId, secret: sb.secret });
   assertCode(advertisers, 0);
-  assert.deepEqual(advertisers.body.data.list.map((a: any) => a.advertiser_id), sb.advertiserIds());
+  assert.deepEqual(
+    advertisers.body.data.list.map((a: any) => a.advertiser_id),
+    sb.advertiserIds(),
+  );
   assert.equal(typeof advertisers.body.data.list[0].advertiser_name, 'string');
 
   // Long-term tokens have no timer.
@@ -76,8 +90,17 @@ test('consent page: Deny redirects back without an auth_code and with the state;
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&amp;/g, '&')]));
-  const formOf = (decision: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, decision }).toString() });
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      (m[2] ?? '').replace(/&amp;/g, '&'),
+    ]),
+  );
+  const formOf = (decision: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...hidden, decision }).toString(),
+  });
   const deny = new URL((await call(`${sb.url}${action}`, formOf('deny'))).headers.get('location') ?? '');
   assert.equal(deny.searchParams.get('auth_code'), null);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
@@ -91,13 +114,19 @@ test('token call errors stay HTTP 200: wrong secret 40101, unknown app 40113, mi
   const { sb, clock } = await startTikTok(t);
   const code = (await authorize(sb)).searchParams.get('auth_code') ?? '';
   assertCode(await exchange(sb, code, 'wrong-secret'), 40101);
-  assertCode(await post(`${sb.apiUrl}/oauth2/access_token/`, { app_id: '1', secret: sb.secret, auth_code: 'x' }), 40113);
+  assertCode(
+    await post(`${sb.apiUrl}/oauth2/access_token/`, { app_id: '1', secret: sb.secret, auth_code: 'x' }),
+    40113,
+  );
   assertCode(await post(`${sb.apiUrl}/oauth2/access_token/`, { app_id: sb.appId, secret: sb.secret }), 40002);
   const late = (await authorize(sb)).searchParams.get('auth_code') ?? '';
   clock.t += 3600 * 1000;
   assertCode(await exchange(sb, late), 40110);
   // Standard OAuth field names are not understood.
-  assertCode(await post(`${sb.apiUrl}/oauth2/access_token/`, { client_id: sb.appId, client_secret: sb.secret, code: late }), 40002);
+  assertCode(
+    await post(`${sb.apiUrl}/oauth2/access_token/`, { client_id: sb.appId, client_secret: sb.secret, code: late }),
+    40002,
+  );
 });
 
 test('token problems on API calls: 40104 without the header, 40105 for a bad token, 40102 once a timed token expires', async (t) => {
@@ -111,7 +140,12 @@ test('token problems on API calls: 40104 without the header, 40105 for a bad tok
   assertCode(info, 0);
   assert.equal(info.body.data.list[0].advertiser_id, id);
   // Authorization: Bearer is not how TikTok takes the token.
-  assertCode(await call(`${sb.apiUrl}/advertiser/info/?advertiser_ids=${encodeURIComponent(JSON.stringify([id]))}`, { headers: { authorization: `Bearer ${token}` } }), 40104);
+  assertCode(
+    await call(`${sb.apiUrl}/advertiser/info/?advertiser_ids=${encodeURIComponent(JSON.stringify([id]))}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+    40104,
+  );
   clock.t += 86_400 * 1000;
   assertCode(await get(sb, '/advertiser/info/', token, q), 40102);
 });
@@ -119,8 +153,14 @@ test('token problems on API calls: 40104 without the header, 40105 for a bad tok
 test('revoke_token ends the token (40105 afterwards); wrong secret cannot revoke', async (t) => {
   const { sb } = await startTikTok(t);
   const token = sb.mintToken();
-  assertCode(await post(`${sb.apiUrl}/oauth2/revoke_token/`, { app_id: sb.appId, secret: 'nope', access_token: token }), 40101);
-  assertCode(await post(`${sb.apiUrl}/oauth2/revoke_token/`, { app_id: sb.appId, secret: sb.secret, access_token: token }), 0);
+  assertCode(
+    await post(`${sb.apiUrl}/oauth2/revoke_token/`, { app_id: sb.appId, secret: 'nope', access_token: token }),
+    40101,
+  );
+  assertCode(
+    await post(`${sb.apiUrl}/oauth2/revoke_token/`, { app_id: sb.appId, secret: sb.secret, access_token: token }),
+    0,
+  );
   assertCode(await get(sb, '/oauth2/advertiser/get/', token, { app_id: sb.appId, secret: sb.secret }), 40105);
   assert.equal(sb.tokens.refreshCount(token), 0);
 });
@@ -134,7 +174,12 @@ test('campaign/get: JSON-encoded params, page/page_size with page_info, budgets 
   const seen: string[] = [];
   let page = 1;
   for (;;) {
-    const res = await get(sb, '/campaign/get/', token, { advertiser_id: id, page: String(page), page_size: '3', fields: JSON.stringify(['campaign_id', 'campaign_name', 'budget', 'operation_status']) });
+    const res = await get(sb, '/campaign/get/', token, {
+      advertiser_id: id,
+      page: String(page),
+      page_size: '3',
+      fields: JSON.stringify(['campaign_id', 'campaign_name', 'budget', 'operation_status']),
+    });
     assertCode(res, 0);
     assert.equal(res.body.data.page_info.total_number, visible.length);
     assert.equal(res.body.data.page_info.page_size, 3);
@@ -147,7 +192,11 @@ test('campaign/get: JSON-encoded params, page/page_size with page_info, budgets 
     page++;
   }
   assert.deepEqual(seen.sort(), visible.map((c) => c.campaign_id).sort());
-  const all = await get(sb, '/campaign/get/', token, { advertiser_id: id, page_size: '1000', filtering: JSON.stringify({ secondary_status: 'CAMPAIGN_STATUS_ALL' }) });
+  const all = await get(sb, '/campaign/get/', token, {
+    advertiser_id: id,
+    page_size: '1000',
+    filtering: JSON.stringify({ secondary_status: 'CAMPAIGN_STATUS_ALL' }),
+  });
   assert.equal(all.body.data.list.length, mine.length);
 
   assertCode(await get(sb, '/campaign/get/', token, { advertiser_id: id, page_size: '1001' }), 40002);
@@ -156,19 +205,28 @@ test('campaign/get: JSON-encoded params, page/page_size with page_info, budgets 
 
   const noSlash = await call(`${sb.apiUrl}/campaign/get?advertiser_id=${id}`, { headers: { 'Access-Token': token } });
   assert.equal(noSlash.status, 404);
-  assertCode(await call(`${sb.url}/open_api/v9.9/campaign/get/?advertiser_id=${id}`, { headers: { 'Access-Token': token } }), 40051);
+  assertCode(
+    await call(`${sb.url}/open_api/v9.9/campaign/get/?advertiser_id=${id}`, { headers: { 'Access-Token': token } }),
+    40051,
+  );
 
   const target = visible[0]!;
   sb.remote.delete(target.campaign_id);
   const after = await get(sb, '/campaign/get/', token, { advertiser_id: id, page_size: '1000' });
-  assert.equal(after.body.data.list.some((c: any) => c.campaign_id === target.campaign_id), false);
+  assert.equal(
+    after.body.data.list.some((c: any) => c.campaign_id === target.campaign_id),
+    false,
+  );
 });
 
 test('rate-limit fault → HTTP 200 with code 40100 and no rate-limit headers; the next call succeeds', async (t) => {
   const { sb } = await startTikTok(t);
   const token = sb.mintToken();
   const id = sb.advertiserIds()[0] ?? '';
-  const added = await post(`${sb.url}/__sandbox/faults`, { kind: 'rate_limit', pathPrefix: '/open_api/v1.3/campaign/' });
+  const added = await post(`${sb.url}/__sandbox/faults`, {
+    kind: 'rate_limit',
+    pathPrefix: '/open_api/v1.3/campaign/',
+  });
   assert.equal(added.status, 201);
   const limited = await get(sb, '/campaign/get/', token, { advertiser_id: id });
   assertCode(limited, 40100);
@@ -185,16 +243,32 @@ test('adgroup/get, ad/get and report/integrated/get: STATUS_ALL listing, string 
   const id = sb.advertiserIds()[0] ?? '';
   const w = sb.world();
   const ads = w.ads.filter((a) => a.advertiser_id === id);
-  const all = await get(sb, '/ad/get/', token, { advertiser_id: id, page_size: '1000', filtering: JSON.stringify({ secondary_status: 'AD_STATUS_ALL' }) });
+  const all = await get(sb, '/ad/get/', token, {
+    advertiser_id: id,
+    page_size: '1000',
+    filtering: JSON.stringify({ secondary_status: 'AD_STATUS_ALL' }),
+  });
   assertCode(all, 0);
   assert.equal(all.body.data.page_info.total_number, ads.length);
-  const groups = await get(sb, '/adgroup/get/', token, { advertiser_id: id, page_size: '2', fields: JSON.stringify(['adgroup_id', 'budget', 'secondary_status']) });
+  const groups = await get(sb, '/adgroup/get/', token, {
+    advertiser_id: id,
+    page_size: '2',
+    fields: JSON.stringify(['adgroup_id', 'budget', 'secondary_status']),
+  });
   assertCode(groups, 0);
-  assert.ok(groups.body.data.list.every((g: { secondary_status: string }) => g.secondary_status !== 'ADGROUP_STATUS_DELETE'));
+  assert.ok(
+    groups.body.data.list.every((g: { secondary_status: string }) => g.secondary_status !== 'ADGROUP_STATUS_DELETE'),
+  );
   assert.deepEqual(Object.keys(groups.body.data.list[0]), ['adgroup_id', 'budget', 'secondary_status']);
   const report = await get(sb, '/report/integrated/get/', token, {
-    advertiser_id: id, report_type: 'BASIC', data_level: 'AUCTION_AD', dimensions: JSON.stringify(['ad_id', 'stat_time_day']),
-    metrics: JSON.stringify(['spend', 'impressions', 'clicks', 'conversion']), start_date: w.firstDay, end_date: w.firstDay, page_size: '1000',
+    advertiser_id: id,
+    report_type: 'BASIC',
+    data_level: 'AUCTION_AD',
+    dimensions: JSON.stringify(['ad_id', 'stat_time_day']),
+    metrics: JSON.stringify(['spend', 'impressions', 'clicks', 'conversion']),
+    start_date: w.firstDay,
+    end_date: w.firstDay,
+    page_size: '1000',
   });
   assertCode(report, 0);
   assert.equal(report.body.data.page_info.total_number, ads.length);
@@ -202,7 +276,14 @@ test('adgroup/get, ad/get and report/integrated/get: STATUS_ALL listing, string 
   assert.match(row.dimensions.stat_time_day, /^\d{4}-\d{2}-\d{2} 00:00:00$/);
   assert.match(row.metrics.spend, /^\d+\.\d{2}$/);
   assert.equal(typeof row.metrics.impressions, 'string');
-  const bad = await get(sb, '/report/integrated/get/', token, { advertiser_id: id, report_type: 'BASIC', dimensions: JSON.stringify(['ad_id', 'stat_time_day']), metrics: JSON.stringify(['nope']), start_date: w.firstDay, end_date: w.firstDay });
+  const bad = await get(sb, '/report/integrated/get/', token, {
+    advertiser_id: id,
+    report_type: 'BASIC',
+    dimensions: JSON.stringify(['ad_id', 'stat_time_day']),
+    metrics: JSON.stringify(['nope']),
+    start_date: w.firstDay,
+    end_date: w.firstDay,
+  });
   assertCode(bad, 40002);
   const started = Date.now();
   const big = await sandbox.start({ seed: 1, size: 2_000_000 });

@@ -54,7 +54,9 @@ export interface TikTokRunningSandbox extends RunningSandbox {
 }
 
 function alnum(n: number): string {
-  return randomBytes(n * 2).toString('hex').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('hex')
+    .slice(0, n);
 }
 
 async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSandbox> {
@@ -72,7 +74,13 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     redirectUris: opts.redirectUris ?? [],
   };
   const ctx: TikTokContext = { config, now, tokens, world: seedWorld(seed, size, now()) };
-  const webhooks = new TikTokWebhooks({ appId: config.appId, secret: config.secret, userOpenId: SUBJECT, retryDelaysMs: opts.webhookRetryDelaysMs ?? TIKTOK_RETRY_DELAYS_MS, now });
+  const webhooks = new TikTokWebhooks({
+    appId: config.appId,
+    secret: config.secret,
+    userOpenId: SUBJECT,
+    retryDelaysMs: opts.webhookRetryDelaysMs ?? TIKTOK_RETRY_DELAYS_MS,
+    now,
+  });
   webhooks.setCallback(opts.webhookUrl);
   oauthRoutes(routes, ctx);
   apiRoutes(routes, ctx);
@@ -94,7 +102,11 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     },
     delete(id) {
       const { obj, kind } = find(id);
-      Object.assign(obj, { operation_status: 'DISABLE', secondary_status: `${kind}_STATUS_DELETE`, modify_time: tiktokTime(now()) });
+      Object.assign(obj, {
+        operation_status: 'DISABLE',
+        secondary_status: `${kind}_STATUS_DELETE`,
+        modify_time: tiktokTime(now()),
+      });
     },
   };
   const mintToken = (o: { ttlSeconds?: number | null } = {}): string =>
@@ -108,10 +120,15 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     }).token;
   control.add('POST', '/__sandbox/tokens', (req) => {
     const ttl = req.body['ttlSeconds'];
-    return json(201, { access_token: mintToken(typeof ttl === 'number' || ttl === null ? { ttlSeconds: ttl } : {}), advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id) });
+    return json(201, {
+      access_token: mintToken(typeof ttl === 'number' || ttl === null ? { ttlSeconds: ttl } : {}),
+      advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
+    });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () => json(200, { callback_url: webhooks.callbackUrl ?? null, deliveries: webhooks.deliveries() }));
+  control.add('GET', '/__sandbox/webhooks', () =>
+    json(200, { callback_url: webhooks.callbackUrl ?? null, deliveries: webhooks.deliveries() }),
+  );
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['callback_url'] ?? req.body['url'];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_callback_url' });
@@ -124,7 +141,10 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const content = req.body['content'];
-    const d = webhooks.emit(String(req.body['event'] ?? 'API_SERVICE_STATUS'), content && typeof content === 'object' ? (content as Record<string, unknown>) : {});
+    const d = webhooks.emit(
+      String(req.body['event'] ?? 'API_SERVICE_STATUS'),
+      content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
+    );
     return d ? json(202, { delivery: d }) : json(409, { error: 'no_callback_url' });
   });
 
@@ -135,7 +155,11 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
       ctx.world = seedWorld(seed, size, now());
       webhooks.reset();
     },
-    stats: () => ({ campaigns: ctx.world.campaigns.length, adgroups: ctx.world.adgroups.length, ads: ctx.world.ads.length }),
+    stats: () => ({
+      campaigns: ctx.world.campaigns.length,
+      adgroups: ctx.world.adgroups.length,
+      ads: ctx.world.ads.length,
+    }),
     onClose: () => webhooks.close(),
     hooks: {
       before(req) {
@@ -162,7 +186,14 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     world: () => ctx.world,
     counts: () => {
       const w = ctx.world;
-      return { accounts: w.advertisers.length, campaigns: w.campaigns.length, adgroups: w.adgroups.length, ads: w.ads.length, days: w.days, metricRows: w.delivery.size * w.days };
+      return {
+        accounts: w.advertisers.length,
+        campaigns: w.campaigns.length,
+        adgroups: w.adgroups.length,
+        ads: w.ads.length,
+        days: w.days,
+        metricRows: w.delivery.size * w.days,
+      };
     },
     mintToken,
     webhooks,
@@ -176,7 +207,11 @@ function faultResponse(fault: ActiveFault, _req: SandboxRequest, now: number): S
     return fault.status === undefined ? res : { ...res, status: fault.status };
   }
   // App-level system errors still come as HTTP 200; an explicit status simulates a gateway fault.
-  const res = reply(now, fault.code === undefined ? 50000 : Number(fault.code), 'System error. Please try again later.');
+  const res = reply(
+    now,
+    fault.code === undefined ? 50000 : Number(fault.code),
+    'System error. Please try again later.',
+  );
   return fault.status === undefined ? res : { ...res, status: fault.status };
 }
 

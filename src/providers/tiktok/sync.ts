@@ -1,5 +1,13 @@
 import { decimalToMicros } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import type {
+  AdEntityRecord,
+  AdLevel,
+  AdMetricRecord,
+  AdStatus,
+  AdsSyncAdapter,
+  AdsSyncContext,
+  Page,
+} from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 
 // ads.md §3.3: secondary_status says more than operation_status (ENABLE | DISABLE); the
@@ -84,15 +92,31 @@ const utc = (v: unknown): string | null => (str(v) ? `${String(v).replace(' ', '
 /** Report values are strings; "-" means no data (ads.md §3.5). */
 const num = (v: unknown): number => (v === undefined || v === null || v === '-' || v === '' ? 0 : Number(v));
 
-export const LEVEL: Record<Exclude<AdLevel, 'account'>, { path: string; id: string; name: string; parent: string | null; all: string }> = {
-  campaign: { path: '/campaign/get/', id: 'campaign_id', name: 'campaign_name', parent: null, all: 'CAMPAIGN_STATUS_ALL' },
-  ad_group: { path: '/adgroup/get/', id: 'adgroup_id', name: 'adgroup_name', parent: 'campaign_id', all: 'ADGROUP_STATUS_ALL' },
+export const LEVEL: Record<
+  Exclude<AdLevel, 'account'>,
+  { path: string; id: string; name: string; parent: string | null; all: string }
+> = {
+  campaign: {
+    path: '/campaign/get/',
+    id: 'campaign_id',
+    name: 'campaign_name',
+    parent: null,
+    all: 'CAMPAIGN_STATUS_ALL',
+  },
+  ad_group: {
+    path: '/adgroup/get/',
+    id: 'adgroup_id',
+    name: 'adgroup_name',
+    parent: 'campaign_id',
+    all: 'ADGROUP_STATUS_ALL',
+  },
   ad: { path: '/ad/get/', id: 'ad_id', name: 'ad_name', parent: 'adgroup_id', all: 'AD_STATUS_ALL' },
 };
 
 /** Budgets are floats in the currency's major units (ads.md §3.3), converted without float arithmetic. */
 function budgets(r: Obj): { dailyBudgetMicros: bigint | null; lifetimeBudgetMicros: bigint | null } {
-  const amount = typeof r['budget'] === 'number' || typeof r['budget'] === 'string' ? decimalToMicros(r['budget']) : null;
+  const amount =
+    typeof r['budget'] === 'number' || typeof r['budget'] === 'string' ? decimalToMicros(r['budget']) : null;
   const mode = r['budget_mode'];
   return {
     dailyBudgetMicros: mode === 'BUDGET_MODE_DAY' || mode === 'BUDGET_MODE_DYNAMIC_DAILY_BUDGET' ? amount : null,
@@ -132,11 +156,17 @@ export const tiktokAdsSync: AdsSyncAdapter = {
   async accounts(s, cursor) {
     // Cursor: offset into the authorized advertiser list (advertiser/info takes up to 100 ids).
     const offset = cursor ? Number(cursor) : 0;
-    const listed = await get<{ advertiser_id: string | number }>(s, '/oauth2/advertiser/get/', { app_id: s.ctx.app.clientId ?? '', secret: s.ctx.app.clientSecret ?? '' });
+    const listed = await get<{ advertiser_id: string | number }>(s, '/oauth2/advertiser/get/', {
+      app_id: s.ctx.app.clientId ?? '',
+      secret: s.ctx.app.clientSecret ?? '',
+    });
     const ids = (listed.data?.list ?? []).map((a) => String(a.advertiser_id)).sort();
     const chunk = ids.slice(offset, offset + 100);
     if (!chunk.length) return { records: [], next: null };
-    const info = await get<Obj>(s, '/advertiser/info/', { advertiser_ids: chunk, fields: ['advertiser_id', 'name', 'currency', 'timezone', 'status', 'company', 'country'] });
+    const info = await get<Obj>(s, '/advertiser/info/', {
+      advertiser_ids: chunk,
+      fields: ['advertiser_id', 'name', 'currency', 'timezone', 'status', 'company', 'country'],
+    });
     return {
       next: offset + 100 < ids.length ? String(offset + 100) : null,
       records: (info.data?.list ?? []).map((a): AdEntityRecord => {
@@ -161,7 +191,12 @@ export const tiktokAdsSync: AdsSyncAdapter = {
     const l = LEVEL[level];
     const page = cursor ? Number(cursor) : 1;
     // *_STATUS_ALL: deleted objects are listed too (ads.md §3.3), so deletions arrive as a status.
-    const body = await get<Obj>(s, l.path, { advertiser_id: account.platformId, filtering: { secondary_status: l.all }, page: String(page), page_size: String(PAGE_SIZE) });
+    const body = await get<Obj>(s, l.path, {
+      advertiser_id: account.platformId,
+      filtering: { secondary_status: l.all },
+      page: String(page),
+      page_size: String(PAGE_SIZE),
+    });
     const info = body.data?.page_info;
     return {
       next: info && info.page < info.total_page ? String(page + 1) : null,
@@ -188,22 +223,26 @@ export const tiktokAdsSync: AdsSyncAdapter = {
       page_size: String(PAGE_SIZE),
     });
     const info = body.data?.page_info;
-    const next = info && info.page < info.total_page ? { from: at.from, page: at.page + 1 } : to < s.until ? { from: addDays(to, 1), page: 1 } : null;
+    const next =
+      info && info.page < info.total_page
+        ? { from: at.from, page: at.page + 1 }
+        : to < s.until
+          ? { from: addDays(to, 1), page: 1 }
+          : null;
     return {
       next: next ? JSON.stringify(next) : null,
-      records: (body.data?.list ?? []).map(
-        (r): AdMetricRecord => ({
-          level: 'ad',
-          platformId: String(r.dimensions.ad_id),
-          // Days in the advertiser's time zone, sent as "YYYY-MM-DD 00:00:00".
-          date: r.dimensions.stat_time_day.slice(0, 10),
-          impressions: num(r.metrics['impressions']),
-          clicks: num(r.metrics['clicks']),
-          spendMicros: r.metrics['spend'] && r.metrics['spend'] !== '-' ? (decimalToMicros(r.metrics['spend']) ?? 0n) : 0n,
-          conversions: num(r.metrics['conversion']),
-          currency: account.currency ?? null,
-        }),
-      ),
+      records: (body.data?.list ?? []).map((r): AdMetricRecord => ({
+        level: 'ad',
+        platformId: String(r.dimensions.ad_id),
+        // Days in the advertiser's time zone, sent as "YYYY-MM-DD 00:00:00".
+        date: r.dimensions.stat_time_day.slice(0, 10),
+        impressions: num(r.metrics['impressions']),
+        clicks: num(r.metrics['clicks']),
+        spendMicros:
+          r.metrics['spend'] && r.metrics['spend'] !== '-' ? (decimalToMicros(r.metrics['spend']) ?? 0n) : 0n,
+        conversions: num(r.metrics['conversion']),
+        currency: account.currency ?? null,
+      })),
     };
   },
 };

@@ -16,7 +16,13 @@ export const tiktokWebhooks: WebhookAdapter = {
       }
     }
     const c = (content ?? {}) as { advertiser_id?: string | number };
-    return [{ topic: b.event ?? 'unknown', ...(c.advertiser_id !== undefined ? { accountRef: String(c.advertiser_id) } : {}), payload: { ...b, content } }];
+    return [
+      {
+        topic: b.event ?? 'unknown',
+        ...(c.advertiser_id !== undefined ? { accountRef: String(c.advertiser_id) } : {}),
+        payload: { ...b, content },
+      },
+    ];
   },
   action: (e) => (e.topic === 'API_SERVICE_STATUS' ? { kind: 'none' } : { kind: 'sync', reason: `webhook:${e.topic}` }),
 };

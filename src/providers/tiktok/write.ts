@@ -16,15 +16,28 @@ const STATUS_PATH: Record<Exclude<AdLevel, 'account'>, { path: string; ids: stri
 /** A JSON POST; application errors arrive as HTTP 200 with a code, which the connector classifies. */
 async function post(s: AdsSyncContext, path: string, body: Obj): Promise<Obj> {
   const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'POST', url: apiUrl(s.ctx, path), json: body });
-  return ((res.body as { data?: Obj } | undefined)?.data ?? {});
+  return (res.body as { data?: Obj } | undefined)?.data ?? {};
 }
 
 /** The entity as TikTok now lists it (deleted ones included), mapped as the sync maps it. */
-async function read(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, id: string): Promise<AdEntityRecord> {
+async function read(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  level: Exclude<AdLevel, 'account'>,
+  id: string,
+): Promise<AdEntityRecord> {
   const l = LEVEL[level];
-  const body = await get<Obj>(s, l.path, { advertiser_id: account.platformId, filtering: { [STATUS_PATH[level].ids]: [id], secondary_status: l.all }, page: '1', page_size: '10' });
+  const body = await get<Obj>(s, l.path, {
+    advertiser_id: account.platformId,
+    filtering: { [STATUS_PATH[level].ids]: [id], secondary_status: l.all },
+    page: '1',
+    page_size: '10',
+  });
   const row = body.data?.list?.[0];
-  if (!row) throw plexusError('provider.not_found', { message: `TikTok advertiser ${account.platformId} has no ${level.replace('_', ' ')} ${id}.` });
+  if (!row)
+    throw plexusError('provider.not_found', {
+      message: `TikTok advertiser ${account.platformId} has no ${level.replace('_', ' ')} ${id}.`,
+    });
   return toEntity(level, account, row);
 }
 
@@ -32,7 +45,8 @@ async function read(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<A
 function refuseSchedule(input: CampaignInput): void {
   if (input.startAt != null || input.endAt != null) {
     throw plexusError('unprocessable', {
-      message: 'TikTok schedules delivery per ad group (schedule_start_time, schedule_end_time); a campaign has no start or end time to set.',
+      message:
+        'TikTok schedules delivery per ad group (schedule_start_time, schedule_end_time); a campaign has no start or end time to set.',
       details: { field: input.startAt != null ? 'start_at' : 'end_at' },
     });
   }
@@ -41,16 +55,27 @@ function refuseSchedule(input: CampaignInput): void {
 /** Budget mode and amount: a float in the advertiser currency's major units, not micros (ads.md §3.3). */
 function budgetOf(input: CampaignInput): { budget_mode: string; budget?: number } | undefined {
   if (input.dailyBudgetMicros != null && input.lifetimeBudgetMicros != null) {
-    throw plexusError('unprocessable', { message: 'A TikTok campaign budget is either daily or total, not both.', details: { field: 'lifetime_budget_micros' } });
+    throw plexusError('unprocessable', {
+      message: 'A TikTok campaign budget is either daily or total, not both.',
+      details: { field: 'lifetime_budget_micros' },
+    });
   }
-  if (input.dailyBudgetMicros != null) return { budget_mode: 'BUDGET_MODE_DAY', budget: Number(microsToDecimal(input.dailyBudgetMicros)) };
-  if (input.lifetimeBudgetMicros != null) return { budget_mode: 'BUDGET_MODE_TOTAL', budget: Number(microsToDecimal(input.lifetimeBudgetMicros)) };
+  if (input.dailyBudgetMicros != null)
+    return { budget_mode: 'BUDGET_MODE_DAY', budget: Number(microsToDecimal(input.dailyBudgetMicros)) };
+  if (input.lifetimeBudgetMicros != null)
+    return { budget_mode: 'BUDGET_MODE_TOTAL', budget: Number(microsToDecimal(input.lifetimeBudgetMicros)) };
   return undefined;
 }
 
 const operation = (status: 'active' | 'paused') => (status === 'active' ? 'ENABLE' : 'DISABLE');
 
-async function setStatus(s: AdsSyncContext, account: AdEntityRecord, level: Exclude<AdLevel, 'account'>, id: string, op: 'ENABLE' | 'DISABLE' | 'DELETE'): Promise<void> {
+async function setStatus(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  level: Exclude<AdLevel, 'account'>,
+  id: string,
+  op: 'ENABLE' | 'DISABLE' | 'DELETE',
+): Promise<void> {
   const p = STATUS_PATH[level];
   await post(s, p.path, { advertiser_id: account.platformId, [p.ids]: [id], operation_status: op });
 }
@@ -83,7 +108,8 @@ export const tiktokAdsWrite: AdsWriteAdapter = {
       ...(input.objective !== undefined ? { objective_type: input.objective } : {}),
       ...budgetOf(input),
     };
-    if (Object.keys(fields).length) await post(s, '/campaign/update/', { advertiser_id: account.platformId, campaign_id: id, ...fields });
+    if (Object.keys(fields).length)
+      await post(s, '/campaign/update/', { advertiser_id: account.platformId, campaign_id: id, ...fields });
     if (input.status !== undefined) await setStatus(s, account, 'campaign', id, operation(input.status));
     return read(s, account, 'campaign', id);
   },

@@ -12,7 +12,12 @@ export const webflowConnector: Connector = {
     const sites = (res.body as { sites?: { id: string; displayName?: string; shortName?: string }[] }).sites ?? [];
     const first = sites[0];
     if (!first) throw plexusError('provider.invalid_request', { message: 'The authorization covers no Webflow site.' });
-    return { externalAccountId: first.id, displayName: first.displayName ?? first.shortName ?? `Webflow site ${first.id}`, config: { siteId: first.id, siteIds: sites.map((s) => s.id).join(',') }, accountRefs: sites.map((s) => s.id) };
+    return {
+      externalAccountId: first.id,
+      displayName: first.displayName ?? first.shortName ?? `Webflow site ${first.id}`,
+      config: { siteId: first.id, siteIds: sites.map((s) => s.id).join(',') },
+      accountRefs: sites.map((s) => s.id),
+    };
   },
 
   // cms.md §5.4: POST /v2/sites/{site_id}/webhooks per trigger type; signed because an OAuth app creates them.
@@ -21,7 +26,11 @@ export const webflowConnector: Connector = {
     if (!wh.supported || !ctx.config.siteId) return [];
     const ids: string[] = [];
     for (const triggerType of wh.topics) {
-      const res = await apiCall(webflowConnector, ctx, creds, { method: 'POST', url: apiUrl(ctx, `/sites/${ctx.config.siteId}/webhooks`), json: { triggerType, url: callbackUrl } });
+      const res = await apiCall(webflowConnector, ctx, creds, {
+        method: 'POST',
+        url: apiUrl(ctx, `/sites/${ctx.config.siteId}/webhooks`),
+        json: { triggerType, url: callbackUrl },
+      });
       const id = (res.body as { id?: string }).id;
       if (id) ids.push(id);
     }
@@ -29,7 +38,10 @@ export const webflowConnector: Connector = {
   },
 
   async unsubscribeWebhooks(ctx, creds, ids) {
-    for (const id of ids) await apiCall(webflowConnector, ctx, creds, { method: 'DELETE', url: apiUrl(ctx, `/webhooks/${id}`) }).catch(() => undefined);
+    for (const id of ids)
+      await apiCall(webflowConnector, ctx, creds, { method: 'DELETE', url: apiUrl(ctx, `/webhooks/${id}`) }).catch(
+        () => undefined,
+      );
   },
 
   // cms.md §5.1: POST /oauth/revoke_authorization with the client credentials and the token.

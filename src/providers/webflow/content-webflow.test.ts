@@ -17,11 +17,19 @@ test('a draft stays staged; publishing and unpublishing go through the live laye
   const draft = await h.run((s, loc) => h.adapter.create(s, loc, fields(1, { status: 'draft' })));
   assert.equal(draft.fields.status, 'draft');
   assert.equal(staged(draft.remoteId).live, null);
-  const live = await h.run((s, loc) => h.adapter.update(s, loc, draft.remoteId, { status: 'published', title: 'Now live' }, draft.version));
+  const live = await h.run((s, loc) =>
+    h.adapter.update(s, loc, draft.remoteId, { status: 'published', title: 'Now live' }, draft.version),
+  );
   assert.equal(live.fields.status, 'published');
   assert.equal(staged(draft.remoteId).live?.['name'], 'Now live');
-  const edited = await h.run((s, loc) => h.adapter.update(s, loc, draft.remoteId, { excerpt: 'Live edit' }, live.version));
-  assert.equal(staged(draft.remoteId).live?.['post-summary'], 'Live edit', 'a published item is updated on the live layer');
+  const edited = await h.run((s, loc) =>
+    h.adapter.update(s, loc, draft.remoteId, { excerpt: 'Live edit' }, live.version),
+  );
+  assert.equal(
+    staged(draft.remoteId).live?.['post-summary'],
+    'Live edit',
+    'a published item is updated on the live layer',
+  );
   const back = await h.run((s, loc) => h.adapter.update(s, loc, draft.remoteId, { status: 'draft' }, edited.version));
   assert.equal(back.fields.status, 'draft');
   assert.equal(staged(draft.remoteId).live, null, 'unpublished');
@@ -29,11 +37,24 @@ test('a draft stays staged; publishing and unpublishing go through the live laye
 
 test('bulk create: one call per status, results in input order; terms made once and matched by name', async () => {
   h.site.sandbox.requests.clear();
-  const batch = [fields(10), fields(11, { status: 'draft' }), fields(12), fields(13, { status: 'draft', categories: ['Guides'] })];
+  const batch = [
+    fields(10),
+    fields(11, { status: 'draft' }),
+    fields(12),
+    fields(13, { status: 'draft', categories: ['Guides'] }),
+  ];
   const made = await h.run((s, loc) => h.adapter.createMany!(s, loc, batch));
-  assert.deepEqual(made.map((m) => m.fields.slug), batch.map((f) => f.slug));
-  assert.deepEqual(made.map((m) => m.fields.status), ['published', 'draft', 'published', 'draft']);
-  const creates = h.site.sandbox.requests.entries({ method: 'POST' }).filter((r) => new RegExp(`/collections/${h.site.collectionId}/items(/live)?$`).test(r.path));
+  assert.deepEqual(
+    made.map((m) => m.fields.slug),
+    batch.map((f) => f.slug),
+  );
+  assert.deepEqual(
+    made.map((m) => m.fields.status),
+    ['published', 'draft', 'published', 'draft'],
+  );
+  const creates = h.site.sandbox.requests
+    .entries({ method: 'POST' })
+    .filter((r) => new RegExp(`/collections/${h.site.collectionId}/items(/live)?$`).test(r.path));
   assert.equal(creates.length, 2);
 
   const [categories] = h.site.sandbox.collectionIds.slice(2);
@@ -53,16 +74,33 @@ test('an image is uploaded to the site assets once and served from its hosted UR
   assert.equal(h.site.sandbox.assetCount(), assets + 1);
   const value = staged(a.remoteId).fieldData['main-image'] as { fileId: string; url: string };
   assert.deepEqual(Buffer.from(await (await fetch(value.url)).arrayBuffer()), img.bytes);
-  h.site.sandbox.remote.edit(a.remoteId, { 'main-image': { fileId: null, url: 'https://cdn.example.test/designer.png', alt: null } });
-  assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia, 'remote:https://cdn.example.test/designer.png');
+  h.site.sandbox.remote.edit(a.remoteId, {
+    'main-image': { fileId: null, url: 'https://cdn.example.test/designer.png', alt: null },
+  });
+  assert.equal(
+    (await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia,
+    'remote:https://cdn.example.test/designer.png',
+  );
 });
 
 test('polling pages by lastUpdated, across more items sharing one time than a page holds, and an edit mid-walk', async () => {
   const mark = (await h.run((s, loc) => h.adapter.create(s, loc, fields(30)))).modifiedAt;
   await new Promise((r) => setTimeout(r, 5));
   const made = [
-    ...(await h.run((s, loc) => h.adapter.createMany!(s, loc, Array.from({ length: 100 }, (_, i) => fields(100 + i))))),
-    ...(await h.run((s, loc) => h.adapter.createMany!(s, loc, Array.from({ length: 60 }, (_, i) => fields(200 + i))))),
+    ...(await h.run((s, loc) =>
+      h.adapter.createMany!(
+        s,
+        loc,
+        Array.from({ length: 100 }, (_, i) => fields(100 + i)),
+      ),
+    )),
+    ...(await h.run((s, loc) =>
+      h.adapter.createMany!(
+        s,
+        loc,
+        Array.from({ length: 60 }, (_, i) => fields(200 + i)),
+      ),
+    )),
   ];
   const { items, pages, watermark } = await pollAll(h, mark, (page, changes) => {
     // An editor touches an item already returned while the walk goes on.
@@ -87,7 +125,10 @@ test('a 429 is waited out for its Retry-After; a longer one reaches the caller w
   h.site.sandbox.setRateLimit({ requestsPerMinute: 1 });
   try {
     const token = h.site.sandbox.createSiteToken(['cms:read']);
-    const get = () => fetch(`${h.site.sandbox.apiUrl}/collections/${h.site.collectionId}/items?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const get = () =>
+      fetch(`${h.site.sandbox.apiUrl}/collections/${h.site.collectionId}/items?limit=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
     assert.equal((await get()).status, 200);
     const limited = await get();
     assert.equal(limited.status, 429);

@@ -25,13 +25,17 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
   const roles = await rolesOf(s, cid);
   const bodies: { isDraft: boolean; isArchived: boolean; fieldData: Record<string, unknown> }[] = [];
   // One at a time: the first item with a new image or term uploads or creates it for the rest.
-  for (const f of batch) bodies.push({ isDraft: f.status !== 'published', isArchived: false, fieldData: await toFieldData(s, roles, f) });
+  for (const f of batch)
+    bodies.push({ isDraft: f.status !== 'published', isArchived: false, fieldData: await toFieldData(s, roles, f) });
   const made = new Array<WfItem>(batch.length);
   for (const live of [true, false]) {
     const idx = batch.flatMap((f, i) => ((f.status === 'published') === live ? [i] : []));
     if (!idx.length) continue;
     const path = `/collections/${cid}/items${live ? '/live' : ''}`;
-    const res = idx.length === 1 ? await wfCall(s, 'POST', path, bodies[idx[0]!]) : await wfCall(s, 'POST', path, { items: idx.map((i) => bodies[i]) });
+    const res =
+      idx.length === 1
+        ? await wfCall(s, 'POST', path, bodies[idx[0]!])
+        : await wfCall(s, 'POST', path, { items: idx.map((i) => bodies[i]) });
     const items = idx.length === 1 ? [res.body as WfItem] : ((res.body as { items: WfItem[] }).items ?? []);
     idx.forEach((i, n) => (made[i] = items[n]!));
   }
@@ -58,7 +62,8 @@ export const webflowContent = collectionContentAdapter({
     const live = isLive(current);
     const wantLive = (changes.status ?? (live ? 'published' : 'draft')) === 'published';
     let item: WfItem | null;
-    if (wantLive && live) item = (await wfCall(s, 'PATCH', itemPath(cid, remoteId, true), { fieldData })).body as WfItem;
+    if (wantLive && live)
+      item = (await wfCall(s, 'PATCH', itemPath(cid, remoteId, true), { fieldData })).body as WfItem;
     else if (wantLive) {
       await wfCall(s, 'PATCH', itemPath(cid, remoteId), { isDraft: false, fieldData });
       await wfCall(s, 'POST', `/collections/${cid}/items/publish`, { itemIds: [remoteId] });
@@ -87,7 +92,12 @@ export const webflowContent = collectionContentAdapter({
 
   // The `lastUpdated` filter and sort of the Data API (2025-08).
   async changedPage(s, cid, c) {
-    const q = new URLSearchParams({ limit: String(PAGE), offset: String(c.skip), sortBy: 'lastUpdated', sortOrder: 'asc' });
+    const q = new URLSearchParams({
+      limit: String(PAGE),
+      offset: String(c.skip),
+      sortBy: 'lastUpdated',
+      sortOrder: 'asc',
+    });
     if (c.after) q.set('lastUpdated[gte]', c.after);
     const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q}`);
     return (res.body as { items?: WfItem[] }).items ?? [];

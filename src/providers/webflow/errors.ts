@@ -17,5 +17,8 @@ export function classifyWebflow(res: HttpResponse): PlexusError | undefined {
       return [o.param ?? o.field, o.description ?? o.message].filter((x) => typeof x === 'string' && x).join(': ');
     })
     .filter(Boolean);
-  return classifyHttp({ ...res, body: { message: details.length ? `${b.message}: ${details.join('; ')}` : b.message } });
+  return classifyHttp({
+    ...res,
+    body: { message: details.length ? `${b.message}: ${details.join('; ')}` : b.message },
+  });
 }

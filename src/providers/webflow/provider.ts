@@ -13,8 +13,8 @@ export const webflowProvider = {
     // docs/platforms/webflow.md §Version: v2 is current; v1 is retired.
     lifecycle: {
       versions: {
-        'v2': { released: '2023-08', sunset: null },
-        'v1': { released: '2019-01', sunset: '2025-03-31' },
+        v2: { released: '2023-08', sunset: null },
+        v1: { released: '2019-01', sunset: '2025-03-31' },
       },
       source: 'https://developers.webflow.com/data/docs/webflow-v1-api-deprecation-notice',
       policy: 'v2 is the production namespace; v1 integrations lost maintenance and support after 2025-03-31.',

@@ -1,6 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { callWithCredential, jsonPost as post, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import {
+  callWithCredential,
+  jsonPost as post,
+  startSandbox,
+  T0,
+  type Res,
+} from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
@@ -17,7 +23,16 @@ function authorizeUrl(sb: WebflowRunningSandbox, scope = 'authorized_user:read s
 
 async function connect(sb: WebflowRunningSandbox): Promise<string> {
   const loc = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
-  const tok = await call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, code: loc.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT }));
+  const tok = await call(
+    sb.tokenUrl,
+    post({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code: loc.searchParams.get('code'),
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  );
   assert.equal(tok.status, 200);
   return tok.body.access_token;
 }
@@ -35,10 +50,22 @@ test('OAuth: auto consent → single-use code → non-expiring token; identity v
   const loc = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
   assert.equal(loc.searchParams.get('state'), 'wf-1');
   const code = loc.searchParams.get('code')!;
-  const noRedirect = await call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, code, grant_type: 'authorization_code' }));
+  const noRedirect = await call(
+    sb.tokenUrl,
+    post({ client_id: sb.clientId, client_secret: sb.clientSecret, code, grant_type: 'authorization_code' }),
+  );
   assert.equal(noRedirect.body.error, 'invalid_grant');
   const loc2 = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
-  const tok = await call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, code: loc2.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT }));
+  const tok = await call(
+    sb.tokenUrl,
+    post({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code: loc2.searchParams.get('code'),
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  );
   assert.equal(tok.status, 200);
   assert.equal(tok.body.refresh_token, undefined);
   assert.equal(tok.body.expires_in, undefined);
@@ -54,7 +81,16 @@ test('OAuth: auto consent → single-use code → non-expiring token; identity v
 
   const late = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
   clock.t += 15 * 60_000;
-  const expiredCode = await call(sb.tokenUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, code: late.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT }));
+  const expiredCode = await call(
+    sb.tokenUrl,
+    post({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code: late.searchParams.get('code'),
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  );
   assert.equal(expiredCode.body.error, 'invalid_grant');
 });
 
@@ -63,8 +99,14 @@ test('consent page: Deny redirects with access_denied and state', async (t) => {
   const page = await call(authorizeUrl(sb));
   assert.equal(page.status, 200);
   assert.match(page.body, /cms:write/);
-  const hidden = Object.fromEntries([...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
-  const deny = await call(`${sb.url}/oauth/authorize/decision`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, decision: 'deny' }).toString() });
+  const hidden = Object.fromEntries(
+    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  const deny = await call(`${sb.url}/oauth/authorize/decision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...hidden, decision: 'deny' }).toString(),
+  });
   const loc = new URL(deny.headers.get('location') ?? '');
   assert.equal(loc.searchParams.get('error'), 'access_denied');
   assert.equal(loc.searchParams.get('state'), 'wf-1');
@@ -76,14 +118,24 @@ test('invalid token 401 not_authorized, missing scope 403, revoke → did_revoke
   assertWfError(await call(`${sb.apiUrl}/sites`, { token: 'nope' }), 401, 'not_authorized');
   assertWfError(await call(`${sb.apiUrl}/sites`), 401, 'not_authorized');
   const readOnly = sb.createSiteToken(['sites:read']);
-  assertWfError(await call(`${sb.apiUrl}/collections/${sb.collectionIds[0]}/items`, { token: readOnly }), 403, 'missing_scopes');
+  assertWfError(
+    await call(`${sb.apiUrl}/collections/${sb.collectionIds[0]}/items`, { token: readOnly }),
+    403,
+    'missing_scopes',
+  );
   const token = await connect(sb);
   const badClient = await call(sb.revokeUrl, post({ client_id: sb.clientId, client_secret: 'x', access_token: token }));
   assert.equal(badClient.body.error, 'invalid_client');
-  const revoked = await call(sb.revokeUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, access_token: token }));
+  const revoked = await call(
+    sb.revokeUrl,
+    post({ client_id: sb.clientId, client_secret: sb.clientSecret, access_token: token }),
+  );
   assert.deepEqual(revoked.body, { did_revoke: true });
   assertWfError(await call(`${sb.apiUrl}/sites`, { token }), 401, 'not_authorized');
-  const again = await call(sb.revokeUrl, post({ client_id: sb.clientId, client_secret: sb.clientSecret, access_token: token }));
+  const again = await call(
+    sb.revokeUrl,
+    post({ client_id: sb.clientId, client_secret: sb.clientSecret, access_token: token }),
+  );
   assert.equal(again.body.error, 'invalid_token');
   assert.equal((await call(sb.revokeUrl, post({ client_id: sb.clientId }))).body.error, 'invalid_request');
 });
@@ -124,14 +176,30 @@ test('items: limit ≤100 with pagination, lastUpdated filter, staged vs live, p
   const live = await call(`${sb.apiUrl}/collections/${cid}/items/live?limit=100`, { token });
   assert.equal(live.body.pagination.total, staged.filter((i) => i.live).length);
 
-  const created = await call(`${sb.apiUrl}/collections/${cid}/items`, { ...post({ isDraft: false, fieldData: { name: 'Fresh', slug: 'fresh' } }), token });
+  const created = await call(`${sb.apiUrl}/collections/${cid}/items`, {
+    ...post({ isDraft: false, fieldData: { name: 'Fresh', slug: 'fresh' } }),
+    token,
+  });
   assert.equal(created.status, 202);
   assert.equal(created.body.lastPublished, null);
-  assertWfError(await call(`${sb.apiUrl}/collections/${cid}/items`, { ...post({ fieldData: { name: 'Dup', slug: 'fresh' } }), token }), 409, 'conflict');
-  const pub = await call(`${sb.apiUrl}/collections/${cid}/items/publish`, { ...post({ itemIds: [created.body.id] }), token });
+  assertWfError(
+    await call(`${sb.apiUrl}/collections/${cid}/items`, {
+      ...post({ fieldData: { name: 'Dup', slug: 'fresh' } }),
+      token,
+    }),
+    409,
+    'conflict',
+  );
+  const pub = await call(`${sb.apiUrl}/collections/${cid}/items/publish`, {
+    ...post({ itemIds: [created.body.id] }),
+    token,
+  });
   assert.deepEqual(pub.body.publishedItemIds, [created.body.id]);
   assert.equal((await call(`${sb.apiUrl}/collections/${cid}/items/live/${created.body.id}`, { token })).status, 200);
-  assert.equal((await call(`${sb.apiUrl}/collections/${cid}/items/live/${created.body.id}`, { method: 'DELETE', token })).status, 204);
+  assert.equal(
+    (await call(`${sb.apiUrl}/collections/${cid}/items/live/${created.body.id}`, { method: 'DELETE', token })).status,
+    204,
+  );
   const after = await call(`${sb.apiUrl}/collections/${cid}/items/${created.body.id}`, { token });
   assert.equal(after.body.isDraft, true);
 
@@ -139,6 +207,12 @@ test('items: limit ≤100 with pagination, lastUpdated filter, staged vs live, p
   const watermark = new Date(clock.t).toISOString();
   const target = staged[0]!;
   sb.remote.edit(target.id, { name: 'Edited in Designer' });
-  const changed = await call(`${sb.apiUrl}/collections/${cid}/items?lastUpdated[gte]=${encodeURIComponent(watermark)}`, { token });
-  assert.deepEqual(changed.body.items.map((i: any) => [i.id, i.fieldData.name]), [[target.id, 'Edited in Designer']]);
+  const changed = await call(
+    `${sb.apiUrl}/collections/${cid}/items?lastUpdated[gte]=${encodeURIComponent(watermark)}`,
+    { token },
+  );
+  assert.deepEqual(
+    changed.body.items.map((i: any) => [i.id, i.fieldData.name]),
+    [[target.id, 'Edited in Designer']],
+  );
 });

@@ -15,7 +15,13 @@ import type { TokenRecord } from '../../sandbox/kit/tokens.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { WfAssets } from './sandbox/assets.ts';
 import { applyPatch, cmsRoutes, hexId, seedState, wfError, type WfState } from './sandbox/cms.ts';
-import { TRIGGER_TYPES, WEBFLOW_RETRY_DELAYS_MS, WebflowWebhooks, webhookRoutes, type TriggerType } from './sandbox/webhooks.ts';
+import {
+  TRIGGER_TYPES,
+  WEBFLOW_RETRY_DELAYS_MS,
+  WebflowWebhooks,
+  webhookRoutes,
+  type TriggerType,
+} from './sandbox/webhooks.ts';
 
 export interface WebflowSandboxOptions extends SandboxOptions {
   /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
@@ -60,8 +66,38 @@ export interface WebflowRunningSandbox extends RunningSandbox {
   webhooks: WebflowWebhooks;
 }
 
-const SCOPES = ['authorized_user:read', 'assets:read', 'assets:write', 'comments:read', 'comments:write', 'cms:read', 'cms:write', 'custom_code:read', 'custom_code:write', 'ecommerce:read', 'ecommerce:write', 'forms:read', 'forms:write', 'pages:read', 'pages:write', 'sites:read', 'sites:write', 'users:read', 'users:write', 'site_activity:read', 'workspace:read', 'workspace:write', 'site_config:read', 'site_config:write'];
-const USER = { id: '5f0c8c9e1c9d440000e8d8c3', email: 'designer@example.test', firstName: 'Sandbox', lastName: 'Designer' };
+const SCOPES = [
+  'authorized_user:read',
+  'assets:read',
+  'assets:write',
+  'comments:read',
+  'comments:write',
+  'cms:read',
+  'cms:write',
+  'custom_code:read',
+  'custom_code:write',
+  'ecommerce:read',
+  'ecommerce:write',
+  'forms:read',
+  'forms:write',
+  'pages:read',
+  'pages:write',
+  'sites:read',
+  'sites:write',
+  'users:read',
+  'users:write',
+  'site_activity:read',
+  'workspace:read',
+  'workspace:write',
+  'site_config:read',
+  'site_config:write',
+];
+const USER = {
+  id: '5f0c8c9e1c9d440000e8d8c3',
+  email: 'designer@example.test',
+  firstName: 'Sandbox',
+  lastName: 'Designer',
+};
 
 async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSandbox> {
   const kit = sandboxKit(opts, { size: 60, generate: () => randomBytes(32).toString('hex') });
@@ -91,45 +127,111 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     const q = req.query;
     if (q['client_id'] !== clientId) return html(400, '<h1>Invalid client</h1><p>The client_id is not valid.</p>');
     if (q['response_type'] !== 'code') return html(400, '<h1>Invalid request</h1><p>response_type must be code.</p>');
-    if (q['redirect_uri'] !== undefined && !isRedirectUri(q['redirect_uri'])) return html(400, '<h1>Invalid request</h1><p>Invalid redirect_uri.</p>');
+    if (q['redirect_uri'] !== undefined && !isRedirectUri(q['redirect_uri']))
+      return html(400, '<h1>Invalid request</h1><p>Invalid redirect_uri.</p>');
     const scopes = (q['scope'] ?? '').split(/[\s+]+/).filter(Boolean);
     const bad = scopes.filter((s) => !SCOPES.includes(s));
     if (bad.length) return html(400, `<h1>Invalid scope</h1><p>${bad.join(', ')}</p>`);
     // Without redirect_uri Webflow uses the app's registered one; the sandbox needs it to redirect.
-    const carry = { client_id: clientId, redirect_uri: q['redirect_uri'] ?? '', redirect_given: q['redirect_uri'] === undefined ? '0' : '1', state: q['state'] ?? '', scope: scopes.join(' ') };
-    if (!carry.redirect_uri) return html(400, '<h1>Invalid request</h1><p>redirect_uri is required by the sandbox.</p>');
+    const carry = {
+      client_id: clientId,
+      redirect_uri: q['redirect_uri'] ?? '',
+      redirect_given: q['redirect_uri'] === undefined ? '0' : '1',
+      state: q['state'] ?? '',
+      scope: scopes.join(' '),
+    };
+    if (!carry.redirect_uri)
+      return html(400, '<h1>Invalid request</h1><p>redirect_uri is required by the sandbox.</p>');
     if (opts.autoConsent) return approve(carry);
-    return html(200, renderConsentPage({ platform: 'Webflow', appName: opts.appName ?? 'Plexus', scopes, action: '/oauth/authorize/decision', hidden: carry, userName: USER.email }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'Webflow',
+        appName: opts.appName ?? 'Plexus',
+        scopes,
+        action: '/oauth/authorize/decision',
+        hidden: carry,
+        userName: USER.email,
+      }),
+    );
   });
   routes.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
-    const carry = { client_id: String(b['client_id'] ?? ''), redirect_uri: String(b['redirect_uri'] ?? ''), redirect_given: String(b['redirect_given'] ?? '1'), state: String(b['state'] ?? ''), scope: String(b['scope'] ?? '') };
-    if (carry.client_id !== clientId || !isRedirectUri(carry.redirect_uri)) return html(400, '<h1>Invalid request</h1>');
+    const carry = {
+      client_id: String(b['client_id'] ?? ''),
+      redirect_uri: String(b['redirect_uri'] ?? ''),
+      redirect_given: String(b['redirect_given'] ?? '1'),
+      state: String(b['state'] ?? ''),
+      scope: String(b['scope'] ?? ''),
+    };
+    if (carry.client_id !== clientId || !isRedirectUri(carry.redirect_uri))
+      return html(400, '<h1>Invalid request</h1>');
     if (readDecision(b) === 'allow') return approve(carry);
-    return redirect(withParams(carry.redirect_uri, { error: 'access_denied', error_description: 'The user denied the authorization request.', state: carry.state || undefined }));
+    return redirect(
+      withParams(carry.redirect_uri, {
+        error: 'access_denied',
+        error_description: 'The user denied the authorization request.',
+        state: carry.state || undefined,
+      }),
+    );
   });
-  function approve(carry: { redirect_uri: string; redirect_given: string; state: string; scope: string }): SandboxResponse {
-    const code = tokens.issueCode({ clientId, redirectUri: carry.redirect_uri, subject: USER.id, scopes: carry.scope.split(' ').filter(Boolean), ttlSeconds: 900, extra: { redirect_given: carry.redirect_given } });
+  function approve(carry: {
+    redirect_uri: string;
+    redirect_given: string;
+    state: string;
+    scope: string;
+  }): SandboxResponse {
+    const code = tokens.issueCode({
+      clientId,
+      redirectUri: carry.redirect_uri,
+      subject: USER.id,
+      scopes: carry.scope.split(' ').filter(Boolean),
+      ttlSeconds: 900,
+      extra: { redirect_given: carry.redirect_given },
+    });
     return redirect(withParams(carry.redirect_uri, { code: code.code, state: carry.state || undefined }));
   }
-  const oauthErr = (status: number, error: string, description: string) => json(status, { error, error_description: description });
+  const oauthErr = (status: number, error: string, description: string) =>
+    json(status, { error, error_description: description });
   routes.add('POST', '/oauth/access_token', (req) => {
     const p = { ...req.query, ...req.body } as Record<string, unknown>;
-    if (p['client_id'] !== clientId || p['client_secret'] !== clientSecret) return oauthErr(401, 'invalid_client', 'Client authentication failed.');
-    if (p['grant_type'] !== undefined && p['grant_type'] !== 'authorization_code') return oauthErr(400, 'unsupported_grant_type', 'Only authorization_code is supported.');
-    const redeemed = tokens.redeemCode(String(p['code'] ?? ''), clientId, typeof p['redirect_uri'] === 'string' ? p['redirect_uri'] : undefined);
-    if (!redeemed.ok) return oauthErr(400, 'invalid_grant', 'The authorization code is invalid, expired or already used.');
+    if (p['client_id'] !== clientId || p['client_secret'] !== clientSecret)
+      return oauthErr(401, 'invalid_client', 'Client authentication failed.');
+    if (p['grant_type'] !== undefined && p['grant_type'] !== 'authorization_code')
+      return oauthErr(400, 'unsupported_grant_type', 'Only authorization_code is supported.');
+    const redeemed = tokens.redeemCode(
+      String(p['code'] ?? ''),
+      clientId,
+      typeof p['redirect_uri'] === 'string' ? p['redirect_uri'] : undefined,
+    );
+    if (!redeemed.ok)
+      return oauthErr(400, 'invalid_grant', 'The authorization code is invalid, expired or already used.');
     // A redirect_uri sent to authorize must be repeated here.
-    if (redeemed.code.extra['redirect_given'] === '1' && typeof p['redirect_uri'] !== 'string') return oauthErr(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
-    const t = tokens.issue({ kind: 'access', clientId, subject: redeemed.code.subject, scopes: redeemed.code.scopes, ttlSeconds: null, label: 'oauth' });
+    if (redeemed.code.extra['redirect_given'] === '1' && typeof p['redirect_uri'] !== 'string')
+      return oauthErr(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+    const t = tokens.issue({
+      kind: 'access',
+      clientId,
+      subject: redeemed.code.subject,
+      scopes: redeemed.code.scopes,
+      ttlSeconds: null,
+      label: 'oauth',
+    });
     return json(200, { access_token: t.token, token_type: 'bearer', scope: redeemed.code.scopes.join(' ') });
   });
   routes.add('POST', '/oauth/revoke_authorization', (req) => {
     const b = req.body;
-    if (typeof b['client_id'] !== 'string' || typeof b['client_secret'] !== 'string' || typeof b['access_token'] !== 'string') return oauthErr(400, 'invalid_request', 'client_id, client_secret and access_token are required.');
-    if (b['client_id'] !== clientId || b['client_secret'] !== clientSecret) return oauthErr(401, 'invalid_client', 'Client authentication failed.');
+    if (
+      typeof b['client_id'] !== 'string' ||
+      typeof b['client_secret'] !== 'string' ||
+      typeof b['access_token'] !== 'string'
+    )
+      return oauthErr(400, 'invalid_request', 'client_id, client_secret and access_token are required.');
+    if (b['client_id'] !== clientId || b['client_secret'] !== clientSecret)
+      return oauthErr(401, 'invalid_client', 'Client authentication failed.');
     const record = tokens.get(b['access_token']);
-    if (!record || record.clientId !== clientId || !tokens.revoke(b['access_token'], 'revoked')) return oauthErr(400, 'invalid_token', 'The access token is unknown or already revoked.');
+    if (!record || record.clientId !== clientId || !tokens.revoke(b['access_token'], 'revoked'))
+      return oauthErr(400, 'invalid_token', 'The access token is unknown or already revoked.');
     return json(200, { did_revoke: true });
   });
   routes.add('GET', '/v2/token/authorized_by', (req) => guard(req, 'authorized_user:read') ?? json(200, USER));
@@ -139,21 +241,56 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     const r = v.record;
     return json(200, {
       authorization: {
-        id: hexId(r.grantId), createdOn: new Date(r.issuedAt).toISOString(), lastUsed: new Date(now()).toISOString(), grantType: r.label === 'site' ? 'site_token' : 'authorization_code',
-        rateLimit: rpm, scope: r.scopes.join(','), authorizedTo: { siteIds: [state.siteId], workspaceIds: [state.workspaceId], userIds: [USER.id] },
+        id: hexId(r.grantId),
+        createdOn: new Date(r.issuedAt).toISOString(),
+        lastUsed: new Date(now()).toISOString(),
+        grantType: r.label === 'site' ? 'site_token' : 'authorization_code',
+        rateLimit: rpm,
+        scope: r.scopes.join(','),
+        authorizedTo: { siteIds: [state.siteId], workspaceIds: [state.workspaceId], userIds: [USER.id] },
       },
-      ...(r.label === 'site' ? {} : { application: { id: hexId('app', clientId), description: 'Plexus integration hub', homepage: 'https://plexus.example', displayName: opts.appName ?? 'Plexus' } }),
+      ...(r.label === 'site'
+        ? {}
+        : {
+            application: {
+              id: hexId('app', clientId),
+              description: 'Plexus integration hub',
+              homepage: 'https://plexus.example',
+              displayName: opts.appName ?? 'Plexus',
+            },
+          }),
     });
   });
-  const webhooks = new WebflowWebhooks({ clientSecret, retryDelaysMs: opts.webhookRetryDelaysMs ?? WEBFLOW_RETRY_DELAYS_MS, now });
-  let origin = '';
-  const assets = new WfAssets(() => origin, () => state.siteId, now);
-  cmsRoutes(routes, () => state, now, guard, (event, item) => webhooks.emitItem(state, event, item), (v) => assets.find(v));
-  assets.routes(routes, guard);
-  webhookRoutes(routes, () => state, webhooks, guard, (req) => {
-    const v = validate(req);
-    return v.ok ? v.record : undefined;
+  const webhooks = new WebflowWebhooks({
+    clientSecret,
+    retryDelaysMs: opts.webhookRetryDelaysMs ?? WEBFLOW_RETRY_DELAYS_MS,
+    now,
   });
+  let origin = '';
+  const assets = new WfAssets(
+    () => origin,
+    () => state.siteId,
+    now,
+  );
+  cmsRoutes(
+    routes,
+    () => state,
+    now,
+    guard,
+    (event, item) => webhooks.emitItem(state, event, item),
+    (v) => assets.find(v),
+  );
+  assets.routes(routes, guard);
+  webhookRoutes(
+    routes,
+    () => state,
+    webhooks,
+    guard,
+    (req) => {
+      const v = validate(req);
+      return v.ok ? v.record : undefined;
+    },
+  );
 
   const mustGet = (id: string) => {
     const i = state.items.get(id);
@@ -164,7 +301,15 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     edit(id, patch) {
       const i = mustGet(id);
       const { isDraft, isArchived, ...fieldData } = patch;
-      applyPatch(i, { fieldData, ...(isDraft === undefined ? {} : { isDraft }), ...(isArchived === undefined ? {} : { isArchived }) }, now());
+      applyPatch(
+        i,
+        {
+          fieldData,
+          ...(isDraft === undefined ? {} : { isDraft }),
+          ...(isArchived === undefined ? {} : { isArchived }),
+        },
+        now(),
+      );
       webhooks.emitItem(state, 'collection_item_changed', i);
     },
     delete(id) {
@@ -186,26 +331,54 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
       webhooks.emitItem(state, 'collection_item_unpublished', i);
     },
     create(collectionId, fieldData) {
-      if (!state.collections.some((c) => c.id === collectionId)) throw new Error(`no Webflow collection with id ${collectionId}`);
+      if (!state.collections.some((c) => c.id === collectionId))
+        throw new Error(`no Webflow collection with id ${collectionId}`);
       const t = now();
       const name = typeof fieldData['name'] === 'string' ? fieldData['name'] : 'Untitled';
-      const slug = typeof fieldData['slug'] === 'string' ? fieldData['slug'] : `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${state.items.size}`;
-      const item = { id: hexId('remote', collectionId, t, state.items.size), collectionId, cmsLocaleId: state.localeId, createdOn: t, lastUpdated: t, lastPublished: null, isArchived: false, isDraft: true, fieldData: { ...fieldData, name, slug }, live: null };
+      const slug =
+        typeof fieldData['slug'] === 'string'
+          ? fieldData['slug']
+          : `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${state.items.size}`;
+      const item = {
+        id: hexId('remote', collectionId, t, state.items.size),
+        collectionId,
+        cmsLocaleId: state.localeId,
+        createdOn: t,
+        lastUpdated: t,
+        lastPublished: null,
+        isArchived: false,
+        isDraft: true,
+        fieldData: { ...fieldData, name, slug },
+        live: null,
+      };
       state.items.set(item.id, item);
       webhooks.emitItem(state, 'collection_item_created', item);
       return item.id;
     },
   };
   const createSiteToken = (scopes = ['sites:read', 'cms:read', 'cms:write']) =>
-    tokens.issue({ kind: 'access', clientId: 'site-token', subject: USER.id, scopes, ttlSeconds: null, label: 'site' }).token;
-  control.add('GET', '/__sandbox/webhooks', () => json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }));
+    tokens.issue({ kind: 'access', clientId: 'site-token', subject: USER.id, scopes, ttlSeconds: null, label: 'site' })
+      .token;
+  control.add('GET', '/__sandbox/webhooks', () =>
+    json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }),
+  );
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const triggerType = String(req.body['triggerType'] ?? '') as TriggerType;
     if (!TRIGGER_TYPES.includes(triggerType)) return json(400, { error: 'unknown_trigger', triggers: TRIGGER_TYPES });
     const payload = req.body['payload'];
-    return json(202, { deliveries: webhooks.emit(state.siteId, triggerType, payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {}) });
+    return json(202, {
+      deliveries: webhooks.emit(
+        state.siteId,
+        triggerType,
+        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
+      ),
+    });
   });
-  control.add('POST', '/__sandbox/tokens', (req) => json(201, { access_token: createSiteToken(Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined) }));
+  control.add('POST', '/__sandbox/tokens', (req) =>
+    json(201, {
+      access_token: createSiteToken(Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined),
+    }),
+  );
   const setRateLimit = (o: { requestsPerMinute: number }) => {
     rpm = o.requestsPerMinute;
     windows.clear();
@@ -227,7 +400,9 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     }
     return { total, duplicates: Object.fromEntries([...counts].filter(([, n]) => n > 1)) };
   };
-  control.add('GET', '/__sandbox/content/stats', (req) => json(200, contentStats(String(req.query['collectionId'] ?? state.collections[0]?.id))));
+  control.add('GET', '/__sandbox/content/stats', (req) =>
+    json(200, contentStats(String(req.query['collectionId'] ?? state.collections[0]?.id))),
+  );
 
   /** Fixed one-minute windows per token, starting at its first request. */
   const meter = (req: SandboxRequest): { limit: number; remaining: number; retryAfter: number } | undefined => {
@@ -236,9 +411,18 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     const t = now();
     let w = windows.get(token);
     if (!w || t - w.start >= 60_000) windows.set(token, (w = { start: t, used: 0 }));
-    return { limit: rpm, remaining: Math.max(0, rpm - w.used), retryAfter: Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000)) };
+    return {
+      limit: rpm,
+      remaining: Math.max(0, rpm - w.used),
+      retryAfter: Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000)),
+    };
   };
-  const tooMany = (retryAfter: number, limit: number) => wfError(429, 'too_many_requests', 'Too Many Requests', [], { 'Retry-After': String(retryAfter), 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0' });
+  const tooMany = (retryAfter: number, limit: number) =>
+    wfError(429, 'too_many_requests', 'Too Many Requests', [], {
+      'Retry-After': String(retryAfter),
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': '0',
+    });
 
   const running = await kit.start({
     provider: 'webflow',
@@ -262,12 +446,23 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
       decorate(req, res) {
         const m = meter(req);
         if (!m || res.status === 429) return res;
-        return { ...res, headers: { 'X-RateLimit-Limit': String(m.limit), 'X-RateLimit-Remaining': String(m.remaining), ...res.headers } };
+        return {
+          ...res,
+          headers: {
+            'X-RateLimit-Limit': String(m.limit),
+            'X-RateLimit-Remaining': String(m.remaining),
+            ...res.headers,
+          },
+        };
       },
       faultResponse: (fault: ActiveFault) =>
         fault.kind === 'rate_limit'
           ? { ...tooMany(fault.retryAfterSeconds ?? 60, rpm), ...(fault.status ? { status: fault.status } : {}) }
-          : wfError(fault.status ?? 500, fault.status === 503 ? 'service_unavailable' : 'internal_error', fault.status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+          : wfError(
+              fault.status ?? 500,
+              fault.status === 503 ? 'service_unavailable' : 'internal_error',
+              fault.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+            ),
       notFound: () => wfError(404, 'route_not_found', 'Requested route not found'),
     },
   });

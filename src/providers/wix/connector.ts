@@ -11,10 +11,23 @@ import { classifyWix } from './errors.ts';
  */
 async function siteOfInstance(ctx: ConnectorContext, instanceId: string): Promise<string | undefined> {
   if (!ctx.app.clientId || !ctx.app.clientSecret) return undefined;
-  const token = await ctx.http.send({ method: 'POST', url: apiUrl(ctx, '/oauth2/token'), json: { grant_type: 'client_credentials', client_id: ctx.app.clientId, client_secret: ctx.app.clientSecret, instance_id: instanceId } });
+  const token = await ctx.http.send({
+    method: 'POST',
+    url: apiUrl(ctx, '/oauth2/token'),
+    json: {
+      grant_type: 'client_credentials',
+      client_id: ctx.app.clientId,
+      client_secret: ctx.app.clientSecret,
+      instance_id: instanceId,
+    },
+  });
   const access = (token.body as { access_token?: string } | undefined)?.access_token;
   if (token.status !== 200 || !access) return '';
-  const res = await ctx.http.send({ method: 'GET', url: apiUrl(ctx, '/apps/v1/instance'), headers: { authorization: access } });
+  const res = await ctx.http.send({
+    method: 'GET',
+    url: apiUrl(ctx, '/apps/v1/instance'),
+    headers: { authorization: access },
+  });
   return res.status === 200 ? ((res.body as { site?: { siteId?: string } } | undefined)?.site?.siteId ?? '') : '';
 }
 
@@ -29,16 +42,26 @@ export const wixConnector: Connector = {
   classify: classifyWix,
 
   async identify(ctx, creds) {
-    await apiCall(wixConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/blog/{blogVersion}/posts?paging.limit=1') });
+    await apiCall(wixConnector, ctx, creds, {
+      method: 'GET',
+      url: apiUrl(ctx, '/blog/{blogVersion}/posts?paging.limit=1'),
+    });
     const siteId = ctx.config.siteId ?? '';
     const instanceId = ctx.config.instanceId;
     if (!instanceId) return { externalAccountId: siteId, displayName: `Wix site ${siteId}` };
     const site = await siteOfInstance(ctx, instanceId);
     if (site === undefined) {
-      throw plexusError('unprocessable', { message: 'An app instance ID can only be used when this Plexus has a Wix app configured (PLEXUS_WIX_CLIENT_ID and _SECRET) to check it.', details: [{ path: 'instanceId', message: 'cannot be verified' }] });
+      throw plexusError('unprocessable', {
+        message:
+          'An app instance ID can only be used when this Plexus has a Wix app configured (PLEXUS_WIX_CLIENT_ID and _SECRET) to check it.',
+        details: [{ path: 'instanceId', message: 'cannot be verified' }],
+      });
     }
     if (site !== siteId) {
-      throw plexusError('unprocessable', { message: 'Wix does not know this app instance on this site.', details: [{ path: 'instanceId', message: 'not installed on this site' }] });
+      throw plexusError('unprocessable', {
+        message: 'Wix does not know this app instance on this site.',
+        details: [{ path: 'instanceId', message: 'not installed on this site' }],
+      });
     }
     return { externalAccountId: siteId, displayName: `Wix site ${siteId}`, accountRefs: [instanceId] };
   },

@@ -15,13 +15,18 @@ const stored = (id: string) => h.site.sandbox.data().items.get(h.site.sandbox.da
 
 test('posts land in the rich-text CMS collection: HTML verbatim, the publish flag, taxonomy as string arrays', async () => {
   assert.equal(await h.run(async (_s, loc) => loc.collection, 'item'), h.site.sandbox.dataCollectionId);
-  const html = '<h2 id="a">Heading</h2>\n<figure class="wide"><img src="https://example.test/x.png" alt="x"><figcaption>Cap &amp; more</figcaption></figure>\n<table><tr><td>1</td></tr></table>';
-  const draft = await h.run((s, loc) => h.adapter.create(s, loc, fields(1, { bodyHtml: html, status: 'draft', categories: ['News', 'Guides'] })));
+  const html =
+    '<h2 id="a">Heading</h2>\n<figure class="wide"><img src="https://example.test/x.png" alt="x"><figcaption>Cap &amp; more</figcaption></figure>\n<table><tr><td>1</td></tr></table>';
+  const draft = await h.run((s, loc) =>
+    h.adapter.create(s, loc, fields(1, { bodyHtml: html, status: 'draft', categories: ['News', 'Guides'] })),
+  );
   assert.equal(draft.fields.bodyHtml, html);
   assert.equal(draft.fields.status, 'draft');
   assert.equal(stored(draft.remoteId)['published'], false);
   assert.deepEqual(stored(draft.remoteId)['categories'], ['News', 'Guides']);
-  const live = await h.run((s, loc) => h.adapter.update(s, loc, draft.remoteId, { status: 'published' }, draft.version));
+  const live = await h.run((s, loc) =>
+    h.adapter.update(s, loc, draft.remoteId, { status: 'published' }, draft.version),
+  );
   assert.equal(live.fields.status, 'published');
 });
 
@@ -39,8 +44,14 @@ test('bulk insert: one call in input order; a refused item fails the batch with 
   h.site.sandbox.requests.clear();
   const batch = [fields(10), fields(11), fields(12)];
   const made = await h.run((s, loc) => h.adapter.createMany!(s, loc, batch));
-  assert.deepEqual(made.map((m) => m.fields.slug), batch.map((f) => f.slug));
-  assert.equal(h.site.sandbox.requests.entries({ method: 'POST', pathPrefix: '/wix-data/v2/bulk/items/insert' }).length, 1);
+  assert.deepEqual(
+    made.map((m) => m.fields.slug),
+    batch.map((f) => f.slug),
+  );
+  assert.equal(
+    h.site.sandbox.requests.entries({ method: 'POST', pathPrefix: '/wix-data/v2/bulk/items/insert' }).length,
+    1,
+  );
   const mixed = [fields(13), fields(14, { title: '' })];
   await assert.rejects(
     h.run((s, loc) => h.adapter.createMany!(s, loc, mixed)),
@@ -61,14 +72,25 @@ test('a featured image goes to the Media Manager once; the field holds its wix:i
   assert.equal(b.fields.featuredMedia, img.ref.sha256);
   const fileId = /^wix:image:\/\/v1\/([^/]+)/.exec(uri)![1]!;
   assert.deepEqual(Buffer.from(await (await fetch(`${h.site.sandbox.url}/media/${fileId}`)).arrayBuffer()), img.bytes);
-  h.site.sandbox.remote.edit(a.remoteId, { coverImage: 'wix:image://v1/other_123~mv2.jpg/photo.jpg#originWidth=10&originHeight=10' });
-  assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia, 'remote:other_123~mv2.jpg');
+  h.site.sandbox.remote.edit(a.remoteId, {
+    coverImage: 'wix:image://v1/other_123~mv2.jpg/photo.jpg#originWidth=10&originHeight=10',
+  });
+  assert.equal(
+    (await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia,
+    'remote:other_123~mv2.jpg',
+  );
 });
 
 test('polling by _updatedDate walks more items sharing one time than a page holds', async () => {
   const mark = (await h.run((s, loc) => h.adapter.create(s, loc, fields(30)))).modifiedAt;
   await new Promise((r) => setTimeout(r, 5));
-  const made = await h.run((s, loc) => h.adapter.createMany!(s, loc, Array.from({ length: 150 }, (_, i) => fields(300 + i))));
+  const made = await h.run((s, loc) =>
+    h.adapter.createMany!(
+      s,
+      loc,
+      Array.from({ length: 150 }, (_, i) => fields(300 + i)),
+    ),
+  );
   const { items, pages } = await pollAll(h, mark);
   const seen = new Set(items.map((i) => i.remoteId));
   assert.ok(pages >= 2);

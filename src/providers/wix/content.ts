@@ -23,14 +23,19 @@ const BULK = 100;
 
 const updatedOf = (item: DataItem) => dateOf(item.data._updatedDate);
 
-const itemPath = (cid: string, id: string) => `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid })}`;
+const itemPath = (cid: string, id: string) =>
+  `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid })}`;
 
 async function getItem(s: ContentContext, cid: string, id: string): Promise<DataItem | null> {
   return (await wixFind<{ dataItem: DataItem }>(s, itemPath(cid, id)))?.dataItem ?? null;
 }
 
 async function query(s: ContentContext, cid: string, q: Record<string, unknown>): Promise<DataItem[]> {
-  const res = await wixCall(s, 'POST', '/wix-data/v2/items/query', { dataCollectionId: cid, query: q, consistentRead: true });
+  const res = await wixCall(s, 'POST', '/wix-data/v2/items/query', {
+    dataCollectionId: cid,
+    query: q,
+    consistentRead: true,
+  });
   return (res.body as { dataItems?: DataItem[] }).dataItems ?? [];
 }
 
@@ -42,23 +47,35 @@ async function createIn(s: ContentContext, cid: string, batch: ContentFields[]):
     const res = await wixCall(s, 'POST', '/wix-data/v2/items', { dataCollectionId: cid, dataItem: { data: data[0] } });
     return [await fromItem(s, roles, (res.body as { dataItem: DataItem }).dataItem)];
   }
-  const res = await wixCall(s, 'POST', '/wix-data/v2/bulk/items/insert', { dataCollectionId: cid, dataItems: data.map((d) => ({ data: d })), returnEntity: true });
-  type Result = { itemMetadata: { originalIndex: number; success: boolean; error?: { description?: string } }; dataItem?: DataItem };
+  const res = await wixCall(s, 'POST', '/wix-data/v2/bulk/items/insert', {
+    dataCollectionId: cid,
+    dataItems: data.map((d) => ({ data: d })),
+    returnEntity: true,
+  });
+  type Result = {
+    itemMetadata: { originalIndex: number; success: boolean; error?: { description?: string } };
+    dataItem?: DataItem;
+  };
   const results = (res.body as { results?: Result[] }).results ?? [];
   const failed = results.filter((r) => !r.itemMetadata.success);
   // Items that went in stay in (a retry finds them by slug); the batch reports the first refusal.
   if (failed.length) {
     throw plexusError('provider.invalid_request', {
       message: failed[0]!.itemMetadata.error?.description ?? 'Wix refused an item of the batch.',
-      details: { failed: failed.map((r) => ({ index: r.itemMetadata.originalIndex, error: r.itemMetadata.error?.description })) },
+      details: {
+        failed: failed.map((r) => ({ index: r.itemMetadata.originalIndex, error: r.itemMetadata.error?.description })),
+      },
     });
   }
   const byIndex = new Map(results.map((r) => [r.itemMetadata.originalIndex, r.dataItem]));
-  return Promise.all(batch.map(async (_, i) => {
-    const item = byIndex.get(i);
-    if (!item) throw plexusError('provider.invalid_request', { message: `Wix answered the bulk insert without item ${i}.` });
-    return fromItem(s, roles, item);
-  }));
+  return Promise.all(
+    batch.map(async (_, i) => {
+      const item = byIndex.get(i);
+      if (!item)
+        throw plexusError('provider.invalid_request', { message: `Wix answered the bulk insert without item ${i}.` });
+      return fromItem(s, roles, item);
+    }),
+  );
 }
 
 export const wixContent = collectionContentAdapter({
@@ -75,7 +92,10 @@ export const wixContent = collectionContentAdapter({
 
   async update(s, cid, roles, current, changes) {
     const data = { ...current.data, ...(await toData(s, roles, changes)) };
-    const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(current.id)}`, { dataCollectionId: cid, dataItem: { id: current.id, data } });
+    const res = await wixCall(s, 'PUT', `/wix-data/v2/items/${encodeURIComponent(current.id)}`, {
+      dataCollectionId: cid,
+      dataItem: { id: current.id, data },
+    });
     return (res.body as { dataItem: DataItem }).dataItem;
   },
 

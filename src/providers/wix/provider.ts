@@ -18,7 +18,8 @@ export const wixProvider = {
         'per-api': { released: '2023-01', sunset: null },
       },
       source: 'https://dev.wix.com/docs/rest',
-      policy: 'Each Wix API carries its own version in its path (blog v3, wix-data v2); Wix announces deprecations per API.',
+      policy:
+        'Each Wix API carries its own version in its path (blog v3, wix-data v2); Wix announces deprecations per API.',
     },
   },
   auth: {
@@ -46,13 +47,8 @@ export const wixProvider = {
     secretSource: 'public_key',
     // Subscriptions are configured on the app in the Wix dashboard.
     subscribeApi: false,
-    topics: [
-      'wix.data.v2.data_item_created',
-      'wix.data.v2.data_item_updated',
-      'wix.data.v2.data_item_deleted',
-    ],
-    retryPolicy:
-      'Answer 200 within 1,250 ms or Wix re-delivers (possibly out of order), for up to 48 hours.',
+    topics: ['wix.data.v2.data_item_created', 'wix.data.v2.data_item_updated', 'wix.data.v2.data_item_deleted'],
+    retryPolicy: 'Answer 200 within 1,250 ms or Wix re-delivers (possibly out of order), for up to 48 hours.',
   },
   rateLimit: {
     signals: ['http-429'],

@@ -12,9 +12,24 @@ import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { collectionRoutes, seedCollections } from './sandbox/collections.ts';
-import { COLLECTION, contentRoutes, editDraft, postOf, publishWithEvent, seedData, wixId, type WixData } from './sandbox/content.ts';
+import {
+  COLLECTION,
+  contentRoutes,
+  editDraft,
+  postOf,
+  publishWithEvent,
+  seedData,
+  wixId,
+  type WixData,
+} from './sandbox/content.ts';
 import { WixMedia } from './sandbox/media.ts';
-import { WIX_EVENT_TYPES, WIX_RETRY_DELAYS_MS, WixWebhooks, type WixEventType, type WixIdentity } from './sandbox/webhooks.ts';
+import {
+  WIX_EVENT_TYPES,
+  WIX_RETRY_DELAYS_MS,
+  WixWebhooks,
+  type WixEventType,
+  type WixIdentity,
+} from './sandbox/webhooks.ts';
 import { wixError } from './sandbox/query.ts';
 
 export interface WixSandboxOptions extends SandboxOptions {
@@ -81,7 +96,10 @@ export interface WixRunningSandbox extends RunningSandbox {
 async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   const kit = sandboxKit(opts, {
     size: 60,
-    generate: (kind) => (kind === 'code' ? randomBytes(24).toString('hex') : `OauthNG.JWS.${randomBytes(kind === 'refresh' ? 48 : 96).toString('base64url')}`),
+    generate: (kind) =>
+      kind === 'code'
+        ? randomBytes(24).toString('hex')
+        : `OauthNG.JWS.${randomBytes(kind === 'refresh' ? 48 : 96).toString('base64url')}`,
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const s = String(seed);
@@ -91,7 +109,9 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   const accountId = opts.accountId ?? wixId(s, 'account');
   const instanceId = opts.instanceId ?? wixId(s, 'instance');
   const memberId = wixId(s, 'member');
-  const apiKey = opts.apiKey ?? `IST.eyJraWQiOiJQb3pIX2FDMiIsImFsZyI6IlJTMjU2In0.${Buffer.from(wixId(s, 'key')).toString('base64url')}.${Buffer.from(wixId(s, 'sig')).toString('base64url')}`;
+  const apiKey =
+    opts.apiKey ??
+    `IST.eyJraWQiOiJQb3pIX2FDMiIsImFsZyI6IlJTMjU2In0.${Buffer.from(wixId(s, 'key')).toString('base64url')}.${Buffer.from(wixId(s, 'sig')).toString('base64url')}`;
   const ttl = opts.accessTtlSeconds ?? 14_400;
   const legacyTtl = opts.legacyAccessTtlSeconds ?? 300;
   const rpm = opts.requestsPerMinute ?? 200;
@@ -102,28 +122,57 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   routes.add('POST', '/oauth2/token', (req) => {
     const b = req.body;
     if (b['grant_type'] !== 'client_credentials') return s400('grant_type must be client_credentials');
-    if (b['client_id'] !== appId || b['client_secret'] !== appSecret) return wixError(401, 'Invalid client credentials', 'INVALID_CLIENT');
+    if (b['client_id'] !== appId || b['client_secret'] !== appSecret)
+      return wixError(401, 'Invalid client credentials', 'INVALID_CLIENT');
     if (b['instance_id'] !== instanceId) return wixError(404, 'App instance not found', 'INSTANCE_NOT_FOUND');
-    const t = tokens.issue({ kind: 'access', clientId: appId, subject: instanceId, scopes: ['BLOG.MANAGE', 'WIX_DATA.MANAGE'], ttlSeconds: ttl, label: 'oauth2' });
+    const t = tokens.issue({
+      kind: 'access',
+      clientId: appId,
+      subject: instanceId,
+      scopes: ['BLOG.MANAGE', 'WIX_DATA.MANAGE'],
+      ttlSeconds: ttl,
+      label: 'oauth2',
+    });
     return json(200, { access_token: t.token, token_type: 'Bearer', expires_in: ttl });
   });
   // App Instance API: what an app-instance token belongs to (instance and site).
   routes.add('GET', '/apps/v1/instance', (req) => {
     const token = (header(req, 'authorization') ?? '').replace(/^Bearer\s+/i, '').trim();
     const check = tokens.validate(token);
-    if (!token || !check.ok || !check.record.subject) return wixError(401, 'UNAUTHENTICATED: an app instance token is required');
-    return json(200, { instance: { instanceId: check.record.subject, appName: 'Plexus', isFree: true }, site: { siteId, siteDisplayName: 'Sandbox site', url: `${origin}/site` } });
+    if (!token || !check.ok || !check.record.subject)
+      return wixError(401, 'UNAUTHENTICATED: an app instance token is required');
+    return json(200, {
+      instance: { instanceId: check.record.subject, appName: 'Plexus', isFree: true },
+      site: { siteId, siteDisplayName: 'Sandbox site', url: `${origin}/site` },
+    });
   });
   routes.add('POST', '/oauth/access', (req) => {
     const b = req.body;
-    if (b['client_id'] !== appId || b['client_secret'] !== appSecret) return wixError(401, 'Invalid client credentials', 'INVALID_CLIENT');
+    if (b['client_id'] !== appId || b['client_secret'] !== appSecret)
+      return wixError(401, 'Invalid client credentials', 'INVALID_CLIENT');
     const issue = (grantId?: string) =>
-      tokens.issue({ kind: 'access', clientId: appId, subject: instanceId, scopes: ['BLOG.MANAGE', 'WIX_DATA.MANAGE'], ttlSeconds: legacyTtl, label: 'legacy', ...(grantId ? { grantId } : {}) });
+      tokens.issue({
+        kind: 'access',
+        clientId: appId,
+        subject: instanceId,
+        scopes: ['BLOG.MANAGE', 'WIX_DATA.MANAGE'],
+        ttlSeconds: legacyTtl,
+        label: 'legacy',
+        ...(grantId ? { grantId } : {}),
+      });
     if (b['grant_type'] === 'authorization_code') {
       const redeemed = tokens.redeemCode(String(b['code'] ?? ''), appId, undefined);
       if (!redeemed.ok) return s400('Invalid authorization code', 'INVALID_GRANT');
       const a = issue();
-      const r = tokens.issue({ kind: 'refresh', clientId: appId, subject: instanceId, scopes: a.scopes, ttlSeconds: null, grantId: a.grantId, label: 'legacy' });
+      const r = tokens.issue({
+        kind: 'refresh',
+        clientId: appId,
+        subject: instanceId,
+        scopes: a.scopes,
+        ttlSeconds: null,
+        grantId: a.grantId,
+        label: 'legacy',
+      });
       return json(200, { access_token: a.token, refresh_token: r.token });
     }
     if (b['grant_type'] === 'refresh_token') {
@@ -148,26 +197,60 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     if (!isRedirectUri(redirectUrl)) return html(400, '<h1>Invalid redirectUrl</h1>');
     const carry = { appId, redirectUrl, state: q['state'] ?? '' };
     if (opts.autoConsent) return installed(carry);
-    return html(200, renderConsentPage({ platform: 'Wix', appName: opts.appName ?? 'Plexus', scopes: ['Manage Blog', 'Manage Data Collections'], action: '/installer/install/decision', hidden: carry, userName: 'Site owner' }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'Wix',
+        appName: opts.appName ?? 'Plexus',
+        scopes: ['Manage Blog', 'Manage Data Collections'],
+        action: '/installer/install/decision',
+        hidden: carry,
+        userName: 'Site owner',
+      }),
+    );
   });
   routes.add('POST', '/installer/install/decision', (req) => {
-    const carry = { appId: String(req.body['appId'] ?? ''), redirectUrl: String(req.body['redirectUrl'] ?? ''), state: String(req.body['state'] ?? '') };
+    const carry = {
+      appId: String(req.body['appId'] ?? ''),
+      redirectUrl: String(req.body['redirectUrl'] ?? ''),
+      state: String(req.body['state'] ?? ''),
+    };
     if (carry.appId !== appId || !isRedirectUri(carry.redirectUrl)) return html(400, '<h1>Invalid request</h1>');
     if (readDecision(req.body) === 'allow') return installed(carry);
     // Wix documents no decline redirect; the app hears error=access_denied.
     return redirect(withParams(carry.redirectUrl, { error: 'access_denied', state: carry.state || undefined }));
   });
   function installed(carry: { redirectUrl: string; state: string }): SandboxResponse {
-    const code = tokens.issueCode({ clientId: appId, redirectUri: carry.redirectUrl, subject: instanceId, scopes: [], ttlSeconds: 600 });
+    const code = tokens.issueCode({
+      clientId: appId,
+      redirectUri: carry.redirectUrl,
+      subject: instanceId,
+      scopes: [],
+      ttlSeconds: 600,
+    });
     return redirect(withParams(carry.redirectUrl, { code: code.code, state: carry.state, instanceId }));
   }
-  routes.add('GET', '/installer/close-window', () => html(200, '<p>Installation complete. You can close this window.</p>'));
-  const webhooks = new WixWebhooks({ instanceId, retryDelaysMs: opts.webhookRetryDelaysMs ?? WIX_RETRY_DELAYS_MS, now, tokenLifetimeSeconds: opts.webhookTokenLifetimeSeconds ?? 3600 });
+  routes.add('GET', '/installer/close-window', () =>
+    html(200, '<p>Installation complete. You can close this window.</p>'),
+  );
+  const webhooks = new WixWebhooks({
+    instanceId,
+    retryDelaysMs: opts.webhookRetryDelaysMs ?? WIX_RETRY_DELAYS_MS,
+    now,
+    tokenLifetimeSeconds: opts.webhookTokenLifetimeSeconds ?? 3600,
+  });
   if (opts.webhookUrl) webhooks.subscribe(opts.webhookUrl, opts.webhookEventTypes ?? WIX_EVENT_TYPES);
   const asApp: WixIdentity = { identityType: 'APP', appId };
   const asEditor: WixIdentity = { identityType: 'WIX_USER', wixUserId: memberId };
   const collections = seedCollections(COLLECTION);
-  contentRoutes(routes, () => data, now, memberId, (eventType, entityId, entity) => webhooks.emit(eventType, entityId, entity, asApp), (id) => collections.find((c) => c.id === id));
+  contentRoutes(
+    routes,
+    () => data,
+    now,
+    memberId,
+    (eventType, entityId, entity) => webhooks.emit(eventType, entityId, entity, asApp),
+    (id) => collections.find((c) => c.id === id),
+  );
   collectionRoutes(routes, () => collections);
   let origin = '';
   const media = new WixMedia(() => origin, siteId, now);
@@ -183,22 +266,48 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
       const site = header(req, 'wix-site-id');
       const account = header(req, 'wix-account-id');
       if (site && account) return { ok: false, res: s400('Only one of wix-site-id or wix-account-id may be sent') };
-      if (!site) return { ok: false, res: wixError(account ? 403 : 400, account ? 'PERMISSION_DENIED: this API needs a site context (wix-site-id)' : 'Missing wix-site-id header', account ? 'PERMISSION_DENIED' : 'INVALID_ARGUMENT') };
-      if (site !== siteId) return { ok: false, res: wixError(403, 'PERMISSION_DENIED: the API key has no access to this site', 'PERMISSION_DENIED') };
+      if (!site)
+        return {
+          ok: false,
+          res: wixError(
+            account ? 403 : 400,
+            account ? 'PERMISSION_DENIED: this API needs a site context (wix-site-id)' : 'Missing wix-site-id header',
+            account ? 'PERMISSION_DENIED' : 'INVALID_ARGUMENT',
+          ),
+        };
+      if (site !== siteId)
+        return {
+          ok: false,
+          res: wixError(403, 'PERMISSION_DENIED: the API key has no access to this site', 'PERMISSION_DENIED'),
+        };
       return { ok: true, key: `key:${apiKey}` };
     }
     const check = tokens.validate(token);
-    if (!check.ok) return { ok: false, res: wixError(401, check.problem === 'expired' ? 'UNAUTHENTICATED: token expired' : 'UNAUTHENTICATED: invalid token') };
+    if (!check.ok)
+      return {
+        ok: false,
+        res: wixError(
+          401,
+          check.problem === 'expired' ? 'UNAUTHENTICATED: token expired' : 'UNAUTHENTICATED: invalid token',
+        ),
+      };
     return { ok: true, key: `instance:${check.record.subject}` };
   };
 
-  const mustFind = (id: string): { draft: true } | { draft: false; collectionId: string; coll: Map<string, Record<string, unknown>> } => {
+  const mustFind = (
+    id: string,
+  ): { draft: true } | { draft: false; collectionId: string; coll: Map<string, Record<string, unknown>> } => {
     if (data.drafts.has(id)) return { draft: true };
     for (const [collectionId, c] of data.items) if (c.has(id)) return { draft: false, collectionId, coll: c };
     throw new Error(`no Wix draft post or data item with id ${id}`);
   };
   const itemEvent = (eventType: WixEventType, collectionId: string, item: Record<string, unknown>) =>
-    webhooks.emit(eventType, String(item['_id']), { id: item['_id'], dataCollectionId: collectionId, data: item }, asEditor);
+    webhooks.emit(
+      eventType,
+      String(item['_id']),
+      { id: item['_id'], dataCollectionId: collectionId, data: item },
+      asEditor,
+    );
   const remote: WixRemote = {
     edit(id, patch) {
       const hit = mustFind(id);
@@ -238,12 +347,19 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
       return id;
     },
   };
-  control.add('GET', '/__sandbox/webhooks', () => json(200, { publicKey: webhooks.publicKey, subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }));
+  control.add('GET', '/__sandbox/webhooks', () =>
+    json(200, {
+      publicKey: webhooks.publicKey,
+      subscriptions: webhooks.subscriptions(),
+      deliveries: webhooks.deliveries(),
+    }),
+  );
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['url'];
     const types = Array.isArray(req.body['eventTypes']) ? req.body['eventTypes'].map(String) : [...WIX_EVENT_TYPES];
     const unknown = types.filter((t) => !(WIX_EVENT_TYPES as readonly string[]).includes(t));
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || unknown.length) return json(400, { error: 'invalid_subscription', unknown, eventTypes: WIX_EVENT_TYPES });
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || unknown.length)
+      return json(400, { error: 'invalid_subscription', unknown, eventTypes: WIX_EVENT_TYPES });
     webhooks.subscribe(url, types as WixEventType[]);
     return json(200, { subscriptions: webhooks.subscriptions(), publicKey: webhooks.publicKey });
   });
@@ -253,9 +369,18 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const eventType = String(req.body['eventType'] ?? '') as WixEventType;
-    if (!WIX_EVENT_TYPES.includes(eventType)) return json(400, { error: 'unknown_event_type', eventTypes: WIX_EVENT_TYPES });
-    const entity = req.body['entity'] && typeof req.body['entity'] === 'object' ? (req.body['entity'] as Record<string, unknown>) : {};
-    const delivery = webhooks.emit(eventType, String(req.body['entityId'] ?? entity['id'] ?? randomBytes(8).toString('hex')), entity, asApp);
+    if (!WIX_EVENT_TYPES.includes(eventType))
+      return json(400, { error: 'unknown_event_type', eventTypes: WIX_EVENT_TYPES });
+    const entity =
+      req.body['entity'] && typeof req.body['entity'] === 'object'
+        ? (req.body['entity'] as Record<string, unknown>)
+        : {};
+    const delivery = webhooks.emit(
+      eventType,
+      String(req.body['entityId'] ?? entity['id'] ?? randomBytes(8).toString('hex')),
+      entity,
+      asApp,
+    );
     return json(delivery ? 202 : 409, delivery ? { delivery } : { error: 'not_subscribed' });
   });
   const contentStats = (collectionId = COLLECTION) => {
@@ -264,8 +389,11 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     for (const d of items) counts.set(String(d['slug'] ?? ''), (counts.get(String(d['slug'] ?? '')) ?? 0) + 1);
     return { total: items.length, duplicates: Object.fromEntries([...counts].filter(([slug, n]) => slug && n > 1)) };
   };
-  control.add('GET', '/__sandbox/content/stats', (req) => json(200, contentStats(req.query['collectionId'] ?? COLLECTION)));
-  const tooMany = (retryAfter: number) => wixError(429, 'RESOURCE_EXHAUSTED: too many requests', undefined, { 'Retry-After': String(retryAfter) });
+  control.add('GET', '/__sandbox/content/stats', (req) =>
+    json(200, contentStats(req.query['collectionId'] ?? COLLECTION)),
+  );
+  const tooMany = (retryAfter: number) =>
+    wixError(429, 'RESOURCE_EXHAUSTED: too many requests', undefined, { 'Retry-After': String(retryAfter) });
 
   const running = await kit.start({
     provider: 'wix',
@@ -280,7 +408,12 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     onClose: () => webhooks.close(),
     hooks: {
       before(req) {
-        if (!req.path.startsWith('/blog/') && !req.path.startsWith('/wix-data/') && !req.path.startsWith('/site-media/')) return undefined;
+        if (
+          !req.path.startsWith('/blog/') &&
+          !req.path.startsWith('/wix-data/') &&
+          !req.path.startsWith('/site-media/')
+        )
+          return undefined;
         const who = authorize(req);
         if (!who.ok) return who.res;
         const t = now();

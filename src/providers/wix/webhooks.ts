@@ -16,13 +16,25 @@ function parse(v: unknown): unknown {
  */
 export const wixWebhooks: WebhookAdapter = {
   events(body) {
-    const outer = (parse((body as { data?: unknown })?.data ?? body) ?? {}) as { eventType?: string; instanceId?: string; data?: unknown };
+    const outer = (parse((body as { data?: unknown })?.data ?? body) ?? {}) as {
+      eventType?: string;
+      instanceId?: string;
+      data?: unknown;
+    };
     const inner = (parse(outer.data) ?? {}) as { id?: string };
-    return [{ ...(inner.id ? { eventId: inner.id } : {}), topic: outer.eventType ?? 'unknown', ...(outer.instanceId ? { accountRef: outer.instanceId } : {}), payload: { ...outer, data: inner } }];
+    return [
+      {
+        ...(inner.id ? { eventId: inner.id } : {}),
+        topic: outer.eventType ?? 'unknown',
+        ...(outer.instanceId ? { accountRef: outer.instanceId } : {}),
+        payload: { ...outer, data: inner },
+      },
+    ];
   },
   action(e) {
     if (e.topic === 'wix.instance.app_removed') return { kind: 'reauth', reason: 'app_removed' };
-    if (e.topic.startsWith('wix.data.') || e.topic.startsWith('wix.blog.')) return { kind: 'sync', reason: `webhook:${e.topic}` };
+    if (e.topic.startsWith('wix.data.') || e.topic.startsWith('wix.blog.'))
+      return { kind: 'sync', reason: `webhook:${e.topic}` };
     return { kind: 'none' };
   },
 };

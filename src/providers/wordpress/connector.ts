@@ -8,10 +8,17 @@ export const wordpressConnector: Connector = {
   classify: classifyWordPress,
   // `context=edit` needs a real login: an ignored or wrong password cannot pass as anonymous.
   async identify(ctx, creds) {
-    const res = await apiCall(wordpressConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/users/me?context=edit') });
+    const res = await apiCall(wordpressConnector, ctx, creds, {
+      method: 'GET',
+      url: apiUrl(ctx, '/users/me?context=edit'),
+    });
     const me = res.body as { id?: number; name?: string; slug?: string };
-    if (typeof me.id !== 'number') throw plexusError('provider.invalid_request', { message: 'WordPress /users/me answered without an id.' });
+    if (typeof me.id !== 'number')
+      throw plexusError('provider.invalid_request', { message: 'WordPress /users/me answered without an id.' });
     const site = ctx.config.siteUrl ?? '';
-    return { externalAccountId: site.replace(/\/+$/, ''), displayName: `${me.name ?? me.slug ?? 'WordPress user'} @ ${site}` };
+    return {
+      externalAccountId: site.replace(/\/+$/, ''),
+      displayName: `${me.name ?? me.slug ?? 'WordPress user'} @ ${site}`,
+    };
   },
 };

@@ -18,18 +18,33 @@ const h = harnessOn(() => wordpressSite({ now: () => clock.t }));
 const postsOnSite = () => [...h.site.sandbox.site().posts.values()].filter((p) => p.type === 'post');
 
 test('a second holding more items than a page is drained by id: every post once, none twice', async () => {
-  const made = await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 230 }, (_, i) => fields(i, { categories: [], tags: [] }))));
+  const made = await h.run((s, loc) =>
+    wp.createMany!(
+      s,
+      loc,
+      Array.from({ length: 230 }, (_, i) => fields(i, { categories: [], tags: [] })),
+    ),
+  );
   const drains = () => h.site.sandbox.requests.entries().filter((r) => r.query['orderby'] === 'id').length;
   const before = drains();
   const { items, watermark, pages } = await pollAll(h, null);
   const ids = items.map((i) => i.remoteId);
   assert.equal(new Set(ids).size, ids.length, 'no item twice');
-  assert.deepEqual([...ids].sort(), postsOnSite().map((p) => String(p.id)).sort(), 'every post, trashed ones included');
+  assert.deepEqual(
+    [...ids].sort(),
+    postsOnSite()
+      .map((p) => String(p.id))
+      .sort(),
+    'every post, trashed ones included',
+  );
   for (const m of made) assert.ok(ids.includes(m.remoteId));
   assert.ok(drains() - before >= 2, 'the crowded second was drained by id');
   assert.ok(pages >= 5);
   assert.equal(watermark, new Date(T).toISOString());
-  assert.ok(items.some((i) => i.trashed), 'seeded trashed posts read as trashed');
+  assert.ok(
+    items.some((i) => i.trashed),
+    'seeded trashed posts read as trashed',
+  );
 });
 
 test('an item edited while the pages are read is listed with its edit, and the watermark passes it', async () => {
@@ -37,7 +52,15 @@ test('an item edited while the pages are read is listed with its edit, and the w
   const made: RemoteContent[] = [];
   for (let batch = 0; batch < 10; batch++) {
     clock.t += 1000;
-    made.push(...(await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 25 }, (_, i) => fields(1000 + batch * 25 + i, { categories: [], tags: [] }))))));
+    made.push(
+      ...(await h.run((s, loc) =>
+        wp.createMany!(
+          s,
+          loc,
+          Array.from({ length: 25 }, (_, i) => fields(1000 + batch * 25 + i, { categories: [], tags: [] })),
+        ),
+      )),
+    );
   }
   const target = made[3]!;
   const { items, watermark } = await pollAll(h, since, async (page) => {
@@ -66,5 +89,8 @@ test('a post trashed on the site comes back as a deletion; one deleted for good 
   await h.site.site.remove('post', a!.remoteId);
   h.site.sandbox.remote.purge(b!.remoteId);
   const { items } = await pollAll(h, since);
-  assert.deepEqual(items.map((i) => [i.remoteId, i.trashed ?? false]), [[a!.remoteId, true]]);
+  assert.deepEqual(
+    items.map((i) => [i.remoteId, i.trashed ?? false]),
+    [[a!.remoteId, true]],
+  );
 });

@@ -22,15 +22,26 @@ describe('WordPress content adapter against a real WordPress: the shared contrac
 
 describe('WordPress content adapter against a real WordPress: WordPress specifics', { skip }, () => {
   const h = harnessOn(() => realWordPressSite());
-  const admin = (method: string, path: string, body?: unknown) => wpCall(h.site.wp, h.site.wp.authorization, method, path, body);
+  const admin = (method: string, path: string, body?: unknown) =>
+    wpCall(h.site.wp, h.site.wp.authorization, method, path, body);
 
   test('term names: the escaped ampersand round-trips and another spelling reuses the term', async () => {
-    const a = await h.run((s, loc) => wp.create(s, loc, fields(1, { categories: ['News & Events'], tags: ['Q1 launch'] })));
+    const a = await h.run((s, loc) =>
+      wp.create(s, loc, fields(1, { categories: ['News & Events'], tags: ['Q1 launch'] })),
+    );
     assert.deepEqual([a.fields.categories, a.fields.tags], [['News & Events'], ['Q1 launch']]);
-    const b = await h.run((s, loc) => wp.create(s, loc, fields(2, { categories: ['news & events'], tags: ['q1 LAUNCH'] })));
+    const b = await h.run((s, loc) =>
+      wp.create(s, loc, fields(2, { categories: ['news & events'], tags: ['q1 LAUNCH'] })),
+    );
     assert.deepEqual([b.fields.categories, b.fields.tags], [['News & Events'], ['Q1 launch']]);
-    const cats = must(await admin('GET', '/wp/v2/categories?search=events&per_page=100'), 'categories') as { name: string }[];
-    assert.deepEqual(cats.map((c) => c.name), ['News &amp; Events'], 'one term, stored escaped');
+    const cats = must(await admin('GET', '/wp/v2/categories?search=events&per_page=100'), 'categories') as {
+      name: string;
+    }[];
+    assert.deepEqual(
+      cats.map((c) => c.name),
+      ['News &amp; Events'],
+      'one term, stored escaped',
+    );
   });
 
   test('two writes in one second still move the version', async () => {
@@ -56,7 +67,12 @@ describe('WordPress content adapter against a real WordPress: WordPress specific
 
   test('a batch that fails halfway names what it created', async () => {
     const items = [fields(6), fields(7, { title: '', bodyHtml: '', excerpt: '' }), fields(8)];
-    const err = await h.run((s, loc) => wp.createMany!(s, loc, items)).then(() => assert.fail('the batch should fail'), (e: unknown) => e);
+    const err = await h
+      .run((s, loc) => wp.createMany!(s, loc, items))
+      .then(
+        () => assert.fail('the batch should fail'),
+        (e: unknown) => e,
+      );
     assert.ok(isPlexusError(err) && err.retry === 'permanent', String(err));
     const d = err.details as { created: { index: number }[]; failed: { index: number }[] };
     assert.deepEqual([d.created.map((c) => c.index), d.failed.map((f) => f.index)], [[0, 2], [1]]);
@@ -73,7 +89,13 @@ describe('WordPress content adapter against a real WordPress: WordPress specific
 
   test('130 posts made in batches are each listed once by a poll across pages, an edit mid-poll included', async () => {
     const since = new Date(Date.now() - 2000).toISOString();
-    const made = await h.run((s, loc) => wp.createMany!(s, loc, Array.from({ length: 130 }, (_, i) => fields(100 + i, { categories: [], tags: [] }))));
+    const made = await h.run((s, loc) =>
+      wp.createMany!(
+        s,
+        loc,
+        Array.from({ length: 130 }, (_, i) => fields(100 + i, { categories: [], tags: [] })),
+      ),
+    );
     const { items, pages } = await pollAll(h, since, async (page) => {
       if (page === 1) await h.site.site.edit('post', made[0]!.remoteId, { title: 'Edited mid-poll' });
     });

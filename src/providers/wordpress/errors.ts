@@ -20,7 +20,10 @@ export function classifyWordPress(res: HttpResponse): PlexusError | undefined {
   const generic = classifyHttp(res);
   if (!generic) return undefined;
   const params = b.data?.params;
-  const perField = params && typeof params === 'object' && !Array.isArray(params) ? Object.values(params).filter((v): v is string => typeof v === 'string') : [];
+  const perField =
+    params && typeof params === 'object' && !Array.isArray(params)
+      ? Object.values(params).filter((v): v is string => typeof v === 'string')
+      : [];
   const message = stripTags([b.message, ...perField].join(' ')) || generic.message;
   return plexusError(generic.code, {
     message,
@@ -47,5 +50,8 @@ function detailsOf(err: unknown): Record<string, unknown> | undefined {
 }
 
 function stripTags(s: string): string {
-  return s.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -15,7 +15,7 @@ export const wordpressProvider = {
     // docs/platforms/wordpress.md §Version: wp/v2 has been the core namespace since WordPress 4.7.
     lifecycle: {
       versions: {
-        'v2': { released: '2016-12-06', sunset: null },
+        v2: { released: '2016-12-06', sunset: null },
       },
       source: 'https://developer.wordpress.org/rest-api/',
       policy: 'The wp/v2 namespace ships with WordPress core (since 4.7) and changes additively with core releases.',

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { basic, callWithCredential, jsonPost, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WordPressRunningSandbox, type WordPressSandboxOptions } from './sandbox.ts';
 
-
 async function startWp(t: TestContext, opts: WordPressSandboxOptions = {}) {
   return startSandbox(t, sandbox, { seed: 7, size: 60, ...opts });
 }
@@ -46,7 +45,9 @@ test('application password over Basic: spaced and unspaced forms, login or email
   assert.equal(plain.status, 200);
   assert.equal(plain.body.username, sb.username);
 
-  const introspect = await call(sb.restUrl('/wp/v2/users/me/application-passwords/introspect'), { auth: sb.basicAuth() });
+  const introspect = await call(sb.restUrl('/wp/v2/users/me/application-passwords/introspect'), {
+    auth: sb.basicAuth(),
+  });
   assert.equal(introspect.status, 200);
   assert.equal(introspect.body.name, 'Plexus');
   assert.equal(introspect.body.password, undefined);
@@ -55,13 +56,24 @@ test('application password over Basic: spaced and unspaced forms, login or email
 test('wrong credentials run as anonymous, as on a real 6.1: public routes answer, users/me is rest_not_logged_in, writes are refused', async (t) => {
   const { sb } = await startWp(t);
   const me = sb.restUrl('/wp/v2/users/me', { context: 'edit' });
-  assertWpError(await call(me, { auth: basic(sb.username, 'abcd efgh ijkl mnop qrst uvwx') }), 401, 'rest_not_logged_in');
+  assertWpError(
+    await call(me, { auth: basic(sb.username, 'abcd efgh ijkl mnop qrst uvwx') }),
+    401,
+    'rest_not_logged_in',
+  );
   const publicRoute = await call(sb.restUrl('/wp/v2/posts'), { auth: basic(sb.username, 'nope') });
   assert.equal(publicRoute.status, 200);
-  const write = await call(sb.restUrl('/wp/v2/posts'), { ...jsonPost({ title: 'x' }), auth: basic(sb.username, 'nope') });
+  const write = await call(sb.restUrl('/wp/v2/posts'), {
+    ...jsonPost({ title: 'x' }),
+    auth: basic(sb.username, 'nope'),
+  });
   assertWpError(write, 401, 'rest_cannot_create');
   assertWpError(await call(me, { auth: basic('ghost', sb.applicationPassword) }), 401, 'rest_not_logged_in');
-  assertWpError(await call(me, { auth: basic('ghost@example.test', sb.applicationPassword) }), 401, 'rest_not_logged_in');
+  assertWpError(
+    await call(me, { auth: basic('ghost@example.test', sb.applicationPassword) }),
+    401,
+    'rest_not_logged_in',
+  );
   assertWpError(await call(me), 401, 'rest_not_logged_in');
 });
 
@@ -82,7 +94,10 @@ test('revocation: a deleted application password no longer logs in', async (t) =
   const listed = await call(sb.restUrl('/wp/v2/users/me/application-passwords'), { auth });
   assert.deepEqual(listed.body.map((p: any) => p.name).sort(), ['Plexus', 'Second']);
   const uuid = listed.body.find((p: any) => p.name === 'Second').uuid;
-  const del = await call(sb.restUrl(`/wp/v2/users/me/application-passwords/${uuid}`), { method: 'DELETE', auth: sb.basicAuth() });
+  const del = await call(sb.restUrl(`/wp/v2/users/me/application-passwords/${uuid}`), {
+    method: 'DELETE',
+    auth: sb.basicAuth(),
+  });
   assert.equal(del.body.deleted, true);
   assertWpError(await call(sb.restUrl('/wp/v2/users/me'), { auth }), 401, 'rest_not_logged_in');
   assert.equal(sb.revokeApplicationPasswords(), 1);
@@ -105,7 +120,10 @@ test('posts list: default publish only, X-WP-Total/TotalPages, Link next walks e
     const next = nextLink(res);
     res = next ? await call(next) : undefined;
   }
-  assert.deepEqual(ids.sort((a, b) => a - b), published.map((p) => p.id).sort((a, b) => a - b));
+  assert.deepEqual(
+    ids.sort((a, b) => a - b),
+    published.map((p) => p.id).sort((a, b) => a - b),
+  );
   assert.ok(first.body.every((p: any) => typeof p.modified_gmt === 'string' && p.title.raw === undefined));
 
   assertWpError(await call(sb.restUrl('/wp/v2/posts', { per_page: '101' })), 400, 'rest_invalid_param');
@@ -127,24 +145,41 @@ test('create, update bumps modified_gmt, trash then 410, force delete; remote ed
   const { sb, clock } = await startWp(t);
   const auth = sb.basicAuth();
   assertWpError(await call(sb.restUrl('/wp/v2/posts'), jsonBody('POST', { title: 'x' })), 401, 'rest_cannot_create');
-  const created = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'Hello', content: 'Body', status: 'publish' }), auth });
+  const created = await call(sb.restUrl('/wp/v2/posts'), {
+    ...jsonBody('POST', { title: 'Hello', content: 'Body', status: 'publish' }),
+    auth,
+  });
   assert.equal(created.status, 201);
   assert.equal(created.headers.get('location'), sb.restUrl(`/wp/v2/posts/${created.body.id}`));
   assert.equal(created.body.title.raw, 'Hello');
   assert.equal(created.body.modified_gmt, '2025-11-20T12:00:00');
 
   clock.t += 90_000;
-  const updated = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { ...jsonBody('PATCH', { title: { raw: 'Hello again' } }), auth });
+  const updated = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), {
+    ...jsonBody('PATCH', { title: { raw: 'Hello again' } }),
+    auth,
+  });
   assert.equal(updated.status, 200);
   assert.equal(updated.body.modified_gmt, '2025-11-20T12:01:30');
   assert.equal(updated.body.content.raw, 'Body');
-  assertWpError(await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { ...jsonBody('POST', { status: 'trash' }), auth }), 400, 'rest_invalid_param');
+  assertWpError(
+    await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { ...jsonBody('POST', { status: 'trash' }), auth }),
+    400,
+    'rest_invalid_param',
+  );
 
   const trashed = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { method: 'DELETE', auth });
   assert.equal(trashed.status, 200);
   assert.equal(trashed.body.status, 'trash');
-  assertWpError(await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { method: 'DELETE', auth }), 410, 'rest_already_trashed');
-  const forced = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`, { force: 'true' }), { method: 'DELETE', auth });
+  assertWpError(
+    await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { method: 'DELETE', auth }),
+    410,
+    'rest_already_trashed',
+  );
+  const forced = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`, { force: 'true' }), {
+    method: 'DELETE',
+    auth,
+  });
   assert.equal(forced.body.deleted, true);
   assert.equal(forced.body.previous.id, created.body.id);
   assertWpError(await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { auth }), 404, 'rest_post_invalid_id');
@@ -156,7 +191,10 @@ test('create, update bumps modified_gmt, trash then 410, force delete; remote ed
   clock.t += 60_000;
   sb.remote.edit(String(target.id), { title: 'Edited in wp-admin' });
   const changed = await call(sb.restUrl('/wp/v2/posts', { modified_after: watermark }));
-  assert.deepEqual(changed.body.map((p: any) => [p.id, p.title.rendered, p.modified_gmt]), [[target.id, 'Edited in wp-admin', '2025-11-20T12:02:30']]);
+  assert.deepEqual(
+    changed.body.map((p: any) => [p.id, p.title.rendered, p.modified_gmt]),
+    [[target.id, 'Edited in wp-admin', '2025-11-20T12:02:30']],
+  );
   sb.remote.delete(String(target.id));
   assertWpError(await call(sb.restUrl(`/wp/v2/posts/${target.id}`)), 401, 'rest_forbidden');
 });
@@ -165,7 +203,12 @@ test('batch/v1: 207 with per-request responses, at most 25, require-all-validate
   const { sb } = await startWp(t);
   const auth = sb.basicAuth();
   const ok = await call(sb.restUrl('/batch/v1'), {
-    ...jsonBody('POST', { requests: [{ path: '/wp/v2/posts', body: { title: 'A' } }, { method: 'DELETE', path: '/wp/v2/posts/999999' }] }),
+    ...jsonBody('POST', {
+      requests: [
+        { path: '/wp/v2/posts', body: { title: 'A' } },
+        { method: 'DELETE', path: '/wp/v2/posts/999999' },
+      ],
+    }),
     auth,
   });
   assert.equal(ok.status, 207);
@@ -175,10 +218,20 @@ test('batch/v1: 207 with per-request responses, at most 25, require-all-validate
   assert.equal(ok.body.responses[1].body.code, 'rest_post_invalid_id');
 
   const many = Array.from({ length: 26 }, () => ({ path: '/wp/v2/posts', body: { title: 'x' } }));
-  assertWpError(await call(sb.restUrl('/batch/v1'), { ...jsonBody('POST', { requests: many }), auth }), 400, 'rest_invalid_param');
+  assertWpError(
+    await call(sb.restUrl('/batch/v1'), { ...jsonBody('POST', { requests: many }), auth }),
+    400,
+    'rest_invalid_param',
+  );
 
   const strict = await call(sb.restUrl('/batch/v1'), {
-    ...jsonBody('POST', { validation: 'require-all-validate', requests: [{ path: '/wp/v2/posts', body: { title: 'ok' } }, { path: '/wp/v2/posts', body: { status: 'bogus' } }] }),
+    ...jsonBody('POST', {
+      validation: 'require-all-validate',
+      requests: [
+        { path: '/wp/v2/posts', body: { title: 'ok' } },
+        { path: '/wp/v2/posts', body: { status: 'bogus' } },
+      ],
+    }),
     auth,
   });
   assert.equal(strict.status, 207);
@@ -189,7 +242,10 @@ test('batch/v1: 207 with per-request responses, at most 25, require-all-validate
 
 test('faults: host 429 with Retry-After, fatal-error 500 as WP_Error; control endpoints work', async (t) => {
   const { sb } = await startWp(t);
-  await call(`${sb.url}/__sandbox/faults`, jsonBody('POST', { kind: 'rate_limit', retryAfterSeconds: 30, pathPrefix: '/wp-json/wp/v2/posts' }));
+  await call(
+    `${sb.url}/__sandbox/faults`,
+    jsonBody('POST', { kind: 'rate_limit', retryAfterSeconds: 30, pathPrefix: '/wp-json/wp/v2/posts' }),
+  );
   const limited = await call(sb.restUrl('/wp/v2/posts'));
   assert.equal(limited.status, 429);
   assert.equal(limited.headers.get('retry-after'), '30');
@@ -200,7 +256,10 @@ test('faults: host 429 with Retry-After, fatal-error 500 as WP_Error; control en
   assert.equal(stats.body.provider, 'wordpress');
   assert.equal(stats.body.requests, 3);
   const id = [...sb.site().posts.keys()][0];
-  const edit = await call(`${sb.url}/__sandbox/remote/edit`, jsonBody('POST', { id: String(id), patch: { title: 'Remote' } }));
+  const edit = await call(
+    `${sb.url}/__sandbox/remote/edit`,
+    jsonBody('POST', { id: String(id), patch: { title: 'Remote' } }),
+  );
   assert.equal(edit.status, 200);
   assert.equal(sb.site().posts.get(id!)?.title, 'Remote');
 });
@@ -208,7 +267,8 @@ test('faults: host 429 with Retry-After, fatal-error 500 as WP_Error; control en
 test('same seed and size give identical data', async (t) => {
   const a = await startWp(t, { seed: 3, size: 30 });
   const b = await startWp(t, { seed: 3, size: 30 });
-  const strip = (rows: any[]) => rows.map((p) => ({ id: p.id, title: p.title, modified_gmt: p.modified_gmt, status: p.status, slug: p.slug }));
+  const strip = (rows: any[]) =>
+    rows.map((p) => ({ id: p.id, title: p.title, modified_gmt: p.modified_gmt, status: p.status, slug: p.slug }));
   const ra = await call(a.sb.restUrl('/wp/v2/posts', { per_page: '100', status: 'any' }), { auth: a.sb.basicAuth() });
   const rb = await call(b.sb.restUrl('/wp/v2/posts', { per_page: '100', status: 'any' }), { auth: b.sb.basicAuth() });
   assert.deepEqual(strip(ra.body), strip(rb.body));
@@ -226,21 +286,46 @@ test('categories and tags: search, include, term_exists names the existing id, e
   const dup = await call(sb.restUrl('/wp/v2/categories'), { ...jsonBody('POST', { name: 'news &amp; events' }), auth });
   assertWpError(dup, 400, 'term_exists');
   assert.equal(dup.body.data.term_id, created.body.id);
-  assertWpError(await call(sb.restUrl('/wp/v2/tags'), { ...jsonBody('POST', {}), auth }), 400, 'rest_missing_callback_param');
+  assertWpError(
+    await call(sb.restUrl('/wp/v2/tags'), { ...jsonBody('POST', {}), auth }),
+    400,
+    'rest_missing_callback_param',
+  );
   assertWpError(await call(sb.restUrl('/wp/v2/tags'), jsonBody('POST', { name: 'x' })), 401, 'rest_cannot_create');
 
   // Search matches the stored (escaped) name, so the plain spelling finds nothing.
   assert.deepEqual((await call(sb.restUrl('/wp/v2/categories', { search: 'News & Events' }))).body, []);
-  assert.deepEqual((await call(sb.restUrl('/wp/v2/categories', { search: 'events' }))).body.map((c: any) => c.id), [created.body.id]);
+  assert.deepEqual(
+    (await call(sb.restUrl('/wp/v2/categories', { search: 'events' }))).body.map((c: any) => c.id),
+    [created.body.id],
+  );
   const both = await call(sb.restUrl('/wp/v2/categories', { include: `1,${created.body.id}`, per_page: '100' }));
-  assert.deepEqual(both.body.map((c: any) => c.name), ['News &amp; Events', 'Uncategorized']);
+  assert.deepEqual(
+    both.body.map((c: any) => c.name),
+    ['News &amp; Events', 'Uncategorized'],
+  );
   assert.equal(both.headers.get('x-wp-total'), '2');
   assertWpError(await call(sb.restUrl('/wp/v2/tags/1')), 404, 'rest_term_invalid');
 
-  assertWpError(await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`), { method: 'DELETE', auth }), 501, 'rest_trash_not_supported');
-  const gone = await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`, { force: 'true' }), { method: 'DELETE', auth });
+  assertWpError(
+    await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`), { method: 'DELETE', auth }),
+    501,
+    'rest_trash_not_supported',
+  );
+  const gone = await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`, { force: 'true' }), {
+    method: 'DELETE',
+    auth,
+  });
   assert.equal(gone.body.deleted, true);
-  const batch = await call(sb.restUrl('/batch/v1'), { ...jsonBody('POST', { requests: [{ path: '/wp/v2/tags', body: { name: 'alpha' } }, { path: '/wp/v2/media', body: {} }] }), auth });
+  const batch = await call(sb.restUrl('/batch/v1'), {
+    ...jsonBody('POST', {
+      requests: [
+        { path: '/wp/v2/tags', body: { name: 'alpha' } },
+        { path: '/wp/v2/media', body: {} },
+      ],
+    }),
+    auth,
+  });
   assert.equal(batch.body.responses[0].status, 201);
   assert.equal(batch.body.responses[1].body.code, 'rest_batch_not_allowed');
 });
@@ -252,12 +337,36 @@ test('media: raw upload with Content-Disposition, its checks, the file served at
   const up = (headers: Record<string, string>, body: Buffer = png, params: Record<string, string> = {}) =>
     call(sb.restUrl('/wp/v2/media', params), { method: 'POST', headers: { authorization: auth, ...headers }, body });
   assertWpError(await up({ 'content-type': 'image/png' }), 400, 'rest_upload_no_content_disposition');
-  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment' }), 400, 'rest_upload_invalid_disposition');
-  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.png"', 'content-md5': '0'.repeat(32) }), 412, 'rest_upload_hash_mismatch');
-  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.exe"' }), 500, 'rest_upload_sideload_error');
-  assertWpError(await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.png"' }, Buffer.alloc(0)), 400, 'rest_upload_no_data');
+  assertWpError(
+    await up({ 'content-type': 'image/png', 'content-disposition': 'attachment' }),
+    400,
+    'rest_upload_invalid_disposition',
+  );
+  assertWpError(
+    await up({
+      'content-type': 'image/png',
+      'content-disposition': 'attachment; filename="a.png"',
+      'content-md5': '0'.repeat(32),
+    }),
+    412,
+    'rest_upload_hash_mismatch',
+  );
+  assertWpError(
+    await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.exe"' }),
+    500,
+    'rest_upload_sideload_error',
+  );
+  assertWpError(
+    await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="a.png"' }, Buffer.alloc(0)),
+    400,
+    'rest_upload_no_data',
+  );
 
-  const first = await up({ 'content-type': 'image/png', 'content-disposition': 'attachment; filename="hero.png"' }, png, { alt_text: 'A hero' });
+  const first = await up(
+    { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="hero.png"' },
+    png,
+    { alt_text: 'A hero' },
+  );
   assert.equal(first.status, 201);
   assert.equal(first.body.alt_text, 'A hero');
   assert.equal(first.body.title.raw, 'hero');
@@ -269,14 +378,27 @@ test('media: raw upload with Content-Disposition, its checks, the file served at
   assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
 
   // featured_media takes an image attachment; any other id is silently ignored (6.1 drops the error).
-  const post = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'With image', featured_media: first.body.id }), auth });
+  const post = await call(sb.restUrl('/wp/v2/posts'), {
+    ...jsonBody('POST', { title: 'With image', featured_media: first.body.id }),
+    auth,
+  });
   assert.equal(post.body.featured_media, first.body.id);
-  const bogus = await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), { ...jsonBody('POST', { featured_media: 999999 }), auth });
+  const bogus = await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), {
+    ...jsonBody('POST', { featured_media: 999999 }),
+    auth,
+  });
   assert.equal(bogus.status, 200);
   assert.equal(bogus.body.featured_media, first.body.id);
 
-  assertWpError(await call(sb.restUrl(`/wp/v2/media/${first.body.id}`), { method: 'DELETE', auth }), 501, 'rest_trash_not_supported');
-  const deleted = await call(sb.restUrl(`/wp/v2/media/${first.body.id}`, { force: 'true' }), { method: 'DELETE', auth });
+  assertWpError(
+    await call(sb.restUrl(`/wp/v2/media/${first.body.id}`), { method: 'DELETE', auth }),
+    501,
+    'rest_trash_not_supported',
+  );
+  const deleted = await call(sb.restUrl(`/wp/v2/media/${first.body.id}`, { force: 'true' }), {
+    method: 'DELETE',
+    auth,
+  });
   assert.equal(deleted.body.deleted, true);
   assert.equal((await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), { auth })).body.featured_media, 0);
 });
@@ -286,13 +408,27 @@ test('posts: drafts keep an empty slug until published, pages have no excerpt, e
   const auth = sb.basicAuth();
   const draft = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'Draft title' }), auth });
   assert.equal(draft.body.slug, '');
-  const published = await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { ...jsonBody('POST', { status: 'publish' }), auth });
+  const published = await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), {
+    ...jsonBody('POST', { status: 'publish' }),
+    auth,
+  });
   assert.equal(published.body.slug, 'draft-title');
-  assertWpError(await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { ...jsonBody('POST', { title: '', content: '' }), auth }), 400, 'empty_content');
+  assertWpError(
+    await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { ...jsonBody('POST', { title: '', content: '' }), auth }),
+    400,
+    'empty_content',
+  );
   assert.equal((await call(sb.restUrl(`/wp/v2/posts/${draft.body.id}`), { auth })).body.title.rendered, 'Draft title');
   const page = await call(sb.restUrl('/wp/v2/pages'), { ...jsonBody('POST', { title: '', excerpt: 'ignored' }), auth });
   assert.equal(page.status, 201, 'pages support no excerpt, so an empty page is allowed');
   assert.equal(page.body.excerpt, undefined);
-  const cats = await call(sb.restUrl('/wp/v2/posts'), { ...jsonBody('POST', { title: 'Terms', categories: [2, 999], tags: [6, 2] }), auth });
-  assert.deepEqual([cats.body.categories, cats.body.tags], [[2], [6]], 'ids that are not terms of the taxonomy are skipped');
+  const cats = await call(sb.restUrl('/wp/v2/posts'), {
+    ...jsonBody('POST', { title: 'Terms', categories: [2, 999], tags: [6, 2] }),
+    auth,
+  });
+  assert.deepEqual(
+    [cats.body.categories, cats.body.tags],
+    [[2], [6]],
+    'ids that are not terms of the taxonomy are skipped',
+  );
 });

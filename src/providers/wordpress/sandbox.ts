@@ -81,7 +81,13 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     prettyPermalinks: opts.prettyPermalinks ?? true,
   };
   const seedSite = (): WpSite =>
-    WpSite.seeded({ seed, size, now: now(), user: { login: username, email, name: opts.displayName ?? 'Sandbox Admin' }, appPassword: plain });
+    WpSite.seeded({
+      seed,
+      size,
+      now: now(),
+      user: { login: username, email, name: opts.displayName ?? 'Sandbox Admin' },
+      appPassword: plain,
+    });
   const ctx: WpContext = { config, site: seedSite(), now, baseUrl: '' };
 
   const api = new Router();
@@ -117,11 +123,32 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     create(fields) {
       const t = toSecond(now());
       const id = ctx.site.nextId++;
-      const slug = fields.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const slug = fields.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
       ctx.site.posts.set(id, {
-        id, type: fields.type ?? 'post', status: fields.status ?? 'publish', date: t, modified: t, slug: `${slug}-${id}`,
-        title: fields.title, content: fields.content ?? '', excerpt: '', author: 1, password: '', commentStatus: 'open',
-        pingStatus: 'open', sticky: false, format: 'standard', categories: [1], tags: [], parent: 0, menuOrder: 0, template: '', featuredMedia: 0,
+        id,
+        type: fields.type ?? 'post',
+        status: fields.status ?? 'publish',
+        date: t,
+        modified: t,
+        slug: `${slug}-${id}`,
+        title: fields.title,
+        content: fields.content ?? '',
+        excerpt: '',
+        author: 1,
+        password: '',
+        commentStatus: 'open',
+        pingStatus: 'open',
+        sticky: false,
+        format: 'standard',
+        categories: [1],
+        tags: [],
+        parent: 0,
+        menuOrder: 0,
+        template: '',
+        featuredMedia: 0,
       });
       return id;
     },
@@ -173,7 +200,8 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
       return before - admin().appPasswords.length;
     },
     basicAuth: () => `Basic ${Buffer.from(`${username}:${chunkPassword(plain)}`).toString('base64')}`,
-    restUrl: (route, params = {}, form = config.prettyPermalinks ? 'pretty' : 'plain') => restUrl(ctx, form, route, params),
+    restUrl: (route, params = {}, form = config.prettyPermalinks ? 'pretty' : 'plain') =>
+      restUrl(ctx, form, route, params),
     site: () => ctx.site,
   };
 }
@@ -204,10 +232,18 @@ function faultResponse(fault: ActiveFault): SandboxResponse {
   }
   const status = fault.status ?? 500;
   if (status >= 502) {
-    return { status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: `<html><body><h1>${status} Bad Gateway</h1></body></html>` };
+    return {
+      status,
+      headers: { 'content-type': 'text/html; charset=UTF-8' },
+      body: `<html><body><h1>${status} Bad Gateway</h1></body></html>`,
+    };
   }
   // WordPress's fatal-error handler answers REST requests with a WP_Error.
-  const res = wpError(status, 'internal_server_error', '<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>');
+  const res = wpError(
+    status,
+    'internal_server_error',
+    '<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>',
+  );
   return { ...res, body: { ...(res.body as Record<string, unknown>), additional_errors: [] } };
 }
 

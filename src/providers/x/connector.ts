@@ -5,7 +5,8 @@ import { apiCall, apiUrl } from '../kit/api-call.ts';
 /** X Ads API with OAuth 1.0a user tokens that never expire (ads.md §5.1). */
 export const xConnector: Connector = {
   classify(res) {
-    const errors = (res.body as { errors?: { code?: string; message?: string; parameter?: string }[] } | undefined)?.errors;
+    const errors = (res.body as { errors?: { code?: string; message?: string; parameter?: string }[] } | undefined)
+      ?.errors;
     const code = errors?.[0]?.code;
     if (res.status === 429) {
       // ads.md §5.6: the wait is only in x-(account-)rate-limit-reset (epoch seconds), not in
@@ -19,13 +20,20 @@ export const xConnector: Connector = {
     }
     if (res.status === 401 && code === 'UNAUTHORIZED_ACCESS') {
       // Tokens do not expire: a refused one was revoked.
-      return plexusError('provider.auth_revoked', { message: errors?.[0]?.message ?? 'Unauthorized', details: { status: 401, code } });
+      return plexusError('provider.auth_revoked', {
+        message: errors?.[0]?.message ?? 'Unauthorized',
+        details: { status: 401, code },
+      });
     }
     // ads.md §5.8: other client errors carry X's own code (INVALID_PARAMETER, NOT_FOUND, …) and
     // the parameter at fault; both are kept so callers can tell one refusal from another.
     const first = errors?.[0];
     if (first?.code && res.status >= 400 && res.status < 500 && res.status !== 401) {
-      const details = { status: res.status, code: first.code, ...(first.parameter ? { parameter: first.parameter } : {}) };
+      const details = {
+        status: res.status,
+        code: first.code,
+        ...(first.parameter ? { parameter: first.parameter } : {}),
+      };
       const message = first.message ?? first.code;
       return plexusError(res.status === 404 ? 'provider.not_found' : 'provider.invalid_request', { message, details });
     }
@@ -37,6 +45,10 @@ export const xConnector: Connector = {
     const data = (res.body as { data?: { id: string; name?: string }[] }).data ?? [];
     const first = data[0];
     if (!first) throw plexusError('provider.invalid_request', { message: 'This X user has no ads accounts.' });
-    return { externalAccountId: first.id, displayName: first.name ?? `X ads account ${first.id}`, config: { accountIds: data.map((a) => a.id).join(',') } };
+    return {
+      externalAccountId: first.id,
+      displayName: first.name ?? `X ads account ${first.id}`,
+      config: { accountIds: data.map((a) => a.id).join(',') },
+    };
   },
 };

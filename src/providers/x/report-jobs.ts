@@ -72,7 +72,8 @@ function plan(ids: string[], since: string, until: string): JobState[] {
   const jobs: JobState[] = [];
   for (let from = since; from < end; from = addDays(from, DAYS_PER_JOB)) {
     const to = daysBetween(from, end) > DAYS_PER_JOB ? addDays(from, DAYS_PER_JOB) : end;
-    for (let i = 0; i < ids.length; i += IDS_PER_JOB) jobs.push({ ids: ids.slice(i, i + IDS_PER_JOB), from, to, job: null, url: null, tries: 0, done: false });
+    for (let i = 0; i < ids.length; i += IDS_PER_JOB)
+      jobs.push({ ids: ids.slice(i, i + IDS_PER_JOB), from, to, job: null, url: null, tries: 0, done: false });
   }
   return jobs;
 }
@@ -80,7 +81,10 @@ function plan(ids: string[], since: string, until: string): JobState[] {
 function retry(j: JobState, why: string): void {
   if (j.tries + 1 >= MAX_TRIES) {
     // Not transient any more: the run fails and the next sync starts over with fresh jobs.
-    throw plexusError('provider.invalid_request', { message: `X could not produce the stats report for ${j.from}..${j.to} (${MAX_TRIES} jobs ${why}).`, details: { job_id: j.job, entity_ids: j.ids } });
+    throw plexusError('provider.invalid_request', {
+      message: `X could not produce the stats report for ${j.from}..${j.to} (${MAX_TRIES} jobs ${why}).`,
+      details: { job_id: j.job, entity_ids: j.ids },
+    });
   }
   Object.assign(j, { job: null, url: null, tries: j.tries + 1 });
 }
@@ -108,9 +112,18 @@ async function createJob(s: AdsSyncContext, account: AdEntityRecord, j: JobState
 }
 
 /** The result file's rows, or undefined when the file is gone (expired url): the job is then redone. */
-async function download(s: AdsSyncContext, account: AdEntityRecord, j: JobState): Promise<AdMetricRecord[] | undefined> {
+async function download(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  j: JobState,
+): Promise<AdMetricRecord[] | undefined> {
   // A capability URL on ton.twimg.com: no OAuth, and gzip bytes as the body (not a Content-Encoding).
-  const res = await s.ctx.http.send({ method: 'GET', url: j.url ?? '', binary: true, headers: { accept: 'application/gzip, application/json' } });
+  const res = await s.ctx.http.send({
+    method: 'GET',
+    url: j.url ?? '',
+    binary: true,
+    headers: { accept: 'application/gzip, application/json' },
+  });
   if (res.status === 403 || res.status === 404 || res.status === 410) return undefined;
   const err = classifyHttp(res);
   if (err) throw err;
@@ -143,19 +156,36 @@ async function download(s: AdsSyncContext, account: AdEntityRecord, j: JobState)
 }
 
 /** One step of the job flow for an account: plan, create, poll or download. */
-export async function reportStep(s: AdsSyncContext, account: AdEntityRecord, cursor: string | null, listIds: (page: string | null, count: number) => Promise<Page<{ id: string }>>): Promise<Page<AdMetricRecord>> {
+export async function reportStep(
+  s: AdsSyncContext,
+  account: AdEntityRecord,
+  cursor: string | null,
+  listIds: (page: string | null, count: number) => Promise<Page<{ id: string }>>,
+): Promise<Page<AdMetricRecord>> {
   const c: ReportCursor = cursor ? (JSON.parse(cursor) as ReportCursor) : { page: null, jobs: [], polls: 0 };
-  const again = (extra: Partial<Page<AdMetricRecord>> = {}): Page<AdMetricRecord> => ({ records: [], next: JSON.stringify(c), ...extra });
+  const again = (extra: Partial<Page<AdMetricRecord>> = {}): Page<AdMetricRecord> => ({
+    records: [],
+    next: JSON.stringify(c),
+    ...extra,
+  });
 
   if (c.nextPage === undefined) {
     const ids = await listIds(c.page, WAVE);
     c.nextPage = ids.next;
-    c.jobs = plan(ids.records.map((r) => r.id), s.since, s.until);
+    c.jobs = plan(
+      ids.records.map((r) => r.id),
+      s.since,
+      s.until,
+    );
     c.polls = 0;
     return again();
   }
   const open = c.jobs.filter((j) => !j.done);
-  if (open.length === 0) return { records: [], next: c.nextPage ? JSON.stringify({ page: c.nextPage, jobs: [], polls: 0 } satisfies ReportCursor) : null };
+  if (open.length === 0)
+    return {
+      records: [],
+      next: c.nextPage ? JSON.stringify({ page: c.nextPage, jobs: [], polls: 0 } satisfies ReportCursor) : null,
+    };
 
   const ready = open.find((j) => j.url);
   if (ready) {
@@ -175,7 +205,12 @@ export async function reportStep(s: AdsSyncContext, account: AdEntityRecord, cur
   url.searchParams.set('job_ids', open.map((j) => j.job).join(','));
   url.searchParams.set('count', '200');
   const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
-  const seen = new Map(((res.body as { data?: Array<{ id_str?: string; status?: string; url?: string | null }> }).data ?? []).map((d) => [d.id_str ?? '', d]));
+  const seen = new Map(
+    ((res.body as { data?: Array<{ id_str?: string; status?: string; url?: string | null }> }).data ?? []).map((d) => [
+      d.id_str ?? '',
+      d,
+    ]),
+  );
   let moved = false;
   for (const j of open) {
     const d = seen.get(j.job ?? '');

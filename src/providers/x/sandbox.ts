@@ -20,7 +20,12 @@ import { seedWorld, xTime, type XWorld } from './sandbox/world.ts';
 export { signRequest, type SignInput } from './sandbox/oauth1.ts';
 
 /** Hosts whose URLs a client may have used when building the signature base string. */
-export const REAL_ORIGINS = ['https://api.x.com', 'https://api.twitter.com', 'https://ads-api.x.com', 'https://ads-api.twitter.com'];
+export const REAL_ORIGINS = [
+  'https://api.x.com',
+  'https://api.twitter.com',
+  'https://ads-api.x.com',
+  'https://ads-api.twitter.com',
+];
 
 export interface XSandboxOptions extends SandboxOptions {
   /** Accepted oauth_timestamp skew against the sandbox clock; null disables. Default 300. */
@@ -58,14 +63,24 @@ export interface XRunningSandbox extends RunningSandbox {
   screenName: string;
   world(): XWorld;
   /** Entities a default listing returns (not deleted; drafts included) and the seeded metric rows. */
-  counts(): { accounts: number; campaigns: number; lineItems: number; promotedTweets: number; days: number; metricRows: number };
+  counts(): {
+    accounts: number;
+    campaigns: number;
+    lineItems: number;
+    promotedTweets: number;
+    days: number;
+    metricRows: number;
+  };
   /** An access token + secret without the three-legged dance. */
   mintToken(o?: { accessType?: 'read' | 'write' }): { token: string; secret: string };
   statsJobs: XStatsJobsControl;
 }
 
 function rand(n: number): string {
-  return randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
 }
 
 const VERSION_PATH = /^\/(\d+)(?=\/|$)/;
@@ -87,7 +102,16 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
   };
   const world = seedWorld(seed, size, now());
   const jobs = new StatsJobs(Math.max(1, opts.statsJobPolls ?? 2));
-  const ctx: XContext = { config, now, tokens, secrets: new Map(), world, origins: [...REAL_ORIGINS], baseUrl: '', jobs };
+  const ctx: XContext = {
+    config,
+    now,
+    tokens,
+    secrets: new Map(),
+    world,
+    origins: [...REAL_ORIGINS],
+    baseUrl: '',
+    jobs,
+  };
   const flow = new OAuthFlow(ctx);
   const meter = new RateMeter(now);
   flow.routes(routes);
@@ -95,7 +119,10 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
 
   const entity = (id: string) => {
     const w = ctx.world;
-    const c = w.campaigns.find((x) => x.id === id) ?? w.lineItems.find((x) => x.id === id) ?? w.promotedTweets.find((x) => x.id === id);
+    const c =
+      w.campaigns.find((x) => x.id === id) ??
+      w.lineItems.find((x) => x.id === id) ??
+      w.promotedTweets.find((x) => x.id === id);
     if (!c) throw new Error(`no X campaign, line item or promoted tweet with id ${id}`);
     return c;
   };
@@ -107,7 +134,11 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
       // Deleting a campaign or line item deletes what hangs below it.
       const w = ctx.world;
       const lines = new Set(w.lineItems.filter((l) => l.campaign_id === id || l.id === id).map((l) => l.id));
-      for (const e of [entity(id), ...w.lineItems.filter((l) => lines.has(l.id)), ...w.promotedTweets.filter((t) => lines.has(t.line_item_id))]) {
+      for (const e of [
+        entity(id),
+        ...w.lineItems.filter((l) => lines.has(l.id)),
+        ...w.promotedTweets.filter((t) => lines.has(t.line_item_id)),
+      ]) {
         if (!e.deleted) Object.assign(e, { deleted: true, updated_at: xTime(now()) });
       }
     },
@@ -127,7 +158,12 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
   const mintToken = (o: { accessType?: 'read' | 'write' } = {}) => flow.accessFor(o.accessType ?? 'write');
   control.add('POST', '/__sandbox/tokens', (req) => {
     const t = mintToken(req.body['accessType'] === 'read' ? { accessType: 'read' } : {});
-    return json(201, { oauth_token: t.token, oauth_token_secret: t.secret, user_id: ctx.world.user.id, screen_name: ctx.world.user.screenName });
+    return json(201, {
+      oauth_token: t.token,
+      oauth_token_secret: t.secret,
+      user_id: ctx.world.user.id,
+      screen_name: ctx.world.user.screenName,
+    });
   });
   control.add('POST', '/__sandbox/stats-jobs/fail', (req) => {
     const n = typeof req.body['count'] === 'number' ? req.body['count'] : 1;
@@ -148,7 +184,8 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     hooks: {
       before(req) {
         const v = VERSION_PATH.exec(req.path)?.[1];
-        if (v !== undefined && !versions.includes(v)) return adsError(404, 'ROUTE_NOT_FOUND', 'The requested resource could not be found');
+        if (v !== undefined && !versions.includes(v))
+          return adsError(404, 'ROUTE_NOT_FOUND', 'The requested resource could not be found');
         return undefined;
       },
       decorate(req, res) {
@@ -161,7 +198,8 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
       notFound: (req) => {
         if (!VERSION_PATH.test(req.path)) return v11Error(404, 34, 'Sorry, that page does not exist.');
         // A known path with another method (PUT on a promoted tweet, say) is 405, not 404.
-        if (routes.hasPath(req.path)) return adsError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on this resource`);
+        if (routes.hasPath(req.path))
+          return adsError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on this resource`);
         return adsError(404, 'ROUTE_NOT_FOUND', 'The requested resource could not be found');
       },
     },
@@ -182,24 +220,41 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     world: () => ctx.world,
     counts,
     mintToken,
-    statsJobs: { list: () => jobs.all, failNext: (n) => jobs.failNext(n), setPollsToFinish: (n) => void (jobs.pollsToFinish = Math.max(1, n)) },
+    statsJobs: {
+      list: () => jobs.all,
+      failNext: (n) => jobs.failNext(n),
+      setPollsToFinish: (n) => void (jobs.pollsToFinish = Math.max(1, n)),
+    },
   };
 }
 
 function faultResponse(fault: ActiveFault, req: SandboxRequest, now: number): SandboxResponse {
   const api = VERSION_PATH.test(req.path);
   if (fault.kind === 'rate_limit') {
-    const reset = String(Math.floor((now + (fault.retryAfterSeconds === undefined ? WINDOW_MS : fault.retryAfterSeconds * 1000)) / 1000));
+    const reset = String(
+      Math.floor((now + (fault.retryAfterSeconds === undefined ? WINDOW_MS : fault.retryAfterSeconds * 1000)) / 1000),
+    );
     const headers = { 'x-rate-limit-limit': '2000', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset };
-    const res = api ? adsError(fault.status ?? 429, String(fault.code ?? 'TOO_MANY_REQUESTS'), 'Rate limit exceeded', req.query) : v11Error(fault.status ?? 429, 88, 'Rate limit exceeded');
+    const res = api
+      ? adsError(fault.status ?? 429, String(fault.code ?? 'TOO_MANY_REQUESTS'), 'Rate limit exceeded', req.query)
+      : v11Error(fault.status ?? 429, 88, 'Rate limit exceeded');
     return { ...res, headers: { ...res.headers, ...headers } };
   }
   const status = fault.status ?? 500;
   if (status === 503) {
-    const res = api ? adsError(503, 'SERVICE_UNAVAILABLE', 'Service unavailable due to request timeout; please try the request again later', req.query) : v11Error(503, 130, 'Over capacity');
+    const res = api
+      ? adsError(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'Service unavailable due to request timeout; please try the request again later',
+          req.query,
+        )
+      : v11Error(503, 130, 'Over capacity');
     return { ...res, headers: { ...res.headers, 'retry-after': String(fault.retryAfterSeconds ?? 30) } };
   }
-  return api ? adsError(status, 'INTERNAL_ERROR', 'Internal error', req.query) : v11Error(status, 131, 'Internal error');
+  return api
+    ? adsError(status, 'INTERNAL_ERROR', 'Internal error', req.query)
+    : v11Error(status, 131, 'Internal error');
 }
 
 export const sandbox: Sandbox<XRunningSandbox> = { provider: 'x', start };

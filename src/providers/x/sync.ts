@@ -6,7 +6,13 @@ import { reportStep } from './report-jobs.ts';
 
 // ads.md §5.3: entity_status ACTIVE|PAUSED|DRAFT; deleted entities carry `deleted: true`.
 const STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused', DRAFT: 'pending' };
-const ACCOUNT_STATUS: Record<string, AdStatus> = { ACCEPTED: 'active', PENDING: 'pending', UNDER_REVIEW: 'pending', REJECTED: 'error', CANCELLED: 'archived' };
+const ACCOUNT_STATUS: Record<string, AdStatus> = {
+  ACCEPTED: 'active',
+  PENDING: 'pending',
+  UNDER_REVIEW: 'pending',
+  REJECTED: 'error',
+  CANCELLED: 'archived',
+};
 
 export const LIST: Record<Exclude<AdLevel, 'account'>, { path: string; parent: string | null }> = {
   campaign: { path: 'campaigns', parent: null },
@@ -25,7 +31,12 @@ async function get(s: AdsSyncContext, path: string, params: Record<string, strin
   return apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
 }
 
-async function list(s: AdsSyncContext, path: string, params: Record<string, string>, cursor: string | null): Promise<Page<Row>> {
+async function list(
+  s: AdsSyncContext,
+  path: string,
+  params: Record<string, string>,
+  cursor: string | null,
+): Promise<Page<Row>> {
   const res = await get(s, path, { count: COUNT, ...params, ...(cursor ? { cursor } : {}) });
   const body = res.body as { data?: Row[]; next_cursor?: string | null };
   return { records: body.data ?? [], next: body.next_cursor ?? null };
@@ -93,6 +104,8 @@ export const xAdsSync: AdsSyncAdapter = {
   async metrics(s, account, cursor) {
     // Asynchronous analytics jobs (report-jobs.ts): the cursor carries the jobs' state, so a
     // resumed run polls the jobs it already created.
-    return reportStep(s, account, cursor, (page, count) => list(s, `/accounts/${account.platformId}/promoted_tweets`, { count: String(count) }, page));
+    return reportStep(s, account, cursor, (page, count) =>
+      list(s, `/accounts/${account.platformId}/promoted_tweets`, { count: String(count) }, page),
+    );
   },
 };

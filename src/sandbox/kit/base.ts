@@ -74,7 +74,10 @@ export function sandboxKit(opts: SandboxOptions, defaults: KitDefaults): Sandbox
         faults.clear();
         requests.clear();
       };
-      controlRouter({ provider, faults, requests, tokens, remote, reset, ...(spec.stats ? { stats: spec.stats } : {}) }, control);
+      controlRouter(
+        { provider, faults, requests, tokens, remote, reset, ...(spec.stats ? { stats: spec.stats } : {}) },
+        control,
+      );
       const server = await startHost({
         ...(opts.port === undefined ? {} : { port: opts.port }),
         now,

@@ -73,7 +73,9 @@ export function controlRouter(d: ControlDeps, r: Router = new Router()): Router 
     }),
   );
 
-  r.add('POST', '/__sandbox/remote/edit', (req) => remoteCall(() => d.remote.edit(str(req.body['id']), patchOf(req.body['patch']))));
+  r.add('POST', '/__sandbox/remote/edit', (req) =>
+    remoteCall(() => d.remote.edit(str(req.body['id']), patchOf(req.body['patch']))),
+  );
   r.add('POST', '/__sandbox/remote/delete', (req) => remoteCall(() => d.remote.delete(str(req.body['id']))));
 
   return r;

@@ -58,7 +58,12 @@ test('remove and clear', () => {
 });
 
 test('parseFaultSpec validates untyped input', () => {
-  assert.deepEqual(parseFaultSpec({ kind: 'rate_limit', times: 3, code: 80004, method: 'get' }), { kind: 'rate_limit', times: 3, code: 80004, method: 'GET' });
+  assert.deepEqual(parseFaultSpec({ kind: 'rate_limit', times: 3, code: 80004, method: 'get' }), {
+    kind: 'rate_limit',
+    times: 3,
+    code: 80004,
+    method: 'GET',
+  });
   assert.throws(() => parseFaultSpec({ kind: 'nope' }), FaultSpecError);
   assert.throws(() => parseFaultSpec({ kind: 'latency' }), FaultSpecError);
   assert.throws(() => parseFaultSpec({ kind: 'server_error', times: 0 }), FaultSpecError);

@@ -55,7 +55,8 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   const num = (key: 'times' | 'forMs' | 'status' | 'latencyMs' | 'retryAfterSeconds', min: number): void => {
     const v = o[key];
     if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new FaultSpecError(`${key} must be a number >= ${min}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+      throw new FaultSpecError(`${key} must be a number >= ${min}`);
     spec[key] = v;
   };
   num('times', 1);
@@ -71,10 +72,12 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   }
   const code = o['code'];
   if (code !== undefined) {
-    if (typeof code !== 'number' && typeof code !== 'string') throw new FaultSpecError('code must be a number or string');
+    if (typeof code !== 'number' && typeof code !== 'string')
+      throw new FaultSpecError('code must be a number or string');
     spec.code = code;
   }
-  if (spec.kind === 'latency' && spec.latencyMs === undefined) throw new FaultSpecError('latency faults need latencyMs');
+  if (spec.kind === 'latency' && spec.latencyMs === undefined)
+    throw new FaultSpecError('latency faults need latencyMs');
   return spec;
 }
 

@@ -31,30 +31,35 @@ export interface HostOptions {
 }
 
 export async function startHost(o: HostOptions): Promise<ServerHandle> {
-  return listen(async (req) => {
-    if (req.path.startsWith(CONTROL_PREFIX)) {
-      const hit = o.control.match(req.method, req.path);
-      return hit ? hit.handler({ ...req, params: hit.params }) : { status: 404, body: { error: 'unknown_control_endpoint' } };
-    }
-    const at = o.now();
-    const match = o.faults.take(req);
-    if (match.latencyMs > 0) await delay(match.latencyMs);
-    let res: SandboxResponse;
-    if (match.fault) res = o.hooks.faultResponse(match.fault, req);
-    else res = o.hooks.before?.(req) ?? (await route(o, req));
-    if (o.hooks.decorate) res = o.hooks.decorate(req, res);
-    o.requests.record({
-      at,
-      method: req.method,
-      path: req.path,
-      query: req.query,
-      headers: req.headers,
-      status: res.status,
-      injectedLatencyMs: match.latencyMs,
-      faults: match.applied,
-    });
-    return res;
-  }, o.port === undefined ? {} : { port: o.port });
+  return listen(
+    async (req) => {
+      if (req.path.startsWith(CONTROL_PREFIX)) {
+        const hit = o.control.match(req.method, req.path);
+        return hit
+          ? hit.handler({ ...req, params: hit.params })
+          : { status: 404, body: { error: 'unknown_control_endpoint' } };
+      }
+      const at = o.now();
+      const match = o.faults.take(req);
+      if (match.latencyMs > 0) await delay(match.latencyMs);
+      let res: SandboxResponse;
+      if (match.fault) res = o.hooks.faultResponse(match.fault, req);
+      else res = o.hooks.before?.(req) ?? (await route(o, req));
+      if (o.hooks.decorate) res = o.hooks.decorate(req, res);
+      o.requests.record({
+        at,
+        method: req.method,
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+        status: res.status,
+        injectedLatencyMs: match.latencyMs,
+        faults: match.applied,
+      });
+      return res;
+    },
+    o.port === undefined ? {} : { port: o.port },
+  );
 }
 
 async function route(o: HostOptions, req: SandboxRequest): Promise<SandboxResponse> {

@@ -27,7 +27,14 @@ export interface RequestFilter {
   status?: number;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'access-token']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'access-token',
+]);
 const SECRET_QUERY = new Set([
   'access_token',
   'secret',
@@ -69,7 +76,8 @@ export function maskHeaders(headers: Record<string, string | string[] | undefine
 
 export function maskQuery(query: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY.has(k) || /token|secret|password/.test(k) ? maskSecret(v) : v;
+  for (const [k, v] of Object.entries(query))
+    out[k] = SECRET_QUERY.has(k) || /token|secret|password/.test(k) ? maskSecret(v) : v;
   return out;
 }
 
@@ -82,10 +90,12 @@ export class RequestLog {
     this.#capacity = capacity;
   }
 
-  record(entry: Omit<LoggedRequest, 'seq' | 'headers' | 'query'> & {
-    headers: Record<string, string | string[] | undefined>;
-    query: Record<string, string>;
-  }): LoggedRequest {
+  record(
+    entry: Omit<LoggedRequest, 'seq' | 'headers' | 'query'> & {
+      headers: Record<string, string | string[] | undefined>;
+      query: Record<string, string>;
+    },
+  ): LoggedRequest {
     const logged: LoggedRequest = {
       ...entry,
       seq: ++this.#seq,

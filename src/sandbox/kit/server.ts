@@ -75,7 +75,9 @@ export class Router {
   /** Whether any method is routed at this path (to tell 405 from 404 if a sandbox cares). */
   hasPath(path: string): boolean {
     const parts = splitPath(path);
-    return this.#routes.some((r) => r.segments.length === parts.length && matchSegments(r.segments, parts) !== undefined);
+    return this.#routes.some(
+      (r) => r.segments.length === parts.length && matchSegments(r.segments, parts) !== undefined,
+    );
   }
 }
 
@@ -117,7 +119,10 @@ export interface ListenOptions {
 const LOOPBACK = '127.0.0.1';
 
 /** Listens on loopback only; a sandbox must never be reachable from another machine. */
-export async function listen(handle: (req: SandboxRequest) => Promise<SandboxResponse>, opts: ListenOptions = {}): Promise<ServerHandle> {
+export async function listen(
+  handle: (req: SandboxRequest) => Promise<SandboxResponse>,
+  opts: ListenOptions = {},
+): Promise<ServerHandle> {
   const maxBody = opts.maxBodyBytes ?? 5 * 1024 * 1024;
   const server = createServer((incoming, out) => {
     void (async () => {
@@ -131,7 +136,10 @@ export async function listen(handle: (req: SandboxRequest) => Promise<SandboxRes
       }
       if (out.destroyed) return;
       const { body, contentType } = serialize(res.body);
-      const headers: Record<string, string> = { ...(contentType ? { 'content-type': contentType } : {}), ...res.headers };
+      const headers: Record<string, string> = {
+        ...(contentType ? { 'content-type': contentType } : {}),
+        ...res.headers,
+      };
       out.writeHead(res.status, { ...headers, 'content-length': String(body.length) });
       out.end(body);
     })();

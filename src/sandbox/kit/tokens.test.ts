@@ -24,7 +24,14 @@ test('access tokens expire on the injected clock', () => {
 test('revocation by token, grant and subject', () => {
   const { tokens } = store();
   const a = tokens.issue({ kind: 'access', clientId: 'app', subject: 'u1', scopes: [], ttlSeconds: 60 });
-  const b = tokens.issue({ kind: 'access', clientId: 'app', subject: 'u1', scopes: [], ttlSeconds: 60, grantId: a.grantId });
+  const b = tokens.issue({
+    kind: 'access',
+    clientId: 'app',
+    subject: 'u1',
+    scopes: [],
+    ttlSeconds: 60,
+    grantId: a.grantId,
+  });
   const c = tokens.issue({ kind: 'access', clientId: 'app', subject: 'u2', scopes: [], ttlSeconds: 60 });
   assert.equal(tokens.revoke(a.token, 'logged_out'), true);
   const v = tokens.validate(a.token);
@@ -65,7 +72,13 @@ test('authorization codes are single-use and bound to client and redirect URI', 
   const other = tokens.issueCode({ clientId: 'app', redirectUri: 'http://127.0.0.1/cb', subject: 'u', scopes: [] });
   const mismatch = tokens.redeemCode(other.code, 'app', 'http://127.0.0.1/other');
   assert.equal(!mismatch.ok && mismatch.problem, 'redirect_mismatch');
-  const late = tokens.issueCode({ clientId: 'app', redirectUri: 'http://127.0.0.1/cb', subject: 'u', scopes: [], ttlSeconds: 10 });
+  const late = tokens.issueCode({
+    clientId: 'app',
+    redirectUri: 'http://127.0.0.1/cb',
+    subject: 'u',
+    scopes: [],
+    ttlSeconds: 10,
+  });
   clock.t += 10_000;
   const expired = tokens.redeemCode(late.code, 'app', undefined);
   assert.equal(!expired.ok && expired.problem, 'expired');

@@ -140,7 +140,10 @@ export class TokenStore {
   }
 
   revokeSubject(subject: string, clientId?: string, reason = 'revoked'): number {
-    return this.revokeWhere((r) => r.subject === subject && (clientId === undefined || r.clientId === clientId), reason);
+    return this.revokeWhere(
+      (r) => r.subject === subject && (clientId === undefined || r.clientId === clientId),
+      reason,
+    );
   }
 
   /**
@@ -181,7 +184,12 @@ export class TokenStore {
     return { total: [...this.#refreshes.values()].reduce((a, b) => a + b, 0), byGrant };
   }
 
-  issueCode(opts: Omit<AuthCode, 'code' | 'expiresAt' | 'usedAt' | 'extra'> & { ttlSeconds?: number; extra?: Record<string, string> }): AuthCode {
+  issueCode(
+    opts: Omit<AuthCode, 'code' | 'expiresAt' | 'usedAt' | 'extra'> & {
+      ttlSeconds?: number;
+      extra?: Record<string, string>;
+    },
+  ): AuthCode {
     const code: AuthCode = {
       code: this.#generate('code'),
       clientId: opts.clientId,
@@ -197,14 +205,19 @@ export class TokenStore {
   }
 
   /** Codes are single-use: the first redemption consumes it even if a later check fails. */
-  redeemCode(code: string, clientId: string, redirectUri: string | undefined): { ok: true; code: AuthCode } | { ok: false; problem: CodeProblem } {
+  redeemCode(
+    code: string,
+    clientId: string,
+    redirectUri: string | undefined,
+  ): { ok: true; code: AuthCode } | { ok: false; problem: CodeProblem } {
     const record = this.#codes.get(code);
     if (!record) return { ok: false, problem: 'unknown' };
     if (record.usedAt !== null) return { ok: false, problem: 'used' };
     record.usedAt = this.#now();
     if (this.#now() >= record.expiresAt) return { ok: false, problem: 'expired' };
     if (record.clientId !== clientId) return { ok: false, problem: 'client_mismatch' };
-    if (redirectUri !== undefined && record.redirectUri !== redirectUri) return { ok: false, problem: 'redirect_mismatch' };
+    if (redirectUri !== undefined && record.redirectUri !== redirectUri)
+      return { ok: false, problem: 'redirect_mismatch' };
     return { ok: true, code: record };
   }
 

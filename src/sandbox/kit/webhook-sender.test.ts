@@ -28,7 +28,10 @@ test('retries non-2xx on the schedule until it succeeds, signing every attempt',
   t.after(() => sender.close());
   const result = await sender.send(rx.url, '{"a":1}');
   assert.equal(result.ok, true);
-  assert.deepEqual(result.attempts.map((a) => a.status), [500, 503, 200]);
+  assert.deepEqual(
+    result.attempts.map((a) => a.status),
+    [500, 503, 200],
+  );
   assert.equal(rx.got.length, 3);
   assert.ok(rx.got.every((g) => g.headers['x-sig'] === 'len=7' && g.body === '{"a":1}'));
 });

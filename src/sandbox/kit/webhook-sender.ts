@@ -48,7 +48,11 @@ export class WebhookSender {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const result: DeliveryResult = { id: `delivery_${++this.#seq}`, url, ok: false, attempts: [], aborted: false };
     this.#results.push(result);
-    const base = { 'content-type': 'application/json', 'user-agent': this.#opts.userAgent ?? 'plexus-sandbox-webhooks', ...extraHeaders };
+    const base = {
+      'content-type': 'application/json',
+      'user-agent': this.#opts.userAgent ?? 'plexus-sandbox-webhooks',
+      ...extraHeaders,
+    };
     for (let attempt = 0; ; attempt++) {
       // Signed per attempt: timestamped schemes would otherwise make a late retry look stale.
       const headers = { ...base, ...this.#opts.sign(bytes) };

@@ -14,7 +14,11 @@ export async function takeBudget(owner: Pool, def: ProviderDefinition, accountId
   const keys = [`app:${def.id}`, ...(accountId ? [`account:${def.id}:${accountId}`] : [])];
   let wait = 0;
   for (const key of keys) {
-    const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3) as w', [key, perSecond, burst]);
+    const { rows } = await owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3) as w', [
+      key,
+      perSecond,
+      burst,
+    ]);
     wait = Math.max(wait, rows[0]?.w ?? 0);
   }
   return wait;

@@ -74,8 +74,21 @@ export async function findCampaign(c: Queryable, orgId: string, ref: CampaignRef
 }
 
 /** The campaign's numbers per day (and currency) between two dates, oldest first. */
-export async function campaignDailyMetrics(c: Queryable, orgId: string, ref: CampaignRef, since: string, until: string): Promise<CampaignDay[]> {
-  const { rows } = await c.query<{ date: string; currency: string | null; impressions: string; clicks: string; spend_micros: string; conversions: number }>(
+export async function campaignDailyMetrics(
+  c: Queryable,
+  orgId: string,
+  ref: CampaignRef,
+  since: string,
+  until: string,
+): Promise<CampaignDay[]> {
+  const { rows } = await c.query<{
+    date: string;
+    currency: string | null;
+    impressions: string;
+    clicks: string;
+    spend_micros: string;
+    conversions: number;
+  }>(
     `with ${SOURCES}
      select m.date::text as date, m.currency, sum(m.impressions)::bigint as impressions, sum(m.clicks)::bigint as clicks,
             sum(m.spend_micros)::text as spend_micros, sum(m.conversions)::float8 as conversions
@@ -84,11 +97,22 @@ export async function campaignDailyMetrics(c: Queryable, orgId: string, ref: Cam
      group by 1, 2 order by 1, 2`,
     [orgId, ref.connectionId, ref.platformId, since, until],
   );
-  return rows.map((r) => ({ ...r, impressions: Number(r.impressions), clicks: Number(r.clicks), conversions: Number(r.conversions) }));
+  return rows.map((r) => ({
+    ...r,
+    impressions: Number(r.impressions),
+    clicks: Number(r.clicks),
+    conversions: Number(r.conversions),
+  }));
 }
 
 /** How the platform restated one day of the campaign: each change of each entity counted, newest first. */
-export async function campaignDayRevisions(c: Queryable, orgId: string, ref: CampaignRef, date: string, limit: number): Promise<CampaignRevision[]> {
+export async function campaignDayRevisions(
+  c: Queryable,
+  orgId: string,
+  ref: CampaignRef,
+  date: string,
+  limit: number,
+): Promise<CampaignRevision[]> {
   const { rows } = await c.query<CampaignRevision>(
     `with ${SOURCES}
      select r.id::text as id, r.level, r.platform_id, e.name, r.date::text as date, r.previous, r.current, r.changed_at

@@ -58,12 +58,34 @@ const CHANGED_SINCE_MARGIN_MS = 5 * 60_000;
  * run's checkpoint); those runs learn of deletions from the records themselves, and a full
  * listing still runs at least every `fullListingEveryMs`.
  */
-export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId: string, adapter: AdsSyncAdapter, reason: string, opts: SyncOptions = {}): Promise<SyncResult> {
-  const run = await takeRun(deps, orgId, connectionId, reason, adapter, opts.historyDays ?? 30, opts.fullListingEveryMs ?? 86_400_000, opts.jobId);
+export async function runAdsSync(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  adapter: AdsSyncAdapter,
+  reason: string,
+  opts: SyncOptions = {},
+): Promise<SyncResult> {
+  const run = await takeRun(
+    deps,
+    orgId,
+    connectionId,
+    reason,
+    adapter,
+    opts.historyDays ?? 30,
+    opts.fullListingEveryMs ?? 86_400_000,
+    opts.jobId,
+  );
   const window = run.checkpoint._window as { since: string; until: string };
   const changedSince = (run.checkpoint._changedSince as string | null | undefined) ?? null;
   const maxInlineWaitMs = opts.maxInlineWaitMs ?? 30_000;
-  const result: SyncResult = { runId: run.id, pages: 0, records: 0, revisions: 0, listing: changedSince ? 'changed' : 'full' };
+  const result: SyncResult = {
+    runId: run.id,
+    pages: 0,
+    records: 0,
+    revisions: 0,
+    listing: changedSince ? 'changed' : 'full',
+  };
   const checkpoint = run.checkpoint;
   let pauseMs = 0;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -80,7 +102,12 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
     const load = async (cursor: string | null): Promise<Page<T>> => {
       if (pauseMs > 0) {
         // The platform's usage signals asked for a pause: honour it and count it on the run.
-        await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, run.id]));
+        await withOrgTx(deps.db.app, orgId, (c) =>
+          c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
+            orgId,
+            run.id,
+          ]),
+        );
         await sleep(pauseMs);
         pauseMs = 0;
       }
@@ -89,10 +116,22 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
           // The platform's stated rate, shared by every worker process, before each call.
           const wait = await takeBudget(deps.db.owner, a.ctx.def, accountId);
           if (wait > 0) {
-            await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, run.id]));
+            await withOrgTx(deps.db.app, orgId, (c) =>
+              c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
+                orgId,
+                run.id,
+              ]),
+            );
             await sleep(wait);
           }
-          const s: AdsSyncContext = { connector: a.connector, ctx: a.ctx, creds: a.creds, since: window.since, until: window.until, ...(changedSince ? { changedSince } : {}) };
+          const s: AdsSyncContext = {
+            connector: a.connector,
+            ctx: a.ctx,
+            creds: a.creds,
+            since: window.since,
+            until: window.until,
+            ...(changedSince ? { changedSince } : {}),
+          };
           const p = await fetch(s, cursor);
           pauseMs = s.pendingPauseMs ?? 0;
           return p;
@@ -125,7 +164,11 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
         if (opts.untilWaiting) return;
         const wait = page.waitMs ?? 0;
         // A long wait goes back to the queue: the job comes back later and resumes this cursor.
-        if (wait > maxInlineWaitMs) throw plexusError('provider.unavailable', { message: 'The platform is still preparing data; the sync resumes later.', retryAfterMs: wait });
+        if (wait > maxInlineWaitMs)
+          throw plexusError('provider.unavailable', {
+            message: 'The platform is still preparing data; the sync resumes later.',
+            retryAfterMs: wait,
+          });
         if (wait > 0) await sleep(wait);
         page = await load(next);
         continue;
@@ -134,28 +177,59 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
       page = await ahead;
     }
   };
-  const entities = (rows: AdEntityRecord[]) => (c: PoolClient) => upsertEntities(c, orgId, connectionId, run.id, rows).then(() => 0);
+  const entities = (rows: AdEntityRecord[]) => (c: PoolClient) =>
+    upsertEntities(c, orgId, connectionId, run.id, rows).then(() => 0);
 
   try {
-    await step('accounts', null, (s, cur) => adapter.accounts(s, cur), (c, rows) => entities(rows)(c));
-    const accounts = await withOrgTx(deps.db.app, orgId, async (c) =>
-      (
-        await c.query<{ platform_id: string; currency: string | null; time_zone: string | null; raw: unknown }>(
-          "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and seen_run_id = $3 and status <> 'deleted' order by platform_id",
-          [orgId, connectionId, run.id],
-        )
-      ).rows,
+    await step(
+      'accounts',
+      null,
+      (s, cur) => adapter.accounts(s, cur),
+      (c, rows) => entities(rows)(c),
     );
-    const accountOf = (a: (typeof accounts)[number]): AdEntityRecord => ({ level: 'account', platformId: a.platform_id, accountPlatformId: a.platform_id, parentPlatformId: null, name: null, status: 'active', platformStatus: null, currency: a.currency, timeZone: a.time_zone, raw: a.raw });
+    const accounts = await withOrgTx(
+      deps.db.app,
+      orgId,
+      async (c) =>
+        (
+          await c.query<{ platform_id: string; currency: string | null; time_zone: string | null; raw: unknown }>(
+            "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and seen_run_id = $3 and status <> 'deleted' order by platform_id",
+            [orgId, connectionId, run.id],
+          )
+        ).rows,
+    );
+    const accountOf = (a: (typeof accounts)[number]): AdEntityRecord => ({
+      level: 'account',
+      platformId: a.platform_id,
+      accountPlatformId: a.platform_id,
+      parentPlatformId: null,
+      name: null,
+      status: 'active',
+      platformStatus: null,
+      currency: a.currency,
+      timeZone: a.time_zone,
+      raw: a.raw,
+    });
     const metrics = (a: (typeof accounts)[number], opts: { untilWaiting?: boolean } = {}) =>
-      step(`metrics:${a.platform_id}`, a.platform_id, (s, cur) => adapter.metrics(s, accountOf(a), cur), (c, rows) => upsertMetrics(c, orgId, connectionId, rows), opts);
+      step(
+        `metrics:${a.platform_id}`,
+        a.platform_id,
+        (s, cur) => adapter.metrics(s, accountOf(a), cur),
+        (c, rows) => upsertMetrics(c, orgId, connectionId, rows),
+        opts,
+      );
     // Report jobs (where the platform makes them) are asked for first, for every account, so the
     // platform prepares them while entities are listed instead of the sync waiting on each in turn.
     for (const a of accounts) await metrics(a, { untilWaiting: true });
     for (const a of accounts) {
       const account = accountOf(a);
       for (const level of ['campaign', 'ad_group', 'ad'] as const) {
-        await step(`${level}:${a.platform_id}`, a.platform_id, (s, cur) => adapter.entities(s, level, account, cur), (c, rows) => entities(rows)(c));
+        await step(
+          `${level}:${a.platform_id}`,
+          a.platform_id,
+          (s, cur) => adapter.entities(s, level, account, cur),
+          (c, rows) => entities(rows)(c),
+        );
       }
       await metrics(a);
     }
@@ -177,16 +251,34 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
           [orgId, connectionId, run.id],
         );
       }
-      await c.query("update sync_runs set status = 'completed', finished_at = now() where org_id = $1 and id = $2", [orgId, run.id]);
-      await recordEvent(c, orgId, 'sync.completed', { connection_id: connectionId, run_id: run.id, reason, pages: result.pages, records: result.records, metric_revisions: result.revisions });
+      await c.query("update sync_runs set status = 'completed', finished_at = now() where org_id = $1 and id = $2", [
+        orgId,
+        run.id,
+      ]);
+      await recordEvent(c, orgId, 'sync.completed', {
+        connection_id: connectionId,
+        run_id: run.id,
+        reason,
+        pages: result.pages,
+        records: result.records,
+        metric_revisions: result.revisions,
+      });
     });
     return result;
   } catch (err) {
     // A retryable failure keeps the run and its checkpoint for the job's next attempt.
     if (!isPlexusError(err) || err.retry === 'permanent') {
       await withOrgTx(deps.db.app, orgId, async (c) => {
-        await c.query("update sync_runs set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2", [orgId, run.id, err instanceof Error ? err.message.slice(0, 500) : String(err)]);
-        await recordEvent(c, orgId, 'sync.failed', { connection_id: connectionId, run_id: run.id, reason, error: isPlexusError(err) ? err.code : 'internal_error' });
+        await c.query(
+          "update sync_runs set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2",
+          [orgId, run.id, err instanceof Error ? err.message.slice(0, 500) : String(err)],
+        );
+        await recordEvent(c, orgId, 'sync.failed', {
+          connection_id: connectionId,
+          run_id: run.id,
+          reason,
+          error: isPlexusError(err) ? err.code : 'internal_error',
+        });
       });
     }
     throw err;
@@ -198,9 +290,21 @@ export async function runAdsSync(deps: RefreshDeps, orgId: string, connectionId:
  * first sync and the look-back after; `_changedSince` (null: list everything) is the start of
  * the last completed run, when the adapter can list changes and a full listing is recent enough.
  */
-async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, reason: string, adapter: AdsSyncAdapter, historyDays: number, fullListingEveryMs: number, jobId?: string): Promise<RunRow> {
+async function takeRun(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  reason: string,
+  adapter: AdsSyncAdapter,
+  historyDays: number,
+  fullListingEveryMs: number,
+  jobId?: string,
+): Promise<RunRow> {
   return withOrgTx(deps.db.app, orgId, async (c) => {
-    const { rows } = await c.query<RunRow>("select id, checkpoint from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update", [orgId, connectionId]);
+    const { rows } = await c.query<RunRow>(
+      "select id, checkpoint from sync_runs where org_id = $1 and connection_id = $2 and status = 'running' for update",
+      [orgId, connectionId],
+    );
     if (rows[0]) return rows[0];
     const prior = (
       await c.query<{ last: Date | null; full_recent: boolean }>(
@@ -213,20 +317,27 @@ async function takeRun(deps: RefreshDeps, orgId: string, connectionId: string, r
     const now = deps.clock.now();
     const back = prior?.last ? adapter.lookbackDays : historyDays;
     const window = { since: day(new Date(now.getTime() - back * 86_400_000)), until: day(now) };
-    const changedSince = adapter.listsChangedSince && prior?.last && prior.full_recent ? new Date(prior.last.getTime() - CHANGED_SINCE_MARGIN_MS).toISOString() : null;
-    const ins = await c.query<RunRow>('insert into sync_runs (org_id, connection_id, reason, checkpoint, job_id) values ($1, $2, $3, $4, $5) returning id, checkpoint', [
-      orgId,
-      connectionId,
-      reason,
-      { _window: window, _changedSince: changedSince },
-      jobId ?? null,
-    ]);
+    const changedSince =
+      adapter.listsChangedSince && prior?.last && prior.full_recent
+        ? new Date(prior.last.getTime() - CHANGED_SINCE_MARGIN_MS).toISOString()
+        : null;
+    const ins = await c.query<RunRow>(
+      'insert into sync_runs (org_id, connection_id, reason, checkpoint, job_id) values ($1, $2, $3, $4, $5) returning id, checkpoint',
+      [orgId, connectionId, reason, { _window: window, _changedSince: changedSince }, jobId ?? null],
+    );
     return ins.rows[0]!;
   });
 }
 
 /** Waits out a platform's short rate-limit pause in place (counted on the run); longer ones go back to the job. */
-async function withPlatformWaits<T>(deps: RefreshDeps, orgId: string, runId: string, maxInlineWaitMs: number, sleep: (ms: number) => Promise<void>, fn: () => Promise<T>): Promise<T> {
+async function withPlatformWaits<T>(
+  deps: RefreshDeps,
+  orgId: string,
+  runId: string,
+  maxInlineWaitMs: number,
+  sleep: (ms: number) => Promise<void>,
+  fn: () => Promise<T>,
+): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await fn();
@@ -234,7 +345,12 @@ async function withPlatformWaits<T>(deps: RefreshDeps, orgId: string, runId: str
       if (!isPlexusError(err) || err.code !== 'provider.rate_limited') throw err;
       const wait = err.retryAfterMs ?? Math.min(maxInlineWaitMs, 1000 * 2 ** i);
       if (wait > maxInlineWaitMs || i >= 8) throw err;
-      await withOrgTx(deps.db.app, orgId, (c) => c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [orgId, runId]));
+      await withOrgTx(deps.db.app, orgId, (c) =>
+        c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
+          orgId,
+          runId,
+        ]),
+      );
       await sleep(wait);
     }
   }

@@ -34,7 +34,14 @@ export interface AdEntityFilters {
 }
 
 /** Objects of one level across the org's ad platforms, last updated first; `cursor.id` is a platform id. */
-export async function listAdEntities(c: PoolClient, orgId: string, level: AdLevel, f: AdEntityFilters, cursor: Cursor | undefined, limit: number): Promise<AdEntityViewRow[]> {
+export async function listAdEntities(
+  c: PoolClient,
+  orgId: string,
+  level: AdLevel,
+  f: AdEntityFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<AdEntityViewRow[]> {
   const { rows } = await c.query<AdEntityViewRow>(
     `select e.*, c.provider from ad_entities e join connections c on c.org_id = e.org_id and c.id = e.connection_id
      where e.org_id = $1 and e.level = $2
@@ -42,7 +49,17 @@ export async function listAdEntities(c: PoolClient, orgId: string, level: AdLeve
        and ($5::uuid is null or e.connection_id = $5) and ($6::text is null or c.provider = $6)
        and ($7::text is null or e.status = $7::ad_status) and ($8::text is null or e.account_platform_id = $8)
      order by e.updated_at desc, e.platform_id desc limit $9`,
-    [orgId, level, cursor?.at ?? null, cursor?.id ?? null, f.connectionId ?? null, f.provider ?? null, f.status ?? null, f.accountId ?? null, limit],
+    [
+      orgId,
+      level,
+      cursor?.at ?? null,
+      cursor?.id ?? null,
+      f.connectionId ?? null,
+      f.provider ?? null,
+      f.status ?? null,
+      f.accountId ?? null,
+      limit,
+    ],
   );
   return rows;
 }
@@ -50,7 +67,11 @@ export async function listAdEntities(c: PoolClient, orgId: string, level: AdLeve
 /** What daily metrics are summed by. */
 export type MetricsGrouping = 'day' | 'entity' | 'provider';
 
-const GROUP_KEY: Record<MetricsGrouping, string> = { day: 'm.date::text', entity: 'm.platform_id', provider: 'c.provider' };
+const GROUP_KEY: Record<MetricsGrouping, string> = {
+  day: 'm.date::text',
+  entity: 'm.platform_id',
+  provider: 'c.provider',
+};
 
 /** Sums of one group and currency; counts as bigint text, money as exact micros. */
 export interface MetricsSumRow {
@@ -113,13 +134,27 @@ export interface RevisionFilters {
 }
 
 /** Metric restatements, newest first; `cursor.id` is a revision id as text. */
-export async function listMetricRevisions(c: PoolClient, orgId: string, f: RevisionFilters, cursor: Cursor | undefined, limit: number): Promise<MetricRevisionRow[]> {
+export async function listMetricRevisions(
+  c: PoolClient,
+  orgId: string,
+  f: RevisionFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<MetricRevisionRow[]> {
   const { rows } = await c.query<MetricRevisionRow>(
     `select id::text, connection_id, level, platform_id, date::text, previous, current, changed_at from ad_metric_revisions
      where org_id = $1 and ($2::timestamptz is null or (changed_at, id::text) < ($2, $3::text))
        and ($4::uuid is null or connection_id = $4) and ($5::text is null or platform_id = $5) and ($6::date is null or date = $6)
      order by changed_at desc, id::text desc limit $7`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.connectionId ?? null, f.platformId ?? null, f.date ?? null, limit],
+    [
+      orgId,
+      cursor?.at ?? null,
+      cursor?.id ?? null,
+      f.connectionId ?? null,
+      f.platformId ?? null,
+      f.date ?? null,
+      limit,
+    ],
   );
   return rows;
 }

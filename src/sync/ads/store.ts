@@ -4,7 +4,13 @@ import type { AdEntityRecord, AdLevel, AdMetricRecord } from '../../providers/co
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
 
 /** One page of entities in one statement (multi-row upsert); marks them seen by this run. */
-export async function upsertEntities(c: PoolClient, orgId: string, connectionId: string, runId: string, rows: readonly AdEntityRecord[]): Promise<void> {
+export async function upsertEntities(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  runId: string,
+  rows: readonly AdEntityRecord[],
+): Promise<void> {
   if (!rows.length) return;
   const payload = rows.map((r) => ({
     level: r.level,
@@ -46,7 +52,12 @@ export async function upsertEntities(c: PoolClient, orgId: string, connectionId:
  * One page of daily metrics in one statement. A row whose numbers changed since the last
  * pull (a platform restating a recent day) keeps its previous values as a revision.
  */
-export async function upsertMetrics(c: PoolClient, orgId: string, connectionId: string, rows: readonly AdMetricRecord[]): Promise<number> {
+export async function upsertMetrics(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  rows: readonly AdMetricRecord[],
+): Promise<number> {
   if (!rows.length) return 0;
   const payload = rows.map((r) => ({
     level: r.level,
@@ -98,7 +109,12 @@ export interface AdAccountRow {
 }
 
 /** A synced ad account of the connection (deleted ones too: the platform has the last word). */
-export async function getAdAccount(c: PoolClient, orgId: string, connectionId: string, accountId: string): Promise<AdAccountRow | undefined> {
+export async function getAdAccount(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  accountId: string,
+): Promise<AdAccountRow | undefined> {
   const { rows } = await c.query<AdAccountRow>(
     "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3",
     [orgId, connectionId, accountId],
@@ -107,7 +123,13 @@ export async function getAdAccount(c: PoolClient, orgId: string, connectionId: s
 }
 
 /** The account of a stored object that is not deleted; undefined when there is none. */
-export async function liveEntityAccountId(c: PoolClient, orgId: string, connectionId: string, level: AdLevel, platformId: string): Promise<string | undefined> {
+export async function liveEntityAccountId(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  level: AdLevel,
+  platformId: string,
+): Promise<string | undefined> {
   const { rows } = await c.query<{ account_platform_id: string }>(
     'select account_platform_id from ad_entities where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4 and deleted_at is null',
     [orgId, connectionId, level, platformId],
@@ -116,6 +138,15 @@ export async function liveEntityAccountId(c: PoolClient, orgId: string, connecti
 }
 
 /** Marks an object deleted once the platform has deleted it; the row stays, so its history does. */
-export async function markEntityDeleted(c: PoolClient, orgId: string, connectionId: string, level: AdLevel, platformId: string): Promise<void> {
-  await c.query("update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4", [orgId, connectionId, level, platformId]);
+export async function markEntityDeleted(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  level: AdLevel,
+  platformId: string,
+): Promise<void> {
+  await c.query(
+    "update ad_entities set status = 'deleted', deleted_at = now(), updated_at = now() where org_id = $1 and connection_id = $2 and level = $3 and platform_id = $4",
+    [orgId, connectionId, level, platformId],
+  );
 }

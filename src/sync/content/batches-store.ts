@@ -2,7 +2,15 @@ import type { Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError } from './store.ts';
 
-export type BatchStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
+export type BatchStatus =
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'completed_with_errors'
+  | 'failed'
+  | 'rolling_back'
+  | 'rolled_back'
+  | 'rollback_failed';
 
 /** A publish batch with its progress counters, as API clients see it. */
 export interface BatchRow {
@@ -33,12 +41,20 @@ export interface BatchItemView {
 const COLUMNS = 'id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at';
 
 export async function getBatch(c: Queryable, orgId: string, id: string): Promise<BatchRow | undefined> {
-  const { rows } = await c.query<BatchRow>(`select ${COLUMNS} from publish_batches where org_id = $1 and id = $2`, [orgId, id]);
+  const { rows } = await c.query<BatchRow>(`select ${COLUMNS} from publish_batches where org_id = $1 and id = $2`, [
+    orgId,
+    id,
+  ]);
   return rows[0];
 }
 
 /** The org's batches, newest first, after `cursor`. */
-export async function listBatches(c: Queryable, orgId: string, cursor: Cursor | undefined, limit: number): Promise<BatchRow[]> {
+export async function listBatches(
+  c: Queryable,
+  orgId: string,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<BatchRow[]> {
   const { rows } = await c.query<BatchRow>(
     `select ${COLUMNS} from publish_batches
      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) order by created_at desc, id desc limit $4`,
@@ -60,14 +76,24 @@ export async function listBatchItems(c: Queryable, orgId: string, batchId: strin
  * Locks a batch for a rollback request and returns what decides it, then, once the caller
  * has decided, `startRollback` marks it in the same transaction: two requests cannot both start one.
  */
-export async function lockBatch(c: Queryable, orgId: string, id: string): Promise<Pick<BatchRow, 'status' | 'dry_run'> | undefined> {
-  const { rows } = await c.query<Pick<BatchRow, 'status' | 'dry_run'>>('select status, dry_run from publish_batches where org_id = $1 and id = $2 for update', [orgId, id]);
+export async function lockBatch(
+  c: Queryable,
+  orgId: string,
+  id: string,
+): Promise<Pick<BatchRow, 'status' | 'dry_run'> | undefined> {
+  const { rows } = await c.query<Pick<BatchRow, 'status' | 'dry_run'>>(
+    'select status, dry_run from publish_batches where org_id = $1 and id = $2 for update',
+    [orgId, id],
+  );
   return rows[0];
 }
 
 /** Marks a locked batch as rolling back; returns the connections its items went to (one rollback job each). */
 export async function startRollback(c: Queryable, orgId: string, id: string): Promise<string[]> {
   await c.query("update publish_batches set status = 'rolling_back' where org_id = $1 and id = $2", [orgId, id]);
-  const { rows } = await c.query<{ connection_id: string }>('select distinct connection_id from publish_batch_items where org_id = $1 and batch_id = $2', [orgId, id]);
+  const { rows } = await c.query<{ connection_id: string }>(
+    'select distinct connection_id from publish_batch_items where org_id = $1 and batch_id = $2',
+    [orgId, id],
+  );
   return rows.map((r) => r.connection_id);
 }

@@ -29,10 +29,56 @@ export interface Block {
 // form one block, as a browser lays them out in one anonymous line box, so whitespace between
 // them stays content and a merge never puts a line break inside a sentence.
 const PHRASING = new Set([
-  'a', 'abbr', 'audio', 'b', 'bdi', 'bdo', 'br', 'button', 'canvas', 'cite', 'code', 'data', 'datalist', 'del', 'dfn', 'em',
-  'embed', 'i', 'iframe', 'img', 'input', 'ins', 'kbd', 'label', 'map', 'mark', 'math', 'meter', 'object', 'output', 'picture',
-  'progress', 'q', 'ruby', 's', 'samp', 'select', 'slot', 'small', 'span', 'strong', 'sub', 'sup', 'svg', 'textarea', 'time',
-  'u', 'var', 'video', 'wbr',
+  'a',
+  'abbr',
+  'audio',
+  'b',
+  'bdi',
+  'bdo',
+  'br',
+  'button',
+  'canvas',
+  'cite',
+  'code',
+  'data',
+  'datalist',
+  'del',
+  'dfn',
+  'em',
+  'embed',
+  'i',
+  'iframe',
+  'img',
+  'input',
+  'ins',
+  'kbd',
+  'label',
+  'map',
+  'mark',
+  'math',
+  'meter',
+  'object',
+  'output',
+  'picture',
+  'progress',
+  'q',
+  'ruby',
+  's',
+  'samp',
+  'select',
+  'slot',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'svg',
+  'textarea',
+  'time',
+  'u',
+  'var',
+  'video',
+  'wbr',
 ]);
 
 function isInline(n: Node): boolean {
@@ -124,5 +170,7 @@ export function splitBlocks(html: string): string[] {
 
 /** The body as the merge and the hashes see it: block keys, one per line. */
 export function normalizeBody(html: string): string {
-  return bodyBlocks(html).map((b) => b.key).join('\n');
+  return bodyBlocks(html)
+    .map((b) => b.key)
+    .join('\n');
 }

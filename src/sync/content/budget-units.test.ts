@@ -20,10 +20,13 @@ const RATE = 0.001;
 const BURST = 1000;
 
 async function take(key: string, units: number): Promise<number> {
-  return (await ctx.db.owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3, $4) as w', [key, RATE, BURST, units])).rows[0]!.w;
+  return (
+    await ctx.db.owner.query<{ w: number }>('select plexus_take_budget($1, $2, $3, $4) as w', [key, RATE, BURST, units])
+  ).rows[0]!.w;
 }
 async function tokens(key: string): Promise<number> {
-  return (await ctx.db.owner.query<{ tokens: number }>('select tokens from rate_budgets where key = $1', [key])).rows[0]!.tokens;
+  return (await ctx.db.owner.query<{ tokens: number }>('select tokens from rate_budgets where key = $1', [key]))
+    .rows[0]!.tokens;
 }
 
 test('units are taken, refunded up to the burst, capped by the platform, and a shortfall is a wait', async () => {

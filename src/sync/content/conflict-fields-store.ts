@@ -10,6 +10,9 @@ export interface ConflictField {
 
 /** The conflict's fields, or null when the org has no such conflict. */
 export async function conflictFields(c: Queryable, orgId: string, id: string): Promise<ConflictField[] | null> {
-  const { rows } = await c.query<{ fields: ConflictField[] }>('select fields from content_conflicts where org_id = $1 and id = $2', [orgId, id]);
+  const { rows } = await c.query<{ fields: ConflictField[] }>(
+    'select fields from content_conflicts where org_id = $1 and id = $2',
+    [orgId, id],
+  );
   return rows[0]?.fields ?? null;
 }

@@ -25,7 +25,13 @@ const SELECT = `select c.id, c.item_id, t.connection_id, c.status, c.fields, c.r
   from content_conflicts c join content_targets t on t.org_id = c.org_id and t.id = c.target_id`;
 
 /** The org's conflicts, open and resolved (the history), newest first, after `cursor`. */
-export async function listConflicts(c: Queryable, orgId: string, f: ConflictFilters, cursor: Cursor | undefined, limit: number): Promise<ConflictViewRow[]> {
+export async function listConflicts(
+  c: Queryable,
+  orgId: string,
+  f: ConflictFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<ConflictViewRow[]> {
   const { rows } = await c.query<ConflictViewRow>(
     `${SELECT} where c.org_id = $1 and ($2::text is null or c.status = $2) and ($3::uuid is null or c.item_id = $3)
        and ($4::timestamptz is null or (c.created_at, c.id) < ($4, $5::uuid)) order by c.created_at desc, c.id desc limit $6`,

@@ -19,12 +19,18 @@ export interface ContentRun {
  * Runs `fn` with a connection's live credentials and its content adapter; images come from the
  * org's media table, and their uploads are remembered per connection.
  */
-export async function withContentRun<T>(deps: RefreshDeps, orgId: string, connectionId: string, fn: (r: ContentRun) => Promise<T>): Promise<T> {
+export async function withContentRun<T>(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  fn: (r: ContentRun) => Promise<T>,
+): Promise<T> {
   return withConnection(deps, orgId, connectionId, async (a) => {
     const provider = a.row.provider as ProviderId;
     const adapter = contentAdapterFor(provider);
     if (!adapter) throw plexusError('unprocessable', { message: `${provider} connections do not take content.` });
-    const q = <R>(sql: string, params: unknown[]) => withOrgTx(deps.db.app, orgId, async (c) => (await c.query(sql, params)).rows as R[]);
+    const q = <R>(sql: string, params: unknown[]) =>
+      withOrgTx(deps.db.app, orgId, async (c) => (await c.query(sql, params)).rows as R[]);
     const externalAccountId = a.row.external_account_id ?? connectionId;
     const s: ContentContext = {
       connector: a.connector,
@@ -32,13 +38,24 @@ export async function withContentRun<T>(deps: RefreshDeps, orgId: string, connec
       ctx: a.ctx,
       creds: a.creds,
       async media(sha256) {
-        const [m] = await q<{ filename: string; content_type: string; alt: string | null; bytes: Buffer }>('select filename, content_type, alt, bytes from content_media where org_id = $1 and sha256 = $2', [orgId, sha256]);
+        const [m] = await q<{ filename: string; content_type: string; alt: string | null; bytes: Buffer }>(
+          'select filename, content_type, alt, bytes from content_media where org_id = $1 and sha256 = $2',
+          [orgId, sha256],
+        );
         if (!m) return null;
-        const ref: MediaRef = { filename: m.filename, contentType: m.content_type, sha256, ...(m.alt ? { alt: m.alt } : {}) };
+        const ref: MediaRef = {
+          filename: m.filename,
+          contentType: m.content_type,
+          sha256,
+          ...(m.alt ? { alt: m.alt } : {}),
+        };
         return { bytes: m.bytes, ref };
       },
       async mediaRemoteId(sha256) {
-        const [m] = await q<{ remote_id: string }>('select remote_id from content_media_targets where org_id = $1 and connection_id = $2 and sha256 = $3', [orgId, connectionId, sha256]);
+        const [m] = await q<{ remote_id: string }>(
+          'select remote_id from content_media_targets where org_id = $1 and connection_id = $2 and sha256 = $3',
+          [orgId, connectionId, sha256],
+        );
         return m?.remote_id ?? null;
       },
       async rememberMedia(sha256, remoteId, url) {
@@ -49,7 +66,10 @@ export async function withContentRun<T>(deps: RefreshDeps, orgId: string, connec
         );
       },
       async mediaByRemoteId(remoteId) {
-        const [m] = await q<{ sha256: string }>('select sha256 from content_media_targets where org_id = $1 and connection_id = $2 and remote_id = $3', [orgId, connectionId, remoteId]);
+        const [m] = await q<{ sha256: string }>(
+          'select sha256 from content_media_targets where org_id = $1 and connection_id = $2 and remote_id = $3',
+          [orgId, connectionId, remoteId],
+        );
         return m?.sha256 ?? null;
       },
     };

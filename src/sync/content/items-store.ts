@@ -3,7 +3,21 @@ import type { Queryable } from '../../db/pool.ts';
 import type { ItemRecord, ItemRow, TargetRow } from './store.ts';
 
 /** The columns a client writes when it creates an item; the API uses the same names. */
-export type NewItem = Pick<ItemRow, 'external_id' | 'kind' | 'title' | 'body_html' | 'excerpt' | 'slug' | 'status' | 'categories' | 'tags' | 'featured_media' | 'author' | 'conflict_policy'>;
+export type NewItem = Pick<
+  ItemRow,
+  | 'external_id'
+  | 'kind'
+  | 'title'
+  | 'body_html'
+  | 'excerpt'
+  | 'slug'
+  | 'status'
+  | 'categories'
+  | 'tags'
+  | 'featured_media'
+  | 'author'
+  | 'conflict_policy'
+>;
 
 /**
  * Creates an item, or updates the one with the same external id (its version goes up).
@@ -18,20 +32,50 @@ export async function upsertItem(c: Queryable, orgId: string, i: NewItem): Promi
        featured_media = excluded.featured_media, author = excluded.author, conflict_policy = excluded.conflict_policy,
        version = content_items.version + 1, updated_at = now()
      returning *, (xmax = 0) as inserted`,
-    [orgId, i.external_id, i.kind, i.title, i.body_html, i.excerpt, i.slug, i.status, i.categories, i.tags, i.featured_media, i.author, i.conflict_policy],
+    [
+      orgId,
+      i.external_id,
+      i.kind,
+      i.title,
+      i.body_html,
+      i.excerpt,
+      i.slug,
+      i.status,
+      i.categories,
+      i.tags,
+      i.featured_media,
+      i.author,
+      i.conflict_policy,
+    ],
   );
   return rows[0]!;
 }
 
 /** The columns a hub edit may change, in the order they are set. */
-const EDITABLE = ['title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'author', 'conflict_policy', 'featured_media'] as const;
+const EDITABLE = [
+  'title',
+  'body_html',
+  'excerpt',
+  'slug',
+  'status',
+  'categories',
+  'tags',
+  'author',
+  'conflict_policy',
+  'featured_media',
+] as const;
 export type ItemChange = { [K in (typeof EDITABLE)[number]]?: ItemRow[K] | undefined };
 
 /**
  * A hub edit: the given columns (at least one) change and the version goes up. Only names
  * from `EDITABLE` reach the statement, so a key of the change can never become SQL.
  */
-export async function updateItem(c: Queryable, orgId: string, id: string, change: ItemChange): Promise<ItemRecord | undefined> {
+export async function updateItem(
+  c: Queryable,
+  orgId: string,
+  id: string,
+  change: ItemChange,
+): Promise<ItemRecord | undefined> {
   const params: unknown[] = [orgId, id];
   const sets: string[] = [];
   for (const col of EDITABLE) {
@@ -39,7 +83,10 @@ export async function updateItem(c: Queryable, orgId: string, id: string, change
     params.push(change[col]);
     sets.push(`${col} = $${params.length}`);
   }
-  const { rows } = await c.query<ItemRecord>(`update content_items set ${sets.join(', ')}, version = version + 1, updated_at = now() where org_id = $1 and id = $2 returning *`, params);
+  const { rows } = await c.query<ItemRecord>(
+    `update content_items set ${sets.join(', ')}, version = version + 1, updated_at = now() where org_id = $1 and id = $2 returning *`,
+    params,
+  );
   return rows[0];
 }
 
@@ -50,7 +97,13 @@ export interface ItemFilters {
 }
 
 /** The org's items, newest first, after `cursor`. */
-export async function listItems(c: Queryable, orgId: string, f: ItemFilters, cursor: Cursor | undefined, limit: number): Promise<ItemRecord[]> {
+export async function listItems(
+  c: Queryable,
+  orgId: string,
+  f: ItemFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<ItemRecord[]> {
   const { rows } = await c.query<ItemRecord>(
     `select * from content_items i where i.org_id = $1
        and ($2::text is null or i.kind = $2)
@@ -64,6 +117,9 @@ export async function listItems(c: Queryable, orgId: string, f: ItemFilters, cur
 
 /** Which of `ids` are items of the org. */
 export async function existingItemIds(c: Queryable, orgId: string, ids: readonly string[]): Promise<Set<string>> {
-  const { rows } = await c.query<{ id: string }>('select id from content_items where org_id = $1 and id = any($2::uuid[])', [orgId, ids]);
+  const { rows } = await c.query<{ id: string }>(
+    'select id from content_items where org_id = $1 and id = any($2::uuid[])',
+    [orgId, ids],
+  );
   return new Set(rows.map((r) => r.id));
 }

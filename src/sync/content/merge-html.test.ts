@@ -9,7 +9,15 @@ import { mergeBody, sameField, threeWayMerge } from './merge.ts';
 import type { ContentFields } from '../../providers/contracts/content.ts';
 
 const fields = (bodyHtml: string): ContentFields => ({
-  title: 'T', bodyHtml, excerpt: '', slug: 't', status: 'published', categories: [], tags: [], featuredMedia: null, author: null,
+  title: 'T',
+  bodyHtml,
+  excerpt: '',
+  slug: 't',
+  status: 'published',
+  categories: [],
+  tags: [],
+  featuredMedia: null,
+  author: null,
 });
 
 /**
@@ -43,7 +51,11 @@ test('paragraphs without </p> are separate blocks, and closing one is no edit', 
   const base = '<p>One.<p>Two.<p>Three.';
   assert.deepEqual(splitBlocks(base), ['<p>One.', '<p>Two.', '<p>Three.']);
   assert.equal(mergeEdits(base, 'One.', 'Three.'), '<p>One. (hub)<p>Two.<p>Three. (site)');
-  assert.equal(mergeBody(base, '<p>One (hub).<p>Two.<p>Three.', '<p>One (site).<p>Two.<p>Three.'), null, 'the same paragraph edited on both sides still conflicts');
+  assert.equal(
+    mergeBody(base, '<p>One (hub).<p>Two.<p>Three.', '<p>One (site).<p>Two.<p>Three.'),
+    null,
+    'the same paragraph edited on both sides still conflicts',
+  );
   assert.ok(sameField('bodyHtml', base, '<p>One.</p><p>Two.</p><p>Three.</p>'));
 });
 
@@ -52,13 +64,20 @@ test('a comment opener inside a script keeps WordPress block groups and their co
   const para = (s: string) => `<!-- wp:paragraph -->\n<p>${s}</p>\n<!-- /wp:paragraph -->`;
   const base = [html, para('One.'), '<!-- more -->', para('Two.')].join('\n');
   assert.deepEqual(splitBlocks(base), [html, para('One.'), '<!-- more -->', para('Two.')]);
-  assert.equal(mergeEdits(base, 'One.', 'Two.'), [html, para('One. (hub)'), '<!-- more -->', para('Two. (site)')].join('\n'));
+  assert.equal(
+    mergeEdits(base, 'One.', 'Two.'),
+    [html, para('One. (hub)'), '<!-- more -->', para('Two. (site)')].join('\n'),
+  );
 });
 
 test('nested lists with their optional </li> left out close with their list', () => {
   const list = '<ul><li>Item<ul><li>Item.a<li>Item.b</ul><li>Last</ul>';
   assertKeptWhole(list);
-  assert.equal(mergeEdits(`<p>One.</p>\n${list}\n<p>Two.</p>`, 'Item.b', 'One.'), null, 'the list is one block: an item edit and a paragraph edit next to it are adjacent changes');
+  assert.equal(
+    mergeEdits(`<p>One.</p>\n${list}\n<p>Two.</p>`, 'Item.b', 'One.'),
+    null,
+    'the list is one block: an item edit and a paragraph edit next to it are adjacent changes',
+  );
 });
 
 test('entities: a site writing the same characters another way has not edited the block', () => {
@@ -74,10 +93,19 @@ test('entities: a site writing the same characters another way has not edited th
 
 test('whitespace between blocks is no content; whitespace and text between inline elements are', () => {
   const base = '<b>Bold</b> <i>italic</i>\n\n<p>Two.</p>\nPrice:<b>5</b>&euro;\n<p>Four.</p>';
-  assert.deepEqual(splitBlocks(base), ['<b>Bold</b> <i>italic</i>', '<p>Two.</p>', 'Price:<b>5</b>&euro;', '<p>Four.</p>']);
+  assert.deepEqual(splitBlocks(base), [
+    '<b>Bold</b> <i>italic</i>',
+    '<p>Two.</p>',
+    'Price:<b>5</b>&euro;',
+    '<p>Four.</p>',
+  ]);
   assert.ok(sameField('bodyHtml', base, '<b>Bold</b> <i>italic</i><p>Two.</p>   \n  Price:<b>5</b>&euro;<p>Four.</p>'));
   // The site removed the space between two words: an edit, merged with the hub's.
-  const r = threeWayMerge(fields(base), fields(base.replace('Four.', 'Four!')), fields(base.replace('</b> <i>', '</b><i>')));
+  const r = threeWayMerge(
+    fields(base),
+    fields(base.replace('Four.', 'Four!')),
+    fields(base.replace('</b> <i>', '</b><i>')),
+  );
   assert.deepEqual(r.conflicts, []);
   assert.equal(r.merged.bodyHtml, '<b>Bold</b><i>italic</i>\n\n<p>Two.</p>\nPrice:<b>5</b>&euro;\n<p>Four!</p>');
   // The spacing between blocks comes out as the sides wrote it, blank lines included.
@@ -86,10 +114,18 @@ test('whitespace between blocks is no content; whitespace and text between inlin
 });
 
 test('void elements missing from a hand-kept list still take no content', () => {
-  assertKeptWhole('<object data="clip.mp4"><param name="autoplay" value="true"><param name="loop" value="false"></object>');
+  assertKeptWhole(
+    '<object data="clip.mp4"><param name="autoplay" value="true"><param name="loop" value="false"></object>',
+  );
 });
 
 test('a slash ending an unquoted attribute value does not self-close the tag; "<br/>" and "<br>" are one tag', () => {
   assertKeptWhole('<p>See <a href=/docs/>the docs</a> and more.</p>');
-  assert.ok(sameField('bodyHtml', '<p>a<br/>b</p><svg><circle r="1"/></svg>', '<p>a<br>b</p><svg><circle r="1"></circle></svg>'));
+  assert.ok(
+    sameField(
+      'bodyHtml',
+      '<p>a<br/>b</p><svg><circle r="1"/></svg>',
+      '<p>a<br>b</p><svg><circle r="1"></circle></svg>',
+    ),
+  );
 });

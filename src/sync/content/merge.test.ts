@@ -24,18 +24,40 @@ test('HTML splits into top-level blocks, keeping nested markup, void tags and Wo
     '<hr>',
     '<h2>Head</h2>',
   ]);
-  assert.deepEqual(splitBlocks('<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->\n<!-- wp:image {"id":3} -->\n<figure><img src="x"/></figure>\n<!-- /wp:image -->'), [
-    '<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->',
-    '<!-- wp:image {"id":3} -->\n<figure><img src="x"/></figure>\n<!-- /wp:image -->',
-  ]);
+  assert.deepEqual(
+    splitBlocks(
+      '<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->\n<!-- wp:image {"id":3} -->\n<figure><img src="x"/></figure>\n<!-- /wp:image -->',
+    ),
+    [
+      '<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->',
+      '<!-- wp:image {"id":3} -->\n<figure><img src="x"/></figure>\n<!-- /wp:image -->',
+    ],
+  );
   assert.deepEqual(splitBlocks(''), []);
 });
 
 test('edits to different paragraphs merge; edits to the same paragraph do not', () => {
-  assert.equal(mergeBody(base.bodyHtml, '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three.</p>', '<p>One.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>'), '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>');
-  assert.equal(mergeBody(base.bodyHtml, '<p>One (hub).</p>\n<p>Two.</p>\n<p>Three.</p>', '<p>One (site).</p>\n<p>Two.</p>\n<p>Three.</p>'), null);
+  assert.equal(
+    mergeBody(
+      base.bodyHtml,
+      '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three.</p>',
+      '<p>One.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>',
+    ),
+    '<p>One, edited in the hub.</p>\n<p>Two.</p>\n<p>Three, edited on the site.</p>',
+  );
+  assert.equal(
+    mergeBody(
+      base.bodyHtml,
+      '<p>One (hub).</p>\n<p>Two.</p>\n<p>Three.</p>',
+      '<p>One (site).</p>\n<p>Two.</p>\n<p>Three.</p>',
+    ),
+    null,
+  );
   // An inserted paragraph on one side and an edit on the other; the sides' own spacing is kept.
-  assert.equal(mergeBody(base.bodyHtml, '<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>', '<p>One.</p><p>Two!</p><p>Three.</p>'), '<p>Zero.</p><p>One.</p><p>Two!</p><p>Three.</p>');
+  assert.equal(
+    mergeBody(base.bodyHtml, '<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>', '<p>One.</p><p>Two!</p><p>Three.</p>'),
+    '<p>Zero.</p><p>One.</p><p>Two!</p><p>Three.</p>',
+  );
 });
 
 test('one side changed: its value wins; both changed the same way: no conflict', () => {

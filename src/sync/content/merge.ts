@@ -29,7 +29,11 @@ export function comparable(field: ContentField, v: ContentFields[ContentField] |
   return v.trim();
 }
 
-export function sameField(field: ContentField, a: ContentFields[ContentField], b: ContentFields[ContentField]): boolean {
+export function sameField(
+  field: ContentField,
+  a: ContentFields[ContentField],
+  b: ContentFields[ContentField],
+): boolean {
   return comparable(field, a) === comparable(field, b);
 }
 
@@ -79,7 +83,12 @@ export function mergeBody(base: string, hub: string, remote: string): string | n
  * one side changed takes that side's value; taxonomy merges as sets; the body merges by block;
  * anything else changed differently on both sides is a conflict.
  */
-export function threeWayMerge(base: ContentFields, hub: ContentFields, remote: ContentFields, fields: readonly ContentField[] = CONTENT_FIELDS): MergeOutcome {
+export function threeWayMerge(
+  base: ContentFields,
+  hub: ContentFields,
+  remote: ContentFields,
+  fields: readonly ContentField[] = CONTENT_FIELDS,
+): MergeOutcome {
   // Fields the site does not store stay as the hub has them.
   const merged = { ...hub } as Record<ContentField, unknown>;
   const conflicts: FieldConflict[] = [];
@@ -106,11 +115,21 @@ export function threeWayMerge(base: ContentFields, hub: ContentFields, remote: C
     }
   }
   const m = merged as unknown as ContentFields;
-  return { merged: m, conflicts, hubChanges: diffFields(hub, m, conflicts, fields), remoteChanges: diffFields(remote, m, conflicts, fields) };
+  return {
+    merged: m,
+    conflicts,
+    hubChanges: diffFields(hub, m, conflicts, fields),
+    remoteChanges: diffFields(remote, m, conflicts, fields),
+  };
 }
 
 /** Fields of `target` that differ from `from`, skipping the conflicting ones. */
-export function diffFields(from: ContentFields, target: ContentFields, skip: readonly FieldConflict[] = [], fields: readonly ContentField[] = CONTENT_FIELDS): Partial<ContentFields> {
+export function diffFields(
+  from: ContentFields,
+  target: ContentFields,
+  skip: readonly FieldConflict[] = [],
+  fields: readonly ContentField[] = CONTENT_FIELDS,
+): Partial<ContentFields> {
   const out: Record<string, unknown> = {};
   const skipped = new Set(skip.map((c) => c.field));
   for (const f of fields) if (!skipped.has(f) && !sameField(f, from[f], target[f])) out[f] = target[f];

@@ -18,7 +18,12 @@ export interface ContentSyncResult {
 /** A sync's counts as its run shows them. */
 export function progressOf(r: ContentSyncResult): ContentProgress {
   const o = r.outcomes;
-  return { items_read: r.polled + r.verified, items_merged: (o.synced ?? 0) + (o.conflict ?? 0), conflicts: o.conflict ?? 0, items_written: o.synced ?? 0 };
+  return {
+    items_read: r.polled + r.verified,
+    items_merged: (o.synced ?? 0) + (o.conflict ?? 0),
+    conflicts: o.conflict ?? 0,
+    items_written: o.synced ?? 0,
+  };
 }
 
 /** Told of progress after each page polled and every few items re-read. */
@@ -30,7 +35,13 @@ const PROGRESS_EVERY = 25;
  * modified time, or woken by a webhook), items edited in the hub since they were last synced,
  * and a rolling re-read of the oldest-checked items so hard deletions are noticed.
  */
-export async function syncContent(deps: RefreshDeps, orgId: string, connectionId: string, onlyTargets?: readonly string[], onProgress: OnProgress = () => Promise.resolve()): Promise<ContentSyncResult> {
+export async function syncContent(
+  deps: RefreshDeps,
+  orgId: string,
+  connectionId: string,
+  onlyTargets?: readonly string[],
+  onProgress: OnProgress = () => Promise.resolve(),
+): Promise<ContentSyncResult> {
   return withContentRun(deps, orgId, connectionId, async (run) => {
     const result: ContentSyncResult = { polled: 0, verified: 0, outcomes: {} };
     const count = (o: ReconcileOutcome) => (result.outcomes[o] = (result.outcomes[o] ?? 0) + 1);
@@ -55,7 +66,9 @@ export async function syncContent(deps: RefreshDeps, orgId: string, connectionId
     for (const r of rows) {
       if (done.has(r.id)) continue;
       count(await reconcileTarget(deps, orgId, run, r.id));
-      await withOrgTx(deps.db.app, orgId, (c) => c.query('update content_targets set last_synced_at = now() where org_id = $1 and id = $2', [orgId, r.id]));
+      await withOrgTx(deps.db.app, orgId, (c) =>
+        c.query('update content_targets set last_synced_at = now() where org_id = $1 and id = $2', [orgId, r.id]),
+      );
       if (++result.verified % PROGRESS_EVERY === 0) await onProgress(result);
     }
     await onProgress(result);
@@ -63,7 +76,15 @@ export async function syncContent(deps: RefreshDeps, orgId: string, connectionId
   });
 }
 
-async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, result: ContentSyncResult, done: Set<string>, count: (o: ReconcileOutcome) => void, onProgress: OnProgress): Promise<void> {
+async function pollRemote(
+  deps: RefreshDeps,
+  orgId: string,
+  run: ContentRun,
+  result: ContentSyncResult,
+  done: Set<string>,
+  count: (o: ReconcileOutcome) => void,
+  onProgress: OnProgress,
+): Promise<void> {
   // Each place this connection has items in, with its watermark.
   const { rows: places } = await withOrgTx(deps.db.app, orgId, (c) =>
     c.query<{ kind: TargetRow['kind']; collection: string | null; watermark: string | null }>(
@@ -82,7 +103,10 @@ async function pollRemote(deps: RefreshDeps, orgId: string, run: ContentRun, res
       result.polled += page.items.length;
       const ids = [...page.items.map((i) => i.remoteId), ...(page.deletedIds ?? [])];
       const { rows: targets } = await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query<{ id: string; remote_id: string; remote_version: string | null }>('select id, remote_id, remote_version from content_targets where org_id = $1 and connection_id = $2 and remote_id = any($3::text[])', [orgId, run.connectionId, ids]),
+        c.query<{ id: string; remote_id: string; remote_version: string | null }>(
+          'select id, remote_id, remote_version from content_targets where org_id = $1 and connection_id = $2 and remote_id = any($3::text[])',
+          [orgId, run.connectionId, ids],
+        ),
       );
       const byRemote = new Map(targets.map((t) => [t.remote_id, t]));
       for (const it of page.items) {

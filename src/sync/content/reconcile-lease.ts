@@ -26,13 +26,25 @@ export async function takeReconcileLease(deps: RefreshDeps, orgId: string, targe
       ),
     );
     if (rowCount && rows[0]?.exists) return me;
-    const gone = await withOrgTx(deps.db.app, orgId, (c) => c.query('select 1 from content_targets where org_id = $1 and id = $2', [orgId, targetId]));
+    const gone = await withOrgTx(deps.db.app, orgId, (c) =>
+      c.query('select 1 from content_targets where org_id = $1 and id = $2', [orgId, targetId]),
+    );
     if (!gone.rowCount) return me; // no such target: the caller finds nothing to do
     if (Date.now() > deadline) return null;
     await sleep(delay);
   }
 }
 
-export async function releaseReconcileLease(deps: RefreshDeps, orgId: string, targetId: string, lease: string): Promise<void> {
-  await withOrgTx(deps.db.app, orgId, (c) => c.query('update content_targets set reconcile_owner = null, reconcile_until = null where org_id = $1 and id = $2 and reconcile_owner = $3', [orgId, targetId, lease]));
+export async function releaseReconcileLease(
+  deps: RefreshDeps,
+  orgId: string,
+  targetId: string,
+  lease: string,
+): Promise<void> {
+  await withOrgTx(deps.db.app, orgId, (c) =>
+    c.query(
+      'update content_targets set reconcile_owner = null, reconcile_until = null where org_id = $1 and id = $2 and reconcile_owner = $3',
+      [orgId, targetId, lease],
+    ),
+  );
 }

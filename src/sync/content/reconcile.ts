@@ -5,7 +5,18 @@ import { withOrgTx } from '../../db/tx.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import type { ContentRun } from './context.ts';
 import { diffFields, threeWayMerge, type FieldConflict } from './merge.ts';
-import { contentHash, fieldsOf, getItem, getTarget, markSynced, markTargetState, updateItemFields, type ConflictPolicy, type ItemRow, type TargetRow } from './store.ts';
+import {
+  contentHash,
+  fieldsOf,
+  getItem,
+  getTarget,
+  markSynced,
+  markTargetState,
+  updateItemFields,
+  type ConflictPolicy,
+  type ItemRow,
+  type TargetRow,
+} from './store.ts';
 import { releaseReconcileLease, takeReconcileLease } from './reconcile-lease.ts';
 import { syncedFields, type ContentFields, type RemoteContent } from '../../providers/contracts/content.ts';
 
@@ -24,8 +35,26 @@ function pick(policy: ConflictPolicy, c: FieldConflict, hubAt: Date, remoteAt: s
   return undefined;
 }
 
-async function recordConflict(c: PoolClient, orgId: string, item: ItemRow, target: TargetRow, remote: RemoteContent, conflicts: FieldConflict[], merged: ContentFields, resolution: { policy: ConflictPolicy; values: Record<string, unknown> } | null): Promise<string> {
-  const payload = [orgId, item.id, target.id, JSON.stringify(conflicts), JSON.stringify(merged), item.version, remote.version, remote.modifiedAt];
+async function recordConflict(
+  c: PoolClient,
+  orgId: string,
+  item: ItemRow,
+  target: TargetRow,
+  remote: RemoteContent,
+  conflicts: FieldConflict[],
+  merged: ContentFields,
+  resolution: { policy: ConflictPolicy; values: Record<string, unknown> } | null,
+): Promise<string> {
+  const payload = [
+    orgId,
+    item.id,
+    target.id,
+    JSON.stringify(conflicts),
+    JSON.stringify(merged),
+    item.version,
+    remote.version,
+    remote.modifiedAt,
+  ];
   let id: string;
   if (resolution) {
     // Resolved at once by policy: kept as history.
@@ -66,7 +95,13 @@ async function recordConflict(c: PoolClient, orgId: string, item: ItemRow, targe
  * connection's policy or left open for a person. The site write carries the version just read,
  * so an editor's change made in between sends the item round the merge again.
  */
-export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: ContentRun, targetId: string, known?: RemoteContent | null): Promise<ReconcileOutcome> {
+export async function reconcileTarget(
+  deps: RefreshDeps,
+  orgId: string,
+  run: ContentRun,
+  targetId: string,
+  known?: RemoteContent | null,
+): Promise<ReconcileOutcome> {
   // One job at a time per item and site: another job's merge lands whole before this one reads.
   const lease = await takeReconcileLease(deps, orgId, targetId);
   if (!lease) return 'skipped';
@@ -77,7 +112,13 @@ export async function reconcileTarget(deps: RefreshDeps, orgId: string, run: Con
   }
 }
 
-async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun, targetId: string, known?: RemoteContent | null): Promise<ReconcileOutcome> {
+async function reconcileLeased(
+  deps: RefreshDeps,
+  orgId: string,
+  run: ContentRun,
+  targetId: string,
+  known?: RemoteContent | null,
+): Promise<ReconcileOutcome> {
   let remote = known;
   // A copy handed in by a poll may be older than a merge another job wrote since: it is
   // checked against the site before anything from it is written to the hub.
@@ -95,7 +136,11 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
       if (target.state !== 'remote_deleted') {
         await withOrgTx(deps.db.app, orgId, async (c) => {
           await markTargetState(c, orgId, target.id, 'remote_deleted');
-          await recordEvent(c, orgId, 'content.remote_deleted', { item_id: item.id, connection_id: target.connection_id, remote_id: target.remote_id });
+          await recordEvent(c, orgId, 'content.remote_deleted', {
+            item_id: item.id,
+            connection_id: target.connection_id,
+            remote_id: target.remote_id,
+          });
         });
       }
       return 'remote_deleted';
@@ -108,7 +153,8 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
     const unchangedRemote = contentHash(remote.fields, fields) === contentHash(base, fields);
     // Nothing new on either side: a synced item stays so, an open conflict stays open (no new event).
     if (unchangedRemote && target.hub_version === item.version && target.state === 'synced') return 'unchanged';
-    if (target.remote_version === remote.version && target.hub_version === item.version && target.state === 'conflict') return 'conflict';
+    if (target.remote_version === remote.version && target.hub_version === item.version && target.state === 'conflict')
+      return 'conflict';
 
     const out = threeWayMerge(base, hub, remote.fields, fields);
     let merged = out.merged;
@@ -129,7 +175,11 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
       // Compare-and-set for the hub: what goes into it must come from the site as it is now.
       const now = await run.adapter.read(run.s, locOf(target), target.remote_id);
       snapshot = false;
-      if (!now || now.version !== remote.version || contentHash(now.fields, fields) !== contentHash(remote.fields, fields)) {
+      if (
+        !now ||
+        now.version !== remote.version ||
+        contentHash(now.fields, fields) !== contentHash(remote.fields, fields)
+      ) {
         remote = now;
         continue;
       }
@@ -161,7 +211,8 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
       // For an open conflict the base keeps the conflicting fields' old values, so they still
       // read as changed on both sides until someone resolves them.
       await markSynced(c, orgId, target.id, merged, written, hubVersion, open ? 'conflict' : 'synced');
-      if (out.conflicts.length) await recordConflict(c, orgId, item, target, remote!, out.conflicts, merged, resolution);
+      if (out.conflicts.length)
+        await recordConflict(c, orgId, item, target, remote!, out.conflicts, merged, resolution);
       return false;
     });
     if (again) {
@@ -173,6 +224,11 @@ async function reconcileLeased(deps: RefreshDeps, orgId: string, run: ContentRun
     return Object.keys(toRemote).length || Object.keys(toHub).length ? 'synced' : 'unchanged';
   }
   // Still racing after several rounds: leave it pending for the next sync.
-  await withOrgTx(deps.db.app, orgId, (c) => markTargetState(c, orgId, targetId, 'pending', { code: 'content.remote_changed', message: 'The item kept changing while it was merged.' }));
+  await withOrgTx(deps.db.app, orgId, (c) =>
+    markTargetState(c, orgId, targetId, 'pending', {
+      code: 'content.remote_changed',
+      message: 'The item kept changing while it was merged.',
+    }),
+  );
   return 'skipped';
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/pool.ts';
 import { comparable } from './merge.ts';
-import { CONTENT_FIELDS, type ContentField, type ContentFields, type ContentKind, type RemoteContent } from '../../providers/contracts/content.ts';
+import {
+  CONTENT_FIELDS,
+  type ContentField,
+  type ContentFields,
+  type ContentKind,
+  type RemoteContent,
+} from '../../providers/contracts/content.ts';
 
 export type ConflictPolicy = 'hub_wins' | 'remote_wins' | 'latest_wins' | 'manual';
 
@@ -87,12 +93,18 @@ export function contentHash(f: ContentFields, fields: readonly ContentField[] = 
 }
 
 export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRecord | null> {
-  const { rows } = await c.query<ItemRecord>(`select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
+  const { rows } = await c.query<ItemRecord>(
+    `select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
+    [orgId, id],
+  );
   return rows[0] ?? null;
 }
 
 export async function getTarget(c: Queryable, orgId: string, id: string, lock = false): Promise<TargetRow | null> {
-  const { rows } = await c.query<TargetRow>(`select * from content_targets where org_id = $1 and id = $2${lock ? ' for update' : ''}`, [orgId, id]);
+  const { rows } = await c.query<TargetRow>(
+    `select * from content_targets where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
+    [orgId, id],
+  );
   return rows[0] ?? null;
 }
 
@@ -100,7 +112,13 @@ export async function getTarget(c: Queryable, orgId: string, id: string, lock = 
  * Applies changes to the hub item if it is still at `expectedVersion`; returns the new version,
  * or null when the hub changed meanwhile (the caller merges again).
  */
-export async function updateItemFields(c: Queryable, orgId: string, id: string, changes: Partial<ContentFields>, expectedVersion: number | null): Promise<number | null> {
+export async function updateItemFields(
+  c: Queryable,
+  orgId: string,
+  id: string,
+  changes: Partial<ContentFields>,
+  expectedVersion: number | null,
+): Promise<number | null> {
   const keys = Object.keys(changes) as (keyof ContentFields)[];
   const sets = keys.map((k, i) => `${COLUMN[k]} = $${i + 4}`);
   const { rows } = await c.query<{ version: number }>(
@@ -112,15 +130,42 @@ export async function updateItemFields(c: Queryable, orgId: string, id: string, 
 }
 
 /** The target now agrees with the site at `remote` and with the hub at `hubVersion`, both equal to `base`. */
-export async function markSynced(c: Queryable, orgId: string, targetId: string, base: ContentFields, remote: RemoteContent, hubVersion: number, state: TargetRow['state'] = 'synced'): Promise<void> {
+export async function markSynced(
+  c: Queryable,
+  orgId: string,
+  targetId: string,
+  base: ContentFields,
+  remote: RemoteContent,
+  hubVersion: number,
+  state: TargetRow['state'] = 'synced',
+): Promise<void> {
   await c.query(
     `update content_targets set remote_id = $3, remote_version = $4, remote_modified_at = $5, base = $6, base_hash = $7, hub_version = $8,
        state = $9, last_synced_at = now(), last_error = null, create_started_at = null, updated_at = now()
      where org_id = $1 and id = $2`,
-    [orgId, targetId, remote.remoteId, remote.version, remote.modifiedAt, JSON.stringify(base), contentHash(base), hubVersion, state],
+    [
+      orgId,
+      targetId,
+      remote.remoteId,
+      remote.version,
+      remote.modifiedAt,
+      JSON.stringify(base),
+      contentHash(base),
+      hubVersion,
+      state,
+    ],
   );
 }
 
-export async function markTargetState(c: Queryable, orgId: string, targetId: string, state: TargetRow['state'], error: unknown = null): Promise<void> {
-  await c.query('update content_targets set state = $3, last_error = $4, updated_at = now() where org_id = $1 and id = $2', [orgId, targetId, state, error === null ? null : JSON.stringify(error)]);
+export async function markTargetState(
+  c: Queryable,
+  orgId: string,
+  targetId: string,
+  state: TargetRow['state'],
+  error: unknown = null,
+): Promise<void> {
+  await c.query(
+    'update content_targets set state = $3, last_error = $4, updated_at = now() where org_id = $1 and id = $2',
+    [orgId, targetId, state, error === null ? null : JSON.stringify(error)],
+  );
 }

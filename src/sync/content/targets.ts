@@ -3,7 +3,13 @@ import type { RecordedError, TargetRow } from './store.ts';
 import type { TargetLocation } from '../../providers/contracts/content.ts';
 
 /** The item's target on a connection, created (pending) the first time the item goes there. */
-export async function ensureTarget(c: Queryable, orgId: string, itemId: string, connectionId: string, loc: TargetLocation): Promise<TargetRow> {
+export async function ensureTarget(
+  c: Queryable,
+  orgId: string,
+  itemId: string,
+  connectionId: string,
+  loc: TargetLocation,
+): Promise<TargetRow> {
   const { rows } = await c.query<TargetRow>(
     `insert into content_targets (org_id, item_id, connection_id, kind, collection) values ($1, $2, $3, $4, $5)
      on conflict (org_id, item_id, connection_id) do update set updated_at = content_targets.updated_at
@@ -20,7 +26,13 @@ export async function ensureTarget(c: Queryable, orgId: string, itemId: string, 
  * since looked them up and not found them); the rest are in flight elsewhere. Returns the ids
  * granted to `token`.
  */
-export async function markCreateStarted(c: Queryable, orgId: string, targetIds: readonly string[], token: string | null, settleMs: number): Promise<Set<string>> {
+export async function markCreateStarted(
+  c: Queryable,
+  orgId: string,
+  targetIds: readonly string[],
+  token: string | null,
+  settleMs: number,
+): Promise<Set<string>> {
   const { rows } = await c.query<{ id: string }>(
     `update content_targets set create_started_at = case when create_started_by is not distinct from $3 and create_started_at is not null then create_started_at else now() end,
        create_started_by = $3, updated_at = now()
@@ -56,7 +68,11 @@ export async function listItemTargets(c: Queryable, orgId: string, itemId: strin
 }
 
 /** The item's copies a hub edit must reach: on the site, and neither deleted there, rolled back nor failed. */
-export async function syncableTargets(c: Queryable, orgId: string, itemId: string): Promise<{ id: string; connection_id: string }[]> {
+export async function syncableTargets(
+  c: Queryable,
+  orgId: string,
+  itemId: string,
+): Promise<{ id: string; connection_id: string }[]> {
   const { rows } = await c.query<{ id: string; connection_id: string }>(
     "select id, connection_id from content_targets where org_id = $1 and item_id = $2 and remote_id is not null and state in ('synced', 'pending', 'conflict')",
     [orgId, itemId],

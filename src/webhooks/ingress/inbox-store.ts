@@ -21,21 +21,43 @@ export interface InboundFilters {
   connectionId?: string | undefined;
 }
 
-const COLUMNS = 'id, provider, connection_id, topic, account_ref, status, attempts, last_error, received_at, processed_at';
+const COLUMNS =
+  'id, provider, connection_id, topic, account_ref, status, attempts, last_error, received_at, processed_at';
 
 /** Events received for the org, newest first, after `cursor`. */
-export async function listInbound(c: Queryable, orgId: string, f: InboundFilters, cursor: Cursor | undefined, limit: number): Promise<InboundRow[]> {
+export async function listInbound(
+  c: Queryable,
+  orgId: string,
+  f: InboundFilters,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<InboundRow[]> {
   const { rows } = await c.query<InboundRow>(
     `select ${COLUMNS} from webhook_inbox where org_id = $1 and ($2::timestamptz is null or (received_at, id) < ($2, $3::uuid))
        and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::uuid is null or connection_id = $6)
      order by received_at desc, id desc limit $7`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.provider ?? null, f.status ?? null, f.connectionId ?? null, limit],
+    [
+      orgId,
+      cursor?.at ?? null,
+      cursor?.id ?? null,
+      f.provider ?? null,
+      f.status ?? null,
+      f.connectionId ?? null,
+      limit,
+    ],
   );
   return rows;
 }
 
 /** One event with its payload. */
-export async function getInbound(c: Queryable, orgId: string, id: string): Promise<(InboundRow & { payload: Record<string, unknown> }) | undefined> {
-  const { rows } = await c.query<InboundRow & { payload: Record<string, unknown> }>(`select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`, [orgId, id]);
+export async function getInbound(
+  c: Queryable,
+  orgId: string,
+  id: string,
+): Promise<(InboundRow & { payload: Record<string, unknown> }) | undefined> {
+  const { rows } = await c.query<InboundRow & { payload: Record<string, unknown> }>(
+    `select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`,
+    [orgId, id],
+  );
   return rows[0];
 }

@@ -78,12 +78,20 @@ export class InboxWriter {
     const parts: string[] = [];
     for (const p of batch) {
       for (const it of p.items) {
-        const head = JSON.stringify({ provider: it.provider, connection_id: it.connectionId, dedupe_key: it.dedupeKey, topic: it.topic, account_ref: it.accountRef });
+        const head = JSON.stringify({
+          provider: it.provider,
+          connection_id: it.connectionId,
+          dedupe_key: it.dedupeKey,
+          topic: it.topic,
+          account_ref: it.accountRef,
+        });
         parts.push(`${head.slice(0, -1)},"payload":${it.payloadJson ?? JSON.stringify(it.payload ?? null)}}`);
       }
     }
     // One statement, atomic on its own: routing and insert (duplicates skipped).
-    const { rows } = await this.owner.query<{ orgs: string[] }>('select plexus_inbox_accept($1::jsonb) as orgs', [`[${parts.join(',')}]`]);
+    const { rows } = await this.owner.query<{ orgs: string[] }>('select plexus_inbox_accept($1::jsonb) as orgs', [
+      `[${parts.join(',')}]`,
+    ]);
     for (const org of rows[0]?.orgs ?? []) this.wake(org);
   }
 

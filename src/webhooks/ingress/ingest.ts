@@ -18,10 +18,19 @@ export interface IngressDeps {
   writer: InboxWriter;
 }
 
-export const webhookSecretCtx = (orgId: string, connectionId: string) => ({ orgId, table: 'connections', rowId: connectionId, column: 'webhook_secret' });
+export const webhookSecretCtx = (orgId: string, connectionId: string) => ({
+  orgId,
+  table: 'connections',
+  rowId: connectionId,
+  column: 'webhook_secret',
+});
 
 /** The verification secret, from where the definition says it lives. Undefined means refuse. */
-async function secretFor(deps: IngressDeps, id: ProviderId, connectionId: string | undefined): Promise<string | undefined> {
+async function secretFor(
+  deps: IngressDeps,
+  id: ProviderId,
+  connectionId: string | undefined,
+): Promise<string | undefined> {
   const def = providers[id];
   if (!def.webhooks.supported) return undefined;
   const app = deps.apps[id];
@@ -52,15 +61,28 @@ const lower = (h: Record<string, string | string[] | undefined>) =>
  * without webhooks are 404; a missing secret, signature or a bad one is 401; nothing
  * unverified is parsed or stored.
  */
-export async function ingest(deps: IngressDeps, providerParam: string, connectionId: string | undefined, rawBody: Buffer, rawHeaders: Record<string, string | string[] | undefined>): Promise<{ events: number }> {
+export async function ingest(
+  deps: IngressDeps,
+  providerParam: string,
+  connectionId: string | undefined,
+  rawBody: Buffer,
+  rawHeaders: Record<string, string | string[] | undefined>,
+): Promise<{ events: number }> {
   const def = (providers as Record<string, (typeof providers)[ProviderId] | undefined>)[providerParam];
   if (!def) throw plexusError('route_not_found', { message: `No platform "${providerParam}".` });
-  if (!def.webhooks.supported) throw plexusError('webhook_unsupported', { message: `${def.displayName} has no webhooks: ${def.webhooks.reason}` });
-  if (connectionId !== undefined && !isUuid(connectionId)) throw plexusError('not_found', { message: 'No such connection.', details: [{ path: 'connectionId', in: 'params', message: 'not a UUID' }] });
+  if (!def.webhooks.supported)
+    throw plexusError('webhook_unsupported', { message: `${def.displayName} has no webhooks: ${def.webhooks.reason}` });
+  if (connectionId !== undefined && !isUuid(connectionId))
+    throw plexusError('not_found', {
+      message: 'No such connection.',
+      details: [{ path: 'connectionId', in: 'params', message: 'not a UUID' }],
+    });
   // With an app-wide secret, a valid signature says nothing about which connection an event
   // is for: it is routed by the account it names, never by a path anyone can choose.
   if (connectionId !== undefined && def.webhooks.secretSource !== 'per_connection') {
-    throw plexusError('route_not_found', { message: `${def.displayName} webhooks are posted to /webhooks/${def.id}, without a connection id.` });
+    throw plexusError('route_not_found', {
+      message: `${def.displayName} webhooks are posted to /webhooks/${def.id}, without a connection id.`,
+    });
   }
   const secret = await secretFor(deps, def.id, connectionId);
   if (!secret) throw plexusError('webhook_not_configured');
@@ -93,12 +115,18 @@ export async function ingest(deps: IngressDeps, providerParam: string, connectio
   }
   const adapter = webhookAdapterFor(def.id);
   // Platforms nest JSON in strings (Wix, TikTok), so the events are cleaned again after splitting.
-  const events = adapter.events(body, headers).map((e) => (UNSTORABLE_ESCAPE.test(JSON.stringify(e)) ? (withoutNul(e) as typeof e) : e));
+  const events = adapter
+    .events(body, headers)
+    .map((e) => (UNSTORABLE_ESCAPE.test(JSON.stringify(e)) ? (withoutNul(e) as typeof e) : e));
   const items: InboxItem[] = events.map((e) => ({
     provider: def.id,
     connectionId: connectionId ?? null,
     // Without a platform event id, the same event must hash the same on every redelivery.
-    dedupeKey: e.eventId ?? `sha256:${createHash('sha256').update(JSON.stringify([e.topic, e.accountRef ?? null, e.payload])).digest('hex')}`,
+    dedupeKey:
+      e.eventId ??
+      `sha256:${createHash('sha256')
+        .update(JSON.stringify([e.topic, e.accountRef ?? null, e.payload]))
+        .digest('hex')}`,
     topic: e.topic,
     accountRef: e.accountRef ?? null,
     payload: e.payload,
@@ -117,6 +145,7 @@ const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\
 function withoutNul(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(UNSTORABLE_CHAR, '\ufffd');
   if (Array.isArray(v)) return v.map(withoutNul);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(UNSTORABLE_CHAR, '\ufffd'), withoutNul(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(UNSTORABLE_CHAR, '\ufffd'), withoutNul(x)]));
   return v;
 }

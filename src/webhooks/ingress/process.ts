@@ -19,21 +19,45 @@ export interface InboxRow {
  * event commit together, so an event is acted on once. `syncing` collects connections
  * already given a sync job in this batch, so a burst of edits queues one sync.
  */
-export async function processInboxRow(c: PoolClient, orgId: string, row: InboxRow, syncing: Set<string> = new Set()): Promise<void> {
+export async function processInboxRow(
+  c: PoolClient,
+  orgId: string,
+  row: InboxRow,
+  syncing: Set<string> = new Set(),
+): Promise<void> {
   const action = webhookAdapterFor(row.provider as ProviderId).action({ topic: row.topic, payload: row.payload });
   if (row.connection_id && action.kind === 'sync' && !syncing.has(row.connection_id)) {
     syncing.add(row.connection_id);
-    await enqueue(c, 'sync_connection', { org_id: orgId, connection_id: row.connection_id, reason: action.reason }, { jobKey: `sync:${row.connection_id}` });
+    await enqueue(
+      c,
+      'sync_connection',
+      { org_id: orgId, connection_id: row.connection_id, reason: action.reason },
+      { jobKey: `sync:${row.connection_id}` },
+    );
   } else if (row.connection_id && action.kind === 'reauth') {
     const { rowCount } = await c.query(
       `update connections set status = 'needs_reauth', credentials = null, credentials_key_id = null, next_refresh_at = null,
          last_refresh_error = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'active'`,
       [orgId, row.connection_id, action.reason],
     );
-    if (rowCount) await recordEvent(c, orgId, 'connection.reauth_required', { connection_id: row.connection_id, provider: row.provider, reason: action.reason });
+    if (rowCount)
+      await recordEvent(c, orgId, 'connection.reauth_required', {
+        connection_id: row.connection_id,
+        provider: row.provider,
+        reason: action.reason,
+      });
   }
-  await c.query("update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = $2", [orgId, row.id]);
-  await recordEvent(c, orgId, 'webhook.received', { inbox_id: row.id, provider: row.provider, topic: row.topic, connection_id: row.connection_id, action: action.kind });
+  await c.query(
+    "update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = $2",
+    [orgId, row.id],
+  );
+  await recordEvent(c, orgId, 'webhook.received', {
+    inbox_id: row.id,
+    provider: row.provider,
+    topic: row.topic,
+    connection_id: row.connection_id,
+    action: action.kind,
+  });
 }
 
 /**
@@ -43,13 +67,22 @@ export async function processInboxRow(c: PoolClient, orgId: string, row: InboxRo
  */
 export async function processInboxBatch(c: PoolClient, orgId: string, rows: readonly InboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const actions = rows.map((row) => ({ row, action: webhookAdapterFor(row.provider as ProviderId).action({ topic: row.topic, payload: row.payload }) }));
+  const actions = rows.map((row) => ({
+    row,
+    action: webhookAdapterFor(row.provider as ProviderId).action({ topic: row.topic, payload: row.payload }),
+  }));
   const syncs = new Map<string, string>();
   for (const { row, action } of actions) {
-    if (row.connection_id && action.kind === 'sync' && !syncs.has(row.connection_id)) syncs.set(row.connection_id, action.reason);
+    if (row.connection_id && action.kind === 'sync' && !syncs.has(row.connection_id))
+      syncs.set(row.connection_id, action.reason);
   }
   for (const [connectionId, reason] of syncs) {
-    await enqueue(c, 'sync_connection', { org_id: orgId, connection_id: connectionId, reason }, { jobKey: `sync:${connectionId}` });
+    await enqueue(
+      c,
+      'sync_connection',
+      { org_id: orgId, connection_id: connectionId, reason },
+      { jobKey: `sync:${connectionId}` },
+    );
   }
   for (const { row, action } of actions) {
     if (!row.connection_id || action.kind !== 'reauth') continue;
@@ -58,18 +91,29 @@ export async function processInboxBatch(c: PoolClient, orgId: string, rows: read
          last_refresh_error = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'active'`,
       [orgId, row.connection_id, action.reason],
     );
-    if (rowCount) await recordEvent(c, orgId, 'connection.reauth_required', { connection_id: row.connection_id, provider: row.provider, reason: action.reason });
+    if (rowCount)
+      await recordEvent(c, orgId, 'connection.reauth_required', {
+        connection_id: row.connection_id,
+        provider: row.provider,
+        reason: action.reason,
+      });
   }
-  await c.query("update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = any($2::uuid[])", [
-    orgId,
-    rows.map((r) => r.id),
-  ]);
+  await c.query(
+    "update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = any($2::uuid[])",
+    [orgId, rows.map((r) => r.id)],
+  );
   await recordEvents(
     c,
     orgId,
     actions.map(({ row, action }) => ({
       type: 'webhook.received' as const,
-      payload: { inbox_id: row.id, provider: row.provider, topic: row.topic, connection_id: row.connection_id, action: action.kind },
+      payload: {
+        inbox_id: row.id,
+        provider: row.provider,
+        topic: row.topic,
+        connection_id: row.connection_id,
+        action: action.kind,
+      },
     })),
   );
 }

@@ -8,7 +8,15 @@ import { withTx } from '../../db/tx.ts';
  * lost to a crash is made up by the stranded-inbox scan.
  */
 export async function wakeDrain(owner: Pool, orgId: string): Promise<void> {
-  await withTx(owner, (c) => c.query("select graphile_worker.add_job('drain_webhook_inbox', json_build_object('org_id', $1::text), job_key => 'inbox:' || $1)", [orgId]), { synchronous_commit: 'off' });
+  await withTx(
+    owner,
+    (c) =>
+      c.query(
+        "select graphile_worker.add_job('drain_webhook_inbox', json_build_object('org_id', $1::text), job_key => 'inbox:' || $1)",
+        [orgId],
+      ),
+    { synchronous_commit: 'off' },
+  );
 }
 
 /** Orgs with due events and no drain pending: wake them (after a crash, or a lost wake-up). */

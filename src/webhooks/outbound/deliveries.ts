@@ -39,14 +39,29 @@ export interface AttemptRow {
 /** One queued job per delivery: a redelivery or a rescheduled retry replaces the pending one. */
 export const deliveryJobKey = (deliveryId: string) => `webhook-delivery:${deliveryId}`;
 
-export function enqueueDelivery(c: Queryable, orgId: string, deliveryId: string, opts: { runAt?: Date; manual?: boolean } = {}): Promise<number> {
-  return enqueue(c, 'deliver_webhook', { org_id: orgId, delivery_id: deliveryId, ...(opts.manual ? { manual: true } : {}) }, {
-    jobKey: deliveryJobKey(deliveryId),
-    ...(opts.runAt ? { runAt: opts.runAt } : {}),
-  });
+export function enqueueDelivery(
+  c: Queryable,
+  orgId: string,
+  deliveryId: string,
+  opts: { runAt?: Date; manual?: boolean } = {},
+): Promise<number> {
+  return enqueue(
+    c,
+    'deliver_webhook',
+    { org_id: orgId, delivery_id: deliveryId, ...(opts.manual ? { manual: true } : {}) },
+    {
+      jobKey: deliveryJobKey(deliveryId),
+      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+    },
+  );
 }
 
-export async function getDelivery(c: Queryable, orgId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<DeliveryRow | undefined> {
+export async function getDelivery(
+  c: Queryable,
+  orgId: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<DeliveryRow | undefined> {
   const { rows } = await c.query<DeliveryRow>(
     `select ${DELIVERY_COLUMNS} from webhook_deliveries where org_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`,
     [orgId, id],
@@ -55,7 +70,14 @@ export async function getDelivery(c: Queryable, orgId: string, id: string, opts:
 }
 
 /** An endpoint's deliveries, newest first, after `cursor`. */
-export async function listDeliveries(c: Queryable, orgId: string, endpointId: string, status: DeliveryStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  c: Queryable,
+  orgId: string,
+  endpointId: string,
+  status: DeliveryStatus | undefined,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<DeliveryRow[]> {
   const { rows } = await c.query<DeliveryRow>(
     `select ${DELIVERY_COLUMNS} from webhook_deliveries
      where org_id = $1 and endpoint_id = $2 and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid)) and ($5::text is null or status = $5)

@@ -18,7 +18,13 @@ export function shouldDisable(failingSince: Date | null, now: Date, disableAfter
  * nothing) and records `webhook_endpoint.disabled`, all in the caller's transaction.
  * Returns false when the endpoint was not active.
  */
-export async function disableEndpoint(c: Queryable, orgId: string, endpointId: string, reason: string, at: Date): Promise<boolean> {
+export async function disableEndpoint(
+  c: Queryable,
+  orgId: string,
+  endpointId: string,
+  reason: string,
+  at: Date,
+): Promise<boolean> {
   const { rows } = await c.query<{ failing_since: Date | null }>(
     `update webhook_endpoints set status = 'disabled', disabled_reason = $3, disabled_at = $4, updated_at = now()
      where org_id = $1 and id = $2 and status = 'active' returning failing_since`,
@@ -31,6 +37,11 @@ export async function disableEndpoint(c: Queryable, orgId: string, endpointId: s
      where org_id = $1 and endpoint_id = $2 and status in ('pending', 'retrying')`,
     [orgId, endpointId],
   );
-  await recordEvent(c, orgId, 'webhook_endpoint.disabled', { endpoint_id: endpointId, reason, failing_since: row.failing_since, disabled_at: at });
+  await recordEvent(c, orgId, 'webhook_endpoint.disabled', {
+    endpoint_id: endpointId,
+    reason,
+    failing_since: row.failing_since,
+    disabled_at: at,
+  });
   return true;
 }

@@ -33,7 +33,12 @@ export interface EndpointInput {
 }
 
 /** Creates an endpoint with a fresh secret, returned here once and stored only sealed. */
-export async function createEndpoint(c: Queryable, keyring: Keyring, orgId: string, input: EndpointInput): Promise<{ row: EndpointRow; secret: string }> {
+export async function createEndpoint(
+  c: Queryable,
+  keyring: Keyring,
+  orgId: string,
+  input: EndpointInput,
+): Promise<{ row: EndpointRow; secret: string }> {
   const id = randomUUID();
   const secret = generateSecret();
   const sealed = await sealSecret(keyring, orgId, id, 'secret', secret);
@@ -46,12 +51,21 @@ export async function createEndpoint(c: Queryable, keyring: Keyring, orgId: stri
 }
 
 export async function getEndpoint(c: Queryable, orgId: string, id: string): Promise<EndpointRow | undefined> {
-  const { rows } = await c.query<EndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`, [orgId, id]);
+  const { rows } = await c.query<EndpointRow>(
+    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`,
+    [orgId, id],
+  );
   return rows[0];
 }
 
 /** The org's endpoints, newest first, after `cursor`. */
-export async function listEndpoints(c: Queryable, orgId: string, status: EndpointRow['status'] | undefined, cursor: Cursor | undefined, limit: number): Promise<EndpointRow[]> {
+export async function listEndpoints(
+  c: Queryable,
+  orgId: string,
+  status: EndpointRow['status'] | undefined,
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<EndpointRow[]> {
   const { rows } = await c.query<EndpointRow>(
     `select ${ENDPOINT_COLUMNS} from webhook_endpoints
      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) and ($4::text is null or status = $4)
@@ -73,7 +87,12 @@ export interface EndpointChange {
  * Applies a change. Re-enabling a disabled endpoint clears its failure streak and the reason
  * it was disabled; disabling an active one records that the API did it, and when.
  */
-export async function updateEndpoint(c: Queryable, orgId: string, id: string, ch: EndpointChange): Promise<EndpointRow | undefined> {
+export async function updateEndpoint(
+  c: Queryable,
+  orgId: string,
+  id: string,
+  ch: EndpointChange,
+): Promise<EndpointRow | undefined> {
   const { rows } = await c.query<EndpointRow>(
     `update webhook_endpoints set
        url = coalesce($3, url),
@@ -86,7 +105,15 @@ export async function updateEndpoint(c: Queryable, orgId: string, id: string, ch
        status = coalesce($7, status),
        updated_at = now()
      where org_id = $1 and id = $2 returning ${ENDPOINT_COLUMNS}`,
-    [orgId, id, ch.url ?? null, ch.description !== undefined, ch.description ?? null, ch.eventTypes ?? null, ch.status ?? null],
+    [
+      orgId,
+      id,
+      ch.url ?? null,
+      ch.description !== undefined,
+      ch.description ?? null,
+      ch.eventTypes ?? null,
+      ch.status ?? null,
+    ],
   );
   return rows[0];
 }
@@ -102,11 +129,26 @@ export async function deleteEndpoint(c: Queryable, orgId: string, id: string): P
  * so receivers can deploy the new secret without dropping a message. Rotating again inside
  * the overlap retires the oldest secret at once.
  */
-export async function rotateEndpointSecret(c: Queryable, keyring: Keyring, orgId: string, id: string, now: Date): Promise<{ row: EndpointRow; secret: string } | undefined> {
-  const { rows } = await c.query<{ secret: SealedSecret }>('select secret from webhook_endpoints where org_id = $1 and id = $2 for update', [orgId, id]);
+export async function rotateEndpointSecret(
+  c: Queryable,
+  keyring: Keyring,
+  orgId: string,
+  id: string,
+  now: Date,
+): Promise<{ row: EndpointRow; secret: string } | undefined> {
+  const { rows } = await c.query<{ secret: SealedSecret }>(
+    'select secret from webhook_endpoints where org_id = $1 and id = $2 for update',
+    [orgId, id],
+  );
   const current = rows[0];
   if (!current) return undefined;
-  const previous = await sealSecret(keyring, orgId, id, 'previous_secret', await openSecret(keyring, orgId, id, 'secret', current.secret));
+  const previous = await sealSecret(
+    keyring,
+    orgId,
+    id,
+    'previous_secret',
+    await openSecret(keyring, orgId, id, 'secret', current.secret),
+  );
   const secret = generateSecret();
   const sealed = await sealSecret(keyring, orgId, id, 'secret', secret);
   const updated = await c.query<EndpointRow>(
@@ -119,8 +161,18 @@ export async function rotateEndpointSecret(c: Queryable, keyring: Keyring, orgId
 }
 
 /** The secrets that sign a message now: the current one, and the previous one while its overlap lasts. */
-export async function signingSecrets(c: Queryable, keyring: Keyring, orgId: string, id: string, now: Date): Promise<string[]> {
-  const { rows } = await c.query<{ secret: SealedSecret; previous_secret: SealedSecret | null; previous_secret_expires_at: Date | null }>(
+export async function signingSecrets(
+  c: Queryable,
+  keyring: Keyring,
+  orgId: string,
+  id: string,
+  now: Date,
+): Promise<string[]> {
+  const { rows } = await c.query<{
+    secret: SealedSecret;
+    previous_secret: SealedSecret | null;
+    previous_secret_expires_at: Date | null;
+  }>(
     'select secret, previous_secret, previous_secret_expires_at from webhook_endpoints where org_id = $1 and id = $2',
     [orgId, id],
   );

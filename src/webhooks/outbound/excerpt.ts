@@ -31,5 +31,8 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, 'utf8');
   if (buf.length <= maxBytes) return text;
   // A multi-byte character cut at the boundary decodes to U+FFFD: drop it.
-  return buf.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD+$/, '');
+  return buf
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }

@@ -20,7 +20,11 @@ export async function fanOutEvent(c: Queryable, orgId: string, eventId: string):
   );
   await enqueueMany(
     c,
-    rows.map((r) => ({ task: 'deliver_webhook' as const, payload: { org_id: orgId, delivery_id: r.id }, jobKey: deliveryJobKey(r.id) })),
+    rows.map((r) => ({
+      task: 'deliver_webhook' as const,
+      payload: { org_id: orgId, delivery_id: r.id },
+      jobKey: deliveryJobKey(r.id),
+    })),
   );
   return rows.length;
 }

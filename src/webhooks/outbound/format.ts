@@ -39,5 +39,12 @@ export function formatDelivery(r: DeliveryRow) {
 }
 
 export function formatAttempt(r: AttemptRow) {
-  return { attempt: r.attempt, status_code: r.status_code, latency_ms: r.latency_ms, response_excerpt: r.response_excerpt, error: r.error, at: r.at };
+  return {
+    attempt: r.attempt,
+    status_code: r.status_code,
+    latency_ms: r.latency_ms,
+    response_excerpt: r.response_excerpt,
+    error: r.error,
+    at: r.at,
+  };
 }

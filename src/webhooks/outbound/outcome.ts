@@ -2,7 +2,8 @@ import type { SendResult } from './sender.ts';
 import { parseRetryAfter } from './schedule.ts';
 
 /** What an attempt means for the delivery: done, endpoint gone for good, or try again. */
-export type AttemptOutcome = { kind: 'succeeded' } | { kind: 'gone' } | { kind: 'failed'; retryAfterMs: number | undefined };
+export type AttemptOutcome =
+  { kind: 'succeeded' } | { kind: 'gone' } | { kind: 'failed'; retryAfterMs: number | undefined };
 
 /**
  * Any 2xx is success. 410 Gone is the receiver saying "never again" (Standard Webhooks): the

@@ -36,9 +36,16 @@ export interface Recorded {
  * An attempt on a delivery that had already finished (a manual redelivery) is a single shot:
  * its failure is final and schedules nothing.
  */
-export async function recordAttempt(c: Queryable, policy: RecordPolicy, r: AttemptResult): Promise<Recorded | undefined> {
+export async function recordAttempt(
+  c: Queryable,
+  policy: RecordPolicy,
+  r: AttemptResult,
+): Promise<Recorded | undefined> {
   // No key update: fan-out's foreign-key checks on the endpoint are not blocked by this lock.
-  const ep = await c.query('select 1 from webhook_endpoints where org_id = $1 and id = $2 for no key update', [r.orgId, r.endpointId]);
+  const ep = await c.query('select 1 from webhook_endpoints where org_id = $1 and id = $2 for no key update', [
+    r.orgId,
+    r.endpointId,
+  ]);
   const d = await getDelivery(c, r.orgId, r.deliveryId, { forUpdate: true });
   if (!ep.rowCount || !d) return undefined;
   const attempt = d.attempts + 1;
@@ -72,7 +79,13 @@ export async function recordAttempt(c: Queryable, policy: RecordPolicy, r: Attem
       status = 'failed';
       if (!wasFinished && shouldDisable(rows[0]?.failing_since ?? null, r.at, policy.disableAfterMs)) {
         const since = rows[0]!.failing_since.toISOString();
-        endpointDisabled = await disableEndpoint(c, r.orgId, r.endpointId, `Every attempt since ${since} failed.`, r.at);
+        endpointDisabled = await disableEndpoint(
+          c,
+          r.orgId,
+          r.endpointId,
+          `Every attempt since ${since} failed.`,
+          r.at,
+        );
       }
     } else {
       status = 'retrying';

@@ -22,7 +22,10 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { schedule: DEFAULT_RETRY_SCHEDULE_MS, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  schedule: DEFAULT_RETRY_SCHEDULE_MS,
+  maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+};
 
 /**
  * The delay before the next attempt after `attempts` attempts have failed, or undefined when

@@ -16,7 +16,8 @@ export function generateSecret(): string {
 
 /** The HMAC key of a `whsec_` secret. */
 export function secretKey(secret: string): Buffer {
-  if (!secret.startsWith(SECRET_PREFIX)) throw plexusError('vault_open_failed', { message: 'An endpoint secret is not in whsec_ form.' });
+  if (!secret.startsWith(SECRET_PREFIX))
+    throw plexusError('vault_open_failed', { message: 'An endpoint secret is not in whsec_ form.' });
   const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
   if (key.length < 24) throw plexusError('vault_open_failed', { message: 'An endpoint secret is too short.' });
   return key;
@@ -25,13 +26,30 @@ export function secretKey(secret: string): Buffer {
 /** The two sealed columns of an endpoint; each is bound to its own column, so they cannot be swapped. */
 export type SecretColumn = 'secret' | 'previous_secret';
 
-const ctx = (orgId: string, endpointId: string, column: SecretColumn) => ({ orgId, table: 'webhook_endpoints', rowId: endpointId, column });
+const ctx = (orgId: string, endpointId: string, column: SecretColumn) => ({
+  orgId,
+  table: 'webhook_endpoints',
+  rowId: endpointId,
+  column,
+});
 
-export function sealSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, secret: string): Promise<SealedSecret> {
+export function sealSecret(
+  keyring: Keyring,
+  orgId: string,
+  endpointId: string,
+  column: SecretColumn,
+  secret: string,
+): Promise<SealedSecret> {
   return seal(keyring, secret, ctx(orgId, endpointId, column));
 }
 
-export function openSecret(keyring: Keyring, orgId: string, endpointId: string, column: SecretColumn, sealed: SealedSecret): Promise<string> {
+export function openSecret(
+  keyring: Keyring,
+  orgId: string,
+  endpointId: string,
+  column: SecretColumn,
+  sealed: SealedSecret,
+): Promise<string> {
   return open(keyring, sealed, ctx(orgId, endpointId, column));
 }
 

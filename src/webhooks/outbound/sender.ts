@@ -39,7 +39,8 @@ export function createWebhookSender(policy: SsrfPolicy): WebhookSender {
         });
         const text = await readCapped(res.body);
         const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
         return { kind: 'response', status: res.statusCode, headers: out, body: text, latencyMs: latency() };
       } catch (err) {
         return { kind: 'error', error: describe(err, timeoutMs), latencyMs: latency() };
@@ -68,7 +69,9 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as { code?: string; name?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? '';
-  if (code === 'SSRF_BLOCKED' || e.cause?.code === 'SSRF_BLOCKED') return 'the endpoint resolves to a private or reserved address';
-  if (code.includes('TIMEOUT') || e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (code === 'SSRF_BLOCKED' || e.cause?.code === 'SSRF_BLOCKED')
+    return 'the endpoint resolves to a private or reserved address';
+  if (code.includes('TIMEOUT') || e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `no answer within ${Math.round(timeoutMs / 1000)} s`;
   return `connection failed (${code || e.name || 'network error'})`;
 }

@@ -13,9 +13,16 @@ export interface SignatureHeaders {
  * rotated-out one still in its overlap). Receivers accept the message when any `v1,`
  * signature verifies, so both old and new secrets work during a rotation.
  */
-export function signWebhook(input: { id: string; timestampSeconds: number; body: string; secrets: readonly string[] }): SignatureHeaders {
+export function signWebhook(input: {
+  id: string;
+  timestampSeconds: number;
+  body: string;
+  secrets: readonly string[];
+}): SignatureHeaders {
   const signed = `${input.id}.${input.timestampSeconds}.${input.body}`;
-  const signatures = input.secrets.map((s) => `v1,${createHmac('sha256', secretKey(s)).update(signed, 'utf8').digest('base64')}`);
+  const signatures = input.secrets.map(
+    (s) => `v1,${createHmac('sha256', secretKey(s)).update(signed, 'utf8').digest('base64')}`,
+  );
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestampSeconds),

@@ -18,12 +18,21 @@ type Doc<T> = { data: T };
 type Node = { id: string; type: string; attributes: { title: string; body?: { value: string } | null } };
 
 test('@drupal-api-client/json-api-client with Basic auth: lists, creates and updates articles on the Drupal sandbox', async () => {
-  const client = new JsonApiClient(sb.siteUrl, { authentication: { type: 'Basic', credentials: { username: sb.username, password: sb.password } } });
+  const client = new JsonApiClient(sb.siteUrl, {
+    authentication: { type: 'Basic', credentials: { username: sb.username, password: sb.password } },
+  });
   const listed = (await client.getCollection<Doc<Node[]>>('node--article')) as Doc<Node[]>;
   assert.ok(listed.data.length > 0);
-  const created = (await client.createResource<Doc<Node>>('node--article', { data: { type: 'node--article', attributes: { title: 'SDK contract article', body: { value: '<p>Hello.</p>', format: 'basic_html' } } } })) as Doc<Node>;
+  const created = (await client.createResource<Doc<Node>>('node--article', {
+    data: {
+      type: 'node--article',
+      attributes: { title: 'SDK contract article', body: { value: '<p>Hello.</p>', format: 'basic_html' } },
+    },
+  })) as Doc<Node>;
   assert.equal(created.data.attributes.title, 'SDK contract article');
-  const updated = (await client.updateResource<Doc<Node>>('node--article', created.data.id, { data: { type: 'node--article', id: created.data.id, attributes: { title: 'SDK contract article, renamed' } } })) as Doc<Node>;
+  const updated = (await client.updateResource<Doc<Node>>('node--article', created.data.id, {
+    data: { type: 'node--article', id: created.data.id, attributes: { title: 'SDK contract article, renamed' } },
+  })) as Doc<Node>;
   assert.equal(updated.data.attributes.title, 'SDK contract article, renamed');
   const read = (await client.getResource<Doc<Node>>('node--article', created.data.id)) as Doc<Node>;
   assert.equal(read.data.attributes.title, 'SDK contract article, renamed');

@@ -8,7 +8,9 @@ import { loopbackAgent } from './loopback-agent.ts';
 // facebook-nodejs-business-sdk builds https://graph.facebook.com/<its VERSION>/… URLs and sends
 // them with the default axios instance it requires; that instance's `httpsAgent` sends them to the
 // sandbox unchanged (docs/platforms/meta.md §SDK).
-const sdkAxios = createRequire(createRequire(import.meta.url).resolve('facebook-nodejs-business-sdk'))('axios') as { defaults: Record<string, unknown> };
+const sdkAxios = createRequire(createRequire(import.meta.url).resolve('facebook-nodejs-business-sdk'))('axios') as {
+  defaults: Record<string, unknown>;
+};
 const { FacebookAdsApi, User, AdAccount, Campaign } = bizSdk as unknown as Record<string, any>;
 let sb: MetaRunningSandbox;
 let agent: ReturnType<typeof loopbackAgent>;
@@ -32,7 +34,10 @@ test('facebook-nodejs-business-sdk 24.0.1 pins v24.0: Graph reads work, ads call
   assert.equal(me.id, sb.userId);
   const accounts = await new User('me').getAdAccounts(['id', 'account_id', 'currency']);
   assert.ok(accounts.length > 0);
-  await assert.rejects(new AdAccount(accounts[0].id).getCampaigns(['id', 'name'], { limit: 5 }), (err: { response?: { code?: number } }) => err.response?.code === 2635);
+  await assert.rejects(
+    new AdAccount(accounts[0].id).getCampaigns(['id', 'name'], { limit: 5 }),
+    (err: { response?: { code?: number } }) => err.response?.code === 2635,
+  );
 });
 
 test('facebook-nodejs-business-sdk on v27.0: lists, creates and updates campaigns on the Meta sandbox', async () => {
@@ -45,7 +50,12 @@ test('facebook-nodejs-business-sdk on v27.0: lists, creates and updates campaign
     const account = new AdAccount(accounts[0].id);
     const campaigns = await account.getCampaigns(['id', 'name', 'status'], { limit: 5 });
     assert.ok(campaigns.length > 0);
-    const created = await account.createCampaign([], { name: 'SDK contract campaign', objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: [] });
+    const created = await account.createCampaign([], {
+      name: 'SDK contract campaign',
+      objective: 'OUTCOME_TRAFFIC',
+      status: 'PAUSED',
+      special_ad_categories: [],
+    });
     assert.ok(created.id);
     await new Campaign(created.id).update([], { name: 'SDK contract campaign, renamed' });
     const read = await new Campaign(created.id).read(['name', 'status']);

@@ -23,17 +23,34 @@ test('linkedin-api-client: finds ad accounts, lists, creates and updates campaig
   const client = new RestliClient({ httpsAgent, proxy: false });
   const accessToken = sb.mintToken();
   const versionString = linkedinProvider.api.version;
-  const found = await client.finder({ resourcePath: '/adAccounts', finderName: 'search', queryParams: { search: { status: { values: ['ACTIVE'] } } }, accessToken, versionString });
+  const found = await client.finder({
+    resourcePath: '/adAccounts',
+    finderName: 'search',
+    queryParams: { search: { status: { values: ['ACTIVE'] } } },
+    accessToken,
+    versionString,
+  });
   const accounts = found.data.elements as { id: number }[];
   assert.ok(accounts.length > 0);
   const accountId = accounts[0]!.id;
-  const groups = await client.finder({ resourcePath: '/adAccounts/{id}/adCampaignGroups', pathKeys: { id: accountId }, finderName: 'search', accessToken, versionString });
+  const groups = await client.finder({
+    resourcePath: '/adAccounts/{id}/adCampaignGroups',
+    pathKeys: { id: accountId },
+    finderName: 'search',
+    accessToken,
+    versionString,
+  });
   assert.ok(Array.isArray(groups.data.elements));
 
   const created = await client.create({
     resourcePath: '/adAccounts/{id}/adCampaignGroups',
     pathKeys: { id: accountId },
-    entity: { account: `urn:li:sponsoredAccount:${accountId}`, name: 'SDK contract group', status: 'DRAFT', runSchedule: { start: Date.now() + 86_400_000 } },
+    entity: {
+      account: `urn:li:sponsoredAccount:${accountId}`,
+      name: 'SDK contract group',
+      status: 'DRAFT',
+      runSchedule: { start: Date.now() + 86_400_000 },
+    },
     accessToken,
     versionString,
   });
@@ -45,14 +62,24 @@ test('linkedin-api-client: finds ad accounts, lists, creates and updates campaig
     accessToken,
     versionString,
   });
-  const read = await client.get({ resourcePath: '/adAccounts/{accountId}/adCampaignGroups/{id}', pathKeys: { accountId, id: created.createdEntityId }, accessToken, versionString });
+  const read = await client.get({
+    resourcePath: '/adAccounts/{accountId}/adCampaignGroups/{id}',
+    pathKeys: { accountId, id: created.createdEntityId },
+    accessToken,
+    versionString,
+  });
   assert.equal((read.data as { name: string }).name, 'SDK contract group, renamed');
 });
 
 test('linkedin-api-client: a sunset version answers 426', async () => {
   const client = new RestliClient({ httpsAgent, proxy: false });
   await assert.rejects(
-    client.finder({ resourcePath: '/adAccounts', finderName: 'search', accessToken: sb.mintToken(), versionString: '202511' }),
+    client.finder({
+      resourcePath: '/adAccounts',
+      finderName: 'search',
+      accessToken: sb.mintToken(),
+      versionString: '202511',
+    }),
     (err: { response?: { status?: number } }) => err.response?.status === 426,
   );
 });

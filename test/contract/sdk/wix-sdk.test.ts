@@ -42,7 +42,11 @@ after(async () => {
 });
 
 function apiClient() {
-  return createClient({ modules: { items, posts, draftPosts }, auth: ApiKeyStrategy({ apiKey: sb.apiKey, siteId: sb.siteId }), fetch: toSandbox() } as never) as unknown as {
+  return createClient({
+    modules: { items, posts, draftPosts },
+    auth: ApiKeyStrategy({ apiKey: sb.apiKey, siteId: sb.siteId }),
+    fetch: toSandbox(),
+  } as never) as unknown as {
     items: typeof items & Record<string, any>;
     posts: Record<string, any>;
     draftPosts: Record<string, any>;
@@ -56,9 +60,18 @@ test('@wix/sdk with an API key: lists data items and blog posts, creates and upd
   const listed = await client.posts.listPosts({ paging: { limit: 2 } });
   assert.ok(Array.isArray(listed.posts) && listed.posts.length > 0, 'GET /v3/posts, the path the SDK uses');
 
-  const inserted = await client.items.insert(sb.dataCollectionId, { title: 'SDK contract item', slug: 'sdk-contract-item', body: 'Hello.' });
+  const inserted = await client.items.insert(sb.dataCollectionId, {
+    title: 'SDK contract item',
+    slug: 'sdk-contract-item',
+    body: 'Hello.',
+  });
   assert.ok(inserted._id);
-  const updated = await client.items.update(sb.dataCollectionId, { _id: inserted._id, title: 'SDK contract item, renamed', slug: 'sdk-contract-item', body: 'Hello again.' });
+  const updated = await client.items.update(sb.dataCollectionId, {
+    _id: inserted._id,
+    title: 'SDK contract item, renamed',
+    slug: 'sdk-contract-item',
+    body: 'Hello again.',
+  });
   assert.equal(updated.title, 'SDK contract item, renamed');
   const read = await client.items.get(sb.dataCollectionId, inserted._id);
   assert.equal(read.body, 'Hello again.');
@@ -71,7 +84,11 @@ test('@wix/sdk with an API key: lists data items and blog posts, creates and upd
 });
 
 test('@wix/sdk webhooks.process accepts what the sandbox signs; Plexus accepts a JWT made the way the helper verifies it', async () => {
-  const subscribed = await fetch(`${sb.url}/__sandbox/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiverUrl, eventTypes: ['wix.data.v2.data_item_updated'] }) });
+  const subscribed = await fetch(`${sb.url}/__sandbox/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiverUrl, eventTypes: ['wix.data.v2.data_item_updated'] }),
+  });
   assert.equal(subscribed.status, 200);
   const client = apiClient() as any;
   const first = (await client.items.query(sb.dataCollectionId).limit(1).find()).items[0];
@@ -81,7 +98,9 @@ test('@wix/sdk webhooks.process accepts what the sandbox signs; Plexus accepts a
   const app = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: sb.webhookPublicKey }) }) as any;
   const event = await app.webhooks.process(jwt);
   assert.equal(event.eventType, 'wix.data.v2.data_item_updated');
-  const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
   const stranger = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: other }) }) as any;
   await assert.rejects(stranger.webhooks.process(jwt));
 
@@ -89,13 +108,27 @@ test('@wix/sdk webhooks.process accepts what the sandbox signs; Plexus accepts a
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const now = Math.floor(Date.now() / 1000);
-  const data = JSON.stringify({ eventType: 'wix.data.v2.data_item_updated', instanceId: sb.instanceId, data: JSON.stringify({ entityId: 'x1' }) });
+  const data = JSON.stringify({
+    eventType: 'wix.data.v2.data_item_updated',
+    instanceId: sb.instanceId,
+    data: JSON.stringify({ entityId: 'x1' }),
+  });
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const signingInput = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ data, iat: now, exp: now + 600 })}`;
   const token = `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), keys.privateKey).toString('base64url')}`;
   const helper = createClient({ auth: AppStrategy({ appId: sb.appId, publicKey: publicPem }) }) as any;
   assert.equal((await helper.webhooks.process(token)).eventType, 'wix.data.v2.data_item_updated', 'the SDK accepts it');
-  const verdict = jwtRs256.verify({ rawBody: Buffer.from(token), headers: {}, secret: publicPem, nowMs: Date.now(), signatureHeader: '' });
+  const verdict = jwtRs256.verify({
+    rawBody: Buffer.from(token),
+    headers: {},
+    secret: publicPem,
+    nowMs: Date.now(),
+    signatureHeader: '',
+  });
   assert.equal(verdict.ok, true);
-  assert.equal(jwtRs256.verify({ rawBody: Buffer.from(token), headers: {}, secret: other, nowMs: Date.now(), signatureHeader: '' }).ok, false);
+  assert.equal(
+    jwtRs256.verify({ rawBody: Buffer.from(token), headers: {}, secret: other, nowMs: Date.now(), signatureHeader: '' })
+      .ok,
+    false,
+  );
 });

@@ -16,9 +16,17 @@ test('wpapi with an application password: lists, creates and updates posts on th
   const wp = new WPAPI({ endpoint: sb.apiRoot, username: sb.username, password: sb.applicationPassword });
   const listed = (await wp.posts().perPage(5).get()) as { id: number }[];
   assert.ok(listed.length > 0);
-  const created = (await wp.posts().create({ title: 'SDK contract post', content: '<p>Hello.</p>', status: 'draft' })) as { id: number; title: { raw?: string; rendered: string }; status: string };
+  const created = (await wp
+    .posts()
+    .create({ title: 'SDK contract post', content: '<p>Hello.</p>', status: 'draft' })) as {
+    id: number;
+    title: { raw?: string; rendered: string };
+    status: string;
+  };
   assert.equal(created.status, 'draft');
-  const updated = (await wp.posts().id(created.id).update({ title: 'SDK contract post, renamed' })) as { title: { rendered: string } };
+  const updated = (await wp.posts().id(created.id).update({ title: 'SDK contract post, renamed' })) as {
+    title: { rendered: string };
+  };
   assert.equal(updated.title.rendered, 'SDK contract post, renamed');
   const read = (await wp.posts().id(created.id).context('edit').get()) as { title: { raw: string } };
   assert.equal(read.title.raw, 'SDK contract post, renamed');
@@ -26,5 +34,8 @@ test('wpapi with an application password: lists, creates and updates posts on th
 
 test('wpapi: a wrong application password is refused', async () => {
   const wp = new WPAPI({ endpoint: sb.apiRoot, username: sb.username, password: 'abcd efgh ijkl mnop qrst uvwx' });
-  await assert.rejects(wp.posts().create({ title: 'nope' }), (err: { data?: { status?: number } }) => err.data?.status === 401);
+  await assert.rejects(
+    wp.posts().create({ title: 'nope' }),
+    (err: { data?: { status?: number } }) => err.data?.status === 401,
+  );
 });

@@ -19,7 +19,14 @@ export function DeadLettersPage({ api, navigate, query }: ConsolePageProps) {
     () =>
       unwrap(
         api.GET('/v1/admin/dead-letters', {
-          params: { query: { limit: 50, ...(org ? { org_id: org } : {}), ...(replayed ? { replayed: replayed as 'true' | 'false' } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+          params: {
+            query: {
+              limit: 50,
+              ...(org ? { org_id: org } : {}),
+              ...(replayed ? { replayed: replayed as 'true' | 'false' } : {}),
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+            },
+          },
         }),
       ),
     [org, replayed, pages.cursor],
@@ -37,7 +44,12 @@ export function DeadLettersPage({ api, navigate, query }: ConsolePageProps) {
     <>
       <h1>{t.deadLetters.heading}</h1>
       <div class="toolbar">
-        <SelectField label={t.deadLetters.show} value={replayed} options={t.deadLetters.filters} onChange={(v) => go({ replayed: v })} />
+        <SelectField
+          label={t.deadLetters.show}
+          value={replayed}
+          options={t.deadLetters.filters}
+          onChange={(v) => go({ replayed: v })}
+        />
         {org && (
           <p>
             {t.deadLetters.ofOrg(orgName ?? '')}{' '}
@@ -56,9 +68,20 @@ export function DeadLettersPage({ api, navigate, query }: ConsolePageProps) {
           { header: t.deadLetters.failedAt, cell: (d) => formatTime(d.failed_at) },
           { header: t.deadLetters.org, cell: (d) => d.org_name ?? t.deadLetters.system },
           { header: t.deadLetters.task, cell: (d) => <code>{d.task}</code> },
-          { header: t.deadLetters.error, cell: (d) => <><code>{d.error_code}</code> {d.error_message}</> },
+          {
+            header: t.deadLetters.error,
+            cell: (d) => (
+              <>
+                <code>{d.error_code}</code> {d.error_message}
+              </>
+            ),
+          },
           { header: t.deadLetters.attempts, numeric: true, cell: (d) => String(d.attempts) },
-          { header: t.deadLetters.status, cell: (d) => (d.replayed_at ? t.deadLetters.replayedAt(formatTime(d.replayed_at)) : <StatusBadge status="failed" />) },
+          {
+            header: t.deadLetters.status,
+            cell: (d) =>
+              d.replayed_at ? t.deadLetters.replayedAt(formatTime(d.replayed_at)) : <StatusBadge status="failed" />,
+          },
           {
             header: t.deadLetters.replay,
             cell: (d) => (
@@ -75,7 +98,10 @@ export function DeadLettersPage({ api, navigate, query }: ConsolePageProps) {
                 }}
               >
                 {t.deadLetters.replay}
-                <span class="visually-hidden"> {t.deadLetters.replayLabel(d.task, d.org_name ?? t.deadLetters.system)}</span>
+                <span class="visually-hidden">
+                  {' '}
+                  {t.deadLetters.replayLabel(d.task, d.org_name ?? t.deadLetters.system)}
+                </span>
               </ActionButton>
             ),
           },

@@ -28,7 +28,12 @@ export function HealthPage({ api }: ConsolePageProps) {
             <Facts
               items={[
                 [t.health.overall, <StatusBadge status={h.status === 'ok' ? 'healthy' : 'degraded'} />],
-                [t.health.database, <>{ok(h.database.ok)} {h.database.error ?? ''}</>],
+                [
+                  t.health.database,
+                  <>
+                    {ok(h.database.ok)} {h.database.error ?? ''}
+                  </>,
+                ],
                 [t.health.migrations, `${h.database.migrations_applied ?? '—'} / ${h.database.migrations_expected}`],
                 [t.health.workers, ok(h.workers.ok)],
                 [t.health.heartbeat, ago(h.workers.heartbeat_age_seconds)],

@@ -13,7 +13,15 @@ export function OrgsPage({ api, navigate }: ConsolePageProps) {
   const [typed, setTyped] = useState('');
   const [q, setQ] = useState('');
   const pages = useCursorPages();
-  const orgs = useResource(() => unwrap(api.GET('/v1/admin/orgs', { params: { query: { limit: 50, ...(q ? { q } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })), [q, pages.cursor]);
+  const orgs = useResource(
+    () =>
+      unwrap(
+        api.GET('/v1/admin/orgs', {
+          params: { query: { limit: 50, ...(q ? { q } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
+    [q, pages.cursor],
+  );
   return (
     <>
       <h1>{t.orgs.heading}</h1>

@@ -12,12 +12,20 @@ const percent = (r: number) => `${(r * 100).toFixed(2)} %`;
 /** Error and 429 rates of each platform across every org, over a chosen window. */
 export function PlatformsPage({ api, navigate, query }: ConsolePageProps) {
   const hours = Number(query.get('hours') ?? '24') || 24;
-  const rates = useResource(() => unwrap(api.GET('/v1/admin/platform-rates', { params: { query: { hours } } })), [hours]);
+  const rates = useResource(
+    () => unwrap(api.GET('/v1/admin/platform-rates', { params: { query: { hours } } })),
+    [hours],
+  );
   return (
     <>
       <h1>{t.platforms.heading}</h1>
       <div class="toolbar">
-        <SelectField label={t.platforms.window} value={String(hours)} options={t.platforms.windows} onChange={(v) => navigate(`/console/platforms?hours=${v}`)} />
+        <SelectField
+          label={t.platforms.window}
+          value={String(hours)}
+          options={t.platforms.windows}
+          onChange={(v) => navigate(`/console/platforms?hours=${v}`)}
+        />
       </div>
       {rates.error && <ErrorNotice error={rates.error} onRetry={rates.reload} />}
       {!rates.data && rates.loading && <Loading />}

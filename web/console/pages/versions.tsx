@@ -24,9 +24,21 @@ export function VersionsPage({ api }: ConsolePageProps) {
           columns={[
             { header: t.versions.platform, cell: (v) => v.provider },
             { header: t.versions.version, cell: (v) => v.version },
-            { header: t.versions.state, cell: (v) => <StatusBadge status={t.versions.states[v.state] ?? v.state} tone={TONE[v.state] ?? 'neutral'} /> },
-            { header: t.versions.sunset, cell: (v) => (v.sunset ? `${v.sunset}${v.sunset_tentative ? ` ${t.versions.tentative}` : ''}` : '—') },
-            { header: t.versions.daysLeft, numeric: true, cell: (v) => (v.days_to_sunset === null ? '—' : String(v.days_to_sunset)) },
+            {
+              header: t.versions.state,
+              cell: (v) => (
+                <StatusBadge status={t.versions.states[v.state] ?? v.state} tone={TONE[v.state] ?? 'neutral'} />
+              ),
+            },
+            {
+              header: t.versions.sunset,
+              cell: (v) => (v.sunset ? `${v.sunset}${v.sunset_tentative ? ` ${t.versions.tentative}` : ''}` : '—'),
+            },
+            {
+              header: t.versions.daysLeft,
+              numeric: true,
+              cell: (v) => (v.days_to_sunset === null ? '—' : String(v.days_to_sunset)),
+            },
             { header: t.versions.newest, cell: (v) => v.newest },
             { header: t.versions.action, cell: (v) => v.warning ?? '—' },
           ]}

@@ -14,4 +14,5 @@ export function listHealth(c: Connection): 'healthy' | 'degraded' | 'failing' | 
   return 'healthy';
 }
 
-export const connectionName = (c: Pick<Connection, 'display_name' | 'external_account_id' | 'provider' | 'id'>) => c.display_name ?? c.external_account_id ?? `${c.provider} ${c.id.slice(0, 8)}`;
+export const connectionName = (c: Pick<Connection, 'display_name' | 'external_account_id' | 'provider' | 'id'>) =>
+  c.display_name ?? c.external_account_id ?? `${c.provider} ${c.id.slice(0, 8)}`;

@@ -20,7 +20,9 @@ export function SecretPanel({ ctx, secret }: { ctx: PortalContext; secret: strin
   return (
     <div class="panel" role="status">
       <strong>{ctx.strings.webhooks.secret}</strong>
-      <pre class="code" tabIndex={0}>{secret}</pre>
+      <pre class="code" tabIndex={0}>
+        {secret}
+      </pre>
     </div>
   );
 }

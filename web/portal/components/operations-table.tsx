@@ -16,7 +16,14 @@ export function OperationsTable({ ctx, rows, caption }: { ctx: PortalContext; ro
       rows={rows}
       rowKey={(o) => o.id}
       columns={[
-        { header: f.type, cell: (o) => <Link href={sectionHref('failures', 'operations', o.id)} onNavigate={ctx.navigate}>{o.type}</Link> },
+        {
+          header: f.type,
+          cell: (o) => (
+            <Link href={sectionHref('failures', 'operations', o.id)} onNavigate={ctx.navigate}>
+              {o.type}
+            </Link>
+          ),
+        },
         { header: f.status, cell: (o) => <StatusBadge status={o.status} /> },
         { header: f.started, cell: (o) => formatTime(o.started_at) },
         { header: f.duration, cell: (o) => formatDuration(o.duration_ms), numeric: true },

@@ -16,10 +16,27 @@ const POLL_MS = 1000;
  * the current step read live from its operation's event stream (the platform call or log line
  * it is on). Polling stops once the run has ended.
  */
-export function SyncProgress({ ctx, connectionId, jobId, onDone }: { ctx: PortalContext; connectionId: string; jobId: number; onDone?: () => void }) {
+export function SyncProgress({
+  ctx,
+  connectionId,
+  jobId,
+  onDone,
+}: {
+  ctx: PortalContext;
+  connectionId: string;
+  jobId: number;
+  onDone?: () => void;
+}) {
   const t = ctx.strings.syncs;
   const run = useResource(
-    async () => (await unwrap(ctx.api.GET('/v1/connections/{id}/syncs', { params: { path: { id: connectionId }, query: { job_id: jobId } } }))).data[0],
+    async () =>
+      (
+        await unwrap(
+          ctx.api.GET('/v1/connections/{id}/syncs', {
+            params: { path: { id: connectionId }, query: { job_id: jobId } },
+          }),
+        )
+      ).data[0],
     [connectionId, jobId],
   );
   const running = !run.data || run.data.status === 'running';
@@ -62,10 +79,15 @@ function useCurrentStep(ctx: PortalContext, connectionId: string, jobId: number,
   const [step, setStep] = useState<string>();
   useInterval(
     () => {
-      void unwrap(ctx.api.GET('/v1/operations', { params: { query: { connection_id: connectionId, limit: 10 } } })).then((ops) => {
-        const op = ops.data.find((o) => o.job_id === String(jobId) && o.parent_id === null);
-        if (op) setOperationId(op.id);
-      }, () => undefined);
+      void unwrap(
+        ctx.api.GET('/v1/operations', { params: { query: { connection_id: connectionId, limit: 10 } } }),
+      ).then(
+        (ops) => {
+          const op = ops.data.find((o) => o.job_id === String(jobId) && o.parent_id === null);
+          if (op) setOperationId(op.id);
+        },
+        () => undefined,
+      );
     },
     POLL_MS,
     running && !operationId,

@@ -19,19 +19,38 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
   const t = ctx.strings.connections;
   const toasts = useToasts();
   const conn = useResource(() => unwrap(ctx.api.GET('/v1/connections/{id}', { params: { path: { id } } })), [id]);
-  const diag = useResource(() => unwrap(ctx.api.GET('/v1/connections/{id}/diagnostics', { params: { path: { id } } })), [id]);
-  const ops = useResource(() => unwrap(ctx.api.GET('/v1/operations', { params: { query: { connection_id: id, limit: 10 } } })), [id]);
+  const diag = useResource(
+    () => unwrap(ctx.api.GET('/v1/connections/{id}/diagnostics', { params: { path: { id } } })),
+    [id],
+  );
+  const ops = useResource(
+    () => unwrap(ctx.api.GET('/v1/operations', { params: { query: { connection_id: id, limit: 10 } } })),
+    [id],
+  );
   const [syncJob, setSyncJob] = useState<number>();
   const ro = ctx.session.readOnly;
 
-  if (conn.error) return (<><BackLink ctx={ctx} /><ErrorNotice error={(conn.error as { status?: number }).status === 404 ? new Error(t.notFound) : conn.error} /></>);
+  if (conn.error)
+    return (
+      <>
+        <BackLink ctx={ctx} />
+        <ErrorNotice error={(conn.error as { status?: number }).status === 404 ? new Error(t.notFound) : conn.error} />
+      </>
+    );
   if (!conn.data) return <Loading />;
   const c = conn.data;
   const d = diag.data;
-  const syncNow = () => toasts.run(async () => setSyncJob((await unwrap(ctx.api.POST('/v1/connections/{id}/syncs', { params: { path: { id } } }))).job_id), t.syncRequested);
+  const syncNow = () =>
+    toasts.run(
+      async () =>
+        setSyncJob((await unwrap(ctx.api.POST('/v1/connections/{id}/syncs', { params: { path: { id } } }))).job_id),
+      t.syncRequested,
+    );
   const reconnect = () =>
     toasts.run(async () => {
-      const s = await unwrap(ctx.api.POST('/v1/connect-sessions', { body: { provider: c.provider as never, connection_id: id } }));
+      const s = await unwrap(
+        ctx.api.POST('/v1/connect-sessions', { body: { provider: c.provider as never, connection_id: id } }),
+      );
       window.open(s.url, '_blank', 'noopener');
     }, t.reconnectOpened);
   const disconnect = () =>
@@ -55,9 +74,15 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
         ]}
       />
       <div class="actions">
-        <ActionButton kind="primary" hidden={ro} disabled={c.status !== 'active'} onAction={syncNow}>{t.syncNow}</ActionButton>
-        <ActionButton hidden={ro} onAction={reconnect}>{t.reconnect}</ActionButton>
-        <ActionButton kind="danger" hidden={ro} confirm={t.disconnectConfirm} onAction={disconnect}>{t.disconnect}</ActionButton>
+        <ActionButton kind="primary" hidden={ro} disabled={c.status !== 'active'} onAction={syncNow}>
+          {t.syncNow}
+        </ActionButton>
+        <ActionButton hidden={ro} onAction={reconnect}>
+          {t.reconnect}
+        </ActionButton>
+        <ActionButton kind="danger" hidden={ro} confirm={t.disconnectConfirm} onAction={disconnect}>
+          {t.disconnect}
+        </ActionButton>
       </div>
       {ro && <p class="notice info">{ctx.strings.app.readOnlyHint}</p>}
       {syncJob !== undefined && (
@@ -80,7 +105,11 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
           {d.advice.length > 0 && (
             <div class="notice info">
               <strong>{t.advice}</strong>
-              <ul>{d.advice.map((a) => <li>{a}</li>)}</ul>
+              <ul>
+                {d.advice.map((a) => (
+                  <li>{a}</li>
+                ))}
+              </ul>
             </div>
           )}
           <DataTable
@@ -90,7 +119,13 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
             columns={[
               { header: t.work, cell: (w) => w.type },
               { header: t.lastSuccess, cell: (w) => formatTime(w.last_success_at) },
-              { header: t.lastError, cell: (w) => (w.last_error ? `${formatTime(w.last_error.at)}: ${w.last_error.message ?? w.last_error.code ?? ''}` : '—') },
+              {
+                header: t.lastError,
+                cell: (w) =>
+                  w.last_error
+                    ? `${formatTime(w.last_error.at)}: ${w.last_error.message ?? w.last_error.code ?? ''}`
+                    : '—',
+              },
             ]}
           />
           <h2>{t.token}</h2>
@@ -119,7 +154,10 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
               rowKey={(f) => `${f.operation_id}-${String(f.at)}`}
               columns={[
                 { header: ctx.strings.failures.at, cell: (f) => formatTime(f.at) },
-                { header: ctx.strings.failures.operationTitle, cell: (f) => `${f.http.method} ${f.http.path} → ${f.http.status ?? '—'}` },
+                {
+                  header: ctx.strings.failures.operationTitle,
+                  cell: (f) => `${f.http.method} ${f.http.path} → ${f.http.status ?? '—'}`,
+                },
                 { header: ctx.strings.failures.error, cell: (f) => f.message },
               ]}
             />
@@ -127,7 +165,13 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
         </>
       )}
 
-      <SettingsForm ctx={ctx} id={id} interval={c.sync_interval_minutes} policy={c.conflict_policy} onSaved={conn.reload} />
+      <SettingsForm
+        ctx={ctx}
+        id={id}
+        interval={c.sync_interval_minutes}
+        policy={c.conflict_policy}
+        onSaved={conn.reload}
+      />
 
       {ops.data && <OperationsTable ctx={ctx} rows={ops.data.data} caption={t.recentOperations} />}
     </>
@@ -135,30 +179,68 @@ export function ConnectionDetail({ ctx, id }: SectionProps & { id: string }) {
 }
 
 function BackLink({ ctx }: { ctx: PortalContext }) {
-  return <p><Link href={sectionHref('connections')} onNavigate={ctx.navigate}>← {ctx.strings.nav.connections}</Link></p>;
+  return (
+    <p>
+      <Link href={sectionHref('connections')} onNavigate={ctx.navigate}>
+        ← {ctx.strings.nav.connections}
+      </Link>
+    </p>
+  );
 }
 
 /** Sync interval and conflict policy; read-only sessions see the values, disabled. */
-function SettingsForm({ ctx, id, interval, policy, onSaved }: { ctx: PortalContext; id: string; interval: number | null; policy: string; onSaved: () => void }) {
+function SettingsForm({
+  ctx,
+  id,
+  interval,
+  policy,
+  onSaved,
+}: {
+  ctx: PortalContext;
+  id: string;
+  interval: number | null;
+  policy: string;
+  onSaved: () => void;
+}) {
   const t = ctx.strings.connections;
   const toasts = useToasts();
   const [minutes, setMinutes] = useState(interval === null ? '' : String(interval));
   const [conflict, setConflict] = useState(policy);
   const save = () =>
     toasts.run(async () => {
-      await unwrap(ctx.api.PATCH('/v1/connections/{id}', { params: { path: { id } }, body: { sync_interval_minutes: minutes === '' ? null : Number(minutes), conflict_policy: conflict as (typeof POLICIES)[number] } }));
+      await unwrap(
+        ctx.api.PATCH('/v1/connections/{id}', {
+          params: { path: { id } },
+          body: {
+            sync_interval_minutes: minutes === '' ? null : Number(minutes),
+            conflict_policy: conflict as (typeof POLICIES)[number],
+          },
+        }),
+      );
       onSaved();
     }, ctx.strings.form.saved);
   return (
     <>
       <h2>{t.settings}</h2>
       {ctx.session.readOnly ? (
-        <Facts items={[[t.interval, interval === null ? '—' : String(interval)], [t.conflictPolicy, t.policies[policy] ?? policy]]} />
+        <Facts
+          items={[
+            [t.interval, interval === null ? '—' : String(interval)],
+            [t.conflictPolicy, t.policies[policy] ?? policy],
+          ]}
+        />
       ) : (
         <Form label={t.settings} onSubmit={save}>
           <TextField label={t.interval} type="number" value={minutes} onInput={setMinutes} hint={t.intervalHint} />
-          <SelectField label={t.conflictPolicy} value={conflict} onChange={setConflict} options={POLICIES.map((p) => ({ value: p, label: t.policies[p] ?? p }))} />
-          <button type="submit" class="primary">{ctx.strings.form.save}</button>
+          <SelectField
+            label={t.conflictPolicy}
+            value={conflict}
+            onChange={setConflict}
+            options={POLICIES.map((p) => ({ value: p, label: t.policies[p] ?? p }))}
+          />
+          <button type="submit" class="primary">
+            {ctx.strings.form.save}
+          </button>
         </Form>
       )}
     </>

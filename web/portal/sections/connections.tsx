@@ -45,8 +45,20 @@ function ConnectionList({ ctx, query }: SectionProps) {
     <>
       <h1>{ctx.strings.nav.connections}</h1>
       <div class="toolbar">
-        <SelectField label={t.provider} value={filters.provider} allLabel={ctx.strings.form.all} options={(providers.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))} onChange={(v) => setFilter('provider', v)} />
-        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))} onChange={(v) => setFilter('status', v)} />
+        <SelectField
+          label={t.provider}
+          value={filters.provider}
+          allLabel={ctx.strings.form.all}
+          options={(providers.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          onChange={(v) => setFilter('provider', v)}
+        />
+        <SelectField
+          label={t.status}
+          value={filters.status}
+          allLabel={ctx.strings.form.all}
+          options={STATUSES.map((s) => ({ value: s, label: ctx.strings.status[s] ?? s }))}
+          onChange={(v) => setFilter('status', v)}
+        />
       </div>
       <PagedTable<Connection>
         list={list}
@@ -54,8 +66,18 @@ function ConnectionList({ ctx, query }: SectionProps) {
         caption={t.caption}
         rowKey={(c) => c.id}
         columns={[
-          { header: t.account, cell: (c) => <Link href={sectionHref('connections', c.id)} onNavigate={ctx.navigate}>{connectionName(c)}</Link> },
-          { header: t.provider, cell: (c) => providers.data?.data.find((p) => p.id === c.provider)?.name ?? c.provider },
+          {
+            header: t.account,
+            cell: (c) => (
+              <Link href={sectionHref('connections', c.id)} onNavigate={ctx.navigate}>
+                {connectionName(c)}
+              </Link>
+            ),
+          },
+          {
+            header: t.provider,
+            cell: (c) => providers.data?.data.find((p) => p.id === c.provider)?.name ?? c.provider,
+          },
           { header: t.status, cell: (c) => <StatusBadge status={c.status} /> },
           { header: t.health, cell: (c) => <StatusBadge status={listHealth(c)} /> },
           { header: t.lastSync, cell: (c) => formatTime(c.last_sync_at) },

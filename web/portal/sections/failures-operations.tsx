@@ -15,7 +15,23 @@ type OperationType = Row<'/v1/operations'>['type'];
 type OperationStatus = Row<'/v1/operations'>['status'];
 
 // Every value of the API's OperationType: the compiler checks each against the generated schema.
-const TYPES: OperationType[] = ['sync', 'content_sync', 'webhook', 'webhook_subscribe', 'publish', 'publish_rollback', 'delivery', 'event_fanout', 'connection_create', 'token_refresh', 'campaign_create', 'campaign_update', 'campaign_delete', 'ads_pause', 'ads_resume'];
+const TYPES: OperationType[] = [
+  'sync',
+  'content_sync',
+  'webhook',
+  'webhook_subscribe',
+  'publish',
+  'publish_rollback',
+  'delivery',
+  'event_fanout',
+  'connection_create',
+  'token_refresh',
+  'campaign_create',
+  'campaign_update',
+  'campaign_delete',
+  'ads_pause',
+  'ads_resume',
+];
 const STATUSES: OperationStatus[] = ['running', 'success', 'failed', 'retry_scheduled'];
 const TAIL_MS = 2000;
 
@@ -48,8 +64,20 @@ export function OperationsLog({ ctx, query }: SectionProps) {
     <>
       <h2>{t.operations}</h2>
       <div class="toolbar">
-        <SelectField label={t.type} value={filters.type} allLabel={ctx.strings.form.all} options={TYPES.map((v) => ({ value: v, label: v }))} onChange={(v) => setFilter('type', v)} />
-        <SelectField label={t.status} value={filters.status} allLabel={ctx.strings.form.all} options={STATUSES.map((v) => ({ value: v, label: ctx.strings.status[v] ?? v }))} onChange={(v) => setFilter('status', v)} />
+        <SelectField
+          label={t.type}
+          value={filters.type}
+          allLabel={ctx.strings.form.all}
+          options={TYPES.map((v) => ({ value: v, label: v }))}
+          onChange={(v) => setFilter('type', v)}
+        />
+        <SelectField
+          label={t.status}
+          value={filters.status}
+          allLabel={ctx.strings.form.all}
+          options={STATUSES.map((v) => ({ value: v, label: ctx.strings.status[v] ?? v }))}
+          onChange={(v) => setFilter('status', v)}
+        />
         <form
           class="toolbar plain"
           role="search"
@@ -63,11 +91,15 @@ export function OperationsLog({ ctx, query }: SectionProps) {
         </form>
         <div class="field">
           <label>
-            <input type="checkbox" checked={tail} onChange={(e) => setTail((e.currentTarget as HTMLInputElement).checked)} /> {t.liveTail}
+            <input type="checkbox" checked={tail} onChange={(e) => setTail(e.currentTarget.checked)} /> {t.liveTail}
           </label>
         </div>
       </div>
-      {tail && <p class="notice info" role="status">{t.liveTailOn}</p>}
+      {tail && (
+        <p class="notice info" role="status">
+          {t.liveTailOn}
+        </p>
+      )}
       {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
       {list.data ? (
         <>
@@ -91,7 +123,11 @@ export function OperationDetail({ ctx, id }: SectionProps & { id: string }) {
   const o = op.data;
   return (
     <>
-      <p><Link href={sectionHref('failures', 'operations')} onNavigate={ctx.navigate}>← {t.operations}</Link></p>
+      <p>
+        <Link href={sectionHref('failures', 'operations')} onNavigate={ctx.navigate}>
+          ← {t.operations}
+        </Link>
+      </p>
       <h2>{`${t.operationTitle}: ${o.type}`}</h2>
       <Facts
         items={[
@@ -99,7 +135,16 @@ export function OperationDetail({ ctx, id }: SectionProps & { id: string }) {
           [t.started, formatTime(o.started_at)],
           [t.duration, formatDuration(o.duration_ms)],
           [t.error, o.error ? `${o.error.code}: ${o.error.message}` : '—'],
-          ...(o.connection_id ? [[ctx.strings.syncs.connection, <Link href={sectionHref('connections', o.connection_id)} onNavigate={ctx.navigate}>{o.connection_id}</Link>] as [string, ComponentChildren]] : []),
+          ...(o.connection_id
+            ? [
+                [
+                  ctx.strings.syncs.connection,
+                  <Link href={sectionHref('connections', o.connection_id)} onNavigate={ctx.navigate}>
+                    {o.connection_id}
+                  </Link>,
+                ] as [string, ComponentChildren],
+              ]
+            : []),
         ]}
       />
       <DataTable
@@ -108,8 +153,22 @@ export function OperationDetail({ ctx, id }: SectionProps & { id: string }) {
         rowKey={(m) => String(m.seq)}
         columns={[
           { header: t.at, cell: (m) => formatTime(m.at) },
-          { header: t.status, cell: (m) => <StatusBadge status={m.level} tone={m.level === 'error' ? 'error' : m.level === 'warn' ? 'warn' : 'neutral'} /> },
-          { header: t.messages, cell: (m) => (m.http ? `${m.http.method} ${m.http.host}${m.http.path} → ${m.http.status ?? '—'} (${formatDuration(m.http.duration_ms)})` : m.message) },
+          {
+            header: t.status,
+            cell: (m) => (
+              <StatusBadge
+                status={m.level}
+                tone={m.level === 'error' ? 'error' : m.level === 'warn' ? 'warn' : 'neutral'}
+              />
+            ),
+          },
+          {
+            header: t.messages,
+            cell: (m) =>
+              m.http
+                ? `${m.http.method} ${m.http.host}${m.http.path} → ${m.http.status ?? '—'} (${formatDuration(m.http.duration_ms)})`
+                : m.message,
+          },
         ]}
       />
     </>

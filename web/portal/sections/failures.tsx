@@ -22,12 +22,26 @@ function FailuresPage(props: SectionProps) {
         <ul class="subnav">
           {VIEWS.map((v) => (
             <li key={v.id}>
-              <Link href={v.id ? sectionHref('failures', v.id) : sectionHref('failures')} onNavigate={ctx.navigate} current={v.id === view}>{v.title}</Link>
+              <Link
+                href={v.id ? sectionHref('failures', v.id) : sectionHref('failures')}
+                onNavigate={ctx.navigate}
+                current={v.id === view}
+              >
+                {v.title}
+              </Link>
             </li>
           ))}
         </ul>
       </nav>
-      {view === 'operations' && path[1] ? <OperationDetail {...props} id={path[1]} /> : view === 'operations' ? <OperationsLog {...props} /> : view === 'audit' ? <AuditTrail {...props} /> : <DeadLetters {...props} />}
+      {view === 'operations' && path[1] ? (
+        <OperationDetail {...props} id={path[1]} />
+      ) : view === 'operations' ? (
+        <OperationsLog {...props} />
+      ) : view === 'audit' ? (
+        <AuditTrail {...props} />
+      ) : (
+        <DeadLetters {...props} />
+      )}
     </>
   );
 }

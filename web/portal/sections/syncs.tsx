@@ -16,12 +16,26 @@ const STATUSES = ['running', 'completed', 'failed'] as const;
 /** Sync runs: those running now, their counters refreshed live, then the history a page at a time. */
 function SyncsPage({ ctx, query }: SectionProps) {
   const t = ctx.strings.syncs;
-  const running = useResource(() => unwrap(ctx.api.GET('/v1/sync-runs', { params: { query: { status: 'running', limit: 50 } } })), []);
+  const running = useResource(
+    () => unwrap(ctx.api.GET('/v1/sync-runs', { params: { query: { status: 'running', limit: 50 } } })),
+    [],
+  );
   useInterval(running.reload, LIVE_POLL_MS);
   const pages = useCursorPages();
   const [filters, setFilter] = useQueryState(query, ['status'] as const, pages);
   const history = useResource(
-    () => unwrap(ctx.api.GET('/v1/sync-runs', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}), ...(filters.status ? { status: filters.status as (typeof STATUSES)[number] } : {}) } } })),
+    () =>
+      unwrap(
+        ctx.api.GET('/v1/sync-runs', {
+          params: {
+            query: {
+              limit: 25,
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+              ...(filters.status ? { status: filters.status as (typeof STATUSES)[number] } : {}),
+            },
+          },
+        }),
+      ),
     [pages.cursor, filters.status],
   );
   return (
@@ -56,7 +70,15 @@ function SyncsPage({ ctx, query }: SectionProps) {
 function RunsTable({ ctx, caption, rows, live }: { ctx: PortalContext; caption: string; rows: Run[]; live?: boolean }) {
   const t = ctx.strings.syncs;
   const columns: Column<Run>[] = [
-    { header: t.connection, cell: (r) => <Link href={sectionHref('connections', r.connection_id)} onNavigate={ctx.navigate}>{`${r.provider ?? ''} ${r.connection_id.slice(0, 8)}`}</Link> },
+    {
+      header: t.connection,
+      cell: (r) => (
+        <Link
+          href={sectionHref('connections', r.connection_id)}
+          onNavigate={ctx.navigate}
+        >{`${r.provider ?? ''} ${r.connection_id.slice(0, 8)}`}</Link>
+      ),
+    },
     { header: t.kind, cell: (r) => r.kind },
     { header: ctx.strings.connections.status, cell: (r) => <StatusBadge status={r.status} /> },
     { header: t.pages, cell: (r) => formatNumber(r.pages), numeric: true },

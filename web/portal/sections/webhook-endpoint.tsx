@@ -15,7 +15,13 @@ const PENDING = new Set(['pending', 'retrying']);
 const POLL_MS = 1000;
 
 function BackLink({ ctx }: { ctx: PortalContext }) {
-  return <p><Link href={sectionHref('webhooks')} onNavigate={ctx.navigate}>← {ctx.strings.nav.webhooks}</Link></p>;
+  return (
+    <p>
+      <Link href={sectionHref('webhooks')} onNavigate={ctx.navigate}>
+        ← {ctx.strings.nav.webhooks}
+      </Link>
+    </p>
+  );
 }
 
 /** One endpoint: its state, rotate secret, send a test, and its deliveries (refreshed while any is pending). */
@@ -23,19 +29,37 @@ export function EndpointDetail({ ctx, id }: SectionProps & { id: string }) {
   const t = ctx.strings.webhooks;
   const toasts = useToasts();
   const [secret, setSecret] = useState(() => takeSecret(id));
-  const endpoint = useResource(() => unwrap(ctx.api.GET('/v1/webhook-endpoints/{id}', { params: { path: { id } } })), [id]);
+  const endpoint = useResource(
+    () => unwrap(ctx.api.GET('/v1/webhook-endpoints/{id}', { params: { path: { id } } })),
+    [id],
+  );
   const pages = useCursorPages();
   const deliveries = useResource(
-    () => unwrap(ctx.api.GET('/v1/webhook-endpoints/{id}/deliveries', { params: { path: { id }, query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    () =>
+      unwrap(
+        ctx.api.GET('/v1/webhook-endpoints/{id}/deliveries', {
+          params: { path: { id }, query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
     [id, pages.cursor],
   );
   useInterval(deliveries.reload, POLL_MS, deliveries.data?.data.some((d) => PENDING.has(d.status)) ?? false);
-  if (endpoint.error) return (<><BackLink ctx={ctx} /><ErrorNotice error={(endpoint.error as { status?: number }).status === 404 ? new Error(t.notFound) : endpoint.error} /></>);
+  if (endpoint.error)
+    return (
+      <>
+        <BackLink ctx={ctx} />
+        <ErrorNotice
+          error={(endpoint.error as { status?: number }).status === 404 ? new Error(t.notFound) : endpoint.error}
+        />
+      </>
+    );
   if (!endpoint.data) return <Loading />;
   const e = endpoint.data;
   const rotate = () =>
     toasts.run(async () => {
-      setSecret((await unwrap(ctx.api.POST('/v1/webhook-endpoints/{id}/rotate-secret', { params: { path: { id } } }))).secret);
+      setSecret(
+        (await unwrap(ctx.api.POST('/v1/webhook-endpoints/{id}/rotate-secret', { params: { path: { id } } }))).secret,
+      );
       endpoint.reload();
     }, t.rotated);
   const sendTest = () =>
@@ -58,8 +82,12 @@ export function EndpointDetail({ ctx, id }: SectionProps & { id: string }) {
         ]}
       />
       <div class="actions">
-        <ActionButton kind="primary" hidden={ctx.session.readOnly} onAction={sendTest}>{t.sendTest}</ActionButton>
-        <ActionButton hidden={ctx.session.readOnly} onAction={rotate}>{t.rotate}</ActionButton>
+        <ActionButton kind="primary" hidden={ctx.session.readOnly} onAction={sendTest}>
+          {t.sendTest}
+        </ActionButton>
+        <ActionButton hidden={ctx.session.readOnly} onAction={rotate}>
+          {t.rotate}
+        </ActionButton>
       </div>
       <h2>{t.deliveries}</h2>
       {deliveries.error && <ErrorNotice error={deliveries.error} onRetry={deliveries.reload} />}
@@ -70,10 +98,20 @@ export function EndpointDetail({ ctx, id }: SectionProps & { id: string }) {
             rows={deliveries.data.data}
             rowKey={(d) => d.id}
             columns={[
-              { header: t.event, cell: (d) => <Link href={sectionHref('webhooks', 'deliveries', d.id)} onNavigate={ctx.navigate}>{d.event_type}</Link> },
+              {
+                header: t.event,
+                cell: (d) => (
+                  <Link href={sectionHref('webhooks', 'deliveries', d.id)} onNavigate={ctx.navigate}>
+                    {d.event_type}
+                  </Link>
+                ),
+              },
               { header: t.status, cell: (d) => <StatusBadge status={d.status} /> },
               { header: t.attempts, cell: (d) => formatNumber(d.attempts), numeric: true },
-              { header: t.response, cell: (d) => (d.last_status_code ? `HTTP ${d.last_status_code}` : (d.last_error ?? '—')) },
+              {
+                header: t.response,
+                cell: (d) => (d.last_status_code ? `HTTP ${d.last_status_code}` : (d.last_error ?? '—')),
+              },
               { header: ctx.strings.failures.at, cell: (d) => formatTime(d.created_at) },
             ]}
           />
@@ -88,9 +126,18 @@ export function EndpointDetail({ ctx, id }: SectionProps & { id: string }) {
 export function DeliveryDetail({ ctx, id }: SectionProps & { id: string }) {
   const t = ctx.strings.webhooks;
   const toasts = useToasts();
-  const delivery = useResource(() => unwrap(ctx.api.GET('/v1/webhook-deliveries/{id}', { params: { path: { id } } })), [id]);
+  const delivery = useResource(
+    () => unwrap(ctx.api.GET('/v1/webhook-deliveries/{id}', { params: { path: { id } } })),
+    [id],
+  );
   useInterval(delivery.reload, POLL_MS, delivery.data ? PENDING.has(delivery.data.status) : false);
-  if (delivery.error) return (<><BackLink ctx={ctx} /><ErrorNotice error={delivery.error} /></>);
+  if (delivery.error)
+    return (
+      <>
+        <BackLink ctx={ctx} />
+        <ErrorNotice error={delivery.error} />
+      </>
+    );
   if (!delivery.data) return <Loading />;
   const d = delivery.data;
   const redeliver = () =>
@@ -100,11 +147,23 @@ export function DeliveryDetail({ ctx, id }: SectionProps & { id: string }) {
     }, t.redelivered);
   return (
     <>
-      <p><Link href={sectionHref('webhooks', 'endpoints', d.endpoint_id)} onNavigate={ctx.navigate}>← {t.endpoints}</Link></p>
+      <p>
+        <Link href={sectionHref('webhooks', 'endpoints', d.endpoint_id)} onNavigate={ctx.navigate}>
+          ← {t.endpoints}
+        </Link>
+      </p>
       <h1>{`${t.deliveryTitle}: ${d.event_type}`}</h1>
-      <Facts items={[[t.status, <StatusBadge status={d.status} />], [t.attempts, formatNumber(d.attempts)], [t.event, d.event_id]]} />
+      <Facts
+        items={[
+          [t.status, <StatusBadge status={d.status} />],
+          [t.attempts, formatNumber(d.attempts)],
+          [t.event, d.event_id],
+        ]}
+      />
       <div class="actions">
-        <ActionButton kind="primary" hidden={ctx.session.readOnly} onAction={redeliver}>{t.redeliver}</ActionButton>
+        <ActionButton kind="primary" hidden={ctx.session.readOnly} onAction={redeliver}>
+          {t.redeliver}
+        </ActionButton>
       </div>
       <DataTable
         caption={t.attempts}

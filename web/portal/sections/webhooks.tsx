@@ -35,12 +35,22 @@ function Endpoints({ ctx }: SectionProps) {
   const t = ctx.strings.webhooks;
   const toasts = useToasts();
   const pages = useCursorPages();
-  const list = useResource(() => unwrap(ctx.api.GET('/v1/webhook-endpoints', { params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })), [pages.cursor]);
+  const list = useResource(
+    () =>
+      unwrap(
+        ctx.api.GET('/v1/webhook-endpoints', {
+          params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
+    [pages.cursor],
+  );
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const create = () =>
     toasts.run(async () => {
-      const e = await unwrap(ctx.api.POST('/v1/webhook-endpoints', { body: { url, ...(description ? { description } : {}) } }));
+      const e = await unwrap(
+        ctx.api.POST('/v1/webhook-endpoints', { body: { url, ...(description ? { description } : {}) } }),
+      );
       rememberSecret(e.id, e.secret);
       ctx.navigate(sectionHref('webhooks', 'endpoints', e.id));
     }, t.created);
@@ -51,7 +61,9 @@ function Endpoints({ ctx }: SectionProps) {
         <Form label={t.create} onSubmit={create}>
           <TextField label={t.url} type="url" value={url} onInput={setUrl} required />
           <TextField label={t.description} value={description} onInput={setDescription} />
-          <button type="submit" class="primary">{t.create}</button>
+          <button type="submit" class="primary">
+            {t.create}
+          </button>
         </Form>
       )}
       <PagedTable<Endpoint>
@@ -60,7 +72,14 @@ function Endpoints({ ctx }: SectionProps) {
         caption={t.endpoints}
         rowKey={(e) => e.id}
         columns={[
-          { header: t.url, cell: (e) => <Link href={sectionHref('webhooks', 'endpoints', e.id)} onNavigate={ctx.navigate}>{e.url}</Link> },
+          {
+            header: t.url,
+            cell: (e) => (
+              <Link href={sectionHref('webhooks', 'endpoints', e.id)} onNavigate={ctx.navigate}>
+                {e.url}
+              </Link>
+            ),
+          },
           { header: t.description, cell: (e) => e.description ?? '' },
           { header: t.status, cell: (e) => <StatusBadge status={e.status} /> },
           { header: t.events, cell: (e) => (e.event_types.length ? e.event_types.join(', ') : t.allEvents) },
@@ -80,7 +99,15 @@ function InboundEvents({ ctx, query }: SectionProps) {
     () =>
       unwrap(
         ctx.api.GET('/v1/webhooks/inbound', {
-          params: { query: { limit: 25, ...(pages.cursor ? { cursor: pages.cursor } : {}), ...(filters.inbound_status ? { status: filters.inbound_status as (typeof INBOUND_STATUSES)[number] } : {}) } },
+          params: {
+            query: {
+              limit: 25,
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+              ...(filters.inbound_status
+                ? { status: filters.inbound_status as (typeof INBOUND_STATUSES)[number] }
+                : {}),
+            },
+          },
         }),
       ),
     [pages.cursor, filters.inbound_status],

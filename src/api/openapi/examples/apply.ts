@@ -4,7 +4,9 @@ import { EXAMPLES } from './index.ts';
 import { Media, Redirect } from './kit.ts';
 
 /** `examples` of a media type: one named example (OpenAPI 3.1 Example Objects). */
-const one = (summary: string, value: unknown): Record<string, OpenAPIV3_1.ExampleObject> => ({ example: { summary, value } });
+const one = (summary: string, value: unknown): Record<string, OpenAPIV3_1.ExampleObject> => ({
+  example: { summary, value },
+});
 
 /**
  * Puts each operation's examples into the document: the request body's and each answer's
@@ -26,13 +28,22 @@ export function applyExamples(doc: Document): void {
       const placeholder = ok && !isRef(ok) && !ok.content && ok.description === 'Default Response';
       if (placeholder && !('200' in ex.responses)) delete responses['200'];
       // A status may answer in several media types (a challenge echoed as text or signed as JSON).
-      const entries = Object.entries(ex.responses).flatMap(([status, value]) => (Array.isArray(value) ? value.map((v: unknown) => [status, v] as const) : [[status, value] as const]));
+      const entries = Object.entries(ex.responses).flatMap(([status, value]) =>
+        Array.isArray(value) ? value.map((v: unknown) => [status, v] as const) : [[status, value] as const],
+      );
       for (const [status, value] of entries) {
         if (value instanceof Redirect) {
-          responses[status] = { description: value.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' }, example: value.location } } };
+          responses[status] = {
+            description: value.description,
+            headers: {
+              Location: { required: true, schema: { type: 'string', format: 'uri' }, example: value.location },
+            },
+          };
           continue;
         }
-        const res = responses[status] ?? (value instanceof Media ? (responses[status] = { description: value.description }) : undefined);
+        const res =
+          responses[status] ??
+          (value instanceof Media ? (responses[status] = { description: value.description }) : undefined);
         // Answers are declared inline by the routes; a shared `$ref` answer takes no examples here.
         if (!res || isRef(res)) continue;
         if (value instanceof Media) {

@@ -65,24 +65,58 @@ export const syncRun = {
   started_at: AT.recent,
   finished_at: AT.later,
 };
-const webhookSecret = { url: `https://plexus.northwind.example/webhooks/wordpress/${ID.wordpress}`, secret: 'pxwh_3q2-7wN1fJ0kLmV8yR5tB4xC6zD9aE2sQm9v3TzX8rY', signature_header: 'x-plexus-signature', timestamp_header: 'x-plexus-timestamp' };
+const webhookSecret = {
+  url: `https://plexus.northwind.example/webhooks/wordpress/${ID.wordpress}`,
+  secret: 'pxwh_3q2-7wN1fJ0kLmV8yR5tB4xC6zD9aE2sQm9v3TzX8rY',
+  signature_header: 'x-plexus-signature',
+  timestamp_header: 'x-plexus-timestamp',
+};
 
 export const CONNECTION_EXAMPLES: Examples = {
   createConnectSession: {
     summary: 'Connect a Meta ad account for one of your users',
-    request: { provider: 'meta', scopes: ['ads_read', 'ads_management'], end_user_ref: 'user-4821', return_url: 'https://app.northwind.example/integrations/done' },
-    responses: { '201': { ...session, url: 'https://plexus.northwind.example/connect/cs_7d1f4c2a3b9e4f618a2d5c6e7f809a1b.c8a1e2f3.Zk9xT2w4' } },
+    request: {
+      provider: 'meta',
+      scopes: ['ads_read', 'ads_management'],
+      end_user_ref: 'user-4821',
+      return_url: 'https://app.northwind.example/integrations/done',
+    },
+    responses: {
+      '201': {
+        ...session,
+        url: 'https://plexus.northwind.example/connect/cs_7d1f4c2a3b9e4f618a2d5c6e7f809a1b.c8a1e2f3.Zk9xT2w4',
+      },
+    },
   },
-  getConnectSession: { summary: 'A session whose user finished connecting', responses: { '200': { ...session, status: 'completed', connection_id: ID.connection } } },
+  getConnectSession: {
+    summary: 'A session whose user finished connecting',
+    responses: { '200': { ...session, status: 'completed', connection_id: ID.connection } },
+  },
   listConnections: { summary: 'The connections of the organisation', responses: { '200': page([connection]) } },
   getConnection: { summary: 'An active Meta connection', responses: { '200': connection } },
-  updateConnection: { summary: 'Sync every two hours; the hub wins content conflicts', request: { sync_interval_minutes: 120, conflict_policy: 'hub_wins' }, responses: { '200': { ...connection, sync_interval_minutes: 120 } } },
-  deleteConnection: { summary: 'Disconnected, and the grant revoked at Meta', responses: { '200': { id: ID.connection, deleted: true, revoked_at_platform: true } } },
-  refreshConnection: { summary: 'A forced token refresh', responses: { '200': { ...connection, last_refreshed_at: AT.later, outcome: 'refreshed' } } },
-  createConnectionWebhookSecret: { summary: 'The URL and secret to paste into the site’s webhook settings', responses: { '201': webhookSecret } },
+  updateConnection: {
+    summary: 'Sync every two hours; the hub wins content conflicts',
+    request: { sync_interval_minutes: 120, conflict_policy: 'hub_wins' },
+    responses: { '200': { ...connection, sync_interval_minutes: 120 } },
+  },
+  deleteConnection: {
+    summary: 'Disconnected, and the grant revoked at Meta',
+    responses: { '200': { id: ID.connection, deleted: true, revoked_at_platform: true } },
+  },
+  refreshConnection: {
+    summary: 'A forced token refresh',
+    responses: { '200': { ...connection, last_refreshed_at: AT.later, outcome: 'refreshed' } },
+  },
+  createConnectionWebhookSecret: {
+    summary: 'The URL and secret to paste into the site’s webhook settings',
+    responses: { '201': webhookSecret },
+  },
   createSync: { summary: 'A sync queued now', responses: { '202': { connection_id: ID.connection, job_id: 48377 } } },
   listSyncs: { summary: 'Recent sync runs of a connection', responses: { '200': { data: [syncRun] } } },
   listDeadLetters: { summary: 'A sync that failed for good', responses: { '200': page([deadLetter]) } },
   getDeadLetter: { summary: 'One dead letter with its payload', responses: { '200': deadLetter } },
-  replayDeadLetter: { summary: 'Run it again as a new job', responses: { '202': { ...deadLetter, replayed_at: AT.recent, replay_job_id: 48391 } } },
+  replayDeadLetter: {
+    summary: 'Run it again as a new job',
+    responses: { '202': { ...deadLetter, replayed_at: AT.recent, replay_job_id: 48391 } },
+  },
 };

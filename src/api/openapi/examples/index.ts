@@ -13,4 +13,13 @@ import { WEBHOOK_EXAMPLES } from './webhooks.ts';
  * put into the document by `applyExamples`; document.test.ts checks each one covers its
  * operation and validates against its own schema.
  */
-export const EXAMPLES: Examples = { ...ORG_EXAMPLES, ...CONNECTION_EXAMPLES, ...WEBHOOK_EXAMPLES, ...ADS_EXAMPLES, ...CONTENT_EXAMPLES, ...OPERATION_EXAMPLES, ...PORTAL_EXAMPLES, ...ADMIN_EXAMPLES };
+export const EXAMPLES: Examples = {
+  ...ORG_EXAMPLES,
+  ...CONNECTION_EXAMPLES,
+  ...WEBHOOK_EXAMPLES,
+  ...ADS_EXAMPLES,
+  ...CONTENT_EXAMPLES,
+  ...OPERATION_EXAMPLES,
+  ...PORTAL_EXAMPLES,
+  ...ADMIN_EXAMPLES,
+};

@@ -8,7 +8,10 @@ const call = {
   status: 200,
   duration_ms: 412,
   attempt: 1,
-  rate_limit: { 'x-business-use-case-usage': '{"1048576001":[{"type":"ads_management","call_count":4,"total_cputime":2,"total_time":3}]}' },
+  rate_limit: {
+    'x-business-use-case-usage':
+      '{"1048576001":[{"type":"ads_management","call_count":4,"total_cputime":2,"total_time":3}]}',
+  },
   request_id: 'AbCdEf12GhIj34KlMn56',
   error_excerpt: null,
   error_code: null,
@@ -30,16 +33,41 @@ const operation = {
   attempt: 1,
   trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
 };
-const child = { ...operation, id: ID.childOperation, parent_id: ID.operation, type: 'token_refresh', actor: 'job:sync_connection', duration_ms: 208, summary: { http_calls: 1 }, ended_at: '2026-12-07T07:30:13.112Z' };
+const child = {
+  ...operation,
+  id: ID.childOperation,
+  parent_id: ID.operation,
+  type: 'token_refresh',
+  actor: 'job:sync_connection',
+  duration_ms: 208,
+  summary: { http_calls: 1 },
+  ended_at: '2026-12-07T07:30:13.112Z',
+};
 const messages = [
   { seq: 1, at: AT.recent, level: 'info', kind: 'log', message: 'sync started (schedule)', http: null },
-  { seq: 2, at: '2026-12-07T07:30:13.330Z', level: 'info', kind: 'http', message: 'GET graph.facebook.com /{version}/{ad_account_id}/campaigns → 200 in 412 ms', http: call },
+  {
+    seq: 2,
+    at: '2026-12-07T07:30:13.330Z',
+    level: 'info',
+    kind: 'http',
+    message: 'GET graph.facebook.com /{version}/{ad_account_id}/campaigns → 200 in 412 ms',
+    http: call,
+  },
 ];
-const failingCall = { ...call, status: 429, duration_ms: 96, error_excerpt: '{"error":{"message":"User request limit reached","code":17}}', error_code: 'provider.rate_limited' };
+const failingCall = {
+  ...call,
+  status: 429,
+  duration_ms: 96,
+  error_excerpt: '{"error":{"message":"User request limit reached","code":17}}',
+  error_code: 'provider.rate_limited',
+};
 
 export const OPERATION_EXAMPLES: Examples = {
   listOperations: { summary: 'A scheduled sync that succeeded', responses: { '200': page([operation]) } },
-  getOperation: { summary: 'A sync with its platform calls and the token refresh it ran', responses: { '200': { ...operation, messages, children: [child] } } },
+  getOperation: {
+    summary: 'A sync with its platform calls and the token refresh it ran',
+    responses: { '200': { ...operation, messages, children: [child] } },
+  },
   streamOperation: {
     summary: 'The live tail of a sync',
     responses: {
@@ -59,7 +87,16 @@ export const OPERATION_EXAMPLES: Examples = {
         status: 'active',
         health: 'degraded',
         work: [
-          { type: 'sync', last_success_at: AT.earlier, last_error: { at: AT.recent, code: 'provider.rate_limited', message: 'User request limit reached', operation_id: ID.operation } },
+          {
+            type: 'sync',
+            last_success_at: AT.earlier,
+            last_error: {
+              at: AT.recent,
+              code: 'provider.rate_limited',
+              message: 'User request limit reached',
+              operation_id: ID.operation,
+            },
+          },
           { type: 'token_refresh', last_success_at: AT.created, last_error: null },
         ],
         last_sync_at: AT.earlier,
@@ -74,13 +111,32 @@ export const OPERATION_EXAMPLES: Examples = {
           last_refresh_error: null,
         },
         rate_limit: {
-          last_signals: { at: AT.recent, headers: { 'x-business-use-case-usage': '{"1048576001":[{"type":"ads_management","call_count":100,"total_cputime":12,"total_time":15,"estimated_time_to_regain_access":4}]}' } },
+          last_signals: {
+            at: AT.recent,
+            headers: {
+              'x-business-use-case-usage':
+                '{"1048576001":[{"type":"ads_management","call_count":100,"total_cputime":12,"total_time":15,"estimated_time_to_regain_access":4}]}',
+            },
+          },
           last_hour: { calls: 42, errors: 3, rate_limited: 3, server_errors: 0 },
           last_day: { calls: 611, errors: 5, rate_limited: 4, server_errors: 1 },
         },
-        circuit_breaker: { state_in_this_process: 'closed', runs_refused_while_open_last_hour: 0, last_refused_at: null },
-        recent_failing_calls: [{ operation_id: ID.operation, at: AT.recent, message: 'GET graph.facebook.com /{version}/{ad_account_id}/insights → 429 in 96 ms', http: failingCall }],
-        advice: ['Meta is rate-limiting this ad account (3 answers 429 in the last hour); syncs wait and resume by themselves. Lower the sync frequency if it persists.'],
+        circuit_breaker: {
+          state_in_this_process: 'closed',
+          runs_refused_while_open_last_hour: 0,
+          last_refused_at: null,
+        },
+        recent_failing_calls: [
+          {
+            operation_id: ID.operation,
+            at: AT.recent,
+            message: 'GET graph.facebook.com /{version}/{ad_account_id}/insights → 429 in 96 ms',
+            http: failingCall,
+          },
+        ],
+        advice: [
+          'Meta is rate-limiting this ad account (3 answers 429 in the last hour); syncs wait and resume by themselves. Lower the sync frequency if it persists.',
+        ],
       },
     },
   },

@@ -1,13 +1,42 @@
 import { ADS_ID, AT, ID, page, type Examples } from './kit.ts';
 
 const org = { id: ID.org, name: 'Northwind Marketing', created_at: AT.created };
-const apiKey = { id: ID.apiKey, name: 'production backend', prefix: 'plx_…Qm9v3T', created_at: AT.created, last_used_at: AT.recent, revoked_at: null };
+const apiKey = {
+  id: ID.apiKey,
+  name: 'production backend',
+  prefix: 'plx_…Qm9v3T',
+  created_at: AT.created,
+  last_used_at: AT.recent,
+  revoked_at: null,
+};
 const orgStats = { ...org, connections: 4, active_api_keys: 2, dead_letters: 1 };
-const days = { operations: 30, webhook_payloads: 30, delivery_attempts: 30, raw_payloads: 90, content_snapshots: 90, audit: 400 };
-const defaults = { operations: 14, webhook_payloads: 30, delivery_attempts: 30, raw_payloads: 90, content_snapshots: 90, audit: 400 };
+const days = {
+  operations: 30,
+  webhook_payloads: 30,
+  delivery_attempts: 30,
+  raw_payloads: 90,
+  content_snapshots: 90,
+  audit: 400,
+};
+const defaults = {
+  operations: 14,
+  webhook_payloads: 30,
+  delivery_attempts: 30,
+  raw_payloads: 90,
+  content_snapshots: 90,
+  audit: 400,
+};
 const erased = { id: ID.org, erased: true, connections_revoked: 4, rows_deleted: 18342, tables: 27 };
 
-const provider = (id: string, name: string, family: 'ads' | 'cms', auth_kind: string, capabilities: string[], api_version: string, lifecycle: Record<string, unknown>) => ({
+const provider = (
+  id: string,
+  name: string,
+  family: 'ads' | 'cms',
+  auth_kind: string,
+  capabilities: string[],
+  api_version: string,
+  lifecycle: Record<string, unknown>,
+) => ({
   id,
   name,
   family,
@@ -15,36 +44,88 @@ const provider = (id: string, name: string, family: 'ads' | 'cms', auth_kind: st
   capabilities,
   webhooks: true,
   api_version,
-  version_lifecycle: { released: null, sunset: null, sunset_tentative: false, days_to_sunset: null, pinned_version: api_version, ...lifecycle },
+  version_lifecycle: {
+    released: null,
+    sunset: null,
+    sunset_tentative: false,
+    days_to_sunset: null,
+    pinned_version: api_version,
+    ...lifecycle,
+  },
 });
 
 export const ORG_EXAMPLES: Examples = {
   getOrg: { summary: 'The organisation of the key', responses: { '200': org } },
-  updateOrg: { summary: 'Rename the organisation', request: { name: 'Northwind Marketing' }, responses: { '200': org } },
+  updateOrg: {
+    summary: 'Rename the organisation',
+    request: { name: 'Northwind Marketing' },
+    responses: { '200': org },
+  },
   eraseOrg: { summary: 'Erase the organisation (confirm=<its id>)', responses: { '200': erased } },
   listProviders: {
     summary: 'Two of the platforms, one of them near its version sunset',
     responses: {
       '200': {
         data: [
-          provider('meta', 'Meta', 'ads', 'oauth2', ['ads.accounts.read', 'ads.campaigns.read', 'ads.campaigns.write', 'ads.metrics.read', 'webhooks.inbound', 'token.refresh'], 'v25.0', {
-            state: 'sunset_soon',
-            released: '2026-02-18',
-            sunset: '2027-02-23',
-            days_to_sunset: 78,
-            pinned_version: 'v27.0',
-            source: 'https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions',
-          }),
-          provider('wordpress', 'WordPress', 'cms', 'app_password', ['content.read', 'content.write', 'content.media', 'webhooks.inbound'], 'v2', { state: 'current', source: 'https://developer.wordpress.org/rest-api/' }),
+          provider(
+            'meta',
+            'Meta',
+            'ads',
+            'oauth2',
+            [
+              'ads.accounts.read',
+              'ads.campaigns.read',
+              'ads.campaigns.write',
+              'ads.metrics.read',
+              'webhooks.inbound',
+              'token.refresh',
+            ],
+            'v25.0',
+            {
+              state: 'sunset_soon',
+              released: '2026-02-18',
+              sunset: '2027-02-23',
+              days_to_sunset: 78,
+              pinned_version: 'v27.0',
+              source:
+                'https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions',
+            },
+          ),
+          provider(
+            'wordpress',
+            'WordPress',
+            'cms',
+            'app_password',
+            ['content.read', 'content.write', 'content.media', 'webhooks.inbound'],
+            'v2',
+            { state: 'current', source: 'https://developer.wordpress.org/rest-api/' },
+          ),
         ],
       },
     },
   },
   listApiKeys: { summary: 'The organisation’s keys (never the secret)', responses: { '200': page([apiKey]) } },
-  createApiKey: { summary: 'A new key; `key` is shown this once', request: { name: 'production backend' }, responses: { '201': { ...apiKey, last_used_at: null, key: `plx_${ID.org.replaceAll('-', '')}_Qm9v3TzX8rYk2Lw5pN7aB1cD4eF6gH9jK0mQsUvWxYz` } } },
+  createApiKey: {
+    summary: 'A new key; `key` is shown this once',
+    request: { name: 'production backend' },
+    responses: {
+      '201': {
+        ...apiKey,
+        last_used_at: null,
+        key: `plx_${ID.org.replaceAll('-', '')}_Qm9v3TzX8rYk2Lw5pN7aB1cD4eF6gH9jK0mQsUvWxYz`,
+      },
+    },
+  },
   revokeApiKey: { summary: 'A revoked key', responses: { '200': { ...apiKey, revoked_at: AT.later } } },
-  getRetention: { summary: 'Operations kept 30 days instead of 14', responses: { '200': { days, overrides: { operations: 30 }, defaults } } },
-  updateRetention: { summary: 'Keep the operations log 30 days', request: { operations: 30 }, responses: { '200': { days, overrides: { operations: 30 }, defaults } } },
+  getRetention: {
+    summary: 'Operations kept 30 days instead of 14',
+    responses: { '200': { days, overrides: { operations: 30 }, defaults } },
+  },
+  updateRetention: {
+    summary: 'Keep the operations log 30 days',
+    request: { operations: 30 },
+    responses: { '200': { days, overrides: { operations: 30 }, defaults } },
+  },
   listAuditEntries: {
     summary: 'A campaign paused through the API, then a connection by its end user',
     responses: {
@@ -76,7 +157,9 @@ export const ORG_EXAMPLES: Examples = {
   adminCreateOrg: {
     summary: 'A new organisation with its first key (shown once)',
     request: { name: 'Northwind Marketing' },
-    responses: { '201': { ...org, api_key: `plx_${ID.org.replaceAll('-', '')}_Qm9v3TzX8rYk2Lw5pN7aB1cD4eF6gH9jK0mQsUvWxYz` } },
+    responses: {
+      '201': { ...org, api_key: `plx_${ID.org.replaceAll('-', '')}_Qm9v3TzX8rYk2Lw5pN7aB1cD4eF6gH9jK0mQsUvWxYz` },
+    },
   },
   adminListOrgs: { summary: 'Organisations with their counts', responses: { '200': page([orgStats]) } },
   adminGetOrg: { summary: 'One organisation with its counts', responses: { '200': orgStats } },

@@ -14,18 +14,50 @@ const session = {
   revoked_at: null,
   created_at: AT.recent,
 };
-const settings = { allowed_origins: ['https://app.northwind.example'], display_name: 'Northwind integrations', logo_url: 'https://app.northwind.example/logo.svg', accent_color: '#0f766e' };
+const settings = {
+  allowed_origins: ['https://app.northwind.example'],
+  display_name: 'Northwind integrations',
+  logo_url: 'https://app.northwind.example/logo.svg',
+  accent_color: '#0f766e',
+};
 
-const runningSync = { ...syncRun, connection_id: ID.connection, provider: 'meta', job_id: 48402, reason: 'on_demand', status: 'running', pages: 12, records: 1840, rate_limit_waits: 1, finished_at: null };
+const runningSync = {
+  ...syncRun,
+  connection_id: ID.connection,
+  provider: 'meta',
+  job_id: 48402,
+  reason: 'on_demand',
+  status: 'running',
+  pages: 12,
+  records: 1840,
+  rate_limit_waits: 1,
+  finished_at: null,
+};
 
 export const PORTAL_EXAMPLES: Examples = {
-  listSyncRuns: { summary: 'What syncs now across the organisation', responses: { '200': { data: [runningSync], next_cursor: null } } },
+  listSyncRuns: {
+    summary: 'What syncs now across the organisation',
+    responses: { '200': { data: [runningSync], next_cursor: null } },
+  },
   createPortalSession: {
     summary: 'A one-hour portal session that may act, limited to four sections; put `url` in an iframe or open it',
-    request: { end_user_ref: 'user_4821', sections: ['connections', 'syncs', 'webhooks', 'failures'], mode: 'manage', lifetime_seconds: 3600 },
-    responses: { '201': { ...session, url: `https://plexus.northwind.example/portal/enter?token=pxe_${ID.org.replaceAll('-', '')}_Zr3kq9VwT2mXbL8nPc4yHd6sJf1gAe0uOi5tRk7vNwQ` } },
+    request: {
+      end_user_ref: 'user_4821',
+      sections: ['connections', 'syncs', 'webhooks', 'failures'],
+      mode: 'manage',
+      lifetime_seconds: 3600,
+    },
+    responses: {
+      '201': {
+        ...session,
+        url: `https://plexus.northwind.example/portal/enter?token=pxe_${ID.org.replaceAll('-', '')}_Zr3kq9VwT2mXbL8nPc4yHd6sJf1gAe0uOi5tRk7vNwQ`,
+      },
+    },
   },
-  revokePortalSession: { summary: 'A session ended early', responses: { '200': { ...session, entered_at: AT.recent, expires_at: AT.expires, revoked_at: AT.later } } },
+  revokePortalSession: {
+    summary: 'A session ended early',
+    responses: { '200': { ...session, entered_at: AT.recent, expires_at: AT.expires, revoked_at: AT.later } },
+  },
   getPortalSession: {
     summary: 'What the portal page learns about its own session',
     responses: {
@@ -36,10 +68,21 @@ export const PORTAL_EXAMPLES: Examples = {
         sections: ['connections', 'syncs', 'webhooks', 'failures'],
         expires_at: AT.expires,
         csrf_token: 'mB7yQ2c9XkVt4LpR8sN1wZ6hJ3fD0gAeU5oIiTrKqYc',
-        branding: { display_name: 'Northwind integrations', logo_url: 'https://app.northwind.example/logo.svg', accent_color: '#0f766e' },
+        branding: {
+          display_name: 'Northwind integrations',
+          logo_url: 'https://app.northwind.example/logo.svg',
+          accent_color: '#0f766e',
+        },
       },
     },
   },
-  getPortalSettings: { summary: 'Framed by the host app, with its name, logo and colour', responses: { '200': settings } },
-  updatePortalSettings: { summary: 'Allow the host app’s origin to frame the portal', request: { allowed_origins: ['https://app.northwind.example'], accent_color: '#0f766e' }, responses: { '200': settings } },
+  getPortalSettings: {
+    summary: 'Framed by the host app, with its name, logo and colour',
+    responses: { '200': settings },
+  },
+  updatePortalSettings: {
+    summary: 'Allow the host app’s origin to frame the portal',
+    request: { allowed_origins: ['https://app.northwind.example'], accent_color: '#0f766e' },
+    responses: { '200': settings },
+  },
 };

@@ -22,7 +22,10 @@ export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       schema: {
         tags: ['admin'],
         summary: 'Jobs that failed for good, in every organisation, newest first',
-        querystring: pageQuery.extend({ org_id: z.string().uuid().optional(), replayed: z.enum(['true', 'false']).optional() }),
+        querystring: pageQuery.extend({
+          org_id: z.string().uuid().optional(),
+          replayed: z.enum(['true', 'false']).optional(),
+        }),
         response: { 200: pageSchema(adminDeadLetterSchema), ...adminErrors },
       },
     },
@@ -39,7 +42,14 @@ export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/dead-letters/:id/replay',
-    { schema: { tags: ['admin'], summary: 'Run a dead-lettered job of any organisation again', params: idParams, response: { 202: adminDeadLetterSchema, 409: errorSchema, ...adminErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Run a dead-lettered job of any organisation again',
+        params: idParams,
+        response: { 202: adminDeadLetterSchema, 409: errorSchema, ...adminErrors },
+      },
+    },
     async (req, reply) => {
       const row = await replayAnyDeadLetter(deps.db, req.params.id, req.id);
       if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });

@@ -29,14 +29,25 @@ export const adminOrgReadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       },
     },
     async (req) => {
-      const rows = await listOrgSummaries(deps.db.owner, { q: req.query.q, cursor: decodeCursor(req.query.cursor), limit: req.query.limit });
+      const rows = await listOrgSummaries(deps.db.owner, {
+        q: req.query.q,
+        cursor: decodeCursor(req.query.cursor),
+        limit: req.query.limit,
+      });
       return page(rows, req.query.limit, (r) => [r.created_at, r.id]);
     },
   );
 
   app.get(
     '/orgs/:id',
-    { schema: { tags: ['admin'], summary: 'One organisation with counts', params: idParams, response: { 200: orgSummary, ...adminErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'One organisation with counts',
+        params: idParams,
+        response: { 200: orgSummary, ...adminErrors },
+      },
+    },
     async (req) => {
       const row = await getOrgSummary(deps.db.owner, req.params.id);
       if (!row) throw plexusError('not_found', { message: 'No such organisation.' });

@@ -13,7 +13,11 @@ export const adminOrgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         tags: ['admin'],
         summary: 'Create an organisation and its first API key (shown once)',
         body: z.object({ name: z.string().min(1).max(200) }),
-        response: { 201: z.object({ id: z.string(), name: z.string(), created_at: z.date(), api_key: z.string() }), 401: errorSchema, 403: errorSchema },
+        response: {
+          201: z.object({ id: z.string(), name: z.string(), created_at: z.date(), api_key: z.string() }),
+          401: errorSchema,
+          403: errorSchema,
+        },
       },
     },
     async (req, reply) => {

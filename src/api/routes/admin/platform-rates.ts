@@ -25,13 +25,27 @@ export const adminPlatformRateRoutes: FastifyPluginAsyncZod<AppDeps> = async (ap
       schema: {
         tags: ['admin'],
         summary: 'Calls, errors and 429s per platform over the last hours, across every organisation',
-        querystring: z.object({ hours: z.coerce.number().int().min(1).max(24 * 14).default(24) }),
+        querystring: z.object({
+          hours: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 14)
+            .default(24),
+        }),
         response: { 200: z.object({ hours: z.number().int(), data: z.array(rateSchema) }), ...adminErrors },
       },
     },
     async (req) => {
       const rows = await platformRates(deps.db.owner, req.query.hours);
-      return { hours: req.query.hours, data: rows.map((r) => ({ ...r, error_rate: ratio(r.errors, r.calls), rate_limited_rate: ratio(r.rate_limited, r.calls) })) };
+      return {
+        hours: req.query.hours,
+        data: rows.map((r) => ({
+          ...r,
+          error_rate: ratio(r.errors, r.calls),
+          rate_limited_rate: ratio(r.rate_limited, r.calls),
+        })),
+      };
     },
   );
 };

@@ -23,7 +23,13 @@ const versionSchema = z.object({
 export const adminProviderVersionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/provider-versions',
-    { schema: { tags: ['admin'], summary: 'API versions in use and their sunsets, those needing action first', response: { 200: z.object({ data: z.array(versionSchema) }), ...adminErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'API versions in use and their sunsets, those needing action first',
+        response: { 200: z.object({ data: z.array(versionSchema) }), ...adminErrors },
+      },
+    },
     async () => {
       const statuses = versionStatuses(deps.providers.apps, deps.clock.now());
       const urgency = (s: (typeof statuses)[number]) => (s.state === 'current' ? 1 : 0);

@@ -9,7 +9,16 @@ let bundled: Promise<string> | undefined;
 
 /** The script, bundled once per process on first request (a few milliseconds) and kept. */
 export function connectScript(): Promise<string> {
-  bundled ??= build({ entryPoints: [SOURCE], bundle: true, write: false, format: 'iife', globalName: 'PlexusConnect', target: 'es2019', minify: true, legalComments: 'none' })
+  bundled ??= build({
+    entryPoints: [SOURCE],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'PlexusConnect',
+    target: 'es2019',
+    minify: true,
+    legalComments: 'none',
+  })
     .then((r) => r.outputFiles[0]!.text)
     .catch((err: unknown) => {
       bundled = undefined;

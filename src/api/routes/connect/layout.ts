@@ -22,7 +22,7 @@ function luminance(hex: string): number {
 
 /** Button text on the org's accent: white where it reads at 4.5:1 (WCAG AA), near-black otherwise. */
 export function textOn(accent: string): string {
-  return (1.05 / (luminance(accent) + 0.05) >= 4.5) ? '#ffffff' : '#111111';
+  return 1.05 / (luminance(accent) + 0.05) >= 4.5 ? '#ffffff' : '#111111';
 }
 
 const accentOf = (b?: Branding) => (b?.accent && /^#[0-9a-f]{6}$/i.test(b.accent) ? b.accent : DEFAULT_ACCENT);
@@ -51,10 +51,16 @@ ul.platforms a:hover{border-color:var(--accent);background:#f7f8fb}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
 /** The page shell: the org's header, the card, and an optional script (run under the page's CSP nonce). */
-export function layout(title: string, body: string, opts: { branding?: Branding; script?: { nonce: string; source: string } } = {}): string {
+export function layout(
+  title: string,
+  body: string,
+  opts: { branding?: Branding; script?: { nonce: string; source: string } } = {},
+): string {
   const accent = accentOf(opts.branding);
   const b = opts.branding;
-  const brand = b ? `<header class="brand">${b.logoUrl ? `<img src="${esc(b.logoUrl)}" alt="">` : ''}<span>${esc(strings.poweredBy(b.name))}</span></header>` : '';
+  const brand = b
+    ? `<header class="brand">${b.logoUrl ? `<img src="${esc(b.logoUrl)}" alt="">` : ''}<span>${esc(strings.poweredBy(b.name))}</span></header>`
+    : '';
   const script = opts.script ? `<script nonce="${esc(opts.script.nonce)}">${opts.script.source}</script>` : '';
   return `<!doctype html><html lang="${strings.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>:root{--accent:${accent};--on-accent:${textOn(accent)}}

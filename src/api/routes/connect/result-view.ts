@@ -18,7 +18,8 @@ export interface ResultPage {
 }
 
 // JSON inside a <script> element: nothing in it may close the element or start a comment.
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+const scriptJson = (v: unknown) =>
+  JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
 /**
  * Posts the outcome to the opener, to the one origin the session named and no other: a page
@@ -27,12 +28,27 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').re
 const handshake = (origin: string, outcome: ConnectOutcome) =>
   `(function(){var o=window.opener;if(o&&!o.closed){o.postMessage(${scriptJson(outcome)},${scriptJson(origin)});}})();`;
 
-export function resultPage(ok: boolean, title: string, message: string, opts: { branding?: Branding | undefined; notify?: { origin: string; outcome: ConnectOutcome } | undefined; returnUrl?: string | undefined } = {}): ResultPage {
+export function resultPage(
+  ok: boolean,
+  title: string,
+  message: string,
+  opts: {
+    branding?: Branding | undefined;
+    notify?: { origin: string; outcome: ConnectOutcome } | undefined;
+    returnUrl?: string | undefined;
+  } = {},
+): ResultPage {
   const body = `<h1 class="${ok ? 'ok' : ''}">${esc(title)}</h1>${ok ? `<p>${esc(message)}</p>` : `<div class="error" role="alert"><p>${esc(message)}</p></div>`}<p>${esc(strings.closeWindow)}</p>${
     opts.returnUrl ? `<p><a href="${esc(opts.returnUrl)}">${esc(strings.backToApp)}</a></p>` : ''
   }`;
   const branding = opts.branding ? { branding: opts.branding } : {};
   if (!opts.notify) return { html: layout(title, body, branding) };
   const nonce = randomBytes(16).toString('base64');
-  return { html: layout(title, body, { ...branding, script: { nonce, source: handshake(opts.notify.origin, opts.notify.outcome) } }), nonce };
+  return {
+    html: layout(title, body, {
+      ...branding,
+      script: { nonce, source: handshake(opts.notify.origin, opts.notify.outcome) },
+    }),
+    nonce,
+  };
 }

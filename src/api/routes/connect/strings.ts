@@ -46,7 +46,8 @@ export const en: ConnectStrings = {
   connectTitle: (p) => `Connect ${p}`,
   oauthIntro: (p) => `You will be sent to ${p} to approve access, then brought back here.`,
   oauthButton: (p) => `Continue to ${p}`,
-  credentialIntro: (p) => `Enter the details of your ${p} site. They are checked with ${p} before anything is saved, and stored encrypted.`,
+  credentialIntro: (p) =>
+    `Enter the details of your ${p} site. They are checked with ${p} before anything is saved, and stored encrypted.`,
   credentialButton: 'Connect',
   optional: '(optional)',
   chooseAnother: 'Choose another platform',
@@ -57,20 +58,24 @@ export const en: ConnectStrings = {
   cannotConnect: 'Cannot connect',
   closeWindow: 'You can close this window.',
   backToApp: 'Back to the application',
-  somethingWrong: (id) => `Something went wrong (request ${id}). Start again from the application; if it happens again, give this request number to its support.`,
+  somethingWrong: (id) =>
+    `Something went wrong (request ${id}). Start again from the application; if it happens again, give this request number to its support.`,
   errorHeading: 'Please check the form',
   fieldRequired: (label) => `Enter the ${label.toLowerCase()}.`,
   fieldInvalid: (label) => `The ${label.toLowerCase()} is not in the expected form.`,
   credentialHelp: {
     wordpress:
       'That site did not accept the application password: create one in Users → Profile → Application Passwords (WordPress 5.6 or later), and sign in with the username of that profile.',
-    drupal: 'That site did not accept the username and password: use an account of that Drupal site that may use its JSON:API, and check the site URL.',
-    joomla: 'That site did not accept the API token: copy it from Users → Manage → your user → Joomla API Token, and check the site URL.',
+    drupal:
+      'That site did not accept the username and password: use an account of that Drupal site that may use its JSON:API, and check the site URL.',
+    joomla:
+      'That site did not accept the API token: copy it from Users → Manage → your user → Joomla API Token, and check the site URL.',
     wix: 'Wix did not accept the API key: create one in the API Keys Manager of your Wix account with access to Blog and CMS, and check the site ID.',
   },
   credentialsRefused: (p) => `${p} did not accept these details: check them and try again.`,
   platformSaid: (detail) => `Details: ${detail}`,
-  unreachable: (p) => `Could not reach that ${p} site: check the address (for example https://www.example.com) and that the site is online, then try again.`,
+  unreachable: (p) =>
+    `Could not reach that ${p} site: check the address (for example https://www.example.com) and that the site is online, then try again.`,
   notPublic: 'That address cannot be used: enter the public address of your site, starting with https://.',
   unknownPlatform: 'This connect link does not offer that platform; choose one from the list.',
   tooManyAttempts: 'Too many wrong attempts: start again from the application.',

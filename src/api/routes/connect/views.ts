@@ -37,10 +37,13 @@ function problemBox(p?: FormProblem): string {
 /** The form for one platform: one button for OAuth platforms, the credential fields for the others. */
 export function connectPage(def: RegisteredDefinition, token: string, opts: FormOptions = {}): string {
   const values = opts.values ?? {};
-  const fieldsHtml = (fields: readonly CredentialField[]) => fields.map((f) => field(f, values[f.name] ?? '', opts.problem?.fields?.[f.name])).join('');
+  const fieldsHtml = (fields: readonly CredentialField[]) =>
+    fields.map((f) => field(f, values[f.name] ?? '', opts.problem?.fields?.[f.name])).join('');
   const hidden = `<input type="hidden" name="provider" value="${esc(def.id)}">`;
   const heading = `<div class="heading">${markSvg(def.id)}<h1>${esc(strings.connectTitle(def.displayName))}</h1></div>`;
-  const back = opts.canChooseAnother ? `<a class="back" href="/connect/${esc(token)}">← ${esc(strings.chooseAnother)}</a>` : '';
+  const back = opts.canChooseAnother
+    ? `<a class="back" href="/connect/${esc(token)}">← ${esc(strings.chooseAnother)}</a>`
+    : '';
   const config = def.connectionConfig ?? [];
   const oauth = def.auth.kind === 'oauth2' || def.auth.kind === 'oauth1a';
   const body = oauth
@@ -54,16 +57,28 @@ export function connectPage(def: RegisteredDefinition, token: string, opts: Form
 }
 
 /** The picker: each offered platform with its mark and name, grouped as ads platforms and websites. */
-export function pickerPage(offered: readonly ProviderId[], token: string, opts: { branding: Branding; problem?: string | undefined }): string {
+export function pickerPage(
+  offered: readonly ProviderId[],
+  token: string,
+  opts: { branding: Branding; problem?: string | undefined },
+): string {
   const byFamily = new Map<Family, ProviderId[]>();
   for (const id of offered) byFamily.set(providers[id].family, [...(byFamily.get(providers[id].family) ?? []), id]);
   const groups = [...byFamily]
     .map(
-      ([family, ids]) => `<h2 id="fam-${family}">${esc(strings.families[family])}</h2><ul class="platforms" aria-labelledby="fam-${family}">${ids
-        .map((id) => `<li><a href="/connect/${esc(token)}?provider=${encodeURIComponent(id)}">${markSvg(id)}<span>${esc(providers[id].displayName)}</span></a></li>`)
-        .join('')}</ul>`,
+      ([family, ids]) =>
+        `<h2 id="fam-${family}">${esc(strings.families[family])}</h2><ul class="platforms" aria-labelledby="fam-${family}">${ids
+          .map(
+            (id) =>
+              `<li><a href="/connect/${esc(token)}?provider=${encodeURIComponent(id)}">${markSvg(id)}<span>${esc(providers[id].displayName)}</span></a></li>`,
+          )
+          .join('')}</ul>`,
     )
     .join('');
   const problem = opts.problem ? `<div class="error" role="alert"><p>${esc(opts.problem)}</p></div>` : '';
-  return layout(strings.pickTitle, `<h1>${esc(strings.pickTitle)}</h1><p>${esc(strings.pickIntro(opts.branding.name))}</p>${problem}${groups}`, { branding: opts.branding });
+  return layout(
+    strings.pickTitle,
+    `<h1>${esc(strings.pickTitle)}</h1><p>${esc(strings.pickIntro(opts.branding.name))}</p>${problem}${groups}`,
+    { branding: opts.branding },
+  );
 }

@@ -5,21 +5,35 @@ import type { AppDeps } from '../../deps.ts';
 import { ensureWebBuilt, WEB_OUT, type WebManifest } from '../../../assets/bundle.ts';
 import { cookieOf } from '../../../portal/cookies.ts';
 import { AttemptLimiter, AUTH_FAILURES_PER_MINUTE } from '../../../security/attempt-limiter.ts';
-import { CONSOLE_COOKIE, CONSOLE_SESSION_SECONDS, consoleCookie, type ConsoleSessions } from '../../../console/session.ts';
+import {
+  CONSOLE_COOKIE,
+  CONSOLE_SESSION_SECONDS,
+  consoleCookie,
+  type ConsoleSessions,
+} from '../../../console/session.ts';
 import { signInPage } from '../../../console/sign-in-view.ts';
 import { signInStrings } from '../../../console/strings.ts';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
 // Only the console's own bundle files: `console/main-<hash>.js` and the like.
 const ASSET = /^console\/[A-Za-z0-9_-]+(\.[A-Za-z]+){1,3}$/;
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The operator console at `/console`: a sign-in form that swaps the admin token for a session
  * cookie, sign-out, the app's page and bundle. The app talks to `/v1/admin/…` with the cookie.
  */
-export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { consoleSessions: ConsoleSessions }): Promise<void> {
+export async function consolePageRoutes(
+  app: FastifyInstance,
+  deps: AppDeps & { consoleSessions: ConsoleSessions },
+): Promise<void> {
   const sessions = deps.consoleSessions;
   const failures = new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000);
   let bundle: Promise<WebManifest> | undefined;
@@ -30,12 +44,22 @@ export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { 
     }));
   const files = async () => (await manifest()).apps.console;
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 
   const secure = (req: FastifyRequest) => req.protocol === 'https' || deps.publicUrl().startsWith('https:');
   const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).header('content-security-policy', CSP).header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-  const signIn = async (reply: FastifyReply, status: number, msg: { error?: string; notice?: string } = {}) => html(reply, status, signInPage({ css: (await files())?.css, ...msg }));
+    reply
+      .status(status)
+      .header('content-security-policy', CSP)
+      .header('referrer-policy', 'same-origin')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(body);
+  const signIn = async (reply: FastifyReply, status: number, msg: { error?: string; notice?: string } = {}) =>
+    html(reply, status, signInPage({ css: (await files())?.css, ...msg }));
   const current = (req: FastifyRequest) => {
     const value = cookieOf(req, CONSOLE_COOKIE);
     const expiresAt = sessions.verify(value);
@@ -46,12 +70,20 @@ export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { 
     const site = req.headers['sec-fetch-site'];
     if (site !== undefined) return site === 'same-origin' || site === 'none';
     const origin = req.headers.origin;
-    return origin === undefined || origin === `${req.protocol}://${req.headers.host}` || origin === new URL(deps.publicUrl()).origin;
+    return (
+      origin === undefined ||
+      origin === `${req.protocol}://${req.headers.host}` ||
+      origin === new URL(deps.publicUrl()).origin
+    );
   };
 
   app.get('/console/sign-in', { schema: { hide: true } }, async (req, reply) => {
     if (current(req)) return reply.redirect('/console/', 303);
-    return signIn(reply, 200, (req.query as { signed_out?: string }).signed_out !== undefined ? { notice: signInStrings.signedOut } : {});
+    return signIn(
+      reply,
+      200,
+      (req.query as { signed_out?: string }).signed_out !== undefined ? { notice: signInStrings.signedOut } : {},
+    );
   });
 
   app.post<{ Body: Record<string, string> }>('/console/sign-in', { schema: { hide: true } }, async (req, reply) => {
@@ -76,7 +108,8 @@ export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { 
     const s = current(req);
     if (s) {
       const presented = typeof req.body?.csrf === 'string' ? req.body.csrf : undefined;
-      if (!sameOrigin(req) || !sessions.csrfMatches(s.value, presented)) return reply.status(403).send({ error: { code: 'csrf_failed', message: 'Sign out from the console itself.' } });
+      if (!sameOrigin(req) || !sessions.csrfMatches(s.value, presented))
+        return reply.status(403).send({ error: { code: 'csrf_failed', message: 'Sign out from the console itself.' } });
       sessions.end(s.value);
     }
     reply.header('set-cookie', consoleCookie('', 0, secure(req)));
@@ -112,6 +145,10 @@ export async function consolePageRoutes(app: FastifyInstance, deps: AppDeps & { 
     const body = ASSET.test(name) ? await readFile(path.join(WEB_OUT, name)).catch(() => undefined) : undefined;
     if (!body) return reply.status(404).send({ error: { code: 'not_found', message: 'No such asset.' } });
     // Hashed names: a changed file gets a new name, so this one is cached for good.
-    return reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').type(TYPES[path.extname(name)] ?? 'application/octet-stream').send(body);
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .type(TYPES[path.extname(name)] ?? 'application/octet-stream')
+      .send(body);
   });
 }

@@ -10,7 +10,12 @@ import { getPortalSettings, frameAncestors } from '../../../portal/settings.ts';
 import { enterPortalSession, sessionOfCookie } from '../../../portal/store.ts';
 import { parseToken } from '../../../portal/tokens.ts';
 
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
 const ASSET_RE = /^[a-z]+\/[A-Za-z0-9_-]+(\.[A-Za-z]+){1,3}$/;
 
 /**
@@ -20,10 +25,11 @@ const ASSET_RE = /^[a-z]+\/[A-Za-z0-9_-]+(\.[A-Za-z]+){1,3}$/;
  */
 export async function portalPageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   let bundle: Promise<WebManifest> | undefined;
-  const manifest = () => (bundle ??= ensureWebBuilt().catch((err: unknown) => {
-    bundle = undefined;
-    throw err;
-  }));
+  const manifest = () =>
+    (bundle ??= ensureWebBuilt().catch((err: unknown) => {
+      bundle = undefined;
+      throw err;
+    }));
   // Started now so the first visitor does not wait; a failure is retried by that visitor.
   manifest().catch((err: unknown) => deps.log.error({ err }, 'building the portal bundle failed'));
 
@@ -43,10 +49,18 @@ export async function portalPageRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   app.get('/portal/enter', { schema: { hide: true } }, async (req, reply) => {
     const token = (req.query as { token?: unknown }).token;
-    const entered = typeof token === 'string' ? await enterPortalSession(deps.db.app, token, deps.clock.now()) : undefined;
+    const entered =
+      typeof token === 'string' ? await enterPortalSession(deps.db.app, token, deps.clock.now()) : undefined;
     await pageHeaders(reply, typeof token === 'string' ? parseToken('enter', token)?.orgId : undefined);
     if (!entered) {
-      return reply.status(401).type('text/html; charset=utf-8').send(message('This portal link has already been used or has expired. Open the portal again from your application.'));
+      return reply
+        .status(401)
+        .type('text/html; charset=utf-8')
+        .send(
+          message(
+            'This portal link has already been used or has expired. Open the portal again from your application.',
+          ),
+        );
     }
     reply.header('set-cookie', sessionCookie(entered.sessionToken, entered.row.lifetime_seconds, secure(req)));
     return reply.redirect('/portal/', 303);
@@ -75,7 +89,8 @@ export async function portalPageRoutes(app: FastifyInstance, deps: AppDeps): Pro
   });
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function page(files: { js: string; css?: string }): string {
   return `<!doctype html>

@@ -17,12 +17,28 @@ let other: { id: string; key: string };
 let conn: string;
 
 before(async () => {
-  sb = (await metaSandbox.start({ seed: 7, size: 40 })) as MetaRunningSandbox;
-  ctx = await createTestContext({ env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url } });
+  sb = await metaSandbox.start({ seed: 7, size: 40 });
+  ctx = await createTestContext({
+    env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url },
+  });
   org = await newOrg(ctx, 'Northwind');
   other = await newOrg(ctx, 'Other');
-  conn = await seedConnection(ctx.db, ctx.keyring, org.id, 'meta', { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) }, { externalId: sb.userId });
-  await runAdsSync({ ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log }, org.id, conn, metaAdsSync, 'test', { historyDays: 60 });
+  conn = await seedConnection(
+    ctx.db,
+    ctx.keyring,
+    org.id,
+    'meta',
+    { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
+    { externalId: sb.userId },
+  );
+  await runAdsSync(
+    { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+    org.id,
+    conn,
+    metaAdsSync,
+    'test',
+    { historyDays: 60 },
+  );
 });
 after(async () => {
   await ctx?.close();
@@ -53,7 +69,9 @@ test("a campaign's days are the sums of its ads' rows, oldest first, money as ex
   const r = await get(org.key, `/v1/ads/campaigns/${c.id}/metrics?since=2000-01-01&until=2002-01-01`);
   assert.equal(r.status, 400, 'more than 400 days is refused');
   assert.equal(r.body.error.code, 'validation_failed');
-  const { rows: range } = await ctx.db.owner.query("select min(date)::text as lo, max(date)::text as hi from ad_metrics_daily");
+  const { rows: range } = await ctx.db.owner.query(
+    'select min(date)::text as lo, max(date)::text as hi from ad_metrics_daily',
+  );
   const ok = await get(org.key, `/v1/ads/campaigns/${c.id}/metrics?since=${range[0].lo}&until=${range[0].hi}`);
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal(ok.body.campaign.provider, 'meta');
@@ -74,7 +92,13 @@ test("a campaign's days are the sums of its ads' rows, oldest first, money as ex
 test("a restated day's revisions are listed for its campaign, newest first", async () => {
   const changed = sb.remote.restate(3);
   assert.ok(changed.length > 0);
-  await runAdsSync({ ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log }, org.id, conn, metaAdsSync, 'test');
+  await runAdsSync(
+    { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+    org.id,
+    conn,
+    metaAdsSync,
+    'test',
+  );
   const { rows } = await ctx.db.owner.query(
     `select r.date::text as date, g.parent_platform_id as campaign from ad_metric_revisions r
      join ad_entities a on a.connection_id = r.connection_id and a.level = 'ad' and a.platform_id = r.platform_id
@@ -97,14 +121,23 @@ test("a restated day's revisions are listed for its campaign, newest first", asy
 
 test("another org's campaign, a non-campaign id and a forged id are 404; a bad date or range is 400", async () => {
   const c = await campaignWithMetrics();
-  for (const url of [`/v1/ads/campaigns/${c.id}/metrics?since=2026-01-01&until=2026-02-01`, `/v1/ads/campaigns/${c.id}/metrics/revisions?date=2026-01-01`]) {
+  for (const url of [
+    `/v1/ads/campaigns/${c.id}/metrics?since=2026-01-01&until=2026-02-01`,
+    `/v1/ads/campaigns/${c.id}/metrics/revisions?date=2026-01-01`,
+  ]) {
     const r = await get(other.key, url);
     assert.equal(r.status, 404, url);
     assert.equal(r.body.error.code, 'not_found');
   }
   const account = (await get(org.key, '/v1/ads/accounts')).body.data[0].id;
-  assert.equal((await get(org.key, `/v1/ads/campaigns/${account}/metrics?since=2026-01-01&until=2026-02-01`)).status, 404);
-  assert.equal((await get(org.key, '/v1/ads/campaigns/bm90LWFuLWlk/metrics?since=2026-01-01&until=2026-02-01')).status, 404);
+  assert.equal(
+    (await get(org.key, `/v1/ads/campaigns/${account}/metrics?since=2026-01-01&until=2026-02-01`)).status,
+    404,
+  );
+  assert.equal(
+    (await get(org.key, '/v1/ads/campaigns/bm90LWFuLWlk/metrics?since=2026-01-01&until=2026-02-01')).status,
+    404,
+  );
   const backwards = await get(org.key, `/v1/ads/campaigns/${c.id}/metrics?since=2026-02-01&until=2026-01-01`);
   assert.equal(backwards.status, 400);
   assert.equal(backwards.body.error.code, 'validation_failed');

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import type { Queryable } from '../../../db/pool.ts';
-import { campaignDailyMetrics, campaignDayRevisions, findCampaign, type CampaignRef } from '../../../sync/ads/campaign-report-store.ts';
+import {
+  campaignDailyMetrics,
+  campaignDayRevisions,
+  findCampaign,
+  type CampaignRef,
+} from '../../../sync/ads/campaign-report-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors } from '../../schemas.ts';
@@ -13,11 +18,31 @@ import { decodeAdsEntityId } from '../../ads-entity-id.ts';
 const MAX_DAYS = 400;
 const campaignParams = z.object({ id: z.string().min(1).max(400) });
 
-const daySchema = z.object({ date: z.string(), currency: z.string().nullable(), impressions: z.number(), clicks: z.number(), spend_micros: z.string(), conversions: z.number() });
-const revisionSchema = z.object({ id: z.string(), level: adLevel, platform_id: z.string(), name: z.string().nullable(), date: z.string(), previous: metricValues, current: metricValues, changed_at: z.date() });
+const daySchema = z.object({
+  date: z.string(),
+  currency: z.string().nullable(),
+  impressions: z.number(),
+  clicks: z.number(),
+  spend_micros: z.string(),
+  conversions: z.number(),
+});
+const revisionSchema = z.object({
+  id: z.string(),
+  level: adLevel,
+  platform_id: z.string(),
+  name: z.string().nullable(),
+  date: z.string(),
+  previous: metricValues,
+  current: metricValues,
+  changed_at: z.date(),
+});
 
 /** The campaign an id names in this org, or a 404 (ids of another org's campaigns included). */
-async function campaignOf(c: Queryable, orgId: string, id: string): Promise<CampaignRef & { name: string | null; currency: string | null; provider: string }> {
+async function campaignOf(
+  c: Queryable,
+  orgId: string,
+  id: string,
+): Promise<CampaignRef & { name: string | null; currency: string | null; provider: string }> {
   const ref = decodeAdsEntityId(id);
   const found = ref.level === 'campaign' ? await findCampaign(c, orgId, ref) : null;
   if (!found) throw plexusError('not_found', { message: 'No such campaign.' });
@@ -31,10 +56,27 @@ export const adsReportRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     {
       schema: {
         tags: ['ads'],
-        summary: 'A campaign’s spend, impressions, clicks and conversions per day (from its ads’ rows where the platform reports per ad)',
+        summary:
+          'A campaign’s spend, impressions, clicks and conversions per day (from its ads’ rows where the platform reports per ad)',
         params: campaignParams,
-        querystring: z.object({ since: z.string().date(), until: z.string().date() }).refine((q) => q.since <= q.until, { message: 'since must not be after until.' }).refine((q) => (Date.parse(q.until) - Date.parse(q.since)) / 86_400_000 < MAX_DAYS, { message: `At most ${MAX_DAYS} days at a time.` }),
-        response: { 200: z.object({ campaign: z.object({ id: z.string(), name: z.string().nullable(), provider: z.string(), currency: z.string().nullable() }), data: z.array(daySchema) }), ...authErrors },
+        querystring: z
+          .object({ since: z.string().date(), until: z.string().date() })
+          .refine((q) => q.since <= q.until, { message: 'since must not be after until.' })
+          .refine((q) => (Date.parse(q.until) - Date.parse(q.since)) / 86_400_000 < MAX_DAYS, {
+            message: `At most ${MAX_DAYS} days at a time.`,
+          }),
+        response: {
+          200: z.object({
+            campaign: z.object({
+              id: z.string(),
+              name: z.string().nullable(),
+              provider: z.string(),
+              currency: z.string().nullable(),
+            }),
+            data: z.array(daySchema),
+          }),
+          ...authErrors,
+        },
       },
     },
     async (req) => {
@@ -52,7 +94,8 @@ export const adsReportRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     {
       schema: {
         tags: ['ads'],
-        summary: 'How the platform restated one day of a campaign: each entity’s previous and new numbers, newest first',
+        summary:
+          'How the platform restated one day of a campaign: each entity’s previous and new numbers, newest first',
         params: campaignParams,
         querystring: z.object({ date: z.string().date(), limit: z.coerce.number().int().min(1).max(500).default(200) }),
         response: { 200: z.object({ data: z.array(revisionSchema) }), ...authErrors },

@@ -42,18 +42,31 @@ const filters = pageQuery.extend({
   include_raw: z.enum(['true', 'false']).optional(),
 });
 
-
 export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   for (const [path, level] of Object.entries(LEVELS)) {
     app.get(
       `/ads/${path}`,
-      { schema: { tags: ['ads'], summary: `Unified ${path.replace('-', ' ')} across ad platforms`, querystring: filters, response: { 200: pageSchema(entitySchema), ...authErrors } } },
+      {
+        schema: {
+          tags: ['ads'],
+          summary: `Unified ${path.replace('-', ' ')} across ad platforms`,
+          querystring: filters,
+          response: { 200: pageSchema(entitySchema), ...authErrors },
+        },
+      },
       async (req) => {
         const orgId = orgOf(req);
         const q = req.query;
         const cur = decodeCursor(q.cursor, 'text');
-        const filters = { connectionId: q.connection_id, provider: q.provider, status: q.status, accountId: q.account_id };
-        const rows = await withOrgTx(deps.db.app, orgId, (c) => listAdEntities(c, orgId, level, filters, cur, q.limit + 1));
+        const filters = {
+          connectionId: q.connection_id,
+          provider: q.provider,
+          status: q.status,
+          accountId: q.account_id,
+        };
+        const rows = await withOrgTx(deps.db.app, orgId, (c) =>
+          listAdEntities(c, orgId, level, filters, cur, q.limit + 1),
+        );
         const more = rows.length > q.limit;
         const data = (more ? rows.slice(0, q.limit) : rows).map((r) => ({
           id: encodeAdsEntityId(r.connection_id, r.level, r.platform_id),
@@ -99,7 +112,16 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         }),
         response: {
           200: z.object({
-            data: z.array(z.object({ key: z.string(), currency: z.string().nullable(), impressions: z.number(), clicks: z.number(), spend_micros: z.string(), conversions: z.number() })),
+            data: z.array(
+              z.object({
+                key: z.string(),
+                currency: z.string().nullable(),
+                impressions: z.number(),
+                clicks: z.number(),
+                spend_micros: z.string(),
+                conversions: z.number(),
+              }),
+            ),
           }),
           ...authErrors,
         },
@@ -109,9 +131,25 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const orgId = orgOf(req);
       const q = req.query;
       const rows = await withOrgTx(deps.db.app, orgId, (c) =>
-        sumMetrics(c, orgId, { since: q.since, until: q.until, level: q.level, groupBy: q.group_by, connectionId: q.connection_id, provider: q.provider }),
+        sumMetrics(c, orgId, {
+          since: q.since,
+          until: q.until,
+          level: q.level,
+          groupBy: q.group_by,
+          connectionId: q.connection_id,
+          provider: q.provider,
+        }),
       );
-      return { data: rows.map((r) => ({ key: r.key, currency: r.currency, impressions: Number(r.impressions), clicks: Number(r.clicks), spend_micros: r.spend_micros, conversions: Number(r.conversions) })) };
+      return {
+        data: rows.map((r) => ({
+          key: r.key,
+          currency: r.currency,
+          impressions: Number(r.impressions),
+          clicks: Number(r.clicks),
+          spend_micros: r.spend_micros,
+          conversions: Number(r.conversions),
+        })),
+      };
     },
   );
 
@@ -121,9 +159,24 @@ export const adsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       schema: {
         tags: ['ads'],
         summary: 'How restated metrics changed: previous and new values, and when',
-        querystring: pageQuery.extend({ connection_id: z.string().uuid().optional(), platform_id: z.string().max(100).optional(), date: z.string().date().optional() }),
+        querystring: pageQuery.extend({
+          connection_id: z.string().uuid().optional(),
+          platform_id: z.string().max(100).optional(),
+          date: z.string().date().optional(),
+        }),
         response: {
-          200: pageSchema(z.object({ id: z.string(), connection_id: z.string(), level: adLevel, platform_id: z.string(), date: z.string(), previous: metricValues, current: metricValues, changed_at: z.date() })),
+          200: pageSchema(
+            z.object({
+              id: z.string(),
+              connection_id: z.string(),
+              level: adLevel,
+              platform_id: z.string(),
+              date: z.string(),
+              previous: metricValues,
+              current: metricValues,
+              changed_at: z.date(),
+            }),
+          ),
           ...authErrors,
         },
       },

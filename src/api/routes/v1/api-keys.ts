@@ -31,7 +31,14 @@ const format = (r: ApiKeyRow) => ({
 export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api-keys',
-    { schema: { tags: ['api-keys'], summary: 'List API keys', querystring: pageQuery, response: { 200: pageSchema(apiKeySchema), ...authErrors } } },
+    {
+      schema: {
+        tags: ['api-keys'],
+        summary: 'List API keys',
+        querystring: pageQuery,
+        response: { 200: pageSchema(apiKeySchema), ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
@@ -55,7 +62,12 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       const orgId = orgOf(req);
       const { key, row } = await withOrgTx(deps.db.app, orgId, async (c) => {
         const created = await createApiKey(c, orgId, req.body.name);
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.create', target: { type: 'api_key', id: created.row.id }, details: { prefix: created.row.prefix } });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'api_key.create',
+          target: { type: 'api_key', id: created.row.id },
+          details: { prefix: created.row.prefix },
+        });
         return created;
       });
       return reply.status(201).send({ ...format(row), key });
@@ -64,12 +76,25 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/api-keys/:id',
-    { schema: { tags: ['api-keys'], summary: 'Revoke an API key', params: idParams, response: { 200: apiKeySchema, 409: errorSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Revoke an API key',
+        params: idParams,
+        response: { 200: apiKeySchema, 409: errorSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, async (c) => {
         const revoked = await revokeApiKey(c, orgId, req.params.id);
-        if (revoked) await recordAudit(c, orgId, { ...byRequest(req), action: 'api_key.revoke', target: { type: 'api_key', id: req.params.id }, details: { prefix: revoked.prefix } });
+        if (revoked)
+          await recordAudit(c, orgId, {
+            ...byRequest(req),
+            action: 'api_key.revoke',
+            target: { type: 'api_key', id: req.params.id },
+            details: { prefix: revoked.prefix },
+          });
         return revoked;
       });
       if (!row) throw plexusError('not_found', { message: 'No such API key.' });

@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
-import { createSession, getSession, offeredProviders, sessionStatus, type SessionRow } from '../../../connections/sessions.ts';
+import {
+  createSession,
+  getSession,
+  offeredProviders,
+  sessionStatus,
+  type SessionRow,
+} from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/registry.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -14,7 +20,10 @@ import { connectSessionStatus } from '../../openapi/components.ts';
 
 const sessionSchema = z.object({
   id: z.string(),
-  provider: z.string().nullable().describe('the platform connected (or picked so far); null while the person has not picked one of several'),
+  provider: z
+    .string()
+    .nullable()
+    .describe('the platform connected (or picked so far); null while the person has not picked one of several'),
   providers: z.array(z.string()).describe('the platforms the connect page offers'),
   web_origin: z.string().nullable().describe('the origin told the outcome when the connect page runs in a popup'),
   status: connectSessionStatus,
@@ -62,19 +71,35 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         body: z
           .object({
             provider: z.enum(PROVIDER_IDS).optional().describe('the one platform to connect'),
-            providers: z.array(z.enum(PROVIDER_IDS)).min(1).max(PROVIDER_IDS.length).optional().describe('platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect'),
+            providers: z
+              .array(z.enum(PROVIDER_IDS))
+              .min(1)
+              .max(PROVIDER_IDS.length)
+              .optional()
+              .describe(
+                'platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect',
+              ),
             web_origin: z
               .string()
               .max(300)
               .refine((o) => isOrigin(o), 'must be an origin such as https://app.example.com')
               .optional()
-              .describe('the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url`'),
+              .describe(
+                'the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url`',
+              ),
             scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
             end_user_ref: z.string().min(1).max(200).optional(),
-            return_url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)').optional(),
+            return_url: z
+              .string()
+              .url()
+              .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
+              .optional(),
             connection_id: z.string().uuid().optional(),
           })
-          .refine((b) => !(b.provider && b.providers), { message: 'give provider or providers, not both', path: ['providers'] }),
+          .refine((b) => !(b.provider && b.providers), {
+            message: 'give provider or providers, not both',
+            path: ['providers'],
+          }),
         response: { 201: sessionSchema.extend({ url: z.string() }), 409: errorSchema, ...authErrors },
       },
     },
@@ -83,20 +108,36 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       const b = req.body;
       const { row, token } = await withOrgTx(deps.db.app, orgId, async (c) => {
         const existing = b.connection_id ? await getConnection(c, orgId, b.connection_id) : undefined;
-        if (b.connection_id && !existing) throw plexusError('not_found', { message: 'No such connection to reconnect.' });
+        if (b.connection_id && !existing)
+          throw plexusError('not_found', { message: 'No such connection to reconnect.' });
         const named = b.provider ? [b.provider] : b.providers ? [...new Set(b.providers)] : undefined;
         // A reconnect offers the connection's own platform and no other.
         if (existing && named && (named.length !== 1 || named[0] !== existing.provider)) {
-          throw plexusError('validation_failed', { message: `A reconnect connects the connection's own platform (${existing.provider}).`, details: [{ path: b.provider ? 'provider' : 'providers', message: 'not the platform of connection_id' }] });
+          throw plexusError('validation_failed', {
+            message: `A reconnect connects the connection's own platform (${existing.provider}).`,
+            details: [{ path: b.provider ? 'provider' : 'providers', message: 'not the platform of connection_id' }],
+          });
         }
         const offered = existing ? [existing.provider as ProviderId] : (named ?? offeredProviders(deps.providers.apps));
         const created = await createSession(
           c,
           orgId,
-          { providers: offered, scopes: b.scopes ?? [], endUserRef: b.end_user_ref, returnUrl: b.return_url, webOrigin: b.web_origin, connectionId: b.connection_id },
+          {
+            providers: offered,
+            scopes: b.scopes ?? [],
+            endUserRef: b.end_user_ref,
+            returnUrl: b.return_url,
+            webOrigin: b.web_origin,
+            connectionId: b.connection_id,
+          },
           deps.clock.now(),
         );
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'connect_session.create', target: { type: 'connect_session', id: created.row.id }, details: { provider: created.row.provider, providers: offered, reconnect: b.connection_id ?? null } });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'connect_session.create',
+          target: { type: 'connect_session', id: created.row.id },
+          details: { provider: created.row.provider, providers: offered, reconnect: b.connection_id ?? null },
+        });
         return created;
       });
       return reply.status(201).send({ ...format(row, deps.clock.now()), url: `${deps.publicUrl()}/connect/${token}` });
@@ -105,7 +146,14 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
 
   app.get(
     '/connect-sessions/:id',
-    { schema: { tags: ['connections'], summary: 'A connect session: its status, error or connection', params: idParams, response: { 200: sessionSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'A connect session: its status, error or connection',
+        params: idParams,
+        response: { 200: sessionSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, (c) => getSession(c, orgId, req.params.id));

@@ -34,7 +34,12 @@ const connectionSchema = z.object({
   last_sync_at: z.date().nullable(),
   /** Set while the platform refuses the API version Plexus calls (past its sunset); cleared by the next successful call. */
   api_version_error: z
-    .object({ code: z.literal('provider.version_sunset'), message: z.string(), version: z.string(), seen_at: z.string() })
+    .object({
+      code: z.literal('provider.version_sunset'),
+      message: z.string(),
+      version: z.string(),
+      seen_at: z.string(),
+    })
     .nullable(),
   created_at: z.date(),
   updated_at: z.date(),
@@ -75,7 +80,14 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.get(
     '/connections/:id',
-    { schema: { tags: ['connections'], summary: 'One connection', params: idParams, response: { 200: connectionSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'One connection',
+        params: idParams,
+        response: { 200: connectionSchema, ...authErrors },
+      },
+    },
     async (req) => formatConnection(await load(orgOf(req), req.params.id)),
   );
 
@@ -84,14 +96,17 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     {
       schema: {
         tags: ['connections'],
-        summary: "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
+        summary:
+          "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
         params: idParams,
         body: z
           .object({
             sync_interval_minutes: z.number().int().min(0).max(525_600).nullable().optional(),
             conflict_policy: z.enum(['hub_wins', 'remote_wins', 'latest_wins', 'manual']).optional(),
           })
-          .refine((b) => b.sync_interval_minutes !== undefined || b.conflict_policy !== undefined, { message: 'Nothing to change.' }),
+          .refine((b) => b.sync_interval_minutes !== undefined || b.conflict_policy !== undefined, {
+            message: 'Nothing to change.',
+          }),
         response: { 200: connectionSchema, ...authErrors },
       },
     },
@@ -99,8 +114,16 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const orgId = orgOf(req);
       await load(orgId, req.params.id);
       await withOrgTx(deps.db.app, orgId, async (c) => {
-        await updateConnectionSettings(c, orgId, req.params.id, { syncIntervalMinutes: req.body.sync_interval_minutes, conflictPolicy: req.body.conflict_policy });
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.update', target: { type: 'connection', id: req.params.id }, details: { ...req.body } });
+        await updateConnectionSettings(c, orgId, req.params.id, {
+          syncIntervalMinutes: req.body.sync_interval_minutes,
+          conflictPolicy: req.body.conflict_policy,
+        });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'connection.update',
+          target: { type: 'connection', id: req.params.id },
+          details: { ...req.body },
+        });
       });
       return formatConnection(await load(orgId, req.params.id));
     },
@@ -113,7 +136,10 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         tags: ['connections'],
         summary: 'Delete a connection (revoking it at the platform where possible)',
         params: idParams,
-        response: { 200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }), ...authErrors },
+        response: {
+          200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }),
+          ...authErrors,
+        },
       },
     },
     async (req) => {
@@ -131,23 +157,43 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         tags: ['connections'],
         summary: 'Refresh the connection token now',
         params: idParams,
-        response: { 200: connectionSchema.extend({ outcome: refreshOutcome }), 409: errorSchema, 422: errorSchema, ...authErrors },
+        response: {
+          200: connectionSchema.extend({ outcome: refreshOutcome }),
+          409: errorSchema,
+          422: errorSchema,
+          ...authErrors,
+        },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
       const row = await load(orgId, req.params.id);
       if (providers[row.provider as ProviderId].auth.refresh === 'none') {
-        throw plexusError('conflict', { message: `${providers[row.provider as ProviderId].displayName} tokens do not expire and cannot be refreshed.` });
+        throw plexusError('conflict', {
+          message: `${providers[row.provider as ProviderId].displayName} tokens do not expire and cannot be refreshed.`,
+        });
       }
-      if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}; reconnect it instead.` });
-      const outcome = await refreshConnection(refreshDeps, orgId, row.id, { kind: 'forced', seenVersion: row.token_version });
+      if (row.status !== 'active')
+        throw plexusError('conflict', { message: `The connection is ${row.status}; reconnect it instead.` });
+      const outcome = await refreshConnection(refreshDeps, orgId, row.id, {
+        kind: 'forced',
+        seenVersion: row.token_version,
+      });
       // The refresh commits on its own (lease, platform call, new tokens); its record follows it.
-      await withOrgTx(deps.db.app, orgId, (c) => recordAudit(c, orgId, { ...byRequest(req), action: 'connection.credentials.refresh', target: { type: 'connection', id: row.id }, details: { outcome } }));
+      await withOrgTx(deps.db.app, orgId, (c) =>
+        recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'connection.credentials.refresh',
+          target: { type: 'connection', id: row.id },
+          details: { outcome },
+        }),
+      );
       // The platform said no for good: an error the caller cannot miss, not a 200 to parse.
       if (outcome === 'needs_reauth') {
         const after = await load(orgId, row.id);
-        throw plexusError('refresh_refused', { details: { connection_id: row.id, status: after.status, reason: after.last_refresh_error ?? null } });
+        throw plexusError('refresh_refused', {
+          details: { connection_id: row.id, status: after.status, reason: after.last_refresh_error ?? null },
+        });
       }
       return { ...formatConnection(await load(orgId, row.id)), outcome };
     },

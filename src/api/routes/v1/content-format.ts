@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { COLUMN, type ItemRow } from '../../../sync/content/store.ts';
-import { contentTargetState, contentKind, contentStatus, conflictPolicy, recordedError } from '../../openapi/components.ts';
+import {
+  contentTargetState,
+  contentKind,
+  contentStatus,
+  conflictPolicy,
+  recordedError,
+} from '../../openapi/components.ts';
 
 export const POLICIES = ['hub_wins', 'remote_wins', 'latest_wins', 'manual'] as const;
 
@@ -39,7 +45,10 @@ export const itemSchema = z.object({
   targets: z.array(targetSchema).optional(),
 });
 
-export function formatItem(i: ItemRow & { created_at: Date }, targets?: z.infer<typeof targetSchema>[]): z.infer<typeof itemSchema> {
+export function formatItem(
+  i: ItemRow & { created_at: Date },
+  targets?: z.infer<typeof targetSchema>[],
+): z.infer<typeof itemSchema> {
   return {
     id: i.id,
     external_id: i.external_id,
@@ -65,5 +74,10 @@ export function formatItem(i: ItemRow & { created_at: Date }, targets?: z.infer<
 // A field's value is text, a list of names or null (see contentFieldValue).
 type FieldValue = string | string[] | null;
 export function formatConflictFields(fields: { field: string; base: unknown; hub: unknown; remote: unknown }[]) {
-  return fields.map((f) => ({ field: API_FIELD[f.field] ?? f.field, base: f.base as FieldValue, hub: f.hub as FieldValue, remote: f.remote as FieldValue }));
+  return fields.map((f) => ({
+    field: API_FIELD[f.field] ?? f.field,
+    base: f.base as FieldValue,
+    hub: f.hub as FieldValue,
+    remote: f.remote as FieldValue,
+  }));
 }

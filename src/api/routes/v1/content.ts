@@ -17,7 +17,10 @@ import { formatItem, itemSchema, POLICIES } from './content-format.ts';
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 const mediaInput = z.object({
-  data_base64: z.string().min(1).max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4),
+  data_base64: z
+    .string()
+    .min(1)
+    .max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4),
   filename: z.string().min(1).max(200),
   content_type: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
   alt: z.string().max(500).optional(),
@@ -27,7 +30,10 @@ const fieldsInput = {
   title: z.string().max(1000),
   body_html: z.string().max(2_000_000),
   excerpt: z.string().max(10_000),
-  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and single hyphens').max(200),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and single hyphens')
+    .max(200),
   status: z.enum(['draft', 'published']),
   categories: z.array(z.string().min(1).max(200)).max(50),
   tags: z.array(z.string().min(1).max(200)).max(100),
@@ -50,7 +56,10 @@ const createBody = z.object({
   author: fieldsInput.author.default(null),
   conflict_policy: fieldsInput.conflict_policy.default(null),
 });
-const patchBody = z.object(fieldsInput).partial().refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
+const patchBody = z
+  .object(fieldsInput)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
 
 const slugify = (s: string) =>
   s
@@ -64,14 +73,26 @@ const slugify = (s: string) =>
 /** An uploaded image, checked for size, stored once per org; returns the hash items refer to it by. */
 async function uploadMedia(c: PoolClient, orgId: string, m: z.infer<typeof mediaInput>): Promise<string> {
   const bytes = Buffer.from(m.data_base64, 'base64');
-  if (!bytes.length || bytes.length > MAX_IMAGE_BYTES) throw plexusError('validation_failed', { message: 'The image must be 1 byte to 10 MB of base64 data.', details: [{ path: 'featured_media.data_base64', message: 'size' }] });
+  if (!bytes.length || bytes.length > MAX_IMAGE_BYTES)
+    throw plexusError('validation_failed', {
+      message: 'The image must be 1 byte to 10 MB of base64 data.',
+      details: [{ path: 'featured_media.data_base64', message: 'size' }],
+    });
   return storeMedia(c, orgId, { bytes, filename: m.filename, contentType: m.content_type, alt: m.alt });
 }
 
-async function mediaRef(c: PoolClient, orgId: string, v: z.infer<typeof fieldsInput.featured_media>): Promise<string | null> {
+async function mediaRef(
+  c: PoolClient,
+  orgId: string,
+  v: z.infer<typeof fieldsInput.featured_media>,
+): Promise<string | null> {
   if (v === null) return null;
   if ('sha256' in v) {
-    if (!(await mediaExists(c, orgId, v.sha256))) throw plexusError('validation_failed', { message: 'No image with that sha256 was uploaded.', details: [{ path: 'featured_media.sha256', message: 'unknown' }] });
+    if (!(await mediaExists(c, orgId, v.sha256)))
+      throw plexusError('validation_failed', {
+        message: 'No image with that sha256 was uploaded.',
+        details: [{ path: 'featured_media.sha256', message: 'unknown' }],
+      });
     return v.sha256;
   }
   return uploadMedia(c, orgId, v);
@@ -95,8 +116,18 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const { row, created } = await withOrgTx(deps.db.app, orgId, async (c) => {
         const media = await mediaRef(c, orgId, b.featured_media);
         const r = await upsertItem(c, orgId, {
-          external_id: b.external_id ?? null, kind: b.kind, title: b.title, body_html: b.body_html, excerpt: b.excerpt, slug: b.slug ?? slugify(b.title),
-          status: b.status, categories: b.categories, tags: b.tags, featured_media: media, author: b.author, conflict_policy: b.conflict_policy,
+          external_id: b.external_id ?? null,
+          kind: b.kind,
+          title: b.title,
+          body_html: b.body_html,
+          excerpt: b.excerpt,
+          slug: b.slug ?? slugify(b.title),
+          status: b.status,
+          categories: b.categories,
+          tags: b.tags,
+          featured_media: media,
+          author: b.author,
+          conflict_policy: b.conflict_policy,
         });
         if (!r.inserted) await queueItemSync(c, orgId, r.id);
         return { row: r, created: r.inserted };
@@ -111,7 +142,10 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       schema: {
         tags: ['content'],
         summary: 'Content items, newest first',
-        querystring: pageQuery.extend({ kind: z.enum(['post', 'page', 'product', 'item']).optional(), state: z.enum(['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed']).optional() }),
+        querystring: pageQuery.extend({
+          kind: z.enum(['post', 'page', 'product', 'item']).optional(),
+          state: z.enum(['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed']).optional(),
+        }),
         response: { 200: pageSchema(itemSchema), ...authErrors },
       },
     },
@@ -127,7 +161,14 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/content/:id',
-    { schema: { tags: ['content'], summary: 'One content item with its state on each site', params: idParams, response: { 200: itemSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['content'],
+        summary: 'One content item with its state on each site',
+        params: idParams,
+        response: { 200: itemSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       return withOrgTx(deps.db.app, orgId, async (c) => {
@@ -154,7 +195,10 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const b = req.body;
       return withOrgTx(deps.db.app, orgId, async (c) => {
         const { featured_media, ...fields } = b;
-        const change = { ...fields, ...(featured_media !== undefined ? { featured_media: await mediaRef(c, orgId, featured_media) } : {}) };
+        const change = {
+          ...fields,
+          ...(featured_media !== undefined ? { featured_media: await mediaRef(c, orgId, featured_media) } : {}),
+        };
         const item = await updateItem(c, orgId, req.params.id, change);
         if (!item) throw plexusError('not_found', { message: 'No such content item.' });
         await queueItemSync(c, orgId, item.id);
@@ -185,5 +229,11 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 /** After a hub edit: each site the item is on gets it in step, one job per connection. */
 async function queueItemSync(c: PoolClient, orgId: string, itemId: string): Promise<void> {
   const targets = await syncableTargets(c, orgId, itemId);
-  await enqueueMany(c, targets.map((r) => ({ task: 'sync_content', payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] } })));
+  await enqueueMany(
+    c,
+    targets.map((r) => ({
+      task: 'sync_content',
+      payload: { org_id: orgId, connection_id: r.connection_id, target_ids: [r.id] },
+    })),
+  );
 }

@@ -32,22 +32,37 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       schema: {
         tags: ['jobs'],
         summary: 'Jobs that failed for good',
-        querystring: pageQuery.extend({ task: z.string().max(100).optional(), replayed: z.enum(['true', 'false']).optional() }),
+        querystring: pageQuery.extend({
+          task: z.string().max(100).optional(),
+          replayed: z.enum(['true', 'false']).optional(),
+        }),
         response: { 200: pageSchema(deadLetterSchema), ...authErrors },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
-      const filters = { task: req.query.task, replayed: req.query.replayed ? req.query.replayed === 'true' : undefined };
-      const rows = await withOrgTx(deps.db.app, orgId, (c) => listDeadLetters(c, orgId, filters, cur, req.query.limit + 1));
+      const filters = {
+        task: req.query.task,
+        replayed: req.query.replayed ? req.query.replayed === 'true' : undefined,
+      };
+      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
+        listDeadLetters(c, orgId, filters, cur, req.query.limit + 1),
+      );
       return page(rows, req.query.limit, (r) => [r.failed_at, r.id]);
     },
   );
 
   app.get(
     '/dead-letters/:id',
-    { schema: { tags: ['jobs'], summary: 'One dead letter', params: idParams, response: { 200: deadLetterSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'One dead letter',
+        params: idParams,
+        response: { 200: deadLetterSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, (c) => getDeadLetter(c, orgId, req.params.id));
@@ -70,7 +85,12 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, async (c) => {
         const replayed = await replayDeadLetter(c, orgId, req.params.id);
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'dead_letter.replay', target: { type: 'dead_letter', id: req.params.id }, details: { task: replayed.task, replay_job_id: replayed.replay_job_id } });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'dead_letter.replay',
+          target: { type: 'dead_letter', id: req.params.id },
+          details: { task: replayed.task, replay_job_id: replayed.replay_job_id },
+        });
         return replayed;
       });
       return reply.status(202).send(row);

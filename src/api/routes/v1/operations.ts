@@ -3,18 +3,40 @@ import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { connectionDiagnostics } from '../../../connections/diagnostics.ts';
-import { childrenOf, formatMessage, formatOperation, getOperation, listOperations, messagesOf } from '../../../operations/store.ts';
+import {
+  childrenOf,
+  formatMessage,
+  formatOperation,
+  getOperation,
+  listOperations,
+  messagesOf,
+} from '../../../operations/store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { decodeCursor, page, pageQuery } from '../../pagination.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, idParams } from '../../schemas.ts';
-import { circuitState, connectionHealth, connectionStatus, operation, operationMessage, operationStatus, operationType, platformCall, timeQuery } from '../../openapi/components.ts';
+import {
+  circuitState,
+  connectionHealth,
+  connectionStatus,
+  operation,
+  operationMessage,
+  operationStatus,
+  operationType,
+  platformCall,
+  timeQuery,
+} from '../../openapi/components.ts';
 
 const operationSchema = operation;
 const httpSchema = platformCall;
 const messageSchema = operationMessage;
 
-const callWindow = z.object({ calls: z.number(), errors: z.number(), rate_limited: z.number(), server_errors: z.number() });
+const callWindow = z.object({
+  calls: z.number(),
+  errors: z.number(),
+  rate_limited: z.number(),
+  server_errors: z.number(),
+});
 const diagnosticsSchema = z.object({
   connection_id: z.string(),
   provider: z.string(),
@@ -24,7 +46,14 @@ const diagnosticsSchema = z.object({
     z.object({
       type: operationType,
       last_success_at: z.date().nullable(),
-      last_error: z.object({ at: z.date(), code: z.string().nullable(), message: z.string().nullable(), operation_id: z.string().nullable() }).nullable(),
+      last_error: z
+        .object({
+          at: z.date(),
+          code: z.string().nullable(),
+          message: z.string().nullable(),
+          operation_id: z.string().nullable(),
+        })
+        .nullable(),
     }),
   ),
   last_sync_at: z.date().nullable(),
@@ -43,8 +72,14 @@ const diagnosticsSchema = z.object({
     last_hour: callWindow,
     last_day: callWindow,
   }),
-  circuit_breaker: z.object({ state_in_this_process: circuitState, runs_refused_while_open_last_hour: z.number(), last_refused_at: z.date().nullable() }),
-  recent_failing_calls: z.array(z.object({ operation_id: z.string(), at: z.date(), message: z.string(), http: httpSchema })),
+  circuit_breaker: z.object({
+    state_in_this_process: circuitState,
+    runs_refused_while_open_last_hour: z.number(),
+    last_refused_at: z.date().nullable(),
+  }),
+  recent_failing_calls: z.array(
+    z.object({ operation_id: z.string(), at: z.date(), message: z.string(), http: httpSchema }),
+  ),
   advice: z.array(z.string()),
 });
 
@@ -68,19 +103,40 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     {
       schema: {
         tags: ['operations'],
-        summary: 'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
+        summary:
+          'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
         querystring: listQuery,
-        response: { 200: z.object({ data: z.array(operationSchema), next_cursor: z.string().nullable() }), ...authErrors },
+        response: {
+          200: z.object({ data: z.array(operationSchema), next_cursor: z.string().nullable() }),
+          ...authErrors,
+        },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
       const q = req.query;
       const rows = await withOrgTx(deps.db.app, orgId, (c) =>
-        listOperations(c, orgId, { connectionId: q.connection_id, provider: q.provider, type: q.type, status: q.status, since: q.since, until: q.until, q: q.q }, decodeCursor(q.cursor), q.limit + 1),
+        listOperations(
+          c,
+          orgId,
+          {
+            connectionId: q.connection_id,
+            provider: q.provider,
+            type: q.type,
+            status: q.status,
+            since: q.since,
+            until: q.until,
+            q: q.q,
+          },
+          decodeCursor(q.cursor),
+          q.limit + 1,
+        ),
       );
       const out = page(rows, q.limit, (r) => [r.started_at, r.id]);
-      return { data: out.data.map((r) => formatOperation(r) as z.infer<typeof operationSchema>), next_cursor: out.next_cursor };
+      return {
+        data: out.data.map((r) => formatOperation(r) as z.infer<typeof operationSchema>),
+        next_cursor: out.next_cursor,
+      };
     },
   );
 
@@ -91,7 +147,10 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         tags: ['operations'],
         summary: 'One operation with its messages (every platform call, redacted) and the operations it ran inside it',
         params: idParams,
-        response: { 200: operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }), ...authErrors },
+        response: {
+          200: operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }),
+          ...authErrors,
+        },
       },
     },
     async (req) => {
@@ -114,10 +173,15 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     {
       schema: {
         tags: ['operations'],
-        summary: 'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
+        summary:
+          'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
         params: idParams,
         response: {
-          200: { description: 'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).', content: { 'text/event-stream': { schema: z.string() } } },
+          200: {
+            description:
+              'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
           ...authErrors,
         },
       },
@@ -130,13 +194,21 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       let seq = Number.isInteger(lastId) && lastId > 0 ? lastId : 0;
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
       let closed = false;
       req.raw.on('close', () => (closed = true));
       const deadline = Date.now() + TAIL_MAX_MS;
       try {
         while (!closed && Date.now() < deadline) {
-          const { op, messages } = await withOrgTx(deps.db.app, orgId, async (c) => ({ op: await getOperation(c, orgId, req.params.id), messages: await messagesOf(c, orgId, req.params.id, seq, 500) }));
+          const { op, messages } = await withOrgTx(deps.db.app, orgId, async (c) => ({
+            op: await getOperation(c, orgId, req.params.id),
+            messages: await messagesOf(c, orgId, req.params.id, seq, 500),
+          }));
           for (const m of messages) {
             res.write(`id: ${m.seq}\nevent: message\ndata: ${JSON.stringify(formatMessage(m))}\n\n`);
             seq = m.seq;
@@ -150,7 +222,10 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         }
       } catch (err) {
         req.log.warn({ err }, 'operation stream ended by an error');
-        if (!closed) res.write(`event: error\ndata: ${JSON.stringify({ code: 'internal_error', message: 'The stream stopped; reconnect with Last-Event-ID.' })}\n\n`);
+        if (!closed)
+          res.write(
+            `event: error\ndata: ${JSON.stringify({ code: 'internal_error', message: 'The stream stopped; reconnect with Last-Event-ID.' })}\n\n`,
+          );
       }
       res.end();
     },
@@ -161,14 +236,17 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     {
       schema: {
         tags: ['operations'],
-        summary: "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
+        summary:
+          "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
         params: idParams,
         response: { 200: diagnosticsSchema, ...authErrors },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
-      const d = await withOrgTx(deps.db.app, orgId, (c) => connectionDiagnostics(c, orgId, req.params.id, deps.clock.now()));
+      const d = await withOrgTx(deps.db.app, orgId, (c) =>
+        connectionDiagnostics(c, orgId, req.params.id, deps.clock.now()),
+      );
       if (!d) throw plexusError('not_found', { message: 'No such connection.' });
       return d as z.infer<typeof diagnosticsSchema>;
     },

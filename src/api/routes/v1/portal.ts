@@ -12,8 +12,13 @@ import { PORTAL_MODES, PORTAL_SECTIONS } from '../../../portal/sections.ts';
 import { getPortalSettings, updatePortalSettings } from '../../../portal/settings.ts';
 import { csrfTokenOf } from '../../../portal/tokens.ts';
 
-const portalMode = z.enum(PORTAL_MODES).meta({ id: 'PortalMode', description: '`read_only` sees everything and changes nothing; `manage` may act (sync, reconnect, replay…).' });
-const portalSection = z.enum(PORTAL_SECTIONS).meta({ id: 'PortalSection', description: 'A section of the org portal.' });
+const portalMode = z.enum(PORTAL_MODES).meta({
+  id: 'PortalMode',
+  description: '`read_only` sees everything and changes nothing; `manage` may act (sync, reconnect, replay…).',
+});
+const portalSection = z
+  .enum(PORTAL_SECTIONS)
+  .meta({ id: 'PortalSection', description: 'A section of the org portal.' });
 
 const sessionSchema = z.object({
   id: z.string(),
@@ -66,8 +71,19 @@ const settingsChange = z
   .object({
     allowed_origins: z.array(origin).max(20).optional(),
     display_name: z.string().min(1).max(200).nullable().optional(),
-    logo_url: z.string().url().max(2000).refine((u) => /^https?:\/\//.test(u), 'must be http(s)').nullable().optional(),
-    accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1d4ed8').transform((v) => v.toLowerCase()).nullable().optional(),
+    logo_url: z
+      .string()
+      .url()
+      .max(2000)
+      .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
+      .nullable()
+      .optional(),
+    accent_color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1d4ed8')
+      .transform((v) => v.toLowerCase())
+      .nullable()
+      .optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
 
@@ -77,7 +93,8 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     {
       schema: {
         tags: ['portal'],
-        summary: 'Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only',
+        summary:
+          'Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only',
         body: z.object({
           end_user_ref: z.string().min(1).max(200).optional(),
           sections: z.array(portalSection).min(1).max(PORTAL_SECTIONS.length).optional(),
@@ -92,8 +109,24 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       const b = req.body;
       const sections = PORTAL_SECTIONS.filter((s) => !b.sections || b.sections.includes(s));
       const { row, enterToken } = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const created = await createPortalSession(c, orgId, { mode: b.mode, sections, endUserRef: b.end_user_ref ?? null, lifetimeSeconds: b.lifetime_seconds, keyId: req.auth?.keyId ?? null }, deps.clock.now());
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'portal_session.create', target: { type: 'portal_session', id: created.row.id }, details: { mode: b.mode, sections, lifetime_seconds: b.lifetime_seconds } });
+        const created = await createPortalSession(
+          c,
+          orgId,
+          {
+            mode: b.mode,
+            sections,
+            endUserRef: b.end_user_ref ?? null,
+            lifetimeSeconds: b.lifetime_seconds,
+            keyId: req.auth?.keyId ?? null,
+          },
+          deps.clock.now(),
+        );
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'portal_session.create',
+          target: { type: 'portal_session', id: created.row.id },
+          details: { mode: b.mode, sections, lifetime_seconds: b.lifetime_seconds },
+        });
         return created;
       });
       const url = `${deps.publicUrl().replace(/\/$/, '')}/portal/enter?token=${encodeURIComponent(enterToken)}`;
@@ -103,12 +136,24 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/portal-sessions/:id',
-    { schema: { tags: ['portal'], summary: 'End a portal session now (its link and its cookie stop working)', params: idParams, response: { 200: sessionSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['portal'],
+        summary: 'End a portal session now (its link and its cookie stop working)',
+        params: idParams,
+        response: { 200: sessionSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, async (c) => {
         const revoked = await revokePortalSession(c, orgId, req.params.id, deps.clock.now());
-        if (revoked) await recordAudit(c, orgId, { ...byRequest(req), action: 'portal_session.revoke', target: { type: 'portal_session', id: revoked.id } });
+        if (revoked)
+          await recordAudit(c, orgId, {
+            ...byRequest(req),
+            action: 'portal_session.revoke',
+            target: { type: 'portal_session', id: revoked.id },
+          });
         return revoked;
       });
       if (!row) throw plexusError('not_found', { message: 'No such portal session.' });
@@ -121,7 +166,8 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     {
       schema: {
         tags: ['portal'],
-        summary: 'The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry',
+        summary:
+          'The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry',
         response: {
           200: z.object({
             id: z.string(),
@@ -131,7 +177,11 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
             expires_at: z.date(),
             /** Send it back in `X-CSRF-Token` on every write. */
             csrf_token: z.string(),
-            branding: z.object({ display_name: z.string(), logo_url: z.string().nullable(), accent_color: z.string().nullable() }),
+            branding: z.object({
+              display_name: z.string(),
+              logo_url: z.string().nullable(),
+              accent_color: z.string().nullable(),
+            }),
           }),
           403: errorSchema,
           ...authErrors,
@@ -141,9 +191,17 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     async (req) => {
       const orgId = orgOf(req);
       const portal = req.auth?.portal;
-      if (!portal) throw plexusError('forbidden', { message: 'Only a portal session has a portal session; an API key opens one with POST /v1/portal-sessions.' });
+      if (!portal)
+        throw plexusError('forbidden', {
+          message: 'Only a portal session has a portal session; an API key opens one with POST /v1/portal-sessions.',
+        });
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const s = (await c.query<PortalSessionRow & { org_name: string }>('select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2', [orgId, portal.sessionId])).rows[0];
+        const s = (
+          await c.query<PortalSessionRow & { org_name: string }>(
+            'select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
+            [orgId, portal.sessionId],
+          )
+        ).rows[0];
         if (!s?.expires_at) throw plexusError('portal_session_invalid');
         const settings = await getPortalSettings(c, orgId);
         return {
@@ -153,36 +211,59 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
           sections: s.sections as (typeof PORTAL_SECTIONS)[number][],
           expires_at: s.expires_at,
           csrf_token: csrfTokenOf(portal.token),
-          branding: { display_name: settings.display_name ?? s.org_name, logo_url: settings.logo_url, accent_color: settings.accent_color },
+          branding: {
+            display_name: settings.display_name ?? s.org_name,
+            logo_url: settings.logo_url,
+            accent_color: settings.accent_color,
+          },
         };
       });
     },
   );
 
-  app.get('/org/portal', { schema: { tags: ['portal'], summary: 'The org portal’s settings: who may frame it, its name, logo and colour', response: { 200: settingsSchema, ...authErrors } } }, async (req) => {
-    const orgId = orgOf(req);
-    return withOrgTx(deps.db.app, orgId, (c) => getPortalSettings(c, orgId));
-  });
+  app.get(
+    '/org/portal',
+    {
+      schema: {
+        tags: ['portal'],
+        summary: 'The org portal’s settings: who may frame it, its name, logo and colour',
+        response: { 200: settingsSchema, ...authErrors },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      return withOrgTx(deps.db.app, orgId, (c) => getPortalSettings(c, orgId));
+    },
+  );
 
   app.patch(
     '/org/portal',
     {
       schema: {
         tags: ['portal'],
-        summary: 'Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour',
+        summary:
+          'Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour',
         body: settingsChange,
         response: { 200: settingsSchema, ...authErrors },
       },
     },
     async (req) => {
       const orgId = orgOf(req);
-      const change = req.body as z.infer<typeof settingsChange>;
+      const change = req.body;
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const next = await updatePortalSettings(c, orgId, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'org.portal.update', target: { type: 'org', id: orgId }, details: { fields: Object.keys(change) } });
+        const next = await updatePortalSettings(
+          c,
+          orgId,
+          Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+        );
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'org.portal.update',
+          target: { type: 'org', id: orgId },
+          details: { fields: Object.keys(change) },
+        });
         return next;
       });
     },
   );
 };
-

@@ -27,12 +27,21 @@ const providerSchema = z
       source: z.string().describe('where the platform publishes its versions'),
     }),
   })
-  .meta({ id: 'Provider', description: 'A platform Plexus connects to, with the API version it calls and where that version stands.' });
+  .meta({
+    id: 'Provider',
+    description: 'A platform Plexus connects to, with the API version it calls and where that version stands.',
+  });
 
 export const providerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/providers',
-    { schema: { tags: ['providers'], summary: 'The platforms Plexus connects to', response: { 200: z.object({ data: z.array(providerSchema) }), ...authErrors } } },
+    {
+      schema: {
+        tags: ['providers'],
+        summary: 'The platforms Plexus connects to',
+        response: { 200: z.object({ data: z.array(providerSchema) }), ...authErrors },
+      },
+    },
     () => ({
       data: listProviders().map((p) => ({
         ...lifecycleOf(p, deps),

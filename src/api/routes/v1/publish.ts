@@ -5,7 +5,14 @@ import { withOrgTx } from '../../../db/tx.ts';
 import { enqueueMany } from '../../../db/queue.ts';
 import { contentAdapterFor, type ProviderId } from '../../../providers/registry.ts';
 import { connectionStates } from '../../../connections/repo.ts';
-import { getBatch, listBatches, listBatchItems, lockBatch, startRollback, type BatchRow } from '../../../sync/content/batches-store.ts';
+import {
+  getBatch,
+  listBatches,
+  listBatchItems,
+  lockBatch,
+  startRollback,
+  type BatchRow,
+} from '../../../sync/content/batches-store.ts';
 import { existingItemIds } from '../../../sync/content/items-store.ts';
 import { createBatch } from '../../../sync/content/publish.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -14,7 +21,13 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
-import { publishBatchStatus, publishItemStatus, publishAction, recordedError, freeFormObject } from '../../openapi/components.ts';
+import {
+  publishBatchStatus,
+  publishItemStatus,
+  publishAction,
+  recordedError,
+  freeFormObject,
+} from '../../openapi/components.ts';
 
 const MAX_PAIRS = 10_000;
 
@@ -38,7 +51,9 @@ const batchItemSchema = z.object({
   status: publishItemStatus,
   action: publishAction.nullable(),
   remote_id: z.string().nullable(),
-  plan: freeFormObject.nullable().describe('a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy'),
+  plan: freeFormObject
+    .nullable()
+    .describe('a dry run’s plan: the fields it would send, or the changes and conflicts against the site’s copy'),
   error: recordedError.nullable(),
 });
 
@@ -66,7 +81,8 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const b = req.body;
       const itemIds = [...new Set(b.item_ids)];
       const connectionIds = [...new Set(b.connection_ids)];
-      if (itemIds.length * connectionIds.length > MAX_PAIRS) throw plexusError('validation_failed', { message: `At most ${MAX_PAIRS} item × site pairs per batch.` });
+      if (itemIds.length * connectionIds.length > MAX_PAIRS)
+        throw plexusError('validation_failed', { message: `At most ${MAX_PAIRS} item × site pairs per batch.` });
       const key = b.idempotency_key ?? (req.headers['idempotency-key'] as string | undefined);
       const { batch, created } = await withOrgTx(deps.db.app, orgId, async (c) => {
         const conns = await connectionStates(c, orgId, connectionIds);
@@ -74,13 +90,21 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
           const k = conns.find((x) => x.id === id);
           if (!k) throw plexusError('not_found', { message: `No such connection: ${id}.` });
           if (k.status !== 'active') throw plexusError('conflict', { message: `Connection ${id} is ${k.status}.` });
-          if (!contentAdapterFor(k.provider as ProviderId)) throw plexusError('unprocessable', { message: `${k.provider} connections do not take content.` });
+          if (!contentAdapterFor(k.provider as ProviderId))
+            throw plexusError('unprocessable', { message: `${k.provider} connections do not take content.` });
         }
         const found = await existingItemIds(c, orgId, itemIds);
         const missing = itemIds.filter((id) => !found.has(id));
-        if (missing.length) throw plexusError('not_found', { message: `No such content item: ${missing.slice(0, 5).join(', ')}.` });
+        if (missing.length)
+          throw plexusError('not_found', { message: `No such content item: ${missing.slice(0, 5).join(', ')}.` });
         const r = await createBatch(c, orgId, { itemIds, connectionIds, dryRun: b.dry_run, idempotencyKey: key });
-        if (r.created) await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.create', target: { type: 'publish_batch', id: r.id }, details: { items: itemIds.length, connection_ids: connectionIds, dry_run: b.dry_run } });
+        if (r.created)
+          await recordAudit(c, orgId, {
+            ...byRequest(req),
+            action: 'publish.create',
+            target: { type: 'publish_batch', id: r.id },
+            details: { items: itemIds.length, connection_ids: connectionIds, dry_run: b.dry_run },
+          });
         return { batch: (await getBatch(c, orgId, r.id))!, created: r.created };
       });
       return reply.status(created ? 202 : 200).send(withPending(batch));
@@ -89,7 +113,14 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/publish',
-    { schema: { tags: ['content'], summary: 'Publish batches, newest first', querystring: pageQuery, response: { 200: pageSchema(batchSchema), ...authErrors } } },
+    {
+      schema: {
+        tags: ['content'],
+        summary: 'Publish batches, newest first',
+        querystring: pageQuery,
+        response: { 200: pageSchema(batchSchema), ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const cur = decodeCursor(req.query.cursor);
@@ -134,12 +165,25 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       await withOrgTx(deps.db.app, orgId, async (c) => {
         const b = await lockBatch(c, orgId, req.params.id);
         if (!b) throw plexusError('not_found', { message: 'No such publish batch.' });
-        if (b.dry_run) throw plexusError('conflict', { message: 'A dry run changed nothing; there is nothing to roll back.' });
+        if (b.dry_run)
+          throw plexusError('conflict', { message: 'A dry run changed nothing; there is nothing to roll back.' });
         if (b.status === 'rolled_back' || b.status === 'rolling_back') return;
-        if (b.status === 'queued' || b.status === 'running') throw plexusError('conflict', { message: 'The batch is still running; roll it back once it has finished.' });
+        if (b.status === 'queued' || b.status === 'running')
+          throw plexusError('conflict', { message: 'The batch is still running; roll it back once it has finished.' });
         const connectionIds = await startRollback(c, orgId, req.params.id);
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'publish.rollback', target: { type: 'publish_batch', id: req.params.id } });
-        await enqueueMany(c, connectionIds.map((id) => ({ task: 'rollback_batch', payload: { org_id: orgId, batch_id: req.params.id, connection_id: id }, jobKey: `rollback:${req.params.id}:${id}` })));
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'publish.rollback',
+          target: { type: 'publish_batch', id: req.params.id },
+        });
+        await enqueueMany(
+          c,
+          connectionIds.map((id) => ({
+            task: 'rollback_batch',
+            payload: { org_id: orgId, batch_id: req.params.id, connection_id: id },
+            jobKey: `rollback:${req.params.id}:${id}`,
+          })),
+        );
       });
       return reply.status(202).send({ id: req.params.id, status: 'rolling_back' });
     },

@@ -47,7 +47,12 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         const row = await getConnection(c, orgId, req.params.id);
         if (!row) throw plexusError('not_found', { message: 'No such connection.' });
         if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}.` });
-        return enqueue(c, 'sync_connection', { org_id: orgId, connection_id: row.id, reason: 'on_demand' }, { jobKey: `sync:${row.id}` });
+        return enqueue(
+          c,
+          'sync_connection',
+          { org_id: orgId, connection_id: row.id, reason: 'on_demand' },
+          { jobKey: `sync:${row.id}` },
+        );
       });
       return reply.status(202).send({ connection_id: req.params.id, job_id: jobId });
     },
@@ -58,7 +63,8 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     {
       schema: {
         tags: ['sync'],
-        summary: 'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
+        summary:
+          'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
         params: idParams,
         querystring: z.object({ job_id: z.coerce.number().int().positive().optional() }),
         response: { 200: z.object({ data: z.array(runSchema) }), ...authErrors },
@@ -67,7 +73,8 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     async (req) => {
       const orgId = orgOf(req);
       const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
-        if (!(await getConnection(c, orgId, req.params.id))) throw plexusError('not_found', { message: 'No such connection.' });
+        if (!(await getConnection(c, orgId, req.params.id)))
+          throw plexusError('not_found', { message: 'No such connection.' });
         return listRuns(c, orgId, req.params.id, req.query.job_id ?? null);
       });
       return { data: rows };

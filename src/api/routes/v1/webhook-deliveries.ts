@@ -68,7 +68,9 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) => requestRedelivery(c, orgId, req.params.id, deps.clock.now()));
+      const row = await withOrgTx(deps.db.app, orgId, (c) =>
+        requestRedelivery(c, orgId, req.params.id, deps.clock.now()),
+      );
       return reply.status(202).send(formatDelivery(row));
     },
   );

@@ -6,7 +6,14 @@ import type { PoolClient } from '../../../db/pool.ts';
 import { withOrgTx } from '../../../db/tx.ts';
 import { assertPublicUrl } from '../../../security/ssrf.ts';
 import { listDeliveries } from '../../../webhooks/outbound/deliveries.ts';
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpointSecret, updateEndpoint } from '../../../webhooks/outbound/endpoints.ts';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listEndpoints,
+  rotateEndpointSecret,
+  updateEndpoint,
+} from '../../../webhooks/outbound/endpoints.ts';
 import { formatDelivery, formatEndpoint } from '../../../webhooks/outbound/format.ts';
 import { sendTestEvent } from '../../../webhooks/outbound/manual.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -50,7 +57,11 @@ const description = z.string().max(500).nullable();
 /** The URL as stored: parsed, normalised and past the SSRF guard (private addresses only when allow-listed). */
 async function endpointUrl(raw: string, deps: AppDeps): Promise<string> {
   const href = (await assertPublicUrl(raw, deps.ssrf, 'url')).href;
-  if (href.length > 2000) throw plexusError('validation_failed', { message: 'url is too long.', details: [{ path: 'url', message: 'too long' }] });
+  if (href.length > 2000)
+    throw plexusError('validation_failed', {
+      message: 'url is too long.',
+      details: [{ path: 'url', message: 'too long' }],
+    });
   return href;
 }
 
@@ -77,8 +88,17 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const orgId = orgOf(req);
       const target = await endpointUrl(req.body.url, deps);
       const { row, secret } = await inOrg(orgId, async (c) => {
-        const created = await createEndpoint(c, deps.keyring, orgId, { url: target, description: req.body.description ?? null, eventTypes: req.body.event_types });
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.create', target: { type: 'webhook_endpoint', id: created.row.id }, details: { event_types: req.body.event_types } });
+        const created = await createEndpoint(c, deps.keyring, orgId, {
+          url: target,
+          description: req.body.description ?? null,
+          eventTypes: req.body.event_types,
+        });
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'webhook_endpoint.create',
+          target: { type: 'webhook_endpoint', id: created.row.id },
+          details: { event_types: req.body.event_types },
+        });
         return created;
       });
       return reply.status(201).send({ ...formatEndpoint(row), secret });
@@ -106,7 +126,14 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.get(
     '/webhook-endpoints/:id',
-    { schema: { tags: ['webhooks'], summary: 'One webhook endpoint', params: idParams, response: { 200: endpointSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'One webhook endpoint',
+        params: idParams,
+        response: { 200: endpointSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       return formatEndpoint(found(await inOrg(orgId, (c) => getEndpoint(c, orgId, req.params.id))));
@@ -120,7 +147,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
         tags: ['webhooks'],
         summary: 'Change a webhook endpoint; status "active" re-enables it and clears its failure streak',
         params: idParams,
-        body: z.object({ url: url.optional(), description: description.optional(), event_types: eventTypes.optional(), status: z.enum(['active', 'disabled']).optional() }),
+        body: z.object({
+          url: url.optional(),
+          description: description.optional(),
+          event_types: eventTypes.optional(),
+          status: z.enum(['active', 'disabled']).optional(),
+        }),
         response: { 200: endpointSchema, ...mutationErrors },
       },
     },
@@ -129,8 +161,19 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const b = req.body;
       const target = b.url === undefined ? undefined : await endpointUrl(b.url, deps);
       const row = await inOrg(orgId, async (c) => {
-        const updated = await updateEndpoint(c, orgId, req.params.id, { url: target, description: b.description, eventTypes: b.event_types, status: b.status });
-        if (updated) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.update', target: { type: 'webhook_endpoint', id: req.params.id }, details: { fields: Object.keys(b), ...(b.status ? { status: b.status } : {}) } });
+        const updated = await updateEndpoint(c, orgId, req.params.id, {
+          url: target,
+          description: b.description,
+          eventTypes: b.event_types,
+          status: b.status,
+        });
+        if (updated)
+          await recordAudit(c, orgId, {
+            ...byRequest(req),
+            action: 'webhook_endpoint.update',
+            target: { type: 'webhook_endpoint', id: req.params.id },
+            details: { fields: Object.keys(b), ...(b.status ? { status: b.status } : {}) },
+          });
         return updated;
       });
       return formatEndpoint(found(row));
@@ -151,7 +194,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const orgId = orgOf(req);
       const deleted = await inOrg(orgId, async (c) => {
         const gone = await deleteEndpoint(c, orgId, req.params.id);
-        if (gone) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.delete', target: { type: 'webhook_endpoint', id: req.params.id } });
+        if (gone)
+          await recordAudit(c, orgId, {
+            ...byRequest(req),
+            action: 'webhook_endpoint.delete',
+            target: { type: 'webhook_endpoint', id: req.params.id },
+          });
         return gone;
       });
       if (!deleted) throw plexusError('not_found', { message: 'No such webhook endpoint.' });
@@ -174,7 +222,12 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       const r = found(
         await inOrg(orgId, async (c) => {
           const rotated = await rotateEndpointSecret(c, deps.keyring, orgId, req.params.id, deps.clock.now());
-          if (rotated) await recordAudit(c, orgId, { ...byRequest(req), action: 'webhook_endpoint.secret.rotate', target: { type: 'webhook_endpoint', id: req.params.id } });
+          if (rotated)
+            await recordAudit(c, orgId, {
+              ...byRequest(req),
+              action: 'webhook_endpoint.secret.rotate',
+              target: { type: 'webhook_endpoint', id: req.params.id },
+            });
           return rotated;
         }),
       );
@@ -189,7 +242,9 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
         tags: ['webhooks'],
         summary: 'Delivery log of a webhook endpoint',
         params: idParams,
-        querystring: pageQuery.extend({ status: z.enum(['pending', 'succeeded', 'failed', 'retrying', 'disabled']).optional() }),
+        querystring: pageQuery.extend({
+          status: z.enum(['pending', 'succeeded', 'failed', 'retrying', 'disabled']).optional(),
+        }),
         response: { 200: pageSchema(deliverySchema), ...authErrors },
       },
     },

@@ -30,7 +30,6 @@ const inboundSchema = z.object({
   payload: freeFormObject.optional(),
 });
 
-
 export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/webhooks/inbound',
@@ -58,7 +57,14 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
 
   app.get(
     '/webhooks/inbound/:id',
-    { schema: { tags: ['webhooks'], summary: 'One inbound event with its payload', params: idParams, response: { 200: inboundSchema, ...authErrors } } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'One inbound event with its payload',
+        params: idParams,
+        response: { 200: inboundSchema, ...authErrors },
+      },
+    },
     async (req) => {
       const orgId = orgOf(req);
       const row = await withOrgTx(deps.db.app, orgId, (c) => getInbound(c, orgId, req.params.id));
@@ -74,7 +80,16 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         tags: ['webhooks'],
         summary: "Create (or rotate) the connection's webhook secret for a site plugin; shown once",
         params: idParams,
-        response: { 201: z.object({ url: z.string(), secret: z.string(), signature_header: z.string(), timestamp_header: z.string().nullable() }), 409: errorSchema, ...authErrors },
+        response: {
+          201: z.object({
+            url: z.string(),
+            secret: z.string(),
+            signature_header: z.string(),
+            timestamp_header: z.string().nullable(),
+          }),
+          409: errorSchema,
+          ...authErrors,
+        },
       },
     },
     async (req, reply) => {
@@ -84,13 +99,24 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
         if (!row) throw plexusError('not_found', { message: 'No such connection.' });
         const wh = providers[row.provider as ProviderId].webhooks;
         if (!wh.supported || wh.secretSource !== 'per_connection') {
-          throw plexusError('conflict', { message: `${providers[row.provider as ProviderId].displayName} webhooks are verified with the platform app's secret, not a per-connection one.` });
+          throw plexusError('conflict', {
+            message: `${providers[row.provider as ProviderId].displayName} webhooks are verified with the platform app's secret, not a per-connection one.`,
+          });
         }
         const secret = `pxwh_${randomBytes(32).toString('base64url')}`;
         const sealed = await seal(deps.keyring, secret, webhookSecretCtx(orgId, row.id));
         await setWebhookSecret(c, orgId, row.id, sealed);
-        await recordAudit(c, orgId, { ...byRequest(req), action: 'connection.webhook_secret.rotate', target: { type: 'connection', id: row.id } });
-        return { url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`, secret, signature_header: wh.signatureHeader, timestamp_header: wh.timestampHeader ?? null };
+        await recordAudit(c, orgId, {
+          ...byRequest(req),
+          action: 'connection.webhook_secret.rotate',
+          target: { type: 'connection', id: row.id },
+        });
+        return {
+          url: `${deps.publicUrl()}/webhooks/${row.provider}/${row.id}`,
+          secret,
+          signature_header: wh.signatureHeader,
+          timestamp_header: wh.timestampHeader ?? null,
+        };
       });
       return reply.status(201).send(result);
     },

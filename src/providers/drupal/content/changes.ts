@@ -40,16 +40,32 @@ function keyset(c: number, n: number): Record<string, string> {
   };
 }
 
-export async function changedSince(s: ContentContext, kind: ContentKind, since: string | null, cursor: string | null): Promise<ChangesPage> {
+export async function changedSince(
+  s: ContentContext,
+  kind: ContentKind,
+  since: string | null,
+  cursor: string | null,
+): Promise<ChangesPage> {
   const state: Cursor | null = cursor ? decodeCursor<Cursor>(cursor) : null;
-  const params: Record<string, string> = { sort: 'changed,drupal_internal__nid', 'page[limit]': String(LIMIT), include: kind === 'post' ? 'field_tags' : '' };
+  const params: Record<string, string> = {
+    sort: 'changed,drupal_internal__nid',
+    'page[limit]': String(LIMIT),
+    include: kind === 'post' ? 'field_tags' : '',
+  };
   if (!params['include']) delete params['include'];
   if (state) Object.assign(params, keyset(state.c, state.n));
   else if (since) {
     // `changed` is stored as Unix seconds; the filter compares against that integer.
-    Object.assign(params, { 'filter[changed][value]': String(Math.floor(Date.parse(since) / 1000)), 'filter[changed][operator]': '>' });
+    Object.assign(params, {
+      'filter[changed][value]': String(Math.floor(Date.parse(since) / 1000)),
+      'filter[changed][operator]': '>',
+    });
   }
-  const res = await jsonapi<NodeDocument & { links?: { next?: unknown } }>(s, 'GET', `/node/${bundleOf(kind)}?${new URLSearchParams(params)}`);
+  const res = await jsonapi<NodeDocument & { links?: { next?: unknown } }>(
+    s,
+    'GET',
+    `/node/${bundleOf(kind)}?${new URLSearchParams(params)}`,
+  );
   const nodes: NodeJson[] = res.data ?? [];
   const items = await remotesOf(s, nodes, res.included ?? []);
   let w = state ? state.w : since;
@@ -57,5 +73,9 @@ export async function changedSince(s: ContentContext, kind: ContentKind, since: 
   const last = nodes.at(-1);
   // A short page can still have a next link (rows hidden by access come off after paging).
   const more = !!res.links?.next && last !== undefined;
-  return { items, next: more ? encodeCursor<Cursor>({ c: changedSeconds(last), n: last.attributes.drupal_internal__nid, w }) : null, watermark: w };
+  return {
+    items,
+    next: more ? encodeCursor<Cursor>({ c: changedSeconds(last), n: last.attributes.drupal_internal__nid, w }) : null,
+    watermark: w,
+  };
 }

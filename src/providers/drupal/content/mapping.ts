@@ -40,7 +40,9 @@ export const DEFAULT_FORMAT = 'basic_html';
 export function bundleOf(kind: ContentKind): 'article' | 'page' {
   if (kind === 'post') return 'article';
   if (kind === 'page') return 'page';
-  throw plexusError('validation_failed', { message: `Drupal has no ${kind} content here; it takes articles (posts) and basic pages.` });
+  throw plexusError('validation_failed', {
+    message: `Drupal has no ${kind} content here; it takes articles (posts) and basic pages.`,
+  });
 }
 
 export const hasTags = (kind: ContentKind) => kind === 'post';
@@ -125,7 +127,12 @@ export interface Targets {
 }
 
 /** Attributes and relationships for the given changes; `body` merges with the stored item (a PATCH replaces it whole). */
-export function toDocument(kind: ContentKind, changes: Partial<ContentFields>, targets: Targets, stored?: NodeJson): { attributes: Record<string, unknown>; relationships: Record<string, unknown> } {
+export function toDocument(
+  kind: ContentKind,
+  changes: Partial<ContentFields>,
+  targets: Targets,
+  stored?: NodeJson,
+): { attributes: Record<string, unknown>; relationships: Record<string, unknown> } {
   const attributes: Record<string, unknown> = {};
   if (changes.title !== undefined) attributes['title'] = changes.title;
   if (changes.bodyHtml !== undefined || changes.excerpt !== undefined) {
@@ -141,11 +148,15 @@ export function toDocument(kind: ContentKind, changes: Partial<ContentFields>, t
   if (changes.slug) attributes['path'] = { alias: `/${changes.slug.replace(/^\/+/, '')}` };
   else if (changes.slug === '' && stored) attributes['path'] = { alias: '' };
   const relationships: Record<string, unknown> = {};
-  if (hasTags(kind) && targets.tags !== undefined) relationships['field_tags'] = { data: targets.tags.map((id) => ({ type: TERM_TYPE, id })) };
+  if (hasTags(kind) && targets.tags !== undefined)
+    relationships['field_tags'] = { data: targets.tags.map((id) => ({ type: TERM_TYPE, id })) };
   if (hasTags(kind) && targets.image !== undefined) {
-    relationships['field_image'] = { data: targets.image ? { type: FILE_TYPE, id: targets.image.id, meta: { alt: targets.image.alt } } : null };
+    relationships['field_image'] = {
+      data: targets.image ? { type: FILE_TYPE, id: targets.image.id, meta: { alt: targets.image.alt } } : null,
+    };
   }
   // Drupal authors are user accounts: only a user UUID (as read back from this site) can be written.
-  if (changes.author != null && isUuid(changes.author)) relationships['uid'] = { data: { type: 'user--user', id: changes.author } };
+  if (changes.author != null && isUuid(changes.author))
+    relationships['uid'] = { data: { type: 'user--user', id: changes.author } };
   return { attributes, relationships };
 }

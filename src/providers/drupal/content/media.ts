@@ -16,11 +16,16 @@ const REMOTE = 'remote:';
 
 async function upload(s: ContentContext, sha256: string): Promise<{ id: string; alt: string }> {
   const held = await s.media(sha256);
-  if (!held) throw plexusError('not_found', { message: `The featured image ${sha256.slice(0, 12)}… is not stored in Plexus.` });
+  if (!held)
+    throw plexusError('not_found', { message: `The featured image ${sha256.slice(0, 12)}… is not stored in Plexus.` });
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
     url: apiUrl(s.ctx, '/node/article/field_image'),
-    headers: { accept: JSONAPI, 'content-type': 'application/octet-stream', 'content-disposition': `file; filename="${safeFilename(held.ref.filename, held.ref.contentType, 'png')}"` },
+    headers: {
+      accept: JSONAPI,
+      'content-type': 'application/octet-stream',
+      'content-disposition': `file; filename="${safeFilename(held.ref.filename, held.ref.contentType, 'png')}"`,
+    },
     body: held.bytes,
   });
   const file = (res.body as { data: { id: string; attributes?: { uri?: { url?: string } } } }).data;
@@ -42,7 +47,11 @@ async function fileExists(s: ContentContext, id: string): Promise<boolean> {
 }
 
 /** The file (and alt text) to reference for a unified `featuredMedia` value. */
-export async function imageTarget(s: ContentContext, value: string | null, keepAlt?: string): Promise<{ id: string; alt: string } | null> {
+export async function imageTarget(
+  s: ContentContext,
+  value: string | null,
+  keepAlt?: string,
+): Promise<{ id: string; alt: string } | null> {
   if (value === null || value === '') return null;
   if (value.startsWith(REMOTE)) return { id: value.slice(REMOTE.length), alt: keepAlt || 'Image' };
   const known = await s.mediaRemoteId(value);

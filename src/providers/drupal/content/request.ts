@@ -5,7 +5,12 @@ import type { HttpRequest } from '../../kit/http.ts';
 
 export const JSONAPI = 'application/vnd.api+json';
 
-export async function jsonapi<T = Record<string, unknown>>(s: ContentContext, method: HttpRequest['method'], path: string, document?: unknown): Promise<T> {
+export async function jsonapi<T = Record<string, unknown>>(
+  s: ContentContext,
+  method: HttpRequest['method'],
+  path: string,
+  document?: unknown,
+): Promise<T> {
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method,
     url: apiUrl(s.ctx, path),

@@ -9,7 +9,11 @@ export interface NodeDocument {
   included?: { type: string; id: string; attributes?: { name?: string } }[];
 }
 
-export async function remotesOf(s: ContentContext, nodes: readonly NodeJson[], included: NodeDocument['included'] = []): Promise<RemoteContent[]> {
+export async function remotesOf(
+  s: ContentContext,
+  nodes: readonly NodeJson[],
+  included: NodeDocument['included'] = [],
+): Promise<RemoteContent[]> {
   const out: RemoteContent[] = [];
   for (const n of nodes) {
     out.push(
@@ -23,12 +27,21 @@ export async function remotesOf(s: ContentContext, nodes: readonly NodeJson[], i
 }
 
 /** The JSON:API `data` member for a write: attributes and relationships, targets resolved. */
-export async function prepareWrite(s: ContentContext, kind: ContentKind, changes: Partial<ContentFields>, stored?: NodeJson): Promise<{ attributes: Record<string, unknown>; relationships: Record<string, unknown> }> {
+export async function prepareWrite(
+  s: ContentContext,
+  kind: ContentKind,
+  changes: Partial<ContentFields>,
+  stored?: NodeJson,
+): Promise<{ attributes: Record<string, unknown>; relationships: Record<string, unknown> }> {
   const targets: Targets = {};
   if (hasTags(kind) && changes.tags !== undefined) targets.tags = await tagIds(s, changes.tags);
   if (hasTags(kind) && changes.featuredMedia !== undefined) {
     const current = stored?.relationships?.field_image?.data;
-    targets.image = await imageTarget(s, changes.featuredMedia, typeof current?.meta?.['alt'] === 'string' ? current.meta['alt'] : undefined);
+    targets.image = await imageTarget(
+      s,
+      changes.featuredMedia,
+      typeof current?.meta?.['alt'] === 'string' ? current.meta['alt'] : undefined,
+    );
   }
   return toDocument(kind, changes, targets, stored);
 }

@@ -28,7 +28,9 @@ async function lookup(s: ContentContext, name: string): Promise<string | undefin
 }
 
 async function create(s: ContentContext, name: string): Promise<string> {
-  const res = await jsonapi<{ data: TermJson }>(s, 'POST', '/taxonomy_term/tags', { data: { type: TERM_TYPE, attributes: { name } } });
+  const res = await jsonapi<{ data: TermJson }>(s, 'POST', '/taxonomy_term/tags', {
+    data: { type: TERM_TYPE, attributes: { name } },
+  });
   return res.data.id;
 }
 
@@ -48,7 +50,10 @@ export async function tagIds(s: ContentContext, names: readonly string[]): Promi
 }
 
 /** Names of the node's tags from the document's `included` terms (dangling `missing` references drop out). */
-export function tagNames(ids: readonly { type: string; id: string }[], included: readonly { type: string; id: string; attributes?: { name?: string } }[]): string[] {
+export function tagNames(
+  ids: readonly { type: string; id: string }[],
+  included: readonly { type: string; id: string; attributes?: { name?: string } }[],
+): string[] {
   const names = new Map(included.filter((r) => r.type === TERM_TYPE).map((r) => [r.id, r.attributes?.name ?? '']));
   return ids.flatMap((d) => (d.type === TERM_TYPE && names.has(d.id) ? [names.get(d.id)!] : []));
 }

@@ -7,7 +7,15 @@
  */
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenRecord, TokenStore } from '../../../sandbox/kit/tokens.ts';
 
 export interface DrupalUser {
@@ -46,7 +54,11 @@ export class DrupalAuth {
   readonly #key: KeyObject;
   #pending: Record<string, unknown> = {};
 
-  constructor(readonly config: DrupalAuthConfig, readonly tokens: TokenStore, private readonly now: () => number) {
+  constructor(
+    readonly config: DrupalAuthConfig,
+    readonly tokens: TokenStore,
+    private readonly now: () => number,
+  ) {
     this.#key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   }
 
@@ -62,8 +74,22 @@ export class DrupalAuth {
 
   issueAccess(clientId: string, user: DrupalUser, scopes: readonly string[], grantId?: string): TokenRecord {
     const iat = Math.floor(this.now() / 1000);
-    this.#pending = { aud: clientId, iat, nbf: iat, exp: iat + this.config.accessTtlSeconds, sub: String(user.uid), scope: scopes };
-    return this.tokens.issue({ kind: 'access', clientId, subject: String(user.uid), scopes, ttlSeconds: this.config.accessTtlSeconds, ...(grantId ? { grantId } : {}) });
+    this.#pending = {
+      aud: clientId,
+      iat,
+      nbf: iat,
+      exp: iat + this.config.accessTtlSeconds,
+      sub: String(user.uid),
+      scope: scopes,
+    };
+    return this.tokens.issue({
+      kind: 'access',
+      clientId,
+      subject: String(user.uid),
+      scopes,
+      ttlSeconds: this.config.accessTtlSeconds,
+      ...(grantId ? { grantId } : {}),
+    });
   }
 
   user(uid: number | string): DrupalUser | undefined {
@@ -82,15 +108,24 @@ export class DrupalAuth {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       const user = i < 0 ? undefined : this.check(decoded.slice(0, i), decoded.slice(i + 1));
-      return { ok: true, caller: user ? { kind: 'user', user, via: 'basic' } : { kind: 'anonymous', credentialsSent: true } };
+      return {
+        ok: true,
+        caller: user ? { kind: 'user', user, via: 'basic' } : { kind: 'anonymous', credentialsSent: true },
+      };
     }
     const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
     if (bearer?.[1]) {
       const check = this.tokens.validate(bearer[1]);
       const base = 'The resource owner or authorization server denied the request.';
-      if (!check.ok) return { ok: false, detail: `${base} ${check.problem === 'revoked' ? 'Access token has been revoked' : check.problem === 'expired' ? 'Access token is invalid' : 'Access token could not be verified'}` };
+      if (!check.ok)
+        return {
+          ok: false,
+          detail: `${base} ${check.problem === 'revoked' ? 'Access token has been revoked' : check.problem === 'expired' ? 'Access token is invalid' : 'Access token could not be verified'}`,
+        };
       const user = this.user(check.record.subject);
-      return user ? { ok: true, caller: { kind: 'user', user, via: 'oauth' } } : { ok: false, detail: `${base} Access token is invalid` };
+      return user
+        ? { ok: true, caller: { kind: 'user', user, via: 'oauth' } }
+        : { ok: false, detail: `${base} Access token is invalid` };
     }
     const cookie = header(req, 'cookie') ?? '';
     const sid = /(?:^|;\s*)SESS[a-f0-9]+=([^;]+)/.exec(cookie)?.[1];
@@ -117,11 +152,24 @@ export function authRoutes(r: Router, auth: DrupalAuth): void {
     if (!name || !pass) return json(400, { message: 'Missing credentials.' });
     const user = auth.check(name, pass);
     if (!user) return json(400, { message: 'Sorry, unrecognized username or password.' });
-    const session: Session = { id: randomBytes(24).toString('base64url'), uid: user.uid, csrf: randomBytes(24).toString('base64url'), logoutToken: randomBytes(24).toString('base64url') };
+    const session: Session = {
+      id: randomBytes(24).toString('base64url'),
+      uid: user.uid,
+      csrf: randomBytes(24).toString('base64url'),
+      logoutToken: randomBytes(24).toString('base64url'),
+    };
     auth.sessions.set(session.id, session);
-    return json(200, { current_user: { uid: String(user.uid), roles: user.roles, name: user.name }, csrf_token: session.csrf, logout_token: session.logoutToken }, {
-      'set-cookie': `${auth.cookieName()}=${session.id}; path=/; HttpOnly; SameSite=Lax`,
-    });
+    return json(
+      200,
+      {
+        current_user: { uid: String(user.uid), roles: user.roles, name: user.name },
+        csrf_token: session.csrf,
+        logout_token: session.logoutToken,
+      },
+      {
+        'set-cookie': `${auth.cookieName()}=${session.id}; path=/; HttpOnly; SameSite=Lax`,
+      },
+    );
   });
   r.add('GET', '/user/login_status', (req) => {
     const who = auth.resolve(req);
@@ -129,51 +177,118 @@ export function authRoutes(r: Router, auth: DrupalAuth): void {
   });
   r.add('POST', '/user/logout', (req) => {
     const who = auth.resolve(req);
-    if (!who.ok || who.caller.kind !== 'user' || !who.caller.session) return json(403, { message: "'access content' permission is required." });
-    if (req.query['token'] !== who.caller.session.logoutToken) return json(403, { message: "'csrf_token' URL query argument is invalid." });
+    if (!who.ok || who.caller.kind !== 'user' || !who.caller.session)
+      return json(403, { message: "'access content' permission is required." });
+    if (req.query['token'] !== who.caller.session.logoutToken)
+      return json(403, { message: "'csrf_token' URL query argument is invalid." });
     auth.sessions.delete(who.caller.session.id);
     return { status: 204 };
   });
   r.add('GET', '/session/token', (req) => {
     const who = auth.resolve(req);
-    const token = who.ok && who.caller.kind === 'user' && who.caller.session ? who.caller.session.csrf : randomBytes(24).toString('base64url');
+    const token =
+      who.ok && who.caller.kind === 'user' && who.caller.session
+        ? who.caller.session.csrf
+        : randomBytes(24).toString('base64url');
     return { status: 200, headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: token };
   });
 
   // simple_oauth (contrib): authorization code consent and the token endpoint.
   r.add('GET', '/oauth/authorize', (req) => {
     const q = req.query;
-    if (q['client_id'] !== auth.config.clientId) return leagueError(401, 'invalid_client', 'Client authentication failed');
-    if (q['response_type'] !== 'code') return leagueError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-    if (!isRedirectUri(q['redirect_uri'])) return leagueError(400, 'invalid_request', 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.', 'Check the `redirect_uri` parameter');
-    const carry = { client_id: auth.config.clientId, redirect_uri: q['redirect_uri'], state: q['state'] ?? '', scope: q['scope'] ?? '' };
+    if (q['client_id'] !== auth.config.clientId)
+      return leagueError(401, 'invalid_client', 'Client authentication failed');
+    if (q['response_type'] !== 'code')
+      return leagueError(
+        400,
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server.',
+      );
+    if (!isRedirectUri(q['redirect_uri']))
+      return leagueError(
+        400,
+        'invalid_request',
+        'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
+        'Check the `redirect_uri` parameter',
+      );
+    const carry = {
+      client_id: auth.config.clientId,
+      redirect_uri: q['redirect_uri'],
+      state: q['state'] ?? '',
+      scope: q['scope'] ?? '',
+    };
     if (auth.config.autoConsent) return approve(auth, carry);
-    return html(200, renderConsentPage({ platform: 'Drupal', appName: auth.config.appName, scopes: carry.scope.split(/\s+/).filter(Boolean), action: '/oauth/authorize/decision', hidden: carry, userName: auth.config.users[0]?.name ?? 'admin' }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'Drupal',
+        appName: auth.config.appName,
+        scopes: carry.scope.split(/\s+/).filter(Boolean),
+        action: '/oauth/authorize/decision',
+        hidden: carry,
+        userName: auth.config.users[0]?.name ?? 'admin',
+      }),
+    );
   });
   r.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
-    const carry = { client_id: String(b['client_id'] ?? ''), redirect_uri: String(b['redirect_uri'] ?? ''), state: String(b['state'] ?? ''), scope: String(b['scope'] ?? '') };
-    if (carry.client_id !== auth.config.clientId || !isRedirectUri(carry.redirect_uri)) return leagueError(400, 'invalid_request', 'The request is missing a required parameter.');
+    const carry = {
+      client_id: String(b['client_id'] ?? ''),
+      redirect_uri: String(b['redirect_uri'] ?? ''),
+      state: String(b['state'] ?? ''),
+      scope: String(b['scope'] ?? ''),
+    };
+    if (carry.client_id !== auth.config.clientId || !isRedirectUri(carry.redirect_uri))
+      return leagueError(400, 'invalid_request', 'The request is missing a required parameter.');
     if (readDecision(b) === 'allow') return approve(auth, carry);
-    return redirect(withParams(carry.redirect_uri, { error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.', hint: 'The user denied the request', message: 'The resource owner or authorization server denied the request.', state: carry.state || undefined }));
+    return redirect(
+      withParams(carry.redirect_uri, {
+        error: 'access_denied',
+        error_description: 'The resource owner or authorization server denied the request.',
+        hint: 'The user denied the request',
+        message: 'The resource owner or authorization server denied the request.',
+        state: carry.state || undefined,
+      }),
+    );
   });
   r.add('POST', '/oauth/token', (req) => token(auth, req));
 }
 
-function approve(auth: DrupalAuth, carry: { client_id: string; redirect_uri: string; state: string; scope: string }): SandboxResponse {
-  const code = auth.tokens.issueCode({ clientId: carry.client_id, redirectUri: carry.redirect_uri, subject: String(auth.config.users[0]?.uid ?? 1), scopes: carry.scope.split(/\s+/).filter(Boolean) });
+function approve(
+  auth: DrupalAuth,
+  carry: { client_id: string; redirect_uri: string; state: string; scope: string },
+): SandboxResponse {
+  const code = auth.tokens.issueCode({
+    clientId: carry.client_id,
+    redirectUri: carry.redirect_uri,
+    subject: String(auth.config.users[0]?.uid ?? 1),
+    scopes: carry.scope.split(/\s+/).filter(Boolean),
+  });
   return redirect(withParams(carry.redirect_uri, { code: code.code, state: carry.state || undefined }));
 }
 
 function token(auth: DrupalAuth, req: SandboxRequest): SandboxResponse {
   const b = req.body;
-  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
-  if (s('client_id') !== auth.config.clientId || s('client_secret') !== auth.config.clientSecret) return leagueError(401, 'invalid_client', 'Client authentication failed');
+  const s = (k: string) => (typeof b[k] === 'string' ? b[k] : undefined);
+  if (s('client_id') !== auth.config.clientId || s('client_secret') !== auth.config.clientSecret)
+    return leagueError(401, 'invalid_client', 'Client authentication failed');
   const scopes = (s('scope') ?? '').split(/\s+/).filter(Boolean);
   const pair = (user: DrupalUser, sc: readonly string[], grantId?: string, withRefresh = true) => {
     const access = auth.issueAccess(auth.config.clientId, user, sc, grantId);
-    const out: Record<string, unknown> = { token_type: 'Bearer', expires_in: auth.config.accessTtlSeconds, access_token: access.token };
-    if (withRefresh) out['refresh_token'] = auth.tokens.issue({ kind: 'refresh', clientId: auth.config.clientId, subject: String(user.uid), scopes: sc, ttlSeconds: auth.config.refreshTtlSeconds, grantId: access.grantId }).token;
+    const out: Record<string, unknown> = {
+      token_type: 'Bearer',
+      expires_in: auth.config.accessTtlSeconds,
+      access_token: access.token,
+    };
+    if (withRefresh)
+      out['refresh_token'] = auth.tokens.issue({
+        kind: 'refresh',
+        clientId: auth.config.clientId,
+        subject: String(user.uid),
+        scopes: sc,
+        ttlSeconds: auth.config.refreshTtlSeconds,
+        grantId: access.grantId,
+      }).token;
     return json(200, out);
   };
   switch (s('grant_type')) {
@@ -188,14 +303,30 @@ function token(auth: DrupalAuth, req: SandboxRequest): SandboxResponse {
     }
     case 'authorization_code': {
       const redeemed = auth.tokens.redeemCode(s('code') ?? '', auth.config.clientId, s('redirect_uri'));
-      if (!redeemed.ok) return leagueError(400, 'invalid_grant', 'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.', 'Authorization code has been revoked');
+      if (!redeemed.ok)
+        return leagueError(
+          400,
+          'invalid_grant',
+          'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+          'Authorization code has been revoked',
+        );
       const user = auth.user(redeemed.code.subject);
       return user ? pair(user, redeemed.code.scopes) : leagueError(400, 'invalid_grant', 'Unknown user.');
     }
     case 'refresh_token': {
       const old = s('refresh_token') ?? '';
       const check = auth.tokens.validate(old, 'refresh');
-      if (!check.ok) return leagueError(400, 'invalid_grant', 'The refresh token is invalid.', check.problem === 'expired' ? 'Token has expired' : check.problem === 'unknown' ? 'Cannot decrypt the refresh token' : 'Token has been revoked');
+      if (!check.ok)
+        return leagueError(
+          400,
+          'invalid_grant',
+          'The refresh token is invalid.',
+          check.problem === 'expired'
+            ? 'Token has expired'
+            : check.problem === 'unknown'
+              ? 'Cannot decrypt the refresh token'
+              : 'Token has been revoked',
+        );
       const user = auth.user(check.record.subject);
       if (!user) return leagueError(400, 'invalid_grant', 'The refresh token is invalid.');
       // League revokes the old access token on refresh; the refresh token rotates unless configured not to.
@@ -203,14 +334,30 @@ function token(auth: DrupalAuth, req: SandboxRequest): SandboxResponse {
       if (!auth.config.rotateRefreshTokens) {
         auth.tokens.recordRefresh(check.record.grantId);
         const access = auth.issueAccess(auth.config.clientId, user, check.record.scopes, check.record.grantId);
-        return json(200, { token_type: 'Bearer', expires_in: auth.config.accessTtlSeconds, access_token: access.token, refresh_token: old });
+        return json(200, {
+          token_type: 'Bearer',
+          expires_in: auth.config.accessTtlSeconds,
+          access_token: access.token,
+          refresh_token: old,
+        });
       }
       const rotated = auth.tokens.rotateRefresh(old, auth.config.refreshTtlSeconds);
-      if (!rotated.ok) return leagueError(400, 'invalid_grant', 'The refresh token is invalid.', 'Token has been revoked');
+      if (!rotated.ok)
+        return leagueError(400, 'invalid_grant', 'The refresh token is invalid.', 'Token has been revoked');
       const access = auth.issueAccess(auth.config.clientId, user, check.record.scopes, check.record.grantId);
-      return json(200, { token_type: 'Bearer', expires_in: auth.config.accessTtlSeconds, access_token: access.token, refresh_token: rotated.record.token });
+      return json(200, {
+        token_type: 'Bearer',
+        expires_in: auth.config.accessTtlSeconds,
+        access_token: access.token,
+        refresh_token: rotated.record.token,
+      });
     }
     default:
-      return leagueError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.', 'Check that all required parameters have been provided');
+      return leagueError(
+        400,
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server.',
+        'Check that all required parameters have been provided',
+      );
   }
 }

@@ -39,7 +39,14 @@ export function fileResource(ctx: DrupalCtx, f: DrupalFile): Record<string, unkn
       changed: rfc3339(f.created),
     },
     relationships: {
-      uid: { data: { type: 'user--user', id: owner?.uuid ?? uuidOf('user', f.uid), meta: { drupal_internal__target_id: f.uid } }, links: { related: { href: `${self}/uid` }, self: { href: `${self}/relationships/uid` } } },
+      uid: {
+        data: {
+          type: 'user--user',
+          id: owner?.uuid ?? uuidOf('user', f.uid),
+          meta: { drupal_internal__target_id: f.uid },
+        },
+        links: { related: { href: `${self}/uid` }, self: { href: `${self}/relationships/uid` } },
+      },
     },
   };
 }
@@ -65,18 +72,51 @@ export function fileRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
     const bad = writable(ctx, req, true, 'application/octet-stream');
     if (bad) return bad;
     const c = who(req);
-    if (c.kind !== 'user') return jsonapiError(req, ctx.baseUrl, 403, 'The current user is not permitted to upload a file for this field. The following permissions are required: "create article content".', { source: { pointer: '/data' } });
+    if (c.kind !== 'user')
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        403,
+        'The current user is not permitted to upload a file for this field. The following permissions are required: "create article content".',
+        { source: { pointer: '/data' } },
+      );
     const disposition = header(req, 'content-disposition');
-    if (!disposition) return jsonapiError(req, ctx.baseUrl, 400, '"Content-Disposition" header is required. A file name in the format "filename=FILENAME" must be provided.');
+    if (!disposition)
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        400,
+        '"Content-Disposition" header is required. A file name in the format "filename=FILENAME" must be provided.',
+      );
     const m = FILENAME.exec(disposition);
-    if (!m?.groups) return jsonapiError(req, ctx.baseUrl, 400, 'No filename found in "Content-Disposition" header. A file name in the format "filename=FILENAME" must be provided.');
-    if (m.groups['star']) return jsonapiError(req, ctx.baseUrl, 400, 'The extended "filename*" format is currently not supported in the "Content-Disposition" header.');
+    if (!m?.groups)
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        400,
+        'No filename found in "Content-Disposition" header. A file name in the format "filename=FILENAME" must be provided.',
+      );
+    if (m.groups['star'])
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        400,
+        'The extended "filename*" format is currently not supported in the "Content-Disposition" header.',
+      );
     const filename = (m.groups['filename'] ?? '').split(/[\\/]/).pop() ?? '';
     const ext = (filename.split('.').pop() ?? '').toLowerCase();
     if (!filename.includes('.') || !EXTENSIONS.includes(ext)) {
-      return violations([{ pointer: '/data', detail: `Unprocessable Entity: file validation failed.\nOnly files with the following extensions are allowed: <em class="placeholder">${EXTENSIONS.join(' ')}</em>.` }]);
+      return violations([
+        {
+          pointer: '/data',
+          detail: `Unprocessable Entity: file validation failed.\nOnly files with the following extensions are allowed: <em class="placeholder">${EXTENSIONS.join(' ')}</em>.`,
+        },
+      ]);
     }
-    if (!req.rawBody.length) return violations([{ pointer: '/data', detail: 'Unprocessable Entity: file validation failed.\nThe file is empty.' }]);
+    if (!req.rawBody.length)
+      return violations([
+        { pointer: '/data', detail: 'Unprocessable Entity: file validation failed.\nThe file is empty.' },
+      ]);
     const now = Math.floor(ctx.now() / 1000);
     const d = new Date(now * 1000).toISOString();
     const f: DrupalFile = {
@@ -92,18 +132,36 @@ export function fileRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
       ...pngSize(req.rawBody),
     };
     ctx.files.set(f.uuid, f);
-    return doc(201, { data: fileResource(ctx, f), links: { self: { href: `${ctx.baseUrl}/jsonapi/file/file/${f.uuid}` } } });
+    return doc(201, {
+      data: fileResource(ctx, f),
+      links: { self: { href: `${ctx.baseUrl}/jsonapi/file/file/${f.uuid}` } },
+    });
   });
 
   r.add('GET', '/jsonapi/file/file/:uuid', (req) => {
     const f = ctx.files.get(req.params['uuid'] ?? '');
-    if (!f) return jsonapiError(req, ctx.baseUrl, 404, 'The "file" parameter was not converted for the path "/jsonapi/file/file/{entity}" (route name: "jsonapi.file--file.individual")');
-    return doc(200, { data: fileResource(ctx, f), links: { self: { href: `${ctx.baseUrl}/jsonapi/file/file/${f.uuid}` } } });
+    if (!f)
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        404,
+        'The "file" parameter was not converted for the path "/jsonapi/file/file/{entity}" (route name: "jsonapi.file--file.individual")',
+      );
+    return doc(200, {
+      data: fileResource(ctx, f),
+      links: { self: { href: `${ctx.baseUrl}/jsonapi/file/file/${f.uuid}` } },
+    });
   });
 
   r.add('GET', '/sites/default/files/:folder/:name', (req) => {
     const uri = `public://${req.params['folder']}/${req.params['name']}`;
     const f = [...ctx.files.values()].find((x) => x.uri === uri);
-    return f ? { status: 200, headers: { 'content-type': f.mime }, body: f.bytes } : { status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: '<!doctype html><title>Page not found</title>' };
+    return f
+      ? { status: 200, headers: { 'content-type': f.mime }, body: f.bytes }
+      : {
+          status: 404,
+          headers: { 'content-type': 'text/html; charset=UTF-8' },
+          body: '<!doctype html><title>Page not found</title>',
+        };
   });
 }

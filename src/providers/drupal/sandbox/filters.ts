@@ -63,9 +63,19 @@ export function parseFilters(req: SandboxRequest): FilterTree {
   const items = new Map<string, Cond | Group>();
   for (const [key, e] of raw) {
     if (e.group['conjunction'] !== undefined) {
-      items.set(key, { kind: 'group', conjunction: e.group['conjunction'].toUpperCase() === 'OR' ? 'OR' : 'AND', memberOf: e.group['memberOf'] ?? ROOT });
+      items.set(key, {
+        kind: 'group',
+        conjunction: e.group['conjunction'].toUpperCase() === 'OR' ? 'OR' : 'AND',
+        memberOf: e.group['memberOf'] ?? ROOT,
+      });
     } else {
-      items.set(key, { kind: 'condition', path: e.cond['path']?.[0] ?? key, op: (e.cond['operator']?.[0] ?? '=').toUpperCase(), value: e.cond['value'] ?? [], memberOf: e.cond['memberOf']?.[0] ?? ROOT });
+      items.set(key, {
+        kind: 'condition',
+        path: e.cond['path']?.[0] ?? key,
+        op: (e.cond['operator']?.[0] ?? '=').toUpperCase(),
+        value: e.cond['value'] ?? [],
+        memberOf: e.cond['memberOf']?.[0] ?? ROOT,
+      });
     }
   }
   return { items };
@@ -92,27 +102,43 @@ function holds(c: Cond, get: FieldGetter): boolean {
   const values = c.value.map((v) => comparable(v, actual));
   const v = values[0] ?? '';
   switch (c.op) {
-    case '=': return a === v;
-    case '<>': return a !== v;
-    case '>': return a > v;
-    case '>=': return a >= v;
-    case '<': return a < v;
-    case '<=': return a <= v;
-    case 'IN': return values.includes(a);
-    case 'NOT IN': return !values.includes(a);
-    case 'BETWEEN': return a >= v && a <= (values[1] ?? v);
-    case 'NOT BETWEEN': return !(a >= v && a <= (values[1] ?? v));
-    case 'CONTAINS': return String(a).includes(String(v));
-    case 'STARTS_WITH': return String(a).startsWith(String(v));
-    case 'ENDS_WITH': return String(a).endsWith(String(v));
-    default: return false;
+    case '=':
+      return a === v;
+    case '<>':
+      return a !== v;
+    case '>':
+      return a > v;
+    case '>=':
+      return a >= v;
+    case '<':
+      return a < v;
+    case '<=':
+      return a <= v;
+    case 'IN':
+      return values.includes(a);
+    case 'NOT IN':
+      return !values.includes(a);
+    case 'BETWEEN':
+      return a >= v && a <= (values[1] ?? v);
+    case 'NOT BETWEEN':
+      return !(a >= v && a <= (values[1] ?? v));
+    case 'CONTAINS':
+      return String(a).includes(String(v));
+    case 'STARTS_WITH':
+      return String(a).startsWith(String(v));
+    case 'ENDS_WITH':
+      return String(a).endsWith(String(v));
+    default:
+      return false;
   }
 }
 
 function evalGroup(tree: FilterTree, name: string, conjunction: 'AND' | 'OR', get: FieldGetter): boolean {
   const members = [...tree.items].filter(([, it]) => it.memberOf === name);
   if (!members.length) return true;
-  const results = members.map(([key, it]) => (it.kind === 'group' ? evalGroup(tree, key, it.conjunction, get) : holds(it, get)));
+  const results = members.map(([key, it]) =>
+    it.kind === 'group' ? evalGroup(tree, key, it.conjunction, get) : holds(it, get),
+  );
   return conjunction === 'OR' ? results.some(Boolean) : results.every(Boolean);
 }
 

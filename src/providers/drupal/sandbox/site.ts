@@ -82,7 +82,23 @@ export function uuidOf(...parts: (string | number)[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const WORDS = ['drupal', 'community', 'release', 'module', 'theme', 'security', 'update', 'event', 'camp', 'guide', 'migration', 'content', 'editorial', 'workflow', 'news'];
+const WORDS = [
+  'drupal',
+  'community',
+  'release',
+  'module',
+  'theme',
+  'security',
+  'update',
+  'event',
+  'camp',
+  'guide',
+  'migration',
+  'content',
+  'editorial',
+  'workflow',
+  'news',
+];
 const TAGS = ['Drupal', 'Events', 'Security', 'Community', 'Release', 'Tutorial'];
 
 export function seedSite(seed: number | string, size: number, now: number): SiteData {
@@ -90,7 +106,15 @@ export function seedSite(seed: number | string, size: number, now: number): Site
   const terms = new Map<string, DrupalTerm>();
   TAGS.forEach((name, i) => {
     const uuid = uuidOf(String(seed), 'term', i + 1);
-    terms.set(uuid, { uuid, tid: i + 1, name, description: '', weight: 0, changed: nowSec - 400 * 86_400, status: true });
+    terms.set(uuid, {
+      uuid,
+      tid: i + 1,
+      name,
+      description: '',
+      weight: 0,
+      changed: nowSec - 400 * 86_400,
+      status: true,
+    });
   });
   const termIds = [...terms.keys()];
   const nodes = new Map<string, DrupalNode>();
@@ -105,12 +129,26 @@ export function seedSite(seed: number | string, size: number, now: number): Site
     vid += revisions;
     const bundle = i % 7 === 3 ? 'page' : 'article';
     const tagRng = rngFor(seed, 'drupal-node-tags', i);
-    const tags = bundle === 'article' ? [...new Set(Array.from({ length: tagRng.int(0, 2) }, () => tagRng.pick(termIds)))] : [];
+    const tags =
+      bundle === 'article' ? [...new Set(Array.from({ length: tagRng.int(0, 2) }, () => tagRng.pick(termIds)))] : [];
     nodes.set(uuidOf(String(seed), 'node', nid), {
-      uuid: uuidOf(String(seed), 'node', nid), nid, vid: vid - 1, bundle,
-      title: title[0]!.toUpperCase() + title.slice(1), status: rng.chance(0.85), created, changed, revisionTimestamp: changed, revisionLog: null,
-      promote: rng.chance(0.5), sticky: false, body: { value: `<p>${title}.</p>`, format: 'basic_html', summary: '' }, uid: rng.chance(0.7) ? 1 : 2, alias: null,
-      tags, image: null,
+      uuid: uuidOf(String(seed), 'node', nid),
+      nid,
+      vid: vid - 1,
+      bundle,
+      title: title[0]!.toUpperCase() + title.slice(1),
+      status: rng.chance(0.85),
+      created,
+      changed,
+      revisionTimestamp: changed,
+      revisionLog: null,
+      promote: rng.chance(0.5),
+      sticky: false,
+      body: { value: `<p>${title}.</p>`, format: 'basic_html', summary: '' },
+      uid: rng.chance(0.7) ? 1 : 2,
+      alias: null,
+      tags,
+      image: null,
     });
   }
   return { nodes, nextNid: size + 1, nextVid: vid, terms, nextTid: TAGS.length + 1, files: new Map(), nextFid: 1 };
@@ -136,7 +174,11 @@ export function applyAttrs(n: DrupalNode, attrs: Record<string, unknown>): void 
   else if (body && typeof body === 'object') {
     // A field item is replaced as a whole: properties left out become empty.
     const b = body as Record<string, unknown>;
-    n.body = { value: typeof b['value'] === 'string' ? b['value'] : '', format: typeof b['format'] === 'string' ? b['format'] : null, summary: typeof b['summary'] === 'string' ? b['summary'] : '' };
+    n.body = {
+      value: typeof b['value'] === 'string' ? b['value'] : '',
+      format: typeof b['format'] === 'string' ? b['format'] : null,
+      summary: typeof b['summary'] === 'string' ? b['summary'] : '',
+    };
   }
   const path = attrs['path'];
   if (path && typeof path === 'object') {

@@ -33,32 +33,73 @@ export function termResource(ctx: DrupalCtx, t: DrupalTerm): Record<string, unkn
       path: { alias: null, pid: null, langcode: 'en' },
     },
     relationships: {
-      vid: { data: { type: 'taxonomy_vocabulary--taxonomy_vocabulary', id: uuidOf('vocabulary', 'tags'), meta: { drupal_internal__target_id: 'tags' } }, links: { related: { href: `${self}/vid` }, self: { href: `${self}/relationships/vid` } } },
-      parent: { data: [{ type: TERM_TYPE, id: 'virtual', meta: { links: { help: { href: 'https://www.drupal.org/docs/8/modules/json-api/core-concepts#virtual', meta: { about: "Usage and meaning of the 'virtual' resource identifier." } } } } }], links: { related: { href: `${self}/parent` }, self: { href: `${self}/relationships/parent` } } },
+      vid: {
+        data: {
+          type: 'taxonomy_vocabulary--taxonomy_vocabulary',
+          id: uuidOf('vocabulary', 'tags'),
+          meta: { drupal_internal__target_id: 'tags' },
+        },
+        links: { related: { href: `${self}/vid` }, self: { href: `${self}/relationships/vid` } },
+      },
+      parent: {
+        data: [
+          {
+            type: TERM_TYPE,
+            id: 'virtual',
+            meta: {
+              links: {
+                help: {
+                  href: 'https://www.drupal.org/docs/8/modules/json-api/core-concepts#virtual',
+                  meta: { about: "Usage and meaning of the 'virtual' resource identifier." },
+                },
+              },
+            },
+          },
+        ],
+        links: { related: { href: `${self}/parent` }, self: { href: `${self}/relationships/parent` } },
+      },
     },
   };
 }
 
 function field(t: DrupalTerm, path: string): string | number | boolean | null | undefined {
   switch (path) {
-    case 'name': return t.name;
-    case 'drupal_internal__tid': case 'tid': return t.tid;
-    case 'id': case 'uuid': return t.uuid;
-    case 'status': return t.status;
-    case 'weight': return t.weight;
-    case 'changed': return t.changed;
-    default: return undefined;
+    case 'name':
+      return t.name;
+    case 'drupal_internal__tid':
+    case 'tid':
+      return t.tid;
+    case 'id':
+    case 'uuid':
+      return t.uuid;
+    case 'status':
+      return t.status;
+    case 'weight':
+      return t.weight;
+    case 'changed':
+      return t.changed;
+    default:
+      return undefined;
   }
 }
 
 export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest) => Caller): void {
   const base = '/jsonapi/taxonomy_term/tags';
-  const notFound = (req: SandboxRequest) => jsonapiError(req, ctx.baseUrl, 404, `The "taxonomy_term" parameter was not converted for the path "${base}/{entity}" (route name: "jsonapi.${TERM_TYPE}.individual")`);
+  const notFound = (req: SandboxRequest) =>
+    jsonapiError(
+      req,
+      ctx.baseUrl,
+      404,
+      `The "taxonomy_term" parameter was not converted for the path "${base}/{entity}" (route name: "jsonapi.${TERM_TYPE}.individual")`,
+    );
 
   r.add('GET', base, (req) => {
     const tree = parseFilters(req);
     const rows = [...ctx.terms.values()].filter((t) => matches(tree, (p) => field(t, p)));
-    const sorts = (req.query['sort'] ?? '').split(',').filter(Boolean).map((s) => ({ desc: s.startsWith('-'), path: s.replace(/^-/, '') }));
+    const sorts = (req.query['sort'] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((s) => ({ desc: s.startsWith('-'), path: s.replace(/^-/, '') }));
     rows.sort((a, b) => {
       for (const s of sorts) {
         const va = field(a, s.path) ?? '';
@@ -73,18 +114,30 @@ export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
 
   r.add('GET', `${base}/:uuid`, (req) => {
     const t = ctx.terms.get(req.params['uuid'] ?? '');
-    return t ? doc(200, { data: termResource(ctx, t), links: { self: { href: `${ctx.baseUrl}${base}/${t.uuid}` } } }) : notFound(req);
+    return t
+      ? doc(200, { data: termResource(ctx, t), links: { self: { href: `${ctx.baseUrl}${base}/${t.uuid}` } } })
+      : notFound(req);
   });
 
   r.add('POST', base, (req): SandboxResponse => {
     const bad = writable(ctx, req);
     if (bad) return bad;
-    if (who(req).kind !== 'user') return jsonapiError(req, ctx.baseUrl, 403, 'The current user is not allowed to POST the selected resource.', { source: { pointer: '/data' } });
+    if (who(req).kind !== 'user')
+      return jsonapiError(req, ctx.baseUrl, 403, 'The current user is not allowed to POST the selected resource.', {
+        source: { pointer: '/data' },
+      });
     const data = documentOf(req)?.['data'] as Record<string, unknown> | undefined;
     if (!data || typeof data !== 'object') return jsonapiError(req, ctx.baseUrl, 400, 'Missing `data`.');
-    if (data['type'] !== TERM_TYPE) return jsonapiError(req, ctx.baseUrl, 409, `Conflict: The type "${String(data['type'])}" does not match the route's type "${TERM_TYPE}".`);
+    if (data['type'] !== TERM_TYPE)
+      return jsonapiError(
+        req,
+        ctx.baseUrl,
+        409,
+        `Conflict: The type "${String(data['type'])}" does not match the route's type "${TERM_TYPE}".`,
+      );
     const attrs = (data['attributes'] ?? {}) as Record<string, unknown>;
-    if (typeof attrs['name'] !== 'string' || !attrs['name'].trim()) return violations([{ pointer: '/data/attributes/name', detail: 'name: This value should not be null.' }]);
+    if (typeof attrs['name'] !== 'string' || !attrs['name'].trim())
+      return violations([{ pointer: '/data/attributes/name', detail: 'name: This value should not be null.' }]);
     const uuid = typeof data['id'] === 'string' ? data['id'] : uuidOf('term', ctx.nextTid, ctx.now());
     if (ctx.terms.has(uuid)) return jsonapiError(req, ctx.baseUrl, 409, 'Conflict: Entity already exists.');
     const desc = attrs['description'];
@@ -92,7 +145,10 @@ export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
       uuid,
       tid: ctx.nextTid++,
       name: attrs['name'],
-      description: desc && typeof desc === 'object' && typeof (desc as Record<string, unknown>)['value'] === 'string' ? String((desc as Record<string, unknown>)['value']) : '',
+      description:
+        desc && typeof desc === 'object' && typeof (desc as Record<string, unknown>)['value'] === 'string'
+          ? String((desc as Record<string, unknown>)['value'])
+          : '',
       weight: typeof attrs['weight'] === 'number' ? attrs['weight'] : 0,
       changed: Math.floor(ctx.now() / 1000),
       status: attrs['status'] !== false,
@@ -107,7 +163,10 @@ export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
     if (bad) return bad;
     const t = ctx.terms.get(req.params['uuid'] ?? '');
     if (!t) return notFound(req);
-    if (who(req).kind !== 'user') return jsonapiError(req, ctx.baseUrl, 403, 'The current user is not allowed to DELETE the selected resource.', { source: { pointer: '/data' } });
+    if (who(req).kind !== 'user')
+      return jsonapiError(req, ctx.baseUrl, 403, 'The current user is not allowed to DELETE the selected resource.', {
+        source: { pointer: '/data' },
+      });
     // Node fields keep the dangling reference; JSON:API then renders it as a `missing` identifier.
     ctx.terms.delete(t.uuid);
     return { status: 204 };

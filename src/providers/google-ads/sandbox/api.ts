@@ -27,8 +27,18 @@ export function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
   if (!bearer) return { ok: false, res: missingCredential() };
   const check = ctx.tokens.validate(bearer);
   if (!check.ok) {
-    const code = check.problem === 'expired' ? 'OAUTH_TOKEN_EXPIRED' : check.problem === 'revoked' ? 'OAUTH_TOKEN_REVOKED' : 'OAUTH_TOKEN_INVALID';
-    const message = check.problem === 'expired' ? 'Oauth token is expired.' : check.problem === 'revoked' ? 'Oauth token is revoked.' : 'Oauth token is invalid.';
+    const code =
+      check.problem === 'expired'
+        ? 'OAUTH_TOKEN_EXPIRED'
+        : check.problem === 'revoked'
+          ? 'OAUTH_TOKEN_REVOKED'
+          : 'OAUTH_TOKEN_INVALID';
+    const message =
+      check.problem === 'expired'
+        ? 'Oauth token is expired.'
+        : check.problem === 'revoked'
+          ? 'Oauth token is revoked.'
+          : 'Oauth token is invalid.';
     return {
       ok: false,
       res: adsError(version, 'UNAUTHENTICATED', [{ errorCode: { authenticationError: code }, message }], {
@@ -44,17 +54,37 @@ export function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
           code: 403,
           message: 'Request had insufficient authentication scopes.',
           status: 'PERMISSION_DENIED',
-          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'googleads.googleapis.com' } }],
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+              domain: 'googleapis.com',
+              metadata: { service: 'googleads.googleapis.com' },
+            },
+          ],
         },
       }),
     };
   }
   const devToken = header(req, 'developer-token');
   if (!devToken) {
-    return { ok: false, res: invalidArgument(version, 'requestError', 'DEVELOPER_TOKEN_PARAMETER_MISSING', 'The developer-token parameter is required for all requests.') };
+    return {
+      ok: false,
+      res: invalidArgument(
+        version,
+        'requestError',
+        'DEVELOPER_TOKEN_PARAMETER_MISSING',
+        'The developer-token parameter is required for all requests.',
+      ),
+    };
   }
   if (devToken !== ctx.config.developerToken) {
-    return { ok: false, res: adsError(version, 'UNAUTHENTICATED', [{ errorCode: { authenticationError: 'DEVELOPER_TOKEN_INVALID' }, message: 'The developer token is not valid.' }]) };
+    return {
+      ok: false,
+      res: adsError(version, 'UNAUTHENTICATED', [
+        { errorCode: { authenticationError: 'DEVELOPER_TOKEN_INVALID' }, message: 'The developer token is not valid.' },
+      ]),
+    };
   }
   return { ok: true, version };
 }
@@ -64,22 +94,52 @@ function direct(ctx: GoogleContext): Customer[] {
   return ctx.world.customers.filter((c) => c.managerId === null);
 }
 
-export function resolveCustomer(ctx: GoogleContext, req: SandboxRequest, version: string): { ok: true; customer: Customer } | { ok: false; res: SandboxResponse } {
+export function resolveCustomer(
+  ctx: GoogleContext,
+  req: SandboxRequest,
+  version: string,
+): { ok: true; customer: Customer } | { ok: false; res: SandboxResponse } {
   const cid = req.params['cid'] ?? '';
-  if (!/^\d{10}$/.test(cid)) return { ok: false, res: invalidArgument(version, 'requestError', 'INVALID_CUSTOMER_ID', 'Customer ID is invalid.', cid) };
+  if (!/^\d{10}$/.test(cid))
+    return {
+      ok: false,
+      res: invalidArgument(version, 'requestError', 'INVALID_CUSTOMER_ID', 'Customer ID is invalid.', cid),
+    };
   const login = header(req, 'login-customer-id');
   if (login !== undefined && !/^\d{10}$/.test(login)) {
-    return { ok: false, res: invalidArgument(version, 'requestError', 'INVALID_CUSTOMER_ID', 'Invalid login-customer-id header; it must be 10 digits without dashes.', login) };
+    return {
+      ok: false,
+      res: invalidArgument(
+        version,
+        'requestError',
+        'INVALID_CUSTOMER_ID',
+        'Invalid login-customer-id header; it must be 10 digits without dashes.',
+        login,
+      ),
+    };
   }
   const entry = login ?? cid;
   const target = ctx.world.customers.find((c) => c.id === cid);
   const via = direct(ctx).find((c) => c.id === entry);
   const reachable = target && via && (target.id === via.id || (via.manager && target.managerId === via.id));
   if (!target || !reachable) {
-    return { ok: false, res: adsError(version, 'PERMISSION_DENIED', [{ errorCode: { authorizationError: 'USER_PERMISSION_DENIED' }, message: USER_PERMISSION_DENIED }]) };
+    return {
+      ok: false,
+      res: adsError(version, 'PERMISSION_DENIED', [
+        { errorCode: { authorizationError: 'USER_PERMISSION_DENIED' }, message: USER_PERMISSION_DENIED },
+      ]),
+    };
   }
   if (target.status !== 'ENABLED') {
-    return { ok: false, res: adsError(version, 'PERMISSION_DENIED', [{ errorCode: { authorizationError: 'CUSTOMER_NOT_ENABLED' }, message: "The customer account can't be accessed because it is not yet enabled or has been deactivated." }]) };
+    return {
+      ok: false,
+      res: adsError(version, 'PERMISSION_DENIED', [
+        {
+          errorCode: { authorizationError: 'CUSTOMER_NOT_ENABLED' },
+          message: "The customer account can't be accessed because it is not yet enabled or has been deactivated.",
+        },
+      ]),
+    };
   }
   return { ok: true, customer: target };
 }
@@ -95,25 +155,43 @@ function queryHash(query: string): string {
   return createHash('sha256').update(query).digest('base64url').slice(0, 16);
 }
 
-type Prepared = { ok: true; q: Query; rows: ReturnType<typeof run>; mask: string; version: string; customer: Customer; query: string } | { ok: false; res: SandboxResponse };
+type Prepared =
+  | {
+      ok: true;
+      q: Query;
+      rows: ReturnType<typeof run>;
+      mask: string;
+      version: string;
+      customer: Customer;
+      query: string;
+    }
+  | { ok: false; res: SandboxResponse };
 
 function prepare(ctx: GoogleContext, req: SandboxRequest): Prepared {
   const auth = authenticate(ctx, req);
   if (!auth.ok) return auth;
   const { version } = auth;
-  if (req.bodyError) return { ok: false, res: adsError(version, 'INVALID_ARGUMENT', [], { message: 'Invalid JSON payload received.' }) };
+  if (req.bodyError)
+    return { ok: false, res: adsError(version, 'INVALID_ARGUMENT', [], { message: 'Invalid JSON payload received.' }) };
   const cust = resolveCustomer(ctx, req, version);
   if (!cust.ok) return cust;
   const query = typeof req.body['query'] === 'string' ? req.body['query'] : '';
-  if (!query.trim()) return { ok: false, res: invalidArgument(version, 'queryError', 'QUERY_NOT_SPECIFIED', 'Query cannot be empty.') };
+  if (!query.trim())
+    return { ok: false, res: invalidArgument(version, 'queryError', 'QUERY_NOT_SPECIFIED', 'Query cannot be empty.') };
   let q: Query;
   try {
     q = parse(query);
     const tpl = template(q.from);
-    if (!tpl) throw new GaqlError('INVALID_RESOURCE_TYPE_IN_FROM_CLAUSE', `Error in FROM clause: invalid resource name '${q.from}'.`, q.from);
+    if (!tpl)
+      throw new GaqlError(
+        'INVALID_RESOURCE_TYPE_IN_FROM_CLAUSE',
+        `Error in FROM clause: invalid resource name '${q.from}'.`,
+        q.from,
+      );
     checkFields(q, tpl);
   } catch (err) {
-    if (err instanceof GaqlError) return { ok: false, res: invalidArgument(version, 'queryError', err.code, err.message, err.trigger) };
+    if (err instanceof GaqlError)
+      return { ok: false, res: invalidArgument(version, 'queryError', err.code, err.message, err.trigger) };
     throw err;
   }
   const rows = run(q, scopes(ctx.world, cust.customer, q.from, q) ?? []);
@@ -124,7 +202,12 @@ function search(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
   if (req.body['pageSize'] !== undefined) {
     const version = req.params['version'] ?? '';
     if (ctx.config.versions.includes(version)) {
-      return invalidArgument(version, 'requestError', 'PAGE_SIZE_NOT_SUPPORTED', "Setting the page size is not supported. Search Responses will have fixed page size of '10000' rows.");
+      return invalidArgument(
+        version,
+        'requestError',
+        'PAGE_SIZE_NOT_SUPPORTED',
+        "Setting the page size is not supported. Search Responses will have fixed page size of '10000' rows.",
+      );
     }
   }
   const prep = prepare(ctx, req);
@@ -142,7 +225,8 @@ function search(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
     if (!tok || typeof tok.o !== 'number' || tok.q !== queryHash(prep.query) || tok.c !== prep.customer.id) {
       return invalidArgument(version, 'requestError', 'INVALID_PAGE_TOKEN', 'Page token is invalid.', raw);
     }
-    if (ctx.now() - tok.t > PAGE_TOKEN_TTL_MS) return invalidArgument(version, 'requestError', 'EXPIRED_PAGE_TOKEN', 'Page token has expired.', raw);
+    if (ctx.now() - tok.t > PAGE_TOKEN_TTL_MS)
+      return invalidArgument(version, 'requestError', 'EXPIRED_PAGE_TOKEN', 'Page token has expired.', raw);
     offset = tok.o;
   }
   const size = ctx.config.searchPageSize;

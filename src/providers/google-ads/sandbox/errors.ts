@@ -11,7 +11,11 @@ export function requestId(): string {
 }
 
 export function oauthError(status: number, error: string, description: string): SandboxResponse {
-  return json(status, { error, error_description: description }, { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate' });
+  return json(
+    status,
+    { error, error_description: description },
+    { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate' },
+  );
 }
 
 /** gRPC status name → HTTP status (the REST transcoding table). */
@@ -63,7 +67,15 @@ export function adsError(
       message: opts.message ?? TOP_MESSAGE[grpcStatus] ?? 'Unknown error.',
       status: grpcStatus,
       ...(errors.length
-        ? { details: [{ '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`, errors, requestId: rid }] }
+        ? {
+            details: [
+              {
+                '@type': `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`,
+                errors,
+                requestId: rid,
+              },
+            ],
+          }
         : {}),
     },
   };
@@ -86,9 +98,19 @@ export function missingCredential(): SandboxResponse {
   );
 }
 
-export function invalidArgument(version: string, category: string, code: string, message: string, trigger?: string): SandboxResponse {
+export function invalidArgument(
+  version: string,
+  category: string,
+  code: string,
+  message: string,
+  trigger?: string,
+): SandboxResponse {
   return adsError(version, 'INVALID_ARGUMENT', [
-    { errorCode: { [category]: code }, message, ...(trigger === undefined ? {} : { trigger: { stringValue: trigger } }) },
+    {
+      errorCode: { [category]: code },
+      message,
+      ...(trigger === undefined ? {} : { trigger: { stringValue: trigger } }),
+    },
   ]);
 }
 
@@ -106,5 +128,10 @@ export function htmlNotFound(path: string): SandboxResponse {
  * `UNSUPPORTED_VERSION`; the exact envelope Google sends is not documented (docs/platforms/google-ads.md).
  */
 export function unsupportedVersion(version: string): SandboxResponse {
-  return invalidArgument(version, 'requestError', 'UNSUPPORTED_VERSION', `Version ${version} of the Google Ads API has been sunset; use a newer version.`);
+  return invalidArgument(
+    version,
+    'requestError',
+    'UNSUPPORTED_VERSION',
+    `Version ${version} of the Google Ads API has been sunset; use a newer version.`,
+  );
 }

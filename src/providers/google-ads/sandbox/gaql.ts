@@ -4,7 +4,16 @@
  * emitted in REST form: nested lowerCamelCase objects, int64 as strings, `resourceName` on every
  * resource present, plus the `fieldMask` Google echoes.
  */
-import { adDay, windowDates, type Ad, type AdGroup, type Budget, type Campaign, type Customer, type GoogleWorld } from './world.ts';
+import {
+  adDay,
+  windowDates,
+  type Ad,
+  type AdGroup,
+  type Budget,
+  type Campaign,
+  type Customer,
+  type GoogleWorld,
+} from './world.ts';
 
 export type Value = string | number | boolean | null;
 
@@ -22,17 +31,35 @@ export interface Query {
 
 interface Condition {
   field: string;
-  op: '=' | '!=' | '>' | '<' | '>=' | '<=' | 'BETWEEN' | 'IN' | 'NOT IN' | 'LIKE' | 'NOT LIKE' | 'IS NULL' | 'IS NOT NULL';
+  op:
+    | '='
+    | '!='
+    | '>'
+    | '<'
+    | '>='
+    | '<='
+    | 'BETWEEN'
+    | 'IN'
+    | 'NOT IN'
+    | 'LIKE'
+    | 'NOT LIKE'
+    | 'IS NULL'
+    | 'IS NOT NULL';
   values: Value[];
 }
 
 export class GaqlError extends Error {
-  constructor(readonly code: string, message: string, readonly trigger?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly trigger?: string,
+  ) {
     super(message);
   }
 }
 
-const TOKEN = /\s*(?:('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(!=|>=|<=|=|<|>)|([(),])|([A-Za-z_][A-Za-z0-9_.]*)|(-?\d+(?:\.\d+)?))/y;
+const TOKEN =
+  /\s*(?:('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(!=|>=|<=|=|<|>)|([(),])|([A-Za-z_][A-Za-z0-9_.]*)|(-?\d+(?:\.\d+)?))/y;
 
 function tokenize(q: string): string[] {
   const out: string[] = [];
@@ -42,7 +69,12 @@ function tokenize(q: string): string[] {
     if (/^\s*$/.test(q.slice(pos))) break;
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(q);
-    if (!m) throw new GaqlError('UNEXPECTED_INPUT', `Error in query: unexpected input ${q.slice(pos, pos + 20).trim()}.`, q.slice(pos).trim());
+    if (!m)
+      throw new GaqlError(
+        'UNEXPECTED_INPUT',
+        `Error in query: unexpected input ${q.slice(pos, pos + 20).trim()}.`,
+        q.slice(pos).trim(),
+      );
     out.push(m[0].trim());
     pos = TOKEN.lastIndex;
   }
@@ -69,7 +101,8 @@ export function parse(query: string): Query {
   const select: string[] = [];
   do {
     const f = next();
-    if (!/^[a-z_]+\.[a-z_.]+$/.test(f)) throw new GaqlError('BAD_SELECT_CLAUSE', `Error in SELECT clause: invalid field name '${f}'.`, f);
+    if (!/^[a-z_]+\.[a-z_.]+$/.test(f))
+      throw new GaqlError('BAD_SELECT_CLAUSE', `Error in SELECT clause: invalid field name '${f}'.`, f);
     select.push(f);
   } while (peek() === ',' && next());
   if (next().toUpperCase() !== 'FROM') throw new GaqlError('EXPECTED_FROM', "Error in query: expected 'FROM'.");
@@ -83,7 +116,8 @@ export function parse(query: string): Query {
       const field = next();
       let op = next().toUpperCase();
       if (op === 'NOT') op = `NOT ${next().toUpperCase()}`;
-      if (op === 'IS') op = peek() === 'NOT' ? (next(), `IS NOT ${next().toUpperCase()}`) : `IS ${next().toUpperCase()}`;
+      if (op === 'IS')
+        op = peek() === 'NOT' ? (next(), `IS NOT ${next().toUpperCase()}`) : `IS ${next().toUpperCase()}`;
       let values: Value[] = [];
       if (op === 'IN' || op === 'NOT IN') {
         if (next() !== '(') throw new GaqlError('BAD_LIST', 'Error in WHERE clause: expected a list.');
@@ -95,10 +129,12 @@ export function parse(query: string): Query {
       } else if (op === 'BETWEEN') {
         // `BETWEEN a AND b`: this AND belongs to the operator, not the condition list.
         const lo = literal(next());
-        if (next().toUpperCase() !== 'AND') throw new GaqlError('BAD_OPERATOR', "Error in WHERE clause: expected 'AND' after BETWEEN.");
+        if (next().toUpperCase() !== 'AND')
+          throw new GaqlError('BAD_OPERATOR', "Error in WHERE clause: expected 'AND' after BETWEEN.");
         values = [lo, literal(next())];
       } else if (op !== 'IS NULL' && op !== 'IS NOT NULL') {
-        if (!['=', '!=', '>', '<', '>=', '<=', 'LIKE', 'NOT LIKE'].includes(op)) throw new GaqlError('BAD_OPERATOR', `Error in WHERE clause: invalid operator '${op}'.`, op);
+        if (!['=', '!=', '>', '<', '>=', '<=', 'LIKE', 'NOT LIKE'].includes(op))
+          throw new GaqlError('BAD_OPERATOR', `Error in WHERE clause: invalid operator '${op}'.`, op);
         values = [literal(next())];
       }
       where.push({ field, op: op as Condition['op'], values });
@@ -108,7 +144,8 @@ export function parse(query: string): Query {
   }
   if (peek() === 'ORDER') {
     next();
-    if (next().toUpperCase() !== 'BY') throw new GaqlError('BAD_ORDER_BY_CLAUSE', "Error in ORDER BY clause: expected 'BY'.");
+    if (next().toUpperCase() !== 'BY')
+      throw new GaqlError('BAD_ORDER_BY_CLAUSE', "Error in ORDER BY clause: expected 'BY'.");
     do {
       const field = next();
       let desc = false;
@@ -119,7 +156,8 @@ export function parse(query: string): Query {
   if (peek() === 'LIMIT') {
     next();
     const n = Number(next());
-    if (!Number.isInteger(n) || n < 1) throw new GaqlError('BAD_LIMIT_VALUE', 'Error in LIMIT clause: invalid limit value.');
+    if (!Number.isInteger(n) || n < 1)
+      throw new GaqlError('BAD_LIMIT_VALUE', 'Error in LIMIT clause: invalid limit value.');
     limit = n;
   }
   if (peek() === 'PARAMETERS') i = t.length;
@@ -129,15 +167,26 @@ export function parse(query: string): Query {
 
 function customerScope(c: Customer): Record<string, Value> {
   return {
-    resource_name: `customers/${c.id}`, id: c.id, descriptive_name: c.descriptive_name, currency_code: c.currency_code,
-    time_zone: c.time_zone, manager: c.manager, test_account: c.test_account, status: c.status,
+    resource_name: `customers/${c.id}`,
+    id: c.id,
+    descriptive_name: c.descriptive_name,
+    currency_code: c.currency_code,
+    time_zone: c.time_zone,
+    manager: c.manager,
+    test_account: c.test_account,
+    status: c.status,
   };
 }
 
 function budgetScope(b: Budget): Record<string, Value> {
   return {
-    resource_name: `customers/${b.customerId}/campaignBudgets/${b.id}`, id: b.id, name: b.name,
-    period: b.period, delivery_method: b.delivery_method, explicitly_shared: b.explicitly_shared, status: b.status,
+    resource_name: `customers/${b.customerId}/campaignBudgets/${b.id}`,
+    id: b.id,
+    name: b.name,
+    period: b.period,
+    delivery_method: b.delivery_method,
+    explicitly_shared: b.explicitly_shared,
+    status: b.status,
     // A daily budget carries amount_micros, a custom-period (total) one total_amount_micros.
     amount_micros: b.period === 'DAILY' ? b.amount_micros : null,
     total_amount_micros: b.period === 'CUSTOM_PERIOD' ? (b.total_amount_micros ?? b.amount_micros) : null,
@@ -146,43 +195,68 @@ function budgetScope(b: Budget): Record<string, Value> {
 
 function campaignScope(c: Campaign): Record<string, Value> {
   return {
-    resource_name: `customers/${c.customerId}/campaigns/${c.id}`, id: c.id, name: c.name, status: c.status,
-    serving_status: c.serving_status, advertising_channel_type: c.advertising_channel_type,
+    resource_name: `customers/${c.customerId}/campaigns/${c.id}`,
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    serving_status: c.serving_status,
+    advertising_channel_type: c.advertising_channel_type,
     bidding_strategy_type: c.bidding_strategy_type,
     // v23+ (docs/platforms/google-ads.md §Version): date times in the customer's zone; no end runs indefinitely.
-    start_date_time: `${c.start_date} 00:00:00`, end_date_time: c.end_date === NO_END_DAY ? null : `${c.end_date} 23:59:59`,
+    start_date_time: `${c.start_date} 00:00:00`,
+    end_date_time: c.end_date === NO_END_DAY ? null : `${c.end_date} 23:59:59`,
     campaign_budget: `customers/${c.customerId}/campaignBudgets/${c.budgetId}`,
   };
 }
 
 function adGroupScope(g: AdGroup): Record<string, Value> {
   return {
-    resource_name: `customers/${g.customerId}/adGroups/${g.id}`, id: g.id, name: g.name, status: g.status, type: g.type,
-    cpc_bid_micros: g.cpc_bid_micros, campaign: `customers/${g.customerId}/campaigns/${g.campaignId}`,
+    resource_name: `customers/${g.customerId}/adGroups/${g.id}`,
+    id: g.id,
+    name: g.name,
+    status: g.status,
+    type: g.type,
+    cpc_bid_micros: g.cpc_bid_micros,
+    campaign: `customers/${g.customerId}/campaigns/${g.campaignId}`,
   };
 }
 
 function adGroupAdScope(a: Ad): Record<string, Value> {
   // Nested messages (ad, policy_summary) are flattened to dotted keys; render() nests them again.
   return {
-    resource_name: `customers/${a.customerId}/adGroupAds/${a.adGroupId}~${a.id}`, status: a.status,
+    resource_name: `customers/${a.customerId}/adGroupAds/${a.adGroupId}~${a.id}`,
+    status: a.status,
     ad_group: `customers/${a.customerId}/adGroups/${a.adGroupId}`,
-    'ad.id': a.id, 'ad.name': a.name, 'ad.type': a.type, 'ad.resource_name': `customers/${a.customerId}/ads/${a.id}`,
-    'policy_summary.approval_status': a.approval_status, 'policy_summary.review_status': a.review_status,
+    'ad.id': a.id,
+    'ad.name': a.name,
+    'ad.type': a.type,
+    'ad.resource_name': `customers/${a.customerId}/ads/${a.id}`,
+    'policy_summary.approval_status': a.approval_status,
+    'policy_summary.review_status': a.review_status,
   };
 }
 
 const METRIC_RESOURCES = new Set(['campaign', 'ad_group', 'ad_group_ad']);
 
 function referenced(q: Query | undefined, prefix: string): boolean {
-  return !!q && [...q.select, ...q.where.map((w) => w.field), ...q.orderBy.map((o) => o.field)].some((f) => f.startsWith(`${prefix}.`));
+  return (
+    !!q &&
+    [...q.select, ...q.where.map((w) => w.field), ...q.orderBy.map((o) => o.field)].some((f) =>
+      f.startsWith(`${prefix}.`),
+    )
+  );
 }
 
 type DayNumbers = { impressions: number; clicks: number; cost_micros: number; conversions: number };
 
 function metricsScope(m: DayNumbers): Record<string, Value> {
   // int64 metrics are strings in REST JSON; conversions is a double.
-  return { impressions: String(m.impressions), clicks: String(m.clicks), cost_micros: String(m.cost_micros), conversions: m.conversions };
+  return {
+    impressions: String(m.impressions),
+    clicks: String(m.clicks),
+    cost_micros: String(m.cost_micros),
+    conversions: m.conversions,
+  };
 }
 
 /**
@@ -232,9 +306,19 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
     case 'customer':
       return [{ customer: cust }];
     case 'customer_client': {
-      const self: Record<string, Value> = { ...cust, client_customer: `customers/${customer.id}`, level: '0', hidden: false };
+      const self: Record<string, Value> = {
+        ...cust,
+        client_customer: `customers/${customer.id}`,
+        level: '0',
+        hidden: false,
+      };
       const below = customer.manager ? world.customers.filter((c) => c.managerId === customer.id) : [];
-      const clients: Record<string, Value>[] = below.map((c) => ({ ...customerScope(c), client_customer: `customers/${c.id}`, level: '1', hidden: false }));
+      const clients: Record<string, Value>[] = below.map((c) => ({
+        ...customerScope(c),
+        client_customer: `customers/${c.id}`,
+        level: '1',
+        hidden: false,
+      }));
       return [self, ...clients].map((cc) => ({
         customer: cust,
         customer_client: { ...cc, resource_name: `customers/${customer.id}/customerClients/${cc['id']}` },
@@ -242,18 +326,27 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
     }
     case 'campaign': {
       const mine = world.campaigns.filter((c) => c.customerId === customer.id);
-      const ads = referenced(q, 'metrics') || referenced(q, 'segments') ? world.ads.filter((a) => a.customerId === customer.id) : [];
+      const ads =
+        referenced(q, 'metrics') || referenced(q, 'segments')
+          ? world.ads.filter((a) => a.customerId === customer.id)
+          : [];
       return withMetrics(
         world,
         mine.map((c) => {
           const b = budget(c);
-          return { scope: { customer: cust, campaign: campaignScope(c), ...(b ? { campaign_budget: budgetScope(b) } : {}) }, ads: ads.filter((a) => a.campaignId === c.id) };
+          return {
+            scope: { customer: cust, campaign: campaignScope(c), ...(b ? { campaign_budget: budgetScope(b) } : {}) },
+            ads: ads.filter((a) => a.campaignId === c.id),
+          };
         }),
         q,
       );
     }
     case 'ad_group': {
-      const ads = referenced(q, 'metrics') || referenced(q, 'segments') ? world.ads.filter((a) => a.customerId === customer.id) : [];
+      const ads =
+        referenced(q, 'metrics') || referenced(q, 'segments')
+          ? world.ads.filter((a) => a.customerId === customer.id)
+          : [];
       return withMetrics(
         world,
         world.adGroups
@@ -262,7 +355,12 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
             const c = campaignOf.get(g.campaignId);
             const b = budget(c);
             return {
-              scope: { customer: cust, ad_group: adGroupScope(g), ...(c ? { campaign: campaignScope(c) } : {}), ...(b ? { campaign_budget: budgetScope(b) } : {}) },
+              scope: {
+                customer: cust,
+                ad_group: adGroupScope(g),
+                ...(c ? { campaign: campaignScope(c) } : {}),
+                ...(b ? { campaign_budget: budgetScope(b) } : {}),
+              },
               ads: ads.filter((a) => a.adGroupId === g.id),
             };
           }),
@@ -279,7 +377,12 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
             const c = campaignOf.get(a.campaignId);
             const g = groupOf.get(a.adGroupId);
             return {
-              scope: { customer: cust, ad_group_ad: adGroupAdScope(a), ...(g ? { ad_group: adGroupScope(g) } : {}), ...(c ? { campaign: campaignScope(c) } : {}) },
+              scope: {
+                customer: cust,
+                ad_group_ad: adGroupAdScope(a),
+                ...(g ? { ad_group: adGroupScope(g) } : {}),
+                ...(c ? { campaign: campaignScope(c) } : {}),
+              },
               ads: [a],
             };
           }),
@@ -287,7 +390,9 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
       );
     }
     case 'campaign_budget':
-      return [...world.budgets.values()].filter((b) => b.customerId === customer.id).map((b) => ({ customer: cust, campaign_budget: budgetScope(b) }));
+      return [...world.budgets.values()]
+        .filter((b) => b.customerId === customer.id)
+        .map((b) => ({ customer: cust, campaign_budget: budgetScope(b) }));
     default:
       return undefined;
   }
@@ -295,14 +400,69 @@ export function scopes(world: GoogleWorld, customer: Customer, from: string, q?:
 
 /** A scope with every field present, so field names can be checked even when no row exists. */
 export function template(from: string): Scope | undefined {
-  const c: Customer = { id: '0', descriptive_name: '', currency_code: '', time_zone: '', manager: true, test_account: false, status: 'ENABLED', managerId: null };
+  const c: Customer = {
+    id: '0',
+    descriptive_name: '',
+    currency_code: '',
+    time_zone: '',
+    manager: true,
+    test_account: false,
+    status: 'ENABLED',
+    managerId: null,
+  };
   const world: GoogleWorld = {
     user: { email: '', sub: '' },
     customers: [c],
-    budgets: new Map([['1', { id: '1', customerId: '0', name: '', amount_micros: '0', period: 'DAILY', delivery_method: 'STANDARD', explicitly_shared: false, status: 'ENABLED' }]]),
-    campaigns: [{ id: '2', customerId: '0', name: '', status: 'ENABLED', serving_status: '', advertising_channel_type: '', bidding_strategy_type: '', start_date: '', end_date: '', budgetId: '1' }],
-    adGroups: [{ id: '3', customerId: '0', campaignId: '2', name: '', status: 'ENABLED', type: '', cpc_bid_micros: '0' }],
-    ads: [{ id: '4', customerId: '0', campaignId: '2', adGroupId: '3', name: '', status: 'ENABLED', type: '', approval_status: 'APPROVED', review_status: 'REVIEWED', impressions: 0, ctr: 0, cpmMicros: 0, cvr: 0, unitMicros: 1 }],
+    budgets: new Map([
+      [
+        '1',
+        {
+          id: '1',
+          customerId: '0',
+          name: '',
+          amount_micros: '0',
+          period: 'DAILY',
+          delivery_method: 'STANDARD',
+          explicitly_shared: false,
+          status: 'ENABLED',
+        },
+      ],
+    ]),
+    campaigns: [
+      {
+        id: '2',
+        customerId: '0',
+        name: '',
+        status: 'ENABLED',
+        serving_status: '',
+        advertising_channel_type: '',
+        bidding_strategy_type: '',
+        start_date: '',
+        end_date: '',
+        budgetId: '1',
+      },
+    ],
+    adGroups: [
+      { id: '3', customerId: '0', campaignId: '2', name: '', status: 'ENABLED', type: '', cpc_bid_micros: '0' },
+    ],
+    ads: [
+      {
+        id: '4',
+        customerId: '0',
+        campaignId: '2',
+        adGroupId: '3',
+        name: '',
+        status: 'ENABLED',
+        type: '',
+        approval_status: 'APPROVED',
+        review_status: 'REVIEWED',
+        impressions: 0,
+        ctr: 0,
+        cpmMicros: 0,
+        cvr: 0,
+        unitMicros: 1,
+      },
+    ],
     seed: 0,
     firstDay: '2000-01-01',
     days: 0,
@@ -311,7 +471,11 @@ export function template(from: string): Scope | undefined {
   const s = scopes(world, c, from)?.[0];
   if (!s || !METRIC_RESOURCES.has(from)) return s;
   // Metric and segment fields exist on these resources even when a row has none.
-  return { ...s, segments: { date: '' }, metrics: metricsScope({ impressions: 0, clicks: 0, cost_micros: 0, conversions: 0 }) };
+  return {
+    ...s,
+    segments: { date: '' },
+    metrics: metricsScope({ impressions: 0, clicks: 0, cost_micros: 0, conversions: 0 }),
+  };
 }
 
 function lookup(scope: Scope, field: string): { known: boolean; value: Value } {
@@ -327,36 +491,63 @@ export function checkFields(q: Query, template: Scope): void {
   for (const f of [...q.select, ...q.where.map((w) => w.field), ...q.orderBy.map((o) => o.field)]) {
     const prefix = f.slice(0, f.indexOf('.'));
     if (!(prefix in template)) {
-      throw new GaqlError('PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE', `The following resource cannot be selected with the resource in the FROM clause: '${prefix}'.`, f);
+      throw new GaqlError(
+        'PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE',
+        `The following resource cannot be selected with the resource in the FROM clause: '${prefix}'.`,
+        f,
+      );
     }
-    if (!lookup(template, f).known) throw new GaqlError('UNRECOGNIZED_FIELD', `Unrecognized field in the query: '${f}'.`, f);
+    if (!lookup(template, f).known)
+      throw new GaqlError('UNRECOGNIZED_FIELD', `Unrecognized field in the query: '${f}'.`, f);
   }
 }
 
 function compare(a: Value, b: Value): number {
-  if (typeof a === 'string' && typeof b === 'string' && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)) return Number(a) - Number(b);
+  if (typeof a === 'string' && typeof b === 'string' && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b))
+    return Number(a) - Number(b);
   return String(a).localeCompare(String(b));
 }
 
 function matches(scope: Scope, c: Condition): boolean {
   const { value } = lookup(scope, c.field);
   const first = c.values[0] ?? null;
-  const eq = (v: Value): boolean => (typeof value === 'boolean' ? String(value).toUpperCase() === String(v).toUpperCase() : compare(value, v) === 0);
-  const like = (): boolean => new RegExp(`^${String(first).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i').test(String(value));
+  const eq = (v: Value): boolean =>
+    typeof value === 'boolean' ? String(value).toUpperCase() === String(v).toUpperCase() : compare(value, v) === 0;
+  const like = (): boolean =>
+    new RegExp(
+      `^${String(first)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.')}$`,
+      'i',
+    ).test(String(value));
   switch (c.op) {
-    case '=': return eq(first);
-    case '!=': return !eq(first);
-    case '>': return compare(value, first) > 0;
-    case '<': return compare(value, first) < 0;
-    case '>=': return compare(value, first) >= 0;
-    case '<=': return compare(value, first) <= 0;
-    case 'BETWEEN': return compare(value, first) >= 0 && compare(value, c.values[1] ?? null) <= 0;
-    case 'IN': return c.values.some(eq);
-    case 'NOT IN': return !c.values.some(eq);
-    case 'LIKE': return like();
-    case 'NOT LIKE': return !like();
-    case 'IS NULL': return value === null;
-    case 'IS NOT NULL': return value !== null;
+    case '=':
+      return eq(first);
+    case '!=':
+      return !eq(first);
+    case '>':
+      return compare(value, first) > 0;
+    case '<':
+      return compare(value, first) < 0;
+    case '>=':
+      return compare(value, first) >= 0;
+    case '<=':
+      return compare(value, first) <= 0;
+    case 'BETWEEN':
+      return compare(value, first) >= 0 && compare(value, c.values[1] ?? null) <= 0;
+    case 'IN':
+      return c.values.some(eq);
+    case 'NOT IN':
+      return !c.values.some(eq);
+    case 'LIKE':
+      return like();
+    case 'NOT LIKE':
+      return !like();
+    case 'IS NULL':
+      return value === null;
+    case 'IS NOT NULL':
+      return value !== null;
   }
 }
 
@@ -385,14 +576,18 @@ export function render(q: Query, scope: Scope): Record<string, Record<string, un
     const prefix = f.slice(0, f.indexOf('.'));
     const res = scope[prefix];
     // segments and metrics are not resources: no resourceName.
-    const obj = (row[camel(prefix)] ??= prefix === 'segments' || prefix === 'metrics' ? {} : { resourceName: res?.['resource_name'] ?? null });
+    const obj = (row[camel(prefix)] ??=
+      prefix === 'segments' || prefix === 'metrics' ? {} : { resourceName: res?.['resource_name'] ?? null });
     // Nested messages (`ad_group_ad.ad.id`) become nested objects, each with its own resourceName.
     const path = f.slice(f.indexOf('.') + 1).split('.');
-    let at = obj as Record<string, unknown>;
+    let at = obj;
     for (let i = 0; i < path.length - 1; i++) {
       const sub = path.slice(0, i + 1).join('.');
       const resName = res?.[`${sub}.resource_name`];
-      at = (at[camel(path[i] ?? '')] ??= resName !== undefined ? { resourceName: resName } : {}) as Record<string, unknown>;
+      at = (at[camel(path[i] ?? '')] ??= resName !== undefined ? { resourceName: resName } : {}) as Record<
+        string,
+        unknown
+      >;
     }
     at[camel(path[path.length - 1] ?? '')] = lookup(scope, f).value;
   }

@@ -3,12 +3,23 @@
  * Creating ad groups and ads is not simulated (a create operation is refused as unsupported).
  * Children of a removed campaign keep their own status but can no longer be changed.
  */
-import { checkKnown, enumValue, fail, notFound, removedResource, required, type At, type Checked, type MutateService } from './mutate-kit.ts';
+import {
+  checkKnown,
+  enumValue,
+  fail,
+  notFound,
+  removedResource,
+  required,
+  type At,
+  type Checked,
+  type MutateService,
+} from './mutate-kit.ts';
 import type { Ad, AdGroup, GoogleWorld } from './world.ts';
 
 const STATUSES = ['ENABLED', 'PAUSED', 'REMOVED'];
 
-const unsupported = (at: At): Checked => fail(at, 'mutateError', 'MUTATE_NOT_ALLOWED', 'Creating this resource is not simulated by the sandbox.');
+const unsupported = (at: At): Checked =>
+  fail(at, 'mutateError', 'MUTATE_NOT_ALLOWED', 'Creating this resource is not simulated by the sandbox.');
 
 function campaignRemoved(world: GoogleWorld, campaignId: string): boolean {
   return world.campaigns.find((c) => c.id === campaignId)?.status === 'REMOVED';
@@ -16,18 +27,30 @@ function campaignRemoved(world: GoogleWorld, campaignId: string): boolean {
 
 function groupOf(world: GoogleWorld, customerId: string, name: unknown): AdGroup | undefined {
   const m = typeof name === 'string' ? /^customers\/(\d+)\/adGroups\/(\d+)$/.exec(name) : null;
-  return m && m[1] === customerId ? world.adGroups.find((g) => g.id === m[2] && g.customerId === customerId) : undefined;
+  return m && m[1] === customerId
+    ? world.adGroups.find((g) => g.id === m[2] && g.customerId === customerId)
+    : undefined;
 }
 
 function adOf(world: GoogleWorld, customerId: string, name: unknown): Ad | undefined {
   const m = typeof name === 'string' ? /^customers\/(\d+)\/adGroupAds\/(\d+)~(\d+)$/.exec(name) : null;
-  return m && m[1] === customerId ? world.ads.find((a) => a.adGroupId === m[2] && a.id === m[3] && a.customerId === customerId) : undefined;
+  return m && m[1] === customerId
+    ? world.ads.find((a) => a.adGroupId === m[2] && a.id === m[3] && a.customerId === customerId)
+    : undefined;
 }
 
 /** Status (and, for ad groups, name) updates; both kinds share the same rules. */
 function statusUpdate<T extends { status: 'ENABLED' | 'PAUSED' | 'REMOVED'; campaignId: string }>(
-  svc: MutateService, target: T | undefined, body: Record<string, unknown>, mask: string[], at: At, enumName: string, other: readonly string[],
-  parentRemoved: (t: T) => boolean, name: (t: T) => string, rename?: (t: T, n: string) => void,
+  svc: MutateService,
+  target: T | undefined,
+  body: Record<string, unknown>,
+  mask: string[],
+  at: At,
+  enumName: string,
+  other: readonly string[],
+  parentRemoved: (t: T) => boolean,
+  name: (t: T) => string,
+  rename?: (t: T, n: string) => void,
 ): Checked {
   checkKnown(svc, body, at);
   if (!target) return notFound(at, String(body['resourceName']));
@@ -37,14 +60,34 @@ function statusUpdate<T extends { status: 'ENABLED' | 'PAUSED' | 'REMOVED'; camp
     if (path !== 'status' && !(rename && path === 'name')) {
       return other.includes(path)
         ? fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path)
-        : fail(at, 'fieldMaskError', 'FIELD_NOT_FOUND', `The field mask contained an invalid field: '${path}'.`, undefined, path);
+        : fail(
+            at,
+            'fieldMaskError',
+            'FIELD_NOT_FOUND',
+            `The field mask contained an invalid field: '${path}'.`,
+            undefined,
+            path,
+          );
     }
   }
   if (mask.includes('status') && !status) return required(at, 'status');
-  if (status === 'REMOVED') return fail(at, 'fieldError', 'INVALID_VALUE', 'The field is not allowed to be set to REMOVED; use a remove operation.', 'status');
+  if (status === 'REMOVED')
+    return fail(
+      at,
+      'fieldError',
+      'INVALID_VALUE',
+      'The field is not allowed to be set to REMOVED; use a remove operation.',
+      'status',
+    );
   const newName = body['name'];
   if (mask.includes('name') && (typeof newName !== 'string' || !newName.trim())) {
-    return fail(at, 'stringLengthError', 'EMPTY', 'The specified field should have a least one non-whitespace character in it.', 'name');
+    return fail(
+      at,
+      'stringLengthError',
+      'EMPTY',
+      'The specified field should have a least one non-whitespace character in it.',
+      'name',
+    );
   }
   return {
     ok: true,
@@ -61,8 +104,20 @@ export const adGroupService: MutateService = {
   fields: ['resourceName', 'id', 'name', 'status', 'campaign', 'type', 'cpcBidMicros'],
   create: (_w, _c, _b, at) => unsupported(at),
   update(world, customerId, body, mask, at) {
-    return statusUpdate(this, groupOf(world, customerId, body['resourceName']), body, mask, at, 'AdGroupStatusEnum.AdGroupStatus', ['campaign', 'type', 'id'],
-      (g) => campaignRemoved(world, g.campaignId), (g) => `customers/${customerId}/adGroups/${g.id}`, (g, n) => { g.name = n; });
+    return statusUpdate(
+      this,
+      groupOf(world, customerId, body['resourceName']),
+      body,
+      mask,
+      at,
+      'AdGroupStatusEnum.AdGroupStatus',
+      ['campaign', 'type', 'id'],
+      (g) => campaignRemoved(world, g.campaignId),
+      (g) => `customers/${customerId}/adGroups/${g.id}`,
+      (g, n) => {
+        g.name = n;
+      },
+    );
   },
   remove(world, customerId, name, at) {
     const g = groupOf(world, customerId, name);
@@ -79,8 +134,17 @@ export const adGroupAdService: MutateService = {
   update(world, customerId, body, mask, at) {
     const ad = adOf(world, customerId, body['resourceName']);
     const groupRemoved = (a: Ad) => world.adGroups.find((g) => g.id === a.adGroupId)?.status === 'REMOVED';
-    return statusUpdate(this, ad, body, mask, at, 'AdGroupAdStatusEnum.AdGroupAdStatus', ['ad', 'ad_group'],
-      (a) => campaignRemoved(world, a.campaignId) || groupRemoved(a), (a) => `customers/${customerId}/adGroupAds/${a.adGroupId}~${a.id}`);
+    return statusUpdate(
+      this,
+      ad,
+      body,
+      mask,
+      at,
+      'AdGroupAdStatusEnum.AdGroupAdStatus',
+      ['ad', 'ad_group'],
+      (a) => campaignRemoved(world, a.campaignId) || groupRemoved(a),
+      (a) => `customers/${customerId}/adGroupAds/${a.adGroupId}~${a.id}`,
+    );
   },
   remove(world, customerId, name, at) {
     const a = adOf(world, customerId, name);

@@ -20,7 +20,10 @@ export type Checked = { ok: true; apply(): string } | { ok: false; errors: AdsEr
 
 /** A JSON-level rejection (unknown field, bad enum): google.rpc.BadRequest, no GoogleAdsFailure. */
 export class BadRequest extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,41 +47,69 @@ export function location(at: At, field?: string): Record<string, unknown> {
 }
 
 /** One GoogleAdsError at a field of the operation. */
-export function fail(at: At, category: string, code: string, message: string, field?: string, trigger?: unknown): Checked {
+export function fail(
+  at: At,
+  category: string,
+  code: string,
+  message: string,
+  field?: string,
+  trigger?: unknown,
+): Checked {
   return {
     ok: false,
     errors: [
       {
         errorCode: { [category]: code },
         message,
-        ...(trigger === undefined ? {} : { trigger: typeof trigger === 'string' ? { stringValue: trigger } : { int64Value: String(trigger) } }),
+        ...(trigger === undefined
+          ? {}
+          : { trigger: typeof trigger === 'string' ? { stringValue: trigger } : { int64Value: String(trigger) } }),
         location: location(at, field),
       },
     ],
   };
 }
 
-export const required = (at: At, field: string): Checked => fail(at, 'fieldError', 'REQUIRED', 'The required field was not present.', field);
-export const notFound = (at: At, name: string): Checked => fail(at, 'mutateError', 'RESOURCE_NOT_FOUND', 'The requested resource was not found.', undefined, name);
+export const required = (at: At, field: string): Checked =>
+  fail(at, 'fieldError', 'REQUIRED', 'The required field was not present.', field);
+export const notFound = (at: At, name: string): Checked =>
+  fail(at, 'mutateError', 'RESOURCE_NOT_FOUND', 'The requested resource was not found.', undefined, name);
 export const removedResource = (at: At): Checked =>
-  fail(at, 'operationAccessDeniedError', 'OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE', 'The operation is not allowed for removed resources.');
+  fail(
+    at,
+    'operationAccessDeniedError',
+    'OPERATION_NOT_PERMITTED_FOR_REMOVED_RESOURCE',
+    'The operation is not allowed for removed resources.',
+  );
 
 /** Unknown JSON fields are refused before any business check, as the REST transcoder does. */
 export function checkKnown(svc: MutateService, body: Obj, at: At): void {
   for (const k of Object.keys(body)) {
     if (!svc.fields.includes(k)) {
-      throw new BadRequest(`operations[${at.index}].${at.kind}`, `Invalid JSON payload received. Unknown name "${k}" at 'operations[${at.index}].${at.kind}': Cannot find field.`);
+      throw new BadRequest(
+        `operations[${at.index}].${at.kind}`,
+        `Invalid JSON payload received. Unknown name "${k}" at 'operations[${at.index}].${at.kind}': Cannot find field.`,
+      );
     }
   }
 }
 
 /** An enum field's value, or a transcoder rejection naming the proto enum. */
-export function enumValue(body: Obj, key: string, allowed: readonly string[], enumName: string, at: At): string | undefined {
+export function enumValue(
+  body: Obj,
+  key: string,
+  allowed: readonly string[],
+  enumName: string,
+  at: At,
+): string | undefined {
   const v = body[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !allowed.includes(v)) {
     const field = `operations[${at.index}].${at.kind}.${snake(key)}`;
-    throw new BadRequest(field, `Invalid value at '${field}' (type.googleapis.com/google.ads.googleads.v22.enums.${enumName}), ${JSON.stringify(v)}`);
+    throw new BadRequest(
+      field,
+      `Invalid value at '${field}' (type.googleapis.com/google.ads.googleads.v22.enums.${enumName}), ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -95,10 +126,14 @@ export function int64(body: Obj, key: string, at: At): bigint | undefined {
 /** `updateMask` as snake_case paths; Google's JSON field masks are camelCase, comma-separated. */
 export function maskPaths(mask: unknown): string[] | undefined {
   if (typeof mask !== 'string' || !mask.trim()) return undefined;
-  return mask.split(',').map((p) => snake(p.trim())).filter(Boolean);
+  return mask
+    .split(',')
+    .map((p) => snake(p.trim()))
+    .filter(Boolean);
 }
 
-export const customerOf = (world: GoogleWorld, id: string): Customer | undefined => world.customers.find((c) => c.id === id);
+export const customerOf = (world: GoogleWorld, id: string): Customer | undefined =>
+  world.customers.find((c) => c.id === id);
 
 /** The next free numeric id: above every id in the world, so created ids never collide. */
 export function nextId(world: GoogleWorld): string {
@@ -111,5 +146,7 @@ export function nextId(world: GoogleWorld): string {
 
 /** Today in the customer's time zone, `YYYY-MM-DD` (campaign dates are customer-local days). */
 export function localToday(now: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(now),
+  );
 }

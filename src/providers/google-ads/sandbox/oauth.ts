@@ -5,15 +5,27 @@
  * only on the first consent or when prompt=consent forces a new one.
  */
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { ADWORDS_SCOPE, type GoogleContext } from './context.ts';
 import { oauthError } from './errors.ts';
 import { pkceMatches, validVerifier } from './pkce.ts';
 
 const KNOWN_SCOPES = new Set([
-  ADWORDS_SCOPE, 'openid', 'email', 'profile',
-  'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile',
+  ADWORDS_SCOPE,
+  'openid',
+  'email',
+  'profile',
+  'https://www.googleapis.com/auth/userinfo.email',
+  'https://www.googleapis.com/auth/userinfo.profile',
 ]);
 
 const AUTHORIZE_PATHS = ['/o/oauth2/v2/auth', '/o/oauth2/auth'];
@@ -44,7 +56,8 @@ export function oauthRoutes(r: Router, ctx: GoogleContext): void {
     const check = checkAuthorize(ctx, carry);
     if (check) return check;
     const redirectUri = carry['redirect_uri'] as string;
-    if (readDecision(req.body) !== 'allow') return redirect(withParams(redirectUri, { error: 'access_denied', state: carry['state'] }));
+    if (readDecision(req.body) !== 'allow')
+      return redirect(withParams(redirectUri, { error: 'access_denied', state: carry['state'] }));
     return approve(ctx, carry);
   });
   for (const path of TOKEN_PATHS) r.add('POST', path, (req) => token(ctx, req));
@@ -53,16 +66,23 @@ export function oauthRoutes(r: Router, ctx: GoogleContext): void {
 }
 
 function checkAuthorize(ctx: GoogleContext, q: Record<string, string>): SandboxResponse | undefined {
-  if (q['client_id'] !== ctx.config.clientId) return errorPage(401, 'invalid_client', 'The OAuth client was not found.');
+  if (q['client_id'] !== ctx.config.clientId)
+    return errorPage(401, 'invalid_client', 'The OAuth client was not found.');
   const uri = q['redirect_uri'];
   if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) {
-    return errorPage(400, 'redirect_uri_mismatch', `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${uri ?? ''}`);
+    return errorPage(
+      400,
+      'redirect_uri_mismatch',
+      `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${uri ?? ''}`,
+    );
   }
-  if (q['response_type'] !== 'code') return errorPage(400, 'invalid_request', 'Required parameter is missing or invalid: response_type');
+  if (q['response_type'] !== 'code')
+    return errorPage(400, 'invalid_request', 'Required parameter is missing or invalid: response_type');
   const scopes = (q['scope'] ?? '').split(/\s+/).filter(Boolean);
   if (scopes.length === 0) return errorPage(400, 'invalid_request', 'Missing required parameter: scope');
   const invalid = scopes.filter((s) => !KNOWN_SCOPES.has(s));
-  if (invalid.length) return errorPage(400, 'invalid_scope', `Some requested scopes were invalid. {invalid=[${invalid.join(', ')}]}`);
+  if (invalid.length)
+    return errorPage(400, 'invalid_scope', `Some requested scopes were invalid. {invalid=[${invalid.join(', ')}]}`);
   const method = q['code_challenge_method'];
   if (q['code_challenge'] !== undefined && method !== undefined && method !== 'S256' && method !== 'plain') {
     return errorPage(400, 'invalid_request', 'Invalid code_challenge_method value.');
@@ -77,7 +97,19 @@ function authorize(ctx: GoogleContext, q: Record<string, string>): SandboxRespon
   const bad = checkAuthorize(ctx, q);
   if (bad) return bad;
   const carry: Carry = {};
-  for (const k of ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'access_type', 'prompt', 'code_challenge', 'code_challenge_method', 'include_granted_scopes', 'login_hint']) {
+  for (const k of [
+    'client_id',
+    'redirect_uri',
+    'response_type',
+    'scope',
+    'state',
+    'access_type',
+    'prompt',
+    'code_challenge',
+    'code_challenge_method',
+    'include_granted_scopes',
+    'login_hint',
+  ]) {
     const v = q[k];
     if (v !== undefined) carry[k] = v;
   }
@@ -114,7 +146,9 @@ function approve(ctx: GoogleContext, carry: Carry): SandboxResponse {
     ttlSeconds: 600,
     extra,
   });
-  return redirect(withParams(carry['redirect_uri'] ?? '', { state: carry['state'], code: code.code, scope: scope.join(' ') }));
+  return redirect(
+    withParams(carry['redirect_uri'] ?? '', { state: carry['state'], code: code.code, scope: scope.join(' ') }),
+  );
 }
 
 /** client_secret_post or HTTP Basic, as Google accepts both. */
@@ -151,7 +185,8 @@ function token(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
   const client = clientOf(req, p);
   const grant = str(p['grant_type']);
   if (!grant) return oauthError(400, 'unsupported_grant_type', 'Invalid grant_type: ');
-  if (grant !== 'authorization_code' && grant !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant}`);
+  if (grant !== 'authorization_code' && grant !== 'refresh_token')
+    return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant}`);
   if (!client.id) return oauthError(400, 'invalid_request', 'Could not determine client ID from request.');
   if (client.id !== ctx.config.clientId) return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
   if (client.secret !== ctx.config.clientSecret) return oauthError(401, 'invalid_client', 'Unauthorized');
@@ -184,13 +219,32 @@ function exchange(ctx: GoogleContext, p: Record<string, unknown>): SandboxRespon
     const prompts = (c.extra['prompt'] ?? '').split(/\s+/);
     const consentedBefore = ctx.tokens
       .all()
-      .some((t) => t.kind === 'refresh' && t.clientId === c.clientId && t.subject === c.subject && ctx.tokens.validate(t.token, 'refresh').ok);
+      .some(
+        (t) =>
+          t.kind === 'refresh' &&
+          t.clientId === c.clientId &&
+          t.subject === c.subject &&
+          ctx.tokens.validate(t.token, 'refresh').ok,
+      );
     if (!consentedBefore || prompts.includes('consent')) {
-      refresh = ctx.tokens.issue({ kind: 'refresh', clientId: c.clientId, subject: c.subject, scopes: c.scopes, ttlSeconds: ctx.config.refreshTokenTtlSeconds, grantId, label: 'offline' });
+      refresh = ctx.tokens.issue({
+        kind: 'refresh',
+        clientId: c.clientId,
+        subject: c.subject,
+        scopes: c.scopes,
+        ttlSeconds: ctx.config.refreshTokenTtlSeconds,
+        grantId,
+        label: 'offline',
+      });
     }
   }
   const access = ctx.tokens.issue({
-    kind: 'access', clientId: c.clientId, subject: c.subject, scopes: c.scopes, ttlSeconds: ctx.config.accessTokenTtlSeconds, grantId,
+    kind: 'access',
+    clientId: c.clientId,
+    subject: c.subject,
+    scopes: c.scopes,
+    ttlSeconds: ctx.config.accessTokenTtlSeconds,
+    grantId,
     label: c.extra['access_type'] === 'offline' ? 'offline' : 'online',
   });
   return tokenBody(ctx, access, refresh);
@@ -211,8 +265,13 @@ function refreshGrant(ctx: GoogleContext, p: Record<string, unknown>): SandboxRe
     ctx.tokens.recordRefresh(check.record.grantId);
   }
   const access = ctx.tokens.issue({
-    kind: 'access', clientId: check.record.clientId, subject: check.record.subject, scopes: check.record.scopes,
-    ttlSeconds: ctx.config.accessTokenTtlSeconds, grantId: check.record.grantId, label: 'offline',
+    kind: 'access',
+    clientId: check.record.clientId,
+    subject: check.record.subject,
+    scopes: check.record.scopes,
+    ttlSeconds: ctx.config.accessTokenTtlSeconds,
+    grantId: check.record.grantId,
+    label: 'offline',
   });
   return tokenBody(ctx, access, refresh);
 }
@@ -239,7 +298,9 @@ function tokenInfo(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
     scope: r.scopes.join(' '),
     exp: String(Math.floor((r.expiresAt ?? 0) / 1000)),
     expires_in: String(ctx.tokens.expiresIn(r) ?? 0),
-    ...(r.scopes.includes('email') || r.scopes.some((s) => s.endsWith('userinfo.email')) ? { email: ctx.world.user.email, email_verified: 'true' } : {}),
+    ...(r.scopes.includes('email') || r.scopes.some((s) => s.endsWith('userinfo.email'))
+      ? { email: ctx.world.user.email, email_verified: 'true' }
+      : {}),
     access_type: r.label === 'offline' ? 'offline' : 'online',
   });
 }

@@ -98,7 +98,18 @@ const BIDDING: Record<string, string> = {
   SHOPPING: 'TARGET_ROAS',
   DEMAND_GEN: 'MAXIMIZE_CLICKS',
 };
-const WORDS = ['Brand', 'Generic', 'Retargeting', 'Spring Sale', 'Always On', 'Competitor', 'Prospecting', 'Holiday', 'Launch', 'Evergreen'];
+const WORDS = [
+  'Brand',
+  'Generic',
+  'Retargeting',
+  'Spring Sale',
+  'Always On',
+  'Competitor',
+  'Prospecting',
+  'Holiday',
+  'Launch',
+  'Evergreen',
+];
 
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -115,16 +126,46 @@ export function seedWorld(seed: number | string, size: number, now: number): Goo
     return id;
   };
   const manager: Customer = {
-    id: cid(), descriptive_name: 'Sandbox Agency MCC', currency_code: 'USD', time_zone: 'America/New_York',
-    manager: true, test_account: false, status: 'ENABLED', managerId: null,
+    id: cid(),
+    descriptive_name: 'Sandbox Agency MCC',
+    currency_code: 'USD',
+    time_zone: 'America/New_York',
+    manager: true,
+    test_account: false,
+    status: 'ENABLED',
+    managerId: null,
   };
   const clients: Customer[] = [
-    { id: cid(), descriptive_name: 'Acme Outdoor', currency_code: 'USD', time_zone: 'America/Los_Angeles', manager: false, test_account: false, status: 'ENABLED', managerId: manager.id },
-    { id: cid(), descriptive_name: 'Nordlicht GmbH', currency_code: 'EUR', time_zone: 'Europe/Berlin', manager: false, test_account: false, status: 'ENABLED', managerId: manager.id },
+    {
+      id: cid(),
+      descriptive_name: 'Acme Outdoor',
+      currency_code: 'USD',
+      time_zone: 'America/Los_Angeles',
+      manager: false,
+      test_account: false,
+      status: 'ENABLED',
+      managerId: manager.id,
+    },
+    {
+      id: cid(),
+      descriptive_name: 'Nordlicht GmbH',
+      currency_code: 'EUR',
+      time_zone: 'Europe/Berlin',
+      manager: false,
+      test_account: false,
+      status: 'ENABLED',
+      managerId: manager.id,
+    },
   ];
   const standalone: Customer = {
-    id: cid(), descriptive_name: 'Sandbox Direct Shop', currency_code: 'JPY', time_zone: 'Asia/Tokyo',
-    manager: false, test_account: false, status: 'ENABLED', managerId: null,
+    id: cid(),
+    descriptive_name: 'Sandbox Direct Shop',
+    currency_code: 'JPY',
+    time_zone: 'Asia/Tokyo',
+    manager: false,
+    test_account: false,
+    status: 'ENABLED',
+    managerId: null,
   };
   const customers = [manager, ...clients, standalone];
   const budgets = new Map<string, Budget>();
@@ -138,8 +179,14 @@ export function seedWorld(seed: number | string, size: number, now: number): Goo
     const budgetId = String((seq += BigInt(rng.int(1, 97))));
     const major = owner.currency_code === 'JPY' ? rng.int(20, 500) * 100 : rng.int(5, 400);
     budgets.set(budgetId, {
-      id: budgetId, customerId: owner.id, name: `Budget ${i + 1}`, amount_micros: String(BigInt(major) * 1_000_000n),
-      period: 'DAILY', delivery_method: 'STANDARD', explicitly_shared: false, status: 'ENABLED',
+      id: budgetId,
+      customerId: owner.id,
+      name: `Budget ${i + 1}`,
+      amount_micros: String(BigInt(major) * 1_000_000n),
+      period: 'DAILY',
+      delivery_method: 'STANDARD',
+      explicitly_shared: false,
+      status: 'ENABLED',
     });
     const status = rng.chance(0.65) ? 'ENABLED' : rng.chance(0.7) ? 'PAUSED' : 'REMOVED';
     const started = now - rng.int(10, 400) * 86_400_000;
@@ -175,7 +222,14 @@ const AD_TYPES: Record<string, string> = {
  * Ad groups and ads under the campaigns, from their own random stream so the campaigns above
  * stay exactly as before. `size` ≈ ads × days of metric rows; only the tree is built here.
  */
-function seedTree(seed: number | string, size: number, now: number, campaigns: readonly Campaign[], customers: readonly Customer[], start: bigint): Pick<GoogleWorld, 'adGroups' | 'ads' | 'seed' | 'firstDay' | 'days' | 'restated'> {
+function seedTree(
+  seed: number | string,
+  size: number,
+  now: number,
+  campaigns: readonly Campaign[],
+  customers: readonly Customer[],
+  start: bigint,
+): Pick<GoogleWorld, 'adGroups' | 'ads' | 'seed' | 'firstDay' | 'days' | 'restated'> {
   const rng = rngFor(seed, 'google-ads', 'tree');
   const rows = Math.max(1, Math.floor(size));
   const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
@@ -189,22 +243,39 @@ function seedTree(seed: number | string, size: number, now: number, campaigns: r
     let remaining = Math.floor(adCount / campaigns.length) + (i < adCount % campaigns.length ? 1 : 0);
     while (remaining > 0) {
       const group: AdGroup = {
-        id: next(), customerId: c.customerId, campaignId: c.id, name: `${c.name} | ${rng.pick(AUDIENCES)}`,
+        id: next(),
+        customerId: c.customerId,
+        campaignId: c.id,
+        name: `${c.name} | ${rng.pick(AUDIENCES)}`,
         status: rng.chance(0.85) ? 'ENABLED' : rng.chance(0.7) ? 'PAUSED' : 'REMOVED',
-        type: c.advertising_channel_type === 'SEARCH' ? 'SEARCH_STANDARD' : c.advertising_channel_type === 'VIDEO' ? 'VIDEO_RESPONSIVE' : 'DISPLAY_STANDARD',
+        type:
+          c.advertising_channel_type === 'SEARCH'
+            ? 'SEARCH_STANDARD'
+            : c.advertising_channel_type === 'VIDEO'
+              ? 'VIDEO_RESPONSIVE'
+              : 'DISPLAY_STANDARD',
         cpc_bid_micros: String(rng.int(5, 400) * 10_000),
       };
       adGroups.push(group);
       const n = Math.min(remaining, rng.int(1, 3));
       for (let k = 0; k < n; k++) {
-        const approval = rng.chance(0.9) ? 'APPROVED' : rng.pick(['APPROVED_LIMITED', 'DISAPPROVED', 'UNKNOWN'] as const);
+        const approval = rng.chance(0.9)
+          ? 'APPROVED'
+          : rng.pick(['APPROVED_LIMITED', 'DISAPPROVED', 'UNKNOWN'] as const);
         ads.push({
-          id: next(), customerId: c.customerId, campaignId: c.id, adGroupId: group.id, name: `Ad ${String.fromCharCode(65 + k)}`,
+          id: next(),
+          customerId: c.customerId,
+          campaignId: c.id,
+          adGroupId: group.id,
+          name: `Ad ${String.fromCharCode(65 + k)}`,
           status: rng.chance(0.85) ? 'ENABLED' : rng.chance(0.7) ? 'PAUSED' : 'REMOVED',
           type: AD_TYPES[c.advertising_channel_type] ?? 'RESPONSIVE_SEARCH_AD',
           approval_status: approval,
           review_status: approval === 'UNKNOWN' ? 'REVIEW_IN_PROGRESS' : 'REVIEWED',
-          impressions: rng.int(200, 6000), ctr: rng.float(0.005, 0.06), cpmMicros: rng.int(1_500_000, 25_000_000) * (jpy ? 100 : 1), cvr: rng.float(0.01, 0.1),
+          impressions: rng.int(200, 6000),
+          ctr: rng.float(0.005, 0.06),
+          cpmMicros: rng.int(1_500_000, 25_000_000) * (jpy ? 100 : 1),
+          cvr: rng.float(0.01, 0.1),
           unitMicros: jpy ? 1_000_000 : 10_000,
         });
       }
@@ -217,7 +288,11 @@ function seedTree(seed: number | string, size: number, now: number, campaigns: r
 }
 
 /** One ad's numbers for one day (customer time zone), or undefined outside the window. */
-export function adDay(world: GoogleWorld, ad: Ad, date: string): { impressions: number; clicks: number; cost_micros: number; conversions: number } | undefined {
+export function adDay(
+  world: GoogleWorld,
+  ad: Ad,
+  date: string,
+): { impressions: number; clicks: number; cost_micros: number; conversions: number } | undefined {
   const i = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${world.firstDay}T00:00:00Z`)) / 86_400_000);
   if (!(i >= 0 && i < world.days)) return undefined;
   const r = rngFor(world.seed, 'google-ads', 'metrics', ad.id, date, world.restated.get(date) ?? 0);

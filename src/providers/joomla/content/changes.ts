@@ -23,10 +23,19 @@ interface Cursor {
   w: string | null;
 }
 
-export async function changedSince(s: ContentContext, since: string | null, cursor: string | null): Promise<ChangesPage> {
+export async function changedSince(
+  s: ContentContext,
+  since: string | null,
+  cursor: string | null,
+): Promise<ChangesPage> {
   const state = cursor ? decodeCursor<Cursor>(cursor) : { pass: 0, offset: 0, w: since };
   const pass = PASSES[state.pass] ?? null;
-  const q = new URLSearchParams({ 'list[ordering]': 'a.modified', 'list[direction]': 'DESC', 'page[limit]': String(LIMIT), 'page[offset]': String(state.offset) });
+  const q = new URLSearchParams({
+    'list[ordering]': 'a.modified',
+    'list[direction]': 'DESC',
+    'page[limit]': String(LIMIT),
+    'page[offset]': String(state.offset),
+  });
   if (pass !== null) q.set('filter[state]', String(pass));
   const res = await joomla<{ data?: ArticleJson[]; links?: { next?: string } }>(s, 'GET', `/content/articles?${q}`);
   const page = res.data ?? [];
@@ -36,6 +45,10 @@ export async function changedSince(s: ContentContext, since: string | null, curs
   for (const a of fresh) if (w === null || Date.parse(modifiedAtOf(a)) > Date.parse(w)) w = modifiedAtOf(a);
   // More of this pass only while the page was all newer than the watermark and Joomla has a next page.
   const more = fresh.length === page.length && !!res.links?.next;
-  const next: Cursor | null = more ? { pass: state.pass, offset: state.offset + LIMIT, w } : state.pass + 1 < PASSES.length ? { pass: state.pass + 1, offset: 0, w } : null;
+  const next: Cursor | null = more
+    ? { pass: state.pass, offset: state.offset + LIMIT, w }
+    : state.pass + 1 < PASSES.length
+      ? { pass: state.pass + 1, offset: 0, w }
+      : null;
   return { items: await remotesOf(s, fresh), next: next ? encodeCursor<Cursor>(next) : null, watermark: w };
 }

@@ -52,13 +52,30 @@ export function bodyOf(a: ArticleJson): string {
 export function versionOf(a: ArticleJson): string {
   const at = a.attributes;
   const digest = createHash('sha256')
-    .update(JSON.stringify([at.title, at.alias, at.text, at.state, at.category, tagsOf(a).map((t) => t.id).sort((x, y) => x - y), at.metadesc ?? '', at.images?.['image_intro'] ?? '', at.created_by ?? 0]))
+    .update(
+      JSON.stringify([
+        at.title,
+        at.alias,
+        at.text,
+        at.state,
+        at.category,
+        tagsOf(a)
+          .map((t) => t.id)
+          .sort((x, y) => x - y),
+        at.metadesc ?? '',
+        at.images?.['image_intro'] ?? '',
+        at.created_by ?? 0,
+      ]),
+    )
     .digest('hex')
     .slice(0, 12);
   return `${at.version}.${Math.floor(Date.parse(modifiedAtOf(a)) / 1000)}.${digest}`;
 }
 
-export function toRemote(a: ArticleJson, refs: { category: string | null; featuredMedia: string | null }): RemoteContent {
+export function toRemote(
+  a: ArticleJson,
+  refs: { category: string | null; featuredMedia: string | null },
+): RemoteContent {
   const at = a.attributes;
   return {
     remoteId: a.id,
@@ -83,7 +100,10 @@ export function toRemote(a: ArticleJson, refs: { category: string | null; featur
 }
 
 /** Form fields for the given changes (category, tag and image values resolved by the caller). */
-export function toBody(changes: Partial<ContentFields>, ids: { catid?: number; tags?: number[]; image?: string | null }): Record<string, unknown> {
+export function toBody(
+  changes: Partial<ContentFields>,
+  ids: { catid?: number; tags?: number[]; image?: string | null },
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (changes.title !== undefined) body['title'] = changes.title;
   // `articletext` is split at the read-more marker into introtext and fulltext, as the editor does.

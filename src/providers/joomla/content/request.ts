@@ -3,7 +3,12 @@ import type { ContentContext } from '../../contracts/content.ts';
 import { apiCall, apiUrl } from '../../kit/api-call.ts';
 import type { HttpRequest } from '../../kit/http.ts';
 
-export async function joomla<T = Record<string, unknown>>(s: ContentContext, method: HttpRequest['method'], path: string, body?: unknown): Promise<T> {
+export async function joomla<T = Record<string, unknown>>(
+  s: ContentContext,
+  method: HttpRequest['method'],
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method,
     url: apiUrl(s.ctx, path),

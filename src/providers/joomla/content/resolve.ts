@@ -14,7 +14,13 @@ async function featuredValue(s: ContentContext, a: ArticleJson): Promise<string 
 
 export async function remotesOf(s: ContentContext, articles: readonly ArticleJson[]): Promise<RemoteContent[]> {
   const out: RemoteContent[] = [];
-  for (const a of articles) out.push(toRemote(a, { category: await categoryTitle(s, a.attributes.category), featuredMedia: await featuredValue(s, a) }));
+  for (const a of articles)
+    out.push(
+      toRemote(a, {
+        category: await categoryTitle(s, a.attributes.category),
+        featuredMedia: await featuredValue(s, a),
+      }),
+    );
   return out;
 }
 
@@ -29,7 +35,11 @@ async function imagePath(s: ContentContext, value: string | null): Promise<strin
   return (await s.mediaRemoteId(value)) ?? undefined;
 }
 
-export async function prepareWrite(s: ContentContext, changes: Partial<ContentFields>, creating: boolean): Promise<Record<string, unknown>> {
+export async function prepareWrite(
+  s: ContentContext,
+  changes: Partial<ContentFields>,
+  creating: boolean,
+): Promise<Record<string, unknown>> {
   const ids: { catid?: number; tags?: number[]; image?: string | null } = {};
   // One category per article: the first name; none given keeps the current one (or the default for a new article).
   const first = changes.categories?.find((c) => c.trim());

@@ -24,7 +24,11 @@ const caches = new WeakMap<ContentContext, Record<Tree, Cache>>();
 
 function cacheFor(s: ContentContext, tree: Tree): Cache {
   let c = caches.get(s);
-  if (!c) caches.set(s, (c = { categories: { byName: new Map(), byId: new Map() }, tags: { byName: new Map(), byId: new Map() } }));
+  if (!c)
+    caches.set(
+      s,
+      (c = { categories: { byName: new Map(), byId: new Map() }, tags: { byName: new Map(), byId: new Map() } }),
+    );
   return c[tree];
 }
 
@@ -38,7 +42,12 @@ async function lookup(s: ContentContext, tree: Tree, name: string): Promise<numb
 }
 
 async function create(s: ContentContext, tree: Tree, name: string): Promise<number> {
-  const res = await joomla<{ data: NodeJson }>(s, 'POST', PATH[tree], { title: name, parent_id: 1, published: 1, language: '*' });
+  const res = await joomla<{ data: NodeJson }>(s, 'POST', PATH[tree], {
+    title: name,
+    parent_id: 1,
+    published: 1,
+    language: '*',
+  });
   return Number(res.data.id);
 }
 
@@ -66,9 +75,14 @@ export async function defaultCategory(s: ContentContext): Promise<number> {
   const cache = cacheFor(s, 'categories');
   const known = cache.byName.get('\u0000default');
   if (known !== undefined) return known;
-  const res = await joomla<{ data?: NodeJson[] }>(s, 'GET', `${PATH.categories}?${new URLSearchParams({ 'filter[search]': 'uncategorised', 'page[limit]': '100' })}`);
+  const res = await joomla<{ data?: NodeJson[] }>(
+    s,
+    'GET',
+    `${PATH.categories}?${new URLSearchParams({ 'filter[search]': 'uncategorised', 'page[limit]': '100' })}`,
+  );
   let id = (res.data ?? []).find((n) => n.attributes.alias === 'uncategorised')?.id;
-  if (id === undefined) id = (await joomla<{ data?: NodeJson[] }>(s, 'GET', `${PATH.categories}?page[limit]=1`)).data?.[0]?.id;
+  if (id === undefined)
+    id = (await joomla<{ data?: NodeJson[] }>(s, 'GET', `${PATH.categories}?page[limit]=1`)).data?.[0]?.id;
   const n = id === undefined ? await create(s, 'categories', 'Uncategorised') : Number(id);
   cache.byName.set('\u0000default', n);
   return n;

@@ -54,11 +54,38 @@ export interface JoomlaCtx {
   nextTagId: number;
 }
 
-const IMAGE_KEYS = ['image_intro', 'image_intro_alt', 'float_intro', 'image_intro_caption', 'image_fulltext', 'image_fulltext_alt', 'float_fulltext', 'image_fulltext_caption'];
+const IMAGE_KEYS = [
+  'image_intro',
+  'image_intro_alt',
+  'float_intro',
+  'image_intro_caption',
+  'image_fulltext',
+  'image_fulltext_alt',
+  'float_fulltext',
+  'image_fulltext_caption',
+];
 
-const WORDS = ['joomla', 'extension', 'template', 'news', 'community', 'release', 'article', 'tutorial', 'menu', 'module', 'event', 'update'];
+const WORDS = [
+  'joomla',
+  'extension',
+  'template',
+  'news',
+  'community',
+  'release',
+  'article',
+  'tutorial',
+  'menu',
+  'module',
+  'event',
+  'update',
+];
 
-export function seedArticles(seed: number | string, size: number, now: number, authorIds: number[]): Pick<JoomlaCtx, 'articles' | 'nextId'> {
+export function seedArticles(
+  seed: number | string,
+  size: number,
+  now: number,
+  authorIds: number[],
+): Pick<JoomlaCtx, 'articles' | 'nextId'> {
   const articles = new Map<number, JoomlaArticle>();
   for (let i = 0; i < size; i++) {
     const rng = rngFor(seed, 'joomla-article', i);
@@ -70,11 +97,31 @@ export function seedArticles(seed: number | string, size: number, now: number, a
     const roll = rng.next();
     const author = rng.pick(authorIds);
     articles.set(id, {
-      id, assetId: 100 + id, title: title[0]!.toUpperCase() + title.slice(1), alias: `${title.replace(/\s+/g, '-')}-${id}`,
-      introtext: `<p>${title}.</p>`, fulltext: rng.chance(0.3) ? `<p>More about ${title}.</p>` : '',
-      state: roll < 0.8 ? 1 : roll < 0.9 ? 0 : roll < 0.95 ? 2 : -2, catid: rng.pick([2, 8, 9]), created, createdBy: author, modified, modifiedBy: author,
-      version, featured: rng.chance(0.1) ? 1 : 0, access: 1, language: '*', publishUp: created, publishDown: null, hits: rng.int(0, 5000),
-      metakey: '', metadesc: '', note: '', tags: [], images: {}, checkedOut: 0,
+      id,
+      assetId: 100 + id,
+      title: title[0]!.toUpperCase() + title.slice(1),
+      alias: `${title.replace(/\s+/g, '-')}-${id}`,
+      introtext: `<p>${title}.</p>`,
+      fulltext: rng.chance(0.3) ? `<p>More about ${title}.</p>` : '',
+      state: roll < 0.8 ? 1 : roll < 0.9 ? 0 : roll < 0.95 ? 2 : -2,
+      catid: rng.pick([2, 8, 9]),
+      created,
+      createdBy: author,
+      modified,
+      modifiedBy: author,
+      version,
+      featured: rng.chance(0.1) ? 1 : 0,
+      access: 1,
+      language: '*',
+      publishUp: created,
+      publishDown: null,
+      hits: rng.int(0, 5000),
+      metakey: '',
+      metadesc: '',
+      note: '',
+      tags: [],
+      images: {},
+      checkedOut: 0,
     });
   }
   return { articles, nextId: size + 1 };
@@ -91,13 +138,45 @@ function attributes(ctx: JoomlaCtx, a: JoomlaArticle, item: boolean): Record<str
   const text = `${a.introtext} ${a.fulltext}`;
   const images = Object.fromEntries(IMAGE_KEYS.map((k) => [k, a.images[k] ?? '']));
   return {
-    id: a.id, typeAlias: 'com_content.article', asset_id: a.assetId, title: a.title, text, tags: tagMap(ctx, a), language: a.language, state: a.state,
-    category: a.catid, images,
-    metakey: a.metakey, metadesc: a.metadesc, metadata: { robots: '', author: '', rights: '' }, access: a.access, featured: a.featured, alias: a.alias, note: a.note,
-    publish_up: a.publishUp === null ? null : dbDate(a.publishUp), publish_down: a.publishDown === null ? null : dbDate(a.publishDown),
-    urls: { urla: '', urlatext: '', targeta: '', urlb: '', urlbtext: '', targetb: '', urlc: '', urlctext: '', targetc: '' },
-    created: dbDate(a.created), created_by: a.createdBy, created_by_alias: '', modified: dbDate(a.modified), ...(item ? { modified_by: a.modifiedBy } : {}),
-    hits: a.hits, version: a.version, featured_up: null, featured_down: null,
+    id: a.id,
+    typeAlias: 'com_content.article',
+    asset_id: a.assetId,
+    title: a.title,
+    text,
+    tags: tagMap(ctx, a),
+    language: a.language,
+    state: a.state,
+    category: a.catid,
+    images,
+    metakey: a.metakey,
+    metadesc: a.metadesc,
+    metadata: { robots: '', author: '', rights: '' },
+    access: a.access,
+    featured: a.featured,
+    alias: a.alias,
+    note: a.note,
+    publish_up: a.publishUp === null ? null : dbDate(a.publishUp),
+    publish_down: a.publishDown === null ? null : dbDate(a.publishDown),
+    urls: {
+      urla: '',
+      urlatext: '',
+      targeta: '',
+      urlb: '',
+      urlbtext: '',
+      targetb: '',
+      urlc: '',
+      urlctext: '',
+      targetc: '',
+    },
+    created: dbDate(a.created),
+    created_by: a.createdBy,
+    created_by_alias: '',
+    modified: dbDate(a.modified),
+    ...(item ? { modified_by: a.modifiedBy } : {}),
+    hits: a.hits,
+    version: a.version,
+    featured_up: null,
+    featured_down: null,
   };
 }
 
@@ -136,16 +215,20 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     const author = filterOf(req, 'author');
     const featured = filterOf(req, 'featured');
     const language = filterOf(req, 'language');
-    let rows = [...ctx.articles.values()].filter(
+    const rows = [...ctx.articles.values()].filter(
       (a) =>
         // Without a state filter the admin model lists published and unpublished (not archived or
         // trashed); the controller cleans filter[state] as INT, so `*` or text means 0.
         (state === undefined ? a.state === 0 || a.state === 1 : a.state === intOf(state)) &&
         // The admin search: `id:`, `content:` prefixes, else title, alias or note.
         (!search ||
-          (search.startsWith('id:') ? String(a.id) === search.slice(3).trim()
-            : search.startsWith('content:') ? `${a.introtext} ${a.fulltext}`.toLowerCase().includes(search.slice(8).trim())
-            : a.title.toLowerCase().includes(search) || a.alias.includes(search) || a.note.toLowerCase().includes(search))) &&
+          (search.startsWith('id:')
+            ? String(a.id) === search.slice(3).trim()
+            : search.startsWith('content:')
+              ? `${a.introtext} ${a.fulltext}`.toLowerCase().includes(search.slice(8).trim())
+              : a.title.toLowerCase().includes(search) ||
+                a.alias.includes(search) ||
+                a.note.toLowerCase().includes(search))) &&
         (!cat || a.catid === Number(cat)) &&
         (!author || a.createdBy === Number(author)) &&
         (!featured || a.featured === Number(featured)) &&
@@ -154,7 +237,17 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     const ordering = sp.get('list[ordering]') ?? 'a.id';
     const dir = (sp.get('list[direction]') ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
     const key = (a: JoomlaArticle): number | string =>
-      ordering === 'a.modified' ? a.modified : ordering === 'a.created' ? a.created : ordering === 'a.title' ? a.title : ordering === 'a.hits' ? a.hits : ordering === 'a.publish_up' ? a.publishUp ?? 0 : a.id;
+      ordering === 'a.modified'
+        ? a.modified
+        : ordering === 'a.created'
+          ? a.created
+          : ordering === 'a.title'
+            ? a.title
+            : ordering === 'a.hits'
+              ? a.hits
+              : ordering === 'a.publish_up'
+                ? (a.publishUp ?? 0)
+                : a.id;
     rows.sort((x, y) => {
       const kx = key(x);
       const ky = key(y);
@@ -166,12 +259,17 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
   r.add('GET', `${base}/:id`, (req) => {
     const a = ctx.articles.get(Number(req.params['id']));
     if (!a) return jerror(404, 'Resource not found');
-    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: selfUrl(req) }, data: resource(ctx, a, true) } };
+    return {
+      status: 200,
+      headers: { 'content-type': API_CT },
+      body: { links: { self: selfUrl(req) }, data: resource(ctx, a, true) },
+    };
   });
 
   const validate = (b: Record<string, unknown>, creating: boolean): string[] => {
     const msgs: string[] = [];
-    if ((creating || b['title'] !== undefined) && (typeof b['title'] !== 'string' || !b['title'].trim())) msgs.push('Field required: Title');
+    if ((creating || b['title'] !== undefined) && (typeof b['title'] !== 'string' || !b['title'].trim()))
+      msgs.push('Field required: Title');
     if ((creating || b['catid'] !== undefined) && !(Number(b['catid']) > 0)) msgs.push('Field required: Category');
     else if (b['catid'] !== undefined && !ctx.categories.has(Number(b['catid']))) msgs.push('Invalid field:  Category');
     if (b['state'] !== undefined && ![-2, 0, 1, 2].includes(Number(b['state']))) msgs.push('Invalid field: Status');
@@ -189,7 +287,18 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
       const title = s.slice(5);
       let tag = [...ctx.tags.values()].find((t) => t.title.toLowerCase() === title.toLowerCase());
       if (!tag) {
-        tag = { id: ctx.nextTagId++, title, alias: urlSafe(title), parentId: 1, published: 1, created: ctx.now(), createdBy: user.id, language: '*', note: '', description: '' };
+        tag = {
+          id: ctx.nextTagId++,
+          title,
+          alias: urlSafe(title),
+          parentId: 1,
+          published: 1,
+          created: ctx.now(),
+          createdBy: user.id,
+          language: '*',
+          note: '',
+          description: '',
+        };
         ctx.tags.set(tag.id, tag);
       }
       ids.push(tag.id);
@@ -214,10 +323,14 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     if (typeof b['metadesc'] === 'string') a.metadesc = b['metadesc'];
     if (typeof b['metakey'] === 'string') a.metakey = b['metakey'];
     if (typeof b['note'] === 'string') a.note = b['note'];
-    if (typeof b['publish_up'] === 'string') a.publishUp = Date.parse(`${b['publish_up'].replace(' ', 'T')}Z`) || a.publishUp;
-    if (b['created_by'] !== undefined && ctx.users.some((u) => u.id === Number(b['created_by']))) a.createdBy = Number(b['created_by']);
+    if (typeof b['publish_up'] === 'string')
+      a.publishUp = Date.parse(`${b['publish_up'].replace(' ', 'T')}Z`) || a.publishUp;
+    if (b['created_by'] !== undefined && ctx.users.some((u) => u.id === Number(b['created_by'])))
+      a.createdBy = Number(b['created_by']);
     if (b['images'] && typeof b['images'] === 'object') {
-      for (const k of IMAGE_KEYS) if (typeof (b['images'] as Record<string, unknown>)[k] === 'string') a.images[k] = (b['images'] as Record<string, string>)[k]!;
+      for (const k of IMAGE_KEYS)
+        if (typeof (b['images'] as Record<string, unknown>)[k] === 'string')
+          a.images[k] = (b['images'] as Record<string, string>)[k]!;
     }
     if (Array.isArray(b['tags'])) a.tags = tagIds(b['tags'], user);
     a.modified = Math.floor(ctx.now() / 1000) * 1000;
@@ -232,15 +345,45 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     const t = Math.floor(ctx.now() / 1000) * 1000;
     const title = String(req.body['title']);
     const a: JoomlaArticle = {
-      id: ctx.nextId++, assetId: 0, title, alias: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'), introtext: '', fulltext: '', state: 0, catid: 0, created: t, createdBy: user.id,
-      modified: t, modifiedBy: user.id, version: 0, featured: 0, access: 1, language: '*', publishUp: t, publishDown: null, hits: 0, metakey: '', metadesc: '', note: '', tags: [],
-      images: {}, checkedOut: 0,
+      id: ctx.nextId++,
+      assetId: 0,
+      title,
+      alias: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      introtext: '',
+      fulltext: '',
+      state: 0,
+      catid: 0,
+      created: t,
+      createdBy: user.id,
+      modified: t,
+      modifiedBy: user.id,
+      version: 0,
+      featured: 0,
+      access: 1,
+      language: '*',
+      publishUp: t,
+      publishDown: null,
+      hits: 0,
+      metakey: '',
+      metadesc: '',
+      note: '',
+      tags: [],
+      images: {},
+      checkedOut: 0,
     };
     a.assetId = 100 + a.id;
     apply(a, req.body, user);
-    if ([...ctx.articles.values()].some((x) => x.alias === a.alias && x.catid === a.catid)) return jerror(400, 'Save failed with the following error: Another article from this category has the same alias (remember it may be a trashed item).');
+    if ([...ctx.articles.values()].some((x) => x.alias === a.alias && x.catid === a.catid))
+      return jerror(
+        400,
+        'Save failed with the following error: Another article from this category has the same alias (remember it may be a trashed item).',
+      );
     ctx.articles.set(a.id, a);
-    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: `${ctx.baseUrl}/api/index.php${base}/${a.id}` }, data: resource(ctx, a, true) } };
+    return {
+      status: 200,
+      headers: { 'content-type': API_CT },
+      body: { links: { self: `${ctx.baseUrl}/api/index.php${base}/${a.id}` }, data: resource(ctx, a, true) },
+    };
   });
 
   r.add('PATCH', `${base}/:id`, (req) => {
@@ -249,24 +392,42 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     if (!a) return jerror(404, 'Resource not found');
     // ApiController::edit checks the article out before saving; another user's lock refuses the edit.
     if (a.checkedOut !== 0 && a.checkedOut !== user.id) {
-      return jerror(400, 'Check-out failed with the following error: The user checking out does not match the user who checked out the item.');
+      return jerror(
+        400,
+        'Check-out failed with the following error: The user checking out does not match the user who checked out the item.',
+      );
     }
     const msgs = validate(req.body, false);
     if (msgs.length) return jerror(400, msgs.join('\n'));
     const next: JoomlaArticle = { ...a, tags: [...a.tags], images: { ...a.images } };
     apply(next, req.body, user);
     if ([...ctx.articles.values()].some((x) => x.id !== a.id && x.alias === next.alias && x.catid === next.catid)) {
-      return jerror(400, 'Save failed with the following error: Another article from this category has the same alias (remember it may be a trashed item).');
+      return jerror(
+        400,
+        'Save failed with the following error: Another article from this category has the same alias (remember it may be a trashed item).',
+      );
     }
     Object.assign(a, next, { checkedOut: 0 });
-    return { status: 200, headers: { 'content-type': API_CT }, body: { links: { self: selfUrl(req) }, data: resource(ctx, a, true) } };
+    return {
+      status: 200,
+      headers: { 'content-type': API_CT },
+      body: { links: { self: selfUrl(req) }, data: resource(ctx, a, true) },
+    };
   });
 
   r.add('DELETE', `${base}/:id`, (req) => {
     const a = ctx.articles.get(Number(req.params['id']));
     if (!a) return jerror(404, 'Resource not found');
     if (a.state !== -2) {
-      return { status: 409, headers: { 'content-type': API_CT }, body: { status: 'Conflict', code: 409, message: 'Resource not in state that can be deleted, must be trashed before it can be deleted' } };
+      return {
+        status: 409,
+        headers: { 'content-type': API_CT },
+        body: {
+          status: 'Conflict',
+          code: 409,
+          message: 'Resource not in state that can be deleted, must be trashed before it can be deleted',
+        },
+      };
     }
     ctx.articles.delete(a.id);
     return { status: 204 };

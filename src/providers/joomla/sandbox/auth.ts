@@ -29,7 +29,12 @@ export function makeToken(user: JoomlaUser, siteSecret: string, algo: 'sha256' |
   return Buffer.from(`${algo}:${user.id}:${hmac}`).toString('base64');
 }
 
-export function authenticate(req: SandboxRequest, users: readonly JoomlaUser[], siteSecret: string, allowedGroups: readonly number[]): JoomlaUser | undefined {
+export function authenticate(
+  req: SandboxRequest,
+  users: readonly JoomlaUser[],
+  siteSecret: string,
+  allowedGroups: readonly number[],
+): JoomlaUser | undefined {
   const auth = header(req, 'authorization');
   const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : header(req, 'x-joomla-token')?.trim();
   if (!token) return undefined;

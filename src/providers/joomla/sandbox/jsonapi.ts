@@ -11,7 +11,13 @@ export function jerror(status: number, title: string): SandboxResponse {
  * A list answer as Joomla's API gives it: `page[offset]`/`page[limit]` over the sorted rows
  * (an offset past the end is a 404), first/previous/next/last links and `meta.total-pages`.
  */
-export function listPage<T>(self: string, rows: T[], offset: number, limit: number, render: (row: T) => unknown): SandboxResponse {
+export function listPage<T>(
+  self: string,
+  rows: T[],
+  offset: number,
+  limit: number,
+  render: (row: T) => unknown,
+): SandboxResponse {
   const total = rows.length;
   if (offset > 0 && offset >= total) return jerror(404, 'Resource not found');
   const totalPages = Math.max(1, Math.ceil(total / limit));
@@ -28,7 +34,11 @@ export function listPage<T>(self: string, rows: T[], offset: number, limit: numb
     if (offset + limit < total) links['next'] = pageUrl(offset + limit);
     links['last'] = pageUrl((totalPages - 1) * limit);
   }
-  return { status: 200, headers: { 'content-type': API_CT }, body: { links, data: rows.slice(offset, offset + limit).map(render), meta: { 'total-pages': totalPages } } };
+  return {
+    status: 200,
+    headers: { 'content-type': API_CT },
+    body: { links, data: rows.slice(offset, offset + limit).map(render), meta: { 'total-pages': totalPages } },
+  };
 }
 
 export function dbDate(ms: number): string {

@@ -23,7 +23,10 @@ test('known answer: base64 HMAC-SHA256 of the raw bytes', () => {
 test('rejects tampered body, wrong secret, missing header or secret, malformed values', () => {
   const value = createHmac('sha256', 'shpss_secret').update(body).digest('base64');
   const h = { 'x-shopify-hmac-sha256': value };
-  assert.deepEqual(scheme.verify(input(h, { rawBody: Buffer.from(body.toString().replace('ü', 'u')) })), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(h, { rawBody: Buffer.from(body.toString().replace('ü', 'u')) })), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(h, { secret: 'other' })), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(scheme.verify(input({})), { ok: false, reason: 'missing_signature' });
   assert.deepEqual(scheme.verify(input({ 'x-shopify-hmac-sha256': '  ' })), { ok: false, reason: 'missing_signature' });

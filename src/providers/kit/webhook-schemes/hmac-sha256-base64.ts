@@ -24,6 +24,9 @@ export const scheme: WebhookScheme = {
     return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
   },
   sign(input, names) {
-    return { headers: { [names.signatureHeader.toLowerCase()]: signBase64(input.rawBody, input.secret) }, body: input.rawBody };
+    return {
+      headers: { [names.signatureHeader.toLowerCase()]: signBase64(input.rawBody, input.secret) },
+      body: input.rawBody,
+    };
   },
 };

@@ -10,7 +10,15 @@ const body = Buffer.from('{"client_key":"ck","event":"API_SERVICE_STATUS","creat
 const names = { signatureHeader: 'tiktok-signature' };
 
 function input(value: string | undefined, over: Partial<VerifyInput> = {}): VerifyInput {
-  return { rawBody: body, headers: value === undefined ? {} : { 'tiktok-signature': value }, secret: 'app-secret', nowMs: NOW, toleranceSeconds: 300, ...names, ...over };
+  return {
+    rawBody: body,
+    headers: value === undefined ? {} : { 'tiktok-signature': value },
+    secret: 'app-secret',
+    nowMs: NOW,
+    toleranceSeconds: 300,
+    ...names,
+    ...over,
+  };
 }
 
 function hex(t: string, secret = 'app-secret'): string {
@@ -38,10 +46,21 @@ test('rejects tampered body, wrong secret, missing header or secret, malformed',
   const v = `t=${T},s=${hex(T)}`;
   assert.deepEqual(scheme.verify(input(v, { rawBody: Buffer.from('{}') })), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(scheme.verify(input(v, { secret: 'other' })), { ok: false, reason: 'bad_signature' });
-  assert.deepEqual(scheme.verify(input(`t=${T},s=${hex(String(Number(T) - 1))}`)), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(`t=${T},s=${hex(String(Number(T) - 1))}`)), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(undefined)), { ok: false, reason: 'missing_signature' });
   assert.deepEqual(scheme.verify(input(v, { secret: undefined })), { ok: false, reason: 'missing_secret' });
-  for (const bad of [hex(T), `t=${T}`, `s=${hex(T)}`, `t=abc,s=${hex(T)}`, `t=${T},s=xyz`, `t=${T},t=${T},s=${hex(T)}`, 'garbage']) {
+  for (const bad of [
+    hex(T),
+    `t=${T}`,
+    `s=${hex(T)}`,
+    `t=abc,s=${hex(T)}`,
+    `t=${T},s=xyz`,
+    `t=${T},t=${T},s=${hex(T)}`,
+    'garbage',
+  ]) {
     assert.deepEqual(scheme.verify(input(bad)), { ok: false, reason: 'malformed' }, bad);
   }
   assert.equal(parseTimestampPairs('t=1,s'), undefined);

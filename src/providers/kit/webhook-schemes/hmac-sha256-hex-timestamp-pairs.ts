@@ -24,7 +24,8 @@ export function parseTimestampPairs(value: string): { t: string; s: string[] } |
       t = v;
     } else if (key === 's') s.push(v);
   }
-  if (t === undefined || !UNIX_SECONDS.test(t) || s.length === 0 || !s.every((x) => HEX_DIGEST.test(x))) return undefined;
+  if (t === undefined || !UNIX_SECONDS.test(t) || s.length === 0 || !s.every((x) => HEX_DIGEST.test(x)))
+    return undefined;
   return { t, s };
 }
 

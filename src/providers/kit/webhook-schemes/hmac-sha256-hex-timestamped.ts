@@ -28,7 +28,8 @@ export const scheme: WebhookScheme = {
     return { ok: true };
   },
   sign(input, names) {
-    if (!names.timestampHeader) throw new Error('hmac-sha256-hex-timestamped signs with a timestamp header; the definition names none');
+    if (!names.timestampHeader)
+      throw new Error('hmac-sha256-hex-timestamped signs with a timestamp header; the definition names none');
     const timestamp = String(Math.trunc(input.nowMs));
     const signature = hmacSha256(input.secret, timestamp, ':', input.rawBody).toString('hex');
     return {

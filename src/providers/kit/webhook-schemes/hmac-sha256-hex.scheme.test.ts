@@ -23,7 +23,10 @@ test('known answer: Meta form is sha256=<hex HMAC of the body>', () => {
 
 test('known answer: LinkedIn signs "hmacsha256=" + body and sends bare hex; a prefixed value is accepted', () => {
   const hex = createHmac('sha256', 'client-secret').update(`hmacsha256=${body.toString()}`).digest('hex');
-  const signed = scheme.sign({ rawBody: body, secret: 'client-secret', nowMs: NOW, signedPayloadPrefix: 'hmacsha256=' }, linkedin);
+  const signed = scheme.sign(
+    { rawBody: body, secret: 'client-secret', nowMs: NOW, signedPayloadPrefix: 'hmacsha256=' },
+    linkedin,
+  );
   assert.deepEqual(signed.headers, { 'x-li-signature': hex });
   const li = (v: string) => input({ 'x-li-signature': v }, { secret: 'client-secret', ...linkedin });
   assert.deepEqual(scheme.verify(li(hex)), { ok: true });
@@ -34,9 +37,13 @@ test('known answer: LinkedIn signs "hmacsha256=" + body and sends bare hex; a pr
 });
 
 test('rejects tampered body, wrong secret, missing header, missing secret, malformed values', () => {
-  const value = scheme.sign({ rawBody: body, secret: 'app-secret', nowMs: NOW }, meta).headers['x-hub-signature-256'] ?? '';
+  const value =
+    scheme.sign({ rawBody: body, secret: 'app-secret', nowMs: NOW }, meta).headers['x-hub-signature-256'] ?? '';
   const h = { 'x-hub-signature-256': value };
-  assert.deepEqual(scheme.verify(input(h, { rawBody: Buffer.from(`${body.toString()} `) })), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(h, { rawBody: Buffer.from(`${body.toString()} `) })), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(h, { secret: 'other' })), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(scheme.verify(input({})), { ok: false, reason: 'missing_signature' });
   assert.deepEqual(scheme.verify(input(h, { secret: undefined })), { ok: false, reason: 'missing_secret' });

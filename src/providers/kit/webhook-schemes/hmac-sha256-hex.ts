@@ -9,7 +9,8 @@
 import type { SchemeResult, VerifyFailure, WebhookScheme } from './types.ts';
 import { HEX_DIGEST, hasSecret, header, hmacSha256, safeEqual } from './util.ts';
 
-export type VerifyResult = { ok: true } | { ok: false; reason: 'missing_signature' | 'missing_secret' | 'bad_signature' };
+export type VerifyResult =
+  { ok: true } | { ok: false; reason: 'missing_signature' | 'missing_secret' | 'bad_signature' };
 
 const PREFIX = 'sha256=';
 
@@ -21,10 +22,20 @@ export function sign(rawBody: Buffer, secret: string): string {
 /** Meta-style check of one header value: `sha256=<hex>` or bare hex. */
 export function verify(rawBody: Buffer, headerValue: string | undefined, secret: string | undefined): VerifyResult {
   const r = check(rawBody, headerValue, secret, '');
-  return r.ok ? r : { ok: false, reason: r.reason === 'missing_secret' || r.reason === 'missing_signature' ? r.reason : 'bad_signature' };
+  return r.ok
+    ? r
+    : {
+        ok: false,
+        reason: r.reason === 'missing_secret' || r.reason === 'missing_signature' ? r.reason : 'bad_signature',
+      };
 }
 
-function check(rawBody: Buffer, headerValue: string | undefined, secret: string | undefined, signedPrefix: string): SchemeResult {
+function check(
+  rawBody: Buffer,
+  headerValue: string | undefined,
+  secret: string | undefined,
+  signedPrefix: string,
+): SchemeResult {
   if (!hasSecret(secret)) return { ok: false, reason: 'missing_secret' };
   const value = headerValue?.trim();
   if (!value) return { ok: false, reason: 'missing_signature' };
@@ -47,11 +58,15 @@ function fail(reason: VerifyFailure): SchemeResult {
 
 export const scheme: WebhookScheme = {
   id: 'hmac-sha256-hex',
-  verify: (input) => check(input.rawBody, header(input, input.signatureHeader), input.secret, input.signedPayloadPrefix ?? ''),
+  verify: (input) =>
+    check(input.rawBody, header(input, input.signatureHeader), input.secret, input.signedPayloadPrefix ?? ''),
   sign(input, names) {
     const prefix = input.signedPayloadPrefix ?? '';
     const hex = hmacSha256(input.secret, prefix, input.rawBody).toString('hex');
     // With a signed-payload prefix (LinkedIn) the platform sends bare hex; otherwise Meta's `sha256=` form.
-    return { headers: { [names.signatureHeader.toLowerCase()]: prefix ? hex : `${PREFIX}${hex}` }, body: input.rawBody };
+    return {
+      headers: { [names.signatureHeader.toLowerCase()]: prefix ? hex : `${PREFIX}${hex}` },
+      body: input.rawBody,
+    };
   },
 };

@@ -9,7 +9,14 @@ test('every registry entry is the scheme its key names', () => {
 
 test('every scheme fails closed without a secret', () => {
   for (const s of Object.values(schemes)) {
-    const r = s.verify({ rawBody: Buffer.from('{}'), headers: {}, secret: undefined, nowMs: 0, signatureHeader: 'x-sig', timestampHeader: 'x-ts' });
+    const r = s.verify({
+      rawBody: Buffer.from('{}'),
+      headers: {},
+      secret: undefined,
+      nowMs: 0,
+      signatureHeader: 'x-sig',
+      timestampHeader: 'x-ts',
+    });
     assert.deepEqual(r, { ok: false, reason: 'missing_secret' }, s.id);
   }
 });

@@ -5,10 +5,20 @@ import { scheme, signJwt } from './jwt-rs256.ts';
 import type { VerifyInput } from './types.ts';
 
 const NOW = 1_767_225_600_000;
-const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const pair = () =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 const { publicKey, privateKey } = pair();
 const other = pair();
-const data = JSON.stringify({ eventType: 'wix.data.v2.data_item_created', instanceId: 'inst-1', data: '{"id":"evt-1"}', identity: '{"identityType":"APP"}' });
+const data = JSON.stringify({
+  eventType: 'wix.data.v2.data_item_created',
+  instanceId: 'inst-1',
+  data: '{"id":"evt-1"}',
+  identity: '{"identityType":"APP"}',
+});
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -17,7 +27,10 @@ function input(body: string, over: Partial<VerifyInput> = {}): VerifyInput {
 }
 
 /** A token built with node:crypto directly, independent of the scheme's signer. */
-function handMade(claims: Record<string, unknown>, head: Record<string, unknown> = { alg: 'RS256', kid: 'k1' }): string {
+function handMade(
+  claims: Record<string, unknown>,
+  head: Record<string, unknown> = { alg: 'RS256', kid: 'k1' },
+): string {
   const signingInput = `${b64(head)}.${b64(claims)}`;
   const sig = createSign('RSA-SHA256').update(signingInput).sign(privateKey).toString('base64url');
   return `${signingInput}.${sig}`;
@@ -50,14 +63,23 @@ test('alg none and HS256 keyed with the public key are rejected', () => {
   assert.deepEqual(scheme.verify(input(hs)), { ok: false, reason: 'bad_signature' });
   // The RS256 header cannot be paired with an HMAC signature either.
   const si2 = `${b64({ alg: 'RS256' })}.${b64(claims)}`;
-  assert.deepEqual(scheme.verify(input(`${si2}.${createHmac('sha256', publicKey).update(si2).digest('base64url')}`)), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(`${si2}.${createHmac('sha256', publicKey).update(si2).digest('base64url')}`)), {
+    ok: false,
+    reason: 'bad_signature',
+  });
 });
 
 test('expired and not-yet-valid tokens are stale', () => {
   assert.deepEqual(scheme.verify(input(handMade({ data, exp: NOW / 1000 }))), { ok: false, reason: 'stale_timestamp' });
-  assert.deepEqual(scheme.verify(input(handMade({ data, exp: NOW / 1000 - 1 }))), { ok: false, reason: 'stale_timestamp' });
+  assert.deepEqual(scheme.verify(input(handMade({ data, exp: NOW / 1000 - 1 }))), {
+    ok: false,
+    reason: 'stale_timestamp',
+  });
   assert.deepEqual(scheme.verify(input(handMade({ data, exp: 'soon' }))), { ok: false, reason: 'stale_timestamp' });
-  assert.deepEqual(scheme.verify(input(handMade({ data, nbf: NOW / 1000 + 10 }))), { ok: false, reason: 'stale_timestamp' });
+  assert.deepEqual(scheme.verify(input(handMade({ data, nbf: NOW / 1000 + 10 }))), {
+    ok: false,
+    reason: 'stale_timestamp',
+  });
   const signed = signJwt({ rawBody: Buffer.from(data), secret: privateKey, nowMs: NOW }, { lifetimeSeconds: 60 });
   assert.deepEqual(scheme.verify(input(signed, { nowMs: NOW + 61_000 })), { ok: false, reason: 'stale_timestamp' });
 });
@@ -65,7 +87,10 @@ test('expired and not-yet-valid tokens are stale', () => {
 test('tampered claims, another key pair, missing key, empty body and malformed tokens are rejected', () => {
   const token = handMade({ data, iat: NOW / 1000 });
   const [h, , s] = token.split('.');
-  assert.deepEqual(scheme.verify(input(`${h}.${b64({ data: '{"x":1}', iat: NOW / 1000 })}.${s}`)), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(`${h}.${b64({ data: '{"x":1}', iat: NOW / 1000 })}.${s}`)), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(token, { secret: other.publicKey })), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(scheme.verify(input(token, { secret: undefined })), { ok: false, reason: 'missing_secret' });
   assert.deepEqual(scheme.verify(input(token, { secret: 'not a pem' })), { ok: false, reason: 'missing_secret' });
@@ -73,6 +98,9 @@ test('tampered claims, another key pair, missing key, empty body and malformed t
   for (const bad of ['a.b', 'a.b.c.d', `${h}.%%%.${s}`, `${b64('str')}.${b64({ data })}.${s}`]) {
     assert.deepEqual(scheme.verify(input(bad)), { ok: false, reason: 'malformed' }, bad);
   }
-  assert.deepEqual(scheme.verify(input(`${h}.${b64({ data, iat: 1 })}.${s?.slice(0, 10)}`)), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(`${h}.${b64({ data, iat: 1 })}.${s?.slice(0, 10)}`)), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(handMade({ data: { not: 'a string' } }))), { ok: false, reason: 'malformed' });
 });

@@ -22,14 +22,22 @@ export interface JwtSignOptions {
 export function signJwt(input: SignInput, opts: JwtSignOptions = {}): string {
   const iat = Math.floor(input.nowMs / 1000);
   const head = { alg: 'RS256', typ: 'JWT', ...(opts.kid === undefined ? {} : { kid: opts.kid }) };
-  const claims = { data: input.rawBody.toString('utf8'), iat, exp: iat + (opts.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS) };
+  const claims = {
+    data: input.rawBody.toString('utf8'),
+    iat,
+    exp: iat + (opts.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS),
+  };
   const signingInput = `${b64url(JSON.stringify(head))}.${b64url(JSON.stringify(claims))}`;
   const signature = rsaSign('sha256', Buffer.from(signingInput), createPrivateKey(input.secret));
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
 /** Verifies and returns the claims; `payload` in the scheme result is derived from these. */
-export function verifyJwt(token: string, publicKeyPem: string | undefined, nowMs: number): { ok: true; claims: Record<string, unknown> } | Extract<SchemeResult, { ok: false }> {
+export function verifyJwt(
+  token: string,
+  publicKeyPem: string | undefined,
+  nowMs: number,
+): { ok: true; claims: Record<string, unknown> } | Extract<SchemeResult, { ok: false }> {
   if (!hasSecret(publicKeyPem)) return { ok: false, reason: 'missing_secret' };
   const key = publicKey(publicKeyPem);
   // An unusable key is a configuration fault, reported like a missing one so nothing is accepted.

@@ -14,7 +14,10 @@ function input(headers: Record<string, string>, over: Partial<VerifyInput> = {})
 }
 
 function independent(t: string, secret = 'conn-secret'): Record<string, string> {
-  return { 'x-plexus-timestamp': t, 'x-plexus-signature': `v1=${createHmac('sha256', secret).update(`${t}.${body.toString()}`).digest('hex')}` };
+  return {
+    'x-plexus-timestamp': t,
+    'x-plexus-signature': `v1=${createHmac('sha256', secret).update(`${t}.${body.toString()}`).digest('hex')}`,
+  };
 }
 
 test('known answer: v1=<hex HMAC of "<unix seconds>.<body>">', () => {
@@ -23,20 +26,38 @@ test('known answer: v1=<hex HMAC of "<unix seconds>.<body>">', () => {
 });
 
 test('several v1 values are accepted while a secret rotates', () => {
-  const h = { 'x-plexus-timestamp': T, 'x-plexus-signature': `${independent(T, 'old')['x-plexus-signature'] ?? ''}, ${independent(T)['x-plexus-signature'] ?? ''}` };
+  const h = {
+    'x-plexus-timestamp': T,
+    'x-plexus-signature': `${independent(T, 'old')['x-plexus-signature'] ?? ''}, ${independent(T)['x-plexus-signature'] ?? ''}`,
+  };
   assert.deepEqual(scheme.verify(input(h)), { ok: true });
 });
 
 test('stale, tampered, wrong secret, missing and malformed are rejected', () => {
   const old = String(Number(T) - 301);
   assert.deepEqual(scheme.verify(input(independent(old))), { ok: false, reason: 'stale_timestamp' });
-  assert.deepEqual(scheme.verify(input(independent(T), { rawBody: Buffer.from('{}') })), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(scheme.verify(input(independent(T), { rawBody: Buffer.from('{}') })), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(scheme.verify(input(independent(T, 'wrong'))), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': T })), { ok: false, reason: 'missing_signature' });
-  assert.deepEqual(scheme.verify(input({ 'x-plexus-signature': independent(T)['x-plexus-signature'] ?? '' })), { ok: false, reason: 'missing_signature' });
+  assert.deepEqual(scheme.verify(input({ 'x-plexus-signature': independent(T)['x-plexus-signature'] ?? '' })), {
+    ok: false,
+    reason: 'missing_signature',
+  });
   assert.deepEqual(scheme.verify(input(independent(T), { secret: '' })), { ok: false, reason: 'missing_secret' });
   const sig = independent(T)['x-plexus-signature'] ?? '';
-  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': T, 'x-plexus-signature': sig.slice(3) })), { ok: false, reason: 'malformed' });
-  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': T, 'x-plexus-signature': 'v2=abcd' })), { ok: false, reason: 'malformed' });
-  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': `${T}000x`, 'x-plexus-signature': sig })), { ok: false, reason: 'malformed' });
+  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': T, 'x-plexus-signature': sig.slice(3) })), {
+    ok: false,
+    reason: 'malformed',
+  });
+  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': T, 'x-plexus-signature': 'v2=abcd' })), {
+    ok: false,
+    reason: 'malformed',
+  });
+  assert.deepEqual(scheme.verify(input({ 'x-plexus-timestamp': `${T}000x`, 'x-plexus-signature': sig })), {
+    ok: false,
+    reason: 'malformed',
+  });
 });

@@ -19,7 +19,10 @@ export interface VerifyInput {
 export type VerifyFailure = 'missing_signature' | 'missing_secret' | 'bad_signature' | 'stale_timestamp' | 'malformed';
 
 export type SchemeResult =
-  | { ok: true; /** The decoded payload when the scheme carries it inside the signature (Wix's JWT). */ payload?: Buffer }
+  | {
+      ok: true;
+      /** The decoded payload when the scheme carries it inside the signature (Wix's JWT). */ payload?: Buffer;
+    }
   | { ok: false; reason: VerifyFailure };
 
 export interface SignInput {
@@ -37,5 +40,8 @@ export interface WebhookScheme {
   id: WebhookSchemeId;
   verify(input: VerifyInput): SchemeResult;
   /** Header name → value (names as in the definition, lower case), and the body to send. */
-  sign(input: SignInput, names: { signatureHeader: string; timestampHeader?: string }): { headers: Record<string, string>; body: Buffer };
+  sign(
+    input: SignInput,
+    names: { signatureHeader: string; timestampHeader?: string },
+  ): { headers: Record<string, string>; body: Buffer };
 }

@@ -9,7 +9,8 @@ export const GONE = new Set(['PENDING_DELETION', 'REMOVED']);
 
 type Entity = Record<string, unknown>;
 
-export const statusKey = (e: Entity): 'intendedStatus' | 'status' => ('intendedStatus' in e ? 'intendedStatus' : 'status');
+export const statusKey = (e: Entity): 'intendedStatus' | 'status' =>
+  'intendedStatus' in e ? 'intendedStatus' : 'status';
 
 export function touch(e: Entity, now: number): void {
   if ('lastModifiedAt' in e) {
@@ -21,7 +22,9 @@ export function touch(e: Entity, now: number): void {
 
 /** Whether the creative is delivering: it and its campaign both active. */
 export function refreshServing(world: LinkedInWorld): void {
-  const active = new Set(world.campaigns.filter((c) => c.status === 'ACTIVE').map((c) => `urn:li:sponsoredCampaign:${c.id}`));
+  const active = new Set(
+    world.campaigns.filter((c) => c.status === 'ACTIVE').map((c) => `urn:li:sponsoredCampaign:${c.id}`),
+  );
   for (const c of world.creatives) c.isServing = c.intendedStatus === 'ACTIVE' && active.has(c.campaign);
 }
 
@@ -38,7 +41,9 @@ export function removeTree(world: LinkedInWorld, e: Entity, status: string, now:
   const isGroup = (world.groups as unknown[]).includes(e);
   const campaigns = isGroup
     ? world.campaigns.filter((c) => c.campaignGroup === `urn:li:sponsoredCampaignGroup:${String(e['id'])}`)
-    : 'campaignGroup' in e ? [e as unknown as LinkedInWorld['campaigns'][number]] : [];
+    : 'campaignGroup' in e
+      ? [e as unknown as LinkedInWorld['campaigns'][number]]
+      : [];
   for (const c of campaigns) removeOne(c as unknown as Entity, status, now);
   const urns = new Set(campaigns.map((c) => `urn:li:sponsoredCampaign:${c.id}`));
   for (const c of world.creatives) if (urns.has(c.campaign)) removeOne(c as unknown as Entity, status, now);

@@ -7,19 +7,39 @@
  */
 import { createHash } from 'node:crypto';
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import type { LinkedInContext } from './context.ts';
 import { CODE_MISMATCH, oauthError } from './errors.ts';
 
 export const KNOWN_SCOPES = [
-  'r_ads', 'rw_ads', 'r_ads_reporting', 'r_organization_social', 'rw_organization_admin', 'w_organization_social',
-  'r_basicprofile', 'r_marketing_leadgen_automation', 'openid', 'profile', 'email',
+  'r_ads',
+  'rw_ads',
+  'r_ads_reporting',
+  'r_organization_social',
+  'rw_organization_admin',
+  'w_organization_social',
+  'r_basicprofile',
+  'r_marketing_leadgen_automation',
+  'openid',
+  'profile',
+  'email',
 ];
 const DECISION_PATH = '/oauth/v2/authorization/decision';
 
 function errorPage(detail: string): SandboxResponse {
-  return html(400, `<!doctype html><meta charset="utf-8"><title>LinkedIn</title><h1>Bummer, something went wrong.</h1><p>${detail}</p>`);
+  return html(
+    400,
+    `<!doctype html><meta charset="utf-8"><title>LinkedIn</title><h1>Bummer, something went wrong.</h1><p>${detail}</p>`,
+  );
 }
 
 function str(v: unknown): string | undefined {
@@ -63,11 +83,13 @@ function authorize(ctx: LinkedInContext, q: Record<string, string>): SandboxResp
   const scopes = splitScopes(q['scope']);
   const invalid = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
   if (invalid.length || scopes.length === 0) {
-    return redirect(withParams(q['redirect_uri'] ?? '', {
-      error: 'unauthorized_scope_error',
-      error_description: `Scope "${invalid[0] ?? ''}" is not authorized for your application`,
-      state: q['state'],
-    }));
+    return redirect(
+      withParams(q['redirect_uri'] ?? '', {
+        error: 'unauthorized_scope_error',
+        error_description: `Scope "${invalid[0] ?? ''}" is not authorized for your application`,
+        state: q['state'],
+      }),
+    );
   }
   const carry: Record<string, string> = {};
   for (const k of ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']) {
@@ -76,7 +98,17 @@ function authorize(ctx: LinkedInContext, q: Record<string, string>): SandboxResp
   }
   carry['scope'] = scopes.join(' ');
   if (ctx.config.autoConsent) return approve(ctx, carry);
-  return html(200, renderConsentPage({ platform: 'LinkedIn', appName: ctx.config.appName, scopes, action: DECISION_PATH, hidden: carry, userName: ctx.world.member.name }));
+  return html(
+    200,
+    renderConsentPage({
+      platform: 'LinkedIn',
+      appName: ctx.config.appName,
+      scopes,
+      action: DECISION_PATH,
+      hidden: carry,
+      userName: ctx.world.member.name,
+    }),
+  );
 }
 
 function clientOf(req: SandboxRequest): { id?: string; secret?: string } {
@@ -104,20 +136,25 @@ function pkceOk(extra: Record<string, string>, verifier: string | undefined): bo
   if (challenge === undefined) return true;
   if (!verifier) return false;
   const method = extra['code_challenge_method'] ?? 'plain';
-  return method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') === challenge : verifier === challenge;
+  return method === 'S256'
+    ? createHash('sha256').update(verifier).digest('base64url') === challenge
+    : verifier === challenge;
 }
 
 function accessToken(ctx: LinkedInContext, req: SandboxRequest): SandboxResponse {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
-  if (!type.includes('application/x-www-form-urlencoded')) return oauthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded');
+  if (!type.includes('application/x-www-form-urlencoded'))
+    return oauthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded');
   const b = req.body;
   const grant = str(b['grant_type']);
   if (!grant) return oauthError(400, 'invalid_request', 'A required parameter "grant_type" is missing');
-  if (grant !== 'authorization_code' && grant !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', `The grant type "${grant}" is not supported`);
+  if (grant !== 'authorization_code' && grant !== 'refresh_token')
+    return oauthError(400, 'unsupported_grant_type', `The grant type "${grant}" is not supported`);
   const client = clientOf(req);
   if (!client.id) return oauthError(400, 'invalid_request', 'A required parameter "client_id" is missing');
   if (!client.secret) return oauthError(400, 'invalid_request', 'A required parameter "client_secret" is missing');
-  if (client.id !== ctx.config.clientId || client.secret !== ctx.config.clientSecret) return oauthError(401, 'invalid_client', 'Client authentication failed');
+  if (client.id !== ctx.config.clientId || client.secret !== ctx.config.clientSecret)
+    return oauthError(401, 'invalid_client', 'Client authentication failed');
 
   if (grant === 'refresh_token') return refreshGrant(ctx, str(b['refresh_token']));
 
@@ -126,41 +163,59 @@ function accessToken(ctx: LinkedInContext, req: SandboxRequest): SandboxResponse
   const redirectUri = str(b['redirect_uri']);
   if (!redirectUri) return oauthError(400, 'invalid_request', 'A required parameter "redirect_uri" is missing');
   const redeemed = ctx.tokens.redeemCode(code, client.id, redirectUri);
-  if (!redeemed.ok || !pkceOk(redeemed.code.extra, str(b['code_verifier']))) return oauthError(400, 'invalid_request', CODE_MISMATCH);
+  if (!redeemed.ok || !pkceOk(redeemed.code.extra, str(b['code_verifier'])))
+    return oauthError(400, 'invalid_request', CODE_MISMATCH);
   const c = redeemed.code;
   const grantId = ctx.tokens.newGrantId();
   const base = { clientId: c.clientId, subject: c.subject, scopes: c.scopes, grantId };
-  const refresh = ctx.config.programmaticRefresh ? ctx.tokens.issue({ ...base, kind: 'refresh', ttlSeconds: ctx.config.refreshTokenTtlSeconds }) : undefined;
+  const refresh = ctx.config.programmaticRefresh
+    ? ctx.tokens.issue({ ...base, kind: 'refresh', ttlSeconds: ctx.config.refreshTokenTtlSeconds })
+    : undefined;
   const access = ctx.tokens.issue({ ...base, kind: 'access', ttlSeconds: ctx.config.accessTokenTtlSeconds });
   return tokenBody(ctx, access, refresh);
 }
 
 function refreshGrant(ctx: LinkedInContext, old: string | undefined): SandboxResponse {
-  if (!ctx.config.programmaticRefresh) return oauthError(400, 'invalid_request', 'This application is not allowed to use refresh tokens');
+  if (!ctx.config.programmaticRefresh)
+    return oauthError(400, 'invalid_request', 'This application is not allowed to use refresh tokens');
   if (!old) return oauthError(400, 'invalid_request', 'A required parameter "refresh_token" is missing');
   const check = ctx.tokens.validate(old, 'refresh');
   if (!check.ok || check.record.clientId !== ctx.config.clientId) {
-    return oauthError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked');
+    return oauthError(
+      400,
+      'invalid_grant',
+      'The provided authorization grant or refresh token is invalid, expired or revoked',
+    );
   }
   let refresh = check.record;
   if (ctx.config.rotateRefreshTokens) {
     // The new refresh token keeps the original 365-day end date.
     const rotated = ctx.tokens.rotateRefresh(old, ctx.tokens.expiresIn(check.record));
-    if (!rotated.ok) return oauthError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked');
+    if (!rotated.ok)
+      return oauthError(
+        400,
+        'invalid_grant',
+        'The provided authorization grant or refresh token is invalid, expired or revoked',
+      );
     refresh = rotated.record;
   } else {
     ctx.tokens.recordRefresh(check.record.grantId);
   }
   const access = ctx.tokens.issue({
-    kind: 'access', clientId: refresh.clientId, subject: refresh.subject, scopes: refresh.scopes,
-    ttlSeconds: ctx.config.accessTokenTtlSeconds, grantId: refresh.grantId,
+    kind: 'access',
+    clientId: refresh.clientId,
+    subject: refresh.subject,
+    scopes: refresh.scopes,
+    ttlSeconds: ctx.config.accessTokenTtlSeconds,
+    grantId: refresh.grantId,
   });
   return tokenBody(ctx, access, refresh);
 }
 
 function clientFormOk(ctx: LinkedInContext, req: SandboxRequest): SandboxResponse | undefined {
   const c = clientOf(req);
-  if (c.id !== ctx.config.clientId || c.secret !== ctx.config.clientSecret) return oauthError(401, 'invalid_client', 'Client authentication failed');
+  if (c.id !== ctx.config.clientId || c.secret !== ctx.config.clientSecret)
+    return oauthError(401, 'invalid_client', 'Client authentication failed');
   return undefined;
 }
 
@@ -172,11 +227,13 @@ export function oauthRoutes(r: Router, ctx: LinkedInContext): void {
     const bad = checkAuthorize(ctx, carry);
     if (bad) return bad;
     if (readDecision(req.body) === 'allow') return approve(ctx, carry);
-    return redirect(withParams(carry['redirect_uri'] ?? '', {
-      error: 'user_cancelled_authorize',
-      error_description: 'The user cancelled the authorization',
-      state: carry['state'],
-    }));
+    return redirect(
+      withParams(carry['redirect_uri'] ?? '', {
+        error: 'user_cancelled_authorize',
+        error_description: 'The user cancelled the authorization',
+        state: carry['state'],
+      }),
+    );
   });
   r.add('POST', '/oauth/v2/accessToken', (req) => accessToken(ctx, req));
   r.add('POST', '/oauth/v2/introspectToken', (req) => {

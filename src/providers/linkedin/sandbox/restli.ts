@@ -71,7 +71,8 @@ export function searchFacets(v: RestliValue): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [k, facet] of Object.entries(v)) {
     if (typeof facet === 'string') out[k] = [facet];
-    else if (!Array.isArray(facet) && Array.isArray(facet['values'])) out[k] = facet['values'].map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+    else if (!Array.isArray(facet) && Array.isArray(facet['values']))
+      out[k] = facet['values'].map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
     else throw new RestliError(`facet ${k} must be (values:List(...))`);
   }
   return out;

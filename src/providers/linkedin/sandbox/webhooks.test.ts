@@ -9,7 +9,11 @@ import { sandbox, type LinkedInSandboxOptions } from '../sandbox.ts';
  * A subscriber: answers LinkedIn's challenge GET with `answer(code)` and each POST with the
  * next status in `statuses`.
  */
-async function subscriber(t: TestContext, secret: string, o: { statuses?: number[]; answer?: (code: string) => string } = {}) {
+async function subscriber(
+  t: TestContext,
+  secret: string,
+  o: { statuses?: number[]; answer?: (code: string) => string } = {},
+) {
   const challenges: string[] = [];
   const answer = o.answer ?? ((code: string) => createHmac('sha256', secret).update(code).digest('hex'));
   const rx = await receiver(t, '/linkedin', o.statuses ?? [200], {
@@ -31,7 +35,14 @@ async function start(t: TestContext, extra: LinkedInSandboxOptions = {}) {
 
 /** The connector's check: the shared verifier configured as the LinkedIn provider definition does. */
 function verify(r: Received, secret: string, header = r.headers['x-li-signature']) {
-  return scheme.verify({ rawBody: r.body, headers: { 'x-li-signature': Array.isArray(header) ? header[0] : header }, secret, nowMs: T0, signatureHeader: 'x-li-signature', signedPayloadPrefix: 'hmacsha256=' });
+  return scheme.verify({
+    rawBody: r.body,
+    headers: { 'x-li-signature': Array.isArray(header) ? header[0] : header },
+    secret,
+    nowMs: T0,
+    signatureHeader: 'x-li-signature',
+    signedPayloadPrefix: 'hmacsha256=',
+  });
 }
 
 test('verifyChallenge: a correct challengeResponse passes, a wrong one or an unreachable endpoint fails', async (t) => {
@@ -44,7 +55,9 @@ test('verifyChallenge: a correct challengeResponse passes, a wrong one or an unr
 
   const wrongKey = await subscriber(t, 'not-the-secret');
   assert.equal((await sb.verifyChallenge(wrongKey.url)).ok, false);
-  const base64 = await subscriber(t, sb.clientSecret, { answer: (c) => createHmac('sha256', sb.clientSecret).update(c).digest('base64') });
+  const base64 = await subscriber(t, sb.clientSecret, {
+    answer: (c) => createHmac('sha256', sb.clientSecret).update(c).digest('base64'),
+  });
   assert.equal((await sb.verifyChallenge(base64.url)).ok, false);
   const down = await sb.verifyChallenge('http://127.0.0.1:9/nothing-here');
   assert.equal(down.ok, false);
@@ -86,20 +99,32 @@ test('a failed challenge does not register; a failing receiver gets retries', as
 
   const failing = await subscriber(t, sb.clientSecret, { statuses: [500] });
   await sb.webhooks.register(failing.url);
-  sb.webhooks.emit({ type: 'ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS', notificationId: 42, organizationalEntity: 'urn:li:organization:1' });
+  sb.webhooks.emit({
+    type: 'ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS',
+    notificationId: 42,
+    organizationalEntity: 'urn:li:organization:1',
+  });
   await sb.webhooks.idle();
   assert.equal(failing.got.length, 3);
   assert.ok(failing.got.every((g) => verify(g, sb.clientSecret).ok));
   const d = sb.webhooks.deliveries()[0]!;
   assert.equal(d.notificationId, '42');
   assert.equal(d.state, 'failed');
-  assert.deepEqual(d.attempts.map((a) => a.status), [500, 500, 500]);
+  assert.deepEqual(
+    d.attempts.map((a) => a.status),
+    [500, 500, 500],
+  );
 });
 
 test('control endpoints: register with the challenge, emit a lead, read deliveries', async (t) => {
   const sb = await start(t);
   const sub = await subscriber(t, sb.clientSecret);
-  const post = (path: string, body: unknown) => fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${sb.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   assert.equal((await post('/__sandbox/webhooks/emit', {})).status, 409);
   const reg = await post('/__sandbox/webhooks', { url: sub.url });
   assert.equal(reg.status, 200);
@@ -107,7 +132,10 @@ test('control endpoints: register with the challenge, emit a lead, read deliveri
   assert.equal((await post('/__sandbox/webhooks/emit', { leadAction: 'DELETED' })).status, 202);
   await sb.webhooks.idle();
   assert.equal(JSON.parse(sub.got[0]!.body.toString()).leadAction, 'DELETED');
-  const listed = (await (await fetch(`${sb.url}/__sandbox/webhooks`)).json()) as { url: string; deliveries: { state: string }[] };
+  const listed = (await (await fetch(`${sb.url}/__sandbox/webhooks`)).json()) as {
+    url: string;
+    deliveries: { state: string }[];
+  };
   assert.equal(listed.url, sub.url);
   assert.equal(listed.deliveries[0]?.state, 'delivered');
 });

@@ -56,7 +56,11 @@ export class LinkedInWebhooks {
       retryDelaysMs: o.retryDelaysMs,
       now: o.now,
       userAgent: 'LinkedIn-Webhooks',
-      sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now(), signedPayloadPrefix: SIGNED_PAYLOAD_PREFIX }, { signatureHeader: 'X-LI-Signature' }).headers,
+      sign: (body) =>
+        scheme.sign(
+          { rawBody: body, secret: o.clientSecret, nowMs: o.now(), signedPayloadPrefix: SIGNED_PAYLOAD_PREFIX },
+          { signatureHeader: 'X-LI-Signature' },
+        ).headers,
     });
   }
 
@@ -76,9 +80,17 @@ export class LinkedInWebhooks {
     url.searchParams.set('challengeCode', challengeCode);
     url.searchParams.set('applicationId', this.#clientId);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3_000), headers: { 'user-agent': 'LinkedIn-Webhooks' } });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(3_000),
+        headers: { 'user-agent': 'LinkedIn-Webhooks' },
+      });
       const body = await res.text();
-      return { ok: res.status === 200 && this.#answerMatches(body, challengeCode), challengeCode, status: res.status, body };
+      return {
+        ok: res.status === 200 && this.#answerMatches(body, challengeCode),
+        challengeCode,
+        status: res.status,
+        body,
+      };
     } catch (err) {
       return { ok: false, challengeCode, error: err instanceof Error ? err.message : String(err) };
     }
@@ -105,7 +117,13 @@ export class LinkedInWebhooks {
     const url = this.#url;
     if (url === undefined) return undefined;
     const id = payload['notificationId'] ?? payload['leadGenFormResponse'] ?? '';
-    const d: LinkedInDelivery = { type: String(payload['type'] ?? ''), notificationId: String(id), url, state: 'pending', attempts: [] };
+    const d: LinkedInDelivery = {
+      type: String(payload['type'] ?? ''),
+      notificationId: String(id),
+      url,
+      state: 'pending',
+      attempts: [],
+    };
     this.#deliveries.push(d);
     const p = this.#sender.send(url, JSON.stringify(payload)).then((r) => settle(d, r));
     this.#pending.add(p);
@@ -153,7 +171,8 @@ export class LinkedInWebhooks {
     }
     if (!parsed || typeof parsed !== 'object') return false;
     const answer = (parsed as Record<string, unknown>)['challengeResponse'];
-    if ((parsed as Record<string, unknown>)['challengeCode'] !== challengeCode || typeof answer !== 'string') return false;
+    if ((parsed as Record<string, unknown>)['challengeCode'] !== challengeCode || typeof answer !== 'string')
+      return false;
     const expected = createHmac('sha256', this.#clientSecret).update(challengeCode).digest();
     const given = /^[0-9a-f]{64}$/i.test(answer) ? Buffer.from(answer, 'hex') : Buffer.alloc(0);
     return given.length === expected.length && timingSafeEqual(given, expected);

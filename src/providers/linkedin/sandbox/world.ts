@@ -113,10 +113,21 @@ export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-const OBJECTIVES = ['BRAND_AWARENESS', 'WEBSITE_VISITS', 'ENGAGEMENT', 'VIDEO_VIEWS', 'LEAD_GENERATION', 'WEBSITE_CONVERSIONS'] as const;
+const OBJECTIVES = [
+  'BRAND_AWARENESS',
+  'WEBSITE_VISITS',
+  'ENGAGEMENT',
+  'VIDEO_VIEWS',
+  'LEAD_GENERATION',
+  'WEBSITE_CONVERSIONS',
+] as const;
 const TARGET: Record<string, string> = {
-  BRAND_AWARENESS: 'MAX_REACH', WEBSITE_VISITS: 'MAX_CLICK', ENGAGEMENT: 'MAX_CLICK',
-  VIDEO_VIEWS: 'MAX_VIDEO_VIEW', LEAD_GENERATION: 'MAX_LEAD', WEBSITE_CONVERSIONS: 'MAX_CONVERSION',
+  BRAND_AWARENESS: 'MAX_REACH',
+  WEBSITE_VISITS: 'MAX_CLICK',
+  ENGAGEMENT: 'MAX_CLICK',
+  VIDEO_VIEWS: 'MAX_VIDEO_VIEW',
+  LEAD_GENERATION: 'MAX_LEAD',
+  WEBSITE_CONVERSIONS: 'MAX_CONVERSION',
 };
 
 function money(rng: { int(a: number, b: number): number }, currency: string, min: number, max: number): Money {
@@ -125,7 +136,10 @@ function money(rng: { int(a: number, b: number): number }, currency: string, min
 
 export function seedWorld(seed: number | string, size: number, now: number): LinkedInWorld {
   const rng = rngFor(seed, 'linkedin', 'world');
-  const stamp = (daysAgo: number) => ({ created: { time: now - daysAgo * 86_400_000 }, lastModified: { time: now - Math.floor(daysAgo / 2) * 86_400_000 } });
+  const stamp = (daysAgo: number) => ({
+    created: { time: now - daysAgo * 86_400_000 },
+    lastModified: { time: now - Math.floor(daysAgo / 2) * 86_400_000 },
+  });
   const defs = [
     { name: 'Acme B2B', currency: 'USD', status: 'ACTIVE', role: 'ACCOUNT_BILLING_ADMIN' },
     { name: 'Nordlicht Recruiting', currency: 'EUR', status: 'ACTIVE', role: 'CAMPAIGN_MANAGER' },
@@ -221,13 +235,28 @@ export function seedWorld(seed: number | string, size: number, now: number): Lin
       });
       // Drafts never delivered; everything else has history (paused and archived ones ran before).
       if (status !== 'DRAFT') {
-        profiles.set(id, { impressions: tree.int(200, 6000), ctr: tree.float(0.002, 0.015), cpmNanos: tree.int(15_000_000_000, 60_000_000_000), conversionRate: tree.float(0.01, 0.08) });
+        profiles.set(id, {
+          impressions: tree.int(200, 6000),
+          ctr: tree.float(0.002, 0.015),
+          cpmNanos: tree.int(15_000_000_000, 60_000_000_000),
+          conversionRate: tree.float(0.01, 0.08),
+        });
       }
     }
   }
   const days = Math.min(60, Math.max(1, Math.round(size / Math.max(1, profiles.size))));
   const lastDay = addDays(new Date(now).toISOString().slice(0, 10), -1);
-  return { seed, member, accounts, groups, campaigns, creatives, profiles, firstDay: addDays(lastDay, -(days - 1)), days };
+  return {
+    seed,
+    member,
+    accounts,
+    groups,
+    campaigns,
+    creatives,
+    profiles,
+    firstDay: addDays(lastDay, -(days - 1)),
+    days,
+  };
 }
 
 /** The API representation of an account (the member role is not part of it). */

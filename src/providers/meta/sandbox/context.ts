@@ -73,8 +73,14 @@ export type AuthResult = { ok: true; caller: Caller } | { ok: false; res: Sandbo
 
 const REVOKE_SUBCODES: Record<string, { subcode: number; text: string }> = {
   app_not_installed: { subcode: 458, text: 'The user has not authorized application {app}.' },
-  checkpointed: { subcode: 459, text: 'You cannot access the app till you log in to www.facebook.com and follow the instructions given.' },
-  password_changed: { subcode: 460, text: 'The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.' },
+  checkpointed: {
+    subcode: 459,
+    text: 'You cannot access the app till you log in to www.facebook.com and follow the instructions given.',
+  },
+  password_changed: {
+    subcode: 460,
+    text: 'The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
+  },
   logged_out: { subcode: 467, text: 'The session is invalid because the user logged out.' },
 };
 
@@ -112,7 +118,9 @@ export function authenticate(ctx: MetaContext, req: SandboxRequest, opts: { allo
   const token = tokenOf(req);
   if (!token) return { ok: false, res: tokenError(ctx, 'missing') };
   if (token === appToken(ctx)) {
-    return opts.allowApp ? { ok: true, caller: { kind: 'app', token } } : { ok: false, res: tokenError(ctx, 'unknown') };
+    return opts.allowApp
+      ? { ok: true, caller: { kind: 'app', token } }
+      : { ok: false, res: tokenError(ctx, 'unknown') };
   }
   const check = ctx.tokens.validate(token);
   if (!check.ok) return { ok: false, res: tokenError(ctx, check.problem, check.record) };
@@ -121,7 +129,10 @@ export function authenticate(ctx: MetaContext, req: SandboxRequest, opts: { allo
     const expected = createHmac('sha256', ctx.config.appSecret).update(token).digest('hex');
     const given = Buffer.from(typeof proof === 'string' ? proof : '', 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) {
-      const message = typeof proof === 'string' ? 'Invalid appsecret_proof provided in the API argument' : 'API calls from the server require an appsecret_proof argument';
+      const message =
+        typeof proof === 'string'
+          ? 'Invalid appsecret_proof provided in the API argument'
+          : 'API calls from the server require an appsecret_proof argument';
       return { ok: false, res: graphError({ message, code: 100, type: 'GraphMethodException' }) };
     }
   }

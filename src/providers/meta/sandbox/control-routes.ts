@@ -7,8 +7,16 @@ import type { MetaContext, MintOptions } from './context.ts';
 import type { MetaWebhooks } from './webhooks.ts';
 import type { MetaRemote } from '../sandbox.ts';
 
-export function metaControlRoutes(r: Router, ctx: MetaContext, remote: MetaRemote, webhooks: MetaWebhooks, mintToken: (o: MintOptions) => string): void {
-  r.add('POST', '/__sandbox/remote/restate', (req) => json(200, { dates: remote.restate(typeof req.body['days'] === 'number' ? req.body['days'] : 3) }));
+export function metaControlRoutes(
+  r: Router,
+  ctx: MetaContext,
+  remote: MetaRemote,
+  webhooks: MetaWebhooks,
+  mintToken: (o: MintOptions) => string,
+): void {
+  r.add('POST', '/__sandbox/remote/restate', (req) =>
+    json(200, { dates: remote.restate(typeof req.body['days'] === 'number' ? req.body['days'] : 3) }),
+  );
   r.add('POST', '/__sandbox/remote/fail-next-report', (req) => {
     remote.failNextReport(req.body['status'] === 'Job Skipped' ? 'Job Skipped' : 'Job Failed');
     return json(200, { ok: true });
@@ -17,7 +25,10 @@ export function metaControlRoutes(r: Router, ctx: MetaContext, remote: MetaRemot
     const scopes = Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined;
     const ttl = req.body['ttlSeconds'];
     return json(201, {
-      access_token: mintToken({ ...(scopes ? { scopes } : {}), ...(typeof ttl === 'number' || ttl === null ? { ttlSeconds: ttl } : {}) }),
+      access_token: mintToken({
+        ...(scopes ? { scopes } : {}),
+        ...(typeof ttl === 'number' || ttl === null ? { ttlSeconds: ttl } : {}),
+      }),
       user_id: ctx.config.user.id,
     });
   });

@@ -8,10 +8,16 @@ import { invalidParam } from './errors.ts';
 import { DEFAULT_FIELDS, FIELDS, NODE_TYPE, type Entity, type Kind, type MetaWorld } from './world.ts';
 
 /** Field names, without nested `{…}` selections or `.limit()` modifiers (not simulated). */
-export function readFields(p: Params, kind: Kind, defaults: readonly string[] = DEFAULT_FIELDS[kind]): string[] | SandboxResponse {
+export function readFields(
+  p: Params,
+  kind: Kind,
+  defaults: readonly string[] = DEFAULT_FIELDS[kind],
+): string[] | SandboxResponse {
   const raw = str(p, 'fields');
   if (raw === undefined || raw.trim() === '') return [...defaults];
-  const names = splitTopLevel(raw).map((f) => f.replace(/[{.].*$/s, '').trim()).filter(Boolean);
+  const names = splitTopLevel(raw)
+    .map((f) => f.replace(/[{.].*$/s, '').trim())
+    .filter(Boolean);
   const allowed = FIELDS[kind];
   const bad = names.find((n) => !allowed.includes(n));
   if (bad) return invalidParam(`Tried accessing nonexisting field (${bad}) on node type (${NODE_TYPE[kind]})`);
@@ -74,7 +80,8 @@ function valueOf(world: MetaWorld, e: Entity, field: string): unknown {
   if (field === 'id') return e.id;
   if (field === 'campaign.id') return e.kind === 'campaign' ? e.id : e.fields['campaign_id'];
   if (field === 'adset.id') return e.kind === 'adset' ? e.id : e.fields['adset_id'];
-  if (field === 'updated_time' || field === 'created_time') return Date.parse(String(e.fields[field]).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
+  if (field === 'updated_time' || field === 'created_time')
+    return Date.parse(String(e.fields[field]).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
   return e.fields[field.replace(/^(campaign|adset|ad)\./, '')];
 }
 

@@ -24,13 +24,19 @@ export function graphRoutes(r: Router, ctx: MetaContext, hooks: GraphHooks): voi
   r.add('GET', '/me', (req) => withAuth(ctx, req, 'read', () => me(ctx, req)));
   r.add('GET', '/me/adaccounts', (req) => withAuth(ctx, req, 'read', () => adAccounts(ctx, req)));
   r.add('GET', '/:node/adaccounts', (req) =>
-    req.params['node'] === ctx.config.user.id ? withAuth(ctx, req, 'read', () => adAccounts(ctx, req)) : unsupportedRequest('GET', req.params['node'] ?? ''),
+    req.params['node'] === ctx.config.user.id
+      ? withAuth(ctx, req, 'read', () => adAccounts(ctx, req))
+      : unsupportedRequest('GET', req.params['node'] ?? ''),
   );
 
   r.add('GET', '/:node', async (req) => {
     const id = req.params['node'] ?? '';
     const e = ctx.world.get(id);
-    if (!e) return (await hooks.otherNode(req, id)) ?? (id === ctx.config.user.id ? withAuth(ctx, req, 'read', () => me(ctx, req)) : unsupportedRequest('GET', id));
+    if (!e)
+      return (
+        (await hooks.otherNode(req, id)) ??
+        (id === ctx.config.user.id ? withAuth(ctx, req, 'read', () => me(ctx, req)) : unsupportedRequest('GET', id))
+      );
     return withAuth(ctx, req, 'read', () => {
       const fields = readFields(params(req), e.kind);
       return Array.isArray(fields) ? json(200, serialize(ctx, e, fields)) : fields;
@@ -63,7 +69,8 @@ export function graphRoutes(r: Router, ctx: MetaContext, hooks: GraphHooks): voi
   r.add('GET', '/:node/:edge', (req) => {
     const parent = ctx.world.get(req.params['node'] ?? '');
     const kind = EDGES[req.params['edge'] ?? ''];
-    if (!parent || !kind || parent.kind === 'ad' || parent.kind === kind) return unsupportedRequest('GET', req.params['node'] ?? '');
+    if (!parent || !kind || parent.kind === 'ad' || parent.kind === kind)
+      return unsupportedRequest('GET', req.params['node'] ?? '');
     return withAuth(ctx, req, 'read', () => listEdge(ctx, req, parent, kind));
   });
 
@@ -81,7 +88,12 @@ export function graphRoutes(r: Router, ctx: MetaContext, hooks: GraphHooks): voi
   });
 }
 
-export function withAuth(ctx: MetaContext, req: SandboxRequest, access: 'read' | 'write', fn: () => SandboxResponse): SandboxResponse {
+export function withAuth(
+  ctx: MetaContext,
+  req: SandboxRequest,
+  access: 'read' | 'write',
+  fn: () => SandboxResponse,
+): SandboxResponse {
   const auth = authenticate(ctx, req);
   if (!auth.ok) return auth.res;
   return requireScope(auth.caller, access) ?? fn();
@@ -138,6 +150,7 @@ function amountSpent(world: MetaWorld, account: Entity): string {
 }
 
 export function serialize(ctx: MetaContext, e: Entity, fields: readonly string[]): Record<string, unknown> {
-  return ctx.world.serialize(e, fields, (ent, f) => (f === 'amount_spent' && ent.kind === 'account' ? amountSpent(ctx.world, ent) : undefined));
+  return ctx.world.serialize(e, fields, (ent, f) =>
+    f === 'amount_spent' && ent.kind === 'account' ? amountSpent(ctx.world, ent) : undefined,
+  );
 }
-

@@ -13,9 +13,30 @@ import type { Entity, Kind, MetaWorld } from './world.ts';
 const LEVELS: readonly Kind[] = ['account', 'campaign', 'adset', 'ad'];
 
 export const INSIGHT_FIELDS = [
-  'account_id', 'account_name', 'account_currency', 'campaign_id', 'campaign_name', 'adset_id', 'adset_name', 'ad_id',
-  'ad_name', 'objective', 'impressions', 'clicks', 'inline_link_clicks', 'spend', 'reach', 'frequency', 'ctr', 'cpc',
-  'cpm', 'actions', 'action_values', 'conversions', 'date_start', 'date_stop',
+  'account_id',
+  'account_name',
+  'account_currency',
+  'campaign_id',
+  'campaign_name',
+  'adset_id',
+  'adset_name',
+  'ad_id',
+  'ad_name',
+  'objective',
+  'impressions',
+  'clicks',
+  'inline_link_clicks',
+  'spend',
+  'reach',
+  'frequency',
+  'ctr',
+  'cpc',
+  'cpm',
+  'actions',
+  'action_values',
+  'conversions',
+  'date_start',
+  'date_stop',
 ];
 
 const DEFAULT_FIELDS = ['impressions', 'spend'];
@@ -38,15 +59,28 @@ export interface Bucket {
   dates: string[];
 }
 
-export function parseInsightsQuery(world: MetaWorld, scope: Entity, p: Params, today: string): InsightsQuery | SandboxResponse {
+export function parseInsightsQuery(
+  world: MetaWorld,
+  scope: Entity,
+  p: Params,
+  today: string,
+): InsightsQuery | SandboxResponse {
   const level = (str(p, 'level') ?? scope.kind) as Kind;
   if (!LEVELS.includes(level)) return invalidParam(`Param level must be one of {${LEVELS.join(', ')}}`);
   const effective = LEVELS.indexOf(level) < LEVELS.indexOf(scope.kind) ? scope.kind : level;
 
   const raw = str(p, 'fields');
-  const fields = raw ? raw.split(',').map((f) => f.trim()).filter(Boolean) : [...DEFAULT_FIELDS];
+  const fields = raw
+    ? raw
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [...DEFAULT_FIELDS];
   const bad = fields.find((f) => !INSIGHT_FIELDS.includes(f));
-  if (bad) return invalidParam(`${bad} is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values`);
+  if (bad)
+    return invalidParam(
+      `${bad} is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values`,
+    );
   if (p['breakdowns'] !== undefined && str(p, 'breakdowns') !== '' && str(p, 'breakdowns') !== '[]') {
     return invalidParam('breakdowns are not available in this sandbox');
   }
@@ -104,7 +138,7 @@ export function buckets(q: InsightsQuery): Bucket[] {
   for (let d = q.since; d <= q.until; d = addDays(d, 1)) all.push(d);
   const out: Bucket[] = [];
   if (q.increment === 'all_days') return [{ start: q.since, stop: q.until, dates: all }];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const start = all[i] ?? q.since;
     let n: number;
     if (q.increment === 'monthly') {
@@ -122,11 +156,19 @@ export function buckets(q: InsightsQuery): Bucket[] {
 export function rowEntities(world: MetaWorld, q: InsightsQuery): Entity[] {
   const scope = world.get(q.scopeId);
   if (!scope) return [];
-  const list = q.level === 'account' ? [scope.kind === 'account' ? scope : (world.account(scope.accountId) ?? scope)] : world.under(scope, q.level as Exclude<Kind, 'account'>);
+  const list =
+    q.level === 'account'
+      ? [scope.kind === 'account' ? scope : (world.account(scope.accountId) ?? scope)]
+      : world.under(scope, q.level);
   return [...list].sort((a, b) => (BigInt(a.id.replace('act_', '')) < BigInt(b.id.replace('act_', '')) ? -1 : 1));
 }
 
-export function buildRow(world: MetaWorld, q: InsightsQuery, e: Entity, b: Bucket): Record<string, unknown> | undefined {
+export function buildRow(
+  world: MetaWorld,
+  q: InsightsQuery,
+  e: Entity,
+  b: Bucket,
+): Record<string, unknown> | undefined {
   const scope = world.get(q.scopeId);
   // An account-level row over a narrower scope only counts that scope's ads.
   const source = e.kind === 'account' && scope && scope.kind !== 'account' ? scope : e;
@@ -135,7 +177,8 @@ export function buildRow(world: MetaWorld, q: InsightsQuery, e: Entity, b: Bucke
   if (m.impressions === 0) return undefined;
   const account = world.account(e.accountId);
   const currency = String(account?.fields['currency'] ?? 'USD');
-  const campaign = e.kind === 'campaign' ? e : e.kind === 'account' ? undefined : world.get(String(e.fields['campaign_id']));
+  const campaign =
+    e.kind === 'campaign' ? e : e.kind === 'account' ? undefined : world.get(String(e.fields['campaign_id']));
   const adset = e.kind === 'adset' ? e : e.kind === 'ad' ? world.get(String(e.fields['adset_id'])) : undefined;
   const spend = m.spendMinor / currencyOffset(currency);
   const ratio = (a: number, c: number): string => (c === 0 ? '0' : (a / c).toFixed(6));
@@ -177,4 +220,3 @@ export function buildRow(world: MetaWorld, q: InsightsQuery, e: Entity, b: Bucke
 export function today(now: number): string {
   return isoDate(now);
 }
-

@@ -48,7 +48,12 @@ export function insightsRoutes(r: Router, ctx: MetaContext, reports: ReportRuns)
       const q = parseInsightsQuery(ctx.world, scope, params(req), today(ctx.now()));
       if (!('scopeId' in q)) return q;
       if (rowEntities(ctx.world, q).length * buckets(q).length > ctx.config.syncInsightsMaxRows) {
-        return graphError({ message: "Please reduce the amount of data you're asking for, then retry your request", code: 100, subcode: 1504018, isTransient: false });
+        return graphError({
+          message: "Please reduce the amount of data you're asking for, then retry your request",
+          code: 100,
+          subcode: 1504018,
+          isTransient: false,
+        });
       }
       return rows(ctx, req, q);
     });
@@ -61,7 +66,15 @@ export function insightsRoutes(r: Router, ctx: MetaContext, reports: ReportRuns)
       const q = parseInsightsQuery(ctx.world, scope, params(req), today(ctx.now()));
       if (!('scopeId' in q)) return q;
       const id = ctx.world.newId();
-      reports.runs.set(id, { id, accountId: scope.accountId, query: q, createdAt: ctx.now(), polls: 0, outcome: reports.failNext ?? 'Job Completed', completedAt: null });
+      reports.runs.set(id, {
+        id,
+        accountId: scope.accountId,
+        query: q,
+        createdAt: ctx.now(),
+        polls: 0,
+        outcome: reports.failNext ?? 'Job Completed',
+        completedAt: null,
+      });
       reports.failNext = null;
       return json(200, { report_run_id: id });
     });
@@ -69,7 +82,12 @@ export function insightsRoutes(r: Router, ctx: MetaContext, reports: ReportRuns)
 }
 
 /** `GET /{report_run_id}`: each poll moves the job one step towards completion. */
-export function reportNode(ctx: MetaContext, reports: ReportRuns, req: SandboxRequest, id: string): SandboxResponse | undefined {
+export function reportNode(
+  ctx: MetaContext,
+  reports: ReportRuns,
+  req: SandboxRequest,
+  id: string,
+): SandboxResponse | undefined {
   const run = reports.runs.get(id);
   if (!run) return undefined;
   if (req.method !== 'GET') return unsupportedRequest(req.method, id);
@@ -82,7 +100,13 @@ export function reportNode(ctx: MetaContext, reports: ReportRuns, req: SandboxRe
     const elapsed = ctx.now() - run.createdAt;
     const done = ms > 0 ? elapsed >= ms : run.polls >= needed;
     if (done && run.completedAt === null) run.completedAt = ctx.now();
-    const status = done ? run.outcome : run.polls === 1 && ms === 0 ? 'Job Not Started' : run.polls === 2 && needed > 3 && ms === 0 ? 'Job Started' : 'Job Running';
+    const status = done
+      ? run.outcome
+      : run.polls === 1 && ms === 0
+        ? 'Job Not Started'
+        : run.polls === 2 && needed > 3 && ms === 0
+          ? 'Job Started'
+          : 'Job Running';
     const progress = ms > 0 ? elapsed / ms : (run.polls - 1) / needed;
     const pct = done ? (run.outcome === 'Job Completed' ? 100 : 0) : Math.floor(progress * 100);
     return json(200, {
@@ -104,8 +128,10 @@ export function reportNode(ctx: MetaContext, reports: ReportRuns, req: SandboxRe
 }
 
 function runInsights(ctx: MetaContext, req: SandboxRequest, run: ReportRun): SandboxResponse {
-  if (run.completedAt !== null && run.outcome !== 'Job Completed') return graphError({ message: 'Async report failed', code: -2, subcode: 2490547, isTransient: false });
-  if (run.completedAt === null) return invalidParam(`Report ${run.id} is not ready yet; poll GET /${run.id} until async_status is "Job Completed"`);
+  if (run.completedAt !== null && run.outcome !== 'Job Completed')
+    return graphError({ message: 'Async report failed', code: -2, subcode: 2490547, isTransient: false });
+  if (run.completedAt === null)
+    return invalidParam(`Report ${run.id} is not ready yet; poll GET /${run.id} until async_status is "Job Completed"`);
   return rows(ctx, req, run.query);
 }
 
@@ -126,4 +152,3 @@ function rows(ctx: MetaContext, req: SandboxRequest, q: InsightsQuery): SandboxR
 function guarded(ctx: MetaContext, req: SandboxRequest, fn: () => SandboxResponse): SandboxResponse {
   return withAuth(ctx, req, 'read', fn);
 }
-

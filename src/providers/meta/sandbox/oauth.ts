@@ -5,13 +5,29 @@
  * `DELETE /{user-id}/permissions` which logs the app out.
  */
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import { appToken, authenticate, params, str, tokenError, type MetaContext } from './context.ts';
 import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
 
 export const KNOWN_SCOPES = [
-  'public_profile', 'email', 'ads_read', 'ads_management', 'business_management', 'read_insights', 'leads_retrieval',
-  'pages_manage_metadata', 'pages_show_list', 'pages_read_engagement', 'pages_manage_ads',
+  'public_profile',
+  'email',
+  'ads_read',
+  'ads_management',
+  'business_management',
+  'read_insights',
+  'leads_retrieval',
+  'pages_manage_metadata',
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_ads',
 ];
 
 const DECISION_PATH = '/dialog/oauth/decision';
@@ -34,27 +50,44 @@ export function oauthRoutes(r: Router, ctx: MetaContext): void {
     const p = params(req);
     const clientId = str(p, 'client_id');
     const redirectUri = str(p, 'redirect_uri');
-    if (clientId !== ctx.config.appId) return errorPage(400, 'Invalid App ID', 'The provided app ID does not look like a valid app ID.');
-    if (!isRedirectUri(redirectUri)) return errorPage(400, 'URL blocked', 'The redirect_uri is not a valid absolute URL.');
+    if (clientId !== ctx.config.appId)
+      return errorPage(400, 'Invalid App ID', 'The provided app ID does not look like a valid app ID.');
+    if (!isRedirectUri(redirectUri))
+      return errorPage(400, 'URL blocked', 'The redirect_uri is not a valid absolute URL.');
     const scopes = parseScopes(str(p, 'scope'));
     const invalid = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
     if (invalid.length) return errorPage(400, 'Invalid Scopes', `Invalid Scopes: ${invalid.join(', ')}`);
-    const carry = { client_id: clientId, redirect_uri: redirectUri, state: str(p, 'state') ?? '', scope: scopes.join(','), version: versionOf(req, ctx) };
+    const carry = {
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      state: str(p, 'state') ?? '',
+      scope: scopes.join(','),
+      version: versionOf(req, ctx),
+    };
     if (ctx.config.autoConsent) return allow(ctx, carry);
-    return html(200, renderConsentPage({
-      platform: 'Meta',
-      appName: ctx.config.appName,
-      scopes,
-      action: `/${carry.version}${DECISION_PATH}`,
-      hidden: carry,
-      userName: ctx.config.user.name,
-    }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'Meta',
+        appName: ctx.config.appName,
+        scopes,
+        action: `/${carry.version}${DECISION_PATH}`,
+        hidden: carry,
+        userName: ctx.config.user.name,
+      }),
+    );
   });
 
   r.add('POST', DECISION_PATH, (req) => {
     const b = req.body;
-    const carry = { client_id: String(b['client_id'] ?? ''), redirect_uri: String(b['redirect_uri'] ?? ''), state: String(b['state'] ?? ''), scope: String(b['scope'] ?? '') };
-    if (carry.client_id !== ctx.config.appId || !isRedirectUri(carry.redirect_uri)) return errorPage(400, 'Invalid request', 'The login request is incomplete.');
+    const carry = {
+      client_id: String(b['client_id'] ?? ''),
+      redirect_uri: String(b['redirect_uri'] ?? ''),
+      state: String(b['state'] ?? ''),
+      scope: String(b['scope'] ?? ''),
+    };
+    if (carry.client_id !== ctx.config.appId || !isRedirectUri(carry.redirect_uri))
+      return errorPage(400, 'Invalid request', 'The login request is incomplete.');
     if (readDecision(b) === 'allow') return allow(ctx, carry);
     return loginRedirect(carry.redirect_uri, {
       error: 'access_denied',
@@ -87,7 +120,10 @@ function isUser(ctx: MetaContext, node: string | undefined): boolean {
   return node === 'me' || node === ctx.config.user.id;
 }
 
-function allow(ctx: MetaContext, carry: { client_id: string; redirect_uri: string; state: string; scope: string }): SandboxResponse {
+function allow(
+  ctx: MetaContext,
+  carry: { client_id: string; redirect_uri: string; state: string; scope: string },
+): SandboxResponse {
   const code = ctx.tokens.issueCode({
     clientId: carry.client_id,
     redirectUri: carry.redirect_uri,
@@ -98,13 +134,19 @@ function allow(ctx: MetaContext, carry: { client_id: string; redirect_uri: strin
 }
 
 function tokenResponse(ctx: MetaContext, token: string, expiresIn: number | null): SandboxResponse {
-  return json(200, { access_token: token, token_type: 'bearer', ...(expiresIn === null ? {} : { expires_in: expiresIn }) });
+  return json(200, {
+    access_token: token,
+    token_type: 'bearer',
+    ...(expiresIn === null ? {} : { expires_in: expiresIn }),
+  });
 }
 
 function accessToken(ctx: MetaContext, req: SandboxRequest): SandboxResponse {
   const p = params(req);
-  if (str(p, 'client_id') !== ctx.config.appId) return graphError({ message: 'Error validating application. Invalid application ID.', code: 101 });
-  if (str(p, 'client_secret') !== ctx.config.appSecret) return graphError({ message: 'Error validating client secret.', code: 1 });
+  if (str(p, 'client_id') !== ctx.config.appId)
+    return graphError({ message: 'Error validating application. Invalid application ID.', code: 101 });
+  if (str(p, 'client_secret') !== ctx.config.appSecret)
+    return graphError({ message: 'Error validating client secret.', code: 1 });
   const grant = str(p, 'grant_type');
 
   if (grant === 'client_credentials') return tokenResponse(ctx, appToken(ctx), null);
@@ -140,7 +182,8 @@ function accessToken(ctx: MetaContext, req: SandboxRequest): SandboxResponse {
         return graphError({ message: 'This authorization code has expired.', code: 100, subcode: 36007 });
       case 'redirect_mismatch':
         return graphError({
-          message: 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
+          message:
+            'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
           code: 100,
           subcode: 36008,
         });
@@ -167,7 +210,13 @@ function debugToken(ctx: MetaContext, req: SandboxRequest): SandboxResponse {
   const check = ctx.tokens.validate(input);
   const record = check.ok ? check.record : check.record;
   if (!record) {
-    return json(200, { data: { error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, is_valid: false, scopes: [] } });
+    return json(200, {
+      data: {
+        error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' },
+        is_valid: false,
+        scopes: [],
+      },
+    });
   }
   const seconds = (ms: number | null): number => (ms === null ? 0 : Math.floor(ms / 1000));
   const accounts = ctx.world.accounts.map((a) => a.accountId);
@@ -180,12 +229,22 @@ function debugToken(ctx: MetaContext, req: SandboxRequest): SandboxResponse {
     is_valid: check.ok,
     ...(record.label === 'long_lived' ? { issued_at: seconds(record.issuedAt) } : {}),
     scopes: record.scopes,
-    granular_scopes: record.scopes.map((scope) => (scope.startsWith('ads_') ? { scope, target_ids: accounts } : { scope })),
+    granular_scopes: record.scopes.map((scope) =>
+      scope.startsWith('ads_') ? { scope, target_ids: accounts } : { scope },
+    ),
     user_id: record.subject,
   };
   if (!check.ok) {
-    const err = (tokenError(ctx, check.problem, record).body as { error: { code: number; message: string; error_subcode?: number } }).error;
-    data['error'] = { code: err.code, message: err.message, ...(err.error_subcode ? { subcode: err.error_subcode } : {}) };
+    const err = (
+      tokenError(ctx, check.problem, record).body as {
+        error: { code: number; message: string; error_subcode?: number };
+      }
+    ).error;
+    data['error'] = {
+      code: err.code,
+      message: err.message,
+      ...(err.error_subcode ? { subcode: err.error_subcode } : {}),
+    };
   }
   return json(200, { data });
 }
@@ -194,7 +253,8 @@ function revoke(ctx: MetaContext, req: SandboxRequest, permission: string | unde
   const auth = authenticate(ctx, req, { allowApp: true });
   if (!auth.ok) return auth.res;
   const node = req.params['node'];
-  if (!isUser(ctx, node) || (node === 'me' && auth.caller.kind === 'app')) return unsupportedRequest('DELETE', req.params['node'] ?? '');
+  if (!isUser(ctx, node) || (node === 'me' && auth.caller.kind === 'app'))
+    return unsupportedRequest('DELETE', req.params['node'] ?? '');
   const subject = ctx.config.user.id;
   if (permission === undefined) {
     ctx.tokens.revokeSubject(subject, ctx.config.appId, 'app_not_installed');

@@ -34,7 +34,12 @@ export interface Paging {
 }
 
 /** The same request with one cursor swapped in (other query params kept, incl. access_token). */
-export function pageUrl(ctx: MetaContext, req: SandboxRequest, cursor: { after: string } | { before: string }, limit: number): string {
+export function pageUrl(
+  ctx: MetaContext,
+  req: SandboxRequest,
+  cursor: { after: string } | { before: string },
+  limit: number,
+): string {
   const url = new URL(req.path, ctx.baseUrl);
   for (const [k, v] of Object.entries(req.query)) if (k !== 'after' && k !== 'before') url.searchParams.set(k, v);
   url.searchParams.set('limit', String(limit));
@@ -72,7 +77,10 @@ export function pageById<T extends { id: string }>(
   const first = page[0];
   const last = page.at(-1);
   if (!first || !last) return { page };
-  const cursors = { before: encodeCursor(first.id.replace(/^act_/, '')), after: encodeCursor(last.id.replace(/^act_/, '')) };
+  const cursors = {
+    before: encodeCursor(first.id.replace(/^act_/, '')),
+    after: encodeCursor(last.id.replace(/^act_/, '')),
+  };
   const paging: Paging = { cursors };
   if (end < items.length) paging.next = pageUrl(ctx, req, { after: cursors.after }, limit);
   if (start > 0) paging.previous = pageUrl(ctx, req, { before: cursors.before }, limit);
@@ -124,6 +132,7 @@ export function pageGrid<R>(
   const paging: Paging = { cursors };
   const backwards = before !== undefined;
   if (backwards ? true : hasMore) paging.next = pageUrl(ctx, req, { after: cursors.after }, limit);
-  if (backwards ? hasMore : first.slot > 0 && after !== undefined) paging.previous = pageUrl(ctx, req, { before: cursors.before }, limit);
+  if (backwards ? hasMore : first.slot > 0 && after !== undefined)
+    paging.previous = pageUrl(ctx, req, { before: cursors.before }, limit);
   return { page: rows.map((r) => r.row), paging };
 }

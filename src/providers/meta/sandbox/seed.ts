@@ -16,8 +16,24 @@ const ACCOUNT_PROFILES = [
 ] as const;
 
 const BRANDS = ['Acme Outdoor', 'Nordlicht Möbel', 'Café Lumière', 'Sakura Tea Co', 'Verde Bikes', 'Ørsted Audio'];
-const THEMES = ['Spring Sale', 'Black Friday', 'Always-on', 'Retargeting', 'Prospecting', 'Brand Lift', 'Launch', 'Été Promo'];
-const AUDIENCES = ['Broad', 'Lookalike 1%', 'Interests – Outdoor', 'Website visitors 30d', 'Cart abandoners', 'Advantage+'];
+const THEMES = [
+  'Spring Sale',
+  'Black Friday',
+  'Always-on',
+  'Retargeting',
+  'Prospecting',
+  'Brand Lift',
+  'Launch',
+  'Été Promo',
+];
+const AUDIENCES = [
+  'Broad',
+  'Lookalike 1%',
+  'Interests – Outdoor',
+  'Website visitors 30d',
+  'Cart abandoners',
+  'Advantage+',
+];
 const FORMATS = ['Single image', 'Carousel', 'Video 15s', 'Collection', 'Story'];
 
 const GOALS: Record<string, string> = {
@@ -42,7 +58,10 @@ export interface WorldShape {
  */
 export function shapeFor(size: number, historyDays?: number): WorldShape {
   const rows = Math.max(1, Math.floor(size));
-  const days = historyDays === undefined ? Math.min(90, Math.max(1, Math.ceil(rows / 10))) : Math.max(1, Math.min(rows, Math.floor(historyDays)));
+  const days =
+    historyDays === undefined
+      ? Math.min(90, Math.max(1, Math.ceil(rows / 10)))
+      : Math.max(1, Math.min(rows, Math.floor(historyDays)));
   const ads = Math.max(1, Math.ceil(rows / days));
   return { days, ads, accounts: Math.min(5, Math.max(1, Math.ceil(ads / 25))) };
 }
@@ -85,7 +104,14 @@ export function seedWorld(seed: number | string, size: number, now: number, hist
   return world;
 }
 
-function seedCampaign(world: MetaWorld, rng: Rng, account: Entity, remaining: number, tick: () => number, cpm: readonly [number, number]): number {
+function seedCampaign(
+  world: MetaWorld,
+  rng: Rng,
+  account: Entity,
+  remaining: number,
+  tick: () => number,
+  cpm: readonly [number, number],
+): number {
   const objective = rng.pick(Object.keys(GOALS));
   const cbo = rng.chance(0.5);
   const created = tick();

@@ -52,19 +52,35 @@ export class UsageMeter {
   /** The throttling error the platform would answer with now, if any figure is at 100%. */
   throttle(accountId: string | undefined, useCase: UseCase): SandboxResponse | undefined {
     if (this.#figure(this.#app, this.limits.appCallsPerHour).pct >= 100) return throttleError(4);
-    if (accountId && this.#buc(accountId, useCase).pct >= 100) return throttleError(useCase === 'ads_insights' ? 80000 : 80004);
+    if (accountId && this.#buc(accountId, useCase).pct >= 100)
+      return throttleError(useCase === 'ads_insights' ? 80000 : 80004);
     return undefined;
   }
 
   /** Usage headers; `forced` pins the figure a throttling code belongs to at 100%. */
-  headers(accountId: string | undefined, useCase: UseCase | undefined, forced?: { code: number; regainMinutes: number }): Record<string, string> {
+  headers(
+    accountId: string | undefined,
+    useCase: UseCase | undefined,
+    forced?: { code: number; regainMinutes: number },
+  ): Record<string, string> {
     const app = this.#figure(this.#app, this.limits.appCallsPerHour);
     if (forced && [4, 17, 32].includes(forced.code)) app.pct = Math.max(app.pct, 100);
     const out: Record<string, string> = {
-      'x-app-usage': JSON.stringify({ call_count: Math.floor(app.pct), total_cputime: Math.floor(app.pct * 0.4), total_time: Math.floor(app.pct * 0.5) }),
+      'x-app-usage': JSON.stringify({
+        call_count: Math.floor(app.pct),
+        total_cputime: Math.floor(app.pct * 0.4),
+        total_time: Math.floor(app.pct * 0.5),
+      }),
     };
     if (!accountId || !useCase) return out;
-    const forcedCase: UseCase | undefined = forced && forced.code >= 80000 ? (forced.code === 80000 ? 'ads_insights' : 'ads_management') : forced?.code === 613 ? useCase : undefined;
+    const forcedCase: UseCase | undefined =
+      forced && forced.code >= 80000
+        ? forced.code === 80000
+          ? 'ads_insights'
+          : 'ads_management'
+        : forced?.code === 613
+          ? useCase
+          : undefined;
     const buc = (['ads_management', 'ads_insights'] as const).map((type) => {
       const f = this.#buc(accountId, type);
       if (type === forcedCase && forced) {
@@ -89,7 +105,11 @@ export class UsageMeter {
     });
     out['x-business-use-case-usage'] = JSON.stringify({ [accountId]: buc });
     if (useCase === 'ads_insights') {
-      out['x-fb-ads-insights-throttle'] = JSON.stringify({ app_id_util_pct: Math.floor(app.pct), acc_id_util_pct: buc[1]!.call_count, ads_api_access_tier: TIER });
+      out['x-fb-ads-insights-throttle'] = JSON.stringify({
+        app_id_util_pct: Math.floor(app.pct),
+        acc_id_util_pct: buc[1]!.call_count,
+        ads_api_access_tier: TIER,
+      });
     }
     return out;
   }
@@ -120,7 +140,8 @@ export class UsageMeter {
     const resetSeconds = oldest === undefined ? 0 : Math.ceil((oldest + this.limits.windowMs - now) / 1000);
     // Access comes back once enough of the oldest calls leave the window.
     const blocking = calls[calls.length - limit];
-    const regainMinutes = pct >= 100 && blocking !== undefined ? Math.ceil((blocking + this.limits.windowMs - now) / 60_000) : 0;
+    const regainMinutes =
+      pct >= 100 && blocking !== undefined ? Math.ceil((blocking + this.limits.windowMs - now) / 60_000) : 0;
     return { pct, regainMinutes, resetSeconds };
   }
 }
@@ -131,16 +152,24 @@ const THROTTLE_TEXT: Record<number, { message: string; subcode?: number }> = {
   32: { message: '(#32) Page request limit reached' },
   613: { message: '(#613) Calls to this api have exceeded the rate limit.', subcode: 1487742 },
   80000: {
-    message: '(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-insights.',
+    message:
+      '(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-insights.',
     subcode: 2446079,
   },
   80004: {
-    message: '(#80004) There have been too many calls to this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-management.',
+    message:
+      '(#80004) There have been too many calls to this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-management.',
     subcode: 2446079,
   },
 };
 
 export function throttleError(code: number, status = 400): SandboxResponse {
   const t = THROTTLE_TEXT[code] ?? { message: `(#${code}) There have been too many calls. Wait a bit and try again.` };
-  return graphError({ message: t.message, code, ...(t.subcode === undefined ? {} : { subcode: t.subcode }), isTransient: true, status });
+  return graphError({
+    message: t.message,
+    code,
+    ...(t.subcode === undefined ? {} : { subcode: t.subcode }),
+    isTransient: true,
+    status,
+  });
 }

@@ -11,10 +11,19 @@ import { sign } from '../../kit/webhook-schemes/hmac-sha256-hex.ts';
 import { authenticate, params, requireScope, str, type MetaContext } from './context.ts';
 import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
 
-export const AD_ACCOUNT_FIELDS = ['with_issues_ad_objects', 'in_process_ad_objects', 'ad_recommendations', 'creative_fatigue', 'product_set_issue'];
+export const AD_ACCOUNT_FIELDS = [
+  'with_issues_ad_objects',
+  'in_process_ad_objects',
+  'ad_recommendations',
+  'creative_fatigue',
+  'product_set_issue',
+];
 
 /** About 36 hours in all: an immediate retry, then ever longer gaps. */
-export const META_RETRY_DELAYS_MS = [0, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000, 28_800_000, 14_400_000];
+export const META_RETRY_DELAYS_MS = [
+  0, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000, 28_800_000,
+  14_400_000,
+];
 
 export interface AppSubscription {
   object: string;
@@ -34,7 +43,10 @@ export interface HandshakeResult {
 
 /** JSON with every non-ASCII UTF-16 unit as a lowercase `\uXXXX` escape, as Meta signs it. */
 export function metaJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export class MetaWebhooks {
@@ -65,7 +77,10 @@ export class MetaWebhooks {
     url.searchParams.set('hub.challenge', challenge);
     url.searchParams.set('hub.verify_token', verifyToken);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { 'user-agent': 'facebookplatform/1.0' } });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(10_000),
+        headers: { 'user-agent': 'facebookplatform/1.0' },
+      });
       const body = await res.text();
       return { ok: res.status === 200 && body.trim() === challenge, challenge, status: res.status, body };
     } catch (err) {
@@ -74,7 +89,13 @@ export class MetaWebhooks {
   }
 
   /** In-process shortcut for both setup steps: app subscription (with handshake) and account opt-in. */
-  async subscribe(o: { callbackUrl: string; verifyToken: string; fields?: string[]; accounts?: string[]; includeValues?: boolean }): Promise<HandshakeResult> {
+  async subscribe(o: {
+    callbackUrl: string;
+    verifyToken: string;
+    fields?: string[];
+    accounts?: string[];
+    includeValues?: boolean;
+  }): Promise<HandshakeResult> {
     const check = await this.verifyCallback(o.callbackUrl, o.verifyToken);
     if (!check.ok) return check;
     this.subscriptions.set('ad_account', {
@@ -128,14 +149,28 @@ export function webhookRoutes(r: Router, ctx: MetaContext, hooks: MetaWebhooks):
     const verifyToken = str(p, 'verify_token') ?? '';
     if (object !== 'ad_account') return invalidParam('Param object must be one of {ad_account} in this sandbox');
     if (!callbackUrl) return invalidParam('The parameter callback_url is required');
-    const fields = (str(p, 'fields') ?? '').replace(/[[\]"]/g, '').split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = (str(p, 'fields') ?? '')
+      .replace(/[[\]"]/g, '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = fields.find((f) => !AD_ACCOUNT_FIELDS.includes(f));
-    if (unknown || fields.length === 0) return invalidParam(`Param fields must be non-empty and one of {${AD_ACCOUNT_FIELDS.join(', ')}}`);
+    if (unknown || fields.length === 0)
+      return invalidParam(`Param fields must be non-empty and one of {${AD_ACCOUNT_FIELDS.join(', ')}}`);
     const check = await hooks.verifyCallback(callbackUrl, verifyToken);
     if (!check.ok) {
-      return graphError({ message: `(#2200) callback verification failed: ${check.error ?? `HTTP ${String(check.status)}, response did not echo hub.challenge`}`, code: 2200 });
+      return graphError({
+        message: `(#2200) callback verification failed: ${check.error ?? `HTTP ${String(check.status)}, response did not echo hub.challenge`}`,
+        code: 2200,
+      });
     }
-    hooks.subscriptions.set(object, { object, callbackUrl, fields, verifyToken, includeValues: str(p, 'include_values') !== 'false' });
+    hooks.subscriptions.set(object, {
+      object,
+      callbackUrl,
+      fields,
+      verifyToken,
+      includeValues: str(p, 'include_values') !== 'false',
+    });
     return json(200, { success: true });
   });
 
@@ -184,6 +219,7 @@ export function webhookRoutes(r: Router, ctx: MetaContext, hooks: MetaWebhooks):
 function appOnly(ctx: MetaContext, req: SandboxRequest): SandboxResponse | undefined {
   const auth = authenticate(ctx, req, { allowApp: true });
   if (!auth.ok) return auth.res;
-  if (auth.caller.kind !== 'app') return graphError({ message: '(#15) This method must be called with an app access_token.', code: 15 });
+  if (auth.caller.kind !== 'app')
+    return graphError({ message: '(#15) This method must be called with an app access_token.', code: 15 });
   return undefined;
 }

@@ -32,23 +32,81 @@ export interface Entity {
 
 export const FIELDS: Record<Kind, readonly string[]> = {
   account: [
-    'id', 'account_id', 'name', 'account_status', 'currency', 'timezone_name', 'timezone_offset_hours_utc',
-    'amount_spent', 'balance', 'spend_cap', 'business', 'created_time', 'disable_reason', 'min_daily_budget',
+    'id',
+    'account_id',
+    'name',
+    'account_status',
+    'currency',
+    'timezone_name',
+    'timezone_offset_hours_utc',
+    'amount_spent',
+    'balance',
+    'spend_cap',
+    'business',
+    'created_time',
+    'disable_reason',
+    'min_daily_budget',
   ],
   campaign: [
-    'id', 'account_id', 'name', 'objective', 'status', 'configured_status', 'effective_status', 'daily_budget',
-    'lifetime_budget', 'budget_remaining', 'spend_cap', 'bid_strategy', 'buying_type', 'special_ad_categories',
-    'start_time', 'stop_time', 'created_time', 'updated_time', 'smart_promotion_type', 'promoted_object',
+    'id',
+    'account_id',
+    'name',
+    'objective',
+    'status',
+    'configured_status',
+    'effective_status',
+    'daily_budget',
+    'lifetime_budget',
+    'budget_remaining',
+    'spend_cap',
+    'bid_strategy',
+    'buying_type',
+    'special_ad_categories',
+    'start_time',
+    'stop_time',
+    'created_time',
+    'updated_time',
+    'smart_promotion_type',
+    'promoted_object',
   ],
   adset: [
-    'id', 'account_id', 'campaign_id', 'campaign', 'name', 'status', 'configured_status', 'effective_status',
-    'daily_budget', 'lifetime_budget', 'lifetime_spend_cap', 'budget_remaining', 'bid_amount', 'bid_strategy',
-    'billing_event', 'optimization_goal', 'targeting', 'promoted_object', 'start_time', 'end_time', 'created_time',
+    'id',
+    'account_id',
+    'campaign_id',
+    'campaign',
+    'name',
+    'status',
+    'configured_status',
+    'effective_status',
+    'daily_budget',
+    'lifetime_budget',
+    'lifetime_spend_cap',
+    'budget_remaining',
+    'bid_amount',
+    'bid_strategy',
+    'billing_event',
+    'optimization_goal',
+    'targeting',
+    'promoted_object',
+    'start_time',
+    'end_time',
+    'created_time',
     'updated_time',
   ],
   ad: [
-    'id', 'account_id', 'campaign_id', 'adset_id', 'campaign', 'adset', 'name', 'status', 'configured_status',
-    'effective_status', 'creative', 'created_time', 'updated_time',
+    'id',
+    'account_id',
+    'campaign_id',
+    'adset_id',
+    'campaign',
+    'adset',
+    'name',
+    'status',
+    'configured_status',
+    'effective_status',
+    'creative',
+    'created_time',
+    'updated_time',
   ],
 };
 
@@ -94,7 +152,12 @@ export class MetaWorld {
   }
 
   insertAccount(accountId: string, fields: Record<string, unknown>): Entity {
-    const e: Entity = { kind: 'account', id: `act_${accountId}`, accountId, fields: { ...fields, account_id: accountId } };
+    const e: Entity = {
+      kind: 'account',
+      id: `act_${accountId}`,
+      accountId,
+      fields: { ...fields, account_id: accountId },
+    };
     this.byId.set(e.id, e);
     this.accounts.push(e);
     this.#lists.set(accountId, { campaign: [], adset: [], ad: [] });
@@ -159,7 +222,11 @@ export class MetaWorld {
   }
 
   /** The object as Graph returns it for the requested fields (unset fields are omitted). */
-  serialize(e: Entity, fields: readonly string[], computed: (e: Entity, field: string) => unknown = () => undefined): Record<string, unknown> {
+  serialize(
+    e: Entity,
+    fields: readonly string[],
+    computed: (e: Entity, field: string) => unknown = () => undefined,
+  ): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const f of fields) {
       const value = this.#field(e, f) ?? computed(e, f);
@@ -178,7 +245,9 @@ export class MetaWorld {
       case 'effective_status':
         return this.effectiveStatus(e);
       case 'budget_remaining':
-        return e.kind === 'account' ? undefined : String(e.fields['daily_budget'] ?? e.fields['lifetime_budget'] ?? '0');
+        return e.kind === 'account'
+          ? undefined
+          : String(e.fields['daily_budget'] ?? e.fields['lifetime_budget'] ?? '0');
       case 'campaign':
         return e.fields['campaign_id'] === undefined ? undefined : { id: e.fields['campaign_id'] };
       case 'adset':

@@ -7,10 +7,37 @@ import { jsonParam, str, type Params } from './context.ts';
 import { invalidParam } from './errors.ts';
 import type { Entity, Kind, MetaWorld } from './world.ts';
 
-export const OBJECTIVES = ['OUTCOME_AWARENESS', 'OUTCOME_TRAFFIC', 'OUTCOME_ENGAGEMENT', 'OUTCOME_LEADS', 'OUTCOME_APP_PROMOTION', 'OUTCOME_SALES'];
-const SPECIAL = ['NONE', 'CREDIT', 'EMPLOYMENT', 'HOUSING', 'ISSUES_ELECTIONS_POLITICS', 'ONLINE_GAMBLING_AND_GAMING', 'FINANCIAL_PRODUCTS_SERVICES'];
+export const OBJECTIVES = [
+  'OUTCOME_AWARENESS',
+  'OUTCOME_TRAFFIC',
+  'OUTCOME_ENGAGEMENT',
+  'OUTCOME_LEADS',
+  'OUTCOME_APP_PROMOTION',
+  'OUTCOME_SALES',
+];
+const SPECIAL = [
+  'NONE',
+  'CREDIT',
+  'EMPLOYMENT',
+  'HOUSING',
+  'ISSUES_ELECTIONS_POLITICS',
+  'ONLINE_GAMBLING_AND_GAMING',
+  'FINANCIAL_PRODUCTS_SERVICES',
+];
 const BID_STRATEGIES = ['LOWEST_COST_WITHOUT_CAP', 'LOWEST_COST_WITH_BID_CAP', 'COST_CAP', 'LOWEST_COST_WITH_MIN_ROAS'];
-const BILLING_EVENTS = ['APP_INSTALLS', 'CLICKS', 'IMPRESSIONS', 'LINK_CLICKS', 'LISTING_INTERACTION', 'NONE', 'OFFER_CLAIMS', 'PAGE_LIKES', 'POST_ENGAGEMENT', 'PURCHASE', 'THRUPLAY'];
+const BILLING_EVENTS = [
+  'APP_INSTALLS',
+  'CLICKS',
+  'IMPRESSIONS',
+  'LINK_CLICKS',
+  'LISTING_INTERACTION',
+  'NONE',
+  'OFFER_CLAIMS',
+  'PAGE_LIKES',
+  'POST_ENGAGEMENT',
+  'PURCHASE',
+  'THRUPLAY',
+];
 const CREATE_STATUSES = ['ACTIVE', 'PAUSED'];
 const UPDATE_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DELETED'];
 
@@ -27,7 +54,8 @@ function oneOf(name: string, value: string, allowed: readonly string[]): Result 
 function budget(p: Params, name: string): { value?: string; error?: Result } {
   const raw = str(p, name);
   if (raw === undefined) return {};
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) return { error: fail(`Param ${name} must be a positive integer in the account currency's minimum unit`) };
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
+    return { error: fail(`Param ${name} must be a positive integer in the account currency's minimum unit`) };
   return { value: String(Number(raw)) };
 }
 
@@ -54,7 +82,10 @@ function budgets(p: Params): Result {
   }
   return {
     ok: true,
-    fields: { ...(daily.value ? { daily_budget: daily.value } : {}), ...(lifetime.value ? { lifetime_budget: lifetime.value } : {}) },
+    fields: {
+      ...(daily.value ? { daily_budget: daily.value } : {}),
+      ...(lifetime.value ? { lifetime_budget: lifetime.value } : {}),
+    },
   };
 }
 
@@ -68,7 +99,8 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
   if (kind === 'campaign') {
     const miss = required(p, ['name', 'objective', 'status', 'special_ad_categories']);
     if (miss) return miss;
-    const bad = oneOf('objective', str(p, 'objective') ?? '', OBJECTIVES) ?? oneOf('status', status ?? '', CREATE_STATUSES);
+    const bad =
+      oneOf('objective', str(p, 'objective') ?? '', OBJECTIVES) ?? oneOf('status', status ?? '', CREATE_STATUSES);
     if (bad) return bad;
     const cats = jsonParam(p, 'special_ad_categories');
     if (!cats.ok || !Array.isArray(cats.value) || cats.value.some((c) => !SPECIAL.includes(String(c)))) {
@@ -90,21 +122,35 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
     const miss = required(p, ['name', 'campaign_id', 'billing_event', 'optimization_goal', 'targeting', 'status']);
     if (miss) return miss;
     const campaign = world.get(str(p, 'campaign_id') ?? '');
-    if (!campaign || campaign.kind !== 'campaign' || campaign.accountId !== account.accountId || campaign.fields['status'] === 'DELETED') {
+    if (
+      !campaign ||
+      campaign.kind !== 'campaign' ||
+      campaign.accountId !== account.accountId ||
+      campaign.fields['status'] === 'DELETED'
+    ) {
       return fail('Param campaign_id must be a valid campaign of this ad account');
     }
-    const bad = oneOf('billing_event', str(p, 'billing_event') ?? '', BILLING_EVENTS) ?? oneOf('status', status ?? '', CREATE_STATUSES);
+    const bad =
+      oneOf('billing_event', str(p, 'billing_event') ?? '', BILLING_EVENTS) ??
+      oneOf('status', status ?? '', CREATE_STATUSES);
     if (bad) return bad;
     const targeting = jsonParam(p, 'targeting');
-    if (!targeting.ok || !targeting.value || typeof targeting.value !== 'object' || !('geo_locations' in targeting.value)) {
+    if (
+      !targeting.ok ||
+      !targeting.value ||
+      typeof targeting.value !== 'object' ||
+      !('geo_locations' in targeting.value)
+    ) {
       return fail('Param targeting must be an object that includes geo_locations');
     }
     const b = budgets(p);
     if (!b.ok) return b;
     const campaignBudget = campaign.fields['daily_budget'] ?? campaign.fields['lifetime_budget'];
     const ownBudget = Object.keys(b.fields).length > 0;
-    if (campaignBudget !== undefined && ownBudget) return fail('An ad set budget cannot be set when the campaign has a campaign budget');
-    if (campaignBudget === undefined && !ownBudget) return fail('The parameter daily_budget or lifetime_budget is required');
+    if (campaignBudget !== undefined && ownBudget)
+      return fail('An ad set budget cannot be set when the campaign has a campaign budget');
+    if (campaignBudget === undefined && !ownBudget)
+      return fail('The parameter daily_budget or lifetime_budget is required');
     const bidStrategy = str(p, 'bid_strategy') ?? String(campaign.fields['bid_strategy'] ?? 'LOWEST_COST_WITHOUT_CAP');
     if (['LOWEST_COST_WITH_BID_CAP', 'COST_CAP'].includes(bidStrategy) && str(p, 'bid_amount') === undefined) {
       return fail('The parameter bid_amount is required');
@@ -112,7 +158,15 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
     return {
       ok: true,
       fields: {
-        ...pickStrings(p, ['name', 'campaign_id', 'billing_event', 'optimization_goal', 'status', 'start_time', 'end_time']),
+        ...pickStrings(p, [
+          'name',
+          'campaign_id',
+          'billing_event',
+          'optimization_goal',
+          'status',
+          'start_time',
+          'end_time',
+        ]),
         bid_strategy: bidStrategy,
         ...(str(p, 'bid_amount') === undefined ? {} : { bid_amount: Number(str(p, 'bid_amount')) }),
         targeting: targeting.value,
@@ -123,17 +177,31 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
   const miss = required(p, ['name', 'adset_id', 'creative', 'status']);
   if (miss) return miss;
   const adset = world.get(str(p, 'adset_id') ?? '');
-  if (!adset || adset.kind !== 'adset' || adset.accountId !== account.accountId || adset.fields['status'] === 'DELETED') {
+  if (
+    !adset ||
+    adset.kind !== 'adset' ||
+    adset.accountId !== account.accountId ||
+    adset.fields['status'] === 'DELETED'
+  ) {
     return fail('Param adset_id must be a valid ad set of this ad account');
   }
   const bad = oneOf('status', status ?? '', CREATE_STATUSES);
   if (bad) return bad;
   const creative = jsonParam(p, 'creative');
-  const creativeId = creative.ok && creative.value && typeof creative.value === 'object' ? (creative.value as Record<string, unknown>)['creative_id'] : undefined;
-  if (typeof creativeId !== 'string' && typeof creativeId !== 'number') return fail('Param creative must be an object with creative_id');
+  const creativeId =
+    creative.ok && creative.value && typeof creative.value === 'object'
+      ? (creative.value as Record<string, unknown>)['creative_id']
+      : undefined;
+  if (typeof creativeId !== 'string' && typeof creativeId !== 'number')
+    return fail('Param creative must be an object with creative_id');
   return {
     ok: true,
-    fields: { ...pickStrings(p, ['name', 'status']), adset_id: adset.id, campaign_id: adset.fields['campaign_id'], creative: { id: String(creativeId) } },
+    fields: {
+      ...pickStrings(p, ['name', 'status']),
+      adset_id: adset.id,
+      campaign_id: adset.fields['campaign_id'],
+      creative: { id: String(creativeId) },
+    },
   };
 }
 

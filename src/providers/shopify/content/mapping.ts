@@ -12,7 +12,11 @@ import type { ContentContext, ContentFields, ContentKind, RemoteContent } from '
 
 export type ShopResource = 'article' | 'page' | 'product';
 
-export const RESOURCE: Partial<Record<ContentKind, ShopResource>> = { post: 'article', page: 'page', product: 'product' };
+export const RESOURCE: Partial<Record<ContentKind, ShopResource>> = {
+  post: 'article',
+  page: 'page',
+  product: 'product',
+};
 
 export type Raw = Record<string, unknown>;
 
@@ -49,7 +53,19 @@ export function toInput(resource: ShopResource, f: Partial<ContentFields>, creat
 function versionOf(raw: Raw): string {
   const image = raw.image && typeof raw.image === 'object' ? imageId(str((raw.image as Raw).url)) : '';
   const author = raw.author && typeof raw.author === 'object' ? str((raw.author as Raw).name) : '';
-  const synced = [raw.title, raw.body, raw.descriptionHtml, raw.summary, raw.handle, raw.tags, author, raw.isPublished, raw.status, raw.productType, image];
+  const synced = [
+    raw.title,
+    raw.body,
+    raw.descriptionHtml,
+    raw.summary,
+    raw.handle,
+    raw.tags,
+    author,
+    raw.isPublished,
+    raw.status,
+    raw.productType,
+    image,
+  ];
   return `${str(raw.updatedAt)}#${createHash('sha256').update(JSON.stringify(synced)).digest('base64url').slice(0, 12)}`;
 }
 

@@ -22,7 +22,17 @@ interface Target {
 
 export async function uploadImage(c: Caller, bytes: Buffer, ref: MediaRef): Promise<string> {
   const staged = payload<{ stagedTargets: Target[] }>(
-    await shopifyGraphql(c, STAGED_UPLOAD, { input: [{ resource: 'IMAGE', filename: ref.filename, mimeType: ref.contentType, httpMethod: 'POST', fileSize: String(bytes.length) }] }),
+    await shopifyGraphql(c, STAGED_UPLOAD, {
+      input: [
+        {
+          resource: 'IMAGE',
+          filename: ref.filename,
+          mimeType: ref.contentType,
+          httpMethod: 'POST',
+          fileSize: String(bytes.length),
+        },
+      ],
+    }),
     'stagedUploadsCreate',
   );
   const target = staged.stagedTargets[0];
@@ -43,14 +53,35 @@ export async function uploadImage(c: Caller, bytes: Buffer, ref: MediaRef): Prom
   const failed = classifyHttp(res);
   if (failed) throw failed;
 
-  const made = payload<{ files: { id: string }[] }>(await shopifyGraphql(c, FILE_CREATE, { files: [{ originalSource: target.resourceUrl, contentType: 'IMAGE', ...(ref.alt ? { alt: ref.alt } : {}), filename: ref.filename }] }), 'fileCreate');
+  const made = payload<{ files: { id: string }[] }>(
+    await shopifyGraphql(c, FILE_CREATE, {
+      files: [
+        {
+          originalSource: target.resourceUrl,
+          contentType: 'IMAGE',
+          ...(ref.alt ? { alt: ref.alt } : {}),
+          filename: ref.filename,
+        },
+      ],
+    }),
+    'fileCreate',
+  );
   const id = made.files[0]?.id;
   if (!id) throw plexusError('provider.invalid_request', { message: 'Shopify fileCreate answered without a file.' });
   for (let i = 0; i < POLLS; i++) {
-    const { node } = await shopifyGraphql<{ node: { fileStatus?: string; image?: { url?: string } | null } | null }>(c, FILE_POLL, { id });
+    const { node } = await shopifyGraphql<{ node: { fileStatus?: string; image?: { url?: string } | null } | null }>(
+      c,
+      FILE_POLL,
+      { id },
+    );
     if (node?.fileStatus === 'READY' && node.image?.url) return node.image.url;
-    if (node?.fileStatus === 'FAILED') throw plexusError('provider.invalid_request', { message: `Shopify could not process the image ${ref.filename}.` });
+    if (node?.fileStatus === 'FAILED')
+      throw plexusError('provider.invalid_request', {
+        message: `Shopify could not process the image ${ref.filename}.`,
+      });
     await sleep(POLL_WAIT_MS);
   }
-  throw plexusError('provider.unavailable', { message: `Shopify did not finish processing the image ${ref.filename} in time.` });
+  throw plexusError('provider.unavailable', {
+    message: `Shopify did not finish processing the image ${ref.filename} in time.`,
+  });
 }

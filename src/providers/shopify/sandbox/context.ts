@@ -59,13 +59,17 @@ export function sanitizeShop(input: string): string | undefined {
   const admin = /^admin\.shopify\.com\/store\/([a-zA-Z0-9][a-zA-Z0-9-_]*)\/?$/.exec(input.replace(/^https?:\/\//, ''));
   if (admin) return `${admin[1]}.myshopify.com`;
   const host = input.replace(/^https?:\/\//, '');
-  return /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)[/]*$/.test(host) ? host.replace(/\/+$/, '') : undefined;
+  return /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)[/]*$/.test(host)
+    ? host.replace(/\/+$/, '')
+    : undefined;
 }
 
 /** Message for OAuth query HMACs: drop `hmac`/`signature`, sort keys, form-encode `k=v&k=v`. */
 export function hmacMessage(query: Record<string, string | string[]>): string {
   const params = new URLSearchParams();
-  for (const key of Object.keys(query).filter((k) => k !== 'hmac' && k !== 'signature').sort((a, b) => a.localeCompare(b))) {
+  for (const key of Object.keys(query)
+    .filter((k) => k !== 'hmac' && k !== 'signature')
+    .sort((a, b) => a.localeCompare(b))) {
     const v = query[key];
     if (Array.isArray(v)) for (const item of v) params.append(key.endsWith('[]') ? key : `${key}[]`, item);
     else if (v !== undefined) params.append(key, v);
@@ -106,7 +110,9 @@ export function authenticate(ctx: ShopifyContext, req: SandboxRequest): AuthResu
 
 /** `write_x` implies `read_x`. */
 export function hasScope(record: TokenRecord, scope: string): boolean {
-  return record.scopes.includes(scope) || (scope.startsWith('read_') && record.scopes.includes(`write_${scope.slice(5)}`));
+  return (
+    record.scopes.includes(scope) || (scope.startsWith('read_') && record.scopes.includes(`write_${scope.slice(5)}`))
+  );
 }
 
 export function scopeError(scope: string): SandboxResponse {

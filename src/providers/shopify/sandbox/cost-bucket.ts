@@ -55,7 +55,11 @@ export class CostBucket {
 
   status(): ThrottleStatus {
     this.#refill();
-    return { maximumAvailable: this.maximum, currentlyAvailable: Math.floor(this.#available), restoreRate: this.restore };
+    return {
+      maximumAvailable: this.maximum,
+      currentlyAvailable: Math.floor(this.#available),
+      restoreRate: this.restore,
+    };
   }
 
   /** Empties it, as a burst of other calls from the same app would. */

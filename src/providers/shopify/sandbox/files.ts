@@ -16,7 +16,13 @@ export interface ShopFile {
 
 const CDN_PREFIX = '/s/files/1/0548/3800/0009/articles/';
 
-const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+const TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
 
 /** Width and height from a PNG header (the IHDR chunk); null for other formats. */
 function pngSize(bytes: Buffer): { width: number | null; height: number | null } {
@@ -33,8 +39,14 @@ export class ShopFiles {
     const dot = clean.lastIndexOf('.');
     const [stem, ext] = dot > 0 ? [clean.slice(0, dot), clean.slice(dot + 1)] : [clean, ''];
     let path = `${CDN_PREFIX}${clean}`;
-    for (let n = 1; this.#files.has(path) && !this.#files.get(path)!.bytes.equals(bytes); n++) path = `${CDN_PREFIX}${stem}_${n}${ext ? `.${ext}` : ''}`;
-    const file: ShopFile = { path, bytes, contentType: TYPES[ext.toLowerCase()] ?? 'application/octet-stream', ...pngSize(bytes) };
+    for (let n = 1; this.#files.has(path) && !this.#files.get(path)!.bytes.equals(bytes); n++)
+      path = `${CDN_PREFIX}${stem}_${n}${ext ? `.${ext}` : ''}`;
+    const file: ShopFile = {
+      path,
+      bytes,
+      contentType: TYPES[ext.toLowerCase()] ?? 'application/octet-stream',
+      ...pngSize(bytes),
+    };
     this.#files.set(path, file);
     return file;
   }
@@ -55,7 +67,13 @@ export class ShopFiles {
   routes(r: Router): void {
     r.add('GET', `${CDN_PREFIX}:name`, (req) => {
       const f = this.#files.get(`${CDN_PREFIX}${req.params['name'] ?? ''}`);
-      return f ? { status: 200, headers: { 'content-type': f.contentType, 'cache-control': 'public, max-age=31536000' }, body: f.bytes } : { status: 404, body: 'Not Found' };
+      return f
+        ? {
+            status: 200,
+            headers: { 'content-type': f.contentType, 'cache-control': 'public, max-age=31536000' },
+            body: f.bytes,
+          }
+        : { status: 404, body: 'Not Found' };
     });
   }
 }
@@ -66,19 +84,32 @@ export type ImageInput = { attachment?: unknown; src?: unknown; filename?: unkno
  * The article `image` object Shopify keeps for an input, or a 422 reason. `null` (or an empty
  * object) removes the image.
  */
-export function articleImage(files: ShopFiles, baseUrl: string, input: unknown, at: string, nowSec: number): { image: Record<string, unknown> | null } | { error: string } {
-  if (input === null || input === '' || (typeof input === 'object' && Object.keys(input).length === 0)) return { image: null };
+export function articleImage(
+  files: ShopFiles,
+  baseUrl: string,
+  input: unknown,
+  at: string,
+  nowSec: number,
+): { image: Record<string, unknown> | null } | { error: string } {
+  if (input === null || input === '' || (typeof input === 'object' && Object.keys(input).length === 0))
+    return { image: null };
   if (typeof input !== 'object' || Array.isArray(input)) return { error: 'is invalid' };
   const i = input as ImageInput;
   const alt = typeof i.alt === 'string' ? i.alt : null;
   let file: ShopFile | undefined;
   if (typeof i.attachment === 'string') {
     const bytes = Buffer.from(i.attachment, 'base64');
-    if (bytes.length === 0 || bytes.toString('base64').replace(/=+$/, '') !== i.attachment.replace(/\s+/g, '').replace(/=+$/, '')) return { error: 'attachment is not valid base64 image data' };
+    if (
+      bytes.length === 0 ||
+      bytes.toString('base64').replace(/=+$/, '') !== i.attachment.replace(/\s+/g, '').replace(/=+$/, '')
+    )
+      return { error: 'attachment is not valid base64 image data' };
     file = files.store(typeof i.filename === 'string' ? i.filename : 'image.png', bytes);
   } else if (typeof i.src === 'string' && /^https?:\/\//.test(i.src)) {
     file = files.byUrl(i.src);
     if (!file) return { image: { created_at: at, alt, width: null, height: null, src: i.src } };
   } else return { error: 'needs an attachment or a src' };
-  return { image: { created_at: at, alt, width: file.width, height: file.height, src: `${baseUrl}${file.path}?v=${nowSec}` } };
+  return {
+    image: { created_at: at, alt, width: file.width, height: file.height, src: `${baseUrl}${file.path}?v=${nowSec}` },
+  };
 }

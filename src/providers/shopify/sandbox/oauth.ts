@@ -6,7 +6,14 @@
  * non-expiring token to an expiring one. Uninstall (`api_permissions/current.json`) revokes.
  */
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { hostParam, sanitizeShop, shopDomain, signQuery, type ShopifyContext } from './context.ts';
 
@@ -18,7 +25,10 @@ const OFFLINE_TYPE = 'urn:shopify:params:oauth:token-type:offline-access-token';
 export const EXPIRING_LABEL = 'expiring_offline';
 
 function errorPage(title: string, detail: string): SandboxResponse {
-  return html(400, `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>Oauth error ${title}</h1><p>${detail}</p>`);
+  return html(
+    400,
+    `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>Oauth error ${title}</h1><p>${detail}</p>`,
+  );
 }
 
 function oauthError(status: number, error: string, description: string): SandboxResponse {
@@ -41,12 +51,19 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
     if (shopParam !== undefined && sanitizeShop(shopParam) !== shopDomain(ctx.config)) {
       return errorPage('invalid_request', `The shop ${shopParam} is not a valid shop domain for this store.`);
     }
-    if (q['client_id'] !== ctx.config.clientId) return errorPage('invalid_request', 'The client_id provided is invalid.');
+    if (q['client_id'] !== ctx.config.clientId)
+      return errorPage('invalid_request', 'The client_id provided is invalid.');
     const redirectUri = q['redirect_uri'];
-    if (!isRedirectUri(redirectUri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(redirectUri))) {
+    if (
+      !isRedirectUri(redirectUri) ||
+      (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(redirectUri))
+    ) {
       return errorPage('invalid_request', 'The redirect_uri is not whitelisted');
     }
-    const scopes = (q['scope'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const scopes = (q['scope'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = scopes.filter((s) => !SCOPE.test(s));
     if (bad.length) return errorPage('invalid_scope', `Scope undefined: ${bad.join(', ')}`);
     const grantOptions = req.url.searchParams.getAll('grant_options[]');
@@ -58,14 +75,17 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
       access_mode: grantOptions.includes('per-user') ? 'per-user' : 'offline',
     };
     if (ctx.config.autoConsent) return approve(ctx, carry);
-    return html(200, renderConsentPage({
-      platform: 'Shopify',
-      appName: ctx.config.appName,
-      scopes,
-      action: DECISION_PATH,
-      hidden: { ...carry },
-      userName: `${ctx.config.shop} (store owner)`,
-    }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'Shopify',
+        appName: ctx.config.appName,
+        scopes,
+        action: DECISION_PATH,
+        hidden: { ...carry },
+        userName: `${ctx.config.shop} (store owner)`,
+      }),
+    );
   });
 
   r.add('POST', DECISION_PATH, (req) => {
@@ -77,10 +97,17 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
       scope: String(b['scope'] ?? ''),
       access_mode: String(b['access_mode'] ?? 'offline'),
     };
-    if (carry.client_id !== ctx.config.clientId || !isRedirectUri(carry.redirect_uri)) return errorPage('invalid_request', 'The install request is incomplete.');
+    if (carry.client_id !== ctx.config.clientId || !isRedirectUri(carry.redirect_uri))
+      return errorPage('invalid_request', 'The install request is incomplete.');
     if (readDecision(b) === 'allow') return approve(ctx, carry);
     // Shopify documents no decline redirect; an RFC 6749 access_denied keeps the connector unblocked.
-    return redirect(withParams(carry.redirect_uri, { error: 'access_denied', error_description: 'The merchant declined the installation.', state: carry.state || undefined }));
+    return redirect(
+      withParams(carry.redirect_uri, {
+        error: 'access_denied',
+        error_description: 'The merchant declined the installation.',
+        state: carry.state || undefined,
+      }),
+    );
   });
 
   r.add('POST', '/admin/oauth/access_token', (req) => accessToken(ctx, req));
@@ -120,13 +147,26 @@ function isTrue(v: unknown): boolean {
 /** Only one expiring offline token pair is live per app and shop. */
 function retireExpiring(ctx: ShopifyContext, keep: readonly TokenRecord[]): void {
   const kept = new Set(keep.map((r) => r.token));
-  ctx.tokens.revokeWhere((t) => t.label === EXPIRING_LABEL && t.clientId === ctx.config.clientId && !kept.has(t.token), 'superseded');
+  ctx.tokens.revokeWhere(
+    (t) => t.label === EXPIRING_LABEL && t.clientId === ctx.config.clientId && !kept.has(t.token),
+    'superseded',
+  );
 }
 
 export function issueExpiring(ctx: ShopifyContext, scopes: readonly string[], grantId?: string): SandboxResponse {
   const base = { clientId: ctx.config.clientId, subject: shopDomain(ctx.config), scopes, label: EXPIRING_LABEL };
-  const access = ctx.tokens.issue({ ...base, kind: 'access', ttlSeconds: ctx.config.accessTtlSeconds, ...(grantId ? { grantId } : {}) });
-  const refresh = ctx.tokens.issue({ ...base, kind: 'refresh', ttlSeconds: ctx.config.refreshTtlSeconds, grantId: access.grantId });
+  const access = ctx.tokens.issue({
+    ...base,
+    kind: 'access',
+    ttlSeconds: ctx.config.accessTtlSeconds,
+    ...(grantId ? { grantId } : {}),
+  });
+  const refresh = ctx.tokens.issue({
+    ...base,
+    kind: 'refresh',
+    ttlSeconds: ctx.config.refreshTtlSeconds,
+    grantId: access.grantId,
+  });
   retireExpiring(ctx, [access, refresh]);
   return json(200, {
     access_token: access.token,
@@ -140,7 +180,11 @@ export function issueExpiring(ctx: ShopifyContext, scopes: readonly string[], gr
 function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse {
   const p = { ...req.query, ...req.body } as Record<string, unknown>;
   if (str(p['client_id']) !== ctx.config.clientId || str(p['client_secret']) !== ctx.config.clientSecret) {
-    return oauthError(400, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.');
+    return oauthError(
+      400,
+      'invalid_client',
+      'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+    );
   }
   const grant = str(p['grant_type']);
 
@@ -148,12 +192,27 @@ function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse 
     const old = str(p['refresh_token']) ?? '';
     const check = ctx.tokens.validate(old, 'refresh');
     if (!check.ok) {
-      const why = check.problem === 'expired' ? 'has expired' : check.problem === 'rotated' ? 'has already been used' : check.problem === 'revoked' ? 'has been revoked' : 'was not found';
+      const why =
+        check.problem === 'expired'
+          ? 'has expired'
+          : check.problem === 'rotated'
+            ? 'has already been used'
+            : check.problem === 'revoked'
+              ? 'has been revoked'
+              : 'was not found';
       return oauthError(400, 'invalid_grant', `The refresh token ${why}.`);
     }
     if (!ctx.config.rotateRefreshTokens) {
       ctx.tokens.recordRefresh(check.record.grantId);
-      const access = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: check.record.subject, scopes: check.record.scopes, ttlSeconds: ctx.config.accessTtlSeconds, grantId: check.record.grantId, label: EXPIRING_LABEL });
+      const access = ctx.tokens.issue({
+        kind: 'access',
+        clientId: ctx.config.clientId,
+        subject: check.record.subject,
+        scopes: check.record.scopes,
+        ttlSeconds: ctx.config.accessTtlSeconds,
+        grantId: check.record.grantId,
+        label: EXPIRING_LABEL,
+      });
       retireExpiring(ctx, [access, check.record]);
       return json(200, {
         access_token: access.token,
@@ -165,7 +224,15 @@ function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse 
     }
     const rotated = ctx.tokens.rotateRefresh(old, ctx.config.refreshTtlSeconds);
     if (!rotated.ok) return oauthError(400, 'invalid_grant', 'The refresh token was not found or was already used.');
-    const access = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: rotated.record.subject, scopes: rotated.record.scopes, ttlSeconds: ctx.config.accessTtlSeconds, grantId: rotated.record.grantId, label: EXPIRING_LABEL });
+    const access = ctx.tokens.issue({
+      kind: 'access',
+      clientId: ctx.config.clientId,
+      subject: rotated.record.subject,
+      scopes: rotated.record.scopes,
+      ttlSeconds: ctx.config.accessTtlSeconds,
+      grantId: rotated.record.grantId,
+      label: EXPIRING_LABEL,
+    });
     retireExpiring(ctx, [access, rotated.record]);
     return json(200, {
       access_token: access.token,
@@ -178,38 +245,79 @@ function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse 
 
   if (grant === 'client_credentials') {
     const scopes = ['read_content', 'write_content', 'read_products', 'write_products', 'write_files'];
-    const t = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: shopDomain(ctx.config), scopes, ttlSeconds: ctx.config.clientCredentialsTtlSeconds, label: 'client_credentials' });
-    return json(200, { access_token: t.token, scope: scopes.join(','), expires_in: ctx.config.clientCredentialsTtlSeconds });
+    const t = ctx.tokens.issue({
+      kind: 'access',
+      clientId: ctx.config.clientId,
+      subject: shopDomain(ctx.config),
+      scopes,
+      ttlSeconds: ctx.config.clientCredentialsTtlSeconds,
+      label: 'client_credentials',
+    });
+    return json(200, {
+      access_token: t.token,
+      scope: scopes.join(','),
+      expires_in: ctx.config.clientCredentialsTtlSeconds,
+    });
   }
 
   if (grant === TOKEN_EXCHANGE) {
     // Migration of a non-expiring offline token to an expiring one.
-    if (str(p['subject_token_type']) !== OFFLINE_TYPE || str(p['requested_token_type']) !== OFFLINE_TYPE || !isTrue(p['expiring'])) {
+    if (
+      str(p['subject_token_type']) !== OFFLINE_TYPE ||
+      str(p['requested_token_type']) !== OFFLINE_TYPE ||
+      !isTrue(p['expiring'])
+    ) {
       return oauthError(400, 'invalid_request', 'Unsupported token exchange request.');
     }
     const check = ctx.tokens.validate(str(p['subject_token']) ?? '');
-    if (!check.ok || check.record.label !== 'offline') return oauthError(400, 'invalid_subject_token', 'The subject token is invalid.');
+    if (!check.ok || check.record.label !== 'offline')
+      return oauthError(400, 'invalid_subject_token', 'The subject token is invalid.');
     ctx.tokens.revoke(check.record.token, 'migrated');
     return issueExpiring(ctx, check.record.scopes, check.record.grantId);
   }
 
-  if (grant !== undefined && grant !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', `The grant type ${grant} is not supported.`);
+  if (grant !== undefined && grant !== 'authorization_code')
+    return oauthError(400, 'unsupported_grant_type', `The grant type ${grant} is not supported.`);
   const code = str(p['code']);
   if (!code) return oauthError(400, 'invalid_request', 'Missing required parameter: code.');
   const redeemed = ctx.tokens.redeemCode(code, ctx.config.clientId, undefined);
-  if (!redeemed.ok) return oauthError(400, 'invalid_request', 'The authorization code was not found or was already used');
+  if (!redeemed.ok)
+    return oauthError(400, 'invalid_request', 'The authorization code was not found or was already used');
   const scopes = redeemed.code.scopes;
   if (redeemed.code.extra['access_mode'] === 'per-user') {
-    const t = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: shopDomain(ctx.config), scopes, ttlSeconds: ctx.config.onlineTtlSeconds, label: 'online' });
+    const t = ctx.tokens.issue({
+      kind: 'access',
+      clientId: ctx.config.clientId,
+      subject: shopDomain(ctx.config),
+      scopes,
+      ttlSeconds: ctx.config.onlineTtlSeconds,
+      label: 'online',
+    });
     return json(200, {
       access_token: t.token,
       scope: scopes.join(','),
       expires_in: ctx.config.onlineTtlSeconds,
       associated_user_scope: scopes.join(','),
-      associated_user: { id: 902541635, first_name: 'Store', last_name: 'Owner', email: `owner@${ctx.config.shop}.example`, email_verified: true, account_owner: true, locale: 'en', collaborator: false },
+      associated_user: {
+        id: 902541635,
+        first_name: 'Store',
+        last_name: 'Owner',
+        email: `owner@${ctx.config.shop}.example`,
+        email_verified: true,
+        account_owner: true,
+        locale: 'en',
+        collaborator: false,
+      },
     });
   }
   if (isTrue(p['expiring'])) return issueExpiring(ctx, scopes);
-  const t = ctx.tokens.issue({ kind: 'access', clientId: ctx.config.clientId, subject: shopDomain(ctx.config), scopes, ttlSeconds: null, label: 'offline' });
+  const t = ctx.tokens.issue({
+    kind: 'access',
+    clientId: ctx.config.clientId,
+    subject: shopDomain(ctx.config),
+    scopes,
+    ttlSeconds: null,
+    label: 'offline',
+  });
   return json(200, { access_token: t.token, scope: scopes.join(',') });
 }

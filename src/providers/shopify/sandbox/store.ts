@@ -18,12 +18,38 @@ export interface Resource {
   fields: Record<string, unknown>;
 }
 
-const WORDS = ['summer', 'sale', 'organic', 'cotton', 'guide', 'care', 'new', 'arrivals', 'gift', 'ideas', 'behind', 'the', 'scenes', 'classic', 'tee', 'mug', 'candle', 'lookbook', 'story', 'update'];
+const WORDS = [
+  'summer',
+  'sale',
+  'organic',
+  'cotton',
+  'guide',
+  'care',
+  'new',
+  'arrivals',
+  'gift',
+  'ideas',
+  'behind',
+  'the',
+  'scenes',
+  'classic',
+  'tee',
+  'mug',
+  'candle',
+  'lookbook',
+  'story',
+  'update',
+];
 const VENDORS = ['Acme Goods', 'Northwind', 'Blue Harbor'];
 const TYPES = ['Apparel', 'Home', 'Accessories'];
 
 export function handleize(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'untitled';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'untitled'
+  );
 }
 
 export class ShopData {
@@ -35,16 +61,49 @@ export class ShopData {
     d.nextId = 100_000_000_000 + (hash32(`shopify|${String(seed)}`) % 900) * 1_000_000;
     const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
     const blogs = [
-      d.add({ kind: 'blog', createdAt: sec(now - 500 * 86_400_000), updatedAt: sec(now - 400 * 86_400_000), publishedAt: null, fields: { title: 'News', handle: 'news', commentable: 'no', tags: '', template_suffix: null, feedburner: null, feedburner_location: null } }),
-      d.add({ kind: 'blog', createdAt: sec(now - 450 * 86_400_000), updatedAt: sec(now - 300 * 86_400_000), publishedAt: null, fields: { title: 'Guides', handle: 'guides', commentable: 'moderate', tags: '', template_suffix: null, feedburner: null, feedburner_location: null } }),
+      d.add({
+        kind: 'blog',
+        createdAt: sec(now - 500 * 86_400_000),
+        updatedAt: sec(now - 400 * 86_400_000),
+        publishedAt: null,
+        fields: {
+          title: 'News',
+          handle: 'news',
+          commentable: 'no',
+          tags: '',
+          template_suffix: null,
+          feedburner: null,
+          feedburner_location: null,
+        },
+      }),
+      d.add({
+        kind: 'blog',
+        createdAt: sec(now - 450 * 86_400_000),
+        updatedAt: sec(now - 300 * 86_400_000),
+        publishedAt: null,
+        fields: {
+          title: 'Guides',
+          handle: 'guides',
+          commentable: 'moderate',
+          tags: '',
+          template_suffix: null,
+          feedburner: null,
+          feedburner_location: null,
+        },
+      }),
     ];
     for (let i = 0; i < size; i++) {
       const rng = rngFor(seed, 'shopify-item', i);
       const roll = rng.next();
       const kind: Kind = roll < 0.5 ? 'article' : roll < 0.65 ? 'page' : 'product';
-      const title = Array.from({ length: rng.int(2, 5) }, () => rng.pick(WORDS)).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+      const title = Array.from({ length: rng.int(2, 5) }, () => rng.pick(WORDS))
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join(' ');
       const createdAt = sec(now - rng.int(2 * 86_400, 360 * 86_400) * 1000);
-      const updatedAt = Math.min(sec(now), rng.chance(0.5) ? createdAt : sec(createdAt + rng.int(60, 60 * 86_400) * 1000));
+      const updatedAt = Math.min(
+        sec(now),
+        rng.chance(0.5) ? createdAt : sec(createdAt + rng.int(60, 60 * 86_400) * 1000),
+      );
       const published = rng.chance(0.85);
       const handle = `${handleize(title)}-${i}`;
       const body = `<p>${title} — ${rng.pick(WORDS)} ${rng.pick(WORDS)}.</p>`;
@@ -52,11 +111,39 @@ export class ShopData {
       const base = { kind, createdAt, updatedAt, publishedAt: published ? createdAt : null };
       if (kind === 'article') {
         const blog = rng.pick(blogs);
-        d.add({ ...base, blogId: blog.id, fields: { title, body_html: body, author: rng.pick(['Ana', 'Ben', 'Chen']), summary_html: null, handle, tags: rng.chance(0.5) ? rng.pick(['news', 'howto', 'press']) : '', template_suffix: null, user_id: null, image: null } });
+        d.add({
+          ...base,
+          blogId: blog.id,
+          fields: {
+            title,
+            body_html: body,
+            author: rng.pick(['Ana', 'Ben', 'Chen']),
+            summary_html: null,
+            handle,
+            tags: rng.chance(0.5) ? rng.pick(['news', 'howto', 'press']) : '',
+            template_suffix: null,
+            user_id: null,
+            image: null,
+          },
+        });
       } else if (kind === 'page') {
         d.add({ ...base, fields: { title, body_html: body, author: 'Shop Admin', handle, template_suffix: null } });
       } else {
-        d.add({ ...base, fields: { title, body_html: body, vendor: rng.pick(VENDORS), product_type: rng.pick(TYPES), handle, tags: rng.chance(0.4) ? 'featured' : '', status: published ? 'active' : rng.pick(['draft', 'archived']), template_suffix: null, published_scope: 'web', price: `${rng.int(5, 120)}.00` } });
+        d.add({
+          ...base,
+          fields: {
+            title,
+            body_html: body,
+            vendor: rng.pick(VENDORS),
+            product_type: rng.pick(TYPES),
+            handle,
+            tags: rng.chance(0.4) ? 'featured' : '',
+            status: published ? 'active' : rng.pick(['draft', 'archived']),
+            template_suffix: null,
+            published_scope: 'web',
+            price: `${rng.int(5, 120)}.00`,
+          },
+        });
       }
     }
     return d;

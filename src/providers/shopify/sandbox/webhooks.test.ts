@@ -11,15 +11,30 @@ async function receiver(t: TestContext, statuses: number[] = [200]) {
 }
 
 async function start(t: TestContext, opts: ShopifySandboxOptions = {}) {
-  const { sb } = await startSandbox(t, sandbox, { seed: 4, size: 60, now: () => T0, autoConsent: true, webhookRetryDelaysMs: [0, 0, 0], ...opts });
+  const { sb } = await startSandbox(t, sandbox, {
+    seed: 4,
+    size: 60,
+    now: () => T0,
+    autoConsent: true,
+    webhookRetryDelaysMs: [0, 0, 0],
+    ...opts,
+  });
   const token = sb.mintToken().access_token;
   const gql = async (query: string, variables: Record<string, unknown> = {}, as = token) => {
-    const res = await fetch(sb.graphqlUrl, { method: 'POST', headers: { 'x-shopify-access-token': as, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(sb.graphqlUrl, {
+      method: 'POST',
+      headers: { 'x-shopify-access-token': as, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   /** webhookSubscriptionCreate, as Plexus sends it. */
   const subscribe = async (topic: string, uri: string, as = token) =>
-    gql('mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { id topic uri format apiVersion { handle } } userErrors { field message } } }', { t: topic, s: { uri, format: 'JSON' } }, as);
+    gql(
+      'mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { id topic uri format apiVersion { handle } } userErrors { field message } } }',
+      { t: topic, s: { uri, format: 'JSON' } },
+      as,
+    );
   return { sb, gql, subscribe };
 }
 
@@ -33,28 +48,72 @@ test('subscription API round trip: create, list, get, update, delete; bad topic,
   const { sb, gql, subscribe } = await start(t);
   const created = await subscribe('PRODUCTS_UPDATE', 'https://example.test/hooks');
   const w = created.body.data.webhookSubscriptionCreate.webhookSubscription;
-  assert.deepEqual({ ...w, id: undefined }, { id: undefined, topic: 'PRODUCTS_UPDATE', uri: 'https://example.test/hooks', format: 'JSON', apiVersion: { handle: sb.version } });
+  assert.deepEqual(
+    { ...w, id: undefined },
+    {
+      id: undefined,
+      topic: 'PRODUCTS_UPDATE',
+      uri: 'https://example.test/hooks',
+      format: 'JSON',
+      apiVersion: { handle: sb.version },
+    },
+  );
   assert.match(w.id, /^gid:\/\/shopify\/WebhookSubscription\/\d+$/);
-  const list = async (topics?: string[]) => (await gql('query($t: [WebhookSubscriptionTopic!]) { webhookSubscriptions(first: 10, topics: $t) { nodes { id uri } } }', topics ? { t: topics } : {})).body.data.webhookSubscriptions.nodes;
-  assert.deepEqual((await list()).map((x: any) => x.id), [w.id]);
+  const list = async (topics?: string[]) =>
+    (
+      await gql(
+        'query($t: [WebhookSubscriptionTopic!]) { webhookSubscriptions(first: 10, topics: $t) { nodes { id uri } } }',
+        topics ? { t: topics } : {},
+      )
+    ).body.data.webhookSubscriptions.nodes;
+  assert.deepEqual(
+    (await list()).map((x: any) => x.id),
+    [w.id],
+  );
   assert.equal((await list(['APP_UNINSTALLED'])).length, 0);
-  assert.equal((await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription.uri, 'https://example.test/hooks');
-  const moved = await gql('mutation($id: ID!) { webhookSubscriptionUpdate(id: $id, webhookSubscription: { uri: "https://example.test/v2" }) { webhookSubscription { uri } userErrors { message } } }', { id: w.id });
+  assert.equal(
+    (await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription
+      .uri,
+    'https://example.test/hooks',
+  );
+  const moved = await gql(
+    'mutation($id: ID!) { webhookSubscriptionUpdate(id: $id, webhookSubscription: { uri: "https://example.test/v2" }) { webhookSubscription { uri } userErrors { message } } }',
+    { id: w.id },
+  );
   assert.equal(moved.body.data.webhookSubscriptionUpdate.webhookSubscription.uri, 'https://example.test/v2');
 
   const dup = await subscribe('PRODUCTS_UPDATE', 'https://example.test/v2');
   assert.equal(dup.body.data.webhookSubscriptionCreate.webhookSubscription, null);
   assert.match(dup.body.data.webhookSubscriptionCreate.userErrors[0].message, /already been taken/);
   assert.match((await subscribe('NOPE_NEVER', 'https://example.test/x')).body.errors[0].message, /NOPE_NEVER/);
-  assert.equal((await subscribe('PAGES_UPDATE', 'not a url')).body.data.webhookSubscriptionCreate.userErrors[0].message, 'Address is invalid');
+  assert.equal(
+    (await subscribe('PAGES_UPDATE', 'not a url')).body.data.webhookSubscriptionCreate.userErrors[0].message,
+    'Address is invalid',
+  );
 
-  const del = 'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }';
+  const del =
+    'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }';
   assert.equal((await gql(del, { id: w.id })).body.data.webhookSubscriptionDelete.deletedWebhookSubscriptionId, w.id);
-  assert.equal((await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription, null);
+  assert.equal(
+    (await gql('query($id: ID!) { webhookSubscription(id: $id) { uri } }', { id: w.id })).body.data.webhookSubscription,
+    null,
+  );
 
   const narrow = sb.mintToken({ scopes: ['read_content'] }).access_token;
-  assert.equal((await subscribe('PRODUCTS_CREATE', 'https://example.test/p', narrow)).body.errors[0].extensions.code, 'ACCESS_DENIED');
-  assert.equal((await fetch(sb.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ shop { id } }"}' })).status, 401);
+  assert.equal(
+    (await subscribe('PRODUCTS_CREATE', 'https://example.test/p', narrow)).body.errors[0].extensions.code,
+    'ACCESS_DENIED',
+  );
+  assert.equal(
+    (
+      await fetch(sb.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ shop { id } }"}',
+      })
+    ).status,
+    401,
+  );
 });
 
 test('a remote edit is delivered with the Shopify header set and a signature the connector verifies', async (t) => {
@@ -80,25 +139,39 @@ test('a remote edit is delivered with the Shopify header set and a signature the
   assert.ok(verifies(r, sb.clientSecret));
   assert.ok(!verifies(r, 'another-secret'));
   // Independent check of the header: base64 HMAC-SHA256 of the bytes received.
-  assert.equal(r.headers['x-shopify-hmac-sha256'], createHmac('sha256', sb.clientSecret).update(r.body).digest('base64'));
+  assert.equal(
+    r.headers['x-shopify-hmac-sha256'],
+    createHmac('sha256', sb.clientSecret).update(r.body).digest('base64'),
+  );
   assert.equal(sb.webhooks.deliveries()[0]?.state, 'delivered');
 });
 
 test('GraphQL creates, updates and deletes send their topics in the REST payload shape; each delivery has its own webhook id', async (t) => {
   const rx = await receiver(t);
   const { sb, gql, subscribe } = await start(t);
-  for (const topic of ['ARTICLES_CREATE', 'ARTICLES_UPDATE', 'ARTICLES_DELETE', 'PRODUCTS_DELETE']) await subscribe(topic, rx.url);
-  const created = await gql('mutation { articleCreate(article: { title: "Launch notes", author: { name: "Ana" } }) { article { id } } }');
+  for (const topic of ['ARTICLES_CREATE', 'ARTICLES_UPDATE', 'ARTICLES_DELETE', 'PRODUCTS_DELETE'])
+    await subscribe(topic, rx.url);
+  const created = await gql(
+    'mutation { articleCreate(article: { title: "Launch notes", author: { name: "Ana" } }) { article { id } } }',
+  );
   const gid = created.body.data.articleCreate.article.id;
   const id = Number(gid.split('/').at(-1));
-  await gql('mutation($id: ID!) { articleUpdate(id: $id, article: { title: "Launch notes, v2" }) { article { id } } }', { id: gid });
+  await gql(
+    'mutation($id: ID!) { articleUpdate(id: $id, article: { title: "Launch notes, v2" }) { article { id } } }',
+    { id: gid },
+  );
   await gql('mutation($id: ID!) { articleDelete(id: $id) { deletedArticleId } }', { id: gid });
   const product = sb.data().of('product')[0]!;
   sb.remote.delete(String(product.id));
   await sb.webhooks.idle();
 
   const byTopic = new Map(rx.got.map((g) => [String(g.headers['x-shopify-topic']), g]));
-  assert.deepEqual([...byTopic.keys()].sort(), ['articles/create', 'articles/delete', 'articles/update', 'products/delete']);
+  assert.deepEqual([...byTopic.keys()].sort(), [
+    'articles/create',
+    'articles/delete',
+    'articles/update',
+    'products/delete',
+  ]);
   const updated = JSON.parse(byTopic.get('articles/update')!.body.toString());
   assert.equal(updated.title, 'Launch notes, v2');
   assert.equal(updated.admin_graphql_api_id, gid);
@@ -120,8 +193,14 @@ test('a failing receiver gets retries with the same webhook id and body; exhaust
   assert.equal(new Set(rx.got.map((g) => g.body.toString())).size, 1);
   const d = sb.webhooks.deliveries()[0]!;
   assert.equal(d.state, 'failed');
-  assert.deepEqual(d.attempts.map((a) => a.status), [500, 500, 500, 500]);
-  assert.equal((await gql('{ webhookSubscriptions(first: 5) { nodes { id } } }')).body.data.webhookSubscriptions.nodes.length, 0);
+  assert.deepEqual(
+    d.attempts.map((a) => a.status),
+    [500, 500, 500, 500],
+  );
+  assert.equal(
+    (await gql('{ webhookSubscriptions(first: 5) { nodes { id } } }')).body.data.webhookSubscriptions.nodes.length,
+    0,
+  );
 });
 
 test('a receiver that recovers gets the event on a retry', async (t) => {
@@ -140,11 +219,21 @@ test('uninstall sends app/uninstalled and removes the subscriptions; control end
   const { sb, subscribe } = await start(t);
   await subscribe('APP_UNINSTALLED', rx.url);
   await subscribe('BULK_OPERATIONS_FINISH', rx.url);
-  const emitted = await fetch(`${sb.url}/__sandbox/webhooks/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: 'bulk_operations/finish', payload: { admin_graphql_api_id: 'gid://shopify/BulkOperation/1', status: 'completed' } }) });
+  const emitted = await fetch(`${sb.url}/__sandbox/webhooks/emit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      topic: 'bulk_operations/finish',
+      payload: { admin_graphql_api_id: 'gid://shopify/BulkOperation/1', status: 'completed' },
+    }),
+  });
   assert.equal(emitted.status, 202);
   sb.remote.uninstall();
   await sb.webhooks.idle();
-  assert.deepEqual(rx.got.map((g) => g.headers['x-shopify-topic']).sort(), ['app/uninstalled', 'bulk_operations/finish']);
+  assert.deepEqual(rx.got.map((g) => g.headers['x-shopify-topic']).sort(), [
+    'app/uninstalled',
+    'bulk_operations/finish',
+  ]);
   const uninstalled = rx.got.find((g) => g.headers['x-shopify-topic'] === 'app/uninstalled')!;
   assert.equal(JSON.parse(uninstalled.body.toString()).myshopify_domain, 'plexus-sandbox.myshopify.com');
   assert.deepEqual(sb.webhooks.subscriptions(), []);

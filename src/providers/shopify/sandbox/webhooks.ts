@@ -15,10 +15,17 @@ export const SHOPIFY_RETRY_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64, 113].map((m) => 
 
 /** Topics this sandbox emits; `articles/*` and `pages/*` follow the classic naming (unconfirmed upstream). */
 export const SHOPIFY_TOPICS = [
-  'products/create', 'products/update', 'products/delete',
-  'articles/create', 'articles/update', 'articles/delete',
-  'pages/create', 'pages/update', 'pages/delete',
-  'app/uninstalled', 'bulk_operations/finish',
+  'products/create',
+  'products/update',
+  'products/delete',
+  'articles/create',
+  'articles/update',
+  'articles/delete',
+  'pages/create',
+  'pages/update',
+  'pages/delete',
+  'app/uninstalled',
+  'bulk_operations/finish',
 ] as const;
 
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
@@ -68,13 +75,26 @@ export class ShopifyWebhooks {
       now: cfg.now,
       timeoutMs: 5_000,
       userAgent: 'Shopify-Captain-Hook',
-      sign: (body) => scheme.sign({ rawBody: body, secret: cfg.clientSecret, nowMs: cfg.now() }, { signatureHeader: 'X-Shopify-Hmac-Sha256' }).headers,
+      sign: (body) =>
+        scheme.sign(
+          { rawBody: body, secret: cfg.clientSecret, nowMs: cfg.now() },
+          { signatureHeader: 'X-Shopify-Hmac-Sha256' },
+        ).headers,
     });
   }
 
   subscribe(o: { topic: ShopifyTopic; address: string; fields?: string[]; apiVersion: string }): WebhookSubscription {
     const at = this.#cfg.now();
-    const sub: WebhookSubscription = { id: this.#nextId++, topic: o.topic, address: o.address, format: 'json', fields: o.fields ?? [], apiVersion: o.apiVersion, createdAt: at, updatedAt: at };
+    const sub: WebhookSubscription = {
+      id: this.#nextId++,
+      topic: o.topic,
+      address: o.address,
+      format: 'json',
+      fields: o.fields ?? [],
+      apiVersion: o.apiVersion,
+      createdAt: at,
+      updatedAt: at,
+    };
     this.#subs.set(sub.id, sub);
     return sub;
   }
@@ -97,8 +117,18 @@ export class ShopifyWebhooks {
     const triggeredAt = new Date(this.#cfg.now()).toISOString();
     const out: ShopifyDelivery[] = [];
     for (const sub of this.subscriptions().filter((s) => s.topic === topic)) {
-      const body = sub.fields.length ? Object.fromEntries(Object.entries(payload).filter(([k]) => sub.fields.includes(k))) : payload;
-      const d: ShopifyDelivery = { topic, subscriptionId: sub.id, webhookId: randomUUID(), eventId, url: sub.address, state: 'pending', attempts: [] };
+      const body = sub.fields.length
+        ? Object.fromEntries(Object.entries(payload).filter(([k]) => sub.fields.includes(k)))
+        : payload;
+      const d: ShopifyDelivery = {
+        topic,
+        subscriptionId: sub.id,
+        webhookId: randomUUID(),
+        eventId,
+        url: sub.address,
+        state: 'pending',
+        attempts: [],
+      };
       this.#deliveries.push(d);
       out.push(d);
       const p = this.#sender

@@ -17,7 +17,9 @@ export function authenticate(ctx: SnapContext, req: SandboxRequest): SandboxResp
   const check = ctx.tokens.validate(token);
   if (check.ok) return undefined;
   const description = check.problem === 'expired' ? 'The access token expired' : 'The access token is invalid';
-  return snapError(401, 'Unauthorized', { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
+  return snapError(401, 'Unauthorized', {
+    'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+  });
 }
 
 type Paged<T> = { ok: true; items: T[]; paging?: { next_link: string } } | { ok: false; res: SandboxResponse };
@@ -27,8 +29,11 @@ function page<T extends { id: string; created_at: string }>(ctx: SnapContext, re
   const raw = req.query['limit'];
   if (raw === undefined) return { ok: true, items: all };
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 50 || limit > 1000) return { ok: false, res: snapError(400, `Invalid limit ${raw}: limit must be between 50 and 1000`) };
-  const sorted = [...all].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id.localeCompare(b.id)));
+  if (!Number.isInteger(limit) || limit < 50 || limit > 1000)
+    return { ok: false, res: snapError(400, `Invalid limit ${raw}: limit must be between 50 and 1000`) };
+  const sorted = [...all].sort((a, b) =>
+    a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id.localeCompare(b.id),
+  );
   let offset = 0;
   const cursor = req.query['cursor'];
   if (cursor !== undefined) {
@@ -52,7 +57,10 @@ function wrap(key: string, entity: object): Record<string, unknown> {
 }
 
 export function apiRoutes(r: Router, ctx: SnapContext): void {
-  const guard = (handler: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest): SandboxResponse => authenticate(ctx, req) ?? handler(req);
+  const guard =
+    (handler: (req: SandboxRequest) => SandboxResponse) =>
+    (req: SandboxRequest): SandboxResponse =>
+      authenticate(ctx, req) ?? handler(req);
   const org = (id: string | undefined): Organization | undefined => ctx.world.organizations.find((o) => o.id === id);
   const account = (id: string | undefined): AdAccount | undefined => ctx.world.accounts.find((a) => a.id === id);
   const orgJson = (o: Organization, withAccounts: boolean): Record<string, unknown> => ({
@@ -61,89 +69,167 @@ export function apiRoutes(r: Router, ctx: SnapContext): void {
   });
   const campaignJson = (c: Campaign): object => c;
 
-  r.add('GET', '/v1/me', guard(() => success({ me: ctx.world.me })));
+  r.add(
+    'GET',
+    '/v1/me',
+    guard(() => success({ me: ctx.world.me })),
+  );
 
-  r.add('GET', '/v1/me/organizations', guard((req) => {
-    const withAccounts = req.query['with_ad_accounts'] === 'true';
-    return success({ organizations: ctx.world.organizations.map((o) => wrap('organization', orgJson(o, withAccounts))) });
-  }));
+  r.add(
+    'GET',
+    '/v1/me/organizations',
+    guard((req) => {
+      const withAccounts = req.query['with_ad_accounts'] === 'true';
+      return success({
+        organizations: ctx.world.organizations.map((o) => wrap('organization', orgJson(o, withAccounts))),
+      });
+    }),
+  );
 
-  r.add('GET', '/v1/organizations/:id', guard((req) => {
-    const o = org(req.params['id']);
-    if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
-    return success({ organizations: [wrap('organization', orgJson(o, req.query['with_ad_accounts'] === 'true'))] });
-  }));
+  r.add(
+    'GET',
+    '/v1/organizations/:id',
+    guard((req) => {
+      const o = org(req.params['id']);
+      if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
+      return success({ organizations: [wrap('organization', orgJson(o, req.query['with_ad_accounts'] === 'true'))] });
+    }),
+  );
 
-  r.add('GET', '/v1/organizations/:id/adaccounts', guard((req) => {
-    const o = org(req.params['id']);
-    if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
-    const p = page(ctx, req, ctx.world.accounts.filter((a) => a.organization_id === o.id));
-    if (!p.ok) return p.res;
-    return success({ ...(p.paging ? { paging: p.paging } : {}), adaccounts: p.items.map((a) => wrap('adaccount', a)) });
-  }));
+  r.add(
+    'GET',
+    '/v1/organizations/:id/adaccounts',
+    guard((req) => {
+      const o = org(req.params['id']);
+      if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
+      const p = page(
+        ctx,
+        req,
+        ctx.world.accounts.filter((a) => a.organization_id === o.id),
+      );
+      if (!p.ok) return p.res;
+      return success({
+        ...(p.paging ? { paging: p.paging } : {}),
+        adaccounts: p.items.map((a) => wrap('adaccount', a)),
+      });
+    }),
+  );
 
-  r.add('GET', '/v1/adaccounts/:id', guard((req) => {
-    const a = account(req.params['id']);
-    if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    return success({ adaccounts: [wrap('adaccount', a)] });
-  }));
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id',
+    guard((req) => {
+      const a = account(req.params['id']);
+      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      return success({ adaccounts: [wrap('adaccount', a)] });
+    }),
+  );
 
-  r.add('GET', '/v1/adaccounts/:id/campaigns', guard((req) => {
-    const a = account(req.params['id']);
-    if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    const withDeleted = req.query['read_deleted_entities'] === 'true';
-    const p = page(ctx, req, ctx.world.campaigns.filter((c) => c.ad_account_id === a.id && (withDeleted || !c.deleted)));
-    if (!p.ok) return p.res;
-    return success({ ...(p.paging ? { paging: p.paging } : {}), campaigns: p.items.map((c) => wrap('campaign', campaignJson(c))) });
-  }));
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id/campaigns',
+    guard((req) => {
+      const a = account(req.params['id']);
+      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      const withDeleted = req.query['read_deleted_entities'] === 'true';
+      const p = page(
+        ctx,
+        req,
+        ctx.world.campaigns.filter((c) => c.ad_account_id === a.id && (withDeleted || !c.deleted)),
+      );
+      if (!p.ok) return p.res;
+      return success({
+        ...(p.paging ? { paging: p.paging } : {}),
+        campaigns: p.items.map((c) => wrap('campaign', campaignJson(c))),
+      });
+    }),
+  );
 
-  r.add('GET', '/v1/campaigns/:id', guard((req) => {
-    const c = ctx.world.campaigns.find((x) => x.id === req.params['id'] && (!x.deleted || req.query['read_deleted_entities'] === 'true'));
-    if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-    return success({ campaigns: [wrap('campaign', campaignJson(c))] });
-  }));
+  r.add(
+    'GET',
+    '/v1/campaigns/:id',
+    guard((req) => {
+      const c = ctx.world.campaigns.find(
+        (x) => x.id === req.params['id'] && (!x.deleted || req.query['read_deleted_entities'] === 'true'),
+      );
+      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+      return success({ campaigns: [wrap('campaign', campaignJson(c))] });
+    }),
+  );
 
   const withDeleted = (req: SandboxRequest) => req.query['read_deleted_entities'] === 'true';
-  const visible = <T extends { deleted?: boolean }>(req: SandboxRequest, items: T[]): T[] => items.filter((x) => withDeleted(req) || !x.deleted);
-  const squadsOf = (campaignIds: Set<string>): AdSquad[] => ctx.world.adsquads.filter((q) => campaignIds.has(q.campaign_id));
+  const visible = <T extends { deleted?: boolean }>(req: SandboxRequest, items: T[]): T[] =>
+    items.filter((x) => withDeleted(req) || !x.deleted);
+  const squadsOf = (campaignIds: Set<string>): AdSquad[] =>
+    ctx.world.adsquads.filter((q) => campaignIds.has(q.campaign_id));
   const adsOf = (squadIds: Set<string>): Ad[] => ctx.world.ads.filter((x) => squadIds.has(x.ad_squad_id));
-  const campaignIdsOf = (accountId: string) => new Set(ctx.world.campaigns.filter((c) => c.ad_account_id === accountId).map((c) => c.id));
-  const list = <T extends { id: string; created_at: string; deleted?: boolean }>(req: SandboxRequest, key: string, one: string, items: T[]): SandboxResponse => {
+  const campaignIdsOf = (accountId: string) =>
+    new Set(ctx.world.campaigns.filter((c) => c.ad_account_id === accountId).map((c) => c.id));
+  const list = <T extends { id: string; created_at: string; deleted?: boolean }>(
+    req: SandboxRequest,
+    key: string,
+    one: string,
+    items: T[],
+  ): SandboxResponse => {
     const p = page(ctx, req, visible(req, items));
     if (!p.ok) return p.res;
     return success({ ...(p.paging ? { paging: p.paging } : {}), [key]: p.items.map((x) => wrap(one, x)) });
   };
 
-  r.add('GET', '/v1/adaccounts/:id/adsquads', guard((req) => {
-    const a = account(req.params['id']);
-    if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    return list(req, 'adsquads', 'adsquad', squadsOf(campaignIdsOf(a.id)));
-  }));
-  r.add('GET', '/v1/campaigns/:id/adsquads', guard((req) => {
-    const c = ctx.world.campaigns.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-    if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-    return list(req, 'adsquads', 'adsquad', squadsOf(new Set([c.id])));
-  }));
-  r.add('GET', '/v1/adsquads/:id', guard((req) => {
-    const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-    if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
-    return success({ adsquads: [wrap('adsquad', q)] });
-  }));
-  r.add('GET', '/v1/adaccounts/:id/ads', guard((req) => {
-    const a = account(req.params['id']);
-    if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    return list(req, 'ads', 'ad', adsOf(new Set(squadsOf(campaignIdsOf(a.id)).map((q) => q.id))));
-  }));
-  r.add('GET', '/v1/adsquads/:id/ads', guard((req) => {
-    const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-    if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
-    return list(req, 'ads', 'ad', adsOf(new Set([q.id])));
-  }));
-  r.add('GET', '/v1/ads/:id', guard((req) => {
-    const x = ctx.world.ads.find((e) => e.id === req.params['id'] && (!e.deleted || withDeleted(req)));
-    if (!x) return snapError(404, `Ad ${req.params['id'] ?? ''} not found`);
-    return success({ ads: [wrap('ad', x)] });
-  }));
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id/adsquads',
+    guard((req) => {
+      const a = account(req.params['id']);
+      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      return list(req, 'adsquads', 'adsquad', squadsOf(campaignIdsOf(a.id)));
+    }),
+  );
+  r.add(
+    'GET',
+    '/v1/campaigns/:id/adsquads',
+    guard((req) => {
+      const c = ctx.world.campaigns.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
+      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+      return list(req, 'adsquads', 'adsquad', squadsOf(new Set([c.id])));
+    }),
+  );
+  r.add(
+    'GET',
+    '/v1/adsquads/:id',
+    guard((req) => {
+      const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
+      if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
+      return success({ adsquads: [wrap('adsquad', q)] });
+    }),
+  );
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id/ads',
+    guard((req) => {
+      const a = account(req.params['id']);
+      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      return list(req, 'ads', 'ad', adsOf(new Set(squadsOf(campaignIdsOf(a.id)).map((q) => q.id))));
+    }),
+  );
+  r.add(
+    'GET',
+    '/v1/adsquads/:id/ads',
+    guard((req) => {
+      const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
+      if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
+      return list(req, 'ads', 'ad', adsOf(new Set([q.id])));
+    }),
+  );
+  r.add(
+    'GET',
+    '/v1/ads/:id',
+    guard((req) => {
+      const x = ctx.world.ads.find((e) => e.id === req.params['id'] && (!e.deleted || withDeleted(req)));
+      if (!x) return snapError(404, `Ad ${req.params['id'] ?? ''} not found`);
+      return success({ ads: [wrap('ad', x)] });
+    }),
+  );
 
   statsRoutes(r, ctx, guard);
   writeRoutes(r, ctx, guard);

@@ -15,12 +15,26 @@ export interface SnapStats {
   conversion_purchases_value: number;
 }
 
-export const STAT_FIELDS: readonly (keyof SnapStats)[] = ['impressions', 'swipes', 'spend', 'video_views', 'conversion_purchases', 'conversion_purchases_value'];
+export const STAT_FIELDS: readonly (keyof SnapStats)[] = [
+  'impressions',
+  'swipes',
+  'spend',
+  'video_views',
+  'conversion_purchases',
+  'conversion_purchases_value',
+];
 
 const WEEKDAY = [1.1, 0.9, 0.95, 1, 1, 1.05, 1.15];
 
 export function zeroStats(): SnapStats {
-  return { impressions: 0, swipes: 0, spend: 0, video_views: 0, conversion_purchases: 0, conversion_purchases_value: 0 };
+  return {
+    impressions: 0,
+    swipes: 0,
+    spend: 0,
+    video_views: 0,
+    conversion_purchases: 0,
+    conversion_purchases_value: 0,
+  };
 }
 
 /** One ad's numbers on one account-local date; zero outside the seeded window or without a profile. */
@@ -29,7 +43,9 @@ export function adDay(world: SnapWorld, ad: Ad, date: string): SnapStats {
   const i = daysBetween(world.firstDay, date);
   if (!p || i < 0 || i >= world.days) return zeroStats();
   const r = rngFor(world.seed, 'snapchat', 'metrics', ad.id, date, world.restated.get(date) ?? 0);
-  const impressions = Math.round(p.impressions * (WEEKDAY[new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 1) * r.float(0.7, 1.3));
+  const impressions = Math.round(
+    p.impressions * (WEEKDAY[new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 1) * r.float(0.7, 1.3),
+  );
   const swipes = Math.round(impressions * p.swipeRate * r.float(0.8, 1.2));
   const purchases = Math.round(swipes * p.purchaseRate * r.float(0.5, 1.5));
   return {

@@ -6,7 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import type { SnapContext } from './context.ts';
 
@@ -18,7 +26,10 @@ function oauthError(status: number, error: string, description: string): Sandbox
 }
 
 function errorPage(detail: string): SandboxResponse {
-  return html(400, `<!doctype html><meta charset="utf-8"><title>Snapchat</title><h1>Something went wrong</h1><p>${detail}</p>`);
+  return html(
+    400,
+    `<!doctype html><meta charset="utf-8"><title>Snapchat</title><h1>Something went wrong</h1><p>${detail}</p>`,
+  );
 }
 
 function str(v: unknown): string | undefined {
@@ -28,7 +39,8 @@ function str(v: unknown): string | undefined {
 function checkAuthorize(ctx: SnapContext, q: Record<string, string>): SandboxResponse | undefined {
   if (q['client_id'] !== ctx.config.clientId) return errorPage('Invalid client_id.');
   const uri = q['redirect_uri'];
-  if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) return errorPage('Invalid redirect_uri.');
+  if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri)))
+    return errorPage('Invalid redirect_uri.');
   if (q['response_type'] !== 'code') return errorPage('Unsupported response_type.');
   return undefined;
 }
@@ -56,7 +68,13 @@ function authorize(ctx: SnapContext, q: Record<string, string>): SandboxResponse
   const scopes = (q['scope'] ?? '').split(/[\s,]+/).filter(Boolean);
   const invalid = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
   if (scopes.length === 0 || invalid.length) {
-    return redirect(withParams(q['redirect_uri'] ?? '', { error: 'invalid_scope', error_description: `Invalid scope: ${invalid.join(' ')}`, state: q['state'] }));
+    return redirect(
+      withParams(q['redirect_uri'] ?? '', {
+        error: 'invalid_scope',
+        error_description: `Invalid scope: ${invalid.join(' ')}`,
+        state: q['state'],
+      }),
+    );
   }
   const carry: Record<string, string> = { scope: scopes.join(' ') };
   for (const k of ['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method']) {
@@ -64,7 +82,17 @@ function authorize(ctx: SnapContext, q: Record<string, string>): SandboxResponse
     if (v !== undefined) carry[k] = v;
   }
   if (ctx.config.autoConsent) return approve(ctx, carry);
-  return html(200, renderConsentPage({ platform: 'Snapchat', appName: ctx.config.appName, scopes, action: DECISION_PATH, hidden: carry, userName: ctx.world.me.display_name }));
+  return html(
+    200,
+    renderConsentPage({
+      platform: 'Snapchat',
+      appName: ctx.config.appName,
+      scopes,
+      action: DECISION_PATH,
+      hidden: carry,
+      userName: ctx.world.me.display_name,
+    }),
+  );
 }
 
 function tokenBody(ctx: SnapContext, access: TokenRecord, refresh: TokenRecord): SandboxResponse {
@@ -87,14 +115,17 @@ function token(ctx: SnapContext, req: SandboxRequest): SandboxResponse {
   const clientId = basicId ?? str(b['client_id']);
   const clientSecret = basicSecret ?? str(b['client_secret']);
   const grant = str(b['grant_type']);
-  if (grant !== 'authorization_code' && grant !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grant ?? ''}`);
-  if (clientId !== ctx.config.clientId || clientSecret !== ctx.config.clientSecret) return oauthError(401, 'invalid_client', 'Invalid client credentials');
+  if (grant !== 'authorization_code' && grant !== 'refresh_token')
+    return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grant ?? ''}`);
+  if (clientId !== ctx.config.clientId || clientSecret !== ctx.config.clientSecret)
+    return oauthError(401, 'invalid_client', 'Invalid client credentials');
 
   if (grant === 'refresh_token') {
     const old = str(b['refresh_token']);
     if (!old) return oauthError(400, 'invalid_request', 'Missing refresh_token');
     const check = ctx.tokens.validate(old, 'refresh');
-    if (!check.ok || check.record.clientId !== clientId) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
+    if (!check.ok || check.record.clientId !== clientId)
+      return oauthError(400, 'invalid_grant', 'Invalid refresh token');
     let refresh = check.record;
     if (ctx.config.rotateRefreshTokens) {
       const rotated = ctx.tokens.rotateRefresh(old, ctx.config.refreshTokenTtlSeconds);
@@ -103,7 +134,14 @@ function token(ctx: SnapContext, req: SandboxRequest): SandboxResponse {
     } else {
       ctx.tokens.recordRefresh(check.record.grantId);
     }
-    const access = ctx.tokens.issue({ kind: 'access', clientId, subject: refresh.subject, scopes: refresh.scopes, ttlSeconds: ctx.config.accessTokenTtlSeconds, grantId: refresh.grantId });
+    const access = ctx.tokens.issue({
+      kind: 'access',
+      clientId,
+      subject: refresh.subject,
+      scopes: refresh.scopes,
+      ttlSeconds: ctx.config.accessTokenTtlSeconds,
+      grantId: refresh.grantId,
+    });
     return tokenBody(ctx, access, refresh);
   }
 
@@ -119,7 +157,10 @@ function token(ctx: SnapContext, req: SandboxRequest): SandboxResponse {
   const challenge = c.extra['code_challenge'];
   if (challenge !== undefined) {
     const verifier = str(b['code_verifier']) ?? '';
-    const expected = c.extra['code_challenge_method'] === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+    const expected =
+      c.extra['code_challenge_method'] === 'S256'
+        ? createHash('sha256').update(verifier).digest('base64url')
+        : verifier;
     if (!verifier || expected !== challenge) return oauthError(400, 'invalid_grant', 'Invalid code_verifier');
   }
   const grantId = ctx.tokens.newGrantId();
@@ -130,14 +171,21 @@ function token(ctx: SnapContext, req: SandboxRequest): SandboxResponse {
 }
 
 export function oauthRoutes(r: Router, ctx: SnapContext): void {
-  for (const path of ['/login/oauth2/authorize', '/accounts/oauth2/auth']) r.add('GET', path, (req) => authorize(ctx, req.query));
+  for (const path of ['/login/oauth2/authorize', '/accounts/oauth2/auth'])
+    r.add('GET', path, (req) => authorize(ctx, req.query));
   r.add('POST', DECISION_PATH, (req) => {
     const carry: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.body)) if (typeof v === 'string' && k !== 'decision') carry[k] = v;
     const bad = checkAuthorize(ctx, carry);
     if (bad) return bad;
     if (readDecision(req.body) === 'allow') return approve(ctx, carry);
-    return redirect(withParams(carry['redirect_uri'] ?? '', { error: 'access_denied', error_description: 'The user denied the request', state: carry['state'] }));
+    return redirect(
+      withParams(carry['redirect_uri'] ?? '', {
+        error: 'access_denied',
+        error_description: 'The user denied the request',
+        state: carry['state'],
+      }),
+    );
   });
   r.add('POST', '/login/oauth2/access_token', (req) => token(ctx, req));
 }

@@ -99,7 +99,15 @@ export interface DeliveryProfile {
 
 export interface SnapWorld {
   seed: number | string;
-  me: { id: string; email: string; display_name: string; organization_id: string; member_status: string; created_at: string; updated_at: string };
+  me: {
+    id: string;
+    email: string;
+    display_name: string;
+    organization_id: string;
+    member_status: string;
+    created_at: string;
+    updated_at: string;
+  };
   organizations: Organization[];
   accounts: AdAccount[];
   campaigns: Campaign[];
@@ -127,8 +135,26 @@ export function seedWorld(seed: number | string, size: number, now: number): Sna
   const rng = rngFor(seed, 'snapchat', 'world');
   const at = (daysAgo: number) => snapTime(now - daysAgo * 86_400_000 - rng.int(0, 86_399_999));
   const orgs: Organization[] = [
-    { id: uuid(rng), name: 'Acme Snap Org', type: 'ENTERPRISE', state: 'ACTIVE', country: 'US', locality: 'Los Angeles', created_at: at(900), updated_at: at(100) },
-    { id: uuid(rng), name: 'Nordlicht Agency', type: 'PARTNER', state: 'ACTIVE', country: 'DE', locality: 'Berlin', created_at: at(700), updated_at: at(50) },
+    {
+      id: uuid(rng),
+      name: 'Acme Snap Org',
+      type: 'ENTERPRISE',
+      state: 'ACTIVE',
+      country: 'US',
+      locality: 'Los Angeles',
+      created_at: at(900),
+      updated_at: at(100),
+    },
+    {
+      id: uuid(rng),
+      name: 'Nordlicht Agency',
+      type: 'PARTNER',
+      state: 'ACTIVE',
+      country: 'DE',
+      locality: 'Berlin',
+      created_at: at(700),
+      updated_at: at(50),
+    },
   ];
   const accounts: AdAccount[] = [];
   for (const [i, o] of orgs.entries()) {
@@ -164,7 +190,9 @@ export function seedWorld(seed: number | string, size: number, now: number): Sna
       objective: rng.pick(['BRAND_AWARENESS', 'APP_INSTALL', 'WEB_CONVERSION', 'VIDEO_VIEW', 'ENGAGEMENT']),
       start_time: snapTime(created + 86_400_000),
       ...(rng.chance(0.3) ? { end_time: snapTime(created + rng.int(10, 90) * 86_400_000) } : {}),
-      ...(daily ? { daily_budget_micro: rng.int(20, 800) * 1_000_000 } : { lifetime_spend_cap_micro: rng.int(500, 20000) * 1_000_000 }),
+      ...(daily
+        ? { daily_budget_micro: rng.int(20, 800) * 1_000_000 }
+        : { lifetime_spend_cap_micro: rng.int(500, 20000) * 1_000_000 }),
       buy_model: 'AUCTION',
       delivery_status: ['VALID'],
       creation_state: 'PUBLISHED',
@@ -185,7 +213,15 @@ export function seedWorld(seed: number | string, size: number, now: number): Sna
     firstDay: addDays(lastDay, -(days - 1)),
     days,
     restated: new Map(),
-    me: { id: uuid(rng), email: 'sandbox.member@example.com', display_name: 'Sandbox Member', organization_id: firstOrg.id, member_status: 'ACTIVE', created_at: at(900), updated_at: at(10) },
+    me: {
+      id: uuid(rng),
+      email: 'sandbox.member@example.com',
+      display_name: 'Sandbox Member',
+      organization_id: firstOrg.id,
+      member_status: 'ACTIVE',
+      created_at: at(900),
+      updated_at: at(10),
+    },
     organizations: orgs,
     accounts,
     campaigns,
@@ -193,7 +229,11 @@ export function seedWorld(seed: number | string, size: number, now: number): Sna
 }
 
 /** Ad squads and ads from their own stream, so the organizations, accounts and campaigns stay as seeded before. */
-function seedTree(seed: number | string, campaigns: readonly Campaign[], accounts: readonly AdAccount[]): Pick<SnapWorld, 'adsquads' | 'ads' | 'profiles'> {
+function seedTree(
+  seed: number | string,
+  campaigns: readonly Campaign[],
+  accounts: readonly AdAccount[],
+): Pick<SnapWorld, 'adsquads' | 'ads' | 'profiles'> {
   const rng = rngFor(seed, 'snapchat', 'tree');
   const adsquads: AdSquad[] = [];
   const ads: Ad[] = [];
@@ -217,7 +257,9 @@ function seedTree(seed: number | string, campaigns: readonly Campaign[], account
         bid_strategy: 'AUTO_BID',
         optimization_goal: rng.pick(['IMPRESSIONS', 'SWIPES', 'PIXEL_PURCHASE', 'APP_INSTALLS']),
         // Micros of whole cents: budgets are entered with at most two decimals.
-        ...(daily ? { daily_budget_micro: rng.int(2_000, 50_000) * 10_000 } : { lifetime_budget_micro: rng.int(50_000, 2_000_000) * 10_000 }),
+        ...(daily
+          ? { daily_budget_micro: rng.int(2_000, 50_000) * 10_000 }
+          : { lifetime_budget_micro: rng.int(50_000, 2_000_000) * 10_000 }),
         start_time: c.start_time,
         ...(c.end_time ? { end_time: c.end_time } : {}),
         delivery_status: ['VALID'],

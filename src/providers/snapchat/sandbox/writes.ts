@@ -20,12 +20,26 @@ const NAME_MAX = 375;
 /** A campaign's smallest daily budget: $20, as third parties report it (ads.md §6.3, unconfirmed). */
 export const MIN_CAMPAIGN_DAILY_MICRO = 20_000_000;
 const STATUSES = ['ACTIVE', 'PAUSED'];
-const OBJECTIVES = ['BRAND_AWARENESS', 'APP_CONVERSION', 'APP_INSTALL', 'CATALOG_SALES', 'ENGAGEMENT', 'LEAD_GENERATION', 'VIDEO_VIEW', 'WEB_CONVERSION', 'PROMOTE_STORIES', 'PROMOTE_PLACES'];
+const OBJECTIVES = [
+  'BRAND_AWARENESS',
+  'APP_CONVERSION',
+  'APP_INSTALL',
+  'CATALOG_SALES',
+  'ENGAGEMENT',
+  'LEAD_GENERATION',
+  'VIDEO_VIEW',
+  'WEB_CONVERSION',
+  'PROMOTE_STORIES',
+  'PROMOTE_PLACES',
+];
 
 type Item = Record<string, unknown>;
 
 class Refusal {
-  constructor(readonly code: string, readonly message: string) {}
+  constructor(
+    readonly code: string,
+    readonly message: string,
+  ) {}
 }
 
 function refuse(code: string, message: string): never {
@@ -42,7 +56,8 @@ function text(item: Item, field: string, required: boolean, max = Infinity): str
 
 function oneOf(item: Item, field: string, allowed: readonly string[], required: boolean): string | undefined {
   const v = text(item, field, required);
-  if (v !== undefined && !allowed.includes(v)) refuse('E1002', `Invalid ${field} ${v}: expected one of ${allowed.join(', ')}`);
+  if (v !== undefined && !allowed.includes(v))
+    refuse('E1002', `Invalid ${field} ${v}: expected one of ${allowed.join(', ')}`);
   return v;
 }
 
@@ -57,13 +72,15 @@ function time(item: Item, field: string, required: boolean): string | undefined 
 function micro(item: Item, field: string, min: number): number | undefined {
   const v = item[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) return refuse('E1002', `Invalid ${field}: expected a positive integer in micro-currency`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    return refuse('E1002', `Invalid ${field}: expected a positive integer in micro-currency`);
   if (v < min) refuse('E2003', `${field} ${v} is below the minimum of ${min}`);
   return v;
 }
 
 function schedule(start: string | undefined, end: string | undefined): void {
-  if (start && end && Date.parse(end) <= Date.parse(start)) refuse('E2002', `end_time ${end} must be after start_time ${start}`);
+  if (start && end && Date.parse(end) <= Date.parse(start))
+    refuse('E2002', `end_time ${end} must be after start_time ${start}`);
 }
 
 function immutable(item: Item, field: string, current: string): void {
@@ -76,7 +93,11 @@ function setOptional<T extends object>(e: T, field: string, v: unknown): void {
   else (e as Record<string, unknown>)[field] = v;
 }
 
-export function writeRoutes(r: Router, ctx: SnapContext, guard: (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse): void {
+export function writeRoutes(
+  r: Router,
+  ctx: SnapContext,
+  guard: (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse,
+): void {
   const w = () => ctx.world;
   const now = () => snapTime(ctx.now());
 
@@ -84,12 +105,14 @@ export function writeRoutes(r: Router, ctx: SnapContext, guard: (h: (req: Sandbo
   const bulk = <T>(req: SandboxRequest, key: string, one: string, apply: (item: Item) => () => T): SandboxResponse => {
     if (req.bodyError) return snapError(400, 'Request body is not valid JSON');
     const items = req.body[key];
-    if (!Array.isArray(items) || items.length === 0) return snapError(400, `Request body must hold a non-empty "${key}" array`);
+    if (!Array.isArray(items) || items.length === 0)
+      return snapError(400, `Request body must hold a non-empty "${key}" array`);
     if (items.length > MAX_PER_REQUEST) return snapError(400, `At most ${MAX_PER_REQUEST} ${key} per request`);
     // Every entity is checked before any is applied, so a refusal leaves nothing half-done.
     const checked = items.map((item: unknown) => {
       try {
-        if (!item || typeof item !== 'object' || Array.isArray(item)) refuse('E1002', `Each entry of ${key} must be an object`);
+        if (!item || typeof item !== 'object' || Array.isArray(item))
+          refuse('E1002', `Each entry of ${key} must be an object`);
         return { commit: apply(item as Item) };
       } catch (e) {
         if (e instanceof Refusal) return { refusal: e };
@@ -99,129 +122,163 @@ export function writeRoutes(r: Router, ctx: SnapContext, guard: (h: (req: Sandbo
     const results = checked.map((c) =>
       c.commit
         ? { sub_request_status: 'SUCCESS', [one]: c.commit() }
-        : { sub_request_status: 'ERROR', sub_request_error_reason: `Error code: ${c.refusal?.code}, message: ${c.refusal?.message}` },
+        : {
+            sub_request_status: 'ERROR',
+            sub_request_error_reason: `Error code: ${c.refusal?.code}, message: ${c.refusal?.message}`,
+          },
     );
     const failed = checked.filter((c) => c.refusal).length;
     if (failed === 0) return success({ [key]: results });
-    return json(failed === items.length ? 400 : 200, { request_status: failed === items.length ? 'ERROR' : 'PARTIAL', request_id: requestId(), [key]: results });
+    return json(failed === items.length ? 400 : 200, {
+      request_status: failed === items.length ? 'ERROR' : 'PARTIAL',
+      request_id: requestId(),
+      [key]: results,
+    });
   };
 
-  r.add('POST', '/v1/adaccounts/:id/campaigns', guard((req) => {
-    const account = w().accounts.find((a) => a.id === req.params['id']);
-    if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
-      const adAccount = text(item, 'ad_account_id', true);
-      if (adAccount !== account.id) refuse('E1002', `ad_account_id ${adAccount} does not match the ad account in the path`);
-      const name = text(item, 'name', true, NAME_MAX) ?? '';
-      const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
-      const start = time(item, 'start_time', true) ?? '';
-      const end = time(item, 'end_time', false);
-      schedule(start, end);
-      const daily = micro(item, 'daily_budget_micro', MIN_CAMPAIGN_DAILY_MICRO);
-      const cap = micro(item, 'lifetime_spend_cap_micro', 1);
-      const objective = oneOf(item, 'objective', OBJECTIVES, false) ?? 'BRAND_AWARENESS';
-      const buyModel = oneOf(item, 'buy_model', ['AUCTION', 'RESERVED'], false) ?? 'AUCTION';
-      return () => {
-        const c: Campaign = {
-          id: randomUUID(),
-          ad_account_id: account.id,
-          name,
-          status,
-          objective,
-          start_time: start,
-          ...(end ? { end_time: end } : {}),
-          ...(daily !== undefined ? { daily_budget_micro: daily } : {}),
-          ...(cap !== undefined ? { lifetime_spend_cap_micro: cap } : {}),
-          buy_model: buyModel,
-          delivery_status: ['VALID'],
-          creation_state: 'PUBLISHED',
-          created_at: now(),
-          updated_at: now(),
+  r.add(
+    'POST',
+    '/v1/adaccounts/:id/campaigns',
+    guard((req) => {
+      const account = w().accounts.find((a) => a.id === req.params['id']);
+      if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
+        const adAccount = text(item, 'ad_account_id', true);
+        if (adAccount !== account.id)
+          refuse('E1002', `ad_account_id ${adAccount} does not match the ad account in the path`);
+        const name = text(item, 'name', true, NAME_MAX) ?? '';
+        const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
+        const start = time(item, 'start_time', true) ?? '';
+        const end = time(item, 'end_time', false);
+        schedule(start, end);
+        const daily = micro(item, 'daily_budget_micro', MIN_CAMPAIGN_DAILY_MICRO);
+        const cap = micro(item, 'lifetime_spend_cap_micro', 1);
+        const objective = oneOf(item, 'objective', OBJECTIVES, false) ?? 'BRAND_AWARENESS';
+        const buyModel = oneOf(item, 'buy_model', ['AUCTION', 'RESERVED'], false) ?? 'AUCTION';
+        return () => {
+          const c: Campaign = {
+            id: randomUUID(),
+            ad_account_id: account.id,
+            name,
+            status,
+            objective,
+            start_time: start,
+            ...(end ? { end_time: end } : {}),
+            ...(daily !== undefined ? { daily_budget_micro: daily } : {}),
+            ...(cap !== undefined ? { lifetime_spend_cap_micro: cap } : {}),
+            buy_model: buyModel,
+            delivery_status: ['VALID'],
+            creation_state: 'PUBLISHED',
+            created_at: now(),
+            updated_at: now(),
+          };
+          w().campaigns.push(c);
+          return c;
         };
-        w().campaigns.push(c);
-        return c;
-      };
-    });
-  }));
+      });
+    }),
+  );
 
-  r.add('PUT', '/v1/adaccounts/:id/campaigns', guard((req) => {
-    const account = w().accounts.find((a) => a.id === req.params['id']);
-    if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-    return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
-      const id = text(item, 'id', true);
-      const c = w().campaigns.find((x) => x.id === id && x.ad_account_id === account.id && !x.deleted) ?? refuse('E1003', `Campaign ${id} not found in ad account ${account.id}`);
-      immutable(item, 'ad_account_id', c.ad_account_id);
-      const name = text(item, 'name', true, NAME_MAX);
-      const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
-      const start = time(item, 'start_time', true);
-      const end = time(item, 'end_time', false);
-      schedule(start, end);
-      const daily = micro(item, 'daily_budget_micro', MIN_CAMPAIGN_DAILY_MICRO);
-      const cap = micro(item, 'lifetime_spend_cap_micro', 1);
-      const objective = oneOf(item, 'objective', OBJECTIVES, false);
-      return () => {
-        Object.assign(c, { name, status, start_time: start, ...(objective ? { objective } : {}), updated_at: now() });
-        setOptional(c, 'end_time', end);
-        setOptional(c, 'daily_budget_micro', daily);
-        setOptional(c, 'lifetime_spend_cap_micro', cap);
-        return c;
-      };
-    });
-  }));
+  r.add(
+    'PUT',
+    '/v1/adaccounts/:id/campaigns',
+    guard((req) => {
+      const account = w().accounts.find((a) => a.id === req.params['id']);
+      if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+      return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
+        const id = text(item, 'id', true);
+        const c =
+          w().campaigns.find((x) => x.id === id && x.ad_account_id === account.id && !x.deleted) ??
+          refuse('E1003', `Campaign ${id} not found in ad account ${account.id}`);
+        immutable(item, 'ad_account_id', c.ad_account_id);
+        const name = text(item, 'name', true, NAME_MAX);
+        const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
+        const start = time(item, 'start_time', true);
+        const end = time(item, 'end_time', false);
+        schedule(start, end);
+        const daily = micro(item, 'daily_budget_micro', MIN_CAMPAIGN_DAILY_MICRO);
+        const cap = micro(item, 'lifetime_spend_cap_micro', 1);
+        const objective = oneOf(item, 'objective', OBJECTIVES, false);
+        return () => {
+          Object.assign(c, { name, status, start_time: start, ...(objective ? { objective } : {}), updated_at: now() });
+          setOptional(c, 'end_time', end);
+          setOptional(c, 'daily_budget_micro', daily);
+          setOptional(c, 'lifetime_spend_cap_micro', cap);
+          return c;
+        };
+      });
+    }),
+  );
 
-  r.add('DELETE', '/v1/campaigns/:id', guard((req) => {
-    const c = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
-    if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-    // The campaign's ad squads and ads go with it.
-    const squads = w().adsquads.filter((q) => q.campaign_id === c.id);
-    const ids = new Set(squads.map((q) => q.id));
-    for (const e of [c, ...squads, ...w().ads.filter((a) => ids.has(a.ad_squad_id))]) {
-      if (e.deleted) continue;
-      e.deleted = true;
-      e.updated_at = now();
-    }
-    return success({ campaigns: [{ sub_request_status: 'SUCCESS', campaign: c }] });
-  }));
+  r.add(
+    'DELETE',
+    '/v1/campaigns/:id',
+    guard((req) => {
+      const c = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
+      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+      // The campaign's ad squads and ads go with it.
+      const squads = w().adsquads.filter((q) => q.campaign_id === c.id);
+      const ids = new Set(squads.map((q) => q.id));
+      for (const e of [c, ...squads, ...w().ads.filter((a) => ids.has(a.ad_squad_id))]) {
+        if (e.deleted) continue;
+        e.deleted = true;
+        e.updated_at = now();
+      }
+      return success({ campaigns: [{ sub_request_status: 'SUCCESS', campaign: c }] });
+    }),
+  );
 
-  r.add('PUT', '/v1/campaigns/:id/adsquads', guard((req) => {
-    const campaign = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
-    if (!campaign) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-    return bulk<AdSquad>(req, 'adsquads', 'adsquad', (item) => {
-      const id = text(item, 'id', true);
-      const q = w().adsquads.find((x) => x.id === id && x.campaign_id === campaign.id && !x.deleted) ?? refuse('E1003', `Ad squad ${id} not found in campaign ${campaign.id}`);
-      text(item, 'campaign_id', true);
-      immutable(item, 'campaign_id', q.campaign_id);
-      text(item, 'type', true);
-      const name = text(item, 'name', true, NAME_MAX);
-      const status = oneOf(item, 'status', STATUSES, true) as AdSquad['status'];
-      const start = time(item, 'start_time', false) ?? q.start_time;
-      const end = time(item, 'end_time', false);
-      schedule(start, end);
-      const daily = micro(item, 'daily_budget_micro', 1);
-      const lifetime = micro(item, 'lifetime_budget_micro', 1);
-      return () => {
-        Object.assign(q, { name, status, start_time: start, updated_at: now() });
-        setOptional(q, 'end_time', end);
-        setOptional(q, 'daily_budget_micro', daily);
-        setOptional(q, 'lifetime_budget_micro', lifetime);
-        return q;
-      };
-    });
-  }));
+  r.add(
+    'PUT',
+    '/v1/campaigns/:id/adsquads',
+    guard((req) => {
+      const campaign = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
+      if (!campaign) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+      return bulk<AdSquad>(req, 'adsquads', 'adsquad', (item) => {
+        const id = text(item, 'id', true);
+        const q =
+          w().adsquads.find((x) => x.id === id && x.campaign_id === campaign.id && !x.deleted) ??
+          refuse('E1003', `Ad squad ${id} not found in campaign ${campaign.id}`);
+        text(item, 'campaign_id', true);
+        immutable(item, 'campaign_id', q.campaign_id);
+        text(item, 'type', true);
+        const name = text(item, 'name', true, NAME_MAX);
+        const status = oneOf(item, 'status', STATUSES, true) as AdSquad['status'];
+        const start = time(item, 'start_time', false) ?? q.start_time;
+        const end = time(item, 'end_time', false);
+        schedule(start, end);
+        const daily = micro(item, 'daily_budget_micro', 1);
+        const lifetime = micro(item, 'lifetime_budget_micro', 1);
+        return () => {
+          Object.assign(q, { name, status, start_time: start, updated_at: now() });
+          setOptional(q, 'end_time', end);
+          setOptional(q, 'daily_budget_micro', daily);
+          setOptional(q, 'lifetime_budget_micro', lifetime);
+          return q;
+        };
+      });
+    }),
+  );
 
-  r.add('PUT', '/v1/adsquads/:id/ads', guard((req) => {
-    const squad = w().adsquads.find((x) => x.id === req.params['id'] && !x.deleted);
-    if (!squad) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
-    return bulk<Ad>(req, 'ads', 'ad', (item) => {
-      const id = text(item, 'id', true);
-      const ad = w().ads.find((x) => x.id === id && x.ad_squad_id === squad.id && !x.deleted) ?? refuse('E1003', `Ad ${id} not found in ad squad ${squad.id}`);
-      text(item, 'ad_squad_id', true);
-      immutable(item, 'ad_squad_id', ad.ad_squad_id);
-      const creative = text(item, 'creative_id', true);
-      text(item, 'type', true);
-      const name = text(item, 'name', true, NAME_MAX);
-      const status = oneOf(item, 'status', STATUSES, true) as Ad['status'];
-      return () => Object.assign(ad, { name, status, creative_id: creative, updated_at: now() });
-    });
-  }));
+  r.add(
+    'PUT',
+    '/v1/adsquads/:id/ads',
+    guard((req) => {
+      const squad = w().adsquads.find((x) => x.id === req.params['id'] && !x.deleted);
+      if (!squad) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
+      return bulk<Ad>(req, 'ads', 'ad', (item) => {
+        const id = text(item, 'id', true);
+        const ad =
+          w().ads.find((x) => x.id === id && x.ad_squad_id === squad.id && !x.deleted) ??
+          refuse('E1003', `Ad ${id} not found in ad squad ${squad.id}`);
+        text(item, 'ad_squad_id', true);
+        immutable(item, 'ad_squad_id', ad.ad_squad_id);
+        const creative = text(item, 'creative_id', true);
+        text(item, 'type', true);
+        const name = text(item, 'name', true, NAME_MAX);
+        const status = oneOf(item, 'status', STATUSES, true) as Ad['status'];
+        return () => Object.assign(ad, { name, status, creative_id: creative, updated_at: now() });
+      });
+    }),
+  );
 }

@@ -10,35 +10,96 @@ import { authenticate } from './oauth.ts';
 import { adDay, isoDay, type Ad, type AdGroup, type Campaign } from './world.ts';
 
 export const CAMPAIGN_FIELDS = [
-  'campaign_id', 'campaign_name', 'advertiser_id', 'objective_type', 'budget_mode', 'budget', 'operation_status',
-  'secondary_status', 'campaign_type', 'budget_optimize_on', 'is_smart_performance_campaign', 'create_time', 'modify_time',
+  'campaign_id',
+  'campaign_name',
+  'advertiser_id',
+  'objective_type',
+  'budget_mode',
+  'budget',
+  'operation_status',
+  'secondary_status',
+  'campaign_type',
+  'budget_optimize_on',
+  'is_smart_performance_campaign',
+  'create_time',
+  'modify_time',
 ];
 const ADGROUP_FIELDS = [
-  'adgroup_id', 'adgroup_name', 'advertiser_id', 'campaign_id', 'budget_mode', 'budget', 'schedule_type', 'schedule_start_time',
-  'schedule_end_time', 'optimization_goal', 'billing_event', 'bid_type', 'bid_price', 'placement_type', 'placements', 'location_ids',
-  'operation_status', 'secondary_status', 'create_time', 'modify_time',
+  'adgroup_id',
+  'adgroup_name',
+  'advertiser_id',
+  'campaign_id',
+  'budget_mode',
+  'budget',
+  'schedule_type',
+  'schedule_start_time',
+  'schedule_end_time',
+  'optimization_goal',
+  'billing_event',
+  'bid_type',
+  'bid_price',
+  'placement_type',
+  'placements',
+  'location_ids',
+  'operation_status',
+  'secondary_status',
+  'create_time',
+  'modify_time',
 ];
 const AD_FIELDS = [
-  'ad_id', 'ad_name', 'advertiser_id', 'campaign_id', 'adgroup_id', 'ad_format', 'ad_text', 'video_id', 'call_to_action',
-  'landing_page_url', 'identity_type', 'operation_status', 'secondary_status', 'create_time', 'modify_time',
+  'ad_id',
+  'ad_name',
+  'advertiser_id',
+  'campaign_id',
+  'adgroup_id',
+  'ad_format',
+  'ad_text',
+  'video_id',
+  'call_to_action',
+  'landing_page_url',
+  'identity_type',
+  'operation_status',
+  'secondary_status',
+  'create_time',
+  'modify_time',
 ];
 const REPORT_METRICS = ['spend', 'impressions', 'clicks', 'conversion', 'cpc', 'cpm', 'ctr', 'cost_per_conversion'];
-const ADVERTISER_FIELDS = ['advertiser_id', 'name', 'currency', 'timezone', 'company', 'status', 'role', 'country', 'create_time'];
+const ADVERTISER_FIELDS = [
+  'advertiser_id',
+  'name',
+  'currency',
+  'timezone',
+  'company',
+  'status',
+  'role',
+  'country',
+  'create_time',
+];
 
 export function pick(obj: object, fields: readonly string[]): Record<string, unknown> {
   const src = obj as Record<string, unknown>;
   return Object.fromEntries(fields.map((f) => [f, src[f] ?? null]));
 }
 
-function stringList(raw: string | undefined, name: string): { ok: true; value: string[] | undefined } | { ok: false; message: string } {
+function stringList(
+  raw: string | undefined,
+  name: string,
+): { ok: true; value: string[] | undefined } | { ok: false; message: string } {
   const parsed = jsonParam(raw);
-  if (!parsed.ok || (parsed.value !== undefined && (!Array.isArray(parsed.value) || parsed.value.some((v) => typeof v !== 'string' && typeof v !== 'number')))) {
+  if (
+    !parsed.ok ||
+    (parsed.value !== undefined &&
+      (!Array.isArray(parsed.value) || parsed.value.some((v) => typeof v !== 'string' && typeof v !== 'number')))
+  ) {
     return { ok: false, message: `${name}: Not a valid list.` };
   }
   return { ok: true, value: parsed.value === undefined ? undefined : (parsed.value as unknown[]).map(String) };
 }
 
-function fieldsParam(req: SandboxRequest, allowed: readonly string[]): { ok: true; value: readonly string[] } | { ok: false; message: string } {
+function fieldsParam(
+  req: SandboxRequest,
+  allowed: readonly string[],
+): { ok: true; value: readonly string[] } | { ok: false; message: string } {
   const list = stringList(req.query['fields'], 'fields');
   if (!list.ok) return list;
   if (!list.value) return { ok: true, value: allowed };
@@ -51,14 +112,20 @@ function paging(ctx: TikTokContext, req: SandboxRequest): { page: number; size: 
   const page = req.query['page'] === undefined ? 1 : Number(req.query['page']);
   const size = req.query['page_size'] === undefined ? 10 : Number(req.query['page_size']);
   if (!Number.isInteger(page) || page < 1) return reply(ctx.now(), 40002, 'page: Must be greater than or equal to 1.');
-  if (!Number.isInteger(size) || size < 1 || size > 1000) return reply(ctx.now(), 40002, 'page_size: Must be between 1 and 1000.');
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    return reply(ctx.now(), 40002, 'page_size: Must be between 1 and 1000.');
   return { page, size };
 }
 
-function advertiserAccess(ctx: TikTokContext, req: SandboxRequest, allowed: readonly string[]): { ok: true; id: string } | { ok: false; res: SandboxResponse } {
+function advertiserAccess(
+  ctx: TikTokContext,
+  req: SandboxRequest,
+  allowed: readonly string[],
+): { ok: true; id: string } | { ok: false; res: SandboxResponse } {
   const id = req.query['advertiser_id'];
   if (!id) return { ok: false, res: reply(ctx.now(), 40002, 'advertiser_id: Missing data for required field.') };
-  if (!allowed.includes(id)) return { ok: false, res: reply(ctx.now(), 40001, `No permission to operate advertiser ${id}.`) };
+  if (!allowed.includes(id))
+    return { ok: false, res: reply(ctx.now(), 40001, `No permission to operate advertiser ${id}.`) };
   return { ok: true, id };
 }
 
@@ -71,7 +138,11 @@ function filterCampaigns(list: Campaign[], filtering: Record<string, unknown>): 
       (!ids || ids.includes(c.campaign_id)) &&
       (!objective || c.objective_type === objective) &&
       // Deleted campaigns only show up with *_STATUS_ALL or an explicit delete filter.
-      (status === 'CAMPAIGN_STATUS_ALL' ? true : status ? c.secondary_status === status : c.secondary_status !== 'CAMPAIGN_STATUS_DELETE'),
+      (status === 'CAMPAIGN_STATUS_ALL'
+        ? true
+        : status
+          ? c.secondary_status === status
+          : c.secondary_status !== 'CAMPAIGN_STATUS_DELETE'),
   );
 }
 
@@ -88,7 +159,9 @@ export function apiRoutes(r: Router, ctx: TikTokContext): void {
     if (denied) return reply(ctx.now(), 40001, `No permission to operate advertiser ${denied}.`);
     const fields = fieldsParam(req, ADVERTISER_FIELDS);
     if (!fields.ok) return reply(ctx.now(), 40002, fields.message);
-    const list = ctx.world.advertisers.filter((a) => ids.value?.includes(a.advertiser_id)).map((a) => pick(a, fields.value));
+    const list = ctx.world.advertisers
+      .filter((a) => ids.value?.includes(a.advertiser_id))
+      .map((a) => pick(a, fields.value));
     return ok(ctx.now(), { list });
   });
 
@@ -100,7 +173,11 @@ export function apiRoutes(r: Router, ctx: TikTokContext): void {
     const fields = fieldsParam(req, CAMPAIGN_FIELDS);
     if (!fields.ok) return reply(ctx.now(), 40002, fields.message);
     const filtering = jsonParam(req.query['filtering']);
-    if (!filtering.ok || (filtering.value !== undefined && (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))) {
+    if (
+      !filtering.ok ||
+      (filtering.value !== undefined &&
+        (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))
+    ) {
       return reply(ctx.now(), 40002, 'filtering: Not a valid mapping type.');
     }
     const pg = paging(ctx, req);
@@ -108,11 +185,22 @@ export function apiRoutes(r: Router, ctx: TikTokContext): void {
     const all = filterCampaigns(
       ctx.world.campaigns.filter((c) => c.advertiser_id === adv.id),
       (filtering.value as Record<string, unknown> | undefined) ?? {},
-    ).sort((a, b) => (a.create_time < b.create_time ? 1 : a.create_time > b.create_time ? -1 : a.campaign_id.localeCompare(b.campaign_id)));
+    ).sort((a, b) =>
+      a.create_time < b.create_time
+        ? 1
+        : a.create_time > b.create_time
+          ? -1
+          : a.campaign_id.localeCompare(b.campaign_id),
+    );
     const list = all.slice((pg.page - 1) * pg.size, pg.page * pg.size).map((c) => pick(c, fields.value));
     return ok(ctx.now(), {
       list,
-      page_info: { page: pg.page, page_size: pg.size, total_number: all.length, total_page: Math.ceil(all.length / pg.size) },
+      page_info: {
+        page: pg.page,
+        page_size: pg.size,
+        total_number: all.length,
+        total_page: Math.ceil(all.length / pg.size),
+      },
     });
   });
 }
@@ -120,7 +208,14 @@ export function apiRoutes(r: Router, ctx: TikTokContext): void {
 type Listed = { create_time: string; secondary_status: string; campaign_id: string; adgroup_id: string };
 
 /** adgroup/get and ad/get: one advertiser's objects, newest first, deleted ones only with *_STATUS_ALL. */
-function listRoute<T extends Listed>(ctx: TikTokContext, req: SandboxRequest, kind: 'ADGROUP' | 'AD', items: () => T[], idOf: (x: T) => string, fields: readonly string[]): SandboxResponse {
+function listRoute<T extends Listed>(
+  ctx: TikTokContext,
+  req: SandboxRequest,
+  kind: 'ADGROUP' | 'AD',
+  items: () => T[],
+  idOf: (x: T) => string,
+  fields: readonly string[],
+): SandboxResponse {
   const auth = authenticate(ctx, req);
   if (!auth.ok) return auth.res;
   const adv = advertiserAccess(ctx, req, auth.advertiserIds);
@@ -128,7 +223,11 @@ function listRoute<T extends Listed>(ctx: TikTokContext, req: SandboxRequest, ki
   const f = fieldsParam(req, fields);
   if (!f.ok) return reply(ctx.now(), 40002, f.message);
   const filtering = jsonParam(req.query['filtering']);
-  if (!filtering.ok || (filtering.value !== undefined && (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))) {
+  if (
+    !filtering.ok ||
+    (filtering.value !== undefined &&
+      (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))
+  ) {
     return reply(ctx.now(), 40002, 'filtering: Not a valid mapping type.');
   }
   const pg = paging(ctx, req);
@@ -146,11 +245,25 @@ function listRoute<T extends Listed>(ctx: TikTokContext, req: SandboxRequest, ki
         (!campaignIds || campaignIds.includes(x.campaign_id)) &&
         (!adgroupIds || adgroupIds.includes(x.adgroup_id)) &&
         (!ownIds || ownIds.includes(idOf(x))) &&
-        (status === `${kind}_STATUS_ALL` ? true : status ? x.secondary_status === status : x.secondary_status !== `${kind}_STATUS_DELETE`),
+        (status === `${kind}_STATUS_ALL`
+          ? true
+          : status
+            ? x.secondary_status === status
+            : x.secondary_status !== `${kind}_STATUS_DELETE`),
     )
-    .sort((a, b) => (a.create_time < b.create_time ? 1 : a.create_time > b.create_time ? -1 : idOf(a).localeCompare(idOf(b))));
+    .sort((a, b) =>
+      a.create_time < b.create_time ? 1 : a.create_time > b.create_time ? -1 : idOf(a).localeCompare(idOf(b)),
+    );
   const list = all.slice((pg.page - 1) * pg.size, pg.page * pg.size).map((x) => pick(x, f.value));
-  return ok(ctx.now(), { list, page_info: { page: pg.page, page_size: pg.size, total_number: all.length, total_page: Math.ceil(all.length / pg.size) } });
+  return ok(ctx.now(), {
+    list,
+    page_info: {
+      page: pg.page,
+      page_size: pg.size,
+      total_number: all.length,
+      total_page: Math.ceil(all.length / pg.size),
+    },
+  });
 }
 
 /**
@@ -164,10 +277,12 @@ function report(ctx: TikTokContext, req: SandboxRequest): SandboxResponse {
   if (!adv.ok) return adv.res;
   const q = req.query;
   if (q['report_type'] !== 'BASIC') return reply(ctx.now(), 40002, 'report_type: Must be one of BASIC (sandbox).');
-  if ((q['data_level'] ?? 'AUCTION_AD') !== 'AUCTION_AD') return reply(ctx.now(), 40002, 'data_level: Only AUCTION_AD is served by the sandbox.');
+  if ((q['data_level'] ?? 'AUCTION_AD') !== 'AUCTION_AD')
+    return reply(ctx.now(), 40002, 'data_level: Only AUCTION_AD is served by the sandbox.');
   const dims = stringList(q['dimensions'], 'dimensions');
   if (!dims.ok) return reply(ctx.now(), 40002, dims.message);
-  if (!dims.value || [...dims.value].sort().join(',') !== 'ad_id,stat_time_day') return reply(ctx.now(), 40002, 'dimensions: Only ["ad_id","stat_time_day"] is served by the sandbox.');
+  if (!dims.value || [...dims.value].sort().join(',') !== 'ad_id,stat_time_day')
+    return reply(ctx.now(), 40002, 'dimensions: Only ["ad_id","stat_time_day"] is served by the sandbox.');
   const mets = stringList(q['metrics'], 'metrics');
   if (!mets.ok) return reply(ctx.now(), 40002, mets.message);
   const metrics = mets.value ?? ['spend', 'impressions'];
@@ -179,9 +294,12 @@ function report(ctx: TikTokContext, req: SandboxRequest): SandboxResponse {
   let to = first + (w.days - 1) * 86_400_000;
   if (q['query_lifetime'] !== 'true') {
     const day = /^\d{4}-\d{2}-\d{2}$/;
-    if (!q['start_date'] || !q['end_date']) return reply(ctx.now(), 40002, 'start_date: Missing data for required field.');
-    if (!day.test(q['start_date']) || !day.test(q['end_date'])) return reply(ctx.now(), 40002, 'start_date/end_date: Not a valid date (YYYY-MM-DD).');
-    if (q['start_date'] > q['end_date']) return reply(ctx.now(), 40002, 'end_date: Must not be earlier than start_date.');
+    if (!q['start_date'] || !q['end_date'])
+      return reply(ctx.now(), 40002, 'start_date: Missing data for required field.');
+    if (!day.test(q['start_date']) || !day.test(q['end_date']))
+      return reply(ctx.now(), 40002, 'start_date/end_date: Not a valid date (YYYY-MM-DD).');
+    if (q['start_date'] > q['end_date'])
+      return reply(ctx.now(), 40002, 'end_date: Must not be earlier than start_date.');
     from = Math.max(from, Date.parse(`${q['start_date']}T00:00:00Z`));
     to = Math.min(to, Date.parse(`${q['end_date']}T00:00:00Z`));
   }
@@ -189,7 +307,9 @@ function report(ctx: TikTokContext, req: SandboxRequest): SandboxResponse {
   if ('status' in pg) return pg;
   const days = to < from ? 0 : Math.round((to - from) / 86_400_000) + 1;
   // Deleted ads keep their history in reports.
-  const ads = w.ads.filter((a) => a.advertiser_id === adv.id && w.delivery.has(a.ad_id)).sort((a, b) => a.ad_id.localeCompare(b.ad_id));
+  const ads = w.ads
+    .filter((a) => a.advertiser_id === adv.id && w.delivery.has(a.ad_id))
+    .sort((a, b) => a.ad_id.localeCompare(b.ad_id));
   const currency = w.advertisers.find((a) => a.advertiser_id === adv.id)?.currency ?? 'USD';
   const major = (minor: number) => (currency === 'JPY' ? minor.toFixed(2) : (minor / 100).toFixed(2));
   const total = ads.length * days;
@@ -210,13 +330,37 @@ function report(ctx: TikTokContext, req: SandboxRequest): SandboxResponse {
       ctr: ((m.clicks / m.impressions) * 100).toFixed(2),
       cost_per_conversion: m.conversion ? major(m.spendMinor / m.conversion) : '-',
     };
-    list.push({ dimensions: { ad_id: ad.ad_id, stat_time_day: `${date} 00:00:00` }, metrics: Object.fromEntries(metrics.map((k) => [k, all[k] ?? '-'])) });
+    list.push({
+      dimensions: { ad_id: ad.ad_id, stat_time_day: `${date} 00:00:00` },
+      metrics: Object.fromEntries(metrics.map((k) => [k, all[k] ?? '-'])),
+    });
   }
-  return ok(ctx.now(), { list, page_info: { page: pg.page, page_size: pg.size, total_number: total, total_page: Math.ceil(total / pg.size) } });
+  return ok(ctx.now(), {
+    list,
+    page_info: { page: pg.page, page_size: pg.size, total_number: total, total_page: Math.ceil(total / pg.size) },
+  });
 }
 
 export function entityRoutes(r: Router, ctx: TikTokContext): void {
-  r.add('GET', '/open_api/:version/adgroup/get/', (req) => listRoute<AdGroup>(ctx, req, 'ADGROUP', () => ctx.world.adgroups, (g) => g.adgroup_id, ADGROUP_FIELDS));
-  r.add('GET', '/open_api/:version/ad/get/', (req) => listRoute<Ad>(ctx, req, 'AD', () => ctx.world.ads, (a) => a.ad_id, AD_FIELDS));
+  r.add('GET', '/open_api/:version/adgroup/get/', (req) =>
+    listRoute<AdGroup>(
+      ctx,
+      req,
+      'ADGROUP',
+      () => ctx.world.adgroups,
+      (g) => g.adgroup_id,
+      ADGROUP_FIELDS,
+    ),
+  );
+  r.add('GET', '/open_api/:version/ad/get/', (req) =>
+    listRoute<Ad>(
+      ctx,
+      req,
+      'AD',
+      () => ctx.world.ads,
+      (a) => a.ad_id,
+      AD_FIELDS,
+    ),
+  );
   r.add('GET', '/open_api/:version/report/integrated/get/', (req) => report(ctx, req));
 }

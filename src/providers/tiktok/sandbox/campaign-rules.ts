@@ -7,10 +7,32 @@
 import type { Campaign } from './world.ts';
 
 export const OBJECTIVES = [
-  'APP_PROMOTION', 'WEB_CONVERSIONS', 'LEAD_GENERATION', 'REACH', 'TRAFFIC', 'VIDEO_VIEWS', 'ENGAGEMENT', 'PRODUCT_SALES', 'CATALOG_SALES',
-  'CONVERSIONS', 'APP_INSTALL', 'RF_REACH', 'RF_TRAFFIC', 'RF_VIDEO_VIEW', 'RF_ENGAGEMENT', 'RF_APP_INSTALL', 'TOPVIEW_REACH', 'SHOP', 'BRAND_AD',
+  'APP_PROMOTION',
+  'WEB_CONVERSIONS',
+  'LEAD_GENERATION',
+  'REACH',
+  'TRAFFIC',
+  'VIDEO_VIEWS',
+  'ENGAGEMENT',
+  'PRODUCT_SALES',
+  'CATALOG_SALES',
+  'CONVERSIONS',
+  'APP_INSTALL',
+  'RF_REACH',
+  'RF_TRAFFIC',
+  'RF_VIDEO_VIEW',
+  'RF_ENGAGEMENT',
+  'RF_APP_INSTALL',
+  'TOPVIEW_REACH',
+  'SHOP',
+  'BRAND_AD',
 ];
-export const BUDGET_MODES = ['BUDGET_MODE_INFINITE', 'BUDGET_MODE_DAY', 'BUDGET_MODE_TOTAL', 'BUDGET_MODE_DYNAMIC_DAILY_BUDGET'];
+export const BUDGET_MODES = [
+  'BUDGET_MODE_INFINITE',
+  'BUDGET_MODE_DAY',
+  'BUDGET_MODE_TOTAL',
+  'BUDGET_MODE_DYNAMIC_DAILY_BUDGET',
+];
 const NAME_MAX = 512;
 /**
  * Campaign budget minimums in major units. The sheet does not give them; these follow TikTok's
@@ -31,12 +53,15 @@ export function checkName(v: unknown, required: boolean): Rule {
 
 export function checkObjective(v: unknown): Rule {
   if (v === undefined) return bad('objective_type: Missing data for required field.');
-  return typeof v === 'string' && OBJECTIVES.includes(v) ? OK : bad(`objective_type: Must be one of: ${OBJECTIVES.join(', ')}.`);
+  return typeof v === 'string' && OBJECTIVES.includes(v)
+    ? OK
+    : bad(`objective_type: Must be one of: ${OBJECTIVES.join(', ')}.`);
 }
 
 /** The budget for a mode: required unless unlimited, a positive number, two decimals at most, above the minimum. */
 export function checkBudget(mode: string, v: unknown, currency: string): Rule {
-  if (mode === 'BUDGET_MODE_INFINITE') return v === undefined || v === 0 ? OK : bad('budget: Must be empty when budget_mode is BUDGET_MODE_INFINITE.');
+  if (mode === 'BUDGET_MODE_INFINITE')
+    return v === undefined || v === 0 ? OK : bad('budget: Must be empty when budget_mode is BUDGET_MODE_INFINITE.');
   if (v === undefined) return bad('budget: Missing data for required field.');
   if (typeof v !== 'number' || !Number.isFinite(v)) return bad('budget: Not a valid number.');
   if (v <= 0) return bad('budget: Must be greater than 0.');
@@ -48,8 +73,10 @@ export function checkBudget(mode: string, v: unknown, currency: string): Rule {
 
 export function checkMode(v: unknown, current: Campaign | undefined): Rule {
   if (v === undefined) return current ? OK : bad('budget_mode: Missing data for required field.');
-  if (typeof v !== 'string' || !BUDGET_MODES.includes(v)) return bad(`budget_mode: Must be one of: ${BUDGET_MODES.join(', ')}.`);
-  if (current && v !== current.budget_mode) return bad('budget_mode: The budget mode of a campaign cannot be changed after creation.');
+  if (typeof v !== 'string' || !BUDGET_MODES.includes(v))
+    return bad(`budget_mode: Must be one of: ${BUDGET_MODES.join(', ')}.`);
+  if (current && v !== current.budget_mode)
+    return bad('budget_mode: The budget mode of a campaign cannot be changed after creation.');
   return OK;
 }
 

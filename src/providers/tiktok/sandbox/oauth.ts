@@ -5,7 +5,14 @@
  * no timer and lives until the advertiser de-authorizes or it is revoked.
  */
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { TokenProblem } from '../../../sandbox/kit/tokens.ts';
 import type { TikTokContext } from './context.ts';
 import { ok, reply } from './envelope.ts';
@@ -22,10 +29,14 @@ function str(v: unknown): string | undefined {
 }
 
 function checkAuthorize(ctx: TikTokContext, q: Record<string, string>): SandboxResponse | undefined {
-  if (q['app_id'] !== ctx.config.appId) return errorPage('Invalid app', 'The app_id is invalid or the app is not available.');
+  if (q['app_id'] !== ctx.config.appId)
+    return errorPage('Invalid app', 'The app_id is invalid or the app is not available.');
   const uri = q['redirect_uri'];
   if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) {
-    return errorPage('Invalid redirect_uri', 'The redirect_uri does not match any advertiser redirect URL configured for this app.');
+    return errorPage(
+      'Invalid redirect_uri',
+      'The redirect_uri does not match any advertiser redirect URL configured for this app.',
+    );
   }
   return undefined;
 }
@@ -43,13 +54,17 @@ function approve(ctx: TikTokContext, q: Record<string, string>): SandboxResponse
 
 export function tokenProblem(ctx: TikTokContext, problem: TokenProblem | 'missing'): SandboxResponse {
   const now = ctx.now();
-  if (problem === 'missing') return reply(now, 40104, 'Access token is null, please set it in http header with key Access-Token.');
+  if (problem === 'missing')
+    return reply(now, 40104, 'Access token is null, please set it in http header with key Access-Token.');
   if (problem === 'expired') return reply(now, 40102, 'Access token has expired.');
   return reply(now, 40105, 'Access token is incorrect or has been revoked.');
 }
 
 /** The `Access-Token` header check every Marketing API call starts with. */
-export function authenticate(ctx: TikTokContext, req: SandboxRequest): { ok: true; advertiserIds: string[] } | { ok: false; res: SandboxResponse } {
+export function authenticate(
+  ctx: TikTokContext,
+  req: SandboxRequest,
+): { ok: true; advertiserIds: string[] } | { ok: false; res: SandboxResponse } {
   const token = header(req, 'access-token');
   if (!token) return { ok: false, res: tokenProblem(ctx, 'missing') };
   const check = ctx.tokens.validate(token);
@@ -58,7 +73,11 @@ export function authenticate(ctx: TikTokContext, req: SandboxRequest): { ok: tru
 }
 
 /** app_id + secret as the token, revoke and advertiser/get calls take them. */
-function checkApp(ctx: TikTokContext, appId: string | undefined, secret: string | undefined): SandboxResponse | undefined {
+function checkApp(
+  ctx: TikTokContext,
+  appId: string | undefined,
+  secret: string | undefined,
+): SandboxResponse | undefined {
   const now = ctx.now();
   if (!appId) return reply(now, 40002, 'app_id: Missing data for required field.');
   if (!secret) return reply(now, 40002, 'secret: Missing data for required field.');
@@ -69,7 +88,8 @@ function checkApp(ctx: TikTokContext, appId: string | undefined, secret: string 
 
 export function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
-  if (!type.includes('application/json') || req.bodyError) return reply(ctx.now(), 40002, 'Request body must be valid JSON with Content-Type: application/json.');
+  if (!type.includes('application/json') || req.bodyError)
+    return reply(ctx.now(), 40002, 'Request body must be valid JSON with Content-Type: application/json.');
   return undefined;
 }
 
@@ -77,25 +97,37 @@ export function oauthRoutes(r: Router, ctx: TikTokContext): void {
   r.add('GET', '/portal/auth', (req) => {
     const bad = checkAuthorize(ctx, req.query);
     if (bad) return bad;
-    const carry: Record<string, string> = { app_id: req.query['app_id'] ?? '', redirect_uri: req.query['redirect_uri'] ?? '' };
+    const carry: Record<string, string> = {
+      app_id: req.query['app_id'] ?? '',
+      redirect_uri: req.query['redirect_uri'] ?? '',
+    };
     if (req.query['state'] !== undefined) carry['state'] = req.query['state'];
     if (ctx.config.autoConsent) return approve(ctx, carry);
-    return html(200, renderConsentPage({
-      platform: 'TikTok for Business',
-      appName: ctx.config.appName,
-      scopes: ctx.config.scopes.map((s) => `permission ${s}`),
-      action: DECISION_PATH,
-      hidden: carry,
-      userName: 'Sandbox Advertiser',
-    }));
+    return html(
+      200,
+      renderConsentPage({
+        platform: 'TikTok for Business',
+        appName: ctx.config.appName,
+        scopes: ctx.config.scopes.map((s) => `permission ${s}`),
+        action: DECISION_PATH,
+        hidden: carry,
+        userName: 'Sandbox Advertiser',
+      }),
+    );
   });
   r.add('POST', DECISION_PATH, (req) => {
     const carry: Record<string, string> = {};
-    for (const k of ['app_id', 'redirect_uri', 'state']) if (typeof req.body[k] === 'string') carry[k] = req.body[k] as string;
+    for (const k of ['app_id', 'redirect_uri', 'state']) if (typeof req.body[k] === 'string') carry[k] = req.body[k];
     const bad = checkAuthorize(ctx, carry);
     if (bad) return bad;
     if (readDecision(req.body) === 'allow') return approve(ctx, carry);
-    return redirect(withParams(carry['redirect_uri'] ?? '', { error: 'access_denied', error_description: 'The user cancelled the authorization.', state: carry['state'] }));
+    return redirect(
+      withParams(carry['redirect_uri'] ?? '', {
+        error: 'access_denied',
+        error_description: 'The user cancelled the authorization.',
+        state: carry['state'],
+      }),
+    );
   });
 
   r.add('POST', '/open_api/:version/oauth2/access_token/', (req) => {
@@ -108,7 +140,8 @@ export function oauthRoutes(r: Router, ctx: TikTokContext): void {
     if (!authCode) return reply(ctx.now(), 40002, 'auth_code: Missing data for required field.');
     const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
     if (!redeemed.ok) {
-      const why = redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
+      const why =
+        redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
       return reply(ctx.now(), 40110, `Auth_code ${why}.`);
     }
     const record = ctx.tokens.issue({

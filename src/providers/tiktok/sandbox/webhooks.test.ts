@@ -17,7 +17,14 @@ async function start(t: TestContext, extra: TikTokSandboxOptions = {}) {
 
 function verify(r: Received, secret: string, nowMs = T0) {
   const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return scheme.verify({ rawBody: r.body, headers, secret, nowMs, signatureHeader: 'tiktok-signature', toleranceSeconds: 300 });
+  return scheme.verify({
+    rawBody: r.body,
+    headers,
+    secret,
+    nowMs,
+    signatureHeader: 'tiktok-signature',
+    toleranceSeconds: 300,
+  });
 }
 
 test('an event reaches the callback with TikTok-Signature that verifies with the app secret', async (t) => {
@@ -33,7 +40,10 @@ test('an event reaches the callback with TikTok-Signature that verifies with the
   assert.deepEqual(verify(r, sb.secret, T0 + 301_000), { ok: false, reason: 'stale_timestamp' });
   // Independent check: t=<unix seconds>,s=<hex HMAC of "t.body">.
   const t0 = String(T0 / 1000);
-  assert.equal(r.headers['tiktok-signature'], `t=${t0},s=${createHmac('sha256', sb.secret).update(`${t0}.${r.body.toString()}`).digest('hex')}`);
+  assert.equal(
+    r.headers['tiktok-signature'],
+    `t=${t0},s=${createHmac('sha256', sb.secret).update(`${t0}.${r.body.toString()}`).digest('hex')}`,
+  );
   assert.equal(r.headers['webhook-schema-version'], '1.0');
   assert.match(String(r.headers['x-tt-logid']), /^\d{14}[0-9A-F]{20}$/);
   const body = JSON.parse(r.body.toString());
@@ -55,21 +65,35 @@ test('a failing callback gets retries with the same signed bytes', async (t) => 
   assert.equal(new Set(rx.got.map((g) => `${String(g.headers['tiktok-signature'])}|${g.body.toString()}`)).size, 1);
   const d = sb.webhooks.deliveries()[0]!;
   assert.equal(d.state, 'delivered');
-  assert.deepEqual(d.attempts.map((a) => a.status), [500, 502, 500, 200]);
+  assert.deepEqual(
+    d.attempts.map((a) => a.status),
+    [500, 502, 500, 200],
+  );
 });
 
 test('control endpoints set the callback and emit; nothing is sent without a callback', async (t) => {
   const rx = await receiver(t);
   const sb = await start(t);
-  const post = (path: string, body: unknown) => fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${sb.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   assert.equal((await post('/__sandbox/webhooks/emit', { event: 'API_SERVICE_STATUS' })).status, 409);
   assert.equal((await post('/__sandbox/webhooks', { callback_url: 'ftp://nope' })).status, 400);
   assert.equal((await post('/__sandbox/webhooks', { callback_url: rx.url })).status, 200);
-  assert.equal((await post('/__sandbox/webhooks/emit', { event: 'API_SERVICE_STATUS', content: { status: 'OK' } })).status, 202);
+  assert.equal(
+    (await post('/__sandbox/webhooks/emit', { event: 'API_SERVICE_STATUS', content: { status: 'OK' } })).status,
+    202,
+  );
   await sb.webhooks.idle();
   assert.equal(rx.got.length, 1);
   assert.ok(verify(rx.got[0]!, sb.secret).ok);
-  const listed = (await (await fetch(`${sb.url}/__sandbox/webhooks`)).json()) as { callback_url: string; deliveries: unknown[] };
+  const listed = (await (await fetch(`${sb.url}/__sandbox/webhooks`)).json()) as {
+    callback_url: string;
+    deliveries: unknown[];
+  };
   assert.equal(listed.callback_url, rx.url);
   assert.equal(listed.deliveries.length, 1);
 });

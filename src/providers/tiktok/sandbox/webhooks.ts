@@ -41,7 +41,9 @@ export class TikTokWebhooks {
       retryDelaysMs: cfg.retryDelaysMs,
       now: cfg.now,
       userAgent: 'TikTok-Webhook',
-      sign: (body) => scheme.sign({ rawBody: body, secret: cfg.secret, nowMs: cfg.now() }, { signatureHeader: 'tiktok-signature' }).headers,
+      sign: (body) =>
+        scheme.sign({ rawBody: body, secret: cfg.secret, nowMs: cfg.now() }, { signatureHeader: 'tiktok-signature' })
+          .headers,
     });
   }
 
@@ -58,11 +60,19 @@ export class TikTokWebhooks {
   emit(event: string, content: Record<string, unknown>, userOpenId = this.#cfg.userOpenId): TikTokDelivery | undefined {
     const url = this.#callbackUrl;
     if (url === undefined) return undefined;
-    const body = JSON.stringify({ client_key: this.#cfg.appId, event, create_time: Math.floor(this.#cfg.now() / 1000), user_openid: userOpenId, content: JSON.stringify(content) });
+    const body = JSON.stringify({
+      client_key: this.#cfg.appId,
+      event,
+      create_time: Math.floor(this.#cfg.now() / 1000),
+      user_openid: userOpenId,
+      content: JSON.stringify(content),
+    });
     const logId = requestId(this.#cfg.now());
     const d: TikTokDelivery = { event, url, logId, state: 'pending', attempts: [] };
     this.#deliveries.push(d);
-    const p = this.#sender.send(url, body, { 'webhook-schema-version': '1.0', 'x-tt-logid': logId }).then((r) => settle(d, r));
+    const p = this.#sender
+      .send(url, body, { 'webhook-schema-version': '1.0', 'x-tt-logid': logId })
+      .then((r) => settle(d, r));
     this.#pending.add(p);
     void p.finally(() => this.#pending.delete(p));
     return d;

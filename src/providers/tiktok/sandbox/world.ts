@@ -94,7 +94,16 @@ export interface TikTokWorld {
   days: number;
 }
 
-const OBJECTIVES = ['TRAFFIC', 'WEB_CONVERSIONS', 'VIDEO_VIEWS', 'REACH', 'LEAD_GENERATION', 'APP_PROMOTION', 'ENGAGEMENT', 'PRODUCT_SALES'] as const;
+const OBJECTIVES = [
+  'TRAFFIC',
+  'WEB_CONVERSIONS',
+  'VIDEO_VIEWS',
+  'REACH',
+  'LEAD_GENERATION',
+  'APP_PROMOTION',
+  'ENGAGEMENT',
+  'PRODUCT_SALES',
+] as const;
 const MODES = ['BUDGET_MODE_DAY', 'BUDGET_MODE_TOTAL', 'BUDGET_MODE_INFINITE'] as const;
 
 export function tiktokTime(ms: number): string {
@@ -136,7 +145,11 @@ export function seedWorld(seed: number | string, size: number, now: number): Tik
       budget_mode: mode,
       budget: mode === 'BUDGET_MODE_INFINITE' ? 0 : rng.int(50, 2000) * unit + (unit === 1 ? rng.int(0, 99) / 100 : 0),
       operation_status: status,
-      secondary_status: deleted ? 'CAMPAIGN_STATUS_DELETE' : status === 'ENABLE' ? 'CAMPAIGN_STATUS_ENABLE' : 'CAMPAIGN_STATUS_DISABLE',
+      secondary_status: deleted
+        ? 'CAMPAIGN_STATUS_DELETE'
+        : status === 'ENABLE'
+          ? 'CAMPAIGN_STATUS_ENABLE'
+          : 'CAMPAIGN_STATUS_DISABLE',
       campaign_type: 'REGULAR_CAMPAIGN',
       budget_optimize_on: mode !== 'BUDGET_MODE_INFINITE' && rng.chance(0.5),
       is_smart_performance_campaign: false,
@@ -158,7 +171,13 @@ export function isoDay(ms: number): string {
  * Ad groups and ads under the campaigns, from their own random stream so the campaigns stay as
  * they were. `size` ≈ ads × days of report rows; only the tree is built here.
  */
-function seedTree(seed: number | string, size: number, now: number, advertisers: readonly Advertiser[], campaigns: readonly Campaign[]): Omit<TikTokWorld, 'advertisers' | 'campaigns'> {
+function seedTree(
+  seed: number | string,
+  size: number,
+  now: number,
+  advertisers: readonly Advertiser[],
+  campaigns: readonly Campaign[],
+): Omit<TikTokWorld, 'advertisers' | 'campaigns'> {
   const rng = rngFor(seed, 'tiktok', 'tree');
   const rows = Math.max(1, Math.floor(size));
   const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
@@ -182,7 +201,9 @@ function seedTree(seed: number | string, size: number, now: number, advertisers:
         adgroup_name: `${c.campaign_name} | ${rng.pick(['Broad', 'Interest', 'Lookalike', 'Custom audience', 'Retarget 30d'])}`,
         advertiser_id: c.advertiser_id,
         campaign_id: c.campaign_id,
-        budget_mode: c.budget_optimize_on ? 'BUDGET_MODE_INFINITE' : rng.pick(['BUDGET_MODE_DAY', 'BUDGET_MODE_TOTAL'] as const),
+        budget_mode: c.budget_optimize_on
+          ? 'BUDGET_MODE_INFINITE'
+          : rng.pick(['BUDGET_MODE_DAY', 'BUDGET_MODE_TOTAL'] as const),
         budget: gBudget,
         schedule_type: 'SCHEDULE_FROM_NOW',
         schedule_start_time: tiktokTime(created),
@@ -195,7 +216,13 @@ function seedTree(seed: number | string, size: number, now: number, advertisers:
         placements: ['PLACEMENT_TIKTOK'],
         location_ids: [rng.pick(['6252001', '2921044', '1861060'])],
         operation_status: on ? 'ENABLE' : 'DISABLE',
-        secondary_status: gDeleted ? 'ADGROUP_STATUS_DELETE' : !on ? 'ADGROUP_STATUS_DISABLE' : c.operation_status === 'DISABLE' ? 'ADGROUP_STATUS_CAMPAIGN_DISABLE' : 'ADGROUP_STATUS_DELIVERY_OK',
+        secondary_status: gDeleted
+          ? 'ADGROUP_STATUS_DELETE'
+          : !on
+            ? 'ADGROUP_STATUS_DISABLE'
+            : c.operation_status === 'DISABLE'
+              ? 'ADGROUP_STATUS_CAMPAIGN_DISABLE'
+              : 'ADGROUP_STATUS_DELIVERY_OK',
         create_time: tiktokTime(created),
         modify_time: tiktokTime(created + rng.int(0, 20) * 86_400_000),
       };
@@ -203,7 +230,10 @@ function seedTree(seed: number | string, size: number, now: number, advertisers:
       const n = Math.min(remaining, rng.int(1, 3));
       for (let k = 0; k < n; k++) {
         const adOn = group.operation_status === 'ENABLE' && rng.chance(0.9);
-        const review = adOn && rng.chance(0.06) ? rng.pick(['AD_STATUS_AUDIT', 'AD_STATUS_REAUDIT', 'AD_STATUS_AUDIT_DENY'] as const) : undefined;
+        const review =
+          adOn && rng.chance(0.06)
+            ? rng.pick(['AD_STATUS_AUDIT', 'AD_STATUS_REAUDIT', 'AD_STATUS_AUDIT_DENY'] as const)
+            : undefined;
         const adCreated = created + rng.int(1, 24) * 3_600_000;
         const ad: Ad = {
           ad_id: `16${rng.digits(17)}`,
@@ -219,12 +249,24 @@ function seedTree(seed: number | string, size: number, now: number, advertisers:
           identity_type: 'CUSTOMIZED_USER',
           operation_status: adOn ? 'ENABLE' : 'DISABLE',
           secondary_status:
-            group.secondary_status === 'ADGROUP_STATUS_DELETE' ? 'AD_STATUS_DELETE' : review ?? (!adOn ? 'AD_STATUS_DISABLE' : group.secondary_status === 'ADGROUP_STATUS_CAMPAIGN_DISABLE' ? 'AD_STATUS_CAMPAIGN_DISABLE' : 'AD_STATUS_DELIVERY_OK'),
+            group.secondary_status === 'ADGROUP_STATUS_DELETE'
+              ? 'AD_STATUS_DELETE'
+              : (review ??
+                (!adOn
+                  ? 'AD_STATUS_DISABLE'
+                  : group.secondary_status === 'ADGROUP_STATUS_CAMPAIGN_DISABLE'
+                    ? 'AD_STATUS_CAMPAIGN_DISABLE'
+                    : 'AD_STATUS_DELIVERY_OK')),
           create_time: tiktokTime(adCreated),
           modify_time: tiktokTime(adCreated + rng.int(0, 20) * 86_400_000),
         };
         ads.push(ad);
-        delivery.set(ad.ad_id, { impressions: rng.int(300, 9000), ctr: rng.float(0.004, 0.025), cpmMinor: rng.int(250, 1500) * unit, cvr: rng.float(0.01, 0.06) });
+        delivery.set(ad.ad_id, {
+          impressions: rng.int(300, 9000),
+          ctr: rng.float(0.004, 0.025),
+          cpmMinor: rng.int(250, 1500) * unit,
+          cvr: rng.float(0.01, 0.06),
+        });
       }
       remaining -= n;
     }
@@ -235,11 +277,20 @@ function seedTree(seed: number | string, size: number, now: number, advertisers:
 }
 
 /** One ad's report numbers for the `i`-th day of the window (always some delivery). */
-export function adDay(world: TikTokWorld, adId: string, date: string): { impressions: number; clicks: number; spendMinor: number; conversion: number } | undefined {
+export function adDay(
+  world: TikTokWorld,
+  adId: string,
+  date: string,
+): { impressions: number; clicks: number; spendMinor: number; conversion: number } | undefined {
   const p = world.delivery.get(adId);
   if (!p) return undefined;
   const r = rngFor(world.seed, 'tiktok', 'report', adId, date);
   const impressions = Math.max(1, Math.round(p.impressions * r.float(0.7, 1.3)));
   const clicks = Math.round(impressions * p.ctr * r.float(0.8, 1.2));
-  return { impressions, clicks, spendMinor: Math.max(1, Math.round((impressions * p.cpmMinor) / 1000)), conversion: Math.round(clicks * p.cvr * r.float(0.5, 1.5)) };
+  return {
+    impressions,
+    clicks,
+    spendMinor: Math.max(1, Math.round((impressions * p.cpmMinor) / 1000)),
+    conversion: Math.round(clicks * p.cvr * r.float(0.5, 1.5)),
+  };
 }

@@ -31,7 +31,8 @@ function prelude(ctx: TikTokContext, req: SandboxRequest): Prelude {
   const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
   if (!id) return { ok: false, res: reply(ctx.now(), 40002, 'advertiser_id: Missing data for required field.') };
   const adv = ctx.world.advertisers.find((a) => a.advertiser_id === id);
-  if (!adv || !auth.advertiserIds.includes(id)) return { ok: false, res: reply(ctx.now(), 40001, `No permission to operate advertiser ${id}.`) };
+  if (!adv || !auth.advertiserIds.includes(id))
+    return { ok: false, res: reply(ctx.now(), 40001, `No permission to operate advertiser ${id}.`) };
   return { ok: true, adv };
 }
 
@@ -61,9 +62,11 @@ function adSecondary(a: Ad, g: AdGroup | undefined, c: Campaign | undefined): st
 function cascade(w: TikTokWorld, campaignIds: Set<string>, adgroupIds: Set<string>): void {
   const campaigns = new Map(w.campaigns.map((c) => [c.campaign_id, c]));
   const groups = new Map(w.adgroups.map((g) => [g.adgroup_id, g]));
-  for (const g of w.adgroups) if (campaignIds.has(g.campaign_id)) g.secondary_status = groupSecondary(g, campaigns.get(g.campaign_id));
+  for (const g of w.adgroups)
+    if (campaignIds.has(g.campaign_id)) g.secondary_status = groupSecondary(g, campaigns.get(g.campaign_id));
   for (const a of w.ads) {
-    if (campaignIds.has(a.campaign_id) || adgroupIds.has(a.adgroup_id)) a.secondary_status = adSecondary(a, groups.get(a.adgroup_id), campaigns.get(a.campaign_id));
+    if (campaignIds.has(a.campaign_id) || adgroupIds.has(a.adgroup_id))
+      a.secondary_status = adSecondary(a, groups.get(a.adgroup_id), campaigns.get(a.campaign_id));
   }
 }
 
@@ -75,25 +78,44 @@ interface Kind<T> {
   id(x: T): string;
 }
 
-const CAMPAIGNS: Kind<Campaign> = { idsKey: 'campaign_ids', noun: 'Campaign', prefix: 'CAMPAIGN', list: (w) => w.campaigns, id: (c) => c.campaign_id };
-const ADGROUPS: Kind<AdGroup> = { idsKey: 'adgroup_ids', noun: 'Ad group', prefix: 'ADGROUP', list: (w) => w.adgroups, id: (g) => g.adgroup_id };
+const CAMPAIGNS: Kind<Campaign> = {
+  idsKey: 'campaign_ids',
+  noun: 'Campaign',
+  prefix: 'CAMPAIGN',
+  list: (w) => w.campaigns,
+  id: (c) => c.campaign_id,
+};
+const ADGROUPS: Kind<AdGroup> = {
+  idsKey: 'adgroup_ids',
+  noun: 'Ad group',
+  prefix: 'ADGROUP',
+  list: (w) => w.adgroups,
+  id: (g) => g.adgroup_id,
+};
 const ADS: Kind<Ad> = { idsKey: 'ad_ids', noun: 'Ad', prefix: 'AD', list: (w) => w.ads, id: (a) => a.ad_id };
 
-function statusUpdate<T extends Campaign | AdGroup | Ad>(ctx: TikTokContext, req: SandboxRequest, kind: Kind<T>): SandboxResponse {
+function statusUpdate<T extends Campaign | AdGroup | Ad>(
+  ctx: TikTokContext,
+  req: SandboxRequest,
+  kind: Kind<T>,
+): SandboxResponse {
   const pre = prelude(ctx, req);
   if (!pre.ok) return pre.res;
   const now = ctx.now();
   const raw = req.body[kind.idsKey];
-  if (!Array.isArray(raw) || raw.length === 0) return reply(now, 40002, `${kind.idsKey}: Missing data for required field.`);
+  if (!Array.isArray(raw) || raw.length === 0)
+    return reply(now, 40002, `${kind.idsKey}: Missing data for required field.`);
   if (raw.length > MAX_IDS) return reply(now, 40011, `${kind.idsKey}: At most ${MAX_IDS} ids are allowed per request.`);
   const op = req.body['operation_status'];
-  if (typeof op !== 'string' || !OPERATIONS.includes(op)) return reply(now, 40002, `operation_status: Must be one of: ${OPERATIONS.join(', ')}.`);
+  if (typeof op !== 'string' || !OPERATIONS.includes(op))
+    return reply(now, 40002, `operation_status: Must be one of: ${OPERATIONS.join(', ')}.`);
   const ids = raw.map(String);
   const targets: T[] = [];
   for (const id of ids) {
     const x = kind.list(ctx.world).find((e) => kind.id(e) === id && e.advertiser_id === pre.adv.advertiser_id);
     if (!x) return reply(now, 40007, `${kind.noun} ${id} does not exist.`);
-    if (deleted(x.secondary_status)) return reply(now, 40002, `${kind.noun} ${id} has been deleted and its status can no longer be changed.`);
+    if (deleted(x.secondary_status))
+      return reply(now, 40002, `${kind.noun} ${id} has been deleted and its status can no longer be changed.`);
     targets.push(x);
   }
   const w = ctx.world;
@@ -102,10 +124,18 @@ function statusUpdate<T extends Campaign | AdGroup | Ad>(ctx: TikTokContext, req
     x.modify_time = tiktokTime(now);
     if (op === 'DELETE') x.secondary_status = `${kind.prefix}_STATUS_DELETE`;
     else if (kind.prefix === 'CAMPAIGN') x.secondary_status = `CAMPAIGN_STATUS_${op}`;
-    else if (kind.prefix === 'ADGROUP') x.secondary_status = groupSecondary(x as AdGroup, w.campaigns.find((c) => c.campaign_id === x.campaign_id));
+    else if (kind.prefix === 'ADGROUP')
+      x.secondary_status = groupSecondary(
+        x as AdGroup,
+        w.campaigns.find((c) => c.campaign_id === x.campaign_id),
+      );
     else {
       const a = x as Ad;
-      a.secondary_status = adSecondary(a, w.adgroups.find((g) => g.adgroup_id === a.adgroup_id), w.campaigns.find((c) => c.campaign_id === a.campaign_id));
+      a.secondary_status = adSecondary(
+        a,
+        w.adgroups.find((g) => g.adgroup_id === a.adgroup_id),
+        w.campaigns.find((c) => c.campaign_id === a.campaign_id),
+      );
     }
   }
   cascade(w, new Set(kind.prefix === 'CAMPAIGN' ? ids : []), new Set(kind.prefix === 'ADGROUP' ? ids : []));
@@ -119,7 +149,10 @@ function newCampaignId(w: TikTokWorld): string {
   return id;
 }
 
-const operationRule = (v: unknown): Rule => (v === undefined || v === 'ENABLE' || v === 'DISABLE' ? OK : { ok: false, message: 'operation_status: Must be one of: ENABLE, DISABLE.' });
+const operationRule = (v: unknown): Rule =>
+  v === undefined || v === 'ENABLE' || v === 'DISABLE'
+    ? OK
+    : { ok: false, message: 'operation_status: Must be one of: ENABLE, DISABLE.' };
 
 export function writeRoutes(r: Router, ctx: TikTokContext): void {
   r.add('POST', '/open_api/:version/campaign/create/', (req) => {
@@ -161,15 +194,19 @@ export function writeRoutes(r: Router, ctx: TikTokContext): void {
     if (!pre.ok) return pre.res;
     const b = req.body;
     const now = ctx.now();
-    const id = typeof b['campaign_id'] === 'string' || typeof b['campaign_id'] === 'number' ? String(b['campaign_id']) : '';
+    const id =
+      typeof b['campaign_id'] === 'string' || typeof b['campaign_id'] === 'number' ? String(b['campaign_id']) : '';
     if (!id) return reply(now, 40002, 'campaign_id: Missing data for required field.');
     const c = ctx.world.campaigns.find((x) => x.campaign_id === id && x.advertiser_id === pre.adv.advertiser_id);
     if (!c) return reply(now, 40007, `Campaign ${id} does not exist.`);
-    if (deleted(c.secondary_status)) return reply(now, 40002, `Campaign ${id} has been deleted and can no longer be modified.`);
+    if (deleted(c.secondary_status))
+      return reply(now, 40002, `Campaign ${id} has been deleted and can no longer be modified.`);
     const objective = b['objective_type'];
     const problem = firstFailure(
       checkName(b['campaign_name'], false),
-      objective === undefined || objective === c.objective_type ? OK : { ok: false, message: 'objective_type: The objective of a campaign cannot be changed after creation.' },
+      objective === undefined || objective === c.objective_type
+        ? OK
+        : { ok: false, message: 'objective_type: The objective of a campaign cannot be changed after creation.' },
       checkMode(b['budget_mode'], c),
       b['budget'] === undefined ? OK : checkBudget(c.budget_mode, b['budget'], pre.adv.currency),
     );

@@ -79,7 +79,7 @@ export function rolesFrom(collectionId: string, fields: Field[]): Roles {
 export function rolesOf(s: ContentContext, collectionId: string): Promise<Roles> {
   return cached(s, `roles:${collectionId}`, async () => {
     const res = await wfCall(s, 'GET', `/collections/${collectionId}`);
-    return rolesFrom(collectionId, ((res.body as { fields?: Field[] }).fields ?? []));
+    return rolesFrom(collectionId, (res.body as { fields?: Field[] }).fields ?? []);
   });
 }
 
@@ -102,7 +102,8 @@ export function defaultCollection(s: ContentContext): Promise<string> {
   return cached(s, `default-collection:${s.ctx.config.siteId ?? ''}`, async () => {
     const siteId = await siteIdOf(s);
     const res = await wfCall(s, 'GET', `/sites/${siteId}/collections`);
-    const cols = (res.body as { collections?: { id: string; slug?: string; displayName?: string }[] }).collections ?? [];
+    const cols =
+      (res.body as { collections?: { id: string; slug?: string; displayName?: string }[] }).collections ?? [];
     const named = cols.find((c) => BLOG_LIKE.test(`${c.slug ?? ''} ${c.displayName ?? ''}`));
     if (named) return named.id;
     for (const c of cols) if ((await rolesOf(s, c.id)).body) return c.id;

@@ -26,7 +26,11 @@ async function refValue(s: ContentContext, role: RefRole, names: readonly string
 }
 
 /** `fieldData` for the fields given; fields the collection has no place for are left out. */
-export async function toFieldData(s: ContentContext, roles: Roles, f: Partial<ContentFields>): Promise<Record<string, unknown>> {
+export async function toFieldData(
+  s: ContentContext,
+  roles: Roles,
+  f: Partial<ContentFields>,
+): Promise<Record<string, unknown>> {
   const fd: Record<string, unknown> = {};
   if (f.title !== undefined) fd.name = f.title;
   if (f.slug !== undefined && f.slug !== '') fd.slug = f.slug;
@@ -34,7 +38,8 @@ export async function toFieldData(s: ContentContext, roles: Roles, f: Partial<Co
   if (f.excerpt !== undefined && roles.excerpt) fd[roles.excerpt] = f.excerpt;
   if (f.author !== undefined && roles.author) fd[roles.author] = f.author ?? '';
   if (f.featuredMedia !== undefined && roles.image) fd[roles.image] = await imageValue(s, f.featuredMedia);
-  if (f.categories !== undefined && roles.categories) fd[roles.categories.slug] = await refValue(s, roles.categories, f.categories);
+  if (f.categories !== undefined && roles.categories)
+    fd[roles.categories.slug] = await refValue(s, roles.categories, f.categories);
   if (f.tags !== undefined && roles.tags) fd[roles.tags.slug] = await refValue(s, roles.tags, f.tags);
   return fd;
 }
@@ -60,5 +65,12 @@ export async function fromItem(s: ContentContext, roles: Roles, item: WfItem): P
     featuredMedia: roles.image ? await featuredOf(s, fd[roles.image]) : null,
     author: roles.author ? text(fd[roles.author]) || null : null,
   };
-  return { remoteId: item.id, version: item.lastUpdated, modifiedAt: new Date(item.lastUpdated).toISOString(), fields, ...(item.isArchived ? { trashed: true } : {}), raw: item };
+  return {
+    remoteId: item.id,
+    version: item.lastUpdated,
+    modifiedAt: new Date(item.lastUpdated).toISOString(),
+    fields,
+    ...(item.isArchived ? { trashed: true } : {}),
+    raw: item,
+  };
 }

@@ -17,25 +17,55 @@ export interface ImageValue {
   alt?: string | null;
 }
 
-function multipart(fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }): { body: Buffer; type: string } {
+function multipart(
+  fields: Record<string, string>,
+  file: { name: string; type: string; bytes: Buffer },
+): { body: Buffer; type: string } {
   const boundary = `----plexus${randomBytes(12).toString('hex')}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   // S3 ignores fields after the file, so it goes last.
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name.replace(/"/g, '')}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name.replace(/"/g, '')}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+    ),
+    file.bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function upload(s: ContentContext, sha: string): Promise<{ fileId: string; url: string }> {
   const media = await s.media(sha);
-  if (!media) throw plexusError('unprocessable', { message: `The featured image ${sha.slice(0, 12)}… is not held by Plexus.` });
+  if (!media)
+    throw plexusError('unprocessable', { message: `The featured image ${sha.slice(0, 12)}… is not held by Plexus.` });
   const siteId = await siteIdOf(s);
   const fileHash = createHash('md5').update(media.bytes).digest('hex');
   const res = await wfCall(s, 'POST', `/sites/${siteId}/assets`, { fileName: media.ref.filename, fileHash });
-  const a = res.body as { id: string; uploadUrl: string; uploadDetails: Record<string, string>; hostedUrl?: string; assetUrl?: string };
-  const form = multipart(a.uploadDetails, { name: media.ref.filename, type: media.ref.contentType, bytes: media.bytes });
-  const put = await s.ctx.http.send({ method: 'POST', url: a.uploadUrl, headers: { 'content-type': form.type, accept: '*/*' }, body: form.body });
-  if (put.status >= 300) throw classifyHttp(put) ?? plexusError('provider.invalid_request', { message: `The asset upload was refused (${put.status}).` });
+  const a = res.body as {
+    id: string;
+    uploadUrl: string;
+    uploadDetails: Record<string, string>;
+    hostedUrl?: string;
+    assetUrl?: string;
+  };
+  const form = multipart(a.uploadDetails, {
+    name: media.ref.filename,
+    type: media.ref.contentType,
+    bytes: media.bytes,
+  });
+  const put = await s.ctx.http.send({
+    method: 'POST',
+    url: a.uploadUrl,
+    headers: { 'content-type': form.type, accept: '*/*' },
+    body: form.body,
+  });
+  if (put.status >= 300)
+    throw (
+      classifyHttp(put) ??
+      plexusError('provider.invalid_request', { message: `The asset upload was refused (${put.status}).` })
+    );
   const url = a.hostedUrl ?? a.assetUrl ?? '';
   await s.rememberMedia(sha, a.id, url);
   return { fileId: a.id, url };

@@ -23,7 +23,13 @@ const indexes = new Map<string, Index>();
 type Item = { id: string; fieldData: { name?: string; slug?: string } };
 
 export function termSlug(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'term';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'term'
+  );
 }
 
 async function load(s: ContentContext, cid: string): Promise<Index> {
@@ -62,7 +68,11 @@ export async function termIds(s: ContentContext, cid: string, names: readonly st
     let id = index.byName.get(name.toLowerCase());
     if (!id) {
       try {
-        const res = await wfCall(s, 'POST', `/collections/${cid}/items/live`, { isArchived: false, isDraft: false, fieldData: { name, slug: termSlug(name) } });
+        const res = await wfCall(s, 'POST', `/collections/${cid}/items/live`, {
+          isArchived: false,
+          isDraft: false,
+          fieldData: { name, slug: termSlug(name) },
+        });
         id = (res.body as Item).id;
         index.byId.set(id, name);
       } catch (err) {

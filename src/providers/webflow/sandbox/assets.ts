@@ -21,7 +21,14 @@ export interface WfAsset {
 }
 
 const BUCKET_PATH = '/s3/webflow-prod-assets';
-const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+};
 
 /** Parts of a multipart/form-data body: name → value (text) or file bytes. */
 export function parseMultipart(req: SandboxRequest): Map<string, { value: Buffer; filename?: string }> | undefined {
@@ -41,7 +48,8 @@ export function parseMultipart(req: SandboxRequest): Map<string, { value: Buffer
     const head = part.subarray(0, split).toString('utf8');
     const name = /name="([^"]*)"/i.exec(head)?.[1];
     const filename = /filename="([^"]*)"/i.exec(head)?.[1];
-    if (name !== undefined) parts.set(name, { value: part.subarray(split + 4), ...(filename === undefined ? {} : { filename }) });
+    if (name !== undefined)
+      parts.set(name, { value: part.subarray(split + 4), ...(filename === undefined ? {} : { filename }) });
     at = next;
   }
   return parts;
@@ -49,7 +57,11 @@ export function parseMultipart(req: SandboxRequest): Map<string, { value: Buffer
 
 export class WfAssets {
   readonly #assets = new Map<string, WfAsset>();
-  constructor(private readonly origin: () => string, private readonly siteId: () => string, private readonly now: () => number) {}
+  constructor(
+    private readonly origin: () => string,
+    private readonly siteId: () => string,
+    private readonly now: () => number,
+  ) {}
 
   hostedUrl(a: WfAsset): string {
     return `${this.origin()}/assets/${this.siteId()}/${a.id}_${encodeURIComponent(a.fileName)}`;
@@ -73,57 +85,110 @@ export class WfAssets {
 
   #render(a: WfAsset): Record<string, unknown> {
     const iso = new Date(a.createdOn).toISOString();
-    return { id: a.id, contentType: a.contentType, size: a.bytes?.length ?? 0, siteId: this.siteId(), hostedUrl: this.hostedUrl(a), originalFileName: a.fileName, displayName: a.fileName, lastUpdated: iso, createdOn: iso, variants: [], altText: null };
+    return {
+      id: a.id,
+      contentType: a.contentType,
+      size: a.bytes?.length ?? 0,
+      siteId: this.siteId(),
+      hostedUrl: this.hostedUrl(a),
+      originalFileName: a.fileName,
+      displayName: a.fileName,
+      lastUpdated: iso,
+      createdOn: iso,
+      variants: [],
+      altText: null,
+    };
   }
 
   routes(r: Router, guard: (req: SandboxRequest, scope: string) => SandboxResponse | undefined): void {
     r.add('POST', '/v2/sites/:site/assets', (req) => {
       const denied = guard(req, 'assets:write');
       if (denied) return denied;
-      if (req.params['site'] !== this.siteId()) return wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
+      if (req.params['site'] !== this.siteId())
+        return wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
       const { fileName, fileHash } = req.body;
       const bad = [
-        ...(typeof fileName === 'string' && fileName ? [] : [{ param: 'fileName', description: 'fileName is required' }]),
-        ...(typeof fileHash === 'string' && /^[0-9a-f]{32}$/i.test(fileHash) ? [] : [{ param: 'fileHash', description: 'fileHash must be the MD5 hex digest of the file' }]),
+        ...(typeof fileName === 'string' && fileName
+          ? []
+          : [{ param: 'fileName', description: 'fileName is required' }]),
+        ...(typeof fileHash === 'string' && /^[0-9a-f]{32}$/i.test(fileHash)
+          ? []
+          : [{ param: 'fileHash', description: 'fileHash must be the MD5 hex digest of the file' }]),
       ];
       if (bad.length) return wfError(400, 'validation_error', 'Validation Error', bad);
       const t = this.now();
       const id = hexId('asset', String(fileHash), t, this.#assets.size);
       const ext = String(fileName).split('.').pop()!.toLowerCase();
-      const a: WfAsset = { id, fileName: String(fileName), fileHash: String(fileHash).toLowerCase(), contentType: TYPES[ext] ?? 'application/octet-stream', createdOn: t, key: `${this.siteId()}/${id}_${String(fileName)}`, bytes: null };
+      const a: WfAsset = {
+        id,
+        fileName: String(fileName),
+        fileHash: String(fileHash).toLowerCase(),
+        contentType: TYPES[ext] ?? 'application/octet-stream',
+        createdOn: t,
+        key: `${this.siteId()}/${id}_${String(fileName)}`,
+        bytes: null,
+      };
       this.#assets.set(id, a);
       const uploadDetails = {
-        acl: 'public-read', bucket: 'webflow-prod-assets', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Credential': 'AKIASANDBOX/20250101/us-east-1/s3/aws4_request',
-        'X-Amz-Date': '20250101T000000Z', key: a.key, Policy: randomBytes(24).toString('base64'), 'X-Amz-Signature': randomBytes(32).toString('hex'),
-        success_action_status: '201', 'content-type': a.contentType, 'Cache-Control': 'max-age=31536000, must-revalidate',
+        acl: 'public-read',
+        bucket: 'webflow-prod-assets',
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': 'AKIASANDBOX/20250101/us-east-1/s3/aws4_request',
+        'X-Amz-Date': '20250101T000000Z',
+        key: a.key,
+        Policy: randomBytes(24).toString('base64'),
+        'X-Amz-Signature': randomBytes(32).toString('hex'),
+        success_action_status: '201',
+        'content-type': a.contentType,
+        'Cache-Control': 'max-age=31536000, must-revalidate',
       };
-      return json(200, { ...this.#render(a), uploadUrl: `${this.origin()}${BUCKET_PATH}`, uploadDetails, assetUrl: this.hostedUrl(a) });
+      return json(200, {
+        ...this.#render(a),
+        uploadUrl: `${this.origin()}${BUCKET_PATH}`,
+        uploadDetails,
+        assetUrl: this.hostedUrl(a),
+      });
     });
     r.add('GET', '/v2/assets/:id', (req) => {
       const denied = guard(req, 'assets:read');
       if (denied) return denied;
       const a = this.#assets.get(req.params['id'] ?? '');
-      return a ? json(200, this.#render(a)) : wfError(404, 'resource_not_found', 'Requested resource not found: The asset id provided is not valid');
+      return a
+        ? json(200, this.#render(a))
+        : wfError(404, 'resource_not_found', 'Requested resource not found: The asset id provided is not valid');
     });
     r.add('POST', BUCKET_PATH, (req) => this.#upload(req));
     r.add('GET', '/assets/:site/:file', (req) => {
       const a = [...this.#assets.values()].find((x) => x.bytes && `${x.id}_${x.fileName}` === req.params['file']);
-      return a?.bytes ? { status: 200, headers: { 'content-type': a.contentType }, body: a.bytes } : { status: 404, body: 'Not Found' };
+      return a?.bytes
+        ? { status: 200, headers: { 'content-type': a.contentType }, body: a.bytes }
+        : { status: 404, body: 'Not Found' };
     });
   }
 
   /** S3 POST object: the policy fields, then `file`; answers with XML as S3 does. */
   #upload(req: SandboxRequest): SandboxResponse {
-    const s3 = (status: number, code: string, message: string): SandboxResponse => ({ status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>` });
+    const s3 = (status: number, code: string, message: string): SandboxResponse => ({
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    });
     const parts = parseMultipart(req);
-    if (!parts) return s3(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+    if (!parts)
+      return s3(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
     const key = parts.get('key')?.value.toString('utf8');
     const file = parts.get('file');
     const a = [...this.#assets.values()].find((x) => x.key === key);
-    if (!a || !parts.get('X-Amz-Signature')) return s3(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed.');
+    if (!a || !parts.get('X-Amz-Signature'))
+      return s3(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed.');
     if (!file) return s3(400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
-    if (createHash('md5').update(file.value).digest('hex') !== a.fileHash) return s3(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+    if (createHash('md5').update(file.value).digest('hex') !== a.fileHash)
+      return s3(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
     a.bytes = Buffer.from(file.value);
-    return { status: 201, headers: { 'content-type': 'application/xml', etag: `"${a.fileHash}"` }, body: `<?xml version="1.0" encoding="UTF-8"?><PostResponse><Bucket>webflow-prod-assets</Bucket><Key>${a.key}</Key><ETag>"${a.fileHash}"</ETag></PostResponse>` };
+    return {
+      status: 201,
+      headers: { 'content-type': 'application/xml', etag: `"${a.fileHash}"` },
+      body: `<?xml version="1.0" encoding="UTF-8"?><PostResponse><Bucket>webflow-prod-assets</Bucket><Key>${a.key}</Key><ETag>"${a.fileHash}"</ETag></PostResponse>`,
+    };
   }
 }

@@ -18,71 +18,153 @@ async function start(t: TestContext) {
 
 /** An OAuth-app token, obtained the way a connector does. */
 async function oauthToken(sb: WebflowRunningSandbox): Promise<string> {
-  const q = new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'sites:read sites:write cms:read cms:write' });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: sb.clientId,
+    redirect_uri: REDIRECT,
+    state: 's',
+    scope: 'sites:read sites:write cms:read cms:write',
+  });
   const loc = new URL((await fetch(`${sb.authorizeUrl}?${q}`, { redirect: 'manual' })).headers.get('location') ?? '');
-  const res = await fetch(sb.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: sb.clientId, client_secret: sb.clientSecret, code: loc.searchParams.get('code'), grant_type: 'authorization_code', redirect_uri: REDIRECT }) });
+  const res = await fetch(sb.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code: loc.searchParams.get('code'),
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
 async function api(sb: WebflowRunningSandbox, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${sb.apiUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 function verify(r: Received, secret: string, nowMs = T0) {
   const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return scheme.verify({ rawBody: r.body, headers, secret, nowMs, signatureHeader: 'x-webflow-signature', timestampHeader: 'x-webflow-timestamp', toleranceSeconds: 300 });
+  return scheme.verify({
+    rawBody: r.body,
+    headers,
+    secret,
+    nowMs,
+    signatureHeader: 'x-webflow-signature',
+    timestampHeader: 'x-webflow-timestamp',
+    toleranceSeconds: 300,
+  });
 }
 
 test('webhook API round trip: create, list, get, delete; validation and scopes', async (t) => {
   const { sb } = await start(t);
   const token = await oauthToken(sb);
-  const created = await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'collection_item_changed', url: 'https://example.test/wf' });
+  const created = await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, {
+    triggerType: 'collection_item_changed',
+    url: 'https://example.test/wf',
+  });
   assert.equal(created.status, 200);
   assert.equal(created.body.triggerType, 'collection_item_changed');
   assert.equal(created.body.siteId, sb.siteId);
   assert.equal(created.body.lastTriggered, null);
-  assert.deepEqual((await api(sb, token, 'GET', `/sites/${sb.siteId}/webhooks`)).body.webhooks.map((w: any) => w.id), [created.body.id]);
+  assert.deepEqual(
+    (await api(sb, token, 'GET', `/sites/${sb.siteId}/webhooks`)).body.webhooks.map((w: any) => w.id),
+    [created.body.id],
+  );
   assert.equal((await api(sb, token, 'GET', `/webhooks/${created.body.id}`)).body.url, 'https://example.test/wf');
   assert.equal((await api(sb, token, 'DELETE', `/webhooks/${created.body.id}`)).status, 204);
   assert.equal((await api(sb, token, 'GET', `/webhooks/${created.body.id}`)).status, 404);
-  assert.equal((await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'item_changed', url: 'https://example.test' })).body.code, 'validation_error');
-  assert.equal((await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'site_publish' })).body.code, 'validation_error');
-  assert.equal((await api(sb, token, 'POST', '/sites/000000000000000000000000/webhooks', { triggerType: 'site_publish', url: 'https://example.test' })).status, 404);
+  assert.equal(
+    (
+      await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, {
+        triggerType: 'item_changed',
+        url: 'https://example.test',
+      })
+    ).body.code,
+    'validation_error',
+  );
+  assert.equal(
+    (await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'site_publish' })).body.code,
+    'validation_error',
+  );
+  assert.equal(
+    (
+      await api(sb, token, 'POST', '/sites/000000000000000000000000/webhooks', {
+        triggerType: 'site_publish',
+        url: 'https://example.test',
+      })
+    ).status,
+    404,
+  );
   const readOnly = sb.createSiteToken(['sites:read']);
-  assert.equal((await api(sb, readOnly, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'site_publish', url: 'https://example.test' })).body.code, 'missing_scopes');
+  assert.equal(
+    (
+      await api(sb, readOnly, 'POST', `/sites/${sb.siteId}/webhooks`, {
+        triggerType: 'site_publish',
+        url: 'https://example.test',
+      })
+    ).body.code,
+    'missing_scopes',
+  );
 });
 
 test('item events from the API and from remote edits are delivered, signed with the client secret', async (t) => {
   const rx = await receiver(t);
   const { sb } = await start(t);
   const token = await oauthToken(sb);
-  for (const triggerType of ['collection_item_created', 'collection_item_changed', 'collection_item_deleted', 'collection_item_unpublished']) {
-    assert.equal((await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType, url: rx.url })).status, 200);
+  for (const triggerType of [
+    'collection_item_created',
+    'collection_item_changed',
+    'collection_item_deleted',
+    'collection_item_unpublished',
+  ]) {
+    assert.equal(
+      (await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType, url: rx.url })).status,
+      200,
+    );
   }
   const cid = sb.collectionIds[0]!;
-  const made = await api(sb, token, 'POST', `/collections/${cid}/items`, { fieldData: { name: 'Zürich launch', slug: 'zurich-launch' } });
-  await api(sb, token, 'PATCH', `/collections/${cid}/items/${made.body.id}`, { fieldData: { name: 'Zürich launch v2' } });
+  const made = await api(sb, token, 'POST', `/collections/${cid}/items`, {
+    fieldData: { name: 'Zürich launch', slug: 'zurich-launch' },
+  });
+  await api(sb, token, 'PATCH', `/collections/${cid}/items/${made.body.id}`, {
+    fieldData: { name: 'Zürich launch v2' },
+  });
   const live = [...sb.state().items.values()].find((i) => i.live !== null && i.collectionId === cid)!;
   sb.remote.unpublish(live.id);
   sb.remote.delete(made.body.id);
   await sb.webhooks.idle();
 
   const triggers = rx.got.map((g) => JSON.parse(g.body.toString()).triggerType).sort();
-  assert.deepEqual(triggers, ['collection_item_changed', 'collection_item_created', 'collection_item_deleted', 'collection_item_unpublished']);
+  assert.deepEqual(triggers, [
+    'collection_item_changed',
+    'collection_item_created',
+    'collection_item_deleted',
+    'collection_item_unpublished',
+  ]);
   for (const g of rx.got) {
     assert.deepEqual(verify(g, sb.clientSecret), { ok: true });
     assert.equal(verify(g, 'other-secret').ok, false);
     assert.equal(g.headers['x-webflow-timestamp'], String(T0));
     // Independent check: hex HMAC of "<ms>:<body>".
-    assert.equal(g.headers['x-webflow-signature'], createHmac('sha256', sb.clientSecret).update(`${T0}:${g.body.toString()}`).digest('hex'));
+    assert.equal(
+      g.headers['x-webflow-signature'],
+      createHmac('sha256', sb.clientSecret).update(`${T0}:${g.body.toString()}`).digest('hex'),
+    );
   }
-  const changed = rx.got.map((g) => JSON.parse(g.body.toString())).find((b) => b.triggerType === 'collection_item_changed');
+  const changed = rx.got
+    .map((g) => JSON.parse(g.body.toString()))
+    .find((b) => b.triggerType === 'collection_item_changed');
   assert.equal(changed.payload.id, made.body.id);
   assert.equal(changed.payload.collectionId, cid);
   assert.equal(changed.payload.siteId, sb.siteId);
@@ -96,8 +178,16 @@ test('site-token webhooks arrive unsigned; a failing receiver gets retries', asy
   const failing = await receiver(t, [500]);
   const { sb } = await start(t);
   const siteToken = sb.createSiteToken(['sites:read', 'sites:write', 'cms:read', 'cms:write']);
-  await api(sb, siteToken, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'collection_item_published', url: ok.url });
-  sb.webhooks.subscribe({ triggerType: 'collection_item_published', url: failing.url, siteId: sb.siteId, workspaceId: sb.state().workspaceId });
+  await api(sb, siteToken, 'POST', `/sites/${sb.siteId}/webhooks`, {
+    triggerType: 'collection_item_published',
+    url: ok.url,
+  });
+  sb.webhooks.subscribe({
+    triggerType: 'collection_item_published',
+    url: failing.url,
+    siteId: sb.siteId,
+    workspaceId: sb.state().workspaceId,
+  });
   const item = [...sb.state().items.values()][0]!;
   sb.remote.publish(item.id);
   await sb.webhooks.idle();
@@ -109,16 +199,34 @@ test('site-token webhooks arrive unsigned; a failing receiver gets retries', asy
   assert.ok(failing.got.every((g) => verify(g, sb.clientSecret).ok));
   const d = sb.webhooks.deliveries().find((x) => x.url === failing.url)!;
   assert.equal(d.state, 'failed');
-  assert.deepEqual(d.attempts.map((a) => a.status), [500, 500, 500]);
+  assert.deepEqual(
+    d.attempts.map((a) => a.status),
+    [500, 500, 500],
+  );
   assert.notEqual(sb.webhooks.get(d.webhookId)?.lastTriggered, null);
 });
 
 test('the control endpoint emits any trigger on demand', async (t) => {
   const rx = await receiver(t);
   const { sb } = await start(t);
-  sb.webhooks.subscribe({ triggerType: 'site_publish', url: rx.url, siteId: sb.siteId, workspaceId: sb.state().workspaceId });
-  const res = await fetch(`${sb.url}/__sandbox/webhooks/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ triggerType: 'site_publish', payload: { siteId: sb.siteId, domains: ['sandbox.webflow.io'] } }) });
+  sb.webhooks.subscribe({
+    triggerType: 'site_publish',
+    url: rx.url,
+    siteId: sb.siteId,
+    workspaceId: sb.state().workspaceId,
+  });
+  const res = await fetch(`${sb.url}/__sandbox/webhooks/emit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      triggerType: 'site_publish',
+      payload: { siteId: sb.siteId, domains: ['sandbox.webflow.io'] },
+    }),
+  });
   assert.equal(res.status, 202);
   await sb.webhooks.idle();
-  assert.deepEqual(JSON.parse(rx.got[0]!.body.toString()), { triggerType: 'site_publish', payload: { siteId: sb.siteId, domains: ['sandbox.webflow.io'] } });
+  assert.deepEqual(JSON.parse(rx.got[0]!.body.toString()), {
+    triggerType: 'site_publish',
+    payload: { siteId: sb.siteId, domains: ['sandbox.webflow.io'] },
+  });
 });

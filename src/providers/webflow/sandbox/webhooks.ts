@@ -15,9 +15,20 @@ import { hexId, renderItem, wfError, type WfItem, type WfState } from './cms.ts'
 export const WEBFLOW_RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000];
 
 export const TRIGGER_TYPES = [
-  'form_submission', 'site_publish', 'page_created', 'page_metadata_updated', 'page_deleted', 'ecomm_new_order',
-  'ecomm_order_changed', 'ecomm_inventory_changed', 'collection_item_created', 'collection_item_changed',
-  'collection_item_deleted', 'collection_item_published', 'collection_item_unpublished', 'comment_created',
+  'form_submission',
+  'site_publish',
+  'page_created',
+  'page_metadata_updated',
+  'page_deleted',
+  'ecomm_new_order',
+  'ecomm_order_changed',
+  'ecomm_inventory_changed',
+  'collection_item_created',
+  'collection_item_changed',
+  'collection_item_deleted',
+  'collection_item_published',
+  'collection_item_unpublished',
+  'comment_created',
 ] as const;
 
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
@@ -58,15 +69,32 @@ export class WebflowWebhooks {
     this.#now = o.now;
     const base = { retryDelaysMs: o.retryDelaysMs, now: o.now, userAgent: 'Webflow-Webhook' };
     const names = { signatureHeader: 'x-webflow-signature', timestampHeader: 'x-webflow-timestamp' };
-    this.#signed = new WebhookSender({ ...base, sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now() }, names).headers });
+    this.#signed = new WebhookSender({
+      ...base,
+      sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now() }, names).headers,
+    });
     this.#unsigned = new WebhookSender({ ...base, sign: () => ({}) });
   }
 
   /** In-process shortcut for `POST /v2/sites/{site_id}/webhooks`; `signed` false mimics a site-token webhook. */
-  subscribe(o: { triggerType: TriggerType; url: string; siteId: string; workspaceId: string; signed?: boolean; filter?: Record<string, unknown> }): WfWebhook {
+  subscribe(o: {
+    triggerType: TriggerType;
+    url: string;
+    siteId: string;
+    workspaceId: string;
+    signed?: boolean;
+    filter?: Record<string, unknown>;
+  }): WfWebhook {
     const hook: WfWebhook = {
-      id: hexId('webhook', o.siteId, ++this.#seq), triggerType: o.triggerType, url: o.url, workspaceId: o.workspaceId, siteId: o.siteId,
-      filter: o.filter ?? null, lastTriggered: null, createdOn: this.#now(), signed: o.signed ?? true,
+      id: hexId('webhook', o.siteId, ++this.#seq),
+      triggerType: o.triggerType,
+      url: o.url,
+      workspaceId: o.workspaceId,
+      siteId: o.siteId,
+      filter: o.filter ?? null,
+      lastTriggered: null,
+      createdOn: this.#now(),
+      signed: o.signed ?? true,
     };
     this.#hooks.set(hook.id, hook);
     return hook;
@@ -90,7 +118,14 @@ export class WebflowWebhooks {
     const out: WebflowDelivery[] = [];
     for (const hook of this.list(siteId).filter((h) => h.triggerType === triggerType)) {
       hook.lastTriggered = this.#now();
-      const d: WebflowDelivery = { triggerType, webhookId: hook.id, url: hook.url, signed: hook.signed, state: 'pending', attempts: [] };
+      const d: WebflowDelivery = {
+        triggerType,
+        webhookId: hook.id,
+        url: hook.url,
+        signed: hook.signed,
+        state: 'pending',
+        attempts: [],
+      };
       this.#deliveries.push(d);
       out.push(d);
       const p = (hook.signed ? this.#signed : this.#unsigned).send(hook.url, body).then((r) => settle(d, r));
@@ -103,7 +138,10 @@ export class WebflowWebhooks {
   /** The item events: payload is the item as the API renders it plus site, workspace and collection ids. */
   emitItem(state: WfState, trigger: ItemTrigger, item: WfItem): WebflowDelivery[] {
     const ids = { siteId: state.siteId, workspaceId: state.workspaceId, collectionId: item.collectionId };
-    const payload = trigger === 'collection_item_deleted' ? { id: item.id, ...ids, cmsLocaleId: item.cmsLocaleId } : { ...renderItem(item), ...ids };
+    const payload =
+      trigger === 'collection_item_deleted'
+        ? { id: item.id, ...ids, cmsLocaleId: item.cmsLocaleId }
+        : { ...renderItem(item), ...ids };
     return this.emit(state.siteId, trigger, payload);
   }
 
@@ -133,14 +171,31 @@ function settle(d: WebflowDelivery, r: DeliveryResult): void {
 
 export function renderWebhook(h: WfWebhook): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { id: h.id, triggerType: h.triggerType, url: h.url, workspaceId: h.workspaceId, siteId: h.siteId, filter: h.filter, lastTriggered: iso(h.lastTriggered), createdOn: iso(h.createdOn) };
+  return {
+    id: h.id,
+    triggerType: h.triggerType,
+    url: h.url,
+    workspaceId: h.workspaceId,
+    siteId: h.siteId,
+    filter: h.filter,
+    lastTriggered: iso(h.lastTriggered),
+    createdOn: iso(h.createdOn),
+  };
 }
 
 type Guard = (req: SandboxRequest, scope: string) => SandboxResponse | undefined;
 
-export function webhookRoutes(r: Router, state: () => WfState, hooks: WebflowWebhooks, guard: Guard, caller: (req: SandboxRequest) => TokenRecord | undefined): void {
-  const siteNotFound = () => wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
-  const hookNotFound = () => wfError(404, 'resource_not_found', 'Requested resource not found: The webhook id provided is not valid');
+export function webhookRoutes(
+  r: Router,
+  state: () => WfState,
+  hooks: WebflowWebhooks,
+  guard: Guard,
+  caller: (req: SandboxRequest) => TokenRecord | undefined,
+): void {
+  const siteNotFound = () =>
+    wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
+  const hookNotFound = () =>
+    wfError(404, 'resource_not_found', 'Requested resource not found: The webhook id provided is not valid');
 
   r.add('POST', '/v2/sites/:site/webhooks', (req) => {
     const denied = guard(req, 'sites:write');
@@ -150,13 +205,24 @@ export function webhookRoutes(r: Router, state: () => WfState, hooks: WebflowWeb
     const triggerType = String(req.body['triggerType'] ?? '') as TriggerType;
     const url = req.body['url'];
     const problems: { param: string; description: string }[] = [];
-    if (!TRIGGER_TYPES.includes(triggerType)) problems.push({ param: 'triggerType', description: `must be one of ${TRIGGER_TYPES.join(', ')}` });
-    if (typeof url !== 'string' || !/^https?:\/\/./.test(url)) problems.push({ param: 'url', description: 'must be a valid URL' });
+    if (!TRIGGER_TYPES.includes(triggerType))
+      problems.push({ param: 'triggerType', description: `must be one of ${TRIGGER_TYPES.join(', ')}` });
+    if (typeof url !== 'string' || !/^https?:\/\/./.test(url))
+      problems.push({ param: 'url', description: 'must be a valid URL' });
     const filter = req.body['filter'];
-    if (filter !== undefined && triggerType !== 'form_submission') problems.push({ param: 'filter', description: 'filter is only supported for form_submission' });
-    if (problems.length || typeof url !== 'string') return wfError(400, 'validation_error', 'Validation Error', problems);
+    if (filter !== undefined && triggerType !== 'form_submission')
+      problems.push({ param: 'filter', description: 'filter is only supported for form_submission' });
+    if (problems.length || typeof url !== 'string')
+      return wfError(400, 'validation_error', 'Validation Error', problems);
     const signed = caller(req)?.label !== 'site';
-    const hook = hooks.subscribe({ triggerType, url, siteId: s.siteId, workspaceId: s.workspaceId, signed, ...(filter && typeof filter === 'object' ? { filter: filter as Record<string, unknown> } : {}) });
+    const hook = hooks.subscribe({
+      triggerType,
+      url,
+      siteId: s.siteId,
+      workspaceId: s.workspaceId,
+      signed,
+      ...(filter && typeof filter === 'object' ? { filter: filter as Record<string, unknown> } : {}),
+    });
     return json(200, renderWebhook(hook));
   });
   r.add('GET', '/v2/sites/:site/webhooks', (req) => {
@@ -164,7 +230,10 @@ export function webhookRoutes(r: Router, state: () => WfState, hooks: WebflowWeb
     if (denied) return denied;
     if (req.params['site'] !== state().siteId) return siteNotFound();
     const all = hooks.list(state().siteId);
-    return json(200, { webhooks: all.map(renderWebhook), pagination: { limit: all.length, offset: 0, total: all.length } });
+    return json(200, {
+      webhooks: all.map(renderWebhook),
+      pagination: { limit: all.length, offset: 0, total: all.length },
+    });
   });
   r.add('GET', '/v2/webhooks/:id', (req) => {
     const hook = hooks.get(req.params['id'] ?? '');

@@ -53,7 +53,8 @@ async function collections(s: ContentContext): Promise<Collection[]> {
 
 function pick(fields: Field[], types: string[], prefer: string[], pattern: RegExp): string | undefined {
   const typed = fields.filter((f) => types.includes(f.type) && !f.systemField && !f.key.startsWith('_'));
-  return (prefer.map((p) => typed.find((f) => f.key === p)).find(Boolean) ?? typed.find((f) => pattern.test(f.key)))?.key;
+  return (prefer.map((p) => typed.find((f) => f.key === p)).find(Boolean) ?? typed.find((f) => pattern.test(f.key)))
+    ?.key;
 }
 
 export function rolesFrom(c: Collection): Roles {
@@ -85,6 +86,10 @@ export async function defaultCollection(s: ContentContext): Promise<string> {
   if (s.ctx.config.dataCollectionId) return s.ctx.config.dataCollectionId;
   const withBody = (await collections(s)).filter((c) => c.collectionType !== 'WIX_APP' && rolesFrom(c).body);
   const pick = withBody.find((c) => BLOG_LIKE.test(`${c.id} ${c.displayName ?? ''}`)) ?? withBody[0];
-  if (!pick) throw plexusError('unprocessable', { message: 'The Wix site has no CMS collection with a rich-text field to publish to; set dataCollectionId on the connection.' });
+  if (!pick)
+    throw plexusError('unprocessable', {
+      message:
+        'The Wix site has no CMS collection with a rich-text field to publish to; set dataCollectionId on the connection.',
+    });
   return pick.id;
 }

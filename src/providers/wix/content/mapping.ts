@@ -16,12 +16,16 @@ export interface DataItem {
 
 /** `{"$date": "…"}` (how the API writes dates) or a plain ISO string. */
 export function dateOf(v: unknown): string {
-  const raw = v && typeof v === 'object' && '$date' in v ? (v as { $date: unknown }).$date : v;
+  const raw = v && typeof v === 'object' && '$date' in v ? v.$date : v;
   return typeof raw === 'string' ? raw : '';
 }
 
 /** Data for the fields given; fields the collection has no place for are left out. */
-export async function toData(s: ContentContext, roles: Roles, f: Partial<ContentFields>): Promise<Record<string, unknown>> {
+export async function toData(
+  s: ContentContext,
+  roles: Roles,
+  f: Partial<ContentFields>,
+): Promise<Record<string, unknown>> {
   const d: Record<string, unknown> = {};
   if (f.title !== undefined) d[roles.title] = f.title;
   if (f.slug !== undefined && roles.slug) d[roles.slug] = f.slug;
@@ -52,5 +56,11 @@ export async function fromItem(s: ContentContext, roles: Roles, item: DataItem):
     featuredMedia: roles.image ? await featuredOf(s, d[roles.image]) : null,
     author: roles.author ? text(d[roles.author]) || null : null,
   };
-  return { remoteId: item.id ?? String(d._id), version: updated, modifiedAt: new Date(updated).toISOString(), fields, raw: item };
+  return {
+    remoteId: item.id ?? String(d._id),
+    version: updated,
+    modifiedAt: new Date(updated).toISOString(),
+    fields,
+    raw: item,
+  };
 }

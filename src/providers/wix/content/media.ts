@@ -16,15 +16,31 @@ function size(bytes: Buffer): string {
   return png ? `#originWidth=${bytes.readUInt32BE(16)}&originHeight=${bytes.readUInt32BE(20)}` : '';
 }
 
-async function upload(s: ContentContext, sha: string, m: NonNullable<Awaited<ReturnType<ContentContext['media']>>>): Promise<string> {
-  const res = await wixCall(s, 'POST', '/site-media/v1/files/generate-upload-url', { mimeType: m.ref.contentType, fileName: m.ref.filename });
+async function upload(
+  s: ContentContext,
+  sha: string,
+  m: NonNullable<Awaited<ReturnType<ContentContext['media']>>>,
+): Promise<string> {
+  const res = await wixCall(s, 'POST', '/site-media/v1/files/generate-upload-url', {
+    mimeType: m.ref.contentType,
+    fileName: m.ref.filename,
+  });
   const uploadUrl = (res.body as { uploadUrl?: string }).uploadUrl;
   if (!uploadUrl) throw plexusError('provider.invalid_request', { message: 'Wix gave no upload URL.' });
   const url = new URL(uploadUrl);
   url.searchParams.set('filename', m.ref.filename);
-  const put = await s.ctx.http.send({ method: 'PUT', url: url.toString(), headers: { 'content-type': m.ref.contentType }, body: m.bytes });
+  const put = await s.ctx.http.send({
+    method: 'PUT',
+    url: url.toString(),
+    headers: { 'content-type': m.ref.contentType },
+    body: m.bytes,
+  });
   const file = (put.body as { file?: { id?: string; url?: string } } | undefined)?.file;
-  if (put.status >= 300 || !file?.id) throw classifyHttp(put) ?? plexusError('provider.invalid_request', { message: 'The Wix upload answered without a file.' });
+  if (put.status >= 300 || !file?.id)
+    throw (
+      classifyHttp(put) ??
+      plexusError('provider.invalid_request', { message: 'The Wix upload answered without a file.' })
+    );
   await s.rememberMedia(sha, file.id, file.url ?? null);
   return file.id;
 }
@@ -38,8 +54,13 @@ export async function imageValue(s: ContentContext, featured: string | null): Pr
   }
   const m = await s.media(featured);
   const id = (await s.mediaRemoteId(featured)) ?? (m ? await upload(s, featured, m) : null);
-  if (!id) throw plexusError('unprocessable', { message: `The featured image ${featured.slice(0, 12)}… is not held by Plexus.` });
-  return m ? `wix:image://v1/${id}/${encodeURIComponent(m.ref.filename)}${size(m.bytes)}` : `wix:image://v1/${id}/${id}`;
+  if (!id)
+    throw plexusError('unprocessable', {
+      message: `The featured image ${featured.slice(0, 12)}… is not held by Plexus.`,
+    });
+  return m
+    ? `wix:image://v1/${id}/${encodeURIComponent(m.ref.filename)}${size(m.bytes)}`
+    : `wix:image://v1/${id}/${id}`;
 }
 
 /** The unified reference for an IMAGE field value: the image Plexus uploaded, or `remote:<fileId|url>`. */

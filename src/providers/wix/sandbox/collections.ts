@@ -23,7 +23,12 @@ export interface WixCollection {
   fields: WixField[];
 }
 
-const field = (key: string, displayName: string, type: WixFieldType, required = false): WixField => ({ key, displayName, type, required });
+const field = (key: string, displayName: string, type: WixFieldType, required = false): WixField => ({
+  key,
+  displayName,
+  type,
+  required,
+});
 
 export function seedCollections(articles: string): WixCollection[] {
   return [
@@ -54,8 +59,17 @@ const SYSTEM: WixField[] = [
 
 function render(c: WixCollection): Record<string, unknown> {
   return {
-    id: c.id, displayName: c.displayName, collectionType: 'NATIVE', displayField: 'title', ownerAppId: null, maxPageSize: 1000, revision: '1',
-    fields: [...SYSTEM.map((f) => ({ ...f, systemField: true })), ...c.fields.map((f) => ({ ...f, systemField: false }))].map(({ required, ...f }) => ({ ...f, ...(required ? { required: true } : {}) })),
+    id: c.id,
+    displayName: c.displayName,
+    collectionType: 'NATIVE',
+    displayField: 'title',
+    ownerAppId: null,
+    maxPageSize: 1000,
+    revision: '1',
+    fields: [
+      ...SYSTEM.map((f) => ({ ...f, systemField: true })),
+      ...c.fields.map((f) => ({ ...f, systemField: false })),
+    ].map(({ required, ...f }) => ({ ...f, ...(required ? { required: true } : {}) })),
     permissions: { insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN', read: 'ANYONE' },
   };
 }
@@ -73,15 +87,24 @@ export function violations(c: WixCollection | undefined, data: Record<string, un
   for (const f of c.fields) {
     const v = data[f.key];
     if (v === undefined || v === null || v === '') {
-      if (f.required && (!partial || f.key in data)) out.push({ field: f.key, description: `${f.displayName} is required`, violatedRule: 'REQUIRED_FIELD' });
+      if (f.required && (!partial || f.key in data))
+        out.push({ field: f.key, description: `${f.displayName} is required`, violatedRule: 'REQUIRED_FIELD' });
       continue;
     }
     const ok =
-      f.type === 'BOOLEAN' ? typeof v === 'boolean'
-      : f.type === 'ARRAY_STRING' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-      : f.type === 'DATETIME' ? typeof v === 'object'
-      : typeof v === 'string';
-    if (!ok) out.push({ field: f.key, description: `${f.displayName} must be of type ${f.type}`, violatedRule: 'INVALID_TYPE' });
+      f.type === 'BOOLEAN'
+        ? typeof v === 'boolean'
+        : f.type === 'ARRAY_STRING'
+          ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+          : f.type === 'DATETIME'
+            ? typeof v === 'object'
+            : typeof v === 'string';
+    if (!ok)
+      out.push({
+        field: f.key,
+        description: `${f.displayName} must be of type ${f.type}`,
+        violatedRule: 'INVALID_TYPE',
+      });
   }
   return out;
 }
@@ -91,14 +114,24 @@ export function validationError(v: Violation[]): SandboxResponse {
   return {
     status: 400,
     headers: {},
-    body: { message: `Validation failed: ${v.map((x) => x.description).join('; ')}`, details: { validationError: { fieldViolations: v.map((x) => ({ ...x, ruleName: x.violatedRule, data: {} })) } } },
+    body: {
+      message: `Validation failed: ${v.map((x) => x.description).join('; ')}`,
+      details: { validationError: { fieldViolations: v.map((x) => ({ ...x, ruleName: x.violatedRule, data: {} })) } },
+    },
   };
 }
 
 export function collectionRoutes(r: Router, collections: () => WixCollection[]): void {
-  r.add('GET', '/wix-data/v2/collections', () => json(200, { collections: collections().map(render), pagingMetadata: { count: collections().length, offset: 0, total: collections().length } }));
+  r.add('GET', '/wix-data/v2/collections', () =>
+    json(200, {
+      collections: collections().map(render),
+      pagingMetadata: { count: collections().length, offset: 0, total: collections().length },
+    }),
+  );
   r.add('GET', '/wix-data/v2/collections/:id', (req) => {
     const c = collections().find((x) => x.id === req.params['id']);
-    return c ? json(200, { collection: render(c) }) : wixError(404, `Collection ${req.params['id']} does not exist`, 'WDE0025');
+    return c
+      ? json(200, { collection: render(c) })
+      : wixError(404, `Collection ${req.params['id']} does not exist`, 'WDE0025');
   });
 }

@@ -60,39 +60,106 @@ export function seedData(seed: number | string, size: number, now: number, membe
       const published = rng.chance(0.8);
       const id = wixId(String(seed), 'post', i);
       drafts.set(id, {
-        id, title, excerpt: title, text: `${title}.`, memberId, status: published ? 'PUBLISHED' : 'UNPUBLISHED', createdDate: created, editedDate: edited,
-        firstPublishedDate: published ? created : null, lastPublishedDate: published ? edited : null, hasUnpublishedChanges: false,
-        slug: `${title.replace(/\s+/g, '-')}-${i}`, featured: rng.chance(0.1), hashtags: [], published: published ? { title, excerpt: title, text: `${title}.` } : null,
+        id,
+        title,
+        excerpt: title,
+        text: `${title}.`,
+        memberId,
+        status: published ? 'PUBLISHED' : 'UNPUBLISHED',
+        createdDate: created,
+        editedDate: edited,
+        firstPublishedDate: published ? created : null,
+        lastPublishedDate: published ? edited : null,
+        hasUnpublishedChanges: false,
+        slug: `${title.replace(/\s+/g, '-')}-${i}`,
+        featured: rng.chance(0.1),
+        hashtags: [],
+        published: published ? { title, excerpt: title, text: `${title}.` } : null,
       });
     } else {
       const id = wixId(String(seed), 'item', i);
-      items.get(COLLECTION)!.set(id, { _id: id, _createdDate: dollarDate(created), _updatedDate: dollarDate(edited), _ownerId: memberId, title, body: `${title}.`, slug: `${title.replace(/\s+/g, '-')}-${i}` });
+      items.get(COLLECTION)!.set(id, {
+        _id: id,
+        _createdDate: dollarDate(created),
+        _updatedDate: dollarDate(edited),
+        _ownerId: memberId,
+        title,
+        body: `${title}.`,
+        slug: `${title.replace(/\s+/g, '-')}-${i}`,
+      });
     }
   }
   return { drafts, items };
 }
 
 function richContent(text: string): Record<string, unknown> {
-  return { nodes: [{ type: 'PARAGRAPH', id: 'p1', nodes: [{ type: 'TEXT', id: '', nodes: [], textData: { text, decorations: [] } }], paragraphData: {} }] };
+  return {
+    nodes: [
+      {
+        type: 'PARAGRAPH',
+        id: 'p1',
+        nodes: [{ type: 'TEXT', id: '', nodes: [], textData: { text, decorations: [] } }],
+        paragraphData: {},
+      },
+    ],
+  };
 }
 
 export function postOf(d: WixDraft, fieldsets: string[]): Record<string, unknown> {
   const p = d.published!;
   return {
-    id: d.id, title: p.title, excerpt: p.excerpt, firstPublishedDate: iso(d.firstPublishedDate), lastPublishedDate: iso(d.lastPublishedDate),
-    url: { base: 'https://sandbox.wixsite.com/blog', path: `/post/${d.slug}` }, slug: d.slug, featured: d.featured, pinned: false, categoryIds: [], coverMedia: { enabled: false },
-    memberId: d.memberId, hashtags: d.hashtags, commentingEnabled: true, minutesToRead: 1, tagIds: [], relatedPostIds: [], pricingPlanIds: [], language: 'en',
-    preview: false, contentId: d.id, hasUnpublishedChanges: d.hasUnpublishedChanges, contentText: p.text,
+    id: d.id,
+    title: p.title,
+    excerpt: p.excerpt,
+    firstPublishedDate: iso(d.firstPublishedDate),
+    lastPublishedDate: iso(d.lastPublishedDate),
+    url: { base: 'https://sandbox.wixsite.com/blog', path: `/post/${d.slug}` },
+    slug: d.slug,
+    featured: d.featured,
+    pinned: false,
+    categoryIds: [],
+    coverMedia: { enabled: false },
+    memberId: d.memberId,
+    hashtags: d.hashtags,
+    commentingEnabled: true,
+    minutesToRead: 1,
+    tagIds: [],
+    relatedPostIds: [],
+    pricingPlanIds: [],
+    language: 'en',
+    preview: false,
+    contentId: d.id,
+    hasUnpublishedChanges: d.hasUnpublishedChanges,
+    contentText: p.text,
     ...(fieldsets.includes('RICH_CONTENT') ? { richContent: richContent(p.text) } : {}),
   };
 }
 
 function draftOf(d: WixDraft, fieldsets: string[] = []): Record<string, unknown> {
   return {
-    id: d.id, title: d.title, excerpt: d.excerpt, featured: d.featured, categoryIds: [], memberId: d.memberId, hashtags: d.hashtags, commentingEnabled: true, minutesToRead: 1,
-    tagIds: [], relatedPostIds: [], pricingPlanIds: [], language: 'en', status: d.status, createdDate: iso(d.createdDate), editedDate: iso(d.editedDate),
-    ...(d.firstPublishedDate === null ? {} : { firstPublishedDate: iso(d.firstPublishedDate) }), hasUnpublishedChanges: d.hasUnpublishedChanges,
-    changeOrigin: 'MANUAL', contentId: d.id, seoSlug: d.slug, slugs: [d.slug], ...(fieldsets.includes('RICH_CONTENT') ? { richContent: richContent(d.text) } : {}),
+    id: d.id,
+    title: d.title,
+    excerpt: d.excerpt,
+    featured: d.featured,
+    categoryIds: [],
+    memberId: d.memberId,
+    hashtags: d.hashtags,
+    commentingEnabled: true,
+    minutesToRead: 1,
+    tagIds: [],
+    relatedPostIds: [],
+    pricingPlanIds: [],
+    language: 'en',
+    status: d.status,
+    createdDate: iso(d.createdDate),
+    editedDate: iso(d.editedDate),
+    ...(d.firstPublishedDate === null ? {} : { firstPublishedDate: iso(d.firstPublishedDate) }),
+    hasUnpublishedChanges: d.hasUnpublishedChanges,
+    changeOrigin: 'MANUAL',
+    contentId: d.id,
+    seoSlug: d.slug,
+    slugs: [d.slug],
+    ...(fieldsets.includes('RICH_CONTENT') ? { richContent: richContent(d.text) } : {}),
   };
 }
 
@@ -110,15 +177,30 @@ function textOf(rc: unknown): string | undefined {
   return out.join('');
 }
 
-export function contentRoutes(r: Router, data: () => WixData, now: () => number, memberId: string, events: ContentEvents = () => undefined, schema: (collectionId: string) => WixCollection | undefined = () => undefined): void {
+export function contentRoutes(
+  r: Router,
+  data: () => WixData,
+  now: () => number,
+  memberId: string,
+  events: ContentEvents = () => undefined,
+  schema: (collectionId: string) => WixCollection | undefined = () => undefined,
+): void {
   const publishNow = (d: WixDraft) => publishWithEvent(d, now(), events);
   const qerr = (m: string) => wixError(400, m, 'INVALID_ARGUMENT');
-  const fieldsetsOf = (req: SandboxRequest) => [...req.url.searchParams.getAll('fieldsets'), ...(Array.isArray(req.body['fieldsets']) ? (req.body['fieldsets'] as string[]) : [])];
-  const publishedPosts = () => [...data().drafts.values()].filter((d) => d.published !== null && d.status !== 'DELETED');
+  const fieldsetsOf = (req: SandboxRequest) => [
+    ...req.url.searchParams.getAll('fieldsets'),
+    ...(Array.isArray(req.body['fieldsets']) ? (req.body['fieldsets'] as string[]) : []),
+  ];
+  const publishedPosts = () =>
+    [...data().drafts.values()].filter((d) => d.published !== null && d.status !== 'DELETED');
 
   const listPosts = (q: QueryInput, fieldsets: string[]): SandboxResponse => {
     const rows = publishedPosts().map((d) => postOf(d, fieldsets));
-    const page = runQuery(rows, { sort: [{ fieldName: 'firstPublishedDate', order: 'DESC' }], ...q }, { defaultLimit: 50, maxLimit: 100, withTotal: true });
+    const page = runQuery(
+      rows,
+      { sort: [{ fieldName: 'firstPublishedDate', order: 'DESC' }], ...q },
+      { defaultLimit: 50, maxLimit: 100, withTotal: true },
+    );
     return 'error' in page ? qerr(page.error) : json(200, { posts: page.items, pagingMetadata: page.pagingMetadata });
   };
   // The official SDK reads published posts at `/v3/posts` on the same host (docs/platforms/wix.md §SDK);
@@ -127,15 +209,16 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const sp = req.url.searchParams;
     const cursor = sp.get('paging.cursor');
     const limit = sp.get('paging.limit') === null ? undefined : Number(sp.get('paging.limit'));
-    const q: QueryInput = cursor !== null
-      ? { cursorPaging: { cursor, ...(limit === undefined ? {} : { limit }) } }
-      : { paging: { ...(limit === undefined ? {} : { limit }), offset: Number(sp.get('paging.offset') ?? 0) } };
+    const q: QueryInput =
+      cursor !== null
+        ? { cursorPaging: { cursor, ...(limit === undefined ? {} : { limit }) } }
+        : { paging: { ...(limit === undefined ? {} : { limit }), offset: Number(sp.get('paging.offset') ?? 0) } };
     return listPosts(q, fieldsetsOf(req));
   };
   const queryPublished = (req: SandboxRequest): SandboxResponse => {
     const b = queryBody(req);
     if (!b) return qerr('invalid query');
-    return listPosts((b['query'] ?? {}) as QueryInput, fieldsetsOf(req));
+    return listPosts(b['query'] ?? {}, fieldsetsOf(req));
   };
   const onePublished = (req: SandboxRequest): SandboxResponse => {
     const d = data().drafts.get(req.params['id'] ?? '');
@@ -153,13 +236,26 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
   r.add('POST', '/blog/v3/draft-posts', (req) => {
     const dp = req.body['draftPost'] as Record<string, unknown> | undefined;
     if (!dp || typeof dp['title'] !== 'string') return wixError(400, 'draftPost.title is required', 'INVALID_ARGUMENT');
-    if (typeof dp['memberId'] !== 'string') return wixError(400, 'draftPost.memberId is required for third-party apps', 'INVALID_ARGUMENT');
+    if (typeof dp['memberId'] !== 'string')
+      return wixError(400, 'draftPost.memberId is required for third-party apps', 'INVALID_ARGUMENT');
     const t = now();
     const text = textOf(dp['richContent']) ?? '';
     const d: WixDraft = {
-      id: wixId('draft', t, data().drafts.size), title: dp['title'], excerpt: typeof dp['excerpt'] === 'string' ? dp['excerpt'] : '', text, memberId: dp['memberId'],
-      status: 'UNPUBLISHED', createdDate: t, editedDate: t, firstPublishedDate: null, lastPublishedDate: null, hasUnpublishedChanges: false,
-      slug: dp['title'].toLowerCase().replace(/[^a-z0-9]+/g, '-'), featured: dp['featured'] === true, hashtags: Array.isArray(dp['hashtags']) ? dp['hashtags'].map(String) : [], published: null,
+      id: wixId('draft', t, data().drafts.size),
+      title: dp['title'],
+      excerpt: typeof dp['excerpt'] === 'string' ? dp['excerpt'] : '',
+      text,
+      memberId: dp['memberId'],
+      status: 'UNPUBLISHED',
+      createdDate: t,
+      editedDate: t,
+      firstPublishedDate: null,
+      lastPublishedDate: null,
+      hasUnpublishedChanges: false,
+      slug: dp['title'].toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      featured: dp['featured'] === true,
+      hashtags: Array.isArray(dp['hashtags']) ? dp['hashtags'].map(String) : [],
+      published: null,
     };
     data().drafts.set(d.id, d);
     if (req.body['publish'] === true) publishNow(d);
@@ -167,7 +263,9 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
   });
   r.add('GET', '/blog/v3/draft-posts/:id', (req) => {
     const d = data().drafts.get(req.params['id'] ?? '');
-    return d ? json(200, { draftPost: draftOf(d, fieldsetsOf(req)) }) : wixError(404, 'Draft post not found', 'DRAFT_POST_NOT_FOUND');
+    return d
+      ? json(200, { draftPost: draftOf(d, fieldsetsOf(req)) })
+      : wixError(404, 'Draft post not found', 'DRAFT_POST_NOT_FOUND');
   });
   r.add('PATCH', '/blog/v3/draft-posts/:id', (req) => {
     const d = data().drafts.get(req.params['id'] ?? '');
@@ -200,20 +298,35 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     if (!b) return qerr('invalid query');
     const rows = [...data().drafts.values()].filter((d) => d.status !== 'DELETED').map((d) => draftOf(d));
     const page = runQuery(rows, (b['query'] ?? {}) as QueryInput, { defaultLimit: 50, maxLimit: 100, withTotal: true });
-    return 'error' in page ? qerr(page.error) : json(200, { draftPosts: page.items, pagingMetadata: page.pagingMetadata });
+    return 'error' in page
+      ? qerr(page.error)
+      : json(200, { draftPosts: page.items, pagingMetadata: page.pagingMetadata });
   });
 
   // CMS Data Items
   const coll = (id: unknown) => (typeof id === 'string' ? data().items.get(id) : undefined);
   const noColl = (id: unknown) => wixError(404, `Collection ${String(id)} does not exist`, 'WDE0025');
-  const itemOut = (collectionId: string, d: Record<string, unknown>) => ({ id: d['_id'], dataCollectionId: collectionId, data: d });
+  const itemOut = (collectionId: string, d: Record<string, unknown>) => ({
+    id: d['_id'],
+    dataCollectionId: collectionId,
+    data: d,
+  });
   r.add(['POST', 'GET'], '/wix-data/v2/items/query', (req) => {
     const b = queryBody(req);
     if (!b) return qerr('invalid query');
     const c = coll(b['dataCollectionId']);
     if (!c) return noColl(b['dataCollectionId']);
-    const page = runQuery([...c.values()], (b['query'] ?? {}) as QueryInput, { defaultLimit: 50, maxLimit: 1000, withTotal: b['returnTotalCount'] === true });
-    return 'error' in page ? qerr(page.error) : json(200, { dataItems: page.items.map((d) => itemOut(String(b['dataCollectionId']), d)), pagingMetadata: page.pagingMetadata });
+    const page = runQuery([...c.values()], (b['query'] ?? {}) as QueryInput, {
+      defaultLimit: 50,
+      maxLimit: 1000,
+      withTotal: b['returnTotalCount'] === true,
+    });
+    return 'error' in page
+      ? qerr(page.error)
+      : json(200, {
+          dataItems: page.items.map((d) => itemOut(String(b['dataCollectionId']), d)),
+          pagingMetadata: page.pagingMetadata,
+        });
   });
   r.add('POST', '/wix-data/v2/items', (req) => {
     const c = coll(req.body['dataCollectionId']);
@@ -222,11 +335,20 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const made = insert(String(req.body['dataCollectionId']), c, item);
     return 'error' in made ? made.error : json(200, { dataItem: made.item });
   });
-  function insert(collectionId: string, c: Map<string, Record<string, unknown>>, item: Record<string, unknown>): { item: Record<string, unknown> } | { error: SandboxResponse } {
+  function insert(
+    collectionId: string,
+    c: Map<string, Record<string, unknown>>,
+    item: Record<string, unknown>,
+  ): { item: Record<string, unknown> } | { error: SandboxResponse } {
     const fields = (item['data'] ?? {}) as Record<string, unknown>;
     const bad = violations(schema(collectionId), fields);
     if (bad.length) return { error: validationError(bad) };
-    const id = typeof item['id'] === 'string' ? item['id'] : typeof fields['_id'] === 'string' ? fields['_id'] : wixId('item', now(), c.size);
+    const id =
+      typeof item['id'] === 'string'
+        ? item['id']
+        : typeof fields['_id'] === 'string'
+          ? fields['_id']
+          : wixId('item', now(), c.size);
     if (c.has(id)) return { error: wixError(409, `Item already exists: ${id}`, 'WDE0074') };
     const t = dollarDate(now());
     const d = { ...fields, _id: id, _createdDate: t, _updatedDate: t, _ownerId: memberId };
@@ -240,26 +362,48 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const c = coll(collectionId);
     if (!c) return noColl(collectionId);
     const items = req.body['dataItems'];
-    if (!Array.isArray(items) || items.length === 0 || items.length > 1000) return wixError(400, 'dataItems must hold 1 to 1000 items', 'INVALID_ARGUMENT');
+    if (!Array.isArray(items) || items.length === 0 || items.length > 1000)
+      return wixError(400, 'dataItems must hold 1 to 1000 items', 'INVALID_ARGUMENT');
     const results = (items as Record<string, unknown>[]).map((it, originalIndex) => {
       const made = insert(collectionId, c, it ?? {});
       if ('error' in made) {
         const b = made.error.body as { message: string; details: unknown };
-        return { action: 'INSERT', itemMetadata: { originalIndex, success: false, error: { code: made.error.status === 409 ? 'WDE0074' : 'WDE0075', description: b.message, data: b.details } } };
+        return {
+          action: 'INSERT',
+          itemMetadata: {
+            originalIndex,
+            success: false,
+            error: { code: made.error.status === 409 ? 'WDE0074' : 'WDE0075', description: b.message, data: b.details },
+          },
+        };
       }
-      return { action: 'INSERT', itemMetadata: { id: made.item['id'], originalIndex, success: true }, ...(req.body['returnEntity'] === false ? {} : { dataItem: made.item }) };
+      return {
+        action: 'INSERT',
+        itemMetadata: { id: made.item['id'], originalIndex, success: true },
+        ...(req.body['returnEntity'] === false ? {} : { dataItem: made.item }),
+      };
     });
     const ok = results.filter((x) => x.itemMetadata.success).length;
-    return json(200, { results, bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 } });
+    return json(200, {
+      results,
+      bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 },
+    });
   });
   r.add('GET', '/wix-data/v2/items/:id', (req) => {
     const c = coll(req.query['dataCollectionId']);
     if (!c) return noColl(req.query['dataCollectionId']);
     const d = c.get(req.params['id'] ?? '');
-    return d ? json(200, { dataItem: itemOut(String(req.query['dataCollectionId']), d) }) : wixError(404, `Item ${req.params['id']} not found`, 'WDE0073');
+    return d
+      ? json(200, { dataItem: itemOut(String(req.query['dataCollectionId']), d) })
+      : wixError(404, `Item ${req.params['id']} not found`, 'WDE0073');
   });
   /** PUT replaces the whole item, PATCH merges; system fields sent back (the SDK does) are ignored. */
-  const writeItem = (method: 'PUT' | 'PATCH', collectionId: unknown, id: string, item: Record<string, unknown>): SandboxResponse => {
+  const writeItem = (
+    method: 'PUT' | 'PATCH',
+    collectionId: unknown,
+    id: string,
+    item: Record<string, unknown>,
+  ): SandboxResponse => {
     const c = coll(collectionId);
     if (!c) return noColl(collectionId);
     const old = c.get(id);
@@ -268,7 +412,12 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
     const fields = Object.fromEntries(Object.entries(given).filter(([k]) => !k.startsWith('_')));
     const bad = violations(schema(String(collectionId)), fields, method === 'PATCH');
     if (bad.length) return validationError(bad);
-    const system = { _id: old['_id'], _createdDate: old['_createdDate'], _ownerId: old['_ownerId'], _updatedDate: dollarDate(now()) };
+    const system = {
+      _id: old['_id'],
+      _createdDate: old['_createdDate'],
+      _ownerId: old['_ownerId'],
+      _updatedDate: dollarDate(now()),
+    };
     // PUT replaces the whole item: fields left out are gone.
     const d = method === 'PUT' ? { ...fields, ...system } : { ...old, ...fields, ...system };
     c.set(String(old['_id']), d);
@@ -277,7 +426,12 @@ export function contentRoutes(r: Router, data: () => WixData, now: () => number,
   };
   for (const method of ['PUT', 'PATCH'] as const) {
     r.add(method, '/wix-data/v2/items/:id', (req) =>
-      writeItem(method, req.body['dataCollectionId'], req.params['id'] ?? '', (req.body['dataItem'] ?? req.body['dataItemPatch'] ?? {}) as Record<string, unknown>),
+      writeItem(
+        method,
+        req.body['dataCollectionId'],
+        req.params['id'] ?? '',
+        (req.body['dataItem'] ?? req.body['dataItemPatch'] ?? {}) as Record<string, unknown>,
+      ),
     );
   }
   // The official SDK's `items.update` (docs/platforms/wix.md §SDK): POST …/items/update with the id

@@ -20,7 +20,11 @@ export interface WixFile {
 export class WixMedia {
   readonly #files = new Map<string, WixFile>();
   readonly #pending = new Map<string, { mimeType: string; fileName: string }>();
-  constructor(private readonly origin: () => string, private readonly siteKey: string, private readonly now: () => number) {}
+  constructor(
+    private readonly origin: () => string,
+    private readonly siteKey: string,
+    private readonly now: () => number,
+  ) {}
 
   count(): number {
     return this.#files.size;
@@ -36,9 +40,20 @@ export class WixMedia {
     const [width, height] = png ? [f.bytes.readUInt32BE(16), f.bytes.readUInt32BE(20)] : [0, 0];
     const url = `${this.origin()}/media/${f.id}`;
     return {
-      id: f.id, displayName: f.displayName, url, parentFolderId: 'media-root', hash: f.id.slice(7, 39), sizeInBytes: String(f.bytes.length), private: false,
-      mediaType: 'IMAGE', media: { image: { image: { id: f.id, url, height, width, filename: f.displayName } } }, operationStatus: 'READY', labels: [], siteId: this.siteKey,
-      createdDate: new Date(f.createdAt).toISOString(), updatedDate: new Date(f.createdAt).toISOString(),
+      id: f.id,
+      displayName: f.displayName,
+      url,
+      parentFolderId: 'media-root',
+      hash: f.id.slice(7, 39),
+      sizeInBytes: String(f.bytes.length),
+      private: false,
+      mediaType: 'IMAGE',
+      media: { image: { image: { id: f.id, url, height, width, filename: f.displayName } } },
+      operationStatus: 'READY',
+      labels: [],
+      siteId: this.siteKey,
+      createdDate: new Date(f.createdAt).toISOString(),
+      updatedDate: new Date(f.createdAt).toISOString(),
     };
   }
 
@@ -58,13 +73,21 @@ export class WixMedia {
       this.#pending.delete(req.params['token']!);
       const name = req.query['filename'] ?? p.fileName;
       const ext = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
-      const f: WixFile = { id: `${this.siteKey.slice(0, 6)}_${randomBytes(16).toString('hex')}~mv2${ext}`, displayName: name, mimeType: header(req, 'content-type') ?? p.mimeType, bytes: Buffer.from(req.rawBody), createdAt: this.now() };
+      const f: WixFile = {
+        id: `${this.siteKey.slice(0, 6)}_${randomBytes(16).toString('hex')}~mv2${ext}`,
+        displayName: name,
+        mimeType: header(req, 'content-type') ?? p.mimeType,
+        bytes: Buffer.from(req.rawBody),
+        createdAt: this.now(),
+      };
       this.#files.set(f.id, f);
       return json(200, { file: this.#descriptor(f) });
     });
     r.add('GET', '/media/:id', (req) => {
       const f = this.#files.get(req.params['id'] ?? '');
-      return f ? { status: 200, headers: { 'content-type': f.mimeType }, body: f.bytes } : { status: 404, body: 'Not Found' };
+      return f
+        ? { status: 200, headers: { 'content-type': f.mimeType }, body: f.bytes }
+        : { status: 404, body: 'Not Found' };
     });
   }
 }

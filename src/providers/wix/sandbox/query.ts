@@ -12,18 +12,30 @@ export interface QueryInput {
   cursorPaging?: { limit?: number; cursor?: string | null };
 }
 
-export function wixError(status: number, message: string, code?: string, headers: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: unknown } {
-  return { status, headers, body: { message, details: code ? { applicationError: { code, description: message, data: {} } } : {} } };
+export function wixError(
+  status: number,
+  message: string,
+  code?: string,
+  headers: Record<string, string> = {},
+): { status: number; headers: Record<string, string>; body: unknown } {
+  return {
+    status,
+    headers,
+    body: { message, details: code ? { applicationError: { code, description: message, data: {} } } : {} },
+  };
 }
 
 function norm(v: unknown): unknown {
-  if (v && typeof v === 'object' && !Array.isArray(v) && '$date' in v) return Date.parse(String((v as Record<string, unknown>)['$date']));
+  if (v && typeof v === 'object' && !Array.isArray(v) && '$date' in v)
+    return Date.parse(String((v as Record<string, unknown>)['$date']));
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return Date.parse(v);
   return v;
 }
 
 function get(rec: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), rec);
+  return path
+    .split('.')
+    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), rec);
 }
 
 export function matches(rec: Record<string, unknown>, filter: Record<string, unknown> | undefined): boolean {
@@ -33,24 +45,45 @@ export function matches(rec: Record<string, unknown>, filter: Record<string, unk
     if (key === '$or') return (cond as Record<string, unknown>[]).some((f) => matches(rec, f));
     if (key === '$not') return !matches(rec, cond as Record<string, unknown>);
     const actual = norm(get(rec, key));
-    const isOps = cond && typeof cond === 'object' && !Array.isArray(cond) && Object.keys(cond).every((k) => k.startsWith('$')) && !('$date' in cond);
+    const isOps =
+      cond &&
+      typeof cond === 'object' &&
+      !Array.isArray(cond) &&
+      Object.keys(cond).every((k) => k.startsWith('$')) &&
+      !('$date' in cond);
     if (!isOps) return actual === norm(cond);
     return Object.entries(cond as Record<string, unknown>).every(([op, raw]) => {
       const v = norm(raw) as never;
       const a = actual as never;
       switch (op) {
-        case '$eq': return actual === v;
-        case '$ne': return actual !== v;
-        case '$gt': return actual !== undefined && a > v;
-        case '$gte': return actual !== undefined && a >= v;
-        case '$lt': return actual !== undefined && a < v;
-        case '$lte': return actual !== undefined && a <= v;
-        case '$in': return (raw as unknown[]).map(norm).includes(actual);
-        case '$hasSome': return Array.isArray(actual) && (raw as unknown[]).some((x) => (actual as unknown[]).includes(x));
-        case '$contains': return String(actual ?? '').toLowerCase().includes(String(raw).toLowerCase());
-        case '$startsWith': return String(actual ?? '').toLowerCase().startsWith(String(raw).toLowerCase());
-        case '$exists': return (actual !== undefined) === Boolean(raw);
-        default: return false;
+        case '$eq':
+          return actual === v;
+        case '$ne':
+          return actual !== v;
+        case '$gt':
+          return actual !== undefined && a > v;
+        case '$gte':
+          return actual !== undefined && a >= v;
+        case '$lt':
+          return actual !== undefined && a < v;
+        case '$lte':
+          return actual !== undefined && a <= v;
+        case '$in':
+          return (raw as unknown[]).map(norm).includes(actual);
+        case '$hasSome':
+          return Array.isArray(actual) && (raw as unknown[]).some((x) => (actual as unknown[]).includes(x));
+        case '$contains':
+          return String(actual ?? '')
+            .toLowerCase()
+            .includes(String(raw).toLowerCase());
+        case '$startsWith':
+          return String(actual ?? '')
+            .toLowerCase()
+            .startsWith(String(raw).toLowerCase());
+        case '$exists':
+          return (actual !== undefined) === Boolean(raw);
+        default:
+          return false;
       }
     });
   });
@@ -61,7 +94,11 @@ export interface Page<T> {
   pagingMetadata: Record<string, unknown>;
 }
 
-export function runQuery<T extends Record<string, unknown>>(rows: T[], q: QueryInput, opts: { defaultLimit: number; maxLimit: number; withTotal: boolean }): Page<T> | { error: string } {
+export function runQuery<T extends Record<string, unknown>>(
+  rows: T[],
+  q: QueryInput,
+  opts: { defaultLimit: number; maxLimit: number; withTotal: boolean },
+): Page<T> | { error: string } {
   let out = rows.filter((r) => matches(r, q.filter));
   const sorts = q.sort ?? [];
   out.sort((a, b) => {
@@ -88,14 +125,22 @@ export function runQuery<T extends Record<string, unknown>>(rows: T[], q: QueryI
     const hasNext = offset + limit < total;
     return {
       items: out,
-      pagingMetadata: { count: out.length, ...(opts.withTotal ? { total } : {}), cursors: hasNext ? { next: Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url') } : {}, hasNext },
+      pagingMetadata: {
+        count: out.length,
+        ...(opts.withTotal ? { total } : {}),
+        cursors: hasNext ? { next: Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url') } : {},
+        hasNext,
+      },
     };
   }
   const limit = q.paging?.limit ?? opts.defaultLimit;
   const offset = q.paging?.offset ?? 0;
   if (limit > opts.maxLimit || limit < 0) return { error: `paging.limit must be at most ${opts.maxLimit}` };
   out = out.slice(offset, offset + limit);
-  return { items: out, pagingMetadata: { count: out.length, offset, total, tooManyToCount: false, hasNext: offset + limit < total } };
+  return {
+    items: out,
+    pagingMetadata: { count: out.length, offset, total, tooManyToCount: false, hasNext: offset + limit < total },
+  };
 }
 
 /** Body of a query: the documented POST body, or the SDK's `GET …/query?.r=<base64url JSON>`. */

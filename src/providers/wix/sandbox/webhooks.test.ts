@@ -25,12 +25,27 @@ function open(r: Received, publicKey: string, nowMs = T0) {
 test('data item changes through the API arrive as RS256 JWTs that verify with the public key', async (t) => {
   const rx = await receiver(t);
   const { sb } = await start(t);
-  sb.webhooks.subscribe(rx.url, ['wix.data.v2.data_item_created', 'wix.data.v2.data_item_updated', 'wix.data.v2.data_item_deleted']);
+  sb.webhooks.subscribe(rx.url, [
+    'wix.data.v2.data_item_created',
+    'wix.data.v2.data_item_updated',
+    'wix.data.v2.data_item_deleted',
+  ]);
   const h = { ...sb.apiKeyHeaders(), 'content-type': 'application/json' };
-  const made = await fetch(`${sb.url}/wix-data/v2/items`, { method: 'POST', headers: h, body: JSON.stringify({ dataCollectionId: sb.dataCollectionId, dataItem: { data: { title: 'Zürich' } } }) });
+  const made = await fetch(`${sb.url}/wix-data/v2/items`, {
+    method: 'POST',
+    headers: h,
+    body: JSON.stringify({ dataCollectionId: sb.dataCollectionId, dataItem: { data: { title: 'Zürich' } } }),
+  });
   const id = ((await made.json()) as any).dataItem.id as string;
-  await fetch(`${sb.url}/wix-data/v2/items/${id}`, { method: 'PATCH', headers: h, body: JSON.stringify({ dataCollectionId: sb.dataCollectionId, dataItem: { data: { title: 'Zürich 2' } } }) });
-  await fetch(`${sb.url}/wix-data/v2/items/${id}?dataCollectionId=${sb.dataCollectionId}`, { method: 'DELETE', headers: sb.apiKeyHeaders() });
+  await fetch(`${sb.url}/wix-data/v2/items/${id}`, {
+    method: 'PATCH',
+    headers: h,
+    body: JSON.stringify({ dataCollectionId: sb.dataCollectionId, dataItem: { data: { title: 'Zürich 2' } } }),
+  });
+  await fetch(`${sb.url}/wix-data/v2/items/${id}?dataCollectionId=${sb.dataCollectionId}`, {
+    method: 'DELETE',
+    headers: sb.apiKeyHeaders(),
+  });
   await sb.webhooks.idle();
 
   assert.equal(rx.got.length, 3);
@@ -55,7 +70,9 @@ test('data item changes through the API arrive as RS256 JWTs that verify with th
   // Independent check: the JWT signature with node:crypto directly, and the alg in its header.
   const [head, claims, sig] = rx.got[0]!.body.toString().split('.');
   assert.equal(JSON.parse(Buffer.from(head!, 'base64url').toString()).alg, 'RS256');
-  assert.ok(createVerify('RSA-SHA256').update(`${head}.${claims}`).verify(sb.webhookPublicKey, Buffer.from(sig!, 'base64url')));
+  assert.ok(
+    createVerify('RSA-SHA256').update(`${head}.${claims}`).verify(sb.webhookPublicKey, Buffer.from(sig!, 'base64url')),
+  );
   assert.equal(typeof JSON.parse(Buffer.from(claims!, 'base64url').toString()).data, 'string');
 });
 
@@ -68,7 +85,10 @@ test('a stranger key or a late clock does not verify', async (t) => {
   sb.remote.createItem({ title: 'x' });
   await sb.webhooks.idle();
   assert.deepEqual(open(rx.got[0]!, other.webhookPublicKey).result, { ok: false, reason: 'bad_signature' });
-  assert.deepEqual(open(rx.got[0]!, sb.webhookPublicKey, T0 + 3_600_000).result, { ok: false, reason: 'stale_timestamp' });
+  assert.deepEqual(open(rx.got[0]!, sb.webhookPublicKey, T0 + 3_600_000).result, {
+    ok: false,
+    reason: 'stale_timestamp',
+  });
 });
 
 test('remote edits and publishing send events with the editor identity; start option subscribes', async (t) => {
@@ -82,26 +102,46 @@ test('remote edits and publishing send events with the editor identity; start op
   const item = [...sb.data().items.get(sb.dataCollectionId)!.keys()][0]!;
   sb.remote.edit(item, { title: 'edited' });
   await sb.webhooks.idle();
-  const types = rx.got.map((g) => open(g, sb.webhookPublicKey)).map((o) => (o.ok ? `${o.outer.eventType}:${o.identity.identityType}` : 'bad'));
+  const types = rx.got
+    .map((g) => open(g, sb.webhookPublicKey))
+    .map((o) => (o.ok ? `${o.outer.eventType}:${o.identity.identityType}` : 'bad'));
   assert.deepEqual(types.sort(), [
-    'wix.blog.v3.post_created:WIX_USER', 'wix.blog.v3.post_deleted:WIX_USER', 'wix.blog.v3.post_updated:WIX_USER', 'wix.data.v2.data_item_updated:WIX_USER',
+    'wix.blog.v3.post_created:WIX_USER',
+    'wix.blog.v3.post_deleted:WIX_USER',
+    'wix.blog.v3.post_updated:WIX_USER',
+    'wix.data.v2.data_item_updated:WIX_USER',
   ]);
 });
 
 test('a failing receiver gets retries of the same token; the control endpoint subscribes and emits', async (t) => {
   const rx = await receiver(t, [500]);
   const { sb } = await start(t);
-  const sub = await fetch(`${sb.url}/__sandbox/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: rx.url, eventTypes: ['wix.blog.v3.post_updated'] }) });
+  const sub = await fetch(`${sb.url}/__sandbox/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: rx.url, eventTypes: ['wix.blog.v3.post_updated'] }),
+  });
   assert.equal(sub.status, 200);
   assert.equal(((await sub.json()) as any).publicKey, sb.webhookPublicKey);
-  const emitted = await fetch(`${sb.url}/__sandbox/webhooks/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventType: 'wix.blog.v3.post_updated', entityId: 'p1', entity: { id: 'p1', title: 'T' } }) });
+  const emitted = await fetch(`${sb.url}/__sandbox/webhooks/emit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventType: 'wix.blog.v3.post_updated', entityId: 'p1', entity: { id: 'p1', title: 'T' } }),
+  });
   assert.equal(emitted.status, 202);
-  const notSubscribed = await fetch(`${sb.url}/__sandbox/webhooks/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventType: 'wix.blog.v3.post_created' }) });
+  const notSubscribed = await fetch(`${sb.url}/__sandbox/webhooks/emit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventType: 'wix.blog.v3.post_created' }),
+  });
   assert.equal(notSubscribed.status, 409);
   await sb.webhooks.idle();
   assert.equal(rx.got.length, 3);
   assert.equal(new Set(rx.got.map((g) => g.body.toString())).size, 1);
   const d = sb.webhooks.deliveries()[0]!;
   assert.equal(d.state, 'failed');
-  assert.deepEqual(d.attempts.map((a) => a.status), [500, 500, 500]);
+  assert.deepEqual(
+    d.attempts.map((a) => a.status),
+    [500, 500, 500],
+  );
 });

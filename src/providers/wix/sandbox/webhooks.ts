@@ -16,8 +16,12 @@ export const WIX_RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 21_60
 
 /** Data-item names are confirmed; the blog post names follow the same pattern (unconfirmed). */
 export const WIX_EVENT_TYPES = [
-  'wix.data.v2.data_item_created', 'wix.data.v2.data_item_updated', 'wix.data.v2.data_item_deleted',
-  'wix.blog.v3.post_created', 'wix.blog.v3.post_updated', 'wix.blog.v3.post_deleted',
+  'wix.data.v2.data_item_created',
+  'wix.data.v2.data_item_updated',
+  'wix.data.v2.data_item_deleted',
+  'wix.blog.v3.post_created',
+  'wix.blog.v3.post_updated',
+  'wix.blog.v3.post_deleted',
 ] as const;
 
 export type WixEventType = (typeof WIX_EVENT_TYPES)[number];
@@ -43,7 +47,11 @@ export interface WixWebhooksConfig {
   tokenLifetimeSeconds: number;
 }
 
-const SLUG: Record<string, 'created' | 'updated' | 'deleted'> = { created: 'created', updated: 'updated', deleted: 'deleted' };
+const SLUG: Record<string, 'created' | 'updated' | 'deleted'> = {
+  created: 'created',
+  updated: 'updated',
+  deleted: 'deleted',
+};
 
 export class WixWebhooks {
   /** PEM (SPKI) public key a connector verifies with. */
@@ -59,11 +67,21 @@ export class WixWebhooks {
 
   constructor(cfg: WixWebhooksConfig) {
     this.#cfg = cfg;
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const pair = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     this.publicKey = pair.publicKey;
     this.#privateKey = pair.privateKey;
     this.#kid = randomUUID();
-    this.#sender = new WebhookSender({ retryDelaysMs: cfg.retryDelaysMs, now: cfg.now, timeoutMs: 1_250, userAgent: 'Wix-Webhooks', sign: () => ({}) });
+    this.#sender = new WebhookSender({
+      retryDelaysMs: cfg.retryDelaysMs,
+      now: cfg.now,
+      timeoutMs: 1_250,
+      userAgent: 'Wix-Webhooks',
+      sign: () => ({}),
+    });
   }
 
   /** Points the given event types (default: all) at `url`, as configuring the app in the dashboard does. */
@@ -80,7 +98,12 @@ export class WixWebhooks {
   }
 
   /** Sends one event if its type has a URL; `entity` is the object as the API renders it. */
-  emit(eventType: WixEventType, entityId: string, entity: Record<string, unknown>, identity: WixIdentity): WixDelivery | undefined {
+  emit(
+    eventType: WixEventType,
+    entityId: string,
+    entity: Record<string, unknown>,
+    identity: WixIdentity,
+  ): WixDelivery | undefined {
     const url = this.#urls.get(eventType);
     if (url === undefined) return undefined;
     const action = SLUG[eventType.slice(eventType.lastIndexOf('_') + 1)] ?? 'updated';
@@ -92,10 +115,22 @@ export class WixWebhooks {
       entityId,
       eventTime: new Date(this.#cfg.now()).toISOString(),
       triggeredByAnonymizeRequest: false,
-      ...(action === 'created' ? { createdEvent: { entity } } : action === 'updated' ? { updatedEvent: { currentEntity: entity } } : { deletedEvent: { deletedEntity: entity } }),
+      ...(action === 'created'
+        ? { createdEvent: { entity } }
+        : action === 'updated'
+          ? { updatedEvent: { currentEntity: entity } }
+          : { deletedEvent: { deletedEntity: entity } }),
     };
-    const claimData = JSON.stringify({ eventType, instanceId: this.#cfg.instanceId, data: JSON.stringify(event), identity: JSON.stringify(identity) });
-    const token = signJwt({ rawBody: Buffer.from(claimData, 'utf8'), secret: this.#privateKey, nowMs: this.#cfg.now() }, { kid: this.#kid, lifetimeSeconds: this.#cfg.tokenLifetimeSeconds });
+    const claimData = JSON.stringify({
+      eventType,
+      instanceId: this.#cfg.instanceId,
+      data: JSON.stringify(event),
+      identity: JSON.stringify(identity),
+    });
+    const token = signJwt(
+      { rawBody: Buffer.from(claimData, 'utf8'), secret: this.#privateKey, nowMs: this.#cfg.now() },
+      { kid: this.#kid, lifetimeSeconds: this.#cfg.tokenLifetimeSeconds },
+    );
     const d: WixDelivery = { eventType, eventId, url, token, state: 'pending', attempts: [] };
     this.#deliveries.push(d);
     const p = this.#sender.send(url, token, { 'content-type': 'text/plain; charset=utf-8' }).then((r) => settle(d, r));

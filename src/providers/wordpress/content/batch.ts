@@ -39,11 +39,18 @@ export interface BatchResult {
 
 function failureOf(e: Envelope): PlexusError {
   const res = { status: e.status, headers: {}, body: e.body, text: JSON.stringify(e.body ?? null) };
-  return classifyWordPress(res) ?? plexusError('provider.invalid_request', { message: `HTTP ${e.status}`, details: { status: e.status } });
+  return (
+    classifyWordPress(res) ??
+    plexusError('provider.invalid_request', { message: `HTTP ${e.status}`, details: { status: e.status } })
+  );
 }
 
 /** Creates each body at `collection` (e.g. `/posts`) in one batch of at most {@link MAX_BATCH}. */
-export async function batchCreate(s: ContentContext, collection: string, bodies: readonly Record<string, unknown>[]): Promise<BatchResult> {
+export async function batchCreate(
+  s: ContentContext,
+  collection: string,
+  bodies: readonly Record<string, unknown>[],
+): Promise<BatchResult> {
   const path = `/wp/${s.ctx.def.api.version}${collection}`;
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
@@ -63,7 +70,12 @@ export async function batchCreate(s: ContentContext, collection: string, bodies:
     if (e && e.status >= 200 && e.status < 300) posts.push(e.body as WpPostJson);
     else {
       posts.push(undefined);
-      failures.push({ index, error: e ? failureOf(e) : plexusError('provider.unavailable', { message: 'WordPress answered the batch without this request.' }) });
+      failures.push({
+        index,
+        error: e
+          ? failureOf(e)
+          : plexusError('provider.unavailable', { message: 'WordPress answered the batch without this request.' }),
+      });
     }
   });
   return { posts, failures };

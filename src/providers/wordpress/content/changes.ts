@@ -42,11 +42,19 @@ const wpTime = (second: string) => `${second}+00:00`;
 
 async function fetchPosts(s: ContentContext, kind: ContentKind, params: Record<string, string>): Promise<WpPostJson[]> {
   const q = new URLSearchParams({ context: 'edit', status: STATUSES, per_page: String(PER_PAGE), ...params });
-  const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, `${collectionOf(kind)}?${q}`) });
+  const res = await apiCall(s.connector, s.ctx, s.creds, {
+    method: 'GET',
+    url: apiUrl(s.ctx, `${collectionOf(kind)}?${q}`),
+  });
   return Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
 }
 
-export async function changedSince(s: ContentContext, kind: ContentKind, since: string | null, cursor: string | null): Promise<ChangesPage> {
+export async function changedSince(
+  s: ContentContext,
+  kind: ContentKind,
+  since: string | null,
+  cursor: string | null,
+): Promise<ChangesPage> {
   const state: Cursor = cursor ? decodeCursor<Cursor>(cursor) : { after: since ? secondOf(since) : null, w: since };
   let posts: WpPostJson[];
   let next: Cursor | null;
@@ -59,9 +67,16 @@ export async function changedSince(s: ContentContext, kind: ContentKind, since: 
       order: 'asc',
       ...(seen.length ? { exclude: seen.join(',') } : {}),
     });
-    next = posts.length === PER_PAGE ? { second: state.second, seen: [...seen, ...posts.map((p) => p.id)], w: state.w } : { after: state.second, w: state.w };
+    next =
+      posts.length === PER_PAGE
+        ? { second: state.second, seen: [...seen, ...posts.map((p) => p.id)], w: state.w }
+        : { after: state.second, w: state.w };
   } else {
-    posts = await fetchPosts(s, kind, { orderby: 'modified', order: 'asc', ...(state.after ? { modified_after: wpTime(state.after) } : {}) });
+    posts = await fetchPosts(s, kind, {
+      orderby: 'modified',
+      order: 'asc',
+      ...(state.after ? { modified_after: wpTime(state.after) } : {}),
+    });
     if (posts.length < PER_PAGE) next = null;
     else {
       const last = posts[posts.length - 1]!.modified_gmt;

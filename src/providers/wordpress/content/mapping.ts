@@ -93,7 +93,11 @@ export function toRemote(p: WpPostJson, refs: ResolvedRefs): RemoteContent {
 }
 
 /** The write body for the given changes; term and media ids come resolved. */
-export function toBody(kind: ContentKind, changes: Partial<ContentFields>, ids: { categories?: number[]; tags?: number[]; featuredMedia?: number }): Record<string, unknown> {
+export function toBody(
+  kind: ContentKind,
+  changes: Partial<ContentFields>,
+  ids: { categories?: number[]; tags?: number[]; featuredMedia?: number },
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (changes.title !== undefined) body['title'] = changes.title;
   if (changes.bodyHtml !== undefined) body['content'] = changes.bodyHtml;

@@ -13,7 +13,8 @@ const REMOTE = 'remote:';
 
 export async function uploadImage(s: ContentContext, sha256: string): Promise<number> {
   const held = await s.media(sha256);
-  if (!held) throw plexusError('not_found', { message: `The featured image ${sha256.slice(0, 12)}… is not stored in Plexus.` });
+  if (!held)
+    throw plexusError('not_found', { message: `The featured image ${sha256.slice(0, 12)}… is not stored in Plexus.` });
   const q = new URLSearchParams();
   // The attachments controller reads alt_text from any request param, the query string included.
   if (held.ref.alt) q.set('alt_text', held.ref.alt);

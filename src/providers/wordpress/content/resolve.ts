@@ -9,8 +9,16 @@ import { termIds, termNames } from './terms.ts';
 
 /** Posts as unified items; term names for the whole list are fetched together. */
 export async function remotesOf(s: ContentContext, posts: readonly WpPostJson[]): Promise<RemoteContent[]> {
-  await termNames(s, 'categories', posts.flatMap((p) => p.categories ?? []));
-  await termNames(s, 'tags', posts.flatMap((p) => p.tags ?? []));
+  await termNames(
+    s,
+    'categories',
+    posts.flatMap((p) => p.categories ?? []),
+  );
+  await termNames(
+    s,
+    'tags',
+    posts.flatMap((p) => p.tags ?? []),
+  );
   const out: RemoteContent[] = [];
   for (const p of posts) {
     out.push(
@@ -34,10 +42,15 @@ export interface PreparedWrite {
   featured?: { value: string | null; id: number };
 }
 
-export async function prepareWrite(s: ContentContext, kind: ContentKind, changes: Partial<ContentFields>): Promise<PreparedWrite> {
+export async function prepareWrite(
+  s: ContentContext,
+  kind: ContentKind,
+  changes: Partial<ContentFields>,
+): Promise<PreparedWrite> {
   const ids: { categories?: number[]; tags?: number[]; featuredMedia?: number } = {};
   // Core pages have no categories or tags; the names are kept only where the site can hold them.
-  if (hasTaxonomy(kind) && changes.categories !== undefined) ids.categories = await termIds(s, 'categories', changes.categories);
+  if (hasTaxonomy(kind) && changes.categories !== undefined)
+    ids.categories = await termIds(s, 'categories', changes.categories);
   if (hasTaxonomy(kind) && changes.tags !== undefined) ids.tags = await termIds(s, 'tags', changes.tags);
   let featured: PreparedWrite['featured'];
   if (changes.featuredMedia !== undefined) {

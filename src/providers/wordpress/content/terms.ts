@@ -56,7 +56,11 @@ async function lookup(s: ContentContext, base: TaxonomyBase, name: string): Prom
 
 async function create(s: ContentContext, base: TaxonomyBase, name: string): Promise<number> {
   try {
-    const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'POST', url: apiUrl(s.ctx, `/${base}`), json: { name } });
+    const res = await apiCall(s.connector, s.ctx, s.creds, {
+      method: 'POST',
+      url: apiUrl(s.ctx, `/${base}`),
+      json: { name },
+    });
     const t = res.body as WpTermJson;
     indexFor(s, base).add(t);
     return t.id;

@@ -37,7 +37,13 @@ export interface WpRequest extends SandboxRequest {
   list(name: string): string[] | undefined;
 }
 
-export function wpError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SandboxResponse {
+export function wpError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return { status, headers, body: { code, message, data: { status, ...extra } } };
 }
 
@@ -58,20 +64,37 @@ export function intParam(v: string | undefined): number | undefined {
 export type ParamErrors = Record<string, { code: string; message: string }>;
 
 /** `context`, `page` and `per_page` as every collection controller declares them. */
-export function collectionParams(req: WpRequest, errors: ParamErrors): { context: 'view' | 'edit' | 'embed'; page: number; perPage: number } {
+export function collectionParams(
+  req: WpRequest,
+  errors: ParamErrors,
+): { context: 'view' | 'edit' | 'embed'; page: number; perPage: number } {
   const c = req.query['context'] ?? 'view';
-  if (c !== 'view' && c !== 'edit' && c !== 'embed') errors['context'] = { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' };
+  if (c !== 'view' && c !== 'edit' && c !== 'embed')
+    errors['context'] = { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' };
   const page = req.query['page'] === undefined ? 1 : intParam(req.query['page']);
   if (page === undefined) errors['page'] = { code: 'rest_invalid_type', message: 'page is not of type integer.' };
-  else if (page < 1) errors['page'] = { code: 'rest_out_of_bounds', message: 'page must be greater than or equal to 1' };
+  else if (page < 1)
+    errors['page'] = { code: 'rest_out_of_bounds', message: 'page must be greater than or equal to 1' };
   const perPage = req.query['per_page'] === undefined ? 10 : intParam(req.query['per_page']);
-  if (perPage === undefined) errors['per_page'] = { code: 'rest_invalid_type', message: 'per_page is not of type integer.' };
-  else if (perPage < 1 || perPage > 100) errors['per_page'] = { code: 'rest_out_of_bounds', message: 'per_page must be between 1 (inclusive) and 100 (inclusive)' };
+  if (perPage === undefined)
+    errors['per_page'] = { code: 'rest_invalid_type', message: 'per_page is not of type integer.' };
+  else if (perPage < 1 || perPage > 100)
+    errors['per_page'] = {
+      code: 'rest_out_of_bounds',
+      message: 'per_page must be between 1 (inclusive) and 100 (inclusive)',
+    };
   return { context: c === 'edit' || c === 'embed' ? c : 'view', page: page ?? 1, perPage: perPage ?? 10 };
 }
 
 /** X-WP-Total/X-WP-TotalPages and prev/next links carrying the request's other params. */
-export function pagingHeaders(ctx: WpContext, req: WpRequest, route: string, total: number, page: number, perPage: number): Record<string, string> {
+export function pagingHeaders(
+  ctx: WpContext,
+  req: WpRequest,
+  route: string,
+  total: number,
+  page: number,
+  perPage: number,
+): Record<string, string> {
   const totalPages = Math.ceil(total / perPage);
   const headers: Record<string, string> = { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) };
   const carried: Record<string, string> = {};
@@ -79,24 +102,35 @@ export function pagingHeaders(ctx: WpContext, req: WpRequest, route: string, tot
   const links: string[] = [];
   if (page > 1) {
     const prev = Math.min(page - 1, Math.max(totalPages, 1));
-    links.push(`<${restUrl(ctx, req.form, route, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`);
+    links.push(
+      `<${restUrl(ctx, req.form, route, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`,
+    );
   }
-  if (page < totalPages) links.push(`<${restUrl(ctx, req.form, route, { ...carried, page: String(page + 1) })}>; rel="next"`);
+  if (page < totalPages)
+    links.push(`<${restUrl(ctx, req.form, route, { ...carried, page: String(page + 1) })}>; rel="next"`);
   if (links.length) headers['Link'] = links.join(', ');
   return headers;
 }
 
 /** `sanitize_text_field` then `_wp_specialchars` (the `pre_term_name` filters): tags stripped, `&<>` encoded once. */
 export function sanitizeTermName(raw: string): string {
-  const text = raw.replace(/<[^>]*>/g, '').replace(/[\r\n\t ]+/g, ' ').trim();
-  return text.replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const text = raw
+    .replace(/<[^>]*>/g, '')
+    .replace(/[\r\n\t ]+/g, ' ')
+    .trim();
+  return text
+    .replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function invalidParams(errors: Record<string, { code: string; message: string }>): SandboxResponse {
   const names = Object.keys(errors);
   return wpError(400, 'rest_invalid_param', `Invalid parameter(s): ${names.join(', ')}`, {
     params: Object.fromEntries(names.map((n) => [n, errors[n]?.message ?? ''])),
-    details: Object.fromEntries(names.map((n) => [n, { code: errors[n]?.code ?? '', message: errors[n]?.message ?? '', data: null }])),
+    details: Object.fromEntries(
+      names.map((n) => [n, { code: errors[n]?.code ?? '', message: errors[n]?.message ?? '', data: null }]),
+    ),
   });
 }
 
@@ -105,7 +139,12 @@ export function noRoute(): SandboxResponse {
 }
 
 /** Absolute REST URL for a route in the form the client used; extra params join the query. */
-export function restUrl(ctx: WpContext, form: 'pretty' | 'plain', route: string, params: Record<string, string> = {}): string {
+export function restUrl(
+  ctx: WpContext,
+  form: 'pretty' | 'plain',
+  route: string,
+  params: Record<string, string> = {},
+): string {
   const q = new URLSearchParams(params).toString();
   if (form === 'plain') return `${ctx.baseUrl}/index.php?rest_route=${encodeURI(route)}${q ? `&${q}` : ''}`;
   return `${ctx.baseUrl}/wp-json${route}${q ? `?${q}` : ''}`;
@@ -115,7 +154,8 @@ export function apiRootUrl(ctx: WpContext): string {
   return ctx.config.prettyPermalinks ? `${ctx.baseUrl}/wp-json/` : `${ctx.baseUrl}/index.php?rest_route=/`;
 }
 
-export type AuthOutcome = { ok: true; user: WpUser | undefined; appPassword: AppPassword | undefined } | { ok: false; res: SandboxResponse };
+export type AuthOutcome =
+  { ok: true; user: WpUser | undefined; appPassword: AppPassword | undefined } | { ok: false; res: SandboxResponse };
 
 /** `wp_authenticate_application_password` + `rest_application_password_check_errors`. */
 export function authenticate(ctx: WpContext, req: SandboxRequest): AuthOutcome {

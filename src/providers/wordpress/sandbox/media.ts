@@ -7,12 +7,30 @@
  */
 import { createHash } from 'node:crypto';
 import { header, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
-import { authCode, canEdit, collectionParams, intParam, invalidParams, pagingHeaders, restUrl, wpDate, wpError, type ParamErrors, type WpContext, type WpRequest } from './context.ts';
+import {
+  authCode,
+  canEdit,
+  collectionParams,
+  intParam,
+  invalidParams,
+  pagingHeaders,
+  restUrl,
+  wpDate,
+  wpError,
+  type ParamErrors,
+  type WpContext,
+  type WpRequest,
+} from './context.ts';
 import { slugify, toSecond, type WpMedia } from './site.ts';
 
 /** The image and document types `get_allowed_mime_types()` lets an administrator upload (a subset). */
 const ALLOWED: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
 };
 
 export function mediaRoutes(api: Router, ctx: WpContext): void {
@@ -36,7 +54,12 @@ function sourceUrl(ctx: WpContext, m: WpMedia): string {
   return `${ctx.baseUrl}/wp-content/uploads/${m.file}`;
 }
 
-export function renderMedia(ctx: WpContext, req: WpRequest, m: WpMedia, context: 'view' | 'edit' | 'embed'): Record<string, unknown> {
+export function renderMedia(
+  ctx: WpContext,
+  req: WpRequest,
+  m: WpMedia,
+  context: 'view' | 'edit' | 'embed',
+): Record<string, unknown> {
   const edit = context === 'edit';
   const guid = sourceUrl(ctx, m);
   const name = m.file.split('/').pop() ?? m.file;
@@ -57,7 +80,10 @@ export function renderMedia(ctx: WpContext, req: WpRequest, m: WpMedia, context:
     ping_status: 'closed',
     template: '',
     meta: [],
-    description: { ...(edit ? { raw: m.description } : {}), rendered: `<p class="attachment"><a href="${guid}">${name}</a></p>\n` },
+    description: {
+      ...(edit ? { raw: m.description } : {}),
+      rendered: `<p class="attachment"><a href="${guid}">${name}</a></p>\n`,
+    },
     caption: { ...(edit ? { raw: m.caption } : {}), rendered: m.caption ? `<p>${m.caption}</p>\n` : '' },
     alt_text: m.alt,
     media_type: m.mimeType.startsWith('image/') ? 'image' : 'file',
@@ -81,13 +107,29 @@ function list(ctx: WpContext, req: WpRequest): SandboxResponse {
   const errors: ParamErrors = {};
   const { context, page, perPage } = collectionParams(req, errors);
   if (Object.keys(errors).length) return invalidParams(errors);
-  if (context === 'edit' && !canEdit(req)) return wpError(authCode(req), 'rest_forbidden_context', 'Sorry, you are not allowed to edit posts in this post type.');
+  if (context === 'edit' && !canEdit(req))
+    return wpError(
+      authCode(req),
+      'rest_forbidden_context',
+      'Sorry, you are not allowed to edit posts in this post type.',
+    );
   const include = req.list('include')?.map(Number);
-  const rows = [...ctx.site.media.values()].filter((m) => !include || include.includes(m.id)).sort((a, b) => b.date - a.date || b.id - a.id);
+  const rows = [...ctx.site.media.values()]
+    .filter((m) => !include || include.includes(m.id))
+    .sort((a, b) => b.date - a.date || b.id - a.id);
   const total = rows.length;
-  if (page > Math.ceil(total / perPage) && total > 0) return wpError(400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
+  if (page > Math.ceil(total / perPage) && total > 0)
+    return wpError(
+      400,
+      'rest_post_invalid_page_number',
+      'The page number requested is larger than the number of pages available.',
+    );
   const slice = rows.slice((page - 1) * perPage, page * perPage);
-  return { status: 200, headers: pagingHeaders(ctx, req, '/wp/v2/media', total, page, perPage), body: slice.map((m) => renderMedia(ctx, req, m, context)) };
+  return {
+    status: 200,
+    headers: pagingHeaders(ctx, req, '/wp/v2/media', total, page, perPage),
+    body: slice.map((m) => renderMedia(ctx, req, m, context)),
+  };
 }
 
 function find(ctx: WpContext, req: WpRequest): WpMedia | undefined {
@@ -101,7 +143,8 @@ function getOne(ctx: WpContext, req: WpRequest): SandboxResponse {
   const m = find(ctx, req);
   if (!m) return invalidId();
   const c = req.query['context'] ?? 'view';
-  if (c === 'edit' && !canEdit(req)) return wpError(authCode(req), 'rest_forbidden_context', 'Sorry, you are not allowed to edit this post.');
+  if (c === 'edit' && !canEdit(req))
+    return wpError(authCode(req), 'rest_forbidden_context', 'Sorry, you are not allowed to edit this post.');
   return { status: 200, body: renderMedia(ctx, req, m, c === 'edit' ? 'edit' : c === 'embed' ? 'embed' : 'view') };
 }
 
@@ -138,12 +181,14 @@ function uniqueFile(ctx: WpContext, folder: string, filename: string): string {
 function textParam(req: WpRequest, name: string): string | undefined {
   const v = req.body[name] ?? req.query[name];
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['raw'] === 'string') return (v as Record<string, string>)['raw'];
+  if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['raw'] === 'string')
+    return (v as Record<string, string>)['raw'];
   return undefined;
 }
 
 function upload(ctx: WpContext, req: WpRequest): SandboxResponse {
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_create', 'Sorry, you are not allowed to create posts as this user.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_create', 'Sorry, you are not allowed to create posts as this user.');
   const data = req.rawBody;
   if (!data.length) return wpError(400, 'rest_upload_no_data', 'No data supplied.');
   const type = header(req, 'content-type');
@@ -152,10 +197,15 @@ function upload(ctx: WpContext, req: WpRequest): SandboxResponse {
   if (!disposition) return wpError(400, 'rest_upload_no_content_disposition', 'No Content-Disposition supplied.');
   const raw = filenameOf(disposition);
   if (!raw) {
-    return wpError(400, 'rest_upload_invalid_disposition', 'Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename="image.png"` or similar.');
+    return wpError(
+      400,
+      'rest_upload_invalid_disposition',
+      'Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename="image.png"` or similar.',
+    );
   }
   const md5 = header(req, 'content-md5');
-  if (md5 && md5.trim() !== createHash('md5').update(data).digest('hex')) return wpError(412, 'rest_upload_hash_mismatch', 'Content hash did not match expected.');
+  if (md5 && md5.trim() !== createHash('md5').update(data).digest('hex'))
+    return wpError(412, 'rest_upload_hash_mismatch', 'Content hash did not match expected.');
   // wp_handle_sideload: the extension decides the type; unknown ones are refused.
   const filename = raw.replace(/[^A-Za-z0-9._-]+/g, '-');
   const ext = filename.includes('.') ? (filename.split('.').pop() ?? '').toLowerCase() : '';
@@ -213,7 +263,8 @@ function update(ctx: WpContext, req: WpRequest): SandboxResponse {
 function remove(ctx: WpContext, req: WpRequest): SandboxResponse {
   const m = find(ctx, req);
   if (!m) return invalidId();
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
   if (!['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'))) {
     return wpError(501, 'rest_trash_not_supported', "The post does not support trashing. Set 'force=true' to delete.");
   }

@@ -25,7 +25,19 @@ const TYPES: Record<string, PostType> = { posts: 'post', pages: 'page' };
 const ALL_STATUSES = ['publish', 'future', 'draft', 'pending', 'private', 'trash', 'auto-draft', 'inherit', 'any'];
 const ORDERBY: Record<PostType, readonly string[]> = {
   post: ['author', 'date', 'id', 'include', 'modified', 'parent', 'relevance', 'slug', 'include_slugs', 'title'],
-  page: ['author', 'date', 'id', 'include', 'modified', 'parent', 'relevance', 'slug', 'include_slugs', 'title', 'menu_order'],
+  page: [
+    'author',
+    'date',
+    'id',
+    'include',
+    'modified',
+    'parent',
+    'relevance',
+    'slug',
+    'include_slugs',
+    'title',
+    'menu_order',
+  ],
 };
 
 type Handler = (req: WpRequest) => SandboxResponse;
@@ -33,8 +45,12 @@ type Handler = (req: WpRequest) => SandboxResponse;
 export function postRoutes(api: Router, ctx: WpContext): void {
   for (const base of Object.keys(TYPES)) {
     const type = TYPES[base] as PostType;
-    const h = (fn: (ctx: WpContext, req: WpRequest, type: PostType, base: string) => SandboxResponse): Parameters<Router['add']>[2] =>
-      (req) => fn(ctx, req as WpRequest, type, base);
+    const h =
+      (
+        fn: (ctx: WpContext, req: WpRequest, type: PostType, base: string) => SandboxResponse,
+      ): Parameters<Router['add']>[2] =>
+      (req) =>
+        fn(ctx, req as WpRequest, type, base);
     api.add('GET', `/wp/v2/${base}`, h(list));
     api.add('POST', `/wp/v2/${base}`, h(create));
     api.add('GET', `/wp/v2/${base}/:id`, h(getOne));
@@ -54,7 +70,11 @@ function contextOf(req: WpRequest): 'view' | 'edit' | 'embed' | 'invalid' {
 }
 
 function forbiddenContext(req: WpRequest, type: PostType): SandboxResponse {
-  return wpError(authCode(req), 'rest_forbidden_context', `Sorry, you are not allowed to edit ${type === 'post' ? 'posts' : 'pages'} in this post type.`);
+  return wpError(
+    authCode(req),
+    'rest_forbidden_context',
+    `Sorry, you are not allowed to edit ${type === 'post' ? 'posts' : 'pages'} in this post type.`,
+  );
 }
 
 function stripBlocks(html: string): string {
@@ -62,18 +82,27 @@ function stripBlocks(html: string): string {
 }
 
 function autoExcerpt(content: string): string {
-  const words = stripBlocks(content).replace(/<[^>]+>/g, '').split(/\s+/).filter(Boolean);
+  const words = stripBlocks(content)
+    .replace(/<[^>]+>/g, '')
+    .split(/\s+/)
+    .filter(Boolean);
   return words.length > 55 ? `${words.slice(0, 55).join(' ')} [&hellip;]` : words.join(' ');
 }
 
 function link(ctx: WpContext, p: WpPost): string {
-  if (p.status !== 'publish' && p.status !== 'private') return `${ctx.baseUrl}/?${p.type === 'page' ? 'page_id' : 'p'}=${p.id}`;
+  if (p.status !== 'publish' && p.status !== 'private')
+    return `${ctx.baseUrl}/?${p.type === 'page' ? 'page_id' : 'p'}=${p.id}`;
   if (p.type === 'page') return `${ctx.baseUrl}/${p.slug}/`;
   const d = new Date(p.date).toISOString();
   return `${ctx.baseUrl}/${d.slice(0, 4)}/${d.slice(5, 7)}/${d.slice(8, 10)}/${p.slug}/`;
 }
 
-export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: 'view' | 'edit' | 'embed'): Record<string, unknown> {
+export function renderPost(
+  ctx: WpContext,
+  req: WpRequest,
+  p: WpPost,
+  context: 'view' | 'edit' | 'embed',
+): Record<string, unknown> {
   const edit = context === 'edit';
   const base = p.type === 'post' ? 'posts' : 'pages';
   const guid = `${ctx.baseUrl}/?${p.type === 'page' ? 'page_id' : 'p'}=${p.id}`;
@@ -90,9 +119,22 @@ export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: '
     type: p.type,
     link: link(ctx, p),
     title: edit ? { raw: p.title, rendered: p.title } : { rendered: p.title },
-    content: { ...(edit ? { raw: p.content } : {}), rendered: `${stripBlocks(p.content)}\n`, protected: p.password !== '', ...(edit ? { block_version: 1 } : {}) },
+    content: {
+      ...(edit ? { raw: p.content } : {}),
+      rendered: `${stripBlocks(p.content)}\n`,
+      protected: p.password !== '',
+      ...(edit ? { block_version: 1 } : {}),
+    },
     // Pages do not support excerpts in core, so the field is not in their schema.
-    ...(p.type === 'post' ? { excerpt: { ...(edit ? { raw: p.excerpt } : {}), rendered: `<p>${excerpt}</p>\n`, protected: p.password !== '' } } : {}),
+    ...(p.type === 'post'
+      ? {
+          excerpt: {
+            ...(edit ? { raw: p.excerpt } : {}),
+            rendered: `<p>${excerpt}</p>\n`,
+            protected: p.password !== '',
+          },
+        }
+      : {}),
     author: p.author,
     featured_media: p.featuredMedia,
   };
@@ -106,12 +148,15 @@ export function renderPost(ctx: WpContext, req: WpRequest, p: WpPost, context: '
   if (edit) {
     Object.assign(out, {
       password: p.password,
-      permalink_template: p.type === 'page' ? `${ctx.baseUrl}/%pagename%/` : `${ctx.baseUrl}/%year%/%monthnum%/%day%/%postname%/`,
+      permalink_template:
+        p.type === 'page' ? `${ctx.baseUrl}/%pagename%/` : `${ctx.baseUrl}/%year%/%monthnum%/%day%/%postname%/`,
       generated_slug: slugify(p.title),
     });
   }
   if (context === 'embed') {
-    for (const k of Object.keys(out)) if (!['id', 'date', 'slug', 'type', 'link', 'title', 'excerpt', 'author', 'featured_media'].includes(k)) delete out[k];
+    for (const k of Object.keys(out))
+      if (!['id', 'date', 'slug', 'type', 'link', 'title', 'excerpt', 'author', 'featured_media'].includes(k))
+        delete out[k];
   }
   out['_links'] = {
     self: [{ href: restUrl(ctx, req.form, `/wp/v2/${base}/${p.id}`) }],
@@ -128,11 +173,14 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   const errors: ParamErrors = {};
   const { context, page, perPage } = collectionParams(req, errors);
   const offset = req.query['offset'] === undefined ? undefined : intParam(req.query['offset']);
-  if (req.query['offset'] !== undefined && offset === undefined) errors['offset'] = { code: 'rest_invalid_type', message: 'offset is not of type integer.' };
+  if (req.query['offset'] !== undefined && offset === undefined)
+    errors['offset'] = { code: 'rest_invalid_type', message: 'offset is not of type integer.' };
   const order = req.query['order'] ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') errors['order'] = { code: 'rest_not_in_enum', message: 'order is not one of asc and desc.' };
+  if (order !== 'asc' && order !== 'desc')
+    errors['order'] = { code: 'rest_not_in_enum', message: 'order is not one of asc and desc.' };
   const orderby = req.query['orderby'] ?? 'date';
-  if (!ORDERBY[type].includes(orderby)) errors['orderby'] = { code: 'rest_not_in_enum', message: `orderby is not one of ${ORDERBY[type].join(', ')}.` };
+  if (!ORDERBY[type].includes(orderby))
+    errors['orderby'] = { code: 'rest_not_in_enum', message: `orderby is not one of ${ORDERBY[type].join(', ')}.` };
   const dates: Record<string, number> = {};
   for (const name of ['after', 'before', 'modified_after', 'modified_before']) {
     const raw = req.query[name];
@@ -143,11 +191,16 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   }
   const statuses = req.list('status') ?? ['publish'];
   statuses.forEach((s, i) => {
-    if (!ALL_STATUSES.includes(s)) errors['status'] = { code: 'rest_not_in_enum', message: `status[${i}] is not one of ${ALL_STATUSES.join(', ')}.` };
+    if (!ALL_STATUSES.includes(s))
+      errors['status'] = {
+        code: 'rest_not_in_enum',
+        message: `status[${i}] is not one of ${ALL_STATUSES.join(', ')}.`,
+      };
   });
   if (Object.keys(errors).length) return invalidParams(errors);
   if (context === 'edit' && !canEdit(req)) return forbiddenContext(req, type);
-  if (statuses.some((s) => s !== 'publish') && !canEdit(req)) return wpError(authCode(req), 'rest_forbidden_status', 'Status is forbidden.');
+  if (statuses.some((s) => s !== 'publish') && !canEdit(req))
+    return wpError(authCode(req), 'rest_forbidden_status', 'Status is forbidden.');
 
   const include = req.list('include')?.map(Number);
   const exclude = req.list('exclude')?.map(Number);
@@ -155,7 +208,9 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   const authors = req.list('author')?.map(Number);
   const parents = type === 'page' ? req.list('parent')?.map(Number) : undefined;
   const search = req.query['search']?.toLowerCase();
-  const wanted = new Set<string>(statuses.includes('any') ? ['publish', 'future', 'draft', 'pending', 'private'] : statuses);
+  const wanted = new Set<string>(
+    statuses.includes('any') ? ['publish', 'future', 'draft', 'pending', 'private'] : statuses,
+  );
   let rows = [...ctx.site.posts.values()].filter(
     (p) =>
       p.type === type &&
@@ -172,7 +227,19 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
       (!search || p.title.toLowerCase().includes(search) || p.content.toLowerCase().includes(search)),
   );
   const key = (p: WpPost): number | string =>
-    orderby === 'id' ? p.id : orderby === 'modified' ? p.modified : orderby === 'title' ? p.title : orderby === 'slug' ? p.slug : orderby === 'menu_order' ? p.menuOrder : orderby === 'include' && include ? include.indexOf(p.id) : p.date;
+    orderby === 'id'
+      ? p.id
+      : orderby === 'modified'
+        ? p.modified
+        : orderby === 'title'
+          ? p.title
+          : orderby === 'slug'
+            ? p.slug
+            : orderby === 'menu_order'
+              ? p.menuOrder
+              : orderby === 'include' && include
+                ? include.indexOf(p.id)
+                : p.date;
   const dir = order === 'asc' ? 1 : -1;
   rows.sort((a, b) => {
     const ka = key(a);
@@ -184,7 +251,11 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   const pg = page ?? 1;
   const totalPages = Math.ceil(total / per);
   if (pg > totalPages && total > 0) {
-    return wpError(400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
+    return wpError(
+      400,
+      'rest_post_invalid_page_number',
+      'The page number requested is larger than the number of pages available.',
+    );
   }
   const start = offset ?? (pg - 1) * per;
   rows = rows.slice(start, start + per);
@@ -195,9 +266,12 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   const links: string[] = [];
   if (pg > 1) {
     const prev = Math.min(pg - 1, Math.max(totalPages, 1));
-    links.push(`<${restUrl(ctx, req.form, `/wp/v2/${base}`, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`);
+    links.push(
+      `<${restUrl(ctx, req.form, `/wp/v2/${base}`, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`,
+    );
   }
-  if (pg < totalPages) links.push(`<${restUrl(ctx, req.form, `/wp/v2/${base}`, { ...carried, page: String(pg + 1) })}>; rel="next"`);
+  if (pg < totalPages)
+    links.push(`<${restUrl(ctx, req.form, `/wp/v2/${base}`, { ...carried, page: String(pg + 1) })}>; rel="next"`);
   if (links.length) headers['Link'] = links.join(', ');
   return { status: 200, headers, body: rows.map((p) => renderPost(ctx, req, p, context)) };
 }
@@ -216,15 +290,20 @@ function getOne(ctx: WpContext, req: WpRequest, type: PostType): SandboxResponse
   const p = find(ctx, req, type);
   if (!p) return invalidId();
   const context = contextOf(req);
-  if (context === 'invalid') return invalidParams({ context: { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' } });
+  if (context === 'invalid')
+    return invalidParams({
+      context: { code: 'rest_not_in_enum', message: 'context is not one of view, embed, edit.' },
+    });
   if (context === 'edit' && !canEdit(req)) return forbiddenContext(req, type);
-  if (p.status !== 'publish' && !canEdit(req)) return wpError(authCode(req), 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+  if (p.status !== 'publish' && !canEdit(req))
+    return wpError(authCode(req), 'rest_forbidden', 'Sorry, you are not allowed to do that.');
   return { status: 200, body: renderPost(ctx, req, p, context) };
 }
 
 function rawText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['raw'] === 'string') return (v as Record<string, string>)['raw'];
+  if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['raw'] === 'string')
+    return (v as Record<string, string>)['raw'];
   return undefined;
 }
 
@@ -236,20 +315,27 @@ export function validateWrite(ctx: WpContext, body: Record<string, unknown>): Sa
     errors['status'] = { code: 'rest_not_in_enum', message: `status is not one of ${WRITABLE_STATUSES.join(', ')}.` };
   }
   for (const f of ['title', 'content', 'excerpt']) {
-    if (body[f] !== undefined && rawText(body[f]) === undefined) errors[f] = { code: 'rest_invalid_type', message: `${f} is not of type object.` };
+    if (body[f] !== undefined && rawText(body[f]) === undefined)
+      errors[f] = { code: 'rest_invalid_type', message: `${f} is not of type object.` };
   }
   for (const f of ['date', 'date_gmt']) {
-    if (body[f] !== undefined && body[f] !== null && (typeof body[f] !== 'string' || parseWpDate(body[f]) === undefined)) {
+    if (
+      body[f] !== undefined &&
+      body[f] !== null &&
+      (typeof body[f] !== 'string' || parseWpDate(body[f]) === undefined)
+    ) {
       errors[f] = { code: 'rest_invalid_date', message: 'Invalid date.' };
     }
   }
-  if (body['author'] !== undefined && !ctx.site.user(Number(body['author']))) return wpError(400, 'rest_invalid_author', 'Invalid author ID.');
+  if (body['author'] !== undefined && !ctx.site.user(Number(body['author'])))
+    return wpError(400, 'rest_invalid_author', 'Invalid author ID.');
   return Object.keys(errors).length ? invalidParams(errors) : undefined;
 }
 
 function uniqueSlug(ctx: WpContext, wanted: string, selfId: number, type: PostType): string {
   let slug = wanted;
-  for (let n = 2; [...ctx.site.posts.values()].some((p) => p.id !== selfId && p.type === type && p.slug === slug); n++) slug = `${wanted}-${n}`;
+  for (let n = 2; [...ctx.site.posts.values()].some((p) => p.id !== selfId && p.type === type && p.slug === slug); n++)
+    slug = `${wanted}-${n}`;
   return slug;
 }
 
@@ -261,18 +347,26 @@ function apply(ctx: WpContext, p: WpPost, body: Record<string, unknown>): void {
   const excerpt = rawText(body['excerpt']);
   if (excerpt !== undefined && p.type === 'post') p.excerpt = excerpt;
   if (typeof body['status'] === 'string') p.status = body['status'] as PostStatus;
-  if (typeof body['slug'] === 'string' && body['slug'] !== '') p.slug = uniqueSlug(ctx, slugify(body['slug']), p.id, p.type);
-  const date = typeof body['date_gmt'] === 'string' ? body['date_gmt'] : typeof body['date'] === 'string' ? body['date'] : undefined;
+  if (typeof body['slug'] === 'string' && body['slug'] !== '')
+    p.slug = uniqueSlug(ctx, slugify(body['slug']), p.id, p.type);
+  const date =
+    typeof body['date_gmt'] === 'string'
+      ? body['date_gmt']
+      : typeof body['date'] === 'string'
+        ? body['date']
+        : undefined;
   if (date !== undefined) p.date = parseWpDate(date) ?? p.date;
   if (body['author'] !== undefined) p.author = Number(body['author']);
   if (typeof body['password'] === 'string') p.password = body['password'];
-  if (body['comment_status'] === 'open' || body['comment_status'] === 'closed') p.commentStatus = body['comment_status'];
+  if (body['comment_status'] === 'open' || body['comment_status'] === 'closed')
+    p.commentStatus = body['comment_status'];
   if (body['ping_status'] === 'open' || body['ping_status'] === 'closed') p.pingStatus = body['ping_status'];
   if (typeof body['sticky'] === 'boolean') p.sticky = body['sticky'];
   if (typeof body['format'] === 'string') p.format = body['format'];
   if (typeof body['template'] === 'string') p.template = body['template'];
   // wp_set_object_terms skips integer ids that are not terms of the taxonomy.
-  const terms = (v: unknown[], taxonomy: string) => v.map(Number).filter((id) => ctx.site.terms.get(id)?.taxonomy === taxonomy);
+  const terms = (v: unknown[], taxonomy: string) =>
+    v.map(Number).filter((id) => ctx.site.terms.get(id)?.taxonomy === taxonomy);
   if (p.type === 'post' && Array.isArray(body['categories'])) p.categories = terms(body['categories'], 'category');
   if (p.type === 'post' && Array.isArray(body['tags'])) p.tags = terms(body['tags'], 'post_tag');
   if (body['parent'] !== undefined) p.parent = Number(body['parent']);
@@ -288,10 +382,16 @@ function apply(ctx: WpContext, p: WpPost, body: Record<string, unknown>): void {
 function create(ctx: WpContext, req: WpRequest, type: PostType, base: string): SandboxResponse {
   const body = req.body;
   if (body['id'] !== undefined) return wpError(400, 'rest_post_exists', 'Cannot create existing post.');
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_create', `Sorry, you are not allowed to create ${type === 'post' ? 'posts' : 'pages'} as this user.`);
+  if (!canEdit(req))
+    return wpError(
+      authCode(req),
+      'rest_cannot_create',
+      `Sorry, you are not allowed to create ${type === 'post' ? 'posts' : 'pages'} as this user.`,
+    );
   const invalid = validateWrite(ctx, body);
   if (invalid) return invalid;
-  if (type === 'post' && !rawText(body['title']) && !rawText(body['content']) && !rawText(body['excerpt'])) return emptyContent();
+  if (type === 'post' && !rawText(body['title']) && !rawText(body['content']) && !rawText(body['excerpt']))
+    return emptyContent();
   const now = toSecond(ctx.now());
   const p: WpPost = {
     id: ctx.site.nextId,
@@ -320,7 +420,11 @@ function create(ctx: WpContext, req: WpRequest, type: PostType, base: string): S
   generateSlug(ctx, p);
   ctx.site.nextId++;
   ctx.site.posts.set(p.id, p);
-  return { status: 201, headers: { Location: restUrl(ctx, req.form, `/wp/v2/${base}/${p.id}`) }, body: renderPost(ctx, req, p, 'edit') };
+  return {
+    status: 201,
+    headers: { Location: restUrl(ctx, req.form, `/wp/v2/${base}/${p.id}`) },
+    body: renderPost(ctx, req, p, 'edit'),
+  };
 }
 
 function update(ctx: WpContext, req: WpRequest, type: PostType): SandboxResponse {
@@ -346,7 +450,8 @@ function emptyContent(): SandboxResponse {
 
 /** wp_insert_post: drafts and pending posts keep an empty post_name; anything else gets one from the title. */
 function generateSlug(ctx: WpContext, p: WpPost): void {
-  if (!p.slug && p.status !== 'draft' && p.status !== 'pending') p.slug = uniqueSlug(ctx, slugify(p.title), p.id, p.type);
+  if (!p.slug && p.status !== 'draft' && p.status !== 'pending')
+    p.slug = uniqueSlug(ctx, slugify(p.title), p.id, p.type);
 }
 
 /** `wp_trash_post`: remember the status, suffix the slug, bump modified. */
@@ -360,14 +465,16 @@ export function trashPost(p: WpPost, now: number): void {
 function remove(ctx: WpContext, req: WpRequest, type: PostType): SandboxResponse {
   const p = find(ctx, req, type);
   if (!p) return invalidId();
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
   const force = ['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'));
   if (force) {
     const previous = renderPost(ctx, req, p, 'edit');
     ctx.site.posts.delete(p.id);
     return { status: 200, body: { deleted: true, previous } };
   }
-  if (!ctx.config.trashEnabled) return wpError(501, 'rest_trash_not_supported', "The post does not support trashing. Set 'force=true' to delete.");
+  if (!ctx.config.trashEnabled)
+    return wpError(501, 'rest_trash_not_supported', "The post does not support trashing. Set 'force=true' to delete.");
   if (p.status === 'trash') return wpError(410, 'rest_already_trashed', 'The post has already been deleted.');
   trashPost(p, ctx.now());
   return { status: 200, body: renderPost(ctx, req, p, 'edit') };

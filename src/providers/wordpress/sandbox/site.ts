@@ -121,13 +121,45 @@ export function toSecond(ms: number): number {
 }
 
 const WORDS = [
-  'marketing', 'launch', 'spring', 'guide', 'product', 'update', 'team', 'release', 'notes', 'design', 'growth',
-  'customer', 'story', 'how', 'to', 'plan', 'content', 'calendar', 'insights', 'weekly', 'roundup', 'tips', 'summer',
-  'campaign', 'brand', 'email', 'social', 'search', 'analytics', 'event',
+  'marketing',
+  'launch',
+  'spring',
+  'guide',
+  'product',
+  'update',
+  'team',
+  'release',
+  'notes',
+  'design',
+  'growth',
+  'customer',
+  'story',
+  'how',
+  'to',
+  'plan',
+  'content',
+  'calendar',
+  'insights',
+  'weekly',
+  'roundup',
+  'tips',
+  'summer',
+  'campaign',
+  'brand',
+  'email',
+  'social',
+  'search',
+  'analytics',
+  'event',
 ];
 
 export function slugify(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'untitled';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'untitled'
+  );
 }
 
 export interface SiteSeed {
@@ -171,7 +203,15 @@ export class WpSite {
       lastUsed: null,
       lastIp: null,
     });
-    const author: WpUser = { id: 2, login: 'editor', email: 'editor@example.test', name: 'Site Editor', roles: ['editor'], registered: admin.registered, appPasswords: [] };
+    const author: WpUser = {
+      id: 2,
+      login: 'editor',
+      email: 'editor@example.test',
+      name: 'Site Editor',
+      roles: ['editor'],
+      registered: admin.registered,
+      appPasswords: [],
+    };
     site.users.push(admin, author);
     site.nextId = 3;
     for (const name of CATEGORIES) site.addTerm('category', name);
@@ -185,7 +225,8 @@ export class WpSite {
       const title = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
       const date = toSecond(s.now - rng.int(2 * 86_400, 365 * 86_400) * 1000);
       const roll = rng.next();
-      const status: PostStatus = roll < 0.8 ? 'publish' : roll < 0.9 ? 'draft' : roll < 0.94 ? 'private' : roll < 0.97 ? 'pending' : 'trash';
+      const status: PostStatus =
+        roll < 0.8 ? 'publish' : roll < 0.9 ? 'draft' : roll < 0.94 ? 'private' : roll < 0.97 ? 'pending' : 'trash';
       const id = site.nextId++;
       const post: WpPost = {
         id,
@@ -232,7 +273,10 @@ export class WpSite {
 
   userByLoginOrEmail(name: string): WpUser | undefined {
     const lower = name.toLowerCase();
-    return this.users.find((u) => u.login.toLowerCase() === lower) ?? (name.includes('@') ? this.users.find((u) => u.email.toLowerCase() === lower) : undefined);
+    return (
+      this.users.find((u) => u.login.toLowerCase() === lower) ??
+      (name.includes('@') ? this.users.find((u) => u.email.toLowerCase() === lower) : undefined)
+    );
   }
 
   user(id: number): WpUser | undefined {
@@ -241,7 +285,9 @@ export class WpSite {
 }
 
 export function uuidFrom(seed: number | string, ...labels: (string | number)[]): string {
-  const h = createHash('sha256').update(`${String(seed)}|${labels.join('|')}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${String(seed)}|${labels.join('|')}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

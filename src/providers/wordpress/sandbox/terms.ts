@@ -26,8 +26,12 @@ const ORDERBY = ['id', 'include', 'name', 'slug', 'include_slugs', 'term_group',
 
 export function termRoutes(api: Router, ctx: WpContext): void {
   for (const [base, taxonomy] of Object.entries(BASES)) {
-    const h = (fn: (ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string) => SandboxResponse): Parameters<Router['add']>[2] =>
-      (req) => fn(ctx, req as WpRequest, taxonomy, base);
+    const h =
+      (
+        fn: (ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string) => SandboxResponse,
+      ): Parameters<Router['add']>[2] =>
+      (req) =>
+        fn(ctx, req as WpRequest, taxonomy, base);
     api.add('GET', `/wp/v2/${base}`, h(list));
     api.add('POST', `/wp/v2/${base}`, h(create));
     api.add('GET', `/wp/v2/${base}/:id`, h(getOne));
@@ -71,11 +75,14 @@ function list(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string):
   const errors: ParamErrors = {};
   const { page, perPage } = collectionParams(req, errors);
   const order = req.query['order'] ?? 'asc';
-  if (order !== 'asc' && order !== 'desc') errors['order'] = { code: 'rest_not_in_enum', message: 'order is not one of asc and desc.' };
+  if (order !== 'asc' && order !== 'desc')
+    errors['order'] = { code: 'rest_not_in_enum', message: 'order is not one of asc and desc.' };
   const orderby = req.query['orderby'] ?? 'name';
-  if (!ORDERBY.includes(orderby)) errors['orderby'] = { code: 'rest_not_in_enum', message: `orderby is not one of ${ORDERBY.join(', ')}.` };
+  if (!ORDERBY.includes(orderby))
+    errors['orderby'] = { code: 'rest_not_in_enum', message: `orderby is not one of ${ORDERBY.join(', ')}.` };
   const offset = req.query['offset'] === undefined ? undefined : intParam(req.query['offset']);
-  if (req.query['offset'] !== undefined && offset === undefined) errors['offset'] = { code: 'rest_invalid_type', message: 'offset is not of type integer.' };
+  if (req.query['offset'] !== undefined && offset === undefined)
+    errors['offset'] = { code: 'rest_invalid_type', message: 'offset is not of type integer.' };
   if (Object.keys(errors).length) return invalidParams(errors);
 
   const include = req.list('include')?.map(Number);
@@ -94,11 +101,22 @@ function list(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string):
       (!slugs || slugs.includes(t.slug)) &&
       (!search || t.name.toLowerCase().includes(search) || t.slug.includes(search)) &&
       (parent === undefined || t.parent === parent) &&
-      (postId === undefined || (onPost !== undefined && (taxonomy === 'category' ? onPost.categories : onPost.tags).includes(t.id))) &&
+      (postId === undefined ||
+        (onPost !== undefined && (taxonomy === 'category' ? onPost.categories : onPost.tags).includes(t.id))) &&
       (!hideEmpty || count(ctx, t) > 0),
   );
   const key = (t: WpTerm): number | string =>
-    orderby === 'id' ? t.id : orderby === 'slug' ? t.slug : orderby === 'count' ? count(ctx, t) : orderby === 'description' ? t.description : orderby === 'include' && include ? include.indexOf(t.id) : t.name.toLowerCase();
+    orderby === 'id'
+      ? t.id
+      : orderby === 'slug'
+        ? t.slug
+        : orderby === 'count'
+          ? count(ctx, t)
+          : orderby === 'description'
+            ? t.description
+            : orderby === 'include' && include
+              ? include.indexOf(t.id)
+              : t.name.toLowerCase();
   const dir = order === 'desc' ? -1 : 1;
   rows.sort((a, b) => {
     const ka = key(a);
@@ -108,13 +126,19 @@ function list(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string):
   const total = rows.length;
   const start = offset ?? (page - 1) * perPage;
   rows = rows.slice(start, start + perPage);
-  return { status: 200, headers: pagingHeaders(ctx, req, `/wp/v2/${base}`, total, page, perPage), body: rows.map((t) => renderTerm(ctx, req, t, base)) };
+  return {
+    status: 200,
+    headers: pagingHeaders(ctx, req, `/wp/v2/${base}`, total, page, perPage),
+    body: rows.map((t) => renderTerm(ctx, req, t, base)),
+  };
 }
 
 /** Schema checks batch `require-all-validate` runs before anything executes. */
 export function validateTermWrite(isCreate: boolean, body: Record<string, unknown>): SandboxResponse | undefined {
-  if (isCreate && body['name'] === undefined) return wpError(400, 'rest_missing_callback_param', 'Missing parameter(s): name', { params: ['name'] });
-  if (body['name'] !== undefined && typeof body['name'] !== 'string') return invalidParams({ name: { code: 'rest_invalid_type', message: 'name is not of type string.' } });
+  if (isCreate && body['name'] === undefined)
+    return wpError(400, 'rest_missing_callback_param', 'Missing parameter(s): name', { params: ['name'] });
+  if (body['name'] !== undefined && typeof body['name'] !== 'string')
+    return invalidParams({ name: { code: 'rest_invalid_type', message: 'name is not of type string.' } });
   return undefined;
 }
 
@@ -134,25 +158,35 @@ function getOne(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string
 /** `wp_insert_term`'s duplicate rule: the same name (case-insensitively) among the term's siblings. */
 function existing(ctx: WpContext, taxonomy: Taxonomy, name: string, parent: number, selfId = 0): WpTerm | undefined {
   const lower = name.toLowerCase();
-  return [...ctx.site.terms.values()].find((t) => t.id !== selfId && t.taxonomy === taxonomy && t.parent === parent && t.name.toLowerCase() === lower);
+  return [...ctx.site.terms.values()].find(
+    (t) => t.id !== selfId && t.taxonomy === taxonomy && t.parent === parent && t.name.toLowerCase() === lower,
+  );
 }
 
 function uniqueSlug(ctx: WpContext, taxonomy: Taxonomy, wanted: string, selfId = 0): string {
   let slug = wanted;
-  for (let n = 2; [...ctx.site.terms.values()].some((t) => t.id !== selfId && t.taxonomy === taxonomy && t.slug === slug); n++) slug = `${wanted}-${n}`;
+  for (
+    let n = 2;
+    [...ctx.site.terms.values()].some((t) => t.id !== selfId && t.taxonomy === taxonomy && t.slug === slug);
+    n++
+  )
+    slug = `${wanted}-${n}`;
   return slug;
 }
 
 function checkParent(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy): SandboxResponse | number {
   if (req.body['parent'] === undefined) return 0;
-  if (taxonomy !== 'category') return wpError(400, 'rest_taxonomy_not_hierarchical', 'Cannot set parent term, taxonomy is not hierarchical.');
+  if (taxonomy !== 'category')
+    return wpError(400, 'rest_taxonomy_not_hierarchical', 'Cannot set parent term, taxonomy is not hierarchical.');
   const parent = Number(req.body['parent']);
-  if (parent !== 0 && ctx.site.terms.get(parent)?.taxonomy !== 'category') return wpError(400, 'rest_term_invalid', 'Parent term does not exist.');
+  if (parent !== 0 && ctx.site.terms.get(parent)?.taxonomy !== 'category')
+    return wpError(400, 'rest_term_invalid', 'Parent term does not exist.');
   return parent;
 }
 
 function create(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string): SandboxResponse {
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_create', 'Sorry, you are not allowed to create terms in this taxonomy.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_create', 'Sorry, you are not allowed to create terms in this taxonomy.');
   const invalid = validateTermWrite(true, req.body);
   if (invalid) return invalid;
   const name = sanitizeTermName(String(req.body['name']));
@@ -161,27 +195,41 @@ function create(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string
   if (!name) return wpError(400, 'empty_term_name', 'A name is required for this term.');
   const dup = existing(ctx, taxonomy, name, parent);
   if (dup) {
-    const message = taxonomy === 'category' ? 'A term with the name provided already exists with this parent.' : 'A term with the name provided already exists in this taxonomy.';
-    return { status: 400, body: { code: 'term_exists', message, data: { status: 400, term_id: dup.id }, additional_data: [dup.id] } };
+    const message =
+      taxonomy === 'category'
+        ? 'A term with the name provided already exists with this parent.'
+        : 'A term with the name provided already exists in this taxonomy.';
+    return {
+      status: 400,
+      body: { code: 'term_exists', message, data: { status: 400, term_id: dup.id }, additional_data: [dup.id] },
+    };
   }
-  const slugIn = typeof req.body['slug'] === 'string' && req.body['slug'] ? req.body['slug'] : name.replace(/&amp;/g, '');
+  const slugIn =
+    typeof req.body['slug'] === 'string' && req.body['slug'] ? req.body['slug'] : name.replace(/&amp;/g, '');
   const description = typeof req.body['description'] === 'string' ? req.body['description'] : '';
   const t = ctx.site.addTerm(taxonomy, name, uniqueSlug(ctx, taxonomy, slugify(slugIn)), description, parent);
-  return { status: 201, headers: { Location: restUrl(ctx, req.form, `/wp/v2/${base}/${t.id}`) }, body: renderTerm(ctx, req, t, base) };
+  return {
+    status: 201,
+    headers: { Location: restUrl(ctx, req.form, `/wp/v2/${base}/${t.id}`) },
+    body: renderTerm(ctx, req, t, base),
+  };
 }
 
 function update(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string): SandboxResponse {
   const t = find(ctx, req, taxonomy);
   if (!t) return invalidTerm();
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_update', 'Sorry, you are not allowed to edit this term.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_update', 'Sorry, you are not allowed to edit this term.');
   const parent = req.body['parent'] === undefined ? t.parent : checkParent(ctx, req, taxonomy);
   if (typeof parent !== 'number') return parent;
   const name = typeof req.body['name'] === 'string' ? sanitizeTermName(req.body['name']) : t.name;
   if (!name) return wpError(400, 'empty_term_name', 'A name is required for this term.');
-  if (existing(ctx, taxonomy, name, parent, t.id)) return wpError(400, 'duplicate_term_slug', `The slug “${t.slug}” is already in use by another term.`);
+  if (existing(ctx, taxonomy, name, parent, t.id))
+    return wpError(400, 'duplicate_term_slug', `The slug “${t.slug}” is already in use by another term.`);
   t.name = name;
   t.parent = parent;
-  if (typeof req.body['slug'] === 'string' && req.body['slug']) t.slug = uniqueSlug(ctx, taxonomy, slugify(req.body['slug']), t.id);
+  if (typeof req.body['slug'] === 'string' && req.body['slug'])
+    t.slug = uniqueSlug(ctx, taxonomy, slugify(req.body['slug']), t.id);
   if (typeof req.body['description'] === 'string') t.description = req.body['description'];
   return { status: 200, body: renderTerm(ctx, req, t, base) };
 }
@@ -189,7 +237,8 @@ function update(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string
 function remove(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string): SandboxResponse {
   const t = find(ctx, req, taxonomy);
   if (!t) return invalidTerm();
-  if (!canEdit(req)) return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this term.');
+  if (!canEdit(req))
+    return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this term.');
   if (!['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'))) {
     return wpError(501, 'rest_trash_not_supported', "Terms do not support trashing. Set 'force=true' to delete.");
   }

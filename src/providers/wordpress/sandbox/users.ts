@@ -27,12 +27,21 @@ export function userRoutes(api: Router, ctx: WpContext): void {
 
   const base = '/wp/v2/users/:user/application-passwords';
   const owner = (req: WpRequest): WpUser | SandboxResponse => {
-    if (!req.user) return wpError(401, 'rest_cannot_manage_application_passwords', 'Sorry, you are not allowed to manage application passwords for this user.');
+    if (!req.user)
+      return wpError(
+        401,
+        'rest_cannot_manage_application_passwords',
+        'Sorry, you are not allowed to manage application passwords for this user.',
+      );
     const u = req.params['user'];
     const user = u === 'me' ? req.user : ctx.site.user(Number(u));
     if (!user) return wpError(404, 'rest_user_invalid_id', 'Invalid user ID.');
     if (user.id !== req.user.id && !req.user.roles.includes('administrator')) {
-      return wpError(403, 'rest_cannot_manage_application_passwords', 'Sorry, you are not allowed to manage application passwords for this user.');
+      return wpError(
+        403,
+        'rest_cannot_manage_application_passwords',
+        'Sorry, you are not allowed to manage application passwords for this user.',
+      );
     }
     return user;
   };
@@ -46,7 +55,8 @@ export function userRoutes(api: Router, ctx: WpContext): void {
     const req = r as WpRequest;
     const user = owner(req);
     if (!('appPasswords' in user)) return user;
-    if (!req.appPassword || req.user?.id !== user.id) return wpError(404, 'rest_no_authenticated_app_password', 'Cannot introspect application password.');
+    if (!req.appPassword || req.user?.id !== user.id)
+      return wpError(404, 'rest_no_authenticated_app_password', 'Cannot introspect application password.');
     return { status: 200, body: renderAppPassword(ctx, req, user, req.appPassword) };
   });
   api.add('POST', base, (r) => {
@@ -54,8 +64,14 @@ export function userRoutes(api: Router, ctx: WpContext): void {
     const user = owner(req);
     if (!('appPasswords' in user)) return user;
     const name = typeof req.body['name'] === 'string' ? req.body['name'].trim() : '';
-    if (!name) return wpError(400, 'application_password_empty_name', 'An application name is required to create an application password.');
-    if (user.appPasswords.some((p) => p.name === name)) return wpError(409, 'application_password_duplicate_name', 'Each application name should be unique.');
+    if (!name)
+      return wpError(
+        400,
+        'application_password_empty_name',
+        'An application name is required to create an application password.',
+      );
+    if (user.appPasswords.some((p) => p.name === name))
+      return wpError(409, 'application_password_duplicate_name', 'Each application name should be unique.');
     const plain = createAppPassword(ctx, user, name, typeof req.body['app_id'] === 'string' ? req.body['app_id'] : '');
     const item = user.appPasswords.at(-1) as AppPassword;
     return { status: 201, body: { ...renderAppPassword(ctx, req, user, item), password: chunkPassword(plain) } };
@@ -65,7 +81,8 @@ export function userRoutes(api: Router, ctx: WpContext): void {
     const user = owner(req);
     if (!('appPasswords' in user)) return user;
     const item = user.appPasswords.find((p) => p.uuid === req.params['uuid']);
-    if (!item) return wpError(404, 'application_password_not_found', 'Could not find an application password with that id.');
+    if (!item)
+      return wpError(404, 'application_password_not_found', 'Could not find an application password with that id.');
     user.appPasswords = user.appPasswords.filter((p) => p !== item);
     return { status: 200, body: { deleted: true, previous: renderAppPassword(ctx, req, user, item) } };
   });
@@ -77,7 +94,15 @@ const PW_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 export function createAppPassword(ctx: WpContext, user: WpUser, name: string, appId = ''): string {
   const bytes = randomBytes(24);
   const plain = [...bytes].map((b) => PW_ALPHABET[b % PW_ALPHABET.length]).join('');
-  user.appPasswords.push({ uuid: newUuid(), appId, name, hash: hashPassword(plain), created: ctx.now(), lastUsed: null, lastIp: null });
+  user.appPasswords.push({
+    uuid: newUuid(),
+    appId,
+    name,
+    hash: hashPassword(plain),
+    created: ctx.now(),
+    lastUsed: null,
+    lastIp: null,
+  });
   return plain;
 }
 
@@ -98,7 +123,12 @@ function renderUser(ctx: WpContext, req: WpRequest, u: WpUser, context: 'view' |
   const out: Record<string, unknown> = { id: u.id };
   if (context === 'edit') out['username'] = u.login;
   out['name'] = u.name;
-  if (context === 'edit') Object.assign(out, { first_name: u.name.split(' ')[0] ?? '', last_name: u.name.split(' ').slice(1).join(' '), email: u.email });
+  if (context === 'edit')
+    Object.assign(out, {
+      first_name: u.name.split(' ')[0] ?? '',
+      last_name: u.name.split(' ').slice(1).join(' '),
+      email: u.email,
+    });
   Object.assign(out, { url: '', description: '', link: `${ctx.baseUrl}/author/${slug}/` });
   if (context === 'edit') Object.assign(out, { locale: 'en_US', nickname: u.login });
   out['slug'] = slug;
@@ -107,14 +137,27 @@ function renderUser(ctx: WpContext, req: WpRequest, u: WpUser, context: 'view' |
     Object.assign(out, {
       roles: u.roles,
       registered_date: `${new Date(u.registered).toISOString().slice(0, 19)}+00:00`,
-      capabilities: { edit_posts: true, publish_posts: true, edit_others_posts: true, manage_options: admin, [u.roles[0] ?? 'subscriber']: true },
+      capabilities: {
+        edit_posts: true,
+        publish_posts: true,
+        edit_others_posts: true,
+        manage_options: admin,
+        [u.roles[0] ?? 'subscriber']: true,
+      },
       extra_capabilities: { [u.roles[0] ?? 'subscriber']: true },
     });
   }
   Object.assign(out, {
-    avatar_urls: { 24: 'https://secure.gravatar.com/avatar/?s=24&d=mm&r=g', 48: 'https://secure.gravatar.com/avatar/?s=48&d=mm&r=g', 96: 'https://secure.gravatar.com/avatar/?s=96&d=mm&r=g' },
+    avatar_urls: {
+      24: 'https://secure.gravatar.com/avatar/?s=24&d=mm&r=g',
+      48: 'https://secure.gravatar.com/avatar/?s=48&d=mm&r=g',
+      96: 'https://secure.gravatar.com/avatar/?s=96&d=mm&r=g',
+    },
     meta: { persisted_preferences: [] },
-    _links: { self: [{ href: restUrl(ctx, req.form, `/wp/v2/users/${u.id}`) }], collection: [{ href: restUrl(ctx, req.form, '/wp/v2/users') }] },
+    _links: {
+      self: [{ href: restUrl(ctx, req.form, `/wp/v2/users/${u.id}`) }],
+      collection: [{ href: restUrl(ctx, req.form, '/wp/v2/users') }],
+    },
   });
   return out;
 }

@@ -26,7 +26,11 @@ export class RateMeter {
 
   constructor(private readonly now: () => number) {}
 
-  take(key: string, limit: number, windowMs = WINDOW_MS): { limit: number; remaining: number; reset: number; exceeded: boolean } {
+  take(
+    key: string,
+    limit: number,
+    windowMs = WINDOW_MS,
+  ): { limit: number; remaining: number; reset: number; exceeded: boolean } {
     const now = this.now();
     let b = this.#buckets.get(key);
     if (!b || now >= b.resetAt) {
@@ -34,7 +38,12 @@ export class RateMeter {
       this.#buckets.set(key, b);
     }
     b.used++;
-    return { limit, remaining: Math.max(0, limit - b.used), reset: Math.floor(b.resetAt / 1000), exceeded: b.used > limit };
+    return {
+      limit,
+      remaining: Math.max(0, limit - b.used),
+      reset: Math.floor(b.resetAt / 1000),
+      exceeded: b.used > limit,
+    };
   }
 
   clear(): void {
@@ -43,7 +52,10 @@ export class RateMeter {
 }
 
 function paramsOf(req: SandboxRequest): Record<string, string> {
-  return { ...req.query, ...Object.fromEntries(Object.entries(req.body).filter(([, v]) => typeof v === 'string')) } as Record<string, string>;
+  return {
+    ...req.query,
+    ...Object.fromEntries(Object.entries(req.body).filter(([, v]) => typeof v === 'string')),
+  } as Record<string, string>;
 }
 
 function sortItems<T extends object>(items: T[], sortBy: string | undefined): T[] | undefined {
@@ -73,7 +85,11 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
     const token = v.signed.oauth['oauth_token'] ?? '';
     const { limit, windowMs } = LIMITS[family];
     // Writes share one per-minute category; reads are counted per endpoint.
-    const userRate = meter.take(family === 'writes' || family === 'statsJobs' ? `${token}|writes` : `${token}|${req.method}|${endpoint}`, limit, windowMs);
+    const userRate = meter.take(
+      family === 'writes' || family === 'statsJobs' ? `${token}|writes` : `${token}|${req.method}|${endpoint}`,
+      limit,
+      windowMs,
+    );
     const headers: Record<string, string> = {
       'x-rate-limit-limit': String(userRate.limit),
       'x-rate-limit-remaining': String(userRate.remaining),
@@ -84,7 +100,11 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
     const accountId = req.params['account_id'];
     if (accountId !== undefined) {
       account = ctx.world.accounts.find((a) => a.id === accountId);
-      if (!account) return withHeaders(adsError(404, 'NOT_FOUND', `Account ${accountId} was not found`, { ...p, account_id: accountId }), headers);
+      if (!account)
+        return withHeaders(
+          adsError(404, 'NOT_FOUND', `Account ${accountId} was not found`, { ...p, account_id: accountId }),
+          headers,
+        );
       if (req.method === 'GET') {
         const acct = meter.take(`account|${accountId}|${endpoint}`, limit, windowMs);
         headers['x-account-rate-limit-limit'] = String(acct.limit);
@@ -93,62 +113,100 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
         exceeded ||= acct.exceeded;
       }
     }
-    if (exceeded && ctx.config.enforceRateLimits) return withHeaders(adsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded', p), headers);
+    if (exceeded && ctx.config.enforceRateLimits)
+      return withHeaders(adsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded', p), headers);
     if (family === 'writes' && !ctx.tokens.validate(token).record?.scopes.includes('write')) {
       // A token authorized with x_auth_access_type=read cannot change anything.
-      return withHeaders(adsError(403, 'READONLY_CLIENT_APPLICATION', 'This application was authorized for read-only access', { ...p, account_id: accountId }), headers);
+      return withHeaders(
+        adsError(403, 'READONLY_CLIENT_APPLICATION', 'This application was authorized for read-only access', {
+          ...p,
+          account_id: accountId,
+        }),
+        headers,
+      );
     }
     return withHeaders(handler(req, p, account), headers);
   };
 
-  r.add('GET', '/:version/accounts', guarded('globalReads', 'accounts', (_req, p) => {
-    const ids = p['account_ids']?.split(',');
-    const withDeleted = boolParam(p, 'with_deleted');
-    if (withDeleted === 'invalid') return adsError(400, 'INVALID_PARAMETER', `Expected boolean, got "${p['with_deleted']}" for with_deleted`, p, { parameter: 'with_deleted' });
-    const filtered = ctx.world.accounts.filter((a) => (!ids || ids.includes(a.id)) && (withDeleted === true || !a.deleted));
-    const sorted = sortItems(filtered, p['sort_by']);
-    if (!sorted) return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, p, { parameter: 'sort_by' });
-    const pg = paginate(sorted, p, p);
-    if (!pg.ok) return pg.res;
-    return json(200, {
-      request: { params: p },
-      ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
-      next_cursor: pg.next,
-      data: pg.page.map((a) => publicAccount(a as Account)),
-    });
-  }));
+  r.add(
+    'GET',
+    '/:version/accounts',
+    guarded('globalReads', 'accounts', (_req, p) => {
+      const ids = p['account_ids']?.split(',');
+      const withDeleted = boolParam(p, 'with_deleted');
+      if (withDeleted === 'invalid')
+        return adsError(400, 'INVALID_PARAMETER', `Expected boolean, got "${p['with_deleted']}" for with_deleted`, p, {
+          parameter: 'with_deleted',
+        });
+      const filtered = ctx.world.accounts.filter(
+        (a) => (!ids || ids.includes(a.id)) && (withDeleted === true || !a.deleted),
+      );
+      const sorted = sortItems(filtered, p['sort_by']);
+      if (!sorted)
+        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, p, { parameter: 'sort_by' });
+      const pg = paginate(sorted, p, p);
+      if (!pg.ok) return pg.res;
+      return json(200, {
+        request: { params: p },
+        ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
+        next_cursor: pg.next,
+        data: pg.page.map((a) => publicAccount(a as Account)),
+      });
+    }),
+  );
 
   entityRoutes(r, ctx, guarded);
   syncStatsRoute(r, ctx, guarded);
   statsJobRoutes(r, ctx, guarded);
   writeRoutes(r, ctx, guarded);
 
-  r.add('GET', '/:version/accounts/:account_id', guarded('accountReads', 'account', (_req, p, account) =>
-    json(200, { request: { params: { ...p, account_id: account?.id } }, data: account ? publicAccount(account) : null }),
-  ));
-
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id',
+    guarded('accountReads', 'account', (_req, p, account) =>
+      json(200, {
+        request: { params: { ...p, account_id: account?.id } },
+        data: account ? publicAccount(account) : null,
+      }),
+    ),
+  );
 }
 
 export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
   const guard = (endpoint: string, h: RouteHandler) => guarded('accountReads', endpoint, h);
-  const lister = <T extends { id: string; account_id: string; deleted: boolean }>(endpoint: string, idsParam: string, items: () => T[], draft: (x: T) => boolean) =>
+  const lister = <T extends { id: string; account_id: string; deleted: boolean }>(
+    endpoint: string,
+    idsParam: string,
+    items: () => T[],
+    draft: (x: T) => boolean,
+  ) =>
     guard(endpoint, (_req, p, account) => {
       const echo = { ...p, account_id: account?.id };
       const ids = p[idsParam]?.split(',');
-      if (ids && ids.length > 200) return adsError(400, 'INVALID_PARAMETER', `Expected at most 200 ${idsParam}`, echo, { parameter: idsParam });
+      if (ids && ids.length > 200)
+        return adsError(400, 'INVALID_PARAMETER', `Expected at most 200 ${idsParam}`, echo, { parameter: idsParam });
       const withDeleted = boolParam(p, 'with_deleted');
       const withDraft = boolParam(p, 'with_draft');
-      if (withDeleted === 'invalid' || withDraft === 'invalid') return adsError(400, 'INVALID_PARAMETER', 'Expected boolean for with_deleted / with_draft', echo);
-      const parents = Object.entries(p).filter(([k]) => k === 'campaign_ids' || k === 'line_item_ids').filter(([k]) => k !== idsParam);
-      const filtered = items().filter((x) =>
-        x.account_id === account?.id &&
-        (!ids || ids.includes(x.id)) &&
-        parents.every(([k, v]) => v.split(',').includes(String((x as Record<string, unknown>)[k === 'campaign_ids' ? 'campaign_id' : 'line_item_id']))) &&
-        (withDeleted === true || !x.deleted || (ids?.includes(x.id) ?? false)) &&
-        (withDraft === true || !draft(x)),
+      if (withDeleted === 'invalid' || withDraft === 'invalid')
+        return adsError(400, 'INVALID_PARAMETER', 'Expected boolean for with_deleted / with_draft', echo);
+      const parents = Object.entries(p)
+        .filter(([k]) => k === 'campaign_ids' || k === 'line_item_ids')
+        .filter(([k]) => k !== idsParam);
+      const filtered = items().filter(
+        (x) =>
+          x.account_id === account?.id &&
+          (!ids || ids.includes(x.id)) &&
+          parents.every(([k, v]) =>
+            v
+              .split(',')
+              .includes(String((x as Record<string, unknown>)[k === 'campaign_ids' ? 'campaign_id' : 'line_item_id'])),
+          ) &&
+          (withDeleted === true || !x.deleted || (ids?.includes(x.id) ?? false)) &&
+          (withDraft === true || !draft(x)),
       );
       const sorted = sortItems(filtered, p['sort_by']);
-      if (!sorted) return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
+      if (!sorted)
+        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
       const pg = paginate(sorted, p, echo);
       if (!pg.ok) return pg.res;
       return json(200, {
@@ -159,30 +217,96 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
       });
     });
 
-  r.add('GET', '/:version/accounts/:account_id/funding_instruments', guard('funding_instruments', (_req, p, account) => {
-    const id = ctx.world.instruments.get(account?.id ?? '');
-    const data = (id ? [id] : []).map((id) => ({ id, account_id: account?.id, type: 'CREDIT_CARD', currency: account?.currency, entity_status: 'ACTIVE', description: 'Visa ending in 4242', able_to_fund: true, deleted: false }));
-    return json(200, { request: { params: { ...p, account_id: account?.id } }, next_cursor: null, data });
-  }));
-  r.add('GET', '/:version/accounts/:account_id/campaigns', lister<Campaign>('campaigns', 'campaign_ids', () => ctx.world.campaigns, (x) => x.entity_status === 'DRAFT'));
-  r.add('GET', '/:version/accounts/:account_id/line_items', lister<LineItem>('line_items', 'line_item_ids', () => ctx.world.lineItems, (x) => x.entity_status === 'DRAFT'));
-  r.add('GET', '/:version/accounts/:account_id/promoted_tweets', lister<PromotedTweet>('promoted_tweets', 'promoted_tweet_ids', () => ctx.world.promotedTweets, () => false));
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/funding_instruments',
+    guard('funding_instruments', (_req, p, account) => {
+      const id = ctx.world.instruments.get(account?.id ?? '');
+      const data = (id ? [id] : []).map((id) => ({
+        id,
+        account_id: account?.id,
+        type: 'CREDIT_CARD',
+        currency: account?.currency,
+        entity_status: 'ACTIVE',
+        description: 'Visa ending in 4242',
+        able_to_fund: true,
+        deleted: false,
+      }));
+      return json(200, { request: { params: { ...p, account_id: account?.id } }, next_cursor: null, data });
+    }),
+  );
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/campaigns',
+    lister<Campaign>(
+      'campaigns',
+      'campaign_ids',
+      () => ctx.world.campaigns,
+      (x) => x.entity_status === 'DRAFT',
+    ),
+  );
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/line_items',
+    lister<LineItem>(
+      'line_items',
+      'line_item_ids',
+      () => ctx.world.lineItems,
+      (x) => x.entity_status === 'DRAFT',
+    ),
+  );
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/promoted_tweets',
+    lister<PromotedTweet>(
+      'promoted_tweets',
+      'promoted_tweet_ids',
+      () => ctx.world.promotedTweets,
+      () => false,
+    ),
+  );
 
   /** One entity by id; deleted ones only with with_deleted=true (ads.md §5.3: otherwise 404). */
-  const single = <T extends { id: string; account_id: string; deleted: boolean }>(endpoint: string, param: string, kind: string, items: () => T[]) =>
+  const single = <T extends { id: string; account_id: string; deleted: boolean }>(
+    endpoint: string,
+    param: string,
+    kind: string,
+    items: () => T[],
+  ) =>
     guard(endpoint, (req, p, account) => {
       const id = req.params[param] ?? '';
       const echo = { ...p, account_id: account?.id, [param]: id };
       const withDeleted = boolParam(p, 'with_deleted');
-      if (withDeleted === 'invalid') return adsError(400, 'INVALID_PARAMETER', `Expected boolean, got "${p['with_deleted']}" for with_deleted`, echo, { parameter: 'with_deleted' });
-      const x = items().find((e) => e.id === id && e.account_id === account?.id && (withDeleted === true || !e.deleted));
+      if (withDeleted === 'invalid')
+        return adsError(
+          400,
+          'INVALID_PARAMETER',
+          `Expected boolean, got "${p['with_deleted']}" for with_deleted`,
+          echo,
+          { parameter: 'with_deleted' },
+        );
+      const x = items().find(
+        (e) => e.id === id && e.account_id === account?.id && (withDeleted === true || !e.deleted),
+      );
       if (!x) return adsError(404, 'NOT_FOUND', `${kind} ${id} was not found for Account ${account?.id ?? ''}`, echo);
       const { account_id: _a, ...rest } = x;
       return json(200, { request: { params: echo }, data: rest });
     });
-  r.add('GET', '/:version/accounts/:account_id/campaigns/:campaign_id', single<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns));
-  r.add('GET', '/:version/accounts/:account_id/line_items/:line_item_id', single<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems));
-  r.add('GET', '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id', single<PromotedTweet>('promoted_tweets', 'promoted_tweet_id', 'Promoted Tweet', () => ctx.world.promotedTweets));
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/campaigns/:campaign_id',
+    single<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns),
+  );
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/line_items/:line_item_id',
+    single<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems),
+  );
+  r.add(
+    'GET',
+    '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id',
+    single<PromotedTweet>('promoted_tweets', 'promoted_tweet_id', 'Promoted Tweet', () => ctx.world.promotedTweets),
+  );
 }
 
 function withHeaders(res: SandboxResponse, headers: Record<string, string>): SandboxResponse {

@@ -18,11 +18,25 @@ export const LIMITS = {
 } as const;
 export type Family = keyof typeof LIMITS;
 
-export type RouteHandler = (req: SandboxRequest, p: Record<string, string>, account: Account | undefined) => SandboxResponse;
+export type RouteHandler = (
+  req: SandboxRequest,
+  p: Record<string, string>,
+  account: Account | undefined,
+) => SandboxResponse;
 /** Wraps a handler in signature verification, metering and the account lookup. */
-export type Guard = (family: Family, endpoint: string, handler: RouteHandler) => (req: SandboxRequest) => SandboxResponse;
+export type Guard = (
+  family: Family,
+  endpoint: string,
+  handler: RouteHandler,
+) => (req: SandboxRequest) => SandboxResponse;
 
-export function adsError(status: number, code: string, message: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): SandboxResponse {
+export function adsError(
+  status: number,
+  code: string,
+  message: string,
+  params: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): SandboxResponse {
   return json(status, { errors: [{ code, message, ...extra }], request: { params } });
 }
 
@@ -34,20 +48,43 @@ export function boolParam(p: Record<string, string>, key: string): boolean | und
   return 'invalid';
 }
 
-type PageResult = { ok: true; page: unknown[]; next: string | null; total: number } | { ok: false; res: SandboxResponse };
+type PageResult =
+  { ok: true; page: unknown[]; next: string | null; total: number } | { ok: false; res: SandboxResponse };
 
-export function paginate(items: readonly unknown[], p: Record<string, string>, echo: Record<string, unknown>): PageResult {
+export function paginate(
+  items: readonly unknown[],
+  p: Record<string, string>,
+  echo: Record<string, unknown>,
+): PageResult {
   const count = p['count'] === undefined ? 200 : Number(p['count']);
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    return { ok: false, res: adsError(400, 'INVALID_PARAMETER', `Expected integer in range [1, 1000], got "${p['count']}" for count`, echo, { parameter: 'count' }) };
+    return {
+      ok: false,
+      res: adsError(
+        400,
+        'INVALID_PARAMETER',
+        `Expected integer in range [1, 1000], got "${p['count']}" for count`,
+        echo,
+        { parameter: 'count' },
+      ),
+    };
   }
   if (p['with_total_count'] === 'true' && p['cursor'] !== undefined) {
-    return { ok: false, res: adsError(400, 'EXCLUSIVE_PARAMETERS', 'with_total_count and cursor are exclusive', echo, { parameters: ['with_total_count', 'cursor'] }) };
+    return {
+      ok: false,
+      res: adsError(400, 'EXCLUSIVE_PARAMETERS', 'with_total_count and cursor are exclusive', echo, {
+        parameters: ['with_total_count', 'cursor'],
+      }),
+    };
   }
   let offset = 0;
   if (p['cursor'] !== undefined) {
     const m = /^c-([0-9a-z]+)$/.exec(p['cursor']);
-    if (!m?.[1]) return { ok: false, res: adsError(400, 'INVALID_PARAMETER', `Invalid cursor "${p['cursor']}"`, echo, { parameter: 'cursor' }) };
+    if (!m?.[1])
+      return {
+        ok: false,
+        res: adsError(400, 'INVALID_PARAMETER', `Invalid cursor "${p['cursor']}"`, echo, { parameter: 'cursor' }),
+      };
     offset = parseInt(m[1], 36);
   }
   const page = items.slice(offset, offset + count);

@@ -6,7 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import { header, html, json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import {
+  header,
+  html,
+  json,
+  redirect,
+  type Router,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../../sandbox/kit/server.ts';
 import type { XContext } from './context.ts';
 import { parseAuthHeader, verify, type SignedRequest, type VerifyProblem } from './oauth1.ts';
 
@@ -23,7 +31,10 @@ interface RequestToken {
 const DECISION_PATH = '/oauth/authorize/decision';
 
 function rand(n: number): string {
-  return randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n);
 }
 
 /** Legacy v1.1-style error bodies used by the api.x.com OAuth endpoints. */
@@ -38,7 +49,11 @@ function problemResponse(p: VerifyProblem): SandboxResponse {
 
 function formText(values: Record<string, string>): SandboxResponse {
   // api.x.com answers these form-encoded bodies with a text/html content type.
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: new URLSearchParams(values).toString() };
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: new URLSearchParams(values).toString(),
+  };
 }
 
 export class OAuthFlow {
@@ -54,7 +69,10 @@ export class OAuthFlow {
   }
 
   /** Verifies a request signed with an access token (or a request token for access_token). */
-  check(req: SandboxRequest, secretOf: (token: string | undefined) => string | undefined): { ok: true; signed: SignedRequest } | { ok: false; problem: VerifyProblem } {
+  check(
+    req: SandboxRequest,
+    secretOf: (token: string | undefined) => string | undefined,
+  ): { ok: true; signed: SignedRequest } | { ok: false; problem: VerifyProblem } {
     const nowSeconds = Math.floor(this.ctx.now() / 1000);
     return verify(req, {
       consumerKey: this.ctx.config.consumerKey,
@@ -83,7 +101,13 @@ export class OAuthFlow {
   accessFor(accessType: string): { token: string; secret: string } {
     const live = this.ctx.tokens
       .all()
-      .find((t) => t.kind === 'access' && t.clientId === this.ctx.config.consumerKey && t.subject === this.ctx.world.user.id && this.ctx.tokens.validate(t.token).ok);
+      .find(
+        (t) =>
+          t.kind === 'access' &&
+          t.clientId === this.ctx.config.consumerKey &&
+          t.subject === this.ctx.world.user.id &&
+          this.ctx.tokens.validate(t.token).ok,
+      );
     if (live) return { token: live.token, secret: this.ctx.secrets.get(live.token) ?? '' };
     const record = this.ctx.tokens.issue({
       kind: 'access',
@@ -103,7 +127,8 @@ export class OAuthFlow {
       const v = this.check(req, () => '');
       if (!v.ok) return problemResponse(v.problem);
       const callback = v.signed.oauth['oauth_callback'] ?? v.signed.params['oauth_callback'];
-      if (!callback || (callback !== 'oob' && !isRedirectUri(callback))) return v11Error(401, 32, 'Could not authenticate you.');
+      if (!callback || (callback !== 'oob' && !isRedirectUri(callback)))
+        return v11Error(401, 32, 'Could not authenticate you.');
       const t: RequestToken = {
         token: rand(27),
         secret: rand(32),
@@ -127,14 +152,20 @@ export class OAuthFlow {
         const t = this.#pending(req.query['oauth_token']);
         if (!t) return this.#invalidPage();
         if (ctx.config.autoConsent) return this.#approve(t);
-        return html(200, renderConsentPage({
-          platform: 'X',
-          appName: ctx.config.appName,
-          scopes: t.accessType === 'read' ? ['Read posts and ads data'] : ['Read posts and ads data', 'Manage ads campaigns'],
-          action: DECISION_PATH,
-          hidden: { oauth_token: t.token },
-          userName: `@${ctx.world.user.screenName}`,
-        }));
+        return html(
+          200,
+          renderConsentPage({
+            platform: 'X',
+            appName: ctx.config.appName,
+            scopes:
+              t.accessType === 'read'
+                ? ['Read posts and ads data']
+                : ['Read posts and ads data', 'Manage ads campaigns'],
+            action: DECISION_PATH,
+            hidden: { oauth_token: t.token },
+            userName: `@${ctx.world.user.screenName}`,
+          }),
+        );
       });
     }
     r.add('POST', DECISION_PATH, (req) => {
@@ -147,23 +178,36 @@ export class OAuthFlow {
     });
 
     r.add('POST', '/oauth/access_token', (req) => {
-      const claimed = parseAuthHeader(header(req, 'authorization'))?.['oauth_token'] ?? req.url.searchParams.get('oauth_token') ?? undefined;
+      const claimed =
+        parseAuthHeader(header(req, 'authorization'))?.['oauth_token'] ??
+        req.url.searchParams.get('oauth_token') ??
+        undefined;
       const t = claimed ? this.requestTokens.get(claimed) : undefined;
       if (!t || t.used || ctx.now() >= t.expiresAt) return v11Error(401, 89, 'Invalid or expired token.');
       const v = this.check(req, (token) => (token === t.token ? t.secret : undefined));
       if (!v.ok) return problemResponse(v.problem);
       const verifier = v.signed.oauth['oauth_verifier'] ?? v.signed.params['oauth_verifier'];
       if (!t.verifier || verifier !== t.verifier) {
-        return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Error processing your OAuth request: Invalid oauth_verifier parameter' };
+        return {
+          status: 401,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: 'Error processing your OAuth request: Invalid oauth_verifier parameter',
+        };
       }
       t.used = true;
       const access = this.accessFor(t.accessType);
-      return formText({ oauth_token: access.token, oauth_token_secret: access.secret, user_id: ctx.world.user.id, screen_name: ctx.world.user.screenName });
+      return formText({
+        oauth_token: access.token,
+        oauth_token_secret: access.secret,
+        user_id: ctx.world.user.id,
+        screen_name: ctx.world.user.screenName,
+      });
     });
 
     r.add('POST', '/1.1/oauth/invalidate_token', (req) => {
       const v = this.check(req, this.accessSecret);
-      if (!v.ok) return v.problem === 'signature' ? v11Error(401, 89, 'Invalid or expired token.') : problemResponse(v.problem);
+      if (!v.ok)
+        return v.problem === 'signature' ? v11Error(401, 89, 'Invalid or expired token.') : problemResponse(v.problem);
       const token = v.signed.oauth['oauth_token'] ?? '';
       ctx.tokens.revoke(token, 'invalidated');
       return json(200, { access_token: token });
@@ -176,12 +220,19 @@ export class OAuthFlow {
   }
 
   #invalidPage(): SandboxResponse {
-    return html(403, '<!doctype html><meta charset="utf-8"><title>X</title><p>This page is no longer valid. It looks like someone already used the token information you provided. Please return to the site that sent you to this page and try again … it was probably an honest mistake.</p>');
+    return html(
+      403,
+      '<!doctype html><meta charset="utf-8"><title>X</title><p>This page is no longer valid. It looks like someone already used the token information you provided. Please return to the site that sent you to this page and try again … it was probably an honest mistake.</p>',
+    );
   }
 
   #approve(t: RequestToken): SandboxResponse {
     t.verifier = rand(32);
-    if (t.callback === 'oob') return html(200, `<!doctype html><p>Enter this PIN to complete the authorization:</p><code id="oauth_pin">${t.verifier}</code>`);
+    if (t.callback === 'oob')
+      return html(
+        200,
+        `<!doctype html><p>Enter this PIN to complete the authorization:</p><code id="oauth_pin">${t.verifier}</code>`,
+      );
     return redirect(withParams(t.callback, { oauth_token: t.token, oauth_verifier: t.verifier }));
   }
 }

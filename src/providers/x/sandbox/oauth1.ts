@@ -40,7 +40,8 @@ export function normalizeParams(pairs: readonly (readonly [string, string])[]): 
 /** Scheme and host lower-cased, default ports dropped, no query or fragment. */
 export function baseUri(url: string): string {
   const u = new URL(url);
-  const defaultPort = (u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443') || u.port === '';
+  const defaultPort =
+    (u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443') || u.port === '';
   return `${u.protocol.toLowerCase()}//${u.hostname.toLowerCase()}${defaultPort ? '' : `:${u.port}`}${u.pathname}`;
 }
 
@@ -49,7 +50,9 @@ export function baseString(method: string, uri: string, pairs: readonly (readonl
 }
 
 export function hmacSha1(base: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`).update(base).digest('base64');
+  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`)
+    .update(base)
+    .digest('base64');
 }
 
 export interface SignInput {
@@ -80,9 +83,15 @@ export function signRequest(i: SignInput): string {
     ...i.oauth,
   };
   const u = new URL(i.url);
-  const pairs: [string, string][] = [...Object.entries(oauth), ...u.searchParams.entries(), ...Object.entries(i.form ?? {})];
+  const pairs: [string, string][] = [
+    ...Object.entries(oauth),
+    ...u.searchParams.entries(),
+    ...Object.entries(i.form ?? {}),
+  ];
   oauth['oauth_signature'] = hmacSha1(baseString(i.method, i.url, pairs), i.consumerSecret, i.tokenSecret ?? '');
-  return `OAuth ${Object.entries(oauth).map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`).join(', ')}`;
+  return `OAuth ${Object.entries(oauth)
+    .map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`)
+    .join(', ')}`;
 }
 
 export interface SignedRequest {
@@ -117,7 +126,10 @@ export function signedPairs(req: SandboxRequest, oauth: Record<string, string>):
   return pairs;
 }
 
-export function verify(req: SandboxRequest, o: VerifyOptions): { ok: true; signed: SignedRequest } | { ok: false; problem: VerifyProblem } {
+export function verify(
+  req: SandboxRequest,
+  o: VerifyOptions,
+): { ok: true; signed: SignedRequest } | { ok: false; problem: VerifyProblem } {
   // Header first; RFC 5849 also allows oauth_* in the query or form body.
   let oauth = parseAuthHeader(header(req, 'authorization'));
   const pairsWithout = (): [string, string][] => signedPairs(req, {});
@@ -130,7 +142,8 @@ export function verify(req: SandboxRequest, o: VerifyOptions): { ok: true; signe
   if (!oauth['oauth_nonce']) return { ok: false, problem: 'missing' };
   if (oauth['oauth_consumer_key'] !== o.consumerKey) return { ok: false, problem: 'consumer_key' };
   const ts = Number(oauth['oauth_timestamp']);
-  if (!Number.isInteger(ts) || (o.windowSeconds !== null && Math.abs(o.nowSeconds - ts) > o.windowSeconds)) return { ok: false, problem: 'timestamp' };
+  if (!Number.isInteger(ts) || (o.windowSeconds !== null && Math.abs(o.nowSeconds - ts) > o.windowSeconds))
+    return { ok: false, problem: 'timestamp' };
   const signature = oauth['oauth_signature'] ?? '';
   const tokenSecret = o.tokenSecret(oauth['oauth_token']);
   if (tokenSecret === undefined) return { ok: false, problem: 'signature' };
@@ -143,12 +156,16 @@ export function verify(req: SandboxRequest, o: VerifyOptions): { ok: true; signe
   const candidates = [pairs, uniquePairs(pairs)];
   const good = o.origins.some((origin) =>
     candidates.some((list) => {
-      const expected = Buffer.from(hmacSha1(baseString(req.method, `${origin}${req.path}`, list), o.consumerSecret, tokenSecret), 'utf8');
+      const expected = Buffer.from(
+        hmacSha1(baseString(req.method, `${origin}${req.path}`, list), o.consumerSecret, tokenSecret),
+        'utf8',
+      );
       return expected.length === given.length && timingSafeEqual(expected, given);
     }),
   );
   if (!good) return { ok: false, problem: 'signature' };
-  if (!o.useNonce(`${oauth['oauth_consumer_key']}|${oauth['oauth_token'] ?? ''}|${oauth['oauth_nonce'] ?? ''}`, ts)) return { ok: false, problem: 'nonce_reused' };
+  if (!o.useNonce(`${oauth['oauth_consumer_key']}|${oauth['oauth_token'] ?? ''}|${oauth['oauth_nonce'] ?? ''}`, ts))
+    return { ok: false, problem: 'nonce_reused' };
   const params = Object.fromEntries(pairs);
   return { ok: true, signed: { oauth, params } };
 }

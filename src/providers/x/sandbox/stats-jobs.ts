@@ -53,7 +53,20 @@ export class StatsJobs {
   create(accountId: string, params: Record<string, string>, now: number): StatsJob {
     const willFail = this.#failNext > 0;
     if (willFail) this.#failNext--;
-    const job: StatsJob = { id: this.#nextId, accountId, params, status: 'PROCESSING', polls: 0, willFail, file: null, body: null, createdAt: now, updatedAt: now, expiresAt: null, downloads: 0 };
+    const job: StatsJob = {
+      id: this.#nextId,
+      accountId,
+      params,
+      status: 'PROCESSING',
+      polls: 0,
+      willFail,
+      file: null,
+      body: null,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: null,
+      downloads: 0,
+    };
     // Snowflake-like: large, increasing, not consecutive.
     this.#nextId += 4_194_305n;
     this.all.push(job);
@@ -104,7 +117,10 @@ export function statsJobRoutes(r: Router, ctx: XContext, guard: Guard): void {
     'x-concurrent-job-limit': String(CONCURRENT_LIMIT),
     'x-concurrent-job-limit-remaining': String(Math.max(0, CONCURRENT_LIMIT - ctx.jobs.processing(account?.id ?? ''))),
   });
-  const withLimits = (res: SandboxResponse, account: Account | undefined): SandboxResponse => ({ ...res, headers: { ...limitHeaders(account), ...res.headers } });
+  const withLimits = (res: SandboxResponse, account: Account | undefined): SandboxResponse => ({
+    ...res,
+    headers: { ...limitHeaders(account), ...res.headers },
+  });
 
   /** A poll moves a job along; the file is computed when it succeeds, from the data as it is then. */
   const advance = (j: StatsJob, account: Account | undefined): void => {
@@ -128,36 +144,81 @@ export function statsJobRoutes(r: Router, ctx: XContext, guard: Guard): void {
     j.status = 'SUCCESS';
   };
 
-  r.add('POST', '/:version/stats/jobs/accounts/:account_id', guard('statsJobs', 'stats_jobs', (_req: SandboxRequest, p, account) => {
-    const echo = { ...p, account_id: account?.id };
-    const segmented = p['segmentation_type'] !== undefined && p['segmentation_type'] !== '';
-    const q = checkStatsParams(ctx, account, p, segmented ? 45 : 90, segmented ? 'segmented asynchronous analytics' : 'asynchronous analytics');
-    if (!q.ok) return withLimits(q.res, account);
-    if (ctx.jobs.processing(account?.id ?? '') >= CONCURRENT_LIMIT) {
-      return withLimits(adsError(429, 'TOO_MANY_REQUESTS', `At most ${CONCURRENT_LIMIT} jobs may be processing at once for this account`, echo), account);
-    }
-    const job = ctx.jobs.create(account?.id ?? '', { ...p }, ctx.now());
-    return withLimits(json(200, { request: { params: echo }, data: jobJson(ctx, job) }), account);
-  }));
+  r.add(
+    'POST',
+    '/:version/stats/jobs/accounts/:account_id',
+    guard('statsJobs', 'stats_jobs', (_req: SandboxRequest, p, account) => {
+      const echo = { ...p, account_id: account?.id };
+      const segmented = p['segmentation_type'] !== undefined && p['segmentation_type'] !== '';
+      const q = checkStatsParams(
+        ctx,
+        account,
+        p,
+        segmented ? 45 : 90,
+        segmented ? 'segmented asynchronous analytics' : 'asynchronous analytics',
+      );
+      if (!q.ok) return withLimits(q.res, account);
+      if (ctx.jobs.processing(account?.id ?? '') >= CONCURRENT_LIMIT) {
+        return withLimits(
+          adsError(
+            429,
+            'TOO_MANY_REQUESTS',
+            `At most ${CONCURRENT_LIMIT} jobs may be processing at once for this account`,
+            echo,
+          ),
+          account,
+        );
+      }
+      const job = ctx.jobs.create(account?.id ?? '', { ...p }, ctx.now());
+      return withLimits(json(200, { request: { params: echo }, data: jobJson(ctx, job) }), account);
+    }),
+  );
 
-  r.add('GET', '/:version/stats/jobs/accounts/:account_id', guard('accountReads', 'stats_jobs', (_req: SandboxRequest, p, account) => {
-    const echo = { ...p, account_id: account?.id };
-    const ids = p['job_ids']?.split(',');
-    if (ids && ids.length > 200) return withLimits(adsError(400, 'INVALID_PARAMETER', 'Expected at most 200 job_ids', echo, { parameter: 'job_ids' }), account);
-    if (ids?.some((id) => !/^\d+$/.test(id))) return withLimits(adsError(400, 'INVALID_PARAMETER', `Expected long, got "${p['job_ids']}" for job_ids`, echo, { parameter: 'job_ids' }), account);
-    // Newest first; jobs are kept for the account only.
-    const jobs = ctx.jobs.all.filter((j) => j.accountId === account?.id && (!ids || ids.includes(j.id.toString()))).reverse();
-    for (const j of jobs) advance(j, account);
-    const pg = paginate(jobs, p, echo);
-    if (!pg.ok) return withLimits(pg.res, account);
-    return withLimits(json(200, { request: { params: echo }, next_cursor: pg.next, data: (pg.page as StatsJob[]).map((j) => jobJson(ctx, j)) }), account);
-  }));
+  r.add(
+    'GET',
+    '/:version/stats/jobs/accounts/:account_id',
+    guard('accountReads', 'stats_jobs', (_req: SandboxRequest, p, account) => {
+      const echo = { ...p, account_id: account?.id };
+      const ids = p['job_ids']?.split(',');
+      if (ids && ids.length > 200)
+        return withLimits(
+          adsError(400, 'INVALID_PARAMETER', 'Expected at most 200 job_ids', echo, { parameter: 'job_ids' }),
+          account,
+        );
+      if (ids?.some((id) => !/^\d+$/.test(id)))
+        return withLimits(
+          adsError(400, 'INVALID_PARAMETER', `Expected long, got "${p['job_ids']}" for job_ids`, echo, {
+            parameter: 'job_ids',
+          }),
+          account,
+        );
+      // Newest first; jobs are kept for the account only.
+      const jobs = ctx.jobs.all
+        .filter((j) => j.accountId === account?.id && (!ids || ids.includes(j.id.toString())))
+        .reverse();
+      for (const j of jobs) advance(j, account);
+      const pg = paginate(jobs, p, echo);
+      if (!pg.ok) return withLimits(pg.res, account);
+      return withLimits(
+        json(200, {
+          request: { params: echo },
+          next_cursor: pg.next,
+          data: (pg.page as StatsJob[]).map((j) => jobJson(ctx, j)),
+        }),
+        account,
+      );
+    }),
+  );
 
   // The result file: a capability URL, no OAuth, gzip bytes as the body (not a Content-Encoding).
   r.add('GET', `${TON_PATH}/:file`, (req) => {
     const j = ctx.jobs.all.find((x) => x.file === req.params['file']);
     if (!j?.body || (j.expiresAt !== null && ctx.now() >= j.expiresAt)) {
-      return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body><h1>404 Not Found</h1></body></html>' };
+      return {
+        status: 404,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<html><body><h1>404 Not Found</h1></body></html>',
+      };
     }
     j.downloads++;
     return { status: 200, headers: { 'content-type': 'application/gzip' }, body: j.body };

@@ -179,7 +179,9 @@ export function seedWorld(seed: number | string, size: number, now: number): XWo
         end_time: null,
         entity_status: status,
         daily_budget_amount_local_micro: tree.chance(0.4) ? tree.int(5, 200) * 1_000_000 : null,
-        total_budget_amount_local_micro: tree.chance(0.3) ? tree.int(500, 20_000) * 1_000_000 + tree.int(0, 99) * 10_000 : null,
+        total_budget_amount_local_micro: tree.chance(0.3)
+          ? tree.int(500, 20_000) * 1_000_000 + tree.int(0, 99) * 10_000
+          : null,
         standard_delivery: true,
         currency: c.currency,
         created_at: xTime(created + tree.int(1, 3600) * 1000),
@@ -200,7 +202,11 @@ export function seedWorld(seed: number | string, size: number, now: number): XWo
           deleted: c.deleted,
         };
         promotedTweets.push(pt);
-        profiles.set(pt.id, { impressions: tree.int(400, 9000), ctr: tree.float(0.003, 0.02), cpmMicro: tree.int(3_000_000, 12_000_000) });
+        profiles.set(pt.id, {
+          impressions: tree.int(400, 9000),
+          ctr: tree.float(0.003, 0.02),
+          cpmMicro: tree.int(3_000_000, 12_000_000),
+        });
       }
     }
     if (c.deleted) for (const li of lineItems) if (li.campaign_id === c.id) li.deleted = true;
@@ -209,5 +215,16 @@ export function seedWorld(seed: number | string, size: number, now: number): XWo
   // X serves no stats beyond 30 days back in practice (ads.md §5.5), so the window stays within it.
   const days = Math.min(28, Math.max(1, Math.round(size / Math.max(1, live))));
   const lastDay = addDays(new Date(now).toISOString().slice(0, 10), -1);
-  return { seed, user: { id: `1${rng.digits(18)}`, screenName: 'sandbox_advertiser' }, accounts, campaigns, lineItems, promotedTweets, instruments, profiles, firstDay: addDays(lastDay, -(days - 1)), days };
+  return {
+    seed,
+    user: { id: `1${rng.digits(18)}`, screenName: 'sandbox_advertiser' },
+    accounts,
+    campaigns,
+    lineItems,
+    promotedTweets,
+    instruments,
+    profiles,
+    firstDay: addDays(lastDay, -(days - 1)),
+    days,
+  };
 }

@@ -36,10 +36,15 @@ function b36(n: number): string {
 
 /** Reads and checks one request's params; the first problem ends the request with X's error. */
 class Reader {
-  constructor(private readonly p: Params, private readonly echo: Record<string, unknown>) {}
+  constructor(
+    private readonly p: Params,
+    private readonly echo: Record<string, unknown>,
+  ) {}
 
   fail(message: string, parameter: string, code = 'INVALID_PARAMETER', value?: string): never {
-    throw new Invalid(adsError(400, code, message, this.echo, { parameter, ...(value === undefined ? {} : { value }) }));
+    throw new Invalid(
+      adsError(400, code, message, this.echo, { parameter, ...(value === undefined ? {} : { value }) }),
+    );
   }
 
   /** A required parameter: absent is MISSING_PARAMETER, empty is INVALID_PARAMETER. */
@@ -52,14 +57,21 @@ class Reader {
   name(required: boolean): string | undefined {
     const v = required ? this.required('name') : this.p['name'];
     if (v === undefined) return undefined;
-    if (v.trim() === '' || v.length > NAME_MAX) this.fail(`Expected string with length between 1 and ${NAME_MAX}, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}" for name`, 'name', 'INVALID_PARAMETER', v);
+    if (v.trim() === '' || v.length > NAME_MAX)
+      this.fail(
+        `Expected string with length between 1 and ${NAME_MAX}, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}" for name`,
+        'name',
+        'INVALID_PARAMETER',
+        v,
+      );
     return v;
   }
 
   oneOf(name: string, allowed: readonly string[]): string | undefined {
     const v = this.p[name];
     if (v === undefined) return undefined;
-    if (!allowed.includes(v)) this.fail(`Expected enum value in [${allowed.join(', ')}], got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
+    if (!allowed.includes(v))
+      this.fail(`Expected enum value in [${allowed.join(', ')}], got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
     return v;
   }
 
@@ -68,16 +80,19 @@ class Reader {
     const v = this.p[name];
     if (v === undefined) return undefined;
     if (v === '') return null;
-    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) this.fail(`Expected long, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+      this.fail(`Expected long, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
     const n = Number(v);
-    if (n < MIN_BUDGET_MICRO) this.fail(`${name} must be at least ${MIN_BUDGET_MICRO} (1.00 ${currency})`, name, 'INVALID_PARAMETER', v);
+    if (n < MIN_BUDGET_MICRO)
+      this.fail(`${name} must be at least ${MIN_BUDGET_MICRO} (1.00 ${currency})`, name, 'INVALID_PARAMETER', v);
     return n;
   }
 
   bool(name: string): boolean | undefined {
     const v = this.p[name];
     if (v === undefined) return undefined;
-    if (v !== 'true' && v !== 'false') this.fail(`Expected boolean, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
+    if (v !== 'true' && v !== 'false')
+      this.fail(`Expected boolean, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
     return v === 'true';
   }
 
@@ -88,7 +103,8 @@ class Reader {
     if (v === '') return null;
     const normalized = v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(/([+-]\d{2})$/, '$1:00');
     const ms = Date.parse(normalized);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) this.fail(`Expected time, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms))
+      this.fail(`Expected time, got "${v}" for ${name}`, name, 'INVALID_PARAMETER', v);
     return xTime(ms);
   }
 
@@ -96,19 +112,24 @@ class Reader {
     const v = this.p[name];
     if (v === undefined) return undefined;
     if (v === '') return null;
-    if (v.length > max) this.fail(`Expected string with length at most ${max} for ${name}`, name, 'INVALID_PARAMETER', v);
+    if (v.length > max)
+      this.fail(`Expected string with length at most ${max} for ${name}`, name, 'INVALID_PARAMETER', v);
     return v;
   }
 
   /** Daily must not exceed total (ads.md §5.3 / X reference: "less than or equal to"). */
   budgetsAgree(daily: number | null | undefined, total: number | null | undefined): void {
     if (daily != null && total != null && daily > total) {
-      this.fail('daily_budget_amount_local_micro must be less than or equal to total_budget_amount_local_micro', 'daily_budget_amount_local_micro');
+      this.fail(
+        'daily_budget_amount_local_micro must be less than or equal to total_budget_amount_local_micro',
+        'daily_budget_amount_local_micro',
+      );
     }
   }
 
   scheduleAgrees(start: string | null, end: string | null): void {
-    if (start && end && Date.parse(end) <= Date.parse(start)) this.fail(`Expected end_time after start_time, got "${end}" for end_time`, 'end_time', 'INVALID_PARAMETER', end);
+    if (start && end && Date.parse(end) <= Date.parse(start))
+      this.fail(`Expected end_time after start_time, got "${end}" for end_time`, 'end_time', 'INVALID_PARAMETER', end);
   }
 }
 
@@ -132,157 +153,202 @@ const assign = <T extends object>(target: T, key: keyof T, v: unknown): void => 
 
 export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   const w = () => ctx.world;
-  const echoOf = (p: Params, account: Account | undefined, extra: Record<string, string> = {}) => ({ ...p, ...extra, account_id: account?.id });
-  const notFound = (kind: string, id: string, account: Account | undefined, echo: Record<string, unknown>) => adsError(404, 'NOT_FOUND', `${kind} ${id} was not found for Account ${account?.id ?? ''}`, echo);
+  const echoOf = (p: Params, account: Account | undefined, extra: Record<string, string> = {}) => ({
+    ...p,
+    ...extra,
+    account_id: account?.id,
+  });
+  const notFound = (kind: string, id: string, account: Account | undefined, echo: Record<string, unknown>) =>
+    adsError(404, 'NOT_FOUND', `${kind} ${id} was not found for Account ${account?.id ?? ''}`, echo);
   const ok = (echo: Record<string, unknown>, data: object) => json(200, { request: { params: echo }, data });
   const touch = (e: { updated_at: string }) => {
     e.updated_at = xTime(ctx.now());
   };
-  const liveCampaign = (account: Account | undefined, id: string | undefined) => w().campaigns.find((c) => c.id === id && c.account_id === account?.id && !c.deleted);
+  const liveCampaign = (account: Account | undefined, id: string | undefined) =>
+    w().campaigns.find((c) => c.id === id && c.account_id === account?.id && !c.deleted);
 
-  r.add('POST', '/:version/accounts/:account_id/campaigns', guard('writes', 'campaigns', (_req: SandboxRequest, p, account) => {
-    const echo = echoOf(p, account);
-    const currency = account?.currency ?? 'USD';
-    const result = checked(() => {
-      const rd = new Reader(p, echo);
-      const fi = rd.required('funding_instrument_id');
-      const name = rd.name(true) ?? '';
-      if (fi !== w().instruments.get(account?.id ?? '')) rd.fail(`Funding instrument ${fi} was not found for Account ${account?.id ?? ''}`, 'funding_instrument_id', 'INVALID_PARAMETER', fi);
-      const status = (rd.oneOf('entity_status', ['ACTIVE', 'DRAFT', 'PAUSED']) ?? 'ACTIVE') as Campaign['entity_status'];
-      const optimization = rd.oneOf('budget_optimization', ['CAMPAIGN', 'LINE_ITEM']) ?? 'CAMPAIGN';
-      const daily = rd.budget('daily_budget_amount_local_micro', currency) ?? null;
-      const total = rd.budget('total_budget_amount_local_micro', currency) ?? null;
-      rd.budgetsAgree(daily, total);
-      const standard = rd.bool('standard_delivery') ?? true;
-      const po = rd.limited('purchase_order_number', PO_MAX) ?? null;
-      const now = xTime(ctx.now());
-      const c: Campaign = {
-        id: b36(5),
-        account_id: account?.id ?? '',
-        name,
-        funding_instrument_id: fi,
-        entity_status: status,
-        effective_status: status === 'ACTIVE' ? 'RUNNING' : status === 'PAUSED' ? 'PAUSED' : 'DRAFT',
-        // A campaign without line items cannot serve yet.
-        servable: false,
-        reasons_not_servable: [...(status === 'PAUSED' ? ['PAUSED_BY_ADVERTISER'] : []), 'INCOMPLETE'],
-        daily_budget_amount_local_micro: daily,
-        total_budget_amount_local_micro: total,
-        budget_optimization: optimization,
-        standard_delivery: standard,
-        duration_in_days: null,
-        frequency_cap: null,
-        purchase_order_number: po,
-        currency,
-        created_at: now,
-        updated_at: now,
-        deleted: false,
-      };
-      return c;
-    });
-    if (!result.ok) return result.res;
-    w().campaigns.push(result.value);
-    return ok(echo, strip(result.value));
-  }));
+  r.add(
+    'POST',
+    '/:version/accounts/:account_id/campaigns',
+    guard('writes', 'campaigns', (_req: SandboxRequest, p, account) => {
+      const echo = echoOf(p, account);
+      const currency = account?.currency ?? 'USD';
+      const result = checked(() => {
+        const rd = new Reader(p, echo);
+        const fi = rd.required('funding_instrument_id');
+        const name = rd.name(true) ?? '';
+        if (fi !== w().instruments.get(account?.id ?? ''))
+          rd.fail(
+            `Funding instrument ${fi} was not found for Account ${account?.id ?? ''}`,
+            'funding_instrument_id',
+            'INVALID_PARAMETER',
+            fi,
+          );
+        const status = (rd.oneOf('entity_status', ['ACTIVE', 'DRAFT', 'PAUSED']) ??
+          'ACTIVE') as Campaign['entity_status'];
+        const optimization = rd.oneOf('budget_optimization', ['CAMPAIGN', 'LINE_ITEM']) ?? 'CAMPAIGN';
+        const daily = rd.budget('daily_budget_amount_local_micro', currency) ?? null;
+        const total = rd.budget('total_budget_amount_local_micro', currency) ?? null;
+        rd.budgetsAgree(daily, total);
+        const standard = rd.bool('standard_delivery') ?? true;
+        const po = rd.limited('purchase_order_number', PO_MAX) ?? null;
+        const now = xTime(ctx.now());
+        const c: Campaign = {
+          id: b36(5),
+          account_id: account?.id ?? '',
+          name,
+          funding_instrument_id: fi,
+          entity_status: status,
+          effective_status: status === 'ACTIVE' ? 'RUNNING' : status === 'PAUSED' ? 'PAUSED' : 'DRAFT',
+          // A campaign without line items cannot serve yet.
+          servable: false,
+          reasons_not_servable: [...(status === 'PAUSED' ? ['PAUSED_BY_ADVERTISER'] : []), 'INCOMPLETE'],
+          daily_budget_amount_local_micro: daily,
+          total_budget_amount_local_micro: total,
+          budget_optimization: optimization,
+          standard_delivery: standard,
+          duration_in_days: null,
+          frequency_cap: null,
+          purchase_order_number: po,
+          currency,
+          created_at: now,
+          updated_at: now,
+          deleted: false,
+        };
+        return c;
+      });
+      if (!result.ok) return result.res;
+      w().campaigns.push(result.value);
+      return ok(echo, strip(result.value));
+    }),
+  );
 
-  r.add('PUT', '/:version/accounts/:account_id/campaigns/:campaign_id', guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
-    const id = req.params['campaign_id'] ?? '';
-    const echo = echoOf(p, account, { campaign_id: id });
-    const c = liveCampaign(account, id);
-    if (!c) return notFound('Campaign', id, account, echo);
-    const result = checked(() => {
-      const rd = new Reader(p, echo);
-      const name = rd.name(false);
-      const status = rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']) as Campaign['entity_status'] | undefined;
-      const daily = rd.budget('daily_budget_amount_local_micro', c.currency);
-      const total = rd.budget('total_budget_amount_local_micro', c.currency);
-      rd.budgetsAgree(daily === undefined ? c.daily_budget_amount_local_micro : daily, total === undefined ? c.total_budget_amount_local_micro : total);
-      return {
-        name,
-        entity_status: status,
-        budget_optimization: rd.oneOf('budget_optimization', ['CAMPAIGN', 'LINE_ITEM']),
-        daily_budget_amount_local_micro: daily,
-        total_budget_amount_local_micro: total,
-        standard_delivery: rd.bool('standard_delivery'),
-        purchase_order_number: rd.limited('purchase_order_number', PO_MAX),
-      };
-    });
-    if (!result.ok) return result.res;
-    for (const [k, v] of Object.entries(result.value)) assign(c, k as keyof Campaign, v);
-    if (result.value.entity_status) {
-      c.effective_status = c.entity_status === 'ACTIVE' ? 'RUNNING' : 'PAUSED';
-      c.reasons_not_servable = c.entity_status === 'PAUSED' ? ['PAUSED_BY_ADVERTISER'] : [];
-      c.servable = c.entity_status === 'ACTIVE';
-    }
-    touch(c);
-    return ok(echo, strip(c));
-  }));
+  r.add(
+    'PUT',
+    '/:version/accounts/:account_id/campaigns/:campaign_id',
+    guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
+      const id = req.params['campaign_id'] ?? '';
+      const echo = echoOf(p, account, { campaign_id: id });
+      const c = liveCampaign(account, id);
+      if (!c) return notFound('Campaign', id, account, echo);
+      const result = checked(() => {
+        const rd = new Reader(p, echo);
+        const name = rd.name(false);
+        const status = rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']) as Campaign['entity_status'] | undefined;
+        const daily = rd.budget('daily_budget_amount_local_micro', c.currency);
+        const total = rd.budget('total_budget_amount_local_micro', c.currency);
+        rd.budgetsAgree(
+          daily === undefined ? c.daily_budget_amount_local_micro : daily,
+          total === undefined ? c.total_budget_amount_local_micro : total,
+        );
+        return {
+          name,
+          entity_status: status,
+          budget_optimization: rd.oneOf('budget_optimization', ['CAMPAIGN', 'LINE_ITEM']),
+          daily_budget_amount_local_micro: daily,
+          total_budget_amount_local_micro: total,
+          standard_delivery: rd.bool('standard_delivery'),
+          purchase_order_number: rd.limited('purchase_order_number', PO_MAX),
+        };
+      });
+      if (!result.ok) return result.res;
+      for (const [k, v] of Object.entries(result.value)) assign(c, k as keyof Campaign, v);
+      if (result.value.entity_status) {
+        c.effective_status = c.entity_status === 'ACTIVE' ? 'RUNNING' : 'PAUSED';
+        c.reasons_not_servable = c.entity_status === 'PAUSED' ? ['PAUSED_BY_ADVERTISER'] : [];
+        c.servable = c.entity_status === 'ACTIVE';
+      }
+      touch(c);
+      return ok(echo, strip(c));
+    }),
+  );
 
-  r.add('DELETE', '/:version/accounts/:account_id/campaigns/:campaign_id', guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
-    const id = req.params['campaign_id'] ?? '';
-    const echo = echoOf(p, account, { campaign_id: id });
-    const c = liveCampaign(account, id);
-    // Deleting is not reversible; a second DELETE is a 404.
-    if (!c) return notFound('Campaign', id, account, echo);
-    const lines = w().lineItems.filter((l) => l.campaign_id === c.id);
-    const ids = new Set(lines.map((l) => l.id));
-    for (const e of [c, ...lines, ...w().promotedTweets.filter((t) => ids.has(t.line_item_id))]) {
-      if (e.deleted) continue;
-      e.deleted = true;
-      touch(e);
-    }
-    return ok(echo, strip(c));
-  }));
+  r.add(
+    'DELETE',
+    '/:version/accounts/:account_id/campaigns/:campaign_id',
+    guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
+      const id = req.params['campaign_id'] ?? '';
+      const echo = echoOf(p, account, { campaign_id: id });
+      const c = liveCampaign(account, id);
+      // Deleting is not reversible; a second DELETE is a 404.
+      if (!c) return notFound('Campaign', id, account, echo);
+      const lines = w().lineItems.filter((l) => l.campaign_id === c.id);
+      const ids = new Set(lines.map((l) => l.id));
+      for (const e of [c, ...lines, ...w().promotedTweets.filter((t) => ids.has(t.line_item_id))]) {
+        if (e.deleted) continue;
+        e.deleted = true;
+        touch(e);
+      }
+      return ok(echo, strip(c));
+    }),
+  );
 
-  r.add('PUT', '/:version/accounts/:account_id/line_items/:line_item_id', guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
-    const id = req.params['line_item_id'] ?? '';
-    const echo = echoOf(p, account, { line_item_id: id });
-    const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
-    if (!li) return notFound('Line Item', id, account, echo);
-    const result = checked(() => {
-      const rd = new Reader(p, echo);
-      const start = rd.time('start_time');
-      if (start === null) rd.fail('Expected time, got "" for start_time', 'start_time', 'INVALID_PARAMETER', '');
-      const end = rd.time('end_time');
-      rd.scheduleAgrees(start ?? li.start_time, end === undefined ? li.end_time : end);
-      const daily = rd.budget('daily_budget_amount_local_micro', li.currency);
-      const total = rd.budget('total_budget_amount_local_micro', li.currency);
-      rd.budgetsAgree(daily === undefined ? li.daily_budget_amount_local_micro : daily, total === undefined ? li.total_budget_amount_local_micro : total);
-      return {
-        name: rd.name(false),
-        entity_status: rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']),
-        start_time: start ?? undefined,
-        end_time: end,
-        daily_budget_amount_local_micro: daily,
-        total_budget_amount_local_micro: total,
-      };
-    });
-    if (!result.ok) return result.res;
-    for (const [k, v] of Object.entries(result.value)) assign(li, k as keyof LineItem, v);
-    touch(li);
-    return ok(echo, strip(li));
-  }));
+  r.add(
+    'PUT',
+    '/:version/accounts/:account_id/line_items/:line_item_id',
+    guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
+      const id = req.params['line_item_id'] ?? '';
+      const echo = echoOf(p, account, { line_item_id: id });
+      const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
+      if (!li) return notFound('Line Item', id, account, echo);
+      const result = checked(() => {
+        const rd = new Reader(p, echo);
+        const start = rd.time('start_time');
+        if (start === null) rd.fail('Expected time, got "" for start_time', 'start_time', 'INVALID_PARAMETER', '');
+        const end = rd.time('end_time');
+        rd.scheduleAgrees(start ?? li.start_time, end === undefined ? li.end_time : end);
+        const daily = rd.budget('daily_budget_amount_local_micro', li.currency);
+        const total = rd.budget('total_budget_amount_local_micro', li.currency);
+        rd.budgetsAgree(
+          daily === undefined ? li.daily_budget_amount_local_micro : daily,
+          total === undefined ? li.total_budget_amount_local_micro : total,
+        );
+        return {
+          name: rd.name(false),
+          entity_status: rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']),
+          start_time: start ?? undefined,
+          end_time: end,
+          daily_budget_amount_local_micro: daily,
+          total_budget_amount_local_micro: total,
+        };
+      });
+      if (!result.ok) return result.res;
+      for (const [k, v] of Object.entries(result.value)) assign(li, k as keyof LineItem, v);
+      touch(li);
+      return ok(echo, strip(li));
+    }),
+  );
 
-  r.add('DELETE', '/:version/accounts/:account_id/line_items/:line_item_id', guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
-    const id = req.params['line_item_id'] ?? '';
-    const echo = echoOf(p, account, { line_item_id: id });
-    const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
-    if (!li) return notFound('Line Item', id, account, echo);
-    for (const e of [li, ...w().promotedTweets.filter((t) => t.line_item_id === li.id)]) {
-      if (e.deleted) continue;
-      e.deleted = true;
-      touch(e);
-    }
-    return ok(echo, strip(li));
-  }));
+  r.add(
+    'DELETE',
+    '/:version/accounts/:account_id/line_items/:line_item_id',
+    guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
+      const id = req.params['line_item_id'] ?? '';
+      const echo = echoOf(p, account, { line_item_id: id });
+      const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
+      if (!li) return notFound('Line Item', id, account, echo);
+      for (const e of [li, ...w().promotedTweets.filter((t) => t.line_item_id === li.id)]) {
+        if (e.deleted) continue;
+        e.deleted = true;
+        touch(e);
+      }
+      return ok(echo, strip(li));
+    }),
+  );
 
-  r.add('DELETE', '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id', guard('writes', 'promoted_tweets', (req: SandboxRequest, p, account) => {
-    const id = req.params['promoted_tweet_id'] ?? '';
-    const echo = echoOf(p, account, { promoted_tweet_id: id });
-    const t: PromotedTweet | undefined = w().promotedTweets.find((x) => x.id === id && x.account_id === account?.id && !x.deleted);
-    if (!t) return notFound('Promoted Tweet', id, account, echo);
-    t.deleted = true;
-    touch(t);
-    return ok(echo, strip(t));
-  }));
+  r.add(
+    'DELETE',
+    '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id',
+    guard('writes', 'promoted_tweets', (req: SandboxRequest, p, account) => {
+      const id = req.params['promoted_tweet_id'] ?? '';
+      const echo = echoOf(p, account, { promoted_tweet_id: id });
+      const t: PromotedTweet | undefined = w().promotedTweets.find(
+        (x) => x.id === id && x.account_id === account?.id && !x.deleted,
+      );
+      if (!t) return notFound('Promoted Tweet', id, account, echo);
+      t.deleted = true;
+      touch(t);
+      return ok(echo, strip(t));
+    }),
+  );
 }

@@ -35,7 +35,12 @@ export function MetricsChart({ days, name, currency }: { days: Day[]; name: stri
         scales: { x: { time: true }, money: { auto: true }, count: { auto: true }, clicks: { auto: true } },
         series: [
           {},
-          { label: `${t.series.spend}${currency ? ` (${currency})` : ''}`, scale: 'money', stroke: '#b45309', width: 2 },
+          {
+            label: `${t.series.spend}${currency ? ` (${currency})` : ''}`,
+            scale: 'money',
+            stroke: '#b45309',
+            width: 2,
+          },
           { label: t.series.impressions, scale: 'count', stroke: '#1d4ed8', width: 2 },
           { label: t.series.clicks, scale: 'clicks', stroke: '#047857', width: 2, dash: [6, 4] },
         ],

@@ -9,7 +9,12 @@ import { adsStrings as t } from './strings.ts';
 
 type Revision = Row<'/v1/ads/campaigns/{id}/metrics/revisions'>;
 const METRICS = ['spend_micros', 'impressions', 'clicks', 'conversions'] as const;
-const LABEL = { spend_micros: t.series.spend, impressions: t.series.impressions, clicks: t.series.clicks, conversions: t.series.conversions };
+const LABEL = {
+  spend_micros: t.series.spend,
+  impressions: t.series.impressions,
+  clicks: t.series.clicks,
+  conversions: t.series.conversions,
+};
 
 interface ChangeRow {
   key: string;
@@ -21,11 +26,37 @@ interface ChangeRow {
 }
 
 /** Each restatement of one day: per entity and changed metric, the numbers before and after. */
-export function Revisions({ ctx, campaignId, date, currency }: { ctx: PortalContext; campaignId: string; date: string; currency: string | null }) {
-  const list = useResource(() => unwrap(ctx.api.GET('/v1/ads/campaigns/{id}/metrics/revisions', { params: { path: { id: campaignId }, query: { date } } })), [campaignId, date]);
-  const show = (m: (typeof METRICS)[number], v: number | null) => (m === 'spend_micros' ? formatMoney(v, currency) : v === null ? '—' : v.toLocaleString());
+export function Revisions({
+  ctx,
+  campaignId,
+  date,
+  currency,
+}: {
+  ctx: PortalContext;
+  campaignId: string;
+  date: string;
+  currency: string | null;
+}) {
+  const list = useResource(
+    () =>
+      unwrap(
+        ctx.api.GET('/v1/ads/campaigns/{id}/metrics/revisions', {
+          params: { path: { id: campaignId }, query: { date } },
+        }),
+      ),
+    [campaignId, date],
+  );
+  const show = (m: (typeof METRICS)[number], v: number | null) =>
+    m === 'spend_micros' ? formatMoney(v, currency) : v === null ? '—' : v.toLocaleString();
   const rows: ChangeRow[] = (list.data?.data ?? []).flatMap((r: Revision) =>
-    METRICS.filter((m) => r.previous[m] !== r.current[m]).map((m) => ({ key: `${r.id}:${m}`, when: formatTime(r.changed_at), entity: r.name ?? r.platform_id, metric: LABEL[m], before: show(m, r.previous[m]), after: show(m, r.current[m]) })),
+    METRICS.filter((m) => r.previous[m] !== r.current[m]).map((m) => ({
+      key: `${r.id}:${m}`,
+      when: formatTime(r.changed_at),
+      entity: r.name ?? r.platform_id,
+      metric: LABEL[m],
+      before: show(m, r.previous[m]),
+      after: show(m, r.current[m]),
+    })),
   );
   return (
     <section class="panel" aria-labelledby="revisions-title">

@@ -1,19 +1,38 @@
 /** The words of the Ads pages (see content/strings.ts for why they sit here). */
 export const adsStrings = {
   title: 'Ads',
-  levels: { accounts: 'Accounts', campaigns: 'Campaigns', 'ad-groups': 'Ad groups', ads: 'Ads' } as Record<string, string>,
+  levels: { accounts: 'Accounts', campaigns: 'Campaigns', 'ad-groups': 'Ad groups', ads: 'Ads' } as Record<
+    string,
+    string
+  >,
   levelsLabel: 'Level',
   statusFilter: 'Status',
   anyStatus: 'Any status',
-  statuses: { active: 'Active', paused: 'Paused', pending: 'Pending', archived: 'Archived', deleted: 'Deleted', error: 'Error', unknown: 'Unknown' } as Record<string, string>,
+  statuses: {
+    active: 'Active',
+    paused: 'Paused',
+    pending: 'Pending',
+    archived: 'Archived',
+    deleted: 'Deleted',
+    error: 'Error',
+    unknown: 'Unknown',
+  } as Record<string, string>,
   caption: (level: string) => `${level} on every connected ad platform`,
-  columns: { name: 'Name', platform: 'Platform', status: 'Status', account: 'Account', budget: 'Daily budget', updated: 'Updated' },
+  columns: {
+    name: 'Name',
+    platform: 'Platform',
+    status: 'Status',
+    account: 'Account',
+    budget: 'Daily budget',
+    updated: 'Updated',
+  },
   unnamed: '(no name)',
   report: 'Campaign report',
   range: { since: 'From', until: 'To' },
   show: 'Show',
   chartTitle: 'Spend, impressions and clicks per day',
-  chartLabel: (name: string) => `Chart of spend, impressions and clicks per day for ${name}; the same numbers are in the data table`,
+  chartLabel: (name: string) =>
+    `Chart of spend, impressions and clicks per day for ${name}; the same numbers are in the data table`,
   view: { chart: 'Chart', table: 'Data table' },
   viewLabel: 'Show the numbers as',
   series: { spend: 'Spend', impressions: 'Impressions', clicks: 'Clicks', conversions: 'Conversions' },

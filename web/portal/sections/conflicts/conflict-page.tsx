@@ -16,7 +16,9 @@ import { BlockDiff } from './block-diff.tsx';
 import { FieldChoice, fromText, type ConflictField, type Decision } from './field-choice.tsx';
 import { conflictStrings as t } from './strings.ts';
 
-type ResolveBody = NonNullable<paths['/v1/conflicts/{id}/resolve']['post']['requestBody']>['content']['application/json'];
+type ResolveBody = NonNullable<
+  paths['/v1/conflicts/{id}/resolve']['post']['requestBody']
+>['content']['application/json'];
 type FieldName = keyof NonNullable<ResolveBody['choices']>;
 
 /** The resolve request for the decisions made: a side per field, or the value written. */
@@ -35,7 +37,10 @@ function resolution(decisions: Record<string, Decision | undefined>): ResolveBod
 export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
   const toasts = useToasts();
   const conflict = useResource(() => unwrap(ctx.api.GET('/v1/conflicts/{id}', { params: { path: { id } } })), [id]);
-  const blocks = useResource(() => unwrap(ctx.api.GET('/v1/conflicts/{id}/body-blocks', { params: { path: { id } } })), [id]);
+  const blocks = useResource(
+    () => unwrap(ctx.api.GET('/v1/conflicts/{id}/body-blocks', { params: { path: { id } } })),
+    [id],
+  );
   const sites = useResource(() => loadSites(ctx.api), []);
   const [decisions, setDecisions] = useState<Record<string, Decision | undefined>>({});
   const c = conflict.data;
@@ -46,12 +51,19 @@ export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
 
   const resolve = () =>
     toasts.run(async () => {
-      await unwrap(ctx.api.POST('/v1/conflicts/{id}/resolve', { params: { path: { id } }, body: resolution(decisions) }));
+      await unwrap(
+        ctx.api.POST('/v1/conflicts/{id}/resolve', { params: { path: { id } }, body: resolution(decisions) }),
+      );
       conflict.reload();
     }, t.resolved);
 
   return (
-    <DetailFrame ctx={ctx} back={{ href: sectionHref('conflicts'), label: t.back }} title={t.detailTitle} resource={conflict}>
+    <DetailFrame
+      ctx={ctx}
+      back={{ href: sectionHref('conflicts'), label: t.back }}
+      title={t.detailTitle}
+      resource={conflict}
+    >
       {(c) => (
         <>
           <Facts
@@ -64,26 +76,40 @@ export function ConflictPage({ ctx, id }: { ctx: PortalContext; id: string }) {
           />
           {open && <p>{t.explain}</p>}
           {fields.map((f) => (
-            <FieldChoice key={f.field} f={f} readOnly={readOnly} decision={decisions[f.field]} onChange={(d) => setDecisions((s) => ({ ...s, [f.field]: d }))} />
+            <FieldChoice
+              key={f.field}
+              f={f}
+              readOnly={readOnly}
+              decision={decisions[f.field]}
+              onChange={(d) => setDecisions((s) => ({ ...s, [f.field]: d }))}
+            />
           ))}
           {blocks.data?.base && (
             <section class="panel" aria-labelledby="body-diff-title">
               <h2 id="body-diff-title">{t.bodyDiff}</h2>
               <div class="diffs">
-                {blocks.data.hub && <BlockDiff base={blocks.data.base} side={blocks.data.hub} sideLabel={t.sides['hub']!} />}
-                {blocks.data.remote && <BlockDiff base={blocks.data.base} side={blocks.data.remote} sideLabel={t.sides['remote']!} />}
+                {blocks.data.hub && (
+                  <BlockDiff base={blocks.data.base} side={blocks.data.hub} sideLabel={t.sides['hub']!} />
+                )}
+                {blocks.data.remote && (
+                  <BlockDiff base={blocks.data.base} side={blocks.data.remote} sideLabel={t.sides['remote']!} />
+                )}
               </div>
             </section>
           )}
           {open && (
             <div class="actions">
-              <ActionButton kind="primary" hidden={ctx.session.readOnly} disabled={!complete} onAction={resolve}>{t.resolve}</ActionButton>
+              <ActionButton kind="primary" hidden={ctx.session.readOnly} disabled={!complete} onAction={resolve}>
+                {t.resolve}
+              </ActionButton>
             </div>
           )}
           {c.resolution && (
             <section aria-labelledby="resolution-title">
               <h2 id="resolution-title">{t.resolution}</h2>
-              <Facts items={Object.entries(c.resolution).map(([k, v]) => [fieldLabels[k] ?? k, <FieldValue value={v} />])} />
+              <Facts
+                items={Object.entries(c.resolution).map(([k, v]) => [fieldLabels[k] ?? k, <FieldValue value={v} />])}
+              />
             </section>
           )}
         </>

@@ -7,7 +7,8 @@ export const conflictStrings = {
   columns: { item: 'Item', site: 'Site', fields: 'Fields', raised: 'Raised', resolved: 'Resolved', status: 'Status' },
   open: (fields: string) => `Open conflict on ${fields}`,
   detailTitle: 'Conflict',
-  explain: 'The hub and the site both changed these fields since they last agreed. Choose a side for each field, or write the value to keep.',
+  explain:
+    'The hub and the site both changed these fields since they last agreed. Choose a side for each field, or write the value to keep.',
   sides: { base: 'Last agreed', hub: 'Hub', remote: 'Site' } as Record<string, string>,
   merged: 'Write the value',
   keep: (field: string) => `Value to keep for ${field}`,

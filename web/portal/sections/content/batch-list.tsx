@@ -21,7 +21,14 @@ export function BatchList({ ctx }: { ctx: PortalContext }) {
         rows={rows}
         rowKey={(b) => b.id}
         columns={[
-          { header: t.batchColumnsList.created, cell: (b) => <Link href={sectionHref('content', 'batches', b.id)} onNavigate={ctx.navigate}>{t.viewBatch(formatTime(b.created_at))}</Link> },
+          {
+            header: t.batchColumnsList.created,
+            cell: (b) => (
+              <Link href={sectionHref('content', 'batches', b.id)} onNavigate={ctx.navigate}>
+                {t.viewBatch(formatTime(b.created_at))}
+              </Link>
+            ),
+          },
           { header: t.batchColumnsList.status, cell: (b) => <StatusBadge status={b.status} /> },
           { header: t.batchColumnsList.progress, cell: (b) => t.progressText(b.done, b.failed, b.total) },
         ]}

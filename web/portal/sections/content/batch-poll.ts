@@ -8,7 +8,10 @@ export const isMoving = (b: { status: string } | undefined) => !b || MOVING.has(
 
 /** A batch, read again every `ms` while it is queued, running or rolling back. */
 export function useBatch(api: ApiClient, id: string | undefined, ms = 1000) {
-  const batch = useResource(async () => (id ? unwrap(api.GET('/v1/publish/{id}', { params: { path: { id } } })) : undefined), [id]);
+  const batch = useResource(
+    async () => (id ? unwrap(api.GET('/v1/publish/{id}', { params: { path: { id } } })) : undefined),
+    [id],
+  );
   useInterval(batch.reload, ms, !!id && isMoving(batch.data));
   return batch;
 }

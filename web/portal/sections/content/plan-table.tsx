@@ -20,12 +20,30 @@ type Change = { from: unknown; to: unknown };
 export function planRows(batch: Batch, titles: Map<string, string>, sites: Site[]): PlanRow[] {
   return batch.items.flatMap((bi) => {
     const plan = (bi.plan ?? {}) as { changes?: Record<string, Change> };
-    const base = { item: titles.get(bi.item_id) ?? bi.item_id, site: siteName(sites, bi.connection_id), action: bi.action ?? bi.status };
+    const base = {
+      item: titles.get(bi.item_id) ?? bi.item_id,
+      site: siteName(sites, bi.connection_id),
+      action: bi.action ?? bi.status,
+    };
     const changes = Object.entries(plan.changes ?? {});
     if (!changes.length || bi.action === 'refuse') {
-      return [{ ...base, key: `${bi.item_id}:${bi.connection_id}`, field: bi.error?.message ?? '', from: undefined, to: undefined }];
+      return [
+        {
+          ...base,
+          key: `${bi.item_id}:${bi.connection_id}`,
+          field: bi.error?.message ?? '',
+          from: undefined,
+          to: undefined,
+        },
+      ];
     }
-    return changes.map(([field, c]) => ({ ...base, key: `${bi.item_id}:${bi.connection_id}:${field}`, field: fieldLabels[field] ?? field, from: c.from, to: c.to }));
+    return changes.map(([field, c]) => ({
+      ...base,
+      key: `${bi.item_id}:${bi.connection_id}:${field}`,
+      field: fieldLabels[field] ?? field,
+      from: c.from,
+      to: c.to,
+    }));
   });
 }
 
@@ -39,7 +57,10 @@ export function PlanTable({ rows }: { rows: PlanRow[] }) {
         columns={[
           { header: t.planColumns.item, cell: (r) => r.item },
           { header: t.planColumns.site, cell: (r) => r.site },
-          { header: t.planColumns.action, cell: (r) => <span class={`action ${r.action}`}>{t.actions[r.action] ?? r.action}</span> },
+          {
+            header: t.planColumns.action,
+            cell: (r) => <span class={`action ${r.action}`}>{t.actions[r.action] ?? r.action}</span>,
+          },
           { header: t.planColumns.field, cell: (r) => r.field || t.nothing },
           { header: t.planColumns.from, cell: (r) => <FieldValue value={r.from} /> },
           { header: t.planColumns.to, cell: (r) => <FieldValue value={r.to} /> },

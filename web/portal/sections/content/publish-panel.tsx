@@ -17,7 +17,19 @@ type Item = Row<'/v1/content'>;
  * field by field; only the confirmation publishes. The dry run is the same decision the real
  * publish makes, so the plan shown is the publish that follows (unless a site changes meanwhile).
  */
-export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: PortalContext; items: Item[]; sites: Site[]; onCancel: () => void; onStarted: (batchId: string) => void }) {
+export function PublishPanel({
+  ctx,
+  items,
+  sites,
+  onCancel,
+  onStarted,
+}: {
+  ctx: PortalContext;
+  items: Item[];
+  sites: Site[];
+  onCancel: () => void;
+  onStarted: (batchId: string) => void;
+}) {
   const toasts = useToasts();
   // Only active connections take a publish; one active site is chosen from the start.
   const active = sites.filter((s) => s.status === 'active');
@@ -50,11 +62,18 @@ export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: 
     setChosen((s) => (on ? new Set([...s, id]) : new Set([...s].filter((x) => x !== id))));
   };
   const rows = planned ? planRows(planned, new Map(items.map((i) => [i.id, i.title])), sites) : [];
-  const counts = planned ? planned.items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.action ?? i.status]: (acc[i.action ?? i.status] ?? 0) + 1 }), {}) : {};
+  const counts = planned
+    ? planned.items.reduce<Record<string, number>>(
+        (acc, i) => ({ ...acc, [i.action ?? i.status]: (acc[i.action ?? i.status] ?? 0) + 1 }),
+        {},
+      )
+    : {};
 
   return (
     <section class="panel" aria-labelledby="publish-title">
-      <h2 id="publish-title">{t.publishTitle}: {t.selected(items.length)}</h2>
+      <h2 id="publish-title">
+        {t.publishTitle}: {t.selected(items.length)}
+      </h2>
       {sites.length === 0 ? (
         <p>{t.noSites}</p>
       ) : (
@@ -62,7 +81,12 @@ export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: 
           <legend>{t.sitesLegend}</legend>
           {sites.map((s) => (
             <label class="check" key={s.id}>
-              <input type="checkbox" checked={chosen.has(s.id)} disabled={s.status !== 'active'} onChange={(e) => toggle(s.id, (e.currentTarget as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                checked={chosen.has(s.id)}
+                disabled={s.status !== 'active'}
+                onChange={(e) => toggle(s.id, e.currentTarget.checked)}
+              />
               {siteName(sites, s.id)}
               {s.status !== 'active' && <StatusBadge status={s.status} />}
             </label>
@@ -70,8 +94,12 @@ export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: 
         </fieldset>
       )}
       <div class="actions">
-        <ActionButton onAction={preview} disabled={chosen.size === 0 || (!!dryRunId && !planned)}>{t.preview}</ActionButton>
-        <button type="button" onClick={onCancel}>{t.cancel}</button>
+        <ActionButton onAction={preview} disabled={chosen.size === 0 || (!!dryRunId && !planned)}>
+          {t.preview}
+        </ActionButton>
+        <button type="button" onClick={onCancel}>
+          {t.cancel}
+        </button>
       </div>
       {error && <ErrorNotice error={error} />}
       {dryRunId && !planned && <p role="status">{t.previewing}</p>}
@@ -80,7 +108,9 @@ export function PublishPanel({ ctx, items, sites, onCancel, onStarted }: { ctx: 
           <p role="status">{t.planSummary(counts)}</p>
           <PlanTable rows={rows} />
           <div class="actions">
-            <ActionButton kind="primary" onAction={confirm}>{t.confirm}</ActionButton>
+            <ActionButton kind="primary" onAction={confirm}>
+              {t.confirm}
+            </ActionButton>
           </div>
         </>
       )}

@@ -7,7 +7,10 @@ export type Site = Row<'/v1/connections'>;
  * One page of 200 is enough for a portal; an org with more sites narrows by other means.
  */
 export async function loadSites(api: ApiClient): Promise<Site[]> {
-  const [providers, connections] = await Promise.all([unwrap(api.GET('/v1/providers')), unwrap(api.GET('/v1/connections', { params: { query: { limit: 200 } } }))]);
+  const [providers, connections] = await Promise.all([
+    unwrap(api.GET('/v1/providers')),
+    unwrap(api.GET('/v1/connections', { params: { query: { limit: 200 } } })),
+  ]);
   const cms = new Set(providers.data.filter((p) => p.family === 'cms').map((p) => p.id));
   return connections.data.filter((c) => cms.has(c.provider));
 }

@@ -23,7 +23,14 @@ export const contentStrings = {
   itemsCaption: 'Content items and their state on each site',
   stateFilter: 'State on a site',
   anyState: 'Any state',
-  states: { pending: 'Pending', synced: 'Synced', conflict: 'In conflict', remote_deleted: 'Deleted on the site', rolled_back: 'Rolled back', failed: 'Failed' } as Record<string, string>,
+  states: {
+    pending: 'Pending',
+    synced: 'Synced',
+    conflict: 'In conflict',
+    remote_deleted: 'Deleted on the site',
+    rolled_back: 'Rolled back',
+    failed: 'Failed',
+  } as Record<string, string>,
   columns: { select: 'Select', title: 'Title', kind: 'Kind', status: 'Status', sites: 'On sites', updated: 'Updated' },
   notOnAnySite: 'Not published yet',
   selectItem: (title: string) => `Select “${title}”`,
@@ -37,8 +44,17 @@ export const contentStrings = {
   previewing: 'Working out what would change…',
   planCaption: 'What publishing would do, item by item and field by field',
   planColumns: { item: 'Item', site: 'Site', action: 'Action', field: 'Field', from: 'From', to: 'To' },
-  actions: { create: 'Create', update: 'Update', adopt: 'Adopt', noop: 'Skip (no change)', refuse: 'Refused' } as Record<string, string>,
-  planSummary: (counts: Record<string, number>) => Object.entries(counts).map(([a, n]) => `${n} × ${contentStrings.actions[a] ?? a}`).join(', '),
+  actions: {
+    create: 'Create',
+    update: 'Update',
+    adopt: 'Adopt',
+    noop: 'Skip (no change)',
+    refuse: 'Refused',
+  } as Record<string, string>,
+  planSummary: (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([a, n]) => `${n} × ${contentStrings.actions[a] ?? a}`)
+      .join(', '),
   nothing: '—',
   confirm: 'Confirm and publish',
   cancel: 'Cancel',

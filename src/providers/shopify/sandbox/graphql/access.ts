@@ -28,7 +28,11 @@ export function idOf(value: unknown, type: string): number | undefined {
 export function requireScope(ctx: GqlContext, scope: string, field: string): void {
   if (hasScope(ctx.token, scope)) return;
   throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
-    extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: `\`${scope}\` access scope.` },
+    extensions: {
+      code: 'ACCESS_DENIED',
+      documentation: 'https://shopify.dev/api/usage/access-scopes',
+      requiredAccess: `\`${scope}\` access scope.`,
+    },
   });
 }
 

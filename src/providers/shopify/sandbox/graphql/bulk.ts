@@ -59,13 +59,24 @@ export class BulkOperations {
 
   routes(r: Router): void {
     r.add('GET', '/bulk-results/:key', (req) => {
-      const op = [...this.#ops.values()].find((o) => `${o.fileKey}.jsonl` === req.params['key'] && o.status === 'COMPLETED');
-      return op ? { status: 200, headers: { 'content-type': 'application/jsonl' }, body: Buffer.from(op.lines.map((l) => `${l}\n`).join('')) } : { status: 404, body: 'NoSuchKey' };
+      const op = [...this.#ops.values()].find(
+        (o) => `${o.fileKey}.jsonl` === req.params['key'] && o.status === 'COMPLETED',
+      );
+      return op
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/jsonl' },
+            body: Buffer.from(op.lines.map((l) => `${l}\n`).join('')),
+          }
+        : { status: 404, body: 'NoSuchKey' };
     });
   }
 
   runQuery(g: GqlContext, query: string): unknown {
-    const fail = (code: string, message: string) => ({ bulkOperation: null, userErrors: [{ code, field: ['query'], message }] });
+    const fail = (code: string, message: string) => ({
+      bulkOperation: null,
+      userErrors: [{ code, field: ['query'], message }],
+    });
     let doc: DocumentNode;
     try {
       doc = parse(query);
@@ -73,18 +84,35 @@ export class BulkOperations {
       return fail('INVALID', `Invalid bulk query: ${(e as Error).message}`);
     }
     const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    if (ops.length !== 1 || ops[0]!.operation !== 'query') return fail('INVALID', 'Bulk queries must contain exactly one query operation');
+    if (ops.length !== 1 || ops[0]!.operation !== 'query')
+      return fail('INVALID', 'Bulk queries must contain exactly one query operation');
     const roots = ops[0]!.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
     if (roots.length !== 1) return fail('INVALID', 'Bulk queries must contain exactly one top-level connection field');
     if ([...this.#ops.values()].filter((o) => o.status === 'CREATED' || o.status === 'RUNNING').length >= MAX_RUNNING) {
-      return fail('LIMIT_REACHED', 'A bulk query operation for this app and shop is already in progress: the limit is 5');
+      return fail(
+        'LIMIT_REACHED',
+        'A bulk query operation for this app and shop is already in progress: the limit is 5',
+      );
     }
-    const op: Op = { id: this.#next++, query, status: 'CREATED', createdAt: g.shop.now(), completedAt: null, lines: [], roots: 0, errorCode: null, fileKey: randomBytes(10).toString('hex') };
+    const op: Op = {
+      id: this.#next++,
+      query,
+      status: 'CREATED',
+      createdAt: g.shop.now(),
+      completedAt: null,
+      lines: [],
+      roots: 0,
+      errorCode: null,
+      fileKey: randomBytes(10).toString('hex'),
+    };
     const res = this.run(doc, { ...g, bulk: true });
     const key = roots[0]!.alias?.value ?? roots[0]!.name.value;
     const top = (res.data as Obj | null | undefined)?.[key];
     if (res.errors?.length || !isConnectionValue(top)) {
-      op.errorCode = (res.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code === 'ACCESS_DENIED' ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
+      op.errorCode =
+        (res.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code === 'ACCESS_DENIED'
+          ? 'ACCESS_DENIED'
+          : 'INTERNAL_SERVER_ERROR';
     } else {
       const nodes = top.edges?.map((e) => e.node) ?? top.nodes ?? [];
       op.roots = nodes.length;
@@ -108,7 +136,14 @@ export class BulkOperations {
     if (op.status === 'CREATED') {
       op.status = op.errorCode ? 'FAILED' : 'COMPLETED';
       op.completedAt = g.shop.now();
-      this.onFinish({ admin_graphql_api_id: gid('BulkOperation', op.id), completed_at: iso(op.completedAt), created_at: iso(op.createdAt), error_code: op.errorCode?.toLowerCase() ?? null, status: op.status.toLowerCase(), type: 'query' });
+      this.onFinish({
+        admin_graphql_api_id: gid('BulkOperation', op.id),
+        completed_at: iso(op.completedAt),
+        created_at: iso(op.createdAt),
+        error_code: op.errorCode?.toLowerCase() ?? null,
+        status: op.status.toLowerCase(),
+        type: 'query',
+      });
     }
     return this.#render(g, op);
   }

@@ -72,14 +72,21 @@ function compare(a: readonly (string | number)[], b: readonly (string | number)[
 }
 
 /** Sorts by the key, applies the cursor window and the page size. */
-export function paginate<T>(items: readonly T[], args: ListArgs, keyOf: (item: T, sortKey: string) => (string | number)[], bulk: boolean): Connection<T> {
+export function paginate<T>(
+  items: readonly T[],
+  args: ListArgs,
+  keyOf: (item: T, sortKey: string) => (string | number)[],
+  bulk: boolean,
+): Connection<T> {
   const sortKey = args.sortKey ?? 'ID';
   if (!bulk && (args.first == null) === (args.last == null)) {
     throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
   }
   const size = args.first ?? args.last ?? Number.POSITIVE_INFINITY;
   if (!bulk && (size < 0 || size > MAX_PAGE)) {
-    throw new GraphQLError(`The maximum page size is ${MAX_PAGE}; requested ${size}.`, { extensions: { code: 'MAX_PAGE_SIZE_EXCEEDED' } });
+    throw new GraphQLError(`The maximum page size is ${MAX_PAGE}; requested ${size}.`, {
+      extensions: { code: 'MAX_PAGE_SIZE_EXCEEDED' },
+    });
   }
   const keyed = items.map((item) => ({ item, key: keyOf(item, sortKey) }));
   keyed.sort((a, b) => compare(a.key, b.key) * (args.reverse ? -1 : 1));
@@ -93,7 +100,8 @@ export function paginate<T>(items: readonly T[], args: ListArgs, keyOf: (item: T
     const k = decodeCursor(args.before);
     window = window.filter((e) => compare(e.key, k) * dir < 0);
   }
-  const page = args.last != null && args.first == null ? window.slice(Math.max(0, window.length - size)) : window.slice(0, size);
+  const page =
+    args.last != null && args.first == null ? window.slice(Math.max(0, window.length - size)) : window.slice(0, size);
   const startIdx = page.length ? window.indexOf(page[0]!) : 0;
   const edges = page.map((e) => ({ cursor: encodeCursor(e.key), node: e.item }));
   return {

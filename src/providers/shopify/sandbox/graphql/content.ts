@@ -14,19 +14,33 @@ const SCOPE: Record<Kind, string> = { blog: 'content', article: 'content', page:
 
 type Obj = Record<string, unknown>;
 
-const tagsOf = (v: unknown): string[] => String(v ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+const tagsOf = (v: unknown): string[] =>
+  String(v ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 const text = (html: unknown): string => String(html ?? '').replace(/<[^>]*>/g, '');
 
 export function renderNode(g: GqlContext, r: Resource): Obj {
   const f = r.fields;
-  const common = { __typename: TYPE[r.kind], id: gid(TYPE[r.kind], r.id), title: f['title'], handle: f['handle'], createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), templateSuffix: f['template_suffix'] ?? null };
+  const common = {
+    __typename: TYPE[r.kind],
+    id: gid(TYPE[r.kind], r.id),
+    title: f['title'],
+    handle: f['handle'],
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    templateSuffix: f['template_suffix'] ?? null,
+  };
   switch (r.kind) {
     case 'blog':
       return {
         ...common,
-        commentPolicy: f['commentable'] === 'yes' ? 'AUTO_PUBLISHED' : f['commentable'] === 'moderate' ? 'MODERATED' : 'CLOSED',
+        commentPolicy:
+          f['commentable'] === 'yes' ? 'AUTO_PUBLISHED' : f['commentable'] === 'moderate' ? 'MODERATED' : 'CLOSED',
         tags: tagsOf(f['tags']),
-        articles: (args: ListArgs) => list(g, 'article', { ...args, query: `blog_id:${r.id} ${args.query ?? ''}` }, 'articles'),
+        articles: (args: ListArgs) =>
+          list(g, 'article', { ...args, query: `blog_id:${r.id} ${args.query ?? ''}` }, 'articles'),
         articlesCount: () => ({ count: g.shop.data.of('article', r.id).length, precision: 'EXACT' }),
       };
     case 'article': {
@@ -40,12 +54,26 @@ export function renderNode(g: GqlContext, r: Resource): Obj {
         tags: tagsOf(f['tags']),
         isPublished: r.publishedAt !== null,
         publishedAt: iso(r.publishedAt),
-        image: img ? { id: null, url: img['src'], altText: img['alt'] ?? null, width: img['width'] ?? null, height: img['height'] ?? null } : null,
+        image: img
+          ? {
+              id: null,
+              url: img['src'],
+              altText: img['alt'] ?? null,
+              width: img['width'] ?? null,
+              height: img['height'] ?? null,
+            }
+          : null,
         blog: () => (blog ? renderNode(g, blog) : null),
       };
     }
     case 'page':
-      return { ...common, body: f['body_html'] ?? '', bodySummary: text(f['body_html']).slice(0, 150), isPublished: r.publishedAt !== null, publishedAt: iso(r.publishedAt) };
+      return {
+        ...common,
+        body: f['body_html'] ?? '',
+        bodySummary: text(f['body_html']).slice(0, 150),
+        isPublished: r.publishedAt !== null,
+        publishedAt: iso(r.publishedAt),
+      };
     case 'product':
       return {
         ...common,
@@ -107,7 +135,11 @@ function searchValue(r: Resource, field: string): string | number | readonly str
 export function list(g: GqlContext, kind: Kind, args: ListArgs, field: string): unknown {
   requireScope(g, `read_${SCOPE[kind]}`, field);
   const terms = parseSearch(args.query);
-  const items = g.shop.data.of(kind).filter((r) => terms.every((t) => searchValue(r, t.field) === undefined || matchesTerm(searchValue(r, t.field), t)));
+  const items = g.shop.data
+    .of(kind)
+    .filter((r) =>
+      terms.every((t) => searchValue(r, t.field) === undefined || matchesTerm(searchValue(r, t.field), t)),
+    );
   const page = paginate(items, args, sortValue, g.bulk);
   const nodes = page.nodes.map((r) => renderNode(g, r));
   return { ...page, nodes, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })) };
@@ -123,14 +155,37 @@ const CONTENT_FIELDS: Record<Kind, Record<string, string>> = {
   blog: { title: 'title', handle: 'handle', templateSuffix: 'template_suffix' },
   article: { title: 'title', body: 'body_html', summary: 'summary_html', templateSuffix: 'template_suffix' },
   page: { title: 'title', body: 'body_html', templateSuffix: 'template_suffix' },
-  product: { title: 'title', descriptionHtml: 'body_html', productType: 'product_type', vendor: 'vendor', templateSuffix: 'template_suffix' },
+  product: {
+    title: 'title',
+    descriptionHtml: 'body_html',
+    productType: 'product_type',
+    vendor: 'vendor',
+    templateSuffix: 'template_suffix',
+  },
 };
 
 const DEFAULTS: Record<Kind, Obj> = {
   blog: { commentable: 'no', tags: '', template_suffix: null, feedburner: null, feedburner_location: null },
-  article: { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null, body_html: '', image: null },
+  article: {
+    author: 'Shop Admin',
+    tags: '',
+    template_suffix: null,
+    summary_html: null,
+    user_id: null,
+    body_html: '',
+    image: null,
+  },
   page: { author: 'Shop Admin', template_suffix: null, body_html: '' },
-  product: { status: 'active', vendor: 'Sandbox Shop', product_type: '', tags: '', published_scope: 'web', price: '0.00', template_suffix: null, body_html: '' },
+  product: {
+    status: 'active',
+    vendor: 'Sandbox Shop',
+    product_type: '',
+    tags: '',
+    published_scope: 'web',
+    price: '0.00',
+    template_suffix: null,
+    body_html: '',
+  },
 };
 
 export interface WriteResult {
@@ -145,11 +200,15 @@ export interface WriteResult {
  */
 export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, existing?: Resource): WriteResult {
   requireScope(g, `write_${SCOPE[kind]}`, `${kind}${existing ? 'Update' : 'Create'}`);
-  const err = (code: string, field: string, message: string): WriteResult => ({ resource: null, userErrors: [{ code, field: [inputName, field], message }] });
+  const err = (code: string, field: string, message: string): WriteResult => ({
+    resource: null,
+    userErrors: [{ code, field: [inputName, field], message }],
+  });
   const shop = g.shop;
   const now = Math.floor(shop.now() / 1000) * 1000;
   const title = input['title'];
-  if ((!existing || title !== undefined) && (typeof title !== 'string' || title.trim() === '')) return err('BLANK', 'title', "Title can't be blank");
+  if ((!existing || title !== undefined) && (typeof title !== 'string' || title.trim() === ''))
+    return err('BLANK', 'title', "Title can't be blank");
   let blogId = existing?.blogId;
   if (kind === 'article' && !existing) {
     blogId = idOf(input['blogId'], 'Blog') ?? shop.data.of('blog')[0]?.id;
@@ -161,20 +220,45 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
     const i = input['image'] as { url?: string | null; altText?: string | null } | null;
     if (i === null || !i.url) image = null;
     else {
-      const made = articleImage(shop.files, shop.baseUrl, { src: i.url, alt: i.altText ?? null }, iso(now) ?? '', now / 1000);
+      const made = articleImage(
+        shop.files,
+        shop.baseUrl,
+        { src: i.url, alt: i.altText ?? null },
+        iso(now) ?? '',
+        now / 1000,
+      );
       if ('error' in made) return err('INVALID', 'image', `Image ${made.error}`);
       image = made.image;
     }
   }
-  const taken = (h: string) => shop.data.of(kind, kind === 'article' ? blogId : undefined).some((o) => o !== existing && o.fields['handle'] === h);
+  const taken = (h: string) =>
+    shop.data.of(kind, kind === 'article' ? blogId : undefined).some((o) => o !== existing && o.fields['handle'] === h);
   const wanted = typeof input['handle'] === 'string' && input['handle'] !== '' ? handleize(input['handle']) : undefined;
-  if (existing && wanted !== undefined && wanted !== existing.fields['handle'] && taken(wanted)) return err('TAKEN', 'handle', 'Handle has already been taken');
-  if (kind === 'product' && input['status'] !== undefined && !['ACTIVE', 'ARCHIVED', 'DRAFT'].includes(String(input['status']))) return err('INVALID', 'status', 'Status is not included in the list');
+  if (existing && wanted !== undefined && wanted !== existing.fields['handle'] && taken(wanted))
+    return err('TAKEN', 'handle', 'Handle has already been taken');
+  if (
+    kind === 'product' &&
+    input['status'] !== undefined &&
+    !['ACTIVE', 'ARCHIVED', 'DRAFT'].includes(String(input['status']))
+  )
+    return err('INVALID', 'status', 'Status is not included in the list');
 
-  const r: Resource = existing ?? shop.data.add({ kind, createdAt: now, updatedAt: now, publishedAt: now, ...(blogId === undefined ? {} : { blogId }), fields: { ...DEFAULTS[kind] } });
-  for (const [from, to] of Object.entries(CONTENT_FIELDS[kind])) if (input[from] !== undefined) r.fields[to] = input[from];
-  if (input['tags'] !== undefined && kind !== 'page') r.fields['tags'] = (Array.isArray(input['tags']) ? input['tags'] : []).map(String).join(', ');
-  if (input['author'] !== undefined && input['author'] !== null) r.fields['author'] = String((input['author'] as Obj)['name'] ?? r.fields['author']);
+  const r: Resource =
+    existing ??
+    shop.data.add({
+      kind,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: now,
+      ...(blogId === undefined ? {} : { blogId }),
+      fields: { ...DEFAULTS[kind] },
+    });
+  for (const [from, to] of Object.entries(CONTENT_FIELDS[kind]))
+    if (input[from] !== undefined) r.fields[to] = input[from];
+  if (input['tags'] !== undefined && kind !== 'page')
+    r.fields['tags'] = (Array.isArray(input['tags']) ? input['tags'] : []).map(String).join(', ');
+  if (input['author'] !== undefined && input['author'] !== null)
+    r.fields['author'] = String((input['author'] as Obj)['name'] ?? r.fields['author']);
   if (input['status'] !== undefined) r.fields['status'] = String(input['status']).toLowerCase();
   if (image !== undefined) r.fields['image'] = image;
   if (existing) {
@@ -185,7 +269,8 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
     for (let n = 1; taken(handle); n++) handle = `${base}-${n}`;
     r.fields['handle'] = handle;
   }
-  if (input['isPublished'] !== undefined && input['isPublished'] !== null) r.publishedAt = input['isPublished'] ? (r.publishedAt ?? now) : null;
+  if (input['isPublished'] !== undefined && input['isPublished'] !== null)
+    r.publishedAt = input['isPublished'] ? (r.publishedAt ?? now) : null;
   if (typeof input['publishDate'] === 'string') r.publishedAt = Date.parse(input['publishDate']) || r.publishedAt;
   r.updatedAt = now;
   shop.events?.changed(existing ? 'update' : 'create', r);
@@ -200,7 +285,11 @@ export function find(g: GqlContext, kind: Kind, id: unknown): Resource | undefin
 export function remove(g: GqlContext, kind: Kind, id: unknown): { deleted: string | null; userErrors: UserError[] } {
   requireScope(g, `write_${SCOPE[kind]}`, `${kind}Delete`);
   const r = find(g, kind, id);
-  if (!r) return { deleted: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: `${TYPE[kind]} does not exist` }] };
+  if (!r)
+    return {
+      deleted: null,
+      userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: `${TYPE[kind]} does not exist` }],
+    };
   g.shop.data.items.delete(r.id);
   if (kind === 'blog') for (const a of g.shop.data.of('article', r.id)) g.shop.data.items.delete(a.id);
   g.shop.events?.changed('delete', r);
@@ -209,14 +298,25 @@ export function remove(g: GqlContext, kind: Kind, id: unknown): { deleted: strin
 
 /** Query and mutation root fields for content. */
 export function contentRoot(): Record<string, (args: Obj, g: GqlContext) => unknown> {
-  const wrote = (g: GqlContext, key: string, res: WriteResult) => ({ [key]: res.resource ? renderNode(g, res.resource) : null, userErrors: res.userErrors });
-  const missing = (key: string, type: string) => ({ [key]: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: `${type} does not exist` }] });
+  const wrote = (g: GqlContext, key: string, res: WriteResult) => ({
+    [key]: res.resource ? renderNode(g, res.resource) : null,
+    userErrors: res.userErrors,
+  });
+  const missing = (key: string, type: string) => ({
+    [key]: null,
+    userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: `${type} does not exist` }],
+  });
   // Articles and pages take `id` and an input named after their kind; an unknown id is NOT_FOUND once the scope allows writing.
   const update = (kind: 'article' | 'page') => (a: Obj, g: GqlContext) => {
     const r = find(g, kind, a['id']);
-    return r ? wrote(g, kind, write(g, kind, a[kind] as Obj, kind, r)) : (requireScope(g, 'write_content', `${kind}Update`), missing(kind, TYPE[kind]));
+    return r
+      ? wrote(g, kind, write(g, kind, a[kind] as Obj, kind, r))
+      : (requireScope(g, 'write_content', `${kind}Update`), missing(kind, TYPE[kind]));
   };
-  const deleted = (key: string, d: { deleted: string | null; userErrors: UserError[] }) => ({ [key]: d.deleted, userErrors: d.userErrors });
+  const deleted = (key: string, d: { deleted: string | null; userErrors: UserError[] }) => ({
+    [key]: d.deleted,
+    userErrors: d.userErrors,
+  });
   return {
     blog: (a, g) => one(g, 'blog', a['id'], 'blog'),
     blogs: (a, g) => list(g, 'blog', a, 'blogs'),
@@ -238,11 +338,16 @@ export function contentRoot(): Record<string, (args: Obj, g: GqlContext) => unkn
     productUpdate: (a, g) => {
       const input = a['product'] as Obj;
       const r = find(g, 'product', input['id']);
-      return r ? wrote(g, 'product', write(g, 'product', input, 'product', r)) : (requireScope(g, 'write_products', 'productUpdate'), missing('product', 'Product'));
+      return r
+        ? wrote(g, 'product', write(g, 'product', input, 'product', r))
+        : (requireScope(g, 'write_products', 'productUpdate'), missing('product', 'Product'));
     },
     productDelete: (a, g) => {
       const d = remove(g, 'product', (a['input'] as Obj)['id']);
-      return { deletedProductId: d.deleted, userErrors: d.userErrors.map(({ field, message }) => ({ field, message })) };
+      return {
+        deletedProductId: d.deleted,
+        userErrors: d.userErrors.map(({ field, message }) => ({ field, message })),
+      };
     },
   };
 }

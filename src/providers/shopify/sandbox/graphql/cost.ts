@@ -46,12 +46,19 @@ function fieldsOf(w: Walk, set: SelectionSetNode, out: FieldNode[] = []): FieldN
 }
 
 function fieldDef(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
-  if (isObjectType(type) || 'getFields' in type) return (type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
+  if (isObjectType(type) || 'getFields' in type)
+    return (type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
   return undefined;
 }
 
 /** For an interface, the largest cost over its implementations (Shopify: "maximum of possible selections"). */
-function setCost(w: Walk, set: SelectionSetNode | undefined, type: GraphQLCompositeType, data: unknown, actual: boolean): number {
+function setCost(
+  w: Walk,
+  set: SelectionSetNode | undefined,
+  type: GraphQLCompositeType,
+  data: unknown,
+  actual: boolean,
+): number {
   if (!set) return 0;
   if (isAbstractType(type)) {
     const impls = w.schema.getPossibleTypes(type);
@@ -68,7 +75,13 @@ function setCost(w: Walk, set: SelectionSetNode | undefined, type: GraphQLCompos
   return sum;
 }
 
-function fieldCost(w: Walk, f: FieldNode, def: GraphQLField<unknown, unknown>, value: unknown, actual: boolean): number {
+function fieldCost(
+  w: Walk,
+  f: FieldNode,
+  def: GraphQLField<unknown, unknown>,
+  value: unknown,
+  actual: boolean,
+): number {
   const named = getNamedType(def.type);
   if (!isCompositeType(named)) return 0;
   if (named.name.endsWith('Connection') && isObjectType(named)) {
@@ -78,16 +91,27 @@ function fieldCost(w: Walk, f: FieldNode, def: GraphQLField<unknown, unknown>, v
     for (const c of f.selectionSet ? fieldsOf(w, f.selectionSet) : []) {
       if (c.name.value === 'nodes') per = Math.max(per, 1 + setCost(w, c.selectionSet, nodeType, undefined, false));
       if (c.name.value === 'edges' && c.selectionSet) {
-        for (const e of fieldsOf(w, c.selectionSet)) if (e.name.value === 'node') per = Math.max(per, 1 + setCost(w, e.selectionSet, nodeType, undefined, false));
+        for (const e of fieldsOf(w, c.selectionSet))
+          if (e.name.value === 'node') per = Math.max(per, 1 + setCost(w, e.selectionSet, nodeType, undefined, false));
       }
     }
     const v = value as { edges?: unknown[]; nodes?: unknown[] } | null | undefined;
-    const size = actual ? (v ? Math.max(v.edges?.length ?? 0, v.nodes?.length ?? 0) : 0) : (args.first ?? args.last ?? 0);
+    const size = actual
+      ? v
+        ? Math.max(v.edges?.length ?? 0, v.nodes?.length ?? 0)
+        : 0
+      : (args.first ?? args.last ?? 0);
     return 2 + size * per;
   }
   const list = isListType(isNonNullType(def.type) ? def.type.ofType : def.type);
   if (list) {
-    if (actual) return Array.isArray(value) ? value.reduce((s: number, item) => s + (item == null ? 0 : 1 + setCost(w, f.selectionSet, named, item, true)), 0) : 0;
+    if (actual)
+      return Array.isArray(value)
+        ? value.reduce(
+            (s: number, item) => s + (item == null ? 0 : 1 + setCost(w, f.selectionSet, named, item, true)),
+            0,
+          )
+        : 0;
     const args = getArgumentValues(def, f, w.variables) as { ids?: unknown[] };
     return (args.ids?.length ?? 1) * (1 + setCost(w, f.selectionSet, named, undefined, false));
   }
@@ -100,7 +124,12 @@ export interface OperationCost {
   actual(data: unknown): number;
 }
 
-export function operationCost(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): OperationCost {
+export function operationCost(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): OperationCost {
   const w: Walk = { schema, fragments, variables };
   if (op.operation === 'mutation') {
     const n = fieldsOf(w, op.selectionSet).filter((f) => !f.name.value.startsWith('__')).length;

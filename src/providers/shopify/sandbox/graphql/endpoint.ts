@@ -8,7 +8,7 @@
 import {
   executeSync,
   getVariableValues,
-  GraphQLError,
+  type GraphQLError,
   Kind,
   parse,
   validate,
@@ -40,7 +40,12 @@ export interface GraphqlDeps {
   charged?(actualCost: number): void;
 }
 
-const NODE_TYPES: Record<string, 'blog' | 'article' | 'page' | 'product'> = { Blog: 'blog', Article: 'article', Page: 'page', Product: 'product' };
+const NODE_TYPES: Record<string, 'blog' | 'article' | 'page' | 'product'> = {
+  Blog: 'blog',
+  Article: 'article',
+  Page: 'page',
+  Product: 'product',
+};
 
 function shopNode(ctx: ShopifyContext): Record<string, unknown> {
   const c = ctx.config;
@@ -88,12 +93,31 @@ function nodeById(d: GraphqlDeps, g: GqlContext, id: unknown): unknown {
 }
 
 /** Runs a document (an API call or a bulk operation's query) with the resolvers. */
-export function runDocument(d: GraphqlDeps, doc: DocumentNode, g: GqlContext, variables?: Record<string, unknown>, operationName?: string) {
-  return executeSync({ schema, document: doc, rootValue: rootValue(d), contextValue: g, ...(variables ? { variableValues: variables } : {}), ...(operationName ? { operationName } : {}) });
+export function runDocument(
+  d: GraphqlDeps,
+  doc: DocumentNode,
+  g: GqlContext,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+) {
+  return executeSync({
+    schema,
+    document: doc,
+    rootValue: rootValue(d),
+    contextValue: g,
+    ...(variables ? { variableValues: variables } : {}),
+    ...(operationName ? { operationName } : {}),
+  });
 }
 
-function errorsOnly(errors: readonly GraphQLError[] | readonly { message: string; extensions?: unknown }[], extra: Record<string, unknown> = {}): SandboxResponse {
-  return json(200, { errors: errors.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)), ...extra });
+function errorsOnly(
+  errors: readonly GraphQLError[] | readonly { message: string; extensions?: unknown }[],
+  extra: Record<string, unknown> = {},
+): SandboxResponse {
+  return json(200, {
+    errors: errors.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)),
+    ...extra,
+  });
 }
 
 export function graphqlRoutes(r: Router, d: GraphqlDeps): void {
@@ -103,8 +127,10 @@ export function graphqlRoutes(r: Router, d: GraphqlDeps): void {
     const ct = String(req.headers['content-type'] ?? '');
     const body = ct.includes('application/graphql') ? { query: req.rawBody.toString('utf8') } : req.body;
     const query = body['query'];
-    if (typeof query !== 'string' || query.trim() === '') return json(400, { errors: { query: 'Required parameter missing or invalid' } });
-    const variables = body['variables'] && typeof body['variables'] === 'object' ? (body['variables'] as Record<string, unknown>) : {};
+    if (typeof query !== 'string' || query.trim() === '')
+      return json(400, { errors: { query: 'Required parameter missing or invalid' } });
+    const variables =
+      body['variables'] && typeof body['variables'] === 'object' ? (body['variables'] as Record<string, unknown>) : {};
     const operationName = typeof body['operationName'] === 'string' ? body['operationName'] : undefined;
 
     let doc: DocumentNode;
@@ -117,19 +143,50 @@ export function graphqlRoutes(r: Router, d: GraphqlDeps): void {
     if (invalid.length) return errorsOnly(invalid);
     const ops = doc.definitions.filter((x): x is OperationDefinitionNode => x.kind === Kind.OPERATION_DEFINITION);
     const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
-    if (!op) return errorsOnly([{ message: operationName ? `No operation named "${operationName}"` : 'An operation name is required when the document holds several operations' }]);
+    if (!op)
+      return errorsOnly([
+        {
+          message: operationName
+            ? `No operation named "${operationName}"`
+            : 'An operation name is required when the document holds several operations',
+        },
+      ]);
     const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
     if (coerced.errors) return errorsOnly(coerced.errors);
-    const fragments = Object.fromEntries(doc.definitions.filter((x): x is FragmentDefinitionNode => x.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    const fragments = Object.fromEntries(
+      doc.definitions
+        .filter((x): x is FragmentDefinitionNode => x.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
+    );
 
     const cost = operationCost(schema, op, fragments, coerced.coerced);
     if (cost.requested > MAX_QUERY_COST) {
-      return errorsOnly([{ message: `Query cost is ${cost.requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}). See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the cost of a query is calculated. To query larger amounts of data with fewer limits, bulk operations should be used instead. See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.`, extensions: { code: 'MAX_COST_EXCEEDED', cost: cost.requested, maxCost: MAX_QUERY_COST, documentation: 'https://shopify.dev/api/usage/rate-limits' } }]);
+      return errorsOnly([
+        {
+          message: `Query cost is ${cost.requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}). See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the cost of a query is calculated. To query larger amounts of data with fewer limits, bulk operations should be used instead. See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.`,
+          extensions: {
+            code: 'MAX_COST_EXCEEDED',
+            cost: cost.requested,
+            maxCost: MAX_QUERY_COST,
+            documentation: 'https://shopify.dev/api/usage/rate-limits',
+          },
+        },
+      ]);
     }
     if (!d.bucket.take(cost.requested)) {
-      return errorsOnly([{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], {
-        extensions: { cost: { requestedQueryCost: cost.requested, actualQueryCost: null, throttleStatus: d.bucket.status() } },
-      });
+      return errorsOnly(
+        [
+          {
+            message: 'Throttled',
+            extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+          },
+        ],
+        {
+          extensions: {
+            cost: { requestedQueryCost: cost.requested, actualQueryCost: null, throttleStatus: d.bucket.status() },
+          },
+        },
+      );
     }
     const g: GqlContext = { shop: d.ctx, token: auth.record, apiVersion: d.apiVersion(req), bulk: false };
     const result = runDocument(d, doc, g, variables, operationName);
@@ -139,7 +196,9 @@ export function graphqlRoutes(r: Router, d: GraphqlDeps): void {
     return json(200, {
       ...(result.errors?.length ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
       data: result.data ?? null,
-      extensions: { cost: { requestedQueryCost: cost.requested, actualQueryCost: actual, throttleStatus: d.bucket.status() } },
+      extensions: {
+        cost: { requestedQueryCost: cost.requested, actualQueryCost: actual, throttleStatus: d.bucket.status() },
+      },
     });
   });
 }

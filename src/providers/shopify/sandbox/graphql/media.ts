@@ -43,30 +43,62 @@ export class ShopMedia {
   routes(r: Router): void {
     r.add('POST', `${STAGED_PREFIX}:key/:name`, async (req) => {
       const staged = this.#staged.get(req.params['key'] ?? '');
-      if (!staged) return { status: 403, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>AccessDenied</Code></Error>' };
-      const form = await new Request('http://upload.local/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: req.rawBody }).formData().catch(() => undefined);
+      if (!staged)
+        return {
+          status: 403,
+          headers: { 'content-type': 'application/xml' },
+          body: '<Error><Code>AccessDenied</Code></Error>',
+        };
+      const form = await new Request('http://upload.local/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+        body: req.rawBody,
+      })
+        .formData()
+        .catch(() => undefined);
       const file = form?.get('file');
-      if (!form || form.get('key') !== req.params['key'] || !(file instanceof Blob)) return { status: 400, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InvalidArgument</Code></Error>' };
+      if (!form || form.get('key') !== req.params['key'] || !(file instanceof Blob))
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/xml' },
+          body: '<Error><Code>InvalidArgument</Code></Error>',
+        };
       staged.bytes = Buffer.from(await file.arrayBuffer());
       this.uploads++;
       return { status: 201, headers: { 'content-type': 'application/xml' }, body: '<PostResponse/>' };
     });
   }
 
-  stagedUploadsCreate(g: GqlContext, input: { resource: string; filename: string; mimeType: string; httpMethod?: string }[]): unknown {
+  stagedUploadsCreate(
+    g: GqlContext,
+    input: { resource: string; filename: string; mimeType: string; httpMethod?: string }[],
+  ): unknown {
     requireScope(g, 'write_files', 'stagedUploadsCreate');
     const userErrors: UserError[] = [];
     const stagedTargets = input.map((i, n) => {
-      if (i.httpMethod === 'PUT') userErrors.push({ field: ['input', String(n), 'httpMethod'], message: 'The sandbox takes POST uploads only.' });
+      if (i.httpMethod === 'PUT')
+        userErrors.push({ field: ['input', String(n), 'httpMethod'], message: 'The sandbox takes POST uploads only.' });
       const key = randomBytes(12).toString('hex');
       this.#staged.set(key, { filename: i.filename, mimeType: i.mimeType });
       const url = `${g.shop.baseUrl}${STAGED_PREFIX}${key}/${encodeURIComponent(i.filename)}`;
-      return { url, resourceUrl: url, parameters: [{ name: 'key', value: key }, { name: 'Content-Type', value: i.mimeType }, { name: 'success_action_status', value: '201' }, { name: 'acl', value: 'private' }] };
+      return {
+        url,
+        resourceUrl: url,
+        parameters: [
+          { name: 'key', value: key },
+          { name: 'Content-Type', value: i.mimeType },
+          { name: 'success_action_status', value: '201' },
+          { name: 'acl', value: 'private' },
+        ],
+      };
     });
     return { stagedTargets: userErrors.length ? null : stagedTargets, userErrors };
   }
 
-  fileCreate(g: GqlContext, files: { originalSource: string; contentType?: string; alt?: string | null; filename?: string | null }[]): unknown {
+  fileCreate(
+    g: GqlContext,
+    files: { originalSource: string; contentType?: string; alt?: string | null; filename?: string | null }[],
+  ): unknown {
     requireScope(g, 'write_files', 'fileCreate');
     const out: unknown[] = [];
     const userErrors: UserError[] = [];
@@ -74,7 +106,11 @@ export class ShopMedia {
       const key = new URL(f.originalSource, 'http://x').pathname.slice(STAGED_PREFIX.length).split('/')[0] ?? '';
       const staged = f.originalSource.includes(STAGED_PREFIX) ? this.#staged.get(key) : undefined;
       if (!staged?.bytes) {
-        userErrors.push({ code: 'FILE_DOES_NOT_EXIST', field: ['files', String(n), 'originalSource'], message: 'File does not exist' });
+        userErrors.push({
+          code: 'FILE_DOES_NOT_EXIST',
+          field: ['files', String(n), 'originalSource'],
+          message: 'File does not exist',
+        });
         return;
       }
       const file = g.shop.files.store(f.filename ?? staged.filename, staged.bytes);
@@ -102,7 +138,15 @@ export class ShopMedia {
       fileStatus: img.ready ? 'READY' : 'UPLOADED',
       fileErrors: [],
       mimeType: img.file.contentType,
-      image: img.ready ? { id: gid('ImageSource', img.id), url: `${shop.baseUrl}${img.file.path}?v=${Math.floor(img.createdAt / 1000)}`, altText: img.alt, width: img.file.width, height: img.file.height } : null,
+      image: img.ready
+        ? {
+            id: gid('ImageSource', img.id),
+            url: `${shop.baseUrl}${img.file.path}?v=${Math.floor(img.createdAt / 1000)}`,
+            altText: img.alt,
+            width: img.file.width,
+            height: img.file.height,
+          }
+        : null,
     };
   }
 }

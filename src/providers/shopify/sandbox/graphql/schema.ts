@@ -10,7 +10,8 @@ const connection = (t: string) => `
 type ${t}Connection { edges: [${t}Edge!]! nodes: [${t}!]! pageInfo: PageInfo! }
 type ${t}Edge { cursor: String! node: ${t}! }`;
 
-const listArgs = (sortKeys: string) => `(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean = false, sortKey: ${sortKeys} = ID)`;
+const listArgs = (sortKeys: string) =>
+  `(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean = false, sortKey: ${sortKeys} = ID)`;
 
 const userError = (t: string, codes: string, codeEnum = `${t}UserErrorCode`) => `
 type ${t}UserError { code: ${codeEnum} field: [String!] message: String! }

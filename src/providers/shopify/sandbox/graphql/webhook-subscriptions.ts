@@ -9,7 +9,15 @@ import { gid, idOf, iso, requireScope, type GqlContext, type UserError } from '.
 import { paginate, type ListArgs } from './connection.ts';
 
 /** `PRODUCTS_UPDATE` ⇄ `products/update`. */
-export const topicOf = (e: string): ShopifyTopic | undefined => SHOPIFY_TOPICS.find((t) => t === e.toLowerCase().replace('_', '/').replace(/^bulk\/operations_/, 'bulk_operations/'));
+export const topicOf = (e: string): ShopifyTopic | undefined =>
+  SHOPIFY_TOPICS.find(
+    (t) =>
+      t ===
+      e
+        .toLowerCase()
+        .replace('_', '/')
+        .replace(/^bulk\/operations_/, 'bulk_operations/'),
+  );
 export const enumOf = (t: string): string => t.toUpperCase().replace('/', '_');
 
 function topicScope(topic: ShopifyTopic): string | undefined {
@@ -42,10 +50,20 @@ export function renderSubscription(g: GqlContext, s: WebhookSubscription): unkno
   };
 }
 
-type Input = { uri?: string | null; callbackUrl?: string | null; format?: string | null; includeFields?: string[] | null };
+type Input = {
+  uri?: string | null;
+  callbackUrl?: string | null;
+  format?: string | null;
+  includeFields?: string[] | null;
+};
 
-export function webhookRoot(hooks: ShopifyWebhooks): Record<string, (args: Record<string, unknown>, g: GqlContext) => unknown> {
-  const fail = (field: string[], message: string) => ({ webhookSubscription: null, userErrors: [{ field, message }] as UserError[] });
+export function webhookRoot(
+  hooks: ShopifyWebhooks,
+): Record<string, (args: Record<string, unknown>, g: GqlContext) => unknown> {
+  const fail = (field: string[], message: string) => ({
+    webhookSubscription: null,
+    userErrors: [{ field, message }] as UserError[],
+  });
   return {
     webhookSubscription: (a, g) => {
       const s = hooks.get(idOf(a['id'], 'WebhookSubscription') ?? -1);
@@ -53,7 +71,9 @@ export function webhookRoot(hooks: ShopifyWebhooks): Record<string, (args: Recor
     },
     webhookSubscriptions: (a, g) => {
       const topics = (a['topics'] as string[] | undefined)?.map(topicOf);
-      const subs = hooks.subscriptions().filter((s) => (!topics || topics.includes(s.topic)) && (a['uri'] == null || s.address === a['uri']));
+      const subs = hooks
+        .subscriptions()
+        .filter((s) => (!topics || topics.includes(s.topic)) && (a['uri'] == null || s.address === a['uri']));
       const page = paginate(subs, a as ListArgs, (s) => [s.id], g.bulk);
       const nodes = page.nodes.map((s) => renderSubscription(g, s));
       return { ...page, nodes, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })) };
@@ -66,9 +86,16 @@ export function webhookRoot(hooks: ShopifyWebhooks): Record<string, (args: Recor
       if (scope) requireScope(g, scope, 'webhookSubscriptionCreate');
       const uri = input.uri ?? input.callbackUrl;
       if (!isUri(uri)) return fail(['webhookSubscription', 'uri'], 'Address is invalid');
-      if (input.format === 'XML') return fail(['webhookSubscription', 'format'], 'Format is not supported by this sandbox; use JSON');
-      if (hooks.subscriptions().some((s) => s.topic === topic && s.address === uri)) return fail(['webhookSubscription', 'callbackUrl'], 'Address for this topic has already been taken');
-      const sub = hooks.subscribe({ topic, address: uri, apiVersion: g.apiVersion, ...(input.includeFields ? { fields: input.includeFields } : {}) });
+      if (input.format === 'XML')
+        return fail(['webhookSubscription', 'format'], 'Format is not supported by this sandbox; use JSON');
+      if (hooks.subscriptions().some((s) => s.topic === topic && s.address === uri))
+        return fail(['webhookSubscription', 'callbackUrl'], 'Address for this topic has already been taken');
+      const sub = hooks.subscribe({
+        topic,
+        address: uri,
+        apiVersion: g.apiVersion,
+        ...(input.includeFields ? { fields: input.includeFields } : {}),
+      });
       return { webhookSubscription: renderSubscription(g, sub), userErrors: [] };
     },
     webhookSubscriptionUpdate: (a, g) => {
@@ -88,7 +115,10 @@ export function webhookRoot(hooks: ShopifyWebhooks): Record<string, (args: Recor
       const id = idOf(a['id'], 'WebhookSubscription') ?? -1;
       return hooks.unsubscribe(id)
         ? { deletedWebhookSubscriptionId: gid('WebhookSubscription', id), userErrors: [] }
-        : { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] };
+        : {
+            deletedWebhookSubscriptionId: null,
+            userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }],
+          };
     },
   };
 }
