@@ -119,3 +119,16 @@ export async function revokePortalSession(
   );
   return rows[0];
 }
+
+/** A portal session with its org's name, for the session's own description of itself. */
+export async function portalSessionWithOrg(
+  c: Queryable,
+  orgId: string,
+  id: string,
+): Promise<(PortalSessionRow & { org_name: string }) | undefined> {
+  const { rows } = await c.query<PortalSessionRow & { org_name: string }>(
+    'select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
+    [orgId, id],
+  );
+  return rows[0];
+}

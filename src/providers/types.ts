@@ -239,6 +239,13 @@ export interface ProviderDefinition {
   /** Lower-case, `-` between words; the folder name, the URL segment and the `PLEXUS_<ID>_` prefix. */
   id: string;
   displayName: string;
+  /**
+   * The connect picker's letter mark: the platform's initials on a tile of this colour, drawn as
+   * inline SVG (no platform's logo is copied). White letters must keep 4.5:1 contrast on it.
+   */
+  mark: { letters: string; colour: string };
+  /** What a person should do when the platform refuses the credentials typed on the connect page. */
+  credentialHelp?: string;
   family: Family;
   /** Where to register an app on the real platform. */
   docsUrl: string;

@@ -1,6 +1,7 @@
 import { recordEvent } from '../connections/events.ts';
 import type { Database } from '../db/database.ts';
 import type { PoolClient } from '../db/pool.ts';
+import type { Cursor } from '../db/keyset.ts';
 import { withOrgTx } from '../db/tx.ts';
 
 /** A content sync's progress, as shown on its run. */
@@ -141,6 +142,42 @@ export async function listRuns(
     `select id, kind, job_id::float8 as job_id, reason, status, pages, records, rate_limit_waits, items_read, items_merged, conflicts, items_written, error, started_at, finished_at
      from sync_runs where org_id = $1 and connection_id = $2 and ($3::bigint is null or job_id = $3) order by started_at desc limit 50`,
     [orgId, connectionId, jobId],
+  );
+  return rows;
+}
+
+/** A run of any connection of the org, with the connection's platform. */
+export interface OrgSyncRunRow extends SyncRunRow {
+  connection_id: string;
+  provider: string | null;
+}
+
+export interface OrgRunFilter {
+  status?: SyncRunRow['status'] | undefined;
+  kind?: SyncRunRow['kind'] | undefined;
+  connectionId?: string | undefined;
+  cursor?: Cursor | undefined;
+  limit: number;
+}
+
+/** Runs of every connection of the org, newest first (limit + 1 rows, for keyset pages). */
+export async function listOrgRuns(c: PoolClient, orgId: string, f: OrgRunFilter): Promise<OrgSyncRunRow[]> {
+  const { rows } = await c.query<OrgSyncRunRow>(
+    `select r.id, r.connection_id, c.provider, r.kind, r.job_id::float8 as job_id, r.reason, r.status, r.pages, r.records, r.rate_limit_waits,
+            r.items_read, r.items_merged, r.conflicts, r.items_written, r.error, r.started_at, r.finished_at
+     from sync_runs r left join connections c on c.org_id = r.org_id and c.id = r.connection_id
+     where r.org_id = $1 and ($2::timestamptz is null or (r.started_at, r.id) < ($2, $3::uuid))
+       and ($4::text is null or r.status = $4) and ($5::text is null or r.kind = $5) and ($6::uuid is null or r.connection_id = $6)
+     order by r.started_at desc, r.id desc limit $7`,
+    [
+      orgId,
+      f.cursor?.at ?? null,
+      f.cursor?.id ?? null,
+      f.status ?? null,
+      f.kind ?? null,
+      f.connectionId ?? null,
+      f.limit + 1,
+    ],
   );
   return rows;
 }

@@ -5,6 +5,9 @@ import type { ProviderDefinition } from '../types.ts';
 export const drupalProvider = {
   id: 'drupal',
   displayName: 'Drupal',
+  mark: { letters: 'D', colour: '#00598e' },
+  credentialHelp:
+    'That site did not accept the username and password: use an account of that Drupal site that may use its JSON:API, and check the site URL.',
   family: 'cms',
   docsUrl: 'https://www.drupal.org/docs/core-modules-and-themes/core-modules/jsonapi-module',
   api: {

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const googleAdsProvider = {
   id: 'google-ads',
   displayName: 'Google Ads',
+  mark: { letters: 'G', colour: '#1a6b3a' },
   family: 'ads',
   docsUrl: 'https://developers.google.com/google-ads/api/docs/access-levels',
   api: {

@@ -5,6 +5,9 @@ import type { ProviderDefinition } from '../types.ts';
 export const joomlaProvider = {
   id: 'joomla',
   displayName: 'Joomla',
+  mark: { letters: 'J', colour: '#1b4f8a' },
+  credentialHelp:
+    'That site did not accept the API token: copy it from Users → Manage → your user → Joomla API Token, and check the site URL.',
   family: 'cms',
   docsUrl: 'https://manual.joomla.org/docs/general-concepts/webservices/',
   api: {

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const linkedinProvider = {
   id: 'linkedin',
   displayName: 'LinkedIn Ads',
+  mark: { letters: 'in', colour: '#0a5a8f' },
   family: 'ads',
   docsUrl: 'https://www.linkedin.com/developers/apps',
   api: {

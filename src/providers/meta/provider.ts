@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const metaProvider = {
   id: 'meta',
   displayName: 'Meta Ads',
+  mark: { letters: 'M', colour: '#0a5bc4' },
   family: 'ads',
   docsUrl: 'https://developers.facebook.com/apps/',
   api: {

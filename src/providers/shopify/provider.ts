@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const shopifyProvider = {
   id: 'shopify',
   displayName: 'Shopify',
+  mark: { letters: 'S', colour: '#2f6b1f' },
   family: 'cms',
   docsUrl: 'https://shopify.dev/docs/apps/build/authentication-authorization',
   api: {

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const snapchatProvider = {
   id: 'snapchat',
   displayName: 'Snapchat Ads',
+  mark: { letters: 'S', colour: '#6b5a00' },
   family: 'ads',
   docsUrl: 'https://developers.snap.com/api/marketing-api/Ads-API/authentication',
   api: {

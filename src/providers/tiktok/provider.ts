@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const tiktokProvider = {
   id: 'tiktok',
   displayName: 'TikTok Ads',
+  mark: { letters: 'T', colour: '#111111' },
   family: 'ads',
   docsUrl: 'https://business-api.tiktok.com/portal/docs?id=1738373164380162',
   api: {

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const webflowProvider = {
   id: 'webflow',
   displayName: 'Webflow',
+  mark: { letters: 'Wf', colour: '#3d33c9' },
   family: 'cms',
   docsUrl: 'https://developers.webflow.com/data/reference/oauth-app',
   api: {

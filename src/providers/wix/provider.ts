@@ -4,6 +4,9 @@ import type { ProviderDefinition } from '../types.ts';
 export const wixProvider = {
   id: 'wix',
   displayName: 'Wix',
+  mark: { letters: 'Wx', colour: '#1f1f1f' },
+  credentialHelp:
+    'Wix did not accept the API key: create one in the API Keys Manager of your Wix account with access to Blog and CMS, and check the site ID.',
   family: 'cms',
   docsUrl: 'https://dev.wix.com/docs/rest',
   api: {

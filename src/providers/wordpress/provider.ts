@@ -5,6 +5,9 @@ import type { ProviderDefinition } from '../types.ts';
 export const wordpressProvider = {
   id: 'wordpress',
   displayName: 'WordPress',
+  mark: { letters: 'W', colour: '#135e96' },
+  credentialHelp:
+    'That site did not accept the application password: create one in Users → Profile → Application Passwords (WordPress 5.6 or later), and sign in with the username of that profile.',
   family: 'cms',
   docsUrl: 'https://developer.wordpress.org/rest-api/',
   api: {

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const xProvider = {
   id: 'x',
   displayName: 'X Ads',
+  mark: { letters: 'X', colour: '#000000' },
   family: 'ads',
   docsUrl: 'https://developer.x.com/en/portal/dashboard',
   api: {

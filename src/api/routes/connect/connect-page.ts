@@ -21,7 +21,7 @@ import type { AppDeps } from '../../deps.ts';
 import { connectPage, pickerPage } from './views.ts';
 import { resultPage, type ResultPage } from './result-view.ts';
 import { contentSecurityPolicy, type Branding } from './layout.ts';
-import { loadBranding } from './branding-store.ts';
+import { loadBranding } from '../../../portal/branding.ts';
 import { problemFor, UNREACHABLE_CODES } from './problems.ts';
 import { strings } from './strings.ts';
 import { connectScript } from './connect-script.ts';

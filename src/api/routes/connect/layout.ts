@@ -1,14 +1,11 @@
+import type { Branding } from '../../../portal/branding.ts';
 import { strings } from './strings.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 /** Who asks the person to connect: the org's name, and its logo and accent where it set them. */
-export interface Branding {
-  name: string;
-  logoUrl?: string | null;
-  accent?: string | null;
-}
+export type { Branding };
 
 const DEFAULT_ACCENT = '#3b5bdb';
 

@@ -33,7 +33,7 @@ export function problemFor(err: PlexusError, def: RegisteredDefinition): FormPro
     return { message: strings.errorHeading, help: Object.values(fields).join(' '), fields };
   if (err.code === 'credentials_invalid') {
     return {
-      message: strings.credentialHelp[def.id] ?? strings.credentialsRefused(def.displayName),
+      message: def.credentialHelp ?? strings.credentialsRefused(def.displayName),
       help: strings.platformSaid(err.message),
     };
   }

@@ -1,5 +1,4 @@
 import type { Family } from '../../../providers/types.ts';
-import type { ProviderId } from '../../../providers/registry.ts';
 
 /**
  * Every word the connect pages show, in one place so that a translation is one more object of
@@ -29,7 +28,6 @@ export interface ConnectStrings {
   fieldRequired: (label: string) => string;
   fieldInvalid: (label: string) => string;
   /** What to do when a platform refuses the typed credentials, where there is more to say than "check them". */
-  credentialHelp: Partial<Record<ProviderId, string>>;
   credentialsRefused: (platform: string) => string;
   platformSaid: (detail: string) => string;
   unreachable: (platform: string) => string;
@@ -63,15 +61,6 @@ export const en: ConnectStrings = {
   errorHeading: 'Please check the form',
   fieldRequired: (label) => `Enter the ${label.toLowerCase()}.`,
   fieldInvalid: (label) => `The ${label.toLowerCase()} is not in the expected form.`,
-  credentialHelp: {
-    wordpress:
-      'That site did not accept the application password: create one in Users → Profile → Application Passwords (WordPress 5.6 or later), and sign in with the username of that profile.',
-    drupal:
-      'That site did not accept the username and password: use an account of that Drupal site that may use its JSON:API, and check the site URL.',
-    joomla:
-      'That site did not accept the API token: copy it from Users → Manage → your user → Joomla API Token, and check the site URL.',
-    wix: 'Wix did not accept the API key: create one in the API Keys Manager of your Wix account with access to Blog and CMS, and check the site ID.',
-  },
   credentialsRefused: (p) => `${p} did not accept these details: check them and try again.`,
   platformSaid: (detail) => `Details: ${detail}`,
   unreachable: (p) =>

@@ -7,7 +7,12 @@ import { orgOf } from '../../plugins/auth.ts';
 import { authErrors, errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { recordAudit } from '../../../audit/record.ts';
-import { createPortalSession, revokePortalSession, type PortalSessionRow } from '../../../portal/store.ts';
+import {
+  createPortalSession,
+  portalSessionWithOrg,
+  revokePortalSession,
+  type PortalSessionRow,
+} from '../../../portal/store.ts';
 import { PORTAL_MODES, PORTAL_SECTIONS } from '../../../portal/sections.ts';
 import { getPortalSettings, updatePortalSettings } from '../../../portal/settings.ts';
 import { csrfTokenOf } from '../../../portal/tokens.ts';
@@ -196,12 +201,7 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
           message: 'Only a portal session has a portal session; an API key opens one with POST /v1/portal-sessions.',
         });
       return withOrgTx(deps.db.app, orgId, async (c) => {
-        const s = (
-          await c.query<PortalSessionRow & { org_name: string }>(
-            'select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
-            [orgId, portal.sessionId],
-          )
-        ).rows[0];
+        const s = await portalSessionWithOrg(c, orgId, portal.sessionId);
         if (!s?.expires_at) throw plexusError('portal_session_invalid');
         const settings = await getPortalSettings(c, orgId);
         return {

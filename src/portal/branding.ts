@@ -1,7 +1,13 @@
-import type { Pool } from '../../../db/pool.ts';
-import { withOrgTx } from '../../../db/tx.ts';
-import { getPortalSettings } from '../../../portal/settings.ts';
-import type { Branding } from './layout.ts';
+import type { Pool } from '../db/pool.ts';
+import { withOrgTx } from '../db/tx.ts';
+import { getPortalSettings } from './settings.ts';
+
+/** How an org's pages look: its name, logo and accent colour. */
+export interface Branding {
+  name: string;
+  logoUrl?: string | null;
+  accent?: string | null;
+}
 
 /** The org's name, logo and accent on its connect pages: its portal settings, else its name (read in the org's RLS context). */
 export async function loadBranding(app: Pool, orgId: string): Promise<Branding> {
