@@ -427,6 +427,39 @@ test('through every API route, org A cannot see or touch org B resources', async
     '/v1/operations/:id/stream',
     '/v1/connections/:id/diagnostics',
   ]);
+  // The portal's reads and its sessions.
+  const since = 'since=2026-01-01&until=2026-01-31';
+  assert.equal((await inj('GET', `/v1/ads/campaigns/${bCampaign}/metrics?${since}`)).statusCode, 404);
+  assert.equal((await inj('GET', `/v1/ads/campaigns/${bCampaign}/metrics/revisions?date=2026-01-02`)).statusCode, 404);
+  assert.equal((await inj('GET', `/v1/content/targets?item_ids=${bItem}`)).json().data.length, 0);
+  assert.equal((await inj('GET', `/v1/conflicts/${bConflict}/body-blocks`)).statusCode, 404);
+  assert.equal((await inj('GET', '/v1/sync-runs')).json().data.length, 0);
+  const bPortal = (
+    await ctx.app.inject({ method: 'POST', url: '/v1/portal-sessions', headers: auth(b.key), payload: { mode: 'read_only' } })
+  ).json<{ id: string }>().id;
+  assert.equal((await inj('DELETE', `/v1/portal-sessions/${bPortal}`)).statusCode, 404);
+  assert.equal((await inj('GET', '/v1/portal-session')).statusCode, 403, 'an API key has no portal session to read');
+  assert.notEqual((await inj('GET', '/v1/org/portal')).json().display_name, 'B portal');
+  await ctx.app.inject({ method: 'PATCH', url: '/v1/org/portal', headers: auth(b.key), payload: { display_name: 'B portal' } });
+  assert.notEqual((await inj('GET', '/v1/org/portal')).json().display_name, 'B portal', "B's portal settings stay B's");
+  assert.equal((await inj('PATCH', '/v1/org/portal', { display_name: 'A portal' })).statusCode, 200);
+  assert.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/v1/org/portal', headers: auth(b.key) })).json().display_name,
+    'B portal',
+    "A's settings change only A's",
+  );
+  for (const r of [
+    '/v1/ads/campaigns/:id/metrics',
+    '/v1/ads/campaigns/:id/metrics/revisions',
+    '/v1/content/targets',
+    '/v1/conflicts/:id/body-blocks',
+    '/v1/sync-runs',
+    '/v1/portal-sessions',
+    '/v1/portal-sessions/:id',
+    '/v1/portal-session',
+    '/v1/org/portal',
+  ])
+    covered.add(r);
   const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
     paths: Record<string, unknown>;
   }>();
