@@ -2,6 +2,7 @@
 // async callbacks where a sync one is expected, values of unknown shape used as if known) and
 // keep type-only imports apart from values.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeTest = {
@@ -45,4 +46,11 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], extends: [tseslint.configs.disableTypeChecked] },
+  // Which globals each runtime provides, for no-undef in plain JavaScript files.
+  { files: ['web/**'], languageOptions: { globals: globals.browser } },
+  {
+    files: ['scripts/**', 'bin/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['web/**'],
+    languageOptions: { globals: globals.node },
+  },
 );

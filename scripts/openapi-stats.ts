@@ -1,5 +1,7 @@
 /** Prints figures about the OpenAPI document: operations with ids and examples, enums, untyped fields. */
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { buildOpenApiDocument } from '../src/api/openapi/document.ts';
+import { isRef, operationOf, OPERATION_METHODS } from '../src/api/openapi/openapi31.ts';
 import { OPERATION_IDS } from '../src/api/openapi/operation-ids.ts';
 
 const doc = await buildOpenApiDocument();
@@ -54,18 +56,24 @@ function walk(node: unknown, path: string, freeForm: boolean): void {
   }
 }
 
-for (const [p, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, any>>)) {
-  for (const [m, op] of Object.entries(item)) {
-    if (!['get', 'post', 'put', 'patch', 'delete'].includes(m)) continue;
+type BodySlot = OpenAPIV3_1.RequestBodyObject | OpenAPIV3_1.ResponseObject | OpenAPIV3_1.ReferenceObject | undefined;
+const mediaOf = (x: BodySlot) => (x && !isRef(x) ? Object.values(x.content ?? {}) : []);
+const hasLocationExample = (r: OpenAPIV3_1.ResponseObject | OpenAPIV3_1.ReferenceObject) => {
+  const location = isRef(r) ? undefined : r.headers?.Location;
+  return !!location && !isRef(location) && Boolean(location.example);
+};
+
+for (const [p, item] of Object.entries(doc.paths ?? {})) {
+  for (const m of OPERATION_METHODS) {
+    const op = operationOf(item, m);
+    if (!op) continue;
     operations++;
     if (op.operationId) withId++;
     if (op.operationId && OPERATION_IDS[`${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`] === op.operationId)
       explicitId++;
-    const media = [op.requestBody, ...Object.values(op.responses ?? {})].flatMap((x: any) =>
-      Object.values(x?.content ?? {}),
-    );
-    const redirect = Object.values(op.responses ?? {}).some((r: any) => r.headers?.Location?.example);
-    if (media.some((x: any) => x.examples) || redirect) withExamples++;
+    const responses = Object.values(op.responses ?? {});
+    const media = [op.requestBody, ...responses].flatMap(mediaOf);
+    if (media.some((x) => x.examples !== undefined) || responses.some(hasLocationExample)) withExamples++;
   }
 }
 walk(doc, '#', false);

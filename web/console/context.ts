@@ -4,7 +4,7 @@ import type { ApiClient } from '../shared/api.ts';
 /** What a console page gets: the typed API client (cookie + CSRF), navigation and its query. */
 export interface ConsolePageProps {
   api: ApiClient;
-  navigate(path: string): void;
+  navigate: (path: string) => void;
   query: URLSearchParams;
 }
 

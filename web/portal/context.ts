@@ -19,7 +19,7 @@ export interface PortalContext {
   api: ApiClient;
   session: PortalSession;
   /** Goes to a portal path, e.g. `/portal/connections/<id>`, without a page load. */
-  navigate(path: string): void;
+  navigate: (path: string) => void;
   strings: Strings;
 }
 

@@ -1,6 +1,7 @@
 import type { ComponentChildren, TargetedEvent } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { strings } from './strings.ts';
+import { useToasts } from './toasts.tsx';
 
 /** A labelled text input: the label is tied to the input by id, the hint by aria-describedby. */
 export function TextField({
@@ -27,6 +28,10 @@ export function TextField({
       <input
         id={id}
         name={name}
+        // preact types <input> props as a union keyed on `type`: tsc checks the whole props object
+        // against it and needs one member, while the rule only sees that the attribute accepts
+        // every value of `type`.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
         type={type as 'text'}
         value={value}
         required={required}
@@ -97,18 +102,21 @@ export function ActionButton({
   confirm?: string;
 }) {
   const [busy, setBusy] = useState(false);
+  const toasts = useToasts();
   if (hidden) return null;
   const run = async () => {
     if (confirm && !window.confirm(confirm)) return;
     setBusy(true);
     try {
       await onAction();
+    } catch (err) {
+      toasts.error((err as Error).message);
     } finally {
       setBusy(false);
     }
   };
   return (
-    <button type="button" class={kind} disabled={disabled || busy} aria-busy={busy} onClick={run}>
+    <button type="button" class={kind} disabled={disabled || busy} aria-busy={busy} onClick={() => void run()}>
       {children}
     </button>
   );
@@ -125,17 +133,26 @@ export function Form({
   label: string;
 }) {
   const [busy, setBusy] = useState(false);
-  const submit = async (e: TargetedEvent<HTMLFormElement>) => {
-    e.preventDefault();
+  const toasts = useToasts();
+  const submit = async () => {
     setBusy(true);
     try {
       await onSubmit();
+    } catch (err) {
+      toasts.error((err as Error).message);
     } finally {
       setBusy(false);
     }
   };
   return (
-    <form aria-label={label} onSubmit={submit} aria-busy={busy}>
+    <form
+      aria-label={label}
+      onSubmit={(e: TargetedEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        void submit();
+      }}
+      aria-busy={busy}
+    >
       <fieldset disabled={busy} class="toolbar plain">
         {children}
       </fieldset>

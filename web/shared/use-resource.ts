@@ -4,7 +4,8 @@ export interface Resource<T> {
   data: T | undefined;
   error: Error | undefined;
   loading: boolean;
-  reload(): void;
+  /** A property, not a method: pages hand it on as a callback (onRetry, useInterval). */
+  reload: () => void;
 }
 
 /**
@@ -26,7 +27,7 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
       (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
       (error: Error) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure on every render: `deps` say when it loads something else.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

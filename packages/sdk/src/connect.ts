@@ -21,7 +21,8 @@ export interface OpenConnectOptions {
   height?: number;
 }
 
-export type ConnectErrorCode = 'popup_blocked' | 'closed' | 'timeout' | 'invalid_url' | string;
+// `string & {}` keeps the known codes offered by editors while still admitting a session's own error code.
+export type ConnectErrorCode = 'popup_blocked' | 'closed' | 'timeout' | 'invalid_url' | (string & {});
 
 /** Why the promise was rejected: `code` is stable (or the session's error code), `message` readable. */
 export class PlexusConnectError extends Error {

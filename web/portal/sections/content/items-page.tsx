@@ -14,7 +14,6 @@ import { contentStrings as t } from './strings.ts';
 type Item = Row<'/v1/content'>;
 type Target = Row<'/v1/content/targets'>;
 const STATES = ['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed'] as const;
-type State = (typeof STATES)[number];
 const TONE: Record<string, 'ok' | 'warn' | 'error' | 'info'> = {
   synced: 'ok',
   pending: 'info',
