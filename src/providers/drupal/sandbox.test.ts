@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { basic, callWithCredential, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { basic, callWithCredential, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type DrupalSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/drupal/callback';
@@ -92,7 +92,7 @@ test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation
     state: 's1',
     scope: 'content_editor',
   });
-  const page = await call(`${sb.authorizeUrl}?${q}`);
+  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   const hidden = Object.fromEntries(
     [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
@@ -368,7 +368,7 @@ test('filter groups: an OR group with a nested AND group (keyset paging on chang
     'filter[n][condition][value]': String(pivot.nid),
     'filter[n][condition][memberOf]': 'same',
   });
-  const res = await call(`${sb.jsonapiUrl}/node/article?${q}`, { auth: sb.basicAuth() });
+  const res = await call(`${sb.jsonapiUrl}/node/article?${q.toString()}`, { auth: sb.basicAuth() });
   assert.deepEqual(
     res.body.data.map((d: any) => d.id),
     all.slice(41, 91).map((n) => n.uuid),

@@ -92,8 +92,7 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
       roles: ['authenticated', 'content_editor'],
     },
   ];
-  let auth!: DrupalAuth;
-  auth = new DrupalAuth(
+  const auth = new DrupalAuth(
     {
       siteName,
       users,

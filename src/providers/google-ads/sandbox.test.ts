@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { call, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -23,7 +23,7 @@ function authUrl(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}
     state: 'st-g',
     ...extra,
   });
-  return `${sb.authorizeUrl}?${q}`;
+  return `${sb.authorizeUrl}?${q.toString()}`;
 }
 
 async function authorize(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {

@@ -8,6 +8,7 @@ import type {
   Page,
 } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { scalarText } from '../kit/payload-values.ts';
 
 // ads.md §2.3: campaign, ad group and ad group ad share ENABLED | PAUSED | REMOVED.
 const STATUS: Record<string, AdStatus> = {
@@ -53,8 +54,11 @@ export async function search(
   return { records: body.results ?? [], next: body.nextPageToken ?? null };
 }
 
-const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
-const micros = (v: unknown): bigint | null => (str(v) === null ? null : BigInt(String(v)));
+const str = scalarText;
+const micros = (v: unknown): bigint | null => {
+  const s = str(v);
+  return s === null ? null : BigInt(s);
+};
 
 /** The manager a customer was listed under: `customers/{login}/customerClients/{id}`. */
 export function loginOf(account: AdEntityRecord): string {

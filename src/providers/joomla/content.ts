@@ -108,7 +108,7 @@ export const joomlaContent: ContentAdapter = {
     if (!slug) return null;
     // The admin search matches title, alias and note; the alias must then match exactly.
     const q = new URLSearchParams({ 'filter[search]': slug, 'page[limit]': '100' });
-    const res = await joomla<{ data?: ArticleJson[] }>(s, 'GET', `${ARTICLES}?${q}`);
+    const res = await joomla<{ data?: ArticleJson[] }>(s, 'GET', `${ARTICLES}?${q.toString()}`);
     const a = (res.data ?? []).find((x) => x.attributes.alias === slug);
     return a ? remoteOf(s, (await getArticle(s, a.id)) ?? a) : null;
   },

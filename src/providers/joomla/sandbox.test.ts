@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { call, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type JoomlaSandboxOptions } from './sandbox.ts';
 
 async function startJoomla(t: TestContext, opts: JoomlaSandboxOptions = {}) {

@@ -80,7 +80,7 @@ export function collectionContentAdapter<Item, Roles>(p: CollectionItems<Item, R
 
     async update(s, loc, remoteId, changes, expectedVersion) {
       const cid = collectionOf(loc);
-      const current = unmoved(await p.get(s, cid, remoteId), p.modifiedOf, remoteId, expectedVersion);
+      const current = unmoved(await p.get(s, cid, remoteId), (i) => p.modifiedOf(i), remoteId, expectedVersion);
       const roles = await p.rolesOf(s, cid);
       return p.toRemote(s, roles, await p.update(s, cid, roles, current, changes));
     },
@@ -100,7 +100,14 @@ export function collectionContentAdapter<Item, Roles>(p: CollectionItems<Item, R
       const roles = await p.rolesOf(s, cid);
       const c = modifiedOrderCursor(since, cursor);
       const page = await p.changedPage(s, cid, c);
-      return modifiedOrderPage(page, p.pageSize, c, since, p.modifiedOf, (i) => p.toRemote(s, roles, i));
+      return modifiedOrderPage(
+        page,
+        p.pageSize,
+        c,
+        since,
+        (i) => p.modifiedOf(i),
+        (i) => p.toRemote(s, roles, i),
+      );
     },
   };
 }

@@ -19,10 +19,11 @@ export interface InlineRetry {
 /** Sends of one call at most, the first included. */
 const MAX_ATTEMPTS = 4;
 
+/** Plain functions (no `this`), so a provider can destructure them. */
 export interface ContentCalls {
-  call(s: ContentContext, method: HttpRequest['method'], path: string, json?: unknown): Promise<HttpResponse>;
+  call: (s: ContentContext, method: HttpRequest['method'], path: string, json?: unknown) => Promise<HttpResponse>;
   /** A GET's body, or null when the platform says the object does not exist. */
-  find<T>(s: ContentContext, path: string): Promise<T | null>;
+  find: <T>(s: ContentContext, path: string) => Promise<T | null>;
 }
 
 export function contentCalls(retry: InlineRetry): ContentCalls {

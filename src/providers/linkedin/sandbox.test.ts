@@ -43,7 +43,7 @@ async function authorize(
     ...extra,
   });
   // The official JS client sends comma-separated scopes unencoded.
-  const res = await call(`${sb.authorizeUrl}?${q}&scope=${rawScope}`);
+  const res = await call(`${sb.authorizeUrl}?${q.toString()}&scope=${rawScope}`);
   assert.equal(res.status, 302, String(res.body));
   return new URL(res.headers.get('location') ?? '');
 }
@@ -119,7 +119,7 @@ test('consent page: Deny → user_cancelled_authorize with state; unknown scope 
     state: 'st-li',
     scope: 'r_ads rw_ads',
   });
-  const page = await call(`${sb.authorizeUrl}?${q}`);
+  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /rw_ads/);
@@ -142,7 +142,7 @@ test('consent page: Deny → user_cancelled_authorize with state; unknown scope 
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 
   const bad = await call(
-    `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'r_ads w_everything' })}`,
+    `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'r_ads w_everything' }).toString()}`,
   );
   const badLoc = new URL(bad.headers.get('location') ?? '');
   assert.equal(badLoc.searchParams.get('error'), 'unauthorized_scope_error');

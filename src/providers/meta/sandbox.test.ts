@@ -23,12 +23,12 @@ function dialogUrl(sb: MetaRunningSandbox, scope = 'ads_read,ads_management'): s
     scope,
     response_type: 'code',
   });
-  return `${sb.dialogUrl}?${q}`;
+  return `${sb.dialogUrl}?${q.toString()}`;
 }
 
 async function exchangeCode(sb: MetaRunningSandbox, code: string): Promise<Res> {
   const q = new URLSearchParams({ client_id: sb.appId, client_secret: sb.appSecret, redirect_uri: REDIRECT, code });
-  return call(`${sb.graphUrl}/oauth/access_token?${q}`);
+  return call(`${sb.graphUrl}/oauth/access_token?${q.toString()}`);
 }
 
 async function exchangeLongLived(sb: MetaRunningSandbox, token: string): Promise<Res> {
@@ -38,7 +38,7 @@ async function exchangeLongLived(sb: MetaRunningSandbox, token: string): Promise
     client_secret: sb.appSecret,
     fb_exchange_token: token,
   });
-  return call(`${sb.graphUrl}/oauth/access_token?${q}`);
+  return call(`${sb.graphUrl}/oauth/access_token?${q.toString()}`);
 }
 
 /** Follows `paging.next` until it is absent and returns every row. */

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from './sandbox.ts';
+import { sandbox, type ShopifyRunningSandbox } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/shopify/callback';
 
@@ -19,7 +19,7 @@ const seen: string[] = [];
 before(async () => {
   sb = await sandbox.start({ seed: 5, size: 40, autoConsent: true });
   const authorize = await fetch(
-    `${sb.authorizeUrl}?${new URLSearchParams({ client_id: sb.clientId, scope: 'read_content,write_content', redirect_uri: REDIRECT, state: 's1' })}`,
+    `${sb.authorizeUrl}?${new URLSearchParams({ client_id: sb.clientId, scope: 'read_content,write_content', redirect_uri: REDIRECT, state: 's1' }).toString()}`,
     { redirect: 'manual' },
   );
   const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code');

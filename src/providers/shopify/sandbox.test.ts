@@ -46,7 +46,7 @@ function authorizeUrl(sb: ShopifyRunningSandbox, extra: Record<string, string> =
     state: 'nonce-1',
     ...extra,
   });
-  return `${sb.authorizeUrl}?${q}`;
+  return `${sb.authorizeUrl}?${q.toString()}`;
 }
 
 async function authorize(sb: ShopifyRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {

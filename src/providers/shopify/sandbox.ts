@@ -29,6 +29,7 @@ import { issueExpiring, oauthRoutes, signedQuery } from './sandbox/oauth.ts';
 import { render, shopObject } from './sandbox/payloads.ts';
 import { handleize, ShopData, type Kind, type Resource } from './sandbox/store.ts';
 import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyTopic } from './sandbox/webhooks.ts';
+import { text } from '../../sandbox/kit/text.ts';
 
 export interface ShopifySandboxOptions extends SandboxOptions {
   /** Shop name before `.myshopify.com` (default `plexus-sandbox`); invalid names are refused at start. */
@@ -210,7 +211,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     edit(id, patch) {
       const r = mustGet(id);
       for (const [k, v] of Object.entries(patch)) {
-        if (k === 'published_at') r.publishedAt = v === null ? null : Date.parse(String(v));
+        if (k === 'published_at') r.publishedAt = v === null ? null : Date.parse(text(v));
         else r.fields[k] = v;
       }
       r.updatedAt = Math.floor(now() / 1000) * 1000;
@@ -270,7 +271,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }),
   );
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const topic = String(req.body['topic'] ?? '') as ShopifyTopic;
+    const topic = text(req.body['topic']) as ShopifyTopic;
     if (!SHOPIFY_TOPICS.includes(topic)) return json(400, { error: 'unknown_topic', topics: SHOPIFY_TOPICS });
     const payload = req.body['payload'];
     return json(202, {

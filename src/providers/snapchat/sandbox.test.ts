@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type SnapchatRunningSandbox, type SnapchatSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -22,7 +22,7 @@ async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, strin
     state: 'st-snap',
     ...extra,
   });
-  const res = await call(`${sb.authorizeUrl}?${q}`);
+  const res = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(res.status, 302, String(res.body));
   return new URL(res.headers.get('location') ?? '');
 }
@@ -72,7 +72,7 @@ test('authorize (auto consent) → code + state → 1-hour Bearer token with ref
   assert.equal(reused.body.error, 'invalid_grant');
   // The alias authorize path behaves the same.
   const alias = await call(
-    `${sb.url}/accounts/oauth2/auth?${new URLSearchParams({ client_id: sb.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'snapchat-marketing-api' })}`,
+    `${sb.url}/accounts/oauth2/auth?${new URLSearchParams({ client_id: sb.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'snapchat-marketing-api' }).toString()}`,
   );
   assert.equal(alias.status, 302);
 });
@@ -86,7 +86,7 @@ test('consent page: Deny → error=access_denied with state; Allow → code', as
     scope: 'snapchat-marketing-api',
     state: 'st-snap',
   });
-  const page = await call(`${sb.authorizeUrl}?${q}`);
+  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';

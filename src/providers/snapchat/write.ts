@@ -1,6 +1,7 @@
 import { plexusError } from '../../core/errors.ts';
 import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { optionalString } from '../kit/payload-values.ts';
 import { parseReason } from './errors.ts';
 import { LIST, toEntity, type Row } from './sync.ts';
 
@@ -23,7 +24,9 @@ const status = (s: 'active' | 'paused') => (s === 'active' ? 'ACTIVE' : 'PAUSED'
 function entityOf(body: unknown, key: string, one: string): Row {
   const item = ((body as Record<string, unknown>)[key] as Array<Record<string, unknown>> | undefined)?.[0];
   if (item?.['sub_request_status'] === 'SUCCESS' && item[one]) return item[one] as Row;
-  const reason = parseReason(String(item?.['sub_request_error_reason'] ?? 'Snapchat did not return the entity'));
+  const reason = parseReason(
+    optionalString(item?.['sub_request_error_reason']) ?? 'Snapchat did not return the entity',
+  );
   throw plexusError('provider.invalid_request', {
     message: reason.message,
     details: { ...(reason.code ? { code: reason.code } : {}) },

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type TikTokRunningSandbox, type TikTokSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -24,7 +24,7 @@ function get(
   query: Record<string, string> = {},
 ): Promise<Res> {
   const q = new URLSearchParams(query);
-  return call(`${sb.apiUrl}${path}${q.size ? `?${q}` : ''}`, {
+  return call(`${sb.apiUrl}${path}${q.size ? `?${q.toString()}` : ''}`, {
     headers: token === undefined ? {} : { 'Access-Token': token },
   });
 }
@@ -40,7 +40,7 @@ function assertCode(res: Res, code: number): void {
 
 async function authorize(sb: TikTokRunningSandbox): Promise<URL> {
   const q = new URLSearchParams({ app_id: sb.appId, redirect_uri: REDIRECT, state: 'st-tt' });
-  const res = await call(`${sb.authorizeUrl}?${q}`);
+  const res = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(res.status, 302);
   return new URL(res.headers.get('location') ?? '');
 }
@@ -86,7 +86,7 @@ test('authorize (auto consent) → auth_code + state → long-term token; advert
 test('consent page: Deny redirects back without an auth_code and with the state; Allow issues one', async (t) => {
   const { sb } = await startTikTok(t, { autoConsent: false, appName: 'Agency Hub' });
   const q = new URLSearchParams({ app_id: sb.appId, redirect_uri: REDIRECT, state: 'st-tt' });
-  const page = await call(`${sb.authorizeUrl}?${q}`);
+  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';

@@ -18,6 +18,7 @@ import { oauthRoutes, SUBJECT } from './sandbox/oauth.ts';
 import { TIKTOK_RETRY_DELAYS_MS, TikTokWebhooks } from './sandbox/webhooks.ts';
 import { seedWorld, tiktokTime, type TikTokWorld } from './sandbox/world.ts';
 import { writeRoutes } from './sandbox/writes.ts';
+import { text } from '../../sandbox/kit/text.ts';
 
 export interface TikTokSandboxOptions extends SandboxOptions {
   /** Permission ids granted (echoed as `data.scope`). Default [1, 2, 3, 4]. */
@@ -142,7 +143,7 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
     const content = req.body['content'];
     const d = webhooks.emit(
-      String(req.body['event'] ?? 'API_SERVICE_STATUS'),
+      text(req.body['event'], 'API_SERVICE_STATUS'),
       content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
     );
     return d ? json(202, { delivery: d }) : json(409, { error: 'no_callback_url' });

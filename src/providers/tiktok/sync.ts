@@ -6,9 +6,9 @@ import type {
   AdStatus,
   AdsSyncAdapter,
   AdsSyncContext,
-  Page,
 } from '../contracts/ads.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { scalarText } from '../kit/payload-values.ts';
 
 // ads.md §3.3: secondary_status says more than operation_status (ENABLE | DISABLE); the
 // explicit values first, then suffix rules for the long tail of *_STATUS_* values.
@@ -86,7 +86,7 @@ export async function get<T>(s: AdsSyncContext, path: string, params: Record<str
   return res.body as Envelope<T>;
 }
 
-const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
+const str = scalarText;
 /** `YYYY-MM-DD HH:MM:SS` in UTC (ads.md §3.3) as an ISO instant. */
 const utc = (v: unknown): string | null => (str(v) ? `${String(v).replace(' ', 'T')}Z` : null);
 /** Report values are strings; "-" means no data (ads.md §3.5). */

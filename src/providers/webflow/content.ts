@@ -86,7 +86,11 @@ export const webflowContent = collectionContentAdapter({
   },
 
   async findBySlug(s, cid, _roles, slug) {
-    const res = await wfCall(s, 'GET', `/collections/${cid}/items?${new URLSearchParams({ slug, limit: '1' })}`);
+    const res = await wfCall(
+      s,
+      'GET',
+      `/collections/${cid}/items?${new URLSearchParams({ slug, limit: '1' }).toString()}`,
+    );
     return (res.body as { items?: WfItem[] }).items?.find((i) => i.fieldData.slug === slug) ?? null;
   },
 
@@ -99,7 +103,7 @@ export const webflowContent = collectionContentAdapter({
       sortOrder: 'asc',
     });
     if (c.after) q.set('lastUpdated[gte]', c.after);
-    const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q}`);
+    const res = await wfCall(s, 'GET', `/collections/${cid}/items?${q.toString()}`);
     return (res.body as { items?: WfItem[] }).items ?? [];
   },
 });

@@ -1,12 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  callWithCredential,
-  jsonPost as post,
-  startSandbox,
-  T0,
-  type Res,
-} from '../../../test/helpers/sandbox-http.ts';
+import { callWithCredential, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
@@ -18,7 +12,7 @@ async function startWebflow(t: TestContext, opts: WebflowSandboxOptions = {}) {
 const call = callWithCredential('token', 'authorization', 'Bearer ');
 
 function authorizeUrl(sb: WebflowRunningSandbox, scope = 'authorized_user:read sites:read cms:read cms:write'): string {
-  return `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 'wf-1', scope })}`;
+  return `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 'wf-1', scope }).toString()}`;
 }
 
 async function connect(sb: WebflowRunningSandbox): Promise<string> {

@@ -22,6 +22,7 @@ import {
   webhookRoutes,
   type TriggerType,
 } from './sandbox/webhooks.ts';
+import { text } from '../../sandbox/kit/text.ts';
 
 export interface WebflowSandboxOptions extends SandboxOptions {
   /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
@@ -158,11 +159,11 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
   routes.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
     const carry = {
-      client_id: String(b['client_id'] ?? ''),
-      redirect_uri: String(b['redirect_uri'] ?? ''),
-      redirect_given: String(b['redirect_given'] ?? '1'),
-      state: String(b['state'] ?? ''),
-      scope: String(b['scope'] ?? ''),
+      client_id: text(b['client_id']),
+      redirect_uri: text(b['redirect_uri']),
+      redirect_given: text(b['redirect_given'], '1'),
+      state: text(b['state']),
+      scope: text(b['scope']),
     };
     if (carry.client_id !== clientId || !isRedirectUri(carry.redirect_uri))
       return html(400, '<h1>Invalid request</h1>');
@@ -200,7 +201,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     if (p['grant_type'] !== undefined && p['grant_type'] !== 'authorization_code')
       return oauthErr(400, 'unsupported_grant_type', 'Only authorization_code is supported.');
     const redeemed = tokens.redeemCode(
-      String(p['code'] ?? ''),
+      text(p['code']),
       clientId,
       typeof p['redirect_uri'] === 'string' ? p['redirect_uri'] : undefined,
     );
@@ -363,7 +364,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }),
   );
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const triggerType = String(req.body['triggerType'] ?? '') as TriggerType;
+    const triggerType = text(req.body['triggerType']) as TriggerType;
     if (!TRIGGER_TYPES.includes(triggerType)) return json(400, { error: 'unknown_trigger', triggers: TRIGGER_TYPES });
     const payload = req.body['payload'];
     return json(202, {

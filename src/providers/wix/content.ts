@@ -24,7 +24,7 @@ const BULK = 100;
 const updatedOf = (item: DataItem) => dateOf(item.data._updatedDate);
 
 const itemPath = (cid: string, id: string) =>
-  `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid })}`;
+  `/wix-data/v2/items/${encodeURIComponent(id)}?${new URLSearchParams({ dataCollectionId: cid }).toString()}`;
 
 async function getItem(s: ContentContext, cid: string, id: string): Promise<DataItem | null> {
   return (await wixFind<{ dataItem: DataItem }>(s, itemPath(cid, id)))?.dataItem ?? null;

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, jsonPost as post, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WixRunningSandbox, type WixSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/wix/installed';
@@ -77,7 +77,7 @@ test('legacy install flow: consent (auto and deny), code → 5-minute token + re
   const loc = new URL(
     (
       await call(
-        `${sb.installUrl}?${new URLSearchParams({ token: 't', appId: sb.appId, redirectUrl: REDIRECT, state: 'w1' })}`,
+        `${sb.installUrl}?${new URLSearchParams({ token: 't', appId: sb.appId, redirectUrl: REDIRECT, state: 'w1' }).toString()}`,
       )
     ).headers.get('location') ?? '',
   );
@@ -125,7 +125,7 @@ test('legacy install flow: consent (auto and deny), code → 5-minute token + re
 
   const { sb: manual } = await startWix(t, { autoConsent: false });
   const page = await call(
-    `${manual.installUrl}?${new URLSearchParams({ appId: manual.appId, redirectUrl: REDIRECT, state: 'w2' })}`,
+    `${manual.installUrl}?${new URLSearchParams({ appId: manual.appId, redirectUrl: REDIRECT, state: 'w2' }).toString()}`,
   );
   assert.equal(page.status, 200);
   const hidden = Object.fromEntries(

@@ -31,6 +31,7 @@ import {
   type WixIdentity,
 } from './sandbox/webhooks.ts';
 import { wixError } from './sandbox/query.ts';
+import { text } from '../../sandbox/kit/text.ts';
 
 export interface WixSandboxOptions extends SandboxOptions {
   /** Account API key; derived from the seed when absent. */
@@ -161,7 +162,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
         ...(grantId ? { grantId } : {}),
       });
     if (b['grant_type'] === 'authorization_code') {
-      const redeemed = tokens.redeemCode(String(b['code'] ?? ''), appId, undefined);
+      const redeemed = tokens.redeemCode(text(b['code']), appId, undefined);
       if (!redeemed.ok) return s400('Invalid authorization code', 'INVALID_GRANT');
       const a = issue();
       const r = tokens.issue({
@@ -176,7 +177,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
       return json(200, { access_token: a.token, refresh_token: r.token });
     }
     if (b['grant_type'] === 'refresh_token') {
-      const old = String(b['refresh_token'] ?? '');
+      const old = text(b['refresh_token']);
       const check = tokens.validate(old, 'refresh');
       if (!check.ok) return s400('Invalid refresh token', 'INVALID_GRANT');
       if (!opts.rotateRefreshTokens) {
@@ -211,9 +212,9 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   });
   routes.add('POST', '/installer/install/decision', (req) => {
     const carry = {
-      appId: String(req.body['appId'] ?? ''),
-      redirectUrl: String(req.body['redirectUrl'] ?? ''),
-      state: String(req.body['state'] ?? ''),
+      appId: text(req.body['appId']),
+      redirectUrl: text(req.body['redirectUrl']),
+      state: text(req.body['state']),
     };
     if (carry.appId !== appId || !isRedirectUri(carry.redirectUrl)) return html(400, '<h1>Invalid request</h1>');
     if (readDecision(req.body) === 'allow') return installed(carry);
@@ -368,7 +369,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     return json(200, { subscriptions: [] });
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const eventType = String(req.body['eventType'] ?? '') as WixEventType;
+    const eventType = text(req.body['eventType']) as WixEventType;
     if (!WIX_EVENT_TYPES.includes(eventType))
       return json(400, { error: 'unknown_event_type', eventTypes: WIX_EVENT_TYPES });
     const entity =
@@ -377,7 +378,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
         : {};
     const delivery = webhooks.emit(
       eventType,
-      String(req.body['entityId'] ?? entity['id'] ?? randomBytes(8).toString('hex')),
+      text(req.body['entityId'] ?? entity['id'], randomBytes(8).toString('hex')),
       entity,
       asApp,
     );
@@ -386,7 +387,7 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   const contentStats = (collectionId = COLLECTION) => {
     const counts = new Map<string, number>();
     const items = [...(data.items.get(collectionId)?.values() ?? [])];
-    for (const d of items) counts.set(String(d['slug'] ?? ''), (counts.get(String(d['slug'] ?? '')) ?? 0) + 1);
+    for (const d of items) counts.set(text(d['slug']), (counts.get(text(d['slug'])) ?? 0) + 1);
     return { total: items.length, duplicates: Object.fromEntries([...counts].filter(([slug, n]) => slug && n > 1)) };
   };
   control.add('GET', '/__sandbox/content/stats', (req) =>

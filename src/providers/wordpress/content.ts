@@ -180,7 +180,7 @@ export const wordpressContent: ContentAdapter = {
     const q = new URLSearchParams({ slug, status: 'any', context: 'edit', per_page: '10' });
     const res = await apiCall(s.connector, s.ctx, s.creds, {
       method: 'GET',
-      url: apiUrl(s.ctx, `${collectionOf(loc.kind)}?${q}`),
+      url: apiUrl(s.ctx, `${collectionOf(loc.kind)}?${q.toString()}`),
     });
     const posts = Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
     const post = posts.find((p) => p.slug === slug) ?? posts[0];

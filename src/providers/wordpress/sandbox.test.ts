@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { basic, callWithCredential, jsonPost, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { sandbox, type WordPressRunningSandbox, type WordPressSandboxOptions } from './sandbox.ts';
+import { basic, callWithCredential, jsonPost, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { sandbox, type WordPressSandboxOptions } from './sandbox.ts';
 
 async function startWp(t: TestContext, opts: WordPressSandboxOptions = {}) {
   return startSandbox(t, sandbox, { seed: 7, size: 60, ...opts });

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { call, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, signRequest, type XRunningSandbox, type XSandboxOptions } from './sandbox.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/oauth/callback';
@@ -564,7 +564,7 @@ test('async stats jobs: PROCESSING until polled enough, then SUCCESS with a url 
     sb,
     clock,
     'GET',
-    `${sb.apiUrl}/stats/accounts/${account.id}?${new URLSearchParams({ ...params, start_time: midnight(from), end_time: midnight(addDaysIso(from, 7)) })}`,
+    `${sb.apiUrl}/stats/accounts/${account.id}?${new URLSearchParams({ ...params, start_time: midnight(from), end_time: midnight(addDaysIso(from, 7)) }).toString()}`,
     { token, tokenSecret: secret },
   );
   assert.equal(sync.status, 200, sync.text);

@@ -75,7 +75,7 @@ export function sandboxKit(opts: SandboxOptions, defaults: KitDefaults): Sandbox
         requests.clear();
       };
       controlRouter(
-        { provider, faults, requests, tokens, remote, reset, ...(spec.stats ? { stats: spec.stats } : {}) },
+        { provider, faults, requests, tokens, remote, reset, ...(spec.stats ? { stats: () => spec.stats!() } : {}) },
         control,
       );
       const server = await startHost({

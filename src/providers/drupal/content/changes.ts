@@ -64,7 +64,7 @@ export async function changedSince(
   const res = await jsonapi<NodeDocument & { links?: { next?: unknown } }>(
     s,
     'GET',
-    `/node/${bundleOf(kind)}?${new URLSearchParams(params)}`,
+    `/node/${bundleOf(kind)}?${new URLSearchParams(params).toString()}`,
   );
   const nodes: NodeJson[] = res.data ?? [];
   const items = await remotesOf(s, nodes, res.included ?? []);

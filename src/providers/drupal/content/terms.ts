@@ -17,13 +17,13 @@ const indexes = new WeakMap<ContentContext, Map<string, string>>();
 
 function indexFor(s: ContentContext): Map<string, string> {
   let index = indexes.get(s);
-  if (!index) indexes.set(s, (index = new Map()));
+  if (!index) indexes.set(s, (index = new Map<string, string>()));
   return index;
 }
 
 async function lookup(s: ContentContext, name: string): Promise<string | undefined> {
   const q = new URLSearchParams({ 'filter[name]': name, sort: 'drupal_internal__tid', 'page[limit]': '50' });
-  const res = await jsonapi<{ data?: TermJson[] }>(s, 'GET', `/taxonomy_term/tags?${q}`);
+  const res = await jsonapi<{ data?: TermJson[] }>(s, 'GET', `/taxonomy_term/tags?${q.toString()}`);
   return (res.data ?? []).find((t) => t.attributes.name.toLowerCase() === name.toLowerCase())?.id;
 }
 

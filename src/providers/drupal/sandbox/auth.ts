@@ -17,6 +17,7 @@ import {
   type SandboxResponse,
 } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord, TokenStore } from '../../../sandbox/kit/tokens.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export interface DrupalUser {
   uid: number;
@@ -233,10 +234,10 @@ export function authRoutes(r: Router, auth: DrupalAuth): void {
   r.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
     const carry = {
-      client_id: String(b['client_id'] ?? ''),
-      redirect_uri: String(b['redirect_uri'] ?? ''),
-      state: String(b['state'] ?? ''),
-      scope: String(b['scope'] ?? ''),
+      client_id: text(b['client_id']),
+      redirect_uri: text(b['redirect_uri']),
+      state: text(b['state']),
+      scope: text(b['scope']),
     };
     if (carry.client_id !== auth.config.clientId || !isRedirectUri(carry.redirect_uri))
       return leagueError(400, 'invalid_request', 'The request is missing a required parameter.');

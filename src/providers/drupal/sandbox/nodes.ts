@@ -12,6 +12,7 @@ import { FILE_TYPE, fileResource } from './files.ts';
 import { matches, parseFilters } from './filters.ts';
 import { applyAttrs, bump, uuidOf, type DrupalCtx, type DrupalNode, type ImageRef } from './site.ts';
 import { TERM_TYPE, termResource } from './terms.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const MISSING = {
   type: 'unknown',
@@ -450,7 +451,7 @@ export function nodeRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
         const sent =
           typeof attrs['changed'] === 'number'
             ? attrs['changed']
-            : Math.floor(Date.parse(String(attrs['changed'])) / 1000);
+            : Math.floor(Date.parse(text(attrs['changed'])) / 1000);
         if (!(sent >= n.changed))
           return err(
             req,

@@ -5,6 +5,7 @@
  */
 import type { AdsErrorDetail } from './errors.ts';
 import type { Customer, GoogleWorld } from './world.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export type Obj = Record<string, unknown>;
 export type OpKind = 'create' | 'update' | 'remove';
@@ -63,7 +64,7 @@ export function fail(
         message,
         ...(trigger === undefined
           ? {}
-          : { trigger: typeof trigger === 'string' ? { stringValue: trigger } : { int64Value: String(trigger) } }),
+          : { trigger: typeof trigger === 'string' ? { stringValue: trigger } : { int64Value: text(trigger) } }),
         location: location(at, field),
       },
     ],

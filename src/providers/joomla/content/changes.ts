@@ -37,7 +37,11 @@ export async function changedSince(
     'page[offset]': String(state.offset),
   });
   if (pass !== null) q.set('filter[state]', String(pass));
-  const res = await joomla<{ data?: ArticleJson[]; links?: { next?: string } }>(s, 'GET', `/content/articles?${q}`);
+  const res = await joomla<{ data?: ArticleJson[]; links?: { next?: string } }>(
+    s,
+    'GET',
+    `/content/articles?${q.toString()}`,
+  );
   const page = res.data ?? [];
   const after = since === null ? -Infinity : Date.parse(since);
   const fresh = page.filter((a) => Date.parse(modifiedAtOf(a)) > after);

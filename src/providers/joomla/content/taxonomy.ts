@@ -34,7 +34,7 @@ function cacheFor(s: ContentContext, tree: Tree): Cache {
 
 async function lookup(s: ContentContext, tree: Tree, name: string): Promise<number | undefined> {
   const q = new URLSearchParams({ 'filter[search]': name, 'page[limit]': '100' });
-  const res = await joomla<{ data?: NodeJson[] }>(s, 'GET', `${PATH[tree]}?${q}`);
+  const res = await joomla<{ data?: NodeJson[] }>(s, 'GET', `${PATH[tree]}?${q.toString()}`);
   const found = (res.data ?? []).filter((n) => n.attributes.title.toLowerCase() === name.toLowerCase());
   // A published one first; unpublished ones still hold the name.
   const best = found.find((n) => n.attributes.published === 1) ?? found[0];
@@ -78,7 +78,7 @@ export async function defaultCategory(s: ContentContext): Promise<number> {
   const res = await joomla<{ data?: NodeJson[] }>(
     s,
     'GET',
-    `${PATH.categories}?${new URLSearchParams({ 'filter[search]': 'uncategorised', 'page[limit]': '100' })}`,
+    `${PATH.categories}?${new URLSearchParams({ 'filter[search]': 'uncategorised', 'page[limit]': '100' }).toString()}`,
   );
   let id = (res.data ?? []).find((n) => n.attributes.alias === 'uncategorised')?.id;
   if (id === undefined)

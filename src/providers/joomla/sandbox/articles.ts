@@ -7,7 +7,7 @@
  * articles.
  */
 import { rngFor } from '../../../sandbox/kit/rng.ts';
-import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
+import type { Router, SandboxRequest } from '../../../sandbox/kit/server.ts';
 import type { JoomlaUser } from './auth.ts';
 import { API_CT, dbDate, jerror, listPage } from './jsonapi.ts';
 import { urlSafe, type JoomlaNode } from './taxonomy.ts';

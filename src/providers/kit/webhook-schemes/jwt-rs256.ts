@@ -50,7 +50,7 @@ export function verifyJwt(
   const claims = decodeJson(p);
   if (!head || !claims) return { ok: false, reason: 'malformed' };
   if (head['alg'] !== 'RS256') return { ok: false, reason: 'bad_signature' };
-  let valid = false;
+  let valid: boolean;
   try {
     valid = rsaVerify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'));
   } catch {

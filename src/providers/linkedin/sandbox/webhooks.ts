@@ -9,6 +9,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 /** Every 5 minutes for 8 hours (the org social-action schedule; Lead Sync's is undocumented). */
 export const LINKEDIN_RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 96 }, () => 300_000);
@@ -118,8 +119,8 @@ export class LinkedInWebhooks {
     if (url === undefined) return undefined;
     const id = payload['notificationId'] ?? payload['leadGenFormResponse'] ?? '';
     const d: LinkedInDelivery = {
-      type: String(payload['type'] ?? ''),
-      notificationId: String(id),
+      type: text(payload['type']),
+      notificationId: text(id),
       url,
       state: 'pending',
       attempts: [],

@@ -6,6 +6,7 @@ import { json, type Router } from '../../../sandbox/kit/server.ts';
 import type { MetaContext, MintOptions } from './context.ts';
 import type { MetaWebhooks } from './webhooks.ts';
 import type { MetaRemote } from '../sandbox.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export function metaControlRoutes(
   r: Router,
@@ -44,7 +45,7 @@ export function metaControlRoutes(
   });
   r.add('POST', '/__sandbox/webhooks/emit', async (req) => {
     const b = req.body;
-    const delivery = webhooks.emit(String(b['accountId'] ?? ''), String(b['field'] ?? ''), b['value'] ?? {});
+    const delivery = webhooks.emit(text(b['accountId']), text(b['field']), b['value'] ?? {});
     return delivery ? json(200, await delivery) : json(409, { error: 'not_subscribed' });
   });
 }

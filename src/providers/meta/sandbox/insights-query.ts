@@ -9,6 +9,7 @@ import { invalidParam } from './errors.ts';
 import { currencyOffset, lastDay, toMajor, total } from './metrics.ts';
 import { addDays, isIsoDate, isoDate } from './time.ts';
 import type { Entity, Kind, MetaWorld } from './world.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const LEVELS: readonly Kind[] = ['account', 'campaign', 'adset', 'ad'];
 
@@ -176,7 +177,7 @@ export function buildRow(
   const m = total(world, ads, b.dates);
   if (m.impressions === 0) return undefined;
   const account = world.account(e.accountId);
-  const currency = String(account?.fields['currency'] ?? 'USD');
+  const currency = text(account?.fields['currency'], 'USD');
   const campaign =
     e.kind === 'campaign' ? e : e.kind === 'account' ? undefined : world.get(String(e.fields['campaign_id']));
   const adset = e.kind === 'adset' ? e : e.kind === 'ad' ? world.get(String(e.fields['adset_id'])) : undefined;

@@ -15,6 +15,7 @@ import {
 } from '../../../sandbox/kit/server.ts';
 import { appToken, authenticate, params, str, tokenError, type MetaContext } from './context.ts';
 import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export const KNOWN_SCOPES = [
   'public_profile',
@@ -81,10 +82,10 @@ export function oauthRoutes(r: Router, ctx: MetaContext): void {
   r.add('POST', DECISION_PATH, (req) => {
     const b = req.body;
     const carry = {
-      client_id: String(b['client_id'] ?? ''),
-      redirect_uri: String(b['redirect_uri'] ?? ''),
-      state: String(b['state'] ?? ''),
-      scope: String(b['scope'] ?? ''),
+      client_id: text(b['client_id']),
+      redirect_uri: text(b['redirect_uri']),
+      state: text(b['state']),
+      scope: text(b['scope']),
     };
     if (carry.client_id !== ctx.config.appId || !isRedirectUri(carry.redirect_uri))
       return errorPage(400, 'Invalid request', 'The login request is incomplete.');

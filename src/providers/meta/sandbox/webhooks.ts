@@ -60,7 +60,7 @@ export class MetaWebhooks {
     this.#ctx = ctx;
     this.sender = new WebhookSender({
       retryDelaysMs,
-      now: ctx.now,
+      now: () => ctx.now(),
       userAgent: 'facebookexternalua',
       sign: (body) => ({
         'x-hub-signature-256': `sha256=${sign(body, ctx.config.appSecret)}`,

@@ -6,6 +6,7 @@
  */
 import type { Rng } from '../../../sandbox/kit/rng.ts';
 import { graphTime } from './time.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export type Kind = 'account' | 'campaign' | 'adset' | 'ad';
 
@@ -245,9 +246,7 @@ export class MetaWorld {
       case 'effective_status':
         return this.effectiveStatus(e);
       case 'budget_remaining':
-        return e.kind === 'account'
-          ? undefined
-          : String(e.fields['daily_budget'] ?? e.fields['lifetime_budget'] ?? '0');
+        return e.kind === 'account' ? undefined : text(e.fields['daily_budget'] ?? e.fields['lifetime_budget'], '0');
       case 'campaign':
         return e.fields['campaign_id'] === undefined ? undefined : { id: e.fields['campaign_id'] };
       case 'adset':

@@ -6,6 +6,7 @@ import type { SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { jsonParam, str, type Params } from './context.ts';
 import { invalidParam } from './errors.ts';
 import type { Entity, Kind, MetaWorld } from './world.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export const OBJECTIVES = [
   'OUTCOME_AWARENESS',
@@ -151,7 +152,7 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
       return fail('An ad set budget cannot be set when the campaign has a campaign budget');
     if (campaignBudget === undefined && !ownBudget)
       return fail('The parameter daily_budget or lifetime_budget is required');
-    const bidStrategy = str(p, 'bid_strategy') ?? String(campaign.fields['bid_strategy'] ?? 'LOWEST_COST_WITHOUT_CAP');
+    const bidStrategy = str(p, 'bid_strategy') ?? text(campaign.fields['bid_strategy'], 'LOWEST_COST_WITHOUT_CAP');
     if (['LOWEST_COST_WITH_BID_CAP', 'COST_CAP'].includes(bidStrategy) && str(p, 'bid_amount') === undefined) {
       return fail('The parameter bid_amount is required');
     }

@@ -16,6 +16,7 @@ import {
 } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { hostParam, sanitizeShop, shopDomain, signQuery, type ShopifyContext } from './context.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const DECISION_PATH = '/admin/oauth/authorize/decision';
 const SCOPE = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
@@ -91,11 +92,11 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
   r.add('POST', DECISION_PATH, (req) => {
     const b = req.body;
     const carry: Carry = {
-      client_id: String(b['client_id'] ?? ''),
-      redirect_uri: String(b['redirect_uri'] ?? ''),
-      state: String(b['state'] ?? ''),
-      scope: String(b['scope'] ?? ''),
-      access_mode: String(b['access_mode'] ?? 'offline'),
+      client_id: text(b['client_id']),
+      redirect_uri: text(b['redirect_uri']),
+      state: text(b['state']),
+      scope: text(b['scope']),
+      access_mode: text(b['access_mode'], 'offline'),
     };
     if (carry.client_id !== ctx.config.clientId || !isRedirectUri(carry.redirect_uri))
       return errorPage('invalid_request', 'The install request is incomplete.');

@@ -35,11 +35,13 @@ const OBJECTIVES = [
 
 type Item = Record<string, unknown>;
 
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly code: string,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function refuse(code: string, message: string): never {

@@ -14,6 +14,7 @@ import type { TikTokContext } from './context.ts';
 import { ok, reply } from './envelope.ts';
 import { authenticate, requireJson } from './oauth.ts';
 import { tiktokTime, type Ad, type AdGroup, type Advertiser, type Campaign, type TikTokWorld } from './world.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const OPERATIONS = ['ENABLE', 'DISABLE', 'DELETE'];
 const MAX_IDS = 20;
@@ -211,7 +212,7 @@ export function writeRoutes(r: Router, ctx: TikTokContext): void {
       b['budget'] === undefined ? OK : checkBudget(c.budget_mode, b['budget'], pre.adv.currency),
     );
     if (problem) return reply(now, 40002, problem);
-    if (b['campaign_name'] !== undefined) c.campaign_name = String(b['campaign_name']);
+    if (b['campaign_name'] !== undefined) c.campaign_name = text(b['campaign_name']);
     if (typeof b['budget'] === 'number') c.budget = b['budget'];
     c.modify_time = tiktokTime(now);
     return ok(now, pick(c, CAMPAIGN_FIELDS));

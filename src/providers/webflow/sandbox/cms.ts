@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { buildCollections, checkFieldData, renderField, type FieldCheckDeps, type WfCollection } from './schema.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export interface WfItem {
   id: string;
@@ -369,7 +370,7 @@ export function cmsRoutes(
         const res = checkFieldData(c, fd as Record<string, unknown>, deps, true);
         if ('violations' in res) return invalid(res.violations);
         if (res.ok['slug'] !== undefined && slugTaken(c.id, res.ok['slug'], i.id))
-          return wfError(409, 'conflict', `Unique value is already in database: '${String(res.ok['slug'])}'`);
+          return wfError(409, 'conflict', `Unique value is already in database: '${text(res.ok['slug'])}'`);
         checked = res.ok;
       }
       applyPatch(i, { ...req.body, fieldData: checked }, now());

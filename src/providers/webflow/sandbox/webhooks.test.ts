@@ -25,7 +25,9 @@ async function oauthToken(sb: WebflowRunningSandbox): Promise<string> {
     state: 's',
     scope: 'sites:read sites:write cms:read cms:write',
   });
-  const loc = new URL((await fetch(`${sb.authorizeUrl}?${q}`, { redirect: 'manual' })).headers.get('location') ?? '');
+  const loc = new URL(
+    (await fetch(`${sb.authorizeUrl}?${q.toString()}`, { redirect: 'manual' })).headers.get('location') ?? '',
+  );
   const res = await fetch(sb.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import { json, type Router, type SandboxRequest, type SandboxResponse } from '..
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
 import { hexId, renderItem, wfError, type WfItem, type WfState } from './cms.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 /** Retries on non-2xx; Webflow documents neither count nor schedule, so this one is a guess. */
 export const WEBFLOW_RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000];
@@ -202,7 +203,7 @@ export function webhookRoutes(
     if (denied) return denied;
     const s = state();
     if (req.params['site'] !== s.siteId) return siteNotFound();
-    const triggerType = String(req.body['triggerType'] ?? '') as TriggerType;
+    const triggerType = text(req.body['triggerType']) as TriggerType;
     const url = req.body['url'];
     const problems: { param: string; description: string }[] = [];
     if (!TRIGGER_TYPES.includes(triggerType))

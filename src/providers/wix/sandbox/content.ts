@@ -9,6 +9,7 @@ import { json, type Router, type SandboxRequest, type SandboxResponse } from '..
 import { validationError, violations, type WixCollection } from './collections.ts';
 import { queryBody, runQuery, wixError, type QueryInput } from './query.ts';
 import type { WixEventType } from './webhooks.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 /** Told about each change a Wix webhook would report, with the entity as the API renders it. */
 export type ContentEvents = (eventType: WixEventType, entityId: string, entity: Record<string, unknown>) => void;
@@ -358,7 +359,7 @@ export function contentRoutes(
   }
   // Bulk insert: each item succeeds or fails on its own; results keep the input order.
   r.add('POST', '/wix-data/v2/bulk/items/insert', (req) => {
-    const collectionId = String(req.body['dataCollectionId'] ?? '');
+    const collectionId = text(req.body['dataCollectionId']);
     const c = coll(collectionId);
     if (!c) return noColl(collectionId);
     const items = req.body['dataItems'];
@@ -438,7 +439,7 @@ export function contentRoutes(
   // inside `dataItem`, the same full replace as the documented PUT.
   r.add('POST', '/wix-data/v2/items/update', (req) => {
     const item = (req.body['dataItem'] ?? {}) as Record<string, unknown>;
-    const id = String(item['id'] ?? (item['data'] as Record<string, unknown> | undefined)?.['_id'] ?? '');
+    const id = text(item['id'] ?? (item['data'] as Record<string, unknown> | undefined)?.['_id']);
     return writeItem('PUT', req.body['dataCollectionId'], id, item);
   });
   r.add('DELETE', '/wix-data/v2/items/:id', (req) => {

@@ -4,6 +4,7 @@
  * or `cursorPaging`, answered with `pagingMetadata`. Values written as `{"$date": …}` compare as dates.
  */
 import type { SandboxRequest } from '../../../sandbox/kit/server.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 export interface QueryInput {
   filter?: Record<string, unknown>;
@@ -73,13 +74,9 @@ export function matches(rec: Record<string, unknown>, filter: Record<string, unk
         case '$hasSome':
           return Array.isArray(actual) && (raw as unknown[]).some((x) => (actual as unknown[]).includes(x));
         case '$contains':
-          return String(actual ?? '')
-            .toLowerCase()
-            .includes(String(raw).toLowerCase());
+          return text(actual).toLowerCase().includes(String(raw).toLowerCase());
         case '$startsWith':
-          return String(actual ?? '')
-            .toLowerCase()
-            .startsWith(String(raw).toLowerCase());
+          return text(actual).toLowerCase().startsWith(String(raw).toLowerCase());
         case '$exists':
           return (actual !== undefined) === Boolean(raw);
         default:
@@ -116,7 +113,8 @@ export function runQuery<T extends Record<string, unknown>>(
     let offset = 0;
     if (q.cursorPaging.cursor) {
       try {
-        offset = Number(JSON.parse(Buffer.from(q.cursorPaging.cursor, 'base64url').toString()).o) || 0;
+        offset =
+          Number((JSON.parse(Buffer.from(q.cursorPaging.cursor, 'base64url').toString()) as { o?: unknown }).o) || 0;
       } catch {
         return { error: 'invalid cursor' };
       }

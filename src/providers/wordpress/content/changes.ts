@@ -44,7 +44,7 @@ async function fetchPosts(s: ContentContext, kind: ContentKind, params: Record<s
   const q = new URLSearchParams({ context: 'edit', status: STATUSES, per_page: String(PER_PAGE), ...params });
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'GET',
-    url: apiUrl(s.ctx, `${collectionOf(kind)}?${q}`),
+    url: apiUrl(s.ctx, `${collectionOf(kind)}?${q.toString()}`),
   });
   return Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
 }

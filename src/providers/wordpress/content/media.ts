@@ -20,7 +20,7 @@ export async function uploadImage(s: ContentContext, sha256: string): Promise<nu
   if (held.ref.alt) q.set('alt_text', held.ref.alt);
   const res = await apiCall(s.connector, s.ctx, s.creds, {
     method: 'POST',
-    url: apiUrl(s.ctx, `/media${q.toString() ? `?${q}` : ''}`),
+    url: apiUrl(s.ctx, `/media${q.toString() ? `?${q.toString()}` : ''}`),
     headers: {
       'content-type': held.ref.contentType,
       'content-disposition': `attachment; filename="${safeFilename(held.ref.filename, held.ref.contentType, 'bin')}"`,

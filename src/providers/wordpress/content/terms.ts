@@ -41,7 +41,10 @@ function indexFor(s: ContentContext, base: TaxonomyBase): TermIndex {
 
 async function list(s: ContentContext, base: TaxonomyBase, params: Record<string, string>): Promise<WpTermJson[]> {
   const q = new URLSearchParams({ per_page: '100', ...params });
-  const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, `/${base}?${q}`) });
+  const res = await apiCall(s.connector, s.ctx, s.creds, {
+    method: 'GET',
+    url: apiUrl(s.ctx, `/${base}?${q.toString()}`),
+  });
   return Array.isArray(res.body) ? (res.body as WpTermJson[]) : [];
 }
 

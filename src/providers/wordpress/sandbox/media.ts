@@ -22,6 +22,7 @@ import {
   type WpRequest,
 } from './context.ts';
 import { slugify, toSecond, type WpMedia } from './site.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 /** The image and document types `get_allowed_mime_types()` lets an administrator upload (a subset). */
 const ALLOWED: Record<string, string> = {
@@ -219,7 +220,7 @@ function upload(ctx: WpContext, req: WpRequest): SandboxResponse {
   const title = textParam(req, 'title') ?? base;
   let slug = slugify(title);
   for (let n = 2; ctx.site.slugTaken(slug, 0); n++) slug = `${slugify(title)}-${n}`;
-  const post = intParam(String(req.query['post'] ?? req.body['post'] ?? ''));
+  const post = intParam(text(req.query['post'] ?? req.body['post']));
   const m: WpMedia = {
     id: ctx.site.nextId++,
     date: now,
@@ -265,7 +266,7 @@ function remove(ctx: WpContext, req: WpRequest): SandboxResponse {
   if (!m) return invalidId();
   if (!canEdit(req))
     return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
-  if (!['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'))) {
+  if (!['true', '1'].includes(text(req.query['force'] ?? req.body['force'], 'false'))) {
     return wpError(501, 'rest_trash_not_supported', "The post does not support trashing. Set 'force=true' to delete.");
   }
   const previous = renderMedia(ctx, req, m, 'edit');

@@ -20,6 +20,7 @@ import {
   type WpRequest,
 } from './context.ts';
 import { slugify, toSecond, WRITABLE_STATUSES, type PostStatus, type PostType, type WpPost } from './site.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const TYPES: Record<string, PostType> = { posts: 'post', pages: 'page' };
 const ALL_STATUSES = ['publish', 'future', 'draft', 'pending', 'private', 'trash', 'auto-draft', 'inherit', 'any'];
@@ -467,7 +468,7 @@ function remove(ctx: WpContext, req: WpRequest, type: PostType): SandboxResponse
   if (!p) return invalidId();
   if (!canEdit(req))
     return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
-  const force = ['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'));
+  const force = ['true', '1'].includes(text(req.query['force'] ?? req.body['force'], 'false'));
   if (force) {
     const previous = renderPost(ctx, req, p, 'edit');
     ctx.site.posts.delete(p.id);

@@ -17,6 +17,7 @@ import {
 import { serveUpload } from './media.ts';
 import { isBatchable, validateWrite } from './posts.ts';
 import { validateTermWrite } from './terms.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 interface Located {
   restPath: string;
@@ -173,7 +174,7 @@ function batch(ctx: WpContext, api: Router, req: WpRequest): SandboxResponse {
         code: 'rest_invalid_type',
         message: `requests[${i}][path] is not of type string.`,
       };
-    const url = new URL(String(item['path'] ?? '/'), 'http://batch.invalid');
+    const url = new URL(text(item['path'], '/'), 'http://batch.invalid');
     const body = item['body'] && typeof item['body'] === 'object' ? (item['body'] as Record<string, unknown>) : {};
     return { method, url, body };
   });

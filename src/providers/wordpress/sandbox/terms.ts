@@ -20,6 +20,7 @@ import {
   type WpRequest,
 } from './context.ts';
 import { slugify, type Taxonomy, type WpTerm } from './site.ts';
+import { text } from '../../../sandbox/kit/text.ts';
 
 const BASES: Record<string, Taxonomy> = { categories: 'category', tags: 'post_tag' };
 const ORDERBY = ['id', 'include', 'name', 'slug', 'include_slugs', 'term_group', 'description', 'count'];
@@ -239,7 +240,7 @@ function remove(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string
   if (!t) return invalidTerm();
   if (!canEdit(req))
     return wpError(authCode(req), 'rest_cannot_delete', 'Sorry, you are not allowed to delete this term.');
-  if (!['true', '1'].includes(String(req.query['force'] ?? req.body['force'] ?? 'false'))) {
+  if (!['true', '1'].includes(text(req.query['force'] ?? req.body['force'], 'false'))) {
     return wpError(501, 'rest_trash_not_supported', "Terms do not support trashing. Set 'force=true' to delete.");
   }
   // wp_delete_term refuses the default category.

@@ -11,14 +11,8 @@ import { adsError, type Guard } from './envelope.ts';
 import type { XContext } from './context.ts';
 import type { Account, XWorld } from './world.ts';
 
-const STAT_METRICS = [
-  'impressions',
-  'clicks',
-  'url_clicks',
-  'engagements',
-  'billed_charge_local_micro',
-  'billed_engagements',
-] as const;
+type StatMetric =
+  'impressions' | 'clicks' | 'url_clicks' | 'engagements' | 'billed_charge_local_micro' | 'billed_engagements';
 const GROUPS = ['ENGAGEMENT', 'BILLING', 'VIDEO', 'WEB_CONVERSION', 'MEDIA'];
 export const REQUIRED_STATS_PARAMS = [
   'entity',
@@ -31,11 +25,7 @@ export const REQUIRED_STATS_PARAMS = [
 ] as const;
 
 /** One promoted tweet's numbers on one account-local date, from (seed, id, date); null outside the window. */
-export function promotedTweetDay(
-  world: XWorld,
-  id: string,
-  date: string,
-): Record<(typeof STAT_METRICS)[number], number> | null {
+export function promotedTweetDay(world: XWorld, id: string, date: string): Record<StatMetric, number> | null {
   const p = world.profiles.get(id);
   const i = daysBetween(world.firstDay, date);
   if (!p || i < 0 || i >= world.days) return null;
@@ -122,7 +112,7 @@ export function statsBody(
   const names = [
     ...(q.groups.includes('ENGAGEMENT') ? ['impressions', 'clicks', 'url_clicks', 'engagements'] : []),
     ...(q.groups.includes('BILLING') ? ['billed_charge_local_micro', 'billed_engagements'] : []),
-  ] as (typeof STAT_METRICS)[number][];
+  ] as StatMetric[];
   const data = q.ids.map((id) => {
     const known = ctx.world.promotedTweets.some((x) => x.id === id && x.account_id === account?.id);
     const per = q.dates.map((d) => (known ? promotedTweetDay(ctx.world, id, d) : null));

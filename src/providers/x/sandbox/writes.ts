@@ -24,8 +24,11 @@ export const MIN_BUDGET_MICRO = 1_000_000;
 type Params = Record<string, string>;
 type Checked<T> = { ok: true; value: T } | { ok: false; res: SandboxResponse };
 
-class Invalid {
-  constructor(readonly res: SandboxResponse) {}
+/** Thrown to end a write early with the 400 it answers. */
+class Invalid extends Error {
+  constructor(readonly res: SandboxResponse) {
+    super('invalid ads request');
+  }
 }
 
 function b36(n: number): string {

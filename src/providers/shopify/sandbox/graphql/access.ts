@@ -5,6 +5,7 @@
 import { GraphQLError } from 'graphql';
 import type { TokenRecord } from '../../../../sandbox/kit/tokens.ts';
 import { hasScope, type ShopifyContext } from '../context.ts';
+import { text } from '../../../../sandbox/kit/text.ts';
 
 export interface GqlContext {
   shop: ShopifyContext;
@@ -21,7 +22,7 @@ export function gid(type: string, id: number | string): string {
 
 /** The number in a gid of the given type, or undefined. */
 export function idOf(value: unknown, type: string): number | undefined {
-  const m = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(String(value ?? ''));
+  const m = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(text(value));
   return m && m[1] === type ? Number(m[2]) : undefined;
 }
 

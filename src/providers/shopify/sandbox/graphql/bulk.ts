@@ -7,9 +7,17 @@
  * and shop (API 2026-01 and later).
  */
 import { randomBytes } from 'node:crypto';
-import { Kind, parse, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  OperationTypeNode,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Router } from '../../../../sandbox/kit/server.ts';
 import { gid, idOf, iso, type GqlContext } from './access.ts';
+import { text } from '../../../../sandbox/kit/text.ts';
 
 const MAX_RUNNING = 5;
 
@@ -41,7 +49,7 @@ function flatten(node: Obj, parentId: string | undefined, out: string[]): void {
   }
   if (parentId) own['__parentId'] = parentId;
   out.push(JSON.stringify(own));
-  for (const n of nested) flatten(n, String(own['id'] ?? ''), out);
+  for (const n of nested) flatten(n, text(own['id']), out);
 }
 
 export class BulkOperations {
@@ -84,7 +92,7 @@ export class BulkOperations {
       return fail('INVALID', `Invalid bulk query: ${(e as Error).message}`);
     }
     const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    if (ops.length !== 1 || ops[0]!.operation !== 'query')
+    if (ops.length !== 1 || ops[0]!.operation !== OperationTypeNode.QUERY)
       return fail('INVALID', 'Bulk queries must contain exactly one query operation');
     const roots = ops[0]!.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
     if (roots.length !== 1) return fail('INVALID', 'Bulk queries must contain exactly one top-level connection field');

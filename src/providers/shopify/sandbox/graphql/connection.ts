@@ -37,7 +37,8 @@ export function parseSearch(q: string | null | undefined): Term[] {
 }
 
 export function matchesTerm(actual: string | number | null | undefined | readonly string[], t: Term): boolean {
-  if (Array.isArray(actual)) return actual.some((a) => a.toLowerCase() === t.value.toLowerCase());
+  if (typeof actual === 'object' && actual !== null)
+    return actual.some((a) => a.toLowerCase() === t.value.toLowerCase());
   if (t.op === ':') return String(actual ?? '').toLowerCase() === t.value.toLowerCase();
   const a = typeof actual === 'number' ? actual : Date.parse(String(actual));
   const b = Date.parse(t.value);

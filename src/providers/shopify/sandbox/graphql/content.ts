@@ -8,6 +8,7 @@ import { articleImage } from '../files.ts';
 import { handleize, type Kind, type Resource } from '../store.ts';
 import { gid, idOf, iso, requireScope, type GqlContext, type UserError } from './access.ts';
 import { matchesTerm, paginate, parseSearch, type ListArgs } from './connection.ts';
+import { text } from '../../../../sandbox/kit/text.ts';
 
 const TYPE: Record<Kind, string> = { blog: 'Blog', article: 'Article', page: 'Page', product: 'Product' };
 const SCOPE: Record<Kind, string> = { blog: 'content', article: 'content', page: 'content', product: 'products' };
@@ -15,11 +16,11 @@ const SCOPE: Record<Kind, string> = { blog: 'content', article: 'content', page:
 type Obj = Record<string, unknown>;
 
 const tagsOf = (v: unknown): string[] =>
-  String(v ?? '')
+  text(v)
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-const text = (html: unknown): string => String(html ?? '').replace(/<[^>]*>/g, '');
+const plainText = (html: unknown): string => text(html).replace(/<[^>]*>/g, '');
 
 export function renderNode(g: GqlContext, r: Resource): Obj {
   const f = r.fields;
@@ -70,7 +71,7 @@ export function renderNode(g: GqlContext, r: Resource): Obj {
       return {
         ...common,
         body: f['body_html'] ?? '',
-        bodySummary: text(f['body_html']).slice(0, 150),
+        bodySummary: plainText(f['body_html']).slice(0, 150),
         isPublished: r.publishedAt !== null,
         publishedAt: iso(r.publishedAt),
       };
@@ -78,8 +79,8 @@ export function renderNode(g: GqlContext, r: Resource): Obj {
       return {
         ...common,
         descriptionHtml: f['body_html'] ?? '',
-        description: text(f['body_html']),
-        status: String(f['status'] ?? 'active').toUpperCase(),
+        description: plainText(f['body_html']),
+        status: text(f['status'], 'active').toUpperCase(),
         tags: tagsOf(f['tags']),
         productType: f['product_type'] ?? '',
         vendor: f['vendor'] ?? '',
@@ -99,9 +100,9 @@ function sortValue(r: Resource, sortKey: string): (string | number)[] {
     case 'PUBLISHED_AT':
       return [r.publishedAt ?? 0, r.id];
     case 'TITLE':
-      return [String(r.fields['title'] ?? '').toLowerCase(), r.id];
+      return [text(r.fields['title']).toLowerCase(), r.id];
     case 'HANDLE':
-      return [String(r.fields['handle'] ?? ''), r.id];
+      return [text(r.fields['handle']), r.id];
     default:
       return [r.id];
   }
@@ -110,19 +111,19 @@ function sortValue(r: Resource, sortKey: string): (string | number)[] {
 function searchValue(r: Resource, field: string): string | number | readonly string[] | null | undefined {
   switch (field) {
     case 'handle':
-      return String(r.fields['handle'] ?? '');
+      return text(r.fields['handle']);
     case 'blog_id':
       return r.blogId;
     case 'id':
       return r.id;
     case 'title':
-      return String(r.fields['title'] ?? '');
+      return text(r.fields['title']);
     case 'tag':
       return tagsOf(r.fields['tags']);
     case 'status':
-      return String(r.fields['status'] ?? '');
+      return text(r.fields['status']);
     case 'product_type':
-      return String(r.fields['product_type'] ?? '');
+      return text(r.fields['product_type']);
     case 'updated_at':
       return iso(r.updatedAt);
     case 'created_at':
@@ -217,7 +218,8 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
   }
   let image: Obj | null | undefined;
   if (kind === 'article' && input['image'] !== undefined) {
-    const i = input['image'] as { url?: string | null; altText?: string | null } | null;
+    const raw = input['image'];
+    const i = typeof raw === 'object' ? (raw as { url?: string | null; altText?: string | null } | null) : null;
     if (i === null || !i.url) image = null;
     else {
       const made = articleImage(
@@ -239,7 +241,7 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
   if (
     kind === 'product' &&
     input['status'] !== undefined &&
-    !['ACTIVE', 'ARCHIVED', 'DRAFT'].includes(String(input['status']))
+    !['ACTIVE', 'ARCHIVED', 'DRAFT'].includes(text(input['status']))
   )
     return err('INVALID', 'status', 'Status is not included in the list');
 
@@ -259,7 +261,7 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
     r.fields['tags'] = (Array.isArray(input['tags']) ? input['tags'] : []).map(String).join(', ');
   if (input['author'] !== undefined && input['author'] !== null)
     r.fields['author'] = String((input['author'] as Obj)['name'] ?? r.fields['author']);
-  if (input['status'] !== undefined) r.fields['status'] = String(input['status']).toLowerCase();
+  if (input['status'] !== undefined) r.fields['status'] = text(input['status']).toLowerCase();
   if (image !== undefined) r.fields['image'] = image;
   if (existing) {
     if (wanted !== undefined) r.fields['handle'] = wanted;

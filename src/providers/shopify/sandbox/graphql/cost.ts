@@ -14,6 +14,7 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -131,7 +132,7 @@ export function operationCost(
   variables: Record<string, unknown>,
 ): OperationCost {
   const w: Walk = { schema, fragments, variables };
-  if (op.operation === 'mutation') {
+  if (op.operation === OperationTypeNode.MUTATION) {
     const n = fieldsOf(w, op.selectionSet).filter((f) => !f.name.value.startsWith('__')).length;
     return { requested: n * MUTATION_COST, actual: () => n * MUTATION_COST };
   }

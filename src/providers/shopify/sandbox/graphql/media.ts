@@ -5,7 +5,7 @@
  * URL, when next read (Shopify processes files asynchronously).
  */
 import { randomBytes } from 'node:crypto';
-import { json, type Router } from '../../../../sandbox/kit/server.ts';
+import { type Router } from '../../../../sandbox/kit/server.ts';
 import type { ShopFile } from '../files.ts';
 import { gid, idOf, iso, requireScope, type GqlContext, type UserError } from './access.ts';
 import type { ShopifyContext } from '../context.ts';
