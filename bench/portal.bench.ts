@@ -162,7 +162,7 @@ async function deepCursor(key: string, path: string, rows: number): Promise<stri
       url: `${path}?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
       headers: { authorization: `Bearer ${key}` },
     });
-    cursor = (res.json() as { next_cursor: string | null }).next_cursor ?? undefined;
+    cursor = res.json<{ next_cursor: string | null }>().next_cursor ?? undefined;
     if (!cursor) break;
   }
   return cursor;
@@ -229,7 +229,7 @@ try {
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         payload: { mode: 'read_only' },
       });
-      const { url } = res.json() as { url: string };
+      const { url } = res.json<{ url: string }>();
       const context = await browser.newContext();
       const page = await context.newPage();
       t0 = performance.now();

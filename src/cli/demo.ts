@@ -43,7 +43,7 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
       clientId,
       clientSecret,
       readOnly: false,
-    } as SandboxOptions)) as RunningSandbox & Record<string, any>;
+    } as SandboxOptions)) as RunningSandbox & Record<string, unknown>;
     running.set(id, sb);
     const extra: Record<string, string> = { ...apps[id].extra };
     if (typeof sb.developerToken === 'string') extra.developerToken = sb.developerToken;
@@ -52,13 +52,14 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     // redirected: only the sandbox's own URL reaches the sandbox, any other goes where it says.
     const typedSite = typedSiteUrl(id);
     next[id] = { clientId, clientSecret, baseUrl: typedSite ? undefined : sb.url, extra };
-    if (typedSite) siteHosts.push(new URL(sb.siteUrl ?? sb.url).host);
+    const siteUrl = exposed(sb, 'siteUrl') ?? sb.url;
+    if (typedSite) siteHosts.push(new URL(siteUrl).host);
     siteHosts.push(...templateHosts(def));
     if (def.auth.kind !== 'oauth2' && def.auth.kind !== 'oauth1a') {
       const fields = Object.fromEntries(
         [...(def.connectionConfig ?? []), ...def.auth.fields].map((f) => [
           f.name,
-          String(sb[f.name] ?? (f.isUrl ? (sb.siteUrl ?? sb.url) : '') ?? ''),
+          exposed(sb, f.name) ?? (f.isUrl ? siteUrl : ''),
         ]),
       );
       notes.push(
@@ -71,7 +72,7 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
     } else if (def.connectionConfig?.some((f) => !f.optional && !f.header)) {
       const fields = (def.connectionConfig ?? [])
         .filter((f) => !f.optional && !f.header)
-        .map((f) => `${f.name}=${String(sb[f.name] ?? '')}`);
+        .map((f) => `${f.name}=${exposed(sb, f.name) ?? ''}`);
       notes.push(`${def.displayName}: ${fields.join('  ')}`);
     }
   }
@@ -85,6 +86,12 @@ export async function startDemoSandboxes(apps: ProviderApps, log: Logger): Promi
       await Promise.all([...running.values()].map((s) => s.close()));
     },
   };
+}
+
+/** A value a sandbox exposes beside its URL (a site URL, a username, a token), as the text to type. */
+function exposed(sb: Record<string, unknown>, name: string): string | undefined {
+  const v = sb[name];
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
 /** The label of a provider's user-typed site URL, when its API base is built from it (not a fixed host like Wix's). */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import { enqueue, enqueueMany, type JobSpec } from '../db/queue.ts';
+import { enqueue, enqueueMany } from '../db/queue.ts';
 
 /** Event types recorded for the host application (outbound webhooks deliver them). */
 export const EVENT_TYPES = [

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { withOrgTx } from '../db/tx.ts';
 import { enqueue } from '../db/queue.ts';
 import type { AccountIdentity } from '../providers/contracts/connector.ts';
-import { connectorFor, type ProviderId, providers } from '../providers/registry.ts';
+import { connectorFor, providers } from '../providers/registry.ts';
 import type { TokenSet } from '../providers/kit/tokens.ts';
 import { sealCredentials, type DecryptedCredentials } from '../vault/credentials.ts';
 import type { Keyring } from '../vault/keyring.ts';

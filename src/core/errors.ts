@@ -167,6 +167,11 @@ export function isPlexusError(err: unknown): err is PlexusError {
   return err instanceof PlexusError;
 }
 
+/** A thrown value in words: an Error's message, anything else (a string, a number thrown) as its text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Retry class of any thrown value: unknown errors are assumed transient (a bug retried is logged; a blip dropped is lost). */
 export function retryClassOf(err: unknown): RetryClass {
   return isPlexusError(err) ? err.retry : 'retryable';

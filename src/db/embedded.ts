@@ -14,7 +14,7 @@ export interface EmbeddedDatabase {
   /** Superuser URL of the `plexus` database on the embedded server. */
   url: string;
   port: number;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 interface ServerState {

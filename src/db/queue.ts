@@ -7,9 +7,10 @@ import type { Queryable } from './pool.ts';
  * own transaction without importing the job runner.
  */
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface; task files fill it
 export interface JobPayloads {}
 
-export type TaskName = keyof JobPayloads & string;
+export type TaskName = Extract<keyof JobPayloads, string>;
 
 /** Every tenant job names its org; the enqueue functions refuse a payload for another org. */
 export interface TenantPayload {

@@ -1,4 +1,4 @@
-import { isPlexusError } from '../core/errors.ts';
+import { errorMessage, isPlexusError } from '../core/errors.ts';
 
 /** Tokens a message can carry in text (a URL's query, a header echoed by a platform). */
 const SECRET_IN_TEXT = [
@@ -21,7 +21,7 @@ export interface FailureDescription {
 /** What failed, in words fit for a log line and the API: the code, the message and its cause, secrets scrubbed. */
 export function describeFailure(err: unknown): FailureDescription {
   const code = isPlexusError(err) ? err.code : 'internal_error';
-  const message = redactText((err instanceof Error ? err.message : String(err)).slice(0, 1000));
+  const message = redactText(errorMessage(err).slice(0, 1000));
   // A system error's own code (ECONNREFUSED, a PostgreSQL SQLSTATE) says more than the message.
   const sysCode =
     !isPlexusError(err) && typeof (err as { code?: unknown })?.code === 'string'
@@ -29,7 +29,7 @@ export function describeFailure(err: unknown): FailureDescription {
       : undefined;
   const inner = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
   const innerText =
-    inner === undefined ? undefined : inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
+    inner === undefined ? undefined : inner instanceof Error ? `${inner.name}: ${inner.message}` : errorMessage(inner);
   const cause = [sysCode, innerText].filter(Boolean).join(' / ');
   return { code, message, ...(cause ? { cause: redactText(cause.slice(0, 500)) } : {}) };
 }

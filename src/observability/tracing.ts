@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { errorMessage } from '../core/errors.ts';
 
 /**
  * OpenTelemetry traces, on only when OTEL_EXPORTER_OTLP_ENDPOINT is set: OTLP over HTTP
@@ -41,10 +42,10 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, serviceName =
 
 function end(span: Span, err?: unknown): void {
   if (err !== undefined) {
-    span.recordException(err instanceof Error ? err : String(err));
+    span.recordException(err instanceof Error ? err : errorMessage(err));
     span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: err instanceof Error ? err.message.slice(0, 300) : String(err),
+      message: err instanceof Error ? err.message.slice(0, 300) : errorMessage(err),
     });
   }
   span.end();

@@ -59,26 +59,22 @@ export class OperationScope {
   }
 
   log(level: MessageLevel, message: string): void {
-    this.recorder.message({
-      org_id: this.orgId,
-      operation_id: this.id,
-      seq: ++this.seq,
-      at: new Date(),
-      level,
-      kind: 'log',
-      message: message.slice(0, 2000),
-      http: null,
-    });
+    this.write(level, message.slice(0, 2000), null);
   }
 
   http(level: MessageLevel, message: string, http: HttpMessage): void {
+    this.write(level, message, http);
+  }
+
+  /** The next message in the operation's sequence: an HTTP exchange when `http` is given, a log line otherwise. */
+  private write(level: MessageLevel, message: string, http: HttpMessage | null): void {
     this.recorder.message({
       org_id: this.orgId,
       operation_id: this.id,
       seq: ++this.seq,
       at: new Date(),
       level,
-      kind: 'http',
+      kind: http ? 'http' : 'log',
       message,
       http,
     });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isPlexusError } from '../core/errors.ts';
+import { errorMessage, isPlexusError } from '../core/errors.ts';
 import { inOperationSpan } from '../observability/tracing.ts';
 import { currentOperation, OperationScope, runInScope, type OperationStatus } from './context.ts';
 import type { OperationType } from './kinds.ts';
@@ -70,7 +70,7 @@ export async function withOperation<T>(
           ended_at: new Date(),
           summary: scope.counts,
           error_code: err === undefined ? null : isPlexusError(err) ? err.code : 'internal_error',
-          error_message: err === undefined ? null : (err instanceof Error ? err.message : String(err)).slice(0, 1000),
+          error_message: err === undefined ? null : errorMessage(err).slice(0, 1000),
         });
       };
       try {
@@ -80,10 +80,7 @@ export async function withOperation<T>(
         return out;
       } catch (err) {
         const status = start.failedStatus?.(err) ?? 'failed';
-        scope.log(
-          'error',
-          `${isPlexusError(err) ? err.code : 'internal_error'}: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        scope.log('error', `${isPlexusError(err) ? err.code : 'internal_error'}: ${errorMessage(err)}`);
         finish(status, err);
         throw err;
       }

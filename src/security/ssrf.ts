@@ -1,6 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
 import net from 'node:net';
-import type tls from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { plexusError } from '../core/errors.ts';
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withConnection } from '../../src/connections/access.ts';
 import { loadSandbox, type ProviderId } from '../../src/providers/registry.ts';
-import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
+import type { RunningSandbox } from '../../src/sandbox/kit/types.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { jsonOf, open, submit } from '../helpers/browser.ts';
 

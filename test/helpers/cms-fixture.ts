@@ -43,7 +43,7 @@ export interface CmsSite {
 export type CmsFixture = () => Promise<CmsSite>;
 
 /** A sandbox's clock: `base` (the wall clock by default) plus the seconds `nextSecond` stepped it on. */
-export function steppedClock(base: () => number = Date.now): { now: () => number; nextSecond(): Promise<void> } {
+export function steppedClock(base: () => number = Date.now): { now: () => number; nextSecond: () => Promise<void> } {
   let ahead = 0;
   return {
     now: () => base() + ahead,

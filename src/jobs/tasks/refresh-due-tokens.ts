@@ -29,14 +29,11 @@ export const refreshDueTokens: TaskDefinition<'refresh_due_tokens'> = {
          order by c.next_refresh_at limit 500`,
       );
       if (!rows.length) return;
-      const specs = rows.map(
-        (r) =>
-          ({
-            task: 'refresh_connection',
-            payload: { org_id: r.org_id, connection_id: r.id },
-            jobKey: `refresh:${r.id}`,
-          }) as JobSpec,
-      );
+      const specs = rows.map((r): JobSpec => ({
+        task: 'refresh_connection',
+        payload: { org_id: r.org_id, connection_id: r.id },
+        jobKey: `refresh:${r.id}`,
+      }));
       // The owner role may enqueue for any org: plexus_enqueue_many checks only tenant transactions.
       await enqueueMany(ctx.db.owner, specs);
       ctx.log.info({ count: rows.length }, 'scheduled overdue token refreshes');

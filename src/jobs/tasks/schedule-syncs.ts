@@ -1,5 +1,5 @@
 import { engineSettings } from '../../config/schema.ts';
-import { enqueueMany, type JobSpec } from '../../db/queue.ts';
+import { enqueueMany } from '../../db/queue.ts';
 import { noPayload, type TaskDefinition } from '../types.ts';
 
 declare module '../../db/queue.ts' {

@@ -10,7 +10,7 @@
  * again from the parse, so two spellings of the same markup (`&#38;` and `&amp;`, `<br/>` and
  * `<br>`, an omitted `</p>`) are the same block to the merge and the hashes.
  */
-import { parseDocument } from 'htmlparser2';
+import { ElementType, parseDocument } from 'htmlparser2';
 import { render } from 'dom-serializer';
 
 type Node = ReturnType<typeof parseDocument>['children'][number];
@@ -82,12 +82,12 @@ const PHRASING = new Set([
 ]);
 
 function isInline(n: Node): boolean {
-  return n.type === 'text' || (n.type === 'tag' && PHRASING.has(n.name));
+  return n.type === ElementType.Text || (n.type === ElementType.Tag && PHRASING.has(n.name));
 }
 
 /** +1 for a WordPress block opener (`<!-- wp:x {…} -->`), -1 for its closer, 0 otherwise (`<!-- wp:x /-->` stands alone). */
 function wpStep(n: Node): number {
-  if (n.type !== 'comment') return 0;
+  if (n.type !== ElementType.Comment) return 0;
   const body = n.data.trim();
   if (body.startsWith('wp:')) return body.endsWith('/') ? 0 : 1;
   return body.startsWith('/wp:') ? -1 : 0;

@@ -28,24 +28,9 @@ export async function processInboxRow(
   const action = webhookAdapterFor(row.provider as ProviderId).action({ topic: row.topic, payload: row.payload });
   if (row.connection_id && action.kind === 'sync' && !syncing.has(row.connection_id)) {
     syncing.add(row.connection_id);
-    await enqueue(
-      c,
-      'sync_connection',
-      { org_id: orgId, connection_id: row.connection_id, reason: action.reason },
-      { jobKey: `sync:${row.connection_id}` },
-    );
+    await enqueueSync(c, orgId, row.connection_id, action.reason);
   } else if (row.connection_id && action.kind === 'reauth') {
-    const { rowCount } = await c.query(
-      `update connections set status = 'needs_reauth', credentials = null, credentials_key_id = null, next_refresh_at = null,
-         last_refresh_error = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'active'`,
-      [orgId, row.connection_id, action.reason],
-    );
-    if (rowCount)
-      await recordEvent(c, orgId, 'connection.reauth_required', {
-        connection_id: row.connection_id,
-        provider: row.provider,
-        reason: action.reason,
-      });
+    await requireReauth(c, orgId, row.connection_id, row.provider, action.reason);
   }
   await c.query(
     "update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = $2",
@@ -77,26 +62,11 @@ export async function processInboxBatch(c: PoolClient, orgId: string, rows: read
       syncs.set(row.connection_id, action.reason);
   }
   for (const [connectionId, reason] of syncs) {
-    await enqueue(
-      c,
-      'sync_connection',
-      { org_id: orgId, connection_id: connectionId, reason },
-      { jobKey: `sync:${connectionId}` },
-    );
+    await enqueueSync(c, orgId, connectionId, reason);
   }
   for (const { row, action } of actions) {
-    if (!row.connection_id || action.kind !== 'reauth') continue;
-    const { rowCount } = await c.query(
-      `update connections set status = 'needs_reauth', credentials = null, credentials_key_id = null, next_refresh_at = null,
-         last_refresh_error = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'active'`,
-      [orgId, row.connection_id, action.reason],
-    );
-    if (rowCount)
-      await recordEvent(c, orgId, 'connection.reauth_required', {
-        connection_id: row.connection_id,
-        provider: row.provider,
-        reason: action.reason,
-      });
+    if (row.connection_id && action.kind === 'reauth')
+      await requireReauth(c, orgId, row.connection_id, row.provider, action.reason);
   }
   await c.query(
     "update webhook_inbox set status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = null where org_id = $1 and id = any($2::uuid[])",
@@ -116,4 +86,31 @@ export async function processInboxBatch(c: PoolClient, orgId: string, rows: read
       },
     })),
   );
+}
+
+/** One sync job per connection: the job key folds a burst of events into the sync already queued. */
+async function enqueueSync(c: PoolClient, orgId: string, connectionId: string, reason: string): Promise<void> {
+  await enqueue(
+    c,
+    'sync_connection',
+    { org_id: orgId, connection_id: connectionId, reason },
+    { jobKey: `sync:${connectionId}` },
+  );
+}
+
+/** The platform revoked access: the connection drops its credentials and waits for the user (an event says so once). */
+async function requireReauth(
+  c: PoolClient,
+  orgId: string,
+  connectionId: string,
+  provider: string,
+  reason: string,
+): Promise<void> {
+  const { rowCount } = await c.query(
+    `update connections set status = 'needs_reauth', credentials = null, credentials_key_id = null, next_refresh_at = null,
+       last_refresh_error = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'active'`,
+    [orgId, connectionId, reason],
+  );
+  if (rowCount)
+    await recordEvent(c, orgId, 'connection.reauth_required', { connection_id: connectionId, provider, reason });
 }
