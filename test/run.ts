@@ -74,6 +74,11 @@ async function main(): Promise<number> {
     await prepareTemplate(adminUrl);
     let files = [...(await findTests(path.join(root, 'src'))), ...(await findTests(path.join(root, 'test')))].sort();
     if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+    // A filter that matches nothing is a typo, not a request for the whole suite.
+    if (filters.length && files.length === 0) {
+      console.error(`no test file matches ${filters.join(', ')}`);
+      return 1;
+    }
     const concurrency = Math.max(2, os.availableParallelism());
     const child = spawn(
       process.execPath,
