@@ -435,12 +435,22 @@ test('through every API route, org A cannot see or touch org B resources', async
   assert.equal((await inj('GET', `/v1/conflicts/${bConflict}/body-blocks`)).statusCode, 404);
   assert.equal((await inj('GET', '/v1/sync-runs')).json().data.length, 0);
   const bPortal = (
-    await ctx.app.inject({ method: 'POST', url: '/v1/portal-sessions', headers: auth(b.key), payload: { mode: 'read_only' } })
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/portal-sessions',
+      headers: auth(b.key),
+      payload: { mode: 'read_only' },
+    })
   ).json<{ id: string }>().id;
   assert.equal((await inj('DELETE', `/v1/portal-sessions/${bPortal}`)).statusCode, 404);
   assert.equal((await inj('GET', '/v1/portal-session')).statusCode, 403, 'an API key has no portal session to read');
   assert.notEqual((await inj('GET', '/v1/org/portal')).json().display_name, 'B portal');
-  await ctx.app.inject({ method: 'PATCH', url: '/v1/org/portal', headers: auth(b.key), payload: { display_name: 'B portal' } });
+  await ctx.app.inject({
+    method: 'PATCH',
+    url: '/v1/org/portal',
+    headers: auth(b.key),
+    payload: { display_name: 'B portal' },
+  });
   assert.notEqual((await inj('GET', '/v1/org/portal')).json().display_name, 'B portal', "B's portal settings stay B's");
   assert.equal((await inj('PATCH', '/v1/org/portal', { display_name: 'A portal' })).statusCode, 200);
   assert.equal(
