@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import { safeEqual } from '../core/safe-equal.ts';
 
 /** The console's session cookie: httpOnly, SameSite=Strict, never the admin token itself. */
 export const CONSOLE_COOKIE = 'plexus_console';
@@ -7,7 +8,6 @@ export const CONSOLE_CSRF_HEADER = 'x-csrf-token';
 /** A working day; the operator signs in again after it. */
 export const CONSOLE_SESSION_SECONDS = 8 * 3600;
 
-const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
 
 /**
@@ -36,7 +36,7 @@ export class ConsoleSessions {
   }
 
   tokenMatches(given: string): boolean {
-    return !!this.tokenHash && equal(createHash('sha256').update(given).digest(), this.tokenHash);
+    return !!this.tokenHash && safeEqual(createHash('sha256').update(given).digest(), this.tokenHash);
   }
 
   issue(): { value: string; expiresAt: Date } {
@@ -49,7 +49,7 @@ export class ConsoleSessions {
   verify(value: string | undefined): Date | undefined {
     if (!this.key || !value) return undefined;
     const m = /^(\d{1,12})\.([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})$/.exec(value);
-    if (!m || !equal(Buffer.from(m[3]!, 'base64url'), mac(this.key, `${m[1]}.${m[2]}`))) return undefined;
+    if (!m || !safeEqual(Buffer.from(m[3]!, 'base64url'), mac(this.key, `${m[1]}.${m[2]}`))) return undefined;
     const exp = Number(m[1]) * 1000;
     if (exp <= this.clock.now().getTime() || this.ended.has(m[2]!)) return undefined;
     return new Date(exp);
@@ -60,7 +60,7 @@ export class ConsoleSessions {
   }
 
   csrfMatches(value: string, presented: string | undefined): boolean {
-    return !!presented && equal(Buffer.from(presented), Buffer.from(this.csrfOf(value)));
+    return !!presented && safeEqual(presented, this.csrfOf(value));
   }
 
   end(value: string): void {

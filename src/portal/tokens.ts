@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { safeEqual } from '../core/safe-equal.ts';
 
 /**
  * Portal secrets carry their org: `pxe_<org hex>_<secret>` enters a session once (the link a
@@ -32,8 +33,5 @@ export const csrfTokenOf = (sessionToken: string): string =>
 
 /** Constant-time comparison of a presented CSRF token with the session's. */
 export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {
-  if (!presented) return false;
-  const want = Buffer.from(csrfTokenOf(sessionToken));
-  const got = Buffer.from(presented);
-  return got.length === want.length && timingSafeEqual(got, want);
+  return !!presented && safeEqual(presented, csrfTokenOf(sessionToken));
 }

@@ -19,6 +19,45 @@ after(async () => {
   await site.close();
 });
 
+/** `n` published posts of a new org, and that org's connection to the shop. */
+async function orgWithPosts(n: number, prefix: string) {
+  const org = await newOrg(ctx);
+  const conn = await site.connect(ctx, org.id);
+  const { rows: items } = await ctx.db.owner.query<{ id: string; slug: string }>(
+    `insert into content_items (org_id, kind, title, body_html, slug, status, categories, tags)
+     select $1, 'post', $3 || ' ' || g, '<p>Body ' || g || '</p>', $4 || '-' || g, 'published', '{News}', '{pause}' from generate_series(1, $2) g
+     returning id, slug`,
+    [org.id, n, prefix, prefix.toLowerCase().replaceAll(' ', '-')],
+  );
+  return { org, conn, items };
+}
+
+/** A worker process's environment: this test's database, quick heartbeats, and `extra`. */
+const workerEnv = (extra: Record<string, string>) => ({
+  DATABASE_URL: ctx.db.ownerUrl,
+  PLEXUS_MASTER_KEY: ctx.config.masterKey!,
+  LOG_LEVEL: 'warn',
+  PLEXUS_HEARTBEAT_MS: '200',
+  PLEXUS_WORKER_POLL_MS: '200',
+  ...extra,
+  ...site.env,
+});
+
+const batchOf = async (id: string) =>
+  (
+    await ctx.db.owner.query<{ done: number; status: string }>(
+      'select done, status from publish_batches where id = $1',
+      [id],
+    )
+  ).rows[0]!;
+
+const startBatch = async (orgId: string, conn: string, items: { id: string }[]) =>
+  (
+    await withOrgTx(ctx.db.app, orgId, (c) =>
+      createBatch(c, orgId, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }),
+    )
+  ).id;
+
 /**
  * A worker frozen (SIGSTOP: a VM pause, a long GC stall) past the stale window mid-publish:
  * another worker takes the job over; when the first one wakes up it must not go on creating
@@ -29,43 +68,19 @@ test(
   'a worker SIGSTOPped past the stale window mid-publish, then resumed: every item is on the site exactly once',
   { timeout: 240_000 },
   async () => {
-    const org = await newOrg(ctx);
-    const conn = await site.connect(ctx, org.id);
     const N = 70;
-    const { rows: items } = await ctx.db.owner.query<{ id: string; slug: string }>(
-      `insert into content_items (org_id, kind, title, body_html, slug, status, categories, tags)
-     select $1, 'post', 'Pause test ' || g, '<p>Body ' || g || '</p>', 'pause-test-' || g, 'published', '{News}', '{pause}' from generate_series(1, $2) g
-     returning id, slug`,
-      [org.id, N],
-    );
-    const env = {
-      DATABASE_URL: ctx.db.ownerUrl,
-      PLEXUS_MASTER_KEY: ctx.config.masterKey!,
-      LOG_LEVEL: 'warn',
-      PLEXUS_HEARTBEAT_MS: '200',
+    const { org, conn, items } = await orgWithPosts(N, 'Pause test');
+    const env = workerEnv({
       PLEXUS_WORKER_STALE_MS: '3000',
-      PLEXUS_WORKER_POLL_MS: '200',
       PLEXUS_SSRF_ALLOW_HOSTS: '127.0.0.1,localhost',
       PLEXUS_CREATE_SETTLE_MS: '3000',
-      // The shop's own pace (a burst of 38, then 2 a second, one create per call): past the burst
-      // the freeze most likely lands while the worker waits for its turn at the shop.
-      ...site.env,
-    };
+    });
+    // With the shop's own pace (a burst of 38, then 2 a second, one create per call), past the
+    // burst the freeze most likely lands while the worker waits for its turn at the shop.
     const first = spawnTs('src/main.ts', env, ['worker']);
     let second: ReturnType<typeof spawnTs> | undefined;
-    const batchOf = async (id: string) =>
-      (
-        await ctx.db.owner.query<{ done: number; status: string }>(
-          'select done, status from publish_batches where id = $1',
-          [id],
-        )
-      ).rows[0]!;
     try {
-      const batchId = (
-        await withOrgTx(ctx.db.app, org.id, (c) =>
-          createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }),
-        )
-      ).id;
+      const batchId = await startBatch(org.id, conn, items);
       const holder = async () =>
         (
           await ctx.db.owner.query<{ locked_by: string | null }>(
@@ -133,48 +148,24 @@ test(
   'SIGTERM on a worker mid-publish: it stops within its grace period and releases the job, which another worker finishes',
   { timeout: 240_000 },
   async () => {
-    const org = await newOrg(ctx);
-    const conn = await site.connect(ctx, org.id);
     const N = 120;
-    const { rows: items } = await ctx.db.owner.query<{ id: string; slug: string }>(
-      `insert into content_items (org_id, kind, title, body_html, slug, status, categories, tags)
-     select $1, 'post', 'Term test ' || g, '<p>Body ' || g || '</p>', 'term-test-' || g, 'published', '{News}', '{term}' from generate_series(1, $2) g
-     returning id, slug`,
-      [org.id, N],
-    );
-    const env = {
-      DATABASE_URL: ctx.db.ownerUrl,
-      PLEXUS_MASTER_KEY: ctx.config.masterKey!,
-      LOG_LEVEL: 'warn',
-      PLEXUS_HEARTBEAT_MS: '200',
+    const { org, conn, items } = await orgWithPosts(N, 'Term test');
+    const env = workerEnv({
       // A long stale window: the job must come back because it was released, not because its worker went silent.
       PLEXUS_WORKER_STALE_MS: '120000',
-      PLEXUS_WORKER_POLL_MS: '200',
       PLEXUS_SHUTDOWN_GRACE_MS: '1500',
       // Creates cut off by the shutdown still land at the shop after its 2 s delay; on a loaded
       // machine later than 3 s. The window that lets them land before recovery lists the shop must
       // cover that, or recovery misses them and creates again.
       PLEXUS_CREATE_SETTLE_MS: '10000',
-      ...site.env,
-    };
+    });
     const first = spawnTs('src/main.ts', env, ['worker']);
     let second: ReturnType<typeof spawnTs> | undefined;
-    const batchOf = async (id: string) =>
-      (
-        await ctx.db.owner.query<{ done: number; status: string }>(
-          'select done, status from publish_batches where id = $1',
-          [id],
-        )
-      ).rows[0]!;
     try {
       // A slow shop (2 s a call): creates go ten to a GraphQL call, so without it the whole batch
       // would land before the signal.
       site.sandbox.faults.latency(2_000, { times: 100_000 });
-      const batchId = (
-        await withOrgTx(ctx.db.app, org.id, (c) =>
-          createBatch(c, org.id, { itemIds: items.map((i) => i.id), connectionIds: [conn], dryRun: false }),
-        )
-      ).id;
+      const batchId = await startBatch(org.id, conn, items);
       await waitFor(async () => (await batchOf(batchId)).done >= 1, 'the first creates to land', 120_000);
       first.kill('SIGTERM');
       // The batch has many slow calls left: only the grace period ends it this soon.

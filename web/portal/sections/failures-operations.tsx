@@ -10,29 +10,15 @@ import { useInterval, useResource } from '../../shared/use-resource.ts';
 import { sectionHref, type SectionProps } from '../context.ts';
 import { OperationsTable } from '../components/operations-table.tsx';
 import { useQueryState } from '../components/use-query-state.ts';
+import { OPERATION_STATUSES, OPERATION_TYPES } from '../../../src/operations/kinds.ts';
 
 type OperationType = Row<'/v1/operations'>['type'];
 type OperationStatus = Row<'/v1/operations'>['status'];
 
-// Every value of the API's OperationType: the compiler checks each against the generated schema.
-const TYPES: OperationType[] = [
-  'sync',
-  'content_sync',
-  'webhook',
-  'webhook_subscribe',
-  'publish',
-  'publish_rollback',
-  'delivery',
-  'event_fanout',
-  'connection_create',
-  'token_refresh',
-  'campaign_create',
-  'campaign_update',
-  'campaign_delete',
-  'ads_pause',
-  'ads_resume',
-];
-const STATUSES: OperationStatus[] = ['running', 'success', 'failed', 'retry_scheduled'];
+// The server's own lists of kinds and statuses (plain data); typed here, the compiler checks each
+// value against the API's generated schema.
+const TYPES: readonly OperationType[] = OPERATION_TYPES;
+const STATUSES: readonly OperationStatus[] = OPERATION_STATUSES;
 const TAIL_MS = 2000;
 
 /** The operations log: filters, pages, and a live tail that keeps the first page current. */

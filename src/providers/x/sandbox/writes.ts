@@ -167,6 +167,14 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   const touch = (e: { updated_at: string }) => {
     e.updated_at = xTime(ctx.now());
   };
+  /** Deletes cascade down the tree; what was deleted before keeps its own time. */
+  const markDeleted = (entities: { deleted?: boolean; updated_at: string }[]) => {
+    for (const e of entities) {
+      if (e.deleted) continue;
+      e.deleted = true;
+      touch(e);
+    }
+  };
   const liveCampaign = (account: Account | undefined, id: string | undefined) =>
     w().campaigns.find((c) => c.id === id && c.account_id === account?.id && !c.deleted);
 
@@ -277,11 +285,7 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
       if (!c) return notFound('Campaign', id, account, echo);
       const lines = w().lineItems.filter((l) => l.campaign_id === c.id);
       const ids = new Set(lines.map((l) => l.id));
-      for (const e of [c, ...lines, ...w().promotedTweets.filter((t) => ids.has(t.line_item_id))]) {
-        if (e.deleted) continue;
-        e.deleted = true;
-        touch(e);
-      }
+      markDeleted([c, ...lines, ...w().promotedTweets.filter((t) => ids.has(t.line_item_id))]);
       return ok(echo, strip(c));
     }),
   );
@@ -330,11 +334,7 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
       const echo = echoOf(p, account, { line_item_id: id });
       const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
       if (!li) return notFound('Line Item', id, account, echo);
-      for (const e of [li, ...w().promotedTweets.filter((t) => t.line_item_id === li.id)]) {
-        if (e.deleted) continue;
-        e.deleted = true;
-        touch(e);
-      }
+      markDeleted([li, ...w().promotedTweets.filter((t) => t.line_item_id === li.id)]);
       return ok(echo, strip(li));
     }),
   );
