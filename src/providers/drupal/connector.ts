@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet } from '../kit/api-call.ts';
 import { classifyDrupal } from './errors.ts';
 
 /**
@@ -11,11 +11,7 @@ import { classifyDrupal } from './errors.ts';
 export const drupalConnector: Connector = {
   classify: classifyDrupal,
   async identify(ctx, creds) {
-    const res = await apiCall(drupalConnector, ctx, creds, {
-      method: 'GET',
-      url: apiUrl(ctx, ''),
-      headers: { accept: 'application/vnd.api+json' },
-    });
+    const res = await apiGet(drupalConnector, ctx, creds, '', { accept: 'application/vnd.api+json' });
     const me = (res.body as { meta?: { links?: { me?: { meta?: { id?: string } } } } }).meta?.links?.me?.meta?.id;
     if (!me)
       throw plexusError('provider.auth_expired', {

@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet } from '../kit/api-call.ts';
 import { retryAfterMs } from '../kit/errors.ts';
 
 /**
@@ -115,10 +115,7 @@ export const googleAdsConnector: Connector = {
     if (!ctx.app.extra.developerToken) {
       throw plexusError('provider_not_configured', { message: 'Google Ads needs PLEXUS_GOOGLE_ADS_DEVELOPER_TOKEN.' });
     }
-    const res = await apiCall(googleAdsConnector, ctx, creds, {
-      method: 'GET',
-      url: apiUrl(ctx, '/customers:listAccessibleCustomers'),
-    });
+    const res = await apiGet(googleAdsConnector, ctx, creds, '/customers:listAccessibleCustomers');
     const names = ((res.body as { resourceNames?: string[] }).resourceNames ?? []).map((n) =>
       n.replace(/^customers\//, ''),
     );

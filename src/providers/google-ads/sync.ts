@@ -7,18 +7,20 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { offsetMinutes } from '../kit/account-time.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
 
 // ads.md §2.3: campaign, ad group and ad group ad share ENABLED | PAUSED | REMOVED.
-const STATUS: Record<string, AdStatus> = {
+const STATUS: StatusTable = {
   ENABLED: 'active',
   PAUSED: 'paused',
   REMOVED: 'deleted',
   UNSPECIFIED: 'unknown',
   UNKNOWN: 'unknown',
 };
-const CUSTOMER_STATUS: Record<string, AdStatus> = {
+const CUSTOMER_STATUS: StatusTable = {
   ENABLED: 'active',
   CANCELED: 'archived',
   CLOSED: 'archived',
@@ -72,30 +74,7 @@ const queryable = (account: AdEntityRecord): boolean => (account.raw as Obj | nu
 /** A `YYYY-MM-DD` day at a wall-clock time in an IANA zone, as an ISO instant. */
 function zoned(date: string, time: string, timeZone: string | null | undefined): string {
   const guess = Date.parse(`${date}T${time}Z`);
-  if (!timeZone) return new Date(guess).toISOString();
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(guess))
-      .map((p) => [p.type, p.value]),
-  );
-  const local = Date.UTC(
-    Number(parts['year']),
-    Number(parts['month']) - 1,
-    Number(parts['day']),
-    Number(parts['hour']),
-    Number(parts['minute']),
-    Number(parts['second']),
-  );
-  return new Date(guess - (local - guess)).toISOString();
+  return new Date(timeZone ? guess - offsetMinutes(timeZone, guess) * 60_000 : guess).toISOString();
 }
 
 const SELECT: Record<Exclude<AdLevel, 'account'>, { fields: string; from: string; id: string }> = {
@@ -196,10 +175,7 @@ export const googleAdsSync: AdsSyncAdapter = {
   async accounts(s, cursor) {
     // Cursor: which directly accessible customer is being listed, and the page token within it.
     const at = cursor ? (JSON.parse(cursor) as { i: number; t: string | null }) : { i: 0, t: null };
-    const res = await apiCall(s.connector, s.ctx, s.creds, {
-      method: 'GET',
-      url: apiUrl(s.ctx, '/customers:listAccessibleCustomers'),
-    });
+    const res = await apiGet(s.connector, s.ctx, s.creds, '/customers:listAccessibleCustomers');
     const direct = ((res.body as { resourceNames?: string[] }).resourceNames ?? [])
       .map((n) => n.replace(/^customers\//, ''))
       .sort();
@@ -217,21 +193,14 @@ export const googleAdsSync: AdsSyncAdapter = {
     const next = page.next ? { i: at.i, t: page.next } : at.i + 1 < direct.length ? { i: at.i + 1, t: null } : null;
     return {
       next: next ? JSON.stringify(next) : null,
-      records: page.records.map((row): AdEntityRecord => {
+      records: page.records.map((row) => {
         const c = row['customerClient'] ?? {};
-        const id = String(c['id']);
-        return {
-          level: 'account',
-          platformId: id,
-          accountPlatformId: id,
-          parentPlatformId: null,
+        return adAccount(String(c['id']), c, {
           name: str(c['descriptiveName']),
-          status: CUSTOMER_STATUS[String(c['status'])] ?? 'unknown',
-          platformStatus: str(c['status']),
+          ...mappedStatus(CUSTOMER_STATUS, str(c['status'])),
           currency: str(c['currencyCode']),
           timeZone: str(c['timeZone']),
-          raw: c,
-        };
+        });
       }),
     };
   },

@@ -1,6 +1,7 @@
 /**
  * Account-local calendar arithmetic: X and Snapchat align DAY stats to the ad account's
- * midnight (ads.md §5.5, §6.5), so requests carry local midnights, not UTC ones.
+ * midnight (ads.md §5.5, §6.5), so requests carry local midnights, not UTC ones; Google Ads
+ * dates campaigns in the customer's zone. Plus the day counting every report window needs.
  */
 const formats = new Map<string, Intl.DateTimeFormat>();
 

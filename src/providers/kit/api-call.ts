@@ -36,3 +36,14 @@ export function apiUrl(ctx: ConnectorContext, path: string): string {
   const fixed = first < 0 ? joined : joined.slice(0, first + 1) + joined.slice(first + 1).replaceAll('?', '&');
   return ctx.url(fixed);
 }
+
+/** A GET of a path under the provider's base URL, the call most reads are. */
+export function apiGet(
+  connector: Connector,
+  ctx: ConnectorContext,
+  creds: DecryptedCredentials,
+  path: string,
+  headers?: Record<string, string>,
+): Promise<HttpResponse> {
+  return apiCall(connector, ctx, creds, { method: 'GET', url: apiUrl(ctx, path), ...(headers ? { headers } : {}) });
+}

@@ -1,6 +1,6 @@
 import { plexusError, type PlexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 
 interface InputError {
@@ -60,10 +60,12 @@ export const linkedinConnector: Connector = {
   classify: classifyLinkedIn,
 
   async identify(ctx, creds) {
-    const res = await apiCall(linkedinConnector, ctx, creds, {
-      method: 'GET',
-      url: apiUrl(ctx, '/adAccounts?q=search&search=(status:(values:List(ACTIVE,DRAFT)))&pageSize=100'),
-    });
+    const res = await apiGet(
+      linkedinConnector,
+      ctx,
+      creds,
+      '/adAccounts?q=search&search=(status:(values:List(ACTIVE,DRAFT)))&pageSize=100',
+    );
     const elements = (res.body as { elements?: { id: number | string; name?: string }[] }).elements ?? [];
     const first = elements[0];
     if (!first) throw plexusError('provider.invalid_request', { message: 'This LinkedIn member has no ad accounts.' });

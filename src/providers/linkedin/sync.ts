@@ -3,17 +3,18 @@ import type {
   AdEntityRecord,
   AdLevel,
   AdMetricRecord,
-  AdStatus,
   AdsSyncAdapter,
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { addDays, daysBetween } from '../kit/account-time.ts';
+import { apiGet } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 
 // ads.md §4.3. Completed and canceled entities no longer deliver and cannot restart: archived.
 // Pending deletion is treated as gone, as the platform stops serving it at once.
-const STATUS: Record<string, AdStatus> = {
+const STATUS: StatusTable = {
   ACTIVE: 'active',
   PAUSED: 'paused',
   DRAFT: 'pending',
@@ -48,7 +49,7 @@ type Row = Record<string, unknown>;
 
 export async function get(s: AdsSyncContext, pathAndQuery: string): Promise<HttpResponse> {
   // Rest.li 2.0 queries keep parentheses, commas and colons literal, so the query is written by hand.
-  return apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, pathAndQuery) });
+  return apiGet(s.connector, s.ctx, s.creds, pathAndQuery);
 }
 
 async function list(s: AdsSyncContext, pathAndQuery: string, cursor: string | null): Promise<Page<Row>> {
@@ -68,10 +69,6 @@ const money = (v: unknown): bigint | null => decimalToMicros(str((v as { amount?
 const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
 const ymd = (d: string) =>
   `(year:${Number(d.slice(0, 4))},month:${Number(d.slice(5, 7))},day:${Number(d.slice(8, 10))})`;
-const addDays = (date: string, n: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (a: string, b: string) =>
-  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /** A campaign group, campaign or creative in the unified shape (one level down, see LIST). */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
@@ -110,22 +107,15 @@ export const linkedinAdsSync: AdsSyncAdapter = {
     const page = await list(s, '/adAccounts?q=search', cursor);
     return {
       next: page.next,
-      records: page.records.map((a): AdEntityRecord => {
-        const id = idOf(a['id']) ?? '';
-        return {
-          level: 'account',
-          platformId: id,
-          accountPlatformId: id,
-          parentPlatformId: null,
+      records: page.records.map((a) =>
+        adAccount(idOf(a['id']) ?? '', a, {
           name: str(a['name']),
-          status: STATUS[str(a['status']) ?? ''] ?? 'unknown',
-          platformStatus: str(a['status']),
+          ...mappedStatus(STATUS, str(a['status'])),
           currency: str(a['currency']),
           // Accounts carry no time zone; analytics days are UTC days.
           timeZone: null,
-          raw: a,
-        };
-      }),
+        }),
+      ),
     };
   },
 

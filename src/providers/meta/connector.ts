@@ -1,6 +1,6 @@
 import { plexusError, type PlexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { retryAfterMs } from '../kit/errors.ts';
 import type { HttpResponse } from '../kit/http.ts';
 import { readTokenResponse } from '../kit/oauth2.ts';
@@ -55,14 +55,11 @@ export const metaConnector: Connector = {
   },
 
   async identify(ctx, creds) {
-    const res = await apiCall(metaConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/me?fields=id,name') });
+    const res = await apiGet(metaConnector, ctx, creds, '/me?fields=id,name');
     const me = res.body as { id?: string; name?: string };
     if (!me.id) throw plexusError('provider.invalid_request', { message: 'Graph /me answered without an id.' });
     // Ad-account webhooks name the account (act_123 / 123), not the user: keep both forms for routing.
-    const accounts = await apiCall(metaConnector, ctx, creds, {
-      method: 'GET',
-      url: apiUrl(ctx, '/me/adaccounts?fields=id,account_id&limit=100'),
-    });
+    const accounts = await apiGet(metaConnector, ctx, creds, '/me/adaccounts?fields=id,account_id&limit=100');
     const list = (accounts.body as { data?: { id: string; account_id?: string }[] }).data ?? [];
     const refs = list.flatMap((a) => [a.id, a.account_id ?? a.id.replace(/^act_/, '')]);
     return {

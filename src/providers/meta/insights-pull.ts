@@ -13,6 +13,7 @@
  */
 import { isPlexusError, plexusError } from '../../core/errors.ts';
 import type { AdsSyncContext, Page } from '../contracts/ads.ts';
+import { daysBetween } from '../kit/account-time.ts';
 import { graphCall, graphPage } from './graph-read.ts';
 
 type Cursor =
@@ -41,7 +42,7 @@ export const INSIGHTS_FIELDS = 'ad_id,impressions,clicks,spend,actions,date_star
 
 /** Whether a fresh pull of this window starts as an async report job. */
 export function startsAsReport(s: AdsSyncContext, lookbackDays: number): boolean {
-  const days = Math.round((Date.parse(`${s.until}T00:00:00Z`) - Date.parse(`${s.since}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = daysBetween(s.since, s.until) + 1;
   return days > lookbackDays + 1;
 }
 

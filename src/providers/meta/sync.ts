@@ -1,11 +1,12 @@
 import { currencyOffset, decimalToMicros, minorToMicros } from '../../core/money.ts';
 import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../contracts/ads.ts';
+import { adAccount, type StatusTable } from '../kit/ad-records.ts';
 import { EDGE, entityPage } from './entity-pages.ts';
 import { graphPage } from './graph-read.ts';
 import { insightsPage } from './insights-pull.ts';
 
 // ads.md §1.3: effective_status values mapped to the one status enum.
-const STATUS: Record<string, AdStatus> = {
+const STATUS: StatusTable = {
   ACTIVE: 'active',
   PAUSED: 'paused',
   CAMPAIGN_PAUSED: 'paused',
@@ -95,18 +96,15 @@ export const metaAdsSync: AdsSyncAdapter = {
     );
     return {
       next: page.next,
-      records: page.records.map((a) => ({
-        level: 'account',
-        platformId: a.id,
-        accountPlatformId: a.id,
-        parentPlatformId: null,
-        name: a.name ?? null,
-        status: ACCOUNT_STATUS[a.account_status ?? 0] ?? 'unknown',
-        platformStatus: a.account_status === undefined ? null : String(a.account_status),
-        currency: a.currency ?? null,
-        timeZone: a.timezone_name ?? null,
-        raw: a,
-      })),
+      records: page.records.map((a) =>
+        adAccount(a.id, a, {
+          name: a.name ?? null,
+          status: ACCOUNT_STATUS[a.account_status ?? 0] ?? 'unknown',
+          platformStatus: a.account_status === undefined ? null : String(a.account_status),
+          currency: a.currency ?? null,
+          timeZone: a.timezone_name ?? null,
+        }),
+      ),
     };
   },
 

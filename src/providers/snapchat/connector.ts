@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet } from '../kit/api-call.ts';
 import { classifySnapchat } from './errors.ts';
 
 /** Snapchat Marketing API: one-hour access tokens with a refresh token (ads.md §6.1). */
@@ -8,7 +8,7 @@ export const snapchatConnector: Connector = {
   classify: classifySnapchat,
 
   async identify(ctx, creds) {
-    const res = await apiCall(snapchatConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/me') });
+    const res = await apiGet(snapchatConnector, ctx, creds, '/me');
     const me = (res.body as { me?: { id?: string; display_name?: string; email?: string; organization_id?: string } })
       .me;
     if (!me?.id) throw plexusError('provider.invalid_request', { message: 'Snapchat /me answered without an id.' });

@@ -7,14 +7,15 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { addDays, daysBetween, localMidnightIso } from '../kit/account-time.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
 
 // ads.md §6.3: entities are ACTIVE or PAUSED; deleted ones carry `deleted: true`.
-const STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused' };
+const STATUS: StatusTable = { ACTIVE: 'active', PAUSED: 'paused' };
 // Ad account states seen on the API (the sheet lists none): anything else is kept raw as unknown.
-const ACCOUNT_STATUS: Record<string, AdStatus> = {
+const ACCOUNT_STATUS: StatusTable = {
   ACTIVE: 'active',
   PAUSED: 'paused',
   PENDING: 'pending',
@@ -22,7 +23,7 @@ const ACCOUNT_STATUS: Record<string, AdStatus> = {
   DELETED: 'deleted',
 };
 // An ACTIVE ad that review holds back does not deliver.
-const REVIEW: Record<string, AdStatus> = { PENDING_REVIEW: 'pending', REJECTED: 'error' };
+const REVIEW: StatusTable = { PENDING_REVIEW: 'pending', REJECTED: 'error' };
 
 export const LIST: Record<
   Exclude<AdLevel, 'account'>,
@@ -105,7 +106,7 @@ export const snapchatAdsSync: AdsSyncAdapter = {
 
   async accounts(s, cursor) {
     // Cursor: `<organization index>:<adaccounts cursor>`; organizations are few and unpaged.
-    const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, '/me/organizations') });
+    const res = await apiGet(s.connector, s.ctx, s.creds, '/me/organizations');
     const orgs = (
       (res.body as { organizations?: Array<{ organization?: { id: string } }> }).organizations ?? []
     ).flatMap((w) => (w.organization ? [w.organization.id] : []));
@@ -123,18 +124,14 @@ export const snapchatAdsSync: AdsSyncAdapter = {
     const next = page.next ? `${index}:${page.next}` : index + 1 < orgs.length ? `${index + 1}:` : null;
     return {
       next,
-      records: page.records.map((a) => ({
-        level: 'account',
-        platformId: a.id,
-        accountPlatformId: a.id,
-        parentPlatformId: null,
-        name: str(a['name']),
-        status: ACCOUNT_STATUS[str(a['status']) ?? ''] ?? 'unknown',
-        platformStatus: str(a['status']),
-        currency: str(a['currency']),
-        timeZone: str(a['timezone']),
-        raw: a,
-      })),
+      records: page.records.map((a) =>
+        adAccount(a.id, a, {
+          name: str(a['name']),
+          ...mappedStatus(ACCOUNT_STATUS, str(a['status'])),
+          currency: str(a['currency']),
+          timeZone: str(a['timezone']),
+        }),
+      ),
     };
   },
 

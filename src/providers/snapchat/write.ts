@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { optionalString } from '../kit/payload-values.ts';
 import { parseReason } from './errors.ts';
 import { LIST, toEntity, type Row } from './sync.ts';
@@ -35,7 +35,7 @@ function entityOf(body: unknown, key: string, one: string): Row {
 
 async function read(s: AdsSyncContext, level: Level, id: string): Promise<Row> {
   const e = LIST[level];
-  const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: apiUrl(s.ctx, `/${e.path}/${id}`) });
+  const res = await apiGet(s.connector, s.ctx, s.creds, `/${e.path}/${id}`);
   return entityOf(res.body, e.key, e.one);
 }
 

@@ -7,12 +7,14 @@ import type {
   AdsSyncAdapter,
   AdsSyncContext,
 } from '../contracts/ads.ts';
+import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { addDays } from '../kit/account-time.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
 
 // ads.md §3.3: secondary_status says more than operation_status (ENABLE | DISABLE); the
 // explicit values first, then suffix rules for the long tail of *_STATUS_* values.
-const SECONDARY: Record<string, AdStatus> = {
+const SECONDARY: StatusTable = {
   CAMPAIGN_STATUS_ENABLE: 'active',
   CAMPAIGN_STATUS_DISABLE: 'paused',
   CAMPAIGN_STATUS_DELETE: 'deleted',
@@ -40,8 +42,8 @@ const SECONDARY: Record<string, AdStatus> = {
   AD_STATUS_NOT_START: 'pending',
   AD_STATUS_TIME_DONE: 'archived',
 };
-const OPERATION: Record<string, AdStatus> = { ENABLE: 'active', DISABLE: 'paused', DELETE: 'deleted' };
-const ADVERTISER: Record<string, AdStatus> = {
+const OPERATION: StatusTable = { ENABLE: 'active', DISABLE: 'paused', DELETE: 'deleted' };
+const ADVERTISER: StatusTable = {
   STATUS_ENABLE: 'active',
   STATUS_DISABLE: 'error',
   STATUS_LIMIT: 'error',
@@ -124,10 +126,6 @@ function budgets(r: Obj): { dailyBudgetMicros: bigint | null; lifetimeBudgetMicr
   };
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** One campaign, ad group or ad of a get list (campaign/get, adgroup/get, ad/get) in the unified shape. */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Obj): AdEntityRecord {
   const l = LEVEL[level];
@@ -169,21 +167,14 @@ export const tiktokAdsSync: AdsSyncAdapter = {
     });
     return {
       next: offset + 100 < ids.length ? String(offset + 100) : null,
-      records: (info.data?.list ?? []).map((a): AdEntityRecord => {
-        const id = String(a['advertiser_id']);
-        return {
-          level: 'account',
-          platformId: id,
-          accountPlatformId: id,
-          parentPlatformId: null,
+      records: (info.data?.list ?? []).map((a) =>
+        adAccount(String(a['advertiser_id']), a, {
           name: str(a['name']),
-          status: ADVERTISER[String(a['status'])] ?? 'unknown',
-          platformStatus: str(a['status']),
+          ...mappedStatus(ADVERTISER, str(a['status'])),
           currency: str(a['currency']),
           timeZone: str(a['timezone']),
-          raw: a,
-        };
-      }),
+        }),
+      ),
     };
   },
 

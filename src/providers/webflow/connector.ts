@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { classifyWebflow } from './errors.ts';
 
 /** Webflow Data API v2 with an OAuth token that lasts until revoked (cms.md §5.1). */
@@ -8,7 +8,7 @@ export const webflowConnector: Connector = {
   classify: classifyWebflow,
 
   async identify(ctx, creds) {
-    const res = await apiCall(webflowConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/sites') });
+    const res = await apiGet(webflowConnector, ctx, creds, '/sites');
     const sites = (res.body as { sites?: { id: string; displayName?: string; shortName?: string }[] }).sites ?? [];
     const first = sites[0];
     if (!first) throw plexusError('provider.invalid_request', { message: 'The authorization covers no Webflow site.' });

@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector, ConnectorContext } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet, apiUrl } from '../kit/api-call.ts';
 import { classifyWix } from './errors.ts';
 
 /**
@@ -42,10 +42,7 @@ export const wixConnector: Connector = {
   classify: classifyWix,
 
   async identify(ctx, creds) {
-    await apiCall(wixConnector, ctx, creds, {
-      method: 'GET',
-      url: apiUrl(ctx, '/blog/{blogVersion}/posts?paging.limit=1'),
-    });
+    await apiGet(wixConnector, ctx, creds, '/blog/{blogVersion}/posts?paging.limit=1');
     const siteId = ctx.config.siteId ?? '';
     const instanceId = ctx.config.instanceId;
     if (!instanceId) return { externalAccountId: siteId, displayName: `Wix site ${siteId}` };

@@ -15,7 +15,7 @@ import {
   type ContentKind,
   type RemoteContent,
 } from '../contracts/content.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { remoteChanged } from '../kit/version-guard.ts';
 import { batchCreate, MAX_BATCH, type BatchResult } from './content/batch.ts';
 import { changedSince } from './content/changes.ts';
@@ -33,10 +33,7 @@ import { wpErrorCode } from './errors.ts';
 async function getPost(s: ContentContext, kind: ContentKind, id: string): Promise<WpPostJson | null> {
   if (!/^\d+$/.test(id)) return null;
   try {
-    const res = await apiCall(s.connector, s.ctx, s.creds, {
-      method: 'GET',
-      url: apiUrl(s.ctx, `${collectionOf(kind)}/${id}?context=edit`),
-    });
+    const res = await apiGet(s.connector, s.ctx, s.creds, `${collectionOf(kind)}/${id}?context=edit`);
     return res.body as WpPostJson;
   } catch (err) {
     // Only "no such post" means gone; a missing route or an HTML 404 is a broken site, not a deletion.
@@ -178,10 +175,7 @@ export const wordpressContent: ContentAdapter = {
   async findBySlug(s, loc, slug) {
     // `status=any` covers drafts and scheduled posts; trashed ones carry a `__trashed` slug suffix.
     const q = new URLSearchParams({ slug, status: 'any', context: 'edit', per_page: '10' });
-    const res = await apiCall(s.connector, s.ctx, s.creds, {
-      method: 'GET',
-      url: apiUrl(s.ctx, `${collectionOf(loc.kind)}?${q.toString()}`),
-    });
+    const res = await apiGet(s.connector, s.ctx, s.creds, `${collectionOf(loc.kind)}?${q.toString()}`);
     const posts = Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
     const post = posts.find((p) => p.slug === slug) ?? posts[0];
     return post ? remoteOf(s, post) : null;

@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiGet } from '../kit/api-call.ts';
 
 /** X Ads API with OAuth 1.0a user tokens that never expire (ads.md §5.1). */
 export const xConnector: Connector = {
@@ -41,7 +41,7 @@ export const xConnector: Connector = {
   },
 
   async identify(ctx, creds) {
-    const res = await apiCall(xConnector, ctx, creds, { method: 'GET', url: apiUrl(ctx, '/accounts') });
+    const res = await apiGet(xConnector, ctx, creds, '/accounts');
     const data = (res.body as { data?: { id: string; name?: string }[] }).data ?? [];
     const first = data[0];
     if (!first) throw plexusError('provider.invalid_request', { message: 'This X user has no ads accounts.' });

@@ -1,12 +1,13 @@
-import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
 import { reportStep } from './report-jobs.ts';
 
 // ads.md §5.3: entity_status ACTIVE|PAUSED|DRAFT; deleted entities carry `deleted: true`.
-const STATUS: Record<string, AdStatus> = { ACTIVE: 'active', PAUSED: 'paused', DRAFT: 'pending' };
-const ACCOUNT_STATUS: Record<string, AdStatus> = {
+const STATUS: StatusTable = { ACTIVE: 'active', PAUSED: 'paused', DRAFT: 'pending' };
+const ACCOUNT_STATUS: StatusTable = {
   ACCEPTED: 'active',
   PENDING: 'pending',
   UNDER_REVIEW: 'pending',
@@ -78,18 +79,16 @@ export const xAdsSync: AdsSyncAdapter = {
     for (const a of page.records) {
       // The currency is the funding instrument's (ads.md §5.3); accounts do not carry one.
       const fi = (await get(s, `/accounts/${a.id}/funding_instruments`, {})).body as { data?: Row[] };
-      records.push({
-        level: 'account',
-        platformId: a.id,
-        accountPlatformId: a.id,
-        parentPlatformId: null,
-        name: str(a['name']),
-        status: a['deleted'] === true ? 'deleted' : (ACCOUNT_STATUS[str(a['approval_status']) ?? ''] ?? 'unknown'),
-        platformStatus: str(a['approval_status']),
-        currency: str(fi.data?.[0]?.['currency']),
-        timeZone: str(a['timezone']),
-        raw: a,
-      });
+      const { status, platformStatus } = mappedStatus(ACCOUNT_STATUS, str(a['approval_status']));
+      records.push(
+        adAccount(a.id, a, {
+          name: str(a['name']),
+          status: a['deleted'] === true ? 'deleted' : status,
+          platformStatus,
+          currency: str(fi.data?.[0]?.['currency']),
+          timeZone: str(a['timezone']),
+        }),
+      );
     }
     return { next: page.next, records };
   },

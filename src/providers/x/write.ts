@@ -1,6 +1,6 @@
 import { plexusError } from '../../core/errors.ts';
 import type { AdEntityRecord, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
-import { apiCall, apiUrl } from '../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { toEntity, type Row } from './sync.ts';
 
 const status = (s: 'active' | 'paused') => (s === 'active' ? 'ACTIVE' : 'PAUSED');
@@ -56,10 +56,7 @@ async function write(
 
 /** The account's funding instrument that can pay for a new campaign. */
 async function fundingInstrument(s: AdsSyncContext, account: AdEntityRecord): Promise<string> {
-  const res = await apiCall(s.connector, s.ctx, s.creds, {
-    method: 'GET',
-    url: apiUrl(s.ctx, `/accounts/${account.platformId}/funding_instruments`),
-  });
+  const res = await apiGet(s.connector, s.ctx, s.creds, `/accounts/${account.platformId}/funding_instruments`);
   const list =
     (res.body as { data?: Array<{ id: string; deleted?: boolean; able_to_fund?: boolean; entity_status?: string }> })
       .data ?? [];

@@ -9,7 +9,7 @@
  * id with the ids already read excluded.
  */
 import type { ChangesPage, ContentContext, ContentKind } from '../../contracts/content.ts';
-import { apiCall, apiUrl } from '../../kit/api-call.ts';
+import { apiGet } from '../../kit/api-call.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { collectionOf, modifiedAtOf, type WpPostJson } from './mapping.ts';
 import { remotesOf } from './resolve.ts';
@@ -42,10 +42,7 @@ const wpTime = (second: string) => `${second}+00:00`;
 
 async function fetchPosts(s: ContentContext, kind: ContentKind, params: Record<string, string>): Promise<WpPostJson[]> {
   const q = new URLSearchParams({ context: 'edit', status: STATUSES, per_page: String(PER_PAGE), ...params });
-  const res = await apiCall(s.connector, s.ctx, s.creds, {
-    method: 'GET',
-    url: apiUrl(s.ctx, `${collectionOf(kind)}?${q.toString()}`),
-  });
+  const res = await apiGet(s.connector, s.ctx, s.creds, `${collectionOf(kind)}?${q.toString()}`);
   return Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
 }
 

@@ -5,7 +5,7 @@
  * matching decodes and ignores case. One index per ContentContext keeps a job from asking twice.
  */
 import type { ContentContext } from '../../contracts/content.ts';
-import { apiCall, apiUrl } from '../../kit/api-call.ts';
+import { apiCall, apiGet, apiUrl } from '../../kit/api-call.ts';
 import { wpErrorCode, wpErrorData } from '../errors.ts';
 import { decodeEntities } from './mapping.ts';
 
@@ -41,10 +41,7 @@ function indexFor(s: ContentContext, base: TaxonomyBase): TermIndex {
 
 async function list(s: ContentContext, base: TaxonomyBase, params: Record<string, string>): Promise<WpTermJson[]> {
   const q = new URLSearchParams({ per_page: '100', ...params });
-  const res = await apiCall(s.connector, s.ctx, s.creds, {
-    method: 'GET',
-    url: apiUrl(s.ctx, `/${base}?${q.toString()}`),
-  });
+  const res = await apiGet(s.connector, s.ctx, s.creds, `/${base}?${q.toString()}`);
   return Array.isArray(res.body) ? (res.body as WpTermJson[]) : [];
 }
 
