@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { drupalSite } from '../../../test/fixtures/cms/drupal.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { harnessOn, pollAll, pollWithSaveMidway } from '../../../test/fixtures/cms/harness.ts';
 import type { RemoteContent } from '../contracts/content.ts';
 import { drupalContent as drupal } from './content.ts';
 
@@ -42,11 +42,7 @@ test('a node saved while the pages are read is listed with that save; untouched 
     made.push(await h.run((s, loc) => drupal.create(s, loc, fields(500 + i, { tags: [] }))));
   }
   const target = made[2]!;
-  const { items, watermark } = await pollAll(h, since, async (page) => {
-    if (page !== 1) return;
-    clock.t += 10_000;
-    await h.site.site.edit('post', target.remoteId, { bodyHtml: '<p>Saved mid-poll.</p>' });
-  });
+  const { items, watermark } = await pollWithSaveMidway(h, since, clock, target.remoteId, '<p>Saved mid-poll.</p>');
   const ids = items.map((i) => i.remoteId);
   for (const m of made) assert.ok(ids.includes(m.remoteId));
   assert.equal(items.filter((i) => i.remoteId === target.remoteId).at(-1)?.fields.bodyHtml, '<p>Saved mid-poll.</p>');

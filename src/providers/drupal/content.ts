@@ -134,7 +134,5 @@ export const drupalContent: ContentAdapter = {
     return got ? remoteOf(s, got.node, got.doc) : null;
   },
 
-  changedSince(s, loc, since, cursor) {
-    return changedSince(s, loc.kind, since, cursor);
-  },
+  changedSince,
 };

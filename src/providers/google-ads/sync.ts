@@ -7,7 +7,7 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { offsetMinutes } from '../kit/account-time.ts';
 import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
@@ -117,7 +117,6 @@ function adStatus(aga: Obj): AdStatus {
 }
 
 export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: AdEntityRecord): AdEntityRecord {
-  const base = { level, accountPlatformId: account.platformId, currency: account.currency ?? null, raw: row };
   if (level === 'campaign') {
     const c = row['campaign'] ?? {};
     const b = row['campaignBudget'] ?? {};
@@ -125,13 +124,11 @@ export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: Ad
     // docs/platforms/google-ads.md §Version: v23+ date times, "yyyy-MM-dd HH:mm:ss" in the customer's zone.
     const start = str(c['startDateTime']);
     const end = str(c['endDateTime']);
-    return {
-      ...base,
+    return adEntity(level, account, row, {
       platformId: String(c['id']),
       parentPlatformId: account.platformId,
       name: str(c['name']),
-      status: STATUS[String(c['status'])] ?? 'unknown',
-      platformStatus: str(c['status']),
+      ...mappedStatus(STATUS, str(c['status'])),
       // ads.md §2.3: no objective field; the channel type plays that role.
       objective: str(c['advertisingChannelType']),
       dailyBudgetMicros: daily ? micros(b['amountMicros']) : null,
@@ -142,29 +139,26 @@ export function entity(level: Exclude<AdLevel, 'account'>, row: Row, account: Ad
         end && !end.startsWith(NO_END)
           ? zoned(end.slice(0, 10), end.slice(11, 19) || '23:59:59', account.timeZone)
           : null,
-    };
+    });
   }
   if (level === 'ad_group') {
     const g = row['adGroup'] ?? {};
-    return {
-      ...base,
+    return adEntity(level, account, row, {
       platformId: String(g['id']),
       parentPlatformId: str(row['campaign']?.['id']),
       name: str(g['name']),
-      status: STATUS[String(g['status'])] ?? 'unknown',
-      platformStatus: str(g['status']),
-    };
+      ...mappedStatus(STATUS, str(g['status'])),
+    });
   }
   const aga = row['adGroupAd'] ?? {};
   const ad = (aga['ad'] ?? {}) as Obj;
-  return {
-    ...base,
+  return adEntity(level, account, row, {
     platformId: String(ad['id']),
     parentPlatformId: str(row['adGroup']?.['id']),
     name: str(ad['name']),
     status: adStatus(aga),
     platformStatus: str(aga['status']),
-  };
+  });
 }
 
 /** Google Ads GAQL results mapped to the unified ads model (money: micros already, as int64 strings). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { plexusError } from '../../core/errors.ts';
-import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
+import type { AdEntityRecord, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
+import { entityNotFound, type EntityReader } from '../kit/ad-records.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { entity, entityQuery, loginOf, search } from './sync.ts';
 
@@ -27,20 +28,12 @@ async function mutate(
 }
 
 /** The entity as Google now has it, through the same GAQL and mapping as the sync. */
-async function read(
-  s: AdsSyncContext,
-  account: AdEntityRecord,
-  level: Exclude<AdLevel, 'account'>,
-  id: string,
-): Promise<AdEntityRecord> {
+const read: EntityReader = async (s, account, level, id) => {
   const page = await search(s, account.platformId, loginOf(account), entityQuery(level, id), null);
   const row = page.records[0];
-  if (!row)
-    throw plexusError('provider.not_found', {
-      message: `Google Ads customer ${account.platformId} has no ${level.replace('_', ' ')} ${id}.`,
-    });
+  if (!row) throw entityNotFound(`Google Ads customer ${account.platformId}`, level, id);
   return entity(level, row, account);
-}
+};
 
 /** The campaign's budget resource, its period and whether other campaigns may share it. */
 async function budgetOfCampaign(

@@ -113,7 +113,5 @@ export const joomlaContent: ContentAdapter = {
     return a ? remoteOf(s, (await getArticle(s, a.id)) ?? a) : null;
   },
 
-  changedSince(s, _loc, since, cursor) {
-    return changedSince(s, since, cursor);
-  },
+  changedSince,
 };

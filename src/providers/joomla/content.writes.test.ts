@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { harnessOn, pollAll, pollWithSaveMidway } from '../../../test/fixtures/cms/harness.ts';
 import { joomlaSite } from '../../../test/fixtures/cms/joomla.ts';
 import type { RemoteContent } from '../contracts/content.ts';
 import { joomlaContent as joomla } from './content.ts';
@@ -88,11 +88,7 @@ test('polling reads trashed and archived articles in passes of their own; a save
   await h.site.site.remove('post', made[0]!.remoteId);
   h.site.sandbox.remote.edit(made[1]!.remoteId, { state: 2 });
   const target = made[60]!;
-  const { items, watermark } = await pollAll(h, since, async (page) => {
-    if (page !== 1) return;
-    clock.t += 10_000;
-    await h.site.site.edit('post', target.remoteId, { bodyHtml: '<p>Saved mid-poll.</p>' });
-  });
+  const { items, watermark } = await pollWithSaveMidway(h, since, clock, target.remoteId, '<p>Saved mid-poll.</p>');
   const ids = items.map((i) => i.remoteId);
   for (const m of made) assert.ok(ids.includes(m.remoteId), `article ${m.remoteId} is listed`);
   assert.equal(items.find((i) => i.remoteId === made[0]!.remoteId)?.trashed, true);

@@ -7,7 +7,7 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { addDays, daysBetween } from '../kit/account-time.ts';
 import { apiGet } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
@@ -73,28 +73,21 @@ const ymd = (d: string) =>
 /** A campaign group, campaign or creative in the unified shape (one level down, see LIST). */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
   const e = LIST[level];
-  const status = str(r[e.statusField]);
   const schedule = r['runSchedule'] as { start?: number; end?: number } | undefined;
-  return {
-    level,
+  return adEntity(level, account, r, {
     platformId: idOf(r['id']) ?? '',
-    accountPlatformId: account.platformId,
     parentPlatformId: e.parent ? idOf(r[e.parent]) : account.platformId,
     name: str(r['name']),
-    status: STATUS[status ?? ''] ?? 'unknown',
-    platformStatus: status,
+    ...mappedStatus(STATUS, str(r[e.statusField])),
     objective: str(r['objectiveType']),
     currency:
       str((r['dailyBudget'] as Row | undefined)?.['currencyCode']) ??
-      str((r['totalBudget'] as Row | undefined)?.['currencyCode']) ??
-      account.currency ??
-      null,
+      str((r['totalBudget'] as Row | undefined)?.['currencyCode']),
     dailyBudgetMicros: money(r['dailyBudget']),
     lifetimeBudgetMicros: money(r['totalBudget']),
     startAt: iso(schedule?.start),
     endAt: iso(schedule?.end),
-    raw: r,
-  };
+  });
 }
 
 /** LinkedIn Marketing API (Rest.li 2.0) mapped to the unified ads model; money in major-unit decimal strings. */

@@ -1,6 +1,6 @@
 import { currencyOffset, decimalToMicros, minorToMicros } from '../../core/money.ts';
 import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../contracts/ads.ts';
-import { adAccount, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { EDGE, entityPage } from './entity-pages.ts';
 import { graphPage } from './graph-read.ts';
 import { insightsPage } from './insights-pull.ts';
@@ -43,28 +43,20 @@ export function toEntity(
 ): AdEntityRecord {
   const e = EDGE[level];
   const offset = currencyOffset(account.currency);
-  return {
-    level,
+  return adEntity(level, account, r, {
     platformId: r.id,
-    accountPlatformId: account.platformId,
     parentPlatformId: e.parent ? (r[e.parent] ?? null) : account.platformId,
     name: r['name'] ?? null,
-    status: statusOf(r),
-    platformStatus: r['effective_status'] ?? r['status'] ?? null,
+    ...mappedStatus(STATUS, r['effective_status'] ?? r['status'] ?? null),
     objective: r['objective'] ?? null,
-    currency: account.currency ?? null,
     dailyBudgetMicros: minorToMicros(r['daily_budget'], offset),
     lifetimeBudgetMicros: minorToMicros(r['lifetime_budget'], offset),
     startAt: r['start_time'] ?? null,
     endAt: r['stop_time'] ?? r['end_time'] ?? null,
-    raw: r,
-  };
+  });
 }
 
 export const EDGE_FIELDS = (level: Exclude<AdLevel, 'account'>) => EDGE[level].fields;
-
-const statusOf = (row: Readonly<Record<string, string | undefined>>): AdStatus =>
-  STATUS[row['effective_status'] ?? row['status'] ?? ''] ?? 'unknown';
 
 // ads.md §1.5: insights may change for 28 days.
 const LOOKBACK_DAYS = 28;

@@ -1,5 +1,6 @@
 import { currencyOffset } from '../../core/money.ts';
-import type { AdEntityRecord, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
+import type { AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
+import type { EntityReader } from '../kit/ad-records.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { EDGE_FIELDS, toEntity } from './sync.ts';
 
@@ -19,17 +20,12 @@ function params(input: CampaignInput, currency: string | null | undefined): Reco
   return p;
 }
 
-async function read(
-  s: AdsSyncContext,
-  account: AdEntityRecord,
-  level: 'campaign' | 'ad_group' | 'ad',
-  id: string,
-): Promise<AdEntityRecord> {
+const read: EntityReader = async (s, account, level, id) => {
   const url = new URL(apiUrl(s.ctx, `/${id}`));
   url.searchParams.set('fields', EDGE_FIELDS(level));
   const res = await apiCall(s.connector, s.ctx, s.creds, { method: 'GET', url: url.toString() });
   return toEntity(level, account, res.body as Record<string, string | undefined> & { id: string });
-}
+};
 
 /** ads.md §1.3: create on the account's edge, update with POST /{id}, delete with DELETE /{id}. */
 export const metaAdsWrite: AdsWriteAdapter = {

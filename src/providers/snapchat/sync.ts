@@ -7,7 +7,7 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { addDays, daysBetween, localMidnightIso } from '../kit/account-time.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
@@ -76,10 +76,8 @@ function statusOf(r: Row): AdStatus {
 /** A campaign, ad squad or ad as the unified model holds it. */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
   const parent = LIST[level].parent;
-  return {
-    level,
+  return adEntity(level, account, r, {
     platformId: r.id,
-    accountPlatformId: account.platformId,
     parentPlatformId: parent ? str(r[parent]) : account.platformId,
     name: str(r['name']),
     status: statusOf(r),
@@ -88,14 +86,12 @@ export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRe
       str(r['objective']) ??
       str((r['objective_v2_properties'] as Record<string, unknown> | undefined)?.['objective_v2_type']) ??
       str(r['optimization_goal']),
-    currency: account.currency ?? null,
     dailyBudgetMicros: micros(r['daily_budget_micro']),
     // A campaign's lifetime spend cap is its lifetime budget in the unified model.
     lifetimeBudgetMicros: micros(r['lifetime_budget_micro'] ?? r['lifetime_spend_cap_micro']),
     startAt: str(r['start_time']),
     endAt: str(r['end_time']),
-    raw: r,
-  };
+  });
 }
 
 /** Snapchat Marketing API pages mapped to the unified ads model (all money in micros already). */

@@ -7,7 +7,7 @@ import type {
   AdsSyncAdapter,
   AdsSyncContext,
 } from '../contracts/ads.ts';
-import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { addDays } from '../kit/account-time.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
@@ -129,21 +129,17 @@ function budgets(r: Obj): { dailyBudgetMicros: bigint | null; lifetimeBudgetMicr
 /** One campaign, ad group or ad of a get list (campaign/get, adgroup/get, ad/get) in the unified shape. */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Obj): AdEntityRecord {
   const l = LEVEL[level];
-  return {
-    level,
+  return adEntity(level, account, r, {
     platformId: String(r[l.id]),
-    accountPlatformId: account.platformId,
     parentPlatformId: l.parent ? str(r[l.parent]) : account.platformId,
     name: str(r[l.name]),
     status: statusOf(str(r['secondary_status']), str(r['operation_status'])),
     platformStatus: str(r['secondary_status']) ?? str(r['operation_status']),
     objective: level === 'campaign' ? str(r['objective_type']) : null,
-    currency: account.currency ?? null,
     ...(level === 'ad' ? {} : budgets(r)),
     startAt: utc(r['schedule_start_time']),
     endAt: utc(r['schedule_end_time']),
-    raw: r,
-  };
+  });
 }
 
 /** TikTok Marketing API pages mapped to the unified ads model (money: floats and decimal strings in major units). */

@@ -1,6 +1,7 @@
 import { plexusError } from '../../core/errors.ts';
 import { microsToDecimal } from '../../core/money.ts';
 import type { AdEntityRecord, AdLevel, AdsSyncContext, AdsWriteAdapter, CampaignInput } from '../contracts/ads.ts';
+import { entityNotFound, type EntityReader } from '../kit/ad-records.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { get, LEVEL, toEntity } from './sync.ts';
 
@@ -20,12 +21,7 @@ async function post(s: AdsSyncContext, path: string, body: Obj): Promise<Obj> {
 }
 
 /** The entity as TikTok now lists it (deleted ones included), mapped as the sync maps it. */
-async function read(
-  s: AdsSyncContext,
-  account: AdEntityRecord,
-  level: Exclude<AdLevel, 'account'>,
-  id: string,
-): Promise<AdEntityRecord> {
+const read: EntityReader = async (s, account, level, id) => {
   const l = LEVEL[level];
   const body = await get<Obj>(s, l.path, {
     advertiser_id: account.platformId,
@@ -34,12 +30,9 @@ async function read(
     page_size: '10',
   });
   const row = body.data?.list?.[0];
-  if (!row)
-    throw plexusError('provider.not_found', {
-      message: `TikTok advertiser ${account.platformId} has no ${level.replace('_', ' ')} ${id}.`,
-    });
+  if (!row) throw entityNotFound(`TikTok advertiser ${account.platformId}`, level, id);
   return toEntity(level, account, row);
-}
+};
 
 /** ads.md §3.3: a campaign has no schedule of its own; start and end times belong to its ad groups. */
 function refuseSchedule(input: CampaignInput): void {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { harnessOn, pollAll, pollWithSaveMidway } from '../../../test/fixtures/cms/harness.ts';
 import { wordpressSite } from '../../../test/fixtures/cms/wordpress.ts';
 import type { RemoteContent } from '../contracts/content.ts';
 import { wordpressContent as wp } from './content.ts';
@@ -63,11 +63,7 @@ test('an item edited while the pages are read is listed with its edit, and the w
     );
   }
   const target = made[3]!;
-  const { items, watermark } = await pollAll(h, since, async (page) => {
-    if (page !== 1) return;
-    clock.t += 10_000;
-    await h.site.site.edit('post', target.remoteId, { bodyHtml: '<p>Edited mid-poll.</p>' });
-  });
+  const { items, watermark } = await pollWithSaveMidway(h, since, clock, target.remoteId, '<p>Edited mid-poll.</p>');
   const ids = items.map((i) => i.remoteId);
   for (const m of made) assert.ok(ids.includes(m.remoteId), `post ${m.remoteId} is listed`);
   const seenTarget = items.filter((i) => i.remoteId === target.remoteId);

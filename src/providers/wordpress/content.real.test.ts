@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { contentAdapterContract, fields } from '../../../test/contract/content-adapter.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { failedBatch, harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
 import { must, realWordPressFixture, realWordPressSite, wpCall } from '../../../test/fixtures/cms/wordpress-real.ts';
 import { realWordPressSkip } from '../../../test/helpers/wordpress.ts';
 import { wordpressContent as wp } from './content.ts';
@@ -67,12 +67,7 @@ describe('WordPress content adapter against a real WordPress: WordPress specific
 
   test('a batch that fails halfway names what it created', async () => {
     const items = [fields(6), fields(7, { title: '', bodyHtml: '', excerpt: '' }), fields(8)];
-    const err = await h
-      .run((s, loc) => wp.createMany!(s, loc, items))
-      .then(
-        () => assert.fail('the batch should fail'),
-        (e: unknown) => e,
-      );
+    const err = await failedBatch(h, items);
     assert.ok(isPlexusError(err) && err.retry === 'permanent', String(err));
     const d = err.details as { created: { index: number }[]; failed: { index: number }[] };
     assert.deepEqual([d.created.map((c) => c.index), d.failed.map((f) => f.index)], [[0, 2], [1]]);

@@ -181,7 +181,5 @@ export const wordpressContent: ContentAdapter = {
     return post ? remoteOf(s, post) : null;
   },
 
-  changedSince(s, loc, since, cursor) {
-    return changedSince(s, loc.kind, since, cursor);
-  },
+  changedSince,
 };

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
-import { harnessOn, openHarness } from '../../../test/fixtures/cms/harness.ts';
+import { failedBatch, harnessOn, openHarness } from '../../../test/fixtures/cms/harness.ts';
 import { wordpressSite } from '../../../test/fixtures/cms/wordpress.ts';
 import { seedConnection } from '../../../test/helpers/connections.ts';
 import { wordpressContent as wp } from './content.ts';
@@ -89,12 +89,7 @@ test('term names: escaped ampersands round-trip, other spellings reuse the term,
 
 test('a batch that fails halfway names what it created; the created items exist once', async () => {
   const items = [fields(8), fields(9, { title: '', bodyHtml: '', excerpt: '' }), fields(10)];
-  const err = await h
-    .run((s, loc) => wp.createMany!(s, loc, items))
-    .then(
-      () => assert.fail('the batch should fail'),
-      (e: unknown) => e,
-    );
+  const err = await failedBatch(h, items);
   assert.ok(isPlexusError(err));
   assert.equal(err.retry, 'permanent');
   assert.match(err.message, /item 2 of the batch: Content, title, and excerpt are empty\./);

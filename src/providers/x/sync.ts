@@ -1,5 +1,5 @@
 import type { AdEntityRecord, AdLevel, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
-import { adAccount, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
@@ -50,22 +50,19 @@ const micros = integerMicros;
 /** A campaign, line item or promoted tweet as the unified model holds it. */
 export function toEntity(level: Exclude<AdLevel, 'account'>, account: AdEntityRecord, r: Row): AdEntityRecord {
   const parent = LIST[level].parent;
-  return {
-    level,
+  return adEntity(level, account, r, {
     platformId: r.id,
-    accountPlatformId: account.platformId,
     parentPlatformId: parent ? str(r[parent]) : account.platformId,
     name: str(r['name']) ?? str(r['tweet_id']),
     status: r['deleted'] === true ? 'deleted' : (STATUS[str(r['entity_status']) ?? ''] ?? 'unknown'),
     platformStatus: str(r['entity_status']),
     objective: str(r['objective']),
-    currency: str(r['currency']) ?? account.currency ?? null,
+    currency: str(r['currency']),
     dailyBudgetMicros: micros(r['daily_budget_amount_local_micro']),
     lifetimeBudgetMicros: micros(r['total_budget_amount_local_micro']),
     startAt: str(r['start_time']),
     endAt: str(r['end_time']),
-    raw: r,
-  };
+  });
 }
 
 /** X Ads API pages mapped to the unified ads model (money already in micros). */

@@ -5,7 +5,7 @@
  * is saved while the pages are read: the saved node moves to the end and is read there. Deleted
  * nodes are gone for good in Drupal (no trash), so deletions are left to absence checks.
  */
-import type { ChangesPage, ContentContext, ContentKind } from '../../contracts/content.ts';
+import type { ContentAdapter } from '../../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { bundleOf, changedSeconds, type NodeJson } from './mapping.ts';
 import { remotesOf, type NodeDocument } from './resolve.ts';
@@ -40,12 +40,7 @@ function keyset(c: number, n: number): Record<string, string> {
   };
 }
 
-export async function changedSince(
-  s: ContentContext,
-  kind: ContentKind,
-  since: string | null,
-  cursor: string | null,
-): Promise<ChangesPage> {
+export const changedSince: ContentAdapter['changedSince'] = async (s, { kind }, since, cursor) => {
   const state: Cursor | null = cursor ? decodeCursor<Cursor>(cursor) : null;
   const params: Record<string, string> = {
     sort: 'changed,drupal_internal__nid',
@@ -78,4 +73,4 @@ export async function changedSince(
     next: more ? encodeCursor<Cursor>({ c: changedSeconds(last), n: last.attributes.drupal_internal__nid, w }) : null,
     watermark: w,
   };
-}
+};

@@ -7,7 +7,7 @@
  * trashed (−2) and archived (2) articles are read in passes of their own: trashed ones report
  * deletions.
  */
-import type { ChangesPage, ContentContext } from '../../contracts/content.ts';
+import type { ContentAdapter } from '../../contracts/content.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { modifiedAtOf, type ArticleJson } from './mapping.ts';
 import { remotesOf } from './resolve.ts';
@@ -23,11 +23,8 @@ interface Cursor {
   w: string | null;
 }
 
-export async function changedSince(
-  s: ContentContext,
-  since: string | null,
-  cursor: string | null,
-): Promise<ChangesPage> {
+/** Joomla has articles only, so the location adds nothing to the query. */
+export const changedSince: ContentAdapter['changedSince'] = async (s, _loc, since, cursor) => {
   const state = cursor ? decodeCursor<Cursor>(cursor) : { pass: 0, offset: 0, w: since };
   const pass = PASSES[state.pass] ?? null;
   const q = new URLSearchParams({
@@ -55,4 +52,4 @@ export async function changedSince(
       ? { pass: state.pass + 1, offset: 0, w }
       : null;
   return { items: await remotesOf(s, fresh), next: next ? encodeCursor<Cursor>(next) : null, watermark: w };
-}
+};

@@ -3,7 +3,7 @@
  * the raw body, keyed with the app secret (Shopify's X-Shopify-Hmac-Sha256, cms.md §4.4).
  */
 import type { SchemeResult, WebhookScheme } from './types.ts';
-import { hasSecret, header, hmacSha256, safeEqual } from './util.ts';
+import { hmacSha256, safeEqual, signatureToCheck } from './util.ts';
 
 /** 32 bytes in standard base64: 43 characters and one `=` pad. */
 const BASE64_DIGEST = /^[A-Za-z0-9+/]{43}=$/;
@@ -16,11 +16,10 @@ export function signBase64(rawBody: Buffer, secret: string): string {
 export const scheme: WebhookScheme = {
   id: 'hmac-sha256-base64',
   verify(input): SchemeResult {
-    if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
-    const value = header(input, input.signatureHeader);
-    if (value === undefined) return { ok: false, reason: 'missing_signature' };
-    if (!BASE64_DIGEST.test(value)) return { ok: false, reason: 'malformed' };
-    const ok = safeEqual(Buffer.from(value, 'base64'), hmacSha256(input.secret, input.rawBody));
+    const got = signatureToCheck(input);
+    if ('reason' in got) return got;
+    if (!BASE64_DIGEST.test(got.signature)) return { ok: false, reason: 'malformed' };
+    const ok = safeEqual(Buffer.from(got.signature, 'base64'), hmacSha256(got.secret, input.rawBody));
     return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
   },
   sign(input, names) {

@@ -6,7 +6,7 @@
  * tolerated so a rotating sender can carry old and new signatures.
  */
 import type { SchemeResult, WebhookScheme } from './types.ts';
-import { DEFAULT_TOLERANCE_SECONDS, HEX_DIGEST, hasSecret, header, hmacSha256, isFresh, safeEqual } from './util.ts';
+import { anyDigestMatches, freshness, HEX_DIGEST, hmacSha256, signatureToCheck } from './util.ts';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 
@@ -32,20 +32,13 @@ export function parseTimestampPairs(value: string): { t: string; s: string[] } |
 export const scheme: WebhookScheme = {
   id: 'hmac-sha256-hex-timestamp-pairs',
   verify(input): SchemeResult {
-    if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
-    const value = header(input, input.signatureHeader);
-    if (value === undefined) return { ok: false, reason: 'missing_signature' };
-    const parsed = parseTimestampPairs(value);
+    const got = signatureToCheck(input);
+    if ('reason' in got) return got;
+    const parsed = parseTimestampPairs(got.signature);
     if (!parsed) return { ok: false, reason: 'malformed' };
-    const expected = hmacSha256(input.secret, parsed.t, '.', input.rawBody);
-    // Every candidate is compared, so the time taken does not reveal which one matched.
-    let match = false;
-    for (const s of parsed.s) match = safeEqual(Buffer.from(s, 'hex'), expected) || match;
-    if (!match) return { ok: false, reason: 'bad_signature' };
-    if (!isFresh(Number(parsed.t) * 1000, input.nowMs, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
-      return { ok: false, reason: 'stale_timestamp' };
-    }
-    return { ok: true };
+    const expected = hmacSha256(got.secret, parsed.t, '.', input.rawBody);
+    if (!anyDigestMatches(parsed.s, expected)) return { ok: false, reason: 'bad_signature' };
+    return freshness(input, Number(parsed.t) * 1000);
   },
   sign(input, names) {
     const t = String(Math.floor(input.nowMs / 1000));

@@ -6,26 +6,23 @@
  * old deliveries are reported as stale.
  */
 import type { SchemeResult, WebhookScheme } from './types.ts';
-import { DEFAULT_TOLERANCE_SECONDS, HEX_DIGEST, hasSecret, header, hmacSha256, isFresh, safeEqual } from './util.ts';
+import { freshness, HEX_DIGEST, header, hmacSha256, safeEqual, signatureToCheck } from './util.ts';
 
 const MS_TIMESTAMP = /^\d{1,16}$/;
 
 export const scheme: WebhookScheme = {
   id: 'hmac-sha256-hex-timestamped',
   verify(input): SchemeResult {
-    if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
-    const signature = header(input, input.signatureHeader);
+    const got = signatureToCheck(input);
+    if ('reason' in got) return got;
     // The definition names the header (registry.test.ts requires it); without one nothing verifies.
     const timestamp = header(input, input.timestampHeader ?? '');
-    if (signature === undefined || timestamp === undefined) return { ok: false, reason: 'missing_signature' };
-    if (!MS_TIMESTAMP.test(timestamp) || !HEX_DIGEST.test(signature)) return { ok: false, reason: 'malformed' };
+    if (timestamp === undefined) return { ok: false, reason: 'missing_signature' };
+    if (!MS_TIMESTAMP.test(timestamp) || !HEX_DIGEST.test(got.signature)) return { ok: false, reason: 'malformed' };
     // The timestamp is signed as the exact header text, not a re-formatted number.
-    const expected = hmacSha256(input.secret, timestamp, ':', input.rawBody);
-    if (!safeEqual(Buffer.from(signature, 'hex'), expected)) return { ok: false, reason: 'bad_signature' };
-    if (!isFresh(Number(timestamp), input.nowMs, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
-      return { ok: false, reason: 'stale_timestamp' };
-    }
-    return { ok: true };
+    const expected = hmacSha256(got.secret, timestamp, ':', input.rawBody);
+    if (!safeEqual(Buffer.from(got.signature, 'hex'), expected)) return { ok: false, reason: 'bad_signature' };
+    return freshness(input, Number(timestamp));
   },
   sign(input, names) {
     if (!names.timestampHeader)

@@ -1,8 +1,9 @@
 /** Small helpers shared by the scheme verifiers; none of them decides what a scheme signs. */
 import { createHmac } from 'node:crypto';
-import type { VerifyInput } from './types.ts';
+import { safeEqual } from '../../../core/safe-equal.ts';
+import type { SchemeResult, VerifyInput } from './types.ts';
 
-export { safeEqual } from '../../../core/safe-equal.ts';
+export { safeEqual };
 
 export const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 
@@ -31,3 +32,29 @@ export function isFresh(tsMs: number, nowMs: number, toleranceSeconds: number): 
 }
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * The secret and the signature header's value, or why the delivery cannot be checked at all.
+ * The secret is judged first, so a connection without one reads as misconfigured (fail closed).
+ */
+export function signatureToCheck(
+  input: VerifyInput,
+): { secret: string; signature: string } | { ok: false; reason: 'missing_secret' | 'missing_signature' } {
+  if (!hasSecret(input.secret)) return { ok: false, reason: 'missing_secret' };
+  const signature = header(input, input.signatureHeader);
+  return signature === undefined ? { ok: false, reason: 'missing_signature' } : { secret: input.secret, signature };
+}
+
+/** True when one of the hex digests is `expected`; all are compared, so the time taken does not reveal which. */
+export function anyDigestMatches(hexDigests: readonly string[], expected: Buffer): boolean {
+  let match = false;
+  for (const d of hexDigests) match = safeEqual(Buffer.from(d, 'hex'), expected) || match;
+  return match;
+}
+
+/** The verdict on a genuine delivery stamped at `tsMs`: stale outside the input's window (default 5 minutes). */
+export function freshness(input: VerifyInput, tsMs: number): SchemeResult {
+  return isFresh(tsMs, input.nowMs, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
+    ? { ok: true }
+    : { ok: false, reason: 'stale_timestamp' };
+}

@@ -8,7 +8,7 @@
  * second is never split across pages; only when one second fills a whole page is it drained by
  * id with the ids already read excluded.
  */
-import type { ChangesPage, ContentContext, ContentKind } from '../../contracts/content.ts';
+import type { ContentAdapter, ContentContext, ContentKind } from '../../contracts/content.ts';
 import { apiGet } from '../../kit/api-call.ts';
 import { decodeCursor, encodeCursor } from '../../kit/cursor-codec.ts';
 import { collectionOf, modifiedAtOf, type WpPostJson } from './mapping.ts';
@@ -46,12 +46,7 @@ async function fetchPosts(s: ContentContext, kind: ContentKind, params: Record<s
   return Array.isArray(res.body) ? (res.body as WpPostJson[]) : [];
 }
 
-export async function changedSince(
-  s: ContentContext,
-  kind: ContentKind,
-  since: string | null,
-  cursor: string | null,
-): Promise<ChangesPage> {
+export const changedSince: ContentAdapter['changedSince'] = async (s, { kind }, since, cursor) => {
   const state: Cursor = cursor ? decodeCursor<Cursor>(cursor) : { after: since ? secondOf(since) : null, w: since };
   let posts: WpPostJson[];
   let next: Cursor | null;
@@ -92,4 +87,4 @@ export async function changedSince(
   }
   if (next) next.w = w;
   return { items, next: next ? encodeCursor<Cursor>(next) : null, watermark: w };
-}
+};
