@@ -1,13 +1,5 @@
-import type {
-  AdEntityRecord,
-  AdLevel,
-  AdMetricRecord,
-  AdStatus,
-  AdsSyncAdapter,
-  AdsSyncContext,
-  Page,
-} from '../contracts/ads.ts';
-import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext, Page } from '../contracts/ads.ts';
+import { adAccount, adDay, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { offsetMinutes } from '../kit/account-time.ts';
 import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
@@ -214,18 +206,15 @@ export const googleAdsSync: AdsSyncAdapter = {
     const page = await search(s, account.platformId, loginOf(account), query, cursor);
     return {
       next: page.next,
-      records: page.records.map((r): AdMetricRecord => {
+      records: page.records.map((r) => {
         const m = r['metrics'] ?? {};
-        return {
-          level: 'ad',
-          platformId: String((r['adGroupAd']?.['ad'] as Obj | undefined)?.['id']),
-          date: String(r['segments']?.['date']),
+        const ad = String((r['adGroupAd']?.['ad'] as Obj | undefined)?.['id']);
+        return adDay(account, ad, String(r['segments']?.['date']), {
           impressions: Number(m['impressions'] ?? 0),
           clicks: Number(m['clicks'] ?? 0),
           spendMicros: micros(m['costMicros']) ?? 0n,
           conversions: Number(m['conversions'] ?? 0),
-          currency: account.currency ?? null,
-        };
+        });
       }),
     };
   },

@@ -1,5 +1,5 @@
 import { plexusError, type PlexusError } from '../../core/errors.ts';
-import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncContext } from '../contracts/ads.ts';
+import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncContext } from '../contracts/ads.ts';
 
 /** A platform's status values and the unified status each means. */
 export type StatusTable = Readonly<Record<string, AdStatus>>;
@@ -32,6 +32,14 @@ export function adEntity(
 ): AdEntityRecord {
   const currency = fields.currency ?? account.currency ?? null;
   return { level, accountPlatformId: account.platformId, ...fields, currency, raw };
+}
+
+/** The numbers a platform reports for one ad on one day. */
+export type DayNumbers = Pick<AdMetricRecord, 'impressions' | 'clicks' | 'spendMicros' | 'conversions'>;
+
+/** One ad's day in the unified shape: metrics are pulled per ad, in the account's currency. */
+export function adDay(account: AdEntityRecord, platformId: string, date: string, numbers: DayNumbers): AdMetricRecord {
+  return { level: 'ad', platformId, date, ...numbers, currency: account.currency ?? null };
 }
 
 /** Reads one entity back as the platform now has it, mapped as the sync maps it: what a write answers with. */

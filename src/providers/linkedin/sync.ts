@@ -7,7 +7,7 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adDay, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { addDays, daysBetween } from '../kit/account-time.ts';
 import { apiGet } from '../kit/api-call.ts';
 import type { HttpResponse } from '../kit/http.ts';
@@ -147,20 +147,19 @@ export const linkedinAdsSync: AdsSyncAdapter = {
       const start = (el['dateRange'] as { start?: { year: number; month: number; day: number } } | undefined)?.start;
       const creative = idOf((el['pivotValues'] as unknown[] | undefined)?.[0]);
       if (!start || !creative) continue;
-      records.push({
-        level: 'ad',
-        platformId: creative,
-        date: `${start.year}-${String(start.month).padStart(2, '0')}-${String(start.day).padStart(2, '0')}`,
-        impressions: Number(el['impressions'] ?? 0),
-        clicks: Number(el['clicks'] ?? 0),
-        spendMicros:
-          decimalToMicros(
-            str(el['costInLocalCurrency']) ??
-              (typeof el['costInLocalCurrency'] === 'number' ? el['costInLocalCurrency'] : null),
-          ) ?? 0n,
-        conversions: Number(el['externalWebsiteConversions'] ?? 0),
-        currency: account.currency ?? null,
-      });
+      const date = `${start.year}-${String(start.month).padStart(2, '0')}-${String(start.day).padStart(2, '0')}`;
+      records.push(
+        adDay(account, creative, date, {
+          impressions: Number(el['impressions'] ?? 0),
+          clicks: Number(el['clicks'] ?? 0),
+          spendMicros:
+            decimalToMicros(
+              str(el['costInLocalCurrency']) ??
+                (typeof el['costInLocalCurrency'] === 'number' ? el['costInLocalCurrency'] : null),
+            ) ?? 0n,
+          conversions: Number(el['externalWebsiteConversions'] ?? 0),
+        }),
+      );
     }
     const next = addDays(from, span);
     return { records, next: next < end ? next : null };

@@ -1,6 +1,6 @@
 import { currencyOffset, decimalToMicros, minorToMicros } from '../../core/money.ts';
-import type { AdEntityRecord, AdLevel, AdMetricRecord, AdStatus, AdsSyncAdapter } from '../contracts/ads.ts';
-import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter } from '../contracts/ads.ts';
+import { adAccount, adDay, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { EDGE, entityPage } from './entity-pages.ts';
 import { graphPage } from './graph-read.ts';
 import { insightsPage } from './insights-pull.ts';
@@ -118,18 +118,16 @@ export const metaAdsSync: AdsSyncAdapter = {
     return {
       next: page.next,
       ...(page.waitMs === undefined ? {} : { waitMs: page.waitMs }),
-      records: page.records.map((r): AdMetricRecord => ({
-        level: 'ad',
-        platformId: r.ad_id,
-        date: r.date_start,
-        impressions: Number(r.impressions ?? 0),
-        clicks: Number(r.clicks ?? 0),
-        spendMicros: decimalToMicros(r.spend ?? '0') ?? 0n,
-        conversions: (r.actions ?? [])
-          .filter((a) => CONVERSION_TYPES.has(a.action_type))
-          .reduce((n, a) => n + Number(a.value), 0),
-        currency: account.currency ?? null,
-      })),
+      records: page.records.map((r) =>
+        adDay(account, r.ad_id, r.date_start, {
+          impressions: Number(r.impressions ?? 0),
+          clicks: Number(r.clicks ?? 0),
+          spendMicros: decimalToMicros(r.spend ?? '0') ?? 0n,
+          conversions: (r.actions ?? [])
+            .filter((a) => CONVERSION_TYPES.has(a.action_type))
+            .reduce((n, a) => n + Number(a.value), 0),
+        }),
+      ),
     };
   },
 };

@@ -7,7 +7,7 @@ import type {
   AdsSyncContext,
   Page,
 } from '../contracts/ads.ts';
-import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import { adAccount, adDay, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { apiCall, apiGet, apiUrl } from '../kit/api-call.ts';
 import { addDays, daysBetween, localMidnightIso } from '../kit/account-time.ts';
 import { integerMicros, optionalString } from '../kit/payload-values.ts';
@@ -165,17 +165,15 @@ export const snapchatAdsSync: AdsSyncAdapter = {
         const m = bucket.stats ?? {};
         // No delivery, no row (as other platforms report it).
         if (!m['impressions'] && !m['swipes'] && !m['spend'] && !m['conversion_purchases']) continue;
-        records.push({
-          level: 'ad',
-          platformId: ad.id,
-          // The bucket starts at local midnight written with the local offset: its date is the local day.
-          date: bucket.start_time.slice(0, 10),
-          impressions: m['impressions'] ?? 0,
-          clicks: m['swipes'] ?? 0,
-          spendMicros: micros(m['spend'] ?? 0) ?? 0n,
-          conversions: m['conversion_purchases'] ?? 0,
-          currency: account.currency ?? null,
-        });
+        // The bucket starts at local midnight written with the local offset: its date is the local day.
+        records.push(
+          adDay(account, ad.id, bucket.start_time.slice(0, 10), {
+            impressions: m['impressions'] ?? 0,
+            clicks: m['swipes'] ?? 0,
+            spendMicros: micros(m['spend'] ?? 0) ?? 0n,
+            conversions: m['conversion_purchases'] ?? 0,
+          }),
+        );
       }
     }
     return { records, next: to < end ? to : null };

@@ -1,13 +1,6 @@
 import { decimalToMicros } from '../../core/money.ts';
-import type {
-  AdEntityRecord,
-  AdLevel,
-  AdMetricRecord,
-  AdStatus,
-  AdsSyncAdapter,
-  AdsSyncContext,
-} from '../contracts/ads.ts';
-import { adAccount, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
+import type { AdEntityRecord, AdLevel, AdStatus, AdsSyncAdapter, AdsSyncContext } from '../contracts/ads.ts';
+import { adAccount, adDay, adEntity, mappedStatus, type StatusTable } from '../kit/ad-records.ts';
 import { addDays } from '../kit/account-time.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { scalarText } from '../kit/payload-values.ts';
@@ -218,18 +211,16 @@ export const tiktokAdsSync: AdsSyncAdapter = {
           : null;
     return {
       next: next ? JSON.stringify(next) : null,
-      records: (body.data?.list ?? []).map((r): AdMetricRecord => ({
-        level: 'ad',
-        platformId: String(r.dimensions.ad_id),
+      records: (body.data?.list ?? []).map((r) =>
         // Days in the advertiser's time zone, sent as "YYYY-MM-DD 00:00:00".
-        date: r.dimensions.stat_time_day.slice(0, 10),
-        impressions: num(r.metrics['impressions']),
-        clicks: num(r.metrics['clicks']),
-        spendMicros:
-          r.metrics['spend'] && r.metrics['spend'] !== '-' ? (decimalToMicros(r.metrics['spend']) ?? 0n) : 0n,
-        conversions: num(r.metrics['conversion']),
-        currency: account.currency ?? null,
-      })),
+        adDay(account, String(r.dimensions.ad_id), r.dimensions.stat_time_day.slice(0, 10), {
+          impressions: num(r.metrics['impressions']),
+          clicks: num(r.metrics['clicks']),
+          spendMicros:
+            r.metrics['spend'] && r.metrics['spend'] !== '-' ? (decimalToMicros(r.metrics['spend']) ?? 0n) : 0n,
+          conversions: num(r.metrics['conversion']),
+        }),
+      ),
     };
   },
 };

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { plexusError } from '../../core/errors.ts';
 import type { AdEntityRecord, AdMetricRecord, AdsSyncContext, Page } from '../contracts/ads.ts';
+import { adDay } from '../kit/ad-records.ts';
 import { addDays, daysBetween, offsetMinutes } from '../kit/account-time.ts';
 import { apiCall, apiUrl } from '../kit/api-call.ts';
 import { classifyHttp } from '../kit/errors.ts';
@@ -139,17 +140,15 @@ async function download(
     for (let i = 0; i < days; i++) {
       // No delivery, no row (as other platforms report it).
       if (!at('impressions', i) && !at('clicks', i) && !at('billed_charge_local_micro', i)) continue;
-      records.push({
-        level: 'ad',
-        platformId: d.id,
-        date: addDays(j.from, i),
-        impressions: at('impressions', i),
-        clicks: at('clicks', i),
-        spendMicros: micros(at('billed_charge_local_micro', i)),
-        // Conversions need the WEB_CONVERSION group, which this pull does not request.
-        conversions: 0,
-        currency: account.currency ?? null,
-      });
+      records.push(
+        adDay(account, d.id, addDays(j.from, i), {
+          impressions: at('impressions', i),
+          clicks: at('clicks', i),
+          spendMicros: micros(at('billed_charge_local_micro', i)),
+          // Conversions need the WEB_CONVERSION group, which this pull does not request.
+          conversions: 0,
+        }),
+      );
     }
   }
   return records;

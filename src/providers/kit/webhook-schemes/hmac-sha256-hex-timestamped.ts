@@ -6,18 +6,17 @@
  * old deliveries are reported as stale.
  */
 import type { SchemeResult, WebhookScheme } from './types.ts';
-import { freshness, HEX_DIGEST, header, hmacSha256, safeEqual, signatureToCheck } from './util.ts';
+import { freshness, HEX_DIGEST, hmacSha256, safeEqual, stampedSignatureToCheck } from './util.ts';
 
 const MS_TIMESTAMP = /^\d{1,16}$/;
 
 export const scheme: WebhookScheme = {
   id: 'hmac-sha256-hex-timestamped',
   verify(input): SchemeResult {
-    const got = signatureToCheck(input);
-    if ('reason' in got) return got;
     // The definition names the header (registry.test.ts requires it); without one nothing verifies.
-    const timestamp = header(input, input.timestampHeader ?? '');
-    if (timestamp === undefined) return { ok: false, reason: 'missing_signature' };
+    const got = stampedSignatureToCheck(input, input.timestampHeader ?? '');
+    if ('reason' in got) return got;
+    const { timestamp } = got;
     if (!MS_TIMESTAMP.test(timestamp) || !HEX_DIGEST.test(got.signature)) return { ok: false, reason: 'malformed' };
     // The timestamp is signed as the exact header text, not a re-formatted number.
     const expected = hmacSha256(got.secret, timestamp, ':', input.rawBody);

@@ -6,7 +6,7 @@
  * secret while one is rotated. Window default 5 minutes.
  */
 import type { SchemeResult, WebhookScheme } from './types.ts';
-import { anyDigestMatches, freshness, HEX_DIGEST, header, hmacSha256, signatureToCheck } from './util.ts';
+import { anyDigestMatches, freshness, HEX_DIGEST, hmacSha256, stampedSignatureToCheck } from './util.ts';
 
 export const DEFAULT_TIMESTAMP_HEADER = 'x-plexus-timestamp';
 const VERSION = 'v1=';
@@ -15,10 +15,9 @@ const UNIX_SECONDS = /^\d{1,12}$/;
 export const scheme: WebhookScheme = {
   id: 'plexus-hmac',
   verify(input): SchemeResult {
-    const got = signatureToCheck(input);
+    const got = stampedSignatureToCheck(input, input.timestampHeader ?? DEFAULT_TIMESTAMP_HEADER);
     if ('reason' in got) return got;
-    const timestamp = header(input, input.timestampHeader ?? DEFAULT_TIMESTAMP_HEADER);
-    if (timestamp === undefined) return { ok: false, reason: 'missing_signature' };
+    const { timestamp } = got;
     const candidates = got.signature.split(',').map((v) => v.trim());
     const valid = candidates.every((v) => v.startsWith(VERSION) && HEX_DIGEST.test(v.slice(VERSION.length)));
     if (!UNIX_SECONDS.test(timestamp) || !valid) return { ok: false, reason: 'malformed' };

@@ -45,6 +45,19 @@ export function signatureToCheck(
   return signature === undefined ? { ok: false, reason: 'missing_signature' } : { secret: input.secret, signature };
 }
 
+/** As `signatureToCheck`, with the timestamp header a timestamped scheme signs beside the body. */
+export function stampedSignatureToCheck(
+  input: VerifyInput,
+  timestampHeader: string,
+):
+  | { secret: string; signature: string; timestamp: string }
+  | { ok: false; reason: 'missing_secret' | 'missing_signature' } {
+  const got = signatureToCheck(input);
+  if ('reason' in got) return got;
+  const timestamp = header(input, timestampHeader);
+  return timestamp === undefined ? { ok: false, reason: 'missing_signature' } : { ...got, timestamp };
+}
+
 /** True when one of the hex digests is `expected`; all are compared, so the time taken does not reveal which. */
 export function anyDigestMatches(hexDigests: readonly string[], expected: Buffer): boolean {
   let match = false;
