@@ -1,6 +1,7 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
 import { apiGet } from '../kit/api-call.ts';
+import { siteAccount } from '../kit/self-hosted-site.ts';
 import { classifyDrupal } from './errors.ts';
 
 /**
@@ -19,7 +20,6 @@ export const drupalConnector: Connector = {
           'Drupal treated the request as anonymous: the username or password is wrong, or basic_auth is not enabled.',
         details: { status: 401 },
       });
-    const site = ctx.config.siteUrl ?? '';
-    return { externalAccountId: site.replace(/\/+$/, ''), displayName: `Drupal @ ${site}`, config: { userId: me } };
+    return { ...siteAccount(ctx, 'Drupal'), config: { userId: me } };
   },
 };

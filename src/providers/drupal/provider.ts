@@ -1,4 +1,5 @@
 import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
+import { siteUrlConfig } from '../kit/self-hosted-site.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Drupal 10/11 through the core JSON:API module. */
@@ -37,7 +38,7 @@ export const drupalProvider = {
     verifyPath: '/',
     refresh: 'none',
   },
-  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  connectionConfig: siteUrlConfig,
   // cms.md §2.4: none in core; a Plexus companion module signs with a per-connection secret.
   webhooks: plexusCmsWebhookSupport,
   rateLimit: {

@@ -1,5 +1,6 @@
 import type { Connector } from '../contracts/connector.ts';
 import { apiGet } from '../kit/api-call.ts';
+import { siteAccount } from '../kit/self-hosted-site.ts';
 
 /** Joomla Web Services with an API token (cms.md §3.1); the token is checked on a real read. */
 export const joomlaConnector: Connector = {
@@ -7,7 +8,6 @@ export const joomlaConnector: Connector = {
     await apiGet(joomlaConnector, ctx, creds, '/content/articles?page[limit]=1', {
       accept: 'application/vnd.api+json',
     });
-    const site = ctx.config.siteUrl ?? '';
-    return { externalAccountId: site.replace(/\/+$/, ''), displayName: `Joomla @ ${site}` };
+    return siteAccount(ctx, 'Joomla');
   },
 };

@@ -1,4 +1,5 @@
 import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
+import { siteUrlConfig } from '../kit/self-hosted-site.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Joomla 4/5 Web Services API (com_content articles). */
@@ -32,7 +33,7 @@ export const joomlaProvider = {
     verifyPath: '/content/articles?page[limit]=1',
     refresh: 'none',
   },
-  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  connectionConfig: siteUrlConfig,
   // cms.md §3.4: none in core; a Plexus companion extension signs with a per-connection secret.
   webhooks: plexusCmsWebhookSupport,
   rateLimit: {

@@ -1,6 +1,7 @@
 import { plexusError } from '../../core/errors.ts';
 import type { Connector } from '../contracts/connector.ts';
 import { apiGet } from '../kit/api-call.ts';
+import { siteAccount } from '../kit/self-hosted-site.ts';
 import { classifyWordPress } from './errors.ts';
 
 /** WordPress core REST with an application password (cms.md §1.1). */
@@ -12,10 +13,6 @@ export const wordpressConnector: Connector = {
     const me = res.body as { id?: number; name?: string; slug?: string };
     if (typeof me.id !== 'number')
       throw plexusError('provider.invalid_request', { message: 'WordPress /users/me answered without an id.' });
-    const site = ctx.config.siteUrl ?? '';
-    return {
-      externalAccountId: site.replace(/\/+$/, ''),
-      displayName: `${me.name ?? me.slug ?? 'WordPress user'} @ ${site}`,
-    };
+    return siteAccount(ctx, me.name ?? me.slug ?? 'WordPress user');
   },
 };

@@ -1,4 +1,5 @@
 import { plexusCmsWebhookSupport } from '../kit/plexus-cms-webhooks.ts';
+import { siteUrlConfig } from '../kit/self-hosted-site.ts';
 import type { ProviderDefinition } from '../types.ts';
 
 /** Self-hosted WordPress through the core REST API (`wp/v2`) and Application Passwords. */
@@ -36,7 +37,7 @@ export const wordpressProvider = {
     verifyPath: '/users/me',
     refresh: 'none',
   },
-  connectionConfig: [{ name: 'siteUrl', label: 'Site URL', secret: false, isUrl: true }],
+  connectionConfig: siteUrlConfig,
   // cms.md §1.4: no webhooks in core; a Plexus companion plugin signs with a per-connection
   // secret, and polling by modified_gmt stays the baseline.
   webhooks: plexusCmsWebhookSupport,
