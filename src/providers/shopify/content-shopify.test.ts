@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { shopId, shopifySite } from '../../../test/fixtures/cms/shopify.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { harnessOn, pollAll, readBack } from '../../../test/fixtures/cms/harness.ts';
 
 const h = harnessOn(() => shopifySite({ size: 1200 }));
 
@@ -44,11 +44,7 @@ test('articles keep tags and drop categories; pages and products map status, tag
   assert.equal(product.fields.bodyHtml, fields(3).bodyHtml, 'the description is body_html');
   assert.match(product.remoteId, /^gid:\/\/shopify\/Product\/\d+$/);
   h.site.sandbox.remote.edit(String(shopId(product.remoteId)), { status: 'archived' });
-  assert.equal(
-    (await h.run((s, loc) => h.adapter.read(s, loc, product.remoteId), 'product'))?.trashed,
-    true,
-    'archived reads as removed',
-  );
+  assert.equal((await readBack(h, product.remoteId, 'product'))?.trashed, true, 'archived reads as removed');
 });
 
 test('a featured image goes up once (staged upload, fileCreate), then by its CDN URL; a merchant-set image reads as remote', async () => {
@@ -73,7 +69,7 @@ test('a featured image goes up once (staged upload, fileCreate), then by its CDN
   h.site.sandbox.remote.edit(String(shopId(a.remoteId)), {
     image: { src: 'https://cdn.example.test/merchant.png', alt: null },
   });
-  const edited = await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId));
+  const edited = await readBack(h, a.remoteId);
   assert.equal(edited?.fields.featuredMedia, 'remote:https://cdn.example.test/merchant.png');
   const cleared = await h.run((s, loc) => h.adapter.update(s, loc, b.remoteId, { featuredMedia: null }, b.version));
   assert.equal(cleared.fields.featuredMedia, null);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { webflowSite } from '../../../test/fixtures/cms/webflow.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { createNumbered, harnessOn, pollAll, readBack } from '../../../test/fixtures/cms/harness.ts';
 
 const h = harnessOn(() => webflowSite());
 const staged = (id: string) => h.site.sandbox.state().items.get(id)!;
@@ -77,31 +77,13 @@ test('an image is uploaded to the site assets once and served from its hosted UR
   h.site.sandbox.remote.edit(a.remoteId, {
     'main-image': { fileId: null, url: 'https://cdn.example.test/designer.png', alt: null },
   });
-  assert.equal(
-    (await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia,
-    'remote:https://cdn.example.test/designer.png',
-  );
+  assert.equal((await readBack(h, a.remoteId))?.fields.featuredMedia, 'remote:https://cdn.example.test/designer.png');
 });
 
 test('polling pages by lastUpdated, across more items sharing one time than a page holds, and an edit mid-walk', async () => {
   const mark = (await h.run((s, loc) => h.adapter.create(s, loc, fields(30)))).modifiedAt;
   await new Promise((r) => setTimeout(r, 5));
-  const made = [
-    ...(await h.run((s, loc) =>
-      h.adapter.createMany!(
-        s,
-        loc,
-        Array.from({ length: 100 }, (_, i) => fields(100 + i)),
-      ),
-    )),
-    ...(await h.run((s, loc) =>
-      h.adapter.createMany!(
-        s,
-        loc,
-        Array.from({ length: 60 }, (_, i) => fields(200 + i)),
-      ),
-    )),
-  ];
+  const made = [...(await createNumbered(h, 100, 100)), ...(await createNumbered(h, 60, 200))];
   const { items, pages, watermark } = await pollAll(h, mark, (page, changes) => {
     // An editor touches an item already returned while the walk goes on.
     if (page === 1) h.site.sandbox.remote.edit(changes.items[0]!.remoteId, { 'post-summary': 'edited mid-walk' });
@@ -115,10 +97,10 @@ test('polling pages by lastUpdated, across more items sharing one time than a pa
 test('a 429 is waited out for its Retry-After; a longer one reaches the caller with its delay', async () => {
   const item = await h.run((s, loc) => h.adapter.create(s, loc, fields(40)));
   h.site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 1 });
-  assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, item.remoteId)))?.remoteId, item.remoteId);
+  assert.equal((await readBack(h, item.remoteId))?.remoteId, item.remoteId);
   h.site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 120 });
   await assert.rejects(
-    h.run((s, loc) => h.adapter.read(s, loc, item.remoteId)),
+    readBack(h, item.remoteId),
     (e: unknown) => isPlexusError(e) && e.code === 'provider.rate_limited' && e.retryAfterMs === 120_000,
   );
   // The sandbox's per-token limit is settable for benches.

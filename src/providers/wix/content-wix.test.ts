@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { isPlexusError } from '../../core/errors.ts';
 import { fields } from '../../../test/contract/content-adapter.ts';
 import { wixSite } from '../../../test/fixtures/cms/wix.ts';
-import { harnessOn, pollAll } from '../../../test/fixtures/cms/harness.ts';
+import { createNumbered, harnessOn, pollAll, readBack } from '../../../test/fixtures/cms/harness.ts';
 
 const h = harnessOn(() => wixSite());
 const stored = (id: string) => h.site.sandbox.data().items.get(h.site.sandbox.dataCollectionId)!.get(id)!;
@@ -33,7 +33,7 @@ test('posts land in the rich-text CMS collection: HTML verbatim, the publish fla
 test('an update writes the whole item back: fields Plexus does not sync survive the full-replace PUT', async () => {
   const item = await h.run((s, loc) => h.adapter.create(s, loc, fields(2)));
   h.site.sandbox.remote.edit(item.remoteId, { seoNotes: 'kept by the editor' });
-  const read = await h.run((s, loc) => h.adapter.read(s, loc, item.remoteId));
+  const read = await readBack(h, item.remoteId);
   const updated = await h.run((s, loc) => h.adapter.update(s, loc, item.remoteId, { title: 'Renamed' }, read!.version));
   assert.equal(updated.fields.title, 'Renamed');
   assert.equal(stored(item.remoteId)['seoNotes'], 'kept by the editor');
@@ -75,22 +75,13 @@ test('a featured image goes to the Media Manager once; the field holds its wix:i
   h.site.sandbox.remote.edit(a.remoteId, {
     coverImage: 'wix:image://v1/other_123~mv2.jpg/photo.jpg#originWidth=10&originHeight=10',
   });
-  assert.equal(
-    (await h.run((s, loc) => h.adapter.read(s, loc, a.remoteId)))?.fields.featuredMedia,
-    'remote:other_123~mv2.jpg',
-  );
+  assert.equal((await readBack(h, a.remoteId))?.fields.featuredMedia, 'remote:other_123~mv2.jpg');
 });
 
 test('polling by _updatedDate walks more items sharing one time than a page holds', async () => {
   const mark = (await h.run((s, loc) => h.adapter.create(s, loc, fields(30)))).modifiedAt;
   await new Promise((r) => setTimeout(r, 5));
-  const made = await h.run((s, loc) =>
-    h.adapter.createMany!(
-      s,
-      loc,
-      Array.from({ length: 150 }, (_, i) => fields(300 + i)),
-    ),
-  );
+  const made = await createNumbered(h, 150, 300);
   const { items, pages } = await pollAll(h, mark);
   const seen = new Set(items.map((i) => i.remoteId));
   assert.ok(pages >= 2);
@@ -100,6 +91,6 @@ test('polling by _updatedDate walks more items sharing one time than a page hold
 test('a 429 is waited out for its Retry-After', async () => {
   const item = await h.run((s, loc) => h.adapter.create(s, loc, fields(40)));
   h.site.sandbox.faults.rateLimit({ times: 1, retryAfterSeconds: 1 });
-  assert.equal((await h.run((s, loc) => h.adapter.read(s, loc, item.remoteId)))?.remoteId, item.remoteId);
+  assert.equal((await readBack(h, item.remoteId))?.remoteId, item.remoteId);
   assert.equal(h.site.sandbox.requests.entries({ status: 429 }).length >= 1, true);
 });
