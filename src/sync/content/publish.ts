@@ -11,7 +11,7 @@ import { diffFields } from './merge.ts';
 import { decidePublish } from './publish-plan.ts';
 import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
-import { ensureTarget, markCreateStarted } from './targets.ts';
+import { ensureTarget, markCreateStarted, targetOn } from './targets.ts';
 import {
   syncedFields,
   type ContentFields,
@@ -220,17 +220,7 @@ export async function runBatchForConnection(
           continue;
         }
         const loc = await locate(item.kind);
-        const existing = await withOrgTx(
-          deps.db.app,
-          orgId,
-          async (c) =>
-            (
-              await c.query<TargetRow>(
-                'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
-                [orgId, item.id, connectionId],
-              )
-            ).rows[0] ?? null,
-        );
+        const existing = await withOrgTx(deps.db.app, orgId, (c) => targetOn(c, orgId, item.id, connectionId));
         // A create sent before an interruption is recovered by the create path (found by slug, or settled).
         if (!batch.dry_run && existing?.create_started_at && !existing.remote_id) {
           creates.push({ row, item, target: existing, loc });
