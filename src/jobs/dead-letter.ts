@@ -1,4 +1,4 @@
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
 import { enqueue, type TaskName } from '../db/queue.ts';
@@ -68,7 +68,7 @@ export async function listDeadLetters(
        and ($4::text is null or task = $4)
        and ($5::boolean is null or (replayed_at is not null) = $5)
      order by failed_at desc, id desc limit $6`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.task ?? null, f.replayed ?? null, limit],
+    [orgId, ...cursorParams(cursor), f.task ?? null, f.replayed ?? null, limit],
   );
   return rows;
 }

@@ -1,10 +1,6 @@
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { PoolClient } from '../db/pool.ts';
 import type { MessageRow, OperationRow } from './recorder.ts';
-/** A keyset position: the last row seen. */
-export interface Cursor {
-  at: string;
-  id: string;
-}
 
 export interface OperationFilters {
   connectionId?: string | undefined;
@@ -68,8 +64,7 @@ export async function listOperations(
       f.since ?? null,
       f.until ?? null,
       f.q ? likePattern(f.q) : null,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
+      ...cursorParams(cursor),
       limit,
     ],
   );

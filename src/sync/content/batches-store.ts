@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError } from './store.ts';
 
@@ -58,7 +58,7 @@ export async function listBatches(
   const { rows } = await c.query<BatchRow>(
     `select ${COLUMNS} from publish_batches
      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) order by created_at desc, id desc limit $4`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [orgId, ...cursorParams(cursor), limit],
   );
   return rows;
 }

@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 
 /** An inbound event as listed for the org: everything but the payload. */
@@ -36,15 +36,7 @@ export async function listInbound(
     `select ${COLUMNS} from webhook_inbox where org_id = $1 and ($2::timestamptz is null or (received_at, id) < ($2, $3::uuid))
        and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::uuid is null or connection_id = $6)
      order by received_at desc, id desc limit $7`,
-    [
-      orgId,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
-      f.provider ?? null,
-      f.status ?? null,
-      f.connectionId ?? null,
-      limit,
-    ],
+    [orgId, ...cursorParams(cursor), f.provider ?? null, f.status ?? null, f.connectionId ?? null, limit],
   );
   return rows;
 }
