@@ -1,4 +1,5 @@
 import { cursorParams, type Cursor } from '../db/keyset.ts';
+import { orgRowById } from '../db/by-id.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
 import { enqueue, type TaskName } from '../db/queue.ts';
@@ -74,11 +75,7 @@ export async function listDeadLetters(
 }
 
 export async function getDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow | undefined> {
-  const { rows } = await client.query<DeadLetterRow>(
-    `select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+  return orgRowById<DeadLetterRow>(client, 'dead_letters', DEAD_LETTER_COLUMNS, orgId, id);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { cursorParams, type Cursor } from '../db/keyset.ts';
+import { orgRowById } from '../db/by-id.ts';
 import type { PoolClient } from '../db/pool.ts';
 import type { MessageRow, OperationRow } from './recorder.ts';
 
@@ -72,11 +73,7 @@ export async function listOperations(
 }
 
 export async function getOperation(c: PoolClient, orgId: string, id: string): Promise<OperationDbRow | undefined> {
-  const { rows } = await c.query<OperationDbRow>(`select ${COLUMNS} from operations where org_id = $1 and id = $2`, [
-    orgId,
-    id,
-  ]);
-  return rows[0];
+  return orgRowById<OperationDbRow>(c, 'operations', COLUMNS, orgId, id);
 }
 
 /** Messages after `afterSeq`, in order (the whole log with 0; the live tail with the last seen). */

@@ -1,4 +1,5 @@
 import { cursorParams, type Cursor } from '../../db/keyset.ts';
+import { orgRowById } from '../../db/by-id.ts';
 import type { Queryable } from '../../db/pool.ts';
 
 /** An inbound event as listed for the org: everything but the payload. */
@@ -41,15 +42,10 @@ export async function listInbound(
   return rows;
 }
 
+/** An event as received, with its payload. */
+export type InboundEvent = InboundRow & { payload: Record<string, unknown> };
+
 /** One event with its payload. */
-export async function getInbound(
-  c: Queryable,
-  orgId: string,
-  id: string,
-): Promise<(InboundRow & { payload: Record<string, unknown> }) | undefined> {
-  const { rows } = await c.query<InboundRow & { payload: Record<string, unknown> }>(
-    `select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+export async function getInbound(c: Queryable, orgId: string, id: string): Promise<InboundEvent | undefined> {
+  return orgRowById<InboundEvent>(c, 'webhook_inbox', `${COLUMNS}, payload`, orgId, id);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { orgRowById } from '../../db/by-id.ts';
 import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { SealedSecret } from '../../vault/cipher.ts';
@@ -51,11 +52,7 @@ export async function createEndpoint(
 }
 
 export async function getEndpoint(c: Queryable, orgId: string, id: string): Promise<EndpointRow | undefined> {
-  const { rows } = await c.query<EndpointRow>(
-    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+  return orgRowById<EndpointRow>(c, 'webhook_endpoints', ENDPOINT_COLUMNS, orgId, id);
 }
 
 /** The org's endpoints, newest first, after `cursor`. */
