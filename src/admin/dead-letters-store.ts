@@ -1,6 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import { recordAudit } from '../audit/record.ts';
 import { deadLetterColumns, replayDeadLetter, SYSTEM_ORG, type DeadLetterRow } from '../jobs/dead-letter.ts';
 
@@ -24,14 +24,7 @@ export async function listAllDeadLetters(
         and ($3::uuid is null or d.org_id = $3)
         and ($4::boolean is null or (d.replayed_at is not null) = $4)
       order by d.failed_at desc, d.id desc limit $5`,
-    [
-      opts.cursor?.at ?? null,
-      opts.cursor?.id ?? null,
-      opts.orgId ?? null,
-      opts.replayed ?? null,
-      opts.limit + 1,
-      SYSTEM_ORG,
-    ],
+    [...cursorParams(opts.cursor), opts.orgId ?? null, opts.replayed ?? null, opts.limit + 1, SYSTEM_ORG],
   );
   return rows;
 }

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool.ts';
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 
 export interface OrgSummaryRow {
   id: string;
@@ -26,7 +26,7 @@ export async function listOrgSummaries(
   const { rows } = await owner.query<OrgSummaryRow>(
     `${SELECT} where ($1::timestamptz is null or (o.created_at, o.id) < ($1, $2::uuid)) and ($3::text is null or o.name ilike $3)
      order by o.created_at desc, o.id desc limit $4`,
-    [opts.cursor?.at ?? null, opts.cursor?.id ?? null, pattern, opts.limit + 1],
+    [...cursorParams(opts.cursor), pattern, opts.limit + 1],
   );
   return rows;
 }

@@ -1,5 +1,5 @@
 import type { ApiVersionError } from './version-error.ts';
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SealedSecret } from '../vault/cipher.ts';
 import type { EncryptedCredentials } from '../vault/credentials.ts';
@@ -77,7 +77,7 @@ export async function listConnections(
      where org_id = $1 and status <> 'deleted' and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
        and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::text is null or end_user_ref = $6)
      order by created_at desc, id desc limit $7`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.provider ?? null, f.status ?? null, f.endUserRef ?? null, limit],
+    [orgId, ...cursorParams(cursor), f.provider ?? null, f.status ?? null, f.endUserRef ?? null, limit],
   );
   return rows;
 }

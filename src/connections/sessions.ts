@@ -1,4 +1,5 @@
 import { plexusError } from '../core/errors.ts';
+import { orgRowById } from '../db/by-id.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
 import type { ProviderApps } from '../providers/apps.ts';
@@ -81,11 +82,7 @@ export async function createSession(
 
 /** A session of the org by id, whatever its status. */
 export async function getSession(client: Queryable, orgId: string, id: string): Promise<SessionRow | undefined> {
-  const { rows } = await client.query<SessionRow>('select * from connect_sessions where org_id = $1 and id = $2', [
-    orgId,
-    id,
-  ]);
-  return rows[0];
+  return orgRowById<SessionRow>(client, 'connect_sessions', '*', orgId, id);
 }
 
 /**

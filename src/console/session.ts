@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { safeEqual } from '../core/safe-equal.ts';
+import { httpOnlyCookie } from '../portal/cookies.ts';
 
 /** The console's session cookie: httpOnly, SameSite=Strict, never the admin token itself. */
 export const CONSOLE_COOKIE = 'plexus_console';
@@ -72,12 +73,5 @@ export class ConsoleSessions {
 }
 
 export function consoleCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `${CONSOLE_COOKIE}=${value}`,
-    'Path=/',
-    `Max-Age=${maxAgeSeconds}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return httpOnlyCookie(CONSOLE_COOKIE, value, maxAgeSeconds, secure, 'Strict');
 }

@@ -12,119 +12,80 @@ interface ErrorSpec {
   retry: RetryClass;
 }
 
+/** A code whose failure will not go away by itself: a job that meets it stops. */
+function permanent(status: number, message: string): ErrorSpec {
+  return { status, message, retry: 'permanent' };
+}
+
+/** A code for a passing condition: a job that meets it is tried again. */
+function retryable(status: number, message: string): ErrorSpec {
+  return { status, message, retry: 'retryable' };
+}
+
 export const ERROR_CODES = {
   // request shape
-  invalid_json: { status: 400, message: 'The request body is not valid JSON.', retry: 'permanent' },
-  validation_failed: { status: 400, message: 'The request did not pass validation.', retry: 'permanent' },
-  payload_too_large: { status: 413, message: 'The request body is too large.', retry: 'permanent' },
-  uri_too_long: { status: 414, message: 'The request URL or one of its path values is too long.', retry: 'permanent' },
-  header_too_large: { status: 431, message: 'The request headers are too large.', retry: 'permanent' },
-  unsupported_media_type: { status: 415, message: 'Unsupported content type.', retry: 'permanent' },
+  invalid_json: permanent(400, 'The request body is not valid JSON.'),
+  validation_failed: permanent(400, 'The request did not pass validation.'),
+  payload_too_large: permanent(413, 'The request body is too large.'),
+  uri_too_long: permanent(414, 'The request URL or one of its path values is too long.'),
+  header_too_large: permanent(431, 'The request headers are too large.'),
+  unsupported_media_type: permanent(415, 'Unsupported content type.'),
   // auth
-  missing_api_key: {
-    status: 401,
-    message: 'An API key is required (Authorization: Bearer <key>).',
-    retry: 'permanent',
-  },
-  invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.', retry: 'permanent' },
-  forbidden: { status: 403, message: 'This key may not perform that action.', retry: 'permanent' },
-  portal_session_invalid: {
-    status: 401,
-    message: 'The portal session has expired, was revoked or is unknown; open the portal again from the application.',
-    retry: 'permanent',
-  },
-  csrf_failed: {
-    status: 403,
-    message: "A portal write must carry the session's CSRF token in the X-CSRF-Token header.",
-    retry: 'permanent',
-  },
-  portal_read_only: { status: 403, message: 'This portal session is read only.', retry: 'permanent' },
+  missing_api_key: permanent(401, 'An API key is required (Authorization: Bearer <key>).'),
+  invalid_api_key: permanent(401, 'The API key is unknown or revoked.'),
+  forbidden: permanent(403, 'This key may not perform that action.'),
+  portal_session_invalid: permanent(
+    401,
+    'The portal session has expired, was revoked or is unknown; open the portal again from the application.',
+  ),
+  csrf_failed: permanent(403, "A portal write must carry the session's CSRF token in the X-CSRF-Token header."),
+  portal_read_only: permanent(403, 'This portal session is read only.'),
   // resources
-  not_found: { status: 404, message: 'The resource does not exist.', retry: 'permanent' },
-  route_not_found: { status: 404, message: 'No such route.', retry: 'permanent' },
-  conflict: { status: 409, message: 'The request conflicts with the current state.', retry: 'permanent' },
-  unprocessable: { status: 422, message: 'The request is well-formed but cannot be processed.', retry: 'permanent' },
-  idempotency_key_reused: {
-    status: 409,
-    message: 'This Idempotency-Key was used with a different request; use a new key.',
-    retry: 'permanent',
-  },
-  idempotency_in_progress: {
-    status: 409,
-    message: 'A request with this Idempotency-Key is still being processed; retry shortly.',
-    retry: 'retryable',
-  },
-  rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.', retry: 'retryable' },
+  not_found: permanent(404, 'The resource does not exist.'),
+  route_not_found: permanent(404, 'No such route.'),
+  conflict: permanent(409, 'The request conflicts with the current state.'),
+  unprocessable: permanent(422, 'The request is well-formed but cannot be processed.'),
+  idempotency_key_reused: permanent(409, 'This Idempotency-Key was used with a different request; use a new key.'),
+  idempotency_in_progress: retryable(
+    409,
+    'A request with this Idempotency-Key is still being processed; retry shortly.',
+  ),
+  rate_limited: retryable(429, 'Too many requests; retry after the indicated delay.'),
   // server and dependencies
-  internal_error: { status: 500, message: 'Internal error.', retry: 'retryable' },
-  unavailable: { status: 503, message: 'A dependency is unavailable.', retry: 'retryable' },
-  credentials_invalid: { status: 422, message: 'The platform refused these credentials.', retry: 'permanent' },
-  refresh_refused: {
-    status: 422,
-    message: 'The platform refused to refresh the token; the connection needs re-authorization.',
-    retry: 'permanent',
-  },
-  provider_not_configured: {
-    status: 422,
-    message: 'This platform is not configured on this Plexus.',
-    retry: 'permanent',
-  },
+  internal_error: retryable(500, 'Internal error.'),
+  unavailable: retryable(503, 'A dependency is unavailable.'),
+  credentials_invalid: permanent(422, 'The platform refused these credentials.'),
+  refresh_refused: permanent(422, 'The platform refused to refresh the token; the connection needs re-authorization.'),
+  provider_not_configured: permanent(422, 'This platform is not configured on this Plexus.'),
   // inbound webhooks
-  webhook_signature_invalid: {
-    status: 401,
-    message: 'The webhook signature is missing or does not verify.',
-    retry: 'permanent',
-  },
-  webhook_not_configured: {
-    status: 401,
-    message: 'Webhooks from this platform are not configured (no secret): refused.',
-    retry: 'permanent',
-  },
-  webhook_unsupported: { status: 404, message: 'This platform does not send webhooks here.', retry: 'permanent' },
+  webhook_signature_invalid: permanent(401, 'The webhook signature is missing or does not verify.'),
+  webhook_not_configured: permanent(401, 'Webhooks from this platform are not configured (no secret): refused.'),
+  webhook_unsupported: permanent(404, 'This platform does not send webhooks here.'),
   // vault
-  vault_open_failed: { status: 500, message: 'A sealed secret could not be opened.', retry: 'permanent' },
-  vault_unknown_key: {
-    status: 500,
-    message: 'A sealed secret names a master key that is not configured.',
-    retry: 'permanent',
-  },
+  vault_open_failed: permanent(500, 'A sealed secret could not be opened.'),
+  vault_unknown_key: permanent(500, 'A sealed secret names a master key that is not configured.'),
   // providers (used by clients to classify platform answers)
-  'provider.rate_limited': { status: 429, message: 'The platform is rate limiting requests.', retry: 'retryable' },
-  'provider.unavailable': { status: 502, message: 'The platform is unavailable.', retry: 'retryable' },
-  'provider.timeout': { status: 504, message: 'The platform did not answer in time.', retry: 'retryable' },
-  'provider.auth_expired': { status: 401, message: 'The platform token has expired.', retry: 'retryable' },
-  'provider.auth_revoked': {
-    status: 401,
-    message: 'The platform revoked access; the connection needs re-authorization.',
-    retry: 'permanent',
-  },
-  'provider.invalid_request': { status: 422, message: 'The platform rejected the request.', retry: 'permanent' },
-  'provider.not_found': { status: 404, message: 'The platform has no such object.', retry: 'permanent' },
+  'provider.rate_limited': retryable(429, 'The platform is rate limiting requests.'),
+  'provider.unavailable': retryable(502, 'The platform is unavailable.'),
+  'provider.timeout': retryable(504, 'The platform did not answer in time.'),
+  'provider.auth_expired': retryable(401, 'The platform token has expired.'),
+  'provider.auth_revoked': permanent(401, 'The platform revoked access; the connection needs re-authorization.'),
+  'provider.invalid_request': permanent(422, 'The platform rejected the request.'),
+  'provider.not_found': permanent(404, 'The platform has no such object.'),
   // The platform retired the API version Plexus calls (LinkedIn 426, Meta #2635, Google UNSUPPORTED_VERSION):
   // no retry helps until the version is moved (docs/platforms/<id>.md §Version).
-  'provider.version_sunset': {
-    status: 502,
-    message:
-      'The platform no longer serves the API version Plexus is configured for; move PLEXUS_<ID>_VERSION or upgrade Plexus.',
-    retry: 'permanent',
-  },
+  'provider.version_sunset': permanent(
+    502,
+    'The platform no longer serves the API version Plexus is configured for; move PLEXUS_<ID>_VERSION or upgrade Plexus.',
+  ),
   // content sync
-  'content.remote_changed': {
-    status: 409,
-    message: 'The item changed on the site since it was read; it goes through the merge again.',
-    retry: 'retryable',
-  },
-  'content.conflict_open': {
-    status: 409,
-    message: 'The item has an open conflict on this target; resolve it first.',
-    retry: 'permanent',
-  },
+  'content.remote_changed': retryable(
+    409,
+    'The item changed on the site since it was read; it goes through the merge again.',
+  ),
+  'content.conflict_open': permanent(409, 'The item has an open conflict on this target; resolve it first.'),
   // jobs
-  'job.invalid_payload': {
-    status: 500,
-    message: 'The job payload does not match its task schema.',
-    retry: 'permanent',
-  },
+  'job.invalid_payload': permanent(500, 'The job payload does not match its task schema.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

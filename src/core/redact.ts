@@ -1,15 +1,20 @@
-/**
- * Names of fields that hold secrets. Logs, errors and API responses scrub any property with
- * one of these names, at any depth, whatever object it sits in. Platform-specific header names
- * come from the provider definitions (`redactAlso`, called by the provider registry).
- */
-export const SECRET_KEYS = [
+/** Header names that carry credentials on any request (the sandboxes mask them in their logs too). */
+export const SECRET_HEADERS = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
   'x-api-key',
   'access-token',
+] as const;
+
+/**
+ * Names of fields that hold secrets. Logs, errors and API responses scrub any property with
+ * one of these names, at any depth, whatever object it sits in. Platform-specific header names
+ * come from the provider definitions (`redactAlso`, called by the provider registry).
+ */
+export const SECRET_KEYS = [
+  ...SECRET_HEADERS,
   'access_token',
   'accessToken',
   'refresh_token',

@@ -6,3 +6,8 @@ export interface Cursor {
   at: string;
   id: string;
 }
+
+/** The cursor's `at` and `id` as query parameters: both null on the first page. */
+export function cursorParams(cursor: Cursor | undefined): [string | null, string | null] {
+  return [cursor?.at ?? null, cursor?.id ?? null];
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
 import { exited, spawnTs } from '../../test/helpers/process.ts';
 import { loadMigrations, migrate, MigrationError, MIGRATIONS_DIR } from './migrate.ts';
-import { createPool } from './pool.ts';
+import { createPool, type Pool } from './pool.ts';
 
 test('two processes migrating an empty database at once: both succeed, each migration applied once', async () => {
   const db = await createEmptyDatabase();
@@ -30,12 +30,23 @@ test('two processes migrating an empty database at once: both succeed, each migr
   }
 });
 
-test('an edited migration that was already applied stops start-up with a clear error', async () => {
+/** An empty database and a copy of the migrations folder for the test to edit; both go afterwards. */
+async function withMigrationsCopy(fn: (pool: Pool, dir: string) => Promise<void>): Promise<void> {
   const db = await createEmptyDatabase();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'plexus-mig-'));
   const pool = createPool(db.url, { max: 3 });
   try {
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await fn(pool, dir);
+  } finally {
+    await pool.end();
+    await rm(dir, { recursive: true, force: true });
+    await db.drop();
+  }
+}
+
+test('an edited migration that was already applied stops start-up with a clear error', () =>
+  withMigrationsCopy(async (pool, dir) => {
     await migrate(pool, dir);
     const first = (await readdir(dir)).sort()[0]!;
     await appendFile(path.join(dir, first), '\n-- edited\n');
@@ -43,19 +54,10 @@ test('an edited migration that was already applied stops start-up with a clear e
       migrate(pool, dir),
       (e: unknown) => e instanceof MigrationError && e.message.includes(first) && /edited/.test(e.message),
     );
-  } finally {
-    await pool.end();
-    await rm(dir, { recursive: true, force: true });
-    await db.drop();
-  }
-});
+  }));
 
-test('a database ahead of this code is refused; a failed migration applies nothing', async () => {
-  const db = await createEmptyDatabase();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'plexus-mig-'));
-  const pool = createPool(db.url, { max: 3 });
-  try {
-    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+test('a database ahead of this code is refused; a failed migration applies nothing', () =>
+  withMigrationsCopy(async (pool, dir) => {
     await writeFile(path.join(dir, '0900_future.sql'), 'create table future_thing (id int);');
     await writeFile(
       path.join(dir, '0901_broken.sql'),
@@ -70,9 +72,4 @@ test('a database ahead of this code is refused; a failed migration applies nothi
     await rm(path.join(dir, '0901_broken.sql'));
     await migrate(pool, dir);
     await assert.rejects(migrate(pool), (e: unknown) => e instanceof MigrationError && /does not know/.test(e.message));
-  } finally {
-    await pool.end();
-    await rm(dir, { recursive: true, force: true });
-    await db.drop();
-  }
-});
+  }));

@@ -1,4 +1,5 @@
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
+import { orgRowById } from '../db/by-id.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { plexusError } from '../core/errors.ts';
 import { enqueue, type TaskName } from '../db/queue.ts';
@@ -68,17 +69,13 @@ export async function listDeadLetters(
        and ($4::text is null or task = $4)
        and ($5::boolean is null or (replayed_at is not null) = $5)
      order by failed_at desc, id desc limit $6`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, f.task ?? null, f.replayed ?? null, limit],
+    [orgId, ...cursorParams(cursor), f.task ?? null, f.replayed ?? null, limit],
   );
   return rows;
 }
 
 export async function getDeadLetter(client: Queryable, orgId: string, id: string): Promise<DeadLetterRow | undefined> {
-  const { rows } = await client.query<DeadLetterRow>(
-    `select ${DEAD_LETTER_COLUMNS} from dead_letters where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+  return orgRowById<DeadLetterRow>(client, 'dead_letters', DEAD_LETTER_COLUMNS, orgId, id);
 }
 
 /**

@@ -1,10 +1,7 @@
+import { cursorParams, type Cursor } from '../db/keyset.ts';
+import { orgRowById } from '../db/by-id.ts';
 import type { PoolClient } from '../db/pool.ts';
 import type { MessageRow, OperationRow } from './recorder.ts';
-/** A keyset position: the last row seen. */
-export interface Cursor {
-  at: string;
-  id: string;
-}
 
 export interface OperationFilters {
   connectionId?: string | undefined;
@@ -68,8 +65,7 @@ export async function listOperations(
       f.since ?? null,
       f.until ?? null,
       f.q ? likePattern(f.q) : null,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
+      ...cursorParams(cursor),
       limit,
     ],
   );
@@ -77,11 +73,7 @@ export async function listOperations(
 }
 
 export async function getOperation(c: PoolClient, orgId: string, id: string): Promise<OperationDbRow | undefined> {
-  const { rows } = await c.query<OperationDbRow>(`select ${COLUMNS} from operations where org_id = $1 and id = $2`, [
-    orgId,
-    id,
-  ]);
-  return rows[0];
+  return orgRowById<OperationDbRow>(c, 'operations', COLUMNS, orgId, id);
 }
 
 /** Messages after `afterSeq`, in order (the whole log with 0; the live tail with the last seen). */

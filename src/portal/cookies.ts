@@ -17,17 +17,30 @@ export function cookieOf(req: FastifyRequest, name: string): string | undefined 
 }
 
 /**
- * The session cookie: httpOnly (no script reads it), Secure when Plexus is reached over
- * https, SameSite=Lax (never sent on another site's form posts or subrequests), scoped to
- * the whole host because the portal page and the `/v1` API share it.
+ * A session cookie: httpOnly (no script reads it), Secure when Plexus is reached over https,
+ * scoped to the whole host; `sameSite` says which cross-site requests may carry it.
  */
-export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+export function httpOnlyCookie(
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+  sameSite: 'Lax' | 'Strict',
+): string {
   return [
-    `${SESSION_COOKIE}=${value}`,
+    `${name}=${value}`,
     'Path=/',
     `Max-Age=${maxAgeSeconds}`,
     'HttpOnly',
-    'SameSite=Lax',
+    `SameSite=${sameSite}`,
     ...(secure ? ['Secure'] : []),
   ].join('; ');
+}
+
+/**
+ * The portal's session cookie is SameSite=Lax (never sent on another site's form posts or
+ * subrequests), for the whole host because the portal page and the `/v1` API share it.
+ */
+export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return httpOnlyCookie(SESSION_COOKIE, value, maxAgeSeconds, secure, 'Lax');
 }

@@ -1,4 +1,5 @@
 import type { Pool, Queryable } from '../db/pool.ts';
+import { orgRowById } from '../db/by-id.ts';
 import { withOrgTx } from '../db/tx.ts';
 import type { PortalMode } from './sections.ts';
 import { hashToken, newToken, parseToken } from './tokens.ts';
@@ -101,9 +102,7 @@ export async function sessionOfCookie(
 }
 
 export async function getPortalSession(c: Queryable, orgId: string, id: string): Promise<PortalSessionRow | undefined> {
-  return (
-    await c.query<PortalSessionRow>(`select ${COLUMNS} from portal_sessions where org_id = $1 and id = $2`, [orgId, id])
-  ).rows[0];
+  return orgRowById<PortalSessionRow>(c, 'portal_sessions', COLUMNS, orgId, id);
 }
 
 /** Revokes a session (entered or not); the answer is the row, or undefined when there is none. */
@@ -120,13 +119,16 @@ export async function revokePortalSession(
   return rows[0];
 }
 
+/** What a portal session tells of itself: its mode, sections and expiry, with its org's name. */
+export type PortalSessionView = Pick<PortalSessionRow, 'mode' | 'sections' | 'expires_at'> & { org_name: string };
+
 /** A portal session with its org's name, for the session's own description of itself. */
 export async function portalSessionWithOrg(
   c: Queryable,
   orgId: string,
   id: string,
-): Promise<(PortalSessionRow & { org_name: string }) | undefined> {
-  const { rows } = await c.query<PortalSessionRow & { org_name: string }>(
+): Promise<PortalSessionView | undefined> {
+  const { rows } = await c.query<PortalSessionView>(
     'select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
     [orgId, id],
   );

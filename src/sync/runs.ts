@@ -1,7 +1,7 @@
 import { recordEvent } from '../connections/events.ts';
 import type { Database } from '../db/database.ts';
 import type { PoolClient } from '../db/pool.ts';
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import { withOrgTx } from '../db/tx.ts';
 
 /** A content sync's progress, as shown on its run. */
@@ -169,15 +169,7 @@ export async function listOrgRuns(c: PoolClient, orgId: string, f: OrgRunFilter)
      where r.org_id = $1 and ($2::timestamptz is null or (r.started_at, r.id) < ($2, $3::uuid))
        and ($4::text is null or r.status = $4) and ($5::text is null or r.kind = $5) and ($6::uuid is null or r.connection_id = $6)
      order by r.started_at desc, r.id desc limit $7`,
-    [
-      orgId,
-      f.cursor?.at ?? null,
-      f.cursor?.id ?? null,
-      f.status ?? null,
-      f.kind ?? null,
-      f.connectionId ?? null,
-      f.limit + 1,
-    ],
+    [orgId, ...cursorParams(f.cursor), f.status ?? null, f.kind ?? null, f.connectionId ?? null, f.limit + 1],
   );
   return rows;
 }

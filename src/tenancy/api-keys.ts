@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Cursor } from '../db/keyset.ts';
+import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
 
@@ -45,7 +45,7 @@ export async function listApiKeys(
   const { rows } = await client.query<ApiKeyRow>(
     `select ${COLUMNS} from api_keys where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
      order by created_at desc, id desc limit $4`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [orgId, ...cursorParams(cursor), limit],
   );
   return rows;
 }

@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { withOrgTx } from '../../db/tx.ts';
 import { backoffDelayMs } from '../../core/retry.ts';
 import { processInboxBatch, processInboxRow, type InboxRow } from '../../webhooks/ingress/process.ts';
 import { recordDeadLetter } from '../dead-letter.ts';
 import { enqueue } from '../../db/queue.ts';
-import type { TaskDefinition } from '../types.ts';
+import { defineTask, uuidFields } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -23,9 +22,7 @@ const BACKOFF = { baseMs: 2_000, maxMs: 30 * 60_000 };
  * moved to the dead letters, from where `process_webhook` replays it) without holding back
  * the others. Rows are claimed with SKIP LOCKED, so concurrent drains never double-process.
  */
-export const drainWebhookInbox: TaskDefinition<'drain_webhook_inbox'> = {
-  name: 'drain_webhook_inbox',
-  schema: z.object({ org_id: z.string().uuid() }),
+export const drainWebhookInbox = defineTask('drain_webhook_inbox', uuidFields('org_id'), {
   async run(p, ctx) {
     const claim = (c: Parameters<typeof processInboxBatch>[0]) =>
       c.query<InboxRow>(
@@ -110,4 +107,4 @@ export const drainWebhookInbox: TaskDefinition<'drain_webhook_inbox'> = {
       enqueue(c, 'drain_webhook_inbox', { org_id: p.org_id }, { jobKey: `inbox:${p.org_id}` }),
     );
   },
-};
+});

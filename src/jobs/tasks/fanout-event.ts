@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { withOrgTx } from '../../db/tx.ts';
 import { fanOutEvent } from '../../webhooks/outbound/fanout.ts';
-import type { TaskDefinition } from '../types.ts';
+import { defineTask, uuidFields } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -10,11 +9,9 @@ declare module '../../db/queue.ts' {
 }
 
 /** Turns one recorded event into a delivery (and its job) per matching webhook endpoint. */
-export const fanoutEvent: TaskDefinition<'fanout_event'> = {
-  name: 'fanout_event',
-  schema: z.object({ org_id: z.string().uuid(), event_id: z.string().uuid() }),
+export const fanoutEvent = defineTask('fanout_event', uuidFields('org_id', 'event_id'), {
   async run(p, ctx) {
     const n = await withOrgTx(ctx.db.app, p.org_id, (c) => fanOutEvent(c, p.org_id, p.event_id));
     if (n > 0) ctx.log.debug({ event_id: p.event_id, deliveries: n }, 'event fanned out to webhook endpoints');
   },
-};
+});

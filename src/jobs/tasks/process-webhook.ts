@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { withOrgTx } from '../../db/tx.ts';
 import { processInboxRow, type InboxRow } from '../../webhooks/ingress/process.ts';
-import type { TaskDefinition } from '../types.ts';
+import { defineTask, uuidFields } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -13,9 +12,7 @@ declare module '../../db/queue.ts' {
  * One inbound event, by id: how a dead-lettered event is replayed (the drain task handles the
  * normal flow in batches). An event already processed is skipped.
  */
-export const processWebhook: TaskDefinition<'process_webhook'> = {
-  name: 'process_webhook',
-  schema: z.object({ org_id: z.string().uuid(), inbox_id: z.string().uuid() }),
+export const processWebhook = defineTask('process_webhook', uuidFields('org_id', 'inbox_id'), {
   maxAttempts: 8,
   backoff: { baseMs: 2_000, maxMs: 30 * 60_000 },
   async run(p, ctx) {
@@ -29,4 +26,4 @@ export const processWebhook: TaskDefinition<'process_webhook'> = {
       await processInboxRow(c, p.org_id, row);
     });
   },
-};
+});

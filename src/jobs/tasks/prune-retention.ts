@@ -1,5 +1,5 @@
 import { pruneExpired } from '../../retention/prune.ts';
-import { noPayload, type TaskDefinition } from '../types.ts';
+import { scheduledTask } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -8,13 +8,8 @@ declare module '../../db/queue.ts' {
 }
 
 /** Every org's expired data, in small batches (see docs/retention.md). */
-export const pruneRetention: TaskDefinition<'prune_retention'> = {
-  name: 'prune_retention',
-  schema: noPayload,
-  cron: '*/10 * * * *',
-  async run(_payload, ctx) {
-    const r = await pruneExpired(ctx.db.owner, { pauseMs: 20 });
-    const total = Object.values(r.pruned).reduce((a, b) => a + b, 0);
-    if (total) ctx.log.info({ pruned: r.pruned }, 'pruned expired data');
-  },
-};
+export const pruneRetention = scheduledTask('prune_retention', '*/10 * * * *', async (ctx) => {
+  const r = await pruneExpired(ctx.db.owner, { pauseMs: 20 });
+  const total = Object.values(r.pruned).reduce((a, b) => a + b, 0);
+  if (total) ctx.log.info({ pruned: r.pruned }, 'pruned expired data');
+});

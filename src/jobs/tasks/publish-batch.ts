@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import type { RefreshDeps } from '../../connections/refresh.ts';
 import type { Database } from '../../db/database.ts';
 import { failBatchForConnection, failRollback, noteBatchError } from '../../sync/content/batch-failure.ts';
 import { runBatchForConnection } from '../../sync/content/publish.ts';
 import { rollbackForConnection } from '../../sync/content/rollback.ts';
+import { uuidFields } from '../define.ts';
 import type { JobFailure, TaskDefinition } from '../types.ts';
-import { providerRuntime } from './runtime-deps.ts';
+import { platformDeps } from './runtime-deps.ts';
 
 type BatchPayload = { org_id: string; batch_id: string; connection_id: string };
 
@@ -16,7 +16,7 @@ declare module '../../db/queue.ts' {
   }
 }
 
-const payload = z.object({ org_id: z.string().uuid(), batch_id: z.string().uuid(), connection_id: z.string().uuid() });
+const payload = uuidFields('org_id', 'batch_id', 'connection_id');
 
 /**
  * A task that works through one batch on one site under a lease on that pair: each failed
@@ -33,12 +33,7 @@ function batchOnSite<N extends 'publish_batch' | 'rollback_batch'>(
     schema: payload,
     lease: (p) => `${leaseKind}:${p.batch_id}:${p.connection_id}`,
     async run(p, ctx) {
-      await work(
-        { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log },
-        p.org_id,
-        p.batch_id,
-        p.connection_id,
-      );
+      await work(platformDeps(ctx), p.org_id, p.batch_id, p.connection_id);
     },
     async onFailure(p, ctx, f) {
       if (f.final) await fail(ctx.db, p, f);

@@ -2,7 +2,8 @@ import { recordEvent } from '../../connections/events.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { providers } from '../../providers/registry.ts';
 import { enqueueMany, type JobSpec } from '../../db/queue.ts';
-import { noPayload, type TaskDefinition } from '../types.ts';
+import type { TaskContext } from '../types.ts';
+import { scheduledTask } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -15,32 +16,27 @@ declare module '../../db/queue.ts' {
  * is due (or overdue, e.g. after an outage dropped a job) get a refresh job. The job key makes
  * this a no-op for connections that already have one pending.
  */
-export const refreshDueTokens: TaskDefinition<'refresh_due_tokens'> = {
-  name: 'refresh_due_tokens',
-  schema: noPayload,
-  cron: '* * * * *',
-  async run(_p, ctx) {
-    await warnExpiring(ctx);
-    for (;;) {
-      const { rows } = await ctx.db.owner.query<{ org_id: string; id: string }>(
-        `select c.org_id, c.id from connections c
-         where c.status = 'active' and c.next_refresh_at <= now() + interval '1 minute'
-           and not exists (select 1 from graphile_worker.jobs j where j.key = 'refresh:' || c.id)
-         order by c.next_refresh_at limit 500`,
-      );
-      if (!rows.length) return;
-      const specs = rows.map((r): JobSpec => ({
-        task: 'refresh_connection',
-        payload: { org_id: r.org_id, connection_id: r.id },
-        jobKey: `refresh:${r.id}`,
-      }));
-      // The owner role may enqueue for any org: plexus_enqueue_many checks only tenant transactions.
-      await enqueueMany(ctx.db.owner, specs);
-      ctx.log.info({ count: rows.length }, 'scheduled overdue token refreshes');
-      if (rows.length < 500) return;
-    }
-  },
-};
+export const refreshDueTokens = scheduledTask('refresh_due_tokens', '* * * * *', async (ctx) => {
+  await warnExpiring(ctx);
+  for (;;) {
+    const { rows } = await ctx.db.owner.query<{ org_id: string; id: string }>(
+      `select c.org_id, c.id from connections c
+       where c.status = 'active' and c.next_refresh_at <= now() + interval '1 minute'
+         and not exists (select 1 from graphile_worker.jobs j where j.key = 'refresh:' || c.id)
+       order by c.next_refresh_at limit 500`,
+    );
+    if (!rows.length) return;
+    const specs = rows.map((r): JobSpec => ({
+      task: 'refresh_connection',
+      payload: { org_id: r.org_id, connection_id: r.id },
+      jobKey: `refresh:${r.id}`,
+    }));
+    // The owner role may enqueue for any org: plexus_enqueue_many checks only tenant transactions.
+    await enqueueMany(ctx.db.owner, specs);
+    ctx.log.info({ count: rows.length }, 'scheduled overdue token refreshes');
+    if (rows.length < 500) return;
+  }
+});
 
 /** Platforms whose refresh cannot push the expiry out forever (Meta re-exchange, no refresh at all). */
 const NON_EXTENDING = Object.values(providers)
@@ -53,7 +49,7 @@ const NON_EXTENDING = Object.values(providers)
  * that, record `connection.expiring` once a day so the host app can ask the person to
  * reconnect before anything breaks.
  */
-async function warnExpiring(ctx: Parameters<TaskDefinition['run']>[1]): Promise<void> {
+async function warnExpiring(ctx: TaskContext): Promise<void> {
   const { rows } = await ctx.db.owner.query<{ org_id: string; id: string; provider: string; at: Date }>(
     `select c.org_id, c.id, c.provider, least(case when c.provider = any($1) then c.expires_at end, c.refresh_expires_at) as at
      from connections c

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { withConnection } from '../../connections/access.ts';
 import { plexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
-import type { TaskDefinition } from '../types.ts';
-import { providerRuntime } from './runtime-deps.ts';
+import { defineTask, uuidFields } from '../define.ts';
+import { platformDeps } from './runtime-deps.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -16,17 +15,14 @@ declare module '../../db/queue.ts' {
  * connection, where the platform has an API for it; the subscription ids are kept so
  * disconnecting can remove them. Needs PLEXUS_PUBLIC_URL when the worker runs apart from the API.
  */
-export const subscribeWebhooks: TaskDefinition<'subscribe_webhooks'> = {
-  name: 'subscribe_webhooks',
-  schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid() }),
+export const subscribeWebhooks = defineTask('subscribe_webhooks', uuidFields('org_id', 'connection_id'), {
   async run(p, ctx) {
-    const rt = providerRuntime(ctx);
-    const base = rt.callbackBaseUrl?.();
+    const deps = platformDeps(ctx);
+    const base = deps.callbackBaseUrl?.();
     if (!base)
       throw plexusError('provider_not_configured', {
         message: 'Set PLEXUS_PUBLIC_URL so platforms can be given a webhook address.',
       });
-    const deps = { ...rt, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
     const ids = await withConnection(deps, p.org_id, p.connection_id, async (a) => {
       if (!a.connector.subscribeWebhooks) return [];
       const old = a.row.config.webhookSubscriptions?.split(',').filter(Boolean) ?? [];
@@ -41,4 +37,4 @@ export const subscribeWebhooks: TaskDefinition<'subscribe_webhooks'> = {
     );
     ctx.log.info({ connection_id: p.connection_id, subscriptions: ids.length }, 'webhooks subscribed');
   },
-};
+});

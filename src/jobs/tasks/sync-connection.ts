@@ -12,14 +12,16 @@ import {
   openContentRun,
   recordContentProgress,
 } from '../../sync/runs.ts';
-import type { TaskDefinition } from '../types.ts';
-import { providerRuntime } from './runtime-deps.ts';
+import { defineTask } from '../define.ts';
+import { platformDeps } from './runtime-deps.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
     sync_connection: { org_id: string; connection_id: string; reason: string };
   }
 }
+
+const payload = z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), reason: z.string() });
 
 /**
  * A connection's sync. It starts with the account itself: an authenticated call that proves
@@ -29,12 +31,10 @@ declare module '../../db/queue.ts' {
  * the two-way content sync, recorded as a run with its progress. `last_sync_at` and
  * `sync.completed` come when the sync has finished, not when it starts.
  */
-export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
-  name: 'sync_connection',
-  schema: z.object({ org_id: z.string().uuid(), connection_id: z.string().uuid(), reason: z.string() }),
+export const syncConnectionTask = defineTask('sync_connection', payload, {
   lease: (p) => `sync:${p.connection_id}`,
   async run(p, ctx) {
-    const deps = { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log };
+    const deps = platformDeps(ctx);
     const jobId = ctx.job.originId ?? ctx.job.id;
     const { rows } = await ctx.db.owner.query<{ provider: ProviderId }>(
       'select provider from connections where org_id = $1 and id = $2',
@@ -93,4 +93,4 @@ export const syncConnectionTask: TaskDefinition<'sync_connection'> = {
     if (failure.final) await failRunningRun(ctx.db, p.org_id, p.connection_id, p.reason, failure);
     else await noteRunError(ctx.db, p.org_id, p.connection_id, failure);
   },
-};
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { syncContent } from '../../sync/content/poll.ts';
-import type { TaskDefinition } from '../types.ts';
-import { providerRuntime } from './runtime-deps.ts';
+import { defineTask } from '../define.ts';
+import { platformDeps } from './runtime-deps.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -9,21 +9,16 @@ declare module '../../db/queue.ts' {
   }
 }
 
+const payload = z.object({
+  org_id: z.string().uuid(),
+  connection_id: z.string().uuid(),
+  target_ids: z.array(z.string().uuid()).optional(),
+});
+
 /** Syncs chosen items on one site at once (after a hub edit or a conflict resolution), without a full poll. */
-export const syncContentTask: TaskDefinition<'sync_content'> = {
-  name: 'sync_content',
-  schema: z.object({
-    org_id: z.string().uuid(),
-    connection_id: z.string().uuid(),
-    target_ids: z.array(z.string().uuid()).optional(),
-  }),
+export const syncContentTask = defineTask('sync_content', payload, {
   lease: (p) => `sync:${p.connection_id}`,
   async run(p, ctx) {
-    await syncContent(
-      { ...providerRuntime(ctx), db: ctx.db, keyring: ctx.keyring, log: ctx.log },
-      p.org_id,
-      p.connection_id,
-      p.target_ids,
-    );
+    await syncContent(platformDeps(ctx), p.org_id, p.connection_id, p.target_ids);
   },
-};
+});

@@ -1,5 +1,5 @@
 import { wakeStrandedInboxes } from '../../webhooks/ingress/wake.ts';
-import { noPayload, type TaskDefinition } from '../types.ts';
+import { scheduledTask } from '../define.ts';
 
 declare module '../../db/queue.ts' {
   interface JobPayloads {
@@ -8,12 +8,7 @@ declare module '../../db/queue.ts' {
 }
 
 /** Every minute: inbox events waiting over 30 s with no drain pending get one (lost wake-ups, crashes). */
-export const wakeStranded: TaskDefinition<'wake_stranded_inboxes'> = {
-  name: 'wake_stranded_inboxes',
-  schema: noPayload,
-  cron: '* * * * *',
-  async run(_p, ctx) {
-    const n = await wakeStrandedInboxes(ctx.db.owner, 30);
-    if (n) ctx.log.warn({ orgs: n }, 'woke stranded webhook inboxes');
-  },
-};
+export const wakeStranded = scheduledTask('wake_stranded_inboxes', '* * * * *', async (ctx) => {
+  const n = await wakeStrandedInboxes(ctx.db.owner, 30);
+  if (n) ctx.log.warn({ orgs: n }, 'woke stranded webhook inboxes');
+});

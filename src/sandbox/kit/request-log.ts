@@ -4,6 +4,8 @@
  * so a log dump is safe to print.
  */
 
+import { SECRET_HEADERS } from '../../core/redact.ts';
+
 export interface LoggedRequest {
   /** 1-based position since start or last clear; keeps counting when old entries drop off. */
   seq: number;
@@ -27,14 +29,7 @@ export interface RequestFilter {
   status?: number;
 }
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'access-token',
-]);
+const SECRET_HEADER_SET = new Set<string>(SECRET_HEADERS);
 const SECRET_QUERY = new Set([
   'access_token',
   'secret',
@@ -60,7 +55,7 @@ export function maskSecret(value: string): string {
 }
 
 function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name) || /token|secret|signature|password/.test(name);
+  return SECRET_HEADER_SET.has(name) || /token|secret|signature|password/.test(name);
 }
 
 export function maskHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -81,14 +81,8 @@ export async function campaignDailyMetrics(
   since: string,
   until: string,
 ): Promise<CampaignDay[]> {
-  const { rows } = await c.query<{
-    date: string;
-    currency: string | null;
-    impressions: string;
-    clicks: string;
-    spend_micros: string;
-    conversions: number;
-  }>(
+  // Sums of bigints arrive as text.
+  const { rows } = await c.query<Omit<CampaignDay, 'impressions' | 'clicks'> & { impressions: string; clicks: string }>(
     `with ${SOURCES}
      select m.date::text as date, m.currency, sum(m.impressions)::bigint as impressions, sum(m.clicks)::bigint as clicks,
             sum(m.spend_micros)::text as spend_micros, sum(m.conversions)::float8 as conversions

@@ -89,6 +89,16 @@ export async function runAdsSync(
   const checkpoint = run.checkpoint;
   let pauseMs = 0;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // A rate-limit wait: counted on the run, then slept through.
+  const waitCounted = async (ms: number) => {
+    await withOrgTx(deps.db.app, orgId, (c) =>
+      c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
+        orgId,
+        run.id,
+      ]),
+    );
+    await sleep(ms);
+  };
 
   const step = async <T>(
     key: string,
@@ -102,28 +112,14 @@ export async function runAdsSync(
     const load = async (cursor: string | null): Promise<Page<T>> => {
       if (pauseMs > 0) {
         // The platform's usage signals asked for a pause: honour it and count it on the run.
-        await withOrgTx(deps.db.app, orgId, (c) =>
-          c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
-            orgId,
-            run.id,
-          ]),
-        );
-        await sleep(pauseMs);
+        await waitCounted(pauseMs);
         pauseMs = 0;
       }
-      return withPlatformWaits(deps, orgId, run.id, maxInlineWaitMs, sleep, () =>
+      return withPlatformWaits(maxInlineWaitMs, waitCounted, () =>
         withConnection(deps, orgId, connectionId, async (a) => {
           // The platform's stated rate, shared by every worker process, before each call.
           const wait = await takeBudget(deps.db.owner, a.ctx.def, accountId);
-          if (wait > 0) {
-            await withOrgTx(deps.db.app, orgId, (c) =>
-              c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
-                orgId,
-                run.id,
-              ]),
-            );
-            await sleep(wait);
-          }
+          if (wait > 0) await waitCounted(wait);
           const s: AdsSyncContext = {
             connector: a.connector,
             ctx: a.ctx,
@@ -331,11 +327,8 @@ async function takeRun(
 
 /** Waits out a platform's short rate-limit pause in place (counted on the run); longer ones go back to the job. */
 async function withPlatformWaits<T>(
-  deps: RefreshDeps,
-  orgId: string,
-  runId: string,
   maxInlineWaitMs: number,
-  sleep: (ms: number) => Promise<void>,
+  waitCounted: (ms: number) => Promise<void>,
   fn: () => Promise<T>,
 ): Promise<T> {
   for (let i = 0; ; i++) {
@@ -345,13 +338,7 @@ async function withPlatformWaits<T>(
       if (!isPlexusError(err) || err.code !== 'provider.rate_limited') throw err;
       const wait = err.retryAfterMs ?? Math.min(maxInlineWaitMs, 1000 * 2 ** i);
       if (wait > maxInlineWaitMs || i >= 8) throw err;
-      await withOrgTx(deps.db.app, orgId, (c) =>
-        c.query('update sync_runs set rate_limit_waits = rate_limit_waits + 1 where org_id = $1 and id = $2', [
-          orgId,
-          runId,
-        ]),
-      );
-      await sleep(wait);
+      await waitCounted(wait);
     }
   }
 }

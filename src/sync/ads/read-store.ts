@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { PoolClient } from '../../db/pool.ts';
 import type { AdLevel, AdStatus } from '../../providers/contracts/ads.ts';
 
@@ -52,8 +52,7 @@ export async function listAdEntities(
     [
       orgId,
       level,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
+      ...cursorParams(cursor),
       f.connectionId ?? null,
       f.provider ?? null,
       f.status ?? null,
@@ -146,15 +145,7 @@ export async function listMetricRevisions(
      where org_id = $1 and ($2::timestamptz is null or (changed_at, id::text) < ($2, $3::text))
        and ($4::uuid is null or connection_id = $4) and ($5::text is null or platform_id = $5) and ($6::date is null or date = $6)
      order by changed_at desc, id::text desc limit $7`,
-    [
-      orgId,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
-      f.connectionId ?? null,
-      f.platformId ?? null,
-      f.date ?? null,
-      limit,
-    ],
+    [orgId, ...cursorParams(cursor), f.connectionId ?? null, f.platformId ?? null, f.date ?? null, limit],
   );
   return rows;
 }

@@ -1,4 +1,5 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
+import { orgRowById } from '../../db/by-id.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError } from './store.ts';
 
@@ -41,11 +42,7 @@ export interface BatchItemView {
 const COLUMNS = 'id, status, dry_run, total, done, failed, error, created_at, started_at, finished_at';
 
 export async function getBatch(c: Queryable, orgId: string, id: string): Promise<BatchRow | undefined> {
-  const { rows } = await c.query<BatchRow>(`select ${COLUMNS} from publish_batches where org_id = $1 and id = $2`, [
-    orgId,
-    id,
-  ]);
-  return rows[0];
+  return orgRowById<BatchRow>(c, 'publish_batches', COLUMNS, orgId, id);
 }
 
 /** The org's batches, newest first, after `cursor`. */
@@ -58,7 +55,7 @@ export async function listBatches(
   const { rows } = await c.query<BatchRow>(
     `select ${COLUMNS} from publish_batches
      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) order by created_at desc, id desc limit $4`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [orgId, ...cursorParams(cursor), limit],
   );
   return rows;
 }

@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 
 /** A conflict as shown to API clients, with the connection of its target. */
@@ -35,7 +35,7 @@ export async function listConflicts(
   const { rows } = await c.query<ConflictViewRow>(
     `${SELECT} where c.org_id = $1 and ($2::text is null or c.status = $2) and ($3::uuid is null or c.item_id = $3)
        and ($4::timestamptz is null or (c.created_at, c.id) < ($4, $5::uuid)) order by c.created_at desc, c.id desc limit $6`,
-    [orgId, f.status ?? null, f.itemId ?? null, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [orgId, f.status ?? null, f.itemId ?? null, ...cursorParams(cursor), limit],
   );
   return rows;
 }

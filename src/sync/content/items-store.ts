@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { ItemRecord, ItemRow, TargetRow } from './store.ts';
 
@@ -110,7 +110,7 @@ export async function listItems(
        and ($3::text is null or exists (select 1 from content_targets t where t.org_id = $1 and t.item_id = i.id and t.state = $3))
        and ($4::timestamptz is null or (i.created_at, i.id) < ($4, $5::uuid))
      order by i.created_at desc, i.id desc limit $6`,
-    [orgId, f.kind ?? null, f.targetState ?? null, cursor?.at ?? null, cursor?.id ?? null, limit],
+    [orgId, f.kind ?? null, f.targetState ?? null, ...cursorParams(cursor), limit],
   );
   return rows;
 }

@@ -37,16 +37,27 @@ export function changesOf(
   return Object.fromEntries(Object.keys(d).map((k) => [k, { from: from[k as keyof ContentFields], to: d[k] }]));
 }
 
+const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.length === 0);
+
 /** A create as per-field changes from nothing, so every action's plan reads the same way (fields without a value are left out). */
 function createdFields(
   hub: ContentFields,
   run: ContentRun,
   kind: ContentKind,
 ): Record<string, { from: null; to: unknown }> {
-  const set = syncedFields(run.adapter, kind).filter(
-    (k) => hub[k] !== null && hub[k] !== '' && !(Array.isArray(hub[k]) && hub[k].length === 0),
-  );
+  const set = syncedFields(run.adapter, kind).filter((k) => !isEmpty(hub[k]));
   return Object.fromEntries(set.map((k) => [k, { from: null, to: hub[k] }]));
+}
+
+/** Fields the hub left empty and the site filled in on create: the hub takes them too. */
+export function siteDefaults(
+  hub: ContentFields,
+  site: ContentFields,
+  fields: readonly (keyof ContentFields)[],
+): Partial<ContentFields> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (isEmpty(hub[f]) && !isEmpty(site[f])) out[f] = site[f];
+  return out;
 }
 
 /** Decides, reading the site but writing nothing. `target` is the item's target on this site, if it has one. */

@@ -8,13 +8,12 @@ import { settleBatchOutcome } from './batch-failure.ts';
 import { assertLease, fenceToken } from '../../db/fence.ts';
 import { withContentRun, type ContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
-import { decidePublish } from './publish-plan.ts';
+import { decidePublish, siteDefaults } from './publish-plan.ts';
 import { reconcileTarget } from './reconcile.ts';
 import { fieldsOf, getItem, markSynced, updateItemFields, type ItemRow, type TargetRow } from './store.ts';
-import { ensureTarget, markCreateStarted } from './targets.ts';
+import { ensureTarget, markCreateStarted, targetOn } from './targets.ts';
 import {
   syncedFields,
-  type ContentFields,
   type ContentKind,
   type RemoteContent,
   type TargetLocation,
@@ -151,19 +150,6 @@ function errorOf(err: unknown): { code: string; message: string } {
 /** Sets the batch's outcome once every item is settled, and records `publish.completed` once. */
 const settleBatch = (deps: RefreshDeps, orgId: string, batchId: string) => settleBatchOutcome(deps.db, orgId, batchId);
 
-const isEmpty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && v.length === 0);
-
-/** Fields the hub left empty and the site filled in on create. */
-function siteDefaults(
-  hub: ContentFields,
-  site: ContentFields,
-  fields: readonly (keyof ContentFields)[],
-): Partial<ContentFields> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) if (isEmpty(hub[f]) && !isEmpty(site[f])) out[f] = site[f];
-  return out;
-}
-
 /**
  * Publishes a batch's items to one connection, in order, within the site's rate (the paced
  * HTTP client) and with its bulk endpoint where it has one. Each item's outcome is saved as it
@@ -220,17 +206,7 @@ export async function runBatchForConnection(
           continue;
         }
         const loc = await locate(item.kind);
-        const existing = await withOrgTx(
-          deps.db.app,
-          orgId,
-          async (c) =>
-            (
-              await c.query<TargetRow>(
-                'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
-                [orgId, item.id, connectionId],
-              )
-            ).rows[0] ?? null,
-        );
+        const existing = await withOrgTx(deps.db.app, orgId, (c) => targetOn(c, orgId, item.id, connectionId));
         // A create sent before an interruption is recovered by the create path (found by slug, or settled).
         if (!batch.dry_run && existing?.create_started_at && !existing.remote_id) {
           creates.push({ row, item, target: existing, loc });

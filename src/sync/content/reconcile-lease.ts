@@ -12,7 +12,7 @@ const WAIT_MS = 150_000;
  * Takes the item-and-site's reconcile lease (a row lease, no database lock held during site
  * calls), waiting while another job holds it. Returns the lease id, or null when it stayed taken.
  */
-export async function takeReconcileLease(deps: RefreshDeps, orgId: string, targetId: string): Promise<string | null> {
+async function takeReconcileLease(deps: RefreshDeps, orgId: string, targetId: string): Promise<string | null> {
   const me = randomUUID();
   const deadline = Date.now() + WAIT_MS;
   for (let delay = 20; ; delay = Math.min(500, delay * 2)) {
@@ -35,16 +35,27 @@ export async function takeReconcileLease(deps: RefreshDeps, orgId: string, targe
   }
 }
 
-export async function releaseReconcileLease(
-  deps: RefreshDeps,
-  orgId: string,
-  targetId: string,
-  lease: string,
-): Promise<void> {
+async function releaseReconcileLease(deps: RefreshDeps, orgId: string, targetId: string, lease: string): Promise<void> {
   await withOrgTx(deps.db.app, orgId, (c) =>
     c.query(
       'update content_targets set reconcile_owner = null, reconcile_until = null where org_id = $1 and id = $2 and reconcile_owner = $3',
       [orgId, targetId, lease],
     ),
   );
+}
+
+/** Runs `work` holding the item-and-site's reconcile lease; null when the lease stayed taken. */
+export async function withReconcileLease<T>(
+  deps: RefreshDeps,
+  orgId: string,
+  targetId: string,
+  work: () => Promise<T>,
+): Promise<T | null> {
+  const lease = await takeReconcileLease(deps, orgId, targetId);
+  if (!lease) return null;
+  try {
+    return await work();
+  } finally {
+    await releaseReconcileLease(deps, orgId, targetId, lease);
+  }
 }

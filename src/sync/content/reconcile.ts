@@ -17,7 +17,7 @@ import {
   type ItemRow,
   type TargetRow,
 } from './store.ts';
-import { releaseReconcileLease, takeReconcileLease } from './reconcile-lease.ts';
+import { withReconcileLease } from './reconcile-lease.ts';
 import { syncedFields, type ContentFields, type RemoteContent } from '../../providers/contracts/content.ts';
 
 export type ReconcileOutcome = 'synced' | 'unchanged' | 'conflict' | 'remote_deleted' | 'skipped';
@@ -103,132 +103,123 @@ export async function reconcileTarget(
   known?: RemoteContent | null,
 ): Promise<ReconcileOutcome> {
   // One job at a time per item and site: another job's merge lands whole before this one reads.
-  const lease = await takeReconcileLease(deps, orgId, targetId);
-  if (!lease) return 'skipped';
-  try {
-    return await reconcileLeased(deps, orgId, run, targetId, known);
-  } finally {
-    await releaseReconcileLease(deps, orgId, targetId, lease);
-  }
-}
-
-async function reconcileLeased(
-  deps: RefreshDeps,
-  orgId: string,
-  run: ContentRun,
-  targetId: string,
-  known?: RemoteContent | null,
-): Promise<ReconcileOutcome> {
-  let remote = known;
-  // A copy handed in by a poll may be older than a merge another job wrote since: it is
-  // checked against the site before anything from it is written to the hub.
-  let snapshot = known !== undefined;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const target = await withOrgTx(deps.db.app, orgId, (c) => getTarget(c, orgId, targetId));
-    if (!target || !target.remote_id || target.state === 'rolled_back') return 'skipped';
-    const item = await withOrgTx(deps.db.app, orgId, (c) => getItem(c, orgId, target.item_id));
-    if (!item) return 'skipped';
-    if (remote === undefined) {
-      remote = await run.adapter.read(run.s, locOf(target), target.remote_id);
-      snapshot = false;
-    }
-    if (!remote || remote.trashed) {
-      if (target.state !== 'remote_deleted') {
-        await withOrgTx(deps.db.app, orgId, async (c) => {
-          await markTargetState(c, orgId, target.id, 'remote_deleted');
-          await recordEvent(c, orgId, 'content.remote_deleted', {
-            item_id: item.id,
-            connection_id: target.connection_id,
-            remote_id: target.remote_id,
+  const outcome = await withReconcileLease(deps, orgId, targetId, async (): Promise<ReconcileOutcome> => {
+    let remote = known;
+    // A copy handed in by a poll may be older than a merge another job wrote since: it is
+    // checked against the site before anything from it is written to the hub.
+    let snapshot = known !== undefined;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const target = await withOrgTx(deps.db.app, orgId, (c) => getTarget(c, orgId, targetId));
+      if (!target || !target.remote_id || target.state === 'rolled_back') return 'skipped';
+      const item = await withOrgTx(deps.db.app, orgId, (c) => getItem(c, orgId, target.item_id));
+      if (!item) return 'skipped';
+      if (remote === undefined) {
+        remote = await run.adapter.read(run.s, locOf(target), target.remote_id);
+        snapshot = false;
+      }
+      if (!remote || remote.trashed) {
+        if (target.state !== 'remote_deleted') {
+          await withOrgTx(deps.db.app, orgId, async (c) => {
+            await markTargetState(c, orgId, target.id, 'remote_deleted');
+            await recordEvent(c, orgId, 'content.remote_deleted', {
+              item_id: item.id,
+              connection_id: target.connection_id,
+              remote_id: target.remote_id,
+            });
           });
-        });
+        }
+        return 'remote_deleted';
       }
-      return 'remote_deleted';
-    }
-    const hub = fieldsOf(item);
-    const base = target.base ?? remote.fields;
-    const fields = syncedFields(run.adapter, target.kind);
-    // Judged by content, not the site's version marker: several sites mark versions by the
-    // second, and an edit in the same second as Plexus's own write must still count.
-    const unchangedRemote = contentHash(remote.fields, fields) === contentHash(base, fields);
-    // Nothing new on either side: a synced item stays so, an open conflict stays open (no new event).
-    if (unchangedRemote && target.hub_version === item.version && target.state === 'synced') return 'unchanged';
-    if (target.remote_version === remote.version && target.hub_version === item.version && target.state === 'conflict')
-      return 'conflict';
-
-    const out = threeWayMerge(base, hub, remote.fields, fields);
-    let merged = out.merged;
-    let resolution: { policy: ConflictPolicy; values: Record<string, unknown> } | null = null;
-    const policy: ConflictPolicy = item.conflict_policy ?? run.policy;
-    if (out.conflicts.length && policy !== 'manual') {
-      const values: Record<string, unknown> = {};
-      for (const c of out.conflicts) values[c.field] = pick(policy, c, item.updated_at, remote.modifiedAt);
-      merged = { ...merged, ...values };
-      resolution = { policy, values };
-    }
-    const open = out.conflicts.length > 0 && !resolution;
-    const skip = open ? out.conflicts : [];
-    const toRemote = diffFields(remote.fields, merged, skip, fields);
-    const toHub = diffFields(hub, merged, skip, fields);
-
-    if (snapshot) {
-      // Compare-and-set for the hub: what goes into it must come from the site as it is now.
-      const now = await run.adapter.read(run.s, locOf(target), target.remote_id);
-      snapshot = false;
+      const hub = fieldsOf(item);
+      const base = target.base ?? remote.fields;
+      const fields = syncedFields(run.adapter, target.kind);
+      // Judged by content, not the site's version marker: several sites mark versions by the
+      // second, and an edit in the same second as Plexus's own write must still count.
+      const unchangedRemote = contentHash(remote.fields, fields) === contentHash(base, fields);
+      // Nothing new on either side: a synced item stays so, an open conflict stays open (no new event).
+      if (unchangedRemote && target.hub_version === item.version && target.state === 'synced') return 'unchanged';
       if (
-        !now ||
-        now.version !== remote.version ||
-        contentHash(now.fields, fields) !== contentHash(remote.fields, fields)
-      ) {
-        remote = now;
-        continue;
-      }
-    }
+        target.remote_version === remote.version &&
+        target.hub_version === item.version &&
+        target.state === 'conflict'
+      )
+        return 'conflict';
 
-    let written = remote;
-    if (Object.keys(toRemote).length) {
-      try {
-        written = await run.adapter.update(run.s, locOf(target), target.remote_id, toRemote, remote.version);
-      } catch (err) {
-        if (isPlexusError(err) && err.code === 'content.remote_changed') {
-          remote = undefined; // an editor got there first: merge again with what they wrote
-          snapshot = false;
+      const out = threeWayMerge(base, hub, remote.fields, fields);
+      let merged = out.merged;
+      let resolution: { policy: ConflictPolicy; values: Record<string, unknown> } | null = null;
+      const policy: ConflictPolicy = item.conflict_policy ?? run.policy;
+      if (out.conflicts.length && policy !== 'manual') {
+        const values: Record<string, unknown> = {};
+        for (const c of out.conflicts) values[c.field] = pick(policy, c, item.updated_at, remote.modifiedAt);
+        merged = { ...merged, ...values };
+        resolution = { policy, values };
+      }
+      const open = out.conflicts.length > 0 && !resolution;
+      const skip = open ? out.conflicts : [];
+      const toRemote = diffFields(remote.fields, merged, skip, fields);
+      const toHub = diffFields(hub, merged, skip, fields);
+
+      if (snapshot) {
+        // Compare-and-set for the hub: what goes into it must come from the site as it is now.
+        const now = await run.adapter.read(run.s, locOf(target), target.remote_id);
+        snapshot = false;
+        if (
+          !now ||
+          now.version !== remote.version ||
+          contentHash(now.fields, fields) !== contentHash(remote.fields, fields)
+        ) {
+          remote = now;
           continue;
         }
-        throw err;
       }
-    }
-    const again = await withOrgTx(deps.db.app, orgId, async (c) => {
-      // Compare-and-set on the target too: a merge recorded since this round read it wins.
-      const current = await getTarget(c, orgId, target.id, true);
-      if (!current || current.updated_at.getTime() !== target.updated_at.getTime()) return true;
-      let hubVersion = item.version;
-      if (Object.keys(toHub).length) {
-        const v = await updateItemFields(c, orgId, item.id, toHub, item.version);
-        if (v === null) return true; // the hub changed meanwhile
-        hubVersion = v;
+
+      let written = remote;
+      if (Object.keys(toRemote).length) {
+        try {
+          written = await run.adapter.update(run.s, locOf(target), target.remote_id, toRemote, remote.version);
+        } catch (err) {
+          if (isPlexusError(err) && err.code === 'content.remote_changed') {
+            remote = undefined; // an editor got there first: merge again with what they wrote
+            snapshot = false;
+            continue;
+          }
+          throw err;
+        }
       }
-      // For an open conflict the base keeps the conflicting fields' old values, so they still
-      // read as changed on both sides until someone resolves them.
-      await markSynced(c, orgId, target.id, merged, written, hubVersion, open ? 'conflict' : 'synced');
-      if (out.conflicts.length)
-        await recordConflict(c, orgId, item, target, remote!, out.conflicts, merged, resolution);
-      return false;
-    });
-    if (again) {
-      remote = undefined;
-      snapshot = false;
-      continue;
+      const again = await withOrgTx(deps.db.app, orgId, async (c) => {
+        // Compare-and-set on the target too: a merge recorded since this round read it wins.
+        const current = await getTarget(c, orgId, target.id, true);
+        if (!current || current.updated_at.getTime() !== target.updated_at.getTime()) return true;
+        let hubVersion = item.version;
+        if (Object.keys(toHub).length) {
+          const v = await updateItemFields(c, orgId, item.id, toHub, item.version);
+          if (v === null) return true; // the hub changed meanwhile
+          hubVersion = v;
+        }
+        // For an open conflict the base keeps the conflicting fields' old values, so they still
+        // read as changed on both sides until someone resolves them.
+        await markSynced(c, orgId, target.id, merged, written, hubVersion, open ? 'conflict' : 'synced');
+        if (out.conflicts.length)
+          await recordConflict(c, orgId, item, target, remote!, out.conflicts, merged, resolution);
+        return false;
+      });
+      if (again) {
+        remote = undefined;
+        snapshot = false;
+        continue;
+      }
+      if (open) return 'conflict';
+      return Object.keys(toRemote).length || Object.keys(toHub).length ? 'synced' : 'unchanged';
     }
-    if (open) return 'conflict';
-    return Object.keys(toRemote).length || Object.keys(toHub).length ? 'synced' : 'unchanged';
-  }
-  // Still racing after several rounds: leave it pending for the next sync.
-  await withOrgTx(deps.db.app, orgId, (c) =>
-    markTargetState(c, orgId, targetId, 'pending', {
-      code: 'content.remote_changed',
-      message: 'The item kept changing while it was merged.',
-    }),
-  );
-  return 'skipped';
+    // Still racing after several rounds: leave it pending for the next sync.
+    await withOrgTx(deps.db.app, orgId, (c) =>
+      markTargetState(c, orgId, targetId, 'pending', {
+        code: 'content.remote_changed',
+        message: 'The item kept changing while it was merged.',
+      }),
+    );
+    return 'skipped';
+  });
+  return outcome ?? 'skipped';
 }

@@ -4,7 +4,8 @@ import { isPlexusError } from '../../core/errors.ts';
 import { withOrgTx } from '../../db/tx.ts';
 import { withContentRun } from './context.ts';
 import { diffFields } from './merge.ts';
-import { contentHash, type TargetRow } from './store.ts';
+import { contentHash } from './store.ts';
+import { targetOn } from './targets.ts';
 import { syncedFields, type ContentFields } from '../../providers/contracts/content.ts';
 
 interface DoneRow {
@@ -40,17 +41,7 @@ export async function rollbackForConnection(
   if (rows.length) {
     await withContentRun(deps, orgId, connectionId, async (run) => {
       for (const r of rows) {
-        const target = await withOrgTx(
-          deps.db.app,
-          orgId,
-          async (c) =>
-            (
-              await c.query<TargetRow>(
-                'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
-                [orgId, r.item_id, connectionId],
-              )
-            ).rows[0],
-        );
+        const target = await withOrgTx(deps.db.app, orgId, (c) => targetOn(c, orgId, r.item_id, connectionId));
         const loc = { kind: target?.kind ?? 'post', collection: target?.collection ?? null };
         const remoteId = target?.remote_id ?? r.remote_id;
         if (r.action === 'create' && remoteId) {

@@ -1,17 +1,9 @@
 import type { Queryable } from '../../db/pool.ts';
-import type { TargetRow } from './store.ts';
+import type { ItemTargetView } from './targets.ts';
 
-/** An item's copy on one site, as lists show it. */
-export interface TargetState {
+/** An item's copy on one site, as lists of many items show it. */
+export interface TargetState extends ItemTargetView {
   item_id: string;
-  connection_id: string;
-  provider: string;
-  remote_id: string | null;
-  state: TargetRow['state'];
-  remote_version: string | null;
-  remote_modified_at: Date | null;
-  last_synced_at: Date | null;
-  last_error: { code: string; message: string } | null;
 }
 
 /** The state on every site of each of the org's items named (unknown ids and other orgs' give nothing). */

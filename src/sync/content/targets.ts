@@ -56,6 +56,20 @@ export interface ItemTargetView {
   last_error: RecordedError | null;
 }
 
+/** The item's copy on one site, if it has one there. */
+export async function targetOn(
+  c: Queryable,
+  orgId: string,
+  itemId: string,
+  connectionId: string,
+): Promise<TargetRow | null> {
+  const { rows } = await c.query<TargetRow>(
+    'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
+    [orgId, itemId, connectionId],
+  );
+  return rows[0] ?? null;
+}
+
 /** Every site the item has a copy on, oldest first. */
 export async function listItemTargets(c: Queryable, orgId: string, itemId: string): Promise<ItemTargetView[]> {
   const { rows } = await c.query<ItemTargetView>(

@@ -1,4 +1,5 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
+import { orgRowById } from '../../db/by-id.ts';
 import type { Queryable } from '../../db/pool.ts';
 
 /** An inbound event as listed for the org: everything but the payload. */
@@ -36,28 +37,15 @@ export async function listInbound(
     `select ${COLUMNS} from webhook_inbox where org_id = $1 and ($2::timestamptz is null or (received_at, id) < ($2, $3::uuid))
        and ($4::text is null or provider = $4) and ($5::text is null or status = $5) and ($6::uuid is null or connection_id = $6)
      order by received_at desc, id desc limit $7`,
-    [
-      orgId,
-      cursor?.at ?? null,
-      cursor?.id ?? null,
-      f.provider ?? null,
-      f.status ?? null,
-      f.connectionId ?? null,
-      limit,
-    ],
+    [orgId, ...cursorParams(cursor), f.provider ?? null, f.status ?? null, f.connectionId ?? null, limit],
   );
   return rows;
 }
 
+/** An event as received, with its payload. */
+export type InboundEvent = InboundRow & { payload: Record<string, unknown> };
+
 /** One event with its payload. */
-export async function getInbound(
-  c: Queryable,
-  orgId: string,
-  id: string,
-): Promise<(InboundRow & { payload: Record<string, unknown> }) | undefined> {
-  const { rows } = await c.query<InboundRow & { payload: Record<string, unknown> }>(
-    `select ${COLUMNS}, payload from webhook_inbox where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+export async function getInbound(c: Queryable, orgId: string, id: string): Promise<InboundEvent | undefined> {
+  return orgRowById<InboundEvent>(c, 'webhook_inbox', `${COLUMNS}, payload`, orgId, id);
 }

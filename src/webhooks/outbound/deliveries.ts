@@ -1,4 +1,4 @@
-import type { Cursor } from '../../db/keyset.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { enqueue } from '../../db/queue.ts';
 
@@ -82,7 +82,7 @@ export async function listDeliveries(
     `select ${DELIVERY_COLUMNS} from webhook_deliveries
      where org_id = $1 and endpoint_id = $2 and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid)) and ($5::text is null or status = $5)
      order by created_at desc, id desc limit $6`,
-    [orgId, endpointId, cursor?.at ?? null, cursor?.id ?? null, status ?? null, limit],
+    [orgId, endpointId, ...cursorParams(cursor), status ?? null, limit],
   );
   return rows;
 }

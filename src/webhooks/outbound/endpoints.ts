@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Cursor } from '../../db/keyset.ts';
+import { orgRowById } from '../../db/by-id.ts';
+import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { SealedSecret } from '../../vault/cipher.ts';
 import type { Keyring } from '../../vault/keyring.ts';
@@ -51,11 +52,7 @@ export async function createEndpoint(
 }
 
 export async function getEndpoint(c: Queryable, orgId: string, id: string): Promise<EndpointRow | undefined> {
-  const { rows } = await c.query<EndpointRow>(
-    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where org_id = $1 and id = $2`,
-    [orgId, id],
-  );
-  return rows[0];
+  return orgRowById<EndpointRow>(c, 'webhook_endpoints', ENDPOINT_COLUMNS, orgId, id);
 }
 
 /** The org's endpoints, newest first, after `cursor`. */
@@ -70,7 +67,7 @@ export async function listEndpoints(
     `select ${ENDPOINT_COLUMNS} from webhook_endpoints
      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid)) and ($4::text is null or status = $4)
      order by created_at desc, id desc limit $5`,
-    [orgId, cursor?.at ?? null, cursor?.id ?? null, status ?? null, limit],
+    [orgId, ...cursorParams(cursor), status ?? null, limit],
   );
   return rows;
 }
