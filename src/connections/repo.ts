@@ -3,6 +3,7 @@ import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SealedSecret } from '../vault/cipher.ts';
 import type { EncryptedCredentials } from '../vault/credentials.ts';
+import { firstRow } from '../db/first-row.ts';
 
 export type ConnectionStatus = 'pending' | 'active' | 'needs_reauth' | 'error' | 'deleted';
 
@@ -38,11 +39,11 @@ const CONNECTION_COLUMNS =
   'org_id, id, provider, status, display_name, external_account_id, end_user_ref, config, credentials, scopes, expires_at, refresh_expires_at, next_refresh_at, last_refreshed_at, last_refresh_error, refresh_failures, token_version, sync_interval_minutes, last_sync_at, conflict_policy, api_version_error, created_at, updated_at';
 
 export async function getConnection(client: Queryable, orgId: string, id: string): Promise<ConnectionRow | undefined> {
-  const { rows } = await client.query<ConnectionRow>(
+  return firstRow<ConnectionRow>(
+    client,
     `select ${CONNECTION_COLUMNS} from connections where org_id = $1 and id = $2 and status <> 'deleted'`,
     [orgId, id],
   );
-  return rows[0];
 }
 
 /** Provider and status of each of `ids` that is a connection of the org (deleted ones included). */

@@ -1,5 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import type { Queryable } from './pool.ts';
+import { firstRow } from './first-row.ts';
 
 /**
  * The org's row with this id in `table` (its `columns` as a select list), or undefined: the
@@ -12,6 +13,5 @@ export async function orgRowById<T extends QueryResultRow>(
   orgId: string,
   id: string,
 ): Promise<T | undefined> {
-  const { rows } = await c.query<T>(`select ${columns} from ${table} where org_id = $1 and id = $2`, [orgId, id]);
-  return rows[0];
+  return firstRow<T>(c, `select ${columns} from ${table} where org_id = $1 and id = $2`, [orgId, id]);
 }

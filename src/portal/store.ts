@@ -3,6 +3,7 @@ import { orgRowById } from '../db/by-id.ts';
 import { withOrgTx } from '../db/tx.ts';
 import type { PortalMode } from './sections.ts';
 import { hashToken, newToken, parseToken } from './tokens.ts';
+import { firstRow } from '../db/first-row.ts';
 
 /** How long the enter link works before it is used. */
 export const ENTER_TTL_SECONDS = 120;
@@ -73,13 +74,13 @@ export async function enterPortalSession(
   if (!parsed) return undefined;
   const sessionToken = newToken('session', parsed.orgId);
   const row = await withOrgTx(app, parsed.orgId, async (c) => {
-    const { rows } = await c.query<PortalSessionRow>(
+    return firstRow<PortalSessionRow>(
+      c,
       `update portal_sessions set entered_at = $3, expires_at = $3 + make_interval(secs => lifetime_seconds), session_hash = $4
        where org_id = $1 and enter_hash = $2 and entered_at is null and revoked_at is null and enter_expires_at > $3
        returning ${COLUMNS}`,
       [parsed.orgId, hashToken(enterToken), now, hashToken(sessionToken)],
     );
-    return rows[0];
   });
   return row ? { row, sessionToken } : undefined;
 }
@@ -93,11 +94,11 @@ export async function sessionOfCookie(
   const parsed = parseToken('session', sessionToken);
   if (!parsed || !sessionToken) return undefined;
   return withOrgTx(app, parsed.orgId, async (c) => {
-    const { rows } = await c.query<PortalSessionRow>(
+    return firstRow<PortalSessionRow>(
+      c,
       `select ${COLUMNS} from portal_sessions where org_id = $1 and session_hash = $2 and revoked_at is null and expires_at > $3`,
       [parsed.orgId, hashToken(sessionToken), now],
     );
-    return rows[0];
   });
 }
 
@@ -112,11 +113,11 @@ export async function revokePortalSession(
   id: string,
   now: Date,
 ): Promise<PortalSessionRow | undefined> {
-  const { rows } = await c.query<PortalSessionRow>(
+  return firstRow<PortalSessionRow>(
+    c,
     `update portal_sessions set revoked_at = coalesce(revoked_at, $3) where org_id = $1 and id = $2 returning ${COLUMNS}`,
     [orgId, id, now],
   );
-  return rows[0];
 }
 
 /** What a portal session tells of itself: its mode, sections and expiry, with its org's name. */
@@ -128,9 +129,9 @@ export async function portalSessionWithOrg(
   orgId: string,
   id: string,
 ): Promise<PortalSessionView | undefined> {
-  const { rows } = await c.query<PortalSessionView>(
+  return firstRow<PortalSessionView>(
+    c,
     'select s.mode, s.sections, s.expires_at, o.name as org_name from portal_sessions s join orgs o on o.id = s.org_id where s.org_id = $1 and s.id = $2',
     [orgId, id],
   );
-  return rows[0];
 }

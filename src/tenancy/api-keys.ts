@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cursorParams, type Cursor } from '../db/keyset.ts';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
+import { firstRow } from '../db/first-row.ts';
 
 /**
  * API keys look like `plx_<org id hex>_<43 random characters>`. The org id in the key lets
@@ -52,11 +53,11 @@ export async function listApiKeys(
 
 /** Revokes a key (again: a no-op that keeps the first revocation time); undefined when there is none. */
 export async function revokeApiKey(client: Queryable, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const { rows } = await client.query<ApiKeyRow>(
+  return firstRow<ApiKeyRow>(
+    client,
     `update api_keys set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning ${COLUMNS}`,
     [orgId, id],
   );
-  return rows[0];
 }
 
 /** Creates a key in the caller's org transaction; the plain key is returned once and never stored. */

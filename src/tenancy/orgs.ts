@@ -1,6 +1,7 @@
 import type { Pool, Queryable } from '../db/pool.ts';
 import { withTx } from '../db/tx.ts';
 import { createApiKey } from './api-keys.ts';
+import { firstRow } from '../db/first-row.ts';
 
 export interface OrgRow {
   id: string;
@@ -32,14 +33,9 @@ export async function countOrgs(owner: Pool): Promise<number> {
 
 /** The org itself, read in its own org transaction. */
 export async function getOrg(c: Queryable, orgId: string): Promise<OrgRow | undefined> {
-  const { rows } = await c.query<OrgRow>('select id, name, created_at from orgs where id = $1', [orgId]);
-  return rows[0];
+  return firstRow<OrgRow>(c, 'select id, name, created_at from orgs where id = $1', [orgId]);
 }
 
 export async function renameOrg(c: Queryable, orgId: string, name: string): Promise<OrgRow | undefined> {
-  const { rows } = await c.query<OrgRow>('update orgs set name = $2 where id = $1 returning id, name, created_at', [
-    orgId,
-    name,
-  ]);
-  return rows[0];
+  return firstRow<OrgRow>(c, 'update orgs set name = $2 where id = $1 returning id, name, created_at', [orgId, name]);
 }

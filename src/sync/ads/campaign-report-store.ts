@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/pool.ts';
 import type { AdLevel } from '../../providers/contracts/ads.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 /** A campaign addressed as the API's ids name it: its connection and platform id. */
 export interface CampaignRef {
@@ -65,12 +66,14 @@ const SOURCES = `
 
 /** The campaign if the org has it; null otherwise (another org's campaign reads as absent). */
 export async function findCampaign(c: Queryable, orgId: string, ref: CampaignRef): Promise<CampaignSummary | null> {
-  const { rows } = await c.query<CampaignSummary>(
-    `select e.name, e.currency, k.provider from ad_entities e join connections k on k.org_id = e.org_id and k.id = e.connection_id
+  return (
+    (await firstRow<CampaignSummary>(
+      c,
+      `select e.name, e.currency, k.provider from ad_entities e join connections k on k.org_id = e.org_id and k.id = e.connection_id
      where e.org_id = $1 and e.connection_id = $2 and e.level = 'campaign' and e.platform_id = $3`,
-    [orgId, ref.connectionId, ref.platformId],
+      [orgId, ref.connectionId, ref.platformId],
+    )) ?? null
   );
-  return rows[0] ?? null;
 }
 
 /** The campaign's numbers per day (and currency) between two dates, oldest first. */

@@ -1,5 +1,6 @@
 import type { PoolClient } from '../../db/pool.ts';
 import type { AdEntityRecord, AdLevel, AdMetricRecord } from '../../providers/contracts/ads.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 const big = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
 
@@ -115,11 +116,11 @@ export async function getAdAccount(
   connectionId: string,
   accountId: string,
 ): Promise<AdAccountRow | undefined> {
-  const { rows } = await c.query<AdAccountRow>(
+  return firstRow<AdAccountRow>(
+    c,
     "select platform_id, currency, time_zone, raw from ad_entities where org_id = $1 and connection_id = $2 and level = 'account' and platform_id = $3",
     [orgId, connectionId, accountId],
   );
-  return rows[0];
 }
 
 /** The account of a stored object that is not deleted; undefined when there is none. */

@@ -2,6 +2,7 @@ import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import { orgRowById } from '../../db/by-id.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError } from './store.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 export type BatchStatus =
   | 'queued'
@@ -78,11 +79,11 @@ export async function lockBatch(
   orgId: string,
   id: string,
 ): Promise<Pick<BatchRow, 'status' | 'dry_run'> | undefined> {
-  const { rows } = await c.query<Pick<BatchRow, 'status' | 'dry_run'>>(
+  return firstRow<Pick<BatchRow, 'status' | 'dry_run'>>(
+    c,
     'select status, dry_run from publish_batches where org_id = $1 and id = $2 for update',
     [orgId, id],
   );
-  return rows[0];
 }
 
 /** Marks a locked batch as rolling back; returns the connections its items went to (one rollback job each). */

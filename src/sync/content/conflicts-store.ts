@@ -1,5 +1,6 @@
 import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 /** A conflict as shown to API clients, with the connection of its target. */
 export interface ConflictViewRow {
@@ -41,6 +42,5 @@ export async function listConflicts(
 }
 
 export async function getConflictView(c: Queryable, orgId: string, id: string): Promise<ConflictViewRow | undefined> {
-  const { rows } = await c.query<ConflictViewRow>(`${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, id]);
-  return rows[0];
+  return firstRow<ConflictViewRow>(c, `${SELECT} where c.org_id = $1 and c.id = $2`, [orgId, id]);
 }

@@ -1,6 +1,7 @@
 import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { ItemRecord, ItemRow, TargetRow } from './store.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 /** The columns a client writes when it creates an item; the API uses the same names. */
 export type NewItem = Pick<
@@ -83,11 +84,11 @@ export async function updateItem(
     params.push(change[col]);
     sets.push(`${col} = $${params.length}`);
   }
-  const { rows } = await c.query<ItemRecord>(
+  return firstRow<ItemRecord>(
+    c,
     `update content_items set ${sets.join(', ')}, version = version + 1, updated_at = now() where org_id = $1 and id = $2 returning *`,
     params,
   );
-  return rows[0];
 }
 
 export interface ItemFilters {

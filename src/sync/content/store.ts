@@ -8,6 +8,7 @@ import {
   type ContentKind,
   type RemoteContent,
 } from '../../providers/contracts/content.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 export type ConflictPolicy = 'hub_wins' | 'remote_wins' | 'latest_wins' | 'manual';
 
@@ -93,19 +94,23 @@ export function contentHash(f: ContentFields, fields: readonly ContentField[] = 
 }
 
 export async function getItem(c: Queryable, orgId: string, id: string, lock = false): Promise<ItemRecord | null> {
-  const { rows } = await c.query<ItemRecord>(
-    `select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
-    [orgId, id],
+  return (
+    (await firstRow<ItemRecord>(
+      c,
+      `select * from content_items where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
+      [orgId, id],
+    )) ?? null
   );
-  return rows[0] ?? null;
 }
 
 export async function getTarget(c: Queryable, orgId: string, id: string, lock = false): Promise<TargetRow | null> {
-  const { rows } = await c.query<TargetRow>(
-    `select * from content_targets where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
-    [orgId, id],
+  return (
+    (await firstRow<TargetRow>(
+      c,
+      `select * from content_targets where org_id = $1 and id = $2${lock ? ' for update' : ''}`,
+      [orgId, id],
+    )) ?? null
   );
-  return rows[0] ?? null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/pool.ts';
 import type { RecordedError, TargetRow } from './store.ts';
 import type { TargetLocation } from '../../providers/contracts/content.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 /** The item's target on a connection, created (pending) the first time the item goes there. */
 export async function ensureTarget(
@@ -63,11 +64,13 @@ export async function targetOn(
   itemId: string,
   connectionId: string,
 ): Promise<TargetRow | null> {
-  const { rows } = await c.query<TargetRow>(
-    'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
-    [orgId, itemId, connectionId],
+  return (
+    (await firstRow<TargetRow>(
+      c,
+      'select * from content_targets where org_id = $1 and item_id = $2 and connection_id = $3',
+      [orgId, itemId, connectionId],
+    )) ?? null
   );
-  return rows[0] ?? null;
 }
 
 /** Every site the item has a copy on, oldest first. */

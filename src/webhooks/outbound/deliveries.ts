@@ -1,6 +1,7 @@
 import { cursorParams, type Cursor } from '../../db/keyset.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { enqueue } from '../../db/queue.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'retrying' | 'disabled';
 
@@ -62,11 +63,11 @@ export async function getDelivery(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<DeliveryRow | undefined> {
-  const { rows } = await c.query<DeliveryRow>(
+  return firstRow<DeliveryRow>(
+    c,
     `select ${DELIVERY_COLUMNS} from webhook_deliveries where org_id = $1 and id = $2${opts.forUpdate ? ' for update' : ''}`,
     [orgId, id],
   );
-  return rows[0];
 }
 
 /** An endpoint's deliveries, newest first, after `cursor`. */

@@ -5,6 +5,7 @@ import type { Queryable } from '../../db/pool.ts';
 import type { SealedSecret } from '../../vault/cipher.ts';
 import type { Keyring } from '../../vault/keyring.ts';
 import { generateSecret, openSecret, ROTATION_OVERLAP_MS, sealSecret } from './secrets.ts';
+import { firstRow } from '../../db/first-row.ts';
 
 /** An endpoint as stored, minus its sealed secrets (which only the signing path reads). */
 export interface EndpointRow {
@@ -90,7 +91,8 @@ export async function updateEndpoint(
   id: string,
   ch: EndpointChange,
 ): Promise<EndpointRow | undefined> {
-  const { rows } = await c.query<EndpointRow>(
+  return firstRow<EndpointRow>(
+    c,
     `update webhook_endpoints set
        url = coalesce($3, url),
        description = case when $4::boolean then $5 else description end,
@@ -112,7 +114,6 @@ export async function updateEndpoint(
       ch.status ?? null,
     ],
   );
-  return rows[0];
 }
 
 /** Deletes an endpoint (its deliveries go with it); false when there was none. */
