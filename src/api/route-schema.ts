@@ -18,11 +18,14 @@ export function routeGroup<E extends Record<number, z.ZodType>>(tag: string, err
   const route = <P extends RouteParts>(summary: string, parts: P) => ({
     schema: { tags: [tag], summary, ...parts, response: { ...parts.response, ...errors } },
   });
+  /** A route about one thing, named by the id in its path. */
+  const onId = <R extends RouteParts['response']>(summary: string, response: R) =>
+    route(summary, { params: idParams, response });
   return {
     route,
+    onId,
     /** One thing by its id. */
-    byId: <T extends z.ZodType>(summary: string, item: T) =>
-      route(summary, { params: idParams, response: { 200: item } }),
+    byId: <T extends z.ZodType>(summary: string, item: T) => onId(summary, { 200: item }),
     /** A page of things (see `pageQuery`), narrowed by the `filters` of the query. */
     list: <T extends z.ZodType, F extends z.ZodRawShape = Record<never, never>>(
       summary: string,

@@ -1,10 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../tenancy/api-keys.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 
 const apiKeySchema = z.object({
   id: z.string(),
@@ -24,18 +21,14 @@ const format = (r: ApiKeyRow) => ({
   revoked_at: r.revoked_at,
 });
 
-const apiKeys = routeGroup('api-keys', authErrors);
-
-export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
-  app.get('/api-keys', apiKeys.list('List API keys', apiKeySchema), async (req) =>
+export const apiKeyRoutes = orgRoutePlugin('api-keys', async (app, { org, schema }) => {
+  app.get('/api-keys', schema.list('List API keys', apiKeySchema), async (req) =>
     org.listPage(req, listApiKeys, [], (r) => [r.created_at, r.id], format),
   );
 
   app.post(
     '/api-keys',
-    apiKeys.route('Create an API key; the key is shown once', {
+    schema.route('Create an API key; the key is shown once', {
       body: z.object({ name: z.string().min(1).max(200) }),
       response: { 201: apiKeySchema.extend({ key: z.string() }) },
     }),
@@ -51,7 +44,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/api-keys/:id',
-    apiKeys.route('Revoke an API key', { params: idParams, response: { 200: apiKeySchema, 409: errorSchema } }),
+    schema.onId('Revoke an API key', { 200: apiKeySchema, 409: errorSchema }),
     async (req) => {
       const row = await org.tx(req, async (c, orgId, audit) => {
         const revoked = await revokeApiKey(c, orgId, req.params.id);
@@ -61,4 +54,4 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       return format(found(row, 'No such API key.'));
     },
   );
-};
+});

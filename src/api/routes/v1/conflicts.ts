@@ -1,11 +1,8 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getConflictView, listConflicts, type ConflictViewRow } from '../../../sync/content/conflicts-store.ts';
 import { resolveConflict, type Resolution } from '../../../sync/content/resolve.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { API_FIELD, formatConflictFields, FROM_API } from './content-format.ts';
 import { conflictStatus, contentFieldValue, freeFormObject } from '../../openapi/components.ts';
 
@@ -43,15 +40,11 @@ const fieldName = z.enum([
   'author',
 ]);
 
-const content = routeGroup('content', authErrors);
-
 /** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
-export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const conflictRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
   app.get(
     '/conflicts',
-    content.list('Conflicts, newest first (status=open for those waiting on a person)', conflictSchema, {
+    schema.list('Conflicts, newest first (status=open for those waiting on a person)', conflictSchema, {
       status: z.enum(['open', 'resolved']).optional(),
       item_id: z.string().uuid().optional(),
     }),
@@ -63,13 +56,13 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   app.get(
     '/conflicts/:id',
-    content.byId('One conflict: base, hub and site values side by side', conflictSchema),
+    schema.byId('One conflict: base, hub and site values side by side', conflictSchema),
     async (req) => format(await org.one(req, getConflictView, 'No such conflict.')),
   );
 
   app.post(
     '/conflicts/:id/resolve',
-    content.route(
+    schema.route(
       'Resolve a conflict: one strategy, a side per field, or merged values; the result lands in the hub and on the site',
       {
         params: idParams,
@@ -106,4 +99,4 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       return format(row!);
     },
   );
-};
+});

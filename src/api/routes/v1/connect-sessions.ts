@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import {
@@ -10,10 +9,8 @@ import {
 } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/registry.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import { connectSessionStatus } from '../../openapi/components.ts';
 
 const sessionSchema = z.object({
@@ -59,14 +56,10 @@ const format = (s: SessionRow, now: Date) => ({
   created_at: s.created_at,
 });
 
-const connections = routeGroup('connections', authErrors);
-
-export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const connectSessionRoutes = orgRoutePlugin('connections', async (app, { deps, org, schema }) => {
   app.post(
     '/connect-sessions',
-    connections.route('Start connecting a platform; returns the URL of the connect page to send the end user to', {
+    schema.route('Start connecting a platform; returns the URL of the connect page to send the end user to', {
       body: z
         .object({
           provider: z.enum(PROVIDER_IDS).optional().describe('the one platform to connect'),
@@ -142,7 +135,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
 
   app.get(
     '/connect-sessions/:id',
-    connections.byId('A connect session: its status, error or connection', sessionSchema),
+    schema.byId('A connect session: its status, error or connection', sessionSchema),
     async (req) => format(await org.one(req, getSession, 'No such connect session.'), deps.clock.now()),
   );
-};
+});

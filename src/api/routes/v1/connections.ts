@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
@@ -7,11 +6,9 @@ import { formatConnection } from '../../../connections/format.ts';
 import { refreshConnection } from '../../../connections/refresh.ts';
 import { getConnection, listConnections, updateConnectionSettings } from '../../../connections/repo.ts';
 import { PROVIDER_IDS, type ProviderId, providers } from '../../../providers/registry.ts';
-import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
 import { connectionStatus, conflictPolicy, refreshOutcome } from '../../openapi/components.ts';
 
@@ -45,18 +42,16 @@ const connectionSchema = z.object({
   updated_at: z.date(),
 });
 
-const connections = routeGroup('connections', authErrors);
 const noSuchConnection = 'No such connection.';
 
-export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
+export const connectionRoutes = orgRoutePlugin('connections', async (app, { deps, org, schema }) => {
   const refreshDeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
   const load = async (orgId: string, id: string) =>
     found(await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, id)), noSuchConnection);
 
   app.get(
     '/connections',
-    connections.list('Connections of the organisation', connectionSchema, {
+    schema.list('Connections of the organisation', connectionSchema, {
       provider: z.enum(PROVIDER_IDS).optional(),
       status: z.enum(['active', 'needs_reauth', 'error', 'pending']).optional(),
       end_user_ref: z.string().max(200).optional(),
@@ -68,13 +63,13 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     },
   );
 
-  app.get('/connections/:id', connections.byId('One connection', connectionSchema), async (req) =>
+  app.get('/connections/:id', schema.byId('One connection', connectionSchema), async (req) =>
     formatConnection(await load(orgOf(req), req.params.id)),
   );
 
   app.patch(
     '/connections/:id',
-    connections.route(
+    schema.route(
       "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
       {
         params: idParams,
@@ -105,9 +100,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.delete(
     '/connections/:id',
-    connections.route('Delete a connection (revoking it at the platform where possible)', {
-      params: idParams,
-      response: { 200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }) },
+    schema.onId('Delete a connection (revoking it at the platform where possible)', {
+      200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }),
     }),
     async (req) => {
       const orgId = orgOf(req);
@@ -118,13 +112,10 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.post(
     '/connections/:id/refresh',
-    connections.route('Refresh the connection token now', {
-      params: idParams,
-      response: {
-        200: connectionSchema.extend({ outcome: refreshOutcome }),
-        409: errorSchema,
-        422: errorSchema,
-      },
+    schema.onId('Refresh the connection token now', {
+      200: connectionSchema.extend({ outcome: refreshOutcome }),
+      409: errorSchema,
+      422: errorSchema,
     }),
     async (req) => {
       const orgId = orgOf(req);
@@ -154,4 +145,4 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       return { ...formatConnection(await load(orgId, row.id)), outcome };
     },
   );
-};
+});

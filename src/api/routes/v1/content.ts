@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
@@ -7,10 +6,8 @@ import { listItems, updateItem, upsertItem } from '../../../sync/content/items-s
 import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
 import { getItem } from '../../../sync/content/store.ts';
 import { listItemTargets, syncableTargets } from '../../../sync/content/targets.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { formatItem, itemSchema, POLICIES } from './content-format.ts';
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -97,16 +94,13 @@ async function mediaRef(
   return uploadMedia(c, orgId, v);
 }
 
-const content = routeGroup('content', authErrors);
 const noSuchItem = 'No such content item.';
 
 /** Content items: the hub's version of each post, page or product, with its state on every site. */
-export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const contentRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
   app.post(
     '/content',
-    content.route('Create a content item (or update the one with the same external_id)', {
+    schema.route('Create a content item (or update the one with the same external_id)', {
       body: createBody,
       response: { 200: itemSchema, 201: itemSchema },
     }),
@@ -137,7 +131,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/content',
-    content.list('Content items, newest first', itemSchema, {
+    schema.list('Content items, newest first', itemSchema, {
       kind: z.enum(['post', 'page', 'product', 'item']).optional(),
       state: z.enum(['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed']).optional(),
     }),
@@ -147,7 +141,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
   );
 
-  app.get('/content/:id', content.byId('One content item with its state on each site', itemSchema), async (req) =>
+  app.get('/content/:id', schema.byId('One content item with its state on each site', itemSchema), async (req) =>
     org.tx(req, async (c, orgId) => {
       const item = found(await getItem(c, orgId, req.params.id), noSuchItem);
       return formatItem(item, await listItemTargets(c, orgId, item.id));
@@ -156,7 +150,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.patch(
     '/content/:id',
-    content.route('Edit a content item in the hub; sites it is published to are brought in step', {
+    schema.route('Edit a content item in the hub; sites it is published to are brought in step', {
       params: idParams,
       body: patchBody,
       response: { 200: itemSchema },
@@ -177,7 +171,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/content/media',
     {
-      ...content.route('Upload an image once; items refer to it by its sha256', {
+      ...schema.route('Upload an image once; items refer to it by its sha256', {
         body: mediaInput,
         response: { 201: z.object({ sha256: z.string() }), 413: errorSchema },
       }),
@@ -188,7 +182,7 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       return reply.status(201).send({ sha256 });
     },
   );
-};
+});
 
 /** After a hub edit: each site the item is on gets it in step, one job per connection. */
 async function queueItemSync(c: PoolClient, orgId: string, itemId: string): Promise<void> {

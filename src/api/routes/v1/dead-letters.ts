@@ -1,10 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDeadLetter, listDeadLetters, replayDeadLetter } from '../../../jobs/dead-letter.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import { freeFormObject } from '../../openapi/components.ts';
 
 export const deadLetterSchema = z.object({
@@ -21,14 +18,10 @@ export const deadLetterSchema = z.object({
   replay_job_id: z.number().nullable(),
 });
 
-const jobs = routeGroup('jobs', authErrors);
-
-export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const deadLetterRoutes = orgRoutePlugin('jobs', async (app, { org, schema }) => {
   app.get(
     '/dead-letters',
-    jobs.list('Jobs that failed for good', deadLetterSchema, {
+    schema.list('Jobs that failed for good', deadLetterSchema, {
       task: z.string().max(100).optional(),
       replayed: z.enum(['true', 'false']).optional(),
     }),
@@ -38,16 +31,13 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     },
   );
 
-  app.get('/dead-letters/:id', jobs.byId('One dead letter', deadLetterSchema), async (req) =>
+  app.get('/dead-letters/:id', schema.byId('One dead letter', deadLetterSchema), async (req) =>
     org.one(req, getDeadLetter, 'No such dead letter.'),
   );
 
   app.post(
     '/dead-letters/:id/replay',
-    jobs.route('Run a dead-lettered job again', {
-      params: idParams,
-      response: { 202: deadLetterSchema, 409: errorSchema },
-    }),
+    schema.onId('Run a dead-lettered job again', { 202: deadLetterSchema, 409: errorSchema }),
     async (req, reply) => {
       const row = await org.tx(req, async (c, orgId, audit) => {
         const replayed = await replayDeadLetter(c, orgId, req.params.id);
@@ -61,4 +51,4 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       return reply.status(202).send(row);
     },
   );
-};
+});

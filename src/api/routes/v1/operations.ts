@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { connectionDiagnostics } from '../../../connections/diagnostics.ts';
 import {
@@ -9,11 +8,8 @@ import {
   listOperations,
   messagesOf,
 } from '../../../operations/store.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
 import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, idParams } from '../../schemas.ts';
 import {
   circuitState,
   connectionHealth,
@@ -96,15 +92,12 @@ const TERMINAL = new Set(['success', 'failed', 'retry_scheduled']);
 const TAIL_POLL_MS = 500;
 const TAIL_MAX_MS = 30 * 60_000;
 
-const operations = routeGroup('operations', authErrors);
 const noSuchOperation = 'No such operation.';
 
-export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const operationRoutes = orgRoutePlugin('operations', async (app, { deps, org, schema }) => {
   app.get(
     '/operations',
-    operations.list(
+    schema.list(
       'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
       operationSchema,
       listFilters,
@@ -132,7 +125,7 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
 
   app.get(
     '/operations/:id',
-    operations.byId(
+    schema.byId(
       'One operation with its messages (every platform call, redacted) and the operations it ran inside it',
       operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }),
     ),
@@ -150,16 +143,13 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
 
   app.get(
     '/operations/:id/stream',
-    operations.route(
+    schema.onId(
       'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
       {
-        params: idParams,
-        response: {
-          200: {
-            description:
-              'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).',
-            content: { 'text/event-stream': { schema: z.string() } },
-          },
+        200: {
+          description:
+            'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).',
+          content: { 'text/event-stream': { schema: z.string() } },
         },
       },
     ),
@@ -209,7 +199,7 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
 
   app.get(
     '/connections/:id/diagnostics',
-    operations.byId(
+    schema.byId(
       "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
       diagnosticsSchema,
     ),
@@ -218,4 +208,4 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       return found(d, 'No such connection.');
     },
   );
-};
+});

@@ -1,20 +1,12 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { getOrg, renameOrg } from '../../../tenancy/orgs.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 
 const orgSchema = z.object({ id: z.string(), name: z.string(), created_at: z.date() });
 
-const orgTag = routeGroup('org', authErrors);
-
-export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
-  app.get('/org', orgTag.route('The organisation of the API key', { response: { 200: orgSchema } }), async (req) => {
+export const orgRoutes = orgRoutePlugin('org', async (app, { org, schema }) => {
+  app.get('/org', schema.route('The organisation of the API key', { response: { 200: orgSchema } }), async (req) => {
     const row = await org.tx(req, (c, orgId) => getOrg(c, orgId));
     if (!row) throw plexusError('not_found');
     return row;
@@ -22,7 +14,7 @@ export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.patch(
     '/org',
-    orgTag.route('Rename the organisation', {
+    schema.route('Rename the organisation', {
       body: z.object({ name: z.string().min(1).max(200) }),
       response: { 200: orgSchema },
     }),
@@ -32,4 +24,4 @@ export const orgRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         return renameOrg(c, orgId, req.body.name);
       }),
   );
-};
+});

@@ -1,10 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import {
   createPortalSession,
   portalSessionWithOrg,
@@ -90,14 +87,10 @@ const settingsChange = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
 
-const portal = routeGroup('portal', authErrors);
-
-export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const portalRoutes = orgRoutePlugin('portal', async (app, { deps, org, schema }) => {
   app.post(
     '/portal-sessions',
-    portal.route(
+    schema.route(
       'Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only',
       {
         body: z.object({
@@ -139,10 +132,7 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/portal-sessions/:id',
-    portal.route('End a portal session now (its link and its cookie stop working)', {
-      params: idParams,
-      response: { 200: sessionSchema },
-    }),
+    schema.onId('End a portal session now (its link and its cookie stop working)', { 200: sessionSchema }),
     async (req) => {
       const row = await org.tx(req, async (c, orgId, audit) => {
         const revoked = await revokePortalSession(c, orgId, req.params.id, deps.clock.now());
@@ -155,7 +145,7 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.get(
     '/portal-session',
-    portal.route(
+    schema.route(
       'The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry',
       {
         response: {
@@ -206,7 +196,7 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.get(
     '/org/portal',
-    portal.route('The org portal’s settings: who may frame it, its name, logo and colour', {
+    schema.route('The org portal’s settings: who may frame it, its name, logo and colour', {
       response: { 200: settingsSchema },
     }),
     async (req) => org.tx(req, (c, orgId) => getPortalSettings(c, orgId)),
@@ -214,7 +204,7 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.patch(
     '/org/portal',
-    portal.route(
+    schema.route(
       'Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour',
       { body: settingsChange, response: { 200: settingsSchema } },
     ),
@@ -231,4 +221,4 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       });
     },
   );
-};
+});

@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { enqueueMany } from '../../../db/queue.ts';
@@ -14,10 +13,8 @@ import {
 } from '../../../sync/content/batches-store.ts';
 import { existingItemIds } from '../../../sync/content/items-store.ts';
 import { createBatch } from '../../../sync/content/publish.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import {
   publishBatchStatus,
   publishItemStatus,
@@ -56,16 +53,13 @@ const batchItemSchema = z.object({
 
 const withPending = (b: BatchRow) => ({ ...b, pending: Math.max(0, b.total - b.done - b.failed) });
 
-const content = routeGroup('content', authErrors);
 const noSuchBatch = 'No such publish batch.';
 
 /** Bulk publish: items × sites as one batch, with live progress, dry runs and rollback. */
-export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const publishRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
   app.post(
     '/publish',
-    content.route('Publish items to sites as one batch (dry_run: only say what would change)', {
+    schema.route('Publish items to sites as one batch (dry_run: only say what would change)', {
       body: z.object({
         item_ids: z.array(z.string().uuid()).min(1).max(MAX_PAIRS),
         connection_ids: z.array(z.string().uuid()).min(1).max(50),
@@ -109,13 +103,13 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
   );
 
-  app.get('/publish', content.list('Publish batches, newest first', batchSchema), async (req) =>
+  app.get('/publish', schema.list('Publish batches, newest first', batchSchema), async (req) =>
     org.listPage(req, listBatches, [], (r) => [r.created_at, r.id], withPending),
   );
 
   app.get(
     '/publish/:id',
-    content.byId(
+    schema.byId(
       'A batch with its progress and each item’s status on each site (with the plan of a dry run)',
       batchSchema.extend({ items: z.array(batchItemSchema) }),
     ),
@@ -128,9 +122,9 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.post(
     '/publish/:id/rollback',
-    content.route('Undo a batch: remove the items it created, restore the previous site version of those it updated', {
-      params: idParams,
-      response: { 202: z.object({ id: z.string(), status: publishBatchStatus }), 409: errorSchema },
+    schema.onId('Undo a batch: remove the items it created, restore the previous site version of those it updated', {
+      202: z.object({ id: z.string(), status: publishBatchStatus }),
+      409: errorSchema,
     }),
     async (req, reply) => {
       await org.tx(req, async (c, orgId, audit) => {
@@ -154,4 +148,4 @@ export const publishRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       return reply.status(202).send({ id: req.params.id, status: 'rolling_back' });
     },
   );
-};
+});

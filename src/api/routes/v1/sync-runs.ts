@@ -1,22 +1,16 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOrgRuns } from '../../../sync/runs.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgScope } from '../../org-scope.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { decodeCursor, page } from '../../pagination.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors } from '../../schemas.ts';
 import { syncRunStatus } from '../../openapi/components.ts';
 import { runSchema } from './syncs.ts';
 
 const orgRunSchema = runSchema.extend({ connection_id: z.string(), provider: z.string().nullable() });
 
-export const syncRunRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const syncRunRoutes = orgRoutePlugin('sync', async (app, { org, schema }) => {
   app.get(
     '/sync-runs',
-    routeGroup('sync', authErrors).list(
+    schema.list(
       'Sync runs of every connection of the organisation, newest first, with progress; `status=running` lists what runs now',
       orgRunSchema,
       {
@@ -40,4 +34,4 @@ export const syncRunRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       return page(rows, q.limit, (r) => [r.started_at, r.id]);
     },
   );
-};
+});

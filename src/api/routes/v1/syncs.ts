@@ -1,13 +1,10 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { enqueue } from '../../../db/queue.ts';
 import { listRuns } from '../../../sync/runs.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { syncRunStatus } from '../../openapi/components.ts';
 
 export const runSchema = z.object({
@@ -30,16 +27,12 @@ export const runSchema = z.object({
   finished_at: z.date().nullable(),
 });
 
-const sync = routeGroup('sync', authErrors);
-
-export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const syncRoutes = orgRoutePlugin('sync', async (app, { org, schema }) => {
   app.post(
     '/connections/:id/syncs',
-    sync.route('Sync a connection now (one run per connection at a time: a pending request is reused)', {
-      params: idParams,
-      response: { 202: z.object({ connection_id: z.string(), job_id: z.number() }), 409: errorSchema },
+    schema.onId('Sync a connection now (one run per connection at a time: a pending request is reused)', {
+      202: z.object({ connection_id: z.string(), job_id: z.number() }),
+      409: errorSchema,
     }),
     async (req, reply) => {
       const jobId = await org.tx(req, async (c, orgId) => {
@@ -58,7 +51,7 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/connections/:id/syncs',
-    sync.route(
+    schema.route(
       'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
       {
         params: idParams,
@@ -74,4 +67,4 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       return { data: rows };
     },
   );
-};
+});

@@ -1,12 +1,9 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDelivery, listAttempts } from '../../../webhooks/outbound/deliveries.ts';
 import { formatAttempt, formatDelivery } from '../../../webhooks/outbound/format.ts';
 import { requestRedelivery } from '../../../webhooks/outbound/manual.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 
 export const deliverySchema = z.object({
   id: z.string(),
@@ -33,14 +30,10 @@ const attemptSchema = z.object({
   at: z.date(),
 });
 
-const webhooks = routeGroup('webhooks', authErrors);
-
-export const webhookDeliveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const webhookDeliveryRoutes = orgRoutePlugin('webhooks', async (app, { deps, org, schema }) => {
   app.get(
     '/webhook-deliveries/:id',
-    webhooks.byId(
+    schema.byId(
       'One webhook delivery with every attempt',
       deliverySchema.extend({ attempt_log: z.array(attemptSchema) }),
     ),
@@ -56,13 +49,10 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/webhook-deliveries/:id/redeliver',
-    webhooks.route('Attempt a webhook delivery again now, whatever its status', {
-      params: idParams,
-      response: { 202: deliverySchema, 409: errorSchema },
-    }),
+    schema.onId('Attempt a webhook delivery again now, whatever its status', { 202: deliverySchema, 409: errorSchema }),
     async (req, reply) => {
       const row = await org.tx(req, (c, orgId) => requestRedelivery(c, orgId, req.params.id, deps.clock.now()));
       return reply.status(202).send(formatDelivery(row));
     },
   );
-};
+});

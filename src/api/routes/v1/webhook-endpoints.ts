@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../connections/events.ts';
 import { plexusError } from '../../../core/errors.ts';
@@ -15,10 +14,9 @@ import {
 import { formatDelivery, formatEndpoint } from '../../../webhooks/outbound/format.ts';
 import { sendTestEvent } from '../../../webhooks/outbound/manual.ts';
 import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
 import { pageQuery, pageSchema } from '../../pagination.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { deliverySchema } from './webhook-deliveries.ts';
 
 const endpointSchema = z.object({
@@ -70,15 +68,12 @@ const deliveriesOfEndpoint: typeof listDeliveries = async (c, orgId, endpointId,
   return listDeliveries(c, orgId, endpointId, ...rest);
 };
 
-const webhooks = routeGroup('webhooks', authErrors);
 const mutationErrors = { 409: errorSchema, 422: errorSchema } as const;
 
-export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const webhookEndpointRoutes = orgRoutePlugin('webhooks', async (app, { deps, org, schema }) => {
   app.post(
     '/webhook-endpoints',
-    webhooks.route('Create a webhook endpoint; its signing secret is shown once', {
+    schema.route('Create a webhook endpoint; its signing secret is shown once', {
       body: z.object({ url, description: description.optional(), event_types: eventTypes.default([]) }),
       response: { 201: withSecret, ...mutationErrors },
     }),
@@ -103,19 +98,19 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.get(
     '/webhook-endpoints',
-    webhooks.list('Webhook endpoints of the organisation', endpointSchema, {
+    schema.list('Webhook endpoints of the organisation', endpointSchema, {
       status: z.enum(['active', 'disabled']).optional(),
     }),
     async (req) => org.listPage(req, listEndpoints, [req.query.status], (r) => [r.created_at, r.id], formatEndpoint),
   );
 
-  app.get('/webhook-endpoints/:id', webhooks.byId('One webhook endpoint', endpointSchema), async (req) =>
+  app.get('/webhook-endpoints/:id', schema.byId('One webhook endpoint', endpointSchema), async (req) =>
     formatEndpoint(await org.one(req, getEndpoint, noSuchEndpoint)),
   );
 
   app.patch(
     '/webhook-endpoints/:id',
-    webhooks.route('Change a webhook endpoint; status "active" re-enables it and clears its failure streak', {
+    schema.route('Change a webhook endpoint; status "active" re-enables it and clears its failure streak', {
       params: idParams,
       body: z.object({
         url: url.optional(),
@@ -149,9 +144,8 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.delete(
     '/webhook-endpoints/:id',
-    webhooks.route('Delete a webhook endpoint and its delivery log', {
-      params: idParams,
-      response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }) },
+    schema.onId('Delete a webhook endpoint and its delivery log', {
+      200: z.object({ id: z.string(), deleted: z.literal(true) }),
     }),
     async (req) => {
       const deleted = await org.tx(req, async (c, orgId, audit) => {
@@ -166,10 +160,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/webhook-endpoints/:id/rotate-secret',
-    webhooks.route('New signing secret, shown once; the old one also signs for 24 hours', {
-      params: idParams,
-      response: { 200: withSecret },
-    }),
+    schema.onId('New signing secret, shown once; the old one also signs for 24 hours', { 200: withSecret }),
     async (req) => {
       const rotated = await org.tx(req, async (c, orgId, audit) => {
         const r = await rotateEndpointSecret(c, deps.keyring, orgId, req.params.id, deps.clock.now());
@@ -183,7 +174,7 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.get(
     '/webhook-endpoints/:id/deliveries',
-    webhooks.route('Delivery log of a webhook endpoint', {
+    schema.route('Delivery log of a webhook endpoint', {
       params: idParams,
       querystring: pageQuery.extend({
         status: z.enum(['pending', 'succeeded', 'failed', 'retrying', 'disabled']).optional(),
@@ -202,13 +193,10 @@ export const webhookEndpointRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/webhook-endpoints/:id/test',
-    webhooks.route('Send a webhook.test event to this endpoint now', {
-      params: idParams,
-      response: { 202: deliverySchema, 409: errorSchema },
-    }),
+    schema.onId('Send a webhook.test event to this endpoint now', { 202: deliverySchema, 409: errorSchema }),
     async (req, reply) => {
       const row = await org.tx(req, (c, orgId) => sendTestEvent(c, orgId, req.params.id));
       return reply.status(202).send(formatDelivery(row));
     },
   );
-};
+});

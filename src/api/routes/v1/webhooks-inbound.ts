@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { getConnection, setWebhookSecret } from '../../../connections/repo.ts';
@@ -7,10 +6,8 @@ import { PROVIDER_IDS, type ProviderId, providers } from '../../../providers/reg
 import { seal } from '../../../vault/cipher.ts';
 import { getInbound, listInbound } from '../../../webhooks/ingress/inbox-store.ts';
 import { webhookSecretCtx } from '../../../webhooks/ingress/ingest.ts';
-import type { AppDeps } from '../../deps.ts';
-import { found, orgScope } from '../../org-scope.ts';
-import { routeGroup } from '../../route-schema.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import { inboundWebhookStatus, freeFormObject } from '../../openapi/components.ts';
 
 const inboundSchema = z.object({
@@ -27,14 +24,10 @@ const inboundSchema = z.object({
   payload: freeFormObject.optional(),
 });
 
-const webhooks = routeGroup('webhooks', authErrors);
-
-export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const org = orgScope(deps);
-
+export const inboundWebhookRoutes = orgRoutePlugin('webhooks', async (app, { deps, org, schema }) => {
   app.get(
     '/webhooks/inbound',
-    webhooks.list('Platform events received for this organisation, with their processing status', inboundSchema, {
+    schema.list('Platform events received for this organisation, with their processing status', inboundSchema, {
       provider: z.enum(PROVIDER_IDS).optional(),
       status: z.enum(['received', 'processed', 'failed']).optional(),
       connection_id: z.string().uuid().optional(),
@@ -46,23 +39,20 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     },
   );
 
-  app.get('/webhooks/inbound/:id', webhooks.byId('One inbound event with its payload', inboundSchema), async (req) =>
+  app.get('/webhooks/inbound/:id', schema.byId('One inbound event with its payload', inboundSchema), async (req) =>
     org.one(req, getInbound, 'No such inbound event.'),
   );
 
   app.post(
     '/connections/:id/webhook-secret',
-    webhooks.route("Create (or rotate) the connection's webhook secret for a site plugin; shown once", {
-      params: idParams,
-      response: {
-        201: z.object({
-          url: z.string(),
-          secret: z.string(),
-          signature_header: z.string(),
-          timestamp_header: z.string().nullable(),
-        }),
-        409: errorSchema,
-      },
+    schema.onId("Create (or rotate) the connection's webhook secret for a site plugin; shown once", {
+      201: z.object({
+        url: z.string(),
+        secret: z.string(),
+        signature_header: z.string(),
+        timestamp_header: z.string().nullable(),
+      }),
+      409: errorSchema,
     }),
     async (req, reply) => {
       const result = await org.tx(req, async (c, orgId, audit) => {
@@ -87,4 +77,4 @@ export const inboundWebhookRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       return reply.status(201).send(result);
     },
   );
-};
+});

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { byRequest } from '../audit/actor.ts';
 import { recordAudit, type AuditAction, type AuditEntry } from '../audit/record.ts';
 import { plexusError } from '../core/errors.ts';
@@ -7,6 +8,8 @@ import { withOrgTx } from '../db/tx.ts';
 import type { AppDeps } from './deps.ts';
 import { type Cursor, decodeCursor, page } from './pagination.ts';
 import { orgOf } from './plugins/auth.ts';
+import { routeGroup } from './route-schema.ts';
+import { authErrors } from './schemas.ts';
 
 /** Records what the request's caller did, in the transaction that did it. */
 export type AuditRecorder = (
@@ -67,4 +70,20 @@ export function orgScope(deps: Pick<AppDeps, 'db'>) {
 export function found<T>(row: T | null | undefined, message: string): T {
   if (!row) throw plexusError('not_found', { message });
   return row;
+}
+
+/** What an org API plugin registers its routes with. */
+export interface OrgRouteKit {
+  deps: AppDeps;
+  org: ReturnType<typeof orgScope>;
+  /** The routes' schemas: the plugin's tag, and the errors of an authenticated route. */
+  schema: ReturnType<typeof routeGroup<typeof authErrors>>;
+}
+
+/** A plugin of org API routes (behind an API key or a portal session) under one tag of the document. */
+export function orgRoutePlugin(
+  tag: string,
+  register: (app: Parameters<FastifyPluginAsyncZod<AppDeps>>[0], kit: OrgRouteKit) => Promise<void>,
+): FastifyPluginAsyncZod<AppDeps> {
+  return (app, deps) => register(app, { deps, org: orgScope(deps), schema: routeGroup(tag, authErrors) });
 }
