@@ -2,10 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { byRequest } from '../audit/actor.ts';
 import { recordAudit, type AuditAction, type AuditEntry } from '../audit/record.ts';
-import { plexusError } from '../core/errors.ts';
 import type { PoolClient } from '../db/pool.ts';
 import { withOrgTx } from '../db/tx.ts';
 import type { AppDeps } from './deps.ts';
+import { found } from './found.ts';
 import { type Cursor, decodeCursor, page } from './pagination.ts';
 import { orgOf } from './plugins/auth.ts';
 import { routeGroup } from './route-schema.ts';
@@ -64,12 +64,6 @@ export function orgScope(deps: Pick<AppDeps, 'db'>) {
   };
 
   return { tx, one, listPage };
-}
-
-/** The row, or the API's 404 saying what there is no such of. */
-export function found<T>(row: T | null | undefined, message: string): T {
-  if (!row) throw plexusError('not_found', { message });
-  return row;
 }
 
 /** What an org API plugin registers its routes with. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeVersionWarning, versionStatuses } from '../../../providers/version-lifecycle.ts';
 import { versionState } from '../../openapi/components.ts';
 import type { AppDeps } from '../../deps.ts';
-import { adminErrors } from './schemas.ts';
+import { adminSchema } from './schemas.ts';
 
 const versionSchema = z.object({
   provider: z.string(),
@@ -23,13 +23,9 @@ const versionSchema = z.object({
 export const adminProviderVersionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/provider-versions',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'API versions in use and their sunsets, those needing action first',
-        response: { 200: z.object({ data: z.array(versionSchema) }), ...adminErrors },
-      },
-    },
+    adminSchema.route('API versions in use and their sunsets, those needing action first', {
+      response: { 200: z.object({ data: z.array(versionSchema) }) },
+    }),
     async () => {
       const statuses = versionStatuses(deps.providers.apps, deps.clock.now());
       const urgency = (s: (typeof statuses)[number]) => (s.state === 'current' ? 1 : 0);

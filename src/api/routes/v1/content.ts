@@ -6,7 +6,8 @@ import { listItems, updateItem, upsertItem } from '../../../sync/content/items-s
 import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
 import { getItem } from '../../../sync/content/store.ts';
 import { listItemTargets, syncableTargets } from '../../../sync/content/targets.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema, idParams } from '../../schemas.ts';
 import { formatItem, itemSchema, POLICIES } from './content-format.ts';
 

@@ -8,7 +8,8 @@ import {
   listOperations,
   messagesOf,
 } from '../../../operations/store.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { orgOf } from '../../plugins/auth.ts';
 import {
   circuitState,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema } from '../../schemas.ts';
 import {
   createPortalSession,

@@ -13,7 +13,8 @@ import {
 } from '../../../sync/content/batches-store.ts';
 import { existingItemIds } from '../../../sync/content/items-store.ts';
 import { createBatch } from '../../../sync/content/publish.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema } from '../../schemas.ts';
 import {
   publishBatchStatus,

@@ -3,7 +3,8 @@ import { plexusError } from '../../../core/errors.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { enqueue } from '../../../db/queue.ts';
 import { listRuns } from '../../../sync/runs.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema, idParams } from '../../schemas.ts';
 import { syncRunStatus } from '../../openapi/components.ts';
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { getDelivery, listAttempts } from '../../../webhooks/outbound/deliveries.ts';
 import { formatAttempt, formatDelivery } from '../../../webhooks/outbound/format.ts';
 import { requestRedelivery } from '../../../webhooks/outbound/manual.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema } from '../../schemas.ts';
 
 export const deliverySchema = z.object({

@@ -14,7 +14,8 @@ import {
 import { formatDelivery, formatEndpoint } from '../../../webhooks/outbound/format.ts';
 import { sendTestEvent } from '../../../webhooks/outbound/manual.ts';
 import type { AppDeps } from '../../deps.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { pageQuery, pageSchema } from '../../pagination.ts';
 import { errorSchema, idParams } from '../../schemas.ts';
 import { deliverySchema } from './webhook-deliveries.ts';

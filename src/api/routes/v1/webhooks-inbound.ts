@@ -6,7 +6,8 @@ import { PROVIDER_IDS, type ProviderId, providers } from '../../../providers/reg
 import { seal } from '../../../vault/cipher.ts';
 import { getInbound, listInbound } from '../../../webhooks/ingress/inbox-store.ts';
 import { webhookSecretCtx } from '../../../webhooks/ingress/ingest.ts';
-import { found, orgRoutePlugin } from '../../org-routes.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { errorSchema } from '../../schemas.ts';
 import { inboundWebhookStatus, freeFormObject } from '../../openapi/components.ts';
 
