@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeVersionWarning, versionStatuses } from '../../../providers/version-lifecycle.ts';
-import { versionState } from '../../openapi/components.ts';
+import { versionStanding } from '../../openapi/components.ts';
 import type { AppDeps } from '../../deps.ts';
 import { adminSchema } from './schemas.ts';
 
@@ -9,11 +9,7 @@ const versionSchema = z.object({
   provider: z.string(),
   version: z.string(),
   overridden: z.boolean().describe('PLEXUS_<ID>_VERSION replaced the pinned version'),
-  state: versionState,
-  released: z.string().nullable(),
-  sunset: z.string().nullable(),
-  sunset_tentative: z.boolean(),
-  days_to_sunset: z.number().int().nullable(),
+  ...versionStanding,
   newest: z.string(),
   source: z.string(),
   warning: z.string().nullable().describe('what to do, for a version near or past its sunset'),
