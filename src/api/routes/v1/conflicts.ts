@@ -28,17 +28,8 @@ const format = (r: ConflictViewRow) => ({
     : null,
 });
 
-const fieldName = z.enum([
-  'title',
-  'body_html',
-  'excerpt',
-  'slug',
-  'status',
-  'categories',
-  'tags',
-  'featured_media',
-  'author',
-]);
+/** A field a resolution may name: a unified content field, by its API name. */
+const fieldName = z.enum(Object.values(API_FIELD) as [string, ...string[]]);
 
 /** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
 export const conflictRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
