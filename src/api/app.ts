@@ -7,6 +7,7 @@ import { plexusError } from '../core/errors.ts';
 import { checkHealth } from '../observability/health.ts';
 import { registerVersionSunsetMetric, versionHealth } from '../observability/version-sunset.ts';
 import type { AppDeps } from './deps.ts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/error-handler.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
 import { strictBodies } from './strict-bodies.ts';
@@ -53,6 +54,45 @@ import { adminProviderVersionRoutes } from './routes/admin/provider-versions.ts'
 import { ConsoleSessions } from '../console/session.ts';
 import { consoleSessionAuth } from '../console/admin-auth.ts';
 import { consolePageRoutes } from './routes/console/pages.ts';
+
+/** The org API's routes under /v1, in the order the document lists them. */
+const ORG_API_ROUTES: FastifyPluginAsyncZod<AppDeps>[] = [
+  orgRoutes,
+  providerRoutes,
+  apiKeyRoutes,
+  deadLetterRoutes,
+  connectSessionRoutes,
+  connectionRoutes,
+  inboundWebhookRoutes,
+  webhookEndpointRoutes,
+  webhookDeliveryRoutes,
+  adsRoutes,
+  adsWriteRoutes,
+  adsReportRoutes,
+  syncRoutes,
+  syncRunRoutes,
+  contentRoutes,
+  contentTargetRoutes,
+  publishRoutes,
+  conflictRoutes,
+  conflictBlockRoutes,
+  auditRoutes,
+  retentionRoutes,
+  orgErasureRoutes,
+  operationRoutes,
+  portalRoutes,
+];
+
+/** The operator's routes under /v1/admin, behind the admin token. */
+const ADMIN_ROUTES: FastifyPluginAsyncZod<AppDeps>[] = [
+  adminOrgRoutes,
+  adminOrgErasureRoutes,
+  adminOrgReadRoutes,
+  adminHealthRoutes,
+  adminDeadLetterRoutes,
+  adminPlatformRateRoutes,
+  adminProviderVersionRoutes,
+];
 
 /**
  * The HTTP app, built the same way for the server and for tests (which call `inject()`).
@@ -161,30 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       requireApiKey(v1, deps.db.app, deps.clock);
       honourIdempotencyKeys(v1, deps.db.app, deps.keyring, orgOf);
-      await v1.register(orgRoutes, deps);
-      await v1.register(providerRoutes, deps);
-      await v1.register(apiKeyRoutes, deps);
-      await v1.register(deadLetterRoutes, deps);
-      await v1.register(connectSessionRoutes, deps);
-      await v1.register(connectionRoutes, deps);
-      await v1.register(inboundWebhookRoutes, deps);
-      await v1.register(webhookEndpointRoutes, deps);
-      await v1.register(webhookDeliveryRoutes, deps);
-      await v1.register(adsRoutes, deps);
-      await v1.register(adsWriteRoutes, deps);
-      await v1.register(adsReportRoutes, deps);
-      await v1.register(syncRoutes, deps);
-      await v1.register(syncRunRoutes, deps);
-      await v1.register(contentRoutes, deps);
-      await v1.register(contentTargetRoutes, deps);
-      await v1.register(publishRoutes, deps);
-      await v1.register(conflictRoutes, deps);
-      await v1.register(conflictBlockRoutes, deps);
-      await v1.register(auditRoutes, deps);
-      await v1.register(retentionRoutes, deps);
-      await v1.register(orgErasureRoutes, deps);
-      await v1.register(operationRoutes, deps);
-      await v1.register(portalRoutes, deps);
+      for (const routes of ORG_API_ROUTES) await v1.register(routes, deps);
     },
     { prefix: '/v1' },
   );
@@ -212,13 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (admin) => {
       requireAdminToken(admin, deps.config.adminToken, { session: consoleSessionAuth(consoleSessions) });
-      await admin.register(adminOrgRoutes, deps);
-      await admin.register(adminOrgErasureRoutes, deps);
-      await admin.register(adminOrgReadRoutes, deps);
-      await admin.register(adminHealthRoutes, deps);
-      await admin.register(adminDeadLetterRoutes, deps);
-      await admin.register(adminPlatformRateRoutes, deps);
-      await admin.register(adminProviderVersionRoutes, deps);
+      for (const routes of ADMIN_ROUTES) await admin.register(routes, deps);
     },
     { prefix: '/v1/admin' },
   );

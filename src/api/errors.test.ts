@@ -18,48 +18,43 @@ function assertErrorShape(body: unknown, code: string) {
   assert.ok(b.error.message.length > 0);
 }
 
-test('malformed JSON is 400 invalid_json', async () => {
+/** A request to create an API key that gets something wrong: its answer, checked for status and code. */
+async function createKeyRefused(
+  headers: Record<string, string>,
+  payload: string | object,
+  status: number,
+  code: string,
+): Promise<{ error: { details?: { path: string }[] } }> {
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/v1/api-keys',
-    headers: { ...auth(key), 'content-type': 'application/json' },
-    payload: '{"name": ',
+    headers: { ...auth(key), ...headers },
+    payload,
   });
-  assert.equal(res.statusCode, 400);
-  assertErrorShape(res.json(), 'invalid_json');
+  assert.equal(res.statusCode, status);
+  const body = res.json();
+  assertErrorShape(body, code);
+  return body;
+}
+
+test('malformed JSON is 400 invalid_json', async () => {
+  await createKeyRefused({ 'content-type': 'application/json' }, '{"name": ', 400, 'invalid_json');
 });
 
 test('validation errors name the field path', async () => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(key), payload: { name: 42 } });
-  assert.equal(res.statusCode, 400);
-  const body = res.json();
-  assertErrorShape(body, 'validation_failed');
+  const body = await createKeyRefused({}, { name: 42 }, 400, 'validation_failed');
   assert.ok(
-    body.error.details.some((d: { path: string }) => d.path === 'name'),
+    body.error.details?.some((d) => d.path === 'name'),
     JSON.stringify(body.error.details),
   );
 });
 
 test('an oversized body is 413 payload_too_large', async () => {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/api-keys',
-    headers: auth(key),
-    payload: { name: 'x'.repeat(5000) },
-  });
-  assert.equal(res.statusCode, 413);
-  assertErrorShape(res.json(), 'payload_too_large');
+  await createKeyRefused({}, { name: 'x'.repeat(5000) }, 413, 'payload_too_large');
 });
 
 test('an unsupported content type is 415', async () => {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/api-keys',
-    headers: { ...auth(key), 'content-type': 'application/xml' },
-    payload: '<a/>',
-  });
-  assert.equal(res.statusCode, 415);
-  assertErrorShape(res.json(), 'unsupported_media_type');
+  await createKeyRefused({ 'content-type': 'application/xml' }, '<a/>', 415, 'unsupported_media_type');
 });
 
 test('an unknown route is a JSON 404', async () => {
@@ -122,22 +117,11 @@ test('an invalid path parameter is a 400 with its path, not a 500', async () => 
 });
 
 test('admin routes fail closed', async () => {
-  const noToken = await ctx.app.inject({ method: 'POST', url: '/v1/admin/orgs', payload: { name: 'x' } });
-  assert.equal(noToken.statusCode, 401);
-  const wrong = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/orgs',
-    headers: auth('wrong-token-wrong-token-wrong'),
-    payload: { name: 'x' },
-  });
-  assert.equal(wrong.statusCode, 403);
-  const orgKeyAsAdmin = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/admin/orgs',
-    headers: auth(key),
-    payload: { name: 'x' },
-  });
-  assert.equal(orgKeyAsAdmin.statusCode, 403);
+  const createOrg = (headers: Record<string, string>) =>
+    ctx.app.inject({ method: 'POST', url: '/v1/admin/orgs', headers, payload: { name: 'x' } });
+  assert.equal((await createOrg({})).statusCode, 401, 'no token');
+  assert.equal((await createOrg(auth('wrong-token-wrong-token-wrong'))).statusCode, 403, 'a wrong token');
+  assert.equal((await createOrg(auth(key))).statusCode, 403, "an org's key");
 });
 
 test('rate limit answers 429 with Retry-After', async () => {

@@ -40,15 +40,20 @@ export function decodeCursor(cursor: string | undefined, idKind: 'uuid' | 'text'
   });
 }
 
-/** The page and the cursor of the next one (fetch limit + 1 rows to know whether there is more). */
-export function page<T>(
+/**
+ * The page and the cursor of the next one (fetch limit + 1 rows to know whether there is more),
+ * its rows put in the API's shape by `format` when they are not in it already.
+ */
+export function page<T, O = T>(
   rows: T[],
   limit: number,
   keyOf: (row: T) => [Date, string],
-): { data: T[]; next_cursor: string | null } {
+  format?: (row: T) => O,
+): { data: O[]; next_cursor: string | null } {
   const more = rows.length > limit;
-  const data = more ? rows.slice(0, limit) : rows;
-  const last = data[data.length - 1];
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  const data = format ? kept.map((r) => format(r)) : (kept as unknown as O[]);
   return { data, next_cursor: more && last ? encodeCursor(...keyOf(last)) : null };
 }
 

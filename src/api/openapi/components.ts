@@ -263,3 +263,12 @@ export const versionState = named(
   ['current', 'sunset_soon', 'sunset_passed', 'unknown'],
   '`sunset_soon`: announced and at most 90 days away; `unknown`: a `PLEXUS_<ID>_VERSION` without known dates.',
 );
+
+/** Where a platform API version stands: its state and dates (the providers list and the operator's view). */
+export const versionStanding = {
+  state: versionState,
+  released: z.string().nullable(),
+  sunset: z.string().nullable(),
+  sunset_tentative: z.boolean(),
+  days_to_sunset: z.number().int().nullable(),
+};

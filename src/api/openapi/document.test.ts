@@ -123,46 +123,13 @@ test('status-like fields are enums and no field outside free-form payloads is un
 
 test('the response check refuses an undeclared status and a body that does not match', () => {
   const check = responseChecker(() => document);
-  assert.equal(
-    check({
-      method: 'GET',
-      url: '/v1/org',
-      status: 200,
-      contentType: 'application/json',
-      body: '{"nope":1}',
-    })?.includes('not matching'),
-    true,
-  );
-  assert.equal(
-    check({
-      method: 'GET',
-      url: '/v1/connections/:id',
-      status: 200,
-      contentType: 'application/json',
-      body: '{"id":"x","status":"happy"}',
-    })?.includes('not matching'),
-    true,
-  );
-  assert.equal(
-    check({
-      method: 'GET',
-      url: '/v1/org',
-      status: 404,
-      contentType: 'application/json',
-      body: '{"error":{"code":"made_up","message":"x"}}',
-    })?.includes('not matching'),
-    true,
-  );
-  assert.equal(
-    check({
-      method: 'GET',
-      url: '/v1/org',
-      status: 404,
-      contentType: 'application/json',
-      body: '{"error":{"code":"not_found","message":"x"}}',
-    }),
-    undefined,
-  );
+  // A JSON answer of a GET: what the checker says about it.
+  const verdict = (url: string, status: number, body: string) =>
+    check({ method: 'GET', url, status, contentType: 'application/json', body });
+  assert.match(verdict('/v1/org', 200, '{"nope":1}') ?? '', /not matching/);
+  assert.match(verdict('/v1/connections/:id', 200, '{"id":"x","status":"happy"}') ?? '', /not matching/);
+  assert.match(verdict('/v1/org', 404, '{"error":{"code":"made_up","message":"x"}}') ?? '', /not matching/);
+  assert.equal(verdict('/v1/org', 404, '{"error":{"code":"not_found","message":"x"}}'), undefined);
   const withoutDefault = structuredClone(doc);
   delete withoutDefault.paths['/connect/{token}'].get.responses?.default;
   assert.equal(

@@ -12,21 +12,18 @@ const id = z.string();
 const at = z.string().describe('ISO 8601 time');
 const provider = z.string().describe('a provider id, as in GET /v1/providers');
 
+/** A connect session connected an account: a new connection, or a reconnected one. */
+const connected = z.object({
+  connection_id: id,
+  provider,
+  external_account_id: z.string().nullable(),
+  end_user_ref: z.string().nullable(),
+  connect_session_id: id,
+});
+
 export const EVENT_DATA: Record<EventType | typeof TEST_EVENT_TYPE, z.ZodObject> = {
-  'connection.created': z.object({
-    connection_id: id,
-    provider,
-    external_account_id: z.string().nullable(),
-    end_user_ref: z.string().nullable(),
-    connect_session_id: id,
-  }),
-  'connection.updated': z.object({
-    connection_id: id,
-    provider,
-    external_account_id: z.string().nullable(),
-    end_user_ref: z.string().nullable(),
-    connect_session_id: id,
-  }),
+  'connection.created': connected,
+  'connection.updated': connected,
   'connection.reauth_required': z.object({
     connection_id: id,
     provider,

@@ -39,6 +39,16 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+/** An address that sent too many missing or wrong credentials waits before any more are looked at. */
+function refuseWhileBlocked(failures: AttemptLimiter, req: FastifyRequest, credential: string): void {
+  const wait = failures.blockedFor(req.ip);
+  if (wait > 0)
+    throw plexusError('rate_limited', {
+      message: `Too many requests with a missing or wrong ${credential} from this address.`,
+      retryAfterMs: wait,
+    });
+}
+
 /**
  * Org API key authentication for every route registered inside this scope; without a key, a
  * portal session cookie signs the request into that session's org (see `guardPortalRequest`). An address that
@@ -53,12 +63,7 @@ export function requireApiKey(
 ): void {
   scope.decorateRequest('auth', null);
   scope.addHook('onRequest', async (req) => {
-    const wait = failures.blockedFor(req.ip);
-    if (wait > 0)
-      throw plexusError('rate_limited', {
-        message: 'Too many requests with a missing or wrong API key from this address.',
-        retryAfterMs: wait,
-      });
+    refuseWhileBlocked(failures, req, 'API key');
     const key = bearer(req);
     const portalCookie = key ? undefined : cookieOf(req, SESSION_COOKIE);
     if (portalCookie) {
@@ -139,12 +144,7 @@ export function requireAdminToken(
   const failures = opts.failures ?? new AttemptLimiter(AUTH_FAILURES_PER_MINUTE, 60_000);
   const expected = token ? createHash('sha256').update(token).digest() : undefined;
   scope.addHook('onRequest', async (req) => {
-    const wait = failures.blockedFor(req.ip);
-    if (wait > 0)
-      throw plexusError('rate_limited', {
-        message: 'Too many requests with a missing or wrong token from this address.',
-        retryAfterMs: wait,
-      });
+    refuseWhileBlocked(failures, req, 'token');
     if (!expected) throw plexusError('forbidden', { message: 'Admin routes are disabled: set PLEXUS_ADMIN_TOKEN.' });
     const given = bearer(req);
     if (!given && opts.session?.(req)) return;

@@ -100,26 +100,28 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** The router errors with an answer of their own: status, code, message and what was wrong where. */
+const ROUTER_ERRORS: Record<string, [number, ErrorCode, string, { in: string; message: string }]> = {
+  FST_ERR_MAX_PARAM_LENGTH: [
+    414,
+    'uri_too_long',
+    'A path value is longer than this API accepts.',
+    { in: 'params', message: 'too long' },
+  ],
+  FST_ERR_BAD_URL: [
+    400,
+    'validation_failed',
+    'The URL is not valid: bad percent-encoding.',
+    { in: 'url', message: 'bad percent-encoding' },
+  ],
+};
+
 /** Fastify's router errors (before any route runs: bad percent-encoding, an overlong path value). */
 export function frameworkError(err: FastifyError, _req: unknown, reply: FastifyReply): void {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    reply
-      .status(414)
-      .send(
-        errorBody('uri_too_long', 'A path value is longer than this API accepts.', [
-          { in: 'params', message: 'too long' },
-        ]),
-      );
-    return;
-  }
-  if (err.code === 'FST_ERR_BAD_URL') {
-    reply
-      .status(400)
-      .send(
-        errorBody('validation_failed', 'The URL is not valid: bad percent-encoding.', [
-          { in: 'url', message: 'bad percent-encoding' },
-        ]),
-      );
+  const known = ROUTER_ERRORS[err.code];
+  if (known) {
+    const [status, code, message, detail] = known;
+    reply.status(status).send(errorBody(code, message, [detail]));
     return;
   }
   reply

@@ -65,6 +65,12 @@ const written = (e: typeof campaign | typeof adGroup | typeof ad, status: string
   lifetime_budget_micros: e.lifetime_budget_micros,
 });
 
+/** The numbers of 5 December before and after Meta restated them. */
+const restated = {
+  previous: { impressions: 25880, clicks: 590, spend_micros: 44100000, conversions: 12 },
+  current: { impressions: 26012, clicks: 594, spend_micros: 44380000, conversions: 14 },
+};
+
 export const ADS_EXAMPLES: Examples = {
   listAdAccounts: { summary: 'Ad accounts of every connection', responses: { '200': page([account]) } },
   listCampaigns: {
@@ -102,8 +108,7 @@ export const ADS_EXAMPLES: Examples = {
           level: 'campaign',
           platform_id: '120210456789012',
           date: '2026-12-05',
-          previous: { impressions: 25880, clicks: 590, spend_micros: 44100000, conversions: 12 },
-          current: { impressions: 26012, clicks: 594, spend_micros: 44380000, conversions: 14 },
+          ...restated,
           changed_at: AT.recent,
         },
       ]),
@@ -146,8 +151,7 @@ export const ADS_EXAMPLES: Examples = {
             platform_id: '120210456789678',
             name: 'Carousel: boots',
             date: '2026-12-05',
-            previous: { impressions: 25880, clicks: 590, spend_micros: 44100000, conversions: 12 },
-            current: { impressions: 26012, clicks: 594, spend_micros: 44380000, conversions: 14 },
+            ...restated,
             changed_at: AT.recent,
           },
         ],

@@ -63,18 +63,12 @@ const conflict = {
   created_at: AT.recent,
   resolved_at: null,
 };
-const request = {
-  external_id: 'cms-post-1042',
-  kind: 'post',
-  title: 'The winter collection is here',
-  body_html,
-  excerpt: 'Boots, coats and scarves made to last.',
-  slug: 'winter-collection',
-  status: 'published',
-  categories: ['News'],
-  tags: ['winter', 'collection'],
-  author: 'Dana Whitfield',
-};
+/** The request that created `item`: its fields without what the hub adds. */
+const request = Object.fromEntries(
+  (
+    ['external_id', 'kind', 'title', 'body_html', 'excerpt', 'slug', 'status', 'categories', 'tags', 'author'] as const
+  ).map((k) => [k, item[k]]),
+);
 
 export const CONTENT_EXAMPLES: Examples = {
   upsertContentItem: {

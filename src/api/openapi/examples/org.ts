@@ -1,3 +1,4 @@
+import { RETENTION_DEFAULTS } from '../../../retention/policies.ts';
 import { ADS_ID, AT, ID, page, type Examples } from './kit.ts';
 
 const org = { id: ID.org, name: 'Northwind Marketing', created_at: AT.created };
@@ -10,22 +11,10 @@ const apiKey = {
   revoked_at: null,
 };
 const orgStats = { ...org, connections: 4, active_api_keys: 2, dead_letters: 1 };
-const days = {
-  operations: 30,
-  webhook_payloads: 30,
-  delivery_attempts: 30,
-  raw_payloads: 90,
-  content_snapshots: 90,
-  audit: 400,
-};
-const defaults = {
-  operations: 14,
-  webhook_payloads: 30,
-  delivery_attempts: 30,
-  raw_payloads: 90,
-  content_snapshots: 90,
-  audit: 400,
-};
+// The example org keeps its operations log 30 days; everything else as the defaults say.
+const defaults = RETENTION_DEFAULTS;
+const overrides = { operations: 30 };
+const days = { ...defaults, ...overrides };
 const erased = { id: ID.org, erased: true, connections_revoked: 4, rows_deleted: 18342, tables: 27 };
 
 const provider = (
@@ -119,12 +108,12 @@ export const ORG_EXAMPLES: Examples = {
   revokeApiKey: { summary: 'A revoked key', responses: { '200': { ...apiKey, revoked_at: AT.later } } },
   getRetention: {
     summary: 'Operations kept 30 days instead of 14',
-    responses: { '200': { days, overrides: { operations: 30 }, defaults } },
+    responses: { '200': { days, overrides, defaults } },
   },
   updateRetention: {
     summary: 'Keep the operations log 30 days',
     request: { operations: 30 },
-    responses: { '200': { days, overrides: { operations: 30 }, defaults } },
+    responses: { '200': { days, overrides, defaults } },
   },
   listAuditEntries: {
     summary: 'A campaign paused through the API, then a connection by its end user',

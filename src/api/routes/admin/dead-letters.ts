@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
 import { listAllDeadLetters, replayAnyDeadLetter } from '../../../admin/dead-letters-store.ts';
 import { deadLetterSchema } from '../v1/dead-letters.ts';
 import type { AppDeps } from '../../deps.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { errorSchema, idParams } from '../../schemas.ts';
-import { adminErrors } from './schemas.ts';
+import { found } from '../../found.ts';
+import { decodeCursor, page } from '../../pagination.ts';
+import { errorSchema } from '../../schemas.ts';
+import { adminSchema } from './schemas.ts';
 
 // A dead letter of the org API, with the org it belongs to beside it.
 const adminDeadLetterSchema = deadLetterSchema.extend({
@@ -18,17 +18,10 @@ const adminDeadLetterSchema = deadLetterSchema.extend({
 export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/dead-letters',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Jobs that failed for good, in every organisation, newest first',
-        querystring: pageQuery.extend({
-          org_id: z.string().uuid().optional(),
-          replayed: z.enum(['true', 'false']).optional(),
-        }),
-        response: { 200: pageSchema(adminDeadLetterSchema), ...adminErrors },
-      },
-    },
+    adminSchema.list('Jobs that failed for good, in every organisation, newest first', adminDeadLetterSchema, {
+      org_id: z.string().uuid().optional(),
+      replayed: z.enum(['true', 'false']).optional(),
+    }),
     async (req) => {
       const rows = await listAllDeadLetters(deps.db.owner, {
         orgId: req.query.org_id,
@@ -42,18 +35,13 @@ export const adminDeadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
 
   app.post(
     '/dead-letters/:id/replay',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Run a dead-lettered job of any organisation again',
-        params: idParams,
-        response: { 202: adminDeadLetterSchema, 409: errorSchema, ...adminErrors },
-      },
-    },
+    adminSchema.onId('Run a dead-lettered job of any organisation again', {
+      202: adminDeadLetterSchema,
+      409: errorSchema,
+    }),
     async (req, reply) => {
       const row = await replayAnyDeadLetter(deps.db, req.params.id, req.id);
-      if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
-      return reply.status(202).send(row);
+      return reply.status(202).send(found(row, 'No such dead letter.'));
     },
   );
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { openDeadLetterCount, queueStats, workerNodes } from '../../../admin/queue-store.ts';
 import { checkHealth } from '../../../observability/health.ts';
 import type { AppDeps } from '../../deps.ts';
-import { adminErrors } from './schemas.ts';
+import { adminSchema } from './schemas.ts';
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -39,13 +39,9 @@ const healthSchema = z.object({
 export const adminHealthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/health',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Health of the service: database, workers, queue depth and age, open dead letters',
-        response: { 200: healthSchema, ...adminErrors },
-      },
-    },
+    adminSchema.route('Health of the service: database, workers, queue depth and age, open dead letters', {
+      response: { 200: healthSchema },
+    }),
     async () => {
       const report = await checkHealth(deps.db, deps.config.worker.staleAfterMs);
       // With the database down the health check says so; the rest cannot be read.

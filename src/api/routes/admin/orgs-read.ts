@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
 import { getOrgSummary, listOrgSummaries } from '../../../admin/orgs-store.ts';
 import type { AppDeps } from '../../deps.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { idParams } from '../../schemas.ts';
-import { adminErrors } from './schemas.ts';
+import { found } from '../../found.ts';
+import { decodeCursor, page } from '../../pagination.ts';
+import { adminSchema } from './schemas.ts';
 
 const orgSummary = z.object({
   id: z.string(),
@@ -20,14 +19,13 @@ const orgSummary = z.object({
 export const adminOrgReadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/orgs',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Every organisation, newest first, with counts; `q` keeps those whose name contains it',
-        querystring: pageQuery.extend({ q: z.string().min(1).max(200).optional() }),
-        response: { 200: pageSchema(orgSummary), ...adminErrors },
+    adminSchema.list(
+      'Every organisation, newest first, with counts; `q` keeps those whose name contains it',
+      orgSummary,
+      {
+        q: z.string().min(1).max(200).optional(),
       },
-    },
+    ),
     async (req) => {
       const rows = await listOrgSummaries(deps.db.owner, {
         q: req.query.q,
@@ -38,20 +36,7 @@ export const adminOrgReadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
     },
   );
 
-  app.get(
-    '/orgs/:id',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'One organisation with counts',
-        params: idParams,
-        response: { 200: orgSummary, ...adminErrors },
-      },
-    },
-    async (req) => {
-      const row = await getOrgSummary(deps.db.owner, req.params.id);
-      if (!row) throw plexusError('not_found', { message: 'No such organisation.' });
-      return row;
-    },
+  app.get('/orgs/:id', adminSchema.byId('One organisation with counts', orgSummary), async (req) =>
+    found(await getOrgSummary(deps.db.owner, req.params.id), 'No such organisation.'),
   );
 };

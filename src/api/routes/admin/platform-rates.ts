@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { platformRates } from '../../../admin/platform-rates-store.ts';
 import type { AppDeps } from '../../deps.ts';
-import { adminErrors } from './schemas.ts';
+import { adminSchema } from './schemas.ts';
 
 const rateSchema = z.object({
   provider: z.string(),
@@ -21,21 +21,17 @@ const ratio = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10_0
 export const adminPlatformRateRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/platform-rates',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Calls, errors and 429s per platform over the last hours, across every organisation',
-        querystring: z.object({
-          hours: z.coerce
-            .number()
-            .int()
-            .min(1)
-            .max(24 * 14)
-            .default(24),
-        }),
-        response: { 200: z.object({ hours: z.number().int(), data: z.array(rateSchema) }), ...adminErrors },
-      },
-    },
+    adminSchema.route('Calls, errors and 429s per platform over the last hours, across every organisation', {
+      querystring: z.object({
+        hours: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 14)
+          .default(24),
+      }),
+      response: { 200: z.object({ hours: z.number().int(), data: z.array(rateSchema) }) },
+    }),
     async (req) => {
       const rows = await platformRates(deps.db.owner, req.query.hours);
       return {

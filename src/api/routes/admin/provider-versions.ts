@@ -1,19 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeVersionWarning, versionStatuses } from '../../../providers/version-lifecycle.ts';
-import { versionState } from '../../openapi/components.ts';
+import { versionStanding } from '../../openapi/components.ts';
 import type { AppDeps } from '../../deps.ts';
-import { adminErrors } from './schemas.ts';
+import { adminSchema } from './schemas.ts';
 
 const versionSchema = z.object({
   provider: z.string(),
   version: z.string(),
   overridden: z.boolean().describe('PLEXUS_<ID>_VERSION replaced the pinned version'),
-  state: versionState,
-  released: z.string().nullable(),
-  sunset: z.string().nullable(),
-  sunset_tentative: z.boolean(),
-  days_to_sunset: z.number().int().nullable(),
+  ...versionStanding,
   newest: z.string(),
   source: z.string(),
   warning: z.string().nullable().describe('what to do, for a version near or past its sunset'),
@@ -23,13 +19,9 @@ const versionSchema = z.object({
 export const adminProviderVersionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/provider-versions',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'API versions in use and their sunsets, those needing action first',
-        response: { 200: z.object({ data: z.array(versionSchema) }), ...adminErrors },
-      },
-    },
+    adminSchema.route('API versions in use and their sunsets, those needing action first', {
+      response: { 200: z.object({ data: z.array(versionSchema) }) },
+    }),
     async () => {
       const statuses = versionStatuses(deps.providers.apps, deps.clock.now());
       const urgency = (s: (typeof statuses)[number]) => (s.state === 'current' ? 1 : 0);

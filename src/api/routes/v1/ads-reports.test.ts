@@ -16,6 +16,17 @@ let org: { id: string; key: string };
 let other: { id: string; key: string };
 let conn: string;
 
+/** One ads sync of the connection, as the worker runs it. */
+const syncAds = (opts?: Parameters<typeof runAdsSync>[5]) =>
+  runAdsSync(
+    { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log },
+    org.id,
+    conn,
+    metaAdsSync,
+    'test',
+    opts,
+  );
+
 before(async () => {
   sb = await metaSandbox.start({ seed: 7, size: 40 });
   ctx = await createTestContext({
@@ -31,14 +42,7 @@ before(async () => {
     { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
     { externalId: sb.userId },
   );
-  await runAdsSync(
-    { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log },
-    org.id,
-    conn,
-    metaAdsSync,
-    'test',
-    { historyDays: 60 },
-  );
+  await syncAds({ historyDays: 60 });
 });
 after(async () => {
   await ctx?.close();
@@ -92,13 +96,7 @@ test("a campaign's days are the sums of its ads' rows, oldest first, money as ex
 test("a restated day's revisions are listed for its campaign, newest first", async () => {
   const changed = sb.remote.restate(3);
   assert.ok(changed.length > 0);
-  await runAdsSync(
-    { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log },
-    org.id,
-    conn,
-    metaAdsSync,
-    'test',
-  );
+  await syncAds();
   const { rows } = await ctx.db.owner.query(
     `select r.date::text as date, g.parent_platform_id as campaign from ad_metric_revisions r
      join ad_entities a on a.connection_id = r.connection_id and a.level = 'ad' and a.platform_id = r.platform_id

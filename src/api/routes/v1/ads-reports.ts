@@ -1,7 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import type { Queryable } from '../../../db/pool.ts';
 import {
   campaignDailyMetrics,
@@ -9,9 +7,7 @@ import {
   findCampaign,
   type CampaignRef,
 } from '../../../sync/ads/campaign-report-store.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { adLevel, metricValues } from '../../openapi/components.ts';
 import { decodeAdsEntityId } from '../../ads-entity-id.ts';
 
@@ -50,14 +46,12 @@ async function campaignOf(
 }
 
 /** Per-campaign reports: its numbers day by day (for a chart) and how the platform restated a day. */
-export const adsReportRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const adsReportRoutes = orgRoutePlugin('ads', async (app, { org, schema }) => {
   app.get(
     '/ads/campaigns/:id/metrics',
-    {
-      schema: {
-        tags: ['ads'],
-        summary:
-          'A campaign’s spend, impressions, clicks and conversions per day (from its ads’ rows where the platform reports per ad)',
+    schema.route(
+      'A campaign’s spend, impressions, clicks and conversions per day (from its ads’ rows where the platform reports per ad)',
+      {
         params: campaignParams,
         querystring: z
           .object({ since: z.string().date(), until: z.string().date() })
@@ -75,38 +69,31 @@ export const adsReportRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
             }),
             data: z.array(daySchema),
           }),
-          ...authErrors,
         },
       },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, async (c) => {
+    ),
+    async (req) =>
+      org.tx(req, async (c, orgId) => {
         const k = await campaignOf(c, orgId, req.params.id);
         const data = await campaignDailyMetrics(c, orgId, k, req.query.since, req.query.until);
         return { campaign: { id: req.params.id, name: k.name, provider: k.provider, currency: k.currency }, data };
-      });
-    },
+      }),
   );
 
   app.get(
     '/ads/campaigns/:id/metrics/revisions',
-    {
-      schema: {
-        tags: ['ads'],
-        summary:
-          'How the platform restated one day of a campaign: each entity’s previous and new numbers, newest first',
+    schema.route(
+      'How the platform restated one day of a campaign: each entity’s previous and new numbers, newest first',
+      {
         params: campaignParams,
         querystring: z.object({ date: z.string().date(), limit: z.coerce.number().int().min(1).max(500).default(200) }),
-        response: { 200: z.object({ data: z.array(revisionSchema) }), ...authErrors },
+        response: { 200: z.object({ data: z.array(revisionSchema) }) },
       },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, async (c) => {
+    ),
+    async (req) =>
+      org.tx(req, async (c, orgId) => {
         const k = await campaignOf(c, orgId, req.params.id);
         return { data: await campaignDayRevisions(c, orgId, k, req.query.date, req.query.limit) };
-      });
-    },
+      }),
   );
-};
+});

@@ -1,14 +1,8 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../tenancy/api-keys.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
-import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 
 const apiKeySchema = z.object({
   id: z.string(),
@@ -28,46 +22,21 @@ const format = (r: ApiKeyRow) => ({
   revoked_at: r.revoked_at,
 });
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  app.get(
-    '/api-keys',
-    {
-      schema: {
-        tags: ['api-keys'],
-        summary: 'List API keys',
-        querystring: pageQuery,
-        response: { 200: pageSchema(apiKeySchema), ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      const cur = decodeCursor(req.query.cursor);
-      const rows = await withOrgTx(deps.db.app, orgId, (c) => listApiKeys(c, orgId, cur, req.query.limit + 1));
-      const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
-      return { data: p.data.map(format), next_cursor: p.next_cursor };
-    },
+export const apiKeyRoutes = orgRoutePlugin('api-keys', async (app, { org, schema }) => {
+  app.get('/api-keys', schema.list('List API keys', apiKeySchema), async (req) =>
+    org.listPage(req, listApiKeys, [], (r) => [r.created_at, r.id], format),
   );
 
   app.post(
     '/api-keys',
-    {
-      schema: {
-        tags: ['api-keys'],
-        summary: 'Create an API key; the key is shown once',
-        body: z.object({ name: z.string().min(1).max(200) }),
-        response: { 201: apiKeySchema.extend({ key: z.string() }), ...authErrors },
-      },
-    },
+    schema.route('Create an API key; the key is shown once', {
+      body: z.object({ name: z.string().min(1).max(200) }),
+      response: { 201: apiKeySchema.extend({ key: z.string() }) },
+    }),
     async (req, reply) => {
-      const orgId = orgOf(req);
-      const { key, row } = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const { key, row } = await org.tx(req, async (c, orgId, audit) => {
         const created = await createApiKey(c, orgId, req.body.name);
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'api_key.create',
-          target: { type: 'api_key', id: created.row.id },
-          details: { prefix: created.row.prefix },
-        });
+        await audit('api_key.create', { type: 'api_key', id: created.row.id }, { prefix: created.row.prefix });
         return created;
       });
       return reply.status(201).send({ ...format(row), key });
@@ -76,29 +45,14 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/api-keys/:id',
-    {
-      schema: {
-        tags: ['api-keys'],
-        summary: 'Revoke an API key',
-        params: idParams,
-        response: { 200: apiKeySchema, 409: errorSchema, ...authErrors },
-      },
-    },
+    schema.onId('Revoke an API key', { 200: apiKeySchema, 409: errorSchema }),
     async (req) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const row = await org.tx(req, async (c, orgId, audit) => {
         const revoked = await revokeApiKey(c, orgId, req.params.id);
-        if (revoked)
-          await recordAudit(c, orgId, {
-            ...byRequest(req),
-            action: 'api_key.revoke',
-            target: { type: 'api_key', id: req.params.id },
-            details: { prefix: revoked.prefix },
-          });
+        if (revoked) await audit('api_key.revoke', { type: 'api_key', id: req.params.id }, { prefix: revoked.prefix });
         return revoked;
       });
-      if (!row) throw plexusError('not_found', { message: 'No such API key.' });
-      return format(row);
+      return format(found(row, 'No such API key.'));
     },
   );
-};
+});

@@ -1,16 +1,9 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { getConflictView, listConflicts, type ConflictViewRow } from '../../../sync/content/conflicts-store.ts';
 import { resolveConflict, type Resolution } from '../../../sync/content/resolve.ts';
-import type { AppDeps } from '../../deps.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { API_FIELD, formatConflictFields, FROM_API } from './content-format.ts';
-import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
 import { conflictStatus, contentFieldValue, freeFormObject } from '../../openapi/components.ts';
 
 const conflictSchema = z.object({
@@ -35,70 +28,34 @@ const format = (r: ConflictViewRow) => ({
     : null,
 });
 
-const fieldName = z.enum([
-  'title',
-  'body_html',
-  'excerpt',
-  'slug',
-  'status',
-  'categories',
-  'tags',
-  'featured_media',
-  'author',
-]);
+/** A field a resolution may name: a unified content field, by its API name. */
+const fieldName = z.enum(Object.values(API_FIELD) as [string, ...string[]]);
 
 /** Conflicts between hub and site edits, open and resolved (the history), and their resolution. */
-export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const conflictRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
   app.get(
     '/conflicts',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'Conflicts, newest first (status=open for those waiting on a person)',
-        querystring: pageQuery.extend({
-          status: z.enum(['open', 'resolved']).optional(),
-          item_id: z.string().uuid().optional(),
-        }),
-        response: { 200: pageSchema(conflictSchema), ...authErrors },
-      },
-    },
+    schema.list('Conflicts, newest first (status=open for those waiting on a person)', conflictSchema, {
+      status: z.enum(['open', 'resolved']).optional(),
+      item_id: z.string().uuid().optional(),
+    }),
     async (req) => {
-      const orgId = orgOf(req);
-      const cur = decodeCursor(req.query.cursor);
       const filters = { status: req.query.status, itemId: req.query.item_id };
-      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
-        listConflicts(c, orgId, filters, cur, req.query.limit + 1),
-      );
-      const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
-      return { data: p.data.map(format), next_cursor: p.next_cursor };
+      return org.listPage(req, listConflicts, [filters], (r) => [r.created_at, r.id], format);
     },
   );
 
   app.get(
     '/conflicts/:id',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'One conflict: base, hub and site values side by side',
-        params: idParams,
-        response: { 200: conflictSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) => getConflictView(c, orgId, req.params.id));
-      if (!row) throw plexusError('not_found', { message: 'No such conflict.' });
-      return format(row);
-    },
+    schema.byId('One conflict: base, hub and site values side by side', conflictSchema),
+    async (req) => format(await org.one(req, getConflictView, 'No such conflict.')),
   );
 
   app.post(
     '/conflicts/:id/resolve',
-    {
-      schema: {
-        tags: ['content'],
-        summary:
-          'Resolve a conflict: one strategy, a side per field, or merged values; the result lands in the hub and on the site',
+    schema.route(
+      'Resolve a conflict: one strategy, a side per field, or merged values; the result lands in the hub and on the site',
+      {
         params: idParams,
         body: z
           .object({
@@ -107,11 +64,10 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
             values: z.partialRecord(fieldName, z.unknown()).optional(),
           })
           .refine((b) => b.strategy || b.choices || b.values, { message: 'Give a strategy, choices or values.' }),
-        response: { 200: conflictSchema, 409: errorSchema, ...authErrors },
+        response: { 200: conflictSchema, 409: errorSchema },
       },
-    },
+    ),
     async (req) => {
-      const orgId = orgOf(req);
       const rename = (o: Record<string, unknown> | undefined) =>
         o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [FROM_API[k] ?? k, v])) : undefined;
       const r: Resolution = {
@@ -119,20 +75,19 @@ export const conflictRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         choices: rename(req.body.choices),
         values: rename(req.body.values),
       };
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const row = await org.tx(req, async (c, orgId, audit) => {
         await resolveConflict(c, orgId, req.params.id, r);
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'conflict.resolve',
-          target: { type: 'conflict', id: req.params.id },
-          details: {
+        await audit(
+          'conflict.resolve',
+          { type: 'conflict', id: req.params.id },
+          {
             strategy: req.body.strategy ?? null,
             fields: Object.keys({ ...req.body.choices, ...req.body.values }),
           },
-        });
+        );
         return getConflictView(c, orgId, req.params.id);
       });
       return format(row!);
     },
   );
-};
+});

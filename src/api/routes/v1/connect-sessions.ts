@@ -1,7 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import {
   createSession,
   getSession,
@@ -11,11 +9,8 @@ import {
 } from '../../../connections/sessions.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/registry.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
-import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import { connectSessionStatus } from '../../openapi/components.ts';
 
 const sessionSchema = z.object({
@@ -61,52 +56,47 @@ const format = (s: SessionRow, now: Date) => ({
   created_at: s.created_at,
 });
 
-export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const connectSessionRoutes = orgRoutePlugin('connections', async (app, { deps, org, schema }) => {
   app.post(
     '/connect-sessions',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'Start connecting a platform; returns the URL of the connect page to send the end user to',
-        body: z
-          .object({
-            provider: z.enum(PROVIDER_IDS).optional().describe('the one platform to connect'),
-            providers: z
-              .array(z.enum(PROVIDER_IDS))
-              .min(1)
-              .max(PROVIDER_IDS.length)
-              .optional()
-              .describe(
-                'platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect',
-              ),
-            web_origin: z
-              .string()
-              .max(300)
-              .refine((o) => isOrigin(o), 'must be an origin such as https://app.example.com')
-              .optional()
-              .describe(
-                'the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url`',
-              ),
-            scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
-            end_user_ref: z.string().min(1).max(200).optional(),
-            return_url: z
-              .string()
-              .url()
-              .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
-              .optional(),
-            connection_id: z.string().uuid().optional(),
-          })
-          .refine((b) => !(b.provider && b.providers), {
-            message: 'give provider or providers, not both',
-            path: ['providers'],
-          }),
-        response: { 201: sessionSchema.extend({ url: z.string() }), 409: errorSchema, ...authErrors },
-      },
-    },
+    schema.route('Start connecting a platform; returns the URL of the connect page to send the end user to', {
+      body: z
+        .object({
+          provider: z.enum(PROVIDER_IDS).optional().describe('the one platform to connect'),
+          providers: z
+            .array(z.enum(PROVIDER_IDS))
+            .min(1)
+            .max(PROVIDER_IDS.length)
+            .optional()
+            .describe(
+              'platforms for the person to pick from; with neither this nor `provider`, every platform this Plexus can connect',
+            ),
+          web_origin: z
+            .string()
+            .max(300)
+            .refine((o) => isOrigin(o), 'must be an origin such as https://app.example.com')
+            .optional()
+            .describe(
+              'the origin of your page that opens the connect URL in a popup (`openConnect`); the outcome is posted to it, and the session then does not redirect to `return_url`',
+            ),
+          scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
+          end_user_ref: z.string().min(1).max(200).optional(),
+          return_url: z
+            .string()
+            .url()
+            .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
+            .optional(),
+          connection_id: z.string().uuid().optional(),
+        })
+        .refine((b) => !(b.provider && b.providers), {
+          message: 'give provider or providers, not both',
+          path: ['providers'],
+        }),
+      response: { 201: sessionSchema.extend({ url: z.string() }), 409: errorSchema },
+    }),
     async (req, reply) => {
-      const orgId = orgOf(req);
       const b = req.body;
-      const { row, token } = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const { row, token } = await org.tx(req, async (c, orgId, audit) => {
         const existing = b.connection_id ? await getConnection(c, orgId, b.connection_id) : undefined;
         if (b.connection_id && !existing)
           throw plexusError('not_found', { message: 'No such connection to reconnect.' });
@@ -132,12 +122,11 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
           },
           deps.clock.now(),
         );
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'connect_session.create',
-          target: { type: 'connect_session', id: created.row.id },
-          details: { provider: created.row.provider, providers: offered, reconnect: b.connection_id ?? null },
-        });
+        await audit(
+          'connect_session.create',
+          { type: 'connect_session', id: created.row.id },
+          { provider: created.row.provider, providers: offered, reconnect: b.connection_id ?? null },
+        );
         return created;
       });
       return reply.status(201).send({ ...format(row, deps.clock.now()), url: `${deps.publicUrl()}/connect/${token}` });
@@ -146,19 +135,7 @@ export const connectSessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
 
   app.get(
     '/connect-sessions/:id',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'A connect session: its status, error or connection',
-        params: idParams,
-        response: { 200: sessionSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) => getSession(c, orgId, req.params.id));
-      if (!row) throw plexusError('not_found', { message: 'No such connect session.' });
-      return format(row, deps.clock.now());
-    },
+    schema.byId('A connect session: its status, error or connection', sessionSchema),
+    async (req) => format(await org.one(req, getSession, 'No such connect session.'), deps.clock.now()),
   );
-};
+});

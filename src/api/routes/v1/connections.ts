@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import { withOrgTx } from '../../../db/tx.ts';
@@ -7,12 +6,11 @@ import { formatConnection } from '../../../connections/format.ts';
 import { refreshConnection } from '../../../connections/refresh.ts';
 import { getConnection, listConnections, updateConnectionSettings } from '../../../connections/repo.ts';
 import { PROVIDER_IDS, type ProviderId, providers } from '../../../providers/registry.ts';
-import type { AppDeps } from '../../deps.ts';
 import { orgOf } from '../../plugins/auth.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
 import { connectionStatus, conflictPolicy, refreshOutcome } from '../../openapi/components.ts';
 
 const connectionSchema = z.object({
@@ -45,59 +43,36 @@ const connectionSchema = z.object({
   updated_at: z.date(),
 });
 
-export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+const noSuchConnection = 'No such connection.';
+
+export const connectionRoutes = orgRoutePlugin('connections', async (app, { deps, org, schema }) => {
   const refreshDeps = { ...deps.providers, db: deps.db, keyring: deps.keyring, log: deps.log };
-  const load = async (orgId: string, id: string) => {
-    const row = await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, id));
-    if (!row) throw plexusError('not_found', { message: 'No such connection.' });
-    return row;
-  };
+  const load = async (orgId: string, id: string) =>
+    found(await withOrgTx(deps.db.app, orgId, (c) => getConnection(c, orgId, id)), noSuchConnection);
 
   app.get(
     '/connections',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'Connections of the organisation',
-        querystring: pageQuery.extend({
-          provider: z.enum(PROVIDER_IDS).optional(),
-          status: z.enum(['active', 'needs_reauth', 'error', 'pending']).optional(),
-          end_user_ref: z.string().max(200).optional(),
-        }),
-        response: { 200: pageSchema(connectionSchema), ...authErrors },
-      },
-    },
+    schema.list('Connections of the organisation', connectionSchema, {
+      provider: z.enum(PROVIDER_IDS).optional(),
+      status: z.enum(['active', 'needs_reauth', 'error', 'pending']).optional(),
+      end_user_ref: z.string().max(200).optional(),
+    }),
     async (req) => {
-      const orgId = orgOf(req);
       const q = req.query;
-      const cur = decodeCursor(q.cursor);
       const filters = { provider: q.provider, status: q.status, endUserRef: q.end_user_ref };
-      const rows = await withOrgTx(deps.db.app, orgId, (c) => listConnections(c, orgId, filters, cur, q.limit + 1));
-      const p = page(rows, q.limit, (r) => [r.created_at, r.id]);
-      return { data: p.data.map(formatConnection), next_cursor: p.next_cursor };
+      return org.listPage(req, listConnections, [filters], (r) => [r.created_at, r.id], formatConnection);
     },
   );
 
-  app.get(
-    '/connections/:id',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'One connection',
-        params: idParams,
-        response: { 200: connectionSchema, ...authErrors },
-      },
-    },
-    async (req) => formatConnection(await load(orgOf(req), req.params.id)),
+  app.get('/connections/:id', schema.byId('One connection', connectionSchema), async (req) =>
+    formatConnection(await load(orgOf(req), req.params.id)),
   );
 
   app.patch(
     '/connections/:id',
-    {
-      schema: {
-        tags: ['connections'],
-        summary:
-          "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
+    schema.route(
+      "Change a connection's settings: its sync interval (null: the default; 0: no scheduled syncs) and how content conflicts resolve",
+      {
         params: idParams,
         body: z
           .object({
@@ -107,23 +82,18 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
           .refine((b) => b.sync_interval_minutes !== undefined || b.conflict_policy !== undefined, {
             message: 'Nothing to change.',
           }),
-        response: { 200: connectionSchema, ...authErrors },
+        response: { 200: connectionSchema },
       },
-    },
+    ),
     async (req) => {
       const orgId = orgOf(req);
       await load(orgId, req.params.id);
-      await withOrgTx(deps.db.app, orgId, async (c) => {
+      await org.tx(req, async (c, orgId, audit) => {
         await updateConnectionSettings(c, orgId, req.params.id, {
           syncIntervalMinutes: req.body.sync_interval_minutes,
           conflictPolicy: req.body.conflict_policy,
         });
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'connection.update',
-          target: { type: 'connection', id: req.params.id },
-          details: { ...req.body },
-        });
+        await audit('connection.update', { type: 'connection', id: req.params.id }, { ...req.body });
       });
       return formatConnection(await load(orgId, req.params.id));
     },
@@ -131,40 +101,23 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.delete(
     '/connections/:id',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'Delete a connection (revoking it at the platform where possible)',
-        params: idParams,
-        response: {
-          200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }),
-          ...authErrors,
-        },
-      },
-    },
+    schema.onId('Delete a connection (revoking it at the platform where possible)', {
+      200: z.object({ id: z.string(), deleted: z.literal(true), revoked_at_platform: z.boolean() }),
+    }),
     async (req) => {
       const orgId = orgOf(req);
-      const result = await deleteConnection(refreshDeps, orgId, req.params.id, byRequest(req));
-      if (!result) throw plexusError('not_found', { message: 'No such connection.' });
+      const result = found(await deleteConnection(refreshDeps, orgId, req.params.id, byRequest(req)), noSuchConnection);
       return { id: req.params.id, deleted: true as const, revoked_at_platform: result.revoked };
     },
   );
 
   app.post(
     '/connections/:id/refresh',
-    {
-      schema: {
-        tags: ['connections'],
-        summary: 'Refresh the connection token now',
-        params: idParams,
-        response: {
-          200: connectionSchema.extend({ outcome: refreshOutcome }),
-          409: errorSchema,
-          422: errorSchema,
-          ...authErrors,
-        },
-      },
-    },
+    schema.onId('Refresh the connection token now', {
+      200: connectionSchema.extend({ outcome: refreshOutcome }),
+      409: errorSchema,
+      422: errorSchema,
+    }),
     async (req) => {
       const orgId = orgOf(req);
       const row = await load(orgId, req.params.id);
@@ -180,13 +133,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         seenVersion: row.token_version,
       });
       // The refresh commits on its own (lease, platform call, new tokens); its record follows it.
-      await withOrgTx(deps.db.app, orgId, (c) =>
-        recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'connection.credentials.refresh',
-          target: { type: 'connection', id: row.id },
-          details: { outcome },
-        }),
+      await org.tx(req, (_c, _orgId, audit) =>
+        audit('connection.credentials.refresh', { type: 'connection', id: row.id }, { outcome }),
       );
       // The platform said no for good: an error the caller cannot miss, not a 200 to parse.
       if (outcome === 'needs_reauth') {
@@ -198,4 +146,4 @@ export const connectionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       return { ...formatConnection(await load(orgId, row.id)), outcome };
     },
   );
-};
+});

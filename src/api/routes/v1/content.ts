@@ -1,17 +1,14 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
 import type { PoolClient } from '../../../db/pool.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { enqueueMany } from '../../../db/queue.ts';
 import { listItems, updateItem, upsertItem } from '../../../sync/content/items-store.ts';
 import { mediaExists, storeMedia } from '../../../sync/content/media-store.ts';
 import { getItem } from '../../../sync/content/store.ts';
 import { listItemTargets, syncableTargets } from '../../../sync/content/targets.ts';
-import type { AppDeps } from '../../deps.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { formatItem, itemSchema, POLICIES } from './content-format.ts';
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -98,22 +95,19 @@ async function mediaRef(
   return uploadMedia(c, orgId, v);
 }
 
+const noSuchItem = 'No such content item.';
+
 /** Content items: the hub's version of each post, page or product, with its state on every site. */
-export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const contentRoutes = orgRoutePlugin('content', async (app, { org, schema }) => {
   app.post(
     '/content',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'Create a content item (or update the one with the same external_id)',
-        body: createBody,
-        response: { 200: itemSchema, 201: itemSchema, ...authErrors },
-      },
-    },
+    schema.route('Create a content item (or update the one with the same external_id)', {
+      body: createBody,
+      response: { 200: itemSchema, 201: itemSchema },
+    }),
     async (req, reply) => {
-      const orgId = orgOf(req);
       const b = req.body;
-      const { row, created } = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const { row, created } = await org.tx(req, async (c, orgId) => {
         const media = await mediaRef(c, orgId, b.featured_media);
         const r = await upsertItem(c, orgId, {
           external_id: b.external_id ?? null,
@@ -138,93 +132,58 @@ export const contentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/content',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'Content items, newest first',
-        querystring: pageQuery.extend({
-          kind: z.enum(['post', 'page', 'product', 'item']).optional(),
-          state: z.enum(['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed']).optional(),
-        }),
-        response: { 200: pageSchema(itemSchema), ...authErrors },
-      },
-    },
+    schema.list('Content items, newest first', itemSchema, {
+      kind: z.enum(['post', 'page', 'product', 'item']).optional(),
+      state: z.enum(['pending', 'synced', 'conflict', 'remote_deleted', 'rolled_back', 'failed']).optional(),
+    }),
     async (req) => {
-      const orgId = orgOf(req);
-      const cur = decodeCursor(req.query.cursor);
       const filters = { kind: req.query.kind, targetState: req.query.state };
-      const rows = await withOrgTx(deps.db.app, orgId, (c) => listItems(c, orgId, filters, cur, req.query.limit + 1));
-      const p = page(rows, req.query.limit, (r) => [r.created_at, r.id]);
-      return { data: p.data.map((r) => formatItem(r)), next_cursor: p.next_cursor };
+      return org.listPage(req, listItems, [filters], (r) => [r.created_at, r.id], formatItem);
     },
   );
 
-  app.get(
-    '/content/:id',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'One content item with its state on each site',
-        params: idParams,
-        response: { 200: itemSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, async (c) => {
-        const item = await getItem(c, orgId, req.params.id);
-        if (!item) throw plexusError('not_found', { message: 'No such content item.' });
-        return formatItem(item, await listItemTargets(c, orgId, item.id));
-      });
-    },
+  app.get('/content/:id', schema.byId('One content item with its state on each site', itemSchema), async (req) =>
+    org.tx(req, async (c, orgId) => {
+      const item = found(await getItem(c, orgId, req.params.id), noSuchItem);
+      return formatItem(item, await listItemTargets(c, orgId, item.id));
+    }),
   );
 
   app.patch(
     '/content/:id',
-    {
-      schema: {
-        tags: ['content'],
-        summary: 'Edit a content item in the hub; sites it is published to are brought in step',
-        params: idParams,
-        body: patchBody,
-        response: { 200: itemSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      const b = req.body;
-      return withOrgTx(deps.db.app, orgId, async (c) => {
-        const { featured_media, ...fields } = b;
+    schema.route('Edit a content item in the hub; sites it is published to are brought in step', {
+      params: idParams,
+      body: patchBody,
+      response: { 200: itemSchema },
+    }),
+    async (req) =>
+      org.tx(req, async (c, orgId) => {
+        const { featured_media, ...fields } = req.body;
         const change = {
           ...fields,
           ...(featured_media !== undefined ? { featured_media: await mediaRef(c, orgId, featured_media) } : {}),
         };
-        const item = await updateItem(c, orgId, req.params.id, change);
-        if (!item) throw plexusError('not_found', { message: 'No such content item.' });
+        const item = found(await updateItem(c, orgId, req.params.id, change), noSuchItem);
         await queueItemSync(c, orgId, item.id);
         return formatItem(item, await listItemTargets(c, orgId, item.id));
-      });
-    },
+      }),
   );
 
   app.post(
     '/content/media',
     {
-      schema: {
-        tags: ['content'],
-        summary: 'Upload an image once; items refer to it by its sha256',
+      ...schema.route('Upload an image once; items refer to it by its sha256', {
         body: mediaInput,
-        response: { 201: z.object({ sha256: z.string() }), 413: errorSchema, ...authErrors },
-      },
+        response: { 201: z.object({ sha256: z.string() }), 413: errorSchema },
+      }),
       bodyLimit: 16 * 1024 * 1024,
     },
     async (req, reply) => {
-      const orgId = orgOf(req);
-      const sha256 = await withOrgTx(deps.db.app, orgId, (c) => uploadMedia(c, orgId, req.body));
+      const sha256 = await org.tx(req, (c, orgId) => uploadMedia(c, orgId, req.body));
       return reply.status(201).send({ sha256 });
     },
   );
-};
+});
 
 /** After a hub edit: each site the item is on gets it in step, one job per connection. */
 async function queueItemSync(c: PoolClient, orgId: string, itemId: string): Promise<void> {

@@ -1,14 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { getDeadLetter, listDeadLetters, replayDeadLetter } from '../../../jobs/dead-letter.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { decodeCursor, page, pageQuery, pageSchema } from '../../pagination.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
-import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import { freeFormObject } from '../../openapi/components.ts';
 
 export const deadLetterSchema = z.object({
@@ -25,75 +18,37 @@ export const deadLetterSchema = z.object({
   replay_job_id: z.number().nullable(),
 });
 
-export const deadLetterRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const deadLetterRoutes = orgRoutePlugin('jobs', async (app, { org, schema }) => {
   app.get(
     '/dead-letters',
-    {
-      schema: {
-        tags: ['jobs'],
-        summary: 'Jobs that failed for good',
-        querystring: pageQuery.extend({
-          task: z.string().max(100).optional(),
-          replayed: z.enum(['true', 'false']).optional(),
-        }),
-        response: { 200: pageSchema(deadLetterSchema), ...authErrors },
-      },
-    },
+    schema.list('Jobs that failed for good', deadLetterSchema, {
+      task: z.string().max(100).optional(),
+      replayed: z.enum(['true', 'false']).optional(),
+    }),
     async (req) => {
-      const orgId = orgOf(req);
-      const cur = decodeCursor(req.query.cursor);
-      const filters = {
-        task: req.query.task,
-        replayed: req.query.replayed ? req.query.replayed === 'true' : undefined,
-      };
-      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
-        listDeadLetters(c, orgId, filters, cur, req.query.limit + 1),
-      );
-      return page(rows, req.query.limit, (r) => [r.failed_at, r.id]);
+      const replayed = req.query.replayed ? req.query.replayed === 'true' : undefined;
+      return org.listPage(req, listDeadLetters, [{ task: req.query.task, replayed }], (r) => [r.failed_at, r.id]);
     },
   );
 
-  app.get(
-    '/dead-letters/:id',
-    {
-      schema: {
-        tags: ['jobs'],
-        summary: 'One dead letter',
-        params: idParams,
-        response: { 200: deadLetterSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) => getDeadLetter(c, orgId, req.params.id));
-      if (!row) throw plexusError('not_found', { message: 'No such dead letter.' });
-      return row;
-    },
+  app.get('/dead-letters/:id', schema.byId('One dead letter', deadLetterSchema), async (req) =>
+    org.one(req, getDeadLetter, 'No such dead letter.'),
   );
 
   app.post(
     '/dead-letters/:id/replay',
-    {
-      schema: {
-        tags: ['jobs'],
-        summary: 'Run a dead-lettered job again',
-        params: idParams,
-        response: { 202: deadLetterSchema, 409: errorSchema, ...authErrors },
-      },
-    },
+    schema.onId('Run a dead-lettered job again', { 202: deadLetterSchema, 409: errorSchema }),
     async (req, reply) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const row = await org.tx(req, async (c, orgId, audit) => {
         const replayed = await replayDeadLetter(c, orgId, req.params.id);
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'dead_letter.replay',
-          target: { type: 'dead_letter', id: req.params.id },
-          details: { task: replayed.task, replay_job_id: replayed.replay_job_id },
-        });
+        await audit(
+          'dead_letter.replay',
+          { type: 'dead_letter', id: req.params.id },
+          { task: replayed.task, replay_job_id: replayed.replay_job_id },
+        );
         return replayed;
       });
       return reply.status(202).send(row);
     },
   );
-};
+});

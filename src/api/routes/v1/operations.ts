@@ -1,7 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { connectionDiagnostics } from '../../../connections/diagnostics.ts';
 import {
   childrenOf,
@@ -11,10 +8,9 @@ import {
   listOperations,
   messagesOf,
 } from '../../../operations/store.ts';
-import type { AppDeps } from '../../deps.ts';
-import { decodeCursor, page, pageQuery } from '../../pagination.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
 import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, idParams } from '../../schemas.ts';
 import {
   circuitState,
   connectionHealth,
@@ -83,7 +79,7 @@ const diagnosticsSchema = z.object({
   advice: z.array(z.string()),
 });
 
-const listQuery = pageQuery.extend({
+const listFilters = {
   connection_id: z.string().uuid().optional(),
   provider: z.string().max(40).optional(),
   type: operationType.optional(),
@@ -91,105 +87,76 @@ const listQuery = pageQuery.extend({
   since: timeQuery.optional(),
   until: timeQuery.optional(),
   q: z.string().min(1).max(200).optional(),
-});
+};
 
 const TERMINAL = new Set(['success', 'failed', 'retry_scheduled']);
 const TAIL_POLL_MS = 500;
 const TAIL_MAX_MS = 30 * 60_000;
 
-export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+const noSuchOperation = 'No such operation.';
+
+export const operationRoutes = orgRoutePlugin('operations', async (app, { deps, org, schema }) => {
   app.get(
     '/operations',
-    {
-      schema: {
-        tags: ['operations'],
-        summary:
-          'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
-        querystring: listQuery,
-        response: {
-          200: z.object({ data: z.array(operationSchema), next_cursor: z.string().nullable() }),
-          ...authErrors,
-        },
-      },
-    },
+    schema.list(
+      'Operations (syncs, token refreshes, webhooks processed, publishes, deliveries), newest first; q searches their messages',
+      operationSchema,
+      listFilters,
+    ),
     async (req) => {
-      const orgId = orgOf(req);
       const q = req.query;
-      const rows = await withOrgTx(deps.db.app, orgId, (c) =>
-        listOperations(
-          c,
-          orgId,
-          {
-            connectionId: q.connection_id,
-            provider: q.provider,
-            type: q.type,
-            status: q.status,
-            since: q.since,
-            until: q.until,
-            q: q.q,
-          },
-          decodeCursor(q.cursor),
-          q.limit + 1,
-        ),
-      );
-      const out = page(rows, q.limit, (r) => [r.started_at, r.id]);
-      return {
-        data: out.data.map((r) => formatOperation(r) as z.infer<typeof operationSchema>),
-        next_cursor: out.next_cursor,
+      const filters = {
+        connectionId: q.connection_id,
+        provider: q.provider,
+        type: q.type,
+        status: q.status,
+        since: q.since,
+        until: q.until,
+        q: q.q,
       };
+      return org.listPage(
+        req,
+        listOperations,
+        [filters],
+        (r) => [r.started_at, r.id],
+        (r) => formatOperation(r) as z.infer<typeof operationSchema>,
+      );
     },
   );
 
   app.get(
     '/operations/:id',
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'One operation with its messages (every platform call, redacted) and the operations it ran inside it',
-        params: idParams,
-        response: {
-          200: operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }),
-          ...authErrors,
-        },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, async (c) => {
-        const op = await getOperation(c, orgId, req.params.id);
-        if (!op) throw plexusError('not_found', { message: 'No such operation.' });
+    schema.byId(
+      'One operation with its messages (every platform call, redacted) and the operations it ran inside it',
+      operationSchema.extend({ messages: z.array(messageSchema), children: z.array(operationSchema) }),
+    ),
+    async (req) =>
+      org.tx(req, async (c, orgId) => {
+        const op = found(await getOperation(c, orgId, req.params.id), noSuchOperation);
         const [messages, children] = [await messagesOf(c, orgId, op.id), await childrenOf(c, orgId, op.id)];
         return {
           ...(formatOperation(op) as z.infer<typeof operationSchema>),
           messages: messages.map((m) => formatMessage(m) as z.infer<typeof messageSchema>),
           children: children.map((ch) => formatOperation(ch) as z.infer<typeof operationSchema>),
         };
-      });
-    },
+      }),
   );
 
   app.get(
     '/operations/:id/stream',
-    {
-      schema: {
-        tags: ['operations'],
-        summary:
-          'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
-        params: idParams,
-        response: {
-          200: {
-            description:
-              'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).',
-            content: { 'text/event-stream': { schema: z.string() } },
-          },
-          ...authErrors,
+    schema.onId(
+      'Live tail of an operation as Server-Sent Events: `message` events (id = seq), then one `end` event with the operation',
+      {
+        200: {
+          description:
+            'Server-Sent Events until the operation ends (at most 30 minutes; reconnect with `Last-Event-ID`).',
+          content: { 'text/event-stream': { schema: z.string() } },
         },
       },
-    },
+    ),
     async (req, reply) => {
       const orgId = orgOf(req);
-      const exists = await withOrgTx(deps.db.app, orgId, (c) => getOperation(c, orgId, req.params.id));
-      if (!exists) throw plexusError('not_found', { message: 'No such operation.' });
+      found(await org.tx(req, (c) => getOperation(c, orgId, req.params.id)), noSuchOperation);
       const lastId = Number(req.headers['last-event-id'] ?? 0);
       let seq = Number.isInteger(lastId) && lastId > 0 ? lastId : 0;
       reply.hijack();
@@ -205,7 +172,7 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       const deadline = Date.now() + TAIL_MAX_MS;
       try {
         while (!closed && Date.now() < deadline) {
-          const { op, messages } = await withOrgTx(deps.db.app, orgId, async (c) => ({
+          const { op, messages } = await org.tx(req, async (c) => ({
             op: await getOperation(c, orgId, req.params.id),
             messages: await messagesOf(c, orgId, req.params.id, seq, 500),
           }));
@@ -233,22 +200,13 @@ export const operationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
 
   app.get(
     '/connections/:id/diagnostics',
-    {
-      schema: {
-        tags: ['operations'],
-        summary:
-          "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
-        params: idParams,
-        response: { 200: diagnosticsSchema, ...authErrors },
-      },
-    },
+    schema.byId(
+      "A connection's health: last success and error per kind of work, token state, rate limits, circuit breaker, failing calls and what to do",
+      diagnosticsSchema,
+    ),
     async (req) => {
-      const orgId = orgOf(req);
-      const d = await withOrgTx(deps.db.app, orgId, (c) =>
-        connectionDiagnostics(c, orgId, req.params.id, deps.clock.now()),
-      );
-      if (!d) throw plexusError('not_found', { message: 'No such connection.' });
-      return d as z.infer<typeof diagnosticsSchema>;
+      const d = await org.tx(req, (c, orgId) => connectionDiagnostics(c, orgId, req.params.id, deps.clock.now()));
+      return found(d, 'No such connection.');
     },
   );
-};
+});

@@ -1,12 +1,8 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
-import { byRequest } from '../../../audit/actor.ts';
-import { recordAudit } from '../../../audit/record.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 import {
   createPortalSession,
   portalSessionWithOrg,
@@ -92,28 +88,25 @@ const settingsChange = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
 
-export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const portalRoutes = orgRoutePlugin('portal', async (app, { deps, org, schema }) => {
   app.post(
     '/portal-sessions',
-    {
-      schema: {
-        tags: ['portal'],
-        summary:
-          'Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only',
+    schema.route(
+      'Open the org portal for one of your users: the answer’s `url` signs its first visitor in (once, within minutes), for this organisation only',
+      {
         body: z.object({
           end_user_ref: z.string().min(1).max(200).optional(),
           sections: z.array(portalSection).min(1).max(PORTAL_SECTIONS.length).optional(),
           mode: portalMode.default('read_only'),
           lifetime_seconds: z.number().int().min(60).max(86_400).default(3600),
         }),
-        response: { 201: sessionSchema.extend({ url: z.string() }), ...authErrors },
+        response: { 201: sessionSchema.extend({ url: z.string() }) },
       },
-    },
+    ),
     async (req, reply) => {
-      const orgId = orgOf(req);
       const b = req.body;
       const sections = PORTAL_SECTIONS.filter((s) => !b.sections || b.sections.includes(s));
-      const { row, enterToken } = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const { row, enterToken } = await org.tx(req, async (c, orgId, audit) => {
         const created = await createPortalSession(
           c,
           orgId,
@@ -126,12 +119,11 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
           },
           deps.clock.now(),
         );
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'portal_session.create',
-          target: { type: 'portal_session', id: created.row.id },
-          details: { mode: b.mode, sections, lifetime_seconds: b.lifetime_seconds },
-        });
+        await audit(
+          'portal_session.create',
+          { type: 'portal_session', id: created.row.id },
+          { mode: b.mode, sections, lifetime_seconds: b.lifetime_seconds },
+        );
         return created;
       });
       const url = `${deps.publicUrl().replace(/\/$/, '')}/portal/enter?token=${encodeURIComponent(enterToken)}`;
@@ -141,38 +133,22 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.delete(
     '/portal-sessions/:id',
-    {
-      schema: {
-        tags: ['portal'],
-        summary: 'End a portal session now (its link and its cookie stop working)',
-        params: idParams,
-        response: { 200: sessionSchema, ...authErrors },
-      },
-    },
+    schema.onId('End a portal session now (its link and its cookie stop working)', { 200: sessionSchema }),
     async (req) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const row = await org.tx(req, async (c, orgId, audit) => {
         const revoked = await revokePortalSession(c, orgId, req.params.id, deps.clock.now());
-        if (revoked)
-          await recordAudit(c, orgId, {
-            ...byRequest(req),
-            action: 'portal_session.revoke',
-            target: { type: 'portal_session', id: revoked.id },
-          });
+        if (revoked) await audit('portal_session.revoke', { type: 'portal_session', id: revoked.id });
         return revoked;
       });
-      if (!row) throw plexusError('not_found', { message: 'No such portal session.' });
-      return formatSession(row);
+      return formatSession(found(row, 'No such portal session.'));
     },
   );
 
   app.get(
     '/portal-session',
-    {
-      schema: {
-        tags: ['portal'],
-        summary:
-          'The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry',
+    schema.route(
+      'The portal session of the request (cookie-authenticated): its org, branding, mode, sections and the CSRF token its writes carry',
+      {
         response: {
           200: z.object({
             id: z.string(),
@@ -189,28 +165,26 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
             }),
           }),
           403: errorSchema,
-          ...authErrors,
         },
       },
-    },
+    ),
     async (req) => {
-      const orgId = orgOf(req);
-      const portal = req.auth?.portal;
-      if (!portal)
+      const session = req.auth?.portal;
+      if (!session)
         throw plexusError('forbidden', {
           message: 'Only a portal session has a portal session; an API key opens one with POST /v1/portal-sessions.',
         });
-      return withOrgTx(deps.db.app, orgId, async (c) => {
-        const s = await portalSessionWithOrg(c, orgId, portal.sessionId);
+      return org.tx(req, async (c, orgId) => {
+        const s = await portalSessionWithOrg(c, orgId, session.sessionId);
         if (!s?.expires_at) throw plexusError('portal_session_invalid');
         const settings = await getPortalSettings(c, orgId);
         return {
-          id: portal.sessionId,
+          id: session.sessionId,
           org_id: orgId,
           mode: s.mode,
           sections: s.sections as (typeof PORTAL_SECTIONS)[number][],
           expires_at: s.expires_at,
-          csrf_token: csrfTokenOf(portal.token),
+          csrf_token: csrfTokenOf(session.token),
           branding: {
             display_name: settings.display_name ?? s.org_name,
             logo_url: settings.logo_url,
@@ -223,47 +197,29 @@ export const portalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.get(
     '/org/portal',
-    {
-      schema: {
-        tags: ['portal'],
-        summary: 'The org portal’s settings: who may frame it, its name, logo and colour',
-        response: { 200: settingsSchema, ...authErrors },
-      },
-    },
-    async (req) => {
-      const orgId = orgOf(req);
-      return withOrgTx(deps.db.app, orgId, (c) => getPortalSettings(c, orgId));
-    },
+    schema.route('The org portal’s settings: who may frame it, its name, logo and colour', {
+      response: { 200: settingsSchema },
+    }),
+    async (req) => org.tx(req, (c, orgId) => getPortalSettings(c, orgId)),
   );
 
   app.patch(
     '/org/portal',
-    {
-      schema: {
-        tags: ['portal'],
-        summary:
-          'Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour',
-        body: settingsChange,
-        response: { 200: settingsSchema, ...authErrors },
-      },
-    },
+    schema.route(
+      'Change the org portal’s settings: the origins allowed to frame it (CSP frame-ancestors), its display name, logo URL and accent colour',
+      { body: settingsChange, response: { 200: settingsSchema } },
+    ),
     async (req) => {
-      const orgId = orgOf(req);
       const change = req.body;
-      return withOrgTx(deps.db.app, orgId, async (c) => {
+      return org.tx(req, async (c, orgId, audit) => {
         const next = await updatePortalSettings(
           c,
           orgId,
           Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
         );
-        await recordAudit(c, orgId, {
-          ...byRequest(req),
-          action: 'org.portal.update',
-          target: { type: 'org', id: orgId },
-          details: { fields: Object.keys(change) },
-        });
+        await audit('org.portal.update', { type: 'org', id: orgId }, { fields: Object.keys(change) });
         return next;
       });
     },
   );
-};
+});

@@ -5,7 +5,7 @@ import { configuredVersion, versionStatus } from '../../../providers/version-lif
 import type { ProviderDefinition } from '../../../providers/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { authErrors } from '../../schemas.ts';
-import { authKind, versionState } from '../../openapi/components.ts';
+import { authKind, versionStanding } from '../../openapi/components.ts';
 
 const providerSchema = z
   .object({
@@ -18,11 +18,7 @@ const providerSchema = z
     api_version: z.string(),
     /** Where the configured version stands: `sunset_soon` within 90 days, `sunset_passed` after. */
     version_lifecycle: z.object({
-      state: versionState,
-      released: z.string().nullable(),
-      sunset: z.string().nullable(),
-      sunset_tentative: z.boolean(),
-      days_to_sunset: z.number().int().nullable(),
+      ...versionStanding,
       pinned_version: z.string(),
       source: z.string().describe('where the platform publishes its versions'),
     }),

@@ -1,13 +1,11 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { getConnection } from '../../../connections/repo.ts';
 import { enqueue } from '../../../db/queue.ts';
 import { listRuns } from '../../../sync/runs.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema, idParams } from '../../schemas.ts';
 import { syncRunStatus } from '../../openapi/components.ts';
 
 export const runSchema = z.object({
@@ -30,22 +28,16 @@ export const runSchema = z.object({
   finished_at: z.date().nullable(),
 });
 
-export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const syncRoutes = orgRoutePlugin('sync', async (app, { org, schema }) => {
   app.post(
     '/connections/:id/syncs',
-    {
-      schema: {
-        tags: ['sync'],
-        summary: 'Sync a connection now (one run per connection at a time: a pending request is reused)',
-        params: idParams,
-        response: { 202: z.object({ connection_id: z.string(), job_id: z.number() }), 409: errorSchema, ...authErrors },
-      },
-    },
+    schema.onId('Sync a connection now (one run per connection at a time: a pending request is reused)', {
+      202: z.object({ connection_id: z.string(), job_id: z.number() }),
+      409: errorSchema,
+    }),
     async (req, reply) => {
-      const orgId = orgOf(req);
-      const jobId = await withOrgTx(deps.db.app, orgId, async (c) => {
-        const row = await getConnection(c, orgId, req.params.id);
-        if (!row) throw plexusError('not_found', { message: 'No such connection.' });
+      const jobId = await org.tx(req, async (c, orgId) => {
+        const row = found(await getConnection(c, orgId, req.params.id), 'No such connection.');
         if (row.status !== 'active') throw plexusError('conflict', { message: `The connection is ${row.status}.` });
         return enqueue(
           c,
@@ -60,24 +52,20 @@ export const syncRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/connections/:id/syncs',
-    {
-      schema: {
-        tags: ['sync'],
-        summary:
-          'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
+    schema.route(
+      'Sync runs of a connection (ads and content), newest first, with progress; `job_id` finds the run of a requested sync',
+      {
         params: idParams,
         querystring: z.object({ job_id: z.coerce.number().int().positive().optional() }),
-        response: { 200: z.object({ data: z.array(runSchema) }), ...authErrors },
+        response: { 200: z.object({ data: z.array(runSchema) }) },
       },
-    },
+    ),
     async (req) => {
-      const orgId = orgOf(req);
-      const rows = await withOrgTx(deps.db.app, orgId, async (c) => {
-        if (!(await getConnection(c, orgId, req.params.id)))
-          throw plexusError('not_found', { message: 'No such connection.' });
+      const rows = await org.tx(req, async (c, orgId) => {
+        found(await getConnection(c, orgId, req.params.id), 'No such connection.');
         return listRuns(c, orgId, req.params.id, req.query.job_id ?? null);
       });
       return { data: rows };
     },
   );
-};
+});

@@ -1,13 +1,10 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plexusError } from '../../../core/errors.ts';
-import { withOrgTx } from '../../../db/tx.ts';
 import { getDelivery, listAttempts } from '../../../webhooks/outbound/deliveries.ts';
 import { formatAttempt, formatDelivery } from '../../../webhooks/outbound/format.ts';
 import { requestRedelivery } from '../../../webhooks/outbound/manual.ts';
-import type { AppDeps } from '../../deps.ts';
-import { orgOf } from '../../plugins/auth.ts';
-import { authErrors, errorSchema, idParams } from '../../schemas.ts';
+import { found } from '../../found.ts';
+import { orgRoutePlugin } from '../../org-routes.ts';
+import { errorSchema } from '../../schemas.ts';
 
 export const deliverySchema = z.object({
   id: z.string(),
@@ -34,44 +31,29 @@ const attemptSchema = z.object({
   at: z.date(),
 });
 
-export const webhookDeliveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export const webhookDeliveryRoutes = orgRoutePlugin('webhooks', async (app, { deps, org, schema }) => {
   app.get(
     '/webhook-deliveries/:id',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: 'One webhook delivery with every attempt',
-        params: idParams,
-        response: { 200: deliverySchema.extend({ attempt_log: z.array(attemptSchema) }), ...authErrors },
-      },
-    },
+    schema.byId(
+      'One webhook delivery with every attempt',
+      deliverySchema.extend({ attempt_log: z.array(attemptSchema) }),
+    ),
     async (req) => {
-      const orgId = orgOf(req);
-      const out = await withOrgTx(deps.db.app, orgId, async (c) => {
+      const out = await org.tx(req, async (c, orgId) => {
         const d = await getDelivery(c, orgId, req.params.id);
         return d ? { d, attempts: await listAttempts(c, orgId, d.id) } : undefined;
       });
-      if (!out) throw plexusError('not_found', { message: 'No such webhook delivery.' });
-      return { ...formatDelivery(out.d), attempt_log: out.attempts.map(formatAttempt) };
+      const { d, attempts } = found(out, 'No such webhook delivery.');
+      return { ...formatDelivery(d), attempt_log: attempts.map(formatAttempt) };
     },
   );
 
   app.post(
     '/webhook-deliveries/:id/redeliver',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: 'Attempt a webhook delivery again now, whatever its status',
-        params: idParams,
-        response: { 202: deliverySchema, 409: errorSchema, ...authErrors },
-      },
-    },
+    schema.onId('Attempt a webhook delivery again now, whatever its status', { 202: deliverySchema, 409: errorSchema }),
     async (req, reply) => {
-      const orgId = orgOf(req);
-      const row = await withOrgTx(deps.db.app, orgId, (c) =>
-        requestRedelivery(c, orgId, req.params.id, deps.clock.now()),
-      );
+      const row = await org.tx(req, (c, orgId) => requestRedelivery(c, orgId, req.params.id, deps.clock.now()));
       return reply.status(202).send(formatDelivery(row));
     },
   );
-};
+});
