@@ -1,7 +1,7 @@
 /**
  * The declarative shape of a provider. Every platform is one object of this type in
- * `src/providers/<id>/provider.ts`, exported by that folder's `index.ts` and listed once in
- * `registry.ts` (which derives `ProviderId` from the list). Core code reads these
+ * `src/providers/<id>/index.ts`, the folder's entry module, which `registry.ts` lists once
+ * (and derives `ProviderId` from). Core code reads these
  * fields; it never branches on a provider's id. Quirks that data cannot express become
  * named hooks in the provider's own folder.
  */

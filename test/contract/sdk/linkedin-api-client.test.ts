@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestliClient } from 'linkedin-api-client';
-import { linkedinProvider } from '../../../src/providers/linkedin/provider.ts';
+import { linkedinProvider } from '../../../src/providers/linkedin/index.ts';
 import { sandbox as linkedinSandbox, type LinkedInRunningSandbox } from '../../../src/providers/linkedin/sandbox.ts';
 import { loopbackAgent } from './loopback-agent.ts';
 

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebflowClient } from 'webflow-api';
-import { webflowProvider } from '../../../src/providers/webflow/provider.ts';
+import { webflowProvider } from '../../../src/providers/webflow/index.ts';
 import { sandbox as webflowSandbox, type WebflowRunningSandbox } from '../../../src/providers/webflow/sandbox.ts';
 import { scheme as timestamped } from '../../../src/providers/kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
 import { waitFor } from '../../helpers/wait.ts';
