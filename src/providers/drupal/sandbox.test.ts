@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { basic, callWithCredential, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { basic, callWithCredential, decide, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type DrupalSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/drupal/callback';
@@ -94,20 +94,10 @@ test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation
   });
   const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ??
-      '',
-  );
+  const deny = await decide(sb.url, page, 'deny', call);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 's1');
-  const allow = new URL(
-    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'allow' }))).headers.get(
-      'location',
-    ) ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow', call);
   const code = allow.searchParams.get('code')!;
 
   const tok = await call(

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, decide, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -154,21 +154,11 @@ test('consent page: Deny redirects with error=access_denied and the state; Allow
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /auth\/adwords/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }));
-  assert.equal(deny.status, 302);
-  const denied = new URL(deny.headers.get('location') ?? '');
+  const denied = await decide(sb.url, page, 'deny');
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   assert.equal(denied.searchParams.get('state'), 'st-g');
   assert.equal(denied.searchParams.get('code'), null);
-  const allow = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }));
-  const code = new URL(allow.headers.get('location') ?? '').searchParams.get('code') ?? '';
+  const code = (await decide(sb.url, page, 'allow')).searchParams.get('code') ?? '';
   assert.equal((await exchange(sb, code)).status, 200);
 
   assert.equal((await call(authUrl(sb, { client_id: 'nope' }))).status, 401);

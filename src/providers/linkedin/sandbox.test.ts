@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { call, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, decide, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type LinkedInRunningSandbox, type LinkedInSandboxOptions } from './sandbox.ts';
 
 const DAY = 86_400_000;
@@ -123,22 +123,11 @@ test('consent page: Deny → user_cancelled_authorize with state; unknown scope 
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /rw_ads/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '',
-  );
+  const deny = await decide(sb.url, page, 'deny');
   assert.equal(deny.searchParams.get('error'), 'user_cancelled_authorize');
   assert.equal(deny.searchParams.get('state'), 'st-li');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow');
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 
   const bad = await call(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import {
   callWithCredential,
+  decide,
   jsonPost as post,
   startSandbox,
   T0,
@@ -136,20 +137,11 @@ test('consent page: Deny redirects with access_denied and state; Allow with a si
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /write_content/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const form = (decision: string): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision }).toString(),
-  });
-  const deny = new URL((await call(`${sb.url}${action}`, form('deny'))).headers.get('location') ?? '');
+  const deny = await decide(sb.url, page, 'deny', call);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'nonce-1');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL((await call(`${sb.url}${action}`, form('allow'))).headers.get('location') ?? '');
+  const allow = await decide(sb.url, page, 'allow', call);
   assert.ok(validHmac(allow.searchParams, sb.clientSecret));
   assert.equal((await exchange(sb, allow.searchParams.get('code')!)).status, 200);
 });

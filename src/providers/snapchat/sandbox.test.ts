@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, decide, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type SnapchatRunningSandbox, type SnapchatSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -89,22 +89,11 @@ test('consent page: Deny → error=access_denied with state; Allow → code', as
   const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '',
-  );
+  const deny = await decide(sb.url, page, 'deny');
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'st-snap');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow');
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 });
 

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, decide, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
 import { sandbox, type WixRunningSandbox, type WixSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/wix/installed';
@@ -128,15 +128,7 @@ test('legacy install flow: consent (auto and deny), code → 5-minute token + re
     `${manual.installUrl}?${new URLSearchParams({ appId: manual.appId, redirectUrl: REDIRECT, state: 'w2' }).toString()}`,
   );
   assert.equal(page.status, 200);
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const deny = await call(`${manual.url}/installer/install/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision: 'deny' }).toString(),
-  });
-  const denied = new URL(deny.headers.get('location') ?? '');
+  const denied = await decide(manual.url, page, 'deny', call);
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   assert.equal(denied.searchParams.get('state'), 'w2');
 });
