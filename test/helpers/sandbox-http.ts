@@ -4,7 +4,6 @@
  * following redirects, building request bodies, and a local webhook receiver.
  */
 import type { TestContext } from 'node:test';
-import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSandbox, Sandbox, SandboxOptions } from '../../src/sandbox/kit/types.ts';
@@ -78,21 +77,6 @@ export function form(values: Record<string, string>): RequestInit {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(values).toString(),
   };
-}
-
-/** A consent page's form: where it posts, and the authorize parameters it carries back. */
-export function consentForm(page: Res): { action: string; hidden: Record<string, string> } {
-  const action = /action="([^"]+)"/.exec(page.text)?.[1] ?? '';
-  const fields = [...page.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)];
-  return { action, hidden: Object.fromEntries(fields.map((m) => [m[1] ?? '', (m[2] ?? '').replace(/&amp;/g, '&')])) };
-}
-
-/** Presses Allow or Deny on a consent page the sandbox at `origin` served; both redirect back to the app. */
-export async function decide(origin: string, page: Res, decision: 'allow' | 'deny', send = call): Promise<URL> {
-  const { action, hidden } = consentForm(page);
-  const res = await send(`${origin}${action}`, form({ ...hidden, decision }));
-  assert.equal(res.status, 302, res.text);
-  return new URL(res.headers.get('location') ?? '');
 }
 
 /** A POST with a JSON body; `headers` are sent after the content type. */

@@ -1,7 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { call, decide, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -27,35 +28,15 @@ function authUrl(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}
 }
 
 async function authorize(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
-  const res = await call(authUrl(sb, extra));
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(authUrl(sb, extra));
 }
 
 function exchange(sb: GoogleAdsRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      code,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      redirect_uri: REDIRECT,
-      ...extra,
-    }),
-  );
+  return postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
 }
 
 function refresh(sb: GoogleAdsRunningSandbox, refreshToken: string): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-    }),
-  );
+  return postToken(sb, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
 function api(

@@ -4,16 +4,8 @@ import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { meta } from './index.ts';
 import { verify } from '../kit/webhook-schemes/hmac-sha256-hex.ts';
-import {
-  callWithCredential,
-  consentForm,
-  decide,
-  form,
-  receiver,
-  startSandbox,
-  T0,
-  type Res,
-} from '../../../test/helpers/sandbox-http.ts';
+import { callWithCredential, form, receiver, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { consentForm, decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type MetaRunningSandbox, type MetaSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import {
   callWithCredential,
-  decide,
   jsonPost as post,
   startSandbox,
   T0,
   type Res,
 } from '../../../test/helpers/sandbox-http.ts';
+import { decide, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import type { Operation } from './graphql-call.ts';
 import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from './sandbox.ts';
 
@@ -51,9 +51,7 @@ function authorizeUrl(sb: ShopifyRunningSandbox, extra: Record<string, string> =
 }
 
 async function authorize(sb: ShopifyRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
-  const res = await call(authorizeUrl(sb, extra));
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(authorizeUrl(sb, extra), call);
 }
 
 async function exchange(sb: ShopifyRunningSandbox, code: string, extra: Record<string, unknown> = {}): Promise<Res> {

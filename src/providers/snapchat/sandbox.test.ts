@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, decide, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type SnapchatRunningSandbox, type SnapchatSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -22,30 +23,15 @@ async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, strin
     state: 'st-snap',
     ...extra,
   });
-  const res = await call(`${sb.authorizeUrl}?${q.toString()}`);
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(`${sb.authorizeUrl}?${q.toString()}`);
 }
 
 function exchange(sb: SnapchatRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code,
-      redirect_uri: REDIRECT,
-      ...extra,
-    }),
-  );
+  return postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
 }
 
 function refresh(sb: SnapchatRunningSandbox, rt: string): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({ grant_type: 'refresh_token', client_id: sb.clientId, client_secret: sb.clientSecret, refresh_token: rt }),
-  );
+  return postToken(sb, { grant_type: 'refresh_token', refresh_token: rt });
 }
 
 test('authorize (auto consent) → code + state → 1-hour Bearer token with refresh token → /v1/me; reused code fails', async (t) => {

@@ -1,12 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  callWithCredential,
-  decide,
-  jsonPost as post,
-  startSandbox,
-  type Res,
-} from '../../../test/helpers/sandbox-http.ts';
+import { callWithCredential, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
