@@ -74,6 +74,50 @@ function checkApp(
   return undefined;
 }
 
+/** The token and revoke calls: a JSON body that names the app by its id and secret, and one required field. */
+function appCall(
+  ctx: TikTokContext,
+  key: string,
+  handle: (ctx: TikTokContext, value: string) => SandboxResponse,
+): (req: SandboxRequest) => SandboxResponse {
+  return (req) => {
+    const b = req.body;
+    const bad = requireJson(ctx, req) ?? checkApp(ctx, oauth2.field(b['app_id']), oauth2.field(b['secret']));
+    if (bad) return bad;
+    const value = oauth2.field(b[key]);
+    return value ? handle(ctx, value) : reply(ctx.now(), 40002, `${key}: Missing data for required field.`);
+  };
+}
+
+function exchangeAuthCode(ctx: TikTokContext, authCode: string): SandboxResponse {
+  const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
+  if (!redeemed.ok) {
+    const why =
+      redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
+    return reply(ctx.now(), 40110, `Auth_code ${why}.`);
+  }
+  const record = ctx.tokens.issue({
+    kind: 'access',
+    clientId: ctx.config.appId,
+    subject: redeemed.code.subject,
+    scopes: redeemed.code.scopes,
+    ttlSeconds: ctx.config.accessTokenTtlSeconds,
+    label: 'long_term',
+  });
+  return ok(ctx.now(), {
+    access_token: record.token,
+    advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
+    scope: record.scopes.map(Number),
+  });
+}
+
+function revokeToken(ctx: TikTokContext, token: string): SandboxResponse {
+  const check = ctx.tokens.validate(token);
+  if (!check.ok) return tokenProblem(ctx, check.problem);
+  ctx.tokens.revokeGrant(check.record.grantId, 'revoked_by_app');
+  return ok(ctx.now(), {});
+}
+
 export function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.includes('application/json') || req.bodyError)
@@ -99,48 +143,8 @@ export function oauthRoutes(r: Router, ctx: TikTokContext): void {
     error_description: 'The user cancelled the authorization.',
   });
 
-  r.add('POST', '/open_api/:version/oauth2/access_token/', (req) => {
-    const notJson = requireJson(ctx, req);
-    if (notJson) return notJson;
-    const b = req.body;
-    const bad = checkApp(ctx, oauth2.field(b['app_id']), oauth2.field(b['secret']));
-    if (bad) return bad;
-    const authCode = oauth2.field(b['auth_code']);
-    if (!authCode) return reply(ctx.now(), 40002, 'auth_code: Missing data for required field.');
-    const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
-    if (!redeemed.ok) {
-      const why =
-        redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
-      return reply(ctx.now(), 40110, `Auth_code ${why}.`);
-    }
-    const record = ctx.tokens.issue({
-      kind: 'access',
-      clientId: ctx.config.appId,
-      subject: redeemed.code.subject,
-      scopes: redeemed.code.scopes,
-      ttlSeconds: ctx.config.accessTokenTtlSeconds,
-      label: 'long_term',
-    });
-    return ok(ctx.now(), {
-      access_token: record.token,
-      advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
-      scope: record.scopes.map(Number),
-    });
-  });
-
-  r.add('POST', '/open_api/:version/oauth2/revoke_token/', (req) => {
-    const notJson = requireJson(ctx, req);
-    if (notJson) return notJson;
-    const b = req.body;
-    const bad = checkApp(ctx, oauth2.field(b['app_id']), oauth2.field(b['secret']));
-    if (bad) return bad;
-    const token = oauth2.field(b['access_token']);
-    if (!token) return reply(ctx.now(), 40002, 'access_token: Missing data for required field.');
-    const check = ctx.tokens.validate(token);
-    if (!check.ok) return tokenProblem(ctx, check.problem);
-    ctx.tokens.revokeGrant(check.record.grantId, 'revoked_by_app');
-    return ok(ctx.now(), {});
-  });
+  r.add('POST', '/open_api/:version/oauth2/access_token/', appCall(ctx, 'auth_code', exchangeAuthCode));
+  r.add('POST', '/open_api/:version/oauth2/revoke_token/', appCall(ctx, 'access_token', revokeToken));
 
   r.add('GET', '/open_api/:version/oauth2/advertiser/get/', (req) => {
     const auth = authenticate(ctx, req);
