@@ -14,7 +14,7 @@ function api(url: string, token: string): Promise<Res> {
   return call(url, { headers: { authorization: `Bearer ${token}` } });
 }
 
-async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
+function authorizeUrl(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({
     client_id: sb.clientId,
     redirect_uri: REDIRECT,
@@ -23,7 +23,11 @@ async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, strin
     state: 'st-snap',
     ...extra,
   });
-  return redirectOf(`${sb.authorizeUrl}?${q.toString()}`);
+  return `${sb.authorizeUrl}?${q.toString()}`;
+}
+
+function authorize(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
+  return redirectOf(authorizeUrl(sb, extra));
 }
 
 function exchange(sb: SnapchatRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
@@ -65,14 +69,7 @@ test('authorize (auto consent) → code + state → 1-hour Bearer token with ref
 
 test('consent page: Deny → error=access_denied with state; Allow → code', async (t) => {
   const { sb } = await startSnap(t, { autoConsent: false, appName: 'Agency Hub' });
-  const q = new URLSearchParams({
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    response_type: 'code',
-    scope: 'snapchat-marketing-api',
-    state: 'st-snap',
-  });
-  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
+  const page = await call(authorizeUrl(sb));
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   const deny = await decide(sb.url, page, 'deny');
