@@ -17,6 +17,7 @@ import { chunkPassword, generateAppPassword, toSecond, WpSite, type PostStatus, 
 import { termRoutes } from './sandbox/terms.ts';
 import { createAppPassword, userRoutes } from './sandbox/users.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
+import { hyphenate } from '../../sandbox/kit/text.ts';
 
 export interface WordPressSandboxOptions extends SandboxOptions {
   /** Administrator login; the email works as the Basic username too. */
@@ -120,10 +121,7 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     create(fields) {
       const t = toSecond(now());
       const id = ctx.site.nextId++;
-      const slug = fields.title
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
+      const slug = hyphenate(fields.title);
       ctx.site.posts.set(id, {
         id,
         type: fields.type ?? 'post',
