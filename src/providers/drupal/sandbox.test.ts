@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { basic, callWithCredential, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type DrupalSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/drupal/callback';
@@ -94,32 +95,13 @@ test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation
   });
   const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ??
-      '',
-  );
+  const deny = await decide(sb.url, page, 'deny', call);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 's1');
-  const allow = new URL(
-    (await call(`${sb.url}/oauth/authorize/decision`, form({ ...hidden, decision: 'allow' }))).headers.get(
-      'location',
-    ) ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow', call);
   const code = allow.searchParams.get('code')!;
 
-  const tok = await call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code,
-      redirect_uri: REDIRECT,
-    }),
-  );
+  const tok = await postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, call);
   assert.equal(tok.status, 200);
   assert.equal(tok.body.token_type, 'Bearer');
   assert.equal(tok.body.expires_in, 300);
@@ -142,29 +124,13 @@ test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation
     }),
   );
   assert.deepEqual([wrongClient.status, wrongClient.body.error], [401, 'invalid_client']);
-  const r1 = await call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'refresh_token',
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      refresh_token: tok.body.refresh_token,
-    }),
-  );
+  const r1 = await postToken(sb, { grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }, call);
   assert.equal(r1.status, 200);
   assert.equal(
     (await call(sb.jsonapiUrl, { auth: `Bearer ${r1.body.access_token}` })).body.meta.links.me.meta.id,
     sb.userUuid,
   );
-  const replay = await call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'refresh_token',
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      refresh_token: tok.body.refresh_token,
-    }),
-  );
+  const replay = await postToken(sb, { grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }, call);
   assert.deepEqual(
     [replay.status, replay.body.error, replay.body.hint],
     [400, 'invalid_grant', 'Token has been revoked'],

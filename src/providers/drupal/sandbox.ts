@@ -9,6 +9,7 @@ import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { rngFor } from '../../sandbox/kit/rng.ts';
 import { header, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { authRoutes, DrupalAuth, type Caller, type DrupalUser } from './sandbox/auth.ts';
 import { jsonapiError } from './sandbox/document.ts';
@@ -23,6 +24,7 @@ import {
   type DrupalNode,
   type DrupalTerm,
 } from './sandbox/site.ts';
+import { mustExist } from '../../sandbox/kit/remote.ts';
 
 export interface DrupalSandboxOptions extends SandboxOptions {
   username?: string;
@@ -96,10 +98,7 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     {
       siteName,
       users,
-      clientId: opts.clientId ?? uuidOf(String(seed), 'consumer'),
-      clientSecret: opts.clientSecret ?? 'sandbox-drupal-client-secret',
-      appName: opts.appName ?? 'Plexus',
-      autoConsent: opts.autoConsent ?? false,
+      ...sandboxApp(opts, { clientId: uuidOf(String(seed), 'consumer'), clientSecret: 'sandbox-drupal-client-secret' }),
       accessTtlSeconds: opts.accessTtlSeconds ?? 300,
       refreshTtlSeconds: opts.refreshTtlSeconds ?? 1_209_600,
       rotateRefreshTokens: opts.rotateRefreshTokens ?? true,
@@ -116,11 +115,7 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
   authRoutes(routes, auth);
   jsonapiRoutes(routes, ctx, who);
 
-  const mustGet = (id: string): DrupalNode => {
-    const n = ctx.nodes.get(id);
-    if (!n) throw new Error(`no Drupal node with uuid ${id}`);
-    return n;
-  };
+  const mustGet = (id: string): DrupalNode => mustExist(ctx.nodes.get(id), `Drupal node with uuid ${id}`);
   const remote: DrupalRemote = {
     edit(id, patch) {
       const n = mustGet(id);

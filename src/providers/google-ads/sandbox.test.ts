@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -27,35 +28,15 @@ function authUrl(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}
 }
 
 async function authorize(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
-  const res = await call(authUrl(sb, extra));
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(authUrl(sb, extra));
 }
 
 function exchange(sb: GoogleAdsRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      code,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      redirect_uri: REDIRECT,
-      ...extra,
-    }),
-  );
+  return postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
 }
 
 function refresh(sb: GoogleAdsRunningSandbox, refreshToken: string): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-    }),
-  );
+  return postToken(sb, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
 function api(
@@ -154,21 +135,11 @@ test('consent page: Deny redirects with error=access_denied and the state; Allow
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /auth\/adwords/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }));
-  assert.equal(deny.status, 302);
-  const denied = new URL(deny.headers.get('location') ?? '');
+  const denied = await decide(sb.url, page, 'deny');
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   assert.equal(denied.searchParams.get('state'), 'st-g');
   assert.equal(denied.searchParams.get('code'), null);
-  const allow = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }));
-  const code = new URL(allow.headers.get('location') ?? '').searchParams.get('code') ?? '';
+  const code = (await decide(sb.url, page, 'allow')).searchParams.get('code') ?? '';
   assert.equal((await exchange(sb, code)).status, 200);
 
   assert.equal((await call(authUrl(sb, { client_id: 'nope' }))).status, 401);

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { apiRoutes } from './sandbox/api.ts';
 import { ADWORDS_SCOPE, type GoogleConfig, type GoogleContext } from './sandbox/context.ts';
@@ -88,10 +89,10 @@ async function start(opts: GoogleAdsSandboxOptions = {}): Promise<GoogleAdsRunni
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: GoogleConfig = {
-    clientId: opts.clientId ?? '123456789012-sandbox0plexus0apps.apps.googleusercontent.com',
-    clientSecret: opts.clientSecret ?? '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',
-    appName: opts.appName ?? 'Plexus',
-    autoConsent: opts.autoConsent ?? false,
+    ...sandboxApp(opts, {
+      clientId: '123456789012-sandbox0plexus0apps.apps.googleusercontent.com',
+      clientSecret: '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',
+    }),
     developerToken: opts.developerToken ?? 'SandboxDevToken012345',
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds === undefined ? null : opts.refreshTokenTtlSeconds,

@@ -13,6 +13,7 @@ import { articleRoutes, seedArticles, type JoomlaArticle, type JoomlaCtx } from 
 import { API_CT, jerror } from './sandbox/jsonapi.ts';
 import { authenticate, makeToken, newSeed, SUPER_USERS, type JoomlaUser } from './sandbox/auth.ts';
 import { seedTrees, treeRoutes, type JoomlaNode } from './sandbox/taxonomy.ts';
+import { mustExist } from '../../sandbox/kit/remote.ts';
 
 export interface JoomlaSandboxOptions extends SandboxOptions {
   /** `$secret` from configuration.php; derived from the seed when absent. */
@@ -106,11 +107,7 @@ async function start(opts: JoomlaSandboxOptions = {}): Promise<JoomlaRunningSand
   articleRoutes(routes, ctx, userOf);
   treeRoutes(routes, ctx, userOf);
 
-  const mustGet = (id: string) => {
-    const a = ctx.articles.get(Number(id));
-    if (!a) throw new Error(`no Joomla article with id ${id}`);
-    return a;
-  };
+  const mustGet = (id: string) => mustExist(ctx.articles.get(Number(id)), `Joomla article with id ${id}`);
   const remote: JoomlaRemote = {
     edit(id, patch) {
       const a = mustGet(id);

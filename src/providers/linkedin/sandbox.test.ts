@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { call, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type LinkedInRunningSandbox, type LinkedInSandboxOptions } from './sandbox.ts';
 
 const DAY = 86_400_000;
@@ -43,30 +44,15 @@ async function authorize(
     ...extra,
   });
   // The official JS client sends comma-separated scopes unencoded.
-  const res = await call(`${sb.authorizeUrl}?${q.toString()}&scope=${rawScope}`);
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(`${sb.authorizeUrl}?${q.toString()}&scope=${rawScope}`);
 }
 
 function exchange(sb: LinkedInRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT,
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      ...extra,
-    }),
-  );
+  return postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
 }
 
 function refresh(sb: LinkedInRunningSandbox, token: string): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({ grant_type: 'refresh_token', refresh_token: token, client_id: sb.clientId, client_secret: sb.clientSecret }),
-  );
+  return postToken(sb, { grant_type: 'refresh_token', refresh_token: token });
 }
 
 async function connect(sb: LinkedInRunningSandbox): Promise<Res> {
@@ -123,22 +109,11 @@ test('consent page: Deny → user_cancelled_authorize with state; unknown scope 
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /rw_ads/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '',
-  );
+  const deny = await decide(sb.url, page, 'deny');
   assert.equal(deny.searchParams.get('error'), 'user_cancelled_authorize');
   assert.equal(deny.searchParams.get('state'), 'st-li');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow');
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 
   const bad = await call(

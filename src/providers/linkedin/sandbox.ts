@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { analyticsRoutes, metricRowCount } from './sandbox/analytics.ts';
 import { apiRoutes } from './sandbox/api.ts';
@@ -104,10 +105,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: LinkedInConfig = {
-    clientId: opts.clientId ?? '78sandboxlnkd01',
-    clientSecret: opts.clientSecret ?? 'WPL_AP1.sandboxLinkedInSecret.0123==',
-    appName: opts.appName ?? 'Plexus',
-    autoConsent: opts.autoConsent ?? false,
+    ...sandboxApp(opts, { clientId: '78sandboxlnkd01', clientSecret: 'WPL_AP1.sandboxLinkedInSecret.0123==' }),
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 5_184_000,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? 31_536_000,
     programmaticRefresh: opts.programmaticRefresh ?? true,

@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { meta } from './index.ts';
 import { verify } from '../kit/webhook-schemes/hmac-sha256-hex.ts';
 import { callWithCredential, form, receiver, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { consentForm, decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type MetaRunningSandbox, type MetaSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -125,26 +126,16 @@ test('consent page shows app and scopes; Deny redirects with Meta error params, 
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /ads_read/);
   assert.match(page.body, /business_management/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  assert.equal(hidden['state'], 'st-123');
+  assert.equal(consentForm(page).hidden['state'], 'st-123');
 
-  const deny = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }));
-  assert.equal(deny.status, 302);
-  const denied = new URL(deny.headers.get('location') ?? '');
+  const denied = await decide(sb.url, page, 'deny');
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   assert.equal(denied.searchParams.get('error_reason'), 'user_denied');
   assert.ok(denied.searchParams.get('error_description'));
   assert.equal(denied.searchParams.get('state'), 'st-123');
   assert.equal(denied.searchParams.get('code'), null);
 
-  const allow = await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }));
-  const allowed = new URL(allow.headers.get('location') ?? '');
+  const allowed = await decide(sb.url, page, 'allow');
   assert.equal(allowed.searchParams.get('state'), 'st-123');
   const token = await exchangeCode(sb, allowed.searchParams.get('code') ?? '');
   assert.equal(token.status, 200);

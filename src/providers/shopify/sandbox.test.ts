@@ -8,6 +8,7 @@ import {
   T0,
   type Res,
 } from '../../../test/helpers/sandbox-http.ts';
+import { decide, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import type { Operation } from './graphql-call.ts';
 import { sandbox, type ShopifyRunningSandbox, type ShopifySandboxOptions } from './sandbox.ts';
 
@@ -50,9 +51,7 @@ function authorizeUrl(sb: ShopifyRunningSandbox, extra: Record<string, string> =
 }
 
 async function authorize(sb: ShopifyRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
-  const res = await call(authorizeUrl(sb, extra));
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return redirectOf(authorizeUrl(sb, extra), call);
 }
 
 async function exchange(sb: ShopifyRunningSandbox, code: string, extra: Record<string, unknown> = {}): Promise<Res> {
@@ -136,20 +135,11 @@ test('consent page: Deny redirects with access_denied and state; Allow with a si
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /write_content/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const form = (decision: string): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision }).toString(),
-  });
-  const deny = new URL((await call(`${sb.url}${action}`, form('deny'))).headers.get('location') ?? '');
+  const deny = await decide(sb.url, page, 'deny', call);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'nonce-1');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL((await call(`${sb.url}${action}`, form('allow'))).headers.get('location') ?? '');
+  const allow = await decide(sb.url, page, 'allow', call);
   assert.ok(validHmac(allow.searchParams, sb.clientSecret));
   assert.equal((await exchange(sb, allow.searchParams.get('code')!)).status, 200);
 });

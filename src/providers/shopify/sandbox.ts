@@ -11,6 +11,7 @@ import { withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import {
   restErrors,
@@ -30,6 +31,7 @@ import { render, shopObject } from './sandbox/payloads.ts';
 import { handleize, ShopData, type Kind, type Resource } from './sandbox/store.ts';
 import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyTopic } from './sandbox/webhooks.ts';
 import { text } from '../../sandbox/kit/text.ts';
+import { mustExist } from '../../sandbox/kit/remote.ts';
 
 export interface ShopifySandboxOptions extends SandboxOptions {
   /** Shop name before `.myshopify.com` (default `plexus-sandbox`); invalid names are refused at start. */
@@ -135,10 +137,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   const version = opts.version ?? '2026-10';
   const config: ShopifyConfig = {
     shop,
-    clientId: opts.clientId ?? 'sandbox-shopify-client-id',
-    clientSecret: opts.clientSecret ?? 'sandbox-shopify-client-secret',
-    appName: opts.appName ?? 'Plexus',
-    autoConsent: opts.autoConsent ?? false,
+    ...sandboxApp(opts, { clientId: 'sandbox-shopify-client-id', clientSecret: 'sandbox-shopify-client-secret' }),
     redirectUris: opts.redirectUris ?? [],
     version,
     supportedVersions: [...quarters(version, 4), 'unstable'],
@@ -202,11 +201,7 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   media.routes(routes);
   deps.bulk.routes(routes);
 
-  const mustGet = (id: string) => {
-    const r = ctx.data.items.get(Number(id));
-    if (!r) throw new Error(`no Shopify resource with id ${id}`);
-    return r;
-  };
+  const mustGet = (id: string) => mustExist(ctx.data.items.get(Number(id)), `Shopify resource with id ${id}`);
   const remote: ShopifyRemote = {
     edit(id, patch) {
       const r = mustGet(id);

@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type SnapchatRunningSandbox, type SnapchatSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -13,7 +14,7 @@ function api(url: string, token: string): Promise<Res> {
   return call(url, { headers: { authorization: `Bearer ${token}` } });
 }
 
-async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
+function authorizeUrl(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({
     client_id: sb.clientId,
     redirect_uri: REDIRECT,
@@ -22,30 +23,19 @@ async function authorize(sb: SnapchatRunningSandbox, extra: Record<string, strin
     state: 'st-snap',
     ...extra,
   });
-  const res = await call(`${sb.authorizeUrl}?${q.toString()}`);
-  assert.equal(res.status, 302, String(res.body));
-  return new URL(res.headers.get('location') ?? '');
+  return `${sb.authorizeUrl}?${q.toString()}`;
+}
+
+function authorize(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
+  return redirectOf(authorizeUrl(sb, extra));
 }
 
 function exchange(sb: SnapchatRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({
-      grant_type: 'authorization_code',
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code,
-      redirect_uri: REDIRECT,
-      ...extra,
-    }),
-  );
+  return postToken(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
 }
 
 function refresh(sb: SnapchatRunningSandbox, rt: string): Promise<Res> {
-  return call(
-    sb.tokenUrl,
-    form({ grant_type: 'refresh_token', client_id: sb.clientId, client_secret: sb.clientSecret, refresh_token: rt }),
-  );
+  return postToken(sb, { grant_type: 'refresh_token', refresh_token: rt });
 }
 
 test('authorize (auto consent) → code + state → 1-hour Bearer token with refresh token → /v1/me; reused code fails', async (t) => {
@@ -79,32 +69,14 @@ test('authorize (auto consent) → code + state → 1-hour Bearer token with ref
 
 test('consent page: Deny → error=access_denied with state; Allow → code', async (t) => {
   const { sb } = await startSnap(t, { autoConsent: false, appName: 'Agency Hub' });
-  const q = new URLSearchParams({
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    response_type: 'code',
-    scope: 'snapchat-marketing-api',
-    state: 'st-snap',
-  });
-  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
+  const page = await call(authorizeUrl(sb));
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const deny = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'deny' }))).headers.get('location') ?? '',
-  );
+  const deny = await decide(sb.url, page, 'deny');
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'st-snap');
   assert.equal(deny.searchParams.get('code'), null);
-  const allow = new URL(
-    (await call(`${sb.url}${action}`, form({ ...hidden, decision: 'allow' }))).headers.get('location') ?? '',
-  );
+  const allow = await decide(sb.url, page, 'allow');
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 });
 

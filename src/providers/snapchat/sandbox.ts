@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { apiRoutes, touch } from './sandbox/api.ts';
 import { snapError, type SnapConfig, type SnapContext } from './sandbox/context.ts';
@@ -69,10 +70,10 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const config: SnapConfig = {
-    clientId: opts.clientId ?? '6b0f8a8e-5f1c-4d8b-9a3e-sandbox00snap',
-    clientSecret: opts.clientSecret ?? 'sandbox-snapchat-client-secret-0123',
-    appName: opts.appName ?? 'Plexus',
-    autoConsent: opts.autoConsent ?? false,
+    ...sandboxApp(opts, {
+      clientId: '6b0f8a8e-5f1c-4d8b-9a3e-sandbox00snap',
+      clientSecret: 'sandbox-snapchat-client-secret-0123',
+    }),
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
     refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds === undefined ? null : opts.refreshTokenTtlSeconds,
     rotateRefreshTokens: opts.rotateRefreshTokens ?? false,

@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type TikTokRunningSandbox, type TikTokSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -89,23 +90,11 @@ test('consent page: Deny redirects back without an auth_code and with the state;
   const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
-  const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
-      m[1] ?? '',
-      (m[2] ?? '').replace(/&amp;/g, '&'),
-    ]),
-  );
-  const formOf = (decision: string): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision }).toString(),
-  });
-  const deny = new URL((await call(`${sb.url}${action}`, formOf('deny'))).headers.get('location') ?? '');
+  const deny = await decide(sb.url, page, 'deny');
   assert.equal(deny.searchParams.get('auth_code'), null);
   assert.equal(deny.searchParams.get('error'), 'access_denied');
   assert.equal(deny.searchParams.get('state'), 'st-tt');
-  const allow = new URL((await call(`${sb.url}${action}`, formOf('allow'))).headers.get('location') ?? '');
+  const allow = await decide(sb.url, page, 'allow');
   assertCode(await exchange(sb, allow.searchParams.get('auth_code') ?? ''), 0);
   assert.equal((await call(`${sb.authorizeUrl}?app_id=999&redirect_uri=${encodeURIComponent(REDIRECT)}`)).status, 400);
 });

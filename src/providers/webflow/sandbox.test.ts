@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { callWithCredential, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
@@ -93,15 +94,7 @@ test('consent page: Deny redirects with access_denied and state', async (t) => {
   const page = await call(authorizeUrl(sb));
   assert.equal(page.status, 200);
   assert.match(page.body, /cms:write/);
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const deny = await call(`${sb.url}/oauth/authorize/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision: 'deny' }).toString(),
-  });
-  const loc = new URL(deny.headers.get('location') ?? '');
+  const loc = await decide(sb.url, page, 'deny', call);
   assert.equal(loc.searchParams.get('error'), 'access_denied');
   assert.equal(loc.searchParams.get('state'), 'wf-1');
   assert.equal((await call(authorizeUrl(sb, 'cms:read bogus:scope'))).status, 400);

@@ -23,6 +23,7 @@ import {
   type TriggerType,
 } from './sandbox/webhooks.ts';
 import { text } from '../../sandbox/kit/text.ts';
+import { mustExist } from '../../sandbox/kit/remote.ts';
 
 export interface WebflowSandboxOptions extends SandboxOptions {
   /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
@@ -293,11 +294,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     },
   );
 
-  const mustGet = (id: string) => {
-    const i = state.items.get(id);
-    if (!i) throw new Error(`no Webflow item with id ${id}`);
-    return i;
-  };
+  const mustGet = (id: string) => mustExist(state.items.get(id), `Webflow item with id ${id}`);
   const remote: WebflowRemote = {
     edit(id, patch) {
       const i = mustGet(id);

@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
+import { decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type WixRunningSandbox, type WixSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/wix/installed';
@@ -95,23 +96,8 @@ test('legacy install flow: consent (auto and deny), code → 5-minute token + re
   assert.equal(tok.status, 200);
   clock.t += 300_000;
   assertWixError(await call(`${sb.url}/blog/v3/posts`, { headers: { authorization: tok.body.access_token } }), 401);
-  const r1 = await call(
-    sb.legacyTokenUrl,
-    post({
-      grant_type: 'refresh_token',
-      client_id: sb.appId,
-      client_secret: sb.appSecret,
-      refresh_token: tok.body.refresh_token,
-    }),
-  );
-  assert.equal(r1.status, 200);
-  assert.equal(
-    (await call(`${sb.url}/blog/v3/posts`, { headers: { authorization: r1.body.access_token } })).status,
-    200,
-  );
-  assert.equal(sb.tokens.refreshCount(r1.body.access_token), 1);
-  assertWixError(
-    await call(
+  const refresh = () =>
+    call(
       sb.legacyTokenUrl,
       post({
         grant_type: 'refresh_token',
@@ -119,24 +105,23 @@ test('legacy install flow: consent (auto and deny), code → 5-minute token + re
         client_secret: sb.appSecret,
         refresh_token: tok.body.refresh_token,
       }),
-    ),
-    400,
+    );
+  const r1 = await refresh();
+  assert.equal(r1.status, 200);
+  assert.equal(
+    (await call(`${sb.url}/blog/v3/posts`, { headers: { authorization: r1.body.access_token } })).status,
+    200,
   );
+  assert.equal(sb.tokens.refreshCount(r1.body.access_token), 1);
+  // The first refresh token was rotated away: a replay fails.
+  assertWixError(await refresh(), 400);
 
   const { sb: manual } = await startWix(t, { autoConsent: false });
   const page = await call(
     `${manual.installUrl}?${new URLSearchParams({ appId: manual.appId, redirectUrl: REDIRECT, state: 'w2' }).toString()}`,
   );
   assert.equal(page.status, 200);
-  const hidden = Object.fromEntries(
-    [...String(page.body).matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
-  const deny = await call(`${manual.url}/installer/install/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, decision: 'deny' }).toString(),
-  });
-  const denied = new URL(deny.headers.get('location') ?? '');
+  const denied = await decide(manual.url, page, 'deny', call);
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   assert.equal(denied.searchParams.get('state'), 'w2');
 });

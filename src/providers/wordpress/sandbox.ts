@@ -16,6 +16,8 @@ import { restFront } from './sandbox/rest.ts';
 import { chunkPassword, generateAppPassword, toSecond, WpSite, type PostStatus, type WpPost } from './sandbox/site.ts';
 import { termRoutes } from './sandbox/terms.ts';
 import { createAppPassword, userRoutes } from './sandbox/users.ts';
+import { mustExist } from '../../sandbox/kit/remote.ts';
+import { hyphenate } from '../../sandbox/kit/text.ts';
 
 export interface WordPressSandboxOptions extends SandboxOptions {
   /** Administrator login; the email works as the Basic username too. */
@@ -97,11 +99,7 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
   mediaRoutes(api, ctx);
   const front = restFront(ctx, api);
 
-  const mustGet = (id: string): WpPost => {
-    const p = ctx.site.posts.get(Number(id));
-    if (!p) throw new Error(`no WordPress post with id ${id}`);
-    return p;
-  };
+  const mustGet = (id: string): WpPost => mustExist(ctx.site.posts.get(Number(id)), `WordPress post with id ${id}`);
   const remote: WpRemote = {
     edit(id, patch) {
       const p = mustGet(id);
@@ -123,10 +121,7 @@ async function start(opts: WordPressSandboxOptions = {}): Promise<WordPressRunni
     create(fields) {
       const t = toSecond(now());
       const id = ctx.site.nextId++;
-      const slug = fields.title
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
+      const slug = hyphenate(fields.title);
       ctx.site.posts.set(id, {
         id,
         type: fields.type ?? 'post',

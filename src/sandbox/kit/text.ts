@@ -8,3 +8,11 @@ export function text(v: unknown, fallback = ''): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return fallback;
 }
+
+/** Lower-case ASCII words joined by hyphens, as CMS slugs and handles are; empty when nothing is left. */
+export function hyphenate(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}

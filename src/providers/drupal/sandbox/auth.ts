@@ -6,18 +6,10 @@
  * methods. simple_oauth issues RS256 JWT access tokens and rotating refresh tokens at `/oauth/token`.
  */
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import {
-  header,
-  html,
-  json,
-  redirect,
-  type Router,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../../../sandbox/kit/server.ts';
+import { isRedirectUri } from '../../../sandbox/kit/consent.ts';
+import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { header, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord, TokenStore } from '../../../sandbox/kit/tokens.ts';
-import { text } from '../../../sandbox/kit/text.ts';
 
 export interface DrupalUser {
   uid: number;
@@ -141,6 +133,8 @@ export class DrupalAuth {
   }
 }
 
+const DECISION_PATH = '/oauth/authorize/decision';
+
 function leagueError(status: number, error: string, description: string, hint?: string): SandboxResponse {
   return json(status, { error, error_description: description, ...(hint ? { hint } : {}), message: description });
 }
@@ -218,54 +212,32 @@ export function authRoutes(r: Router, auth: DrupalAuth): void {
       state: q['state'] ?? '',
       scope: q['scope'] ?? '',
     };
-    if (auth.config.autoConsent) return approve(auth, carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Drupal',
-        appName: auth.config.appName,
-        scopes: carry.scope.split(/\s+/).filter(Boolean),
-        action: '/oauth/authorize/decision',
-        hidden: carry,
-        userName: auth.config.users[0]?.name ?? 'admin',
-      }),
-    );
+    const screen = { platform: 'Drupal', action: DECISION_PATH, userName: auth.config.users[0]?.name ?? 'admin' };
+    const scopes = carry.scope.split(/\s+/).filter(Boolean);
+    return oauth2.askConsent(auth.config, screen, carry, scopes, (c) => approve(auth, c));
   });
-  r.add('POST', '/oauth/authorize/decision', (req) => {
-    const b = req.body;
-    const carry = {
-      client_id: text(b['client_id']),
-      redirect_uri: text(b['redirect_uri']),
-      state: text(b['state']),
-      scope: text(b['scope']),
-    };
-    if (carry.client_id !== auth.config.clientId || !isRedirectUri(carry.redirect_uri))
-      return leagueError(400, 'invalid_request', 'The request is missing a required parameter.');
-    if (readDecision(b) === 'allow') return approve(auth, carry);
-    return redirect(
-      withParams(carry.redirect_uri, {
-        error: 'access_denied',
-        error_description: 'The resource owner or authorization server denied the request.',
-        hint: 'The user denied the request',
-        message: 'The resource owner or authorization server denied the request.',
-        state: carry.state || undefined,
-      }),
-    );
-  });
+  oauth2.decisionRoute(r, DECISION_PATH, auth, checkDecision, approve, (_auth, carry) =>
+    oauth2.redirectWith(carry['redirect_uri'] ?? '', {
+      error: 'access_denied',
+      error_description: 'The resource owner or authorization server denied the request.',
+      hint: 'The user denied the request',
+      message: 'The resource owner or authorization server denied the request.',
+      state: carry['state'] || undefined,
+    }),
+  );
   r.add('POST', '/oauth/token', (req) => token(auth, req));
 }
 
-function approve(
-  auth: DrupalAuth,
-  carry: { client_id: string; redirect_uri: string; state: string; scope: string },
-): SandboxResponse {
-  const code = auth.tokens.issueCode({
-    clientId: carry.client_id,
-    redirectUri: carry.redirect_uri,
-    subject: String(auth.config.users[0]?.uid ?? 1),
-    scopes: carry.scope.split(/\s+/).filter(Boolean),
-  });
-  return redirect(withParams(carry.redirect_uri, { code: code.code, state: carry.state || undefined }));
+/** The consent form, posted back: it must still name this client and an absolute redirect URI. */
+function checkDecision(auth: DrupalAuth, carry: Record<string, string>): SandboxResponse | undefined {
+  if (oauth2.namesApp(carry, auth.config.clientId)) return undefined;
+  return leagueError(400, 'invalid_request', 'The request is missing a required parameter.');
+}
+
+function approve(auth: DrupalAuth, carry: Record<string, string>): SandboxResponse {
+  const scopes = (carry['scope'] ?? '').split(/\s+/).filter(Boolean);
+  const code = oauth2.codeForCarry(auth.tokens, carry, String(auth.config.users[0]?.uid ?? 1), scopes);
+  return oauth2.redirectWith(carry['redirect_uri'] ?? '', { code: code.code, state: carry['state'] || undefined });
 }
 
 function token(auth: DrupalAuth, req: SandboxRequest): SandboxResponse {
@@ -332,25 +304,15 @@ function token(auth: DrupalAuth, req: SandboxRequest): SandboxResponse {
       if (!user) return leagueError(400, 'invalid_grant', 'The refresh token is invalid.');
       // League revokes the old access token on refresh; the refresh token rotates unless configured not to.
       auth.tokens.revokeWhere((t) => t.grantId === check.record.grantId && t.kind === 'access', 'refreshed');
-      if (!auth.config.rotateRefreshTokens) {
-        auth.tokens.recordRefresh(check.record.grantId);
-        const access = auth.issueAccess(auth.config.clientId, user, check.record.scopes, check.record.grantId);
-        return json(200, {
-          token_type: 'Bearer',
-          expires_in: auth.config.accessTtlSeconds,
-          access_token: access.token,
-          refresh_token: old,
-        });
-      }
-      const rotated = auth.tokens.rotateRefresh(old, auth.config.refreshTtlSeconds);
-      if (!rotated.ok)
-        return leagueError(400, 'invalid_grant', 'The refresh token is invalid.', 'Token has been revoked');
+      const rotate = auth.config.rotateRefreshTokens;
+      const refresh = oauth2.renewRefresh(auth.tokens, check.record, rotate, auth.config.refreshTtlSeconds);
+      if (!refresh) return leagueError(400, 'invalid_grant', 'The refresh token is invalid.', 'Token has been revoked');
       const access = auth.issueAccess(auth.config.clientId, user, check.record.scopes, check.record.grantId);
       return json(200, {
         token_type: 'Bearer',
         expires_in: auth.config.accessTtlSeconds,
         access_token: access.token,
-        refresh_token: rotated.record.token,
+        refresh_token: refresh.token,
       });
     }
     default:

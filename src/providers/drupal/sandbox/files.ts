@@ -9,6 +9,7 @@ import { header, type Router, type SandboxRequest, type SandboxResponse } from '
 import type { Caller } from './auth.ts';
 import { doc, jsonapiError, rfc3339, violations, writable } from './document.ts';
 import { uuidOf, type DrupalCtx, type DrupalFile } from './site.ts';
+import { pngSize, splitExtension } from '../../../sandbox/kit/uploads.ts';
 
 export const FILE_TYPE = 'file--file';
 /** The standard profile's `field_image` settings. */
@@ -51,16 +52,9 @@ export function fileResource(ctx: DrupalCtx, f: DrupalFile): Record<string, unkn
   };
 }
 
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  const png = bytes.length >= 24 && bytes.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'));
-  return png ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : { width: 0, height: 0 };
-}
-
 /** `file_create_filename`: `name.png`, then `name_0.png`, `name_1.png` … in the month's folder. */
 function uniqueUri(ctx: DrupalCtx, folder: string, filename: string): string {
-  const dot = filename.lastIndexOf('.');
-  const stem = dot > 0 ? filename.slice(0, dot) : filename;
-  const ext = dot > 0 ? filename.slice(dot) : '';
+  const { stem, ext } = splitExtension(filename);
   const taken = new Set([...ctx.files.values()].map((f) => f.uri));
   let uri = `public://${folder}/${filename}`;
   for (let n = 0; taken.has(uri); n++) uri = `public://${folder}/${stem}_${n}${ext}`;
@@ -129,7 +123,7 @@ export function fileRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
       status: false,
       created: now,
       uid: c.user.uid,
-      ...pngSize(req.rawBody),
+      ...(pngSize(req.rawBody) ?? { width: 0, height: 0 }),
     };
     ctx.files.set(f.uuid, f);
     return doc(201, {

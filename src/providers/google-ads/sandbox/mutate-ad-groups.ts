@@ -7,9 +7,11 @@ import {
   checkKnown,
   enumValue,
   fail,
+  immutableField,
   notFound,
   removedResource,
   required,
+  unknownMaskField,
   type At,
   type Checked,
   type MutateService,
@@ -58,16 +60,7 @@ function statusUpdate<T extends { status: 'ENABLED' | 'PAUSED' | 'REMOVED'; camp
   if (target.status === 'REMOVED' || parentRemoved(target)) return removedResource(at);
   for (const path of mask) {
     if (path !== 'status' && !(rename && path === 'name')) {
-      return other.includes(path)
-        ? fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path)
-        : fail(
-            at,
-            'fieldMaskError',
-            'FIELD_NOT_FOUND',
-            `The field mask contained an invalid field: '${path}'.`,
-            undefined,
-            path,
-          );
+      return other.includes(path) ? immutableField(at, path) : unknownMaskField(at, path);
     }
   }
   if (mask.includes('status') && !status) return required(at, 'status');

@@ -9,11 +9,13 @@ import {
   customerOf,
   enumValue,
   fail,
+  immutableField,
   int64,
   nextId,
   notFound,
   removedResource,
   required,
+  unknownMaskField,
   type At,
   type Checked,
   type MutateService,
@@ -124,17 +126,9 @@ export const budgetService: MutateService = {
     if (!b) return notFound(at, String(body['resourceName']));
     if (b.status === 'REMOVED') return removedResource(at);
     for (const path of mask) {
-      if (['period', 'explicitly_shared', 'id', 'resource_name'].includes(path))
-        return fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path);
+      if (['period', 'explicitly_shared', 'id', 'resource_name'].includes(path)) return immutableField(at, path);
       if (!['name', 'amount_micros', 'total_amount_micros', 'delivery_method'].includes(path))
-        return fail(
-          at,
-          'fieldMaskError',
-          'FIELD_NOT_FOUND',
-          `The field mask contained an invalid field: '${path}'.`,
-          undefined,
-          path,
-        );
+        return unknownMaskField(at, path);
     }
     const delivery = enumValue(
       body,

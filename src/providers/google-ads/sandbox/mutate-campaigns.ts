@@ -8,12 +8,14 @@ import {
   customerOf,
   enumValue,
   fail,
+  immutableField,
   localToday,
   nextId,
   notFound,
   removedResource,
   required,
   snake,
+  unknownMaskField,
   type At,
   type Checked,
   type MutateService,
@@ -36,6 +38,17 @@ const CHANNELS = [
 ];
 const STATUSES = ['ENABLED', 'PAUSED', 'REMOVED'];
 const EU_POLITICAL = ['CONTAINS_EU_POLITICAL_ADVERTISING', 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING'];
+
+/** Create and update both check the declaration the EU political-ads rules require. */
+function checkEuPolitical(body: Record<string, unknown>, at: At): void {
+  enumValue(
+    body,
+    'containsEuPoliticalAdvertising',
+    EU_POLITICAL,
+    'EuPoliticalAdvertisingStatusEnum.EuPoliticalAdvertisingStatus',
+    at,
+  );
+}
 /** The bidding oneof: which field was set decides `bidding_strategy_type`. */
 const BIDDING: Record<string, string> = {
   manualCpc: 'MANUAL_CPC',
@@ -216,13 +229,7 @@ export const campaignService: MutateService = {
       'AdvertisingChannelTypeEnum.AdvertisingChannelType',
       at,
     );
-    enumValue(
-      body,
-      'containsEuPoliticalAdvertising',
-      EU_POLITICAL,
-      'EuPoliticalAdvertisingStatusEnum.EuPoliticalAdvertisingStatus',
-      at,
-    );
+    checkEuPolitical(body, at);
     const customer = customerOf(world, customerId) as Customer;
     const today = localToday(now, customer.time_zone);
     if (body['name'] === undefined) return required(at, 'name');
@@ -289,13 +296,7 @@ export const campaignService: MutateService = {
       );
     if (c.status === 'REMOVED') return removedResource(at);
     const status = enumValue(body, 'status', STATUSES, 'CampaignStatusEnum.CampaignStatus', at);
-    enumValue(
-      body,
-      'containsEuPoliticalAdvertising',
-      EU_POLITICAL,
-      'EuPoliticalAdvertisingStatusEnum.EuPoliticalAdvertisingStatus',
-      at,
-    );
+    checkEuPolitical(body, at);
     const mutable = [
       'name',
       'status',
@@ -307,16 +308,8 @@ export const campaignService: MutateService = {
     ];
     for (const path of mask) {
       if (['advertising_channel_type', 'advertising_channel_sub_type', 'id', 'resource_name'].includes(path))
-        return fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path);
-      if (!mutable.includes(path) && !Object.keys(BIDDING).map(snake).includes(path))
-        return fail(
-          at,
-          'fieldMaskError',
-          'FIELD_NOT_FOUND',
-          `The field mask contained an invalid field: '${path}'.`,
-          undefined,
-          path,
-        );
+        return immutableField(at, path);
+      if (!mutable.includes(path) && !Object.keys(BIDDING).map(snake).includes(path)) return unknownMaskField(at, path);
     }
     const set = (path: string) => mask.includes(path);
     const value = (path: string) => body[path.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())];

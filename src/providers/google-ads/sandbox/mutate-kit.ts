@@ -71,6 +71,21 @@ export function fail(
   };
 }
 
+/** A field mask path the resource has but that cannot change after creation. */
+export const immutableField = (at: At, path: string): Checked =>
+  fail(at, 'fieldError', 'IMMUTABLE_FIELD', 'The field cannot be modified after creation.', path);
+
+/** A field mask path the resource does not have. */
+export const unknownMaskField = (at: At, path: string): Checked =>
+  fail(
+    at,
+    'fieldMaskError',
+    'FIELD_NOT_FOUND',
+    `The field mask contained an invalid field: '${path}'.`,
+    undefined,
+    path,
+  );
+
 export const required = (at: At, field: string): Checked =>
   fail(at, 'fieldError', 'REQUIRED', 'The required field was not present.', field);
 export const notFound = (at: At, name: string): Checked =>

@@ -4,16 +4,8 @@
  * `/revoke` and `/tokeninfo`. A refresh token is only handed out with access_type=offline, and
  * only on the first consent or when prompt=consent forces a new one.
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import {
-  header,
-  html,
-  json,
-  redirect,
-  type Router,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../../../sandbox/kit/server.ts';
+import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { html, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { ADWORDS_SCOPE, type GoogleContext } from './context.ts';
 import { oauthError } from './errors.ts';
@@ -44,22 +36,9 @@ function errorPage(status: number, error: string, detail: string): SandboxRespon
 
 type Carry = Record<string, string>;
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
 export function oauthRoutes(r: Router, ctx: GoogleContext): void {
   for (const path of AUTHORIZE_PATHS) r.add('GET', path, (req) => authorize(ctx, req.query));
-  r.add('POST', DECISION_PATH, (req) => {
-    const carry: Carry = {};
-    for (const [k, v] of Object.entries(req.body)) if (typeof v === 'string' && k !== 'decision') carry[k] = v;
-    const check = checkAuthorize(ctx, carry);
-    if (check) return check;
-    const redirectUri = carry['redirect_uri'] as string;
-    if (readDecision(req.body) !== 'allow')
-      return redirect(withParams(redirectUri, { error: 'access_denied', state: carry['state'] }));
-    return approve(ctx, carry);
-  });
+  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkAuthorize, approve, { error: 'access_denied' });
   for (const path of TOKEN_PATHS) r.add('POST', path, (req) => token(ctx, req));
   for (const path of REVOKE_PATHS) r.add(['POST', 'GET'], path, (req) => revoke(ctx, req));
   for (const path of TOKENINFO_PATHS) r.add(['GET', 'POST'], path, (req) => tokenInfo(ctx, req));
@@ -69,7 +48,7 @@ function checkAuthorize(ctx: GoogleContext, q: Record<string, string>): SandboxR
   if (q['client_id'] !== ctx.config.clientId)
     return errorPage(401, 'invalid_client', 'The OAuth client was not found.');
   const uri = q['redirect_uri'];
-  if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) {
+  if (!oauth2.registeredRedirect(uri, ctx.config.redirectUris)) {
     return errorPage(
       400,
       'redirect_uri_mismatch',
@@ -96,8 +75,7 @@ function checkAuthorize(ctx: GoogleContext, q: Record<string, string>): SandboxR
 function authorize(ctx: GoogleContext, q: Record<string, string>): SandboxResponse {
   const bad = checkAuthorize(ctx, q);
   if (bad) return bad;
-  const carry: Carry = {};
-  for (const k of [
+  const carry = oauth2.pickParams(q, [
     'client_id',
     'redirect_uri',
     'response_type',
@@ -109,34 +87,18 @@ function authorize(ctx: GoogleContext, q: Record<string, string>): SandboxRespon
     'code_challenge_method',
     'include_granted_scopes',
     'login_hint',
-  ]) {
-    const v = q[k];
-    if (v !== undefined) carry[k] = v;
-  }
-  if (ctx.config.autoConsent) return approve(ctx, carry);
-  return html(
-    200,
-    renderConsentPage({
-      platform: 'Google',
-      appName: ctx.config.appName,
-      scopes: (carry['scope'] ?? '').split(/\s+/).filter(Boolean),
-      action: DECISION_PATH,
-      hidden: carry,
-      userName: ctx.world.user.email,
-    }),
-  );
+  ]);
+  const scopes = (carry['scope'] ?? '').split(/\s+/).filter(Boolean);
+  const screen = { platform: 'Google', action: DECISION_PATH, userName: ctx.world.user.email };
+  return oauth2.askConsent(ctx.config, screen, carry, scopes, (c) => approve(ctx, c));
 }
 
 function approve(ctx: GoogleContext, carry: Carry): SandboxResponse {
-  const extra: Record<string, string> = {
+  const extra = {
     access_type: carry['access_type'] ?? 'online',
     prompt: carry['prompt'] ?? '',
+    ...oauth2.pkceExtra(carry),
   };
-  if (carry['code_challenge']) {
-    extra['code_challenge'] = carry['code_challenge'];
-    // RFC 7636: the method defaults to plain when a challenge comes without one.
-    extra['code_challenge_method'] = carry['code_challenge_method'] ?? 'plain';
-  }
   const scope = (carry['scope'] ?? '').split(/\s+/).filter(Boolean);
   const code = ctx.tokens.issueCode({
     clientId: carry['client_id'] ?? '',
@@ -146,22 +108,11 @@ function approve(ctx: GoogleContext, carry: Carry): SandboxResponse {
     ttlSeconds: 600,
     extra,
   });
-  return redirect(
-    withParams(carry['redirect_uri'] ?? '', { state: carry['state'], code: code.code, scope: scope.join(' ') }),
-  );
-}
-
-/** client_secret_post or HTTP Basic, as Google accepts both. */
-function clientOf(req: SandboxRequest, p: Record<string, unknown>): { id?: string; secret?: string } {
-  const auth = header(req, 'authorization');
-  const basic = auth ? /^Basic\s+(.+)$/i.exec(auth) : null;
-  if (basic?.[1]) {
-    const [id, ...rest] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-    return { id: decodeURIComponent(id ?? ''), secret: decodeURIComponent(rest.join(':')) };
-  }
-  const id = str(p['client_id']);
-  const secret = str(p['client_secret']);
-  return { ...(id === undefined ? {} : { id }), ...(secret === undefined ? {} : { secret }) };
+  return oauth2.redirectWith(carry['redirect_uri'] ?? '', {
+    state: carry['state'],
+    code: code.code,
+    scope: scope.join(' '),
+  });
 }
 
 function tokenBody(ctx: GoogleContext, access: TokenRecord, refresh: TokenRecord | undefined): SandboxResponse {
@@ -182,8 +133,9 @@ function tokenBody(ctx: GoogleContext, access: TokenRecord, refresh: TokenRecord
 
 function token(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
   const p = { ...req.query, ...req.body };
-  const client = clientOf(req, p);
-  const grant = str(p['grant_type']);
+  // client_secret_post or HTTP Basic, as Google accepts both.
+  const client = oauth2.clientCredentials(req, p, true);
+  const grant = oauth2.field(p['grant_type']);
   if (!grant) return oauthError(400, 'unsupported_grant_type', 'Invalid grant_type: ');
   if (grant !== 'authorization_code' && grant !== 'refresh_token')
     return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant}`);
@@ -194,9 +146,9 @@ function token(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
 }
 
 function exchange(ctx: GoogleContext, p: Record<string, unknown>): SandboxResponse {
-  const code = str(p['code']);
+  const code = oauth2.field(p['code']);
   if (!code) return oauthError(400, 'invalid_request', 'Missing required parameter: code');
-  const redirectUri = str(p['redirect_uri']);
+  const redirectUri = oauth2.field(p['redirect_uri']);
   if (!redirectUri) return oauthError(400, 'invalid_request', 'Missing parameter: redirect_uri');
   const redeemed = ctx.tokens.redeemCode(code, ctx.config.clientId, redirectUri);
   if (!redeemed.ok) {
@@ -207,7 +159,7 @@ function exchange(ctx: GoogleContext, p: Record<string, unknown>): SandboxRespon
   const c = redeemed.code;
   const challenge = c.extra['code_challenge'];
   if (challenge !== undefined) {
-    const verifier = str(p['code_verifier']);
+    const verifier = oauth2.field(p['code_verifier']);
     if (!verifier) return oauthError(400, 'invalid_grant', 'Missing code verifier.');
     if (!validVerifier(verifier) || !pkceMatches(challenge, c.extra['code_challenge_method'] ?? 'plain', verifier)) {
       return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
@@ -251,34 +203,22 @@ function exchange(ctx: GoogleContext, p: Record<string, unknown>): SandboxRespon
 }
 
 function refreshGrant(ctx: GoogleContext, p: Record<string, unknown>): SandboxResponse {
-  const old = str(p['refresh_token']);
+  const old = oauth2.field(p['refresh_token']);
   if (!old) return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
   const check = ctx.tokens.validate(old, 'refresh');
   if (!check.ok) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
   if (check.record.clientId !== ctx.config.clientId) return oauthError(401, 'unauthorized_client', 'Unauthorized');
-  let refresh: TokenRecord | undefined;
-  if (ctx.config.rotateRefreshTokens) {
-    const rotated = ctx.tokens.rotateRefresh(old, ctx.tokens.expiresIn(check.record));
-    if (!rotated.ok) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
-    refresh = rotated.record;
-  } else {
-    ctx.tokens.recordRefresh(check.record.grantId);
-  }
-  const access = ctx.tokens.issue({
-    kind: 'access',
-    clientId: check.record.clientId,
-    subject: check.record.subject,
-    scopes: check.record.scopes,
-    ttlSeconds: ctx.config.accessTokenTtlSeconds,
-    grantId: check.record.grantId,
-    label: 'offline',
-  });
-  return tokenBody(ctx, access, refresh);
+  const rotate = ctx.config.rotateRefreshTokens;
+  const refresh = oauth2.renewRefresh(ctx.tokens, check.record, rotate, ctx.tokens.expiresIn(check.record));
+  if (!refresh) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+  const access = oauth2.accessFrom(ctx.tokens, check.record, ctx.config.accessTokenTtlSeconds, 'offline');
+  // Only a rotated refresh token is sent back; otherwise the client keeps the one it has.
+  return tokenBody(ctx, access, rotate ? refresh : undefined);
 }
 
 /** Revoking either token of a grant kills the whole grant, as Google documents. */
 function revoke(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
-  const t = str(req.body['token']) ?? str(req.query['token']);
+  const t = oauth2.field(req.body['token']) ?? oauth2.field(req.query['token']);
   const record = t ? ctx.tokens.get(t) : undefined;
   const live = t ? ctx.tokens.validate(t, record?.kind ?? 'access').ok : false;
   if (!record || !live) return oauthError(400, 'invalid_token', 'Token expired or revoked');
@@ -287,7 +227,7 @@ function revoke(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
 }
 
 function tokenInfo(ctx: GoogleContext, req: SandboxRequest): SandboxResponse {
-  const t = str(req.query['access_token']) ?? str(req.body['access_token']);
+  const t = oauth2.field(req.query['access_token']) ?? oauth2.field(req.body['access_token']);
   const check = t ? ctx.tokens.validate(t) : undefined;
   if (!check?.ok) return oauthError(400, 'invalid_token', 'Invalid Value');
   const r = check.record;

@@ -7,7 +7,8 @@
  * assumed). Lead Sync payloads are `type: LEAD_ACTION`.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex.ts';
 import { text } from '../../../sandbox/kit/text.ts';
 
@@ -23,13 +24,11 @@ export interface ChallengeResult {
   error?: string;
 }
 
-export interface LinkedInDelivery {
+export interface LinkedInDelivery extends TrackedDelivery {
   type: string;
   /** The notification id a subscriber deduplicates on, when the payload has one. */
   notificationId: string;
   url: string;
-  state: 'pending' | 'delivered' | 'failed' | 'aborted';
-  attempts: DeliveryAttempt[];
 }
 
 export interface LeadEvent {
@@ -39,21 +38,20 @@ export interface LeadEvent {
   creativeId?: string;
 }
 
-export class LinkedInWebhooks {
+export class LinkedInWebhooks extends SandboxWebhooks<LinkedInDelivery> {
   #url: string | undefined;
   #validated = false;
   readonly #clientId: string;
   readonly #clientSecret: string;
   readonly #now: () => number;
   readonly #sender: WebhookSender;
-  readonly #deliveries: LinkedInDelivery[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(o: { clientId: string; clientSecret: string; retryDelaysMs: readonly number[]; now: () => number }) {
+    super();
     this.#clientId = o.clientId;
     this.#clientSecret = o.clientSecret;
     this.#now = o.now;
-    this.#sender = new WebhookSender({
+    this.#sender = this.newSender({
       retryDelaysMs: o.retryDelaysMs,
       now: o.now,
       userAgent: 'LinkedIn-Webhooks',
@@ -125,11 +123,7 @@ export class LinkedInWebhooks {
       state: 'pending',
       attempts: [],
     };
-    this.#deliveries.push(d);
-    const p = this.#sender.send(url, JSON.stringify(payload)).then((r) => settle(d, r));
-    this.#pending.add(p);
-    void p.finally(() => this.#pending.delete(p));
-    return d;
+    return this.track(d, this.#sender.send(url, JSON.stringify(payload)));
   }
 
   /** A Lead Sync notification for a new (or deleted) lead form response. */
@@ -147,22 +141,6 @@ export class LinkedInWebhooks {
     });
   }
 
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  deliveries(): readonly LinkedInDelivery[] {
-    return this.#deliveries;
-  }
-
-  reset(): void {
-    this.#deliveries.length = 0;
-  }
-
-  close(): void {
-    this.#sender.close();
-  }
-
   #answerMatches(body: string, challengeCode: string): boolean {
     let parsed: unknown;
     try {
@@ -178,9 +156,4 @@ export class LinkedInWebhooks {
     const given = /^[0-9a-f]{64}$/i.test(answer) ? Buffer.from(answer, 'hex') : Buffer.alloc(0);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
-}
-
-function settle(d: LinkedInDelivery, r: DeliveryResult): void {
-  d.attempts = r.attempts;
-  d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
 }

@@ -4,18 +4,11 @@
  * a ~60-day token (each counted as a refresh of the grant), the app token, `/debug_token`, and
  * `DELETE /{user-id}/permissions` which logs the app out.
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import {
-  html,
-  json,
-  redirect,
-  type Router,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../../../sandbox/kit/server.ts';
+import { isRedirectUri, withParams } from '../../../sandbox/kit/consent.ts';
+import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { json, redirect, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { appToken, authenticate, params, str, tokenError, type MetaContext } from './context.ts';
 import { graphError, invalidParam, unsupportedRequest } from './errors.ts';
-import { text } from '../../../sandbox/kit/text.ts';
 
 export const KNOWN_SCOPES = [
   'public_profile',
@@ -39,7 +32,7 @@ function loginRedirect(uri: string, q: Record<string, string | undefined>): Sand
 }
 
 function errorPage(status: number, title: string, detail: string): SandboxResponse {
-  return html(status, `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>${title}</h1><p>${detail}</p>`);
+  return oauth2.errorPage(status, title, title, detail);
 }
 
 export function parseScopes(raw: string | undefined): string[] {
@@ -65,39 +58,18 @@ export function oauthRoutes(r: Router, ctx: MetaContext): void {
       scope: scopes.join(','),
       version: versionOf(req, ctx),
     };
-    if (ctx.config.autoConsent) return allow(ctx, carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Meta',
-        appName: ctx.config.appName,
-        scopes,
-        action: `/${carry.version}${DECISION_PATH}`,
-        hidden: carry,
-        userName: ctx.config.user.name,
-      }),
-    );
+    const screen = { platform: 'Meta', action: `/${carry.version}${DECISION_PATH}`, userName: ctx.config.user.name };
+    return oauth2.askConsent(ctx.config, screen, carry, scopes, (c) => allow(ctx, c));
   });
-
-  r.add('POST', DECISION_PATH, (req) => {
-    const b = req.body;
-    const carry = {
-      client_id: text(b['client_id']),
-      redirect_uri: text(b['redirect_uri']),
-      state: text(b['state']),
-      scope: text(b['scope']),
-    };
-    if (carry.client_id !== ctx.config.appId || !isRedirectUri(carry.redirect_uri))
-      return errorPage(400, 'Invalid request', 'The login request is incomplete.');
-    if (readDecision(b) === 'allow') return allow(ctx, carry);
-    return loginRedirect(carry.redirect_uri, {
+  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkDecision, allow, (_ctx, carry) =>
+    loginRedirect(carry['redirect_uri'] ?? '', {
       error: 'access_denied',
       error_code: '200',
       error_description: 'Permissions error',
       error_reason: 'user_denied',
-      state: carry.state || undefined,
-    });
-  });
+      state: carry['state'] || undefined,
+    }),
+  );
 
   r.add(['GET', 'POST'], '/oauth/access_token', (req) => accessToken(ctx, req));
   r.add('GET', '/debug_token', (req) => debugToken(ctx, req));
@@ -121,17 +93,15 @@ function isUser(ctx: MetaContext, node: string | undefined): boolean {
   return node === 'me' || node === ctx.config.user.id;
 }
 
-function allow(
-  ctx: MetaContext,
-  carry: { client_id: string; redirect_uri: string; state: string; scope: string },
-): SandboxResponse {
-  const code = ctx.tokens.issueCode({
-    clientId: carry.client_id,
-    redirectUri: carry.redirect_uri,
-    subject: ctx.config.user.id,
-    scopes: parseScopes(carry.scope),
-  });
-  return loginRedirect(carry.redirect_uri, { code: code.code, state: carry.state || undefined });
+/** The consent form, posted back: it must still name this app and an absolute redirect URI. */
+function checkDecision(ctx: MetaContext, carry: Record<string, string>): SandboxResponse | undefined {
+  if (oauth2.namesApp(carry, ctx.config.appId)) return undefined;
+  return errorPage(400, 'Invalid request', 'The login request is incomplete.');
+}
+
+function allow(ctx: MetaContext, carry: Record<string, string>): SandboxResponse {
+  const code = oauth2.codeForCarry(ctx.tokens, carry, ctx.config.user.id, parseScopes(carry['scope'] ?? ''));
+  return loginRedirect(carry['redirect_uri'] ?? '', { code: code.code, state: carry['state'] || undefined });
 }
 
 function tokenResponse(ctx: MetaContext, token: string, expiresIn: number | null): SandboxResponse {

@@ -5,6 +5,7 @@
  * URL is kept as given, without a size).
  */
 import type { Router } from '../../../sandbox/kit/server.ts';
+import { IMAGE_TYPES, pngSize } from '../../../sandbox/kit/uploads.ts';
 
 export interface ShopFile {
   path: string;
@@ -15,20 +16,6 @@ export interface ShopFile {
 }
 
 const CDN_PREFIX = '/s/files/1/0548/3800/0009/articles/';
-
-const TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-};
-
-/** Width and height from a PNG header (the IHDR chunk); null for other formats. */
-function pngSize(bytes: Buffer): { width: number | null; height: number | null } {
-  const png = bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47;
-  return png ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : { width: null, height: null };
-}
 
 export class ShopFiles {
   readonly #files = new Map<string, ShopFile>();
@@ -44,8 +31,8 @@ export class ShopFiles {
     const file: ShopFile = {
       path,
       bytes,
-      contentType: TYPES[ext.toLowerCase()] ?? 'application/octet-stream',
-      ...pngSize(bytes),
+      contentType: IMAGE_TYPES[ext.toLowerCase()] ?? 'application/octet-stream',
+      ...(pngSize(bytes) ?? { width: null, height: null }),
     };
     this.#files.set(path, file);
     return file;

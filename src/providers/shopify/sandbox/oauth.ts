@@ -5,18 +5,10 @@
  * online tokens), refresh-token grants with rotation, client credentials and the migration of a
  * non-expiring token to an expiring one. Uninstall (`api_permissions/current.json`) revokes.
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import {
-  html,
-  json,
-  redirect,
-  type Router,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../../../sandbox/kit/server.ts';
+import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { hostParam, sanitizeShop, shopDomain, signQuery, type ShopifyContext } from './context.ts';
-import { text } from '../../../sandbox/kit/text.ts';
 
 const DECISION_PATH = '/admin/oauth/authorize/decision';
 const SCOPE = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
@@ -26,22 +18,11 @@ const OFFLINE_TYPE = 'urn:shopify:params:oauth:token-type:offline-access-token';
 export const EXPIRING_LABEL = 'expiring_offline';
 
 function errorPage(title: string, detail: string): SandboxResponse {
-  return html(
-    400,
-    `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>Oauth error ${title}</h1><p>${detail}</p>`,
-  );
+  return oauth2.errorPage(400, title, `Oauth error ${title}`, detail);
 }
 
 function oauthError(status: number, error: string, description: string): SandboxResponse {
   return json(status, { error, error_description: description });
-}
-
-interface Carry {
-  client_id: string;
-  redirect_uri: string;
-  state: string;
-  scope: string;
-  access_mode: string;
 }
 
 export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
@@ -55,10 +36,7 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
     if (q['client_id'] !== ctx.config.clientId)
       return errorPage('invalid_request', 'The client_id provided is invalid.');
     const redirectUri = q['redirect_uri'];
-    if (
-      !isRedirectUri(redirectUri) ||
-      (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(redirectUri))
-    ) {
+    if (!oauth2.registeredRedirect(redirectUri, ctx.config.redirectUris)) {
       return errorPage('invalid_request', 'The redirect_uri is not whitelisted');
     }
     const scopes = (q['scope'] ?? '')
@@ -68,62 +46,43 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
     const bad = scopes.filter((s) => !SCOPE.test(s));
     if (bad.length) return errorPage('invalid_scope', `Scope undefined: ${bad.join(', ')}`);
     const grantOptions = req.url.searchParams.getAll('grant_options[]');
-    const carry: Carry = {
+    const carry = {
       client_id: ctx.config.clientId,
       redirect_uri: redirectUri,
       state: q['state'] ?? '',
       scope: scopes.join(','),
       access_mode: grantOptions.includes('per-user') ? 'per-user' : 'offline',
     };
-    if (ctx.config.autoConsent) return approve(ctx, carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Shopify',
-        appName: ctx.config.appName,
-        scopes,
-        action: DECISION_PATH,
-        hidden: { ...carry },
-        userName: `${ctx.config.shop} (store owner)`,
-      }),
-    );
+    const screen = { platform: 'Shopify', action: DECISION_PATH, userName: `${ctx.config.shop} (store owner)` };
+    return oauth2.askConsent(ctx.config, screen, carry, scopes, (c) => approve(ctx, c));
   });
-
-  r.add('POST', DECISION_PATH, (req) => {
-    const b = req.body;
-    const carry: Carry = {
-      client_id: text(b['client_id']),
-      redirect_uri: text(b['redirect_uri']),
-      state: text(b['state']),
-      scope: text(b['scope']),
-      access_mode: text(b['access_mode'], 'offline'),
-    };
-    if (carry.client_id !== ctx.config.clientId || !isRedirectUri(carry.redirect_uri))
-      return errorPage('invalid_request', 'The install request is incomplete.');
-    if (readDecision(b) === 'allow') return approve(ctx, carry);
-    // Shopify documents no decline redirect; an RFC 6749 access_denied keeps the connector unblocked.
-    return redirect(
-      withParams(carry.redirect_uri, {
-        error: 'access_denied',
-        error_description: 'The merchant declined the installation.',
-        state: carry.state || undefined,
-      }),
-    );
-  });
+  // Shopify documents no decline redirect; an RFC 6749 access_denied keeps the connector unblocked.
+  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkDecision, approve, (_ctx, carry) =>
+    oauth2.redirectWith(carry['redirect_uri'] ?? '', {
+      error: 'access_denied',
+      error_description: 'The merchant declined the installation.',
+      state: carry['state'] || undefined,
+    }),
+  );
 
   r.add('POST', '/admin/oauth/access_token', (req) => accessToken(ctx, req));
 }
 
+/** The install form, posted back: it must still name this app and an absolute redirect URI. */
+function checkDecision(ctx: ShopifyContext, carry: Record<string, string>): SandboxResponse | undefined {
+  if (oauth2.namesApp(carry, ctx.config.clientId)) return undefined;
+  return errorPage('invalid_request', 'The install request is incomplete.');
+}
+
 /** Redirect to the app with Shopify's signed callback query. */
-function approve(ctx: ShopifyContext, carry: Carry): SandboxResponse {
-  const code = ctx.tokens.issueCode({
-    clientId: carry.client_id,
-    redirectUri: carry.redirect_uri,
-    subject: shopDomain(ctx.config),
-    scopes: carry.scope.split(',').filter(Boolean),
-    extra: { access_mode: carry.access_mode },
-  });
-  return redirect(withParams(carry.redirect_uri, signedQuery(ctx, { code: code.code, state: carry.state })));
+function approve(ctx: ShopifyContext, carry: Record<string, string>): SandboxResponse {
+  const scopes = (carry['scope'] ?? '').split(',').filter(Boolean);
+  const extra = { access_mode: carry['access_mode'] ?? 'offline' };
+  const code = oauth2.codeForCarry(ctx.tokens, carry, shopDomain(ctx.config), scopes, { extra });
+  return oauth2.redirectWith(
+    carry['redirect_uri'] ?? '',
+    signedQuery(ctx, { code: code.code, state: carry['state'] ?? '' }),
+  );
 }
 
 /** Callback / install-hit parameters with `hmac` over the rest, keyed with the app secret. */
@@ -203,44 +162,17 @@ function accessToken(ctx: ShopifyContext, req: SandboxRequest): SandboxResponse 
               : 'was not found';
       return oauthError(400, 'invalid_grant', `The refresh token ${why}.`);
     }
-    if (!ctx.config.rotateRefreshTokens) {
-      ctx.tokens.recordRefresh(check.record.grantId);
-      const access = ctx.tokens.issue({
-        kind: 'access',
-        clientId: ctx.config.clientId,
-        subject: check.record.subject,
-        scopes: check.record.scopes,
-        ttlSeconds: ctx.config.accessTtlSeconds,
-        grantId: check.record.grantId,
-        label: EXPIRING_LABEL,
-      });
-      retireExpiring(ctx, [access, check.record]);
-      return json(200, {
-        access_token: access.token,
-        scope: check.record.scopes.join(','),
-        expires_in: ctx.config.accessTtlSeconds,
-        refresh_token: check.record.token,
-        refresh_token_expires_in: ctx.tokens.expiresIn(check.record),
-      });
-    }
-    const rotated = ctx.tokens.rotateRefresh(old, ctx.config.refreshTtlSeconds);
-    if (!rotated.ok) return oauthError(400, 'invalid_grant', 'The refresh token was not found or was already used.');
-    const access = ctx.tokens.issue({
-      kind: 'access',
-      clientId: ctx.config.clientId,
-      subject: rotated.record.subject,
-      scopes: rotated.record.scopes,
-      ttlSeconds: ctx.config.accessTtlSeconds,
-      grantId: rotated.record.grantId,
-      label: EXPIRING_LABEL,
-    });
-    retireExpiring(ctx, [access, rotated.record]);
+    const rotate = ctx.config.rotateRefreshTokens;
+    const refresh = oauth2.renewRefresh(ctx.tokens, check.record, rotate, ctx.config.refreshTtlSeconds);
+    if (!refresh) return oauthError(400, 'invalid_grant', 'The refresh token was not found or was already used.');
+    const access = oauth2.accessFrom(ctx.tokens, refresh, ctx.config.accessTtlSeconds, EXPIRING_LABEL);
+    retireExpiring(ctx, [access, refresh]);
     return json(200, {
       access_token: access.token,
-      scope: rotated.record.scopes.join(','),
+      scope: refresh.scopes.join(','),
       expires_in: ctx.config.accessTtlSeconds,
-      refresh_token: rotated.record.token,
-      refresh_token_expires_in: ctx.config.refreshTtlSeconds,
+      refresh_token: refresh.token,
+      refresh_token_expires_in: rotate ? ctx.config.refreshTtlSeconds : ctx.tokens.expiresIn(refresh),
     });
   }
 

@@ -3,6 +3,7 @@
  * `updated_at` / `published_at`, seeded deterministically from seed + size.
  */
 import { hash32, rngFor } from '../../../sandbox/kit/rng.ts';
+import { hyphenate } from '../../../sandbox/kit/text.ts';
 
 export type Kind = 'blog' | 'article' | 'page' | 'product';
 
@@ -44,12 +45,7 @@ const VENDORS = ['Acme Goods', 'Northwind', 'Blue Harbor'];
 const TYPES = ['Apparel', 'Home', 'Accessories'];
 
 export function handleize(title: string): string {
-  return (
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'untitled'
-  );
+  return hyphenate(title) || 'untitled';
 }
 
 export class ShopData {

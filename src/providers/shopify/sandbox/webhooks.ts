@@ -7,7 +7,8 @@
  * retries removes its subscription, as repeated failure does on the platform.
  */
 import { randomUUID } from 'node:crypto';
-import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
 
 /** 8 retries, doubling from 1 minute, the last gap sized so the schedule spans 4 hours. */
@@ -42,15 +43,13 @@ export interface WebhookSubscription {
   updatedAt: number;
 }
 
-export interface ShopifyDelivery {
+export interface ShopifyDelivery extends TrackedDelivery {
   topic: ShopifyTopic;
   subscriptionId: number;
   webhookId: string;
   eventId: string;
   url: string;
   /** `pending` until delivered, given up, or the sandbox closed. */
-  state: 'pending' | 'delivered' | 'failed' | 'aborted';
-  attempts: DeliveryAttempt[];
 }
 
 export interface ShopifyWebhooksConfig {
@@ -60,17 +59,16 @@ export interface ShopifyWebhooksConfig {
   now: () => number;
 }
 
-export class ShopifyWebhooks {
+export class ShopifyWebhooks extends SandboxWebhooks<ShopifyDelivery> {
   readonly #subs = new Map<number, WebhookSubscription>();
-  readonly #deliveries: ShopifyDelivery[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #cfg: ShopifyWebhooksConfig;
   readonly #sender: WebhookSender;
   #nextId = 1_047_000_000;
 
   constructor(cfg: ShopifyWebhooksConfig) {
+    super();
     this.#cfg = cfg;
-    this.#sender = new WebhookSender({
+    this.#sender = this.newSender({
       retryDelaysMs: cfg.retryDelaysMs,
       now: cfg.now,
       timeoutMs: 5_000,
@@ -129,31 +127,18 @@ export class ShopifyWebhooks {
         state: 'pending',
         attempts: [],
       };
-      this.#deliveries.push(d);
-      out.push(d);
-      const p = this.#sender
-        .send(sub.address, JSON.stringify(body), {
-          'X-Shopify-Topic': topic,
-          'X-Shopify-Shop-Domain': this.#cfg.shopDomain,
-          'X-Shopify-API-Version': sub.apiVersion,
-          'X-Shopify-Webhook-Id': d.webhookId,
-          'X-Shopify-Event-Id': eventId,
-          'X-Shopify-Triggered-At': triggeredAt,
-        })
-        .then((r) => this.#settle(d, sub.id, r));
-      this.#pending.add(p);
-      void p.finally(() => this.#pending.delete(p));
+      const sending = this.#sender.send(sub.address, JSON.stringify(body), {
+        'X-Shopify-Topic': topic,
+        'X-Shopify-Shop-Domain': this.#cfg.shopDomain,
+        'X-Shopify-API-Version': sub.apiVersion,
+        'X-Shopify-Webhook-Id': d.webhookId,
+        'X-Shopify-Event-Id': eventId,
+        'X-Shopify-Triggered-At': triggeredAt,
+      });
+      // A subscription whose deliveries keep failing is removed, as Shopify does.
+      out.push(this.track(d, sending, () => d.state === 'failed' && this.#subs.delete(sub.id)));
     }
     return out;
-  }
-
-  /** Resolves when every delivery started so far has finished (or given up). */
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  deliveries(): readonly ShopifyDelivery[] {
-    return this.#deliveries;
   }
 
   /** Uninstall removes the app's subscriptions after `app/uninstalled` has gone out. */
@@ -161,18 +146,8 @@ export class ShopifyWebhooks {
     this.#subs.clear();
   }
 
-  reset(): void {
+  override reset(): void {
     this.#subs.clear();
-    this.#deliveries.length = 0;
-  }
-
-  close(): void {
-    this.#sender.close();
-  }
-
-  #settle(d: ShopifyDelivery, subId: number, r: DeliveryResult): void {
-    d.attempts = r.attempts;
-    d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
-    if (d.state === 'failed') this.#subs.delete(subId);
+    super.reset();
   }
 }

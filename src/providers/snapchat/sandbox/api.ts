@@ -86,80 +86,29 @@ export function apiRoutes(r: Router, ctx: SnapContext): void {
     }),
   );
 
-  r.add(
-    'GET',
-    '/v1/organizations/:id',
-    guard((req) => {
-      const o = org(req.params['id']);
-      if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
-      return success({ organizations: [wrap('organization', orgJson(o, req.query['with_ad_accounts'] === 'true'))] });
-    }),
-  );
-
-  r.add(
-    'GET',
-    '/v1/organizations/:id/adaccounts',
-    guard((req) => {
-      const o = org(req.params['id']);
-      if (!o) return snapError(404, `Organization ${req.params['id'] ?? ''} not found`);
-      const p = page(
-        ctx,
-        req,
-        ctx.world.accounts.filter((a) => a.organization_id === o.id),
-      );
-      if (!p.ok) return p.res;
-      return success({
-        ...(p.paging ? { paging: p.paging } : {}),
-        adaccounts: p.items.map((a) => wrap('adaccount', a)),
-      });
-    }),
-  );
-
-  r.add(
-    'GET',
-    '/v1/adaccounts/:id',
-    guard((req) => {
-      const a = account(req.params['id']);
-      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-      return success({ adaccounts: [wrap('adaccount', a)] });
-    }),
-  );
-
-  r.add(
-    'GET',
-    '/v1/adaccounts/:id/campaigns',
-    guard((req) => {
-      const a = account(req.params['id']);
-      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-      const withDeleted = req.query['read_deleted_entities'] === 'true';
-      const p = page(
-        ctx,
-        req,
-        ctx.world.campaigns.filter((c) => c.ad_account_id === a.id && (withDeleted || !c.deleted)),
-      );
-      if (!p.ok) return p.res;
-      return success({
-        ...(p.paging ? { paging: p.paging } : {}),
-        campaigns: p.items.map((c) => wrap('campaign', campaignJson(c))),
-      });
-    }),
-  );
-
-  r.add(
-    'GET',
-    '/v1/campaigns/:id',
-    guard((req) => {
-      const c = ctx.world.campaigns.find(
-        (x) => x.id === req.params['id'] && (!x.deleted || req.query['read_deleted_entities'] === 'true'),
-      );
-      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-      return success({ campaigns: [wrap('campaign', campaignJson(c))] });
-    }),
-  );
-
   const withDeleted = (req: SandboxRequest) => req.query['read_deleted_entities'] === 'true';
   const visible = <T extends { deleted?: boolean }>(req: SandboxRequest, items: T[]): T[] =>
     items.filter((x) => withDeleted(req) || !x.deleted);
+  /** The entity the path's `:id` names; a deleted one only with read_deleted_entities=true. */
+  const live =
+    <T extends { id: string; deleted?: boolean }>(items: () => T[]) =>
+    (id: string | undefined, req: SandboxRequest): T | undefined =>
+      visible(req, items()).find((x) => x.id === id);
+  const campaignById = live(() => ctx.world.campaigns);
+  const squadById = live(() => ctx.world.adsquads);
+  const adById = live(() => ctx.world.ads);
+  /** A read under the entity the path's `:id` names; Snapchat's 404 names its kind. */
+  const under =
+    <T>(label: string, find: (id: string | undefined, req: SandboxRequest) => T | undefined) =>
+    (handle: (e: T, req: SandboxRequest) => SandboxResponse) =>
+      guard((req) => {
+        const e = find(req.params['id'], req);
+        return e ? handle(e, req) : snapError(404, `${label} ${req.params['id'] ?? ''} not found`);
+      });
+  const underOrg = under('Organization', org);
+  const underAccount = under('Ad account', account);
+  const underCampaign = under('Campaign', campaignById);
+  const underSquad = under('Ad squad', squadById);
   const squadsOf = (campaignIds: Set<string>): AdSquad[] =>
     ctx.world.adsquads.filter((q) => campaignIds.has(q.campaign_id));
   const adsOf = (squadIds: Set<string>): Ad[] => ctx.world.ads.filter((x) => squadIds.has(x.ad_squad_id));
@@ -170,65 +119,90 @@ export function apiRoutes(r: Router, ctx: SnapContext): void {
     key: string,
     one: string,
     items: T[],
+    render: (x: T) => object = (x) => x,
   ): SandboxResponse => {
-    const p = page(ctx, req, visible(req, items));
+    const p = page(ctx, req, items);
     if (!p.ok) return p.res;
-    return success({ ...(p.paging ? { paging: p.paging } : {}), [key]: p.items.map((x) => wrap(one, x)) });
+    return success({ ...(p.paging ? { paging: p.paging } : {}), [key]: p.items.map((x) => wrap(one, render(x))) });
   };
 
   r.add(
     'GET',
+    '/v1/organizations/:id',
+    underOrg((o, req) =>
+      success({ organizations: [wrap('organization', orgJson(o, req.query['with_ad_accounts'] === 'true'))] }),
+    ),
+  );
+  r.add(
+    'GET',
+    '/v1/organizations/:id/adaccounts',
+    underOrg((o, req) =>
+      list(
+        req,
+        'adaccounts',
+        'adaccount',
+        ctx.world.accounts.filter((a) => a.organization_id === o.id),
+      ),
+    ),
+  );
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id',
+    underAccount((a) => success({ adaccounts: [wrap('adaccount', a)] })),
+  );
+  r.add(
+    'GET',
+    '/v1/adaccounts/:id/campaigns',
+    underAccount((a, req) =>
+      list(
+        req,
+        'campaigns',
+        'campaign',
+        visible(
+          req,
+          ctx.world.campaigns.filter((c) => c.ad_account_id === a.id),
+        ),
+        campaignJson,
+      ),
+    ),
+  );
+  r.add(
+    'GET',
+    '/v1/campaigns/:id',
+    underCampaign((c) => success({ campaigns: [wrap('campaign', campaignJson(c))] })),
+  );
+  r.add(
+    'GET',
     '/v1/adaccounts/:id/adsquads',
-    guard((req) => {
-      const a = account(req.params['id']);
-      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-      return list(req, 'adsquads', 'adsquad', squadsOf(campaignIdsOf(a.id)));
-    }),
+    underAccount((a, req) => list(req, 'adsquads', 'adsquad', visible(req, squadsOf(campaignIdsOf(a.id))))),
   );
   r.add(
     'GET',
     '/v1/campaigns/:id/adsquads',
-    guard((req) => {
-      const c = ctx.world.campaigns.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
-      return list(req, 'adsquads', 'adsquad', squadsOf(new Set([c.id])));
-    }),
+    underCampaign((c, req) => list(req, 'adsquads', 'adsquad', visible(req, squadsOf(new Set([c.id]))))),
   );
   r.add(
     'GET',
     '/v1/adsquads/:id',
-    guard((req) => {
-      const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-      if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
-      return success({ adsquads: [wrap('adsquad', q)] });
-    }),
+    underSquad((q) => success({ adsquads: [wrap('adsquad', q)] })),
   );
   r.add(
     'GET',
     '/v1/adaccounts/:id/ads',
-    guard((req) => {
-      const a = account(req.params['id']);
-      if (!a) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
-      return list(req, 'ads', 'ad', adsOf(new Set(squadsOf(campaignIdsOf(a.id)).map((q) => q.id))));
+    underAccount((a, req) => {
+      const squads = new Set(squadsOf(campaignIdsOf(a.id)).map((q) => q.id));
+      return list(req, 'ads', 'ad', visible(req, adsOf(squads)));
     }),
   );
   r.add(
     'GET',
     '/v1/adsquads/:id/ads',
-    guard((req) => {
-      const q = ctx.world.adsquads.find((x) => x.id === req.params['id'] && (!x.deleted || withDeleted(req)));
-      if (!q) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
-      return list(req, 'ads', 'ad', adsOf(new Set([q.id])));
-    }),
+    underSquad((q, req) => list(req, 'ads', 'ad', visible(req, adsOf(new Set([q.id]))))),
   );
   r.add(
     'GET',
     '/v1/ads/:id',
-    guard((req) => {
-      const x = ctx.world.ads.find((e) => e.id === req.params['id'] && (!e.deleted || withDeleted(req)));
-      if (!x) return snapError(404, `Ad ${req.params['id'] ?? ''} not found`);
-      return success({ ads: [wrap('ad', x)] });
-    }),
+    under('Ad', adById)((x) => success({ ads: [wrap('ad', x)] })),
   );
 
   statsRoutes(r, ctx, guard);

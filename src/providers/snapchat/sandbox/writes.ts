@@ -90,9 +90,13 @@ function immutable(item: Item, field: string, current: string): void {
 }
 
 /** Writable optional fields an update may clear by leaving them out. */
-function setOptional<T extends object>(e: T, field: string, v: unknown): void {
-  if (v === undefined) delete (e as Record<string, unknown>)[field];
-  else (e as Record<string, unknown>)[field] = v;
+/** A PUT replaces the whole entity: optional fields it leaves out are cleared. */
+function replaceOptional<T extends object>(e: T, optional: Record<string, unknown>): T {
+  for (const [field, v] of Object.entries(optional)) {
+    if (v === undefined) delete (e as Record<string, unknown>)[field];
+    else (e as Record<string, unknown>)[field] = v;
+  }
+  return e;
 }
 
 export function writeRoutes(
@@ -203,10 +207,7 @@ export function writeRoutes(
         const objective = oneOf(item, 'objective', OBJECTIVES, false);
         return () => {
           Object.assign(c, { name, status, start_time: start, ...(objective ? { objective } : {}), updated_at: now() });
-          setOptional(c, 'end_time', end);
-          setOptional(c, 'daily_budget_micro', daily);
-          setOptional(c, 'lifetime_spend_cap_micro', cap);
-          return c;
+          return replaceOptional(c, { end_time: end, daily_budget_micro: daily, lifetime_spend_cap_micro: cap });
         };
       });
     }),
@@ -253,10 +254,7 @@ export function writeRoutes(
         const lifetime = micro(item, 'lifetime_budget_micro', 1);
         return () => {
           Object.assign(q, { name, status, start_time: start, updated_at: now() });
-          setOptional(q, 'end_time', end);
-          setOptional(q, 'daily_budget_micro', daily);
-          setOptional(q, 'lifetime_budget_micro', lifetime);
-          return q;
+          return replaceOptional(q, { end_time: end, daily_budget_micro: daily, lifetime_budget_micro: lifetime });
         };
       });
     }),

@@ -129,6 +129,50 @@ function advertiserAccess(
   return { ok: true, id };
 }
 
+/** What campaign/get, adgroup/get and ad/get read first, in TikTok's order of checks. */
+interface ListQuery {
+  advertiserId: string;
+  fields: readonly string[];
+  filtering: Record<string, unknown>;
+  page: { page: number; size: number };
+}
+
+function listQuery(
+  ctx: TikTokContext,
+  req: SandboxRequest,
+  allowed: readonly string[],
+): { ok: true; q: ListQuery } | { ok: false; res: SandboxResponse } {
+  const auth = authenticate(ctx, req);
+  if (!auth.ok) return auth;
+  const adv = advertiserAccess(ctx, req, auth.advertiserIds);
+  if (!adv.ok) return adv;
+  const fields = fieldsParam(req, allowed);
+  if (!fields.ok) return { ok: false, res: reply(ctx.now(), 40002, fields.message) };
+  const filtering = jsonParam(req.query['filtering']);
+  const value = filtering.ok ? filtering.value : undefined;
+  if (!filtering.ok || (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))))
+    return { ok: false, res: reply(ctx.now(), 40002, 'filtering: Not a valid mapping type.') };
+  const page = paging(ctx, req);
+  if ('status' in page) return { ok: false, res: page };
+  const q = { advertiserId: adv.id, fields: fields.value, filtering: (value as Record<string, unknown>) ?? {}, page };
+  return { ok: true, q };
+}
+
+/** Newest first; objects created in the same second by id. */
+function newestFirst<T extends { create_time: string }>(idOf: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) =>
+    a.create_time < b.create_time ? 1 : a.create_time > b.create_time ? -1 : idOf(a).localeCompare(idOf(b));
+}
+
+/** One page of a list with TikTok's page_info. */
+function pageReply(ctx: TikTokContext, all: readonly object[], q: ListQuery): SandboxResponse {
+  const { page, size } = q.page;
+  return ok(ctx.now(), {
+    list: all.slice((page - 1) * size, page * size).map((x) => pick(x, q.fields)),
+    page_info: { page, page_size: size, total_number: all.length, total_page: Math.ceil(all.length / size) },
+  });
+}
+
 function filterCampaigns(list: Campaign[], filtering: Record<string, unknown>): Campaign[] {
   const ids = Array.isArray(filtering['campaign_ids']) ? filtering['campaign_ids'].map(String) : undefined;
   const status = typeof filtering['secondary_status'] === 'string' ? filtering['secondary_status'] : undefined;
@@ -166,82 +210,46 @@ export function apiRoutes(r: Router, ctx: TikTokContext): void {
   });
 
   r.add('GET', '/open_api/:version/campaign/get/', (req) => {
-    const auth = authenticate(ctx, req);
-    if (!auth.ok) return auth.res;
-    const adv = advertiserAccess(ctx, req, auth.advertiserIds);
-    if (!adv.ok) return adv.res;
-    const fields = fieldsParam(req, CAMPAIGN_FIELDS);
-    if (!fields.ok) return reply(ctx.now(), 40002, fields.message);
-    const filtering = jsonParam(req.query['filtering']);
-    if (
-      !filtering.ok ||
-      (filtering.value !== undefined &&
-        (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))
-    ) {
-      return reply(ctx.now(), 40002, 'filtering: Not a valid mapping type.');
-    }
-    const pg = paging(ctx, req);
-    if ('status' in pg) return pg;
-    const all = filterCampaigns(
-      ctx.world.campaigns.filter((c) => c.advertiser_id === adv.id),
-      (filtering.value as Record<string, unknown> | undefined) ?? {},
-    ).sort((a, b) =>
-      a.create_time < b.create_time
-        ? 1
-        : a.create_time > b.create_time
-          ? -1
-          : a.campaign_id.localeCompare(b.campaign_id),
-    );
-    const list = all.slice((pg.page - 1) * pg.size, pg.page * pg.size).map((c) => pick(c, fields.value));
-    return ok(ctx.now(), {
-      list,
-      page_info: {
-        page: pg.page,
-        page_size: pg.size,
-        total_number: all.length,
-        total_page: Math.ceil(all.length / pg.size),
-      },
-    });
+    const l = listQuery(ctx, req, CAMPAIGN_FIELDS);
+    if (!l.ok) return l.res;
+    const own = ctx.world.campaigns.filter((c) => c.advertiser_id === l.q.advertiserId);
+    return pageReply(ctx, filterCampaigns(own, l.q.filtering).sort(newestFirst((c) => c.campaign_id)), l.q);
   });
 }
 
 type Listed = { create_time: string; secondary_status: string; campaign_id: string; adgroup_id: string };
 
+/** What adgroup/get and ad/get differ in: the status prefix, the objects, their id and their fields. */
+interface ListedKind<T extends Listed> {
+  kind: 'ADGROUP' | 'AD';
+  items: (w: TikTokContext['world']) => T[];
+  idOf: (x: T) => string;
+  fields: readonly string[];
+}
+
+const ADGROUPS: ListedKind<AdGroup> = {
+  kind: 'ADGROUP',
+  items: (w) => w.adgroups,
+  idOf: (g) => g.adgroup_id,
+  fields: ADGROUP_FIELDS,
+};
+const ADS: ListedKind<Ad> = { kind: 'AD', items: (w) => w.ads, idOf: (a) => a.ad_id, fields: AD_FIELDS };
+
 /** adgroup/get and ad/get: one advertiser's objects, newest first, deleted ones only with *_STATUS_ALL. */
-function listRoute<T extends Listed>(
-  ctx: TikTokContext,
-  req: SandboxRequest,
-  kind: 'ADGROUP' | 'AD',
-  items: () => T[],
-  idOf: (x: T) => string,
-  fields: readonly string[],
-): SandboxResponse {
-  const auth = authenticate(ctx, req);
-  if (!auth.ok) return auth.res;
-  const adv = advertiserAccess(ctx, req, auth.advertiserIds);
-  if (!adv.ok) return adv.res;
-  const f = fieldsParam(req, fields);
-  if (!f.ok) return reply(ctx.now(), 40002, f.message);
-  const filtering = jsonParam(req.query['filtering']);
-  if (
-    !filtering.ok ||
-    (filtering.value !== undefined &&
-      (typeof filtering.value !== 'object' || filtering.value === null || Array.isArray(filtering.value)))
-  ) {
-    return reply(ctx.now(), 40002, 'filtering: Not a valid mapping type.');
-  }
-  const pg = paging(ctx, req);
-  if ('status' in pg) return pg;
-  const flt = (filtering.value as Record<string, unknown> | undefined) ?? {};
+function listRoute<T extends Listed>(ctx: TikTokContext, req: SandboxRequest, listed: ListedKind<T>): SandboxResponse {
+  const { kind, items, idOf } = listed;
+  const l = listQuery(ctx, req, listed.fields);
+  if (!l.ok) return l.res;
+  const flt = l.q.filtering;
   const ids = (key: string) => (Array.isArray(flt[key]) ? (flt[key] as unknown[]).map(String) : undefined);
   const campaignIds = ids('campaign_ids');
   const adgroupIds = ids('adgroup_ids');
   const ownIds = ids(kind === 'AD' ? 'ad_ids' : 'adgroup_ids');
   const status = typeof flt['secondary_status'] === 'string' ? flt['secondary_status'] : undefined;
-  const all = items()
+  const all = items(ctx.world)
     .filter(
       (x) =>
-        (x as unknown as { advertiser_id: string }).advertiser_id === adv.id &&
+        (x as unknown as { advertiser_id: string }).advertiser_id === l.q.advertiserId &&
         (!campaignIds || campaignIds.includes(x.campaign_id)) &&
         (!adgroupIds || adgroupIds.includes(x.adgroup_id)) &&
         (!ownIds || ownIds.includes(idOf(x))) &&
@@ -251,19 +259,8 @@ function listRoute<T extends Listed>(
             ? x.secondary_status === status
             : x.secondary_status !== `${kind}_STATUS_DELETE`),
     )
-    .sort((a, b) =>
-      a.create_time < b.create_time ? 1 : a.create_time > b.create_time ? -1 : idOf(a).localeCompare(idOf(b)),
-    );
-  const list = all.slice((pg.page - 1) * pg.size, pg.page * pg.size).map((x) => pick(x, f.value));
-  return ok(ctx.now(), {
-    list,
-    page_info: {
-      page: pg.page,
-      page_size: pg.size,
-      total_number: all.length,
-      total_page: Math.ceil(all.length / pg.size),
-    },
-  });
+    .sort(newestFirst(idOf));
+  return pageReply(ctx, all, l.q);
 }
 
 /**
@@ -342,25 +339,7 @@ function report(ctx: TikTokContext, req: SandboxRequest): SandboxResponse {
 }
 
 export function entityRoutes(r: Router, ctx: TikTokContext): void {
-  r.add('GET', '/open_api/:version/adgroup/get/', (req) =>
-    listRoute<AdGroup>(
-      ctx,
-      req,
-      'ADGROUP',
-      () => ctx.world.adgroups,
-      (g) => g.adgroup_id,
-      ADGROUP_FIELDS,
-    ),
-  );
-  r.add('GET', '/open_api/:version/ad/get/', (req) =>
-    listRoute<Ad>(
-      ctx,
-      req,
-      'AD',
-      () => ctx.world.ads,
-      (a) => a.ad_id,
-      AD_FIELDS,
-    ),
-  );
+  r.add('GET', '/open_api/:version/adgroup/get/', (req) => listRoute(ctx, req, ADGROUPS));
+  r.add('GET', '/open_api/:version/ad/get/', (req) => listRoute(ctx, req, ADS));
   r.add('GET', '/open_api/:version/report/integrated/get/', (req) => report(ctx, req));
 }

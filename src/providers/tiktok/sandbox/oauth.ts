@@ -4,15 +4,8 @@
  * and the authorized-advertiser list. No grant_type, no refresh token: the long-term token has
  * no timer and lives until the advertiser de-authorizes or it is revoked.
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
-import {
-  header,
-  html,
-  redirect,
-  type Router,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../../../sandbox/kit/server.ts';
+import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { header, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenProblem } from '../../../sandbox/kit/tokens.ts';
 import type { TikTokContext } from './context.ts';
 import { ok, reply } from './envelope.ts';
@@ -21,18 +14,13 @@ const DECISION_PATH = '/portal/auth/decision';
 export const SUBJECT = 'tiktok-business-user';
 
 function errorPage(title: string, detail: string): SandboxResponse {
-  return html(400, `<!doctype html><meta charset="utf-8"><title>${title}</title><h1>${title}</h1><p>${detail}</p>`);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
+  return oauth2.errorPage(400, title, title, detail);
 }
 
 function checkAuthorize(ctx: TikTokContext, q: Record<string, string>): SandboxResponse | undefined {
   if (q['app_id'] !== ctx.config.appId)
     return errorPage('Invalid app', 'The app_id is invalid or the app is not available.');
-  const uri = q['redirect_uri'];
-  if (!isRedirectUri(uri) || (ctx.config.redirectUris.length > 0 && !ctx.config.redirectUris.includes(uri))) {
+  if (!oauth2.registeredRedirect(q['redirect_uri'], ctx.config.redirectUris)) {
     return errorPage(
       'Invalid redirect_uri',
       'The redirect_uri does not match any advertiser redirect URL configured for this app.',
@@ -49,7 +37,7 @@ function approve(ctx: TikTokContext, q: Record<string, string>): SandboxResponse
     scopes: ctx.config.scopes.map(String),
     ttlSeconds: ctx.config.authCodeTtlSeconds,
   });
-  return redirect(withParams(q['redirect_uri'] ?? '', { auth_code: code.code, code: code.code, state: q['state'] }));
+  return oauth2.redirectWith(q['redirect_uri'] ?? '', { auth_code: code.code, code: code.code, state: q['state'] });
 }
 
 export function tokenProblem(ctx: TikTokContext, problem: TokenProblem | 'missing'): SandboxResponse {
@@ -86,6 +74,50 @@ function checkApp(
   return undefined;
 }
 
+/** The token and revoke calls: a JSON body that names the app by its id and secret, and one required field. */
+function appCall(
+  ctx: TikTokContext,
+  key: string,
+  handle: (ctx: TikTokContext, value: string) => SandboxResponse,
+): (req: SandboxRequest) => SandboxResponse {
+  return (req) => {
+    const b = req.body;
+    const bad = requireJson(ctx, req) ?? checkApp(ctx, oauth2.field(b['app_id']), oauth2.field(b['secret']));
+    if (bad) return bad;
+    const value = oauth2.field(b[key]);
+    return value ? handle(ctx, value) : reply(ctx.now(), 40002, `${key}: Missing data for required field.`);
+  };
+}
+
+function exchangeAuthCode(ctx: TikTokContext, authCode: string): SandboxResponse {
+  const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
+  if (!redeemed.ok) {
+    const why =
+      redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
+    return reply(ctx.now(), 40110, `Auth_code ${why}.`);
+  }
+  const record = ctx.tokens.issue({
+    kind: 'access',
+    clientId: ctx.config.appId,
+    subject: redeemed.code.subject,
+    scopes: redeemed.code.scopes,
+    ttlSeconds: ctx.config.accessTokenTtlSeconds,
+    label: 'long_term',
+  });
+  return ok(ctx.now(), {
+    access_token: record.token,
+    advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
+    scope: record.scopes.map(Number),
+  });
+}
+
+function revokeToken(ctx: TikTokContext, token: string): SandboxResponse {
+  const check = ctx.tokens.validate(token);
+  if (!check.ok) return tokenProblem(ctx, check.problem);
+  ctx.tokens.revokeGrant(check.record.grantId, 'revoked_by_app');
+  return ok(ctx.now(), {});
+}
+
 export function requireJson(ctx: TikTokContext, req: SandboxRequest): SandboxResponse | undefined {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.includes('application/json') || req.bodyError)
@@ -102,81 +134,22 @@ export function oauthRoutes(r: Router, ctx: TikTokContext): void {
       redirect_uri: req.query['redirect_uri'] ?? '',
     };
     if (req.query['state'] !== undefined) carry['state'] = req.query['state'];
-    if (ctx.config.autoConsent) return approve(ctx, carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'TikTok for Business',
-        appName: ctx.config.appName,
-        scopes: ctx.config.scopes.map((s) => `permission ${s}`),
-        action: DECISION_PATH,
-        hidden: carry,
-        userName: 'Sandbox Advertiser',
-      }),
-    );
+    const screen = { platform: 'TikTok for Business', action: DECISION_PATH, userName: 'Sandbox Advertiser' };
+    const scopes = ctx.config.scopes.map((s) => `permission ${s}`);
+    return oauth2.askConsent(ctx.config, screen, carry, scopes, (c) => approve(ctx, c));
   });
-  r.add('POST', DECISION_PATH, (req) => {
-    const carry: Record<string, string> = {};
-    for (const k of ['app_id', 'redirect_uri', 'state']) if (typeof req.body[k] === 'string') carry[k] = req.body[k];
-    const bad = checkAuthorize(ctx, carry);
-    if (bad) return bad;
-    if (readDecision(req.body) === 'allow') return approve(ctx, carry);
-    return redirect(
-      withParams(carry['redirect_uri'] ?? '', {
-        error: 'access_denied',
-        error_description: 'The user cancelled the authorization.',
-        state: carry['state'],
-      }),
-    );
+  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkAuthorize, approve, {
+    error: 'access_denied',
+    error_description: 'The user cancelled the authorization.',
   });
 
-  r.add('POST', '/open_api/:version/oauth2/access_token/', (req) => {
-    const notJson = requireJson(ctx, req);
-    if (notJson) return notJson;
-    const b = req.body;
-    const bad = checkApp(ctx, str(b['app_id']), str(b['secret']));
-    if (bad) return bad;
-    const authCode = str(b['auth_code']);
-    if (!authCode) return reply(ctx.now(), 40002, 'auth_code: Missing data for required field.');
-    const redeemed = ctx.tokens.redeemCode(authCode, ctx.config.appId, undefined);
-    if (!redeemed.ok) {
-      const why =
-        redeemed.problem === 'used' ? 'has been used' : redeemed.problem === 'expired' ? 'has expired' : 'is invalid';
-      return reply(ctx.now(), 40110, `Auth_code ${why}.`);
-    }
-    const record = ctx.tokens.issue({
-      kind: 'access',
-      clientId: ctx.config.appId,
-      subject: redeemed.code.subject,
-      scopes: redeemed.code.scopes,
-      ttlSeconds: ctx.config.accessTokenTtlSeconds,
-      label: 'long_term',
-    });
-    return ok(ctx.now(), {
-      access_token: record.token,
-      advertiser_ids: ctx.world.advertisers.map((a) => a.advertiser_id),
-      scope: record.scopes.map(Number),
-    });
-  });
-
-  r.add('POST', '/open_api/:version/oauth2/revoke_token/', (req) => {
-    const notJson = requireJson(ctx, req);
-    if (notJson) return notJson;
-    const b = req.body;
-    const bad = checkApp(ctx, str(b['app_id']), str(b['secret']));
-    if (bad) return bad;
-    const token = str(b['access_token']);
-    if (!token) return reply(ctx.now(), 40002, 'access_token: Missing data for required field.');
-    const check = ctx.tokens.validate(token);
-    if (!check.ok) return tokenProblem(ctx, check.problem);
-    ctx.tokens.revokeGrant(check.record.grantId, 'revoked_by_app');
-    return ok(ctx.now(), {});
-  });
+  r.add('POST', '/open_api/:version/oauth2/access_token/', appCall(ctx, 'auth_code', exchangeAuthCode));
+  r.add('POST', '/open_api/:version/oauth2/revoke_token/', appCall(ctx, 'access_token', revokeToken));
 
   r.add('GET', '/open_api/:version/oauth2/advertiser/get/', (req) => {
     const auth = authenticate(ctx, req);
     if (!auth.ok) return auth.res;
-    const bad = checkApp(ctx, str(req.query['app_id']), str(req.query['secret']));
+    const bad = checkApp(ctx, oauth2.field(req.query['app_id']), oauth2.field(req.query['secret']));
     if (bad) return bad;
     const list = ctx.world.advertisers
       .filter((a) => auth.advertiserIds.includes(a.advertiser_id))

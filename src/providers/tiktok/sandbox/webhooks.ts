@@ -5,19 +5,18 @@
  * (the Business API using the developer-webhook scheme is unconfirmed), `webhook-schema-version`
  * and `x-tt-logid`. One callback URL per app, set by handle, start option or control endpoint.
  */
-import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamp-pairs.ts';
 import { requestId } from './envelope.ts';
 
 /** At-least-once with exponential backoff for up to 72 hours: doubling from 1 minute, about 68 hours in all. */
 export const TIKTOK_RETRY_DELAYS_MS = Array.from({ length: 12 }, (_, i) => 60_000 * 2 ** i);
 
-export interface TikTokDelivery {
+export interface TikTokDelivery extends TrackedDelivery {
   event: string;
   url: string;
   logId: string;
-  state: 'pending' | 'delivered' | 'failed' | 'aborted';
-  attempts: DeliveryAttempt[];
 }
 
 export interface TikTokWebhooksConfig {
@@ -28,16 +27,15 @@ export interface TikTokWebhooksConfig {
   now: () => number;
 }
 
-export class TikTokWebhooks {
+export class TikTokWebhooks extends SandboxWebhooks<TikTokDelivery> {
   #callbackUrl: string | undefined;
   readonly #cfg: TikTokWebhooksConfig;
   readonly #sender: WebhookSender;
-  readonly #deliveries: TikTokDelivery[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(cfg: TikTokWebhooksConfig) {
+    super();
     this.#cfg = cfg;
-    this.#sender = new WebhookSender({
+    this.#sender = this.newSender({
       retryDelaysMs: cfg.retryDelaysMs,
       now: cfg.now,
       userAgent: 'TikTok-Webhook',
@@ -69,33 +67,6 @@ export class TikTokWebhooks {
     });
     const logId = requestId(this.#cfg.now());
     const d: TikTokDelivery = { event, url, logId, state: 'pending', attempts: [] };
-    this.#deliveries.push(d);
-    const p = this.#sender
-      .send(url, body, { 'webhook-schema-version': '1.0', 'x-tt-logid': logId })
-      .then((r) => settle(d, r));
-    this.#pending.add(p);
-    void p.finally(() => this.#pending.delete(p));
-    return d;
+    return this.track(d, this.#sender.send(url, body, { 'webhook-schema-version': '1.0', 'x-tt-logid': logId }));
   }
-
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  deliveries(): readonly TikTokDelivery[] {
-    return this.#deliveries;
-  }
-
-  reset(): void {
-    this.#deliveries.length = 0;
-  }
-
-  close(): void {
-    this.#sender.close();
-  }
-}
-
-function settle(d: TikTokDelivery, r: DeliveryResult): void {
-  d.attempts = r.attempts;
-  d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
 }

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { header, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { hexId, wfError } from './cms.ts';
+import { IMAGE_TYPES } from '../../../sandbox/kit/uploads.ts';
 
 export interface WfAsset {
   id: string;
@@ -21,14 +22,7 @@ export interface WfAsset {
 }
 
 const BUCKET_PATH = '/s3/webflow-prod-assets';
-const TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-};
+const TYPES: Record<string, string> = { ...IMAGE_TYPES, svg: 'image/svg+xml' };
 
 /** Parts of a multipart/form-data body: name → value (text) or file bytes. */
 export function parseMultipart(req: SandboxRequest): Map<string, { value: Buffer; filename?: string }> | undefined {

@@ -116,6 +116,18 @@ const slugify = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
+/** A collection as the list renders it; the single-collection read adds its fields. */
+function collectionSummary(c: WfCollection): Record<string, unknown> {
+  return {
+    id: c.id,
+    displayName: c.displayName,
+    singularName: c.singularName,
+    slug: c.slug,
+    createdOn: iso(c.createdOn),
+    lastUpdated: iso(c.lastUpdated),
+  };
+}
+
 export function cmsRoutes(
   r: Router,
   state: () => WfState,
@@ -180,14 +192,7 @@ export function cmsRoutes(
       if (req.params['site'] !== state().siteId)
         return wfError(404, 'resource_not_found', 'Requested resource not found: The site id provided is not valid');
       return json(200, {
-        collections: state().collections.map((c) => ({
-          id: c.id,
-          displayName: c.displayName,
-          singularName: c.singularName,
-          slug: c.slug,
-          createdOn: iso(c.createdOn),
-          lastUpdated: iso(c.lastUpdated),
-        })),
+        collections: state().collections.map(collectionSummary),
       });
     }),
   );
@@ -197,15 +202,7 @@ export function cmsRoutes(
     g('cms:read', (req) => {
       const c = collection(req);
       if (!c) return notFound('collection');
-      return json(200, {
-        id: c.id,
-        displayName: c.displayName,
-        singularName: c.singularName,
-        slug: c.slug,
-        createdOn: iso(c.createdOn),
-        lastUpdated: iso(c.lastUpdated),
-        fields: c.fields.map(renderField),
-      });
+      return json(200, { ...collectionSummary(c), fields: c.fields.map(renderField) });
     }),
   );
 
@@ -386,29 +383,17 @@ export function cmsRoutes(
     };
   r.add('PATCH', '/v2/collections/:cid/items/live/:iid', g('cms:write', patch(true)));
   r.add('PATCH', '/v2/collections/:cid/items/:iid', g('cms:write', patch(false)));
-  r.add(
-    'DELETE',
-    '/v2/collections/:cid/items/live/:iid',
-    g('cms:write', (req) => {
-      const i = itemOf(req);
-      if (!i || !i.live) return notFound('item');
-      i.live = null;
-      i.isDraft = true;
-      onItem('collection_item_unpublished', i);
-      return { status: 204 };
-    }),
-  );
-  r.add(
-    'DELETE',
-    '/v2/collections/:cid/items/:iid',
-    g('cms:write', (req) => {
-      const i = itemOf(req);
-      if (!i) return notFound('item');
-      state().items.delete(i.id);
-      onItem('collection_item_deleted', i);
-      return { status: 204 };
-    }),
-  );
+  // DELETE on the live item unpublishes it (the staged item stays); on the item itself removes it.
+  const remove = (live: boolean) => (req: SandboxRequest) => {
+    const i = itemOf(req);
+    if (!i || (live && !i.live)) return notFound('item');
+    if (live) Object.assign(i, { live: null, isDraft: true });
+    else state().items.delete(i.id);
+    onItem(live ? 'collection_item_unpublished' : 'collection_item_deleted', i);
+    return { status: 204 };
+  };
+  r.add('DELETE', '/v2/collections/:cid/items/live/:iid', g('cms:write', remove(true)));
+  r.add('DELETE', '/v2/collections/:cid/items/:iid', g('cms:write', remove(false)));
   r.add(
     'POST',
     '/v2/collections/:cid/items/publish',

@@ -5,7 +5,8 @@
  * HMAC-SHA256 of `<timestamp>:<body>` keyed with the client secret); site-token webhooks arrive
  * unsigned, as on the platform.
  */
-import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
@@ -48,33 +49,30 @@ export interface WfWebhook {
   signed: boolean;
 }
 
-export interface WebflowDelivery {
+export interface WebflowDelivery extends TrackedDelivery {
   triggerType: TriggerType;
   webhookId: string;
   url: string;
   signed: boolean;
-  state: 'pending' | 'delivered' | 'failed' | 'aborted';
-  attempts: DeliveryAttempt[];
 }
 
-export class WebflowWebhooks {
+export class WebflowWebhooks extends SandboxWebhooks<WebflowDelivery> {
   readonly #hooks = new Map<string, WfWebhook>();
-  readonly #deliveries: WebflowDelivery[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #signed: WebhookSender;
   readonly #unsigned: WebhookSender;
   readonly #now: () => number;
   #seq = 0;
 
   constructor(o: { clientSecret: string; retryDelaysMs: readonly number[]; now: () => number }) {
+    super();
     this.#now = o.now;
     const base = { retryDelaysMs: o.retryDelaysMs, now: o.now, userAgent: 'Webflow-Webhook' };
     const names = { signatureHeader: 'x-webflow-signature', timestampHeader: 'x-webflow-timestamp' };
-    this.#signed = new WebhookSender({
+    this.#signed = this.newSender({
       ...base,
       sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now() }, names).headers,
     });
-    this.#unsigned = new WebhookSender({ ...base, sign: () => ({}) });
+    this.#unsigned = this.newSender({ ...base, sign: () => ({}) });
   }
 
   /** In-process shortcut for `POST /v2/sites/{site_id}/webhooks`; `signed` false mimics a site-token webhook. */
@@ -127,11 +125,7 @@ export class WebflowWebhooks {
         state: 'pending',
         attempts: [],
       };
-      this.#deliveries.push(d);
-      out.push(d);
-      const p = (hook.signed ? this.#signed : this.#unsigned).send(hook.url, body).then((r) => settle(d, r));
-      this.#pending.add(p);
-      void p.finally(() => this.#pending.delete(p));
+      out.push(this.track(d, (hook.signed ? this.#signed : this.#unsigned).send(hook.url, body)));
     }
     return out;
   }
@@ -146,28 +140,10 @@ export class WebflowWebhooks {
     return this.emit(state.siteId, trigger, payload);
   }
 
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  deliveries(): readonly WebflowDelivery[] {
-    return this.#deliveries;
-  }
-
-  reset(): void {
+  override reset(): void {
     this.#hooks.clear();
-    this.#deliveries.length = 0;
+    super.reset();
   }
-
-  close(): void {
-    this.#signed.close();
-    this.#unsigned.close();
-  }
-}
-
-function settle(d: WebflowDelivery, r: DeliveryResult): void {
-  d.attempts = r.attempts;
-  d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
 }
 
 export function renderWebhook(h: WfWebhook): Record<string, unknown> {

@@ -106,6 +106,20 @@ function richContent(text: string): Record<string, unknown> {
   };
 }
 
+/** The fields a published post and its draft render alike: who wrote it and the blog's defaults. */
+function authoredFields(d: WixDraft): Record<string, unknown> {
+  return {
+    memberId: d.memberId,
+    hashtags: d.hashtags,
+    commentingEnabled: true,
+    minutesToRead: 1,
+    tagIds: [],
+    relatedPostIds: [],
+    pricingPlanIds: [],
+    language: 'en',
+  };
+}
+
 export function postOf(d: WixDraft, fieldsets: string[]): Record<string, unknown> {
   const p = d.published!;
   return {
@@ -120,14 +134,7 @@ export function postOf(d: WixDraft, fieldsets: string[]): Record<string, unknown
     pinned: false,
     categoryIds: [],
     coverMedia: { enabled: false },
-    memberId: d.memberId,
-    hashtags: d.hashtags,
-    commentingEnabled: true,
-    minutesToRead: 1,
-    tagIds: [],
-    relatedPostIds: [],
-    pricingPlanIds: [],
-    language: 'en',
+    ...authoredFields(d),
     preview: false,
     contentId: d.id,
     hasUnpublishedChanges: d.hasUnpublishedChanges,
@@ -143,14 +150,7 @@ function draftOf(d: WixDraft, fieldsets: string[] = []): Record<string, unknown>
     excerpt: d.excerpt,
     featured: d.featured,
     categoryIds: [],
-    memberId: d.memberId,
-    hashtags: d.hashtags,
-    commentingEnabled: true,
-    minutesToRead: 1,
-    tagIds: [],
-    relatedPostIds: [],
-    pricingPlanIds: [],
-    language: 'en',
+    ...authoredFields(d),
     status: d.status,
     createdDate: iso(d.createdDate),
     editedDate: iso(d.editedDate),

@@ -8,7 +8,8 @@
  * endpoint rather than by API.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { WebhookSender, type DeliveryAttempt, type DeliveryResult } from '../../../sandbox/kit/webhook-sender.ts';
+import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { signJwt } from '../../kit/webhook-schemes/jwt-rs256.ts';
 
 /** Retried for up to 48 hours (exact schedule undocumented): about 45 hours in all here. */
@@ -29,15 +30,13 @@ export type WixEventType = (typeof WIX_EVENT_TYPES)[number];
 /** Who made the change: the app through the API, or someone in the Wix editor. */
 export type WixIdentity = { identityType: 'APP'; appId: string } | { identityType: 'WIX_USER'; wixUserId: string };
 
-export interface WixDelivery {
+export interface WixDelivery extends TrackedDelivery {
   eventType: WixEventType;
   /** The event envelope's `id`, what a connector deduplicates on. */
   eventId: string;
   url: string;
   /** The JWT sent as the body. */
   token: string;
-  state: 'pending' | 'delivered' | 'failed' | 'aborted';
-  attempts: DeliveryAttempt[];
 }
 
 export interface WixWebhooksConfig {
@@ -53,19 +52,18 @@ const SLUG: Record<string, 'created' | 'updated' | 'deleted'> = {
   deleted: 'deleted',
 };
 
-export class WixWebhooks {
+export class WixWebhooks extends SandboxWebhooks<WixDelivery> {
   /** PEM (SPKI) public key a connector verifies with. */
   readonly publicKey: string;
   readonly #privateKey: string;
   readonly #kid: string;
   readonly #urls = new Map<WixEventType, string>();
-  readonly #deliveries: WixDelivery[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #cfg: WixWebhooksConfig;
   // The JWT is the body, so there is no header to add.
   readonly #sender: WebhookSender;
 
   constructor(cfg: WixWebhooksConfig) {
+    super();
     this.#cfg = cfg;
     const pair = generateKeyPairSync('rsa', {
       modulusLength: 2048,
@@ -75,7 +73,7 @@ export class WixWebhooks {
     this.publicKey = pair.publicKey;
     this.#privateKey = pair.privateKey;
     this.#kid = randomUUID();
-    this.#sender = new WebhookSender({
+    this.#sender = this.newSender({
       retryDelaysMs: cfg.retryDelaysMs,
       now: cfg.now,
       timeoutMs: 1_250,
@@ -132,32 +130,6 @@ export class WixWebhooks {
       { kid: this.#kid, lifetimeSeconds: this.#cfg.tokenLifetimeSeconds },
     );
     const d: WixDelivery = { eventType, eventId, url, token, state: 'pending', attempts: [] };
-    this.#deliveries.push(d);
-    const p = this.#sender.send(url, token, { 'content-type': 'text/plain; charset=utf-8' }).then((r) => settle(d, r));
-    this.#pending.add(p);
-    void p.finally(() => this.#pending.delete(p));
-    return d;
+    return this.track(d, this.#sender.send(url, token, { 'content-type': 'text/plain; charset=utf-8' }));
   }
-
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  deliveries(): readonly WixDelivery[] {
-    return this.#deliveries;
-  }
-
-  /** Back to no deliveries; subscriptions stay, as they belong to the app, not the site's data. */
-  reset(): void {
-    this.#deliveries.length = 0;
-  }
-
-  close(): void {
-    this.#sender.close();
-  }
-}
-
-function settle(d: WixDelivery, r: DeliveryResult): void {
-  d.attempts = r.attempts;
-  d.state = r.ok ? 'delivered' : r.aborted ? 'aborted' : 'failed';
 }

@@ -23,16 +23,10 @@ import {
 } from './context.ts';
 import { slugify, toSecond, type WpMedia } from './site.ts';
 import { text } from '../../../sandbox/kit/text.ts';
+import { IMAGE_TYPES, pngSize, splitExtension } from '../../../sandbox/kit/uploads.ts';
 
 /** The image and document types `get_allowed_mime_types()` lets an administrator upload (a subset). */
-const ALLOWED: Record<string, string> = {
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  pdf: 'application/pdf',
-};
+const ALLOWED: Record<string, string> = { ...IMAGE_TYPES, pdf: 'application/pdf' };
 
 export function mediaRoutes(api: Router, ctx: WpContext): void {
   api.add('GET', '/wp/v2/media', (r) => list(ctx, r as WpRequest));
@@ -163,16 +157,9 @@ function filenameOf(disposition: string): string | undefined {
   return name || undefined;
 }
 
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  const png = bytes.length >= 24 && bytes.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'));
-  return png ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : { width: 0, height: 0 };
-}
-
 /** `wp_unique_filename`: `name.png`, then `name-1.png`, `name-2.png` … within the month folder. */
 function uniqueFile(ctx: WpContext, folder: string, filename: string): string {
-  const dot = filename.lastIndexOf('.');
-  const stem = dot > 0 ? filename.slice(0, dot) : filename;
-  const ext = dot > 0 ? filename.slice(dot) : '';
+  const { stem, ext } = splitExtension(filename);
   const taken = new Set([...ctx.site.media.values()].map((m) => m.file));
   let candidate = `${folder}/${filename}`;
   for (let n = 1; taken.has(candidate); n++) candidate = `${folder}/${stem}-${n}${ext}`;
@@ -235,7 +222,7 @@ function upload(ctx: WpContext, req: WpRequest): SandboxResponse {
     caption: textParam(req, 'caption') ?? '',
     description: textParam(req, 'description') ?? '',
     post: post && post > 0 ? post : null,
-    ...pngSize(data),
+    ...(pngSize(data) ?? { width: 0, height: 0 }),
   };
   ctx.site.media.set(m.id, m);
   return {

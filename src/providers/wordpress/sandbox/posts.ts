@@ -5,6 +5,7 @@
  * deletion.
  */
 import type { Router, SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { collectionRoutes } from './collection-routes.ts';
 import {
   authCode,
   collectionParams,
@@ -44,20 +45,8 @@ const ORDERBY: Record<PostType, readonly string[]> = {
 type Handler = (req: WpRequest) => SandboxResponse;
 
 export function postRoutes(api: Router, ctx: WpContext): void {
-  for (const base of Object.keys(TYPES)) {
-    const type = TYPES[base] as PostType;
-    const h =
-      (
-        fn: (ctx: WpContext, req: WpRequest, type: PostType, base: string) => SandboxResponse,
-      ): Parameters<Router['add']>[2] =>
-      (req) =>
-        fn(ctx, req as WpRequest, type, base);
-    api.add('GET', `/wp/v2/${base}`, h(list));
-    api.add('POST', `/wp/v2/${base}`, h(create));
-    api.add('GET', `/wp/v2/${base}/:id`, h(getOne));
-    api.add(['POST', 'PUT', 'PATCH'], `/wp/v2/${base}/:id`, h(update));
-    api.add('DELETE', `/wp/v2/${base}/:id`, h(remove));
-  }
+  for (const [base, type] of Object.entries(TYPES))
+    collectionRoutes(api, ctx, base, type, { list, create, getOne, update, remove });
 }
 
 /** Routes that declare `allow_batch` (posts, pages and terms; media does not). */

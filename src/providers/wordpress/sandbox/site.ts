@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
+import { hyphenate } from '../../../sandbox/kit/text.ts';
 
 export interface AppPassword {
   uuid: string;
@@ -154,12 +155,7 @@ const WORDS = [
 ];
 
 export function slugify(title: string): string {
-  return (
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'untitled'
-  );
+  return hyphenate(title) || 'untitled';
 }
 
 export interface SiteSeed {

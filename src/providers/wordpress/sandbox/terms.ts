@@ -5,6 +5,7 @@
  * delete that needs `force=true` because terms have no trash.
  */
 import type { Router, SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { collectionRoutes } from './collection-routes.ts';
 import {
   authCode,
   canEdit,
@@ -26,19 +27,8 @@ const BASES: Record<string, Taxonomy> = { categories: 'category', tags: 'post_ta
 const ORDERBY = ['id', 'include', 'name', 'slug', 'include_slugs', 'term_group', 'description', 'count'];
 
 export function termRoutes(api: Router, ctx: WpContext): void {
-  for (const [base, taxonomy] of Object.entries(BASES)) {
-    const h =
-      (
-        fn: (ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string) => SandboxResponse,
-      ): Parameters<Router['add']>[2] =>
-      (req) =>
-        fn(ctx, req as WpRequest, taxonomy, base);
-    api.add('GET', `/wp/v2/${base}`, h(list));
-    api.add('POST', `/wp/v2/${base}`, h(create));
-    api.add('GET', `/wp/v2/${base}/:id`, h(getOne));
-    api.add(['POST', 'PUT', 'PATCH'], `/wp/v2/${base}/:id`, h(update));
-    api.add('DELETE', `/wp/v2/${base}/:id`, h(remove));
-  }
+  for (const [base, taxonomy] of Object.entries(BASES))
+    collectionRoutes(api, ctx, base, taxonomy, { list, create, getOne, update, remove });
 }
 
 /** Published posts carrying the term (`_update_post_term_count`). */

@@ -5,7 +5,8 @@
  * expire and a user re-authorizing the same app gets the same token back.
  */
 import { randomBytes } from 'node:crypto';
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../../sandbox/kit/consent.ts';
+import { isRedirectUri, readDecision, withParams } from '../../../sandbox/kit/consent.ts';
+import { askConsent } from '../../../sandbox/kit/oauth2.ts';
 import {
   header,
   html,
@@ -151,21 +152,10 @@ export class OAuthFlow {
         }
         const t = this.#pending(req.query['oauth_token']);
         if (!t) return this.#invalidPage();
-        if (ctx.config.autoConsent) return this.#approve(t);
-        return html(
-          200,
-          renderConsentPage({
-            platform: 'X',
-            appName: ctx.config.appName,
-            scopes:
-              t.accessType === 'read'
-                ? ['Read posts and ads data']
-                : ['Read posts and ads data', 'Manage ads campaigns'],
-            action: DECISION_PATH,
-            hidden: { oauth_token: t.token },
-            userName: `@${ctx.world.user.screenName}`,
-          }),
-        );
+        const screen = { platform: 'X', action: DECISION_PATH, userName: `@${ctx.world.user.screenName}` };
+        const scopes =
+          t.accessType === 'read' ? ['Read posts and ads data'] : ['Read posts and ads data', 'Manage ads campaigns'];
+        return askConsent(ctx.config, screen, { oauth_token: t.token }, scopes, () => this.#approve(t));
       });
     }
     r.add('POST', DECISION_PATH, (req) => {

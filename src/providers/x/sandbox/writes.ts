@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { adsError, type Guard } from './envelope.ts';
 import type { XContext } from './context.ts';
-import { xTime, type Account, type Campaign, type LineItem, type PromotedTweet } from './world.ts';
+import { xTime, type Account, type Campaign, type LineItem } from './world.ts';
 
 const NAME_MAX = 255;
 const PO_MAX = 50;
@@ -22,6 +22,21 @@ const PO_MAX = 50;
 export const MIN_BUDGET_MICRO = 1_000_000;
 
 type Params = Record<string, string>;
+/** What campaigns and line items share about money. */
+type Budgeted = Pick<Campaign, 'currency' | 'daily_budget_amount_local_micro' | 'total_budget_amount_local_micro'>;
+
+/** The entities a PUT or DELETE names in its path: the path parameter, the name 404s use, the list. */
+const ENTITIES = {
+  campaigns: { param: 'campaign_id', label: 'Campaign', of: (w: XContext['world']) => w.campaigns },
+  line_items: { param: 'line_item_id', label: 'Line Item', of: (w: XContext['world']) => w.lineItems },
+  promoted_tweets: {
+    param: 'promoted_tweet_id',
+    label: 'Promoted Tweet',
+    of: (w: XContext['world']) => w.promotedTweets,
+  },
+};
+type Endpoint = keyof typeof ENTITIES;
+type EntityOf<K extends Endpoint> = ReturnType<(typeof ENTITIES)[K]['of']>[number];
 type Checked<T> = { ok: true; value: T } | { ok: false; res: SandboxResponse };
 
 /** Thrown to end a write early with the 400 it answers. */
@@ -130,6 +145,20 @@ class Reader {
     }
   }
 
+  /**
+   * The budgets an update sends, checked against each other with what it leaves unchanged
+   * filled in from the entity; undefined where the update sends none.
+   */
+  budgetUpdate(current: Budgeted): { daily: number | null | undefined; total: number | null | undefined } {
+    const daily = this.budget('daily_budget_amount_local_micro', current.currency);
+    const total = this.budget('total_budget_amount_local_micro', current.currency);
+    this.budgetsAgree(
+      daily === undefined ? current.daily_budget_amount_local_micro : daily,
+      total === undefined ? current.total_budget_amount_local_micro : total,
+    );
+    return { daily, total };
+  }
+
   scheduleAgrees(start: string | null, end: string | null): void {
     if (start && end && Date.parse(end) <= Date.parse(start))
       this.fail(`Expected end_time after start_time, got "${end}" for end_time`, 'end_time', 'INVALID_PARAMETER', end);
@@ -175,8 +204,19 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
       touch(e);
     }
   };
-  const liveCampaign = (account: Account | undefined, id: string | undefined) =>
-    w().campaigns.find((c) => c.id === id && c.account_id === account?.id && !c.deleted);
+  /** A write on the live entity the path names; a deleted one, or another account's, is a 404. */
+  const onEntity = <K extends Endpoint>(
+    endpoint: K,
+    handle: (e: EntityOf<K>, p: Params, echo: Record<string, unknown>) => SandboxResponse,
+  ) =>
+    guard('writes', endpoint, (req: SandboxRequest, p, account) => {
+      const { param, label, of } = ENTITIES[endpoint];
+      const id = req.params[param] ?? '';
+      const echo = echoOf(p, account, { [param]: id });
+      const list: EntityOf<K>[] = of(w());
+      const e = list.find((x) => x.id === id && x.account_id === account?.id && !x.deleted);
+      return e ? handle(e, p, echo) : notFound(label, id, account, echo);
+    });
 
   r.add(
     'POST',
@@ -237,21 +277,12 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   r.add(
     'PUT',
     '/:version/accounts/:account_id/campaigns/:campaign_id',
-    guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
-      const id = req.params['campaign_id'] ?? '';
-      const echo = echoOf(p, account, { campaign_id: id });
-      const c = liveCampaign(account, id);
-      if (!c) return notFound('Campaign', id, account, echo);
+    onEntity('campaigns', (c, p, echo) => {
       const result = checked(() => {
         const rd = new Reader(p, echo);
         const name = rd.name(false);
         const status = rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']) as Campaign['entity_status'] | undefined;
-        const daily = rd.budget('daily_budget_amount_local_micro', c.currency);
-        const total = rd.budget('total_budget_amount_local_micro', c.currency);
-        rd.budgetsAgree(
-          daily === undefined ? c.daily_budget_amount_local_micro : daily,
-          total === undefined ? c.total_budget_amount_local_micro : total,
-        );
+        const { daily, total } = rd.budgetUpdate(c);
         return {
           name,
           entity_status: status,
@@ -277,12 +308,8 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   r.add(
     'DELETE',
     '/:version/accounts/:account_id/campaigns/:campaign_id',
-    guard('writes', 'campaigns', (req: SandboxRequest, p, account) => {
-      const id = req.params['campaign_id'] ?? '';
-      const echo = echoOf(p, account, { campaign_id: id });
-      const c = liveCampaign(account, id);
-      // Deleting is not reversible; a second DELETE is a 404.
-      if (!c) return notFound('Campaign', id, account, echo);
+    // Deleting is not reversible; a second DELETE is a 404.
+    onEntity('campaigns', (c, _p, echo) => {
       const lines = w().lineItems.filter((l) => l.campaign_id === c.id);
       const ids = new Set(lines.map((l) => l.id));
       markDeleted([c, ...lines, ...w().promotedTweets.filter((t) => ids.has(t.line_item_id))]);
@@ -293,23 +320,14 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   r.add(
     'PUT',
     '/:version/accounts/:account_id/line_items/:line_item_id',
-    guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
-      const id = req.params['line_item_id'] ?? '';
-      const echo = echoOf(p, account, { line_item_id: id });
-      const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
-      if (!li) return notFound('Line Item', id, account, echo);
+    onEntity('line_items', (li, p, echo) => {
       const result = checked(() => {
         const rd = new Reader(p, echo);
         const start = rd.time('start_time');
         if (start === null) rd.fail('Expected time, got "" for start_time', 'start_time', 'INVALID_PARAMETER', '');
         const end = rd.time('end_time');
         rd.scheduleAgrees(start ?? li.start_time, end === undefined ? li.end_time : end);
-        const daily = rd.budget('daily_budget_amount_local_micro', li.currency);
-        const total = rd.budget('total_budget_amount_local_micro', li.currency);
-        rd.budgetsAgree(
-          daily === undefined ? li.daily_budget_amount_local_micro : daily,
-          total === undefined ? li.total_budget_amount_local_micro : total,
-        );
+        const { daily, total } = rd.budgetUpdate(li);
         return {
           name: rd.name(false),
           entity_status: rd.oneOf('entity_status', ['ACTIVE', 'PAUSED']),
@@ -329,11 +347,7 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   r.add(
     'DELETE',
     '/:version/accounts/:account_id/line_items/:line_item_id',
-    guard('writes', 'line_items', (req: SandboxRequest, p, account) => {
-      const id = req.params['line_item_id'] ?? '';
-      const echo = echoOf(p, account, { line_item_id: id });
-      const li = w().lineItems.find((l) => l.id === id && l.account_id === account?.id && !l.deleted);
-      if (!li) return notFound('Line Item', id, account, echo);
+    onEntity('line_items', (li, _p, echo) => {
       markDeleted([li, ...w().promotedTweets.filter((t) => t.line_item_id === li.id)]);
       return ok(echo, strip(li));
     }),
@@ -342,13 +356,7 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   r.add(
     'DELETE',
     '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id',
-    guard('writes', 'promoted_tweets', (req: SandboxRequest, p, account) => {
-      const id = req.params['promoted_tweet_id'] ?? '';
-      const echo = echoOf(p, account, { promoted_tweet_id: id });
-      const t: PromotedTweet | undefined = w().promotedTweets.find(
-        (x) => x.id === id && x.account_id === account?.id && !x.deleted,
-      );
-      if (!t) return notFound('Promoted Tweet', id, account, echo);
+    onEntity('promoted_tweets', (t, _p, echo) => {
       t.deleted = true;
       touch(t);
       return ok(echo, strip(t));
