@@ -4,7 +4,15 @@ import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { meta } from './index.ts';
 import { verify } from '../kit/webhook-schemes/hmac-sha256-hex.ts';
-import { callWithCredential, form, receiver, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
+import {
+  callWithCredential,
+  form,
+  jsonPost,
+  receiver,
+  startSandbox,
+  T0,
+  type Res,
+} from '../../../test/helpers/sandbox-http.ts';
 import { consentForm, decide } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type MetaRunningSandbox, type MetaSandboxOptions } from './sandbox.ts';
 
@@ -178,11 +186,7 @@ test('revoked tokens: DELETE /me/permissions logs the app out; control revoke in
   assertGraphError(await call(`${sb.graphUrl}/me`, { token: a }), 190, 458);
 
   const b = sb.mintToken();
-  const revoked = await call(`${sb.url}/__sandbox/revoke`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: b }),
-  });
+  const revoked = await call(`${sb.url}/__sandbox/revoke`, jsonPost({ token: b }));
   assert.equal(revoked.body.revoked, 1);
   assertGraphError(await call(`${sb.graphUrl}/me`, { token: b }), 190, 467);
 });
@@ -354,9 +358,7 @@ test('campaign create: required fields, Graph error envelope, fields honoured, b
   assertGraphError(await call(`${sb.graphUrl}/${created.body.id}?fields=name,bogus`, { token }), 100);
 
   const json = await call(`${sb.graphUrl}/${account}/campaigns`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'JSON one', objective: 'OUTCOME_SALES', status: 'ACTIVE', special_ad_categories: [] }),
+    ...jsonPost({ name: 'JSON one', objective: 'OUTCOME_SALES', status: 'ACTIVE', special_ad_categories: [] }),
     token,
   });
   assert.equal(json.status, 200);
@@ -401,32 +403,18 @@ test('rate-limit faults answer with Meta throttling codes and usage headers', as
   assert.ok(JSON.parse(ok.headers.get('x-app-usage') ?? '{}').call_count >= 0);
 
   // Over HTTP, as a test in another process would do it.
-  const added = await call(`${sb.url}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'rate_limit', code: 4, pathPrefix: '/me' }),
-  });
+  const added = await call(`${sb.url}/__sandbox/faults`, jsonPost({ kind: 'rate_limit', code: 4, pathPrefix: '/me' }));
   assert.equal(added.status, 201);
   const app = await call(`${sb.graphUrl}/me`, { token });
   assertGraphError(app, 4);
   assert.equal(JSON.parse(app.headers.get('x-app-usage') ?? '{}').call_count, 100);
-  const insights = await call(`${sb.url}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'rate_limit', pathPrefix: `/${account.id}/insights` }),
-  });
+  const insights = await call(
+    `${sb.url}/__sandbox/faults`,
+    jsonPost({ kind: 'rate_limit', pathPrefix: `/${account.id}/insights` }),
+  );
   assert.equal(insights.status, 201);
   assertGraphError(await call(`${sb.graphUrl}/${account.id}/insights`, { token }), 80000, 2446079);
-  assert.equal(
-    (
-      await call(`${sb.url}/__sandbox/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"kind":"bogus"}',
-      })
-    ).status,
-    400,
-  );
+  assert.equal((await call(`${sb.url}/__sandbox/faults`, jsonPost({ kind: 'bogus' }))).status, 400);
 });
 
 test('usage past 100% throttles until the window moves on', async (t) => {
@@ -515,11 +503,10 @@ test('remote edits and deletes are visible to readers; restatement changes only 
   const child = await call(`${sb.graphUrl}/${ad.id}?fields=status,effective_status`, { token });
   assert.equal(child.body.effective_status, 'CAMPAIGN_PAUSED');
 
-  const viaHttp = await call(`${sb.url}/__sandbox/remote/edit`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: campaign.id, patch: { daily_budget: 12300 } }),
-  });
+  const viaHttp = await call(
+    `${sb.url}/__sandbox/remote/edit`,
+    jsonPost({ id: campaign.id, patch: { daily_budget: 12300 } }),
+  );
   assert.equal(viaHttp.status, 200);
   assert.equal((await call(`${sb.graphUrl}/${campaign.id}?fields=daily_budget`, { token })).body.daily_budget, '12300');
 
@@ -788,12 +775,7 @@ test('reset restores the seeded state and drops tokens', async (t) => {
 
 test('control endpoints drive the sandbox the way a test in another process would', async (t) => {
   const { sb } = await startMeta(t);
-  const post = (path: string, body: unknown) =>
-    call(`${sb.url}/__sandbox/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) => call(`${sb.url}/__sandbox/${path}`, jsonPost(body));
   const minted = await post('tokens', { scopes: ['ads_read'] });
   assert.equal(minted.status, 201);
   assert.equal((await call(`${sb.graphUrl}/me`, { token: minted.body.access_token })).status, 200);

@@ -2,15 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from './hmac-sha256-base64.ts';
-import type { VerifyInput } from './types.ts';
+import { inputWith } from '../../../../test/helpers/webhook-verify.ts';
 
 const NOW = 1_767_225_600_000;
 const body = Buffer.from('{"id":788032119674292922,"title":"Zürich"}');
 const names = { signatureHeader: 'x-shopify-hmac-sha256' };
 
-function input(headers: Record<string, string>, over: Partial<VerifyInput> = {}): VerifyInput {
-  return { rawBody: body, headers, secret: 'shpss_secret', nowMs: NOW, ...names, ...over };
-}
+const input = inputWith({ rawBody: body, secret: 'shpss_secret', nowMs: NOW, ...names });
 
 test('known answer: base64 HMAC-SHA256 of the raw bytes', () => {
   const expected = createHmac('sha256', 'shpss_secret').update(body).digest('base64');

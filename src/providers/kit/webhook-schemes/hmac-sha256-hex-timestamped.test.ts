@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from './hmac-sha256-hex-timestamped.ts';
 import type { VerifyInput } from './types.ts';
+import { inputWith } from '../../../../test/helpers/webhook-verify.ts';
 
 const NOW = 1_767_225_600_123;
 const body = Buffer.from('{"triggerType":"collection_item_created","payload":{"id":"abc"}}');
 const names = { signatureHeader: 'x-webflow-signature', timestampHeader: 'x-webflow-timestamp' };
 
-function input(headers: Record<string, string>, over: Partial<VerifyInput> = {}): VerifyInput {
-  return { rawBody: body, headers, secret: 'client-secret', nowMs: NOW, toleranceSeconds: 300, ...names, ...over };
-}
+const input = inputWith({ rawBody: body, secret: 'client-secret', nowMs: NOW, toleranceSeconds: 300, ...names });
 
 function independent(ts: string, secret = 'client-secret'): Record<string, string> {
   return {

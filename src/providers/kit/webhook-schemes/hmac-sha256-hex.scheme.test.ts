@@ -2,16 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from './hmac-sha256-hex.ts';
-import type { VerifyInput } from './types.ts';
+import { inputWith } from '../../../../test/helpers/webhook-verify.ts';
 
 const NOW = 1_767_225_600_000;
 const body = Buffer.from('{"object":"ad_account","entry":[]}');
 const meta = { signatureHeader: 'x-hub-signature-256' };
 const linkedin = { signatureHeader: 'x-li-signature', signedPayloadPrefix: 'hmacsha256=' };
 
-function input(headers: Record<string, string>, over: Partial<VerifyInput> = {}): VerifyInput {
-  return { rawBody: body, headers, secret: 'app-secret', nowMs: NOW, ...meta, ...over };
-}
+const input = inputWith({ rawBody: body, secret: 'app-secret', nowMs: NOW, ...meta });
 
 test('known answer: Meta form is sha256=<hex HMAC of the body>', () => {
   const hex = createHmac('sha256', 'app-secret').update(body).digest('hex');

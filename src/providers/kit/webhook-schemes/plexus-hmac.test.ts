@@ -2,16 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from './plexus-hmac.ts';
-import type { VerifyInput } from './types.ts';
+import { inputWith } from '../../../../test/helpers/webhook-verify.ts';
 
 const NOW = 1_767_225_600_500;
 const T = String(Math.floor(NOW / 1000));
 const body = Buffer.from('{"topic":"content.updated","id":42}');
 const names = { signatureHeader: 'x-plexus-signature', timestampHeader: 'x-plexus-timestamp' };
 
-function input(headers: Record<string, string>, over: Partial<VerifyInput> = {}): VerifyInput {
-  return { rawBody: body, headers, secret: 'conn-secret', nowMs: NOW, toleranceSeconds: 300, ...names, ...over };
-}
+const input = inputWith({ rawBody: body, secret: 'conn-secret', nowMs: NOW, toleranceSeconds: 300, ...names });
 
 function independent(t: string, secret = 'conn-secret'): Record<string, string> {
   return {

@@ -2,7 +2,15 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
-import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import {
+  call,
+  jsonPost,
+  receiver as httpReceiver,
+  startSandbox,
+  T0,
+  type Received,
+} from '../../../../test/helpers/sandbox-http.ts';
+import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type ShopifySandboxOptions } from '../sandbox.ts';
 
 /** A subscriber that answers each request with the next status in `statuses` (the last one repeats). */
@@ -20,14 +28,8 @@ async function start(t: TestContext, opts: ShopifySandboxOptions = {}) {
     ...opts,
   });
   const token = sb.mintToken().access_token;
-  const gql = async (query: string, variables: Record<string, unknown> = {}, as = token) => {
-    const res = await fetch(sb.graphqlUrl, {
-      method: 'POST',
-      headers: { 'x-shopify-access-token': as, 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const gql = (query: string, variables: Record<string, unknown> = {}, as = token) =>
+    call(sb.graphqlUrl, jsonPost({ query, variables }, { 'x-shopify-access-token': as }));
   /** webhookSubscriptionCreate, as Plexus sends it. */
   const subscribe = async (topic: string, uri: string, as = token) =>
     gql(
@@ -40,8 +42,7 @@ async function start(t: TestContext, opts: ShopifySandboxOptions = {}) {
 
 /** What a connector does with a delivery: the scheme verifier, with the app secret. */
 function verifies(r: Received, secret: string): boolean {
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return scheme.verify({ rawBody: r.body, headers, secret, nowMs: T0, signatureHeader: 'x-shopify-hmac-sha256' }).ok;
+  return verifyDelivery(scheme, r, { secret, nowMs: T0, signatureHeader: 'x-shopify-hmac-sha256' }).ok;
 }
 
 test('subscription API round trip: create, list, get, update, delete; bad topic, bad uri, duplicate, scope', async (t) => {
@@ -104,16 +105,7 @@ test('subscription API round trip: create, list, get, update, delete; bad topic,
     (await subscribe('PRODUCTS_CREATE', 'https://example.test/p', narrow)).body.errors[0].extensions.code,
     'ACCESS_DENIED',
   );
-  assert.equal(
-    (
-      await fetch(sb.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"query":"{ shop { id } }"}',
-      })
-    ).status,
-    401,
-  );
+  assert.equal((await call(sb.graphqlUrl, jsonPost({ query: '{ shop { id } }' }))).status, 401);
 });
 
 test('a remote edit is delivered with the Shopify header set and a signature the connector verifies', async (t) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamp-pairs.ts';
 import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type TikTokSandboxOptions } from '../sandbox.ts';
 
 async function receiver(t: TestContext, statuses: number[] = [200]) {
@@ -16,10 +17,7 @@ async function start(t: TestContext, extra: TikTokSandboxOptions = {}) {
 }
 
 function verify(r: Received, secret: string, nowMs = T0) {
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return scheme.verify({
-    rawBody: r.body,
-    headers,
+  return verifyDelivery(scheme, r, {
     secret,
     nowMs,
     signatureHeader: 'tiktok-signature',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
 import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from '../sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
@@ -56,10 +57,7 @@ async function api(sb: WebflowRunningSandbox, token: string, method: string, pat
 }
 
 function verify(r: Received, secret: string, nowMs = T0) {
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return scheme.verify({
-    rawBody: r.body,
-    headers,
+  return verifyDelivery(scheme, r, {
     secret,
     nowMs,
     signatureHeader: 'x-webflow-signature',
