@@ -22,6 +22,11 @@ async function gql(
   return call(sb.graphqlUrl, { ...post({ query, variables }), ...(token ? { token } : {}) });
 }
 
+/** One object read through `node(id:)`; `selection` is the type condition and its fields (`Type { a b }`). */
+async function node(sb: ShopifyRunningSandbox, token: string, selection: string, id: string): Promise<any> {
+  return (await gql(sb, token, `query($id: ID!) { node(id: $id) { ... on ${selection} } }`, { id })).body.data.node;
+}
+
 const SHOP_QUERY = '{ shop { id name myshopifyDomain } }';
 
 const REDIRECT = 'http://127.0.0.1:9/shopify/callback';
@@ -385,13 +390,7 @@ test('bulk operation: a nested query runs to a JSONL file with __parentId lines;
   );
   const op = run.body.data.bulkOperationRunQuery.bulkOperation;
   assert.equal(op.status, 'CREATED');
-  const polled = await gql(
-    sb,
-    token,
-    'query($id: ID!) { node(id: $id) { ... on BulkOperation { status url objectCount rootObjectCount } } }',
-    { id: op.id },
-  );
-  const done = polled.body.data.node;
+  const done = await node(sb, token, 'BulkOperation { status url objectCount rootObjectCount }', op.id);
   assert.equal(done.status, 'COMPLETED');
   const lines = (await (await fetch(done.url)).text())
     .trim()
@@ -452,13 +451,7 @@ test('staged upload → multipart POST → fileCreate → MediaImage READY with 
   );
   const file = created.body.data.fileCreate.files[0];
   assert.equal(file.fileStatus, 'UPLOADED');
-  const ready = await gql(
-    sb,
-    token,
-    'query($id: ID!) { node(id: $id) { ... on MediaImage { fileStatus alt image { url width height } } } }',
-    { id: file.id },
-  );
-  const img = ready.body.data.node;
+  const img = await node(sb, token, 'MediaImage { fileStatus alt image { url width height } }', file.id);
   assert.deepEqual([img.fileStatus, img.alt, img.image.width, img.image.height], ['READY', 'Hero', 2, 3]);
   assert.deepEqual(Buffer.from(await (await fetch(img.image.url)).arrayBuffer()), bytes);
   const missing = await gql(

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { basic, callWithCredential, jsonPost, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { sandbox, type WordPressSandboxOptions } from './sandbox.ts';
+import { sandbox, type WordPressRunningSandbox, type WordPressSandboxOptions } from './sandbox.ts';
 
 async function startWp(t: TestContext, opts: WordPressSandboxOptions = {}) {
   return startSandbox(t, sandbox, { seed: 7, size: 60, ...opts });
@@ -18,6 +18,11 @@ function assertWpError(res: Res, status: number, code: string): void {
   assert.equal(res.body.code, code);
   assert.equal(typeof res.body.message, 'string');
   assert.equal(res.body.data.status, status);
+}
+
+/** DELETEs the REST route `path` as `auth`: a move to the trash, or with `force` a deletion. */
+function remove(sb: WordPressRunningSandbox, auth: string, path: string, force = false): Promise<Res> {
+  return call(sb.restUrl(path, force ? { force: 'true' } : {}), { method: 'DELETE', auth });
 }
 
 function nextLink(res: Res): string | undefined {
@@ -94,10 +99,7 @@ test('revocation: a deleted application password no longer logs in', async (t) =
   const listed = await call(sb.restUrl('/wp/v2/users/me/application-passwords'), { auth });
   assert.deepEqual(listed.body.map((p: any) => p.name).sort(), ['Plexus', 'Second']);
   const uuid = listed.body.find((p: any) => p.name === 'Second').uuid;
-  const del = await call(sb.restUrl(`/wp/v2/users/me/application-passwords/${uuid}`), {
-    method: 'DELETE',
-    auth: sb.basicAuth(),
-  });
+  const del = await remove(sb, sb.basicAuth(), `/wp/v2/users/me/application-passwords/${uuid}`);
   assert.equal(del.body.deleted, true);
   assertWpError(await call(sb.restUrl('/wp/v2/users/me'), { auth }), 401, 'rest_not_logged_in');
   assert.equal(sb.revokeApplicationPasswords(), 1);
@@ -168,18 +170,11 @@ test('create, update bumps modified_gmt, trash then 410, force delete; remote ed
     'rest_invalid_param',
   );
 
-  const trashed = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { method: 'DELETE', auth });
+  const trashed = await remove(sb, auth, `/wp/v2/posts/${created.body.id}`);
   assert.equal(trashed.status, 200);
   assert.equal(trashed.body.status, 'trash');
-  assertWpError(
-    await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { method: 'DELETE', auth }),
-    410,
-    'rest_already_trashed',
-  );
-  const forced = await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`, { force: 'true' }), {
-    method: 'DELETE',
-    auth,
-  });
+  assertWpError(await remove(sb, auth, `/wp/v2/posts/${created.body.id}`), 410, 'rest_already_trashed');
+  const forced = await remove(sb, auth, `/wp/v2/posts/${created.body.id}`, true);
   assert.equal(forced.body.deleted, true);
   assert.equal(forced.body.previous.id, created.body.id);
   assertWpError(await call(sb.restUrl(`/wp/v2/posts/${created.body.id}`), { auth }), 404, 'rest_post_invalid_id');
@@ -307,15 +302,8 @@ test('categories and tags: search, include, term_exists names the existing id, e
   assert.equal(both.headers.get('x-wp-total'), '2');
   assertWpError(await call(sb.restUrl('/wp/v2/tags/1')), 404, 'rest_term_invalid');
 
-  assertWpError(
-    await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`), { method: 'DELETE', auth }),
-    501,
-    'rest_trash_not_supported',
-  );
-  const gone = await call(sb.restUrl(`/wp/v2/categories/${created.body.id}`, { force: 'true' }), {
-    method: 'DELETE',
-    auth,
-  });
+  assertWpError(await remove(sb, auth, `/wp/v2/categories/${created.body.id}`), 501, 'rest_trash_not_supported');
+  const gone = await remove(sb, auth, `/wp/v2/categories/${created.body.id}`, true);
   assert.equal(gone.body.deleted, true);
   const batch = await call(sb.restUrl('/batch/v1'), {
     ...jsonBody('POST', {
@@ -390,15 +378,8 @@ test('media: raw upload with Content-Disposition, its checks, the file served at
   assert.equal(bogus.status, 200);
   assert.equal(bogus.body.featured_media, first.body.id);
 
-  assertWpError(
-    await call(sb.restUrl(`/wp/v2/media/${first.body.id}`), { method: 'DELETE', auth }),
-    501,
-    'rest_trash_not_supported',
-  );
-  const deleted = await call(sb.restUrl(`/wp/v2/media/${first.body.id}`, { force: 'true' }), {
-    method: 'DELETE',
-    auth,
-  });
+  assertWpError(await remove(sb, auth, `/wp/v2/media/${first.body.id}`), 501, 'rest_trash_not_supported');
+  const deleted = await remove(sb, auth, `/wp/v2/media/${first.body.id}`, true);
   assert.equal(deleted.body.deleted, true);
   assert.equal((await call(sb.restUrl(`/wp/v2/posts/${post.body.id}`), { auth })).body.featured_media, 0);
 });
