@@ -55,6 +55,19 @@ function refresh(sb: LinkedInRunningSandbox, token: string): Promise<Res> {
   return postToken(sb, { grant_type: 'refresh_token', refresh_token: token });
 }
 
+/** Follows `metadata.nextPageToken` from `path` to the last page; the ids of every element, in order. */
+async function pagedIds(sb: LinkedInRunningSandbox, token: string, path: string): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  let next: string | undefined;
+  do {
+    const res = await rest(sb, `${path}${next ? `&pageToken=${next}` : ''}`, token);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    seen.push(...res.body.elements.map((e: any) => e.id));
+    next = res.body.metadata.nextPageToken;
+  } while (next);
+  return seen;
+}
+
 async function connect(sb: LinkedInRunningSandbox): Promise<Res> {
   const loc = await authorize(sb);
   const tok = await exchange(sb, loc.searchParams.get('code') ?? '');
@@ -250,16 +263,8 @@ test('search finders page with pageSize/pageToken; campaign search by group URN;
   assert.equal(users.body.elements.length, sb.world().accounts.length);
   assert.match(users.body.elements[0].account, /^urn:li:sponsoredAccount:\d+$/);
 
-  const seen: number[] = [];
-  let next: string | undefined;
-  do {
-    const res = await rest(sb, `/adAccounts?q=search&pageSize=1${next ? `&pageToken=${next}` : ''}`, token);
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    seen.push(...res.body.elements.map((a: any) => a.id));
-    next = res.body.metadata.nextPageToken;
-  } while (next);
   assert.deepEqual(
-    seen,
+    await pagedIds(sb, token, '/adAccounts?q=search&pageSize=1'),
     sb.world().accounts.map((a) => a.id),
   );
 
@@ -324,20 +329,8 @@ test('creatives: q=criteria with campaigns facet and cursor paging; adAnalytics 
   const token = sb.mintToken();
   const account = sb.world().accounts[0]!;
   const mine = sb.world().creatives.filter((c) => c.account === `urn:li:sponsoredAccount:${account.id}`);
-  const seen: string[] = [];
-  let next: string | undefined;
-  do {
-    const res = await rest(
-      sb,
-      `/adAccounts/${account.id}/creatives?q=criteria&pageSize=2${next ? `&pageToken=${next}` : ''}`,
-      token,
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    seen.push(...res.body.elements.map((c: any) => c.id));
-    next = res.body.metadata.nextPageToken;
-  } while (next);
   assert.deepEqual(
-    seen,
+    await pagedIds(sb, token, `/adAccounts/${account.id}/creatives?q=criteria&pageSize=2`),
     mine.map((c) => c.id),
   );
   const campaign = mine[0]!.campaign;

@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { sandbox, signRequest, type XRunningSandbox, type XSandboxOptions } from './sandbox.ts';
+import { sandbox, signRequest, type SignInput, type XRunningSandbox, type XSandboxOptions } from './sandbox.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/oauth/callback';
 
@@ -10,18 +10,14 @@ async function startX(t: TestContext, opts: XSandboxOptions = {}) {
   return startSandbox(t, sandbox, { seed: 6, size: 2000, autoConsent: true, ...opts });
 }
 
-interface SignOpts {
-  token?: string;
-  tokenSecret?: string;
-  form?: Record<string, string>;
-  oauth?: Record<string, string>;
+/** What a test may set of the signature (the rest comes from the sandbox and its clock), and how to bend it. */
+type SignOpts = Partial<
+  Pick<SignInput, 'token' | 'tokenSecret' | 'form' | 'oauth' | 'consumerSecret' | 'timestamp' | 'nonce'>
+> & {
   /** Sign as if calling this origin instead of the sandbox (what a client that rewrites late does). */
   signOrigin?: string;
-  consumerSecret?: string;
-  timestamp?: number;
-  nonce?: string;
   tamper?: (header: string) => string;
-}
+};
 
 async function signed(
   sb: XRunningSandbox,

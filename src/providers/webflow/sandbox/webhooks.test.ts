@@ -56,6 +56,11 @@ async function api(sb: WebflowRunningSandbox, token: string, method: string, pat
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** Registers a webhook on a site (by default the sandbox's own), as the connector does. */
+function subscribe(sb: WebflowRunningSandbox, token: string, body: unknown, siteId = sb.siteId) {
+  return api(sb, token, 'POST', `/sites/${siteId}/webhooks`, body);
+}
+
 function verify(r: Received, secret: string, nowMs = T0) {
   return verifyDelivery(scheme, r, {
     secret,
@@ -69,7 +74,7 @@ function verify(r: Received, secret: string, nowMs = T0) {
 test('webhook API round trip: create, list, get, delete; validation and scopes', async (t) => {
   const { sb } = await start(t);
   const token = await oauthToken(sb);
-  const created = await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, {
+  const created = await subscribe(sb, token, {
     triggerType: 'collection_item_changed',
     url: 'https://example.test/wf',
   });
@@ -85,35 +90,24 @@ test('webhook API round trip: create, list, get, delete; validation and scopes',
   assert.equal((await api(sb, token, 'DELETE', `/webhooks/${created.body.id}`)).status, 204);
   assert.equal((await api(sb, token, 'GET', `/webhooks/${created.body.id}`)).status, 404);
   assert.equal(
-    (
-      await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, {
-        triggerType: 'item_changed',
-        url: 'https://example.test',
-      })
-    ).body.code,
+    (await subscribe(sb, token, { triggerType: 'item_changed', url: 'https://example.test' })).body.code,
     'validation_error',
   );
-  assert.equal(
-    (await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType: 'site_publish' })).body.code,
-    'validation_error',
-  );
+  assert.equal((await subscribe(sb, token, { triggerType: 'site_publish' })).body.code, 'validation_error');
   assert.equal(
     (
-      await api(sb, token, 'POST', '/sites/000000000000000000000000/webhooks', {
-        triggerType: 'site_publish',
-        url: 'https://example.test',
-      })
+      await subscribe(
+        sb,
+        token,
+        { triggerType: 'site_publish', url: 'https://example.test' },
+        '000000000000000000000000',
+      )
     ).status,
     404,
   );
   const readOnly = sb.createSiteToken(['sites:read']);
   assert.equal(
-    (
-      await api(sb, readOnly, 'POST', `/sites/${sb.siteId}/webhooks`, {
-        triggerType: 'site_publish',
-        url: 'https://example.test',
-      })
-    ).body.code,
+    (await subscribe(sb, readOnly, { triggerType: 'site_publish', url: 'https://example.test' })).body.code,
     'missing_scopes',
   );
 });
@@ -128,10 +122,7 @@ test('item events from the API and from remote edits are delivered, signed with 
     'collection_item_deleted',
     'collection_item_unpublished',
   ]) {
-    assert.equal(
-      (await api(sb, token, 'POST', `/sites/${sb.siteId}/webhooks`, { triggerType, url: rx.url })).status,
-      200,
-    );
+    assert.equal((await subscribe(sb, token, { triggerType, url: rx.url })).status, 200);
   }
   const cid = sb.collectionIds[0]!;
   const made = await api(sb, token, 'POST', `/collections/${cid}/items`, {
@@ -178,10 +169,7 @@ test('site-token webhooks arrive unsigned; a failing receiver gets retries', asy
   const failing = await receiver(t, [500]);
   const { sb } = await start(t);
   const siteToken = sb.createSiteToken(['sites:read', 'sites:write', 'cms:read', 'cms:write']);
-  await api(sb, siteToken, 'POST', `/sites/${sb.siteId}/webhooks`, {
-    triggerType: 'collection_item_published',
-    url: ok.url,
-  });
+  await subscribe(sb, siteToken, { triggerType: 'collection_item_published', url: ok.url });
   sb.webhooks.subscribe({
     triggerType: 'collection_item_published',
     url: failing.url,
