@@ -38,3 +38,27 @@ export async function redirectOf(url: string, send = call): Promise<URL> {
   assert.equal(res.status, 302, res.text);
   return new URL(res.headers.get('location') ?? '');
 }
+
+/** A sandbox's authorize endpoint and the app's client id. */
+export interface AuthorizeEndpoint {
+  authorizeUrl: string;
+  clientId: string;
+}
+
+/**
+ * The authorize URL a connector sends the user to for a code: `response_type=code`, the app's
+ * client id and `redirectUri`, then `params` (state, scope, …; they may override the first three).
+ */
+export function codeRequestUrl(
+  app: AuthorizeEndpoint,
+  redirectUri: string,
+  params: Record<string, string> = {},
+): string {
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: redirectUri,
+    ...params,
+  });
+  return `${app.authorizeUrl}?${q.toString()}`;
+}

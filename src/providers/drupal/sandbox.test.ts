@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { basic, callWithCredential, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { decide, postToken } from '../../../test/helpers/sandbox-oauth.ts';
+import { codeRequestUrl, decide, postToken } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type DrupalSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/drupal/callback';
@@ -86,14 +86,7 @@ test('cookie login proves credentials (400 on wrong ones) and requires X-CSRF-To
 
 test('simple_oauth: code flow with consent, JWT bearer, expiry, refresh rotation + counter, deny redirect', async (t) => {
   const { sb, clock } = await startDrupal(t, { autoConsent: false });
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    state: 's1',
-    scope: 'content_editor',
-  });
-  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
+  const page = await call(codeRequestUrl(sb, REDIRECT, { state: 's1', scope: 'content_editor' }));
   assert.equal(page.status, 200);
   const deny = await decide(sb.url, page, 'deny', call);
   assert.equal(deny.searchParams.get('error'), 'access_denied');

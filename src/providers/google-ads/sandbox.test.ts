@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { call, form, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
+import { codeRequestUrl, decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type GoogleAdsRunningSandbox, type GoogleAdsSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -14,17 +14,13 @@ async function startGoogle(t: TestContext, opts: GoogleAdsSandboxOptions = {}) {
 }
 
 function authUrl(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    response_type: 'code',
+  return codeRequestUrl(sb, REDIRECT, {
     scope: SCOPE,
     access_type: 'offline',
     prompt: 'consent',
     state: 'st-g',
     ...extra,
   });
-  return `${sb.authorizeUrl}?${q.toString()}`;
 }
 
 async function authorize(sb: GoogleAdsRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {

@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { call, form, startSandbox, T0, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
+import { codeRequestUrl, decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type LinkedInRunningSandbox, type LinkedInSandboxOptions } from './sandbox.ts';
 
 const DAY = 86_400_000;
@@ -36,15 +36,8 @@ async function authorize(
   extra: Record<string, string> = {},
   rawScope = 'r_ads,rw_ads,r_ads_reporting',
 ): Promise<URL> {
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    state: 'st-li',
-    ...extra,
-  });
   // The official JS client sends comma-separated scopes unencoded.
-  return redirectOf(`${sb.authorizeUrl}?${q.toString()}&scope=${rawScope}`);
+  return redirectOf(`${codeRequestUrl(sb, REDIRECT, { state: 'st-li', ...extra })}&scope=${rawScope}`);
 }
 
 function exchange(sb: LinkedInRunningSandbox, code: string, extra: Record<string, string> = {}): Promise<Res> {
@@ -111,14 +104,7 @@ test('authorize with comma scopes (auto consent) → code + state → 60-day tok
 
 test('consent page: Deny → user_cancelled_authorize with state; unknown scope → unauthorized_scope_error', async (t) => {
   const { sb } = await startLinkedIn(t, { autoConsent: false, appName: 'Agency Hub' });
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    state: 'st-li',
-    scope: 'r_ads rw_ads',
-  });
-  const page = await call(`${sb.authorizeUrl}?${q.toString()}`);
+  const page = await call(codeRequestUrl(sb, REDIRECT, { state: 'st-li', scope: 'r_ads rw_ads' }));
   assert.equal(page.status, 200);
   assert.match(page.body, /Agency Hub/);
   assert.match(page.body, /rw_ads/);
@@ -129,9 +115,7 @@ test('consent page: Deny → user_cancelled_authorize with state; unknown scope 
   const allow = await decide(sb.url, page, 'allow');
   assert.equal((await exchange(sb, allow.searchParams.get('code') ?? '')).status, 200);
 
-  const bad = await call(
-    `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 's', scope: 'r_ads w_everything' }).toString()}`,
-  );
+  const bad = await call(codeRequestUrl(sb, REDIRECT, { state: 's', scope: 'r_ads w_everything' }));
   const badLoc = new URL(bad.headers.get('location') ?? '');
   assert.equal(badLoc.searchParams.get('error'), 'unauthorized_scope_error');
   assert.match(badLoc.searchParams.get('error_description') ?? '', /w_everything/);

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
+import { codeRequestUrl, decide, postToken, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type SnapchatRunningSandbox, type SnapchatSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/oauth/callback';
@@ -15,15 +15,7 @@ function api(url: string, token: string): Promise<Res> {
 }
 
 function authorizeUrl(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    response_type: 'code',
-    scope: 'snapchat-marketing-api',
-    state: 'st-snap',
-    ...extra,
-  });
-  return `${sb.authorizeUrl}?${q.toString()}`;
+  return codeRequestUrl(sb, REDIRECT, { scope: 'snapchat-marketing-api', state: 'st-snap', ...extra });
 }
 
 function authorize(sb: SnapchatRunningSandbox, extra: Record<string, string> = {}): Promise<URL> {
@@ -62,7 +54,9 @@ test('authorize (auto consent) → code + state → 1-hour Bearer token with ref
   assert.equal(reused.body.error, 'invalid_grant');
   // The alias authorize path behaves the same.
   const alias = await call(
-    `${sb.url}/accounts/oauth2/auth?${new URLSearchParams({ client_id: sb.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'snapchat-marketing-api' }).toString()}`,
+    codeRequestUrl({ authorizeUrl: `${sb.url}/accounts/oauth2/auth`, clientId: sb.clientId }, REDIRECT, {
+      scope: 'snapchat-marketing-api',
+    }),
   );
   assert.equal(alias.status, 302);
 });

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { callWithCredential, jsonPost as post, startSandbox, type Res } from '../../../test/helpers/sandbox-http.ts';
-import { decide } from '../../../test/helpers/sandbox-oauth.ts';
+import { codeRequestUrl, decide, redirectOf } from '../../../test/helpers/sandbox-oauth.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from './sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
@@ -13,21 +13,20 @@ async function startWebflow(t: TestContext, opts: WebflowSandboxOptions = {}) {
 const call = callWithCredential('token', 'authorization', 'Bearer ');
 
 function authorizeUrl(sb: WebflowRunningSandbox, scope = 'authorized_user:read sites:read cms:read cms:write'): string {
-  return `${sb.authorizeUrl}?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, redirect_uri: REDIRECT, state: 'wf-1', scope }).toString()}`;
+  return codeRequestUrl(sb, REDIRECT, { state: 'wf-1', scope });
+}
+
+/** The code exchange a connector makes: a JSON body with the app's credentials and `fields`. */
+function exchange(sb: WebflowRunningSandbox, fields: Record<string, unknown>): Promise<Res> {
+  return call(
+    sb.tokenUrl,
+    post({ client_id: sb.clientId, client_secret: sb.clientSecret, grant_type: 'authorization_code', ...fields }),
+  );
 }
 
 async function connect(sb: WebflowRunningSandbox): Promise<string> {
-  const loc = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
-  const tok = await call(
-    sb.tokenUrl,
-    post({
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code: loc.searchParams.get('code'),
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT,
-    }),
-  );
+  const loc = await redirectOf(authorizeUrl(sb), call);
+  const tok = await exchange(sb, { code: loc.searchParams.get('code'), redirect_uri: REDIRECT });
   assert.equal(tok.status, 200);
   return tok.body.access_token;
 }
@@ -42,25 +41,13 @@ function assertWfError(res: Res, status: number, code: string): void {
 
 test('OAuth: auto consent → single-use code → non-expiring token; identity via authorized_by, introspect and sites', async (t) => {
   const { sb, clock } = await startWebflow(t);
-  const loc = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
+  const loc = await redirectOf(authorizeUrl(sb), call);
   assert.equal(loc.searchParams.get('state'), 'wf-1');
   const code = loc.searchParams.get('code')!;
-  const noRedirect = await call(
-    sb.tokenUrl,
-    post({ client_id: sb.clientId, client_secret: sb.clientSecret, code, grant_type: 'authorization_code' }),
-  );
+  const noRedirect = await exchange(sb, { code });
   assert.equal(noRedirect.body.error, 'invalid_grant');
-  const loc2 = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
-  const tok = await call(
-    sb.tokenUrl,
-    post({
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code: loc2.searchParams.get('code'),
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT,
-    }),
-  );
+  const loc2 = await redirectOf(authorizeUrl(sb), call);
+  const tok = await exchange(sb, { code: loc2.searchParams.get('code'), redirect_uri: REDIRECT });
   assert.equal(tok.status, 200);
   assert.equal(tok.body.refresh_token, undefined);
   assert.equal(tok.body.expires_in, undefined);
@@ -74,18 +61,9 @@ test('OAuth: auto consent → single-use code → non-expiring token; identity v
   clock.t += 400 * 86_400_000;
   assert.equal((await call(`${sb.apiUrl}/sites`, { token })).status, 200);
 
-  const late = new URL((await call(authorizeUrl(sb))).headers.get('location') ?? '');
+  const late = await redirectOf(authorizeUrl(sb), call);
   clock.t += 15 * 60_000;
-  const expiredCode = await call(
-    sb.tokenUrl,
-    post({
-      client_id: sb.clientId,
-      client_secret: sb.clientSecret,
-      code: late.searchParams.get('code'),
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT,
-    }),
-  );
+  const expiredCode = await exchange(sb, { code: late.searchParams.get('code'), redirect_uri: REDIRECT });
   assert.equal(expiredCode.body.error, 'invalid_grant');
 });
 

@@ -2,22 +2,11 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
-import {
-  call,
-  jsonPost,
-  receiver as httpReceiver,
-  startSandbox,
-  T0,
-  type Received,
-} from '../../../../test/helpers/sandbox-http.ts';
+import { call, jsonPost, receiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
 import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type ShopifySandboxOptions } from '../sandbox.ts';
 
 /** A subscriber that answers each request with the next status in `statuses` (the last one repeats). */
-async function receiver(t: TestContext, statuses: number[] = [200]) {
-  return httpReceiver(t, '/shopify/webhooks', statuses);
-}
-
 async function start(t: TestContext, opts: ShopifySandboxOptions = {}) {
   const { sb } = await startSandbox(t, sandbox, {
     seed: 4,
@@ -109,7 +98,7 @@ test('subscription API round trip: create, list, get, update, delete; bad topic,
 });
 
 test('a remote edit is delivered with the Shopify header set and a signature the connector verifies', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/shopify/webhooks');
   const { sb, subscribe } = await start(t);
   await subscribe('PRODUCTS_UPDATE', rx.url);
   await subscribe('PAGES_UPDATE', rx.url);
@@ -139,7 +128,7 @@ test('a remote edit is delivered with the Shopify header set and a signature the
 });
 
 test('GraphQL creates, updates and deletes send their topics in the REST payload shape; each delivery has its own webhook id', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/shopify/webhooks');
   const { sb, gql, subscribe } = await start(t);
   for (const topic of ['ARTICLES_CREATE', 'ARTICLES_UPDATE', 'ARTICLES_DELETE', 'PRODUCTS_DELETE'])
     await subscribe(topic, rx.url);
@@ -174,7 +163,7 @@ test('GraphQL creates, updates and deletes send their topics in the REST payload
 });
 
 test('a failing receiver gets retries with the same webhook id and body; exhausting them drops the subscription', async (t) => {
-  const rx = await receiver(t, [500]);
+  const rx = await receiver(t, '/shopify/webhooks', [500]);
   const { sb, gql, subscribe } = await start(t);
   await subscribe('PAGES_CREATE', rx.url);
   sb.remote.create('page', { title: 'About us' });
@@ -196,7 +185,7 @@ test('a failing receiver gets retries with the same webhook id and body; exhaust
 });
 
 test('a receiver that recovers gets the event on a retry', async (t) => {
-  const rx = await receiver(t, [503, 200]);
+  const rx = await receiver(t, '/shopify/webhooks', [503, 200]);
   const { sb } = await start(t);
   sb.webhooks.subscribe({ topic: 'products/create', address: rx.url, apiVersion: sb.version });
   sb.remote.create('product', { title: 'Mug' });
@@ -207,7 +196,7 @@ test('a receiver that recovers gets the event on a retry', async (t) => {
 });
 
 test('uninstall sends app/uninstalled and removes the subscriptions; control endpoint emits on demand', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/shopify/webhooks');
   const { sb, subscribe } = await start(t);
   await subscribe('APP_UNINSTALLED', rx.url);
   await subscribe('BULK_OPERATIONS_FINISH', rx.url);

@@ -2,13 +2,9 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamp-pairs.ts';
-import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import { receiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
 import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type TikTokSandboxOptions } from '../sandbox.ts';
-
-async function receiver(t: TestContext, statuses: number[] = [200]) {
-  return httpReceiver(t, '/tiktok', statuses);
-}
 
 async function start(t: TestContext, extra: TikTokSandboxOptions = {}) {
   const opts: TikTokSandboxOptions = { seed: 3, size: 50, now: () => T0, webhookRetryDelaysMs: [0, 0, 0], ...extra };
@@ -26,7 +22,7 @@ function verify(r: Received, secret: string, nowMs = T0) {
 }
 
 test('an event reaches the callback with TikTok-Signature that verifies with the app secret', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/tiktok');
   const sb = await start(t, { webhookUrl: rx.url });
   sb.webhooks.emit('API_SERVICE_STATUS', { service: 'reporting', status: 'DEGRADED' });
   await sb.webhooks.idle();
@@ -54,7 +50,7 @@ test('an event reaches the callback with TikTok-Signature that verifies with the
 });
 
 test('a failing callback gets retries with the same signed bytes', async (t) => {
-  const rx = await receiver(t, [500, 502, 500, 200]);
+  const rx = await receiver(t, '/tiktok', [500, 502, 500, 200]);
   const sb = await start(t);
   sb.webhooks.setCallback(rx.url);
   sb.webhooks.emit('API_SERVICE_STATUS', { status: 'OK' });
@@ -70,7 +66,7 @@ test('a failing callback gets retries with the same signed bytes', async (t) => 
 });
 
 test('control endpoints set the callback and emit; nothing is sent without a callback', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/tiktok');
   const sb = await start(t);
   const post = (path: string, body: unknown) =>
     fetch(`${sb.url}${path}`, {

@@ -2,15 +2,12 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamped.ts';
-import { receiver as httpReceiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import { call, jsonPost, receiver, startSandbox, T0, type Received } from '../../../../test/helpers/sandbox-http.ts';
+import { codeRequestUrl, redirectOf } from '../../../../test/helpers/sandbox-oauth.ts';
 import { verifyDelivery } from '../../../../test/helpers/webhook-verify.ts';
 import { sandbox, type WebflowRunningSandbox, type WebflowSandboxOptions } from '../sandbox.ts';
 
 const REDIRECT = 'http://127.0.0.1:9/webflow/callback';
-
-async function receiver(t: TestContext, statuses: number[] = [200]) {
-  return httpReceiver(t, '/webflow', statuses);
-}
 
 async function start(t: TestContext) {
   const opts: WebflowSandboxOptions = { seed: 2, size: 20, autoConsent: true, webhookRetryDelaysMs: [0, 0] };
@@ -19,28 +16,20 @@ async function start(t: TestContext) {
 
 /** An OAuth-app token, obtained the way a connector does. */
 async function oauthToken(sb: WebflowRunningSandbox): Promise<string> {
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: sb.clientId,
-    redirect_uri: REDIRECT,
-    state: 's',
-    scope: 'sites:read sites:write cms:read cms:write',
-  });
-  const loc = new URL(
-    (await fetch(`${sb.authorizeUrl}?${q.toString()}`, { redirect: 'manual' })).headers.get('location') ?? '',
+  const loc = await redirectOf(
+    codeRequestUrl(sb, REDIRECT, { state: 's', scope: 'sites:read sites:write cms:read cms:write' }),
   );
-  const res = await fetch(sb.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
+  const res = await call(
+    sb.tokenUrl,
+    jsonPost({
       client_id: sb.clientId,
       client_secret: sb.clientSecret,
       code: loc.searchParams.get('code'),
       grant_type: 'authorization_code',
       redirect_uri: REDIRECT,
     }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
+  );
+  return res.body.access_token;
 }
 
 async function api(sb: WebflowRunningSandbox, token: string, method: string, path: string, body?: unknown) {
@@ -113,7 +102,7 @@ test('webhook API round trip: create, list, get, delete; validation and scopes',
 });
 
 test('item events from the API and from remote edits are delivered, signed with the client secret', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/webflow');
   const { sb } = await start(t);
   const token = await oauthToken(sb);
   for (const triggerType of [
@@ -165,8 +154,8 @@ test('item events from the API and from remote edits are delivered, signed with 
 });
 
 test('site-token webhooks arrive unsigned; a failing receiver gets retries', async (t) => {
-  const ok = await receiver(t);
-  const failing = await receiver(t, [500]);
+  const ok = await receiver(t, '/webflow');
+  const failing = await receiver(t, '/webflow', [500]);
   const { sb } = await start(t);
   const siteToken = sb.createSiteToken(['sites:read', 'sites:write', 'cms:read', 'cms:write']);
   await subscribe(sb, siteToken, { triggerType: 'collection_item_published', url: ok.url });
@@ -195,7 +184,7 @@ test('site-token webhooks arrive unsigned; a failing receiver gets retries', asy
 });
 
 test('the control endpoint emits any trigger on demand', async (t) => {
-  const rx = await receiver(t);
+  const rx = await receiver(t, '/webflow');
   const { sb } = await start(t);
   sb.webhooks.subscribe({
     triggerType: 'site_publish',
