@@ -9,6 +9,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { deliveryReply } from '../../sandbox/kit/webhook-control.ts';
+import { editWith } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -135,11 +137,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     return e as unknown as Record<string, unknown>;
   };
   const remote: RemoteControl = {
-    edit(id, patch) {
-      const e = entity(id);
-      Object.assign(e, patch);
-      touch(e, now());
-    },
+    edit: editWith(entity, (e) => touch(e, now())),
     delete(id) {
       // DELETE is only allowed for drafts; anything else goes to PENDING_DELETION like a UI removal.
       const e = entity(id);
@@ -210,7 +208,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
             sponsoredAccount: account,
             ...(req.body['leadAction'] === 'DELETED' ? { leadAction: 'DELETED' as const } : {}),
           });
-    return d ? json(202, { delivery: d }) : json(409, { error: 'no_webhook_url' });
+    return deliveryReply(d, 'no_webhook_url');
   });
 
   const running = await kit.start({
@@ -218,10 +216,9 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
-      webhooks.reset();
     },
+    parts: [webhooks],
     stats: () => ({ activeVersions: config.activeVersions, counts: counts() }),
-    onClose: () => webhooks.close(),
     hooks: {
       decorate(req, res) {
         if (!req.path.startsWith('/rest/')) return res;

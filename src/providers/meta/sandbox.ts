@@ -189,17 +189,14 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now(), opts.historyDays);
-      usage.reset();
-      reports.clear();
-      webhooks.clear();
     },
+    parts: [usage, reports, webhooks],
     stats: () => ({
       version: config.version,
       appId: config.appId,
       counts: counts(ctx.world),
       reportRuns: reports.runs.size,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => path.replace(VERSION_PREFIX, '') || '/',
       before(req) {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -265,16 +266,12 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
   control.add('GET', '/__sandbox/webhooks', () =>
     json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }),
   );
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const topic = text(req.body['topic']) as ShopifyTopic;
-    if (!SHOPIFY_TOPICS.includes(topic)) return json(400, { error: 'unknown_topic', topics: SHOPIFY_TOPICS });
-    const payload = req.body['payload'];
-    return json(202, {
-      deliveries: webhooks.emit(
-        topic,
-        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
-      ),
-    });
+  namedEmitRoute(control, {
+    field: 'topic',
+    names: SHOPIFY_TOPICS,
+    unknown: 'unknown_topic',
+    listKey: 'topics',
+    emit: (topic, body) => json(202, { deliveries: webhooks.emit(topic, objectField(body['payload'])) }),
   });
   const setRateLimit = (o: { maximumAvailable: number; restoreRate: number }) => {
     config.maximumAvailable = o.maximumAvailable;
@@ -322,20 +319,15 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     remote,
     reseed: () => {
       ctx.data = ShopData.seeded(seed, size, now());
-      ctx.files.clear();
-      media.clear();
-      deps.bulk.clear();
       charges.length = 0;
-      bucket.reset();
-      webhooks.reset();
     },
+    parts: [ctx.files, media, deps.bulk, bucket, webhooks],
     stats: () => ({
       shop: shopDomain(config),
       version: config.version,
       throttleStatus: bucket.status(),
       items: ctx.data.items.size,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => (API_PREFIX.test(path) ? path.replace(API_PREFIX, '').replace(/\.json$/, '') : path),
       before(req) {

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { editWith, softDelete } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -90,25 +91,17 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
     if (!c) throw new Error(`no Snapchat campaign, ad squad or ad with id ${id}`);
     return c;
   };
+  const touchNow = (e: { updated_at: string }) => touch(e, now());
   const remote: SnapRemote = {
-    edit(id, patch) {
-      const c = entity(id);
-      Object.assign(c, patch);
-      touch(c, now());
-    },
+    edit: editWith(entity, touchNow),
     delete(id) {
       // Deleting a parent takes its children with it.
       const w = ctx.world;
       const squads = new Set(w.adsquads.filter((q) => q.campaign_id === id || q.id === id).map((q) => q.id));
-      for (const e of [
-        entity(id),
-        ...w.adsquads.filter((q) => squads.has(q.id)),
-        ...w.ads.filter((a) => squads.has(a.ad_squad_id)),
-      ]) {
-        if (e.deleted) continue;
-        e.deleted = true;
-        touch(e, now());
-      }
+      softDelete(
+        [entity(id), ...w.adsquads.filter((q) => squads.has(q.id)), ...w.ads.filter((a) => squads.has(a.ad_squad_id))],
+        touchNow,
+      );
     },
     restate: (days) => restate(ctx.world, days),
   };

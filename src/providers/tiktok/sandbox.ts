@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { deliveryReply, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -141,12 +142,8 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     return json(200, { callback_url: null });
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const content = req.body['content'];
-    const d = webhooks.emit(
-      text(req.body['event'], 'API_SERVICE_STATUS'),
-      content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
-    );
-    return d ? json(202, { delivery: d }) : json(409, { error: 'no_callback_url' });
+    const d = webhooks.emit(text(req.body['event'], 'API_SERVICE_STATUS'), objectField(req.body['content']));
+    return deliveryReply(d, 'no_callback_url');
   });
 
   const running = await kit.start({
@@ -154,14 +151,13 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
-      webhooks.reset();
     },
+    parts: [webhooks],
     stats: () => ({
       campaigns: ctx.world.campaigns.length,
       adgroups: ctx.world.adgroups.length,
       ads: ctx.world.ads.length,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         if (!req.path.startsWith('/open_api/')) return undefined;

@@ -8,6 +8,7 @@
  */
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { randomBytes } from 'node:crypto';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -15,13 +16,7 @@ import type { TokenRecord } from '../../sandbox/kit/tokens.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { WfAssets } from './sandbox/assets.ts';
 import { applyPatch, cmsRoutes, hexId, seedState, wfError, type WfState } from './sandbox/cms.ts';
-import {
-  TRIGGER_TYPES,
-  WEBFLOW_RETRY_DELAYS_MS,
-  WebflowWebhooks,
-  webhookRoutes,
-  type TriggerType,
-} from './sandbox/webhooks.ts';
+import { TRIGGER_TYPES, WEBFLOW_RETRY_DELAYS_MS, WebflowWebhooks, webhookRoutes } from './sandbox/webhooks.ts';
 import { text } from '../../sandbox/kit/text.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
 
@@ -360,17 +355,13 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
   control.add('GET', '/__sandbox/webhooks', () =>
     json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }),
   );
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const triggerType = text(req.body['triggerType']) as TriggerType;
-    if (!TRIGGER_TYPES.includes(triggerType)) return json(400, { error: 'unknown_trigger', triggers: TRIGGER_TYPES });
-    const payload = req.body['payload'];
-    return json(202, {
-      deliveries: webhooks.emit(
-        state.siteId,
-        triggerType,
-        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
-      ),
-    });
+  namedEmitRoute(control, {
+    field: 'triggerType',
+    names: TRIGGER_TYPES,
+    unknown: 'unknown_trigger',
+    listKey: 'triggers',
+    emit: (trigger, body) =>
+      json(202, { deliveries: webhooks.emit(state.siteId, trigger, objectField(body['payload'])) }),
   });
   control.add('POST', '/__sandbox/tokens', (req) =>
     json(201, {
@@ -427,12 +418,9 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     remote,
     reseed: () => {
       state = seedState(seed, size, now());
-      assets.clear();
-      windows.clear();
-      webhooks.reset();
     },
+    parts: [assets, windows, webhooks],
     stats: () => ({ items: state.items.size, requestsPerMinute: rpm }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         const m = meter(req);

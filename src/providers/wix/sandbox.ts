@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { deliveryReply, namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -368,21 +369,16 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     webhooks.unsubscribe();
     return json(200, { subscriptions: [] });
   });
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const eventType = text(req.body['eventType']) as WixEventType;
-    if (!WIX_EVENT_TYPES.includes(eventType))
-      return json(400, { error: 'unknown_event_type', eventTypes: WIX_EVENT_TYPES });
-    const entity =
-      req.body['entity'] && typeof req.body['entity'] === 'object'
-        ? (req.body['entity'] as Record<string, unknown>)
-        : {};
-    const delivery = webhooks.emit(
-      eventType,
-      text(req.body['entityId'] ?? entity['id'], randomBytes(8).toString('hex')),
-      entity,
-      asApp,
-    );
-    return json(delivery ? 202 : 409, delivery ? { delivery } : { error: 'not_subscribed' });
+  namedEmitRoute(control, {
+    field: 'eventType',
+    names: WIX_EVENT_TYPES,
+    unknown: 'unknown_event_type',
+    listKey: 'eventTypes',
+    emit: (eventType, body) => {
+      const entity = objectField(body['entity']);
+      const entityId = text(body['entityId'] ?? entity['id'], randomBytes(8).toString('hex'));
+      return deliveryReply(webhooks.emit(eventType, entityId, entity, asApp), 'not_subscribed');
+    },
   });
   const contentStats = (collectionId = COLLECTION) => {
     const counts = new Map<string, number>();
@@ -401,12 +397,9 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     remote,
     reseed: () => {
       data = seedData(seed, size, now(), memberId);
-      media.clear();
-      windows.clear();
-      webhooks.reset();
     },
+    parts: [media, windows, webhooks],
     stats: () => ({ drafts: data.drafts.size, items: data.items.get(COLLECTION)?.size ?? 0 }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         if (
