@@ -9,6 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import { deliveryReply } from '../../sandbox/kit/webhook-control.ts';
 import { editWith } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
@@ -25,7 +26,7 @@ import { LINKEDIN_RETRY_DELAYS_MS, LinkedInWebhooks } from './sandbox/webhooks.t
 import { seedWorld, type LinkedInWorld } from './sandbox/world.ts';
 import { writeRoutes } from './sandbox/writes.ts';
 
-export interface LinkedInSandboxOptions extends SandboxOptions {
+export interface LinkedInSandboxOptions extends SandboxOptions, RedirectUriOptions, WebhookRetryOptions {
   /** Default 5,184,000 s (60 days). */
   accessTokenTtlSeconds?: number;
   /** Default 31,536,000 s (365 days), fixed from the first authorization. */
@@ -36,13 +37,10 @@ export interface LinkedInSandboxOptions extends SandboxOptions {
   rotateRefreshTokens?: boolean;
   /** `LinkedIn-Version` values served. Default 202512…202607 (December 2026). */
   activeVersions?: readonly string[];
-  redirectUris?: readonly string[];
   /** Authorization-code lifetime (reportedly 30 minutes). */
   codeTtlSeconds?: number;
   /** Webhook target set at start without a challenge; `webhooks.register(url)` validates first. */
   webhookUrl?: string;
-  /** Default: every 5 minutes for 8 hours. */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface LinkedInRunningSandbox extends RunningSandbox {

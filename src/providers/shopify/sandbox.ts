@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -34,7 +35,7 @@ import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyT
 import { text } from '../../sandbox/kit/text.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
 
-export interface ShopifySandboxOptions extends SandboxOptions {
+export interface ShopifySandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Shop name before `.myshopify.com` (default `plexus-sandbox`); invalid names are refused at start. */
   shop?: string;
   /** Admin API version advertised; the three quarterly versions before it and `unstable` are also supported. */
@@ -51,8 +52,6 @@ export interface ShopifySandboxOptions extends SandboxOptions {
   maximumAvailable?: number;
   restoreRate?: number;
   utcOffsetMinutes?: number;
-  /** Webhook retry schedule (default: 8 retries over 4 hours). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface ShopifyRemote extends RemoteControl {

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions } from '../../sandbox/kit/options.ts';
 import { editWith, softDelete } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -18,14 +19,13 @@ import { restate } from './sandbox/metrics.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { seedWorld, type SnapWorld } from './sandbox/world.ts';
 
-export interface SnapchatSandboxOptions extends SandboxOptions {
+export interface SnapchatSandboxOptions extends SandboxOptions, RedirectUriOptions {
   /** Default 3600 (the quick start's 60 minutes). */
   accessTokenTtlSeconds?: number;
   /** Default null: refresh-token expiry is undocumented. */
   refreshTokenTtlSeconds?: number | null;
   /** Default false: rotation is undocumented, so the same refresh token keeps working. */
   rotateRefreshTokens?: boolean;
-  redirectUris?: readonly string[];
 }
 
 export interface SnapRemote extends RemoteControl {

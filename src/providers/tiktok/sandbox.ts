@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import { deliveryReply, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -21,7 +22,7 @@ import { seedWorld, tiktokTime, type TikTokWorld } from './sandbox/world.ts';
 import { writeRoutes } from './sandbox/writes.ts';
 import { text } from '../../sandbox/kit/text.ts';
 
-export interface TikTokSandboxOptions extends SandboxOptions {
+export interface TikTokSandboxOptions extends SandboxOptions, RedirectUriOptions, WebhookRetryOptions {
   /** Permission ids granted (echoed as `data.scope`). Default [1, 2, 3, 4]. */
   scopes?: readonly number[];
   /** Default null: long-term advertiser tokens never time out. Set it to exercise code 40102. */
@@ -30,11 +31,8 @@ export interface TikTokSandboxOptions extends SandboxOptions {
   authCodeTtlSeconds?: number;
   /** API versions served; anything else answers code 40051. Default ['v1.3']. */
   versions?: readonly string[];
-  redirectUris?: readonly string[];
   /** The app's webhook callback URL, as registered with the platform. */
   webhookUrl?: string;
-  /** Default: 12 retries doubling from 1 minute (about 68 hours). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface TikTokRunningSandbox extends RunningSandbox {

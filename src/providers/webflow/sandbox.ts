@@ -6,8 +6,11 @@
  * collections/items with staged and live layers (./sandbox/cms.ts); webhook registration and
  * signed item-event deliveries (./sandbox/webhooks.ts).
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
+import { isRedirectUri, readDecision, withParams } from '../../sandbox/kit/consent.ts';
+import { askConsent } from '../../sandbox/kit/oauth2.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { randomBytes } from 'node:crypto';
@@ -20,11 +23,9 @@ import { TRIGGER_TYPES, WEBFLOW_RETRY_DELAYS_MS, WebflowWebhooks, webhookRoutes 
 import { text } from '../../sandbox/kit/text.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
 
-export interface WebflowSandboxOptions extends SandboxOptions {
+export interface WebflowSandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
   requestsPerMinute?: number;
-  /** Webhook retry schedule (Webflow documents none; default three retries over about 40 minutes). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface WebflowRemote extends RemoteControl {
@@ -99,8 +100,11 @@ const USER = {
 async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSandbox> {
   const kit = sandboxKit(opts, { size: 60, generate: () => randomBytes(32).toString('hex') });
   const { now, seed, size, tokens, routes, control } = kit;
-  const clientId = opts.clientId ?? hexId(String(seed), 'client').padEnd(64, '0');
-  const clientSecret = opts.clientSecret ?? 'sandbox-webflow-client-secret';
+  const app = sandboxApp(opts, {
+    clientId: hexId(String(seed), 'client').padEnd(64, '0'),
+    clientSecret: 'sandbox-webflow-client-secret',
+  });
+  const { clientId, clientSecret } = app;
   let rpm = opts.requestsPerMinute ?? 60;
   let state = seedState(seed, size, now());
   const windows = new Map<string, { start: number; used: number }>();
@@ -139,18 +143,8 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     };
     if (!carry.redirect_uri)
       return html(400, '<h1>Invalid request</h1><p>redirect_uri is required by the sandbox.</p>');
-    if (opts.autoConsent) return approve(carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Webflow',
-        appName: opts.appName ?? 'Plexus',
-        scopes,
-        action: '/oauth/authorize/decision',
-        hidden: carry,
-        userName: USER.email,
-      }),
-    );
+    const screen = { platform: 'Webflow', action: '/oauth/authorize/decision', userName: USER.email };
+    return askConsent(app, screen, carry, scopes, approve);
   });
   routes.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
@@ -253,7 +247,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
               id: hexId('app', clientId),
               description: 'Plexus integration hub',
               homepage: 'https://plexus.example',
-              displayName: opts.appName ?? 'Plexus',
+              displayName: app.appName,
             },
           }),
     });

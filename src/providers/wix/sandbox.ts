@@ -6,8 +6,11 @@
  * Content in ./sandbox/content.ts; webhooks as RS256 JWT bodies in ./sandbox/webhooks.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
+import { isRedirectUri, readDecision, withParams } from '../../sandbox/kit/consent.ts';
+import { askConsent } from '../../sandbox/kit/oauth2.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import { deliveryReply, namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -34,7 +37,7 @@ import {
 import { wixError } from './sandbox/query.ts';
 import { text } from '../../sandbox/kit/text.ts';
 
-export interface WixSandboxOptions extends SandboxOptions {
+export interface WixSandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Account API key; derived from the seed when absent. */
   apiKey?: string;
   siteId?: string;
@@ -52,8 +55,6 @@ export interface WixSandboxOptions extends SandboxOptions {
   /** Webhook URL configured on the app; every event type goes there unless `webhookEventTypes` narrows it. */
   webhookUrl?: string;
   webhookEventTypes?: WixEventType[];
-  /** Default: seven retries over about 45 hours. */
-  webhookRetryDelaysMs?: readonly number[];
   /** `exp - iat` of each webhook JWT (default 3600; Wix's own value is undocumented). */
   webhookTokenLifetimeSeconds?: number;
 }
@@ -105,8 +106,8 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const s = String(seed);
-  const appId = opts.clientId ?? wixId(s, 'app');
-  const appSecret = opts.clientSecret ?? wixId(s, 'secret');
+  const app = sandboxApp(opts, { clientId: wixId(s, 'app'), clientSecret: wixId(s, 'secret') });
+  const { clientId: appId, clientSecret: appSecret } = app;
   const siteId = opts.siteId ?? wixId(s, 'site');
   const accountId = opts.accountId ?? wixId(s, 'account');
   const instanceId = opts.instanceId ?? wixId(s, 'instance');
@@ -198,18 +199,8 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     const redirectUrl = q['redirectUrl'];
     if (!isRedirectUri(redirectUrl)) return html(400, '<h1>Invalid redirectUrl</h1>');
     const carry = { appId, redirectUrl, state: q['state'] ?? '' };
-    if (opts.autoConsent) return installed(carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Wix',
-        appName: opts.appName ?? 'Plexus',
-        scopes: ['Manage Blog', 'Manage Data Collections'],
-        action: '/installer/install/decision',
-        hidden: carry,
-        userName: 'Site owner',
-      }),
-    );
+    const screen = { platform: 'Wix', action: '/installer/install/decision', userName: 'Site owner' };
+    return askConsent(app, screen, carry, ['Manage Blog', 'Manage Data Collections'], installed);
   });
   routes.add('POST', '/installer/install/decision', (req) => {
     const carry = {
