@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
-import { deliveryReply } from '../../sandbox/kit/webhook-control.ts';
+import { deliveryReply, isWebhookUrl, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import { editWith } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -172,12 +172,10 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { url: webhooks.url ?? null, validated: webhooks.validated, deliveries: webhooks.deliveries() }),
-  );
+  webhookStateRoute(control, webhooks, () => ({ url: webhooks.url ?? null, validated: webhooks.validated }));
   control.add('POST', '/__sandbox/webhooks', async (req) => {
     const url = req.body['url'];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_url' });
+    if (!isWebhookUrl(url)) return json(400, { error: 'invalid_url' });
     if (req.body['validate'] === false) {
       webhooks.setWebhookUrl(url);
       return json(200, { url, validated: false });

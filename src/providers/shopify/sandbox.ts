@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
-import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
+import { namedEmitRoute, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -262,16 +262,11 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     return json(201, mintToken({ ...(scopes ? { scopes } : {}), expiring: req.body['expiring'] === true }));
   });
   control.add('POST', '/__sandbox/remote/uninstall', () => json(200, { revoked: remote.uninstall() }));
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }),
+  webhookStateRoute(control, webhooks, () => ({ subscriptions: webhooks.subscriptions() }));
+  const topics = { field: 'topic', names: SHOPIFY_TOPICS, unknown: 'unknown_topic', listKey: 'topics' };
+  namedEmitRoute(control, topics, (topic, body) =>
+    json(202, { deliveries: webhooks.emit(topic, objectField(body['payload'])) }),
   );
-  namedEmitRoute(control, {
-    field: 'topic',
-    names: SHOPIFY_TOPICS,
-    unknown: 'unknown_topic',
-    listKey: 'topics',
-    emit: (topic, body) => json(202, { deliveries: webhooks.emit(topic, objectField(body['payload'])) }),
-  });
   const setRateLimit = (o: { maximumAvailable: number; restoreRate: number }) => {
     config.maximumAvailable = o.maximumAvailable;
     config.restoreRate = o.restoreRate;

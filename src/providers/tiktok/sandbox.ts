@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
-import { deliveryReply, objectField } from '../../sandbox/kit/webhook-control.ts';
+import { deliveryReply, isWebhookUrl, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -126,12 +126,10 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { callback_url: webhooks.callbackUrl ?? null, deliveries: webhooks.deliveries() }),
-  );
+  webhookStateRoute(control, webhooks, () => ({ callback_url: webhooks.callbackUrl ?? null }));
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['callback_url'] ?? req.body['url'];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_callback_url' });
+    if (!isWebhookUrl(url)) return json(400, { error: 'invalid_callback_url' });
     webhooks.setCallback(url);
     return json(200, { callback_url: url });
   });

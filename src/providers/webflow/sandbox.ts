@@ -11,7 +11,7 @@ import { askConsent } from '../../sandbox/kit/oauth2.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
-import { namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
+import { namedEmitRoute, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { randomBytes } from 'node:crypto';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -346,17 +346,11 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
   const createSiteToken = (scopes = ['sites:read', 'cms:read', 'cms:write']) =>
     tokens.issue({ kind: 'access', clientId: 'site-token', subject: USER.id, scopes, ttlSeconds: null, label: 'site' })
       .token;
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }),
+  webhookStateRoute(control, webhooks, () => ({ webhooks: webhooks.list() }));
+  const triggers = { field: 'triggerType', names: TRIGGER_TYPES, unknown: 'unknown_trigger', listKey: 'triggers' };
+  namedEmitRoute(control, triggers, (trigger, body) =>
+    json(202, { deliveries: webhooks.emit(state.siteId, trigger, objectField(body['payload'])) }),
   );
-  namedEmitRoute(control, {
-    field: 'triggerType',
-    names: TRIGGER_TYPES,
-    unknown: 'unknown_trigger',
-    listKey: 'triggers',
-    emit: (trigger, body) =>
-      json(202, { deliveries: webhooks.emit(state.siteId, trigger, objectField(body['payload'])) }),
-  });
   control.add('POST', '/__sandbox/tokens', (req) =>
     json(201, {
       access_token: createSiteToken(Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined),

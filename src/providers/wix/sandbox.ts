@@ -11,7 +11,13 @@ import { askConsent } from '../../sandbox/kit/oauth2.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
-import { deliveryReply, namedEmitRoute, objectField } from '../../sandbox/kit/webhook-control.ts';
+import {
+  deliveryReply,
+  isWebhookUrl,
+  namedEmitRoute,
+  objectField,
+  webhookStateRoute,
+} from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -340,18 +346,15 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
       return id;
     },
   };
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, {
-      publicKey: webhooks.publicKey,
-      subscriptions: webhooks.subscriptions(),
-      deliveries: webhooks.deliveries(),
-    }),
-  );
+  webhookStateRoute(control, webhooks, () => ({
+    publicKey: webhooks.publicKey,
+    subscriptions: webhooks.subscriptions(),
+  }));
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['url'];
     const types = Array.isArray(req.body['eventTypes']) ? req.body['eventTypes'].map(String) : [...WIX_EVENT_TYPES];
     const unknown = types.filter((t) => !(WIX_EVENT_TYPES as readonly string[]).includes(t));
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || unknown.length)
+    if (!isWebhookUrl(url) || unknown.length)
       return json(400, { error: 'invalid_subscription', unknown, eventTypes: WIX_EVENT_TYPES });
     webhooks.subscribe(url, types as WixEventType[]);
     return json(200, { subscriptions: webhooks.subscriptions(), publicKey: webhooks.publicKey });
@@ -360,16 +363,16 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     webhooks.unsubscribe();
     return json(200, { subscriptions: [] });
   });
-  namedEmitRoute(control, {
+  const eventTypes = {
     field: 'eventType',
     names: WIX_EVENT_TYPES,
     unknown: 'unknown_event_type',
     listKey: 'eventTypes',
-    emit: (eventType, body) => {
-      const entity = objectField(body['entity']);
-      const entityId = text(body['entityId'] ?? entity['id'], randomBytes(8).toString('hex'));
-      return deliveryReply(webhooks.emit(eventType, entityId, entity, asApp), 'not_subscribed');
-    },
+  };
+  namedEmitRoute(control, eventTypes, (eventType, body) => {
+    const entity = objectField(body['entity']);
+    const entityId = text(body['entityId'] ?? entity['id'], randomBytes(8).toString('hex'));
+    return deliveryReply(webhooks.emit(eventType, entityId, entity, asApp), 'not_subscribed');
   });
   const contentStats = (collectionId = COLLECTION) => {
     const counts = new Map<string, number>();
