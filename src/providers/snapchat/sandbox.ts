@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
 import type { RedirectUriOptions } from '../../sandbox/kit/options.ts';
-import { editWith, softDelete } from '../../sandbox/kit/remote.ts';
+import { editWith, softDeleteTree } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -94,14 +94,10 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
   const touchNow = (e: { updated_at: string }) => touch(e, now());
   const remote: SnapRemote = {
     edit: editWith(entity, touchNow),
+    // Deleting a parent takes its children with it.
     delete(id) {
-      // Deleting a parent takes its children with it.
       const w = ctx.world;
-      const squads = new Set(w.adsquads.filter((q) => q.campaign_id === id || q.id === id).map((q) => q.id));
-      softDelete(
-        [entity(id), ...w.adsquads.filter((q) => squads.has(q.id)), ...w.ads.filter((a) => squads.has(a.ad_squad_id))],
-        touchNow,
-      );
+      softDeleteTree(entity(id), [w.adsquads, (q) => q.campaign_id], [w.ads, (a) => a.ad_squad_id], touchNow);
     },
     restate: (days) => restate(ctx.world, days),
   };

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
-import { editWith, softDelete } from '../../sandbox/kit/remote.ts';
+import { editWith, softDeleteTree } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -132,18 +132,10 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
   };
   const remote: RemoteControl = {
     edit: editWith(entity, touch),
+    // Deleting a campaign or line item deletes what hangs below it.
     delete(id) {
-      // Deleting a campaign or line item deletes what hangs below it.
       const w = ctx.world;
-      const lines = new Set(w.lineItems.filter((l) => l.campaign_id === id || l.id === id).map((l) => l.id));
-      softDelete(
-        [
-          entity(id),
-          ...w.lineItems.filter((l) => lines.has(l.id)),
-          ...w.promotedTweets.filter((t) => lines.has(t.line_item_id)),
-        ],
-        touch,
-      );
+      softDeleteTree(entity(id), [w.lineItems, (l) => l.campaign_id], [w.promotedTweets, (t) => t.line_item_id], touch);
     },
   };
   const counts = () => {

@@ -16,9 +16,24 @@ export function editWith<E extends object>(find: (id: string) => E, touch: (enti
   };
 }
 
-/** Soft-deletes a cascade (the entity and what hangs below it); ones already deleted keep their time. */
-export function softDelete<E extends { deleted?: boolean }>(entities: readonly E[], touch: (entity: E) => void): void {
-  for (const entity of entities) {
+type SoftDeletable = { id: string; deleted?: boolean };
+
+/** A level of an ads tree (ad sets, ads): its entities and how each names its parent's id. */
+export type TreeLevel<E extends SoftDeletable> = readonly [items: readonly E[], parentId: (entity: E) => string];
+
+/**
+ * Soft-deletes `root` and what hangs below it in a campaign → ad set → ad tree, as platforms
+ * cascade a delete: the ad sets that are or belong to it, then the ads in those. Entities
+ * already deleted keep their modified time.
+ */
+export function softDeleteTree<R extends SoftDeletable, S extends SoftDeletable, A extends SoftDeletable>(
+  root: R,
+  [sets, setParent]: TreeLevel<S>,
+  [ads, adParent]: TreeLevel<A>,
+  touch: (entity: R | S | A) => void,
+): void {
+  const gone = new Set(sets.filter((s) => s.id === root.id || setParent(s) === root.id).map((s) => s.id));
+  for (const entity of [root, ...sets.filter((s) => gone.has(s.id)), ...ads.filter((a) => gone.has(adParent(a)))]) {
     if (entity.deleted) continue;
     entity.deleted = true;
     touch(entity);
