@@ -137,8 +137,8 @@ async function start(opts: DrupalSandboxOptions = {}): Promise<DrupalRunningSand
     reseed: () => {
       Object.assign(ctx, seedSite(seed, size, now()));
       ctx.readOnly = initialReadOnly;
-      auth.sessions.clear();
     },
+    parts: [auth.sessions],
     stats: () => ({ nodes: ctx.nodes.size, terms: ctx.terms.size, files: ctx.files.size, readOnly: ctx.readOnly }),
     hooks: {
       before(req) {

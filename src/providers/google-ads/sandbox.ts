@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions } from '../../sandbox/kit/options.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -18,7 +19,7 @@ import { mutateRoutes } from './sandbox/mutate.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { seedWorld, windowDates, type GoogleWorld } from './sandbox/world.ts';
 
-export interface GoogleAdsSandboxOptions extends SandboxOptions {
+export interface GoogleAdsSandboxOptions extends SandboxOptions, RedirectUriOptions {
   /** The `developer-token` header value accepted. */
   developerToken?: string;
   /** Default 3600 (Google reports `expires_in: 3599`). */
@@ -33,8 +34,6 @@ export interface GoogleAdsSandboxOptions extends SandboxOptions {
   sunsetVersions?: readonly string[];
   /** Rows per search page (Google: 10,000); lower it to exercise paging with little data. */
   searchPageSize?: number;
-  /** Registered redirect URIs; default accepts any absolute http(s) URI. */
-  redirectUris?: readonly string[];
 }
 
 export interface GoogleMintOptions {

@@ -9,6 +9,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
+import { deliveryReply, isWebhookUrl, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
+import { editWith } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -23,7 +26,7 @@ import { LINKEDIN_RETRY_DELAYS_MS, LinkedInWebhooks } from './sandbox/webhooks.t
 import { seedWorld, type LinkedInWorld } from './sandbox/world.ts';
 import { writeRoutes } from './sandbox/writes.ts';
 
-export interface LinkedInSandboxOptions extends SandboxOptions {
+export interface LinkedInSandboxOptions extends SandboxOptions, RedirectUriOptions, WebhookRetryOptions {
   /** Default 5,184,000 s (60 days). */
   accessTokenTtlSeconds?: number;
   /** Default 31,536,000 s (365 days), fixed from the first authorization. */
@@ -34,13 +37,10 @@ export interface LinkedInSandboxOptions extends SandboxOptions {
   rotateRefreshTokens?: boolean;
   /** `LinkedIn-Version` values served. Default 202512…202607 (December 2026). */
   activeVersions?: readonly string[];
-  redirectUris?: readonly string[];
   /** Authorization-code lifetime (reportedly 30 minutes). */
   codeTtlSeconds?: number;
   /** Webhook target set at start without a challenge; `webhooks.register(url)` validates first. */
   webhookUrl?: string;
-  /** Default: every 5 minutes for 8 hours. */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface LinkedInRunningSandbox extends RunningSandbox {
@@ -135,11 +135,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     return e as unknown as Record<string, unknown>;
   };
   const remote: RemoteControl = {
-    edit(id, patch) {
-      const e = entity(id);
-      Object.assign(e, patch);
-      touch(e, now());
-    },
+    edit: editWith(entity, (e) => touch(e, now())),
     delete(id) {
       // DELETE is only allowed for drafts; anything else goes to PENDING_DELETION like a UI removal.
       const e = entity(id);
@@ -176,12 +172,10 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { url: webhooks.url ?? null, validated: webhooks.validated, deliveries: webhooks.deliveries() }),
-  );
+  webhookStateRoute(control, webhooks, () => ({ url: webhooks.url ?? null, validated: webhooks.validated }));
   control.add('POST', '/__sandbox/webhooks', async (req) => {
     const url = req.body['url'];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_url' });
+    if (!isWebhookUrl(url)) return json(400, { error: 'invalid_url' });
     if (req.body['validate'] === false) {
       webhooks.setWebhookUrl(url);
       return json(200, { url, validated: false });
@@ -210,7 +204,7 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
             sponsoredAccount: account,
             ...(req.body['leadAction'] === 'DELETED' ? { leadAction: 'DELETED' as const } : {}),
           });
-    return d ? json(202, { delivery: d }) : json(409, { error: 'no_webhook_url' });
+    return deliveryReply(d, 'no_webhook_url');
   });
 
   const running = await kit.start({
@@ -218,10 +212,9 @@ async function start(opts: LinkedInSandboxOptions = {}): Promise<LinkedInRunning
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
-      webhooks.reset();
     },
+    parts: [webhooks],
     stats: () => ({ activeVersions: config.activeVersions, counts: counts() }),
-    onClose: () => webhooks.close(),
     hooks: {
       decorate(req, res) {
         if (!req.path.startsWith('/rest/')) return res;

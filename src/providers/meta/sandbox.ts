@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { rngFor } from '../../sandbox/kit/rng.ts';
 import type { SandboxRequest, SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -22,7 +23,7 @@ import { DEFAULT_LIMITS, throttleError, UsageMeter, type UsageLimits, type UseCa
 import { META_RETRY_DELAYS_MS, MetaWebhooks, webhookRoutes } from './sandbox/webhooks.ts';
 import type { Entity, MetaWorld } from './sandbox/world.ts';
 
-export interface MetaSandboxOptions extends SandboxOptions {
+export interface MetaSandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Graph version served and used in generated URLs. Any `vNN.N` path is accepted. */
   version?: string;
   /**
@@ -46,7 +47,6 @@ export interface MetaSandboxOptions extends SandboxOptions {
   syncInsightsMaxRows?: number;
   /** Days of delivery history to seed (the `size` rows spread over them); default: at most 90. */
   historyDays?: number;
-  webhookRetryDelaysMs?: readonly number[];
   /** Behave as if the app enabled "Require App Secret". */
   requireAppSecretProof?: boolean;
 }
@@ -189,17 +189,14 @@ async function start(opts: MetaSandboxOptions = {}): Promise<MetaRunningSandbox>
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now(), opts.historyDays);
-      usage.reset();
-      reports.clear();
-      webhooks.clear();
     },
+    parts: [usage, reports, webhooks],
     stats: () => ({
       version: config.version,
       appId: config.appId,
       counts: counts(ctx.world),
       reportRuns: reports.runs.size,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => path.replace(VERSION_PREFIX, '') || '/',
       before(req) {

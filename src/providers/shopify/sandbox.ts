@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { withParams } from '../../sandbox/kit/consent.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
+import { namedEmitRoute, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -33,7 +35,7 @@ import { SHOPIFY_RETRY_DELAYS_MS, SHOPIFY_TOPICS, ShopifyWebhooks, type ShopifyT
 import { text } from '../../sandbox/kit/text.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
 
-export interface ShopifySandboxOptions extends SandboxOptions {
+export interface ShopifySandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Shop name before `.myshopify.com` (default `plexus-sandbox`); invalid names are refused at start. */
   shop?: string;
   /** Admin API version advertised; the three quarterly versions before it and `unstable` are also supported. */
@@ -50,8 +52,6 @@ export interface ShopifySandboxOptions extends SandboxOptions {
   maximumAvailable?: number;
   restoreRate?: number;
   utcOffsetMinutes?: number;
-  /** Webhook retry schedule (default: 8 retries over 4 hours). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface ShopifyRemote extends RemoteControl {
@@ -262,20 +262,11 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     return json(201, mintToken({ ...(scopes ? { scopes } : {}), expiring: req.body['expiring'] === true }));
   });
   control.add('POST', '/__sandbox/remote/uninstall', () => json(200, { revoked: remote.uninstall() }));
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { subscriptions: webhooks.subscriptions(), deliveries: webhooks.deliveries() }),
+  webhookStateRoute(control, webhooks, () => ({ subscriptions: webhooks.subscriptions() }));
+  const topics = { field: 'topic', names: SHOPIFY_TOPICS, unknown: 'unknown_topic', listKey: 'topics' };
+  namedEmitRoute(control, topics, (topic, body) =>
+    json(202, { deliveries: webhooks.emit(topic, objectField(body['payload'])) }),
   );
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const topic = text(req.body['topic']) as ShopifyTopic;
-    if (!SHOPIFY_TOPICS.includes(topic)) return json(400, { error: 'unknown_topic', topics: SHOPIFY_TOPICS });
-    const payload = req.body['payload'];
-    return json(202, {
-      deliveries: webhooks.emit(
-        topic,
-        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
-      ),
-    });
-  });
   const setRateLimit = (o: { maximumAvailable: number; restoreRate: number }) => {
     config.maximumAvailable = o.maximumAvailable;
     config.restoreRate = o.restoreRate;
@@ -322,20 +313,15 @@ async function start(opts: ShopifySandboxOptions = {}): Promise<ShopifyRunningSa
     remote,
     reseed: () => {
       ctx.data = ShopData.seeded(seed, size, now());
-      ctx.files.clear();
-      media.clear();
-      deps.bulk.clear();
       charges.length = 0;
-      bucket.reset();
-      webhooks.reset();
     },
+    parts: [ctx.files, media, deps.bulk, bucket, webhooks],
     stats: () => ({
       shop: shopDomain(config),
       version: config.version,
       throttleStatus: bucket.status(),
       items: ctx.data.items.size,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       routePath: (path) => (API_PREFIX.test(path) ? path.replace(API_PREFIX, '').replace(/\.json$/, '') : path),
       before(req) {

@@ -7,6 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions } from '../../sandbox/kit/options.ts';
+import { editWith, softDeleteTree } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import { sandboxApp } from '../../sandbox/kit/app.ts';
@@ -17,14 +19,13 @@ import { restate } from './sandbox/metrics.ts';
 import { oauthRoutes } from './sandbox/oauth.ts';
 import { seedWorld, type SnapWorld } from './sandbox/world.ts';
 
-export interface SnapchatSandboxOptions extends SandboxOptions {
+export interface SnapchatSandboxOptions extends SandboxOptions, RedirectUriOptions {
   /** Default 3600 (the quick start's 60 minutes). */
   accessTokenTtlSeconds?: number;
   /** Default null: refresh-token expiry is undocumented. */
   refreshTokenTtlSeconds?: number | null;
   /** Default false: rotation is undocumented, so the same refresh token keeps working. */
   rotateRefreshTokens?: boolean;
-  redirectUris?: readonly string[];
 }
 
 export interface SnapRemote extends RemoteControl {
@@ -90,25 +91,13 @@ async function start(opts: SnapchatSandboxOptions = {}): Promise<SnapchatRunning
     if (!c) throw new Error(`no Snapchat campaign, ad squad or ad with id ${id}`);
     return c;
   };
+  const touchNow = (e: { updated_at: string }) => touch(e, now());
   const remote: SnapRemote = {
-    edit(id, patch) {
-      const c = entity(id);
-      Object.assign(c, patch);
-      touch(c, now());
-    },
+    edit: editWith(entity, touchNow),
+    // Deleting a parent takes its children with it.
     delete(id) {
-      // Deleting a parent takes its children with it.
       const w = ctx.world;
-      const squads = new Set(w.adsquads.filter((q) => q.campaign_id === id || q.id === id).map((q) => q.id));
-      for (const e of [
-        entity(id),
-        ...w.adsquads.filter((q) => squads.has(q.id)),
-        ...w.ads.filter((a) => squads.has(a.ad_squad_id)),
-      ]) {
-        if (e.deleted) continue;
-        e.deleted = true;
-        touch(e, now());
-      }
+      softDeleteTree(entity(id), [w.adsquads, (q) => q.campaign_id], [w.ads, (a) => a.ad_squad_id], touchNow);
     },
     restate: (days) => restate(ctx.world, days),
   };

@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { RedirectUriOptions, WebhookRetryOptions } from '../../sandbox/kit/options.ts';
+import { deliveryReply, isWebhookUrl, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -20,7 +22,7 @@ import { seedWorld, tiktokTime, type TikTokWorld } from './sandbox/world.ts';
 import { writeRoutes } from './sandbox/writes.ts';
 import { text } from '../../sandbox/kit/text.ts';
 
-export interface TikTokSandboxOptions extends SandboxOptions {
+export interface TikTokSandboxOptions extends SandboxOptions, RedirectUriOptions, WebhookRetryOptions {
   /** Permission ids granted (echoed as `data.scope`). Default [1, 2, 3, 4]. */
   scopes?: readonly number[];
   /** Default null: long-term advertiser tokens never time out. Set it to exercise code 40102. */
@@ -29,11 +31,8 @@ export interface TikTokSandboxOptions extends SandboxOptions {
   authCodeTtlSeconds?: number;
   /** API versions served; anything else answers code 40051. Default ['v1.3']. */
   versions?: readonly string[];
-  redirectUris?: readonly string[];
   /** The app's webhook callback URL, as registered with the platform. */
   webhookUrl?: string;
-  /** Default: 12 retries doubling from 1 minute (about 68 hours). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface TikTokRunningSandbox extends RunningSandbox {
@@ -127,12 +126,10 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     });
   });
 
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { callback_url: webhooks.callbackUrl ?? null, deliveries: webhooks.deliveries() }),
-  );
+  webhookStateRoute(control, webhooks, () => ({ callback_url: webhooks.callbackUrl ?? null }));
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['callback_url'] ?? req.body['url'];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return json(400, { error: 'invalid_callback_url' });
+    if (!isWebhookUrl(url)) return json(400, { error: 'invalid_callback_url' });
     webhooks.setCallback(url);
     return json(200, { callback_url: url });
   });
@@ -141,12 +138,8 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     return json(200, { callback_url: null });
   });
   control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const content = req.body['content'];
-    const d = webhooks.emit(
-      text(req.body['event'], 'API_SERVICE_STATUS'),
-      content && typeof content === 'object' ? (content as Record<string, unknown>) : {},
-    );
-    return d ? json(202, { delivery: d }) : json(409, { error: 'no_callback_url' });
+    const d = webhooks.emit(text(req.body['event'], 'API_SERVICE_STATUS'), objectField(req.body['content']));
+    return deliveryReply(d, 'no_callback_url');
   });
 
   const running = await kit.start({
@@ -154,14 +147,13 @@ async function start(opts: TikTokSandboxOptions = {}): Promise<TikTokRunningSand
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
-      webhooks.reset();
     },
+    parts: [webhooks],
     stats: () => ({
       campaigns: ctx.world.campaigns.length,
       adgroups: ctx.world.adgroups.length,
       ads: ctx.world.ads.length,
     }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         if (!req.path.startsWith('/open_api/')) return undefined;

@@ -6,8 +6,12 @@
  * collections/items with staged and live layers (./sandbox/cms.ts); webhook registration and
  * signed item-event deliveries (./sandbox/webhooks.ts).
  */
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
+import { isRedirectUri, readDecision, withParams } from '../../sandbox/kit/consent.ts';
+import { askConsent } from '../../sandbox/kit/oauth2.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
+import { namedEmitRoute, objectField, webhookStateRoute } from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { randomBytes } from 'node:crypto';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
@@ -15,21 +19,13 @@ import type { TokenRecord } from '../../sandbox/kit/tokens.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
 import { WfAssets } from './sandbox/assets.ts';
 import { applyPatch, cmsRoutes, hexId, seedState, wfError, type WfState } from './sandbox/cms.ts';
-import {
-  TRIGGER_TYPES,
-  WEBFLOW_RETRY_DELAYS_MS,
-  WebflowWebhooks,
-  webhookRoutes,
-  type TriggerType,
-} from './sandbox/webhooks.ts';
+import { TRIGGER_TYPES, WEBFLOW_RETRY_DELAYS_MS, WebflowWebhooks, webhookRoutes } from './sandbox/webhooks.ts';
 import { text } from '../../sandbox/kit/text.ts';
 import { mustExist } from '../../sandbox/kit/remote.ts';
 
-export interface WebflowSandboxOptions extends SandboxOptions {
+export interface WebflowSandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Requests per minute per token: 60 (Starter/Basic) or 120 (CMS/Business). Also settable while running. */
   requestsPerMinute?: number;
-  /** Webhook retry schedule (Webflow documents none; default three retries over about 40 minutes). */
-  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface WebflowRemote extends RemoteControl {
@@ -104,8 +100,11 @@ const USER = {
 async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSandbox> {
   const kit = sandboxKit(opts, { size: 60, generate: () => randomBytes(32).toString('hex') });
   const { now, seed, size, tokens, routes, control } = kit;
-  const clientId = opts.clientId ?? hexId(String(seed), 'client').padEnd(64, '0');
-  const clientSecret = opts.clientSecret ?? 'sandbox-webflow-client-secret';
+  const app = sandboxApp(opts, {
+    clientId: hexId(String(seed), 'client').padEnd(64, '0'),
+    clientSecret: 'sandbox-webflow-client-secret',
+  });
+  const { clientId, clientSecret } = app;
   let rpm = opts.requestsPerMinute ?? 60;
   let state = seedState(seed, size, now());
   const windows = new Map<string, { start: number; used: number }>();
@@ -144,18 +143,8 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     };
     if (!carry.redirect_uri)
       return html(400, '<h1>Invalid request</h1><p>redirect_uri is required by the sandbox.</p>');
-    if (opts.autoConsent) return approve(carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Webflow',
-        appName: opts.appName ?? 'Plexus',
-        scopes,
-        action: '/oauth/authorize/decision',
-        hidden: carry,
-        userName: USER.email,
-      }),
-    );
+    const screen = { platform: 'Webflow', action: '/oauth/authorize/decision', userName: USER.email };
+    return askConsent(app, screen, carry, scopes, approve);
   });
   routes.add('POST', '/oauth/authorize/decision', (req) => {
     const b = req.body;
@@ -258,7 +247,7 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
               id: hexId('app', clientId),
               description: 'Plexus integration hub',
               homepage: 'https://plexus.example',
-              displayName: opts.appName ?? 'Plexus',
+              displayName: app.appName,
             },
           }),
     });
@@ -357,21 +346,11 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
   const createSiteToken = (scopes = ['sites:read', 'cms:read', 'cms:write']) =>
     tokens.issue({ kind: 'access', clientId: 'site-token', subject: USER.id, scopes, ttlSeconds: null, label: 'site' })
       .token;
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, { webhooks: webhooks.list(), deliveries: webhooks.deliveries() }),
+  webhookStateRoute(control, webhooks, () => ({ webhooks: webhooks.list() }));
+  const triggers = { field: 'triggerType', names: TRIGGER_TYPES, unknown: 'unknown_trigger', listKey: 'triggers' };
+  namedEmitRoute(control, triggers, (trigger, body) =>
+    json(202, { deliveries: webhooks.emit(state.siteId, trigger, objectField(body['payload'])) }),
   );
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const triggerType = text(req.body['triggerType']) as TriggerType;
-    if (!TRIGGER_TYPES.includes(triggerType)) return json(400, { error: 'unknown_trigger', triggers: TRIGGER_TYPES });
-    const payload = req.body['payload'];
-    return json(202, {
-      deliveries: webhooks.emit(
-        state.siteId,
-        triggerType,
-        payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {},
-      ),
-    });
-  });
   control.add('POST', '/__sandbox/tokens', (req) =>
     json(201, {
       access_token: createSiteToken(Array.isArray(req.body['scopes']) ? req.body['scopes'].map(String) : undefined),
@@ -427,12 +406,9 @@ async function start(opts: WebflowSandboxOptions = {}): Promise<WebflowRunningSa
     remote,
     reseed: () => {
       state = seedState(seed, size, now());
-      assets.clear();
-      windows.clear();
-      webhooks.reset();
     },
+    parts: [assets, windows, webhooks],
     stats: () => ({ items: state.items.size, requestsPerMinute: rpm }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         const m = meter(req);

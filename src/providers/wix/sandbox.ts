@@ -6,8 +6,18 @@
  * Content in ./sandbox/content.ts; webhooks as RS256 JWT bodies in ./sandbox/webhooks.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { isRedirectUri, readDecision, renderConsentPage, withParams } from '../../sandbox/kit/consent.ts';
+import { isRedirectUri, readDecision, withParams } from '../../sandbox/kit/consent.ts';
+import { askConsent } from '../../sandbox/kit/oauth2.ts';
+import { sandboxApp } from '../../sandbox/kit/app.ts';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import type { WebhookRetryOptions } from '../../sandbox/kit/options.ts';
+import {
+  deliveryReply,
+  isWebhookUrl,
+  namedEmitRoute,
+  objectField,
+  webhookStateRoute,
+} from '../../sandbox/kit/webhook-control.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { header, html, json, redirect, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -33,7 +43,7 @@ import {
 import { wixError } from './sandbox/query.ts';
 import { text } from '../../sandbox/kit/text.ts';
 
-export interface WixSandboxOptions extends SandboxOptions {
+export interface WixSandboxOptions extends SandboxOptions, WebhookRetryOptions {
   /** Account API key; derived from the seed when absent. */
   apiKey?: string;
   siteId?: string;
@@ -51,8 +61,6 @@ export interface WixSandboxOptions extends SandboxOptions {
   /** Webhook URL configured on the app; every event type goes there unless `webhookEventTypes` narrows it. */
   webhookUrl?: string;
   webhookEventTypes?: WixEventType[];
-  /** Default: seven retries over about 45 hours. */
-  webhookRetryDelaysMs?: readonly number[];
   /** `exp - iat` of each webhook JWT (default 3600; Wix's own value is undocumented). */
   webhookTokenLifetimeSeconds?: number;
 }
@@ -104,8 +112,8 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
   });
   const { now, seed, size, tokens, routes, control } = kit;
   const s = String(seed);
-  const appId = opts.clientId ?? wixId(s, 'app');
-  const appSecret = opts.clientSecret ?? wixId(s, 'secret');
+  const app = sandboxApp(opts, { clientId: wixId(s, 'app'), clientSecret: wixId(s, 'secret') });
+  const { clientId: appId, clientSecret: appSecret } = app;
   const siteId = opts.siteId ?? wixId(s, 'site');
   const accountId = opts.accountId ?? wixId(s, 'account');
   const instanceId = opts.instanceId ?? wixId(s, 'instance');
@@ -197,18 +205,8 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     const redirectUrl = q['redirectUrl'];
     if (!isRedirectUri(redirectUrl)) return html(400, '<h1>Invalid redirectUrl</h1>');
     const carry = { appId, redirectUrl, state: q['state'] ?? '' };
-    if (opts.autoConsent) return installed(carry);
-    return html(
-      200,
-      renderConsentPage({
-        platform: 'Wix',
-        appName: opts.appName ?? 'Plexus',
-        scopes: ['Manage Blog', 'Manage Data Collections'],
-        action: '/installer/install/decision',
-        hidden: carry,
-        userName: 'Site owner',
-      }),
-    );
+    const screen = { platform: 'Wix', action: '/installer/install/decision', userName: 'Site owner' };
+    return askConsent(app, screen, carry, ['Manage Blog', 'Manage Data Collections'], installed);
   });
   routes.add('POST', '/installer/install/decision', (req) => {
     const carry = {
@@ -348,18 +346,15 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
       return id;
     },
   };
-  control.add('GET', '/__sandbox/webhooks', () =>
-    json(200, {
-      publicKey: webhooks.publicKey,
-      subscriptions: webhooks.subscriptions(),
-      deliveries: webhooks.deliveries(),
-    }),
-  );
+  webhookStateRoute(control, webhooks, () => ({
+    publicKey: webhooks.publicKey,
+    subscriptions: webhooks.subscriptions(),
+  }));
   control.add('POST', '/__sandbox/webhooks', (req) => {
     const url = req.body['url'];
     const types = Array.isArray(req.body['eventTypes']) ? req.body['eventTypes'].map(String) : [...WIX_EVENT_TYPES];
     const unknown = types.filter((t) => !(WIX_EVENT_TYPES as readonly string[]).includes(t));
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || unknown.length)
+    if (!isWebhookUrl(url) || unknown.length)
       return json(400, { error: 'invalid_subscription', unknown, eventTypes: WIX_EVENT_TYPES });
     webhooks.subscribe(url, types as WixEventType[]);
     return json(200, { subscriptions: webhooks.subscriptions(), publicKey: webhooks.publicKey });
@@ -368,21 +363,16 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     webhooks.unsubscribe();
     return json(200, { subscriptions: [] });
   });
-  control.add('POST', '/__sandbox/webhooks/emit', (req) => {
-    const eventType = text(req.body['eventType']) as WixEventType;
-    if (!WIX_EVENT_TYPES.includes(eventType))
-      return json(400, { error: 'unknown_event_type', eventTypes: WIX_EVENT_TYPES });
-    const entity =
-      req.body['entity'] && typeof req.body['entity'] === 'object'
-        ? (req.body['entity'] as Record<string, unknown>)
-        : {};
-    const delivery = webhooks.emit(
-      eventType,
-      text(req.body['entityId'] ?? entity['id'], randomBytes(8).toString('hex')),
-      entity,
-      asApp,
-    );
-    return json(delivery ? 202 : 409, delivery ? { delivery } : { error: 'not_subscribed' });
+  const eventTypes = {
+    field: 'eventType',
+    names: WIX_EVENT_TYPES,
+    unknown: 'unknown_event_type',
+    listKey: 'eventTypes',
+  };
+  namedEmitRoute(control, eventTypes, (eventType, body) => {
+    const entity = objectField(body['entity']);
+    const entityId = text(body['entityId'] ?? entity['id'], randomBytes(8).toString('hex'));
+    return deliveryReply(webhooks.emit(eventType, entityId, entity, asApp), 'not_subscribed');
   });
   const contentStats = (collectionId = COLLECTION) => {
     const counts = new Map<string, number>();
@@ -401,12 +391,9 @@ async function start(opts: WixSandboxOptions = {}): Promise<WixRunningSandbox> {
     remote,
     reseed: () => {
       data = seedData(seed, size, now(), memberId);
-      media.clear();
-      windows.clear();
-      webhooks.reset();
     },
+    parts: [media, windows, webhooks],
     stats: () => ({ drafts: data.drafts.size, items: data.items.get(COLLECTION)?.size ?? 0 }),
-    onClose: () => webhooks.close(),
     hooks: {
       before(req) {
         if (

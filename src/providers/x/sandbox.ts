@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sandboxKit } from '../../sandbox/kit/base.ts';
+import { editWith, softDeleteTree } from '../../sandbox/kit/remote.ts';
 import type { ActiveFault } from '../../sandbox/kit/faults.ts';
 import { json, type SandboxRequest, type SandboxResponse } from '../../sandbox/kit/server.ts';
 import type { RemoteControl, RunningSandbox, Sandbox, SandboxOptions } from '../../sandbox/kit/types.ts';
@@ -126,21 +127,15 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     if (!c) throw new Error(`no X campaign, line item or promoted tweet with id ${id}`);
     return c;
   };
+  const touch = (e: { updated_at: string }) => {
+    e.updated_at = xTime(now());
+  };
   const remote: RemoteControl = {
-    edit(id, patch) {
-      Object.assign(entity(id), patch, { updated_at: xTime(now()) });
-    },
+    edit: editWith(entity, touch),
+    // Deleting a campaign or line item deletes what hangs below it.
     delete(id) {
-      // Deleting a campaign or line item deletes what hangs below it.
       const w = ctx.world;
-      const lines = new Set(w.lineItems.filter((l) => l.campaign_id === id || l.id === id).map((l) => l.id));
-      for (const e of [
-        entity(id),
-        ...w.lineItems.filter((l) => lines.has(l.id)),
-        ...w.promotedTweets.filter((t) => lines.has(t.line_item_id)),
-      ]) {
-        if (!e.deleted) Object.assign(e, { deleted: true, updated_at: xTime(now()) });
-      }
+      softDeleteTree(entity(id), [w.lineItems, (l) => l.campaign_id], [w.promotedTweets, (t) => t.line_item_id], touch);
     },
   };
   const counts = () => {
@@ -176,10 +171,8 @@ async function start(opts: XSandboxOptions = {}): Promise<XRunningSandbox> {
     remote,
     reseed: () => {
       ctx.world = seedWorld(seed, size, now());
-      flow.clear();
-      meter.clear();
-      jobs.clear();
     },
+    parts: [flow, meter, jobs],
     stats: () => ({ campaigns: ctx.world.campaigns.length }),
     hooks: {
       before(req) {

@@ -2,7 +2,7 @@
  * The start-up wiring every platform sandbox shares: option defaults (clock, seed, size), the
  * fault injector, request log, token store and platform router, then the control router and the
  * host, and the RunningSandbox handles built from them. A sandbox keeps only its own data,
- * routes, hooks and extra handles.
+ * routes, hooks and extra handles, and names the stateful parts the kit resets and closes for it.
  */
 import { controlRouter } from './control.ts';
 import { FaultInjector } from './faults.ts';
@@ -19,16 +19,21 @@ export interface KitDefaults {
   generate?: TokenStoreOptions['generate'];
 }
 
+/**
+ * Platform state that reset empties (through its `reset`, else its `clear`) and that close shuts
+ * down when it has a `close`: webhook senders, rate windows, upload stores.
+ */
+export type SandboxPart = ({ reset(): void } | { clear(): void }) & { close?(): void };
+
 export interface PlatformSpec<R extends RemoteControl> {
   provider: string;
   remote: R;
-  /** The platform's part of reset (reseed data, clear its own state); the kit then clears tokens, faults and the log. */
+  /** The platform's part of reset (reseed data); the kit then resets `parts`, tokens, faults and the log. */
   reseed(): void;
+  parts?: readonly SandboxPart[];
   /** Platform extras merged into GET /__sandbox/stats. */
   stats?(): Record<string, unknown>;
   hooks: HostHooks;
-  /** Runs before the listener closes (e.g. stopping webhook retry timers). */
-  onClose?(): void;
 }
 
 /** The common RunningSandbox handles, with the platform's own remote type kept. */
@@ -68,8 +73,13 @@ export function sandboxKit(opts: SandboxOptions, defaults: KitDefaults): Sandbox
     control,
     async start<R extends RemoteControl>(spec: PlatformSpec<R>): Promise<BaseRunningSandbox<R>> {
       const { provider, remote } = spec;
+      const parts = spec.parts ?? [];
       const reset = (): void => {
         spec.reseed();
+        for (const part of parts) {
+          if ('reset' in part) part.reset();
+          else part.clear();
+        }
         tokens.clear();
         faults.clear();
         requests.clear();
@@ -97,7 +107,8 @@ export function sandboxKit(opts: SandboxOptions, defaults: KitDefaults): Sandbox
         remote,
         reset,
         close: () => {
-          spec.onClose?.();
+          // Before the listener goes, so no webhook retry timer outlives the sandbox.
+          for (const part of parts) part.close?.();
           return server.close();
         },
       };
