@@ -42,9 +42,8 @@ export function wpError(
   code: string,
   message: string,
   extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
 ): SandboxResponse {
-  return { status, headers, body: { code, message, data: { status, ...extra } } };
+  return { status, headers: {}, body: { code, message, data: { status, ...extra } } };
 }
 
 /** `rest_authorization_required_code()`: 401 for anonymous callers, 403 for logged-in ones. */
