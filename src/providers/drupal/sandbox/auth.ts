@@ -8,6 +8,7 @@
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { isRedirectUri } from '../../../sandbox/kit/consent.ts';
 import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { accessDenied } from '../../../sandbox/kit/decline.ts';
 import { header, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord, TokenStore } from '../../../sandbox/kit/tokens.ts';
 
@@ -216,15 +217,9 @@ export function authRoutes(r: Router, auth: DrupalAuth): void {
     const scopes = carry.scope.split(/\s+/).filter(Boolean);
     return oauth2.askConsent(auth.config, screen, carry, scopes, (c) => approve(auth, c));
   });
-  oauth2.decisionRoute(r, DECISION_PATH, auth, checkDecision, approve, (_auth, carry) =>
-    oauth2.redirectWith(carry['redirect_uri'] ?? '', {
-      error: 'access_denied',
-      error_description: 'The resource owner or authorization server denied the request.',
-      hint: 'The user denied the request',
-      message: 'The resource owner or authorization server denied the request.',
-      state: carry['state'] || undefined,
-    }),
-  );
+  const denial = 'The resource owner or authorization server denied the request.';
+  const declined = accessDenied(denial, { hint: 'The user denied the request', message: denial });
+  oauth2.decisionRoute(r, DECISION_PATH, auth, checkDecision, approve, declined);
   r.add('POST', '/oauth/token', (req) => token(auth, req));
 }
 

@@ -7,7 +7,10 @@
  */
 import type { SandboxRequest } from '../../../sandbox/kit/server.ts';
 
-export type FieldGetter = (path: string) => string | number | boolean | null | undefined;
+export type FieldValue = string | number | boolean | null | undefined;
+export type FieldGetter = (path: string) => FieldValue;
+/** The paths an entity type answers to in `filter` and `sort`, aliases (`nid` for `drupal_internal__nid`) included. */
+export type FieldTable<T> = Readonly<Record<string, (row: T) => FieldValue>>;
 
 interface Cond {
   kind: 'condition';
@@ -149,4 +152,32 @@ export function matches(tree: FilterTree, get: FieldGetter): boolean {
 /** The condition paths used, to refuse fields that cannot be filtered on. */
 export function conditionPaths(tree: FilterTree): string[] {
   return [...tree.items.values()].flatMap((it) => (it.kind === 'condition' ? [it.path] : []));
+}
+
+/**
+ * An entity query over `rows`: those the request's filter tree admits, ordered by `sort`
+ * (comma-separated paths, `-` descending; unknown paths compare as empty), ties by `tiebreak`.
+ */
+export function query<T>(
+  req: SandboxRequest,
+  rows: readonly T[],
+  fields: FieldTable<T>,
+  tiebreak: (a: T, b: T) => number,
+): T[] {
+  const get = (row: T, path: string): FieldValue => (Object.hasOwn(fields, path) ? fields[path]!(row) : undefined);
+  const tree = parseFilters(req);
+  const sorts = (req.query['sort'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((s) => ({ desc: s.startsWith('-'), path: s.replace(/^-/, '') }));
+  return rows
+    .filter((row) => matches(tree, (p) => get(row, p)))
+    .sort((a, b) => {
+      for (const s of sorts) {
+        const va = get(a, s.path) ?? '';
+        const vb = get(b, s.path) ?? '';
+        if (va !== vb) return (va < vb ? -1 : 1) * (s.desc ? -1 : 1);
+      }
+      return tiebreak(a, b);
+    });
 }

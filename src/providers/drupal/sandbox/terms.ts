@@ -6,7 +6,7 @@
 import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { Caller } from './auth.ts';
 import { doc, documentOf, jsonapiError, paginate, rfc3339, violations, writable } from './document.ts';
-import { matches, parseFilters } from './filters.ts';
+import { query, type FieldTable } from './filters.ts';
 import { uuidOf, type DrupalCtx, type DrupalTerm } from './site.ts';
 
 export const TERM_TYPE = 'taxonomy_term--tags';
@@ -62,26 +62,16 @@ export function termResource(ctx: DrupalCtx, t: DrupalTerm): Record<string, unkn
   };
 }
 
-function field(t: DrupalTerm, path: string): string | number | boolean | null | undefined {
-  switch (path) {
-    case 'name':
-      return t.name;
-    case 'drupal_internal__tid':
-    case 'tid':
-      return t.tid;
-    case 'id':
-    case 'uuid':
-      return t.uuid;
-    case 'status':
-      return t.status;
-    case 'weight':
-      return t.weight;
-    case 'changed':
-      return t.changed;
-    default:
-      return undefined;
-  }
-}
+const TERM_FIELDS: FieldTable<DrupalTerm> = {
+  name: (t) => t.name,
+  drupal_internal__tid: (t) => t.tid,
+  tid: (t) => t.tid,
+  id: (t) => t.uuid,
+  uuid: (t) => t.uuid,
+  status: (t) => t.status,
+  weight: (t) => t.weight,
+  changed: (t) => t.changed,
+};
 
 export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest) => Caller): void {
   const base = '/jsonapi/taxonomy_term/tags';
@@ -94,20 +84,7 @@ export function termRoutes(r: Router, ctx: DrupalCtx, who: (req: SandboxRequest)
     );
 
   r.add('GET', base, (req) => {
-    const tree = parseFilters(req);
-    const rows = [...ctx.terms.values()].filter((t) => matches(tree, (p) => field(t, p)));
-    const sorts = (req.query['sort'] ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((s) => ({ desc: s.startsWith('-'), path: s.replace(/^-/, '') }));
-    rows.sort((a, b) => {
-      for (const s of sorts) {
-        const va = field(a, s.path) ?? '';
-        const vb = field(b, s.path) ?? '';
-        if (va !== vb) return (va < vb ? -1 : 1) * (s.desc ? -1 : 1);
-      }
-      return a.tid - b.tid;
-    });
+    const rows = query(req, [...ctx.terms.values()], TERM_FIELDS, (a, b) => a.tid - b.tid);
     const { page, links } = paginate(ctx, req, rows);
     return doc(200, { data: page.map((t) => termResource(ctx, t)), links });
   });

@@ -80,6 +80,37 @@ const WORDS = [
   'update',
 ];
 
+/** A new unpublished, uncategorised article as the table's defaults make it, created (and last modified) by `author` at `at`. */
+function newArticle(id: number, title: string, alias: string, author: number, at: number): JoomlaArticle {
+  return {
+    id,
+    assetId: 100 + id,
+    title,
+    alias,
+    introtext: '',
+    fulltext: '',
+    state: 0,
+    catid: 0,
+    created: at,
+    createdBy: author,
+    modified: at,
+    modifiedBy: author,
+    version: 0,
+    featured: 0,
+    access: 1,
+    language: '*',
+    publishUp: at,
+    publishDown: null,
+    hits: 0,
+    metakey: '',
+    metadesc: '',
+    note: '',
+    tags: [],
+    images: {},
+    checkedOut: 0,
+  };
+}
+
 export function seedArticles(
   seed: number | string,
   size: number,
@@ -97,31 +128,21 @@ export function seedArticles(
     const roll = rng.next();
     const author = rng.pick(authorIds);
     articles.set(id, {
-      id,
-      assetId: 100 + id,
-      title: title[0]!.toUpperCase() + title.slice(1),
-      alias: `${title.replace(/\s+/g, '-')}-${id}`,
+      ...newArticle(
+        id,
+        title[0]!.toUpperCase() + title.slice(1),
+        `${title.replace(/\s+/g, '-')}-${id}`,
+        author,
+        created,
+      ),
       introtext: `<p>${title}.</p>`,
       fulltext: rng.chance(0.3) ? `<p>More about ${title}.</p>` : '',
       state: roll < 0.8 ? 1 : roll < 0.9 ? 0 : roll < 0.95 ? 2 : -2,
       catid: rng.pick([2, 8, 9]),
-      created,
-      createdBy: author,
       modified,
-      modifiedBy: author,
       version,
       featured: rng.chance(0.1) ? 1 : 0,
-      access: 1,
-      language: '*',
-      publishUp: created,
-      publishDown: null,
       hits: rng.int(0, 5000),
-      metakey: '',
-      metadesc: '',
-      note: '',
-      tags: [],
-      images: {},
-      checkedOut: 0,
     });
   }
   return { articles, nextId: size + 1 };
@@ -344,34 +365,8 @@ export function articleRoutes(r: Router, ctx: JoomlaCtx, userOf: (req: SandboxRe
     if (msgs.length) return jerror(400, msgs.join('\n'));
     const t = Math.floor(ctx.now() / 1000) * 1000;
     const title = String(req.body['title']);
-    const a: JoomlaArticle = {
-      id: ctx.nextId++,
-      assetId: 0,
-      title,
-      alias: title.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
-      introtext: '',
-      fulltext: '',
-      state: 0,
-      catid: 0,
-      created: t,
-      createdBy: user.id,
-      modified: t,
-      modifiedBy: user.id,
-      version: 0,
-      featured: 0,
-      access: 1,
-      language: '*',
-      publishUp: t,
-      publishDown: null,
-      hits: 0,
-      metakey: '',
-      metadesc: '',
-      note: '',
-      tags: [],
-      images: {},
-      checkedOut: 0,
-    };
-    a.assetId = 100 + a.id;
+    const alias = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const a = newArticle(ctx.nextId++, title, alias, user.id, t);
     apply(a, req.body, user);
     if ([...ctx.articles.values()].some((x) => x.alias === a.alias && x.catid === a.catid))
       return jerror(

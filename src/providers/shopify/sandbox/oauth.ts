@@ -6,6 +6,7 @@
  * non-expiring token to an expiring one. Uninstall (`api_permissions/current.json`) revokes.
  */
 import * as oauth2 from '../../../sandbox/kit/oauth2.ts';
+import { accessDenied } from '../../../sandbox/kit/decline.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
 import { hostParam, sanitizeShop, shopDomain, signQuery, type ShopifyContext } from './context.ts';
@@ -57,13 +58,8 @@ export function oauthRoutes(r: Router, ctx: ShopifyContext): void {
     return oauth2.askConsent(ctx.config, screen, carry, scopes, (c) => approve(ctx, c));
   });
   // Shopify documents no decline redirect; an RFC 6749 access_denied keeps the connector unblocked.
-  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkDecision, approve, (_ctx, carry) =>
-    oauth2.redirectWith(carry['redirect_uri'] ?? '', {
-      error: 'access_denied',
-      error_description: 'The merchant declined the installation.',
-      state: carry['state'] || undefined,
-    }),
-  );
+  const declined = accessDenied('The merchant declined the installation.');
+  oauth2.decisionRoute(r, DECISION_PATH, ctx, checkDecision, approve, declined);
 
   r.add('POST', '/admin/oauth/access_token', (req) => accessToken(ctx, req));
 }

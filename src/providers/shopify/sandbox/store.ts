@@ -56,38 +56,23 @@ export class ShopData {
     const d = new ShopData();
     d.nextId = 100_000_000_000 + (hash32(`shopify|${String(seed)}`) % 900) * 1_000_000;
     const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
-    const blogs = [
+    const blog = (title: string, commentable: string, createdDaysAgo: number, updatedDaysAgo: number) =>
       d.add({
         kind: 'blog',
-        createdAt: sec(now - 500 * 86_400_000),
-        updatedAt: sec(now - 400 * 86_400_000),
+        createdAt: sec(now - createdDaysAgo * 86_400_000),
+        updatedAt: sec(now - updatedDaysAgo * 86_400_000),
         publishedAt: null,
         fields: {
-          title: 'News',
-          handle: 'news',
-          commentable: 'no',
+          title,
+          handle: handleize(title),
+          commentable,
           tags: '',
           template_suffix: null,
           feedburner: null,
           feedburner_location: null,
         },
-      }),
-      d.add({
-        kind: 'blog',
-        createdAt: sec(now - 450 * 86_400_000),
-        updatedAt: sec(now - 300 * 86_400_000),
-        publishedAt: null,
-        fields: {
-          title: 'Guides',
-          handle: 'guides',
-          commentable: 'moderate',
-          tags: '',
-          template_suffix: null,
-          feedburner: null,
-          feedburner_location: null,
-        },
-      }),
-    ];
+      });
+    const blogs = [blog('News', 'no', 500, 400), blog('Guides', 'moderate', 450, 300)];
     for (let i = 0; i < size; i++) {
       const rng = rngFor(seed, 'shopify-item', i);
       const roll = rng.next();

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import { signedSenderOptions } from '../../../sandbox/kit/scheme-sender.ts';
 import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-base64.ts';
 
@@ -69,15 +70,13 @@ export class ShopifyWebhooks extends SandboxWebhooks<ShopifyDelivery> {
     super();
     this.#cfg = cfg;
     this.#sender = this.newSender({
-      retryDelaysMs: cfg.retryDelaysMs,
-      now: cfg.now,
+      ...signedSenderOptions(cfg, {
+        scheme,
+        secret: cfg.clientSecret,
+        names: { signatureHeader: 'X-Shopify-Hmac-Sha256' },
+      }),
       timeoutMs: 5_000,
       userAgent: 'Shopify-Captain-Hook',
-      sign: (body) =>
-        scheme.sign(
-          { rawBody: body, secret: cfg.clientSecret, nowMs: cfg.now() },
-          { signatureHeader: 'X-Shopify-Hmac-Sha256' },
-        ).headers,
     });
   }
 

@@ -6,6 +6,7 @@
  * and `x-tt-logid`. One callback URL per app, set by handle, start option or control endpoint.
  */
 import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import { signedSenderOptions } from '../../../sandbox/kit/scheme-sender.ts';
 import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { scheme } from '../../kit/webhook-schemes/hmac-sha256-hex-timestamp-pairs.ts';
 import { requestId } from './envelope.ts';
@@ -36,12 +37,8 @@ export class TikTokWebhooks extends SandboxWebhooks<TikTokDelivery> {
     super();
     this.#cfg = cfg;
     this.#sender = this.newSender({
-      retryDelaysMs: cfg.retryDelaysMs,
-      now: cfg.now,
+      ...signedSenderOptions(cfg, { scheme, secret: cfg.secret, names: { signatureHeader: 'tiktok-signature' } }),
       userAgent: 'TikTok-Webhook',
-      sign: (body) =>
-        scheme.sign({ rawBody: body, secret: cfg.secret, nowMs: cfg.now() }, { signatureHeader: 'tiktok-signature' })
-          .headers,
     });
   }
 

@@ -166,6 +166,12 @@ export function cmsRoutes(
   const collection = (req: SandboxRequest) => state().collections.find((c) => c.id === req.params['cid']);
   const notFound = (what: 'collection' | 'item') =>
     wfError(404, 'resource_not_found', `Requested resource not found: The ${what} id provided is not valid`);
+  /** A route under `/v2/collections/:cid`: the collection must exist. */
+  const onCollection = (scope: string, fn: (req: SandboxRequest, c: WfCollection) => SandboxResponse) =>
+    g(scope, (req) => {
+      const c = collection(req);
+      return c ? fn(req, c) : notFound('collection');
+    });
   const invalid = (details: unknown[]) => wfError(400, 'validation_error', 'Validation Error', details);
   const deps: FieldCheckDeps = { itemIn: (cid, id) => state().items.get(id)?.collectionId === cid, asset: findAsset };
   const slugTaken = (cid: string, slug: unknown, except?: string) =>
@@ -199,18 +205,12 @@ export function cmsRoutes(
   r.add(
     'GET',
     '/v2/collections/:cid',
-    g('cms:read', (req) => {
-      const c = collection(req);
-      if (!c) return notFound('collection');
-      return json(200, { ...collectionSummary(c), fields: c.fields.map(renderField) });
-    }),
+    onCollection('cms:read', (_req, c) => json(200, { ...collectionSummary(c), fields: c.fields.map(renderField) })),
   );
 
   const listItems =
     (live: boolean) =>
-    (req: SandboxRequest): SandboxResponse => {
-      const c = collection(req);
-      if (!c) return notFound('collection');
+    (req: SandboxRequest, c: WfCollection): SandboxResponse => {
       const sp = req.url.searchParams;
       const limit = sp.get('limit') === null ? 100 : Number(sp.get('limit'));
       const offset = sp.get('offset') === null ? 0 : Number(sp.get('offset'));
@@ -254,8 +254,8 @@ export function cmsRoutes(
         pagination: { limit, offset, total: rows.length },
       });
     };
-  r.add('GET', '/v2/collections/:cid/items', g('cms:read', listItems(false)));
-  r.add('GET', '/v2/collections/:cid/items/live', g('cms:read', listItems(true)));
+  r.add('GET', '/v2/collections/:cid/items', onCollection('cms:read', listItems(false)));
+  r.add('GET', '/v2/collections/:cid/items/live', onCollection('cms:read', listItems(true)));
 
   const itemOf = (req: SandboxRequest) => {
     const i = state().items.get(req.params['iid'] ?? '');
@@ -325,9 +325,7 @@ export function cmsRoutes(
     r.add(
       'POST',
       `/v2/collections/:cid/items${live ? '/live' : ''}`,
-      g('cms:write', (req) => {
-        const c = collection(req);
-        if (!c) return notFound('collection');
+      onCollection('cms:write', (req, c) => {
         const batch = new Set<string>();
         if (Array.isArray(req.body['items'])) {
           const bodies = req.body['items'] as Record<string, unknown>[];
@@ -397,9 +395,7 @@ export function cmsRoutes(
   r.add(
     'POST',
     '/v2/collections/:cid/items/publish',
-    g('cms:write', (req) => {
-      const c = collection(req);
-      if (!c) return notFound('collection');
+    onCollection('cms:write', (req, c) => {
       const ids = Array.isArray(req.body['itemIds'])
         ? req.body['itemIds'].map(String)
         : Array.isArray(req.body['items'])

@@ -6,6 +6,7 @@
  * unsigned, as on the platform.
  */
 import { SandboxWebhooks, type TrackedDelivery } from '../../../sandbox/kit/delivery-log.ts';
+import { signedSenderOptions } from '../../../sandbox/kit/scheme-sender.ts';
 import type { WebhookSender } from '../../../sandbox/kit/webhook-sender.ts';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenRecord } from '../../../sandbox/kit/tokens.ts';
@@ -66,13 +67,10 @@ export class WebflowWebhooks extends SandboxWebhooks<WebflowDelivery> {
   constructor(o: { clientSecret: string; retryDelaysMs: readonly number[]; now: () => number }) {
     super();
     this.#now = o.now;
-    const base = { retryDelaysMs: o.retryDelaysMs, now: o.now, userAgent: 'Webflow-Webhook' };
+    const userAgent = 'Webflow-Webhook';
     const names = { signatureHeader: 'x-webflow-signature', timestampHeader: 'x-webflow-timestamp' };
-    this.#signed = this.newSender({
-      ...base,
-      sign: (body) => scheme.sign({ rawBody: body, secret: o.clientSecret, nowMs: o.now() }, names).headers,
-    });
-    this.#unsigned = this.newSender({ ...base, sign: () => ({}) });
+    this.#signed = this.newSender({ ...signedSenderOptions(o, { scheme, secret: o.clientSecret, names }), userAgent });
+    this.#unsigned = this.newSender({ retryDelaysMs: o.retryDelaysMs, now: o.now, userAgent, sign: () => ({}) });
   }
 
   /** In-process shortcut for `POST /v2/sites/{site_id}/webhooks`; `signed` false mimics a site-token webhook. */

@@ -42,9 +42,8 @@ export function wpError(
   code: string,
   message: string,
   extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
 ): SandboxResponse {
-  return { status, headers, body: { code, message, data: { status, ...extra } } };
+  return { status, headers: {}, body: { code, message, data: { status, ...extra } } };
 }
 
 /** `rest_authorization_required_code()`: 401 for anonymous callers, 403 for logged-in ones. */
@@ -110,6 +109,45 @@ export function pagingHeaders(
     links.push(`<${restUrl(ctx, req.form, route, { ...carried, page: String(page + 1) })}>; rel="next"`);
   if (links.length) headers['Link'] = links.join(', ');
   return headers;
+}
+
+/** `orderby`/`order` as the collection queries apply them: by `key`, ties by id, all reversed for `desc`. */
+export function ordered<T extends { id: number }>(rows: T[], key: (row: T) => number | string, order: string): T[] {
+  const dir = order === 'desc' ? -1 : 1;
+  return rows.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * dir;
+  });
+}
+
+/**
+ * One page of a collection with its paging headers, starting at `offset` when one was given.
+ * WP_REST_Posts_Controller (attachments included) refuses a page past the last one
+ * (`refusePastEnd`); the terms controller answers it with an empty list.
+ */
+export function collectionPage<T>(
+  ctx: WpContext,
+  req: WpRequest,
+  route: string,
+  rows: readonly T[],
+  paging: { page: number; perPage: number; offset?: number | undefined; refusePastEnd: boolean },
+  render: (row: T) => unknown,
+): SandboxResponse {
+  const { page, perPage } = paging;
+  const total = rows.length;
+  if (paging.refusePastEnd && page > Math.ceil(total / perPage) && total > 0)
+    return wpError(
+      400,
+      'rest_post_invalid_page_number',
+      'The page number requested is larger than the number of pages available.',
+    );
+  const start = paging.offset ?? (page - 1) * perPage;
+  return {
+    status: 200,
+    headers: pagingHeaders(ctx, req, route, total, page, perPage),
+    body: rows.slice(start, start + perPage).map(render),
+  };
 }
 
 /** `sanitize_text_field` then `_wp_specialchars` (the `pre_term_name` filters): tags stripped, `&<>` encoded once. */

@@ -10,10 +10,11 @@ import { header, type Router, type SandboxRequest, type SandboxResponse } from '
 import {
   authCode,
   canEdit,
+  collectionPage,
   collectionParams,
   intParam,
   invalidParams,
-  pagingHeaders,
+  ordered,
   restUrl,
   wpDate,
   wpError,
@@ -109,22 +110,11 @@ function list(ctx: WpContext, req: WpRequest): SandboxResponse {
       'Sorry, you are not allowed to edit posts in this post type.',
     );
   const include = req.list('include')?.map(Number);
-  const rows = [...ctx.site.media.values()]
-    .filter((m) => !include || include.includes(m.id))
-    .sort((a, b) => b.date - a.date || b.id - a.id);
-  const total = rows.length;
-  if (page > Math.ceil(total / perPage) && total > 0)
-    return wpError(
-      400,
-      'rest_post_invalid_page_number',
-      'The page number requested is larger than the number of pages available.',
-    );
-  const slice = rows.slice((page - 1) * perPage, page * perPage);
-  return {
-    status: 200,
-    headers: pagingHeaders(ctx, req, '/wp/v2/media', total, page, perPage),
-    body: slice.map((m) => renderMedia(ctx, req, m, context)),
-  };
+  const rows = [...ctx.site.media.values()].filter((m) => !include || include.includes(m.id));
+  const newestFirst = ordered(rows, (m) => m.date, 'desc');
+  return collectionPage(ctx, req, '/wp/v2/media', newestFirst, { page, perPage, refusePastEnd: true }, (m) =>
+    renderMedia(ctx, req, m, context),
+  );
 }
 
 function find(ctx: WpContext, req: WpRequest): WpMedia | undefined {

@@ -8,10 +8,12 @@ import type { Router, SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { collectionRoutes } from './collection-routes.ts';
 import {
   authCode,
+  collectionPage,
   collectionParams,
   canEdit,
   intParam,
   invalidParams,
+  ordered,
   parseWpDate,
   restUrl,
   wpDate,
@@ -201,7 +203,7 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
   const wanted = new Set<string>(
     statuses.includes('any') ? ['publish', 'future', 'draft', 'pending', 'private'] : statuses,
   );
-  let rows = [...ctx.site.posts.values()].filter(
+  const rows = [...ctx.site.posts.values()].filter(
     (p) =>
       p.type === type &&
       wanted.has(p.status) &&
@@ -230,40 +232,14 @@ function list(ctx: WpContext, req: WpRequest, type: PostType, base: string): San
               : orderby === 'include' && include
                 ? include.indexOf(p.id)
                 : p.date;
-  const dir = order === 'asc' ? 1 : -1;
-  rows.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * dir;
-  });
-  const total = rows.length;
-  const per = perPage ?? 10;
-  const pg = page ?? 1;
-  const totalPages = Math.ceil(total / per);
-  if (pg > totalPages && total > 0) {
-    return wpError(
-      400,
-      'rest_post_invalid_page_number',
-      'The page number requested is larger than the number of pages available.',
-    );
-  }
-  const start = offset ?? (pg - 1) * per;
-  rows = rows.slice(start, start + per);
-
-  const headers: Record<string, string> = { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) };
-  const carried: Record<string, string> = {};
-  for (const [k, v] of req.url.searchParams) if (k !== 'rest_route' && k !== 'page') carried[k] = v;
-  const links: string[] = [];
-  if (pg > 1) {
-    const prev = Math.min(pg - 1, Math.max(totalPages, 1));
-    links.push(
-      `<${restUrl(ctx, req.form, `/wp/v2/${base}`, prev > 1 ? { ...carried, page: String(prev) } : carried)}>; rel="prev"`,
-    );
-  }
-  if (pg < totalPages)
-    links.push(`<${restUrl(ctx, req.form, `/wp/v2/${base}`, { ...carried, page: String(pg + 1) })}>; rel="next"`);
-  if (links.length) headers['Link'] = links.join(', ');
-  return { status: 200, headers, body: rows.map((p) => renderPost(ctx, req, p, context)) };
+  return collectionPage(
+    ctx,
+    req,
+    `/wp/v2/${base}`,
+    ordered(rows, key, order),
+    { page, perPage, offset, refusePastEnd: true },
+    (p) => renderPost(ctx, req, p, context),
+  );
 }
 
 function find(ctx: WpContext, req: WpRequest, type: PostType): WpPost | undefined {

@@ -9,10 +9,11 @@ import { collectionRoutes } from './collection-routes.ts';
 import {
   authCode,
   canEdit,
+  collectionPage,
   collectionParams,
   intParam,
   invalidParams,
-  pagingHeaders,
+  ordered,
   restUrl,
   sanitizeTermName,
   wpError,
@@ -84,7 +85,7 @@ function list(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string):
   const parent = taxonomy === 'category' ? intParam(req.query['parent']) : undefined;
   const postId = intParam(req.query['post']);
   const onPost = postId === undefined ? undefined : ctx.site.posts.get(postId);
-  let rows = [...ctx.site.terms.values()].filter(
+  const rows = [...ctx.site.terms.values()].filter(
     (t) =>
       t.taxonomy === taxonomy &&
       (!include || include.includes(t.id)) &&
@@ -108,20 +109,14 @@ function list(ctx: WpContext, req: WpRequest, taxonomy: Taxonomy, base: string):
             : orderby === 'include' && include
               ? include.indexOf(t.id)
               : t.name.toLowerCase();
-  const dir = order === 'desc' ? -1 : 1;
-  rows.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * dir;
-  });
-  const total = rows.length;
-  const start = offset ?? (page - 1) * perPage;
-  rows = rows.slice(start, start + perPage);
-  return {
-    status: 200,
-    headers: pagingHeaders(ctx, req, `/wp/v2/${base}`, total, page, perPage),
-    body: rows.map((t) => renderTerm(ctx, req, t, base)),
-  };
+  return collectionPage(
+    ctx,
+    req,
+    `/wp/v2/${base}`,
+    ordered(rows, key, order),
+    { page, perPage, offset, refusePastEnd: false },
+    (t) => renderTerm(ctx, req, t, base),
+  );
 }
 
 /** Schema checks batch `require-all-validate` runs before anything executes. */
