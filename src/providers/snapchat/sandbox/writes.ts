@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
-import { requestId, snapError, success, type SnapContext } from './context.ts';
+import { requestId, snapError, success, type Guard, type SnapContext } from './context.ts';
 import { snapTime, type Ad, type AdSquad, type Campaign } from './world.ts';
 
 const MAX_PER_REQUEST = 30;
@@ -99,11 +99,7 @@ function replaceOptional<T extends object>(e: T, optional: Record<string, unknow
   return e;
 }
 
-export function writeRoutes(
-  r: Router,
-  ctx: SnapContext,
-  guard: (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse,
-): void {
+export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
   const w = () => ctx.world;
   const now = () => snapTime(ctx.now());
 
