@@ -6,6 +6,24 @@
 
 const DAY_MS = 86_400_000;
 
+/** What every seeded ads world carries: the seed its numbers come from and the days with delivery. */
+export interface DeliveryWindow {
+  seed: number | string;
+  /** First day with delivery (UTC or the account's zone, as the platform reports) and how many follow. */
+  firstDay: string;
+  days: number;
+}
+
+/**
+ * Lays out a seeded tree of about `size` daily report rows (ads × days): ten rows a day up to 90
+ * days, and at least one ad per campaign.
+ */
+export function seedLayout(size: number, campaigns: number): { days: number; adCount: number } {
+  const rows = Math.max(1, Math.floor(size));
+  const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
+  return { days, adCount: Math.max(campaigns, Math.ceil(rows / days)) };
+}
+
 /** Adds every field of `total` over each ad's numbers on each day (a day without numbers adds nothing). */
 export function sumDays<A, M extends { [K in keyof M]: number }>(
   total: M,
