@@ -235,37 +235,6 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
       return json(200, { request: { params: { ...p, account_id: account?.id } }, next_cursor: null, data });
     }),
   );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/campaigns',
-    lister<Campaign>(
-      'campaigns',
-      'campaign_ids',
-      () => ctx.world.campaigns,
-      (x) => x.entity_status === 'DRAFT',
-    ),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/line_items',
-    lister<LineItem>(
-      'line_items',
-      'line_item_ids',
-      () => ctx.world.lineItems,
-      (x) => x.entity_status === 'DRAFT',
-    ),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/promoted_tweets',
-    lister<PromotedTweet>(
-      'promoted_tweets',
-      'promoted_tweet_ids',
-      () => ctx.world.promotedTweets,
-      () => false,
-    ),
-  );
-
   /** One entity by id; deleted ones only with with_deleted=true (ads.md §5.3: otherwise 404). */
   const single = <T extends { id: string; account_id: string; deleted: boolean }>(
     endpoint: string,
@@ -292,20 +261,27 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
       const { account_id: _a, ...rest } = x;
       return json(200, { request: { params: echo }, data: rest });
     });
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/campaigns/:campaign_id',
-    single<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/line_items/:line_item_id',
-    single<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id',
-    single<PromotedTweet>('promoted_tweets', 'promoted_tweet_id', 'Promoted Tweet', () => ctx.world.promotedTweets),
+
+  /** One level of the entity tree: its list and its entities one by one, both under the account. */
+  const level = <T extends { id: string; account_id: string; deleted: boolean }>(
+    resource: string,
+    idParam: string,
+    kind: string,
+    items: () => T[],
+    draft: (x: T) => boolean,
+  ): void => {
+    r.add('GET', `/:version/accounts/:account_id/${resource}`, lister(resource, `${idParam}s`, items, draft));
+    r.add('GET', `/:version/accounts/:account_id/${resource}/:${idParam}`, single(resource, idParam, kind, items));
+  };
+  const isDraft = (x: { entity_status: string }) => x.entity_status === 'DRAFT';
+  level<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns, isDraft);
+  level<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems, isDraft);
+  level<PromotedTweet>(
+    'promoted_tweets',
+    'promoted_tweet_id',
+    'Promoted Tweet',
+    () => ctx.world.promotedTweets,
+    () => false,
   );
 }
 
