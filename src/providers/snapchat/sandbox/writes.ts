@@ -99,6 +99,27 @@ function replaceOptional<T extends object>(e: T, optional: Record<string, unknow
   return e;
 }
 
+/**
+ * The live entity an update names among its parent's children. The link to the parent cannot
+ * change; where it is `required` the item must also restate it.
+ */
+function childOf<C extends { id: string; deleted?: boolean }, K extends keyof C & string>(
+  item: Item,
+  children: readonly C[],
+  link: K,
+  parent: { id: string },
+  nouns: { child: string; parent: string },
+  required: boolean,
+): C {
+  const id = text(item, 'id', true);
+  const child =
+    children.find((x) => x.id === id && x[link] === parent.id && !x.deleted) ??
+    refuse('E1003', `${nouns.child} ${id} not found in ${nouns.parent} ${parent.id}`);
+  if (required) text(item, link, true);
+  immutable(item, link, String(child[link]));
+  return child;
+}
+
 export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
   const w = () => ctx.world;
   const now = () => snapTime(ctx.now());
@@ -188,11 +209,8 @@ export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
       const account = w().accounts.find((a) => a.id === req.params['id']);
       if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
       return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
-        const id = text(item, 'id', true);
-        const c =
-          w().campaigns.find((x) => x.id === id && x.ad_account_id === account.id && !x.deleted) ??
-          refuse('E1003', `Campaign ${id} not found in ad account ${account.id}`);
-        immutable(item, 'ad_account_id', c.ad_account_id);
+        const nouns = { child: 'Campaign', parent: 'ad account' };
+        const c = childOf(item, w().campaigns, 'ad_account_id', account, nouns, false);
         const name = text(item, 'name', true, NAME_MAX);
         const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
         const start = time(item, 'start_time', true);
@@ -234,12 +252,7 @@ export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
       const campaign = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
       if (!campaign) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
       return bulk<AdSquad>(req, 'adsquads', 'adsquad', (item) => {
-        const id = text(item, 'id', true);
-        const q =
-          w().adsquads.find((x) => x.id === id && x.campaign_id === campaign.id && !x.deleted) ??
-          refuse('E1003', `Ad squad ${id} not found in campaign ${campaign.id}`);
-        text(item, 'campaign_id', true);
-        immutable(item, 'campaign_id', q.campaign_id);
+        const q = childOf(item, w().adsquads, 'campaign_id', campaign, { child: 'Ad squad', parent: 'campaign' }, true);
         text(item, 'type', true);
         const name = text(item, 'name', true, NAME_MAX);
         const status = oneOf(item, 'status', STATUSES, true) as AdSquad['status'];
@@ -263,12 +276,7 @@ export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
       const squad = w().adsquads.find((x) => x.id === req.params['id'] && !x.deleted);
       if (!squad) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
       return bulk<Ad>(req, 'ads', 'ad', (item) => {
-        const id = text(item, 'id', true);
-        const ad =
-          w().ads.find((x) => x.id === id && x.ad_squad_id === squad.id && !x.deleted) ??
-          refuse('E1003', `Ad ${id} not found in ad squad ${squad.id}`);
-        text(item, 'ad_squad_id', true);
-        immutable(item, 'ad_squad_id', ad.ad_squad_id);
+        const ad = childOf(item, w().ads, 'ad_squad_id', squad, { child: 'Ad', parent: 'ad squad' }, true);
         const creative = text(item, 'creative_id', true);
         text(item, 'type', true);
         const name = text(item, 'name', true, NAME_MAX);
