@@ -71,6 +71,26 @@ function sortItems<T extends object>(items: T[], sortBy: string | undefined): T[
   });
 }
 
+/** Sorts and pages a filtered list into X's list envelope, each item as `present` shows it. */
+function listPage<T extends object>(
+  items: T[],
+  p: Record<string, string>,
+  echo: Record<string, unknown>,
+  present: (x: T) => unknown,
+): SandboxResponse {
+  const sorted = sortItems(items, p['sort_by']);
+  if (!sorted)
+    return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
+  const pg = paginate(sorted, p, echo);
+  if (!pg.ok) return pg.res;
+  return json(200, {
+    request: { params: echo },
+    ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
+    next_cursor: pg.next,
+    data: (pg.page as T[]).map(present),
+  });
+}
+
 function publicAccount(a: Account): Record<string, unknown> {
   const { currency: _c, ...rest } = a;
   return rest;
@@ -141,17 +161,7 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
       const filtered = ctx.world.accounts.filter(
         (a) => (!ids || ids.includes(a.id)) && (withDeleted === true || !a.deleted),
       );
-      const sorted = sortItems(filtered, p['sort_by']);
-      if (!sorted)
-        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, p, { parameter: 'sort_by' });
-      const pg = paginate(sorted, p, p);
-      if (!pg.ok) return pg.res;
-      return json(200, {
-        request: { params: p },
-        ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
-        next_cursor: pg.next,
-        data: pg.page.map((a) => publicAccount(a as Account)),
-      });
+      return listPage(filtered, p, p, publicAccount);
     }),
   );
 
@@ -204,17 +214,7 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
           (withDeleted === true || !x.deleted || (ids?.includes(x.id) ?? false)) &&
           (withDraft === true || !draft(x)),
       );
-      const sorted = sortItems(filtered, p['sort_by']);
-      if (!sorted)
-        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
-      const pg = paginate(sorted, p, echo);
-      if (!pg.ok) return pg.res;
-      return json(200, {
-        request: { params: echo },
-        ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
-        next_cursor: pg.next,
-        data: (pg.page as T[]).map(({ account_id: _a, ...x }) => x),
-      });
+      return listPage(filtered, p, echo, ({ account_id: _a, ...x }) => x);
     });
 
   r.add(
