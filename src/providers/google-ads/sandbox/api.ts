@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { header, json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import type { TokenProblem } from '../../../sandbox/kit/tokens.ts';
 import { ADWORDS_SCOPE, type GoogleContext } from './context.ts';
 import { adsError, htmlNotFound, invalidArgument, missingCredential, requestId, unsupportedVersion } from './errors.ts';
 import { checkFields, fieldMask, GaqlError, parse, render, run, scopes, template, type Query } from './gaql.ts';
@@ -15,6 +16,13 @@ import type { Customer } from './world.ts';
 const PAGE_TOKEN_TTL_MS = 2 * 3600_000;
 const USER_PERMISSION_DENIED =
   "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header. See https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid";
+
+/** What Google answers for a bearer token that fails validation; any other problem reads as invalid. */
+const TOKEN_ERRORS: Partial<Record<TokenProblem, { code: string; message: string }>> = {
+  expired: { code: 'OAUTH_TOKEN_EXPIRED', message: 'Oauth token is expired.' },
+  revoked: { code: 'OAUTH_TOKEN_REVOKED', message: 'Oauth token is revoked.' },
+};
+const INVALID_TOKEN = { code: 'OAUTH_TOKEN_INVALID', message: 'Oauth token is invalid.' };
 
 type Authed = { ok: true; version: string } | { ok: false; res: SandboxResponse };
 
@@ -27,18 +35,7 @@ export function authenticate(ctx: GoogleContext, req: SandboxRequest): Authed {
   if (!bearer) return { ok: false, res: missingCredential() };
   const check = ctx.tokens.validate(bearer);
   if (!check.ok) {
-    const code =
-      check.problem === 'expired'
-        ? 'OAUTH_TOKEN_EXPIRED'
-        : check.problem === 'revoked'
-          ? 'OAUTH_TOKEN_REVOKED'
-          : 'OAUTH_TOKEN_INVALID';
-    const message =
-      check.problem === 'expired'
-        ? 'Oauth token is expired.'
-        : check.problem === 'revoked'
-          ? 'Oauth token is revoked.'
-          : 'Oauth token is invalid.';
+    const { code, message } = TOKEN_ERRORS[check.problem] ?? INVALID_TOKEN;
     return {
       ok: false,
       res: adsError(version, 'UNAUTHENTICATED', [{ errorCode: { authenticationError: code }, message }], {

@@ -4,6 +4,7 @@
  * emitted in REST form: nested lowerCamelCase objects, int64 as strings, `resourceName` on every
  * resource present, plus the `fieldMask` Google echoes.
  */
+import { sumDays } from '../../../sandbox/kit/day-metrics.ts';
 import {
   adDay,
   windowDates,
@@ -269,17 +270,8 @@ function withMetrics(world: GoogleWorld, rows: { scope: Scope; ads: readonly Ad[
   if (!byDate && !referenced(q, 'metrics')) return rows.map((r) => r.scope);
   const dates = windowDates(world);
   const sum = (ads: readonly Ad[], ds: readonly string[]): DayNumbers => {
-    const t = { impressions: 0, clicks: 0, cost_micros: 0, conversions: 0 };
-    for (const ad of ads) {
-      for (const d of ds) {
-        const m = adDay(world, ad, d);
-        if (!m) continue;
-        t.impressions += m.impressions;
-        t.clicks += m.clicks;
-        t.cost_micros += m.cost_micros;
-        t.conversions += m.conversions;
-      }
-    }
+    const zero = { impressions: 0, clicks: 0, cost_micros: 0, conversions: 0 };
+    const t = sumDays(zero, ads, ds, (ad, d) => adDay(world, ad, d));
     t.conversions = Math.round(t.conversions * 100) / 100;
     return t;
   };

@@ -4,14 +4,15 @@
  * Children of a removed campaign keep their own status but can no longer be changed.
  */
 import {
+  blankName,
   checkKnown,
   enumValue,
   fail,
-  immutableField,
+  checkMask,
   notFound,
   removedResource,
   required,
-  unknownMaskField,
+  removedByUpdate,
   type At,
   type Checked,
   type MutateService,
@@ -58,29 +59,13 @@ function statusUpdate<T extends { status: 'ENABLED' | 'PAUSED' | 'REMOVED'; camp
   if (!target) return notFound(at, String(body['resourceName']));
   const status = enumValue(body, 'status', STATUSES, enumName, at);
   if (target.status === 'REMOVED' || parentRemoved(target)) return removedResource(at);
-  for (const path of mask) {
-    if (path !== 'status' && !(rename && path === 'name')) {
-      return other.includes(path) ? immutableField(at, path) : unknownMaskField(at, path);
-    }
-  }
+  const maskError = checkMask(at, mask, rename ? ['status', 'name'] : ['status'], other);
+  if (maskError) return maskError;
   if (mask.includes('status') && !status) return required(at, 'status');
-  if (status === 'REMOVED')
-    return fail(
-      at,
-      'fieldError',
-      'INVALID_VALUE',
-      'The field is not allowed to be set to REMOVED; use a remove operation.',
-      'status',
-    );
+  if (status === 'REMOVED') return removedByUpdate(at);
   const newName = body['name'];
   if (mask.includes('name') && (typeof newName !== 'string' || !newName.trim())) {
-    return fail(
-      at,
-      'stringLengthError',
-      'EMPTY',
-      'The specified field should have a least one non-whitespace character in it.',
-      'name',
-    );
+    return blankName(at);
   }
   return {
     ok: true,

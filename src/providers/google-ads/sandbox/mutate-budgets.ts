@@ -9,13 +9,12 @@ import {
   customerOf,
   enumValue,
   fail,
-  immutableField,
+  checkMask,
   int64,
   nextId,
   notFound,
   removedResource,
   required,
-  unknownMaskField,
   type At,
   type Checked,
   type MutateService,
@@ -125,11 +124,13 @@ export const budgetService: MutateService = {
     const b = budgetByName(world, customerId, body['resourceName']);
     if (!b) return notFound(at, String(body['resourceName']));
     if (b.status === 'REMOVED') return removedResource(at);
-    for (const path of mask) {
-      if (['period', 'explicitly_shared', 'id', 'resource_name'].includes(path)) return immutableField(at, path);
-      if (!['name', 'amount_micros', 'total_amount_micros', 'delivery_method'].includes(path))
-        return unknownMaskField(at, path);
-    }
+    const maskError = checkMask(
+      at,
+      mask,
+      ['name', 'amount_micros', 'total_amount_micros', 'delivery_method'],
+      ['period', 'explicitly_shared', 'id', 'resource_name'],
+    );
+    if (maskError) return maskError;
     const delivery = enumValue(
       body,
       'deliveryMethod',

@@ -4,18 +4,19 @@
  * name unique among the customer's live campaigns; removal is a one-way status change.
  */
 import {
+  blankName,
   checkKnown,
   customerOf,
   enumValue,
   fail,
-  immutableField,
+  checkMask,
   localToday,
   nextId,
   notFound,
   removedResource,
   required,
   snake,
-  unknownMaskField,
+  removedByUpdate,
   type At,
   type Checked,
   type MutateService,
@@ -86,14 +87,7 @@ function dayOf(at: At, field: string, v: unknown): string | Checked {
 }
 
 function checkName(at: At, name: unknown, taken: (n: string) => boolean): Checked | undefined {
-  if (typeof name !== 'string' || !name.trim())
-    return fail(
-      at,
-      'stringLengthError',
-      'EMPTY',
-      'The specified field should have a least one non-whitespace character in it.',
-      'name',
-    );
+  if (typeof name !== 'string' || !name.trim()) return blankName(at);
   if ([...name].length > NAME_MAX) return fail(at, 'stringLengthError', 'TOO_LONG', 'Too long.', 'name');
   return taken(name)
     ? fail(at, 'campaignError', 'DUPLICATE_CAMPAIGN_NAME', 'A campaign with this name already exists.', 'name', name)
@@ -306,22 +300,17 @@ export const campaignService: MutateService = {
       'contains_eu_political_advertising',
       'network_settings',
     ];
-    for (const path of mask) {
-      if (['advertising_channel_type', 'advertising_channel_sub_type', 'id', 'resource_name'].includes(path))
-        return immutableField(at, path);
-      if (!mutable.includes(path) && !Object.keys(BIDDING).map(snake).includes(path)) return unknownMaskField(at, path);
-    }
+    const maskError = checkMask(
+      at,
+      mask,
+      [...mutable, ...Object.keys(BIDDING).map(snake)],
+      ['advertising_channel_type', 'advertising_channel_sub_type', 'id', 'resource_name'],
+    );
+    if (maskError) return maskError;
     const set = (path: string) => mask.includes(path);
     const value = (path: string) => body[path.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())];
     if (set('status') && value('status') === undefined) return required(at, 'status');
-    if (set('status') && status === 'REMOVED')
-      return fail(
-        at,
-        'fieldError',
-        'INVALID_VALUE',
-        'The field is not allowed to be set to REMOVED; use a remove operation.',
-        'status',
-      );
+    if (set('status') && status === 'REMOVED') return removedByUpdate(at);
     if (set('name')) {
       const bad = checkName(at, value('name'), (n) =>
         world.campaigns.some((x) => x !== c && x.customerId === customerId && x.status !== 'REMOVED' && x.name === n),

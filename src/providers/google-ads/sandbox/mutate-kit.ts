@@ -86,6 +86,40 @@ export const unknownMaskField = (at: At, path: string): Checked =>
     path,
   );
 
+/** The first field mask path an update may not touch: immutable if the resource has it, else unknown. */
+export function checkMask(
+  at: At,
+  mask: readonly string[],
+  mutable: readonly string[],
+  immutable: readonly string[],
+): Checked | undefined {
+  for (const path of mask) {
+    if (mutable.includes(path)) continue;
+    return immutable.includes(path) ? immutableField(at, path) : unknownMaskField(at, path);
+  }
+  return undefined;
+}
+
+/** An update that sets status REMOVED: removal has its own operation. */
+export const removedByUpdate = (at: At): Checked =>
+  fail(
+    at,
+    'fieldError',
+    'INVALID_VALUE',
+    'The field is not allowed to be set to REMOVED; use a remove operation.',
+    'status',
+  );
+
+/** A name that is empty or only white space. */
+export const blankName = (at: At): Checked =>
+  fail(
+    at,
+    'stringLengthError',
+    'EMPTY',
+    'The specified field should have a least one non-whitespace character in it.',
+    'name',
+  );
+
 export const required = (at: At, field: string): Checked =>
   fail(at, 'fieldError', 'REQUIRED', 'The required field was not present.', field);
 export const notFound = (at: At, name: string): Checked =>

@@ -3,6 +3,7 @@
  * standalone customer, each client holding campaigns with their budgets. Values are stored the
  * way GAQL names them (snake_case); the REST layer turns them into camelCase JSON.
  */
+import { seedLayout, type DeliveryWindow } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 
 export interface AdGroup {
@@ -73,18 +74,13 @@ export interface Campaign {
   budgetId: string;
 }
 
-export interface GoogleWorld {
+export interface GoogleWorld extends DeliveryWindow {
   user: { email: string; sub: string };
   customers: Customer[];
   budgets: Map<string, Budget>;
   campaigns: Campaign[];
   adGroups: AdGroup[];
   ads: Ad[];
-  /** Seed of the lazily computed daily metrics. */
-  seed: number | string;
-  /** First day with delivery and the number of days (the metrics window). */
-  firstDay: string;
-  days: number;
   /** Restatement generation per date; bumping it changes that day's numbers. */
   restated: Map<string, number>;
 }
@@ -231,9 +227,7 @@ function seedTree(
   start: bigint,
 ): Pick<GoogleWorld, 'adGroups' | 'ads' | 'seed' | 'firstDay' | 'days' | 'restated'> {
   const rng = rngFor(seed, 'google-ads', 'tree');
-  const rows = Math.max(1, Math.floor(size));
-  const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
-  const adCount = Math.max(campaigns.length, Math.ceil(rows / days));
+  const { days, adCount } = seedLayout(size, campaigns.length);
   const adGroups: AdGroup[] = [];
   const ads: Ad[] = [];
   let seq = start * 10n;

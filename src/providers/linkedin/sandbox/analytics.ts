@@ -11,7 +11,8 @@ import { cursorPage, pageOf, precheck } from './api.ts';
 import type { LinkedInContext } from './context.ts';
 import { apiError } from './errors.ts';
 import { parseRestli, rawParam, RestliError, type RestliValue } from './restli.ts';
-import { addDays, type Creative, type LinkedInWorld } from './world.ts';
+import { addDays } from '../../kit/account-time.ts';
+import type { Creative, LinkedInWorld } from './world.ts';
 
 export interface CreativeDay {
   impressions: number;

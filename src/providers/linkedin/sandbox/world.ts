@@ -5,7 +5,9 @@
  * seeded before them is unchanged for the same seed; daily numbers are computed on demand
  * (./analytics.ts).
  */
+import type { DeliveryWindow } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
+import { addDays } from '../../kit/account-time.ts';
 
 export interface Money {
   amount: string;
@@ -96,21 +98,13 @@ export interface DeliveryProfile {
   conversionRate: number;
 }
 
-export interface LinkedInWorld {
-  seed: number | string;
+export interface LinkedInWorld extends DeliveryWindow {
   member: { id: string; name: string };
   accounts: AdAccount[];
   groups: CampaignGroup[];
   campaigns: Campaign[];
   creatives: Creative[];
   profiles: Map<string, DeliveryProfile>;
-  /** First and number of UTC days with analytics (up to yesterday). */
-  firstDay: string;
-  days: number;
-}
-
-export function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 const OBJECTIVES = [

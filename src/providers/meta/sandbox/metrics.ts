@@ -3,6 +3,7 @@
  * nothing is stored per row, any row can be produced in any order, and restating a day just
  * bumps its generation so its numbers change the way Meta's recent days do.
  */
+import { restateLatest, sumDays } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { addDays, daysBetween } from './time.ts';
 import type { Entity, MetaWorld } from './world.ts';
@@ -54,21 +55,7 @@ export function adDay(world: MetaWorld, ad: Entity, date: string): DayMetrics | 
 
 /** Sums delivery of the given ads over the given dates (reach is summed, a known simplification). */
 export function total(world: MetaWorld, ads: readonly Entity[], dates: readonly string[]): DayMetrics {
-  const t = zero();
-  for (const ad of ads) {
-    for (const date of dates) {
-      const m = adDay(world, ad, date);
-      if (!m) continue;
-      t.impressions += m.impressions;
-      t.clicks += m.clicks;
-      t.linkClicks += m.linkClicks;
-      t.spendMinor += m.spendMinor;
-      t.reach += m.reach;
-      t.conversions += m.conversions;
-      t.valueMinor += m.valueMinor;
-    }
-  }
-  return t;
+  return sumDays(zero(), ads, dates, (ad, date) => adDay(world, ad, date));
 }
 
 /** Meta's currency offset: 1 for zero-decimal currencies, 100 for the rest. */
@@ -86,12 +73,5 @@ export function toMajor(minor: number, currency: string): string {
 
 /** Days with metrics for seeded objects, restated from the most recent backwards. */
 export function restate(world: MetaWorld, days: number): string[] {
-  const last = lastDay(world);
-  const dates: string[] = [];
-  for (let i = 0; i < Math.min(days, world.days); i++) {
-    const d = addDays(last, -i);
-    world.restated.set(d, (world.restated.get(d) ?? 0) + 1);
-    dates.push(d);
-  }
-  return dates;
+  return restateLatest(world.restated, lastDay(world), days, world.days);
 }

@@ -103,28 +103,22 @@ export function pageGrid<R>(
   const before = decodeCursor(str(p, 'before'));
   const rows: { slot: number; row: R }[] = [];
   let hasMore = false;
-  if (before !== undefined && /^\d+$/.test(before)) {
-    for (let s = Number(before) - 1; s >= 0; s--) {
-      const row = rowAt(s);
-      if (row === undefined) continue;
-      if (rows.length === limit) {
-        hasMore = true;
-        break;
-      }
-      rows.unshift({ slot: s, row });
+  // A `before` cursor walks back from its slot, anything else forward from `after` (or the start);
+  // slots past the grid hold no row.
+  const backward = before !== undefined && /^\d+$/.test(before);
+  const step = backward ? -1 : 1;
+  const afterSlot = after !== undefined && /^\d+$/.test(after) ? Number(after) + 1 : 0;
+  const from = backward ? Math.min(Number(before), size) - 1 : afterSlot;
+  for (let s = from; s >= 0 && s < size; s += step) {
+    const row = rowAt(s);
+    if (row === undefined) continue;
+    if (rows.length === limit) {
+      hasMore = true;
+      break;
     }
-  } else {
-    const from = after !== undefined && /^\d+$/.test(after) ? Number(after) + 1 : 0;
-    for (let s = from; s < size; s++) {
-      const row = rowAt(s);
-      if (row === undefined) continue;
-      if (rows.length === limit) {
-        hasMore = true;
-        break;
-      }
-      rows.push({ slot: s, row });
-    }
+    rows.push({ slot: s, row });
   }
+  if (backward) rows.reverse();
   const first = rows[0];
   const last = rows.at(-1);
   if (!first || !last) return { page: [] };

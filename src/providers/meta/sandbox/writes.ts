@@ -95,6 +95,13 @@ function required(p: Params, names: readonly string[]): Result | undefined {
   return missing ? fail(`The parameter ${missing} is required`) : undefined;
 }
 
+/** The live (not deleted) parent of `kind` named by `param`, when it belongs to the account. */
+function liveParent(world: MetaWorld, p: Params, param: string, kind: Kind, account: Entity): Entity | undefined {
+  const parent = world.get(str(p, param) ?? '');
+  const live = parent?.kind === kind && parent.accountId === account.accountId && parent.fields['status'] !== 'DELETED';
+  return live ? parent : undefined;
+}
+
 export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world: MetaWorld, account: Entity): Result {
   const status = str(p, 'status');
   if (kind === 'campaign') {
@@ -122,15 +129,8 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
   if (kind === 'adset') {
     const miss = required(p, ['name', 'campaign_id', 'billing_event', 'optimization_goal', 'targeting', 'status']);
     if (miss) return miss;
-    const campaign = world.get(str(p, 'campaign_id') ?? '');
-    if (
-      !campaign ||
-      campaign.kind !== 'campaign' ||
-      campaign.accountId !== account.accountId ||
-      campaign.fields['status'] === 'DELETED'
-    ) {
-      return fail('Param campaign_id must be a valid campaign of this ad account');
-    }
+    const campaign = liveParent(world, p, 'campaign_id', 'campaign', account);
+    if (!campaign) return fail('Param campaign_id must be a valid campaign of this ad account');
     const bad =
       oneOf('billing_event', str(p, 'billing_event') ?? '', BILLING_EVENTS) ??
       oneOf('status', status ?? '', CREATE_STATUSES);
@@ -177,15 +177,8 @@ export function validateCreate(kind: Exclude<Kind, 'account'>, p: Params, world:
   }
   const miss = required(p, ['name', 'adset_id', 'creative', 'status']);
   if (miss) return miss;
-  const adset = world.get(str(p, 'adset_id') ?? '');
-  if (
-    !adset ||
-    adset.kind !== 'adset' ||
-    adset.accountId !== account.accountId ||
-    adset.fields['status'] === 'DELETED'
-  ) {
-    return fail('Param adset_id must be a valid ad set of this ad account');
-  }
+  const adset = liveParent(world, p, 'adset_id', 'adset', account);
+  if (!adset) return fail('Param adset_id must be a valid ad set of this ad account');
   const bad = oneOf('status', status ?? '', CREATE_STATUSES);
   if (bad) return bad;
   const creative = jsonParam(p, 'creative');

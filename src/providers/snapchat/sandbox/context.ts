@@ -1,6 +1,6 @@
 /** State shared by the Snapchat sandbox's route modules, and its response envelope. */
 import { randomBytes } from 'node:crypto';
-import { json, type SandboxResponse } from '../../../sandbox/kit/server.ts';
+import { json, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import type { TokenStore } from '../../../sandbox/kit/tokens.ts';
 import type { SnapWorld } from './world.ts';
 
@@ -23,6 +23,9 @@ export interface SnapContext {
   world: SnapWorld;
   baseUrl: string;
 }
+
+/** Wraps a route handler in the authentication and rate checks every Marketing API route shares. */
+export type Guard = (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse;
 
 export function requestId(): string {
   return randomBytes(12).toString('hex');

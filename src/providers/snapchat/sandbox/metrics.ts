@@ -2,6 +2,7 @@
  * Daily stats per ad, computed on demand from (seed, ad id, date, restatement generation): no row
  * is stored, any day can be produced in any order. Money is micro-currency (ads.md §6.3, §6.5).
  */
+import { restateLatest, sumDays } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { addDays, daysBetween } from '../../kit/account-time.ts';
 import type { Ad, SnapWorld } from './world.ts';
@@ -59,18 +60,12 @@ export function adDay(world: SnapWorld, ad: Ad, date: string): SnapStats {
   };
 }
 
-export function addStats(into: SnapStats, s: SnapStats): void {
-  for (const k of STAT_FIELDS) into[k] += s[k];
+/** Totals over the given ads and days. */
+export function sumStats(world: SnapWorld, ads: readonly Ad[], dates: readonly string[]): SnapStats {
+  return sumDays(zeroStats(), ads, dates, (ad, date) => adDay(world, ad, date));
 }
 
 /** Bumps the generation of the latest `days` days so their numbers change, as recent days do. */
 export function restate(world: SnapWorld, days: number): string[] {
-  const last = addDays(world.firstDay, world.days - 1);
-  const out: string[] = [];
-  for (let i = 0; i < Math.min(days, world.days); i++) {
-    const d = addDays(last, -i);
-    world.restated.set(d, (world.restated.get(d) ?? 0) + 1);
-    out.push(d);
-  }
-  return out;
+  return restateLatest(world.restated, addDays(world.firstDay, world.days - 1), days, world.days);
 }

@@ -3,10 +3,10 @@
  * granularity, DAY windows aligned to the ad account's local midnight (at most 31 days),
  * `fields`, `breakdown=campaign|adsquad|ad` and `omit_empty`. HOUR and LIFETIME are not simulated.
  */
-import type { Router, SandboxRequest, SandboxResponse } from '../../../sandbox/kit/server.ts';
+import type { Router } from '../../../sandbox/kit/server.ts';
 import { addDays, daysBetween, localMidnightIso, localParts } from '../../kit/account-time.ts';
-import { snapError, success, type SnapContext } from './context.ts';
-import { addStats, adDay, STAT_FIELDS, zeroStats, type SnapStats } from './metrics.ts';
+import { snapError, success, type Guard, type SnapContext } from './context.ts';
+import { STAT_FIELDS, sumStats, type SnapStats } from './metrics.ts';
 import type { Ad, AdAccount } from './world.ts';
 
 type Level = 'adaccounts' | 'campaigns' | 'adsquads' | 'ads';
@@ -36,11 +36,7 @@ interface Node {
   ads: Ad[];
 }
 
-export function statsRoutes(
-  r: Router,
-  ctx: SnapContext,
-  guard: (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse,
-): void {
+export function statsRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
   const w = () => ctx.world;
   const live = <T extends { deleted?: boolean }>(xs: T[]) => xs.filter((x) => !x.deleted);
   const accountOf = (id: string | undefined) => w().accounts.find((a) => a.id === id);
@@ -143,11 +139,7 @@ export function statsRoutes(
           return snapError(400, `DAY granularity allows at most ${MAX_DAY_RANGE} days per request`);
         const dates = Array.from({ length: span }, (_, i) => addDays(from, i));
         const pick = (s: SnapStats) => Object.fromEntries(fields.map((f) => [f, s[f as keyof SnapStats]]));
-        const sum = (n: Node, ds: readonly string[]) => {
-          const t = zeroStats();
-          for (const ad of n.ads) for (const d of ds) addStats(t, adDay(w(), ad, d));
-          return t;
-        };
+        const sum = (n: Node, ds: readonly string[]) => sumStats(w(), n.ads, ds);
         const bounds = { start_time: localMidnightIso(from, tz), end_time: localMidnightIso(to, tz) };
         const body = (n: Node, type: string): Record<string, unknown> =>
           granularity === 'TOTAL'

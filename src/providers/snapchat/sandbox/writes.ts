@@ -12,8 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
-import { requestId, snapError, success, type SnapContext } from './context.ts';
-import { snapTime, type Ad, type AdSquad, type Campaign } from './world.ts';
+import { requestId, snapError, success, type Guard, type SnapContext } from './context.ts';
+import { snapTime, type Ad, type AdSquad, type Campaign, type SnapWorld } from './world.ts';
 
 const MAX_PER_REQUEST = 30;
 const NAME_MAX = 375;
@@ -99,13 +99,42 @@ function replaceOptional<T extends object>(e: T, optional: Record<string, unknow
   return e;
 }
 
-export function writeRoutes(
-  r: Router,
-  ctx: SnapContext,
-  guard: (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse,
-): void {
+/**
+ * The live entity an update names among its parent's children. The link to the parent cannot
+ * change; where it is `required` the item must also restate it.
+ */
+function childOf<C extends { id: string; deleted?: boolean }, K extends keyof C & string>(
+  item: Item,
+  children: readonly C[],
+  link: K,
+  parent: { id: string },
+  nouns: { child: string; parent: string },
+  required: boolean,
+): C {
+  const id = text(item, 'id', true);
+  const child =
+    children.find((x) => x.id === id && x[link] === parent.id && !x.deleted) ??
+    refuse('E1003', `${nouns.child} ${id} not found in ${nouns.parent} ${parent.id}`);
+  if (required) text(item, link, true);
+  immutable(item, link, String(child[link]));
+  return child;
+}
+
+export function writeRoutes(r: Router, ctx: SnapContext, guard: Guard): void {
   const w = () => ctx.world;
   const now = () => snapTime(ctx.now());
+
+  /** Runs `h` on the live entity the path's `:id` names; 404 when there is none. */
+  const onPathEntity = <K extends 'accounts' | 'campaigns' | 'adsquads'>(
+    list: K,
+    noun: string,
+    h: (req: SandboxRequest, e: SnapWorld[K][number]) => SandboxResponse,
+  ) =>
+    guard((req) => {
+      const entities: readonly (SnapWorld[K][number] & { deleted?: boolean })[] = w()[list];
+      const e = entities.find((x) => x.id === req.params['id'] && !x.deleted);
+      return e ? h(req, e) : snapError(404, `${noun} ${req.params['id'] ?? ''} not found`);
+    });
 
   /** Parses `{<key>: [...]}`, runs `apply` per entity (it throws a Refusal to refuse one) and wraps the answers. */
   const bulk = <T>(req: SandboxRequest, key: string, one: string, apply: (item: Item) => () => T): SandboxResponse => {
@@ -145,9 +174,7 @@ export function writeRoutes(
   r.add(
     'POST',
     '/v1/adaccounts/:id/campaigns',
-    guard((req) => {
-      const account = w().accounts.find((a) => a.id === req.params['id']);
-      if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+    onPathEntity('accounts', 'Ad account', (req, account) => {
       return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
         const adAccount = text(item, 'ad_account_id', true);
         if (adAccount !== account.id)
@@ -188,15 +215,10 @@ export function writeRoutes(
   r.add(
     'PUT',
     '/v1/adaccounts/:id/campaigns',
-    guard((req) => {
-      const account = w().accounts.find((a) => a.id === req.params['id']);
-      if (!account) return snapError(404, `Ad account ${req.params['id'] ?? ''} not found`);
+    onPathEntity('accounts', 'Ad account', (req, account) => {
       return bulk<Campaign>(req, 'campaigns', 'campaign', (item) => {
-        const id = text(item, 'id', true);
-        const c =
-          w().campaigns.find((x) => x.id === id && x.ad_account_id === account.id && !x.deleted) ??
-          refuse('E1003', `Campaign ${id} not found in ad account ${account.id}`);
-        immutable(item, 'ad_account_id', c.ad_account_id);
+        const nouns = { child: 'Campaign', parent: 'ad account' };
+        const c = childOf(item, w().campaigns, 'ad_account_id', account, nouns, false);
         const name = text(item, 'name', true, NAME_MAX);
         const status = oneOf(item, 'status', STATUSES, true) as Campaign['status'];
         const start = time(item, 'start_time', true);
@@ -206,7 +228,13 @@ export function writeRoutes(
         const cap = micro(item, 'lifetime_spend_cap_micro', 1);
         const objective = oneOf(item, 'objective', OBJECTIVES, false);
         return () => {
-          Object.assign(c, { name, status, start_time: start, ...(objective ? { objective } : {}), updated_at: now() });
+          Object.assign(c, {
+            name,
+            status,
+            start_time: start,
+            ...(objective ? { objective } : {}),
+            updated_at: now(),
+          });
           return replaceOptional(c, { end_time: end, daily_budget_micro: daily, lifetime_spend_cap_micro: cap });
         };
       });
@@ -216,9 +244,7 @@ export function writeRoutes(
   r.add(
     'DELETE',
     '/v1/campaigns/:id',
-    guard((req) => {
-      const c = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
-      if (!c) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+    onPathEntity('campaigns', 'Campaign', (req, c) => {
       // The campaign's ad squads and ads go with it.
       const squads = w().adsquads.filter((q) => q.campaign_id === c.id);
       const ids = new Set(squads.map((q) => q.id));
@@ -234,16 +260,9 @@ export function writeRoutes(
   r.add(
     'PUT',
     '/v1/campaigns/:id/adsquads',
-    guard((req) => {
-      const campaign = w().campaigns.find((x) => x.id === req.params['id'] && !x.deleted);
-      if (!campaign) return snapError(404, `Campaign ${req.params['id'] ?? ''} not found`);
+    onPathEntity('campaigns', 'Campaign', (req, campaign) => {
       return bulk<AdSquad>(req, 'adsquads', 'adsquad', (item) => {
-        const id = text(item, 'id', true);
-        const q =
-          w().adsquads.find((x) => x.id === id && x.campaign_id === campaign.id && !x.deleted) ??
-          refuse('E1003', `Ad squad ${id} not found in campaign ${campaign.id}`);
-        text(item, 'campaign_id', true);
-        immutable(item, 'campaign_id', q.campaign_id);
+        const q = childOf(item, w().adsquads, 'campaign_id', campaign, { child: 'Ad squad', parent: 'campaign' }, true);
         text(item, 'type', true);
         const name = text(item, 'name', true, NAME_MAX);
         const status = oneOf(item, 'status', STATUSES, true) as AdSquad['status'];
@@ -263,16 +282,9 @@ export function writeRoutes(
   r.add(
     'PUT',
     '/v1/adsquads/:id/ads',
-    guard((req) => {
-      const squad = w().adsquads.find((x) => x.id === req.params['id'] && !x.deleted);
-      if (!squad) return snapError(404, `Ad squad ${req.params['id'] ?? ''} not found`);
+    onPathEntity('adsquads', 'Ad squad', (req, squad) => {
       return bulk<Ad>(req, 'ads', 'ad', (item) => {
-        const id = text(item, 'id', true);
-        const ad =
-          w().ads.find((x) => x.id === id && x.ad_squad_id === squad.id && !x.deleted) ??
-          refuse('E1003', `Ad ${id} not found in ad squad ${squad.id}`);
-        text(item, 'ad_squad_id', true);
-        immutable(item, 'ad_squad_id', ad.ad_squad_id);
+        const ad = childOf(item, w().ads, 'ad_squad_id', squad, { child: 'Ad', parent: 'ad squad' }, true);
         const creative = text(item, 'creative_id', true);
         text(item, 'type', true);
         const name = text(item, 'name', true, NAME_MAX);

@@ -2,6 +2,7 @@
  * Seeded TikTok advertisers and campaigns. Budgets are floats in the advertiser currency's
  * major units; times are `YYYY-MM-DD HH:MM:SS` in UTC; ids are int64 decimal strings.
  */
+import { seedLayout, type DeliveryWindow } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 
 export interface Advertiser {
@@ -82,16 +83,12 @@ export interface Delivery {
   cvr: number;
 }
 
-export interface TikTokWorld {
+export interface TikTokWorld extends DeliveryWindow {
   advertisers: Advertiser[];
   campaigns: Campaign[];
   adgroups: AdGroup[];
   ads: Ad[];
   delivery: Map<string, Delivery>;
-  seed: number | string;
-  /** Report window (advertiser time zone days): first day and length. */
-  firstDay: string;
-  days: number;
 }
 
 const OBJECTIVES = [
@@ -179,9 +176,7 @@ function seedTree(
   campaigns: readonly Campaign[],
 ): Omit<TikTokWorld, 'advertisers' | 'campaigns'> {
   const rng = rngFor(seed, 'tiktok', 'tree');
-  const rows = Math.max(1, Math.floor(size));
-  const days = Math.min(90, Math.max(1, Math.ceil(rows / 10)));
-  const adCount = Math.max(campaigns.length, Math.ceil(rows / days));
+  const { days, adCount } = seedLayout(size, campaigns.length);
   const adgroups: AdGroup[] = [];
   const ads: Ad[] = [];
   const delivery = new Map<string, Delivery>();

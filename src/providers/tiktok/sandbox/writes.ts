@@ -79,21 +79,29 @@ interface Kind<T> {
   id(x: T): string;
 }
 
-const CAMPAIGNS: Kind<Campaign> = {
-  idsKey: 'campaign_ids',
-  noun: 'Campaign',
-  prefix: 'CAMPAIGN',
-  list: (w) => w.campaigns,
-  id: (c) => c.campaign_id,
-};
-const ADGROUPS: Kind<AdGroup> = {
-  idsKey: 'adgroup_ids',
-  noun: 'Ad group',
-  prefix: 'ADGROUP',
-  list: (w) => w.adgroups,
-  id: (g) => g.adgroup_id,
-};
-const ADS: Kind<Ad> = { idsKey: 'ad_ids', noun: 'Ad', prefix: 'AD', list: (w) => w.ads, id: (a) => a.ad_id };
+/** The ids list is named after the prefix, as TikTok names it (`campaign_ids`, `adgroup_ids`, `ad_ids`). */
+function kind<T>(prefix: Kind<T>['prefix'], noun: string, list: Kind<T>['list'], id: Kind<T>['id']): Kind<T> {
+  return { idsKey: `${prefix.toLowerCase()}_ids`, noun, prefix, list, id };
+}
+
+const CAMPAIGNS = kind<Campaign>(
+  'CAMPAIGN',
+  'Campaign',
+  (w) => w.campaigns,
+  (c) => c.campaign_id,
+);
+const ADGROUPS = kind<AdGroup>(
+  'ADGROUP',
+  'Ad group',
+  (w) => w.adgroups,
+  (g) => g.adgroup_id,
+);
+const ADS = kind<Ad>(
+  'AD',
+  'Ad',
+  (w) => w.ads,
+  (a) => a.ad_id,
+);
 
 function statusUpdate<T extends Campaign | AdGroup | Ad>(
   ctx: TikTokContext,

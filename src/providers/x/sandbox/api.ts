@@ -71,6 +71,26 @@ function sortItems<T extends object>(items: T[], sortBy: string | undefined): T[
   });
 }
 
+/** Sorts and pages a filtered list into X's list envelope, each item as `present` shows it. */
+function listPage<T extends object>(
+  items: T[],
+  p: Record<string, string>,
+  echo: Record<string, unknown>,
+  present: (x: T) => unknown,
+): SandboxResponse {
+  const sorted = sortItems(items, p['sort_by']);
+  if (!sorted)
+    return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
+  const pg = paginate(sorted, p, echo);
+  if (!pg.ok) return pg.res;
+  return json(200, {
+    request: { params: echo },
+    ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
+    next_cursor: pg.next,
+    data: (pg.page as T[]).map(present),
+  });
+}
+
 function publicAccount(a: Account): Record<string, unknown> {
   const { currency: _c, ...rest } = a;
   return rest;
@@ -141,17 +161,7 @@ export function apiRoutes(r: Router, ctx: XContext, flow: OAuthFlow, meter: Rate
       const filtered = ctx.world.accounts.filter(
         (a) => (!ids || ids.includes(a.id)) && (withDeleted === true || !a.deleted),
       );
-      const sorted = sortItems(filtered, p['sort_by']);
-      if (!sorted)
-        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, p, { parameter: 'sort_by' });
-      const pg = paginate(sorted, p, p);
-      if (!pg.ok) return pg.res;
-      return json(200, {
-        request: { params: p },
-        ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
-        next_cursor: pg.next,
-        data: pg.page.map((a) => publicAccount(a as Account)),
-      });
+      return listPage(filtered, p, p, publicAccount);
     }),
   );
 
@@ -204,17 +214,7 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
           (withDeleted === true || !x.deleted || (ids?.includes(x.id) ?? false)) &&
           (withDraft === true || !draft(x)),
       );
-      const sorted = sortItems(filtered, p['sort_by']);
-      if (!sorted)
-        return adsError(400, 'INVALID_PARAMETER', `Invalid sort_by "${p['sort_by']}"`, echo, { parameter: 'sort_by' });
-      const pg = paginate(sorted, p, echo);
-      if (!pg.ok) return pg.res;
-      return json(200, {
-        request: { params: echo },
-        ...(p['with_total_count'] === 'true' ? { total_count: pg.total } : {}),
-        next_cursor: pg.next,
-        data: (pg.page as T[]).map(({ account_id: _a, ...x }) => x),
-      });
+      return listPage(filtered, p, echo, ({ account_id: _a, ...x }) => x);
     });
 
   r.add(
@@ -235,37 +235,6 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
       return json(200, { request: { params: { ...p, account_id: account?.id } }, next_cursor: null, data });
     }),
   );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/campaigns',
-    lister<Campaign>(
-      'campaigns',
-      'campaign_ids',
-      () => ctx.world.campaigns,
-      (x) => x.entity_status === 'DRAFT',
-    ),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/line_items',
-    lister<LineItem>(
-      'line_items',
-      'line_item_ids',
-      () => ctx.world.lineItems,
-      (x) => x.entity_status === 'DRAFT',
-    ),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/promoted_tweets',
-    lister<PromotedTweet>(
-      'promoted_tweets',
-      'promoted_tweet_ids',
-      () => ctx.world.promotedTweets,
-      () => false,
-    ),
-  );
-
   /** One entity by id; deleted ones only with with_deleted=true (ads.md §5.3: otherwise 404). */
   const single = <T extends { id: string; account_id: string; deleted: boolean }>(
     endpoint: string,
@@ -292,20 +261,27 @@ export function entityRoutes(r: Router, ctx: XContext, guarded: Guard): void {
       const { account_id: _a, ...rest } = x;
       return json(200, { request: { params: echo }, data: rest });
     });
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/campaigns/:campaign_id',
-    single<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/line_items/:line_item_id',
-    single<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems),
-  );
-  r.add(
-    'GET',
-    '/:version/accounts/:account_id/promoted_tweets/:promoted_tweet_id',
-    single<PromotedTweet>('promoted_tweets', 'promoted_tweet_id', 'Promoted Tweet', () => ctx.world.promotedTweets),
+
+  /** One level of the entity tree: its list and its entities one by one, both under the account. */
+  const level = <T extends { id: string; account_id: string; deleted: boolean }>(
+    resource: string,
+    idParam: string,
+    kind: string,
+    items: () => T[],
+    draft: (x: T) => boolean,
+  ): void => {
+    r.add('GET', `/:version/accounts/:account_id/${resource}`, lister(resource, `${idParam}s`, items, draft));
+    r.add('GET', `/:version/accounts/:account_id/${resource}/:${idParam}`, single(resource, idParam, kind, items));
+  };
+  const isDraft = (x: { entity_status: string }) => x.entity_status === 'DRAFT';
+  level<Campaign>('campaigns', 'campaign_id', 'Campaign', () => ctx.world.campaigns, isDraft);
+  level<LineItem>('line_items', 'line_item_id', 'Line Item', () => ctx.world.lineItems, isDraft);
+  level<PromotedTweet>(
+    'promoted_tweets',
+    'promoted_tweet_id',
+    'Promoted Tweet',
+    () => ctx.world.promotedTweets,
+    () => false,
   );
 }
 

@@ -4,13 +4,9 @@
  * form body), keyed with `consumer_secret&token_secret`. Used to verify every request the X
  * sandbox receives, and by tests to sign theirs.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { header, type SandboxRequest } from '../../../sandbox/kit/server.ts';
-
-/** RFC 3986 unreserved set only; encodeURIComponent leaves !'()* alone, OAuth does not. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+import { oauth1Header, pct } from '../../kit/oauth1.ts';
 
 /** Parses `OAuth k="v", …` into decoded pairs; undefined when the header is not OAuth. */
 export function parseAuthHeader(value: string | undefined): Record<string, string> | undefined {
@@ -31,7 +27,7 @@ export function parseAuthHeader(value: string | undefined): Record<string, strin
 
 export function normalizeParams(pairs: readonly (readonly [string, string])[]): string {
   return pairs
-    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .map(([k, v]) => [pct(k), pct(v)] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
@@ -46,11 +42,11 @@ export function baseUri(url: string): string {
 }
 
 export function baseString(method: string, uri: string, pairs: readonly (readonly [string, string])[]): string {
-  return [method.toUpperCase(), percentEncode(baseUri(uri)), percentEncode(normalizeParams(pairs))].join('&');
+  return [method.toUpperCase(), pct(baseUri(uri)), pct(normalizeParams(pairs))].join('&');
 }
 
 export function hmacSha1(base: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`)
+  return createHmac('sha1', `${pct(consumerSecret)}&${pct(tokenSecret)}`)
     .update(base)
     .digest('base64');
 }
@@ -73,25 +69,8 @@ export interface SignInput {
 
 /** Builds the `Authorization: OAuth …` header a client sends (used by tests and demo tooling). */
 export function signRequest(i: SignInput): string {
-  const oauth: Record<string, string> = {
-    oauth_consumer_key: i.consumerKey,
-    oauth_nonce: i.nonce ?? randomBytes(16).toString('hex'),
-    oauth_signature_method: 'HMAC-SHA1',
-    oauth_timestamp: String(i.timestamp ?? Math.floor(Date.now() / 1000)),
-    oauth_version: '1.0',
-    ...(i.token ? { oauth_token: i.token } : {}),
-    ...i.oauth,
-  };
-  const u = new URL(i.url);
-  const pairs: [string, string][] = [
-    ...Object.entries(oauth),
-    ...u.searchParams.entries(),
-    ...Object.entries(i.form ?? {}),
-  ];
-  oauth['oauth_signature'] = hmacSha1(baseString(i.method, i.url, pairs), i.consumerSecret, i.tokenSecret ?? '');
-  return `OAuth ${Object.entries(oauth)
-    .map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`)
-    .join(', ')}`;
+  // Spreading `i` passes its optional nonce and timestamp only when they are set.
+  return oauth1Header(i.method, i.url, i, { ...i, form: new URLSearchParams(i.form), extraOauth: i.oauth ?? {} });
 }
 
 export interface SignedRequest {

@@ -2,6 +2,7 @@
  * Seeded X Ads data: ad accounts (base-36 ids) with funding instruments and campaigns. Money is
  * `*_local_micro` (value × 1e6 for every currency), times are ISO 8601 UTC with `Z`.
  */
+import type { DeliveryWindow } from '../../../sandbox/kit/day-metrics.ts';
 import { rngFor } from '../../../sandbox/kit/rng.ts';
 import { addDays } from '../../kit/account-time.ts';
 
@@ -79,8 +80,7 @@ export interface PromotedTweet {
   deleted: boolean;
 }
 
-export interface XWorld {
-  seed: number | string;
+export interface XWorld extends DeliveryWindow {
   user: { id: string; screenName: string };
   accounts: Account[];
   campaigns: Campaign[];
@@ -90,9 +90,6 @@ export interface XWorld {
   instruments: Map<string, string>;
   /** Impressions per day and cost per 1,000 in micros; the map never reaches the wire. */
   profiles: Map<string, { impressions: number; ctr: number; cpmMicro: number }>;
-  /** First account-local date with delivery, and how many days follow. */
-  firstDay: string;
-  days: number;
 }
 
 export function xTime(ms: number): string {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { json, type Router, type SandboxRequest, type SandboxResponse } from '../../../sandbox/kit/server.ts';
 import { adsError, type Guard } from './envelope.ts';
 import type { XContext } from './context.ts';
-import { xTime, type Account, type Campaign, type LineItem } from './world.ts';
+import { xTime, type Account, type Campaign } from './world.ts';
 
 const NAME_MAX = 255;
 const PO_MAX = 50;
@@ -179,10 +179,6 @@ function strip<T extends { account_id: string }>(e: T): Omit<T, 'account_id'> {
   return rest;
 }
 
-const assign = <T extends object>(target: T, key: keyof T, v: unknown): void => {
-  if (v !== undefined) (target as Record<string, unknown>)[key as string] = v;
-};
-
 export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   const w = () => ctx.world;
   const echoOf = (p: Params, account: Account | undefined, extra: Record<string, string> = {}) => ({
@@ -195,6 +191,11 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
   const ok = (echo: Record<string, unknown>, data: object) => json(200, { request: { params: echo }, data });
   const touch = (e: { updated_at: string }) => {
     e.updated_at = xTime(ctx.now());
+  };
+  /** Sets the values an update gave (undefined ones were not sent) and stamps the change. */
+  const update = (e: { updated_at: string }, values: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(values)) if (v !== undefined) (e as Record<string, unknown>)[k] = v;
+    touch(e);
   };
   /** Deletes cascade down the tree; what was deleted before keeps its own time. */
   const markDeleted = (entities: { deleted?: boolean; updated_at: string }[]) => {
@@ -294,13 +295,12 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
         };
       });
       if (!result.ok) return result.res;
-      for (const [k, v] of Object.entries(result.value)) assign(c, k as keyof Campaign, v);
+      update(c, result.value);
       if (result.value.entity_status) {
         c.effective_status = c.entity_status === 'ACTIVE' ? 'RUNNING' : 'PAUSED';
         c.reasons_not_servable = c.entity_status === 'PAUSED' ? ['PAUSED_BY_ADVERTISER'] : [];
         c.servable = c.entity_status === 'ACTIVE';
       }
-      touch(c);
       return ok(echo, strip(c));
     }),
   );
@@ -338,8 +338,7 @@ export function writeRoutes(r: Router, ctx: XContext, guard: Guard): void {
         };
       });
       if (!result.ok) return result.res;
-      for (const [k, v] of Object.entries(result.value)) assign(li, k as keyof LineItem, v);
-      touch(li);
+      update(li, result.value);
       return ok(echo, strip(li));
     }),
   );
