@@ -26,6 +26,7 @@ import {
 import { CostBucket } from './sandbox/cost-bucket.ts';
 import { ShopFiles } from './sandbox/files.ts';
 import { BulkOperations } from './sandbox/graphql/bulk.ts';
+import { CREATE_DEFAULTS } from './sandbox/graphql/content.ts';
 import { graphqlRoutes, runDocument, type GraphqlDeps } from './sandbox/graphql/endpoint.ts';
 import { ShopMedia } from './sandbox/graphql/media.ts';
 import { issueExpiring, oauthRoutes, signedQuery } from './sandbox/oauth.ts';
@@ -395,22 +396,6 @@ function faultResponse(fault: ActiveFault, bucket: CostBucket): SandboxResponse 
     status === 503 ? 'Service Unavailable' : status === 502 ? 'Bad Gateway' : 'Internal Server Error',
   );
 }
-
-/** What the admin fills in when a merchant leaves a field empty. */
-const CREATE_DEFAULTS: Record<'article' | 'page' | 'product', Record<string, unknown>> = {
-  article: { author: 'Shop Admin', tags: '', template_suffix: null, summary_html: null, user_id: null, body_html: '' },
-  page: { author: 'Shop Admin', template_suffix: null, body_html: '' },
-  product: {
-    status: 'active',
-    vendor: 'Sandbox Shop',
-    product_type: '',
-    tags: '',
-    published_scope: 'web',
-    price: '0.00',
-    template_suffix: null,
-    body_html: '',
-  },
-};
 
 const TOPIC_BASE: Partial<Record<Kind, string>> = { product: 'products', article: 'articles', page: 'pages' };
 

@@ -165,7 +165,8 @@ const CONTENT_FIELDS: Record<Kind, Record<string, string>> = {
   },
 };
 
-const DEFAULTS: Record<Kind, Obj> = {
+/** What the admin fills in when a merchant leaves a field empty, through GraphQL or REST alike. */
+export const CREATE_DEFAULTS: Record<Kind, Obj> = {
   blog: { commentable: 'no', tags: '', template_suffix: null, feedburner: null, feedburner_location: null },
   article: {
     author: 'Shop Admin',
@@ -253,7 +254,7 @@ export function write(g: GqlContext, kind: Kind, input: Obj, inputName: string, 
       updatedAt: now,
       publishedAt: now,
       ...(blogId === undefined ? {} : { blogId }),
-      fields: { ...DEFAULTS[kind] },
+      fields: { ...CREATE_DEFAULTS[kind] },
     });
   for (const [from, to] of Object.entries(CONTENT_FIELDS[kind]))
     if (input[from] !== undefined) r.fields[to] = input[from];
