@@ -7,7 +7,7 @@ import { startWorker } from '../../src/jobs/runtime.ts';
 import { allTasks } from '../../src/jobs/tasks/index.ts';
 import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../src/providers/meta/sandbox.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { seedSandboxMetaConnection } from '../helpers/connections.ts';
 import { exited, spawnTs } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -33,14 +33,7 @@ test(
   { timeout: 180_000 },
   async () => {
     const org = await newOrg(ctx);
-    const conn = await seedConnection(
-      ctx.db,
-      ctx.keyring,
-      org.id,
-      'meta',
-      { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
-      { externalId: sb.userId },
-    );
+    const conn = await seedSandboxMetaConnection(ctx, org.id, sb);
     // Every page is slowed down so the kill lands in the middle of the run.
     sb.faults.latency(40, { times: 100_000 });
     const child = spawnTs(

@@ -9,7 +9,7 @@ import {
 } from '../../src/providers/meta/sandbox.ts';
 import { runAdsSync } from '../../src/sync/ads/engine.ts';
 import { createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { seedSandboxMetaConnection } from '../helpers/connections.ts';
 
 let sb: MetaRunningSandbox;
 let ctx: TestContext;
@@ -23,14 +23,7 @@ before(async () => {
     env: { PLEXUS_META_CLIENT_ID: sb.appId, PLEXUS_META_CLIENT_SECRET: sb.appSecret, PLEXUS_META_BASE_URL: sb.url },
   });
   org = await newOrg(ctx);
-  conn = await seedConnection(
-    ctx.db,
-    ctx.keyring,
-    org.id,
-    'meta',
-    { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
-    { externalId: sb.userId },
-  );
+  conn = await seedSandboxMetaConnection(ctx, org.id, sb);
   deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
 });
 after(async () => {
@@ -190,14 +183,7 @@ test('Meta: usage headers approaching the ceiling slow the sync down; a throttle
   });
   try {
     const o = await newOrg(c2);
-    const id = await seedConnection(
-      c2.db,
-      c2.keyring,
-      o.id,
-      'meta',
-      { kind: 'oauth2', accessToken: busy.mintToken({ ttlSeconds: null }) },
-      { externalId: busy.userId },
-    );
+    const id = await seedSandboxMetaConnection(c2, o.id, busy);
     const waits: number[] = [];
     // The sandbox's usage window never moves here, so past 100% it throttles: each throttle is
     // answered by clearing its counters, as an hour passing would.
@@ -484,14 +470,7 @@ test('Meta: a synchronous insights read that times out (100/1504018) moves to an
   });
   try {
     const o = await newOrg(c2);
-    const id = await seedConnection(
-      c2.db,
-      c2.keyring,
-      o.id,
-      'meta',
-      { kind: 'oauth2', accessToken: small.mintToken({ ttlSeconds: null }) },
-      { externalId: small.userId },
-    );
+    const id = await seedSandboxMetaConnection(c2, o.id, small);
     const d2 = { ...c2.providers, db: c2.db, keyring: c2.keyring, log: c2.log };
     // A window within the look-back starts with a synchronous read.
     const r = await runAdsSync(d2, o.id, id, metaAdsSync, 'test', { historyDays: 20, sleep: async () => undefined });

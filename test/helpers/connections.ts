@@ -32,3 +32,13 @@ export async function seedConnection(
   );
   return id;
 }
+
+/** A Meta connection on a running Meta sandbox, with a token that never expires. */
+export function seedSandboxMetaConnection(
+  ctx: { db: Database; keyring: Keyring },
+  orgId: string,
+  sb: { mintToken(opts: { ttlSeconds: number | null }): string; userId: string },
+): Promise<string> {
+  const creds: DecryptedCredentials = { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) };
+  return seedConnection(ctx.db, ctx.keyring, orgId, 'meta', creds, { externalId: sb.userId });
+}

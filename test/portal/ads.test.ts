@@ -15,7 +15,7 @@ import {
 import { runAdsSync } from '../../src/sync/ads/engine.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { seedConnection } from '../helpers/connections.ts';
+import { seedSandboxMetaConnection } from '../helpers/connections.ts';
 import { checkPage, enterPortal } from '../helpers/portal.ts';
 import { portalCaller } from '../helpers/portal-calls.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -37,14 +37,7 @@ before(async () => {
   });
   base = await ctx.listen();
   org = await newOrg(ctx, 'Northwind');
-  const conn = await seedConnection(
-    ctx.db,
-    ctx.keyring,
-    org.id,
-    'meta',
-    { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
-    { externalId: sb.userId },
-  );
+  const conn = await seedSandboxMetaConnection(ctx, org.id, sb);
   const deps = { ...ctx.providers, db: ctx.db, keyring: ctx.keyring, log: ctx.log };
   await runAdsSync(deps, org.id, conn, metaAdsSync, 'test', { historyDays: 20 });
   sb.remote.restate(3);

@@ -8,7 +8,7 @@ import { metaAdsSync } from '../../../providers/meta/sync.ts';
 import { sandbox as metaSandbox, type MetaRunningSandbox } from '../../../providers/meta/sandbox.ts';
 import { runAdsSync } from '../../../sync/ads/engine.ts';
 import { auth, createTestContext, newOrg, type TestContext } from '../../../../test/helpers/app.ts';
-import { seedConnection } from '../../../../test/helpers/connections.ts';
+import { seedSandboxMetaConnection } from '../../../../test/helpers/connections.ts';
 
 let sb: MetaRunningSandbox;
 let ctx: TestContext;
@@ -34,14 +34,7 @@ before(async () => {
   });
   org = await newOrg(ctx, 'Northwind');
   other = await newOrg(ctx, 'Other');
-  conn = await seedConnection(
-    ctx.db,
-    ctx.keyring,
-    org.id,
-    'meta',
-    { kind: 'oauth2', accessToken: sb.mintToken({ ttlSeconds: null }) },
-    { externalId: sb.userId },
-  );
+  conn = await seedSandboxMetaConnection(ctx, org.id, sb);
   await syncAds({ historyDays: 60 });
 });
 after(async () => {
